@@ -1,0 +1,412 @@
+/**
+ * Netlink wire primitives: a growable message writer, attribute iteration and
+ * the address/MAC text conversions the generated codecs share.
+ *
+ * Everything here works on `Uint8Array`/`DataView` directly; no Schema and no
+ * allocation per attribute beyond the decoded values themselves.
+ *
+ * @since 0.1.0
+ */
+
+/** @since 0.1.0 */
+export const NLMSG_HDRLEN = 16
+/** @since 0.1.0 */
+export const NLA_HDRLEN = 4
+/** Attribute type bits; the top two bits are NLA_F_NESTED and NLA_F_NET_BYTEORDER. */
+export const NLA_TYPE_MASK = 0x3fff
+/** @since 0.1.0 */
+export const NLA_F_NESTED = 0x8000
+/** @since 0.1.0 */
+export const NLA_F_NET_BYTEORDER = 0x4000
+
+/** Rounds up to netlink's 4-byte alignment. */
+export const align4 = (n: number): number => (n + 3) & ~3
+
+/**
+ * Thrown by decoders on malformed input; the engine turns it into a
+ * `NetlinkError` with reason `Decode`. Internal: never escapes the library.
+ *
+ * @since 0.1.0
+ */
+export class DecodeFailure extends Error {
+  readonly offset: number
+  constructor(message: string, offset: number) {
+    super(message)
+    this.offset = offset
+  }
+}
+
+const textEncoder = new TextEncoder()
+const textDecoder = new TextDecoder("utf-8", { fatal: false })
+
+/**
+ * A growable little-endian netlink message writer.
+ *
+ * @example
+ * ```ts
+ * const w = new Writer()
+ * const msg = w.beginMessage(18, 0x1, 1)
+ * w.u32(0) // family header
+ * w.attrString(3, "eth0")
+ * w.endMessage(msg)
+ * const bytes = w.finish()
+ * ```
+ * @since 0.1.0
+ */
+export class Writer {
+  buf: Uint8Array
+  view: DataView
+  pos = 0
+
+  constructor(size = 1024) {
+    this.buf = new Uint8Array(size)
+    this.view = new DataView(this.buf.buffer)
+  }
+
+  ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return
+    let size = this.buf.length * 2
+    while (size < this.pos + n) size *= 2
+    const next = new Uint8Array(size)
+    next.set(this.buf.subarray(0, this.pos))
+    this.buf = next
+    this.view = new DataView(next.buffer)
+  }
+
+  u8(v: number): void {
+    this.ensure(1)
+    this.view.setUint8(this.pos, v)
+    this.pos += 1
+  }
+  s8(v: number): void {
+    this.ensure(1)
+    this.view.setInt8(this.pos, v)
+    this.pos += 1
+  }
+  u16(v: number, be = false): void {
+    this.ensure(2)
+    this.view.setUint16(this.pos, v, !be)
+    this.pos += 2
+  }
+  s16(v: number, be = false): void {
+    this.ensure(2)
+    this.view.setInt16(this.pos, v, !be)
+    this.pos += 2
+  }
+  u32(v: number, be = false): void {
+    this.ensure(4)
+    this.view.setUint32(this.pos, v >>> 0, !be)
+    this.pos += 4
+  }
+  s32(v: number, be = false): void {
+    this.ensure(4)
+    this.view.setInt32(this.pos, v, !be)
+    this.pos += 4
+  }
+  u64(v: bigint, be = false): void {
+    this.ensure(8)
+    this.view.setBigUint64(this.pos, v, !be)
+    this.pos += 8
+  }
+  s64(v: bigint, be = false): void {
+    this.ensure(8)
+    this.view.setBigInt64(this.pos, v, !be)
+    this.pos += 8
+  }
+  bytes(b: Uint8Array): void {
+    this.ensure(b.length)
+    this.buf.set(b, this.pos)
+    this.pos += b.length
+  }
+  zeros(n: number): void {
+    this.ensure(n)
+    this.buf.fill(0, this.pos, this.pos + n)
+    this.pos += n
+  }
+  /** Pads with zeros to the next 4-byte boundary. */
+  align(): void {
+    const target = align4(this.pos)
+    if (target !== this.pos) this.zeros(target - this.pos)
+  }
+
+  /** Writes an nlmsghdr with a placeholder length; returns its offset. */
+  beginMessage(type: number, flags: number, seq: number, pid = 0): number {
+    const start = this.pos
+    this.ensure(NLMSG_HDRLEN)
+    this.view.setUint32(start, 0, true)
+    this.view.setUint16(start + 4, type, true)
+    this.view.setUint16(start + 6, flags, true)
+    this.view.setUint32(start + 8, seq >>> 0, true)
+    this.view.setUint32(start + 12, pid >>> 0, true)
+    this.pos += NLMSG_HDRLEN
+    return start
+  }
+  endMessage(start: number): void {
+    this.align()
+    this.view.setUint32(start, this.pos - start, true)
+  }
+
+  /** Starts an attribute; returns its offset for {@link attrEnd}. */
+  attrStart(type: number): number {
+    this.align()
+    const start = this.pos
+    this.ensure(NLA_HDRLEN)
+    this.view.setUint16(start + 2, type, true)
+    this.pos += NLA_HDRLEN
+    return start
+  }
+  /** Starts a nested attribute (NLA_F_NESTED is set, as iproute2 does for new-style nests). */
+  nestStart(type: number, flagNested = true): number {
+    return this.attrStart(flagNested ? type | NLA_F_NESTED : type)
+  }
+  attrEnd(start: number): void {
+    const len = this.pos - start
+    if (len > 0xffff) throw new RangeError(`attribute ${this.view.getUint16(start + 2, true)} exceeds 65535 bytes`)
+    this.view.setUint16(start, len, true)
+    this.align()
+  }
+
+  attrFlag(type: number): void {
+    this.attrEnd(this.attrStart(type))
+  }
+  attrU8(type: number, v: number): void {
+    const s = this.attrStart(type)
+    this.u8(v)
+    this.attrEnd(s)
+  }
+  attrS8(type: number, v: number): void {
+    const s = this.attrStart(type)
+    this.s8(v)
+    this.attrEnd(s)
+  }
+  attrU16(type: number, v: number, be = false): void {
+    const s = this.attrStart(type)
+    this.u16(v, be)
+    this.attrEnd(s)
+  }
+  attrS16(type: number, v: number, be = false): void {
+    const s = this.attrStart(type)
+    this.s16(v, be)
+    this.attrEnd(s)
+  }
+  attrU32(type: number, v: number, be = false): void {
+    const s = this.attrStart(type)
+    this.u32(v, be)
+    this.attrEnd(s)
+  }
+  attrS32(type: number, v: number, be = false): void {
+    const s = this.attrStart(type)
+    this.s32(v, be)
+    this.attrEnd(s)
+  }
+  attrU64(type: number, v: bigint, be = false): void {
+    const s = this.attrStart(type)
+    this.u64(v, be)
+    this.attrEnd(s)
+  }
+  attrS64(type: number, v: bigint, be = false): void {
+    const s = this.attrStart(type)
+    this.s64(v, be)
+    this.attrEnd(s)
+  }
+  /** A NUL-terminated string, as the kernel's NLA_NUL_STRING/NLA_STRING policies accept. */
+  attrString(type: number, v: string): void {
+    const s = this.attrStart(type)
+    const encoded = textEncoder.encode(v)
+    this.bytes(encoded)
+    this.u8(0)
+    this.attrEnd(s)
+  }
+  attrBinary(type: number, v: Uint8Array): void {
+    const s = this.attrStart(type)
+    this.bytes(v)
+    this.attrEnd(s)
+  }
+
+  /** A copy of the written bytes. */
+  finish(): Uint8Array {
+    return this.buf.slice(0, this.pos)
+  }
+}
+
+/** Reads a NUL-terminated (or unterminated) string from `[start, end)`. */
+export const readString = (buf: Uint8Array, start: number, end: number): string => {
+  let e = start
+  while (e < end && buf[e] !== 0) e++
+  // ASCII fast path: interface names and kinds are short and ASCII.
+  if (e - start <= 32) {
+    let ascii = true
+    let s = ""
+    for (let i = start; i < e; i++) {
+      const c = buf[i]
+      if (c > 0x7f) {
+        ascii = false
+        break
+      }
+      s += String.fromCharCode(c)
+    }
+    if (ascii) return s
+  }
+  return textDecoder.decode(buf.subarray(start, e))
+}
+
+/** Copies `[start, end)` into a fresh array, so decoded values never alias a receive buffer. */
+export const readBytes = (buf: Uint8Array, start: number, end: number): Uint8Array => buf.slice(start, end)
+
+/** Checks that a fixed-size value fits its attribute payload. */
+export const expectLength = (what: string, actual: number, min: number, offset: number): void => {
+  if (actual < min) throw new DecodeFailure(`${what}: payload of ${actual} bytes, expected ${min}`, offset)
+}
+
+const hex = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"))
+const hexShort = Array.from({ length: 65536 }, (_, i) => i.toString(16))
+
+/** IPv4 or IPv6 address text from 4 or 16 bytes; other lengths become hex. */
+export const ipToString = (buf: Uint8Array, start: number, len: number): string => {
+  if (len === 4) return `${buf[start]}.${buf[start + 1]}.${buf[start + 2]}.${buf[start + 3]}`
+  if (len === 16) return ipv6ToString(buf, start)
+  let s = ""
+  for (let i = 0; i < len; i++) s += hex[buf[start + i]]
+  return s
+}
+
+const ipv6ToString = (buf: Uint8Array, start: number): string => {
+  const words = new Array<number>(8)
+  for (let i = 0; i < 8; i++) words[i] = (buf[start + 2 * i] << 8) | buf[start + 2 * i + 1]
+  // IPv4-mapped ::ffff:a.b.c.d
+  if (
+    words[0] === 0 &&
+    words[1] === 0 &&
+    words[2] === 0 &&
+    words[3] === 0 &&
+    words[4] === 0 &&
+    words[5] === 0xffff
+  ) {
+    return `::ffff:${buf[start + 12]}.${buf[start + 13]}.${buf[start + 14]}.${buf[start + 15]}`
+  }
+  // Longest run of zero words (length >= 2) collapses to "::" (RFC 5952).
+  let bestStart = -1
+  let bestLen = 0
+  for (let i = 0; i < 8; ) {
+    if (words[i] !== 0) {
+      i++
+      continue
+    }
+    let j = i
+    while (j < 8 && words[j] === 0) j++
+    if (j - i > bestLen && j - i >= 2) {
+      bestStart = i
+      bestLen = j - i
+    }
+    i = j
+  }
+  let out = ""
+  for (let i = 0; i < 8; i++) {
+    if (i === bestStart) {
+      out += i === 0 ? "::" : ":"
+      i += bestLen - 1
+      continue
+    }
+    out += hexShort[words[i]]
+    if (i < 7) out += ":"
+  }
+  return out
+}
+
+/** MAC (or any link-layer address) text, colon-separated hex. */
+export const macToString = (buf: Uint8Array, start: number, len: number): string => {
+  let s = ""
+  for (let i = 0; i < len; i++) {
+    if (i > 0) s += ":"
+    s += hex[buf[start + i]]
+  }
+  return s
+}
+
+const IPV4_RE = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/
+
+/** Parses IPv4 text into 4 bytes, or returns undefined. */
+export const parseIPv4 = (s: string): Uint8Array | undefined => {
+  const m = IPV4_RE.exec(s)
+  if (!m) return undefined
+  const out = new Uint8Array(4)
+  for (let i = 0; i < 4; i++) {
+    const v = Number(m[i + 1])
+    if (v > 255 || (m[i + 1].length > 1 && m[i + 1][0] === "0")) return undefined
+    out[i] = v
+  }
+  return out
+}
+
+/** Parses IPv6 text (with optional embedded IPv4 tail) into 16 bytes, or returns undefined. */
+export const parseIPv6 = (s: string): Uint8Array | undefined => {
+  if (s.length < 2 || s.length > 45) return undefined
+  let tail: Uint8Array | undefined
+  let text = s
+  const lastColon = s.lastIndexOf(":")
+  if (s.indexOf(".", lastColon) !== -1) {
+    tail = parseIPv4(s.slice(lastColon + 1))
+    if (!tail) return undefined
+    text = s.slice(0, lastColon + 1) + "0:0"
+  }
+  const halves = text.split("::")
+  if (halves.length > 2) return undefined
+  const parseGroups = (part: string): Array<number> | undefined => {
+    if (part === "") return []
+    const groups = part.split(":")
+    const out: Array<number> = []
+    for (const g of groups) {
+      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined
+      out.push(Number.parseInt(g, 16))
+    }
+    return out
+  }
+  const head = parseGroups(halves[0])
+  const rest = halves.length === 2 ? parseGroups(halves[1]) : []
+  if (!head || !rest) return undefined
+  let words: Array<number>
+  if (halves.length === 2) {
+    const missing = 8 - head.length - rest.length
+    if (missing < 1) return undefined
+    words = [...head, ...new Array<number>(missing).fill(0), ...rest]
+  } else {
+    if (head.length !== 8) return undefined
+    words = head
+  }
+  const out = new Uint8Array(16)
+  for (let i = 0; i < 8; i++) {
+    out[2 * i] = words[i] >> 8
+    out[2 * i + 1] = words[i] & 0xff
+  }
+  if (tail) out.set(tail, 12)
+  return out
+}
+
+/** Parses an IPv4 or IPv6 address. */
+export const parseIp = (s: string): Uint8Array | undefined => (s.includes(":") ? parseIPv6(s) : parseIPv4(s))
+
+/** Parses "aa:bb:cc:dd:ee:ff" (any length of colon-separated hex octets). */
+export const parseMac = (s: string): Uint8Array | undefined => {
+  const parts = s.split(":")
+  if (parts.length < 1 || parts.length > 32) return undefined
+  const out = new Uint8Array(parts.length)
+  for (let i = 0; i < parts.length; i++) {
+    if (!/^[0-9a-fA-F]{1,2}$/.test(parts[i])) return undefined
+    out[i] = Number.parseInt(parts[i], 16)
+  }
+  return out
+}
+
+/** Lowercase hex of bytes, for fixtures and error messages. */
+export const toHex = (b: Uint8Array): string => {
+  let s = ""
+  for (let i = 0; i < b.length; i++) s += hex[b[i]]
+  return s
+}
+
+/** Bytes from lowercase or uppercase hex. */
+export const fromHex = (s: string): Uint8Array => {
+  const out = new Uint8Array(s.length >> 1)
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(s.slice(2 * i, 2 * i + 2), 16)
+  return out
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config"
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    // Integration tests create namespaces and sockets; keep them in one process
+    // per file and run files one at a time so namespace churn stays predictable.
+    fileParallelism: false,
+    testTimeout: 30_000,
+    hookTimeout: 30_000
+  }
+})
