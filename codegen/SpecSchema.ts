@@ -1,0 +1,151 @@
+/**
+ * The spec format (spec/README.md) as an Effect Schema: a bad spec fails
+ * codegen with the path of the offending entry.
+ */
+import { Schema } from "effect"
+
+const ScalarType = Schema.Literals(["u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64"])
+export type ScalarType = typeof ScalarType.Type
+
+const Kebab = Schema.String.check(Schema.isPattern(/^[a-z][a-z0-9-]*$/))
+const CName = Schema.String.check(Schema.isPattern(/^[A-Z][A-Z0-9_]*$/))
+const ByteOrder = Schema.Literals(["host", "big-endian", "little-endian"])
+
+export const Checks = Schema.Struct({
+  min: Schema.optionalKey(Schema.Number),
+  max: Schema.optionalKey(Schema.Number),
+  "min-len": Schema.optionalKey(Schema.Int),
+  "max-len": Schema.optionalKey(Schema.Int),
+  pattern: Schema.optionalKey(Schema.String)
+})
+export type Checks = typeof Checks.Type
+
+export const StructMember = Schema.Struct({
+  name: Kebab,
+  type: Schema.Union([ScalarType, Schema.Literals(["binary", "pad"])]),
+  len: Schema.optionalKey(Schema.Int),
+  "byte-order": Schema.optionalKey(ByteOrder),
+  "display-hint": Schema.optionalKey(Schema.Literals(["mac", "ipv4", "ipv6", "inet", "hex"])),
+  enum: Schema.optionalKey(Kebab),
+  doc: Schema.optionalKey(Schema.String)
+})
+export type StructMember = typeof StructMember.Type
+
+export const EnumEntry = Schema.Struct({
+  uapi: CName,
+  value: Schema.Number,
+  name: Schema.optionalKey(Kebab),
+  doc: Schema.optionalKey(Schema.String)
+})
+export type EnumEntry = typeof EnumEntry.Type
+
+export const Definition = Schema.Union([
+  Schema.Struct({
+    name: Kebab,
+    type: Schema.Literal("struct"),
+    doc: Schema.optionalKey(Schema.String),
+    members: Schema.Array(StructMember)
+  }),
+  Schema.Struct({
+    name: Kebab,
+    type: Schema.Literals(["enum", "flags"]),
+    doc: Schema.optionalKey(Schema.String),
+    "name-prefix": Schema.optionalKey(Schema.String),
+    entries: Schema.Array(EnumEntry)
+  })
+])
+export type Definition = typeof Definition.Type
+
+const AttrType = Schema.Literals([
+  "u8",
+  "u16",
+  "u32",
+  "u64",
+  "s8",
+  "s16",
+  "s32",
+  "s64",
+  "uint",
+  "sint",
+  "string",
+  "binary",
+  "flag",
+  "nest",
+  "sub-message",
+  "records",
+  "bitfield32",
+  "pad"
+])
+export type AttrType = typeof AttrType.Type
+
+export const Attribute = Schema.Struct({
+  uapi: CName,
+  value: Schema.Int,
+  type: AttrType,
+  name: Schema.optionalKey(Kebab),
+  doc: Schema.optionalKey(Schema.String),
+  "byte-order": Schema.optionalKey(ByteOrder),
+  "display-hint": Schema.optionalKey(Schema.Literals(["mac", "ipv4", "ipv6", "inet", "hex", "uuid"])),
+  struct: Schema.optionalKey(Kebab),
+  "sub-type": Schema.optionalKey(ScalarType),
+  "nested-attributes": Schema.optionalKey(Kebab),
+  "nested-flag": Schema.optionalKey(Schema.Boolean),
+  header: Schema.optionalKey(Kebab),
+  "sub-message": Schema.optionalKey(Kebab),
+  selector: Schema.optionalKey(Kebab),
+  "multi-attr": Schema.optionalKey(Schema.Boolean),
+  enum: Schema.optionalKey(Kebab),
+  checks: Schema.optionalKey(Checks)
+})
+export type Attribute = typeof Attribute.Type
+
+export const AttributeSet = Schema.Struct({
+  name: Kebab,
+  "name-prefix": Schema.optionalKey(Schema.String),
+  doc: Schema.optionalKey(Schema.String),
+  attributes: Schema.Array(Attribute)
+})
+export type AttributeSet = typeof AttributeSet.Type
+
+export const SubMessage = Schema.Struct({
+  name: Kebab,
+  doc: Schema.optionalKey(Schema.String),
+  formats: Schema.Array(
+    Schema.Struct({
+      value: Schema.String,
+      "attribute-set": Schema.optionalKey(Kebab),
+      doc: Schema.optionalKey(Schema.String)
+    })
+  )
+})
+export type SubMessage = typeof SubMessage.Type
+
+export const Message = Schema.Struct({
+  name: Kebab,
+  doc: Schema.optionalKey(Schema.String),
+  header: Kebab,
+  "attribute-set": Kebab,
+  types: Schema.Record(CName, Schema.Int)
+})
+export type Message = typeof Message.Type
+
+export const Spec = Schema.Struct({
+  name: Kebab,
+  doc: Schema.optionalKey(Schema.String),
+  protocol: Schema.optionalKey(Schema.String),
+  headers: Schema.optionalKey(Schema.Array(Schema.String)),
+  definitions: Schema.optionalKey(Schema.Array(Definition)),
+  "attribute-sets": Schema.Array(AttributeSet),
+  "sub-messages": Schema.optionalKey(Schema.Array(SubMessage)),
+  messages: Schema.optionalKey(Schema.Array(Message))
+})
+export type Spec = typeof Spec.Type
+
+/** Parses a YAML document's value into a Spec, or throws with the entry's path. */
+export const decodeSpec = (file: string, value: unknown): Spec => {
+  try {
+    return Schema.decodeUnknownSync(Spec)(value, { onExcessProperty: "error" })
+  } catch (e) {
+    throw new Error(`${file}: invalid spec\n${e instanceof Error ? e.message : String(e)}`)
+  }
+}
