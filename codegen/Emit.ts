@@ -143,7 +143,7 @@ void ipToString; void macToString; void parseIp; void parseMac; void readBytes; 
     if (m.type === "binary") {
       const h = hintSchema(m["display-hint"])
       if (h) return h
-      return `P.Bytes.check(Schema.isLengthBetween(${m.len}, ${m.len}))`
+      return `P.Bytes.check(Schema.isMinLength(${m.len}), Schema.isMaxLength(${m.len}))`
     }
     return schemaOf[m.type]
   }
@@ -294,7 +294,7 @@ void ipToString; void macToString; void parseIp; void parseMac; void readBytes; 
           s = hintSchema(a["display-hint"]) ?? "P.Bytes"
           const c = a.checks
           if (s === "P.Bytes" && c && (c["max-len"] !== undefined || c["min-len"] !== undefined))
-            s += `.check(Schema.isLengthBetween(${c["min-len"] ?? 0}, ${c["max-len"] ?? 65535}))`
+            s += `.check(Schema.isMinLength(${c["min-len"] ?? 0}), Schema.isMaxLength(${c["max-len"] ?? 65535}))`
         }
         break
       case "nest":

@@ -131,7 +131,7 @@ export const resolve = (file: string, spec: Spec): Model => {
   for (const m of spec.messages ?? []) {
     const h = structs.get(m.header) ?? fail(`messages.${m.name}`, `header ${m.header} is not defined`)
     const set = sets.get(m["attribute-set"]) ?? fail(`messages.${m.name}`, "attribute set not defined")
-    const fields = new Set(attrs(set).map((a) => a.field))
+    const fields = new Set(attrs(set).filter((a) => a.type !== "pad").map((a) => a.field))
     for (const mem of h.members) {
       if (mem.type !== "pad" && fields.has(camel(mem.name)))
         fail(`messages.${m.name}`, `header member ${mem.name} clashes with an attribute field; rename it`)

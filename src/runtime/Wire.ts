@@ -36,6 +36,14 @@ export class DecodeFailure extends Error {
   }
 }
 
+/**
+ * Thrown by {@link Writer} when an attribute grows past netlink's 64 KiB
+ * attribute limit; the API turns it into a Validation error.
+ *
+ * @since 0.1.0
+ */
+export class EncodeOverflow extends Error {}
+
 const textEncoder = new TextEncoder()
 const textDecoder = new TextDecoder("utf-8", { fatal: false })
 
@@ -161,7 +169,7 @@ export class Writer {
   }
   attrEnd(start: number): void {
     const len = this.pos - start
-    if (len > 0xffff) throw new RangeError(`attribute ${this.view.getUint16(start + 2, true)} exceeds 65535 bytes`)
+    if (len > 0xffff) throw new EncodeOverflow(`attribute ${this.view.getUint16(start + 2, true) & NLA_TYPE_MASK} exceeds 65535 bytes`)
     this.view.setUint16(start, len, true)
     this.align()
   }

@@ -8,7 +8,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import fc from "fast-check"
-import { DecodeFailure, Writer } from "../../src/runtime/Wire.ts"
+import { DecodeFailure, EncodeOverflow, Writer } from "../../src/runtime/Wire.ts"
 import { property } from "../helpers/property.ts"
 
 const root = path.resolve(import.meta.dirname, "../../src/generated")
@@ -35,7 +35,14 @@ for (const family of families) {
       const encode = mod[`encode${name}`]
       const decode = mod[`decode${name}`]
       property(`${name}: encode/decode round trip`, mod[name], (x) => {
-        const bytes1 = encodeToBytes(encode, x)
+        let bytes1: Uint8Array
+        try {
+          bytes1 = encodeToBytes(encode, x)
+        } catch (e) {
+          // Generated values can exceed netlink's 64 KiB attribute limit; that is a typed refusal, not a bug.
+          if (e instanceof EncodeOverflow) return
+          throw e
+        }
         const y = decodeBytes(decode, bytes1)
         const bytes2 = encodeToBytes(encode, y)
         expect(Buffer.from(bytes2).toString("hex")).toBe(Buffer.from(bytes1).toString("hex"))

@@ -1,0 +1,64 @@
+/**
+ * Shared plumbing of the API modules: input validation that names the field,
+ * request building, and flag constants. Internal.
+ */
+import { Effect, Schema, SchemaIssue } from "effect"
+import { NetlinkError, Validation } from "../../runtime/NetlinkError.ts"
+import { Writer } from "../../runtime/Wire.ts"
+
+export const NLM_F_REQUEST = 0x01
+export const NLM_F_ACK = 0x04
+export const NLM_F_ROOT = 0x100
+export const NLM_F_MATCH = 0x200
+export const NLM_F_DUMP = NLM_F_ROOT | NLM_F_MATCH
+export const NLM_F_REPLACE = 0x100
+export const NLM_F_EXCL = 0x200
+export const NLM_F_CREATE = 0x400
+export const NLM_F_APPEND = 0x800
+
+export const AF_UNSPEC = 0
+export const AF_INET = 2
+export const AF_BRIDGE = 7
+export const AF_INET6 = 10
+
+const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
+
+const pathText = (path: ReadonlyArray<unknown>): string =>
+  path.reduce<string>(
+    (acc, k: any) => {
+      const key = typeof k === "object" && k !== null && "key" in k ? k.key : k
+      return typeof key === "number" ? `${acc}[${key}]` : acc === "" ? String(key) : `${acc}.${String(key)}`
+    },
+    ""
+  )
+
+/** A Validation error for `path` (nothing was sent). */
+export const invalid = (path: string, message: string): NetlinkError =>
+  new NetlinkError({ reason: new Validation({ path, message }) })
+
+/**
+ * Decodes user input with `schema`; failures become one Validation error
+ * naming the first offending field, prefixed with `root`.
+ */
+export const validate = <A>(schema: Schema.Codec<A, any>, input: unknown, root = ""): Effect.Effect<A, NetlinkError> =>
+  Effect.suspend(() => {
+    try {
+      return Effect.succeed(Schema.decodeUnknownSync(schema as any, { onExcessProperty: "error" } as any)(input) as A)
+    } catch (e) {
+      const issue = (e as { issue?: SchemaIssue.Issue }).issue
+      if (issue === undefined) return Effect.die(e)
+      const first = formatter(issue).issues[0]
+      const p = pathText(first?.path ?? [])
+      const full = root === "" ? p : p === "" ? root : `${root}.${p}`
+      return Effect.fail(invalid(full === "" ? "(input)" : full, first?.message ?? String(e)))
+    }
+  })
+
+/** Builds one request message: nlmsghdr, then whatever `body` writes. */
+export const buildMessage = (type: number, flags: number, body: (w: Writer) => void): Uint8Array => {
+  const w = new Writer(256)
+  const start = w.beginMessage(type, flags | NLM_F_REQUEST, 0)
+  body(w)
+  w.endMessage(start)
+  return w.finish()
+}

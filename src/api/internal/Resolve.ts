@@ -1,0 +1,38 @@
+/**
+ * Interface name → index, as `ip ... dev NAME` does: one RTM_GETLINK with
+ * IFLA_IFNAME (or IFLA_ALT_IFNAME for long names). Internal.
+ */
+import { Effect } from "effect"
+import type { NetlinkError } from "../../runtime/NetlinkError.ts"
+import { InterfaceName } from "../../runtime/Primitives.ts"
+import { Netlink } from "../Netlink.ts"
+import { buildMessage, invalid, validate } from "./Common.ts"
+
+const RTM_GETLINK = 18
+const IFLA_IFNAME = 3
+const IFLA_EXT_MASK = 29
+const RTEXT_FILTER_SKIP_STATS = 1 << 3
+
+/** A device by name or index. */
+export type LinkRef = string | number
+
+/** Resolves a device reference to its index; `field` names the input for errors. */
+export const linkIndex = (ref: LinkRef, field = "dev"): Effect.Effect<number, NetlinkError, Netlink> =>
+  Effect.gen(function* () {
+    if (typeof ref === "number") {
+      if (!Number.isInteger(ref) || ref <= 0 || ref > 0x7fffffff)
+        return yield* Effect.fail(invalid(field, `an interface index must be a positive integer, got ${ref}`))
+      return ref
+    }
+    const name = yield* validate(InterfaceName, ref, field)
+    const { route } = yield* Netlink
+    const msg = buildMessage(RTM_GETLINK, 0, (w) => {
+      w.zeros(16) // ifinfomsg
+      w.attrU32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS)
+      w.attrString(IFLA_IFNAME, name)
+    })
+    return yield* route.requestReply(msg, (_buf, view, start) => view.getInt32(start + 4, true), {
+      headerLength: 16,
+      operation: `resolve ${field} "${name}"`
+    })
+  })
