@@ -1,0 +1,302 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Fiber, Result, Stream } from "effect"
+import * as Connection from "../../src/runtime/Connection.ts"
+import { NetlinkError } from "../../src/runtime/NetlinkError.ts"
+import { DecodeFailure, Writer } from "../../src/runtime/Wire.ts"
+import { ack, datagram, decodeItem, done, FakeKernel, item, message } from "./FakeKernel.ts"
+
+const req = (type = 16): Uint8Array => {
+  const w = new Writer()
+  const m = w.beginMessage(type, 0, 0)
+  w.zeros(16) // ifinfomsg
+  w.attrString(3, "eth0")
+  const n = w.nestStart(18)
+  w.attrString(1, "veth")
+  w.attrEnd(n)
+  w.endMessage(m)
+  return w.finish()
+}
+
+const reason = (e: NetlinkError) => e.reason
+
+describe("engine over the fake kernel", () => {
+  it.effect("request: ack resolves; seq and flags are set, pid cleared, input untouched", () =>
+    Effect.gen(function* () {
+      const k = new FakeKernel((r) => [ack(r)])
+      const c = Connection.fromTransport(k)
+      const input = req()
+      yield* c.request(input)
+      expect(k.sent[0].flags & 0x5).toBe(0x5)
+      expect(k.sent[0].seq).not.toBe(0)
+      expect(new DataView(input.buffer).getUint32(8, true)).toBe(0)
+      yield* c.request(input)
+      expect(k.sent[1].seq).toBe(k.sent[0].seq + 1)
+    })
+  )
+
+  it.effect("kernel error with extack: message, offset resolved to a path, policy", () =>
+    Effect.gen(function* () {
+      // offset 36 = nlmsghdr 16 + ifinfomsg 16 + IFLA_IFNAME(4+5→12) → 44 is LINKINFO; 48 is INFO_KIND
+      const k = new FakeKernel((r) => [
+        ack(r, 34, { message: "Attribute failed policy validation", offset: 48, policy: { type: 11, maxLength: 15 } })
+      ])
+      const c = Connection.fromTransport(k)
+      const e = yield* Effect.flip(
+        c.request(req(), {
+          headerLength: 16,
+          operation: "link add",
+          describePath: (t) => t.map((x) => (x === 18 ? "IFLA_LINKINFO" : x === 1 ? "IFLA_INFO_KIND" : `${x}`)).join(" > ")
+        })
+      )
+      const r = reason(e)
+      expect(r._tag).toBe("Kernel")
+      if (r._tag !== "Kernel") return
+      expect(r.code).toBe("ERANGE")
+      expect(r.extack?.message).toBe("Attribute failed policy validation")
+      expect(r.extack?.attributePath).toBe("IFLA_LINKINFO > IFLA_INFO_KIND")
+      expect(r.extack?.policy).toEqual({ type: "string", maxLength: 15 })
+      expect(e.message).toContain("link add:")
+      expect(e.message).toContain("IFLA_LINKINFO > IFLA_INFO_KIND")
+    })
+  )
+
+  it.effect("extack: default path text, missing attribute in a nest, u64 bounds", () =>
+    Effect.gen(function* () {
+      const k = new FakeKernel((r) => [
+        ack(r, 22, { offset: 44, missType: 2, missNest: 44, policy: { type: 4, minU: 1n, maxU: 4094n } })
+      ])
+      const c = Connection.fromTransport(k)
+      const e = yield* Effect.flip(c.request(req(), { headerLength: 16 }))
+      const r = reason(e)
+      if (r._tag !== "Kernel") throw new Error("expected Kernel")
+      expect(r.extack?.attributePath).toBe("attr 18")
+      expect(r.extack?.missingType).toBe(2)
+      expect(r.extack?.missingNest).toBe("attr 18")
+      expect(r.extack?.policy).toEqual({ type: "u32", min: 1, max: 4094 })
+      expect(e.message).toContain("range 1..4094")
+    })
+  )
+
+  it.effect("requestReply decodes the reply and waits for the ack", () =>
+    Effect.gen(function* () {
+      const k = new FakeKernel((r) => [datagram(item(r.seq, 7, 0)), ack(r)])
+      const c = Connection.fromTransport(k)
+      expect(yield* c.requestReply(req(18), decodeItem)).toBe(7)
+    })
+  )
+
+  it.effect("DecodeFailure in a decoder becomes a Decode error with context and bytes", () =>
+    Effect.gen(function* () {
+      const k = new FakeKernel((r) => [datagram(item(r.seq, 7, 0)), ack(r)])
+      const c = Connection.fromTransport(k)
+      const e = yield* Effect.flip(
+        c.requestReply(req(18), (_b, _v, s) => {
+          throw new DecodeFailure("bad IFLA_MTU", s + 20)
+        })
+      )
+      const r = reason(e)
+      if (r._tag !== "Decode") throw new Error("expected Decode")
+      expect(r.offset).toBe(20)
+      expect(r.bytes).toMatch(/^[0-9a-f]+$/)
+      expect(e.message).toContain("bad IFLA_MTU")
+    })
+  )
+
+  it.effect("dumpAll: several datagrams, unknown message types skipped, filter by undefined", () =>
+    Effect.gen(function* () {
+      const k = new FakeKernel((r) => [
+        datagram(item(r.seq, 1), message(999, 2, r.seq), item(r.seq, 2)),
+        datagram(item(r.seq, 3), item(r.seq, 4)),
+        datagram(done(r.seq))
+      ])
+      const c = Connection.fromTransport(k)
+      expect(yield* c.dumpAll(req(18), decodeItem)).toEqual([1, 2, 3, 4])
+      expect(k.sent[0].flags & 0x300).toBe(0x300)
+      expect(yield* c.dumpAll(req(18), (b, v, s, e, t) => ((decodeItem(b, v, s, e, t) ?? 0) % 2 ? 1 : undefined))).toEqual([
+        1, 1
+      ])
+    })
+  )
+
+  it.effect("dump stream emits one chunk per datagram", () =>
+    Effect.gen(function* () {
+      const k = new FakeKernel((r) => [
+        datagram(item(r.seq, 1), item(r.seq, 2)),
+        datagram(item(r.seq, 3)),
+        datagram(done(r.seq))
+      ])
+      const c = Connection.fromTransport(k)
+      const chunks = yield* Stream.runCollect(Stream.chunks(c.dump(req(18), decodeItem)))
+      expect(Array.from(chunks).map((ch) => Array.from(ch))).toEqual([[1, 2], [3]])
+    })
+  )
+
+  it.effect("DUMP_INTR: DumpInterrupted with partial results; retryInterrupted re-runs", () =>
+    Effect.gen(function* () {
+      let calls = 0
+      const k = new FakeKernel((r) => {
+        calls++
+        const intr = calls === 1 ? 0x12 : 0x2
+        return [datagram(item(r.seq, 1), item(r.seq, 2, intr)), datagram(done(r.seq, intr))]
+      })
+      const c = Connection.fromTransport(k)
+      const e = yield* Effect.flip(c.dumpAll(req(18), decodeItem))
+      const r = reason(e)
+      if (r._tag !== "DumpInterrupted") throw new Error("expected DumpInterrupted")
+      expect(r.partial).toEqual([1, 2])
+      calls = 0
+      expect(yield* c.dumpAll(req(18), decodeItem, { retryInterrupted: 2 })).toEqual([1, 2])
+      expect(calls).toBe(2)
+    })
+  )
+
+  it.effect("a dump that fails in the kernel (NLMSG_DONE with errno, or NLMSG_ERROR)", () =>
+    Effect.gen(function* () {
+      const k = new FakeKernel((r) => (r.type === 18 ? [datagram(done(r.seq, 2, 95))] : [ack(r, 22)]))
+      const c = Connection.fromTransport(k)
+      const e1 = yield* Effect.flip(c.dumpAll(req(18), decodeItem))
+      expect(reason(e1)._tag === "Kernel" && reason(e1)).toMatchObject({ code: "EOPNOTSUPP" })
+      const e2 = yield* Effect.flip(c.dumpAll(req(26), decodeItem))
+      expect(reason(e2)).toMatchObject({ code: "EINVAL" })
+    })
+  )
+
+  it.effect("truncated datagram (nlmsg_len past the end) fails the request with Decode", () =>
+    Effect.gen(function* () {
+      const k = new FakeKernel((r) => {
+        const d = datagram(item(r.seq, 1))
+        new DataView(d.buffer).setUint32(0, 400, true)
+        return [d]
+      })
+      const c = Connection.fromTransport(k)
+      const e = yield* Effect.flip(c.dumpAll(req(18), decodeItem))
+      const r = reason(e)
+      expect(r._tag).toBe("Decode")
+      expect(e.message).toContain("truncated")
+    })
+  )
+
+  it.live("interleaved replies for two seqs, and a reply nobody waits for, are demultiplexed", () =>
+    Effect.gen(function* () {
+      const pending: Array<{ seq: number; bytes: Uint8Array }> = []
+      const k = new FakeKernel((r) => {
+        pending.push(r)
+        return undefined
+      })
+      const c = Connection.fromTransport(k)
+      const a = yield* Effect.forkChild(c.requestReply(req(18), decodeItem))
+      const b = yield* Effect.forkChild(c.requestReply(req(18), decodeItem))
+      yield* Effect.sleep(5)
+      expect(pending.length).toBe(2)
+      const [ra, rb] = pending
+      // b's reply first, a stray seq in between, then a's, then both acks in one datagram.
+      k.deliver(datagram(item(rb.seq, 20, 0), item(12345, 99, 0), item(ra.seq, 10, 0)))
+      k.deliver(datagram(ack(rb as any), ack(ra as any)))
+      expect(yield* Fiber.join(a)).toBe(10)
+      expect(yield* Fiber.join(b)).toBe(20)
+    })
+  )
+
+  it.live("timeout: no reply → Timeout reason; the late reply is ignored", () =>
+    Effect.gen(function* () {
+      const k = new FakeKernel(() => undefined)
+      const c = Connection.fromTransport(k)
+      const e = yield* Effect.flip(c.request(req(), { timeout: 30, operation: "link add" }))
+      expect(reason(e)).toMatchObject({ _tag: "Timeout", afterMs: 30, operation: "link add" })
+      k.deliver(ack(k.sent[0]))
+      k.handler = (r) => [ack(r)]
+      yield* c.request(req())
+      expect(k.watching).toBe(false)
+    })
+  )
+
+  it.effect("ENOBUFS fails pending requests with Overrun", () =>
+    Effect.gen(function* () {
+      const k = new FakeKernel((_r, kk) => {
+        kk.overrunNext = true
+        return undefined
+      })
+      const c = Connection.fromTransport(k)
+      const e = yield* Effect.flip(c.request(req()))
+      expect(reason(e)._tag).toBe("Overrun")
+    })
+  )
+
+  it.effect("requestMany: one datagram, per-message results in order", () =>
+    Effect.gen(function* () {
+      let datagrams = 0
+      const k = new FakeKernel((r) => [ack(r, r.seq % 2 === 0 ? 17 : 0)])
+      const send = k.send.bind(k)
+      k.send = (b) => {
+        datagrams++
+        return send(b)
+      }
+      const c = Connection.fromTransport(k)
+      const results = yield* c.requestMany([req(), req(), req(), req(), new Uint8Array(3)])
+      expect(datagrams).toBe(1)
+      expect(results.length).toBe(5)
+      const codes = results.map((r) => (Result.isSuccess(r) ? "ok" : (r.failure.reason as any).code ?? r.failure.reason._tag))
+      expect(codes.slice(0, 4).filter((x) => x === "EEXIST").length).toBe(2)
+      expect(codes[4]).toBe("Validation")
+      expect(new Set(k.sent.map((s) => s.seq)).size).toBe(4)
+    })
+  )
+
+  it.live("a dump stream abandoned early is drained; the next dump reads no stale replies", () =>
+    Effect.gen(function* () {
+      const k = new FakeKernel((r) =>
+        r.type === 18
+          ? [datagram(item(r.seq, 1)), datagram(item(r.seq, 2)), datagram(item(r.seq, 3)), datagram(done(r.seq))]
+          : [datagram(item(r.seq, 100)), datagram(done(r.seq))]
+      )
+      const c = Connection.fromTransport(k)
+      const first = yield* Stream.runCollect(Stream.take(c.dump(req(18), decodeItem), 1))
+      expect(Array.from(first)).toEqual([1])
+      expect(k.queue.length).toBe(0)
+      expect(yield* c.dumpAll(req(26), decodeItem)).toEqual([100])
+    })
+  )
+
+  it.live("dumps queue behind each other while plain requests proceed", () =>
+    Effect.gen(function* () {
+      const dumps: Array<number> = []
+      const k = new FakeKernel((r) => {
+        if (r.type === 18) {
+          dumps.push(r.seq)
+          return undefined // answered later
+        }
+        return [ack(r)]
+      })
+      const c = Connection.fromTransport(k)
+      const d1 = yield* Effect.forkChild(c.dumpAll(req(18), decodeItem))
+      const d2 = yield* Effect.forkChild(c.dumpAll(req(18), decodeItem))
+      yield* Effect.sleep(5)
+      expect(dumps.length).toBe(1)
+      yield* c.request(req()) // not blocked by the running dump
+      k.deliver(datagram(item(dumps[0], 1), done(dumps[0])))
+      expect(yield* Fiber.join(d1)).toEqual([1])
+      yield* Effect.sleep(5)
+      expect(dumps.length).toBe(2)
+      k.deliver(datagram(item(dumps[1], 2), done(dumps[1])))
+      expect(yield* Fiber.join(d2)).toEqual([2])
+    })
+  )
+
+  it.live("unsolicited messages arrive on `messages`; ENOBUFS surfaces as Overrun", () =>
+    Effect.gen(function* () {
+      const k = new FakeKernel(() => undefined)
+      const c = Connection.fromTransport(k)
+      const fiber = yield* Effect.forkChild(Stream.runCollect(Stream.take(c.messages, 2)))
+      yield* Effect.sleep(5)
+      k.deliver(datagram(message(16, 0, 0, new Uint8Array(16), 0), message(20, 0, 0, new Uint8Array(8), 0)))
+      const got = Array.from(yield* Fiber.join(fiber) as any) as Array<Connection.RawMessage>
+      expect(got.map((m) => m.type)).toEqual([16, 20])
+      const f2 = yield* Effect.forkChild(Stream.runCollect(c.messages))
+      yield* Effect.sleep(5)
+      k.overrunNext = true
+      k.deliver(datagram(message(16, 0, 0)))
+      const e = yield* Effect.flip(Fiber.join(f2))
+      expect(reason(e as NetlinkError)._tag).toBe("Overrun")
+    })
+  )
+})
