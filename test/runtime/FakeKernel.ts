@@ -96,7 +96,13 @@ export class FakeKernel implements Transport {
 
 // --- reply builders --------------------------------------------------------
 
-export const message = (type: number, flags: number, seq: number, payload: Uint8Array = new Uint8Array(0), pid = 4242) => {
+export const message = (
+  type: number,
+  flags: number,
+  seq: number,
+  payload: Uint8Array = new Uint8Array(0),
+  pid = 4242
+) => {
   const w = new Writer()
   const m = w.beginMessage(type, flags, seq, pid)
   w.bytes(payload)
@@ -118,7 +124,12 @@ export const datagram = (...messages: ReadonlyArray<Uint8Array>): Uint8Array => 
 export interface ExtackSpec {
   readonly message?: string
   readonly offset?: number
-  readonly policy?: { readonly type?: number; readonly maxLength?: number; readonly minU?: bigint; readonly maxU?: bigint }
+  readonly policy?: {
+    readonly type?: number
+    readonly maxLength?: number
+    readonly minU?: bigint
+    readonly maxU?: bigint
+  }
   readonly missType?: number
   readonly missNest?: number
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber, Result, Stream } from "effect"
 import * as Connection from "../../src/runtime/Connection.ts"
-import { NetlinkError } from "../../src/runtime/NetlinkError.ts"
+import type { NetlinkError } from "../../src/runtime/NetlinkError.ts"
 import { DecodeFailure, Writer } from "../../src/runtime/Wire.ts"
-import { ack, datagram, decodeItem, done, FakeKernel, item, message } from "./FakeKernel.ts"
+import { ack, datagram, decodeItem, done, FakeKernel, item, message, type Request } from "./FakeKernel.ts"
 
 const req = (type = 16): Uint8Array => {
   const w = new Writer()
@@ -38,14 +38,19 @@ describe("engine over the fake kernel", () => {
     Effect.gen(function* () {
       // offset 36 = nlmsghdr 16 + ifinfomsg 16 + IFLA_IFNAME(4+5→12) → 44 is LINKINFO; 48 is INFO_KIND
       const k = new FakeKernel((r) => [
-        ack(r, 34, { message: "Attribute failed policy validation", offset: 48, policy: { type: 11, maxLength: 15 } })
+        ack(r, 34, {
+          message: "Attribute failed policy validation",
+          offset: 48,
+          policy: { type: 11, maxLength: 15 }
+        })
       ])
       const c = Connection.fromTransport(k)
       const e = yield* Effect.flip(
         c.request(req(), {
           headerLength: 16,
           operation: "link add",
-          describePath: (t) => t.map((x) => (x === 18 ? "IFLA_LINKINFO" : x === 1 ? "IFLA_INFO_KIND" : `${x}`)).join(" > ")
+          describePath: (t) =>
+            t.map((x) => (x === 18 ? "IFLA_LINKINFO" : x === 1 ? "IFLA_INFO_KIND" : `${x}`)).join(" > ")
         })
       )
       const r = reason(e)
@@ -112,9 +117,9 @@ describe("engine over the fake kernel", () => {
       const c = Connection.fromTransport(k)
       expect(yield* c.dumpAll(req(18), decodeItem)).toEqual([1, 2, 3, 4])
       expect(k.sent[0].flags & 0x300).toBe(0x300)
-      expect(yield* c.dumpAll(req(18), (b, v, s, e, t) => ((decodeItem(b, v, s, e, t) ?? 0) % 2 ? 1 : undefined))).toEqual([
-        1, 1
-      ])
+      expect(
+        yield* c.dumpAll(req(18), (b, v, s, e, t) => ((decodeItem(b, v, s, e, t) ?? 0) % 2 ? 1 : undefined))
+      ).toEqual([1, 1])
     })
   )
 
@@ -178,7 +183,7 @@ describe("engine over the fake kernel", () => {
 
   it.live("interleaved replies for two seqs, and a reply nobody waits for, are demultiplexed", () =>
     Effect.gen(function* () {
-      const pending: Array<{ seq: number; bytes: Uint8Array }> = []
+      const pending: Array<Request> = []
       const k = new FakeKernel((r) => {
         pending.push(r)
         return undefined
@@ -191,7 +196,7 @@ describe("engine over the fake kernel", () => {
       const [ra, rb] = pending
       // b's reply first, a stray seq in between, then a's, then both acks in one datagram.
       k.deliver(datagram(item(rb.seq, 20, 0), item(12345, 99, 0), item(ra.seq, 10, 0)))
-      k.deliver(datagram(ack(rb as any), ack(ra as any)))
+      k.deliver(datagram(ack(rb), ack(ra)))
       expect(yield* Fiber.join(a)).toBe(10)
       expect(yield* Fiber.join(b)).toBe(20)
     })
@@ -235,7 +240,9 @@ describe("engine over the fake kernel", () => {
       const results = yield* c.requestMany([req(), req(), req(), req(), new Uint8Array(3)])
       expect(datagrams).toBe(1)
       expect(results.length).toBe(5)
-      const codes = results.map((r) => (Result.isSuccess(r) ? "ok" : (r.failure.reason as any).code ?? r.failure.reason._tag))
+      const codes = results.map((r) =>
+        Result.isSuccess(r) ? "ok" : ((r.failure.reason as any).code ?? r.failure.reason._tag)
+      )
       expect(codes.slice(0, 4).filter((x) => x === "EEXIST").length).toBe(2)
       expect(codes[4]).toBe("Validation")
       expect(new Set(k.sent.map((s) => s.seq)).size).toBe(4)
@@ -246,7 +253,12 @@ describe("engine over the fake kernel", () => {
     Effect.gen(function* () {
       const k = new FakeKernel((r) =>
         r.type === 18
-          ? [datagram(item(r.seq, 1)), datagram(item(r.seq, 2)), datagram(item(r.seq, 3)), datagram(done(r.seq))]
+          ? [
+              datagram(item(r.seq, 1)),
+              datagram(item(r.seq, 2)),
+              datagram(item(r.seq, 3)),
+              datagram(done(r.seq))
+            ]
           : [datagram(item(r.seq, 100)), datagram(done(r.seq))]
       )
       const c = Connection.fromTransport(k)
@@ -289,7 +301,7 @@ describe("engine over the fake kernel", () => {
       const fiber = yield* Effect.forkChild(Stream.runCollect(Stream.take(c.messages, 2)))
       yield* Effect.sleep(5)
       k.deliver(datagram(message(16, 0, 0, new Uint8Array(16), 0), message(20, 0, 0, new Uint8Array(8), 0)))
-      const got = Array.from(yield* Fiber.join(fiber) as any) as Array<Connection.RawMessage>
+      const got: ReadonlyArray<Connection.RawMessage> = yield* Fiber.join(fiber)
       expect(got.map((m) => m.type)).toEqual([16, 20])
       const f2 = yield* Effect.forkChild(Stream.runCollect(c.messages))
       yield* Effect.sleep(5)

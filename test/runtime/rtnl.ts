@@ -95,7 +95,13 @@ export interface Link {
 }
 
 /** A minimal ifinfomsg decoder: index and IFLA_IFNAME. */
-export const decodeLink = (buf: Uint8Array, view: DataView, start: number, end: number, type: number): Link | undefined => {
+export const decodeLink = (
+  buf: Uint8Array,
+  view: DataView,
+  start: number,
+  end: number,
+  type: number
+): Link | undefined => {
   if (type !== RTM_NEWLINK) return undefined
   const index = view.getInt32(start + 20, true)
   let name = ""
@@ -110,5 +116,10 @@ export const decodeLink = (buf: Uint8Array, view: DataView, start: number, end: 
 }
 
 /** Counts route messages without building objects. */
-export const countRoute = (_b: Uint8Array, _v: DataView, _s: number, _e: number, type: number): 1 | undefined =>
-  type === 24 ? 1 : undefined
+export const countRoute = (
+  _b: Uint8Array,
+  _v: DataView,
+  _s: number,
+  _e: number,
+  type: number
+): 1 | undefined => (type === 24 ? 1 : undefined)
