@@ -2,7 +2,7 @@
  * Hand-built rtnetlink messages for the runtime tests (the generated codecs
  * live elsewhere; these tests must not depend on them).
  */
-import { readString, Writer } from "../../src/runtime/Wire.ts"
+import { ipToString, readString, Writer } from "../../src/runtime/Wire.ts"
 
 export const RTM_NEWLINK = 16
 export const RTM_DELLINK = 17
@@ -123,3 +123,23 @@ export const countRoute = (
   _e: number,
   type: number
 ): 1 | undefined => (type === 24 ? 1 : undefined)
+
+/** A small route object (destination text and table) — enough to exercise allocation per route. */
+export const decodeRoute = (
+  buf: Uint8Array,
+  view: DataView,
+  start: number,
+  end: number,
+  type: number
+): { readonly dst: string; readonly table: number } | undefined => {
+  if (type !== 24) return undefined
+  let dst = ""
+  let p = start + 28
+  while (p + 4 <= end) {
+    const len = view.getUint16(p, true)
+    if (len < 4) break
+    if (view.getUint16(p + 2, true) === 1) dst = ipToString(buf, p + 4, len - 4)
+    p += (len + 3) & ~3
+  }
+  return { dst, table: buf[start + 20] }
+}
