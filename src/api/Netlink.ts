@@ -19,7 +19,7 @@ const NETLINK_ROUTE = 0
  * @since 0.1.0
  */
 export interface NetlinkShape {
-  readonly route: Connection.Connection
+  readonly route: Connection.ConnectionShape
   readonly namespace: Namespace.Ref | undefined
 }
 
