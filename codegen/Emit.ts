@@ -73,7 +73,12 @@ const hintSchema = (hint: string | undefined): string | undefined => {
   }
 }
 
-const docLine = (uapi: string, value: number | undefined, doc: string | undefined, extra?: string): string => {
+const docLine = (
+  uapi: string,
+  value: number | undefined,
+  doc: string | undefined,
+  extra?: string
+): string => {
   const parts = [value === undefined ? uapi : `${uapi} (${value})`]
   if (doc) parts.push(`— ${doc.replace(/\*\//g, "*\\/")}`)
   if (extra) parts.push(extra)
@@ -118,10 +123,12 @@ void ipToString; void macToString; void parseIp; void parseMac; void readBytes; 
       for (const n of names) while (!n.startsWith(prefix)) prefix = prefix.slice(0, -1)
       prefix = prefix.slice(0, prefix.lastIndexOf("_") + 1)
     }
-    const key = (x: { uapi: string; name?: string }) => camel(x.name ?? x.uapi.slice(prefix!.length).toLowerCase())
+    const key = (x: { uapi: string; name?: string }) =>
+      camel(x.name ?? x.uapi.slice(prefix!.length).toLowerCase())
     o(`/** ${e.type === "flags" ? "Flag bits" : "Values"} of ${e.name}${e.doc ? ` — ${e.doc}` : ""}. */`)
     o(`export const ${pascal(e.name)} = {`)
-    for (const x of e.entries) o(`  /** ${x.uapi}${x.doc ? ` — ${x.doc}` : ""} */\n  ${JSON.stringify(key(x))}: ${x.value},`)
+    for (const x of e.entries)
+      o(`  /** ${x.uapi}${x.doc ? ` — ${x.doc}` : ""} */\n  ${JSON.stringify(key(x))}: ${x.value},`)
     o(`} as const`)
     o(`/** Names of ${e.name} values, for display. */`)
     o(`export const ${pascal(e.name)}Names: Readonly<Record<number, string>> = {`)
@@ -155,7 +162,8 @@ void ipToString; void macToString; void parseIp; void parseMac; void readBytes; 
     const size = model.structSize(s.name)
     o(`/** struct ${s.name}${s.doc ? ` — ${s.doc}` : ""} (${size} bytes). */`)
     o(`export interface ${N} {`)
-    for (const m of structFields(s)) o(`  ${m.doc ? `/** ${m.doc} */ ` : ""}readonly ${camel(m.name)}: ${memberTs(m)}`)
+    for (const m of structFields(s))
+      o(`  ${m.doc ? `/** ${m.doc} */ ` : ""}readonly ${camel(m.name)}: ${memberTs(m)}`)
     o(`}`)
     o(`export const ${N}Size = ${size}`)
     o(`export const ${N}Fields = {`)
@@ -163,8 +171,12 @@ void ipToString; void macToString; void parseIp; void parseMac; void readBytes; 
     o(`}`)
     o(`export const ${N}: Schema.Codec<${N}> = Schema.Struct(${N}Fields)`)
     // decode into an existing object (messages put header fields and attributes in one object)
-    o(`export function decode${N}Into(out: any, buf: Uint8Array, view: DataView, p: number, end: number): void {`)
-    o(`  if (end - p < ${size}) throw new DecodeFailure("struct ${s.name}: " + (end - p) + " bytes, expected ${size}", p)`)
+    o(
+      `export function decode${N}Into(out: any, buf: Uint8Array, view: DataView, p: number, end: number): void {`
+    )
+    o(
+      `  if (end - p < ${size}) throw new DecodeFailure("struct ${s.name}: " + (end - p) + " bytes, expected ${size}", p)`
+    )
     let off = 0
     for (const m of s.members) {
       const at = off === 0 ? "p" : `p + ${off}`
@@ -174,7 +186,8 @@ void ipToString; void macToString; void parseIp; void parseMac; void readBytes; 
       } else if (m.type === "binary") {
         const h = m["display-hint"]
         if (h === "mac") o(`  out.${f} = macToString(buf, ${at}, ${m.len})`)
-        else if (h === "ipv4" || h === "ipv6" || h === "inet") o(`  out.${f} = ipToString(buf, ${at}, ${m.len})`)
+        else if (h === "ipv4" || h === "ipv6" || h === "inet")
+          o(`  out.${f} = ipToString(buf, ${at}, ${m.len})`)
         else o(`  out.${f} = readBytes(buf, ${at}, ${at} + ${m.len})`)
       } else {
         o(`  out.${f} = ${readScalar(m.type, at, m["byte-order"])}`)
@@ -196,7 +209,9 @@ void ipToString; void macToString; void parseIp; void parseMac; void readBytes; 
         let bytes = `v.${f}`
         if (h === "mac") bytes = `parseMac(v.${f})!`
         else if (h === "ipv4" || h === "ipv6" || h === "inet") bytes = `parseIp(v.${f})!`
-        o(`  { const b = ${bytes}; w.bytes(b.subarray(0, ${m.len})); if (b.length < ${m.len}) w.zeros(${m.len} - b.length) }`)
+        o(
+          `  { const b = ${bytes}; w.bytes(b.subarray(0, ${m.len})); if (b.length < ${m.len}) w.zeros(${m.len} - b.length) }`
+        )
       } else if (m.type === "u8" || m.type === "s8") o(`  w.${setter[m.type]}(v.${f} ?? 0)`)
       else
         o(
@@ -263,7 +278,8 @@ void ipToString; void macToString; void parseIp; void parseMac; void readBytes; 
     if (c.min !== undefined || c.max !== undefined) {
       if (isBig(a.type))
         s += `.check(Schema.isBetweenBigInt({ minimum: ${BigInt(c.min ?? 0)}n, maximum: ${BigInt(c.max ?? 2 ** 53)}n }))`
-      else s += `.check(Schema.isBetween({ minimum: ${c.min ?? -(2 ** 31)}, maximum: ${c.max ?? 2 ** 32 - 1} }))`
+      else
+        s += `.check(Schema.isBetween({ minimum: ${c.min ?? -(2 ** 31)}, maximum: ${c.max ?? 2 ** 32 - 1} }))`
     }
     if (c.pattern) s += `.check(Schema.isPattern(new RegExp(${JSON.stringify(c.pattern)})))`
     return s
@@ -288,7 +304,8 @@ void ipToString; void macToString; void parseIp; void parseMac; void readBytes; 
         s = "P.Bitfield32"
         break
       case "binary":
-        if (a.struct) s = `Schema.suspend((): Schema.Codec<${structName(a.struct)}> => ${structName(a.struct)})`
+        if (a.struct)
+          s = `Schema.suspend((): Schema.Codec<${structName(a.struct)}> => ${structName(a.struct)})`
         else if (a["sub-type"]) s = `Schema.Array(${schemaOf[a["sub-type"]]})`
         else {
           s = hintSchema(a["display-hint"]) ?? "P.Bytes"
@@ -346,7 +363,8 @@ void ipToString; void macToString; void parseIp; void parseMac; void readBytes; 
       case "binary": {
         if (a.struct) return `decode${structName(a.struct)}(buf, view, p, e)`
         const st = a["sub-type"]
-        if (st) return `readArray(view, p, e, ${scalarSize[st]}, ${JSON.stringify(getter[st])}, ${LE(a["byte-order"])})`
+        if (st)
+          return `readArray(view, p, e, ${scalarSize[st]}, ${JSON.stringify(getter[st])}, ${LE(a["byte-order"])})`
         const h = a["display-hint"]
         if (h === "mac") return "macToString(buf, p, n)"
         if (h === "ipv4" || h === "ipv6" || h === "inet") return "ipToString(buf, p, n)"
@@ -390,7 +408,8 @@ void ipToString; void macToString; void parseIp; void parseMac; void readBytes; 
       case "bitfield32":
         return `{ const s = w.attrStart(${T}); w.u32(${val}.value); w.u32(${val}.selector); w.attrEnd(s) }`
       case "binary": {
-        if (a.struct) return `{ const s = w.attrStart(${T}); encode${structName(a.struct)}(w, ${val}); w.attrEnd(s) }`
+        if (a.struct)
+          return `{ const s = w.attrStart(${T}); encode${structName(a.struct)}(w, ${val}); w.attrEnd(s) }`
         const st = a["sub-type"]
         if (st)
           return `{ const s = w.attrStart(${T}); for (const x of ${val}) w.${setter[st]}(x as any${be}); w.attrEnd(s) }`
@@ -420,7 +439,8 @@ void ipToString; void macToString; void parseIp; void parseMac; void readBytes; 
 
   // records helper per struct used by `records` attributes
   const recordStructs = new Set<string>()
-  for (const s of model.sets.values()) for (const a of model.attrs(s)) if (a.type === "records") recordStructs.add(a.struct!)
+  for (const s of model.sets.values())
+    for (const a of model.attrs(s)) if (a.type === "records") recordStructs.add(a.struct!)
 
   o(`
 const bad = (where: string, n: number, want: number, off: number): never => {
@@ -502,7 +522,8 @@ void bad; void readArray; void decodeWithHeader
     const N = subName(sm.name)
     // The selector's field name is the discriminator; every attribute using this sub-message must agree.
     const users: Array<ResolvedAttr> = []
-    for (const s of model.sets.values()) for (const a of model.attrs(s)) if (a["sub-message"] === sm.name) users.push(a)
+    for (const s of model.sets.values())
+      for (const a of model.attrs(s)) if (a["sub-message"] === sm.name) users.push(a)
     const disc = camel(users[0]?.selector ?? "kind")
     const variants = sm.formats.map((f) => {
       const body = f["attribute-set"] ? setName(f["attribute-set"]) : "{}"
@@ -518,11 +539,17 @@ void bad; void readArray; void decodeWithHeader
     o(`]) as any`)
     o(`/** The ${disc} values ${sm.name} describes. */`)
     o(`export const ${N}Kinds: ReadonlyArray<string> = ${JSON.stringify(sm.formats.map((f) => f.value))}`)
-    o(`const decode${N} = (${disc}: string | undefined, buf: Uint8Array, view: DataView, p: number, e: number): any => {`)
+    o(
+      `const decode${N} = (${disc}: string | undefined, buf: Uint8Array, view: DataView, p: number, e: number): any => {`
+    )
     o(`  switch (${disc}) {`)
     for (const f of sm.formats) {
-      const dec = f["attribute-set"] ? `decode${setName(f["attribute-set"])}Into(out, buf, view, p, e)` : "out"
-      o(`    case ${JSON.stringify(f.value)}: { const out: any = { ${disc}: ${JSON.stringify(f.value)} }; return ${dec} }`)
+      const dec = f["attribute-set"]
+        ? `decode${setName(f["attribute-set"])}Into(out, buf, view, p, e)`
+        : "out"
+      o(
+        `    case ${JSON.stringify(f.value)}: { const out: any = { ${disc}: ${JSON.stringify(f.value)} }; return ${dec} }`
+      )
     }
     o(`    default: return undefined`)
     o(`  }`)
@@ -530,7 +557,8 @@ void bad; void readArray; void decodeWithHeader
     o(`const encode${N} = (w: Writer, v: ${N}): void => {`)
     o(`  switch (v.${disc}) {`)
     for (const f of sm.formats) {
-      if (f["attribute-set"]) o(`    case ${JSON.stringify(f.value)}: encode${setName(f["attribute-set"])}(w, v as any); break`)
+      if (f["attribute-set"])
+        o(`    case ${JSON.stringify(f.value)}: encode${setName(f["attribute-set"])}(w, v as any); break`)
     }
     o(`  }`)
     o(`}`)
@@ -543,13 +571,17 @@ void bad; void readArray; void decodeWithHeader
     const as = model.attrs(s)
     const subAttrs = as.filter((a) => a.type === "sub-message")
     o(`/** Decodes ${s.name} attributes in [start, end) into \`out\`. */`)
-    o(`export function decode${S}Into(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ${S} {`)
+    o(
+      `export function decode${S}Into(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ${S} {`
+    )
     o(`  let off = start`)
     o(`  let unknown: Array<RawAttribute> | undefined`)
     for (const a of subAttrs) o(`  let sm_${a.field}_p = -1, sm_${a.field}_e = -1`)
     o(`  while (off + 4 <= end) {`)
     o(`    const len = view.getUint16(off, true)`)
-    o(`    if (len < 4 || off + len > end) throw new DecodeFailure("${s.name}: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)`)
+    o(
+      `    if (len < 4 || off + len > end) throw new DecodeFailure("${s.name}: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)`
+    )
     o(`    const rawType = view.getUint16(off + 2, true)`)
     o(`    const p = off + 4, e = off + len, n = len - 4`)
     o(`    void p; void e; void n`)
@@ -577,7 +609,9 @@ void bad; void readArray; void decodeWithHeader
       o(`  if (sm_${a.field}_p !== -1) {`)
       o(`    let v: any`)
       // A payload that does not parse as its kind is kept raw rather than failing the whole message.
-      o(`    try { v = decode${N}(out.${sel}, buf, view, sm_${a.field}_p, sm_${a.field}_e) } catch (err) { if (!(err instanceof DecodeFailure)) throw err }`)
+      o(
+        `    try { v = decode${N}(out.${sel}, buf, view, sm_${a.field}_p, sm_${a.field}_e) } catch (err) { if (!(err instanceof DecodeFailure)) throw err }`
+      )
       o(`    if (v !== undefined) out.${a.field} = v`)
       o(`    else out.${a.field}Raw = buf.slice(sm_${a.field}_p, sm_${a.field}_e)`)
       o(`  }`)
@@ -598,18 +632,27 @@ void bad; void readArray; void decodeWithHeader
       // a selector is written from its sub-message's discriminator when that is present
       const drivenBy = subAttrs.find((sa) => camel(sa.selector!) === a.field)
       if (drivenBy) {
-        o(`  { const k = v.${drivenBy.field}?.${a.field} ?? v.${a.field}; if (k !== undefined) w.attrString(${a.value}, k) }`)
+        o(
+          `  { const k = v.${drivenBy.field}?.${a.field} ?? v.${a.field}; if (k !== undefined) w.attrString(${a.value}, k) }`
+        )
         continue
       }
-      if (a["multi-attr"]) o(`  if (v.${a.field} !== undefined) for (const x of v.${a.field}) ${encodeValue(a, "x")}`)
+      if (a["multi-attr"])
+        o(`  if (v.${a.field} !== undefined) for (const x of v.${a.field}) ${encodeValue(a, "x")}`)
       else o(`  if (v.${a.field} !== undefined) ${encodeValue(a, `v.${a.field}`)}`)
     }
     for (const a of subAttrs) {
       const flag = a["nested-flag"] === false ? "false" : "true"
-      o(`  if (v.${a.field} !== undefined) { const s = w.nestStart(${a.value}, ${flag}); encode${subName(a["sub-message"]!)}(w, v.${a.field}); w.attrEnd(s) }`)
-      o(`  else if (v.${a.field}Raw !== undefined) { const s = w.nestStart(${a.value}, ${flag}); w.bytes(v.${a.field}Raw); w.attrEnd(s) }`)
+      o(
+        `  if (v.${a.field} !== undefined) { const s = w.nestStart(${a.value}, ${flag}); encode${subName(a["sub-message"]!)}(w, v.${a.field}); w.attrEnd(s) }`
+      )
+      o(
+        `  else if (v.${a.field}Raw !== undefined) { const s = w.nestStart(${a.value}, ${flag}); w.bytes(v.${a.field}Raw); w.attrEnd(s) }`
+      )
     }
-    o(`  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }`)
+    o(
+      `  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }`
+    )
     o(`}`)
   }
 
@@ -622,7 +665,8 @@ void bad; void readArray; void decodeWithHeader
     o(`  attributes: {`)
     for (const a of model.attrs(s)) {
       let nested = ""
-      if (a.type === "nest" || a.type === "records") nested = `, nested: () => ${setName(a["nested-attributes"]!)}Meta`
+      if (a.type === "nest" || a.type === "records")
+        nested = `, nested: () => ${setName(a["nested-attributes"]!)}Meta`
       o(`    ${a.value}: { name: ${JSON.stringify(a.uapi)}${nested} },`)
     }
     o(`  }`)
@@ -634,7 +678,9 @@ void bad; void readArray; void decodeWithHeader
     const M = `${pascal(m.name)}Message`
     const H = structName(m.header)
     const S = setName(m["attribute-set"])
-    o(`/** ${m.name} message: struct ${m.header} followed by ${m["attribute-set"]}${m.doc ? ` — ${m.doc}` : ""}. */`)
+    o(
+      `/** ${m.name} message: struct ${m.header} followed by ${m["attribute-set"]}${m.doc ? ` — ${m.doc}` : ""}. */`
+    )
     o(`export interface ${M} extends ${H}, ${S} {}`)
     o(`export const ${M}: Schema.Codec<${M}> = Schema.Struct({ ...${H}Fields, ...${S}Fields })`)
     o(`/** Netlink message types carrying ${m.name}. */`)

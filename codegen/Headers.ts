@@ -18,7 +18,8 @@ export interface HeaderFacts {
   readonly enums: ReadonlyArray<HeaderEnum>
 }
 
-const stripComments = (src: string): string => src.replace(/\/\*[\s\S]*?\*\//g, " ").replace(/\/\/[^\n]*/g, " ")
+const stripComments = (src: string): string =>
+  src.replace(/\/\*[\s\S]*?\*\//g, " ").replace(/\/\/[^\n]*/g, " ")
 
 /** Evaluates the integer expressions headers use: literals, names, + - * << >> | & ~ and parens. */
 const evaluate = (expr: string, env: ReadonlyMap<string, number>): number | undefined => {
@@ -56,16 +57,17 @@ const evaluate = (expr: string, env: ReadonlyMap<string, number>): number | unde
     if (peek() === "+") i++
     return primary()
   }
-  const binary = (next: () => number | undefined, ops: Record<string, (a: number, b: number) => number>) => () => {
-    let a = next()
-    while (a !== undefined && peek() !== undefined && ops[peek()!]) {
-      const op = ops[tokens[i++]]
-      const b = next()
-      if (b === undefined) return undefined
-      a = op(a, b)
+  const binary =
+    (next: () => number | undefined, ops: Record<string, (a: number, b: number) => number>) => () => {
+      let a = next()
+      while (a !== undefined && peek() !== undefined && ops[peek()!]) {
+        const op = ops[tokens[i++]]
+        const b = next()
+        if (b === undefined) return undefined
+        a = op(a, b)
+      }
+      return a
     }
-    return a
-  }
   const mul = binary(unary, { "*": (a, b) => a * b, "/": (a, b) => Math.trunc(a / b) })
   const add = binary(mul, { "+": (a, b) => a + b, "-": (a, b) => a - b })
   const shift = binary(add, { "<<": (a, b) => a * 2 ** b, ">>": (a, b) => Math.floor(a / 2 ** b) })

@@ -3,7 +3,15 @@
  * sizes, and consistency checks a Schema cannot express (dangling references,
  * duplicate values, header/attribute field clashes).
  */
-import type { Attribute, AttributeSet, Definition, Message, Spec, StructMember, SubMessage } from "./SpecSchema.ts"
+import type {
+  Attribute,
+  AttributeSet,
+  Definition,
+  Message,
+  Spec,
+  StructMember,
+  SubMessage
+} from "./SpecSchema.ts"
 
 export type StructDef = Extract<Definition, { type: "struct" }>
 export type EnumDef = Extract<Definition, { type: "enum" | "flags" }>
@@ -22,7 +30,16 @@ export const camel = (kebab: string): string => {
 
 const RESERVED = new Set(["default", "delete", "new", "class", "function", "var", "const", "let", "in", "of"])
 
-export const scalarSize: Record<string, number> = { u8: 1, s8: 1, u16: 2, s16: 2, u32: 4, s32: 4, u64: 8, s64: 8 }
+export const scalarSize: Record<string, number> = {
+  u8: 1,
+  s8: 1,
+  u16: 2,
+  s16: 2,
+  u32: 4,
+  s32: 4,
+  u64: 8,
+  s64: 8
+}
 
 export interface ResolvedAttr extends Attribute {
   readonly field: string
@@ -113,12 +130,14 @@ export const resolve = (file: string, spec: Spec): Model => {
         fail(where, `${a.type} needs nested-attributes`)
       if (a["nested-attributes"] && !sets.has(a["nested-attributes"]))
         fail(where, `attribute set ${a["nested-attributes"]} is not defined`)
-      if (a.type === "records" && !a.struct) fail(where, "records need a struct whose first member is the length")
+      if (a.type === "records" && !a.struct)
+        fail(where, "records need a struct whose first member is the length")
       if (a.type === "sub-message") {
         if (!a["sub-message"] || !subs.has(a["sub-message"])) fail(where, "sub-message not defined")
         if (!a.selector) fail(where, "sub-message needs a selector")
         const sel = attrs(s).find((b) => b.field === camel(a.selector!))
-        if (!sel || sel.type !== "string") fail(where, `selector ${a.selector} must be a string attribute of ${s.name}`)
+        if (sel?.type !== "string")
+          fail(where, `selector ${a.selector} must be a string attribute of ${s.name}`)
       }
     }
   }
@@ -131,7 +150,11 @@ export const resolve = (file: string, spec: Spec): Model => {
   for (const m of spec.messages ?? []) {
     const h = structs.get(m.header) ?? fail(`messages.${m.name}`, `header ${m.header} is not defined`)
     const set = sets.get(m["attribute-set"]) ?? fail(`messages.${m.name}`, "attribute set not defined")
-    const fields = new Set(attrs(set).filter((a) => a.type !== "pad").map((a) => a.field))
+    const fields = new Set(
+      attrs(set)
+        .filter((a) => a.type !== "pad")
+        .map((a) => a.field)
+    )
     for (const mem of h.members) {
       if (mem.type !== "pad" && fields.has(camel(mem.name)))
         fail(`messages.${m.name}`, `header member ${mem.name} clashes with an attribute field; rename it`)

@@ -39,7 +39,8 @@ interface Checked {
 const namedValues = (spec: Spec): Array<{ name: string; value: number; where: string }> => {
   const out: Array<{ name: string; value: number; where: string }> = []
   for (const d of spec.definitions ?? [])
-    if (d.type !== "struct") for (const e of d.entries) out.push({ name: e.uapi, value: e.value, where: d.name })
+    if (d.type !== "struct")
+      for (const e of d.entries) out.push({ name: e.uapi, value: e.value, where: d.name })
   for (const s of spec["attribute-sets"])
     for (const a of s.attributes) out.push({ name: a.uapi, value: a.value, where: s.name })
   for (const m of spec.messages ?? [])
@@ -55,7 +56,9 @@ const crossCheck = (file: string, spec: Spec): Checked => {
     const h = facts.values.get(name)
     if (h === undefined) missing.push(`${file}: ${where}.${name} (${value}) is not in the headers`)
     else if (h !== value)
-      mismatches.push(`${file}: ${where}.${name} is ${value} in the spec but ${h} in ${facts.origin.get(name)}`)
+      mismatches.push(
+        `${file}: ${where}.${name} is ${value} in the spec but ${h} in ${facts.origin.get(name)}`
+      )
   }
   return { mismatches, missing }
 }
@@ -145,13 +148,19 @@ const main = (): number => {
   if (missingAll.length > 0 && (args.includes("--verbose") || report))
     for (const m of missingAll) console.log(`note: ${m}`)
   if (missingAll.length > 0)
-    console.log(`codegen: ${missingAll.length} spec names are not in ${includeDir} (newer than the headers; --verbose lists them)`)
+    console.log(
+      `codegen: ${missingAll.length} spec names are not in ${includeDir} (newer than the headers; --verbose lists them)`
+    )
   if (failed) return 1
   if (check && stale.length > 0) {
     console.error(`codegen: generated code is stale; run ${COMMAND}:\n  ${stale.join("\n  ")}`)
     return 1
   }
-  console.log(check ? `codegen: ${files.length} specs, generated code up to date` : `codegen: ${files.length} specs, wrote ${written.length} files`)
+  console.log(
+    check
+      ? `codegen: ${files.length} specs, generated code up to date`
+      : `codegen: ${files.length} specs, wrote ${written.length} files`
+  )
   return 0
 }
 

@@ -53,10 +53,13 @@ export class Netlink extends Context.Service<Netlink, NetlinkShape>()("nlink/Net
     const r: Namespace.Ref = typeof ref === "string" ? { name: ref } : ref
     return Layer.effect(
       Netlink,
-      Effect.map(Connection.make({ protocol: NETLINK_ROUTE, netns: { path: Namespace.pathOf(r) } }), (route) => ({
-        route,
-        namespace: r
-      }))
+      Effect.map(
+        Connection.make({ protocol: NETLINK_ROUTE, netns: { path: Namespace.pathOf(r) } }),
+        (route) => ({
+          route,
+          namespace: r
+        })
+      )
     )
   }
 }

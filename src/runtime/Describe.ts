@@ -9,7 +9,9 @@
 /** @since 0.1.0 */
 export interface AttributeMeta {
   readonly set: string
-  readonly attributes: Readonly<Record<number, { readonly name: string; readonly nested?: () => AttributeMeta }>>
+  readonly attributes: Readonly<
+    Record<number, { readonly name: string; readonly nested?: () => AttributeMeta }>
+  >
 }
 
 /**

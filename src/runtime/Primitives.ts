@@ -85,7 +85,8 @@ export const IPv4 = Schema.String.check(
     arbitraryConstraint: {
       patterns: [
         {
-          source: "^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$",
+          source:
+            "^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$",
           flags: ""
         }
       ]
@@ -104,7 +105,8 @@ export const IPv6 = Schema.String.check(
 /** An IPv4 or IPv6 address, as attributes whose width follows the message's family carry. */
 export const InetAddress = Schema.String.check(
   Schema.makeFilter(
-    (s: string) => (s.includes(":") ? parseIPv6(s) : parseIPv4(s)) !== undefined || `"${s}" is not an IP address`,
+    (s: string) =>
+      (s.includes(":") ? parseIPv6(s) : parseIPv4(s)) !== undefined || `"${s}" is not an IP address`,
     {
       expected: "an IPv4 or IPv6 address",
       arbitraryConstraint: {
@@ -139,7 +141,9 @@ export const rawAttributes = (known: ReadonlyArray<number>) => {
   return Schema.Array(
     Schema.Struct({
       type: U16.check(
-        Schema.makeFilter((t: number) => !set.has(t & 0x3fff) || `attribute type ${t & 0x3fff} is a known one`)
+        Schema.makeFilter(
+          (t: number) => !set.has(t & 0x3fff) || `attribute type ${t & 0x3fff} is a known one`
+        )
       ),
       data: Bytes.check(
         Schema.makeFilter((b: Uint8Array) => b.length <= 0xfff0 || "attribute payload too large")

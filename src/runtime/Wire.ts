@@ -169,7 +169,10 @@ export class Writer {
   }
   attrEnd(start: number): void {
     const len = this.pos - start
-    if (len > 0xffff) throw new EncodeOverflow(`attribute ${this.view.getUint16(start + 2, true) & NLA_TYPE_MASK} exceeds 65535 bytes`)
+    if (len > 0xffff)
+      throw new EncodeOverflow(
+        `attribute ${this.view.getUint16(start + 2, true) & NLA_TYPE_MASK} exceeds 65535 bytes`
+      )
     this.view.setUint16(start, len, true)
     this.align()
   }

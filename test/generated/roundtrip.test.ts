@@ -34,20 +34,25 @@ for (const family of families) {
     for (const name of codecs) {
       const encode = mod[`encode${name}`]
       const decode = mod[`decode${name}`]
-      property(`${name}: encode/decode round trip`, mod[name], (x) => {
-        let bytes1: Uint8Array
-        try {
-          bytes1 = encodeToBytes(encode, x)
-        } catch (e) {
-          // Generated values can exceed netlink's 64 KiB attribute limit; that is a typed refusal, not a bug.
-          if (e instanceof EncodeOverflow) return
-          throw e
-        }
-        const y = decodeBytes(decode, bytes1)
-        const bytes2 = encodeToBytes(encode, y)
-        expect(Buffer.from(bytes2).toString("hex")).toBe(Buffer.from(bytes1).toString("hex"))
-        expect(decodeBytes(decode, bytes2)).toEqual(y)
-      }, { runs: 50 })
+      property(
+        `${name}: encode/decode round trip`,
+        mod[name],
+        (x) => {
+          let bytes1: Uint8Array
+          try {
+            bytes1 = encodeToBytes(encode, x)
+          } catch (e) {
+            // Generated values can exceed netlink's 64 KiB attribute limit; that is a typed refusal, not a bug.
+            if (e instanceof EncodeOverflow) return
+            throw e
+          }
+          const y = decodeBytes(decode, bytes1)
+          const bytes2 = encodeToBytes(encode, y)
+          expect(Buffer.from(bytes2).toString("hex")).toBe(Buffer.from(bytes1).toString("hex"))
+          expect(decodeBytes(decode, bytes2)).toEqual(y)
+        },
+        { runs: 50 }
+      )
       it(`${name}: arbitrary bytes never throw anything but DecodeFailure`, () => {
         fc.assert(
           fc.property(fc.uint8Array({ maxLength: 512 }), (b) => {

@@ -24,13 +24,10 @@ export const AF_INET6 = 10
 const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
 
 const pathText = (path: ReadonlyArray<unknown>): string =>
-  path.reduce<string>(
-    (acc, k: any) => {
-      const key = typeof k === "object" && k !== null && "key" in k ? k.key : k
-      return typeof key === "number" ? `${acc}[${key}]` : acc === "" ? String(key) : `${acc}.${String(key)}`
-    },
-    ""
-  )
+  path.reduce<string>((acc, k: any) => {
+    const key = typeof k === "object" && k !== null && "key" in k ? k.key : k
+    return typeof key === "number" ? `${acc}[${key}]` : acc === "" ? String(key) : `${acc}.${String(key)}`
+  }, "")
 
 /** A Validation error for `path` (nothing was sent). */
 export const invalid = (path: string, message: string): NetlinkError =>
@@ -40,10 +37,16 @@ export const invalid = (path: string, message: string): NetlinkError =>
  * Decodes user input with `schema`; failures become one Validation error
  * naming the first offending field, prefixed with `root`.
  */
-export const validate = <A>(schema: Schema.Codec<A, any>, input: unknown, root = ""): Effect.Effect<A, NetlinkError> =>
+export const validate = <A>(
+  schema: Schema.Codec<A, any>,
+  input: unknown,
+  root = ""
+): Effect.Effect<A, NetlinkError> =>
   Effect.suspend(() => {
     try {
-      return Effect.succeed(Schema.decodeUnknownSync(schema as any, { onExcessProperty: "error" } as any)(input) as A)
+      return Effect.succeed(
+        Schema.decodeUnknownSync(schema as any, { onExcessProperty: "error" } as any)(input) as A
+      )
     } catch (e) {
       const issue = (e as { issue?: SchemaIssue.Issue }).issue
       if (issue === undefined) return Effect.die(e)
