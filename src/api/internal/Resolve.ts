@@ -31,7 +31,7 @@ export const linkIndex = (ref: LinkRef, field = "dev"): Effect.Effect<number, Ne
       w.attrU32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS)
       w.attrString(IFLA_IFNAME, name)
     })
-    return yield* route.requestReply(msg, (_buf, view, start) => view.getInt32(start + 4, true), {
+    return yield* route.requestReply(msg, (_buf, view, start) => view.getInt32(start + 16 + 4, true) // nlmsghdr, then ifinfomsg.ifi_index, {
       headerLength: 16,
       operation: `resolve ${field} "${name}"`
     })

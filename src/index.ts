@@ -1,0 +1,29 @@
+/**
+ * nlink — Linux networking over netlink for TypeScript, built on Effect.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Address, Link, Netlink } from "nlink"
+ *
+ * const program = Effect.gen(function* () {
+ *   yield* Link.add({ kind: "veth", name: "veth0", peer: { name: "veth1" } })
+ *   yield* Link.setUp("veth0")
+ *   yield* Address.add({ dev: "veth0", address: "10.0.0.1/24" })
+ *   return yield* Address.list({ dev: "veth0" })
+ * })
+ *
+ * Effect.runPromise(program.pipe(Effect.provide(Netlink.layer)))
+ * ```
+ * @since 0.1.0
+ */
+export * as Address from "./api/Address.ts"
+export * as Link from "./api/Link.ts"
+export * as Neighbor from "./api/Neighbor.ts"
+export { Netlink } from "./api/Netlink.ts"
+export * as Route from "./api/Route.ts"
+export * as Rule from "./api/Rule.ts"
+export * as Connection from "./runtime/Connection.ts"
+export * as Namespace from "./api/Namespace.ts"
+export { NetlinkError } from "./runtime/NetlinkError.ts"
+export * as NetlinkErrors from "./runtime/NetlinkError.ts"
