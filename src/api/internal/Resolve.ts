@@ -31,7 +31,8 @@ export const linkIndex = (ref: LinkRef, field = "dev"): Effect.Effect<number, Ne
       w.attrU32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS)
       w.attrString(IFLA_IFNAME, name)
     })
-    return yield* route.requestReply(msg, (_buf, view, start) => view.getInt32(start + 16 + 4, true) // nlmsghdr, then ifinfomsg.ifi_index, {
+    // The decoder gets the nlmsghdr offset: skip it (16 bytes) to ifinfomsg.ifi_index.
+    return yield* route.requestReply(msg, (_buf, view, start) => view.getInt32(start + 16 + 4, true), {
       headerLength: 16,
       operation: `resolve ${field} "${name}"`
     })
