@@ -383,6 +383,237 @@ export const MacvlanMacaddrModeNames: Readonly<Record<number, string>> = {
   2: "flush",
   3: "set",
 }
+/** Flag bits of vlan-flags. */
+export const VlanFlags = {
+  /** VLAN_FLAG_REORDER_HDR */
+  "reorderHdr": 1,
+  /** VLAN_FLAG_GVRP */
+  "gvrp": 2,
+  /** VLAN_FLAG_LOOSE_BINDING */
+  "looseBinding": 4,
+  /** VLAN_FLAG_MVRP */
+  "mvrp": 8,
+  /** VLAN_FLAG_BRIDGE_BINDING */
+  "bridgeBinding": 16,
+} as const
+/** Names of vlan-flags values, for display. */
+export const VlanFlagsNames: Readonly<Record<number, string>> = {
+  1: "reorderHdr",
+  2: "gvrp",
+  4: "looseBinding",
+  8: "mvrp",
+  16: "bridgeBinding",
+}
+/** Values of bond-mode. */
+export const BondMode = {
+  /** BOND_MODE_ROUNDROBIN */
+  "balanceRr": 0,
+  /** BOND_MODE_ACTIVEBACKUP */
+  "activeBackup": 1,
+  /** BOND_MODE_XOR */
+  "balanceXor": 2,
+  /** BOND_MODE_BROADCAST */
+  "broadcast": 3,
+  /** BOND_MODE_8023AD — 802.3ad (LACP). */
+  "ieee8023ad": 4,
+  /** BOND_MODE_TLB */
+  "balanceTlb": 5,
+  /** BOND_MODE_ALB */
+  "balanceAlb": 6,
+} as const
+/** Names of bond-mode values, for display. */
+export const BondModeNames: Readonly<Record<number, string>> = {
+  0: "balanceRr",
+  1: "activeBackup",
+  2: "balanceXor",
+  3: "broadcast",
+  4: "ieee8023ad",
+  5: "balanceTlb",
+  6: "balanceAlb",
+}
+/** Values of bond-xmit-hash-policy. */
+export const BondXmitHashPolicy = {
+  /** BOND_XMIT_POLICY_LAYER2 — layer2 */
+  "layer2": 0,
+  /** BOND_XMIT_POLICY_LAYER34 — layer3+4 */
+  "layer34": 1,
+  /** BOND_XMIT_POLICY_LAYER23 — layer2+3 */
+  "layer23": 2,
+  /** BOND_XMIT_POLICY_ENCAP23 — encap2+3 */
+  "encap23": 3,
+  /** BOND_XMIT_POLICY_ENCAP34 — encap3+4 */
+  "encap34": 4,
+  /** BOND_XMIT_POLICY_VLAN_SRCMAC — vlan+srcmac */
+  "vlanSrcmac": 5,
+} as const
+/** Names of bond-xmit-hash-policy values, for display. */
+export const BondXmitHashPolicyNames: Readonly<Record<number, string>> = {
+  0: "layer2",
+  1: "layer34",
+  2: "layer23",
+  3: "encap23",
+  4: "encap34",
+  5: "vlanSrcmac",
+}
+/** Values of bond-ad-lacp-rate. */
+export const BondAdLacpRate = {
+  /** AD_LACP_SLOW — LACPDU every 30 s. */
+  "slow": 0,
+  /** AD_LACP_FAST — LACPDU every second. */
+  "fast": 1,
+} as const
+/** Names of bond-ad-lacp-rate values, for display. */
+export const BondAdLacpRateNames: Readonly<Record<number, string>> = {
+  0: "slow",
+  1: "fast",
+}
+/** Values of bond-ad-select. */
+export const BondAdSelect = {
+  /** BOND_AD_STABLE */
+  "stable": 0,
+  /** BOND_AD_BANDWIDTH */
+  "bandwidth": 1,
+  /** BOND_AD_COUNT */
+  "count": 2,
+  /** BOND_AD_PRIO — Newer kernels only (actor port priority). */
+  "prio": 3,
+} as const
+/** Names of bond-ad-select values, for display. */
+export const BondAdSelectNames: Readonly<Record<number, string>> = {
+  0: "stable",
+  1: "bandwidth",
+  2: "count",
+  3: "prio",
+}
+/** Values of bond-arp-validate. */
+export const BondArpValidate = {
+  /** BOND_ARP_VALIDATE_NONE */
+  "none": 0,
+  /** BOND_ARP_VALIDATE_ACTIVE */
+  "active": 1,
+  /** BOND_ARP_VALIDATE_BACKUP */
+  "backup": 2,
+  /** BOND_ARP_VALIDATE_ALL */
+  "all": 3,
+  /** BOND_ARP_VALIDATE_FILTER */
+  "filter": 4,
+  /** BOND_ARP_VALIDATE_FILTER_ACTIVE */
+  "filterActive": 5,
+  /** BOND_ARP_VALIDATE_FILTER_BACKUP */
+  "filterBackup": 6,
+} as const
+/** Names of bond-arp-validate values, for display. */
+export const BondArpValidateNames: Readonly<Record<number, string>> = {
+  0: "none",
+  1: "active",
+  2: "backup",
+  3: "all",
+  4: "filter",
+  5: "filterActive",
+  6: "filterBackup",
+}
+/** Values of bond-arp-all-targets. */
+export const BondArpAllTargets = {
+  /** BOND_ARP_TARGETS_ANY */
+  "any": 0,
+  /** BOND_ARP_TARGETS_ALL */
+  "all": 1,
+} as const
+/** Names of bond-arp-all-targets values, for display. */
+export const BondArpAllTargetsNames: Readonly<Record<number, string>> = {
+  0: "any",
+  1: "all",
+}
+/** Values of bond-fail-over-mac. */
+export const BondFailOverMac = {
+  /** BOND_FOM_NONE */
+  "none": 0,
+  /** BOND_FOM_ACTIVE */
+  "active": 1,
+  /** BOND_FOM_FOLLOW */
+  "follow": 2,
+} as const
+/** Names of bond-fail-over-mac values, for display. */
+export const BondFailOverMacNames: Readonly<Record<number, string>> = {
+  0: "none",
+  1: "active",
+  2: "follow",
+}
+/** Values of bond-primary-reselect. */
+export const BondPrimaryReselect = {
+  /** BOND_PRI_RESELECT_ALWAYS */
+  "always": 0,
+  /** BOND_PRI_RESELECT_BETTER */
+  "better": 1,
+  /** BOND_PRI_RESELECT_FAILURE */
+  "failure": 2,
+} as const
+/** Names of bond-primary-reselect values, for display. */
+export const BondPrimaryReselectNames: Readonly<Record<number, string>> = {
+  0: "always",
+  1: "better",
+  2: "failure",
+}
+/** Values of bond-port-state. */
+export const BondPortState = {
+  /** BOND_STATE_ACTIVE */
+  "active": 0,
+  /** BOND_STATE_BACKUP */
+  "backup": 1,
+} as const
+/** Names of bond-port-state values, for display. */
+export const BondPortStateNames: Readonly<Record<number, string>> = {
+  0: "active",
+  1: "backup",
+}
+/** Values of bond-link-state. */
+export const BondLinkState = {
+  /** BOND_LINK_UP */
+  "up": 0,
+  /** BOND_LINK_FAIL */
+  "fail": 1,
+  /** BOND_LINK_DOWN */
+  "down": 2,
+  /** BOND_LINK_BACK */
+  "back": 3,
+} as const
+/** Names of bond-link-state values, for display. */
+export const BondLinkStateNames: Readonly<Record<number, string>> = {
+  0: "up",
+  1: "fail",
+  2: "down",
+  3: "back",
+}
+/** Flag bits of lacp-state. */
+export const LacpState = {
+  /** LACP_STATE_LACP_ACTIVITY */
+  "lacpActivity": 1,
+  /** LACP_STATE_LACP_TIMEOUT */
+  "lacpTimeout": 2,
+  /** LACP_STATE_AGGREGATION */
+  "aggregation": 4,
+  /** LACP_STATE_SYNCHRONIZATION */
+  "synchronization": 8,
+  /** LACP_STATE_COLLECTING */
+  "collecting": 16,
+  /** LACP_STATE_DISTRIBUTING */
+  "distributing": 32,
+  /** LACP_STATE_DEFAULTED */
+  "defaulted": 64,
+  /** LACP_STATE_EXPIRED */
+  "expired": 128,
+} as const
+/** Names of lacp-state values, for display. */
+export const LacpStateNames: Readonly<Record<number, string>> = {
+  1: "lacpActivity",
+  2: "lacpTimeout",
+  4: "aggregation",
+  8: "synchronization",
+  16: "collecting",
+  32: "distributing",
+  64: "defaulted",
+  128: "expired",
+}
 /** Values of arphrd. */
 export const Arphrd = {
   /** ARPHRD_NETROM */
@@ -988,6 +1219,56 @@ export function decodeIflaVxlanPortRange(buf: Uint8Array, view: DataView, p: num
 export function encodeIflaVxlanPortRange(w: Writer, v: IflaVxlanPortRange): void {
   w.u16(v.low ?? 0, true)
   w.u16(v.high ?? 0, true)
+}
+/** struct ifla-vlan-flags (8 bytes). */
+export interface IflaVlanFlags {
+  readonly flags: number
+  /** Which flags to change. */ readonly mask: number
+}
+export const IflaVlanFlagsSize = 8
+export const IflaVlanFlagsFields = {
+  flags: P.U32,
+  mask: P.U32,
+}
+export const IflaVlanFlags: Schema.Codec<IflaVlanFlags> = Schema.Struct(IflaVlanFlagsFields)
+export function decodeIflaVlanFlagsInto(out: any, buf: Uint8Array, view: DataView, p: number, end: number): void {
+  if (end - p < 8) throw new DecodeFailure("struct ifla-vlan-flags: " + (end - p) + " bytes, expected 8", p)
+  out.flags = view.getUint32(p, true)
+  out.mask = view.getUint32(p + 4, true)
+}
+export function decodeIflaVlanFlags(buf: Uint8Array, view: DataView, p: number, end: number): IflaVlanFlags {
+  const out: any = {}
+  decodeIflaVlanFlagsInto(out, buf, view, p, end)
+  return out
+}
+export function encodeIflaVlanFlags(w: Writer, v: IflaVlanFlags): void {
+  w.u32(v.flags ?? 0)
+  w.u32(v.mask ?? 0)
+}
+/** struct ifla-vlan-qos-mapping (8 bytes). */
+export interface IflaVlanQosMapping {
+  readonly from: number
+  readonly to: number
+}
+export const IflaVlanQosMappingSize = 8
+export const IflaVlanQosMappingFields = {
+  from: P.U32,
+  to: P.U32,
+}
+export const IflaVlanQosMapping: Schema.Codec<IflaVlanQosMapping> = Schema.Struct(IflaVlanQosMappingFields)
+export function decodeIflaVlanQosMappingInto(out: any, buf: Uint8Array, view: DataView, p: number, end: number): void {
+  if (end - p < 8) throw new DecodeFailure("struct ifla-vlan-qos-mapping: " + (end - p) + " bytes, expected 8", p)
+  out.from = view.getUint32(p, true)
+  out.to = view.getUint32(p + 4, true)
+}
+export function decodeIflaVlanQosMapping(buf: Uint8Array, view: DataView, p: number, end: number): IflaVlanQosMapping {
+  const out: any = {}
+  decodeIflaVlanQosMappingInto(out, buf, view, p, end)
+  return out
+}
+export function encodeIflaVlanQosMapping(w: Writer, v: IflaVlanQosMapping): void {
+  w.u32(v.from ?? 0)
+  w.u32(v.to ?? 0)
 }
 
 const bad = (where: string, n: number, want: number, off: number): never => {
@@ -2157,6 +2438,315 @@ export const MacvlanMacaddrAttrsFields = {
   macaddr: Schema.optionalKey(Schema.Array(P.MacAddress)),
   unknown: Schema.optionalKey(P.rawAttributes([4])),
 }
+/** Attribute set linkinfo-vlan-attrs. */
+export interface LinkinfoVlanAttrs {
+  /** IFLA_VLAN_ID (1) — VLAN id (0..4094); required when creating. */
+  readonly id?: number
+  /** IFLA_VLAN_FLAGS (2) — VLAN_FLAG_* bits to set (flags) among those in mask. */
+  readonly flags?: IflaVlanFlags
+  /** IFLA_VLAN_EGRESS_QOS (3) — Egress map: skb priority (from) to 802.1p PCP (to). */
+  readonly egressQos?: VlanQosAttrs
+  /** IFLA_VLAN_INGRESS_QOS (4) — Ingress map: 802.1p PCP (from) to skb priority (to). */
+  readonly ingressQos?: VlanQosAttrs
+  /** IFLA_VLAN_PROTOCOL (5) — Tag protocol: 0x8100 (802.1Q) or 0x88a8 (802.1ad). (values: VlanProtocol) */
+  readonly protocol?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of linkinfo-vlan-attrs. */
+export const LinkinfoVlanAttrsTypes = {
+  /** IFLA_VLAN_ID */ id: 1,
+  /** IFLA_VLAN_FLAGS */ flags: 2,
+  /** IFLA_VLAN_EGRESS_QOS */ egressQos: 3,
+  /** IFLA_VLAN_INGRESS_QOS */ ingressQos: 4,
+  /** IFLA_VLAN_PROTOCOL */ protocol: 5,
+} as const
+export const LinkinfoVlanAttrsFields = {
+  id: Schema.optionalKey(P.U16.check(Schema.isBetween({ minimum: -2147483648, maximum: 4094 }))),
+  flags: Schema.optionalKey(Schema.suspend((): Schema.Codec<IflaVlanFlags> => IflaVlanFlags)),
+  egressQos: Schema.optionalKey(Schema.suspend((): Schema.Codec<VlanQosAttrs> => VlanQosAttrs)),
+  ingressQos: Schema.optionalKey(Schema.suspend((): Schema.Codec<VlanQosAttrs> => VlanQosAttrs)),
+  protocol: Schema.optionalKey(P.U16),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5])),
+}
+/** Attribute set vlan-qos-attrs. */
+export interface VlanQosAttrs {
+  /** IFLA_VLAN_QOS_MAPPING (1) — One from/to pair; a `to` of 0 removes an egress entry. */
+  readonly mapping?: ReadonlyArray<IflaVlanQosMapping>
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of vlan-qos-attrs. */
+export const VlanQosAttrsTypes = {
+  /** IFLA_VLAN_QOS_MAPPING */ mapping: 1,
+} as const
+export const VlanQosAttrsFields = {
+  mapping: Schema.optionalKey(Schema.Array(Schema.suspend((): Schema.Codec<IflaVlanQosMapping> => IflaVlanQosMapping))),
+  unknown: Schema.optionalKey(P.rawAttributes([1])),
+}
+/** Attribute set linkinfo-bond-attrs. */
+export interface LinkinfoBondAttrs {
+  /** IFLA_BOND_MODE (1) — Bonding mode; changing it needs the bond down and without ports. (values: BondMode) */
+  readonly mode?: number
+  /** IFLA_BOND_ACTIVE_SLAVE (2) — Ifindex of the active port (active-backup, tlb, alb); 0 clears. */
+  readonly activeSlave?: number
+  /** IFLA_BOND_MIIMON (3) — MII link monitoring interval in ms; 0 disables. */
+  readonly miimon?: number
+  /** IFLA_BOND_UPDELAY (4) — Delay before enabling a port after link up, in ms (multiple of miimon). */
+  readonly updelay?: number
+  /** IFLA_BOND_DOWNDELAY (5) — Delay before disabling a port after link down, in ms (multiple of miimon). */
+  readonly downdelay?: number
+  /** IFLA_BOND_USE_CARRIER (6) — Use netif_carrier for MII monitoring (1) or ethtool/ioctls (0). */
+  readonly useCarrier?: number
+  /** IFLA_BOND_ARP_INTERVAL (7) — ARP monitoring interval in ms; 0 disables. */
+  readonly arpInterval?: number
+  /** IFLA_BOND_ARP_IP_TARGET (8) — Nest of up to 16 IPv4 ARP targets, attribute type = slot (kept raw). */
+  readonly arpIpTarget?: Uint8Array
+  /** IFLA_BOND_ARP_VALIDATE (9) — Which ARP probes/replies validate a port. (values: BondArpValidate) */
+  readonly arpValidate?: number
+  /** IFLA_BOND_ARP_ALL_TARGETS (10) — Port is up if any (0) or all (1) targets answer. (values: BondArpAllTargets) */
+  readonly arpAllTargets?: number
+  /** IFLA_BOND_PRIMARY (11) — Ifindex of the preferred port; 0 clears. */
+  readonly primary?: number
+  /** IFLA_BOND_PRIMARY_RESELECT (12) — When the primary becomes active again. (values: BondPrimaryReselect) */
+  readonly primaryReselect?: number
+  /** IFLA_BOND_FAIL_OVER_MAC (13) — MAC address policy on failover (active-backup). (values: BondFailOverMac) */
+  readonly failOverMac?: number
+  /** IFLA_BOND_XMIT_HASH_POLICY (14) — Transmit hash policy (balance-xor, 802.3ad, tlb). (values: BondXmitHashPolicy) */
+  readonly xmitHashPolicy?: number
+  /** IFLA_BOND_RESEND_IGMP (15) — IGMP reports sent after a failover. */
+  readonly resendIgmp?: number
+  /** IFLA_BOND_NUM_PEER_NOTIF (16) — Peer notifications (gratuitous ARP / unsolicited NA) after a failover. */
+  readonly numPeerNotif?: number
+  /** IFLA_BOND_ALL_SLAVES_ACTIVE (17) — Deliver duplicate frames received on inactive ports (1). */
+  readonly allSlavesActive?: number
+  /** IFLA_BOND_MIN_LINKS (18) — Minimum active ports before asserting carrier. */
+  readonly minLinks?: number
+  /** IFLA_BOND_LP_INTERVAL (19) — Seconds between learning packets to the peer switch (tlb, alb). */
+  readonly lpInterval?: number
+  /** IFLA_BOND_PACKETS_PER_SLAVE (20) — Packets sent through a port before moving on (balance-rr). */
+  readonly packetsPerSlave?: number
+  /** IFLA_BOND_AD_LACP_RATE (21) — LACPDU rate requested from the partner (802.3ad). (values: BondAdLacpRate) */
+  readonly adLacpRate?: number
+  /** IFLA_BOND_AD_SELECT (22) — Aggregator selection logic (802.3ad). (values: BondAdSelect) */
+  readonly adSelect?: number
+  /** IFLA_BOND_AD_INFO (23) — Active aggregator (802.3ad, read only). */
+  readonly adInfo?: BondAdInfoAttrs
+  /** IFLA_BOND_AD_ACTOR_SYS_PRIO (24) — System priority (802.3ad). */
+  readonly adActorSysPrio?: number
+  /** IFLA_BOND_AD_USER_PORT_KEY (25) — Upper 10 bits of the port key (802.3ad). */
+  readonly adUserPortKey?: number
+  /** IFLA_BOND_AD_ACTOR_SYSTEM (26) — System MAC address in LACPDUs (802.3ad). */
+  readonly adActorSystem?: string
+  /** IFLA_BOND_TLB_DYNAMIC_LB (27) — Dynamic flow shuffling (balance-tlb, balance-alb). */
+  readonly tlbDynamicLb?: number
+  /** IFLA_BOND_PEER_NOTIF_DELAY (28) — Delay between peer notifications in ms (multiple of miimon). */
+  readonly peerNotifDelay?: number
+  /** IFLA_BOND_AD_LACP_ACTIVE (29) — Send LACPDUs periodically (1) or only in reply (0). */
+  readonly adLacpActive?: number
+  /** IFLA_BOND_MISSED_MAX (30) — ARP/NS monitor intervals a port may miss before it is down. */
+  readonly missedMax?: number
+  /** IFLA_BOND_NS_IP6_TARGET (31) — Nest of up to 16 IPv6 NS targets, attribute type = slot (kept raw). */
+  readonly nsIp6Target?: Uint8Array
+  /** IFLA_BOND_COUPLED_CONTROL (32) — Coupled (1) or independent (0) collecting/distributing (802.3ad). */
+  readonly coupledControl?: number
+  /** IFLA_BOND_BROADCAST_NEIGH (33) — Broadcast ARP/ND to all ports (802.3ad). */
+  readonly broadcastNeigh?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of linkinfo-bond-attrs. */
+export const LinkinfoBondAttrsTypes = {
+  /** IFLA_BOND_MODE */ mode: 1,
+  /** IFLA_BOND_ACTIVE_SLAVE */ activeSlave: 2,
+  /** IFLA_BOND_MIIMON */ miimon: 3,
+  /** IFLA_BOND_UPDELAY */ updelay: 4,
+  /** IFLA_BOND_DOWNDELAY */ downdelay: 5,
+  /** IFLA_BOND_USE_CARRIER */ useCarrier: 6,
+  /** IFLA_BOND_ARP_INTERVAL */ arpInterval: 7,
+  /** IFLA_BOND_ARP_IP_TARGET */ arpIpTarget: 8,
+  /** IFLA_BOND_ARP_VALIDATE */ arpValidate: 9,
+  /** IFLA_BOND_ARP_ALL_TARGETS */ arpAllTargets: 10,
+  /** IFLA_BOND_PRIMARY */ primary: 11,
+  /** IFLA_BOND_PRIMARY_RESELECT */ primaryReselect: 12,
+  /** IFLA_BOND_FAIL_OVER_MAC */ failOverMac: 13,
+  /** IFLA_BOND_XMIT_HASH_POLICY */ xmitHashPolicy: 14,
+  /** IFLA_BOND_RESEND_IGMP */ resendIgmp: 15,
+  /** IFLA_BOND_NUM_PEER_NOTIF */ numPeerNotif: 16,
+  /** IFLA_BOND_ALL_SLAVES_ACTIVE */ allSlavesActive: 17,
+  /** IFLA_BOND_MIN_LINKS */ minLinks: 18,
+  /** IFLA_BOND_LP_INTERVAL */ lpInterval: 19,
+  /** IFLA_BOND_PACKETS_PER_SLAVE */ packetsPerSlave: 20,
+  /** IFLA_BOND_AD_LACP_RATE */ adLacpRate: 21,
+  /** IFLA_BOND_AD_SELECT */ adSelect: 22,
+  /** IFLA_BOND_AD_INFO */ adInfo: 23,
+  /** IFLA_BOND_AD_ACTOR_SYS_PRIO */ adActorSysPrio: 24,
+  /** IFLA_BOND_AD_USER_PORT_KEY */ adUserPortKey: 25,
+  /** IFLA_BOND_AD_ACTOR_SYSTEM */ adActorSystem: 26,
+  /** IFLA_BOND_TLB_DYNAMIC_LB */ tlbDynamicLb: 27,
+  /** IFLA_BOND_PEER_NOTIF_DELAY */ peerNotifDelay: 28,
+  /** IFLA_BOND_AD_LACP_ACTIVE */ adLacpActive: 29,
+  /** IFLA_BOND_MISSED_MAX */ missedMax: 30,
+  /** IFLA_BOND_NS_IP6_TARGET */ nsIp6Target: 31,
+  /** IFLA_BOND_COUPLED_CONTROL */ coupledControl: 32,
+  /** IFLA_BOND_BROADCAST_NEIGH */ broadcastNeigh: 33,
+} as const
+export const LinkinfoBondAttrsFields = {
+  mode: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: -2147483648, maximum: 6 }))),
+  activeSlave: Schema.optionalKey(P.U32),
+  miimon: Schema.optionalKey(P.U32),
+  updelay: Schema.optionalKey(P.U32),
+  downdelay: Schema.optionalKey(P.U32),
+  useCarrier: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: -2147483648, maximum: 1 }))),
+  arpInterval: Schema.optionalKey(P.U32),
+  arpIpTarget: Schema.optionalKey(P.Bytes),
+  arpValidate: Schema.optionalKey(P.U32.check(Schema.isBetween({ minimum: -2147483648, maximum: 6 }))),
+  arpAllTargets: Schema.optionalKey(P.U32.check(Schema.isBetween({ minimum: -2147483648, maximum: 1 }))),
+  primary: Schema.optionalKey(P.U32),
+  primaryReselect: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: -2147483648, maximum: 2 }))),
+  failOverMac: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: -2147483648, maximum: 2 }))),
+  xmitHashPolicy: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: -2147483648, maximum: 5 }))),
+  resendIgmp: Schema.optionalKey(P.U32.check(Schema.isBetween({ minimum: -2147483648, maximum: 255 }))),
+  numPeerNotif: Schema.optionalKey(P.U8),
+  allSlavesActive: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: -2147483648, maximum: 1 }))),
+  minLinks: Schema.optionalKey(P.U32),
+  lpInterval: Schema.optionalKey(P.U32),
+  packetsPerSlave: Schema.optionalKey(P.U32.check(Schema.isBetween({ minimum: -2147483648, maximum: 65535 }))),
+  adLacpRate: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: -2147483648, maximum: 1 }))),
+  adSelect: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: -2147483648, maximum: 3 }))),
+  adInfo: Schema.optionalKey(Schema.suspend((): Schema.Codec<BondAdInfoAttrs> => BondAdInfoAttrs)),
+  adActorSysPrio: Schema.optionalKey(P.U16.check(Schema.isBetween({ minimum: 1, maximum: 65535 }))),
+  adUserPortKey: Schema.optionalKey(P.U16.check(Schema.isBetween({ minimum: -2147483648, maximum: 1023 }))),
+  adActorSystem: Schema.optionalKey(P.MacAddress),
+  tlbDynamicLb: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: -2147483648, maximum: 1 }))),
+  peerNotifDelay: Schema.optionalKey(P.U32),
+  adLacpActive: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: -2147483648, maximum: 1 }))),
+  missedMax: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 1, maximum: 255 }))),
+  nsIp6Target: Schema.optionalKey(P.Bytes),
+  coupledControl: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: -2147483648, maximum: 1 }))),
+  broadcastNeigh: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: -2147483648, maximum: 1 }))),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33])),
+}
+/** Attribute set bond-ad-info-attrs. */
+export interface BondAdInfoAttrs {
+  /** IFLA_BOND_AD_INFO_AGGREGATOR (1) — Active aggregator id. */
+  readonly aggregator?: number
+  /** IFLA_BOND_AD_INFO_NUM_PORTS (2) — Ports in the active aggregator. */
+  readonly numPorts?: number
+  /** IFLA_BOND_AD_INFO_ACTOR_KEY (3) — Actor operational key. */
+  readonly actorKey?: number
+  /** IFLA_BOND_AD_INFO_PARTNER_KEY (4) — Partner operational key. */
+  readonly partnerKey?: number
+  /** IFLA_BOND_AD_INFO_PARTNER_MAC (5) — Partner system MAC address. */
+  readonly partnerMac?: string
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of bond-ad-info-attrs. */
+export const BondAdInfoAttrsTypes = {
+  /** IFLA_BOND_AD_INFO_AGGREGATOR */ aggregator: 1,
+  /** IFLA_BOND_AD_INFO_NUM_PORTS */ numPorts: 2,
+  /** IFLA_BOND_AD_INFO_ACTOR_KEY */ actorKey: 3,
+  /** IFLA_BOND_AD_INFO_PARTNER_KEY */ partnerKey: 4,
+  /** IFLA_BOND_AD_INFO_PARTNER_MAC */ partnerMac: 5,
+} as const
+export const BondAdInfoAttrsFields = {
+  aggregator: Schema.optionalKey(P.U16),
+  numPorts: Schema.optionalKey(P.U16),
+  actorKey: Schema.optionalKey(P.U16),
+  partnerKey: Schema.optionalKey(P.U16),
+  partnerMac: Schema.optionalKey(P.MacAddress),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5])),
+}
+/** Attribute set linkinfo-bond-port-attrs. */
+export interface LinkinfoBondPortAttrs {
+  /** IFLA_BOND_SLAVE_STATE (1) — Active or backup (read only). (values: BondPortState) */
+  readonly state?: number
+  /** IFLA_BOND_SLAVE_MII_STATUS (2) — Link state seen by the bond (read only). (values: BondLinkState) */
+  readonly miiStatus?: number
+  /** IFLA_BOND_SLAVE_LINK_FAILURE_COUNT (3) — Link failures counted (read only). */
+  readonly linkFailureCount?: number
+  /** IFLA_BOND_SLAVE_PERM_HWADDR (4) — The port's own MAC address (read only). */
+  readonly permHwaddr?: string
+  /** IFLA_BOND_SLAVE_QUEUE_ID (5) — Transmit queue id of the port. */
+  readonly queueId?: number
+  /** IFLA_BOND_SLAVE_AD_AGGREGATOR_ID (6) — Aggregator id (802.3ad, read only). */
+  readonly adAggregatorId?: number
+  /** IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE (7) — Actor LACP state bits (802.3ad, read only). (values: LacpState) */
+  readonly adActorOperPortState?: number
+  /** IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE (8) — Partner LACP state bits (802.3ad, read only). (values: LacpState) */
+  readonly adPartnerOperPortState?: number
+  /** IFLA_BOND_SLAVE_PRIO (9) — Port priority for active port reselection. */
+  readonly prio?: number
+  /** IFLA_BOND_SLAVE_ACTOR_PORT_PRIO (10) — LACP actor port priority (802.3ad, ad_select prio). */
+  readonly actorPortPrio?: number
+  /** IFLA_BOND_SLAVE_AD_CHURN_ACTOR_STATE (11) — Actor churn detection state (802.3ad, read only). */
+  readonly adChurnActorState?: number
+  /** IFLA_BOND_SLAVE_AD_CHURN_PARTNER_STATE (12) — Partner churn detection state (802.3ad, read only). */
+  readonly adChurnPartnerState?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of linkinfo-bond-port-attrs. */
+export const LinkinfoBondPortAttrsTypes = {
+  /** IFLA_BOND_SLAVE_STATE */ state: 1,
+  /** IFLA_BOND_SLAVE_MII_STATUS */ miiStatus: 2,
+  /** IFLA_BOND_SLAVE_LINK_FAILURE_COUNT */ linkFailureCount: 3,
+  /** IFLA_BOND_SLAVE_PERM_HWADDR */ permHwaddr: 4,
+  /** IFLA_BOND_SLAVE_QUEUE_ID */ queueId: 5,
+  /** IFLA_BOND_SLAVE_AD_AGGREGATOR_ID */ adAggregatorId: 6,
+  /** IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE */ adActorOperPortState: 7,
+  /** IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE */ adPartnerOperPortState: 8,
+  /** IFLA_BOND_SLAVE_PRIO */ prio: 9,
+  /** IFLA_BOND_SLAVE_ACTOR_PORT_PRIO */ actorPortPrio: 10,
+  /** IFLA_BOND_SLAVE_AD_CHURN_ACTOR_STATE */ adChurnActorState: 11,
+  /** IFLA_BOND_SLAVE_AD_CHURN_PARTNER_STATE */ adChurnPartnerState: 12,
+} as const
+export const LinkinfoBondPortAttrsFields = {
+  state: Schema.optionalKey(P.U8),
+  miiStatus: Schema.optionalKey(P.U8),
+  linkFailureCount: Schema.optionalKey(P.U32),
+  permHwaddr: Schema.optionalKey(P.MacAddress),
+  queueId: Schema.optionalKey(P.U16),
+  adAggregatorId: Schema.optionalKey(P.U16),
+  adActorOperPortState: Schema.optionalKey(P.U8),
+  adPartnerOperPortState: Schema.optionalKey(P.U16),
+  prio: Schema.optionalKey(P.S32),
+  actorPortPrio: Schema.optionalKey(P.U16),
+  adChurnActorState: Schema.optionalKey(P.U8),
+  adChurnPartnerState: Schema.optionalKey(P.U8),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])),
+}
+/** Attribute set linkinfo-vrf-attrs. */
+export interface LinkinfoVrfAttrs {
+  /** IFLA_VRF_TABLE (1) — Routing table of the VRF; required when creating. */
+  readonly table?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of linkinfo-vrf-attrs. */
+export const LinkinfoVrfAttrsTypes = {
+  /** IFLA_VRF_TABLE */ table: 1,
+} as const
+export const LinkinfoVrfAttrsFields = {
+  table: Schema.optionalKey(P.U32),
+  unknown: Schema.optionalKey(P.rawAttributes([1])),
+}
+/** Attribute set linkinfo-vrf-port-attrs. */
+export interface LinkinfoVrfPortAttrs {
+  /** IFLA_VRF_PORT_TABLE (1) — Routing table of the port's VRF (read only). */
+  readonly table?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of linkinfo-vrf-port-attrs. */
+export const LinkinfoVrfPortAttrsTypes = {
+  /** IFLA_VRF_PORT_TABLE */ table: 1,
+} as const
+export const LinkinfoVrfPortAttrsFields = {
+  table: Schema.optionalKey(P.U32),
+  unknown: Schema.optionalKey(P.rawAttributes([1])),
+}
 export const LinkAttrs: Schema.Codec<LinkAttrs> = Schema.Struct(LinkAttrsFields)
 export const PropListAttrs: Schema.Codec<PropListAttrs> = Schema.Struct(PropListAttrsFields)
 export const ProtoDownReasonAttrs: Schema.Codec<ProtoDownReasonAttrs> = Schema.Struct(ProtoDownReasonAttrsFields)
@@ -2174,8 +2764,15 @@ export const LinkinfoBrportAttrs: Schema.Codec<LinkinfoBrportAttrs> = Schema.Str
 export const LinkinfoVxlanAttrs: Schema.Codec<LinkinfoVxlanAttrs> = Schema.Struct(LinkinfoVxlanAttrsFields)
 export const LinkinfoMacvlanAttrs: Schema.Codec<LinkinfoMacvlanAttrs> = Schema.Struct(LinkinfoMacvlanAttrsFields)
 export const MacvlanMacaddrAttrs: Schema.Codec<MacvlanMacaddrAttrs> = Schema.Struct(MacvlanMacaddrAttrsFields)
+export const LinkinfoVlanAttrs: Schema.Codec<LinkinfoVlanAttrs> = Schema.Struct(LinkinfoVlanAttrsFields)
+export const VlanQosAttrs: Schema.Codec<VlanQosAttrs> = Schema.Struct(VlanQosAttrsFields)
+export const LinkinfoBondAttrs: Schema.Codec<LinkinfoBondAttrs> = Schema.Struct(LinkinfoBondAttrsFields)
+export const BondAdInfoAttrs: Schema.Codec<BondAdInfoAttrs> = Schema.Struct(BondAdInfoAttrsFields)
+export const LinkinfoBondPortAttrs: Schema.Codec<LinkinfoBondPortAttrs> = Schema.Struct(LinkinfoBondPortAttrsFields)
+export const LinkinfoVrfAttrs: Schema.Codec<LinkinfoVrfAttrs> = Schema.Struct(LinkinfoVrfAttrsFields)
+export const LinkinfoVrfPortAttrs: Schema.Codec<LinkinfoVrfPortAttrs> = Schema.Struct(LinkinfoVrfPortAttrsFields)
 /** linkinfo-data-msg: the payload chosen by kind. */
-export type LinkinfoDataMsg = ({ readonly kind: "veth" } & LinkinfoVethAttrs) | ({ readonly kind: "bridge" } & LinkinfoBridgeAttrs) | ({ readonly kind: "vxlan" } & LinkinfoVxlanAttrs) | ({ readonly kind: "macvlan" } & LinkinfoMacvlanAttrs) | ({ readonly kind: "macvtap" } & LinkinfoMacvlanAttrs) | ({ readonly kind: "ifb" } & EmptyAttrs) | ({ readonly kind: "dummy" } & EmptyAttrs)
+export type LinkinfoDataMsg = ({ readonly kind: "veth" } & LinkinfoVethAttrs) | ({ readonly kind: "bridge" } & LinkinfoBridgeAttrs) | ({ readonly kind: "vxlan" } & LinkinfoVxlanAttrs) | ({ readonly kind: "macvlan" } & LinkinfoMacvlanAttrs) | ({ readonly kind: "macvtap" } & LinkinfoMacvlanAttrs) | ({ readonly kind: "ifb" } & EmptyAttrs) | ({ readonly kind: "dummy" } & EmptyAttrs) | ({ readonly kind: "vlan" } & LinkinfoVlanAttrs) | ({ readonly kind: "bond" } & LinkinfoBondAttrs) | ({ readonly kind: "vrf" } & LinkinfoVrfAttrs)
 export const LinkinfoDataMsg: Schema.Codec<LinkinfoDataMsg> = Schema.Union([
   Schema.Struct({ kind: Schema.Literal("veth"), ...LinkinfoVethAttrsFields }),
   Schema.Struct({ kind: Schema.Literal("bridge"), ...LinkinfoBridgeAttrsFields }),
@@ -2184,9 +2781,12 @@ export const LinkinfoDataMsg: Schema.Codec<LinkinfoDataMsg> = Schema.Union([
   Schema.Struct({ kind: Schema.Literal("macvtap"), ...LinkinfoMacvlanAttrsFields }),
   Schema.Struct({ kind: Schema.Literal("ifb"), ...EmptyAttrsFields }),
   Schema.Struct({ kind: Schema.Literal("dummy"), ...EmptyAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("vlan"), ...LinkinfoVlanAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("bond"), ...LinkinfoBondAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("vrf"), ...LinkinfoVrfAttrsFields }),
 ]) as any
 /** The kind values linkinfo-data-msg describes. */
-export const LinkinfoDataMsgKinds: ReadonlyArray<string> = ["veth", "bridge", "vxlan", "macvlan", "macvtap", "ifb", "dummy"]
+export const LinkinfoDataMsgKinds: ReadonlyArray<string> = ["veth", "bridge", "vxlan", "macvlan", "macvtap", "ifb", "dummy", "vlan", "bond", "vrf"]
 const decodeLinkinfoDataMsg = (kind: string | undefined, buf: Uint8Array, view: DataView, p: number, e: number): any => {
   switch (kind) {
     case "veth": { const out: any = { kind: "veth" }; return decodeLinkinfoVethAttrsInto(out, buf, view, p, e) }
@@ -2196,6 +2796,9 @@ const decodeLinkinfoDataMsg = (kind: string | undefined, buf: Uint8Array, view: 
     case "macvtap": { const out: any = { kind: "macvtap" }; return decodeLinkinfoMacvlanAttrsInto(out, buf, view, p, e) }
     case "ifb": { const out: any = { kind: "ifb" }; return decodeEmptyAttrsInto(out, buf, view, p, e) }
     case "dummy": { const out: any = { kind: "dummy" }; return decodeEmptyAttrsInto(out, buf, view, p, e) }
+    case "vlan": { const out: any = { kind: "vlan" }; return decodeLinkinfoVlanAttrsInto(out, buf, view, p, e) }
+    case "bond": { const out: any = { kind: "bond" }; return decodeLinkinfoBondAttrsInto(out, buf, view, p, e) }
+    case "vrf": { const out: any = { kind: "vrf" }; return decodeLinkinfoVrfAttrsInto(out, buf, view, p, e) }
     default: return undefined
   }
 }
@@ -2208,25 +2811,34 @@ const encodeLinkinfoDataMsg = (w: Writer, v: LinkinfoDataMsg): void => {
     case "macvtap": encodeLinkinfoMacvlanAttrs(w, v as any); break
     case "ifb": encodeEmptyAttrs(w, v as any); break
     case "dummy": encodeEmptyAttrs(w, v as any); break
+    case "vlan": encodeLinkinfoVlanAttrs(w, v as any); break
+    case "bond": encodeLinkinfoBondAttrs(w, v as any); break
+    case "vrf": encodeLinkinfoVrfAttrs(w, v as any); break
   }
 }
 void decodeLinkinfoDataMsg; void encodeLinkinfoDataMsg
 /** linkinfo-port-data-msg: the payload chosen by portKind. */
-export type LinkinfoPortDataMsg = ({ readonly portKind: "bridge" } & LinkinfoBrportAttrs)
+export type LinkinfoPortDataMsg = ({ readonly portKind: "bridge" } & LinkinfoBrportAttrs) | ({ readonly portKind: "bond" } & LinkinfoBondPortAttrs) | ({ readonly portKind: "vrf" } & LinkinfoVrfPortAttrs)
 export const LinkinfoPortDataMsg: Schema.Codec<LinkinfoPortDataMsg> = Schema.Union([
   Schema.Struct({ portKind: Schema.Literal("bridge"), ...LinkinfoBrportAttrsFields }),
+  Schema.Struct({ portKind: Schema.Literal("bond"), ...LinkinfoBondPortAttrsFields }),
+  Schema.Struct({ portKind: Schema.Literal("vrf"), ...LinkinfoVrfPortAttrsFields }),
 ]) as any
 /** The portKind values linkinfo-port-data-msg describes. */
-export const LinkinfoPortDataMsgKinds: ReadonlyArray<string> = ["bridge"]
+export const LinkinfoPortDataMsgKinds: ReadonlyArray<string> = ["bridge", "bond", "vrf"]
 const decodeLinkinfoPortDataMsg = (portKind: string | undefined, buf: Uint8Array, view: DataView, p: number, e: number): any => {
   switch (portKind) {
     case "bridge": { const out: any = { portKind: "bridge" }; return decodeLinkinfoBrportAttrsInto(out, buf, view, p, e) }
+    case "bond": { const out: any = { portKind: "bond" }; return decodeLinkinfoBondPortAttrsInto(out, buf, view, p, e) }
+    case "vrf": { const out: any = { portKind: "vrf" }; return decodeLinkinfoVrfPortAttrsInto(out, buf, view, p, e) }
     default: return undefined
   }
 }
 const encodeLinkinfoPortDataMsg = (w: Writer, v: LinkinfoPortDataMsg): void => {
   switch (v.portKind) {
     case "bridge": encodeLinkinfoBrportAttrs(w, v as any); break
+    case "bond": encodeLinkinfoBondPortAttrs(w, v as any); break
+    case "vrf": encodeLinkinfoVrfPortAttrs(w, v as any); break
   }
 }
 void decodeLinkinfoPortDataMsg; void encodeLinkinfoPortDataMsg
@@ -3167,6 +3779,304 @@ export function encodeMacvlanMacaddrAttrs(w: Writer, v: MacvlanMacaddrAttrs): vo
   if (v.macaddr !== undefined) for (const x of v.macaddr) w.attrBinary(4, parseMac(x)!)
   if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
 }
+/** Decodes linkinfo-vlan-attrs attributes in [start, end) into `out`. */
+export function decodeLinkinfoVlanAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoVlanAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-vlan-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    void p; void e; void n
+    switch (rawType & 0x3fff) {
+      case 1: out.id = (n < 2 ? bad("linkinfo-vlan-attrs.IFLA_VLAN_ID", n, 2, off) : view.getUint16(p, true)); break
+      case 2: out.flags = decodeIflaVlanFlags(buf, view, p, e); break
+      case 3: out.egressQos = decodeVlanQosAttrsInto({}, buf, view, p, e); break
+      case 4: out.ingressQos = decodeVlanQosAttrsInto({}, buf, view, p, e); break
+      case 5: out.protocol = (n < 2 ? bad("linkinfo-vlan-attrs.IFLA_VLAN_PROTOCOL", n, 2, off) : view.getUint16(p, false)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes linkinfo-vlan-attrs attributes in [start, end). */
+export function decodeLinkinfoVlanAttrs(buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoVlanAttrs {
+  return decodeLinkinfoVlanAttrsInto({}, buf, view, start, end)
+}
+/** Writes the linkinfo-vlan-attrs attributes present in `v`. */
+export function encodeLinkinfoVlanAttrs(w: Writer, v: LinkinfoVlanAttrs): void {
+  if (v.id !== undefined) w.attrU16(1, v.id)
+  if (v.flags !== undefined) { const s = w.attrStart(2); encodeIflaVlanFlags(w, v.flags); w.attrEnd(s) }
+  if (v.egressQos !== undefined) { const s = w.nestStart(3, false); encodeVlanQosAttrs(w, v.egressQos); w.attrEnd(s) }
+  if (v.ingressQos !== undefined) { const s = w.nestStart(4, false); encodeVlanQosAttrs(w, v.ingressQos); w.attrEnd(s) }
+  if (v.protocol !== undefined) w.attrU16(5, v.protocol, true)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes vlan-qos-attrs attributes in [start, end) into `out`. */
+export function decodeVlanQosAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): VlanQosAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("vlan-qos-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    void p; void e; void n
+    switch (rawType & 0x3fff) {
+      case 1: (out.mapping ??= []).push(decodeIflaVlanQosMapping(buf, view, p, e)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes vlan-qos-attrs attributes in [start, end). */
+export function decodeVlanQosAttrs(buf: Uint8Array, view: DataView, start: number, end: number): VlanQosAttrs {
+  return decodeVlanQosAttrsInto({}, buf, view, start, end)
+}
+/** Writes the vlan-qos-attrs attributes present in `v`. */
+export function encodeVlanQosAttrs(w: Writer, v: VlanQosAttrs): void {
+  if (v.mapping !== undefined) for (const x of v.mapping) { const s = w.attrStart(1); encodeIflaVlanQosMapping(w, x); w.attrEnd(s) }
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes linkinfo-bond-attrs attributes in [start, end) into `out`. */
+export function decodeLinkinfoBondAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoBondAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-bond-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    void p; void e; void n
+    switch (rawType & 0x3fff) {
+      case 1: out.mode = (n < 1 ? bad("linkinfo-bond-attrs.IFLA_BOND_MODE", n, 1, off) : view.getUint8(p)); break
+      case 2: out.activeSlave = (n < 4 ? bad("linkinfo-bond-attrs.IFLA_BOND_ACTIVE_SLAVE", n, 4, off) : view.getUint32(p, true)); break
+      case 3: out.miimon = (n < 4 ? bad("linkinfo-bond-attrs.IFLA_BOND_MIIMON", n, 4, off) : view.getUint32(p, true)); break
+      case 4: out.updelay = (n < 4 ? bad("linkinfo-bond-attrs.IFLA_BOND_UPDELAY", n, 4, off) : view.getUint32(p, true)); break
+      case 5: out.downdelay = (n < 4 ? bad("linkinfo-bond-attrs.IFLA_BOND_DOWNDELAY", n, 4, off) : view.getUint32(p, true)); break
+      case 6: out.useCarrier = (n < 1 ? bad("linkinfo-bond-attrs.IFLA_BOND_USE_CARRIER", n, 1, off) : view.getUint8(p)); break
+      case 7: out.arpInterval = (n < 4 ? bad("linkinfo-bond-attrs.IFLA_BOND_ARP_INTERVAL", n, 4, off) : view.getUint32(p, true)); break
+      case 8: out.arpIpTarget = readBytes(buf, p, e); break
+      case 9: out.arpValidate = (n < 4 ? bad("linkinfo-bond-attrs.IFLA_BOND_ARP_VALIDATE", n, 4, off) : view.getUint32(p, true)); break
+      case 10: out.arpAllTargets = (n < 4 ? bad("linkinfo-bond-attrs.IFLA_BOND_ARP_ALL_TARGETS", n, 4, off) : view.getUint32(p, true)); break
+      case 11: out.primary = (n < 4 ? bad("linkinfo-bond-attrs.IFLA_BOND_PRIMARY", n, 4, off) : view.getUint32(p, true)); break
+      case 12: out.primaryReselect = (n < 1 ? bad("linkinfo-bond-attrs.IFLA_BOND_PRIMARY_RESELECT", n, 1, off) : view.getUint8(p)); break
+      case 13: out.failOverMac = (n < 1 ? bad("linkinfo-bond-attrs.IFLA_BOND_FAIL_OVER_MAC", n, 1, off) : view.getUint8(p)); break
+      case 14: out.xmitHashPolicy = (n < 1 ? bad("linkinfo-bond-attrs.IFLA_BOND_XMIT_HASH_POLICY", n, 1, off) : view.getUint8(p)); break
+      case 15: out.resendIgmp = (n < 4 ? bad("linkinfo-bond-attrs.IFLA_BOND_RESEND_IGMP", n, 4, off) : view.getUint32(p, true)); break
+      case 16: out.numPeerNotif = (n < 1 ? bad("linkinfo-bond-attrs.IFLA_BOND_NUM_PEER_NOTIF", n, 1, off) : view.getUint8(p)); break
+      case 17: out.allSlavesActive = (n < 1 ? bad("linkinfo-bond-attrs.IFLA_BOND_ALL_SLAVES_ACTIVE", n, 1, off) : view.getUint8(p)); break
+      case 18: out.minLinks = (n < 4 ? bad("linkinfo-bond-attrs.IFLA_BOND_MIN_LINKS", n, 4, off) : view.getUint32(p, true)); break
+      case 19: out.lpInterval = (n < 4 ? bad("linkinfo-bond-attrs.IFLA_BOND_LP_INTERVAL", n, 4, off) : view.getUint32(p, true)); break
+      case 20: out.packetsPerSlave = (n < 4 ? bad("linkinfo-bond-attrs.IFLA_BOND_PACKETS_PER_SLAVE", n, 4, off) : view.getUint32(p, true)); break
+      case 21: out.adLacpRate = (n < 1 ? bad("linkinfo-bond-attrs.IFLA_BOND_AD_LACP_RATE", n, 1, off) : view.getUint8(p)); break
+      case 22: out.adSelect = (n < 1 ? bad("linkinfo-bond-attrs.IFLA_BOND_AD_SELECT", n, 1, off) : view.getUint8(p)); break
+      case 23: out.adInfo = decodeBondAdInfoAttrsInto({}, buf, view, p, e); break
+      case 24: out.adActorSysPrio = (n < 2 ? bad("linkinfo-bond-attrs.IFLA_BOND_AD_ACTOR_SYS_PRIO", n, 2, off) : view.getUint16(p, true)); break
+      case 25: out.adUserPortKey = (n < 2 ? bad("linkinfo-bond-attrs.IFLA_BOND_AD_USER_PORT_KEY", n, 2, off) : view.getUint16(p, true)); break
+      case 26: out.adActorSystem = macToString(buf, p, n); break
+      case 27: out.tlbDynamicLb = (n < 1 ? bad("linkinfo-bond-attrs.IFLA_BOND_TLB_DYNAMIC_LB", n, 1, off) : view.getUint8(p)); break
+      case 28: out.peerNotifDelay = (n < 4 ? bad("linkinfo-bond-attrs.IFLA_BOND_PEER_NOTIF_DELAY", n, 4, off) : view.getUint32(p, true)); break
+      case 29: out.adLacpActive = (n < 1 ? bad("linkinfo-bond-attrs.IFLA_BOND_AD_LACP_ACTIVE", n, 1, off) : view.getUint8(p)); break
+      case 30: out.missedMax = (n < 1 ? bad("linkinfo-bond-attrs.IFLA_BOND_MISSED_MAX", n, 1, off) : view.getUint8(p)); break
+      case 31: out.nsIp6Target = readBytes(buf, p, e); break
+      case 32: out.coupledControl = (n < 1 ? bad("linkinfo-bond-attrs.IFLA_BOND_COUPLED_CONTROL", n, 1, off) : view.getUint8(p)); break
+      case 33: out.broadcastNeigh = (n < 1 ? bad("linkinfo-bond-attrs.IFLA_BOND_BROADCAST_NEIGH", n, 1, off) : view.getUint8(p)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes linkinfo-bond-attrs attributes in [start, end). */
+export function decodeLinkinfoBondAttrs(buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoBondAttrs {
+  return decodeLinkinfoBondAttrsInto({}, buf, view, start, end)
+}
+/** Writes the linkinfo-bond-attrs attributes present in `v`. */
+export function encodeLinkinfoBondAttrs(w: Writer, v: LinkinfoBondAttrs): void {
+  if (v.mode !== undefined) w.attrU8(1, v.mode)
+  if (v.activeSlave !== undefined) w.attrU32(2, v.activeSlave)
+  if (v.miimon !== undefined) w.attrU32(3, v.miimon)
+  if (v.updelay !== undefined) w.attrU32(4, v.updelay)
+  if (v.downdelay !== undefined) w.attrU32(5, v.downdelay)
+  if (v.useCarrier !== undefined) w.attrU8(6, v.useCarrier)
+  if (v.arpInterval !== undefined) w.attrU32(7, v.arpInterval)
+  if (v.arpIpTarget !== undefined) w.attrBinary(8, v.arpIpTarget)
+  if (v.arpValidate !== undefined) w.attrU32(9, v.arpValidate)
+  if (v.arpAllTargets !== undefined) w.attrU32(10, v.arpAllTargets)
+  if (v.primary !== undefined) w.attrU32(11, v.primary)
+  if (v.primaryReselect !== undefined) w.attrU8(12, v.primaryReselect)
+  if (v.failOverMac !== undefined) w.attrU8(13, v.failOverMac)
+  if (v.xmitHashPolicy !== undefined) w.attrU8(14, v.xmitHashPolicy)
+  if (v.resendIgmp !== undefined) w.attrU32(15, v.resendIgmp)
+  if (v.numPeerNotif !== undefined) w.attrU8(16, v.numPeerNotif)
+  if (v.allSlavesActive !== undefined) w.attrU8(17, v.allSlavesActive)
+  if (v.minLinks !== undefined) w.attrU32(18, v.minLinks)
+  if (v.lpInterval !== undefined) w.attrU32(19, v.lpInterval)
+  if (v.packetsPerSlave !== undefined) w.attrU32(20, v.packetsPerSlave)
+  if (v.adLacpRate !== undefined) w.attrU8(21, v.adLacpRate)
+  if (v.adSelect !== undefined) w.attrU8(22, v.adSelect)
+  if (v.adInfo !== undefined) { const s = w.nestStart(23, true); encodeBondAdInfoAttrs(w, v.adInfo); w.attrEnd(s) }
+  if (v.adActorSysPrio !== undefined) w.attrU16(24, v.adActorSysPrio)
+  if (v.adUserPortKey !== undefined) w.attrU16(25, v.adUserPortKey)
+  if (v.adActorSystem !== undefined) w.attrBinary(26, parseMac(v.adActorSystem)!)
+  if (v.tlbDynamicLb !== undefined) w.attrU8(27, v.tlbDynamicLb)
+  if (v.peerNotifDelay !== undefined) w.attrU32(28, v.peerNotifDelay)
+  if (v.adLacpActive !== undefined) w.attrU8(29, v.adLacpActive)
+  if (v.missedMax !== undefined) w.attrU8(30, v.missedMax)
+  if (v.nsIp6Target !== undefined) w.attrBinary(31, v.nsIp6Target)
+  if (v.coupledControl !== undefined) w.attrU8(32, v.coupledControl)
+  if (v.broadcastNeigh !== undefined) w.attrU8(33, v.broadcastNeigh)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes bond-ad-info-attrs attributes in [start, end) into `out`. */
+export function decodeBondAdInfoAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): BondAdInfoAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("bond-ad-info-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    void p; void e; void n
+    switch (rawType & 0x3fff) {
+      case 1: out.aggregator = (n < 2 ? bad("bond-ad-info-attrs.IFLA_BOND_AD_INFO_AGGREGATOR", n, 2, off) : view.getUint16(p, true)); break
+      case 2: out.numPorts = (n < 2 ? bad("bond-ad-info-attrs.IFLA_BOND_AD_INFO_NUM_PORTS", n, 2, off) : view.getUint16(p, true)); break
+      case 3: out.actorKey = (n < 2 ? bad("bond-ad-info-attrs.IFLA_BOND_AD_INFO_ACTOR_KEY", n, 2, off) : view.getUint16(p, true)); break
+      case 4: out.partnerKey = (n < 2 ? bad("bond-ad-info-attrs.IFLA_BOND_AD_INFO_PARTNER_KEY", n, 2, off) : view.getUint16(p, true)); break
+      case 5: out.partnerMac = macToString(buf, p, n); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes bond-ad-info-attrs attributes in [start, end). */
+export function decodeBondAdInfoAttrs(buf: Uint8Array, view: DataView, start: number, end: number): BondAdInfoAttrs {
+  return decodeBondAdInfoAttrsInto({}, buf, view, start, end)
+}
+/** Writes the bond-ad-info-attrs attributes present in `v`. */
+export function encodeBondAdInfoAttrs(w: Writer, v: BondAdInfoAttrs): void {
+  if (v.aggregator !== undefined) w.attrU16(1, v.aggregator)
+  if (v.numPorts !== undefined) w.attrU16(2, v.numPorts)
+  if (v.actorKey !== undefined) w.attrU16(3, v.actorKey)
+  if (v.partnerKey !== undefined) w.attrU16(4, v.partnerKey)
+  if (v.partnerMac !== undefined) w.attrBinary(5, parseMac(v.partnerMac)!)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes linkinfo-bond-port-attrs attributes in [start, end) into `out`. */
+export function decodeLinkinfoBondPortAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoBondPortAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-bond-port-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    void p; void e; void n
+    switch (rawType & 0x3fff) {
+      case 1: out.state = (n < 1 ? bad("linkinfo-bond-port-attrs.IFLA_BOND_SLAVE_STATE", n, 1, off) : view.getUint8(p)); break
+      case 2: out.miiStatus = (n < 1 ? bad("linkinfo-bond-port-attrs.IFLA_BOND_SLAVE_MII_STATUS", n, 1, off) : view.getUint8(p)); break
+      case 3: out.linkFailureCount = (n < 4 ? bad("linkinfo-bond-port-attrs.IFLA_BOND_SLAVE_LINK_FAILURE_COUNT", n, 4, off) : view.getUint32(p, true)); break
+      case 4: out.permHwaddr = macToString(buf, p, n); break
+      case 5: out.queueId = (n < 2 ? bad("linkinfo-bond-port-attrs.IFLA_BOND_SLAVE_QUEUE_ID", n, 2, off) : view.getUint16(p, true)); break
+      case 6: out.adAggregatorId = (n < 2 ? bad("linkinfo-bond-port-attrs.IFLA_BOND_SLAVE_AD_AGGREGATOR_ID", n, 2, off) : view.getUint16(p, true)); break
+      case 7: out.adActorOperPortState = (n < 1 ? bad("linkinfo-bond-port-attrs.IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE", n, 1, off) : view.getUint8(p)); break
+      case 8: out.adPartnerOperPortState = (n < 2 ? bad("linkinfo-bond-port-attrs.IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE", n, 2, off) : view.getUint16(p, true)); break
+      case 9: out.prio = (n < 4 ? bad("linkinfo-bond-port-attrs.IFLA_BOND_SLAVE_PRIO", n, 4, off) : view.getInt32(p, true)); break
+      case 10: out.actorPortPrio = (n < 2 ? bad("linkinfo-bond-port-attrs.IFLA_BOND_SLAVE_ACTOR_PORT_PRIO", n, 2, off) : view.getUint16(p, true)); break
+      case 11: out.adChurnActorState = (n < 1 ? bad("linkinfo-bond-port-attrs.IFLA_BOND_SLAVE_AD_CHURN_ACTOR_STATE", n, 1, off) : view.getUint8(p)); break
+      case 12: out.adChurnPartnerState = (n < 1 ? bad("linkinfo-bond-port-attrs.IFLA_BOND_SLAVE_AD_CHURN_PARTNER_STATE", n, 1, off) : view.getUint8(p)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes linkinfo-bond-port-attrs attributes in [start, end). */
+export function decodeLinkinfoBondPortAttrs(buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoBondPortAttrs {
+  return decodeLinkinfoBondPortAttrsInto({}, buf, view, start, end)
+}
+/** Writes the linkinfo-bond-port-attrs attributes present in `v`. */
+export function encodeLinkinfoBondPortAttrs(w: Writer, v: LinkinfoBondPortAttrs): void {
+  if (v.state !== undefined) w.attrU8(1, v.state)
+  if (v.miiStatus !== undefined) w.attrU8(2, v.miiStatus)
+  if (v.linkFailureCount !== undefined) w.attrU32(3, v.linkFailureCount)
+  if (v.permHwaddr !== undefined) w.attrBinary(4, parseMac(v.permHwaddr)!)
+  if (v.queueId !== undefined) w.attrU16(5, v.queueId)
+  if (v.adAggregatorId !== undefined) w.attrU16(6, v.adAggregatorId)
+  if (v.adActorOperPortState !== undefined) w.attrU8(7, v.adActorOperPortState)
+  if (v.adPartnerOperPortState !== undefined) w.attrU16(8, v.adPartnerOperPortState)
+  if (v.prio !== undefined) w.attrS32(9, v.prio)
+  if (v.actorPortPrio !== undefined) w.attrU16(10, v.actorPortPrio)
+  if (v.adChurnActorState !== undefined) w.attrU8(11, v.adChurnActorState)
+  if (v.adChurnPartnerState !== undefined) w.attrU8(12, v.adChurnPartnerState)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes linkinfo-vrf-attrs attributes in [start, end) into `out`. */
+export function decodeLinkinfoVrfAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoVrfAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-vrf-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    void p; void e; void n
+    switch (rawType & 0x3fff) {
+      case 1: out.table = (n < 4 ? bad("linkinfo-vrf-attrs.IFLA_VRF_TABLE", n, 4, off) : view.getUint32(p, true)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes linkinfo-vrf-attrs attributes in [start, end). */
+export function decodeLinkinfoVrfAttrs(buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoVrfAttrs {
+  return decodeLinkinfoVrfAttrsInto({}, buf, view, start, end)
+}
+/** Writes the linkinfo-vrf-attrs attributes present in `v`. */
+export function encodeLinkinfoVrfAttrs(w: Writer, v: LinkinfoVrfAttrs): void {
+  if (v.table !== undefined) w.attrU32(1, v.table)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes linkinfo-vrf-port-attrs attributes in [start, end) into `out`. */
+export function decodeLinkinfoVrfPortAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoVrfPortAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-vrf-port-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    void p; void e; void n
+    switch (rawType & 0x3fff) {
+      case 1: out.table = (n < 4 ? bad("linkinfo-vrf-port-attrs.IFLA_VRF_PORT_TABLE", n, 4, off) : view.getUint32(p, true)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes linkinfo-vrf-port-attrs attributes in [start, end). */
+export function decodeLinkinfoVrfPortAttrs(buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoVrfPortAttrs {
+  return decodeLinkinfoVrfPortAttrsInto({}, buf, view, start, end)
+}
+/** Writes the linkinfo-vrf-port-attrs attributes present in `v`. */
+export function encodeLinkinfoVrfPortAttrs(w: Writer, v: LinkinfoVrfPortAttrs): void {
+  if (v.table !== undefined) w.attrU32(1, v.table)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
 /** Names of link-attrs attributes, for error messages. */
 export const LinkAttrsMeta: AttributeMeta = {
   set: "link-attrs",
@@ -3508,6 +4418,106 @@ export const MacvlanMacaddrAttrsMeta: AttributeMeta = {
   set: "macvlan-macaddr-attrs",
   attributes: {
     4: { name: "IFLA_MACVLAN_MACADDR" },
+  }
+}
+/** Names of linkinfo-vlan-attrs attributes, for error messages. */
+export const LinkinfoVlanAttrsMeta: AttributeMeta = {
+  set: "linkinfo-vlan-attrs",
+  attributes: {
+    1: { name: "IFLA_VLAN_ID" },
+    2: { name: "IFLA_VLAN_FLAGS" },
+    3: { name: "IFLA_VLAN_EGRESS_QOS", nested: () => VlanQosAttrsMeta },
+    4: { name: "IFLA_VLAN_INGRESS_QOS", nested: () => VlanQosAttrsMeta },
+    5: { name: "IFLA_VLAN_PROTOCOL" },
+  }
+}
+/** Names of vlan-qos-attrs attributes, for error messages. */
+export const VlanQosAttrsMeta: AttributeMeta = {
+  set: "vlan-qos-attrs",
+  attributes: {
+    1: { name: "IFLA_VLAN_QOS_MAPPING" },
+  }
+}
+/** Names of linkinfo-bond-attrs attributes, for error messages. */
+export const LinkinfoBondAttrsMeta: AttributeMeta = {
+  set: "linkinfo-bond-attrs",
+  attributes: {
+    1: { name: "IFLA_BOND_MODE" },
+    2: { name: "IFLA_BOND_ACTIVE_SLAVE" },
+    3: { name: "IFLA_BOND_MIIMON" },
+    4: { name: "IFLA_BOND_UPDELAY" },
+    5: { name: "IFLA_BOND_DOWNDELAY" },
+    6: { name: "IFLA_BOND_USE_CARRIER" },
+    7: { name: "IFLA_BOND_ARP_INTERVAL" },
+    8: { name: "IFLA_BOND_ARP_IP_TARGET" },
+    9: { name: "IFLA_BOND_ARP_VALIDATE" },
+    10: { name: "IFLA_BOND_ARP_ALL_TARGETS" },
+    11: { name: "IFLA_BOND_PRIMARY" },
+    12: { name: "IFLA_BOND_PRIMARY_RESELECT" },
+    13: { name: "IFLA_BOND_FAIL_OVER_MAC" },
+    14: { name: "IFLA_BOND_XMIT_HASH_POLICY" },
+    15: { name: "IFLA_BOND_RESEND_IGMP" },
+    16: { name: "IFLA_BOND_NUM_PEER_NOTIF" },
+    17: { name: "IFLA_BOND_ALL_SLAVES_ACTIVE" },
+    18: { name: "IFLA_BOND_MIN_LINKS" },
+    19: { name: "IFLA_BOND_LP_INTERVAL" },
+    20: { name: "IFLA_BOND_PACKETS_PER_SLAVE" },
+    21: { name: "IFLA_BOND_AD_LACP_RATE" },
+    22: { name: "IFLA_BOND_AD_SELECT" },
+    23: { name: "IFLA_BOND_AD_INFO", nested: () => BondAdInfoAttrsMeta },
+    24: { name: "IFLA_BOND_AD_ACTOR_SYS_PRIO" },
+    25: { name: "IFLA_BOND_AD_USER_PORT_KEY" },
+    26: { name: "IFLA_BOND_AD_ACTOR_SYSTEM" },
+    27: { name: "IFLA_BOND_TLB_DYNAMIC_LB" },
+    28: { name: "IFLA_BOND_PEER_NOTIF_DELAY" },
+    29: { name: "IFLA_BOND_AD_LACP_ACTIVE" },
+    30: { name: "IFLA_BOND_MISSED_MAX" },
+    31: { name: "IFLA_BOND_NS_IP6_TARGET" },
+    32: { name: "IFLA_BOND_COUPLED_CONTROL" },
+    33: { name: "IFLA_BOND_BROADCAST_NEIGH" },
+  }
+}
+/** Names of bond-ad-info-attrs attributes, for error messages. */
+export const BondAdInfoAttrsMeta: AttributeMeta = {
+  set: "bond-ad-info-attrs",
+  attributes: {
+    1: { name: "IFLA_BOND_AD_INFO_AGGREGATOR" },
+    2: { name: "IFLA_BOND_AD_INFO_NUM_PORTS" },
+    3: { name: "IFLA_BOND_AD_INFO_ACTOR_KEY" },
+    4: { name: "IFLA_BOND_AD_INFO_PARTNER_KEY" },
+    5: { name: "IFLA_BOND_AD_INFO_PARTNER_MAC" },
+  }
+}
+/** Names of linkinfo-bond-port-attrs attributes, for error messages. */
+export const LinkinfoBondPortAttrsMeta: AttributeMeta = {
+  set: "linkinfo-bond-port-attrs",
+  attributes: {
+    1: { name: "IFLA_BOND_SLAVE_STATE" },
+    2: { name: "IFLA_BOND_SLAVE_MII_STATUS" },
+    3: { name: "IFLA_BOND_SLAVE_LINK_FAILURE_COUNT" },
+    4: { name: "IFLA_BOND_SLAVE_PERM_HWADDR" },
+    5: { name: "IFLA_BOND_SLAVE_QUEUE_ID" },
+    6: { name: "IFLA_BOND_SLAVE_AD_AGGREGATOR_ID" },
+    7: { name: "IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE" },
+    8: { name: "IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE" },
+    9: { name: "IFLA_BOND_SLAVE_PRIO" },
+    10: { name: "IFLA_BOND_SLAVE_ACTOR_PORT_PRIO" },
+    11: { name: "IFLA_BOND_SLAVE_AD_CHURN_ACTOR_STATE" },
+    12: { name: "IFLA_BOND_SLAVE_AD_CHURN_PARTNER_STATE" },
+  }
+}
+/** Names of linkinfo-vrf-attrs attributes, for error messages. */
+export const LinkinfoVrfAttrsMeta: AttributeMeta = {
+  set: "linkinfo-vrf-attrs",
+  attributes: {
+    1: { name: "IFLA_VRF_TABLE" },
+  }
+}
+/** Names of linkinfo-vrf-port-attrs attributes, for error messages. */
+export const LinkinfoVrfPortAttrsMeta: AttributeMeta = {
+  set: "linkinfo-vrf-port-attrs",
+  attributes: {
+    1: { name: "IFLA_VRF_PORT_TABLE" },
   }
 }
 /** link message: struct ifinfomsg followed by link-attrs. */
