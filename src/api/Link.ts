@@ -13,12 +13,14 @@
  *
  * Deliberate differences from iproute2:
  * - IFLA_INFO_KIND is sent NUL-terminated (iproute2 omits the NUL); the kernel
- *   reads it with nla_strscpy and accepts both.
+ *   reads it with nla_strscpy and accepts both. IFLA_IFALIAS goes without a
+ *   NUL, as iproute2 sends it (with one, a 255-byte alias would be refused).
  * - The kernel ignores IFLA_IFALIAS when creating a link, so `add` with an
  *   `alias` sends a second request that sets it (iproute2 silently loses it).
  * - `list({ kind })` also filters on our side: the kernel drops the kind
  *   filter when the kind is not registered (module not loaded) and would
  *   return every link.
+ * - `ip link show` asks for RTEXT_FILTER_VF; `list` does not (no per-VF data).
  *
  * @since 0.1.0
  */
@@ -508,7 +510,18 @@ const MacvlanSchema = Schema.Struct({
 
 const SimpleSchema = Schema.Struct({ kind: Schema.Literals(["ifb", "dummy"]), ...commonFields })
 
-const specSchemas: Record<AddSpec["kind"], Schema.Codec<any, any>> = {
+/**
+ * The input Schema of each kind {@link add} accepts (e.g. to check a config
+ * file up front).
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * Schema.decodeUnknownSync(Link.specSchemas.bridge)({ kind: "bridge", name: "br0" })
+ * ```
+ * @since 0.1.0
+ */
+export const specSchemas: Readonly<Record<AddSpec["kind"], Schema.Codec<any, any>>> = {
   veth: VethSchema,
   bridge: BridgeSchema,
   vxlan: VxlanSchema,
@@ -529,7 +542,16 @@ const specSchemas: Record<AddSpec["kind"], Schema.Codec<any, any>> = {
  */
 export const kinds: ReadonlyArray<AddSpec["kind"]> = Object.keys(specSchemas) as Array<AddSpec["kind"]>
 
-const ChangesSchema = Schema.Struct({
+/**
+ * The input Schema of {@link set}'s changes.
+ *
+ * @example
+ * ```ts
+ * Schema.decodeUnknownSync(Link.ChangesSchema)({ mtu: 1400 })
+ * ```
+ * @since 0.1.0
+ */
+export const ChangesSchema = Schema.Struct({
   up: opt(Bool),
   mtu: opt(U32),
   address: opt(P.MacAddress),
@@ -661,7 +683,9 @@ const macvlanData = (s: MacvlanSpec): LinkinfoMacvlanAttrs =>
     mode: s.mode === undefined ? undefined : MacvlanMode[s.mode],
     flags: s.nopromisc ? 1 : undefined,
     macaddrMode: s.macaddrs === undefined ? undefined : MacvlanMacaddrMode.set,
-    macaddrData: s.macaddrs === undefined ? undefined : { macaddr: s.macaddrs },
+    // `set` with an empty list clears the source addresses.
+    macaddrData:
+      s.macaddrs === undefined ? undefined : s.macaddrs.length === 0 ? {} : { macaddr: s.macaddrs },
     bcQueueLen: s.bcQueueLen
   })
 

@@ -5,15 +5,23 @@
  * nlmsg type and flags, the decoded bodies (generated decoder) and the attribute trees.
  */
 import { describe, expect, it } from "vitest"
+import { Schema } from "effect"
 import {
   type AddSpec,
+  addMessage,
   addRequest,
+  ChangesSchema,
   getRequest,
+  kinds,
   listRequest,
   removeRequest,
-  setRequest
+  setMessage,
+  setRequest,
+  specSchemas
 } from "../../src/api/Link.ts"
-import { decodeLinkMessage, type LinkMessage } from "../../src/generated/rt-link/index.ts"
+import { decodeLinkMessage, LinkMessage } from "../../src/generated/rt-link/index.ts"
+import { ipToString, macToString, parseIp, parseMac } from "../../src/runtime/Wire.ts"
+import { property } from "../helpers/property.ts"
 import { type AttributeTree, attributeTree, bytesToHex, loadFixture, type NestedPredicate } from "./nlmsg.ts"
 
 const IFLA_LINKINFO = 18
@@ -298,4 +306,50 @@ describe("Link dump and get requests", () => {
     expect(decode(getRequest(5, { stats: false }))).toMatchObject({ index: 5, extMask: 8 })
     expect(decode(getRequest(5)).ifname).toBeUndefined()
   })
+})
+
+const addressKeys = new Set(["address", "local", "local6", "group", "group6", "macaddr", "groupAddr"])
+/** Address text as the decoder writes it (lowercase MACs, compressed IPv6). */
+const canonical = (v: unknown, key = ""): unknown => {
+  if (typeof v === "string" && addressKeys.has(key)) {
+    const mac =
+      /^[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2})+$/.test(v) && !v.includes("::") ? parseMac(v) : undefined
+    if (mac !== undefined && (key === "address" || key === "macaddr" || key === "groupAddr"))
+      return macToString(mac, 0, mac.length)
+    const ip = parseIp(v)
+    return ip === undefined ? v : ipToString(ip, 0, ip.length)
+  }
+  if (Array.isArray(v)) return v.map((x) => canonical(x, key))
+  if (v !== null && typeof v === "object" && !(v instanceof Uint8Array)) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, canonical(x, k)]))
+  }
+  return v
+}
+
+describe("Link input Schemas stay within the generated message Schema", () => {
+  // Any input our Schemas accept builds a message the generated LinkMessage Schema
+  // accepts, and the encoded request decodes back to that message.
+  for (const kind of kinds) {
+    property(
+      `${kind}: valid spec -> valid message -> same message after encode/decode`,
+      specSchemas[kind],
+      (spec: AddSpec) => {
+        const msg = addMessage(spec, { link: 3 })
+        expect(() => Schema.decodeUnknownSync(LinkMessage)(msg)).not.toThrow()
+        expect(decode(addRequest(spec, { link: 3 }))).toEqual(canonical(msg))
+      },
+      { runs: 50 }
+    )
+  }
+  property(
+    "set: valid changes -> valid message -> same message after encode/decode",
+    ChangesSchema,
+    (changes) => {
+      const msg = setMessage(3, changes, { master: 4 })
+      expect(() => Schema.decodeUnknownSync(LinkMessage)(msg)).not.toThrow()
+      const back = decode(setRequest(3, changes, { master: 4 }))
+      expect(back).toEqual(canonical(changes.alias === null ? { ...msg, ifalias: "" } : msg))
+    },
+    { runs: 100 }
+  )
 })
