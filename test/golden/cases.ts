@@ -336,10 +336,43 @@ const ruleCases: ReadonlyArray<GoldenCase> = [
   rule("add-ipv6", "IPv6 rule (family AF_INET6)", "-6 rule add from 2001:db8::/32 table 103 priority 1005")
 ]
 
+/** Link kinds the host kernel lacks (dummy, vlan, bond, vrf): their options in full. */
+const linkKindCases: ReadonlyArray<GoldenCase> = [
+  link(
+    "add-vlan-flags",
+    "vlan IFLA_VLAN_FLAGS: flags/mask of every flag named",
+    "link add v8 link d0 type vlan id 8 reorder_hdr off gvrp on loose_binding on mvrp off bridge_binding on"
+  ),
+  link(
+    "add-bond-8023ad-options",
+    "bond 802.3ad with LACP, hashing and delay options",
+    "link add bond0 type bond mode 802.3ad miimon 100 updelay 200 downdelay 400 lacp_rate fast ad_select bandwidth xmit_hash_policy layer3+4 min_links 1 ad_actor_sys_prio 100 ad_user_port_key 10 ad_actor_system 02:00:00:00:00:aa use_carrier 1 all_slaves_active 0 resend_igmp 2 num_grat_arp 3 lacp_active on",
+    { setup: [] }
+  ),
+  link(
+    "add-bond-arp",
+    "bond ARP monitoring: IFLA_BOND_ARP_IP_TARGET nest (types = slots), NS targets, validation",
+    "link add bond1 type bond mode active-backup arp_interval 1000 arp_ip_target 10.0.0.1,10.0.0.2 ns_ip6_target 2001:db8::1 arp_validate all arp_all_targets all primary_reselect better fail_over_mac active arp_missed_max 3",
+    { setup: [] }
+  ),
+  link(
+    "add-bond-primary",
+    "bond IFLA_BOND_PRIMARY = index of d0",
+    "link add bond2 type bond mode active-backup miimon 100 primary d0"
+  ),
+  link(
+    "add-bond-balance-alb",
+    "bond balance-alb with tlb_dynamic_lb and lp_interval",
+    "link add bond3 type bond mode balance-alb tlb_dynamic_lb 1 lp_interval 2 packets_per_slave 4",
+    { setup: [] }
+  )
+]
+
 export const cases: ReadonlyArray<GoldenCase> = [
   ...linkCases,
   ...addrCases,
   ...routeCases,
   ...neighCases,
-  ...ruleCases
+  ...ruleCases,
+  ...linkKindCases
 ]

@@ -26,6 +26,28 @@ for k in "$@"; do
   case $k in 6.1|6.12|7) ;; *) echo "lane: unknown kernel alias '$k' (known: 6.1 6.12 7)" >&2; exit 2 ;; esac
 done
 
+# Preflight: without qemu (or busybox-static, kmod, root) no kernel can boot. In CI
+# (CI=true) that is a loud failure; locally the message says what to install.
+PKGS="qemu-system-x86 busybox-static kmod xz-utils zstd"
+missing=""
+[ "$(id -u)" = 0 ] || missing="$missing root(the VM shares / over 9p and apt fetches kernels)"
+command -v qemu-system-x86_64 >/dev/null && qemu-system-x86_64 --version >/dev/null 2>&1 ||
+  missing="$missing qemu-system-x86_64(qemu-system-x86)"
+command -v depmod >/dev/null || missing="$missing depmod(kmod)"
+if [ ! -x /bin/busybox ] || head -c 8192 /bin/busybox | grep -aq 'ld-linux'; then missing="$missing static-/bin/busybox(busybox-static)"; fi
+command -v xz >/dev/null || missing="$missing xz(xz-utils)"
+command -v zstd >/dev/null || missing="$missing zstd(zstd)"
+if [ -n "$missing" ]; then
+  if [ "${CI:-}" = true ]; then
+    echo "::error::FULL-KERNEL LANE CANNOT RUN: missing:$missing" >&2
+    echo "lane: FAILED in CI: the VM cannot start (missing:$missing). .ci/run installs: $PKGS" >&2
+  else
+    echo "lane: cannot start the VM: missing:$missing" >&2
+    echo "lane: install with: apt-get install -y --no-install-recommends $PKGS   (and run as root)" >&2
+  fi
+  exit 1
+fi
+
 LOGS=${NLINK_LANE_LOGS:-}
 TMPLOGS=""
 if [ -z "$LOGS" ]; then LOGS=$(mktemp -d "${TMPDIR:-/tmp}/nlink-lane.XXXXXX"); TMPLOGS=$LOGS; fi
@@ -51,13 +73,17 @@ for k in "$@"; do
   rc=${PIPESTATUS[0]}
   t2=$(now)
   kver=$(sed -n 's/^lane: guest kernel \([^ ]*\).*/\1/p' "$log" | head -1)
-  summary=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^ *(Test Files|Tests) ' | sed 's/^ *//' | paste -sd';' -)
+  summary=$(sed -n 's/^lane: \(tests run .*\)/\1/p' "$log" | tail -1)
   [ -n "$summary" ] || summary=$(grep -qx OK "$log" && echo "sanity OK" || true)
   case $rc in
     0) st=PASS ;; 124) st="TIMEOUT"; FAILED=1 ;; 125) st="VM FAILURE"; FAILED=1 ;; *) st="FAIL (exit $rc)"; FAILED=1 ;;
   esac
+  if [ "$rc" = 125 ] && [ "${CI:-}" = true ]; then
+    echo "::error::FULL-KERNEL LANE: the VM for kernel $k failed to start or crashed (see the vm.sh message above)" >&2
+  fi
   echo "lane: kernel $k: $st in $(secs "$t1" "$t2")s wall (fetch/cache check $(secs "$t0" "$t1")s)"
   RESULTS+=("$k|${kver:--}|$st|$(secs "$t1" "$t2")s|$summary")
+  echo "lane: time kernel $k ($kver): $(secs "$t1" "$t2")s"
 done
 
 echo "==================== lane summary ===================="
