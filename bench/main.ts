@@ -8,6 +8,7 @@
  *   --peers            build (if missing) and run every peer
  *   --large            add W1L: the 1M-route dump consumed as a stream
  *   --runs N           runs per workload and peer (default 5)
+ *   --large-runs N     runs of W1L (default min(runs, 3): pyroute2 needs ~1 min per run)
  *   --only W1,W2,...   workloads: setup,w1,w1l,w2,w3,w4
  *   --peer NAME,...    run only these peers (nlink and c are always kept)
  *   --no-save          do not write bench/results/<date>.json
@@ -40,6 +41,7 @@ const option = (name: string): string | undefined => {
 const withPeers = flag("--peers")
 const large = flag("--large") || option("--only")?.split(",").includes("w1l") === true
 const RUNS = Number(option("--runs") ?? 5)
+const LARGE_RUNS = Number(option("--large-runs") ?? Math.min(RUNS, 3))
 const ONLY = option("--only")?.split(",")
 const PEER_FILTER = option("--peer")?.split(",")
 const SAVE = !flag("--no-save")
@@ -612,6 +614,7 @@ const main = async (): Promise<void> => {
   const info: Record<string, unknown> = {}
   for (const w of workloads) {
     log(`== ${w.title}`)
+    const started = performance.now()
     const [{ ns, info: wi }, prepMs] = timed(() => w.prepare())
     info[w.id] = { ...wi, prepareMs: prepMs }
     log(`   namespace ${ns} ready in ${(prepMs / 1000).toFixed(1)} s`)
@@ -620,7 +623,8 @@ const main = async (): Promise<void> => {
     const extras = new Map<string, Record<string, unknown>>()
     try {
       // Runs interleave the peers so drift (other load, caches) hits all alike.
-      for (let r = 0; r < RUNS; r++) {
+      const runs = w.id === "w1l" ? LARGE_RUNS : RUNS
+      for (let r = 0; r < runs; r++) {
         for (const p of active) {
           const cmd = p.command(w.id, ns)
           if (cmd === undefined) continue
@@ -642,6 +646,7 @@ const main = async (): Promise<void> => {
     } finally {
       removeNamespace(ns)
     }
+    ;(info[w.id] as Record<string, unknown>).elapsedMs = performance.now() - started
     for (const p of active) {
       if (p.command(w.id, ns) === undefined) continue
       const ss = samples.get(p.name) ?? []
@@ -720,7 +725,7 @@ const printWorkload = (w: WorkloadDef, active: ReadonlyArray<Peer>): void => {
   const label = (name: string) => active.find((p) => p.name === name)?.label ?? name
   const pad = (s: string, n: number) => s.padEnd(n)
   out.push("")
-  out.push(`${w.title}  (${RUNS} runs; median (min–max))`)
+  out.push(`${w.title}  (${w.id === "w1l" ? LARGE_RUNS : RUNS} runs; median (min–max))`)
   const cols =
     w.id === "setup"
       ? ["first µs", "mean µs", "× C (mean)"]
