@@ -1,6 +1,9 @@
 /**
  * Network interfaces: list, get, add (veth, bridge, vxlan, macvlan, macvtap,
- * ifb, dummy), change and remove links — what `ip link` does, as Effects.
+ * ifb, dummy, vlan, bond, vrf), change and remove links — what `ip link` does,
+ * as Effects. Ports join a bridge, bond or vrf with `set(port, { master })`; a
+ * port's `linkInfo.portKind` / `portData` then carry its state in the master
+ * (bond: state, MII status, LACP states; vrf: table; bridge: STP state ...).
  *
  * A {@link Link} is the generated `LinkMessage` as the kernel reported it
  * (ifinfomsg fields plus IFLA_* attributes, `linkInfo` carrying the kind and
@@ -25,6 +28,7 @@
  * @since 0.1.0
  */
 import * as fs from "node:fs"
+import { release } from "node:os"
 import { Effect, Schema, type Scope, Stream } from "effect"
 import {
   decodeLinkMessage,
@@ -49,7 +53,7 @@ import {
 } from "../generated/rt-link/index.ts"
 import { describePath } from "../runtime/Describe.ts"
 import * as Ns from "../runtime/Namespace.ts"
-import type { NetlinkError } from "../runtime/NetlinkError.ts"
+import { kernel as kernelError, type NetlinkError } from "../runtime/NetlinkError.ts"
 import * as P from "../runtime/Primitives.ts"
 import { parseIp } from "../runtime/Wire.ts"
 import { Netlink } from "./Netlink.ts"
@@ -62,6 +66,19 @@ import {
   NLM_F_EXCL,
   validate
 } from "./internal/Common.ts"
+import {
+  BondFields,
+  type BondSpec as BondOptions,
+  bondInfo,
+  type ResolvedDevices,
+  ignoredOptions,
+  VlanFields,
+  type VlanSpec as VlanOptions,
+  VrfFields,
+  type VrfSpec as VrfOptions,
+  vlanInfo,
+  vrfInfo
+} from "./internal/LinkKinds.ts"
 import { type LinkRef, linkIndex } from "./internal/Resolve.ts"
 
 // ---------------------------------------------------------------------------
@@ -323,6 +340,50 @@ export interface SimpleSpec extends CommonOptions {
 }
 
 /**
+ * `ip link add NAME link PARENT type vlan id ID [protocol 802.1ad] [egress-qos-map ...]`.
+ * `link` is the parent device; QoS maps are `{ from: to }` records or `[from, to]` pairs.
+ *
+ * @example
+ * ```ts
+ * yield* Link.add({ kind: "vlan", name: "eth0.7", link: "eth0", id: 7, egressQos: { 1: 2 } })
+ * ```
+ * @since 0.1.0
+ */
+export interface VlanSpec extends CommonOptions, VlanOptions {
+  readonly kind: "vlan"
+}
+
+/**
+ * `ip link add NAME type bond mode MODE ...`, option names as ip-link(8) in
+ * camelCase (`miimon`, `xmitHashPolicy: "layer3+4"`, `lacpRate: "fast"`,
+ * `arpIpTargets: [...]`). Options newer than the running kernel (which an older
+ * kernel would silently ignore) fail validation with the version they need.
+ *
+ * @example
+ * ```ts
+ * yield* Link.add({ kind: "bond", name: "bond0", mode: "802.3ad", miimon: 100 })
+ * yield* Link.set("eth1", { master: "bond0" })
+ * ```
+ * @since 0.1.0
+ */
+export interface BondSpec extends CommonOptions, BondOptions {
+  readonly kind: "bond"
+}
+
+/**
+ * `ip link add NAME type vrf table N`.
+ *
+ * @example
+ * ```ts
+ * yield* Link.add({ kind: "vrf", name: "vrf-blue", table: 10, up: true })
+ * ```
+ * @since 0.1.0
+ */
+export interface VrfSpec extends CommonOptions, VrfOptions {
+  readonly kind: "vrf"
+}
+
+/**
  * What {@link add} creates, selected by `kind`.
  *
  * @example
@@ -331,7 +392,15 @@ export interface SimpleSpec extends CommonOptions {
  * ```
  * @since 0.1.0
  */
-export type AddSpec = VethSpec | BridgeSpec | VxlanSpec | MacvlanSpec | SimpleSpec
+export type AddSpec =
+  | VethSpec
+  | BridgeSpec
+  | VxlanSpec
+  | MacvlanSpec
+  | SimpleSpec
+  | VlanSpec
+  | BondSpec
+  | VrfSpec
 
 /**
  * Changes {@link set} applies, as `ip link set` does. `alias: null` removes the
@@ -510,6 +579,10 @@ const MacvlanSchema = Schema.Struct({
 
 const SimpleSchema = Schema.Struct({ kind: Schema.Literals(["ifb", "dummy"]), ...commonFields })
 
+const VlanSchema = Schema.Struct({ kind: Schema.Literal("vlan"), ...commonFields, ...VlanFields })
+const BondSchema = Schema.Struct({ kind: Schema.Literal("bond"), ...commonFields, ...BondFields })
+const VrfSchema = Schema.Struct({ kind: Schema.Literal("vrf"), ...commonFields, ...VrfFields })
+
 /**
  * The input Schema of each kind {@link add} accepts (e.g. to check a config
  * file up front).
@@ -528,7 +601,10 @@ export const specSchemas: Readonly<Record<AddSpec["kind"], Schema.Codec<any, any
   macvlan: MacvlanSchema,
   macvtap: MacvlanSchema,
   ifb: SimpleSchema,
-  dummy: SimpleSchema
+  dummy: SimpleSchema,
+  vlan: VlanSchema,
+  bond: BondSchema,
+  vrf: VrfSchema
 }
 
 /**
@@ -701,8 +777,10 @@ const macvlanData = (s: MacvlanSpec): LinkinfoMacvlanAttrs =>
  */
 export interface AddResolved {
   readonly master?: number
-  /** macvlan/macvtap parent, or vxlan underlay device. */
+  /** macvlan/macvtap/vlan parent, or vxlan underlay device. */
   readonly link?: number
+  /** Devices named inside a kind's options: bond `primary` and `activeSlave`. */
+  readonly devices?: ResolvedDevices
   readonly netns?: ResolvedNamespace
   readonly peerNetns?: ResolvedNamespace
 }
@@ -751,6 +829,19 @@ export const addMessage = (spec: AddSpec, resolved: AddResolved = {}): LinkMessa
       if (Object.keys(d).length > 0) data = { kind: spec.kind, ...d }
       break
     }
+    case "vlan":
+      lower = resolved.link
+      data = vlanInfo(spec).data
+      break
+    case "bond": {
+      const d = bondInfo(spec, resolved.devices).data
+      // no options: the kind alone, as `ip link add bond0 type bond` sends it
+      if (d !== undefined && Object.keys(d).length > 1) data = d
+      break
+    }
+    case "vrf":
+      data = vrfInfo(spec).data
+      break
   }
   const linkInfo: LinkinfoAttrs = data === undefined ? { kind: spec.kind } : { kind: spec.kind, data }
   return compact({
@@ -1072,12 +1163,20 @@ export const add = Effect.fn("Link.add")(function* (spec: AddSpec) {
       const resolved: {
         master?: number
         link?: number
+        devices?: ResolvedDevices
         netns?: ResolvedNamespace
         peerNetns?: ResolvedNamespace
       } = {}
       if (s.master !== undefined) resolved.master = yield* linkIndex(s.master, "master")
       if (s.kind === "macvlan" || s.kind === "macvtap") resolved.link = yield* linkIndex(s.link, "link")
       if (s.kind === "vxlan" && s.dev !== undefined) resolved.link = yield* linkIndex(s.dev, "dev")
+      if (s.kind === "vlan") resolved.link = yield* linkIndex(s.link, "link")
+      if (s.kind === "bond") {
+        const devices: Record<string, number> = {}
+        if (s.primary !== undefined) devices.primary = yield* linkIndex(s.primary, "primary")
+        if (s.activeSlave !== undefined) devices.activeSlave = yield* linkIndex(s.activeSlave, "activeSlave")
+        resolved.devices = devices
+      }
       if (s.netns !== undefined) resolved.netns = yield* resolveNamespace(s.netns, "netns")
       if (s.kind === "veth" && s.peer.netns !== undefined) {
         resolved.peerNetns = yield* resolveNamespace(s.peer.netns, "peer.netns")
@@ -1086,12 +1185,33 @@ export const add = Effect.fn("Link.add")(function* (spec: AddSpec) {
       yield* route.request(newlink(NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK, msg), options(`link add ${s.name}`))
     })
   )
+  if (s.kind === "bond" && s.netns === undefined) yield* verifyBondOptions(s)
   // The kernel ignores IFLA_IFALIAS on create: set it on the new link.
   if (s.alias !== undefined) {
     const index = yield* linkIndex(s.name, "name")
     yield* route.request(setRequest(index, { alias: s.alias }), options(`link set ${s.name} alias`))
   }
 })
+
+/**
+ * A kernel older than a bond option drops it without an error (lenient parsing of
+ * kind data): read the new bond back, and if an option is missing, remove the bond
+ * and fail with EOPNOTSUPP naming the option and the kernel version that added it.
+ */
+const verifyBondOptions = (s: BondSpec) =>
+  Effect.gen(function* () {
+    if (ignoredOptions(s, {}).length === 0) return
+    const link = yield* get(s.name, { stats: false })
+    const data = link.linkInfo?.data
+    const [missing] = ignoredOptions(s, data?.kind === "bond" ? data : undefined)
+    if (missing === undefined) return
+    yield* Effect.ignore(remove(s.name))
+    return yield* Effect.fail(
+      kernelError(-95, {
+        operation: `link add ${s.name}: ${missing.field} (${missing.uapi}) needs Linux ${missing.since} or a kernel with it backported; this kernel (${release()}) ignored it, so the bond was removed again`
+      })
+    )
+  })
 
 /** Cross-field rules the Schemas cannot express; nothing is sent when they fail. */
 const checkSpec = (s: AddSpec): Effect.Effect<void, NetlinkError> => {
@@ -1116,6 +1236,7 @@ const checkSpec = (s: AddSpec): Effect.Effect<void, NetlinkError> => {
   if ((s.kind === "macvlan" || s.kind === "macvtap") && s.macaddrs !== undefined && s.mode !== "source") {
     return Effect.fail(invalid("macaddrs", 'source addresses need mode "source"'))
   }
+
   return Effect.void
 }
 

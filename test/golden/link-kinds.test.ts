@@ -1,33 +1,27 @@
 /**
  * dummy / vlan / bond / vrf requests against what iproute2 sent
- * (test/fixtures/golden/link-add-{dummy,vlan*,bond*,vrf}.json): our IFLA_LINKINFO from
- * src/api/internal/LinkKinds.ts inside an RTM_NEWLINK written by the generated encoder,
- * compared as nlmsg type and flags, decoded bodies and attribute trees.
+ * (test/fixtures/golden/link-add-{dummy,vlan*,bond*,vrf}.json): Link.addRequest with
+ * IFLA_LINKINFO from src/api/internal/LinkKinds.ts, compared as nlmsg type and flags,
+ * decoded bodies and attribute trees; plus the kinds' input Schemas on their own.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Schema } from "effect"
-import { buildMessage, NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL } from "../../src/api/internal/Common.ts"
+import * as Link from "../../src/api/Link.ts"
 import {
   BondSpec,
   bondInfo,
   decodeIndexedAddresses,
   dummyInfo,
   encodeIndexedAddresses,
-  unsupportedOptions,
+  ignoredOptions,
   VlanSpec,
   VrfSpec,
   vlanInfo,
   vrfInfo
 } from "../../src/api/internal/LinkKinds.ts"
-import {
-  decodeLinkMessage,
-  encodeLinkMessage,
-  type LinkinfoAttrs,
-  type LinkMessage
-} from "../../src/generated/rt-link/index.ts"
+import { decodeLinkMessage, type LinkMessage } from "../../src/generated/rt-link/index.ts"
 import { type AttributeTree, attributeTree, loadFixture, type NestedPredicate } from "./nlmsg.ts"
 
-const RTM_NEWLINK = 16
 const IFLA_LINKINFO = 18
 const IFLA_INFO_KIND = 1
 
@@ -35,21 +29,9 @@ const view = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLengt
 const decode = (b: Uint8Array): LinkMessage => decodeLinkMessage(b, view(b), 16, b.length)
 const header = (b: Uint8Array) => ({ type: view(b).getUint16(4, true), flags: view(b).getUint16(6, true) })
 
-/** RTM_NEWLINK as `ip link add NAME [link PARENT] type ...` sends it (the engine adds NLM_F_ACK). */
-const addRequest = (name: string, linkInfo: LinkinfoAttrs, link?: number): Uint8Array =>
-  buildMessage(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK, (w) =>
-    encodeLinkMessage(w, {
-      family: 0,
-      pad: 0,
-      type: 0,
-      index: 0,
-      flags: 0,
-      change: 0,
-      ifname: name,
-      ...(link === undefined ? {} : { link }),
-      linkInfo
-    })
-  )
+/** Link.addRequest for a spec validated by Link's own input Schema (as Link.add does). */
+const addRequest = (spec: Link.AddSpec, resolved: Link.AddResolved = {}): Uint8Array =>
+  Link.addRequest(parse(Link.specSchemas[spec.kind], spec), resolved)
 
 /** Nests without NLA_F_NESTED: IFLA_LINKINFO, IFLA_INFO_DATA, the vlan QoS maps, the bond target arrays. */
 const nestedFor =
@@ -96,77 +78,78 @@ const fixtureLink = (fixture: string): number => decode(loadFixture(fixture).mes
 const parse = <A>(schema: Schema.Codec<A, any>, input: unknown): A =>
   Schema.decodeUnknownSync(schema as any, { onExcessProperty: "error" } as any)(input) as A
 
-describe("link kinds match ip link add", () => {
+describe("Link.addRequest for dummy, vlan, bond and vrf matches ip link add", () => {
   it("dummy: the kind alone", () => {
-    expectLikeIproute2(addRequest("dummy0", dummyInfo()), "link-add-dummy")
+    expectLikeIproute2(addRequest({ kind: "dummy", name: "dummy0" }), "link-add-dummy")
   })
 
   it("vlan id 5 on d0 (IFLA_LINK = d0)", () => {
     const link = fixtureLink("link-add-vlan")
-    expectLikeIproute2(
-      addRequest("v5", vlanInfo(parse(VlanSpec, { link: "d0", id: 5 })), link),
-      "link-add-vlan"
-    )
+    expectLikeIproute2(addRequest({ kind: "vlan", name: "v5", link: "d0", id: 5 }, { link }), "link-add-vlan")
   })
 
   it("vlan protocol 802.1ad id 6: IFLA_VLAN_PROTOCOL big-endian 0x88a8", () => {
     const link = fixtureLink("link-add-vlan-8021ad")
-    const info = vlanInfo(parse(VlanSpec, { link: "d0", id: 6, protocol: "802.1ad" }))
-    expectLikeIproute2(addRequest("v6", info, link), "link-add-vlan-8021ad")
+    expectLikeIproute2(
+      addRequest({ kind: "vlan", name: "v6", link: "d0", id: 6, protocol: "802.1ad" }, { link }),
+      "link-add-vlan-8021ad"
+    )
   })
 
   it("vlan egress-qos-map 1:2 3:4 ingress-qos-map 1:2, as a record or as pairs", () => {
     const link = fixtureLink("link-add-vlan-qos-map")
-    const asRecord = vlanInfo(
-      parse(VlanSpec, { link: "d0", id: 7, egressQos: { 3: 4, 1: 2 }, ingressQos: { 1: 2 } })
+    const base = { kind: "vlan", name: "v7", link: "d0", id: 7 } as const
+    expectLikeIproute2(
+      addRequest({ ...base, egressQos: { 3: 4, 1: 2 }, ingressQos: { 1: 2 } }, { link }),
+      "link-add-vlan-qos-map"
     )
-    const asPairs = vlanInfo(
-      parse(VlanSpec, {
-        link: "d0",
-        id: 7,
-        egressQos: [
-          [1, 2],
-          [3, 4]
-        ],
-        ingressQos: [[1, 2]]
-      })
+    expectLikeIproute2(
+      addRequest(
+        {
+          ...base,
+          egressQos: [
+            [1, 2],
+            [3, 4]
+          ],
+          ingressQos: [[1, 2]]
+        },
+        { link }
+      ),
+      "link-add-vlan-qos-map"
     )
-    expectLikeIproute2(addRequest("v7", asRecord, link), "link-add-vlan-qos-map")
-    expectLikeIproute2(addRequest("v7", asPairs, link), "link-add-vlan-qos-map")
   })
 
   it("vlan flags: mask has every flag named, flags those turned on", () => {
     const link = fixtureLink("link-add-vlan-flags")
-    const info = vlanInfo(
-      parse(VlanSpec, {
-        link: "d0",
-        id: 8,
-        flags: { reorderHdr: false, gvrp: true, looseBinding: true, mvrp: false, bridgeBinding: true }
-      })
+    const flags = { reorderHdr: false, gvrp: true, looseBinding: true, mvrp: false, bridgeBinding: true }
+    expectLikeIproute2(
+      addRequest({ kind: "vlan", name: "v8", link: "d0", id: 8, flags }, { link }),
+      "link-add-vlan-flags"
     )
-    expectLikeIproute2(addRequest("v8", info, link), "link-add-vlan-flags")
   })
 
   it("bond mode 802.3ad miimon 100, and mode by number", () => {
     expectLikeIproute2(
-      addRequest("bond0", bondInfo(parse(BondSpec, { mode: "802.3ad", miimon: 100 }))),
+      addRequest({ kind: "bond", name: "bond0", mode: "802.3ad", miimon: 100 }),
       "link-add-bond-8023ad"
     )
     expectLikeIproute2(
-      addRequest("bond0", bondInfo(parse(BondSpec, { mode: 4, miimon: 100 }))),
+      addRequest({ kind: "bond", name: "bond0", mode: 4, miimon: 100 }),
       "link-add-bond-8023ad"
     )
   })
 
   it("bond mode active-backup", () => {
     expectLikeIproute2(
-      addRequest("bond0", bondInfo(parse(BondSpec, { mode: "active-backup" }))),
+      addRequest({ kind: "bond", name: "bond0", mode: "active-backup" }),
       "link-add-bond-active-backup"
     )
   })
 
   it("bond 802.3ad with LACP, hashing and delay options", () => {
-    const spec = parse(BondSpec, {
+    const spec: Link.AddSpec = {
+      kind: "bond",
+      name: "bond0",
       mode: "802.3ad",
       miimon: 100,
       updelay: 200,
@@ -183,12 +166,14 @@ describe("link kinds match ip link add", () => {
       resendIgmp: 2,
       numPeerNotif: 3,
       lacpActive: true
-    })
-    expectLikeIproute2(addRequest("bond0", bondInfo(spec)), "link-add-bond-8023ad-options")
+    }
+    expectLikeIproute2(addRequest(spec), "link-add-bond-8023ad-options")
   })
 
   it("bond ARP monitoring: targets as slot-typed nests, NS targets, validation", () => {
-    const spec = parse(BondSpec, {
+    const spec: Link.AddSpec = {
+      kind: "bond",
+      name: "bond1",
       mode: "active-backup",
       arpInterval: 1000,
       arpIpTargets: ["10.0.0.1", "10.0.0.2"],
@@ -198,36 +183,50 @@ describe("link kinds match ip link add", () => {
       primaryReselect: "better",
       failOverMac: "active",
       missedMax: 3
-    })
-    expectLikeIproute2(addRequest("bond1", bondInfo(spec)), "link-add-bond-arp")
+    }
+    expectLikeIproute2(addRequest(spec), "link-add-bond-arp")
   })
 
   it("bond primary d0: IFLA_BOND_PRIMARY is the resolved index", () => {
     const f = decode(loadFixture("link-add-bond-primary").messages[0].bytes)
     const data = f.linkInfo?.data
     if (data?.kind !== "bond") throw new Error("fixture is not a bond")
-    const spec = parse(BondSpec, { mode: "active-backup", miimon: 100, primary: "d0" })
+    const base = { kind: "bond", name: "bond2", mode: "active-backup", miimon: 100 } as const
     expectLikeIproute2(
-      addRequest("bond2", bondInfo(spec, { primary: data.primary! })),
+      addRequest({ ...base, primary: "d0" }, { devices: { primary: data.primary! } }),
       "link-add-bond-primary"
     )
     // the index can be given directly
-    const byIndex = parse(BondSpec, { mode: "active-backup", miimon: 100, primary: data.primary })
-    expectLikeIproute2(addRequest("bond2", bondInfo(byIndex)), "link-add-bond-primary")
+    expectLikeIproute2(addRequest({ ...base, primary: data.primary! }), "link-add-bond-primary")
   })
 
   it("bond balance-alb with tlb_dynamic_lb, lp_interval, packets_per_slave", () => {
-    const spec = parse(BondSpec, {
-      mode: "balance-alb",
-      tlbDynamicLb: true,
-      lpInterval: 2,
-      packetsPerSlave: 4
-    })
-    expectLikeIproute2(addRequest("bond3", bondInfo(spec)), "link-add-bond-balance-alb")
+    expectLikeIproute2(
+      addRequest({
+        kind: "bond",
+        name: "bond3",
+        mode: "balance-alb",
+        tlbDynamicLb: true,
+        lpInterval: 2,
+        packetsPerSlave: 4
+      }),
+      "link-add-bond-balance-alb"
+    )
   })
 
   it("vrf table 10", () => {
-    expectLikeIproute2(addRequest("vrf0", vrfInfo(parse(VrfSpec, { table: 10 }))), "link-add-vrf")
+    expectLikeIproute2(addRequest({ kind: "vrf", name: "vrf0", table: 10 }), "link-add-vrf")
+  })
+
+  it("the LinkKinds builders give the same IFLA_LINKINFO", () => {
+    expect(Link.addMessage({ kind: "dummy", name: "x" }).linkInfo).toEqual(dummyInfo())
+    const v = parse(VlanSpec, { link: 3, id: 9, egressQos: { 1: 2 } })
+    expect(Link.addMessage({ kind: "vlan", name: "x", ...v }, { link: 3 }).linkInfo).toEqual(vlanInfo(v))
+    const b = parse(BondSpec, { mode: "802.3ad", arpIpTargets: ["10.0.0.1"] })
+    expect(Link.addMessage({ kind: "bond", name: "x", ...b }).linkInfo).toEqual(bondInfo(b))
+    expect(Link.addMessage({ kind: "vrf", name: "x", table: 7 }).linkInfo).toEqual(
+      vrfInfo(parse(VrfSpec, { table: 7 }))
+    )
   })
 })
 
@@ -274,15 +273,16 @@ describe("link kind inputs", () => {
     ])
   })
 
-  it("bond options newer than the running kernel are named with the version they need", () => {
+  it("bond options a kernel did not report back are named with the version that added them", () => {
     const spec = parse(BondSpec, { mode: "802.3ad", coupledControl: false, broadcastNeighbor: true })
-    expect(unsupportedOptions("bond", spec, "6.1.0-57-amd64")).toEqual([
-      { path: "bond.coupledControl", since: "6.9" },
-      { path: "bond.broadcastNeighbor", since: "6.17" }
+    expect(ignoredOptions(spec, { mode: 4 })).toEqual([
+      { field: "coupledControl", uapi: "IFLA_BOND_COUPLED_CONTROL", since: "6.9" },
+      { field: "broadcastNeighbor", uapi: "IFLA_BOND_BROADCAST_NEIGH", since: "6.17" }
     ])
-    expect(unsupportedOptions("bond", spec, "6.12.117+deb12-amd64")).toEqual([
-      { path: "bond.broadcastNeighbor", since: "6.17" }
+    expect(ignoredOptions(spec, { mode: 4, coupledControl: 0 })).toEqual([
+      { field: "broadcastNeighbor", uapi: "IFLA_BOND_BROADCAST_NEIGH", since: "6.17" }
     ])
-    expect(unsupportedOptions("bond", spec, "7.3.4+deb13-amd64")).toEqual([])
+    expect(ignoredOptions(spec, { mode: 4, coupledControl: 0, broadcastNeigh: 1 })).toEqual([])
+    expect(ignoredOptions(parse(BondSpec, { mode: "802.3ad" }), undefined)).toEqual([])
   })
 })

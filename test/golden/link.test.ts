@@ -334,9 +334,11 @@ describe("Link input Schemas stay within the generated message Schema", () => {
       `${kind}: valid spec -> valid message -> same message after encode/decode`,
       specSchemas[kind],
       (spec: AddSpec) => {
-        const msg = addMessage(spec, { link: 3 })
+        // bond primary/activeSlave given by name are resolved by add(); here they are fixed
+        const resolved = { link: 3, devices: { primary: 5, activeSlave: 6 } }
+        const msg = addMessage(spec, resolved)
         expect(() => Schema.decodeUnknownSync(LinkMessage)(msg)).not.toThrow()
-        expect(decode(addRequest(spec, { link: 3 }))).toEqual(canonical(msg))
+        expect(decode(addRequest(spec, resolved))).toEqual(canonical(msg))
       },
       { runs: 50 }
     )

@@ -84,7 +84,12 @@ export const dummyInfo = (): LinkinfoAttrs => ({ kind: "dummy" })
 // --------------------------------------------------------------------- vlan
 
 const Pcp = Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 7 }))
-const NumericKey = Schema.String.check(Schema.isPattern(/^(0|[1-9][0-9]{0,9})$/))
+const NumericKey = Schema.String.check(
+  Schema.makeFilter(
+    (k: string) =>
+      (/^(0|[1-9][0-9]{0,9})$/.test(k) && Number(k) <= 0xffffffff) || `"${k}" is not a number 0..4294967295`
+  )
+)
 
 /**
  * A QoS map: `{ 1: 2, 3: 4 }` or `[[1, 2], [3, 4]]` (from → to), as
@@ -106,18 +111,18 @@ export const VlanFields = {
   /** The parent device (IFLA_LINK of the request). */
   link: DeviceRef,
   id: Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 4094 })),
-  protocol: Schema.optionalKey(Schema.Literals(["802.1Q", "802.1ad"])),
-  flags: Schema.optionalKey(
+  protocol: Schema.optional(Schema.Literals(["802.1Q", "802.1ad"])),
+  flags: Schema.optional(
     Schema.Struct({
-      reorderHdr: Schema.optionalKey(Schema.Boolean),
-      gvrp: Schema.optionalKey(Schema.Boolean),
-      looseBinding: Schema.optionalKey(Schema.Boolean),
-      mvrp: Schema.optionalKey(Schema.Boolean),
-      bridgeBinding: Schema.optionalKey(Schema.Boolean)
+      reorderHdr: Schema.optional(Schema.Boolean),
+      gvrp: Schema.optional(Schema.Boolean),
+      looseBinding: Schema.optional(Schema.Boolean),
+      mvrp: Schema.optional(Schema.Boolean),
+      bridgeBinding: Schema.optional(Schema.Boolean)
     })
   ),
-  egressQos: Schema.optionalKey(qosMap(U32, Pcp)),
-  ingressQos: Schema.optionalKey(qosMap(Pcp, U32))
+  egressQos: Schema.optional(qosMap(U32, Pcp)),
+  ingressQos: Schema.optional(qosMap(Pcp, U32))
 }
 export const VlanSpec = Schema.Struct(VlanFields)
 export type VlanSpec = typeof VlanSpec.Type
@@ -137,7 +142,8 @@ const qosMappings = (m: VlanSpec["egressQos"]) => {
     : Object.entries(m as Record<string, number>)
         .map(([k, v]) => [Number(k), v] as const)
         .sort((a, b) => a[0] - b[0])
-  return { mapping: pairs.map(([from, to]) => ({ from, to })) }
+  // an empty map is an empty nest, which decodes without `mapping`
+  return pairs.length === 0 ? {} : { mapping: pairs.map(([from, to]) => ({ from, to })) }
 }
 
 /**
@@ -234,40 +240,40 @@ const keys = <T extends object>(o: T) => Object.keys(o) as Array<keyof T & strin
  * ```
  */
 export const BondFields = {
-  mode: Schema.optionalKey(named(keys(bondModes), 6)),
+  mode: Schema.optional(named(keys(bondModes), 6)),
   /** The active port (active-backup, balance-tlb, balance-alb). */
-  activeSlave: Schema.optionalKey(DeviceRef),
-  miimon: Schema.optionalKey(U32),
-  updelay: Schema.optionalKey(U32),
-  downdelay: Schema.optionalKey(U32),
-  peerNotifyDelay: Schema.optionalKey(U32),
-  useCarrier: Schema.optionalKey(Schema.Boolean),
-  arpInterval: Schema.optionalKey(U32),
-  arpIpTargets: Schema.optionalKey(Schema.Array(IPv4).check(Schema.isMaxLength(16))),
-  nsIp6Targets: Schema.optionalKey(Schema.Array(IPv6).check(Schema.isMaxLength(16))),
-  arpValidate: Schema.optionalKey(named(keys(arpValidates), 6)),
-  arpAllTargets: Schema.optionalKey(named(keys(arpAllTargets), 1)),
-  missedMax: Schema.optionalKey(U8.check(Schema.isBetween({ minimum: 1, maximum: 255 }))),
+  activeSlave: Schema.optional(DeviceRef),
+  miimon: Schema.optional(U32),
+  updelay: Schema.optional(U32),
+  downdelay: Schema.optional(U32),
+  peerNotifyDelay: Schema.optional(U32),
+  useCarrier: Schema.optional(Schema.Boolean),
+  arpInterval: Schema.optional(U32),
+  arpIpTargets: Schema.optional(Schema.Array(IPv4).check(Schema.isMaxLength(16))),
+  nsIp6Targets: Schema.optional(Schema.Array(IPv6).check(Schema.isMaxLength(16))),
+  arpValidate: Schema.optional(named(keys(arpValidates), 6)),
+  arpAllTargets: Schema.optional(named(keys(arpAllTargets), 1)),
+  missedMax: Schema.optional(U8.check(Schema.isBetween({ minimum: 1, maximum: 255 }))),
   /** The preferred port. */
-  primary: Schema.optionalKey(DeviceRef),
-  primaryReselect: Schema.optionalKey(named(keys(primaryReselects), 2)),
-  failOverMac: Schema.optionalKey(named(keys(failOverMacs), 2)),
-  xmitHashPolicy: Schema.optionalKey(named(keys(bondXmitHashPolicies), 5)),
-  resendIgmp: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 255 }))),
-  numPeerNotif: Schema.optionalKey(U8),
-  allSlavesActive: Schema.optionalKey(Schema.Boolean),
-  minLinks: Schema.optionalKey(U32),
-  lpInterval: Schema.optionalKey(U32.check(Schema.isBetween({ minimum: 1, maximum: 0x7fffffff }))),
-  packetsPerSlave: Schema.optionalKey(U16),
-  lacpRate: Schema.optionalKey(named(keys(lacpRates), 1)),
-  lacpActive: Schema.optionalKey(Schema.Boolean),
-  adSelect: Schema.optionalKey(named(keys(adSelects), 3)),
-  adActorSysPrio: Schema.optionalKey(U16.check(Schema.isBetween({ minimum: 1, maximum: 65535 }))),
-  adUserPortKey: Schema.optionalKey(U16.check(Schema.isBetween({ minimum: 0, maximum: 1023 }))),
-  adActorSystem: Schema.optionalKey(MacAddress),
-  tlbDynamicLb: Schema.optionalKey(Schema.Boolean),
-  coupledControl: Schema.optionalKey(Schema.Boolean),
-  broadcastNeighbor: Schema.optionalKey(Schema.Boolean)
+  primary: Schema.optional(DeviceRef),
+  primaryReselect: Schema.optional(named(keys(primaryReselects), 2)),
+  failOverMac: Schema.optional(named(keys(failOverMacs), 2)),
+  xmitHashPolicy: Schema.optional(named(keys(bondXmitHashPolicies), 5)),
+  resendIgmp: Schema.optional(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 255 }))),
+  numPeerNotif: Schema.optional(U8),
+  allSlavesActive: Schema.optional(Schema.Boolean),
+  minLinks: Schema.optional(U32),
+  lpInterval: Schema.optional(U32.check(Schema.isBetween({ minimum: 1, maximum: 0x7fffffff }))),
+  packetsPerSlave: Schema.optional(U16),
+  lacpRate: Schema.optional(named(keys(lacpRates), 1)),
+  lacpActive: Schema.optional(Schema.Boolean),
+  adSelect: Schema.optional(named(keys(adSelects), 3)),
+  adActorSysPrio: Schema.optional(U16.check(Schema.isBetween({ minimum: 1, maximum: 65535 }))),
+  adUserPortKey: Schema.optional(U16.check(Schema.isBetween({ minimum: 0, maximum: 1023 }))),
+  adActorSystem: Schema.optional(MacAddress),
+  tlbDynamicLb: Schema.optional(Schema.Boolean),
+  coupledControl: Schema.optional(Schema.Boolean),
+  broadcastNeighbor: Schema.optional(Schema.Boolean)
 }
 export const BondSpec = Schema.Struct(BondFields)
 export type BondSpec = typeof BondSpec.Type
@@ -376,37 +382,34 @@ export const vrfInfo = (spec: VrfSpec): LinkinfoAttrs => ({
 // -------------------------------------------------------------- kernel gates
 
 /**
- * Options newer kernels added. Older kernels parse kind data leniently and drop
- * attribute types above their maximum WITHOUT an error, so sending them to an
- * old kernel would silently not apply them: check first with `unsupportedOptions`.
+ * Bond options newer kernels added. Older kernels parse kind data leniently and
+ * DROP attribute types above their maximum without an error, so a request with
+ * them "succeeds" without applying them. A version check cannot tell (Debian's
+ * 6.1 has coupled_control backported), so Link.add reads the bond back and
+ * compares with `ignoredOptions`: each of these is always reported by a kernel
+ * that knows it.
  */
-export const bondOptionSince: Readonly<Record<string, readonly [number, number]>> = {
-  coupledControl: [6, 9],
-  broadcastNeighbor: [6, 17]
-}
-
-/** Major and minor of a kernel release string ("6.1.0-57-amd64" → [6, 1]). */
-export const kernelVersion = (release: string): readonly [number, number] | undefined => {
-  const m = /^(\d+)\.(\d+)/.exec(release)
-  return m === null ? undefined : [Number(m[1]), Number(m[2])]
-}
+export const bondOptionSince = {
+  coupledControl: { attr: "coupledControl", uapi: "IFLA_BOND_COUPLED_CONTROL", since: "6.9" },
+  broadcastNeighbor: { attr: "broadcastNeigh", uapi: "IFLA_BOND_BROADCAST_NEIGH", since: "6.17" }
+} as const satisfies Record<
+  string,
+  { readonly attr: keyof LinkinfoBondAttrs; readonly uapi: string; readonly since: string }
+>
 
 /**
- * The options in `spec` that the running kernel (`release`, as os.release())
- * lacks, each with the version that added it; empty when all are supported.
+ * The options `spec` asked for that the kernel did not report back on the new
+ * bond (`reported`: its decoded IFLA_INFO_DATA), with the version that added
+ * each; empty when the kernel knows them all.
  */
-export const unsupportedOptions = (
-  kind: "bond",
-  spec: BondSpec,
-  release: string
-): Array<{ readonly path: string; readonly since: string }> => {
-  const v = kernelVersion(release)
-  if (v === undefined) return []
-  const out: Array<{ path: string; since: string }> = []
-  for (const [field, since] of Object.entries(bondOptionSince)) {
+export const ignoredOptions = (
+  spec: Partial<BondSpec>,
+  reported: LinkinfoBondAttrs | undefined
+): Array<{ readonly field: string; readonly uapi: string; readonly since: string }> => {
+  const out: Array<{ field: string; uapi: string; since: string }> = []
+  for (const [field, o] of Object.entries(bondOptionSince)) {
     if ((spec as Record<string, unknown>)[field] === undefined) continue
-    if (v[0] < since[0] || (v[0] === since[0] && v[1] < since[1]))
-      out.push({ path: `${kind}.${field}`, since: `${since[0]}.${since[1]}` })
+    if (reported?.[o.attr] === undefined) out.push({ field, uapi: o.uapi, since: o.since })
   }
   return out
 }
