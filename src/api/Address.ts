@@ -75,7 +75,8 @@ export type Address = AddrMessage
 export { IfaFlags, IfaProto, RtScope }
 
 /**
- * A scope by the name `ip addr ... scope NAME` uses, or its number.
+ * A scope by the name `ip addr ... scope NAME` uses ("global" is
+ * "universe"), or its number.
  *
  * @example
  * ```ts
@@ -83,7 +84,7 @@ export { IfaFlags, IfaProto, RtScope }
  * ```
  * @since 0.1.0
  */
-export type Scope = keyof typeof RtScope | number
+export type Scope = keyof typeof RtScope | "global" | number
 
 /**
  * A lifetime in seconds, or "forever" (0xffffffff), as `valid_lft` /
@@ -245,7 +246,11 @@ const inPrefix = (bytes: Uint8Array, prefix: Prefix): boolean => {
 // input schemas (field names are the user's, for Validation paths)
 
 const DevRef = Schema.Union([Schema.String, Schema.Number])
-const ScopeInput = Schema.Union([Schema.Literals(Object.keys(RtScope) as Array<keyof typeof RtScope>), P.U8])
+// "global" is ip's name for universe
+const ScopeInput = Schema.Union([
+  Schema.Literals([...(Object.keys(RtScope) as Array<keyof typeof RtScope>), "global"]),
+  P.U8
+])
 const LifetimeInput = Schema.Union([Schema.Literal("forever"), P.U32])
 const BroadcastInput = Schema.Union([Schema.Literals(["+", "-"]), P.IPv4])
 const LabelInput = P.stringMaxBytes(15, 1)
@@ -305,7 +310,8 @@ const FLAG_BITS: Record<keyof Flags, number> = {
   optimistic: IfaFlags.optimistic
 }
 
-const scopeValue = (s: Scope): number => (typeof s === "number" ? s : RtScope[s])
+const scopeValue = (s: Scope): number =>
+  typeof s === "number" ? s : s === "global" ? RtScope.universe : RtScope[s]
 const lifetime = (l: Lifetime | undefined): number => (l === undefined || l === "forever" ? FOREVER : l)
 const familyName = (f: number) => (f === AF_INET6 ? "IPv6" : "IPv4")
 const isMulticast = (p: Prefix) => (p.family === AF_INET ? (p.bytes[0] & 0xf0) === 0xe0 : p.bytes[0] === 0xff)

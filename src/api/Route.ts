@@ -122,7 +122,7 @@ export type Type = keyof typeof RtType | number
 export type Protocol = keyof typeof RtProtocol | number
 
 /**
- * A scope by name or number.
+ * A scope by name ("global" is "universe", as in ip) or number.
  *
  * @example
  * ```ts
@@ -130,7 +130,7 @@ export type Protocol = keyof typeof RtProtocol | number
  * ```
  * @since 0.1.0
  */
-export type Scope = keyof typeof RtScope | number
+export type Scope = keyof typeof RtScope | "global" | number
 
 /**
  * One nexthop of a multipath route (`nexthop via GW dev DEV weight W onlink`).
@@ -309,7 +309,8 @@ const TableInput = Schema.Union([
   P.intBetween(P.U32, 1, 0xffffffff)
 ])
 const ProtocolInput = Schema.Union([Schema.Literals(names(RtProtocol)), P.U8])
-const ScopeInput = Schema.Union([Schema.Literals(names(RtScope)), P.U8])
+// "global" is ip's name for universe
+const ScopeInput = Schema.Union([Schema.Literals([...names(RtScope), "global"]), P.U8])
 const TypeInput = Schema.Union([Schema.Literals(names(RtType)), P.U8])
 const FamilyInput = Schema.Literals(["inet", "inet6"])
 const METRIC_NAMES = names(Rtax)
@@ -388,7 +389,8 @@ const RTM_GETROUTE = RouteMessageTypes.RTM_GETROUTE
 const tableValue = (t: Table): number => (typeof t === "number" ? t : RtTable[t])
 const typeValue = (t: Type): number => (typeof t === "number" ? t : RtType[t])
 const protocolValue = (p: Protocol): number => (typeof p === "number" ? p : RtProtocol[p])
-const scopeValue = (s: Scope): number => (typeof s === "number" ? s : RtScope[s])
+const scopeValue = (s: Scope): number =>
+  typeof s === "number" ? s : s === "global" ? RtScope.universe : RtScope[s]
 const prefValue = (p: NonNullable<Options["pref"]>): number =>
   typeof p === "number" ? p : p === "low" ? RtPref.low : p === "high" ? RtPref.high : RtPref.medium
 
