@@ -1,0 +1,191 @@
+#!/usr/bin/env node
+/**
+ * The `nlink` command: the machine's network state over netlink, as text
+ * like `ip -br` or as one JSON document with the library's field names.
+ */
+import { NodeRuntime, NodeServices } from "@effect/platform-node"
+import { Console, Effect, type Layer, Option } from "effect"
+import { Command, Flag } from "effect/cli"
+import * as Address from "../api/Address.ts"
+import * as Link from "../api/Link.ts"
+import * as Neighbor from "../api/Neighbor.ts"
+import { Netlink } from "../api/Netlink.ts"
+import * as Route from "../api/Route.ts"
+import * as Rule from "../api/Rule.ts"
+import { NetlinkError } from "../runtime/NetlinkError.ts"
+import { columns, familyName, neighState, operState, routeLine, ruleAction, toJson } from "./format.ts"
+
+const netnsFlag = Flag.String("netns").pipe(
+  Flag.withAlias("n"),
+  Flag.withDescription("Run inside this named network namespace (as `ip -n NAME`)"),
+  Flag.optional
+)
+const jsonFlag = Flag.Boolean("json").pipe(
+  Flag.withAlias("j"),
+  Flag.withDescription("Print one JSON document using the library's field names"),
+  Flag.withDefault(false)
+)
+
+const layerFor = (netns: Option.Option<string>): Layer.Layer<Netlink, NetlinkError> =>
+  Option.isSome(netns) ? Netlink.layerNamespace({ name: netns.value }) : Netlink.layer
+
+const ifnames = Effect.map(Link.list(), (links) => {
+  const m = new Map<number, string>()
+  for (const l of links) if (l.ifname !== undefined) m.set(l.index, l.ifname)
+  return (i: number) => m.get(i) ?? `if${i}`
+})
+
+const show = Command.make(
+  "show",
+  { netns: netnsFlag, json: jsonFlag },
+  Effect.fn(function* ({ netns, json }) {
+    const program = Effect.gen(function* () {
+      const [links, addrs] = yield* Effect.all([Link.list(), Address.list()])
+      if (json) {
+        return yield* Console.log(
+          toJson(
+            links.map((l) => ({
+              index: l.index,
+              ifname: l.ifname,
+              operstate: operState(l),
+              address: l.address,
+              mtu: l.mtu,
+              kind: l.linkInfo?.kind,
+              addresses: addrs
+                .filter((a) => a.index === l.index)
+                .map((a) => ({
+                  family: familyName(a.family),
+                  address: a.local ?? a.address,
+                  prefixlen: a.prefixlen
+                }))
+            }))
+          )
+        )
+      }
+      const rows = links.map((l) => [
+        l.ifname ?? `if${l.index}`,
+        operState(l),
+        addrs
+          .filter((a) => a.index === l.index)
+          .map((a) => `${a.local ?? a.address}/${a.prefixlen}`)
+          .join(" ")
+      ])
+      yield* Console.log(columns(rows, [16, 14]))
+    })
+    yield* program.pipe(Effect.provide(layerFor(netns)))
+  })
+).pipe(Command.withDescription("Links with their state and addresses, like `ip -br address`"))
+
+const listCommand = <A>(
+  description: string,
+  list: Effect.Effect<ReadonlyArray<A>, NetlinkError, Netlink>,
+  text: (items: ReadonlyArray<A>) => Effect.Effect<string, NetlinkError, Netlink>
+) =>
+  Command.make(
+    "list",
+    { netns: netnsFlag, json: jsonFlag },
+    Effect.fn(function* ({ netns, json }) {
+      const program = Effect.gen(function* () {
+        const items = yield* list
+        yield* Console.log(json ? toJson(items) : yield* text(items))
+      })
+      yield* program.pipe(Effect.provide(layerFor(netns)))
+    })
+  ).pipe(Command.withDescription(description), Command.withAlias("ls"))
+
+const linkCmd = Command.make("link").pipe(
+  Command.withDescription("Network devices"),
+  Command.withSubcommands([
+    listCommand("List links", Link.list(), (links) =>
+      Effect.succeed(
+        links
+          .map(
+            (l) =>
+              `${l.index}: ${l.ifname}: ${operState(l)} mtu ${l.mtu ?? "?"}${l.linkInfo?.kind ? ` ${l.linkInfo.kind}` : ""}${l.address ? ` link ${l.address}` : ""}`
+          )
+          .join("\n")
+      )
+    )
+  ])
+)
+
+const addressCmd = Command.make("address").pipe(
+  Command.withAlias("addr"),
+  Command.withDescription("Protocol addresses"),
+  Command.withSubcommands([
+    listCommand("List addresses", Address.list(), (addrs) =>
+      Effect.map(ifnames, (name) =>
+        addrs
+          .map(
+            (a) =>
+              `${name(a.index)} ${familyName(a.family)} ${a.local ?? a.address}/${a.prefixlen}${a.label && a.label !== name(a.index) ? ` label ${a.label}` : ""}`
+          )
+          .join("\n")
+      )
+    )
+  ])
+)
+
+const routeCmd = Command.make("route").pipe(
+  Command.withDescription("Routing tables"),
+  Command.withSubcommands([
+    listCommand("List routes of every table", Route.list({ table: "all" }), (routes) =>
+      Effect.map(ifnames, (name) => routes.map((r) => routeLine(r, name)).join("\n"))
+    )
+  ])
+)
+
+const neighborCmd = Command.make("neighbor").pipe(
+  Command.withAlias("neigh"),
+  Command.withDescription("Neighbour (ARP/NDP) entries"),
+  Command.withSubcommands([
+    listCommand("List neighbours", Neighbor.list(), (ns) =>
+      Effect.map(ifnames, (name) =>
+        ns
+          .map(
+            (n) =>
+              `${n.dst ?? "?"} dev ${name(n.ifindex)}${n.lladdr ? ` lladdr ${n.lladdr}` : ""} ${neighState(n.state)}`
+          )
+          .join("\n")
+      )
+    )
+  ])
+)
+
+const ruleCmd = Command.make("rule").pipe(
+  Command.withDescription("Routing policy rules"),
+  Command.withSubcommands([
+    listCommand("List rules of both families", Rule.list(), (rules) =>
+      Effect.succeed(
+        rules
+          .map((r) => {
+            const from = r.src ? `${r.src}/${r.srcLen}` : "all"
+            const action = r.action === 1 ? `lookup ${r.table ?? r.tableId}` : ruleAction(r.action)
+            return `${r.priority ?? 0}:\tfrom ${from}${r.dst ? ` to ${r.dst}/${r.dstLen}` : ""} ${action}`
+          })
+          .join("\n")
+      )
+    )
+  ])
+)
+
+const nlink = Command.make("nlink").pipe(
+  Command.withDescription("Linux networking over netlink: links, addresses, routes, neighbours, rules"),
+  Command.withSubcommands([show, linkCmd, addressCmd, routeCmd, neighborCmd, ruleCmd])
+)
+
+const program = nlink.pipe(
+  Command.run({ version: "0.1.0" }),
+  // One clear line on stderr and a non-zero exit, never a stack trace.
+  Effect.catchIf(
+    (e): e is NetlinkError => e instanceof NetlinkError,
+    (e) =>
+      Effect.sync(() => {
+        process.stderr.write(`nlink: ${e.message}\n`)
+        process.exitCode = 1
+      })
+  ),
+  Effect.provide(NodeServices.layer)
+)
+
+NodeRuntime.runMain(program as Effect.Effect<void>, { disableErrorReporting: false })
