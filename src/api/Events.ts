@@ -1,0 +1,1159 @@
+/**
+ * Typed rtnetlink event streams that never lose state silently.
+ *
+ * A stream joins the kernel's multicast groups for the kinds it watches
+ * (links, addresses, routes, neighbours, rules), first, and only then dumps
+ * the current state: that dump is the stream's *view*, and every event
+ * received after subscribing is applied on top of it, so there is no gap
+ * between "what existed" and "what changed". The view is what tells
+ * `Changed` from `New` (the kernel sends RTM_NEWLINK/RTM_NEWROUTE/... for
+ * both) and what a resync diffs against.
+ *
+ * Overflow: when the socket's receive buffer overflows the kernel drops
+ * notifications and reports ENOBUFS once. Policy `"resync"` (the default)
+ * emits an `Overrun` marker, re-dumps every watched kind and emits the
+ * differences from the view as synthetic `New`/`Changed`/`Deleted` events,
+ * then a `Resynced` marker — a consumer that applies events to a map keyed
+ * by `event.key` ends equal to the kernel's state. `"fail"` fails the stream
+ * with a NetlinkError of reason Overrun; `"marker"` emits the marker and
+ * carries on.
+ *
+ * The kernel flushes IPv4 routes through a device that goes down or away
+ * without sending RTM_DELROUTE. Streams watching routes or neighbours re-dump
+ * those kinds after such a link event and emit the difference (a `Resynced`
+ * marker with reason `"flush"` follows), so the view stays exact.
+ *
+ * Identity keys (`event.key`, {@link key}), modelled on what the kernel
+ * treats as the same object:
+ * - link: `index`
+ * - address: `index|family|prefixlen|local` (IFA_LOCAL, else IFA_ADDRESS)
+ * - route: `family|table|dst/dstLen|src/srcLen|tos|priority|type|nexthop`, the
+ *   fib key (table from RTA_TABLE) plus the type and the nexthop (`nh<id>`,
+ *   `mp` for a multipath route, else `oif@gateway`), because the kernel keeps
+ *   e.g. `10.0.0.0/24 dev a` and `10.0.0.0/24 dev b` side by side. A
+ *   notification flagged NLM_F_REPLACE whose key is new replaces the first
+ *   route with the same fib key (emitted as `Deleted` + `New`).
+ * - neighbour: `ifindex|family|dst` (proxy entries are not watched)
+ * - rule: `family|priority|` then the match fields (src, dst, iif, oif,
+ *   fwmark/mask, tos, table, action, goto, l3mdev, uid range, ip proto,
+ *   port ranges, suppressors)
+ *
+ * What is watched: links of family AF_UNSPEC (bridge port messages of family
+ * AF_BRIDGE are not), addresses, routes (not RTM_F_CLONED cache entries) and
+ * rules of the inet and inet6 families, and inet/inet6 neighbours.
+ *
+ * Reading never blocks the event loop: libuv's poll reports readiness, the
+ * socket is drained with non-blocking `recv` until EAGAIN into a queue the
+ * consumer decodes from, and closing the stream closes the socket.
+ *
+ * @since 0.1.0
+ */
+import { Effect, Schema, type Scope, Stream } from "effect"
+import * as Channel from "effect/Channel"
+import type * as Cause from "effect/Cause"
+import type * as ScopeM from "effect/Scope"
+import { type AddrMessage, AddrMessageHeaderSize, decodeAddrMessage } from "../generated/rt-addr/index.ts"
+import { decodeLinkMessage, type LinkMessage, LinkMessageHeaderSize } from "../generated/rt-link/index.ts"
+import { decodeNeighMessage, type NeighMessage, NeighMessageHeaderSize } from "../generated/rt-neigh/index.ts"
+import { decodeRouteMessage, type RouteMessage, RouteMessageHeaderSize } from "../generated/rt-route/index.ts"
+import { decodeRuleMessage, type RuleMessage, RuleMessageHeaderSize } from "../generated/rt-rule/index.ts"
+import * as Connection from "../runtime/Connection.ts"
+import * as Namespace from "../runtime/Namespace.ts"
+import * as NetlinkError from "../runtime/NetlinkError.ts"
+import * as P from "../runtime/Primitives.ts"
+import * as Socket from "../runtime/Socket.ts"
+import * as Sys from "../runtime/Syscalls.ts"
+import { DecodeFailure, toHex } from "../runtime/Wire.ts"
+import { AF_INET, AF_INET6, buildMessage, NLM_F_REPLACE, validate } from "./internal/Common.ts"
+import { linkIndex } from "./internal/Resolve.ts"
+import { Netlink } from "./Netlink.ts"
+
+// ---------------------------------------------------------------------------
+// types
+
+/** What a stream can watch. @since 0.1.0 */
+export type Kind = "link" | "address" | "route" | "neighbor" | "rule"
+
+/** Every kind, in the order streams dump them. @since 0.1.0 */
+export const kinds: ReadonlyArray<Kind> = ["link", "address", "route", "neighbor", "rule"]
+
+/** The decoded object of each kind (the generated message types). @since 0.1.0 */
+export interface Values {
+  readonly link: LinkMessage
+  readonly address: AddrMessage
+  readonly route: RouteMessage
+  readonly neighbor: NeighMessage
+  readonly rule: RuleMessage
+}
+
+/**
+ * An object appeared (`New`), changed (`Changed`, with the view's previous
+ * value) or went away (`Deleted`, with its last value as the kernel sent
+ * it). `synthetic` events come from a resync, not from a notification.
+ *
+ * @since 0.1.0
+ */
+export type Change = {
+  readonly [K in Kind]:
+    | {
+        readonly _tag: "New"
+        readonly kind: K
+        readonly key: string
+        readonly value: Values[K]
+        readonly synthetic: boolean
+      }
+    | {
+        readonly _tag: "Changed"
+        readonly kind: K
+        readonly key: string
+        readonly value: Values[K]
+        readonly previous: Values[K]
+        readonly synthetic: boolean
+      }
+    | {
+        readonly _tag: "Deleted"
+        readonly kind: K
+        readonly key: string
+        readonly value: Values[K]
+        readonly synthetic: boolean
+      }
+}[Kind]
+
+/**
+ * The receive buffer overflowed: the kernel dropped notifications (how many
+ * it does not say). With the resync policy, synthetic events and a
+ * `Resynced` marker follow.
+ *
+ * @since 0.1.0
+ */
+export interface Overrun {
+  readonly _tag: "Overrun"
+  readonly lost?: number
+  /** Where the loss was detected: the kernel's buffer (ENOBUFS). */
+  readonly source: "kernel"
+}
+
+/**
+ * The view was re-read from the kernel and the differences were emitted just
+ * before this marker.
+ *
+ * @since 0.1.0
+ */
+export interface Resynced {
+  readonly _tag: "Resynced"
+  /** "overrun" after ENOBUFS, "flush" after a link went down or away, "initial" with `initial: true`. */
+  readonly reason: "initial" | "overrun" | "flush"
+  readonly kinds: ReadonlyArray<Kind>
+  readonly added: number
+  readonly changed: number
+  readonly removed: number
+}
+
+/** Everything a stream emits. @since 0.1.0 */
+export type Event = Change | Overrun | Resynced
+
+/** What to do when the kernel reports ENOBUFS. @since 0.1.0 */
+export type OverflowPolicy = "resync" | "fail" | "marker"
+
+/** @since 0.1.0 */
+export interface Options {
+  /** Kinds to watch; default all. */
+  readonly kinds?: ReadonlyArray<Kind>
+  /** Address families for addresses, routes, neighbours and rules; default both. */
+  readonly families?: ReadonlyArray<"inet" | "inet6">
+  /** A named network namespace (as `ip netns` names it) or a namespace reference. */
+  readonly netns?: string | Namespace.Ref
+  /** Client-side filters. */
+  readonly filter?: {
+    /** Only this device (links, addresses, neighbours, routes through it, rules naming it as iif/oif). */
+    readonly link?: string | number
+    /** Only this routing table (routes and rules). */
+    readonly table?: "main" | "local" | "default" | number
+    /** Only this family (as `families: [family]`). */
+    readonly family?: "inet" | "inet6"
+  }
+  /** What to do on ENOBUFS; default "resync". */
+  readonly overflow?: OverflowPolicy
+  /**
+   * Receive buffer in bytes; default 4 MiB. Set with SO_RCVBUFFORCE when
+   * privileged (CAP_NET_ADMIN), otherwise SO_RCVBUF (capped by
+   * net.core.rmem_max).
+   */
+  readonly receiveBuffer?: number
+  /** Emit the initial state as synthetic `New` events, then a `Resynced` marker ("initial"). */
+  readonly initial?: boolean
+}
+
+const KindSchema = Schema.Literals(["link", "address", "route", "neighbor", "rule"])
+const FamilySchema = Schema.Literals(["inet", "inet6"])
+const NamespaceRef = Schema.Union([
+  P.NlString,
+  Schema.Struct({ name: Schema.String }),
+  Schema.Struct({ path: Schema.String }),
+  Schema.Struct({ pid: P.U32 })
+])
+
+/** The input Schema of {@link Options}. @since 0.1.0 */
+export const OptionsSchema = Schema.Struct({
+  kinds: Schema.optionalKey(Schema.Array(KindSchema)),
+  families: Schema.optionalKey(Schema.Array(FamilySchema)),
+  netns: Schema.optionalKey(NamespaceRef),
+  filter: Schema.optionalKey(
+    Schema.Struct({
+      link: Schema.optionalKey(Schema.Union([P.InterfaceName, P.U32])),
+      table: Schema.optionalKey(Schema.Union([Schema.Literals(["main", "local", "default"]), P.U32])),
+      family: Schema.optionalKey(FamilySchema)
+    })
+  ),
+  overflow: Schema.optionalKey(Schema.Literals(["resync", "fail", "marker"])),
+  receiveBuffer: Schema.optionalKey(
+    Schema.Int.check(Schema.isBetween({ minimum: 1024, maximum: 0x7fffffff }))
+  ),
+  initial: Schema.optionalKey(Schema.Boolean)
+})
+
+// ---------------------------------------------------------------------------
+// kernel numbers
+
+/** rtnetlink multicast groups (RTNLGRP_*, linux/rtnetlink.h). @since 0.1.0 */
+export const Groups = {
+  RTNLGRP_LINK: 1,
+  RTNLGRP_NEIGH: 3,
+  RTNLGRP_IPV4_IFADDR: 5,
+  RTNLGRP_IPV4_ROUTE: 7,
+  RTNLGRP_IPV4_RULE: 8,
+  RTNLGRP_IPV6_IFADDR: 9,
+  RTNLGRP_IPV6_ROUTE: 11,
+  RTNLGRP_IPV6_RULE: 19
+} as const
+
+const RTM_NEWLINK = 16
+const RTM_DELLINK = 17
+const RTM_GETLINK = 18
+const RTM_NEWADDR = 20
+const RTM_DELADDR = 21
+const RTM_GETADDR = 22
+const RTM_NEWROUTE = 24
+const RTM_DELROUTE = 25
+const RTM_GETROUTE = 26
+const RTM_NEWNEIGH = 28
+const RTM_DELNEIGH = 29
+const RTM_GETNEIGH = 30
+const RTM_NEWRULE = 32
+const RTM_DELRULE = 33
+const RTM_GETRULE = 34
+const NLMSG_HDRLEN = 16
+const NETLINK_ROUTE = 0
+const IFF_UP = 0x1
+const RTM_F_CLONED = 0x200
+const NTF_PROXY = 0x08
+const DEFAULT_RECEIVE_BUFFER = 4 * 1024 * 1024
+/** Queued-but-unread bytes at which reading pauses (the kernel buffer then takes over). */
+const MAX_QUEUED_BYTES = 64 * 1024 * 1024
+/** Events per emitted chunk, at most. */
+const MAX_CHUNK = 8192
+
+const KIND_OF_TYPE: Record<number, Kind> = {
+  [RTM_NEWLINK]: "link",
+  [RTM_DELLINK]: "link",
+  [RTM_NEWADDR]: "address",
+  [RTM_DELADDR]: "address",
+  [RTM_NEWROUTE]: "route",
+  [RTM_DELROUTE]: "route",
+  [RTM_NEWNEIGH]: "neighbor",
+  [RTM_DELNEIGH]: "neighbor",
+  [RTM_NEWRULE]: "rule",
+  [RTM_DELRULE]: "rule"
+}
+const IS_DELETE: Record<number, boolean> = {
+  [RTM_DELLINK]: true,
+  [RTM_DELADDR]: true,
+  [RTM_DELROUTE]: true,
+  [RTM_DELNEIGH]: true,
+  [RTM_DELRULE]: true
+}
+
+type BodyDecoder = (buf: Uint8Array, view: DataView, start: number, end: number) => unknown
+const DECODERS: Record<Kind, BodyDecoder> = {
+  link: decodeLinkMessage,
+  address: decodeAddrMessage,
+  route: decodeRouteMessage,
+  neighbor: decodeNeighMessage,
+  rule: decodeRuleMessage
+}
+const DUMP: Record<Kind, { readonly type: number; readonly header: number }> = {
+  link: { type: RTM_GETLINK, header: LinkMessageHeaderSize },
+  address: { type: RTM_GETADDR, header: AddrMessageHeaderSize },
+  route: { type: RTM_GETROUTE, header: RouteMessageHeaderSize },
+  neighbor: { type: RTM_GETNEIGH, header: NeighMessageHeaderSize },
+  rule: { type: RTM_GETRULE, header: RuleMessageHeaderSize }
+}
+
+const TABLES: Record<string, number> = { default: 253, main: 254, local: 255 }
+
+/**
+ * The multicast groups a stream joins for the given kinds and families.
+ *
+ * @example
+ * ```ts
+ * Events.groupsFor(["route"], ["inet"]) // [7]
+ * ```
+ * @since 0.1.0
+ */
+export const groupsFor = (
+  watch: ReadonlyArray<Kind>,
+  families: ReadonlyArray<"inet" | "inet6"> = ["inet", "inet6"]
+): ReadonlyArray<number> => {
+  const g = new Set<number>()
+  const v4 = families.includes("inet")
+  const v6 = families.includes("inet6")
+  for (const k of watch) {
+    if (k === "link") g.add(Groups.RTNLGRP_LINK)
+    if (k === "neighbor") g.add(Groups.RTNLGRP_NEIGH)
+    if (k === "address") {
+      if (v4) g.add(Groups.RTNLGRP_IPV4_IFADDR)
+      if (v6) g.add(Groups.RTNLGRP_IPV6_IFADDR)
+    }
+    if (k === "route") {
+      if (v4) g.add(Groups.RTNLGRP_IPV4_ROUTE)
+      if (v6) g.add(Groups.RTNLGRP_IPV6_ROUTE)
+    }
+    if (k === "rule") {
+      if (v4) g.add(Groups.RTNLGRP_IPV4_RULE)
+      if (v6) g.add(Groups.RTNLGRP_IPV6_RULE)
+    }
+  }
+  // Routes and neighbours need link events to notice silent flushes.
+  if (watch.includes("route") || watch.includes("neighbor")) g.add(Groups.RTNLGRP_LINK)
+  return [...g].sort((a, b) => a - b)
+}
+
+// ---------------------------------------------------------------------------
+// identity keys
+
+const routeTable = (r: RouteMessage): number => r.table ?? r.tableId
+const ruleTable = (r: RuleMessage): number => r.table ?? r.tableId
+
+const routeFibKey = (r: RouteMessage): string =>
+  `${r.family}|${routeTable(r)}|${r.dst ?? ""}/${r.dstLen}|${r.src ?? ""}/${r.srcLen}|${r.tos}|${r.priority ?? 0}`
+
+const routeKey = (r: RouteMessage): string => {
+  const nh =
+    r.nhId !== undefined
+      ? `nh${r.nhId}`
+      : r.multipath !== undefined
+        ? "mp"
+        : `${r.oif ?? ""}@${r.gateway ?? ""}`
+  return `${routeFibKey(r)}|${r.type}|${nh}`
+}
+
+const range = (r: { start: number; end: number } | undefined): string =>
+  r === undefined ? "" : `${r.start}-${r.end}`
+
+const KEYS: { readonly [K in Kind]: (v: Values[K]) => string } = {
+  link: (l) => `${l.index}`,
+  address: (a) => `${a.index}|${a.family}|${a.prefixlen}|${a.local ?? a.address ?? ""}`,
+  route: routeKey,
+  neighbor: (n) => `${n.ifindex}|${n.family}|${n.dst ?? ""}`,
+  rule: (r) =>
+    [
+      r.family,
+      r.priority ?? 0,
+      `${r.src ?? ""}/${r.srcLen}`,
+      `${r.dst ?? ""}/${r.dstLen}`,
+      r.iifname ?? "",
+      r.oifname ?? "",
+      `${r.fwmark ?? ""}/${r.fwmask ?? ""}`,
+      r.tos,
+      r.dscp ?? "",
+      ruleTable(r),
+      r.action,
+      r.goto ?? "",
+      r.l3mdev ?? "",
+      range(r.uidRange),
+      r.ipProto ?? "",
+      range(r.sportRange),
+      range(r.dportRange),
+      r.suppressPrefixlen ?? "",
+      r.suppressIfgroup ?? "",
+      r.tunId ?? "",
+      r.flags & 0x2 // FIB_RULE_INVERT
+    ].join("|")
+}
+
+/**
+ * The identity key of an object of a kind (see the module documentation).
+ *
+ * @example
+ * ```ts
+ * Events.key("link", link) // "3"
+ * ```
+ * @since 0.1.0
+ */
+export const key = <K extends Kind>(kind: K, value: Values[K]): string =>
+  (KEYS[kind] as (v: Values[K]) => string)(value)
+
+// Fields that tick without anything being configured: counters, timers,
+// cache ages. Resync diffs and {@link equivalent} ignore them.
+const VOLATILE = new Set([
+  "stats",
+  "stats64",
+  "icmp6stats",
+  "xstats",
+  "cacheinfo",
+  "expires",
+  "helloTimer",
+  "tcnTimer",
+  "topologyChangeTimer",
+  "gcTimer",
+  "messageAgeTimer",
+  "forwardDelayTimer",
+  "holdTimer",
+  "probes"
+])
+
+/**
+ * Deep equality of two decoded objects, ignoring fields that change by
+ * themselves (statistics, cache info, timers, IPv6 route expiry, neighbour
+ * probe counts). This is what tells a resync's `Changed` from "same".
+ *
+ * @example
+ * ```ts
+ * Events.equivalent(linkA, linkB) // true when only counters differ
+ * ```
+ * @since 0.1.0
+ */
+export const equivalent = (a: unknown, b: unknown): boolean => {
+  if (a === b) return true
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false
+  if (a instanceof Uint8Array || b instanceof Uint8Array) {
+    if (!(a instanceof Uint8Array && b instanceof Uint8Array) || a.length !== b.length) return false
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+    return true
+  }
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!(Array.isArray(a) && Array.isArray(b)) || a.length !== b.length) return false
+    for (let i = 0; i < a.length; i++) if (!equivalent(a[i], b[i])) return false
+    return true
+  }
+  const ao = a as Record<string, unknown>
+  const bo = b as Record<string, unknown>
+  for (const k in ao) {
+    if (VOLATILE.has(k)) continue
+    if (!equivalent(ao[k], bo[k])) return false
+  }
+  for (const k in bo) {
+    if (VOLATILE.has(k)) continue
+    if (!(k in ao) && bo[k] !== undefined) return false
+  }
+  return true
+}
+
+// ---------------------------------------------------------------------------
+// the view
+
+/**
+ * The stream's knowledge of the kernel: one map per kind, keyed by
+ * {@link key}. Mutated in place as events are produced; read it between
+ * pulls only.
+ *
+ * @since 0.1.0
+ */
+export interface View {
+  readonly link: Map<string, LinkMessage>
+  readonly address: Map<string, AddrMessage>
+  readonly route: Map<string, RouteMessage>
+  readonly neighbor: Map<string, NeighMessage>
+  readonly rule: Map<string, RuleMessage>
+}
+
+const emptyView = (): View => ({
+  link: new Map(),
+  address: new Map(),
+  route: new Map(),
+  neighbor: new Map(),
+  rule: new Map()
+})
+
+// ---------------------------------------------------------------------------
+// the reader: socket → queue of datagrams, drained eagerly from libuv's poll
+
+interface Item {
+  /** Arrival order, used to skip what a later dump already covers. */
+  readonly seq: number
+  /** The datagram; undefined marks ENOBUFS (messages were lost before this point). */
+  readonly bytes: Uint8Array | undefined
+}
+
+class Reader {
+  readonly socket: Socket.NetlinkSocket
+  private items: Array<Item> = []
+  private head = 0
+  private queuedBytes = 0
+  private paused = false
+  private closed = false
+  seq = 0
+  failure: NetlinkError.NetlinkError | undefined
+  private waiter: (() => void) | undefined
+  /** Datagrams and ENOBUFS reports received in total (for statistics). */
+  received = 0
+  overruns = 0
+
+  constructor(socket: Socket.NetlinkSocket) {
+    this.socket = socket
+    socket.watch(true, true, this.onReadable)
+  }
+
+  private readonly onReadable = (): void => {
+    this.drain()
+  }
+
+  /** Reads everything queued in the kernel now, without blocking. */
+  drain(): void {
+    if (this.closed || this.paused || this.failure !== undefined) return
+    const s = this.socket
+    let got = false
+    for (;;) {
+      const n = s.receive()
+      if (n < 0) {
+        if (n === -Sys.EAGAIN) break
+        if (n === -Sys.ENOBUFS) {
+          this.overruns++
+          this.items.push({ seq: ++this.seq, bytes: undefined })
+          got = true
+          continue
+        }
+        this.failure = NetlinkError.socket("recv", -n)
+        s.watch(false, false, this.onReadable)
+        got = true
+        break
+      }
+      this.received++
+      this.items.push({ seq: ++this.seq, bytes: s.buffer.slice(0, n) })
+      this.queuedBytes += n
+      got = true
+      if (this.queuedBytes > MAX_QUEUED_BYTES) {
+        // The consumer is far behind: stop reading; the kernel buffer fills
+        // and reports ENOBUFS, which the policy handles.
+        this.paused = true
+        s.watch(false, false, this.onReadable)
+        break
+      }
+    }
+    if (got) this.wake()
+  }
+
+  private wake(): void {
+    const w = this.waiter
+    if (w !== undefined) {
+      this.waiter = undefined
+      w()
+    }
+  }
+
+  hasItems(): boolean {
+    return this.head < this.items.length || this.failure !== undefined
+  }
+
+  take(): Item | undefined {
+    if (this.head >= this.items.length) return undefined
+    const item = this.items[this.head++]
+    if (this.head >= 4096 && this.head * 2 >= this.items.length) {
+      this.items = this.items.slice(this.head)
+      this.head = 0
+    }
+    if (item.bytes !== undefined) {
+      this.queuedBytes -= item.bytes.length
+      if (this.paused && this.queuedBytes < MAX_QUEUED_BYTES / 2) {
+        this.paused = false
+        this.socket.watch(true, true, this.onReadable)
+      }
+    }
+    return item
+  }
+
+  /** Puts the last taken item back. */
+  untake(item: Item): void {
+    this.items[--this.head] = item
+    if (item.bytes !== undefined) this.queuedBytes += item.bytes.length
+  }
+
+  /** Waits until something is queued (or the reader failed). */
+  readonly wait: Effect.Effect<void> = Effect.callback<void>((resume) => {
+    if (this.hasItems()) return resume(Effect.void)
+    this.waiter = () => resume(Effect.void)
+    // Data may have arrived before the watcher fired.
+    this.drain()
+    return Effect.sync(() => {
+      this.waiter = undefined
+    })
+  })
+
+  close(): void {
+    this.closed = true
+    this.waiter = undefined
+    this.items = []
+    this.head = 0
+  }
+}
+
+// ---------------------------------------------------------------------------
+// the subscription
+
+interface Resolved {
+  readonly kinds: ReadonlyArray<Kind>
+  readonly families: ReadonlyArray<number>
+  readonly link: number | undefined
+  readonly linkName: string | undefined
+  readonly table: number | undefined
+  readonly overflow: OverflowPolicy
+  readonly initial: boolean
+}
+
+/**
+ * A live subscription: its event stream (one consumer), the view the events
+ * are relative to, and statistics.
+ *
+ * @since 0.1.0
+ */
+export interface Subscription {
+  /** The events; consume it once. Ends only with the subscription's scope or an error. */
+  readonly events: Stream.Stream<Event, NetlinkError.NetlinkError>
+  /** The current view (live, mutated as events are produced; do not keep references across pulls). */
+  readonly view: View
+  /** The kinds watched. */
+  readonly kinds: ReadonlyArray<Kind>
+  /** The multicast groups joined. */
+  readonly groups: ReadonlyArray<number>
+  /** The socket's receive buffer as the kernel reports it (SO_RCVBUF, which the kernel doubles). */
+  readonly receiveBuffer: number
+  /** Counters: datagrams received, ENOBUFS reports, resyncs done, events emitted. */
+  readonly stats: () => {
+    readonly datagrams: number
+    readonly overruns: number
+    readonly resyncs: number
+    readonly events: number
+  }
+}
+
+class Engine {
+  readonly reader: Reader
+  readonly dumper: Connection.ConnectionShape
+  readonly options: Resolved
+  readonly view: View = emptyView()
+  /** Route fib key → full keys, for NLM_F_REPLACE notifications. */
+  private readonly fibIndex = new Map<string, Set<string>>()
+  /** Per kind: datagrams up to this seq are covered by the last dump. */
+  private readonly cut: Record<Kind, number> = { link: 0, address: 0, route: 0, neighbor: 0, rule: 0 }
+  private minCut = 0
+  private readonly tracked: Record<Kind, boolean>
+  private readonly linkUp = new Map<number, boolean>()
+  private flushPending = false
+  resyncs = 0
+  emitted = 0
+
+  constructor(reader: Reader, dumper: Connection.ConnectionShape, options: Resolved) {
+    this.reader = reader
+    this.dumper = dumper
+    this.options = options
+    this.tracked = {
+      link: options.kinds.includes("link"),
+      address: options.kinds.includes("address"),
+      route: options.kinds.includes("route"),
+      neighbor: options.kinds.includes("neighbor"),
+      rule: options.kinds.includes("rule")
+    }
+  }
+
+  // -- filters ---------------------------------------------------------------
+
+  private accept(kind: Kind, v: any): boolean {
+    const o = this.options
+    switch (kind) {
+      case "link":
+        return v.family === 0 && (o.link === undefined || v.index === o.link)
+      case "address":
+        return o.families.includes(v.family) && (o.link === undefined || v.index === o.link)
+      case "route":
+        if (!o.families.includes(v.family) || (v.flags & RTM_F_CLONED) !== 0) return false
+        if (o.table !== undefined && routeTable(v) !== o.table) return false
+        if (o.link !== undefined) {
+          if (v.oif === o.link || v.iif === o.link) return true
+          return v.multipath?.some((nh: { ifindex: number }) => nh.ifindex === o.link) ?? false
+        }
+        return true
+      case "neighbor":
+        return (
+          o.families.includes(v.family) &&
+          (v.flags & NTF_PROXY) === 0 &&
+          (o.link === undefined || v.ifindex === o.link)
+        )
+      case "rule":
+        if (!o.families.includes(v.family)) return false
+        if (o.table !== undefined && ruleTable(v) !== o.table) return false
+        if (o.link !== undefined)
+          return o.linkName !== undefined && (v.iifname === o.linkName || v.oifname === o.linkName)
+        return true
+    }
+  }
+
+  // -- view maintenance --------------------------------------------------------
+
+  private set(kind: Kind, k: string, v: any): any {
+    const map = this.view[kind] as Map<string, unknown>
+    const prev = map.get(k)
+    map.set(k, v)
+    if (kind === "route" && prev === undefined) {
+      const fk = routeFibKey(v)
+      let s = this.fibIndex.get(fk)
+      if (s === undefined) this.fibIndex.set(fk, (s = new Set()))
+      s.add(k)
+    }
+    return prev
+  }
+
+  private remove(kind: Kind, k: string): any {
+    const map = this.view[kind] as Map<string, unknown>
+    const prev = map.get(k)
+    if (prev === undefined) return undefined
+    map.delete(k)
+    if (kind === "route") {
+      const fk = routeFibKey(prev as RouteMessage)
+      const s = this.fibIndex.get(fk)
+      if (s !== undefined) {
+        s.delete(k)
+        if (s.size === 0) this.fibIndex.delete(fk)
+      }
+    }
+    return prev
+  }
+
+  // -- live events -------------------------------------------------------------
+
+  private onMessage(kind: Kind, type: number, flags: number, v: any, out: Array<Event>): void {
+    if (kind === "link" && v.family === 0) this.noteLink(type, v)
+    if (!this.tracked[kind] || !this.accept(kind, v)) return
+    const k = KEYS[kind](v)
+    if (IS_DELETE[type] === true) {
+      const prev = this.remove(kind, k)
+      // Unknown: already removed (a resync saw it go) or never visible in a dump.
+      if (prev === undefined) return
+      out.push({ _tag: "Deleted", kind, key: k, value: v, synthetic: false } as Change)
+      return
+    }
+    if (kind === "route" && (flags & NLM_F_REPLACE) !== 0 && !this.view.route.has(k)) {
+      const s = this.fibIndex.get(routeFibKey(v))
+      if (s !== undefined && s.size > 0) {
+        const old: string = s.values().next().value as string
+        const prev = this.remove("route", old)
+        if (prev !== undefined)
+          out.push({ _tag: "Deleted", kind: "route", key: old, value: prev, synthetic: false })
+      }
+    }
+    const prev = this.set(kind, k, v)
+    out.push(
+      (prev === undefined
+        ? { _tag: "New", kind, key: k, value: v, synthetic: false }
+        : { _tag: "Changed", kind, key: k, value: v, previous: prev, synthetic: false }) as Change
+    )
+  }
+
+  private noteLink(type: number, l: LinkMessage): void {
+    if (!this.tracked.route && !this.tracked.neighbor) return
+    const was = this.linkUp.get(l.index)
+    if (type === RTM_DELLINK) {
+      this.linkUp.delete(l.index)
+      if (was !== false) this.flushPending = true
+      return
+    }
+    const up = (l.flags & IFF_UP) !== 0
+    this.linkUp.set(l.index, up)
+    if (!up && was === true) this.flushPending = true
+  }
+
+  private onDatagram(item: Item, out: Array<Event>): void {
+    const buf = item.bytes as Uint8Array
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
+    const n = buf.length
+    let off = 0
+    while (off + NLMSG_HDRLEN <= n) {
+      const len = view.getUint32(off, true)
+      if (len < NLMSG_HDRLEN || off + len > n)
+        throw decodeError(buf, off, `nlmsg_len ${len} with ${n - off} bytes left`)
+      const type = view.getUint16(off + 4, true)
+      const kind = KIND_OF_TYPE[type]
+      if (kind !== undefined && item.seq > this.cut[kind]) {
+        let v: unknown
+        try {
+          v = DECODERS[kind](buf, view, off + NLMSG_HDRLEN, off + len)
+        } catch (e) {
+          throw decodeError(buf, off, e instanceof DecodeFailure ? e.message : String(e), off + len)
+        }
+        this.onMessage(kind, type, view.getUint16(off + 6, true), v, out)
+      }
+      off += (len + 3) & ~3
+    }
+  }
+
+  // -- dumps and resync --------------------------------------------------------
+
+  private dumpKind(kind: Kind): Effect.Effect<Map<string, unknown>, NetlinkError.NetlinkError> {
+    const d = DUMP[kind]
+    const decode = DECODERS[kind]
+    const keyOf = KEYS[kind] as (v: unknown) => string
+    const reqs = [buildMessage(d.type, 0, (w) => w.zeros(d.header))]
+    return Effect.map(
+      Effect.forEach(reqs, (req) =>
+        this.dumper.dumpAll(
+          req,
+          (buf, view, start, end) => {
+            const v = decode(buf, view, start + NLMSG_HDRLEN, end)
+            return this.accept(kind, v) ? v : undefined
+          },
+          { headerLength: d.header, operation: `${kind} dump`, retryInterrupted: 5, timeout: 30_000 }
+        )
+      ),
+      (lists) => {
+        const m = new Map<string, unknown>()
+        for (const list of lists) for (const v of list) m.set(keyOf(v), v)
+        return m
+      }
+    )
+  }
+
+  /**
+   * Re-reads `which` from the kernel and returns the differences from the
+   * view as synthetic events (the view then equals the dumps). Datagrams
+   * received before each kind's dump was requested are skipped later.
+   */
+  resync(which: ReadonlyArray<Kind>, emit: boolean): Effect.Effect<Array<Change>, NetlinkError.NetlinkError> {
+    const self = this
+    return Effect.gen(function* () {
+      const fresh = new Map<Kind, Map<string, unknown>>()
+      let first = true
+      for (const kind of which) {
+        // Everything delivered before the dump request is reflected in the dump.
+        self.reader.drain()
+        self.cut[kind] = self.reader.seq
+        if (first) {
+          self.minCut = self.reader.seq
+          first = false
+        }
+        fresh.set(kind, yield* self.dumpKind(kind))
+      }
+      self.resyncs++
+      const out: Array<Change> = []
+      for (const kind of which) {
+        const next = fresh.get(kind) as Map<string, any>
+        const cur = self.view[kind] as Map<string, any>
+        for (const [k, prev] of [...cur]) {
+          if (!next.has(k)) {
+            self.remove(kind, k)
+            if (emit) out.push({ _tag: "Deleted", kind, key: k, value: prev, synthetic: true } as Change)
+          }
+        }
+        for (const [k, v] of next) {
+          const prev = cur.get(k)
+          if (prev === undefined) {
+            self.set(kind, k, v)
+            if (emit) out.push({ _tag: "New", kind, key: k, value: v, synthetic: true } as Change)
+          } else {
+            self.set(kind, k, v)
+            if (emit && !equivalent(prev, v))
+              out.push({ _tag: "Changed", kind, key: k, value: v, previous: prev, synthetic: true } as Change)
+          }
+        }
+        if (kind === "link") {
+          for (const l of next.values()) self.linkUp.set(l.index, (l.flags & IFF_UP) !== 0)
+        }
+      }
+      return out
+    })
+  }
+
+  private marker(
+    reason: Resynced["reason"],
+    which: ReadonlyArray<Kind>,
+    changes: ReadonlyArray<Change>
+  ): Resynced {
+    let added = 0
+    let changed = 0
+    let removed = 0
+    for (const c of changes) {
+      if (c._tag === "New") added++
+      else if (c._tag === "Changed") changed++
+      else removed++
+    }
+    return { _tag: "Resynced", reason, kinds: which, added, changed, removed }
+  }
+
+  // -- the pull ------------------------------------------------------------------
+
+  private pending: Array<Event> = []
+
+  readonly pull: Effect.Effect<readonly [Event, ...Array<Event>], NetlinkError.NetlinkError | Cause.Done> =
+    Effect.suspend(() => this.step())
+
+  private emit(out: Array<Event>): Effect.Effect<readonly [Event, ...Array<Event>]> {
+    this.emitted += out.length
+    return Effect.succeed(out as unknown as readonly [Event, ...Array<Event>])
+  }
+
+  private step(): Effect.Effect<readonly [Event, ...Array<Event>], NetlinkError.NetlinkError | Cause.Done> {
+    if (this.pending.length > 0) {
+      const out = this.pending
+      this.pending = []
+      return this.emit(out)
+    }
+    const out: Array<Event> = []
+    const reader = this.reader
+    for (;;) {
+      const item = reader.take()
+      if (item === undefined) break
+      if (item.bytes === undefined) {
+        // Losses before the last dump began are already repaired.
+        if (item.seq <= this.minCut) continue
+        const policy = this.options.overflow
+        if (policy === "fail") return Effect.fail(NetlinkError.make(new NetlinkError.Overrun({})))
+        const marker: Overrun = { _tag: "Overrun", source: "kernel" }
+        if (policy === "marker") {
+          out.push(marker)
+          continue
+        }
+        out.push(marker)
+        return Effect.flatMap(this.resync(this.options.kinds, true), (changes) => {
+          for (const c of changes) out.push(c)
+          out.push(this.marker("overrun", this.options.kinds, changes))
+          this.flushPending = false
+          return this.emit(out)
+        })
+      }
+      try {
+        this.onDatagram(item, out)
+      } catch (e) {
+        return Effect.fail(e as NetlinkError.NetlinkError)
+      }
+      if (out.length >= MAX_CHUNK) break
+    }
+    if (this.flushPending) {
+      this.flushPending = false
+      const which = this.options.kinds.filter((k) => k === "route" || k === "neighbor")
+      return Effect.flatMap(this.resync(which, true), (changes) => {
+        if (changes.length > 0) {
+          for (const c of changes) out.push(c)
+          out.push(this.marker("flush", which, changes))
+        }
+        return out.length > 0 ? this.emit(out) : this.step()
+      })
+    }
+    if (out.length > 0) return this.emit(out)
+    if (reader.failure !== undefined) return Effect.fail(reader.failure)
+    return Effect.flatMap(reader.wait, () => this.step())
+  }
+
+  /** The initial dump: the view, plus `New` events when asked for. */
+  start(): Effect.Effect<void, NetlinkError.NetlinkError> {
+    // Which links are up, to notice the ones that go down (silent route flushes).
+    const links =
+      !this.tracked.link && (this.tracked.route || this.tracked.neighbor)
+        ? this.dumper.dumpAll(
+            buildMessage(RTM_GETLINK, 0, (w) => w.zeros(LinkMessageHeaderSize)),
+            (_buf, view, start) => {
+              this.linkUp.set(
+                view.getInt32(start + NLMSG_HDRLEN + 4, true),
+                (view.getUint32(start + NLMSG_HDRLEN + 8, true) & IFF_UP) !== 0
+              )
+              return undefined
+            }
+          )
+        : Effect.void
+    return Effect.andThen(
+      links,
+      Effect.map(this.resync(this.options.kinds, this.options.initial), (changes) => {
+        if (this.options.initial) {
+          this.pending = [...changes, this.marker("initial", this.options.kinds, changes)]
+        }
+      })
+    )
+  }
+}
+
+const decodeError = (
+  buf: Uint8Array,
+  off: number,
+  message: string,
+  end?: number
+): NetlinkError.NetlinkError =>
+  NetlinkError.make(
+    new NetlinkError.Decode({
+      message,
+      offset: off,
+      bytes: toHex(buf.subarray(off, Math.min(end ?? buf.length, off + 256))),
+      context: "event notification"
+    })
+  )
+
+const resolveOptions = (
+  input: Options
+): Effect.Effect<
+  Omit<Resolved, "link" | "linkName"> & {
+    readonly linkRef: string | number | undefined
+    readonly netns: Namespace.Ref | undefined
+    readonly receiveBuffer: number
+  },
+  NetlinkError.NetlinkError
+> =>
+  Effect.map(validate(OptionsSchema, input), (o) => {
+    const want =
+      o.kinds === undefined || o.kinds.length === 0 ? kinds : kinds.filter((k) => o.kinds?.includes(k))
+    let fams: ReadonlyArray<"inet" | "inet6"> =
+      o.families === undefined || o.families.length === 0 ? ["inet", "inet6"] : o.families
+    if (o.filter?.family !== undefined) fams = fams.filter((f) => f === o.filter?.family)
+    const table = o.filter?.table
+    return {
+      kinds: want,
+      families: fams.map((f) => (f === "inet" ? AF_INET : AF_INET6)),
+      table: table === undefined ? undefined : typeof table === "number" ? table : TABLES[table],
+      overflow: o.overflow ?? "resync",
+      initial: o.initial ?? false,
+      linkRef: o.filter?.link,
+      netns:
+        o.netns === undefined
+          ? undefined
+          : typeof o.netns === "string"
+            ? { name: o.netns }
+            : (o.netns as Namespace.Ref),
+      receiveBuffer: o.receiveBuffer ?? DEFAULT_RECEIVE_BUFFER
+    }
+  })
+
+/**
+ * Subscribes (joins the groups, then dumps the watched kinds into the view)
+ * and returns the subscription once it is live: changes made after this
+ * effect completed are never missed. The socket closes with the scope.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { Events } from "nlink"
+ *
+ * const program = Effect.scoped(Effect.gen(function* () {
+ *   const sub = yield* Events.subscribe({ kinds: ["link"] })
+ *   // ... create a link here: its event is guaranteed to arrive
+ *   yield* Stream.runForEach(sub.events, (e) => Effect.log(e._tag))
+ * }))
+ * ```
+ * @since 0.1.0
+ */
+export const subscribe: (
+  options?: Options
+) => Effect.Effect<Subscription, NetlinkError.NetlinkError, Scope.Scope> = Effect.fn("Events.subscribe")(
+  function* (options: Options = {}) {
+    const o = yield* resolveOptions(options)
+    const netns = o.netns === undefined ? undefined : { path: Namespace.pathOf(o.netns) }
+    const groups = groupsFor(
+      o.kinds,
+      o.families.map((f) => (f === AF_INET ? "inet" : "inet6"))
+    )
+    // Subscribe first: from here on nothing is missed.
+    const socket = yield* Socket.open({ protocol: NETLINK_ROUTE, groups, rcvbuf: o.receiveBuffer, netns })
+    const reader = new Reader(socket)
+    yield* Effect.addFinalizer(() => Effect.sync(() => reader.close()))
+    const dumper = yield* Connection.make({ protocol: NETLINK_ROUTE, netns })
+    let link: number | undefined
+    let linkName: string | undefined
+    if (o.linkRef !== undefined) {
+      link = yield* linkIndex(o.linkRef, "filter.link").pipe(
+        Effect.provideService(Netlink, { route: dumper, namespace: o.netns })
+      )
+      linkName = typeof o.linkRef === "string" ? o.linkRef : undefined
+      if (linkName === undefined && o.kinds.includes("rule")) {
+        const idx = link
+        const names = yield* dumper.dumpAll(
+          buildMessage(RTM_GETLINK, 0, (w) => w.zeros(16)),
+          (buf, view, start, end) => {
+            const l = decodeLinkMessage(buf, view, start + NLMSG_HDRLEN, end)
+            return l.index === idx ? l.ifname : undefined
+          }
+        )
+        linkName = names[0]
+      }
+    }
+    const engine = new Engine(reader, dumper, { ...o, link, linkName })
+    yield* engine.start()
+    const receiveBuffer = Sys.getsockoptInt(socket.fd, Sys.SOL_SOCKET, Sys.SO_RCVBUF) ?? 0
+    let consumed = false
+    const events: Stream.Stream<Event, NetlinkError.NetlinkError> = Stream.fromChannel(
+      Channel.fromTransform((_upstream, _scope: ScopeM.Scope) =>
+        Effect.suspend(() => {
+          if (consumed)
+            return Effect.die(
+              new Error("Events.subscribe: a subscription's events stream can be consumed once")
+            )
+          consumed = true
+          return Effect.succeed(engine.pull)
+        })
+      )
+    )
+    return {
+      events,
+      view: engine.view,
+      kinds: o.kinds,
+      groups,
+      receiveBuffer,
+      stats: () => ({
+        datagrams: reader.received,
+        overruns: reader.overruns,
+        resyncs: engine.resyncs,
+        events: engine.emitted
+      })
+    }
+  }
+)
+
+/**
+ * The events of the watched kinds as a stream: subscribes when the stream
+ * starts and closes the socket when it ends.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { Events } from "nlink"
+ *
+ * const program = Events.stream({ kinds: ["route"], families: ["inet6"] }).pipe(
+ *   Stream.runForEach((e) => Effect.log(e._tag, e._tag === "Overrun" ? "" : e.key))
+ * )
+ * ```
+ * @since 0.1.0
+ */
+export const stream = (options: Options = {}): Stream.Stream<Event, NetlinkError.NetlinkError> =>
+  Stream.unwrap(Effect.map(subscribe(options), (s) => s.events))
+
+/**
+ * Whether an event is a change of an object (not a marker).
+ *
+ * @example
+ * ```ts
+ * Stream.filter(Events.stream(), Events.isChange)
+ * ```
+ * @since 0.1.0
+ */
+export const isChange = (e: Event): e is Change =>
+  e._tag === "New" || e._tag === "Changed" || e._tag === "Deleted"
+
+/**
+ * Applies a change to a map keyed by {@link key}: what a consumer does to
+ * stay equal to the kernel.
+ *
+ * @example
+ * ```ts
+ * const routes = new Map<string, unknown>()
+ * yield* Stream.runForEach(Events.stream({ kinds: ["route"] }), (e) =>
+ *   Effect.sync(() => { if (Events.isChange(e)) Events.apply(routes, e) }))
+ * ```
+ * @since 0.1.0
+ */
+export const apply = (map: Map<string, unknown>, change: Change): void => {
+  if (change._tag === "Deleted") map.delete(change.key)
+  else map.set(change.key, change.value)
+}

@@ -1,0 +1,430 @@
+/**
+ * Events against the kernel: every operation produces its event, bursts are
+ * not lost, overruns are never silent, namespaces are isolated, and a closed
+ * stream lets the process exit. Changes are made with `ip -n NS ...` (and
+ * `ip -batch` from another process for the bursts).
+ */
+import { expect, it } from "@effect/vitest"
+import { execFileSync, spawn } from "node:child_process"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { Effect, type Scope, Stream } from "effect"
+import * as Events from "../../src/api/Events.ts"
+import type { NetlinkError } from "../../src/runtime/NetlinkError.ts"
+import { describeRoot, freshNamespace, ip, ipJson } from "../helpers/netns.ts"
+
+type Event = Events.Event
+
+/** Pulls a subscription's events, accumulating them, until `done` holds. */
+const reader = (sub: Events.Subscription) =>
+  Effect.map(Stream.toPull(sub.events), (pull) => {
+    const all: Array<Event> = []
+    const until = (done: (all: ReadonlyArray<Event>) => boolean, timeoutMs = 5000) =>
+      Effect.gen(function* () {
+        const deadline = Date.now() + timeoutMs
+        while (!done(all)) {
+          const left = deadline - Date.now()
+          if (left <= 0) return yield* Effect.die(new Error(`timed out; got ${describe(all)}`))
+          const chunk = yield* pull.pipe(
+            Effect.timeoutOrElse({
+              duration: left,
+              orElse: () => Effect.die(new Error(`timed out waiting; got ${describe(all)}`))
+            })
+          )
+          for (const e of chunk) all.push(e)
+        }
+        return all
+      })
+    return { all, until, pull }
+  })
+
+const describe = (all: ReadonlyArray<Event>) =>
+  all
+    .slice(-40)
+    .map((e) => (Events.isChange(e) ? `${e._tag} ${e.kind} ${e.key}` : e._tag))
+    .join(", ")
+
+const changes = (all: ReadonlyArray<Event>) => all.filter(Events.isChange)
+const has = (
+  all: ReadonlyArray<Event>,
+  tag: string,
+  kind: Events.Kind,
+  pred: (v: any) => boolean = () => true
+) => changes(all).some((e) => e._tag === tag && e.kind === kind && pred(e.value))
+const routeTo = (dst: string) => (r: any) => `${r.dst}/${r.dstLen}` === dst
+
+const withNs = <A, E>(f: (ns: string) => Effect.Effect<A, E, Scope.Scope>) =>
+  Effect.scoped(Effect.flatMap(freshNamespace("ev"), f))
+
+/** Writes an `ip -batch` file adding `n` blackhole /32 routes (10.64.0.0 upwards) to a table. */
+const routeBatch = (n: number, table = "main", base = (10 << 24) | (64 << 16)): string => {
+  const lines: Array<string> = []
+  for (let i = 0; i < n; i++) {
+    const a = base + i
+    lines.push(
+      `route add blackhole ${a >>> 24}.${(a >> 16) & 255}.${(a >> 8) & 255}.${a & 255}/32 table ${table}`
+    )
+  }
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "nlev-")), "batch")
+  fs.writeFileSync(file, `${lines.join("\n")}\n`)
+  return file
+}
+
+describeRoot("Events", () => {
+  it.live("an event for every operation, with New, Changed and Deleted told apart", () =>
+    withNs((ns) =>
+      Effect.gen(function* () {
+        const sub = yield* Events.subscribe({ netns: ns })
+        const r = yield* reader(sub)
+        ip(ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1")
+        const d0 = ipJson(ns, "link", "show", "d0")[0].ifindex
+        yield* r.until((all) => has(all, "New", "link", (l) => l.ifname === "d0"))
+        ip(ns, "link", "set", "d0", "mtu", "1400")
+        yield* r.until((all) =>
+          changes(all).some(
+            (e) =>
+              e._tag === "Changed" && e.kind === "link" && e.value.mtu === 1400 && e.previous.mtu === 1500
+          )
+        )
+        ip(ns, "link", "set", "d0", "up")
+        ip(ns, "link", "set", "d1", "up")
+        ip(ns, "addr", "add", "10.1.0.1/24", "dev", "d0")
+        ip(ns, "addr", "add", "2001:db8::1/64", "dev", "d0", "nodad")
+        yield* r.until(
+          (all) =>
+            has(
+              all,
+              "New",
+              "address",
+              (a) => a.local === "10.1.0.1" && a.index === d0 && a.prefixlen === 24
+            ) && has(all, "New", "address", (a) => a.address === "2001:db8::1" && a.family === 10)
+        )
+        ip(ns, "route", "add", "10.2.0.0/24", "via", "10.1.0.2")
+        ip(ns, "-6", "route", "add", "2001:db8:2::/64", "via", "2001:db8::2")
+        yield* r.until(
+          (all) =>
+            has(all, "New", "route", (x) => routeTo("10.2.0.0/24")(x) && x.gateway === "10.1.0.2") &&
+            has(all, "New", "route", (x) => routeTo("2001:db8:2::/64")(x) && x.gateway === "2001:db8::2")
+        )
+        ip(ns, "neigh", "add", "10.1.0.9", "lladdr", "02:00:00:00:00:09", "dev", "d0")
+        ip(ns, "-6", "neigh", "add", "2001:db8::9", "lladdr", "02:00:00:00:00:0a", "dev", "d0")
+        yield* r.until(
+          (all) =>
+            has(all, "New", "neighbor", (n) => n.dst === "10.1.0.9" && n.lladdr === "02:00:00:00:00:09") &&
+            has(all, "New", "neighbor", (n) => n.dst === "2001:db8::9")
+        )
+        ip(ns, "rule", "add", "from", "10.9.0.0/16", "table", "100", "pref", "1000")
+        ip(ns, "-6", "rule", "add", "from", "2001:db8:9::/48", "table", "100", "pref", "1001")
+        yield* r.until(
+          (all) =>
+            has(
+              all,
+              "New",
+              "rule",
+              (x) => x.priority === 1000 && x.src === "10.9.0.0" && (x.table ?? x.tableId) === 100
+            ) && has(all, "New", "rule", (x) => x.priority === 1001 && x.family === 10)
+        )
+        ip(ns, "rule", "del", "pref", "1000")
+        ip(ns, "-6", "rule", "del", "pref", "1001")
+        ip(ns, "neigh", "del", "10.1.0.9", "dev", "d0")
+        ip(ns, "-6", "neigh", "del", "2001:db8::9", "dev", "d0")
+        ip(ns, "route", "del", "10.2.0.0/24")
+        ip(ns, "-6", "route", "del", "2001:db8:2::/64")
+        ip(ns, "addr", "del", "10.1.0.1/24", "dev", "d0")
+        ip(ns, "addr", "del", "2001:db8::1/64", "dev", "d0")
+        yield* r.until(
+          (all) =>
+            has(all, "Deleted", "rule", (x) => x.priority === 1000) &&
+            has(all, "Deleted", "rule", (x) => x.priority === 1001) &&
+            has(all, "Deleted", "neighbor", (n) => n.dst === "10.1.0.9") &&
+            has(all, "Deleted", "neighbor", (n) => n.dst === "2001:db8::9") &&
+            has(all, "Deleted", "route", routeTo("10.2.0.0/24")) &&
+            has(all, "Deleted", "route", routeTo("2001:db8:2::/64")) &&
+            has(all, "Deleted", "address", (a) => a.local === "10.1.0.1") &&
+            has(all, "Deleted", "address", (a) => a.address === "2001:db8::1")
+        )
+        ip(ns, "link", "del", "d0")
+        const all = yield* r.until((all) => has(all, "Deleted", "link", (l) => l.ifname === "d0"))
+        // The link was announced once as New; later RTM_NEWLINKs for it are Changed.
+        expect(
+          changes(all).filter((e) => e._tag === "New" && e.kind === "link" && e.key === String(d0))
+        ).toHaveLength(1)
+        // Every key is what Events.key computes from the value.
+        for (const e of changes(all)) expect(e.key).toBe(Events.key(e.kind, e.value as never))
+        // Nothing of another namespace, no markers.
+        expect(all.some((e) => e._tag === "Overrun")).toBe(false)
+        // The view ends equal to the kernel: no d0 left anywhere.
+        expect(sub.view.link.has(String(d0))).toBe(false)
+        expect([...sub.view.route.values()].some((x) => x.oif === d0)).toBe(false)
+      })
+    )
+  )
+
+  it.live(
+    "routes replaced in place and routes the kernel flushes silently (link down) keep the view exact",
+    () =>
+      withNs((ns) =>
+        Effect.gen(function* () {
+          ip(ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1")
+          ip(ns, "link", "set", "d0", "up")
+          ip(ns, "link", "set", "d1", "up")
+          ip(ns, "addr", "add", "10.1.0.1/24", "dev", "d0")
+          ip(ns, "route", "add", "10.2.0.0/24", "via", "10.1.0.2")
+          const sub = yield* Events.subscribe({ netns: ns, kinds: ["route"], families: ["inet"] })
+          const r = yield* reader(sub)
+          ip(ns, "route", "replace", "10.2.0.0/24", "via", "10.1.0.3")
+          let all = yield* r.until((all) => has(all, "New", "route", (x) => x.gateway === "10.1.0.3"))
+          expect(has(all, "Deleted", "route", (x) => x.gateway === "10.1.0.2")).toBe(true)
+          const main = () => [...sub.view.route.values()].filter((x) => routeTo("10.2.0.0/24")(x))
+          expect(main().map((x) => x.gateway)).toEqual(["10.1.0.3"])
+          // IPv4 removes routes through a downed device without RTM_DELROUTE.
+          ip(ns, "link", "set", "d0", "down")
+          all = yield* r.until((all) => all.some((e) => e._tag === "Resynced" && e.reason === "flush"))
+          expect(has(all, "Deleted", "route", routeTo("10.2.0.0/24"))).toBe(true)
+          const kernel = ipJson(ns, "route", "show", "table", "all")
+          expect(kernel.some((x: any) => x.dst === "10.2.0.0/24")).toBe(false)
+          expect(main()).toEqual([])
+        })
+      )
+  )
+
+  it.live("filters: by link, by table, by family", () =>
+    withNs((ns) =>
+      Effect.gen(function* () {
+        ip(ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1")
+        ip(ns, "link", "add", "d2", "type", "veth", "peer", "name", "d3")
+        const byLink = yield* reader(yield* Events.subscribe({ netns: ns, filter: { link: "d2" } }))
+        const byTable = yield* reader(
+          yield* Events.subscribe({ netns: ns, kinds: ["route"], filter: { table: 100 } })
+        )
+        const v6 = yield* reader(
+          yield* Events.subscribe({ netns: ns, kinds: ["address"], families: ["inet6"] })
+        )
+        ip(ns, "addr", "add", "10.1.0.1/24", "dev", "d0")
+        ip(ns, "addr", "add", "10.3.0.1/24", "dev", "d2")
+        ip(ns, "addr", "add", "2001:db8::1/64", "dev", "d0", "nodad")
+        ip(ns, "route", "add", "blackhole", "10.50.0.0/16")
+        ip(ns, "route", "add", "blackhole", "10.51.0.0/16", "table", "100")
+        const l = yield* byLink.until((all) => has(all, "New", "address", (a) => a.local === "10.3.0.1"))
+        expect(has(l, "New", "address", (a) => a.local === "10.1.0.1")).toBe(false)
+        const t = yield* byTable.until((all) => has(all, "New", "route", routeTo("10.51.0.0/16")))
+        expect(changes(t).every((e) => e.kind === "route" && (e.value as any).table === 100)).toBe(true)
+        const f = yield* v6.until((all) => has(all, "New", "address", (a) => a.address === "2001:db8::1"))
+        expect(changes(f).every((e) => (e.value as any).family === 10)).toBe(true)
+      })
+    )
+  )
+
+  it.live("initial: true emits the current state as New, then a Resynced marker", () =>
+    withNs((ns) =>
+      Effect.gen(function* () {
+        const sub = yield* Events.subscribe({ netns: ns, kinds: ["link"], initial: true })
+        const r = yield* reader(sub)
+        const all = yield* r.until((all) => all.some((e) => e._tag === "Resynced"))
+        expect(has(all, "New", "link", (l) => l.ifname === "lo")).toBe(true)
+        expect(all.at(-1)).toMatchObject({ _tag: "Resynced", reason: "initial", added: 1 })
+      })
+    )
+  )
+
+  it.live("bad options fail with a Validation error naming the field, and nothing is subscribed", () =>
+    Effect.gen(function* () {
+      const e1 = yield* Effect.flip(Effect.scoped(Events.subscribe({ kinds: ["links" as never] })))
+      expect(e1.reason).toMatchObject({ _tag: "Validation" })
+      expect((e1.reason as any).path).toMatch(/^kinds/)
+      const e2 = yield* Effect.flip(Effect.scoped(Events.subscribe({ receiveBuffer: -1 })))
+      expect((e2.reason as any).path).toBe("receiveBuffer")
+      const e3 = yield* Effect.flip(Effect.scoped(Events.subscribe({ overflow: "drop" as never })))
+      expect((e3.reason as any).path).toBe("overflow")
+    })
+  )
+
+  it.live("a stream in a namespace sees only that namespace", () =>
+    withNs((a) =>
+      Effect.gen(function* () {
+        const b = yield* freshNamespace("evb")
+        const sub = yield* Events.subscribe({ netns: a, kinds: ["link", "address"] })
+        const r = yield* reader(sub)
+        ip(b, "link", "add", "bx0", "type", "veth", "peer", "name", "bx1")
+        ip(b, "addr", "add", "10.77.0.1/24", "dev", "bx0")
+        ip(a, "link", "add", "ax0", "type", "veth", "peer", "name", "ax1")
+        ip(a, "addr", "add", "10.88.0.1/24", "dev", "ax0")
+        const all = yield* r.until((all) => has(all, "New", "address", (x) => x.local === "10.88.0.1"))
+        expect(has(all, "New", "link", (l) => l.ifname === "ax1")).toBe(true)
+        expect(changes(all).some((e) => e.kind === "link" && /^bx/.test((e.value as any).ifname ?? ""))).toBe(
+          false
+        )
+        expect(has(all, "New", "address", (x) => x.local === "10.77.0.1")).toBe(false)
+      })
+    )
+  )
+
+  it.live(
+    "a 100k-route burst from another process arrives whole at the default buffer",
+    () =>
+      withNs((ns) =>
+        Effect.gen(function* () {
+          const N = 100_000
+          const batch = routeBatch(N)
+          const sub = yield* Events.subscribe({ netns: ns, kinds: ["route"], families: ["inet"] })
+          const pull = yield* Stream.toPull(sub.events)
+          const start = performance.now()
+          const cpu0 = process.cpuUsage()
+          const child = spawn("ip", ["-n", ns, "-batch", batch], { stdio: "ignore" })
+          const exited = new Promise<number>((res) => child.on("exit", (code) => res(code ?? -1)))
+          let added = 0
+          let markers = 0
+          while (added < N) {
+            const chunk = yield* pull.pipe(
+              Effect.timeoutOrElse({
+                duration: 30_000,
+                orElse: () => Effect.die(new Error(`stalled after ${added} routes`))
+              })
+            )
+            for (const e of chunk) {
+              if (e._tag === "New" && e.kind === "route" && e.value.type === 6) added++
+              else if (e._tag === "Overrun" || e._tag === "Resynced") markers++
+            }
+          }
+          const ms = performance.now() - start
+          const cpu = process.cpuUsage(cpu0)
+          expect(yield* Effect.promise(() => exited)).toBe(0)
+          expect(markers).toBe(0)
+          expect(added).toBe(N)
+          expect(sub.stats().overruns).toBe(0)
+          console.log(
+            `100k burst: ${N} route events in ${ms.toFixed(0)} ms (${Math.round((N / ms) * 1000)} events/s), ` +
+              `CPU ${((cpu.user + cpu.system) / N).toFixed(2)} us/event, receive buffer ${sub.receiveBuffer} bytes, lost 0`
+          )
+        })
+      ),
+    120_000
+  )
+
+  it.live("a tiny buffer overflows: marker policy emits Overrun and goes on", () =>
+    withNs((ns) =>
+      Effect.gen(function* () {
+        const sub = yield* Events.subscribe({
+          netns: ns,
+          kinds: ["route"],
+          overflow: "marker",
+          receiveBuffer: 4096
+        })
+        const r = yield* reader(sub)
+        // Nothing reads while execFileSync blocks the thread: the 4 KiB buffer must overflow.
+        execFileSync("ip", ["-n", ns, "-batch", routeBatch(2000)])
+        yield* r.until((all) => all.some((e) => e._tag === "Overrun"))
+        ip(ns, "route", "add", "blackhole", "10.99.0.0/16")
+        const all = yield* r.until((all) => has(all, "New", "route", routeTo("10.99.0.0/16")))
+        expect(all.filter((e) => e._tag === "Resynced")).toHaveLength(0)
+        expect(sub.stats().overruns).toBeGreaterThan(0)
+      })
+    )
+  )
+
+  it.live("a tiny buffer overflows: fail policy fails the stream with reason Overrun", () =>
+    withNs((ns) =>
+      Effect.gen(function* () {
+        const sub = yield* Events.subscribe({
+          netns: ns,
+          kinds: ["route"],
+          overflow: "fail",
+          receiveBuffer: 4096
+        })
+        execFileSync("ip", ["-n", ns, "-batch", routeBatch(2000)])
+        const e: NetlinkError = yield* Effect.flip(Stream.runDrain(sub.events))
+        expect(e.reason._tag).toBe("Overrun")
+      })
+    )
+  )
+
+  it.live(
+    "a tiny buffer overflows: resync policy repairs, and applying the events gives the kernel's state",
+    () =>
+      withNs((ns) =>
+        Effect.gen(function* () {
+          const sub = yield* Events.subscribe({
+            netns: ns,
+            kinds: ["route", "link"],
+            receiveBuffer: 4096,
+            initial: true
+          })
+          const r = yield* reader(sub)
+          const mine = new Map<string, unknown>()
+          let seen = 0
+          const applyNew = (all: ReadonlyArray<Event>) => {
+            for (; seen < all.length; seen++) {
+              const e = all[seen]
+              if (Events.isChange(e)) Events.apply(mine, e)
+            }
+          }
+          yield* r.until((all) => all.some((e) => e._tag === "Resynced"))
+          execFileSync("ip", ["-n", ns, "-batch", routeBatch(3000)])
+          ip(ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1")
+          const all = yield* r.until((all) => {
+            applyNew(all)
+            return (
+              all.some((e) => e._tag === "Resynced" && e.reason === "overrun") &&
+              has(all, "New", "link", (l) => l.ifname === "d1")
+            )
+          })
+          applyNew(all)
+          expect(all.some((e) => e._tag === "Overrun")).toBe(true)
+          // A fresh subscription's view is a fresh dump.
+          const fresh = yield* Events.subscribe({ netns: ns, kinds: ["route", "link"] })
+          const want = new Map<string, unknown>([...fresh.view.route, ...fresh.view.link])
+          expect([...mine.keys()].sort()).toEqual([...want.keys()].sort())
+          for (const [k, v] of want) expect(Events.equivalent(mine.get(k), v)).toBe(true)
+          const blackholes = [...mine.values()].filter((x: any) => x.type === 6).length
+          expect(blackholes).toBe(3000)
+          expect(ipJson(ns, "route", "show", "type", "blackhole")).toHaveLength(3000)
+        })
+      )
+  )
+
+  it.live("closing the stream lets a child process exit (current namespace of the child)", () =>
+    withNs((ns) =>
+      Effect.promise(async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nlev-"))
+        const script = path.join(dir, "child.ts")
+        const root = path.resolve(import.meta.dirname, "../..")
+        fs.writeFileSync(
+          script,
+          `import { Effect, Stream } from "effect"
+import * as Events from "${root}/src/api/Events.ts"
+const program = Effect.scoped(Effect.gen(function* () {
+  const sub = yield* Events.subscribe({ kinds: ["link"] })
+  console.log("ready")
+  const [e] = yield* sub.events.pipe(Stream.filter(Events.isChange), Stream.take(1), Stream.runCollect)
+  console.log(JSON.stringify({ tag: e._tag, name: e.value.ifname }))
+}))
+Effect.runPromise(program)
+`
+        )
+        fs.symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"))
+        // The child runs inside the namespace and subscribes without netns: its own namespace.
+        const child = spawn("ip", ["netns", "exec", ns, process.execPath, script], {
+          cwd: root,
+          stdio: ["ignore", "pipe", "inherit"]
+        })
+        let out = ""
+        const ready = new Promise<void>((res) =>
+          child.stdout.on("data", (d) => {
+            out += d
+            if (out.includes("ready")) res()
+          })
+        )
+        const exited = new Promise<number>((res) => child.on("exit", (code) => res(code ?? -1)))
+        await ready
+        ip(ns, "link", "add", "c0", "type", "veth", "peer", "name", "c1")
+        const timer = setTimeout(() => child.kill("SIGKILL"), 10_000)
+        const code = await exited
+        clearTimeout(timer)
+        fs.rmSync(dir, { recursive: true })
+        expect(code).toBe(0)
+        expect(out).toMatch(/"tag":"New","name":"c[01]"/)
+      })
+    )
+  )
+})
