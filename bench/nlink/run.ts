@@ -7,7 +7,7 @@
  *   node bench/nlink/run.ts setup | w1 [stream] | w2 | w3 DEV N | w4 EXPECTED
  */
 import { performance, monitorEventLoopDelay } from "node:perf_hooks"
-import { Effect, Stream } from "effect"
+import { Effect, type Scope, Stream } from "effect"
 import * as Connection from "../../src/runtime/Connection.ts"
 import { Netlink } from "../../src/api/Netlink.ts"
 import { buildMessage } from "../../src/api/internal/Common.ts"
@@ -83,7 +83,7 @@ const w1 = async (stream: boolean): Promise<void> => {
       const t0 = performance.now()
       if (stream) {
         const s: Stream.Stream<unknown, any, Netlink> = streamApi
-          ? Route.stream({ table: "all" })
+          ? Route.stream({ table: "all", family: "inet" })
           : route.dump(routeDumpRequest(), decodeRoute)
         yield* Stream.runForEachArray(s, (chunk) =>
           Effect.sync(() => {
@@ -93,7 +93,7 @@ const w1 = async (stream: boolean): Promise<void> => {
         )
       } else {
         const routes = yield* api
-          ? toArray(Route.list({ table: "all" }))
+          ? toArray(Route.list({ table: "all", family: "inet" }))
           : route.dumpAll(routeDumpRequest(), decodeRoute)
         count = routes.length
       }
@@ -142,28 +142,33 @@ const addrRequest = (type: number, flags: number, index: number, address: string
 
 const w3 = async (dev: string, n: number): Promise<void> => {
   const Address = await tryImport("../../src/api/Address.ts")
+  // NLINK_BENCH_RAW=1 measures the runtime path (what Address.add sends) for comparison.
   const api =
-    Address !== undefined && typeof Address.add === "function" && typeof Address.remove === "function"
+    process.env.NLINK_BENCH_RAW !== "1" &&
+    Address !== undefined &&
+    typeof Address.add === "function" &&
+    typeof Address.remove === "function"
   const ip = (i: number) => `10.200.${(i + 1) >> 8}.${(i + 1) & 255}`
   let ms = 0
   await run(
     Effect.gen(function* () {
       const { route } = yield* Netlink
+      // Resolved once, as every peer does; the operations then get the index.
+      const index = yield* route.requestReply(
+        buildMessage(RTM_GETLINK, 0, (w) => {
+          w.zeros(16)
+          w.attrString(3, dev)
+        }),
+        (_b, view, start) => view.getInt32(start + NLMSG_HDRLEN + 4, true)
+      )
       if (api) {
-        const t0 = performance.now()
         const add = Address.add as (o: object) => Effect.Effect<unknown, unknown, Netlink>
         const remove = Address.remove as (o: object) => Effect.Effect<unknown, unknown, Netlink>
-        for (let i = 0; i < n; i++) yield* add({ dev, address: `${ip(i)}/32` })
-        for (let i = 0; i < n; i++) yield* remove({ dev, address: `${ip(i)}/32` })
+        const t0 = performance.now()
+        for (let i = 0; i < n; i++) yield* add({ dev: index, address: `${ip(i)}/32` })
+        for (let i = 0; i < n; i++) yield* remove({ dev: index, address: `${ip(i)}/32` })
         ms = performance.now() - t0
       } else {
-        const index = yield* route.requestReply(
-          buildMessage(RTM_GETLINK, 0, (w) => {
-            w.zeros(16)
-            w.attrString(3, dev)
-          }),
-          (_b, view, start) => view.getInt32(start + NLMSG_HDRLEN + 4, true)
-        )
         const t0 = performance.now()
         for (let i = 0; i < n; i++)
           yield* route.request(addrRequest(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, index, ip(i)))
@@ -201,10 +206,31 @@ const w4 = async (expected: number): Promise<void> => {
     }
   })
   let overrun = 0
-  const program = Effect.scoped(
+  const viaEvents = Effect.scoped(
     Effect.gen(function* () {
-      // Until the Events module lands, the runtime's multicast stream (which
-      // Events will wrap) is measured.
+      const sub = yield* Events.subscribe({ kinds: ["address"], families: ["inet"] }) as Effect.Effect<
+        { events: Stream.Stream<{ _tag: string }, unknown> },
+        unknown,
+        Scope.Scope
+      >
+      process.stdout.write("READY\n")
+      last = performance.now()
+      const consume = Stream.runForEachArray(sub.events, (chunk) =>
+        Effect.sync(() => {
+          let n = 0
+          for (const e of chunk) {
+            if (e._tag === "New") n++
+            else if (e._tag === "Overrun") overrun++
+          }
+          onChunk(n)
+        })
+      ).pipe(Effect.catch(() => Effect.sync(() => overrun++)))
+      yield* Effect.raceFirst(consume, idle)
+    })
+  )
+  const viaRuntime = Effect.scoped(
+    Effect.gen(function* () {
+      // Without the Events module: the runtime's multicast stream it wraps.
       const conn = yield* Connection.make({ protocol: 0, groups: [RTNLGRP_IPV4_IFADDR] })
       process.stdout.write("READY\n")
       last = performance.now()
@@ -225,14 +251,14 @@ const w4 = async (expected: number): Promise<void> => {
       yield* Effect.raceFirst(consume, idle)
     })
   )
-  await Effect.runPromise(program as Effect.Effect<void>)
+  await Effect.runPromise((api ? viaEvents : viaRuntime) as Effect.Effect<void>)
   const cpuUs = c1.user + c1.system - (c0.user + c0.system)
   print({
     received,
     overruns: overrun,
     cpuUs,
     ms: t1 - t0,
-    api: api ? "Connection.messages (Events present, not yet wired)" : "Connection.messages (Events pending)"
+    api: api ? "Events.subscribe" : "Connection.messages (Events pending)"
   })
 }
 
