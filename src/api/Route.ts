@@ -204,6 +204,10 @@ export interface Options {
   readonly onlink?: boolean
   /** RTA_PREF: IPv6 router preference. */
   readonly pref?: "low" | "medium" | "high" | number
+  /** RTA_NH_ID: use a nexthop object (`ip nexthop add id N ...`) instead of a gateway. */
+  readonly nexthopId?: number
+  /** rtm_tos: the TOS (IPv4 DSCP) the route matches. */
+  readonly tos?: number
 }
 
 /**
@@ -360,7 +364,9 @@ const OptionsSchema = Schema.Struct({
   advmss: Schema.optionalKey(P.U32),
   metrics: Schema.optionalKey(MetricsSchema),
   onlink: Schema.optionalKey(Schema.Boolean),
-  pref: Schema.optionalKey(Schema.Union([Schema.Literals(["low", "medium", "high"]), P.U8]))
+  pref: Schema.optionalKey(Schema.Union([Schema.Literals(["low", "medium", "high"]), P.U8])),
+  nexthopId: Schema.optionalKey(P.intBetween(P.U32, 1, 0xffffffff)),
+  tos: Schema.optionalKey(P.U8)
 })
 
 const GetOptionsSchema = Schema.Struct({
@@ -423,6 +429,8 @@ const crossCheck = (o: Options): NetlinkError | undefined => {
     return invalid("source", `"${o.source}" is not an ${familyText(dst.family)} address`)
   if (o.gateway !== undefined && o.nexthops !== undefined)
     return invalid("gateway", "give either gateway or nexthops (each nexthop has its own gateway)")
+  if (o.nexthopId !== undefined && (o.gateway !== undefined || o.nexthops !== undefined))
+    return invalid("nexthopId", "a route using a nexthop object takes no gateway or nexthops")
   if (o.nexthops !== undefined && o.nexthops.length === 0)
     return invalid("nexthops", "a multipath route needs at least one nexthop")
   const m = o.metrics
@@ -498,7 +506,7 @@ export const toMessage = (
   else if (type === RtType.unicast || type === RtType.unspec)
     scope = !add
       ? RtScope.nowhere
-      : options.gateway === undefined && options.nexthops === undefined
+      : options.gateway === undefined && options.nexthops === undefined && options.nexthopId === undefined
         ? RtScope.link
         : RtScope.universe
   else scope = add ? RtScope.universe : RtScope.nowhere
@@ -506,7 +514,7 @@ export const toMessage = (
     family,
     dstLen: dst.length,
     srcLen: 0,
-    tos: 0,
+    tos: options.tos ?? 0,
     tableId: table < 256 ? table : RtTable.unspec,
     protocol: options.protocol !== undefined ? protocolValue(options.protocol) : add ? RtProtocol.boot : 0,
     scope,
@@ -522,6 +530,7 @@ export const toMessage = (
   const metrics = metricsOf(options)
   if (metrics !== undefined) m.metrics = metrics
   if (options.pref !== undefined) m.pref = prefValue(options.pref)
+  if (options.nexthopId !== undefined) m.nhId = options.nexthopId
   if (options.nexthops !== undefined) {
     m.multipath = options.nexthops.map((nh, i) => ({
       flags: nh.onlink === true ? RtnhFlags.onlink : 0,

@@ -277,6 +277,28 @@ describeRoot("Route", () => {
     )
   )
 
+  it.live("a nexthop object (nexthopId) and a TOS-specific route", () =>
+    inNamespace((ns) =>
+      Effect.gen(function* () {
+        setup(ns)
+        ip(ns, "nexthop", "add", "id", "7", "via", "10.1.2.1", "dev", "d0")
+        yield* Route.add({ destination: "10.12.0.0/16", nexthopId: 7 })
+        expect(shown(ns, "10.12.0.0/16")).toMatchObject({ nhid: 7, gateway: "10.1.2.1", dev: "d0" })
+        const listed = (yield* Route.list({ family: "inet" })).find((r) => r.dst === "10.12.0.0")!
+        expect(listed).toMatchObject({ nhId: 7, scope: Route.RtScope.universe })
+        yield* Route.add({ destination: "10.13.0.0/16", gateway: "10.1.2.1", tos: 0x10 })
+        expect(shown(ns, "10.13.0.0/16")).toMatchObject({ tos: "0x10" })
+        expect((yield* Route.list({ family: "inet" })).find((r) => r.dst === "10.13.0.0")?.tos).toBe(0x10)
+        yield* Route.remove({ destination: "10.13.0.0/16", tos: 0x10 })
+        expect(shown(ns, "10.13.0.0/16")).toBeUndefined()
+        const both = yield* failure(
+          Route.add({ destination: "10.14.0.0/16", nexthopId: 7, gateway: "10.1.2.1" })
+        )
+        expect(both.reason).toMatchObject({ _tag: "Validation", path: "nexthopId" })
+      })
+    )
+  )
+
   it.live("get: destination, from + iif + mark, oif, fibMatch, as ip route get", () =>
     inNamespace((ns) =>
       Effect.gen(function* () {
