@@ -11,6 +11,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { Effect, type Scope, Stream } from "effect"
 import * as Events from "../../src/api/Events.ts"
+import { formatEvent, jsonEvent } from "../../src/cli/monitor.ts"
 import type { NetlinkError } from "../../src/runtime/NetlinkError.ts"
 import { describeRoot, freshNamespace, ip, ipJson } from "../helpers/netns.ts"
 
@@ -424,6 +425,42 @@ Effect.runPromise(program)
         fs.rmSync(dir, { recursive: true })
         expect(code).toBe(0)
         expect(out).toMatch(/"tag":"New","name":"c[01]"/)
+      })
+    )
+  )
+})
+
+describeRoot("nlink monitor formatting", () => {
+  it.live("prints events as ip monitor-like lines and as one JSON object per line", () =>
+    withNs((ns) =>
+      Effect.gen(function* () {
+        const sub = yield* Events.subscribe({ netns: ns })
+        const r = yield* reader(sub)
+        ip(ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1")
+        ip(ns, "link", "set", "d0", "up")
+        ip(ns, "addr", "add", "10.1.0.1/24", "dev", "d0")
+        ip(ns, "route", "add", "10.2.0.0/24", "via", "10.1.0.2", "table", "100")
+        ip(ns, "neigh", "add", "10.1.0.9", "lladdr", "02:00:00:00:00:09", "dev", "d0")
+        ip(ns, "rule", "add", "from", "10.9.0.0/16", "table", "100", "pref", "1000")
+        const all = yield* r.until((all) => has(all, "New", "rule"))
+        const names = (i: number) => sub.view.link.get(String(i))?.ifname ?? `if${i}`
+        const lines = all.map((e) => formatEvent(e, names))
+        expect(lines).toContain("New route inet 10.2.0.0/24 via 10.1.0.2 dev d0 table 100 proto boot")
+        expect(lines).toContain("New address 3: d0 inet 10.1.0.1/24 scope global")
+        expect(lines).toContain("New neighbor inet 10.1.0.9 dev d0 lladdr 02:00:00:00:00:09 PERMANENT")
+        expect(lines).toContain("New rule inet 1000: from 10.9.0.0/16 lookup 100")
+        expect(
+          lines.some((l) => /^New link 3: d0: <BROADCAST,MULTICAST> mtu 1500 state DOWN veth link /.test(l))
+        ).toBe(true)
+        for (const e of all) {
+          const j = JSON.parse(jsonEvent(e))
+          expect(j.event).toBe(e._tag)
+          if (Events.isChange(e)) expect(j.key).toBe(e.key)
+        }
+        expect(JSON.parse(jsonEvent({ _tag: "Overrun", source: "kernel" }))).toEqual({
+          event: "Overrun",
+          source: "kernel"
+        })
       })
     )
   )
