@@ -175,7 +175,8 @@ export interface Options {
   /** What to do on ENOBUFS; default "resync". */
   readonly overflow?: OverflowPolicy
   /**
-   * Receive buffer in bytes; default 4 MiB. Set with SO_RCVBUFFORCE when
+   * Receive buffer in bytes; default 8 MiB (the kernel doubles the value to
+   * account for its bookkeeping). Set with SO_RCVBUFFORCE when
    * privileged (CAP_NET_ADMIN), otherwise SO_RCVBUF (capped by
    * net.core.rmem_max).
    */
@@ -247,7 +248,7 @@ const NETLINK_ROUTE = 0
 const IFF_UP = 0x1
 const RTM_F_CLONED = 0x200
 const NTF_PROXY = 0x08
-const DEFAULT_RECEIVE_BUFFER = 4 * 1024 * 1024
+const DEFAULT_RECEIVE_BUFFER = 8 * 1024 * 1024
 /** Queued-but-unread bytes at which reading pauses (the kernel buffer then takes over). */
 const MAX_QUEUED_BYTES = 64 * 1024 * 1024
 /** Events per emitted chunk, at most. */
@@ -499,6 +500,9 @@ class Reader {
   received = 0
   overruns = 0
 
+  private readonly lib = Sys.libc()
+  private buffer = new Uint8Array(256 * 1024)
+
   constructor(socket: Socket.NetlinkSocket) {
     this.socket = socket
     socket.watch(true, true, this.onReadable)
@@ -512,24 +516,38 @@ class Reader {
   drain(): void {
     if (this.closed || this.paused || this.failure !== undefined) return
     const s = this.socket
+    const lib = this.lib
     let got = false
     for (;;) {
-      const n = s.receive()
+      // One syscall per datagram: MSG_TRUNC returns the real length, so a
+      // datagram larger than the buffer is detected (and counted as a loss).
+      const n = lib.recv(s.fd, this.buffer, this.buffer.length, Sys.MSG_DONTWAIT | Sys.MSG_TRUNC)
       if (n < 0) {
-        if (n === -Sys.EAGAIN) break
-        if (n === -Sys.ENOBUFS) {
+        const e = Sys.errno()
+        if (e === Sys.EINTR) continue
+        if (e === Sys.EAGAIN) break
+        if (e === Sys.ENOBUFS) {
           this.overruns++
           this.items.push({ seq: ++this.seq, bytes: undefined })
           got = true
           continue
         }
-        this.failure = NetlinkError.socket("recv", -n)
+        this.failure = NetlinkError.socket("recv", e)
         s.watch(false, false, this.onReadable)
         got = true
         break
       }
+      if (n > this.buffer.length) {
+        let size = this.buffer.length
+        while (size < n) size *= 2
+        this.buffer = new Uint8Array(size)
+        this.overruns++
+        this.items.push({ seq: ++this.seq, bytes: undefined })
+        got = true
+        continue
+      }
       this.received++
-      this.items.push({ seq: ++this.seq, bytes: s.buffer.slice(0, n) })
+      this.items.push({ seq: ++this.seq, bytes: this.buffer.slice(0, n) })
       this.queuedBytes += n
       got = true
       if (this.queuedBytes > MAX_QUEUED_BYTES) {
@@ -641,8 +659,27 @@ class Engine {
   readonly dumper: Connection.ConnectionShape
   readonly options: Resolved
   readonly view: View = emptyView()
-  /** Route fib key → full keys, for NLM_F_REPLACE notifications. */
-  private readonly fibIndex = new Map<string, Set<string>>()
+  /**
+   * Route fib key → full keys, for NLM_F_REPLACE notifications; built on the
+   * first one that needs it (bursts of additions never pay for it).
+   */
+  private fibIndex: Map<string, Set<string>> | undefined
+
+  private indexRoute(k: string, v: RouteMessage): void {
+    const index = this.fibIndex as Map<string, Set<string>>
+    const fk = routeFibKey(v)
+    let s = index.get(fk)
+    if (s === undefined) index.set(fk, (s = new Set()))
+    s.add(k)
+  }
+
+  private routeIndex(): Map<string, Set<string>> {
+    if (this.fibIndex === undefined) {
+      this.fibIndex = new Map()
+      for (const [k, v] of this.view.route) this.indexRoute(k, v)
+    }
+    return this.fibIndex
+  }
   /** Per kind: datagrams up to this seq are covered by the last dump. */
   private readonly cut: Record<Kind, number> = { link: 0, address: 0, route: 0, neighbor: 0, rule: 0 }
   private minCut = 0
@@ -703,12 +740,7 @@ class Engine {
     const map = this.view[kind] as Map<string, unknown>
     const prev = map.get(k)
     map.set(k, v)
-    if (kind === "route" && prev === undefined) {
-      const fk = routeFibKey(v)
-      let s = this.fibIndex.get(fk)
-      if (s === undefined) this.fibIndex.set(fk, (s = new Set()))
-      s.add(k)
-    }
+    if (kind === "route" && prev === undefined && this.fibIndex !== undefined) this.indexRoute(k, v)
     return prev
   }
 
@@ -717,7 +749,7 @@ class Engine {
     const prev = map.get(k)
     if (prev === undefined) return undefined
     map.delete(k)
-    if (kind === "route") {
+    if (kind === "route" && this.fibIndex !== undefined) {
       const fk = routeFibKey(prev as RouteMessage)
       const s = this.fibIndex.get(fk)
       if (s !== undefined) {
@@ -742,7 +774,7 @@ class Engine {
       return
     }
     if (kind === "route" && (flags & NLM_F_REPLACE) !== 0 && !this.view.route.has(k)) {
-      const s = this.fibIndex.get(routeFibKey(v))
+      const s = this.routeIndex().get(routeFibKey(v))
       if (s !== undefined && s.size > 0) {
         const old: string = s.values().next().value as string
         const prev = this.remove("route", old)

@@ -294,6 +294,8 @@ describeRoot("Events", () => {
           expect(markers).toBe(0)
           expect(added).toBe(N)
           expect(sub.stats().overruns).toBe(0)
+          // Root: SO_RCVBUFFORCE gave the full default (8 MiB, reported doubled).
+          expect(sub.receiveBuffer).toBe(16 * 1024 * 1024)
           console.log(
             `100k burst: ${N} route events in ${ms.toFixed(0)} ms (${Math.round((N / ms) * 1000)} events/s), ` +
               `CPU ${((cpu.user + cpu.system) / N).toFixed(2)} us/event, receive buffer ${sub.receiveBuffer} bytes, lost 0`
