@@ -109,9 +109,9 @@ import { Schema } from "effect"
 import * as P from "../../runtime/Primitives.ts"
 import type { RawAttribute } from "../../runtime/Primitives.ts"
 import type { AttributeMeta } from "../../runtime/Describe.ts"
-import { DecodeFailure, Writer, ipToString, macToString, parseIp, parseMac, readBytes, readString } from "../../runtime/Wire.ts"
+import { DecodeFailure, Writer, badLength as bad, decodeRecords, ipToString, macToString, parseIp, parseMac, readBytes, readString, readU8Array, readS8Array, readU16Array, readS16Array, readU32Array, readS32Array, readU64Array, readS64Array } from "../../runtime/Wire.ts"
 
-void ipToString; void macToString; void parseIp; void parseMac; void readBytes; void readString; void Writer
+void [DecodeFailure, Writer, bad, decodeRecords, ipToString, macToString, parseIp, parseMac, readBytes, readString, readU8Array, readS8Array, readU16Array, readS16Array, readU32Array, readS32Array, readU64Array, readS64Array]
 `)
 
   // ---------------------------------------------------------------- enums
@@ -157,6 +157,10 @@ void ipToString; void macToString; void parseIp; void parseMac; void readBytes; 
   const structFields = (s: StructDef, skipFirst = false) =>
     s.members.filter((m, i) => m.type !== "pad" && !(skipFirst && i === 0))
 
+  // records helper per struct used by `records` attributes
+  const recordStructs = new Set<string>()
+  for (const s of model.sets.values())
+    for (const a of model.attrs(s)) if (a.type === "records") recordStructs.add(a.struct!)
   for (const s of model.structs.values()) {
     const N = structName(s.name)
     const size = model.structSize(s.name)
@@ -170,36 +174,38 @@ void ipToString; void macToString; void parseIp; void parseMac; void readBytes; 
     for (const m of structFields(s)) o(`  ${camel(m.name)}: ${memberSchema(m)},`)
     o(`}`)
     o(`export const ${N}: Schema.Codec<${N}> = Schema.Struct(${N}Fields)`)
-    // decode into an existing object (messages put header fields and attributes in one object)
-    o(
-      `export function decode${N}Into(out: any, buf: Uint8Array, view: DataView, p: number, end: number): void {`
-    )
-    o(
-      `  if (end - p < ${size}) throw new DecodeFailure("struct ${s.name}: " + (end - p) + " bytes, expected ${size}", p)`
-    )
-    let off = 0
-    for (const m of s.members) {
-      const at = off === 0 ? "p" : `p + ${off}`
-      const f = camel(m.name)
-      if (m.type === "pad") {
-        // skipped
-      } else if (m.type === "binary") {
-        const h = m["display-hint"]
-        if (h === "mac") o(`  out.${f} = macToString(buf, ${at}, ${m.len})`)
-        else if (h === "ipv4" || h === "ipv6" || h === "inet")
-          o(`  out.${f} = ipToString(buf, ${at}, ${m.len})`)
-        else o(`  out.${f} = readBytes(buf, ${at}, ${at} + ${m.len})`)
-      } else {
-        o(`  out.${f} = ${readScalar(m.type, at, m["byte-order"])}`)
-      }
-      off += model.memberSize(m)
+    // One object literal per struct: V8 gives every decoded header the same shape.
+    const literal = (skipFirst: boolean): string => {
+      const parts: Array<string> = []
+      let off = 0
+      s.members.forEach((m, i) => {
+        const at = off === 0 ? "p" : `p + ${off}`
+        const f = camel(m.name)
+        off += model.memberSize(m)
+        if (m.type === "pad" || (skipFirst && i === 0)) return
+        if (m.type === "binary") {
+          const h = m["display-hint"]
+          if (h === "mac") parts.push(`${f}: macToString(buf, ${at}, ${m.len})`)
+          else if (h === "ipv4" || h === "ipv6" || h === "inet")
+            parts.push(`${f}: ipToString(buf, ${at}, ${m.len})`)
+          else parts.push(`${f}: readBytes(buf, ${at}, ${at} + ${m.len})`)
+        } else parts.push(`${f}: ${readScalar(m.type, at, m["byte-order"])}`)
+      })
+      return `{ ${parts.join(", ")} }`
     }
-    o(`}`)
+    const check = `  if (end - p < ${size}) throw new DecodeFailure("struct ${s.name}: " + (end - p) + " bytes, expected ${size}", p)`
+    o(`/** Decodes struct ${s.name} at [p, end). */`)
     o(`export function decode${N}(buf: Uint8Array, view: DataView, p: number, end: number): ${N} {`)
-    o(`  const out: any = {}`)
-    o(`  decode${N}Into(out, buf, view, p, end)`)
-    o(`  return out`)
+    o(check)
+    o(`  return ${literal(false)} as ${N}`)
     o(`}`)
+    if (recordStructs.has(s.name)) {
+      // records carry their own length first; it is framing, not data
+      o(`const decode${N}Body = (buf: Uint8Array, view: DataView, p: number, end: number): any => {`)
+      o(check)
+      o(`  return ${literal(true)}`)
+      o(`}`)
+    }
     o(`export function encode${N}(w: Writer, v: ${N}): void {`)
     for (const m of s.members) {
       const f = camel(m.name)
@@ -363,8 +369,7 @@ void ipToString; void macToString; void parseIp; void parseMac; void readBytes; 
       case "binary": {
         if (a.struct) return `decode${structName(a.struct)}(buf, view, p, e)`
         const st = a["sub-type"]
-        if (st)
-          return `readArray(view, p, e, ${scalarSize[st]}, ${JSON.stringify(getter[st])}, ${LE(a["byte-order"])})`
+        if (st) return `read${pascal(st)}Array(view, p, e, ${LE(a["byte-order"])})`
         const h = a["display-hint"]
         if (h === "mac") return "macToString(buf, p, n)"
         if (h === "ipv4" || h === "ipv6" || h === "inet") return "ipToString(buf, p, n)"
@@ -373,7 +378,7 @@ void ipToString; void macToString; void parseIp; void parseMac; void readBytes; 
       case "nest":
         if (a.header) {
           const H = structName(a.header)
-          return `decodeWithHeader(buf, view, p, e, decode${H}Into, ${H}Size, decode${setName(a["nested-attributes"]!)}Into)`
+          return `decode${setName(a["nested-attributes"]!)}Into(decode${H}(buf, view, p, e), buf, view, p + ${H}Size, e)`
         }
         return `decode${setName(a["nested-attributes"]!)}Into({}, buf, view, p, e)`
       case "records":
@@ -437,48 +442,12 @@ void ipToString; void macToString; void parseIp; void parseMac; void readBytes; 
     }
   }
 
-  // records helper per struct used by `records` attributes
-  const recordStructs = new Set<string>()
-  for (const s of model.sets.values())
-    for (const a of model.attrs(s)) if (a.type === "records") recordStructs.add(a.struct!)
-
-  o(`
-const bad = (where: string, n: number, want: number, off: number): never => {
-  throw new DecodeFailure(where + ": payload of " + n + " bytes, expected at least " + want, off)
-}
-const readArray = (view: DataView, p: number, e: number, size: number, get: string, le: boolean): Array<any> => {
-  const out: Array<any> = []
-  for (let i = p; i + size <= e; i += size) out.push((view as any)[get](i, le))
-  return out
-}
-const decodeWithHeader = (
-  buf: Uint8Array, view: DataView, p: number, e: number,
-  header: (out: any, buf: Uint8Array, view: DataView, p: number, e: number) => void, size: number,
-  attrs: (out: any, buf: Uint8Array, view: DataView, p: number, e: number) => any
-): any => {
-  const out: any = {}
-  header(out, buf, view, p, e)
-  return attrs(out, buf, view, p + size, e)
-}
-void bad; void readArray; void decodeWithHeader
-`)
   for (const sn of recordStructs) {
-    const st = model.structs.get(sn)!
     const H = structName(sn)
-    const lenField = camel(st.members[0].name)
-    o(`const decode${H}Records = (buf: Uint8Array, view: DataView, p: number, e: number, attrs: (out: any, buf: Uint8Array, view: DataView, p: number, e: number) => any): Array<any> => {
-  const out: Array<any> = []
-  while (p + ${H}Size <= e) {
-    const len = view.getUint16(p, true)
-    if (len < ${H}Size || p + len > e) throw new DecodeFailure("${sn}: record length " + len, p)
-    const r: any = {}
-    decode${H}Into(r, buf, view, p, p + len)
-    delete r.${lenField}
-    out.push(attrs(r, buf, view, p + ${H}Size, p + len))
-    p += (len + 3) & ~3
-  }
-  return out
-}`)
+    o(
+      `const decode${H}Records = (buf: Uint8Array, view: DataView, p: number, e: number, attrs: (out: any, buf: Uint8Array, view: DataView, p: number, e: number) => any): Array<any> =>`
+    )
+    o(`  decodeRecords(buf, view, p, e, ${H}Size, "${sn}", decode${H}Body, attrs)`)
   }
 
   // Field consts first (they only refer to other sets through suspend), then Schemas.
@@ -691,9 +660,7 @@ void bad; void readArray; void decodeWithHeader
     o(`export const ${M}HeaderSize = ${H}Size`)
     o(`/** Decodes a ${m.name} message body (after the nlmsghdr) in [start, end). */`)
     o(`export function decode${M}(buf: Uint8Array, view: DataView, start: number, end: number): ${M} {`)
-    o(`  const out: any = {}`)
-    o(`  decode${H}Into(out, buf, view, start, end)`)
-    o(`  return decode${S}Into(out, buf, view, start + ${H}Size, end) as ${M}`)
+    o(`  return decode${S}Into(decode${H}(buf, view, start, end), buf, view, start + ${H}Size, end) as ${M}`)
     o(`}`)
     o(`/** Writes a ${m.name} message body (header struct, then attributes). */`)
     o(`export function encode${M}(w: Writer, v: ${M}): void {`)

@@ -421,3 +421,75 @@ export const fromHex = (s: string): Uint8Array => {
   for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(s.slice(2 * i, 2 * i + 2), 16)
   return out
 }
+
+/** Fails a decode: an attribute's payload is shorter than its type needs. */
+export const badLength = (where: string, n: number, want: number, off: number): never => {
+  throw new DecodeFailure(`${where}: payload of ${n} bytes, expected at least ${want}`, off)
+}
+
+// One reader per element type keeps each call site monomorphic (no lookup by method name).
+export const readU8Array = (view: DataView, p: number, e: number, _le: boolean): Array<number> => {
+  const out: Array<number> = []
+  for (let i = p; i < e; i++) out.push(view.getUint8(i))
+  return out
+}
+export const readS8Array = (view: DataView, p: number, e: number, _le: boolean): Array<number> => {
+  const out: Array<number> = []
+  for (let i = p; i < e; i++) out.push(view.getInt8(i))
+  return out
+}
+export const readU16Array = (view: DataView, p: number, e: number, le: boolean): Array<number> => {
+  const out: Array<number> = []
+  for (let i = p; i + 2 <= e; i += 2) out.push(view.getUint16(i, le))
+  return out
+}
+export const readS16Array = (view: DataView, p: number, e: number, le: boolean): Array<number> => {
+  const out: Array<number> = []
+  for (let i = p; i + 2 <= e; i += 2) out.push(view.getInt16(i, le))
+  return out
+}
+export const readU32Array = (view: DataView, p: number, e: number, le: boolean): Array<number> => {
+  const out: Array<number> = []
+  for (let i = p; i + 4 <= e; i += 4) out.push(view.getUint32(i, le))
+  return out
+}
+export const readS32Array = (view: DataView, p: number, e: number, le: boolean): Array<number> => {
+  const out: Array<number> = []
+  for (let i = p; i + 4 <= e; i += 4) out.push(view.getInt32(i, le))
+  return out
+}
+export const readU64Array = (view: DataView, p: number, e: number, le: boolean): Array<bigint> => {
+  const out: Array<bigint> = []
+  for (let i = p; i + 8 <= e; i += 8) out.push(view.getBigUint64(i, le))
+  return out
+}
+export const readS64Array = (view: DataView, p: number, e: number, le: boolean): Array<bigint> => {
+  const out: Array<bigint> = []
+  for (let i = p; i + 8 <= e; i += 8) out.push(view.getBigInt64(i, le))
+  return out
+}
+
+/**
+ * Decodes a run of length-prefixed records (RTA_MULTIPATH's rtnexthop):
+ * each starts with a u16 length covering the record, then a fixed header,
+ * then attributes.
+ */
+export const decodeRecords = (
+  buf: Uint8Array,
+  view: DataView,
+  p: number,
+  e: number,
+  headerSize: number,
+  what: string,
+  header: (buf: Uint8Array, view: DataView, p: number, e: number) => any,
+  attrs: (out: any, buf: Uint8Array, view: DataView, p: number, e: number) => any
+): Array<any> => {
+  const out: Array<any> = []
+  while (p + headerSize <= e) {
+    const len = view.getUint16(p, true)
+    if (len < headerSize || p + len > e) throw new DecodeFailure(`${what}: record length ${len}`, p)
+    out.push(attrs(header(buf, view, p, p + len), buf, view, p + headerSize, p + len))
+    p += (len + 3) & ~3
+  }
+  return out
+}

@@ -33,6 +33,19 @@ const pathText = (path: ReadonlyArray<unknown>): string =>
 export const invalid = (path: string, message: string): NetlinkError =>
   new NetlinkError({ reason: new Validation({ path, message }) })
 
+// Building a parser walks the whole Schema: do it once per Schema, not per request.
+const parsers = new WeakMap<object, (input: unknown) => unknown>()
+const parserFor = (schema: Schema.Codec<any, any>): ((input: unknown) => unknown) => {
+  let parse = parsers.get(schema)
+  if (parse === undefined) {
+    parse = Schema.decodeUnknownSync(schema as any, { onExcessProperty: "error" } as any) as (
+      i: unknown
+    ) => unknown
+    parsers.set(schema, parse)
+  }
+  return parse
+}
+
 /**
  * Decodes user input with `schema`; failures become one Validation error
  * naming the first offending field, prefixed with `root`.
@@ -44,9 +57,7 @@ export const validate = <A>(
 ): Effect.Effect<A, NetlinkError> =>
   Effect.suspend(() => {
     try {
-      return Effect.succeed(
-        Schema.decodeUnknownSync(schema as any, { onExcessProperty: "error" } as any)(input) as A
-      )
+      return Effect.succeed(parserFor(schema)(input) as A)
     } catch (e) {
       const issue = (e as { issue?: SchemaIssue.Issue }).issue
       if (issue === undefined) return Effect.die(e)

@@ -10,9 +10,9 @@ import { Schema } from "effect"
 import * as P from "../../runtime/Primitives.ts"
 import type { RawAttribute } from "../../runtime/Primitives.ts"
 import type { AttributeMeta } from "../../runtime/Describe.ts"
-import { DecodeFailure, Writer, ipToString, macToString, parseIp, parseMac, readBytes, readString } from "../../runtime/Wire.ts"
+import { DecodeFailure, Writer, badLength as bad, decodeRecords, ipToString, macToString, parseIp, parseMac, readBytes, readString, readU8Array, readS8Array, readU16Array, readS16Array, readU32Array, readS32Array, readU64Array, readS64Array } from "../../runtime/Wire.ts"
 
-void ipToString; void macToString; void parseIp; void parseMac; void readBytes; void readString; void Writer
+void [DecodeFailure, Writer, bad, decodeRecords, ipToString, macToString, parseIp, parseMac, readBytes, readString, readU8Array, readS8Array, readU16Array, readS16Array, readU32Array, readS32Array, readU64Array, readS64Array]
 
 /** Flag bits of ifa-flags. */
 export const IfaFlags = {
@@ -114,18 +114,10 @@ export const IfaddrmsgFields = {
   index: P.U32,
 }
 export const Ifaddrmsg: Schema.Codec<Ifaddrmsg> = Schema.Struct(IfaddrmsgFields)
-export function decodeIfaddrmsgInto(out: any, buf: Uint8Array, view: DataView, p: number, end: number): void {
-  if (end - p < 8) throw new DecodeFailure("struct ifaddrmsg: " + (end - p) + " bytes, expected 8", p)
-  out.family = view.getUint8(p)
-  out.prefixlen = view.getUint8(p + 1)
-  out.flags8 = view.getUint8(p + 2)
-  out.scope = view.getUint8(p + 3)
-  out.index = view.getUint32(p + 4, true)
-}
+/** Decodes struct ifaddrmsg at [p, end). */
 export function decodeIfaddrmsg(buf: Uint8Array, view: DataView, p: number, end: number): Ifaddrmsg {
-  const out: any = {}
-  decodeIfaddrmsgInto(out, buf, view, p, end)
-  return out
+  if (end - p < 8) throw new DecodeFailure("struct ifaddrmsg: " + (end - p) + " bytes, expected 8", p)
+  return { family: view.getUint8(p), prefixlen: view.getUint8(p + 1), flags8: view.getUint8(p + 2), scope: view.getUint8(p + 3), index: view.getUint32(p + 4, true) } as Ifaddrmsg
 }
 export function encodeIfaddrmsg(w: Writer, v: Ifaddrmsg): void {
   w.u8(v.family ?? 0)
@@ -149,17 +141,10 @@ export const IfaCacheinfoFields = {
   tstamp: P.U32,
 }
 export const IfaCacheinfo: Schema.Codec<IfaCacheinfo> = Schema.Struct(IfaCacheinfoFields)
-export function decodeIfaCacheinfoInto(out: any, buf: Uint8Array, view: DataView, p: number, end: number): void {
-  if (end - p < 16) throw new DecodeFailure("struct ifa-cacheinfo: " + (end - p) + " bytes, expected 16", p)
-  out.prefered = view.getUint32(p, true)
-  out.valid = view.getUint32(p + 4, true)
-  out.cstamp = view.getUint32(p + 8, true)
-  out.tstamp = view.getUint32(p + 12, true)
-}
+/** Decodes struct ifa-cacheinfo at [p, end). */
 export function decodeIfaCacheinfo(buf: Uint8Array, view: DataView, p: number, end: number): IfaCacheinfo {
-  const out: any = {}
-  decodeIfaCacheinfoInto(out, buf, view, p, end)
-  return out
+  if (end - p < 16) throw new DecodeFailure("struct ifa-cacheinfo: " + (end - p) + " bytes, expected 16", p)
+  return { prefered: view.getUint32(p, true), valid: view.getUint32(p + 4, true), cstamp: view.getUint32(p + 8, true), tstamp: view.getUint32(p + 12, true) } as IfaCacheinfo
 }
 export function encodeIfaCacheinfo(w: Writer, v: IfaCacheinfo): void {
   w.u32(v.prefered ?? 0)
@@ -167,26 +152,6 @@ export function encodeIfaCacheinfo(w: Writer, v: IfaCacheinfo): void {
   w.u32(v.cstamp ?? 0)
   w.u32(v.tstamp ?? 0)
 }
-
-const bad = (where: string, n: number, want: number, off: number): never => {
-  throw new DecodeFailure(where + ": payload of " + n + " bytes, expected at least " + want, off)
-}
-const readArray = (view: DataView, p: number, e: number, size: number, get: string, le: boolean): Array<any> => {
-  const out: Array<any> = []
-  for (let i = p; i + size <= e; i += size) out.push((view as any)[get](i, le))
-  return out
-}
-const decodeWithHeader = (
-  buf: Uint8Array, view: DataView, p: number, e: number,
-  header: (out: any, buf: Uint8Array, view: DataView, p: number, e: number) => void, size: number,
-  attrs: (out: any, buf: Uint8Array, view: DataView, p: number, e: number) => any
-): any => {
-  const out: any = {}
-  header(out, buf, view, p, e)
-  return attrs(out, buf, view, p + size, e)
-}
-void bad; void readArray; void decodeWithHeader
-
 /** Attribute set addr-attrs. */
 export interface AddrAttrs {
   /** IFA_ADDRESS (1) — Prefix address; on point-to-point links the peer address. */
@@ -321,9 +286,7 @@ export const AddrMessageTypes = {
 export const AddrMessageHeaderSize = IfaddrmsgSize
 /** Decodes a addr message body (after the nlmsghdr) in [start, end). */
 export function decodeAddrMessage(buf: Uint8Array, view: DataView, start: number, end: number): AddrMessage {
-  const out: any = {}
-  decodeIfaddrmsgInto(out, buf, view, start, end)
-  return decodeAddrAttrsInto(out, buf, view, start + IfaddrmsgSize, end) as AddrMessage
+  return decodeAddrAttrsInto(decodeIfaddrmsg(buf, view, start, end), buf, view, start + IfaddrmsgSize, end) as AddrMessage
 }
 /** Writes a addr message body (header struct, then attributes). */
 export function encodeAddrMessage(w: Writer, v: AddrMessage): void {

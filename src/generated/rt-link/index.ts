@@ -10,9 +10,9 @@ import { Schema } from "effect"
 import * as P from "../../runtime/Primitives.ts"
 import type { RawAttribute } from "../../runtime/Primitives.ts"
 import type { AttributeMeta } from "../../runtime/Describe.ts"
-import { DecodeFailure, Writer, ipToString, macToString, parseIp, parseMac, readBytes, readString } from "../../runtime/Wire.ts"
+import { DecodeFailure, Writer, badLength as bad, decodeRecords, ipToString, macToString, parseIp, parseMac, readBytes, readString, readU8Array, readS8Array, readU16Array, readS16Array, readU32Array, readS32Array, readU64Array, readS64Array } from "../../runtime/Wire.ts"
 
-void ipToString; void macToString; void parseIp; void parseMac; void readBytes; void readString; void Writer
+void [DecodeFailure, Writer, bad, decodeRecords, ipToString, macToString, parseIp, parseMac, readBytes, readString, readU8Array, readS8Array, readU16Array, readS16Array, readU32Array, readS32Array, readU64Array, readS64Array]
 
 /** Flag bits of net-device-flags. */
 export const NetDeviceFlags = {
@@ -840,19 +840,10 @@ export const IfinfomsgFields = {
   change: P.U32,
 }
 export const Ifinfomsg: Schema.Codec<Ifinfomsg> = Schema.Struct(IfinfomsgFields)
-export function decodeIfinfomsgInto(out: any, buf: Uint8Array, view: DataView, p: number, end: number): void {
-  if (end - p < 16) throw new DecodeFailure("struct ifinfomsg: " + (end - p) + " bytes, expected 16", p)
-  out.family = view.getUint8(p)
-  out.pad = view.getUint8(p + 1)
-  out.type = view.getUint16(p + 2, true)
-  out.index = view.getInt32(p + 4, true)
-  out.flags = view.getUint32(p + 8, true)
-  out.change = view.getUint32(p + 12, true)
-}
+/** Decodes struct ifinfomsg at [p, end). */
 export function decodeIfinfomsg(buf: Uint8Array, view: DataView, p: number, end: number): Ifinfomsg {
-  const out: any = {}
-  decodeIfinfomsgInto(out, buf, view, p, end)
-  return out
+  if (end - p < 16) throw new DecodeFailure("struct ifinfomsg: " + (end - p) + " bytes, expected 16", p)
+  return { family: view.getUint8(p), pad: view.getUint8(p + 1), type: view.getUint16(p + 2, true), index: view.getInt32(p + 4, true), flags: view.getUint32(p + 8, true), change: view.getUint32(p + 12, true) } as Ifinfomsg
 }
 export function encodeIfinfomsg(w: Writer, v: Ifinfomsg): void {
   w.u8(v.family ?? 0)
@@ -917,37 +908,10 @@ export const RtnlLinkStatsFields = {
   rxNohandler: P.U32,
 }
 export const RtnlLinkStats: Schema.Codec<RtnlLinkStats> = Schema.Struct(RtnlLinkStatsFields)
-export function decodeRtnlLinkStatsInto(out: any, buf: Uint8Array, view: DataView, p: number, end: number): void {
-  if (end - p < 96) throw new DecodeFailure("struct rtnl-link-stats: " + (end - p) + " bytes, expected 96", p)
-  out.rxPackets = view.getUint32(p, true)
-  out.txPackets = view.getUint32(p + 4, true)
-  out.rxBytes = view.getUint32(p + 8, true)
-  out.txBytes = view.getUint32(p + 12, true)
-  out.rxErrors = view.getUint32(p + 16, true)
-  out.txErrors = view.getUint32(p + 20, true)
-  out.rxDropped = view.getUint32(p + 24, true)
-  out.txDropped = view.getUint32(p + 28, true)
-  out.multicast = view.getUint32(p + 32, true)
-  out.collisions = view.getUint32(p + 36, true)
-  out.rxLengthErrors = view.getUint32(p + 40, true)
-  out.rxOverErrors = view.getUint32(p + 44, true)
-  out.rxCrcErrors = view.getUint32(p + 48, true)
-  out.rxFrameErrors = view.getUint32(p + 52, true)
-  out.rxFifoErrors = view.getUint32(p + 56, true)
-  out.rxMissedErrors = view.getUint32(p + 60, true)
-  out.txAbortedErrors = view.getUint32(p + 64, true)
-  out.txCarrierErrors = view.getUint32(p + 68, true)
-  out.txFifoErrors = view.getUint32(p + 72, true)
-  out.txHeartbeatErrors = view.getUint32(p + 76, true)
-  out.txWindowErrors = view.getUint32(p + 80, true)
-  out.rxCompressed = view.getUint32(p + 84, true)
-  out.txCompressed = view.getUint32(p + 88, true)
-  out.rxNohandler = view.getUint32(p + 92, true)
-}
+/** Decodes struct rtnl-link-stats at [p, end). */
 export function decodeRtnlLinkStats(buf: Uint8Array, view: DataView, p: number, end: number): RtnlLinkStats {
-  const out: any = {}
-  decodeRtnlLinkStatsInto(out, buf, view, p, end)
-  return out
+  if (end - p < 96) throw new DecodeFailure("struct rtnl-link-stats: " + (end - p) + " bytes, expected 96", p)
+  return { rxPackets: view.getUint32(p, true), txPackets: view.getUint32(p + 4, true), rxBytes: view.getUint32(p + 8, true), txBytes: view.getUint32(p + 12, true), rxErrors: view.getUint32(p + 16, true), txErrors: view.getUint32(p + 20, true), rxDropped: view.getUint32(p + 24, true), txDropped: view.getUint32(p + 28, true), multicast: view.getUint32(p + 32, true), collisions: view.getUint32(p + 36, true), rxLengthErrors: view.getUint32(p + 40, true), rxOverErrors: view.getUint32(p + 44, true), rxCrcErrors: view.getUint32(p + 48, true), rxFrameErrors: view.getUint32(p + 52, true), rxFifoErrors: view.getUint32(p + 56, true), rxMissedErrors: view.getUint32(p + 60, true), txAbortedErrors: view.getUint32(p + 64, true), txCarrierErrors: view.getUint32(p + 68, true), txFifoErrors: view.getUint32(p + 72, true), txHeartbeatErrors: view.getUint32(p + 76, true), txWindowErrors: view.getUint32(p + 80, true), rxCompressed: view.getUint32(p + 84, true), txCompressed: view.getUint32(p + 88, true), rxNohandler: view.getUint32(p + 92, true) } as RtnlLinkStats
 }
 export function encodeRtnlLinkStats(w: Writer, v: RtnlLinkStats): void {
   w.u32(v.rxPackets ?? 0)
@@ -1032,38 +996,10 @@ export const RtnlLinkStats64Fields = {
   rxOtherhostDropped: P.U64,
 }
 export const RtnlLinkStats64: Schema.Codec<RtnlLinkStats64> = Schema.Struct(RtnlLinkStats64Fields)
-export function decodeRtnlLinkStats64Into(out: any, buf: Uint8Array, view: DataView, p: number, end: number): void {
-  if (end - p < 200) throw new DecodeFailure("struct rtnl-link-stats64: " + (end - p) + " bytes, expected 200", p)
-  out.rxPackets = view.getBigUint64(p, true)
-  out.txPackets = view.getBigUint64(p + 8, true)
-  out.rxBytes = view.getBigUint64(p + 16, true)
-  out.txBytes = view.getBigUint64(p + 24, true)
-  out.rxErrors = view.getBigUint64(p + 32, true)
-  out.txErrors = view.getBigUint64(p + 40, true)
-  out.rxDropped = view.getBigUint64(p + 48, true)
-  out.txDropped = view.getBigUint64(p + 56, true)
-  out.multicast = view.getBigUint64(p + 64, true)
-  out.collisions = view.getBigUint64(p + 72, true)
-  out.rxLengthErrors = view.getBigUint64(p + 80, true)
-  out.rxOverErrors = view.getBigUint64(p + 88, true)
-  out.rxCrcErrors = view.getBigUint64(p + 96, true)
-  out.rxFrameErrors = view.getBigUint64(p + 104, true)
-  out.rxFifoErrors = view.getBigUint64(p + 112, true)
-  out.rxMissedErrors = view.getBigUint64(p + 120, true)
-  out.txAbortedErrors = view.getBigUint64(p + 128, true)
-  out.txCarrierErrors = view.getBigUint64(p + 136, true)
-  out.txFifoErrors = view.getBigUint64(p + 144, true)
-  out.txHeartbeatErrors = view.getBigUint64(p + 152, true)
-  out.txWindowErrors = view.getBigUint64(p + 160, true)
-  out.rxCompressed = view.getBigUint64(p + 168, true)
-  out.txCompressed = view.getBigUint64(p + 176, true)
-  out.rxNohandler = view.getBigUint64(p + 184, true)
-  out.rxOtherhostDropped = view.getBigUint64(p + 192, true)
-}
+/** Decodes struct rtnl-link-stats64 at [p, end). */
 export function decodeRtnlLinkStats64(buf: Uint8Array, view: DataView, p: number, end: number): RtnlLinkStats64 {
-  const out: any = {}
-  decodeRtnlLinkStats64Into(out, buf, view, p, end)
-  return out
+  if (end - p < 200) throw new DecodeFailure("struct rtnl-link-stats64: " + (end - p) + " bytes, expected 200", p)
+  return { rxPackets: view.getBigUint64(p, true), txPackets: view.getBigUint64(p + 8, true), rxBytes: view.getBigUint64(p + 16, true), txBytes: view.getBigUint64(p + 24, true), rxErrors: view.getBigUint64(p + 32, true), txErrors: view.getBigUint64(p + 40, true), rxDropped: view.getBigUint64(p + 48, true), txDropped: view.getBigUint64(p + 56, true), multicast: view.getBigUint64(p + 64, true), collisions: view.getBigUint64(p + 72, true), rxLengthErrors: view.getBigUint64(p + 80, true), rxOverErrors: view.getBigUint64(p + 88, true), rxCrcErrors: view.getBigUint64(p + 96, true), rxFrameErrors: view.getBigUint64(p + 104, true), rxFifoErrors: view.getBigUint64(p + 112, true), rxMissedErrors: view.getBigUint64(p + 120, true), txAbortedErrors: view.getBigUint64(p + 128, true), txCarrierErrors: view.getBigUint64(p + 136, true), txFifoErrors: view.getBigUint64(p + 144, true), txHeartbeatErrors: view.getBigUint64(p + 152, true), txWindowErrors: view.getBigUint64(p + 160, true), rxCompressed: view.getBigUint64(p + 168, true), txCompressed: view.getBigUint64(p + 176, true), rxNohandler: view.getBigUint64(p + 184, true), rxOtherhostDropped: view.getBigUint64(p + 192, true) } as RtnlLinkStats64
 }
 export function encodeRtnlLinkStats64(w: Writer, v: RtnlLinkStats64): void {
   w.u64(v.rxPackets ?? 0n)
@@ -1113,20 +1049,10 @@ export const RtnlLinkIfmapFields = {
   pad: P.U32,
 }
 export const RtnlLinkIfmap: Schema.Codec<RtnlLinkIfmap> = Schema.Struct(RtnlLinkIfmapFields)
-export function decodeRtnlLinkIfmapInto(out: any, buf: Uint8Array, view: DataView, p: number, end: number): void {
-  if (end - p < 32) throw new DecodeFailure("struct rtnl-link-ifmap: " + (end - p) + " bytes, expected 32", p)
-  out.memStart = view.getBigUint64(p, true)
-  out.memEnd = view.getBigUint64(p + 8, true)
-  out.baseAddr = view.getBigUint64(p + 16, true)
-  out.irq = view.getUint16(p + 24, true)
-  out.dma = view.getUint8(p + 26)
-  out.port = view.getUint8(p + 27)
-  out.pad = view.getUint32(p + 28, true)
-}
+/** Decodes struct rtnl-link-ifmap at [p, end). */
 export function decodeRtnlLinkIfmap(buf: Uint8Array, view: DataView, p: number, end: number): RtnlLinkIfmap {
-  const out: any = {}
-  decodeRtnlLinkIfmapInto(out, buf, view, p, end)
-  return out
+  if (end - p < 32) throw new DecodeFailure("struct rtnl-link-ifmap: " + (end - p) + " bytes, expected 32", p)
+  return { memStart: view.getBigUint64(p, true), memEnd: view.getBigUint64(p + 8, true), baseAddr: view.getBigUint64(p + 16, true), irq: view.getUint16(p + 24, true), dma: view.getUint8(p + 26), port: view.getUint8(p + 27), pad: view.getUint32(p + 28, true) } as RtnlLinkIfmap
 }
 export function encodeRtnlLinkIfmap(w: Writer, v: RtnlLinkIfmap): void {
   w.u64(v.memStart ?? 0n)
@@ -1152,17 +1078,10 @@ export const IflaCacheinfoFields = {
   retransTime: P.U32,
 }
 export const IflaCacheinfo: Schema.Codec<IflaCacheinfo> = Schema.Struct(IflaCacheinfoFields)
-export function decodeIflaCacheinfoInto(out: any, buf: Uint8Array, view: DataView, p: number, end: number): void {
-  if (end - p < 16) throw new DecodeFailure("struct ifla-cacheinfo: " + (end - p) + " bytes, expected 16", p)
-  out.maxReasmLen = view.getUint32(p, true)
-  out.tstamp = view.getUint32(p + 4, true)
-  out.reachableTime = view.getUint32(p + 8, true)
-  out.retransTime = view.getUint32(p + 12, true)
-}
+/** Decodes struct ifla-cacheinfo at [p, end). */
 export function decodeIflaCacheinfo(buf: Uint8Array, view: DataView, p: number, end: number): IflaCacheinfo {
-  const out: any = {}
-  decodeIflaCacheinfoInto(out, buf, view, p, end)
-  return out
+  if (end - p < 16) throw new DecodeFailure("struct ifla-cacheinfo: " + (end - p) + " bytes, expected 16", p)
+  return { maxReasmLen: view.getUint32(p, true), tstamp: view.getUint32(p + 4, true), reachableTime: view.getUint32(p + 8, true), retransTime: view.getUint32(p + 12, true) } as IflaCacheinfo
 }
 export function encodeIflaCacheinfo(w: Writer, v: IflaCacheinfo): void {
   w.u32(v.maxReasmLen ?? 0)
@@ -1181,15 +1100,10 @@ export const IflaBridgeIdFields = {
   addr: P.MacAddress,
 }
 export const IflaBridgeId: Schema.Codec<IflaBridgeId> = Schema.Struct(IflaBridgeIdFields)
-export function decodeIflaBridgeIdInto(out: any, buf: Uint8Array, view: DataView, p: number, end: number): void {
-  if (end - p < 8) throw new DecodeFailure("struct ifla-bridge-id: " + (end - p) + " bytes, expected 8", p)
-  out.prio = readBytes(buf, p, p + 2)
-  out.addr = macToString(buf, p + 2, 6)
-}
+/** Decodes struct ifla-bridge-id at [p, end). */
 export function decodeIflaBridgeId(buf: Uint8Array, view: DataView, p: number, end: number): IflaBridgeId {
-  const out: any = {}
-  decodeIflaBridgeIdInto(out, buf, view, p, end)
-  return out
+  if (end - p < 8) throw new DecodeFailure("struct ifla-bridge-id: " + (end - p) + " bytes, expected 8", p)
+  return { prio: readBytes(buf, p, p + 2), addr: macToString(buf, p + 2, 6) } as IflaBridgeId
 }
 export function encodeIflaBridgeId(w: Writer, v: IflaBridgeId): void {
   { const b = v.prio; w.bytes(b.subarray(0, 2)); if (b.length < 2) w.zeros(2 - b.length) }
@@ -1206,15 +1120,10 @@ export const IflaVxlanPortRangeFields = {
   high: P.U16,
 }
 export const IflaVxlanPortRange: Schema.Codec<IflaVxlanPortRange> = Schema.Struct(IflaVxlanPortRangeFields)
-export function decodeIflaVxlanPortRangeInto(out: any, buf: Uint8Array, view: DataView, p: number, end: number): void {
-  if (end - p < 4) throw new DecodeFailure("struct ifla-vxlan-port-range: " + (end - p) + " bytes, expected 4", p)
-  out.low = view.getUint16(p, false)
-  out.high = view.getUint16(p + 2, false)
-}
+/** Decodes struct ifla-vxlan-port-range at [p, end). */
 export function decodeIflaVxlanPortRange(buf: Uint8Array, view: DataView, p: number, end: number): IflaVxlanPortRange {
-  const out: any = {}
-  decodeIflaVxlanPortRangeInto(out, buf, view, p, end)
-  return out
+  if (end - p < 4) throw new DecodeFailure("struct ifla-vxlan-port-range: " + (end - p) + " bytes, expected 4", p)
+  return { low: view.getUint16(p, false), high: view.getUint16(p + 2, false) } as IflaVxlanPortRange
 }
 export function encodeIflaVxlanPortRange(w: Writer, v: IflaVxlanPortRange): void {
   w.u16(v.low ?? 0, true)
@@ -1231,15 +1140,10 @@ export const IflaVlanFlagsFields = {
   mask: P.U32,
 }
 export const IflaVlanFlags: Schema.Codec<IflaVlanFlags> = Schema.Struct(IflaVlanFlagsFields)
-export function decodeIflaVlanFlagsInto(out: any, buf: Uint8Array, view: DataView, p: number, end: number): void {
-  if (end - p < 8) throw new DecodeFailure("struct ifla-vlan-flags: " + (end - p) + " bytes, expected 8", p)
-  out.flags = view.getUint32(p, true)
-  out.mask = view.getUint32(p + 4, true)
-}
+/** Decodes struct ifla-vlan-flags at [p, end). */
 export function decodeIflaVlanFlags(buf: Uint8Array, view: DataView, p: number, end: number): IflaVlanFlags {
-  const out: any = {}
-  decodeIflaVlanFlagsInto(out, buf, view, p, end)
-  return out
+  if (end - p < 8) throw new DecodeFailure("struct ifla-vlan-flags: " + (end - p) + " bytes, expected 8", p)
+  return { flags: view.getUint32(p, true), mask: view.getUint32(p + 4, true) } as IflaVlanFlags
 }
 export function encodeIflaVlanFlags(w: Writer, v: IflaVlanFlags): void {
   w.u32(v.flags ?? 0)
@@ -1256,40 +1160,15 @@ export const IflaVlanQosMappingFields = {
   to: P.U32,
 }
 export const IflaVlanQosMapping: Schema.Codec<IflaVlanQosMapping> = Schema.Struct(IflaVlanQosMappingFields)
-export function decodeIflaVlanQosMappingInto(out: any, buf: Uint8Array, view: DataView, p: number, end: number): void {
-  if (end - p < 8) throw new DecodeFailure("struct ifla-vlan-qos-mapping: " + (end - p) + " bytes, expected 8", p)
-  out.from = view.getUint32(p, true)
-  out.to = view.getUint32(p + 4, true)
-}
+/** Decodes struct ifla-vlan-qos-mapping at [p, end). */
 export function decodeIflaVlanQosMapping(buf: Uint8Array, view: DataView, p: number, end: number): IflaVlanQosMapping {
-  const out: any = {}
-  decodeIflaVlanQosMappingInto(out, buf, view, p, end)
-  return out
+  if (end - p < 8) throw new DecodeFailure("struct ifla-vlan-qos-mapping: " + (end - p) + " bytes, expected 8", p)
+  return { from: view.getUint32(p, true), to: view.getUint32(p + 4, true) } as IflaVlanQosMapping
 }
 export function encodeIflaVlanQosMapping(w: Writer, v: IflaVlanQosMapping): void {
   w.u32(v.from ?? 0)
   w.u32(v.to ?? 0)
 }
-
-const bad = (where: string, n: number, want: number, off: number): never => {
-  throw new DecodeFailure(where + ": payload of " + n + " bytes, expected at least " + want, off)
-}
-const readArray = (view: DataView, p: number, e: number, size: number, get: string, le: boolean): Array<any> => {
-  const out: Array<any> = []
-  for (let i = p; i + size <= e; i += size) out.push((view as any)[get](i, le))
-  return out
-}
-const decodeWithHeader = (
-  buf: Uint8Array, view: DataView, p: number, e: number,
-  header: (out: any, buf: Uint8Array, view: DataView, p: number, e: number) => void, size: number,
-  attrs: (out: any, buf: Uint8Array, view: DataView, p: number, e: number) => any
-): any => {
-  const out: any = {}
-  header(out, buf, view, p, e)
-  return attrs(out, buf, view, p + size, e)
-}
-void bad; void readArray; void decodeWithHeader
-
 /** Attribute set link-attrs. */
 export interface LinkAttrs {
   /** IFLA_ADDRESS (1) — Hardware (link-layer) address. */
@@ -3176,7 +3055,7 @@ export function decodeInetAttrsInto(out: any, buf: Uint8Array, view: DataView, s
     const p = off + 4, e = off + len, n = len - 4
     void p; void e; void n
     switch (rawType & 0x3fff) {
-      case 1: out.conf = readArray(view, p, e, 4, "getInt32", true); break
+      case 1: out.conf = readS32Array(view, p, e, true); break
       default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
     }
     off += (len + 3) & ~3
@@ -3205,11 +3084,11 @@ export function decodeInet6AttrsInto(out: any, buf: Uint8Array, view: DataView, 
     void p; void e; void n
     switch (rawType & 0x3fff) {
       case 1: out.flags = (n < 4 ? bad("inet6-attrs.IFLA_INET6_FLAGS", n, 4, off) : view.getUint32(p, true)); break
-      case 2: out.conf = readArray(view, p, e, 4, "getInt32", true); break
-      case 3: out.stats = readArray(view, p, e, 8, "getBigUint64", true); break
+      case 2: out.conf = readS32Array(view, p, e, true); break
+      case 3: out.stats = readU64Array(view, p, e, true); break
       case 4: out.mcast = readBytes(buf, p, e); break
       case 5: out.cacheinfo = decodeIflaCacheinfo(buf, view, p, e); break
-      case 6: out.icmp6stats = readArray(view, p, e, 8, "getBigUint64", true); break
+      case 6: out.icmp6stats = readU64Array(view, p, e, true); break
       case 7: out.token = ipToString(buf, p, n); break
       case 8: out.addrGenMode = (n < 1 ? bad("inet6-attrs.IFLA_INET6_ADDR_GEN_MODE", n, 1, off) : view.getUint8(p)); break
       case 9: out.raMtu = (n < 4 ? bad("inet6-attrs.IFLA_INET6_RA_MTU", n, 4, off) : view.getUint32(p, true)); break
@@ -3356,7 +3235,7 @@ export function decodeLinkinfoVethAttrsInto(out: any, buf: Uint8Array, view: Dat
     const p = off + 4, e = off + len, n = len - 4
     void p; void e; void n
     switch (rawType & 0x3fff) {
-      case 1: out.peer = decodeWithHeader(buf, view, p, e, decodeIfinfomsgInto, IfinfomsgSize, decodeLinkAttrsInto); break
+      case 1: out.peer = decodeLinkAttrsInto(decodeIfinfomsg(buf, view, p, e), buf, view, p + IfinfomsgSize, e); break
       default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
     }
     off += (len + 3) & ~3
@@ -4536,9 +4415,7 @@ export const LinkMessageTypes = {
 export const LinkMessageHeaderSize = IfinfomsgSize
 /** Decodes a link message body (after the nlmsghdr) in [start, end). */
 export function decodeLinkMessage(buf: Uint8Array, view: DataView, start: number, end: number): LinkMessage {
-  const out: any = {}
-  decodeIfinfomsgInto(out, buf, view, start, end)
-  return decodeLinkAttrsInto(out, buf, view, start + IfinfomsgSize, end) as LinkMessage
+  return decodeLinkAttrsInto(decodeIfinfomsg(buf, view, start, end), buf, view, start + IfinfomsgSize, end) as LinkMessage
 }
 /** Writes a link message body (header struct, then attributes). */
 export function encodeLinkMessage(w: Writer, v: LinkMessage): void {

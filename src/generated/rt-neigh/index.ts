@@ -10,9 +10,9 @@ import { Schema } from "effect"
 import * as P from "../../runtime/Primitives.ts"
 import type { RawAttribute } from "../../runtime/Primitives.ts"
 import type { AttributeMeta } from "../../runtime/Describe.ts"
-import { DecodeFailure, Writer, ipToString, macToString, parseIp, parseMac, readBytes, readString } from "../../runtime/Wire.ts"
+import { DecodeFailure, Writer, badLength as bad, decodeRecords, ipToString, macToString, parseIp, parseMac, readBytes, readString, readU8Array, readS8Array, readU16Array, readS16Array, readU32Array, readS32Array, readU64Array, readS64Array } from "../../runtime/Wire.ts"
 
-void ipToString; void macToString; void parseIp; void parseMac; void readBytes; void readString; void Writer
+void [DecodeFailure, Writer, bad, decodeRecords, ipToString, macToString, parseIp, parseMac, readBytes, readString, readU8Array, readS8Array, readU16Array, readS16Array, readU32Array, readS32Array, readU64Array, readS64Array]
 
 /** Flag bits of nud-state. */
 export const NudState = {
@@ -245,20 +245,10 @@ export const NdmsgFields = {
   type: P.U8,
 }
 export const Ndmsg: Schema.Codec<Ndmsg> = Schema.Struct(NdmsgFields)
-export function decodeNdmsgInto(out: any, buf: Uint8Array, view: DataView, p: number, end: number): void {
-  if (end - p < 12) throw new DecodeFailure("struct ndmsg: " + (end - p) + " bytes, expected 12", p)
-  out.family = view.getUint8(p)
-  out.pad1 = view.getUint8(p + 1)
-  out.pad2 = view.getUint16(p + 2, true)
-  out.ifindex = view.getInt32(p + 4, true)
-  out.state = view.getUint16(p + 8, true)
-  out.flags = view.getUint8(p + 10)
-  out.type = view.getUint8(p + 11)
-}
+/** Decodes struct ndmsg at [p, end). */
 export function decodeNdmsg(buf: Uint8Array, view: DataView, p: number, end: number): Ndmsg {
-  const out: any = {}
-  decodeNdmsgInto(out, buf, view, p, end)
-  return out
+  if (end - p < 12) throw new DecodeFailure("struct ndmsg: " + (end - p) + " bytes, expected 12", p)
+  return { family: view.getUint8(p), pad1: view.getUint8(p + 1), pad2: view.getUint16(p + 2, true), ifindex: view.getInt32(p + 4, true), state: view.getUint16(p + 8, true), flags: view.getUint8(p + 10), type: view.getUint8(p + 11) } as Ndmsg
 }
 export function encodeNdmsg(w: Writer, v: Ndmsg): void {
   w.u8(v.family ?? 0)
@@ -284,17 +274,10 @@ export const NdaCacheinfoFields = {
   refcnt: P.U32,
 }
 export const NdaCacheinfo: Schema.Codec<NdaCacheinfo> = Schema.Struct(NdaCacheinfoFields)
-export function decodeNdaCacheinfoInto(out: any, buf: Uint8Array, view: DataView, p: number, end: number): void {
-  if (end - p < 16) throw new DecodeFailure("struct nda-cacheinfo: " + (end - p) + " bytes, expected 16", p)
-  out.confirmed = view.getUint32(p, true)
-  out.used = view.getUint32(p + 4, true)
-  out.updated = view.getUint32(p + 8, true)
-  out.refcnt = view.getUint32(p + 12, true)
-}
+/** Decodes struct nda-cacheinfo at [p, end). */
 export function decodeNdaCacheinfo(buf: Uint8Array, view: DataView, p: number, end: number): NdaCacheinfo {
-  const out: any = {}
-  decodeNdaCacheinfoInto(out, buf, view, p, end)
-  return out
+  if (end - p < 16) throw new DecodeFailure("struct nda-cacheinfo: " + (end - p) + " bytes, expected 16", p)
+  return { confirmed: view.getUint32(p, true), used: view.getUint32(p + 4, true), updated: view.getUint32(p + 8, true), refcnt: view.getUint32(p + 12, true) } as NdaCacheinfo
 }
 export function encodeNdaCacheinfo(w: Writer, v: NdaCacheinfo): void {
   w.u32(v.confirmed ?? 0)
@@ -302,26 +285,6 @@ export function encodeNdaCacheinfo(w: Writer, v: NdaCacheinfo): void {
   w.u32(v.updated ?? 0)
   w.u32(v.refcnt ?? 0)
 }
-
-const bad = (where: string, n: number, want: number, off: number): never => {
-  throw new DecodeFailure(where + ": payload of " + n + " bytes, expected at least " + want, off)
-}
-const readArray = (view: DataView, p: number, e: number, size: number, get: string, le: boolean): Array<any> => {
-  const out: Array<any> = []
-  for (let i = p; i + size <= e; i += size) out.push((view as any)[get](i, le))
-  return out
-}
-const decodeWithHeader = (
-  buf: Uint8Array, view: DataView, p: number, e: number,
-  header: (out: any, buf: Uint8Array, view: DataView, p: number, e: number) => void, size: number,
-  attrs: (out: any, buf: Uint8Array, view: DataView, p: number, e: number) => any
-): any => {
-  const out: any = {}
-  header(out, buf, view, p, e)
-  return attrs(out, buf, view, p + size, e)
-}
-void bad; void readArray; void decodeWithHeader
-
 /** Attribute set neigh-attrs. */
 export interface NeighAttrs {
   /** NDA_DST (1) — Protocol address of the neighbour (IPv4 or IPv6; remote VTEP for VXLAN FDB). */
@@ -556,9 +519,7 @@ export const NeighMessageTypes = {
 export const NeighMessageHeaderSize = NdmsgSize
 /** Decodes a neigh message body (after the nlmsghdr) in [start, end). */
 export function decodeNeighMessage(buf: Uint8Array, view: DataView, start: number, end: number): NeighMessage {
-  const out: any = {}
-  decodeNdmsgInto(out, buf, view, start, end)
-  return decodeNeighAttrsInto(out, buf, view, start + NdmsgSize, end) as NeighMessage
+  return decodeNeighAttrsInto(decodeNdmsg(buf, view, start, end), buf, view, start + NdmsgSize, end) as NeighMessage
 }
 /** Writes a neigh message body (header struct, then attributes). */
 export function encodeNeighMessage(w: Writer, v: NeighMessage): void {

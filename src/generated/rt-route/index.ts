@@ -10,9 +10,9 @@ import { Schema } from "effect"
 import * as P from "../../runtime/Primitives.ts"
 import type { RawAttribute } from "../../runtime/Primitives.ts"
 import type { AttributeMeta } from "../../runtime/Describe.ts"
-import { DecodeFailure, Writer, ipToString, macToString, parseIp, parseMac, readBytes, readString } from "../../runtime/Wire.ts"
+import { DecodeFailure, Writer, badLength as bad, decodeRecords, ipToString, macToString, parseIp, parseMac, readBytes, readString, readU8Array, readS8Array, readU16Array, readS16Array, readU32Array, readS32Array, readU64Array, readS64Array } from "../../runtime/Wire.ts"
 
-void ipToString; void macToString; void parseIp; void parseMac; void readBytes; void readString; void Writer
+void [DecodeFailure, Writer, bad, decodeRecords, ipToString, macToString, parseIp, parseMac, readBytes, readString, readU8Array, readS8Array, readU16Array, readS16Array, readU32Array, readS32Array, readU64Array, readS64Array]
 
 /** Values of rt-type. */
 export const RtType = {
@@ -399,22 +399,10 @@ export const RtmsgFields = {
   flags: P.U32,
 }
 export const Rtmsg: Schema.Codec<Rtmsg> = Schema.Struct(RtmsgFields)
-export function decodeRtmsgInto(out: any, buf: Uint8Array, view: DataView, p: number, end: number): void {
-  if (end - p < 12) throw new DecodeFailure("struct rtmsg: " + (end - p) + " bytes, expected 12", p)
-  out.family = view.getUint8(p)
-  out.dstLen = view.getUint8(p + 1)
-  out.srcLen = view.getUint8(p + 2)
-  out.tos = view.getUint8(p + 3)
-  out.tableId = view.getUint8(p + 4)
-  out.protocol = view.getUint8(p + 5)
-  out.scope = view.getUint8(p + 6)
-  out.type = view.getUint8(p + 7)
-  out.flags = view.getUint32(p + 8, true)
-}
+/** Decodes struct rtmsg at [p, end). */
 export function decodeRtmsg(buf: Uint8Array, view: DataView, p: number, end: number): Rtmsg {
-  const out: any = {}
-  decodeRtmsgInto(out, buf, view, p, end)
-  return out
+  if (end - p < 12) throw new DecodeFailure("struct rtmsg: " + (end - p) + " bytes, expected 12", p)
+  return { family: view.getUint8(p), dstLen: view.getUint8(p + 1), srcLen: view.getUint8(p + 2), tos: view.getUint8(p + 3), tableId: view.getUint8(p + 4), protocol: view.getUint8(p + 5), scope: view.getUint8(p + 6), type: view.getUint8(p + 7), flags: view.getUint32(p + 8, true) } as Rtmsg
 }
 export function encodeRtmsg(w: Writer, v: Rtmsg): void {
   w.u8(v.family ?? 0)
@@ -442,17 +430,14 @@ export const RtnexthopFields = {
   ifindex: P.S32,
 }
 export const Rtnexthop: Schema.Codec<Rtnexthop> = Schema.Struct(RtnexthopFields)
-export function decodeRtnexthopInto(out: any, buf: Uint8Array, view: DataView, p: number, end: number): void {
-  if (end - p < 8) throw new DecodeFailure("struct rtnexthop: " + (end - p) + " bytes, expected 8", p)
-  out.len = view.getUint16(p, true)
-  out.flags = view.getUint8(p + 2)
-  out.hops = view.getUint8(p + 3)
-  out.ifindex = view.getInt32(p + 4, true)
-}
+/** Decodes struct rtnexthop at [p, end). */
 export function decodeRtnexthop(buf: Uint8Array, view: DataView, p: number, end: number): Rtnexthop {
-  const out: any = {}
-  decodeRtnexthopInto(out, buf, view, p, end)
-  return out
+  if (end - p < 8) throw new DecodeFailure("struct rtnexthop: " + (end - p) + " bytes, expected 8", p)
+  return { len: view.getUint16(p, true), flags: view.getUint8(p + 2), hops: view.getUint8(p + 3), ifindex: view.getInt32(p + 4, true) } as Rtnexthop
+}
+const decodeRtnexthopBody = (buf: Uint8Array, view: DataView, p: number, end: number): any => {
+  if (end - p < 8) throw new DecodeFailure("struct rtnexthop: " + (end - p) + " bytes, expected 8", p)
+  return { flags: view.getUint8(p + 2), hops: view.getUint8(p + 3), ifindex: view.getInt32(p + 4, true) }
 }
 export function encodeRtnexthop(w: Writer, v: Rtnexthop): void {
   w.u16(v.len ?? 0)
@@ -483,21 +468,10 @@ export const RtaCacheinfoFields = {
   tsage: P.U32,
 }
 export const RtaCacheinfo: Schema.Codec<RtaCacheinfo> = Schema.Struct(RtaCacheinfoFields)
-export function decodeRtaCacheinfoInto(out: any, buf: Uint8Array, view: DataView, p: number, end: number): void {
-  if (end - p < 32) throw new DecodeFailure("struct rta-cacheinfo: " + (end - p) + " bytes, expected 32", p)
-  out.clntref = view.getUint32(p, true)
-  out.lastuse = view.getUint32(p + 4, true)
-  out.expires = view.getInt32(p + 8, true)
-  out.error = view.getUint32(p + 12, true)
-  out.used = view.getUint32(p + 16, true)
-  out.id = view.getUint32(p + 20, true)
-  out.ts = view.getUint32(p + 24, true)
-  out.tsage = view.getUint32(p + 28, true)
-}
+/** Decodes struct rta-cacheinfo at [p, end). */
 export function decodeRtaCacheinfo(buf: Uint8Array, view: DataView, p: number, end: number): RtaCacheinfo {
-  const out: any = {}
-  decodeRtaCacheinfoInto(out, buf, view, p, end)
-  return out
+  if (end - p < 32) throw new DecodeFailure("struct rta-cacheinfo: " + (end - p) + " bytes, expected 32", p)
+  return { clntref: view.getUint32(p, true), lastuse: view.getUint32(p + 4, true), expires: view.getInt32(p + 8, true), error: view.getUint32(p + 12, true), used: view.getUint32(p + 16, true), id: view.getUint32(p + 20, true), ts: view.getUint32(p + 24, true), tsage: view.getUint32(p + 28, true) } as RtaCacheinfo
 }
 export function encodeRtaCacheinfo(w: Writer, v: RtaCacheinfo): void {
   w.u32(v.clntref ?? 0)
@@ -509,39 +483,8 @@ export function encodeRtaCacheinfo(w: Writer, v: RtaCacheinfo): void {
   w.u32(v.ts ?? 0)
   w.u32(v.tsage ?? 0)
 }
-
-const bad = (where: string, n: number, want: number, off: number): never => {
-  throw new DecodeFailure(where + ": payload of " + n + " bytes, expected at least " + want, off)
-}
-const readArray = (view: DataView, p: number, e: number, size: number, get: string, le: boolean): Array<any> => {
-  const out: Array<any> = []
-  for (let i = p; i + size <= e; i += size) out.push((view as any)[get](i, le))
-  return out
-}
-const decodeWithHeader = (
-  buf: Uint8Array, view: DataView, p: number, e: number,
-  header: (out: any, buf: Uint8Array, view: DataView, p: number, e: number) => void, size: number,
-  attrs: (out: any, buf: Uint8Array, view: DataView, p: number, e: number) => any
-): any => {
-  const out: any = {}
-  header(out, buf, view, p, e)
-  return attrs(out, buf, view, p + size, e)
-}
-void bad; void readArray; void decodeWithHeader
-
-const decodeRtnexthopRecords = (buf: Uint8Array, view: DataView, p: number, e: number, attrs: (out: any, buf: Uint8Array, view: DataView, p: number, e: number) => any): Array<any> => {
-  const out: Array<any> = []
-  while (p + RtnexthopSize <= e) {
-    const len = view.getUint16(p, true)
-    if (len < RtnexthopSize || p + len > e) throw new DecodeFailure("rtnexthop: record length " + len, p)
-    const r: any = {}
-    decodeRtnexthopInto(r, buf, view, p, p + len)
-    delete r.len
-    out.push(attrs(r, buf, view, p + RtnexthopSize, p + len))
-    p += (len + 3) & ~3
-  }
-  return out
-}
+const decodeRtnexthopRecords = (buf: Uint8Array, view: DataView, p: number, e: number, attrs: (out: any, buf: Uint8Array, view: DataView, p: number, e: number) => any): Array<any> =>
+  decodeRecords(buf, view, p, e, RtnexthopSize, "rtnexthop", decodeRtnexthopBody, attrs)
 /** Attribute set route-attrs. */
 export interface RouteAttrs {
   /** RTA_DST (1) — Destination prefix; its length is the header's dst-len. */
@@ -1061,9 +1004,7 @@ export const RouteMessageTypes = {
 export const RouteMessageHeaderSize = RtmsgSize
 /** Decodes a route message body (after the nlmsghdr) in [start, end). */
 export function decodeRouteMessage(buf: Uint8Array, view: DataView, start: number, end: number): RouteMessage {
-  const out: any = {}
-  decodeRtmsgInto(out, buf, view, start, end)
-  return decodeRouteAttrsInto(out, buf, view, start + RtmsgSize, end) as RouteMessage
+  return decodeRouteAttrsInto(decodeRtmsg(buf, view, start, end), buf, view, start + RtmsgSize, end) as RouteMessage
 }
 /** Writes a route message body (header struct, then attributes). */
 export function encodeRouteMessage(w: Writer, v: RouteMessage): void {

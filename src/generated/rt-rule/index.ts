@@ -10,9 +10,9 @@ import { Schema } from "effect"
 import * as P from "../../runtime/Primitives.ts"
 import type { RawAttribute } from "../../runtime/Primitives.ts"
 import type { AttributeMeta } from "../../runtime/Describe.ts"
-import { DecodeFailure, Writer, ipToString, macToString, parseIp, parseMac, readBytes, readString } from "../../runtime/Wire.ts"
+import { DecodeFailure, Writer, badLength as bad, decodeRecords, ipToString, macToString, parseIp, parseMac, readBytes, readString, readU8Array, readS8Array, readU16Array, readS16Array, readU32Array, readS32Array, readU64Array, readS64Array } from "../../runtime/Wire.ts"
 
-void ipToString; void macToString; void parseIp; void parseMac; void readBytes; void readString; void Writer
+void [DecodeFailure, Writer, bad, decodeRecords, ipToString, macToString, parseIp, parseMac, readBytes, readString, readU8Array, readS8Array, readU16Array, readS16Array, readU32Array, readS32Array, readU64Array, readS64Array]
 
 /** Values of fr-act. */
 export const FrAct = {
@@ -195,22 +195,10 @@ export const FibRuleHdrFields = {
   flags: P.U32,
 }
 export const FibRuleHdr: Schema.Codec<FibRuleHdr> = Schema.Struct(FibRuleHdrFields)
-export function decodeFibRuleHdrInto(out: any, buf: Uint8Array, view: DataView, p: number, end: number): void {
-  if (end - p < 12) throw new DecodeFailure("struct fib-rule-hdr: " + (end - p) + " bytes, expected 12", p)
-  out.family = view.getUint8(p)
-  out.dstLen = view.getUint8(p + 1)
-  out.srcLen = view.getUint8(p + 2)
-  out.tos = view.getUint8(p + 3)
-  out.tableId = view.getUint8(p + 4)
-  out.res1 = view.getUint8(p + 5)
-  out.res2 = view.getUint8(p + 6)
-  out.action = view.getUint8(p + 7)
-  out.flags = view.getUint32(p + 8, true)
-}
+/** Decodes struct fib-rule-hdr at [p, end). */
 export function decodeFibRuleHdr(buf: Uint8Array, view: DataView, p: number, end: number): FibRuleHdr {
-  const out: any = {}
-  decodeFibRuleHdrInto(out, buf, view, p, end)
-  return out
+  if (end - p < 12) throw new DecodeFailure("struct fib-rule-hdr: " + (end - p) + " bytes, expected 12", p)
+  return { family: view.getUint8(p), dstLen: view.getUint8(p + 1), srcLen: view.getUint8(p + 2), tos: view.getUint8(p + 3), tableId: view.getUint8(p + 4), res1: view.getUint8(p + 5), res2: view.getUint8(p + 6), action: view.getUint8(p + 7), flags: view.getUint32(p + 8, true) } as FibRuleHdr
 }
 export function encodeFibRuleHdr(w: Writer, v: FibRuleHdr): void {
   w.u8(v.family ?? 0)
@@ -234,15 +222,10 @@ export const FibRuleUidRangeFields = {
   end: P.U32,
 }
 export const FibRuleUidRange: Schema.Codec<FibRuleUidRange> = Schema.Struct(FibRuleUidRangeFields)
-export function decodeFibRuleUidRangeInto(out: any, buf: Uint8Array, view: DataView, p: number, end: number): void {
-  if (end - p < 8) throw new DecodeFailure("struct fib-rule-uid-range: " + (end - p) + " bytes, expected 8", p)
-  out.start = view.getUint32(p, true)
-  out.end = view.getUint32(p + 4, true)
-}
+/** Decodes struct fib-rule-uid-range at [p, end). */
 export function decodeFibRuleUidRange(buf: Uint8Array, view: DataView, p: number, end: number): FibRuleUidRange {
-  const out: any = {}
-  decodeFibRuleUidRangeInto(out, buf, view, p, end)
-  return out
+  if (end - p < 8) throw new DecodeFailure("struct fib-rule-uid-range: " + (end - p) + " bytes, expected 8", p)
+  return { start: view.getUint32(p, true), end: view.getUint32(p + 4, true) } as FibRuleUidRange
 }
 export function encodeFibRuleUidRange(w: Writer, v: FibRuleUidRange): void {
   w.u32(v.start ?? 0)
@@ -259,40 +242,15 @@ export const FibRulePortRangeFields = {
   end: P.U16,
 }
 export const FibRulePortRange: Schema.Codec<FibRulePortRange> = Schema.Struct(FibRulePortRangeFields)
-export function decodeFibRulePortRangeInto(out: any, buf: Uint8Array, view: DataView, p: number, end: number): void {
-  if (end - p < 4) throw new DecodeFailure("struct fib-rule-port-range: " + (end - p) + " bytes, expected 4", p)
-  out.start = view.getUint16(p, true)
-  out.end = view.getUint16(p + 2, true)
-}
+/** Decodes struct fib-rule-port-range at [p, end). */
 export function decodeFibRulePortRange(buf: Uint8Array, view: DataView, p: number, end: number): FibRulePortRange {
-  const out: any = {}
-  decodeFibRulePortRangeInto(out, buf, view, p, end)
-  return out
+  if (end - p < 4) throw new DecodeFailure("struct fib-rule-port-range: " + (end - p) + " bytes, expected 4", p)
+  return { start: view.getUint16(p, true), end: view.getUint16(p + 2, true) } as FibRulePortRange
 }
 export function encodeFibRulePortRange(w: Writer, v: FibRulePortRange): void {
   w.u16(v.start ?? 0)
   w.u16(v.end ?? 0)
 }
-
-const bad = (where: string, n: number, want: number, off: number): never => {
-  throw new DecodeFailure(where + ": payload of " + n + " bytes, expected at least " + want, off)
-}
-const readArray = (view: DataView, p: number, e: number, size: number, get: string, le: boolean): Array<any> => {
-  const out: Array<any> = []
-  for (let i = p; i + size <= e; i += size) out.push((view as any)[get](i, le))
-  return out
-}
-const decodeWithHeader = (
-  buf: Uint8Array, view: DataView, p: number, e: number,
-  header: (out: any, buf: Uint8Array, view: DataView, p: number, e: number) => void, size: number,
-  attrs: (out: any, buf: Uint8Array, view: DataView, p: number, e: number) => any
-): any => {
-  const out: any = {}
-  header(out, buf, view, p, e)
-  return attrs(out, buf, view, p + size, e)
-}
-void bad; void readArray; void decodeWithHeader
-
 /** Attribute set rule-attrs. */
 export interface RuleAttrs {
   /** FRA_DST (1) — Destination prefix to match; its length is the header's dst-len. */
@@ -540,9 +498,7 @@ export const RuleMessageTypes = {
 export const RuleMessageHeaderSize = FibRuleHdrSize
 /** Decodes a rule message body (after the nlmsghdr) in [start, end). */
 export function decodeRuleMessage(buf: Uint8Array, view: DataView, start: number, end: number): RuleMessage {
-  const out: any = {}
-  decodeFibRuleHdrInto(out, buf, view, start, end)
-  return decodeRuleAttrsInto(out, buf, view, start + FibRuleHdrSize, end) as RuleMessage
+  return decodeRuleAttrsInto(decodeFibRuleHdr(buf, view, start, end), buf, view, start + FibRuleHdrSize, end) as RuleMessage
 }
 /** Writes a rule message body (header struct, then attributes). */
 export function encodeRuleMessage(w: Writer, v: RuleMessage): void {
