@@ -797,7 +797,7 @@ export function encodeRouteAttrs(w: Writer, v: RouteAttrs): void {
   if (v.priority !== undefined) w.attrU32(6, v.priority)
   if (v.prefsrc !== undefined) w.attrBinary(7, parseIp(v.prefsrc)!)
   if (v.metrics !== undefined) { const s = w.nestStart(8, false); encodeMetricsAttrs(w, v.metrics); w.attrEnd(s) }
-  if (v.multipath !== undefined) { const s = w.nestStart(9, true); for (const r of v.multipath) { const rs = w.pos; encodeRtnexthop(w, { ...r, len: 0 } as any); encodeNexthopAttrs(w, r); w.view.setUint16(rs, w.pos - rs, true) } w.attrEnd(s) }
+  if (v.multipath !== undefined) { const s = w.nestStart(9, false); for (const r of v.multipath) { const rs = w.pos; encodeRtnexthop(w, { ...r, len: 0 } as any); encodeNexthopAttrs(w, r); w.view.setUint16(rs, w.pos - rs, true) } w.attrEnd(s) }
   if (v.protoinfo !== undefined) w.attrBinary(10, v.protoinfo)
   if (v.flow !== undefined) w.attrU32(11, v.flow)
   if (v.cacheinfo !== undefined) { const s = w.attrStart(12); encodeRtaCacheinfo(w, v.cacheinfo); w.attrEnd(s) }
