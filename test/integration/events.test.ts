@@ -9,7 +9,7 @@ import { execFileSync, spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { Effect, type Scope, Stream } from "effect"
+import { Effect, Fiber, type Scope, Stream } from "effect"
 import * as Events from "../../src/api/Events.ts"
 import { formatEvent, jsonEvent } from "../../src/cli/monitor.ts"
 import type { NetlinkError } from "../../src/runtime/NetlinkError.ts"
@@ -213,6 +213,34 @@ describeRoot("Events", () => {
         expect(changes(t).every((e) => e.kind === "route" && (e.value as any).table === 100)).toBe(true)
         const f = yield* v6.until((all) => has(all, "New", "address", (a) => a.address === "2001:db8::1"))
         expect(changes(f).every((e) => (e.value as any).family === 10)).toBe(true)
+      })
+    )
+  )
+
+  it.live("Events.stream subscribes when run and closes its sockets when it ends", () =>
+    withNs((ns) =>
+      Effect.gen(function* () {
+        const sockets = () =>
+          fs.readdirSync("/proc/self/fd").filter((fd) => {
+            try {
+              return fs.readlinkSync(`/proc/self/fd/${fd}`).startsWith("socket:")
+            } catch {
+              return false
+            }
+          }).length
+        const before = sockets()
+        const fiber = yield* Events.stream({ netns: ns, kinds: ["link"] }).pipe(
+          Stream.filter(Events.isChange),
+          Stream.take(1),
+          Stream.runCollect,
+          Effect.forkChild
+        )
+        // The stream subscribes once it runs; wait for its sockets to exist.
+        while (sockets() < before + 2) yield* Effect.sleep("10 millis")
+        ip(ns, "link", "add", "s0", "type", "veth", "peer", "name", "s1")
+        const got = yield* Fiber.join(fiber).pipe(Effect.timeout("5 seconds"))
+        expect(got[0]).toMatchObject({ _tag: "New", kind: "link" })
+        expect(sockets()).toBe(before)
       })
     )
   )
