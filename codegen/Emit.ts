@@ -105,7 +105,7 @@ export const emitFamily = (model: Model, specPath: string, command: string): str
  * @since 0.1.0
  */
 /* eslint-disable */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import * as P from "../../runtime/Primitives.ts"
 import type { RawAttribute } from "../../runtime/Primitives.ts"
 import type { AttributeMeta } from "../../runtime/Describe.ts"

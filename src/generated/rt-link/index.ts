@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 /* eslint-disable */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import * as P from "../../runtime/Primitives.ts"
 import type { RawAttribute } from "../../runtime/Primitives.ts"
 import type { AttributeMeta } from "../../runtime/Describe.ts"
