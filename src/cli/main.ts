@@ -14,6 +14,7 @@ import * as Route from "../api/Route.ts"
 import * as Rule from "../api/Rule.ts"
 import { NetlinkError } from "../runtime/NetlinkError.ts"
 import { columns, familyName, neighState, operState, routeLine, ruleAction, toJson } from "./format.ts"
+import { monitor } from "./monitor.ts"
 
 const netnsFlag = Flag.String("netns").pipe(
   Flag.withAlias("n"),
@@ -171,7 +172,7 @@ const ruleCmd = Command.make("rule").pipe(
 
 const nlink = Command.make("nlink").pipe(
   Command.withDescription("Linux networking over netlink: links, addresses, routes, neighbours, rules"),
-  Command.withSubcommands([show, linkCmd, addressCmd, routeCmd, neighborCmd, ruleCmd])
+  Command.withSubcommands([show, linkCmd, addressCmd, routeCmd, neighborCmd, ruleCmd, monitor])
 )
 
 const program = nlink.pipe(

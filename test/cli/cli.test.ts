@@ -2,7 +2,7 @@
  * The `nlink` command end to end: a child process per invocation, inside a
  * fresh namespace, compared with iproute2's view of the same namespace.
  */
-import { execFileSync, spawnSync } from "node:child_process"
+import { execFileSync, spawn, spawnSync } from "node:child_process"
 import * as path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { describeRoot, ip, ipJson, newNamespaceName } from "../helpers/netns.ts"
@@ -82,6 +82,37 @@ describeRoot("nlink command", () => {
     const rules = nlink("rule", "list", "-n", ns)
     expect(rules.stdout).toMatch(/777:\s+from 10\.77\.0\.0\/24 lookup 1000/)
   })
+
+  it("monitor prints one JSON object per event", async () => {
+    const child = spawn(process.execPath, [
+      path.join(root, "src/cli/main.ts"),
+      "monitor",
+      "link",
+      "--json",
+      "-n",
+      ns
+    ])
+    let out = ""
+    child.stdout.on("data", (d) => {
+      out += String(d)
+    })
+    try {
+      // The monitor subscribes after start-up; keep making links until it reports one.
+      const deadline = Date.now() + 25_000
+      let i = 0
+      while (!out.includes("\n") && Date.now() < deadline) {
+        ip(ns, "link", "add", `m${i}`, "type", "veth", "peer", "name", `n${i}`)
+        i++
+        await new Promise((r) => setTimeout(r, 500))
+      }
+    } finally {
+      child.kill()
+    }
+    const first = JSON.parse(out.split("\n")[0])
+    expect(first.event).toBe("New")
+    expect(first.kind).toBe("link")
+    expect(String(out)).toMatch(/"ifname":"[mn]\d+"/)
+  }, 40_000)
 
   it("errors print one clear line and exit non-zero", () => {
     const r = nlink("link", "list", "-n", "no-such-namespace-here")
