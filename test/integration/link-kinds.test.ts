@@ -7,16 +7,15 @@ import { release } from "node:os"
 import { expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as Link from "../../src/api/Link.ts"
+import * as Route from "../../src/api/Route.ts"
 import { Netlink } from "../../src/api/Netlink.ts"
 import { buildMessage, NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL } from "../../src/api/internal/Common.ts"
 import { bondInfo, bondOptionSince, decodeIndexedAddresses } from "../../src/api/internal/LinkKinds.ts"
 import { linkIndex } from "../../src/api/internal/Resolve.ts"
 import { encodeLinkMessage, type LinkinfoAttrs } from "../../src/generated/rt-link/index.ts"
-import { encodeRouteMessage } from "../../src/generated/rt-route/index.ts"
 import { describeFullKernel, inNamespace, ip, ipJson } from "../helpers/netns.ts"
 
 const RTM_NEWLINK = 16
-const RTM_NEWROUTE = 24
 
 /** Sends a bare RTM_NEWLINK with this IFLA_LINKINFO, bypassing Link.add and its checks. */
 const addKind = (name: string, linkInfo: LinkinfoAttrs, link?: number) =>
@@ -311,27 +310,7 @@ describeFullKernel("link kinds", () => {
         expect(details(ns, "d0").linkinfo.info_slave_data).toEqual({ table: 10 })
 
         ip(ns, "addr", "add", "10.9.0.1/24", "dev", "d0")
-        const oif = yield* linkIndex("d0")
-        // Route.add({ table }) is not in the tree yet: the generated encoder stands in.
-        const { route } = yield* Netlink
-        yield* route.request(
-          buildMessage(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK, (w) =>
-            encodeRouteMessage(w, {
-              family: 2,
-              dstLen: 16,
-              srcLen: 0,
-              tos: 0,
-              tableId: 10,
-              protocol: 4, // static
-              scope: 253, // link
-              type: 1, // unicast
-              flags: 0,
-              dst: "10.10.0.0",
-              oif,
-              table: 10
-            })
-          )
-        )
+        yield* Route.add({ destination: "10.10.0.0/16", dev: "d0", table: 10, protocol: "static" })
         const inVrf = ipJson(ns, "route", "show", "vrf", "vrf0")
         expect(inVrf).toContainEqual(
           expect.objectContaining({ dst: "10.10.0.0/16", dev: "d0", protocol: "static" })
