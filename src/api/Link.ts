@@ -1186,10 +1186,22 @@ export const add = Effect.fn("Link.add")(function* (spec: AddSpec) {
     })
   )
   if (s.kind === "bond" && s.netns === undefined) yield* verifyBondOptions(s)
-  // The kernel ignores IFLA_IFALIAS on create: set it on the new link.
+  // The kernel ignores IFLA_IFALIAS on create: set it on the new link. If that
+  // fails, remove the link again so a failed add leaves nothing behind.
   if (s.alias !== undefined) {
-    const index = yield* linkIndex(s.name, "name")
-    yield* route.request(setRequest(index, { alias: s.alias }), options(`link set ${s.name} alias`))
+    const alias = s.alias
+    yield* Effect.gen(function* () {
+      const index = yield* linkIndex(s.name, "name")
+      yield* route.request(setRequest(index, { alias }), options(`link set ${s.name} alias`))
+    }).pipe(
+      Effect.tapError(() =>
+        Effect.ignore(
+          Effect.flatMap(linkIndex(s.name, "name"), (index) =>
+            route.request(removeRequest(index), options(`link del ${s.name} (undo)`))
+          )
+        )
+      )
+    )
   }
 })
 
