@@ -635,7 +635,10 @@ describeFullKernel("Link on a full kernel", () => {
         yield* Link.add({ kind: "dummy", name: "dummy0", up: true })
         expect(show(ns, "dummy0").linkinfo.info_kind).toBe("dummy")
         yield* Link.set("dummy0", { carrier: false })
-        expect(show(ns, "dummy0").flags).toContain("NO-CARRIER")
+        // Carrier drops at once (IFF_LOWER_UP, IFLA_CARRIER); ip's NO-CARRIER also needs the
+        // operstate, which linkwatch updates asynchronously (on 6.1 it can lag this check).
+        expect(show(ns, "dummy0").flags).not.toContain("LOWER_UP")
+        expect((yield* Link.get("dummy0")).carrier).toBe(0)
         yield* Link.add({
           kind: "bridge",
           name: "br0",
