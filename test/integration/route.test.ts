@@ -442,7 +442,7 @@ describeRoot("Route", () => {
         // IPv6 autoconfiguration adds link-local and multicast routes on its own schedule; they
         // are not ours to compare.
         const state = () =>
-          JSON.stringify(ipRoutes(ns, "table", "all")) +
+          JSON.stringify(ipRoutes(ns, "-4", "table", "all")) +
           JSON.stringify(
             ipRoutes(ns, "-6", "table", "all").filter(
               (r: { dst?: string }) => !/^(fe80|ff00)/.test(r.dst ?? "")
