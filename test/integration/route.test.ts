@@ -58,7 +58,10 @@ const shown = (ns: string, dst: string, ...args: Array<string>) =>
 const typeName = (t: number) => Object.entries(Route.RtType).find(([, v]) => v === t)?.[0] ?? String(t)
 const key = (r: Route.Route) =>
   `${typeName(r.type)} ${r.dst === undefined && r.dstLen === 0 ? "default" : `${r.dst}/${r.dstLen}`} ${r.table ?? r.tableId}`
-const ours = (routes: ReadonlyArray<Route.Route>) => routes.map(key).sort()
+// IPv6 autoconfiguration adds fe80::/64, its local addresses and ff00::/8 on its own
+// schedule (slower under the VM lane), so two dumps taken a moment apart may differ there.
+const settled = (k: string) => !/ (fe80|ff00):/.test(k)
+const ours = (routes: ReadonlyArray<Route.Route>) => routes.map(key).filter(settled).sort()
 const TABLES: Record<string, number> = { main: 254, local: 255, default: 253 }
 /** ip omits `table` for main, and for the table a `table N` filter names: pass it. */
 const theirs = (routes: ReadonlyArray<IpRoute>, table = 254) =>
@@ -69,6 +72,7 @@ const theirs = (routes: ReadonlyArray<IpRoute>, table = 254) =>
       const t = r.table === undefined ? table : (TABLES[r.table] ?? Number(r.table))
       return `${r.type ?? "unicast"} ${dst} ${t}`
     })
+    .filter(settled)
     .sort()
 
 const failure = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.flip(effect) as Effect.Effect<any, A, R>
