@@ -7,6 +7,8 @@ export default defineConfig({
     // per file and run files one at a time so namespace churn stays predictable.
     fileParallelism: false,
     testTimeout: 30_000,
+    // Every message the API builds is re-checked against the generated Schema (src/api/internal/Common.ts).
+    env: { NLINK_CHECK_MESSAGES: "1" },
     hookTimeout: 30_000
   }
 })

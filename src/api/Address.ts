@@ -42,6 +42,7 @@ import {
   NLM_F_DUMP,
   NLM_F_EXCL,
   NLM_F_REPLACE,
+  checkBuilt,
   validate
 } from "./internal/Common.ts"
 import { type LinkRef, linkIndex } from "./internal/Resolve.ts"
@@ -523,22 +524,33 @@ const requestOptions = (operation: string) => ({
   operation
 })
 
-/** Validated input, device resolved, message checked against the generated schema. */
-const prepare = <I extends Target>(schema: Schema.Codec<I, any>, input: I, command: "add" | "remove") =>
+const isIndex = (n: number) => Number.isInteger(n) && n > 0 && n <= 0x7fffffff
+const addOptions = requestOptions("address add")
+const replaceOptions = requestOptions("address replace")
+const removeOptions = requestOptions("address remove")
+
+/**
+ * Validates the input, resolves the device, builds the message (checked
+ * against the generated schema only in debug mode, see `checkBuilt`) and
+ * sends it. One flat generator: this is the whole per-request path.
+ */
+const run = <I extends Target>(
+  schema: Schema.Codec<I, any>,
+  input: I,
+  command: "add" | "remove",
+  type: number,
+  flags: number,
+  options: ReturnType<typeof requestOptions>
+) =>
   Effect.gen(function* () {
     const valid = yield* validate(schema, input)
     const bad = crossCheck(valid)
     if (bad !== undefined) return yield* Effect.fail(bad)
-    const ifindex = yield* linkIndex(valid.dev, "dev")
-    const m = toMessage(valid as Options, ifindex, command)
-    yield* validate(AddrMessage, m, "(message)")
-    return m
-  })
-
-const send = (type: number, flags: number, m: AddrMessage, operation: string) =>
-  Effect.gen(function* () {
+    const ifindex =
+      typeof valid.dev === "number" && isIndex(valid.dev) ? valid.dev : yield* linkIndex(valid.dev, "dev")
+    const m = yield* checkBuilt(AddrMessage, toMessage(valid as Options, ifindex, command))
     const { route } = yield* Netlink
-    yield* route.request(build(type, flags, m), requestOptions(operation))
+    yield* route.request(build(type, flags, m), options)
   })
 
 /**
@@ -553,8 +565,14 @@ const send = (type: number, flags: number, m: AddrMessage, operation: string) =>
  * @since 0.1.0
  */
 export const add = Effect.fn("Address.add")(function* (options: Options) {
-  const m = yield* prepare(OptionsSchema as Schema.Codec<Options, any>, options, "add")
-  yield* send(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, m, "address add")
+  yield* run(
+    OptionsSchema as Schema.Codec<Options, any>,
+    options,
+    "add",
+    RTM_NEWADDR,
+    NLM_F_CREATE | NLM_F_EXCL,
+    addOptions
+  )
 })
 
 /**
@@ -568,8 +586,14 @@ export const add = Effect.fn("Address.add")(function* (options: Options) {
  * @since 0.1.0
  */
 export const replace = Effect.fn("Address.replace")(function* (options: Options) {
-  const m = yield* prepare(OptionsSchema as Schema.Codec<Options, any>, options, "add")
-  yield* send(RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE, m, "address replace")
+  yield* run(
+    OptionsSchema as Schema.Codec<Options, any>,
+    options,
+    "add",
+    RTM_NEWADDR,
+    NLM_F_CREATE | NLM_F_REPLACE,
+    replaceOptions
+  )
 })
 
 /**
@@ -583,8 +607,7 @@ export const replace = Effect.fn("Address.replace")(function* (options: Options)
  * @since 0.1.0
  */
 export const remove = Effect.fn("Address.remove")(function* (target: Target) {
-  const m = yield* prepare(TargetSchema as Schema.Codec<Target, any>, target, "remove")
-  yield* send(RTM_DELADDR, 0, m, "address remove")
+  yield* run(TargetSchema as Schema.Codec<Target, any>, target, "remove", RTM_DELADDR, 0, removeOptions)
 })
 
 /**

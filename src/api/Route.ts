@@ -55,6 +55,7 @@ import {
   NLM_F_DUMP,
   NLM_F_EXCL,
   NLM_F_REPLACE,
+  checkBuilt,
   validate
 } from "./internal/Common.ts"
 import { type LinkRef, linkIndex } from "./internal/Resolve.ts"
@@ -668,7 +669,7 @@ const requestOptions = (operation: string) => ({
   operation
 })
 
-/** Validated input, devices resolved, message checked against the generated schema. */
+/** Validated input, devices resolved (the message is re-checked only in debug mode, see `checkBuilt`). */
 const prepare = (input: Options, command: "add" | "remove") =>
   Effect.gen(function* () {
     const valid = (yield* validate(OptionsSchema, input)) as Options
@@ -678,9 +679,7 @@ const prepare = (input: Options, command: "add" | "remove") =>
     const indexes: Array<number | undefined> = []
     for (const [i, nh] of (valid.nexthops ?? []).entries())
       indexes.push(nh.dev === undefined ? undefined : yield* linkIndex(nh.dev, `nexthops[${i}].dev`))
-    const m = toMessage(valid, oif, indexes, command)
-    yield* validate(RouteMessage, m, "(message)")
-    return m
+    return yield* checkBuilt(RouteMessage, toMessage(valid, oif, indexes, command))
   })
 
 const send = (type: number, flags: number, m: RouteMessage, operation: string) =>

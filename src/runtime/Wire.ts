@@ -334,19 +334,32 @@ export const macToString = (buf: Uint8Array, start: number, len: number): string
   return s
 }
 
-const IPV4_RE = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/
-
 /** Parses IPv4 text into 4 bytes, or returns undefined. */
 export const parseIPv4 = (s: string): Uint8Array | undefined => {
-  const m = IPV4_RE.exec(s)
-  if (!m) return undefined
+  // By hand, not a RegExp: this runs for every address a request carries.
+  // Four decimal octets of 1-3 digits, each <= 255, no leading zeros.
+  const n = s.length
+  if (n < 7 || n > 15) return undefined
   const out = new Uint8Array(4)
-  for (let i = 0; i < 4; i++) {
-    const v = Number(m[i + 1])
-    if (v > 255 || (m[i + 1].length > 1 && m[i + 1][0] === "0")) return undefined
-    out[i] = v
+  let i = 0
+  for (let k = 0; k < 4; k++) {
+    if (k > 0) {
+      if (s.charCodeAt(i) !== 46) return undefined
+      i++
+    }
+    const start = i
+    let v = 0
+    while (i < n) {
+      const c = s.charCodeAt(i) - 48
+      if (c < 0 || c > 9) break
+      v = v * 10 + c
+      i++
+    }
+    const digits = i - start
+    if (digits === 0 || digits > 3 || v > 255 || (digits > 1 && s.charCodeAt(start) === 48)) return undefined
+    out[k] = v
   }
-  return out
+  return i === n ? out : undefined
 }
 
 /** Parses IPv6 text (with optional embedded IPv4 tail) into 16 bytes, or returns undefined. */

@@ -4,8 +4,10 @@
  * and the attribute tree.
  */
 import { describe, expect, it } from "@effect/vitest"
+import { Schema } from "effect"
+import fc from "fast-check"
 import * as Address from "../../src/api/Address.ts"
-import { type AddrMessage, decodeAddrMessage } from "../../src/generated/rt-addr/index.ts"
+import { AddrMessage, decodeAddrMessage } from "../../src/generated/rt-addr/index.ts"
 import { attributeTree, loadFixture } from "./nlmsg.ts"
 
 const NLM_F_ACK = 0x04
@@ -146,5 +148,82 @@ describe("Address requests match iproute2", () => {
     const bytes = Address.listRequest({ family: "inet6" }, 4)
     expect(header(bytes)).toMatchObject({ type: 22, flags: 0x301 })
     expect(decode(bytes)).toEqual({ family: 10, prefixlen: 0, flags8: 0, scope: 0, index: 4 })
+  })
+})
+
+// The API does not re-run the generated message Schema per request (it costs as
+// much as the syscall): the builder must always produce a message that passes it.
+describe("Address.toMessage always builds a valid AddrMessage", () => {
+  const octet = fc.integer({ min: 0, max: 255 })
+  const v4 = fc.tuple(octet, octet, octet, octet).map((b) => b.join("."))
+  const v6 = fc
+    .array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 })
+    .map((w) => w.map((x) => x.toString(16)).join(":"))
+  const withLength = (addr: fc.Arbitrary<string>, max: number) =>
+    fc
+      .tuple(addr, fc.option(fc.integer({ min: 0, max }), { nil: undefined }))
+      .map(([a, l]) => (l === undefined ? a : `${a}/${l}`))
+  const lifetime = fc.option(
+    fc.oneof(fc.constant("forever" as const), fc.integer({ min: 0, max: 0xffffffff })),
+    {
+      nil: undefined
+    }
+  )
+  const common = {
+    scope: fc.option(
+      fc.oneof(fc.constantFrom("host", "link", "global", "universe", "site", "nowhere"), octet),
+      {
+        nil: undefined
+      }
+    ),
+    validLifetime: lifetime,
+    preferredLifetime: lifetime,
+    flags: fc.option(
+      fc.record(
+        {
+          nodad: fc.boolean(),
+          noprefixroute: fc.boolean(),
+          homeaddress: fc.boolean(),
+          mngtmpaddr: fc.boolean(),
+          autojoin: fc.boolean(),
+          optimistic: fc.boolean()
+        },
+        { requiredKeys: [] }
+      ),
+      { nil: undefined }
+    ),
+    metric: fc.option(fc.integer({ min: 0, max: 0xffffffff }), { nil: undefined }),
+    proto: fc.option(fc.oneof(fc.constantFrom("unspec", "kernelLo", "kernelRa", "kernelLl"), octet), {
+      nil: undefined
+    })
+  }
+  const strip = (o: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as any
+  const options = fc.oneof(
+    fc.record({
+      dev: fc.constant(3),
+      address: withLength(v4, 32),
+      peer: fc.option(withLength(v4, 32), { nil: undefined }),
+      broadcast: fc.option(fc.oneof(fc.constantFrom("+", "-"), v4), { nil: undefined }),
+      label: fc.option(fc.constantFrom("d0", "d0:1", "eth0:abcdefghij"), { nil: undefined }),
+      ...common
+    }),
+    fc.record({
+      dev: fc.constant(3),
+      address: withLength(v6, 128),
+      peer: fc.option(withLength(v6, 128), { nil: undefined }),
+      ...common
+    })
+  )
+  const check = Schema.decodeUnknownSync(AddrMessage as any, { onExcessProperty: "error" } as any)
+
+  it("for add/replace and remove of any valid options", () => {
+    fc.assert(
+      fc.property(options, fc.constantFrom("add" as const, "remove" as const), (o, command) => {
+        const m = Address.toMessage(strip(o), 3, command)
+        expect(() => check(m)).not.toThrow()
+      }),
+      { numRuns: 2000 }
+    )
   })
 })
