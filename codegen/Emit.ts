@@ -55,6 +55,9 @@ const schemaOf: Record<string, string> = {
 
 const readScalar = (type: string, at: string, order?: string): string => {
   if (type === "u8" || type === "s8") return `view.${getter[type]}(${at})`
+  // 64-bit values go through Wire's readers, which share small BigInts.
+  if (type === "u64") return `readU64(view, ${at}, ${LE(order)})`
+  if (type === "s64") return `readS64(view, ${at}, ${LE(order)})`
   return `view.${getter[type]}(${at}, ${LE(order)})`
 }
 
@@ -109,9 +112,9 @@ import * as Schema from "effect/Schema"
 import * as P from "../../runtime/Primitives.ts"
 import type { RawAttribute } from "../../runtime/Primitives.ts"
 import type { AttributeMeta } from "../../runtime/Describe.ts"
-import { DecodeFailure, Writer, badLength as bad, decodeRecords, ipToString, macToString, parseIp, parseMac, readBytes, readString, readU8Array, readS8Array, readU16Array, readS16Array, readU32Array, readS32Array, readU64Array, readS64Array } from "../../runtime/Wire.ts"
+import { DecodeFailure, Writer, badLength as bad, decodeRecords, ipToString, macToString, parseIp, parseMac, readBytes, readString, readU64, readS64, readU8Array, readS8Array, readU16Array, readS16Array, readU32Array, readS32Array, readU64Array, readS64Array } from "../../runtime/Wire.ts"
 
-void [DecodeFailure, Writer, bad, decodeRecords, ipToString, macToString, parseIp, parseMac, readBytes, readString, readU8Array, readS8Array, readU16Array, readS16Array, readU32Array, readS32Array, readU64Array, readS64Array]
+void [DecodeFailure, Writer, bad, decodeRecords, ipToString, macToString, parseIp, parseMac, readBytes, readString, readU64, readS64, readU8Array, readS8Array, readU16Array, readS16Array, readU32Array, readS32Array, readU64Array, readS64Array]
 `)
 
   // ---------------------------------------------------------------- enums
@@ -357,9 +360,9 @@ void [DecodeFailure, Writer, bad, decodeRecords, ipToString, macToString, parseI
       case "s64":
         return need(scalarSize[a.type], readScalar(a.type, "p", a["byte-order"]))
       case "uint":
-        return `(n >= 8 ? view.getBigUint64(p, true) : n >= 4 ? BigInt(view.getUint32(p, true)) : bad(${JSON.stringify(where)}, n, 4, off))`
+        return `(n >= 8 ? readU64(view, p, true) : n >= 4 ? BigInt(view.getUint32(p, true)) : bad(${JSON.stringify(where)}, n, 4, off))`
       case "sint":
-        return `(n >= 8 ? view.getBigInt64(p, true) : n >= 4 ? BigInt(view.getInt32(p, true)) : bad(${JSON.stringify(where)}, n, 4, off))`
+        return `(n >= 8 ? readS64(view, p, true) : n >= 4 ? BigInt(view.getInt32(p, true)) : bad(${JSON.stringify(where)}, n, 4, off))`
       case "string":
         return "readString(buf, p, e)"
       case "flag":

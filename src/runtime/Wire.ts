@@ -272,9 +272,20 @@ export const expectLength = (what: string, actual: number, min: number, offset: 
 const hex = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"))
 const hexShort = Array.from({ length: 65536 }, (_, i) => i.toString(16))
 
+// Octet text with and without the trailing dot: an IPv4 address is then three
+// concatenations of shared strings instead of four number conversions and seven.
+const decimal = Array.from({ length: 256 }, (_, i) => String(i))
+const decimalDot = Array.from({ length: 256 }, (_, i) => `${i}.`)
+
 /** IPv4 or IPv6 address text from 4 or 16 bytes; other lengths become hex. */
 export const ipToString = (buf: Uint8Array, start: number, len: number): string => {
-  if (len === 4) return `${buf[start]}.${buf[start + 1]}.${buf[start + 2]}.${buf[start + 3]}`
+  if (len === 4)
+    return (
+      decimalDot[buf[start]] +
+      decimalDot[buf[start + 1]] +
+      decimalDot[buf[start + 2]] +
+      decimal[buf[start + 3]]
+    )
   if (len === 16) return ipv6ToString(buf, start)
   let s = ""
   for (let i = 0; i < len; i++) s += hex[buf[start + i]]
@@ -293,7 +304,7 @@ const ipv6ToString = (buf: Uint8Array, start: number): string => {
     words[4] === 0 &&
     words[5] === 0xffff
   ) {
-    return `::ffff:${buf[start + 12]}.${buf[start + 13]}.${buf[start + 14]}.${buf[start + 15]}`
+    return `::ffff:${ipToString(buf, start + 12, 4)}`
   }
   // Longest run of zero words (length >= 2) collapses to "::" (RFC 5952).
   let bestStart = -1
@@ -440,45 +451,72 @@ export const badLength = (where: string, n: number, want: number, off: number): 
   throw new DecodeFailure(`${where}: payload of ${n} bytes, expected at least ${want}`, off)
 }
 
-// One reader per element type keeps each call site monomorphic (no lookup by method name).
+// One reader per element type keeps each call site monomorphic (no lookup by
+// method name). Arrays are allocated at their final length: no growth copies.
 export const readU8Array = (view: DataView, p: number, e: number, _le: boolean): Array<number> => {
-  const out: Array<number> = []
-  for (let i = p; i < e; i++) out.push(view.getUint8(i))
+  const n = e - p
+  const out = new Array<number>(n)
+  for (let i = 0; i < n; i++) out[i] = view.getUint8(p + i)
   return out
 }
 export const readS8Array = (view: DataView, p: number, e: number, _le: boolean): Array<number> => {
-  const out: Array<number> = []
-  for (let i = p; i < e; i++) out.push(view.getInt8(i))
+  const n = e - p
+  const out = new Array<number>(n)
+  for (let i = 0; i < n; i++) out[i] = view.getInt8(p + i)
   return out
 }
 export const readU16Array = (view: DataView, p: number, e: number, le: boolean): Array<number> => {
-  const out: Array<number> = []
-  for (let i = p; i + 2 <= e; i += 2) out.push(view.getUint16(i, le))
+  const n = (e - p) >> 1
+  const out = new Array<number>(n)
+  for (let i = 0; i < n; i++) out[i] = view.getUint16(p + 2 * i, le)
   return out
 }
 export const readS16Array = (view: DataView, p: number, e: number, le: boolean): Array<number> => {
-  const out: Array<number> = []
-  for (let i = p; i + 2 <= e; i += 2) out.push(view.getInt16(i, le))
+  const n = (e - p) >> 1
+  const out = new Array<number>(n)
+  for (let i = 0; i < n; i++) out[i] = view.getInt16(p + 2 * i, le)
   return out
 }
 export const readU32Array = (view: DataView, p: number, e: number, le: boolean): Array<number> => {
-  const out: Array<number> = []
-  for (let i = p; i + 4 <= e; i += 4) out.push(view.getUint32(i, le))
+  const n = (e - p) >> 2
+  const out = new Array<number>(n)
+  for (let i = 0; i < n; i++) out[i] = view.getUint32(p + 4 * i, le)
   return out
 }
 export const readS32Array = (view: DataView, p: number, e: number, le: boolean): Array<number> => {
-  const out: Array<number> = []
-  for (let i = p; i + 4 <= e; i += 4) out.push(view.getInt32(i, le))
+  const n = (e - p) >> 2
+  const out = new Array<number>(n)
+  for (let i = 0; i < n; i++) out[i] = view.getInt32(p + 4 * i, le)
   return out
 }
+// Counters are mostly zero or small: reads share the BigInts 0..1023 instead of
+// allocating one per value (a link carries ~70 u64 counters; BigInts are values,
+// so sharing them is invisible).
+const SMALL_BIGINTS = 1024
+const smallBigInt: Array<bigint> = Array.from({ length: SMALL_BIGINTS }, (_, i) => BigInt(i))
+
+/** An unsigned 64-bit value at `p`. */
+export const readU64 = (view: DataView, p: number, le: boolean): bigint => {
+  const hi = view.getUint32(le ? p + 4 : p, le)
+  const lo = view.getUint32(le ? p : p + 4, le)
+  return hi === 0 && lo < SMALL_BIGINTS ? smallBigInt[lo] : view.getBigUint64(p, le)
+}
+/** A signed 64-bit value at `p`. */
+export const readS64 = (view: DataView, p: number, le: boolean): bigint => {
+  const hi = view.getUint32(le ? p + 4 : p, le)
+  const lo = view.getUint32(le ? p : p + 4, le)
+  return hi === 0 && lo < SMALL_BIGINTS ? smallBigInt[lo] : view.getBigInt64(p, le)
+}
 export const readU64Array = (view: DataView, p: number, e: number, le: boolean): Array<bigint> => {
-  const out: Array<bigint> = []
-  for (let i = p; i + 8 <= e; i += 8) out.push(view.getBigUint64(i, le))
+  const n = (e - p) >> 3
+  const out = new Array<bigint>(n)
+  for (let i = 0; i < n; i++) out[i] = readU64(view, p + 8 * i, le)
   return out
 }
 export const readS64Array = (view: DataView, p: number, e: number, le: boolean): Array<bigint> => {
-  const out: Array<bigint> = []
-  for (let i = p; i + 8 <= e; i += 8) out.push(view.getBigInt64(i, le))
+  const n = (e - p) >> 3
+  const out = new Array<bigint>(n)
+  for (let i = 0; i < n; i++) out[i] = readS64(view, p + 8 * i, le)
   return out
 }
 

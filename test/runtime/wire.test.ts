@@ -9,6 +9,7 @@ import {
   ipToString,
   parseIPv4,
   readS32Array,
+  readS64Array,
   readU16Array,
   readU64Array,
   readU8Array
@@ -94,6 +95,24 @@ describe("typed array readers", () => {
         expect(readU64Array(view, 0, b.length, le)).toEqual(ref(8, (i) => view.getBigUint64(i, le)))
       }),
       { numRuns: 500 }
+    )
+  })
+
+  it("64-bit readers share small values and agree with DataView on every value", () => {
+    const value = fc.oneof(
+      fc.bigInt({ min: 0n, max: 2000n }),
+      fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+      fc.constantFrom(1023n, 1024n, 2n ** 32n, 2n ** 32n + 5n, 2n ** 63n, 2n ** 64n - 1n)
+    )
+    fc.assert(
+      fc.property(fc.array(value, { maxLength: 10 }), fc.boolean(), (values, le) => {
+        const view = new DataView(new ArrayBuffer(8 * values.length))
+        values.forEach((v, i) => view.setBigUint64(8 * i, v, le))
+        const end = 8 * values.length
+        expect(readU64Array(view, 0, end, le)).toEqual(values)
+        expect(readS64Array(view, 0, end, le)).toEqual(values.map((v) => BigInt.asIntN(64, v)))
+      }),
+      { numRuns: 1000 }
     )
   })
 })

@@ -10,9 +10,9 @@ import * as Schema from "effect/Schema"
 import * as P from "../../runtime/Primitives.ts"
 import type { RawAttribute } from "../../runtime/Primitives.ts"
 import type { AttributeMeta } from "../../runtime/Describe.ts"
-import { DecodeFailure, Writer, badLength as bad, decodeRecords, ipToString, macToString, parseIp, parseMac, readBytes, readString, readU8Array, readS8Array, readU16Array, readS16Array, readU32Array, readS32Array, readU64Array, readS64Array } from "../../runtime/Wire.ts"
+import { DecodeFailure, Writer, badLength as bad, decodeRecords, ipToString, macToString, parseIp, parseMac, readBytes, readString, readU64, readS64, readU8Array, readS8Array, readU16Array, readS16Array, readU32Array, readS32Array, readU64Array, readS64Array } from "../../runtime/Wire.ts"
 
-void [DecodeFailure, Writer, bad, decodeRecords, ipToString, macToString, parseIp, parseMac, readBytes, readString, readU8Array, readS8Array, readU16Array, readS16Array, readU32Array, readS32Array, readU64Array, readS64Array]
+void [DecodeFailure, Writer, bad, decodeRecords, ipToString, macToString, parseIp, parseMac, readBytes, readString, readU64, readS64, readU8Array, readS8Array, readU16Array, readS16Array, readU32Array, readS32Array, readU64Array, readS64Array]
 
 /** Flag bits of net-device-flags. */
 export const NetDeviceFlags = {
@@ -999,7 +999,7 @@ export const RtnlLinkStats64: Schema.Codec<RtnlLinkStats64> = Schema.Struct(Rtnl
 /** Decodes struct rtnl-link-stats64 at [p, end). */
 export function decodeRtnlLinkStats64(buf: Uint8Array, view: DataView, p: number, end: number): RtnlLinkStats64 {
   if (end - p < 200) throw new DecodeFailure("struct rtnl-link-stats64: " + (end - p) + " bytes, expected 200", p)
-  return { rxPackets: view.getBigUint64(p, true), txPackets: view.getBigUint64(p + 8, true), rxBytes: view.getBigUint64(p + 16, true), txBytes: view.getBigUint64(p + 24, true), rxErrors: view.getBigUint64(p + 32, true), txErrors: view.getBigUint64(p + 40, true), rxDropped: view.getBigUint64(p + 48, true), txDropped: view.getBigUint64(p + 56, true), multicast: view.getBigUint64(p + 64, true), collisions: view.getBigUint64(p + 72, true), rxLengthErrors: view.getBigUint64(p + 80, true), rxOverErrors: view.getBigUint64(p + 88, true), rxCrcErrors: view.getBigUint64(p + 96, true), rxFrameErrors: view.getBigUint64(p + 104, true), rxFifoErrors: view.getBigUint64(p + 112, true), rxMissedErrors: view.getBigUint64(p + 120, true), txAbortedErrors: view.getBigUint64(p + 128, true), txCarrierErrors: view.getBigUint64(p + 136, true), txFifoErrors: view.getBigUint64(p + 144, true), txHeartbeatErrors: view.getBigUint64(p + 152, true), txWindowErrors: view.getBigUint64(p + 160, true), rxCompressed: view.getBigUint64(p + 168, true), txCompressed: view.getBigUint64(p + 176, true), rxNohandler: view.getBigUint64(p + 184, true), rxOtherhostDropped: view.getBigUint64(p + 192, true) } as RtnlLinkStats64
+  return { rxPackets: readU64(view, p, true), txPackets: readU64(view, p + 8, true), rxBytes: readU64(view, p + 16, true), txBytes: readU64(view, p + 24, true), rxErrors: readU64(view, p + 32, true), txErrors: readU64(view, p + 40, true), rxDropped: readU64(view, p + 48, true), txDropped: readU64(view, p + 56, true), multicast: readU64(view, p + 64, true), collisions: readU64(view, p + 72, true), rxLengthErrors: readU64(view, p + 80, true), rxOverErrors: readU64(view, p + 88, true), rxCrcErrors: readU64(view, p + 96, true), rxFrameErrors: readU64(view, p + 104, true), rxFifoErrors: readU64(view, p + 112, true), rxMissedErrors: readU64(view, p + 120, true), txAbortedErrors: readU64(view, p + 128, true), txCarrierErrors: readU64(view, p + 136, true), txFifoErrors: readU64(view, p + 144, true), txHeartbeatErrors: readU64(view, p + 152, true), txWindowErrors: readU64(view, p + 160, true), rxCompressed: readU64(view, p + 168, true), txCompressed: readU64(view, p + 176, true), rxNohandler: readU64(view, p + 184, true), rxOtherhostDropped: readU64(view, p + 192, true) } as RtnlLinkStats64
 }
 export function encodeRtnlLinkStats64(w: Writer, v: RtnlLinkStats64): void {
   w.u64(v.rxPackets ?? 0n)
@@ -1052,7 +1052,7 @@ export const RtnlLinkIfmap: Schema.Codec<RtnlLinkIfmap> = Schema.Struct(RtnlLink
 /** Decodes struct rtnl-link-ifmap at [p, end). */
 export function decodeRtnlLinkIfmap(buf: Uint8Array, view: DataView, p: number, end: number): RtnlLinkIfmap {
   if (end - p < 32) throw new DecodeFailure("struct rtnl-link-ifmap: " + (end - p) + " bytes, expected 32", p)
-  return { memStart: view.getBigUint64(p, true), memEnd: view.getBigUint64(p + 8, true), baseAddr: view.getBigUint64(p + 16, true), irq: view.getUint16(p + 24, true), dma: view.getUint8(p + 26), port: view.getUint8(p + 27), pad: view.getUint32(p + 28, true) } as RtnlLinkIfmap
+  return { memStart: readU64(view, p, true), memEnd: readU64(view, p + 8, true), baseAddr: readU64(view, p + 16, true), irq: view.getUint16(p + 24, true), dma: view.getUint8(p + 26), port: view.getUint8(p + 27), pad: view.getUint32(p + 28, true) } as RtnlLinkIfmap
 }
 export function encodeRtnlLinkIfmap(w: Writer, v: RtnlLinkIfmap): void {
   w.u64(v.memStart ?? 0n)
@@ -2797,7 +2797,7 @@ export function decodeLinkAttrsInto(out: any, buf: Uint8Array, view: DataView, s
       case 63: out.gsoIpv4MaxSize = (n < 4 ? bad("link-attrs.IFLA_GSO_IPV4_MAX_SIZE", n, 4, off) : view.getUint32(p, true)); break
       case 64: out.groIpv4MaxSize = (n < 4 ? bad("link-attrs.IFLA_GRO_IPV4_MAX_SIZE", n, 4, off) : view.getUint32(p, true)); break
       case 65: out.dpllPin = decodeLinkDpllPinAttrsInto({}, buf, view, p, e); break
-      case 66: out.maxPacingOffloadHorizon = (n >= 8 ? view.getBigUint64(p, true) : n >= 4 ? BigInt(view.getUint32(p, true)) : bad("link-attrs.IFLA_MAX_PACING_OFFLOAD_HORIZON", n, 4, off)); break
+      case 66: out.maxPacingOffloadHorizon = (n >= 8 ? readU64(view, p, true) : n >= 4 ? BigInt(view.getUint32(p, true)) : bad("link-attrs.IFLA_MAX_PACING_OFFLOAD_HORIZON", n, 4, off)); break
       case 67: out.netnsImmutable = (n < 1 ? bad("link-attrs.IFLA_NETNS_IMMUTABLE", n, 1, off) : view.getUint8(p)); break
       case 68: out.headroom = (n < 2 ? bad("link-attrs.IFLA_HEADROOM", n, 2, off) : view.getUint16(p, true)); break
       case 69: out.tailroom = (n < 2 ? bad("link-attrs.IFLA_TAILROOM", n, 2, off) : view.getUint16(p, true)); break
@@ -3278,10 +3278,10 @@ export function decodeLinkinfoBridgeAttrsInto(out: any, buf: Uint8Array, view: D
       case 13: out.rootPathCost = (n < 4 ? bad("linkinfo-bridge-attrs.IFLA_BR_ROOT_PATH_COST", n, 4, off) : view.getUint32(p, true)); break
       case 14: out.topologyChange = (n < 1 ? bad("linkinfo-bridge-attrs.IFLA_BR_TOPOLOGY_CHANGE", n, 1, off) : view.getUint8(p)); break
       case 15: out.topologyChangeDetected = (n < 1 ? bad("linkinfo-bridge-attrs.IFLA_BR_TOPOLOGY_CHANGE_DETECTED", n, 1, off) : view.getUint8(p)); break
-      case 16: out.helloTimer = (n < 8 ? bad("linkinfo-bridge-attrs.IFLA_BR_HELLO_TIMER", n, 8, off) : view.getBigUint64(p, true)); break
-      case 17: out.tcnTimer = (n < 8 ? bad("linkinfo-bridge-attrs.IFLA_BR_TCN_TIMER", n, 8, off) : view.getBigUint64(p, true)); break
-      case 18: out.topologyChangeTimer = (n < 8 ? bad("linkinfo-bridge-attrs.IFLA_BR_TOPOLOGY_CHANGE_TIMER", n, 8, off) : view.getBigUint64(p, true)); break
-      case 19: out.gcTimer = (n < 8 ? bad("linkinfo-bridge-attrs.IFLA_BR_GC_TIMER", n, 8, off) : view.getBigUint64(p, true)); break
+      case 16: out.helloTimer = (n < 8 ? bad("linkinfo-bridge-attrs.IFLA_BR_HELLO_TIMER", n, 8, off) : readU64(view, p, true)); break
+      case 17: out.tcnTimer = (n < 8 ? bad("linkinfo-bridge-attrs.IFLA_BR_TCN_TIMER", n, 8, off) : readU64(view, p, true)); break
+      case 18: out.topologyChangeTimer = (n < 8 ? bad("linkinfo-bridge-attrs.IFLA_BR_TOPOLOGY_CHANGE_TIMER", n, 8, off) : readU64(view, p, true)); break
+      case 19: out.gcTimer = (n < 8 ? bad("linkinfo-bridge-attrs.IFLA_BR_GC_TIMER", n, 8, off) : readU64(view, p, true)); break
       case 20: out.groupAddr = macToString(buf, p, n); break
       case 21: out.fdbFlush = true; break
       case 22: out.mcastRouter = (n < 1 ? bad("linkinfo-bridge-attrs.IFLA_BR_MCAST_ROUTER", n, 1, off) : view.getUint8(p)); break
@@ -3292,12 +3292,12 @@ export function decodeLinkinfoBridgeAttrsInto(out: any, buf: Uint8Array, view: D
       case 27: out.mcastHashMax = (n < 4 ? bad("linkinfo-bridge-attrs.IFLA_BR_MCAST_HASH_MAX", n, 4, off) : view.getUint32(p, true)); break
       case 28: out.mcastLastMemberCnt = (n < 4 ? bad("linkinfo-bridge-attrs.IFLA_BR_MCAST_LAST_MEMBER_CNT", n, 4, off) : view.getUint32(p, true)); break
       case 29: out.mcastStartupQueryCnt = (n < 4 ? bad("linkinfo-bridge-attrs.IFLA_BR_MCAST_STARTUP_QUERY_CNT", n, 4, off) : view.getUint32(p, true)); break
-      case 30: out.mcastLastMemberIntvl = (n < 8 ? bad("linkinfo-bridge-attrs.IFLA_BR_MCAST_LAST_MEMBER_INTVL", n, 8, off) : view.getBigUint64(p, true)); break
-      case 31: out.mcastMembershipIntvl = (n < 8 ? bad("linkinfo-bridge-attrs.IFLA_BR_MCAST_MEMBERSHIP_INTVL", n, 8, off) : view.getBigUint64(p, true)); break
-      case 32: out.mcastQuerierIntvl = (n < 8 ? bad("linkinfo-bridge-attrs.IFLA_BR_MCAST_QUERIER_INTVL", n, 8, off) : view.getBigUint64(p, true)); break
-      case 33: out.mcastQueryIntvl = (n < 8 ? bad("linkinfo-bridge-attrs.IFLA_BR_MCAST_QUERY_INTVL", n, 8, off) : view.getBigUint64(p, true)); break
-      case 34: out.mcastQueryResponseIntvl = (n < 8 ? bad("linkinfo-bridge-attrs.IFLA_BR_MCAST_QUERY_RESPONSE_INTVL", n, 8, off) : view.getBigUint64(p, true)); break
-      case 35: out.mcastStartupQueryIntvl = (n < 8 ? bad("linkinfo-bridge-attrs.IFLA_BR_MCAST_STARTUP_QUERY_INTVL", n, 8, off) : view.getBigUint64(p, true)); break
+      case 30: out.mcastLastMemberIntvl = (n < 8 ? bad("linkinfo-bridge-attrs.IFLA_BR_MCAST_LAST_MEMBER_INTVL", n, 8, off) : readU64(view, p, true)); break
+      case 31: out.mcastMembershipIntvl = (n < 8 ? bad("linkinfo-bridge-attrs.IFLA_BR_MCAST_MEMBERSHIP_INTVL", n, 8, off) : readU64(view, p, true)); break
+      case 32: out.mcastQuerierIntvl = (n < 8 ? bad("linkinfo-bridge-attrs.IFLA_BR_MCAST_QUERIER_INTVL", n, 8, off) : readU64(view, p, true)); break
+      case 33: out.mcastQueryIntvl = (n < 8 ? bad("linkinfo-bridge-attrs.IFLA_BR_MCAST_QUERY_INTVL", n, 8, off) : readU64(view, p, true)); break
+      case 34: out.mcastQueryResponseIntvl = (n < 8 ? bad("linkinfo-bridge-attrs.IFLA_BR_MCAST_QUERY_RESPONSE_INTVL", n, 8, off) : readU64(view, p, true)); break
+      case 35: out.mcastStartupQueryIntvl = (n < 8 ? bad("linkinfo-bridge-attrs.IFLA_BR_MCAST_STARTUP_QUERY_INTVL", n, 8, off) : readU64(view, p, true)); break
       case 36: out.nfCallIptables = (n < 1 ? bad("linkinfo-bridge-attrs.IFLA_BR_NF_CALL_IPTABLES", n, 1, off) : view.getUint8(p)); break
       case 37: out.nfCallIp6tables = (n < 1 ? bad("linkinfo-bridge-attrs.IFLA_BR_NF_CALL_IP6TABLES", n, 1, off) : view.getUint8(p)); break
       case 38: out.nfCallArptables = (n < 1 ? bad("linkinfo-bridge-attrs.IFLA_BR_NF_CALL_ARPTABLES", n, 1, off) : view.getUint8(p)); break
@@ -3408,9 +3408,9 @@ export function decodeLinkinfoBrportAttrsInto(out: any, buf: Uint8Array, view: D
       case 18: out.no = (n < 2 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_NO", n, 2, off) : view.getUint16(p, true)); break
       case 19: out.topologyChangeAck = (n < 1 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_TOPOLOGY_CHANGE_ACK", n, 1, off) : view.getUint8(p)); break
       case 20: out.configPending = (n < 1 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_CONFIG_PENDING", n, 1, off) : view.getUint8(p)); break
-      case 21: out.messageAgeTimer = (n < 8 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_MESSAGE_AGE_TIMER", n, 8, off) : view.getBigUint64(p, true)); break
-      case 22: out.forwardDelayTimer = (n < 8 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_FORWARD_DELAY_TIMER", n, 8, off) : view.getBigUint64(p, true)); break
-      case 23: out.holdTimer = (n < 8 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_HOLD_TIMER", n, 8, off) : view.getBigUint64(p, true)); break
+      case 21: out.messageAgeTimer = (n < 8 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_MESSAGE_AGE_TIMER", n, 8, off) : readU64(view, p, true)); break
+      case 22: out.forwardDelayTimer = (n < 8 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_FORWARD_DELAY_TIMER", n, 8, off) : readU64(view, p, true)); break
+      case 23: out.holdTimer = (n < 8 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_HOLD_TIMER", n, 8, off) : readU64(view, p, true)); break
       case 24: out.flush = true; break
       case 25: out.multicastRouter = (n < 1 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_MULTICAST_ROUTER", n, 1, off) : view.getUint8(p)); break
       case 26: break

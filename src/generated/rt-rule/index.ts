@@ -10,9 +10,9 @@ import * as Schema from "effect/Schema"
 import * as P from "../../runtime/Primitives.ts"
 import type { RawAttribute } from "../../runtime/Primitives.ts"
 import type { AttributeMeta } from "../../runtime/Describe.ts"
-import { DecodeFailure, Writer, badLength as bad, decodeRecords, ipToString, macToString, parseIp, parseMac, readBytes, readString, readU8Array, readS8Array, readU16Array, readS16Array, readU32Array, readS32Array, readU64Array, readS64Array } from "../../runtime/Wire.ts"
+import { DecodeFailure, Writer, badLength as bad, decodeRecords, ipToString, macToString, parseIp, parseMac, readBytes, readString, readU64, readS64, readU8Array, readS8Array, readU16Array, readS16Array, readU32Array, readS32Array, readU64Array, readS64Array } from "../../runtime/Wire.ts"
 
-void [DecodeFailure, Writer, bad, decodeRecords, ipToString, macToString, parseIp, parseMac, readBytes, readString, readU8Array, readS8Array, readU16Array, readS16Array, readU32Array, readS32Array, readU64Array, readS64Array]
+void [DecodeFailure, Writer, bad, decodeRecords, ipToString, macToString, parseIp, parseMac, readBytes, readString, readU64, readS64, readU8Array, readS8Array, readU16Array, readS16Array, readU32Array, readS32Array, readU64Array, readS64Array]
 
 /** Values of fr-act. */
 export const FrAct = {
@@ -390,7 +390,7 @@ export function decodeRuleAttrsInto(out: any, buf: Uint8Array, view: DataView, s
       case 9: break
       case 10: out.fwmark = (n < 4 ? bad("rule-attrs.FRA_FWMARK", n, 4, off) : view.getUint32(p, true)); break
       case 11: out.flow = (n < 4 ? bad("rule-attrs.FRA_FLOW", n, 4, off) : view.getUint32(p, true)); break
-      case 12: out.tunId = (n < 8 ? bad("rule-attrs.FRA_TUN_ID", n, 8, off) : view.getBigUint64(p, false)); break
+      case 12: out.tunId = (n < 8 ? bad("rule-attrs.FRA_TUN_ID", n, 8, off) : readU64(view, p, false)); break
       case 13: out.suppressIfgroup = (n < 4 ? bad("rule-attrs.FRA_SUPPRESS_IFGROUP", n, 4, off) : view.getUint32(p, true)); break
       case 14: out.suppressPrefixlen = (n < 4 ? bad("rule-attrs.FRA_SUPPRESS_PREFIXLEN", n, 4, off) : view.getUint32(p, true)); break
       case 15: out.table = (n < 4 ? bad("rule-attrs.FRA_TABLE", n, 4, off) : view.getUint32(p, true)); break
