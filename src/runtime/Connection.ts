@@ -174,6 +174,12 @@ interface Condition {
 }
 
 const DEFAULT_TIMEOUT_MS = 5000
+/**
+ * A dump reads and decodes for at most this long before letting the event
+ * loop turn: the kernel refills the socket as fast as we read, so without it
+ * a large dump holds the loop for its whole duration.
+ */
+const DUMP_SLICE_MS = 4
 const MAX_BATCH_BYTES = 64 * 1024
 const MAX_BATCH_MESSAGES = 128
 const MAX_UNSOLICITED = 16384
@@ -285,6 +291,8 @@ class DumpWaiter<A> implements Waiter {
   interrupted = false
   /** The consumer left or failed: swallow everything until DONE. */
   discard = false
+  /** Datagrams that carried messages for this dump (progress, for waiting). */
+  datagrams = 0
   error: NetlinkError.NetlinkError | undefined = undefined
   onDone: () => void = () => {}
   constructor(
@@ -345,6 +353,7 @@ class DumpWaiter<A> implements Waiter {
     }
   }
   flush(): void {
+    this.datagrams++
     if (this.chunked && this.items.length > 0 && !this.discard) {
       this.chunks.push(this.items)
       this.items = []
@@ -871,12 +880,23 @@ export const fromEngine = (engine: Engine): ConnectionShape => {
         const w = startDump(message, decode, options, false)
         if (w instanceof NetlinkError.NetlinkError) return Effect.fail(w)
         const settled = () => w.done || w.error !== undefined
-        engine.pump(settled, true)
-        if (settled()) return Effect.succeed(w)
-        return restore(
-          engine.waitUntil(settled, timeoutMillis(options), operationName(w.request, options))
-        ).pipe(
-          Effect.as(w),
+        const timeoutMs = timeoutMillis(options)
+        const operation = operationName(w.request, options)
+        // Read in slices of DUMP_SLICE_MS; between slices the event loop turns
+        // (yieldNow schedules through setImmediate). With nothing queued, wait
+        // for the next datagram rather than the whole dump, then slice again.
+        const step: Effect.Effect<DumpWaiter<A>, NetlinkError.NetlinkError> = Effect.suspend(() => {
+          const deadline = performance.now() + DUMP_SLICE_MS
+          engine.pump(() => settled() || performance.now() >= deadline, true)
+          if (settled()) return Effect.succeed(w)
+          if (performance.now() >= deadline) return Effect.flatMap(Effect.yieldNow, () => step)
+          const seen = w.datagrams
+          return Effect.flatMap(
+            engine.waitUntil(() => settled() || w.datagrams !== seen, timeoutMs, operation),
+            () => step
+          )
+        })
+        return restore(step).pipe(
           Effect.onExit(() => Effect.sync(() => engine.abandonDump(w as DumpWaiter<unknown>)))
         )
       }).pipe(
@@ -915,8 +935,16 @@ export const fromEngine = (engine: Engine): ConnectionShape => {
             const timeoutMs = timeoutMillis(options)
             const operation = operationName(w.request, options)
             const ready = () => w.chunks.length > 0 || w.done || w.error !== undefined
+            // The consumer runs synchronously between pulls: yield to the event
+            // loop every DUMP_SLICE_MS so a long dump never holds it.
+            let sliceStart = performance.now()
+            const yieldThenPull = Effect.flatMap(Effect.yieldNow, () => {
+              sliceStart = performance.now()
+              return pull
+            })
             const pull: Effect.Effect<readonly [A, ...Array<A>], NetlinkError.NetlinkError | Cause.Done> =
               Effect.suspend(() => {
+                if (performance.now() - sliceStart >= DUMP_SLICE_MS) return yieldThenPull
                 const chunk = w.chunks.shift()
                 if (chunk !== undefined) return Effect.succeed(chunk as unknown as readonly [A, ...Array<A>])
                 if (w.error !== undefined) return Effect.fail(w.error)

@@ -136,6 +136,38 @@ describe("engine over the fake kernel", () => {
     })
   )
 
+  it.live("a long dump lets the event loop turn between slices (dumpAll and stream)", () =>
+    Effect.gen(function* () {
+      // 40 datagrams, every one queued at once; each decode busy-waits 1 ms.
+      const k = new FakeKernel((r) => [
+        ...Array.from({ length: 40 }, (_, i) => datagram(item(r.seq, i))),
+        datagram(done(r.seq))
+      ])
+      const c = Connection.fromTransport(k)
+      const slow: typeof decodeItem = (b, v, s, e, t) => {
+        const until = performance.now() + 1
+        while (performance.now() < until) {}
+        return decodeItem(b, v, s, e, t)
+      }
+      const ticksDuring = (run: Effect.Effect<unknown, NetlinkError>) =>
+        Effect.gen(function* () {
+          let ticks = 0
+          let running = true
+          const tick = () => {
+            ticks++
+            if (running) setImmediate(tick)
+          }
+          setImmediate(tick)
+          yield* run
+          running = false
+          return ticks
+        })
+      // ~40 ms of decoding in slices of a few ms: the loop turned several times.
+      expect(yield* ticksDuring(c.dumpAll(req(18), slow))).toBeGreaterThanOrEqual(4)
+      expect(yield* ticksDuring(Stream.runDrain(c.dump(req(18), slow)))).toBeGreaterThanOrEqual(4)
+    })
+  )
+
   it.effect("DUMP_INTR: DumpInterrupted with partial results; retryInterrupted re-runs", () =>
     Effect.gen(function* () {
       let calls = 0
