@@ -164,6 +164,10 @@ void [DecodeFailure, Writer, bad, decodeRecords, ipToString, macToString, parseI
   const recordStructs = new Set<string>()
   for (const s of model.sets.values())
     for (const a of model.attrs(s)) if (a.type === "records") recordStructs.add(a.struct!)
+  // Structs that head a message or a nest: attributes are added to them.
+  const headerStructs = new Set<string>(model.messages.map((m) => m.header))
+  for (const s of model.sets.values())
+    for (const a of model.attrs(s)) if (a.type === "nest" && a.header) headerStructs.add(a.header)
   for (const s of model.structs.values()) {
     const N = structName(s.name)
     const size = model.structSize(s.name)
@@ -178,8 +182,8 @@ void [DecodeFailure, Writer, bad, decodeRecords, ipToString, macToString, parseI
     o(`}`)
     o(`export const ${N}: Schema.Codec<${N}> = Schema.Struct(${N}Fields)`)
     // One object literal per struct: V8 gives every decoded header the same shape.
-    const literal = (skipFirst: boolean): string => {
-      const parts: Array<string> = []
+    const fields = (skipFirst: boolean): Array<readonly [string, string]> => {
+      const parts: Array<readonly [string, string]> = []
       let off = 0
       s.members.forEach((m, i) => {
         const at = off === 0 ? "p" : `p + ${off}`
@@ -188,20 +192,39 @@ void [DecodeFailure, Writer, bad, decodeRecords, ipToString, macToString, parseI
         if (m.type === "pad" || (skipFirst && i === 0)) return
         if (m.type === "binary") {
           const h = m["display-hint"]
-          if (h === "mac") parts.push(`${f}: macToString(buf, ${at}, ${m.len})`)
+          if (h === "mac") parts.push([f, `macToString(buf, ${at}, ${m.len})`])
           else if (h === "ipv4" || h === "ipv6" || h === "inet")
-            parts.push(`${f}: ipToString(buf, ${at}, ${m.len})`)
-          else parts.push(`${f}: readBytes(buf, ${at}, ${at} + ${m.len})`)
-        } else parts.push(`${f}: ${readScalar(m.type, at, m["byte-order"])}`)
+            parts.push([f, `ipToString(buf, ${at}, ${m.len})`])
+          else parts.push([f, `readBytes(buf, ${at}, ${at} + ${m.len})`])
+        } else parts.push([f, readScalar(m.type, at, m["byte-order"])])
       })
-      return `{ ${parts.join(", ")} }`
+      return parts
     }
+    const literal = (skipFirst: boolean): string =>
+      `{ ${fields(skipFirst)
+        .map(([f, v]) => `${f}: ${v}`)
+        .join(", ")} }`
     const check = `  if (end - p < ${size}) throw new DecodeFailure("struct ${s.name}: " + (end - p) + " bytes, expected ${size}", p)`
     o(`/** Decodes struct ${s.name} at [p, end). */`)
-    o(`export function decode${N}(buf: Uint8Array, view: DataView, p: number, end: number): ${N} {`)
-    o(check)
-    o(`  return ${literal(false)} as ${N}`)
-    o(`}`)
+    if (headerStructs.has(s.name)) {
+      // A header gets the message's attributes added after it. Built by a
+      // constructor, V8 sizes the object for them (in-object slack tracking)
+      // instead of a literal's exact fit plus an out-of-object property array;
+      // its prototype is Object.prototype, so it is a plain object all the same.
+      o(`function ${N}Object(this: any, buf: Uint8Array, view: DataView, p: number): void {`)
+      for (const [f, v] of fields(false)) o(`  this.${f} = ${v}`)
+      o(`}`)
+      o(`${N}Object.prototype = Object.prototype`)
+      o(`export function decode${N}(buf: Uint8Array, view: DataView, p: number, end: number): ${N} {`)
+      o(check)
+      o(`  return new (${N}Object as any)(buf, view, p) as ${N}`)
+      o(`}`)
+    } else {
+      o(`export function decode${N}(buf: Uint8Array, view: DataView, p: number, end: number): ${N} {`)
+      o(check)
+      o(`  return ${literal(false)} as ${N}`)
+      o(`}`)
+    }
     if (recordStructs.has(s.name)) {
       // records carry their own length first; it is framing, not data
       o(`const decode${N}Body = (buf: Uint8Array, view: DataView, p: number, end: number): any => {`)

@@ -47,6 +47,8 @@ for (const family of families) {
             throw e
           }
           const y = decodeBytes(decode, bytes1)
+          // Header structs are built by a constructor (see codegen/Emit.ts): still plain objects.
+          expect(Object.getPrototypeOf(y)).toBe(Object.prototype)
           const bytes2 = encodeToBytes(encode, y)
           expect(Buffer.from(bytes2).toString("hex")).toBe(Buffer.from(bytes1).toString("hex"))
           expect(decodeBytes(decode, bytes2)).toEqual(y)

@@ -115,9 +115,17 @@ export const IfaddrmsgFields = {
 }
 export const Ifaddrmsg: Schema.Codec<Ifaddrmsg> = Schema.Struct(IfaddrmsgFields)
 /** Decodes struct ifaddrmsg at [p, end). */
+function IfaddrmsgObject(this: any, buf: Uint8Array, view: DataView, p: number): void {
+  this.family = view.getUint8(p)
+  this.prefixlen = view.getUint8(p + 1)
+  this.flags8 = view.getUint8(p + 2)
+  this.scope = view.getUint8(p + 3)
+  this.index = view.getUint32(p + 4, true)
+}
+IfaddrmsgObject.prototype = Object.prototype
 export function decodeIfaddrmsg(buf: Uint8Array, view: DataView, p: number, end: number): Ifaddrmsg {
   if (end - p < 8) throw new DecodeFailure("struct ifaddrmsg: " + (end - p) + " bytes, expected 8", p)
-  return { family: view.getUint8(p), prefixlen: view.getUint8(p + 1), flags8: view.getUint8(p + 2), scope: view.getUint8(p + 3), index: view.getUint32(p + 4, true) } as Ifaddrmsg
+  return new (IfaddrmsgObject as any)(buf, view, p) as Ifaddrmsg
 }
 export function encodeIfaddrmsg(w: Writer, v: Ifaddrmsg): void {
   w.u8(v.family ?? 0)

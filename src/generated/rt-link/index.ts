@@ -841,9 +841,18 @@ export const IfinfomsgFields = {
 }
 export const Ifinfomsg: Schema.Codec<Ifinfomsg> = Schema.Struct(IfinfomsgFields)
 /** Decodes struct ifinfomsg at [p, end). */
+function IfinfomsgObject(this: any, buf: Uint8Array, view: DataView, p: number): void {
+  this.family = view.getUint8(p)
+  this.pad = view.getUint8(p + 1)
+  this.type = view.getUint16(p + 2, true)
+  this.index = view.getInt32(p + 4, true)
+  this.flags = view.getUint32(p + 8, true)
+  this.change = view.getUint32(p + 12, true)
+}
+IfinfomsgObject.prototype = Object.prototype
 export function decodeIfinfomsg(buf: Uint8Array, view: DataView, p: number, end: number): Ifinfomsg {
   if (end - p < 16) throw new DecodeFailure("struct ifinfomsg: " + (end - p) + " bytes, expected 16", p)
-  return { family: view.getUint8(p), pad: view.getUint8(p + 1), type: view.getUint16(p + 2, true), index: view.getInt32(p + 4, true), flags: view.getUint32(p + 8, true), change: view.getUint32(p + 12, true) } as Ifinfomsg
+  return new (IfinfomsgObject as any)(buf, view, p) as Ifinfomsg
 }
 export function encodeIfinfomsg(w: Writer, v: Ifinfomsg): void {
   w.u8(v.family ?? 0)

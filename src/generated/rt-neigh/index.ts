@@ -246,9 +246,19 @@ export const NdmsgFields = {
 }
 export const Ndmsg: Schema.Codec<Ndmsg> = Schema.Struct(NdmsgFields)
 /** Decodes struct ndmsg at [p, end). */
+function NdmsgObject(this: any, buf: Uint8Array, view: DataView, p: number): void {
+  this.family = view.getUint8(p)
+  this.pad1 = view.getUint8(p + 1)
+  this.pad2 = view.getUint16(p + 2, true)
+  this.ifindex = view.getInt32(p + 4, true)
+  this.state = view.getUint16(p + 8, true)
+  this.flags = view.getUint8(p + 10)
+  this.type = view.getUint8(p + 11)
+}
+NdmsgObject.prototype = Object.prototype
 export function decodeNdmsg(buf: Uint8Array, view: DataView, p: number, end: number): Ndmsg {
   if (end - p < 12) throw new DecodeFailure("struct ndmsg: " + (end - p) + " bytes, expected 12", p)
-  return { family: view.getUint8(p), pad1: view.getUint8(p + 1), pad2: view.getUint16(p + 2, true), ifindex: view.getInt32(p + 4, true), state: view.getUint16(p + 8, true), flags: view.getUint8(p + 10), type: view.getUint8(p + 11) } as Ndmsg
+  return new (NdmsgObject as any)(buf, view, p) as Ndmsg
 }
 export function encodeNdmsg(w: Writer, v: Ndmsg): void {
   w.u8(v.family ?? 0)

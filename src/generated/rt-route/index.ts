@@ -400,9 +400,21 @@ export const RtmsgFields = {
 }
 export const Rtmsg: Schema.Codec<Rtmsg> = Schema.Struct(RtmsgFields)
 /** Decodes struct rtmsg at [p, end). */
+function RtmsgObject(this: any, buf: Uint8Array, view: DataView, p: number): void {
+  this.family = view.getUint8(p)
+  this.dstLen = view.getUint8(p + 1)
+  this.srcLen = view.getUint8(p + 2)
+  this.tos = view.getUint8(p + 3)
+  this.tableId = view.getUint8(p + 4)
+  this.protocol = view.getUint8(p + 5)
+  this.scope = view.getUint8(p + 6)
+  this.type = view.getUint8(p + 7)
+  this.flags = view.getUint32(p + 8, true)
+}
+RtmsgObject.prototype = Object.prototype
 export function decodeRtmsg(buf: Uint8Array, view: DataView, p: number, end: number): Rtmsg {
   if (end - p < 12) throw new DecodeFailure("struct rtmsg: " + (end - p) + " bytes, expected 12", p)
-  return { family: view.getUint8(p), dstLen: view.getUint8(p + 1), srcLen: view.getUint8(p + 2), tos: view.getUint8(p + 3), tableId: view.getUint8(p + 4), protocol: view.getUint8(p + 5), scope: view.getUint8(p + 6), type: view.getUint8(p + 7), flags: view.getUint32(p + 8, true) } as Rtmsg
+  return new (RtmsgObject as any)(buf, view, p) as Rtmsg
 }
 export function encodeRtmsg(w: Writer, v: Rtmsg): void {
   w.u8(v.family ?? 0)

@@ -196,9 +196,21 @@ export const FibRuleHdrFields = {
 }
 export const FibRuleHdr: Schema.Codec<FibRuleHdr> = Schema.Struct(FibRuleHdrFields)
 /** Decodes struct fib-rule-hdr at [p, end). */
+function FibRuleHdrObject(this: any, buf: Uint8Array, view: DataView, p: number): void {
+  this.family = view.getUint8(p)
+  this.dstLen = view.getUint8(p + 1)
+  this.srcLen = view.getUint8(p + 2)
+  this.tos = view.getUint8(p + 3)
+  this.tableId = view.getUint8(p + 4)
+  this.res1 = view.getUint8(p + 5)
+  this.res2 = view.getUint8(p + 6)
+  this.action = view.getUint8(p + 7)
+  this.flags = view.getUint32(p + 8, true)
+}
+FibRuleHdrObject.prototype = Object.prototype
 export function decodeFibRuleHdr(buf: Uint8Array, view: DataView, p: number, end: number): FibRuleHdr {
   if (end - p < 12) throw new DecodeFailure("struct fib-rule-hdr: " + (end - p) + " bytes, expected 12", p)
-  return { family: view.getUint8(p), dstLen: view.getUint8(p + 1), srcLen: view.getUint8(p + 2), tos: view.getUint8(p + 3), tableId: view.getUint8(p + 4), res1: view.getUint8(p + 5), res2: view.getUint8(p + 6), action: view.getUint8(p + 7), flags: view.getUint32(p + 8, true) } as FibRuleHdr
+  return new (FibRuleHdrObject as any)(buf, view, p) as FibRuleHdr
 }
 export function encodeFibRuleHdr(w: Writer, v: FibRuleHdr): void {
   w.u8(v.family ?? 0)
