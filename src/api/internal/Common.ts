@@ -79,9 +79,19 @@ export const checkBuilt = <A>(schema: Schema.Codec<A, any>, message: A): Effect.
 
 /** Builds one request message: nlmsghdr, then whatever `body` writes. */
 export const buildMessage = (type: number, flags: number, body: (w: Writer) => void): Uint8Array => {
-  const w = new Writer(256)
-  const start = w.beginMessage(type, flags | NLM_F_REQUEST, 0)
-  body(w)
-  w.endMessage(start)
-  return w.finish()
+  // One scratch writer, reused: a fresh one costs an off-heap buffer per
+  // request. Every byte up to `pos` is written by the Writer, so stale bytes
+  // never leak; a nested call (none today) would get its own writer.
+  const w = scratch ?? new Writer(256)
+  scratch = undefined
+  w.pos = 0
+  try {
+    const start = w.beginMessage(type, flags | NLM_F_REQUEST, 0)
+    body(w)
+    w.endMessage(start)
+    return w.finish()
+  } finally {
+    if (w.buf.length <= 65536) scratch = w
+  }
 }
+let scratch: Writer | undefined
