@@ -107,7 +107,7 @@ describe("typed array readers", () => {
     fc.assert(
       fc.property(fc.array(value, { maxLength: 10 }), fc.boolean(), (values, le) => {
         const view = new DataView(new ArrayBuffer(8 * values.length))
-        values.forEach((v, i) => view.setBigUint64(8 * i, v, le))
+        for (const [i, v] of values.entries()) view.setBigUint64(8 * i, v, le)
         const end = 8 * values.length
         expect(readU64Array(view, 0, end, le)).toEqual(values)
         expect(readS64Array(view, 0, end, le)).toEqual(values.map((v) => BigInt.asIntN(64, v)))
