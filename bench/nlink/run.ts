@@ -259,6 +259,7 @@ const w4 = async (expected: number): Promise<void> => {
     received,
     overruns: overrun,
     cpuUs,
+    userUs: c1.user - c0.user,
     ms: t1 - t0,
     api: api ? "Events.subscribe" : "Connection.messages (Events pending)"
   })

@@ -190,6 +190,61 @@ describeRoot("Events", () => {
       )
   )
 
+  it.live(
+    "batching (coalesceMs) keeps a flow whole and in order, then delivers a lone event at once again",
+    () =>
+      withNs((ns) =>
+        Effect.gen(function* () {
+          ip(ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1")
+          const sub = yield* Events.subscribe({
+            netns: ns,
+            kinds: ["address"],
+            families: ["inet"],
+            coalesceMs: 1000
+          })
+          const r = yield* reader(sub)
+          // Changes come from other processes while this one waits in the event
+          // loop, so the reader's own wake-ups (poll, then timer) deliver them.
+          const ipAsync = (...args: Array<string>) =>
+            Effect.promise(
+              () =>
+                new Promise<number>((res) =>
+                  spawn("ip", ["-n", ns, ...args], { stdio: "ignore" }).on("exit", (c) => res(c ?? -1))
+                )
+            )
+          const n = 300
+          const name = (i: number) => `10.9.${i >> 7}.${(i & 127) + 1}`
+          const file = path.join(os.tmpdir(), `nlink-ev-${process.pid}-flow.batch`)
+          fs.writeFileSync(
+            file,
+            Array.from({ length: n }, (_, i) => `addr add ${name(i)}/32 dev d0\n`).join("")
+          )
+          const flow = yield* Effect.forkChild(r.until((all) => changes(all).length >= n, 20_000))
+          expect(yield* ipAsync("-batch", file)).toBe(0)
+          fs.rmSync(file)
+          const all = yield* Fiber.join(flow)
+          expect(changes(all).map((e) => (e.value as any).local)).toEqual(
+            Array.from({ length: n }, (_, i) => name(i))
+          )
+          // After a quiet second the reader is back on the poll watcher: a lone
+          // event arrives at once, not at the next tick of a 1 s timer. Three
+          // times, at different phases of where a stuck timer would tick.
+          for (const [i, quiet] of [1100, 1350, 1250].entries()) {
+            yield* Effect.sleep(quiet)
+            const local = `10.9.9.${i + 1}`
+            const got = yield* Effect.forkChild(
+              r.until((all) => has(all, "New", "address", (x) => x.local === local))
+            )
+            expect(yield* ipAsync("addr", "add", `${local}/32`, "dev", "d0")).toBe(0)
+            const t0 = Date.now()
+            yield* Fiber.join(got)
+            expect(Date.now() - t0).toBeLessThan(300)
+          }
+          expect(sub.stats().overruns).toBe(0)
+        })
+      )
+  )
+
   it.live("filters: by link, by table, by family", () =>
     withNs((ns) =>
       Effect.gen(function* () {
@@ -266,6 +321,8 @@ describeRoot("Events", () => {
       expect((e2.reason as any).path).toBe("receiveBuffer")
       const e3 = yield* Effect.flip(Effect.scoped(Events.subscribe({ overflow: "drop" as never })))
       expect((e3.reason as any).path).toBe("overflow")
+      const e4 = yield* Effect.flip(Effect.scoped(Events.subscribe({ coalesceMs: 5000 })))
+      expect((e4.reason as any).path).toBe("coalesceMs")
     })
   )
 
