@@ -5,7 +5,7 @@
  */
 import { NodeRuntime, NodeServices } from "@effect/platform-node"
 import { Console, Effect, type Layer, Option } from "effect"
-import { Command, Flag } from "effect/cli"
+import { Command } from "effect/cli"
 import * as Address from "../api/Address.ts"
 import * as Link from "../api/Link.ts"
 import * as Neighbor from "../api/Neighbor.ts"
@@ -13,19 +13,14 @@ import { Netlink } from "../api/Netlink.ts"
 import * as Route from "../api/Route.ts"
 import * as Rule from "../api/Rule.ts"
 import { NetlinkError } from "../runtime/NetlinkError.ts"
+import { commonFlags } from "./flags.ts"
 import { columns, familyName, neighState, operState, routeLine, ruleAction, toJson } from "./format.ts"
 import { monitor } from "./monitor.ts"
 
-const netnsFlag = Flag.String("netns").pipe(
-  Flag.withAlias("n"),
-  Flag.withDescription("Run inside this named network namespace (as `ip -n NAME`)"),
-  Flag.optional
-)
-const jsonFlag = Flag.Boolean("json").pipe(
-  Flag.withAlias("j"),
-  Flag.withDescription("Print one JSON document using the library's field names"),
-  Flag.withDefault(false)
-)
+const flags = commonFlags({
+  netns: "Run inside this named network namespace (as `ip -n NAME`)",
+  json: "Print one JSON document using the library's field names"
+})
 
 const layerFor = (netns: Option.Option<string>): Layer.Layer<Netlink, NetlinkError> =>
   Option.isSome(netns) ? Netlink.layerNamespace({ name: netns.value }) : Netlink.layer
@@ -38,7 +33,7 @@ const ifnames = Effect.map(Link.list(), (links) => {
 
 const show = Command.make(
   "show",
-  { netns: netnsFlag, json: jsonFlag },
+  flags,
   Effect.fn(function* ({ netns, json }) {
     const program = Effect.gen(function* () {
       const [links, addrs] = yield* Effect.all([Link.list(), Address.list()])
@@ -84,7 +79,7 @@ const listCommand = <A>(
 ) =>
   Command.make(
     "list",
-    { netns: netnsFlag, json: jsonFlag },
+    flags,
     Effect.fn(function* ({ netns, json }) {
       const program = Effect.gen(function* () {
         const items = yield* list

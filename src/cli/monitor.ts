@@ -4,13 +4,14 @@
  * like `ip monitor`. Overruns are announced and repaired (resync policy).
  */
 import { Effect, Option, Stream } from "effect"
-import { Argument, Command, Flag } from "effect/cli"
+import { Argument, Command } from "effect/cli"
 import * as Events from "../api/Events.ts"
 import { NetDeviceFlagsNames, OperstateNames } from "../generated/rt-link/index.ts"
 import { NudStateNames } from "../generated/rt-neigh/index.ts"
 import { RtProtocolNames, RtScopeNames, RtTableNames, RtTypeNames } from "../generated/rt-route/index.ts"
 import { FrActNames } from "../generated/rt-rule/index.ts"
 import { toHex } from "../runtime/Wire.ts"
+import { commonFlags } from "./flags.ts"
 
 const KIND_WORDS: Record<string, Events.Kind> = {
   link: "link",
@@ -140,16 +141,10 @@ const kindsArg = Argument.String("kind").pipe(
   Argument.withDescription("What to watch: link, address, route, neighbor, rule (default: all)"),
   Argument.variadic()
 )
-const netnsFlag = Flag.String("netns").pipe(
-  Flag.withAlias("n"),
-  Flag.withDescription("Watch inside this named network namespace (as `ip -n NAME monitor`)"),
-  Flag.optional
-)
-const jsonFlag = Flag.Boolean("json").pipe(
-  Flag.withAlias("j"),
-  Flag.withDescription("Print one JSON object per line"),
-  Flag.withDefault(false)
-)
+const flags = commonFlags({
+  netns: "Watch inside this named network namespace (as `ip -n NAME monitor`)",
+  json: "Print one JSON object per line"
+})
 
 /**
  * The `monitor` subcommand.
@@ -161,7 +156,7 @@ const jsonFlag = Flag.Boolean("json").pipe(
  */
 export const monitor = Command.make(
   "monitor",
-  { kinds: kindsArg, netns: netnsFlag, json: jsonFlag },
+  { kinds: kindsArg, ...flags },
   Effect.fn(function* ({ kinds, netns, json }) {
     const want = new Set<Events.Kind>()
     for (const word of kinds) {

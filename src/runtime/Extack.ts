@@ -114,55 +114,60 @@ const readU64 = (view: DataView, p: number, len: number, signed: boolean): numbe
   return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v
 }
 
-const decodePolicy = (view: DataView, start: number, end: number): NetlinkError.Policy => {
-  const out: {
-    -readonly [K in keyof NetlinkError.Policy]: NetlinkError.Policy[K]
-  } = {}
+// Calls `f` with the type and payload bounds of each attribute in [start, end);
+// stops at the first malformed one.
+const eachAttribute = (
+  view: DataView,
+  start: number,
+  end: number,
+  f: (type: number, value: number, valueEnd: number) => void
+): void => {
   let p = start
   while (p + 4 <= end) {
     const len = view.getUint16(p, true)
     if (len < 4 || p + len > end) break
-    const type = view.getUint16(p + 2, true) & NLA_TYPE_MASK
-    const v = p + 4
-    const plen = len - 4
-    switch (type) {
-      case 1:
-        if (plen >= 4)
-          out.type = policyTypeNames[view.getUint32(v, true)] ?? `type ${view.getUint32(v, true)}`
-        break
-      case 2:
-        out.min = readU64(view, v, plen, true)
-        break
-      case 3:
-        out.max = readU64(view, v, plen, true)
-        break
-      case 4:
-        out.min = readU64(view, v, plen, false)
-        break
-      case 5:
-        out.max = readU64(view, v, plen, false)
-        break
-      case 6:
-        if (plen >= 4) out.minLength = view.getUint32(v, true)
-        break
-      case 7:
-        if (plen >= 4) out.maxLength = view.getUint32(v, true)
-        break
-      case 8:
-        if (plen >= 4) out.policyIndex = view.getUint32(v, true)
-        break
-      case 9:
-        if (plen >= 4) out.policyMaxType = view.getUint32(v, true)
-        break
-      case 10:
-        if (plen >= 4) out.bitfield32Mask = view.getUint32(v, true)
-        break
-      case 12:
-        if (plen >= 8) out.mask = view.getBigUint64(v, true)
-        break
-    }
+    f(view.getUint16(p + 2, true) & NLA_TYPE_MASK, p + 4, p + len)
     p += align4(len)
   }
+}
+
+type MutablePolicy = { -readonly [K in keyof NetlinkError.Policy]: NetlinkError.Policy[K] }
+type PolicyField = (out: MutablePolicy, view: DataView, v: number, plen: number) => void
+
+const bound =
+  (key: "min" | "max", signed: boolean): PolicyField =>
+  (out, view, v, plen) => {
+    out[key] = readU64(view, v, plen, signed)
+  }
+// A u32 is only taken when the payload holds one.
+const u32 =
+  (key: "minLength" | "maxLength" | "policyIndex" | "policyMaxType" | "bitfield32Mask"): PolicyField =>
+  (out, view, v, plen) => {
+    if (plen >= 4) out[key] = view.getUint32(v, true)
+  }
+
+// NL_POLICY_TYPE_ATTR_* by number (11 is PAD).
+const policyFields: Readonly<Record<number, PolicyField>> = {
+  1: (out, view, v, plen) => {
+    if (plen >= 4) out.type = policyTypeNames[view.getUint32(v, true)] ?? `type ${view.getUint32(v, true)}`
+  },
+  2: bound("min", true),
+  3: bound("max", true),
+  4: bound("min", false),
+  5: bound("max", false),
+  6: u32("minLength"),
+  7: u32("maxLength"),
+  8: u32("policyIndex"),
+  9: u32("policyMaxType"),
+  10: u32("bitfield32Mask"),
+  12: (out, view, v, plen) => {
+    if (plen >= 8) out.mask = view.getBigUint64(v, true)
+  }
+}
+
+const decodePolicy = (view: DataView, start: number, end: number): NetlinkError.Policy => {
+  const out: MutablePolicy = {}
+  eachAttribute(view, start, end, (type, v, e) => policyFields[type]?.(out, view, v, e - v))
   return out
 }
 
@@ -188,46 +193,18 @@ export const decodeTlvs = (
   options: ResolveOptions
 ): NetlinkError.Extack | undefined => {
   const out: { -readonly [K in keyof NetlinkError.Extack]: NetlinkError.Extack[K] } = {}
-  let any = false
-  let p = start
-  while (p + 4 <= end) {
-    const len = view.getUint16(p, true)
-    if (len < 4 || p + len > end) break
-    const type = view.getUint16(p + 2, true) & NLA_TYPE_MASK
-    const v = p + 4
-    switch (type) {
-      case NLMSGERR_ATTR_MSG:
-        out.message = readString(buf, v, p + len)
-        any = true
-        break
-      case NLMSGERR_ATTR_OFFS:
-        if (len >= 8) {
-          out.offset = view.getUint32(v, true)
-          any = true
-        }
-        break
-      case NLMSGERR_ATTR_POLICY:
-        out.policy = decodePolicy(view, v, p + len)
-        any = true
-        break
-      case NLMSGERR_ATTR_MISS_TYPE:
-        if (len >= 8) {
-          out.missingType = view.getUint32(v, true)
-          any = true
-        }
-        break
-      case NLMSGERR_ATTR_MISS_NEST:
-        if (len >= 8) {
-          const off = view.getUint32(v, true)
-          const path = resolveWith(off, options)
-          out.missingNest = path ?? `offset ${off}`
-          any = true
-        }
-        break
+  eachAttribute(view, start, end, (type, v, e) => {
+    if (type === NLMSGERR_ATTR_MSG) out.message = readString(buf, v, e)
+    else if (type === NLMSGERR_ATTR_POLICY) out.policy = decodePolicy(view, v, e)
+    else if (e - v >= 4) {
+      // The other attributes are a u32, ignored when shorter.
+      const n = view.getUint32(v, true)
+      if (type === NLMSGERR_ATTR_OFFS) out.offset = n
+      else if (type === NLMSGERR_ATTR_MISS_TYPE) out.missingType = n
+      else if (type === NLMSGERR_ATTR_MISS_NEST) out.missingNest = resolveWith(n, options) ?? `offset ${n}`
     }
-    p += align4(len)
-  }
-  if (!any) return undefined
+  })
+  if (Object.keys(out).length === 0) return undefined
   if (out.offset !== undefined) {
     const path = resolveWith(out.offset, options)
     if (path !== undefined) out.attributePath = path
@@ -242,44 +219,43 @@ const resolveWith = (offset: number, options: ResolveOptions): string | undefine
   return (options.describePath ?? defaultDescribePath)(types)
 }
 
+// NLMSG_ERROR and NLMSG_DONE both carry the negated errno after the nlmsghdr; they
+// differ in where the extack TLVs start, which `tlvs` finds from the end of the errno.
+const statusDecoder =
+  (tlvs: (afterErrno: number, view: DataView, end: number, flags: number) => number) =>
+  (
+    buf: Uint8Array,
+    view: DataView,
+    start: number,
+    end: number,
+    flags: number,
+    options: ResolveOptions
+  ): { readonly errno: number; readonly extack: NetlinkError.Extack | undefined } => {
+    if (end - start < NLMSG_HDRLEN + 4) return { errno: 0, extack: undefined }
+    const errno = -view.getInt32(start + NLMSG_HDRLEN, true)
+    if ((flags & NLM_F_ACK_TLVS) === 0) return { errno, extack: undefined }
+    return {
+      errno,
+      extack: decodeTlvs(buf, view, tlvs(start + NLMSG_HDRLEN + 4, view, end, flags), end, options)
+    }
+  }
+
 /**
  * Decodes the payload of an NLMSG_ERROR message at `[start, end)` (start is
  * the nlmsghdr). Returns the errno (0 for an ack) and the extack if present.
  *
  * @since 0.1.0
  */
-export const decodeError = (
-  buf: Uint8Array,
-  view: DataView,
-  start: number,
-  end: number,
-  flags: number,
-  options: ResolveOptions
-): { readonly errno: number; readonly extack: NetlinkError.Extack | undefined } => {
-  if (end - start < NLMSG_HDRLEN + 4) return { errno: 0, extack: undefined }
-  const errno = -view.getInt32(start + NLMSG_HDRLEN, true)
-  if ((flags & NLM_F_ACK_TLVS) === 0) return { errno, extack: undefined }
-  const orig = start + NLMSG_HDRLEN + 4
-  let tlv = orig + NLMSG_HDRLEN
-  if ((flags & NLM_F_CAPPED) === 0 && orig + 4 <= end) tlv = orig + align4(view.getUint32(orig, true))
-  return { errno, extack: decodeTlvs(buf, view, tlv, end, options) }
-}
+export const decodeError = statusDecoder((orig, view, end, flags) =>
+  // The TLVs follow the echoed request: its nlmsghdr alone when capped, else all of it.
+  (flags & NLM_F_CAPPED) === 0 && orig + 4 <= end
+    ? orig + align4(view.getUint32(orig, true))
+    : orig + NLMSG_HDRLEN
+)
 
 /**
  * Decodes an NLMSG_DONE payload: the dump's final status and extack.
  *
  * @since 0.1.0
  */
-export const decodeDone = (
-  buf: Uint8Array,
-  view: DataView,
-  start: number,
-  end: number,
-  flags: number,
-  options: ResolveOptions
-): { readonly errno: number; readonly extack: NetlinkError.Extack | undefined } => {
-  if (end - start < NLMSG_HDRLEN + 4) return { errno: 0, extack: undefined }
-  const errno = -view.getInt32(start + NLMSG_HDRLEN, true)
-  if ((flags & NLM_F_ACK_TLVS) === 0) return { errno, extack: undefined }
-  return { errno, extack: decodeTlvs(buf, view, start + NLMSG_HDRLEN + 4, end, options) }
-}
+export const decodeDone = statusDecoder((afterErrno) => afterErrno)

@@ -8,36 +8,16 @@ import { Schema } from "effect"
 import fc from "fast-check"
 import * as Address from "../../src/api/Address.ts"
 import { AddrMessage, decodeAddrMessage } from "../../src/generated/rt-addr/index.ts"
-import { attributeTree, loadFixture } from "./nlmsg.ts"
+import { nlmsgHeader as header, onlyMessage, requestChecks } from "./nlmsg.ts"
 
-const NLM_F_ACK = 0x04
 const IFADDRMSG = 8
 
-const header = (bytes: Uint8Array) => {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  return { len: view.getUint32(0, true), type: view.getUint16(4, true), flags: view.getUint16(6, true) }
-}
-const decode = (bytes: Uint8Array): AddrMessage =>
-  decodeAddrMessage(bytes, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), 16, bytes.length)
+const { decode, expectSame } = requestChecks(decodeAddrMessage, IFADDRMSG)
 
 /** The fixture's single request, and its ifindex (our request uses the same device index). */
 const fixture = (name: string) => {
-  const f = loadFixture(name)
-  expect(f.exitCode).toBe(0)
-  expect(f.messages).toHaveLength(1)
-  const bytes = f.messages[0].bytes
+  const bytes = onlyMessage(name, 0).bytes
   return { bytes, ifindex: decode(bytes).index }
-}
-
-/** Ours equals iproute2's: same type, same flags (the engine adds NLM_F_ACK), same decoded body and tree. */
-const expectSame = (ours: Uint8Array, theirs: Uint8Array) => {
-  const a = header(ours)
-  const b = header(theirs)
-  expect(a.len).toBe(ours.length)
-  expect(a.type).toBe(b.type)
-  expect(a.flags | NLM_F_ACK).toBe(b.flags)
-  expect(decode(ours)).toEqual(decode(theirs))
-  expect(attributeTree(ours, IFADDRMSG)).toEqual(attributeTree(theirs, IFADDRMSG))
 }
 
 describe("Address requests match iproute2", () => {

@@ -3,38 +3,18 @@
  * decoded with the generated decoder and compared as objects, plus type and flags.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { decodeNeighMessage, type NeighMessage } from "../../src/generated/rt-neigh/index.ts"
+import { decodeNeighMessage } from "../../src/generated/rt-neigh/index.ts"
 import * as Neighbor from "../../src/api/Neighbor.ts"
-import { attributeTree, loadFixture } from "./nlmsg.ts"
+import { nlmsgHeader as header, onlyMessage, requestChecks } from "./nlmsg.ts"
 
-const NLM_F_ACK = 0x04
 const NDMSG = 12
 
-const header = (bytes: Uint8Array) => {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  return { len: view.getUint32(0, true), type: view.getUint16(4, true), flags: view.getUint16(6, true) }
-}
-const decode = (bytes: Uint8Array): NeighMessage =>
-  decodeNeighMessage(bytes, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), 16, bytes.length)
+const { decode, expectSame } = requestChecks(decodeNeighMessage, NDMSG)
 
 /** The fixture's single request, and its ifindex (our request uses the same device index). */
 const fixture = (name: string) => {
-  const f = loadFixture(name)
-  expect(f.exitCode).toBe(0)
-  expect(f.messages).toHaveLength(1)
-  const bytes = f.messages[0].bytes
+  const bytes = onlyMessage(name, 0).bytes
   return { bytes, ifindex: decode(bytes).ifindex }
-}
-
-/** Ours equals iproute2's: same type, same flags (the engine adds NLM_F_ACK), same decoded body and tree. */
-const expectSame = (ours: Uint8Array, theirs: Uint8Array) => {
-  const a = header(ours)
-  const b = header(theirs)
-  expect(a.len).toBe(ours.length)
-  expect(a.type).toBe(b.type)
-  expect(a.flags | NLM_F_ACK).toBe(b.flags)
-  expect(decode(ours)).toEqual(decode(theirs))
-  expect(attributeTree(ours, NDMSG)).toEqual(attributeTree(theirs, NDMSG))
 }
 
 describe("Neighbor requests match iproute2", () => {

@@ -5,45 +5,25 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Route from "../../src/api/Route.ts"
-import { decodeRouteMessage, type RouteMessage } from "../../src/generated/rt-route/index.ts"
-import { type AttributeTree, attributeTree, loadFixture } from "./nlmsg.ts"
+import { decodeRouteMessage } from "../../src/generated/rt-route/index.ts"
+import { nlmsgHeader as header, NLM_F_ACK, onlyMessage, requestChecks } from "./nlmsg.ts"
 
-const NLM_F_ACK = 0x04
 const RTMSG = 12
 const RTA_MULTIPATH = 9
-
-const header = (bytes: Uint8Array) => {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  return { len: view.getUint32(0, true), type: view.getUint16(4, true), flags: view.getUint16(6, true) }
-}
-const decode = (bytes: Uint8Array): RouteMessage =>
-  decodeRouteMessage(bytes, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), 16, bytes.length)
-
-/** The fixture's single request, and the RTA_OIF it carries (our request uses the same index). */
-const fixture = (name: string, exitCode = 0) => {
-  const f = loadFixture(name)
-  expect(f.exitCode).toBe(exitCode)
-  expect(f.messages).toHaveLength(1)
-  const bytes = f.messages[0].bytes
-  return { bytes, oif: decode(bytes).oif }
-}
 
 /**
  * RTA_MULTIPATH and RTA_METRICS hold records / attributes without NLA_F_NESTED in
  * iproute2's requests: parse them as nests so the trees compare the contents.
  */
 const nested = (path: ReadonlyArray<number>) => (path.length === 1 && path[0] === 8 ? true : undefined)
-const tree = (bytes: Uint8Array): AttributeTree => attributeTree(bytes, RTMSG, nested)
 
-/** Ours equals iproute2's: same type, same flags (the engine adds NLM_F_ACK), same decoded body and tree. */
-const expectSame = (ours: Uint8Array, theirs: Uint8Array, ack = true) => {
-  const a = header(ours)
-  const b = header(theirs)
-  expect(a.len).toBe(ours.length)
-  expect(a.type).toBe(b.type)
-  expect(ack ? a.flags | NLM_F_ACK : a.flags).toBe(b.flags)
-  expect(decode(ours)).toEqual(decode(theirs))
-  expect(tree(ours)).toEqual(tree(theirs))
+/** `expectSame(ours, theirs, false)` for requests iproute2 sends without NLM_F_ACK (route get). */
+const { decode, tree, expectSame } = requestChecks(decodeRouteMessage, RTMSG, nested)
+
+/** The fixture's single request, and the RTA_OIF it carries (our request uses the same index). */
+const fixture = (name: string, exitCode = 0) => {
+  const bytes = onlyMessage(name, exitCode).bytes
+  return { bytes, oif: decode(bytes).oif }
 }
 
 describe("Route requests match iproute2", () => {

@@ -4,34 +4,14 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Rule from "../../src/api/Rule.ts"
-import { decodeRuleMessage, type RuleMessage } from "../../src/generated/rt-rule/index.ts"
-import { attributeTree, loadFixture } from "./nlmsg.ts"
+import { decodeRuleMessage } from "../../src/generated/rt-rule/index.ts"
+import { nlmsgHeader as header, NLM_F_ACK, onlyMessage, requestChecks } from "./nlmsg.ts"
 
-const NLM_F_ACK = 0x04
 const FIB_RULE_HDR = 12
 
-const header = (bytes: Uint8Array) => {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  return { len: view.getUint32(0, true), type: view.getUint16(4, true), flags: view.getUint16(6, true) }
-}
-const decode = (bytes: Uint8Array): RuleMessage =>
-  decodeRuleMessage(bytes, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), 16, bytes.length)
+const { decode, expectSame } = requestChecks(decodeRuleMessage, FIB_RULE_HDR)
 
-const fixture = (name: string): Uint8Array => {
-  const f = loadFixture(name)
-  expect(f.exitCode).toBe(0)
-  expect(f.messages).toHaveLength(1)
-  return f.messages[0].bytes
-}
-
-/** Ours equals iproute2's: same type, same flags (the engine adds NLM_F_ACK), same decoded body and tree. */
-const expectSame = (ours: Uint8Array, theirs: Uint8Array) => {
-  expect(header(ours).len).toBe(ours.length)
-  expect(header(ours).type).toBe(header(theirs).type)
-  expect(header(ours).flags | NLM_F_ACK).toBe(header(theirs).flags)
-  expect(decode(ours)).toEqual(decode(theirs))
-  expect(attributeTree(ours, FIB_RULE_HDR)).toEqual(attributeTree(theirs, FIB_RULE_HDR))
-}
+const fixture = (name: string): Uint8Array => onlyMessage(name, 0).bytes
 
 const hdr = { dstLen: 0, srcLen: 0, tos: 0, res1: 0, res2: 0, flags: 0 }
 
