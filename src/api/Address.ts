@@ -29,7 +29,7 @@ import {
   RtScope
 } from "../generated/rt-addr/index.ts"
 import { describePath } from "../runtime/Describe.ts"
-import type { NetlinkError } from "../runtime/NetlinkError.ts"
+import { NetlinkError } from "../runtime/NetlinkError.ts"
 import * as P from "../runtime/Primitives.ts"
 import { parseIPv4, parseIPv6 } from "../runtime/Wire.ts"
 import {
@@ -42,8 +42,11 @@ import {
   NLM_F_DUMP,
   NLM_F_EXCL,
   NLM_F_REPLACE,
-  checkBuilt,
-  validate
+  checkBuiltNow,
+  operation,
+  operationOf,
+  validate,
+  validateNow
 } from "./internal/Common.ts"
 import { type LinkRef, linkIndex } from "./internal/Resolve.ts"
 import { Netlink } from "./Netlink.ts"
@@ -532,7 +535,7 @@ const removeOptions = requestOptions("address remove")
 /**
  * Validates the input, resolves the device, builds the message (checked
  * against the generated schema only in debug mode, see `checkBuilt`) and
- * sends it. One flat generator: this is the whole per-request path.
+ * sends it. Plain calls, no generator: this is the whole per-request path.
  */
 const run = <I extends Target>(
   schema: Schema.Codec<I, any>,
@@ -541,17 +544,20 @@ const run = <I extends Target>(
   type: number,
   flags: number,
   options: ReturnType<typeof requestOptions>
-) =>
-  Effect.gen(function* () {
-    const valid = yield* validate(schema, input)
-    const bad = crossCheck(valid)
-    if (bad !== undefined) return yield* Effect.fail(bad)
-    const ifindex =
-      typeof valid.dev === "number" && isIndex(valid.dev) ? valid.dev : yield* linkIndex(valid.dev, "dev")
-    const m = yield* checkBuilt(AddrMessage, toMessage(valid as Options, ifindex, command))
-    const { route } = yield* Netlink
-    yield* route.request(build(type, flags, m), options)
-  })
+): Effect.Effect<void, NetlinkError, Netlink> => {
+  const valid = validateNow(schema, input)
+  if (valid instanceof NetlinkError) return Effect.fail(valid)
+  const bad = crossCheck(valid)
+  if (bad !== undefined) return Effect.fail(bad)
+  const send = (ifindex: number) => {
+    const m = checkBuiltNow(AddrMessage, toMessage(valid as Options, ifindex, command))
+    if (m instanceof NetlinkError) return Effect.fail(m)
+    return Netlink.use(({ route }) => route.request(build(type, flags, m), options))
+  }
+  return typeof valid.dev === "number" && isIndex(valid.dev)
+    ? send(valid.dev)
+    : Effect.flatMap(linkIndex(valid.dev, "dev"), send)
+}
 
 /**
  * Adds an address, like `ip addr add ADDR/LEN dev DEV ...`; fails with
@@ -564,8 +570,8 @@ const run = <I extends Target>(
  * ```
  * @since 0.1.0
  */
-export const add = Effect.fn("Address.add")(function* (options: Options) {
-  yield* run(
+export const add = operationOf("Address.add", (options: Options) =>
+  run(
     OptionsSchema as Schema.Codec<Options, any>,
     options,
     "add",
@@ -573,7 +579,7 @@ export const add = Effect.fn("Address.add")(function* (options: Options) {
     NLM_F_CREATE | NLM_F_EXCL,
     addOptions
   )
-})
+)
 
 /**
  * Adds an address or updates an existing one (lifetimes, flags, metric),
@@ -585,8 +591,8 @@ export const add = Effect.fn("Address.add")(function* (options: Options) {
  * ```
  * @since 0.1.0
  */
-export const replace = Effect.fn("Address.replace")(function* (options: Options) {
-  yield* run(
+export const replace = operationOf("Address.replace", (options: Options) =>
+  run(
     OptionsSchema as Schema.Codec<Options, any>,
     options,
     "add",
@@ -594,7 +600,7 @@ export const replace = Effect.fn("Address.replace")(function* (options: Options)
     NLM_F_CREATE | NLM_F_REPLACE,
     replaceOptions
   )
-})
+)
 
 /**
  * Removes an address, like `ip addr del ADDR/LEN dev DEV`; fails with
@@ -606,9 +612,9 @@ export const replace = Effect.fn("Address.replace")(function* (options: Options)
  * ```
  * @since 0.1.0
  */
-export const remove = Effect.fn("Address.remove")(function* (target: Target) {
-  yield* run(TargetSchema as Schema.Codec<Target, any>, target, "remove", RTM_DELADDR, 0, removeOptions)
-})
+export const remove = operationOf("Address.remove", (target: Target) =>
+  run(TargetSchema as Schema.Codec<Target, any>, target, "remove", RTM_DELADDR, 0, removeOptions)
+)
 
 /**
  * Alias of {@link remove}, as `ip addr del`.
@@ -679,7 +685,7 @@ const plan = (input: Filter | undefined): Effect.Effect<Plan, NetlinkError, Netl
  * ```
  * @since 0.1.0
  */
-export const list = Effect.fn("Address.list")(function* (filter?: Filter) {
+export const list = operation("Address.list", function* (filter?: Filter) {
   const p = yield* plan(filter)
   const { route } = yield* Netlink
   return yield* route.dumpAll(p.request, p.decode, requestOptions("address list"))
@@ -717,7 +723,7 @@ const ENOUGH_ROUNDS = 10
  * ```
  * @since 0.1.0
  */
-export const flush = Effect.fn("Address.flush")(function* (filter: Filter) {
+export const flush = operation("Address.flush", function* (filter: Filter) {
   if (
     filter === undefined ||
     filter === null ||

@@ -64,7 +64,7 @@ import * as P from "../runtime/Primitives.ts"
 import * as Socket from "../runtime/Socket.ts"
 import * as Sys from "../runtime/Syscalls.ts"
 import { DecodeFailure, toHex } from "../runtime/Wire.ts"
-import { AF_INET, AF_INET6, buildMessage, NLM_F_REPLACE, validate } from "./internal/Common.ts"
+import { AF_INET, AF_INET6, buildMessage, NLM_F_REPLACE, operation, validate } from "./internal/Common.ts"
 import { linkIndex } from "./internal/Resolve.ts"
 import { Netlink } from "./Netlink.ts"
 
@@ -1135,7 +1135,8 @@ const resolveOptions = (
  */
 export const subscribe: (
   options?: Options
-) => Effect.Effect<Subscription, NetlinkError.NetlinkError, Scope.Scope> = Effect.fn("Events.subscribe")(
+) => Effect.Effect<Subscription, NetlinkError.NetlinkError, Scope.Scope> = operation(
+  "Events.subscribe",
   function* (options: Options = {}) {
     const o = yield* resolveOptions(options)
     const netns = o.netns === undefined ? undefined : { path: Namespace.pathOf(o.netns) }

@@ -64,7 +64,8 @@ import {
   NLM_F_CREATE,
   NLM_F_DUMP,
   NLM_F_EXCL,
-  validate
+  validate,
+  operation
 } from "./internal/Common.ts"
 import {
   BondFields,
@@ -1079,7 +1080,7 @@ const checkMessage = (msg: LinkMessage): Effect.Effect<LinkMessage, NetlinkError
  * ```
  * @since 0.1.0
  */
-export const list = Effect.fn("Link.list")(function* (filter: ListFilter = {}) {
+export const list = operation("Link.list", function* (filter: ListFilter = {}) {
   const { message, decode } = yield* prepareList(filter)
   const { route } = yield* Netlink
   return yield* route.dumpAll(message, decode, options("link list"))
@@ -1128,7 +1129,7 @@ export const stream = (filter: ListFilter = {}): Stream.Stream<Link, NetlinkErro
  * ```
  * @since 0.1.0
  */
-export const get = Effect.fn("Link.get")(function* (ref: Ref, opts: { readonly stats?: boolean } = {}) {
+export const get = operation("Link.get", function* (ref: Ref, opts: { readonly stats?: boolean } = {}) {
   if (typeof ref === "number") yield* linkIndex(ref, "ref")
   else yield* validate(P.InterfaceName, ref, "ref")
   const { route } = yield* Netlink
@@ -1148,7 +1149,7 @@ export const get = Effect.fn("Link.get")(function* (ref: Ref, opts: { readonly s
  * ```
  * @since 0.1.0
  */
-export const add = Effect.fn("Link.add")(function* (spec: AddSpec) {
+export const add = operation("Link.add", function* (spec: AddSpec) {
   const kind = (spec as { kind?: unknown } | undefined)?.kind
   if (typeof kind !== "string" || !(kind in specSchemas)) {
     return yield* Effect.fail(
@@ -1261,7 +1262,7 @@ const checkSpec = (s: AddSpec): Effect.Effect<void, NetlinkError> => {
  * ```
  * @since 0.1.0
  */
-export const remove = Effect.fn("Link.remove")(function* (ref: Ref) {
+export const remove = operation("Link.remove", function* (ref: Ref) {
   const index = yield* linkIndex(ref, "ref")
   const { route } = yield* Netlink
   yield* route.request(removeRequest(index), options("link del"))
@@ -1288,7 +1289,7 @@ export const del = remove
  * ```
  * @since 0.1.0
  */
-export const set = Effect.fn("Link.set")(function* (ref: Ref, changes: Changes) {
+export const set = operation("Link.set", function* (ref: Ref, changes: Changes) {
   const c: Changes = yield* validate(ChangesSchema, changes)
   const index = yield* linkIndex(ref, "ref")
   const { route } = yield* Netlink

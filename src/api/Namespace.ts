@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import { Effect, type Scope } from "effect"
+import { operationOf } from "./internal/Common.ts"
 import * as Ns from "../runtime/Namespace.ts"
 import { NetlinkError } from "../runtime/NetlinkError.ts"
 
@@ -31,7 +32,7 @@ const attempt = <A>(f: () => A): Effect.Effect<A, NetlinkError> =>
  * ```
  * @since 0.1.0
  */
-export const create = Effect.fn("Namespace.create")((name: string) => attempt(() => Ns.create(name)))
+export const create = operationOf("Namespace.create", (name: string) => attempt(() => Ns.create(name)))
 
 /**
  * Removes a named namespace, like `ip netns delete NAME`.
@@ -42,7 +43,7 @@ export const create = Effect.fn("Namespace.create")((name: string) => attempt(()
  * ```
  * @since 0.1.0
  */
-export const remove = Effect.fn("Namespace.remove")((name: string) => attempt(() => Ns.remove(name)))
+export const remove = operationOf("Namespace.remove", (name: string) => attempt(() => Ns.remove(name)))
 
 /**
  * The named namespaces, sorted, like `ip netns list`.

@@ -38,7 +38,8 @@ import {
   NLM_F_DUMP,
   NLM_F_EXCL,
   NLM_F_REPLACE,
-  validate
+  validate,
+  operation
 } from "./internal/Common.ts"
 import { type LinkRef, linkIndex } from "./internal/Resolve.ts"
 import { Netlink } from "./Netlink.ts"
@@ -355,7 +356,7 @@ const send = (type: number, flags: number, m: NeighMessage, operation: string) =
  * ```
  * @since 0.1.0
  */
-export const add = Effect.fn("Neighbor.add")(function* (input: Options) {
+export const add = operation("Neighbor.add", function* (input: Options) {
   const m = yield* prepare(OptionsSchema as Schema.Codec<Options, any>, input, toMessage)
   yield* send(RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_EXCL, m, "neighbor add")
 })
@@ -369,7 +370,7 @@ export const add = Effect.fn("Neighbor.add")(function* (input: Options) {
  * ```
  * @since 0.1.0
  */
-export const replace = Effect.fn("Neighbor.replace")(function* (input: Options) {
+export const replace = operation("Neighbor.replace", function* (input: Options) {
   const m = yield* prepare(OptionsSchema as Schema.Codec<Options, any>, input, toMessage)
   yield* send(RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, m, "neighbor replace")
 })
@@ -384,7 +385,7 @@ export const replace = Effect.fn("Neighbor.replace")(function* (input: Options) 
  * ```
  * @since 0.1.0
  */
-export const remove = Effect.fn("Neighbor.remove")(function* (input: Target) {
+export const remove = operation("Neighbor.remove", function* (input: Target) {
   const m = yield* prepare(TargetSchema, input, (t, i) => toMessage({ dev: t.dev, address: t.address }, i))
   yield* send(RTM_DELNEIGH, 0, m, "neighbor remove")
 })
@@ -410,7 +411,7 @@ export const del = remove
  * ```
  * @since 0.1.0
  */
-export const addProxy = Effect.fn("Neighbor.addProxy")(function* (input: Target) {
+export const addProxy = operation("Neighbor.addProxy", function* (input: Target) {
   const m = yield* prepare(TargetSchema, input, proxyMessage)
   yield* send(RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_EXCL, m, "neighbor add proxy")
 })
@@ -424,7 +425,7 @@ export const addProxy = Effect.fn("Neighbor.addProxy")(function* (input: Target)
  * ```
  * @since 0.1.0
  */
-export const removeProxy = Effect.fn("Neighbor.removeProxy")(function* (input: Target) {
+export const removeProxy = operation("Neighbor.removeProxy", function* (input: Target) {
   const m = yield* prepare(TargetSchema, input, proxyMessage)
   yield* send(RTM_DELNEIGH, 0, m, "neighbor remove proxy")
 })
@@ -478,7 +479,7 @@ const plan = (input: Filter | undefined): Effect.Effect<Plan, NetlinkError, Netl
  * ```
  * @since 0.1.0
  */
-export const list = Effect.fn("Neighbor.list")(function* (filter?: Filter) {
+export const list = operation("Neighbor.list", function* (filter?: Filter) {
   const p = yield* plan(filter)
   const { route } = yield* Netlink
   return yield* route.dumpAll(p.request, p.decode, options("neighbor list"))

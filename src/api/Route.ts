@@ -56,7 +56,8 @@ import {
   NLM_F_EXCL,
   NLM_F_REPLACE,
   checkBuilt,
-  validate
+  validate,
+  operation
 } from "./internal/Common.ts"
 import { type LinkRef, linkIndex } from "./internal/Resolve.ts"
 import { Netlink } from "./Netlink.ts"
@@ -699,7 +700,7 @@ const send = (type: number, flags: number, m: RouteMessage, operation: string) =
  * ```
  * @since 0.1.0
  */
-export const add = Effect.fn("Route.add")(function* (options: Options) {
+export const add = operation("Route.add", function* (options: Options) {
   const m = yield* prepare(options, "add")
   yield* send(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, m, "route add")
 })
@@ -714,7 +715,7 @@ export const add = Effect.fn("Route.add")(function* (options: Options) {
  * ```
  * @since 0.1.0
  */
-export const replace = Effect.fn("Route.replace")(function* (options: Options) {
+export const replace = operation("Route.replace", function* (options: Options) {
   const m = yield* prepare(options, "add")
   yield* send(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, m, "route replace")
 })
@@ -729,7 +730,7 @@ export const replace = Effect.fn("Route.replace")(function* (options: Options) {
  * ```
  * @since 0.1.0
  */
-export const remove = Effect.fn("Route.remove")(function* (options: Options) {
+export const remove = operation("Route.remove", function* (options: Options) {
   const m = yield* prepare(options, "remove")
   yield* send(RTM_DELROUTE, 0, m, "route remove")
 })
@@ -758,7 +759,7 @@ export const del = remove
  * ```
  * @since 0.1.0
  */
-export const get = Effect.fn("Route.get")(function* (destination: string, options?: GetOptions) {
+export const get = operation("Route.get", function* (destination: string, options?: GetOptions) {
   const dst = yield* validate(PrefixInput, destination, "destination")
   const p = parsePrefix(dst)!
   if (p.length !== (p.family === AF_INET6 ? 128 : 32))
@@ -827,7 +828,7 @@ const isMissingTable = (e: NetlinkError): boolean => e.reason._tag === "Kernel" 
  * ```
  * @since 0.1.0
  */
-export const list = Effect.fn("Route.list")(function* (filter?: Filter) {
+export const list = operation("Route.list", function* (filter?: Filter) {
   const p = yield* plan(filter)
   const { route } = yield* Netlink
   return yield* route.dumpAll(p.request, p.decode, requestOptions("route list")).pipe(

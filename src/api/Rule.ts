@@ -41,7 +41,8 @@ import {
   NLM_F_CREATE,
   NLM_F_DUMP,
   NLM_F_EXCL,
-  validate
+  validate,
+  operation
 } from "./internal/Common.ts"
 import { Netlink } from "./Netlink.ts"
 
@@ -479,7 +480,7 @@ const prepare = (input: Options, command: "add" | "remove") =>
  * ```
  * @since 0.1.0
  */
-export const add = Effect.fn("Rule.add")(function* (options: Options) {
+export const add = operation("Rule.add", function* (options: Options) {
   const m = yield* prepare(options, "add")
   const { route } = yield* Netlink
   yield* route.request(build(RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, m), requestOptions("rule add"))
@@ -497,7 +498,7 @@ export const add = Effect.fn("Rule.add")(function* (options: Options) {
  * ```
  * @since 0.1.0
  */
-export const remove = Effect.fn("Rule.remove")(function* (options: Options) {
+export const remove = operation("Rule.remove", function* (options: Options) {
   const m = yield* prepare(options, "remove")
   const { route } = yield* Netlink
   yield* route.request(build(RTM_DELRULE, 0, m), requestOptions("rule remove"))
@@ -542,7 +543,7 @@ const plan = (input: Filter | undefined) =>
  * ```
  * @since 0.1.0
  */
-export const list = Effect.fn("Rule.list")(function* (filter?: Filter) {
+export const list = operation("Rule.list", function* (filter?: Filter) {
   const p = yield* plan(filter)
   const { route } = yield* Netlink
   return yield* route.dumpAll(p.request, p.decode, requestOptions("rule list"))

@@ -13,6 +13,7 @@
  * @since 0.1.0
  */
 import { Effect, Scope, Stream } from "effect"
+import { operation } from "./internal/Common.ts"
 import type * as Cause from "effect/Cause"
 import * as Channel from "effect/Channel"
 import type { AddrMessage } from "../generated/rt-addr/index.ts"
@@ -95,122 +96,123 @@ interface Listener {
  * ```
  * @since 0.1.0
  */
-export const make: (options?: Options) => Effect.Effect<Watch, NetlinkError, Scope.Scope> = Effect.fn(
-  "Watch.make"
-)(function* (options: Options = {}) {
-  const sub = yield* Events.subscribe({ ...options, overflow: "resync" })
-  const view = sub.view
-  const copies = new Map<Events.Kind, ReadonlyMap<string, unknown>>()
-  const dirty = new Set<Events.Kind>(Events.kinds)
-  const listeners = new Set<Listener>()
-  let failure: NetlinkError | undefined
-  let version = 0
-  let cached: { version: number; snapshot: Snapshot } | undefined
+export const make: (options?: Options) => Effect.Effect<Watch, NetlinkError, Scope.Scope> = operation(
+  "Watch.make",
+  function* (options: Options = {}) {
+    const sub = yield* Events.subscribe({ ...options, overflow: "resync" })
+    const view = sub.view
+    const copies = new Map<Events.Kind, ReadonlyMap<string, unknown>>()
+    const dirty = new Set<Events.Kind>(Events.kinds)
+    const listeners = new Set<Listener>()
+    let failure: NetlinkError | undefined
+    let version = 0
+    let cached: { version: number; snapshot: Snapshot } | undefined
 
-  const kindMap = (kind: Events.Kind): ReadonlyMap<string, unknown> => {
-    let c = copies.get(kind)
-    if (c === undefined || dirty.has(kind)) {
-      c = new Map(view[kind] as Map<string, unknown>)
-      copies.set(kind, c)
-      dirty.delete(kind)
+    const kindMap = (kind: Events.Kind): ReadonlyMap<string, unknown> => {
+      let c = copies.get(kind)
+      if (c === undefined || dirty.has(kind)) {
+        c = new Map(view[kind] as Map<string, unknown>)
+        copies.set(kind, c)
+        dirty.delete(kind)
+      }
+      return c
     }
-    return c
-  }
-  const current = (): Snapshot => {
-    if (cached !== undefined && cached.version === version) return cached.snapshot
-    const snapshot = {
-      links: kindMap("link"),
-      addresses: kindMap("address"),
-      routes: kindMap("route"),
-      neighbors: kindMap("neighbor"),
-      rules: kindMap("rule")
-    } as Snapshot
-    cached = { version, snapshot }
-    return snapshot
-  }
-  const wakeAll = () => {
-    for (const l of listeners) {
-      const w = l.wake
-      if (w !== undefined) {
-        l.wake = undefined
-        w()
+    const current = (): Snapshot => {
+      if (cached !== undefined && cached.version === version) return cached.snapshot
+      const snapshot = {
+        links: kindMap("link"),
+        addresses: kindMap("address"),
+        routes: kindMap("route"),
+        neighbors: kindMap("neighbor"),
+        rules: kindMap("rule")
+      } as Snapshot
+      cached = { version, snapshot }
+      return snapshot
+    }
+    const wakeAll = () => {
+      for (const l of listeners) {
+        const w = l.wake
+        if (w !== undefined) {
+          l.wake = undefined
+          w()
+        }
       }
     }
-  }
 
-  // Events are applied to the view while they are produced; here we only
-  // note which kinds changed and hand the events to `changes` consumers.
-  yield* sub.events.pipe(
-    Stream.runForEachArray((events) =>
-      Effect.sync(() => {
-        for (const e of events)
-          if (Events.isChange(e)) dirty.add(e.kind)
-          else if (e._tag === "Resynced") for (const k of e.kinds) dirty.add(k)
-        version++
-        for (const l of listeners) for (const e of events) l.pending.push(e)
-        wakeAll()
-      })
-    ),
-    Effect.catch((e: NetlinkError) =>
-      Effect.sync(() => {
-        failure = e
-        wakeAll()
-      })
-    ),
-    Effect.forkScoped
-  )
-
-  const guard = <A>(f: () => A): Effect.Effect<A, NetlinkError> =>
-    Effect.suspend(() => (failure !== undefined ? Effect.fail(failure) : Effect.succeed(f())))
-
-  const changes: Stream.Stream<Update, NetlinkError> = Stream.fromChannel(
-    Channel.fromTransform((_upstream, scope: Scope.Scope) =>
-      Effect.sync(() => {
-        const l: Listener = { pending: [], wake: undefined }
-        listeners.add(l)
-        return l
-      }).pipe(
-        Effect.tap((l) =>
-          Scope.addFinalizer(
-            scope,
-            Effect.sync(() => listeners.delete(l))
-          )
-        ),
-        Effect.map((l) => {
-          let first = true
-          const pull: Effect.Effect<readonly [Update], NetlinkError | Cause.Done> = Effect.suspend(() => {
-            if (first) {
-              first = false
-              if (failure !== undefined) return Effect.fail(failure)
-              return Effect.succeed([{ snapshot: current(), events: [] }] as const)
-            }
-            if (l.pending.length > 0) {
-              const events = l.pending
-              l.pending = []
-              return Effect.succeed([{ snapshot: current(), events }] as const)
-            }
-            if (failure !== undefined) return Effect.fail(failure)
-            return Effect.flatMap(
-              Effect.callback<void>((resume) => {
-                l.wake = () => resume(Effect.void)
-                return Effect.sync(() => {
-                  l.wake = undefined
-                })
-              }),
-              () => pull
-            )
-          })
-          return pull
+    // Events are applied to the view while they are produced; here we only
+    // note which kinds changed and hand the events to `changes` consumers.
+    yield* sub.events.pipe(
+      Stream.runForEachArray((events) =>
+        Effect.sync(() => {
+          for (const e of events)
+            if (Events.isChange(e)) dirty.add(e.kind)
+            else if (e._tag === "Resynced") for (const k of e.kinds) dirty.add(k)
+          version++
+          for (const l of listeners) for (const e of events) l.pending.push(e)
+          wakeAll()
         })
+      ),
+      Effect.catch((e: NetlinkError) =>
+        Effect.sync(() => {
+          failure = e
+          wakeAll()
+        })
+      ),
+      Effect.forkScoped
+    )
+
+    const guard = <A>(f: () => A): Effect.Effect<A, NetlinkError> =>
+      Effect.suspend(() => (failure !== undefined ? Effect.fail(failure) : Effect.succeed(f())))
+
+    const changes: Stream.Stream<Update, NetlinkError> = Stream.fromChannel(
+      Channel.fromTransform((_upstream, scope: Scope.Scope) =>
+        Effect.sync(() => {
+          const l: Listener = { pending: [], wake: undefined }
+          listeners.add(l)
+          return l
+        }).pipe(
+          Effect.tap((l) =>
+            Scope.addFinalizer(
+              scope,
+              Effect.sync(() => listeners.delete(l))
+            )
+          ),
+          Effect.map((l) => {
+            let first = true
+            const pull: Effect.Effect<readonly [Update], NetlinkError | Cause.Done> = Effect.suspend(() => {
+              if (first) {
+                first = false
+                if (failure !== undefined) return Effect.fail(failure)
+                return Effect.succeed([{ snapshot: current(), events: [] }] as const)
+              }
+              if (l.pending.length > 0) {
+                const events = l.pending
+                l.pending = []
+                return Effect.succeed([{ snapshot: current(), events }] as const)
+              }
+              if (failure !== undefined) return Effect.fail(failure)
+              return Effect.flatMap(
+                Effect.callback<void>((resume) => {
+                  l.wake = () => resume(Effect.void)
+                  return Effect.sync(() => {
+                    l.wake = undefined
+                  })
+                }),
+                () => pull
+              )
+            })
+            return pull
+          })
+        )
       )
     )
-  )
 
-  return {
-    snapshot: guard(current),
-    get: <K extends Events.Kind>(kind: K) =>
-      guard(() => current()[FIELD[kind]] as unknown as ReadonlyMap<string, Events.Values[K]>),
-    changes,
-    subscription: sub
-  } satisfies Watch
-})
+    return {
+      snapshot: guard(current),
+      get: <K extends Events.Kind>(kind: K) =>
+        guard(() => current()[FIELD[kind]] as unknown as ReadonlyMap<string, Events.Values[K]>),
+      changes,
+      subscription: sub
+    } satisfies Watch
+  }
+)

@@ -2,9 +2,10 @@
  * Shared plumbing of the API modules: input validation that names the field,
  * request building, and flag constants. Internal.
  */
-import { Effect, Result, Schema, SchemaIssue } from "effect"
+import { Context, Effect, Result, Schema, SchemaIssue } from "effect"
 import { NetlinkError, Validation } from "../../runtime/NetlinkError.ts"
 import { Writer } from "../../runtime/Wire.ts"
+import { guardFor } from "./Guard.ts"
 
 export const NLM_F_REQUEST = 0x01
 export const NLM_F_ACK = 0x04
@@ -47,21 +48,29 @@ const parserFor = (schema: Schema.Codec<any, any>): Parser => {
 }
 
 /**
- * Decodes user input with `schema`; failures become one Validation error
- * naming the first offending field, prefixed with `root`.
+ * Decodes user input with `schema` now: the value, or one Validation error
+ * naming the first offending field, prefixed with `root`. Inputs the
+ * schema's guard accepts are returned as they are (see Guard.ts).
  */
+export const validateNow = <A>(schema: Schema.Codec<A, any>, input: unknown, root = ""): A | NetlinkError => {
+  if (guardFor(schema)?.(input)) return input as A
+  const r = parserFor(schema)(input)
+  if (Result.isSuccess(r)) return r.success as A
+  const first = formatter(r.failure.issue).issues[0]
+  const p = pathText(first?.path ?? [])
+  const full = root === "" ? p : p === "" ? root : `${root}.${p}`
+  return invalid(full === "" ? "(input)" : full, first?.message ?? String(r.failure))
+}
+
+/** {@link validateNow} as an Effect. */
 export const validate = <A>(
   schema: Schema.Codec<A, any>,
   input: unknown,
   root = ""
 ): Effect.Effect<A, NetlinkError> =>
   Effect.suspend(() => {
-    const r = parserFor(schema)(input)
-    if (Result.isSuccess(r)) return Effect.succeed(r.success as A)
-    const first = formatter(r.failure.issue).issues[0]
-    const p = pathText(first?.path ?? [])
-    const full = root === "" ? p : p === "" ? root : `${root}.${p}`
-    return Effect.fail(invalid(full === "" ? "(input)" : full, first?.message ?? String(r.failure)))
+    const r = validateNow(schema, input, root)
+    return r instanceof NetlinkError ? Effect.fail(r) : Effect.succeed(r)
   })
 
 // Debug mode: NLINK_CHECK_MESSAGES=1 re-checks every message the API builds
@@ -76,6 +85,10 @@ const checkMessages = typeof process !== "undefined" && process.env?.NLINK_CHECK
  */
 export const checkBuilt = <A>(schema: Schema.Codec<A, any>, message: A): Effect.Effect<A, NetlinkError> =>
   checkMessages ? validate(schema, message, "(message)") : Effect.succeed(message)
+
+/** {@link checkBuilt}, now. */
+export const checkBuiltNow = <A>(schema: Schema.Codec<A, any>, message: A): A | NetlinkError =>
+  checkMessages ? validateNow(schema, message, "(message)") : message
 
 /** Builds one request message: nlmsghdr, then whatever `body` writes. */
 export const buildMessage = (type: number, flags: number, body: (w: Writer) => void): Uint8Array => {
@@ -95,3 +108,44 @@ export const buildMessage = (type: number, flags: number, body: (w: Writer) => v
   }
 }
 let scratch: Writer | undefined
+
+/**
+ * Whether API operations open a tracing span each ("Address.add", ...).
+ * Off by default: a span plus the call-site stack `Effect.fn` captures cost
+ * ~7 us per call, more than everything else nlink does for a request.
+ */
+export const TraceOperations = Context.Reference<boolean>("nlink/TraceOperations", {
+  defaultValue: () => false
+})
+
+/**
+ * A public operation: `Effect.fnUntraced` over `body`, inside a span named
+ * `name` when {@link TraceOperations} is on.
+ */
+export const operation = <Eff extends Effect.Effect<any, any, any>, AEff, Args extends Array<any>>(
+  name: string,
+  body: (...args: Args) => Generator<Eff, AEff, never>
+): ((
+  ...args: Args
+) => Effect.Effect<
+  AEff,
+  [Eff] extends [never] ? never : [Eff] extends [Effect.Effect<infer _A, infer E, infer _R>] ? E : never,
+  [Eff] extends [never] ? never : [Eff] extends [Effect.Effect<infer _A, infer _E, infer R>] ? R : never
+>) => {
+  const untraced = Effect.fnUntraced(body) as (...args: Args) => Effect.Effect<AEff, any, any>
+  return (...args: Args) =>
+    Effect.withFiber((fiber) =>
+      fiber.getRef(TraceOperations) ? Effect.withSpan(untraced(...args), name) : untraced(...args)
+    )
+}
+
+/**
+ * {@link operation} for a body that returns its Effect directly (no
+ * generator step on the request path).
+ */
+export const operationOf =
+  <Args extends Array<any>, A, E, R>(name: string, body: (...args: Args) => Effect.Effect<A, E, R>) =>
+  (...args: Args): Effect.Effect<A, E, R> =>
+    Effect.withFiber((fiber) =>
+      fiber.getRef(TraceOperations) ? Effect.withSpan(body(...args), name) : body(...args)
+    )
