@@ -494,9 +494,15 @@ const emptyView = (): View => ({
 interface Item {
   /** Arrival order, used to skip what a later dump already covers. */
   readonly seq: number
-  /** The datagram; undefined marks ENOBUFS (messages were lost before this point). */
+  /** Holds the datagram at [start, end); undefined marks ENOBUFS (messages were lost before this point). */
   readonly bytes: Uint8Array | undefined
+  /** A DataView over all of `bytes`' buffer (shared by the items of one arena). */
+  readonly view: DataView | undefined
+  readonly start: number
+  readonly end: number
 }
+
+const lost = (seq: number): Item => ({ seq, bytes: undefined, view: undefined, start: 0, end: 0 })
 
 class Reader {
   readonly socket: Socket.NetlinkSocket
@@ -561,7 +567,7 @@ class Reader {
         if (e === Sys.EAGAIN) break
         if (e === Sys.ENOBUFS) {
           this.overruns++
-          this.items.push({ seq: ++this.seq, bytes: undefined })
+          this.items.push(lost(++this.seq))
           got = true
           continue
         }
@@ -575,12 +581,12 @@ class Reader {
         while (size < n) size *= 2
         this.buffer = new Uint8Array(size)
         this.overruns++
-        this.items.push({ seq: ++this.seq, bytes: undefined })
+        this.items.push(lost(++this.seq))
         got = true
         continue
       }
       this.received++
-      this.items.push({ seq: ++this.seq, bytes: this.copy(n) })
+      this.items.push(this.copy(++this.seq, n))
       this.queuedBytes += n
       got = true
       if (this.queuedBytes > MAX_QUEUED_BYTES) {
@@ -599,18 +605,23 @@ class Reader {
   // costs a malloc'd backing store each (V8 keeps only tiny arrays on-heap).
   // An arena is freed once every item in it has been consumed.
   private arena = new Uint8Array(ARENA_BYTES)
+  private arenaView = new DataView(this.arena.buffer)
   private arenaUsed = 0
-  private copy(n: number): Uint8Array {
-    if (n > ARENA_BYTES / 4) return this.buffer.slice(0, n)
+  private copy(seq: number, n: number): Item {
+    if (n > ARENA_BYTES / 4) {
+      const own = this.buffer.slice(0, n)
+      return { seq, bytes: own, view: new DataView(own.buffer), start: 0, end: n }
+    }
     if (this.arenaUsed + n > ARENA_BYTES) {
       this.arena = new Uint8Array(ARENA_BYTES)
+      this.arenaView = new DataView(this.arena.buffer)
       this.arenaUsed = 0
     }
     const start = this.arenaUsed
     this.arena.set(this.buffer.subarray(0, n), start)
-    // Keep views 8-byte aligned: DataView reads do not care, but it is cheap.
-    this.arenaUsed = (start + n + 7) & ~7
-    return this.arena.subarray(start, start + n)
+    // Messages stay 4-byte aligned, as in the socket buffer.
+    this.arenaUsed = (start + n + 3) & ~3
+    return { seq, bytes: this.arena, view: this.arenaView, start, end: start + n }
   }
 
   private wake(): void {
@@ -633,7 +644,7 @@ class Reader {
       this.head = 0
     }
     if (item.bytes !== undefined) {
-      this.queuedBytes -= item.bytes.length
+      this.queuedBytes -= item.end - item.start
       if (this.paused && this.queuedBytes < MAX_QUEUED_BYTES / 2) {
         this.paused = false
         if (this.timer === undefined) this.socket.watch(true, true, this.onReadable)
@@ -645,7 +656,7 @@ class Reader {
   /** Puts the last taken item back. */
   untake(item: Item): void {
     this.items[--this.head] = item
-    if (item.bytes !== undefined) this.queuedBytes += item.bytes.length
+    if (item.bytes !== undefined) this.queuedBytes += item.end - item.start
   }
 
   /** Waits until something is queued (or the reader failed). */
@@ -859,13 +870,17 @@ class Engine {
 
   private onDatagram(item: Item, out: Array<Event>): void {
     const buf = item.bytes as Uint8Array
-    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
-    const n = buf.length
-    let off = 0
+    const view = item.view as DataView
+    const n = item.end
+    let off = item.start
     while (off + NLMSG_HDRLEN <= n) {
       const len = view.getUint32(off, true)
       if (len < NLMSG_HDRLEN || off + len > n)
-        throw decodeError(buf, off, `nlmsg_len ${len} with ${n - off} bytes left`)
+        throw decodeError(
+          buf.subarray(item.start, n),
+          off - item.start,
+          `nlmsg_len ${len} with ${n - off} bytes left`
+        )
       const type = view.getUint16(off + 4, true)
       const kind = KIND_OF_TYPE[type]
       if (kind !== undefined && item.seq > this.cut[kind]) {
@@ -873,7 +888,13 @@ class Engine {
         try {
           v = DECODERS[kind](buf, view, off + NLMSG_HDRLEN, off + len)
         } catch (e) {
-          throw decodeError(buf, off, e instanceof DecodeFailure ? e.message : String(e), off + len)
+          const d = buf.subarray(item.start, n)
+          throw decodeError(
+            d,
+            off - item.start,
+            e instanceof DecodeFailure ? e.message : String(e),
+            off + len - item.start
+          )
         }
         this.onMessage(kind, type, view.getUint16(off + 6, true), v, out)
       }
