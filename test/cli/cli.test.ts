@@ -9,7 +9,7 @@ import { describeRoot, ip, ipJson, newNamespaceName } from "../helpers/netns.ts"
 
 const root = path.resolve(import.meta.dirname, "../..")
 const nlink = (...args: Array<string>) =>
-  spawnSync(process.execPath, [path.join(root, "src/cli/main.ts"), ...args], {
+  spawnSync(process.execPath, [path.join(root, "src/cli/bin.ts"), ...args], {
     encoding: "utf8",
     timeout: 30_000
   })
@@ -85,7 +85,7 @@ describeRoot("nlink command", () => {
 
   it("monitor prints one JSON object per event", async () => {
     const child = spawn(process.execPath, [
-      path.join(root, "src/cli/main.ts"),
+      path.join(root, "src/cli/bin.ts"),
       "monitor",
       "link",
       "--json",
@@ -134,7 +134,7 @@ describe("nlink command without a namespace", () => {
   it.runIf(process.getuid?.() === 0)("show works for an unprivileged user", () => {
     const r = spawnSync(
       "runuser",
-      ["-u", "nobody", "--", process.execPath, path.join(root, "src/cli/main.ts"), "show"],
+      ["-u", "nobody", "--", process.execPath, path.join(root, "src/cli/bin.ts"), "show"],
       {
         encoding: "utf8",
         timeout: 30_000
