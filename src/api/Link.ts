@@ -65,7 +65,8 @@ import {
   NLM_F_DUMP,
   NLM_F_EXCL,
   validate,
-  operation
+  operation,
+  checkBuilt
 } from "./internal/Common.ts"
 import {
   BondFields,
@@ -1066,7 +1067,7 @@ const resolveNamespace = (
 }
 
 const checkMessage = (msg: LinkMessage): Effect.Effect<LinkMessage, NetlinkError> =>
-  validate(LinkMessage, msg)
+  checkBuilt(LinkMessage, msg)
 
 /**
  * All links, like `ip link show`; `kind` and `master` are filtered by the kernel.

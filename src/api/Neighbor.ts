@@ -39,7 +39,8 @@ import {
   NLM_F_EXCL,
   NLM_F_REPLACE,
   validate,
-  operation
+  operation,
+  checkBuilt
 } from "./internal/Common.ts"
 import { type LinkRef, linkIndex } from "./internal/Resolve.ts"
 import { Netlink } from "./Netlink.ts"
@@ -336,8 +337,7 @@ const prepare = <I extends Target>(
     const valid = yield* validate(schema, input)
     const ifindex = yield* linkIndex(valid.dev, "dev")
     const m = message(valid, ifindex)
-    yield* validate(NeighMessage, m, "(message)")
-    return m
+    return yield* checkBuilt(NeighMessage, m)
   })
 
 const send = (type: number, flags: number, m: NeighMessage, operation: string) =>

@@ -42,7 +42,8 @@ import {
   NLM_F_DUMP,
   NLM_F_EXCL,
   validate,
-  operation
+  operation,
+  checkBuilt
 } from "./internal/Common.ts"
 import { Netlink } from "./Netlink.ts"
 
@@ -465,8 +466,7 @@ const prepare = (input: Options, command: "add" | "remove") =>
         invalid("(input)", "give a priority or a selector: an empty one would remove the first rule")
       )
     const m = toMessage(o, command)
-    yield* validate(RuleMessage, m, "(message)")
-    return m
+    return yield* checkBuilt(RuleMessage, m)
   })
 
 /**
