@@ -16,7 +16,10 @@
  * ```
  * @since 0.1.0
  */
-import { Effect, Result, Schema, Stream } from "effect"
+import * as Effect from "effect/Effect"
+import * as Result from "effect/Result"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import {
   AddrMessage,
   AddrMessageHeaderSize,

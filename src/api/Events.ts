@@ -48,7 +48,10 @@
  *
  * @since 0.1.0
  */
-import { Effect, Schema, type Scope, Stream } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 import * as Channel from "effect/Channel"
 import type * as Cause from "effect/Cause"
 import type * as ScopeM from "effect/Scope"

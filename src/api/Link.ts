@@ -29,7 +29,10 @@
  */
 import * as fs from "node:fs"
 import { release } from "node:os"
-import { Effect, Schema, type Scope, Stream } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 import {
   decodeLinkMessage,
   type LinkinfoAttrs,

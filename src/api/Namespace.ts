@@ -4,7 +4,8 @@
  *
  * @since 0.1.0
  */
-import { Effect, type Scope } from "effect"
+import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
 import { operationOf } from "./internal/Common.ts"
 import * as Ns from "../runtime/Namespace.ts"
 import { NetlinkError } from "../runtime/NetlinkError.ts"

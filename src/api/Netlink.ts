@@ -5,7 +5,9 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, Layer } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Connection from "../runtime/Connection.ts"
 import * as Namespace from "../runtime/Namespace.ts"
 import type { NetlinkError } from "../runtime/NetlinkError.ts"

@@ -15,7 +15,9 @@
  * ```
  * @since 0.1.0
  */
-import { Effect, Schema, Stream } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import {
   decodeRuleMessage,
   encodeRuleMessage,

@@ -12,7 +12,9 @@
  *
  * @since 0.1.0
  */
-import { Effect, Scope, Stream } from "effect"
+import * as Effect from "effect/Effect"
+import * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 import { operation } from "./internal/Common.ts"
 import type * as Cause from "effect/Cause"
 import * as Channel from "effect/Channel"

@@ -4,7 +4,10 @@
  * like `ip -br` or as one JSON document with the library's field names.
  */
 import { NodeRuntime, NodeServices } from "@effect/platform-node"
-import { Console, Effect, type Layer, Option } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import type * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import { Command } from "effect/cli"
 import * as Address from "../api/Address.ts"
 import * as Link from "../api/Link.ts"

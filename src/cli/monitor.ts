@@ -3,7 +3,9 @@
  * prints events as they come, one line each (or one JSON object per line),
  * like `ip monitor`. Overruns are announced and repaired (resync policy).
  */
-import { Effect, Option, Stream } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
 import { Argument, Command } from "effect/cli"
 import * as Events from "../api/Events.ts"
 import { NetDeviceFlagsNames, OperstateNames } from "../generated/rt-link/index.ts"

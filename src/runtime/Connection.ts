@@ -19,7 +19,13 @@
  *
  * @since 0.1.0
  */
-import { Cause, Context, Duration, Effect, Layer, Result, Stream } from "effect"
+import * as Cause from "effect/Cause"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Result from "effect/Result"
+import * as Stream from "effect/Stream"
 import * as Channel from "effect/Channel"
 import * as Scope from "effect/Scope"
 import * as Extack from "./Extack.ts"

@@ -8,7 +8,8 @@
  *
  * @since 0.1.0
  */
-import { Effect, type Scope } from "effect"
+import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
 import * as Namespace from "./Namespace.ts"
 import * as NetlinkError from "./NetlinkError.ts"
 import * as Sys from "./Syscalls.ts"

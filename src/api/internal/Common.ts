@@ -2,7 +2,11 @@
  * Shared plumbing of the API modules: input validation that names the field,
  * request building, and flag constants. Internal.
  */
-import { Context, Effect, Result, Schema, SchemaIssue } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Result from "effect/Result"
+import * as Schema from "effect/Schema"
+import * as SchemaIssue from "effect/SchemaIssue"
 import { NetlinkError, Validation } from "../../runtime/NetlinkError.ts"
 import { Writer } from "../../runtime/Wire.ts"
 import { guardFor } from "./Guard.ts"

@@ -14,8 +14,8 @@
  * test/api/guard.test.ts checks that every input a guard accepts is one the
  * parser accepts and returns unchanged.
  */
-import type { Schema } from "effect"
-import type { SchemaAST } from "effect"
+import type * as Schema from "effect/Schema"
+import type * as SchemaAST from "effect/SchemaAST"
 
 type Guard = (input: unknown) => boolean
 

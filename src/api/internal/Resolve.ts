@@ -2,7 +2,7 @@
  * Interface name → index, as `ip ... dev NAME` does: one RTM_GETLINK with
  * IFLA_IFNAME (or IFLA_ALT_IFNAME for long names). Internal.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { NetlinkError } from "../../runtime/NetlinkError.ts"
 import { InterfaceName } from "../../runtime/Primitives.ts"
 import { Netlink } from "../Netlink.ts"
