@@ -7,7 +7,9 @@
  *   node bench/nlink/run.ts setup | w1 [stream] | w2 | w3 DEV N | w4 EXPECTED
  */
 import { performance, monitorEventLoopDelay } from "node:perf_hooks"
-import { Effect, type Scope, Stream } from "effect"
+import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 import * as Connection from "../../src/runtime/Connection.ts"
 import { Netlink } from "../../src/api/Netlink.ts"
 import { buildMessage } from "../../src/api/internal/Common.ts"
