@@ -206,8 +206,21 @@ interface Prefix {
   readonly explicit: boolean
 }
 
+// One request parses its address three times in a row (the input check,
+// the cross-field check, the message); remember the last one.
+let lastText: string | undefined
+let lastPrefix: Prefix | undefined
+
 /** "a.b.c.d/len", "x::y/len" or a bare address (host prefix). */
 const parsePrefix = (s: string): Prefix | undefined => {
+  if (s === lastText) return lastPrefix
+  const p = parsePrefixText(s)
+  lastText = s
+  lastPrefix = p
+  return p
+}
+
+const parsePrefixText = (s: string): Prefix | undefined => {
   const slash = s.indexOf("/")
   const address = slash < 0 ? s : s.slice(0, slash)
   const v6 = address.includes(":")

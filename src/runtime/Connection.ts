@@ -235,14 +235,22 @@ class AckWaiter<A> implements Waiter {
   onMessage(buf: Uint8Array, view: DataView, start: number, end: number, type: number, flags: number): void {
     if (this.done) return
     if (type === NLMSG_ERROR) {
+      if (
+        end - start >= NLMSG_HDRLEN + 4 &&
+        view.getInt32(start + NLMSG_HDRLEN, true) === 0 &&
+        (flags & Extack.NLM_F_ACK_TLVS) === 0
+      ) {
+        // A plain ack, the common case: nothing to decode or resolve.
+        this.done = true
+        if (this.decode !== undefined && !this.got) this.error = this.ackedWithoutReply()
+        return
+      }
       const r = Extack.decodeError(buf, view, start, end, flags, this.resolve())
       this.done = true
       if (r.errno !== 0) {
         this.error = NetlinkError.kernel(r.errno, { extack: r.extack, operation: this.options?.operation })
       } else if (this.decode !== undefined && !this.got) {
-        this.error = NetlinkError.make(
-          new NetlinkError.Decode({ message: "the kernel acked without a reply", context: this.context() })
-        )
+        this.error = this.ackedWithoutReply()
       }
       return
     }
@@ -272,6 +280,11 @@ class AckWaiter<A> implements Waiter {
     if (this.done) return
     this.done = true
     this.error = error
+  }
+  ackedWithoutReply(): NetlinkError.NetlinkError {
+    return NetlinkError.make(
+      new NetlinkError.Decode({ message: "the kernel acked without a reply", context: this.context() })
+    )
   }
   resolve(): Extack.ResolveOptions {
     return {
@@ -713,15 +726,24 @@ const prepare = (
   if (message.length < NLMSG_HDRLEN)
     return validation(`a netlink message needs at least 16 bytes, got ${message.length}`)
   const out = message.slice()
-  const view = new DataView(out.buffer)
-  const len = view.getUint32(0, true)
-  if (len === 0) view.setUint32(0, out.length, true)
-  else if (len !== out.length && align4(len) !== out.length) {
+  // Little-endian header fields written byte by byte: no DataView per request.
+  const len = (out[0] | (out[1] << 8) | (out[2] << 16) | (out[3] << 24)) >>> 0
+  if (len === 0) {
+    const n = out.length
+    out[0] = n & 0xff
+    out[1] = (n >>> 8) & 0xff
+    out[2] = (n >>> 16) & 0xff
+    out[3] = n >>> 24
+  } else if (len !== out.length && align4(len) !== out.length) {
     return validation(`nlmsg_len is ${len} but the message has ${out.length} bytes`)
   }
-  view.setUint16(6, view.getUint16(6, true) | setFlags, true)
-  view.setUint32(8, seq, true)
-  view.setUint32(12, 0, true)
+  out[6] |= setFlags & 0xff
+  out[7] |= setFlags >>> 8
+  out[8] = seq & 0xff
+  out[9] = (seq >>> 8) & 0xff
+  out[10] = (seq >>> 16) & 0xff
+  out[11] = seq >>> 24
+  out.fill(0, 12, 16)
   return out
 }
 

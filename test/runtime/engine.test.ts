@@ -34,6 +34,32 @@ describe("engine over the fake kernel", () => {
     })
   )
 
+  it.effect("request: nlmsg_len 0 is filled in; flags already set are kept", () =>
+    Effect.gen(function* () {
+      const k = new FakeKernel((r) => [ack(r)])
+      const c = Connection.fromTransport(k)
+      const input = req()
+      const view = new DataView(input.buffer)
+      view.setUint32(0, 0, true)
+      view.setUint16(6, 0x400, true) // NLM_F_CREATE
+      view.setUint32(12, 1234, true)
+      yield* c.request(input)
+      expect(k.sent[0].bytes.length).toBe(input.length)
+      expect(new DataView(k.sent[0].bytes.buffer).getUint32(0, true)).toBe(input.length)
+      expect(k.sent[0].flags).toBe(0x405)
+      expect(new DataView(k.sent[0].bytes.buffer).getUint32(12, true)).toBe(0)
+    })
+  )
+
+  it.effect("requestReply: a plain ack without the reply fails as a Decode error", () =>
+    Effect.gen(function* () {
+      const k = new FakeKernel((r) => [ack(r)])
+      const c = Connection.fromTransport(k)
+      const e = yield* Effect.flip(c.requestReply(req(18), decodeItem, { operation: "link get" }))
+      expect(reason(e)).toMatchObject({ _tag: "Decode", message: "the kernel acked without a reply" })
+    })
+  )
+
   it.effect("kernel error with extack: message, offset resolved to a path, policy", () =>
     Effect.gen(function* () {
       // offset 36 = nlmsghdr 16 + ifinfomsg 16 + IFLA_IFNAME(4+5→12) → 44 is LINKINFO; 48 is INFO_KIND
