@@ -543,7 +543,6 @@ const requestOptions = (operation: string) => ({
   operation
 })
 
-const isIndex = (n: number) => Number.isInteger(n) && n > 0 && n <= 0x7fffffff
 const addOptions = requestOptions("address add")
 const replaceOptions = requestOptions("address replace")
 const removeOptions = requestOptions("address remove")
@@ -570,10 +569,12 @@ const run = <I extends Target>(
     if (m instanceof NetlinkError) return Effect.fail(m)
     return Netlink.use(({ route }) => route.request(build(type, flags, m), options))
   }
-  return typeof valid.dev === "number" && isIndex(valid.dev)
-    ? send(valid.dev)
-    : Effect.flatMap(linkIndex(valid.dev, "dev"), send)
+  return Effect.flatMap(linkIndex(valid.dev, "dev"), send)
 }
+
+/** RTM_NEWADDR with `flags`: add and replace differ only there. */
+const newAddress = (flags: number, options: ReturnType<typeof requestOptions>) => (input: Options) =>
+  run(OptionsSchema as Schema.Codec<Options, any>, input, "add", RTM_NEWADDR, flags, options)
 
 /**
  * Adds an address, like `ip addr add ADDR/LEN dev DEV ...`; fails with
@@ -586,16 +587,7 @@ const run = <I extends Target>(
  * ```
  * @since 0.1.0
  */
-export const add = operationOf("Address.add", (options: Options) =>
-  run(
-    OptionsSchema as Schema.Codec<Options, any>,
-    options,
-    "add",
-    RTM_NEWADDR,
-    NLM_F_CREATE | NLM_F_EXCL,
-    addOptions
-  )
-)
+export const add = operationOf("Address.add", newAddress(NLM_F_CREATE | NLM_F_EXCL, addOptions))
 
 /**
  * Adds an address or updates an existing one (lifetimes, flags, metric),
@@ -607,15 +599,9 @@ export const add = operationOf("Address.add", (options: Options) =>
  * ```
  * @since 0.1.0
  */
-export const replace = operationOf("Address.replace", (options: Options) =>
-  run(
-    OptionsSchema as Schema.Codec<Options, any>,
-    options,
-    "add",
-    RTM_NEWADDR,
-    NLM_F_CREATE | NLM_F_REPLACE,
-    replaceOptions
-  )
+export const replace = operationOf(
+  "Address.replace",
+  newAddress(NLM_F_CREATE | NLM_F_REPLACE, replaceOptions)
 )
 
 /**

@@ -556,7 +556,7 @@ class Reader {
 
   /** Reads everything queued in the kernel now, without blocking; whether anything came. */
   drain(): boolean {
-    if (this.closed || this.paused || this.failure !== undefined) return false
+    if (!this.isLive()) return false
     const s = this.socket
     const lib = this.lib
     let got = false

@@ -212,7 +212,7 @@ const decodeError = (
     })
   )
 
-class AckWaiter<A> implements Waiter {
+class AckWaiter<A> implements Waiter, Extack.ResolveOptions {
   readonly seq: number
   readonly request: Uint8Array
   readonly options: RequestOptions | undefined
@@ -235,17 +235,7 @@ class AckWaiter<A> implements Waiter {
   onMessage(buf: Uint8Array, view: DataView, start: number, end: number, type: number, flags: number): void {
     if (this.done) return
     if (type === NLMSG_ERROR) {
-      if (
-        end - start >= NLMSG_HDRLEN + 4 &&
-        view.getInt32(start + NLMSG_HDRLEN, true) === 0 &&
-        (flags & Extack.NLM_F_ACK_TLVS) === 0
-      ) {
-        // A plain ack, the common case: nothing to decode or resolve.
-        this.done = true
-        if (this.decode !== undefined && !this.got) this.error = this.ackedWithoutReply()
-        return
-      }
-      const r = Extack.decodeError(buf, view, start, end, flags, this.resolve())
+      const r = Extack.decodeError(buf, view, start, end, flags, this)
       this.done = true
       if (r.errno !== 0) {
         this.error = NetlinkError.kernel(r.errno, { extack: r.extack, operation: this.options?.operation })
@@ -256,7 +246,7 @@ class AckWaiter<A> implements Waiter {
     }
     if (type === NLMSG_DONE) {
       // A multipart reply ended; without NLM_F_ACK semantics this is the end.
-      const r = Extack.decodeDone(buf, view, start, end, flags, this.resolve())
+      const r = Extack.decodeDone(buf, view, start, end, flags, this)
       if (r.errno !== 0) {
         this.done = true
         this.error = NetlinkError.kernel(r.errno, { extack: r.extack, operation: this.options?.operation })
@@ -286,12 +276,12 @@ class AckWaiter<A> implements Waiter {
       new NetlinkError.Decode({ message: "the kernel acked without a reply", context: this.context() })
     )
   }
-  resolve(): Extack.ResolveOptions {
-    return {
-      request: this.request,
-      headerLength: this.options?.headerLength,
-      describePath: this.options?.describePath
-    }
+  // The waiter is its own Extack.ResolveOptions: nothing is built per reply.
+  get headerLength(): number | undefined {
+    return this.options?.headerLength
+  }
+  get describePath(): Extack.DescribePath | undefined {
+    return this.options?.describePath
   }
   context(): string {
     return `reply to ${this.options?.operation ?? `message type ${new DataView(this.request.buffer).getUint16(4, true)}`}`

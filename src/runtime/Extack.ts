@@ -230,15 +230,23 @@ const statusDecoder =
     end: number,
     flags: number,
     options: ResolveOptions
-  ): { readonly errno: number; readonly extack: NetlinkError.Extack | undefined } => {
-    if (end - start < NLMSG_HDRLEN + 4) return { errno: 0, extack: undefined }
+  ): Status => {
+    if (end - start < NLMSG_HDRLEN + 4) return OK
     const errno = -view.getInt32(start + NLMSG_HDRLEN, true)
-    if ((flags & NLM_F_ACK_TLVS) === 0) return { errno, extack: undefined }
+    // Without TLVs (every plain ack) nothing is allocated.
+    if ((flags & NLM_F_ACK_TLVS) === 0) return errno === 0 ? OK : { errno, extack: undefined }
     return {
       errno,
       extack: decodeTlvs(buf, view, tlvs(start + NLMSG_HDRLEN + 4, view, end, flags), end, options)
     }
   }
+
+/** An errno (0 for success) and the extended ack, if the kernel sent one. @since 0.1.0 */
+export interface Status {
+  readonly errno: number
+  readonly extack: NetlinkError.Extack | undefined
+}
+const OK: Status = { errno: 0, extack: undefined }
 
 /**
  * Decodes the payload of an NLMSG_ERROR message at `[start, end)` (start is

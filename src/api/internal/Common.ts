@@ -87,12 +87,12 @@ const checkMessages = typeof process !== "undefined" && process.env?.NLINK_CHECK
  * debug mode above), so the generated message Schema is not run again per
  * request: on the request path it cost as much as the syscall.
  */
-export const checkBuilt = <A>(schema: Schema.Codec<A, any>, message: A): Effect.Effect<A, NetlinkError> =>
-  checkMessages ? validate(schema, message, "(message)") : Effect.succeed(message)
-
-/** {@link checkBuilt}, now. */
 export const checkBuiltNow = <A>(schema: Schema.Codec<A, any>, message: A): A | NetlinkError =>
   checkMessages ? validateNow(schema, message, "(message)") : message
+
+/** {@link checkBuiltNow} as an Effect. */
+export const checkBuilt = <A>(schema: Schema.Codec<A, any>, message: A): Effect.Effect<A, NetlinkError> =>
+  checkMessages ? validate(schema, message, "(message)") : Effect.succeed(message)
 
 /** Builds one request message: nlmsghdr, then whatever `body` writes. */
 export const buildMessage = (type: number, flags: number, body: (w: Writer) => void): Uint8Array => {
@@ -123,9 +123,18 @@ export const TraceOperations = Context.Reference<boolean>("nlink/TraceOperations
 })
 
 /**
- * A public operation: `Effect.fnUntraced` over `body`, inside a span named
- * `name` when {@link TraceOperations} is on.
+ * A public operation whose body returns its Effect directly (no generator
+ * step on the request path), inside a span named `name` when
+ * {@link TraceOperations} is on.
  */
+export const operationOf =
+  <Args extends Array<any>, A, E, R>(name: string, body: (...args: Args) => Effect.Effect<A, E, R>) =>
+  (...args: Args): Effect.Effect<A, E, R> =>
+    Effect.withFiber((fiber) =>
+      fiber.getRef(TraceOperations) ? Effect.withSpan(body(...args), name) : body(...args)
+    )
+
+/** {@link operationOf} over a generator body (`Effect.fnUntraced`). */
 export const operation = <Eff extends Effect.Effect<any, any, any>, AEff, Args extends Array<any>>(
   name: string,
   body: (...args: Args) => Generator<Eff, AEff, never>
@@ -135,21 +144,4 @@ export const operation = <Eff extends Effect.Effect<any, any, any>, AEff, Args e
   AEff,
   [Eff] extends [never] ? never : [Eff] extends [Effect.Effect<infer _A, infer E, infer _R>] ? E : never,
   [Eff] extends [never] ? never : [Eff] extends [Effect.Effect<infer _A, infer _E, infer R>] ? R : never
->) => {
-  const untraced = Effect.fnUntraced(body) as (...args: Args) => Effect.Effect<AEff, any, any>
-  return (...args: Args) =>
-    Effect.withFiber((fiber) =>
-      fiber.getRef(TraceOperations) ? Effect.withSpan(untraced(...args), name) : untraced(...args)
-    )
-}
-
-/**
- * {@link operation} for a body that returns its Effect directly (no
- * generator step on the request path).
- */
-export const operationOf =
-  <Args extends Array<any>, A, E, R>(name: string, body: (...args: Args) => Effect.Effect<A, E, R>) =>
-  (...args: Args): Effect.Effect<A, E, R> =>
-    Effect.withFiber((fiber) =>
-      fiber.getRef(TraceOperations) ? Effect.withSpan(body(...args), name) : body(...args)
-    )
+>) => operationOf(name, Effect.fnUntraced(body) as (...args: Args) => Effect.Effect<AEff, any, any>)

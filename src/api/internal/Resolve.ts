@@ -18,12 +18,15 @@ export type LinkRef = string | number
 
 /** Resolves a device reference to its index; `field` names the input for errors. */
 export const linkIndex = (ref: LinkRef, field = "dev"): Effect.Effect<number, NetlinkError, Netlink> =>
+  // An index needs no request: answered without a generator (it is on every request path).
+  typeof ref === "number"
+    ? Number.isInteger(ref) && ref > 0 && ref <= 0x7fffffff
+      ? Effect.succeed(ref)
+      : Effect.fail(invalid(field, `an interface index must be a positive integer, got ${ref}`))
+    : byName(ref, field)
+
+const byName = (ref: string, field: string): Effect.Effect<number, NetlinkError, Netlink> =>
   Effect.gen(function* () {
-    if (typeof ref === "number") {
-      if (!Number.isInteger(ref) || ref <= 0 || ref > 0x7fffffff)
-        return yield* Effect.fail(invalid(field, `an interface index must be a positive integer, got ${ref}`))
-      return ref
-    }
     const name = yield* validate(InterfaceName, ref, field)
     const { route } = yield* Netlink
     const msg = buildMessage(RTM_GETLINK, 0, (w) => {
