@@ -1,0 +1,81 @@
+/**
+ * What every object type (link, address, route, neighbour, rule, and later
+ * qdisc, filter, nexthop, ...) provides so that states can be compared,
+ * diffed and applied: an identity as the kernel defines it, equality over
+ * configuration, and the Schema of its one read/write shape.
+ *
+ * Convention for the shapes themselves: configuration at the top level, with
+ * the names `ip` uses; what the kernel reports by itself (statistics,
+ * cacheinfo, state it derives) under `status`, which equality ignores and
+ * `add`/`remove` accept and ignore; the decoded message under `raw` where a
+ * module keeps it (non-enumerable, so JSON and equality never see it).
+ *
+ * @since 0.2.0
+ */
+import type * as Schema from "effect/Schema"
+
+/**
+ * The description of one object type.
+ *
+ * @example
+ * ```ts
+ * const t: Model.ObjectType<Route.Route> = Route.type
+ * t.key(route) // "main|10.0.0.0/16|0|0"
+ * t.equals(a, b)
+ * ```
+ * @since 0.2.0
+ */
+export interface ObjectType<A> {
+  /** "link", "address", "route", ... */
+  readonly name: string
+  /** The Schema of the read/write shape (validation, JSON, JSON Schema). */
+  readonly schema: Schema.Codec<A, any>
+  /** Identity as the kernel defines it: two objects with one key cannot both exist. */
+  readonly key: (a: A) => string
+  /** Equal configuration (status and raw are ignored). */
+  readonly equals: (a: A, b: A) => boolean
+}
+
+/**
+ * Deep equality over plain data (objects, arrays, bigints, Uint8Arrays),
+ * ignoring keys whose value is undefined and the keys in `ignore` at the top
+ * level.
+ *
+ * @example
+ * ```ts
+ * deepEqual({ a: [1n], b: undefined }, { a: [1n] }) // true
+ * ```
+ * @since 0.2.0
+ */
+export const deepEqual = (a: unknown, b: unknown, ignore: ReadonlySet<string> = NONE): boolean => {
+  if (a === b) return true
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false
+  if (a instanceof Uint8Array || b instanceof Uint8Array) {
+    if (!(a instanceof Uint8Array && b instanceof Uint8Array) || a.length !== b.length) return false
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+    return true
+  }
+  if (Array.isArray(a) !== Array.isArray(b)) return false
+  if (Array.isArray(a)) {
+    const bb = b as Array<unknown>
+    if (a.length !== bb.length) return false
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], bb[i])) return false
+    return true
+  }
+  const ao = a as Record<string, unknown>
+  const bo = b as Record<string, unknown>
+  for (const k of Object.keys(ao)) {
+    if (ignore.has(k) || ao[k] === undefined) continue
+    if (!deepEqual(ao[k], bo[k])) return false
+  }
+  for (const k of Object.keys(bo)) {
+    if (ignore.has(k) || bo[k] === undefined) continue
+    if (ao[k] === undefined) return false
+  }
+  return true
+}
+
+const NONE: ReadonlySet<string> = new Set()
+
+/** The top-level keys equality ignores on every object type. */
+export const STATUS_KEYS: ReadonlySet<string> = new Set(["status", "raw"])
