@@ -7,8 +7,9 @@
  * Convention for the shapes themselves: configuration at the top level, with
  * the names `ip` uses; what the kernel reports by itself (statistics,
  * cacheinfo, state it derives) under `status`, which equality ignores and
- * `add`/`remove` accept and ignore; the decoded message under `raw` where a
- * module keeps it (non-enumerable, so JSON and equality never see it).
+ * `add`/`remove` accept and ignore. The decoded message stays reachable through
+ * each module's `listRaw`/`streamRaw` and `fromMessage` (message → object), so
+ * no object carries a second copy of itself.
  *
  * @since 0.2.0
  */
@@ -32,8 +33,13 @@ export interface ObjectType<A> {
   readonly schema: Schema.Codec<A, any>
   /** Identity as the kernel defines it: two objects with one key cannot both exist. */
   readonly key: (a: A) => string
-  /** Equal configuration (status and raw are ignored). */
+  /** Equal configuration (status is ignored; omitted fields mean the kernel's defaults). */
   readonly equals: (a: A, b: A) => boolean
+  /**
+   * The canonical form: the defaults the kernel (and `ip`) apply filled in,
+   * status dropped; `equals(a, b)` is `deepEqual(canonical(a), canonical(b))`.
+   */
+  readonly canonical: (a: A) => A
 }
 
 /**
@@ -78,4 +84,4 @@ export const deepEqual = (a: unknown, b: unknown, ignore: ReadonlySet<string> = 
 const NONE: ReadonlySet<string> = new Set()
 
 /** The top-level keys equality ignores on every object type. */
-export const STATUS_KEYS: ReadonlySet<string> = new Set(["status", "raw"])
+export const STATUS_KEYS: ReadonlySet<string> = new Set(["status"])
