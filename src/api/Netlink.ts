@@ -44,7 +44,9 @@ export class Netlink extends Context.Service<Netlink, NetlinkShape>()("nlink/Net
 
   /**
    * A connection inside another network namespace, given by name (as `ip netns`
-   * names it), path or pid.
+   * names it), path or pid. A reference `ip netns` would refuse (empty, "..",
+   * a "/" in the name, over 255 bytes) fails the layer with a Validation
+   * error; nothing throws at the call.
    *
    * @example
    * ```ts
@@ -55,12 +57,11 @@ export class Netlink extends Context.Service<Netlink, NetlinkShape>()("nlink/Net
     const r: Namespace.Ref = typeof ref === "string" ? { name: ref } : ref
     return Layer.effect(
       Netlink,
-      Effect.map(
-        Connection.make({ protocol: NETLINK_ROUTE, netns: { path: Namespace.pathOf(r) } }),
-        (route) => ({
+      Effect.flatMap(Namespace.pathEffect(r), (path) =>
+        Effect.map(Connection.make({ protocol: NETLINK_ROUTE, netns: { path } }), (route) => ({
           route,
           namespace: r
-        })
+        }))
       )
     )
   }
