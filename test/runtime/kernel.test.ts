@@ -7,7 +7,7 @@ import { execFileSync, spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { Effect, Fiber, Stream } from "effect"
+import { Deferred, Effect, Fiber, Stream } from "effect"
 import * as Connection from "../../src/runtime/Connection.ts"
 import * as Namespace from "../../src/runtime/Namespace.ts"
 import * as NetlinkError from "../../src/runtime/NetlinkError.ts"
@@ -275,6 +275,63 @@ describeRoot("Connection (real kernel, in a namespace)", () => {
         expect((yield* c.dumpAll(R.dumpLinks(), R.decodeLink)).map((l) => l.name)).toContain("lo")
       })
     )
+  )
+
+  it.live(
+    "fair dumps: a 300-route stream issued while 200 fibers run requests ends before most of them (counted)",
+    () =>
+      Effect.gen(function* () {
+        const name = `${NS}-fair`
+        Namespace.create(name)
+        try {
+          ip("-n", name, "link", "set", "lo", "up")
+          addRoutes(name, 300)
+          yield* Effect.scoped(
+            Effect.gen(function* () {
+              const c = yield* Connection.make({ protocol: 0, netns: { path: Namespace.pathOf({ name }) } })
+              const FIBERS = 200
+              const EACH = 50
+              let completed = 0
+              let routes = 0
+              const busy = yield* Deferred.make<void>()
+              const message = R.getLinkByIndex(1)
+              const workers = yield* Effect.forkChild(
+                Effect.forEach(
+                  Array.from({ length: FIBERS }),
+                  () =>
+                    Effect.gen(function* () {
+                      for (let i = 0; i < EACH; i++) {
+                        yield* c.request(message)
+                        if (++completed === 1000) Deferred.doneUnsafe(busy, Effect.void)
+                      }
+                    }),
+                  { concurrency: "unbounded", discard: true }
+                )
+              )
+              // The dump is issued while every fiber is busy with requests.
+              yield* Deferred.await(busy)
+              const atStart = completed
+              yield* Stream.runForEach(c.dump(R.dumpRoutes(), R.countRoute), () =>
+                Effect.sync(() => {
+                  routes++
+                })
+              )
+              const during = completed - atStart
+              yield* Fiber.join(workers)
+              expect(routes).toBeGreaterThanOrEqual(300)
+              expect(completed).toBe(FIBERS * EACH)
+              // Each time the dump waits for a datagram, every other fiber runs
+              // at most one request before it. Unbounded, each ran its whole
+              // operation budget per turn: all 9,000 remaining requests
+              // finished first (the issue's 3.4 s dump).
+              expect(during).toBeLessThan((FIBERS * EACH) / 4)
+            })
+          )
+        } finally {
+          Namespace.remove(name)
+        }
+      }),
+    60_000
   )
 
   // Speed is measured by `npm run bench`, not asserted here; this checks that
