@@ -12,6 +12,7 @@ import * as path from "node:path"
 import { Effect, Layer } from "effect"
 import * as Link from "../../src/api/Link.ts"
 import { Netlink } from "../../src/api/Netlink.ts"
+import * as Connection from "../../src/runtime/Connection.ts"
 import * as Errno from "../../src/runtime/Errno.ts"
 import * as NetlinkError from "../../src/runtime/NetlinkError.ts"
 import { describeRoot, freshNamespace, inNamespace, ip } from "../helpers/netns.ts"
@@ -118,6 +119,22 @@ describeRoot("namespace file errors are System errors with the right errno name"
         code: "ENOENT"
       })
       expect(e.message).toBe("open /run/netns/nlt-no-such-namespace: no such file or directory (ENOENT)")
+    })
+  )
+
+  it.live("a file that is not a namespace: setns fails with EINVAL, said as such", () =>
+    Effect.gen(function* () {
+      const e = yield* Effect.flip(
+        Effect.scoped(Connection.make({ protocol: 0, netns: { path: "/etc/hostname" } }))
+      )
+      expect(e.reason).toMatchObject({
+        _tag: "System",
+        call: "setns",
+        path: "/etc/hostname",
+        errno: 22,
+        code: "EINVAL"
+      })
+      expect(e.message).toBe("setns /etc/hostname: not a network namespace file (EINVAL)")
     })
   )
 })
