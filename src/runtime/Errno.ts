@@ -169,6 +169,11 @@ export type KnownCode = (typeof table)[number][1] | (typeof aliases)[number][0]
 /**
  * An errno name: a {@link KnownCode}, or `"E<n>"` for a number the table lacks.
  *
+ * @example
+ * ```ts
+ * const code: Errno.Code = Errno.name(17) // "EEXIST"
+ * if (code === "EEXST") {} // type error: no overlap
+ * ```
  * @since 0.1.0
  */
 export type Code = KnownCode | `E${number}`

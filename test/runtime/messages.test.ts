@@ -146,6 +146,8 @@ it("errno codes are a literal union: a misspelt code does not compile", () => {
   const misspelt: Errno.Code = "EEXST"
   expect(Errno.fromCode("ENOTSUP")).toBe(95)
   expect(Errno.name(4242)).toBe("E4242")
+  // A number the table lacks still makes a valid reason (the "E<n>" form).
+  expect(NetlinkError.kernel(-4242).message).toBe("unknown error 4242 (E4242)")
   expect(misspelt).toBe("EEXST")
   const k = NetlinkError.Kernel.fromErrno(-17)
   // @ts-expect-error the types "EEXIST" | ... and "EEXST" have no overlap
