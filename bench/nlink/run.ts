@@ -26,7 +26,6 @@ const RTM_GETROUTE = 26
 const NLM_F_DUMP = 0x300
 const NLM_F_EXCL = 0x200
 const NLM_F_CREATE = 0x400
-const RTNLGRP_IPV4_IFADDR = 5
 const NLMSG_HDRLEN = 16
 
 const tryImport = async (path: string): Promise<any> => {
@@ -232,30 +231,9 @@ const w4 = async (expected: number): Promise<void> => {
       yield* Effect.raceFirst(consume, idle)
     })
   )
-  const viaRuntime = Effect.scoped(
-    Effect.gen(function* () {
-      // Without the Events module: the runtime's multicast stream it wraps.
-      const conn = yield* Connection.make({ protocol: 0, groups: [RTNLGRP_IPV4_IFADDR] })
-      process.stdout.write("READY\n")
-      last = performance.now()
-      const consume = Stream.runForEachArray(conn.messages, (chunk) =>
-        Effect.sync(() => {
-          let n = 0
-          for (const m of chunk) if (m.type === RTM_NEWADDR) n++
-          onChunk(n)
-        })
-      ).pipe(
-        Effect.catch((e: any) =>
-          Effect.sync(() => {
-            overrun++
-            if (process.env.NLINK_BENCH_DEBUG) console.error(e)
-          })
-        )
-      )
-      yield* Effect.raceFirst(consume, idle)
-    })
-  )
-  await Effect.runPromise((api ? viaEvents : viaRuntime) as Effect.Effect<void>)
+  // Connection.messages is gone (Events is the one multicast reader).
+  if (!api) throw new Error("W4 needs src/api/Events.ts")
+  await Effect.runPromise(viaEvents as Effect.Effect<void>)
   const cpuUs = c1.user + c1.system - (c0.user + c0.system)
   print({
     received,
@@ -263,7 +241,7 @@ const w4 = async (expected: number): Promise<void> => {
     cpuUs,
     userUs: c1.user - c0.user,
     ms: t1 - t0,
-    api: api ? "Events.subscribe" : "Connection.messages (Events pending)"
+    api: "Events.subscribe"
   })
 }
 

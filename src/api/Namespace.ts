@@ -13,12 +13,14 @@ import { NetlinkError } from "../runtime/NetlinkError.ts"
 /** A namespace by name, nsfs path or pid. @since 0.1.0 */
 export type Ref = Ns.Ref
 
+// The runtime's calls are synchronous and throw NetlinkErrors; here they fail
+// the Effect instead. Anything else thrown is a bug and dies.
 const attempt = <A>(f: () => A): Effect.Effect<A, NetlinkError> =>
-  Effect.try({
-    try: f,
-    catch: (e) => {
-      if (e instanceof NetlinkError) return e
-      throw e
+  Effect.suspend(() => {
+    try {
+      return Effect.succeed(f())
+    } catch (e) {
+      return e instanceof NetlinkError ? Effect.fail(e) : Effect.die(e)
     }
   })
 
@@ -85,12 +87,13 @@ export const scoped = (name: string): Effect.Effect<string, NetlinkError, Scope.
   Effect.acquireRelease(Effect.as(create(name), name), (n) => Effect.ignore(remove(n)))
 
 /**
- * The nsfs path of a reference (`/run/netns/NAME`, `/proc/PID/ns/net`).
+ * The nsfs path of a reference (`/run/netns/NAME`, `/proc/PID/ns/net`); a
+ * reference `ip netns` would refuse fails with a Validation error.
  *
  * @example
  * ```ts
- * Namespace.pathOf({ pid: 1 }) // "/proc/1/ns/net"
+ * const path = yield* Namespace.pathOf({ pid: 1 }) // "/proc/1/ns/net"
  * ```
  * @since 0.1.0
  */
-export const pathOf = Ns.pathOf
+export const pathOf = (ref: Ref): Effect.Effect<string, NetlinkError> => Ns.pathEffect(ref)

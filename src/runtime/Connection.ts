@@ -1,33 +1,40 @@
 /**
  * The request engine over one netlink socket: requests with acks, single
- * replies, dumps (as a pull-driven stream or collected), batches, and the raw
- * stream of unsolicited (multicast) messages.
+ * replies, dumps (as a pull-driven stream or collected) and batches.
+ * Multicast notifications have their own socket and reader (api/Events.ts):
+ * a request connection drops messages nobody asked for.
  *
  * Replies are demultiplexed by sequence number, so many fibers can share one
  * connection. rtnetlink answers inside `send`, so the common path completes
  * synchronously (send, recv, done) without touching the event loop; only when
  * a reply is not queued yet does a request arm libuv's poll.
  *
- * Dumps hold a per-connection lock (the kernel runs one dump per socket and
- * answers a second with EBUSY); plain requests proceed meanwhile. A dump whose
- * consumer goes away is drained to its NLMSG_DONE before the lock is released,
- * so the next user never reads stale replies.
+ * Dumps hold a per-connection semaphore (the kernel runs one dump per socket
+ * and answers a second with EBUSY); plain requests proceed meanwhile, each
+ * first yielding to the scheduler so that a running dump gets its turn after
+ * at most one request per fiber. A dump whose consumer goes away is drained
+ * to its NLMSG_DONE before the permit is released, so the next user never
+ * reads stale replies.
  *
  * Decoders run in a tight loop over each datagram, with no Effect allocation
  * per message: `(buf, view, start, end, type) => A | undefined`, where `start`
- * is the message's nlmsghdr and `undefined` skips the message.
+ * is the message's nlmsghdr and `undefined` skips the message. A decoder
+ * reports malformed input by throwing `DecodeFailure`, which becomes a Decode
+ * error; anything else it throws is a bug and fails the operation as a defect.
  *
  * @since 0.1.0
  */
 import * as Cause from "effect/Cause"
+import * as Channel from "effect/Channel"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Result from "effect/Result"
-import * as Stream from "effect/Stream"
-import * as Channel from "effect/Channel"
+import * as Schedule from "effect/Schedule"
 import * as Scope from "effect/Scope"
+import * as Semaphore from "effect/Semaphore"
+import * as Stream from "effect/Stream"
 import * as Extack from "./Extack.ts"
 import * as NetlinkError from "./NetlinkError.ts"
 import * as Socket from "./Socket.ts"
@@ -84,20 +91,11 @@ export interface RequestOptions {
 export interface DumpOptions extends RequestOptions {
   /**
    * How many times `dumpAll` re-runs a dump the kernel flagged NLM_F_DUMP_INTR
-   * before failing with DumpInterrupted. Streams never retry (they already
-   * emitted results). Default 0.
+   * before failing with DumpInterrupted (`Effect.retry` with
+   * `Schedule.recurs`). Streams never retry (they already emitted results).
+   * Default 0.
    */
   readonly retryInterrupted?: number
-}
-
-/** An unsolicited message (multicast notification) as received. @since 0.1.0 */
-export interface RawMessage {
-  readonly type: number
-  readonly flags: number
-  readonly seq: number
-  readonly portId: number
-  /** The whole message including its nlmsghdr (a copy). */
-  readonly bytes: Uint8Array
 }
 
 /**
@@ -146,11 +144,6 @@ export interface ConnectionShape {
     decode: Decoder<A>,
     options?: DumpOptions
   ) => Effect.Effect<ReadonlyArray<A>, NetlinkError.NetlinkError>
-  /**
-   * Unsolicited messages (multicast groups the socket joined), one chunk per
-   * datagram. ENOBUFS (the receive buffer overflowed) fails it with Overrun.
-   */
-  readonly messages: Stream.Stream<RawMessage, NetlinkError.NetlinkError>
 }
 
 /**
@@ -170,6 +163,8 @@ interface Waiter {
   flush(): void
   /** A socket-level failure: the reply may be lost. */
   fail(error: NetlinkError.NetlinkError): void
+  /** A bug while handling a message (not malformed input): the operation dies with it. */
+  die(defect: unknown): void
 }
 
 interface Condition {
@@ -188,7 +183,6 @@ const DEFAULT_TIMEOUT_MS = 5000
 const DUMP_SLICE_MS = 4
 const MAX_BATCH_BYTES = 64 * 1024
 const MAX_BATCH_MESSAGES = 128
-const MAX_UNSOLICITED = 16384
 
 const timeoutMillis = (options: RequestOptions | undefined): number =>
   options?.timeout === undefined ? DEFAULT_TIMEOUT_MS : Duration.toMillis(options.timeout)
@@ -196,8 +190,10 @@ const timeoutMillis = (options: RequestOptions | undefined): number =>
 const hexSnippet = (buf: Uint8Array, start: number, end: number): string =>
   toHex(buf.subarray(start, Math.min(end, start + 64))) + (end - start > 64 ? "…" : "")
 
+// Only a decoder's DecodeFailure is a Decode error; the caller rethrows
+// anything else (a TypeError in generated code is a bug, not bad input).
 const decodeError = (
-  e: unknown,
+  e: DecodeFailure,
   buf: Uint8Array,
   start: number,
   end: number,
@@ -205,8 +201,8 @@ const decodeError = (
 ): NetlinkError.NetlinkError =>
   NetlinkError.make(
     new NetlinkError.Decode({
-      message: e instanceof Error ? e.message : String(e),
-      offset: e instanceof DecodeFailure ? e.offset - start : undefined,
+      message: e.message,
+      offset: e.offset - start,
       bytes: hexSnippet(buf, start, end),
       context
     })
@@ -221,6 +217,8 @@ class AckWaiter<A> implements Waiter, Extack.ResolveOptions {
   error: NetlinkError.NetlinkError | undefined = undefined
   value: A | undefined = undefined
   got = false
+  dead = false
+  defect: unknown = undefined
   constructor(
     seq: number,
     request: Uint8Array,
@@ -261,6 +259,7 @@ class AckWaiter<A> implements Waiter, Extack.ResolveOptions {
         this.got = true
       }
     } catch (e) {
+      if (!(e instanceof DecodeFailure)) throw e
       this.error = decodeError(e, buf, start, end, this.context())
       this.got = true
     }
@@ -270,6 +269,12 @@ class AckWaiter<A> implements Waiter, Extack.ResolveOptions {
     if (this.done) return
     this.done = true
     this.error = error
+  }
+  die(defect: unknown): void {
+    if (this.done) return
+    this.done = true
+    this.dead = true
+    this.defect = defect
   }
   ackedWithoutReply(): NetlinkError.NetlinkError {
     return NetlinkError.make(
@@ -300,9 +305,13 @@ class DumpWaiter<A> implements Waiter {
   interrupted = false
   /** The consumer left or failed: swallow everything until DONE. */
   discard = false
+  /** A socket-level failure (overrun, truncation): the DONE may never come. */
+  lost = false
   /** Datagrams that carried messages for this dump (progress, for waiting). */
   datagrams = 0
   error: NetlinkError.NetlinkError | undefined = undefined
+  dead = false
+  defect: unknown = undefined
   onDone: () => void = () => {}
   constructor(
     seq: number,
@@ -350,6 +359,7 @@ class DumpWaiter<A> implements Waiter {
       const v = this.decode(buf, view, start, end, type)
       if (v !== undefined) this.items.push(v)
     } catch (e) {
+      if (!(e instanceof DecodeFailure)) throw e
       this.error = decodeError(
         e,
         buf,
@@ -371,9 +381,22 @@ class DumpWaiter<A> implements Waiter {
   fail(error: NetlinkError.NetlinkError): void {
     if (this.done) return
     if (this.error === undefined) this.error = error
+    this.lost = true
     this.discard = true
     this.items = []
     this.chunks.length = 0
+  }
+  die(defect: unknown): void {
+    if (this.dead) return
+    this.dead = true
+    this.defect = defect
+    this.discard = true
+    this.items = []
+    this.chunks.length = 0
+  }
+  /** Nothing more to wait for: the dump ended, failed or died. */
+  settled(): boolean {
+    return this.done || this.error !== undefined || this.dead
   }
 }
 
@@ -392,14 +415,11 @@ export class Engine {
   private pumping = false
   private wakes: Array<() => void> = []
   private touched: Array<Waiter> = []
-  private dumpBusy = false
-  private readonly dumpQueue: Array<() => void> = []
   private broken: NetlinkError.NetlinkError | undefined = undefined
-  // Unsolicited messages, kept only while `messages` has a consumer.
-  private unsolicitedListeners = 0
-  private unsolicited: Array<Array<RawMessage>> = []
-  private unsolicitedCount = 0
-  private unsolicitedError: NetlinkError.NetlinkError | undefined = undefined
+  /** One dump at a time per socket (the kernel answers a second with EBUSY). */
+  readonly dumpLock: Semaphore.Semaphore = Semaphore.makeUnsafe(1)
+  /** Dumps holding the lock; requests yield to them first (fairness). */
+  dumping = 0
 
   constructor(transport: Socket.Transport) {
     this.transport = transport
@@ -418,6 +438,10 @@ export class Engine {
   }
   unregister(w: Waiter): void {
     if (this.waiters.get(w.seq) === w) this.waiters.delete(w.seq)
+  }
+  /** How many operations wait for replies (for tests: none may stay behind). */
+  get pending(): number {
+    return this.waiters.size
   }
 
   /** Sends bytes; returns a NetlinkError on failure. */
@@ -482,57 +506,31 @@ export class Engine {
       const type = view.getUint16(off + 4, true)
       const w = last !== undefined && last.seq === seq ? last : this.waiters.get(seq)
       if (w !== undefined) {
-        w.onMessage(buf, view, off, off + len, type, view.getUint16(off + 6, true))
+        try {
+          w.onMessage(buf, view, off, off + len, type, view.getUint16(off + 6, true))
+        } catch (e) {
+          // A bug, not bad input: it belongs to this operation alone, and the
+          // rest of the datagram still reaches the others.
+          w.die(e)
+        }
         if (w !== last) {
           this.touch(w)
           last = w
         }
-      } else if (this.unsolicitedListeners > 0 && type !== NLMSG_ERROR && type !== NLMSG_DONE) {
-        this.pushUnsolicited(buf, view, off, len, type, seq)
       }
       off += align4(len)
     }
     const touched = this.touched
     for (let i = 0; i < touched.length; i++) touched[i].flush()
     touched.length = 0
-    if (this.pendingChunk.length > 0) {
-      this.unsolicited.push(this.pendingChunk)
-      this.pendingChunk = []
-    }
   }
 
   private touch(w: Waiter): void {
     if (!this.touched.includes(w)) this.touched.push(w)
   }
 
-  private pendingChunk: Array<RawMessage> = []
-  private pushUnsolicited(
-    buf: Uint8Array,
-    view: DataView,
-    off: number,
-    len: number,
-    type: number,
-    seq: number
-  ): void {
-    if (this.unsolicitedCount >= MAX_UNSOLICITED) {
-      if (this.unsolicitedError === undefined) {
-        this.unsolicitedError = NetlinkError.make(new NetlinkError.Overrun({ lost: 1 }))
-      }
-      return
-    }
-    this.unsolicitedCount++
-    this.pendingChunk.push({
-      type,
-      flags: view.getUint16(off + 6, true),
-      seq,
-      portId: view.getUint32(off + 12, true),
-      bytes: buf.slice(off, off + len)
-    })
-  }
-
   private overrun(): void {
     const err = NetlinkError.make(new NetlinkError.Overrun({}))
-    if (this.unsolicitedListeners > 0 && this.unsolicitedError === undefined) this.unsolicitedError = err
     // Replies may have been dropped: nobody may wait forever for them.
     for (const w of [...this.waiters.values()]) w.fail(err)
     this.checkConditions()
@@ -540,7 +538,6 @@ export class Engine {
 
   private breakWith(err: NetlinkError.NetlinkError): void {
     this.broken = err
-    if (this.unsolicitedError === undefined) this.unsolicitedError = err
     for (const w of [...this.waiters.values()]) w.fail(err)
     this.checkConditions()
   }
@@ -615,84 +612,29 @@ export class Engine {
     })
   }
 
-  // -- the dump lock --------------------------------------------------------
-
-  acquireDump(): Effect.Effect<void> {
+  /**
+   * Stops consuming a dump and waits for its NLMSG_DONE, swallowing the rest,
+   * so the next dump on this socket reads no stale replies. Gives up after
+   * the timeout, or at once when replies were lost (the waiter is dropped;
+   * late replies then match nothing).
+   */
+  drainDump(w: DumpWaiter<unknown>, timeoutMs: number, operation: string): Effect.Effect<void> {
     return Effect.suspend(() => {
-      if (!this.dumpBusy) {
-        this.dumpBusy = true
+      if (w.done) return Effect.void
+      if (w.lost) {
+        this.unregister(w)
         return Effect.void
       }
-      return Effect.callback<void>((resume) => {
-        let granted = false
-        const grant = () => {
-          granted = true
-          resume(Effect.void)
-        }
-        this.dumpQueue.push(grant)
-        return Effect.sync(() => {
-          if (granted) this.releaseDump()
-          else {
-            const i = this.dumpQueue.indexOf(grant)
-            if (i >= 0) this.dumpQueue.splice(i, 1)
-          }
-        })
-      })
-    })
-  }
-
-  releaseDump(): void {
-    const next = this.dumpQueue.shift()
-    if (next !== undefined) next()
-    else this.dumpBusy = false
-  }
-
-  /** Stops consuming a dump: swallow the rest, release the lock at DONE. */
-  abandonDump(w: DumpWaiter<unknown>): void {
-    if (w.done) return
-    w.discard = true
-    w.items = []
-    w.chunks.length = 0
-    this.pump(() => w.done, true)
-    if (!w.done) {
-      // Rare: the kernel has not queued the rest yet. Drain in the background
-      // without keeping the process alive for it.
-      this.addCondition(
-        () => w.done,
-        () => {},
-        false
+      w.discard = true
+      w.items = []
+      w.chunks.length = 0
+      this.pump(() => w.done, true)
+      if (w.done) return Effect.void
+      return this.waitUntil(() => w.done, timeoutMs, operation).pipe(
+        Effect.ignore,
+        Effect.ensuring(Effect.sync(() => this.unregister(w)))
       )
-    }
-  }
-
-  // -- unsolicited -----------------------------------------------------------
-
-  addListener(): void {
-    this.unsolicitedListeners++
-  }
-  removeListener(): void {
-    this.unsolicitedListeners--
-    if (this.unsolicitedListeners === 0) {
-      this.unsolicited = []
-      this.unsolicitedCount = 0
-      this.unsolicitedError = undefined
-    }
-  }
-  takeUnsolicited(): Array<RawMessage> | NetlinkError.NetlinkError | undefined {
-    const chunk = this.unsolicited.shift()
-    if (chunk !== undefined) {
-      this.unsolicitedCount -= chunk.length
-      return chunk
-    }
-    const e = this.unsolicitedError
-    if (e !== undefined) {
-      this.unsolicitedError = this.broken
-      return e
-    }
-    return undefined
-  }
-  hasUnsolicited(): boolean {
-    return this.unsolicited.length > 0 || this.unsolicitedError !== undefined
+    })
   }
 
   isBroken(): NetlinkError.NetlinkError | undefined {
@@ -755,6 +697,7 @@ export const fromEngine = (engine: Engine): ConnectionShape => {
   ): Effect.Effect<A, NetlinkError.NetlinkError> => {
     const finish = (): Effect.Effect<A, NetlinkError.NetlinkError> => {
       engine.unregister(w)
+      if (w.dead) return Effect.die(w.defect)
       return w.error !== undefined ? Effect.fail(w.error) : Effect.succeed(w.value as A)
     }
     engine.pump(() => w.done, true)
@@ -767,24 +710,37 @@ export const fromEngine = (engine: Engine): ConnectionShape => {
       )
   }
 
+  const startRequest = <A>(
+    message: Uint8Array,
+    decode: Decoder<A> | undefined,
+    options: RequestOptions | undefined
+  ): Effect.Effect<A, NetlinkError.NetlinkError> => {
+    const seq = engine.nextSeq()
+    const msg = prepare(message, NLM_F_REQUEST | NLM_F_ACK, seq)
+    if (msg instanceof NetlinkError.NetlinkError) return Effect.fail(msg)
+    const w = new AckWaiter<A>(seq, msg, options, decode)
+    engine.register(w)
+    const err = engine.send(msg)
+    if (err !== undefined) {
+      engine.unregister(w)
+      return Effect.fail(err)
+    }
+    return awaitAck(w, options)
+  }
+
+  // Requests complete synchronously, so a fiber issuing them in a loop runs
+  // for its whole operation budget; while a dump runs, each request yields
+  // first, and the dump waits for at most one request per fiber.
   const requestWith = <A>(
     message: Uint8Array,
     decode: Decoder<A> | undefined,
     options: RequestOptions | undefined
   ): Effect.Effect<A, NetlinkError.NetlinkError> =>
-    Effect.suspend(() => {
-      const seq = engine.nextSeq()
-      const msg = prepare(message, NLM_F_REQUEST | NLM_F_ACK, seq)
-      if (msg instanceof NetlinkError.NetlinkError) return Effect.fail(msg)
-      const w = new AckWaiter<A>(seq, msg, options, decode)
-      engine.register(w)
-      const err = engine.send(msg)
-      if (err !== undefined) {
-        engine.unregister(w)
-        return Effect.fail(err)
-      }
-      return awaitAck(w, options)
-    })
+    Effect.suspend(() =>
+      engine.dumping > 0
+        ? Effect.flatMap(Effect.yieldNow, () => startRequest(message, decode, options))
+        : startRequest(message, decode, options)
+    )
 
   const request = (message: Uint8Array, options?: RequestOptions) =>
     requestWith<void>(message, undefined, options)
@@ -825,28 +781,28 @@ export const fromEngine = (engine: Engine): ConnectionShape => {
           p += w.request.length
           engine.register(w)
         }
+        const unregisterAll = () => {
+          for (const w of batch) engine.unregister(w)
+        }
         const err = engine.send(buf)
         if (err !== undefined) {
-          for (const w of batch) engine.unregister(w)
+          unregisterAll()
           return Effect.fail(err)
         }
         const allDone = () => batch.every((w) => w.done)
         engine.pump(allDone, true)
         const after = Effect.suspend(() => {
-          for (const w of batch) engine.unregister(w)
-          return sendBatch()
+          unregisterAll()
+          const dead = batch.find((w) => w.dead)
+          return dead !== undefined ? Effect.die(dead.defect) : sendBatch()
         })
         if (allDone()) return after
         return engine.waitUntil(allDone, timeoutMs, operationName(batch[0].request, options)).pipe(
-          Effect.onExit(() =>
-            Effect.sync(() => {
-              for (const w of batch) engine.unregister(w)
-            })
-          ),
+          Effect.onExit(() => Effect.sync(unregisterAll)),
           Effect.flatMap(() => after)
         )
       }
-      return sendBatch().pipe(
+      const run = sendBatch().pipe(
         Effect.map(() => {
           for (let i = 0; i < messages.length; i++) {
             const w = waiters[i]
@@ -856,9 +812,10 @@ export const fromEngine = (engine: Engine): ConnectionShape => {
           return results as ReadonlyArray<Result.Result<void, NetlinkError.NetlinkError>>
         })
       )
+      return engine.dumping > 0 ? Effect.flatMap(Effect.yieldNow, () => run) : run
     })
 
-  // Starts a dump under the lock; the caller owns releasing through the waiter.
+  // Sends a dump request; the caller holds the dump lock.
   const startDump = <A>(
     message: Uint8Array,
     decode: Decoder<A>,
@@ -869,35 +826,34 @@ export const fromEngine = (engine: Engine): ConnectionShape => {
     const msg = prepare(message, NLM_F_REQUEST | NLM_F_DUMP, seq)
     if (msg instanceof NetlinkError.NetlinkError) return msg
     const w = new DumpWaiter<A>(seq, msg, options, decode, chunked)
-    let released = false
-    w.onDone = () => {
-      engine.unregister(w)
-      if (!released) {
-        released = true
-        engine.releaseDump()
-      }
-    }
+    w.onDone = () => engine.unregister(w)
     engine.register(w)
     const err = engine.send(msg)
     if (err !== undefined) {
       engine.unregister(w)
-      released = true
-      engine.releaseDump()
       return err
     }
+    engine.dumping++
     return w
   }
 
+  // Ends a dump's hold on the socket: swallow what is left up to its DONE.
+  const endDump = (w: DumpWaiter<unknown>, options: DumpOptions | undefined): Effect.Effect<void> =>
+    Effect.suspend(() => {
+      engine.dumping--
+      return engine.drainDump(w, timeoutMillis(options), operationName(w.request, options))
+    })
+
+  // One dump, collected, under the lock. The waiter comes back settled.
   const dumpOnce = <A>(
     message: Uint8Array,
     decode: Decoder<A>,
     options: DumpOptions | undefined
   ): Effect.Effect<DumpWaiter<A>, NetlinkError.NetlinkError> =>
-    Effect.uninterruptibleMask((restore) =>
-      Effect.flatMap(restore(engine.acquireDump()), () => {
+    engine.dumpLock.withPermit(
+      Effect.suspend(() => {
         const w = startDump(message, decode, options, false)
         if (w instanceof NetlinkError.NetlinkError) return Effect.fail(w)
-        const settled = () => w.done || w.error !== undefined
         const timeoutMs = timeoutMillis(options)
         const operation = operationName(w.request, options)
         // Read in slices of DUMP_SLICE_MS; between slices the event loop turns
@@ -905,38 +861,39 @@ export const fromEngine = (engine: Engine): ConnectionShape => {
         // for the next datagram rather than the whole dump, then slice again.
         const step: Effect.Effect<DumpWaiter<A>, NetlinkError.NetlinkError> = Effect.suspend(() => {
           const deadline = performance.now() + DUMP_SLICE_MS
-          engine.pump(() => settled() || performance.now() >= deadline, true)
-          if (settled()) return Effect.succeed(w)
+          engine.pump(() => w.settled() || performance.now() >= deadline, true)
+          if (w.settled()) return Effect.succeed(w)
           if (performance.now() >= deadline) return Effect.flatMap(Effect.yieldNow, () => step)
           const seen = w.datagrams
           return Effect.flatMap(
-            engine.waitUntil(() => settled() || w.datagrams !== seen, timeoutMs, operation),
+            engine.waitUntil(() => w.settled() || w.datagrams !== seen, timeoutMs, operation),
             () => step
           )
         })
-        return restore(step).pipe(
-          Effect.onExit(() => Effect.sync(() => engine.abandonDump(w as DumpWaiter<unknown>)))
-        )
-      }).pipe(
-        Effect.tap((w) => {
-          // A decode error or kernel error mid-dump: drain the rest before leaving.
-          if (!w.done) engine.abandonDump(w as DumpWaiter<unknown>)
-          return Effect.void
-        })
-      )
+        // A decode, kernel or socket error mid-dump: drain the rest before
+        // the lock is released.
+        return Effect.onExit(step, () => endDump(w as DumpWaiter<unknown>, options))
+      })
     )
 
+  const isInterrupted = (e: NetlinkError.NetlinkError): boolean => e.reason._tag === "DumpInterrupted"
+
   const dumpAll = <A>(message: Uint8Array, decode: Decoder<A>, options?: DumpOptions) => {
-    const attempt = (retriesLeft: number): Effect.Effect<ReadonlyArray<A>, NetlinkError.NetlinkError> =>
-      Effect.flatMap(dumpOnce(message, decode, options), (w) => {
+    const once = Effect.flatMap(
+      dumpOnce(message, decode, options),
+      (w): Effect.Effect<ReadonlyArray<A>, NetlinkError.NetlinkError> => {
+        if (w.dead) return Effect.die(w.defect)
         if (w.error !== undefined) return Effect.fail(w.error)
         if (w.interrupted) {
-          if (retriesLeft > 0) return attempt(retriesLeft - 1)
           return Effect.fail(NetlinkError.make(new NetlinkError.DumpInterrupted({ partial: w.items })))
         }
         return Effect.succeed(w.items)
-      })
-    return attempt(options?.retryInterrupted ?? 0)
+      }
+    )
+    const retries = options?.retryInterrupted ?? 0
+    return retries > 0
+      ? Effect.retry(once, { schedule: Schedule.recurs(retries), while: isInterrupted })
+      : once
   }
 
   const dump = <A>(
@@ -947,12 +904,14 @@ export const fromEngine = (engine: Engine): ConnectionShape => {
     Stream.fromChannel(
       Channel.fromTransform((_upstream, scope: Scope.Scope) =>
         Effect.uninterruptibleMask((restore) =>
-          Effect.flatMap(restore(engine.acquireDump()), () => {
+          Effect.flatMap(restore(engine.dumpLock.take(1)), () => {
+            // Finalizers run last-in first-out: the drain before the release.
+            const release = Scope.addFinalizer(scope, engine.dumpLock.release(1))
             const w = startDump(message, decode, options, true)
-            if (w instanceof NetlinkError.NetlinkError) return Effect.fail(w)
+            if (w instanceof NetlinkError.NetlinkError) return Effect.andThen(release, Effect.fail(w))
             const timeoutMs = timeoutMillis(options)
             const operation = operationName(w.request, options)
-            const ready = () => w.chunks.length > 0 || w.done || w.error !== undefined
+            const ready = () => w.chunks.length > 0 || w.settled()
             // The consumer runs synchronously between pulls: yield to the event
             // loop every DUMP_SLICE_MS so a long dump never holds it.
             let sliceStart = performance.now()
@@ -963,6 +922,7 @@ export const fromEngine = (engine: Engine): ConnectionShape => {
             const pull: Effect.Effect<readonly [A, ...Array<A>], NetlinkError.NetlinkError | Cause.Done> =
               Effect.suspend(() => {
                 if (performance.now() - sliceStart >= DUMP_SLICE_MS) return yieldThenPull
+                if (w.dead) return Effect.die(w.defect)
                 const chunk = w.chunks.shift()
                 if (chunk !== undefined) return Effect.succeed(chunk as unknown as readonly [A, ...Array<A>])
                 if (w.error !== undefined) return Effect.fail(w.error)
@@ -976,49 +936,14 @@ export const fromEngine = (engine: Engine): ConnectionShape => {
                 if (ready()) return pull
                 return Effect.flatMap(engine.waitUntil(ready, timeoutMs, operation), () => pull)
               })
-            return Effect.as(
-              addFinalizer(scope, () => engine.abandonDump(w as DumpWaiter<unknown>)),
-              pull
+            return release.pipe(
+              Effect.andThen(Scope.addFinalizer(scope, endDump(w as DumpWaiter<unknown>, options))),
+              Effect.as(pull)
             )
           })
         )
       )
     )
-
-  const messages: Stream.Stream<RawMessage, NetlinkError.NetlinkError> = Stream.fromChannel(
-    Channel.fromTransform((_upstream, scope: Scope.Scope) =>
-      Effect.sync(() => {
-        engine.addListener()
-        return engine
-      }).pipe(
-        Effect.tap(() => addFinalizer(scope, () => engine.removeListener())),
-        Effect.map(() => {
-          const pull: Effect.Effect<readonly [RawMessage, ...Array<RawMessage>], NetlinkError.NetlinkError> =
-            Effect.suspend(() => {
-              const got = engine.takeUnsolicited()
-              if (got instanceof NetlinkError.NetlinkError) return Effect.fail(got)
-              if (got !== undefined)
-                return Effect.succeed(got as unknown as readonly [RawMessage, ...Array<RawMessage>])
-              engine.pump(() => engine.hasUnsolicited(), true)
-              if (engine.hasUnsolicited()) return pull
-              // No timeout: notifications come when they come.
-              return Effect.flatMap(
-                Effect.callback<void>((resume) => {
-                  const cancel = engine.addCondition(
-                    () => engine.hasUnsolicited(),
-                    () => resume(Effect.void),
-                    true
-                  )
-                  return Effect.sync(cancel)
-                }),
-                () => pull
-              )
-            })
-          return pull
-        })
-      )
-    )
-  )
 
   return {
     portId: engine.transport.portId,
@@ -1026,13 +951,9 @@ export const fromEngine = (engine: Engine): ConnectionShape => {
     requestReply,
     requestMany,
     dump,
-    dumpAll,
-    messages
+    dumpAll
   }
 }
-
-const addFinalizer = (scope: Scope.Scope, f: () => void): Effect.Effect<void> =>
-  Scope.addFinalizer(scope, Effect.sync(f))
 
 /** @since 0.1.0 */
 export interface MakeOptions {
@@ -1040,8 +961,6 @@ export interface MakeOptions {
   readonly protocol: number
   /** Open the socket inside this namespace (e.g. `{ path: Namespace.pathOf({ name: "blue" }) }`). */
   readonly netns?: { readonly path: string }
-  /** Multicast groups to join; their messages arrive on `messages`. */
-  readonly groups?: ReadonlyArray<number>
   /** Receive buffer size in bytes. */
   readonly rcvbuf?: number
 }

@@ -9,16 +9,7 @@
  * @since 0.1.0
  */
 
-/** @since 0.1.0 */
-export interface ErrnoInfo {
-  readonly errno: number
-  /** Symbolic name such as `"EEXIST"`. */
-  readonly code: string
-  /** `strerror` text such as `"File exists"`. */
-  readonly text: string
-}
-
-const table: ReadonlyArray<readonly [number, string, string]> = [
+const table = [
   [1, "EPERM", "Operation not permitted"],
   [2, "ENOENT", "No such file or directory"],
   [3, "ESRCH", "No such process"],
@@ -158,19 +149,58 @@ const table: ReadonlyArray<readonly [number, string, string]> = [
   [517, "EPROBE_DEFER", "Driver requests probe retry"],
   [524, "ENOTSUPP", "Operation is not supported"],
   [525, "ETOOSMALL", "Buffer or request is too small"]
+] as const
+
+/** Aliases that share a number with a canonical name. */
+const aliases = [
+  ["EWOULDBLOCK", 11],
+  ["EDEADLOCK", 35],
+  ["ENOTSUP", 95]
+] as const
+
+/**
+ * Every symbolic errno name nlink knows, as a literal union: a misspelt code
+ * (`code === "EEXST"`) is a type error.
+ *
+ * @since 0.1.0
+ */
+export type KnownCode = (typeof table)[number][1] | (typeof aliases)[number][0]
+
+/**
+ * An errno name: a {@link KnownCode}, or `"E<n>"` for a number the table lacks.
+ *
+ * @example
+ * ```ts
+ * const code: Errno.Code = Errno.name(17) // "EEXIST"
+ * if (code === "EEXST") {} // type error: no overlap
+ * ```
+ * @since 0.1.0
+ */
+export type Code = KnownCode | `E${number}`
+
+/** The known codes, in table order (aliases last). @since 0.1.0 */
+export const knownCodes: ReadonlyArray<KnownCode> = [
+  ...table.map((row) => row[1]),
+  ...aliases.map((row) => row[0])
 ]
 
+/** @since 0.1.0 */
+export interface ErrnoInfo {
+  readonly errno: number
+  /** Symbolic name such as `"EEXIST"`. */
+  readonly code: Code
+  /** `strerror` text such as `"File exists"`. */
+  readonly text: string
+}
+
 const byNumber = new Map<number, ErrnoInfo>()
-const byCode = new Map<string, ErrnoInfo>()
+const byCode = new Map<Code, ErrnoInfo>()
 for (const [errno, code, text] of table) {
   const info: ErrnoInfo = { errno, code, text }
   byNumber.set(errno, info)
   if (!byCode.has(code)) byCode.set(code, info)
 }
-// Aliases share a number with their canonical name.
-byCode.set("EWOULDBLOCK", byNumber.get(11)!)
-byCode.set("EDEADLOCK", byNumber.get(35)!)
-byCode.set("ENOTSUP", byNumber.get(95)!)
+for (const [code, errno] of aliases) byCode.set(code, byNumber.get(errno)!)
 
 /**
  * Looks up an errno (positive or negative, as netlink sends it).
@@ -183,11 +213,11 @@ byCode.set("ENOTSUP", byNumber.get(95)!)
  */
 export const info = (errno: number): ErrnoInfo => {
   const n = Math.abs(errno)
-  return byNumber.get(n) ?? { errno: n, code: `E${n}`, text: `Unknown error ${n}` }
+  return byNumber.get(n) ?? { errno: n, code: `E${n}` as const, text: `Unknown error ${n}` }
 }
 
 /** Symbolic name of an errno, `"E<n>"` when unknown. @since 0.1.0 */
-export const name = (errno: number): string => info(errno).code
+export const name = (errno: number): Code => info(errno).code
 
 /** `strerror` text of an errno. @since 0.1.0 */
 export const text = (errno: number): string => info(errno).text
@@ -201,4 +231,4 @@ export const text = (errno: number): string => info(errno).text
  * ```
  * @since 0.1.0
  */
-export const fromCode = (code: string): number | undefined => byCode.get(code)?.errno
+export const fromCode = (code: Code): number | undefined => byCode.get(code)?.errno

@@ -254,12 +254,14 @@ const OK: Status = { errno: 0, extack: undefined }
  *
  * @since 0.1.0
  */
-export const decodeError = statusDecoder((orig, view, end, flags) =>
+export const decodeError = statusDecoder((orig, view, end, flags) => {
   // The TLVs follow the echoed request: its nlmsghdr alone when capped, else all of it.
-  (flags & NLM_F_CAPPED) === 0 && orig + 4 <= end
-    ? orig + align4(view.getUint32(orig, true))
-    : orig + NLMSG_HDRLEN
-)
+  if ((flags & NLM_F_CAPPED) !== 0 || orig + 4 > end) return orig + NLMSG_HDRLEN
+  // An echoed length past the message (up to 0xffffffff) leaves no room for
+  // TLVs; checked before rounding up, which would overflow 32-bit arithmetic.
+  const len = view.getUint32(orig, true)
+  return len > end - orig ? end : orig + align4(len)
+})
 
 /**
  * Decodes an NLMSG_DONE payload: the dump's final status and extack.

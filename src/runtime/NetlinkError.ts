@@ -54,7 +54,21 @@ export type Extack = typeof Extack.Type
 const withOperation = (operation: string | undefined, text: string): string =>
   operation === undefined ? text : `${operation}: ${text}`
 
-const hint = (code: string): string | undefined => {
+/**
+ * An errno name as a literal union (see {@link Errno.Code}).
+ *
+ * @since 0.1.0
+ */
+export const Code: Schema.Codec<Errno.Code> = Schema.Union([
+  Schema.Literals(Errno.knownCodes),
+  Schema.TemplateLiteral(["E", Schema.Number])
+])
+
+// What an errno means for a netlink request. EOPNOTSUPP has no entry: the
+// kernel returns it for many reasons (no such kind, a device that cannot be
+// deleted, a master that is not a bridge), so only the extack or the
+// operation can explain it.
+const hint = (code: Errno.Code): string | undefined => {
   switch (code) {
     case "EPERM":
       return "operation not permitted: CAP_NET_ADMIN is needed (run as root or grant the capability)"
@@ -70,8 +84,6 @@ const hint = (code: string): string | undefined => {
       return "not found (no such object)"
     case "EBUSY":
       return "busy (another dump or a conflicting operation is in progress)"
-    case "EOPNOTSUPP":
-      return "not supported by this kernel"
     case "ENOTSUPP":
       return "not supported"
     case "EAFNOSUPPORT":
@@ -90,7 +102,7 @@ const hint = (code: string): string | undefined => {
  */
 export class Kernel extends Schema.TaggedClass<Kernel>()("Kernel", {
   errno: Schema.Number,
-  code: Schema.String,
+  code: Code,
   /** strerror-like text. */
   text: Schema.String,
   extack: Schema.optional(Extack),
@@ -118,10 +130,18 @@ export class Kernel extends Schema.TaggedClass<Kernel>()("Kernel", {
     })
   }
   get message(): string {
-    let s = `${hint(this.code) ?? this.text} (${this.code})`
     const x = this.extack
+    const said = x?.message !== undefined && x.message !== ""
+    // Without a hint, the kernel's own words explain the errno best.
+    const h = hint(this.code)
+    let s =
+      h !== undefined
+        ? `${h} (${this.code})`
+        : said
+          ? `${x!.message} (${this.code})`
+          : `${lower(this.text)} (${this.code})`
     if (x !== undefined) {
-      if (x.message !== undefined && x.message !== "") s += `: ${x.message}`
+      if (said && h !== undefined) s += `: ${x.message}`
       if (x.attributePath !== undefined) s += ` [at ${x.attributePath}]`
       else if (x.offset !== undefined) s += ` [at offset ${x.offset}]`
       if (x.missingType !== undefined) {
@@ -142,6 +162,8 @@ export class Kernel extends Schema.TaggedClass<Kernel>()("Kernel", {
     return withOperation(this.operation, s)
   }
 }
+
+const lower = (text: string): string => text.charAt(0).toLowerCase() + text.slice(1)
 
 /**
  * User input was rejected before anything was sent.
@@ -176,7 +198,7 @@ export class Decode extends Schema.TaggedClass<Decode>()("Decode", {
 export class Socket extends Schema.TaggedClass<Socket>()("Socket", {
   syscall: Schema.String,
   errno: Schema.Number,
-  code: Schema.String
+  code: Code
 }) {
   /** @example `Socket.fromErrno("bind", 98)` */
   static fromErrno(syscall: string, errno: number): Socket {
@@ -184,6 +206,49 @@ export class Socket extends Schema.TaggedClass<Socket>()("Socket", {
   }
   get message(): string {
     return `${this.syscall} failed: ${hint(this.code) ?? Errno.text(this.errno)} (${this.code})`
+  }
+}
+
+/**
+ * A system call outside netlink failed: opening, creating, mounting or
+ * entering a network namespace file. `message` is one line that names the
+ * call, the path and what the errno means there.
+ *
+ * @since 0.1.0
+ */
+export class System extends Schema.TaggedClass<System>()("System", {
+  /** The call, e.g. "setns", "open", "mount --make-shared". */
+  call: Schema.String,
+  /** The file it was about, if any. */
+  path: Schema.optional(Schema.String),
+  errno: Schema.Number,
+  code: Code,
+  message: Schema.String
+}) {
+  /**
+   * Builds the reason; `explain` replaces the errno's generic text when the
+   * caller knows what it means for this call.
+   *
+   * @example
+   * ```ts
+   * System.fromErrno("setns", 1, { path: "/run/netns/blue", explain: "entering a network namespace needs CAP_SYS_ADMIN" })
+   * // message: "setns /run/netns/blue: entering a network namespace needs CAP_SYS_ADMIN (EPERM)"
+   * ```
+   */
+  static fromErrno(
+    call: string,
+    errno: number,
+    options?: { readonly path?: string; readonly explain?: string }
+  ): System {
+    const info = Errno.info(errno)
+    const where = options?.path === undefined ? call : `${call} ${options.path}`
+    return new System({
+      call,
+      path: options?.path,
+      errno: info.errno,
+      code: info.code,
+      message: `${where}: ${options?.explain ?? lower(info.text)} (${info.code})`
+    })
   }
 }
 
@@ -229,9 +294,18 @@ export class Timeout extends Schema.TaggedClass<Timeout>()("Timeout", {
 }
 
 /** @since 0.1.0 */
-export const Reason = Schema.Union([Kernel, Validation, Decode, Socket, DumpInterrupted, Overrun, Timeout])
+export const Reason = Schema.Union([
+  Kernel,
+  Validation,
+  Decode,
+  Socket,
+  System,
+  DumpInterrupted,
+  Overrun,
+  Timeout
+])
 /** @since 0.1.0 */
-export type Reason = Kernel | Validation | Decode | Socket | DumpInterrupted | Overrun | Timeout
+export type Reason = Kernel | Validation | Decode | Socket | System | DumpInterrupted | Overrun | Timeout
 
 /**
  * The error of every nlink operation.
@@ -271,6 +345,13 @@ export const kernel = (
   errno: number,
   options?: { readonly extack?: Extack; readonly operation?: string }
 ): NetlinkError => new NetlinkError({ reason: Kernel.fromErrno(errno, options) })
+
+/** Shorthand for a System-reason error. @since 0.1.0 */
+export const system = (
+  call: string,
+  errno: number,
+  options?: { readonly path?: string; readonly explain?: string }
+): NetlinkError => new NetlinkError({ reason: System.fromErrno(call, errno, options) })
 
 /** Shorthand for a Socket-reason error. @since 0.1.0 */
 export const socket = (syscall: string, errno: number): NetlinkError =>

@@ -189,8 +189,9 @@ export class NetlinkSocket implements Transport {
 }
 
 /**
- * Opens a netlink socket synchronously. Throws a `NetlinkError` (Socket reason)
- * on failure; the fd is closed on every failure path.
+ * Opens a netlink socket synchronously. Throws a `NetlinkError` on failure:
+ * Socket reason for the socket's own calls, System reason for entering the
+ * namespace; the fd is closed on every failure path.
  *
  * Socket options: NETLINK_EXT_ACK (error messages and offsets), NETLINK_CAP_ACK
  * (errors do not echo the request: the engine keeps its own copy to resolve
@@ -262,18 +263,14 @@ export const open = (
   options: OpenOptions
 ): Effect.Effect<NetlinkSocket, NetlinkError.NetlinkError, Scope.Scope> =>
   Effect.acquireRelease(
-    Effect.try({
-      try: () => openSync(options),
-      catch: (e) =>
-        e instanceof NetlinkError.NetlinkError
-          ? e
-          : NetlinkError.make(
-              new NetlinkError.Socket({
-                syscall: `open: ${String((e as Error)?.message ?? e)}`,
-                errno: 0,
-                code: ""
-              })
-            )
+    Effect.suspend(() => {
+      try {
+        return Effect.succeed(openSync(options))
+      } catch (e) {
+        // Failed calls are NetlinkErrors (Socket, System or Validation
+        // reasons); anything else thrown is a bug and dies as one.
+        return e instanceof NetlinkError.NetlinkError ? Effect.fail(e) : Effect.die(e)
+      }
     }),
     (s) => Effect.sync(() => s.close())
   )

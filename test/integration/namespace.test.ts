@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process"
 import { randomBytes } from "node:crypto"
 import { expect, it } from "@effect/vitest"
-import { Effect, Exit } from "effect"
+import { Effect, Exit, Layer } from "effect"
 import * as Namespace from "../../src/api/Namespace.ts"
 import { Netlink, type NetlinkShape } from "../../src/api/Netlink.ts"
 import { describeRoot } from "../helpers/netns.ts"
@@ -69,6 +69,39 @@ describeRoot("Namespace", () => {
       )
       expect(Exit.isFailure(result)).toBe(true)
       expect(ipNetnsList()).not.toContain(name)
+    })
+  )
+
+  it.live("refused references fail the layer with a Validation error; nothing throws at the call", () =>
+    Effect.gen(function* () {
+      const cases: ReadonlyArray<readonly [Namespace.Ref | string, string]> = [
+        ["../../etc", "name"],
+        ["", "name"],
+        ["x".repeat(300), "name"],
+        [".", "name"],
+        ["..", "name"],
+        ["a\0b", "name"],
+        [`${"é".repeat(128)}`, "name"], // 256 bytes in UTF-8, 128 characters
+        [{ pid: 0 }, "pid"],
+        [{ pid: 1.5 }, "pid"],
+        [{ path: "" }, "path"]
+      ]
+      for (const [ref, field] of cases) {
+        const layer = Netlink.layerNamespace(ref) // must not throw
+        const e = yield* Effect.flip(Effect.scoped(Layer.build(layer)))
+        expect(e.reason).toMatchObject({ _tag: "Validation", path: field })
+        const viaPath = yield* Effect.flip(Namespace.pathOf(typeof ref === "string" ? { name: ref } : ref))
+        expect(viaPath.reason).toMatchObject({ _tag: "Validation", path: field })
+      }
+      for (const name of ["../../etc", "", "x".repeat(300)]) {
+        for (const op of [Namespace.create, Namespace.remove, Namespace.exists, Namespace.scoped]) {
+          const e = yield* Effect.flip(Effect.scoped(op(name)))
+          expect(e.reason).toMatchObject({ _tag: "Validation", path: "name" })
+        }
+      }
+      // 255 bytes is the limit ip netns accepts: a valid name that does not exist.
+      const longest = yield* Effect.flip(Effect.scoped(Layer.build(Netlink.layerNamespace("n".repeat(255)))))
+      expect(longest.reason).toMatchObject({ _tag: "System", call: "open", code: "ENOENT" })
     })
   )
 })

@@ -3,6 +3,7 @@
  * from a handler (request message → reply datagrams). Used for engine edge
  * cases the real kernel will not produce on demand.
  */
+import { Deferred, Effect } from "effect"
 import type { Transport } from "../../src/runtime/Socket.ts"
 import { align4, Writer } from "../../src/runtime/Wire.ts"
 
@@ -27,6 +28,8 @@ export class FakeKernel implements Transport {
   overrunNext = false
   private onReadable: () => void = () => {}
   private scheduled = false
+  private readonly sentHooks: Array<{ readonly count: number; readonly deferred: Deferred.Deferred<void> }> =
+    []
   handler: Handler
 
   constructor(handler: Handler) {
@@ -49,7 +52,22 @@ export class FakeKernel implements Transport {
       if (replies !== undefined) this.queue.push(...replies)
       off += align4(len)
     }
+    for (const h of this.sentHooks)
+      if (this.sent.length >= h.count) Deferred.doneUnsafe(h.deferred, Effect.void)
     return 0
+  }
+
+  /**
+   * Completes once `count` requests have been sent in total: tests order
+   * their steps on what the engine did, never on a sleep.
+   */
+  awaitSent(count: number): Effect.Effect<void> {
+    return Effect.suspend(() => {
+      if (this.sent.length >= count) return Effect.void
+      const deferred = Deferred.makeUnsafe<void>()
+      this.sentHooks.push({ count, deferred })
+      return Deferred.await(deferred)
+    })
   }
 
   /** Queues a datagram later, as an asynchronous kernel would. */

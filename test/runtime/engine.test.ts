@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Fiber, Result, Stream } from "effect"
+import { Cause, Effect, Exit, Fiber, Result, Stream } from "effect"
 import * as Connection from "../../src/runtime/Connection.ts"
+import * as Extack from "../../src/runtime/Extack.ts"
 import type { NetlinkError } from "../../src/runtime/NetlinkError.ts"
 import { DecodeFailure, Writer } from "../../src/runtime/Wire.ts"
 import { ack, datagram, decodeItem, done, FakeKernel, item, message, type Request } from "./FakeKernel.ts"
@@ -249,7 +250,7 @@ describe("engine over the fake kernel", () => {
       const c = Connection.fromTransport(k)
       const a = yield* Effect.forkChild(c.requestReply(req(18), decodeItem))
       const b = yield* Effect.forkChild(c.requestReply(req(18), decodeItem))
-      yield* Effect.sleep(5)
+      yield* k.awaitSent(2)
       expect(pending.length).toBe(2)
       const [ra, rb] = pending
       // b's reply first, a stray seq in between, then a's, then both acks in one datagram.
@@ -330,8 +331,12 @@ describe("engine over the fake kernel", () => {
   it.live("dumps queue behind each other while plain requests proceed", () =>
     Effect.gen(function* () {
       const dumps: Array<number> = []
+      // Whether the first dump had its NLMSG_DONE when the second was sent.
+      const firstDoneAtSecond: Array<boolean> = []
+      let firstDone = false
       const k = new FakeKernel((r) => {
         if (r.type === 18) {
+          if (dumps.length === 1) firstDoneAtSecond.push(firstDone)
           dumps.push(r.seq)
           return undefined // answered later
         }
@@ -340,33 +345,143 @@ describe("engine over the fake kernel", () => {
       const c = Connection.fromTransport(k)
       const d1 = yield* Effect.forkChild(c.dumpAll(req(18), decodeItem))
       const d2 = yield* Effect.forkChild(c.dumpAll(req(18), decodeItem))
-      yield* Effect.sleep(5)
-      expect(dumps.length).toBe(1)
+      yield* k.awaitSent(1)
       yield* c.request(req()) // not blocked by the running dump
+      expect(k.sent.map((r) => r.type)).toEqual([18, 16])
+      firstDone = true
       k.deliver(datagram(item(dumps[0], 1), done(dumps[0])))
       expect(yield* Fiber.join(d1)).toEqual([1])
-      yield* Effect.sleep(5)
-      expect(dumps.length).toBe(2)
+      yield* k.awaitSent(3)
+      expect(firstDoneAtSecond).toEqual([true])
       k.deliver(datagram(item(dumps[1], 2), done(dumps[1])))
       expect(yield* Fiber.join(d2)).toEqual([2])
     })
   )
 
-  it.live("unsolicited messages arrive on `messages`; ENOBUFS surfaces as Overrun", () =>
+  // An NLMSG_ERROR without NETLINK_CAP_ACK: errno, the echoed request whose
+  // nlmsg_len is `echoedLen`, then an extack message.
+  const uncappedError = (r: Request, errno: number, echoedLen: number): Uint8Array => {
+    const w = new Writer()
+    const m = w.beginMessage(2, 0x200, r.seq, 4242)
+    w.s32(-errno)
+    const echo = r.bytes.slice()
+    new DataView(echo.buffer).setUint32(0, echoedLen, true)
+    w.bytes(echo)
+    w.attrString(1, "bad echo")
+    w.endMessage(m)
+    return w.finish()
+  }
+
+  it("Extack.decodeError: an echoed nlmsg_len of 0x7fffffff or 0x80000000 leaves no TLVs, no RangeError", () => {
+    for (const len of [0x7fffffff, 0x80000000, 0xfffffffc, 0xffffffff]) {
+      const bytes = uncappedError({ type: 16, flags: 5, seq: 9, bytes: req() }, 22, len)
+      const view = new DataView(bytes.buffer)
+      const status = Extack.decodeError(bytes, view, 0, bytes.length, 0x200, {
+        request: req(),
+        headerLength: 16
+      })
+      expect(status).toEqual({ errno: 22, extack: undefined })
+    }
+  })
+
+  it.effect("request: a corrupt echoed length is a typed Kernel error and the waiter is gone", () =>
     Effect.gen(function* () {
-      const k = new FakeKernel(() => undefined)
+      for (const len of [0x7fffffff, 0x80000000]) {
+        const k = new FakeKernel((r) => [uncappedError(r, 22, len)])
+        const engine = new Connection.Engine(k)
+        const c = Connection.fromEngine(engine)
+        const e = yield* Effect.flip(c.request(req(), { headerLength: 16, operation: "link add" }))
+        expect(reason(e)).toMatchObject({ _tag: "Kernel", code: "EINVAL" })
+        expect(engine.pending).toBe(0)
+      }
+    })
+  )
+
+  it.effect(
+    "a decoder's bug (not a DecodeFailure) is a defect; others in the datagram still get replies",
+    () =>
+      Effect.gen(function* () {
+        const pending: Array<Request> = []
+        const k = new FakeKernel((r) => {
+          pending.push(r)
+          return undefined
+        })
+        const engine = new Connection.Engine(k)
+        const c = Connection.fromEngine(engine)
+        const buggy: typeof decodeItem = () => {
+          throw new TypeError("generated code read a missing field")
+        }
+        const a = yield* Effect.forkChild(Effect.exit(c.requestReply(req(18), buggy)))
+        const b = yield* Effect.forkChild(c.requestReply(req(18), decodeItem))
+        yield* k.awaitSent(2)
+        const [ra, rb] = pending
+        k.deliver(datagram(item(ra.seq, 1, 0), item(rb.seq, 2, 0), ack(ra), ack(rb)))
+        const ea = yield* Fiber.join(a)
+        expect(Exit.isFailure(ea) && Cause.hasDies(ea.cause)).toBe(true)
+        expect(Exit.isFailure(ea) && Cause.pretty(ea.cause)).toContain("generated code read a missing field")
+        expect(yield* Fiber.join(b)).toBe(2)
+        expect(engine.pending).toBe(0)
+        // The same in a dump: the defect ends it, and the connection stays usable.
+        const k2 = new FakeKernel((r) => [datagram(item(r.seq, 1), done(r.seq))])
+        const e2 = new Connection.Engine(k2)
+        const c2 = Connection.fromEngine(e2)
+        const dumped = yield* Effect.exit(c2.dumpAll(req(18), buggy))
+        expect(Exit.isFailure(dumped) && Cause.hasDies(dumped.cause)).toBe(true)
+        const streamed = yield* Effect.exit(Stream.runCollect(c2.dump(req(18), buggy)))
+        expect(Exit.isFailure(streamed) && Cause.hasDies(streamed.cause)).toBe(true)
+        expect(yield* c2.dumpAll(req(18), decodeItem)).toEqual([1])
+        expect(e2.pending).toBe(0)
+        expect(e2.dumping).toBe(0)
+      })
+  )
+
+  it.live("fair dumps: a dump stream finishes before the 10,000 requests 50 fibers issue after it", () =>
+    Effect.gen(function* () {
+      const FIBERS = 50
+      const EACH = 200
+      const DATAGRAMS = 20
+      const k = new FakeKernel((r) =>
+        r.type === 18
+          ? [...Array.from({ length: DATAGRAMS }, (_, i) => datagram(item(r.seq, i))), datagram(done(r.seq))]
+          : [ack(r)]
+      )
       const c = Connection.fromTransport(k)
-      const fiber = yield* Effect.forkChild(Stream.runCollect(Stream.take(c.messages, 2)))
-      yield* Effect.sleep(5)
-      k.deliver(datagram(message(16, 0, 0, new Uint8Array(16), 0), message(20, 0, 0, new Uint8Array(8), 0)))
-      const got: ReadonlyArray<Connection.RawMessage> = yield* Fiber.join(fiber)
-      expect(got.map((m) => m.type)).toEqual([16, 20])
-      const f2 = yield* Effect.forkChild(Stream.runCollect(c.messages))
-      yield* Effect.sleep(5)
-      k.overrunNext = true
-      k.deliver(datagram(message(16, 0, 0)))
-      const e = yield* Effect.flip(Fiber.join(f2))
-      expect(reason(e as NetlinkError)._tag).toBe("Overrun")
+      const message = req()
+      let completed = 0
+      let completedAtDumpEnd = -1
+      // The consumer yields per element, as an effectful consumer does.
+      const dump = Stream.runForEach(c.dump(req(18), decodeItem), () => Effect.yieldNow).pipe(
+        Effect.tap(() =>
+          Effect.sync(() => {
+            completedAtDumpEnd = completed
+          })
+        )
+      )
+      const d = yield* Effect.forkChild(dump)
+      yield* k.awaitSent(1)
+      const workers = yield* Effect.forkChild(
+        Effect.forEach(
+          Array.from({ length: FIBERS }),
+          () =>
+            Effect.gen(function* () {
+              for (let i = 0; i < EACH; i++) {
+                yield* c.request(message)
+                completed++
+              }
+            }),
+          { concurrency: "unbounded", discard: true }
+        )
+      )
+      yield* Fiber.join(d)
+      yield* Fiber.join(workers)
+      expect(completed).toBe(FIBERS * EACH)
+      // Each time the dump's fiber waits for its turn, every other fiber runs
+      // at most one request: about FIBERS per element (~23 turns here, 1,150
+      // requests). Without the bound a fiber runs its whole operation budget
+      // per turn and all 10,000 complete first. A quarter leaves room for
+      // extra turns on a slow machine (the dump also yields every few ms).
+      expect(completedAtDumpEnd).toBeGreaterThanOrEqual(0)
+      expect(completedAtDumpEnd).toBeLessThan((FIBERS * EACH) / 4)
     })
   )
 })
