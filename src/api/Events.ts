@@ -48,7 +48,9 @@
  *
  * @since 0.1.0
  */
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
@@ -194,6 +196,14 @@ export interface Options {
    * far fewer wake-ups. Nothing is lost: the kernel queues meanwhile.
    */
   readonly coalesceMs?: number
+  /**
+   * Milliseconds a resync may keep retrying before the stream fails; default
+   * 30 000. A re-dump the kernel flags as interrupted (NLM_F_DUMP_INTR: the
+   * table changed while it was read) is retried with back-off until one
+   * completes; after this long without a complete dump of a kind the stream
+   * fails with reason DumpInterrupted.
+   */
+  readonly resyncTimeoutMs?: number
 }
 
 const KindSchema = Schema.Literals(["link", "address", "route", "neighbor", "rule"])
@@ -222,7 +232,8 @@ export const OptionsSchema = Schema.Struct({
     Schema.Int.check(Schema.isBetween({ minimum: 1024, maximum: 0x7fffffff }))
   ),
   initial: Schema.optionalKey(Schema.Boolean),
-  coalesceMs: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 1000 })))
+  coalesceMs: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 1000 }))),
+  resyncTimeoutMs: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 3_600_000 })))
 })
 
 // ---------------------------------------------------------------------------
@@ -262,6 +273,11 @@ const RTM_F_CLONED = 0x200
 const NTF_PROXY = 0x08
 const DEFAULT_RECEIVE_BUFFER = 8 * 1024 * 1024
 const DEFAULT_COALESCE_MS = 2
+const DEFAULT_RESYNC_TIMEOUT_MS = 30_000
+/** Back-off between interrupted re-dumps: 10 ms doubling, at most this. */
+const RESYNC_MAX_DELAY_MS = 1000
+/** After an overrun the receive buffer grows by this factor, up to the default size (or the requested one if larger). */
+const RECEIVE_BUFFER_GROWTH = 4
 /** Queued-but-unread bytes at which reading pauses (the kernel buffer then takes over). */
 const MAX_QUEUED_BYTES = 64 * 1024 * 1024
 /** Size of the arenas queued datagrams are copied into. */
@@ -528,10 +544,30 @@ class Reader {
   /** Pending read while batching (the poll watcher is off meanwhile). */
   private timer: ReturnType<typeof setTimeout> | undefined
 
-  constructor(socket: Socket.NetlinkSocket, coalesceMs: number) {
+  /** The receive buffer asked for now, and how far overruns may grow it (no growth when equal). */
+  private rcvbuf: number
+  private readonly maxRcvbuf: number
+
+  constructor(socket: Socket.NetlinkSocket, coalesceMs: number, rcvbuf: number, maxRcvbuf: number) {
     this.socket = socket
     this.coalesceMs = coalesceMs
+    this.rcvbuf = rcvbuf
+    this.maxRcvbuf = Math.max(rcvbuf, maxRcvbuf)
     socket.watch(true, true, this.onReadable)
+  }
+
+  /** The kernel dropped messages: a larger buffer makes the next burst less likely to. */
+  private grow(): void {
+    if (this.rcvbuf >= this.maxRcvbuf) return
+    const next = Math.min(this.rcvbuf * RECEIVE_BUFFER_GROWTH, this.maxRcvbuf)
+    const fd = this.socket.fd
+    // SO_RCVBUFFORCE needs CAP_NET_ADMIN; SO_RCVBUF is capped by rmem_max.
+    if (
+      Sys.setsockoptInt(fd, Sys.SOL_SOCKET, Sys.SO_RCVBUFFORCE, next) !== 0 &&
+      Sys.setsockoptInt(fd, Sys.SOL_SOCKET, Sys.SO_RCVBUF, next) !== 0
+    )
+      return
+    this.rcvbuf = next
   }
 
   private readonly onReadable = (): void => {
@@ -570,6 +606,7 @@ class Reader {
         if (e === Sys.EAGAIN) break
         if (e === Sys.ENOBUFS) {
           this.overruns++
+          this.grow()
           this.items.push(lost(++this.seq))
           got = true
           continue
@@ -694,6 +731,7 @@ interface Resolved {
   readonly table: number | undefined
   readonly overflow: OverflowPolicy
   readonly initial: boolean
+  readonly resyncTimeoutMs: number
 }
 
 /**
@@ -711,7 +749,11 @@ export interface Subscription {
   readonly kinds: ReadonlyArray<Kind>
   /** The multicast groups joined. */
   readonly groups: ReadonlyArray<number>
-  /** The socket's receive buffer as the kernel reports it (SO_RCVBUF, which the kernel doubles). */
+  /**
+   * The socket's receive buffer now, as the kernel reports it (SO_RCVBUF,
+   * which the kernel doubles). Under the resync policy it grows after an
+   * overrun, up to the default size.
+   */
   readonly receiveBuffer: number
   /** Counters: datagrams received, ENOBUFS reports, resyncs done, events emitted. */
   readonly stats: () => {
@@ -756,11 +798,23 @@ class Engine {
   private flushPending = false
   resyncs = 0
   emitted = 0
+  /**
+   * How an interrupted re-dump is retried: back-off from 10 ms doubling up
+   * to 1 s (the table is changing now; reading it again at once would be
+   * interrupted again), for at most `resyncTimeoutMs`.
+   */
+  private readonly redump: Schedule.Schedule<Duration.Duration>
 
   constructor(reader: Reader, dumper: Connection.ConnectionShape, options: Resolved) {
     this.reader = reader
     this.dumper = dumper
     this.options = options
+    this.redump = Schedule.exponential("10 millis").pipe(
+      Schedule.modifyDelay(({ duration }) =>
+        Effect.succeed(Duration.min(duration, Duration.millis(RESYNC_MAX_DELAY_MS)))
+      ),
+      Schedule.upTo({ duration: Duration.millis(options.resyncTimeoutMs) })
+    )
     this.tracked = {
       link: options.kinds.includes("link"),
       address: options.kinds.includes("address"),
@@ -891,13 +945,9 @@ class Engine {
         try {
           v = DECODERS[kind](buf, view, off + NLMSG_HDRLEN, off + len)
         } catch (e) {
-          const d = buf.subarray(item.start, n)
-          throw decodeError(
-            d,
-            off - item.start,
-            e instanceof DecodeFailure ? e.message : String(e),
-            off + len - item.start
-          )
+          // Only malformed bytes are a decode error; anything else is a bug and dies.
+          if (!(e instanceof DecodeFailure)) throw e
+          throw decodeError(buf.subarray(item.start, n), off - item.start, e.message, off + len - item.start)
         }
         this.onMessage(kind, type, view.getUint16(off + 6, true), v, out)
       }
@@ -920,7 +970,7 @@ class Engine {
             const v = decode(buf, view, start + NLMSG_HDRLEN, end)
             return this.accept(kind, v) ? v : undefined
           },
-          { headerLength: d.header, operation: `${kind} dump`, retryInterrupted: 5, timeout: 30_000 }
+          { headerLength: d.header, operation: `${kind} dump`, timeout: 30_000 }
         )
       ),
       (lists) => {
@@ -942,14 +992,18 @@ class Engine {
       const fresh = new Map<Kind, Map<string, unknown>>()
       let first = true
       for (const kind of which) {
-        // Everything delivered before the dump request is reflected in the dump.
-        self.reader.drain()
-        self.cut[kind] = self.reader.seq
+        const attempt = Effect.suspend(() => {
+          // Everything delivered before the dump request is reflected in the dump.
+          self.reader.drain()
+          self.cut[kind] = self.reader.seq
+          return self.dumpKind(kind)
+        })
+        fresh.set(kind, yield* Effect.retry(attempt, { schedule: self.redump, while: isInterrupted }))
         if (first) {
-          self.minCut = self.reader.seq
+          // Losses up to here happened before every kind's (last) dump began.
+          self.minCut = self.cut[kind]
           first = false
         }
-        fresh.set(kind, yield* self.dumpKind(kind))
       }
       self.resyncs++
       const out: Array<Change> = []
@@ -1041,7 +1095,7 @@ class Engine {
       try {
         this.onDatagram(item, out)
       } catch (e) {
-        return Effect.fail(e as NetlinkError.NetlinkError)
+        return e instanceof NetlinkError.NetlinkError ? Effect.fail(e) : Effect.die(e)
       }
       if (out.length >= MAX_CHUNK) break
     }
@@ -1066,16 +1120,18 @@ class Engine {
     // Which links are up, to notice the ones that go down (silent route flushes).
     const links =
       !this.tracked.link && (this.tracked.route || this.tracked.neighbor)
-        ? this.dumper.dumpAll(
-            buildMessage(RTM_GETLINK, 0, (w) => w.zeros(LinkMessageHeaderSize)),
-            (_buf, view, start) => {
-              this.linkUp.set(
-                view.getInt32(start + NLMSG_HDRLEN + 4, true),
-                (view.getUint32(start + NLMSG_HDRLEN + 8, true) & IFF_UP) !== 0
-              )
-              return undefined
-            }
-          )
+        ? this.dumper
+            .dumpAll(
+              buildMessage(RTM_GETLINK, 0, (w) => w.zeros(LinkMessageHeaderSize)),
+              (_buf, view, start) => {
+                this.linkUp.set(
+                  view.getInt32(start + NLMSG_HDRLEN + 4, true),
+                  (view.getUint32(start + NLMSG_HDRLEN + 8, true) & IFF_UP) !== 0
+                )
+                return undefined
+              }
+            )
+            .pipe(Effect.retry({ schedule: this.redump, while: isInterrupted }), Effect.asVoid)
         : Effect.void
     return Effect.andThen(
       links,
@@ -1087,6 +1143,8 @@ class Engine {
     )
   }
 }
+
+const isInterrupted = (e: NetlinkError.NetlinkError): boolean => e.reason._tag === "DumpInterrupted"
 
 const decodeError = (
   buf: Uint8Array,
@@ -1135,7 +1193,8 @@ const resolveOptions = (
             ? { name: o.netns }
             : (o.netns as Namespace.Ref),
       receiveBuffer: o.receiveBuffer ?? DEFAULT_RECEIVE_BUFFER,
-      coalesceMs: o.coalesceMs ?? DEFAULT_COALESCE_MS
+      coalesceMs: o.coalesceMs ?? DEFAULT_COALESCE_MS,
+      resyncTimeoutMs: o.resyncTimeoutMs ?? DEFAULT_RESYNC_TIMEOUT_MS
     }
   })
 
@@ -1170,7 +1229,13 @@ export const subscribe: (
     )
     // Subscribe first: from here on nothing is missed.
     const socket = yield* Socket.open({ protocol: NETLINK_ROUTE, groups, rcvbuf: o.receiveBuffer, netns })
-    const reader = new Reader(socket, o.coalesceMs)
+    // Under the resync policy an overrun grows the buffer, up to the default size.
+    const reader = new Reader(
+      socket,
+      o.coalesceMs,
+      o.receiveBuffer,
+      o.overflow === "resync" ? DEFAULT_RECEIVE_BUFFER : o.receiveBuffer
+    )
     yield* Effect.addFinalizer(() => Effect.sync(() => reader.close()))
     const dumper = yield* Connection.make({ protocol: NETLINK_ROUTE, netns })
     let link: number | undefined
@@ -1194,7 +1259,6 @@ export const subscribe: (
     }
     const engine = new Engine(reader, dumper, { ...o, link, linkName })
     yield* engine.start()
-    const receiveBuffer = Sys.getsockoptInt(socket.fd, Sys.SOL_SOCKET, Sys.SO_RCVBUF) ?? 0
     let consumed = false
     const events: Stream.Stream<Event, NetlinkError.NetlinkError> = Stream.fromChannel(
       Channel.fromTransform((_upstream, _scope: ScopeM.Scope) =>
@@ -1213,7 +1277,9 @@ export const subscribe: (
       view: engine.view,
       kinds: o.kinds,
       groups,
-      receiveBuffer,
+      get receiveBuffer() {
+        return Sys.getsockoptInt(socket.fd, Sys.SOL_SOCKET, Sys.SO_RCVBUF) ?? 0
+      },
       stats: () => ({
         datagrams: reader.received,
         overruns: reader.overruns,
