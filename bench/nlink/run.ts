@@ -255,7 +255,9 @@ const w4 = async (expected: number): Promise<void> => {
       yield* Effect.raceFirst(consume, idle)
     })
   )
-  await Effect.runPromise((api ? viaEvents : viaRuntime) as Effect.Effect<void>)
+  await Effect.runPromise(
+    (api ? Effect.provide(viaEvents, Netlink.layer) : viaRuntime) as Effect.Effect<void>
+  )
   const cpuUs = c1.user + c1.system - (c0.user + c0.system)
   print({
     received,

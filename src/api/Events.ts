@@ -42,6 +42,16 @@
  * AF_BRIDGE are not), addresses, routes (not RTM_F_CLONED cache entries) and
  * rules of the inet and inet6 families, and inet/inet6 neighbours.
  *
+ * Namespace: a stream watches the network namespace of the `Netlink`
+ * service it is given (`Netlink.layer`, `Netlink.layerNamespace(...)`), like
+ * every other API, and its dumps go through that service's connection.
+ *
+ * Resync under sustained change: a re-dump the kernel flags as interrupted
+ * is retried with back-off (10 ms doubling, at most 1 s apart) until one
+ * completes, for at most `resyncTimeoutMs` (default 30 s) per kind; then the
+ * stream fails with reason DumpInterrupted. Under the resync policy each
+ * overrun also grows the receive buffer (x4, up to the 8 MiB default).
+ *
  * Reading never blocks the event loop: libuv's poll reports readiness, the
  * socket is drained with non-blocking `recv` until EAGAIN into a queue the
  * consumer decodes from, and closing the stream closes the socket.
@@ -62,14 +72,22 @@ import { decodeLinkMessage, type LinkMessage, LinkMessageHeaderSize } from "../g
 import { decodeNeighMessage, type NeighMessage, NeighMessageHeaderSize } from "../generated/rt-neigh/index.ts"
 import { decodeRouteMessage, type RouteMessage, RouteMessageHeaderSize } from "../generated/rt-route/index.ts"
 import { decodeRuleMessage, type RuleMessage, RuleMessageHeaderSize } from "../generated/rt-rule/index.ts"
-import * as Connection from "../runtime/Connection.ts"
+import type * as Connection from "../runtime/Connection.ts"
 import * as Namespace from "../runtime/Namespace.ts"
 import * as NetlinkError from "../runtime/NetlinkError.ts"
 import * as P from "../runtime/Primitives.ts"
 import * as Socket from "../runtime/Socket.ts"
 import * as Sys from "../runtime/Syscalls.ts"
 import { DecodeFailure, toHex } from "../runtime/Wire.ts"
-import { AF_INET, AF_INET6, buildMessage, NLM_F_REPLACE, operation, validate } from "./internal/Common.ts"
+import {
+  AF_INET,
+  AF_INET6,
+  buildMessage,
+  invalid,
+  NLM_F_REPLACE,
+  operation,
+  validate
+} from "./internal/Common.ts"
 import { linkIndex } from "./internal/Resolve.ts"
 import { Netlink } from "./Netlink.ts"
 
@@ -166,8 +184,6 @@ export interface Options {
   readonly kinds?: ReadonlyArray<Kind>
   /** Address families for addresses, routes, neighbours and rules; default both. */
   readonly families?: ReadonlyArray<"inet" | "inet6">
-  /** A named network namespace (as `ip netns` names it) or a namespace reference. */
-  readonly netns?: string | Namespace.Ref
   /** Client-side filters. */
   readonly filter?: {
     /** Only this device (links, addresses, neighbours, routes through it, rules naming it as iif/oif). */
@@ -208,18 +224,11 @@ export interface Options {
 
 const KindSchema = Schema.Literals(["link", "address", "route", "neighbor", "rule"])
 const FamilySchema = Schema.Literals(["inet", "inet6"])
-const NamespaceRef = Schema.Union([
-  P.NlString,
-  Schema.Struct({ name: Schema.String }),
-  Schema.Struct({ path: Schema.String }),
-  Schema.Struct({ pid: P.U32 })
-])
 
 /** The input Schema of {@link Options}. @since 0.1.0 */
 export const OptionsSchema = Schema.Struct({
   kinds: Schema.optionalKey(Schema.Array(KindSchema)),
   families: Schema.optionalKey(Schema.Array(FamilySchema)),
-  netns: Schema.optionalKey(NamespaceRef),
   filter: Schema.optionalKey(
     Schema.Struct({
       link: Schema.optionalKey(Schema.Union([P.InterfaceName, P.U32])),
@@ -1166,63 +1175,70 @@ const resolveOptions = (
 ): Effect.Effect<
   Omit<Resolved, "link" | "linkName"> & {
     readonly linkRef: string | number | undefined
-    readonly netns: Namespace.Ref | undefined
     readonly receiveBuffer: number
     readonly coalesceMs: number
   },
   NetlinkError.NetlinkError
 > =>
-  Effect.map(validate(OptionsSchema, input), (o) => {
-    const want =
-      o.kinds === undefined || o.kinds.length === 0 ? kinds : kinds.filter((k) => o.kinds?.includes(k))
-    let fams: ReadonlyArray<"inet" | "inet6"> =
-      o.families === undefined || o.families.length === 0 ? ["inet", "inet6"] : o.families
-    if (o.filter?.family !== undefined) fams = fams.filter((f) => f === o.filter?.family)
-    const table = o.filter?.table
-    return {
-      kinds: want,
-      families: fams.map((f) => (f === "inet" ? AF_INET : AF_INET6)),
-      table: table === undefined ? undefined : typeof table === "number" ? table : TABLES[table],
-      overflow: o.overflow ?? "resync",
-      initial: o.initial ?? false,
-      linkRef: o.filter?.link,
-      netns:
-        o.netns === undefined
-          ? undefined
-          : typeof o.netns === "string"
-            ? { name: o.netns }
-            : (o.netns as Namespace.Ref),
-      receiveBuffer: o.receiveBuffer ?? DEFAULT_RECEIVE_BUFFER,
-      coalesceMs: o.coalesceMs ?? DEFAULT_COALESCE_MS,
-      resyncTimeoutMs: o.resyncTimeoutMs ?? DEFAULT_RESYNC_TIMEOUT_MS
+  Effect.map(
+    // The namespace is the Netlink service's: an old `netns` option must not be ignored silently.
+    "netns" in input
+      ? Effect.fail(
+          invalid(
+            "netns",
+            "the namespace is chosen by the Netlink layer: provide Netlink.layerNamespace(...) instead"
+          )
+        )
+      : validate(OptionsSchema, input),
+    (o) => {
+      const want =
+        o.kinds === undefined || o.kinds.length === 0 ? kinds : kinds.filter((k) => o.kinds?.includes(k))
+      let fams: ReadonlyArray<"inet" | "inet6"> =
+        o.families === undefined || o.families.length === 0 ? ["inet", "inet6"] : o.families
+      if (o.filter?.family !== undefined) fams = fams.filter((f) => f === o.filter?.family)
+      const table = o.filter?.table
+      return {
+        kinds: want,
+        families: fams.map((f) => (f === "inet" ? AF_INET : AF_INET6)),
+        table: table === undefined ? undefined : typeof table === "number" ? table : TABLES[table],
+        overflow: o.overflow ?? "resync",
+        initial: o.initial ?? false,
+        linkRef: o.filter?.link,
+        receiveBuffer: o.receiveBuffer ?? DEFAULT_RECEIVE_BUFFER,
+        coalesceMs: o.coalesceMs ?? DEFAULT_COALESCE_MS,
+        resyncTimeoutMs: o.resyncTimeoutMs ?? DEFAULT_RESYNC_TIMEOUT_MS
+      }
     }
-  })
+  )
 
 /**
  * Subscribes (joins the groups, then dumps the watched kinds into the view)
  * and returns the subscription once it is live: changes made after this
  * effect completed are never missed. The socket closes with the scope.
+ * The namespace watched is the `Netlink` service's.
  *
  * @example
  * ```ts
  * import { Effect, Stream } from "effect"
- * import { Events } from "nlink"
+ * import { Events, Netlink } from "nlink"
  *
  * const program = Effect.scoped(Effect.gen(function* () {
  *   const sub = yield* Events.subscribe({ kinds: ["link"] })
  *   // ... create a link here: its event is guaranteed to arrive
  *   yield* Stream.runForEach(sub.events, (e) => Effect.log(e._tag))
- * }))
+ * })).pipe(Effect.provide(Netlink.layerNamespace({ name: "blue" })))
  * ```
  * @since 0.1.0
  */
 export const subscribe: (
   options?: Options
-) => Effect.Effect<Subscription, NetlinkError.NetlinkError, Scope.Scope> = operation(
+) => Effect.Effect<Subscription, NetlinkError.NetlinkError, Scope.Scope | Netlink> = operation(
   "Events.subscribe",
   function* (options: Options = {}) {
     const o = yield* resolveOptions(options)
-    const netns = o.netns === undefined ? undefined : { path: Namespace.pathOf(o.netns) }
+    // The namespace of the Netlink service, like every other API; its connection does the dumps.
+    const netlink = yield* Netlink
+    const netns = netlink.namespace === undefined ? undefined : { path: Namespace.pathOf(netlink.namespace) }
     const groups = groupsFor(
       o.kinds,
       o.families.map((f) => (f === AF_INET ? "inet" : "inet6"))
@@ -1237,13 +1253,11 @@ export const subscribe: (
       o.overflow === "resync" ? DEFAULT_RECEIVE_BUFFER : o.receiveBuffer
     )
     yield* Effect.addFinalizer(() => Effect.sync(() => reader.close()))
-    const dumper = yield* Connection.make({ protocol: NETLINK_ROUTE, netns })
+    const dumper = netlink.route
     let link: number | undefined
     let linkName: string | undefined
     if (o.linkRef !== undefined) {
-      link = yield* linkIndex(o.linkRef, "filter.link").pipe(
-        Effect.provideService(Netlink, { route: dumper, namespace: o.netns })
-      )
+      link = yield* linkIndex(o.linkRef, "filter.link").pipe(Effect.provideService(Netlink, netlink))
       linkName = typeof o.linkRef === "string" ? o.linkRef : undefined
       if (linkName === undefined && o.kinds.includes("rule")) {
         const idx = link
@@ -1297,15 +1311,16 @@ export const subscribe: (
  * @example
  * ```ts
  * import { Effect, Stream } from "effect"
- * import { Events } from "nlink"
+ * import { Events, Netlink } from "nlink"
  *
  * const program = Events.stream({ kinds: ["route"], families: ["inet6"] }).pipe(
- *   Stream.runForEach((e) => Effect.log(e._tag, e._tag === "Overrun" ? "" : e.key))
+ *   Stream.runForEach((e) => Effect.log(e._tag, e._tag === "Overrun" ? "" : e.key)),
+ *   Effect.provide(Netlink.layer)
  * )
  * ```
  * @since 0.1.0
  */
-export const stream = (options: Options = {}): Stream.Stream<Event, NetlinkError.NetlinkError> =>
+export const stream = (options: Options = {}): Stream.Stream<Event, NetlinkError.NetlinkError, Netlink> =>
   Stream.unwrap(Effect.map(subscribe(options), (s) => s.events))
 
 /**

@@ -25,6 +25,7 @@ import type { RouteMessage } from "../generated/rt-route/index.ts"
 import type { RuleMessage } from "../generated/rt-rule/index.ts"
 import type { NetlinkError } from "../runtime/NetlinkError.ts"
 import * as Events from "./Events.ts"
+import type { Netlink } from "./Netlink.ts"
 
 /**
  * The cache at one moment. Kinds that are not watched are empty maps.
@@ -86,21 +87,21 @@ interface Listener {
  * @example
  * ```ts
  * import { Effect, Stream } from "effect"
- * import { Watch } from "nlink"
+ * import { Netlink, Watch } from "nlink"
  *
+ * // The namespace is the Netlink layer's: here the one `ip netns` calls "blue".
  * const program = Effect.scoped(Effect.gen(function* () {
- *   const watch = yield* Watch.make({ kinds: ["link", "address"], netns: "blue" })
+ *   const watch = yield* Watch.make({ kinds: ["link", "address"] })
  *   const links = yield* watch.get("link")
  *   yield* watch.changes.pipe(
  *     Stream.runForEach(({ snapshot, events }) => Effect.log(snapshot.links.size, events.length))
  *   )
- * }))
+ * })).pipe(Effect.provide(Netlink.layerNamespace({ name: "blue" })))
  * ```
  * @since 0.1.0
  */
-export const make: (options?: Options) => Effect.Effect<Watch, NetlinkError, Scope.Scope> = operation(
-  "Watch.make",
-  function* (options: Options = {}) {
+export const make: (options?: Options) => Effect.Effect<Watch, NetlinkError, Scope.Scope | Netlink> =
+  operation("Watch.make", function* (options: Options = {}) {
     const sub = yield* Events.subscribe({ ...options, overflow: "resync" })
     const view = sub.view
     const copies = new Map<Events.Kind, ReadonlyMap<string, unknown>>()
@@ -216,5 +217,4 @@ export const make: (options?: Options) => Effect.Effect<Watch, NetlinkError, Sco
       changes,
       subscription: sub
     } satisfies Watch
-  }
-)
+  })

@@ -65,7 +65,6 @@ const converges = (n: number) =>
       const file = addressBatch(dir, n)
       const program = Effect.gen(function* () {
         const sub = yield* Events.subscribe({
-          netns: ns,
           kinds: ["address"],
           families: ["inet"],
           receiveBuffer: 1024,
@@ -106,7 +105,7 @@ const converges = (n: number) =>
         expect(overruns).toBeGreaterThan(0)
         expect(resynced).toBeGreaterThan(0)
         // A fresh subscription's view is a fresh dump, taken after the writer finished.
-        const fresh = yield* Events.subscribe({ netns: ns, kinds: ["address"], families: ["inet"] })
+        const fresh = yield* Events.subscribe({ kinds: ["address"], families: ["inet"] })
         const want = fresh.view.address
         expect(want.size).toBe(n + 2) // the writer's, the sentinel, 127.0.0.1
         expect(mine.size).toBe(want.size)
