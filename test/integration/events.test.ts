@@ -310,7 +310,7 @@ describeRoot("Events", () => {
   )
 
   it.live("initial: true emits the current state as New, then a Resynced marker", () =>
-    withNs((ns) =>
+    withNs(() =>
       Effect.gen(function* () {
         const sub = yield* Events.subscribe({ kinds: ["link"], initial: true })
         const r = yield* reader(sub)

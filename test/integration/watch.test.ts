@@ -160,7 +160,7 @@ describeRoot("Watch", () => {
           }
         }).length
       const before = sockets()
-      yield* withNs((ns) =>
+      yield* withNs(() =>
         Effect.gen(function* () {
           const w = yield* Watch.make({ kinds: ["link"] })
           expect((yield* w.get("route")).size).toBe(0)
