@@ -58,6 +58,7 @@
  *
  * @since 0.1.0
  */
+import * as Cause from "effect/Cause"
 import * as Channel from "effect/Channel"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
@@ -297,7 +298,7 @@ export const subscribe: (
     let link: number | undefined
     let linkName: string | undefined
     if (o.linkRef !== undefined) {
-      link = yield* linkIndex(o.linkRef, "filter.link").pipe(Effect.provideService(Netlink, netlink))
+      link = yield* linkIndex(o.linkRef, "filter.link")
       linkName = typeof o.linkRef === "string" ? o.linkRef : undefined
       if (linkName === undefined && o.kinds.includes("rule")) {
         const idx = link
@@ -321,8 +322,11 @@ export const subscribe: (
     yield* Effect.addFinalizer(() => PubSub.shutdown(hub))
     yield* Deferred.await(started).pipe(
       Effect.andThen(Effect.forever(Effect.flatMap(replica.pull, (chunk) => PubSub.publish(hub, chunk)))),
+      // A failure ends the PubSub with it; an interruption is the scope closing (shutdown follows).
       Effect.onExit((exit) =>
-        Exit.isFailure(exit) ? PubSub.end(hub, Exit.failCause(exit.cause)) : Effect.void
+        Exit.isFailure(exit) && !Cause.hasInterruptsOnly(exit.cause)
+          ? PubSub.end(hub, Exit.failCause(exit.cause))
+          : Effect.void
       ),
       Effect.forkScoped
     )

@@ -13,6 +13,7 @@ import * as path from "node:path"
 import { Effect, Layer, Stream } from "effect"
 import * as Events from "../../src/api/Events.ts"
 import { Netlink } from "../../src/api/Netlink.ts"
+import * as Watch from "../../src/api/Watch.ts"
 import { describeRoot, freshNamespace, fullKernel, ip } from "../helpers/netns.ts"
 
 /** Addresses per device: the kernel walks a device's address list on every add. */
@@ -120,10 +121,67 @@ const converges = (n: number) =>
     })
   )
 
+/** The same scenario through a watch cache: its snapshot ends equal to a fresh dump. */
+const watchConverges = (n: number) =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const ns = yield* freshNamespace("war")
+      const dir = yield* tempDir
+      const devices = Math.ceil(n / PER_DEVICE)
+      for (let d = 0; d < devices; d++)
+        ip(ns, "link", "add", `r${d}`, "type", "veth", "peer", "name", `q${d}`)
+      const file = addressBatch(dir, n)
+      const program = Effect.gen(function* () {
+        const watch = yield* Watch.make({
+          kinds: ["address"],
+          families: ["inet"],
+          receiveBuffer: 1024,
+          resyncTimeoutMs: limit(30_000)
+        })
+        const pull = yield* Stream.toPull(watch.changes)
+        const w = yield* writer(ns, file)
+        let sentinelAdded = false
+        let resynced = 0
+        for (;;) {
+          if (!sentinelAdded && w.code !== undefined) {
+            expect(w.stderr).toBe("")
+            expect(w.code).toBe(0)
+            ip(ns, "addr", "add", `${SENTINEL}/32`, "dev", "r0")
+            sentinelAdded = true
+          }
+          const updates = yield* pull.pipe(
+            Effect.timeoutOrElse({
+              duration: 200,
+              orElse: () => Effect.succeed([] as ReadonlyArray<Watch.Update>)
+            })
+          )
+          for (const u of updates) for (const e of u.events) if (e._tag === "Resynced") resynced++
+          const last = updates[updates.length - 1]
+          if (
+            sentinelAdded &&
+            last !== undefined &&
+            [...last.snapshot.addresses.values()].some((a) => a.local === SENTINEL)
+          )
+            break
+        }
+        expect(resynced).toBeGreaterThan(0)
+        expect(watch.subscription.stats().overruns).toBeGreaterThan(0)
+        const snap = yield* watch.snapshot
+        const fresh = yield* Events.subscribe({ kinds: ["address"], families: ["inet"] })
+        const want = fresh.view.address
+        expect(want.size).toBe(n + 2)
+        expect([...snap.addresses.keys()].sort()).toEqual([...want.keys()].sort())
+        const differing = [...want].filter(([k, v]) => !Events.equivalent(snap.addresses.get(k), v))
+        expect(differing.map(([k]) => k)).toEqual([])
+      })
+      yield* program.pipe(Effect.provide(Layer.fresh(Netlink.layerNamespace({ name: ns }))))
+    })
+  )
+
 // The VM lane runs 13–25x slower under software emulation.
 const limit = (ms: number) => (fullKernel ? ms * 20 : ms)
 
-describeRoot("Events resync under sustained change", () => {
+describeRoot("Events and Watch resync under sustained change", () => {
   it.live(
     "10k addresses added by another process at a 1 KiB buffer: the view converges",
     () => converges(10_000),
@@ -133,5 +191,10 @@ describeRoot("Events resync under sustained change", () => {
     "50k addresses added by another process at a 1 KiB buffer: the view converges",
     () => converges(50_000),
     limit(180_000)
+  )
+  it.live(
+    "Watch.make, 10k addresses added by another process at a 1 KiB buffer: the cache converges",
+    () => watchConverges(10_000),
+    limit(60_000)
   )
 })

@@ -193,12 +193,6 @@ export class Reader {
     return item
   }
 
-  /** Puts the last taken item back. */
-  untake(item: Item): void {
-    this.items[--this.head] = item
-    if (item.bytes !== undefined) this.queuedBytes += item.end - item.start
-  }
-
   /** Waits until something is queued (or the reader failed). */
   readonly wait: Effect.Effect<void> = Effect.callback<void>((resume) => {
     if (this.hasItems()) return resume(Effect.void)

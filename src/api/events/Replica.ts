@@ -34,6 +34,7 @@ import {
   type View
 } from "./Types.ts"
 
+/** A stream's options once validated and resolved (link names to indexes, tables to numbers). */
 export interface Resolved {
   readonly kinds: ReadonlyArray<Kind>
   readonly families: ReadonlyArray<number>
