@@ -6,7 +6,7 @@
  * the consumer's map equals a fresh dump. No timing is asserted.
  */
 import { expect, it } from "@effect/vitest"
-import { spawn } from "node:child_process"
+import { execFileSync, spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -17,7 +17,7 @@ import * as Watch from "../../src/api/Watch.ts"
 import { describeRoot, freshNamespace, fullKernel, ip } from "../helpers/netns.ts"
 
 /** Addresses per device: the kernel walks a device's address list on every add. */
-const PER_DEVICE = 1000
+const PER_DEVICE = 250
 const SENTINEL = "10.255.255.254"
 
 /** A private temp folder, removed with the scope (also on failure or timeout). */
@@ -37,6 +37,15 @@ const addressBatch = (dir: string, n: number): string => {
   const file = path.join(dir, "batch")
   fs.writeFileSync(file, `${lines.join("\n")}\n`)
   return file
+}
+
+/** Creates the veth pairs r<i>/q<i> in one `ip -batch`. */
+const addDevices = (ns: string, dir: string, n: number): void => {
+  const lines: Array<string> = []
+  for (let d = 0; d < n; d++) lines.push(`link add r${d} type veth peer name q${d}`)
+  const file = path.join(dir, "devices")
+  fs.writeFileSync(file, `${lines.join("\n")}\n`)
+  execFileSync("ip", ["-n", ns, "-batch", file])
 }
 
 /** `ip -n ns -batch file` in a child process, killed with the scope if still running. */
@@ -61,8 +70,7 @@ const converges = (n: number) =>
       const ns = yield* freshNamespace("evr")
       const dir = yield* tempDir
       const devices = Math.ceil(n / PER_DEVICE)
-      for (let d = 0; d < devices; d++)
-        ip(ns, "link", "add", `r${d}`, "type", "veth", "peer", "name", `q${d}`)
+      addDevices(ns, dir, devices)
       const file = addressBatch(dir, n)
       const program = Effect.gen(function* () {
         const sub = yield* Events.subscribe({
@@ -128,8 +136,7 @@ const watchConverges = (n: number) =>
       const ns = yield* freshNamespace("war")
       const dir = yield* tempDir
       const devices = Math.ceil(n / PER_DEVICE)
-      for (let d = 0; d < devices; d++)
-        ip(ns, "link", "add", `r${d}`, "type", "veth", "peer", "name", `q${d}`)
+      addDevices(ns, dir, devices)
       const file = addressBatch(dir, n)
       const program = Effect.gen(function* () {
         const watch = yield* Watch.make({
