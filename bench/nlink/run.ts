@@ -233,7 +233,7 @@ const w4 = async (expected: number): Promise<void> => {
   )
   // Connection.messages is gone (Events is the one multicast reader).
   if (!api) throw new Error("W4 needs src/api/Events.ts")
-  await Effect.runPromise(viaEvents as Effect.Effect<void>)
+  await Effect.runPromise(Effect.provide(viaEvents, Netlink.layer) as Effect.Effect<void>)
   const cpuUs = c1.user + c1.system - (c0.user + c0.system)
   print({
     received,

@@ -42,121 +42,60 @@
  * AF_BRIDGE are not), addresses, routes (not RTM_F_CLONED cache entries) and
  * rules of the inet and inet6 families, and inet/inet6 neighbours.
  *
+ * Namespace: a stream watches the network namespace of the `Netlink`
+ * service it is given (`Netlink.layer`, `Netlink.layerNamespace(...)`), like
+ * every other API, and its dumps go through that service's connection.
+ *
+ * Resync under sustained change: a re-dump the kernel flags as interrupted
+ * is retried with back-off (10 ms doubling, at most 1 s apart) until one
+ * completes, for at most `resyncTimeoutMs` (default 30 s) per kind; then the
+ * stream fails with reason DumpInterrupted. Under the resync policy each
+ * overrun also grows the receive buffer (x4, up to the 8 MiB default).
+ *
  * Reading never blocks the event loop: libuv's poll reports readiness, the
  * socket is drained with non-blocking `recv` until EAGAIN into a queue the
  * consumer decodes from, and closing the stream closes the socket.
  *
  * @since 0.1.0
  */
+import * as Cause from "effect/Cause"
+import * as Channel from "effect/Channel"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as PubSub from "effect/PubSub"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import * as Channel from "effect/Channel"
-import type * as Cause from "effect/Cause"
-import type * as ScopeM from "effect/Scope"
-import { type AddrMessage, AddrMessageHeaderSize, decodeAddrMessage } from "../generated/rt-addr/index.ts"
-import { decodeLinkMessage, type LinkMessage, LinkMessageHeaderSize } from "../generated/rt-link/index.ts"
-import { decodeNeighMessage, type NeighMessage, NeighMessageHeaderSize } from "../generated/rt-neigh/index.ts"
-import { decodeRouteMessage, type RouteMessage, RouteMessageHeaderSize } from "../generated/rt-route/index.ts"
-import { decodeRuleMessage, type RuleMessage, RuleMessageHeaderSize } from "../generated/rt-rule/index.ts"
-import * as Connection from "../runtime/Connection.ts"
+import type * as Take from "effect/Take"
+import { decodeLinkMessage } from "../generated/rt-link/index.ts"
 import * as Namespace from "../runtime/Namespace.ts"
-import * as NetlinkError from "../runtime/NetlinkError.ts"
+import type * as NetlinkError from "../runtime/NetlinkError.ts"
 import * as P from "../runtime/Primitives.ts"
 import * as Socket from "../runtime/Socket.ts"
 import * as Sys from "../runtime/Syscalls.ts"
-import { DecodeFailure, toHex } from "../runtime/Wire.ts"
-import { AF_INET, AF_INET6, buildMessage, NLM_F_REPLACE, operation, validate } from "./internal/Common.ts"
+import {
+  DEFAULT_COALESCE_MS,
+  DEFAULT_RECEIVE_BUFFER,
+  DEFAULT_RESYNC_TIMEOUT_MS,
+  groupsFor,
+  HUB_CAPACITY,
+  NETLINK_ROUTE,
+  NLMSG_HDRLEN,
+  RTM_GETLINK,
+  TABLES
+} from "./events/Constants.ts"
+import { Reader } from "./events/Reader.ts"
+import { Replica, type Resolved } from "./events/Replica.ts"
+import { type Change, type Event, type Kind, kinds, type OverflowPolicy, type View } from "./events/Types.ts"
+import { AF_INET, AF_INET6, buildMessage, invalid, operation, validate } from "./internal/Common.ts"
 import { linkIndex } from "./internal/Resolve.ts"
 import { Netlink } from "./Netlink.ts"
 
-// ---------------------------------------------------------------------------
-// types
-
-/** What a stream can watch. @since 0.1.0 */
-export type Kind = "link" | "address" | "route" | "neighbor" | "rule"
-
-/** Every kind, in the order streams dump them. @since 0.1.0 */
-export const kinds: ReadonlyArray<Kind> = ["link", "address", "route", "neighbor", "rule"]
-
-/** The decoded object of each kind (the generated message types). @since 0.1.0 */
-export interface Values {
-  readonly link: LinkMessage
-  readonly address: AddrMessage
-  readonly route: RouteMessage
-  readonly neighbor: NeighMessage
-  readonly rule: RuleMessage
-}
-
-/**
- * An object appeared (`New`), changed (`Changed`, with the view's previous
- * value) or went away (`Deleted`, with its last value as the kernel sent
- * it). `synthetic` events come from a resync, not from a notification.
- *
- * @since 0.1.0
- */
-export type Change = {
-  readonly [K in Kind]:
-    | {
-        readonly _tag: "New"
-        readonly kind: K
-        readonly key: string
-        readonly value: Values[K]
-        readonly synthetic: boolean
-      }
-    | {
-        readonly _tag: "Changed"
-        readonly kind: K
-        readonly key: string
-        readonly value: Values[K]
-        readonly previous: Values[K]
-        readonly synthetic: boolean
-      }
-    | {
-        readonly _tag: "Deleted"
-        readonly kind: K
-        readonly key: string
-        readonly value: Values[K]
-        readonly synthetic: boolean
-      }
-}[Kind]
-
-/**
- * The receive buffer overflowed: the kernel dropped notifications (how many
- * it does not say). With the resync policy, synthetic events and a
- * `Resynced` marker follow.
- *
- * @since 0.1.0
- */
-export interface Overrun {
-  readonly _tag: "Overrun"
-  readonly lost?: number
-  /** Where the loss was detected: the kernel's buffer (ENOBUFS). */
-  readonly source: "kernel"
-}
-
-/**
- * The view was re-read from the kernel and the differences were emitted just
- * before this marker.
- *
- * @since 0.1.0
- */
-export interface Resynced {
-  readonly _tag: "Resynced"
-  /** "overrun" after ENOBUFS, "flush" after a link went down or away, "initial" with `initial: true`. */
-  readonly reason: "initial" | "overrun" | "flush"
-  readonly kinds: ReadonlyArray<Kind>
-  readonly added: number
-  readonly changed: number
-  readonly removed: number
-}
-
-/** Everything a stream emits. @since 0.1.0 */
-export type Event = Change | Overrun | Resynced
-
-/** What to do when the kernel reports ENOBUFS. @since 0.1.0 */
-export type OverflowPolicy = "resync" | "fail" | "marker"
+export { Groups, groupsFor } from "./events/Constants.ts"
+export { equivalent, key } from "./events/Keys.ts"
+export type { Change, Event, Kind, OverflowPolicy, Overrun, Resynced, Values, View } from "./events/Types.ts"
+export { kinds } from "./events/Types.ts"
 
 /** @since 0.1.0 */
 export interface Options {
@@ -164,8 +103,6 @@ export interface Options {
   readonly kinds?: ReadonlyArray<Kind>
   /** Address families for addresses, routes, neighbours and rules; default both. */
   readonly families?: ReadonlyArray<"inet" | "inet6">
-  /** A named network namespace (as `ip netns` names it) or a namespace reference. */
-  readonly netns?: string | Namespace.Ref
   /** Client-side filters. */
   readonly filter?: {
     /** Only this device (links, addresses, neighbours, routes through it, rules naming it as iif/oif). */
@@ -194,22 +131,23 @@ export interface Options {
    * far fewer wake-ups. Nothing is lost: the kernel queues meanwhile.
    */
   readonly coalesceMs?: number
+  /**
+   * Milliseconds a resync may keep retrying before the stream fails; default
+   * 30 000. A re-dump the kernel flags as interrupted (NLM_F_DUMP_INTR: the
+   * table changed while it was read) is retried with back-off until one
+   * completes; after this long without a complete dump of a kind the stream
+   * fails with reason DumpInterrupted.
+   */
+  readonly resyncTimeoutMs?: number
 }
 
 const KindSchema = Schema.Literals(["link", "address", "route", "neighbor", "rule"])
 const FamilySchema = Schema.Literals(["inet", "inet6"])
-const NamespaceRef = Schema.Union([
-  P.NlString,
-  Schema.Struct({ name: Schema.String }),
-  Schema.Struct({ path: Schema.String }),
-  Schema.Struct({ pid: P.U32 })
-])
 
 /** The input Schema of {@link Options}. @since 0.1.0 */
 export const OptionsSchema = Schema.Struct({
   kinds: Schema.optionalKey(Schema.Array(KindSchema)),
   families: Schema.optionalKey(Schema.Array(FamilySchema)),
-  netns: Schema.optionalKey(NamespaceRef),
   filter: Schema.optionalKey(
     Schema.Struct({
       link: Schema.optionalKey(Schema.Union([P.InterfaceName, P.U32])),
@@ -222,496 +160,47 @@ export const OptionsSchema = Schema.Struct({
     Schema.Int.check(Schema.isBetween({ minimum: 1024, maximum: 0x7fffffff }))
   ),
   initial: Schema.optionalKey(Schema.Boolean),
-  coalesceMs: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 1000 })))
+  coalesceMs: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 1000 }))),
+  resyncTimeoutMs: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 3_600_000 })))
 })
 
-// ---------------------------------------------------------------------------
-// kernel numbers
-
-/** rtnetlink multicast groups (RTNLGRP_*, linux/rtnetlink.h). @since 0.1.0 */
-export const Groups = {
-  RTNLGRP_LINK: 1,
-  RTNLGRP_NEIGH: 3,
-  RTNLGRP_IPV4_IFADDR: 5,
-  RTNLGRP_IPV4_ROUTE: 7,
-  RTNLGRP_IPV4_RULE: 8,
-  RTNLGRP_IPV6_IFADDR: 9,
-  RTNLGRP_IPV6_ROUTE: 11,
-  RTNLGRP_IPV6_RULE: 19
-} as const
-
-const RTM_NEWLINK = 16
-const RTM_DELLINK = 17
-const RTM_GETLINK = 18
-const RTM_NEWADDR = 20
-const RTM_DELADDR = 21
-const RTM_GETADDR = 22
-const RTM_NEWROUTE = 24
-const RTM_DELROUTE = 25
-const RTM_GETROUTE = 26
-const RTM_NEWNEIGH = 28
-const RTM_DELNEIGH = 29
-const RTM_GETNEIGH = 30
-const RTM_NEWRULE = 32
-const RTM_DELRULE = 33
-const RTM_GETRULE = 34
-const NLMSG_HDRLEN = 16
-const NETLINK_ROUTE = 0
-const IFF_UP = 0x1
-const RTM_F_CLONED = 0x200
-const NTF_PROXY = 0x08
-const DEFAULT_RECEIVE_BUFFER = 8 * 1024 * 1024
-const DEFAULT_COALESCE_MS = 2
-/** Queued-but-unread bytes at which reading pauses (the kernel buffer then takes over). */
-const MAX_QUEUED_BYTES = 64 * 1024 * 1024
-/** Size of the arenas queued datagrams are copied into. */
-const ARENA_BYTES = 256 * 1024
-/** Events per emitted chunk, at most. */
-const MAX_CHUNK = 8192
-
-const KIND_OF_TYPE: Record<number, Kind> = {
-  [RTM_NEWLINK]: "link",
-  [RTM_DELLINK]: "link",
-  [RTM_NEWADDR]: "address",
-  [RTM_DELADDR]: "address",
-  [RTM_NEWROUTE]: "route",
-  [RTM_DELROUTE]: "route",
-  [RTM_NEWNEIGH]: "neighbor",
-  [RTM_DELNEIGH]: "neighbor",
-  [RTM_NEWRULE]: "rule",
-  [RTM_DELRULE]: "rule"
-}
-const IS_DELETE: Record<number, boolean> = {
-  [RTM_DELLINK]: true,
-  [RTM_DELADDR]: true,
-  [RTM_DELROUTE]: true,
-  [RTM_DELNEIGH]: true,
-  [RTM_DELRULE]: true
-}
-
-type BodyDecoder = (buf: Uint8Array, view: DataView, start: number, end: number) => unknown
-const DECODERS: Record<Kind, BodyDecoder> = {
-  link: decodeLinkMessage,
-  address: decodeAddrMessage,
-  route: decodeRouteMessage,
-  neighbor: decodeNeighMessage,
-  rule: decodeRuleMessage
-}
-const DUMP: Record<Kind, { readonly type: number; readonly header: number }> = {
-  link: { type: RTM_GETLINK, header: LinkMessageHeaderSize },
-  address: { type: RTM_GETADDR, header: AddrMessageHeaderSize },
-  route: { type: RTM_GETROUTE, header: RouteMessageHeaderSize },
-  neighbor: { type: RTM_GETNEIGH, header: NeighMessageHeaderSize },
-  rule: { type: RTM_GETRULE, header: RuleMessageHeaderSize }
-}
-
-const TABLES: Record<string, number> = { default: 253, main: 254, local: 255 }
-
 /**
- * The multicast groups a stream joins for the given kinds and families.
- *
- * @example
- * ```ts
- * Events.groupsFor(["route"], ["inet"]) // [7]
- * ```
- * @since 0.1.0
- */
-export const groupsFor = (
-  watch: ReadonlyArray<Kind>,
-  families: ReadonlyArray<"inet" | "inet6"> = ["inet", "inet6"]
-): ReadonlyArray<number> => {
-  const g = new Set<number>()
-  const v4 = families.includes("inet")
-  const v6 = families.includes("inet6")
-  for (const k of watch) {
-    if (k === "link") g.add(Groups.RTNLGRP_LINK)
-    if (k === "neighbor") g.add(Groups.RTNLGRP_NEIGH)
-    if (k === "address") {
-      if (v4) g.add(Groups.RTNLGRP_IPV4_IFADDR)
-      if (v6) g.add(Groups.RTNLGRP_IPV6_IFADDR)
-    }
-    if (k === "route") {
-      if (v4) g.add(Groups.RTNLGRP_IPV4_ROUTE)
-      if (v6) g.add(Groups.RTNLGRP_IPV6_ROUTE)
-    }
-    if (k === "rule") {
-      if (v4) g.add(Groups.RTNLGRP_IPV4_RULE)
-      if (v6) g.add(Groups.RTNLGRP_IPV6_RULE)
-    }
-  }
-  // Routes and neighbours need link events to notice silent flushes.
-  if (watch.includes("route") || watch.includes("neighbor")) g.add(Groups.RTNLGRP_LINK)
-  return [...g].sort((a, b) => a - b)
-}
-
-// ---------------------------------------------------------------------------
-// identity keys
-
-const routeTable = (r: RouteMessage): number => r.table ?? r.tableId
-const ruleTable = (r: RuleMessage): number => r.table ?? r.tableId
-
-const routeFibKey = (r: RouteMessage): string =>
-  `${r.family}|${routeTable(r)}|${r.dst ?? ""}/${r.dstLen}|${r.src ?? ""}/${r.srcLen}|${r.tos}|${r.priority ?? 0}`
-
-const routeKey = (r: RouteMessage): string => {
-  const nh =
-    r.nhId !== undefined
-      ? `nh${r.nhId}`
-      : r.multipath !== undefined
-        ? "mp"
-        : `${r.oif ?? ""}@${r.gateway ?? ""}`
-  return `${routeFibKey(r)}|${r.type}|${nh}`
-}
-
-const range = (r: { start: number; end: number } | undefined): string =>
-  r === undefined ? "" : `${r.start}-${r.end}`
-
-const KEYS: { readonly [K in Kind]: (v: Values[K]) => string } = {
-  link: (l) => `${l.index}`,
-  address: (a) => `${a.index}|${a.family}|${a.prefixlen}|${a.local ?? a.address ?? ""}`,
-  route: routeKey,
-  neighbor: (n) => `${n.ifindex}|${n.family}|${n.dst ?? ""}`,
-  rule: (r) =>
-    [
-      r.family,
-      r.priority ?? 0,
-      `${r.src ?? ""}/${r.srcLen}`,
-      `${r.dst ?? ""}/${r.dstLen}`,
-      r.iifname ?? "",
-      r.oifname ?? "",
-      `${r.fwmark ?? ""}/${r.fwmask ?? ""}`,
-      r.tos,
-      r.dscp ?? "",
-      ruleTable(r),
-      r.action,
-      r.goto ?? "",
-      r.l3mdev ?? "",
-      range(r.uidRange),
-      r.ipProto ?? "",
-      range(r.sportRange),
-      range(r.dportRange),
-      r.suppressPrefixlen ?? "",
-      r.suppressIfgroup ?? "",
-      r.tunId ?? "",
-      r.flags & 0x2 // FIB_RULE_INVERT
-    ].join("|")
-}
-
-/**
- * The identity key of an object of a kind (see the module documentation).
- *
- * @example
- * ```ts
- * Events.key("link", link) // "3"
- * ```
- * @since 0.1.0
- */
-export const key = <K extends Kind>(kind: K, value: Values[K]): string =>
-  (KEYS[kind] as (v: Values[K]) => string)(value)
-
-// Fields that tick without anything being configured: counters, timers,
-// cache ages. Resync diffs and {@link equivalent} ignore them.
-const VOLATILE = new Set([
-  "stats",
-  "stats64",
-  "icmp6stats",
-  "xstats",
-  "cacheinfo",
-  "expires",
-  "helloTimer",
-  "tcnTimer",
-  "topologyChangeTimer",
-  "gcTimer",
-  "messageAgeTimer",
-  "forwardDelayTimer",
-  "holdTimer",
-  "probes"
-])
-
-/**
- * Deep equality of two decoded objects, ignoring fields that change by
- * themselves (statistics, cache info, timers, IPv6 route expiry, neighbour
- * probe counts). This is what tells a resync's `Changed` from "same".
- *
- * @example
- * ```ts
- * Events.equivalent(linkA, linkB) // true when only counters differ
- * ```
- * @since 0.1.0
- */
-export const equivalent = (a: unknown, b: unknown): boolean => {
-  if (a === b) return true
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false
-  if (a instanceof Uint8Array || b instanceof Uint8Array) {
-    if (!(a instanceof Uint8Array && b instanceof Uint8Array) || a.length !== b.length) return false
-    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-    return true
-  }
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!(Array.isArray(a) && Array.isArray(b)) || a.length !== b.length) return false
-    for (let i = 0; i < a.length; i++) if (!equivalent(a[i], b[i])) return false
-    return true
-  }
-  const ao = a as Record<string, unknown>
-  const bo = b as Record<string, unknown>
-  for (const k in ao) {
-    if (VOLATILE.has(k)) continue
-    if (!equivalent(ao[k], bo[k])) return false
-  }
-  for (const k in bo) {
-    if (VOLATILE.has(k)) continue
-    if (!(k in ao) && bo[k] !== undefined) return false
-  }
-  return true
-}
-
-// ---------------------------------------------------------------------------
-// the view
-
-/**
- * The stream's knowledge of the kernel: one map per kind, keyed by
- * {@link key}. Mutated in place as events are produced; read it between
- * pulls only.
- *
- * @since 0.1.0
- */
-export interface View {
-  readonly link: Map<string, LinkMessage>
-  readonly address: Map<string, AddrMessage>
-  readonly route: Map<string, RouteMessage>
-  readonly neighbor: Map<string, NeighMessage>
-  readonly rule: Map<string, RuleMessage>
-}
-
-const emptyView = (): View => ({
-  link: new Map(),
-  address: new Map(),
-  route: new Map(),
-  neighbor: new Map(),
-  rule: new Map()
-})
-
-// ---------------------------------------------------------------------------
-// the reader: socket → queue of datagrams, drained eagerly from libuv's poll
-
-interface Item {
-  /** Arrival order, used to skip what a later dump already covers. */
-  readonly seq: number
-  /** Holds the datagram at [start, end); undefined marks ENOBUFS (messages were lost before this point). */
-  readonly bytes: Uint8Array | undefined
-  /** A DataView over all of `bytes`' buffer (shared by the items of one arena). */
-  readonly view: DataView | undefined
-  readonly start: number
-  readonly end: number
-}
-
-const lost = (seq: number): Item => ({ seq, bytes: undefined, view: undefined, start: 0, end: 0 })
-
-class Reader {
-  readonly socket: Socket.NetlinkSocket
-  private items: Array<Item> = []
-  private head = 0
-  private queuedBytes = 0
-  private paused = false
-  private closed = false
-  seq = 0
-  failure: NetlinkError.NetlinkError | undefined
-  private waiter: (() => void) | undefined
-  /** Datagrams and ENOBUFS reports received in total (for statistics). */
-  received = 0
-  overruns = 0
-
-  private readonly lib = Sys.libc()
-  private buffer = new Uint8Array(256 * 1024)
-
-  private readonly coalesceMs: number
-  /** Pending read while batching (the poll watcher is off meanwhile). */
-  private timer: ReturnType<typeof setTimeout> | undefined
-
-  constructor(socket: Socket.NetlinkSocket, coalesceMs: number) {
-    this.socket = socket
-    this.coalesceMs = coalesceMs
-    socket.watch(true, true, this.onReadable)
-  }
-
-  private readonly onReadable = (): void => {
-    if (this.drain() && this.coalesceMs > 0 && this.isLive()) {
-      // More are likely to follow: read on a timer until a read finds nothing.
-      this.socket.watch(false, false, this.onReadable)
-      this.timer = setTimeout(this.onTick, this.coalesceMs)
-    }
-  }
-
-  private readonly onTick = (): void => {
-    this.timer = undefined
-    const got = this.drain()
-    if (!this.isLive()) return
-    if (got) this.timer = setTimeout(this.onTick, this.coalesceMs)
-    else this.socket.watch(true, true, this.onReadable)
-  }
-
-  private isLive(): boolean {
-    return !this.closed && !this.paused && this.failure === undefined
-  }
-
-  /** Reads everything queued in the kernel now, without blocking; whether anything came. */
-  drain(): boolean {
-    if (!this.isLive()) return false
-    const s = this.socket
-    const lib = this.lib
-    let got = false
-    for (;;) {
-      // One syscall per datagram: MSG_TRUNC returns the real length, so a
-      // datagram larger than the buffer is detected (and counted as a loss).
-      const n = lib.recv(s.fd, this.buffer, this.buffer.length, Sys.MSG_DONTWAIT | Sys.MSG_TRUNC)
-      if (n < 0) {
-        const e = Sys.errno()
-        if (e === Sys.EINTR) continue
-        if (e === Sys.EAGAIN) break
-        if (e === Sys.ENOBUFS) {
-          this.overruns++
-          this.items.push(lost(++this.seq))
-          got = true
-          continue
-        }
-        this.failure = NetlinkError.socket("recv", e)
-        s.watch(false, false, this.onReadable)
-        got = true
-        break
-      }
-      if (n > this.buffer.length) {
-        let size = this.buffer.length
-        while (size < n) size *= 2
-        this.buffer = new Uint8Array(size)
-        this.overruns++
-        this.items.push(lost(++this.seq))
-        got = true
-        continue
-      }
-      this.received++
-      this.items.push(this.copy(++this.seq, n))
-      this.queuedBytes += n
-      got = true
-      if (this.queuedBytes > MAX_QUEUED_BYTES) {
-        // The consumer is far behind: stop reading; the kernel buffer fills
-        // and reports ENOBUFS, which the policy handles.
-        this.paused = true
-        s.watch(false, false, this.onReadable)
-        break
-      }
-    }
-    if (got) this.wake()
-    return got
-  }
-
-  // Datagrams are copied into shared arenas: a slice of its own per datagram
-  // costs a malloc'd backing store each (V8 keeps only tiny arrays on-heap).
-  // An arena is freed once every item in it has been consumed.
-  private arena = new Uint8Array(ARENA_BYTES)
-  private arenaView = new DataView(this.arena.buffer)
-  private arenaUsed = 0
-  private copy(seq: number, n: number): Item {
-    if (n > ARENA_BYTES / 4) {
-      const own = this.buffer.slice(0, n)
-      return { seq, bytes: own, view: new DataView(own.buffer), start: 0, end: n }
-    }
-    if (this.arenaUsed + n > ARENA_BYTES) {
-      this.arena = new Uint8Array(ARENA_BYTES)
-      this.arenaView = new DataView(this.arena.buffer)
-      this.arenaUsed = 0
-    }
-    const start = this.arenaUsed
-    this.arena.set(this.buffer.subarray(0, n), start)
-    // Messages stay 4-byte aligned, as in the socket buffer.
-    this.arenaUsed = (start + n + 3) & ~3
-    return { seq, bytes: this.arena, view: this.arenaView, start, end: start + n }
-  }
-
-  private wake(): void {
-    const w = this.waiter
-    if (w !== undefined) {
-      this.waiter = undefined
-      w()
-    }
-  }
-
-  hasItems(): boolean {
-    return this.head < this.items.length || this.failure !== undefined
-  }
-
-  take(): Item | undefined {
-    if (this.head >= this.items.length) return undefined
-    const item = this.items[this.head++]
-    if (this.head >= 4096 && this.head * 2 >= this.items.length) {
-      this.items = this.items.slice(this.head)
-      this.head = 0
-    }
-    if (item.bytes !== undefined) {
-      this.queuedBytes -= item.end - item.start
-      if (this.paused && this.queuedBytes < MAX_QUEUED_BYTES / 2) {
-        this.paused = false
-        if (this.timer === undefined) this.socket.watch(true, true, this.onReadable)
-      }
-    }
-    return item
-  }
-
-  /** Puts the last taken item back. */
-  untake(item: Item): void {
-    this.items[--this.head] = item
-    if (item.bytes !== undefined) this.queuedBytes += item.end - item.start
-  }
-
-  /** Waits until something is queued (or the reader failed). */
-  readonly wait: Effect.Effect<void> = Effect.callback<void>((resume) => {
-    if (this.hasItems()) return resume(Effect.void)
-    this.waiter = () => resume(Effect.void)
-    // Data may have arrived before the watcher fired.
-    this.drain()
-    return Effect.sync(() => {
-      this.waiter = undefined
-    })
-  })
-
-  close(): void {
-    this.closed = true
-    if (this.timer !== undefined) clearTimeout(this.timer)
-    this.timer = undefined
-    this.waiter = undefined
-    this.items = []
-    this.head = 0
-  }
-}
-
-// ---------------------------------------------------------------------------
-// the subscription
-
-interface Resolved {
-  readonly kinds: ReadonlyArray<Kind>
-  readonly families: ReadonlyArray<number>
-  readonly link: number | undefined
-  readonly linkName: string | undefined
-  readonly table: number | undefined
-  readonly overflow: OverflowPolicy
-  readonly initial: boolean
-}
-
-/**
- * A live subscription: its event stream (one consumer), the view the events
- * are relative to, and statistics.
+ * A live subscription: its event stream (any number of consumers share its
+ * one socket), the view the events are relative to, and statistics.
  *
  * @since 0.1.0
  */
 export interface Subscription {
-  /** The events; consume it once. Ends only with the subscription's scope or an error. */
+  /**
+   * The events. Each run of the stream subscribes to {@link hub}: the first
+   * one gets every event since `subscribe` completed, later ones every event
+   * from the moment they start. Ends only with an error (or the scope).
+   */
   readonly events: Stream.Stream<Event, NetlinkError.NetlinkError>
+  /**
+   * Where the subscription's one reader publishes its events, a chunk per
+   * message, ending with the failure if there is one. Bounded: a consumer
+   * that falls behind holds the reader back, and the kernel's buffer then
+   * overflows into the overflow policy, so memory stays bounded. Subscribing
+   * starts the reader.
+   */
+  readonly hub: PubSub.PubSub<Take.Take<Event, NetlinkError.NetlinkError>>
+  /**
+   * How many times each kind of the view has changed: a cheap test for
+   * "did kind K change since I last looked" (live, read it between pulls).
+   */
+  readonly revisions: Readonly<Record<Kind, number>>
   /** The current view (live, mutated as events are produced; do not keep references across pulls). */
   readonly view: View
   /** The kinds watched. */
   readonly kinds: ReadonlyArray<Kind>
   /** The multicast groups joined. */
   readonly groups: ReadonlyArray<number>
-  /** The socket's receive buffer as the kernel reports it (SO_RCVBUF, which the kernel doubles). */
+  /**
+   * The socket's receive buffer now, as the kernel reports it (SO_RCVBUF,
+   * which the kernel doubles). Under the resync policy it grows after an
+   * overrun, up to the default size.
+   */
   readonly receiveBuffer: number
   /** Counters: datagrams received, ENOBUFS reports, resyncs done, events emitted. */
   readonly stats: () => {
@@ -722,463 +211,95 @@ export interface Subscription {
   }
 }
 
-class Engine {
-  readonly reader: Reader
-  readonly dumper: Connection.ConnectionShape
-  readonly options: Resolved
-  readonly view: View = emptyView()
-  /**
-   * Route fib key → full keys, for NLM_F_REPLACE notifications; built on the
-   * first one that needs it (bursts of additions never pay for it).
-   */
-  private fibIndex: Map<string, Set<string>> | undefined
-
-  private indexRoute(k: string, v: RouteMessage): void {
-    const index = this.fibIndex as Map<string, Set<string>>
-    const fk = routeFibKey(v)
-    let s = index.get(fk)
-    if (s === undefined) index.set(fk, (s = new Set()))
-    s.add(k)
-  }
-
-  private routeIndex(): Map<string, Set<string>> {
-    if (this.fibIndex === undefined) {
-      this.fibIndex = new Map()
-      for (const [k, v] of this.view.route) this.indexRoute(k, v)
-    }
-    return this.fibIndex
-  }
-  /** Per kind: datagrams up to this seq are covered by the last dump. */
-  private readonly cut: Record<Kind, number> = { link: 0, address: 0, route: 0, neighbor: 0, rule: 0 }
-  private minCut = 0
-  private readonly tracked: Record<Kind, boolean>
-  private readonly linkUp = new Map<number, boolean>()
-  private flushPending = false
-  resyncs = 0
-  emitted = 0
-
-  constructor(reader: Reader, dumper: Connection.ConnectionShape, options: Resolved) {
-    this.reader = reader
-    this.dumper = dumper
-    this.options = options
-    this.tracked = {
-      link: options.kinds.includes("link"),
-      address: options.kinds.includes("address"),
-      route: options.kinds.includes("route"),
-      neighbor: options.kinds.includes("neighbor"),
-      rule: options.kinds.includes("rule")
-    }
-  }
-
-  // -- filters ---------------------------------------------------------------
-
-  private accept(kind: Kind, v: any): boolean {
-    const o = this.options
-    switch (kind) {
-      case "link":
-        return v.family === 0 && (o.link === undefined || v.index === o.link)
-      case "address":
-        return o.families.includes(v.family) && (o.link === undefined || v.index === o.link)
-      case "route":
-        if (!o.families.includes(v.family) || (v.flags & RTM_F_CLONED) !== 0) return false
-        if (o.table !== undefined && routeTable(v) !== o.table) return false
-        if (o.link !== undefined) {
-          if (v.oif === o.link || v.iif === o.link) return true
-          return v.multipath?.some((nh: { ifindex: number }) => nh.ifindex === o.link) ?? false
-        }
-        return true
-      case "neighbor":
-        return (
-          o.families.includes(v.family) &&
-          (v.flags & NTF_PROXY) === 0 &&
-          (o.link === undefined || v.ifindex === o.link)
-        )
-      case "rule":
-        if (!o.families.includes(v.family)) return false
-        if (o.table !== undefined && ruleTable(v) !== o.table) return false
-        if (o.link !== undefined)
-          return o.linkName !== undefined && (v.iifname === o.linkName || v.oifname === o.linkName)
-        return true
-    }
-  }
-
-  // -- view maintenance --------------------------------------------------------
-
-  private set(kind: Kind, k: string, v: any): any {
-    const map = this.view[kind] as Map<string, unknown>
-    const prev = map.get(k)
-    map.set(k, v)
-    if (kind === "route" && prev === undefined && this.fibIndex !== undefined) this.indexRoute(k, v)
-    return prev
-  }
-
-  private remove(kind: Kind, k: string): any {
-    const map = this.view[kind] as Map<string, unknown>
-    const prev = map.get(k)
-    if (prev === undefined) return undefined
-    map.delete(k)
-    if (kind === "route" && this.fibIndex !== undefined) {
-      const fk = routeFibKey(prev as RouteMessage)
-      const s = this.fibIndex.get(fk)
-      if (s !== undefined) {
-        s.delete(k)
-        if (s.size === 0) this.fibIndex.delete(fk)
-      }
-    }
-    return prev
-  }
-
-  // -- live events -------------------------------------------------------------
-
-  private onMessage(kind: Kind, type: number, flags: number, v: any, out: Array<Event>): void {
-    if (kind === "link" && v.family === 0) this.noteLink(type, v)
-    if (!this.tracked[kind] || !this.accept(kind, v)) return
-    const k = KEYS[kind](v)
-    if (IS_DELETE[type] === true) {
-      const prev = this.remove(kind, k)
-      // Unknown: already removed (a resync saw it go) or never visible in a dump.
-      if (prev === undefined) return
-      out.push({ _tag: "Deleted", kind, key: k, value: v, synthetic: false } as Change)
-      return
-    }
-    if (kind === "route" && (flags & NLM_F_REPLACE) !== 0 && !this.view.route.has(k)) {
-      const s = this.routeIndex().get(routeFibKey(v))
-      if (s !== undefined && s.size > 0) {
-        const old: string = s.values().next().value as string
-        const prev = this.remove("route", old)
-        if (prev !== undefined)
-          out.push({ _tag: "Deleted", kind: "route", key: old, value: prev, synthetic: false })
-      }
-    }
-    const prev = this.set(kind, k, v)
-    out.push(
-      (prev === undefined
-        ? { _tag: "New", kind, key: k, value: v, synthetic: false }
-        : { _tag: "Changed", kind, key: k, value: v, previous: prev, synthetic: false }) as Change
-    )
-  }
-
-  private noteLink(type: number, l: LinkMessage): void {
-    if (!this.tracked.route && !this.tracked.neighbor) return
-    const was = this.linkUp.get(l.index)
-    if (type === RTM_DELLINK) {
-      this.linkUp.delete(l.index)
-      if (was !== false) this.flushPending = true
-      return
-    }
-    const up = (l.flags & IFF_UP) !== 0
-    this.linkUp.set(l.index, up)
-    if (!up && was === true) this.flushPending = true
-  }
-
-  private onDatagram(item: Item, out: Array<Event>): void {
-    const buf = item.bytes as Uint8Array
-    const view = item.view as DataView
-    const n = item.end
-    let off = item.start
-    while (off + NLMSG_HDRLEN <= n) {
-      const len = view.getUint32(off, true)
-      if (len < NLMSG_HDRLEN || off + len > n)
-        throw decodeError(
-          buf.subarray(item.start, n),
-          off - item.start,
-          `nlmsg_len ${len} with ${n - off} bytes left`
-        )
-      const type = view.getUint16(off + 4, true)
-      const kind = KIND_OF_TYPE[type]
-      if (kind !== undefined && item.seq > this.cut[kind]) {
-        let v: unknown
-        try {
-          v = DECODERS[kind](buf, view, off + NLMSG_HDRLEN, off + len)
-        } catch (e) {
-          const d = buf.subarray(item.start, n)
-          throw decodeError(
-            d,
-            off - item.start,
-            e instanceof DecodeFailure ? e.message : String(e),
-            off + len - item.start
-          )
-        }
-        this.onMessage(kind, type, view.getUint16(off + 6, true), v, out)
-      }
-      off += (len + 3) & ~3
-    }
-  }
-
-  // -- dumps and resync --------------------------------------------------------
-
-  private dumpKind(kind: Kind): Effect.Effect<Map<string, unknown>, NetlinkError.NetlinkError> {
-    const d = DUMP[kind]
-    const decode = DECODERS[kind]
-    const keyOf = KEYS[kind] as (v: unknown) => string
-    const reqs = [buildMessage(d.type, 0, (w) => w.zeros(d.header))]
-    return Effect.map(
-      Effect.forEach(reqs, (req) =>
-        this.dumper.dumpAll(
-          req,
-          (buf, view, start, end) => {
-            const v = decode(buf, view, start + NLMSG_HDRLEN, end)
-            return this.accept(kind, v) ? v : undefined
-          },
-          { headerLength: d.header, operation: `${kind} dump`, retryInterrupted: 5, timeout: 30_000 }
-        )
-      ),
-      (lists) => {
-        const m = new Map<string, unknown>()
-        for (const list of lists) for (const v of list) m.set(keyOf(v), v)
-        return m
-      }
-    )
-  }
-
-  /**
-   * Re-reads `which` from the kernel and returns the differences from the
-   * view as synthetic events (the view then equals the dumps). Datagrams
-   * received before each kind's dump was requested are skipped later.
-   */
-  resync(which: ReadonlyArray<Kind>, emit: boolean): Effect.Effect<Array<Change>, NetlinkError.NetlinkError> {
-    const self = this
-    return Effect.gen(function* () {
-      const fresh = new Map<Kind, Map<string, unknown>>()
-      let first = true
-      for (const kind of which) {
-        // Everything delivered before the dump request is reflected in the dump.
-        self.reader.drain()
-        self.cut[kind] = self.reader.seq
-        if (first) {
-          self.minCut = self.reader.seq
-          first = false
-        }
-        fresh.set(kind, yield* self.dumpKind(kind))
-      }
-      self.resyncs++
-      const out: Array<Change> = []
-      for (const kind of which) {
-        const next = fresh.get(kind) as Map<string, any>
-        const cur = self.view[kind] as Map<string, any>
-        for (const [k, prev] of [...cur]) {
-          if (!next.has(k)) {
-            self.remove(kind, k)
-            if (emit) out.push({ _tag: "Deleted", kind, key: k, value: prev, synthetic: true } as Change)
-          }
-        }
-        for (const [k, v] of next) {
-          const prev = cur.get(k)
-          if (prev === undefined) {
-            self.set(kind, k, v)
-            if (emit) out.push({ _tag: "New", kind, key: k, value: v, synthetic: true } as Change)
-          } else {
-            self.set(kind, k, v)
-            if (emit && !equivalent(prev, v))
-              out.push({ _tag: "Changed", kind, key: k, value: v, previous: prev, synthetic: true } as Change)
-          }
-        }
-        if (kind === "link") {
-          for (const l of next.values()) self.linkUp.set(l.index, (l.flags & IFF_UP) !== 0)
-        }
-      }
-      return out
-    })
-  }
-
-  private marker(
-    reason: Resynced["reason"],
-    which: ReadonlyArray<Kind>,
-    changes: ReadonlyArray<Change>
-  ): Resynced {
-    let added = 0
-    let changed = 0
-    let removed = 0
-    for (const c of changes) {
-      if (c._tag === "New") added++
-      else if (c._tag === "Changed") changed++
-      else removed++
-    }
-    return { _tag: "Resynced", reason, kinds: which, added, changed, removed }
-  }
-
-  // -- the pull ------------------------------------------------------------------
-
-  private pending: Array<Event> = []
-
-  readonly pull: Effect.Effect<readonly [Event, ...Array<Event>], NetlinkError.NetlinkError | Cause.Done> =
-    Effect.suspend(() => this.step())
-
-  private emit(out: Array<Event>): Effect.Effect<readonly [Event, ...Array<Event>]> {
-    this.emitted += out.length
-    return Effect.succeed(out as unknown as readonly [Event, ...Array<Event>])
-  }
-
-  private step(): Effect.Effect<readonly [Event, ...Array<Event>], NetlinkError.NetlinkError | Cause.Done> {
-    if (this.pending.length > 0) {
-      const out = this.pending
-      this.pending = []
-      return this.emit(out)
-    }
-    const out: Array<Event> = []
-    const reader = this.reader
-    for (;;) {
-      const item = reader.take()
-      if (item === undefined) break
-      if (item.bytes === undefined) {
-        // Losses before the last dump began are already repaired.
-        if (item.seq <= this.minCut) continue
-        const policy = this.options.overflow
-        if (policy === "fail") return Effect.fail(NetlinkError.make(new NetlinkError.Overrun({})))
-        const marker: Overrun = { _tag: "Overrun", source: "kernel" }
-        if (policy === "marker") {
-          out.push(marker)
-          continue
-        }
-        out.push(marker)
-        return Effect.flatMap(this.resync(this.options.kinds, true), (changes) => {
-          for (const c of changes) out.push(c)
-          out.push(this.marker("overrun", this.options.kinds, changes))
-          this.flushPending = false
-          return this.emit(out)
-        })
-      }
-      try {
-        this.onDatagram(item, out)
-      } catch (e) {
-        return Effect.fail(e as NetlinkError.NetlinkError)
-      }
-      if (out.length >= MAX_CHUNK) break
-    }
-    if (this.flushPending) {
-      this.flushPending = false
-      const which = this.options.kinds.filter((k) => k === "route" || k === "neighbor")
-      return Effect.flatMap(this.resync(which, true), (changes) => {
-        if (changes.length > 0) {
-          for (const c of changes) out.push(c)
-          out.push(this.marker("flush", which, changes))
-        }
-        return out.length > 0 ? this.emit(out) : this.step()
-      })
-    }
-    if (out.length > 0) return this.emit(out)
-    if (reader.failure !== undefined) return Effect.fail(reader.failure)
-    return Effect.flatMap(reader.wait, () => this.step())
-  }
-
-  /** The initial dump: the view, plus `New` events when asked for. */
-  start(): Effect.Effect<void, NetlinkError.NetlinkError> {
-    // Which links are up, to notice the ones that go down (silent route flushes).
-    const links =
-      !this.tracked.link && (this.tracked.route || this.tracked.neighbor)
-        ? this.dumper.dumpAll(
-            buildMessage(RTM_GETLINK, 0, (w) => w.zeros(LinkMessageHeaderSize)),
-            (_buf, view, start) => {
-              this.linkUp.set(
-                view.getInt32(start + NLMSG_HDRLEN + 4, true),
-                (view.getUint32(start + NLMSG_HDRLEN + 8, true) & IFF_UP) !== 0
-              )
-              return undefined
-            }
-          )
-        : Effect.void
-    return Effect.andThen(
-      links,
-      Effect.map(this.resync(this.options.kinds, this.options.initial), (changes) => {
-        if (this.options.initial) {
-          this.pending = [...changes, this.marker("initial", this.options.kinds, changes)]
-        }
-      })
-    )
-  }
-}
-
-const decodeError = (
-  buf: Uint8Array,
-  off: number,
-  message: string,
-  end?: number
-): NetlinkError.NetlinkError =>
-  NetlinkError.make(
-    new NetlinkError.Decode({
-      message,
-      offset: off,
-      bytes: toHex(buf.subarray(off, Math.min(end ?? buf.length, off + 256))),
-      context: "event notification"
-    })
-  )
-
 const resolveOptions = (
   input: Options
 ): Effect.Effect<
   Omit<Resolved, "link" | "linkName"> & {
     readonly linkRef: string | number | undefined
-    readonly netns: Namespace.Ref | undefined
     readonly receiveBuffer: number
     readonly coalesceMs: number
   },
   NetlinkError.NetlinkError
 > =>
-  Effect.map(validate(OptionsSchema, input), (o) => {
-    const want =
-      o.kinds === undefined || o.kinds.length === 0 ? kinds : kinds.filter((k) => o.kinds?.includes(k))
-    let fams: ReadonlyArray<"inet" | "inet6"> =
-      o.families === undefined || o.families.length === 0 ? ["inet", "inet6"] : o.families
-    if (o.filter?.family !== undefined) fams = fams.filter((f) => f === o.filter?.family)
-    const table = o.filter?.table
-    return {
-      kinds: want,
-      families: fams.map((f) => (f === "inet" ? AF_INET : AF_INET6)),
-      table: table === undefined ? undefined : typeof table === "number" ? table : TABLES[table],
-      overflow: o.overflow ?? "resync",
-      initial: o.initial ?? false,
-      linkRef: o.filter?.link,
-      netns:
-        o.netns === undefined
-          ? undefined
-          : typeof o.netns === "string"
-            ? { name: o.netns }
-            : (o.netns as Namespace.Ref),
-      receiveBuffer: o.receiveBuffer ?? DEFAULT_RECEIVE_BUFFER,
-      coalesceMs: o.coalesceMs ?? DEFAULT_COALESCE_MS
+  Effect.map(
+    // The namespace is the Netlink service's: an old `netns` option must not be ignored silently.
+    "netns" in input
+      ? Effect.fail(
+          invalid(
+            "netns",
+            "the namespace is chosen by the Netlink layer: provide Netlink.layerNamespace(...) instead"
+          )
+        )
+      : validate(OptionsSchema, input),
+    (o) => {
+      const want =
+        o.kinds === undefined || o.kinds.length === 0 ? kinds : kinds.filter((k) => o.kinds?.includes(k))
+      let fams: ReadonlyArray<"inet" | "inet6"> =
+        o.families === undefined || o.families.length === 0 ? ["inet", "inet6"] : o.families
+      if (o.filter?.family !== undefined) fams = fams.filter((f) => f === o.filter?.family)
+      const table = o.filter?.table
+      return {
+        kinds: want,
+        families: fams.map((f) => (f === "inet" ? AF_INET : AF_INET6)),
+        table: table === undefined ? undefined : typeof table === "number" ? table : TABLES[table],
+        overflow: o.overflow ?? "resync",
+        initial: o.initial ?? false,
+        linkRef: o.filter?.link,
+        receiveBuffer: o.receiveBuffer ?? DEFAULT_RECEIVE_BUFFER,
+        coalesceMs: o.coalesceMs ?? DEFAULT_COALESCE_MS,
+        resyncTimeoutMs: o.resyncTimeoutMs ?? DEFAULT_RESYNC_TIMEOUT_MS
+      }
     }
-  })
+  )
 
 /**
  * Subscribes (joins the groups, then dumps the watched kinds into the view)
  * and returns the subscription once it is live: changes made after this
  * effect completed are never missed. The socket closes with the scope.
+ * The namespace watched is the `Netlink` service's.
  *
  * @example
  * ```ts
  * import { Effect, Stream } from "effect"
- * import { Events } from "nlink"
+ * import { Events, Netlink } from "nlink"
  *
  * const program = Effect.scoped(Effect.gen(function* () {
  *   const sub = yield* Events.subscribe({ kinds: ["link"] })
  *   // ... create a link here: its event is guaranteed to arrive
  *   yield* Stream.runForEach(sub.events, (e) => Effect.log(e._tag))
- * }))
+ * })).pipe(Effect.provide(Netlink.layerNamespace({ name: "blue" })))
  * ```
  * @since 0.1.0
  */
 export const subscribe: (
   options?: Options
-) => Effect.Effect<Subscription, NetlinkError.NetlinkError, Scope.Scope> = operation(
+) => Effect.Effect<Subscription, NetlinkError.NetlinkError, Scope.Scope | Netlink> = operation(
   "Events.subscribe",
   function* (options: Options = {}) {
     const o = yield* resolveOptions(options)
-    const netns = o.netns === undefined ? undefined : { path: Namespace.pathOf(o.netns) }
+    // The namespace of the Netlink service, like every other API; its connection does the dumps.
+    const netlink = yield* Netlink
+    const netns =
+      netlink.namespace === undefined ? undefined : { path: yield* Namespace.pathEffect(netlink.namespace) }
     const groups = groupsFor(
       o.kinds,
       o.families.map((f) => (f === AF_INET ? "inet" : "inet6"))
     )
     // Subscribe first: from here on nothing is missed.
     const socket = yield* Socket.open({ protocol: NETLINK_ROUTE, groups, rcvbuf: o.receiveBuffer, netns })
-    const reader = new Reader(socket, o.coalesceMs)
+    // Under the resync policy an overrun grows the buffer, up to the default size.
+    const reader = new Reader(
+      socket,
+      o.coalesceMs,
+      o.receiveBuffer,
+      o.overflow === "resync" ? DEFAULT_RECEIVE_BUFFER : o.receiveBuffer
+    )
     yield* Effect.addFinalizer(() => Effect.sync(() => reader.close()))
-    const dumper = yield* Connection.make({ protocol: NETLINK_ROUTE, netns })
+    const dumper = netlink.route
     let link: number | undefined
     let linkName: string | undefined
     if (o.linkRef !== undefined) {
-      link = yield* linkIndex(o.linkRef, "filter.link").pipe(
-        Effect.provideService(Netlink, { route: dumper, namespace: o.netns })
-      )
+      link = yield* linkIndex(o.linkRef, "filter.link")
       linkName = typeof o.linkRef === "string" ? o.linkRef : undefined
       if (linkName === undefined && o.kinds.includes("rule")) {
         const idx = link
@@ -1192,33 +313,47 @@ export const subscribe: (
         linkName = names[0]
       }
     }
-    const engine = new Engine(reader, dumper, { ...o, link, linkName })
-    yield* engine.start()
-    const receiveBuffer = Sys.getsockoptInt(socket.fd, Sys.SOL_SOCKET, Sys.SO_RCVBUF) ?? 0
-    let consumed = false
+    const replica = new Replica(reader, dumper, { ...o, link, linkName })
+    yield* replica.start()
+    // One reader, any number of consumers: the replica's chunks go to a
+    // bounded PubSub, from the first subscriber on (nothing is published to
+    // no one before that), and its end carries the failure to every consumer.
+    const hub = yield* PubSub.bounded<Take.Take<Event, NetlinkError.NetlinkError>>(HUB_CAPACITY)
+    const started = yield* Deferred.make<void>()
+    yield* Effect.addFinalizer(() => PubSub.shutdown(hub))
+    yield* Deferred.await(started).pipe(
+      Effect.andThen(Effect.forever(Effect.flatMap(replica.pull, (chunk) => PubSub.publish(hub, chunk)))),
+      // A failure ends the PubSub with it; an interruption is the scope closing (shutdown follows).
+      Effect.onExit((exit) =>
+        Exit.isFailure(exit) && !Cause.hasInterruptsOnly(exit.cause)
+          ? PubSub.end(hub, Exit.failCause(exit.cause))
+          : Effect.void
+      ),
+      Effect.forkScoped
+    )
     const events: Stream.Stream<Event, NetlinkError.NetlinkError> = Stream.fromChannel(
-      Channel.fromTransform((_upstream, _scope: ScopeM.Scope) =>
-        Effect.suspend(() => {
-          if (consumed)
-            return Effect.die(
-              new Error("Events.subscribe: a subscription's events stream can be consumed once")
-            )
-          consumed = true
-          return Effect.succeed(engine.pull)
-        })
+      Channel.unwrap(
+        Effect.map(
+          Effect.tap(PubSub.subscribe(hub), () => Deferred.succeed(started, undefined)),
+          (subscription) => Channel.fromEffectTake(PubSub.take(subscription))
+        )
       )
     )
     return {
       events,
-      view: engine.view,
+      hub,
+      revisions: replica.revisions,
+      view: replica.view,
       kinds: o.kinds,
       groups,
-      receiveBuffer,
+      get receiveBuffer() {
+        return Sys.getsockoptInt(socket.fd, Sys.SOL_SOCKET, Sys.SO_RCVBUF) ?? 0
+      },
       stats: () => ({
         datagrams: reader.received,
         overruns: reader.overruns,
-        resyncs: engine.resyncs,
-        events: engine.emitted
+        resyncs: replica.resyncs,
+        events: replica.emitted
       })
     }
   }
@@ -1231,15 +366,16 @@ export const subscribe: (
  * @example
  * ```ts
  * import { Effect, Stream } from "effect"
- * import { Events } from "nlink"
+ * import { Events, Netlink } from "nlink"
  *
  * const program = Events.stream({ kinds: ["route"], families: ["inet6"] }).pipe(
- *   Stream.runForEach((e) => Effect.log(e._tag, e._tag === "Overrun" ? "" : e.key))
+ *   Stream.runForEach((e) => Effect.log(e._tag, e._tag === "Overrun" ? "" : e.key)),
+ *   Effect.provide(Netlink.layer)
  * )
  * ```
  * @since 0.1.0
  */
-export const stream = (options: Options = {}): Stream.Stream<Event, NetlinkError.NetlinkError> =>
+export const stream = (options: Options = {}): Stream.Stream<Event, NetlinkError.NetlinkError, Netlink> =>
   Stream.unwrap(Effect.map(subscribe(options), (s) => s.events))
 
 /**

@@ -8,16 +8,23 @@
  * after an ENOBUFS the watched kinds are re-dumped and the cache replaced in
  * one step, so a reader never sees a half-applied resync. Snapshots are
  * immutable maps keyed by {@link Events.key}, copied lazily: reading twice
- * without a change in between costs nothing.
+ * without a change in between costs nothing. The namespace is the `Netlink`
+ * service's.
+ *
+ * Each `changes` consumer is a subscriber of the subscription's PubSub (its
+ * own bounded queue, no array of ours); the watch's state (failed or not)
+ * is a SubscriptionRef.
  *
  * @since 0.1.0
  */
-import * as Effect from "effect/Effect"
-import * as Scope from "effect/Scope"
-import * as Stream from "effect/Stream"
-import { operation } from "./internal/Common.ts"
 import type * as Cause from "effect/Cause"
 import * as Channel from "effect/Channel"
+import * as Effect from "effect/Effect"
+import * as PubSub from "effect/PubSub"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import * as SubscriptionRef from "effect/SubscriptionRef"
+import * as Take from "effect/Take"
 import type { AddrMessage } from "../generated/rt-addr/index.ts"
 import type { LinkMessage } from "../generated/rt-link/index.ts"
 import type { NeighMessage } from "../generated/rt-neigh/index.ts"
@@ -25,6 +32,8 @@ import type { RouteMessage } from "../generated/rt-route/index.ts"
 import type { RuleMessage } from "../generated/rt-rule/index.ts"
 import type { NetlinkError } from "../runtime/NetlinkError.ts"
 import * as Events from "./Events.ts"
+import { operation } from "./internal/Common.ts"
+import type { Netlink } from "./Netlink.ts"
 
 /**
  * The cache at one moment. Kinds that are not watched are empty maps.
@@ -74,9 +83,9 @@ const FIELD: Record<Events.Kind, keyof Snapshot> = {
   rule: "rules"
 }
 
-interface Listener {
-  pending: Array<Events.Event>
-  wake: (() => void) | undefined
+/** What the watch knows about itself: whether its stream failed (then every read fails with it). */
+interface State {
+  readonly failure: NetlinkError | undefined
 }
 
 /**
@@ -86,41 +95,39 @@ interface Listener {
  * @example
  * ```ts
  * import { Effect, Stream } from "effect"
- * import { Watch } from "nlink"
+ * import { Netlink, Watch } from "nlink"
  *
+ * // The namespace is the Netlink layer's: here the one `ip netns` calls "blue".
  * const program = Effect.scoped(Effect.gen(function* () {
- *   const watch = yield* Watch.make({ kinds: ["link", "address"], netns: "blue" })
+ *   const watch = yield* Watch.make({ kinds: ["link", "address"] })
  *   const links = yield* watch.get("link")
  *   yield* watch.changes.pipe(
  *     Stream.runForEach(({ snapshot, events }) => Effect.log(snapshot.links.size, events.length))
  *   )
- * }))
+ * })).pipe(Effect.provide(Netlink.layerNamespace({ name: "blue" })))
  * ```
  * @since 0.1.0
  */
-export const make: (options?: Options) => Effect.Effect<Watch, NetlinkError, Scope.Scope> = operation(
-  "Watch.make",
-  function* (options: Options = {}) {
+export const make: (options?: Options) => Effect.Effect<Watch, NetlinkError, Scope.Scope | Netlink> =
+  operation("Watch.make", function* (options: Options = {}) {
     const sub = yield* Events.subscribe({ ...options, overflow: "resync" })
     const view = sub.view
-    const copies = new Map<Events.Kind, ReadonlyMap<string, unknown>>()
-    const dirty = new Set<Events.Kind>(Events.kinds)
-    const listeners = new Set<Listener>()
-    let failure: NetlinkError | undefined
-    let version = 0
-    let cached: { version: number; snapshot: Snapshot } | undefined
-
+    // A kind is copied again only when the replica changed it since the last copy.
+    const copies = new Map<
+      Events.Kind,
+      { readonly revision: number; readonly map: ReadonlyMap<string, unknown> }
+    >()
     const kindMap = (kind: Events.Kind): ReadonlyMap<string, unknown> => {
+      const revision = sub.revisions[kind]
       let c = copies.get(kind)
-      if (c === undefined || dirty.has(kind)) {
-        c = new Map(view[kind] as Map<string, unknown>)
+      if (c === undefined || c.revision !== revision) {
+        c = { revision, map: new Map(view[kind] as Map<string, unknown>) }
         copies.set(kind, c)
-        dirty.delete(kind)
       }
-      return c
+      return c.map
     }
+    let cached: Snapshot | undefined
     const current = (): Snapshot => {
-      if (cached !== undefined && cached.version === version) return cached.snapshot
       const snapshot = {
         links: kindMap("link"),
         addresses: kindMap("address"),
@@ -128,84 +135,61 @@ export const make: (options?: Options) => Effect.Effect<Watch, NetlinkError, Sco
         neighbors: kindMap("neighbor"),
         rules: kindMap("rule")
       } as Snapshot
-      cached = { version, snapshot }
+      // The same snapshot object while nothing changed.
+      if (
+        cached !== undefined &&
+        cached.links === snapshot.links &&
+        cached.addresses === snapshot.addresses &&
+        cached.routes === snapshot.routes &&
+        cached.neighbors === snapshot.neighbors &&
+        cached.rules === snapshot.rules
+      )
+        return cached
+      cached = snapshot
       return snapshot
     }
-    const wakeAll = () => {
-      for (const l of listeners) {
-        const w = l.wake
-        if (w !== undefined) {
-          l.wake = undefined
-          w()
-        }
-      }
-    }
 
-    // Events are applied to the view while they are produced; here we only
-    // note which kinds changed and hand the events to `changes` consumers.
-    yield* sub.events.pipe(
-      Stream.runForEachArray((events) =>
-        Effect.sync(() => {
-          for (const e of events)
-            if (Events.isChange(e)) dirty.add(e.kind)
-            else if (e._tag === "Resynced") for (const k of e.kinds) dirty.add(k)
-          version++
-          for (const l of listeners) for (const e of events) l.pending.push(e)
-          wakeAll()
-        })
-      ),
-      Effect.catch((e: NetlinkError) =>
-        Effect.sync(() => {
-          failure = e
-          wakeAll()
-        })
-      ),
+    const state = yield* SubscriptionRef.make<State>({ failure: undefined })
+    // The cache's own consumer: starts the reader and keeps the view current
+    // whether or not anyone reads `changes`; notes the failure.
+    yield* Stream.runDrain(sub.events).pipe(
+      Effect.catch((failure: NetlinkError) => SubscriptionRef.set(state, { failure })),
       Effect.forkScoped
     )
 
     const guard = <A>(f: () => A): Effect.Effect<A, NetlinkError> =>
-      Effect.suspend(() => (failure !== undefined ? Effect.fail(failure) : Effect.succeed(f())))
+      Effect.flatMap(SubscriptionRef.get(state), (s) =>
+        s.failure !== undefined ? Effect.fail(s.failure) : Effect.sync(f)
+      )
 
     const changes: Stream.Stream<Update, NetlinkError> = Stream.fromChannel(
-      Channel.fromTransform((_upstream, scope: Scope.Scope) =>
-        Effect.sync(() => {
-          const l: Listener = { pending: [], wake: undefined }
-          listeners.add(l)
-          return l
-        }).pipe(
-          Effect.tap((l) =>
-            Scope.addFinalizer(
-              scope,
-              Effect.sync(() => listeners.delete(l))
-            )
-          ),
-          Effect.map((l) => {
-            let first = true
-            const pull: Effect.Effect<readonly [Update], NetlinkError | Cause.Done> = Effect.suspend(() => {
-              if (first) {
-                first = false
-                if (failure !== undefined) return Effect.fail(failure)
-                return Effect.succeed([{ snapshot: current(), events: [] }] as const)
+      Channel.unwrap(
+        // Subscribe before the first snapshot: nothing between the two is missed.
+        Effect.map(PubSub.subscribe(sub.hub), (subscription) => {
+          let first = true
+          const pull: Effect.Effect<readonly [Update], NetlinkError | Cause.Done> = Effect.suspend(() => {
+            if (first) {
+              first = false
+              return Effect.map(guard(current), (snapshot) => [{ snapshot, events: [] }] as const)
+            }
+            // Everything queued for this consumer: a slow one gets fewer, larger updates.
+            return Effect.flatMap(PubSub.takeAll(subscription), (takes) => {
+              const events: Array<Events.Event> = []
+              let end: Take.Take<Events.Event, NetlinkError> | undefined
+              for (const t of takes) {
+                if (!Array.isArray(t)) {
+                  end = t
+                  break
+                }
+                for (const e of t as ReadonlyArray<Events.Event>) events.push(e)
               }
-              if (l.pending.length > 0) {
-                const events = l.pending
-                l.pending = []
-                return Effect.succeed([{ snapshot: current(), events }] as const)
-              }
-              if (failure !== undefined) return Effect.fail(failure)
-              return Effect.flatMap(
-                Effect.callback<void>((resume) => {
-                  l.wake = () => resume(Effect.void)
-                  return Effect.sync(() => {
-                    l.wake = undefined
-                  })
-                }),
-                () => pull
-              )
+              if (events.length > 0) return Effect.succeed([{ snapshot: current(), events }] as const)
+              // The end is sticky: it comes again on the next pull after these events.
+              return end !== undefined ? Effect.flatMap(Take.toPull(end), () => pull) : pull
             })
-            return pull
           })
-        )
+          return Channel.fromPull(Effect.succeed(pull))
+        })
       )
     )
 
@@ -216,5 +200,4 @@ export const make: (options?: Options) => Effect.Effect<Watch, NetlinkError, Sco
       changes,
       subscription: sub
     } satisfies Watch
-  }
-)
+  })

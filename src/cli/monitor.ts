@@ -4,10 +4,12 @@
  * like `ip monitor`. Overruns are announced and repaired (resync policy).
  */
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import { Argument, Command } from "effect/cli"
 import * as Events from "../api/Events.ts"
+import { Netlink } from "../api/Netlink.ts"
 import { NetDeviceFlagsNames, OperstateNames } from "../generated/rt-link/index.ts"
 import { NudStateNames } from "../generated/rt-neigh/index.ts"
 import { RtProtocolNames, RtScopeNames, RtTableNames, RtTypeNames } from "../generated/rt-route/index.ts"
@@ -177,10 +179,15 @@ export const monitor = Command.make(
     }
     const printed = want.size === 0 ? new Set(Events.kinds) : want
     // Links are watched too (not printed unless asked) to name devices.
-    const sub = yield* Events.subscribe({
-      kinds: [...new Set<Events.Kind>([...printed, "link"])],
-      ...(Option.isSome(netns) ? { netns: netns.value } : {})
-    })
+    // The namespace is the Netlink layer's, provided around everything that reads.
+    const layer = Option.isSome(netns) ? Netlink.layerNamespace({ name: netns.value }) : Netlink.layer
+    const sub = yield* Layer.build(layer).pipe(
+      Effect.flatMap((context) =>
+        Events.subscribe({ kinds: [...new Set<Events.Kind>([...printed, "link"])] }).pipe(
+          Effect.provideContext(context)
+        )
+      )
+    )
     const links = sub.view.link
     const ifname = (i: number) => links.get(String(i))?.ifname ?? `if${i}`
     yield* sub.events.pipe(

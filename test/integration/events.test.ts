@@ -9,8 +9,9 @@ import { execFileSync, spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { Effect, Fiber, type Scope, Stream } from "effect"
+import { Effect, Fiber, Layer, type Scope, Stream } from "effect"
 import * as Events from "../../src/api/Events.ts"
+import { Netlink } from "../../src/api/Netlink.ts"
 import { formatEvent, jsonEvent } from "../../src/cli/monitor.ts"
 import type { NetlinkError } from "../../src/runtime/NetlinkError.ts"
 import { describeRoot, freshNamespace, ip, ipJson } from "../helpers/netns.ts"
@@ -55,28 +56,45 @@ const has = (
 ) => changes(all).some((e) => e._tag === tag && e.kind === kind && pred(e.value))
 const routeTo = (dst: string) => (r: any) => `${r.dst}/${r.dstLen}` === dst
 
-const withNs = <A, E>(f: (ns: string) => Effect.Effect<A, E, Scope.Scope>) =>
-  Effect.scoped(Effect.flatMap(freshNamespace("ev"), f))
+/** Runs `f` in a fresh namespace, with the Netlink service of that namespace. */
+const withNs = <A, E>(f: (ns: string) => Effect.Effect<A, E, Scope.Scope | Netlink>) =>
+  Effect.scoped(
+    Effect.flatMap(freshNamespace("ev"), (ns) =>
+      f(ns).pipe(Effect.provide(Layer.fresh(Netlink.layerNamespace({ name: ns }))))
+    )
+  )
+
+/** A private temp folder, removed with the scope (also when the test fails or times out). */
+const tempDir = Effect.acquireRelease(
+  Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), "nlev-"))),
+  (dir) => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))
+)
+
+/** nlev-* folders under the temp directory that were not there when this file started. */
+const nlev = () => fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("nlev-"))
+const before = new Set(nlev())
+const leftovers = () => nlev().filter((f) => !before.has(f))
 
 /** Writes an `ip -batch` file adding `n` blackhole /32 routes (10.64.0.0 upwards) to a table. */
-const routeBatch = (n: number, table = "main", base = (10 << 24) | (64 << 16)): string => {
-  const lines: Array<string> = []
-  for (let i = 0; i < n; i++) {
-    const a = base + i
-    lines.push(
-      `route add blackhole ${a >>> 24}.${(a >> 16) & 255}.${(a >> 8) & 255}.${a & 255}/32 table ${table}`
-    )
-  }
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "nlev-")), "batch")
-  fs.writeFileSync(file, `${lines.join("\n")}\n`)
-  return file
-}
+const routeBatch = (n: number, table = "main", base = (10 << 24) | (64 << 16)) =>
+  Effect.map(tempDir, (dir) => {
+    const lines: Array<string> = []
+    for (let i = 0; i < n; i++) {
+      const a = base + i
+      lines.push(
+        `route add blackhole ${a >>> 24}.${(a >> 16) & 255}.${(a >> 8) & 255}.${a & 255}/32 table ${table}`
+      )
+    }
+    const file = path.join(dir, "batch")
+    fs.writeFileSync(file, `${lines.join("\n")}\n`)
+    return file
+  })
 
 describeRoot("Events", () => {
   it.live("an event for every operation, with New, Changed and Deleted told apart", () =>
     withNs((ns) =>
       Effect.gen(function* () {
-        const sub = yield* Events.subscribe({ netns: ns })
+        const sub = yield* Events.subscribe({})
         const r = yield* reader(sub)
         ip(ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1")
         const d0 = ipJson(ns, "link", "show", "d0")[0].ifindex
@@ -172,7 +190,7 @@ describeRoot("Events", () => {
           ip(ns, "link", "set", "d1", "up")
           ip(ns, "addr", "add", "10.1.0.1/24", "dev", "d0")
           ip(ns, "route", "add", "10.2.0.0/24", "via", "10.1.0.2")
-          const sub = yield* Events.subscribe({ netns: ns, kinds: ["route"], families: ["inet"] })
+          const sub = yield* Events.subscribe({ kinds: ["route"], families: ["inet"] })
           const r = yield* reader(sub)
           ip(ns, "route", "replace", "10.2.0.0/24", "via", "10.1.0.3")
           let all = yield* r.until((all) => has(all, "New", "route", (x) => x.gateway === "10.1.0.3"))
@@ -196,12 +214,7 @@ describeRoot("Events", () => {
       withNs((ns) =>
         Effect.gen(function* () {
           ip(ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1")
-          const sub = yield* Events.subscribe({
-            netns: ns,
-            kinds: ["address"],
-            families: ["inet"],
-            coalesceMs: 1000
-          })
+          const sub = yield* Events.subscribe({ kinds: ["address"], families: ["inet"], coalesceMs: 1000 })
           const r = yield* reader(sub)
           // Changes come from other processes while this one waits in the event
           // loop, so the reader's own wake-ups (poll, then timer) deliver them.
@@ -250,13 +263,9 @@ describeRoot("Events", () => {
       Effect.gen(function* () {
         ip(ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1")
         ip(ns, "link", "add", "d2", "type", "veth", "peer", "name", "d3")
-        const byLink = yield* reader(yield* Events.subscribe({ netns: ns, filter: { link: "d2" } }))
-        const byTable = yield* reader(
-          yield* Events.subscribe({ netns: ns, kinds: ["route"], filter: { table: 100 } })
-        )
-        const v6 = yield* reader(
-          yield* Events.subscribe({ netns: ns, kinds: ["address"], families: ["inet6"] })
-        )
+        const byLink = yield* reader(yield* Events.subscribe({ filter: { link: "d2" } }))
+        const byTable = yield* reader(yield* Events.subscribe({ kinds: ["route"], filter: { table: 100 } }))
+        const v6 = yield* reader(yield* Events.subscribe({ kinds: ["address"], families: ["inet6"] }))
         ip(ns, "addr", "add", "10.1.0.1/24", "dev", "d0")
         ip(ns, "addr", "add", "10.3.0.1/24", "dev", "d2")
         ip(ns, "addr", "add", "2001:db8::1/64", "dev", "d0", "nodad")
@@ -284,14 +293,14 @@ describeRoot("Events", () => {
             }
           }).length
         const before = sockets()
-        const fiber = yield* Events.stream({ netns: ns, kinds: ["link"] }).pipe(
+        const fiber = yield* Events.stream({ kinds: ["link"] }).pipe(
           Stream.filter(Events.isChange),
           Stream.take(1),
           Stream.runCollect,
           Effect.forkChild
         )
-        // The stream subscribes once it runs; wait for its sockets to exist.
-        while (sockets() < before + 2) yield* Effect.sleep("10 millis")
+        // The stream subscribes once it runs; wait for its socket to exist (dumps use the layer's).
+        while (sockets() < before + 1) yield* Effect.sleep("10 millis")
         ip(ns, "link", "add", "s0", "type", "veth", "peer", "name", "s1")
         const got = yield* Fiber.join(fiber).pipe(Effect.timeout("5 seconds"))
         expect(got[0]).toMatchObject({ _tag: "New", kind: "link" })
@@ -301,9 +310,9 @@ describeRoot("Events", () => {
   )
 
   it.live("initial: true emits the current state as New, then a Resynced marker", () =>
-    withNs((ns) =>
+    withNs(() =>
       Effect.gen(function* () {
-        const sub = yield* Events.subscribe({ netns: ns, kinds: ["link"], initial: true })
+        const sub = yield* Events.subscribe({ kinds: ["link"], initial: true })
         const r = yield* reader(sub)
         const all = yield* r.until((all) => all.some((e) => e._tag === "Resynced"))
         expect(has(all, "New", "link", (l) => l.ifname === "lo")).toBe(true)
@@ -323,14 +332,19 @@ describeRoot("Events", () => {
       expect((e3.reason as any).path).toBe("overflow")
       const e4 = yield* Effect.flip(Effect.scoped(Events.subscribe({ coalesceMs: 5000 })))
       expect((e4.reason as any).path).toBe("coalesceMs")
-    })
+      const e5 = yield* Effect.flip(Effect.scoped(Events.subscribe({ resyncTimeoutMs: -1 })))
+      expect((e5.reason as any).path).toBe("resyncTimeoutMs")
+      // The namespace comes from the Netlink layer; the old option is refused, not ignored.
+      const e6 = yield* Effect.flip(Effect.scoped(Events.subscribe({ netns: "blue" } as Events.Options)))
+      expect(e6.reason).toMatchObject({ _tag: "Validation", path: "netns" })
+    }).pipe(Effect.provide(Netlink.layer))
   )
 
   it.live("a stream in a namespace sees only that namespace", () =>
     withNs((a) =>
       Effect.gen(function* () {
         const b = yield* freshNamespace("evb")
-        const sub = yield* Events.subscribe({ netns: a, kinds: ["link", "address"] })
+        const sub = yield* Events.subscribe({ kinds: ["link", "address"] })
         const r = yield* reader(sub)
         ip(b, "link", "add", "bx0", "type", "veth", "peer", "name", "bx1")
         ip(b, "addr", "add", "10.77.0.1/24", "dev", "bx0")
@@ -352,12 +366,15 @@ describeRoot("Events", () => {
       withNs((ns) =>
         Effect.gen(function* () {
           const N = 100_000
-          const batch = routeBatch(N)
-          const sub = yield* Events.subscribe({ netns: ns, kinds: ["route"], families: ["inet"] })
+          const batch = yield* routeBatch(N)
+          const sub = yield* Events.subscribe({ kinds: ["route"], families: ["inet"] })
           const pull = yield* Stream.toPull(sub.events)
           const start = performance.now()
           const cpu0 = process.cpuUsage()
-          const child = spawn("ip", ["-n", ns, "-batch", batch], { stdio: "ignore" })
+          const child = yield* Effect.acquireRelease(
+            Effect.sync(() => spawn("ip", ["-n", ns, "-batch", batch], { stdio: "ignore" })),
+            (c) => Effect.sync(() => c.exitCode === null && c.signalCode === null && c.kill("SIGKILL"))
+          )
           const exited = new Promise<number>((res) => child.on("exit", (code) => res(code ?? -1)))
           let added = 0
           let markers = 0
@@ -394,15 +411,10 @@ describeRoot("Events", () => {
   it.live("a tiny buffer overflows: marker policy emits Overrun and goes on", () =>
     withNs((ns) =>
       Effect.gen(function* () {
-        const sub = yield* Events.subscribe({
-          netns: ns,
-          kinds: ["route"],
-          overflow: "marker",
-          receiveBuffer: 4096
-        })
+        const sub = yield* Events.subscribe({ kinds: ["route"], overflow: "marker", receiveBuffer: 4096 })
         const r = yield* reader(sub)
         // Nothing reads while execFileSync blocks the thread: the 4 KiB buffer must overflow.
-        execFileSync("ip", ["-n", ns, "-batch", routeBatch(2000)])
+        execFileSync("ip", ["-n", ns, "-batch", yield* routeBatch(2000)])
         yield* r.until((all) => all.some((e) => e._tag === "Overrun"))
         ip(ns, "route", "add", "blackhole", "10.99.0.0/16")
         const all = yield* r.until((all) => has(all, "New", "route", routeTo("10.99.0.0/16")))
@@ -415,13 +427,8 @@ describeRoot("Events", () => {
   it.live("a tiny buffer overflows: fail policy fails the stream with reason Overrun", () =>
     withNs((ns) =>
       Effect.gen(function* () {
-        const sub = yield* Events.subscribe({
-          netns: ns,
-          kinds: ["route"],
-          overflow: "fail",
-          receiveBuffer: 4096
-        })
-        execFileSync("ip", ["-n", ns, "-batch", routeBatch(2000)])
+        const sub = yield* Events.subscribe({ kinds: ["route"], overflow: "fail", receiveBuffer: 4096 })
+        execFileSync("ip", ["-n", ns, "-batch", yield* routeBatch(2000)])
         const e: NetlinkError = yield* Effect.flip(Stream.runDrain(sub.events))
         expect(e.reason._tag).toBe("Overrun")
       })
@@ -434,7 +441,6 @@ describeRoot("Events", () => {
       withNs((ns) =>
         Effect.gen(function* () {
           const sub = yield* Events.subscribe({
-            netns: ns,
             kinds: ["route", "link"],
             receiveBuffer: 4096,
             initial: true
@@ -449,7 +455,7 @@ describeRoot("Events", () => {
             }
           }
           yield* r.until((all) => all.some((e) => e._tag === "Resynced"))
-          execFileSync("ip", ["-n", ns, "-batch", routeBatch(3000)])
+          execFileSync("ip", ["-n", ns, "-batch", yield* routeBatch(3000)])
           ip(ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1")
           const all = yield* r.until((all) => {
             applyNew(all)
@@ -461,7 +467,7 @@ describeRoot("Events", () => {
           applyNew(all)
           expect(all.some((e) => e._tag === "Overrun")).toBe(true)
           // A fresh subscription's view is a fresh dump.
-          const fresh = yield* Events.subscribe({ netns: ns, kinds: ["route", "link"] })
+          const fresh = yield* Events.subscribe({ kinds: ["route", "link"] })
           const want = new Map<string, unknown>([...fresh.view.route, ...fresh.view.link])
           expect([...mine.keys()].sort()).toEqual([...want.keys()].sort())
           for (const [k, v] of want) expect(Events.equivalent(mine.get(k), v)).toBe(true)
@@ -474,29 +480,36 @@ describeRoot("Events", () => {
 
   it.live("closing the stream lets a child process exit (current namespace of the child)", () =>
     withNs((ns) =>
-      Effect.promise(async () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nlev-"))
+      Effect.gen(function* () {
+        const dir = yield* tempDir
         const script = path.join(dir, "child.ts")
         const root = path.resolve(import.meta.dirname, "../..")
         fs.writeFileSync(
           script,
           `import { Effect, Stream } from "effect"
 import * as Events from "${root}/src/api/Events.ts"
+import { Netlink } from "${root}/src/api/Netlink.ts"
 const program = Effect.scoped(Effect.gen(function* () {
   const sub = yield* Events.subscribe({ kinds: ["link"] })
   console.log("ready")
   const [e] = yield* sub.events.pipe(Stream.filter(Events.isChange), Stream.take(1), Stream.runCollect)
   console.log(JSON.stringify({ tag: e._tag, name: e.value.ifname }))
-}))
+})).pipe(Effect.provide(Netlink.layer))
 Effect.runPromise(program)
 `
         )
         fs.symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"))
-        // The child runs inside the namespace and subscribes without netns: its own namespace.
-        const child = spawn("ip", ["netns", "exec", ns, process.execPath, script], {
-          cwd: root,
-          stdio: ["ignore", "pipe", "inherit"]
-        })
+        // The child runs inside the namespace with Netlink.layer: its own namespace.
+        // `ip netns exec` execs node in place: killing the child kills node (on failure too).
+        const child = yield* Effect.acquireRelease(
+          Effect.sync(() =>
+            spawn("ip", ["netns", "exec", ns, process.execPath, script], {
+              cwd: root,
+              stdio: ["ignore", "pipe", "inherit"]
+            })
+          ),
+          (c) => Effect.sync(() => c.exitCode === null && c.signalCode === null && c.kill("SIGKILL"))
+        )
         let out = ""
         const ready = new Promise<void>((res) =>
           child.stdout.on("data", (d) => {
@@ -505,12 +518,14 @@ Effect.runPromise(program)
           })
         )
         const exited = new Promise<number>((res) => child.on("exit", (code) => res(code ?? -1)))
-        await ready
+        yield* Effect.promise(() => ready)
         ip(ns, "link", "add", "c0", "type", "veth", "peer", "name", "c1")
-        const timer = setTimeout(() => child.kill("SIGKILL"), 10_000)
-        const code = await exited
-        clearTimeout(timer)
-        fs.rmSync(dir, { recursive: true })
+        const code = yield* Effect.promise(() => exited).pipe(
+          Effect.timeoutOrElse({
+            duration: "10 seconds",
+            orElse: () => Effect.die(new Error("the child did not exit after its stream ended"))
+          })
+        )
         expect(code).toBe(0)
         expect(out).toMatch(/"tag":"New","name":"c[01]"/)
       })
@@ -518,11 +533,18 @@ Effect.runPromise(program)
   )
 })
 
+describeRoot("Events tests leave nothing behind", () => {
+  it("no nlev-* folder they created remains under the temp directory", () => {
+    // Files run one at a time (vitest.config.ts), and this describe runs after the others.
+    expect(leftovers()).toEqual([])
+  })
+})
+
 describeRoot("nlink monitor formatting", () => {
   it.live("prints events as ip monitor-like lines and as one JSON object per line", () =>
     withNs((ns) =>
       Effect.gen(function* () {
-        const sub = yield* Events.subscribe({ netns: ns })
+        const sub = yield* Events.subscribe({})
         const r = yield* reader(sub)
         ip(ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1")
         ip(ns, "link", "set", "d0", "up")

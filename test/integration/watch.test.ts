@@ -8,13 +8,19 @@ import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { Effect, type Scope, Stream } from "effect"
+import { Effect, Layer, type Scope, Stream } from "effect"
 import * as Events from "../../src/api/Events.ts"
+import { Netlink } from "../../src/api/Netlink.ts"
 import * as Watch from "../../src/api/Watch.ts"
 import { describeRoot, freshNamespace, ip, ipJson } from "../helpers/netns.ts"
 
-const withNs = <A, E>(f: (ns: string) => Effect.Effect<A, E, Scope.Scope>) =>
-  Effect.scoped(Effect.flatMap(freshNamespace("wa"), f))
+/** Runs `f` in a fresh namespace, with the Netlink service of that namespace. */
+const withNs = <A, E>(f: (ns: string) => Effect.Effect<A, E, Scope.Scope | Netlink>) =>
+  Effect.scoped(
+    Effect.flatMap(freshNamespace("wa"), (ns) =>
+      f(ns).pipe(Effect.provide(Layer.fresh(Netlink.layerNamespace({ name: ns }))))
+    )
+  )
 
 /** Pulls `changes` until an update satisfies `done`. */
 const updatesUntil = (
@@ -41,14 +47,23 @@ const updatesUntil = (
     }
   })
 
-const blackholeBatch = (n: number): string => {
-  const lines: Array<string> = []
-  for (let i = 0; i < n; i++)
-    lines.push(`route add blackhole 10.${64 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}/32`)
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "nlwa-")), "batch")
-  fs.writeFileSync(file, `${lines.join("\n")}\n`)
-  return file
-}
+/** A private temp folder, removed with the scope (also when the test fails or times out). */
+const tempDir = Effect.acquireRelease(
+  Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), "nlwa-"))),
+  (dir) => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))
+)
+const nlwa = () => fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("nlwa-"))
+const before = new Set(nlwa())
+
+const blackholeBatch = (n: number) =>
+  Effect.map(tempDir, (dir) => {
+    const lines: Array<string> = []
+    for (let i = 0; i < n; i++)
+      lines.push(`route add blackhole 10.${64 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}/32`)
+    const file = path.join(dir, "batch")
+    fs.writeFileSync(file, `${lines.join("\n")}\n`)
+    return file
+  })
 
 /** Keys and values of two maps agree (values compared without counters and timers). */
 const expectSameMap = (got: ReadonlyMap<string, unknown>, want: ReadonlyMap<string, unknown>) => {
@@ -63,7 +78,7 @@ describeRoot("Watch", () => {
       Effect.gen(function* () {
         ip(ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1")
         ip(ns, "addr", "add", "10.1.0.1/24", "dev", "d0")
-        const watch = yield* Watch.make({ netns: ns })
+        const watch = yield* Watch.make({})
         const links = yield* watch.get("link")
         expect([...links.values()].map((l) => l.ifname).sort()).toEqual(["d0", "d1", "lo"])
         const addrs = yield* watch.get("address")
@@ -105,11 +120,11 @@ describeRoot("Watch", () => {
     withNs((ns) =>
       Effect.gen(function* () {
         ip(ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1")
-        const watch = yield* Watch.make({ netns: ns, receiveBuffer: 4096 })
+        const watch = yield* Watch.make({ receiveBuffer: 4096 })
         const pull = yield* Stream.toPull(watch.changes)
         yield* pull
         // The thread is blocked in execFileSync: nothing drains the 4 KiB buffer.
-        execFileSync("ip", ["-n", ns, "-batch", blackholeBatch(5000)])
+        execFileSync("ip", ["-n", ns, "-batch", yield* blackholeBatch(5000)])
         ip(ns, "link", "set", "d0", "mtu", "1400")
         ip(ns, "addr", "add", "10.1.0.1/24", "dev", "d0")
         const { seen } = yield* updatesUntil(
@@ -122,7 +137,7 @@ describeRoot("Watch", () => {
         expect(seen.some((e) => e._tag === "Overrun")).toBe(true)
         expect(watch.subscription.stats().overruns).toBeGreaterThan(0)
         const snap = yield* watch.snapshot
-        const fresh = yield* Events.subscribe({ netns: ns })
+        const fresh = yield* Events.subscribe({})
         expectSameMap(snap.links, fresh.view.link)
         expectSameMap(snap.addresses, fresh.view.address)
         expectSameMap(snap.routes, fresh.view.route)
@@ -145,9 +160,9 @@ describeRoot("Watch", () => {
           }
         }).length
       const before = sockets()
-      yield* withNs((ns) =>
+      yield* withNs(() =>
         Effect.gen(function* () {
-          const w = yield* Watch.make({ netns: ns, kinds: ["link"] })
+          const w = yield* Watch.make({ kinds: ["link"] })
           expect((yield* w.get("route")).size).toBe(0)
           expect((yield* w.get("link")).size).toBe(1)
           expect(w.subscription.groups).toEqual([Events.Groups.RTNLGRP_LINK])
@@ -158,4 +173,10 @@ describeRoot("Watch", () => {
       expect(sockets()).toBe(before)
     })
   )
+})
+
+describeRoot("Watch tests leave nothing behind", () => {
+  it("no nlwa-* folder they created remains under the temp directory", () => {
+    expect(nlwa().filter((f) => !before.has(f))).toEqual([])
+  })
 })

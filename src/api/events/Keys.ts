@@ -1,0 +1,121 @@
+import type { RouteMessage } from "../../generated/rt-route/index.ts"
+import type { RuleMessage } from "../../generated/rt-rule/index.ts"
+import type { Kind, Values } from "./Types.ts"
+
+export const routeTable = (r: RouteMessage): number => r.table ?? r.tableId
+export const ruleTable = (r: RuleMessage): number => r.table ?? r.tableId
+
+export const routeFibKey = (r: RouteMessage): string =>
+  `${r.family}|${routeTable(r)}|${r.dst ?? ""}/${r.dstLen}|${r.src ?? ""}/${r.srcLen}|${r.tos}|${r.priority ?? 0}`
+
+export const routeKey = (r: RouteMessage): string => {
+  const nh =
+    r.nhId !== undefined
+      ? `nh${r.nhId}`
+      : r.multipath !== undefined
+        ? "mp"
+        : `${r.oif ?? ""}@${r.gateway ?? ""}`
+  return `${routeFibKey(r)}|${r.type}|${nh}`
+}
+
+export const range = (r: { start: number; end: number } | undefined): string =>
+  r === undefined ? "" : `${r.start}-${r.end}`
+
+export const KEYS: { readonly [K in Kind]: (v: Values[K]) => string } = {
+  link: (l) => `${l.index}`,
+  address: (a) => `${a.index}|${a.family}|${a.prefixlen}|${a.local ?? a.address ?? ""}`,
+  route: routeKey,
+  neighbor: (n) => `${n.ifindex}|${n.family}|${n.dst ?? ""}`,
+  rule: (r) =>
+    [
+      r.family,
+      r.priority ?? 0,
+      `${r.src ?? ""}/${r.srcLen}`,
+      `${r.dst ?? ""}/${r.dstLen}`,
+      r.iifname ?? "",
+      r.oifname ?? "",
+      `${r.fwmark ?? ""}/${r.fwmask ?? ""}`,
+      r.tos,
+      r.dscp ?? "",
+      ruleTable(r),
+      r.action,
+      r.goto ?? "",
+      r.l3mdev ?? "",
+      range(r.uidRange),
+      r.ipProto ?? "",
+      range(r.sportRange),
+      range(r.dportRange),
+      r.suppressPrefixlen ?? "",
+      r.suppressIfgroup ?? "",
+      r.tunId ?? "",
+      r.flags & 0x2 // FIB_RULE_INVERT
+    ].join("|")
+}
+
+/**
+ * The identity key of an object of a kind (see the module documentation).
+ *
+ * @example
+ * ```ts
+ * Events.key("link", link) // "3"
+ * ```
+ * @since 0.1.0
+ */
+export const key = <K extends Kind>(kind: K, value: Values[K]): string =>
+  (KEYS[kind] as (v: Values[K]) => string)(value)
+
+// Fields that tick without anything being configured: counters, timers,
+// cache ages. Resync diffs and {@link equivalent} ignore them.
+export const VOLATILE = new Set([
+  "stats",
+  "stats64",
+  "icmp6stats",
+  "xstats",
+  "cacheinfo",
+  "expires",
+  "helloTimer",
+  "tcnTimer",
+  "topologyChangeTimer",
+  "gcTimer",
+  "messageAgeTimer",
+  "forwardDelayTimer",
+  "holdTimer",
+  "probes"
+])
+
+/**
+ * Deep equality of two decoded objects, ignoring fields that change by
+ * themselves (statistics, cache info, timers, IPv6 route expiry, neighbour
+ * probe counts). This is what tells a resync's `Changed` from "same".
+ *
+ * @example
+ * ```ts
+ * Events.equivalent(linkA, linkB) // true when only counters differ
+ * ```
+ * @since 0.1.0
+ */
+export const equivalent = (a: unknown, b: unknown): boolean => {
+  if (a === b) return true
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false
+  if (a instanceof Uint8Array || b instanceof Uint8Array) {
+    if (!(a instanceof Uint8Array && b instanceof Uint8Array) || a.length !== b.length) return false
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+    return true
+  }
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!(Array.isArray(a) && Array.isArray(b)) || a.length !== b.length) return false
+    for (let i = 0; i < a.length; i++) if (!equivalent(a[i], b[i])) return false
+    return true
+  }
+  const ao = a as Record<string, unknown>
+  const bo = b as Record<string, unknown>
+  for (const k in ao) {
+    if (VOLATILE.has(k)) continue
+    if (!equivalent(ao[k], bo[k])) return false
+  }
+  for (const k in bo) {
+    if (VOLATILE.has(k)) continue
+    if (!(k in ao) && bo[k] !== undefined) return false
+  }
+  return true
+}
