@@ -1,14 +1,55 @@
 import { defineConfig } from "vitest/config"
 
+// Two modes of the API (src/api/internal/Common.ts): with NLINK_CHECK_MESSAGES=1
+// every message a builder makes is re-checked against the generated Schema;
+// without it (production) it is not. Both must be tested, without running the
+// whole suite twice:
+// - golden and API unit tests (test/golden, test/api) reach every builder and
+//   take seconds: they run in both modes (projects "golden:checked" and
+//   "golden:production"), so each mode's path is covered builder by builder;
+// - generated-codec and runtime unit tests never reach the builders: once;
+// - integration tests (real kernel, the slow part) run in production mode, the
+//   path users get. NLINK_CHECK_MESSAGES=1 in the environment switches them to
+//   the checked mode.
+// Unit groups run first, two files at a time; the integration group after
+// them, one file at a time, so namespace churn and timing stay predictable.
+const unitFiles = ["test/generated/**/*.test.ts", "test/runtime/**/*.test.ts"]
+const builderFiles = ["test/golden/**/*.test.ts", "test/api/**/*.test.ts"]
+const kernelFiles = ["test/integration/**/*.test.ts", "test/cli/**/*.test.ts", "test/runtime/kernel.test.ts"]
+const timeouts = { testTimeout: 30_000, hookTimeout: 30_000 }
+const unitGroup = { ...timeouts, maxWorkers: 2, sequence: { groupOrder: 0 } }
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    // Integration tests create namespaces and sockets; keep them in one process
-    // per file and run files one at a time so namespace churn stays predictable.
-    fileParallelism: false,
-    testTimeout: 30_000,
-    // Every message the API builds is re-checked against the generated Schema (src/api/internal/Common.ts).
-    env: { NLINK_CHECK_MESSAGES: "1" },
-    hookTimeout: 30_000
+    // Fails the run when tests leave temp files, namespaces, host links or processes behind.
+    globalSetup: ["test/setup/leaks.ts"],
+    projects: [
+      { test: { ...unitGroup, name: "unit", include: unitFiles, exclude: ["test/runtime/kernel.test.ts"] } },
+      {
+        test: {
+          ...unitGroup,
+          name: "golden:checked",
+          include: builderFiles,
+          env: { NLINK_CHECK_MESSAGES: "1" }
+        }
+      },
+      {
+        test: {
+          ...unitGroup,
+          name: "golden:production",
+          include: builderFiles,
+          env: { NLINK_CHECK_MESSAGES: "0" }
+        }
+      },
+      {
+        test: {
+          ...timeouts,
+          name: "integration",
+          include: kernelFiles,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 }
+        }
+      }
+    ]
   }
 })
