@@ -47,6 +47,8 @@ export default defineConfig({
           name: "integration",
           include: kernelFiles,
           fileParallelism: false,
+          // VM lane, older kernels: only the version-sensitive tests (test/kernel/README.md)
+          setupFiles: process.env.NLINK_LANE_SELECT ? ["test/setup/lane-select.ts"] : [],
           sequence: { groupOrder: 1 }
         }
       }

@@ -116,7 +116,7 @@ if [ ! -s "$INITRD" ]; then
 fi
 
 # ---------------------------------------------------------------- per-run state
-T=$(mktemp -d "${TMPDIR:-/tmp}/nlink-vm.XXXXXX")
+T=$(mktemp -d "${TMPDIR:-/tmp}/nlink.vm.XXXXXX")
 QPID=""; COUT=""; CERR=""
 cleanup() {
   [ -n "$QPID" ] && kill "$QPID" 2>/dev/null || true
