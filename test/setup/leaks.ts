@@ -120,7 +120,12 @@ export default function setup(): () => Promise<void> {
       else process.env[k] = v
     }
     const leftInPrivate = walk(privateTmp)
-    fs.rmSync(privateTmp, { recursive: true, force: true })
+    let removeFailed = ""
+    try {
+      fs.rmSync(privateTmp, { recursive: true, force: true })
+    } catch (e) {
+      removeFailed = ` (could not remove it: ${(e as Error).message})`
+    }
 
     const candidates = () => ({
       tmp: added(before.tmp, suiteTempEntries(systemTmp)),
@@ -144,11 +149,13 @@ export default function setup(): () => Promise<void> {
 
     const lines: Array<string> = []
     if (leftInPrivate.length > 0) {
-      lines.push(`temp files and folders left by tests (in the run's TMPDIR ${privateTmp}, now removed):`)
+      lines.push(
+        `temp files and folders left by tests (in the run's TMPDIR ${privateTmp}${removeFailed || ", now removed"}):`
+      )
       for (const p of leftInPrivate) lines.push(`  ${path.relative(privateTmp, p) || p}`)
     }
     if (c.tmp.size > 0) {
-      lines.push(`new entries in the system temp directory ${systemTmp} (written past TMPDIR):`)
+      lines.push(`new entries in the system temp directory ${systemTmp} (written past TMPDIR, or by another process):`)
       for (const n of c.tmp) lines.push(`  ${path.join(systemTmp, n)}`)
     }
     if (c.netns.size > 0) {
