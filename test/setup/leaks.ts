@@ -155,7 +155,9 @@ export default function setup(): () => Promise<void> {
       for (const p of leftInPrivate) lines.push(`  ${path.relative(privateTmp, p) || p}`)
     }
     if (c.tmp.size > 0) {
-      lines.push(`new entries in the system temp directory ${systemTmp} (written past TMPDIR, or by another process):`)
+      lines.push(
+        `new entries in the system temp directory ${systemTmp} (written past TMPDIR, or by another process):`
+      )
       for (const n of c.tmp) lines.push(`  ${path.join(systemTmp, n)}`)
     }
     if (c.netns.size > 0) {
