@@ -175,7 +175,12 @@ if [ -z "$ACCEL" ]; then
 fi
 if [ "$ACCEL" = kvm ]; then CPU=${NLINK_VM_CPU:-host}; else CPU=${NLINK_VM_CPU:-max}; fi
 
-APPEND="console=ttyS0 rdinit=/init panic=-1 oops=panic quiet loglevel=3 mitigations=off tsc=reliable no_timer_check i8042.noaux i8042.nokbd i8042.nopnp random.trust_cpu=on ${NLINK_VM_APPEND:-}"
+# clocksource=hpet: under TCG the guest calibrates its TSC against the emulated
+# HPET/PIT at boot; on a loaded host that calibration can be off several times
+# (a 6.1 guest's clock once ran 4.4x fast: 755 s of guest time in 172 s), which
+# breaks timeouts, lifetimes and the lane's timings. QEMU's HPET follows the
+# host clock; reading it costs ~10 us against ~8 us for the TSC under TCG.
+APPEND="console=ttyS0 rdinit=/init panic=-1 oops=panic quiet loglevel=3 mitigations=off tsc=reliable clocksource=hpet no_timer_check i8042.noaux i8042.nokbd i8042.nopnp random.trust_cpu=on ${NLINK_VM_APPEND:-}"
 [ "${NLINK_VM_DEBUG:-0}" = 1 ] && APPEND="${APPEND/ quiet loglevel=3/ loglevel=7}"
 
 qpath() { printf '%s' "${1//,/,,}"; }   # qemu option values: ',' must be doubled
