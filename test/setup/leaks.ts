@@ -59,20 +59,20 @@ const suiteTempEntries = (dir: string): Set<string> => {
   }
 }
 
-/** Every path under `dir`, depth first, so the message names each file. */
-const walk = (dir: string, limit = 50): Array<string> => {
+/** Every path under `dir` (relative), depth first, so the message names each file. */
+const walk = (dir: string): Array<string> => {
   const out: Array<string> = []
   const visit = (p: string) => {
-    for (const e of fs.readdirSync(p, { withFileTypes: true })) {
-      if (out.length >= limit) return
+    for (const e of fs.readdirSync(p, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const full = path.join(p, e.name)
-      out.push(e.isDirectory() ? `${full}/` : full)
+      out.push(path.relative(dir, full) + (e.isDirectory() ? "/" : ""))
       if (e.isDirectory()) visit(full)
     }
   }
   visit(dir)
   return out
 }
+const MAX_LISTED = 60
 
 /** Processes (other than this one) whose environment holds the run token. */
 const tokenProcesses = (token: string): Map<string, string> => {
@@ -103,10 +103,17 @@ export default function setup(): () => Promise<void> {
   const privateTmp = fs.mkdtempSync(path.join(systemTmp, "nlink.run."))
   // like /tmp: tests may run commands as an unprivileged user
   fs.chmodSync(privateTmp, 0o1777)
-  const saved = { TMPDIR: process.env.TMPDIR, NLINK_TEST_RUN: process.env.NLINK_TEST_RUN }
+  const saved = {
+    TMPDIR: process.env.TMPDIR,
+    NLINK_TEST_RUN: process.env.NLINK_TEST_RUN,
+    NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE
+  }
   // Test workers are started after global setup and inherit these.
   process.env.TMPDIR = privateTmp
   process.env.NLINK_TEST_RUN = token
+  // Node's compile cache (enabled by vitest) defaults to $TMPDIR/node-compile-cache:
+  // keep it where it was, shared between runs, and out of the leak count.
+  process.env.NODE_COMPILE_CACHE ??= path.join(systemTmp, "node-compile-cache")
 
   const before = {
     tmp: suiteTempEntries(systemTmp),
@@ -152,7 +159,8 @@ export default function setup(): () => Promise<void> {
       lines.push(
         `temp files and folders left by tests (in the run's TMPDIR ${privateTmp}${removeFailed || ", now removed"}):`
       )
-      for (const p of leftInPrivate) lines.push(`  ${path.relative(privateTmp, p) || p}`)
+      for (const p of leftInPrivate.slice(0, MAX_LISTED)) lines.push(`  ${p}`)
+      if (leftInPrivate.length > MAX_LISTED) lines.push(`  ... and ${leftInPrivate.length - MAX_LISTED} more`)
     }
     if (c.tmp.size > 0) {
       lines.push(
