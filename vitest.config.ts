@@ -13,9 +13,10 @@ import { defineConfig } from "vitest/config"
 //   the checked mode.
 // Unit groups run first, two files at a time; the integration group after
 // them, one file at a time, so namespace churn and timing stay predictable.
-const unitFiles = ["test/generated/**/*.test.ts", "test/runtime/**/*.test.ts"]
+// Every test file is in exactly one group: a new folder lands in the integration
+// group (the safe default: one file at a time, production mode).
+const unitFiles = ["test/generated/**/*.test.ts", "test/runtime/**/!(kernel).test.ts"]
 const builderFiles = ["test/golden/**/*.test.ts", "test/api/**/*.test.ts"]
-const kernelFiles = ["test/integration/**/*.test.ts", "test/cli/**/*.test.ts", "test/runtime/kernel.test.ts"]
 const timeouts = { testTimeout: 30_000, hookTimeout: 30_000 }
 const unitGroup = { ...timeouts, maxWorkers: 2, sequence: { groupOrder: 0 } }
 
@@ -24,7 +25,7 @@ export default defineConfig({
     // Fails the run when tests leave temp files, namespaces, host links or processes behind.
     globalSetup: ["test/setup/leaks.ts"],
     projects: [
-      { test: { ...unitGroup, name: "unit", include: unitFiles, exclude: ["test/runtime/kernel.test.ts"] } },
+      { test: { ...unitGroup, name: "unit", include: unitFiles } },
       {
         test: {
           ...unitGroup,
@@ -45,7 +46,8 @@ export default defineConfig({
         test: {
           ...timeouts,
           name: "integration",
-          include: kernelFiles,
+          include: ["test/**/*.test.ts"],
+          exclude: [...unitFiles, ...builderFiles],
           fileParallelism: false,
           // VM lane, older kernels: only the version-sensitive tests (test/kernel/README.md)
           setupFiles: process.env.NLINK_LANE_SELECT ? ["test/setup/lane-select.ts"] : [],
