@@ -16,7 +16,9 @@
 # then at the end a summary (result and wall time per kernel) and the time per
 # test file per kernel (from check-report.ts), so growth is visible.
 #
-# Knobs: NLINK_LANE_JOBS (VMs at once, default 2), NLINK_LANE_FILES (space
+# Knobs: NLINK_LANE_JOBS (VMs at once, default 2), NLINK_LANE_SHARDS (VMs the
+#   full set is split over, vitest --shard; default: NLINK_LANE_JOBS; 1 when
+#   NLINK_LANE_FILES is set), NLINK_LANE_FILES (space
 #   separated vitest files/filters for the full set), NLINK_LANE_LIST (the
 #   version-sensitive list), NLINK_LANE_VITEST_ARGS (extra vitest args),
 #   NLINK_LANE_TIMEOUT (seconds per VM, default 1800), NLINK_LANE_LOGS (dir to
@@ -40,6 +42,22 @@ for arg in "$@"; do
 done
 JOBS=${NLINK_LANE_JOBS:-2}
 case $JOBS in ''|*[!0-9]*|0) echo "lane: NLINK_LANE_JOBS must be a positive integer" >&2; exit 2 ;; esac
+SHARDS=${NLINK_LANE_SHARDS:-$JOBS}
+[ -z "${NLINK_LANE_FILES:-}" ] || SHARDS=1
+case $SHARDS in ''|*[!0-9]*|0) echo "lane: NLINK_LANE_SHARDS must be a positive integer" >&2; exit 2 ;; esac
+# One VM per job: the full set split into SHARDS parts (so that it does not
+# leave the other VM slot idle), the version-sensitive set whole.
+J_ALIAS=(); J_SET=(); J_SHARD=(); J_ID=()
+for i in "${!ALIASES[@]}"; do
+  k=${ALIASES[$i]}; set=${SETS[$i]}
+  if [ "$set" = full ] && [ "$SHARDS" -gt 1 ]; then
+    for ((n = 1; n <= SHARDS; n++)); do
+      J_ALIAS+=("$k"); J_SET+=("$set"); J_SHARD+=("$n/$SHARDS"); J_ID+=("$k-$n")
+    done
+  else
+    J_ALIAS+=("$k"); J_SET+=("$set"); J_SHARD+=(""); J_ID+=("$k")
+  fi
+done
 
 # Preflight: without qemu (or busybox-static, kmod, root) no kernel can boot. In CI
 # (CI=true) that is a loud failure; locally the message says what to install.
@@ -94,41 +112,46 @@ for k in "${ALIASES[@]}"; do
 done
 T1=$(now)
 
-run_vm() { # alias set log: the VM's output goes to its own log; status to log.rc
-  local k=$1 set=$2 log=$3 t rc
+run_vm() { # job: the VM's output goes to its own log; status to log.rc
+  local j=$1 log=$LOGS/kernel-${J_ID[$1]}.log t rc
   t=$(now)
-  NLINK_FULL_KERNEL=1 NLINK_KERNEL_ALIAS=$k NLINK_LANE_SET=$set NLINK_VM_TIMING=1 \
-    "$HERE/vm.sh" --kernel "$k" --timeout "${NLINK_LANE_TIMEOUT:-1800}" -- bash test/kernel/guest/lane-run.sh \
+  NLINK_FULL_KERNEL=1 NLINK_KERNEL_ALIAS=${J_ALIAS[$j]} NLINK_LANE_SET=${J_SET[$j]} \
+    NLINK_LANE_SHARD=${J_SHARD[$j]} NLINK_VM_TIMING=1 \
+    "$HERE/vm.sh" --kernel "${J_ALIAS[$j]}" --timeout "${NLINK_LANE_TIMEOUT:-1800}" -- bash test/kernel/guest/lane-run.sh \
     >"$log" 2>&1 </dev/null
   rc=$?
   echo "$rc $(secs "$t" "$(now)")" > "$log.rc"
 }
 
-finish() { # index: print the VM's log and record its result
-  local i=$1 k=${ALIASES[$1]} set=${SETS[$1]} log=$LOGS/kernel-${ALIASES[$1]}.log rc w st
+job_name() { echo "kernel ${J_ALIAS[$1]} (${J_SET[$1]} set${J_SHARD[$1]:+, shard ${J_SHARD[$1]}})"; }
+
+declare -A J_STATE=() J_WALL=()
+finish() { # job: print the VM's log and record its result
+  local j=$1 log=$LOGS/kernel-${J_ID[$1]}.log rc w st
   read -r rc w < "$log.rc" 2>/dev/null || { rc=125; w=-; }
   case $rc in
     0) st=PASS ;; 124) st=TIMEOUT ;; 125) st="VM FAILURE" ;; *) st="FAIL (exit $rc)" ;;
   esac
   [ "$rc" = 0 ] || FAILED=1
-  echo "==================== lane: kernel $k ($set set) ===================="
+  echo "==================== lane: $(job_name "$j") ===================="
   cat "$log"
   if [ "$rc" = 125 ] && [ "${CI:-}" = true ]; then
-    echo "::error::FULL-KERNEL LANE: the VM for kernel $k failed to start or crashed (see the vm.sh message above)" >&2
+    echo "::error::FULL-KERNEL LANE: the VM for kernel ${J_ALIAS[$j]} failed to start or crashed (see the vm.sh message above)" >&2
   fi
-  echo "lane: kernel $k ($set set): $st in ${w}s wall"
-  STATE[$k]=$st; WALL[$k]=$w
+  echo "lane: $(job_name "$j"): $st in ${w}s wall"
+  J_STATE[$j]=$st; J_WALL[$j]=$w
 }
 
 # Longest first: the order given (the full set leads by default).
-declare -A RUNNING=()   # pid -> index
+declare -A RUNNING=()   # pid -> job
 next=0
 while :; do
-  while [ ${#RUNNING[@]} -lt "$JOBS" ] && [ $next -lt ${#ALIASES[@]} ]; do
-    k=${ALIASES[$next]}
-    if [ -z "${STATE[$k]:-}" ]; then
-      echo "lane: kernel $k (${SETS[$next]} set) started"
-      run_vm "$k" "${SETS[$next]}" "$LOGS/kernel-$k.log" &
+  while [ ${#RUNNING[@]} -lt "$JOBS" ] && [ $next -lt ${#J_ID[@]} ]; do
+    if [ -n "${STATE[${J_ALIAS[$next]}]:-}" ]; then   # fetch failed
+      J_STATE[$next]=${STATE[${J_ALIAS[$next]}]}; J_WALL[$next]=-
+    else
+      echo "lane: $(job_name "$next") started"
+      run_vm "$next" &
       RUNNING[$!]=$next; PIDS+=("$!")
     fi
     next=$((next+1))
@@ -141,22 +164,24 @@ done
 T2=$(now)
 
 echo "==================== lane summary ===================="
-printf '%-6s %-5s %-24s %-16s %-8s %s\n' ALIAS SET KERNEL RESULT WALL SUMMARY
-for i in "${!ALIASES[@]}"; do
-  k=${ALIASES[$i]}; log=$LOGS/kernel-$k.log
+printf '%-6s %-5s %-5s %-24s %-16s %-8s %s\n' ALIAS SET SHARD KERNEL RESULT WALL SUMMARY
+for j in "${!J_ID[@]}"; do
+  log=$LOGS/kernel-${J_ID[$j]}.log
   kver=-; summary=""
   if [ -f "$log" ]; then
     kver=$(sed -n 's/^lane: guest kernel \([^ ]*\).*/\1/p' "$log" | head -1)
     summary=$(sed -n 's/^lane: \(tests run .*\)/\1/p' "$log" | tail -1)
     [ -n "$summary" ] || summary=$(grep -qx OK "$log" && echo "sanity OK" || true)
   fi
-  [ "${STATE[$k]:-NOT RUN}" = "NOT RUN" ] && FAILED=1
-  printf '%-6s %-5s %-24s %-16s %-8s %s\n' "$k" "${SETS[$i]}" "${kver:--}" "${STATE[$k]:-NOT RUN}" "${WALL[$k]:--}s" "$summary"
+  [ "${J_STATE[$j]:-NOT RUN}" = PASS ] || FAILED=1
+  printf '%-6s %-5s %-5s %-24s %-16s %-8s %s\n' "${J_ALIAS[$j]}" "${J_SET[$j]}" "${J_SHARD[$j]:--}" "${kver:--}" \
+    "${J_STATE[$j]:-NOT RUN}" "${J_WALL[$j]:--}s" "$summary"
 done
 echo "lane: time per test file in seconds (tests run), slowest on the first kernel first:"
-for i in "${!ALIASES[@]}"; do
-  f=$LOGS/kernel-${ALIASES[$i]}.log
-  [ -f "$f" ] && sed -n "s/^lane: file-time \([^ ]*\) \([^ ]*\) \(.*\)/$i \1 \2 \3/p" "$f"
+for j in "${!J_ID[@]}"; do
+  f=$LOGS/kernel-${J_ID[$j]}.log
+  for i in "${!ALIASES[@]}"; do [ "${ALIASES[$i]}" = "${J_ALIAS[$j]}" ] && col=$i; done
+  [ -f "$f" ] && sed -n "s/^lane: file-time \([^ ]*\) \([^ ]*\) \(.*\)/$col \1 \2 \3/p" "$f"
 done | awk -v names="${ALIASES[*]}" -v sets="${SETS[*]}" '
   BEGIN { n = split(names, k, " "); split(sets, s, " ") }
   { i = $1 + 1; f = $4; if (!(f in seen)) { seen[f] = 1; order[++m] = f } t[f, i] = sprintf("%.1f (%d)", $2, $3) }
@@ -168,6 +193,6 @@ done | awk -v names="${ALIASES[*]}" -v sets="${SETS[*]}" '
       printf "\n"
     }
   }'
-echo "lane: time: fetch $(secs "$T0" "$T1")s, VMs $(secs "$T1" "$T2")s ($JOBS at once), total $(secs "$T0" "$T2")s"
+echo "lane: time: fetch $(secs "$T0" "$T1")s, VMs $(secs "$T1" "$T2")s ($JOBS at once, full set in $SHARDS shards), total $(secs "$T0" "$T2")s"
 [ -n "$TMPLOGS" ] || echo "logs: $LOGS"
 exit $FAILED

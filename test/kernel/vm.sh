@@ -94,6 +94,10 @@ MODS=$(modprobe -d "$DEPROOT" -S "$KVER" --show-depends -a virtio_pci virtio_con
   die "kernel $KVER lacks 9p/virtio/overlay modules (cloud flavours lack 9p: use the generic amd64 one)"
 HASH=$( { cat "$HERE/guest/init"; echo "$MODS"; sha1sum "$BUSYBOX"; } | sha1sum | cut -c1-12)
 INITRD=$MODDIR/nlink-initramfs-$HASH.cpio
+# Two VMs of one kernel may start together (lane.sh shards): one builds, the other
+# waits, so that neither removes the cpio the other is about to boot.
+exec 8>"$MODDIR/.nlink-initramfs.lock"
+flock 8
 if [ ! -s "$INITRD" ]; then
   ird=$(mktemp -d); trap 'rm -rf "$ird"' EXIT
   mkdir -p "$ird"/{bin,dev,proc,sys,mod,ctl,lower,upper,newroot,keep}
@@ -114,6 +118,7 @@ if [ ! -s "$INITRD" ]; then
   (cd "$ird" && find . | $BUSYBOX cpio -o -H newc 2>/dev/null) > "$INITRD.tmp$$" && mv "$INITRD.tmp$$" "$INITRD"
   rm -rf "$ird"; trap - EXIT
 fi
+flock -u 8; exec 8>&-
 
 # ---------------------------------------------------------------- per-run state
 T=$(mktemp -d "${TMPDIR:-/tmp}/nlink.vm.XXXXXX")

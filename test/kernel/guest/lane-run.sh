@@ -5,13 +5,13 @@
 # skipped (every test tagged for the full kernel or for root must run here) and
 # prints the time per test file.
 #
-# The set (NLINK_LANE_SET):
+# The set (NLINK_LANE_SET; NLINK_LANE_SHARD=i/n runs part i of it):
 #   full  test/integration and test/runtime/kernel.test.ts (or $NLINK_LANE_FILES)
 #   vs    the version-sensitive subset listed in test/kernel/version-sensitive.txt
 #         (or $NLINK_LANE_LIST): its files, and in them only the selected tests
 set -uo pipefail
 SET=${NLINK_LANE_SET:-full}
-echo "lane: guest kernel $(uname -r) (alias ${NLINK_KERNEL_ALIAS:-?}, set $SET), uptime $(cut -d' ' -f1 /proc/uptime)s"
+echo "lane: guest kernel $(uname -r) (alias ${NLINK_KERNEL_ALIAS:-?}, set $SET${NLINK_LANE_SHARD:+, shard $NLINK_LANE_SHARD}), uptime $(cut -d' ' -f1 /proc/uptime)s"
 NODE=node_modules/.bin/node
 VITEST=node_modules/vitest/vitest.mjs
 [ -x "$NODE" ] || { echo "lane: $NODE missing (npm ci?)" >&2; exit 125; }
@@ -40,6 +40,8 @@ REPORT=/tmp/lane-report.json
 # isolates them again (to tell a test that depends on another file's state).
 ISOLATE=--isolate=false
 [ "${NLINK_LANE_ISOLATE:-0}" = 1 ] && ISOLATE=--isolate=true
+# NLINK_LANE_SHARD=i/n: this VM runs part i of n of the set (vitest --shard, by file)
+[ -z "${NLINK_LANE_SHARD:-}" ] || set -- --shard="$NLINK_LANE_SHARD" "$@"
 # shellcheck disable=SC2086
 "$NODE" "$VITEST" run --testTimeout=600000 --hookTimeout=600000 "$ISOLATE" \
   --reporter=default --reporter=json --outputFile.json="$REPORT" ${NLINK_LANE_VITEST_ARGS:-} "$@"
