@@ -184,8 +184,11 @@ for j in "${!J_ID[@]}"; do
   [ -f "$f" ] && sed -n "s/^lane: file-time \([^ ]*\) \([^ ]*\) \(.*\)/$col \1 \2 \3/p" "$f"
 done | awk -v names="${ALIASES[*]}" -v sets="${SETS[*]}" '
   BEGIN { n = split(names, k, " "); split(sets, s, " ") }
-  { i = $1 + 1; f = $4; if (!(f in seen)) { seen[f] = 1; order[++m] = f } t[f, i] = sprintf("%.1f (%d)", $2, $3) }
+  { i = $1 + 1; f = $4; if (!(f in seen)) { seen[f] = 1; order[++m] = f } t[f, i] = sprintf("%.1f (%d)", $2, $3)
+    if (!(f in key)) key[f] = -i * 1e9 + $2 }   # the first kernel that ran the file, then its time
   END {
+    for (a = 2; a <= m; a++)   # insertion sort, slowest first (no gawk needed)
+      for (b = a; b > 1 && key[order[b]] > key[order[b - 1]]; b--) { x = order[b]; order[b] = order[b - 1]; order[b - 1] = x }
     printf "  %-48s", "FILE"; for (i = 1; i <= n; i++) printf " %14s", k[i] "/" s[i]; printf "\n"
     for (j = 1; j <= m; j++) {
       printf "  %-48s", order[j]
