@@ -1,14 +1,60 @@
 import { defineConfig } from "vitest/config"
 
+// Two modes of the API (src/api/internal/Common.ts): with NLINK_CHECK_MESSAGES=1
+// every message a builder makes is re-checked against the generated Schema;
+// without it (production) it is not. Both must be tested, without running the
+// whole suite twice:
+// - golden and API unit tests (test/golden, test/api) reach every builder and
+//   take seconds: they run in both modes (projects "golden:checked" and
+//   "golden:production"), so each mode's path is covered builder by builder;
+// - generated-codec and runtime unit tests never reach the builders: once;
+// - integration tests (real kernel, the slow part) run in production mode, the
+//   path users get. NLINK_CHECK_MESSAGES=1 in the environment switches them to
+//   the checked mode.
+// Unit groups run first, the integration group after them; one file at a time
+// throughout, so namespace churn and timing stay predictable (two unit files at
+// once saved 4 s of 15 but made a timing-based engine test fail).
+// Every test file is in exactly one group: a new folder lands in the integration
+// group (the safe default: one file at a time, production mode).
+const unitFiles = ["test/generated/**/*.test.ts", "test/runtime/**/!(kernel).test.ts"]
+const builderFiles = ["test/golden/**/*.test.ts", "test/api/**/*.test.ts"]
+const timeouts = { testTimeout: 30_000, hookTimeout: 30_000 }
+const unitGroup = { ...timeouts, maxWorkers: 1, sequence: { groupOrder: 1 } }
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    // Integration tests create namespaces and sockets; keep them in one process
-    // per file and run files one at a time so namespace churn stays predictable.
-    fileParallelism: false,
-    testTimeout: 30_000,
-    // Every message the API builds is re-checked against the generated Schema (src/api/internal/Common.ts).
-    env: { NLINK_CHECK_MESSAGES: "1" },
-    hookTimeout: 30_000
+    // Fails the run when tests leave temp files, namespaces, host links or processes behind.
+    globalSetup: ["test/setup/leaks.ts"],
+    projects: [
+      { test: { ...unitGroup, name: "unit", include: unitFiles } },
+      {
+        test: {
+          ...unitGroup,
+          name: "golden:checked",
+          include: builderFiles,
+          env: { NLINK_CHECK_MESSAGES: "1" }
+        }
+      },
+      {
+        test: {
+          ...unitGroup,
+          name: "golden:production",
+          include: builderFiles,
+          env: { NLINK_CHECK_MESSAGES: "0" }
+        }
+      },
+      {
+        test: {
+          ...timeouts,
+          name: "integration",
+          include: ["test/**/*.test.ts"],
+          exclude: [...unitFiles, ...builderFiles],
+          fileParallelism: false,
+          // VM lane, older kernels: only the version-sensitive tests (test/kernel/README.md)
+          setupFiles: process.env.NLINK_LANE_SELECT ? ["test/setup/lane-select.ts"] : [],
+          sequence: { groupOrder: 2 }
+        }
+      }
+    ]
   }
 })

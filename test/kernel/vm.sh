@@ -94,6 +94,10 @@ MODS=$(modprobe -d "$DEPROOT" -S "$KVER" --show-depends -a virtio_pci virtio_con
   die "kernel $KVER lacks 9p/virtio/overlay modules (cloud flavours lack 9p: use the generic amd64 one)"
 HASH=$( { cat "$HERE/guest/init"; echo "$MODS"; sha1sum "$BUSYBOX"; } | sha1sum | cut -c1-12)
 INITRD=$MODDIR/nlink-initramfs-$HASH.cpio
+# Two VMs of one kernel may start together (lane.sh shards): one builds, the other
+# waits, so that neither removes the cpio the other is about to boot.
+exec 8>"$MODDIR/.nlink-initramfs.lock"
+flock 8
 if [ ! -s "$INITRD" ]; then
   ird=$(mktemp -d); trap 'rm -rf "$ird"' EXIT
   mkdir -p "$ird"/{bin,dev,proc,sys,mod,ctl,lower,upper,newroot,keep}
@@ -114,9 +118,10 @@ if [ ! -s "$INITRD" ]; then
   (cd "$ird" && find . | $BUSYBOX cpio -o -H newc 2>/dev/null) > "$INITRD.tmp$$" && mv "$INITRD.tmp$$" "$INITRD"
   rm -rf "$ird"; trap - EXIT
 fi
+flock -u 8; exec 8>&-
 
 # ---------------------------------------------------------------- per-run state
-T=$(mktemp -d "${TMPDIR:-/tmp}/nlink-vm.XXXXXX")
+T=$(mktemp -d "${TMPDIR:-/tmp}/nlink.vm.XXXXXX")
 QPID=""; COUT=""; CERR=""
 cleanup() {
   [ -n "$QPID" ] && kill "$QPID" 2>/dev/null || true
@@ -175,7 +180,12 @@ if [ -z "$ACCEL" ]; then
 fi
 if [ "$ACCEL" = kvm ]; then CPU=${NLINK_VM_CPU:-host}; else CPU=${NLINK_VM_CPU:-max}; fi
 
-APPEND="console=ttyS0 rdinit=/init panic=-1 oops=panic quiet loglevel=3 mitigations=off tsc=reliable no_timer_check i8042.noaux i8042.nokbd i8042.nopnp random.trust_cpu=on ${NLINK_VM_APPEND:-}"
+# clocksource=hpet: under TCG the guest calibrates its TSC against the emulated
+# HPET/PIT at boot; on a loaded host that calibration can be off several times
+# (a 6.1 guest's clock once ran 4.4x fast: 755 s of guest time in 172 s), which
+# breaks timeouts, lifetimes and the lane's timings. QEMU's HPET follows the
+# host clock; reading it costs ~10 us against ~8 us for the TSC under TCG.
+APPEND="console=ttyS0 rdinit=/init panic=-1 oops=panic quiet loglevel=3 mitigations=off tsc=reliable clocksource=hpet no_timer_check i8042.noaux i8042.nokbd i8042.nopnp random.trust_cpu=on ${NLINK_VM_APPEND:-}"
 [ "${NLINK_VM_DEBUG:-0}" = 1 ] && APPEND="${APPEND/ quiet loglevel=3/ loglevel=7}"
 
 qpath() { printf '%s' "${1//,/,,}"; }   # qemu option values: ',' must be doubled
