@@ -4,11 +4,12 @@
  * like `ip -br` or as one JSON document with the library's field names.
  */
 import { NodeRuntime, NodeServices } from "@effect/platform-node"
-import * as Console from "effect/Console"
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
-import type * as Layer from "effect/Layer"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import { Command } from "effect/cli"
+import * as Runtime from "effect/Runtime"
+import { CliError, CliOutput, Command } from "effect/cli"
 import * as Address from "../api/Address.ts"
 import * as Link from "../api/Link.ts"
 import * as Neighbor from "../api/Neighbor.ts"
@@ -19,6 +20,41 @@ import { NetlinkError } from "../runtime/NetlinkError.ts"
 import { commonFlags } from "./flags.ts"
 import { columns, familyName, neighState, operState, routeLine, ruleAction, toJson } from "./format.ts"
 import { monitor } from "./monitor.ts"
+
+// Output is written in chunks, each finished before the next starts, so a
+// signal is handled between two chunks and stops the output (600k routes
+// are 27 MB of text). A write to a pipe blocks on Linux: one console.log of
+// the whole text held the event loop, and with it SIGINT, to the last byte.
+const CHUNK = 1 << 16
+
+// A reader that went away (`nlink route list | head`) ends the output
+// quietly, as it would for `ip`; without a listener Node throws EPIPE.
+let closed = false
+process.stdout.on("error", () => {
+  closed = true
+})
+
+const writeChunk = (chunk: string): Effect.Effect<void> =>
+  Effect.callback<void>((resume) => {
+    process.stdout.write(chunk, (error) => {
+      if (error) closed = true
+      resume(Effect.void)
+    })
+  })
+
+/** Prints `text` and a newline on stdout, a chunk at a time; interruptible between chunks. */
+const print = (text: string): Effect.Effect<void> =>
+  Effect.suspend(() => {
+    const s = `${text}\n`
+    let at = 0
+    const next: Effect.Effect<void> = Effect.suspend(() => {
+      if (closed || at >= s.length) return Effect.void
+      const chunk = s.slice(at, at + CHUNK)
+      at += CHUNK
+      return Effect.flatMap(writeChunk(chunk), () => next)
+    })
+    return next
+  })
 
 const flags = commonFlags({
   netns: "Run inside this named network namespace (as `ip -n NAME`)",
@@ -41,7 +77,7 @@ const show = Command.make(
     const program = Effect.gen(function* () {
       const [links, addrs] = yield* Effect.all([Link.list(), Address.list()])
       if (json) {
-        return yield* Console.log(
+        return yield* print(
           toJson(
             links.map((l) => ({
               index: l.index,
@@ -69,7 +105,7 @@ const show = Command.make(
           .map((a) => `${a.local ?? a.address}/${a.prefixlen}`)
           .join(" ")
       ])
-      yield* Console.log(columns(rows, [16, 14]))
+      yield* print(columns(rows, [16, 14]))
     })
     yield* program.pipe(Effect.provide(layerFor(netns)))
   })
@@ -86,7 +122,7 @@ const listCommand = <A>(
     Effect.fn(function* ({ netns, json }) {
       const program = Effect.gen(function* () {
         const items = yield* list
-        yield* Console.log(json ? toJson(items) : yield* text(items))
+        yield* print(json ? toJson(items) : yield* text(items))
       })
       yield* program.pipe(Effect.provide(layerFor(netns)))
     })
@@ -173,18 +209,66 @@ const nlink = Command.make("nlink").pipe(
   Command.withSubcommands([show, linkCmd, addressCmd, routeCmd, neighborCmd, ruleCmd, monitor])
 )
 
+// A usage error is one line on stderr (help stays one `--help` away).
+const presenter: CliOutput.Presenter = {
+  present: (event) =>
+    event._tag === "InvalidInvocation"
+      ? Effect.sync(() => {
+          const first = event.errors[0]?.message.split("\n")[0] ?? "invalid command line"
+          process.stderr.write(`nlink: ${first} (see: ${event.commandPath.join(" ")} --help)\n`)
+        })
+      : CliOutput.defaultPresenter.present(event)
+}
+
+const firstLine = (u: unknown): string => {
+  const text = u instanceof Error ? u.message : typeof u === "string" ? u : String(u)
+  return text.split("\n").find((l) => l.trim() !== "") ?? "unknown error"
+}
+
+/**
+ * Every failure, typed or a defect, as one line on stderr and a non-zero
+ * exit; never a stack trace. Interruption (a signal) is left to the
+ * runtime's teardown, which picks the exit code.
+ */
+const reportFailure = (cause: Cause.Cause<unknown>): Effect.Effect<void, unknown> => {
+  if (Cause.hasInterrupts(cause)) return Effect.failCause(cause)
+  return Effect.sync(() => {
+    const error = Cause.squash(cause)
+    if (CliError.isCliError(error)) {
+      // Already said by the presenter; asking for help is no failure.
+      process.exitCode = error._tag === "ShowHelp" && error.errors.length === 0 ? 0 : 2
+      return
+    }
+    const typed = error instanceof NetlinkError || cause.reasons.some((r) => r._tag === "Fail")
+    process.stderr.write(`nlink: ${typed ? "" : "internal error: "}${firstLine(error)}\n`)
+    process.exitCode = 1
+  })
+}
+
 const program = nlink.pipe(
   Command.run({ version: "0.1.0" }),
-  // One clear line on stderr and a non-zero exit, never a stack trace.
-  Effect.catchIf(
-    (e): e is NetlinkError => e instanceof NetlinkError,
-    (e) =>
-      Effect.sync(() => {
-        process.stderr.write(`nlink: ${e.message}\n`)
-        process.exitCode = 1
-      })
-  ),
-  Effect.provide(NodeServices.layer)
+  Effect.catchCause(reportFailure),
+  Effect.provide(Layer.mergeAll(NodeServices.layer, Layer.succeed(CliOutput.Presenter)(presenter)))
 )
 
-NodeRuntime.runMain(program as Effect.Effect<void>, { disableErrorReporting: false })
+// SIGINT and SIGTERM interrupt the program (the runtime's own handlers);
+// the exit code then tells which: 130 for SIGINT, 143 for SIGTERM, as a
+// shell reports a process those signals ended. A second signal exits at once.
+let signal: NodeJS.Signals | undefined
+const codeOf = (s: NodeJS.Signals) => (s === "SIGTERM" ? 143 : 130)
+const onSignal = (s: NodeJS.Signals) => {
+  if (signal !== undefined) process.exit(codeOf(signal))
+  signal = s
+}
+process.on("SIGINT", onSignal)
+process.on("SIGTERM", onSignal)
+
+NodeRuntime.runMain(program as Effect.Effect<void>, {
+  disableErrorReporting: true,
+  teardown: (exit, onExit) =>
+    Runtime.defaultTeardown(exit, (code) => {
+      process.removeListener("SIGINT", onSignal)
+      process.removeListener("SIGTERM", onSignal)
+      onExit(signal !== undefined && code === 130 ? codeOf(signal) : code)
+    })
+})

@@ -116,12 +116,34 @@ export const InetAddress = Schema.String.check(
   )
 )
 
-/** A link-layer address, colon-separated hex octets ("02:00:00:00:00:01"). */
+// Link-layer address lengths the kernel gives devices (dev->addr_len):
+// Ethernet and its kin 6, IPv4 tunnels 4 and IPv6 tunnels 16 (their endpoint
+// address), EUI-64 (IEEE 802.15.4) 8, InfiniBand 20. The kernel refuses an
+// address shorter than the device's with EINVAL, and a 5-octet typo would
+// otherwise reach it.
+const linkLayerLengths = new Set([4, 6, 8, 16, 20])
+
+/**
+ * A link-layer address, colon-separated hex octets ("02:00:00:00:00:01"):
+ * 6 octets for Ethernet, or 4, 8, 16 or 20 (tunnels, EUI-64, InfiniBand).
+ *
+ * @since 0.1.0
+ */
 export const MacAddress = Schema.String.check(
-  Schema.makeFilter((s: string) => parseMac(s) !== undefined || `"${s}" is not a link-layer address`, {
-    expected: "a link-layer address like 02:00:00:00:00:01",
-    arbitraryConstraint: { patterns: [{ source: "^[0-9a-f]{2}(:[0-9a-f]{2}){5}$", flags: "" }] } as any
-  })
+  Schema.makeFilter(
+    (s: string) => {
+      const b = parseMac(s)
+      if (b === undefined) return `"${s}" is not a link-layer address (hex octets separated by ':')`
+      return (
+        linkLayerLengths.has(b.length) ||
+        `"${s}" has ${b.length} octets; a link-layer address has 6 (Ethernet), 20 (InfiniBand), or 4, 8, 16`
+      )
+    },
+    {
+      expected: "a link-layer address like 02:00:00:00:00:01",
+      arbitraryConstraint: { patterns: [{ source: "^[0-9a-f]{2}(:[0-9a-f]{2}){5}$", flags: "" }] } as any
+    }
+  )
 )
 
 /**

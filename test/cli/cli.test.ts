@@ -3,6 +3,8 @@
  * fresh namespace, compared with iproute2's view of the same namespace.
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process"
+import * as fs from "node:fs"
+import * as os from "node:os"
 import * as path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { describeRoot, ip, ipJson, newNamespaceName } from "../helpers/netns.ts"
@@ -132,16 +134,58 @@ describe("nlink command without a namespace", () => {
   })
 
   it.runIf(process.getuid?.() === 0)("show works for an unprivileged user", () => {
-    const r = spawnSync(
-      "runuser",
-      ["-u", "nobody", "--", process.execPath, path.join(root, "src/cli/bin.ts"), "show"],
-      {
-        encoding: "utf8",
-        timeout: 30_000
-      }
-    )
-    expect(r.stderr).toBe("")
-    expect(r.status).toBe(0)
-    expect(r.stdout).toMatch(/^lo\s+UNKNOWN\s+127\.0\.0\.1\/8/m)
+    // The checkout may sit where `nobody` cannot read (a clone in a 0700
+    // folder), so the command runs from a world-readable copy of what it
+    // needs: the sources, package.json, the runtime packages and Node.
+    const copy = worldReadableCopy()
+    try {
+      const r = spawnSync(
+        "runuser",
+        ["-u", "nobody", "--", copy.node, path.join(copy.root, "src/cli/bin.ts"), "show"],
+        { encoding: "utf8", timeout: 30_000, cwd: copy.root }
+      )
+      expect(r.stderr).toBe("")
+      expect(r.status).toBe(0)
+      expect(r.stdout).toMatch(/^lo\s+UNKNOWN\s+127\.0\.0\.1\/8/m)
+    } finally {
+      fs.rmSync(copy.root, { recursive: true, force: true })
+    }
   })
 })
+
+/** The runtime packages of the project: its dependencies, transitively, as installed. */
+const runtimePackages = (): Array<string> => {
+  const seen = new Set<string>()
+  const visit = (name: string) => {
+    if (seen.has(name)) return
+    const manifest = path.join(root, "node_modules", name, "package.json")
+    if (!fs.existsSync(manifest)) return // an optional dependency for another platform
+    seen.add(name)
+    const pkg = JSON.parse(fs.readFileSync(manifest, "utf8"))
+    for (const deps of [pkg.dependencies, pkg.optionalDependencies, pkg.peerDependencies])
+      for (const d of Object.keys(deps ?? {})) visit(d)
+  }
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"))
+  for (const d of Object.keys(pkg.dependencies ?? {})) visit(d)
+  return [...seen]
+}
+
+/** Hard links where the file system allows (no data copied), a copy otherwise. */
+const place = (from: string, to: string) => {
+  fs.mkdirSync(path.dirname(to), { recursive: true, mode: 0o755 })
+  if (spawnSync("cp", ["-al", from, to]).status !== 0) execFileSync("cp", ["-a", from, to])
+}
+
+const worldReadableCopy = (): { readonly root: string; readonly node: string } => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nlink-cli-"))
+  fs.chmodSync(dir, 0o755)
+  place(path.join(root, "src"), path.join(dir, "src"))
+  place(path.join(root, "package.json"), path.join(dir, "package.json"))
+  for (const name of runtimePackages())
+    place(path.join(root, "node_modules", name), path.join(dir, "node_modules", name))
+  const node = path.join(dir, "bin", "node")
+  place(fs.realpathSync(process.execPath), node)
+  // Directories only: they are new, while files may be hard links to the checkout's.
+  execFileSync("find", [dir, "-type", "d", "-exec", "chmod", "a+rx", "{}", "+"])
+  return { root: dir, node }
+}

@@ -2,14 +2,20 @@
  * Shared plumbing of the API modules: input validation that names the field,
  * request building, and flag constants. Internal.
  */
-import * as Context from "effect/Context"
+import type * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as SchemaIssue from "effect/SchemaIssue"
+import { AddrMessageMeta, AddrMessageTypes } from "../../generated/rt-addr/index.ts"
+import { LinkMessageMeta, LinkMessageTypes } from "../../generated/rt-link/index.ts"
+import { NeighMessageMeta, NeighMessageTypes } from "../../generated/rt-neigh/index.ts"
+import { RouteMessageMeta, RouteMessageTypes } from "../../generated/rt-route/index.ts"
+import { RuleMessageMeta, RuleMessageTypes } from "../../generated/rt-rule/index.ts"
+import { type AttributeMeta, describePath } from "../../runtime/Describe.ts"
 import { NetlinkError, Validation } from "../../runtime/NetlinkError.ts"
-import { Writer } from "../../runtime/Wire.ts"
-import { guardFor } from "./Guard.ts"
+import { handOver, type Overflow, Writer } from "../../runtime/Wire.ts"
+import { validatorFor } from "./Guard.ts"
 
 export const NLM_F_REQUEST = 0x01
 export const NLM_F_ACK = 0x04
@@ -52,14 +58,18 @@ const parserFor = (schema: Schema.Codec<any, any>): Parser => {
 }
 
 /**
- * Decodes user input with `schema` now: the value, or one Validation error
- * naming the first offending field, prefixed with `root`. Inputs the
- * schema's guard accepts are returned as they are (see Guard.ts).
+ * Decodes user input with `schema` now: the validated value, or one
+ * Validation error naming the first offending field, prefixed with `root`.
+ * Only the input's own properties count, and the value returned holds only
+ * validated data (see Guard.ts): a polluted `Object.prototype` can neither
+ * supply an option nor answer for a missing one.
  */
 export const validateNow = <A>(schema: Schema.Codec<A, any>, input: unknown, root = ""): A | NetlinkError => {
-  if (guardFor(schema)?.(input)) return input as A
-  const r = parserFor(schema)(input)
-  if (Result.isSuccess(r)) return r.success as A
+  const v = validatorFor(schema)
+  const own = v.copy(input)
+  if (own.decided && !v.transforms && v.is(own.value)) return own.value as A
+  const r = parserFor(schema)(own.value)
+  if (Result.isSuccess(r)) return v.copyDecoded(r.success) as A
   const first = formatter(r.failure.issue).issues[0]
   const p = pathText(first?.path ?? [])
   const full = root === "" ? p : p === "" ? root : `${root}.${p}`
@@ -94,19 +104,50 @@ export const checkBuiltNow = <A>(schema: Schema.Codec<A, any>, message: A): A | 
 export const checkBuilt = <A>(schema: Schema.Codec<A, any>, message: A): Effect.Effect<A, NetlinkError> =>
   checkMessages ? validate(schema, message, "(message)") : Effect.succeed(message)
 
-/** Builds one request message: nlmsghdr, then whatever `body` writes. */
-export const buildMessage = (type: number, flags: number, body: (w: Writer) => void): Uint8Array => {
+// Attribute names per request message type, for naming an overflowing
+// attribute the way extended-ack errors name the offending one.
+const messageMetas = new Map<number, AttributeMeta>()
+for (const [types, meta] of [
+  [LinkMessageTypes, LinkMessageMeta],
+  [AddrMessageTypes, AddrMessageMeta],
+  [RouteMessageTypes, RouteMessageMeta],
+  [NeighMessageTypes, NeighMessageMeta],
+  [RuleMessageTypes, RuleMessageMeta]
+] as const)
+  for (const t of Object.values(types)) messageMetas.set(t, meta)
+
+/** The Validation error for a message whose attribute outgrew netlink's 16-bit length. */
+export const overflowError = (type: number, overflow: Overflow): NetlinkError => {
+  const path = describePath(messageMetas.get(type), overflow.types)
+  return invalid(
+    path,
+    `${path} would be ${overflow.bytes} bytes, more than the 65535 a netlink attribute can hold (too many or too large entries)`
+  )
+}
+
+/**
+ * Builds one request message: nlmsghdr, then whatever `body` writes; or,
+ * when an attribute outgrew 65535 bytes, the Validation error naming it.
+ * The message is handed over (see `handOver` in Wire.ts): the first
+ * request that sends it may write its header in place instead of copying.
+ */
+export const tryBuildMessage = (
+  type: number,
+  flags: number,
+  body: (w: Writer) => void
+): Uint8Array | NetlinkError => {
   // One scratch writer, reused: a fresh one costs an off-heap buffer per
   // request. Every byte up to `pos` is written by the Writer, so stale bytes
   // never leak; a nested call (none today) would get its own writer.
   const w = scratch ?? new Writer(256)
   scratch = undefined
-  w.pos = 0
+  w.reset()
   try {
     const start = w.beginMessage(type, flags | NLM_F_REQUEST, 0)
     body(w)
     w.endMessage(start)
-    return w.finish()
+    if (w.overflow !== undefined) return overflowError(type, w.overflow)
+    return handOver(w.finish())
   } finally {
     if (w.buf.length <= 65536) scratch = w
   }
@@ -114,26 +155,46 @@ export const buildMessage = (type: number, flags: number, body: (w: Writer) => v
 let scratch: Writer | undefined
 
 /**
- * Whether API operations open a tracing span each ("Address.add", ...).
- * Off by default: a span plus the call-site stack `Effect.fn` captures cost
- * ~7 us per call, more than everything else nlink does for a request.
+ * {@link tryBuildMessage} for builders that return bytes: an oversized
+ * attribute throws the Validation `NetlinkError`, which every operation
+ * (see {@link operationOf}) turns into its typed failure before anything
+ * is sent.
  */
-export const TraceOperations = Context.Reference<boolean>("nlink/TraceOperations", {
-  defaultValue: () => false
-})
+export const buildMessage = (type: number, flags: number, body: (w: Writer) => void): Uint8Array => {
+  const m = tryBuildMessage(type, flags, body)
+  if (m instanceof NetlinkError) throw m
+  return m
+}
+
+// A NetlinkError thrown inside an operation (an oversized message refused by
+// buildMessage) is that operation's typed failure, not a defect.
+const thrownAsFailure = (cause: Cause.Cause<unknown>): Effect.Effect<never, unknown> => {
+  for (const r of cause.reasons)
+    if (r._tag === "Die" && r.defect instanceof NetlinkError) return Effect.fail(r.defect)
+  return Effect.failCause(cause)
+}
 
 /**
  * A public operation whose body returns its Effect directly (no generator
- * step on the request path), inside a span named `name` when
- * {@link TraceOperations} is on.
+ * step on the request path). It runs inside a span named `name` when a
+ * tracer is installed and Effect's tracer switch (`References.TracerEnabled`)
+ * is on; a program without a tracer pays nothing for spans (a span and the
+ * call-site stack cost more per request than everything else nlink does).
  */
 export const operationOf =
   <Args extends Array<any>, A, E, R>(name: string, body: (...args: Args) => Effect.Effect<A, E, R>) =>
   (...args: Args): Effect.Effect<A, E, R> =>
-    Effect.withFiber((fiber) =>
-      fiber.getRef(TraceOperations) ? Effect.withSpan(body(...args), name) : body(...args)
-    )
-
+    Effect.withFiber((fiber) => {
+      let effect: Effect.Effect<A, E, R>
+      try {
+        effect = Effect.catchCause(body(...args), thrownAsFailure) as Effect.Effect<A, E, R>
+      } catch (e) {
+        effect = (e instanceof NetlinkError ? Effect.fail(e) : Effect.die(e)) as Effect.Effect<any, any, any>
+      }
+      return fiber.cache.tracerEnabled && fiber.cache.tracer !== undefined
+        ? Effect.withSpan(effect, name)
+        : effect
+    })
 /** {@link operationOf} over a generator body (`Effect.fnUntraced`). */
 export const operation = <Eff extends Effect.Effect<any, any, any>, AEff, Args extends Array<any>>(
   name: string,

@@ -1,132 +1,233 @@
 /**
- * A fast accept-only check for the API's input Schemas. Internal.
+ * Input validation for the API's Schemas: own properties only, decided by
+ * Schema's compiled `is`. Internal.
  *
- * Effect's Schema parser is generic (generators, issue objects, a fresh
- * output object per struct) and cost ~5 us per request, about a third of
- * what the kernel takes to add an address. The inputs are plain data checked
- * by Schemas without transformations, so for them decoding returns the input
- * unchanged: a predicate built once from the Schema's AST decides most inputs
- * in a fraction of that. It only ever says "accepted as is"; everything it
- * cannot decide, and every rejection, goes through the real parser, which
- * alone produces the error. The refinements (`check`s) it runs are the
- * Schema's own filters.
+ * Effect's parser reads a struct's keys with `in`, so it takes options from
+ * a prototype (`Object.create({ metric: 7 })`, or any plain object once
+ * `Object.prototype.metric` is set), and a value it returns is a plain
+ * object, whose missing options a polluted prototype still answers. So the
+ * input is first copied, following the Schema's shape, into objects made of
+ * the input's own enumerable string-keyed properties (as a spread reads
+ * them) whose prototype chain is empty: what the builders get holds exactly
+ * the validated options, and an absent option reads `undefined` whatever
+ * `Object.prototype` holds. The copy is then checked by `Schema.is`,
+ * compiled by Effect's JIT compiler: the Schema's own checks, without the
+ * parser's issue bookkeeping. Excess keys (which `is` ignores) are found by
+ * the copy. Everything `is` cannot accept as is — a rejection, an excess
+ * key, a transformation — goes to the parser, which alone produces the
+ * error message.
  *
- * test/api/guard.test.ts checks that every input a guard accepts is one the
- * parser accepts and returns unchanged.
+ * test/api/guard.test.ts checks that the fast path accepts exactly what the
+ * parser accepts, with the same value.
  */
-import type * as Schema from "effect/Schema"
-import type * as SchemaAST from "effect/SchemaAST"
+import * as Schema from "effect/Schema"
+import * as SchemaAST from "effect/SchemaAST"
+import * as JIT from "effect/schema/SchemaJITCompiler"
 
-type Guard = (input: unknown) => boolean
+type Copy = (input: unknown) => unknown
 
-const PARSE_OPTIONS = { onExcessProperty: "error" } as const
+/**
+ * Objects of validated input: own data only. Their prototype is an empty
+ * object with no prototype, so an absent key is `undefined` (not whatever
+ * `Object.prototype` holds) while V8 keeps them fast-mode objects.
+ */
+const OwnData = function OwnData() {} as unknown as new () => Record<string, unknown>
+OwnData.prototype = Object.create(null)
 
-const isEnumerable = Object.prototype.propertyIsEnumerable
+/** Whether `x` is an object of validated input (made by the copy). */
+export const isOwnData = (x: unknown): boolean => x instanceof OwnData
 
-const guards = new WeakMap<object, Guard | null>()
+const hasOwn = Object.prototype.hasOwnProperty
 
-/** The guard for `schema`, or undefined when its AST has nodes the guard does not decide. */
-export const guardFor = (schema: Schema.Top): Guard | undefined => {
-  let g = guards.get(schema)
-  if (g === undefined) {
-    g = compile(schema.ast) ?? null
-    guards.set(schema, g)
+// Set by a copy that saw what `is` does not judge (an excess key, keys of a
+// record, a union whose object member is ambiguous): the parser decides.
+let undecided = false
+
+const isData = (x: unknown): x is Record<string, unknown> =>
+  typeof x === "object" && x !== null && !Array.isArray(x) && !ArrayBuffer.isView(x)
+
+const identity: Copy = (x) => x
+
+// Any input, own data only, shape-blind (depth-limited: a cycle is left to the parser).
+const copyAny = (x: unknown, depth = 0): unknown => {
+  if (depth > 64) return x
+  if (Array.isArray(x)) {
+    const out = new Array<unknown>(x.length)
+    for (let i = 0; i < x.length; i++) out[i] = hasOwn.call(x, i) ? copyAny(x[i], depth + 1) : undefined
+    return out
   }
-  return g ?? undefined
+  if (!isData(x)) return x
+  const o = new OwnData()
+  for (const k in x) if (hasOwn.call(x, k)) o[k] = copyAny(x[k], depth + 1)
+  return o
 }
 
-type Check = SchemaAST.Check<unknown>
-
-const passes = (checks: ReadonlyArray<Check>, input: unknown, ast: SchemaAST.AST): boolean => {
-  for (const c of checks) {
-    if (c._tag === "FilterGroup") {
-      if (!passes(c.checks as ReadonlyArray<Check>, input, ast)) return false
-    } else if (c.run(input, ast, PARSE_OPTIONS) !== undefined) return false
-  }
-  return true
+const undecidedCopy: Copy = (x) => {
+  undecided = true
+  return copyAny(x)
 }
 
-const withChecks = (ast: SchemaAST.AST, base: Guard): Guard => {
-  const checks = ast.checks as ReadonlyArray<Check> | undefined
-  if (checks === undefined || checks.length === 0) return base
-  return (x) => base(x) && passes(checks, x, ast)
-}
-
-const compile = (ast: SchemaAST.AST): Guard | undefined => {
-  // A transformation may change the value: only the parser can tell.
-  if (ast.encoding !== undefined) return undefined
+const compileCopy = (ast: SchemaAST.AST): Copy => {
+  if (ast.encoding !== undefined) return undecidedCopy
   switch (ast._tag) {
-    case "String":
-      return withChecks(ast, (x) => typeof x === "string")
-    case "Number":
-      return withChecks(ast, (x) => typeof x === "number")
-    case "Boolean":
-      return withChecks(ast, (x) => typeof x === "boolean")
-    case "Unknown":
-    case "Any":
-      return withChecks(ast, () => true)
-    case "Undefined":
-      return withChecks(ast, (x) => x === undefined)
-    case "Null":
-      return withChecks(ast, (x) => x === null)
-    case "Literal": {
-      const l = ast.literal
-      return withChecks(ast, (x) => x === l)
-    }
-    case "Union": {
-      // "oneOf" fails when two members match: leave it to the parser.
-      if (ast.options?.mode === "oneOf") return undefined
-      const members: Array<Guard> = []
-      for (const t of ast.types) {
-        const g = compile(t)
-        if (g === undefined) return undefined
-        members.push(g)
-      }
-      return withChecks(ast, (x) => {
-        for (const m of members) if (m(x)) return true
-        return false
-      })
-    }
-    case "Arrays": {
-      if (ast.elements.length !== 0 || ast.rest.length !== 1) return undefined
-      const item = compile(ast.rest[0])
-      if (item === undefined) return undefined
-      return withChecks(ast, (x) => {
-        if (!Array.isArray(x)) return false
-        for (const v of x) if (!item(v)) return false
-        return true
-      })
-    }
-    case "Objects": {
-      if (ast.indexSignatures.length !== 0) return undefined
-      const fields = new Map<string, { readonly optional: boolean; readonly guard: Guard }>()
-      let required = 0
-      for (const ps of ast.propertySignatures) {
-        // The parser also reads inherited keys (`in`): a field named like a
-        // member of Object.prototype is left to it.
-        if (typeof ps.name !== "string" || ps.name in Object.prototype) return undefined
-        const guard = compile(ps.type)
-        if (guard === undefined) return undefined
-        const optional = ps.type.context?.isOptional === true
-        if (!optional) required++
-        fields.set(ps.name, { optional, guard })
-      }
-      return withChecks(ast, (x) => {
-        if (typeof x !== "object" || x === null || Object.getPrototypeOf(x) !== Object.prototype) return false
-        const o = x as Record<string, unknown>
-        let seen = 0
-        // Own keys only: symbols, excess keys (onExcessProperty: "error") and
-        // non-enumerable properties are left to the parser.
-        for (const k of Reflect.ownKeys(o)) {
-          if (typeof k !== "string") return false
-          const f = fields.get(k)
-          if (f === undefined || !isEnumerable.call(o, k) || !f.guard(o[k])) return false
-          if (!f.optional) seen++
-        }
-        return seen === required
-      })
+    case "Objects":
+      return objectsCopy(ast)
+    case "Arrays":
+      return arraysCopy(ast)
+    case "Union":
+      return unionCopy(ast)
+    case "Suspend": {
+      let copy: Copy | undefined
+      return (x) => (copy ??= compileCopy(ast.thunk()))(x)
     }
     default:
-      return undefined
+      // Primitives, literals, declarations (Uint8Array): kept as they are.
+      return identity
   }
+}
+
+const objectsCopy = (ast: SchemaAST.Objects): Copy => {
+  const fields = new Map<string, Copy>()
+  for (const ps of ast.propertySignatures) {
+    if (typeof ps.name !== "string") return undecidedCopy
+    fields.set(ps.name, compileCopy(ps.type))
+  }
+  const records = ast.indexSignatures.length > 0
+  return (x) => {
+    if (!isData(x)) return x
+    const o = new OwnData()
+    for (const k in x) {
+      if (!hasOwn.call(x, k)) continue
+      const field = fields.get(k)
+      if (field !== undefined) o[k] = field(x[k])
+      else {
+        // An excess key, or a record's key (`is` skips keys no signature
+        // matches, the parser rejects them): the parser decides.
+        undecided = true
+        o[k] = records ? copyAny(x[k]) : x[k]
+      }
+    }
+    return o
+  }
+}
+
+const arraysCopy = (ast: SchemaAST.Arrays): Copy => {
+  if (ast.rest.length > 1) return undecidedCopy
+  const elements = ast.elements.map(compileCopy)
+  const rest = ast.rest.length === 1 ? compileCopy(ast.rest[0]) : identity
+  return (x) => {
+    if (!Array.isArray(x)) return x
+    const out = new Array<unknown>(x.length)
+    for (let i = 0; i < x.length; i++) {
+      const copy = i < elements.length ? elements[i] : rest
+      out[i] = hasOwn.call(x, i) ? copy(x[i]) : undefined
+    }
+    return out
+  }
+}
+
+// The member an object (or array) input is meant for: the only array member;
+// the only object member, or among several the one whose keys cover the
+// input's (`{ pid }` vs `{ name }`). Otherwise the copy is shape-blind and
+// the parser decides.
+// A union's members, with nested unions (`optional(Union(...))`) spread out.
+const members = (types: ReadonlyArray<SchemaAST.AST>): Array<SchemaAST.AST> =>
+  types.flatMap((t) => {
+    const r = t._tag === "Suspend" ? t.thunk() : t
+    return r._tag === "Union" && r.encoding === undefined ? members(r.types) : [r]
+  })
+
+const unionCopy = (ast: SchemaAST.Union): Copy => {
+  let objects: Copy | undefined
+  let arrays: Copy | undefined
+  const build = () => {
+    const resolved = members(ast.types)
+    const unclear = resolved.some(
+      (t) => t.encoding !== undefined || t._tag === "Union" || t._tag === "Suspend"
+    )
+    const arrayMembers = resolved.filter((t) => t._tag === "Arrays")
+    arrays =
+      unclear || arrayMembers.length > 1
+        ? undecidedCopy
+        : arrayMembers.length === 1
+          ? compileCopy(arrayMembers[0])
+          : identity
+    const objectMembers = resolved.filter((t) => t._tag === "Objects") as Array<SchemaAST.Objects>
+    if (unclear || (objectMembers.length > 1 && objectMembers.some((m) => m.indexSignatures.length > 0)))
+      objects = undecidedCopy
+    else if (objectMembers.length <= 1)
+      objects = objectMembers.length === 1 ? compileCopy(objectMembers[0]) : identity
+    else {
+      const shapes = objectMembers.map((m) => ({
+        keys: new Set(m.propertySignatures.map((ps) => ps.name)),
+        copy: compileCopy(m)
+      }))
+      objects = (x) => {
+        if (!isData(x)) return x
+        let match: Copy | undefined
+        for (const shape of shapes) {
+          let covers = true
+          for (const k in x)
+            if (hasOwn.call(x, k) && !shape.keys.has(k)) {
+              covers = false
+              break
+            }
+          if (covers) {
+            if (match !== undefined) return undecidedCopy(x)
+            match = shape.copy
+          }
+        }
+        return match === undefined ? undecidedCopy(x) : match(x)
+      }
+    }
+  }
+  return (x) => {
+    if (typeof x !== "object" || x === null || ArrayBuffer.isView(x)) return x
+    if (objects === undefined) build()
+    return Array.isArray(x) ? arrays!(x) : objects!(x)
+  }
+}
+
+/**
+ * How one Schema validates: the own-data copy of an input, of a decoded
+ * value, and the compiled `is`.
+ */
+export interface Validator {
+  /** The input's own data, in the Schema's shape; may mark the input undecided. */
+  readonly copy: (input: unknown) => { readonly value: unknown; readonly decided: boolean }
+  /** Own data of a value the parser returned (always plain data of the Schema's type). */
+  readonly copyDecoded: Copy
+  /** The Schema's type-side check, compiled once. */
+  readonly is: (input: unknown) => boolean
+  /** The Schema transforms values: `is` cannot judge inputs, only the parser can. */
+  readonly transforms: boolean
+}
+
+const validators = new WeakMap<object, Validator>()
+
+/** The validator of `schema`, built once. */
+export const validatorFor = (schema: Schema.Top): Validator => {
+  let v = validators.get(schema)
+  if (v === undefined) {
+    const typeAst = SchemaAST.toType(schema.ast)
+    // Compiled by Effect's JIT compiler (falls back to the interpreter where
+    // code generation is not allowed); scoped to this Schema's AST.
+    JIT.enable(typeAst)
+    const copyInput = compileCopy(schema.ast)
+    const copyDecoded = typeAst === schema.ast ? copyInput : compileCopy(typeAst)
+    const result = { value: undefined as unknown, decided: true }
+    v = {
+      copy: (input) => {
+        undecided = false
+        result.value = copyInput(input)
+        result.decided = !undecided
+        return result
+      },
+      copyDecoded,
+      is: Schema.is(schema as Schema.Codec<unknown, unknown>),
+      transforms: typeAst !== schema.ast
+    }
+    validators.set(schema, v)
+  }
+  return v
 }
