@@ -39,7 +39,7 @@ import * as Extack from "./Extack.ts"
 import * as NetlinkError from "./NetlinkError.ts"
 import * as Socket from "./Socket.ts"
 import * as Sys from "./Syscalls.ts"
-import { align4, DecodeFailure, NLMSG_HDRLEN, toHex } from "./Wire.ts"
+import { align4, claimOwnership, DecodeFailure, NLMSG_HDRLEN, toHex } from "./Wire.ts"
 
 /** @since 0.1.0 */
 export const NLMSG_NOOP = 1
@@ -648,7 +648,8 @@ export class Engine {
 const validation = (message: string): NetlinkError.NetlinkError =>
   NetlinkError.make(new NetlinkError.Validation({ path: "message", message }))
 
-// Copies the message and fixes its header; returns a Validation error for
+// Fixes the message's header (in place when buildMessage handed the buffer
+// over, else on a copy so the caller's bytes are untouched); returns a Validation error for
 // bytes that are not one netlink message.
 const prepare = (
   message: Uint8Array,
@@ -657,7 +658,7 @@ const prepare = (
 ): Uint8Array | NetlinkError.NetlinkError => {
   if (message.length < NLMSG_HDRLEN)
     return validation(`a netlink message needs at least 16 bytes, got ${message.length}`)
-  const out = message.slice()
+  const out = claimOwnership(message) ? message : message.slice()
   // Little-endian header fields written byte by byte: no DataView per request.
   const len = (out[0] | (out[1] << 8) | (out[2] << 16) | (out[3] << 24)) >>> 0
   if (len === 0) {
