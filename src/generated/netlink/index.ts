@@ -40,29 +40,29 @@ export const NLM_F_DUMP_INTR = 16
 /** NLM_F_DUMP_FILTERED */
 export const NLM_F_DUMP_FILTERED = 32
 /** NLM_F_ROOT — GET: the whole table. */
-export const NLM_F_ROOT = 256
+export const NLM_F_ROOT = 0x100
 /** NLM_F_MATCH — GET: every match. */
-export const NLM_F_MATCH = 512
+export const NLM_F_MATCH = 0x200
 /** NLM_F_ATOMIC */
-export const NLM_F_ATOMIC = 1024
+export const NLM_F_ATOMIC = 0x400
 /** NLM_F_DUMP — GET: NLM_F_ROOT | NLM_F_MATCH. */
-export const NLM_F_DUMP = 768
+export const NLM_F_DUMP = 0x300
 /** NLM_F_REPLACE — NEW: replace an existing object. */
-export const NLM_F_REPLACE = 256
+export const NLM_F_REPLACE = 0x100
 /** NLM_F_EXCL — NEW: fail if the object exists. */
-export const NLM_F_EXCL = 512
+export const NLM_F_EXCL = 0x200
 /** NLM_F_CREATE — NEW: create the object if it does not exist. */
-export const NLM_F_CREATE = 1024
+export const NLM_F_CREATE = 0x400
 /** NLM_F_APPEND — NEW: add to the end of the list. */
-export const NLM_F_APPEND = 2048
+export const NLM_F_APPEND = 0x800
 /** NLM_F_NONREC — DELETE: do not delete recursively. */
-export const NLM_F_NONREC = 256
+export const NLM_F_NONREC = 0x100
 /** NLM_F_BULK — DELETE: delete several objects. */
-export const NLM_F_BULK = 512
+export const NLM_F_BULK = 0x200
 /** NLM_F_CAPPED — Ack: the request was capped (only its header echoed). */
-export const NLM_F_CAPPED = 256
+export const NLM_F_CAPPED = 0x100
 /** NLM_F_ACK_TLVS — Ack: extended-ack attributes follow. */
-export const NLM_F_ACK_TLVS = 512
+export const NLM_F_ACK_TLVS = 0x200
 // nlmsgerr-attrs — Extended-ack attributes after an NLMSG_ERROR's echoed request.
 /** NLMSGERR_ATTR_MSG — Error message (string). */
 export const NLMSGERR_ATTR_MSG = 1
@@ -78,9 +78,9 @@ export const NLMSGERR_ATTR_MISS_TYPE = 5
 export const NLMSGERR_ATTR_MISS_NEST = 6
 // nla-flags — Flag bits in an attribute's type; the low 14 bits are the type number.
 /** NLA_F_NESTED */
-export const NLA_F_NESTED = 32768
+export const NLA_F_NESTED = 0x8000
 /** NLA_F_NET_BYTEORDER */
-export const NLA_F_NET_BYTEORDER = 16384
+export const NLA_F_NET_BYTEORDER = 0x4000
 // header-sizes — Aligned header sizes (sizeof expressions in the headers, so not checked against them).
 /** NLMSG_HDRLEN — struct nlmsghdr. */
 export const NLMSG_HDRLEN = 16
@@ -113,9 +113,9 @@ export const AF_NETLINK = 16
 /** SOCK_RAW */
 export const SOCK_RAW = 3
 /** SOCK_NONBLOCK */
-export const SOCK_NONBLOCK = 2048
+export const SOCK_NONBLOCK = 0x800
 /** SOCK_CLOEXEC */
-export const SOCK_CLOEXEC = 524288
+export const SOCK_CLOEXEC = 0x80000
 /** SOL_SOCKET */
 export const SOL_SOCKET = 1
 /** SOL_NETLINK */
@@ -136,15 +136,15 @@ export const MSG_TRUNC = 32
 export const MSG_DONTWAIT = 64
 // namespaces — Network namespace files (unshare, mount) as the runtime uses them.
 /** CLONE_NEWNET */
-export const CLONE_NEWNET = 1073741824
+export const CLONE_NEWNET = 0x40000000
 /** MS_BIND */
-export const MS_BIND = 4096
+export const MS_BIND = 0x1000
 /** MS_REC */
-export const MS_REC = 16384
+export const MS_REC = 0x4000
 /** MS_PRIVATE */
-export const MS_PRIVATE = 262144
+export const MS_PRIVATE = 0x40000
 /** MS_SHARED */
-export const MS_SHARED = 1048576
+export const MS_SHARED = 0x100000
 /** MNT_DETACH */
 export const MNT_DETACH = 2
 /** struct nlmsghdr — The header of every netlink message. (16 bytes). */
