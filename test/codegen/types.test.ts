@@ -10,8 +10,10 @@ import { Schema } from "effect"
 import { describePath } from "../../src/runtime/Describe.ts"
 import { decodeTlvs } from "../../src/runtime/Extack.ts"
 import { Writer } from "../../src/runtime/Wire.ts"
+import { resolve } from "../../codegen/Model.ts"
+import { decodeSpec } from "../../codegen/SpecSchema.ts"
 import { property } from "../helpers/property.ts"
-import { generate } from "./generate.ts"
+import { generate, models } from "./generate.ts"
 
 const out = generate(["fx-common", "fx-types"])
 afterAll(() => out.remove())
@@ -202,5 +204,51 @@ describe("extended-ack paths through a sub-message", () => {
   })
   it("without the request's context, stops at the sub-message", () => {
     expect(describePath(fx.FxMessageMeta, [12, 2])).toBe("FXA_DATA > attribute 2")
+  })
+})
+
+describe("spec errors name the bad entry", () => {
+  const base = { name: "fx-bad", "attribute-sets": [] as Array<unknown> }
+  const resolveWith = (spec: Record<string, unknown>) => () =>
+    resolve("fx-bad.yaml", decodeSpec("fx-bad.yaml", { ...base, ...spec }), models())
+  it("an import of a definition the other spec lacks", () => {
+    expect(resolveWith({ imports: [{ from: "fx-common", definitions: ["nope"] }] })).toThrow(
+      "fx-bad.yaml: imports.fx-common.nope: fx-common has no definition nope"
+    )
+  })
+  it("an import from a spec that does not exist", () => {
+    expect(resolveWith({ imports: [{ from: "fx-missing", definitions: ["x"] }] })).toThrow(
+      "fx-bad.yaml: imports.fx-missing: no spec named fx-missing"
+    )
+  })
+  it("a definition both imported and defined", () => {
+    expect(
+      resolveWith({
+        imports: [{ from: "fx-common", definitions: ["fx-proto"] }],
+        definitions: [{ name: "fx-proto", type: "enum", entries: [] }]
+      })
+    ).toThrow("fx-bad.yaml: definitions.fx-proto: defined twice")
+  })
+  it("an indexed-array without its element type", () => {
+    expect(
+      resolveWith({
+        "attribute-sets": [
+          { name: "s", "name-prefix": "X_", attributes: [{ uapi: "X_A", value: 1, type: "indexed-array" }] }
+        ]
+      })
+    ).toThrow("fx-bad.yaml: s.X_A: indexed-array needs a sub-type (the element type)")
+  })
+  it("unterminated on a non-string", () => {
+    expect(
+      resolveWith({
+        "attribute-sets": [
+          {
+            name: "s",
+            "name-prefix": "X_",
+            attributes: [{ uapi: "X_A", value: 1, type: "u32", unterminated: true }]
+          }
+        ]
+      })
+    ).toThrow("fx-bad.yaml: s.X_A: unterminated applies to string")
   })
 })
