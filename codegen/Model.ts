@@ -15,6 +15,7 @@ import type {
 
 export type StructDef = Extract<Definition, { type: "struct" }>
 export type EnumDef = Extract<Definition, { type: "enum" | "flags" }>
+export type ConstDef = Extract<Definition, { type: "const" }>
 
 export const pascal = (kebab: string): string =>
   kebab
@@ -49,6 +50,9 @@ export interface Model {
   readonly spec: Spec
   readonly structs: ReadonlyMap<string, StructDef>
   readonly enums: ReadonlyMap<string, EnumDef>
+  readonly consts: ReadonlyMap<string, ConstDef>
+  /** The spec (family) each imported definition comes from; local ones are absent. */
+  readonly origin: ReadonlyMap<string, string>
   readonly sets: ReadonlyMap<string, AttributeSet>
   readonly subs: ReadonlyMap<string, SubMessage>
   readonly messages: ReadonlyArray<Message>
@@ -59,19 +63,45 @@ export interface Model {
 
 export class SpecError extends Error {}
 
-export const resolve = (file: string, spec: Spec): Model => {
+/**
+ * Resolves `spec`; `imported(name)` gives the resolved model of another spec
+ * named in `imports` (main resolves specs in import order).
+ */
+export const resolve = (
+  file: string,
+  spec: Spec,
+  imported: (name: string) => Model | undefined = () => undefined
+): Model => {
   const fail = (where: string, msg: string): never => {
     throw new SpecError(`${file}: ${where}: ${msg}`)
   }
   const structs = new Map<string, StructDef>()
   const enums = new Map<string, EnumDef>()
-  for (const d of spec.definitions ?? []) {
-    if (structs.has(d.name) || enums.has(d.name)) fail(`definitions.${d.name}`, "defined twice")
+  const consts = new Map<string, ConstDef>()
+  const origin = new Map<string, string>()
+  const define = (d: Definition, where: string) => {
+    if (structs.has(d.name) || enums.has(d.name) || consts.has(d.name)) fail(where, "defined twice")
     if (d.type === "struct") structs.set(d.name, d)
+    else if (d.type === "const") consts.set(d.name, d)
     else enums.set(d.name, d)
   }
+  for (const im of spec.imports ?? []) {
+    if (im.from === spec.name) fail(`imports.${im.from}`, "a spec cannot import itself")
+    const other = imported(im.from) ?? fail(`imports.${im.from}`, `no spec named ${im.from}`)
+    for (const name of im.definitions) {
+      // The owner's own definition, or one it imported in turn: generated once, where it is defined.
+      const d =
+        other.structs.get(name) ??
+        other.enums.get(name) ??
+        other.consts.get(name) ??
+        fail(`imports.${im.from}.${name}`, `${im.from} has no definition ${name}`)
+      define(d, `imports.${im.from}.${name}`)
+      origin.set(name, other.origin.get(name) ?? other.spec.name)
+    }
+  }
+  for (const d of spec.definitions ?? []) define(d, `definitions.${d.name}`)
   const sets = new Map<string, AttributeSet>()
-  for (const s of spec["attribute-sets"]) {
+  for (const s of spec["attribute-sets"] ?? []) {
     if (sets.has(s.name)) fail(`attribute-sets.${s.name}`, "defined twice")
     sets.set(s.name, s)
   }
@@ -112,7 +142,7 @@ export const resolve = (file: string, spec: Spec): Model => {
   }
 
   // Referential checks.
-  for (const s of spec["attribute-sets"]) {
+  for (const s of spec["attribute-sets"] ?? []) {
     const seenValue = new Map<number, string>()
     const seenField = new Set<string>()
     for (const a of attrs(s)) {
@@ -132,6 +162,17 @@ export const resolve = (file: string, spec: Spec): Model => {
         fail(where, `attribute set ${a["nested-attributes"]} is not defined`)
       if (a.type === "records" && !a.struct)
         fail(where, "records need a struct whose first member is the length")
+      const st = a["sub-type"]
+      if (st !== undefined && a.type !== "binary" && a.type !== "indexed-array")
+        fail(where, "sub-type applies to binary and indexed-array")
+      if (a.type === "binary" && st !== undefined && scalarSize[st] === undefined)
+        fail(where, "a binary's sub-type is an integer type")
+      if (a.type === "indexed-array") {
+        if (st === undefined) fail(where, "indexed-array needs a sub-type (the element type)")
+        if (st === "nest" && !a["nested-attributes"]) fail(where, "nest elements need nested-attributes")
+        if (a["multi-attr"]) fail(where, "an indexed-array is already a list; drop multi-attr")
+      } else if (a["index-start"] !== undefined) fail(where, "index-start applies to indexed-array")
+      if (a.unterminated !== undefined && a.type !== "string") fail(where, "unterminated applies to string")
       if (a.type === "sub-message") {
         if (!a["sub-message"] || !subs.has(a["sub-message"])) fail(where, "sub-message not defined")
         if (!a.selector) fail(where, "sub-message needs a selector")
@@ -164,6 +205,8 @@ export const resolve = (file: string, spec: Spec): Model => {
     spec,
     structs,
     enums,
+    consts,
+    origin,
     sets,
     subs,
     messages: spec.messages ?? [],

@@ -52,6 +52,13 @@ export const Definition = Schema.Union([
     doc: Schema.optionalKey(Schema.String),
     "name-prefix": Schema.optionalKey(Schema.String),
     entries: Schema.Array(EnumEntry)
+  }),
+  // Named constants, each exported under its UAPI name (NLM_F_REQUEST).
+  Schema.Struct({
+    name: Kebab,
+    type: Schema.Literal("const"),
+    doc: Schema.optionalKey(Schema.String),
+    entries: Schema.Array(EnumEntry)
   })
 ])
 export type Definition = typeof Definition.Type
@@ -74,6 +81,7 @@ const AttrType = Schema.Literals([
   "sub-message",
   "records",
   "bitfield32",
+  "indexed-array",
   "pad"
 ])
 export type AttrType = typeof AttrType.Type
@@ -87,7 +95,12 @@ export const Attribute = Schema.Struct({
   "byte-order": Schema.optionalKey(ByteOrder),
   "display-hint": Schema.optionalKey(Schema.Literals(["mac", "ipv4", "ipv6", "inet", "hex", "uuid"])),
   struct: Schema.optionalKey(Kebab),
-  "sub-type": Schema.optionalKey(ScalarType),
+  // binary: the integer type of an array; indexed-array: the type of each element
+  "sub-type": Schema.optionalKey(Schema.Union([ScalarType, Schema.Literals(["binary", "string", "nest"])])),
+  // indexed-array: the number of the first element (then 1 more each)
+  "index-start": Schema.optionalKey(Schema.Literals([0, 1])),
+  // string: written without the trailing NUL (the kernel's NLA_STRING takes both)
+  unterminated: Schema.optionalKey(Schema.Boolean),
   "nested-attributes": Schema.optionalKey(Kebab),
   "nested-flag": Schema.optionalKey(Schema.Boolean),
   header: Schema.optionalKey(Kebab),
@@ -129,13 +142,21 @@ export const Message = Schema.Struct({
 })
 export type Message = typeof Message.Type
 
+/** Definitions taken from another spec file: defined (and generated) once, re-exported here. */
+export const Import = Schema.Struct({
+  from: Kebab,
+  definitions: Schema.Array(Kebab)
+})
+export type Import = typeof Import.Type
+
 export const Spec = Schema.Struct({
   name: Kebab,
   doc: Schema.optionalKey(Schema.String),
   protocol: Schema.optionalKey(Schema.String),
   headers: Schema.optionalKey(Schema.Array(Schema.String)),
+  imports: Schema.optionalKey(Schema.Array(Import)),
   definitions: Schema.optionalKey(Schema.Array(Definition)),
-  "attribute-sets": Schema.Array(AttributeSet),
+  "attribute-sets": Schema.optionalKey(Schema.Array(AttributeSet)),
   "sub-messages": Schema.optionalKey(Schema.Array(SubMessage)),
   messages: Schema.optionalKey(Schema.Array(Message))
 })

@@ -11,7 +11,7 @@ import { Project, QuoteKind, IndentationText } from "ts-morph"
 import { parse } from "yaml"
 import { emitFamily } from "./Emit.ts"
 import { readHeaders } from "./Headers.ts"
-import { resolve, SpecError } from "./Model.ts"
+import { type Model, resolve, SpecError } from "./Model.ts"
 import { decodeSpec, type Spec } from "./SpecSchema.ts"
 
 const root = path.resolve(import.meta.dirname, "..")
@@ -41,7 +41,7 @@ const namedValues = (spec: Spec): Array<{ name: string; value: number; where: st
   for (const d of spec.definitions ?? [])
     if (d.type !== "struct")
       for (const e of d.entries) out.push({ name: e.uapi, value: e.value, where: d.name })
-  for (const s of spec["attribute-sets"])
+  for (const s of spec["attribute-sets"] ?? [])
     for (const a of s.attributes) out.push({ name: a.uapi, value: a.value, where: s.name })
   for (const m of spec.messages ?? [])
     for (const [k, v] of Object.entries(m.types)) out.push({ name: k, value: v, where: `messages.${m.name}` })
@@ -68,7 +68,7 @@ const reportMissing = (file: string, spec: Spec): Array<string> => {
   const have = new Set(namedValues(spec).map((x) => x.name))
   const lines: Array<string> = []
   const prefixes = new Set<string>()
-  for (const s of spec["attribute-sets"]) if (s["name-prefix"]) prefixes.add(s["name-prefix"])
+  for (const s of spec["attribute-sets"] ?? []) if (s["name-prefix"]) prefixes.add(s["name-prefix"])
   for (const en of facts.enums) {
     for (const m of en.members) {
       if (have.has(m.name) || m.name.startsWith("__") || /_(MAX|UNSPEC)$/.test(m.name)) continue
@@ -88,16 +88,34 @@ const main = (): number => {
   const stale: Array<string> = []
   const written: Array<string> = []
   const missingAll: Array<string> = []
+  // Parse every spec first: a spec's imports name other specs, resolved before it.
+  const parsed = new Map<string, { readonly rel: string; readonly spec: Spec }>()
   for (const f of files) {
     const rel = `spec/${f}`
-    let spec: Spec
     try {
-      spec = decodeSpec(rel, parse(fs.readFileSync(path.join(specDir, f), "utf8")))
+      const spec = decodeSpec(rel, parse(fs.readFileSync(path.join(specDir, f), "utf8")))
+      if (`${spec.name}.yaml` !== f) throw new Error(`${rel}: name ${spec.name} must match the file name`)
+      parsed.set(spec.name, { rel, spec })
     } catch (e) {
       console.error(e instanceof Error ? e.message : String(e))
       failed = true
-      continue
     }
+  }
+  const models = new Map<string, Model>()
+  const resolving = new Set<string>()
+  const modelOf = (name: string): Model | undefined => {
+    const done = models.get(name)
+    if (done) return done
+    const p = parsed.get(name)
+    if (!p) return undefined
+    if (resolving.has(name)) throw new SpecError(`${p.rel}: imports form a cycle through ${name}`)
+    resolving.add(name)
+    const m = resolve(p.rel, p.spec, modelOf)
+    resolving.delete(name)
+    models.set(name, m)
+    return m
+  }
+  for (const { rel, spec } of parsed.values()) {
     if (report) {
       for (const l of reportMissing(rel, spec)) console.log(l)
       continue
@@ -111,7 +129,7 @@ const main = (): number => {
     }
     let code: string
     try {
-      code = emitFamily(resolve(rel, spec), rel, COMMAND)
+      code = emitFamily(modelOf(spec.name)!, rel, COMMAND)
     } catch (e) {
       if (e instanceof SpecError) {
         console.error(e.message)

@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import type { PathContext } from "./Describe.ts"
 import type * as NetlinkError from "./NetlinkError.ts"
 import { align4, NLA_F_NESTED, NLA_TYPE_MASK, NLMSG_HDRLEN, readString } from "./Wire.ts"
 
@@ -40,8 +41,13 @@ const policyTypeNames = [
   "uint"
 ]
 
-/** How an attribute path is printed: generated code passes names. @since 0.1.0 */
-export type DescribePath = (types: ReadonlyArray<number>) => string
+/**
+ * How an attribute path is printed: generated code passes names. The context
+ * locates each attribute in the request (a sub-message reads its selector there).
+ *
+ * @since 0.1.0
+ */
+export type DescribePath = (types: ReadonlyArray<number>, context?: PathContext) => string
 
 /** The default: "attr 3 > attr 2". @since 0.1.0 */
 export const defaultDescribePath: DescribePath = (types) => types.map((t) => `attr ${t}`).join(" > ")
@@ -61,7 +67,8 @@ const tiles = (view: DataView, start: number, end: number): boolean => {
 /**
  * Resolves a byte offset (from the start of the request's nlmsghdr) to the
  * chain of attribute types that contains it. Nests are entered when flagged
- * NLA_F_NESTED or when their payload parses as attributes.
+ * NLA_F_NESTED or when their payload parses as attributes. `containers`, when
+ * given, receives the byte range of the attribute list holding each path element.
  *
  * @example
  * ```ts
@@ -72,7 +79,8 @@ const tiles = (view: DataView, start: number, end: number): boolean => {
 export const resolveOffset = (
   message: Uint8Array,
   offset: number,
-  headerLength: number
+  headerLength: number,
+  containers?: Array<readonly [number, number]>
 ): ReadonlyArray<number> | undefined => {
   const view = new DataView(message.buffer, message.byteOffset, message.byteLength)
   if (message.length < NLMSG_HDRLEN) return undefined
@@ -88,10 +96,12 @@ export const resolveOffset = (
       const next = p + align4(len)
       if (offset === p) {
         path.push(type & NLA_TYPE_MASK)
+        containers?.push([start, end])
         return path
       }
       if (offset > p && offset < next) {
         path.push(type & NLA_TYPE_MASK)
+        containers?.push([start, end])
         const inner = p + 4
         const innerEnd = Math.min(p + len, end)
         if (offset >= inner && ((type & NLA_F_NESTED) !== 0 || tiles(view, inner, innerEnd))) {
@@ -214,9 +224,10 @@ export const decodeTlvs = (
 
 const resolveWith = (offset: number, options: ResolveOptions): string | undefined => {
   if (options.request === undefined) return undefined
-  const types = resolveOffset(options.request, offset, options.headerLength ?? 0)
+  const containers: Array<readonly [number, number]> = []
+  const types = resolveOffset(options.request, offset, options.headerLength ?? 0, containers)
   if (types === undefined) return undefined
-  return (options.describePath ?? defaultDescribePath)(types)
+  return (options.describePath ?? defaultDescribePath)(types, { request: options.request, containers })
 }
 
 // NLMSG_ERROR and NLMSG_DONE both carry the negated errno after the nlmsghdr; they

@@ -10,9 +10,8 @@ import * as Schema from "effect/Schema"
 import * as P from "../../runtime/Primitives.ts"
 import type { RawAttribute } from "../../runtime/Primitives.ts"
 import type { AttributeMeta } from "../../runtime/Describe.ts"
-import { DecodeFailure, Writer, badLength as bad, decodeRecords, ipToString, macToString, parseIp, parseMac, readBytes, readString, readU64, readS64, readU8Array, readS8Array, readU16Array, readS16Array, readU32Array, readS32Array, readU64Array, readS64Array } from "../../runtime/Wire.ts"
-
-void [DecodeFailure, Writer, bad, decodeRecords, ipToString, macToString, parseIp, parseMac, readBytes, readString, readU64, readS64, readU8Array, readS8Array, readU16Array, readS16Array, readU32Array, readS32Array, readU64Array, readS64Array]
+import { DecodeFailure, Writer, badLength, ipToString, parseIp, readString } from "../../runtime/Wire.ts"
+export { RtScope, RtScopeNames } from "../rt-common/index.ts"
 
 /** Flag bits of ifa-flags. */
 export const IfaFlags = {
@@ -58,27 +57,6 @@ export const IfaFlagsNames: Readonly<Record<number, string>> = {
   1024: "mcautojoin",
   2048: "stablePrivacy",
 }
-/** Values of rt-scope. */
-export const RtScope = {
-  /** RT_SCOPE_UNIVERSE */
-  "universe": 0,
-  /** RT_SCOPE_SITE */
-  "site": 200,
-  /** RT_SCOPE_LINK */
-  "link": 253,
-  /** RT_SCOPE_HOST */
-  "host": 254,
-  /** RT_SCOPE_NOWHERE */
-  "nowhere": 255,
-} as const
-/** Names of rt-scope values, for display. */
-export const RtScopeNames: Readonly<Record<number, string>> = {
-  0: "universe",
-  200: "site",
-  253: "link",
-  254: "host",
-  255: "nowhere",
-}
 /** Values of ifa-proto. */
 export const IfaProto = {
   /** IFAPROT_UNSPEC */
@@ -106,6 +84,14 @@ export interface Ifaddrmsg {
   readonly index: number
 }
 export const IfaddrmsgSize = 8
+/** Byte offset of each member of struct ifaddrmsg. */
+export const IfaddrmsgOffsets = {
+  family: 0,
+  prefixlen: 1,
+  flags8: 2,
+  scope: 3,
+  index: 4,
+} as const
 export const IfaddrmsgFields = {
   family: P.U8,
   prefixlen: P.U8,
@@ -142,6 +128,13 @@ export interface IfaCacheinfo {
   readonly tstamp: number
 }
 export const IfaCacheinfoSize = 16
+/** Byte offset of each member of struct ifa-cacheinfo. */
+export const IfaCacheinfoOffsets = {
+  prefered: 0,
+  valid: 4,
+  cstamp: 8,
+  tstamp: 12,
+} as const
 export const IfaCacheinfoFields = {
   prefered: P.U32,
   valid: P.U32,
@@ -225,7 +218,6 @@ export function decodeAddrAttrsInto(out: any, buf: Uint8Array, view: DataView, s
     if (len < 4 || off + len > end) throw new DecodeFailure("addr-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
     const rawType = view.getUint16(off + 2, true)
     const p = off + 4, e = off + len, n = len - 4
-    void p; void e; void n
     switch (rawType & 0x3fff) {
       case 1: out.address = ipToString(buf, p, n); break
       case 2: out.local = ipToString(buf, p, n); break
@@ -234,10 +226,10 @@ export function decodeAddrAttrsInto(out: any, buf: Uint8Array, view: DataView, s
       case 5: out.anycast = ipToString(buf, p, n); break
       case 6: out.cacheinfo = decodeIfaCacheinfo(buf, view, p, e); break
       case 7: out.multicast = ipToString(buf, p, n); break
-      case 8: out.flags = (n < 4 ? bad("addr-attrs.IFA_FLAGS", n, 4, off) : view.getUint32(p, true)); break
-      case 9: out.rtPriority = (n < 4 ? bad("addr-attrs.IFA_RT_PRIORITY", n, 4, off) : view.getUint32(p, true)); break
-      case 10: out.targetNetnsid = (n < 4 ? bad("addr-attrs.IFA_TARGET_NETNSID", n, 4, off) : view.getInt32(p, true)); break
-      case 11: out.proto = (n < 1 ? bad("addr-attrs.IFA_PROTO", n, 1, off) : view.getUint8(p)); break
+      case 8: out.flags = (n < 4 ? badLength("addr-attrs.IFA_FLAGS", n, 4, off) : view.getUint32(p, true)); break
+      case 9: out.rtPriority = (n < 4 ? badLength("addr-attrs.IFA_RT_PRIORITY", n, 4, off) : view.getUint32(p, true)); break
+      case 10: out.targetNetnsid = (n < 4 ? badLength("addr-attrs.IFA_TARGET_NETNSID", n, 4, off) : view.getInt32(p, true)); break
+      case 11: out.proto = (n < 1 ? badLength("addr-attrs.IFA_PROTO", n, 1, off) : view.getUint8(p)); break
       default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
     }
     off += (len + 3) & ~3

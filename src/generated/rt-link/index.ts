@@ -10,9 +10,7 @@ import * as Schema from "effect/Schema"
 import * as P from "../../runtime/Primitives.ts"
 import type { RawAttribute } from "../../runtime/Primitives.ts"
 import type { AttributeMeta } from "../../runtime/Describe.ts"
-import { DecodeFailure, Writer, badLength as bad, decodeRecords, ipToString, macToString, parseIp, parseMac, readBytes, readString, readU64, readS64, readU8Array, readS8Array, readU16Array, readS16Array, readU32Array, readS32Array, readU64Array, readS64Array } from "../../runtime/Wire.ts"
-
-void [DecodeFailure, Writer, bad, decodeRecords, ipToString, macToString, parseIp, parseMac, readBytes, readString, readU64, readS64, readU8Array, readS8Array, readU16Array, readS16Array, readU32Array, readS32Array, readU64Array, readS64Array]
+import { DecodeFailure, Writer, badLength, ipToString, macToString, parseIp, parseMac, readBytes, readString, readU64, readS32Array, readU64Array } from "../../runtime/Wire.ts"
 
 /** Flag bits of net-device-flags. */
 export const NetDeviceFlags = {
@@ -831,6 +829,15 @@ export interface Ifinfomsg {
   readonly change: number
 }
 export const IfinfomsgSize = 16
+/** Byte offset of each member of struct ifinfomsg. */
+export const IfinfomsgOffsets = {
+  family: 0,
+  pad: 1,
+  type: 2,
+  index: 4,
+  flags: 8,
+  change: 12,
+} as const
 export const IfinfomsgFields = {
   family: P.U8,
   pad: P.U8,
@@ -890,6 +897,33 @@ export interface RtnlLinkStats {
   readonly rxNohandler: number
 }
 export const RtnlLinkStatsSize = 96
+/** Byte offset of each member of struct rtnl-link-stats. */
+export const RtnlLinkStatsOffsets = {
+  rxPackets: 0,
+  txPackets: 4,
+  rxBytes: 8,
+  txBytes: 12,
+  rxErrors: 16,
+  txErrors: 20,
+  rxDropped: 24,
+  txDropped: 28,
+  multicast: 32,
+  collisions: 36,
+  rxLengthErrors: 40,
+  rxOverErrors: 44,
+  rxCrcErrors: 48,
+  rxFrameErrors: 52,
+  rxFifoErrors: 56,
+  rxMissedErrors: 60,
+  txAbortedErrors: 64,
+  txCarrierErrors: 68,
+  txFifoErrors: 72,
+  txHeartbeatErrors: 76,
+  txWindowErrors: 80,
+  rxCompressed: 84,
+  txCompressed: 88,
+  rxNohandler: 92,
+} as const
 export const RtnlLinkStatsFields = {
   rxPackets: P.U32,
   txPackets: P.U32,
@@ -977,6 +1011,34 @@ export interface RtnlLinkStats64 {
   readonly rxOtherhostDropped: bigint
 }
 export const RtnlLinkStats64Size = 200
+/** Byte offset of each member of struct rtnl-link-stats64. */
+export const RtnlLinkStats64Offsets = {
+  rxPackets: 0,
+  txPackets: 8,
+  rxBytes: 16,
+  txBytes: 24,
+  rxErrors: 32,
+  txErrors: 40,
+  rxDropped: 48,
+  txDropped: 56,
+  multicast: 64,
+  collisions: 72,
+  rxLengthErrors: 80,
+  rxOverErrors: 88,
+  rxCrcErrors: 96,
+  rxFrameErrors: 104,
+  rxFifoErrors: 112,
+  rxMissedErrors: 120,
+  txAbortedErrors: 128,
+  txCarrierErrors: 136,
+  txFifoErrors: 144,
+  txHeartbeatErrors: 152,
+  txWindowErrors: 160,
+  rxCompressed: 168,
+  txCompressed: 176,
+  rxNohandler: 184,
+  rxOtherhostDropped: 192,
+} as const
 export const RtnlLinkStats64Fields = {
   rxPackets: P.U64,
   txPackets: P.U64,
@@ -1048,6 +1110,16 @@ export interface RtnlLinkIfmap {
   readonly pad: number
 }
 export const RtnlLinkIfmapSize = 32
+/** Byte offset of each member of struct rtnl-link-ifmap. */
+export const RtnlLinkIfmapOffsets = {
+  memStart: 0,
+  memEnd: 8,
+  baseAddr: 16,
+  irq: 24,
+  dma: 26,
+  port: 27,
+  pad: 28,
+} as const
 export const RtnlLinkIfmapFields = {
   memStart: P.U64,
   memEnd: P.U64,
@@ -1080,6 +1152,13 @@ export interface IflaCacheinfo {
   readonly retransTime: number
 }
 export const IflaCacheinfoSize = 16
+/** Byte offset of each member of struct ifla-cacheinfo. */
+export const IflaCacheinfoOffsets = {
+  maxReasmLen: 0,
+  tstamp: 4,
+  reachableTime: 8,
+  retransTime: 12,
+} as const
 export const IflaCacheinfoFields = {
   maxReasmLen: P.U32,
   tstamp: P.U32,
@@ -1104,6 +1183,11 @@ export interface IflaBridgeId {
   readonly addr: string
 }
 export const IflaBridgeIdSize = 8
+/** Byte offset of each member of struct ifla-bridge-id. */
+export const IflaBridgeIdOffsets = {
+  prio: 0,
+  addr: 2,
+} as const
 export const IflaBridgeIdFields = {
   prio: P.Bytes.check(Schema.isMinLength(2), Schema.isMaxLength(2)),
   addr: P.MacAddress,
@@ -1124,6 +1208,11 @@ export interface IflaVxlanPortRange {
   readonly high: number
 }
 export const IflaVxlanPortRangeSize = 4
+/** Byte offset of each member of struct ifla-vxlan-port-range. */
+export const IflaVxlanPortRangeOffsets = {
+  low: 0,
+  high: 2,
+} as const
 export const IflaVxlanPortRangeFields = {
   low: P.U16,
   high: P.U16,
@@ -1144,6 +1233,11 @@ export interface IflaVlanFlags {
   /** Which flags to change. */ readonly mask: number
 }
 export const IflaVlanFlagsSize = 8
+/** Byte offset of each member of struct ifla-vlan-flags. */
+export const IflaVlanFlagsOffsets = {
+  flags: 0,
+  mask: 4,
+} as const
 export const IflaVlanFlagsFields = {
   flags: P.U32,
   mask: P.U32,
@@ -1164,6 +1258,11 @@ export interface IflaVlanQosMapping {
   readonly to: number
 }
 export const IflaVlanQosMappingSize = 8
+/** Byte offset of each member of struct ifla-vlan-qos-mapping. */
+export const IflaVlanQosMappingOffsets = {
+  from: 0,
+  to: 4,
+} as const
 export const IflaVlanQosMappingFields = {
   from: P.U32,
   to: P.U32,
@@ -1407,7 +1506,7 @@ export const LinkAttrsFields = {
   txqlen: Schema.optionalKey(P.U32),
   map: Schema.optionalKey(Schema.suspend((): Schema.Codec<RtnlLinkIfmap> => RtnlLinkIfmap)),
   weight: Schema.optionalKey(P.U32),
-  operstate: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: -2147483648, maximum: 6 }))),
+  operstate: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 6 }))),
   linkMode: Schema.optionalKey(P.U8),
   linkInfo: Schema.optionalKey(Schema.suspend((): Schema.Codec<LinkinfoAttrs> => LinkinfoAttrs)),
   netNsPid: Schema.optionalKey(P.U32),
@@ -1635,7 +1734,7 @@ export const Inet6AttrsFields = {
   cacheinfo: Schema.optionalKey(Schema.suspend((): Schema.Codec<IflaCacheinfo> => IflaCacheinfo)),
   icmp6stats: Schema.optionalKey(Schema.Array(P.U64)),
   token: Schema.optionalKey(P.IPv6),
-  addrGenMode: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: -2147483648, maximum: 3 }))),
+  addrGenMode: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 3 }))),
   raMtu: Schema.optionalKey(P.U32),
   unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9])),
 }
@@ -1899,7 +1998,7 @@ export const LinkinfoBridgeAttrsFields = {
   gcTimer: Schema.optionalKey(P.U64),
   groupAddr: Schema.optionalKey(P.MacAddress),
   fdbFlush: Schema.optionalKey(Schema.Literal(true)),
-  mcastRouter: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: -2147483648, maximum: 2 }))),
+  mcastRouter: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 2 }))),
   mcastSnooping: Schema.optionalKey(P.U8),
   mcastQueryUseIfaddr: Schema.optionalKey(P.U8),
   mcastQuerier: Schema.optionalKey(P.U8),
@@ -1916,7 +2015,7 @@ export const LinkinfoBridgeAttrsFields = {
   nfCallIptables: Schema.optionalKey(P.U8),
   nfCallIp6tables: Schema.optionalKey(P.U8),
   nfCallArptables: Schema.optionalKey(P.U8),
-  vlanDefaultPvid: Schema.optionalKey(P.U16.check(Schema.isBetween({ minimum: -2147483648, maximum: 4094 }))),
+  vlanDefaultPvid: Schema.optionalKey(P.U16.check(Schema.isBetween({ minimum: 0, maximum: 4094 }))),
   vlanStatsEnabled: Schema.optionalKey(P.U8),
   mcastStatsEnabled: Schema.optionalKey(P.U8),
   mcastIgmpVersion: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 2, maximum: 3 }))),
@@ -2071,8 +2170,8 @@ export const LinkinfoBrportAttrsTypes = {
   /** IFLA_BRPORT_NEIGH_FORWARD_GRAT */ neighForwardGrat: 45,
 } as const
 export const LinkinfoBrportAttrsFields = {
-  state: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: -2147483648, maximum: 4 }))),
-  priority: Schema.optionalKey(P.U16.check(Schema.isBetween({ minimum: -2147483648, maximum: 63 }))),
+  state: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 4 }))),
+  priority: Schema.optionalKey(P.U16.check(Schema.isBetween({ minimum: 0, maximum: 63 }))),
   cost: Schema.optionalKey(P.U32),
   mode: Schema.optionalKey(P.U8),
   guard: Schema.optionalKey(P.U8),
@@ -2095,7 +2194,7 @@ export const LinkinfoBrportAttrsFields = {
   forwardDelayTimer: Schema.optionalKey(P.U64),
   holdTimer: Schema.optionalKey(P.U64),
   flush: Schema.optionalKey(Schema.Literal(true)),
-  multicastRouter: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: -2147483648, maximum: 3 }))),
+  multicastRouter: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 3 }))),
   mcastFlood: Schema.optionalKey(P.U8),
   mcastToUcast: Schema.optionalKey(P.U8),
   vlanTunnel: Schema.optionalKey(P.U8),
@@ -2228,7 +2327,7 @@ export const LinkinfoVxlanAttrsTypes = {
   /** IFLA_VXLAN_MC_ROUTE */ mcRoute: 34,
 } as const
 export const LinkinfoVxlanAttrsFields = {
-  id: Schema.optionalKey(P.U32.check(Schema.isBetween({ minimum: -2147483648, maximum: 16777215 }))),
+  id: Schema.optionalKey(P.U32.check(Schema.isBetween({ minimum: 0, maximum: 16777215 }))),
   group: Schema.optionalKey(P.IPv4),
   link: Schema.optionalKey(P.U32),
   local: Schema.optionalKey(P.IPv4),
@@ -2253,15 +2352,15 @@ export const LinkinfoVxlanAttrsFields = {
   gbp: Schema.optionalKey(Schema.Literal(true)),
   remcsumNopartial: Schema.optionalKey(Schema.Literal(true)),
   collectMetadata: Schema.optionalKey(P.U8),
-  label: Schema.optionalKey(P.U32.check(Schema.isBetween({ minimum: -2147483648, maximum: 1048575 }))),
+  label: Schema.optionalKey(P.U32.check(Schema.isBetween({ minimum: 0, maximum: 1048575 }))),
   gpe: Schema.optionalKey(Schema.Literal(true)),
   ttlInherit: Schema.optionalKey(Schema.Literal(true)),
-  df: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: -2147483648, maximum: 2 }))),
+  df: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 2 }))),
   vnifilter: Schema.optionalKey(P.U8),
   localbypass: Schema.optionalKey(P.U8),
-  labelPolicy: Schema.optionalKey(P.U32.check(Schema.isBetween({ minimum: -2147483648, maximum: 1 }))),
+  labelPolicy: Schema.optionalKey(P.U32.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
   reservedBits: Schema.optionalKey(P.Bytes.check(Schema.isMinLength(8), Schema.isMaxLength(8))),
-  mcRoute: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: -2147483648, maximum: 1 }))),
+  mcRoute: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
   unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34])),
 }
 /** Attribute set linkinfo-macvlan-attrs. */
@@ -2350,7 +2449,7 @@ export const LinkinfoVlanAttrsTypes = {
   /** IFLA_VLAN_PROTOCOL */ protocol: 5,
 } as const
 export const LinkinfoVlanAttrsFields = {
-  id: Schema.optionalKey(P.U16.check(Schema.isBetween({ minimum: -2147483648, maximum: 4094 }))),
+  id: Schema.optionalKey(P.U16.check(Schema.isBetween({ minimum: 0, maximum: 4094 }))),
   flags: Schema.optionalKey(Schema.suspend((): Schema.Codec<IflaVlanFlags> => IflaVlanFlags)),
   egressQos: Schema.optionalKey(Schema.suspend((): Schema.Codec<VlanQosAttrs> => VlanQosAttrs)),
   ingressQos: Schema.optionalKey(Schema.suspend((): Schema.Codec<VlanQosAttrs> => VlanQosAttrs)),
@@ -2480,39 +2579,39 @@ export const LinkinfoBondAttrsTypes = {
   /** IFLA_BOND_BROADCAST_NEIGH */ broadcastNeigh: 33,
 } as const
 export const LinkinfoBondAttrsFields = {
-  mode: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: -2147483648, maximum: 6 }))),
+  mode: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 6 }))),
   activeSlave: Schema.optionalKey(P.U32),
   miimon: Schema.optionalKey(P.U32),
   updelay: Schema.optionalKey(P.U32),
   downdelay: Schema.optionalKey(P.U32),
-  useCarrier: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: -2147483648, maximum: 1 }))),
+  useCarrier: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
   arpInterval: Schema.optionalKey(P.U32),
   arpIpTarget: Schema.optionalKey(P.Bytes),
-  arpValidate: Schema.optionalKey(P.U32.check(Schema.isBetween({ minimum: -2147483648, maximum: 6 }))),
-  arpAllTargets: Schema.optionalKey(P.U32.check(Schema.isBetween({ minimum: -2147483648, maximum: 1 }))),
+  arpValidate: Schema.optionalKey(P.U32.check(Schema.isBetween({ minimum: 0, maximum: 6 }))),
+  arpAllTargets: Schema.optionalKey(P.U32.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
   primary: Schema.optionalKey(P.U32),
-  primaryReselect: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: -2147483648, maximum: 2 }))),
-  failOverMac: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: -2147483648, maximum: 2 }))),
-  xmitHashPolicy: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: -2147483648, maximum: 5 }))),
-  resendIgmp: Schema.optionalKey(P.U32.check(Schema.isBetween({ minimum: -2147483648, maximum: 255 }))),
+  primaryReselect: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 2 }))),
+  failOverMac: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 2 }))),
+  xmitHashPolicy: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 5 }))),
+  resendIgmp: Schema.optionalKey(P.U32.check(Schema.isBetween({ minimum: 0, maximum: 255 }))),
   numPeerNotif: Schema.optionalKey(P.U8),
-  allSlavesActive: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: -2147483648, maximum: 1 }))),
+  allSlavesActive: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
   minLinks: Schema.optionalKey(P.U32),
   lpInterval: Schema.optionalKey(P.U32),
-  packetsPerSlave: Schema.optionalKey(P.U32.check(Schema.isBetween({ minimum: -2147483648, maximum: 65535 }))),
-  adLacpRate: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: -2147483648, maximum: 1 }))),
-  adSelect: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: -2147483648, maximum: 3 }))),
+  packetsPerSlave: Schema.optionalKey(P.U32.check(Schema.isBetween({ minimum: 0, maximum: 65535 }))),
+  adLacpRate: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
+  adSelect: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 3 }))),
   adInfo: Schema.optionalKey(Schema.suspend((): Schema.Codec<BondAdInfoAttrs> => BondAdInfoAttrs)),
   adActorSysPrio: Schema.optionalKey(P.U16.check(Schema.isBetween({ minimum: 1, maximum: 65535 }))),
-  adUserPortKey: Schema.optionalKey(P.U16.check(Schema.isBetween({ minimum: -2147483648, maximum: 1023 }))),
+  adUserPortKey: Schema.optionalKey(P.U16.check(Schema.isBetween({ minimum: 0, maximum: 1023 }))),
   adActorSystem: Schema.optionalKey(P.MacAddress),
-  tlbDynamicLb: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: -2147483648, maximum: 1 }))),
+  tlbDynamicLb: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
   peerNotifDelay: Schema.optionalKey(P.U32),
-  adLacpActive: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: -2147483648, maximum: 1 }))),
+  adLacpActive: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
   missedMax: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 1, maximum: 255 }))),
   nsIp6Target: Schema.optionalKey(P.Bytes),
-  coupledControl: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: -2147483648, maximum: 1 }))),
-  broadcastNeigh: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: -2147483648, maximum: 1 }))),
+  coupledControl: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
+  broadcastNeigh: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
   unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33])),
 }
 /** Attribute set bond-ad-info-attrs. */
@@ -2704,7 +2803,6 @@ const encodeLinkinfoDataMsg = (w: Writer, v: LinkinfoDataMsg): void => {
     case "vrf": encodeLinkinfoVrfAttrs(w, v as any); break
   }
 }
-void decodeLinkinfoDataMsg; void encodeLinkinfoDataMsg
 /** linkinfo-port-data-msg: the payload chosen by portKind. */
 export type LinkinfoPortDataMsg = ({ readonly portKind: "bridge" } & LinkinfoBrportAttrs) | ({ readonly portKind: "bond" } & LinkinfoBondPortAttrs) | ({ readonly portKind: "vrf" } & LinkinfoVrfPortAttrs)
 export const LinkinfoPortDataMsg: Schema.Codec<LinkinfoPortDataMsg> = Schema.Union([
@@ -2729,7 +2827,6 @@ const encodeLinkinfoPortDataMsg = (w: Writer, v: LinkinfoPortDataMsg): void => {
     case "vrf": encodeLinkinfoVrfPortAttrs(w, v as any); break
   }
 }
-void decodeLinkinfoPortDataMsg; void encodeLinkinfoPortDataMsg
 /** Decodes link-attrs attributes in [start, end) into `out`. */
 export function decodeLinkAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkAttrs {
   let off = start
@@ -2739,77 +2836,76 @@ export function decodeLinkAttrsInto(out: any, buf: Uint8Array, view: DataView, s
     if (len < 4 || off + len > end) throw new DecodeFailure("link-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
     const rawType = view.getUint16(off + 2, true)
     const p = off + 4, e = off + len, n = len - 4
-    void p; void e; void n
     switch (rawType & 0x3fff) {
       case 1: out.address = macToString(buf, p, n); break
       case 2: out.broadcast = macToString(buf, p, n); break
       case 3: out.ifname = readString(buf, p, e); break
-      case 4: out.mtu = (n < 4 ? bad("link-attrs.IFLA_MTU", n, 4, off) : view.getUint32(p, true)); break
-      case 5: out.link = (n < 4 ? bad("link-attrs.IFLA_LINK", n, 4, off) : view.getUint32(p, true)); break
+      case 4: out.mtu = (n < 4 ? badLength("link-attrs.IFLA_MTU", n, 4, off) : view.getUint32(p, true)); break
+      case 5: out.link = (n < 4 ? badLength("link-attrs.IFLA_LINK", n, 4, off) : view.getUint32(p, true)); break
       case 6: out.qdisc = readString(buf, p, e); break
       case 7: out.stats = decodeRtnlLinkStats(buf, view, p, e); break
       case 8: out.cost = readBytes(buf, p, e); break
       case 9: out.priority = readBytes(buf, p, e); break
-      case 10: out.master = (n < 4 ? bad("link-attrs.IFLA_MASTER", n, 4, off) : view.getUint32(p, true)); break
+      case 10: out.master = (n < 4 ? badLength("link-attrs.IFLA_MASTER", n, 4, off) : view.getUint32(p, true)); break
       case 11: out.wireless = readBytes(buf, p, e); break
       case 12: out.protinfo = readBytes(buf, p, e); break
-      case 13: out.txqlen = (n < 4 ? bad("link-attrs.IFLA_TXQLEN", n, 4, off) : view.getUint32(p, true)); break
+      case 13: out.txqlen = (n < 4 ? badLength("link-attrs.IFLA_TXQLEN", n, 4, off) : view.getUint32(p, true)); break
       case 14: out.map = decodeRtnlLinkIfmap(buf, view, p, e); break
-      case 15: out.weight = (n < 4 ? bad("link-attrs.IFLA_WEIGHT", n, 4, off) : view.getUint32(p, true)); break
-      case 16: out.operstate = (n < 1 ? bad("link-attrs.IFLA_OPERSTATE", n, 1, off) : view.getUint8(p)); break
-      case 17: out.linkMode = (n < 1 ? bad("link-attrs.IFLA_LINKMODE", n, 1, off) : view.getUint8(p)); break
+      case 15: out.weight = (n < 4 ? badLength("link-attrs.IFLA_WEIGHT", n, 4, off) : view.getUint32(p, true)); break
+      case 16: out.operstate = (n < 1 ? badLength("link-attrs.IFLA_OPERSTATE", n, 1, off) : view.getUint8(p)); break
+      case 17: out.linkMode = (n < 1 ? badLength("link-attrs.IFLA_LINKMODE", n, 1, off) : view.getUint8(p)); break
       case 18: out.linkInfo = decodeLinkinfoAttrsInto({}, buf, view, p, e); break
-      case 19: out.netNsPid = (n < 4 ? bad("link-attrs.IFLA_NET_NS_PID", n, 4, off) : view.getUint32(p, true)); break
+      case 19: out.netNsPid = (n < 4 ? badLength("link-attrs.IFLA_NET_NS_PID", n, 4, off) : view.getUint32(p, true)); break
       case 20: out.ifalias = readString(buf, p, e); break
-      case 21: out.numVf = (n < 4 ? bad("link-attrs.IFLA_NUM_VF", n, 4, off) : view.getUint32(p, true)); break
+      case 21: out.numVf = (n < 4 ? badLength("link-attrs.IFLA_NUM_VF", n, 4, off) : view.getUint32(p, true)); break
       case 22: out.vfinfoList = readBytes(buf, p, e); break
       case 23: out.stats64 = decodeRtnlLinkStats64(buf, view, p, e); break
       case 24: out.vfPorts = readBytes(buf, p, e); break
       case 25: out.portSelf = readBytes(buf, p, e); break
       case 26: out.afSpec = decodeAfSpecAttrsInto({}, buf, view, p, e); break
-      case 27: out.group = (n < 4 ? bad("link-attrs.IFLA_GROUP", n, 4, off) : view.getUint32(p, true)); break
-      case 28: out.netNsFd = (n < 4 ? bad("link-attrs.IFLA_NET_NS_FD", n, 4, off) : view.getUint32(p, true)); break
-      case 29: out.extMask = (n < 4 ? bad("link-attrs.IFLA_EXT_MASK", n, 4, off) : view.getUint32(p, true)); break
-      case 30: out.promiscuity = (n < 4 ? bad("link-attrs.IFLA_PROMISCUITY", n, 4, off) : view.getUint32(p, true)); break
-      case 31: out.numTxQueues = (n < 4 ? bad("link-attrs.IFLA_NUM_TX_QUEUES", n, 4, off) : view.getUint32(p, true)); break
-      case 32: out.numRxQueues = (n < 4 ? bad("link-attrs.IFLA_NUM_RX_QUEUES", n, 4, off) : view.getUint32(p, true)); break
-      case 33: out.carrier = (n < 1 ? bad("link-attrs.IFLA_CARRIER", n, 1, off) : view.getUint8(p)); break
+      case 27: out.group = (n < 4 ? badLength("link-attrs.IFLA_GROUP", n, 4, off) : view.getUint32(p, true)); break
+      case 28: out.netNsFd = (n < 4 ? badLength("link-attrs.IFLA_NET_NS_FD", n, 4, off) : view.getUint32(p, true)); break
+      case 29: out.extMask = (n < 4 ? badLength("link-attrs.IFLA_EXT_MASK", n, 4, off) : view.getUint32(p, true)); break
+      case 30: out.promiscuity = (n < 4 ? badLength("link-attrs.IFLA_PROMISCUITY", n, 4, off) : view.getUint32(p, true)); break
+      case 31: out.numTxQueues = (n < 4 ? badLength("link-attrs.IFLA_NUM_TX_QUEUES", n, 4, off) : view.getUint32(p, true)); break
+      case 32: out.numRxQueues = (n < 4 ? badLength("link-attrs.IFLA_NUM_RX_QUEUES", n, 4, off) : view.getUint32(p, true)); break
+      case 33: out.carrier = (n < 1 ? badLength("link-attrs.IFLA_CARRIER", n, 1, off) : view.getUint8(p)); break
       case 34: out.physPortId = readBytes(buf, p, e); break
-      case 35: out.carrierChanges = (n < 4 ? bad("link-attrs.IFLA_CARRIER_CHANGES", n, 4, off) : view.getUint32(p, true)); break
+      case 35: out.carrierChanges = (n < 4 ? badLength("link-attrs.IFLA_CARRIER_CHANGES", n, 4, off) : view.getUint32(p, true)); break
       case 36: out.physSwitchId = readBytes(buf, p, e); break
-      case 37: out.linkNetnsid = (n < 4 ? bad("link-attrs.IFLA_LINK_NETNSID", n, 4, off) : view.getInt32(p, true)); break
+      case 37: out.linkNetnsid = (n < 4 ? badLength("link-attrs.IFLA_LINK_NETNSID", n, 4, off) : view.getInt32(p, true)); break
       case 38: out.physPortName = readString(buf, p, e); break
-      case 39: out.protoDown = (n < 1 ? bad("link-attrs.IFLA_PROTO_DOWN", n, 1, off) : view.getUint8(p)); break
-      case 40: out.gsoMaxSegs = (n < 4 ? bad("link-attrs.IFLA_GSO_MAX_SEGS", n, 4, off) : view.getUint32(p, true)); break
-      case 41: out.gsoMaxSize = (n < 4 ? bad("link-attrs.IFLA_GSO_MAX_SIZE", n, 4, off) : view.getUint32(p, true)); break
+      case 39: out.protoDown = (n < 1 ? badLength("link-attrs.IFLA_PROTO_DOWN", n, 1, off) : view.getUint8(p)); break
+      case 40: out.gsoMaxSegs = (n < 4 ? badLength("link-attrs.IFLA_GSO_MAX_SEGS", n, 4, off) : view.getUint32(p, true)); break
+      case 41: out.gsoMaxSize = (n < 4 ? badLength("link-attrs.IFLA_GSO_MAX_SIZE", n, 4, off) : view.getUint32(p, true)); break
       case 42: break
       case 43: out.xdp = decodeXdpAttrsInto({}, buf, view, p, e); break
-      case 44: out.event = (n < 4 ? bad("link-attrs.IFLA_EVENT", n, 4, off) : view.getUint32(p, true)); break
-      case 45: out.newNetnsid = (n < 4 ? bad("link-attrs.IFLA_NEW_NETNSID", n, 4, off) : view.getInt32(p, true)); break
-      case 46: out.targetNetnsid = (n < 4 ? bad("link-attrs.IFLA_TARGET_NETNSID", n, 4, off) : view.getInt32(p, true)); break
-      case 47: out.carrierUpCount = (n < 4 ? bad("link-attrs.IFLA_CARRIER_UP_COUNT", n, 4, off) : view.getUint32(p, true)); break
-      case 48: out.carrierDownCount = (n < 4 ? bad("link-attrs.IFLA_CARRIER_DOWN_COUNT", n, 4, off) : view.getUint32(p, true)); break
-      case 49: out.newIfindex = (n < 4 ? bad("link-attrs.IFLA_NEW_IFINDEX", n, 4, off) : view.getInt32(p, true)); break
-      case 50: out.minMtu = (n < 4 ? bad("link-attrs.IFLA_MIN_MTU", n, 4, off) : view.getUint32(p, true)); break
-      case 51: out.maxMtu = (n < 4 ? bad("link-attrs.IFLA_MAX_MTU", n, 4, off) : view.getUint32(p, true)); break
+      case 44: out.event = (n < 4 ? badLength("link-attrs.IFLA_EVENT", n, 4, off) : view.getUint32(p, true)); break
+      case 45: out.newNetnsid = (n < 4 ? badLength("link-attrs.IFLA_NEW_NETNSID", n, 4, off) : view.getInt32(p, true)); break
+      case 46: out.targetNetnsid = (n < 4 ? badLength("link-attrs.IFLA_TARGET_NETNSID", n, 4, off) : view.getInt32(p, true)); break
+      case 47: out.carrierUpCount = (n < 4 ? badLength("link-attrs.IFLA_CARRIER_UP_COUNT", n, 4, off) : view.getUint32(p, true)); break
+      case 48: out.carrierDownCount = (n < 4 ? badLength("link-attrs.IFLA_CARRIER_DOWN_COUNT", n, 4, off) : view.getUint32(p, true)); break
+      case 49: out.newIfindex = (n < 4 ? badLength("link-attrs.IFLA_NEW_IFINDEX", n, 4, off) : view.getInt32(p, true)); break
+      case 50: out.minMtu = (n < 4 ? badLength("link-attrs.IFLA_MIN_MTU", n, 4, off) : view.getUint32(p, true)); break
+      case 51: out.maxMtu = (n < 4 ? badLength("link-attrs.IFLA_MAX_MTU", n, 4, off) : view.getUint32(p, true)); break
       case 52: out.propList = decodePropListAttrsInto({}, buf, view, p, e); break
       case 53: out.altIfname = readString(buf, p, e); break
       case 54: out.permAddress = macToString(buf, p, n); break
       case 55: out.protoDownReason = decodeProtoDownReasonAttrsInto({}, buf, view, p, e); break
       case 56: out.parentDevName = readString(buf, p, e); break
       case 57: out.parentDevBusName = readString(buf, p, e); break
-      case 58: out.groMaxSize = (n < 4 ? bad("link-attrs.IFLA_GRO_MAX_SIZE", n, 4, off) : view.getUint32(p, true)); break
-      case 59: out.tsoMaxSize = (n < 4 ? bad("link-attrs.IFLA_TSO_MAX_SIZE", n, 4, off) : view.getUint32(p, true)); break
-      case 60: out.tsoMaxSegs = (n < 4 ? bad("link-attrs.IFLA_TSO_MAX_SEGS", n, 4, off) : view.getUint32(p, true)); break
-      case 61: out.allmulti = (n < 4 ? bad("link-attrs.IFLA_ALLMULTI", n, 4, off) : view.getUint32(p, true)); break
+      case 58: out.groMaxSize = (n < 4 ? badLength("link-attrs.IFLA_GRO_MAX_SIZE", n, 4, off) : view.getUint32(p, true)); break
+      case 59: out.tsoMaxSize = (n < 4 ? badLength("link-attrs.IFLA_TSO_MAX_SIZE", n, 4, off) : view.getUint32(p, true)); break
+      case 60: out.tsoMaxSegs = (n < 4 ? badLength("link-attrs.IFLA_TSO_MAX_SEGS", n, 4, off) : view.getUint32(p, true)); break
+      case 61: out.allmulti = (n < 4 ? badLength("link-attrs.IFLA_ALLMULTI", n, 4, off) : view.getUint32(p, true)); break
       case 62: out.devlinkPort = readBytes(buf, p, e); break
-      case 63: out.gsoIpv4MaxSize = (n < 4 ? bad("link-attrs.IFLA_GSO_IPV4_MAX_SIZE", n, 4, off) : view.getUint32(p, true)); break
-      case 64: out.groIpv4MaxSize = (n < 4 ? bad("link-attrs.IFLA_GRO_IPV4_MAX_SIZE", n, 4, off) : view.getUint32(p, true)); break
+      case 63: out.gsoIpv4MaxSize = (n < 4 ? badLength("link-attrs.IFLA_GSO_IPV4_MAX_SIZE", n, 4, off) : view.getUint32(p, true)); break
+      case 64: out.groIpv4MaxSize = (n < 4 ? badLength("link-attrs.IFLA_GRO_IPV4_MAX_SIZE", n, 4, off) : view.getUint32(p, true)); break
       case 65: out.dpllPin = decodeLinkDpllPinAttrsInto({}, buf, view, p, e); break
-      case 66: out.maxPacingOffloadHorizon = (n >= 8 ? readU64(view, p, true) : n >= 4 ? BigInt(view.getUint32(p, true)) : bad("link-attrs.IFLA_MAX_PACING_OFFLOAD_HORIZON", n, 4, off)); break
-      case 67: out.netnsImmutable = (n < 1 ? bad("link-attrs.IFLA_NETNS_IMMUTABLE", n, 1, off) : view.getUint8(p)); break
-      case 68: out.headroom = (n < 2 ? bad("link-attrs.IFLA_HEADROOM", n, 2, off) : view.getUint16(p, true)); break
-      case 69: out.tailroom = (n < 2 ? bad("link-attrs.IFLA_TAILROOM", n, 2, off) : view.getUint16(p, true)); break
+      case 66: out.maxPacingOffloadHorizon = (n >= 8 ? readU64(view, p, true) : n >= 4 ? BigInt(view.getUint32(p, true)) : badLength("link-attrs.IFLA_MAX_PACING_OFFLOAD_HORIZON", n, 4, off)); break
+      case 67: out.netnsImmutable = (n < 1 ? badLength("link-attrs.IFLA_NETNS_IMMUTABLE", n, 1, off) : view.getUint8(p)); break
+      case 68: out.headroom = (n < 2 ? badLength("link-attrs.IFLA_HEADROOM", n, 2, off) : view.getUint16(p, true)); break
+      case 69: out.tailroom = (n < 2 ? badLength("link-attrs.IFLA_TAILROOM", n, 2, off) : view.getUint16(p, true)); break
       default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
     }
     off += (len + 3) & ~3
@@ -2901,8 +2997,7 @@ export function decodePropListAttrsInto(out: any, buf: Uint8Array, view: DataVie
     const len = view.getUint16(off, true)
     if (len < 4 || off + len > end) throw new DecodeFailure("prop-list-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
     const rawType = view.getUint16(off + 2, true)
-    const p = off + 4, e = off + len, n = len - 4
-    void p; void e; void n
+    const p = off + 4, e = off + len
     switch (rawType & 0x3fff) {
       case 53: (out.altIfname ??= []).push(readString(buf, p, e)); break
       default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
@@ -2930,10 +3025,9 @@ export function decodeProtoDownReasonAttrsInto(out: any, buf: Uint8Array, view: 
     if (len < 4 || off + len > end) throw new DecodeFailure("proto-down-reason-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
     const rawType = view.getUint16(off + 2, true)
     const p = off + 4, e = off + len, n = len - 4
-    void p; void e; void n
     switch (rawType & 0x3fff) {
-      case 1: out.mask = (n < 4 ? bad("proto-down-reason-attrs.IFLA_PROTO_DOWN_REASON_MASK", n, 4, off) : view.getUint32(p, true)); break
-      case 2: out.value = (n < 4 ? bad("proto-down-reason-attrs.IFLA_PROTO_DOWN_REASON_VALUE", n, 4, off) : view.getUint32(p, true)); break
+      case 1: out.mask = (n < 4 ? badLength("proto-down-reason-attrs.IFLA_PROTO_DOWN_REASON_MASK", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.value = (n < 4 ? badLength("proto-down-reason-attrs.IFLA_PROTO_DOWN_REASON_VALUE", n, 4, off) : view.getUint32(p, true)); break
       default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
     }
     off += (len + 3) & ~3
@@ -2960,9 +3054,8 @@ export function decodeLinkDpllPinAttrsInto(out: any, buf: Uint8Array, view: Data
     if (len < 4 || off + len > end) throw new DecodeFailure("link-dpll-pin-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
     const rawType = view.getUint16(off + 2, true)
     const p = off + 4, e = off + len, n = len - 4
-    void p; void e; void n
     switch (rawType & 0x3fff) {
-      case 1: out.id = (n < 4 ? bad("link-dpll-pin-attrs.DPLL_A_PIN_ID", n, 4, off) : view.getUint32(p, true)); break
+      case 1: out.id = (n < 4 ? badLength("link-dpll-pin-attrs.DPLL_A_PIN_ID", n, 4, off) : view.getUint32(p, true)); break
       default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
     }
     off += (len + 3) & ~3
@@ -2988,16 +3081,15 @@ export function decodeXdpAttrsInto(out: any, buf: Uint8Array, view: DataView, st
     if (len < 4 || off + len > end) throw new DecodeFailure("xdp-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
     const rawType = view.getUint16(off + 2, true)
     const p = off + 4, e = off + len, n = len - 4
-    void p; void e; void n
     switch (rawType & 0x3fff) {
-      case 1: out.fd = (n < 4 ? bad("xdp-attrs.IFLA_XDP_FD", n, 4, off) : view.getInt32(p, true)); break
-      case 2: out.attached = (n < 1 ? bad("xdp-attrs.IFLA_XDP_ATTACHED", n, 1, off) : view.getUint8(p)); break
-      case 3: out.flags = (n < 4 ? bad("xdp-attrs.IFLA_XDP_FLAGS", n, 4, off) : view.getUint32(p, true)); break
-      case 4: out.progId = (n < 4 ? bad("xdp-attrs.IFLA_XDP_PROG_ID", n, 4, off) : view.getUint32(p, true)); break
-      case 5: out.drvProgId = (n < 4 ? bad("xdp-attrs.IFLA_XDP_DRV_PROG_ID", n, 4, off) : view.getUint32(p, true)); break
-      case 6: out.skbProgId = (n < 4 ? bad("xdp-attrs.IFLA_XDP_SKB_PROG_ID", n, 4, off) : view.getUint32(p, true)); break
-      case 7: out.hwProgId = (n < 4 ? bad("xdp-attrs.IFLA_XDP_HW_PROG_ID", n, 4, off) : view.getUint32(p, true)); break
-      case 8: out.expectedFd = (n < 4 ? bad("xdp-attrs.IFLA_XDP_EXPECTED_FD", n, 4, off) : view.getInt32(p, true)); break
+      case 1: out.fd = (n < 4 ? badLength("xdp-attrs.IFLA_XDP_FD", n, 4, off) : view.getInt32(p, true)); break
+      case 2: out.attached = (n < 1 ? badLength("xdp-attrs.IFLA_XDP_ATTACHED", n, 1, off) : view.getUint8(p)); break
+      case 3: out.flags = (n < 4 ? badLength("xdp-attrs.IFLA_XDP_FLAGS", n, 4, off) : view.getUint32(p, true)); break
+      case 4: out.progId = (n < 4 ? badLength("xdp-attrs.IFLA_XDP_PROG_ID", n, 4, off) : view.getUint32(p, true)); break
+      case 5: out.drvProgId = (n < 4 ? badLength("xdp-attrs.IFLA_XDP_DRV_PROG_ID", n, 4, off) : view.getUint32(p, true)); break
+      case 6: out.skbProgId = (n < 4 ? badLength("xdp-attrs.IFLA_XDP_SKB_PROG_ID", n, 4, off) : view.getUint32(p, true)); break
+      case 7: out.hwProgId = (n < 4 ? badLength("xdp-attrs.IFLA_XDP_HW_PROG_ID", n, 4, off) : view.getUint32(p, true)); break
+      case 8: out.expectedFd = (n < 4 ? badLength("xdp-attrs.IFLA_XDP_EXPECTED_FD", n, 4, off) : view.getInt32(p, true)); break
       default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
     }
     off += (len + 3) & ~3
@@ -3029,8 +3121,7 @@ export function decodeAfSpecAttrsInto(out: any, buf: Uint8Array, view: DataView,
     const len = view.getUint16(off, true)
     if (len < 4 || off + len > end) throw new DecodeFailure("af-spec-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
     const rawType = view.getUint16(off + 2, true)
-    const p = off + 4, e = off + len, n = len - 4
-    void p; void e; void n
+    const p = off + 4, e = off + len
     switch (rawType & 0x3fff) {
       case 2: out.inet = decodeInetAttrsInto({}, buf, view, p, e); break
       case 10: out.inet6 = decodeInet6AttrsInto({}, buf, view, p, e); break
@@ -3061,8 +3152,7 @@ export function decodeInetAttrsInto(out: any, buf: Uint8Array, view: DataView, s
     const len = view.getUint16(off, true)
     if (len < 4 || off + len > end) throw new DecodeFailure("inet-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
     const rawType = view.getUint16(off + 2, true)
-    const p = off + 4, e = off + len, n = len - 4
-    void p; void e; void n
+    const p = off + 4, e = off + len
     switch (rawType & 0x3fff) {
       case 1: out.conf = readS32Array(view, p, e, true); break
       default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
@@ -3090,17 +3180,16 @@ export function decodeInet6AttrsInto(out: any, buf: Uint8Array, view: DataView, 
     if (len < 4 || off + len > end) throw new DecodeFailure("inet6-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
     const rawType = view.getUint16(off + 2, true)
     const p = off + 4, e = off + len, n = len - 4
-    void p; void e; void n
     switch (rawType & 0x3fff) {
-      case 1: out.flags = (n < 4 ? bad("inet6-attrs.IFLA_INET6_FLAGS", n, 4, off) : view.getUint32(p, true)); break
+      case 1: out.flags = (n < 4 ? badLength("inet6-attrs.IFLA_INET6_FLAGS", n, 4, off) : view.getUint32(p, true)); break
       case 2: out.conf = readS32Array(view, p, e, true); break
       case 3: out.stats = readU64Array(view, p, e, true); break
       case 4: out.mcast = readBytes(buf, p, e); break
       case 5: out.cacheinfo = decodeIflaCacheinfo(buf, view, p, e); break
       case 6: out.icmp6stats = readU64Array(view, p, e, true); break
       case 7: out.token = ipToString(buf, p, n); break
-      case 8: out.addrGenMode = (n < 1 ? bad("inet6-attrs.IFLA_INET6_ADDR_GEN_MODE", n, 1, off) : view.getUint8(p)); break
-      case 9: out.raMtu = (n < 4 ? bad("inet6-attrs.IFLA_INET6_RA_MTU", n, 4, off) : view.getUint32(p, true)); break
+      case 8: out.addrGenMode = (n < 1 ? badLength("inet6-attrs.IFLA_INET6_ADDR_GEN_MODE", n, 1, off) : view.getUint8(p)); break
+      case 9: out.raMtu = (n < 4 ? badLength("inet6-attrs.IFLA_INET6_RA_MTU", n, 4, off) : view.getUint32(p, true)); break
       default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
     }
     off += (len + 3) & ~3
@@ -3134,10 +3223,9 @@ export function decodeMctpAttrsInto(out: any, buf: Uint8Array, view: DataView, s
     if (len < 4 || off + len > end) throw new DecodeFailure("mctp-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
     const rawType = view.getUint16(off + 2, true)
     const p = off + 4, e = off + len, n = len - 4
-    void p; void e; void n
     switch (rawType & 0x3fff) {
-      case 1: out.net = (n < 4 ? bad("mctp-attrs.IFLA_MCTP_NET", n, 4, off) : view.getUint32(p, true)); break
-      case 2: out.physBinding = (n < 1 ? bad("mctp-attrs.IFLA_MCTP_PHYS_BINDING", n, 1, off) : view.getUint8(p)); break
+      case 1: out.net = (n < 4 ? badLength("mctp-attrs.IFLA_MCTP_NET", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.physBinding = (n < 1 ? badLength("mctp-attrs.IFLA_MCTP_PHYS_BINDING", n, 1, off) : view.getUint8(p)); break
       default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
     }
     off += (len + 3) & ~3
@@ -3165,8 +3253,7 @@ export function decodeLinkinfoAttrsInto(out: any, buf: Uint8Array, view: DataVie
     const len = view.getUint16(off, true)
     if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
     const rawType = view.getUint16(off + 2, true)
-    const p = off + 4, e = off + len, n = len - 4
-    void p; void e; void n
+    const p = off + 4, e = off + len
     switch (rawType & 0x3fff) {
       case 1: out.kind = readString(buf, p, e); break
       case 2: sm_data_p = p; sm_data_e = e; break
@@ -3215,8 +3302,7 @@ export function decodeEmptyAttrsInto(out: any, buf: Uint8Array, view: DataView, 
     const len = view.getUint16(off, true)
     if (len < 4 || off + len > end) throw new DecodeFailure("empty-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
     const rawType = view.getUint16(off + 2, true)
-    const p = off + 4, e = off + len, n = len - 4
-    void p; void e; void n
+    const p = off + 4, e = off + len
     switch (rawType & 0x3fff) {
       default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
     }
@@ -3241,8 +3327,7 @@ export function decodeLinkinfoVethAttrsInto(out: any, buf: Uint8Array, view: Dat
     const len = view.getUint16(off, true)
     if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-veth-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
     const rawType = view.getUint16(off + 2, true)
-    const p = off + 4, e = off + len, n = len - 4
-    void p; void e; void n
+    const p = off + 4, e = off + len
     switch (rawType & 0x3fff) {
       case 1: out.peer = decodeLinkAttrsInto(decodeIfinfomsg(buf, view, p, e), buf, view, p + IfinfomsgSize, e); break
       default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
@@ -3270,58 +3355,57 @@ export function decodeLinkinfoBridgeAttrsInto(out: any, buf: Uint8Array, view: D
     if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-bridge-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
     const rawType = view.getUint16(off + 2, true)
     const p = off + 4, e = off + len, n = len - 4
-    void p; void e; void n
     switch (rawType & 0x3fff) {
-      case 1: out.forwardDelay = (n < 4 ? bad("linkinfo-bridge-attrs.IFLA_BR_FORWARD_DELAY", n, 4, off) : view.getUint32(p, true)); break
-      case 2: out.helloTime = (n < 4 ? bad("linkinfo-bridge-attrs.IFLA_BR_HELLO_TIME", n, 4, off) : view.getUint32(p, true)); break
-      case 3: out.maxAge = (n < 4 ? bad("linkinfo-bridge-attrs.IFLA_BR_MAX_AGE", n, 4, off) : view.getUint32(p, true)); break
-      case 4: out.ageingTime = (n < 4 ? bad("linkinfo-bridge-attrs.IFLA_BR_AGEING_TIME", n, 4, off) : view.getUint32(p, true)); break
-      case 5: out.stpState = (n < 4 ? bad("linkinfo-bridge-attrs.IFLA_BR_STP_STATE", n, 4, off) : view.getUint32(p, true)); break
-      case 6: out.priority = (n < 2 ? bad("linkinfo-bridge-attrs.IFLA_BR_PRIORITY", n, 2, off) : view.getUint16(p, true)); break
-      case 7: out.vlanFiltering = (n < 1 ? bad("linkinfo-bridge-attrs.IFLA_BR_VLAN_FILTERING", n, 1, off) : view.getUint8(p)); break
-      case 8: out.vlanProtocol = (n < 2 ? bad("linkinfo-bridge-attrs.IFLA_BR_VLAN_PROTOCOL", n, 2, off) : view.getUint16(p, false)); break
-      case 9: out.groupFwdMask = (n < 2 ? bad("linkinfo-bridge-attrs.IFLA_BR_GROUP_FWD_MASK", n, 2, off) : view.getUint16(p, true)); break
+      case 1: out.forwardDelay = (n < 4 ? badLength("linkinfo-bridge-attrs.IFLA_BR_FORWARD_DELAY", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.helloTime = (n < 4 ? badLength("linkinfo-bridge-attrs.IFLA_BR_HELLO_TIME", n, 4, off) : view.getUint32(p, true)); break
+      case 3: out.maxAge = (n < 4 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MAX_AGE", n, 4, off) : view.getUint32(p, true)); break
+      case 4: out.ageingTime = (n < 4 ? badLength("linkinfo-bridge-attrs.IFLA_BR_AGEING_TIME", n, 4, off) : view.getUint32(p, true)); break
+      case 5: out.stpState = (n < 4 ? badLength("linkinfo-bridge-attrs.IFLA_BR_STP_STATE", n, 4, off) : view.getUint32(p, true)); break
+      case 6: out.priority = (n < 2 ? badLength("linkinfo-bridge-attrs.IFLA_BR_PRIORITY", n, 2, off) : view.getUint16(p, true)); break
+      case 7: out.vlanFiltering = (n < 1 ? badLength("linkinfo-bridge-attrs.IFLA_BR_VLAN_FILTERING", n, 1, off) : view.getUint8(p)); break
+      case 8: out.vlanProtocol = (n < 2 ? badLength("linkinfo-bridge-attrs.IFLA_BR_VLAN_PROTOCOL", n, 2, off) : view.getUint16(p, false)); break
+      case 9: out.groupFwdMask = (n < 2 ? badLength("linkinfo-bridge-attrs.IFLA_BR_GROUP_FWD_MASK", n, 2, off) : view.getUint16(p, true)); break
       case 10: out.rootId = decodeIflaBridgeId(buf, view, p, e); break
       case 11: out.bridgeId = decodeIflaBridgeId(buf, view, p, e); break
-      case 12: out.rootPort = (n < 2 ? bad("linkinfo-bridge-attrs.IFLA_BR_ROOT_PORT", n, 2, off) : view.getUint16(p, true)); break
-      case 13: out.rootPathCost = (n < 4 ? bad("linkinfo-bridge-attrs.IFLA_BR_ROOT_PATH_COST", n, 4, off) : view.getUint32(p, true)); break
-      case 14: out.topologyChange = (n < 1 ? bad("linkinfo-bridge-attrs.IFLA_BR_TOPOLOGY_CHANGE", n, 1, off) : view.getUint8(p)); break
-      case 15: out.topologyChangeDetected = (n < 1 ? bad("linkinfo-bridge-attrs.IFLA_BR_TOPOLOGY_CHANGE_DETECTED", n, 1, off) : view.getUint8(p)); break
-      case 16: out.helloTimer = (n < 8 ? bad("linkinfo-bridge-attrs.IFLA_BR_HELLO_TIMER", n, 8, off) : readU64(view, p, true)); break
-      case 17: out.tcnTimer = (n < 8 ? bad("linkinfo-bridge-attrs.IFLA_BR_TCN_TIMER", n, 8, off) : readU64(view, p, true)); break
-      case 18: out.topologyChangeTimer = (n < 8 ? bad("linkinfo-bridge-attrs.IFLA_BR_TOPOLOGY_CHANGE_TIMER", n, 8, off) : readU64(view, p, true)); break
-      case 19: out.gcTimer = (n < 8 ? bad("linkinfo-bridge-attrs.IFLA_BR_GC_TIMER", n, 8, off) : readU64(view, p, true)); break
+      case 12: out.rootPort = (n < 2 ? badLength("linkinfo-bridge-attrs.IFLA_BR_ROOT_PORT", n, 2, off) : view.getUint16(p, true)); break
+      case 13: out.rootPathCost = (n < 4 ? badLength("linkinfo-bridge-attrs.IFLA_BR_ROOT_PATH_COST", n, 4, off) : view.getUint32(p, true)); break
+      case 14: out.topologyChange = (n < 1 ? badLength("linkinfo-bridge-attrs.IFLA_BR_TOPOLOGY_CHANGE", n, 1, off) : view.getUint8(p)); break
+      case 15: out.topologyChangeDetected = (n < 1 ? badLength("linkinfo-bridge-attrs.IFLA_BR_TOPOLOGY_CHANGE_DETECTED", n, 1, off) : view.getUint8(p)); break
+      case 16: out.helloTimer = (n < 8 ? badLength("linkinfo-bridge-attrs.IFLA_BR_HELLO_TIMER", n, 8, off) : readU64(view, p, true)); break
+      case 17: out.tcnTimer = (n < 8 ? badLength("linkinfo-bridge-attrs.IFLA_BR_TCN_TIMER", n, 8, off) : readU64(view, p, true)); break
+      case 18: out.topologyChangeTimer = (n < 8 ? badLength("linkinfo-bridge-attrs.IFLA_BR_TOPOLOGY_CHANGE_TIMER", n, 8, off) : readU64(view, p, true)); break
+      case 19: out.gcTimer = (n < 8 ? badLength("linkinfo-bridge-attrs.IFLA_BR_GC_TIMER", n, 8, off) : readU64(view, p, true)); break
       case 20: out.groupAddr = macToString(buf, p, n); break
       case 21: out.fdbFlush = true; break
-      case 22: out.mcastRouter = (n < 1 ? bad("linkinfo-bridge-attrs.IFLA_BR_MCAST_ROUTER", n, 1, off) : view.getUint8(p)); break
-      case 23: out.mcastSnooping = (n < 1 ? bad("linkinfo-bridge-attrs.IFLA_BR_MCAST_SNOOPING", n, 1, off) : view.getUint8(p)); break
-      case 24: out.mcastQueryUseIfaddr = (n < 1 ? bad("linkinfo-bridge-attrs.IFLA_BR_MCAST_QUERY_USE_IFADDR", n, 1, off) : view.getUint8(p)); break
-      case 25: out.mcastQuerier = (n < 1 ? bad("linkinfo-bridge-attrs.IFLA_BR_MCAST_QUERIER", n, 1, off) : view.getUint8(p)); break
-      case 26: out.mcastHashElasticity = (n < 4 ? bad("linkinfo-bridge-attrs.IFLA_BR_MCAST_HASH_ELASTICITY", n, 4, off) : view.getUint32(p, true)); break
-      case 27: out.mcastHashMax = (n < 4 ? bad("linkinfo-bridge-attrs.IFLA_BR_MCAST_HASH_MAX", n, 4, off) : view.getUint32(p, true)); break
-      case 28: out.mcastLastMemberCnt = (n < 4 ? bad("linkinfo-bridge-attrs.IFLA_BR_MCAST_LAST_MEMBER_CNT", n, 4, off) : view.getUint32(p, true)); break
-      case 29: out.mcastStartupQueryCnt = (n < 4 ? bad("linkinfo-bridge-attrs.IFLA_BR_MCAST_STARTUP_QUERY_CNT", n, 4, off) : view.getUint32(p, true)); break
-      case 30: out.mcastLastMemberIntvl = (n < 8 ? bad("linkinfo-bridge-attrs.IFLA_BR_MCAST_LAST_MEMBER_INTVL", n, 8, off) : readU64(view, p, true)); break
-      case 31: out.mcastMembershipIntvl = (n < 8 ? bad("linkinfo-bridge-attrs.IFLA_BR_MCAST_MEMBERSHIP_INTVL", n, 8, off) : readU64(view, p, true)); break
-      case 32: out.mcastQuerierIntvl = (n < 8 ? bad("linkinfo-bridge-attrs.IFLA_BR_MCAST_QUERIER_INTVL", n, 8, off) : readU64(view, p, true)); break
-      case 33: out.mcastQueryIntvl = (n < 8 ? bad("linkinfo-bridge-attrs.IFLA_BR_MCAST_QUERY_INTVL", n, 8, off) : readU64(view, p, true)); break
-      case 34: out.mcastQueryResponseIntvl = (n < 8 ? bad("linkinfo-bridge-attrs.IFLA_BR_MCAST_QUERY_RESPONSE_INTVL", n, 8, off) : readU64(view, p, true)); break
-      case 35: out.mcastStartupQueryIntvl = (n < 8 ? bad("linkinfo-bridge-attrs.IFLA_BR_MCAST_STARTUP_QUERY_INTVL", n, 8, off) : readU64(view, p, true)); break
-      case 36: out.nfCallIptables = (n < 1 ? bad("linkinfo-bridge-attrs.IFLA_BR_NF_CALL_IPTABLES", n, 1, off) : view.getUint8(p)); break
-      case 37: out.nfCallIp6tables = (n < 1 ? bad("linkinfo-bridge-attrs.IFLA_BR_NF_CALL_IP6TABLES", n, 1, off) : view.getUint8(p)); break
-      case 38: out.nfCallArptables = (n < 1 ? bad("linkinfo-bridge-attrs.IFLA_BR_NF_CALL_ARPTABLES", n, 1, off) : view.getUint8(p)); break
-      case 39: out.vlanDefaultPvid = (n < 2 ? bad("linkinfo-bridge-attrs.IFLA_BR_VLAN_DEFAULT_PVID", n, 2, off) : view.getUint16(p, true)); break
+      case 22: out.mcastRouter = (n < 1 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MCAST_ROUTER", n, 1, off) : view.getUint8(p)); break
+      case 23: out.mcastSnooping = (n < 1 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MCAST_SNOOPING", n, 1, off) : view.getUint8(p)); break
+      case 24: out.mcastQueryUseIfaddr = (n < 1 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MCAST_QUERY_USE_IFADDR", n, 1, off) : view.getUint8(p)); break
+      case 25: out.mcastQuerier = (n < 1 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MCAST_QUERIER", n, 1, off) : view.getUint8(p)); break
+      case 26: out.mcastHashElasticity = (n < 4 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MCAST_HASH_ELASTICITY", n, 4, off) : view.getUint32(p, true)); break
+      case 27: out.mcastHashMax = (n < 4 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MCAST_HASH_MAX", n, 4, off) : view.getUint32(p, true)); break
+      case 28: out.mcastLastMemberCnt = (n < 4 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MCAST_LAST_MEMBER_CNT", n, 4, off) : view.getUint32(p, true)); break
+      case 29: out.mcastStartupQueryCnt = (n < 4 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MCAST_STARTUP_QUERY_CNT", n, 4, off) : view.getUint32(p, true)); break
+      case 30: out.mcastLastMemberIntvl = (n < 8 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MCAST_LAST_MEMBER_INTVL", n, 8, off) : readU64(view, p, true)); break
+      case 31: out.mcastMembershipIntvl = (n < 8 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MCAST_MEMBERSHIP_INTVL", n, 8, off) : readU64(view, p, true)); break
+      case 32: out.mcastQuerierIntvl = (n < 8 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MCAST_QUERIER_INTVL", n, 8, off) : readU64(view, p, true)); break
+      case 33: out.mcastQueryIntvl = (n < 8 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MCAST_QUERY_INTVL", n, 8, off) : readU64(view, p, true)); break
+      case 34: out.mcastQueryResponseIntvl = (n < 8 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MCAST_QUERY_RESPONSE_INTVL", n, 8, off) : readU64(view, p, true)); break
+      case 35: out.mcastStartupQueryIntvl = (n < 8 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MCAST_STARTUP_QUERY_INTVL", n, 8, off) : readU64(view, p, true)); break
+      case 36: out.nfCallIptables = (n < 1 ? badLength("linkinfo-bridge-attrs.IFLA_BR_NF_CALL_IPTABLES", n, 1, off) : view.getUint8(p)); break
+      case 37: out.nfCallIp6tables = (n < 1 ? badLength("linkinfo-bridge-attrs.IFLA_BR_NF_CALL_IP6TABLES", n, 1, off) : view.getUint8(p)); break
+      case 38: out.nfCallArptables = (n < 1 ? badLength("linkinfo-bridge-attrs.IFLA_BR_NF_CALL_ARPTABLES", n, 1, off) : view.getUint8(p)); break
+      case 39: out.vlanDefaultPvid = (n < 2 ? badLength("linkinfo-bridge-attrs.IFLA_BR_VLAN_DEFAULT_PVID", n, 2, off) : view.getUint16(p, true)); break
       case 40: break
-      case 41: out.vlanStatsEnabled = (n < 1 ? bad("linkinfo-bridge-attrs.IFLA_BR_VLAN_STATS_ENABLED", n, 1, off) : view.getUint8(p)); break
-      case 42: out.mcastStatsEnabled = (n < 1 ? bad("linkinfo-bridge-attrs.IFLA_BR_MCAST_STATS_ENABLED", n, 1, off) : view.getUint8(p)); break
-      case 43: out.mcastIgmpVersion = (n < 1 ? bad("linkinfo-bridge-attrs.IFLA_BR_MCAST_IGMP_VERSION", n, 1, off) : view.getUint8(p)); break
-      case 44: out.mcastMldVersion = (n < 1 ? bad("linkinfo-bridge-attrs.IFLA_BR_MCAST_MLD_VERSION", n, 1, off) : view.getUint8(p)); break
-      case 45: out.vlanStatsPerPort = (n < 1 ? bad("linkinfo-bridge-attrs.IFLA_BR_VLAN_STATS_PER_PORT", n, 1, off) : view.getUint8(p)); break
-      case 46: out.multiBoolopt = (n < 8 ? bad("linkinfo-bridge-attrs.IFLA_BR_MULTI_BOOLOPT", n, 8, off) : { value: view.getUint32(p, true), selector: view.getUint32(p + 4, true) }); break
+      case 41: out.vlanStatsEnabled = (n < 1 ? badLength("linkinfo-bridge-attrs.IFLA_BR_VLAN_STATS_ENABLED", n, 1, off) : view.getUint8(p)); break
+      case 42: out.mcastStatsEnabled = (n < 1 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MCAST_STATS_ENABLED", n, 1, off) : view.getUint8(p)); break
+      case 43: out.mcastIgmpVersion = (n < 1 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MCAST_IGMP_VERSION", n, 1, off) : view.getUint8(p)); break
+      case 44: out.mcastMldVersion = (n < 1 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MCAST_MLD_VERSION", n, 1, off) : view.getUint8(p)); break
+      case 45: out.vlanStatsPerPort = (n < 1 ? badLength("linkinfo-bridge-attrs.IFLA_BR_VLAN_STATS_PER_PORT", n, 1, off) : view.getUint8(p)); break
+      case 46: out.multiBoolopt = (n < 8 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MULTI_BOOLOPT", n, 8, off) : { value: view.getUint32(p, true), selector: view.getUint32(p + 4, true) }); break
       case 47: out.mcastQuerierState = readBytes(buf, p, e); break
-      case 48: out.fdbNLearned = (n < 4 ? bad("linkinfo-bridge-attrs.IFLA_BR_FDB_N_LEARNED", n, 4, off) : view.getUint32(p, true)); break
-      case 49: out.fdbMaxLearned = (n < 4 ? bad("linkinfo-bridge-attrs.IFLA_BR_FDB_MAX_LEARNED", n, 4, off) : view.getUint32(p, true)); break
-      case 50: out.stpMode = (n < 4 ? bad("linkinfo-bridge-attrs.IFLA_BR_STP_MODE", n, 4, off) : view.getUint32(p, true)); break
+      case 48: out.fdbNLearned = (n < 4 ? badLength("linkinfo-bridge-attrs.IFLA_BR_FDB_N_LEARNED", n, 4, off) : view.getUint32(p, true)); break
+      case 49: out.fdbMaxLearned = (n < 4 ? badLength("linkinfo-bridge-attrs.IFLA_BR_FDB_MAX_LEARNED", n, 4, off) : view.getUint32(p, true)); break
+      case 50: out.stpMode = (n < 4 ? badLength("linkinfo-bridge-attrs.IFLA_BR_STP_MODE", n, 4, off) : view.getUint32(p, true)); break
       default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
     }
     off += (len + 3) & ~3
@@ -3395,53 +3479,52 @@ export function decodeLinkinfoBrportAttrsInto(out: any, buf: Uint8Array, view: D
     if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-brport-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
     const rawType = view.getUint16(off + 2, true)
     const p = off + 4, e = off + len, n = len - 4
-    void p; void e; void n
     switch (rawType & 0x3fff) {
-      case 1: out.state = (n < 1 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_STATE", n, 1, off) : view.getUint8(p)); break
-      case 2: out.priority = (n < 2 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_PRIORITY", n, 2, off) : view.getUint16(p, true)); break
-      case 3: out.cost = (n < 4 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_COST", n, 4, off) : view.getUint32(p, true)); break
-      case 4: out.mode = (n < 1 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_MODE", n, 1, off) : view.getUint8(p)); break
-      case 5: out.guard = (n < 1 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_GUARD", n, 1, off) : view.getUint8(p)); break
-      case 6: out.protect = (n < 1 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_PROTECT", n, 1, off) : view.getUint8(p)); break
-      case 7: out.fastLeave = (n < 1 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_FAST_LEAVE", n, 1, off) : view.getUint8(p)); break
-      case 8: out.learning = (n < 1 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_LEARNING", n, 1, off) : view.getUint8(p)); break
-      case 9: out.unicastFlood = (n < 1 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_UNICAST_FLOOD", n, 1, off) : view.getUint8(p)); break
-      case 10: out.proxyarp = (n < 1 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_PROXYARP", n, 1, off) : view.getUint8(p)); break
-      case 11: out.learningSync = (n < 1 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_LEARNING_SYNC", n, 1, off) : view.getUint8(p)); break
-      case 12: out.proxyarpWifi = (n < 1 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_PROXYARP_WIFI", n, 1, off) : view.getUint8(p)); break
+      case 1: out.state = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_STATE", n, 1, off) : view.getUint8(p)); break
+      case 2: out.priority = (n < 2 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_PRIORITY", n, 2, off) : view.getUint16(p, true)); break
+      case 3: out.cost = (n < 4 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_COST", n, 4, off) : view.getUint32(p, true)); break
+      case 4: out.mode = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_MODE", n, 1, off) : view.getUint8(p)); break
+      case 5: out.guard = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_GUARD", n, 1, off) : view.getUint8(p)); break
+      case 6: out.protect = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_PROTECT", n, 1, off) : view.getUint8(p)); break
+      case 7: out.fastLeave = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_FAST_LEAVE", n, 1, off) : view.getUint8(p)); break
+      case 8: out.learning = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_LEARNING", n, 1, off) : view.getUint8(p)); break
+      case 9: out.unicastFlood = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_UNICAST_FLOOD", n, 1, off) : view.getUint8(p)); break
+      case 10: out.proxyarp = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_PROXYARP", n, 1, off) : view.getUint8(p)); break
+      case 11: out.learningSync = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_LEARNING_SYNC", n, 1, off) : view.getUint8(p)); break
+      case 12: out.proxyarpWifi = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_PROXYARP_WIFI", n, 1, off) : view.getUint8(p)); break
       case 13: out.rootId = decodeIflaBridgeId(buf, view, p, e); break
       case 14: out.bridgeId = decodeIflaBridgeId(buf, view, p, e); break
-      case 15: out.designatedPort = (n < 2 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_DESIGNATED_PORT", n, 2, off) : view.getUint16(p, true)); break
-      case 16: out.designatedCost = (n < 2 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_DESIGNATED_COST", n, 2, off) : view.getUint16(p, true)); break
-      case 17: out.id = (n < 2 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_ID", n, 2, off) : view.getUint16(p, true)); break
-      case 18: out.no = (n < 2 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_NO", n, 2, off) : view.getUint16(p, true)); break
-      case 19: out.topologyChangeAck = (n < 1 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_TOPOLOGY_CHANGE_ACK", n, 1, off) : view.getUint8(p)); break
-      case 20: out.configPending = (n < 1 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_CONFIG_PENDING", n, 1, off) : view.getUint8(p)); break
-      case 21: out.messageAgeTimer = (n < 8 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_MESSAGE_AGE_TIMER", n, 8, off) : readU64(view, p, true)); break
-      case 22: out.forwardDelayTimer = (n < 8 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_FORWARD_DELAY_TIMER", n, 8, off) : readU64(view, p, true)); break
-      case 23: out.holdTimer = (n < 8 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_HOLD_TIMER", n, 8, off) : readU64(view, p, true)); break
+      case 15: out.designatedPort = (n < 2 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_DESIGNATED_PORT", n, 2, off) : view.getUint16(p, true)); break
+      case 16: out.designatedCost = (n < 2 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_DESIGNATED_COST", n, 2, off) : view.getUint16(p, true)); break
+      case 17: out.id = (n < 2 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_ID", n, 2, off) : view.getUint16(p, true)); break
+      case 18: out.no = (n < 2 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_NO", n, 2, off) : view.getUint16(p, true)); break
+      case 19: out.topologyChangeAck = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_TOPOLOGY_CHANGE_ACK", n, 1, off) : view.getUint8(p)); break
+      case 20: out.configPending = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_CONFIG_PENDING", n, 1, off) : view.getUint8(p)); break
+      case 21: out.messageAgeTimer = (n < 8 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_MESSAGE_AGE_TIMER", n, 8, off) : readU64(view, p, true)); break
+      case 22: out.forwardDelayTimer = (n < 8 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_FORWARD_DELAY_TIMER", n, 8, off) : readU64(view, p, true)); break
+      case 23: out.holdTimer = (n < 8 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_HOLD_TIMER", n, 8, off) : readU64(view, p, true)); break
       case 24: out.flush = true; break
-      case 25: out.multicastRouter = (n < 1 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_MULTICAST_ROUTER", n, 1, off) : view.getUint8(p)); break
+      case 25: out.multicastRouter = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_MULTICAST_ROUTER", n, 1, off) : view.getUint8(p)); break
       case 26: break
-      case 27: out.mcastFlood = (n < 1 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_MCAST_FLOOD", n, 1, off) : view.getUint8(p)); break
-      case 28: out.mcastToUcast = (n < 1 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_MCAST_TO_UCAST", n, 1, off) : view.getUint8(p)); break
-      case 29: out.vlanTunnel = (n < 1 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_VLAN_TUNNEL", n, 1, off) : view.getUint8(p)); break
-      case 30: out.bcastFlood = (n < 1 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_BCAST_FLOOD", n, 1, off) : view.getUint8(p)); break
-      case 31: out.groupFwdMask = (n < 2 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_GROUP_FWD_MASK", n, 2, off) : view.getUint16(p, true)); break
-      case 32: out.neighSuppress = (n < 1 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_NEIGH_SUPPRESS", n, 1, off) : view.getUint8(p)); break
-      case 33: out.isolated = (n < 1 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_ISOLATED", n, 1, off) : view.getUint8(p)); break
-      case 34: out.backupPort = (n < 4 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_BACKUP_PORT", n, 4, off) : view.getUint32(p, true)); break
-      case 35: out.mrpRingOpen = (n < 1 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_MRP_RING_OPEN", n, 1, off) : view.getUint8(p)); break
-      case 36: out.mrpInOpen = (n < 1 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_MRP_IN_OPEN", n, 1, off) : view.getUint8(p)); break
-      case 37: out.mcastEhtHostsLimit = (n < 4 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT", n, 4, off) : view.getUint32(p, true)); break
-      case 38: out.mcastEhtHostsCnt = (n < 4 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_MCAST_EHT_HOSTS_CNT", n, 4, off) : view.getUint32(p, true)); break
-      case 39: out.locked = (n < 1 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_LOCKED", n, 1, off) : view.getUint8(p)); break
-      case 40: out.mab = (n < 1 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_MAB", n, 1, off) : view.getUint8(p)); break
-      case 41: out.mcastNGroups = (n < 4 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_MCAST_N_GROUPS", n, 4, off) : view.getUint32(p, true)); break
-      case 42: out.mcastMaxGroups = (n < 4 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_MCAST_MAX_GROUPS", n, 4, off) : view.getUint32(p, true)); break
-      case 43: out.neighVlanSuppress = (n < 1 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_NEIGH_VLAN_SUPPRESS", n, 1, off) : view.getUint8(p)); break
-      case 44: out.backupNhid = (n < 4 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_BACKUP_NHID", n, 4, off) : view.getUint32(p, true)); break
-      case 45: out.neighForwardGrat = (n < 1 ? bad("linkinfo-brport-attrs.IFLA_BRPORT_NEIGH_FORWARD_GRAT", n, 1, off) : view.getUint8(p)); break
+      case 27: out.mcastFlood = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_MCAST_FLOOD", n, 1, off) : view.getUint8(p)); break
+      case 28: out.mcastToUcast = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_MCAST_TO_UCAST", n, 1, off) : view.getUint8(p)); break
+      case 29: out.vlanTunnel = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_VLAN_TUNNEL", n, 1, off) : view.getUint8(p)); break
+      case 30: out.bcastFlood = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_BCAST_FLOOD", n, 1, off) : view.getUint8(p)); break
+      case 31: out.groupFwdMask = (n < 2 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_GROUP_FWD_MASK", n, 2, off) : view.getUint16(p, true)); break
+      case 32: out.neighSuppress = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_NEIGH_SUPPRESS", n, 1, off) : view.getUint8(p)); break
+      case 33: out.isolated = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_ISOLATED", n, 1, off) : view.getUint8(p)); break
+      case 34: out.backupPort = (n < 4 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_BACKUP_PORT", n, 4, off) : view.getUint32(p, true)); break
+      case 35: out.mrpRingOpen = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_MRP_RING_OPEN", n, 1, off) : view.getUint8(p)); break
+      case 36: out.mrpInOpen = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_MRP_IN_OPEN", n, 1, off) : view.getUint8(p)); break
+      case 37: out.mcastEhtHostsLimit = (n < 4 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT", n, 4, off) : view.getUint32(p, true)); break
+      case 38: out.mcastEhtHostsCnt = (n < 4 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_MCAST_EHT_HOSTS_CNT", n, 4, off) : view.getUint32(p, true)); break
+      case 39: out.locked = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_LOCKED", n, 1, off) : view.getUint8(p)); break
+      case 40: out.mab = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_MAB", n, 1, off) : view.getUint8(p)); break
+      case 41: out.mcastNGroups = (n < 4 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_MCAST_N_GROUPS", n, 4, off) : view.getUint32(p, true)); break
+      case 42: out.mcastMaxGroups = (n < 4 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_MCAST_MAX_GROUPS", n, 4, off) : view.getUint32(p, true)); break
+      case 43: out.neighVlanSuppress = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_NEIGH_VLAN_SUPPRESS", n, 1, off) : view.getUint8(p)); break
+      case 44: out.backupNhid = (n < 4 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_BACKUP_NHID", n, 4, off) : view.getUint32(p, true)); break
+      case 45: out.neighForwardGrat = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_NEIGH_FORWARD_GRAT", n, 1, off) : view.getUint8(p)); break
       default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
     }
     off += (len + 3) & ~3
@@ -3510,42 +3593,41 @@ export function decodeLinkinfoVxlanAttrsInto(out: any, buf: Uint8Array, view: Da
     if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-vxlan-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
     const rawType = view.getUint16(off + 2, true)
     const p = off + 4, e = off + len, n = len - 4
-    void p; void e; void n
     switch (rawType & 0x3fff) {
-      case 1: out.id = (n < 4 ? bad("linkinfo-vxlan-attrs.IFLA_VXLAN_ID", n, 4, off) : view.getUint32(p, true)); break
+      case 1: out.id = (n < 4 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_ID", n, 4, off) : view.getUint32(p, true)); break
       case 2: out.group = ipToString(buf, p, n); break
-      case 3: out.link = (n < 4 ? bad("linkinfo-vxlan-attrs.IFLA_VXLAN_LINK", n, 4, off) : view.getUint32(p, true)); break
+      case 3: out.link = (n < 4 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_LINK", n, 4, off) : view.getUint32(p, true)); break
       case 4: out.local = ipToString(buf, p, n); break
-      case 5: out.ttl = (n < 1 ? bad("linkinfo-vxlan-attrs.IFLA_VXLAN_TTL", n, 1, off) : view.getUint8(p)); break
-      case 6: out.tos = (n < 1 ? bad("linkinfo-vxlan-attrs.IFLA_VXLAN_TOS", n, 1, off) : view.getUint8(p)); break
-      case 7: out.learning = (n < 1 ? bad("linkinfo-vxlan-attrs.IFLA_VXLAN_LEARNING", n, 1, off) : view.getUint8(p)); break
-      case 8: out.ageing = (n < 4 ? bad("linkinfo-vxlan-attrs.IFLA_VXLAN_AGEING", n, 4, off) : view.getUint32(p, true)); break
-      case 9: out.limit = (n < 4 ? bad("linkinfo-vxlan-attrs.IFLA_VXLAN_LIMIT", n, 4, off) : view.getUint32(p, true)); break
+      case 5: out.ttl = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_TTL", n, 1, off) : view.getUint8(p)); break
+      case 6: out.tos = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_TOS", n, 1, off) : view.getUint8(p)); break
+      case 7: out.learning = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_LEARNING", n, 1, off) : view.getUint8(p)); break
+      case 8: out.ageing = (n < 4 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_AGEING", n, 4, off) : view.getUint32(p, true)); break
+      case 9: out.limit = (n < 4 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_LIMIT", n, 4, off) : view.getUint32(p, true)); break
       case 10: out.portRange = decodeIflaVxlanPortRange(buf, view, p, e); break
-      case 11: out.proxy = (n < 1 ? bad("linkinfo-vxlan-attrs.IFLA_VXLAN_PROXY", n, 1, off) : view.getUint8(p)); break
-      case 12: out.rsc = (n < 1 ? bad("linkinfo-vxlan-attrs.IFLA_VXLAN_RSC", n, 1, off) : view.getUint8(p)); break
-      case 13: out.l2miss = (n < 1 ? bad("linkinfo-vxlan-attrs.IFLA_VXLAN_L2MISS", n, 1, off) : view.getUint8(p)); break
-      case 14: out.l3miss = (n < 1 ? bad("linkinfo-vxlan-attrs.IFLA_VXLAN_L3MISS", n, 1, off) : view.getUint8(p)); break
-      case 15: out.port = (n < 2 ? bad("linkinfo-vxlan-attrs.IFLA_VXLAN_PORT", n, 2, off) : view.getUint16(p, false)); break
+      case 11: out.proxy = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_PROXY", n, 1, off) : view.getUint8(p)); break
+      case 12: out.rsc = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_RSC", n, 1, off) : view.getUint8(p)); break
+      case 13: out.l2miss = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_L2MISS", n, 1, off) : view.getUint8(p)); break
+      case 14: out.l3miss = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_L3MISS", n, 1, off) : view.getUint8(p)); break
+      case 15: out.port = (n < 2 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_PORT", n, 2, off) : view.getUint16(p, false)); break
       case 16: out.group6 = ipToString(buf, p, n); break
       case 17: out.local6 = ipToString(buf, p, n); break
-      case 18: out.udpCsum = (n < 1 ? bad("linkinfo-vxlan-attrs.IFLA_VXLAN_UDP_CSUM", n, 1, off) : view.getUint8(p)); break
-      case 19: out.udpZeroCsum6Tx = (n < 1 ? bad("linkinfo-vxlan-attrs.IFLA_VXLAN_UDP_ZERO_CSUM6_TX", n, 1, off) : view.getUint8(p)); break
-      case 20: out.udpZeroCsum6Rx = (n < 1 ? bad("linkinfo-vxlan-attrs.IFLA_VXLAN_UDP_ZERO_CSUM6_RX", n, 1, off) : view.getUint8(p)); break
-      case 21: out.remcsumTx = (n < 1 ? bad("linkinfo-vxlan-attrs.IFLA_VXLAN_REMCSUM_TX", n, 1, off) : view.getUint8(p)); break
-      case 22: out.remcsumRx = (n < 1 ? bad("linkinfo-vxlan-attrs.IFLA_VXLAN_REMCSUM_RX", n, 1, off) : view.getUint8(p)); break
+      case 18: out.udpCsum = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_UDP_CSUM", n, 1, off) : view.getUint8(p)); break
+      case 19: out.udpZeroCsum6Tx = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_UDP_ZERO_CSUM6_TX", n, 1, off) : view.getUint8(p)); break
+      case 20: out.udpZeroCsum6Rx = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_UDP_ZERO_CSUM6_RX", n, 1, off) : view.getUint8(p)); break
+      case 21: out.remcsumTx = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_REMCSUM_TX", n, 1, off) : view.getUint8(p)); break
+      case 22: out.remcsumRx = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_REMCSUM_RX", n, 1, off) : view.getUint8(p)); break
       case 23: out.gbp = true; break
       case 24: out.remcsumNopartial = true; break
-      case 25: out.collectMetadata = (n < 1 ? bad("linkinfo-vxlan-attrs.IFLA_VXLAN_COLLECT_METADATA", n, 1, off) : view.getUint8(p)); break
-      case 26: out.label = (n < 4 ? bad("linkinfo-vxlan-attrs.IFLA_VXLAN_LABEL", n, 4, off) : view.getUint32(p, false)); break
+      case 25: out.collectMetadata = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_COLLECT_METADATA", n, 1, off) : view.getUint8(p)); break
+      case 26: out.label = (n < 4 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_LABEL", n, 4, off) : view.getUint32(p, false)); break
       case 27: out.gpe = true; break
       case 28: out.ttlInherit = true; break
-      case 29: out.df = (n < 1 ? bad("linkinfo-vxlan-attrs.IFLA_VXLAN_DF", n, 1, off) : view.getUint8(p)); break
-      case 30: out.vnifilter = (n < 1 ? bad("linkinfo-vxlan-attrs.IFLA_VXLAN_VNIFILTER", n, 1, off) : view.getUint8(p)); break
-      case 31: out.localbypass = (n < 1 ? bad("linkinfo-vxlan-attrs.IFLA_VXLAN_LOCALBYPASS", n, 1, off) : view.getUint8(p)); break
-      case 32: out.labelPolicy = (n < 4 ? bad("linkinfo-vxlan-attrs.IFLA_VXLAN_LABEL_POLICY", n, 4, off) : view.getUint32(p, true)); break
+      case 29: out.df = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_DF", n, 1, off) : view.getUint8(p)); break
+      case 30: out.vnifilter = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_VNIFILTER", n, 1, off) : view.getUint8(p)); break
+      case 31: out.localbypass = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_LOCALBYPASS", n, 1, off) : view.getUint8(p)); break
+      case 32: out.labelPolicy = (n < 4 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_LABEL_POLICY", n, 4, off) : view.getUint32(p, true)); break
       case 33: out.reservedBits = readBytes(buf, p, e); break
-      case 34: out.mcRoute = (n < 1 ? bad("linkinfo-vxlan-attrs.IFLA_VXLAN_MC_ROUTE", n, 1, off) : view.getUint8(p)); break
+      case 34: out.mcRoute = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_MC_ROUTE", n, 1, off) : view.getUint8(p)); break
       default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
     }
     off += (len + 3) & ~3
@@ -3604,17 +3686,16 @@ export function decodeLinkinfoMacvlanAttrsInto(out: any, buf: Uint8Array, view: 
     if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-macvlan-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
     const rawType = view.getUint16(off + 2, true)
     const p = off + 4, e = off + len, n = len - 4
-    void p; void e; void n
     switch (rawType & 0x3fff) {
-      case 1: out.mode = (n < 4 ? bad("linkinfo-macvlan-attrs.IFLA_MACVLAN_MODE", n, 4, off) : view.getUint32(p, true)); break
-      case 2: out.flags = (n < 2 ? bad("linkinfo-macvlan-attrs.IFLA_MACVLAN_FLAGS", n, 2, off) : view.getUint16(p, true)); break
-      case 3: out.macaddrMode = (n < 4 ? bad("linkinfo-macvlan-attrs.IFLA_MACVLAN_MACADDR_MODE", n, 4, off) : view.getUint32(p, true)); break
+      case 1: out.mode = (n < 4 ? badLength("linkinfo-macvlan-attrs.IFLA_MACVLAN_MODE", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.flags = (n < 2 ? badLength("linkinfo-macvlan-attrs.IFLA_MACVLAN_FLAGS", n, 2, off) : view.getUint16(p, true)); break
+      case 3: out.macaddrMode = (n < 4 ? badLength("linkinfo-macvlan-attrs.IFLA_MACVLAN_MACADDR_MODE", n, 4, off) : view.getUint32(p, true)); break
       case 4: out.macaddr = macToString(buf, p, n); break
       case 5: out.macaddrData = decodeMacvlanMacaddrAttrsInto({}, buf, view, p, e); break
-      case 6: out.macaddrCount = (n < 4 ? bad("linkinfo-macvlan-attrs.IFLA_MACVLAN_MACADDR_COUNT", n, 4, off) : view.getUint32(p, true)); break
-      case 7: out.bcQueueLen = (n < 4 ? bad("linkinfo-macvlan-attrs.IFLA_MACVLAN_BC_QUEUE_LEN", n, 4, off) : view.getUint32(p, true)); break
-      case 8: out.bcQueueLenUsed = (n < 4 ? bad("linkinfo-macvlan-attrs.IFLA_MACVLAN_BC_QUEUE_LEN_USED", n, 4, off) : view.getUint32(p, true)); break
-      case 9: out.bcCutoff = (n < 4 ? bad("linkinfo-macvlan-attrs.IFLA_MACVLAN_BC_CUTOFF", n, 4, off) : view.getInt32(p, true)); break
+      case 6: out.macaddrCount = (n < 4 ? badLength("linkinfo-macvlan-attrs.IFLA_MACVLAN_MACADDR_COUNT", n, 4, off) : view.getUint32(p, true)); break
+      case 7: out.bcQueueLen = (n < 4 ? badLength("linkinfo-macvlan-attrs.IFLA_MACVLAN_BC_QUEUE_LEN", n, 4, off) : view.getUint32(p, true)); break
+      case 8: out.bcQueueLenUsed = (n < 4 ? badLength("linkinfo-macvlan-attrs.IFLA_MACVLAN_BC_QUEUE_LEN_USED", n, 4, off) : view.getUint32(p, true)); break
+      case 9: out.bcCutoff = (n < 4 ? badLength("linkinfo-macvlan-attrs.IFLA_MACVLAN_BC_CUTOFF", n, 4, off) : view.getInt32(p, true)); break
       default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
     }
     off += (len + 3) & ~3
@@ -3648,7 +3729,6 @@ export function decodeMacvlanMacaddrAttrsInto(out: any, buf: Uint8Array, view: D
     if (len < 4 || off + len > end) throw new DecodeFailure("macvlan-macaddr-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
     const rawType = view.getUint16(off + 2, true)
     const p = off + 4, e = off + len, n = len - 4
-    void p; void e; void n
     switch (rawType & 0x3fff) {
       case 4: (out.macaddr ??= []).push(macToString(buf, p, n)); break
       default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
@@ -3676,13 +3756,12 @@ export function decodeLinkinfoVlanAttrsInto(out: any, buf: Uint8Array, view: Dat
     if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-vlan-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
     const rawType = view.getUint16(off + 2, true)
     const p = off + 4, e = off + len, n = len - 4
-    void p; void e; void n
     switch (rawType & 0x3fff) {
-      case 1: out.id = (n < 2 ? bad("linkinfo-vlan-attrs.IFLA_VLAN_ID", n, 2, off) : view.getUint16(p, true)); break
+      case 1: out.id = (n < 2 ? badLength("linkinfo-vlan-attrs.IFLA_VLAN_ID", n, 2, off) : view.getUint16(p, true)); break
       case 2: out.flags = decodeIflaVlanFlags(buf, view, p, e); break
       case 3: out.egressQos = decodeVlanQosAttrsInto({}, buf, view, p, e); break
       case 4: out.ingressQos = decodeVlanQosAttrsInto({}, buf, view, p, e); break
-      case 5: out.protocol = (n < 2 ? bad("linkinfo-vlan-attrs.IFLA_VLAN_PROTOCOL", n, 2, off) : view.getUint16(p, false)); break
+      case 5: out.protocol = (n < 2 ? badLength("linkinfo-vlan-attrs.IFLA_VLAN_PROTOCOL", n, 2, off) : view.getUint16(p, false)); break
       default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
     }
     off += (len + 3) & ~3
@@ -3711,8 +3790,7 @@ export function decodeVlanQosAttrsInto(out: any, buf: Uint8Array, view: DataView
     const len = view.getUint16(off, true)
     if (len < 4 || off + len > end) throw new DecodeFailure("vlan-qos-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
     const rawType = view.getUint16(off + 2, true)
-    const p = off + 4, e = off + len, n = len - 4
-    void p; void e; void n
+    const p = off + 4, e = off + len
     switch (rawType & 0x3fff) {
       case 1: (out.mapping ??= []).push(decodeIflaVlanQosMapping(buf, view, p, e)); break
       default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
@@ -3740,41 +3818,40 @@ export function decodeLinkinfoBondAttrsInto(out: any, buf: Uint8Array, view: Dat
     if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-bond-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
     const rawType = view.getUint16(off + 2, true)
     const p = off + 4, e = off + len, n = len - 4
-    void p; void e; void n
     switch (rawType & 0x3fff) {
-      case 1: out.mode = (n < 1 ? bad("linkinfo-bond-attrs.IFLA_BOND_MODE", n, 1, off) : view.getUint8(p)); break
-      case 2: out.activeSlave = (n < 4 ? bad("linkinfo-bond-attrs.IFLA_BOND_ACTIVE_SLAVE", n, 4, off) : view.getUint32(p, true)); break
-      case 3: out.miimon = (n < 4 ? bad("linkinfo-bond-attrs.IFLA_BOND_MIIMON", n, 4, off) : view.getUint32(p, true)); break
-      case 4: out.updelay = (n < 4 ? bad("linkinfo-bond-attrs.IFLA_BOND_UPDELAY", n, 4, off) : view.getUint32(p, true)); break
-      case 5: out.downdelay = (n < 4 ? bad("linkinfo-bond-attrs.IFLA_BOND_DOWNDELAY", n, 4, off) : view.getUint32(p, true)); break
-      case 6: out.useCarrier = (n < 1 ? bad("linkinfo-bond-attrs.IFLA_BOND_USE_CARRIER", n, 1, off) : view.getUint8(p)); break
-      case 7: out.arpInterval = (n < 4 ? bad("linkinfo-bond-attrs.IFLA_BOND_ARP_INTERVAL", n, 4, off) : view.getUint32(p, true)); break
+      case 1: out.mode = (n < 1 ? badLength("linkinfo-bond-attrs.IFLA_BOND_MODE", n, 1, off) : view.getUint8(p)); break
+      case 2: out.activeSlave = (n < 4 ? badLength("linkinfo-bond-attrs.IFLA_BOND_ACTIVE_SLAVE", n, 4, off) : view.getUint32(p, true)); break
+      case 3: out.miimon = (n < 4 ? badLength("linkinfo-bond-attrs.IFLA_BOND_MIIMON", n, 4, off) : view.getUint32(p, true)); break
+      case 4: out.updelay = (n < 4 ? badLength("linkinfo-bond-attrs.IFLA_BOND_UPDELAY", n, 4, off) : view.getUint32(p, true)); break
+      case 5: out.downdelay = (n < 4 ? badLength("linkinfo-bond-attrs.IFLA_BOND_DOWNDELAY", n, 4, off) : view.getUint32(p, true)); break
+      case 6: out.useCarrier = (n < 1 ? badLength("linkinfo-bond-attrs.IFLA_BOND_USE_CARRIER", n, 1, off) : view.getUint8(p)); break
+      case 7: out.arpInterval = (n < 4 ? badLength("linkinfo-bond-attrs.IFLA_BOND_ARP_INTERVAL", n, 4, off) : view.getUint32(p, true)); break
       case 8: out.arpIpTarget = readBytes(buf, p, e); break
-      case 9: out.arpValidate = (n < 4 ? bad("linkinfo-bond-attrs.IFLA_BOND_ARP_VALIDATE", n, 4, off) : view.getUint32(p, true)); break
-      case 10: out.arpAllTargets = (n < 4 ? bad("linkinfo-bond-attrs.IFLA_BOND_ARP_ALL_TARGETS", n, 4, off) : view.getUint32(p, true)); break
-      case 11: out.primary = (n < 4 ? bad("linkinfo-bond-attrs.IFLA_BOND_PRIMARY", n, 4, off) : view.getUint32(p, true)); break
-      case 12: out.primaryReselect = (n < 1 ? bad("linkinfo-bond-attrs.IFLA_BOND_PRIMARY_RESELECT", n, 1, off) : view.getUint8(p)); break
-      case 13: out.failOverMac = (n < 1 ? bad("linkinfo-bond-attrs.IFLA_BOND_FAIL_OVER_MAC", n, 1, off) : view.getUint8(p)); break
-      case 14: out.xmitHashPolicy = (n < 1 ? bad("linkinfo-bond-attrs.IFLA_BOND_XMIT_HASH_POLICY", n, 1, off) : view.getUint8(p)); break
-      case 15: out.resendIgmp = (n < 4 ? bad("linkinfo-bond-attrs.IFLA_BOND_RESEND_IGMP", n, 4, off) : view.getUint32(p, true)); break
-      case 16: out.numPeerNotif = (n < 1 ? bad("linkinfo-bond-attrs.IFLA_BOND_NUM_PEER_NOTIF", n, 1, off) : view.getUint8(p)); break
-      case 17: out.allSlavesActive = (n < 1 ? bad("linkinfo-bond-attrs.IFLA_BOND_ALL_SLAVES_ACTIVE", n, 1, off) : view.getUint8(p)); break
-      case 18: out.minLinks = (n < 4 ? bad("linkinfo-bond-attrs.IFLA_BOND_MIN_LINKS", n, 4, off) : view.getUint32(p, true)); break
-      case 19: out.lpInterval = (n < 4 ? bad("linkinfo-bond-attrs.IFLA_BOND_LP_INTERVAL", n, 4, off) : view.getUint32(p, true)); break
-      case 20: out.packetsPerSlave = (n < 4 ? bad("linkinfo-bond-attrs.IFLA_BOND_PACKETS_PER_SLAVE", n, 4, off) : view.getUint32(p, true)); break
-      case 21: out.adLacpRate = (n < 1 ? bad("linkinfo-bond-attrs.IFLA_BOND_AD_LACP_RATE", n, 1, off) : view.getUint8(p)); break
-      case 22: out.adSelect = (n < 1 ? bad("linkinfo-bond-attrs.IFLA_BOND_AD_SELECT", n, 1, off) : view.getUint8(p)); break
+      case 9: out.arpValidate = (n < 4 ? badLength("linkinfo-bond-attrs.IFLA_BOND_ARP_VALIDATE", n, 4, off) : view.getUint32(p, true)); break
+      case 10: out.arpAllTargets = (n < 4 ? badLength("linkinfo-bond-attrs.IFLA_BOND_ARP_ALL_TARGETS", n, 4, off) : view.getUint32(p, true)); break
+      case 11: out.primary = (n < 4 ? badLength("linkinfo-bond-attrs.IFLA_BOND_PRIMARY", n, 4, off) : view.getUint32(p, true)); break
+      case 12: out.primaryReselect = (n < 1 ? badLength("linkinfo-bond-attrs.IFLA_BOND_PRIMARY_RESELECT", n, 1, off) : view.getUint8(p)); break
+      case 13: out.failOverMac = (n < 1 ? badLength("linkinfo-bond-attrs.IFLA_BOND_FAIL_OVER_MAC", n, 1, off) : view.getUint8(p)); break
+      case 14: out.xmitHashPolicy = (n < 1 ? badLength("linkinfo-bond-attrs.IFLA_BOND_XMIT_HASH_POLICY", n, 1, off) : view.getUint8(p)); break
+      case 15: out.resendIgmp = (n < 4 ? badLength("linkinfo-bond-attrs.IFLA_BOND_RESEND_IGMP", n, 4, off) : view.getUint32(p, true)); break
+      case 16: out.numPeerNotif = (n < 1 ? badLength("linkinfo-bond-attrs.IFLA_BOND_NUM_PEER_NOTIF", n, 1, off) : view.getUint8(p)); break
+      case 17: out.allSlavesActive = (n < 1 ? badLength("linkinfo-bond-attrs.IFLA_BOND_ALL_SLAVES_ACTIVE", n, 1, off) : view.getUint8(p)); break
+      case 18: out.minLinks = (n < 4 ? badLength("linkinfo-bond-attrs.IFLA_BOND_MIN_LINKS", n, 4, off) : view.getUint32(p, true)); break
+      case 19: out.lpInterval = (n < 4 ? badLength("linkinfo-bond-attrs.IFLA_BOND_LP_INTERVAL", n, 4, off) : view.getUint32(p, true)); break
+      case 20: out.packetsPerSlave = (n < 4 ? badLength("linkinfo-bond-attrs.IFLA_BOND_PACKETS_PER_SLAVE", n, 4, off) : view.getUint32(p, true)); break
+      case 21: out.adLacpRate = (n < 1 ? badLength("linkinfo-bond-attrs.IFLA_BOND_AD_LACP_RATE", n, 1, off) : view.getUint8(p)); break
+      case 22: out.adSelect = (n < 1 ? badLength("linkinfo-bond-attrs.IFLA_BOND_AD_SELECT", n, 1, off) : view.getUint8(p)); break
       case 23: out.adInfo = decodeBondAdInfoAttrsInto({}, buf, view, p, e); break
-      case 24: out.adActorSysPrio = (n < 2 ? bad("linkinfo-bond-attrs.IFLA_BOND_AD_ACTOR_SYS_PRIO", n, 2, off) : view.getUint16(p, true)); break
-      case 25: out.adUserPortKey = (n < 2 ? bad("linkinfo-bond-attrs.IFLA_BOND_AD_USER_PORT_KEY", n, 2, off) : view.getUint16(p, true)); break
+      case 24: out.adActorSysPrio = (n < 2 ? badLength("linkinfo-bond-attrs.IFLA_BOND_AD_ACTOR_SYS_PRIO", n, 2, off) : view.getUint16(p, true)); break
+      case 25: out.adUserPortKey = (n < 2 ? badLength("linkinfo-bond-attrs.IFLA_BOND_AD_USER_PORT_KEY", n, 2, off) : view.getUint16(p, true)); break
       case 26: out.adActorSystem = macToString(buf, p, n); break
-      case 27: out.tlbDynamicLb = (n < 1 ? bad("linkinfo-bond-attrs.IFLA_BOND_TLB_DYNAMIC_LB", n, 1, off) : view.getUint8(p)); break
-      case 28: out.peerNotifDelay = (n < 4 ? bad("linkinfo-bond-attrs.IFLA_BOND_PEER_NOTIF_DELAY", n, 4, off) : view.getUint32(p, true)); break
-      case 29: out.adLacpActive = (n < 1 ? bad("linkinfo-bond-attrs.IFLA_BOND_AD_LACP_ACTIVE", n, 1, off) : view.getUint8(p)); break
-      case 30: out.missedMax = (n < 1 ? bad("linkinfo-bond-attrs.IFLA_BOND_MISSED_MAX", n, 1, off) : view.getUint8(p)); break
+      case 27: out.tlbDynamicLb = (n < 1 ? badLength("linkinfo-bond-attrs.IFLA_BOND_TLB_DYNAMIC_LB", n, 1, off) : view.getUint8(p)); break
+      case 28: out.peerNotifDelay = (n < 4 ? badLength("linkinfo-bond-attrs.IFLA_BOND_PEER_NOTIF_DELAY", n, 4, off) : view.getUint32(p, true)); break
+      case 29: out.adLacpActive = (n < 1 ? badLength("linkinfo-bond-attrs.IFLA_BOND_AD_LACP_ACTIVE", n, 1, off) : view.getUint8(p)); break
+      case 30: out.missedMax = (n < 1 ? badLength("linkinfo-bond-attrs.IFLA_BOND_MISSED_MAX", n, 1, off) : view.getUint8(p)); break
       case 31: out.nsIp6Target = readBytes(buf, p, e); break
-      case 32: out.coupledControl = (n < 1 ? bad("linkinfo-bond-attrs.IFLA_BOND_COUPLED_CONTROL", n, 1, off) : view.getUint8(p)); break
-      case 33: out.broadcastNeigh = (n < 1 ? bad("linkinfo-bond-attrs.IFLA_BOND_BROADCAST_NEIGH", n, 1, off) : view.getUint8(p)); break
+      case 32: out.coupledControl = (n < 1 ? badLength("linkinfo-bond-attrs.IFLA_BOND_COUPLED_CONTROL", n, 1, off) : view.getUint8(p)); break
+      case 33: out.broadcastNeigh = (n < 1 ? badLength("linkinfo-bond-attrs.IFLA_BOND_BROADCAST_NEIGH", n, 1, off) : view.getUint8(p)); break
       default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
     }
     off += (len + 3) & ~3
@@ -3832,12 +3909,11 @@ export function decodeBondAdInfoAttrsInto(out: any, buf: Uint8Array, view: DataV
     if (len < 4 || off + len > end) throw new DecodeFailure("bond-ad-info-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
     const rawType = view.getUint16(off + 2, true)
     const p = off + 4, e = off + len, n = len - 4
-    void p; void e; void n
     switch (rawType & 0x3fff) {
-      case 1: out.aggregator = (n < 2 ? bad("bond-ad-info-attrs.IFLA_BOND_AD_INFO_AGGREGATOR", n, 2, off) : view.getUint16(p, true)); break
-      case 2: out.numPorts = (n < 2 ? bad("bond-ad-info-attrs.IFLA_BOND_AD_INFO_NUM_PORTS", n, 2, off) : view.getUint16(p, true)); break
-      case 3: out.actorKey = (n < 2 ? bad("bond-ad-info-attrs.IFLA_BOND_AD_INFO_ACTOR_KEY", n, 2, off) : view.getUint16(p, true)); break
-      case 4: out.partnerKey = (n < 2 ? bad("bond-ad-info-attrs.IFLA_BOND_AD_INFO_PARTNER_KEY", n, 2, off) : view.getUint16(p, true)); break
+      case 1: out.aggregator = (n < 2 ? badLength("bond-ad-info-attrs.IFLA_BOND_AD_INFO_AGGREGATOR", n, 2, off) : view.getUint16(p, true)); break
+      case 2: out.numPorts = (n < 2 ? badLength("bond-ad-info-attrs.IFLA_BOND_AD_INFO_NUM_PORTS", n, 2, off) : view.getUint16(p, true)); break
+      case 3: out.actorKey = (n < 2 ? badLength("bond-ad-info-attrs.IFLA_BOND_AD_INFO_ACTOR_KEY", n, 2, off) : view.getUint16(p, true)); break
+      case 4: out.partnerKey = (n < 2 ? badLength("bond-ad-info-attrs.IFLA_BOND_AD_INFO_PARTNER_KEY", n, 2, off) : view.getUint16(p, true)); break
       case 5: out.partnerMac = macToString(buf, p, n); break
       default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
     }
@@ -3868,20 +3944,19 @@ export function decodeLinkinfoBondPortAttrsInto(out: any, buf: Uint8Array, view:
     if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-bond-port-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
     const rawType = view.getUint16(off + 2, true)
     const p = off + 4, e = off + len, n = len - 4
-    void p; void e; void n
     switch (rawType & 0x3fff) {
-      case 1: out.state = (n < 1 ? bad("linkinfo-bond-port-attrs.IFLA_BOND_SLAVE_STATE", n, 1, off) : view.getUint8(p)); break
-      case 2: out.miiStatus = (n < 1 ? bad("linkinfo-bond-port-attrs.IFLA_BOND_SLAVE_MII_STATUS", n, 1, off) : view.getUint8(p)); break
-      case 3: out.linkFailureCount = (n < 4 ? bad("linkinfo-bond-port-attrs.IFLA_BOND_SLAVE_LINK_FAILURE_COUNT", n, 4, off) : view.getUint32(p, true)); break
+      case 1: out.state = (n < 1 ? badLength("linkinfo-bond-port-attrs.IFLA_BOND_SLAVE_STATE", n, 1, off) : view.getUint8(p)); break
+      case 2: out.miiStatus = (n < 1 ? badLength("linkinfo-bond-port-attrs.IFLA_BOND_SLAVE_MII_STATUS", n, 1, off) : view.getUint8(p)); break
+      case 3: out.linkFailureCount = (n < 4 ? badLength("linkinfo-bond-port-attrs.IFLA_BOND_SLAVE_LINK_FAILURE_COUNT", n, 4, off) : view.getUint32(p, true)); break
       case 4: out.permHwaddr = macToString(buf, p, n); break
-      case 5: out.queueId = (n < 2 ? bad("linkinfo-bond-port-attrs.IFLA_BOND_SLAVE_QUEUE_ID", n, 2, off) : view.getUint16(p, true)); break
-      case 6: out.adAggregatorId = (n < 2 ? bad("linkinfo-bond-port-attrs.IFLA_BOND_SLAVE_AD_AGGREGATOR_ID", n, 2, off) : view.getUint16(p, true)); break
-      case 7: out.adActorOperPortState = (n < 1 ? bad("linkinfo-bond-port-attrs.IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE", n, 1, off) : view.getUint8(p)); break
-      case 8: out.adPartnerOperPortState = (n < 2 ? bad("linkinfo-bond-port-attrs.IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE", n, 2, off) : view.getUint16(p, true)); break
-      case 9: out.prio = (n < 4 ? bad("linkinfo-bond-port-attrs.IFLA_BOND_SLAVE_PRIO", n, 4, off) : view.getInt32(p, true)); break
-      case 10: out.actorPortPrio = (n < 2 ? bad("linkinfo-bond-port-attrs.IFLA_BOND_SLAVE_ACTOR_PORT_PRIO", n, 2, off) : view.getUint16(p, true)); break
-      case 11: out.adChurnActorState = (n < 1 ? bad("linkinfo-bond-port-attrs.IFLA_BOND_SLAVE_AD_CHURN_ACTOR_STATE", n, 1, off) : view.getUint8(p)); break
-      case 12: out.adChurnPartnerState = (n < 1 ? bad("linkinfo-bond-port-attrs.IFLA_BOND_SLAVE_AD_CHURN_PARTNER_STATE", n, 1, off) : view.getUint8(p)); break
+      case 5: out.queueId = (n < 2 ? badLength("linkinfo-bond-port-attrs.IFLA_BOND_SLAVE_QUEUE_ID", n, 2, off) : view.getUint16(p, true)); break
+      case 6: out.adAggregatorId = (n < 2 ? badLength("linkinfo-bond-port-attrs.IFLA_BOND_SLAVE_AD_AGGREGATOR_ID", n, 2, off) : view.getUint16(p, true)); break
+      case 7: out.adActorOperPortState = (n < 1 ? badLength("linkinfo-bond-port-attrs.IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE", n, 1, off) : view.getUint8(p)); break
+      case 8: out.adPartnerOperPortState = (n < 2 ? badLength("linkinfo-bond-port-attrs.IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE", n, 2, off) : view.getUint16(p, true)); break
+      case 9: out.prio = (n < 4 ? badLength("linkinfo-bond-port-attrs.IFLA_BOND_SLAVE_PRIO", n, 4, off) : view.getInt32(p, true)); break
+      case 10: out.actorPortPrio = (n < 2 ? badLength("linkinfo-bond-port-attrs.IFLA_BOND_SLAVE_ACTOR_PORT_PRIO", n, 2, off) : view.getUint16(p, true)); break
+      case 11: out.adChurnActorState = (n < 1 ? badLength("linkinfo-bond-port-attrs.IFLA_BOND_SLAVE_AD_CHURN_ACTOR_STATE", n, 1, off) : view.getUint8(p)); break
+      case 12: out.adChurnPartnerState = (n < 1 ? badLength("linkinfo-bond-port-attrs.IFLA_BOND_SLAVE_AD_CHURN_PARTNER_STATE", n, 1, off) : view.getUint8(p)); break
       default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
     }
     off += (len + 3) & ~3
@@ -3918,9 +3993,8 @@ export function decodeLinkinfoVrfAttrsInto(out: any, buf: Uint8Array, view: Data
     if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-vrf-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
     const rawType = view.getUint16(off + 2, true)
     const p = off + 4, e = off + len, n = len - 4
-    void p; void e; void n
     switch (rawType & 0x3fff) {
-      case 1: out.table = (n < 4 ? bad("linkinfo-vrf-attrs.IFLA_VRF_TABLE", n, 4, off) : view.getUint32(p, true)); break
+      case 1: out.table = (n < 4 ? badLength("linkinfo-vrf-attrs.IFLA_VRF_TABLE", n, 4, off) : view.getUint32(p, true)); break
       default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
     }
     off += (len + 3) & ~3
@@ -3946,9 +4020,8 @@ export function decodeLinkinfoVrfPortAttrsInto(out: any, buf: Uint8Array, view: 
     if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-vrf-port-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
     const rawType = view.getUint16(off + 2, true)
     const p = off + 4, e = off + len, n = len - 4
-    void p; void e; void n
     switch (rawType & 0x3fff) {
-      case 1: out.table = (n < 4 ? bad("linkinfo-vrf-port-attrs.IFLA_VRF_PORT_TABLE", n, 4, off) : view.getUint32(p, true)); break
+      case 1: out.table = (n < 4 ? badLength("linkinfo-vrf-port-attrs.IFLA_VRF_PORT_TABLE", n, 4, off) : view.getUint32(p, true)); break
       default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
     }
     off += (len + 3) & ~3
@@ -4120,10 +4193,10 @@ export const LinkinfoAttrsMeta: AttributeMeta = {
   set: "linkinfo-attrs",
   attributes: {
     1: { name: "IFLA_INFO_KIND" },
-    2: { name: "IFLA_INFO_DATA" },
+    2: { name: "IFLA_INFO_DATA", selector: 1, formats: () => ({ "veth": LinkinfoVethAttrsMeta, "bridge": LinkinfoBridgeAttrsMeta, "vxlan": LinkinfoVxlanAttrsMeta, "macvlan": LinkinfoMacvlanAttrsMeta, "macvtap": LinkinfoMacvlanAttrsMeta, "ifb": EmptyAttrsMeta, "dummy": EmptyAttrsMeta, "vlan": LinkinfoVlanAttrsMeta, "bond": LinkinfoBondAttrsMeta, "vrf": LinkinfoVrfAttrsMeta }) },
     3: { name: "IFLA_INFO_XSTATS" },
     4: { name: "IFLA_INFO_SLAVE_KIND" },
-    5: { name: "IFLA_INFO_SLAVE_DATA" },
+    5: { name: "IFLA_INFO_SLAVE_DATA", selector: 4, formats: () => ({ "bridge": LinkinfoBrportAttrsMeta, "bond": LinkinfoBondPortAttrsMeta, "vrf": LinkinfoVrfPortAttrsMeta }) },
   }
 }
 /** Names of empty-attrs attributes, for error messages. */

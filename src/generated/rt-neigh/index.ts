@@ -10,9 +10,8 @@ import * as Schema from "effect/Schema"
 import * as P from "../../runtime/Primitives.ts"
 import type { RawAttribute } from "../../runtime/Primitives.ts"
 import type { AttributeMeta } from "../../runtime/Describe.ts"
-import { DecodeFailure, Writer, badLength as bad, decodeRecords, ipToString, macToString, parseIp, parseMac, readBytes, readString, readU64, readS64, readU8Array, readS8Array, readU16Array, readS16Array, readU32Array, readS32Array, readU64Array, readS64Array } from "../../runtime/Wire.ts"
-
-void [DecodeFailure, Writer, bad, decodeRecords, ipToString, macToString, parseIp, parseMac, readBytes, readString, readU64, readS64, readU8Array, readS8Array, readU16Array, readS16Array, readU32Array, readS32Array, readU64Array, readS64Array]
+import { DecodeFailure, Writer, badLength, ipToString, macToString, parseIp, parseMac } from "../../runtime/Wire.ts"
+export { RtType, RtTypeNames, RtProtocol, RtProtocolNames } from "../rt-common/index.ts"
 
 /** Flag bits of nud-state. */
 export const NudState = {
@@ -104,126 +103,6 @@ export const FdbNotifyFlagsNames: Readonly<Record<number, string>> = {
   1: "bit",
   2: "inactiveBit",
 }
-/** Values of rt-type. */
-export const RtType = {
-  /** RTN_UNSPEC */
-  "unspec": 0,
-  /** RTN_UNICAST */
-  "unicast": 1,
-  /** RTN_LOCAL */
-  "local": 2,
-  /** RTN_BROADCAST */
-  "broadcast": 3,
-  /** RTN_ANYCAST */
-  "anycast": 4,
-  /** RTN_MULTICAST */
-  "multicast": 5,
-  /** RTN_BLACKHOLE */
-  "blackhole": 6,
-  /** RTN_UNREACHABLE */
-  "unreachable": 7,
-  /** RTN_PROHIBIT */
-  "prohibit": 8,
-  /** RTN_THROW */
-  "throw": 9,
-  /** RTN_NAT */
-  "nat": 10,
-  /** RTN_XRESOLVE */
-  "xresolve": 11,
-} as const
-/** Names of rt-type values, for display. */
-export const RtTypeNames: Readonly<Record<number, string>> = {
-  0: "unspec",
-  1: "unicast",
-  2: "local",
-  3: "broadcast",
-  4: "anycast",
-  5: "multicast",
-  6: "blackhole",
-  7: "unreachable",
-  8: "prohibit",
-  9: "throw",
-  10: "nat",
-  11: "xresolve",
-}
-/** Values of rt-protocol. */
-export const RtProtocol = {
-  /** RTPROT_UNSPEC */
-  "unspec": 0,
-  /** RTPROT_REDIRECT */
-  "redirect": 1,
-  /** RTPROT_KERNEL */
-  "kernel": 2,
-  /** RTPROT_BOOT */
-  "boot": 3,
-  /** RTPROT_STATIC */
-  "static": 4,
-  /** RTPROT_GATED */
-  "gated": 8,
-  /** RTPROT_RA */
-  "ra": 9,
-  /** RTPROT_MRT */
-  "mrt": 10,
-  /** RTPROT_ZEBRA */
-  "zebra": 11,
-  /** RTPROT_BIRD */
-  "bird": 12,
-  /** RTPROT_DNROUTED */
-  "dnrouted": 13,
-  /** RTPROT_XORP */
-  "xorp": 14,
-  /** RTPROT_NTK */
-  "ntk": 15,
-  /** RTPROT_DHCP */
-  "dhcp": 16,
-  /** RTPROT_MROUTED */
-  "mrouted": 17,
-  /** RTPROT_KEEPALIVED */
-  "keepalived": 18,
-  /** RTPROT_BABEL */
-  "babel": 42,
-  /** RTPROT_OVN */
-  "ovn": 84,
-  /** RTPROT_OPENR */
-  "openr": 99,
-  /** RTPROT_BGP */
-  "bgp": 186,
-  /** RTPROT_ISIS */
-  "isis": 187,
-  /** RTPROT_OSPF */
-  "ospf": 188,
-  /** RTPROT_RIP */
-  "rip": 189,
-  /** RTPROT_EIGRP */
-  "eigrp": 192,
-} as const
-/** Names of rt-protocol values, for display. */
-export const RtProtocolNames: Readonly<Record<number, string>> = {
-  0: "unspec",
-  1: "redirect",
-  2: "kernel",
-  3: "boot",
-  4: "static",
-  8: "gated",
-  9: "ra",
-  10: "mrt",
-  11: "zebra",
-  12: "bird",
-  13: "dnrouted",
-  14: "xorp",
-  15: "ntk",
-  16: "dhcp",
-  17: "mrouted",
-  18: "keepalived",
-  42: "babel",
-  84: "ovn",
-  99: "openr",
-  186: "bgp",
-  187: "isis",
-  188: "ospf",
-  189: "rip",
-  192: "eigrp",
-}
 /** struct ndmsg (12 bytes). */
 export interface Ndmsg {
   readonly family: number
@@ -235,6 +114,16 @@ export interface Ndmsg {
   readonly type: number
 }
 export const NdmsgSize = 12
+/** Byte offset of each member of struct ndmsg. */
+export const NdmsgOffsets = {
+  family: 0,
+  pad1: 1,
+  pad2: 2,
+  ifindex: 4,
+  state: 8,
+  flags: 10,
+  type: 11,
+} as const
 export const NdmsgFields = {
   family: P.U8,
   pad1: P.U8,
@@ -277,6 +166,13 @@ export interface NdaCacheinfo {
   readonly refcnt: number
 }
 export const NdaCacheinfoSize = 16
+/** Byte offset of each member of struct nda-cacheinfo. */
+export const NdaCacheinfoOffsets = {
+  confirmed: 0,
+  used: 4,
+  updated: 8,
+  refcnt: 12,
+} as const
 export const NdaCacheinfoFields = {
   confirmed: P.U32,
   used: P.U32,
@@ -404,25 +300,24 @@ export function decodeNeighAttrsInto(out: any, buf: Uint8Array, view: DataView, 
     if (len < 4 || off + len > end) throw new DecodeFailure("neigh-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
     const rawType = view.getUint16(off + 2, true)
     const p = off + 4, e = off + len, n = len - 4
-    void p; void e; void n
     switch (rawType & 0x3fff) {
       case 1: out.dst = ipToString(buf, p, n); break
       case 2: out.lladdr = macToString(buf, p, n); break
       case 3: out.cacheinfo = decodeNdaCacheinfo(buf, view, p, e); break
-      case 4: out.probes = (n < 4 ? bad("neigh-attrs.NDA_PROBES", n, 4, off) : view.getUint32(p, true)); break
-      case 5: out.vlan = (n < 2 ? bad("neigh-attrs.NDA_VLAN", n, 2, off) : view.getUint16(p, true)); break
-      case 6: out.port = (n < 2 ? bad("neigh-attrs.NDA_PORT", n, 2, off) : view.getUint16(p, false)); break
-      case 7: out.vni = (n < 4 ? bad("neigh-attrs.NDA_VNI", n, 4, off) : view.getUint32(p, true)); break
-      case 8: out.ndaIfindex = (n < 4 ? bad("neigh-attrs.NDA_IFINDEX", n, 4, off) : view.getUint32(p, true)); break
-      case 9: out.master = (n < 4 ? bad("neigh-attrs.NDA_MASTER", n, 4, off) : view.getUint32(p, true)); break
-      case 10: out.linkNetnsid = (n < 4 ? bad("neigh-attrs.NDA_LINK_NETNSID", n, 4, off) : view.getInt32(p, true)); break
-      case 11: out.srcVni = (n < 4 ? bad("neigh-attrs.NDA_SRC_VNI", n, 4, off) : view.getUint32(p, true)); break
-      case 12: out.protocol = (n < 1 ? bad("neigh-attrs.NDA_PROTOCOL", n, 1, off) : view.getUint8(p)); break
-      case 13: out.nhId = (n < 4 ? bad("neigh-attrs.NDA_NH_ID", n, 4, off) : view.getUint32(p, true)); break
+      case 4: out.probes = (n < 4 ? badLength("neigh-attrs.NDA_PROBES", n, 4, off) : view.getUint32(p, true)); break
+      case 5: out.vlan = (n < 2 ? badLength("neigh-attrs.NDA_VLAN", n, 2, off) : view.getUint16(p, true)); break
+      case 6: out.port = (n < 2 ? badLength("neigh-attrs.NDA_PORT", n, 2, off) : view.getUint16(p, false)); break
+      case 7: out.vni = (n < 4 ? badLength("neigh-attrs.NDA_VNI", n, 4, off) : view.getUint32(p, true)); break
+      case 8: out.ndaIfindex = (n < 4 ? badLength("neigh-attrs.NDA_IFINDEX", n, 4, off) : view.getUint32(p, true)); break
+      case 9: out.master = (n < 4 ? badLength("neigh-attrs.NDA_MASTER", n, 4, off) : view.getUint32(p, true)); break
+      case 10: out.linkNetnsid = (n < 4 ? badLength("neigh-attrs.NDA_LINK_NETNSID", n, 4, off) : view.getInt32(p, true)); break
+      case 11: out.srcVni = (n < 4 ? badLength("neigh-attrs.NDA_SRC_VNI", n, 4, off) : view.getUint32(p, true)); break
+      case 12: out.protocol = (n < 1 ? badLength("neigh-attrs.NDA_PROTOCOL", n, 1, off) : view.getUint8(p)); break
+      case 13: out.nhId = (n < 4 ? badLength("neigh-attrs.NDA_NH_ID", n, 4, off) : view.getUint32(p, true)); break
       case 14: out.fdbExtAttrs = decodeFdbExtAttrsInto({}, buf, view, p, e); break
-      case 15: out.flagsExt = (n < 4 ? bad("neigh-attrs.NDA_FLAGS_EXT", n, 4, off) : view.getUint32(p, true)); break
-      case 16: out.ndmStateMask = (n < 2 ? bad("neigh-attrs.NDA_NDM_STATE_MASK", n, 2, off) : view.getUint16(p, true)); break
-      case 17: out.ndmFlagsMask = (n < 1 ? bad("neigh-attrs.NDA_NDM_FLAGS_MASK", n, 1, off) : view.getUint8(p)); break
+      case 15: out.flagsExt = (n < 4 ? badLength("neigh-attrs.NDA_FLAGS_EXT", n, 4, off) : view.getUint32(p, true)); break
+      case 16: out.ndmStateMask = (n < 2 ? badLength("neigh-attrs.NDA_NDM_STATE_MASK", n, 2, off) : view.getUint16(p, true)); break
+      case 17: out.ndmFlagsMask = (n < 1 ? badLength("neigh-attrs.NDA_NDM_FLAGS_MASK", n, 1, off) : view.getUint8(p)); break
       default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
     }
     off += (len + 3) & ~3
@@ -464,9 +359,8 @@ export function decodeFdbExtAttrsInto(out: any, buf: Uint8Array, view: DataView,
     if (len < 4 || off + len > end) throw new DecodeFailure("fdb-ext-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
     const rawType = view.getUint16(off + 2, true)
     const p = off + 4, e = off + len, n = len - 4
-    void p; void e; void n
     switch (rawType & 0x3fff) {
-      case 1: out.activityNotify = (n < 1 ? bad("fdb-ext-attrs.NFEA_ACTIVITY_NOTIFY", n, 1, off) : view.getUint8(p)); break
+      case 1: out.activityNotify = (n < 1 ? badLength("fdb-ext-attrs.NFEA_ACTIVITY_NOTIFY", n, 1, off) : view.getUint8(p)); break
       case 2: out.dontRefresh = true; break
       default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
     }

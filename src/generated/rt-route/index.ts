@@ -10,172 +10,9 @@ import * as Schema from "effect/Schema"
 import * as P from "../../runtime/Primitives.ts"
 import type { RawAttribute } from "../../runtime/Primitives.ts"
 import type { AttributeMeta } from "../../runtime/Describe.ts"
-import { DecodeFailure, Writer, badLength as bad, decodeRecords, ipToString, macToString, parseIp, parseMac, readBytes, readString, readU64, readS64, readU8Array, readS8Array, readU16Array, readS16Array, readU32Array, readS32Array, readU64Array, readS64Array } from "../../runtime/Wire.ts"
+import { DecodeFailure, Writer, badLength, decodeRecords, ipToString, parseIp, readBytes, readString } from "../../runtime/Wire.ts"
+export { RtType, RtTypeNames, RtProtocol, RtProtocolNames, RtScope, RtScopeNames, RtTable, RtTableNames } from "../rt-common/index.ts"
 
-void [DecodeFailure, Writer, bad, decodeRecords, ipToString, macToString, parseIp, parseMac, readBytes, readString, readU64, readS64, readU8Array, readS8Array, readU16Array, readS16Array, readU32Array, readS32Array, readU64Array, readS64Array]
-
-/** Values of rt-type. */
-export const RtType = {
-  /** RTN_UNSPEC */
-  "unspec": 0,
-  /** RTN_UNICAST */
-  "unicast": 1,
-  /** RTN_LOCAL */
-  "local": 2,
-  /** RTN_BROADCAST */
-  "broadcast": 3,
-  /** RTN_ANYCAST */
-  "anycast": 4,
-  /** RTN_MULTICAST */
-  "multicast": 5,
-  /** RTN_BLACKHOLE */
-  "blackhole": 6,
-  /** RTN_UNREACHABLE */
-  "unreachable": 7,
-  /** RTN_PROHIBIT */
-  "prohibit": 8,
-  /** RTN_THROW */
-  "throw": 9,
-  /** RTN_NAT */
-  "nat": 10,
-  /** RTN_XRESOLVE */
-  "xresolve": 11,
-} as const
-/** Names of rt-type values, for display. */
-export const RtTypeNames: Readonly<Record<number, string>> = {
-  0: "unspec",
-  1: "unicast",
-  2: "local",
-  3: "broadcast",
-  4: "anycast",
-  5: "multicast",
-  6: "blackhole",
-  7: "unreachable",
-  8: "prohibit",
-  9: "throw",
-  10: "nat",
-  11: "xresolve",
-}
-/** Values of rt-protocol. */
-export const RtProtocol = {
-  /** RTPROT_UNSPEC */
-  "unspec": 0,
-  /** RTPROT_REDIRECT */
-  "redirect": 1,
-  /** RTPROT_KERNEL */
-  "kernel": 2,
-  /** RTPROT_BOOT */
-  "boot": 3,
-  /** RTPROT_STATIC */
-  "static": 4,
-  /** RTPROT_GATED */
-  "gated": 8,
-  /** RTPROT_RA */
-  "ra": 9,
-  /** RTPROT_MRT */
-  "mrt": 10,
-  /** RTPROT_ZEBRA */
-  "zebra": 11,
-  /** RTPROT_BIRD */
-  "bird": 12,
-  /** RTPROT_DNROUTED */
-  "dnrouted": 13,
-  /** RTPROT_XORP */
-  "xorp": 14,
-  /** RTPROT_NTK */
-  "ntk": 15,
-  /** RTPROT_DHCP */
-  "dhcp": 16,
-  /** RTPROT_MROUTED */
-  "mrouted": 17,
-  /** RTPROT_KEEPALIVED */
-  "keepalived": 18,
-  /** RTPROT_BABEL */
-  "babel": 42,
-  /** RTPROT_OVN */
-  "ovn": 84,
-  /** RTPROT_OPENR */
-  "openr": 99,
-  /** RTPROT_BGP */
-  "bgp": 186,
-  /** RTPROT_ISIS */
-  "isis": 187,
-  /** RTPROT_OSPF */
-  "ospf": 188,
-  /** RTPROT_RIP */
-  "rip": 189,
-  /** RTPROT_EIGRP */
-  "eigrp": 192,
-} as const
-/** Names of rt-protocol values, for display. */
-export const RtProtocolNames: Readonly<Record<number, string>> = {
-  0: "unspec",
-  1: "redirect",
-  2: "kernel",
-  3: "boot",
-  4: "static",
-  8: "gated",
-  9: "ra",
-  10: "mrt",
-  11: "zebra",
-  12: "bird",
-  13: "dnrouted",
-  14: "xorp",
-  15: "ntk",
-  16: "dhcp",
-  17: "mrouted",
-  18: "keepalived",
-  42: "babel",
-  84: "ovn",
-  99: "openr",
-  186: "bgp",
-  187: "isis",
-  188: "ospf",
-  189: "rip",
-  192: "eigrp",
-}
-/** Values of rt-scope. */
-export const RtScope = {
-  /** RT_SCOPE_UNIVERSE */
-  "universe": 0,
-  /** RT_SCOPE_SITE */
-  "site": 200,
-  /** RT_SCOPE_LINK */
-  "link": 253,
-  /** RT_SCOPE_HOST */
-  "host": 254,
-  /** RT_SCOPE_NOWHERE */
-  "nowhere": 255,
-} as const
-/** Names of rt-scope values, for display. */
-export const RtScopeNames: Readonly<Record<number, string>> = {
-  0: "universe",
-  200: "site",
-  253: "link",
-  254: "host",
-  255: "nowhere",
-}
-/** Values of rt-table. */
-export const RtTable = {
-  /** RT_TABLE_UNSPEC */
-  "unspec": 0,
-  /** RT_TABLE_COMPAT */
-  "compat": 252,
-  /** RT_TABLE_DEFAULT */
-  "default": 253,
-  /** RT_TABLE_MAIN */
-  "main": 254,
-  /** RT_TABLE_LOCAL */
-  "local": 255,
-} as const
-/** Names of rt-table values, for display. */
-export const RtTableNames: Readonly<Record<number, string>> = {
-  0: "unspec",
-  252: "compat",
-  253: "default",
-  254: "main",
-  255: "local",
-}
 /** Flag bits of rtm-flags. */
 export const RtmFlags = {
   /** RTM_F_NOTIFY */
@@ -387,6 +224,18 @@ export interface Rtmsg {
   readonly flags: number
 }
 export const RtmsgSize = 12
+/** Byte offset of each member of struct rtmsg. */
+export const RtmsgOffsets = {
+  family: 0,
+  dstLen: 1,
+  srcLen: 2,
+  tos: 3,
+  tableId: 4,
+  protocol: 5,
+  scope: 6,
+  type: 7,
+  flags: 8,
+} as const
 export const RtmsgFields = {
   family: P.U8,
   dstLen: P.U8,
@@ -435,6 +284,13 @@ export interface Rtnexthop {
   readonly ifindex: number
 }
 export const RtnexthopSize = 8
+/** Byte offset of each member of struct rtnexthop. */
+export const RtnexthopOffsets = {
+  len: 0,
+  flags: 2,
+  hops: 3,
+  ifindex: 4,
+} as const
 export const RtnexthopFields = {
   len: P.U16,
   flags: P.U8,
@@ -446,10 +302,6 @@ export const Rtnexthop: Schema.Codec<Rtnexthop> = Schema.Struct(RtnexthopFields)
 export function decodeRtnexthop(buf: Uint8Array, view: DataView, p: number, end: number): Rtnexthop {
   if (end - p < 8) throw new DecodeFailure("struct rtnexthop: " + (end - p) + " bytes, expected 8", p)
   return { len: view.getUint16(p, true), flags: view.getUint8(p + 2), hops: view.getUint8(p + 3), ifindex: view.getInt32(p + 4, true) } as Rtnexthop
-}
-const decodeRtnexthopBody = (buf: Uint8Array, view: DataView, p: number, end: number): any => {
-  if (end - p < 8) throw new DecodeFailure("struct rtnexthop: " + (end - p) + " bytes, expected 8", p)
-  return { flags: view.getUint8(p + 2), hops: view.getUint8(p + 3), ifindex: view.getInt32(p + 4, true) }
 }
 export function encodeRtnexthop(w: Writer, v: Rtnexthop): void {
   w.u16(v.len ?? 0)
@@ -469,6 +321,17 @@ export interface RtaCacheinfo {
   readonly tsage: number
 }
 export const RtaCacheinfoSize = 32
+/** Byte offset of each member of struct rta-cacheinfo. */
+export const RtaCacheinfoOffsets = {
+  clntref: 0,
+  lastuse: 4,
+  expires: 8,
+  error: 12,
+  used: 16,
+  id: 20,
+  ts: 24,
+  tsage: 28,
+} as const
 export const RtaCacheinfoFields = {
   clntref: P.U32,
   lastuse: P.U32,
@@ -494,6 +357,10 @@ export function encodeRtaCacheinfo(w: Writer, v: RtaCacheinfo): void {
   w.u32(v.id ?? 0)
   w.u32(v.ts ?? 0)
   w.u32(v.tsage ?? 0)
+}
+const decodeRtnexthopBody = (buf: Uint8Array, view: DataView, p: number, end: number): any => {
+  if (end - p < 8) throw new DecodeFailure("struct rtnexthop: " + (end - p) + " bytes, expected 8", p)
+  return { flags: view.getUint8(p + 2), hops: view.getUint8(p + 3), ifindex: view.getInt32(p + 4, true) }
 }
 const decodeRtnexthopRecords = (buf: Uint8Array, view: DataView, p: number, e: number, attrs: (out: any, buf: Uint8Array, view: DataView, p: number, e: number) => any): Array<any> =>
   decodeRecords(buf, view, p, e, RtnexthopSize, "rtnexthop", decodeRtnexthopBody, attrs)
@@ -755,39 +622,38 @@ export function decodeRouteAttrsInto(out: any, buf: Uint8Array, view: DataView, 
     if (len < 4 || off + len > end) throw new DecodeFailure("route-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
     const rawType = view.getUint16(off + 2, true)
     const p = off + 4, e = off + len, n = len - 4
-    void p; void e; void n
     switch (rawType & 0x3fff) {
       case 1: out.dst = ipToString(buf, p, n); break
       case 2: out.src = ipToString(buf, p, n); break
-      case 3: out.iif = (n < 4 ? bad("route-attrs.RTA_IIF", n, 4, off) : view.getUint32(p, true)); break
-      case 4: out.oif = (n < 4 ? bad("route-attrs.RTA_OIF", n, 4, off) : view.getUint32(p, true)); break
+      case 3: out.iif = (n < 4 ? badLength("route-attrs.RTA_IIF", n, 4, off) : view.getUint32(p, true)); break
+      case 4: out.oif = (n < 4 ? badLength("route-attrs.RTA_OIF", n, 4, off) : view.getUint32(p, true)); break
       case 5: out.gateway = ipToString(buf, p, n); break
-      case 6: out.priority = (n < 4 ? bad("route-attrs.RTA_PRIORITY", n, 4, off) : view.getUint32(p, true)); break
+      case 6: out.priority = (n < 4 ? badLength("route-attrs.RTA_PRIORITY", n, 4, off) : view.getUint32(p, true)); break
       case 7: out.prefsrc = ipToString(buf, p, n); break
       case 8: out.metrics = decodeMetricsAttrsInto({}, buf, view, p, e); break
       case 9: out.multipath = decodeRtnexthopRecords(buf, view, p, e, decodeNexthopAttrsInto); break
       case 10: out.protoinfo = readBytes(buf, p, e); break
-      case 11: out.flow = (n < 4 ? bad("route-attrs.RTA_FLOW", n, 4, off) : view.getUint32(p, true)); break
+      case 11: out.flow = (n < 4 ? badLength("route-attrs.RTA_FLOW", n, 4, off) : view.getUint32(p, true)); break
       case 12: out.cacheinfo = decodeRtaCacheinfo(buf, view, p, e); break
       case 13: out.session = readBytes(buf, p, e); break
       case 14: out.mpAlgo = readBytes(buf, p, e); break
-      case 15: out.table = (n < 4 ? bad("route-attrs.RTA_TABLE", n, 4, off) : view.getUint32(p, true)); break
-      case 16: out.mark = (n < 4 ? bad("route-attrs.RTA_MARK", n, 4, off) : view.getUint32(p, true)); break
+      case 15: out.table = (n < 4 ? badLength("route-attrs.RTA_TABLE", n, 4, off) : view.getUint32(p, true)); break
+      case 16: out.mark = (n < 4 ? badLength("route-attrs.RTA_MARK", n, 4, off) : view.getUint32(p, true)); break
       case 17: out.mfcStats = readBytes(buf, p, e); break
       case 18: out.via = readBytes(buf, p, e); break
       case 19: out.newdst = readBytes(buf, p, e); break
-      case 20: out.pref = (n < 1 ? bad("route-attrs.RTA_PREF", n, 1, off) : view.getUint8(p)); break
-      case 21: out.encapType = (n < 2 ? bad("route-attrs.RTA_ENCAP_TYPE", n, 2, off) : view.getUint16(p, true)); break
+      case 20: out.pref = (n < 1 ? badLength("route-attrs.RTA_PREF", n, 1, off) : view.getUint8(p)); break
+      case 21: out.encapType = (n < 2 ? badLength("route-attrs.RTA_ENCAP_TYPE", n, 2, off) : view.getUint16(p, true)); break
       case 22: out.encap = readBytes(buf, p, e); break
-      case 23: out.expires = (n < 4 ? bad("route-attrs.RTA_EXPIRES", n, 4, off) : view.getUint32(p, true)); break
+      case 23: out.expires = (n < 4 ? badLength("route-attrs.RTA_EXPIRES", n, 4, off) : view.getUint32(p, true)); break
       case 24: break
-      case 25: out.uid = (n < 4 ? bad("route-attrs.RTA_UID", n, 4, off) : view.getUint32(p, true)); break
-      case 26: out.ttlPropagate = (n < 1 ? bad("route-attrs.RTA_TTL_PROPAGATE", n, 1, off) : view.getUint8(p)); break
-      case 27: out.ipProto = (n < 1 ? bad("route-attrs.RTA_IP_PROTO", n, 1, off) : view.getUint8(p)); break
-      case 28: out.sport = (n < 2 ? bad("route-attrs.RTA_SPORT", n, 2, off) : view.getUint16(p, false)); break
-      case 29: out.dport = (n < 2 ? bad("route-attrs.RTA_DPORT", n, 2, off) : view.getUint16(p, false)); break
-      case 30: out.nhId = (n < 4 ? bad("route-attrs.RTA_NH_ID", n, 4, off) : view.getUint32(p, true)); break
-      case 31: out.flowlabel = (n < 4 ? bad("route-attrs.RTA_FLOWLABEL", n, 4, off) : view.getUint32(p, false)); break
+      case 25: out.uid = (n < 4 ? badLength("route-attrs.RTA_UID", n, 4, off) : view.getUint32(p, true)); break
+      case 26: out.ttlPropagate = (n < 1 ? badLength("route-attrs.RTA_TTL_PROPAGATE", n, 1, off) : view.getUint8(p)); break
+      case 27: out.ipProto = (n < 1 ? badLength("route-attrs.RTA_IP_PROTO", n, 1, off) : view.getUint8(p)); break
+      case 28: out.sport = (n < 2 ? badLength("route-attrs.RTA_SPORT", n, 2, off) : view.getUint16(p, false)); break
+      case 29: out.dport = (n < 2 ? badLength("route-attrs.RTA_DPORT", n, 2, off) : view.getUint16(p, false)); break
+      case 30: out.nhId = (n < 4 ? badLength("route-attrs.RTA_NH_ID", n, 4, off) : view.getUint32(p, true)); break
+      case 31: out.flowlabel = (n < 4 ? badLength("route-attrs.RTA_FLOWLABEL", n, 4, off) : view.getUint32(p, false)); break
       default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
     }
     off += (len + 3) & ~3
@@ -842,13 +708,12 @@ export function decodeNexthopAttrsInto(out: any, buf: Uint8Array, view: DataView
     if (len < 4 || off + len > end) throw new DecodeFailure("nexthop-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
     const rawType = view.getUint16(off + 2, true)
     const p = off + 4, e = off + len, n = len - 4
-    void p; void e; void n
     switch (rawType & 0x3fff) {
       case 5: out.gateway = ipToString(buf, p, n); break
-      case 11: out.flow = (n < 4 ? bad("nexthop-attrs.RTA_FLOW", n, 4, off) : view.getUint32(p, true)); break
+      case 11: out.flow = (n < 4 ? badLength("nexthop-attrs.RTA_FLOW", n, 4, off) : view.getUint32(p, true)); break
       case 18: out.via = readBytes(buf, p, e); break
       case 19: out.newdst = readBytes(buf, p, e); break
-      case 21: out.encapType = (n < 2 ? bad("nexthop-attrs.RTA_ENCAP_TYPE", n, 2, off) : view.getUint16(p, true)); break
+      case 21: out.encapType = (n < 2 ? badLength("nexthop-attrs.RTA_ENCAP_TYPE", n, 2, off) : view.getUint16(p, true)); break
       case 22: out.encap = readBytes(buf, p, e); break
       default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
     }
@@ -880,25 +745,24 @@ export function decodeMetricsAttrsInto(out: any, buf: Uint8Array, view: DataView
     if (len < 4 || off + len > end) throw new DecodeFailure("metrics-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
     const rawType = view.getUint16(off + 2, true)
     const p = off + 4, e = off + len, n = len - 4
-    void p; void e; void n
     switch (rawType & 0x3fff) {
-      case 1: out.lock = (n < 4 ? bad("metrics-attrs.RTAX_LOCK", n, 4, off) : view.getUint32(p, true)); break
-      case 2: out.mtu = (n < 4 ? bad("metrics-attrs.RTAX_MTU", n, 4, off) : view.getUint32(p, true)); break
-      case 3: out.window = (n < 4 ? bad("metrics-attrs.RTAX_WINDOW", n, 4, off) : view.getUint32(p, true)); break
-      case 4: out.rtt = (n < 4 ? bad("metrics-attrs.RTAX_RTT", n, 4, off) : view.getUint32(p, true)); break
-      case 5: out.rttvar = (n < 4 ? bad("metrics-attrs.RTAX_RTTVAR", n, 4, off) : view.getUint32(p, true)); break
-      case 6: out.ssthresh = (n < 4 ? bad("metrics-attrs.RTAX_SSTHRESH", n, 4, off) : view.getUint32(p, true)); break
-      case 7: out.cwnd = (n < 4 ? bad("metrics-attrs.RTAX_CWND", n, 4, off) : view.getUint32(p, true)); break
-      case 8: out.advmss = (n < 4 ? bad("metrics-attrs.RTAX_ADVMSS", n, 4, off) : view.getUint32(p, true)); break
-      case 9: out.reordering = (n < 4 ? bad("metrics-attrs.RTAX_REORDERING", n, 4, off) : view.getUint32(p, true)); break
-      case 10: out.hoplimit = (n < 4 ? bad("metrics-attrs.RTAX_HOPLIMIT", n, 4, off) : view.getUint32(p, true)); break
-      case 11: out.initcwnd = (n < 4 ? bad("metrics-attrs.RTAX_INITCWND", n, 4, off) : view.getUint32(p, true)); break
-      case 12: out.features = (n < 4 ? bad("metrics-attrs.RTAX_FEATURES", n, 4, off) : view.getUint32(p, true)); break
-      case 13: out.rtoMin = (n < 4 ? bad("metrics-attrs.RTAX_RTO_MIN", n, 4, off) : view.getUint32(p, true)); break
-      case 14: out.initrwnd = (n < 4 ? bad("metrics-attrs.RTAX_INITRWND", n, 4, off) : view.getUint32(p, true)); break
-      case 15: out.quickack = (n < 4 ? bad("metrics-attrs.RTAX_QUICKACK", n, 4, off) : view.getUint32(p, true)); break
+      case 1: out.lock = (n < 4 ? badLength("metrics-attrs.RTAX_LOCK", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.mtu = (n < 4 ? badLength("metrics-attrs.RTAX_MTU", n, 4, off) : view.getUint32(p, true)); break
+      case 3: out.window = (n < 4 ? badLength("metrics-attrs.RTAX_WINDOW", n, 4, off) : view.getUint32(p, true)); break
+      case 4: out.rtt = (n < 4 ? badLength("metrics-attrs.RTAX_RTT", n, 4, off) : view.getUint32(p, true)); break
+      case 5: out.rttvar = (n < 4 ? badLength("metrics-attrs.RTAX_RTTVAR", n, 4, off) : view.getUint32(p, true)); break
+      case 6: out.ssthresh = (n < 4 ? badLength("metrics-attrs.RTAX_SSTHRESH", n, 4, off) : view.getUint32(p, true)); break
+      case 7: out.cwnd = (n < 4 ? badLength("metrics-attrs.RTAX_CWND", n, 4, off) : view.getUint32(p, true)); break
+      case 8: out.advmss = (n < 4 ? badLength("metrics-attrs.RTAX_ADVMSS", n, 4, off) : view.getUint32(p, true)); break
+      case 9: out.reordering = (n < 4 ? badLength("metrics-attrs.RTAX_REORDERING", n, 4, off) : view.getUint32(p, true)); break
+      case 10: out.hoplimit = (n < 4 ? badLength("metrics-attrs.RTAX_HOPLIMIT", n, 4, off) : view.getUint32(p, true)); break
+      case 11: out.initcwnd = (n < 4 ? badLength("metrics-attrs.RTAX_INITCWND", n, 4, off) : view.getUint32(p, true)); break
+      case 12: out.features = (n < 4 ? badLength("metrics-attrs.RTAX_FEATURES", n, 4, off) : view.getUint32(p, true)); break
+      case 13: out.rtoMin = (n < 4 ? badLength("metrics-attrs.RTAX_RTO_MIN", n, 4, off) : view.getUint32(p, true)); break
+      case 14: out.initrwnd = (n < 4 ? badLength("metrics-attrs.RTAX_INITRWND", n, 4, off) : view.getUint32(p, true)); break
+      case 15: out.quickack = (n < 4 ? badLength("metrics-attrs.RTAX_QUICKACK", n, 4, off) : view.getUint32(p, true)); break
       case 16: out.ccAlgo = readString(buf, p, e); break
-      case 17: out.fastopenNoCookie = (n < 4 ? bad("metrics-attrs.RTAX_FASTOPEN_NO_COOKIE", n, 4, off) : view.getUint32(p, true)); break
+      case 17: out.fastopenNoCookie = (n < 4 ? badLength("metrics-attrs.RTAX_FASTOPEN_NO_COOKIE", n, 4, off) : view.getUint32(p, true)); break
       default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
     }
     off += (len + 3) & ~3

@@ -10,9 +10,8 @@ import * as Schema from "effect/Schema"
 import * as P from "../../runtime/Primitives.ts"
 import type { RawAttribute } from "../../runtime/Primitives.ts"
 import type { AttributeMeta } from "../../runtime/Describe.ts"
-import { DecodeFailure, Writer, badLength as bad, decodeRecords, ipToString, macToString, parseIp, parseMac, readBytes, readString, readU64, readS64, readU8Array, readS8Array, readU16Array, readS16Array, readU32Array, readS32Array, readU64Array, readS64Array } from "../../runtime/Wire.ts"
-
-void [DecodeFailure, Writer, bad, decodeRecords, ipToString, macToString, parseIp, parseMac, readBytes, readString, readU64, readS64, readU8Array, readS8Array, readU16Array, readS16Array, readU32Array, readS32Array, readU64Array, readS64Array]
+import { DecodeFailure, Writer, badLength, ipToString, parseIp, readString, readU64 } from "../../runtime/Wire.ts"
+export { RtTable, RtTableNames, RtProtocol, RtProtocolNames } from "../rt-common/index.ts"
 
 /** Values of fr-act. */
 export const FrAct = {
@@ -71,105 +70,6 @@ export const FibRuleFlagsNames: Readonly<Record<number, string>> = {
   16: "oifDetached",
   65536: "findSaddr",
 }
-/** Values of rt-table. */
-export const RtTable = {
-  /** RT_TABLE_UNSPEC */
-  "unspec": 0,
-  /** RT_TABLE_COMPAT */
-  "compat": 252,
-  /** RT_TABLE_DEFAULT */
-  "default": 253,
-  /** RT_TABLE_MAIN */
-  "main": 254,
-  /** RT_TABLE_LOCAL */
-  "local": 255,
-} as const
-/** Names of rt-table values, for display. */
-export const RtTableNames: Readonly<Record<number, string>> = {
-  0: "unspec",
-  252: "compat",
-  253: "default",
-  254: "main",
-  255: "local",
-}
-/** Values of rt-protocol. */
-export const RtProtocol = {
-  /** RTPROT_UNSPEC */
-  "unspec": 0,
-  /** RTPROT_REDIRECT */
-  "redirect": 1,
-  /** RTPROT_KERNEL */
-  "kernel": 2,
-  /** RTPROT_BOOT */
-  "boot": 3,
-  /** RTPROT_STATIC */
-  "static": 4,
-  /** RTPROT_GATED */
-  "gated": 8,
-  /** RTPROT_RA */
-  "ra": 9,
-  /** RTPROT_MRT */
-  "mrt": 10,
-  /** RTPROT_ZEBRA */
-  "zebra": 11,
-  /** RTPROT_BIRD */
-  "bird": 12,
-  /** RTPROT_DNROUTED */
-  "dnrouted": 13,
-  /** RTPROT_XORP */
-  "xorp": 14,
-  /** RTPROT_NTK */
-  "ntk": 15,
-  /** RTPROT_DHCP */
-  "dhcp": 16,
-  /** RTPROT_MROUTED */
-  "mrouted": 17,
-  /** RTPROT_KEEPALIVED */
-  "keepalived": 18,
-  /** RTPROT_BABEL */
-  "babel": 42,
-  /** RTPROT_OVN */
-  "ovn": 84,
-  /** RTPROT_OPENR */
-  "openr": 99,
-  /** RTPROT_BGP */
-  "bgp": 186,
-  /** RTPROT_ISIS */
-  "isis": 187,
-  /** RTPROT_OSPF */
-  "ospf": 188,
-  /** RTPROT_RIP */
-  "rip": 189,
-  /** RTPROT_EIGRP */
-  "eigrp": 192,
-} as const
-/** Names of rt-protocol values, for display. */
-export const RtProtocolNames: Readonly<Record<number, string>> = {
-  0: "unspec",
-  1: "redirect",
-  2: "kernel",
-  3: "boot",
-  4: "static",
-  8: "gated",
-  9: "ra",
-  10: "mrt",
-  11: "zebra",
-  12: "bird",
-  13: "dnrouted",
-  14: "xorp",
-  15: "ntk",
-  16: "dhcp",
-  17: "mrouted",
-  18: "keepalived",
-  42: "babel",
-  84: "ovn",
-  99: "openr",
-  186: "bgp",
-  187: "isis",
-  188: "ospf",
-  189: "rip",
-  192: "eigrp",
-}
 /** struct fib-rule-hdr (12 bytes). */
 export interface FibRuleHdr {
   readonly family: number
@@ -183,6 +83,18 @@ export interface FibRuleHdr {
   readonly flags: number
 }
 export const FibRuleHdrSize = 12
+/** Byte offset of each member of struct fib-rule-hdr. */
+export const FibRuleHdrOffsets = {
+  family: 0,
+  dstLen: 1,
+  srcLen: 2,
+  tos: 3,
+  tableId: 4,
+  res1: 5,
+  res2: 6,
+  action: 7,
+  flags: 8,
+} as const
 export const FibRuleHdrFields = {
   family: P.U8,
   dstLen: P.U8,
@@ -229,6 +141,11 @@ export interface FibRuleUidRange {
   readonly end: number
 }
 export const FibRuleUidRangeSize = 8
+/** Byte offset of each member of struct fib-rule-uid-range. */
+export const FibRuleUidRangeOffsets = {
+  start: 0,
+  end: 4,
+} as const
 export const FibRuleUidRangeFields = {
   start: P.U32,
   end: P.U32,
@@ -249,6 +166,11 @@ export interface FibRulePortRange {
   readonly end: number
 }
 export const FibRulePortRangeSize = 4
+/** Byte offset of each member of struct fib-rule-port-range. */
+export const FibRulePortRangeOffsets = {
+  start: 0,
+  end: 2,
+} as const
 export const FibRulePortRangeFields = {
   start: P.U16,
   end: P.U16,
@@ -371,12 +293,12 @@ export const RuleAttrsFields = {
   ipProto: Schema.optionalKey(P.U8),
   sportRange: Schema.optionalKey(Schema.suspend((): Schema.Codec<FibRulePortRange> => FibRulePortRange)),
   dportRange: Schema.optionalKey(Schema.suspend((): Schema.Codec<FibRulePortRange> => FibRulePortRange)),
-  dscp: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: -2147483648, maximum: 63 }))),
+  dscp: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 63 }))),
   flowlabel: Schema.optionalKey(P.U32),
   flowlabelMask: Schema.optionalKey(P.U32),
   sportMask: Schema.optionalKey(P.U16),
   dportMask: Schema.optionalKey(P.U16),
-  dscpMask: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: -2147483648, maximum: 63 }))),
+  dscpMask: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 63 }))),
   unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30])),
 }
 export const RuleAttrs: Schema.Codec<RuleAttrs> = Schema.Struct(RuleAttrsFields)
@@ -389,38 +311,37 @@ export function decodeRuleAttrsInto(out: any, buf: Uint8Array, view: DataView, s
     if (len < 4 || off + len > end) throw new DecodeFailure("rule-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
     const rawType = view.getUint16(off + 2, true)
     const p = off + 4, e = off + len, n = len - 4
-    void p; void e; void n
     switch (rawType & 0x3fff) {
       case 1: out.dst = ipToString(buf, p, n); break
       case 2: out.src = ipToString(buf, p, n); break
       case 3: out.iifname = readString(buf, p, e); break
-      case 4: out.goto = (n < 4 ? bad("rule-attrs.FRA_GOTO", n, 4, off) : view.getUint32(p, true)); break
+      case 4: out.goto = (n < 4 ? badLength("rule-attrs.FRA_GOTO", n, 4, off) : view.getUint32(p, true)); break
       case 5: break
-      case 6: out.priority = (n < 4 ? bad("rule-attrs.FRA_PRIORITY", n, 4, off) : view.getUint32(p, true)); break
+      case 6: out.priority = (n < 4 ? badLength("rule-attrs.FRA_PRIORITY", n, 4, off) : view.getUint32(p, true)); break
       case 7: break
       case 8: break
       case 9: break
-      case 10: out.fwmark = (n < 4 ? bad("rule-attrs.FRA_FWMARK", n, 4, off) : view.getUint32(p, true)); break
-      case 11: out.flow = (n < 4 ? bad("rule-attrs.FRA_FLOW", n, 4, off) : view.getUint32(p, true)); break
-      case 12: out.tunId = (n < 8 ? bad("rule-attrs.FRA_TUN_ID", n, 8, off) : readU64(view, p, false)); break
-      case 13: out.suppressIfgroup = (n < 4 ? bad("rule-attrs.FRA_SUPPRESS_IFGROUP", n, 4, off) : view.getUint32(p, true)); break
-      case 14: out.suppressPrefixlen = (n < 4 ? bad("rule-attrs.FRA_SUPPRESS_PREFIXLEN", n, 4, off) : view.getUint32(p, true)); break
-      case 15: out.table = (n < 4 ? bad("rule-attrs.FRA_TABLE", n, 4, off) : view.getUint32(p, true)); break
-      case 16: out.fwmask = (n < 4 ? bad("rule-attrs.FRA_FWMASK", n, 4, off) : view.getUint32(p, true)); break
+      case 10: out.fwmark = (n < 4 ? badLength("rule-attrs.FRA_FWMARK", n, 4, off) : view.getUint32(p, true)); break
+      case 11: out.flow = (n < 4 ? badLength("rule-attrs.FRA_FLOW", n, 4, off) : view.getUint32(p, true)); break
+      case 12: out.tunId = (n < 8 ? badLength("rule-attrs.FRA_TUN_ID", n, 8, off) : readU64(view, p, false)); break
+      case 13: out.suppressIfgroup = (n < 4 ? badLength("rule-attrs.FRA_SUPPRESS_IFGROUP", n, 4, off) : view.getUint32(p, true)); break
+      case 14: out.suppressPrefixlen = (n < 4 ? badLength("rule-attrs.FRA_SUPPRESS_PREFIXLEN", n, 4, off) : view.getUint32(p, true)); break
+      case 15: out.table = (n < 4 ? badLength("rule-attrs.FRA_TABLE", n, 4, off) : view.getUint32(p, true)); break
+      case 16: out.fwmask = (n < 4 ? badLength("rule-attrs.FRA_FWMASK", n, 4, off) : view.getUint32(p, true)); break
       case 17: out.oifname = readString(buf, p, e); break
       case 18: break
-      case 19: out.l3mdev = (n < 1 ? bad("rule-attrs.FRA_L3MDEV", n, 1, off) : view.getUint8(p)); break
+      case 19: out.l3mdev = (n < 1 ? badLength("rule-attrs.FRA_L3MDEV", n, 1, off) : view.getUint8(p)); break
       case 20: out.uidRange = decodeFibRuleUidRange(buf, view, p, e); break
-      case 21: out.protocol = (n < 1 ? bad("rule-attrs.FRA_PROTOCOL", n, 1, off) : view.getUint8(p)); break
-      case 22: out.ipProto = (n < 1 ? bad("rule-attrs.FRA_IP_PROTO", n, 1, off) : view.getUint8(p)); break
+      case 21: out.protocol = (n < 1 ? badLength("rule-attrs.FRA_PROTOCOL", n, 1, off) : view.getUint8(p)); break
+      case 22: out.ipProto = (n < 1 ? badLength("rule-attrs.FRA_IP_PROTO", n, 1, off) : view.getUint8(p)); break
       case 23: out.sportRange = decodeFibRulePortRange(buf, view, p, e); break
       case 24: out.dportRange = decodeFibRulePortRange(buf, view, p, e); break
-      case 25: out.dscp = (n < 1 ? bad("rule-attrs.FRA_DSCP", n, 1, off) : view.getUint8(p)); break
-      case 26: out.flowlabel = (n < 4 ? bad("rule-attrs.FRA_FLOWLABEL", n, 4, off) : view.getUint32(p, false)); break
-      case 27: out.flowlabelMask = (n < 4 ? bad("rule-attrs.FRA_FLOWLABEL_MASK", n, 4, off) : view.getUint32(p, false)); break
-      case 28: out.sportMask = (n < 2 ? bad("rule-attrs.FRA_SPORT_MASK", n, 2, off) : view.getUint16(p, true)); break
-      case 29: out.dportMask = (n < 2 ? bad("rule-attrs.FRA_DPORT_MASK", n, 2, off) : view.getUint16(p, true)); break
-      case 30: out.dscpMask = (n < 1 ? bad("rule-attrs.FRA_DSCP_MASK", n, 1, off) : view.getUint8(p)); break
+      case 25: out.dscp = (n < 1 ? badLength("rule-attrs.FRA_DSCP", n, 1, off) : view.getUint8(p)); break
+      case 26: out.flowlabel = (n < 4 ? badLength("rule-attrs.FRA_FLOWLABEL", n, 4, off) : view.getUint32(p, false)); break
+      case 27: out.flowlabelMask = (n < 4 ? badLength("rule-attrs.FRA_FLOWLABEL_MASK", n, 4, off) : view.getUint32(p, false)); break
+      case 28: out.sportMask = (n < 2 ? badLength("rule-attrs.FRA_SPORT_MASK", n, 2, off) : view.getUint16(p, true)); break
+      case 29: out.dportMask = (n < 2 ? badLength("rule-attrs.FRA_DPORT_MASK", n, 2, off) : view.getUint16(p, true)); break
+      case 30: out.dscpMask = (n < 1 ? badLength("rule-attrs.FRA_DSCP_MASK", n, 1, off) : view.getUint8(p)); break
       default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
     }
     off += (len + 3) & ~3
