@@ -427,8 +427,6 @@ const normalPrefix = (s: string): string => {
 // ---------------------------------------------------------------------------
 // names
 
-const FAMILY_NAMES: Readonly<Record<string, number>> = { inet: AF_INET, inet6: AF_INET6 }
-
 /** RTM_F_* and RTNH_F_* bits of rtm_flags by the names ip prints. */
 const ROUTE_FLAGS: Readonly<Record<string, number>> = {
   dead: RtnhFlags.dead,
@@ -841,8 +839,36 @@ const decodeVia = (buf: Uint8Array, view: DataView, p: number, e: number): Via =
   return { family: familyName(view.getUint16(p, true)), address: ipToString(buf, p + 2, e - p - 2) }
 }
 
-const flagList = (flags: number): ReadonlyArray<string | number> | undefined =>
-  flags === 0 ? undefined : Names.flagNames(flags, ROUTE_FLAGS)
+// Flag lists, and statuses that hold only flags, are shared per value: a down link
+// marks every one of its routes "linkdown", and a list must not build that 100k times.
+const flagLists = new Map<number, ReadonlyArray<string | number>>()
+const flagList = (flags: number): ReadonlyArray<string | number> | undefined => {
+  if (flags === 0) return undefined
+  let l = flagLists.get(flags)
+  if (l === undefined) {
+    l = Object.freeze(Names.flagNames(flags, ROUTE_FLAGS))
+    flagLists.set(flags, l)
+  }
+  return l
+}
+const flagStatuses = new Map<number, Status>()
+const flagStatus = (flags: number): Status => {
+  let st = flagStatuses.get(flags)
+  if (st === undefined) {
+    st = Object.freeze({
+      flags: flagList(flags),
+      nexthopFlags: undefined,
+      cacheinfo: undefined,
+      expires: undefined,
+      resolved: undefined,
+      iif: undefined,
+      mark: undefined,
+      uid: undefined
+    })
+    flagStatuses.set(flags, st)
+  }
+  return st
+}
 
 /** RTA_MULTIPATH records into nexthops; kernel-set nexthop flags go to `flags[i]`. */
 const decodeNexthops = (
@@ -905,7 +931,13 @@ const metricsFrom = (m: MetricsAttrs): Metrics => {
  * {@link Route}: one object of one fixed shape per route, names from shared
  * tables, no intermediate message object (the list hot path).
  */
-const decodeRoute = (buf: Uint8Array, view: DataView, p: number, end: number, devName: LinkNames): Route => {
+export const decodeRoute = (
+  buf: Uint8Array,
+  view: DataView,
+  p: number,
+  end: number,
+  devName: LinkNames
+): Route => {
   if (end - p < 12) throw new DecodeFailure(`rtmsg: ${end - p} bytes, expected 12`, p)
   const family = buf[p]!
   const dstLen = buf[p + 1]!
@@ -1021,8 +1053,8 @@ const decodeRoute = (buf: Uint8Array, view: DataView, p: number, end: number, de
     nexthops = undefined
   }
   const other = flags & ~RtnhFlags.onlink
-  const status: Status | undefined =
-    other !== 0 ||
+  let status: Status | undefined
+  if (
     cacheinfo !== undefined ||
     expires !== undefined ||
     resolved !== undefined ||
@@ -1030,27 +1062,27 @@ const decodeRoute = (buf: Uint8Array, view: DataView, p: number, end: number, de
     mark !== undefined ||
     uid !== undefined ||
     (nexthopFlags !== undefined && nexthopFlags.length > 0)
-      ? {
-          flags: flagList(other),
-          nexthopFlags: nexthopFlags !== undefined && nexthopFlags.length > 0 ? nexthopFlags : undefined,
-          cacheinfo,
-          expires,
-          resolved,
-          iif,
-          mark,
-          uid
-        }
-      : undefined
-  return {
-    family: family === AF_INET ? "inet" : family === AF_INET6 ? "inet6" : family,
-    destination:
-      destination ?? (dstLen === 0 ? "default" : `${family === AF_INET6 ? "::" : "0.0.0.0"}${SLASH[dstLen]}`),
+  )
+    status = {
+      flags: flagList(other),
+      nexthopFlags: nexthopFlags !== undefined && nexthopFlags.length > 0 ? nexthopFlags : undefined,
+      cacheinfo,
+      expires,
+      resolved,
+      iif,
+      mark,
+      uid
+    }
+  else if (other !== 0) status = flagStatus(other)
+  return new (RouteObject as any)(
+    family === AF_INET ? "inet" : family === AF_INET6 ? "inet6" : family,
+    destination ?? (dstLen === 0 ? "default" : `${family === AF_INET6 ? "::" : "0.0.0.0"}${SLASH[dstLen]}`),
     source,
     tos,
-    table: tableName(table),
-    protocol: n8.protocol[buf[p + 5]!]!,
-    scope: n8.scope[buf[p + 6]!]!,
-    type: n8.type[buf[p + 7]!]!,
+    tableName(table),
+    n8.protocol[buf[p + 5]!]!,
+    n8.scope[buf[p + 6]!]!,
+    n8.type[buf[p + 7]!]!,
     dev,
     gateway,
     via,
@@ -1059,12 +1091,65 @@ const decodeRoute = (buf: Uint8Array, view: DataView, p: number, end: number, de
     metrics,
     nexthops,
     nexthopId,
-    onlink: (flags & RtnhFlags.onlink) !== 0 ? true : undefined,
+    (flags & RtnhFlags.onlink) !== 0 ? true : undefined,
     pref,
     realms,
     status
-  }
+  ) as Route
 }
+
+/**
+ * Every listed route is built by this constructor, its fields in one order
+ * (routes with the same attributes share one hidden class, sized by V8's
+ * slack tracking); fields without a value are left out, which keeps 100k
+ * routes small; its prototype is Object.prototype, so a route is a plain
+ * object.
+ */
+function RouteObject(
+  this: any,
+  family: unknown,
+  destination: unknown,
+  source: unknown,
+  tos: unknown,
+  table: unknown,
+  protocol: unknown,
+  scope: unknown,
+  type: unknown,
+  dev: unknown,
+  gateway: unknown,
+  via: unknown,
+  prefsrc: unknown,
+  metric: unknown,
+  metrics: unknown,
+  nexthops: unknown,
+  nexthopId: unknown,
+  onlink: unknown,
+  pref: unknown,
+  realms: unknown,
+  status: unknown
+): void {
+  this.family = family
+  this.destination = destination
+  if (source !== undefined) this.source = source
+  this.tos = tos
+  this.table = table
+  this.protocol = protocol
+  this.scope = scope
+  this.type = type
+  if (dev !== undefined) this.dev = dev
+  if (gateway !== undefined) this.gateway = gateway
+  if (via !== undefined) this.via = via
+  if (prefsrc !== undefined) this.prefsrc = prefsrc
+  if (metric !== undefined) this.metric = metric
+  if (metrics !== undefined) this.metrics = metrics
+  if (nexthops !== undefined) this.nexthops = nexthops
+  if (nexthopId !== undefined) this.nexthopId = nexthopId
+  if (onlink !== undefined) this.onlink = onlink
+  if (pref !== undefined) this.pref = pref
+  if (realms !== undefined) this.realms = realms
+  if (status !== undefined) this.status = status
+}
+RouteObject.prototype = Object.prototype
 
 /**
  * A decoded route message (as {@link listRaw} returns it) as a {@link Route},
