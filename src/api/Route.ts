@@ -768,7 +768,9 @@ export const canonical = (r: Route): Route => {
     gateway: gateway === undefined ? undefined : normalAddress(gateway),
     via: canonicalVia(via),
     prefsrc: r.prefsrc === undefined ? undefined : normalAddress(r.prefsrc),
-    metric: r.metric ?? (family === AF_INET6 ? 1024 : 0),
+    // IPv6 makes metric 0 (or none) 1024, IP6_RT_PRIO_USER
+    metric:
+      family === AF_INET6 ? (r.metric === undefined || r.metric === 0 ? 1024 : r.metric) : (r.metric ?? 0),
     metrics: canonicalMetrics(r),
     nexthops: nexthops?.map((nh) => canonicalNexthop(nh, family)),
     nexthopId: r.nexthopId,
@@ -1174,13 +1176,18 @@ export const fromMessage = (message: RouteMessage, names: LinkNames = (i) => i):
 // validation that one field's schema cannot do
 
 /**
- * The largest message the kernel puts in one route dump datagram: a dump skb
- * is at most SKB_WITH_OVERHEAD(32768) bytes (32 KiB less struct
- * skb_shared_info, 320 bytes on x86-64), and a route is never split across
- * datagrams. A larger route is accepted by RTM_NEWROUTE but then fails every
- * dump that reaches it with EMSGSIZE.
+ * The largest route message every reader can dump. The kernel never splits a
+ * route across dump datagrams, and sizes a dump datagram by what the reading
+ * socket has received before: NLMSG_GOODSIZE (a 4 KiB page less struct
+ * skb_shared_info: 3776 bytes on x86-64) for a socket that has not, up to
+ * SKB_WITH_OVERHEAD(32 KiB) for one that received with a large buffer. iproute2
+ * reads with buffers sized to each message, so `ip route show` gets 3776-byte
+ * datagrams for good; a larger route is accepted by RTM_NEWROUTE, but such
+ * dumps then end at it without an error, losing it and every route after it
+ * (measured on 6.18: 233 IPv4 nexthops list, 234 do not). Older kernels fail
+ * those dumps with EMSGSIZE instead.
  */
-const MAX_DUMP_MESSAGE = 32768 - 320
+const MAX_DUMP_MESSAGE = 4096 - 320
 
 const attr = (payload: number) => (4 + payload + 3) & ~3
 const addrLen = (family: number) => (family === AF_INET6 ? 16 : 4)
@@ -1277,7 +1284,7 @@ const crossCheck = (o: Route): NetlinkError | undefined => {
       const most = Math.floor((MAX_DUMP_MESSAGE - size.fixed) / each)
       return invalid(
         "nexthops",
-        `${o.nexthops.length} nexthops make this route a ${total}-byte message; the kernel dumps each route in one message of at most ${MAX_DUMP_MESSAGE} bytes, so it would accept the route but every later route dump would fail with EMSGSIZE: at most ${most} nexthops like these`
+        `${o.nexthops.length} nexthops make this route a ${total}-byte message; the kernel dumps each route whole, in datagrams of ${MAX_DUMP_MESSAGE} bytes for readers such as ip, so it would accept the route but route dumps would then lose it and every route after it (or fail with EMSGSIZE): at most ${most} nexthops like these (a nexthop group, nexthopId, has no such limit)`
       )
     }
   }
