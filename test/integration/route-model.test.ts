@@ -286,6 +286,21 @@ describeRoot("Route model", () => {
             )
           expect(shown(b).sort()).toEqual(shown(a).sort())
           expect(shown(a)).toHaveLength(8)
+          // text output: every route of both families and all tables, line for line as ip prints it
+          const lines = (text: string) =>
+            text
+              .split("\n")
+              .map((l) => l.trimEnd())
+              .filter((l) => l !== "")
+          for (const family of ["inet", "inet6"] as const) {
+            const ours = (yield* Route.list({ table: "all", family }).pipe(
+              Effect.provide(Layer.fresh(Netlink.layerNamespace({ name: a })))
+            )).filter(settled)
+            const theirs = lines(
+              ip(a, family === "inet" ? "-4" : "-6", "route", "show", "table", "all")
+            ).filter((l) => !/^(\w+ )?(fe80|ff00):/.test(l))
+            expect(lines(ours.map(routeLine).join("\n"))).toEqual(theirs)
+          }
         })
       )
   )

@@ -8,6 +8,7 @@ import { join } from "node:path"
 import { expect, it } from "@effect/vitest"
 import { Effect, Stream } from "effect"
 import * as Route from "../../src/api/Route.ts"
+import { routeLine } from "../../src/cli/format.ts"
 import { describeRoot, inNamespace, ip, ipJson, nsExec } from "../helpers/netns.ts"
 
 interface IpRoute {
@@ -331,6 +332,17 @@ describeRoot("Route", () => {
         })
         expect(listed.gateway).toBeUndefined()
         expect(Route.equals(listed, { destination: "10.12.0.0/16", nexthopId: 7 })).toBe(true)
+        expect(routeLine(listed)).toBe(ip(ns, "route", "show", "10.12.0.0/16").trim())
+        const tosRoute = { destination: "10.13.0.0/16", gateway: "10.1.2.1", tos: 0x10 }
+        yield* Route.add(tosRoute)
+        const listedTos = (yield* Route.list({ family: "inet" })).find(
+          (r) => r.destination === "10.13.0.0/16"
+        )!
+        expect(routeLine(listedTos)).toBe(ip(ns, "route", "show", "10.13.0.0/16").trim())
+        yield* Route.remove(tosRoute)
+        // removing the listed object removes exactly it
+        yield* Route.remove(listed)
+        expect(shown(ns, "10.12.0.0/16")).toBeUndefined()
         yield* Route.add({ destination: "10.13.0.0/16", gateway: "10.1.2.1", tos: 0x10 })
         expect(shown(ns, "10.13.0.0/16")).toMatchObject({ tos: "0x10" })
         expect(
