@@ -23,6 +23,15 @@ const setup = (ns: string) => {
   ip(ns, "addr", "add", "10.1.3.3/24", "dev", "d2")
   ip(ns, "addr", "add", "2001:db8::1/64", "dev", "d0", "nodad")
   ip(ns, "addr", "add", "2001:db8:3::1/64", "dev", "d2", "nodad")
+  // The kernel adds an IPv6 address's local and anycast routes from a work item, a moment
+  // after `ip addr add` returns (even with nodad): wait for them, so that what the tests
+  // compare afterwards (link-local and multicast routes aside) no longer changes on its own.
+  for (let i = 0; ; i++) {
+    const local = ip(ns, "-6", "route", "show", "table", "local")
+    if (local.includes("local 2001:db8::1 ") && local.includes("local 2001:db8:3::1 ")) break
+    if (i === 500) throw new Error("IPv6 local routes did not appear")
+    spawnSync("sleep", ["0.01"])
+  }
 }
 
 // IPv6 autoconfiguration adds link-local and multicast routes on its own schedule: two

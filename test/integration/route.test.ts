@@ -2,6 +2,7 @@
  * Route against the kernel, in a fresh namespace per test, with
  * `ip -j route show` / `ip -j route get` as the oracle.
  */
+import { spawnSync } from "node:child_process"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -41,6 +42,21 @@ const setup = (ns: string) => {
   ip(ns, "addr", "add", "10.1.3.3/24", "dev", "d2")
   ip(ns, "addr", "add", "2001:db8::1/64", "dev", "d0", "nodad")
   nsExec(ns, "sysctl", "-qw", "net.ipv4.ip_forward=1")
+  settleLocal(ns, ["2001:db8::1"])
+}
+
+/**
+ * The kernel adds an IPv6 address's local and anycast routes from a work item, a moment
+ * after `ip addr add` returns (even with nodad): wait for them, so that what the tests
+ * compare afterwards (link-local and multicast routes aside) no longer changes on its own.
+ */
+const settleLocal = (ns: string, addresses: ReadonlyArray<string>) => {
+  for (let i = 0; i < 500; i++) {
+    const local = ip(ns, "-6", "route", "show", "table", "local")
+    if (addresses.every((a) => local.includes(`local ${a} `))) return
+    spawnSync("sleep", ["0.01"])
+  }
+  throw new Error(`IPv6 local routes of ${addresses.join(", ")} did not appear`)
 }
 
 const ifindex = (ns: string, dev: string): number =>
