@@ -806,7 +806,10 @@ export const key = (r: Route): string => {
 
 /**
  * Whether two routes have the same configuration: their canonical forms are
- * equal (`status` is ignored, omitted fields are the defaults).
+ * equal (`status` is ignored, omitted fields are the defaults). Devices are
+ * compared as given: a route added with a gateway but no `dev` is listed with
+ * the device the kernel chose for it, so give `dev` to compare such routes
+ * (and give it by name: an index is not a name).
  *
  * @example
  * ```ts
