@@ -3,7 +3,7 @@
  * field names; bigints become decimal strings and bytes become hex.
  */
 import { OperstateNames } from "../generated/rt-link/index.ts"
-import { RtProtocolNames, RtScopeNames, RtTableNames, RtTypeNames } from "../generated/rt-route/index.ts"
+import type * as Route from "../api/Route.ts"
 import { NudStateNames } from "../generated/rt-neigh/index.ts"
 import { FrActNames } from "../generated/rt-rule/index.ts"
 import { toHex } from "../runtime/Wire.ts"
@@ -48,42 +48,50 @@ export const name = <T extends string>(
   fallback?: T
 ) => (v === undefined ? (fallback ?? "") : (table[v] ?? String(v)))
 
-export const routeLine = (
-  r: {
-    family: number
-    dstLen: number
-    type: number
-    dst?: string
-    gateway?: string
-    oif?: number
-    table?: number
-    tableId: number
-    protocol: number
-    scope: number
-    prefsrc?: string
-    priority?: number
-    multipath?: ReadonlyArray<{ gateway?: string; ifindex: number; hops: number }>
-  },
-  ifname: (index: number) => string
-): string => {
+/** A route as one `ip route` line (nexthops on their own lines, as ip prints them). */
+export const routeLine = (r: Route.Route): string => {
   const parts: Array<string> = []
-  const type = RtTypeNames[r.type] ?? String(r.type)
-  if (type !== "unicast") parts.push(type)
-  parts.push(r.dst === undefined ? (r.dstLen === 0 ? "default" : "?") : `${r.dst}/${r.dstLen}`)
-  if (r.gateway) parts.push("via", r.gateway)
-  if (r.oif !== undefined) parts.push("dev", ifname(r.oif))
-  const table = r.table ?? r.tableId
-  if (table !== 254) parts.push("table", RtTableNames[table] ?? String(table))
+  if (r.type !== undefined && r.type !== "unicast") parts.push(String(r.type))
+  // ip prints a host route's prefix without its length
+  parts.push(
+    r.destination.endsWith(r.family === "inet6" ? "/128" : "/32")
+      ? r.destination.slice(0, r.destination.lastIndexOf("/"))
+      : r.destination
+  )
+  if (r.source !== undefined) parts.push("from", r.source)
+  if (r.tos !== undefined && r.tos !== 0) parts.push("tos", `0x${r.tos.toString(16)}`)
+  if (r.nexthopId !== undefined) parts.push("nhid", String(r.nexthopId))
+  const resolved = r.status?.resolved
+  const gateway = r.gateway ?? resolved?.gateway
+  const via = r.via ?? resolved?.via
+  const dev = r.dev ?? resolved?.dev
+  if (gateway !== undefined) parts.push("via", gateway)
+  if (via !== undefined) parts.push("via", String(via.family), via.address)
+  if (dev !== undefined) parts.push("dev", String(dev))
+  if (r.table !== undefined && r.table !== "main") parts.push("table", String(r.table))
   // Like ip: "boot" (the default for routes added by hand) and "unspec" are not shown.
-  const RTPROT_BOOT = 3
-  if (r.protocol !== RTPROT_BOOT && r.protocol !== 0) parts.push("proto", name(RtProtocolNames, r.protocol))
-  if (r.scope !== 0) parts.push("scope", name(RtScopeNames, r.scope))
-  if (r.prefsrc) parts.push("src", r.prefsrc)
-  if (r.priority !== undefined) parts.push("metric", String(r.priority))
-  for (const nh of r.multipath ?? []) {
+  if (r.protocol !== undefined && r.protocol !== "boot" && r.protocol !== "unspec")
+    parts.push("proto", String(r.protocol))
+  if (r.scope !== undefined && r.scope !== "global") parts.push("scope", String(r.scope))
+  if (r.prefsrc !== undefined) parts.push("src", r.prefsrc)
+  if (r.metric !== undefined) parts.push("metric", String(r.metric))
+  if (r.onlink === true) parts.push("onlink")
+  for (const f of r.status?.flags ?? []) parts.push(String(f))
+  if (r.pref !== undefined) parts.push("pref", String(r.pref))
+  const m = r.metrics
+  if (m !== undefined)
+    for (const [k, v] of Object.entries(m)) {
+      if (k === "locked" || v === undefined) continue
+      parts.push(k, ...(m.locked?.includes(k as Route.MetricName) ? ["lock"] : []), String(v))
+    }
+  for (const [i, nh] of (r.nexthops ?? resolved?.nexthops ?? []).entries()) {
     parts.push("\n\tnexthop")
-    if (nh.gateway) parts.push("via", nh.gateway)
-    parts.push("dev", ifname(nh.ifindex), "weight", String(nh.hops + 1))
+    if (nh.gateway !== undefined) parts.push("via", nh.gateway)
+    if (nh.via !== undefined) parts.push("via", String(nh.via.family), nh.via.address)
+    if (nh.dev !== undefined) parts.push("dev", String(nh.dev))
+    parts.push("weight", String(nh.weight ?? 1))
+    if (nh.onlink === true) parts.push("onlink")
+    for (const f of r.status?.nexthopFlags?.[i] ?? []) parts.push(String(f))
   }
   return parts.join(" ")
 }

@@ -9,7 +9,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Runtime from "effect/Runtime"
-import { CliError, CliOutput, Command } from "effect/cli"
+import { CliError, CliOutput, Command, Flag } from "effect/cli"
 import * as Address from "../api/Address.ts"
 import * as Link from "../api/Link.ts"
 import * as Neighbor from "../api/Neighbor.ts"
@@ -161,13 +161,48 @@ const addressCmd = Command.make("address").pipe(
   ])
 )
 
+const routeList = Command.make(
+  "list",
+  {
+    ...flags,
+    ipv4: Flag.Boolean("ipv4").pipe(
+      Flag.withDescription("IPv4 routes (-4; the default, as for `ip route`)"),
+      Flag.withDefault(false)
+    ),
+    ipv6: Flag.Boolean("ipv6").pipe(
+      Flag.withDescription("IPv6 routes instead of IPv4 (-6, as `ip -6 route`)"),
+      Flag.withDefault(false)
+    ),
+    table: Flag.String("table").pipe(
+      Flag.withDescription('The routing table: a name, a number or "all" (default main, as `ip route`)'),
+      Flag.optional
+    )
+  },
+  Effect.fn(function* ({ netns, json, ipv6, table }) {
+    const program = Effect.gen(function* () {
+      const t = Option.getOrUndefined(table)
+      const routes = yield* Route.list({
+        family: ipv6 ? "inet6" : "inet",
+        ...(t === undefined ? {} : { table: /^\d+$/.test(t) ? Number(t) : t })
+      })
+      yield* print(json ? toJson(routes) : routes.map(routeLine).join("\n"))
+    })
+    yield* program.pipe(Effect.provide(layerFor(netns)))
+  })
+).pipe(
+  Command.withDescription(
+    "List routes like `ip route`: the main table's IPv4 routes unless -6 or --table say otherwise"
+  ),
+  Command.withAlias("ls")
+)
+
+// effect/cli reads "-4"/"-6" as negative numbers, not flags: spell ip's family switches out.
+if (process.argv[2] === "route")
+  process.argv = process.argv.map((a) => (a === "-4" ? "--ipv4" : a === "-6" ? "--ipv6" : a))
+
 const routeCmd = Command.make("route").pipe(
   Command.withDescription("Routing tables"),
-  Command.withSubcommands([
-    listCommand("List routes of every table", Route.list({ table: "all" }), (routes) =>
-      Effect.map(ifnames, (name) => routes.map((r) => routeLine(r, name)).join("\n"))
-    )
-  ])
+  Command.withSubcommands([routeList])
 )
 
 const neighborCmd = Command.make("neighbor").pipe(

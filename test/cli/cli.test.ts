@@ -71,14 +71,32 @@ describeRoot("nlink command", () => {
   it("address, route, neighbor and rule lists show what ip shows", () => {
     const addr = JSON.parse(nlink("address", "list", "--json", "-n", ns).stdout) as Array<{ local?: string }>
     expect(addr.map((a) => a.local)).toContain("10.77.0.1")
+    // as `ip route`: the main table's IPv4 routes unless -6 or --table say otherwise
+    const lines = (text: string) =>
+      text
+        .split("\n")
+        .map((l) => l.trimEnd())
+        .filter((l) => l !== "")
     const routes = nlink("route", "list", "-n", ns)
     expect(routes.status).toBe(0)
-    expect(routes.stdout).toContain("10.78.0.0/16 via 10.77.0.2 dev c0 table 1000")
-    const routesJson = JSON.parse(nlink("route", "list", "--json", "-n", ns).stdout) as Array<{
-      dst?: string
-      table?: number
-    }>
-    expect(routesJson.some((r) => r.dst === "10.78.0.0" && r.table === 1000)).toBe(true)
+    expect(lines(routes.stdout)).toEqual(lines(ip(ns, "route", "show")))
+    const every = nlink("route", "list", "--table", "all", "-4", "-n", ns)
+    expect(lines(every.stdout)).toEqual(lines(ip(ns, "-4", "route", "show", "table", "all")))
+    expect(every.stdout).toContain("10.78.0.0/16 via 10.77.0.2 dev c0 table 1000")
+    const routesJson = JSON.parse(nlink("route", "list", "--json", "--table", "1000", "-n", ns).stdout)
+    expect(routesJson).toEqual([
+      {
+        family: "inet",
+        destination: "10.78.0.0/16",
+        tos: 0,
+        table: 1000,
+        protocol: "boot",
+        scope: "global",
+        type: "unicast",
+        gateway: "10.77.0.2",
+        dev: "c0"
+      }
+    ])
     const neigh = nlink("neighbor", "list", "-n", ns)
     expect(neigh.stdout).toContain("10.77.0.9 dev c0 lladdr 02:00:00:00:00:09 PERMANENT")
     const rules = nlink("rule", "list", "-n", ns)

@@ -252,6 +252,12 @@ const routeCases: ReadonlyArray<GoldenCase> = [
     setup: [...routed, split("route add 10.2.0.0/16 via 10.1.2.1")],
     types: [RTM_DELROUTE]
   }),
+  route(
+    "add-via-inet6",
+    "IPv4 route via an IPv6 gateway: RTA_VIA (struct rtvia: u16 family, address)",
+    "route add 10.8.0.0/24 via inet6 fe80::1 dev d0",
+    { setup: routed6 }
+  ),
   route("add-ipv6-via", "IPv6 route via a gateway", "route add 2001:db8:1::/48 via 2001:db8::2", {
     setup: routed6
   }),

@@ -81,7 +81,7 @@ describe("Route requests match iproute2", () => {
 
   it("route add 10.7.0.0/16 dev d0 scope link src 10.1.2.3", () => {
     const { bytes, oif } = fixture("route-add-scope-src")
-    const options = { destination: "10.7.0.0/16", dev: "d0", scope: "link", source: "10.1.2.3" } as const
+    const options = { destination: "10.7.0.0/16", dev: "d0", scope: "link", prefsrc: "10.1.2.3" } as const
     expectSame(Route.addRequest(options, oif), bytes)
     // link scope is also the default for a unicast route without a gateway
     const { scope: _, ...noScope } = options
@@ -173,8 +173,15 @@ describe("Route requests match iproute2", () => {
     expect(locked.metrics).toEqual({ mtu: 1300, lock: 1 << 2 })
   })
 
-  it("an IPv6 gateway on an IPv4 route is RTA_VIA (u16 family, address), as ip's `via inet6`", () => {
-    const m = decode(Route.addRequest({ destination: "10.8.0.0/16", gateway: "fe80::1", dev: 3 }, 3))
+  it("route add 10.8.0.0/24 via inet6 fe80::1 dev d0 (RTA_VIA: u16 family, address)", () => {
+    const { bytes, oif } = fixture("route-add-via-inet6")
+    expect(oif).toBeGreaterThan(0)
+    const ours = Route.addRequest(
+      { destination: "10.8.0.0/24", via: { family: "inet6", address: "fe80::1" }, dev: "d0" },
+      oif
+    )
+    expectSame(ours, bytes)
+    const m = decode(ours)
     expect(m.gateway).toBeUndefined()
     expect(Array.from(m.via!)).toEqual([10, 0, 0xfe, 0x80, ...new Array(13).fill(0), 1])
   })

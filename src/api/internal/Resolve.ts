@@ -5,9 +5,11 @@
 import * as Effect from "effect/Effect"
 import type { NetlinkError } from "../../runtime/NetlinkError.ts"
 import { InterfaceName } from "../../runtime/Primitives.ts"
+import { readString } from "../../runtime/Wire.ts"
 import { Netlink } from "../Netlink.ts"
-import { buildMessage, invalid, validate } from "./Common.ts"
+import { buildMessage, invalid, NLM_F_DUMP, validate } from "./Common.ts"
 
+const RTM_NEWLINK = 16
 const RTM_GETLINK = 18
 const IFLA_IFNAME = 3
 const IFLA_EXT_MASK = 29
@@ -39,4 +41,80 @@ const byName = (ref: string, field: string): Effect.Effect<number, NetlinkError,
       headerLength: 16,
       operation: `resolve ${field} "${name}"`
     })
+  })
+
+/** Interface index → name, for objects listed in one call; an unknown index stays a number. */
+export type LinkNames = (index: number) => string | number
+
+/** IFLA_IFNAME of an RTM_NEWLINK message at [start, end) (nlmsghdr included), or undefined. */
+const ifnameOf = (buf: Uint8Array, view: DataView, start: number, end: number): string | undefined => {
+  let off = start + 16 + 16 // nlmsghdr, ifinfomsg
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) return undefined
+    if ((view.getUint16(off + 2, true) & 0x3fff) === IFLA_IFNAME) {
+      return readString(buf, off + 4, off + len)
+    }
+    off += (len + 3) & ~3
+  }
+  return undefined
+}
+
+/**
+ * Every link's name by index, from one RTM_GETLINK dump that decodes only
+ * the index and IFLA_IFNAME (no statistics asked for): what list calls use
+ * to name devices once per call rather than once per object.
+ */
+export const linkNames: Effect.Effect<LinkNames, NetlinkError, Netlink> = Effect.gen(function* () {
+  const { route } = yield* Netlink
+  const msg = buildMessage(RTM_GETLINK, NLM_F_DUMP, (w) => {
+    w.zeros(16)
+    w.attrU32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS)
+  })
+  const names = new Map<number, string>()
+  yield* route.dumpAll(
+    msg,
+    (buf, view, start, end, type) => {
+      if (type !== RTM_NEWLINK) return undefined
+      const name = ifnameOf(buf, view, start, end)
+      if (name !== undefined) names.set(view.getInt32(start + 16 + 4, true), name)
+      return undefined
+    },
+    { headerLength: 16, operation: "link names" }
+  )
+  return (index: number) => names.get(index) ?? index
+})
+
+/**
+ * The names of a few links by index, one RTM_GETLINK each (for a single
+ * object, e.g. a route lookup's answer); a link that is gone stays a number.
+ */
+export const linkNamesOf = (
+  indexes: ReadonlyArray<number>
+): Effect.Effect<LinkNames, NetlinkError, Netlink> =>
+  Effect.gen(function* () {
+    const names = new Map<number, string>()
+    if (indexes.length > 0) {
+      const { route } = yield* Netlink
+      for (const index of new Set(indexes)) {
+        if (index <= 0) continue
+        const msg = buildMessage(RTM_GETLINK, 0, (w) => {
+          w.u8(0)
+          w.u8(0)
+          w.u16(0)
+          w.s32(index)
+          w.u32(0)
+          w.u32(0)
+          w.attrU32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS)
+        })
+        const name = yield* route
+          .requestReply(msg, (buf, view, start, end) => ifnameOf(buf, view, start, end), {
+            headerLength: 16,
+            operation: `link name of index ${index}`
+          })
+          .pipe(Effect.catch(() => Effect.succeed(undefined)))
+        if (name !== undefined) names.set(index, name)
+      }
+    }
+    return (index: number) => names.get(index) ?? index
   })
