@@ -97,3 +97,36 @@ export const neighState = (state: number): string => {
 }
 
 export const ruleAction = (a: number): string => FrActNames[a] ?? String(a)
+
+/** One address as `ip -o addr` words: `eth0 inet 10.0.0.1/24 brd 10.0.0.255 scope global label eth0:1`. */
+export const addressLine = (a: {
+  readonly dev: string | number
+  readonly address: string
+  readonly peer?: string | undefined
+  readonly broadcast?: string | undefined
+  readonly label?: string | undefined
+  readonly scope?: string | number | undefined
+  readonly flags?: ReadonlyArray<string> | undefined
+  readonly validLifetime?: number | "forever" | undefined
+  readonly preferredLifetime?: number | "forever" | undefined
+  readonly metric?: number | undefined
+  readonly proto?: string | number | undefined
+  readonly status?: { readonly family: string; readonly flags: ReadonlyArray<string | number> } | undefined
+}): string => {
+  const parts: Array<string | number> = [
+    a.dev,
+    a.status?.family ?? (a.address.includes(":") ? "inet6" : "inet")
+  ]
+  if (a.peer !== undefined) parts.push(a.address.slice(0, a.address.indexOf("/")), "peer", a.peer)
+  else parts.push(a.address)
+  if (a.broadcast !== undefined) parts.push("brd", a.broadcast)
+  parts.push("scope", a.scope ?? "global")
+  for (const f of a.status?.flags ?? []) parts.push(f)
+  for (const f of a.flags ?? []) parts.push(f)
+  if (a.label !== undefined) parts.push("label", a.label)
+  if (a.metric !== undefined) parts.push("metric", a.metric)
+  if (a.proto !== undefined) parts.push("proto", a.proto)
+  if (a.validLifetime !== undefined || a.preferredLifetime !== undefined)
+    parts.push("valid_lft", a.validLifetime ?? "forever", "preferred_lft", a.preferredLifetime ?? "forever")
+  return parts.join(" ")
+}

@@ -17,7 +17,16 @@ import * as Route from "../api/Route.ts"
 import * as Rule from "../api/Rule.ts"
 import { NetlinkError } from "../runtime/NetlinkError.ts"
 import { commonFlags } from "./flags.ts"
-import { columns, familyName, neighState, operState, routeLine, ruleAction, toJson } from "./format.ts"
+import {
+  addressLine,
+  columns,
+  familyName,
+  neighState,
+  operState,
+  routeLine,
+  ruleAction,
+  toJson
+} from "./format.ts"
 import { monitor } from "./monitor.ts"
 
 const flags = commonFlags({
@@ -39,7 +48,7 @@ const show = Command.make(
   flags,
   Effect.fn(function* ({ netns, json }) {
     const program = Effect.gen(function* () {
-      const [links, addrs] = yield* Effect.all([Link.list(), Address.list()])
+      const [links, addrs] = yield* Effect.all([Link.list(), Address.listRaw()])
       if (json) {
         return yield* Console.log(
           toJson(
@@ -113,14 +122,7 @@ const addressCmd = Command.make("address").pipe(
   Command.withDescription("Protocol addresses"),
   Command.withSubcommands([
     listCommand("List addresses", Address.list(), (addrs) =>
-      Effect.map(ifnames, (name) =>
-        addrs
-          .map(
-            (a) =>
-              `${name(a.index)} ${familyName(a.family)} ${a.local ?? a.address}/${a.prefixlen}${a.label && a.label !== name(a.index) ? ` label ${a.label}` : ""}`
-          )
-          .join("\n")
-      )
+      Effect.succeed(addrs.map(addressLine).join("\n"))
     )
   ])
 )

@@ -67,8 +67,11 @@ describeRoot("nlink command", () => {
   })
 
   it("address, route, neighbor and rule lists show what ip shows", () => {
-    const addr = JSON.parse(nlink("address", "list", "--json", "-n", ns).stdout) as Array<{ local?: string }>
-    expect(addr.map((a) => a.local)).toContain("10.77.0.1")
+    const addr = JSON.parse(nlink("address", "list", "--json", "-n", ns).stdout) as Array<{
+      dev: string
+      address: string
+    }>
+    expect(addr).toContainEqual(expect.objectContaining({ dev: "c0", address: "10.77.0.1/24" }))
     const routes = nlink("route", "list", "-n", ns)
     expect(routes.status).toBe(0)
     expect(routes.stdout).toContain("10.78.0.0/16 via 10.77.0.2 dev c0 table 1000")

@@ -5,6 +5,7 @@
 import * as Effect from "effect/Effect"
 import type { NetlinkError } from "../../runtime/NetlinkError.ts"
 import { InterfaceName } from "../../runtime/Primitives.ts"
+import { readString } from "../../runtime/Wire.ts"
 import { Netlink } from "../Netlink.ts"
 import { buildMessage, invalid, validate } from "./Common.ts"
 
@@ -39,4 +40,41 @@ const byName = (ref: string, field: string): Effect.Effect<number, NetlinkError,
       headerLength: 16,
       operation: `resolve ${field} "${name}"`
     })
+  })
+
+const NLM_F_DUMP = 0x300
+
+/**
+ * Index → name of every link, from one RTM_GETLINK dump that decodes only
+ * IFLA_IFNAME: what a list call uses to name the devices of the objects it
+ * returns (one dump per call, not one request per object). An index without
+ * a link (gone meanwhile) stays a number.
+ */
+export const linkNames: Effect.Effect<(index: number) => string | number, NetlinkError, Netlink> =
+  Netlink.use(({ route }) => {
+    const msg = buildMessage(RTM_GETLINK, NLM_F_DUMP, (w) => {
+      w.zeros(16) // ifinfomsg, AF_UNSPEC
+      w.attrU32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS)
+    })
+    const decode = (buf: Uint8Array, view: DataView, start: number, end: number, type: number) => {
+      if (type !== 16) return undefined // RTM_NEWLINK
+      const index = view.getInt32(start + 20, true)
+      // attributes start after nlmsghdr (16) and ifinfomsg (16)
+      for (let p = start + 32; p + 4 <= end; ) {
+        const len = view.getUint16(p, true)
+        if (len < 4) break
+        if ((view.getUint16(p + 2, true) & 0x3fff) === IFLA_IFNAME) {
+          return [index, readString(buf, p + 4, p + len)] as const
+        }
+        p += (len + 3) & ~3
+      }
+      return undefined
+    }
+    return Effect.map(
+      route.dumpAll(msg, decode, { headerLength: 16, operation: "link names", retryInterrupted: 3 }),
+      (pairs) => {
+        const names = new Map<number, string>(pairs)
+        return (index: number) => names.get(index) ?? index
+      }
+    )
   })
