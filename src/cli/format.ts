@@ -130,3 +130,25 @@ export const addressLine = (a: {
     parts.push("valid_lft", a.validLifetime ?? "forever", "preferred_lft", a.preferredLifetime ?? "forever")
   return parts.join(" ")
 }
+
+/** One neighbour entry as `ip neigh` prints it: `10.0.0.2 dev eth0 lladdr 02:00:00:00:00:02 router REACHABLE`. */
+export const neighborLine = (n: {
+  readonly dev: string | number
+  readonly address: string
+  readonly lladdr?: string | undefined
+  readonly state?: string | number | undefined
+  readonly flags?: ReadonlyArray<string> | undefined
+  readonly proxy?: boolean | undefined
+  readonly protocol?: string | number | undefined
+  readonly status?: { readonly state: string | number } | undefined
+}): string => {
+  const parts: Array<string | number> = [n.address, "dev", n.dev]
+  if (n.lladdr !== undefined) parts.push("lladdr", n.lladdr)
+  for (const f of n.flags ?? []) parts.push(f === "externLearn" ? "extern_learn" : f)
+  if (n.proxy === true) parts.push("proxy")
+  if (n.protocol !== undefined) parts.push("proto", n.protocol)
+  const state = n.status?.state ?? n.state
+  if (n.proxy !== true && state !== undefined)
+    parts.push(typeof state === "number" ? neighState(state) : state.toUpperCase())
+  return parts.join(" ")
+}

@@ -21,7 +21,7 @@ import {
   addressLine,
   columns,
   familyName,
-  neighState,
+  neighborLine,
   operState,
   routeLine,
   ruleAction,
@@ -140,16 +140,7 @@ const neighborCmd = Command.make("neighbor").pipe(
   Command.withAlias("neigh"),
   Command.withDescription("Neighbour (ARP/NDP) entries"),
   Command.withSubcommands([
-    listCommand("List neighbours", Neighbor.list(), (ns) =>
-      Effect.map(ifnames, (name) =>
-        ns
-          .map(
-            (n) =>
-              `${n.dst ?? "?"} dev ${name(n.ifindex)}${n.lladdr ? ` lladdr ${n.lladdr}` : ""} ${neighState(n.state)}`
-          )
-          .join("\n")
-      )
-    )
+    listCommand("List neighbours", Neighbor.list(), (ns) => Effect.succeed(ns.map(neighborLine).join("\n")))
   ])
 )
 
