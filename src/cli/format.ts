@@ -152,3 +152,43 @@ export const neighborLine = (n: {
     parts.push(typeof state === "number" ? neighState(state) : state.toUpperCase())
   return parts.join(" ")
 }
+
+/** One rule as `ip rule` prints it: `1000:\tfrom 10.0.0.0/8 lookup 100`. */
+export const ruleLine = (r: {
+  readonly priority?: number | undefined
+  readonly action?: string | number | undefined
+  readonly table?: string | number | undefined
+  readonly from?: string | undefined
+  readonly to?: string | undefined
+  readonly iif?: string | undefined
+  readonly oif?: string | undefined
+  readonly fwmark?: number | undefined
+  readonly fwmask?: number | undefined
+  readonly tos?: number | undefined
+  readonly invert?: boolean | undefined
+  readonly l3mdev?: boolean | undefined
+  readonly goto?: number | undefined
+  readonly ipProto?: string | number | undefined
+  readonly protocol?: string | number | undefined
+}): string => {
+  const parts: Array<string | number> = []
+  if (r.invert === true) parts.push("not")
+  parts.push("from", r.from ?? "all")
+  if (r.to !== undefined) parts.push("to", r.to)
+  if (r.tos !== undefined) parts.push("tos", `0x${r.tos.toString(16)}`)
+  if (r.fwmark !== undefined)
+    parts.push(
+      "fwmark",
+      `0x${r.fwmark.toString(16)}${r.fwmask !== undefined ? `/0x${r.fwmask.toString(16)}` : ""}`
+    )
+  if (r.iif !== undefined) parts.push("iif", r.iif)
+  if (r.oif !== undefined) parts.push("oif", r.oif)
+  if (r.ipProto !== undefined) parts.push("ipproto", r.ipProto)
+  if (r.l3mdev === true) parts.push("lookup [l3mdev-table]")
+  if (r.action === "lookup") {
+    if (r.table !== undefined) parts.push("lookup", r.table)
+  } else if (r.action === "goto") parts.push("goto", r.goto ?? "none")
+  else if (r.action !== undefined) parts.push(typeof r.action === "number" ? ruleAction(r.action) : r.action)
+  if (r.protocol !== undefined) parts.push("proto", r.protocol)
+  return `${r.priority ?? 0}:\t${parts.join(" ")}`
+}

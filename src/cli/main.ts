@@ -24,7 +24,7 @@ import {
   neighborLine,
   operState,
   routeLine,
-  ruleAction,
+  ruleLine,
   toJson
 } from "./format.ts"
 import { monitor } from "./monitor.ts"
@@ -148,15 +148,7 @@ const ruleCmd = Command.make("rule").pipe(
   Command.withDescription("Routing policy rules"),
   Command.withSubcommands([
     listCommand("List rules of both families", Rule.list(), (rules) =>
-      Effect.succeed(
-        rules
-          .map((r) => {
-            const from = r.src ? `${r.src}/${r.srcLen}` : "all"
-            const action = r.action === 1 ? `lookup ${r.table ?? r.tableId}` : ruleAction(r.action)
-            return `${r.priority ?? 0}:\tfrom ${from}${r.dst ? ` to ${r.dst}/${r.dstLen}` : ""} ${action}`
-          })
-          .join("\n")
-      )
+      Effect.succeed(rules.map(ruleLine).join("\n"))
     )
   ])
 )
