@@ -274,7 +274,9 @@ const TableInput = Schema.Union([
 ])
 const FamilyInput = Schema.Literals(["inet", "inet6"])
 const Range32 = Schema.Struct({ start: P.U32, end: P.U32 })
-const PortRangeInput = Schema.Union([P.U16, Schema.Struct({ start: P.U16, end: P.U16 })])
+// The kernel takes ports 1..65534 in a range (0 and 65535 are refused).
+const Port = P.intBetween(P.U16, 1, 65534)
+const PortRangeInput = Schema.Union([Port, Schema.Struct({ start: Port, end: Port })])
 
 const ProtocolInput = Schema.Union([
   Schema.String.check(
