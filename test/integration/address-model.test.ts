@@ -4,7 +4,7 @@
  * (the namespace is as before) and recreates itself.
  */
 import { expect, it } from "@effect/vitest"
-import { Effect, Layer } from "effect"
+import { Effect, Layer, Schema } from "effect"
 import fc from "fast-check"
 import * as Address from "../../src/api/Address.ts"
 import { Netlink } from "../../src/api/Netlink.ts"
@@ -81,6 +81,9 @@ const roundTrip = (input: Address.Options) =>
         const [listed] = added
         expect(Address.canonical(listed), JSON.stringify(input)).toEqual(Address.canonical(input))
         expect(Address.equals(listed, input)).toBe(true)
+        // its JSON, decoded with the Schema, is a valid input equal to it
+        const json = Schema.decodeUnknownSync(Address.schema)(JSON.parse(JSON.stringify(listed)))
+        expect(Address.equals(json, listed)).toBe(true)
         expect(Address.key(listed)).toBe(Address.key(input))
         // a listed address removes exactly itself
         yield* Address.remove(listed)

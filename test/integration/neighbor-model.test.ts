@@ -4,7 +4,7 @@
  * exactly itself (the namespace is as before) and recreates itself.
  */
 import { expect, it } from "@effect/vitest"
-import { Effect, Layer } from "effect"
+import { Effect, Layer, Schema } from "effect"
 import fc from "fast-check"
 import * as Neighbor from "../../src/api/Neighbor.ts"
 import { Netlink } from "../../src/api/Netlink.ts"
@@ -76,6 +76,9 @@ const roundTrip = (input: Neighbor.Options) =>
         const [listed] = added
         expect(Neighbor.canonical(listed), JSON.stringify(input)).toEqual(Neighbor.canonical(input))
         expect(Neighbor.equals(listed, input)).toBe(true)
+        // its JSON, decoded with the Schema, is a valid input equal to it
+        const json = Schema.decodeUnknownSync(Neighbor.schema)(JSON.parse(JSON.stringify(listed)))
+        expect(Neighbor.equals(json, listed)).toBe(true)
         yield* Neighbor.remove(listed)
         expect(settled(yield* listAll)).toEqual(settled(before))
         yield* Neighbor.add(listed)

@@ -4,7 +4,7 @@
  * namespace is as before) and recreates itself.
  */
 import { expect, it } from "@effect/vitest"
-import { Effect, Layer } from "effect"
+import { Effect, Layer, Schema } from "effect"
 import fc from "fast-check"
 import { Netlink } from "../../src/api/Netlink.ts"
 import * as Rule from "../../src/api/Rule.ts"
@@ -104,6 +104,9 @@ const roundTrip = (input: Rule.Options) =>
         const [listed] = added
         expect(Rule.canonical(listed), JSON.stringify(input)).toEqual(Rule.canonical(input))
         expect(Rule.equals(listed, input)).toBe(true)
+        // its JSON, decoded with the Schema, is a valid input equal to it
+        const json = Schema.decodeUnknownSync(Rule.schema)(JSON.parse(JSON.stringify(listed)))
+        expect(Rule.equals(json, listed)).toBe(true)
         expect(Rule.key(listed)).toBe(Rule.key(input))
         yield* Rule.remove(listed)
         expect(settled(yield* Rule.list())).toEqual(settled(before))
