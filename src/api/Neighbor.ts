@@ -133,6 +133,8 @@ export interface Status {
  *   one. "incomplete", "failed" and "none" are carried as read.
  * - `flags`: what a user sets; what the kernel sets is in `status`.
  * - A proxy entry has only `dev`, `address`, `proxy: true` and `protocol`.
+ * - A "managed" entry is resolved by the kernel: its state and link-layer
+ *   address are status only (add defaults its state to "none").
  *
  * @example
  * ```ts
@@ -366,15 +368,18 @@ const inputFlags = (o: Options): { readonly flags: number; readonly ext: number 
  */
 export const fromMessage = (m: NeighMessage, names: (index: number) => string | number): Neighbor => {
   const proxy = (m.flags & NtfFlags.proxy) !== 0
+  const managed = m.flagsExt !== undefined && (m.flagsExt & NTF_EXT_MANAGED) !== 0
   const st = m.state
   return {
     dev: names(m.ifindex),
     address: m.dst ?? "",
-    lladdr: m.lladdr,
-    state: proxy
-      ? undefined
-      : (stateNames.name((st & DYNAMIC) !== 0 ? NudState.stale : st) as State | number),
-    flags: userFlags(m.flags, m.flagsExt !== undefined && (m.flagsExt & NTF_EXT_MANAGED) !== 0),
+    // the kernel keeps a managed entry resolved by itself: its state is status only
+    lladdr: managed ? undefined : m.lladdr,
+    state:
+      proxy || managed
+        ? undefined
+        : (stateNames.name((st & DYNAMIC) !== 0 ? NudState.stale : st) as State | number),
+    flags: userFlags(m.flags, managed),
     proxy: proxy ? true : undefined,
     protocol: m.protocol === undefined || m.protocol === 0 ? undefined : Names.protocol.name(m.protocol),
     status: {
@@ -413,12 +418,10 @@ export const canonical = (n: Options): Neighbor => {
   }
   const st = n.state === undefined ? NudState.permanent : stateValue(n.state)
   const { flags, ext } = inputFlags(n)
-  const out: { -readonly [K in keyof Neighbor]: Neighbor[K] } = {
-    dev: n.dev,
-    address,
-    state: stateNames.name((st & DYNAMIC) !== 0 ? NudState.stale : st) as State | number
-  }
-  if (n.lladdr !== undefined) out.lladdr = n.lladdr.toLowerCase()
+  const managed = (ext & NTF_EXT_MANAGED) !== 0
+  const out: { -readonly [K in keyof Neighbor]: Neighbor[K] } = { dev: n.dev, address }
+  if (!managed) out.state = stateNames.name((st & DYNAMIC) !== 0 ? NudState.stale : st) as State | number
+  if (n.lladdr !== undefined && !managed) out.lladdr = n.lladdr.toLowerCase()
   const f = userFlags(flags, (ext & NTF_EXT_MANAGED) !== 0)
   if (f !== undefined) out.flags = [...f]
   if (protocol !== undefined) out.protocol = protocol
@@ -486,7 +489,10 @@ export const toMessage = (options: Options, ifindex: number): NeighMessage => {
     pad1: 0,
     pad2: 0,
     ifindex,
-    state: proxy ? NudState.permanent : stateValue(options.state ?? "permanent"),
+    // a managed entry cannot be permanent: the kernel resolves it from state none
+    state: proxy
+      ? NudState.permanent
+      : stateValue(options.state ?? ((ext & NTF_EXT_MANAGED) !== 0 ? "none" : "permanent")),
     flags,
     type: 0,
     dst: options.address,

@@ -133,6 +133,14 @@ describe("Neighbor requests match iproute2", () => {
     expect(
       decode(Neighbor.addRequest({ dev: 3, address: "10.0.0.5", flags: ["externLearn", "router"] }, 3)).flags
     ).toBe(0x90)
+    // managed: NDA_FLAGS_EXT, and state none (the kernel refuses a permanent managed entry)
+    expect(decode(Neighbor.addRequest({ dev: 3, address: "10.0.0.5", flags: ["managed"] }, 3))).toMatchObject(
+      {
+        state: 0,
+        flags: 0,
+        flagsExt: 1
+      }
+    )
     // a listed proxy entry is removed as `ip neigh del proxy` removes it
     const { bytes, ifindex } = fixture("neigh-add-proxy")
     expect(decode(Neighbor.removeRequest({ dev: "d0", address: "10.1.2.10", proxy: true }, ifindex))).toEqual(

@@ -53,6 +53,13 @@ const proxy = fc
   .record({ v6: fc.boolean(), a4: v4, a6: v6, protocol })
   .map(({ v6: six, a4, a6, protocol }) => strip({ dev: "d0", address: six ? a6 : a4, proxy: true, protocol }))
 
+// entries the kernel keeps resolved by itself
+const managed = fc
+  .record({ v6: fc.boolean(), a4: v4, a6: v6, protocol })
+  .map(({ v6: six, a4, a6, protocol }) =>
+    strip({ dev: "d0", address: six ? a6 : a4, flags: ["managed" as const], protocol })
+  )
+
 // IPv6 multicast listener reports make NOARP entries appear by themselves: leave them out.
 const settled = (xs: ReadonlyArray<Neighbor.Neighbor>) =>
   xs.filter((n) => !/^ff/i.test(n.address)).map((n) => Neighbor.canonical(n))
@@ -92,8 +99,13 @@ const roundTrip = (input: Neighbor.Options) =>
 describeRoot("Neighbor model", () => {
   it("arbitrary entries: add → list equals; remove(listed) restores; add(listed) recreates", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof({ weight: 3, arbitrary: cache }, { weight: 1, arbitrary: proxy }), (n) =>
-        Effect.runPromise(roundTrip(n as Neighbor.Options))
+      fc.asyncProperty(
+        fc.oneof(
+          { weight: 4, arbitrary: cache },
+          { weight: 1, arbitrary: proxy },
+          { weight: 1, arbitrary: managed }
+        ),
+        (n) => Effect.runPromise(roundTrip(n as Neighbor.Options))
       ),
       { numRuns: Number(process.env.NLINK_PROPERTY_RUNS ?? 40) }
     )
