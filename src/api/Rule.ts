@@ -424,16 +424,18 @@ const range = (r: { readonly start: number; readonly end: number } | undefined) 
   r === undefined ? undefined : { start: r.start, end: r.end }
 
 /**
- * The rule a decoded RTM_NEWRULE message describes.
+ * The rule a decoded RTM_NEWRULE message describes (rules name devices by
+ * name already: `names`, taken for the same signature as the other object
+ * types, is not needed).
  *
  * @example
  * ```ts
  * const raw = yield* Rule.listRaw()
- * raw.map(Rule.fromMessage)
+ * raw.map((m) => Rule.fromMessage(m))
  * ```
  * @since 0.2.0
  */
-export const fromMessage = (m: RuleMessage): Rule => {
+export const fromMessage = (m: RuleMessage, _names?: (index: number) => string | number): Rule => {
   const table = m.table ?? m.tableId
   const lookup = m.action === FrAct.toTbl
   const fwmask =
@@ -823,7 +825,7 @@ const rawKey = (m: RuleMessage): string =>
  * @since 0.1.0
  */
 export const list = operation("Rule.list", function* (filter?: Filter, o?: ListOptions) {
-  return (yield* listRaw(filter, o)).map(fromMessage)
+  return (yield* listRaw(filter, o)).map((m) => fromMessage(m))
 })
 
 /**
