@@ -10,8 +10,10 @@
  *
  * const program = Effect.gen(function* () {
  *   yield* Address.add({ dev: "eth0", address: "10.0.0.1/24", broadcast: "+" })
- *   yield* Address.add({ dev: "eth0", address: "2001:db8::1/64", flags: { nodad: true } })
- *   return yield* Address.list({ dev: "eth0", family: "inet6" })
+ *   yield* Address.add({ dev: "eth0", address: "2001:db8::1/64", flags: ["nodad"] })
+ *   const listed = yield* Address.list({ dev: "eth0", family: "inet6" })
+ *   // a listed address is a valid input: remove exactly it
+ *   yield* Address.remove(listed[0])
  * }).pipe(Effect.provide(Netlink.layer))
  * ```
  * @since 0.1.0
@@ -27,6 +29,7 @@ import {
   AddrMessageTypes,
   decodeAddrMessage,
   encodeAddrMessage,
+  IfaCacheinfo,
   IfaFlags,
   IfaProto,
   RtScope
@@ -34,7 +37,10 @@ import {
 import { describePath } from "../runtime/Describe.ts"
 import { NetlinkError } from "../runtime/NetlinkError.ts"
 import * as P from "../runtime/Primitives.ts"
-import { parseIPv4, parseIPv6 } from "../runtime/Wire.ts"
+import { ipToString, parseIPv4, parseIPv6 } from "../runtime/Wire.ts"
+import { deepEqual, type ObjectType } from "./internal/Model.ts"
+import * as Names from "./internal/Names.ts"
+import { flagNames, makeNameTable } from "./internal/Names.ts"
 import {
   AF_INET,
   AF_INET6,
@@ -51,39 +57,25 @@ import {
   validate,
   validateNow
 } from "./internal/Common.ts"
-import { type LinkRef, linkIndex } from "./internal/Resolve.ts"
+import { consistentDump } from "./internal/Consistent.ts"
+import { type LinkRef, linkIndex, linkNames } from "./internal/Resolve.ts"
 import { Netlink } from "./Netlink.ts"
 
 /**
- * An address as the kernel reports it: the `ifaddrmsg` header (`family`,
- * `prefixlen`, `flags8`, `scope`, `index`) and the IFA_* attributes
- * (`local`, `address`, `label`, `broadcast`, `cacheinfo`, `flags`, ...).
- * `flags` (IFA_FLAGS, all 32 bits) supersedes `flags8` when present.
+ * IFA_F_* flag bits, IFAPROT_* and RT_SCOPE_* values by name (for the raw
+ * messages of {@link listRaw}).
  *
  * @example
  * ```ts
- * const all: ReadonlyArray<Address.Address> = yield* Address.list()
- * all.map((a) => `${a.local ?? a.address}/${a.prefixlen}`)
- * ```
- * @since 0.1.0
- */
-export type Address = AddrMessage
-
-/**
- * IFA_F_* flag bits and RT_SCOPE_* values by name.
- *
- * @example
- * ```ts
- * ((a.flags ?? a.flags8) & Address.IfaFlags.permanent) !== 0
- * a.scope === Address.RtScope.link
+ * ((m.flags ?? m.flags8) & Address.IfaFlags.permanent) !== 0
  * ```
  * @since 0.1.0
  */
 export { IfaFlags, IfaProto, RtScope }
 
 /**
- * A scope by the name `ip addr ... scope NAME` uses ("global" is
- * "universe"), or its number.
+ * A scope by name ("global", "site", "link", "host", "nowhere", a name from
+ * rt_scopes; "universe" is accepted for "global") or its number.
  *
  * @example
  * ```ts
@@ -91,7 +83,7 @@ export { IfaFlags, IfaProto, RtScope }
  * ```
  * @since 0.1.0
  */
-export type Scope = keyof typeof RtScope | "global" | number
+export type Scope = "global" | "universe" | "site" | "link" | "host" | "nowhere" | (string & {}) | number
 
 /**
  * A lifetime in seconds, or "forever" (0xffffffff), as `valid_lft` /
@@ -106,9 +98,22 @@ export type Scope = keyof typeof RtScope | "global" | number
 export type Lifetime = number | "forever"
 
 /**
- * The address flags a user may set (`ip addr add ... nodad noprefixroute`).
+ * The address flags a user sets (`ip addr add ... nodad noprefixroute`).
  * nodad, optimistic, homeaddress and mngtmpaddr are IPv6 only; autojoin
- * needs a multicast address.
+ * needs a multicast address. The kernel clears optimistic once duplicate
+ * address detection is done.
+ *
+ * @example
+ * ```ts
+ * const f: Address.FlagName = "noprefixroute"
+ * ```
+ * @since 0.2.0
+ */
+export type FlagName = "nodad" | "optimistic" | "homeaddress" | "mngtmpaddr" | "noprefixroute" | "autojoin"
+
+/**
+ * The flags as an object of booleans, the form 0.1 took: still accepted by
+ * add, replace and remove.
  *
  * @example
  * ```ts
@@ -116,49 +121,117 @@ export type Lifetime = number | "forever"
  * ```
  * @since 0.1.0
  */
-export interface Flags {
-  readonly nodad?: boolean
-  readonly noprefixroute?: boolean
-  readonly homeaddress?: boolean
-  readonly mngtmpaddr?: boolean
-  readonly autojoin?: boolean
-  readonly optimistic?: boolean
-}
+export type Flags = { readonly [K in FlagName]?: boolean }
 
 /**
- * What add and replace take. `address` is "a.b.c.d/len" or "x::y/len"; without
- * a length it is a host address (/32, /128), as in ip. `peer` makes a
- * point-to-point address (IFA_ADDRESS is the peer, its length the prefix
- * length). `broadcast` is an IPv4 address, or "+" / "-" to derive it from the
- * prefix (host bits set / cleared), as `brd +`.
+ * An address protocol (IFA_PROTO): "kernelLo", "kernelRa", "kernelLl" or a
+ * number (what configured it; "unspec" when nobody said).
  *
  * @example
  * ```ts
- * const o: Address.Options = { dev: "eth0", address: "10.0.0.1/24", label: "eth0:web", metric: 100 }
+ * const p: Address.Proto = "kernelLo"
  * ```
- * @since 0.1.0
+ * @since 0.2.0
  */
-export interface Options {
-  readonly dev: LinkRef
-  readonly address: string
-  readonly peer?: string
-  readonly broadcast?: string
-  /** IFA_LABEL (IPv4 only, at most 15 bytes), such as "eth0:1". */
-  readonly label?: string
-  readonly scope?: Scope
-  readonly validLifetime?: Lifetime
-  readonly preferredLifetime?: Lifetime
-  readonly flags?: Flags
-  /** IFA_RT_PRIORITY: metric of the prefix route the kernel adds. */
-  readonly metric?: number
-  /** IFA_PROTO: who configured the address, a name of {@link IfaProto} or a number. */
-  readonly proto?: keyof typeof IfaProto | number
+export type Proto = keyof typeof IfaProto | number
+
+/**
+ * What the kernel reports about an address by itself; equality ignores it
+ * and add/replace/remove accept and ignore it.
+ *
+ * @example
+ * ```ts
+ * a.status?.flags.includes("tentative") // duplicate address detection still running
+ * ```
+ * @since 0.2.0
+ */
+export interface Status {
+  readonly family: "inet" | "inet6"
+  /** The device's index. */
+  readonly index: number
+  /**
+   * The flags the kernel sets: "secondary" (IPv4) or "temporary" (IPv6),
+   * "tentative", "dadfailed", "deprecated", "permanent", "stablePrivacy";
+   * unnamed bits as one number.
+   */
+  readonly flags: ReadonlyArray<string | number>
+  /**
+   * IFA_CACHEINFO as reported: remaining preferred and valid seconds, and the
+   * creation and update times (hundredths of a second since boot).
+   */
+  readonly cacheinfo?: IfaCacheinfo | undefined
+  /** IFA_ANYCAST and IFA_MULTICAST, in anycast and multicast dumps. */
+  readonly anycast?: string | undefined
+  readonly multicast?: string | undefined
 }
 
 /**
- * Which address to remove: as `ip addr del ADDR [peer P] [label L] dev DEV`.
- * An IPv4 address without a prefix length removes the first address equal to
- * it whatever its length (ip's "wildcard deletion").
+ * An interface address: what `list`/`stream` return and what `add`,
+ * `replace` and `remove` take.
+ *
+ * - `address` is the local address with the prefix length ("10.0.0.1/24";
+ *   without a length a host address, /32 or /128, as in ip).
+ * - `peer` makes a point-to-point address: IFA_ADDRESS is the peer, and its
+ *   length is the prefix length ("10.9.9.9/32").
+ * - `broadcast` is an IPv4 address, or on input "+" / "-" to derive it from
+ *   the prefix (host bits set / cleared), as `brd +`. Listed addresses show
+ *   what the kernel stored (none unless one was given).
+ * - `label` (IPv4, at most 15 bytes): listed only when it differs from the
+ *   device name, which is the kernel's default label.
+ * - `scope`: "global" by default, "host" for 127/8; the kernel derives IPv6
+ *   scopes from the address itself.
+ * - `flags`: the flags a user sets; what the kernel sets is in `status`.
+ * - Lifetimes: a listed address carries the seconds that remain of its
+ *   lifetimes when it was read (listed only when finite; absent means
+ *   "forever"). These are what recreate it: `add(listed)` makes an address
+ *   that expires when the listed one would, and reading it back gives the
+ *   same values as long as less than a second passes between the add and
+ *   the read. The kernel does not report the lifetimes first configured.
+ * - `metric` (IFA_RT_PRIORITY) is the metric of the prefix route the kernel
+ *   adds; `proto` (IFA_PROTO) who configured the address.
+ *
+ * @example
+ * ```ts
+ * const a: Address.Address = { dev: "eth0", address: "10.0.0.1/24", broadcast: "10.0.0.255", label: "eth0:web", metric: 100 }
+ * const listed = yield* Address.list({ dev: "eth0" })
+ * yield* Address.remove(listed[0])
+ * ```
+ * @since 0.1.0
+ */
+export interface Address {
+  readonly dev: LinkRef
+  readonly address: string
+  readonly peer?: string | undefined
+  readonly broadcast?: string | undefined
+  readonly label?: string | undefined
+  readonly scope?: Scope | undefined
+  readonly flags?: ReadonlyArray<FlagName> | undefined
+  readonly validLifetime?: Lifetime | undefined
+  readonly preferredLifetime?: Lifetime | undefined
+  readonly metric?: number | undefined
+  readonly proto?: Proto | undefined
+  readonly status?: Status | undefined
+}
+
+/**
+ * What add, replace and remove take: an {@link Address}, whose `flags` may
+ * also be given in 0.1's object form.
+ *
+ * @example
+ * ```ts
+ * const o: Address.Options = { dev: "eth0", address: "2001:db8::1/64", flags: ["nodad"] }
+ * ```
+ * @since 0.1.0
+ */
+export type Options = Omit<Address, "flags"> & {
+  readonly flags?: ReadonlyArray<FlagName> | Flags | undefined
+}
+
+/**
+ * Which address to remove: as `ip addr del ADDR [peer P] [label L] dev DEV`
+ * (any other field is accepted and ignored, so a listed address removes
+ * exactly itself). An IPv4 address without a prefix length removes the first
+ * address equal to it whatever its length (ip's "wildcard deletion").
  *
  * @example
  * ```ts
@@ -166,19 +239,17 @@ export interface Options {
  * ```
  * @since 0.1.0
  */
-export interface Target {
-  readonly dev: LinkRef
-  readonly address: string
-  readonly peer?: string
-  readonly label?: string
-}
+export type Target = Options
 
 /**
- * Which addresses `list`, `stream` and `flush` take. `dev` and `family` are
- * applied by the kernel (strict dump header); `scope`, `label` (exact, or a
+ * Which addresses `list`, `stream` and `flush` take. `family` is applied by
+ * the kernel (strict dump header); `dev`, `scope`, `label` (exact, or a
  * pattern with `*` and `?` as ip's `label PATTERN`) and `address` (an exact
  * address, or a prefix that the local address must fall in, as ip's `to
- * PREFIX`) are applied here as messages arrive.
+ * PREFIX`) are applied here as messages arrive. (`dev` is applied here, not
+ * by the kernel: a dump filtered by device is never flagged as interrupted
+ * by the kernel, so it could silently miss or repeat addresses that change
+ * meanwhile.)
  *
  * @example
  * ```ts
@@ -192,6 +263,21 @@ export interface Filter {
   readonly scope?: Scope
   readonly label?: string
   readonly address?: string
+}
+
+/**
+ * How `list` and `flush` dump: `retryInterrupted` re-runs a dump the kernel
+ * flagged as interrupted (addresses changed meanwhile) up to this many times
+ * before failing with the DumpInterrupted reason. Default 0.
+ *
+ * @example
+ * ```ts
+ * yield* Address.list({ dev: "eth0" }, { retryInterrupted: 5 })
+ * ```
+ * @since 0.2.0
+ */
+export interface ListOptions {
+  readonly retryInterrupted?: number
 }
 
 // ---------------------------------------------------------------------------
@@ -263,49 +349,134 @@ const inPrefix = (bytes: Uint8Array, prefix: Prefix): boolean => {
 }
 
 // ---------------------------------------------------------------------------
-// input schemas (field names are the user's, for Validation paths)
+// names
+
+const FOREVER = 0xffffffff
+
+/** The user's flags by name, in ip's order. */
+const USER_FLAGS: Readonly<Record<FlagName, number>> = {
+  nodad: IfaFlags.nodad,
+  optimistic: IfaFlags.optimistic,
+  homeaddress: IfaFlags.homeaddress,
+  mngtmpaddr: IfaFlags.managetempaddr,
+  noprefixroute: IfaFlags.noprefixroute,
+  autojoin: IfaFlags.mcautojoin
+}
+const USER_FLAG_NAMES = Object.keys(USER_FLAGS) as Array<FlagName>
+const USER_MASK = USER_FLAG_NAMES.reduce((m, k) => m | USER_FLAGS[k], 0)
+
+// What the kernel sets; bit 1 is "secondary" for IPv4 and "temporary" for IPv6.
+const kernelFlagTable = (first: string): Readonly<Record<string, number>> => ({
+  [first]: IfaFlags.secondary,
+  dadfailed: IfaFlags.dadfailed,
+  deprecated: IfaFlags.deprecated,
+  tentative: IfaFlags.tentative,
+  permanent: IfaFlags.permanent,
+  stablePrivacy: IfaFlags.stablePrivacy
+})
+const KERNEL_FLAGS_V4 = kernelFlagTable("secondary")
+const KERNEL_FLAGS_V6 = kernelFlagTable("temporary")
+
+// Flag lists are shared per value (few distinct values; no array per address).
+const userFlagCache = new Map<number, ReadonlyArray<FlagName> | undefined>()
+const userFlags = (bits: number): ReadonlyArray<FlagName> | undefined => {
+  const v = bits & USER_MASK
+  if (v === 0) return undefined
+  let out = userFlagCache.get(v)
+  if (out === undefined) {
+    out = Object.freeze(flagNames(v, USER_FLAGS) as Array<FlagName>)
+    userFlagCache.set(v, out)
+  }
+  return out
+}
+const kernelFlagCache = [new Map<number, ReadonlyArray<string | number>>(), new Map()] as const
+const kernelFlags = (bits: number, family: number): ReadonlyArray<string | number> => {
+  const v = (bits & ~USER_MASK) >>> 0
+  const cache = kernelFlagCache[family === AF_INET6 ? 1 : 0]
+  let out = cache.get(v)
+  if (out === undefined) {
+    out = Object.freeze(flagNames(v, family === AF_INET6 ? KERNEL_FLAGS_V6 : KERNEL_FLAGS_V4))
+    cache.set(v, out)
+  }
+  return out
+}
+
+/** IFA_PROTO values by name. */
+const protoNames = makeNameTable(IfaProto)
+
+const scopeNumber = (s: Scope): number | undefined => {
+  const n = Names.scope.number(s)
+  return n !== undefined && n <= 0xff ? n : undefined
+}
+
+// ---------------------------------------------------------------------------
+// schemas (field names are the user's, for Validation paths)
 
 const DevRef = Schema.Union([Schema.String, Schema.Number])
-// "global" is ip's name for universe
 const ScopeInput = Schema.Union([
-  Schema.Literals([...(Object.keys(RtScope) as Array<keyof typeof RtScope>), "global"]),
+  Schema.String.check(
+    Schema.makeFilter(
+      (s: string) =>
+        scopeNumber(s) !== undefined || `"${s}" is not a scope (global, site, link, host, nowhere or 0..255)`,
+      { expected: "a scope name or number" }
+    )
+  ),
   P.U8
 ])
 const LifetimeInput = Schema.Union([Schema.Literal("forever"), P.U32])
 const BroadcastInput = Schema.Union([Schema.Literals(["+", "-"]), P.IPv4])
 const LabelInput = P.stringMaxBytes(15, 1)
+const ProtoInput = Schema.Union([
+  Schema.Literals(Object.keys(IfaProto) as Array<keyof typeof IfaProto>),
+  P.U8
+])
+const FlagList = Schema.Array(Schema.Literals(USER_FLAG_NAMES))
+const FlagsObject = Schema.Struct(
+  Object.fromEntries(USER_FLAG_NAMES.map((k) => [k, Schema.optionalKey(Schema.Boolean)])) as {
+    [K in FlagName]: Schema.optionalKey<typeof Schema.Boolean>
+  }
+)
 
-const FlagsSchema = Schema.Struct({
-  nodad: Schema.optionalKey(Schema.Boolean),
-  noprefixroute: Schema.optionalKey(Schema.Boolean),
-  homeaddress: Schema.optionalKey(Schema.Boolean),
-  mngtmpaddr: Schema.optionalKey(Schema.Boolean),
-  autojoin: Schema.optionalKey(Schema.Boolean),
-  optimistic: Schema.optionalKey(Schema.Boolean)
+const StatusSchema = Schema.Struct({
+  family: Schema.Literals(["inet", "inet6"]),
+  index: P.U32,
+  flags: Schema.Array(Schema.Union([Schema.String, Schema.Number])),
+  cacheinfo: Schema.optional(IfaCacheinfo),
+  anycast: Schema.optional(Schema.String),
+  multicast: Schema.optional(Schema.String)
 })
 
-const OptionsSchema = Schema.Struct({
+const fields = {
   dev: DevRef,
   address: PrefixInput,
-  peer: Schema.optionalKey(PrefixInput),
-  broadcast: Schema.optionalKey(BroadcastInput),
-  label: Schema.optionalKey(LabelInput),
-  scope: Schema.optionalKey(ScopeInput),
-  validLifetime: Schema.optionalKey(LifetimeInput),
-  preferredLifetime: Schema.optionalKey(LifetimeInput),
-  flags: Schema.optionalKey(FlagsSchema),
-  metric: Schema.optionalKey(P.U32),
-  proto: Schema.optionalKey(
-    Schema.Union([Schema.Literals(Object.keys(IfaProto) as Array<keyof typeof IfaProto>), P.U8])
-  )
-})
+  peer: Schema.optional(PrefixInput),
+  broadcast: Schema.optional(BroadcastInput),
+  label: Schema.optional(LabelInput),
+  scope: Schema.optional(ScopeInput),
+  flags: Schema.optional(FlagList),
+  validLifetime: Schema.optional(LifetimeInput),
+  preferredLifetime: Schema.optional(LifetimeInput),
+  metric: Schema.optional(P.U32),
+  proto: Schema.optional(ProtoInput),
+  status: Schema.optional(StatusSchema)
+}
 
-const TargetSchema = Schema.Struct({
-  dev: DevRef,
-  address: PrefixInput,
-  peer: Schema.optionalKey(PrefixInput),
-  label: Schema.optionalKey(LabelInput)
-})
+/**
+ * The Schema of {@link Address}: input validation and JSON.
+ *
+ * @example
+ * ```ts
+ * Schema.decodeUnknownSync(Address.schema)({ dev: "eth0", address: "10.0.0.1/24" })
+ * ```
+ * @since 0.2.0
+ */
+export const schema: Schema.Codec<Address, any> = Schema.Struct(fields) as any
+
+/** Input: the flags may also be 0.1's object. */
+const InputSchema: Schema.Codec<Options, any> = Schema.Struct({
+  ...fields,
+  flags: Schema.optional(Schema.Union([FlagList, FlagsObject]))
+}) as any
 
 const FilterSchema = Schema.Struct({
   dev: Schema.optionalKey(DevRef),
@@ -315,53 +486,56 @@ const FilterSchema = Schema.Struct({
   address: Schema.optionalKey(PrefixInput)
 })
 
+const ListOptionsSchema = Schema.Struct({
+  retryInterrupted: Schema.optionalKey(P.intBetween(P.U32, 0, 1000))
+})
+
 const RTM_NEWADDR = AddrMessageTypes.RTM_NEWADDR
 const RTM_DELADDR = AddrMessageTypes.RTM_DELADDR
 const RTM_GETADDR = AddrMessageTypes.RTM_GETADDR
-const FOREVER = 0xffffffff
 
-const V6_ONLY: ReadonlyArray<keyof Flags> = ["nodad", "optimistic", "homeaddress", "mngtmpaddr"]
-const FLAG_BITS: Record<keyof Flags, number> = {
-  nodad: IfaFlags.nodad,
-  noprefixroute: IfaFlags.noprefixroute,
-  homeaddress: IfaFlags.homeaddress,
-  mngtmpaddr: IfaFlags.managetempaddr,
-  autojoin: IfaFlags.mcautojoin,
-  optimistic: IfaFlags.optimistic
+const V6_ONLY: ReadonlyArray<FlagName> = ["nodad", "optimistic", "homeaddress", "mngtmpaddr"]
+
+/** The flag bits of either input form. */
+const flagBits = (f: Options["flags"]): number => {
+  if (f === undefined) return 0
+  let bits = 0
+  if (Array.isArray(f)) for (const k of f as ReadonlyArray<FlagName>) bits |= USER_FLAGS[k]
+  else for (const k of USER_FLAG_NAMES) if ((f as Flags)[k] === true) bits |= USER_FLAGS[k]
+  return bits
 }
 
-const scopeValue = (s: Scope): number =>
-  typeof s === "number" ? s : s === "global" ? RtScope.universe : RtScope[s]
 const lifetime = (l: Lifetime | undefined): number => (l === undefined || l === "forever" ? FOREVER : l)
 const familyName = (f: number) => (f === AF_INET6 ? "IPv6" : "IPv4")
 const isMulticast = (p: Prefix) => (p.family === AF_INET ? (p.bytes[0] & 0xf0) === 0xe0 : p.bytes[0] === 0xff)
 
 /**
  * What one field's schema cannot check: families agree, v6-only flags, the
- * lifetimes' order, autojoin on a multicast address. Returns the Validation
- * error or undefined.
+ * lifetimes' order, autojoin on a multicast address (a removal checks only
+ * what it sends). Returns the Validation error or undefined.
  */
-const crossCheck = (o: Options | Target): NetlinkError | undefined => {
+const crossCheck = (o: Options, command: "add" | "remove"): NetlinkError | undefined => {
   const local = parsePrefix(o.address)!
   const f = familyName(local.family)
   if (o.peer !== undefined && parsePrefix(o.peer)!.family !== local.family)
     return invalid("peer", `"${o.peer}" is not an ${f} address like "${o.address}"`)
   if (o.label !== undefined && local.family !== AF_INET)
     return invalid("label", "labels exist only for IPv4 addresses")
-  if (!("validLifetime" in o || "preferredLifetime" in o || "broadcast" in o || "flags" in o))
-    return undefined
-  const opts = o as Options
-  if (opts.broadcast !== undefined && local.family !== AF_INET)
+  if (command === "remove") return undefined
+  if (o.broadcast !== undefined && local.family !== AF_INET)
     return invalid("broadcast", "a broadcast address exists only for IPv4 addresses")
-  for (const k of V6_ONLY) {
-    if (opts.flags?.[k] === true && local.family !== AF_INET6)
-      return invalid(`flags.${k}`, `${k} can be set only for IPv6 addresses`)
+  if (o.flags !== undefined) {
+    const bits = flagBits(o.flags)
+    for (const k of V6_ONLY) {
+      if ((bits & USER_FLAGS[k]) !== 0 && local.family !== AF_INET6)
+        return invalid(`flags.${k}`, `${k} can be set only for IPv6 addresses`)
+    }
+    if ((bits & USER_FLAGS.autojoin) !== 0 && !isMulticast(local))
+      return invalid("flags.autojoin", `autojoin needs a multicast address, "${o.address}" is not one`)
   }
-  if (opts.flags?.autojoin === true && !isMulticast(local))
-    return invalid("flags.autojoin", `autojoin needs a multicast address, "${o.address}" is not one`)
-  if (opts.validLifetime !== undefined || opts.preferredLifetime !== undefined) {
-    const valid = lifetime(opts.validLifetime)
-    const preferred = lifetime(opts.preferredLifetime)
+  if (o.validLifetime !== undefined || o.preferredLifetime !== undefined) {
+    const valid = lifetime(o.validLifetime)
+    const preferred = lifetime(o.preferredLifetime)
     if (valid === 0) return invalid("validLifetime", "the valid lifetime cannot be zero")
     if (valid < preferred)
       return invalid(
@@ -373,16 +547,170 @@ const crossCheck = (o: Options | Target): NetlinkError | undefined => {
 }
 
 /** Broadcast from the prefix: host bits set ("+") or cleared ("-"); none above /30, as ip. */
-const derivedBroadcast = (p: Prefix, mode: "+" | "-"): string | undefined => {
-  if (p.length > 30) return undefined
+const derivedBroadcast = (p: Prefix, length: number, mode: "+" | "-"): string | undefined => {
+  if (length > 30) return undefined
   const b = Uint8Array.from(p.bytes)
-  for (let i = p.length; i < 32; i++) {
+  for (let i = length; i < 32; i++) {
     const bit = 0x80 >> (i & 7)
     if (mode === "+") b[i >> 3] |= bit
     else b[i >> 3] &= ~bit
   }
   return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`
 }
+
+// ---------------------------------------------------------------------------
+// the model: message -> object, identity, canonical form
+
+/**
+ * The address a decoded RTM_NEWADDR message describes; `names` gives a
+ * device's name by index (a number when it has none).
+ *
+ * @example
+ * ```ts
+ * const raw = yield* Address.listRaw()
+ * const names = (i: number) => (i === 1 ? "lo" : i)
+ * raw.map((m) => Address.fromMessage(m, names))
+ * ```
+ * @since 0.2.0
+ */
+export const fromMessage = (m: AddrMessage, names: (index: number) => string | number): Address => {
+  const family = m.family
+  const len = m.prefixlen
+  const local = m.local ?? m.address
+  const peer =
+    m.local !== undefined && m.address !== undefined && m.address !== m.local ? m.address : undefined
+  const bits = m.flags ?? m.flags8
+  const ci = m.cacheinfo
+  const dev = names(m.index)
+  return {
+    dev,
+    address: `${local}/${len}`,
+    peer: peer === undefined ? undefined : `${peer}/${len}`,
+    broadcast: m.broadcast,
+    label: m.label !== undefined && m.label !== dev ? m.label : undefined,
+    scope: Names.scope.name(m.scope),
+    flags: userFlags(bits),
+    validLifetime: ci === undefined || ci.valid === FOREVER ? undefined : ci.valid,
+    preferredLifetime: ci === undefined || ci.prefered === FOREVER ? undefined : ci.prefered,
+    metric: m.rtPriority === 0 ? undefined : m.rtPriority,
+    proto: m.proto === undefined || m.proto === 0 ? undefined : (protoNames.name(m.proto) as Proto),
+    status: {
+      family: family === AF_INET6 ? "inet6" : "inet",
+      index: m.index,
+      flags: kernelFlags(bits, family),
+      cacheinfo: ci,
+      anycast: m.anycast,
+      multicast: m.multicast
+    }
+  }
+}
+
+const prefixText = (p: Prefix, length: number): string =>
+  `${ipToString(p.bytes, 0, p.bytes.length)}/${length}`
+
+/** The scope the kernel gives an IPv6 address (it ignores the one asked for). */
+const v6Scope = (b: Uint8Array): Scope => {
+  if (b[0] === 0xff) {
+    const s = b[1] & 0x0f
+    return s === 1 ? "host" : s === 2 ? "link" : s === 5 ? "site" : "global"
+  }
+  if (b[0] === 0xfe && (b[1] & 0xc0) === 0x80) return "link"
+  if (b[0] === 0xfe && (b[1] & 0xc0) === 0xc0) return "site"
+  if (b.every((x, i) => (i === 15 ? x === 1 : x === 0))) return "host"
+  return "global"
+}
+
+/**
+ * The canonical form of an address: the defaults the kernel and ip apply
+ * filled in (prefix length, scope, broadcast "+"/"-" resolved, lifetimes
+ * "forever", the default label dropped), addresses in their standard text,
+ * flags as a list in ip's order, zero metric and protocol dropped, status
+ * dropped.
+ *
+ * @example
+ * ```ts
+ * Address.canonical({ dev: "eth0", address: "10.0.0.1", broadcast: "+" })
+ * // { dev: "eth0", address: "10.0.0.1/32", scope: "global", validLifetime: "forever", preferredLifetime: "forever" }
+ * ```
+ * @since 0.2.0
+ */
+export const canonical = (a: Options): Address => {
+  const local = parsePrefix(a.address)
+  if (local === undefined) return a as Address
+  const peer = a.peer === undefined ? undefined : parsePrefix(a.peer)
+  const length = peer !== undefined ? peer.length : local.length
+  const v4 = local.family === AF_INET
+  const broadcast =
+    !v4 || a.broadcast === undefined
+      ? undefined
+      : a.broadcast === "+" || a.broadcast === "-"
+        ? derivedBroadcast(peer ?? local, length, a.broadcast)
+        : a.broadcast
+  const scopeN = a.scope === undefined ? undefined : scopeNumber(a.scope)
+  const scope = !v4
+    ? v6Scope(local.bytes)
+    : scopeN !== undefined
+      ? Names.scope.name(scopeN)
+      : local.bytes[0] === 127
+        ? "host"
+        : "global"
+  const flags = userFlags(flagBits(a.flags))
+  const protoN = a.proto === undefined ? 0 : (protoNames.number(a.proto) ?? 0)
+  const out: { -readonly [K in keyof Address]: Address[K] } = {
+    dev: a.dev,
+    address: prefixText(local, length),
+    scope,
+    validLifetime: a.validLifetime === undefined || a.validLifetime === FOREVER ? "forever" : a.validLifetime,
+    preferredLifetime:
+      a.preferredLifetime === undefined || a.preferredLifetime === FOREVER ? "forever" : a.preferredLifetime
+  }
+  if (peer !== undefined) out.peer = prefixText(peer, length)
+  if (broadcast !== undefined) out.broadcast = broadcast
+  if (v4 && a.label !== undefined && a.label !== a.dev) out.label = a.label
+  if (flags !== undefined) out.flags = [...flags]
+  if (a.metric !== undefined && a.metric !== 0) out.metric = a.metric
+  if (protoN !== 0) out.proto = protoNames.name(protoN) as Proto
+  return out
+}
+
+/**
+ * Whether two addresses have the same configuration (status ignored,
+ * defaults applied).
+ *
+ * @example
+ * ```ts
+ * Address.equals({ dev: "eth0", address: "10.0.0.1" }, { dev: "eth0", address: "10.0.0.1/32", scope: "global" }) // true
+ * ```
+ * @since 0.2.0
+ */
+export const equals = (a: Options, b: Options): boolean => deepEqual(canonical(a), canonical(b))
+
+/**
+ * The identity of an address as the kernel defines it: device, local
+ * address with prefix length, and peer. Two addresses with one key cannot
+ * both exist.
+ *
+ * @example
+ * ```ts
+ * Address.key({ dev: "eth0", address: "10.0.0.1/24" }) // "eth0|10.0.0.1/24|"
+ * ```
+ * @since 0.2.0
+ */
+export const key = (a: Options): string => {
+  const c = canonical(a)
+  return `${c.dev}|${c.address}|${c.peer ?? ""}`
+}
+
+/**
+ * The address object type: name, Schema, key, equality and canonical form.
+ *
+ * @example
+ * ```ts
+ * Address.model.equals(listed, wanted)
+ * ```
+ * @since 0.2.0
+ */
+export const model: ObjectType<Address> = { name: "address", schema, key, equals, canonical }
 
 // ---------------------------------------------------------------------------
 // pure request builders
@@ -393,6 +721,7 @@ const derivedBroadcast = (p: Prefix, mode: "+" | "-"): string | undefined => {
  * addr` builds it: IFA_LOCAL and IFA_ADDRESS (the peer, or the address
  * itself), flags in the header when they fit 8 bits and in IFA_FLAGS
  * otherwise, IFA_CACHEINFO when a lifetime is given, scope host for 127/8.
+ * A removal carries what `ip addr del` sends: the prefix, peer and label.
  *
  * @example
  * ```ts
@@ -407,21 +736,21 @@ export const toMessage = (
 ): AddrMessage => {
   const local = parsePrefix(options.address)!
   const peer = options.peer === undefined ? undefined : parsePrefix(options.peer)!
-  let flags = 0
-  for (const k of Object.keys(FLAG_BITS) as Array<keyof Flags>)
-    if (options.flags?.[k] === true) flags |= FLAG_BITS[k]
+  const add = command === "add"
+  const flags = add ? flagBits(options.flags) : 0
   // ip keeps a prefix-less IPv4 deletion a wildcard: no IFA_ADDRESS
-  const wildcard = command === "remove" && peer === undefined && local.family === AF_INET && !local.explicit
+  const wildcard = !add && peer === undefined && local.family === AF_INET && !local.explicit
   const m: {
     -readonly [K in keyof AddrMessage]: AddrMessage[K]
   } = {
     family: local.family,
     prefixlen: peer !== undefined ? peer.length : local.length,
     flags8: flags <= 0xff ? flags : 0,
-    scope:
-      options.scope !== undefined
-        ? scopeValue(options.scope)
-        : command === "add" && local.family === AF_INET && local.bytes[0] === 127
+    scope: !add
+      ? 0
+      : options.scope !== undefined
+        ? scopeNumber(options.scope)!
+        : local.family === AF_INET && local.bytes[0] === 127
           ? RtScope.host
           : 0,
     index: ifindex,
@@ -430,12 +759,11 @@ export const toMessage = (
   if (peer !== undefined) m.address = peer.address
   else if (!wildcard) m.address = local.address
   if (options.label !== undefined) m.label = options.label
+  if (!add) return m
   if (options.broadcast !== undefined) {
     const b =
       options.broadcast === "+" || options.broadcast === "-"
-        ? command === "add"
-          ? derivedBroadcast(peer ?? local, options.broadcast)
-          : undefined
+        ? derivedBroadcast(peer ?? local, m.prefixlen, options.broadcast)
         : options.broadcast
     if (b !== undefined) m.broadcast = b
   }
@@ -449,8 +777,7 @@ export const toMessage = (
     }
   }
   if (options.metric !== undefined) m.rtPriority = options.metric
-  if (options.proto !== undefined)
-    m.proto = typeof options.proto === "number" ? options.proto : IfaProto[options.proto]
+  if (options.proto !== undefined) m.proto = protoNames.number(options.proto)!
   return m
 }
 
@@ -495,11 +822,12 @@ export const removeRequest = (target: Target, ifindex: number): Uint8Array =>
 
 /**
  * The strict-check dump request: the kernel filters on the header's family
- * and interface index (prefixlen, flags and scope must be zero).
+ * and interface index (prefixlen, flags and scope must be zero). `list`
+ * never sends an index (see {@link Filter}).
  *
  * @example
  * ```ts
- * const bytes = Address.listRequest({ family: "inet6" }, 3)
+ * const bytes = Address.listRequest({ family: "inet6" })
  * ```
  * @since 0.1.0
  */
@@ -513,17 +841,18 @@ export const listRequest = (filter: Pick<Filter, "family">, ifindex?: number): U
   })
 
 /**
- * The RTM_DELADDR that removes a listed address (what `ip addr flush`
- * sends back for each match): its family, prefix length, index, IFA_LOCAL
- * and IFA_ADDRESS.
+ * The RTM_DELADDR that removes an address as a decoded message (what `ip
+ * addr flush` sends back for each match): its family, prefix length, index,
+ * IFA_LOCAL and IFA_ADDRESS.
  *
  * @example
  * ```ts
- * const bytes = Address.removeListedRequest(address)
+ * const [raw] = yield* Address.listRaw({ dev: "eth0" })
+ * const bytes = Address.removeListedRequest(raw)
  * ```
  * @since 0.1.0
  */
-export const removeListedRequest = (a: Address): Uint8Array =>
+export const removeListedRequest = (a: AddrMessage): Uint8Array =>
   build(RTM_DELADDR, 0, {
     family: a.family,
     prefixlen: a.prefixlen,
@@ -552,42 +881,39 @@ const removeOptions = requestOptions("address remove")
  * against the generated schema only in debug mode, see `checkBuilt`) and
  * sends it. Plain calls, no generator: this is the whole per-request path.
  */
-const run = <I extends Target>(
-  schema: Schema.Codec<I, any>,
-  input: I,
+const run = (
+  input: Options,
   command: "add" | "remove",
   type: number,
   flags: number,
   options: ReturnType<typeof requestOptions>
 ): Effect.Effect<void, NetlinkError, Netlink> => {
-  const valid = validateNow(schema, input)
+  const valid = validateNow(InputSchema, input)
   if (valid instanceof NetlinkError) return Effect.fail(valid)
-  const bad = crossCheck(valid)
+  const bad = crossCheck(valid, command)
   if (bad !== undefined) return Effect.fail(bad)
   const send = (ifindex: number) => {
-    const m = checkBuiltNow(AddrMessage, toMessage(valid as Options, ifindex, command))
+    const m = checkBuiltNow(AddrMessage, toMessage(valid, ifindex, command))
     if (m instanceof NetlinkError) return Effect.fail(m)
     return Netlink.use(({ route }) => route.request(build(type, flags, m), options))
   }
   return Effect.flatMap(linkIndex(valid.dev, "dev"), send)
 }
 
-/** RTM_NEWADDR with `flags`: add and replace differ only there. */
-const newAddress = (flags: number, options: ReturnType<typeof requestOptions>) => (input: Options) =>
-  run(OptionsSchema as Schema.Codec<Options, any>, input, "add", RTM_NEWADDR, flags, options)
-
 /**
  * Adds an address, like `ip addr add ADDR/LEN dev DEV ...`; fails with
- * EEXIST if the device has it already.
+ * EEXIST if the device has it already. A listed address recreates itself.
  *
  * @example
  * ```ts
  * yield* Address.add({ dev: "eth0", address: "10.0.0.1/24", broadcast: "+", label: "eth0:a" })
- * yield* Address.add({ dev: "eth0", address: "2001:db8::1/64", validLifetime: 600, preferredLifetime: 300 })
+ * yield* Address.add({ dev: "eth0", address: "2001:db8::1/64", flags: ["nodad"], validLifetime: 600, preferredLifetime: 300 })
  * ```
  * @since 0.1.0
  */
-export const add = operationOf("Address.add", newAddress(NLM_F_CREATE | NLM_F_EXCL, addOptions))
+export const add = operationOf("Address.add", (input: Options) =>
+  run(input, "add", RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, addOptions)
+)
 
 /**
  * Adds an address or updates an existing one (lifetimes, flags, metric),
@@ -599,14 +925,14 @@ export const add = operationOf("Address.add", newAddress(NLM_F_CREATE | NLM_F_EX
  * ```
  * @since 0.1.0
  */
-export const replace = operationOf(
-  "Address.replace",
-  newAddress(NLM_F_CREATE | NLM_F_REPLACE, replaceOptions)
+export const replace = operationOf("Address.replace", (input: Options) =>
+  run(input, "add", RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE, replaceOptions)
 )
 
 /**
  * Removes an address, like `ip addr del ADDR/LEN dev DEV`; fails with
- * EADDRNOTAVAIL if the device does not have it.
+ * EADDRNOTAVAIL if the device does not have it. A listed address removes
+ * exactly itself (its prefix, peer and label are sent).
  *
  * @example
  * ```ts
@@ -615,7 +941,7 @@ export const replace = operationOf(
  * @since 0.1.0
  */
 export const remove = operationOf("Address.remove", (target: Target) =>
-  run(TargetSchema as Schema.Codec<Target, any>, target, "remove", RTM_DELADDR, 0, removeOptions)
+  run(target, "remove", RTM_DELADDR, 0, removeOptions)
 )
 
 /**
@@ -629,15 +955,11 @@ export const remove = operationOf("Address.remove", (target: Target) =>
  */
 export const del = remove
 
+type Decode<A> = (buf: Uint8Array, view: DataView, start: number, end: number, type: number) => A | undefined
+
 interface Plan {
   readonly request: Uint8Array
-  readonly decode: (
-    buf: Uint8Array,
-    view: DataView,
-    start: number,
-    end: number,
-    type: number
-  ) => Address | undefined
+  readonly decode: Decode<AddrMessage>
 }
 
 /** fnmatch-style `*` and `?`, as `ip addr show label PATTERN`. */
@@ -656,13 +978,17 @@ const plan = (input: Filter | undefined): Effect.Effect<Plan, NetlinkError, Netl
   Effect.gen(function* () {
     const filter = yield* validate(FilterSchema, input ?? {}, "")
     const ifindex = filter.dev === undefined ? undefined : yield* linkIndex(filter.dev, "dev")
-    const scope = filter.scope === undefined ? undefined : scopeValue(filter.scope)
+    const scope = filter.scope === undefined ? undefined : scopeNumber(filter.scope)
     const label = filter.label === undefined ? undefined : labelMatcher(filter.label)
     const prefix = filter.address === undefined ? undefined : parsePrefix(filter.address)
-    const request = listRequest(filter, ifindex)
+    // The device is filtered here, not by the kernel: the kernel never flags a
+    // dump filtered by device as interrupted, so it may silently lose or
+    // repeat addresses changed meanwhile; the whole dump is flagged.
+    const request = listRequest(filter)
     const decode = (buf: Uint8Array, view: DataView, start: number, end: number, type: number) => {
       if (type !== RTM_NEWADDR) return undefined
-      // ifaddrmsg.ifa_scope is at offset 3 after the 16-byte nlmsghdr: check before decoding
+      // ifaddrmsg after the 16-byte nlmsghdr: scope at 3, index at 4; check before decoding
+      if (ifindex !== undefined && view.getUint32(start + 20, true) !== ifindex) return undefined
       if (scope !== undefined && view.getUint8(start + 19) !== scope) return undefined
       const a = decodeAddrMessage(buf, view, start + 16, end)
       if (label !== undefined && !label(a.label)) return undefined
@@ -677,9 +1003,26 @@ const plan = (input: Filter | undefined): Effect.Effect<Plan, NetlinkError, Netl
     return { request, decode }
   })
 
+const dumpOptions = (operation: string, options: ListOptions | undefined) =>
+  Effect.map(validate(ListOptionsSchema, options ?? {}, "options"), (o) => ({
+    ...requestOptions(operation),
+    retryInterrupted: o.retryInterrupted ?? 0
+  }))
+
+const rawKey = (m: AddrMessage): string => `${m.index}|${m.local}|${m.address}|${m.prefixlen}`
+const modelKey = (a: Address): string => `${a.dev}|${a.address}|${a.peer}`
+
+const named =
+  (decode: Decode<AddrMessage>, names: (index: number) => string | number): Decode<Address> =>
+  (buf, view, start, end, type) => {
+    const m = decode(buf, view, start, end, type)
+    return m === undefined ? undefined : fromMessage(m, names)
+  }
+
 /**
  * The addresses, like `ip addr show [dev DEV] [scope S] [label L] [to PREFIX]`
- * (`ip -4` / `ip -6` as `family`).
+ * (`ip -4` / `ip -6` as `family`), with devices by name (one link dump per
+ * call).
  *
  * @example
  * ```ts
@@ -687,14 +1030,35 @@ const plan = (input: Filter | undefined): Effect.Effect<Plan, NetlinkError, Netl
  * ```
  * @since 0.1.0
  */
-export const list = operation("Address.list", function* (filter?: Filter) {
+export const list = operation("Address.list", function* (filter?: Filter, options?: ListOptions) {
   const p = yield* plan(filter)
-  const { route } = yield* Netlink
-  return yield* route.dumpAll(p.request, p.decode, requestOptions("address list"))
+  const opts = yield* dumpOptions("address list", options)
+  const names = yield* linkNames
+  return yield* consistentDump(p.request, named(p.decode, names), modelKey, opts)
 })
 
 /**
- * Like {@link list}, as a stream: addresses are decoded as the consumer pulls.
+ * Like {@link list}, the decoded messages as the kernel sent them (every
+ * attribute, numbers as they are).
+ *
+ * @example
+ * ```ts
+ * const raw = yield* Address.listRaw({ dev: "eth0" })
+ * raw[0].cacheinfo?.tstamp
+ * ```
+ * @since 0.2.0
+ */
+export const listRaw = operation("Address.listRaw", function* (filter?: Filter, options?: ListOptions) {
+  const p = yield* plan(filter)
+  const opts = yield* dumpOptions("address list", options)
+  return yield* consistentDump(p.request, p.decode, rawKey, opts)
+})
+
+/**
+ * Like {@link list}, as a stream. The addresses are checked as a whole
+ * before the first is emitted (a dump resumed by position can repeat or
+ * lose entries without the kernel saying so, and a stream cannot take back
+ * what it emitted), so this is {@link list} emitted one by one.
  *
  * @example
  * ```ts
@@ -702,14 +1066,24 @@ export const list = operation("Address.list", function* (filter?: Filter) {
  * ```
  * @since 0.1.0
  */
-export const stream = (filter?: Filter): Stream.Stream<Address, NetlinkError, Netlink> =>
-  Stream.unwrap(
-    Effect.gen(function* () {
-      const p = yield* plan(filter)
-      const { route } = yield* Netlink
-      return route.dump(p.request, p.decode, requestOptions("address list"))
-    })
-  )
+export const stream = (
+  filter?: Filter,
+  options?: ListOptions
+): Stream.Stream<Address, NetlinkError, Netlink> => Stream.fromIterableEffect(list(filter, options))
+
+/**
+ * Like {@link stream}, the decoded messages.
+ *
+ * @example
+ * ```ts
+ * yield* Stream.runForEach(Address.streamRaw(), (m) => Effect.log(m.index))
+ * ```
+ * @since 0.2.0
+ */
+export const streamRaw = (
+  filter?: Filter,
+  options?: ListOptions
+): Stream.Stream<AddrMessage, NetlinkError, Netlink> => Stream.fromIterableEffect(listRaw(filter, options))
 
 const ENOUGH_ROUNDS = 10
 
@@ -725,7 +1099,7 @@ const ENOUGH_ROUNDS = 10
  * ```
  * @since 0.1.0
  */
-export const flush = operation("Address.flush", function* (filter: Filter) {
+export const flush = operation("Address.flush", function* (filter: Filter, options?: ListOptions) {
   if (
     filter === undefined ||
     filter === null ||
@@ -736,12 +1110,13 @@ export const flush = operation("Address.flush", function* (filter: Filter) {
       invalid("(input)", "flush needs a filter (dev, family, scope, label or address)")
     )
   const p = yield* plan(filter)
+  const opts = yield* dumpOptions("address flush", options)
   const { route } = yield* Netlink
   let removed = 0
   for (let round = 0; round < ENOUGH_ROUNDS; round++) {
-    const found = yield* route.dumpAll(p.request, p.decode, requestOptions("address flush"))
+    const found = yield* consistentDump(p.request, p.decode, rawKey, opts)
     if (found.length === 0) return removed
-    const results = yield* route.requestMany(found.map(removeListedRequest), requestOptions("address flush"))
+    const results = yield* route.requestMany(found.map(removeListedRequest), opts)
     for (const r of results) {
       if (Result.isSuccess(r)) removed++
       else {

@@ -23,7 +23,6 @@ import {
   encodeRuleMessage,
   FibRuleFlags,
   FrAct,
-  RtProtocol,
   RtTable,
   RuleMessage,
   RuleMessageHeaderSize,
@@ -33,7 +32,7 @@ import {
 import { describePath } from "../runtime/Describe.ts"
 import type { NetlinkError } from "../runtime/NetlinkError.ts"
 import * as P from "../runtime/Primitives.ts"
-import { parseIPv4, parseIPv6 } from "../runtime/Wire.ts"
+import { ipToString, parseIp, parseIPv4, parseIPv6 } from "../runtime/Wire.ts"
 import {
   AF_INET,
   AF_INET6,
@@ -47,29 +46,19 @@ import {
   operation,
   checkBuilt
 } from "./internal/Common.ts"
+import { consistentDump } from "./internal/Consistent.ts"
+import { deepEqual, type ObjectType } from "./internal/Model.ts"
+import * as Names from "./internal/Names.ts"
+import { flagNames } from "./internal/Names.ts"
 import { Netlink } from "./Netlink.ts"
 
 /**
- * A rule as the kernel reports it: the `fib_rule_hdr` (`family`, `srcLen`,
- * `dstLen`, `tos`, `tableId`, `action`, `flags`) and the FRA_* attributes
- * (`priority`, `src`, `dst`, `table` — the full table id —, `fwmark`,
- * `iifname`, ...).
+ * Action, flag and table values by name (`FrAct.prohibit === 8`), for the
+ * raw messages of {@link listRaw}.
  *
  * @example
  * ```ts
- * const rules: ReadonlyArray<Rule.Rule> = yield* Rule.list()
- * rules.map((r) => `${r.priority}: lookup ${r.table ?? r.tableId}`)
- * ```
- * @since 0.1.0
- */
-export type Rule = RuleMessage
-
-/**
- * Action, flag and table values by name (`FrAct.prohibit === 8`).
- *
- * @example
- * ```ts
- * rule.action === Rule.FrAct.toTbl
+ * raw.action === Rule.FrAct.toTbl
  * ```
  * @since 0.1.0
  */
@@ -88,7 +77,8 @@ export { FibRuleFlags, FrAct, RtTable }
 export type Action = "lookup" | "goto" | "nop" | "blackhole" | "unreachable" | "prohibit"
 
 /**
- * A routing table by id or by the name `ip` uses.
+ * A routing table by id or by the name `ip` uses ("main", "local",
+ * "default", or a name from rt_tables).
  *
  * @example
  * ```ts
@@ -96,7 +86,7 @@ export type Action = "lookup" | "goto" | "nop" | "blackhole" | "unreachable" | "
  * ```
  * @since 0.1.0
  */
-export type Table = number | "main" | "local" | "default"
+export type Table = number | "main" | "local" | "default" | (string & {})
 
 /**
  * A port range; a single number means that port alone.
@@ -110,11 +100,83 @@ export type Table = number | "main" | "local" | "default"
 export type PortRange = number | { readonly start: number; readonly end: number }
 
 /**
- * A rule's selector and action, as `ip rule add|del` takes them. `from` and
- * `to` are prefixes ("10.0.0.0/8") or addresses; `family` is inferred from
- * them (default "inet", as `ip`). `iif`/`oif` are interface names (the rule
- * matches by name, so the device need not exist). Without `table` or a
- * non-lookup `action`, `add` looks up the main table, as `ip` does.
+ * What the kernel reports about a rule by itself; equality ignores it and
+ * add/remove accept and ignore it.
+ *
+ * @example
+ * ```ts
+ * rule.status?.flags.includes("iifDetached") // the iif device does not exist
+ * ```
+ * @since 0.2.0
+ */
+export interface Status {
+  /** Flags the kernel sets ("unresolved", "iifDetached", "oifDetached", ...). */
+  readonly flags: ReadonlyArray<string | number>
+}
+
+/**
+ * A policy routing rule: what `list`/`stream` return and what `add` and
+ * `remove` take, with `ip rule`'s selectors and action. `from` and `to` are
+ * prefixes ("10.0.0.0/8"); `family` is inferred from them (default "inet",
+ * as `ip`). `iif`/`oif` are interface names (the rule matches by name, so
+ * the device need not exist). Without `table` or a non-lookup `action`,
+ * `add` looks up the main table, as `ip` does. Listed rules carry every
+ * field the kernel stored (family, priority, action, and the table for a
+ * lookup), so `remove(listed)` removes exactly that rule.
+ *
+ * @example
+ * ```ts
+ * const r: Rule.Rule = { family: "inet", priority: 1001, fwmark: 0x10, fwmask: 0xff, action: "lookup", table: 101 }
+ * ```
+ * @since 0.1.0
+ */
+export interface Rule {
+  readonly family?: "inet" | "inet6" | undefined
+  /** FRA_PRIORITY (`pref`); the kernel picks one when none is given. */
+  readonly priority?: number | undefined
+  /** The header's action; "goto" needs `goto`. Unknown actions stay numbers. */
+  readonly action?: Action | number | undefined
+  /** The table a "lookup" rule looks up (FRA_TABLE), by name or number. */
+  readonly table?: Table | undefined
+  /** FRA_SRC and the header's src_len. */
+  readonly from?: string | undefined
+  /** FRA_DST and the header's dst_len. */
+  readonly to?: string | undefined
+  /** FRA_IIFNAME. */
+  readonly iif?: string | undefined
+  /** FRA_OIFNAME. */
+  readonly oif?: string | undefined
+  /** FRA_FWMARK. */
+  readonly fwmark?: number | undefined
+  /** FRA_FWMASK (`fwmark MARK/MASK`). */
+  readonly fwmask?: number | undefined
+  /** The header's tos (DSCP/TOS byte). */
+  readonly tos?: number | undefined
+  /** FRA_UID_RANGE (`uidrange START-END`). */
+  readonly uidRange?: { readonly start: number; readonly end: number } | undefined
+  /** FRA_IP_PROTO: a name ("tcp", "udp", "icmp", ...) or a number. */
+  readonly ipProto?: number | IpProtoName | undefined
+  /** FRA_SPORT_RANGE (`sport`). */
+  readonly sportRange?: PortRange | undefined
+  /** FRA_DPORT_RANGE (`dport`). */
+  readonly dportRange?: PortRange | undefined
+  /** FRA_L3MDEV: look up the table of the VRF device the packet is on. */
+  readonly l3mdev?: boolean | undefined
+  /** FIB_RULE_INVERT (`not`): match when the selector does not. */
+  readonly invert?: boolean | undefined
+  /** FRA_SUPPRESS_PREFIXLEN (`suppress_prefixlength`). */
+  readonly suppressPrefixLength?: number | undefined
+  /** FRA_SUPPRESS_IFGROUP (`suppress_ifgroup`). */
+  readonly suppressIfgroup?: number | undefined
+  /** FRA_GOTO: priority of the rule to jump to; implies action "goto". */
+  readonly goto?: number | undefined
+  /** FRA_PROTOCOL: who installed the rule ("static", "kernel", ... or a number). */
+  readonly protocol?: string | number | undefined
+  readonly status?: Status | undefined
+}
+
+/**
+ * What add and remove take: a {@link Rule}.
  *
  * @example
  * ```ts
@@ -122,48 +184,7 @@ export type PortRange = number | { readonly start: number; readonly end: number 
  * ```
  * @since 0.1.0
  */
-export interface Options {
-  readonly family?: "inet" | "inet6"
-  /** FRA_PRIORITY (`pref`). */
-  readonly priority?: number
-  readonly table?: Table
-  /** FRA_SRC and the header's src_len. */
-  readonly from?: string
-  /** FRA_DST and the header's dst_len. */
-  readonly to?: string
-  /** FRA_IIFNAME. */
-  readonly iif?: string
-  /** FRA_OIFNAME. */
-  readonly oif?: string
-  /** FRA_FWMARK. */
-  readonly fwmark?: number
-  /** FRA_FWMASK (`fwmark MARK/MASK`). */
-  readonly fwmask?: number
-  /** FRA_SUPPRESS_PREFIXLEN (`suppress_prefixlength`). */
-  readonly suppressPrefixLength?: number
-  /** FRA_SUPPRESS_IFGROUP (`suppress_ifgroup`). */
-  readonly suppressIfgroup?: number
-  /** The header's action; "goto" needs `goto`. */
-  readonly action?: Action
-  /** FRA_GOTO: priority of the rule to jump to; implies action "goto". */
-  readonly goto?: number
-  /** The header's tos (DSCP/TOS byte). */
-  readonly tos?: number
-  /** FRA_UID_RANGE (`uidrange START-END`). */
-  readonly uidRange?: { readonly start: number; readonly end: number }
-  /** FRA_IP_PROTO: a number or "tcp", "udp", "icmp", ... */
-  readonly ipProto?: number | IpProtoName
-  /** FRA_SPORT_RANGE (`sport`). */
-  readonly sportRange?: PortRange
-  /** FRA_DPORT_RANGE (`dport`). */
-  readonly dportRange?: PortRange
-  /** FRA_PROTOCOL: who installed the rule, "static" or a number. */
-  readonly protocol?: keyof typeof RtProtocol | number
-  /** FRA_L3MDEV: look up the table of the VRF device the packet is on. */
-  readonly l3mdev?: boolean
-  /** FIB_RULE_INVERT (`not`): match when the selector does not. */
-  readonly invert?: boolean
-}
+export type Options = Rule
 
 /**
  * Which rules `list` returns. `family` is applied by the kernel (the dump's
@@ -241,40 +262,76 @@ const PrefixInput = Schema.String.check(
   )
 )
 
-const TableInput = Schema.Union([Schema.Literals(["main", "local", "default"]), P.U32])
+const TableInput = Schema.Union([
+  Schema.String.check(
+    Schema.makeFilter(
+      (s: string) =>
+        Names.table.number(s) !== undefined || `"${s}" is not a table name (main, local, default, rt_tables)`,
+      { expected: "a table name or number" }
+    )
+  ),
+  P.U32
+])
 const FamilyInput = Schema.Literals(["inet", "inet6"])
 const Range32 = Schema.Struct({ start: P.U32, end: P.U32 })
-const PortRangeInput = Schema.Union([P.U16, Schema.Struct({ start: P.U16, end: P.U16 })])
+// The kernel takes ports 1..65534 in a range (0 and 65535 are refused).
+const Port = P.intBetween(P.U16, 1, 65534)
+const PortRangeInput = Schema.Union([Port, Schema.Struct({ start: Port, end: Port })])
+
+const ProtocolInput = Schema.Union([
+  Schema.String.check(
+    Schema.makeFilter(
+      (s: string) => {
+        const n = Names.protocol.number(s)
+        return (n !== undefined && n <= 0xff) || `"${s}" is not a protocol name (static, boot, ...) or 0..255`
+      },
+      { expected: "a protocol name or number" }
+    )
+  ),
+  P.U8
+])
 
 const OptionsSchema = Schema.Struct({
-  family: Schema.optionalKey(FamilyInput),
-  priority: Schema.optionalKey(P.U32),
-  table: Schema.optionalKey(TableInput),
-  from: Schema.optionalKey(PrefixInput),
-  to: Schema.optionalKey(PrefixInput),
-  iif: Schema.optionalKey(P.InterfaceName),
-  oif: Schema.optionalKey(P.InterfaceName),
-  fwmark: Schema.optionalKey(P.U32),
-  fwmask: Schema.optionalKey(P.U32),
-  suppressPrefixLength: Schema.optionalKey(P.U32),
-  suppressIfgroup: Schema.optionalKey(P.U32),
-  action: Schema.optionalKey(
-    Schema.Literals(["lookup", "goto", "nop", "blackhole", "unreachable", "prohibit"])
+  family: Schema.optional(FamilyInput),
+  priority: Schema.optional(P.U32),
+  action: Schema.optional(
+    Schema.Union([Schema.Literals(["lookup", "goto", "nop", "blackhole", "unreachable", "prohibit"]), P.U8])
   ),
-  goto: Schema.optionalKey(P.U32),
-  tos: Schema.optionalKey(P.U8),
-  uidRange: Schema.optionalKey(Range32),
-  ipProto: Schema.optionalKey(
+  table: Schema.optional(TableInput),
+  from: Schema.optional(PrefixInput),
+  to: Schema.optional(PrefixInput),
+  iif: Schema.optional(P.InterfaceName),
+  oif: Schema.optional(P.InterfaceName),
+  fwmark: Schema.optional(P.U32),
+  fwmask: Schema.optional(P.U32),
+  tos: Schema.optional(P.U8),
+  uidRange: Schema.optional(Range32),
+  ipProto: Schema.optional(
     Schema.Union([Schema.Literals(Object.keys(IP_PROTOCOLS) as Array<IpProtoName>), P.U8])
   ),
-  sportRange: Schema.optionalKey(PortRangeInput),
-  dportRange: Schema.optionalKey(PortRangeInput),
-  protocol: Schema.optionalKey(
-    Schema.Union([Schema.Literals(Object.keys(RtProtocol) as Array<keyof typeof RtProtocol>), P.U8])
-  ),
-  l3mdev: Schema.optionalKey(Schema.Boolean),
-  invert: Schema.optionalKey(Schema.Boolean)
+  sportRange: Schema.optional(PortRangeInput),
+  dportRange: Schema.optional(PortRangeInput),
+  l3mdev: Schema.optional(Schema.Boolean),
+  invert: Schema.optional(Schema.Boolean),
+  suppressPrefixLength: Schema.optional(P.U32),
+  suppressIfgroup: Schema.optional(P.U32),
+  goto: Schema.optional(P.U32),
+  protocol: Schema.optional(ProtocolInput),
+  status: Schema.optional(
+    Schema.Struct({ flags: Schema.Array(Schema.Union([Schema.String, Schema.Number])) })
+  )
 })
+
+/**
+ * The Schema of {@link Rule}: input validation and JSON.
+ *
+ * @example
+ * ```ts
+ * Schema.decodeUnknownSync(Rule.schema)({ from: "10.0.0.0/8", table: 100, priority: 1000 })
+ * ```
+ * @since 0.2.0
+ */
+export const schema: Schema.Codec<Rule, any> = OptionsSchema as any
 
 const FilterSchema = Schema.Struct({
   family: Schema.optionalKey(FamilyInput),
@@ -295,7 +352,17 @@ const ACTIONS: Record<Action, number> = {
   prohibit: FrAct.prohibit
 }
 
-const tableId = (t: Table): number => (typeof t === "number" ? t : RtTable[t])
+/** The action's number: given, implied by `goto`, or undefined. */
+const actionNumber = (o: Options): number | undefined =>
+  o.action === undefined
+    ? o.goto !== undefined
+      ? FrAct.goto
+      : undefined
+    : typeof o.action === "number"
+      ? o.action
+      : ACTIONS[o.action]
+
+const tableId = (t: Table): number => Names.table.number(t)!
 const familyNumber = (f: "inet" | "inet6"): number => (f === "inet" ? AF_INET : AF_INET6)
 const portRange = (r: PortRange) =>
   typeof r === "number" ? { start: r, end: r } : { start: r.start, end: r.end }
@@ -314,7 +381,7 @@ const crossCheck = (o: Options): NetlinkError | undefined => {
     return invalid("to", `"${o.to}" is not of the same family as the rule`)
   if (o.action === "goto" && o.goto === undefined)
     return invalid("goto", "action goto needs the priority of the rule to jump to")
-  if (o.goto !== undefined && o.action !== undefined && o.action !== "goto")
+  if (o.goto !== undefined && o.action !== undefined && actionNumber(o) !== FrAct.goto)
     return invalid("action", `goto is only valid with action "goto", got "${o.action}"`)
   if (o.uidRange !== undefined && o.uidRange.start > o.uidRange.end)
     return invalid("uidRange", `start ${o.uidRange.start} is after end ${o.uidRange.end}`)
@@ -325,6 +392,184 @@ const crossCheck = (o: Options): NetlinkError | undefined => {
   }
   return undefined
 }
+
+// ---------------------------------------------------------------------------
+// the model
+
+const ACTION_NAMES: Readonly<Record<number, Action>> = Object.fromEntries(
+  Object.entries(ACTIONS).map(([k, v]) => [v, k as Action])
+)
+const IP_PROTO_NAMES: Readonly<Record<number, IpProtoName>> = Object.fromEntries(
+  Object.entries(IP_PROTOCOLS).map(([k, v]) => [v, k as IpProtoName])
+)
+const KERNEL_FLAGS: Readonly<Record<string, number>> = {
+  permanent: FibRuleFlags.permanent,
+  unresolved: FibRuleFlags.unresolved,
+  iifDetached: FibRuleFlags.iifDetached,
+  oifDetached: FibRuleFlags.oifDetached,
+  findSaddr: FibRuleFlags.findSaddr
+}
+const NONE = 0xffffffff // "not set" for the suppress selectors
+const statusCache = new Map<number, Status>()
+const statusOf = (flags: number): Status => {
+  const v = (flags & ~FibRuleFlags.invert) >>> 0
+  let out = statusCache.get(v)
+  if (out === undefined) {
+    out = Object.freeze({ flags: Object.freeze(flagNames(v, KERNEL_FLAGS)) })
+    statusCache.set(v, out)
+  }
+  return out
+}
+const range = (r: { readonly start: number; readonly end: number } | undefined) =>
+  r === undefined ? undefined : { start: r.start, end: r.end }
+
+/**
+ * The rule a decoded RTM_NEWRULE message describes (rules name devices by
+ * name already: `names`, taken for the same signature as the other object
+ * types, is not needed).
+ *
+ * @example
+ * ```ts
+ * const raw = yield* Rule.listRaw()
+ * raw.map((m) => Rule.fromMessage(m))
+ * ```
+ * @since 0.2.0
+ */
+export const fromMessage = (m: RuleMessage, _names?: (index: number) => string | number): Rule => {
+  const table = m.table ?? m.tableId
+  const lookup = m.action === FrAct.toTbl
+  const fwmask =
+    m.fwmask === undefined || m.fwmask === NONE || (m.fwmask === 0 && !m.fwmark) ? undefined : m.fwmask
+  return {
+    family: m.family === AF_INET6 ? "inet6" : "inet",
+    priority: m.priority ?? 0,
+    action: ACTION_NAMES[m.action] ?? m.action,
+    table: lookup && table !== 0 ? Names.table.name(table) : undefined,
+    from: m.src === undefined ? undefined : `${m.src}/${m.srcLen}`,
+    to: m.dst === undefined ? undefined : `${m.dst}/${m.dstLen}`,
+    iif: m.iifname,
+    oif: m.oifname,
+    fwmark: m.fwmark === 0 ? undefined : m.fwmark,
+    fwmask,
+    tos: m.tos === 0 ? undefined : m.tos,
+    uidRange: range(m.uidRange),
+    ipProto: m.ipProto === undefined ? undefined : (IP_PROTO_NAMES[m.ipProto] ?? m.ipProto),
+    sportRange: range(m.sportRange),
+    dportRange: range(m.dportRange),
+    l3mdev: m.l3mdev === 1 ? true : undefined,
+    invert: (m.flags & FibRuleFlags.invert) !== 0 ? true : undefined,
+    suppressPrefixLength: m.suppressPrefixlen === NONE ? undefined : m.suppressPrefixlen,
+    suppressIfgroup: m.suppressIfgroup === NONE ? undefined : m.suppressIfgroup,
+    goto: m.goto,
+    protocol: m.protocol === undefined || m.protocol === 0 ? undefined : Names.protocol.name(m.protocol),
+    status: statusOf(m.flags)
+  }
+}
+
+const prefixText = (s: string): string => {
+  const p = parsePrefix(s)
+  if (p === undefined) return s
+  const bytes = parseIp(p.address)!
+  return `${ipToString(bytes, 0, bytes.length)}/${p.length}`
+}
+
+/**
+ * The canonical form of a rule: family inferred, action "lookup" with table
+ * "main" when none is given (as `ip rule add`), prefixes in standard text,
+ * single ports as ranges, names for tables, IP protocols and rule
+ * protocols, unset selectors (and the kernel's "no mask" values) dropped,
+ * status dropped. The priority stays as given (the kernel picks one when
+ * none is).
+ *
+ * @example
+ * ```ts
+ * Rule.canonical({ from: "10.0.0.0/8", priority: 100 })
+ * // { family: "inet", priority: 100, action: "lookup", table: "main", from: "10.0.0.0/8" }
+ * ```
+ * @since 0.2.0
+ */
+export const canonical = (o: Options): Rule => {
+  const from = o.from === undefined ? undefined : parsePrefix(o.from)
+  const to = o.to === undefined ? undefined : parsePrefix(o.to)
+  const family = o.family ?? (from?.family === AF_INET6 || to?.family === AF_INET6 ? "inet6" : "inet")
+  const action = actionNumber(o) ?? FrAct.toTbl
+  const table =
+    action !== FrAct.toTbl
+      ? undefined
+      : o.table !== undefined
+        ? tableId(o.table)
+        : o.l3mdev === true
+          ? undefined
+          : RtTable.main
+  const ipProto =
+    o.ipProto === undefined ? undefined : typeof o.ipProto === "number" ? o.ipProto : IP_PROTOCOLS[o.ipProto]
+  const protocol = o.protocol === undefined ? 0 : (Names.protocol.number(o.protocol) ?? 0)
+  const out: { -readonly [K in keyof Rule]: Rule[K] } = {
+    family,
+    priority: o.priority,
+    action: ACTION_NAMES[action] ?? action
+  }
+  if (table !== undefined && table !== 0) out.table = Names.table.name(table)
+  if (o.from !== undefined) out.from = prefixText(o.from)
+  if (o.to !== undefined) out.to = prefixText(o.to)
+  if (o.iif !== undefined) out.iif = o.iif
+  if (o.oif !== undefined) out.oif = o.oif
+  if (o.fwmark !== undefined && o.fwmark !== 0) out.fwmark = o.fwmark
+  if (o.fwmask !== undefined && o.fwmask !== NONE && !(o.fwmask === 0 && out.fwmark === undefined))
+    out.fwmask = o.fwmask
+  if (o.tos !== undefined && o.tos !== 0) out.tos = o.tos
+  if (o.uidRange !== undefined) out.uidRange = range(o.uidRange)
+  if (ipProto !== undefined) out.ipProto = IP_PROTO_NAMES[ipProto] ?? ipProto
+  if (o.sportRange !== undefined) out.sportRange = portRange(o.sportRange)
+  if (o.dportRange !== undefined) out.dportRange = portRange(o.dportRange)
+  if (o.l3mdev === true) out.l3mdev = true
+  if (o.invert === true) out.invert = true
+  if (o.suppressPrefixLength !== undefined && o.suppressPrefixLength !== NONE)
+    out.suppressPrefixLength = o.suppressPrefixLength
+  if (o.suppressIfgroup !== undefined && o.suppressIfgroup !== NONE) out.suppressIfgroup = o.suppressIfgroup
+  if (o.goto !== undefined) out.goto = o.goto
+  if (protocol !== 0) out.protocol = Names.protocol.name(protocol)
+  return out
+}
+
+/**
+ * Whether two rules have the same configuration (status ignored, defaults
+ * applied).
+ *
+ * @example
+ * ```ts
+ * Rule.equals({ from: "10.0.0.0/8", priority: 5 }, { family: "inet", from: "10.0.0.0/8", priority: 5, table: 254 }) // true
+ * ```
+ * @since 0.2.0
+ */
+export const equals = (a: Options, b: Options): boolean => deepEqual(canonical(a), canonical(b))
+
+/**
+ * The identity of a rule: the kernel tells rules apart by their whole
+ * content (family, priority, selectors, action and table; two rules may share
+ * a priority), so the key is the canonical rule without who installed it.
+ *
+ * @example
+ * ```ts
+ * Rule.key({ from: "10.0.0.0/8", table: 100, priority: 1000 })
+ * ```
+ * @since 0.2.0
+ */
+export const key = (o: Options): string => {
+  const { protocol: _, ...rest } = canonical(o)
+  return JSON.stringify(rest)
+}
+
+/**
+ * The rule object type: name, Schema, key, equality and canonical form.
+ *
+ * @example
+ * ```ts
+ * Rule.model.equals(listed, wanted)
+ * ```
+ * @since 0.2.0
+ */
+export const model: ObjectType<Rule> = { name: "rule", schema, key, equals, canonical }
 
 // ---------------------------------------------------------------------------
 // pure request builders
@@ -348,10 +593,11 @@ export const toMessage = (o: Options, command: "add" | "remove"): RuleMessage =>
   const from = o.from === undefined ? undefined : parsePrefix(o.from)
   const to = o.to === undefined ? undefined : parsePrefix(o.to)
   const family = o.family !== undefined ? familyNumber(o.family) : (from?.family ?? to?.family ?? AF_INET)
-  const action = o.action ?? (o.goto !== undefined ? "goto" : undefined)
+  const action = actionNumber(o)
   const table = o.table === undefined ? undefined : tableId(o.table)
   // ip: a table, an action other than lookup, or l3mdev means "no default table"
-  const tableGiven = table !== undefined || (action !== undefined && action !== "lookup") || o.l3mdev === true
+  const tableGiven =
+    table !== undefined || (action !== undefined && action !== FrAct.toTbl) || o.l3mdev === true
   const headerTable =
     table !== undefined
       ? table < 256
@@ -367,7 +613,7 @@ export const toMessage = (o: Options, command: "add" | "remove"): RuleMessage =>
       ? undefined
       : typeof o.protocol === "number"
         ? o.protocol
-        : RtProtocol[o.protocol]
+        : Names.protocol.number(o.protocol)
   const m: { -readonly [K in keyof RuleMessage]: RuleMessage[K] } = {
     family,
     dstLen: to?.length ?? 0,
@@ -376,7 +622,7 @@ export const toMessage = (o: Options, command: "add" | "remove"): RuleMessage =>
     tableId: headerTable,
     res1: 0,
     res2: 0,
-    action: action !== undefined ? ACTIONS[action] : command === "add" ? FrAct.toTbl : FrAct.unspec,
+    action: action !== undefined ? action : command === "add" ? FrAct.toTbl : FrAct.unspec,
     flags: o.invert === true ? FibRuleFlags.invert : 0
   }
   if (from !== undefined) m.src = from.address
@@ -463,7 +709,10 @@ const prepare = (input: Options, command: "add" | "remove") =>
     const o = (yield* validate(OptionsSchema, input)) as Options
     const problem = crossCheck(o)
     if (problem !== undefined) return yield* Effect.fail(problem)
-    if (command === "remove" && Object.keys(o).every((k) => k === "family"))
+    if (
+      command === "remove" &&
+      Object.keys(o).every((k) => k === "family" || k === "status" || (o as any)[k] === undefined)
+    )
       return yield* Effect.fail(
         invalid("(input)", "give a priority or a selector: an empty one would remove the first rule")
       )
@@ -536,23 +785,67 @@ const plan = (input: Filter | undefined) =>
   })
 
 /**
+ * How `list` dumps: `retryInterrupted` re-runs a dump that cannot be shown
+ * consistent (rules changed meanwhile) up to this many times before failing
+ * with the DumpInterrupted reason. Default 0.
+ *
+ * @example
+ * ```ts
+ * yield* Rule.list({}, { retryInterrupted: 3 })
+ * ```
+ * @since 0.2.0
+ */
+export interface ListOptions {
+  readonly retryInterrupted?: number
+}
+
+const ListOptionsSchema = Schema.Struct({
+  retryInterrupted: Schema.optionalKey(P.intBetween(P.U32, 0, 1000))
+})
+const dumpOptions = (o: ListOptions | undefined) =>
+  Effect.map(validate(ListOptionsSchema, o ?? {}, "options"), (v) => ({
+    ...requestOptions("rule list"),
+    retryInterrupted: v.retryInterrupted ?? 0
+  }))
+
+// The kernel resumes a rule dump by position and flags no interruption: a
+// dump in several datagrams is checked against a second one.
+const rawKey = (m: RuleMessage): string =>
+  `${m.family}|${m.priority}|${m.action}|${m.table ?? m.tableId}|${m.src}/${m.srcLen}|${m.dst}/${m.dstLen}|${m.fwmark}|${m.iifname}|${m.oifname}`
+
+/**
  * The rules of both families (or of `family`), in the kernel's order (by
  * priority, IPv4 first), like `ip rule show` and `ip -6 rule show`.
  *
  * @example
  * ```ts
  * const inMain = yield* Rule.list({ table: "main" })
+ * // [{ family: "inet", priority: 32766, action: "lookup", table: "main", status: { flags: [] } }, ...]
  * ```
  * @since 0.1.0
  */
-export const list = operation("Rule.list", function* (filter?: Filter) {
-  const p = yield* plan(filter)
-  const { route } = yield* Netlink
-  return yield* route.dumpAll(p.request, p.decode, requestOptions("rule list"))
+export const list = operation("Rule.list", function* (filter?: Filter, o?: ListOptions) {
+  return (yield* listRaw(filter, o)).map((m) => fromMessage(m))
 })
 
 /**
- * Like {@link list}, as a stream.
+ * Like {@link list}, the decoded messages as the kernel sent them.
+ *
+ * @example
+ * ```ts
+ * const raw = yield* Rule.listRaw({ family: "inet6" })
+ * raw[0].tableId
+ * ```
+ * @since 0.2.0
+ */
+export const listRaw = operation("Rule.listRaw", function* (filter?: Filter, o?: ListOptions) {
+  const p = yield* plan(filter)
+  const opts = yield* dumpOptions(o)
+  return yield* consistentDump(p.request, p.decode, rawKey, opts)
+})
+
+/**
+ * Like {@link list}, as a stream (checked as a whole first, as list is).
  *
  * @example
  * ```ts
@@ -560,11 +853,19 @@ export const list = operation("Rule.list", function* (filter?: Filter) {
  * ```
  * @since 0.1.0
  */
-export const stream = (filter?: Filter): Stream.Stream<Rule, NetlinkError, Netlink> =>
-  Stream.unwrap(
-    Effect.gen(function* () {
-      const p = yield* plan(filter)
-      const { route } = yield* Netlink
-      return route.dump(p.request, p.decode, requestOptions("rule list"))
-    })
-  )
+export const stream = (filter?: Filter, o?: ListOptions): Stream.Stream<Rule, NetlinkError, Netlink> =>
+  Stream.fromIterableEffect(list(filter, o))
+
+/**
+ * Like {@link stream}, the decoded messages.
+ *
+ * @example
+ * ```ts
+ * yield* Stream.runForEach(Rule.streamRaw(), (m) => Effect.log(m.priority))
+ * ```
+ * @since 0.2.0
+ */
+export const streamRaw = (
+  filter?: Filter,
+  o?: ListOptions
+): Stream.Stream<RuleMessage, NetlinkError, Netlink> => Stream.fromIterableEffect(listRaw(filter, o))

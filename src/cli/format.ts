@@ -105,3 +105,98 @@ export const neighState = (state: number): string => {
 }
 
 export const ruleAction = (a: number): string => FrActNames[a] ?? String(a)
+
+/** One address as `ip -o addr` words: `eth0 inet 10.0.0.1/24 brd 10.0.0.255 scope global label eth0:1`. */
+export const addressLine = (a: {
+  readonly dev: string | number
+  readonly address: string
+  readonly peer?: string | undefined
+  readonly broadcast?: string | undefined
+  readonly label?: string | undefined
+  readonly scope?: string | number | undefined
+  readonly flags?: ReadonlyArray<string> | undefined
+  readonly validLifetime?: number | "forever" | undefined
+  readonly preferredLifetime?: number | "forever" | undefined
+  readonly metric?: number | undefined
+  readonly proto?: string | number | undefined
+  readonly status?: { readonly family: string; readonly flags: ReadonlyArray<string | number> } | undefined
+}): string => {
+  const parts: Array<string | number> = [
+    a.dev,
+    a.status?.family ?? (a.address.includes(":") ? "inet6" : "inet")
+  ]
+  if (a.peer !== undefined) parts.push(a.address.slice(0, a.address.indexOf("/")), "peer", a.peer)
+  else parts.push(a.address)
+  if (a.broadcast !== undefined) parts.push("brd", a.broadcast)
+  parts.push("scope", a.scope ?? "global")
+  for (const f of a.status?.flags ?? []) parts.push(f)
+  for (const f of a.flags ?? []) parts.push(f)
+  if (a.label !== undefined) parts.push("label", a.label)
+  if (a.metric !== undefined) parts.push("metric", a.metric)
+  if (a.proto !== undefined) parts.push("proto", a.proto)
+  if (a.validLifetime !== undefined || a.preferredLifetime !== undefined)
+    parts.push("valid_lft", a.validLifetime ?? "forever", "preferred_lft", a.preferredLifetime ?? "forever")
+  return parts.join(" ")
+}
+
+/** One neighbour entry as `ip neigh` prints it: `10.0.0.2 dev eth0 lladdr 02:00:00:00:00:02 router REACHABLE`. */
+export const neighborLine = (n: {
+  readonly dev: string | number
+  readonly address: string
+  readonly lladdr?: string | undefined
+  readonly state?: string | number | undefined
+  readonly flags?: ReadonlyArray<string> | undefined
+  readonly proxy?: boolean | undefined
+  readonly protocol?: string | number | undefined
+  readonly status?: { readonly state: string | number } | undefined
+}): string => {
+  const parts: Array<string | number> = [n.address, "dev", n.dev]
+  if (n.lladdr !== undefined) parts.push("lladdr", n.lladdr)
+  for (const f of n.flags ?? []) parts.push(f === "externLearn" ? "extern_learn" : f)
+  if (n.proxy === true) parts.push("proxy")
+  if (n.protocol !== undefined) parts.push("proto", n.protocol)
+  const state = n.status?.state ?? n.state
+  if (n.proxy !== true && state !== undefined)
+    parts.push(typeof state === "number" ? neighState(state) : state.toUpperCase())
+  return parts.join(" ")
+}
+
+/** One rule as `ip rule` prints it: `1000:\tfrom 10.0.0.0/8 lookup 100`. */
+export const ruleLine = (r: {
+  readonly priority?: number | undefined
+  readonly action?: string | number | undefined
+  readonly table?: string | number | undefined
+  readonly from?: string | undefined
+  readonly to?: string | undefined
+  readonly iif?: string | undefined
+  readonly oif?: string | undefined
+  readonly fwmark?: number | undefined
+  readonly fwmask?: number | undefined
+  readonly tos?: number | undefined
+  readonly invert?: boolean | undefined
+  readonly l3mdev?: boolean | undefined
+  readonly goto?: number | undefined
+  readonly ipProto?: string | number | undefined
+  readonly protocol?: string | number | undefined
+}): string => {
+  const parts: Array<string | number> = []
+  if (r.invert === true) parts.push("not")
+  parts.push("from", r.from ?? "all")
+  if (r.to !== undefined) parts.push("to", r.to)
+  if (r.tos !== undefined) parts.push("tos", `0x${r.tos.toString(16)}`)
+  if (r.fwmark !== undefined)
+    parts.push(
+      "fwmark",
+      `0x${r.fwmark.toString(16)}${r.fwmask !== undefined ? `/0x${r.fwmask.toString(16)}` : ""}`
+    )
+  if (r.iif !== undefined) parts.push("iif", r.iif)
+  if (r.oif !== undefined) parts.push("oif", r.oif)
+  if (r.ipProto !== undefined) parts.push("ipproto", r.ipProto)
+  if (r.l3mdev === true) parts.push("lookup [l3mdev-table]")
+  if (r.action === "lookup") {
+    if (r.table !== undefined) parts.push("lookup", r.table)
+  } else if (r.action === "goto") parts.push("goto", r.goto ?? "none")
+  else if (r.action !== undefined) parts.push(typeof r.action === "number" ? ruleAction(r.action) : r.action)
+  if (r.protocol !== undefined) parts.push("proto", r.protocol)
+  return `${r.priority ?? 0}:\t${parts.join(" ")}`
+}

@@ -18,7 +18,16 @@ import * as Route from "../api/Route.ts"
 import * as Rule from "../api/Rule.ts"
 import { NetlinkError } from "../runtime/NetlinkError.ts"
 import { commonFlags } from "./flags.ts"
-import { columns, familyName, neighState, operState, routeLine, ruleAction, toJson } from "./format.ts"
+import {
+  addressLine,
+  columns,
+  familyName,
+  neighborLine,
+  operState,
+  routeLine,
+  ruleLine,
+  toJson
+} from "./format.ts"
 import { monitor } from "./monitor.ts"
 
 // Output is written in chunks, each finished before the next starts, so a
@@ -75,7 +84,7 @@ const show = Command.make(
   flags,
   Effect.fn(function* ({ netns, json }) {
     const program = Effect.gen(function* () {
-      const [links, addrs] = yield* Effect.all([Link.list(), Address.list()])
+      const [links, addrs] = yield* Effect.all([Link.list(), Address.listRaw()])
       if (json) {
         return yield* print(
           toJson(
@@ -149,14 +158,7 @@ const addressCmd = Command.make("address").pipe(
   Command.withDescription("Protocol addresses"),
   Command.withSubcommands([
     listCommand("List addresses", Address.list(), (addrs) =>
-      Effect.map(ifnames, (name) =>
-        addrs
-          .map(
-            (a) =>
-              `${name(a.index)} ${familyName(a.family)} ${a.local ?? a.address}/${a.prefixlen}${a.label && a.label !== name(a.index) ? ` label ${a.label}` : ""}`
-          )
-          .join("\n")
-      )
+      Effect.succeed(addrs.map(addressLine).join("\n"))
     )
   ])
 )
@@ -209,16 +211,7 @@ const neighborCmd = Command.make("neighbor").pipe(
   Command.withAlias("neigh"),
   Command.withDescription("Neighbour (ARP/NDP) entries"),
   Command.withSubcommands([
-    listCommand("List neighbours", Neighbor.list(), (ns) =>
-      Effect.map(ifnames, (name) =>
-        ns
-          .map(
-            (n) =>
-              `${n.dst ?? "?"} dev ${name(n.ifindex)}${n.lladdr ? ` lladdr ${n.lladdr}` : ""} ${neighState(n.state)}`
-          )
-          .join("\n")
-      )
-    )
+    listCommand("List neighbours", Neighbor.list(), (ns) => Effect.succeed(ns.map(neighborLine).join("\n")))
   ])
 )
 
@@ -226,15 +219,7 @@ const ruleCmd = Command.make("rule").pipe(
   Command.withDescription("Routing policy rules"),
   Command.withSubcommands([
     listCommand("List rules of both families", Rule.list(), (rules) =>
-      Effect.succeed(
-        rules
-          .map((r) => {
-            const from = r.src ? `${r.src}/${r.srcLen}` : "all"
-            const action = r.action === 1 ? `lookup ${r.table ?? r.tableId}` : ruleAction(r.action)
-            return `${r.priority ?? 0}:\tfrom ${from}${r.dst ? ` to ${r.dst}/${r.dstLen}` : ""} ${action}`
-          })
-          .join("\n")
-      )
+      Effect.succeed(rules.map(ruleLine).join("\n"))
     )
   ])
 )

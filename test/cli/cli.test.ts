@@ -69,8 +69,11 @@ describeRoot("nlink command", () => {
   })
 
   it("address, route, neighbor and rule lists show what ip shows", () => {
-    const addr = JSON.parse(nlink("address", "list", "--json", "-n", ns).stdout) as Array<{ local?: string }>
-    expect(addr.map((a) => a.local)).toContain("10.77.0.1")
+    const addr = JSON.parse(nlink("address", "list", "--json", "-n", ns).stdout) as Array<{
+      dev: string
+      address: string
+    }>
+    expect(addr).toContainEqual(expect.objectContaining({ dev: "c0", address: "10.77.0.1/24" }))
     // as `ip route`: the main table's IPv4 routes unless -6 or --table say otherwise
     const lines = (text: string) =>
       text

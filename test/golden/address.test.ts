@@ -74,6 +74,11 @@ describe("Address requests match iproute2", () => {
       Address.addRequest({ dev: "d0", address: "10.1.2.3/24", flags: { noprefixroute: true } }, ifindex),
       bytes
     )
+    // the flags by name: the same request
+    expectSame(
+      Address.addRequest({ dev: "d0", address: "10.1.2.3/24", flags: ["noprefixroute"] }, ifindex),
+      bytes
+    )
   })
 
   it("addr add 2001:db8::1/64 dev d0 nodad (header flags)", () => {
@@ -82,6 +87,7 @@ describe("Address requests match iproute2", () => {
       Address.addRequest({ dev: "d0", address: "2001:db8::1/64", flags: { nodad: true } }, ifindex),
       bytes
     )
+    expectSame(Address.addRequest({ dev: "d0", address: "2001:db8::1/64", flags: ["nodad"] }, ifindex), bytes)
   })
 
   it("addr replace 10.1.2.3/24 dev d0", () => {
@@ -92,8 +98,22 @@ describe("Address requests match iproute2", () => {
   it("addr del 10.1.2.3/24 dev d0", () => {
     const { bytes, ifindex } = fixture("addr-del")
     expectSame(Address.removeRequest({ dev: "d0", address: "10.1.2.3/24" }, ifindex), bytes)
-    // removing a listed address sends the same request
+    // removing a listed address sends the same request, from the raw message or from the model
     expectSame(Address.removeListedRequest(decode(fixture("addr-add").bytes)), bytes)
+    const listed = Address.fromMessage(
+      {
+        ...decode(fixture("addr-add").bytes),
+        cacheinfo: { prefered: 100, valid: 200, cstamp: 5, tstamp: 6 }
+      },
+      () => "d0"
+    )
+    expect(listed).toMatchObject({
+      dev: "d0",
+      address: "10.1.2.3/24",
+      validLifetime: 200,
+      preferredLifetime: 100
+    })
+    expectSame(Address.removeRequest(listed, ifindex), bytes)
   })
 
   it("defaults as ip: host prefix without a length, scope host for 127/8, IFA_FLAGS only above 8 bits", () => {
@@ -159,16 +179,26 @@ describe("Address.toMessage always builds a valid AddrMessage", () => {
     validLifetime: lifetime,
     preferredLifetime: lifetime,
     flags: fc.option(
-      fc.record(
-        {
-          nodad: fc.boolean(),
-          noprefixroute: fc.boolean(),
-          homeaddress: fc.boolean(),
-          mngtmpaddr: fc.boolean(),
-          autojoin: fc.boolean(),
-          optimistic: fc.boolean()
-        },
-        { requiredKeys: [] }
+      fc.oneof(
+        fc.record(
+          {
+            nodad: fc.boolean(),
+            noprefixroute: fc.boolean(),
+            homeaddress: fc.boolean(),
+            mngtmpaddr: fc.boolean(),
+            autojoin: fc.boolean(),
+            optimistic: fc.boolean()
+          },
+          { requiredKeys: [] }
+        ),
+        fc.subarray([
+          "nodad",
+          "noprefixroute",
+          "homeaddress",
+          "mngtmpaddr",
+          "autojoin",
+          "optimistic"
+        ] as const)
       ),
       { nil: undefined }
     ),

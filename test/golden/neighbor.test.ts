@@ -105,6 +105,47 @@ describe("Neighbor requests match iproute2", () => {
     expect(
       decode(Neighbor.addRequest({ dev: 3, address: "10.0.0.5", extern_learn: true, router: true }, 3)).flags
     ).toBe(0x90)
+    // the flags by name send the same bytes as the booleans
+    expect(
+      Neighbor.addRequest(
+        {
+          dev: 3,
+          address: "2001:db8::5",
+          lladdr: "02:00:00:00:00:01",
+          flags: ["router", "use"],
+          protocol: "static"
+        },
+        3
+      )
+    ).toEqual(
+      Neighbor.addRequest(
+        {
+          dev: 3,
+          address: "2001:db8::5",
+          lladdr: "02:00:00:00:00:01",
+          router: true,
+          use: true,
+          protocol: "static"
+        },
+        3
+      )
+    )
+    expect(
+      decode(Neighbor.addRequest({ dev: 3, address: "10.0.0.5", flags: ["externLearn", "router"] }, 3)).flags
+    ).toBe(0x90)
+    // managed: NDA_FLAGS_EXT, and state none (the kernel refuses a permanent managed entry)
+    expect(decode(Neighbor.addRequest({ dev: 3, address: "10.0.0.5", flags: ["managed"] }, 3))).toMatchObject(
+      {
+        state: 0,
+        flags: 0,
+        flagsExt: 1
+      }
+    )
+    // a listed proxy entry is removed as `ip neigh del proxy` removes it
+    const { bytes, ifindex } = fixture("neigh-add-proxy")
+    expect(decode(Neighbor.removeRequest({ dev: "d0", address: "10.1.2.10", proxy: true }, ifindex))).toEqual(
+      decode(bytes)
+    )
   })
 
   it("dump requests are strict: zero ifindex/state in the header, NDA_IFINDEX / NDA_MASTER, NTF_PROXY", () => {

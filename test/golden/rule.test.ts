@@ -60,6 +60,25 @@ describe("Rule requests match iproute2 fixtures", () => {
     expect(decode(ours)).toMatchObject({ tableId: 0, action: Rule.FrAct.prohibit })
   })
 
+  it("a rule read back from each captured add is added with the same request, and removed by its full content", () => {
+    for (const name of [
+      "rule-add-from-table",
+      "rule-add-fwmark",
+      "rule-add-to-iif-oif",
+      "rule-add-suppress-prefixlength",
+      "rule-add-prohibit",
+      "rule-add-ipv6"
+    ]) {
+      const bytes = fixture(name)
+      const model = Rule.fromMessage(decode(bytes))
+      expectSame(Rule.addRequest(model), bytes)
+      // the removal carries the same selector, action and table (the kernel matches on all of them)
+      const del = decode(Rule.removeRequest(model))
+      expect(header(Rule.removeRequest(model)).type, name).toBe(33)
+      expect(del, name).toEqual(decode(bytes))
+    }
+  })
+
   it("rule del priority 1000 (no action, no table, family inet)", () => {
     expectSame(Rule.removeRequest({ priority: 1000 }), fixture("rule-del-priority"))
   })

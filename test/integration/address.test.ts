@@ -55,12 +55,8 @@ const find = (ns: string, dev: string, local: string) =>
 /** A set of "dev local/len" strings, comparable between ip and us. */
 const theirs = (entries: ReadonlyArray<IpAddr & { readonly dev: string }>) =>
   entries.map((a) => `${a.dev} ${a.local}/${a.prefixlen}`).sort()
-const ours = (ns: string, entries: ReadonlyArray<Address.Address>) => {
-  const names = new Map(
-    ipJson<Array<{ ifindex: number; ifname: string }>>(ns, "link", "show").map((l) => [l.ifindex, l.ifname])
-  )
-  return entries.map((a) => `${names.get(a.index)} ${a.local ?? a.address}/${a.prefixlen}`).sort()
-}
+const ours = (_ns: string, entries: ReadonlyArray<Address.Address>) =>
+  entries.map((a) => `${a.dev} ${a.address}`).sort()
 
 const failure = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.flip(effect) as Effect.Effect<any, A, R>
 
@@ -98,19 +94,30 @@ describeRoot("Address", () => {
         expect(find(ns, "d2", "10.1.3.3")?.label).toBe("uplink")
 
         const listed = yield* Address.list({ dev: "d0", family: "inet" })
-        expect(listed.map((a) => a.local)).toEqual(["10.1.2.3", "10.1.2.4"])
-        expect(listed[0]).toMatchObject({
-          family: 2,
-          prefixlen: 24,
-          index: ifindex(ns, "d0"),
-          local: "10.1.2.3",
-          address: "10.1.2.3",
+        expect(listed.map((a) => a.address)).toEqual(["10.1.2.3/24", "10.1.2.4/24"])
+        expect(listed[0]).toEqual({
+          dev: "d0",
+          address: "10.1.2.3/24",
           broadcast: "10.1.2.255",
           label: "d0:web",
-          rtPriority: 77
+          scope: "global",
+          metric: 77,
+          status: {
+            family: "inet",
+            index: ifindex(ns, "d0"),
+            flags: ["permanent"],
+            cacheinfo: expect.anything()
+          }
         })
-        expect(listed[1].cacheinfo).toMatchObject({ valid: 100, prefered: 50 })
-        expect(listed[1].proto).toBe(Address.IfaProto.kernelLo)
+        expect(listed[1]).toMatchObject({
+          validLifetime: 100,
+          preferredLifetime: 50,
+          proto: "kernelLo",
+          status: { flags: ["secondary"], cacheinfo: { valid: 100, prefered: 50 } }
+        })
+        expect(listed[1].label).toBeUndefined() // the device's name, the kernel's default
+        const [raw] = yield* Address.listRaw({ dev: "d0", address: "10.1.2.4" })
+        expect(raw).toMatchObject({ family: 2, prefixlen: 24, label: "d0", proto: Address.IfaProto.kernelLo })
         // the kernel added the prefix route with the address's metric
         const routes = ipJson<Array<{ dst: string; metric?: number }>>(ns, "route", "show", "dev", "d0")
         expect(routes.find((r) => r.dst === "10.1.2.0/24" && r.metric === 77)).toBeDefined()
@@ -145,16 +152,14 @@ describeRoot("Address", () => {
         expect(find(ns, "d0", "2001:db8:1::1")).toMatchObject({ prefixlen: 128, nodad: true })
 
         const v6 = yield* Address.list({ dev: "d0", family: "inet6", scope: "global" })
-        expect(v6.map((a) => `${a.address}/${a.prefixlen}`).sort()).toEqual([
-          "2001:db8:1::1/128",
-          "2001:db8::1/64"
-        ])
-        const first = v6.find((a) => a.address === "2001:db8::1")!
-        const flags = first.flags ?? first.flags8
-        expect(flags & Address.IfaFlags.nodad).toBe(Address.IfaFlags.nodad)
-        expect(flags & Address.IfaFlags.noprefixroute).toBe(Address.IfaFlags.noprefixroute)
-        expect(flags & Address.IfaFlags.managetempaddr).toBe(Address.IfaFlags.managetempaddr)
-        expect(first.cacheinfo).toMatchObject({ valid: 3600, prefered: 1800 })
+        expect(v6.map((a) => a.address).sort()).toEqual(["2001:db8:1::1/128", "2001:db8::1/64"])
+        const first = v6.find((a) => a.address === "2001:db8::1/64")!
+        expect(first.flags).toEqual(["nodad", "mngtmpaddr", "noprefixroute"])
+        expect(first).toMatchObject({ scope: "global", validLifetime: 3600, preferredLifetime: 1800 })
+        expect(first.status?.cacheinfo).toMatchObject({ valid: 3600, prefered: 1800 })
+        // the flags' list form sets the same
+        yield* Address.add({ dev: "d0", address: "2001:db8:2::1/64", flags: ["nodad", "noprefixroute"] })
+        expect(find(ns, "d0", "2001:db8:2::1")).toMatchObject({ nodad: true, noprefixroute: true })
       })
     )
   )
@@ -166,8 +171,14 @@ describeRoot("Address", () => {
         yield* Address.add({ dev: "d0", address: "10.1.2.3", peer: "10.9.9.9/32" })
         expect(find(ns, "d0", "10.1.2.3")).toMatchObject({ address: "10.9.9.9", prefixlen: 32 })
         const [a] = yield* Address.list({ dev: "d0", family: "inet" })
-        expect(a).toMatchObject({ local: "10.1.2.3", address: "10.9.9.9", prefixlen: 32 })
+        expect(a).toMatchObject({ dev: "d0", address: "10.1.2.3/32", peer: "10.9.9.9/32" })
+        expect(Address.equals(a, { dev: "d0", address: "10.1.2.3", peer: "10.9.9.9/32" })).toBe(true)
         yield* Address.remove({ dev: "d0", address: "10.1.2.3", peer: "10.9.9.9/32" })
+        expect(find(ns, "d0", "10.1.2.3")).toBeUndefined()
+        // a listed point-to-point address recreates and removes itself
+        yield* Address.add(a)
+        expect(find(ns, "d0", "10.1.2.3")).toMatchObject({ address: "10.9.9.9", prefixlen: 32 })
+        yield* Address.remove(a)
         expect(find(ns, "d0", "10.1.2.3")).toBeUndefined()
       })
     )

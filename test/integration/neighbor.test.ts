@@ -33,10 +33,6 @@ const ifindex = (ns: string, dev: string): number =>
 const ipNeigh = (ns: string, ...args: Array<string>): Array<IpNeigh> =>
   ipJson<Array<IpNeigh>>(ns, "neigh", "show", ...args)
 const find = (entries: ReadonlyArray<IpNeigh>, dst: string) => entries.find((e) => e.dst === dst)
-const stateNames = (state: number) =>
-  Object.entries(Neighbor.NudState)
-    .filter(([, v]) => v !== 0 && (state & v) !== 0)
-    .map(([k]) => k.toUpperCase())
 
 /**
  * IPv6 autoconfiguration (MLD reports, router solicitations) adds NOARP multicast entries
@@ -46,16 +42,12 @@ const isMulticast = (dst: string | undefined) =>
   dst === undefined || /^ff/i.test(dst) || /^2(2[4-9]|3\d)\./.test(dst)
 
 /** Our entries rendered the way ip -j shows them (dst, dev, lladdr, state), for set comparison. */
-const ours = (ns: string, entries: ReadonlyArray<Neighbor.Neighbor>) => {
-  const names = new Map(
-    ipJson<Array<{ ifindex: number; ifname: string }>>(ns, "link", "show").map((l) => [l.ifindex, l.ifname])
-  )
-  return entries
-    .filter((e) => e.state !== 0 || (e.flags & Neighbor.NtfFlags.proxy) !== 0) // ip hides NUD_NONE cache entries
-    .filter((e) => !isMulticast(e.dst))
-    .map((e) => `${e.dst} ${names.get(e.ifindex)} ${e.lladdr ?? "-"}`)
+const ours = (_ns: string, entries: ReadonlyArray<Neighbor.Neighbor>) =>
+  entries
+    .filter((e) => e.state !== "none" || e.proxy === true) // ip hides NUD_NONE cache entries
+    .filter((e) => !isMulticast(e.address))
+    .map((e) => `${e.address} ${e.dev} ${e.lladdr ?? "-"}`)
     .sort()
-}
 /** ip omits `dev` when the command names one: pass it. */
 const theirs = (entries: ReadonlyArray<IpNeigh>, dev?: string) =>
   entries
@@ -77,13 +69,25 @@ describeRoot("Neighbor", () => {
           lladdr: "02:00:00:00:00:09",
           state: ["PERMANENT"]
         })
-        const listed = (yield* Neighbor.list({ dev: "d0" })).find((n) => n.dst === "10.1.2.9")
-        expect(listed).toMatchObject({
-          family: 2,
-          ifindex: ifindex(ns, "d0"),
-          state: 128,
-          lladdr: "02:00:00:00:00:09"
+        const listed = (yield* Neighbor.list({ dev: "d0" })).find((n) => n.address === "10.1.2.9")
+        expect(listed).toEqual({
+          dev: "d0",
+          address: "10.1.2.9",
+          lladdr: "02:00:00:00:00:09",
+          state: "permanent",
+          status: {
+            family: "inet",
+            index: ifindex(ns, "d0"),
+            state: "permanent",
+            flags: [],
+            cacheinfo: expect.anything(),
+            probes: 0,
+            type: 1
+          }
         })
+        expect(
+          Neighbor.equals(listed!, { dev: "d0", address: "10.1.2.9", lladdr: "02:00:00:00:00:09" })
+        ).toBe(true)
 
         yield* Neighbor.replace({
           dev: "d0",
@@ -116,9 +120,12 @@ describeRoot("Neighbor", () => {
         const entry = find(ipJson<Array<IpNeigh>>(ns, "-6", "neigh", "show", "dev", "d0"), "2001:db8::9")
         expect(entry).toMatchObject({ lladdr: "02:00:00:00:00:19", state: ["STALE"] })
         expect(entry).toHaveProperty("router")
-        const listed = (yield* Neighbor.list({ family: "inet6" })).find((n) => n.dst === "2001:db8::9")
-        expect(listed?.flags ?? 0).toBe(Neighbor.NtfFlags.router)
-        expect(listed?.state).toBe(Neighbor.NudState.stale)
+        const listed = (yield* Neighbor.list({ family: "inet6" })).find((n) => n.address === "2001:db8::9")
+        expect(listed?.flags).toEqual(["router"])
+        expect(listed?.state).toBe("stale")
+        expect(listed?.status?.state).toBe("stale")
+        const [raw] = (yield* Neighbor.listRaw({ family: "inet6" })).filter((n) => n.dst === "2001:db8::9")
+        expect(raw.flags).toBe(Neighbor.NtfFlags.router)
 
         yield* Neighbor.replace({
           dev: "d0",
@@ -162,17 +169,23 @@ describeRoot("Neighbor", () => {
           for (const address of [`10.1.2.${i}`, `2001:db8::${i}`]) {
             const lladdr = `02:00:00:00:00:${i.toString(16).padStart(2, "0")}`
             yield* Neighbor.add({ dev: "d0", address, lladdr, state })
-            const mine = (yield* Neighbor.list({ dev: "d0" })).find((n) => n.dst === address)
-            expect(mine?.ifindex, address).toBe(ifindex(ns, "d0"))
+            const mine = (yield* Neighbor.list({ dev: "d0" })).find((n) => n.address === address)
+            expect(mine?.dev, address).toBe("d0")
+            expect(mine?.status?.index, address).toBe(ifindex(ns, "d0"))
             // A failed entry has no valid link-layer address; ip prints none either.
             if (state !== "failed") expect(mine?.lladdr, address).toBe(lladdr)
-            const allowed = [state, ...next[state]].map((s) => Neighbor.NudState[s])
-            expect(allowed, `${address} ${state}`).toContain(mine!.state)
+            const allowed: ReadonlyArray<string> = [state, ...next[state]]
+            expect(allowed, `${address} ${state}`).toContain(mine!.status!.state)
+            // the configuration: dynamic states that hold a link-layer address read as "stale"
+            const dynamic = ["reachable", "stale", "delay", "probe"]
+            expect(mine!.state).toBe(
+              dynamic.includes(mine!.status!.state as string) ? "stale" : mine!.status!.state
+            )
             const shown = find(ipAll(ns, "dev", "d0"), address)
             expect(shown, address).toBeDefined()
-            const shownState = Neighbor.NudState[shown!.state![0].toLowerCase() as Neighbor.State]
-            expect(allowed, `${address} ${state} (ip)`).toContain(shownState)
-            if (next[state].length === 0) expect(shown!.state).toEqual(stateNames(mine!.state))
+            expect(allowed, `${address} ${state} (ip)`).toContain(shown!.state![0].toLowerCase())
+            if (next[state].length === 0)
+              expect(shown!.state).toEqual([String(mine!.status!.state).toUpperCase()])
           }
           i++
         }
@@ -213,11 +226,11 @@ describeRoot("Neighbor", () => {
           theirs(ipJson(ns, "-4", "neigh", "show", "nud", "stale", "nud", "noarp"))
         )
         expect(ours(ns, yield* Neighbor.list({ master: "br0" }))).toEqual(theirs(ipAll(ns, "master", "br0")))
-        expect((yield* Neighbor.list({ master: "br0", family: "inet" })).map((n) => n.dst)).toEqual([
+        expect((yield* Neighbor.list({ master: "br0", family: "inet" })).map((n) => n.address)).toEqual([
           "10.1.3.20"
         ])
-        for (const n of yield* Neighbor.list({ master: "br0" })) expect(n.ifindex).toBe(ifindex(ns, "d2"))
-        expect((yield* Neighbor.list({ dev: "d0", state: "stale" })).map((n) => n.dst).sort()).toEqual([
+        for (const n of yield* Neighbor.list({ master: "br0" })) expect(n.dev).toBe("d2")
+        expect((yield* Neighbor.list({ dev: "d0", state: "stale" })).map((n) => n.address).sort()).toEqual([
           "10.1.2.21",
           "2001:db8::21"
         ])
@@ -241,10 +254,10 @@ describeRoot("Neighbor", () => {
 
         const proxies = yield* Neighbor.listProxy()
         expect(ours(ns, proxies)).toEqual(theirs(shown))
-        for (const p of proxies) expect(p.flags & Neighbor.NtfFlags.proxy).toBe(Neighbor.NtfFlags.proxy)
+        for (const p of proxies) expect(p).toMatchObject({ proxy: true, state: undefined, lladdr: undefined })
         // proxy entries are not in the cache
         const cache = yield* Neighbor.list()
-        expect(cache.map((n) => n.dst)).not.toContain("10.1.2.10")
+        expect(cache.map((n) => n.address)).not.toContain("10.1.2.10")
 
         expect(ours(ns, yield* Neighbor.listProxy({ dev: "d0" }))).toEqual(
           theirs(ipNeigh(ns, "proxy", "dev", "d0"), "d0")
@@ -256,7 +269,16 @@ describeRoot("Neighbor", () => {
         yield* Neighbor.removeProxy({ dev: "d0", address: "10.1.2.10" })
         yield* Neighbor.removeProxy({ dev: "d0", address: "2001:db8::10" })
         expect(theirs(ipNeigh(ns, "proxy"))).toEqual(["10.1.3.10 d2 -"])
-        expect(ours(ns, yield* Neighbor.listProxy())).toEqual(["10.1.3.10 d2 -"])
+        const [left] = yield* Neighbor.listProxy()
+        expect(ours(ns, [left])).toEqual(["10.1.3.10 d2 -"])
+        // a listed proxy entry removes and recreates exactly itself
+        yield* Neighbor.remove(left)
+        expect(theirs(ipNeigh(ns, "proxy"))).toEqual([])
+        expect(ipNeigh(ns, "dev", "d2").map((e) => e.dst)).not.toContain("10.1.3.10")
+        yield* Neighbor.add(left)
+        expect(theirs(ipNeigh(ns, "proxy"))).toEqual(["10.1.3.10 d2 -"])
+        const [again] = yield* Neighbor.listProxy()
+        expect(Neighbor.equals(again, left)).toBe(true)
       })
     )
   )
@@ -275,9 +297,18 @@ describeRoot("Neighbor", () => {
         const shown = find(ipNeigh(ns, "dev", "d0"), "10.1.2.30")
         expect(shown).toHaveProperty("extern_learn")
         expect(shown).toMatchObject({ protocol: "static" })
-        const mine = (yield* Neighbor.list({ dev: "d0" })).find((n) => n.dst === "10.1.2.30")
-        expect((mine?.flags ?? 0) & Neighbor.NtfFlags.extLearned).toBe(Neighbor.NtfFlags.extLearned)
-        expect(mine?.protocol).toBe(4)
+        const mine = (yield* Neighbor.list({ dev: "d0" })).find((n) => n.address === "10.1.2.30")
+        expect(mine?.flags).toEqual(["externLearn"])
+        expect(mine?.protocol).toBe("static")
+        // the flag by its name does the same
+        yield* Neighbor.add({
+          dev: "d0",
+          address: "10.1.2.31",
+          lladdr: "02:00:00:00:00:31",
+          flags: ["externLearn", "router"]
+        })
+        expect(find(ipNeigh(ns, "dev", "d0"), "10.1.2.31")).toHaveProperty("extern_learn")
+        expect(find(ipNeigh(ns, "dev", "d0"), "10.1.2.31")).toHaveProperty("router")
       })
     )
   )

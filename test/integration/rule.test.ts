@@ -29,7 +29,7 @@ const cases: ReadonlyArray<Case> = [
   {
     options: { from: "10.0.0.0/8", table: 100, priority: 1000 },
     ip: { src: "10.0.0.0", srclen: 8, table: "100" },
-    ours: { family: 2, src: "10.0.0.0", srcLen: 8, table: 100, tableId: 100, action: Rule.FrAct.toTbl }
+    ours: { family: "inet", from: "10.0.0.0/8", table: 100, action: "lookup", priority: 1000 }
   },
   {
     options: { fwmark: 0x10, fwmask: 0xff, table: 101, priority: 1001 },
@@ -39,61 +39,65 @@ const cases: ReadonlyArray<Case> = [
   {
     options: { fwmark: 7, table: 300, priority: 1002 },
     ip: { fwmark: "0x7", table: "300" },
-    // the kernel reports a table above 255 as RT_TABLE_COMPAT in the header
-    ours: { fwmark: 7, table: 300, tableId: Rule.RtTable.compat }
+    // the kernel reports a table above 255 as RT_TABLE_COMPAT in the header, the table in FRA_TABLE
+    ours: { fwmark: 7, fwmask: undefined, table: 300 }
   },
   {
     options: { to: "10.8.0.0/16", iif: "d0", oif: "d1", table: 102, priority: 1003 },
     ip: { dst: "10.8.0.0", dstlen: 16, iif: "d0", oif: "d1", table: "102" },
-    ours: { dst: "10.8.0.0", dstLen: 16, iifname: "d0", oifname: "d1" }
+    ours: { to: "10.8.0.0/16", iif: "d0", oif: "d1", table: 102 }
   },
   {
     options: { table: "main", suppressPrefixLength: 0, priority: 1004 },
     ip: { table: "main", suppress_prefixlen: 0 },
-    ours: { table: 254, suppressPrefixlen: 0 }
+    ours: { table: "main", suppressPrefixLength: 0 }
   },
   {
     options: { action: "prohibit", from: "10.9.0.0/16", priority: 1005 },
     ip: { src: "10.9.0.0", srclen: 16, action: "prohibit" },
-    ours: { action: Rule.FrAct.prohibit, table: 0 }
+    ours: { action: "prohibit", table: undefined, from: "10.9.0.0/16" }
   },
   {
     options: { action: "blackhole", priority: 1006 },
     ip: { action: "blackhole" },
-    ours: { action: Rule.FrAct.blackhole }
+    ours: { action: "blackhole" }
   },
   {
     options: { action: "unreachable", priority: 1007 },
     ip: { action: "unreachable" },
-    ours: { action: Rule.FrAct.unreachable }
+    ours: { action: "unreachable" }
   },
   {
     options: { uidRange: { start: 100, end: 200 }, priority: 1008 },
     ip: { uid_start: 100, uid_end: 200, table: "main" },
-    ours: { uidRange: { start: 100, end: 200 }, table: 254 }
+    ours: { uidRange: { start: 100, end: 200 }, table: "main" }
   },
   {
     options: { ipProto: "tcp", sportRange: { start: 1000, end: 2000 }, dportRange: 80, priority: 1009 },
     ip: { ipproto: "tcp", sport_start: 1000, sport_end: 2000, dport: 80 },
-    ours: { ipProto: 6, sportRange: { start: 1000, end: 2000 }, dportRange: { start: 80, end: 80 } }
+    ours: { ipProto: "tcp", sportRange: { start: 1000, end: 2000 }, dportRange: { start: 80, end: 80 } }
   },
   {
     options: { protocol: "static", invert: true, from: "1.2.3.0/24", tos: 0x10, table: 5, priority: 1010 },
     ip: { not: null, src: "1.2.3.0", srclen: 24, tos: "0x10", table: "5", protocol: "static" },
-    ours: { flags: Rule.FibRuleFlags.invert, tos: 0x10, protocol: 4, table: 5 }
+    ours: { invert: true, tos: 0x10, protocol: "static", table: 5, from: "1.2.3.0/24" }
   },
-  { options: { action: "nop", priority: 1012 }, ip: { nop: null }, ours: { action: Rule.FrAct.nop } },
+  { options: { action: "nop", priority: 1012 }, ip: { nop: null }, ours: { action: "nop" } },
   {
     options: { suppressIfgroup: 5, table: 7, priority: 1013 },
     ip: { suppress_ifgroup: "5", table: "7" },
     ours: { suppressIfgroup: 5, table: 7 }
   },
-  { options: { l3mdev: true, priority: 1014 }, ip: { l3mdev: null }, ours: { l3mdev: 1 } },
+  {
+    options: { l3mdev: true, priority: 1014 },
+    ip: { l3mdev: null },
+    ours: { l3mdev: true, action: "lookup", table: undefined }
+  },
   { options: { table: 0x10000, priority: 1015 }, ip: { table: "65536" }, ours: { table: 0x10000 } },
   {
     options: { table: "local", to: "10.20.0.1", priority: 1016 },
     ip: { dst: "10.20.0.1", table: "local" },
-    ours: { dstLen: 32, table: 255 }
+    ours: { to: "10.20.0.1/32", table: "local" }
   }
 ]
 
@@ -105,18 +109,19 @@ describeRoot("Rule", () => {
         expect(ipRule(ns, 1000)).toEqual({ priority: 1000, src: "10.0.0.0", srclen: 8, table: "100" })
         const byTable = yield* Rule.list({ table: 100 })
         expect(byTable).toHaveLength(1)
-        expect(byTable[0]).toMatchObject({
-          family: 2,
+        expect(byTable[0]).toEqual({
+          family: "inet",
           priority: 1000,
-          src: "10.0.0.0",
-          srcLen: 8,
-          table: 100
+          action: "lookup",
+          from: "10.0.0.0/8",
+          table: 100,
+          status: { flags: [] }
         })
         expect((yield* Rule.list({ priority: 1000 })).map((r) => r.table)).toEqual([100])
         // the defaults are there too, and family filters apply
         expect((yield* Rule.list({ table: "main" })).map((r) => [r.family, r.priority])).toEqual([
-          [2, 32766],
-          [10, 32766]
+          ["inet", 32766],
+          ["inet6", 32766]
         ])
         expect((yield* Rule.list({ table: "main", family: "inet" })).map((r) => r.priority)).toEqual([32766])
 
@@ -147,9 +152,26 @@ describeRoot("Rule", () => {
             `list ${p}`
           ).toMatchObject(c.ours)
         }
+        // each listed rule equals what was added, and the raw messages carry the numbers
+        for (const c of cases) {
+          const listed = mine.find((r) => r.priority === c.options.priority)!
+          expect(Rule.equals(listed, c.options), `equals ${c.options.priority}`).toBe(true)
+        }
+        const raw = yield* Rule.listRaw({ family: "inet", priority: 1002 })
+        expect(raw[0]).toMatchObject({ family: 2, table: 300, tableId: Rule.RtTable.compat, fwmark: 7 })
         // each one can be removed by its full selector
         for (const c of cases) yield* Rule.remove(c.options)
         expect(ipRules(ns).map((r) => r.priority)).toEqual([0, 32766, 32767])
+        // and each listed one removes exactly itself, and recreates itself
+        for (const c of cases) yield* Rule.add(c.options)
+        const listed = (yield* Rule.list({ family: "inet" })).filter(
+          (r) => (r.priority ?? 0) >= 1000 && (r.priority ?? 0) < 2000
+        )
+        expect(listed).toHaveLength(cases.length)
+        for (const r of listed) yield* Rule.remove(r)
+        expect(ipRules(ns).map((r) => r.priority)).toEqual([0, 32766, 32767])
+        for (const r of listed) yield* Rule.add(r)
+        expect(ipRules(ns)).toEqual(shown)
       })
     )
   )
@@ -177,19 +199,22 @@ describeRoot("Rule", () => {
           expect(ipRule(ns, 1007, "-6")).toMatchObject({ fwmark: "0x1", table: "400" })
 
           const all = yield* Rule.list()
-          expect(all.filter((r) => r.family === 2).map((r) => r.priority ?? 0)).toEqual(
+          expect(all.filter((r) => r.family === "inet").map((r) => r.priority ?? 0)).toEqual(
             ipRules(ns).map((r) => r.priority)
           )
-          expect(all.filter((r) => r.family === 10).map((r) => r.priority ?? 0)).toEqual(
+          expect(all.filter((r) => r.family === "inet6").map((r) => r.priority ?? 0)).toEqual(
             ipRules(ns, "-6").map((r) => r.priority)
           )
-          expect(all.every((r) => r.family === 2 || r.family === 10)).toBe(true)
+          expect(all.every((r) => r.family === "inet" || r.family === "inet6")).toBe(true)
           const v6 = yield* Rule.list({ family: "inet6" })
           expect(v6.map((r) => r.priority ?? 0)).toEqual(ipRules(ns, "-6").map((r) => r.priority))
-          expect(v6.find((r) => r.priority === 1005)).toMatchObject({
-            src: "2001:db8::",
-            srcLen: 32,
-            table: 103
+          expect(v6.find((r) => r.priority === 1005)).toEqual({
+            family: "inet6",
+            priority: 1005,
+            action: "lookup",
+            table: 103,
+            from: "2001:db8::/32",
+            status: { flags: [] }
           })
           const streamed = yield* Stream.runCollect(Rule.stream({ family: "inet6" }))
           expect(Array.from(streamed)).toEqual(v6)
@@ -218,7 +243,7 @@ describeRoot("Rule", () => {
         yield* Rule.add({ action: "nop", priority: 2000 })
         yield* Rule.add({ goto: 2000, priority: 1011 })
         const mine = (yield* Rule.list({ priority: 1011 }))[0]
-        expect(mine).toMatchObject({ action: Rule.FrAct.goto, goto: 2000 })
+        expect(mine).toMatchObject({ action: "goto", goto: 2000, table: undefined })
         expect(ipRule(ns, 1011)).toEqual({ priority: 1011, src: "all", goto: 2000 })
       })
     )
@@ -256,6 +281,9 @@ describeRoot("Rule", () => {
         yield* expectInvalid({ uidRange: { start: 10, end: 5 }, priority: 1 }, "uidRange")
         yield* expectInvalid({ dportRange: { start: 90, end: 80 }, priority: 1 }, "dportRange")
         yield* expectInvalid({ sportRange: 70000, priority: 1 }, "sportRange")
+        // the kernel refuses 0 and 65535 in a port range ("Invalid dport range")
+        yield* expectInvalid({ dportRange: { start: 1, end: 65535 }, priority: 1 }, "dportRange.end")
+        yield* expectInvalid({ sportRange: 0, priority: 1 }, "sportRange")
         yield* expectInvalid({ ipProto: "tcpp" as any, priority: 1 }, "ipProto")
         yield* expectInvalid({ priority: 1, lookup: 5 } as any, "lookup")
         yield* expectInvalid({}, "(input)", "remove")

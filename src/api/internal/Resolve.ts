@@ -80,7 +80,7 @@ export const linkNames: Effect.Effect<LinkNames, NetlinkError, Netlink> = Effect
       if (name !== undefined) names.set(view.getInt32(start + 16 + 4, true), name)
       return undefined
     },
-    { headerLength: 16, operation: "link names" }
+    { headerLength: 16, operation: "link names", retryInterrupted: 3 }
   )
   return (index: number) => names.get(index) ?? index
 })
