@@ -44,7 +44,7 @@ describeRoot("nlink under signals", () => {
     const batch = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "nlink-sig-")), "routes")
     const lines: Array<string> = []
     for (let i = 0; i < ROUTES; i++)
-      lines.push(`route add 10.${(i >> 16) & 0xff}.${(i >> 8) & 0xff}.${i & 0xff}/32 dev s0 table 1000`)
+      lines.push(`route add 10.${(i >> 16) & 0xff}.${(i >> 8) & 0xff}.${i & 0xff}/32 dev s0`)
     fs.writeFileSync(batch, `${lines.join("\n")}\n`)
     try {
       execFileSync("ip", ["-n", ns, "-batch", batch])

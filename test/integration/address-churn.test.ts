@@ -7,14 +7,20 @@
  * typed DumpInterrupted failure.
  */
 import { type ChildProcess, spawn } from "node:child_process"
-import { writeFileSync } from "node:fs"
+import { rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { expect, it } from "@effect/vitest"
+import { afterEach, expect, it } from "@effect/vitest"
 import { Effect, Result } from "effect"
 import * as Address from "../../src/api/Address.ts"
 import { NetlinkError } from "../../src/runtime/NetlinkError.ts"
 import { describeRoot, inNamespace, ip } from "../helpers/netns.ts"
+
+// Batch files this file writes, removed after each test whatever its outcome.
+const written: Array<string> = []
+afterEach(() => {
+  for (const f of written.splice(0)) rmSync(f, { force: true })
+})
 
 const STABLE = 400
 const CHURN = 60
@@ -46,6 +52,7 @@ const churnBatch = (ns: string): string => {
     lines.push(`addr del ${v4(3, i)}/32 dev d1`)
   }
   const file = join(tmpdir(), `nlink-churn-${ns}.batch`)
+  written.push(file)
   writeFileSync(file, `${lines.join("\n")}\n`)
   return file
 }
@@ -106,6 +113,7 @@ describeRoot("Address dumps filtered by device under churn", () => {
           ip(ns, "link", "set", "d0", "up")
           ip(ns, "link", "set", "d1", "up")
           const file = join(tmpdir(), `nlink-stable-${ns}.batch`)
+          written.push(file)
           writeFileSync(
             file,
             `${stable()

@@ -6,14 +6,20 @@
  * typed DumpInterrupted failure.
  */
 import { type ChildProcess, spawn } from "node:child_process"
-import { writeFileSync } from "node:fs"
+import { rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { expect, it } from "@effect/vitest"
+import { afterEach, expect, it } from "@effect/vitest"
 import { Effect, Result } from "effect"
 import * as Neighbor from "../../src/api/Neighbor.ts"
 import { NetlinkError } from "../../src/runtime/NetlinkError.ts"
 import { describeRoot, inNamespace, ip } from "../helpers/netns.ts"
+
+// Batch files this file writes, removed after each test whatever its outcome.
+const written: Array<string> = []
+afterEach(() => {
+  for (const f of written.splice(0)) rmSync(f, { force: true })
+})
 
 const STABLE = 1000
 const CHURN = 100
@@ -24,6 +30,7 @@ const mac = (i: number) =>
 
 const batch = (ns: string, name: string, lines: ReadonlyArray<string>): string => {
   const file = join(tmpdir(), `nlink-${name}-${ns}.batch`)
+  written.push(file)
   writeFileSync(file, `${lines.join("\n")}\n`)
   return file
 }
