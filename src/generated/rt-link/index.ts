@@ -2498,7 +2498,7 @@ export const LinkinfoBondAttrsFields = {
   numPeerNotif: Schema.optionalKey(P.U8),
   allSlavesActive: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: -2147483648, maximum: 1 }))),
   minLinks: Schema.optionalKey(P.U32),
-  lpInterval: Schema.optionalKey(P.U32),
+  lpInterval: Schema.optionalKey(P.U32.check(Schema.isBetween({ minimum: 1, maximum: 2147483647 }))),
   packetsPerSlave: Schema.optionalKey(P.U32.check(Schema.isBetween({ minimum: -2147483648, maximum: 65535 }))),
   adLacpRate: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: -2147483648, maximum: 1 }))),
   adSelect: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: -2147483648, maximum: 3 }))),
