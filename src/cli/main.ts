@@ -17,7 +17,16 @@ import * as Route from "../api/Route.ts"
 import * as Rule from "../api/Rule.ts"
 import { NetlinkError } from "../runtime/NetlinkError.ts"
 import { commonFlags } from "./flags.ts"
-import { columns, familyName, neighState, operState, routeLine, ruleAction, toJson } from "./format.ts"
+import {
+  columns,
+  familyName,
+  linkLine,
+  linkState,
+  neighState,
+  routeLine,
+  ruleAction,
+  toJson
+} from "./format.ts"
 import { monitor } from "./monitor.ts"
 
 const flags = commonFlags({
@@ -30,7 +39,7 @@ const layerFor = (netns: Option.Option<string>): Layer.Layer<Netlink, NetlinkErr
 
 const ifnames = Effect.map(Link.list(), (links) => {
   const m = new Map<number, string>()
-  for (const l of links) if (l.ifname !== undefined) m.set(l.index, l.ifname)
+  for (const l of links) if (l.status !== undefined) m.set(l.status.index, l.name)
   return (i: number) => m.get(i) ?? `if${i}`
 })
 
@@ -44,14 +53,14 @@ const show = Command.make(
         return yield* Console.log(
           toJson(
             links.map((l) => ({
-              index: l.index,
-              ifname: l.ifname,
-              operstate: operState(l),
+              index: l.status?.index,
+              ifname: l.name,
+              operstate: linkState(l),
               address: l.address,
               mtu: l.mtu,
-              kind: l.linkInfo?.kind,
+              kind: l.kind,
               addresses: addrs
-                .filter((a) => a.index === l.index)
+                .filter((a) => a.index === l.status?.index)
                 .map((a) => ({
                   family: familyName(a.family),
                   address: a.local ?? a.address,
@@ -62,10 +71,10 @@ const show = Command.make(
         )
       }
       const rows = links.map((l) => [
-        l.ifname ?? `if${l.index}`,
-        operState(l),
+        l.name,
+        linkState(l),
         addrs
-          .filter((a) => a.index === l.index)
+          .filter((a) => a.index === l.status?.index)
           .map((a) => `${a.local ?? a.address}/${a.prefixlen}`)
           .join(" ")
       ])
@@ -96,14 +105,7 @@ const linkCmd = Command.make("link").pipe(
   Command.withDescription("Network devices"),
   Command.withSubcommands([
     listCommand("List links", Link.list(), (links) =>
-      Effect.succeed(
-        links
-          .map(
-            (l) =>
-              `${l.index}: ${l.ifname}: ${operState(l)} mtu ${l.mtu ?? "?"}${l.linkInfo?.kind ? ` ${l.linkInfo.kind}` : ""}${l.address ? ` link ${l.address}` : ""}`
-          )
-          .join("\n")
-      )
+      Effect.succeed(links.map((l) => linkLine(l)).join("\n"))
     )
   ])
 )

@@ -633,7 +633,7 @@ export const VxlanFields = {
   /** Notify L3 misses (1 on). (IFLA_VXLAN_L3MISS) */
   l3miss: Schema.optional(Schema.Boolean),
   /** UDP destination port. (IFLA_VXLAN_PORT) */
-  port: Schema.optional(P.U16),
+  dstport: Schema.optional(P.U16),
   /** UDP checksum over IPv4 (1 on). (IFLA_VXLAN_UDP_CSUM) */
   udpCsum: Schema.optional(Schema.Boolean),
   /** Send zero UDP checksum over IPv6 (1 on). (IFLA_VXLAN_UDP_ZERO_CSUM6_TX) */
@@ -686,7 +686,7 @@ export interface VxlanOptions {
   /** Notify L3 misses (1 on). (IFLA_VXLAN_L3MISS) */
   readonly l3miss?: boolean
   /** UDP destination port. (IFLA_VXLAN_PORT) */
-  readonly port?: number
+  readonly dstport?: number
   /** UDP checksum over IPv4 (1 on). (IFLA_VXLAN_UDP_CSUM) */
   readonly udpCsum?: boolean
   /** Send zero UDP checksum over IPv6 (1 on). (IFLA_VXLAN_UDP_ZERO_CSUM6_TX) */
@@ -737,7 +737,7 @@ export const vxlanToWire = (o: VxlanOptions, devices: Readonly<Record<string, nu
   if (o.rsc !== undefined) w.rsc = o.rsc ? 1 : 0
   if (o.l2miss !== undefined) w.l2miss = o.l2miss ? 1 : 0
   if (o.l3miss !== undefined) w.l3miss = o.l3miss ? 1 : 0
-  if (o.port !== undefined) w.port = o.port
+  if (o.dstport !== undefined) w.port = o.dstport
   if (o.udpCsum !== undefined) w.udpCsum = o.udpCsum ? 1 : 0
   if (o.udp6ZeroCsumTx !== undefined) w.udpZeroCsum6Tx = o.udp6ZeroCsumTx ? 1 : 0
   if (o.udp6ZeroCsumRx !== undefined) w.udpZeroCsum6Rx = o.udp6ZeroCsumRx ? 1 : 0
@@ -767,7 +767,7 @@ export const vxlanFromWire = (a: LinkinfoVxlanAttrs, name: (index: number) => st
   if (a.rsc !== undefined) o.rsc = a.rsc !== 0
   if (a.l2miss !== undefined) o.l2miss = a.l2miss !== 0
   if (a.l3miss !== undefined) o.l3miss = a.l3miss !== 0
-  if (a.port !== undefined) o.port = a.port
+  if (a.port !== undefined) o.dstport = a.port
   if (a.udpCsum !== undefined) o.udpCsum = a.udpCsum !== 0
   if (a.udpZeroCsum6Tx !== undefined) o.udp6ZeroCsumTx = a.udpZeroCsum6Tx !== 0
   if (a.udpZeroCsum6Rx !== undefined) o.udp6ZeroCsumRx = a.udpZeroCsum6Rx !== 0
@@ -799,7 +799,7 @@ export const vxlanDefaults: Partial<VxlanOptions> = {
   rsc: false,
   l2miss: false,
   l3miss: false,
-  port: 8472,
+  dstport: 8472,
   udpCsum: true,
   udp6ZeroCsumTx: false,
   udp6ZeroCsumRx: false,
