@@ -11,7 +11,9 @@
  *   (configuration only; device indexes named through `name`);
  * - `<view>StatusFromWire(attrs)`: the attributes marked as status;
  * - `<view>Canonical(options)`: defaults filled in, enum numbers named;
- * - `<view>Devices`: the fields that name devices (resolved by the engine).
+ * - `<view>Devices`: the fields that name devices (resolved by the engine);
+ * - `<view>KernelChosen`: options without a known default (equality compares
+ *   them only when both sides give them).
  *
  * Attributes with `as: hand` are left to the kind's module (real logic);
  * `as: omit` ones are not part of the model (write-only actions, padding).
@@ -304,6 +306,16 @@ export const emitViews = (model: Model, file: string, command: string): string |
     body.push(`export const ${vname}Defaults: Partial<${P_}Options> = {`)
     for (const v of defaults) body.push(`  ${v.name}: ${literal(v, v.a.view?.default ?? false)},`)
     body.push("}")
+    // Options without a known default are the kernel's choice (derived or version-dependent).
+    const chosen = config.filter(
+      (v) => v.a.view?.default === undefined && v.role !== "flag" && !v.a.view?.required
+    )
+    body.push(
+      `/** Options of the ${set.view} view without a known default: compared only when both sides give them. */`
+    )
+    body.push(
+      `export const ${vname}KernelChosen: ReadonlyArray<string> = ${JSON.stringify(chosen.map((v) => v.name))}`
+    )
     body.push(`/** ${set.view} options with the kernel's defaults filled in and enum numbers named. */`)
     body.push(`export const ${vname}Canonical = (o: ${P_}Options): ${P_}Options => {`)
     body.push(`  const c: any = { ...${vname}Defaults }`)

@@ -604,8 +604,9 @@ export const canonical = (l: Link): Link => {
 /**
  * Equal configuration: canonical forms compared, status ignored. Values the
  * kernel picks when none is given (MAC addresses, MTUs inherited from a
- * parent, queue counts) are compared only when both sides have them, so a
- * link added without an address equals the listed link.
+ * parent, queue counts, a kind's `kernelChosen` options such as a veth's peer
+ * name) are compared only when both sides have them, so a link added without
+ * an address equals the listed link.
  *
  * @example
  * ```ts
@@ -617,7 +618,8 @@ export const equals = (a: Link, b: Link): boolean => {
   const ca = canonical(a) as unknown as Record<string, unknown>
   const cb = canonical(b) as unknown as Record<string, unknown>
   const ignore = new Set<string>()
-  for (const k of KERNEL_CHOSEN) if (ca[k] === undefined || cb[k] === undefined) ignore.add(k)
+  const chosen = (a.kind === undefined ? undefined : byKind.get(a.kind))?.kernelChosen ?? []
+  for (const k of [...KERNEL_CHOSEN, ...chosen]) if (ca[k] === undefined || cb[k] === undefined) ignore.add(k)
   // A port's options are compared over the fields both give (the master's kind fills the rest).
   if (ca.port !== undefined && cb.port !== undefined) {
     const pa = ca.port as Record<string, unknown>

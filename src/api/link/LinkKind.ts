@@ -127,6 +127,8 @@ export interface LinkKind<Options = any, K extends string = string>
    * link's kind data (`[field, reason]`); the engine removes the link and fails.
    */
   readonly verify?: (options: Options, data: DataOf<K> | undefined) => readonly [string, string] | undefined
+  /** Options the kernel picks when not given (a veth's peer name): compared only when both sides have them. */
+  readonly kernelChosen?: ReadonlyArray<string>
   /** Common fields this kind names differently because its options use the name. */
   readonly renames?: { readonly group?: string }
   /** Port options of this kind's ports, when it is a master (bridge, bond, vrf). */

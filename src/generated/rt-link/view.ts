@@ -333,6 +333,8 @@ export const bridgeDefaults: Partial<BridgeOptions> = {
   fdbMaxLearned: 0,
   stpMode: "auto",
 }
+/** Options of the bridge view without a known default: compared only when both sides give them. */
+export const bridgeKernelChosen: ReadonlyArray<string> = ["multicastStartupQueryInterval"]
 /** bridge options with the kernel's defaults filled in and enum numbers named. */
 export const bridgeCanonical = (o: BridgeOptions): BridgeOptions => {
   const c: any = { ...bridgeDefaults }
@@ -602,6 +604,8 @@ export const bridgePortDefaults: Partial<BridgePortOptions> = {
   mcastMaxGroups: 0,
   neighVlanSuppress: false,
 }
+/** Options of the bridge-port view without a known default: compared only when both sides give them. */
+export const bridgePortKernelChosen: ReadonlyArray<string> = ["cost", "learningSync", "backupPort", "backupNhid", "neighForwardGrat"]
 /** bridge-port options with the kernel's defaults filled in and enum numbers named. */
 export const bridgePortCanonical = (o: BridgePortOptions): BridgePortOptions => {
   const c: any = { ...bridgePortDefaults }
@@ -816,6 +820,8 @@ export const vxlanDefaults: Partial<VxlanOptions> = {
   labelPolicy: "fixed",
   mcRoute: false,
 }
+/** Options of the vxlan view without a known default: compared only when both sides give them. */
+export const vxlanKernelChosen: ReadonlyArray<string> = ["id", "dev", "learning"]
 /** vxlan options with the kernel's defaults filled in and enum numbers named. */
 export const vxlanCanonical = (o: VxlanOptions): VxlanOptions => {
   const c: any = { ...vxlanDefaults }
@@ -883,6 +889,8 @@ export const macvlanDefaults: Partial<MacvlanOptions> = {
   mode: "vepa",
   bcQueueLen: 1000,
 }
+/** Options of the macvlan view without a known default: compared only when both sides give them. */
+export const macvlanKernelChosen: ReadonlyArray<string> = ["bcCutoff"]
 /** macvlan options with the kernel's defaults filled in and enum numbers named. */
 export const macvlanCanonical = (o: MacvlanOptions): MacvlanOptions => {
   const c: any = { ...macvlanDefaults }
@@ -936,6 +944,8 @@ export const vlanStatusFromWire = (a: LinkinfoVlanAttrs): VlanStatus | undefined
 export const vlanDefaults: Partial<VlanOptions> = {
   protocol: "802.1Q",
 }
+/** Options of the vlan view without a known default: compared only when both sides give them. */
+export const vlanKernelChosen: ReadonlyArray<string> = []
 /** vlan options with the kernel's defaults filled in and enum numbers named. */
 export const vlanCanonical = (o: VlanOptions): VlanOptions => {
   const c: any = { ...vlanDefaults }
@@ -1172,6 +1182,8 @@ export const bondStatusFromWire = (a: LinkinfoBondAttrs): BondStatus | undefined
 export const bondDefaults: Partial<BondOptions> = {
   mode: "balance-rr",
 }
+/** Options of the bond view without a known default: compared only when both sides give them. */
+export const bondKernelChosen: ReadonlyArray<string> = ["activeSlave", "miimon", "updelay", "downdelay", "useCarrier", "arpInterval", "arpValidate", "arpAllTargets", "primary", "primaryReselect", "failOverMac", "xmitHashPolicy", "resendIgmp", "numPeerNotif", "allSlavesActive", "minLinks", "lpInterval", "packetsPerSlave", "lacpRate", "adSelect", "adActorSysPrio", "adUserPortKey", "adActorSystem", "tlbDynamicLb", "peerNotifyDelay", "lacpActive", "missedMax", "coupledControl", "broadcastNeighbor"]
 /** bond options with the kernel's defaults filled in and enum numbers named. */
 export const bondCanonical = (o: BondOptions): BondOptions => {
   const c: any = { ...bondDefaults }
@@ -1262,6 +1274,8 @@ export const bondPortStatusFromWire = (a: LinkinfoBondPortAttrs): BondPortStatus
 /** The kernel's defaults of the bond-port view, for canonical forms. */
 export const bondPortDefaults: Partial<BondPortOptions> = {
 }
+/** Options of the bond-port view without a known default: compared only when both sides give them. */
+export const bondPortKernelChosen: ReadonlyArray<string> = ["queueId", "prio", "actorPortPrio"]
 /** bond-port options with the kernel's defaults filled in and enum numbers named. */
 export const bondPortCanonical = (o: BondPortOptions): BondPortOptions => {
   const c: any = { ...bondPortDefaults }
@@ -1305,6 +1319,8 @@ export const vrfStatusFromWire = (a: LinkinfoVrfAttrs): VrfStatus | undefined =>
 /** The kernel's defaults of the vrf view, for canonical forms. */
 export const vrfDefaults: Partial<VrfOptions> = {
 }
+/** Options of the vrf view without a known default: compared only when both sides give them. */
+export const vrfKernelChosen: ReadonlyArray<string> = []
 /** vrf options with the kernel's defaults filled in and enum numbers named. */
 export const vrfCanonical = (o: VrfOptions): VrfOptions => {
   const c: any = { ...vrfDefaults }
@@ -1345,6 +1361,8 @@ export const vrfPortStatusFromWire = (a: LinkinfoVrfPortAttrs): VrfPortStatus | 
 /** The kernel's defaults of the vrf-port view, for canonical forms. */
 export const vrfPortDefaults: Partial<VrfPortOptions> = {
 }
+/** Options of the vrf-port view without a known default: compared only when both sides give them. */
+export const vrfPortKernelChosen: ReadonlyArray<string> = []
 /** vrf-port options with the kernel's defaults filled in and enum numbers named. */
 export const vrfPortCanonical = (o: VrfPortOptions): VrfPortOptions => {
   const c: any = { ...vrfPortDefaults }

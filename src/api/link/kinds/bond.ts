@@ -20,6 +20,7 @@ import {
   bondCanonical,
   bondDevices,
   bondFromWire,
+  bondKernelChosen,
   bondPortCanonical,
   bondPortDevices,
   bondPortFromWire,
@@ -148,6 +149,7 @@ export const bond: LinkKind<BondOptions, "bond"> = {
   kind: "bond",
   fields,
   devices: bondDevices,
+  kernelChosen: bondKernelChosen,
   toKernel: (o, ctx) => {
     const w: { -readonly [K in keyof LinkinfoBondAttrs]: LinkinfoBondAttrs[K] } = bondToWire(o, ctx.devices)
     if (o.arpIpTargets !== undefined) w.arpIpTarget = encodeIndexedAddresses(o.arpIpTargets)

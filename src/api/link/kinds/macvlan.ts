@@ -17,6 +17,7 @@ import {
   macvlanCanonical,
   macvlanDevices,
   macvlanFromWire,
+  macvlanKernelChosen,
   macvlanStatusFromWire,
   macvlanToWire
 } from "../../../generated/rt-link/view.ts"
@@ -62,6 +63,7 @@ export const makeMacvlanKind = <K extends "macvlan" | "macvtap">(kind: K): LinkK
   kind,
   fields,
   devices: macvlanDevices,
+  kernelChosen: macvlanKernelChosen,
   parent: "link",
   check: (o) =>
     o.macaddrs !== undefined && o.mode !== "source"
@@ -91,7 +93,8 @@ export const makeMacvlanKind = <K extends "macvlan" | "macvtap">(kind: K): LinkK
   canonical: (o) => {
     const c: any = macvlanCanonical(o as Generated)
     if (c.nopromisc === undefined) c.nopromisc = false
-    if (c.macaddrs !== undefined && c.macaddrs.length === 0) delete c.macaddrs
+    // the kernel reports source addresses in its hash order
+    if (c.macaddrs !== undefined) c.macaddrs = c.macaddrs.length === 0 ? undefined : [...c.macaddrs].sort()
     return c
   }
 })

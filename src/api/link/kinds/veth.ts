@@ -81,6 +81,7 @@ export const veth: LinkKind<VethOptions, "veth"> = {
   kind: "veth",
   fields: { peer: Schema.optional(PeerSchema) },
   devices: [],
+  kernelChosen: ["peer"],
   namespaces: (o) => (o.peer?.netns === undefined ? [] : [["peer.netns", o.peer.netns]]),
   alsoCreates: (o) => (o.peer === undefined ? [] : [["peer.name", o.peer.name]]),
   toKernel: (o, ctx) => {

@@ -17,6 +17,7 @@ import {
   vlanCanonical,
   vlanDevices,
   vlanFromWire,
+  vlanKernelChosen,
   vlanToWire
 } from "../../../generated/rt-link/view.ts"
 import * as P from "../../../runtime/Primitives.ts"
@@ -111,6 +112,7 @@ export const vlan: LinkKind<VlanOptions, "vlan"> = {
   kind: "vlan",
   fields,
   devices: vlanDevices,
+  kernelChosen: vlanKernelChosen,
   parent: "link",
   toKernel: (o, ctx) => {
     const w: { -readonly [K in keyof LinkinfoVlanAttrs]: LinkinfoVlanAttrs[K] } = vlanToWire(o, ctx.devices)

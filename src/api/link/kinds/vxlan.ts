@@ -21,6 +21,7 @@ import {
   vxlanCanonical,
   vxlanDevices,
   vxlanFromWire,
+  vxlanKernelChosen,
   vxlanStatusFromWire,
   vxlanToWire
 } from "../../../generated/rt-link/view.ts"
@@ -83,6 +84,7 @@ export const vxlan: LinkKind<VxlanOptions, "vxlan"> = {
   kind: "vxlan",
   fields,
   devices: vxlanDevices,
+  kernelChosen: vxlanKernelChosen,
   renames: { group: "deviceGroup" },
   check: (o) => {
     if (o.id === undefined && o.external !== true) return ["id", "a VNI is needed unless external is set"]
@@ -154,7 +156,10 @@ export const vxlan: LinkKind<VxlanOptions, "vxlan"> = {
     if (c.learning === undefined) c.learning = !o.external
     if (c.ttl === undefined) c.ttl = 0
     if (c.tos === undefined) c.tos = 0
+    else if (c.tos === 1) c.tos = "inherit" // one value on the wire
     if (c.srcPortRange === undefined) c.srcPortRange = { low: 0, high: 0 }
+    // VXLAN-GPE's default UDP port is its own (IANA 4790), not the kernel's 8472.
+    if (o.gpe === true && (o as Generated).dstport === undefined) c.dstport = 4790
     // The kernel reports id 0 for an external device created without one.
     if (c.id === undefined && c.external) c.id = 0
     return c
