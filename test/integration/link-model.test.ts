@@ -215,6 +215,23 @@ describeRoot("Link model: errors that name what is wrong, vxlan external, port o
     )
   )
 
+  it.live("a kind the registry lacks (tun) is listed with its raw data and cannot be added", () =>
+    inNamespace((ns) =>
+      Effect.gen(function* () {
+        ip(ns, "tuntap", "add", "tt0", "mode", "tap")
+        const tt = yield* Link.get("tt0")
+        expect(tt).toMatchObject({ name: "tt0", kind: "tun", mtu: 1500, up: false })
+        expect((tt as Link.OtherLink).data).toBeInstanceOf(Uint8Array)
+        expect(tt.status?.message.linkInfo?.dataRaw).toEqual((tt as Link.OtherLink).data)
+        const lo = yield* Link.get("lo")
+        expect(lo).toMatchObject({ name: "lo", up: true, status: { linkType: "loopback" } })
+        expect(lo.kind).toBeUndefined()
+        const e = yield* Effect.flip(Link.add(tt as Link.AddSpec))
+        expect(e.reason._tag === "Validation" && e.reason.path).toBe("kind")
+      })
+    )
+  )
+
   it.live("vxlan external without id turns learning off (gpe needs it), as ip does (issue 11)", () =>
     inNamespace((ns) =>
       Effect.gen(function* () {
