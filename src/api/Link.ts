@@ -83,13 +83,8 @@ import { defined } from "./internal/Kind.ts"
 import { deepEqual, type ObjectType } from "./internal/Model.ts"
 import { flagNames } from "./internal/Names.ts"
 import { type LinkRef, linkIndex } from "./internal/Resolve.ts"
-import type { BondOptions } from "./link/kinds/bond.ts"
-import type { BridgeOptions, BridgePortOptions } from "./link/kinds/bridge.ts"
-import type { MacvlanOptions } from "./link/kinds/macvlan.ts"
-import type { VethOptions, VethPeer as VethPeerOptions } from "./link/kinds/veth.ts"
-import type { VlanOptions } from "./link/kinds/vlan.ts"
-import type { VrfOptions } from "./link/kinds/vrf.ts"
-import type { VxlanOptions } from "./link/kinds/vxlan.ts"
+import type { BridgePortOptions } from "./link/kinds/bridge.ts"
+import type { VethPeer as VethPeerOptions } from "./link/kinds/veth.ts"
 import {
   emptyHeader,
   groupNumber,
@@ -229,6 +224,22 @@ export interface CommonOptions {
  */
 export type VethPeer = VethPeerOptions
 
+/** The input/read shape of one kind's descriptor: common fields (minus those the kind's options redefine), its options, its kind. */
+type SpecOf<D> =
+  D extends LinkKind<infer O, infer K> ? Omit<CommonOptions, keyof O> & O & { readonly kind: K } : never
+
+/**
+ * What {@link add} creates, selected by `kind`: one member per kind in the
+ * registry (src/api/link/registry.ts), from the kind module's options.
+ *
+ * @example
+ * ```ts
+ * const spec: Link.AddSpec = { kind: "dummy", name: "dummy0" }
+ * ```
+ * @since 0.1.0
+ */
+export type AddSpec = SpecOf<(typeof registry)[number]>
+
 /**
  * `ip link add NAME type veth peer name PEER [netns NS]`.
  *
@@ -238,9 +249,7 @@ export type VethPeer = VethPeerOptions
  * ```
  * @since 0.1.0
  */
-export interface VethSpec extends CommonOptions, VethOptions {
-  readonly kind: "veth"
-}
+export type VethSpec = Extract<AddSpec, { readonly kind: "veth" }>
 
 /**
  * `ip link add NAME type bridge ...`; times in centiseconds, as `ip` takes them.
@@ -251,9 +260,7 @@ export interface VethSpec extends CommonOptions, VethOptions {
  * ```
  * @since 0.1.0
  */
-export interface BridgeSpec extends CommonOptions, BridgeOptions {
-  readonly kind: "bridge"
-}
+export type BridgeSpec = Extract<AddSpec, { readonly kind: "bridge" }>
 
 /**
  * Options of a bridge port (`ip link set PORT type bridge_slave ...`), given as
@@ -278,12 +285,7 @@ export type BridgePort = BridgePortOptions
  * ```
  * @since 0.1.0
  */
-export type VxlanSpec = Omit<CommonOptions, "group"> &
-  VxlanOptions & {
-    readonly kind: "vxlan"
-    /** Device group (the common `group` of the other kinds). */
-    readonly deviceGroup?: number | "default"
-  }
+export type VxlanSpec = Extract<AddSpec, { readonly kind: "vxlan" }>
 
 /**
  * `ip link add NAME link PARENT type macvlan|macvtap mode MODE`.
@@ -294,9 +296,7 @@ export type VxlanSpec = Omit<CommonOptions, "group"> &
  * ```
  * @since 0.1.0
  */
-export interface MacvlanSpec extends CommonOptions, MacvlanOptions {
-  readonly kind: "macvlan" | "macvtap"
-}
+export type MacvlanSpec = Extract<AddSpec, { readonly kind: "macvlan" | "macvtap" }>
 
 /**
  * `ip link add NAME type ifb` / `type dummy`.
@@ -307,9 +307,7 @@ export interface MacvlanSpec extends CommonOptions, MacvlanOptions {
  * ```
  * @since 0.1.0
  */
-export interface SimpleSpec extends CommonOptions {
-  readonly kind: "ifb" | "dummy"
-}
+export type SimpleSpec = Extract<AddSpec, { readonly kind: "ifb" | "dummy" }>
 
 /**
  * `ip link add NAME link PARENT type vlan id ID [protocol 802.1ad] [egress-qos-map ...]`.
@@ -320,9 +318,7 @@ export interface SimpleSpec extends CommonOptions {
  * ```
  * @since 0.1.0
  */
-export interface VlanSpec extends CommonOptions, VlanOptions {
-  readonly kind: "vlan"
-}
+export type VlanSpec = Extract<AddSpec, { readonly kind: "vlan" }>
 
 /**
  * `ip link add NAME type bond mode MODE ...`. Options newer than the running
@@ -334,9 +330,7 @@ export interface VlanSpec extends CommonOptions, VlanOptions {
  * ```
  * @since 0.1.0
  */
-export interface BondSpec extends CommonOptions, BondOptions {
-  readonly kind: "bond"
-}
+export type BondSpec = Extract<AddSpec, { readonly kind: "bond" }>
 
 /**
  * `ip link add NAME type vrf table N`.
@@ -347,28 +341,7 @@ export interface BondSpec extends CommonOptions, BondOptions {
  * ```
  * @since 0.1.0
  */
-export interface VrfSpec extends CommonOptions, VrfOptions {
-  readonly kind: "vrf"
-}
-
-/**
- * What {@link add} creates, selected by `kind`.
- *
- * @example
- * ```ts
- * const spec: Link.AddSpec = { kind: "dummy", name: "dummy0" }
- * ```
- * @since 0.1.0
- */
-export type AddSpec =
-  | VethSpec
-  | BridgeSpec
-  | VxlanSpec
-  | MacvlanSpec
-  | SimpleSpec
-  | VlanSpec
-  | BondSpec
-  | VrfSpec
+export type VrfSpec = Extract<AddSpec, { readonly kind: "vrf" }>
 
 /**
  * A link of a kind the registry does not know (or a physical device, without

@@ -51,6 +51,8 @@ export interface VxlanOptions extends Generated {
   readonly tos?: number | "inherit"
   /** UDP source port range. */
   readonly srcPortRange?: { readonly low: number; readonly high: number }
+  /** The device group (the common `group` of other kinds; here `group` is the multicast group). */
+  readonly deviceGroup?: number | "default"
 }
 
 const fields = {
