@@ -1,8 +1,9 @@
 /**
  * The link object model against the host kernel, per kind it has (veth,
- * bridge, vxlan, macvlan, macvtap, ifb): arbitrary valid links are added in a
- * fresh namespace, listed, and must equal the input (Link.equals); the listed
- * object passed to add in a second, empty namespace recreates an equal link;
+ * bridge, vxlan, macvlan, macvtap, ifb), and against the VM lane's full kernel
+ * for dummy, vlan, bond and vrf: arbitrary valid links are added in a fresh
+ * namespace, listed, and must equal the input (Link.equals); the listed object
+ * passed to add in a second, empty namespace recreates an equal link;
  * remove(listed) leaves each namespace's links as they were.
  */
 import { expect, it } from "@effect/vitest"
@@ -10,7 +11,14 @@ import { Effect, Layer } from "effect"
 import fc from "fast-check"
 import * as Link from "../../src/api/Link.ts"
 import { Netlink } from "../../src/api/Netlink.ts"
-import { describeRoot, freshNamespace, inNamespace, ip, ipJson } from "../helpers/netns.ts"
+import {
+  describeFullKernel,
+  describeRoot,
+  freshNamespace,
+  inNamespace,
+  ip,
+  ipJson
+} from "../helpers/netns.ts"
 
 const RUNS = 30
 
@@ -134,6 +142,66 @@ const kindArbs: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
 }
 kindArbs.macvtap = kindArbs.macvlan!.map((o) => ({ ...o, kind: "macvtap" }))
 
+/** Kinds only the full kernel of the VM lane has (dummy, vlan, bond, vrf). */
+const fullKernelArbs: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
+  dummy: common().map((c) => ({ ...c, kind: "dummy" })),
+  vlan: fc
+    .tuple(
+      common(1500),
+      fc.record(
+        {
+          id: fc.integer({ min: 1, max: 4094 }),
+          protocol: fc.constantFrom("802.1Q", "802.1ad"),
+          flags: fc.record({ reorderHdr: fc.boolean(), looseBinding: fc.boolean() }, { requiredKeys: [] }),
+          // a mapping to 0 removes an entry: the maps hold non-zero targets
+          egressQos: fc.dictionary(
+            fc.integer({ min: 0, max: 100 }).map(String),
+            fc.integer({ min: 1, max: 7 }),
+            { maxKeys: 3 }
+          ),
+          ingressQos: fc.dictionary(
+            fc.integer({ min: 0, max: 7 }).map(String),
+            fc.integer({ min: 1, max: 1000 }),
+            { maxKeys: 3 }
+          )
+        },
+        { requiredKeys: ["id"] }
+      )
+    )
+    .map(([c, o]) => ({ ...c, ...o, kind: "vlan", link: "p0" })),
+  bond: fc
+    .tuple(
+      common(),
+      fc.record(
+        {
+          mode: fc.constantFrom(
+            "balance-rr",
+            "active-backup",
+            "balance-xor",
+            "broadcast",
+            "802.3ad",
+            "balance-tlb",
+            "balance-alb"
+          ),
+          miimon: fc.integer({ min: 0, max: 1000 }),
+          minLinks: fc.integer({ min: 0, max: 10 }),
+          allSlavesActive: fc.boolean(),
+          resendIgmp: fc.integer({ min: 0, max: 255 }),
+          numPeerNotif: fc.integer({ min: 0, max: 255 }),
+          arpIpTargets: fc.uniqueArray(
+            fc.integer({ min: 1, max: 250 }).map((x) => `10.3.0.${x}`),
+            { maxLength: 3 }
+          )
+        },
+        { requiredKeys: [] }
+      )
+    )
+    .map(([c, o]) => ({ ...c, ...o, kind: "bond" })),
+  vrf: fc
+    .tuple(common(), fc.oneof(fc.integer({ min: 1, max: 252 }), fc.integer({ min: 256, max: 100_000 })))
+    .map(([c, table]) => ({ ...c, table, kind: "vrf" }))
+}
+
 /** A namespace's links, as configuration (what equality compares), by name. */
 const snapshot = Effect.map(Link.list(), (ls) =>
   Object.fromEntries(
@@ -151,8 +219,11 @@ const expectEqual = (a: Link.Link, b: Link.Link) => {
 }
 
 /** Parent devices some kinds need, the same in both namespaces (a passthru macvlan takes p0's MAC). */
-const setup = (ns: string) =>
+const setup = (ns: string) => {
   ip(ns, "link", "add", "p0", "address", "02:00:00:00:00:aa", "type", "veth", "peer", "name", "p1")
+  // a vlan can only be up on a parent that is up
+  ip(ns, "link", "set", "p0", "up")
+}
 
 describeRoot("Link model: add → list → equals; recreate from the listed object; remove(listed)", () => {
   for (const [kind, arb] of Object.entries(kindArbs)) {
@@ -167,6 +238,23 @@ describeRoot("Link model: add → list → equals; recreate from the listed obje
           })
         ),
       120_000
+    )
+  }
+})
+
+describeFullKernel("Link model on the full kernel: add → list → equals; recreate; remove(listed)", () => {
+  for (const [kind, arb] of Object.entries(fullKernelArbs)) {
+    it.live(
+      `${kind}: ${RUNS} arbitrary links`,
+      () =>
+        Effect.scoped(
+          Effect.gen(function* () {
+            const ns2 = yield* freshNamespace("m2")
+            setup(ns2)
+            yield* inNamespace((ns) => body(ns, ns2, kind, arb))
+          })
+        ),
+      300_000
     )
   }
 })

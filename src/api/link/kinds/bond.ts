@@ -1,7 +1,8 @@
 /**
  * bond: `ip link add NAME type bond mode MODE ...`, option names as ip-link(8)
  * in camelCase, from the spec's view (linkinfo-bond-attrs). By hand: the ARP
- * and NS targets (indexed-array nests the spec cannot type yet), and the
+ * and NS targets (indexed-array nests the spec cannot type yet), leaving out
+ * of a listed bond what its mode refuses (so it can be added back), and the
  * read-back check after create: a kernel older than an option parses kind data
  * leniently and drops it without an error, so the engine reads the new bond
  * back and `verify` names what is missing (and the version that added it).
@@ -136,6 +137,41 @@ export const ignoredOptions = (
   return out
 }
 
+type Mode =
+  | "balance-rr"
+  | "active-backup"
+  | "balance-xor"
+  | "broadcast"
+  | "802.3ad"
+  | "balance-tlb"
+  | "balance-alb"
+const ARP: ReadonlyArray<Mode> = ["balance-rr", "active-backup", "balance-xor", "broadcast"]
+/**
+ * Options the kernel refuses outside some modes (EACCES, even when the value is
+ * the default) but reports in every mode: a listed bond leaves them out when its
+ * mode has no use for them, so it can be added back.
+ */
+const onlyIn: Readonly<Record<string, ReadonlyArray<Mode>>> = {
+  packetsPerSlave: ["balance-rr"],
+  xmitHashPolicy: ["balance-xor", "802.3ad", "balance-tlb", "balance-alb"],
+  arpInterval: ARP,
+  arpValidate: ARP,
+  missedMax: ARP,
+  primary: ["active-backup", "balance-tlb", "balance-alb"],
+  activeSlave: ["active-backup", "balance-tlb", "balance-alb"],
+  tlbDynamicLb: ["balance-tlb", "balance-alb"],
+  lacpRate: ["802.3ad"],
+  adSelect: ["802.3ad"],
+  lacpActive: ["802.3ad"],
+  adActorSysPrio: ["802.3ad"],
+  adUserPortKey: ["802.3ad"],
+  adActorSystem: ["802.3ad"],
+  coupledControl: ["802.3ad"],
+  broadcastNeighbor: ["802.3ad"]
+}
+/** Delays the kernel refuses (EPERM) while MII monitoring is off, reported as 0 regardless. */
+const MII_DELAYS = ["updelay", "downdelay", "peerNotifyDelay"] as const
+
 /**
  * The bond descriptor.
  *
@@ -162,6 +198,10 @@ export const bond: LinkKind<BondOptions, "bond"> = {
     const o: any = bondFromWire(d, ctx.name)
     if (d.arpIpTarget !== undefined) o.arpIpTargets = decodeIndexedAddresses(d.arpIpTarget)
     if (d.nsIp6Target !== undefined) o.nsIp6Targets = decodeIndexedAddresses(d.nsIp6Target)
+    const mode = o.mode as Mode | undefined
+    if (mode !== undefined)
+      for (const [field, modes] of Object.entries(onlyIn)) if (!modes.includes(mode)) delete o[field]
+    if (!o.miimon) for (const f of MII_DELAYS) if (o[f] === 0) delete o[f]
     return o
   },
   status: (d) => bondStatusFromWire(d),
