@@ -86,6 +86,21 @@ const AttrType = Schema.Literals([
 ])
 export type AttrType = typeof AttrType.Type
 
+/**
+ * The view layer (spec/README.md "View layer"): how an attribute of a set with a
+ * `view` appears in the object model (name, type, enum names, device
+ * references, units, status vs configuration, the kernel's default).
+ */
+export const AttrView = Schema.Struct({
+  name: Schema.optionalKey(Kebab),
+  as: Schema.optionalKey(Schema.Literals(["bool", "flag", "enum", "device", "status", "hand", "omit"])),
+  values: Schema.optionalKey(Schema.Record(Schema.String, CName)),
+  required: Schema.optionalKey(Schema.Boolean),
+  unit: Schema.optionalKey(Schema.String),
+  default: Schema.optionalKey(Schema.Union([Schema.Number, Schema.String, Schema.Boolean]))
+})
+export type AttrView = typeof AttrView.Type
+
 export const Attribute = Schema.Struct({
   uapi: CName,
   value: Schema.Int,
@@ -108,7 +123,8 @@ export const Attribute = Schema.Struct({
   selector: Schema.optionalKey(Kebab),
   "multi-attr": Schema.optionalKey(Schema.Boolean),
   enum: Schema.optionalKey(Kebab),
-  checks: Schema.optionalKey(Checks)
+  checks: Schema.optionalKey(Checks),
+  view: Schema.optionalKey(AttrView)
 })
 export type Attribute = typeof Attribute.Type
 
@@ -116,6 +132,8 @@ export const AttributeSet = Schema.Struct({
   name: Kebab,
   "name-prefix": Schema.optionalKey(Schema.String),
   doc: Schema.optionalKey(Schema.String),
+  /** The set's view name: generates its model mapping into view.ts (spec/README.md). */
+  view: Schema.optionalKey(Kebab),
   attributes: Schema.Array(Attribute)
 })
 export type AttributeSet = typeof AttributeSet.Type

@@ -13,6 +13,7 @@ import { emitFamily } from "./Emit.ts"
 import { readHeaders } from "./Headers.ts"
 import { type Model, resolve, SpecError } from "./Model.ts"
 import { decodeSpec, type Spec } from "./SpecSchema.ts"
+import { emitViews } from "./View.ts"
 
 const root = path.resolve(import.meta.dirname, "..")
 const args = process.argv.slice(2)
@@ -128,8 +129,11 @@ const main = (): number => {
       continue
     }
     let code: string
+    let view: string | undefined
     try {
-      code = emitFamily(modelOf(spec.name)!, rel, COMMAND)
+      const model = modelOf(spec.name)!
+      code = emitFamily(model, rel, COMMAND)
+      view = emitViews(model, rel, COMMAND)
     } catch (e) {
       if (e instanceof SpecError) {
         console.error(e.message)
@@ -138,13 +142,23 @@ const main = (): number => {
       }
       throw e
     }
-    const sf = project.createSourceFile(`/${spec.name}.ts`, code, { overwrite: true })
-    sf.formatText({ indentSize: 2, convertTabsToSpaces: true, semicolons: "remove" as any })
-    const text = sf.getFullText()
-    const target = path.join(outDir, spec.name, "index.ts")
-    const current = fs.existsSync(target) ? fs.readFileSync(target, "utf8") : undefined
-    if (current !== text) {
+    const outputs: Array<readonly [string, string | undefined]> = [
+      ["index.ts", code],
+      ["view.ts", view]
+    ]
+    for (const [name, source] of outputs) {
+      const target = path.join(outDir, spec.name, name)
+      const current = fs.existsSync(target) ? fs.readFileSync(target, "utf8") : undefined
+      // A family without views has no view.ts.
+      let text: string | undefined
+      if (source !== undefined) {
+        const sf = project.createSourceFile(`/${spec.name}-${name}`, source, { overwrite: true })
+        sf.formatText({ indentSize: 2, convertTabsToSpaces: true, semicolons: "remove" as any })
+        text = sf.getFullText()
+      }
+      if (current === text) continue
       if (check) stale.push(path.relative(root, target))
+      else if (text === undefined) fs.rmSync(target)
       else {
         fs.mkdirSync(path.dirname(target), { recursive: true })
         fs.writeFileSync(target, text)

@@ -1,25 +1,37 @@
 /**
- * Network interfaces: list, get, add (veth, bridge, vxlan, macvlan, macvtap,
- * ifb, dummy, vlan, bond, vrf), change and remove links — what `ip link` does,
- * as Effects. Ports join a bridge, bond or vrf with `set(port, { master })`; a
- * port's `linkInfo.portKind` / `portData` then carry its state in the master
- * (bond: state, MII status, LACP states; vrf: table; bridge: STP state ...).
+ * Network interfaces: list, get, add, change and remove links — what `ip
+ * link` does, as Effects, on one object model: what {@link list} returns is
+ * what {@link add} and {@link remove} accept.
  *
- * A {@link Link} is the generated `LinkMessage` as the kernel reported it
- * (ifinfomsg fields plus IFLA_* attributes, `linkInfo` carrying the kind and
- * its settings); nothing is mapped per object when dumping.
+ * A {@link Link} is `{ name, kind?, mtu, address, txqlen, group, master?, up,
+ * alias?, numTxQueues, numRxQueues, ...kind options, port?, status }`:
+ * - the kind's options sit at the top level, named as `ip link add ... type
+ *   KIND` names them in camelCase (a vxlan's `id`, `remote`, `dev`; a bridge's
+ *   `stpState`, `multicastSnooping`, ...). Where a kind's option takes a common
+ *   name, the common field is renamed: a vxlan's device group is `deviceGroup`
+ *   (its `group` is the multicast group, as in `ip`);
+ * - `port` holds the options a master gives its port (bridge: `learning`,
+ *   `cost`, ...; bond: `queueId`, ...), applied after the link joins `master`;
+ * - `status` is what the kernel reports by itself: index, operstate, link type,
+ *   all flags by name, carrier, the kind's and the port's state, and lazily
+ *   the counters (`stats64`, `stats`), `afSpec` and the whole decoded `message`.
+ *   Equality ignores it; inputs accept and ignore it.
  *
- * Inputs are friendly option objects, validated before anything is sent (a
- * bad field is a `Validation` error naming it, e.g. "name" or "peer.name").
- * The request builders ({@link addRequest}, {@link setRequest}, ...) are pure
- * and produce what `ip link` sends, checked against iproute2 in the golden tests.
+ * Kinds are modules (src/api/link/kinds/*.ts, listed in src/api/link/registry.ts);
+ * this module holds no per-kind code. Kinds the registry lacks (and physical
+ * devices) are listed with `kind` and their decoded kind data under `data`;
+ * they cannot be added.
+ *
+ * A veth pair lists as two links whose `peer` names each other; `add` of one
+ * end creates both, so to recreate a namespace add one end of each pair.
  *
  * Deliberate differences from iproute2:
  * - IFLA_INFO_KIND is sent NUL-terminated (iproute2 omits the NUL); the kernel
  *   reads it with nla_strscpy and accepts both. IFLA_IFALIAS goes without a
  *   NUL, as iproute2 sends it (with one, a 255-byte alias would be refused).
  * - The kernel ignores IFLA_IFALIAS when creating a link, so `add` with an
- *   `alias` sends a second request that sets it (iproute2 silently loses it).
+ *   `alias` sends a second request that sets it (iproute2 silently loses it);
+ *   port options likewise follow in a request of their own.
  * - `list({ kind })` also filters on our side: the kernel drops the kind
  *   filter when the kind is not registered (module not loaded) and would
  *   return every link.
@@ -28,81 +40,64 @@
  * @since 0.1.0
  */
 import * as fs from "node:fs"
-import { release } from "node:os"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import {
+  ArphrdNames,
+  decodeLinkinfoAttrs,
   decodeLinkMessage,
+  encodeLinkAttrs,
+  encodeLinkMessage,
   type LinkinfoAttrs,
-  type LinkinfoBridgeAttrs,
   type LinkinfoDataMsg,
-  type LinkinfoMacvlanAttrs,
-  type LinkinfoVxlanAttrs,
   LinkMessage,
   LinkMessageHeaderSize,
   LinkMessageMeta,
   LinkMessageTypes,
-  MacvlanMacaddrMode,
-  MacvlanMode,
   NetDeviceFlags,
+  OperstateNames,
   RtextFilter,
-  VlanProtocol,
-  VxlanDf,
-  encodeLinkAttrs,
-  encodeLinkMessage,
-  type Ifinfomsg
+  type RtnlLinkStats,
+  type RtnlLinkStats64
 } from "../generated/rt-link/index.ts"
 import { describePath } from "../runtime/Describe.ts"
 import * as Ns from "../runtime/Namespace.ts"
 import { kernel as kernelError, type NetlinkError } from "../runtime/NetlinkError.ts"
 import * as P from "../runtime/Primitives.ts"
-import { parseIp } from "../runtime/Wire.ts"
+import { macToString, readString } from "../runtime/Wire.ts"
 import { Netlink } from "./Netlink.ts"
 import {
   buildMessage,
+  checkBuilt,
   invalid,
   NLM_F_ACK,
   NLM_F_CREATE,
   NLM_F_DUMP,
   NLM_F_EXCL,
-  validate,
   operation,
-  checkBuilt
+  validate
 } from "./internal/Common.ts"
-import {
-  BondFields,
-  type BondSpec as BondOptions,
-  bondInfo,
-  type ResolvedDevices,
-  ignoredOptions,
-  VlanFields,
-  type VlanSpec as VlanOptions,
-  VrfFields,
-  type VrfSpec as VrfOptions,
-  vlanInfo,
-  vrfInfo
-} from "./internal/LinkKinds.ts"
+import { defined } from "./internal/Kind.ts"
+import { deepEqual, type ObjectType } from "./internal/Model.ts"
+import { flagNames } from "./internal/Names.ts"
 import { type LinkRef, linkIndex } from "./internal/Resolve.ts"
+import type { BridgePortOptions } from "./link/kinds/bridge.ts"
+import type { VethPeer as VethPeerOptions } from "./link/kinds/veth.ts"
+import {
+  emptyHeader,
+  groupNumber,
+  type LinkKind,
+  type NamespaceTarget as Target,
+  NamespaceSchema,
+  nsAttrs,
+  type ResolvedNamespace as Resolved
+} from "./link/LinkKind.ts"
+import { byKind, registry } from "./link/registry.ts"
 
 // ---------------------------------------------------------------------------
 // types
-
-/**
- * A link as the kernel reports it: ifinfomsg (`index`, `flags`, `type`, ...)
- * plus the IFLA_* attributes (`ifname`, `mtu`, `address`, `master`,
- * `linkInfo: { kind, data }`, `stats64`, ...).
- *
- * @example
- * ```ts
- * const link: Link.Link = yield* Link.get("eth0")
- * link.ifname // "eth0"
- * link.linkInfo?.kind // undefined for a physical device, "veth" ...
- * ```
- * @since 0.1.0
- */
-export type Link = LinkMessage
 
 /**
  * A device by name or index.
@@ -128,13 +123,7 @@ export type Ref = LinkRef
  * ```
  * @since 0.1.0
  */
-export type NamespaceTarget =
-  | string
-  | number
-  | { readonly name: string }
-  | { readonly pid: number }
-  | { readonly fd: number }
-  | { readonly path: string }
+export type NamespaceTarget = Target
 
 /**
  * A namespace as the request carries it: IFLA_NET_NS_FD or IFLA_NET_NS_PID.
@@ -145,10 +134,46 @@ export type NamespaceTarget =
  * ```
  * @since 0.1.0
  */
-export type ResolvedNamespace = { readonly fd: number } | { readonly pid: number }
+export type ResolvedNamespace = Resolved
 
 /**
- * Options every kind accepts on `add`.
+ * What the kernel reports about a link by itself. Equality ignores it. The
+ * counters, per-family data and the whole decoded message are decoded on
+ * first access.
+ *
+ * @example
+ * ```ts
+ * const [eth0] = yield* Link.list()
+ * eth0.status?.operstate // "up"
+ * eth0.status?.stats64?.rxBytes // 1234n
+ * ```
+ * @since 0.2.0
+ */
+export interface LinkStatus {
+  readonly index: number
+  /** "up", "down", "unknown", ... (a number when unnamed). */
+  readonly operstate: string | number
+  /** ARPHRD name: "ether", "loopback", "none", ... */
+  readonly linkType: string | number
+  /** Every flag of ifi_flags by `ip`'s name: "up", "broadcast", "lower_up", ... */
+  readonly flags: ReadonlyArray<string | number>
+  readonly carrier?: boolean | undefined
+  /** IFLA_LINK as a number: the parent or peer's index (in `linkNetnsId` when set). */
+  readonly link?: number | undefined
+  readonly linkNetnsId?: number | undefined
+  /** The kind data's status attributes (a bridge's root id, timers, ...). */
+  readonly data?: object | undefined
+  /** The port's status in its master (bridge port state, bond port MII status, ...). */
+  readonly port?: object | undefined
+  readonly stats64?: RtnlLinkStats64 | undefined
+  readonly stats?: RtnlLinkStats | undefined
+  readonly afSpec?: LinkMessage["afSpec"]
+  /** The whole message as decoded by the generated codec. */
+  readonly message: LinkMessage
+}
+
+/**
+ * Fields every link has.
  *
  * @example
  * ```ts
@@ -162,20 +187,30 @@ export interface CommonOptions {
   readonly mtu?: number
   /** Link-layer address, "02:00:00:00:00:01". */
   readonly address?: string
+  /** Link-layer broadcast address. */
+  readonly broadcast?: string
   /** Transmit queue length (`ip link ... txqueuelen`). */
   readonly txqlen?: number
   /** Device group number, or "default" (0). */
   readonly group?: number | "default"
-  /** Enslave the new link to this master (bridge ...). */
+  /** The master (bridge, bond, vrf) this link is a port of. */
   readonly master?: Ref
-  /** Bring the link up (true) or leave it down. */
+  /** Administratively up (IFF_UP). */
   readonly up?: boolean
+  /** Promiscuous mode set by the user (`ip link set ... promisc on`). */
+  readonly promisc?: boolean
+  /** All-multicast mode set by the user. */
+  readonly allmulticast?: boolean
   /** Interface alias (at most 255 bytes). */
   readonly alias?: string
   readonly numTxQueues?: number
   readonly numRxQueues?: number
-  /** Create the link directly in this namespace. */
+  /** On add: create the link directly in this namespace. */
   readonly netns?: NamespaceTarget
+  /** Options of this link as a port of `master` (its kind's port options). */
+  readonly port?: Readonly<Record<string, unknown>>
+  /** What the kernel reports; ignored by equality and by add/remove. */
+  readonly status?: LinkStatus
 }
 
 /**
@@ -187,16 +222,23 @@ export interface CommonOptions {
  * ```
  * @since 0.1.0
  */
-export interface VethPeer {
-  readonly name: string
-  readonly netns?: NamespaceTarget
-  readonly mtu?: number
-  readonly address?: string
-  readonly txqlen?: number
-  readonly group?: number | "default"
-  readonly numTxQueues?: number
-  readonly numRxQueues?: number
-}
+export type VethPeer = VethPeerOptions
+
+/** The input/read shape of one kind's descriptor: common fields (minus those the kind's options redefine), its options, its kind. */
+type SpecOf<D> =
+  D extends LinkKind<infer O, infer K> ? Omit<CommonOptions, keyof O> & O & { readonly kind: K } : never
+
+/**
+ * What {@link add} creates, selected by `kind`: one member per kind in the
+ * registry (src/api/link/registry.ts), from the kind module's options.
+ *
+ * @example
+ * ```ts
+ * const spec: Link.AddSpec = { kind: "dummy", name: "dummy0" }
+ * ```
+ * @since 0.1.0
+ */
+export type AddSpec = SpecOf<(typeof registry)[number]>
 
 /**
  * `ip link add NAME type veth peer name PEER [netns NS]`.
@@ -207,14 +249,10 @@ export interface VethPeer {
  * ```
  * @since 0.1.0
  */
-export interface VethSpec extends CommonOptions {
-  readonly kind: "veth"
-  readonly peer: VethPeer
-}
+export type VethSpec = Extract<AddSpec, { readonly kind: "veth" }>
 
 /**
- * `ip link add NAME type bridge ...`. Times are in centiseconds, as `ip`
- * takes and prints them (forward_delay 1500 = 15 s).
+ * `ip link add NAME type bridge ...`; times in centiseconds, as `ip` takes them.
  *
  * @example
  * ```ts
@@ -222,93 +260,32 @@ export interface VethSpec extends CommonOptions {
  * ```
  * @since 0.1.0
  */
-export interface BridgeSpec extends CommonOptions {
-  readonly kind: "bridge"
-  readonly stpState?: boolean
-  readonly forwardDelay?: number
-  readonly helloTime?: number
-  readonly maxAge?: number
-  readonly ageingTime?: number
-  readonly priority?: number
-  readonly vlanFiltering?: boolean
-  readonly vlanProtocol?: "802.1Q" | "802.1ad"
-  readonly vlanDefaultPvid?: number
-  readonly vlanStatsEnabled?: boolean
-  readonly vlanStatsPerPort?: boolean
-  readonly groupFwdMask?: number
-  readonly groupAddress?: string
-  readonly multicastSnooping?: boolean
-  /** 0 disabled, 1 automatic (temp query), 2 permanent. */
-  readonly multicastRouter?: number
-  readonly multicastQueryUseIfaddr?: boolean
-  readonly multicastQuerier?: boolean
-  readonly multicastHashMax?: number
-  readonly multicastLastMemberCount?: number
-  readonly multicastStartupQueryCount?: number
-  readonly multicastStatsEnabled?: boolean
-  readonly multicastIgmpVersion?: 2 | 3
-  readonly multicastMldVersion?: 1 | 2
-  readonly nfCallIptables?: boolean
-  readonly nfCallIp6tables?: boolean
-  readonly nfCallArptables?: boolean
-  readonly fdbMaxLearned?: number
-}
+export type BridgeSpec = Extract<AddSpec, { readonly kind: "bridge" }>
+
+/**
+ * Options of a bridge port (`ip link set PORT type bridge_slave ...`), given as
+ * `port` of a link whose master is a bridge.
+ *
+ * @example
+ * ```ts
+ * const p: Link.BridgePort = { learning: false, cost: 10 }
+ * ```
+ * @since 0.2.0
+ */
+export type BridgePort = BridgePortOptions
 
 /**
  * `ip link add NAME type vxlan id VNI ...`. `remote` (unicast) and `group`
  * (multicast) both set IFLA_VXLAN_GROUP/GROUP6; give at most one. Learning is
- * on unless `learning: false`, and is always sent, as `ip` does. As in `ip`,
- * `group` here is the multicast group: the device group is `deviceGroup`.
+ * on unless `learning: false` or `external`. The device group is `deviceGroup`.
  *
  * @example
  * ```ts
- * yield* Link.add({ kind: "vxlan", name: "vx0", id: 42, remote: "10.0.0.2", dev: "eth0", port: 4789 })
+ * yield* Link.add({ kind: "vxlan", name: "vx0", id: 42, remote: "10.0.0.2", dev: "eth0", dstport: 4789 })
  * ```
  * @since 0.1.0
  */
-export interface VxlanSpec extends Omit<CommonOptions, "group"> {
-  readonly kind: "vxlan"
-  /** Device group (the common `group` option of the other kinds). */
-  readonly deviceGroup?: number | "default"
-  /** VXLAN network identifier (0..16777215). */
-  readonly id: number
-  /** Multicast group (IPv4 or IPv6). */
-  readonly group?: string
-  /** Unicast remote endpoint (IPv4 or IPv6). */
-  readonly remote?: string
-  /** Local source address. */
-  readonly local?: string
-  /** Underlay device. */
-  readonly dev?: Ref
-  /** UDP destination port (`dstport`); the kernel's default is 8472. */
-  readonly port?: number
-  readonly srcPortRange?: { readonly low: number; readonly high: number }
-  /** Outer TTL, or "inherit" from the inner packet. */
-  readonly ttl?: number | "inherit"
-  /** Outer TOS, or "inherit" (1). */
-  readonly tos?: number | "inherit"
-  readonly df?: "unset" | "set" | "inherit"
-  /** IPv6 flow label (0..1048575). */
-  readonly label?: number
-  readonly learning?: boolean
-  readonly proxy?: boolean
-  readonly rsc?: boolean
-  readonly l2miss?: boolean
-  readonly l3miss?: boolean
-  readonly udpCsum?: boolean
-  readonly udp6ZeroCsumTx?: boolean
-  readonly udp6ZeroCsumRx?: boolean
-  readonly remcsumTx?: boolean
-  readonly remcsumRx?: boolean
-  /** FDB ageing time in seconds. */
-  readonly ageing?: number
-  /** Maximum number of FDB entries. */
-  readonly limit?: number
-  readonly gbp?: boolean
-  readonly gpe?: boolean
-  /** External control plane (collect metadata). */
-  readonly external?: boolean
-}
+export type VxlanSpec = Extract<AddSpec, { readonly kind: "vxlan" }>
 
 /**
  * `ip link add NAME link PARENT type macvlan|macvtap mode MODE`.
@@ -319,17 +296,7 @@ export interface VxlanSpec extends Omit<CommonOptions, "group"> {
  * ```
  * @since 0.1.0
  */
-export interface MacvlanSpec extends CommonOptions {
-  readonly kind: "macvlan" | "macvtap"
-  /** The parent device. */
-  readonly link: Ref
-  readonly mode?: "private" | "vepa" | "bridge" | "passthru" | "source"
-  /** Source MAC addresses (mode "source" only): `macaddr set ...`. */
-  readonly macaddrs?: ReadonlyArray<string>
-  /** passthru without promiscuous mode. */
-  readonly nopromisc?: boolean
-  readonly bcQueueLen?: number
-}
+export type MacvlanSpec = Extract<AddSpec, { readonly kind: "macvlan" | "macvtap" }>
 
 /**
  * `ip link add NAME type ifb` / `type dummy`.
@@ -340,13 +307,10 @@ export interface MacvlanSpec extends CommonOptions {
  * ```
  * @since 0.1.0
  */
-export interface SimpleSpec extends CommonOptions {
-  readonly kind: "ifb" | "dummy"
-}
+export type SimpleSpec = Extract<AddSpec, { readonly kind: "ifb" | "dummy" }>
 
 /**
  * `ip link add NAME link PARENT type vlan id ID [protocol 802.1ad] [egress-qos-map ...]`.
- * `link` is the parent device; QoS maps are `{ from: to }` records or `[from, to]` pairs.
  *
  * @example
  * ```ts
@@ -354,26 +318,19 @@ export interface SimpleSpec extends CommonOptions {
  * ```
  * @since 0.1.0
  */
-export interface VlanSpec extends CommonOptions, VlanOptions {
-  readonly kind: "vlan"
-}
+export type VlanSpec = Extract<AddSpec, { readonly kind: "vlan" }>
 
 /**
- * `ip link add NAME type bond mode MODE ...`, option names as ip-link(8) in
- * camelCase (`miimon`, `xmitHashPolicy: "layer3+4"`, `lacpRate: "fast"`,
- * `arpIpTargets: [...]`). Options newer than the running kernel (which an older
- * kernel would silently ignore) fail validation with the version they need.
+ * `ip link add NAME type bond mode MODE ...`. Options newer than the running
+ * kernel (which it would silently ignore) fail with the version they need.
  *
  * @example
  * ```ts
  * yield* Link.add({ kind: "bond", name: "bond0", mode: "802.3ad", miimon: 100 })
- * yield* Link.set("eth1", { master: "bond0" })
  * ```
  * @since 0.1.0
  */
-export interface BondSpec extends CommonOptions, BondOptions {
-  readonly kind: "bond"
-}
+export type BondSpec = Extract<AddSpec, { readonly kind: "bond" }>
 
 /**
  * `ip link add NAME type vrf table N`.
@@ -384,32 +341,39 @@ export interface BondSpec extends CommonOptions, BondOptions {
  * ```
  * @since 0.1.0
  */
-export interface VrfSpec extends CommonOptions, VrfOptions {
-  readonly kind: "vrf"
-}
+export type VrfSpec = Extract<AddSpec, { readonly kind: "vrf" }>
 
 /**
- * What {@link add} creates, selected by `kind`.
+ * A link of a kind the registry does not know (or a physical device, without
+ * `kind`): its kind data as decoded, under `data`.
  *
  * @example
  * ```ts
- * const spec: Link.AddSpec = { kind: "dummy", name: "dummy0" }
+ * const lo: Link.OtherLink = { name: "lo", mtu: 65536, up: true }
+ * ```
+ * @since 0.2.0
+ */
+export interface OtherLink extends CommonOptions {
+  readonly kind?: string
+  readonly data?: unknown
+}
+
+/**
+ * A link as {@link list} returns it and {@link add}/{@link remove} take it.
+ *
+ * @example
+ * ```ts
+ * const link: Link.Link = yield* Link.get("eth0")
+ * link.name // "eth0"
+ * link.status?.operstate // "up"
  * ```
  * @since 0.1.0
  */
-export type AddSpec =
-  | VethSpec
-  | BridgeSpec
-  | VxlanSpec
-  | MacvlanSpec
-  | SimpleSpec
-  | VlanSpec
-  | BondSpec
-  | VrfSpec
+export type Link = AddSpec | OtherLink
 
 /**
  * Changes {@link set} applies, as `ip link set` does. `alias: null` removes the
- * alias, `master: null` detaches (nomaster).
+ * alias, `master: null` detaches (nomaster). Port options: {@link setPort}.
  *
  * @example
  * ```ts
@@ -452,9 +416,9 @@ export interface ListFilter {
   /** Only ports of this master. */
   readonly master?: Ref
   /**
-   * Include the counters (`stats64`, `stats`); default true. With false they are
-   * left out of the results and the kernel is asked (RTEXT_FILTER_SKIP_STATS)
-   * to skip per-VF counters; it sends the device counters regardless.
+   * Ask for counters; default true. With false the kernel is asked
+   * (RTEXT_FILTER_SKIP_STATS) to skip per-VF counters and `status.stats64` /
+   * `status.stats` are left out.
    */
   readonly stats?: boolean
 }
@@ -462,135 +426,46 @@ export interface ListFilter {
 // ---------------------------------------------------------------------------
 // input schemas
 
-const U8 = P.U8
-const U16 = P.U16
-const U32 = P.U32
 const Bool = Schema.Boolean
 // optional, not optionalKey: callers may pass `field: undefined`
 const opt = Schema.optional
 const RefSchema = Schema.Union([Schema.String, Schema.Number])
-const GroupSchema = Schema.Union([U32, Schema.Literal("default")])
-const NamespaceSchema = Schema.Union([
-  Schema.String,
-  Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 0x7fffffff })),
-  Schema.Struct({ name: Schema.String }),
-  Schema.Struct({ pid: Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 0x7fffffff })) }),
-  Schema.Struct({ fd: Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 0x7fffffff })) }),
-  Schema.Struct({ path: Schema.String })
-])
+const GroupSchema = Schema.Union([P.U32, Schema.Literal("default")])
 const Alias = P.stringMaxBytes(255)
 
 const commonFields = {
   name: P.InterfaceName,
-  mtu: opt(U32),
+  mtu: opt(P.U32),
   address: opt(P.MacAddress),
-  txqlen: opt(U32),
+  broadcast: opt(P.MacAddress),
+  txqlen: opt(P.U32),
   group: opt(GroupSchema),
   master: opt(RefSchema),
   up: opt(Bool),
+  promisc: opt(Bool),
+  allmulticast: opt(Bool),
   alias: opt(Alias),
-  numTxQueues: opt(U32),
-  numRxQueues: opt(U32),
-  netns: opt(NamespaceSchema)
+  numTxQueues: opt(P.U32),
+  numRxQueues: opt(P.U32),
+  netns: opt(NamespaceSchema),
+  // checked against the master kind's port Schema once the master is known
+  port: opt(Schema.Unknown),
+  // what list returns is accepted as input: status is ignored
+  status: opt(Schema.Unknown)
 }
 
-const VethPeerSchema = Schema.Struct({
-  name: P.InterfaceName,
-  netns: opt(NamespaceSchema),
-  mtu: opt(U32),
-  address: opt(P.MacAddress),
-  txqlen: opt(U32),
-  group: opt(GroupSchema),
-  numTxQueues: opt(U32),
-  numRxQueues: opt(U32)
-})
-
-const VethSchema = Schema.Struct({ kind: Schema.Literal("veth"), ...commonFields, peer: VethPeerSchema })
-
-const BridgeSchema = Schema.Struct({
-  kind: Schema.Literal("bridge"),
-  ...commonFields,
-  stpState: opt(Bool),
-  forwardDelay: opt(U32),
-  helloTime: opt(U32),
-  maxAge: opt(U32),
-  ageingTime: opt(U32),
-  priority: opt(U16),
-  vlanFiltering: opt(Bool),
-  vlanProtocol: opt(Schema.Literals(["802.1Q", "802.1ad"])),
-  vlanDefaultPvid: opt(P.intBetween(U16, 0, 4094)),
-  vlanStatsEnabled: opt(Bool),
-  vlanStatsPerPort: opt(Bool),
-  groupFwdMask: opt(U16),
-  groupAddress: opt(P.MacAddress),
-  multicastSnooping: opt(Bool),
-  multicastRouter: opt(P.intBetween(U8, 0, 2)),
-  multicastQueryUseIfaddr: opt(Bool),
-  multicastQuerier: opt(Bool),
-  multicastHashMax: opt(U32),
-  multicastLastMemberCount: opt(U32),
-  multicastStartupQueryCount: opt(U32),
-  multicastStatsEnabled: opt(Bool),
-  multicastIgmpVersion: opt(Schema.Literals([2, 3])),
-  multicastMldVersion: opt(Schema.Literals([1, 2])),
-  nfCallIptables: opt(Bool),
-  nfCallIp6tables: opt(Bool),
-  nfCallArptables: opt(Bool),
-  fdbMaxLearned: opt(U32)
-})
-
-const { group: _deviceGroup, ...commonWithoutGroup } = commonFields
-const VxlanSchema = Schema.Struct({
-  kind: Schema.Literal("vxlan"),
-  ...commonWithoutGroup,
-  deviceGroup: opt(GroupSchema),
-  id: P.intBetween(U32, 0, 0xffffff),
-  group: opt(P.InetAddress),
-  remote: opt(P.InetAddress),
-  local: opt(P.InetAddress),
-  dev: opt(RefSchema),
-  port: opt(U16),
-  srcPortRange: opt(Schema.Struct({ low: U16, high: U16 })),
-  ttl: opt(Schema.Union([U8, Schema.Literal("inherit")])),
-  tos: opt(Schema.Union([U8, Schema.Literal("inherit")])),
-  df: opt(Schema.Literals(["unset", "set", "inherit"])),
-  label: opt(P.intBetween(U32, 0, 0xfffff)),
-  learning: opt(Bool),
-  proxy: opt(Bool),
-  rsc: opt(Bool),
-  l2miss: opt(Bool),
-  l3miss: opt(Bool),
-  udpCsum: opt(Bool),
-  udp6ZeroCsumTx: opt(Bool),
-  udp6ZeroCsumRx: opt(Bool),
-  remcsumTx: opt(Bool),
-  remcsumRx: opt(Bool),
-  ageing: opt(U32),
-  limit: opt(U32),
-  gbp: opt(Bool),
-  gpe: opt(Bool),
-  external: opt(Bool)
-})
-
-const MacvlanSchema = Schema.Struct({
-  kind: Schema.Literals(["macvlan", "macvtap"]),
-  ...commonFields,
-  link: RefSchema,
-  mode: opt(Schema.Literals(["private", "vepa", "bridge", "passthru", "source"])),
-  macaddrs: opt(Schema.Array(P.MacAddress)),
-  nopromisc: opt(Bool),
-  bcQueueLen: opt(U32)
-})
-
-const SimpleSchema = Schema.Struct({ kind: Schema.Literals(["ifb", "dummy"]), ...commonFields })
-
-const VlanSchema = Schema.Struct({ kind: Schema.Literal("vlan"), ...commonFields, ...VlanFields })
-const BondSchema = Schema.Struct({ kind: Schema.Literal("bond"), ...commonFields, ...BondFields })
-const VrfSchema = Schema.Struct({ kind: Schema.Literal("vrf"), ...commonFields, ...VrfFields })
+const kindSchema = (k: LinkKind): Schema.Codec<any, any> => {
+  const fields: Record<string, Schema.Top> = { kind: Schema.Literal(k.kind), ...commonFields }
+  if (k.renames?.group !== undefined) {
+    delete fields.group
+    fields[k.renames.group] = opt(GroupSchema)
+  }
+  return Schema.Struct({ ...fields, ...k.fields }) as unknown as Schema.Codec<any, any>
+}
 
 /**
  * The input Schema of each kind {@link add} accepts (e.g. to check a config
- * file up front).
+ * file up front), generated from the kinds' descriptors.
  *
  * @example
  * ```ts
@@ -599,18 +474,9 @@ const VrfSchema = Schema.Struct({ kind: Schema.Literal("vrf"), ...commonFields, 
  * ```
  * @since 0.1.0
  */
-export const specSchemas: Readonly<Record<AddSpec["kind"], Schema.Codec<any, any>>> = {
-  veth: VethSchema,
-  bridge: BridgeSchema,
-  vxlan: VxlanSchema,
-  macvlan: MacvlanSchema,
-  macvtap: MacvlanSchema,
-  ifb: SimpleSchema,
-  dummy: SimpleSchema,
-  vlan: VlanSchema,
-  bond: BondSchema,
-  vrf: VrfSchema
-}
+export const specSchemas: Readonly<Record<AddSpec["kind"], Schema.Codec<any, any>>> = Object.fromEntries(
+  registry.map((k) => [k.kind, kindSchema(k)])
+) as Record<AddSpec["kind"], Schema.Codec<any, any>>
 
 /**
  * The kinds {@link add} can build.
@@ -621,7 +487,20 @@ export const specSchemas: Readonly<Record<AddSpec["kind"], Schema.Codec<any, any
  * ```
  * @since 0.1.0
  */
-export const kinds: ReadonlyArray<AddSpec["kind"]> = Object.keys(specSchemas) as Array<AddSpec["kind"]>
+export const kinds: ReadonlyArray<AddSpec["kind"]> = registry.map((k) => k.kind)
+
+/**
+ * The Schema of the link shape (any registered kind), for validation and JSON.
+ *
+ * @example
+ * ```ts
+ * Schema.decodeUnknownSync(Link.schema)({ kind: "dummy", name: "d0" })
+ * ```
+ * @since 0.2.0
+ */
+export const schema: Schema.Codec<AddSpec, any> = Schema.Union(
+  registry.map(kindSchema)
+) as unknown as Schema.Codec<AddSpec, any>
 
 /**
  * The input Schema of {@link set}'s changes.
@@ -634,11 +513,11 @@ export const kinds: ReadonlyArray<AddSpec["kind"]> = Object.keys(specSchemas) as
  */
 export const ChangesSchema = Schema.Struct({
   up: opt(Bool),
-  mtu: opt(U32),
+  mtu: opt(P.U32),
   address: opt(P.MacAddress),
   name: opt(P.InterfaceName),
   alias: opt(Schema.NullOr(Alias)),
-  txqlen: opt(U32),
+  txqlen: opt(P.U32),
   group: opt(GroupSchema),
   master: opt(Schema.NullOr(RefSchema)),
   netns: opt(NamespaceSchema),
@@ -656,7 +535,98 @@ const ListFilterSchema = Schema.Struct({
 })
 
 // ---------------------------------------------------------------------------
-// pure request builders
+// the object type
+
+const COMMON_KEYS = new Set(Object.keys(commonFields))
+
+/** Kind-chosen common values (random MACs, inherited MTUs): compared only when both sides give them. */
+const KERNEL_CHOSEN = new Set(["mtu", "address", "broadcast", "txqlen", "numTxQueues", "numRxQueues"])
+
+/**
+ * The canonical form: status and `netns` dropped, defaults the kernel applies
+ * filled in (up false, group 0, the kind's option defaults, port defaults).
+ *
+ * @example
+ * ```ts
+ * Link.canonical({ kind: "bridge", name: "br0" }).stpState // false
+ * ```
+ * @since 0.2.0
+ */
+export const canonical = (l: Link): Link => {
+  const desc = l.kind === undefined ? undefined : byKind.get(l.kind)
+  const out: Record<string, unknown> = {}
+  const opts: Record<string, unknown> = {}
+  const groupKey = desc?.renames?.group ?? "group"
+  for (const [k, v] of Object.entries(l)) {
+    if (v === undefined || k === "status" || k === "netns") continue
+    // a kind that renames `group` uses the name for an option of its own
+    const common =
+      k === groupKey || k === "kind" || (COMMON_KEYS.has(k) && (k !== "group" || groupKey === "group"))
+    if (common) out[k] = v
+    else opts[k] = v
+  }
+  out.up = l.up ?? false
+  out.promisc = l.promisc ?? false
+  out.allmulticast = l.allmulticast ?? false
+  out[groupKey] = groupNumber((l as Record<string, any>)[groupKey]) ?? 0
+  if (desc !== undefined) Object.assign(out, desc.canonical(opts as any))
+  else Object.assign(out, opts)
+  return out as unknown as Link
+}
+
+/**
+ * Equal configuration: canonical forms compared, status ignored. Values the
+ * kernel picks when none is given (MAC addresses, MTUs inherited from a
+ * parent, queue counts, a kind's `kernelChosen` options such as a veth's peer
+ * name) are compared only when both sides have them, so a link added without
+ * an address equals the listed link.
+ *
+ * @example
+ * ```ts
+ * Link.equals({ kind: "dummy", name: "d0" }, listed) // true
+ * ```
+ * @since 0.2.0
+ */
+export const equals = (a: Link, b: Link): boolean => {
+  const ca = canonical(a) as unknown as Record<string, unknown>
+  const cb = canonical(b) as unknown as Record<string, unknown>
+  const ignore = new Set<string>()
+  const chosen = (a.kind === undefined ? undefined : byKind.get(a.kind))?.kernelChosen ?? []
+  for (const k of [...KERNEL_CHOSEN, ...chosen]) if (ca[k] === undefined || cb[k] === undefined) ignore.add(k)
+  // A port's options are compared over the fields both give (the master's kind fills the rest).
+  if (ca.port !== undefined && cb.port !== undefined) {
+    const pa = ca.port as Record<string, unknown>
+    const pb = cb.port as Record<string, unknown>
+    for (const k of Object.keys(pa)) if (pb[k] !== undefined && !deepEqual(pa[k], pb[k])) return false
+    ignore.add("port")
+  } else if (ca.port === undefined || cb.port === undefined) ignore.add("port")
+  return deepEqual(ca, cb, ignore)
+}
+
+/**
+ * Identity: the name (within a namespace).
+ *
+ * @example
+ * ```ts
+ * Link.key({ name: "eth0" }) // "eth0"
+ * ```
+ * @since 0.2.0
+ */
+export const key = (l: Link): string => l.name
+
+/**
+ * The link object type (Model.ObjectType).
+ *
+ * @example
+ * ```ts
+ * Link.model.key(link) // "eth0"
+ * ```
+ * @since 0.2.0
+ */
+export const model: ObjectType<Link> = { name: "link", schema: schema as any, key, equals, canonical }
+
+// ---------------------------------------------------------------------------
+// reading: the model directly from the wire
 
 const RTM_NEWLINK = LinkMessageTypes.RTM_NEWLINK
 const RTM_DELLINK = LinkMessageTypes.RTM_DELLINK
@@ -668,126 +638,299 @@ const IFF_ALLMULTI = NetDeviceFlags.allmulti
 const IFF_MULTICAST = NetDeviceFlags.multicast
 const IFLA_IFALIAS = 20
 
-/** Drops keys whose value is undefined (generated Schemas reject them). */
-const compact = <A extends object>(o: A): A => {
-  const out: any = {}
-  for (const k in o) if (o[k] !== undefined) out[k] = o[k]
-  return out
+/** ifi_flags by `ip`'s names ("lower_up", not "lowerUp"). */
+const FLAG_NAMES: Readonly<Record<string, number>> = Object.fromEntries(
+  Object.entries(NetDeviceFlags).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v])
+)
+
+/** The attributes of one link message the model reads, found in one walk. */
+interface Head {
+  index: number
+  type: number
+  flags: number
+  name: string
+  mtu: number | undefined
+  address: string | undefined
+  broadcast: string | undefined
+  txqlen: number | undefined
+  group: number | undefined
+  master: number | undefined
+  alias: string | undefined
+  numTxQueues: number | undefined
+  numRxQueues: number | undefined
+  link: number | undefined
+  linkNetnsId: number | undefined
+  operstate: number | undefined
+  carrier: number | undefined
+  info: LinkinfoAttrs | undefined
+  /** The message body, for the status decoded on demand. */
+  bytes: Uint8Array | undefined
+  message: LinkMessage | undefined
+  stats: boolean
 }
 
-const b = (v: boolean | undefined): number | undefined => (v === undefined ? undefined : v ? 1 : 0)
-const groupNumber = (g: number | "default" | undefined): number | undefined => (g === "default" ? 0 : g)
-const nsAttrs = (ns: ResolvedNamespace | undefined): { netNsFd?: number; netNsPid?: number } =>
-  ns === undefined ? {} : "fd" in ns ? { netNsFd: ns.fd } : { netNsPid: ns.pid }
-
-const emptyHeader: Ifinfomsg = { family: 0, pad: 0, type: 0, index: 0, flags: 0, change: 0 }
-
-const isV6 = (s: string): boolean => s.includes(":")
-const isMulticast = (s: string): boolean => {
-  const a = parseIp(s)!
-  return a.length === 4 ? (a[0] & 0xf0) === 0xe0 : a[0] === 0xff
+/** Walks a link message (start: the nlmsghdr) for the model's attributes; everything else stays in `bytes`. */
+const readHead = (buf: Uint8Array, view: DataView, start: number, end: number, stats: boolean): Head => {
+  const h = start + 16
+  const head: Head = {
+    index: view.getInt32(h + 4, true),
+    type: view.getUint16(h + 2, true),
+    flags: view.getUint32(h + 8, true),
+    name: "",
+    mtu: undefined,
+    address: undefined,
+    broadcast: undefined,
+    txqlen: undefined,
+    group: undefined,
+    master: undefined,
+    alias: undefined,
+    numTxQueues: undefined,
+    numRxQueues: undefined,
+    link: undefined,
+    linkNetnsId: undefined,
+    operstate: undefined,
+    carrier: undefined,
+    info: undefined,
+    bytes: buf.slice(h, end),
+    message: undefined,
+    stats
+  }
+  let off = h + LinkMessageHeaderSize
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) break
+    const p = off + 4
+    const n = len - 4
+    switch (view.getUint16(off + 2, true) & 0x3fff) {
+      case 1:
+        head.address = macToString(buf, p, n)
+        break
+      case 2:
+        head.broadcast = macToString(buf, p, n)
+        break
+      case 3:
+        head.name = readString(buf, p, off + len)
+        break
+      case 4:
+        if (n >= 4) head.mtu = view.getUint32(p, true)
+        break
+      case 5:
+        if (n >= 4) head.link = view.getUint32(p, true)
+        break
+      case 10:
+        if (n >= 4) head.master = view.getUint32(p, true)
+        break
+      case 13:
+        if (n >= 4) head.txqlen = view.getUint32(p, true)
+        break
+      case 16:
+        if (n >= 1) head.operstate = view.getUint8(p)
+        break
+      case 18:
+        head.info = decodeLinkinfoAttrs(buf, view, p, off + len)
+        break
+      case 20:
+        head.alias = readString(buf, p, off + len)
+        break
+      case 27:
+        if (n >= 4) head.group = view.getUint32(p, true)
+        break
+      case 31:
+        if (n >= 4) head.numTxQueues = view.getUint32(p, true)
+        break
+      case 32:
+        if (n >= 4) head.numRxQueues = view.getUint32(p, true)
+        break
+      case 33:
+        if (n >= 1) head.carrier = view.getUint8(p)
+        break
+      case 37:
+        if (n >= 4) head.linkNetnsId = view.getInt32(p, true)
+        break
+    }
+    off += (len + 3) & ~3
+  }
+  return head
 }
 
-const bridgeData = (s: BridgeSpec): LinkinfoBridgeAttrs =>
-  compact({
-    forwardDelay: s.forwardDelay,
-    helloTime: s.helloTime,
-    maxAge: s.maxAge,
-    ageingTime: s.ageingTime,
-    stpState: b(s.stpState),
-    priority: s.priority,
-    vlanFiltering: b(s.vlanFiltering),
-    vlanProtocol:
-      s.vlanProtocol === undefined
-        ? undefined
-        : s.vlanProtocol === "802.1Q"
-          ? VlanProtocol.dot1q
-          : VlanProtocol.dot1ad,
-    groupFwdMask: s.groupFwdMask,
-    groupAddr: s.groupAddress,
-    mcastRouter: s.multicastRouter,
-    mcastSnooping: b(s.multicastSnooping),
-    mcastQueryUseIfaddr: b(s.multicastQueryUseIfaddr),
-    mcastQuerier: b(s.multicastQuerier),
-    mcastHashMax: s.multicastHashMax,
-    mcastLastMemberCnt: s.multicastLastMemberCount,
-    mcastStartupQueryCnt: s.multicastStartupQueryCount,
-    nfCallIptables: b(s.nfCallIptables),
-    nfCallIp6tables: b(s.nfCallIp6tables),
-    nfCallArptables: b(s.nfCallArptables),
-    vlanDefaultPvid: s.vlanDefaultPvid,
-    vlanStatsEnabled: b(s.vlanStatsEnabled),
-    mcastStatsEnabled: b(s.multicastStatsEnabled),
-    mcastIgmpVersion: s.multicastIgmpVersion,
-    mcastMldVersion: s.multicastMldVersion,
-    vlanStatsPerPort: b(s.vlanStatsPerPort),
-    fdbMaxLearned: s.fdbMaxLearned
-  })
+/** The same fields from an already decoded message (fromMessage). */
+const headOf = (m: LinkMessage): Head => ({
+  index: m.index,
+  type: m.type,
+  flags: m.flags,
+  name: m.ifname ?? "",
+  mtu: m.mtu,
+  address: m.address,
+  broadcast: m.broadcast,
+  txqlen: m.txqlen,
+  group: m.group,
+  master: m.master,
+  alias: m.ifalias,
+  numTxQueues: m.numTxQueues,
+  numRxQueues: m.numRxQueues,
+  link: m.link,
+  linkNetnsId: m.linkNetnsid,
+  operstate: m.operstate,
+  carrier: m.carrier,
+  info: m.linkInfo,
+  bytes: undefined,
+  message: m,
+  stats: true
+})
 
-const vxlanData = (s: VxlanSpec, dev: number | undefined): LinkinfoVxlanAttrs => {
-  const peer = s.group ?? s.remote
-  return compact({
-    id: s.id,
-    link: dev,
-    group: peer !== undefined && !isV6(peer) ? peer : undefined,
-    group6: peer !== undefined && isV6(peer) ? peer : undefined,
-    local: s.local !== undefined && !isV6(s.local) ? s.local : undefined,
-    local6: s.local !== undefined && isV6(s.local) ? s.local : undefined,
-    ttl: typeof s.ttl === "number" ? s.ttl : undefined,
-    ttlInherit: s.ttl === "inherit" ? (true as const) : undefined,
-    tos: s.tos === "inherit" ? 1 : s.tos,
-    df: s.df === undefined ? undefined : VxlanDf[s.df],
-    label: s.label,
-    // iproute2 always sends learning on create (default on).
-    learning: s.learning === false ? 0 : 1,
-    proxy: b(s.proxy),
-    rsc: b(s.rsc),
-    l2miss: b(s.l2miss),
-    l3miss: b(s.l3miss),
-    udpCsum: b(s.udpCsum),
-    udpZeroCsum6Tx: b(s.udp6ZeroCsumTx),
-    udpZeroCsum6Rx: b(s.udp6ZeroCsumRx),
-    remcsumTx: b(s.remcsumTx),
-    remcsumRx: b(s.remcsumRx),
-    ageing: s.ageing,
-    limit: s.limit,
-    portRange: s.srcPortRange,
-    port: s.port,
-    gbp: s.gbp ? (true as const) : undefined,
-    gpe: s.gpe ? (true as const) : undefined,
-    collectMetadata: b(s.external)
-  })
+class Status implements LinkStatus {
+  readonly #head: Head
+  #message: LinkMessage | undefined
+  #flags: ReadonlyArray<string | number> | undefined
+  readonly index: number
+  readonly operstate: string | number
+  readonly linkType: string | number
+  readonly carrier: boolean | undefined
+  readonly link: number | undefined
+  readonly linkNetnsId: number | undefined
+  readonly data: object | undefined
+  readonly port: object | undefined
+  constructor(head: Head, data: object | undefined, port: object | undefined) {
+    this.#head = head
+    this.#message = head.message
+    this.index = head.index
+    this.operstate =
+      head.operstate === undefined ? "unknown" : (OperstateNames[head.operstate] ?? head.operstate)
+    this.linkType = ArphrdNames[head.type] ?? head.type
+    this.carrier = head.carrier === undefined ? undefined : head.carrier !== 0
+    this.link = head.link
+    this.linkNetnsId = head.linkNetnsId
+    this.data = data
+    this.port = port
+  }
+  get flags(): ReadonlyArray<string | number> {
+    return (this.#flags ??= flagNames(this.#head.flags, FLAG_NAMES))
+  }
+  get message(): LinkMessage {
+    if (this.#message === undefined) {
+      const b = this.#head.bytes!
+      this.#message = decodeLinkMessage(b, new DataView(b.buffer, b.byteOffset, b.byteLength), 0, b.length)
+    }
+    return this.#message
+  }
+  get stats64(): RtnlLinkStats64 | undefined {
+    return this.#head.stats ? this.message.stats64 : undefined
+  }
+  get stats(): RtnlLinkStats | undefined {
+    return this.#head.stats ? this.message.stats : undefined
+  }
+  get afSpec(): LinkMessage["afSpec"] {
+    return this.message.afSpec
+  }
+  toJSON(): object {
+    return defined({
+      index: this.index,
+      operstate: this.operstate,
+      linkType: this.linkType,
+      flags: this.flags,
+      carrier: this.carrier,
+      link: this.link,
+      linkNetnsId: this.linkNetnsId,
+      data: this.data,
+      port: this.port,
+      stats64: this.stats64,
+      stats: this.stats
+    })
+  }
 }
 
-const macvlanData = (s: MacvlanSpec): LinkinfoMacvlanAttrs =>
-  compact({
-    mode: s.mode === undefined ? undefined : MacvlanMode[s.mode],
-    flags: s.nopromisc ? 1 : undefined,
-    macaddrMode: s.macaddrs === undefined ? undefined : MacvlanMacaddrMode.set,
-    // `set` with an empty list clears the source addresses.
-    macaddrData:
-      s.macaddrs === undefined ? undefined : s.macaddrs.length === 0 ? {} : { macaddr: s.macaddrs },
-    bcQueueLen: s.bcQueueLen
-  })
+/** Names for indexes, as a function; an index without a name stays a number. */
+type Names = (index: number) => string | number
+
+const toLink = (h: Head, name: Names): Link => {
+  const info = h.info
+  const kind = info?.kind
+  const desc = kind === undefined ? undefined : byKind.get(kind)
+  const out: Record<string, unknown> = {
+    name: h.name,
+    kind,
+    mtu: h.mtu,
+    address: h.address,
+    broadcast: h.broadcast,
+    txqlen: h.txqlen,
+    group: h.group,
+    master: h.master === undefined || h.master === 0 ? undefined : name(h.master),
+    up: (h.flags & IFF_UP) !== 0,
+    // gflags: what the user set, not the promiscuity a bridge port holds
+    promisc: (h.flags & IFF_PROMISC) !== 0,
+    allmulticast: (h.flags & IFF_ALLMULTI) !== 0,
+    alias: h.alias,
+    numTxQueues: h.numTxQueues,
+    numRxQueues: h.numRxQueues
+  }
+  let dataStatus: object | undefined
+  if (desc !== undefined) {
+    const data = info?.data as any
+    Object.assign(out, desc.fromKernel(data, { name, link: h.link, linkNetnsId: h.linkNetnsId }))
+    if (data !== undefined && desc.status !== undefined) dataStatus = desc.status(data)
+    if (desc.renames?.group !== undefined) {
+      out[desc.renames.group] = out.group
+      delete out.group
+    }
+  } else if (kind !== undefined) out.data = info?.data ?? info?.dataRaw
+  let portStatus: object | undefined
+  const portKind = info?.portKind
+  const port = portKind === undefined ? undefined : byKind.get(portKind)?.port
+  if (port !== undefined && info?.portData !== undefined) {
+    out.port = port.fromKernel(info.portData, name)
+    portStatus = port.status?.(info.portData)
+  }
+  out.status = new Status(h, dataStatus, portStatus)
+  return out as unknown as Link
+}
 
 /**
- * References an `add` request needs resolved to numbers: the master's and
- * the parent's (macvlan `link`, vxlan `dev`) ifindex, and the namespaces.
+ * The object of a decoded message (as {@link listRaw} returns them); `names`
+ * names ifindexes (master, parent, peer, devices in kind data).
  *
  * @example
  * ```ts
- * const r: Link.AddResolved = { link: 3, netns: { fd: 4 } }
+ * const raw = yield* Link.listRaw()
+ * const names = new Map(raw.map((m) => [m.index, m.ifname]))
+ * const links = raw.map((m) => Link.fromMessage(m, (i) => names.get(i) ?? i))
+ * ```
+ * @since 0.2.0
+ */
+export const fromMessage = (msg: LinkMessage, names: Names = (i) => i): Link => toLink(headOf(msg), names)
+
+// ---------------------------------------------------------------------------
+// pure request builders
+
+const b = (v: boolean | undefined): number | undefined => (v === undefined ? undefined : v ? 1 : 0)
+
+/**
+ * References an `add` request needs resolved to numbers: the master's and the
+ * parent's (IFLA_LINK) ifindex, devices named in the kind's options (by field),
+ * and namespaces (`netns`; others by option path, e.g. "peer.netns").
+ *
+ * @example
+ * ```ts
+ * const r: Link.AddResolved = { link: 3, devices: { dev: 2 }, netns: { fd: 4 } }
  * ```
  * @since 0.1.0
  */
 export interface AddResolved {
   readonly master?: number
-  /** macvlan/macvtap/vlan parent, or vxlan underlay device. */
+  /** The parent (IFLA_LINK) of kinds with one (macvlan, vlan). */
   readonly link?: number
-  /** Devices named inside a kind's options: bond `primary` and `activeSlave`. */
-  readonly devices?: ResolvedDevices
+  /** Devices named inside a kind's options, by field (vxlan `dev`, bond `primary`). */
+  readonly devices?: Readonly<Record<string, number>>
   readonly netns?: ResolvedNamespace
+  /** A veth peer's namespace (same as namespaces["peer.netns"]). */
   readonly peerNetns?: ResolvedNamespace
+  readonly namespaces?: Readonly<Record<string, ResolvedNamespace>>
+}
+
+const descriptorOf = (kind: string): LinkKind => {
+  const d = byKind.get(kind)
+  // Link.add validated the kind; a direct caller of the pure builders gets a plain error.
+  if (d === undefined) throw new Error(`unknown link kind ${JSON.stringify(kind)}`)
+  return d
 }
 
 /**
@@ -800,69 +943,41 @@ export interface AddResolved {
  * @since 0.1.0
  */
 export const addMessage = (spec: AddSpec, resolved: AddResolved = {}): LinkMessage => {
-  let data: LinkinfoDataMsg | undefined
-  let lower: number | undefined
-  switch (spec.kind) {
-    case "veth": {
-      const p = spec.peer
-      const peer = compact({
-        ...emptyHeader,
-        ifname: p.name,
-        mtu: p.mtu,
-        address: p.address,
-        txqlen: p.txqlen,
-        group: groupNumber(p.group),
-        numTxQueues: p.numTxQueues,
-        numRxQueues: p.numRxQueues,
-        ...nsAttrs(resolved.peerNetns)
-      })
-      data = { kind: "veth", peer }
-      break
-    }
-    case "bridge": {
-      const d = bridgeData(spec)
-      if (Object.keys(d).length > 0) data = { kind: "bridge", ...d }
-      break
-    }
-    case "vxlan":
-      data = { kind: "vxlan", ...vxlanData(spec, resolved.link) }
-      break
-    case "macvlan":
-    case "macvtap": {
-      lower = resolved.link
-      const d = macvlanData(spec)
-      if (Object.keys(d).length > 0) data = { kind: spec.kind, ...d }
-      break
-    }
-    case "vlan":
-      lower = resolved.link
-      data = vlanInfo(spec).data
-      break
-    case "bond": {
-      const d = bondInfo(spec, resolved.devices).data
-      // no options: the kind alone, as `ip link add bond0 type bond` sends it
-      if (d !== undefined && Object.keys(d).length > 1) data = d
-      break
-    }
-    case "vrf":
-      data = vrfInfo(spec).data
-      break
+  const desc = descriptorOf(spec.kind)
+  const namespaces = {
+    ...(resolved.peerNetns === undefined ? {} : { "peer.netns": resolved.peerNetns }),
+    ...resolved.namespaces
   }
-  const linkInfo: LinkinfoAttrs = data === undefined ? { kind: spec.kind } : { kind: spec.kind, data }
-  return compact({
+  const data = desc.toKernel(spec, { devices: resolved.devices ?? {}, namespaces })
+  const linkInfo: LinkinfoAttrs =
+    data === undefined
+      ? { kind: spec.kind }
+      : { kind: spec.kind, data: { kind: spec.kind, ...data } as LinkinfoDataMsg }
+  const s = spec as CommonOptions & Record<string, any>
+  const parentRef = desc.parent === undefined ? undefined : s[desc.parent]
+  const flags = (s.up ? IFF_UP : 0) | (s.promisc ? IFF_PROMISC : 0) | (s.allmulticast ? IFF_ALLMULTI : 0)
+  const change =
+    (s.up !== undefined ? IFF_UP : 0) |
+    (s.promisc !== undefined ? IFF_PROMISC : 0) |
+    (s.allmulticast !== undefined ? IFF_ALLMULTI : 0)
+  return defined({
     ...emptyHeader,
-    flags: spec.up ? IFF_UP : 0,
-    change: spec.up !== undefined ? IFF_UP : 0,
-    ifname: spec.name,
-    link: lower,
-    mtu: spec.mtu,
-    address: spec.address,
-    txqlen: spec.txqlen,
-    group: groupNumber(spec.kind === "vxlan" ? spec.deviceGroup : spec.group),
+    flags,
+    change,
+    ifname: s.name,
+    link:
+      parentRef === undefined
+        ? undefined
+        : (resolved.link ?? (typeof parentRef === "number" ? parentRef : undefined)),
+    mtu: s.mtu,
+    address: s.address,
+    broadcast: s.broadcast,
+    txqlen: s.txqlen,
+    group: groupNumber(s[desc.renames?.group ?? "group"]),
     master: resolved.master,
-    ifalias: spec.alias,
-    numTxQueues: spec.numTxQueues,
-    numRxQueues: spec.numRxQueues,
+    ifalias: s.alias,
+    numTxQueues: s.numTxQueues,
+    numRxQueues: s.numRxQueues,
     ...nsAttrs(resolved.netns),
     linkInfo
   })
@@ -935,7 +1050,7 @@ export const setMessage = (index: number, changes: Changes, resolved: SetResolve
   f = flagChange(f, IFF_NOARP, changes.arp === undefined ? undefined : !changes.arp)
   f = flagChange(f, IFF_MULTICAST, changes.multicast)
   f = flagChange(f, IFF_ALLMULTI, changes.allmulticast)
-  return compact({
+  return defined({
     ...emptyHeader,
     index,
     flags: f.flags,
@@ -998,7 +1113,7 @@ export const listRequest = (filter: {
   buildMessage(RTM_GETLINK, NLM_F_DUMP, (w) =>
     encodeLinkMessage(
       w,
-      compact({
+      defined({
         ...emptyHeader,
         extMask: extMask(filter.stats),
         master: filter.master,
@@ -1019,10 +1134,10 @@ export const listRequest = (filter: {
 export const getRequest = (ref: Ref, options: { readonly stats?: boolean } = {}): Uint8Array =>
   buildMessage(RTM_GETLINK, 0, (w) => {
     const mask = extMask(options.stats)
-    if (typeof ref === "number") encodeLinkMessage(w, compact({ ...emptyHeader, index: ref, extMask: mask }))
+    if (typeof ref === "number") encodeLinkMessage(w, defined({ ...emptyHeader, index: ref, extMask: mask }))
     else {
       encodeLinkMessage(w, emptyHeader)
-      encodeLinkAttrs(w, compact({ extMask: mask, ifname: ref }))
+      encodeLinkAttrs(w, defined({ extMask: mask, ifname: ref }))
     }
   })
 
@@ -1035,10 +1150,10 @@ const options = (operation: string) => ({
   operation
 })
 
-const decodeLink = (buf: Uint8Array, view: DataView, start: number, end: number): Link =>
+const decodeRaw = (buf: Uint8Array, view: DataView, start: number, end: number): LinkMessage =>
   decodeLinkMessage(buf, view, start + 16, end)
 
-const withoutStats = (link: Link): Link => {
+const withoutStats = (link: LinkMessage): LinkMessage => {
   const { stats: _s, stats64: _s64, ...rest } = link
   return rest
 }
@@ -1072,8 +1187,74 @@ const resolveNamespace = (
 const checkMessage = (msg: LinkMessage): Effect.Effect<LinkMessage, NetlinkError> =>
   checkBuilt(LinkMessage, msg)
 
+/** index → name of every link: one dump without counters, reading only IFLA_IFNAME. */
+const nameDump = Effect.gen(function* () {
+  const { route } = yield* Netlink
+  const pairs = yield* route.dumpAll(
+    listRequest({ stats: false }),
+    (buf, view, start, end): readonly [number, string] => {
+      const index = view.getInt32(start + 20, true)
+      let off = start + 16 + LinkMessageHeaderSize
+      while (off + 4 <= end) {
+        const len = view.getUint16(off, true)
+        if (len < 4 || off + len > end) break
+        if ((view.getUint16(off + 2, true) & 0x3fff) === 3)
+          return [index, readString(buf, off + 4, off + len)]
+        off += (len + 3) & ~3
+      }
+      return [index, ""]
+    },
+    options("link names")
+  )
+  return new Map(pairs)
+})
+
+/** The indexes a link refers to (master, parent/peer, devices in kind or port data). */
+const needsNames = (h: Head, known: ReadonlyMap<number, string>): boolean => {
+  if (h.master !== undefined && h.master !== 0 && !known.has(h.master)) return true
+  if (h.link !== undefined && h.link !== 0 && h.linkNetnsId === undefined && !known.has(h.link)) return true
+  const kind = h.info?.kind
+  const desc = kind === undefined ? undefined : byKind.get(kind)
+  // device fields in kind data: checked by reading them back with a recording name function
+  if (desc !== undefined && desc.devices.length > 0 && h.info?.data !== undefined) {
+    let missing = false
+    desc.fromKernel(h.info.data as any, {
+      name: (i) => {
+        if (!known.has(i)) missing = true
+        return i
+      }
+    })
+    if (missing) return true
+  }
+  return false
+}
+
+/** Heads to links; one extra name dump only when some index is not among `heads` themselves. */
+const finish = (heads: ReadonlyArray<Head>) =>
+  Effect.gen(function* () {
+    let names = new Map<number, string>()
+    for (const h of heads) names.set(h.index, h.name)
+    if (heads.some((h) => needsNames(h, names))) names = yield* nameDump
+    const name: Names = (i) => names.get(i) ?? i
+    return heads.map((h) => toLink(h, name))
+  })
+
+const prepareList = (filter: ListFilter) =>
+  Effect.gen(function* () {
+    const f = yield* validate(ListFilterSchema, filter)
+    const master = f.master === undefined ? undefined : yield* linkIndex(f.master, "master")
+    const kind = f.kind
+    const stats = f.stats !== false
+    const message = listRequest({ kind, master, stats: f.stats })
+    const keep = (info: LinkinfoAttrs | undefined, m: number | undefined): boolean =>
+      (kind === undefined || info?.kind === kind) && (master === undefined || m === master)
+    return { message, keep, stats }
+  })
+
 /**
- * All links, like `ip link show`; `kind` and `master` are filtered by the kernel.
+ * All links, like `ip link show`, as {@link Link} objects; `kind` and `master`
+ * are filtered by the kernel. Names of masters and parents come from the same
+ * dump (one more dump of names when a filter left them out).
  *
  * @example
  * ```ts
@@ -1081,32 +1262,52 @@ const checkMessage = (msg: LinkMessage): Effect.Effect<LinkMessage, NetlinkError
  * import { Link, Netlink } from "nlink"
  *
  * const veths = Link.list({ kind: "veth" }).pipe(Effect.provide(Netlink.layer))
+ * // [{ name: "veth0", kind: "veth", peer: { name: "veth1" }, mtu: 1500, up: false, ... }]
  * ```
  * @since 0.1.0
  */
 export const list = operation("Link.list", function* (filter: ListFilter = {}) {
-  const { message, decode } = yield* prepareList(filter)
+  const { message, keep, stats } = yield* prepareList(filter)
   const { route } = yield* Netlink
-  return yield* route.dumpAll(message, decode, options("link list"))
+  const heads = yield* route.dumpAll(
+    message,
+    (buf, view, start, end): Head | undefined => {
+      const h = readHead(buf, view, start, end, stats)
+      return keep(h.info, h.master) ? h : undefined
+    },
+    options("link list")
+  )
+  return yield* finish(heads)
 })
 
-const prepareList = (filter: ListFilter) =>
-  Effect.gen(function* () {
-    const f = yield* validate(ListFilterSchema, filter)
-    const master = f.master === undefined ? undefined : yield* linkIndex(f.master, "master")
-    const kind = f.kind
-    const message = listRequest({ kind, master, stats: f.stats })
-    const decode = (buf: Uint8Array, view: DataView, start: number, end: number): Link | undefined => {
-      const link = decodeLink(buf, view, start, end)
-      if (kind !== undefined && link.linkInfo?.kind !== kind) return undefined
-      if (master !== undefined && link.master !== master) return undefined
-      return f.stats === false ? withoutStats(link) : link
-    }
-    return { message, decode }
-  })
+/**
+ * The decoded messages of all links (every attribute the generated codec
+ * knows), as the kernel reported them.
+ *
+ * @example
+ * ```ts
+ * const raw = yield* Link.listRaw({ kind: "veth" })
+ * raw[0].linkInfo?.kind // "veth"
+ * ```
+ * @since 0.2.0
+ */
+export const listRaw = operation("Link.listRaw", function* (filter: ListFilter = {}) {
+  const { message, keep, stats } = yield* prepareList(filter)
+  const { route } = yield* Netlink
+  return yield* route.dumpAll(
+    message,
+    (buf, view, start, end): LinkMessage | undefined => {
+      const m = decodeRaw(buf, view, start, end)
+      if (!keep(m.linkInfo, m.master)) return undefined
+      return stats ? m : withoutStats(m)
+    },
+    options("link list")
+  )
+})
 
 /**
- * Links as a stream, read as the consumer pulls (for very many links).
+ * Links as a stream, read as the consumer pulls (for very many links); names
+ * of masters and parents come from one name dump taken first.
  *
  * @example
  * ```ts
@@ -1117,14 +1318,62 @@ const prepareList = (filter: ListFilter) =>
 export const stream = (filter: ListFilter = {}): Stream.Stream<Link, NetlinkError, Netlink> =>
   Stream.unwrap(
     Effect.gen(function* () {
-      const { message, decode } = yield* prepareList(filter)
+      const { message, keep, stats } = yield* prepareList(filter)
+      const names = yield* nameDump
+      const name: Names = (i) => names.get(i) ?? i
       const { route } = yield* Netlink
-      return route.dump(message, decode, options("link list"))
+      return route.dump(
+        message,
+        (buf, view, start, end): Link | undefined => {
+          const h = readHead(buf, view, start, end, stats)
+          return keep(h.info, h.master) ? toLink(h, name) : undefined
+        },
+        options("link list")
+      )
     })
   )
 
 /**
- * One link by name or index; a missing link fails with a Kernel error, code ENODEV.
+ * The decoded messages as a stream.
+ *
+ * @example
+ * ```ts
+ * const count = yield* Stream.runCount(Link.streamRaw())
+ * ```
+ * @since 0.2.0
+ */
+export const streamRaw = (filter: ListFilter = {}): Stream.Stream<LinkMessage, NetlinkError, Netlink> =>
+  Stream.unwrap(
+    Effect.gen(function* () {
+      const { message, keep, stats } = yield* prepareList(filter)
+      const { route } = yield* Netlink
+      return route.dump(
+        message,
+        (buf, view, start, end): LinkMessage | undefined => {
+          const m = decodeRaw(buf, view, start, end)
+          return keep(m.linkInfo, m.master) ? (stats ? m : withoutStats(m)) : undefined
+        },
+        options("link list")
+      )
+    })
+  )
+
+const getHead = (ref: Ref, opts: { readonly stats?: boolean }) =>
+  Effect.gen(function* () {
+    if (typeof ref === "number") yield* linkIndex(ref, "ref")
+    else yield* validate(P.InterfaceName, ref, "ref")
+    const { route } = yield* Netlink
+    return yield* route.requestReply(
+      getRequest(ref, opts),
+      (buf, view, start, end) => readHead(buf, view, start, end, opts.stats !== false),
+      // the device in the operation: "link get eth9: no such device (ENODEV)"
+      options(`link get ${typeof ref === "number" ? `index ${ref}` : ref}`)
+    )
+  })
+
+/**
+ * One link by name or index; a missing link fails with a Kernel error, code
+ * ENODEV, naming the device.
  *
  * @example
  * ```ts
@@ -1134,140 +1383,168 @@ export const stream = (filter: ListFilter = {}): Stream.Stream<Link, NetlinkErro
  * @since 0.1.0
  */
 export const get = operation("Link.get", function* (ref: Ref, opts: { readonly stats?: boolean } = {}) {
-  if (typeof ref === "number") yield* linkIndex(ref, "ref")
-  else yield* validate(P.InterfaceName, ref, "ref")
-  const { route } = yield* Netlink
-  const link = yield* route.requestReply(getRequest(ref, opts), decodeLink, options("link get"))
-  return opts.stats === false ? withoutStats(link) : link
+  const h = yield* getHead(ref, opts)
+  const [link] = yield* finish([h])
+  return link!
 })
 
 /**
- * Creates a link, like `ip link add`. The spec's `kind` selects the builder.
+ * One link's decoded message.
+ *
+ * @example
+ * ```ts
+ * const msg = yield* Link.getRaw("lo")
+ * msg.ifname // "lo"
+ * ```
+ * @since 0.2.0
+ */
+export const getRaw = operation("Link.getRaw", function* (ref: Ref, opts: { readonly stats?: boolean } = {}) {
+  const h = yield* getHead(ref, opts)
+  const b = h.bytes!
+  const m = decodeLinkMessage(b, new DataView(b.buffer, b.byteOffset, b.byteLength), 0, b.length)
+  return opts.stats === false ? withoutStats(m) : m
+})
+
+/** Port options for link `index` in `master`: validated by the master kind's port Schema, one request. */
+const applyPort = (index: number, master: number, port: Readonly<Record<string, unknown>>, name: string) =>
+  Effect.gen(function* () {
+    const m = yield* getHead(master, { stats: false })
+    const portKind = m.info?.kind
+    const desc = portKind === undefined ? undefined : byKind.get(portKind)?.port
+    if (portKind === undefined || desc === undefined)
+      return yield* Effect.fail(
+        invalid("port", `the master ${m.name} (${portKind ?? "no kind"}) has no port options`)
+      )
+    const p = (yield* validate(Schema.Struct(desc.fields) as any, port, "port")) as Record<string, unknown>
+    const devices: Record<string, number> = {}
+    for (const f of desc.devices) {
+      const r = p[f]
+      if (r !== undefined) devices[f] = yield* linkIndex(r as Ref, `port.${f}`)
+    }
+    const portData = { portKind, ...desc.toKernel(p, devices) } as any
+    const { route } = yield* Netlink
+    yield* route.request(
+      newlink(NLM_F_ACK, { ...emptyHeader, index, linkInfo: { portKind, portData } }),
+      options(`link set ${name} type ${portKind}_slave`)
+    )
+  })
+
+/** On EEXIST: if the link's own name is free, say which other name the kind creates is taken. */
+const explainExists = (s: AddSpec, desc: LinkKind, e: NetlinkError) =>
+  Effect.gen(function* () {
+    if (e.reason._tag !== "Kernel" || e.reason.code !== "EEXIST" || desc.alsoCreates === undefined) return e
+    const own = yield* Effect.exit(linkIndex(s.name, "name"))
+    if (own._tag === "Success") return e
+    for (const [field, other] of desc.alsoCreates(s)) {
+      const taken = yield* Effect.exit(linkIndex(other, field))
+      if (taken._tag === "Success")
+        return kernelError(-17, {
+          operation: `link add ${s.name}: ${field} ${other} is taken by another link`
+        })
+    }
+    return e
+  })
+
+/**
+ * Creates a link, like `ip link add`; a listed link (of a registered kind) is
+ * accepted as it is (its `status` is ignored). The kind's module builds the
+ * kind data; devices it names are resolved first; `port` options follow once
+ * the link is in its master.
  *
  * @example
  * ```ts
  * yield* Link.add({ kind: "veth", name: "veth0", peer: { name: "veth1", netns: "blue" } })
  * yield* Link.add({ kind: "bridge", name: "br0", stpState: true, up: true })
- * yield* Link.add({ kind: "vxlan", name: "vx0", id: 42, group: "239.1.1.1", dev: "eth0", port: 4789 })
+ * yield* Link.add({ kind: "vxlan", name: "vx0", id: 42, group: "239.1.1.1", dev: "eth0", dstport: 4789 })
  * yield* Link.add({ kind: "macvlan", name: "mv0", link: "eth0", mode: "bridge" })
  * ```
  * @since 0.1.0
  */
 export const add = operation("Link.add", function* (spec: AddSpec) {
   const kind = (spec as { kind?: unknown } | undefined)?.kind
-  if (typeof kind !== "string" || !(kind in specSchemas)) {
+  const desc = typeof kind === "string" ? byKind.get(kind) : undefined
+  if (desc === undefined) {
     return yield* Effect.fail(
       invalid("kind", `unknown link kind ${JSON.stringify(kind)}; one of ${kinds.join(", ")}`)
     )
   }
-  const s: AddSpec = yield* validate(specSchemas[kind as AddSpec["kind"]], spec)
-  yield* checkSpec(s)
-  const { route } = yield* Netlink
-  yield* Effect.scoped(
-    Effect.gen(function* () {
-      const resolved: {
-        master?: number
-        link?: number
-        devices?: ResolvedDevices
-        netns?: ResolvedNamespace
-        peerNetns?: ResolvedNamespace
-      } = {}
-      if (s.master !== undefined) resolved.master = yield* linkIndex(s.master, "master")
-      if (s.kind === "macvlan" || s.kind === "macvtap") resolved.link = yield* linkIndex(s.link, "link")
-      if (s.kind === "vxlan" && s.dev !== undefined) resolved.link = yield* linkIndex(s.dev, "dev")
-      if (s.kind === "vlan") resolved.link = yield* linkIndex(s.link, "link")
-      if (s.kind === "bond") {
-        const devices: Record<string, number> = {}
-        if (s.primary !== undefined) devices.primary = yield* linkIndex(s.primary, "primary")
-        if (s.activeSlave !== undefined) devices.activeSlave = yield* linkIndex(s.activeSlave, "activeSlave")
-        resolved.devices = devices
-      }
-      if (s.netns !== undefined) resolved.netns = yield* resolveNamespace(s.netns, "netns")
-      if (s.kind === "veth" && s.peer.netns !== undefined) {
-        resolved.peerNetns = yield* resolveNamespace(s.peer.netns, "peer.netns")
-      }
-      const msg = yield* checkMessage(addMessage(s, resolved))
-      yield* route.request(newlink(NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK, msg), options(`link add ${s.name}`))
-    })
-  )
-  if (s.kind === "bond" && s.netns === undefined) yield* verifyBondOptions(s)
-  // The kernel ignores IFLA_IFALIAS on create: set it on the new link. If that
-  // fails, remove the link again so a failed add leaves nothing behind.
-  if (s.alias !== undefined) {
-    const alias = s.alias
-    yield* Effect.gen(function* () {
-      const index = yield* linkIndex(s.name, "name")
-      yield* route.request(setRequest(index, { alias }), options(`link set ${s.name} alias`))
-    }).pipe(
-      Effect.tapError(() =>
-        Effect.ignore(
-          Effect.flatMap(linkIndex(s.name, "name"), (index) =>
-            route.request(removeRequest(index), options(`link del ${s.name} (undo)`))
-          )
-        )
-      )
-    )
-  }
-})
-
-/**
- * A kernel older than a bond option drops it without an error (lenient parsing of
- * kind data): read the new bond back, and if an option is missing, remove the bond
- * and fail with EOPNOTSUPP naming the option and the kernel version that added it.
- */
-const verifyBondOptions = (s: BondSpec) =>
-  Effect.gen(function* () {
-    if (ignoredOptions(s, {}).length === 0) return
-    const link = yield* get(s.name, { stats: false })
-    const data = link.linkInfo?.data
-    const [missing] = ignoredOptions(s, data?.kind === "bond" ? data : undefined)
-    if (missing === undefined) return
-    yield* Effect.ignore(remove(s.name))
-    return yield* Effect.fail(
-      kernelError(-95, {
-        operation: `link add ${s.name}: ${missing.field} (${missing.uapi}) needs Linux ${missing.since} or a kernel with it backported; this kernel (${release()}) ignored it, so the bond was removed again`
-      })
-    )
-  })
-
-/** Cross-field rules the Schemas cannot express; nothing is sent when they fail. */
-const checkSpec = (s: AddSpec): Effect.Effect<void, NetlinkError> => {
+  const s: AddSpec = yield* validate(specSchemas[desc.kind as AddSpec["kind"]], spec)
   if (s.alias !== undefined && s.netns !== undefined) {
-    return Effect.fail(
+    return yield* Effect.fail(
       invalid("alias", "alias cannot be combined with netns on add (the kernel ignores an alias on create)")
     )
   }
-  if (s.kind === "vxlan") {
-    if (s.group !== undefined && s.remote !== undefined)
-      return Effect.fail(invalid("remote", "give either group (multicast) or remote (unicast), not both"))
-    if (s.group !== undefined && !isMulticast(s.group))
-      return Effect.fail(invalid("group", `${s.group} is not a multicast address`))
-    if (s.remote !== undefined && isMulticast(s.remote))
-      return Effect.fail(invalid("remote", `${s.remote} is a multicast address; use group`))
-    const peer = s.group ?? s.remote
-    if (peer !== undefined && s.local !== undefined && isV6(peer) !== isV6(s.local))
-      return Effect.fail(invalid("local", "local and remote/group must be of the same address family"))
-    if (s.srcPortRange !== undefined && s.srcPortRange.high < s.srcPortRange.low)
-      return Effect.fail(invalid("srcPortRange", "high must not be below low"))
-  }
-  if ((s.kind === "macvlan" || s.kind === "macvtap") && s.macaddrs !== undefined && s.mode !== "source") {
-    return Effect.fail(invalid("macaddrs", 'source addresses need mode "source"'))
-  }
-
-  return Effect.void
-}
+  if (s.port !== undefined && (s.master === undefined || s.netns !== undefined))
+    return yield* Effect.fail(invalid("port", "port options need a master (and no netns)"))
+  const broken = desc.check?.(s)
+  if (broken !== undefined) return yield* Effect.fail(invalid(broken[0], broken[1]))
+  const { route } = yield* Netlink
+  const master = s.master === undefined ? undefined : yield* linkIndex(s.master, "master")
+  yield* Effect.scoped(
+    Effect.gen(function* () {
+      const rec = s as unknown as Record<string, unknown>
+      const devices: Record<string, number> = {}
+      for (const f of desc.devices) {
+        const r = rec[f]
+        if (r !== undefined) devices[f] = yield* linkIndex(r as Ref, f)
+      }
+      const parentRef = desc.parent === undefined ? undefined : rec[desc.parent]
+      const link = parentRef === undefined ? undefined : yield* linkIndex(parentRef as Ref, desc.parent!)
+      const namespaces: Record<string, ResolvedNamespace> = {}
+      for (const [path, target] of desc.namespaces?.(s) ?? [])
+        namespaces[path] = yield* resolveNamespace(target, path)
+      const netns = s.netns === undefined ? undefined : yield* resolveNamespace(s.netns, "netns")
+      const msg = yield* checkMessage(addMessage(s, { master, link, devices, netns, namespaces }))
+      yield* route
+        .request(newlink(NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK, msg), options(`link add ${s.name}`))
+        .pipe(Effect.catch((e: NetlinkError) => Effect.flatMap(explainExists(s, desc, e), Effect.fail)))
+    })
+  )
+  // After create: what only works on the new link. If it fails, remove the
+  // link again so a failed add leaves nothing behind.
+  const alias = s.alias
+  const port = s.port
+  if (desc.verify === undefined && alias === undefined && port === undefined) return
+  yield* Effect.gen(function* () {
+    if (desc.verify !== undefined && s.netns === undefined) {
+      const h = yield* getHead(s.name, { stats: false })
+      const broken = desc.verify(s, h.info?.data as any)
+      if (broken !== undefined) {
+        return yield* Effect.fail(
+          kernelError(-95, { operation: `link add ${s.name}: ${broken[0]} (${broken[1]})` })
+        )
+      }
+    }
+    if (alias === undefined && port === undefined) return
+    const index = yield* linkIndex(s.name, "name")
+    if (alias !== undefined)
+      yield* route.request(setRequest(index, { alias }), options(`link set ${s.name} alias`))
+    if (port !== undefined) yield* applyPort(index, master!, port, s.name)
+  }).pipe(
+    Effect.tapError(() =>
+      Effect.ignore(
+        Effect.flatMap(linkIndex(s.name, "name"), (index) =>
+          route.request(removeRequest(index), options(`link del ${s.name} (undo)`))
+        )
+      )
+    )
+  )
+})
 
 /**
- * Deletes a link, like `ip link del` (a veth pair goes as a whole).
+ * Deletes a link, like `ip link del` (a veth pair goes as a whole); takes a
+ * name, an index, or a listed link (by its name).
  *
  * @example
  * ```ts
  * yield* Link.remove("veth0")
+ * const [l] = yield* Link.list({ kind: "dummy" })
+ * yield* Link.remove(l)
  * ```
  * @since 0.1.0
  */
-export const remove = operation("Link.remove", function* (ref: Ref) {
-  const index = yield* linkIndex(ref, "ref")
+export const remove = operation("Link.remove", function* (ref: Ref | Link) {
+  const index = yield* linkIndex(typeof ref === "object" && ref !== null ? ref.name : ref, "ref")
   const { route } = yield* Netlink
   yield* route.request(removeRequest(index), options("link del"))
 })
@@ -1307,6 +1584,29 @@ export const set = operation("Link.set", function* (ref: Ref, changes: Changes) 
     })
   )
 })
+
+/**
+ * Sets a port's options in its master, like `ip link set PORT type
+ * bridge_slave ...` (bond_slave ...): validated by the master kind's port
+ * Schema, one request.
+ *
+ * @example
+ * ```ts
+ * yield* Link.set("veth1", { master: "br0" })
+ * yield* Link.setPort("veth1", { learning: false, cost: 10 })
+ * ```
+ * @since 0.2.0
+ */
+export const setPort = operation(
+  "Link.setPort",
+  function* (ref: Ref, port: Readonly<Record<string, unknown>>) {
+    const index = yield* linkIndex(ref, "ref")
+    const h = yield* getHead(index, { stats: false })
+    if (h.master === undefined || h.master === 0)
+      return yield* Effect.fail(invalid("port", `${h.name} has no master to take port options`))
+    yield* applyPort(index, h.master, port, h.name)
+  }
+)
 
 /**
  * `ip link set REF up`.

@@ -42,6 +42,35 @@ export const operState = (link: { operstate?: number; flags: number }): string =
   return link.flags & IFF_UP ? (link.flags & IFF_LOWER_UP ? "UP" : "NO-CARRIER") : "DOWN"
 }
 
+/** A link's state as `ip -br link` prints it, from the model's status. */
+export const linkState = (link: {
+  readonly up?: boolean
+  readonly status?: { readonly operstate: string | number; readonly flags: ReadonlyArray<string | number> }
+}): string => {
+  const s = link.status?.operstate
+  if (typeof s === "string" && s !== "unknown") return s.toUpperCase()
+  if (!link.up) return "DOWN"
+  return link.status?.flags.includes("lower_up") ? (s === "unknown" ? "UNKNOWN" : "UP") : "NO-CARRIER"
+}
+
+/** One line of `nlink link list`: index, name, state, mtu, kind, master, MAC. */
+export const linkLine = (l: {
+  readonly name: string
+  readonly kind?: string | undefined
+  readonly mtu?: number | undefined
+  readonly address?: string | undefined
+  readonly master?: string | number | undefined
+  readonly up?: boolean
+  readonly status?: {
+    readonly index: number
+    readonly operstate: string | number
+    readonly flags: ReadonlyArray<string | number>
+  }
+}): string =>
+  `${l.status?.index ?? "?"}: ${l.name}: ${linkState(l)} mtu ${l.mtu ?? "?"}${l.kind ? ` ${l.kind}` : ""}${
+    l.master !== undefined ? ` master ${l.master}` : ""
+  }${l.address ? ` link ${l.address}` : ""}`
+
 export const name = <T extends string>(
   table: Readonly<Record<number, string>>,
   v: number | undefined,

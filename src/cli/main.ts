@@ -22,8 +22,9 @@ import {
   addressLine,
   columns,
   familyName,
+  linkLine,
+  linkState,
   neighborLine,
-  operState,
   routeLine,
   ruleLine,
   toJson
@@ -73,12 +74,6 @@ const flags = commonFlags({
 const layerFor = (netns: Option.Option<string>): Layer.Layer<Netlink, NetlinkError> =>
   Option.isSome(netns) ? Netlink.layerNamespace({ name: netns.value }) : Netlink.layer
 
-const ifnames = Effect.map(Link.list(), (links) => {
-  const m = new Map<number, string>()
-  for (const l of links) if (l.ifname !== undefined) m.set(l.index, l.ifname)
-  return (i: number) => m.get(i) ?? `if${i}`
-})
-
 const show = Command.make(
   "show",
   flags,
@@ -89,14 +84,14 @@ const show = Command.make(
         return yield* print(
           toJson(
             links.map((l) => ({
-              index: l.index,
-              ifname: l.ifname,
-              operstate: operState(l),
+              index: l.status?.index,
+              ifname: l.name,
+              operstate: linkState(l),
               address: l.address,
               mtu: l.mtu,
-              kind: l.linkInfo?.kind,
+              kind: l.kind,
               addresses: addrs
-                .filter((a) => a.index === l.index)
+                .filter((a) => a.index === l.status?.index)
                 .map((a) => ({
                   family: familyName(a.family),
                   address: a.local ?? a.address,
@@ -107,10 +102,10 @@ const show = Command.make(
         )
       }
       const rows = links.map((l) => [
-        l.ifname ?? `if${l.index}`,
-        operState(l),
+        l.name,
+        linkState(l),
         addrs
-          .filter((a) => a.index === l.index)
+          .filter((a) => a.index === l.status?.index)
           .map((a) => `${a.local ?? a.address}/${a.prefixlen}`)
           .join(" ")
       ])
@@ -141,14 +136,7 @@ const linkCmd = Command.make("link").pipe(
   Command.withDescription("Network devices"),
   Command.withSubcommands([
     listCommand("List links", Link.list(), (links) =>
-      Effect.succeed(
-        links
-          .map(
-            (l) =>
-              `${l.index}: ${l.ifname}: ${operState(l)} mtu ${l.mtu ?? "?"}${l.linkInfo?.kind ? ` ${l.linkInfo.kind}` : ""}${l.address ? ` link ${l.address}` : ""}`
-          )
-          .join("\n")
-      )
+      Effect.succeed(links.map((l) => linkLine(l)).join("\n"))
     )
   ])
 )

@@ -52,20 +52,20 @@ describeRoot("nlink command", () => {
     const r = nlink("link", "list", "--json", "-n", ns)
     expect(r.status).toBe(0)
     const ours = JSON.parse(r.stdout) as Array<{
-      index: number
-      ifname: string
+      name: string
       mtu: number
       address?: string
+      status: { index: number }
     }>
     const theirs = ipJson<Array<{ ifindex: number; ifname: string; mtu: number; address: string }>>(
       ns,
       "link",
       "show"
     )
-    expect(ours.map((l) => [l.index, l.ifname, l.mtu])).toEqual(
+    expect(ours.map((l) => [l.status.index, l.name, l.mtu])).toEqual(
       theirs.map((l) => [l.ifindex, l.ifname, l.mtu])
     )
-    expect(ours.find((l) => l.ifname === "c0")?.address).toBe(theirs.find((l) => l.ifname === "c0")?.address)
+    expect(ours.find((l) => l.name === "c0")?.address).toBe(theirs.find((l) => l.ifname === "c0")?.address)
   })
 
   it("address, route, neighbor and rule lists show what ip shows", () => {

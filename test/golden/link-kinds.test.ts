@@ -1,24 +1,17 @@
 /**
  * dummy / vlan / bond / vrf requests against what iproute2 sent
  * (test/fixtures/golden/link-add-{dummy,vlan*,bond*,vrf}.json): Link.addRequest with
- * IFLA_LINKINFO from src/api/internal/LinkKinds.ts, compared as nlmsg type and flags,
- * decoded bodies and attribute trees; plus the kinds' input Schemas on their own.
+ * IFLA_LINKINFO from the kind modules (src/api/link/kinds), compared as nlmsg type and
+ * flags, decoded bodies and attribute trees; plus the kinds' input Schemas.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Schema } from "effect"
 import * as Link from "../../src/api/Link.ts"
 import {
-  BondSpec,
-  bondInfo,
   decodeIndexedAddresses,
-  dummyInfo,
   encodeIndexedAddresses,
-  ignoredOptions,
-  VlanSpec,
-  VrfSpec,
-  vlanInfo,
-  vrfInfo
-} from "../../src/api/internal/LinkKinds.ts"
+  ignoredOptions
+} from "../../src/api/link/kinds/bond.ts"
 import { decodeLinkMessage } from "../../src/generated/rt-link/index.ts"
 import { expectLinkLikeIproute2, loadFixture, messageDecoder, onlyMessage } from "./nlmsg.ts"
 
@@ -177,23 +170,15 @@ describe("Link.addRequest for dummy, vlan, bond and vrf matches ip link add", ()
   it("vrf table 10", () => {
     expectLikeIproute2(addRequest({ kind: "vrf", name: "vrf0", table: 10 }), "link-add-vrf")
   })
-
-  it("the LinkKinds builders give the same IFLA_LINKINFO", () => {
-    expect(Link.addMessage({ kind: "dummy", name: "x" }).linkInfo).toEqual(dummyInfo())
-    const v = parse(VlanSpec, { link: 3, id: 9, egressQos: { 1: 2 } })
-    expect(Link.addMessage({ kind: "vlan", name: "x", ...v }, { link: 3 }).linkInfo).toEqual(vlanInfo(v))
-    const b = parse(BondSpec, { mode: "802.3ad", arpIpTargets: ["10.0.0.1"] })
-    expect(Link.addMessage({ kind: "bond", name: "x", ...b }).linkInfo).toEqual(bondInfo(b))
-    expect(Link.addMessage({ kind: "vrf", name: "x", table: 7 }).linkInfo).toEqual(
-      vrfInfo(parse(VrfSpec, { table: 7 }))
-    )
-  })
 })
 
+/** A kind's options inside a whole input, checked by that kind's input Schema. */
+const withKind = (kind: "vlan" | "bond" | "vrf", o: object) => ({ kind, name: "x0", ...o })
+
 describe("link kind inputs", () => {
-  const fails = (schema: Schema.Codec<any, any>, input: unknown): string => {
+  const fails = (kind: "vlan" | "bond" | "vrf", input: object): string => {
     try {
-      parse(schema, input)
+      parse(Link.specSchemas[kind], withKind(kind, input))
     } catch (e) {
       return String(e)
     }
@@ -201,27 +186,29 @@ describe("link kind inputs", () => {
   }
 
   it("vlan ids beyond 4094, PCPs beyond 7 and unknown protocols are refused", () => {
-    expect(fails(VlanSpec, { link: "d0", id: 4095 })).toContain("id")
-    expect(fails(VlanSpec, { link: "d0", id: 1, egressQos: { 1: 8 } })).toContain("egressQos")
-    expect(fails(VlanSpec, { link: "d0", id: 1, ingressQos: [[8, 1]] })).toContain("ingressQos")
-    expect(fails(VlanSpec, { link: "d0", id: 1, protocol: "802.1x" })).toContain("protocol")
-    expect(fails(VlanSpec, { id: 1 })).toContain("link")
+    expect(fails("vlan", { link: "d0", id: 4095 })).toContain("id")
+    expect(fails("vlan", { link: "d0", id: 1, egressQos: { 1: 8 } })).toContain("egressQos")
+    expect(fails("vlan", { link: "d0", id: 1, ingressQos: [[8, 1]] })).toContain("ingressQos")
+    expect(fails("vlan", { link: "d0", id: 1, protocol: "802.1x" })).toContain("protocol")
+    expect(fails("vlan", { id: 1 })).toContain("link")
   })
 
   it("bond enum names follow ip; numbers outside the kernel's range are refused", () => {
-    expect(fails(BondSpec, { mode: "lacp" })).toContain("mode")
-    expect(fails(BondSpec, { mode: 7 })).toContain("mode")
-    expect(fails(BondSpec, { xmitHashPolicy: "layer3" })).toContain("xmitHashPolicy")
-    expect(fails(BondSpec, { arpIpTargets: ["10.0.0.300"] })).toContain("arpIpTargets")
-    expect(fails(BondSpec, { adUserPortKey: 1024 })).toContain("adUserPortKey")
+    expect(fails("bond", { mode: "lacp" })).toContain("mode")
+    expect(fails("bond", { mode: 7 })).toContain("mode")
+    expect(fails("bond", { xmitHashPolicy: "layer3" })).toContain("xmitHashPolicy")
+    expect(fails("bond", { arpIpTargets: ["10.0.0.300"] })).toContain("arpIpTargets")
+    expect(fails("bond", { adUserPortKey: 1024 })).toContain("adUserPortKey")
     expect(
-      fails(BondSpec, { arpIpTargets: Array.from({ length: 17 }, (_, i) => `10.0.0.${i + 1}`) })
+      fails("bond", { arpIpTargets: Array.from({ length: 17 }, (_, i) => `10.0.0.${i + 1}`) })
     ).toContain("arpIpTargets")
   })
 
   it("vrf tables 0, 253, 254 and 255 are reserved", () => {
-    for (const table of [0, 253, 254, 255]) expect(fails(VrfSpec, { table })).toContain("table")
-    expect(parse(VrfSpec, { table: 0xffffffff }).table).toBe(0xffffffff)
+    for (const table of [0, 253, 254, 255]) expect(fails("vrf", { table })).toContain("table")
+    expect(parse<Link.VrfSpec>(Link.specSchemas.vrf, withKind("vrf", { table: 0xffffffff })).table).toBe(
+      0xffffffff
+    )
   })
 
   it("indexed address nests round-trip in slot order", () => {
@@ -234,7 +221,10 @@ describe("link kind inputs", () => {
   })
 
   it("bond options a kernel did not report back are named with the version that added them", () => {
-    const spec = parse(BondSpec, { mode: "802.3ad", coupledControl: false, broadcastNeighbor: true })
+    const spec = parse<Link.BondSpec>(
+      Link.specSchemas.bond,
+      withKind("bond", { mode: "802.3ad", coupledControl: false, broadcastNeighbor: true })
+    )
     expect(ignoredOptions(spec, { mode: 4 })).toEqual([
       { field: "coupledControl", uapi: "IFLA_BOND_COUPLED_CONTROL", since: "6.9" },
       { field: "broadcastNeighbor", uapi: "IFLA_BOND_BROADCAST_NEIGH", since: "6.17" }
@@ -243,6 +233,8 @@ describe("link kind inputs", () => {
       { field: "broadcastNeighbor", uapi: "IFLA_BOND_BROADCAST_NEIGH", since: "6.17" }
     ])
     expect(ignoredOptions(spec, { mode: 4, coupledControl: 0, broadcastNeigh: 1 })).toEqual([])
-    expect(ignoredOptions(parse(BondSpec, { mode: "802.3ad" }), undefined)).toEqual([])
+    expect(
+      ignoredOptions(parse(Link.specSchemas.bond, withKind("bond", { mode: "802.3ad" })), undefined)
+    ).toEqual([])
   })
 })

@@ -10,7 +10,7 @@ import * as Link from "../../src/api/Link.ts"
 import * as Route from "../../src/api/Route.ts"
 import { Netlink } from "../../src/api/Netlink.ts"
 import { buildMessage, NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL } from "../../src/api/internal/Common.ts"
-import { bondInfo, bondOptionSince, decodeIndexedAddresses } from "../../src/api/internal/LinkKinds.ts"
+import { bond, bondOptionSince, decodeIndexedAddresses } from "../../src/api/link/kinds/bond.ts"
 import { linkIndex } from "../../src/api/internal/Resolve.ts"
 import { encodeLinkMessage, type LinkinfoAttrs } from "../../src/generated/rt-link/index.ts"
 import { describeFullKernel, inNamespace, ip, ipJson } from "../helpers/netns.ts"
@@ -38,6 +38,12 @@ const addKind = (name: string, linkInfo: LinkinfoAttrs, link?: number) =>
     )
   })
 
+/** IFLA_LINKINFO of a bond as the bond module builds it. */
+const bondInfo = (o: Record<string, unknown>): LinkinfoAttrs => ({
+  kind: "bond",
+  data: { kind: "bond", ...bond.toKernel(o, { devices: {}, namespaces: {} }) }
+})
+
 const details = (ns: string, dev: string) => ipJson(ns, "-d", "link", "show", "dev", dev)[0]
 const exists = (ns: string, dev: string): boolean => {
   try {
@@ -54,8 +60,9 @@ describeFullKernel("link kinds", () => {
       Effect.gen(function* () {
         yield* Link.add({ kind: "dummy", name: "dummy0" })
         expect(details(ns, "dummy0").linkinfo.info_kind).toBe("dummy")
-        const l = yield* Link.get("dummy0")
+        const l = yield* Link.getRaw("dummy0")
         expect(l.linkInfo?.kind).toBe("dummy")
+        expect(yield* Link.get("dummy0")).toMatchObject({ name: "dummy0", kind: "dummy" })
         yield* Link.remove("dummy0")
         expect(exists(ns, "dummy0")).toBe(false)
       })
@@ -106,7 +113,16 @@ describeFullKernel("link kinds", () => {
         })
 
         // our own decoding of the same links
-        const l5 = yield* Link.get("v5")
+        expect(yield* Link.get("v5")).toMatchObject({
+          kind: "vlan",
+          link: "d0",
+          id: 5,
+          protocol: "802.1Q",
+          flags: { reorderHdr: true, gvrp: true },
+          egressQos: { 1: 2, 3: 4 },
+          ingressQos: { 1: 2 }
+        })
+        const l5 = yield* Link.getRaw("v5")
         expect(l5.link).toBe(parent)
         const d5 = l5.linkInfo?.data
         if (d5?.kind !== "vlan") throw new Error(`v5 decoded as ${d5?.kind}`)
@@ -118,7 +134,7 @@ describeFullKernel("link kinds", () => {
           { from: 3, to: 4 }
         ])
         expect(d5.ingressQos?.mapping?.filter((m) => m.to !== 0)).toEqual([{ from: 1, to: 2 }])
-        const d6 = (yield* Link.get("v6")).linkInfo?.data
+        const d6 = (yield* Link.getRaw("v6")).linkInfo?.data
         if (d6?.kind !== "vlan") throw new Error(`v6 decoded as ${d6?.kind}`)
         expect(d6.protocol).toBe(0x88a8)
 
@@ -183,7 +199,7 @@ describeFullKernel("link kinds", () => {
             // with ip's from two reads that agree, a few tries at most.
             let agreed = false
             for (let i = 0; i < 10 && !agreed; i++) {
-              const l = yield* Link.get(dev)
+              const l = yield* Link.getRaw(dev)
               const ipData = details(ns, dev).linkinfo.info_slave_data
               expect(l.master).toBe(bondIndex)
               expect(l.linkInfo?.portKind).toBe("bond")
@@ -217,7 +233,8 @@ describeFullKernel("link kinds", () => {
           const d1 = details(ns, "d1")
           expect(d1.master).toBeUndefined()
           expect(d1.linkinfo.info_slave_kind).toBeUndefined()
-          expect((yield* Link.get("d1")).linkInfo?.portKind).toBeUndefined()
+          expect((yield* Link.getRaw("d1")).linkInfo?.portKind).toBeUndefined()
+          expect((yield* Link.get("d0")).master).toBe("bond0")
           expect(details(ns, "d0").master).toBe("bond0")
         })
       )
@@ -250,7 +267,13 @@ describeFullKernel("link kinds", () => {
         expect(data.primary).toBe("d0")
         expect(data.primary_reselect).toBe("better")
         expect(data.fail_over_mac).toBe("active")
-        const ours = (yield* Link.get("bond1")).linkInfo?.data
+        expect(yield* Link.get("bond1")).toMatchObject({
+          arpIpTargets: ["10.0.0.1", "10.0.0.2"],
+          arpValidate: "all",
+          primary: "d0",
+          failOverMac: "active"
+        })
+        const ours = (yield* Link.getRaw("bond1")).linkInfo?.data
         if (ours?.kind !== "bond") throw new Error("bond1 not decoded as bond")
         expect(decodeIndexedAddresses(ours.arpIpTarget!)).toEqual(["10.0.0.1", "10.0.0.2"])
         expect(ours.primary).toBe(primary)
@@ -265,7 +288,7 @@ describeFullKernel("link kinds", () => {
           // What this kernel does with the attribute when sent regardless: an old
           // kernel drops types above its maximum, a newer one reports them back.
           yield* addKind("raw0", bondInfo({ mode: "802.3ad", [field]: true }))
-          const raw = (yield* Link.get("raw0")).linkInfo?.data
+          const raw = (yield* Link.getRaw("raw0")).linkInfo?.data
           if (raw?.kind !== "bond") throw new Error("raw0 not decoded as bond")
           const kept = raw[o.attr] !== undefined
           yield* Link.remove("raw0")
@@ -275,7 +298,7 @@ describeFullKernel("link kinds", () => {
           const spec = { kind: "bond", name: "lib0", mode: "802.3ad", [field]: true } as Link.AddSpec
           if (kept) {
             yield* Link.add(spec)
-            const data = (yield* Link.get("lib0")).linkInfo?.data
+            const data = (yield* Link.getRaw("lib0")).linkInfo?.data
             if (data?.kind !== "bond") throw new Error("lib0 not decoded as bond")
             expect(data[o.attr]).toBe(1)
             yield* Link.remove("lib0")
@@ -296,14 +319,16 @@ describeFullKernel("link kinds", () => {
       Effect.gen(function* () {
         yield* Link.add({ kind: "vrf", name: "vrf0", table: 10 })
         expect(details(ns, "vrf0").linkinfo.info_data).toEqual({ table: 10 })
-        const v = (yield* Link.get("vrf0")).linkInfo?.data
+        expect(yield* Link.get("vrf0")).toMatchObject({ kind: "vrf", table: 10 })
+        const v = (yield* Link.getRaw("vrf0")).linkInfo?.data
         if (v?.kind !== "vrf") throw new Error("vrf0 not decoded as vrf")
         expect(v.table).toBe(10)
 
         ip(ns, "link", "add", "d0", "type", "dummy")
         yield* Link.set("d0", { master: "vrf0", up: true })
         yield* Link.set("vrf0", { up: true })
-        const port = (yield* Link.get("d0")).linkInfo
+        expect((yield* Link.get("d0")).status?.port).toEqual({ table: 10 })
+        const port = (yield* Link.getRaw("d0")).linkInfo
         expect(port?.portKind).toBe("vrf")
         if (port?.portData?.portKind !== "vrf") throw new Error("d0 port data not decoded as vrf")
         expect(port.portData.table).toBe(10)

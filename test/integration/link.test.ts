@@ -129,7 +129,7 @@ describeRoot("Link add", () => {
           kind: "vxlan",
           name: "vx0",
           id: 42,
-          port: 4789,
+          dstport: 4789,
           local: "10.0.0.1",
           remote: "10.0.0.2",
           dev: "d0",
@@ -161,7 +161,23 @@ describeRoot("Link add", () => {
         // tos inherit is 1 on the wire; iproute2 6.1 prints it as "0x1"
         expect(["inherit", "0x1"]).toContain(d.tos)
         const ours = yield* Link.get("vx0")
-        expect(ours.linkInfo?.data).toMatchObject({ kind: "vxlan", id: 42, tos: 1, port: 4789, ttl: 64 })
+        expect(ours).toMatchObject({
+          kind: "vxlan",
+          id: 42,
+          tos: "inherit",
+          dstport: 4789,
+          ttl: 64,
+          local: "10.0.0.1",
+          remote: "10.0.0.2",
+          dev: "d0",
+          srcPortRange: { low: 40000, high: 50000 }
+        })
+        expect(ours.status?.message.linkInfo?.data).toMatchObject({
+          kind: "vxlan",
+          id: 42,
+          tos: 1,
+          port: 4789
+        })
       })
     )
   )
@@ -176,7 +192,7 @@ describeRoot("Link add", () => {
           id: 43,
           group: "239.1.1.1",
           dev: "d0",
-          port: 4789,
+          dstport: 4789,
           learning: false
         })
         const d = show(ns, "vx1").linkinfo.info_data
@@ -187,7 +203,7 @@ describeRoot("Link add", () => {
           id: 44,
           remote: "2001:db8::2",
           local: "2001:db8::1",
-          port: 4790
+          dstport: 4790
         })
         const d6 = show(ns, "vx6").linkinfo.info_data
         expect(d6).toMatchObject({ id: 44, remote6: "2001:db8::2", local6: "2001:db8::1", port: 4790 })
@@ -532,17 +548,18 @@ describeRoot("Link list and get", () => {
         ip(ns, "link", "set", "d0", "master", "br0")
         ip(ns, "link", "set", "e1", "master", "br0")
         const all = yield* Link.list()
-        expect(all.map((l) => [l.index, l.ifname]).sort()).toEqual(
+        expect(all.map((l) => [l.status?.index, l.name]).sort()).toEqual(
           ipJson<Array<any>>(ns, "link", "show")
             .map((l) => [l.ifindex, l.ifname])
             .sort()
         )
         const veths = yield* Link.list({ kind: "veth" })
-        expect(veths.map((l) => l.ifname).sort()).toEqual(["d0", "d1", "e0", "e1"])
+        expect(veths.map((l) => l.name).sort()).toEqual(["d0", "d1", "e0", "e1"])
         const ports = yield* Link.list({ master: "br0" })
-        expect(ports.map((l) => l.ifname).sort()).toEqual(["d0", "e1"])
+        expect(ports.map((l) => l.name).sort()).toEqual(["d0", "e1"])
+        expect(ports.every((l) => l.master === "br0")).toBe(true)
         const brIndex = show(ns, "br0").ifindex
-        expect((yield* Link.list({ master: brIndex, kind: "veth" })).map((l) => l.ifname).sort()).toEqual([
+        expect((yield* Link.list({ master: brIndex, kind: "veth" })).map((l) => l.name).sort()).toEqual([
           "d0",
           "e1"
         ])
@@ -550,7 +567,8 @@ describeRoot("Link list and get", () => {
         // dummy is not registered on the host kernel: the kernel ignores the filter, we do not.
         expect(yield* Link.list({ kind: "dummy" })).toEqual([])
         const streamed = yield* Stream.runCollect(Link.stream({ kind: "veth" }))
-        expect([...streamed].map((l) => l.ifname).sort()).toEqual(["d0", "d1", "e0", "e1"])
+        expect([...streamed].map((l) => l.name).sort()).toEqual(["d0", "d1", "e0", "e1"])
+        expect(streamed.find((l) => l.name === "d0")).toMatchObject({ master: "br0", peer: { name: "d1" } })
       })
     )
   )
@@ -561,19 +579,21 @@ describeRoot("Link list and get", () => {
         veth(ns)
         // undefined filter fields are allowed (optional, not just absent)
         const [lo] = yield* Link.list({ kind: undefined }).pipe(
-          Effect.map((ls) => ls.filter((l) => l.ifname === "lo"))
+          Effect.map((ls) => ls.filter((l) => l.name === "lo"))
         )
         // some traffic on lo: three UDP datagrams to the discard port
         execFileSync("ip", ["netns", "exec", ns, "python3", "-c", sendUdp], { stdio: "ignore" })
         const after = yield* Link.get("lo")
-        expect(lo.stats64).toBeDefined()
-        expect(after.stats64!.rxPackets).toBeGreaterThan(lo.stats64!.rxPackets)
+        expect(lo.status?.stats64).toBeDefined()
+        expect(after.status!.stats64!.rxPackets).toBeGreaterThan(lo.status!.stats64!.rxPackets)
         const oracle = ipJson(ns, "-s", "link", "show", "dev", "lo")[0].stats64.rx.packets
-        expect(after.stats64!.rxPackets).toBe(BigInt(oracle))
+        expect(after.status!.stats64!.rxPackets).toBe(BigInt(oracle))
         const bare = yield* Link.list({ stats: false })
         expect(bare.length).toBe(3)
-        expect(bare.every((l) => l.stats64 === undefined && l.stats === undefined)).toBe(true)
-        expect((yield* Link.get("d0", { stats: false })).stats64).toBeUndefined()
+        expect(bare.every((l) => l.status?.stats64 === undefined && l.status?.stats === undefined)).toBe(true)
+        expect((yield* Link.get("d0", { stats: false })).status?.stats64).toBeUndefined()
+        const raw = yield* Link.listRaw({ stats: false })
+        expect(raw.every((m) => m.stats64 === undefined && m.stats === undefined)).toBe(true)
       })
     )
   )
@@ -588,18 +608,21 @@ describeRoot("Link list and get", () => {
         const byIndex = yield* Link.get(ref.ifindex)
         for (const l of [byName, byIndex]) {
           expect(l).toMatchObject({
-            index: ref.ifindex,
-            ifname: "d0",
+            name: "d0",
+            kind: "veth",
             mtu: 1280,
-            address: "02:00:00:00:00:05"
+            address: "02:00:00:00:00:05",
+            peer: { name: "d1" },
+            status: { index: ref.ifindex, link: show(ns, "d1").ifindex }
           })
-          expect(l.linkInfo?.kind).toBe("veth")
-          expect(l.link).toBe(show(ns, "d1").ifindex)
         }
+        // a missing device is named in the error (issue 10)
         const e = yield* Effect.flip(Link.get("nope0"))
         expect(kernelCode(e)).toBe("ENODEV")
+        expect(e.message).toContain("nope0")
         const e2 = yield* Effect.flip(Link.get(999999))
         expect(kernelCode(e2)).toBe("ENODEV")
+        expect(e2.message).toContain("999999")
       })
     )
   )
@@ -618,7 +641,7 @@ describeRoot("Link list and get", () => {
           expect(all.length).toBe(2001)
           const veths = yield* Link.list({ kind: "veth", stats: false })
           expect(veths.length).toBe(2000)
-          const nameSet = new Set(veths.map((l) => l.ifname))
+          const nameSet = new Set(veths.map((l) => l.name))
           expect(nameSet.has("va0") && nameSet.has("vb999")).toBe(true)
           expect(yield* Stream.runCount(Link.stream({ kind: "veth" }))).toBe(2000)
           expect(all.length).toBe(ipJson<Array<any>>(ns, "link", "show").length)
@@ -638,7 +661,7 @@ describeFullKernel("Link on a full kernel", () => {
         // Carrier drops at once (IFF_LOWER_UP, IFLA_CARRIER); ip's NO-CARRIER also needs the
         // operstate, which linkwatch updates asynchronously (on 6.1 it can lag this check).
         expect(show(ns, "dummy0").flags).not.toContain("LOWER_UP")
-        expect((yield* Link.get("dummy0")).carrier).toBe(0)
+        expect((yield* Link.get("dummy0")).status?.carrier).toBe(false)
         yield* Link.add({
           kind: "bridge",
           name: "br0",

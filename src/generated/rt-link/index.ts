@@ -2597,7 +2597,7 @@ export const LinkinfoBondAttrsFields = {
   numPeerNotif: Schema.optionalKey(P.U8),
   allSlavesActive: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
   minLinks: Schema.optionalKey(P.U32),
-  lpInterval: Schema.optionalKey(P.U32),
+  lpInterval: Schema.optionalKey(P.U32.check(Schema.isBetween({ minimum: 1, maximum: 2147483647 }))),
   packetsPerSlave: Schema.optionalKey(P.U32.check(Schema.isBetween({ minimum: 0, maximum: 65535 }))),
   adLacpRate: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
   adSelect: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 3 }))),

@@ -1,0 +1,40 @@
+/**
+ * The link kinds Link.add can create and Link.list maps: one line per kind.
+ * A new kind is its spec entries, its module in ./kinds, one line here and
+ * its tests (CONTRIBUTING.md).
+ *
+ * @since 0.2.0
+ */
+import type { LinkKind } from "./LinkKind.ts"
+import { bond } from "./kinds/bond.ts"
+import { bridge } from "./kinds/bridge.ts"
+import { dummy } from "./kinds/dummy.ts"
+import { ifb } from "./kinds/ifb.ts"
+import { macvlan } from "./kinds/macvlan.ts"
+import { macvtap } from "./kinds/macvtap.ts"
+import { veth } from "./kinds/veth.ts"
+import { vlan } from "./kinds/vlan.ts"
+import { vrf } from "./kinds/vrf.ts"
+import { vxlan } from "./kinds/vxlan.ts"
+
+/**
+ * Every link kind's descriptor.
+ *
+ * @example
+ * ```ts
+ * registry.map((k) => k.kind) // ["veth", "bridge", "vxlan", ...]
+ * ```
+ * @since 0.2.0
+ */
+export const registry = [veth, bridge, vxlan, macvlan, macvtap, ifb, dummy, vlan, bond, vrf] as const
+
+/**
+ * Descriptors by kind name.
+ *
+ * @example
+ * ```ts
+ * byKind.get("vxlan")?.kind // "vxlan"
+ * ```
+ * @since 0.2.0
+ */
+export const byKind: ReadonlyMap<string, LinkKind> = new Map(registry.map((k) => [k.kind, k as LinkKind]))

@@ -1,0 +1,1371 @@
+/**
+ * The view layer of rt-link: the object model's names, types and
+ * mappings of the attribute sets with a `view`.
+ *
+ * Generated from spec/rt-link.yaml by `npm run codegen` (codegen/View.ts). Do not edit.
+ */
+import * as Schema from "effect/Schema"
+import * as P from "../../runtime/Primitives.ts"
+import type { LinkinfoBondAttrs, LinkinfoBondPortAttrs, LinkinfoBridgeAttrs, LinkinfoBrportAttrs, LinkinfoMacvlanAttrs, LinkinfoVlanAttrs, LinkinfoVrfAttrs, LinkinfoVrfPortAttrs, LinkinfoVxlanAttrs } from "./index.ts"
+
+/** A device by name or ifindex, as a view's device fields take it. */
+export const DeviceRef = Schema.Union([P.InterfaceName, P.intBetween(P.S32, 1, 0x7fffffff)])
+
+/** The index of a device field: given as a number, or resolved by the engine into `devices`. */
+export const deviceIndex = (ref: string | number, field: string, devices: Readonly<Record<string, number>>): number => {
+  if (typeof ref === "number") return ref
+  const i = devices[field]
+  if (i === undefined) throw new Error(`device "${ref}" in ${field} was not resolved`)
+  return i
+}
+
+const bridgeVlanProtocolNames = { "802.1Q": 33024, "802.1ad": 34984 } as const
+const bridgeVlanProtocolByNumber: Readonly<Record<number, string>> = { "33024": "802.1Q", "34984": "802.1ad" }
+const bridgeStpModeNames = { "auto": 0, "user": 1, "kernel": 2 } as const
+const bridgeStpModeByNumber: Readonly<Record<number, string>> = { "0": "auto", "1": "user", "2": "kernel" }
+/** Input Schema fields of the bridge view (linkinfo-bridge-attrs). */
+export const BridgeFields = {
+  /** Forward delay in centiseconds (USER_HZ). Unit: centiseconds. (IFLA_BR_FORWARD_DELAY) */
+  forwardDelay: Schema.optional(P.U32),
+  /** Hello time in centiseconds. Unit: centiseconds. (IFLA_BR_HELLO_TIME) */
+  helloTime: Schema.optional(P.U32),
+  /** Max message age in centiseconds. Unit: centiseconds. (IFLA_BR_MAX_AGE) */
+  maxAge: Schema.optional(P.U32),
+  /** FDB ageing time in centiseconds. Unit: centiseconds. (IFLA_BR_AGEING_TIME) */
+  ageingTime: Schema.optional(P.U32),
+  /** STP on (non-zero) or off. (IFLA_BR_STP_STATE) */
+  stpState: Schema.optional(Schema.Boolean),
+  /** Bridge priority for root election. (IFLA_BR_PRIORITY) */
+  priority: Schema.optional(P.U16),
+  /** VLAN filtering on (1) or off. (IFLA_BR_VLAN_FILTERING) */
+  vlanFiltering: Schema.optional(Schema.Boolean),
+  /** VLAN protocol (802.1Q or 802.1ad). (IFLA_BR_VLAN_PROTOCOL) */
+  vlanProtocol: Schema.optional(Schema.Union([Schema.Literals(["802.1Q", "802.1ad"]), P.U16])),
+  /** Link-local groups to forward (bit per 01:80:c2:00:00:0X). (IFLA_BR_GROUP_FWD_MASK) */
+  groupFwdMask: Schema.optional(P.U16),
+  /** STP group address. (IFLA_BR_GROUP_ADDR) */
+  groupAddress: Schema.optional(P.MacAddress),
+  /** Multicast router mode (0 off, 1 auto, 2 on). (IFLA_BR_MCAST_ROUTER) */
+  multicastRouter: Schema.optional(P.intBetween(P.U8, 0, 2)),
+  /** Multicast snooping on (1) or off. (IFLA_BR_MCAST_SNOOPING) */
+  multicastSnooping: Schema.optional(Schema.Boolean),
+  /** Use the bridge's address as query source. (IFLA_BR_MCAST_QUERY_USE_IFADDR) */
+  multicastQueryUseIfaddr: Schema.optional(Schema.Boolean),
+  /** Send multicast queries. (IFLA_BR_MCAST_QUERIER) */
+  multicastQuerier: Schema.optional(Schema.Boolean),
+  /** Size of the multicast group table. (IFLA_BR_MCAST_HASH_MAX) */
+  multicastHashMax: Schema.optional(P.U32),
+  /** Last member query count. (IFLA_BR_MCAST_LAST_MEMBER_CNT) */
+  multicastLastMemberCount: Schema.optional(P.U32),
+  /** Startup query count. (IFLA_BR_MCAST_STARTUP_QUERY_CNT) */
+  multicastStartupQueryCount: Schema.optional(P.U32),
+  /** Last member query interval (centiseconds). Unit: centiseconds. (IFLA_BR_MCAST_LAST_MEMBER_INTVL) */
+  multicastLastMemberInterval: Schema.optional(P.U64),
+  /** Group membership interval (centiseconds). Unit: centiseconds. (IFLA_BR_MCAST_MEMBERSHIP_INTVL) */
+  multicastMembershipInterval: Schema.optional(P.U64),
+  /** Other querier present interval (centiseconds). Unit: centiseconds. (IFLA_BR_MCAST_QUERIER_INTVL) */
+  multicastQuerierInterval: Schema.optional(P.U64),
+  /** General query interval (centiseconds). Unit: centiseconds. (IFLA_BR_MCAST_QUERY_INTVL) */
+  multicastQueryInterval: Schema.optional(P.U64),
+  /** Query max response time (centiseconds). Unit: centiseconds. (IFLA_BR_MCAST_QUERY_RESPONSE_INTVL) */
+  multicastQueryResponseInterval: Schema.optional(P.U64),
+  /** Startup query interval (centiseconds). Unit: centiseconds. (IFLA_BR_MCAST_STARTUP_QUERY_INTVL) */
+  multicastStartupQueryInterval: Schema.optional(P.U64),
+  /** Pass bridged IPv4 through iptables. (IFLA_BR_NF_CALL_IPTABLES) */
+  nfCallIptables: Schema.optional(Schema.Boolean),
+  /** Pass bridged IPv6 through ip6tables. (IFLA_BR_NF_CALL_IP6TABLES) */
+  nfCallIp6tables: Schema.optional(Schema.Boolean),
+  /** Pass bridged ARP through arptables. (IFLA_BR_NF_CALL_ARPTABLES) */
+  nfCallArptables: Schema.optional(Schema.Boolean),
+  /** Default PVID of new ports; 0 means none. (IFLA_BR_VLAN_DEFAULT_PVID) */
+  vlanDefaultPvid: Schema.optional(P.intBetween(P.U16, 0, 4094)),
+  /** Per-VLAN statistics. (IFLA_BR_VLAN_STATS_ENABLED) */
+  vlanStatsEnabled: Schema.optional(Schema.Boolean),
+  /** Multicast (IGMP/MLD) statistics. (IFLA_BR_MCAST_STATS_ENABLED) */
+  multicastStatsEnabled: Schema.optional(Schema.Boolean),
+  /** IGMP version of queries. (IFLA_BR_MCAST_IGMP_VERSION) */
+  multicastIgmpVersion: Schema.optional(P.intBetween(P.U8, 2, 3)),
+  /** MLD version of queries. (IFLA_BR_MCAST_MLD_VERSION) */
+  multicastMldVersion: Schema.optional(P.intBetween(P.U8, 1, 2)),
+  /** Per-VLAN per-port statistics. (IFLA_BR_VLAN_STATS_PER_PORT) */
+  vlanStatsPerPort: Schema.optional(Schema.Boolean),
+  /** Limit of learned FDB entries; 0 means no limit. (IFLA_BR_FDB_MAX_LEARNED) */
+  fdbMaxLearned: Schema.optional(P.U32),
+  /** Whether STP runs in the kernel or userspace. (IFLA_BR_STP_MODE) */
+  stpMode: Schema.optional(Schema.Union([Schema.Literals(["auto", "user", "kernel"]), P.U32])),
+}
+/** The bridge view's configuration. */
+export interface BridgeOptions {
+  /** Forward delay in centiseconds (USER_HZ). Unit: centiseconds. (IFLA_BR_FORWARD_DELAY) */
+  readonly forwardDelay?: number
+  /** Hello time in centiseconds. Unit: centiseconds. (IFLA_BR_HELLO_TIME) */
+  readonly helloTime?: number
+  /** Max message age in centiseconds. Unit: centiseconds. (IFLA_BR_MAX_AGE) */
+  readonly maxAge?: number
+  /** FDB ageing time in centiseconds. Unit: centiseconds. (IFLA_BR_AGEING_TIME) */
+  readonly ageingTime?: number
+  /** STP on (non-zero) or off. (IFLA_BR_STP_STATE) */
+  readonly stpState?: boolean
+  /** Bridge priority for root election. (IFLA_BR_PRIORITY) */
+  readonly priority?: number
+  /** VLAN filtering on (1) or off. (IFLA_BR_VLAN_FILTERING) */
+  readonly vlanFiltering?: boolean
+  /** VLAN protocol (802.1Q or 802.1ad). (IFLA_BR_VLAN_PROTOCOL) */
+  readonly vlanProtocol?: "802.1Q" | "802.1ad" | number
+  /** Link-local groups to forward (bit per 01:80:c2:00:00:0X). (IFLA_BR_GROUP_FWD_MASK) */
+  readonly groupFwdMask?: number
+  /** STP group address. (IFLA_BR_GROUP_ADDR) */
+  readonly groupAddress?: string
+  /** Multicast router mode (0 off, 1 auto, 2 on). (IFLA_BR_MCAST_ROUTER) */
+  readonly multicastRouter?: number
+  /** Multicast snooping on (1) or off. (IFLA_BR_MCAST_SNOOPING) */
+  readonly multicastSnooping?: boolean
+  /** Use the bridge's address as query source. (IFLA_BR_MCAST_QUERY_USE_IFADDR) */
+  readonly multicastQueryUseIfaddr?: boolean
+  /** Send multicast queries. (IFLA_BR_MCAST_QUERIER) */
+  readonly multicastQuerier?: boolean
+  /** Size of the multicast group table. (IFLA_BR_MCAST_HASH_MAX) */
+  readonly multicastHashMax?: number
+  /** Last member query count. (IFLA_BR_MCAST_LAST_MEMBER_CNT) */
+  readonly multicastLastMemberCount?: number
+  /** Startup query count. (IFLA_BR_MCAST_STARTUP_QUERY_CNT) */
+  readonly multicastStartupQueryCount?: number
+  /** Last member query interval (centiseconds). Unit: centiseconds. (IFLA_BR_MCAST_LAST_MEMBER_INTVL) */
+  readonly multicastLastMemberInterval?: bigint
+  /** Group membership interval (centiseconds). Unit: centiseconds. (IFLA_BR_MCAST_MEMBERSHIP_INTVL) */
+  readonly multicastMembershipInterval?: bigint
+  /** Other querier present interval (centiseconds). Unit: centiseconds. (IFLA_BR_MCAST_QUERIER_INTVL) */
+  readonly multicastQuerierInterval?: bigint
+  /** General query interval (centiseconds). Unit: centiseconds. (IFLA_BR_MCAST_QUERY_INTVL) */
+  readonly multicastQueryInterval?: bigint
+  /** Query max response time (centiseconds). Unit: centiseconds. (IFLA_BR_MCAST_QUERY_RESPONSE_INTVL) */
+  readonly multicastQueryResponseInterval?: bigint
+  /** Startup query interval (centiseconds). Unit: centiseconds. (IFLA_BR_MCAST_STARTUP_QUERY_INTVL) */
+  readonly multicastStartupQueryInterval?: bigint
+  /** Pass bridged IPv4 through iptables. (IFLA_BR_NF_CALL_IPTABLES) */
+  readonly nfCallIptables?: boolean
+  /** Pass bridged IPv6 through ip6tables. (IFLA_BR_NF_CALL_IP6TABLES) */
+  readonly nfCallIp6tables?: boolean
+  /** Pass bridged ARP through arptables. (IFLA_BR_NF_CALL_ARPTABLES) */
+  readonly nfCallArptables?: boolean
+  /** Default PVID of new ports; 0 means none. (IFLA_BR_VLAN_DEFAULT_PVID) */
+  readonly vlanDefaultPvid?: number
+  /** Per-VLAN statistics. (IFLA_BR_VLAN_STATS_ENABLED) */
+  readonly vlanStatsEnabled?: boolean
+  /** Multicast (IGMP/MLD) statistics. (IFLA_BR_MCAST_STATS_ENABLED) */
+  readonly multicastStatsEnabled?: boolean
+  /** IGMP version of queries. (IFLA_BR_MCAST_IGMP_VERSION) */
+  readonly multicastIgmpVersion?: number
+  /** MLD version of queries. (IFLA_BR_MCAST_MLD_VERSION) */
+  readonly multicastMldVersion?: number
+  /** Per-VLAN per-port statistics. (IFLA_BR_VLAN_STATS_PER_PORT) */
+  readonly vlanStatsPerPort?: boolean
+  /** Limit of learned FDB entries; 0 means no limit. (IFLA_BR_FDB_MAX_LEARNED) */
+  readonly fdbMaxLearned?: number
+  /** Whether STP runs in the kernel or userspace. (IFLA_BR_STP_MODE) */
+  readonly stpMode?: "auto" | "user" | "kernel" | number
+}
+/** What the kernel reports by itself in linkinfo-bridge-attrs. */
+export interface BridgeStatus {
+  /** Root bridge id. (IFLA_BR_ROOT_ID) */
+  readonly rootId?: LinkinfoBridgeAttrs["rootId"]
+  /** This bridge's id. (IFLA_BR_BRIDGE_ID) */
+  readonly bridgeId?: LinkinfoBridgeAttrs["bridgeId"]
+  /** Root port number. (IFLA_BR_ROOT_PORT) */
+  readonly rootPort?: LinkinfoBridgeAttrs["rootPort"]
+  /** Path cost to the root. (IFLA_BR_ROOT_PATH_COST) */
+  readonly rootPathCost?: LinkinfoBridgeAttrs["rootPathCost"]
+  /** Topology change flag. (IFLA_BR_TOPOLOGY_CHANGE) */
+  readonly topologyChange?: LinkinfoBridgeAttrs["topologyChange"]
+  /** Topology change detected flag. (IFLA_BR_TOPOLOGY_CHANGE_DETECTED) */
+  readonly topologyChangeDetected?: LinkinfoBridgeAttrs["topologyChangeDetected"]
+  /** Hello timer in centiseconds. Unit: centiseconds. (IFLA_BR_HELLO_TIMER) */
+  readonly helloTimer?: LinkinfoBridgeAttrs["helloTimer"]
+  /** Topology change notification timer. Unit: centiseconds. (IFLA_BR_TCN_TIMER) */
+  readonly tcnTimer?: LinkinfoBridgeAttrs["tcnTimer"]
+  /** Topology change timer. Unit: centiseconds. (IFLA_BR_TOPOLOGY_CHANGE_TIMER) */
+  readonly topologyChangeTimer?: LinkinfoBridgeAttrs["topologyChangeTimer"]
+  /** FDB garbage collection timer. Unit: centiseconds. (IFLA_BR_GC_TIMER) */
+  readonly gcTimer?: LinkinfoBridgeAttrs["gcTimer"]
+  /** Deprecated; always 16. (IFLA_BR_MCAST_HASH_ELASTICITY) */
+  readonly mcastHashElasticity?: LinkinfoBridgeAttrs["mcastHashElasticity"]
+  /** Boolean options: value = optval, selector = optmask (bit per BR_BOOLOPT_*). (IFLA_BR_MULTI_BOOLOPT) */
+  readonly multiBoolopt?: LinkinfoBridgeAttrs["multiBoolopt"]
+  /** Nested querier state (kept raw). (IFLA_BR_MCAST_QUERIER_STATE) */
+  readonly mcastQuerierState?: LinkinfoBridgeAttrs["mcastQuerierState"]
+  /** Number of learned FDB entries. (IFLA_BR_FDB_N_LEARNED) */
+  readonly fdbNLearned?: LinkinfoBridgeAttrs["fdbNLearned"]
+}
+/** Fields of the bridge view that name devices. */
+export const bridgeDevices: ReadonlyArray<string> = []
+/** bridge options → linkinfo-bridge-attrs (device fields from `devices`, resolved by the engine). */
+export const bridgeToWire = (o: BridgeOptions, devices: Readonly<Record<string, number>> = {}): LinkinfoBridgeAttrs => {
+  const w: { -readonly [K in keyof LinkinfoBridgeAttrs]: LinkinfoBridgeAttrs[K] } = {}
+  void devices
+  if (o.forwardDelay !== undefined) w.forwardDelay = o.forwardDelay
+  if (o.helloTime !== undefined) w.helloTime = o.helloTime
+  if (o.maxAge !== undefined) w.maxAge = o.maxAge
+  if (o.ageingTime !== undefined) w.ageingTime = o.ageingTime
+  if (o.stpState !== undefined) w.stpState = o.stpState ? 1 : 0
+  if (o.priority !== undefined) w.priority = o.priority
+  if (o.vlanFiltering !== undefined) w.vlanFiltering = o.vlanFiltering ? 1 : 0
+  if (o.vlanProtocol !== undefined) w.vlanProtocol = typeof o.vlanProtocol === "number" ? o.vlanProtocol : bridgeVlanProtocolNames[o.vlanProtocol]
+  if (o.groupFwdMask !== undefined) w.groupFwdMask = o.groupFwdMask
+  if (o.groupAddress !== undefined) w.groupAddr = o.groupAddress
+  if (o.multicastRouter !== undefined) w.mcastRouter = o.multicastRouter
+  if (o.multicastSnooping !== undefined) w.mcastSnooping = o.multicastSnooping ? 1 : 0
+  if (o.multicastQueryUseIfaddr !== undefined) w.mcastQueryUseIfaddr = o.multicastQueryUseIfaddr ? 1 : 0
+  if (o.multicastQuerier !== undefined) w.mcastQuerier = o.multicastQuerier ? 1 : 0
+  if (o.multicastHashMax !== undefined) w.mcastHashMax = o.multicastHashMax
+  if (o.multicastLastMemberCount !== undefined) w.mcastLastMemberCnt = o.multicastLastMemberCount
+  if (o.multicastStartupQueryCount !== undefined) w.mcastStartupQueryCnt = o.multicastStartupQueryCount
+  if (o.multicastLastMemberInterval !== undefined) w.mcastLastMemberIntvl = o.multicastLastMemberInterval
+  if (o.multicastMembershipInterval !== undefined) w.mcastMembershipIntvl = o.multicastMembershipInterval
+  if (o.multicastQuerierInterval !== undefined) w.mcastQuerierIntvl = o.multicastQuerierInterval
+  if (o.multicastQueryInterval !== undefined) w.mcastQueryIntvl = o.multicastQueryInterval
+  if (o.multicastQueryResponseInterval !== undefined) w.mcastQueryResponseIntvl = o.multicastQueryResponseInterval
+  if (o.multicastStartupQueryInterval !== undefined) w.mcastStartupQueryIntvl = o.multicastStartupQueryInterval
+  if (o.nfCallIptables !== undefined) w.nfCallIptables = o.nfCallIptables ? 1 : 0
+  if (o.nfCallIp6tables !== undefined) w.nfCallIp6tables = o.nfCallIp6tables ? 1 : 0
+  if (o.nfCallArptables !== undefined) w.nfCallArptables = o.nfCallArptables ? 1 : 0
+  if (o.vlanDefaultPvid !== undefined) w.vlanDefaultPvid = o.vlanDefaultPvid
+  if (o.vlanStatsEnabled !== undefined) w.vlanStatsEnabled = o.vlanStatsEnabled ? 1 : 0
+  if (o.multicastStatsEnabled !== undefined) w.mcastStatsEnabled = o.multicastStatsEnabled ? 1 : 0
+  if (o.multicastIgmpVersion !== undefined) w.mcastIgmpVersion = o.multicastIgmpVersion
+  if (o.multicastMldVersion !== undefined) w.mcastMldVersion = o.multicastMldVersion
+  if (o.vlanStatsPerPort !== undefined) w.vlanStatsPerPort = o.vlanStatsPerPort ? 1 : 0
+  if (o.fdbMaxLearned !== undefined) w.fdbMaxLearned = o.fdbMaxLearned
+  if (o.stpMode !== undefined) w.stpMode = typeof o.stpMode === "number" ? o.stpMode : bridgeStpModeNames[o.stpMode]
+  return w
+}
+/** linkinfo-bridge-attrs → bridge options (configuration; device indexes named by `name`). */
+export const bridgeFromWire = (a: LinkinfoBridgeAttrs, name: (index: number) => string | number = (i) => i): BridgeOptions => {
+  const o: { -readonly [K in keyof BridgeOptions]?: BridgeOptions[K] } = {}
+  void name
+  if (a.forwardDelay !== undefined) o.forwardDelay = a.forwardDelay
+  if (a.helloTime !== undefined) o.helloTime = a.helloTime
+  if (a.maxAge !== undefined) o.maxAge = a.maxAge
+  if (a.ageingTime !== undefined) o.ageingTime = a.ageingTime
+  if (a.stpState !== undefined) o.stpState = a.stpState !== 0
+  if (a.priority !== undefined) o.priority = a.priority
+  if (a.vlanFiltering !== undefined) o.vlanFiltering = a.vlanFiltering !== 0
+  if (a.vlanProtocol !== undefined) o.vlanProtocol = (bridgeVlanProtocolByNumber[a.vlanProtocol] ?? a.vlanProtocol) as any
+  if (a.groupFwdMask !== undefined) o.groupFwdMask = a.groupFwdMask
+  if (a.groupAddr !== undefined) o.groupAddress = a.groupAddr
+  if (a.mcastRouter !== undefined) o.multicastRouter = a.mcastRouter
+  if (a.mcastSnooping !== undefined) o.multicastSnooping = a.mcastSnooping !== 0
+  if (a.mcastQueryUseIfaddr !== undefined) o.multicastQueryUseIfaddr = a.mcastQueryUseIfaddr !== 0
+  if (a.mcastQuerier !== undefined) o.multicastQuerier = a.mcastQuerier !== 0
+  if (a.mcastHashMax !== undefined) o.multicastHashMax = a.mcastHashMax
+  if (a.mcastLastMemberCnt !== undefined) o.multicastLastMemberCount = a.mcastLastMemberCnt
+  if (a.mcastStartupQueryCnt !== undefined) o.multicastStartupQueryCount = a.mcastStartupQueryCnt
+  if (a.mcastLastMemberIntvl !== undefined) o.multicastLastMemberInterval = a.mcastLastMemberIntvl
+  if (a.mcastMembershipIntvl !== undefined) o.multicastMembershipInterval = a.mcastMembershipIntvl
+  if (a.mcastQuerierIntvl !== undefined) o.multicastQuerierInterval = a.mcastQuerierIntvl
+  if (a.mcastQueryIntvl !== undefined) o.multicastQueryInterval = a.mcastQueryIntvl
+  if (a.mcastQueryResponseIntvl !== undefined) o.multicastQueryResponseInterval = a.mcastQueryResponseIntvl
+  if (a.mcastStartupQueryIntvl !== undefined) o.multicastStartupQueryInterval = a.mcastStartupQueryIntvl
+  if (a.nfCallIptables !== undefined) o.nfCallIptables = a.nfCallIptables !== 0
+  if (a.nfCallIp6tables !== undefined) o.nfCallIp6tables = a.nfCallIp6tables !== 0
+  if (a.nfCallArptables !== undefined) o.nfCallArptables = a.nfCallArptables !== 0
+  if (a.vlanDefaultPvid !== undefined) o.vlanDefaultPvid = a.vlanDefaultPvid
+  if (a.vlanStatsEnabled !== undefined) o.vlanStatsEnabled = a.vlanStatsEnabled !== 0
+  if (a.mcastStatsEnabled !== undefined) o.multicastStatsEnabled = a.mcastStatsEnabled !== 0
+  if (a.mcastIgmpVersion !== undefined) o.multicastIgmpVersion = a.mcastIgmpVersion
+  if (a.mcastMldVersion !== undefined) o.multicastMldVersion = a.mcastMldVersion
+  if (a.vlanStatsPerPort !== undefined) o.vlanStatsPerPort = a.vlanStatsPerPort !== 0
+  if (a.fdbMaxLearned !== undefined) o.fdbMaxLearned = a.fdbMaxLearned
+  if (a.stpMode !== undefined) o.stpMode = (bridgeStpModeByNumber[a.stpMode] ?? a.stpMode) as any
+  return o as BridgeOptions
+}
+/** The status attributes of linkinfo-bridge-attrs, or undefined when there are none. */
+export const bridgeStatusFromWire = (a: LinkinfoBridgeAttrs): BridgeStatus | undefined => {
+  let s: { -readonly [K in keyof BridgeStatus]: BridgeStatus[K] } | undefined
+  if (a.rootId !== undefined) (s ??= {}).rootId = a.rootId
+  if (a.bridgeId !== undefined) (s ??= {}).bridgeId = a.bridgeId
+  if (a.rootPort !== undefined) (s ??= {}).rootPort = a.rootPort
+  if (a.rootPathCost !== undefined) (s ??= {}).rootPathCost = a.rootPathCost
+  if (a.topologyChange !== undefined) (s ??= {}).topologyChange = a.topologyChange
+  if (a.topologyChangeDetected !== undefined) (s ??= {}).topologyChangeDetected = a.topologyChangeDetected
+  if (a.helloTimer !== undefined) (s ??= {}).helloTimer = a.helloTimer
+  if (a.tcnTimer !== undefined) (s ??= {}).tcnTimer = a.tcnTimer
+  if (a.topologyChangeTimer !== undefined) (s ??= {}).topologyChangeTimer = a.topologyChangeTimer
+  if (a.gcTimer !== undefined) (s ??= {}).gcTimer = a.gcTimer
+  if (a.mcastHashElasticity !== undefined) (s ??= {}).mcastHashElasticity = a.mcastHashElasticity
+  if (a.multiBoolopt !== undefined) (s ??= {}).multiBoolopt = a.multiBoolopt
+  if (a.mcastQuerierState !== undefined) (s ??= {}).mcastQuerierState = a.mcastQuerierState
+  if (a.fdbNLearned !== undefined) (s ??= {}).fdbNLearned = a.fdbNLearned
+  return s
+}
+/** The kernel's defaults of the bridge view, for canonical forms. */
+export const bridgeDefaults: Partial<BridgeOptions> = {
+  forwardDelay: 1500,
+  helloTime: 200,
+  maxAge: 2000,
+  ageingTime: 30000,
+  stpState: false,
+  priority: 32768,
+  vlanFiltering: false,
+  vlanProtocol: "802.1Q",
+  groupFwdMask: 0,
+  groupAddress: "01:80:c2:00:00:00",
+  multicastRouter: 1,
+  multicastSnooping: true,
+  multicastQueryUseIfaddr: false,
+  multicastQuerier: false,
+  multicastHashMax: 4096,
+  multicastLastMemberCount: 2,
+  multicastStartupQueryCount: 2,
+  multicastLastMemberInterval: 100n,
+  multicastMembershipInterval: 26000n,
+  multicastQuerierInterval: 25500n,
+  multicastQueryInterval: 12500n,
+  multicastQueryResponseInterval: 1000n,
+  nfCallIptables: false,
+  nfCallIp6tables: false,
+  nfCallArptables: false,
+  vlanDefaultPvid: 1,
+  vlanStatsEnabled: false,
+  multicastStatsEnabled: false,
+  multicastIgmpVersion: 2,
+  multicastMldVersion: 1,
+  vlanStatsPerPort: false,
+  fdbMaxLearned: 0,
+  stpMode: "auto",
+}
+/** Options of the bridge view without a known default: compared only when both sides give them. */
+export const bridgeKernelChosen: ReadonlyArray<string> = ["multicastStartupQueryInterval"]
+/** bridge options with the kernel's defaults filled in and enum numbers named. */
+export const bridgeCanonical = (o: BridgeOptions): BridgeOptions => {
+  const c: any = { ...bridgeDefaults }
+  for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  if (typeof c.vlanProtocol === "number") c.vlanProtocol = bridgeVlanProtocolByNumber[c.vlanProtocol] ?? c.vlanProtocol
+  if (typeof c.stpMode === "number") c.stpMode = bridgeStpModeByNumber[c.stpMode] ?? c.stpMode
+  return c
+}
+/** Input Schema fields of the bridge-port view (linkinfo-brport-attrs). */
+export const BridgePortFields = {
+  /** Port priority. (IFLA_BRPORT_PRIORITY) */
+  priority: Schema.optional(P.intBetween(P.U16, 0, 63)),
+  /** Port path cost. (IFLA_BRPORT_COST) */
+  cost: Schema.optional(P.U32),
+  /** Hairpin mode (1 on). (IFLA_BRPORT_MODE) */
+  hairpin: Schema.optional(Schema.Boolean),
+  /** BPDU guard (1 on). (IFLA_BRPORT_GUARD) */
+  guard: Schema.optional(Schema.Boolean),
+  /** Root port protection (1 on). (IFLA_BRPORT_PROTECT) */
+  rootBlock: Schema.optional(Schema.Boolean),
+  /** Multicast fast leave (1 on). (IFLA_BRPORT_FAST_LEAVE) */
+  fastleave: Schema.optional(Schema.Boolean),
+  /** MAC learning (1 on). (IFLA_BRPORT_LEARNING) */
+  learning: Schema.optional(Schema.Boolean),
+  /** Flood unknown unicast (1 on). (IFLA_BRPORT_UNICAST_FLOOD) */
+  flood: Schema.optional(Schema.Boolean),
+  /** Proxy ARP (1 on). (IFLA_BRPORT_PROXYARP) */
+  proxyArp: Schema.optional(Schema.Boolean),
+  /** Sync learned addresses from the device (1 on). (IFLA_BRPORT_LEARNING_SYNC) */
+  learningSync: Schema.optional(Schema.Boolean),
+  /** Proxy ARP for Wi-Fi (1 on). (IFLA_BRPORT_PROXYARP_WIFI) */
+  proxyArpWifi: Schema.optional(Schema.Boolean),
+  /** Multicast router mode of the port. (IFLA_BRPORT_MULTICAST_ROUTER) */
+  multicastRouter: Schema.optional(P.intBetween(P.U8, 0, 3)),
+  /** Flood unknown multicast (1 on). (IFLA_BRPORT_MCAST_FLOOD) */
+  mcastFlood: Schema.optional(Schema.Boolean),
+  /** Multicast to unicast (1 on). (IFLA_BRPORT_MCAST_TO_UCAST) */
+  mcastToUnicast: Schema.optional(Schema.Boolean),
+  /** VLAN to tunnel id mapping (1 on). (IFLA_BRPORT_VLAN_TUNNEL) */
+  vlanTunnel: Schema.optional(Schema.Boolean),
+  /** Flood broadcast (1 on). (IFLA_BRPORT_BCAST_FLOOD) */
+  bcastFlood: Schema.optional(Schema.Boolean),
+  /** Link-local groups to forward from this port. (IFLA_BRPORT_GROUP_FWD_MASK) */
+  groupFwdMask: Schema.optional(P.U16),
+  /** ARP/ND suppression (1 on). (IFLA_BRPORT_NEIGH_SUPPRESS) */
+  neighSuppress: Schema.optional(Schema.Boolean),
+  /** Isolated port (1 on). (IFLA_BRPORT_ISOLATED) */
+  isolated: Schema.optional(Schema.Boolean),
+  /** Ifindex of the backup port; 0 removes. (IFLA_BRPORT_BACKUP_PORT) */
+  backupPort: Schema.optional(DeviceRef),
+  /** Limit of tracked EHT hosts. (IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT) */
+  mcastEhtHostsLimit: Schema.optional(P.U32),
+  /** Locked port (1 on). (IFLA_BRPORT_LOCKED) */
+  locked: Schema.optional(Schema.Boolean),
+  /** MAC authentication bypass (1 on). (IFLA_BRPORT_MAB) */
+  mab: Schema.optional(Schema.Boolean),
+  /** Limit of multicast groups; 0 means no limit. (IFLA_BRPORT_MCAST_MAX_GROUPS) */
+  mcastMaxGroups: Schema.optional(P.U32),
+  /** Per-VLAN ARP/ND suppression (1 on). (IFLA_BRPORT_NEIGH_VLAN_SUPPRESS) */
+  neighVlanSuppress: Schema.optional(Schema.Boolean),
+  /** Backup nexthop id; 0 removes. (IFLA_BRPORT_BACKUP_NHID) */
+  backupNhid: Schema.optional(P.U32),
+  /** Forward gratuitous ARP/NA despite suppression (1 on). (IFLA_BRPORT_NEIGH_FORWARD_GRAT) */
+  neighForwardGrat: Schema.optional(Schema.Boolean),
+}
+/** The bridge-port view's configuration. */
+export interface BridgePortOptions {
+  /** Port priority. (IFLA_BRPORT_PRIORITY) */
+  readonly priority?: number
+  /** Port path cost. (IFLA_BRPORT_COST) */
+  readonly cost?: number
+  /** Hairpin mode (1 on). (IFLA_BRPORT_MODE) */
+  readonly hairpin?: boolean
+  /** BPDU guard (1 on). (IFLA_BRPORT_GUARD) */
+  readonly guard?: boolean
+  /** Root port protection (1 on). (IFLA_BRPORT_PROTECT) */
+  readonly rootBlock?: boolean
+  /** Multicast fast leave (1 on). (IFLA_BRPORT_FAST_LEAVE) */
+  readonly fastleave?: boolean
+  /** MAC learning (1 on). (IFLA_BRPORT_LEARNING) */
+  readonly learning?: boolean
+  /** Flood unknown unicast (1 on). (IFLA_BRPORT_UNICAST_FLOOD) */
+  readonly flood?: boolean
+  /** Proxy ARP (1 on). (IFLA_BRPORT_PROXYARP) */
+  readonly proxyArp?: boolean
+  /** Sync learned addresses from the device (1 on). (IFLA_BRPORT_LEARNING_SYNC) */
+  readonly learningSync?: boolean
+  /** Proxy ARP for Wi-Fi (1 on). (IFLA_BRPORT_PROXYARP_WIFI) */
+  readonly proxyArpWifi?: boolean
+  /** Multicast router mode of the port. (IFLA_BRPORT_MULTICAST_ROUTER) */
+  readonly multicastRouter?: number
+  /** Flood unknown multicast (1 on). (IFLA_BRPORT_MCAST_FLOOD) */
+  readonly mcastFlood?: boolean
+  /** Multicast to unicast (1 on). (IFLA_BRPORT_MCAST_TO_UCAST) */
+  readonly mcastToUnicast?: boolean
+  /** VLAN to tunnel id mapping (1 on). (IFLA_BRPORT_VLAN_TUNNEL) */
+  readonly vlanTunnel?: boolean
+  /** Flood broadcast (1 on). (IFLA_BRPORT_BCAST_FLOOD) */
+  readonly bcastFlood?: boolean
+  /** Link-local groups to forward from this port. (IFLA_BRPORT_GROUP_FWD_MASK) */
+  readonly groupFwdMask?: number
+  /** ARP/ND suppression (1 on). (IFLA_BRPORT_NEIGH_SUPPRESS) */
+  readonly neighSuppress?: boolean
+  /** Isolated port (1 on). (IFLA_BRPORT_ISOLATED) */
+  readonly isolated?: boolean
+  /** Ifindex of the backup port; 0 removes. (IFLA_BRPORT_BACKUP_PORT) */
+  readonly backupPort?: string | number
+  /** Limit of tracked EHT hosts. (IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT) */
+  readonly mcastEhtHostsLimit?: number
+  /** Locked port (1 on). (IFLA_BRPORT_LOCKED) */
+  readonly locked?: boolean
+  /** MAC authentication bypass (1 on). (IFLA_BRPORT_MAB) */
+  readonly mab?: boolean
+  /** Limit of multicast groups; 0 means no limit. (IFLA_BRPORT_MCAST_MAX_GROUPS) */
+  readonly mcastMaxGroups?: number
+  /** Per-VLAN ARP/ND suppression (1 on). (IFLA_BRPORT_NEIGH_VLAN_SUPPRESS) */
+  readonly neighVlanSuppress?: boolean
+  /** Backup nexthop id; 0 removes. (IFLA_BRPORT_BACKUP_NHID) */
+  readonly backupNhid?: number
+  /** Forward gratuitous ARP/NA despite suppression (1 on). (IFLA_BRPORT_NEIGH_FORWARD_GRAT) */
+  readonly neighForwardGrat?: boolean
+}
+/** What the kernel reports by itself in linkinfo-brport-attrs. */
+export interface BridgePortStatus {
+  /** STP port state. (IFLA_BRPORT_STATE) */
+  readonly state?: LinkinfoBrportAttrs["state"]
+  /** Designated root. (IFLA_BRPORT_ROOT_ID) */
+  readonly rootId?: LinkinfoBrportAttrs["rootId"]
+  /** Designated bridge. (IFLA_BRPORT_BRIDGE_ID) */
+  readonly bridgeId?: LinkinfoBrportAttrs["bridgeId"]
+  /** Designated port. (IFLA_BRPORT_DESIGNATED_PORT) */
+  readonly designatedPort?: LinkinfoBrportAttrs["designatedPort"]
+  /** Designated cost. (IFLA_BRPORT_DESIGNATED_COST) */
+  readonly designatedCost?: LinkinfoBrportAttrs["designatedCost"]
+  /** Port id. (IFLA_BRPORT_ID) */
+  readonly id?: LinkinfoBrportAttrs["id"]
+  /** Port number. (IFLA_BRPORT_NO) */
+  readonly no?: LinkinfoBrportAttrs["no"]
+  /** Topology change ack pending. (IFLA_BRPORT_TOPOLOGY_CHANGE_ACK) */
+  readonly topologyChangeAck?: LinkinfoBrportAttrs["topologyChangeAck"]
+  /** Config BPDU pending. (IFLA_BRPORT_CONFIG_PENDING) */
+  readonly configPending?: LinkinfoBrportAttrs["configPending"]
+  /** Message age timer (centiseconds). Unit: centiseconds. (IFLA_BRPORT_MESSAGE_AGE_TIMER) */
+  readonly messageAgeTimer?: LinkinfoBrportAttrs["messageAgeTimer"]
+  /** Forward delay timer (centiseconds). Unit: centiseconds. (IFLA_BRPORT_FORWARD_DELAY_TIMER) */
+  readonly forwardDelayTimer?: LinkinfoBrportAttrs["forwardDelayTimer"]
+  /** Hold timer (centiseconds). Unit: centiseconds. (IFLA_BRPORT_HOLD_TIMER) */
+  readonly holdTimer?: LinkinfoBrportAttrs["holdTimer"]
+  /** MRP ring open (read only). (IFLA_BRPORT_MRP_RING_OPEN) */
+  readonly mrpRingOpen?: LinkinfoBrportAttrs["mrpRingOpen"]
+  /** MRP interconnect open (read only). (IFLA_BRPORT_MRP_IN_OPEN) */
+  readonly mrpInOpen?: LinkinfoBrportAttrs["mrpInOpen"]
+  /** Tracked EHT hosts (read only). (IFLA_BRPORT_MCAST_EHT_HOSTS_CNT) */
+  readonly mcastEhtHostsCnt?: LinkinfoBrportAttrs["mcastEhtHostsCnt"]
+  /** Joined multicast groups (read only). (IFLA_BRPORT_MCAST_N_GROUPS) */
+  readonly mcastNGroups?: LinkinfoBrportAttrs["mcastNGroups"]
+}
+/** Fields of the bridge-port view that name devices. */
+export const bridgePortDevices: ReadonlyArray<string> = ["backupPort"]
+/** bridge-port options → linkinfo-brport-attrs (device fields from `devices`, resolved by the engine). */
+export const bridgePortToWire = (o: BridgePortOptions, devices: Readonly<Record<string, number>> = {}): LinkinfoBrportAttrs => {
+  const w: { -readonly [K in keyof LinkinfoBrportAttrs]: LinkinfoBrportAttrs[K] } = {}
+  if (o.priority !== undefined) w.priority = o.priority
+  if (o.cost !== undefined) w.cost = o.cost
+  if (o.hairpin !== undefined) w.mode = o.hairpin ? 1 : 0
+  if (o.guard !== undefined) w.guard = o.guard ? 1 : 0
+  if (o.rootBlock !== undefined) w.protect = o.rootBlock ? 1 : 0
+  if (o.fastleave !== undefined) w.fastLeave = o.fastleave ? 1 : 0
+  if (o.learning !== undefined) w.learning = o.learning ? 1 : 0
+  if (o.flood !== undefined) w.unicastFlood = o.flood ? 1 : 0
+  if (o.proxyArp !== undefined) w.proxyarp = o.proxyArp ? 1 : 0
+  if (o.learningSync !== undefined) w.learningSync = o.learningSync ? 1 : 0
+  if (o.proxyArpWifi !== undefined) w.proxyarpWifi = o.proxyArpWifi ? 1 : 0
+  if (o.multicastRouter !== undefined) w.multicastRouter = o.multicastRouter
+  if (o.mcastFlood !== undefined) w.mcastFlood = o.mcastFlood ? 1 : 0
+  if (o.mcastToUnicast !== undefined) w.mcastToUcast = o.mcastToUnicast ? 1 : 0
+  if (o.vlanTunnel !== undefined) w.vlanTunnel = o.vlanTunnel ? 1 : 0
+  if (o.bcastFlood !== undefined) w.bcastFlood = o.bcastFlood ? 1 : 0
+  if (o.groupFwdMask !== undefined) w.groupFwdMask = o.groupFwdMask
+  if (o.neighSuppress !== undefined) w.neighSuppress = o.neighSuppress ? 1 : 0
+  if (o.isolated !== undefined) w.isolated = o.isolated ? 1 : 0
+  if (o.backupPort !== undefined) w.backupPort = deviceIndex(o.backupPort, "backupPort", devices)
+  if (o.mcastEhtHostsLimit !== undefined) w.mcastEhtHostsLimit = o.mcastEhtHostsLimit
+  if (o.locked !== undefined) w.locked = o.locked ? 1 : 0
+  if (o.mab !== undefined) w.mab = o.mab ? 1 : 0
+  if (o.mcastMaxGroups !== undefined) w.mcastMaxGroups = o.mcastMaxGroups
+  if (o.neighVlanSuppress !== undefined) w.neighVlanSuppress = o.neighVlanSuppress ? 1 : 0
+  if (o.backupNhid !== undefined) w.backupNhid = o.backupNhid
+  if (o.neighForwardGrat !== undefined) w.neighForwardGrat = o.neighForwardGrat ? 1 : 0
+  return w
+}
+/** linkinfo-brport-attrs → bridge-port options (configuration; device indexes named by `name`). */
+export const bridgePortFromWire = (a: LinkinfoBrportAttrs, name: (index: number) => string | number = (i) => i): BridgePortOptions => {
+  const o: { -readonly [K in keyof BridgePortOptions]?: BridgePortOptions[K] } = {}
+  if (a.priority !== undefined) o.priority = a.priority
+  if (a.cost !== undefined) o.cost = a.cost
+  if (a.mode !== undefined) o.hairpin = a.mode !== 0
+  if (a.guard !== undefined) o.guard = a.guard !== 0
+  if (a.protect !== undefined) o.rootBlock = a.protect !== 0
+  if (a.fastLeave !== undefined) o.fastleave = a.fastLeave !== 0
+  if (a.learning !== undefined) o.learning = a.learning !== 0
+  if (a.unicastFlood !== undefined) o.flood = a.unicastFlood !== 0
+  if (a.proxyarp !== undefined) o.proxyArp = a.proxyarp !== 0
+  if (a.learningSync !== undefined) o.learningSync = a.learningSync !== 0
+  if (a.proxyarpWifi !== undefined) o.proxyArpWifi = a.proxyarpWifi !== 0
+  if (a.multicastRouter !== undefined) o.multicastRouter = a.multicastRouter
+  if (a.mcastFlood !== undefined) o.mcastFlood = a.mcastFlood !== 0
+  if (a.mcastToUcast !== undefined) o.mcastToUnicast = a.mcastToUcast !== 0
+  if (a.vlanTunnel !== undefined) o.vlanTunnel = a.vlanTunnel !== 0
+  if (a.bcastFlood !== undefined) o.bcastFlood = a.bcastFlood !== 0
+  if (a.groupFwdMask !== undefined) o.groupFwdMask = a.groupFwdMask
+  if (a.neighSuppress !== undefined) o.neighSuppress = a.neighSuppress !== 0
+  if (a.isolated !== undefined) o.isolated = a.isolated !== 0
+  if (a.backupPort !== undefined && a.backupPort !== 0) o.backupPort = name(a.backupPort)
+  if (a.mcastEhtHostsLimit !== undefined) o.mcastEhtHostsLimit = a.mcastEhtHostsLimit
+  if (a.locked !== undefined) o.locked = a.locked !== 0
+  if (a.mab !== undefined) o.mab = a.mab !== 0
+  if (a.mcastMaxGroups !== undefined) o.mcastMaxGroups = a.mcastMaxGroups
+  if (a.neighVlanSuppress !== undefined) o.neighVlanSuppress = a.neighVlanSuppress !== 0
+  if (a.backupNhid !== undefined) o.backupNhid = a.backupNhid
+  if (a.neighForwardGrat !== undefined) o.neighForwardGrat = a.neighForwardGrat !== 0
+  return o as BridgePortOptions
+}
+/** The status attributes of linkinfo-brport-attrs, or undefined when there are none. */
+export const bridgePortStatusFromWire = (a: LinkinfoBrportAttrs): BridgePortStatus | undefined => {
+  let s: { -readonly [K in keyof BridgePortStatus]: BridgePortStatus[K] } | undefined
+  if (a.state !== undefined) (s ??= {}).state = a.state
+  if (a.rootId !== undefined) (s ??= {}).rootId = a.rootId
+  if (a.bridgeId !== undefined) (s ??= {}).bridgeId = a.bridgeId
+  if (a.designatedPort !== undefined) (s ??= {}).designatedPort = a.designatedPort
+  if (a.designatedCost !== undefined) (s ??= {}).designatedCost = a.designatedCost
+  if (a.id !== undefined) (s ??= {}).id = a.id
+  if (a.no !== undefined) (s ??= {}).no = a.no
+  if (a.topologyChangeAck !== undefined) (s ??= {}).topologyChangeAck = a.topologyChangeAck
+  if (a.configPending !== undefined) (s ??= {}).configPending = a.configPending
+  if (a.messageAgeTimer !== undefined) (s ??= {}).messageAgeTimer = a.messageAgeTimer
+  if (a.forwardDelayTimer !== undefined) (s ??= {}).forwardDelayTimer = a.forwardDelayTimer
+  if (a.holdTimer !== undefined) (s ??= {}).holdTimer = a.holdTimer
+  if (a.mrpRingOpen !== undefined) (s ??= {}).mrpRingOpen = a.mrpRingOpen
+  if (a.mrpInOpen !== undefined) (s ??= {}).mrpInOpen = a.mrpInOpen
+  if (a.mcastEhtHostsCnt !== undefined) (s ??= {}).mcastEhtHostsCnt = a.mcastEhtHostsCnt
+  if (a.mcastNGroups !== undefined) (s ??= {}).mcastNGroups = a.mcastNGroups
+  return s
+}
+/** The kernel's defaults of the bridge-port view, for canonical forms. */
+export const bridgePortDefaults: Partial<BridgePortOptions> = {
+  priority: 32,
+  hairpin: false,
+  guard: false,
+  rootBlock: false,
+  fastleave: false,
+  learning: true,
+  flood: true,
+  proxyArp: false,
+  proxyArpWifi: false,
+  multicastRouter: 1,
+  mcastFlood: true,
+  mcastToUnicast: false,
+  vlanTunnel: false,
+  bcastFlood: true,
+  groupFwdMask: 0,
+  neighSuppress: false,
+  isolated: false,
+  mcastEhtHostsLimit: 512,
+  locked: false,
+  mab: false,
+  mcastMaxGroups: 0,
+  neighVlanSuppress: false,
+}
+/** Options of the bridge-port view without a known default: compared only when both sides give them. */
+export const bridgePortKernelChosen: ReadonlyArray<string> = ["cost", "learningSync", "backupPort", "backupNhid", "neighForwardGrat"]
+/** bridge-port options with the kernel's defaults filled in and enum numbers named. */
+export const bridgePortCanonical = (o: BridgePortOptions): BridgePortOptions => {
+  const c: any = { ...bridgePortDefaults }
+  for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  return c
+}
+const vxlanDfNames = { "unset": 0, "set": 1, "inherit": 2 } as const
+const vxlanDfByNumber: Readonly<Record<number, string>> = { "0": "unset", "1": "set", "2": "inherit" }
+const vxlanLabelPolicyNames = { "fixed": 0, "inherit": 1 } as const
+const vxlanLabelPolicyByNumber: Readonly<Record<number, string>> = { "0": "fixed", "1": "inherit" }
+/** Input Schema fields of the vxlan view (linkinfo-vxlan-attrs). */
+export const VxlanFields = {
+  /** VXLAN network identifier (24 bits). (IFLA_VXLAN_ID) */
+  id: Schema.optional(P.intBetween(P.U32, 0, 16777215)),
+  /** Ifindex of the underlay device. (IFLA_VXLAN_LINK) */
+  dev: Schema.optional(DeviceRef),
+  /** Learn remote addresses (1 on). (IFLA_VXLAN_LEARNING) */
+  learning: Schema.optional(Schema.Boolean),
+  /** FDB ageing time in seconds. Unit: seconds. (IFLA_VXLAN_AGEING) */
+  ageing: Schema.optional(P.U32),
+  /** Maximum FDB entries; 0 means no limit. (IFLA_VXLAN_LIMIT) */
+  limit: Schema.optional(P.U32),
+  /** ARP/ND proxy (1 on). (IFLA_VXLAN_PROXY) */
+  proxy: Schema.optional(Schema.Boolean),
+  /** Route short circuit (1 on). (IFLA_VXLAN_RSC) */
+  rsc: Schema.optional(Schema.Boolean),
+  /** Notify L2 misses (1 on). (IFLA_VXLAN_L2MISS) */
+  l2miss: Schema.optional(Schema.Boolean),
+  /** Notify L3 misses (1 on). (IFLA_VXLAN_L3MISS) */
+  l3miss: Schema.optional(Schema.Boolean),
+  /** UDP destination port. (IFLA_VXLAN_PORT) */
+  dstport: Schema.optional(P.U16),
+  /** UDP checksum over IPv4 (1 on). (IFLA_VXLAN_UDP_CSUM) */
+  udpCsum: Schema.optional(Schema.Boolean),
+  /** Send zero UDP checksum over IPv6 (1 on). (IFLA_VXLAN_UDP_ZERO_CSUM6_TX) */
+  udp6ZeroCsumTx: Schema.optional(Schema.Boolean),
+  /** Accept zero UDP checksum over IPv6 (1 on). (IFLA_VXLAN_UDP_ZERO_CSUM6_RX) */
+  udp6ZeroCsumRx: Schema.optional(Schema.Boolean),
+  /** Remote checksum offload on transmit (1 on). (IFLA_VXLAN_REMCSUM_TX) */
+  remcsumTx: Schema.optional(Schema.Boolean),
+  /** Remote checksum offload on receive (1 on). (IFLA_VXLAN_REMCSUM_RX) */
+  remcsumRx: Schema.optional(Schema.Boolean),
+  /** Group policy extension. (IFLA_VXLAN_GBP) */
+  gbp: Schema.optional(Schema.Boolean),
+  /** Remote checksum without partial offload. (IFLA_VXLAN_REMCSUM_NOPARTIAL) */
+  remcsumNopartial: Schema.optional(Schema.Boolean),
+  /** External control (metadata) mode (1 on). (IFLA_VXLAN_COLLECT_METADATA) */
+  external: Schema.optional(Schema.Boolean),
+  /** IPv6 flow label (20 bits). (IFLA_VXLAN_LABEL) */
+  label: Schema.optional(P.intBetween(P.U32, 0, 1048575)),
+  /** Generic protocol extension. (IFLA_VXLAN_GPE) */
+  gpe: Schema.optional(Schema.Boolean),
+  /** Outer DF bit policy. (IFLA_VXLAN_DF) */
+  df: Schema.optional(Schema.Union([Schema.Literals(["unset", "set", "inherit"]), P.intBetween(P.U8, 0, 2)])),
+  /** Per-VNI filtering, with collect-metadata (1 on). (IFLA_VXLAN_VNIFILTER) */
+  vnifilter: Schema.optional(Schema.Boolean),
+  /** Deliver to local VNIs directly (1 on). (IFLA_VXLAN_LOCALBYPASS) */
+  localbypass: Schema.optional(Schema.Boolean),
+  /** IPv6 flow label policy. (IFLA_VXLAN_LABEL_POLICY) */
+  labelPolicy: Schema.optional(Schema.Union([Schema.Literals(["fixed", "inherit"]), P.intBetween(P.U32, 0, 1)])),
+  /** Route multicast through the multicast routing table (1 on). (IFLA_VXLAN_MC_ROUTE) */
+  mcRoute: Schema.optional(Schema.Boolean),
+}
+/** The vxlan view's configuration. */
+export interface VxlanOptions {
+  /** VXLAN network identifier (24 bits). (IFLA_VXLAN_ID) */
+  readonly id?: number
+  /** Ifindex of the underlay device. (IFLA_VXLAN_LINK) */
+  readonly dev?: string | number
+  /** Learn remote addresses (1 on). (IFLA_VXLAN_LEARNING) */
+  readonly learning?: boolean
+  /** FDB ageing time in seconds. Unit: seconds. (IFLA_VXLAN_AGEING) */
+  readonly ageing?: number
+  /** Maximum FDB entries; 0 means no limit. (IFLA_VXLAN_LIMIT) */
+  readonly limit?: number
+  /** ARP/ND proxy (1 on). (IFLA_VXLAN_PROXY) */
+  readonly proxy?: boolean
+  /** Route short circuit (1 on). (IFLA_VXLAN_RSC) */
+  readonly rsc?: boolean
+  /** Notify L2 misses (1 on). (IFLA_VXLAN_L2MISS) */
+  readonly l2miss?: boolean
+  /** Notify L3 misses (1 on). (IFLA_VXLAN_L3MISS) */
+  readonly l3miss?: boolean
+  /** UDP destination port. (IFLA_VXLAN_PORT) */
+  readonly dstport?: number
+  /** UDP checksum over IPv4 (1 on). (IFLA_VXLAN_UDP_CSUM) */
+  readonly udpCsum?: boolean
+  /** Send zero UDP checksum over IPv6 (1 on). (IFLA_VXLAN_UDP_ZERO_CSUM6_TX) */
+  readonly udp6ZeroCsumTx?: boolean
+  /** Accept zero UDP checksum over IPv6 (1 on). (IFLA_VXLAN_UDP_ZERO_CSUM6_RX) */
+  readonly udp6ZeroCsumRx?: boolean
+  /** Remote checksum offload on transmit (1 on). (IFLA_VXLAN_REMCSUM_TX) */
+  readonly remcsumTx?: boolean
+  /** Remote checksum offload on receive (1 on). (IFLA_VXLAN_REMCSUM_RX) */
+  readonly remcsumRx?: boolean
+  /** Group policy extension. (IFLA_VXLAN_GBP) */
+  readonly gbp?: boolean
+  /** Remote checksum without partial offload. (IFLA_VXLAN_REMCSUM_NOPARTIAL) */
+  readonly remcsumNopartial?: boolean
+  /** External control (metadata) mode (1 on). (IFLA_VXLAN_COLLECT_METADATA) */
+  readonly external?: boolean
+  /** IPv6 flow label (20 bits). (IFLA_VXLAN_LABEL) */
+  readonly label?: number
+  /** Generic protocol extension. (IFLA_VXLAN_GPE) */
+  readonly gpe?: boolean
+  /** Outer DF bit policy. (IFLA_VXLAN_DF) */
+  readonly df?: "unset" | "set" | "inherit" | number
+  /** Per-VNI filtering, with collect-metadata (1 on). (IFLA_VXLAN_VNIFILTER) */
+  readonly vnifilter?: boolean
+  /** Deliver to local VNIs directly (1 on). (IFLA_VXLAN_LOCALBYPASS) */
+  readonly localbypass?: boolean
+  /** IPv6 flow label policy. (IFLA_VXLAN_LABEL_POLICY) */
+  readonly labelPolicy?: "fixed" | "inherit" | number
+  /** Route multicast through the multicast routing table (1 on). (IFLA_VXLAN_MC_ROUTE) */
+  readonly mcRoute?: boolean
+}
+/** What the kernel reports by itself in linkinfo-vxlan-attrs. */
+export interface VxlanStatus {
+  /** Reserved header bits accepted on receive (8-byte VXLAN header mask). (IFLA_VXLAN_RESERVED_BITS) */
+  readonly reservedBits?: LinkinfoVxlanAttrs["reservedBits"]
+}
+/** Fields of the vxlan view that name devices. */
+export const vxlanDevices: ReadonlyArray<string> = ["dev"]
+/** vxlan options → linkinfo-vxlan-attrs (device fields from `devices`, resolved by the engine). */
+export const vxlanToWire = (o: VxlanOptions, devices: Readonly<Record<string, number>> = {}): LinkinfoVxlanAttrs => {
+  const w: { -readonly [K in keyof LinkinfoVxlanAttrs]: LinkinfoVxlanAttrs[K] } = {}
+  if (o.id !== undefined) w.id = o.id
+  if (o.dev !== undefined) w.link = deviceIndex(o.dev, "dev", devices)
+  if (o.learning !== undefined) w.learning = o.learning ? 1 : 0
+  if (o.ageing !== undefined) w.ageing = o.ageing
+  if (o.limit !== undefined) w.limit = o.limit
+  if (o.proxy !== undefined) w.proxy = o.proxy ? 1 : 0
+  if (o.rsc !== undefined) w.rsc = o.rsc ? 1 : 0
+  if (o.l2miss !== undefined) w.l2miss = o.l2miss ? 1 : 0
+  if (o.l3miss !== undefined) w.l3miss = o.l3miss ? 1 : 0
+  if (o.dstport !== undefined) w.port = o.dstport
+  if (o.udpCsum !== undefined) w.udpCsum = o.udpCsum ? 1 : 0
+  if (o.udp6ZeroCsumTx !== undefined) w.udpZeroCsum6Tx = o.udp6ZeroCsumTx ? 1 : 0
+  if (o.udp6ZeroCsumRx !== undefined) w.udpZeroCsum6Rx = o.udp6ZeroCsumRx ? 1 : 0
+  if (o.remcsumTx !== undefined) w.remcsumTx = o.remcsumTx ? 1 : 0
+  if (o.remcsumRx !== undefined) w.remcsumRx = o.remcsumRx ? 1 : 0
+  if (o.gbp === true) w.gbp = true
+  if (o.remcsumNopartial === true) w.remcsumNopartial = true
+  if (o.external !== undefined) w.collectMetadata = o.external ? 1 : 0
+  if (o.label !== undefined) w.label = o.label
+  if (o.gpe === true) w.gpe = true
+  if (o.df !== undefined) w.df = typeof o.df === "number" ? o.df : vxlanDfNames[o.df]
+  if (o.vnifilter !== undefined) w.vnifilter = o.vnifilter ? 1 : 0
+  if (o.localbypass !== undefined) w.localbypass = o.localbypass ? 1 : 0
+  if (o.labelPolicy !== undefined) w.labelPolicy = typeof o.labelPolicy === "number" ? o.labelPolicy : vxlanLabelPolicyNames[o.labelPolicy]
+  if (o.mcRoute !== undefined) w.mcRoute = o.mcRoute ? 1 : 0
+  return w
+}
+/** linkinfo-vxlan-attrs → vxlan options (configuration; device indexes named by `name`). */
+export const vxlanFromWire = (a: LinkinfoVxlanAttrs, name: (index: number) => string | number = (i) => i): VxlanOptions => {
+  const o: { -readonly [K in keyof VxlanOptions]?: VxlanOptions[K] } = {}
+  if (a.id !== undefined) o.id = a.id
+  if (a.link !== undefined && a.link !== 0) o.dev = name(a.link)
+  if (a.learning !== undefined) o.learning = a.learning !== 0
+  if (a.ageing !== undefined) o.ageing = a.ageing
+  if (a.limit !== undefined) o.limit = a.limit
+  if (a.proxy !== undefined) o.proxy = a.proxy !== 0
+  if (a.rsc !== undefined) o.rsc = a.rsc !== 0
+  if (a.l2miss !== undefined) o.l2miss = a.l2miss !== 0
+  if (a.l3miss !== undefined) o.l3miss = a.l3miss !== 0
+  if (a.port !== undefined) o.dstport = a.port
+  if (a.udpCsum !== undefined) o.udpCsum = a.udpCsum !== 0
+  if (a.udpZeroCsum6Tx !== undefined) o.udp6ZeroCsumTx = a.udpZeroCsum6Tx !== 0
+  if (a.udpZeroCsum6Rx !== undefined) o.udp6ZeroCsumRx = a.udpZeroCsum6Rx !== 0
+  if (a.remcsumTx !== undefined) o.remcsumTx = a.remcsumTx !== 0
+  if (a.remcsumRx !== undefined) o.remcsumRx = a.remcsumRx !== 0
+  o.gbp = a.gbp === true
+  o.remcsumNopartial = a.remcsumNopartial === true
+  if (a.collectMetadata !== undefined) o.external = a.collectMetadata !== 0
+  if (a.label !== undefined) o.label = a.label
+  o.gpe = a.gpe === true
+  if (a.df !== undefined) o.df = (vxlanDfByNumber[a.df] ?? a.df) as any
+  if (a.vnifilter !== undefined) o.vnifilter = a.vnifilter !== 0
+  if (a.localbypass !== undefined) o.localbypass = a.localbypass !== 0
+  if (a.labelPolicy !== undefined) o.labelPolicy = (vxlanLabelPolicyByNumber[a.labelPolicy] ?? a.labelPolicy) as any
+  if (a.mcRoute !== undefined) o.mcRoute = a.mcRoute !== 0
+  return o as VxlanOptions
+}
+/** The status attributes of linkinfo-vxlan-attrs, or undefined when there are none. */
+export const vxlanStatusFromWire = (a: LinkinfoVxlanAttrs): VxlanStatus | undefined => {
+  let s: { -readonly [K in keyof VxlanStatus]: VxlanStatus[K] } | undefined
+  if (a.reservedBits !== undefined) (s ??= {}).reservedBits = a.reservedBits
+  return s
+}
+/** The kernel's defaults of the vxlan view, for canonical forms. */
+export const vxlanDefaults: Partial<VxlanOptions> = {
+  ageing: 300,
+  limit: 0,
+  proxy: false,
+  rsc: false,
+  l2miss: false,
+  l3miss: false,
+  dstport: 8472,
+  udpCsum: true,
+  udp6ZeroCsumTx: false,
+  udp6ZeroCsumRx: false,
+  remcsumTx: false,
+  remcsumRx: false,
+  gbp: false,
+  remcsumNopartial: false,
+  external: false,
+  label: 0,
+  gpe: false,
+  df: "unset",
+  vnifilter: false,
+  localbypass: true,
+  labelPolicy: "fixed",
+  mcRoute: false,
+}
+/** Options of the vxlan view without a known default: compared only when both sides give them. */
+export const vxlanKernelChosen: ReadonlyArray<string> = ["id", "dev", "learning"]
+/** vxlan options with the kernel's defaults filled in and enum numbers named. */
+export const vxlanCanonical = (o: VxlanOptions): VxlanOptions => {
+  const c: any = { ...vxlanDefaults }
+  for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  if (typeof c.df === "number") c.df = vxlanDfByNumber[c.df] ?? c.df
+  if (typeof c.labelPolicy === "number") c.labelPolicy = vxlanLabelPolicyByNumber[c.labelPolicy] ?? c.labelPolicy
+  return c
+}
+const macvlanModeNames = { "private": 1, "vepa": 2, "bridge": 4, "passthru": 8, "source": 16 } as const
+const macvlanModeByNumber: Readonly<Record<number, string>> = { "1": "private", "2": "vepa", "4": "bridge", "8": "passthru", "16": "source" }
+/** Input Schema fields of the macvlan view (linkinfo-macvlan-attrs). */
+export const MacvlanFields = {
+  /** Forwarding mode. (IFLA_MACVLAN_MODE) */
+  mode: Schema.optional(Schema.Union([Schema.Literals(["private", "vepa", "bridge", "passthru", "source"]), P.U32])),
+  /** Requested broadcast queue length. (IFLA_MACVLAN_BC_QUEUE_LEN) */
+  bcQueueLen: Schema.optional(P.U32),
+  /** Broadcast cutoff; negative disables queueing. (IFLA_MACVLAN_BC_CUTOFF) */
+  bcCutoff: Schema.optional(P.S32),
+}
+/** The macvlan view's configuration. */
+export interface MacvlanOptions {
+  /** Forwarding mode. (IFLA_MACVLAN_MODE) */
+  readonly mode?: "private" | "vepa" | "bridge" | "passthru" | "source" | number
+  /** Requested broadcast queue length. (IFLA_MACVLAN_BC_QUEUE_LEN) */
+  readonly bcQueueLen?: number
+  /** Broadcast cutoff; negative disables queueing. (IFLA_MACVLAN_BC_CUTOFF) */
+  readonly bcCutoff?: number
+}
+/** What the kernel reports by itself in linkinfo-macvlan-attrs. */
+export interface MacvlanStatus {
+  /** Number of source MAC addresses. (IFLA_MACVLAN_MACADDR_COUNT) */
+  readonly macaddrCount?: LinkinfoMacvlanAttrs["macaddrCount"]
+  /** Broadcast queue length in use. (IFLA_MACVLAN_BC_QUEUE_LEN_USED) */
+  readonly bcQueueLenUsed?: LinkinfoMacvlanAttrs["bcQueueLenUsed"]
+}
+/** Fields of the macvlan view that name devices. */
+export const macvlanDevices: ReadonlyArray<string> = []
+/** macvlan options → linkinfo-macvlan-attrs (device fields from `devices`, resolved by the engine). */
+export const macvlanToWire = (o: MacvlanOptions, devices: Readonly<Record<string, number>> = {}): LinkinfoMacvlanAttrs => {
+  const w: { -readonly [K in keyof LinkinfoMacvlanAttrs]: LinkinfoMacvlanAttrs[K] } = {}
+  void devices
+  if (o.mode !== undefined) w.mode = typeof o.mode === "number" ? o.mode : macvlanModeNames[o.mode]
+  if (o.bcQueueLen !== undefined) w.bcQueueLen = o.bcQueueLen
+  if (o.bcCutoff !== undefined) w.bcCutoff = o.bcCutoff
+  return w
+}
+/** linkinfo-macvlan-attrs → macvlan options (configuration; device indexes named by `name`). */
+export const macvlanFromWire = (a: LinkinfoMacvlanAttrs, name: (index: number) => string | number = (i) => i): MacvlanOptions => {
+  const o: { -readonly [K in keyof MacvlanOptions]?: MacvlanOptions[K] } = {}
+  void name
+  if (a.mode !== undefined) o.mode = (macvlanModeByNumber[a.mode] ?? a.mode) as any
+  if (a.bcQueueLen !== undefined) o.bcQueueLen = a.bcQueueLen
+  if (a.bcCutoff !== undefined) o.bcCutoff = a.bcCutoff
+  return o as MacvlanOptions
+}
+/** The status attributes of linkinfo-macvlan-attrs, or undefined when there are none. */
+export const macvlanStatusFromWire = (a: LinkinfoMacvlanAttrs): MacvlanStatus | undefined => {
+  let s: { -readonly [K in keyof MacvlanStatus]: MacvlanStatus[K] } | undefined
+  if (a.macaddrCount !== undefined) (s ??= {}).macaddrCount = a.macaddrCount
+  if (a.bcQueueLenUsed !== undefined) (s ??= {}).bcQueueLenUsed = a.bcQueueLenUsed
+  return s
+}
+/** The kernel's defaults of the macvlan view, for canonical forms. */
+export const macvlanDefaults: Partial<MacvlanOptions> = {
+  mode: "vepa",
+  bcQueueLen: 1000,
+}
+/** Options of the macvlan view without a known default: compared only when both sides give them. */
+export const macvlanKernelChosen: ReadonlyArray<string> = ["bcCutoff"]
+/** macvlan options with the kernel's defaults filled in and enum numbers named. */
+export const macvlanCanonical = (o: MacvlanOptions): MacvlanOptions => {
+  const c: any = { ...macvlanDefaults }
+  for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  if (typeof c.mode === "number") c.mode = macvlanModeByNumber[c.mode] ?? c.mode
+  return c
+}
+const vlanProtocolNames = { "802.1Q": 33024, "802.1ad": 34984 } as const
+const vlanProtocolByNumber: Readonly<Record<number, string>> = { "33024": "802.1Q", "34984": "802.1ad" }
+/** Input Schema fields of the vlan view (linkinfo-vlan-attrs). */
+export const VlanFields = {
+  /** VLAN id (0..4094); required when creating. (IFLA_VLAN_ID) */
+  id: P.intBetween(P.U16, 0, 4094),
+  /** Tag protocol: 0x8100 (802.1Q) or 0x88a8 (802.1ad). (IFLA_VLAN_PROTOCOL) */
+  protocol: Schema.optional(Schema.Union([Schema.Literals(["802.1Q", "802.1ad"]), P.U16])),
+}
+/** The vlan view's configuration. */
+export interface VlanOptions {
+  /** VLAN id (0..4094); required when creating. (IFLA_VLAN_ID) */
+  readonly id: number
+  /** Tag protocol: 0x8100 (802.1Q) or 0x88a8 (802.1ad). (IFLA_VLAN_PROTOCOL) */
+  readonly protocol?: "802.1Q" | "802.1ad" | number
+}
+/** What the kernel reports by itself in linkinfo-vlan-attrs. */
+export interface VlanStatus {
+}
+/** Fields of the vlan view that name devices. */
+export const vlanDevices: ReadonlyArray<string> = []
+/** vlan options → linkinfo-vlan-attrs (device fields from `devices`, resolved by the engine). */
+export const vlanToWire = (o: VlanOptions, devices: Readonly<Record<string, number>> = {}): LinkinfoVlanAttrs => {
+  const w: { -readonly [K in keyof LinkinfoVlanAttrs]: LinkinfoVlanAttrs[K] } = {}
+  void devices
+  if (o.id !== undefined) w.id = o.id
+  if (o.protocol !== undefined) w.protocol = typeof o.protocol === "number" ? o.protocol : vlanProtocolNames[o.protocol]
+  return w
+}
+/** linkinfo-vlan-attrs → vlan options (configuration; device indexes named by `name`). */
+export const vlanFromWire = (a: LinkinfoVlanAttrs, name: (index: number) => string | number = (i) => i): VlanOptions => {
+  const o: { -readonly [K in keyof VlanOptions]?: VlanOptions[K] } = {}
+  void name
+  if (a.id !== undefined) o.id = a.id
+  if (a.protocol !== undefined) o.protocol = (vlanProtocolByNumber[a.protocol] ?? a.protocol) as any
+  return o as VlanOptions
+}
+/** The status attributes of linkinfo-vlan-attrs, or undefined when there are none. */
+export const vlanStatusFromWire = (a: LinkinfoVlanAttrs): VlanStatus | undefined => {
+  void a
+  return undefined
+}
+/** The kernel's defaults of the vlan view, for canonical forms. */
+export const vlanDefaults: Partial<VlanOptions> = {
+  protocol: "802.1Q",
+}
+/** Options of the vlan view without a known default: compared only when both sides give them. */
+export const vlanKernelChosen: ReadonlyArray<string> = []
+/** vlan options with the kernel's defaults filled in and enum numbers named. */
+export const vlanCanonical = (o: VlanOptions): VlanOptions => {
+  const c: any = { ...vlanDefaults }
+  for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  if (typeof c.protocol === "number") c.protocol = vlanProtocolByNumber[c.protocol] ?? c.protocol
+  return c
+}
+const bondModeNames = { "balance-rr": 0, "active-backup": 1, "balance-xor": 2, "broadcast": 3, "802.3ad": 4, "balance-tlb": 5, "balance-alb": 6 } as const
+const bondModeByNumber: Readonly<Record<number, string>> = { "0": "balance-rr", "1": "active-backup", "2": "balance-xor", "3": "broadcast", "4": "802.3ad", "5": "balance-tlb", "6": "balance-alb" }
+const bondArpValidateNames = { "none": 0, "active": 1, "backup": 2, "all": 3, "filter": 4, "filter_active": 5, "filter_backup": 6 } as const
+const bondArpValidateByNumber: Readonly<Record<number, string>> = { "0": "none", "1": "active", "2": "backup", "3": "all", "4": "filter", "5": "filter_active", "6": "filter_backup" }
+const bondArpAllTargetsNames = { "any": 0, "all": 1 } as const
+const bondArpAllTargetsByNumber: Readonly<Record<number, string>> = { "0": "any", "1": "all" }
+const bondPrimaryReselectNames = { "always": 0, "better": 1, "failure": 2 } as const
+const bondPrimaryReselectByNumber: Readonly<Record<number, string>> = { "0": "always", "1": "better", "2": "failure" }
+const bondFailOverMacNames = { "none": 0, "active": 1, "follow": 2 } as const
+const bondFailOverMacByNumber: Readonly<Record<number, string>> = { "0": "none", "1": "active", "2": "follow" }
+const bondXmitHashPolicyNames = { "layer2": 0, "layer3+4": 1, "layer2+3": 2, "encap2+3": 3, "encap3+4": 4, "vlan+srcmac": 5 } as const
+const bondXmitHashPolicyByNumber: Readonly<Record<number, string>> = { "0": "layer2", "1": "layer3+4", "2": "layer2+3", "3": "encap2+3", "4": "encap3+4", "5": "vlan+srcmac" }
+const bondLacpRateNames = { "slow": 0, "fast": 1 } as const
+const bondLacpRateByNumber: Readonly<Record<number, string>> = { "0": "slow", "1": "fast" }
+const bondAdSelectNames = { "stable": 0, "bandwidth": 1, "count": 2, "prio": 3 } as const
+const bondAdSelectByNumber: Readonly<Record<number, string>> = { "0": "stable", "1": "bandwidth", "2": "count", "3": "prio" }
+/** Input Schema fields of the bond view (linkinfo-bond-attrs). */
+export const BondFields = {
+  /** Bonding mode; changing it needs the bond down and without ports. (IFLA_BOND_MODE) */
+  mode: Schema.optional(Schema.Union([Schema.Literals(["balance-rr", "active-backup", "balance-xor", "broadcast", "802.3ad", "balance-tlb", "balance-alb"]), P.intBetween(P.U8, 0, 6)])),
+  /** Ifindex of the active port (active-backup, tlb, alb); 0 clears. (IFLA_BOND_ACTIVE_SLAVE) */
+  activeSlave: Schema.optional(DeviceRef),
+  /** MII link monitoring interval in ms; 0 disables. Unit: milliseconds. (IFLA_BOND_MIIMON) */
+  miimon: Schema.optional(P.U32),
+  /** Delay before enabling a port after link up, in ms (multiple of miimon). Unit: milliseconds. (IFLA_BOND_UPDELAY) */
+  updelay: Schema.optional(P.U32),
+  /** Delay before disabling a port after link down, in ms (multiple of miimon). Unit: milliseconds. (IFLA_BOND_DOWNDELAY) */
+  downdelay: Schema.optional(P.U32),
+  /** Use netif_carrier for MII monitoring (1) or ethtool/ioctls (0). (IFLA_BOND_USE_CARRIER) */
+  useCarrier: Schema.optional(Schema.Boolean),
+  /** ARP monitoring interval in ms; 0 disables. Unit: milliseconds. (IFLA_BOND_ARP_INTERVAL) */
+  arpInterval: Schema.optional(P.U32),
+  /** Which ARP probes/replies validate a port. (IFLA_BOND_ARP_VALIDATE) */
+  arpValidate: Schema.optional(Schema.Union([Schema.Literals(["none", "active", "backup", "all", "filter", "filter_active", "filter_backup"]), P.intBetween(P.U32, 0, 6)])),
+  /** Port is up if any (0) or all (1) targets answer. (IFLA_BOND_ARP_ALL_TARGETS) */
+  arpAllTargets: Schema.optional(Schema.Union([Schema.Literals(["any", "all"]), P.intBetween(P.U32, 0, 1)])),
+  /** Ifindex of the preferred port; 0 clears. (IFLA_BOND_PRIMARY) */
+  primary: Schema.optional(DeviceRef),
+  /** When the primary becomes active again. (IFLA_BOND_PRIMARY_RESELECT) */
+  primaryReselect: Schema.optional(Schema.Union([Schema.Literals(["always", "better", "failure"]), P.intBetween(P.U8, 0, 2)])),
+  /** MAC address policy on failover (active-backup). (IFLA_BOND_FAIL_OVER_MAC) */
+  failOverMac: Schema.optional(Schema.Union([Schema.Literals(["none", "active", "follow"]), P.intBetween(P.U8, 0, 2)])),
+  /** Transmit hash policy (balance-xor, 802.3ad, tlb). (IFLA_BOND_XMIT_HASH_POLICY) */
+  xmitHashPolicy: Schema.optional(Schema.Union([Schema.Literals(["layer2", "layer3+4", "layer2+3", "encap2+3", "encap3+4", "vlan+srcmac"]), P.intBetween(P.U8, 0, 5)])),
+  /** IGMP reports sent after a failover. (IFLA_BOND_RESEND_IGMP) */
+  resendIgmp: Schema.optional(P.intBetween(P.U32, 0, 255)),
+  /** Peer notifications (gratuitous ARP / unsolicited NA) after a failover. (IFLA_BOND_NUM_PEER_NOTIF) */
+  numPeerNotif: Schema.optional(P.U8),
+  /** Deliver duplicate frames received on inactive ports (1). (IFLA_BOND_ALL_SLAVES_ACTIVE) */
+  allSlavesActive: Schema.optional(Schema.Boolean),
+  /** Minimum active ports before asserting carrier. (IFLA_BOND_MIN_LINKS) */
+  minLinks: Schema.optional(P.U32),
+  /** Seconds between learning packets to the peer switch (tlb, alb). Unit: seconds. (IFLA_BOND_LP_INTERVAL) */
+  lpInterval: Schema.optional(P.intBetween(P.U32, 1, 2147483647)),
+  /** Packets sent through a port before moving on (balance-rr). (IFLA_BOND_PACKETS_PER_SLAVE) */
+  packetsPerSlave: Schema.optional(P.intBetween(P.U32, 0, 65535)),
+  /** LACPDU rate requested from the partner (802.3ad). (IFLA_BOND_AD_LACP_RATE) */
+  lacpRate: Schema.optional(Schema.Union([Schema.Literals(["slow", "fast"]), P.intBetween(P.U8, 0, 1)])),
+  /** Aggregator selection logic (802.3ad). (IFLA_BOND_AD_SELECT) */
+  adSelect: Schema.optional(Schema.Union([Schema.Literals(["stable", "bandwidth", "count", "prio"]), P.intBetween(P.U8, 0, 3)])),
+  /** System priority (802.3ad). (IFLA_BOND_AD_ACTOR_SYS_PRIO) */
+  adActorSysPrio: Schema.optional(P.intBetween(P.U16, 1, 65535)),
+  /** Upper 10 bits of the port key (802.3ad). (IFLA_BOND_AD_USER_PORT_KEY) */
+  adUserPortKey: Schema.optional(P.intBetween(P.U16, 0, 1023)),
+  /** System MAC address in LACPDUs (802.3ad). (IFLA_BOND_AD_ACTOR_SYSTEM) */
+  adActorSystem: Schema.optional(P.MacAddress),
+  /** Dynamic flow shuffling (balance-tlb, balance-alb). (IFLA_BOND_TLB_DYNAMIC_LB) */
+  tlbDynamicLb: Schema.optional(Schema.Boolean),
+  /** Delay between peer notifications in ms (multiple of miimon). Unit: milliseconds. (IFLA_BOND_PEER_NOTIF_DELAY) */
+  peerNotifyDelay: Schema.optional(P.U32),
+  /** Send LACPDUs periodically (1) or only in reply (0). (IFLA_BOND_AD_LACP_ACTIVE) */
+  lacpActive: Schema.optional(Schema.Boolean),
+  /** ARP/NS monitor intervals a port may miss before it is down. (IFLA_BOND_MISSED_MAX) */
+  missedMax: Schema.optional(P.intBetween(P.U8, 1, 255)),
+  /** Coupled (1) or independent (0) collecting/distributing (802.3ad). (IFLA_BOND_COUPLED_CONTROL) */
+  coupledControl: Schema.optional(Schema.Boolean),
+  /** Broadcast ARP/ND to all ports (802.3ad). (IFLA_BOND_BROADCAST_NEIGH) */
+  broadcastNeighbor: Schema.optional(Schema.Boolean),
+}
+/** The bond view's configuration. */
+export interface BondOptions {
+  /** Bonding mode; changing it needs the bond down and without ports. (IFLA_BOND_MODE) */
+  readonly mode?: "balance-rr" | "active-backup" | "balance-xor" | "broadcast" | "802.3ad" | "balance-tlb" | "balance-alb" | number
+  /** Ifindex of the active port (active-backup, tlb, alb); 0 clears. (IFLA_BOND_ACTIVE_SLAVE) */
+  readonly activeSlave?: string | number
+  /** MII link monitoring interval in ms; 0 disables. Unit: milliseconds. (IFLA_BOND_MIIMON) */
+  readonly miimon?: number
+  /** Delay before enabling a port after link up, in ms (multiple of miimon). Unit: milliseconds. (IFLA_BOND_UPDELAY) */
+  readonly updelay?: number
+  /** Delay before disabling a port after link down, in ms (multiple of miimon). Unit: milliseconds. (IFLA_BOND_DOWNDELAY) */
+  readonly downdelay?: number
+  /** Use netif_carrier for MII monitoring (1) or ethtool/ioctls (0). (IFLA_BOND_USE_CARRIER) */
+  readonly useCarrier?: boolean
+  /** ARP monitoring interval in ms; 0 disables. Unit: milliseconds. (IFLA_BOND_ARP_INTERVAL) */
+  readonly arpInterval?: number
+  /** Which ARP probes/replies validate a port. (IFLA_BOND_ARP_VALIDATE) */
+  readonly arpValidate?: "none" | "active" | "backup" | "all" | "filter" | "filter_active" | "filter_backup" | number
+  /** Port is up if any (0) or all (1) targets answer. (IFLA_BOND_ARP_ALL_TARGETS) */
+  readonly arpAllTargets?: "any" | "all" | number
+  /** Ifindex of the preferred port; 0 clears. (IFLA_BOND_PRIMARY) */
+  readonly primary?: string | number
+  /** When the primary becomes active again. (IFLA_BOND_PRIMARY_RESELECT) */
+  readonly primaryReselect?: "always" | "better" | "failure" | number
+  /** MAC address policy on failover (active-backup). (IFLA_BOND_FAIL_OVER_MAC) */
+  readonly failOverMac?: "none" | "active" | "follow" | number
+  /** Transmit hash policy (balance-xor, 802.3ad, tlb). (IFLA_BOND_XMIT_HASH_POLICY) */
+  readonly xmitHashPolicy?: "layer2" | "layer3+4" | "layer2+3" | "encap2+3" | "encap3+4" | "vlan+srcmac" | number
+  /** IGMP reports sent after a failover. (IFLA_BOND_RESEND_IGMP) */
+  readonly resendIgmp?: number
+  /** Peer notifications (gratuitous ARP / unsolicited NA) after a failover. (IFLA_BOND_NUM_PEER_NOTIF) */
+  readonly numPeerNotif?: number
+  /** Deliver duplicate frames received on inactive ports (1). (IFLA_BOND_ALL_SLAVES_ACTIVE) */
+  readonly allSlavesActive?: boolean
+  /** Minimum active ports before asserting carrier. (IFLA_BOND_MIN_LINKS) */
+  readonly minLinks?: number
+  /** Seconds between learning packets to the peer switch (tlb, alb). Unit: seconds. (IFLA_BOND_LP_INTERVAL) */
+  readonly lpInterval?: number
+  /** Packets sent through a port before moving on (balance-rr). (IFLA_BOND_PACKETS_PER_SLAVE) */
+  readonly packetsPerSlave?: number
+  /** LACPDU rate requested from the partner (802.3ad). (IFLA_BOND_AD_LACP_RATE) */
+  readonly lacpRate?: "slow" | "fast" | number
+  /** Aggregator selection logic (802.3ad). (IFLA_BOND_AD_SELECT) */
+  readonly adSelect?: "stable" | "bandwidth" | "count" | "prio" | number
+  /** System priority (802.3ad). (IFLA_BOND_AD_ACTOR_SYS_PRIO) */
+  readonly adActorSysPrio?: number
+  /** Upper 10 bits of the port key (802.3ad). (IFLA_BOND_AD_USER_PORT_KEY) */
+  readonly adUserPortKey?: number
+  /** System MAC address in LACPDUs (802.3ad). (IFLA_BOND_AD_ACTOR_SYSTEM) */
+  readonly adActorSystem?: string
+  /** Dynamic flow shuffling (balance-tlb, balance-alb). (IFLA_BOND_TLB_DYNAMIC_LB) */
+  readonly tlbDynamicLb?: boolean
+  /** Delay between peer notifications in ms (multiple of miimon). Unit: milliseconds. (IFLA_BOND_PEER_NOTIF_DELAY) */
+  readonly peerNotifyDelay?: number
+  /** Send LACPDUs periodically (1) or only in reply (0). (IFLA_BOND_AD_LACP_ACTIVE) */
+  readonly lacpActive?: boolean
+  /** ARP/NS monitor intervals a port may miss before it is down. (IFLA_BOND_MISSED_MAX) */
+  readonly missedMax?: number
+  /** Coupled (1) or independent (0) collecting/distributing (802.3ad). (IFLA_BOND_COUPLED_CONTROL) */
+  readonly coupledControl?: boolean
+  /** Broadcast ARP/ND to all ports (802.3ad). (IFLA_BOND_BROADCAST_NEIGH) */
+  readonly broadcastNeighbor?: boolean
+}
+/** What the kernel reports by itself in linkinfo-bond-attrs. */
+export interface BondStatus {
+  /** Active aggregator (802.3ad, read only). (IFLA_BOND_AD_INFO) */
+  readonly adInfo?: LinkinfoBondAttrs["adInfo"]
+}
+/** Fields of the bond view that name devices. */
+export const bondDevices: ReadonlyArray<string> = ["activeSlave", "primary"]
+/** bond options → linkinfo-bond-attrs (device fields from `devices`, resolved by the engine). */
+export const bondToWire = (o: BondOptions, devices: Readonly<Record<string, number>> = {}): LinkinfoBondAttrs => {
+  const w: { -readonly [K in keyof LinkinfoBondAttrs]: LinkinfoBondAttrs[K] } = {}
+  if (o.mode !== undefined) w.mode = typeof o.mode === "number" ? o.mode : bondModeNames[o.mode]
+  if (o.activeSlave !== undefined) w.activeSlave = deviceIndex(o.activeSlave, "activeSlave", devices)
+  if (o.miimon !== undefined) w.miimon = o.miimon
+  if (o.updelay !== undefined) w.updelay = o.updelay
+  if (o.downdelay !== undefined) w.downdelay = o.downdelay
+  if (o.useCarrier !== undefined) w.useCarrier = o.useCarrier ? 1 : 0
+  if (o.arpInterval !== undefined) w.arpInterval = o.arpInterval
+  if (o.arpValidate !== undefined) w.arpValidate = typeof o.arpValidate === "number" ? o.arpValidate : bondArpValidateNames[o.arpValidate]
+  if (o.arpAllTargets !== undefined) w.arpAllTargets = typeof o.arpAllTargets === "number" ? o.arpAllTargets : bondArpAllTargetsNames[o.arpAllTargets]
+  if (o.primary !== undefined) w.primary = deviceIndex(o.primary, "primary", devices)
+  if (o.primaryReselect !== undefined) w.primaryReselect = typeof o.primaryReselect === "number" ? o.primaryReselect : bondPrimaryReselectNames[o.primaryReselect]
+  if (o.failOverMac !== undefined) w.failOverMac = typeof o.failOverMac === "number" ? o.failOverMac : bondFailOverMacNames[o.failOverMac]
+  if (o.xmitHashPolicy !== undefined) w.xmitHashPolicy = typeof o.xmitHashPolicy === "number" ? o.xmitHashPolicy : bondXmitHashPolicyNames[o.xmitHashPolicy]
+  if (o.resendIgmp !== undefined) w.resendIgmp = o.resendIgmp
+  if (o.numPeerNotif !== undefined) w.numPeerNotif = o.numPeerNotif
+  if (o.allSlavesActive !== undefined) w.allSlavesActive = o.allSlavesActive ? 1 : 0
+  if (o.minLinks !== undefined) w.minLinks = o.minLinks
+  if (o.lpInterval !== undefined) w.lpInterval = o.lpInterval
+  if (o.packetsPerSlave !== undefined) w.packetsPerSlave = o.packetsPerSlave
+  if (o.lacpRate !== undefined) w.adLacpRate = typeof o.lacpRate === "number" ? o.lacpRate : bondLacpRateNames[o.lacpRate]
+  if (o.adSelect !== undefined) w.adSelect = typeof o.adSelect === "number" ? o.adSelect : bondAdSelectNames[o.adSelect]
+  if (o.adActorSysPrio !== undefined) w.adActorSysPrio = o.adActorSysPrio
+  if (o.adUserPortKey !== undefined) w.adUserPortKey = o.adUserPortKey
+  if (o.adActorSystem !== undefined) w.adActorSystem = o.adActorSystem
+  if (o.tlbDynamicLb !== undefined) w.tlbDynamicLb = o.tlbDynamicLb ? 1 : 0
+  if (o.peerNotifyDelay !== undefined) w.peerNotifDelay = o.peerNotifyDelay
+  if (o.lacpActive !== undefined) w.adLacpActive = o.lacpActive ? 1 : 0
+  if (o.missedMax !== undefined) w.missedMax = o.missedMax
+  if (o.coupledControl !== undefined) w.coupledControl = o.coupledControl ? 1 : 0
+  if (o.broadcastNeighbor !== undefined) w.broadcastNeigh = o.broadcastNeighbor ? 1 : 0
+  return w
+}
+/** linkinfo-bond-attrs → bond options (configuration; device indexes named by `name`). */
+export const bondFromWire = (a: LinkinfoBondAttrs, name: (index: number) => string | number = (i) => i): BondOptions => {
+  const o: { -readonly [K in keyof BondOptions]?: BondOptions[K] } = {}
+  if (a.mode !== undefined) o.mode = (bondModeByNumber[a.mode] ?? a.mode) as any
+  if (a.activeSlave !== undefined && a.activeSlave !== 0) o.activeSlave = name(a.activeSlave)
+  if (a.miimon !== undefined) o.miimon = a.miimon
+  if (a.updelay !== undefined) o.updelay = a.updelay
+  if (a.downdelay !== undefined) o.downdelay = a.downdelay
+  if (a.useCarrier !== undefined) o.useCarrier = a.useCarrier !== 0
+  if (a.arpInterval !== undefined) o.arpInterval = a.arpInterval
+  if (a.arpValidate !== undefined) o.arpValidate = (bondArpValidateByNumber[a.arpValidate] ?? a.arpValidate) as any
+  if (a.arpAllTargets !== undefined) o.arpAllTargets = (bondArpAllTargetsByNumber[a.arpAllTargets] ?? a.arpAllTargets) as any
+  if (a.primary !== undefined && a.primary !== 0) o.primary = name(a.primary)
+  if (a.primaryReselect !== undefined) o.primaryReselect = (bondPrimaryReselectByNumber[a.primaryReselect] ?? a.primaryReselect) as any
+  if (a.failOverMac !== undefined) o.failOverMac = (bondFailOverMacByNumber[a.failOverMac] ?? a.failOverMac) as any
+  if (a.xmitHashPolicy !== undefined) o.xmitHashPolicy = (bondXmitHashPolicyByNumber[a.xmitHashPolicy] ?? a.xmitHashPolicy) as any
+  if (a.resendIgmp !== undefined) o.resendIgmp = a.resendIgmp
+  if (a.numPeerNotif !== undefined) o.numPeerNotif = a.numPeerNotif
+  if (a.allSlavesActive !== undefined) o.allSlavesActive = a.allSlavesActive !== 0
+  if (a.minLinks !== undefined) o.minLinks = a.minLinks
+  if (a.lpInterval !== undefined) o.lpInterval = a.lpInterval
+  if (a.packetsPerSlave !== undefined) o.packetsPerSlave = a.packetsPerSlave
+  if (a.adLacpRate !== undefined) o.lacpRate = (bondLacpRateByNumber[a.adLacpRate] ?? a.adLacpRate) as any
+  if (a.adSelect !== undefined) o.adSelect = (bondAdSelectByNumber[a.adSelect] ?? a.adSelect) as any
+  if (a.adActorSysPrio !== undefined) o.adActorSysPrio = a.adActorSysPrio
+  if (a.adUserPortKey !== undefined) o.adUserPortKey = a.adUserPortKey
+  if (a.adActorSystem !== undefined) o.adActorSystem = a.adActorSystem
+  if (a.tlbDynamicLb !== undefined) o.tlbDynamicLb = a.tlbDynamicLb !== 0
+  if (a.peerNotifDelay !== undefined) o.peerNotifyDelay = a.peerNotifDelay
+  if (a.adLacpActive !== undefined) o.lacpActive = a.adLacpActive !== 0
+  if (a.missedMax !== undefined) o.missedMax = a.missedMax
+  if (a.coupledControl !== undefined) o.coupledControl = a.coupledControl !== 0
+  if (a.broadcastNeigh !== undefined) o.broadcastNeighbor = a.broadcastNeigh !== 0
+  return o as BondOptions
+}
+/** The status attributes of linkinfo-bond-attrs, or undefined when there are none. */
+export const bondStatusFromWire = (a: LinkinfoBondAttrs): BondStatus | undefined => {
+  let s: { -readonly [K in keyof BondStatus]: BondStatus[K] } | undefined
+  if (a.adInfo !== undefined) (s ??= {}).adInfo = a.adInfo
+  return s
+}
+/** The kernel's defaults of the bond view, for canonical forms. */
+export const bondDefaults: Partial<BondOptions> = {
+  mode: "balance-rr",
+}
+/** Options of the bond view without a known default: compared only when both sides give them. */
+export const bondKernelChosen: ReadonlyArray<string> = ["activeSlave", "miimon", "updelay", "downdelay", "useCarrier", "arpInterval", "arpValidate", "arpAllTargets", "primary", "primaryReselect", "failOverMac", "xmitHashPolicy", "resendIgmp", "numPeerNotif", "allSlavesActive", "minLinks", "lpInterval", "packetsPerSlave", "lacpRate", "adSelect", "adActorSysPrio", "adUserPortKey", "adActorSystem", "tlbDynamicLb", "peerNotifyDelay", "lacpActive", "missedMax", "coupledControl", "broadcastNeighbor"]
+/** bond options with the kernel's defaults filled in and enum numbers named. */
+export const bondCanonical = (o: BondOptions): BondOptions => {
+  const c: any = { ...bondDefaults }
+  for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  if (typeof c.mode === "number") c.mode = bondModeByNumber[c.mode] ?? c.mode
+  if (typeof c.arpValidate === "number") c.arpValidate = bondArpValidateByNumber[c.arpValidate] ?? c.arpValidate
+  if (typeof c.arpAllTargets === "number") c.arpAllTargets = bondArpAllTargetsByNumber[c.arpAllTargets] ?? c.arpAllTargets
+  if (typeof c.primaryReselect === "number") c.primaryReselect = bondPrimaryReselectByNumber[c.primaryReselect] ?? c.primaryReselect
+  if (typeof c.failOverMac === "number") c.failOverMac = bondFailOverMacByNumber[c.failOverMac] ?? c.failOverMac
+  if (typeof c.xmitHashPolicy === "number") c.xmitHashPolicy = bondXmitHashPolicyByNumber[c.xmitHashPolicy] ?? c.xmitHashPolicy
+  if (typeof c.lacpRate === "number") c.lacpRate = bondLacpRateByNumber[c.lacpRate] ?? c.lacpRate
+  if (typeof c.adSelect === "number") c.adSelect = bondAdSelectByNumber[c.adSelect] ?? c.adSelect
+  return c
+}
+/** Input Schema fields of the bond-port view (linkinfo-bond-port-attrs). */
+export const BondPortFields = {
+  /** Transmit queue id of the port. (IFLA_BOND_SLAVE_QUEUE_ID) */
+  queueId: Schema.optional(P.U16),
+  /** Port priority for active port reselection. (IFLA_BOND_SLAVE_PRIO) */
+  prio: Schema.optional(P.S32),
+  /** LACP actor port priority (802.3ad, ad_select prio). (IFLA_BOND_SLAVE_ACTOR_PORT_PRIO) */
+  actorPortPrio: Schema.optional(P.U16),
+}
+/** The bond-port view's configuration. */
+export interface BondPortOptions {
+  /** Transmit queue id of the port. (IFLA_BOND_SLAVE_QUEUE_ID) */
+  readonly queueId?: number
+  /** Port priority for active port reselection. (IFLA_BOND_SLAVE_PRIO) */
+  readonly prio?: number
+  /** LACP actor port priority (802.3ad, ad_select prio). (IFLA_BOND_SLAVE_ACTOR_PORT_PRIO) */
+  readonly actorPortPrio?: number
+}
+/** What the kernel reports by itself in linkinfo-bond-port-attrs. */
+export interface BondPortStatus {
+  /** Active or backup (read only). (IFLA_BOND_SLAVE_STATE) */
+  readonly state?: LinkinfoBondPortAttrs["state"]
+  /** Link state seen by the bond (read only). (IFLA_BOND_SLAVE_MII_STATUS) */
+  readonly miiStatus?: LinkinfoBondPortAttrs["miiStatus"]
+  /** Link failures counted (read only). (IFLA_BOND_SLAVE_LINK_FAILURE_COUNT) */
+  readonly linkFailureCount?: LinkinfoBondPortAttrs["linkFailureCount"]
+  /** The port's own MAC address (read only). (IFLA_BOND_SLAVE_PERM_HWADDR) */
+  readonly permHwaddr?: LinkinfoBondPortAttrs["permHwaddr"]
+  /** Aggregator id (802.3ad, read only). (IFLA_BOND_SLAVE_AD_AGGREGATOR_ID) */
+  readonly adAggregatorId?: LinkinfoBondPortAttrs["adAggregatorId"]
+  /** Actor LACP state bits (802.3ad, read only). (IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE) */
+  readonly adActorOperPortState?: LinkinfoBondPortAttrs["adActorOperPortState"]
+  /** Partner LACP state bits (802.3ad, read only). (IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE) */
+  readonly adPartnerOperPortState?: LinkinfoBondPortAttrs["adPartnerOperPortState"]
+  /** Actor churn detection state (802.3ad, read only). (IFLA_BOND_SLAVE_AD_CHURN_ACTOR_STATE) */
+  readonly adChurnActorState?: LinkinfoBondPortAttrs["adChurnActorState"]
+  /** Partner churn detection state (802.3ad, read only). (IFLA_BOND_SLAVE_AD_CHURN_PARTNER_STATE) */
+  readonly adChurnPartnerState?: LinkinfoBondPortAttrs["adChurnPartnerState"]
+}
+/** Fields of the bond-port view that name devices. */
+export const bondPortDevices: ReadonlyArray<string> = []
+/** bond-port options → linkinfo-bond-port-attrs (device fields from `devices`, resolved by the engine). */
+export const bondPortToWire = (o: BondPortOptions, devices: Readonly<Record<string, number>> = {}): LinkinfoBondPortAttrs => {
+  const w: { -readonly [K in keyof LinkinfoBondPortAttrs]: LinkinfoBondPortAttrs[K] } = {}
+  void devices
+  if (o.queueId !== undefined) w.queueId = o.queueId
+  if (o.prio !== undefined) w.prio = o.prio
+  if (o.actorPortPrio !== undefined) w.actorPortPrio = o.actorPortPrio
+  return w
+}
+/** linkinfo-bond-port-attrs → bond-port options (configuration; device indexes named by `name`). */
+export const bondPortFromWire = (a: LinkinfoBondPortAttrs, name: (index: number) => string | number = (i) => i): BondPortOptions => {
+  const o: { -readonly [K in keyof BondPortOptions]?: BondPortOptions[K] } = {}
+  void name
+  if (a.queueId !== undefined) o.queueId = a.queueId
+  if (a.prio !== undefined) o.prio = a.prio
+  if (a.actorPortPrio !== undefined) o.actorPortPrio = a.actorPortPrio
+  return o as BondPortOptions
+}
+/** The status attributes of linkinfo-bond-port-attrs, or undefined when there are none. */
+export const bondPortStatusFromWire = (a: LinkinfoBondPortAttrs): BondPortStatus | undefined => {
+  let s: { -readonly [K in keyof BondPortStatus]: BondPortStatus[K] } | undefined
+  if (a.state !== undefined) (s ??= {}).state = a.state
+  if (a.miiStatus !== undefined) (s ??= {}).miiStatus = a.miiStatus
+  if (a.linkFailureCount !== undefined) (s ??= {}).linkFailureCount = a.linkFailureCount
+  if (a.permHwaddr !== undefined) (s ??= {}).permHwaddr = a.permHwaddr
+  if (a.adAggregatorId !== undefined) (s ??= {}).adAggregatorId = a.adAggregatorId
+  if (a.adActorOperPortState !== undefined) (s ??= {}).adActorOperPortState = a.adActorOperPortState
+  if (a.adPartnerOperPortState !== undefined) (s ??= {}).adPartnerOperPortState = a.adPartnerOperPortState
+  if (a.adChurnActorState !== undefined) (s ??= {}).adChurnActorState = a.adChurnActorState
+  if (a.adChurnPartnerState !== undefined) (s ??= {}).adChurnPartnerState = a.adChurnPartnerState
+  return s
+}
+/** The kernel's defaults of the bond-port view, for canonical forms. */
+export const bondPortDefaults: Partial<BondPortOptions> = {
+}
+/** Options of the bond-port view without a known default: compared only when both sides give them. */
+export const bondPortKernelChosen: ReadonlyArray<string> = ["queueId", "prio", "actorPortPrio"]
+/** bond-port options with the kernel's defaults filled in and enum numbers named. */
+export const bondPortCanonical = (o: BondPortOptions): BondPortOptions => {
+  const c: any = { ...bondPortDefaults }
+  for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  return c
+}
+/** Input Schema fields of the vrf view (linkinfo-vrf-attrs). */
+export const VrfFields = {
+  /** Routing table of the VRF; required when creating. (IFLA_VRF_TABLE) */
+  table: P.U32,
+}
+/** The vrf view's configuration. */
+export interface VrfOptions {
+  /** Routing table of the VRF; required when creating. (IFLA_VRF_TABLE) */
+  readonly table: number
+}
+/** What the kernel reports by itself in linkinfo-vrf-attrs. */
+export interface VrfStatus {
+}
+/** Fields of the vrf view that name devices. */
+export const vrfDevices: ReadonlyArray<string> = []
+/** vrf options → linkinfo-vrf-attrs (device fields from `devices`, resolved by the engine). */
+export const vrfToWire = (o: VrfOptions, devices: Readonly<Record<string, number>> = {}): LinkinfoVrfAttrs => {
+  const w: { -readonly [K in keyof LinkinfoVrfAttrs]: LinkinfoVrfAttrs[K] } = {}
+  void devices
+  if (o.table !== undefined) w.table = o.table
+  return w
+}
+/** linkinfo-vrf-attrs → vrf options (configuration; device indexes named by `name`). */
+export const vrfFromWire = (a: LinkinfoVrfAttrs, name: (index: number) => string | number = (i) => i): VrfOptions => {
+  const o: { -readonly [K in keyof VrfOptions]?: VrfOptions[K] } = {}
+  void name
+  if (a.table !== undefined) o.table = a.table
+  return o as VrfOptions
+}
+/** The status attributes of linkinfo-vrf-attrs, or undefined when there are none. */
+export const vrfStatusFromWire = (a: LinkinfoVrfAttrs): VrfStatus | undefined => {
+  void a
+  return undefined
+}
+/** The kernel's defaults of the vrf view, for canonical forms. */
+export const vrfDefaults: Partial<VrfOptions> = {
+}
+/** Options of the vrf view without a known default: compared only when both sides give them. */
+export const vrfKernelChosen: ReadonlyArray<string> = []
+/** vrf options with the kernel's defaults filled in and enum numbers named. */
+export const vrfCanonical = (o: VrfOptions): VrfOptions => {
+  const c: any = { ...vrfDefaults }
+  for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  return c
+}
+/** Input Schema fields of the vrf-port view (linkinfo-vrf-port-attrs). */
+export const VrfPortFields = {
+}
+/** The vrf-port view's configuration. */
+export interface VrfPortOptions {
+}
+/** What the kernel reports by itself in linkinfo-vrf-port-attrs. */
+export interface VrfPortStatus {
+  /** Routing table of the port's VRF (read only). (IFLA_VRF_PORT_TABLE) */
+  readonly table?: LinkinfoVrfPortAttrs["table"]
+}
+/** Fields of the vrf-port view that name devices. */
+export const vrfPortDevices: ReadonlyArray<string> = []
+/** vrf-port options → linkinfo-vrf-port-attrs (device fields from `devices`, resolved by the engine). */
+export const vrfPortToWire = (o: VrfPortOptions, devices: Readonly<Record<string, number>> = {}): LinkinfoVrfPortAttrs => {
+  const w: { -readonly [K in keyof LinkinfoVrfPortAttrs]: LinkinfoVrfPortAttrs[K] } = {}
+  void devices
+  return w
+}
+/** linkinfo-vrf-port-attrs → vrf-port options (configuration; device indexes named by `name`). */
+export const vrfPortFromWire = (a: LinkinfoVrfPortAttrs, name: (index: number) => string | number = (i) => i): VrfPortOptions => {
+  const o: { -readonly [K in keyof VrfPortOptions]?: VrfPortOptions[K] } = {}
+  void name
+  return o as VrfPortOptions
+}
+/** The status attributes of linkinfo-vrf-port-attrs, or undefined when there are none. */
+export const vrfPortStatusFromWire = (a: LinkinfoVrfPortAttrs): VrfPortStatus | undefined => {
+  let s: { -readonly [K in keyof VrfPortStatus]: VrfPortStatus[K] } | undefined
+  if (a.table !== undefined) (s ??= {}).table = a.table
+  return s
+}
+/** The kernel's defaults of the vrf-port view, for canonical forms. */
+export const vrfPortDefaults: Partial<VrfPortOptions> = {
+}
+/** Options of the vrf-port view without a known default: compared only when both sides give them. */
+export const vrfPortKernelChosen: ReadonlyArray<string> = []
+/** vrf-port options with the kernel's defaults filled in and enum numbers named. */
+export const vrfPortCanonical = (o: VrfPortOptions): VrfPortOptions => {
+  const c: any = { ...vrfPortDefaults }
+  for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  return c
+}
