@@ -3,7 +3,7 @@
  * with `ip -j -d link show` as the oracle.
  */
 import { execFileSync, spawn } from "node:child_process"
-import { writeFileSync } from "node:fs"
+import { rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { expect, it } from "@effect/vitest"
@@ -636,7 +636,11 @@ describeRoot("Link list and get", () => {
           const lines: Array<string> = []
           for (let i = 0; i < 1000; i++) lines.push(`link add va${i} type veth peer name vb${i}`)
           writeFileSync(batch, `${lines.join("\n")}\n`)
-          execFileSync("ip", ["-n", ns, "-batch", batch])
+          try {
+            execFileSync("ip", ["-n", ns, "-batch", batch])
+          } finally {
+            rmSync(batch, { force: true })
+          }
           const all = yield* Link.list()
           expect(all.length).toBe(2001)
           const veths = yield* Link.list({ kind: "veth", stats: false })
