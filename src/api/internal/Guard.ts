@@ -80,6 +80,11 @@ const compileCopy = (ast: SchemaAST.AST): Copy => {
       let copy: Copy | undefined
       return (x) => (copy ??= compileCopy(ast.thunk()))(x)
     }
+    case "Unknown":
+    case "Any":
+    case "ObjectKeyword":
+      // Anything goes (e.g. a listed object's ignored `status`): still own data only.
+      return (x) => copyAny(x)
     default:
       // Primitives, literals, declarations (Uint8Array): kept as they are.
       return identity
@@ -142,6 +147,11 @@ const unionCopy = (ast: SchemaAST.Union): Copy => {
   let arrays: Copy | undefined
   const build = () => {
     const resolved = members(ast.types)
+    if (resolved.some((t) => t._tag === "Unknown" || t._tag === "Any" || t._tag === "ObjectKeyword")) {
+      // A member that takes anything: own data only, whatever the shape.
+      objects = arrays = (x) => copyAny(x)
+      return
+    }
     const unclear = resolved.some(
       (t) => t.encoding !== undefined || t._tag === "Union" || t._tag === "Suspend"
     )
