@@ -2,6 +2,9 @@
  * Defects are defects: a bug while decoding a notification (here a TypeError
  * thrown by the link decoder) ends the stream as a defect, never as a typed
  * NetlinkError that a caller's `catch` would handle as bad kernel bytes.
+ *
+ * Not in test/integration: the VM lane shares one module graph between files
+ * (--isolate=false), where vi.mock cannot replace an already loaded module.
  */
 import { expect, it } from "@effect/vitest"
 import { vi } from "vitest"
