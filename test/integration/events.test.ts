@@ -361,11 +361,14 @@ describeRoot("Events", () => {
   )
 
   it.live(
-    "a 100k-route burst from another process arrives whole at the default buffer",
+    "a route burst from another process (100k; 20k in the VM lane) arrives whole at the default buffer",
     () =>
       withNs((ns) =>
         Effect.gen(function* () {
-          const N = 100_000
+          // Under the lane's emulation (two VMs sharing two cores) the reader may run far
+          // slower than ip writes: 20k events (~2 MiB) fit the default buffer even if
+          // the reader stalled for the whole burst, so "whole" does not depend on speed there.
+          const N = process.env.NLINK_FULL_KERNEL === "1" ? 20_000 : 100_000
           const batch = yield* routeBatch(N)
           const sub = yield* Events.subscribe({ kinds: ["route"], families: ["inet"] })
           const pull = yield* Stream.toPull(sub.events)
@@ -399,7 +402,7 @@ describeRoot("Events", () => {
           // Root: SO_RCVBUFFORCE gave the full default (8 MiB, reported doubled).
           expect(sub.receiveBuffer).toBe(16 * 1024 * 1024)
           console.log(
-            `100k burst: ${N} route events in ${ms.toFixed(0)} ms (${Math.round((N / ms) * 1000)} events/s), ` +
+            `burst: ${N} route events in ${ms.toFixed(0)} ms (${Math.round((N / ms) * 1000)} events/s), ` +
               `CPU ${((cpu.user + cpu.system) / N).toFixed(2)} us/event, receive buffer ${sub.receiveBuffer} bytes, lost 0`
           )
         })
