@@ -11,6 +11,7 @@ import * as Option from "effect/Option"
 import * as Runtime from "effect/Runtime"
 import { CliError, CliOutput, Command, Flag } from "effect/cli"
 import * as Address from "../api/Address.ts"
+import * as Fdb from "../api/Fdb.ts"
 import * as Link from "../api/Link.ts"
 import * as Neighbor from "../api/Neighbor.ts"
 import { Netlink } from "../api/Netlink.ts"
@@ -224,9 +225,36 @@ const ruleCmd = Command.make("rule").pipe(
   ])
 )
 
+/** One FDB entry as `bridge fdb show` prints it. */
+const fdbLine = (e: Fdb.Fdb): string => {
+  const parts: Array<string | number> = [e.mac, "dev", e.dev]
+  if (e.vlan !== undefined) parts.push("vlan", e.vlan)
+  if (e.dst !== undefined) parts.push("dst", e.dst)
+  if (e.port !== undefined) parts.push("port", e.port)
+  if (e.vni !== undefined) parts.push("vni", e.vni)
+  if (e.srcVni !== undefined) parts.push("src_vni", e.srcVni)
+  if (e.via !== undefined) parts.push("via", e.via)
+  if (e.nhid !== undefined) parts.push("nhid", e.nhid)
+  if (e.self === true) parts.push("self")
+  for (const f of [...(e.flags ?? []), ...(e.status?.flags ?? [])])
+    parts.push(f === "externLearn" ? "extern_learn" : f)
+  if (e.status?.master !== undefined) parts.push("master", e.status.master)
+  if (e.state !== "dynamic" && e.state !== undefined) parts.push(e.state)
+  return parts.join(" ")
+}
+
+const fdbCmd = Command.make("fdb").pipe(
+  Command.withDescription("Bridge forwarding database entries"),
+  Command.withSubcommands([
+    listCommand("List FDB entries, like `bridge fdb show`", Fdb.list(), (es) =>
+      Effect.succeed(es.map(fdbLine).join("\n"))
+    )
+  ])
+)
+
 const nlink = Command.make("nlink").pipe(
   Command.withDescription("Linux networking over netlink: links, addresses, routes, neighbours, rules"),
-  Command.withSubcommands([show, linkCmd, addressCmd, routeCmd, neighborCmd, ruleCmd, monitor])
+  Command.withSubcommands([show, linkCmd, addressCmd, routeCmd, neighborCmd, ruleCmd, fdbCmd, monitor])
 )
 
 // A usage error is one line on stderr (help stays one `--help` away).

@@ -41,6 +41,8 @@ export interface GoldenCase {
   readonly pidTarget?: boolean
   /** Setup commands may fail on this kernel (e.g. a bond master the host cannot create). */
   readonly setupMayFail?: boolean
+  /** The iproute2 program that runs `command` (default "ip"; setup always runs with ip). */
+  readonly tool?: "ip" | "bridge"
 }
 
 const veth: ReadonlyArray<string> = ["link", "add", "d0", "type", "veth", "peer", "name", "d1"]
@@ -374,11 +376,99 @@ const linkKindCases: ReadonlyArray<GoldenCase> = [
   )
 ]
 
+/** A bridge br0 with port d0 (of the veth pair d0/d1) and a VXLAN device vx0 (VNI 42, port 4789). */
+const bridged: ReadonlyArray<ReadonlyArray<string>> = [
+  veth,
+  bridge,
+  split("link set d0 master br0"),
+  split("link add vx0 type vxlan id 42 dstport 4789 local 10.0.0.1 nolearning")
+]
+
+const fdb = (name: string, doc: string, command: string, extra: Partial<GoldenCase> = {}): GoldenCase => ({
+  name: `fdb-${name}`,
+  doc,
+  setup: bridged,
+  command: split(command),
+  types: [RTM_NEWNEIGH],
+  tool: "bridge",
+  ...extra
+})
+
+const fdbCases: ReadonlyArray<GoldenCase> = [
+  fdb(
+    "add-master-static-sticky",
+    "AF_BRIDGE NDA_LLADDR, NTF_MASTER|NTF_STICKY, NUD_NOARP|NUD_REACHABLE",
+    "fdb add 02:00:00:00:00:01 dev d0 master static sticky"
+  ),
+  fdb(
+    "add-self",
+    "default target NTF_SELF and state NUD_PERMANENT|NUD_NOARP",
+    "fdb add 02:00:00:00:00:02 dev d0"
+  ),
+  fdb(
+    "add-vlan-dynamic-extern-learn",
+    "NDA_VLAN, dynamic (NUD_REACHABLE), NTF_EXT_LEARNED (the host bridge rejects the VLAN: no filtering)",
+    "fdb add 02:00:00:00:00:03 dev d0 master dynamic extern_learn vlan 10"
+  ),
+  fdb(
+    "add-vxlan-remote",
+    "VXLAN remote: NDA_DST, NDA_PORT (big-endian), NDA_VNI, NDA_IFINDEX (via)",
+    "fdb add 02:00:00:00:00:04 dev vx0 dst 10.0.0.2 port 4790 vni 7 via d1 self static"
+  ),
+  fdb(
+    "append-vxlan",
+    "NLM_F_CREATE|NLM_F_APPEND with a second remote and NDA_SRC_VNI",
+    "fdb append 00:00:00:00:00:00 dev vx0 dst 10.0.0.3 src_vni 5"
+  ),
+  fdb(
+    "add-vxlan-nhid",
+    "NDA_NH_ID (a nexthop group of FDB nexthops) with NTF_ROUTER",
+    "fdb add 02:00:00:00:00:05 dev vx0 nhid 10 router"
+  ),
+  fdb(
+    "replace-master",
+    "NLM_F_CREATE|NLM_F_REPLACE",
+    "fdb replace 02:00:00:00:00:01 dev d0 master permanent"
+  ),
+  fdb("del-master", "RTM_DELNEIGH of a bridge entry", "fdb del 02:00:00:00:00:01 dev d0 master", {
+    types: [RTM_DELNEIGH]
+  }),
+  fdb(
+    "del-vxlan-remote",
+    "RTM_DELNEIGH of one VXLAN remote",
+    "fdb del 00:00:00:00:00:00 dev vx0 dst 10.0.0.3",
+    {
+      types: [RTM_DELNEIGH]
+    }
+  ),
+  fdb(
+    "flush-bridge-filters",
+    "bulk delete: NLM_F_BULK, state/flags with NDA_NDM_STATE_MASK/NDA_NDM_FLAGS_MASK, NDA_VLAN",
+    "fdb flush dev br0 vlan 5 nopermanent static sticky noextern_learn added_by_user",
+    { types: [RTM_DELNEIGH] }
+  ),
+  fdb(
+    "flush-port-dynamic",
+    "bulk delete of one port's dynamic entries: NDA_IFINDEX, state mask without state",
+    "fdb flush dev br0 brport d0 dynamic",
+    { types: [RTM_DELNEIGH] }
+  ),
+  fdb(
+    "flush-master",
+    "bulk delete on a port with NTF_MASTER",
+    "fdb flush dev d0 master nodynamic nooffloaded",
+    {
+      types: [RTM_DELNEIGH]
+    }
+  )
+]
+
 export const cases: ReadonlyArray<GoldenCase> = [
   ...linkCases,
   ...addrCases,
   ...routeCases,
   ...neighCases,
   ...ruleCases,
-  ...linkKindCases
+  ...linkKindCases,
+  ...fdbCases
 ]
