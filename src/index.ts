@@ -18,6 +18,7 @@
  * @since 0.1.0
  */
 export * as Address from "./api/Address.ts"
+export * as BridgeVlan from "./api/BridgeVlan.ts"
 export * as Events from "./api/Events.ts"
 export * as Fdb from "./api/Fdb.ts"
 export * as Link from "./api/Link.ts"

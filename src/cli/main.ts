@@ -11,6 +11,7 @@ import * as Option from "effect/Option"
 import * as Runtime from "effect/Runtime"
 import { CliError, CliOutput, Command, Flag } from "effect/cli"
 import * as Address from "../api/Address.ts"
+import * as BridgeVlan from "../api/BridgeVlan.ts"
 import * as Fdb from "../api/Fdb.ts"
 import * as Link from "../api/Link.ts"
 import * as Neighbor from "../api/Neighbor.ts"
@@ -252,9 +253,40 @@ const fdbCmd = Command.make("fdb").pipe(
   ])
 )
 
+/** One VLAN entry as `bridge -d vlan show` prints it, with the device in front. */
+const vlanLine = (v: BridgeVlan.BridgeVlan): string => {
+  const parts: Array<string | number> = [v.dev, v.vidEnd === undefined ? v.vid : `${v.vid}-${v.vidEnd}`]
+  if (v.pvid === true) parts.push("PVID")
+  if (v.untagged === true) parts.push("Egress Untagged")
+  if (v.self === true) parts.push("self")
+  if (v.tunnelId !== undefined) parts.push("tunnel_id", v.tunnelId)
+  if (v.state !== undefined) parts.push("state", v.state)
+  if (v.mcastRouter !== undefined) parts.push("mcast_router", v.mcastRouter)
+  return parts.join(" ")
+}
+
+const vlanCmd = Command.make("vlan").pipe(
+  Command.withDescription("Bridge VLANs of ports and bridges"),
+  Command.withSubcommands([
+    listCommand("List bridge VLANs, like `bridge -d vlan show`", BridgeVlan.list(), (vs) =>
+      Effect.succeed(vs.map(vlanLine).join("\n"))
+    )
+  ])
+)
+
 const nlink = Command.make("nlink").pipe(
   Command.withDescription("Linux networking over netlink: links, addresses, routes, neighbours, rules"),
-  Command.withSubcommands([show, linkCmd, addressCmd, routeCmd, neighborCmd, ruleCmd, fdbCmd, monitor])
+  Command.withSubcommands([
+    show,
+    linkCmd,
+    addressCmd,
+    routeCmd,
+    neighborCmd,
+    ruleCmd,
+    fdbCmd,
+    vlanCmd,
+    monitor
+  ])
 )
 
 // A usage error is one line on stderr (help stays one `--help` away).

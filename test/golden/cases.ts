@@ -463,6 +463,67 @@ const fdbCases: ReadonlyArray<GoldenCase> = [
   )
 ]
 
+const RTM_NEWVLAN = 112
+
+/** A plain bridge br0 with port d0: the host bridge has no VLAN filtering, so the kernel rejects these (they are still sent). */
+const vlanPort: ReadonlyArray<ReadonlyArray<string>> = [veth, bridge, split("link set d0 master br0")]
+
+const vlan = (name: string, doc: string, command: string, extra: Partial<GoldenCase> = {}): GoldenCase => ({
+  name: `vlan-${name}`,
+  doc,
+  setup: vlanPort,
+  command: split(command),
+  types: [RTM_SETLINK],
+  tool: "bridge",
+  ...extra
+})
+
+const vlanCases: ReadonlyArray<GoldenCase> = [
+  vlan("add", "AF_BRIDGE RTM_SETLINK, IFLA_AF_SPEC/IFLA_BRIDGE_VLAN_INFO", "vlan add vid 10 dev d0"),
+  vlan("add-pvid-untagged", "BRIDGE_VLAN_INFO_PVID|UNTAGGED", "vlan add vid 5 dev d0 pvid untagged"),
+  vlan(
+    "add-range",
+    "a range: two VLAN_INFO with RANGE_BEGIN / RANGE_END",
+    "vlan add vid 20-30 dev d0 untagged"
+  ),
+  vlan(
+    "add-self",
+    "the bridge's own VLAN: IFLA_BRIDGE_FLAGS = BRIDGE_FLAGS_SELF",
+    "vlan add vid 40 dev br0 self"
+  ),
+  vlan("del-range", "RTM_DELLINK of a range", "vlan del vid 20-30 dev d0", { types: [RTM_DELLINK] }),
+  vlan(
+    "add-tunnel",
+    "IFLA_BRIDGE_VLAN_TUNNEL_INFO (id, vid, flags)",
+    "vlan add dev d0 vid 100 tunnel_info id 1000"
+  ),
+  vlan(
+    "add-tunnel-range",
+    "tunnel mapping of a range: two TUNNEL_INFO with RANGE_BEGIN / RANGE_END",
+    "vlan add dev d0 vid 200-210 tunnel_info id 2000-2010"
+  ),
+  vlan(
+    "set-options",
+    "RTM_NEWVLAN: BRIDGE_VLANDB_ENTRY with INFO, STATE, MCAST_ROUTER",
+    "vlan set dev d0 vid 10 state blocking mcast_router 2",
+    { types: [RTM_NEWVLAN] }
+  ),
+  vlan(
+    "set-range-state",
+    "RTM_NEWVLAN with BRIDGE_VLANDB_ENTRY_RANGE",
+    "vlan set dev d0 vid 20-30 state learning",
+    {
+      types: [RTM_NEWVLAN]
+    }
+  ),
+  vlan(
+    "global-set",
+    "RTM_NEWVLAN: BRIDGE_VLANDB_GLOBAL_OPTIONS",
+    "vlan global set dev br0 vid 10-12 mcast_snooping 1 mcast_igmp_version 3 mcast_mld_version 2 mcast_querier 1 mcast_query_interval 12000 mcast_last_member_count 3",
+    { types: [RTM_NEWVLAN] }
+  )
+]
+
 export const cases: ReadonlyArray<GoldenCase> = [
   ...linkCases,
   ...addrCases,
@@ -470,5 +531,6 @@ export const cases: ReadonlyArray<GoldenCase> = [
   ...neighCases,
   ...ruleCases,
   ...linkKindCases,
-  ...fdbCases
+  ...fdbCases,
+  ...vlanCases
 ]
