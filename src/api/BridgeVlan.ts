@@ -267,7 +267,9 @@ const statsOf = (e: VlandbEntryAttrs): Stats | undefined =>
 
 /**
  * The VLANs one decoded RTM_NEWVLAN message describes (one per
- * BRIDGE_VLANDB_ENTRY); `names` gives a device's name by index.
+ * BRIDGE_VLANDB_ENTRY); `names` gives a device's name by index. Whether the
+ * device is a bridge (its VLANs then are `self`) is not in the message:
+ * {@link list} adds it.
  *
  * @example
  * ```ts
@@ -283,15 +285,13 @@ export const fromMessage = (m: VlanMessage, names: (index: number) => string | n
     const info = e.info
     if (info === undefined) continue
     const flags = info.flags
-    // the bridge device's own VLANs carry BRENTRY; a port's never do
-    const self = (flags & BridgeVlanInfoFlags.brentry) !== 0
     out.push({
       dev,
       vid: info.vid,
       vidEnd: e.range !== undefined && e.range !== info.vid ? e.range : undefined,
       pvid: (flags & BridgeVlanInfoFlags.pvid) !== 0 ? true : undefined,
       untagged: (flags & BridgeVlanInfoFlags.untagged) !== 0 ? true : undefined,
-      self: self ? true : undefined,
+      self: undefined,
       tunnelId: e.tunnelInfo?.id,
       state: e.state === undefined ? undefined : (stateNames.name(e.state) as State),
       mcastRouter: e.mcastRouter,
@@ -303,11 +303,12 @@ export const fromMessage = (m: VlanMessage, names: (index: number) => string | n
 
 /**
  * The canonical form: `vidEnd` dropped when it equals `vid`, state
- * "forwarding" when none is given, flags as `true` or absent, status dropped.
+ * "forwarding" and mcastRouter 1 (temporary, learned from queries) when none
+ * is given, flags as `true` or absent, status dropped.
  *
  * @example
  * ```ts
- * BridgeVlan.canonical({ dev: "eth0", vid: 10, vidEnd: 10, pvid: false }) // { dev: "eth0", vid: 10, state: "forwarding" }
+ * BridgeVlan.canonical({ dev: "eth0", vid: 10, vidEnd: 10, pvid: false }) // { dev: "eth0", vid: 10, state: "forwarding", mcastRouter: 1 }
  * ```
  * @since 0.2.0
  */
@@ -319,7 +320,8 @@ export const canonical = (v: BridgeVlan): BridgeVlan => {
   if (v.self === true) out.self = true
   if (v.tunnelId !== undefined) out.tunnelId = v.tunnelId
   out.state = v.state ?? "forwarding"
-  if (v.mcastRouter !== undefined) out.mcastRouter = v.mcastRouter
+  // MDB_RTR_TYPE_TEMP_QUERY is the kernel's default (reported with per-VLAN snooping only)
+  out.mcastRouter = v.mcastRouter ?? 1
   return out
 }
 
@@ -689,7 +691,12 @@ const rawKey = (m: VlanMessage): string =>
 export const list = operation("BridgeVlan.list", function* (filter?: Filter) {
   const names = yield* linkNames
   const raw = yield* dump(filter, false, decodeRaw, rawKey)
-  return raw.flatMap((m) => fromMessage(m, names))
+  // the bridge device's own VLANs are listed on the bridge: those are `self`
+  const bridges = new Set(yield* bridgeIndexes)
+  const out: Array<BridgeVlan> = []
+  for (const m of raw)
+    for (const v of fromMessage(m, names)) out.push(bridges.has(m.ifindex) ? { ...v, self: true } : v)
+  return out
 })
 
 /**
@@ -762,4 +769,52 @@ export const listGlobal = operation("BridgeVlan.listGlobal", function* (filter?:
   const names = yield* linkNames
   const raw = yield* dump(filter, true, decodeRaw, rawKey)
   return raw.flatMap((m) => (m.globalOptions ?? []).map((g) => fromGlobal(g, names(m.ifindex))))
+})
+
+// Bridges by index: a link dump that reads IFLA_LINKINFO's IFLA_INFO_KIND only.
+const RTM_NEWLINK = 16
+const RTM_GETLINK = 18
+const IFLA_LINKINFO = 18
+const IFLA_INFO_KIND = 1
+const IFLA_EXT_MASK = 29
+const RTEXT_FILTER_SKIP_STATS = 1 << 3
+const BRIDGE = [0x62, 0x72, 0x69, 0x64, 0x67, 0x65] // "bridge"
+
+const kindIsBridge = (buf: Uint8Array, view: DataView, start: number, end: number): boolean => {
+  let off = start + 32 // nlmsghdr, ifinfomsg
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) return false
+    if ((view.getUint16(off + 2, true) & 0x3fff) === IFLA_LINKINFO) {
+      let o = off + 4
+      while (o + 4 <= off + len) {
+        const l = view.getUint16(o, true)
+        if (l < 4) return false
+        if ((view.getUint16(o + 2, true) & 0x3fff) === IFLA_INFO_KIND) {
+          const n = l - 4 - (buf[o + l - 1] === 0 ? 1 : 0)
+          return n === 6 && BRIDGE.every((c, i) => buf[o + 4 + i] === c)
+        }
+        o += (l + 3) & ~3
+      }
+      return false
+    }
+    off += (len + 3) & ~3
+  }
+  return false
+}
+
+const bridgeIndexes: Effect.Effect<ReadonlyArray<number>, NetlinkError, Netlink> = Effect.gen(function* () {
+  const { route } = yield* Netlink
+  const msg = buildMessage(RTM_GETLINK, NLM_F_DUMP, (w) => {
+    w.zeros(16)
+    w.attrU32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS)
+  })
+  return yield* route.dumpAll(
+    msg,
+    (buf, view, start, end, type) =>
+      type === RTM_NEWLINK && kindIsBridge(buf, view, start, end)
+        ? view.getInt32(start + 20, true)
+        : undefined,
+    { headerLength: 16, operation: "bridges", retryInterrupted: 3 }
+  )
 })

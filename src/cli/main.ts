@@ -14,6 +14,7 @@ import * as Address from "../api/Address.ts"
 import * as BridgeVlan from "../api/BridgeVlan.ts"
 import * as Fdb from "../api/Fdb.ts"
 import * as Link from "../api/Link.ts"
+import * as Mdb from "../api/Mdb.ts"
 import * as Neighbor from "../api/Neighbor.ts"
 import { Netlink } from "../api/Netlink.ts"
 import * as Route from "../api/Route.ts"
@@ -270,6 +271,28 @@ const vlanCmd = Command.make("vlan").pipe(
   Command.withSubcommands([
     listCommand("List bridge VLANs, like `bridge -d vlan show`", BridgeVlan.list(), (vs) =>
       Effect.succeed(vs.map(vlanLine).join("\n"))
+    )
+  ])
+)
+
+/** One MDB entry as `bridge -d mdb show` prints it. */
+const mdbLine = (m: Mdb.Mdb): string => {
+  const parts: Array<string | number> = ["dev", m.dev, "port", m.port, "grp", m.group]
+  if (m.source !== undefined) parts.push("src", m.source)
+  if (m.state !== undefined) parts.push(m.state)
+  if (m.filterMode !== undefined) parts.push("filter_mode", m.filterMode)
+  if (m.sources !== undefined && m.sources.length > 0) parts.push("source_list", m.sources.join(","))
+  if (m.protocol !== undefined) parts.push("proto", m.protocol)
+  for (const f of m.status?.flags ?? []) parts.push(f)
+  if (m.vid !== undefined) parts.push("vid", m.vid)
+  return parts.join(" ")
+}
+
+const mdbCmd = Command.make("mdb").pipe(
+  Command.withDescription("Bridge multicast group memberships"),
+  Command.withSubcommands([
+    listCommand("List MDB entries, like `bridge -d mdb show`", Mdb.list(), (ms) =>
+      Effect.succeed(ms.map(mdbLine).join("\n"))
     )
   ])
 )

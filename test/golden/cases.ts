@@ -524,6 +524,48 @@ const vlanCases: ReadonlyArray<GoldenCase> = [
   )
 ]
 
+const RTM_NEWMDB = 84
+const RTM_DELMDB = 85
+
+/** A bridge br0 (up) with multicast snooping and port d0. */
+const mdbBridge: ReadonlyArray<ReadonlyArray<string>> = [
+  veth,
+  split("link add br0 type bridge mcast_snooping 1"),
+  split("link set d0 master br0"),
+  split("link set br0 up")
+]
+
+const mdb = (name: string, doc: string, command: string, extra: Partial<GoldenCase> = {}): GoldenCase => ({
+  name: `mdb-${name}`,
+  doc,
+  setup: mdbBridge,
+  command: split(command),
+  types: [RTM_NEWMDB],
+  tool: "bridge",
+  ...extra
+})
+
+const mdbCases: ReadonlyArray<GoldenCase> = [
+  mdb(
+    "add-permanent-ipv4",
+    "MDBA_SET_ENTRY (br_mdb_entry: port, MDB_PERMANENT, group, ETH_P_IP)",
+    "mdb add dev br0 port d0 grp 239.1.1.1 permanent"
+  ),
+  mdb("add-temp-ipv6", "MDB_TEMPORARY, IPv6 group (ETH_P_IPV6)", "mdb add dev br0 port d0 grp ff0e::1 temp"),
+  mdb(
+    "add-l2",
+    "L2 group: MAC in the address union, proto 0",
+    "mdb add dev br0 port d0 grp 01:00:5e:01:02:03 permanent"
+  ),
+  mdb(
+    "add-source",
+    "(S, G): MDBA_SET_ENTRY_ATTRS / MDBE_ATTR_SOURCE",
+    "mdb add dev br0 port d0 grp 239.1.1.2 src 10.0.0.1 permanent"
+  ),
+  mdb("add-vid", "br_mdb_entry.vid", "mdb add dev br0 port d0 grp 239.1.1.4 permanent vid 10"),
+  mdb("del", "RTM_DELMDB", "mdb del dev br0 port d0 grp 239.1.1.1", { types: [RTM_DELMDB] })
+]
+
 export const cases: ReadonlyArray<GoldenCase> = [
   ...linkCases,
   ...addrCases,
@@ -532,5 +574,6 @@ export const cases: ReadonlyArray<GoldenCase> = [
   ...ruleCases,
   ...linkKindCases,
   ...fdbCases,
-  ...vlanCases
+  ...vlanCases,
+  ...mdbCases
 ]

@@ -108,9 +108,9 @@ describeFullKernel("BridgeVlan", () => {
           yield* BridgeVlan.add({ dev: "br0", vid: 10, self: true })
           const listed = yield* BridgeVlan.list()
           expect(canon(listed)).toEqual([
-            { dev: "br0", vid: 10, self: true, state: "forwarding" },
-            { dev: "d0", vid: 10, pvid: true, untagged: true, state: "forwarding" },
-            { dev: "d0", vid: 20, vidEnd: 30, state: "forwarding" }
+            { dev: "br0", vid: 10, self: true, state: "forwarding", mcastRouter: 1 },
+            { dev: "d0", vid: 10, pvid: true, untagged: true, state: "forwarding", mcastRouter: 1 },
+            { dev: "d0", vid: 20, vidEnd: 30, state: "forwarding", mcastRouter: 1 }
           ])
           const shown = bridgeJson(ns, "vlan", "show")
           const d0 = shown.find((p) => p.ifname === "d0")
@@ -148,7 +148,8 @@ describeFullKernel("BridgeVlan", () => {
             vid: 100,
             vidEnd: 102,
             tunnelId: 1000,
-            state: "forwarding"
+            state: "forwarding",
+            mcastRouter: 1
           })
           const tunnels = bridgeJson(ns, "vlan", "tunnelshow", "dev", "d0")[0].tunnels
           expect(tunnels).toEqual([{ vlan: 100, vlanEnd: 102, tunid: 1000, tunidEnd: 1002 }])
