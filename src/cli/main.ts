@@ -308,6 +308,7 @@ const nlink = Command.make("nlink").pipe(
     ruleCmd,
     fdbCmd,
     vlanCmd,
+    mdbCmd,
     monitor
   ])
 )
