@@ -566,6 +566,41 @@ const mdbCases: ReadonlyArray<GoldenCase> = [
   mdb("del", "RTM_DELMDB", "mdb del dev br0 port d0 grp 239.1.1.1", { types: [RTM_DELMDB] })
 ]
 
+const RTM_NEWADDRLABEL = 72
+const RTM_DELADDRLABEL = 73
+const RTM_GETNETCONF = 82
+
+const otherCases: ReadonlyArray<GoldenCase> = [
+  {
+    name: "addrlabel-add",
+    doc: "RTM_NEWADDRLABEL: ifaddrlblmsg prefix length, IFAL_ADDRESS, IFAL_LABEL",
+    setup: [],
+    command: split("addrlabel add prefix 2001:db8::/32 label 100"),
+    types: [RTM_NEWADDRLABEL]
+  },
+  {
+    name: "addrlabel-add-dev",
+    doc: "RTM_NEWADDRLABEL on one device (ifal_index)",
+    setup: [veth],
+    command: split("addrlabel add prefix 2001:db8:1::/48 dev d0 label 7"),
+    types: [RTM_NEWADDRLABEL]
+  },
+  {
+    name: "addrlabel-del",
+    doc: "RTM_DELADDRLABEL",
+    setup: [split("addrlabel add prefix 2001:db8::/32 label 100")],
+    command: split("addrlabel del prefix 2001:db8::/32 label 100"),
+    types: [RTM_DELADDRLABEL]
+  },
+  {
+    name: "netconf-get-dev",
+    doc: "RTM_GETNETCONF of one device: netconfmsg family, NETCONFA_IFINDEX",
+    setup: [veth],
+    command: split("-6 netconf show dev d0"),
+    types: [RTM_GETNETCONF]
+  }
+]
+
 export const cases: ReadonlyArray<GoldenCase> = [
   ...linkCases,
   ...addrCases,
@@ -575,5 +610,6 @@ export const cases: ReadonlyArray<GoldenCase> = [
   ...linkKindCases,
   ...fdbCases,
   ...vlanCases,
-  ...mdbCases
+  ...mdbCases,
+  ...otherCases
 ]
