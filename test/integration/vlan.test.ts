@@ -113,11 +113,26 @@ describeFullKernel("BridgeVlan", () => {
             { dev: "d0", vid: 20, vidEnd: 30, state: "forwarding", mcastRouter: 1 }
           ])
           const shown = bridgeJson(ns, "vlan", "show")
-          const d0 = shown.find((p) => p.ifname === "d0")
-          expect(d0.vlans).toEqual([
-            { vlan: 10, flags: ["PVID", "Egress Untagged"] },
-            { vlan: 20, vlanEnd: 30 }
-          ])
+          // bridge -j vlan show (iproute2 6.1) lists each VLAN of a range by itself
+          const expand = (vs: ReadonlyArray<BridgeVlan.BridgeVlan>, dev: string) =>
+            vs
+              .filter((v) => v.dev === dev)
+              .flatMap((v) =>
+                Array.from({ length: (v.vidEnd ?? v.vid) - v.vid + 1 }, (_, i) => {
+                  const flags = [...(v.pvid ? ["PVID"] : []), ...(v.untagged ? ["Egress Untagged"] : [])]
+                  return flags.length > 0 ? { vlan: v.vid + i, flags } : { vlan: v.vid + i }
+                })
+              )
+          const shownVlans = (dev: string) =>
+            (shown.find((p) => p.ifname === dev)?.vlans ?? []).flatMap((v: any) =>
+              Array.from({ length: (v.vlanEnd ?? v.vlan) - v.vlan + 1 }, (_, i) => {
+                const { vlanEnd: _e, ...rest } = v
+                return { ...rest, vlan: v.vlan + i }
+              })
+            )
+          expect(expand(listed, "d0")).toEqual(shownVlans("d0"))
+          expect(expand(listed, "d0")).toHaveLength(12)
+          expect(expand(listed, "br0")).toEqual(shownVlans("br0"))
           const onlyD0 = yield* BridgeVlan.list({ dev: "d0" })
           expect(onlyD0.map((v) => BridgeVlan.key(v))).toEqual(["d0|10", "d0|20-30"])
           // with statistics the kernel lists each VLAN by itself, counters as bigints
