@@ -64,7 +64,9 @@ describeFullKernel("MulticastRoute", () => {
             execFileSync("ip", ["-n", ns, "-j", "mroute", "show"], { encoding: "utf8" })
           )
           expect(shown).toHaveLength(1)
-          expect(shown[0]).toMatchObject({ src: "10.1.0.5", group: "239.1.1.1", iif: "d0" })
+          expect(shown[0]).toMatchObject({ src: "10.1.0.5", iif: "d0" })
+          // (the group's key differs between iproute2 versions: compare the value)
+          expect(Object.values(shown[0])).toContain("239.1.1.1")
           const json = Schema.decodeUnknownSync(MulticastRoute.schema)(
             JSON.parse(JSON.stringify(routes[0], (_k, v) => (typeof v === "bigint" ? undefined : v)))
           )
