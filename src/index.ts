@@ -18,9 +18,15 @@
  * @since 0.1.0
  */
 export * as Address from "./api/Address.ts"
+export * as AddressLabel from "./api/AddressLabel.ts"
+export * as BridgeVlan from "./api/BridgeVlan.ts"
 export * as Events from "./api/Events.ts"
+export * as Fdb from "./api/Fdb.ts"
 export * as Link from "./api/Link.ts"
+export * as Mdb from "./api/Mdb.ts"
+export * as MulticastRoute from "./api/MulticastRoute.ts"
 export * as Neighbor from "./api/Neighbor.ts"
+export * as Netconf from "./api/Netconf.ts"
 export { Netlink } from "./api/Netlink.ts"
 export * as Route from "./api/Route.ts"
 export * as Rule from "./api/Rule.ts"

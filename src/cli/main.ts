@@ -11,7 +11,10 @@ import * as Option from "effect/Option"
 import * as Runtime from "effect/Runtime"
 import { CliError, CliOutput, Command, Flag } from "effect/cli"
 import * as Address from "../api/Address.ts"
+import * as BridgeVlan from "../api/BridgeVlan.ts"
+import * as Fdb from "../api/Fdb.ts"
 import * as Link from "../api/Link.ts"
+import * as Mdb from "../api/Mdb.ts"
 import * as Neighbor from "../api/Neighbor.ts"
 import { Netlink } from "../api/Netlink.ts"
 import * as Route from "../api/Route.ts"
@@ -212,9 +215,90 @@ const ruleCmd = Command.make("rule").pipe(
   ])
 )
 
+/** One FDB entry as `bridge fdb show` prints it. */
+const fdbLine = (e: Fdb.Fdb): string => {
+  const parts: Array<string | number> = [e.mac, "dev", e.dev]
+  if (e.vlan !== undefined) parts.push("vlan", e.vlan)
+  if (e.dst !== undefined) parts.push("dst", e.dst)
+  if (e.port !== undefined) parts.push("port", e.port)
+  if (e.vni !== undefined) parts.push("vni", e.vni)
+  if (e.srcVni !== undefined) parts.push("src_vni", e.srcVni)
+  if (e.via !== undefined) parts.push("via", e.via)
+  if (e.nhid !== undefined) parts.push("nhid", e.nhid)
+  if (e.self === true) parts.push("self")
+  for (const f of [...(e.flags ?? []), ...(e.status?.flags ?? [])])
+    parts.push(f === "externLearn" ? "extern_learn" : f)
+  if (e.status?.master !== undefined) parts.push("master", e.status.master)
+  if (e.state !== "dynamic" && e.state !== undefined) parts.push(e.state)
+  return parts.join(" ")
+}
+
+const fdbCmd = Command.make("fdb").pipe(
+  Command.withDescription("Bridge forwarding database entries"),
+  Command.withSubcommands([
+    listCommand("List FDB entries, like `bridge fdb show`", Fdb.list(), (es) =>
+      Effect.succeed(es.map(fdbLine).join("\n"))
+    )
+  ])
+)
+
+/** One VLAN entry as `bridge -d vlan show` prints it, with the device in front. */
+const vlanLine = (v: BridgeVlan.BridgeVlan): string => {
+  const parts: Array<string | number> = [v.dev, v.vidEnd === undefined ? v.vid : `${v.vid}-${v.vidEnd}`]
+  if (v.pvid === true) parts.push("PVID")
+  if (v.untagged === true) parts.push("Egress Untagged")
+  if (v.self === true) parts.push("self")
+  if (v.tunnelId !== undefined) parts.push("tunnel_id", v.tunnelId)
+  if (v.state !== undefined) parts.push("state", v.state)
+  if (v.mcastRouter !== undefined) parts.push("mcast_router", v.mcastRouter)
+  return parts.join(" ")
+}
+
+const vlanCmd = Command.make("vlan").pipe(
+  Command.withDescription("Bridge VLANs of ports and bridges"),
+  Command.withSubcommands([
+    listCommand("List bridge VLANs, like `bridge -d vlan show`", BridgeVlan.list(), (vs) =>
+      Effect.succeed(vs.map(vlanLine).join("\n"))
+    )
+  ])
+)
+
+/** One MDB entry as `bridge -d mdb show` prints it. */
+const mdbLine = (m: Mdb.Mdb): string => {
+  const parts: Array<string | number> = ["dev", m.dev, "port", m.port, "grp", m.group]
+  if (m.source !== undefined) parts.push("src", m.source)
+  if (m.state !== undefined) parts.push(m.state)
+  if (m.filterMode !== undefined) parts.push("filter_mode", m.filterMode)
+  if (m.sources !== undefined && m.sources.length > 0) parts.push("source_list", m.sources.join(","))
+  if (m.protocol !== undefined) parts.push("proto", m.protocol)
+  for (const f of m.status?.flags ?? []) parts.push(f)
+  if (m.vid !== undefined) parts.push("vid", m.vid)
+  return parts.join(" ")
+}
+
+const mdbCmd = Command.make("mdb").pipe(
+  Command.withDescription("Bridge multicast group memberships"),
+  Command.withSubcommands([
+    listCommand("List MDB entries, like `bridge -d mdb show`", Mdb.list(), (ms) =>
+      Effect.succeed(ms.map(mdbLine).join("\n"))
+    )
+  ])
+)
+
 const nlink = Command.make("nlink").pipe(
   Command.withDescription("Linux networking over netlink: links, addresses, routes, neighbours, rules"),
-  Command.withSubcommands([show, linkCmd, addressCmd, routeCmd, neighborCmd, ruleCmd, monitor])
+  Command.withSubcommands([
+    show,
+    linkCmd,
+    addressCmd,
+    routeCmd,
+    neighborCmd,
+    ruleCmd,
+    fdbCmd,
+    vlanCmd,
+    mdbCmd,
+    monitor
+  ])
 )
 
 // A usage error is one line on stderr (help stays one `--help` away).

@@ -101,7 +101,7 @@ function capture(
       "65536",
       "-o",
       out,
-      "ip",
+      c.tool ?? "ip",
       "-n",
       ns,
       ...subst(c.command)

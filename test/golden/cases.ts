@@ -41,6 +41,8 @@ export interface GoldenCase {
   readonly pidTarget?: boolean
   /** Setup commands may fail on this kernel (e.g. a bond master the host cannot create). */
   readonly setupMayFail?: boolean
+  /** The iproute2 program that runs `command` (default "ip"; setup always runs with ip). */
+  readonly tool?: "ip" | "bridge"
 }
 
 const veth: ReadonlyArray<string> = ["link", "add", "d0", "type", "veth", "peer", "name", "d1"]
@@ -374,11 +376,240 @@ const linkKindCases: ReadonlyArray<GoldenCase> = [
   )
 ]
 
+/** A bridge br0 with port d0 (of the veth pair d0/d1) and a VXLAN device vx0 (VNI 42, port 4789). */
+const bridged: ReadonlyArray<ReadonlyArray<string>> = [
+  veth,
+  bridge,
+  split("link set d0 master br0"),
+  split("link add vx0 type vxlan id 42 dstport 4789 local 10.0.0.1 nolearning")
+]
+
+const fdb = (name: string, doc: string, command: string, extra: Partial<GoldenCase> = {}): GoldenCase => ({
+  name: `fdb-${name}`,
+  doc,
+  setup: bridged,
+  command: split(command),
+  types: [RTM_NEWNEIGH],
+  tool: "bridge",
+  ...extra
+})
+
+const fdbCases: ReadonlyArray<GoldenCase> = [
+  fdb(
+    "add-master-static-sticky",
+    "AF_BRIDGE NDA_LLADDR, NTF_MASTER|NTF_STICKY, NUD_NOARP|NUD_REACHABLE",
+    "fdb add 02:00:00:00:00:01 dev d0 master static sticky"
+  ),
+  fdb(
+    "add-self",
+    "default target NTF_SELF and state NUD_PERMANENT|NUD_NOARP",
+    "fdb add 02:00:00:00:00:02 dev d0"
+  ),
+  fdb(
+    "add-vlan-dynamic-extern-learn",
+    "NDA_VLAN, dynamic (NUD_REACHABLE), NTF_EXT_LEARNED (the host bridge rejects the VLAN: no filtering)",
+    "fdb add 02:00:00:00:00:03 dev d0 master dynamic extern_learn vlan 10"
+  ),
+  fdb(
+    "add-vxlan-remote",
+    "VXLAN remote: NDA_DST, NDA_PORT (big-endian), NDA_VNI, NDA_IFINDEX (via)",
+    "fdb add 02:00:00:00:00:04 dev vx0 dst 10.0.0.2 port 4790 vni 7 via d1 self static"
+  ),
+  fdb(
+    "append-vxlan",
+    "NLM_F_CREATE|NLM_F_APPEND with a second remote and NDA_SRC_VNI",
+    "fdb append 00:00:00:00:00:00 dev vx0 dst 10.0.0.3 src_vni 5"
+  ),
+  fdb(
+    "add-vxlan-nhid",
+    "NDA_NH_ID (a nexthop group of FDB nexthops) with NTF_ROUTER",
+    "fdb add 02:00:00:00:00:05 dev vx0 nhid 10 router"
+  ),
+  fdb(
+    "replace-master",
+    "NLM_F_CREATE|NLM_F_REPLACE",
+    "fdb replace 02:00:00:00:00:01 dev d0 master permanent"
+  ),
+  fdb("del-master", "RTM_DELNEIGH of a bridge entry", "fdb del 02:00:00:00:00:01 dev d0 master", {
+    types: [RTM_DELNEIGH]
+  }),
+  fdb(
+    "del-vxlan-remote",
+    "RTM_DELNEIGH of one VXLAN remote",
+    "fdb del 00:00:00:00:00:00 dev vx0 dst 10.0.0.3",
+    {
+      types: [RTM_DELNEIGH]
+    }
+  ),
+  fdb(
+    "flush-bridge-filters",
+    "bulk delete: NLM_F_BULK, state/flags with NDA_NDM_STATE_MASK/NDA_NDM_FLAGS_MASK, NDA_VLAN",
+    "fdb flush dev br0 vlan 5 nopermanent static sticky noextern_learn added_by_user",
+    { types: [RTM_DELNEIGH] }
+  ),
+  fdb(
+    "flush-port-dynamic",
+    "bulk delete of one port's dynamic entries: NDA_IFINDEX, state mask without state",
+    "fdb flush dev br0 brport d0 dynamic",
+    { types: [RTM_DELNEIGH] }
+  ),
+  fdb(
+    "flush-master",
+    "bulk delete on a port with NTF_MASTER",
+    "fdb flush dev d0 master nodynamic nooffloaded",
+    {
+      types: [RTM_DELNEIGH]
+    }
+  )
+]
+
+const RTM_NEWVLAN = 112
+
+/** A plain bridge br0 with port d0: the host bridge has no VLAN filtering, so the kernel rejects these (they are still sent). */
+const vlanPort: ReadonlyArray<ReadonlyArray<string>> = [veth, bridge, split("link set d0 master br0")]
+
+const vlan = (name: string, doc: string, command: string, extra: Partial<GoldenCase> = {}): GoldenCase => ({
+  name: `vlan-${name}`,
+  doc,
+  setup: vlanPort,
+  command: split(command),
+  types: [RTM_SETLINK],
+  tool: "bridge",
+  ...extra
+})
+
+const vlanCases: ReadonlyArray<GoldenCase> = [
+  vlan("add", "AF_BRIDGE RTM_SETLINK, IFLA_AF_SPEC/IFLA_BRIDGE_VLAN_INFO", "vlan add vid 10 dev d0"),
+  vlan("add-pvid-untagged", "BRIDGE_VLAN_INFO_PVID|UNTAGGED", "vlan add vid 5 dev d0 pvid untagged"),
+  vlan(
+    "add-range",
+    "a range: two VLAN_INFO with RANGE_BEGIN / RANGE_END",
+    "vlan add vid 20-30 dev d0 untagged"
+  ),
+  vlan(
+    "add-self",
+    "the bridge's own VLAN: IFLA_BRIDGE_FLAGS = BRIDGE_FLAGS_SELF",
+    "vlan add vid 40 dev br0 self"
+  ),
+  vlan("del-range", "RTM_DELLINK of a range", "vlan del vid 20-30 dev d0", { types: [RTM_DELLINK] }),
+  vlan(
+    "add-tunnel",
+    "IFLA_BRIDGE_VLAN_TUNNEL_INFO (id, vid, flags)",
+    "vlan add dev d0 vid 100 tunnel_info id 1000"
+  ),
+  vlan(
+    "add-tunnel-range",
+    "tunnel mapping of a range: two TUNNEL_INFO with RANGE_BEGIN / RANGE_END",
+    "vlan add dev d0 vid 200-210 tunnel_info id 2000-2010"
+  ),
+  vlan(
+    "set-options",
+    "RTM_NEWVLAN: BRIDGE_VLANDB_ENTRY with INFO, STATE, MCAST_ROUTER",
+    "vlan set dev d0 vid 10 state blocking mcast_router 2",
+    { types: [RTM_NEWVLAN] }
+  ),
+  vlan(
+    "set-range-state",
+    "RTM_NEWVLAN with BRIDGE_VLANDB_ENTRY_RANGE",
+    "vlan set dev d0 vid 20-30 state learning",
+    {
+      types: [RTM_NEWVLAN]
+    }
+  ),
+  vlan(
+    "global-set",
+    "RTM_NEWVLAN: BRIDGE_VLANDB_GLOBAL_OPTIONS",
+    "vlan global set dev br0 vid 10-12 mcast_snooping 1 mcast_igmp_version 3 mcast_mld_version 2 mcast_querier 1 mcast_query_interval 12000 mcast_last_member_count 3",
+    { types: [RTM_NEWVLAN] }
+  )
+]
+
+const RTM_NEWMDB = 84
+const RTM_DELMDB = 85
+
+/** A bridge br0 (up) with multicast snooping and port d0. */
+const mdbBridge: ReadonlyArray<ReadonlyArray<string>> = [
+  veth,
+  split("link add br0 type bridge mcast_snooping 1"),
+  split("link set d0 master br0"),
+  split("link set br0 up")
+]
+
+const mdb = (name: string, doc: string, command: string, extra: Partial<GoldenCase> = {}): GoldenCase => ({
+  name: `mdb-${name}`,
+  doc,
+  setup: mdbBridge,
+  command: split(command),
+  types: [RTM_NEWMDB],
+  tool: "bridge",
+  ...extra
+})
+
+const mdbCases: ReadonlyArray<GoldenCase> = [
+  mdb(
+    "add-permanent-ipv4",
+    "MDBA_SET_ENTRY (br_mdb_entry: port, MDB_PERMANENT, group, ETH_P_IP)",
+    "mdb add dev br0 port d0 grp 239.1.1.1 permanent"
+  ),
+  mdb("add-temp-ipv6", "MDB_TEMPORARY, IPv6 group (ETH_P_IPV6)", "mdb add dev br0 port d0 grp ff0e::1 temp"),
+  mdb(
+    "add-l2",
+    "L2 group: MAC in the address union, proto 0",
+    "mdb add dev br0 port d0 grp 01:00:5e:01:02:03 permanent"
+  ),
+  mdb(
+    "add-source",
+    "(S, G): MDBA_SET_ENTRY_ATTRS / MDBE_ATTR_SOURCE",
+    "mdb add dev br0 port d0 grp 239.1.1.2 src 10.0.0.1 permanent"
+  ),
+  mdb("add-vid", "br_mdb_entry.vid", "mdb add dev br0 port d0 grp 239.1.1.4 permanent vid 10"),
+  mdb("del", "RTM_DELMDB", "mdb del dev br0 port d0 grp 239.1.1.1", { types: [RTM_DELMDB] })
+]
+
+const RTM_NEWADDRLABEL = 72
+const RTM_DELADDRLABEL = 73
+const RTM_GETNETCONF = 82
+
+const otherCases: ReadonlyArray<GoldenCase> = [
+  {
+    name: "addrlabel-add",
+    doc: "RTM_NEWADDRLABEL: ifaddrlblmsg prefix length, IFAL_ADDRESS, IFAL_LABEL",
+    setup: [],
+    command: split("addrlabel add prefix 2001:db8::/32 label 100"),
+    types: [RTM_NEWADDRLABEL]
+  },
+  {
+    name: "addrlabel-add-dev",
+    doc: "RTM_NEWADDRLABEL on one device (ifal_index)",
+    setup: [veth],
+    command: split("addrlabel add prefix 2001:db8:1::/48 dev d0 label 7"),
+    types: [RTM_NEWADDRLABEL]
+  },
+  {
+    name: "addrlabel-del",
+    doc: "RTM_DELADDRLABEL",
+    setup: [split("addrlabel add prefix 2001:db8::/32 label 100")],
+    command: split("addrlabel del prefix 2001:db8::/32 label 100"),
+    types: [RTM_DELADDRLABEL]
+  },
+  {
+    name: "netconf-get-dev",
+    doc: "RTM_GETNETCONF of one device: netconfmsg family, NETCONFA_IFINDEX",
+    setup: [veth],
+    command: split("-6 netconf show dev d0"),
+    types: [RTM_GETNETCONF]
+  }
+]
+
 export const cases: ReadonlyArray<GoldenCase> = [
   ...linkCases,
   ...addrCases,
   ...routeCases,
   ...neighCases,
   ...ruleCases,
-  ...linkKindCases
+  ...linkKindCases,
+  ...fdbCases,
+  ...vlanCases,
+  ...mdbCases,
+  ...otherCases
 ]

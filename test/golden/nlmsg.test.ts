@@ -192,6 +192,10 @@ const headerLen = (type: number): number => {
   if (type >= 24 && type <= 27) return 12 // rtmsg
   if (type >= 28 && type <= 31) return 12 // ndmsg
   if (type >= 32 && type <= 35) return 12 // fib_rule_hdr
+  if (type >= 72 && type <= 74) return 12 // ifaddrlblmsg
+  if (type >= 80 && type <= 82) return 4 // netconfmsg
+  if (type >= 84 && type <= 86) return 8 // br_port_msg (MDB)
+  if (type >= 112 && type <= 114) return 8 // br_vlan_msg
   throw new Error(`no header length for ${type}`)
 }
 
