@@ -244,9 +244,10 @@ export type Target = Options
 /**
  * Which addresses `list`, `stream` and `flush` take. `family` is applied by
  * the kernel (strict dump header); `dev`, `scope`, `label` (exact, or a
- * pattern with `*` and `?` as ip's `label PATTERN`) and `address` (an exact
+ * pattern with `*` and `?` as ip's `label PATTERN`), `address` (an exact
  * address, or a prefix that the local address must fall in, as ip's `to
- * PREFIX`) are applied here as messages arrive. (`dev` is applied here, not
+ * PREFIX`), `permanent` (ip's `permanent` / `dynamic`) and `proto` are
+ * applied here as messages arrive. (`dev` is applied here, not
  * by the kernel: a dump filtered by device is never flagged as interrupted
  * by the kernel, so it could silently miss or repeat addresses that change
  * meanwhile.)
@@ -263,6 +264,14 @@ export interface Filter {
   readonly scope?: Scope
   readonly label?: string
   readonly address?: string
+  /**
+   * true: only permanent addresses (IFA_F_PERMANENT, ip's `permanent`: a
+   * valid lifetime of forever, set by hand); false: only dynamic ones (ip's
+   * `dynamic`: finite lifetimes, autoconfiguration).
+   */
+  readonly permanent?: boolean
+  /** Only addresses of this protocol (IFA_PROTO; "unspec" or 0: addresses without one). */
+  readonly proto?: Proto
 }
 
 /**
@@ -483,7 +492,9 @@ const FilterSchema = Schema.Struct({
   family: Schema.optionalKey(Schema.Literals(["inet", "inet6"])),
   scope: Schema.optionalKey(ScopeInput),
   label: Schema.optionalKey(Schema.String),
-  address: Schema.optionalKey(PrefixInput)
+  address: Schema.optionalKey(PrefixInput),
+  permanent: Schema.optionalKey(Schema.Boolean),
+  proto: Schema.optionalKey(ProtoInput)
 })
 
 const ListOptionsSchema = Schema.Struct({
@@ -981,6 +992,8 @@ const plan = (input: Filter | undefined): Effect.Effect<Plan, NetlinkError, Netl
     const scope = filter.scope === undefined ? undefined : scopeNumber(filter.scope)
     const label = filter.label === undefined ? undefined : labelMatcher(filter.label)
     const prefix = filter.address === undefined ? undefined : parsePrefix(filter.address)
+    const permanent = filter.permanent
+    const proto = filter.proto === undefined ? undefined : protoNames.number(filter.proto)
     // The device is filtered here, not by the kernel: the kernel never flags a
     // dump filtered by device as interrupted, so it may silently lose or
     // repeat addresses changed meanwhile; the whole dump is flagged.
@@ -992,6 +1005,9 @@ const plan = (input: Filter | undefined): Effect.Effect<Plan, NetlinkError, Netl
       if (scope !== undefined && view.getUint8(start + 19) !== scope) return undefined
       const a = decodeAddrMessage(buf, view, start + 16, end)
       if (label !== undefined && !label(a.label)) return undefined
+      if (permanent !== undefined && (((a.flags ?? a.flags8) & IfaFlags.permanent) !== 0) !== permanent)
+        return undefined
+      if (proto !== undefined && (a.proto ?? 0) !== proto) return undefined
       if (prefix !== undefined) {
         const local = a.local ?? a.address
         const bytes =
@@ -1096,6 +1112,8 @@ const ENOUGH_ROUNDS = 10
  * @example
  * ```ts
  * const n = yield* Address.flush({ dev: "eth0", family: "inet" })
+ * yield* Address.flush({ dev: "eth0", permanent: false }) // ip addr flush dev eth0 dynamic
+ * yield* Address.flush({ proto: 99, scope: "global", label: "eth0:*" })
  * ```
  * @since 0.1.0
  */
@@ -1107,7 +1125,7 @@ export const flush = operation("Address.flush", function* (filter: Filter, optio
     Object.values(filter).every((v) => v === undefined)
   )
     return yield* Effect.fail(
-      invalid("(input)", "flush needs a filter (dev, family, scope, label or address)")
+      invalid("(input)", "flush needs a filter (dev, family, scope, label, address, permanent or proto)")
     )
   const p = yield* plan(filter)
   const opts = yield* dumpOptions("address flush", options)
