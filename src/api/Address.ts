@@ -244,9 +244,10 @@ export type Target = Options
 /**
  * Which addresses `list`, `stream` and `flush` take. `family` is applied by
  * the kernel (strict dump header); `dev`, `scope`, `label` (exact, or a
- * pattern with `*` and `?` as ip's `label PATTERN`) and `address` (an exact
+ * pattern with `*` and `?` as ip's `label PATTERN`), `address` (an exact
  * address, or a prefix that the local address must fall in, as ip's `to
- * PREFIX`) are applied here as messages arrive. (`dev` is applied here, not
+ * PREFIX`), `permanent` (ip's `permanent` / `dynamic`) and `proto` are
+ * applied here as messages arrive. (`dev` is applied here, not
  * by the kernel: a dump filtered by device is never flagged as interrupted
  * by the kernel, so it could silently miss or repeat addresses that change
  * meanwhile.)
@@ -263,6 +264,14 @@ export interface Filter {
   readonly scope?: Scope
   readonly label?: string
   readonly address?: string
+  /**
+   * true: only permanent addresses (IFA_F_PERMANENT, ip's `permanent`: a
+   * valid lifetime of forever, set by hand); false: only dynamic ones (ip's
+   * `dynamic`: finite lifetimes, autoconfiguration).
+   */
+  readonly permanent?: boolean
+  /** Only addresses of this protocol (IFA_PROTO; "unspec" or 0: addresses without one). */
+  readonly proto?: Proto
 }
 
 /**
@@ -483,7 +492,9 @@ const FilterSchema = Schema.Struct({
   family: Schema.optionalKey(Schema.Literals(["inet", "inet6"])),
   scope: Schema.optionalKey(ScopeInput),
   label: Schema.optionalKey(Schema.String),
-  address: Schema.optionalKey(PrefixInput)
+  address: Schema.optionalKey(PrefixInput),
+  permanent: Schema.optionalKey(Schema.Boolean),
+  proto: Schema.optionalKey(ProtoInput)
 })
 
 const ListOptionsSchema = Schema.Struct({
@@ -981,6 +992,8 @@ const plan = (input: Filter | undefined): Effect.Effect<Plan, NetlinkError, Netl
     const scope = filter.scope === undefined ? undefined : scopeNumber(filter.scope)
     const label = filter.label === undefined ? undefined : labelMatcher(filter.label)
     const prefix = filter.address === undefined ? undefined : parsePrefix(filter.address)
+    const permanent = filter.permanent
+    const proto = filter.proto === undefined ? undefined : protoNames.number(filter.proto)
     // The device is filtered here, not by the kernel: the kernel never flags a
     // dump filtered by device as interrupted, so it may silently lose or
     // repeat addresses changed meanwhile; the whole dump is flagged.
@@ -992,6 +1005,9 @@ const plan = (input: Filter | undefined): Effect.Effect<Plan, NetlinkError, Netl
       if (scope !== undefined && view.getUint8(start + 19) !== scope) return undefined
       const a = decodeAddrMessage(buf, view, start + 16, end)
       if (label !== undefined && !label(a.label)) return undefined
+      if (permanent !== undefined && (((a.flags ?? a.flags8) & IfaFlags.permanent) !== 0) !== permanent)
+        return undefined
+      if (proto !== undefined && (a.proto ?? 0) !== proto) return undefined
       if (prefix !== undefined) {
         const local = a.local ?? a.address
         const bytes =
@@ -1096,6 +1112,8 @@ const ENOUGH_ROUNDS = 10
  * @example
  * ```ts
  * const n = yield* Address.flush({ dev: "eth0", family: "inet" })
+ * yield* Address.flush({ dev: "eth0", permanent: false }) // ip addr flush dev eth0 dynamic
+ * yield* Address.flush({ proto: 99, scope: "global", label: "eth0:*" })
  * ```
  * @since 0.1.0
  */
@@ -1107,7 +1125,7 @@ export const flush = operation("Address.flush", function* (filter: Filter, optio
     Object.values(filter).every((v) => v === undefined)
   )
     return yield* Effect.fail(
-      invalid("(input)", "flush needs a filter (dev, family, scope, label or address)")
+      invalid("(input)", "flush needs a filter (dev, family, scope, label, address, permanent or proto)")
     )
   const p = yield* plan(filter)
   const opts = yield* dumpOptions("address flush", options)
@@ -1129,3 +1147,322 @@ export const flush = operation("Address.flush", function* (filter: Filter, optio
   }
   return removed
 })
+
+// ---------------------------------------------------------------------------
+// multicast and anycast memberships (read only)
+
+/**
+ * A multicast group a device has joined (`ip maddr`) or an IPv6 anycast
+ * address it answers for: what {@link listMulticast} and {@link listAnycast}
+ * return. The kernel joins most of them by itself (all-nodes, solicited-node,
+ * subnet-router anycast when forwarding); a program joins them through
+ * sockets (IP_ADD_MEMBERSHIP, IPV6_JOIN_ANYCAST) or an address with
+ * `autojoin`, not through rtnetlink, so there is no add or remove here.
+ *
+ * @example
+ * ```ts
+ * const g: Address.Group = { dev: "eth0", address: "ff02::1" }
+ * ```
+ * @since 0.3.0
+ */
+export interface Group {
+  readonly dev: LinkRef
+  /** The group (or anycast) address, without a prefix length. */
+  readonly address: string
+  readonly status?: GroupStatus | undefined
+}
+
+/**
+ * What the kernel reports about a membership: family, device index, scope,
+ * and IFA_CACHEINFO (creation and update times).
+ *
+ * @example
+ * ```ts
+ * g.status?.scope // "link"
+ * ```
+ * @since 0.3.0
+ */
+export interface GroupStatus {
+  readonly family: "inet" | "inet6"
+  readonly index: number
+  readonly scope: string | number
+  readonly cacheinfo?: IfaCacheinfo | undefined
+}
+
+/**
+ * Which memberships {@link listMulticast} and {@link listAnycast} return:
+ * `family` applied by the kernel (without one, both for multicast; anycast
+ * is IPv6 only), `dev` here (by name or index).
+ *
+ * @example
+ * ```ts
+ * const f: Address.GroupFilter = { dev: "eth0", family: "inet6" }
+ * ```
+ * @since 0.3.0
+ */
+export interface GroupFilter {
+  readonly dev?: LinkRef
+  readonly family?: "inet" | "inet6"
+}
+
+const GroupStatusSchema = Schema.Struct({
+  family: Schema.Literals(["inet", "inet6"]),
+  index: P.U32,
+  scope: Schema.Union([Schema.String, Schema.Number]),
+  cacheinfo: Schema.optional(IfaCacheinfo)
+})
+
+/**
+ * The Schema of {@link Group}: JSON and validation.
+ *
+ * @example
+ * ```ts
+ * Schema.decodeUnknownSync(Address.groupSchema)({ dev: "eth0", address: "ff02::1" })
+ * ```
+ * @since 0.3.0
+ */
+export const groupSchema: Schema.Codec<Group, any> = Schema.Struct({
+  dev: DevRef,
+  address: P.InetAddress,
+  status: Schema.optional(GroupStatusSchema)
+}) as any
+
+/**
+ * A membership's canonical form: the address in standard text, status dropped.
+ *
+ * @example
+ * ```ts
+ * Address.groupCanonical({ dev: "eth0", address: "FF02::1" }) // { dev: "eth0", address: "ff02::1" }
+ * ```
+ * @since 0.3.0
+ */
+export const groupCanonical = (g: Group): Group => {
+  const p = parsePrefixText(g.address)
+  return { dev: g.dev, address: p === undefined ? g.address : ipToString(p.bytes, 0, p.bytes.length) }
+}
+
+/**
+ * The identity of a membership: device and address.
+ *
+ * @example
+ * ```ts
+ * Address.groupKey({ dev: "eth0", address: "ff02::1" }) // "eth0|ff02::1"
+ * ```
+ * @since 0.3.0
+ */
+export const groupKey = (g: Group): string => {
+  const c = groupCanonical(g)
+  return `${c.dev}|${c.address}`
+}
+
+/**
+ * Whether two memberships are the same (status ignored).
+ *
+ * @example
+ * ```ts
+ * Address.groupEquals({ dev: "eth0", address: "ff02::1" }, listed)
+ * ```
+ * @since 0.3.0
+ */
+export const groupEquals = (a: Group, b: Group): boolean => deepEqual(groupCanonical(a), groupCanonical(b))
+
+/**
+ * The multicast membership object type.
+ *
+ * @example
+ * ```ts
+ * Address.multicastModel.key(group)
+ * ```
+ * @since 0.3.0
+ */
+export const multicastModel: ObjectType<Group> = {
+  name: "multicast",
+  schema: groupSchema,
+  key: groupKey,
+  equals: groupEquals,
+  canonical: groupCanonical
+}
+
+/**
+ * The anycast address object type.
+ *
+ * @example
+ * ```ts
+ * Address.anycastModel.key(group)
+ * ```
+ * @since 0.3.0
+ */
+export const anycastModel: ObjectType<Group> = { ...multicastModel, name: "anycast" }
+
+/**
+ * The membership a decoded multicast or anycast dump message describes.
+ *
+ * @example
+ * ```ts
+ * const raw = yield* Address.listMulticastRaw()
+ * raw.map((m) => Address.groupFromMessage(m, (i) => i))
+ * ```
+ * @since 0.3.0
+ */
+export const groupFromMessage = (m: AddrMessage, names: (index: number) => string | number): Group => ({
+  dev: names(m.index),
+  address: m.multicast ?? m.anycast ?? m.address ?? "",
+  status: {
+    family: m.family === AF_INET6 ? "inet6" : "inet",
+    index: m.index,
+    scope: Names.scope.name(m.scope),
+    cacheinfo: m.cacheinfo
+  }
+})
+
+const RTM_NEWMULTICAST = AddrMessageTypes.RTM_NEWMULTICAST
+const RTM_GETMULTICAST = AddrMessageTypes.RTM_GETMULTICAST
+const RTM_NEWANYCAST = AddrMessageTypes.RTM_NEWANYCAST
+const RTM_GETANYCAST = AddrMessageTypes.RTM_GETANYCAST
+
+const GroupFilterSchema = Schema.Struct({
+  dev: Schema.optionalKey(DevRef),
+  family: Schema.optionalKey(Schema.Literals(["inet", "inet6"]))
+})
+
+/**
+ * The dump request of multicast (`kind` "multicast", RTM_GETMULTICAST) or
+ * anycast (RTM_GETANYCAST) memberships: a zeroed ifaddrmsg with the family.
+ *
+ * @example
+ * ```ts
+ * const bytes = Address.groupListRequest("multicast", "inet6")
+ * ```
+ * @since 0.3.0
+ */
+export const groupListRequest = (kind: "multicast" | "anycast", family?: "inet" | "inet6"): Uint8Array =>
+  build(kind === "multicast" ? RTM_GETMULTICAST : RTM_GETANYCAST, NLM_F_DUMP, {
+    family: family === "inet" ? AF_INET : family === "inet6" ? AF_INET6 : AF_UNSPEC,
+    prefixlen: 0,
+    flags8: 0,
+    scope: 0,
+    index: 0
+  })
+
+const groupPlan = (kind: "multicast" | "anycast", input: GroupFilter | undefined) =>
+  Effect.gen(function* () {
+    const filter = yield* validate(GroupFilterSchema, input ?? {}, "")
+    const ifindex = filter.dev === undefined ? undefined : yield* linkIndex(filter.dev, "dev")
+    // Dump replies carry the GET type; newer kernels name notifications NEW.
+    const types =
+      kind === "multicast" ? [RTM_GETMULTICAST, RTM_NEWMULTICAST] : [RTM_GETANYCAST, RTM_NEWANYCAST]
+    const decode: Decode<AddrMessage> = (buf, view, start, end, type) => {
+      if (type !== types[0] && type !== types[1]) return undefined
+      if (ifindex !== undefined && view.getUint32(start + 20, true) !== ifindex) return undefined
+      return decodeAddrMessage(buf, view, start + 16, end)
+    }
+    return { request: groupListRequest(kind, filter.family), decode }
+  })
+
+const groupRawKey = (m: AddrMessage): string => `${m.family}|${m.index}|${m.multicast ?? m.anycast}`
+
+const listGroupsRaw = (
+  kind: "multicast" | "anycast",
+  filter?: GroupFilter,
+  options?: ListOptions
+): Effect.Effect<ReadonlyArray<AddrMessage>, NetlinkError, Netlink> =>
+  Effect.gen(function* () {
+    const family = filter?.family
+    if (kind === "anycast" && family === "inet")
+      return yield* Effect.fail(invalid("family", "anycast addresses exist only for IPv6"))
+    // The kernel answers these dumps per family (none for AF_UNSPEC): ask each.
+    if (family === undefined) {
+      const v6 = yield* listGroupsRaw(kind, { ...filter, family: "inet6" }, options)
+      if (kind === "anycast") return v6
+      // Kernels before 6.13 do not dump IPv4 groups (EOPNOTSUPP): then IPv6 alone.
+      const v4 = yield* listGroupsRaw(kind, { ...filter, family: "inet" }, options).pipe(
+        Effect.catchIf(
+          (e) => e.reason._tag === "Kernel" && e.reason.code === "EOPNOTSUPP",
+          () => Effect.succeed([] as ReadonlyArray<AddrMessage>)
+        )
+      )
+      return [...v4, ...v6]
+    }
+    const p = yield* groupPlan(kind, filter)
+    const opts = yield* dumpOptions(`${kind} list`, options)
+    return yield* consistentDump(p.request, p.decode, groupRawKey, opts)
+  })
+
+const listGroups = (kind: "multicast" | "anycast", filter?: GroupFilter, options?: ListOptions) =>
+  Effect.gen(function* () {
+    const raw = yield* listGroupsRaw(kind, filter, options)
+    const names = yield* linkNames
+    return raw.map((m) => groupFromMessage(m, names))
+  })
+
+/**
+ * The multicast groups the devices have joined (RTM_GETMULTICAST), like `ip
+ * maddr show` for IPv6 (and for IPv4 on kernels that dump IPv4 groups over
+ * netlink, Linux 6.13 and later; older ones answer only for IPv6).
+ *
+ * @example
+ * ```ts
+ * const groups = yield* Address.listMulticast({ dev: "eth0", family: "inet6" })
+ * // [{ dev: "eth0", address: "ff02::1", status: {...} }, ...]
+ * ```
+ * @since 0.3.0
+ */
+export const listMulticast = operation(
+  "Address.listMulticast",
+  function* (filter?: GroupFilter, options?: ListOptions) {
+    return yield* listGroups("multicast", filter, options)
+  }
+)
+
+/**
+ * Like {@link listMulticast}, the decoded messages.
+ *
+ * @example
+ * ```ts
+ * const raw = yield* Address.listMulticastRaw({ family: "inet6" })
+ * raw[0].multicast
+ * ```
+ * @since 0.3.0
+ */
+export const listMulticastRaw = operation(
+  "Address.listMulticastRaw",
+  function* (filter?: GroupFilter, options?: ListOptions) {
+    return yield* listGroupsRaw("multicast", filter, options)
+  }
+)
+
+/**
+ * The IPv6 anycast addresses of the devices (RTM_GETANYCAST): the
+ * subnet-router anycast address of each prefix when forwarding is on, and
+ * those joined through sockets.
+ *
+ * @example
+ * ```ts
+ * const anycast = yield* Address.listAnycast({ dev: "eth0" })
+ * // [{ dev: "eth0", address: "2001:db8::", status: {...} }]
+ * ```
+ * @since 0.3.0
+ */
+export const listAnycast = operation(
+  "Address.listAnycast",
+  function* (filter?: GroupFilter, options?: ListOptions) {
+    return yield* listGroups("anycast", filter, options)
+  }
+)
+
+/**
+ * Like {@link listAnycast}, the decoded messages.
+ *
+ * @example
+ * ```ts
+ * const raw = yield* Address.listAnycastRaw()
+ * raw[0].anycast
+ * ```
+ * @since 0.3.0
+ */
+export const listAnycastRaw = operation(
+  "Address.listAnycastRaw",
+  function* (filter?: GroupFilter, options?: ListOptions) {
+    return yield* listGroupsRaw("anycast", filter, options)
+  }
+)

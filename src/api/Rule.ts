@@ -15,7 +15,9 @@
  * ```
  * @since 0.1.0
  */
+import { release } from "node:os"
 import * as Effect from "effect/Effect"
+import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import {
@@ -30,7 +32,7 @@ import {
   RuleMessageTypes
 } from "../generated/rt-rule/index.ts"
 import { describePath } from "../runtime/Describe.ts"
-import type { NetlinkError } from "../runtime/NetlinkError.ts"
+import { kernel as kernelError, type NetlinkError } from "../runtime/NetlinkError.ts"
 import * as P from "../runtime/Primitives.ts"
 import { ipToString, parseIp, parseIPv4, parseIPv6 } from "../runtime/Wire.ts"
 import {
@@ -66,7 +68,10 @@ export { FibRuleFlags, FrAct, RtTable }
 
 /**
  * What a rule does when it matches: look up a table (`ip rule ... lookup`),
- * jump to another rule, do nothing, or drop the packet.
+ * jump to another rule, do nothing, or drop the packet. "nat" is the old
+ * route NAT action (RTN_NAT, `ip rule add nat ...`): the kernel still stores
+ * and lists it (with its table, as a lookup) but no longer translates, nor
+ * keeps the address `ip` sends with it; `ip rule` shows it as "masquerade".
  *
  * @example
  * ```ts
@@ -74,7 +79,7 @@ export { FibRuleFlags, FrAct, RtTable }
  * ```
  * @since 0.1.0
  */
-export type Action = "lookup" | "goto" | "nop" | "blackhole" | "unreachable" | "prohibit"
+export type Action = "lookup" | "goto" | "nop" | "blackhole" | "unreachable" | "prohibit" | "nat"
 
 /**
  * A routing table by id or by the name `ip` uses ("main", "local",
@@ -150,8 +155,20 @@ export interface Rule {
   readonly fwmark?: number | undefined
   /** FRA_FWMASK (`fwmark MARK/MASK`). */
   readonly fwmask?: number | undefined
-  /** The header's tos (DSCP/TOS byte). */
+  /** The header's tos (DSCP/TOS byte, `tos`/`dsfield`). */
   readonly tos?: number | undefined
+  /** FRA_DSCP (`dscp`, 0..63; Linux 6.12): cannot be combined with `tos`. */
+  readonly dscp?: number | undefined
+  /** FRA_DSCP_MASK (`dscp VALUE/MASK`, Linux 6.15): needs `dscp`; 63 (all bits) is the default. */
+  readonly dscpMask?: number | undefined
+  /** FRA_FLOWLABEL (`flowlabel`, IPv6 only, 20 bits; Linux 6.14). */
+  readonly flowlabel?: number | undefined
+  /** FRA_FLOWLABEL_MASK (`flowlabel VALUE/MASK`); 0xfffff when `flowlabel` is given without one. */
+  readonly flowlabelMask?: number | undefined
+  /** FRA_FLOW (`realms FROM/TO`, IPv4 only): source realm in the high 16 bits, destination realm in the low 16. */
+  readonly realms?: number | undefined
+  /** FRA_TUN_ID (`tun_id`): the tunnel id of collect-metadata tunnels. */
+  readonly tunId?: bigint | undefined
   /** FRA_UID_RANGE (`uidrange START-END`). */
   readonly uidRange?: { readonly start: number; readonly end: number } | undefined
   /** FRA_IP_PROTO: a name ("tcp", "udp", "icmp", ...) or a number. */
@@ -160,6 +177,10 @@ export interface Rule {
   readonly sportRange?: PortRange | undefined
   /** FRA_DPORT_RANGE (`dport`). */
   readonly dportRange?: PortRange | undefined
+  /** FRA_SPORT_MASK (`sport PORT/MASK`, Linux 6.15): needs a single source port. */
+  readonly sportMask?: number | undefined
+  /** FRA_DPORT_MASK (`dport PORT/MASK`, Linux 6.15): needs a single destination port. */
+  readonly dportMask?: number | undefined
   /** FRA_L3MDEV: look up the table of the VRF device the packet is on. */
   readonly l3mdev?: boolean | undefined
   /** FIB_RULE_INVERT (`not`): match when the selector does not. */
@@ -187,9 +208,9 @@ export interface Rule {
 export type Options = Rule
 
 /**
- * Which rules `list` returns. `family` is applied by the kernel (the dump's
- * header family); the kernel's rule dump takes no other filter, so `table`
- * and `priority` are applied here.
+ * Which rules `list` and `flush` take. `family` is applied by the kernel
+ * (the dump's header family); the kernel's rule dump takes no other filter,
+ * so `table`, `priority` and `protocol` are applied here.
  *
  * @example
  * ```ts
@@ -201,6 +222,8 @@ export interface Filter {
   readonly family?: "inet" | "inet6"
   readonly table?: Table
   readonly priority?: number
+  /** Who installed the rule (FRA_PROTOCOL; "unspec" or 0 matches rules without one). */
+  readonly protocol?: string | number
 }
 
 const IP_PROTOCOLS = {
@@ -295,7 +318,10 @@ const OptionsSchema = Schema.Struct({
   family: Schema.optional(FamilyInput),
   priority: Schema.optional(P.U32),
   action: Schema.optional(
-    Schema.Union([Schema.Literals(["lookup", "goto", "nop", "blackhole", "unreachable", "prohibit"]), P.U8])
+    Schema.Union([
+      Schema.Literals(["lookup", "goto", "nop", "blackhole", "unreachable", "prohibit", "nat"]),
+      P.U8
+    ])
   ),
   table: Schema.optional(TableInput),
   from: Schema.optional(PrefixInput),
@@ -311,6 +337,14 @@ const OptionsSchema = Schema.Struct({
   ),
   sportRange: Schema.optional(PortRangeInput),
   dportRange: Schema.optional(PortRangeInput),
+  sportMask: Schema.optional(P.U16),
+  dportMask: Schema.optional(P.U16),
+  dscp: Schema.optional(P.intBetween(P.U8, 0, 63)),
+  dscpMask: Schema.optional(P.intBetween(P.U8, 0, 63)),
+  flowlabel: Schema.optional(P.intBetween(P.U32, 0, 0xfffff)),
+  flowlabelMask: Schema.optional(P.intBetween(P.U32, 0, 0xfffff)),
+  realms: Schema.optional(P.U32),
+  tunId: Schema.optional(P.U64),
   l3mdev: Schema.optional(Schema.Boolean),
   invert: Schema.optional(Schema.Boolean),
   suppressPrefixLength: Schema.optional(P.U32),
@@ -336,9 +370,12 @@ export const schema: Schema.Codec<Rule, any> = OptionsSchema as any
 const FilterSchema = Schema.Struct({
   family: Schema.optionalKey(FamilyInput),
   table: Schema.optionalKey(TableInput),
-  priority: Schema.optionalKey(P.U32)
+  priority: Schema.optionalKey(P.U32),
+  protocol: Schema.optionalKey(ProtocolInput)
 })
 
+// RTN_NAT, the route type `ip rule add nat` puts in the action byte (see Action).
+const RTN_NAT = 10
 const RTM_NEWRULE = RuleMessageTypes.RTM_NEWRULE
 const RTM_DELRULE = RuleMessageTypes.RTM_DELRULE
 const RTM_GETRULE = RuleMessageTypes.RTM_GETRULE
@@ -349,7 +386,8 @@ const ACTIONS: Record<Action, number> = {
   nop: FrAct.nop,
   blackhole: FrAct.blackhole,
   unreachable: FrAct.unreachable,
-  prohibit: FrAct.prohibit
+  prohibit: FrAct.prohibit,
+  nat: RTN_NAT
 }
 
 /** The action's number: given, implied by `goto`, or undefined. */
@@ -362,6 +400,11 @@ const actionNumber = (o: Options): number | undefined =>
       ? o.action
       : ACTIONS[o.action]
 
+const FLOWLABEL_ALL = 0xfffff
+const DSCP_ALL = 0x3f
+const PORT_ALL = 0xffff
+/** Whether a rule with this action looks up a table (ip gives "nat" rules the main table too). */
+const hasTable = (action: number): boolean => action === FrAct.toTbl || action === RTN_NAT
 const tableId = (t: Table): number => Names.table.number(t)!
 const familyNumber = (f: "inet" | "inet6"): number => (f === "inet" ? AF_INET : AF_INET6)
 const portRange = (r: PortRange) =>
@@ -389,6 +432,41 @@ const crossCheck = (o: Options): NetlinkError | undefined => {
     const r = o[key]
     if (r !== undefined && typeof r !== "number" && r.start > r.end)
       return invalid(key, `start ${r.start} is after end ${r.end}`)
+  }
+  for (const [mask, ports] of [
+    ["sportMask", "sportRange"],
+    ["dportMask", "dportRange"]
+  ] as const) {
+    const r = o[ports]
+    const m = o[mask]
+    if (m === undefined) continue
+    if (r === undefined || (typeof r !== "number" && r.start !== r.end))
+      return invalid(mask, `a port mask needs a single port in ${ports}`)
+    const port = typeof r === "number" ? r : r.start
+    if ((port & ~m) !== 0)
+      return invalid(ports, `port 0x${port.toString(16)} has bits outside the mask 0x${m.toString(16)}`)
+  }
+  if (o.dscp !== undefined && o.tos !== undefined && o.tos !== 0)
+    return invalid("dscp", "dscp and tos select the same bits: give one of them")
+  // the kernel keeps realms for IPv4 rules only (an IPv6 rule drops FRA_FLOW silently)
+  if (o.realms !== undefined && o.realms !== 0 && (family ?? from?.family ?? to?.family) === AF_INET6)
+    return invalid("realms", "realms exist only in IPv4 rules")
+  if (o.dscpMask !== undefined && o.dscp === undefined) return invalid("dscpMask", "a DSCP mask needs dscp")
+  if (o.dscp !== undefined && o.dscpMask !== undefined && (o.dscp & ~o.dscpMask) !== 0)
+    return invalid("dscp", `${o.dscp} has bits outside the mask 0x${o.dscpMask.toString(16)}`)
+  if (o.flowlabel !== undefined || o.flowlabelMask !== undefined) {
+    if ((family ?? from?.family ?? to?.family) !== AF_INET6)
+      return invalid(
+        o.flowlabel !== undefined ? "flowlabel" : "flowlabelMask",
+        "flow labels exist only in IPv6 rules"
+      )
+    if (o.flowlabel === undefined) return invalid("flowlabelMask", "a flow label mask needs flowlabel")
+    const mask = o.flowlabelMask ?? FLOWLABEL_ALL
+    if ((o.flowlabel & ~mask) !== 0)
+      return invalid(
+        "flowlabel",
+        `0x${o.flowlabel.toString(16)} has bits outside the mask 0x${mask.toString(16)}`
+      )
   }
   return undefined
 }
@@ -437,7 +515,7 @@ const range = (r: { readonly start: number; readonly end: number } | undefined) 
  */
 export const fromMessage = (m: RuleMessage, _names?: (index: number) => string | number): Rule => {
   const table = m.table ?? m.tableId
-  const lookup = m.action === FrAct.toTbl
+  const lookup = hasTable(m.action)
   const fwmask =
     m.fwmask === undefined || m.fwmask === NONE || (m.fwmask === 0 && !m.fwmark) ? undefined : m.fwmask
   return {
@@ -452,10 +530,18 @@ export const fromMessage = (m: RuleMessage, _names?: (index: number) => string |
     fwmark: m.fwmark === 0 ? undefined : m.fwmark,
     fwmask,
     tos: m.tos === 0 ? undefined : m.tos,
+    dscp: m.dscp,
+    dscpMask: m.dscpMask === undefined || m.dscpMask === DSCP_ALL ? undefined : m.dscpMask,
+    flowlabel: m.flowlabel,
+    flowlabelMask: m.flowlabel === undefined ? undefined : m.flowlabelMask,
+    realms: m.flow === 0 ? undefined : m.flow,
+    tunId: m.tunId === 0n ? undefined : m.tunId,
     uidRange: range(m.uidRange),
     ipProto: m.ipProto === undefined ? undefined : (IP_PROTO_NAMES[m.ipProto] ?? m.ipProto),
     sportRange: range(m.sportRange),
     dportRange: range(m.dportRange),
+    sportMask: m.sportMask === PORT_ALL ? undefined : m.sportMask,
+    dportMask: m.dportMask === PORT_ALL ? undefined : m.dportMask,
     l3mdev: m.l3mdev === 1 ? true : undefined,
     invert: (m.flags & FibRuleFlags.invert) !== 0 ? true : undefined,
     suppressPrefixLength: m.suppressPrefixlen === NONE ? undefined : m.suppressPrefixlen,
@@ -493,14 +579,13 @@ export const canonical = (o: Options): Rule => {
   const to = o.to === undefined ? undefined : parsePrefix(o.to)
   const family = o.family ?? (from?.family === AF_INET6 || to?.family === AF_INET6 ? "inet6" : "inet")
   const action = actionNumber(o) ?? FrAct.toTbl
-  const table =
-    action !== FrAct.toTbl
-      ? undefined
-      : o.table !== undefined
-        ? tableId(o.table)
-        : o.l3mdev === true
-          ? undefined
-          : RtTable.main
+  const table = !hasTable(action)
+    ? undefined
+    : o.table !== undefined
+      ? tableId(o.table)
+      : o.l3mdev === true
+        ? undefined
+        : RtTable.main
   const ipProto =
     o.ipProto === undefined ? undefined : typeof o.ipProto === "number" ? o.ipProto : IP_PROTOCOLS[o.ipProto]
   const protocol = o.protocol === undefined ? 0 : (Names.protocol.number(o.protocol) ?? 0)
@@ -518,10 +603,20 @@ export const canonical = (o: Options): Rule => {
   if (o.fwmask !== undefined && o.fwmask !== NONE && !(o.fwmask === 0 && out.fwmark === undefined))
     out.fwmask = o.fwmask
   if (o.tos !== undefined && o.tos !== 0) out.tos = o.tos
+  if (o.dscp !== undefined) out.dscp = o.dscp
+  if (o.dscp !== undefined && o.dscpMask !== undefined && o.dscpMask !== DSCP_ALL) out.dscpMask = o.dscpMask
+  if (o.flowlabel !== undefined) {
+    out.flowlabel = o.flowlabel
+    out.flowlabelMask = o.flowlabelMask ?? FLOWLABEL_ALL
+  }
+  if (o.realms !== undefined && o.realms !== 0) out.realms = o.realms
+  if (o.tunId !== undefined && o.tunId !== 0n) out.tunId = o.tunId
   if (o.uidRange !== undefined) out.uidRange = range(o.uidRange)
   if (ipProto !== undefined) out.ipProto = IP_PROTO_NAMES[ipProto] ?? ipProto
   if (o.sportRange !== undefined) out.sportRange = portRange(o.sportRange)
   if (o.dportRange !== undefined) out.dportRange = portRange(o.dportRange)
+  if (o.sportMask !== undefined && o.sportMask !== PORT_ALL) out.sportMask = o.sportMask
+  if (o.dportMask !== undefined && o.dportMask !== PORT_ALL) out.dportMask = o.dportMask
   if (o.l3mdev === true) out.l3mdev = true
   if (o.invert === true) out.invert = true
   if (o.suppressPrefixLength !== undefined && o.suppressPrefixLength !== NONE)
@@ -557,8 +652,10 @@ export const equals = (a: Options, b: Options): boolean => deepEqual(canonical(a
  */
 export const key = (o: Options): string => {
   const { protocol: _, ...rest } = canonical(o)
-  return JSON.stringify(rest)
+  return JSON.stringify(rest, bigintText)
 }
+
+const bigintText = (_k: string, v: unknown) => (typeof v === "bigint" ? `${v}n` : v)
 
 /**
  * The rule object type: name, Schema, key, equality and canonical form.
@@ -596,8 +693,7 @@ export const toMessage = (o: Options, command: "add" | "remove"): RuleMessage =>
   const action = actionNumber(o)
   const table = o.table === undefined ? undefined : tableId(o.table)
   // ip: a table, an action other than lookup, or l3mdev means "no default table"
-  const tableGiven =
-    table !== undefined || (action !== undefined && action !== FrAct.toTbl) || o.l3mdev === true
+  const tableGiven = table !== undefined || (action !== undefined && !hasTable(action)) || o.l3mdev === true
   const headerTable =
     table !== undefined
       ? table < 256
@@ -642,6 +738,16 @@ export const toMessage = (o: Options, command: "add" | "remove"): RuleMessage =>
   if (ipProto !== undefined) m.ipProto = ipProto
   if (o.sportRange !== undefined) m.sportRange = portRange(o.sportRange)
   if (o.dportRange !== undefined) m.dportRange = portRange(o.dportRange)
+  if (o.sportMask !== undefined) m.sportMask = o.sportMask
+  if (o.dportMask !== undefined) m.dportMask = o.dportMask
+  if (o.dscp !== undefined) m.dscp = o.dscp
+  if (o.dscpMask !== undefined) m.dscpMask = o.dscpMask
+  if (o.flowlabel !== undefined) {
+    m.flowlabel = o.flowlabel
+    m.flowlabelMask = o.flowlabelMask ?? FLOWLABEL_ALL
+  } else if (o.flowlabelMask !== undefined) m.flowlabelMask = o.flowlabelMask
+  if (o.realms !== undefined) m.flow = o.realms
+  if (o.tunId !== undefined) m.tunId = o.tunId
   return m
 }
 
@@ -735,7 +841,52 @@ export const add = operation("Rule.add", function* (options: Options) {
   const m = yield* prepare(options, "add")
   const { route } = yield* Netlink
   yield* route.request(build(RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, m), requestOptions("rule add"))
+  if (NEWER.some((n) => (options as any)[n.field] !== undefined)) yield* verifyNewer(options)
 })
+
+/** Selectors newer than some kernels, with the release that added each. */
+const NEWER: ReadonlyArray<{ readonly field: keyof Rule; readonly uapi: string; readonly since: string }> = [
+  { field: "dscp", uapi: "FRA_DSCP", since: "6.12" },
+  { field: "flowlabel", uapi: "FRA_FLOWLABEL", since: "6.14" },
+  { field: "flowlabelMask", uapi: "FRA_FLOWLABEL_MASK", since: "6.14" },
+  { field: "sportMask", uapi: "FRA_SPORT_MASK", since: "6.15" },
+  { field: "dportMask", uapi: "FRA_DPORT_MASK", since: "6.15" },
+  { field: "dscpMask", uapi: "FRA_DSCP_MASK", since: "6.15" }
+]
+
+/**
+ * A kernel older than a selector ignores its attribute without an error (rule
+ * requests are parsed leniently) and adds a rule that matches more than was
+ * asked. Read the rule back; if a selector is missing, remove that rule and
+ * fail with EOPNOTSUPP naming the selector and the release that added it.
+ */
+const verifyNewer = (o: Options) =>
+  Effect.gen(function* () {
+    const wanted = canonical(o)
+    const loose = (r: Rule): string => {
+      const c: Record<string, unknown> = { ...canonical(r) }
+      for (const n of NEWER) delete c[n.field]
+      if (o.priority === undefined) delete c.priority
+      return JSON.stringify(c, bigintText)
+    }
+    const target = loose(o)
+    const candidates = (yield* list({ family: wanted.family as "inet" | "inet6" })).filter(
+      (r) => loose(r) === target
+    )
+    const same = (r: Rule) =>
+      NEWER.every((n) => JSON.stringify(canonical(r)[n.field]) === JSON.stringify(wanted[n.field]))
+    if (candidates.length === 0 || candidates.some(same)) return
+    const added = candidates[0]!
+    const missing = NEWER.find(
+      (n) => JSON.stringify(canonical(added)[n.field]) !== JSON.stringify(wanted[n.field])
+    )!
+    yield* Effect.ignore(remove(added))
+    return yield* Effect.fail(
+      kernelError(-95, {
+        operation: `rule add: ${missing.field} (${missing.uapi}) needs Linux ${missing.since} or a kernel with it backported; this kernel (${release()}) ignored it, so the rule was removed again`
+      })
+    )
+  })
 
 /**
  * Removes the first rule matching `options`, like `ip rule del`: by priority
@@ -770,6 +921,7 @@ const plan = (input: Filter | undefined) =>
   Effect.gen(function* () {
     const filter = yield* validate(FilterSchema, input ?? {})
     const table = filter.table === undefined ? undefined : tableId(filter.table)
+    const protocol = filter.protocol === undefined ? undefined : Names.protocol.number(filter.protocol)
     const decode = (buf: Uint8Array, view: DataView, start: number, end: number, type: number) => {
       if (type !== RTM_NEWRULE) return undefined
       // Family at fib_rule_hdr offset 0: an AF_UNSPEC dump also returns other
@@ -779,6 +931,7 @@ const plan = (input: Filter | undefined) =>
       const r = decodeRuleMessage(buf, view, start + 16, end)
       if (table !== undefined && (r.table ?? r.tableId) !== table) return undefined
       if (filter.priority !== undefined && (r.priority ?? 0) !== filter.priority) return undefined
+      if (protocol !== undefined && (r.protocol ?? 0) !== protocol) return undefined
       return r
     }
     return { request: listRequest(filter.family), decode }
@@ -869,3 +1022,35 @@ export const streamRaw = (
   filter?: Filter,
   o?: ListOptions
 ): Stream.Stream<RuleMessage, NetlinkError, Netlink> => Stream.fromIterableEffect(listRaw(filter, o))
+
+/**
+ * Removes every rule matching `filter` (all rules without one), like `ip
+ * rule flush [protocol P]`, and returns how many were removed. As ip, each
+ * listed rule is sent back as it was read, and the rule of priority 0 (the
+ * local table's, which the kernel does not let go) is kept; the default
+ * rules (main, default) are removed unless the filter spares them (they have
+ * protocol "kernel").
+ *
+ * @example
+ * ```ts
+ * const n = yield* Rule.flush({ protocol: "static" })
+ * yield* Rule.flush({ family: "inet6", table: 100 })
+ * ```
+ * @since 0.3.0
+ */
+export const flush = operation("Rule.flush", function* (filter?: Filter, o?: ListOptions) {
+  const found = (yield* listRaw(filter, o)).filter((m) => (m.priority ?? 0) !== 0)
+  if (found.length === 0) return 0
+  const { route } = yield* Netlink
+  const results = yield* route.requestMany(
+    found.map((m) => build(RTM_DELRULE, 0, m)),
+    requestOptions("rule flush")
+  )
+  let removed = 0
+  for (const r of results) {
+    if (Result.isSuccess(r)) removed++
+    else if (!(r.failure.reason._tag === "Kernel" && r.failure.reason.code === "ENOENT"))
+      return yield* Effect.fail(r.failure)
+  }
+  return removed
+})

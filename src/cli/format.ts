@@ -207,12 +207,37 @@ export const ruleLine = (r: {
   readonly goto?: number | undefined
   readonly ipProto?: string | number | undefined
   readonly protocol?: string | number | undefined
+  readonly dscp?: number | undefined
+  readonly dscpMask?: number | undefined
+  readonly flowlabel?: number | undefined
+  readonly flowlabelMask?: number | undefined
+  readonly realms?: number | undefined
+  readonly tunId?: bigint | undefined
+  readonly uidRange?: { readonly start: number; readonly end: number } | undefined
+  readonly sportRange?: number | { readonly start: number; readonly end: number } | undefined
+  readonly dportRange?: number | { readonly start: number; readonly end: number } | undefined
+  readonly sportMask?: number | undefined
+  readonly dportMask?: number | undefined
+  readonly suppressPrefixLength?: number | undefined
+  readonly suppressIfgroup?: number | undefined
 }): string => {
+  const hex = (n: number) => `0x${n.toString(16)}`
+  const ports = (r: number | { readonly start: number; readonly end: number }, mask: number | undefined) =>
+    typeof r === "number" || r.start === r.end
+      ? `${typeof r === "number" ? r : r.start}${mask !== undefined ? `/${hex(mask)}` : ""}`
+      : `${r.start}-${r.end}`
   const parts: Array<string | number> = []
   if (r.invert === true) parts.push("not")
   parts.push("from", r.from ?? "all")
   if (r.to !== undefined) parts.push("to", r.to)
   if (r.tos !== undefined) parts.push("tos", `0x${r.tos.toString(16)}`)
+  if (r.dscp !== undefined)
+    parts.push("dscp", `${r.dscp}${r.dscpMask !== undefined ? `/${hex(r.dscpMask)}` : ""}`)
+  if (r.flowlabel !== undefined)
+    parts.push(
+      "flowlabel",
+      `${hex(r.flowlabel)}${r.flowlabelMask !== undefined ? `/${hex(r.flowlabelMask)}` : ""}`
+    )
   if (r.fwmark !== undefined)
     parts.push(
       "fwmark",
@@ -220,12 +245,27 @@ export const ruleLine = (r: {
     )
   if (r.iif !== undefined) parts.push("iif", r.iif)
   if (r.oif !== undefined) parts.push("oif", r.oif)
+  if (r.uidRange !== undefined) parts.push("uidrange", `${r.uidRange.start}-${r.uidRange.end}`)
   if (r.ipProto !== undefined) parts.push("ipproto", r.ipProto)
+  if (r.sportRange !== undefined) parts.push("sport", ports(r.sportRange, r.sportMask))
+  if (r.dportRange !== undefined) parts.push("dport", ports(r.dportRange, r.dportMask))
+  if (r.tunId !== undefined) parts.push("tun_id", String(r.tunId))
   if (r.l3mdev === true) parts.push("lookup [l3mdev-table]")
   if (r.action === "lookup") {
     if (r.table !== undefined) parts.push("lookup", r.table)
+    if (r.suppressPrefixLength !== undefined) parts.push("suppress_prefixlength", r.suppressPrefixLength)
+    if (r.suppressIfgroup !== undefined) parts.push("suppress_ifgroup", r.suppressIfgroup)
   } else if (r.action === "goto") parts.push("goto", r.goto ?? "none")
+  else if (r.action === "nat") parts.push("lookup", r.table ?? "main", "masquerade")
   else if (r.action !== undefined) parts.push(typeof r.action === "number" ? ruleAction(r.action) : r.action)
+  if (r.realms !== undefined) parts.push("realms", `${r.realms >>> 16}/${r.realms & 0xffff}`)
   if (r.protocol !== undefined) parts.push("proto", r.protocol)
   return `${r.priority ?? 0}:\t${parts.join(" ")}`
 }
+
+/** One multicast group or anycast address: `d0 inet6 ff02::1`, as `ip maddr` groups them. */
+export const groupLine = (g: {
+  readonly dev: string | number
+  readonly address: string
+  readonly status?: { readonly family: string } | undefined
+}): string => `${g.dev} ${g.status?.family ?? (g.address.includes(":") ? "inet6" : "inet")} ${g.address}`

@@ -9,7 +9,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Runtime from "effect/Runtime"
-import { CliError, CliOutput, Command, Flag } from "effect/cli"
+import { Argument, CliError, CliOutput, Command, Flag } from "effect/cli"
 import * as Address from "../api/Address.ts"
 import * as BridgeVlan from "../api/BridgeVlan.ts"
 import * as Fdb from "../api/Fdb.ts"
@@ -25,6 +25,7 @@ import {
   addressLine,
   columns,
   familyName,
+  groupLine,
   linkLine,
   linkState,
   neighborLine,
@@ -154,6 +155,35 @@ const addressCmd = Command.make("address").pipe(
   ])
 )
 
+const maddressList = Command.make(
+  "list",
+  {
+    ...flags,
+    anycast: Flag.Boolean("anycast").pipe(
+      Flag.withDescription("IPv6 anycast addresses instead of multicast groups"),
+      Flag.withDefault(false)
+    )
+  },
+  Effect.fn(function* ({ netns, json, anycast }) {
+    const program = Effect.gen(function* () {
+      const groups = yield* anycast ? Address.listAnycast() : Address.listMulticast()
+      yield* print(json ? toJson(groups) : groups.map(groupLine).join("\n"))
+    })
+    yield* program.pipe(Effect.provide(layerFor(netns)))
+  })
+).pipe(
+  Command.withDescription(
+    "List the multicast groups the devices joined, like `ip maddr` (--anycast: IPv6 anycast)"
+  ),
+  Command.withAlias("ls")
+)
+
+const maddressCmd = Command.make("maddress").pipe(
+  Command.withAlias("maddr"),
+  Command.withDescription("Multicast (and anycast) memberships"),
+  Command.withSubcommands([maddressList])
+)
+
 const routeList = Command.make(
   "list",
   {
@@ -198,12 +228,72 @@ const routeCmd = Command.make("route").pipe(
   Command.withSubcommands([routeList])
 )
 
+const NUD_STATES = [
+  "incomplete",
+  "reachable",
+  "stale",
+  "delay",
+  "probe",
+  "failed",
+  "noarp",
+  "permanent",
+  "none"
+] as const
+// What `ip neigh show` shows unless told otherwise: every state but noarp and none.
+const SHOWN_BY_DEFAULT = NUD_STATES.filter((s) => s !== "noarp" && s !== "none")
+
+/**
+ * The entries `ip neigh show [nud STATE...]` prints: those in the states asked
+ * for (by default all but noarp and none; "all": every one), and always those
+ * an external control plane owns (extern_learn, managed).
+ */
+const shownNeighbors = (
+  entries: ReadonlyArray<Neighbor.Neighbor>,
+  nud: ReadonlyArray<string>
+): ReadonlyArray<Neighbor.Neighbor> => {
+  if (nud.includes("all")) return entries
+  const states = new Set<string | number>(nud.length > 0 ? nud : SHOWN_BY_DEFAULT)
+  return entries.filter(
+    (n) =>
+      n.flags?.includes("externLearn") === true ||
+      n.flags?.includes("managed") === true ||
+      states.has(n.status?.state ?? n.state ?? "none")
+  )
+}
+
+const neighborList = Command.make(
+  "list",
+  {
+    ...flags,
+    proxy: Argument.Literals("proxy", ["proxy"]).pipe(
+      Argument.withDescription("List proxy ARP/NDP entries instead (as `ip neigh show proxy`)"),
+      Argument.optional
+    ),
+    nud: Flag.Literals("nud", [...NUD_STATES, "all"]).pipe(
+      Flag.withDescription(
+        "Only entries in this state (repeatable; `all` for every state). Without it noarp and none entries are hidden, as `ip neigh` hides them"
+      ),
+      Flag.atLeast(0)
+    )
+  },
+  Effect.fn(function* ({ netns, json, proxy, nud }) {
+    const program = Effect.gen(function* () {
+      const entries = Option.isSome(proxy)
+        ? yield* Neighbor.listProxy()
+        : shownNeighbors(yield* Neighbor.list(), nud)
+      yield* print(json ? toJson(entries) : entries.map(neighborLine).join("\n"))
+    })
+    yield* program.pipe(Effect.provide(layerFor(netns)))
+  })
+).pipe(
+  Command.withDescription("List neighbours like `ip neigh`: noarp and none entries only when asked (--nud)"),
+  Command.withAlias("ls")
+)
+
 const neighborCmd = Command.make("neighbor").pipe(
   Command.withAlias("neigh"),
   Command.withDescription("Neighbour (ARP/NDP) entries"),
-  Command.withSubcommands([
-    listCommand("List neighbours", Neighbor.list(), (ns) => Effect.succeed(ns.map(neighborLine).join("\n")))
-  ])
+  Command.withSubcommands([neighborList])
 )
 
 const ruleCmd = Command.make("rule").pipe(
@@ -291,6 +381,7 @@ const nlink = Command.make("nlink").pipe(
     show,
     linkCmd,
     addressCmd,
+    maddressCmd,
     routeCmd,
     neighborCmd,
     ruleCmd,

@@ -237,3 +237,40 @@ describe("Address.toMessage always builds a valid AddrMessage", () => {
     )
   })
 })
+
+describe("Address requests match iproute2: flags and metric (issue 20)", () => {
+  it("addr add 2001:db8::5/64 dev d0 mngtmpaddr nodad home noprefixroute (IFA_FLAGS)", () => {
+    const { bytes, ifindex } = fixture("addr-add-ipv6-flags")
+    const options = {
+      dev: "d0",
+      address: "2001:db8::5/64",
+      flags: ["mngtmpaddr", "nodad", "homeaddress", "noprefixroute"]
+    } as const
+    expectSame(Address.addRequest(options, ifindex), bytes)
+    // the address read back from the request is the same request
+    const model = Address.fromMessage(decode(bytes), () => "d0")
+    expect(Address.equals(model, options)).toBe(true)
+    expectSame(Address.addRequest(model, ifindex), bytes)
+  })
+
+  it("addr add 2001:db8::6/64 dev d0 optimistic (header flags)", () => {
+    const { bytes, ifindex } = fixture("addr-add-ipv6-optimistic")
+    expectSame(
+      Address.addRequest({ dev: "d0", address: "2001:db8::6/64", flags: ["optimistic"] }, ifindex),
+      bytes
+    )
+  })
+
+  it("addr add 239.1.1.1/32 dev d0 autojoin (IFA_FLAGS)", () => {
+    const { bytes, ifindex } = fixture("addr-add-autojoin")
+    expectSame(
+      Address.addRequest({ dev: "d0", address: "239.1.1.1/32", flags: ["autojoin"] }, ifindex),
+      bytes
+    )
+  })
+
+  it("addr add 10.1.2.3/24 dev d0 metric 300 (IFA_RT_PRIORITY)", () => {
+    const { bytes, ifindex } = fixture("addr-add-metric")
+    expectSame(Address.addRequest({ dev: "d0", address: "10.1.2.3/24", metric: 300 }, ifindex), bytes)
+  })
+})

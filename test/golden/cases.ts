@@ -601,6 +601,74 @@ const otherCases: ReadonlyArray<GoldenCase> = [
   }
 ]
 
+/** Issue 20: the rest of `ip rule`, `ip addr` and `ip neigh` options. */
+const moreRuleCases: ReadonlyArray<GoldenCase> = [
+  rule("add-realms", "FRA_FLOW from realms FROM/TO", "rule add realms 3/4 table 100 priority 1006"),
+  rule("add-tun-id", "FRA_TUN_ID (be64)", "rule add tun_id 77 table 100 priority 1007"),
+  rule(
+    "add-nat",
+    "action RTN_NAT with the main table (and the address the kernel drops)",
+    "rule add nat 1.2.3.4 priority 1008"
+  ),
+  rule("add-dsfield", "dsfield: the header's tos", "rule add dsfield 0x10 table 100 priority 1009"),
+  rule(
+    "add-uidrange-ipproto-ports",
+    "FRA_UID_RANGE, FRA_IP_PROTO, FRA_SPORT_RANGE, FRA_DPORT_RANGE",
+    "rule add uidrange 100-200 ipproto tcp sport 1000-2000 dport 80 table 100 priority 1010"
+  ),
+  rule(
+    "add-not-l3mdev-protocol",
+    "FIB_RULE_INVERT, FRA_L3MDEV (header table 0), FRA_PROTOCOL",
+    "rule add not from 1.2.3.0/24 l3mdev protocol static priority 1011"
+  ),
+  rule("add-goto", "action FR_ACT_GOTO with FRA_GOTO", "rule add goto 1020 priority 1012"),
+  rule("add-blackhole", "action FR_ACT_BLACKHOLE", "rule add blackhole priority 1013"),
+  rule(
+    "add-unreachable",
+    "action FR_ACT_UNREACHABLE",
+    "-6 rule add unreachable from 2001:db8::/32 priority 1014"
+  ),
+  rule(
+    "add-suppress-ifgroup",
+    "FRA_SUPPRESS_IFGROUP with table main",
+    "rule add table main suppress_ifgroup 5 priority 1015"
+  ),
+  rule("add-oif-l3mdev", "oif with l3mdev", "rule add oif d1 l3mdev priority 1016"),
+  rule("add-ipv6-fwmark-nop", "IPv6 fwmark with action nop", "-6 rule add fwmark 0x20/0xf0 nop priority 1017")
+]
+
+const moreAddrCases: ReadonlyArray<GoldenCase> = [
+  addr(
+    "add-ipv6-flags",
+    "IFA_FLAGS with mngtmpaddr (above 8 bits), nodad, home, noprefixroute",
+    split("addr add 2001:db8::5/64 dev d0 mngtmpaddr nodad home noprefixroute")
+  ),
+  addr(
+    "add-ipv6-optimistic",
+    "IFA_F_OPTIMISTIC in the header flags",
+    split("addr add 2001:db8::6/64 dev d0 optimistic")
+  ),
+  addr(
+    "add-autojoin",
+    "IFA_F_MCAUTOJOIN on a multicast address",
+    split("addr add 239.1.1.1/32 dev d0 autojoin")
+  ),
+  // (`proto` on addresses came with iproute2 6.2: IFA_PROTO has no 6.1 capture)
+  addr("add-metric", "IFA_RT_PRIORITY from metric", split("addr add 10.1.2.3/24 dev d0 metric 300"))
+]
+
+const moreNeighCases: ReadonlyArray<GoldenCase> = [
+  neigh(
+    "add-router-extern-learn",
+    "NTF_ROUTER and NTF_EXT_LEARNED on an IPv6 entry",
+    "neigh add 2001:db8::9 lladdr 02:00:00:00:00:09 dev d0 router extern_learn",
+    { setup: routed6 }
+  ),
+  neigh("add-managed", "NDA_FLAGS_EXT with NTF_EXT_MANAGED", "neigh add 10.1.2.9 dev d0 managed"),
+  neigh("replace-use", "NTF_USE", "neigh replace 10.1.2.9 lladdr 02:00:00:00:00:09 dev d0 use"),
+  neigh("add-noarp", "state NUD_NOARP", "neigh add 10.1.2.9 lladdr 02:00:00:00:00:09 dev d0 nud noarp")
+]
+
 export const cases: ReadonlyArray<GoldenCase> = [
   ...linkCases,
   ...addrCases,
@@ -611,5 +679,8 @@ export const cases: ReadonlyArray<GoldenCase> = [
   ...fdbCases,
   ...vlanCases,
   ...mdbCases,
-  ...otherCases
+  ...otherCases,
+  ...moreRuleCases,
+  ...moreAddrCases,
+  ...moreNeighCases
 ]

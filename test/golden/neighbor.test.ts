@@ -166,3 +166,54 @@ describe("Neighbor requests match iproute2", () => {
     })
   })
 })
+
+describe("Neighbor requests match iproute2: flags and states (issue 20)", () => {
+  it("neigh add 2001:db8::9 lladdr 02:00:00:00:00:09 dev d0 router extern_learn", () => {
+    const { bytes, ifindex } = fixture("neigh-add-router-extern-learn")
+    const options = {
+      dev: "d0",
+      address: "2001:db8::9",
+      lladdr: "02:00:00:00:00:09",
+      flags: ["router", "externLearn"]
+    } as const
+    expectSame(Neighbor.addRequest(options, ifindex), bytes)
+    expectSame(
+      Neighbor.addRequest(
+        { dev: "d0", address: "2001:db8::9", lladdr: "02:00:00:00:00:09", router: true, extern_learn: true },
+        ifindex
+      ),
+      bytes
+    )
+    const model = Neighbor.fromMessage(decode(bytes), () => "d0")
+    expect(Neighbor.equals(model, options)).toBe(true)
+    expectSame(Neighbor.addRequest(model, ifindex), bytes)
+  })
+
+  it("neigh add 10.1.2.9 dev d0 managed (state none, NDA_FLAGS_EXT)", () => {
+    const { bytes, ifindex } = fixture("neigh-add-managed")
+    expectSame(Neighbor.addRequest({ dev: "d0", address: "10.1.2.9", flags: ["managed"] }, ifindex), bytes)
+    const model = Neighbor.fromMessage(decode(bytes), () => "d0")
+    expect(model.flags).toEqual(["managed"])
+    expectSame(Neighbor.addRequest(model, ifindex), bytes)
+  })
+
+  it("neigh replace 10.1.2.9 lladdr 02:00:00:00:00:09 dev d0 use (NTF_USE)", () => {
+    const { bytes, ifindex } = fixture("neigh-replace-use")
+    expectSame(
+      Neighbor.replaceRequest(
+        { dev: "d0", address: "10.1.2.9", lladdr: "02:00:00:00:00:09", flags: ["use"] },
+        ifindex
+      ),
+      bytes
+    )
+  })
+
+  it("neigh add 10.1.2.9 lladdr 02:00:00:00:00:09 dev d0 nud noarp", () => {
+    const { bytes, ifindex } = fixture("neigh-add-noarp")
+    const options = { dev: "d0", address: "10.1.2.9", lladdr: "02:00:00:00:00:09", state: "noarp" } as const
+    expectSame(Neighbor.addRequest(options, ifindex), bytes)
+    const model = Neighbor.fromMessage(decode(bytes), () => "d0")
+    expect(model.state).toBe("noarp")
+    expectSame(Neighbor.addRequest(model, ifindex), bytes)
+  })
+})

@@ -9,7 +9,7 @@ import { nlmsgHeader as header, NLM_F_ACK, onlyMessage, requestChecks } from "./
 
 const FIB_RULE_HDR = 12
 
-const { decode, expectSame } = requestChecks(decodeRuleMessage, FIB_RULE_HDR)
+const { decode, expectSame, tree } = requestChecks(decodeRuleMessage, FIB_RULE_HDR)
 
 const fixture = (name: string): Uint8Array => onlyMessage(name, 0).bytes
 
@@ -92,6 +92,61 @@ describe("Rule requests match iproute2 fixtures", () => {
       Rule.addRequest({ family: "inet6", from: "2001:db8::/32", table: 103, priority: 1005 }),
       fixture("rule-add-ipv6")
     )
+  })
+})
+
+describe("Rule requests match iproute2 fixtures: every selector and action (issue 20)", () => {
+  const cases: ReadonlyArray<[string, Rule.Options]> = [
+    ["rule-add-realms", { realms: (3 << 16) | 4, table: 100, priority: 1006 }],
+    ["rule-add-tun-id", { tunId: 77n, table: 100, priority: 1007 }],
+    ["rule-add-dsfield", { tos: 0x10, table: 100, priority: 1009 }],
+    [
+      "rule-add-uidrange-ipproto-ports",
+      {
+        uidRange: { start: 100, end: 200 },
+        ipProto: "tcp",
+        sportRange: { start: 1000, end: 2000 },
+        dportRange: 80,
+        table: 100,
+        priority: 1010
+      }
+    ],
+    [
+      "rule-add-not-l3mdev-protocol",
+      { invert: true, from: "1.2.3.0/24", l3mdev: true, protocol: "static", priority: 1011 }
+    ],
+    ["rule-add-goto", { goto: 1020, priority: 1012 }],
+    ["rule-add-blackhole", { action: "blackhole", priority: 1013 }],
+    ["rule-add-unreachable", { action: "unreachable", from: "2001:db8::/32", priority: 1014 }],
+    ["rule-add-suppress-ifgroup", { table: "main", suppressIfgroup: 5, priority: 1015 }],
+    ["rule-add-oif-l3mdev", { oif: "d1", l3mdev: true, priority: 1016 }],
+    [
+      "rule-add-ipv6-fwmark-nop",
+      { family: "inet6", fwmark: 0x20, fwmask: 0xf0, action: "nop", priority: 1017 }
+    ]
+  ]
+  for (const [name, options] of cases) {
+    it(`${name}: the same request, and the rule read back from it adds and removes it the same way`, () => {
+      const theirs = fixture(name)
+      expectSame(Rule.addRequest(options), theirs)
+      const model = Rule.fromMessage(decode(theirs))
+      expect(Rule.equals(model, options)).toBe(true)
+      expectSame(Rule.addRequest(model), theirs)
+      expect(decode(Rule.removeRequest(model))).toEqual(decode(theirs))
+    })
+  }
+
+  it("rule add nat 1.2.3.4: action RTN_NAT with the main table; the address (attribute 5) is not sent", () => {
+    const theirs = fixture("rule-add-nat")
+    // ip sends the address in attribute 5 (RTA_GATEWAY, today FRA_UNUSED2), which the kernel drops
+    const attrs = tree(theirs).attrs.map((a) => a.type)
+    expect(attrs).toContain(5)
+    const ours = Rule.addRequest({ action: "nat", priority: 1008 })
+    expect(decode(ours)).toMatchObject({ tableId: 254, action: 10, priority: 1008 })
+    expect(tree(ours)).toEqual({ ...tree(theirs), attrs: tree(theirs).attrs.filter((a) => a.type !== 5) })
+    const { unknown: _, ...known } = decode(theirs) as any
+    expect(decode(ours)).toEqual(known)
+    expect(Rule.fromMessage(decode(ours))).toMatchObject({ action: "nat", table: "main" })
   })
 })
 

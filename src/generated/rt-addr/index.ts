@@ -281,6 +281,10 @@ export const AddrMessageTypes = {
   RTM_NEWADDR: 20,
   RTM_DELADDR: 21,
   RTM_GETADDR: 22,
+  RTM_NEWMULTICAST: 56,
+  RTM_GETMULTICAST: 58,
+  RTM_NEWANYCAST: 60,
+  RTM_GETANYCAST: 62,
 } as const
 /** Size of the fixed header that precedes the attributes. */
 export const AddrMessageHeaderSize = IfaddrmsgSize
