@@ -34,7 +34,7 @@ import {
   IfaProto,
   RtScope
 } from "../generated/rt-addr/index.ts"
-import { describePath } from "../runtime/Describe.ts"
+import { describePath, type PathContext } from "../runtime/Describe.ts"
 import { NetlinkError } from "../runtime/NetlinkError.ts"
 import * as P from "../runtime/Primitives.ts"
 import { ipToString, parseIPv4, parseIPv6 } from "../runtime/Wire.ts"
@@ -868,7 +868,7 @@ export const removeListedRequest = (a: AddrMessage): Uint8Array =>
 
 const requestOptions = (operation: string) => ({
   headerLength: AddrMessageHeaderSize,
-  describePath: (t: ReadonlyArray<number>) => describePath(AddrMessageMeta, t),
+  describePath: (t: ReadonlyArray<number>, c?: PathContext) => describePath(AddrMessageMeta, t, c),
   operation
 })
 

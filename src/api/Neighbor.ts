@@ -31,7 +31,7 @@ import {
   NtfFlags,
   NudState
 } from "../generated/rt-neigh/index.ts"
-import { describePath } from "../runtime/Describe.ts"
+import { describePath, type PathContext } from "../runtime/Describe.ts"
 import type { NetlinkError } from "../runtime/NetlinkError.ts"
 import * as P from "../runtime/Primitives.ts"
 import { ipToString, parseIp } from "../runtime/Wire.ts"
@@ -610,7 +610,7 @@ export const listRequest = (
 
 const options = (operation: string) => ({
   headerLength: NeighMessageHeaderSize,
-  describePath: (t: ReadonlyArray<number>) => describePath(NeighMessageMeta, t),
+  describePath: (t: ReadonlyArray<number>, c?: PathContext) => describePath(NeighMessageMeta, t, c),
   operation
 })
 

@@ -49,7 +49,7 @@ import {
   RtType,
   Rtax
 } from "../generated/rt-route/index.ts"
-import { describePath } from "../runtime/Describe.ts"
+import { describePath, type PathContext } from "../runtime/Describe.ts"
 import type { NetlinkError } from "../runtime/NetlinkError.ts"
 import * as P from "../runtime/Primitives.ts"
 import { DecodeFailure, ipToString, parseIPv4, parseIPv6 } from "../runtime/Wire.ts"
@@ -1509,7 +1509,7 @@ export const listRequest = (filter: Omit<Filter, "dev" | "oif" | "scope">, oif?:
 
 const requestOptions = (operation: string) => ({
   headerLength: RouteMessageHeaderSize,
-  describePath: (t: ReadonlyArray<number>) => describePath(RouteMessageMeta, t),
+  describePath: (t: ReadonlyArray<number>, c?: PathContext) => describePath(RouteMessageMeta, t, c),
   operation
 })
 

@@ -29,7 +29,7 @@ import {
   RuleMessageMeta,
   RuleMessageTypes
 } from "../generated/rt-rule/index.ts"
-import { describePath } from "../runtime/Describe.ts"
+import { describePath, type PathContext } from "../runtime/Describe.ts"
 import type { NetlinkError } from "../runtime/NetlinkError.ts"
 import * as P from "../runtime/Primitives.ts"
 import { ipToString, parseIp, parseIPv4, parseIPv6 } from "../runtime/Wire.ts"
@@ -700,7 +700,7 @@ export const listRequest = (family?: "inet" | "inet6"): Uint8Array =>
 
 const requestOptions = (operation: string) => ({
   headerLength: RuleMessageHeaderSize,
-  describePath: (t: ReadonlyArray<number>) => describePath(RuleMessageMeta, t),
+  describePath: (t: ReadonlyArray<number>, c?: PathContext) => describePath(RuleMessageMeta, t, c),
   operation
 })
 
