@@ -22,6 +22,7 @@ import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import { NLMSG_HDRLEN } from "../generated/netlink/index.ts"
 import {
   AddrMessage,
   AddrMessageHeaderSize,
@@ -30,6 +31,7 @@ import {
   decodeAddrMessage,
   encodeAddrMessage,
   IfaCacheinfo,
+  IfaddrmsgOffsets,
   IfaFlags,
   IfaProto,
   RtScope
@@ -493,6 +495,9 @@ const ListOptionsSchema = Schema.Struct({
 const RTM_NEWADDR = AddrMessageTypes.RTM_NEWADDR
 const RTM_DELADDR = AddrMessageTypes.RTM_DELADDR
 const RTM_GETADDR = AddrMessageTypes.RTM_GETADDR
+// ifaddrmsg fields from the start of the message, read before decoding a listed one
+const IFA_SCOPE = NLMSG_HDRLEN + IfaddrmsgOffsets.scope
+const IFA_INDEX = NLMSG_HDRLEN + IfaddrmsgOffsets.index
 
 const V6_ONLY: ReadonlyArray<FlagName> = ["nodad", "optimistic", "homeaddress", "mngtmpaddr"]
 
@@ -987,10 +992,10 @@ const plan = (input: Filter | undefined): Effect.Effect<Plan, NetlinkError, Netl
     const request = listRequest(filter)
     const decode = (buf: Uint8Array, view: DataView, start: number, end: number, type: number) => {
       if (type !== RTM_NEWADDR) return undefined
-      // ifaddrmsg after the 16-byte nlmsghdr: scope at 3, index at 4; check before decoding
-      if (ifindex !== undefined && view.getUint32(start + 20, true) !== ifindex) return undefined
-      if (scope !== undefined && view.getUint8(start + 19) !== scope) return undefined
-      const a = decodeAddrMessage(buf, view, start + 16, end)
+      // device and scope are checked in the ifaddrmsg before decoding
+      if (ifindex !== undefined && view.getUint32(start + IFA_INDEX, true) !== ifindex) return undefined
+      if (scope !== undefined && view.getUint8(start + IFA_SCOPE) !== scope) return undefined
+      const a = decodeAddrMessage(buf, view, start + NLMSG_HDRLEN, end)
       if (label !== undefined && !label(a.label)) return undefined
       if (prefix !== undefined) {
         const local = a.local ?? a.address

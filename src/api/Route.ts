@@ -30,6 +30,7 @@
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import { NLMSG_HDRLEN } from "../generated/netlink/index.ts"
 import {
   decodeMetricsAttrs,
   decodeRouteMessage,
@@ -41,6 +42,7 @@ import {
   RouteMessageMeta,
   RouteMessageTypes,
   RtmFlags,
+  RtmsgOffsets,
   RtnhFlags,
   RtPref,
   RtProtocol,
@@ -603,6 +605,8 @@ const FilterSchema = Schema.Struct({
 const RTM_NEWROUTE = RouteMessageTypes.RTM_NEWROUTE
 const RTM_DELROUTE = RouteMessageTypes.RTM_DELROUTE
 const RTM_GETROUTE = RouteMessageTypes.RTM_GETROUTE
+// rtmsg scope from the start of the message, checked before decoding a listed route
+const RTM_SCOPE = NLMSG_HDRLEN + RtmsgOffsets.scope
 
 // ---------------------------------------------------------------------------
 // families and defaults
@@ -1646,14 +1650,14 @@ export const getRaw = operation("Route.getRaw", function* (destination: string, 
   return yield* route.requestReply(
     getRequest(dst, o, { iif, oif }),
     (buf, view, start, end, type) =>
-      type === RTM_NEWROUTE ? decodeRouteMessage(buf, view, start + 16, end) : undefined,
+      type === RTM_NEWROUTE ? decodeRouteMessage(buf, view, start + NLMSG_HDRLEN, end) : undefined,
     requestOptions("route get")
   )
 })
 
 interface Plan {
   readonly request: Uint8Array
-  /** Only messages of the asked scope (rtmsg offset 6, after the 16-byte nlmsghdr). */
+  /** Only messages of the asked scope (read in the rtmsg before decoding). */
   readonly accept: (view: DataView, start: number, type: number) => boolean
   /** A table was asked for: the kernel's "FIB table does not exist" means no routes. */
   readonly table: boolean
@@ -1673,7 +1677,7 @@ const plan = (input: Filter | undefined): Effect.Effect<Plan, NetlinkError, Netl
       scope === undefined
         ? (_view: DataView, _start: number, type: number) => type === RTM_NEWROUTE
         : (view: DataView, start: number, type: number) =>
-            type === RTM_NEWROUTE && view.getUint8(start + 22) === scope
+            type === RTM_NEWROUTE && view.getUint8(start + RTM_SCOPE) === scope
     return { request, accept, table: filter.table !== "all" }
   })
 
@@ -1682,12 +1686,12 @@ const isMissingTable = (e: NetlinkError): boolean => e.reason._tag === "Kernel" 
 const rawDecoder =
   (p: Plan) =>
   (buf: Uint8Array, view: DataView, start: number, end: number, type: number): RouteMessage | undefined =>
-    p.accept(view, start, type) ? decodeRouteMessage(buf, view, start + 16, end) : undefined
+    p.accept(view, start, type) ? decodeRouteMessage(buf, view, start + NLMSG_HDRLEN, end) : undefined
 
 const routeDecoder =
   (p: Plan, names: LinkNames) =>
   (buf: Uint8Array, view: DataView, start: number, end: number, type: number): Route | undefined =>
-    p.accept(view, start, type) ? decodeRoute(buf, view, start + 16, end, names) : undefined
+    p.accept(view, start, type) ? decodeRoute(buf, view, start + NLMSG_HDRLEN, end, names) : undefined
 
 /**
  * The routes, like `ip route show [table T] [proto P] [type T] [dev D] [scope S]`

@@ -18,10 +18,12 @@
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import { NLMSG_HDRLEN } from "../generated/netlink/index.ts"
 import {
   decodeRuleMessage,
   encodeRuleMessage,
   FibRuleFlags,
+  FibRuleHdrOffsets,
   FrAct,
   RtTable,
   RuleMessage,
@@ -342,6 +344,8 @@ const FilterSchema = Schema.Struct({
 const RTM_NEWRULE = RuleMessageTypes.RTM_NEWRULE
 const RTM_DELRULE = RuleMessageTypes.RTM_DELRULE
 const RTM_GETRULE = RuleMessageTypes.RTM_GETRULE
+// fib_rule_hdr family from the start of the message, read before decoding a listed rule
+const FRH_FAMILY = NLMSG_HDRLEN + FibRuleHdrOffsets.family
 
 const ACTIONS: Record<Action, number> = {
   lookup: FrAct.toTbl,
@@ -772,11 +776,11 @@ const plan = (input: Filter | undefined) =>
     const table = filter.table === undefined ? undefined : tableId(filter.table)
     const decode = (buf: Uint8Array, view: DataView, start: number, end: number, type: number) => {
       if (type !== RTM_NEWRULE) return undefined
-      // Family at fib_rule_hdr offset 0: an AF_UNSPEC dump also returns other
+      // An AF_UNSPEC dump also returns other
       // families' rules (ipmr, ip6mr); keep IPv4 and IPv6.
-      const family = view.getUint8(start + 16)
+      const family = view.getUint8(start + FRH_FAMILY)
       if (family !== AF_INET && family !== AF_INET6) return undefined
-      const r = decodeRuleMessage(buf, view, start + 16, end)
+      const r = decodeRuleMessage(buf, view, start + NLMSG_HDRLEN, end)
       if (table !== undefined && (r.table ?? r.tableId) !== table) return undefined
       if (filter.priority !== undefined && (r.priority ?? 0) !== filter.priority) return undefined
       return r

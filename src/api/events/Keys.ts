@@ -1,6 +1,8 @@
 import type { RouteMessage } from "../../generated/rt-route/index.ts"
-import type { RuleMessage } from "../../generated/rt-rule/index.ts"
+import { FibRuleFlags, type RuleMessage } from "../../generated/rt-rule/index.ts"
 import type { Kind, Values } from "./Types.ts"
+
+const FIB_RULE_INVERT = FibRuleFlags.invert
 
 export const routeTable = (r: RouteMessage): number => r.table ?? r.tableId
 export const ruleTable = (r: RuleMessage): number => r.table ?? r.tableId
@@ -48,7 +50,7 @@ export const KEYS: { readonly [K in Kind]: (v: Values[K]) => string } = {
       r.suppressPrefixlen ?? "",
       r.suppressIfgroup ?? "",
       r.tunId ?? "",
-      r.flags & 0x2 // FIB_RULE_INVERT
+      r.flags & FIB_RULE_INVERT
     ].join("|")
 }
 
