@@ -22,8 +22,9 @@ import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { NLMSG_HDRLEN } from "../generated/netlink/index.ts"
+import { NLA_HDRLEN, NlattrOffsets, NLMSG_HDRLEN } from "../generated/netlink/index.ts"
 import {
+  AddrAttrsTypes,
   AddrMessage,
   AddrMessageHeaderSize,
   AddrMessageMeta,
@@ -39,7 +40,7 @@ import {
 import { describePath, type PathContext } from "../runtime/Describe.ts"
 import { NetlinkError } from "../runtime/NetlinkError.ts"
 import * as P from "../runtime/Primitives.ts"
-import { ipToString, parseIPv4, parseIPv6 } from "../runtime/Wire.ts"
+import { align4, ipToString, NLA_TYPE_MASK } from "../runtime/Wire.ts"
 import { deepEqual, type ObjectType } from "./internal/Model.ts"
 import * as Names from "./internal/Names.ts"
 import { flagNames, makeNameTable } from "./internal/Names.ts"
@@ -59,6 +60,7 @@ import {
   validate,
   validateNow
 } from "./internal/Common.ts"
+import { type Prefix, parsePrefix as parseInetPrefix, prefixError } from "./internal/Inet.ts"
 import { consistentDump } from "./internal/Consistent.ts"
 import { type LinkRef, linkIndex, linkNames } from "./internal/Resolve.ts"
 import { Netlink } from "./Netlink.ts"
@@ -285,15 +287,6 @@ export interface ListOptions {
 // ---------------------------------------------------------------------------
 // prefixes
 
-interface Prefix {
-  readonly family: number
-  readonly bytes: Uint8Array
-  readonly address: string
-  readonly length: number
-  /** Whether the text carried "/len". */
-  readonly explicit: boolean
-}
-
 // One request parses its address three times in a row (the input check,
 // the cross-field check, the message); remember the last one.
 let lastText: string | undefined
@@ -302,35 +295,10 @@ let lastPrefix: Prefix | undefined
 /** "a.b.c.d/len", "x::y/len" or a bare address (host prefix). */
 const parsePrefix = (s: string): Prefix | undefined => {
   if (s === lastText) return lastPrefix
-  const p = parsePrefixText(s)
+  const p = parseInetPrefix(s)
   lastText = s
   lastPrefix = p
   return p
-}
-
-const parsePrefixText = (s: string): Prefix | undefined => {
-  const slash = s.indexOf("/")
-  const address = slash < 0 ? s : s.slice(0, slash)
-  const v6 = address.includes(":")
-  const bytes = v6 ? parseIPv6(address) : parseIPv4(address)
-  if (bytes === undefined) return undefined
-  const max = v6 ? 128 : 32
-  let length = max
-  if (slash >= 0) {
-    const text = s.slice(slash + 1)
-    if (!/^\d{1,3}$/.test(text)) return undefined
-    length = Number(text)
-    if (length > max) return undefined
-  }
-  return { family: v6 ? AF_INET6 : AF_INET, bytes, address, length, explicit: slash >= 0 }
-}
-
-const prefixError = (s: string): string => {
-  const slash = s.indexOf("/")
-  const address = slash < 0 ? s : s.slice(0, slash)
-  const v6 = address.includes(":")
-  if ((v6 ? parseIPv6(address) : parseIPv4(address)) === undefined) return `"${address}" is not an IP address`
-  return `"${s.slice(slash + 1)}" is not a prefix length for ${v6 ? "IPv6 (0..128)" : "IPv4 (0..32)"}`
 }
 
 const PrefixInput = Schema.String.check(
@@ -339,15 +307,44 @@ const PrefixInput = Schema.String.check(
   })
 )
 
-/** Whether `bytes` falls in `prefix` (same family). */
-const inPrefix = (bytes: Uint8Array, prefix: Prefix): boolean => {
-  if (bytes.length !== prefix.bytes.length) return false
+/** Whether the address of `len` bytes at `buf[at]` falls in `prefix` (same family). */
+const inPrefix = (buf: Uint8Array, at: number, len: number, prefix: Prefix): boolean => {
+  if (len !== prefix.bytes.length) return false
   const full = prefix.length >> 3
-  for (let i = 0; i < full; i++) if (bytes[i] !== prefix.bytes[i]) return false
+  for (let i = 0; i < full; i++) if (buf[at + i] !== prefix.bytes[i]) return false
   const rest = prefix.length & 7
   if (rest === 0) return true
   const mask = (0xff << (8 - rest)) & 0xff
-  return (bytes[full] & mask) === (prefix.bytes[full] & mask)
+  return (buf[at + full] & mask) === (prefix.bytes[full] & mask)
+}
+
+const IFA_ADDRESS = AddrAttrsTypes.address
+const IFA_LOCAL = AddrAttrsTypes.local
+const NLA_TYPE = NlattrOffsets.type
+const ADDR_ATTRS = NLMSG_HDRLEN + AddrMessageHeaderSize
+
+/** Whether the message's local address (IFA_LOCAL, else IFA_ADDRESS) is in `prefix`, read in its bytes. */
+const localInPrefix = (
+  buf: Uint8Array,
+  view: DataView,
+  start: number,
+  end: number,
+  prefix: Prefix
+): boolean => {
+  let address = -1
+  let addressEnd = -1
+  for (let p = start + ADDR_ATTRS; p + NLA_HDRLEN <= end; ) {
+    const len = view.getUint16(p, true)
+    if (len < NLA_HDRLEN || p + len > end) break
+    const type = view.getUint16(p + NLA_TYPE, true) & NLA_TYPE_MASK
+    if (type === IFA_LOCAL) return inPrefix(buf, p + NLA_HDRLEN, len - NLA_HDRLEN, prefix)
+    if (type === IFA_ADDRESS) {
+      address = p + NLA_HDRLEN
+      addressEnd = p + len
+    }
+    p += align4(len)
+  }
+  return address >= 0 && inPrefix(buf, address, addressEnd - address, prefix)
 }
 
 // ---------------------------------------------------------------------------
@@ -997,12 +994,8 @@ const plan = (input: Filter | undefined): Effect.Effect<Plan, NetlinkError, Netl
       if (scope !== undefined && view.getUint8(start + IFA_SCOPE) !== scope) return undefined
       const a = decodeAddrMessage(buf, view, start + NLMSG_HDRLEN, end)
       if (label !== undefined && !label(a.label)) return undefined
-      if (prefix !== undefined) {
-        const local = a.local ?? a.address
-        const bytes =
-          local === undefined ? undefined : a.family === AF_INET6 ? parseIPv6(local) : parseIPv4(local)
-        if (bytes === undefined || !inPrefix(bytes, prefix)) return undefined
-      }
+      // the address is matched in the message's bytes, not re-parsed from the decoded text
+      if (prefix !== undefined && !localInPrefix(buf, view, start, end, prefix)) return undefined
       return a
     }
     return { request, decode }

@@ -69,6 +69,7 @@ import {
   operation,
   validate
 } from "./internal/Common.ts"
+import { familyOfAddress, type Prefix, parsePrefix, prefixError } from "./internal/Inet.ts"
 import { deepEqual, type ObjectType } from "./internal/Model.ts"
 import * as Names from "./internal/Names.ts"
 import { type LinkNames, type LinkRef, linkIndex, linkNames, linkNamesOf } from "./internal/Resolve.ts"
@@ -367,41 +368,9 @@ export interface Filter {
 // ---------------------------------------------------------------------------
 // prefixes and addresses
 
-interface Prefix {
-  readonly family: number
-  readonly address: string
-  readonly length: number
-  /** "default": no RTA_DST. */
-  readonly any: boolean
-}
+/** A destination: a parsed prefix, or "default" (no RTA_DST). */
+type Destination = Pick<Prefix, "family" | "address" | "length"> & { readonly any?: boolean }
 
-/** "a.b.c.d/len", "x::y/len" or a bare address (host prefix). */
-const parsePrefix = (s: string): Prefix | undefined => {
-  const slash = s.indexOf("/")
-  const address = slash < 0 ? s : s.slice(0, slash)
-  const v6 = address.includes(":")
-  if ((v6 ? parseIPv6(address) : parseIPv4(address)) === undefined) return undefined
-  const max = v6 ? 128 : 32
-  let length = max
-  if (slash >= 0) {
-    const text = s.slice(slash + 1)
-    if (!/^\d{1,3}$/.test(text)) return undefined
-    length = Number(text)
-    if (length > max) return undefined
-  }
-  return { family: v6 ? AF_INET6 : AF_INET, address, length, any: false }
-}
-
-const prefixError = (s: string): string => {
-  const slash = s.indexOf("/")
-  const address = slash < 0 ? s : s.slice(0, slash)
-  const v6 = address.includes(":")
-  if ((v6 ? parseIPv6(address) : parseIPv4(address)) === undefined)
-    return `"${address}" is not an IP address (or "default")`
-  return `"${s.slice(slash + 1)}" is not a prefix length for ${v6 ? "IPv6 (0..128)" : "IPv4 (0..32)"}`
-}
-
-const familyOfAddress = (a: string): number => (a.includes(":") ? AF_INET6 : AF_INET)
 const familyText = (f: number) => (f === AF_INET6 ? "IPv6" : "IPv4")
 const familyNumber = (f: Family | number): number =>
   f === "inet" ? AF_INET : f === "inet6" ? AF_INET6 : (f as number)
@@ -418,7 +387,7 @@ const normalPrefix = (s: string): string => {
   const p = parsePrefix(s)
   if (p === undefined) return s
   if (p.length === 0) return "default"
-  const b = (p.family === AF_INET6 ? parseIPv6(p.address) : parseIPv4(p.address))!
+  const b = p.bytes
   for (let i = 0; i < b.length; i++) {
     const keep = Math.max(0, Math.min(8, p.length - i * 8))
     b[i] &= (0xff00 >> keep) & 0xff
@@ -485,14 +454,21 @@ const knownName = (table: Names.NameTable, what: string) =>
   )
 
 const DestinationInput = Schema.String.check(
-  Schema.makeFilter((s: string) => s === "default" || parsePrefix(s) !== undefined || prefixError(s), {
-    expected: 'a prefix like 10.2.0.0/16 or "default"'
-  })
+  Schema.makeFilter(
+    (s: string) =>
+      s === "default" || parsePrefix(s) !== undefined || prefixError(s, 'an IP address (or "default")'),
+    {
+      expected: 'a prefix like 10.2.0.0/16 or "default"'
+    }
+  )
 )
 const PrefixInput = Schema.String.check(
-  Schema.makeFilter((s: string) => parsePrefix(s) !== undefined || prefixError(s), {
-    expected: "an IP address with an optional prefix length"
-  })
+  Schema.makeFilter(
+    (s: string) => parsePrefix(s) !== undefined || prefixError(s, 'an IP address (or "default")'),
+    {
+      expected: "an IP address with an optional prefix length"
+    }
+  )
 )
 const DevRef = Schema.Union([Schema.String, Schema.Number])
 const TableInput = Schema.Union([knownName(Names.table, "table"), P.intBetween(P.U32, 1, 0xffffffff)])
@@ -627,7 +603,7 @@ const routeFamily = (o: Route): number => {
 }
 
 /** The destination as a prefix; "default" takes the route's family. */
-const destinationOf = (o: Route): Prefix => {
+const destinationOf = (o: Route): Destination => {
   if (o.destination !== "default") return parsePrefix(o.destination)!
   const family = routeFamily(o)
   return { family, address: family === AF_INET6 ? "::" : "0.0.0.0", length: 0, any: true }
@@ -1210,7 +1186,7 @@ const metricsSize = (m: MetricsAttrs | undefined): number => {
 }
 
 /** The size of the message the kernel would dump for `o` (IPv4: fib_dump_info; IPv6: rt6_fill_node). */
-const dumpSize = (o: Route, family: number, dst: Prefix): { fixed: number; nexthops: Array<number> } => {
+const dumpSize = (o: Route, family: number, dst: Destination): { fixed: number; nexthops: Array<number> } => {
   const a = addrLen(family)
   let fixed = 16 + 12 + 8 // nlmsghdr, rtmsg, RTA_TABLE
   if (dst.length > 0) fixed += attr(a)

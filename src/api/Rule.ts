@@ -34,7 +34,7 @@ import {
 import { describePath, type PathContext } from "../runtime/Describe.ts"
 import type { NetlinkError } from "../runtime/NetlinkError.ts"
 import * as P from "../runtime/Primitives.ts"
-import { ipToString, parseIp, parseIPv4, parseIPv6 } from "../runtime/Wire.ts"
+import { ipToString, parseIp } from "../runtime/Wire.ts"
 import {
   AF_INET,
   AF_INET6,
@@ -48,6 +48,7 @@ import {
   operation,
   checkBuilt
 } from "./internal/Common.ts"
+import { parsePrefix } from "./internal/Inet.ts"
 import { consistentDump } from "./internal/Consistent.ts"
 import { deepEqual, type ObjectType } from "./internal/Model.ts"
 import * as Names from "./internal/Names.ts"
@@ -231,29 +232,6 @@ export type IpProtoName = keyof typeof IP_PROTOCOLS
 
 // ---------------------------------------------------------------------------
 // input schemas
-
-interface Prefix {
-  readonly family: number
-  readonly address: string
-  readonly length: number
-}
-
-/** "a.b.c.d/len", "x::y/len" or a bare address (host prefix). */
-const parsePrefix = (s: string): Prefix | undefined => {
-  const slash = s.indexOf("/")
-  const address = slash < 0 ? s : s.slice(0, slash)
-  const v6 = address.includes(":")
-  if ((v6 ? parseIPv6(address) : parseIPv4(address)) === undefined) return undefined
-  const max = v6 ? 128 : 32
-  let length = max
-  if (slash >= 0) {
-    const text = s.slice(slash + 1)
-    if (!/^\d{1,3}$/.test(text)) return undefined
-    length = Number(text)
-    if (length > max) return undefined
-  }
-  return { family: v6 ? AF_INET6 : AF_INET, address, length }
-}
 
 const PrefixInput = Schema.String.check(
   Schema.makeFilter(

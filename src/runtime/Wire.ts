@@ -339,11 +339,6 @@ export const readString = (buf: Uint8Array, start: number, end: number): string 
 /** Copies `[start, end)` into a fresh array, so decoded values never alias a receive buffer. */
 export const readBytes = (buf: Uint8Array, start: number, end: number): Uint8Array => buf.slice(start, end)
 
-/** Checks that a fixed-size value fits its attribute payload. */
-export const expectLength = (what: string, actual: number, min: number, offset: number): void => {
-  if (actual < min) throw new DecodeFailure(`${what}: payload of ${actual} bytes, expected ${min}`, offset)
-}
-
 const hex = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"))
 // IPv6 group text, made on first use of each group and shared after that:
 // building all 65,536 at import cost every user 17 ms and 2 MB.
