@@ -60,7 +60,7 @@ import {
   validate,
   validateNow
 } from "./internal/Common.ts"
-import { type Prefix, parsePrefix as parseInetPrefix, prefixError } from "./internal/Inet.ts"
+import { type Prefix, parsePrefix, prefixError } from "./internal/Inet.ts"
 import { consistentDump } from "./internal/Consistent.ts"
 import { type LinkRef, linkIndex, linkNames } from "./internal/Resolve.ts"
 import { Netlink } from "./Netlink.ts"
@@ -287,20 +287,6 @@ export interface ListOptions {
 // ---------------------------------------------------------------------------
 // prefixes
 
-// One request parses its address three times in a row (the input check,
-// the cross-field check, the message); remember the last one.
-let lastText: string | undefined
-let lastPrefix: Prefix | undefined
-
-/** "a.b.c.d/len", "x::y/len" or a bare address (host prefix). */
-const parsePrefix = (s: string): Prefix | undefined => {
-  if (s === lastText) return lastPrefix
-  const p = parseInetPrefix(s)
-  lastText = s
-  lastPrefix = p
-  return p
-}
-
 const PrefixInput = Schema.String.check(
   Schema.makeFilter((s: string) => parsePrefix(s) !== undefined || prefixError(s), {
     expected: "an IPv4 or IPv6 address with an optional prefix length, like 10.0.0.1/24"
@@ -471,9 +457,15 @@ const fields = {
  */
 export const schema: Schema.Codec<Address, any> = Schema.Struct(fields) as any
 
-/** Input: the flags may also be 0.1's object. */
+/**
+ * Input: the flags may also be 0.1's object. The prefixes are parsed (and
+ * their errors reported) once, by `run`, whose parse builds the message: no
+ * second parse, no cache between requests.
+ */
 const InputSchema: Schema.Codec<Options, any> = Schema.Struct({
   ...fields,
+  address: Schema.String,
+  peer: Schema.optional(Schema.String),
   flags: Schema.optional(Schema.Union([FlagList, FlagsObject]))
 }) as any
 
@@ -516,10 +508,14 @@ const isMulticast = (p: Prefix) => (p.family === AF_INET ? (p.bytes[0] & 0xf0) =
  * lifetimes' order, autojoin on a multicast address (a removal checks only
  * what it sends). Returns the Validation error or undefined.
  */
-const crossCheck = (o: Options, command: "add" | "remove"): NetlinkError | undefined => {
-  const local = parsePrefix(o.address)!
+const crossCheck = (
+  o: Options,
+  command: "add" | "remove",
+  local: Prefix,
+  peer: Prefix | undefined
+): NetlinkError | undefined => {
   const f = familyName(local.family)
-  if (o.peer !== undefined && parsePrefix(o.peer)!.family !== local.family)
+  if (peer !== undefined && peer.family !== local.family)
     return invalid("peer", `"${o.peer}" is not an ${f} address like "${o.address}"`)
   if (o.label !== undefined && local.family !== AF_INET)
     return invalid("label", "labels exist only for IPv4 addresses")
@@ -735,9 +731,18 @@ export const toMessage = (
   options: Options,
   ifindex: number,
   command: "add" | "remove" = "add"
+): AddrMessage => messageOf(options, parsePrefix(options.address)!, peerOf(options), ifindex, command)
+
+const peerOf = (o: Options): Prefix | undefined => (o.peer === undefined ? undefined : parsePrefix(o.peer)!)
+
+/** {@link toMessage} with the prefixes parsed (once per request). */
+const messageOf = (
+  options: Options,
+  local: Prefix,
+  peer: Prefix | undefined,
+  ifindex: number,
+  command: "add" | "remove"
 ): AddrMessage => {
-  const local = parsePrefix(options.address)!
-  const peer = options.peer === undefined ? undefined : parsePrefix(options.peer)!
   const add = command === "add"
   const flags = add ? flagBits(options.flags) : 0
   // ip keeps a prefix-less IPv4 deletion a wildcard: no IFA_ADDRESS
@@ -892,10 +897,15 @@ const run = (
 ): Effect.Effect<void, NetlinkError, Netlink> => {
   const valid = validateNow(InputSchema, input)
   if (valid instanceof NetlinkError) return Effect.fail(valid)
-  const bad = crossCheck(valid, command)
+  const local = parsePrefix(valid.address)
+  if (local === undefined) return Effect.fail(invalid("address", prefixError(valid.address)))
+  const peer = valid.peer === undefined ? undefined : parsePrefix(valid.peer)
+  if (valid.peer !== undefined && peer === undefined)
+    return Effect.fail(invalid("peer", prefixError(valid.peer)))
+  const bad = crossCheck(valid, command, local, peer)
   if (bad !== undefined) return Effect.fail(bad)
   const send = (ifindex: number) => {
-    const m = checkBuiltNow(AddrMessage, toMessage(valid, ifindex, command))
+    const m = checkBuiltNow(AddrMessage, messageOf(valid, local, peer, ifindex, command))
     if (m instanceof NetlinkError) return Effect.fail(m)
     return Netlink.use(({ route }) => route.request(build(type, flags, m), options))
   }
