@@ -22,7 +22,9 @@ import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import { NLA_HDRLEN, NlattrOffsets, NLMSG_HDRLEN } from "../generated/netlink/index.ts"
 import {
+  AddrAttrsTypes,
   AddrMessage,
   AddrMessageHeaderSize,
   AddrMessageMeta,
@@ -30,14 +32,15 @@ import {
   decodeAddrMessage,
   encodeAddrMessage,
   IfaCacheinfo,
+  IfaddrmsgOffsets,
   IfaFlags,
   IfaProto,
   RtScope
 } from "../generated/rt-addr/index.ts"
-import { describePath } from "../runtime/Describe.ts"
+import { describePath, type PathContext } from "../runtime/Describe.ts"
 import { NetlinkError } from "../runtime/NetlinkError.ts"
 import * as P from "../runtime/Primitives.ts"
-import { ipToString, parseIPv4, parseIPv6 } from "../runtime/Wire.ts"
+import { align4, ipToString, NLA_TYPE_MASK } from "../runtime/Wire.ts"
 import { deepEqual, type ObjectType } from "./internal/Model.ts"
 import * as Names from "./internal/Names.ts"
 import { flagNames, makeNameTable } from "./internal/Names.ts"
@@ -57,6 +60,7 @@ import {
   validate,
   validateNow
 } from "./internal/Common.ts"
+import { type Prefix, parsePrefix, prefixError } from "./internal/Inet.ts"
 import { consistentDump } from "./internal/Consistent.ts"
 import { type LinkRef, linkIndex, linkNames } from "./internal/Resolve.ts"
 import { Netlink } from "./Netlink.ts"
@@ -292,69 +296,50 @@ export interface ListOptions {
 // ---------------------------------------------------------------------------
 // prefixes
 
-interface Prefix {
-  readonly family: number
-  readonly bytes: Uint8Array
-  readonly address: string
-  readonly length: number
-  /** Whether the text carried "/len". */
-  readonly explicit: boolean
-}
-
-// One request parses its address three times in a row (the input check,
-// the cross-field check, the message); remember the last one.
-let lastText: string | undefined
-let lastPrefix: Prefix | undefined
-
-/** "a.b.c.d/len", "x::y/len" or a bare address (host prefix). */
-const parsePrefix = (s: string): Prefix | undefined => {
-  if (s === lastText) return lastPrefix
-  const p = parsePrefixText(s)
-  lastText = s
-  lastPrefix = p
-  return p
-}
-
-const parsePrefixText = (s: string): Prefix | undefined => {
-  const slash = s.indexOf("/")
-  const address = slash < 0 ? s : s.slice(0, slash)
-  const v6 = address.includes(":")
-  const bytes = v6 ? parseIPv6(address) : parseIPv4(address)
-  if (bytes === undefined) return undefined
-  const max = v6 ? 128 : 32
-  let length = max
-  if (slash >= 0) {
-    const text = s.slice(slash + 1)
-    if (!/^\d{1,3}$/.test(text)) return undefined
-    length = Number(text)
-    if (length > max) return undefined
-  }
-  return { family: v6 ? AF_INET6 : AF_INET, bytes, address, length, explicit: slash >= 0 }
-}
-
-const prefixError = (s: string): string => {
-  const slash = s.indexOf("/")
-  const address = slash < 0 ? s : s.slice(0, slash)
-  const v6 = address.includes(":")
-  if ((v6 ? parseIPv6(address) : parseIPv4(address)) === undefined) return `"${address}" is not an IP address`
-  return `"${s.slice(slash + 1)}" is not a prefix length for ${v6 ? "IPv6 (0..128)" : "IPv4 (0..32)"}`
-}
-
 const PrefixInput = Schema.String.check(
   Schema.makeFilter((s: string) => parsePrefix(s) !== undefined || prefixError(s), {
     expected: "an IPv4 or IPv6 address with an optional prefix length, like 10.0.0.1/24"
   })
 )
 
-/** Whether `bytes` falls in `prefix` (same family). */
-const inPrefix = (bytes: Uint8Array, prefix: Prefix): boolean => {
-  if (bytes.length !== prefix.bytes.length) return false
+/** Whether the address of `len` bytes at `buf[at]` falls in `prefix` (same family). */
+const inPrefix = (buf: Uint8Array, at: number, len: number, prefix: Prefix): boolean => {
+  if (len !== prefix.bytes.length) return false
   const full = prefix.length >> 3
-  for (let i = 0; i < full; i++) if (bytes[i] !== prefix.bytes[i]) return false
+  for (let i = 0; i < full; i++) if (buf[at + i] !== prefix.bytes[i]) return false
   const rest = prefix.length & 7
   if (rest === 0) return true
   const mask = (0xff << (8 - rest)) & 0xff
-  return (bytes[full] & mask) === (prefix.bytes[full] & mask)
+  return (buf[at + full] & mask) === (prefix.bytes[full] & mask)
+}
+
+const IFA_ADDRESS = AddrAttrsTypes.address
+const IFA_LOCAL = AddrAttrsTypes.local
+const NLA_TYPE = NlattrOffsets.type
+const ADDR_ATTRS = NLMSG_HDRLEN + AddrMessageHeaderSize
+
+/** Whether the message's local address (IFA_LOCAL, else IFA_ADDRESS) is in `prefix`, read in its bytes. */
+const localInPrefix = (
+  buf: Uint8Array,
+  view: DataView,
+  start: number,
+  end: number,
+  prefix: Prefix
+): boolean => {
+  let address = -1
+  let addressEnd = -1
+  for (let p = start + ADDR_ATTRS; p + NLA_HDRLEN <= end; ) {
+    const len = view.getUint16(p, true)
+    if (len < NLA_HDRLEN || p + len > end) break
+    const type = view.getUint16(p + NLA_TYPE, true) & NLA_TYPE_MASK
+    if (type === IFA_LOCAL) return inPrefix(buf, p + NLA_HDRLEN, len - NLA_HDRLEN, prefix)
+    if (type === IFA_ADDRESS) {
+      address = p + NLA_HDRLEN
+      addressEnd = p + len
+    }
+    p += align4(len)
+  }
+  return address >= 0 && inPrefix(buf, address, addressEnd - address, prefix)
 }
 
 // ---------------------------------------------------------------------------
@@ -481,9 +466,15 @@ const fields = {
  */
 export const schema: Schema.Codec<Address, any> = Schema.Struct(fields) as any
 
-/** Input: the flags may also be 0.1's object. */
+/**
+ * Input: the flags may also be 0.1's object. The prefixes are parsed (and
+ * their errors reported) once, by `run`, whose parse builds the message: no
+ * second parse, no cache between requests.
+ */
 const InputSchema: Schema.Codec<Options, any> = Schema.Struct({
   ...fields,
+  address: Schema.String,
+  peer: Schema.optional(Schema.String),
   flags: Schema.optional(Schema.Union([FlagList, FlagsObject]))
 }) as any
 
@@ -504,6 +495,9 @@ const ListOptionsSchema = Schema.Struct({
 const RTM_NEWADDR = AddrMessageTypes.RTM_NEWADDR
 const RTM_DELADDR = AddrMessageTypes.RTM_DELADDR
 const RTM_GETADDR = AddrMessageTypes.RTM_GETADDR
+// ifaddrmsg fields from the start of the message, read before decoding a listed one
+const IFA_SCOPE = NLMSG_HDRLEN + IfaddrmsgOffsets.scope
+const IFA_INDEX = NLMSG_HDRLEN + IfaddrmsgOffsets.index
 
 const V6_ONLY: ReadonlyArray<FlagName> = ["nodad", "optimistic", "homeaddress", "mngtmpaddr"]
 
@@ -525,10 +519,14 @@ const isMulticast = (p: Prefix) => (p.family === AF_INET ? (p.bytes[0] & 0xf0) =
  * lifetimes' order, autojoin on a multicast address (a removal checks only
  * what it sends). Returns the Validation error or undefined.
  */
-const crossCheck = (o: Options, command: "add" | "remove"): NetlinkError | undefined => {
-  const local = parsePrefix(o.address)!
+const crossCheck = (
+  o: Options,
+  command: "add" | "remove",
+  local: Prefix,
+  peer: Prefix | undefined
+): NetlinkError | undefined => {
   const f = familyName(local.family)
-  if (o.peer !== undefined && parsePrefix(o.peer)!.family !== local.family)
+  if (peer !== undefined && peer.family !== local.family)
     return invalid("peer", `"${o.peer}" is not an ${f} address like "${o.address}"`)
   if (o.label !== undefined && local.family !== AF_INET)
     return invalid("label", "labels exist only for IPv4 addresses")
@@ -744,9 +742,18 @@ export const toMessage = (
   options: Options,
   ifindex: number,
   command: "add" | "remove" = "add"
+): AddrMessage => messageOf(options, parsePrefix(options.address)!, peerOf(options), ifindex, command)
+
+const peerOf = (o: Options): Prefix | undefined => (o.peer === undefined ? undefined : parsePrefix(o.peer)!)
+
+/** {@link toMessage} with the prefixes parsed (once per request). */
+const messageOf = (
+  options: Options,
+  local: Prefix,
+  peer: Prefix | undefined,
+  ifindex: number,
+  command: "add" | "remove"
 ): AddrMessage => {
-  const local = parsePrefix(options.address)!
-  const peer = options.peer === undefined ? undefined : parsePrefix(options.peer)!
   const add = command === "add"
   const flags = add ? flagBits(options.flags) : 0
   // ip keeps a prefix-less IPv4 deletion a wildcard: no IFA_ADDRESS
@@ -879,7 +886,7 @@ export const removeListedRequest = (a: AddrMessage): Uint8Array =>
 
 const requestOptions = (operation: string) => ({
   headerLength: AddrMessageHeaderSize,
-  describePath: (t: ReadonlyArray<number>) => describePath(AddrMessageMeta, t),
+  describePath: (t: ReadonlyArray<number>, c?: PathContext) => describePath(AddrMessageMeta, t, c),
   operation
 })
 
@@ -901,10 +908,15 @@ const run = (
 ): Effect.Effect<void, NetlinkError, Netlink> => {
   const valid = validateNow(InputSchema, input)
   if (valid instanceof NetlinkError) return Effect.fail(valid)
-  const bad = crossCheck(valid, command)
+  const local = parsePrefix(valid.address)
+  if (local === undefined) return Effect.fail(invalid("address", prefixError(valid.address)))
+  const peer = valid.peer === undefined ? undefined : parsePrefix(valid.peer)
+  if (valid.peer !== undefined && peer === undefined)
+    return Effect.fail(invalid("peer", prefixError(valid.peer)))
+  const bad = crossCheck(valid, command, local, peer)
   if (bad !== undefined) return Effect.fail(bad)
   const send = (ifindex: number) => {
-    const m = checkBuiltNow(AddrMessage, toMessage(valid, ifindex, command))
+    const m = checkBuiltNow(AddrMessage, messageOf(valid, local, peer, ifindex, command))
     if (m instanceof NetlinkError) return Effect.fail(m)
     return Netlink.use(({ route }) => route.request(build(type, flags, m), options))
   }
@@ -1000,20 +1012,16 @@ const plan = (input: Filter | undefined): Effect.Effect<Plan, NetlinkError, Netl
     const request = listRequest(filter)
     const decode = (buf: Uint8Array, view: DataView, start: number, end: number, type: number) => {
       if (type !== RTM_NEWADDR) return undefined
-      // ifaddrmsg after the 16-byte nlmsghdr: scope at 3, index at 4; check before decoding
-      if (ifindex !== undefined && view.getUint32(start + 20, true) !== ifindex) return undefined
-      if (scope !== undefined && view.getUint8(start + 19) !== scope) return undefined
-      const a = decodeAddrMessage(buf, view, start + 16, end)
+      // device and scope are checked in the ifaddrmsg before decoding
+      if (ifindex !== undefined && view.getUint32(start + IFA_INDEX, true) !== ifindex) return undefined
+      if (scope !== undefined && view.getUint8(start + IFA_SCOPE) !== scope) return undefined
+      const a = decodeAddrMessage(buf, view, start + NLMSG_HDRLEN, end)
       if (label !== undefined && !label(a.label)) return undefined
       if (permanent !== undefined && (((a.flags ?? a.flags8) & IfaFlags.permanent) !== 0) !== permanent)
         return undefined
       if (proto !== undefined && (a.proto ?? 0) !== proto) return undefined
-      if (prefix !== undefined) {
-        const local = a.local ?? a.address
-        const bytes =
-          local === undefined ? undefined : a.family === AF_INET6 ? parseIPv6(local) : parseIPv4(local)
-        if (bytes === undefined || !inPrefix(bytes, prefix)) return undefined
-      }
+      // the address is matched in the message's bytes, not re-parsed from the decoded text
+      if (prefix !== undefined && !localInPrefix(buf, view, start, end, prefix)) return undefined
       return a
     }
     return { request, decode }
@@ -1237,7 +1245,7 @@ export const groupSchema: Schema.Codec<Group, any> = Schema.Struct({
  * @since 0.3.0
  */
 export const groupCanonical = (g: Group): Group => {
-  const p = parsePrefixText(g.address)
+  const p = parsePrefix(g.address)
   return { dev: g.dev, address: p === undefined ? g.address : ipToString(p.bytes, 0, p.bytes.length) }
 }
 

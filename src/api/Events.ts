@@ -68,7 +68,8 @@ import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type * as Take from "effect/Take"
-import { decodeLinkMessage } from "../generated/rt-link/index.ts"
+import { NETLINK_ROUTE, NLMSG_HDRLEN } from "../generated/netlink/index.ts"
+import { decodeLinkMessage, LinkMessageHeaderSize } from "../generated/rt-link/index.ts"
 import * as Namespace from "../runtime/Namespace.ts"
 import type * as NetlinkError from "../runtime/NetlinkError.ts"
 import * as P from "../runtime/Primitives.ts"
@@ -80,8 +81,6 @@ import {
   DEFAULT_RESYNC_TIMEOUT_MS,
   groupsFor,
   HUB_CAPACITY,
-  NETLINK_ROUTE,
-  NLMSG_HDRLEN,
   RTM_GETLINK,
   TABLES
 } from "./events/Constants.ts"
@@ -304,7 +303,7 @@ export const subscribe: (
       if (linkName === undefined && o.kinds.includes("rule")) {
         const idx = link
         const names = yield* dumper.dumpAll(
-          buildMessage(RTM_GETLINK, 0, (w) => w.zeros(16)),
+          buildMessage(RTM_GETLINK, 0, (w) => w.zeros(LinkMessageHeaderSize)),
           (buf, view, start, end) => {
             const l = decodeLinkMessage(buf, view, start + NLMSG_HDRLEN, end)
             return l.index === idx ? l.ifname : undefined

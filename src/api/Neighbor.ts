@@ -19,10 +19,12 @@
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import { NLMSG_HDRLEN } from "../generated/netlink/index.ts"
 import {
   decodeNeighMessage,
   encodeNeighMessage,
   NdaCacheinfo,
+  NdmsgOffsets,
   NeighMessage,
   NeighMessageHeaderSize,
   NeighMessageMeta,
@@ -31,7 +33,7 @@ import {
   NtfFlags,
   NudState
 } from "../generated/rt-neigh/index.ts"
-import { describePath } from "../runtime/Describe.ts"
+import { describePath, type PathContext } from "../runtime/Describe.ts"
 import type { NetlinkError } from "../runtime/NetlinkError.ts"
 import * as P from "../runtime/Primitives.ts"
 import { ipToString, parseIp } from "../runtime/Wire.ts"
@@ -337,6 +339,9 @@ const familyOf = (address: string): number => (address.includes(":") ? AF_INET6 
 const RTM_NEWNEIGH = NeighMessageTypes.RTM_NEWNEIGH
 const RTM_DELNEIGH = NeighMessageTypes.RTM_DELNEIGH
 const RTM_GETNEIGH = NeighMessageTypes.RTM_GETNEIGH
+// ndmsg fields from the start of the message, read before decoding a listed entry
+const NDM_FAMILY = NLMSG_HDRLEN + NdmsgOffsets.family
+const NDM_STATE = NLMSG_HDRLEN + NdmsgOffsets.state
 
 /** The NTF_* bits and NTF_EXT_* bits of an input. */
 const inputFlags = (o: Options): { readonly flags: number; readonly ext: number } => {
@@ -610,7 +615,7 @@ export const listRequest = (
 
 const options = (operation: string) => ({
   headerLength: NeighMessageHeaderSize,
-  describePath: (t: ReadonlyArray<number>) => describePath(NeighMessageMeta, t),
+  describePath: (t: ReadonlyArray<number>, c?: PathContext) => describePath(NeighMessageMeta, t, c),
   operation
 })
 
@@ -739,12 +744,12 @@ const plan = (input: Filter | undefined): Effect.Effect<Plan, NetlinkError, Netl
     const request = listRequest(filter, ifindex, master)
     const decode = (buf: Uint8Array, view: DataView, start: number, end: number, type: number) => {
       if (type !== RTM_NEWNEIGH) return undefined
-      // The state is at ndmsg offset 8, after the 16-byte nlmsghdr: check it before decoding.
+      // The state is checked in the ndmsg before decoding.
       if (states !== undefined) {
-        const s = view.getUint16(start + 24, true)
+        const s = view.getUint16(start + NDM_STATE, true)
         if ((s & mask) === 0 && !(none && s === 0)) return undefined
       }
-      return decodeNeighMessage(buf, view, start + 16, end)
+      return decodeNeighMessage(buf, view, start + NLMSG_HDRLEN, end)
     }
     return { request, decode }
   })
@@ -763,7 +768,7 @@ const modelKey = (n: Neighbor): string => `${n.dev}|${n.address}|${n.proxy}`
 const named =
   (decode: Decode<NeighMessage>, names: (index: number) => string | number): Decode<Neighbor> =>
   (buf, view, start, end, type) => {
-    const family = view.getUint8(start + 16)
+    const family = view.getUint8(start + NDM_FAMILY)
     if (family !== AF_INET && family !== AF_INET6) return undefined
     const m = decode(buf, view, start, end, type)
     return m === undefined ? undefined : fromMessage(m, names)

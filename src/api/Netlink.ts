@@ -11,11 +11,11 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as RcMap from "effect/RcMap"
 import type * as Scope from "effect/Scope"
+import { NETLINK_ROUTE } from "../generated/netlink/index.ts"
 import * as Connection from "../runtime/Connection.ts"
 import * as Namespace from "../runtime/Namespace.ts"
 import * as NetlinkError from "../runtime/NetlinkError.ts"
 
-const NETLINK_ROUTE = 0
 // MAX_LINKS in include/uapi/linux/netlink.h: protocols are 0..31.
 const MAX_LINKS = 32
 

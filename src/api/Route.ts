@@ -30,6 +30,7 @@
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import { NLMSG_HDRLEN } from "../generated/netlink/index.ts"
 import {
   decodeMetricsAttrs,
   decodeRouteMessage,
@@ -41,6 +42,7 @@ import {
   RouteMessageMeta,
   RouteMessageTypes,
   RtmFlags,
+  RtmsgOffsets,
   RtnhFlags,
   RtPref,
   RtProtocol,
@@ -49,7 +51,7 @@ import {
   RtType,
   Rtax
 } from "../generated/rt-route/index.ts"
-import { describePath } from "../runtime/Describe.ts"
+import { describePath, type PathContext } from "../runtime/Describe.ts"
 import type { NetlinkError } from "../runtime/NetlinkError.ts"
 import * as P from "../runtime/Primitives.ts"
 import { DecodeFailure, ipToString, parseIPv4, parseIPv6 } from "../runtime/Wire.ts"
@@ -67,6 +69,7 @@ import {
   operation,
   validate
 } from "./internal/Common.ts"
+import { familyOfAddress, type Prefix, parsePrefix, prefixError } from "./internal/Inet.ts"
 import { deepEqual, type ObjectType } from "./internal/Model.ts"
 import * as Names from "./internal/Names.ts"
 import { type LinkNames, type LinkRef, linkIndex, linkNames, linkNamesOf } from "./internal/Resolve.ts"
@@ -365,41 +368,9 @@ export interface Filter {
 // ---------------------------------------------------------------------------
 // prefixes and addresses
 
-interface Prefix {
-  readonly family: number
-  readonly address: string
-  readonly length: number
-  /** "default": no RTA_DST. */
-  readonly any: boolean
-}
+/** A destination: a parsed prefix, or "default" (no RTA_DST). */
+type Destination = Pick<Prefix, "family" | "address" | "length"> & { readonly any?: boolean }
 
-/** "a.b.c.d/len", "x::y/len" or a bare address (host prefix). */
-const parsePrefix = (s: string): Prefix | undefined => {
-  const slash = s.indexOf("/")
-  const address = slash < 0 ? s : s.slice(0, slash)
-  const v6 = address.includes(":")
-  if ((v6 ? parseIPv6(address) : parseIPv4(address)) === undefined) return undefined
-  const max = v6 ? 128 : 32
-  let length = max
-  if (slash >= 0) {
-    const text = s.slice(slash + 1)
-    if (!/^\d{1,3}$/.test(text)) return undefined
-    length = Number(text)
-    if (length > max) return undefined
-  }
-  return { family: v6 ? AF_INET6 : AF_INET, address, length, any: false }
-}
-
-const prefixError = (s: string): string => {
-  const slash = s.indexOf("/")
-  const address = slash < 0 ? s : s.slice(0, slash)
-  const v6 = address.includes(":")
-  if ((v6 ? parseIPv6(address) : parseIPv4(address)) === undefined)
-    return `"${address}" is not an IP address (or "default")`
-  return `"${s.slice(slash + 1)}" is not a prefix length for ${v6 ? "IPv6 (0..128)" : "IPv4 (0..32)"}`
-}
-
-const familyOfAddress = (a: string): number => (a.includes(":") ? AF_INET6 : AF_INET)
 const familyText = (f: number) => (f === AF_INET6 ? "IPv6" : "IPv4")
 const familyNumber = (f: Family | number): number =>
   f === "inet" ? AF_INET : f === "inet6" ? AF_INET6 : (f as number)
@@ -416,7 +387,7 @@ const normalPrefix = (s: string): string => {
   const p = parsePrefix(s)
   if (p === undefined) return s
   if (p.length === 0) return "default"
-  const b = (p.family === AF_INET6 ? parseIPv6(p.address) : parseIPv4(p.address))!
+  const b = p.bytes
   for (let i = 0; i < b.length; i++) {
     const keep = Math.max(0, Math.min(8, p.length - i * 8))
     b[i] &= (0xff00 >> keep) & 0xff
@@ -483,14 +454,21 @@ const knownName = (table: Names.NameTable, what: string) =>
   )
 
 const DestinationInput = Schema.String.check(
-  Schema.makeFilter((s: string) => s === "default" || parsePrefix(s) !== undefined || prefixError(s), {
-    expected: 'a prefix like 10.2.0.0/16 or "default"'
-  })
+  Schema.makeFilter(
+    (s: string) =>
+      s === "default" || parsePrefix(s) !== undefined || prefixError(s, 'an IP address (or "default")'),
+    {
+      expected: 'a prefix like 10.2.0.0/16 or "default"'
+    }
+  )
 )
 const PrefixInput = Schema.String.check(
-  Schema.makeFilter((s: string) => parsePrefix(s) !== undefined || prefixError(s), {
-    expected: "an IP address with an optional prefix length"
-  })
+  Schema.makeFilter(
+    (s: string) => parsePrefix(s) !== undefined || prefixError(s, 'an IP address (or "default")'),
+    {
+      expected: "an IP address with an optional prefix length"
+    }
+  )
 )
 const DevRef = Schema.Union([Schema.String, Schema.Number])
 const TableInput = Schema.Union([knownName(Names.table, "table"), P.intBetween(P.U32, 1, 0xffffffff)])
@@ -603,6 +581,8 @@ const FilterSchema = Schema.Struct({
 const RTM_NEWROUTE = RouteMessageTypes.RTM_NEWROUTE
 const RTM_DELROUTE = RouteMessageTypes.RTM_DELROUTE
 const RTM_GETROUTE = RouteMessageTypes.RTM_GETROUTE
+// rtmsg scope from the start of the message, checked before decoding a listed route
+const RTM_SCOPE = NLMSG_HDRLEN + RtmsgOffsets.scope
 
 // ---------------------------------------------------------------------------
 // families and defaults
@@ -623,7 +603,7 @@ const routeFamily = (o: Route): number => {
 }
 
 /** The destination as a prefix; "default" takes the route's family. */
-const destinationOf = (o: Route): Prefix => {
+const destinationOf = (o: Route): Destination => {
   if (o.destination !== "default") return parsePrefix(o.destination)!
   const family = routeFamily(o)
   return { family, address: family === AF_INET6 ? "::" : "0.0.0.0", length: 0, any: true }
@@ -1206,7 +1186,7 @@ const metricsSize = (m: MetricsAttrs | undefined): number => {
 }
 
 /** The size of the message the kernel would dump for `o` (IPv4: fib_dump_info; IPv6: rt6_fill_node). */
-const dumpSize = (o: Route, family: number, dst: Prefix): { fixed: number; nexthops: Array<number> } => {
+const dumpSize = (o: Route, family: number, dst: Destination): { fixed: number; nexthops: Array<number> } => {
   const a = addrLen(family)
   let fixed = 16 + 12 + 8 // nlmsghdr, rtmsg, RTA_TABLE
   if (dst.length > 0) fixed += attr(a)
@@ -1509,7 +1489,7 @@ export const listRequest = (filter: Omit<Filter, "dev" | "oif" | "scope">, oif?:
 
 const requestOptions = (operation: string) => ({
   headerLength: RouteMessageHeaderSize,
-  describePath: (t: ReadonlyArray<number>) => describePath(RouteMessageMeta, t),
+  describePath: (t: ReadonlyArray<number>, c?: PathContext) => describePath(RouteMessageMeta, t, c),
   operation
 })
 
@@ -1646,14 +1626,14 @@ export const getRaw = operation("Route.getRaw", function* (destination: string, 
   return yield* route.requestReply(
     getRequest(dst, o, { iif, oif }),
     (buf, view, start, end, type) =>
-      type === RTM_NEWROUTE ? decodeRouteMessage(buf, view, start + 16, end) : undefined,
+      type === RTM_NEWROUTE ? decodeRouteMessage(buf, view, start + NLMSG_HDRLEN, end) : undefined,
     requestOptions("route get")
   )
 })
 
 interface Plan {
   readonly request: Uint8Array
-  /** Only messages of the asked scope (rtmsg offset 6, after the 16-byte nlmsghdr). */
+  /** Only messages of the asked scope (read in the rtmsg before decoding). */
   readonly accept: (view: DataView, start: number, type: number) => boolean
   /** A table was asked for: the kernel's "FIB table does not exist" means no routes. */
   readonly table: boolean
@@ -1673,7 +1653,7 @@ const plan = (input: Filter | undefined): Effect.Effect<Plan, NetlinkError, Netl
       scope === undefined
         ? (_view: DataView, _start: number, type: number) => type === RTM_NEWROUTE
         : (view: DataView, start: number, type: number) =>
-            type === RTM_NEWROUTE && view.getUint8(start + 22) === scope
+            type === RTM_NEWROUTE && view.getUint8(start + RTM_SCOPE) === scope
     return { request, accept, table: filter.table !== "all" }
   })
 
@@ -1682,12 +1662,12 @@ const isMissingTable = (e: NetlinkError): boolean => e.reason._tag === "Kernel" 
 const rawDecoder =
   (p: Plan) =>
   (buf: Uint8Array, view: DataView, start: number, end: number, type: number): RouteMessage | undefined =>
-    p.accept(view, start, type) ? decodeRouteMessage(buf, view, start + 16, end) : undefined
+    p.accept(view, start, type) ? decodeRouteMessage(buf, view, start + NLMSG_HDRLEN, end) : undefined
 
 const routeDecoder =
   (p: Plan, names: LinkNames) =>
   (buf: Uint8Array, view: DataView, start: number, end: number, type: number): Route | undefined =>
-    p.accept(view, start, type) ? decodeRoute(buf, view, start + 16, end, names) : undefined
+    p.accept(view, start, type) ? decodeRoute(buf, view, start + NLMSG_HDRLEN, end, names) : undefined
 
 /**
  * The routes, like `ip route show [table T] [proto P] [type T] [dev D] [scope S]`

@@ -20,10 +20,12 @@ import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import { NLMSG_HDRLEN } from "../generated/netlink/index.ts"
 import {
   decodeRuleMessage,
   encodeRuleMessage,
   FibRuleFlags,
+  FibRuleHdrOffsets,
   FrAct,
   RtTable,
   RuleMessage,
@@ -31,10 +33,10 @@ import {
   RuleMessageMeta,
   RuleMessageTypes
 } from "../generated/rt-rule/index.ts"
-import { describePath } from "../runtime/Describe.ts"
+import { describePath, type PathContext } from "../runtime/Describe.ts"
 import { kernel as kernelError, type NetlinkError } from "../runtime/NetlinkError.ts"
 import * as P from "../runtime/Primitives.ts"
-import { ipToString, parseIp, parseIPv4, parseIPv6 } from "../runtime/Wire.ts"
+import { ipToString, parseIp } from "../runtime/Wire.ts"
 import {
   AF_INET,
   AF_INET6,
@@ -48,6 +50,7 @@ import {
   operation,
   checkBuilt
 } from "./internal/Common.ts"
+import { parsePrefix } from "./internal/Inet.ts"
 import { consistentDump } from "./internal/Consistent.ts"
 import { deepEqual, type ObjectType } from "./internal/Model.ts"
 import * as Names from "./internal/Names.ts"
@@ -253,29 +256,6 @@ export type IpProtoName = keyof typeof IP_PROTOCOLS
 // ---------------------------------------------------------------------------
 // input schemas
 
-interface Prefix {
-  readonly family: number
-  readonly address: string
-  readonly length: number
-}
-
-/** "a.b.c.d/len", "x::y/len" or a bare address (host prefix). */
-const parsePrefix = (s: string): Prefix | undefined => {
-  const slash = s.indexOf("/")
-  const address = slash < 0 ? s : s.slice(0, slash)
-  const v6 = address.includes(":")
-  if ((v6 ? parseIPv6(address) : parseIPv4(address)) === undefined) return undefined
-  const max = v6 ? 128 : 32
-  let length = max
-  if (slash >= 0) {
-    const text = s.slice(slash + 1)
-    if (!/^\d{1,3}$/.test(text)) return undefined
-    length = Number(text)
-    if (length > max) return undefined
-  }
-  return { family: v6 ? AF_INET6 : AF_INET, address, length }
-}
-
 const PrefixInput = Schema.String.check(
   Schema.makeFilter(
     (s: string) => parsePrefix(s) !== undefined || `"${s}" is not an IP prefix (like 10.0.0.0/8)`,
@@ -379,6 +359,8 @@ const RTN_NAT = 10
 const RTM_NEWRULE = RuleMessageTypes.RTM_NEWRULE
 const RTM_DELRULE = RuleMessageTypes.RTM_DELRULE
 const RTM_GETRULE = RuleMessageTypes.RTM_GETRULE
+// fib_rule_hdr family from the start of the message, read before decoding a listed rule
+const FRH_FAMILY = NLMSG_HDRLEN + FibRuleHdrOffsets.family
 
 const ACTIONS: Record<Action, number> = {
   lookup: FrAct.toTbl,
@@ -806,7 +788,7 @@ export const listRequest = (family?: "inet" | "inet6"): Uint8Array =>
 
 const requestOptions = (operation: string) => ({
   headerLength: RuleMessageHeaderSize,
-  describePath: (t: ReadonlyArray<number>) => describePath(RuleMessageMeta, t),
+  describePath: (t: ReadonlyArray<number>, c?: PathContext) => describePath(RuleMessageMeta, t, c),
   operation
 })
 
@@ -924,11 +906,11 @@ const plan = (input: Filter | undefined) =>
     const protocol = filter.protocol === undefined ? undefined : Names.protocol.number(filter.protocol)
     const decode = (buf: Uint8Array, view: DataView, start: number, end: number, type: number) => {
       if (type !== RTM_NEWRULE) return undefined
-      // Family at fib_rule_hdr offset 0: an AF_UNSPEC dump also returns other
+      // An AF_UNSPEC dump also returns other
       // families' rules (ipmr, ip6mr); keep IPv4 and IPv6.
-      const family = view.getUint8(start + 16)
+      const family = view.getUint8(start + FRH_FAMILY)
       if (family !== AF_INET && family !== AF_INET6) return undefined
-      const r = decodeRuleMessage(buf, view, start + 16, end)
+      const r = decodeRuleMessage(buf, view, start + NLMSG_HDRLEN, end)
       if (table !== undefined && (r.table ?? r.tableId) !== table) return undefined
       if (filter.priority !== undefined && (r.priority ?? 0) !== filter.priority) return undefined
       if (protocol !== undefined && (r.protocol ?? 0) !== protocol) return undefined

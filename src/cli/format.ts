@@ -2,8 +2,9 @@
  * Text and JSON rendering for the `nlink` command. JSON keeps the library's
  * field names; bigints become decimal strings and bytes become hex.
  */
-import { OperstateNames } from "../generated/rt-link/index.ts"
 import type * as Route from "../api/Route.ts"
+import { AF_INET, AF_INET6 } from "../generated/netlink/index.ts"
+import { NetDeviceFlags, OperstateNames } from "../generated/rt-link/index.ts"
 import { NudStateNames } from "../generated/rt-neigh/index.ts"
 import { FrActNames } from "../generated/rt-rule/index.ts"
 import { toHex } from "../runtime/Wire.ts"
@@ -15,9 +16,6 @@ export const toJson = (value: unknown): string =>
     (_k, v) => (typeof v === "bigint" ? v.toString() : v instanceof Uint8Array ? toHex(v) : v),
     2
   )
-
-const AF_INET = 2
-const AF_INET6 = 10
 
 export const familyName = (f: number): string =>
   f === AF_INET ? "inet" : f === AF_INET6 ? "inet6" : `family ${f}`
@@ -33,8 +31,8 @@ export const columns = (rows: ReadonlyArray<ReadonlyArray<string>>, widths: Read
     )
     .join("\n")
 
-const IFF_UP = 0x1
-const IFF_LOWER_UP = 0x10000
+const IFF_UP = NetDeviceFlags.up
+const IFF_LOWER_UP = NetDeviceFlags.lowerUp
 
 export const operState = (link: { operstate?: number; flags: number }): string => {
   const s = link.operstate !== undefined ? OperstateNames[link.operstate] : undefined

@@ -11,11 +11,11 @@ import { Argument, Command } from "effect/cli"
 import * as Events from "../api/Events.ts"
 import { Netlink } from "../api/Netlink.ts"
 import { NetDeviceFlagsNames, OperstateNames } from "../generated/rt-link/index.ts"
-import { NudStateNames } from "../generated/rt-neigh/index.ts"
 import { RtProtocolNames, RtScopeNames, RtTableNames, RtTypeNames } from "../generated/rt-route/index.ts"
 import { FrActNames } from "../generated/rt-rule/index.ts"
 import { toHex } from "../runtime/Wire.ts"
 import { commonFlags } from "./flags.ts"
+import { neighState } from "./format.ts"
 
 const KIND_WORDS: Record<string, Events.Kind> = {
   link: "link",
@@ -36,14 +36,6 @@ const linkFlags = (flags: number): string => {
   for (let bit = 1; bit !== 0 && bit <= 0x80000; bit <<= 1)
     if (flags & bit) names.push((NetDeviceFlagsNames[bit] ?? `0x${bit.toString(16)}`).toUpperCase())
   return `<${names.join(",")}>`
-}
-
-const neighState = (state: number): string => {
-  if (state === 0) return "NONE"
-  const names: Array<string> = []
-  for (let bit = 1; bit <= 0x80; bit <<= 1)
-    if (state & bit) names.push((NudStateNames[bit] ?? `0x${bit.toString(16)}`).toUpperCase())
-  return names.join(",")
 }
 
 /**

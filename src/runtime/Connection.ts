@@ -35,30 +35,41 @@ import * as Schedule from "effect/Schedule"
 import * as Scope from "effect/Scope"
 import * as Semaphore from "effect/Semaphore"
 import * as Stream from "effect/Stream"
+import {
+  NLM_F_ACK,
+  NLM_F_DUMP,
+  NLM_F_DUMP_INTR,
+  NLM_F_REQUEST,
+  NlmsghdrOffsets,
+  NLMSG_DONE,
+  NLMSG_ERROR,
+  NLMSG_HDRLEN,
+  NLMSG_NOOP
+} from "../generated/netlink/index.ts"
 import * as Extack from "./Extack.ts"
 import * as NetlinkError from "./NetlinkError.ts"
 import * as Socket from "./Socket.ts"
 import * as Sys from "./Syscalls.ts"
-import { align4, claimOwnership, DecodeFailure, NLMSG_HDRLEN, toHex } from "./Wire.ts"
+import { align4, claimOwnership, DecodeFailure, toHex } from "./Wire.ts"
 
-/** @since 0.1.0 */
-export const NLMSG_NOOP = 1
-/** @since 0.1.0 */
-export const NLMSG_ERROR = 2
-/** @since 0.1.0 */
-export const NLMSG_DONE = 3
-/** @since 0.1.0 */
-export const NLMSG_OVERRUN = 4
-/** @since 0.1.0 */
-export const NLM_F_REQUEST = 0x1
-/** @since 0.1.0 */
-export const NLM_F_MULTI = 0x2
-/** @since 0.1.0 */
-export const NLM_F_ACK = 0x4
-/** @since 0.1.0 */
-export const NLM_F_DUMP_INTR = 0x10
-/** @since 0.1.0 */
-export const NLM_F_DUMP = 0x300
+/** The control message types and header flags, from the generated (header-checked) module. @since 0.1.0 */
+export {
+  NLM_F_ACK,
+  NLM_F_DUMP,
+  NLM_F_DUMP_INTR,
+  NLM_F_MULTI,
+  NLM_F_REQUEST,
+  NLMSG_DONE,
+  NLMSG_ERROR,
+  NLMSG_NOOP,
+  NLMSG_OVERRUN
+} from "../generated/netlink/index.ts"
+
+// Byte offsets in struct nlmsghdr, as plain numbers for the receive and send paths.
+const NLMSG_TYPE = NlmsghdrOffsets.type
+const NLMSG_FLAGS = NlmsghdrOffsets.flags
+const NLMSG_SEQ = NlmsghdrOffsets.seq
+const NLMSG_PID = NlmsghdrOffsets.pid
 
 /**
  * Decodes one message. `start` is the offset of its nlmsghdr, `end` the end of
@@ -289,7 +300,7 @@ class AckWaiter<A> implements Waiter, Extack.ResolveOptions {
     return this.options?.describePath
   }
   context(): string {
-    return `reply to ${this.options?.operation ?? `message type ${new DataView(this.request.buffer).getUint16(4, true)}`}`
+    return `reply to ${this.options?.operation ?? `message type ${new DataView(this.request.buffer).getUint16(NLMSG_TYPE, true)}`}`
   }
 }
 
@@ -485,7 +496,7 @@ export class Engine {
     let last: Waiter | undefined
     while (off + NLMSG_HDRLEN <= n) {
       const len = view.getUint32(off, true)
-      const seq = view.getUint32(off + 8, true)
+      const seq = view.getUint32(off + NLMSG_SEQ, true)
       if (len < NLMSG_HDRLEN || off + len > n) {
         const w = this.waiters.get(seq)
         if (w !== undefined) {
@@ -503,11 +514,11 @@ export class Engine {
         }
         break
       }
-      const type = view.getUint16(off + 4, true)
+      const type = view.getUint16(off + NLMSG_TYPE, true)
       const w = last !== undefined && last.seq === seq ? last : this.waiters.get(seq)
       if (w !== undefined) {
         try {
-          w.onMessage(buf, view, off, off + len, type, view.getUint16(off + 6, true))
+          w.onMessage(buf, view, off, off + len, type, view.getUint16(off + NLMSG_FLAGS, true))
         } catch (e) {
           // A bug, not bad input: it belongs to this operation alone, and the
           // rest of the datagram still reaches the others.
@@ -657,7 +668,7 @@ const prepare = (
   seq: number
 ): Uint8Array | NetlinkError.NetlinkError => {
   if (message.length < NLMSG_HDRLEN)
-    return validation(`a netlink message needs at least 16 bytes, got ${message.length}`)
+    return validation(`a netlink message needs at least ${NLMSG_HDRLEN} bytes, got ${message.length}`)
   const out = claimOwnership(message) ? message : message.slice()
   // Little-endian header fields written byte by byte: no DataView per request.
   const len = (out[0] | (out[1] << 8) | (out[2] << 16) | (out[3] << 24)) >>> 0
@@ -670,20 +681,20 @@ const prepare = (
   } else if (len !== out.length && align4(len) !== out.length) {
     return validation(`nlmsg_len is ${len} but the message has ${out.length} bytes`)
   }
-  out[6] |= setFlags & 0xff
-  out[7] |= setFlags >>> 8
-  out[8] = seq & 0xff
-  out[9] = (seq >>> 8) & 0xff
-  out[10] = (seq >>> 16) & 0xff
-  out[11] = seq >>> 24
-  out.fill(0, 12, 16)
+  out[NLMSG_FLAGS] |= setFlags & 0xff
+  out[NLMSG_FLAGS + 1] |= setFlags >>> 8
+  out[NLMSG_SEQ] = seq & 0xff
+  out[NLMSG_SEQ + 1] = (seq >>> 8) & 0xff
+  out[NLMSG_SEQ + 2] = (seq >>> 16) & 0xff
+  out[NLMSG_SEQ + 3] = seq >>> 24
+  out.fill(0, NLMSG_PID, NLMSG_HDRLEN)
   return out
 }
 
 const operationName = (message: Uint8Array, options: RequestOptions | undefined): string =>
   options?.operation ??
-  (message.length >= 6
-    ? `message type ${new DataView(message.buffer, message.byteOffset).getUint16(4, true)}`
+  (message.length >= NLMSG_TYPE + 2
+    ? `message type ${new DataView(message.buffer, message.byteOffset).getUint16(NLMSG_TYPE, true)}`
     : "request")
 
 /**

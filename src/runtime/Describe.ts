@@ -5,6 +5,10 @@
  *
  * @since 0.1.0
  */
+import { NLA_HDRLEN, NlattrOffsets } from "../generated/netlink/index.ts"
+import { align4, NLA_TYPE_MASK } from "./Wire.ts"
+
+const NLA_TYPE = NlattrOffsets.type
 
 /** How one attribute of a set is named, and how to name what is inside it. @since 0.1.0 */
 export interface AttributeEntry {
@@ -41,15 +45,15 @@ export interface PathContext {
 const siblingString = (buf: Uint8Array, start: number, end: number, type: number): string | undefined => {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
   let p = start
-  while (p + 4 <= end) {
+  while (p + NLA_HDRLEN <= end) {
     const len = view.getUint16(p, true)
-    if (len < 4 || p + len > end) return undefined
-    if ((view.getUint16(p + 2, true) & 0x3fff) === type) {
-      let e = p + 4
+    if (len < NLA_HDRLEN || p + len > end) return undefined
+    if ((view.getUint16(p + NLA_TYPE, true) & NLA_TYPE_MASK) === type) {
+      let e = p + NLA_HDRLEN
       while (e < p + len && buf[e] !== 0) e++
-      return new TextDecoder().decode(buf.subarray(p + 4, e))
+      return new TextDecoder().decode(buf.subarray(p + NLA_HDRLEN, e))
     }
-    p += (len + 3) & ~3
+    p += align4(len)
   }
   return undefined
 }
@@ -76,7 +80,7 @@ export const describePath = (
   let current = meta
   let elements: AttributeEntry | undefined
   types.forEach((raw, i) => {
-    const t = raw & 0x3fff
+    const t = raw & NLA_TYPE_MASK
     if (elements !== undefined) {
       names.push(`[${t}]`)
       current = elements.nested?.()

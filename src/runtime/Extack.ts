@@ -7,18 +7,22 @@
  */
 import type { PathContext } from "./Describe.ts"
 import type * as NetlinkError from "./NetlinkError.ts"
-import { align4, NLA_F_NESTED, NLA_TYPE_MASK, NLMSG_HDRLEN, readString } from "./Wire.ts"
+import {
+  NLA_F_NESTED,
+  NLA_HDRLEN,
+  NLM_F_ACK_TLVS,
+  NLM_F_CAPPED,
+  NlattrOffsets,
+  NLMSG_HDRLEN,
+  NLMSGERR_ATTR_MISS_NEST,
+  NLMSGERR_ATTR_MISS_TYPE,
+  NLMSGERR_ATTR_MSG,
+  NLMSGERR_ATTR_OFFS,
+  NLMSGERR_ATTR_POLICY
+} from "../generated/netlink/index.ts"
+import { align4, NLA_TYPE_MASK, readString } from "./Wire.ts"
 
-/** @since 0.1.0 */
-export const NLM_F_CAPPED = 0x100
-/** @since 0.1.0 */
-export const NLM_F_ACK_TLVS = 0x200
-
-const NLMSGERR_ATTR_MSG = 1
-const NLMSGERR_ATTR_OFFS = 2
-const NLMSGERR_ATTR_POLICY = 4
-const NLMSGERR_ATTR_MISS_TYPE = 5
-const NLMSGERR_ATTR_MISS_NEST = 6
+const NLA_TYPE = NlattrOffsets.type
 
 const policyTypeNames = [
   "invalid",
@@ -54,11 +58,11 @@ export const defaultDescribePath: DescribePath = (types) => types.map((t) => `at
 
 // Whether [start, end) is exactly tiled by well-formed attributes.
 const tiles = (view: DataView, start: number, end: number): boolean => {
-  if (end - start < 4) return false
+  if (end - start < NLA_HDRLEN) return false
   let p = start
-  while (p + 4 <= end) {
+  while (p + NLA_HDRLEN <= end) {
     const len = view.getUint16(p, true)
-    if (len < 4 || p + len > end) return false
+    if (len < NLA_HDRLEN || p + len > end) return false
     p += align4(len)
   }
   return p >= end && p - end < 4
@@ -87,12 +91,12 @@ export const resolveOffset = (
   let start = NLMSG_HDRLEN + align4(headerLength)
   let end = Math.min(view.getUint32(0, true), message.length)
   const path: Array<number> = []
-  outer: while (start + 4 <= end) {
+  outer: while (start + NLA_HDRLEN <= end) {
     let p = start
-    while (p + 4 <= end) {
+    while (p + NLA_HDRLEN <= end) {
       const len = view.getUint16(p, true)
-      if (len < 4) break outer
-      const type = view.getUint16(p + 2, true)
+      if (len < NLA_HDRLEN) break outer
+      const type = view.getUint16(p + NLA_TYPE, true)
       const next = p + align4(len)
       if (offset === p) {
         path.push(type & NLA_TYPE_MASK)
@@ -102,7 +106,7 @@ export const resolveOffset = (
       if (offset > p && offset < next) {
         path.push(type & NLA_TYPE_MASK)
         containers?.push([start, end])
-        const inner = p + 4
+        const inner = p + NLA_HDRLEN
         const innerEnd = Math.min(p + len, end)
         if (offset >= inner && ((type & NLA_F_NESTED) !== 0 || tiles(view, inner, innerEnd))) {
           start = inner
@@ -133,10 +137,10 @@ const eachAttribute = (
   f: (type: number, value: number, valueEnd: number) => void
 ): void => {
   let p = start
-  while (p + 4 <= end) {
+  while (p + NLA_HDRLEN <= end) {
     const len = view.getUint16(p, true)
-    if (len < 4 || p + len > end) break
-    f(view.getUint16(p + 2, true) & NLA_TYPE_MASK, p + 4, p + len)
+    if (len < NLA_HDRLEN || p + len > end) break
+    f(view.getUint16(p + NLA_TYPE, true) & NLA_TYPE_MASK, p + NLA_HDRLEN, p + len)
     p += align4(len)
   }
 }

@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { parseIPv4, parseIPv6, parseMac } from "./Wire.ts"
+import { parseIPv4, parseIPv6, parseMac } from "./Parse.ts"
 
 /** @since 0.1.0 */
 export const U8 = Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 0xff }))

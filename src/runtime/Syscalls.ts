@@ -10,62 +10,39 @@
  */
 import koffi from "koffi"
 
-// --- constants (checked against /usr/include on Linux x86_64) --------------
-
+// Socket, socket-option, message-flag and namespace constants come from the generated
+// module (spec/netlink.yaml, checked against the UAPI headers); re-exported here beside
+// the calls that take them.
 /** @since 0.1.0 */
-export const AF_NETLINK = 16
-/** @since 0.1.0 */
-export const SOCK_RAW = 3
-/** @since 0.1.0 */
-export const SOCK_NONBLOCK = 0o4000
-/** @since 0.1.0 */
-export const SOCK_CLOEXEC = 0o2000000
-/** @since 0.1.0 */
-export const NETLINK_ROUTE = 0
-/** @since 0.1.0 */
-export const NETLINK_GENERIC = 16
-/** @since 0.1.0 */
-export const SOL_SOCKET = 1
-/** @since 0.1.0 */
-export const SOL_NETLINK = 270
-/** @since 0.1.0 */
-export const SO_SNDBUF = 7
-/** @since 0.1.0 */
-export const SO_RCVBUF = 8
-/** @since 0.1.0 */
-export const SO_SNDBUFFORCE = 32
-/** @since 0.1.0 */
-export const SO_RCVBUFFORCE = 33
-/** @since 0.1.0 */
-export const NETLINK_ADD_MEMBERSHIP = 1
-/** @since 0.1.0 */
-export const NETLINK_DROP_MEMBERSHIP = 2
-/** @since 0.1.0 */
-export const NETLINK_NO_ENOBUFS = 5
-/** @since 0.1.0 */
-export const NETLINK_CAP_ACK = 10
-/** @since 0.1.0 */
-export const NETLINK_EXT_ACK = 11
-/** @since 0.1.0 */
-export const NETLINK_GET_STRICT_CHK = 12
-/** @since 0.1.0 */
-export const MSG_PEEK = 0x2
-/** @since 0.1.0 */
-export const MSG_TRUNC = 0x20
-/** @since 0.1.0 */
-export const MSG_DONTWAIT = 0x40
-/** @since 0.1.0 */
-export const CLONE_NEWNET = 0x40000000
-/** @since 0.1.0 */
-export const MS_BIND = 4096
-/** @since 0.1.0 */
-export const MS_REC = 16384
-/** @since 0.1.0 */
-export const MS_PRIVATE = 1 << 18
-/** @since 0.1.0 */
-export const MS_SHARED = 1 << 20
-/** @since 0.1.0 */
-export const MNT_DETACH = 2
+export {
+  AF_NETLINK,
+  CLONE_NEWNET,
+  MNT_DETACH,
+  MS_BIND,
+  MS_PRIVATE,
+  MS_REC,
+  MS_SHARED,
+  MSG_DONTWAIT,
+  MSG_PEEK,
+  MSG_TRUNC,
+  NETLINK_ADD_MEMBERSHIP,
+  NETLINK_CAP_ACK,
+  NETLINK_DROP_MEMBERSHIP,
+  NETLINK_EXT_ACK,
+  NETLINK_GENERIC,
+  NETLINK_GET_STRICT_CHK,
+  NETLINK_NO_ENOBUFS,
+  NETLINK_ROUTE,
+  SO_RCVBUF,
+  SO_RCVBUFFORCE,
+  SO_SNDBUF,
+  SO_SNDBUFFORCE,
+  SOCK_CLOEXEC,
+  SOCK_NONBLOCK,
+  SOCK_RAW,
+  SOL_NETLINK,
+  SOL_SOCKET
+} from "../generated/netlink/index.ts"
 
 /** errno values the runtime branches on. @since 0.1.0 */
 export const EINTR = 4

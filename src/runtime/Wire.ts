@@ -8,16 +8,12 @@
  * @since 0.1.0
  */
 
-/** @since 0.1.0 */
-export const NLMSG_HDRLEN = 16
-/** @since 0.1.0 */
-export const NLA_HDRLEN = 4
+// The generated module imports this one back: use these only inside functions, never
+// at this module's top level (whichever of the two loads first must not need the other).
+import { NLA_F_NESTED, NLA_HDRLEN, NLMSG_HDRLEN } from "../generated/netlink/index.ts"
+
 /** Attribute type bits; the top two bits are NLA_F_NESTED and NLA_F_NET_BYTEORDER. */
 export const NLA_TYPE_MASK = 0x3fff
-/** @since 0.1.0 */
-export const NLA_F_NESTED = 0x8000
-/** @since 0.1.0 */
-export const NLA_F_NET_BYTEORDER = 0x4000
 
 /** Rounds up to netlink's 4-byte alignment. */
 export const align4 = (n: number): number => (n + 3) & ~3
@@ -343,11 +339,6 @@ export const readString = (buf: Uint8Array, start: number, end: number): string 
 /** Copies `[start, end)` into a fresh array, so decoded values never alias a receive buffer. */
 export const readBytes = (buf: Uint8Array, start: number, end: number): Uint8Array => buf.slice(start, end)
 
-/** Checks that a fixed-size value fits its attribute payload. */
-export const expectLength = (what: string, actual: number, min: number, offset: number): void => {
-  if (actual < min) throw new DecodeFailure(`${what}: payload of ${actual} bytes, expected ${min}`, offset)
-}
-
 const hex = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"))
 // IPv6 group text, made on first use of each group and shared after that:
 // building all 65,536 at import cost every user 17 ms and 2 MB.
@@ -428,92 +419,7 @@ export const macToString = (buf: Uint8Array, start: number, len: number): string
   return s
 }
 
-/** Parses IPv4 text into 4 bytes, or returns undefined. */
-export const parseIPv4 = (s: string): Uint8Array | undefined => {
-  // By hand, not a RegExp: this runs for every address a request carries.
-  // Four decimal octets of 1-3 digits, each <= 255, no leading zeros.
-  const n = s.length
-  if (n < 7 || n > 15) return undefined
-  const out = new Uint8Array(4)
-  let i = 0
-  for (let k = 0; k < 4; k++) {
-    if (k > 0) {
-      if (s.charCodeAt(i) !== 46) return undefined
-      i++
-    }
-    const start = i
-    let v = 0
-    while (i < n) {
-      const c = s.charCodeAt(i) - 48
-      if (c < 0 || c > 9) break
-      v = v * 10 + c
-      i++
-    }
-    const digits = i - start
-    if (digits === 0 || digits > 3 || v > 255 || (digits > 1 && s.charCodeAt(start) === 48)) return undefined
-    out[k] = v
-  }
-  return i === n ? out : undefined
-}
-
-/** Parses IPv6 text (with optional embedded IPv4 tail) into 16 bytes, or returns undefined. */
-export const parseIPv6 = (s: string): Uint8Array | undefined => {
-  if (s.length < 2 || s.length > 45) return undefined
-  let tail: Uint8Array | undefined
-  let text = s
-  const lastColon = s.lastIndexOf(":")
-  if (s.indexOf(".", lastColon) !== -1) {
-    tail = parseIPv4(s.slice(lastColon + 1))
-    if (!tail) return undefined
-    text = s.slice(0, lastColon + 1) + "0:0"
-  }
-  const halves = text.split("::")
-  if (halves.length > 2) return undefined
-  const parseGroups = (part: string): Array<number> | undefined => {
-    if (part === "") return []
-    const groups = part.split(":")
-    const out: Array<number> = []
-    for (const g of groups) {
-      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined
-      out.push(Number.parseInt(g, 16))
-    }
-    return out
-  }
-  const head = parseGroups(halves[0])
-  const rest = halves.length === 2 ? parseGroups(halves[1]) : []
-  if (!head || !rest) return undefined
-  let words: Array<number>
-  if (halves.length === 2) {
-    const missing = 8 - head.length - rest.length
-    if (missing < 1) return undefined
-    words = [...head, ...new Array<number>(missing).fill(0), ...rest]
-  } else {
-    if (head.length !== 8) return undefined
-    words = head
-  }
-  const out = new Uint8Array(16)
-  for (let i = 0; i < 8; i++) {
-    out[2 * i] = words[i] >> 8
-    out[2 * i + 1] = words[i] & 0xff
-  }
-  if (tail) out.set(tail, 12)
-  return out
-}
-
-/** Parses an IPv4 or IPv6 address. */
-export const parseIp = (s: string): Uint8Array | undefined => (s.includes(":") ? parseIPv6(s) : parseIPv4(s))
-
-/** Parses "aa:bb:cc:dd:ee:ff" (any length of colon-separated hex octets). */
-export const parseMac = (s: string): Uint8Array | undefined => {
-  const parts = s.split(":")
-  if (parts.length < 1 || parts.length > 32) return undefined
-  const out = new Uint8Array(parts.length)
-  for (let i = 0; i < parts.length; i++) {
-    if (!/^[0-9a-fA-F]{1,2}$/.test(parts[i])) return undefined
-    out[i] = Number.parseInt(parts[i], 16)
-  }
-  return out
-}
+export { parseIp, parseIPv4, parseIPv6, parseMac } from "./Parse.ts"
 
 /** Lowercase hex of bytes, for fixtures and error messages. */
 export const toHex = (b: Uint8Array): string => {

@@ -4,45 +4,49 @@
  *
  * @since 0.1.0
  */
-import { AddrMessageHeaderSize, decodeAddrMessage } from "../../generated/rt-addr/index.ts"
-import { decodeLinkMessage, LinkMessageHeaderSize } from "../../generated/rt-link/index.ts"
-import { decodeNeighMessage, NeighMessageHeaderSize } from "../../generated/rt-neigh/index.ts"
-import { decodeRouteMessage, RouteMessageHeaderSize } from "../../generated/rt-route/index.ts"
-import { decodeRuleMessage, RuleMessageHeaderSize } from "../../generated/rt-rule/index.ts"
+import { AddrMessageHeaderSize, AddrMessageTypes, decodeAddrMessage } from "../../generated/rt-addr/index.ts"
+import {
+  RTNLGRP_IPV4_IFADDR,
+  RTNLGRP_IPV4_ROUTE,
+  RTNLGRP_IPV4_RULE,
+  RTNLGRP_IPV6_IFADDR,
+  RTNLGRP_IPV6_ROUTE,
+  RTNLGRP_IPV6_RULE,
+  RTNLGRP_LINK,
+  RTNLGRP_NEIGH,
+  RtTable
+} from "../../generated/rt-common/index.ts"
+import { decodeLinkMessage, LinkMessageHeaderSize, LinkMessageTypes } from "../../generated/rt-link/index.ts"
+import {
+  decodeNeighMessage,
+  NeighMessageHeaderSize,
+  NeighMessageTypes
+} from "../../generated/rt-neigh/index.ts"
+import {
+  decodeRouteMessage,
+  RouteMessageHeaderSize,
+  RouteMessageTypes
+} from "../../generated/rt-route/index.ts"
+import { decodeRuleMessage, RuleMessageHeaderSize, RuleMessageTypes } from "../../generated/rt-rule/index.ts"
 import type { Kind } from "./Types.ts"
 
 /** rtnetlink multicast groups (RTNLGRP_*, linux/rtnetlink.h). @since 0.1.0 */
 export const Groups = {
-  RTNLGRP_LINK: 1,
-  RTNLGRP_NEIGH: 3,
-  RTNLGRP_IPV4_IFADDR: 5,
-  RTNLGRP_IPV4_ROUTE: 7,
-  RTNLGRP_IPV4_RULE: 8,
-  RTNLGRP_IPV6_IFADDR: 9,
-  RTNLGRP_IPV6_ROUTE: 11,
-  RTNLGRP_IPV6_RULE: 19
+  RTNLGRP_LINK,
+  RTNLGRP_NEIGH,
+  RTNLGRP_IPV4_IFADDR,
+  RTNLGRP_IPV4_ROUTE,
+  RTNLGRP_IPV4_RULE,
+  RTNLGRP_IPV6_IFADDR,
+  RTNLGRP_IPV6_ROUTE,
+  RTNLGRP_IPV6_RULE
 } as const
 
-export const RTM_NEWLINK = 16
-export const RTM_DELLINK = 17
-export const RTM_GETLINK = 18
-export const RTM_NEWADDR = 20
-export const RTM_DELADDR = 21
-export const RTM_GETADDR = 22
-export const RTM_NEWROUTE = 24
-export const RTM_DELROUTE = 25
-export const RTM_GETROUTE = 26
-export const RTM_NEWNEIGH = 28
-export const RTM_DELNEIGH = 29
-export const RTM_GETNEIGH = 30
-export const RTM_NEWRULE = 32
-export const RTM_DELRULE = 33
-export const RTM_GETRULE = 34
-export const NLMSG_HDRLEN = 16
-export const NETLINK_ROUTE = 0
-export const IFF_UP = 0x1
-export const RTM_F_CLONED = 0x200
-export const NTF_PROXY = 0x08
+export const { RTM_NEWLINK, RTM_DELLINK, RTM_GETLINK } = LinkMessageTypes
+export const { RTM_NEWADDR, RTM_DELADDR, RTM_GETADDR } = AddrMessageTypes
+export const { RTM_NEWROUTE, RTM_DELROUTE, RTM_GETROUTE } = RouteMessageTypes
+export const { RTM_NEWNEIGH, RTM_DELNEIGH, RTM_GETNEIGH } = NeighMessageTypes
+export const { RTM_NEWRULE, RTM_DELRULE, RTM_GETRULE } = RuleMessageTypes
 export const DEFAULT_RECEIVE_BUFFER = 8 * 1024 * 1024
 export const DEFAULT_COALESCE_MS = 2
 export const DEFAULT_RESYNC_TIMEOUT_MS = 30_000
@@ -95,7 +99,11 @@ export const DUMP: Record<Kind, { readonly type: number; readonly header: number
   rule: { type: RTM_GETRULE, header: RuleMessageHeaderSize }
 }
 
-export const TABLES: Record<string, number> = { default: 253, main: 254, local: 255 }
+export const TABLES: Record<string, number> = {
+  default: RtTable.default,
+  main: RtTable.main,
+  local: RtTable.local
+}
 
 /**
  * The multicast groups a stream joins for the given kinds and families.

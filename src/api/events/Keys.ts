@@ -1,6 +1,9 @@
 import type { RouteMessage } from "../../generated/rt-route/index.ts"
-import type { RuleMessage } from "../../generated/rt-rule/index.ts"
+import { FibRuleFlags, type RuleMessage } from "../../generated/rt-rule/index.ts"
+import { equalIgnoring } from "../internal/Model.ts"
 import type { Kind, Values } from "./Types.ts"
+
+const FIB_RULE_INVERT = FibRuleFlags.invert
 
 export const routeTable = (r: RouteMessage): number => r.table ?? r.tableId
 export const ruleTable = (r: RuleMessage): number => r.table ?? r.tableId
@@ -48,7 +51,7 @@ export const KEYS: { readonly [K in Kind]: (v: Values[K]) => string } = {
       r.suppressPrefixlen ?? "",
       r.suppressIfgroup ?? "",
       r.tunId ?? "",
-      r.flags & 0x2 // FIB_RULE_INVERT
+      r.flags & FIB_RULE_INVERT
     ].join("|")
 }
 
@@ -94,28 +97,4 @@ export const VOLATILE = new Set([
  * ```
  * @since 0.1.0
  */
-export const equivalent = (a: unknown, b: unknown): boolean => {
-  if (a === b) return true
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false
-  if (a instanceof Uint8Array || b instanceof Uint8Array) {
-    if (!(a instanceof Uint8Array && b instanceof Uint8Array) || a.length !== b.length) return false
-    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-    return true
-  }
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!(Array.isArray(a) && Array.isArray(b)) || a.length !== b.length) return false
-    for (let i = 0; i < a.length; i++) if (!equivalent(a[i], b[i])) return false
-    return true
-  }
-  const ao = a as Record<string, unknown>
-  const bo = b as Record<string, unknown>
-  for (const k in ao) {
-    if (VOLATILE.has(k)) continue
-    if (!equivalent(ao[k], bo[k])) return false
-  }
-  for (const k in bo) {
-    if (VOLATILE.has(k)) continue
-    if (!(k in ao) && bo[k] !== undefined) return false
-  }
-  return true
-}
+export const equivalent = (a: unknown, b: unknown): boolean => equalIgnoring(a, b, VOLATILE, VOLATILE)

@@ -1,8 +1,15 @@
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Schedule from "effect/Schedule"
-import { type LinkMessage, LinkMessageHeaderSize } from "../../generated/rt-link/index.ts"
-import type { RouteMessage } from "../../generated/rt-route/index.ts"
+import { NLMSG_HDRLEN, NlmsghdrOffsets } from "../../generated/netlink/index.ts"
+import {
+  IfinfomsgOffsets,
+  type LinkMessage,
+  LinkMessageHeaderSize,
+  NetDeviceFlags
+} from "../../generated/rt-link/index.ts"
+import { NtfFlags } from "../../generated/rt-neigh/index.ts"
+import { type RouteMessage, RtmFlags } from "../../generated/rt-route/index.ts"
 import type * as Connection from "../../runtime/Connection.ts"
 import * as NetlinkError from "../../runtime/NetlinkError.ts"
 import { DecodeFailure, toHex } from "../../runtime/Wire.ts"
@@ -10,15 +17,11 @@ import { buildMessage, NLM_F_REPLACE } from "../internal/Common.ts"
 import {
   DECODERS,
   DUMP,
-  IFF_UP,
   IS_DELETE,
   KIND_OF_TYPE,
   MAX_CHUNK,
-  NLMSG_HDRLEN,
-  NTF_PROXY,
   RESYNC_MAX_DELAY_MS,
   RTM_DELLINK,
-  RTM_F_CLONED,
   RTM_GETLINK
 } from "./Constants.ts"
 import { equivalent, KEYS, routeFibKey, routeTable, ruleTable } from "./Keys.ts"
@@ -33,6 +36,15 @@ import {
   type Resynced,
   type View
 } from "./Types.ts"
+
+const IFF_UP = NetDeviceFlags.up
+const RTM_F_CLONED = RtmFlags.cloned
+const NTF_PROXY = NtfFlags.proxy
+const NLMSG_TYPE = NlmsghdrOffsets.type
+const NLMSG_FLAGS = NlmsghdrOffsets.flags
+// ifinfomsg fields, read straight from a link dump (after the nlmsghdr).
+const IFI_INDEX = NLMSG_HDRLEN + IfinfomsgOffsets.index
+const IFI_FLAGS = NLMSG_HDRLEN + IfinfomsgOffsets.flags
 
 /** A stream's options once validated and resolved (link names to indexes, tables to numbers). */
 export interface Resolved {
@@ -224,7 +236,7 @@ export class Replica {
           off - item.start,
           `nlmsg_len ${len} with ${n - off} bytes left`
         )
-      const type = view.getUint16(off + 4, true)
+      const type = view.getUint16(off + NLMSG_TYPE, true)
       const kind = KIND_OF_TYPE[type]
       if (kind !== undefined && item.seq > this.cut[kind]) {
         let v: unknown
@@ -235,7 +247,7 @@ export class Replica {
           if (!(e instanceof DecodeFailure)) throw e
           throw decodeError(buf.subarray(item.start, n), off - item.start, e.message, off + len - item.start)
         }
-        this.onMessage(kind, type, view.getUint16(off + 6, true), v, out)
+        this.onMessage(kind, type, view.getUint16(off + NLMSG_FLAGS, true), v, out)
       }
       off += (len + 3) & ~3
     }
@@ -412,8 +424,8 @@ export class Replica {
               buildMessage(RTM_GETLINK, 0, (w) => w.zeros(LinkMessageHeaderSize)),
               (_buf, view, start) => {
                 this.linkUp.set(
-                  view.getInt32(start + NLMSG_HDRLEN + 4, true),
-                  (view.getUint32(start + NLMSG_HDRLEN + 8, true) & IFF_UP) !== 0
+                  view.getInt32(start + IFI_INDEX, true),
+                  (view.getUint32(start + IFI_FLAGS, true) & IFF_UP) !== 0
                 )
                 return undefined
               }

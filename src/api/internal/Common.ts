@@ -7,6 +7,7 @@ import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as SchemaIssue from "effect/SchemaIssue"
+import { NLM_F_REQUEST } from "../../generated/netlink/index.ts"
 import { AddrMessageMeta, AddrMessageTypes } from "../../generated/rt-addr/index.ts"
 import { LinkMessageMeta, LinkMessageTypes } from "../../generated/rt-link/index.ts"
 import { NeighMessageMeta, NeighMessageTypes } from "../../generated/rt-neigh/index.ts"
@@ -17,20 +18,23 @@ import { NetlinkError, Validation } from "../../runtime/NetlinkError.ts"
 import { handOver, type Overflow, Writer } from "../../runtime/Wire.ts"
 import { validatorFor } from "./Guard.ts"
 
-export const NLM_F_REQUEST = 0x01
-export const NLM_F_ACK = 0x04
-export const NLM_F_ROOT = 0x100
-export const NLM_F_MATCH = 0x200
-export const NLM_F_DUMP = NLM_F_ROOT | NLM_F_MATCH
-export const NLM_F_REPLACE = 0x100
-export const NLM_F_EXCL = 0x200
-export const NLM_F_CREATE = 0x400
-export const NLM_F_APPEND = 0x800
-
-export const AF_UNSPEC = 0
-export const AF_INET = 2
-export const AF_BRIDGE = 7
-export const AF_INET6 = 10
+// Header flags and address families from the generated (header-checked) module,
+// re-exported for the API modules.
+export {
+  AF_BRIDGE,
+  AF_INET,
+  AF_INET6,
+  AF_UNSPEC,
+  NLM_F_ACK,
+  NLM_F_APPEND,
+  NLM_F_CREATE,
+  NLM_F_DUMP,
+  NLM_F_EXCL,
+  NLM_F_MATCH,
+  NLM_F_REPLACE,
+  NLM_F_REQUEST,
+  NLM_F_ROOT
+} from "../../generated/netlink/index.ts"
 
 const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
 

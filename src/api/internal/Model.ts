@@ -53,7 +53,19 @@ export interface ObjectType<A> {
  * ```
  * @since 0.2.0
  */
-export const deepEqual = (a: unknown, b: unknown, ignore: ReadonlySet<string> = NONE): boolean => {
+export const deepEqual = (a: unknown, b: unknown, ignore: ReadonlySet<string> = NONE): boolean =>
+  equalIgnoring(a, b, ignore, NONE)
+
+/**
+ * {@link deepEqual} with `ignore` skipped at the top level and `nested` at
+ * every level below (Events' equivalence skips its volatile keys everywhere).
+ */
+export const equalIgnoring = (
+  a: unknown,
+  b: unknown,
+  ignore: ReadonlySet<string>,
+  nested: ReadonlySet<string>
+): boolean => {
   if (a === b) return true
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false
   if (a instanceof Uint8Array || b instanceof Uint8Array) {
@@ -65,14 +77,14 @@ export const deepEqual = (a: unknown, b: unknown, ignore: ReadonlySet<string> = 
   if (Array.isArray(a)) {
     const bb = b as Array<unknown>
     if (a.length !== bb.length) return false
-    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], bb[i])) return false
+    for (let i = 0; i < a.length; i++) if (!equalIgnoring(a[i], bb[i], nested, nested)) return false
     return true
   }
   const ao = a as Record<string, unknown>
   const bo = b as Record<string, unknown>
   for (const k of Object.keys(ao)) {
     if (ignore.has(k) || ao[k] === undefined) continue
-    if (!deepEqual(ao[k], bo[k])) return false
+    if (!equalIgnoring(ao[k], bo[k], nested, nested)) return false
   }
   for (const k of Object.keys(bo)) {
     if (ignore.has(k) || bo[k] === undefined) continue
