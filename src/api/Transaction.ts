@@ -62,6 +62,8 @@ export class TransactionError extends Data.TaggedError("TransactionError")<{
   readonly error: unknown
   readonly failedAt: Diff.Change | undefined
   readonly rollbackErrors: ReadonlyArray<RollbackFailure>
+  /** What the inverses did not restore and the repair from the first read did (kernel side effects). */
+  readonly repaired: Diff.Plan
   readonly leftChanged: Diff.Plan
 }> {
   get rolledBack(): boolean {
@@ -186,21 +188,50 @@ const begin = (before: Snapshot.Snapshot) => {
       else if (change.op === "remove") run = entry.remove(prior ?? change.object)
       else {
         const from = prior ?? change.from
-        run = entry.update?.(from, change.to) ?? Effect.andThen(entry.remove(from), entry.add(change.to))
+        // not known before (made by the kernel along with another object): an add brings it to `to`
+        run =
+          from === undefined
+            ? entry.add(change.to)
+            : (entry.update?.(from, change.to) ?? Effect.andThen(entry.remove(from), entry.add(change.to)))
       }
-      return Effect.map(run, () => {
-        if (change.op === "remove") {
-          for (const t of touched) {
-            const m = live.get(t.type)!
-            if (t.port) m.set(t.key, { ...m.get(t.key), master: undefined })
-            else m.delete(t.key)
+      const effects = change.op === "add" ? [] : (entry.sideEffects ?? [])
+      const reread = Effect.forEach(effects, (t) =>
+        Effect.map(byName.get(t)!.list, (xs) => [t, new Set(xs.map(byName.get(t)!.model.key))] as const)
+      )
+      return Effect.map(
+        Effect.flatMap(run, () => reread),
+        (lists) => {
+          // what the kernel removed by itself: touched too
+          for (const [t, present] of lists) {
+            for (const k of live.get(t)!.keys()) {
+              if (present.has(k) || touched.some((x) => x.type === t && x.key === k)) continue
+              ;(was[t] ??= []).push(live.get(t)!.get(k))
+              live.get(t)!.delete(k)
+            }
           }
-        } else objects.set(key, strip(change.op === "add" ? change.object : change.to))
-        const now = subset(live, touched)
-        inverses.push(Diff.diff(now, was))
-        done.push(change)
-        current = undefined
-      })
+          if (change.op === "remove") {
+            for (const t of touched) {
+              const m = live.get(t.type)!
+              if (t.port) m.set(t.key, { ...m.get(t.key), master: undefined })
+              else m.delete(t.key)
+            }
+          } else {
+            // a change names what it changes: the rest stays as it was
+            const now = strip(change.op === "add" ? change.object : { ...prior, ...change.to })
+            objects.set(key, now)
+            // what the kernel made along with it (a veth's peer), as it was made
+            if (change.op === "add" && change.type === "link" && (now as any).kind === "veth") {
+              const peer = (now as any).peer?.name
+              if (peer !== undefined && !objects.has(peer))
+                objects.set(peer, { kind: "veth", name: peer, peer: { name: key } })
+            }
+          }
+          const now = subset(live, touched)
+          inverses.push(Diff.diff(now, was))
+          done.push(change)
+          current = undefined
+        }
+      )
     })
 
   const rollback = Effect.gen(function* () {
@@ -214,6 +245,7 @@ const begin = (before: Snapshot.Snapshot) => {
     // What the inverses did not bring back (side effects of the kernel's
     // own, such as routes flushed with a link taken down): from the first read.
     let left = Diff.diff((yield* Snapshot.take).objects, before.objects)
+    const repaired = left
     if (left.length > 0) {
       for (const c of left) {
         const r = yield* Effect.result(byChange(c))
@@ -221,7 +253,7 @@ const begin = (before: Snapshot.Snapshot) => {
       }
       left = Diff.diff((yield* Snapshot.take).objects, before.objects)
     }
-    return { failures, left }
+    return { failures, repaired, left }
   })
 
   const tx: Transaction = {
@@ -271,12 +303,13 @@ export const run = <A, E, R>(
     const result = yield* Effect.result(body(tx))
     if (result._tag === "Success") return result.success
     const at = failedAt()
-    const { failures, left } = yield* rollback
+    const { failures, repaired, left } = yield* rollback
     return yield* Effect.fail(
       new TransactionError({
         error: result.failure,
         failedAt: at,
         rollbackErrors: failures,
+        repaired,
         leftChanged: left
       })
     )

@@ -51,6 +51,13 @@ export interface Entry<A = any> {
    * its master, an address its link, ...).
    */
   readonly needs: (a: A) => ReadonlyArray<string>
+  /**
+   * Types of objects the kernel may remove by itself when this one is
+   * removed or changed (an address's routes and neighbours, a link taken
+   * down's routes and addresses): a transaction re-reads them after such a
+   * step to record what they were.
+   */
+  readonly sideEffects?: ReadonlyArray<string>
   /** Objects the kernel removes with this one (`type:key`), besides those that need it (a veth's peer). */
   readonly takesAlong?: (a: A) => ReadonlyArray<string>
   /** The link the object is on, for `purge` scopes (undefined: not on one link). */
@@ -95,7 +102,11 @@ const linkUpdate = (from: Link.Link, to: Link.Link): Op | undefined => {
     if (deepEqual(a[k], b[k])) continue
     // a value the kernel chose (MAC, MTU, a veth's peer) that `to` leaves out is no change
     if (b[k] === undefined && k !== "master" && k !== "alias") continue
-    if (!SETTABLE.has(k)) return undefined
+    if (!SETTABLE.has(k)) {
+      // an option one side does not give (unknown there, or the kernel's choice) is not a change
+      if (a[k] === undefined) continue
+      return undefined
+    }
     changes[k] = b[k] === undefined ? null : b[k]
   }
   const port = b.port as Record<string, unknown> | undefined
@@ -159,15 +170,15 @@ export const link: Entry<Link.Link> = {
   add: linkAdd,
   remove: (l) =>
     Effect.gen(function* () {
-      // the first end of a veth pair took the second with it
-      const peer = vethPeer(l)
-      if (peer !== undefined && peer < l.name) {
+      // one end of a veth pair removed takes the other with it
+      if (vethPeer(l) !== undefined) {
         const exists = yield* Link.get(l.name).pipe(Effect.option)
         if (exists._tag === "None") return
       }
       yield* Link.remove(l.name)
     }),
   update: linkUpdate,
+  sideEffects: ["address", "route", "neighbor"],
   needs: linkNeeds,
   takesAlong: (l) => (l.kind === "veth" && vethPeer(l) !== undefined ? [`link:${vethPeer(l)}`] : []),
   dev: (l) => l.name,
@@ -195,6 +206,7 @@ export const address: Entry<Address.Address> = {
   add: (a) => Address.add(a),
   remove: (a) => Address.remove(a),
   update: (_from, to) => Address.replace(to),
+  sideEffects: ["route", "neighbor"],
   needs: (a) => linkRef(a.dev as string),
   dev: (a) => (typeof a.dev === "string" ? a.dev : undefined),
   kernelMade: (a) => a.dev === "lo" || isLinkLocal6(a.address)
