@@ -18,12 +18,18 @@
  * @since 0.1.0
  */
 export * as Address from "./api/Address.ts"
+export * as Apply from "./api/Apply.ts"
+export * as Batch from "./api/Batch.ts"
+export * as Diff from "./api/Diff.ts"
 export * as Events from "./api/Events.ts"
 export * as Link from "./api/Link.ts"
 export * as Neighbor from "./api/Neighbor.ts"
 export { Netlink } from "./api/Netlink.ts"
 export * as Route from "./api/Route.ts"
 export * as Rule from "./api/Rule.ts"
+export * as Snapshot from "./api/Snapshot.ts"
+export * as StateRegistry from "./api/state/Registry.ts"
+export * as Transaction from "./api/Transaction.ts"
 export * as Watch from "./api/Watch.ts"
 export * as Connection from "./runtime/Connection.ts"
 export * as Namespace from "./api/Namespace.ts"

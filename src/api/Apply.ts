@@ -148,7 +148,17 @@ export interface Options {
  */
 export type ApplyError = NetlinkError | Transaction.TransactionError
 
-const validateDesired = (input: unknown): Effect.Effect<Desired, NetlinkError> =>
+/**
+ * Checks a parsed desired-state document against {@link schema}: a
+ * Validation error names the bad path.
+ *
+ * @example
+ * ```ts
+ * const desired = yield* Apply.validate(JSON.parse(text))
+ * ```
+ * @since 0.3.0
+ */
+export const validate = (input: unknown): Effect.Effect<Desired, NetlinkError> =>
   Effect.mapError(Schema.decodeUnknownEffect(schema)(input), (e) =>
     e instanceof NetlinkError ? e : invalid("desired", e.message)
   )
@@ -187,7 +197,16 @@ const check = (desired: Desired, current: Snapshot.Snapshot, whole: boolean): Ne
   return undefined
 }
 
-const stateOf = (desired: Desired): Diff.State =>
+/**
+ * The objects of a desired state by type (what `Diff.diff` compares).
+ *
+ * @example
+ * ```ts
+ * Apply.stateOf({ link: [{ kind: "dummy", name: "d0" }] }).link?.length // 1
+ * ```
+ * @since 0.3.0
+ */
+export const stateOf = (desired: Desired): Diff.State =>
   Object.fromEntries(names.map((n) => [n, (desired[n] as ReadonlyArray<any> | undefined) ?? []]))
 
 const purgeOf = (desired: Desired) => {
@@ -219,7 +238,7 @@ export const plan = (
   options: Options = {}
 ): Effect.Effect<Diff.Plan, NetlinkError, Netlink> =>
   Effect.gen(function* () {
-    const desired = yield* validateDesired(input)
+    const desired = yield* validate(input)
     const current = yield* Snapshot.take
     const bad = check(desired, current, options.whole === true)
     if (bad !== undefined) return yield* Effect.fail(bad)
@@ -240,7 +259,7 @@ export const plan = (
 export const apply = (input: unknown, options: Options = {}): Effect.Effect<Report, ApplyError, Netlink> =>
   Effect.gen(function* () {
     const whole = options.whole === true
-    const desired = yield* validateDesired(input)
+    const desired = yield* validate(input)
     const current = yield* Snapshot.take
     const bad = check(desired, current, whole)
     if (bad !== undefined) return yield* Effect.fail(bad)

@@ -87,6 +87,10 @@ export const schema: Schema.Codec<Snapshot, any> = Schema.Struct({
   external: Schema.optionalKey(externalSchema)
 }) as any
 
+/** Without the keys whose value is undefined (a JSON document has none). */
+const defined = <A>(o: A): A =>
+  Object.fromEntries(Object.entries(o as object).filter(([, v]) => v !== undefined)) as A
+
 const sortByKey = (e: Entry, xs: Array<any>) =>
   xs.sort((a, b) => {
     const ka = e.model.key(a)
@@ -113,7 +117,7 @@ export const take: Effect.Effect<Snapshot, NetlinkError, Netlink> = Effect.gen(f
     const mine: Array<any> = []
     const theirs: Array<any> = []
     for (const o of listed) {
-      if (creatable(e, o)) mine.push(strip(o))
+      if (creatable(e, o)) mine.push(defined(strip(o)))
       // shown as plain JSON data (no Schema checks what nlink does not create)
       else theirs.push(JSON.parse(JSON.stringify(strip(o), Diff.jsonReplacer)))
     }
