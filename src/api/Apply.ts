@@ -266,7 +266,7 @@ export const apply = (input: unknown, options: Options = {}): Effect.Effect<Repo
     const steps = planFrom(desired, current, whole)
     if (options.dryRun === true || steps.length === 0)
       return { plan: steps, applied: false, verified: steps.length === 0, remaining: steps }
-    yield* Transaction.execute(steps)
+    yield* Transaction.execute(steps, { before: current })
     const settle = options.settleMs ?? 1000
     const reread = Effect.map(Snapshot.take, (now) => planFrom(desired, now, whole))
     const remaining = yield* reread.pipe(

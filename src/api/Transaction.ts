@@ -280,6 +280,20 @@ const byChange = (c: Diff.Change): Effect.Effect<void, NetlinkError, Netlink> =>
 }
 
 /**
+ * Options of {@link run} and {@link execute}.
+ *
+ * @example
+ * ```ts
+ * const o: Transaction.RunOptions = { before: yield* Snapshot.take }
+ * ```
+ * @since 0.3.0
+ */
+export interface RunOptions {
+  /** A snapshot taken just before (saves the first read when the caller has one, as apply does). */
+  readonly before?: Snapshot.Snapshot
+}
+
+/**
  * Runs `body` as a transaction: the namespace is read first; when `body`
  * fails, what it did is rolled back and the result fails with a
  * {@link TransactionError} (whose `leftChanged` is empty when everything was
@@ -295,10 +309,11 @@ const byChange = (c: Diff.Change): Effect.Effect<void, NetlinkError, Netlink> =>
  * @since 0.3.0
  */
 export const run = <A, E, R>(
-  body: (tx: Transaction) => Effect.Effect<A, E, R>
+  body: (tx: Transaction) => Effect.Effect<A, E, R>,
+  options: RunOptions = {}
 ): Effect.Effect<A, TransactionError | NetlinkError, R | Netlink> =>
   Effect.gen(function* () {
-    const before = yield* Snapshot.take
+    const before = options.before ?? (yield* Snapshot.take)
     const { tx, rollback, failedAt } = begin(before)
     const result = yield* Effect.result(body(tx))
     if (result._tag === "Success") return result.success
@@ -324,5 +339,8 @@ export const run = <A, E, R>(
  * ```
  * @since 0.3.0
  */
-export const execute = (plan: Diff.Plan): Effect.Effect<void, TransactionError | NetlinkError, Netlink> =>
-  run((tx) => Effect.forEach(plan, tx.apply, { discard: true }))
+export const execute = (
+  plan: Diff.Plan,
+  options: RunOptions = {}
+): Effect.Effect<void, TransactionError | NetlinkError, Netlink> =>
+  run((tx) => Effect.forEach(plan, tx.apply, { discard: true }), options)

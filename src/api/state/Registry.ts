@@ -73,6 +73,10 @@ export const strip = <A>(a: A): A => {
   return rest as A
 }
 
+// A snapshot is read while the kernel may still add entries by itself
+// (multicast neighbours of links just brought up): re-run interrupted dumps.
+const RETRY = { retryInterrupted: 5 }
+
 const linkRef = (name: string | number | undefined): Array<string> =>
   typeof name === "string" ? [`link:${name}`] : []
 
@@ -202,7 +206,7 @@ const isLinkLocal6 = (a: string): boolean => /^fe[89ab][0-9a-f]:/i.test(a)
 export const address: Entry<Address.Address> = {
   model: Address.model,
   rank: 10,
-  list: Address.list(),
+  list: Address.list(undefined, RETRY),
   add: (a) => Address.add(a),
   remove: (a) => Address.remove(a),
   update: (_from, to) => Address.replace(to),
@@ -257,7 +261,10 @@ export const neighbor: Entry<Neighbor.Neighbor> = {
   model: Neighbor.model,
   rank: 30,
   list: Effect.map(
-    Effect.all([Neighbor.list({ state: ["permanent", "noarp"] }), Neighbor.list({ proxy: true })]),
+    Effect.all([
+      Neighbor.list({ state: ["permanent", "noarp"] }, RETRY),
+      Neighbor.list({ proxy: true }, RETRY)
+    ]),
     ([cache, proxy]) => [...cache, ...proxy].filter(configured)
   ),
   add: (n) => (n.proxy === true ? Neighbor.addProxy(n) : Neighbor.add(n)),
