@@ -34,6 +34,7 @@ import {
   toJson
 } from "./format.ts"
 import { monitor } from "./monitor.ts"
+import { stateCommands } from "./state.ts"
 
 // Output is written in chunks, each finished before the next starts, so a
 // signal is handled between two chunks and stops the output (600k routes
@@ -388,7 +389,8 @@ const nlink = Command.make("nlink").pipe(
     fdbCmd,
     vlanCmd,
     mdbCmd,
-    monitor
+    monitor,
+    ...stateCommands
   ])
 )
 

@@ -1,0 +1,309 @@
+/**
+ * Two states → an ordered plan: what to remove, change and add so that the
+ * first becomes the second, in an order the kernel accepts (a master before
+ * its ports, a link before its addresses, an address before the routes over
+ * it; removals in the reverse order). `diff(before, now)` is also change
+ * detection.
+ *
+ * A state is the objects of each type by type name (`{ link: [...],
+ * address: [...] }`), as a {@link Snapshot} holds them. Kernel-made objects
+ * (see Registry's `kernelMade`) are never part of a plan.
+ *
+ * @example
+ * ```ts
+ * import { Diff, Snapshot } from "nlink"
+ *
+ * const before = yield* Snapshot.take
+ * // ... something changes the namespace ...
+ * const now = yield* Snapshot.take
+ * console.log(Diff.toText(Diff.diff(before.objects, now.objects)))
+ * ```
+ * @since 0.3.0
+ */
+import { deepEqual } from "./internal/Model.ts"
+import { byName, type Entry, entries, strip } from "./state/Registry.ts"
+
+/**
+ * Objects by type name; a type left out has no objects.
+ *
+ * @example
+ * ```ts
+ * const s: Diff.State = { link: [{ kind: "dummy", name: "d0" }], address: [{ dev: "d0", address: "10.0.0.1/24" }] }
+ * ```
+ * @since 0.3.0
+ */
+export type State = Readonly<Record<string, ReadonlyArray<any> | undefined>>
+
+/**
+ * One step of a plan. `update` changes an object in place (same key);
+ * a type that cannot change in place gets a `remove` and an `add`.
+ *
+ * @example
+ * ```ts
+ * const c: Diff.Change = { op: "add", type: "address", key: "d0|10.0.0.1/24|", object: { dev: "d0", address: "10.0.0.1/24" } }
+ * ```
+ * @since 0.3.0
+ */
+export type Change =
+  | { readonly op: "add"; readonly type: string; readonly key: string; readonly object: any }
+  | { readonly op: "remove"; readonly type: string; readonly key: string; readonly object: any }
+  | {
+      readonly op: "update"
+      readonly type: string
+      readonly key: string
+      readonly from: any
+      readonly to: any
+    }
+
+/**
+ * An ordered list of changes.
+ *
+ * @example
+ * ```ts
+ * const plan: Diff.Plan = Diff.diff({}, { link: [{ kind: "dummy", name: "d0" }] })
+ * plan.length // 1
+ * ```
+ * @since 0.3.0
+ */
+export type Plan = ReadonlyArray<Change>
+
+/** Whether `want` holds in `have`: every configured field `want` gives is equal (fields it leaves out are the kernel's or unmanaged). */
+export const covers = (entry: Entry, want: unknown, have: unknown): boolean => {
+  if (entry.model.equals(want, have)) return true
+  const w = entry.model.canonical(strip(want)) as Record<string, unknown>
+  const h = entry.model.canonical(strip(have)) as Record<string, unknown>
+  for (const k of Object.keys(w)) if (w[k] !== undefined && !deepEqual(w[k], h[k])) return false
+  return true
+}
+
+const keyed = (entry: Entry, objects: ReadonlyArray<any> | undefined): Map<string, any> => {
+  const m = new Map<string, any>()
+  for (const o of objects ?? []) if (!entry.kernelMade(o)) m.set(entry.model.key(o), strip(o))
+  return m
+}
+
+/**
+ * Options of {@link diff}.
+ *
+ * @example
+ * ```ts
+ * const o: Diff.Options = { partial: true }
+ * ```
+ * @since 0.3.0
+ */
+export interface Options {
+  /**
+   * `after` names only what it manages: objects of `before` it does not name
+   * stay, and a named object is unchanged when every field it gives holds
+   * (see {@link covers}). Default false: `after` is the whole state.
+   */
+  readonly partial?: boolean
+  /** With `partial`: objects of `before` to remove although `after` does not name them. */
+  readonly purge?: (type: string, object: any) => boolean
+}
+
+/**
+ * The plan that turns `before` into `after`: removals first (in reverse
+ * dependency order), then changes and additions (in dependency order).
+ * Kernel-made objects are left out on both sides.
+ *
+ * @example
+ * ```ts
+ * const plan = Diff.diff(
+ *   { link: [{ kind: "dummy", name: "d0" }] },
+ *   { link: [{ kind: "dummy", name: "d0", up: true }], address: [{ dev: "d0", address: "10.0.0.1/24" }] }
+ * )
+ * // [{ op: "update", type: "link", key: "d0", ... }, { op: "add", type: "address", ... }]
+ * ```
+ * @since 0.3.0
+ */
+export const diff = (before: State, after: State, options: Options = {}): Plan => {
+  const removes: Array<Change> = []
+  const forward: Array<Change> = []
+  const old = new Map<string, Map<string, any>>()
+  const neu = new Map<string, Map<string, any>>()
+  for (const e of entries) {
+    old.set(e.model.name, keyed(e, before[e.model.name]))
+    neu.set(e.model.name, keyed(e, after[e.model.name]))
+  }
+  // Links recreated (kind data cannot change in place) take along what is on
+  // them: the objects on them, and links stacked on them (a vlan on its
+  // parent); ports of a recreated master are only detached.
+  const links = byName.get("link")!
+  const sameObject = (e: Entry, to: unknown, from: unknown) =>
+    options.partial ? covers(e, to, from) : e.model.equals(to, from)
+  const recreated = new Set<string>()
+  for (const [key, to] of neu.get("link")!) {
+    const from = old.get("link")!.get(key)
+    if (from !== undefined && !sameObject(links, to, from) && links.update?.(from, to) === undefined)
+      recreated.add(`link:${key}`)
+  }
+  const stackedOn = (o: any) => links.needs(o).filter((n) => n !== `link:${o.master}`)
+  for (let grew = true; grew; ) {
+    grew = false
+    for (const [key, from] of old.get("link")!) {
+      if (!recreated.has(`link:${key}`) && stackedOn(from).some((n) => recreated.has(n))) {
+        recreated.add(`link:${key}`)
+        grew = true
+      }
+    }
+  }
+  const gone = (e: Entry, o: any) =>
+    e === links ? recreated.has(`link:${o.name}`) : e.needs(o).some((n) => recreated.has(n))
+  for (const e of entries) {
+    const name = e.model.name
+    const was = old.get(name)!
+    const want = neu.get(name)!
+    for (const [key, from] of was) {
+      const to = want.get(key)
+      const taken = gone(e, from)
+      if (to === undefined) {
+        if (!taken && (!options.partial || options.purge?.(name, from) === true))
+          removes.push({ op: "remove", type: name, key, object: from })
+        continue
+      }
+      if (e === links && recreated.has(`link:${key}`)) {
+        // removed by its own change, or with what it is stacked on
+        if (stackedOn(from).every((n) => !recreated.has(n)))
+          removes.push({ op: "remove", type: name, key, object: from })
+        forward.push({ op: "add", type: name, key, object: to })
+        continue
+      }
+      if (taken) {
+        forward.push({ op: "add", type: name, key, object: to })
+        continue
+      }
+      // a port whose master is recreated is detached by the kernel
+      const master = e === links && from.master !== undefined && recreated.has(`link:${from.master}`)
+      const base = master ? { ...from, master: undefined } : from
+      if (!master && sameObject(e, to, from)) continue
+      if (e.update?.(base, to) === undefined) {
+        removes.push({ op: "remove", type: name, key, object: from })
+        forward.push({ op: "add", type: name, key, object: to })
+      } else forward.push({ op: "update", type: name, key, from: base, to })
+    }
+    for (const [key, to] of want) if (!was.has(key)) forward.push({ op: "add", type: name, key, object: to })
+  }
+  const objectOf = (c: Change) => (c.op === "update" ? c.to : c.object)
+  // dependency order: by rank, then each change after the changes it needs (depth first)
+  const sort = (changes: Array<Change>): Array<Change> => {
+    const byRef = new Map(changes.map((c) => [`${c.type}:${c.key}`, c]))
+    const out: Array<Change> = []
+    const seen = new Set<string>()
+    const visit = (ref: string) => {
+      if (seen.has(ref)) return
+      seen.add(ref)
+      const c = byRef.get(ref)!
+      for (const n of byName.get(c.type)!.needs(objectOf(c))) if (byRef.has(n)) visit(n)
+      out.push(c)
+    }
+    const rank = (c: Change) => byName.get(c.type)!.rank
+    const stable = [...changes].sort((a, b) => rank(a) - rank(b))
+    for (const c of stable) visit(`${c.type}:${c.key}`)
+    return out
+  }
+  return [...sort(removes).reverse(), ...sort(forward)]
+}
+
+const textOf: Record<string, (o: any) => string> = {
+  link: (l) =>
+    [l.name, l.kind && `type ${l.kind}`, l.master && `master ${l.master}`, l.up === true && "up"]
+      .filter(Boolean)
+      .join(" "),
+  address: (a) => [a.address, a.peer && `peer ${a.peer}`, `dev ${a.dev}`].filter(Boolean).join(" "),
+  route: (r) => {
+    const c = byName.get("route")!.model.canonical(r) as any
+    return [
+      r.destination,
+      r.type && r.type !== "unicast" && `type ${r.type}`,
+      r.gateway && `via ${r.gateway}`,
+      r.dev && `dev ${r.dev}`,
+      `table ${c.table}`,
+      r.metric !== undefined && `metric ${r.metric}`
+    ]
+      .filter(Boolean)
+      .join(" ")
+  },
+  neighbor: (n) =>
+    [n.proxy === true && "proxy", n.address, n.lladdr && `lladdr ${n.lladdr}`, `dev ${n.dev}`]
+      .filter(Boolean)
+      .join(" "),
+  rule: (r) =>
+    [
+      r.priority !== undefined && `pref ${r.priority}`,
+      r.invert === true && "not",
+      r.from && `from ${r.from}`,
+      r.to && `to ${r.to}`,
+      r.iif && `iif ${r.iif}`,
+      r.oif && `oif ${r.oif}`,
+      r.fwmark !== undefined && `fwmark ${r.fwmark}`,
+      r.action && r.action !== "lookup" ? String(r.action) : r.table !== undefined && `lookup ${r.table}`
+    ]
+      .filter(Boolean)
+      .join(" ")
+}
+
+/** The fields an update changes, by name. */
+const changedFields = (c: Extract<Change, { op: "update" }>): Array<string> => {
+  const e = byName.get(c.type)!
+  const a = e.model.canonical(c.from) as Record<string, unknown>
+  const b = e.model.canonical(c.to) as Record<string, unknown>
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter(
+    (k) => b[k] !== undefined && !deepEqual(a[k], b[k])
+  )
+}
+
+/**
+ * One line for a change: `+` add, `-` remove, `~` update (with the fields
+ * that change), then the type and the object as `ip` would name it.
+ *
+ * @example
+ * ```ts
+ * Diff.changeText({ op: "add", type: "route", key: "", object: { destination: "10.1.0.0/16", gateway: "10.0.0.1" } })
+ * // "+ route 10.1.0.0/16 via 10.0.0.1 table main"
+ * ```
+ * @since 0.3.0
+ */
+export const changeText = (c: Change): string => {
+  const text = textOf[c.type] ?? ((o: unknown) => JSON.stringify(o, jsonReplacer))
+  if (c.op === "update") return `~ ${c.type} ${text(c.to)} (${changedFields(c).join(", ")})`
+  return `${c.op === "add" ? "+" : "-"} ${c.type} ${text(c.object)}`
+}
+
+/**
+ * The plan as text, one change per line ("" for an empty plan).
+ *
+ * @example
+ * ```ts
+ * console.log(Diff.toText(plan))
+ * ```
+ * @since 0.3.0
+ */
+export const toText = (plan: Plan): string => plan.map(changeText).join("\n")
+
+/**
+ * A `JSON.stringify` replacer: bigints as exact decimal numbers, bytes as hex.
+ *
+ * @example
+ * ```ts
+ * JSON.stringify({ n: 1n }, Diff.jsonReplacer) // '{"n":1}'
+ * ```
+ * @since 0.3.0
+ */
+export const jsonReplacer = (_key: string, value: unknown): unknown =>
+  typeof value === "bigint"
+    ? (JSON as unknown as { rawJSON: (s: string) => unknown }).rawJSON(value.toString())
+    : value instanceof Uint8Array
+      ? Buffer.from(value).toString("hex")
+      : value
+
+/**
+ * The plan as JSON: an array of changes (status left out).
+ *
+ * @example
+ * ```ts
+ * const json = Diff.toJson(plan)
+ * ```
+ * @since 0.3.0
+ */
+export const toJson = (plan: Plan): string => JSON.stringify(plan, jsonReplacer, 2)

@@ -1,0 +1,329 @@
+/**
+ * The object types that snapshots, diff, transactions and apply know: one
+ * entry per type. An entry is the type's `ObjectType` (identity, equality,
+ * canonical form, Schema) plus how to list, add, remove and change it, what
+ * it depends on, and which listed objects the kernel made by itself.
+ *
+ * A new object type (nexthop, FDB entry, qdisc, ...) is one more entry in
+ * {@link entries}: its `rank` places it in the creation order (a nexthop
+ * between addresses and routes, say) and `needs` names the objects it needs.
+ *
+ * @since 0.3.0
+ */
+import * as Effect from "effect/Effect"
+import * as Address from "../Address.ts"
+import type { NetlinkError } from "../../runtime/NetlinkError.ts"
+import { deepEqual, type ObjectType } from "../internal/Model.ts"
+import * as Link from "../Link.ts"
+import { byKind } from "../link/registry.ts"
+import * as Neighbor from "../Neighbor.ts"
+import type { Netlink } from "../Netlink.ts"
+import * as Route from "../Route.ts"
+import * as Rule from "../Rule.ts"
+
+type Op<R = void> = Effect.Effect<R, NetlinkError, Netlink>
+
+/**
+ * One object type as state knows it.
+ *
+ * @example
+ * ```ts
+ * const e: Registry.Entry<Route.Route> = Registry.byName.get("route")!
+ * const routes = yield* e.list
+ * ```
+ * @since 0.3.0
+ */
+export interface Entry<A = any> {
+  readonly model: ObjectType<A>
+  /** Creation order between types: lower first (links 0, addresses 10, routes 20, ...); deletion reverses it. */
+  readonly rank: number
+  /** Every object of the type in the namespace (kernel-made ones included). */
+  readonly list: Op<ReadonlyArray<A>>
+  readonly add: (a: A) => Op
+  readonly remove: (a: A) => Op
+  /**
+   * Changes `from` into `to` (same key) in place, or undefined when the type
+   * cannot: the plan then removes `from` and adds `to`.
+   */
+  readonly update?: (from: A, to: A) => Op | undefined
+  /**
+   * What the object needs to exist first, as `type:key` references (a port
+   * its master, an address its link, ...).
+   */
+  readonly needs: (a: A) => ReadonlyArray<string>
+  /**
+   * Types of objects the kernel may remove by itself when this one is
+   * removed or changed (an address's routes and neighbours, a link taken
+   * down's routes and addresses): a transaction re-reads them after such a
+   * step to record what they were.
+   */
+  readonly sideEffects?: ReadonlyArray<string>
+  /** Objects the kernel removes with this one (`type:key`), besides those that need it (a veth's peer). */
+  readonly takesAlong?: (a: A) => ReadonlyArray<string>
+  /** The link the object is on, for `purge` scopes (undefined: not on one link). */
+  readonly dev?: (a: A) => string | undefined
+  /** Made by the kernel by itself (loopback, local and prefix routes, link-local addresses, default rules). */
+  readonly kernelMade: (a: A) => boolean
+}
+
+/** The object without `status` (what a snapshot stores and a plan carries). */
+export const strip = <A>(a: A): A => {
+  if (typeof a !== "object" || a === null || !("status" in a)) return a
+  const { status: _, ...rest } = a as A & { status?: unknown }
+  return rest as A
+}
+
+// A snapshot is read while the kernel may still add entries by itself
+// (multicast neighbours of links just brought up): re-run interrupted dumps.
+const RETRY = { retryInterrupted: 5 }
+
+const linkRef = (name: string | number | undefined): Array<string> =>
+  typeof name === "string" ? [`link:${name}`] : []
+
+// ---------------------------------------------------------------------------
+// links
+
+/** Common fields `Link.set` changes in place. */
+const SETTABLE = new Set([
+  "up",
+  "mtu",
+  "address",
+  "alias",
+  "txqlen",
+  "group",
+  "master",
+  "promisc",
+  "allmulticast"
+])
+
+const linkUpdate = (from: Link.Link, to: Link.Link): Op | undefined => {
+  const a = Link.canonical(from) as unknown as Record<string, unknown>
+  const b = Link.canonical(to) as unknown as Record<string, unknown>
+  if (a.kind !== b.kind) return undefined
+  const changes: Record<string, unknown> = {}
+  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    if (k === "port" || k === "name") continue
+    if (deepEqual(a[k], b[k])) continue
+    // a value the kernel chose (MAC, MTU, a veth's peer) that `to` leaves out is no change
+    if (b[k] === undefined && k !== "master" && k !== "alias") continue
+    if (!SETTABLE.has(k)) {
+      // an option one side does not give (unknown there, or the kernel's choice) is not a change
+      if (a[k] === undefined) continue
+      return undefined
+    }
+    changes[k] = b[k] === undefined ? null : b[k]
+  }
+  const port = b.port as Record<string, unknown> | undefined
+  return Effect.gen(function* () {
+    // down before other changes, up after them (a port joins its master while down)
+    const { up, ...rest } = changes
+    if (up === false) yield* Link.set(to.name, { up: false })
+    if (Object.keys(rest).length > 0) yield* Link.set(to.name, rest as Link.Changes)
+    if (port !== undefined && b.master !== undefined && !deepEqual(a.port, port))
+      yield* Link.setPort(to.name, port)
+    if (up === true) yield* Link.set(to.name, { up: true })
+  })
+}
+
+/** A veth end whose peer sorts first is created with it (by the peer's add). */
+const vethPeer = (l: Link.Link): string | undefined => {
+  const peer = (l as { peer?: { name?: string } }).peer?.name
+  return l.kind === "veth" && peer !== undefined ? peer : undefined
+}
+
+const linkAdd = (l: Link.Link): Op =>
+  Effect.gen(function* () {
+    const peer = vethPeer(l)
+    if (peer !== undefined && peer < l.name) {
+      // made by its peer's add: bring its own settings
+      const made = yield* Link.get(l.name).pipe(Effect.option)
+      if (made._tag === "Some") {
+        const change = linkUpdate(made.value, l)
+        if (change !== undefined) return yield* change
+      }
+    }
+    yield* Link.add(l as Link.AddSpec)
+  })
+
+const linkNeeds = (l: Link.Link): Array<string> => {
+  const out = linkRef(l.master as string | undefined)
+  const desc = l.kind === undefined ? undefined : byKind.get(l.kind)
+  const rec = l as unknown as Record<string, unknown>
+  for (const f of desc?.devices ?? []) out.push(...linkRef(rec[f] as string | undefined))
+  if (desc?.parent !== undefined) out.push(...linkRef(rec[desc.parent] as string | undefined))
+  const peer = vethPeer(l)
+  if (peer !== undefined && peer < l.name) out.push(`link:${peer}`)
+  return out
+}
+
+/**
+ * Links (kinds as their modules describe them; ports after masters, a
+ * stacked link after its parent, the second end of a veth pair after the
+ * first, which creates it).
+ *
+ * @example
+ * ```ts
+ * const links = yield* Registry.link.list
+ * ```
+ * @since 0.3.0
+ */
+export const link: Entry<Link.Link> = {
+  model: Link.model,
+  rank: 0,
+  list: Effect.map(Link.list({ stats: false }), (ls) => ls),
+  add: linkAdd,
+  remove: (l) =>
+    Effect.gen(function* () {
+      // one end of a veth pair removed takes the other with it
+      if (vethPeer(l) !== undefined) {
+        const exists = yield* Link.get(l.name).pipe(Effect.option)
+        if (exists._tag === "None") return
+      }
+      yield* Link.remove(l.name)
+    }),
+  update: linkUpdate,
+  sideEffects: ["address", "route", "neighbor"],
+  needs: linkNeeds,
+  takesAlong: (l) => (l.kind === "veth" && vethPeer(l) !== undefined ? [`link:${vethPeer(l)}`] : []),
+  dev: (l) => l.name,
+  kernelMade: (l) => l.name === "lo" || l.status?.linkType === "loopback"
+}
+
+// ---------------------------------------------------------------------------
+// addresses, routes, neighbours, rules
+
+const isLinkLocal6 = (a: string): boolean => /^fe[89ab][0-9a-f]:/i.test(a)
+
+/**
+ * Addresses (on their link; IPv6 link-local addresses and loopback's are the kernel's).
+ *
+ * @example
+ * ```ts
+ * Registry.address.kernelMade({ dev: "eth0", address: "fe80::1/64" }) // true
+ * ```
+ * @since 0.3.0
+ */
+export const address: Entry<Address.Address> = {
+  model: Address.model,
+  rank: 10,
+  list: Address.list(undefined, RETRY),
+  add: (a) => Address.add(a),
+  remove: (a) => Address.remove(a),
+  update: (_from, to) => Address.replace(to),
+  sideEffects: ["route", "neighbor"],
+  needs: (a) => linkRef(a.dev as string),
+  dev: (a) => (typeof a.dev === "string" ? a.dev : undefined),
+  kernelMade: (a) => a.dev === "lo" || isLinkLocal6(a.address)
+}
+
+const routeDevs = (r: Route.Route): Array<string> => [
+  ...linkRef(r.dev as string | undefined),
+  ...(r.nexthops ?? []).flatMap((n) => linkRef(n.dev as string | undefined))
+]
+
+/**
+ * Routes of every table and both families (the local table, routes the
+ * kernel adds for addresses and router advertisements are the kernel's).
+ *
+ * @example
+ * ```ts
+ * Registry.route.kernelMade({ destination: "10.0.0.0/24", dev: "eth0", protocol: "kernel" }) // true
+ * ```
+ * @since 0.3.0
+ */
+export const route: Entry<Route.Route> = {
+  model: Route.model,
+  rank: 20,
+  list: Route.list({ table: "all" }),
+  add: (r) => Route.add(r),
+  remove: (r) => Route.remove(r),
+  update: (_from, to) => Route.replace(to),
+  needs: routeDevs,
+  dev: (r) => (typeof r.dev === "string" ? r.dev : undefined),
+  kernelMade: (r) =>
+    r.table === "local" || r.protocol === "kernel" || r.protocol === "ra" || r.type === "multicast"
+}
+
+const configured = (n: Neighbor.Neighbor): boolean =>
+  n.proxy === true || n.state === "permanent" || n.state === "noarp"
+
+/**
+ * Permanent and noarp neighbours and proxy entries (the cache's learned entries are
+ * not configuration and are not listed; multicast entries are the kernel's).
+ *
+ * @example
+ * ```ts
+ * const ns = yield* Registry.neighbor.list
+ * ```
+ * @since 0.3.0
+ */
+export const neighbor: Entry<Neighbor.Neighbor> = {
+  model: Neighbor.model,
+  rank: 30,
+  list: Effect.map(
+    Effect.all([
+      Neighbor.list({ state: ["permanent", "noarp"] }, RETRY),
+      Neighbor.list({ proxy: true }, RETRY)
+    ]),
+    ([cache, proxy]) => [...cache, ...proxy].filter(configured)
+  ),
+  add: (n) => (n.proxy === true ? Neighbor.addProxy(n) : Neighbor.add(n)),
+  remove: (n) => Neighbor.remove(n),
+  update: (from, to) => (from.proxy === true ? undefined : Neighbor.replace(to)),
+  needs: (n) => linkRef(n.dev as string),
+  dev: (n) => (typeof n.dev === "string" ? n.dev : undefined),
+  // the entries the kernel keeps for multicast groups it joined
+  kernelMade: (n) => /^ff/i.test(n.address) || /^2(2[4-9]|3\d)\./.test(n.address)
+}
+
+/**
+ * Rules of both families (the default rules, protocol "kernel", are the kernel's).
+ *
+ * @example
+ * ```ts
+ * Registry.rule.kernelMade({ priority: 32766, table: "main", protocol: "kernel" }) // true
+ * ```
+ * @since 0.3.0
+ */
+export const rule: Entry<Rule.Rule> = {
+  model: Rule.model,
+  rank: 40,
+  list: Rule.list(),
+  add: (r) => Rule.add(r),
+  remove: (r) => Rule.remove(r),
+  needs: () => [],
+  kernelMade: (r) => r.protocol === "kernel"
+}
+
+/**
+ * Every entry, in creation order. Adding an object type is one line here.
+ *
+ * @example
+ * ```ts
+ * Registry.entries.map((e) => e.model.name) // ["link", "address", "route", "neighbor", "rule"]
+ * ```
+ * @since 0.3.0
+ */
+export const entries: ReadonlyArray<Entry> = [link, address, route, neighbor, rule]
+
+/**
+ * The entries by type name.
+ *
+ * @example
+ * ```ts
+ * Registry.byName.get("address")?.rank // 10
+ * ```
+ * @since 0.3.0
+ */
+export const byName: ReadonlyMap<string, Entry> = new Map(entries.map((e) => [e.model.name, e]))
+
+/**
+ * The type names, in creation order.
+ *
+ * @example
+ * ```ts
+ * Registry.names // ["link", "address", "route", "neighbor", "rule"]
+ * ```
+ * @since 0.3.0
+ */
+export const names: ReadonlyArray<string> = entries.map((e) => e.model.name)
