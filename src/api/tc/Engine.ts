@@ -93,6 +93,7 @@ export interface Config {
   readonly types: { readonly add: number; readonly del: number; readonly get: number }
 }
 
+const NLM_F_ECHO = 0x08
 const Dev = Schema.Union([P.InterfaceName, Schema.Number])
 const AnyStatus = Schema.optional(Schema.Any)
 
@@ -248,7 +249,7 @@ export const make = (c: Config) => {
       delete cb[c.id]
     }
     const k = byKind.get(ca.kind)
-    if (k?.kernelChosen !== undefined && ca.options !== undefined && cb.options !== undefined) {
+    if (k?.kernelChosen !== undefined) {
       ca.options = { ...ca.options }
       cb.options = { ...cb.options }
       for (const f of k.kernelChosen)
@@ -333,7 +334,8 @@ export const make = (c: Config) => {
       const m = yield* prepare(input, false)
       const { route } = yield* Netlink
       const raw = yield* route.requestReply(
-        build(c.types.get, 0, m),
+        // NLM_F_ECHO: kernels that answer a get through the notification path unicast it only so
+        build(c.types.get, NLM_F_ECHO, m),
         (buf, view, start, end) => decodeQdiscMessage(buf, view, start + 16, end),
         requestOptions(`${c.name} get`)
       )

@@ -452,23 +452,56 @@ export const kernelTicks = (
 }
 
 /**
- * Repeats a size → ticks → size round trip until the size stops changing
- * (each trip can only lose a little): canonical forms use it so that a
- * burst written and the burst read back (once more through the trip)
- * compare equal.
+ * The smallest size whose time `f` (non-decreasing, such as the kernel's
+ * bytes → ticks) is `target`, searched from `guess`; undefined when no
+ * size gives exactly `target`. Reading a bucket back, it gives the burst a
+ * user wrote (the smallest of those the kernel cannot tell apart), so a
+ * burst read back and written again reads back the same.
  *
  * @example
  * ```ts
- * Units.settle((b) => Units.xmitSize(r, Units.xmitTime(r, b)), 10000)
+ * Units.smallestSize((b) => Units.xmitTime(125000, b), 1280000, 10240) // 10240
  * ```
  * @since 0.3.0
  */
-export const settle = (trip: (size: number) => number, size: number): number => {
-  let x = size
-  for (let i = 0; i < 64; i++) {
-    const y = trip(x)
-    if (y === x) return x
-    x = y
+export const smallestSize = (
+  f: (size: number) => number,
+  target: number,
+  guess: number
+): number | undefined => {
+  const max = 0xffffffff
+  let hi = Math.min(Math.max(Math.trunc(guess), 0), max)
+  let step = 1
+  while (f(hi) < target) {
+    if (hi === max) return undefined
+    hi = Math.min(max, hi + step)
+    step *= 2
   }
-  return x
+  let lo = hi - 1
+  step = 1
+  while (lo >= 0 && f(lo) >= target) {
+    hi = lo
+    lo -= step
+    step *= 2
+  }
+  if (lo < -1) lo = -1
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2)
+    if (f(mid) >= target) hi = mid
+    else lo = mid
+  }
+  return f(hi) === target ? hi : undefined
 }
+
+/**
+ * The canonical size for a bucket written as `size`: the smallest size the
+ * same time `f` gives (see {@link smallestSize}).
+ *
+ * @example
+ * ```ts
+ * Units.canonicalSize((b) => Units.xmitTime(125000, b), 10240) // 10240
+ * ```
+ * @since 0.3.0
+ */
+export const canonicalSize = (f: (size: number) => number, size: number): number =>
+  smallestSize(f, f(size), size) ?? size

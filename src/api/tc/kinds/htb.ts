@@ -109,6 +109,11 @@ export interface HtbClassOptions {
   readonly linklayer?: Units.LinkLayer | undefined
 }
 
+// the smallest burst tc turns into these ticks at this rate
+const bucket = (rateBytes: number, ticks: number): number =>
+  Units.smallestSize((b) => Units.xmitTime(rateBytes, b), ticks, Units.xmitSize(rateBytes, ticks)) ??
+  Units.xmitSize(rateBytes, ticks)
+
 const rate32 = (bytes: number): number => (bytes >= TWO32 ? 0xffffffff : bytes)
 
 const parseClass = (o: HtbClassOptions) => {
@@ -187,8 +192,8 @@ export const htbClass: TcKind<HtbClassOptions, TcHtbAttrs> = {
     return {
       rate: rateBytes * 8,
       ceil: ceilBytes * 8,
-      burst: Units.xmitSize(rateBytes, q.buffer),
-      cburst: Units.xmitSize(ceilBytes, q.cbuffer),
+      burst: bucket(rateBytes, q.buffer),
+      cburst: bucket(ceilBytes, q.cbuffer),
       prio: q.prio,
       quantum: q.quantum,
       mpu: q.rateMpu,
@@ -200,12 +205,11 @@ export const htbClass: TcKind<HtbClassOptions, TcHtbAttrs> = {
   canonical: (o) => {
     if (o.rate === undefined) return o
     const c = parseClass(o as HtbClassOptions)
-    const trip = (rate: number) => (b: number) => Units.xmitSize(rate, Units.xmitTime(rate, b))
     const out: { -readonly [K in keyof HtbClassOptions]: HtbClassOptions[K] } = {
       rate: c.rateBytes * 8,
       ceil: c.ceilBytes * 8,
-      burst: Units.settle(trip(c.rateBytes), c.burst),
-      cburst: Units.settle(trip(c.ceilBytes), c.cburst),
+      burst: Units.canonicalSize((b) => Units.xmitTime(c.rateBytes, b), c.burst),
+      cburst: Units.canonicalSize((b) => Units.xmitTime(c.ceilBytes, b), c.cburst),
       prio: o.prio ?? 0,
       mpu: c.mpu,
       overhead: c.overhead,

@@ -5,8 +5,9 @@
  * `tc qdisc add ... tbf` sends (PARMS with the rate table, BURST, RATE64
  * above 2^32 bytes/s, PTAB/PBURST/PRATE64 with a peak rate).
  *
- * Reading back, the kernel reports the bucket in ticks; `burst` and `mtu`
- * are that time at the rate in bytes, as `tc` prints them, and the
+ * Reading back, the kernel reports the buckets in ticks; `burst` and `mtu`
+ * are the smallest sizes the kernel turns into those ticks (so what was
+ * written reads back, unless another size gives the same bucket), and the
  * canonical form computes the same from what was written.
  *
  * @since 0.3.0
@@ -159,9 +160,17 @@ export const tbf: TcKind<TbfOptions, TcTbfAttrs> = {
     if (q === undefined) return {}
     const rateBytes = d!.rate64 !== undefined ? Number(d!.rate64) : q.rate
     const prateBytes = d!.prate64 !== undefined ? Number(d!.prate64) : q.peakrate
+    const cfg = {
+      overhead: q.rateOverhead,
+      mpu: q.rateMpu,
+      linklayer: LINKLAYER_NAMES[q.rateLinklayer] ?? ("ethernet" as const)
+    }
+    const bytes = (rate: number, ticks: number) =>
+      Units.smallestSize((b) => Units.kernelTicks(rate, b, cfg), ticks, Units.xmitSize(rate, ticks)) ??
+      Units.xmitSize(rate, ticks)
     const out: { -readonly [K in keyof TbfOptions]: TbfOptions[K] } = {
       rate: rateBytes * 8,
-      burst: Units.xmitSize(rateBytes, q.buffer),
+      burst: bytes(rateBytes, q.buffer),
       limit: q.limit,
       mpu: q.rateMpu,
       overhead: q.rateOverhead,
@@ -169,21 +178,18 @@ export const tbf: TcKind<TbfOptions, TcTbfAttrs> = {
     }
     if (prateBytes > 0) {
       out.peakrate = prateBytes * 8
-      out.mtu = Units.xmitSize(prateBytes, q.mtu)
+      out.mtu = bytes(prateBytes, q.mtu)
     }
     return out
   },
-  // the bucket as the kernel keeps it (from BURST/PBURST in ticks), then in bytes as tc prints it
+  // the buckets as the kernel keeps them (BURST/PBURST in ticks), as the smallest sizes giving those ticks
   canonical: (o) => {
     if (o.rate === undefined || o.burst === undefined) return o
     const p = parse(o as TbfOptions)
     const cfg = { overhead: p.overhead, mpu: p.mpu, linklayer: p.linklayer }
     const out: { -readonly [K in keyof TbfOptions]: TbfOptions[K] } = {
       rate: p.rateBytes * 8,
-      burst: Units.settle(
-        (b) => Units.xmitSize(p.rateBytes, Units.kernelTicks(p.rateBytes, b, cfg)),
-        p.burst
-      ),
+      burst: Units.canonicalSize((b) => Units.kernelTicks(p.rateBytes, b, cfg), p.burst),
       limit: p.limit,
       mpu: p.mpu,
       overhead: p.overhead,
@@ -191,10 +197,7 @@ export const tbf: TcKind<TbfOptions, TcTbfAttrs> = {
     }
     if (p.prateBytes > 0) {
       out.peakrate = p.prateBytes * 8
-      out.mtu = Units.settle(
-        (m) => Units.xmitSize(p.prateBytes, Units.kernelTicks(p.prateBytes, m, cfg)),
-        p.mtu
-      )
+      out.mtu = Units.canonicalSize((m) => Units.kernelTicks(p.prateBytes, m, cfg), p.mtu)
     }
     return out
   },
