@@ -18,12 +18,16 @@
  * @since 0.1.0
  */
 export * as Address from "./api/Address.ts"
+export * as Class from "./api/Class.ts"
 export * as Events from "./api/Events.ts"
 export * as Link from "./api/Link.ts"
 export * as Neighbor from "./api/Neighbor.ts"
 export { Netlink } from "./api/Netlink.ts"
+export * as Qdisc from "./api/Qdisc.ts"
 export * as Route from "./api/Route.ts"
 export * as Rule from "./api/Rule.ts"
+export * as TcHandle from "./api/tc/Handle.ts"
+export * as TcUnits from "./api/tc/Units.ts"
 export * as Watch from "./api/Watch.ts"
 export * as Connection from "./runtime/Connection.ts"
 export * as Namespace from "./api/Namespace.ts"

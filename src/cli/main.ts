@@ -30,6 +30,7 @@ import {
   toJson
 } from "./format.ts"
 import { monitor } from "./monitor.ts"
+import { tcCmd } from "./tc.ts"
 
 // Output is written in chunks, each finished before the next starts, so a
 // signal is handled between two chunks and stops the output (600k routes
@@ -214,7 +215,7 @@ const ruleCmd = Command.make("rule").pipe(
 
 const nlink = Command.make("nlink").pipe(
   Command.withDescription("Linux networking over netlink: links, addresses, routes, neighbours, rules"),
-  Command.withSubcommands([show, linkCmd, addressCmd, routeCmd, neighborCmd, ruleCmd, monitor])
+  Command.withSubcommands([show, linkCmd, addressCmd, routeCmd, neighborCmd, ruleCmd, monitor, tcCmd])
 )
 
 // A usage error is one line on stderr (help stays one `--help` away).
