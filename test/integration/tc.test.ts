@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { expect, it } from "@effect/vitest"
-import { Chunk, Effect, Layer, Schema, Stream } from "effect"
+import { Effect, Layer, type Scope, Schema, Stream } from "effect"
 import fc from "fast-check"
 import * as Class from "../../src/api/Class.ts"
 import { Netlink } from "../../src/api/Netlink.ts"
@@ -24,7 +24,7 @@ const tc = (ns: string, ...args: Array<string>): string =>
 const tcJson = (ns: string, ...args: Array<string>): any => JSON.parse(tc(ns, "-j", ...args) || "[]")
 
 /** A namespace with IPv6 off (no spontaneous traffic) and a veth pair d0/d1, both up. */
-const withVeth = <A, E>(f: (ns: string) => Effect.Effect<A, E, Netlink>) =>
+const withVeth = <A, E>(f: (ns: string) => Effect.Effect<A, E, Netlink | Scope.Scope>) =>
   Effect.scoped(
     Effect.gen(function* () {
       const ns = yield* freshNamespace("tc")
@@ -411,6 +411,56 @@ describeRoot("Class on the host kernel", () => {
         })
       )
     },
+    120_000
+  )
+})
+
+describeRoot("10k htb classes", () => {
+  it.live(
+    "Class.stream reads a device's 10k classes as the consumer pulls; a partial read stops early",
+    () =>
+      withVeth((ns) =>
+        Effect.gen(function* () {
+          yield* Qdisc.add({ dev: "d0", handle: "1:", kind: "htb" })
+          // 10k class requests in as few datagrams as the engine can (tc -batch takes a minute)
+          const [{ ifindex }] = JSON.parse(
+            execFileSync("ip", ["-n", ns, "-j", "link", "show", "d0"], { encoding: "utf8" })
+          )
+          const requests: Array<Uint8Array> = []
+          for (let i = 1; i <= 10000; i++)
+            requests.push(
+              Class.request(
+                "add",
+                {
+                  dev: "d0",
+                  parent: "1:",
+                  classid: `1:${i.toString(16)}`,
+                  kind: "htb",
+                  options: { rate: `${i}kbit` }
+                },
+                ifindex
+              )
+            )
+          const { route } = yield* Netlink
+          const results = yield* route.requestMany(requests)
+          expect(results.filter((r) => r._tag !== "Success")).toEqual([])
+          const first = yield* Stream.runCollect(Stream.take(Class.stream({ dev: "d0" }), 5))
+          expect(first.length).toBe(5)
+          let n = 0
+          let rates = 0
+          yield* Stream.runForEach(Class.stream({ dev: "d0" }), (c) =>
+            Effect.sync(() => {
+              n++
+              const minor = Number.parseInt(String(c.classid).split(":")[1], 16)
+              if ((c.options as any).rate === minor * 1000) rates++
+            })
+          )
+          expect(n).toBe(10000)
+          expect(rates).toBe(10000)
+          // the connection is usable after the partial read
+          expect(yield* Qdisc.list({ dev: "d0" })).toHaveLength(1)
+        })
+      ),
     120_000
   )
 })
