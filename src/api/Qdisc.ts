@@ -30,11 +30,13 @@ import { Netlink } from "./Netlink.ts"
 import * as Engine from "./tc/Engine.ts"
 import type * as Handle from "./tc/Handle.ts"
 import type { FifoOptions } from "./tc/kinds/fifo.ts"
+import type { FqCodelOptions } from "./tc/kinds/fqCodel.ts"
 import type { HtbOptions } from "./tc/kinds/htb.ts"
+import type { PrioOptions } from "./tc/kinds/prio.ts"
 import type { TbfOptions } from "./tc/kinds/tbf.ts"
 import { qdiscKinds } from "./tc/registry.ts"
 
-export type { FifoOptions, HtbOptions, TbfOptions }
+export type { FifoOptions, FqCodelOptions, HtbOptions, PrioOptions, TbfOptions }
 export type { Stats, Status } from "./tc/Engine.ts"
 
 interface Common {
@@ -64,6 +66,8 @@ export type Qdisc = Common &
     | { readonly kind: "pfifo" | "bfifo" | "pfifo_head_drop"; readonly options?: FifoOptions | undefined }
     | { readonly kind: "tbf"; readonly options: TbfOptions }
     | { readonly kind: "htb"; readonly options?: HtbOptions | undefined }
+    | { readonly kind: "prio"; readonly options?: PrioOptions | undefined }
+    | { readonly kind: "fq_codel"; readonly options?: FqCodelOptions | undefined }
     | { readonly kind: "pfifo_fast" | "noqueue" | "ingress" | "clsact"; readonly options?: {} | undefined }
     | { readonly kind: string & {}; readonly options?: object | undefined }
   )

@@ -462,7 +462,23 @@ const tcCases: ReadonlyArray<GoldenCase> = [
   tc("del-root", "qdisc del dev d0 root", "qdisc del dev d0 root", { setup: htbRoot }),
   tc("class-del", "class del by classid", "class del dev d0 classid 1:10", {
     setup: [...htbRoot, split("tc class add dev d0 parent 1: classid 1:10 htb rate 1mbit")]
-  })
+  }),
+  tc(
+    "prio-default",
+    "prio without options: tc sends the default bands and priomap",
+    "qdisc add dev d0 root handle 1: prio"
+  ),
+  tc(
+    "prio-bands",
+    "prio bands 4 with a priomap",
+    "qdisc add dev d0 root handle 1: prio bands 4 priomap 3 2 1 0 3 2 1 0 3 2 1 0 3 2 1 0"
+  ),
+  tc("fq-codel-default", "fq_codel without options", "qdisc add dev d0 root fq_codel"),
+  tc(
+    "fq-codel-options",
+    "fq_codel with every option",
+    "qdisc add dev d0 root handle 1: fq_codel limit 2000 flows 2048 target 3ms interval 50ms quantum 1500 ce_threshold 2ms memory_limit 16mb drop_batch 32 noecn"
+  )
 ]
 
 export const cases: ReadonlyArray<GoldenCase> = [

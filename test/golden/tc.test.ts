@@ -16,7 +16,7 @@ const TCMSG = 20
 const IFINDEX = 3 // d0 in the capture namespace
 const decode = (b: Uint8Array) =>
   decodeQdiscMessage(b, new DataView(b.buffer, b.byteOffset, b.byteLength), 16, b.length)
-const nestedKinds = new Set(["tbf", "htb"])
+const nestedKinds = new Set(["tbf", "htb", "fq_codel"])
 
 const expectSame = (ours: Uint8Array, name: string, isClass = false): void => {
   const theirs = onlyMessage(name).bytes
@@ -136,6 +136,43 @@ describe("Qdisc requests match tc fixtures", () => {
     )
     expectSame(q("change", { dev: "d0", handle: "1:", kind: "htb", options: { r2q: 20 } }), "tc-change-htb")
     expectSame(q("remove", { dev: "d0", parent: "root", kind: "htb" }), "tc-del-root")
+  })
+})
+
+describe("Full-kernel kinds' requests match tc fixtures", () => {
+  it("prio: struct and compat nest; defaults sent when no option is given", () => {
+    expectSame(q("add", { dev: "d0", handle: "1:", kind: "prio" }), "tc-prio-default")
+    expectSame(
+      q("add", {
+        dev: "d0",
+        handle: "1:",
+        kind: "prio",
+        options: { bands: 4, priomap: [3, 2, 1, 0, 3, 2, 1, 0, 3, 2, 1, 0, 3, 2, 1, 0] }
+      }),
+      "tc-prio-bands"
+    )
+  })
+  it("fq_codel: an empty nest without options; every option in its unit", () => {
+    expectSame(q("add", { dev: "d0", kind: "fq_codel" }), "tc-fq-codel-default")
+    expectSame(
+      q("add", {
+        dev: "d0",
+        handle: "1:",
+        kind: "fq_codel",
+        options: {
+          limit: 2000,
+          flows: 2048,
+          target: "3ms",
+          interval: "50ms",
+          quantum: 1500,
+          ceThreshold: "2ms",
+          memoryLimit: "16mb",
+          dropBatch: 32,
+          ecn: false
+        }
+      }),
+      "tc-fq-codel-options"
+    )
   })
 })
 

@@ -6,8 +6,10 @@
  * @since 0.3.0
  */
 import { bfifo, pfifo, pfifoHeadDrop } from "./kinds/fifo.ts"
+import { fqCodel } from "./kinds/fqCodel.ts"
 import { htb, htbClass } from "./kinds/htb.ts"
 import { clsact, ingress, noqueue, pfifoFast } from "./kinds/plain.ts"
+import { prio } from "./kinds/prio.ts"
 import { tbf } from "./kinds/tbf.ts"
 import type { AnyTcKind } from "./TcKind.ts"
 
@@ -21,7 +23,9 @@ export const qdiscKinds: ReadonlyArray<AnyTcKind> = [
   tbf,
   htb,
   ingress,
-  clsact
+  clsact,
+  prio,
+  fqCodel
 ]
 
 /** Class kinds by TCA_KIND. @since 0.3.0 */

@@ -529,6 +529,63 @@ export function encodeTcHtbXstats(w: Writer, v: TcHtbXstats): void {
   w.s32(v.tokens ?? 0)
   w.s32(v.ctokens ?? 0)
 }
+/** struct tc-fq-codel-qd-stats — struct tc_fq_codel_xstats of a qdisc: the type (TCA_FQ_CODEL_XSTATS_QDISC = 0), then struct tc_fq_codel_qd_stats. (40 bytes). */
+export interface TcFqCodelQdStats {
+  readonly type: number
+  readonly maxpacket: number
+  readonly dropOverlimit: number
+  readonly ecnMark: number
+  readonly newFlowCount: number
+  readonly newFlowsLen: number
+  readonly oldFlowsLen: number
+  readonly ceMark: number
+  readonly memoryUsage: number
+  readonly dropOvermemory: number
+}
+export const TcFqCodelQdStatsSize = 40
+/** Byte offset of each member of struct tc-fq-codel-qd-stats. */
+export const TcFqCodelQdStatsOffsets = {
+  type: 0,
+  maxpacket: 4,
+  dropOverlimit: 8,
+  ecnMark: 12,
+  newFlowCount: 16,
+  newFlowsLen: 20,
+  oldFlowsLen: 24,
+  ceMark: 28,
+  memoryUsage: 32,
+  dropOvermemory: 36,
+} as const
+export const TcFqCodelQdStatsFields = {
+  type: P.U32,
+  maxpacket: P.U32,
+  dropOverlimit: P.U32,
+  ecnMark: P.U32,
+  newFlowCount: P.U32,
+  newFlowsLen: P.U32,
+  oldFlowsLen: P.U32,
+  ceMark: P.U32,
+  memoryUsage: P.U32,
+  dropOvermemory: P.U32,
+}
+export const TcFqCodelQdStats: Schema.Codec<TcFqCodelQdStats> = Schema.Struct(TcFqCodelQdStatsFields)
+/** Decodes struct tc-fq-codel-qd-stats at [p, end). */
+export function decodeTcFqCodelQdStats(buf: Uint8Array, view: DataView, p: number, end: number): TcFqCodelQdStats {
+  if (end - p < 40) throw new DecodeFailure("struct tc-fq-codel-qd-stats: " + (end - p) + " bytes, expected 40", p)
+  return { type: view.getUint32(p, true), maxpacket: view.getUint32(p + 4, true), dropOverlimit: view.getUint32(p + 8, true), ecnMark: view.getUint32(p + 12, true), newFlowCount: view.getUint32(p + 16, true), newFlowsLen: view.getUint32(p + 20, true), oldFlowsLen: view.getUint32(p + 24, true), ceMark: view.getUint32(p + 28, true), memoryUsage: view.getUint32(p + 32, true), dropOvermemory: view.getUint32(p + 36, true) } as TcFqCodelQdStats
+}
+export function encodeTcFqCodelQdStats(w: Writer, v: TcFqCodelQdStats): void {
+  w.u32(v.type ?? 0)
+  w.u32(v.maxpacket ?? 0)
+  w.u32(v.dropOverlimit ?? 0)
+  w.u32(v.ecnMark ?? 0)
+  w.u32(v.newFlowCount ?? 0)
+  w.u32(v.newFlowsLen ?? 0)
+  w.u32(v.oldFlowsLen ?? 0)
+  w.u32(v.ceMark ?? 0)
+  w.u32(v.memoryUsage ?? 0)
+  w.u32(v.dropOvermemory ?? 0)
+}
 /** Attribute set tc-attrs. */
 export interface TcAttrs {
   /** TCA_KIND (1) — The qdisc or class kind (htb, tbf ...). */
@@ -725,10 +782,66 @@ export const TcHtbAttrsFields = {
   offload: Schema.optionalKey(Schema.Literal(true)),
   unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9])),
 }
+/** Attribute set tc-fq-codel-attrs. */
+export interface TcFqCodelAttrs {
+  /** TCA_FQ_CODEL_TARGET (1) — Microseconds. */
+  readonly target?: number
+  /** TCA_FQ_CODEL_LIMIT (2) — Packets. */
+  readonly limit?: number
+  /** TCA_FQ_CODEL_INTERVAL (3) — Microseconds. */
+  readonly interval?: number
+  /** TCA_FQ_CODEL_ECN (4) */
+  readonly ecn?: number
+  /** TCA_FQ_CODEL_FLOWS (5) */
+  readonly flows?: number
+  /** TCA_FQ_CODEL_QUANTUM (6) — Bytes. */
+  readonly quantum?: number
+  /** TCA_FQ_CODEL_CE_THRESHOLD (7) — Microseconds. */
+  readonly ceThreshold?: number
+  /** TCA_FQ_CODEL_DROP_BATCH_SIZE (8) */
+  readonly dropBatchSize?: number
+  /** TCA_FQ_CODEL_MEMORY_LIMIT (9) — Bytes. */
+  readonly memoryLimit?: number
+  /** TCA_FQ_CODEL_CE_THRESHOLD_SELECTOR (10) */
+  readonly ceThresholdSelector?: number
+  /** TCA_FQ_CODEL_CE_THRESHOLD_MASK (11) */
+  readonly ceThresholdMask?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of tc-fq-codel-attrs. */
+export const TcFqCodelAttrsTypes = {
+  /** TCA_FQ_CODEL_TARGET */ target: 1,
+  /** TCA_FQ_CODEL_LIMIT */ limit: 2,
+  /** TCA_FQ_CODEL_INTERVAL */ interval: 3,
+  /** TCA_FQ_CODEL_ECN */ ecn: 4,
+  /** TCA_FQ_CODEL_FLOWS */ flows: 5,
+  /** TCA_FQ_CODEL_QUANTUM */ quantum: 6,
+  /** TCA_FQ_CODEL_CE_THRESHOLD */ ceThreshold: 7,
+  /** TCA_FQ_CODEL_DROP_BATCH_SIZE */ dropBatchSize: 8,
+  /** TCA_FQ_CODEL_MEMORY_LIMIT */ memoryLimit: 9,
+  /** TCA_FQ_CODEL_CE_THRESHOLD_SELECTOR */ ceThresholdSelector: 10,
+  /** TCA_FQ_CODEL_CE_THRESHOLD_MASK */ ceThresholdMask: 11,
+} as const
+export const TcFqCodelAttrsFields = {
+  target: Schema.optionalKey(P.U32),
+  limit: Schema.optionalKey(P.U32),
+  interval: Schema.optionalKey(P.U32),
+  ecn: Schema.optionalKey(P.U32),
+  flows: Schema.optionalKey(P.U32),
+  quantum: Schema.optionalKey(P.U32),
+  ceThreshold: Schema.optionalKey(P.U32),
+  dropBatchSize: Schema.optionalKey(P.U32),
+  memoryLimit: Schema.optionalKey(P.U32),
+  ceThresholdSelector: Schema.optionalKey(P.U8),
+  ceThresholdMask: Schema.optionalKey(P.U8),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])),
+}
 export const TcAttrs: Schema.Codec<TcAttrs> = Schema.Struct(TcAttrsFields)
 export const TcStats2Attrs: Schema.Codec<TcStats2Attrs> = Schema.Struct(TcStats2AttrsFields)
 export const TcTbfAttrs: Schema.Codec<TcTbfAttrs> = Schema.Struct(TcTbfAttrsFields)
 export const TcHtbAttrs: Schema.Codec<TcHtbAttrs> = Schema.Struct(TcHtbAttrsFields)
+export const TcFqCodelAttrs: Schema.Codec<TcFqCodelAttrs> = Schema.Struct(TcFqCodelAttrsFields)
 /** Decodes tc-attrs attributes in [start, end) into `out`. */
 export function decodeTcAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): TcAttrs {
   let off = start
@@ -907,6 +1020,53 @@ export function encodeTcHtbAttrs(w: Writer, v: TcHtbAttrs): void {
   if (v.offload !== undefined) if (v.offload) w.attrFlag(9)
   if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
 }
+/** Decodes tc-fq-codel-attrs attributes in [start, end) into `out`. */
+export function decodeTcFqCodelAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): TcFqCodelAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("tc-fq-codel-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.target = (n < 4 ? badLength("tc-fq-codel-attrs.TCA_FQ_CODEL_TARGET", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.limit = (n < 4 ? badLength("tc-fq-codel-attrs.TCA_FQ_CODEL_LIMIT", n, 4, off) : view.getUint32(p, true)); break
+      case 3: out.interval = (n < 4 ? badLength("tc-fq-codel-attrs.TCA_FQ_CODEL_INTERVAL", n, 4, off) : view.getUint32(p, true)); break
+      case 4: out.ecn = (n < 4 ? badLength("tc-fq-codel-attrs.TCA_FQ_CODEL_ECN", n, 4, off) : view.getUint32(p, true)); break
+      case 5: out.flows = (n < 4 ? badLength("tc-fq-codel-attrs.TCA_FQ_CODEL_FLOWS", n, 4, off) : view.getUint32(p, true)); break
+      case 6: out.quantum = (n < 4 ? badLength("tc-fq-codel-attrs.TCA_FQ_CODEL_QUANTUM", n, 4, off) : view.getUint32(p, true)); break
+      case 7: out.ceThreshold = (n < 4 ? badLength("tc-fq-codel-attrs.TCA_FQ_CODEL_CE_THRESHOLD", n, 4, off) : view.getUint32(p, true)); break
+      case 8: out.dropBatchSize = (n < 4 ? badLength("tc-fq-codel-attrs.TCA_FQ_CODEL_DROP_BATCH_SIZE", n, 4, off) : view.getUint32(p, true)); break
+      case 9: out.memoryLimit = (n < 4 ? badLength("tc-fq-codel-attrs.TCA_FQ_CODEL_MEMORY_LIMIT", n, 4, off) : view.getUint32(p, true)); break
+      case 10: out.ceThresholdSelector = (n < 1 ? badLength("tc-fq-codel-attrs.TCA_FQ_CODEL_CE_THRESHOLD_SELECTOR", n, 1, off) : view.getUint8(p)); break
+      case 11: out.ceThresholdMask = (n < 1 ? badLength("tc-fq-codel-attrs.TCA_FQ_CODEL_CE_THRESHOLD_MASK", n, 1, off) : view.getUint8(p)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes tc-fq-codel-attrs attributes in [start, end). */
+export function decodeTcFqCodelAttrs(buf: Uint8Array, view: DataView, start: number, end: number): TcFqCodelAttrs {
+  return decodeTcFqCodelAttrsInto({}, buf, view, start, end)
+}
+/** Writes the tc-fq-codel-attrs attributes present in `v`. */
+export function encodeTcFqCodelAttrs(w: Writer, v: TcFqCodelAttrs): void {
+  if (v.target !== undefined) w.attrU32(1, v.target)
+  if (v.limit !== undefined) w.attrU32(2, v.limit)
+  if (v.interval !== undefined) w.attrU32(3, v.interval)
+  if (v.ecn !== undefined) w.attrU32(4, v.ecn)
+  if (v.flows !== undefined) w.attrU32(5, v.flows)
+  if (v.quantum !== undefined) w.attrU32(6, v.quantum)
+  if (v.ceThreshold !== undefined) w.attrU32(7, v.ceThreshold)
+  if (v.dropBatchSize !== undefined) w.attrU32(8, v.dropBatchSize)
+  if (v.memoryLimit !== undefined) w.attrU32(9, v.memoryLimit)
+  if (v.ceThresholdSelector !== undefined) w.attrU8(10, v.ceThresholdSelector)
+  if (v.ceThresholdMask !== undefined) w.attrU8(11, v.ceThresholdMask)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
 /** Names of tc-attrs attributes, for error messages. */
 export const TcAttrsMeta: AttributeMeta = {
   set: "tc-attrs",
@@ -970,6 +1130,23 @@ export const TcHtbAttrsMeta: AttributeMeta = {
     7: { name: "TCA_HTB_CEIL64" },
     8: { name: "TCA_HTB_PAD" },
     9: { name: "TCA_HTB_OFFLOAD" },
+  }
+}
+/** Names of tc-fq-codel-attrs attributes, for error messages. */
+export const TcFqCodelAttrsMeta: AttributeMeta = {
+  set: "tc-fq-codel-attrs",
+  attributes: {
+    1: { name: "TCA_FQ_CODEL_TARGET" },
+    2: { name: "TCA_FQ_CODEL_LIMIT" },
+    3: { name: "TCA_FQ_CODEL_INTERVAL" },
+    4: { name: "TCA_FQ_CODEL_ECN" },
+    5: { name: "TCA_FQ_CODEL_FLOWS" },
+    6: { name: "TCA_FQ_CODEL_QUANTUM" },
+    7: { name: "TCA_FQ_CODEL_CE_THRESHOLD" },
+    8: { name: "TCA_FQ_CODEL_DROP_BATCH_SIZE" },
+    9: { name: "TCA_FQ_CODEL_MEMORY_LIMIT" },
+    10: { name: "TCA_FQ_CODEL_CE_THRESHOLD_SELECTOR" },
+    11: { name: "TCA_FQ_CODEL_CE_THRESHOLD_MASK" },
   }
 }
 /** qdisc message: struct tcmsg followed by tc-attrs. */
