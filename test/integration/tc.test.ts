@@ -238,11 +238,56 @@ describeRoot("Qdisc on the host kernel", () => {
         expect(e2.reason).toMatchObject({ _tag: "Validation", path: "options.limit" })
         const e3 = yield* Effect.flip(Qdisc.add({ dev: "d0", handle: "1:10000", kind: "pfifo" }))
         expect(e3.reason).toMatchObject({ _tag: "Validation", path: "handle" })
+        const e5 = yield* Effect.flip(
+          Qdisc.add({ dev: "d0", kind: "tbf", options: { rate: 96, burst: "64kbit", limit: 10000 } })
+        )
+        expect(e5.reason).toMatchObject({ _tag: "Validation", path: "options.burst" })
         const e4 = yield* Effect.flip(Qdisc.add({ dev: "d0", kind: "nosuchkind" } as any))
         expect(e4.reason._tag).toBe("Validation")
         expect(yield* Qdisc.list({ dev: "d0", kind: "tbf" })).toEqual([])
       })
     )
+  )
+})
+
+describeRoot("Qdisc property", () => {
+  it.live(
+    "arbitrary tbf options: add → list equals; remove(listed) restores; add(listed) recreates",
+    () => {
+      const opt = <A>(a: fc.Arbitrary<A>) => fc.option(a, { nil: undefined })
+      const arb = fc.record({
+        // from 10 kB/s: a bucket of more than 2^32 ticks (274 s at the rate) wraps in the kernel's report
+        rate: fc.integer({ min: 10_000, max: 1_250_000_000 }).map((b) => b * 8),
+        burst: fc.oneof(
+          fc.integer({ min: 1600, max: 1 << 20 }),
+          fc.constantFrom("10kb", "32k", "1mb", "64kbit")
+        ),
+        limitOrLatency: fc.oneof(
+          fc.integer({ min: 1, max: 1 << 24 }).map((limit) => ({ limit })),
+          fc.integer({ min: 1, max: 1_000_000 }).map((latency) => ({ latency }))
+        ),
+        peak: opt(fc.tuple(fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 1500, max: 9000 }))),
+        mpu: opt(fc.integer({ min: 0, max: 200 })),
+        overhead: opt(fc.integer({ min: 0, max: 100 })),
+        linklayer: opt(fc.constantFrom("ethernet" as const, "atm" as const))
+      })
+      const samples = fc.sample(arb, propertyRuns(30))
+      return withVeth(() =>
+        Effect.gen(function* () {
+          for (const a of samples) {
+            const options: any = { rate: a.rate, burst: a.burst, ...a.limitOrLatency }
+            if (a.peak !== undefined) {
+              options.peakrate = a.rate + a.peak[0] * 8
+              options.mtu = a.peak[1]
+            }
+            for (const k of ["mpu", "overhead", "linklayer"] as const)
+              if (a[k] !== undefined) options[k] = a[k]
+            yield* roundTrip({ dev: "d0", handle: "1:", kind: "tbf", options })
+          }
+        })
+      )
+    },
+    120_000
   )
 })
 

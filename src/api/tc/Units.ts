@@ -505,3 +505,18 @@ export const smallestSize = (
  */
 export const canonicalSize = (f: (size: number) => number, size: number): number =>
   smallestSize(f, f(size), size) ?? size
+
+/**
+ * Whether `size` bytes at `rateBytes` bytes/s last less than 2^32 psched
+ * ticks (about 274 s): the kernel reports buckets in 32-bit ticks, so a
+ * longer one would read back as something else.
+ *
+ * @example
+ * ```ts
+ * Units.bucketFits(125000, 10240) // true
+ * Units.bucketFits(12, 8192)      // false (682 s)
+ * ```
+ * @since 0.3.0
+ */
+export const bucketFits = (rateBytes: number, size: number, p: Psched = psched()): boolean =>
+  rateBytes > 0 && (1000000 * size * p.tickInUsec) / rateBytes < 2 ** 32

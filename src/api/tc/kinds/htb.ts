@@ -114,6 +114,9 @@ const bucket = (rateBytes: number, ticks: number): number =>
   Units.smallestSize((b) => Units.xmitTime(rateBytes, b), ticks, Units.xmitSize(rateBytes, ticks)) ??
   Units.xmitSize(rateBytes, ticks)
 
+const TOO_LONG =
+  "the bucket lasts more than 2^32 ticks (about 274 s) at its rate: the kernel cannot report it"
+
 const rate32 = (bytes: number): number => (bytes >= TWO32 ? 0xffffffff : bytes)
 
 const parseClass = (o: HtbClassOptions) => {
@@ -150,7 +153,14 @@ export const htbClass: TcKind<HtbClassOptions, TcHtbAttrs> = {
   },
   devices: [],
   kernelChosen: ["quantum"],
-  check: (o) => (Units.parseRate(o.rate) === 0 ? ["rate", "a rate above 0 is required"] : undefined),
+  check: (o) => {
+    if (Units.parseRate(o.rate) === 0) return ["rate", "a rate above 0 is required"]
+    if (o.ceil !== undefined && Units.parseRate(o.ceil) === 0) return ["ceil", "a ceil above 0 is required"]
+    const c = parseClass(o)
+    if (!Units.bucketFits(c.rateBytes, c.burst)) return ["burst", TOO_LONG]
+    if (!Units.bucketFits(c.ceilBytes, c.cburst)) return ["cburst", TOO_LONG]
+    return undefined
+  },
   toKernel: (o) => {
     const c = parseClass(o)
     const cfg = { mtu: c.mtu, mpu: c.mpu, linklayer: c.linklayer }

@@ -90,6 +90,9 @@ const parse = (o: TbfOptions): Parsed => {
   }
 }
 
+const TOO_LONG =
+  "the bucket lasts more than 2^32 ticks (about 274 s) at its rate: the kernel cannot report it"
+
 const rate32 = (bytes: number): number => (bytes >= TWO32 ? 0xffffffff : bytes)
 
 /** The tbf kind. @since 0.3.0 */
@@ -116,6 +119,9 @@ export const tbf: TcKind<TbfOptions, TcTbfAttrs> = {
     if (o.peakrate !== undefined && o.mtu === undefined) return ["mtu", "mtu is required with peakrate"]
     if (o.peakrate !== undefined && Units.parseRate(o.peakrate)! <= Units.parseRate(o.rate)!)
       return ["peakrate", "peakrate must be above rate"]
+    const p = parse(o)
+    if (!Units.bucketFits(p.rateBytes, p.burst)) return ["burst", TOO_LONG]
+    if (p.prateBytes > 0 && !Units.bucketFits(p.prateBytes, p.mtu)) return ["mtu", TOO_LONG]
     return undefined
   },
   toKernel: (o) => {
