@@ -29,6 +29,7 @@ import { type LinkNames, linkIndex, linkNames } from "./internal/Resolve.ts"
 import { Netlink } from "./Netlink.ts"
 import * as Engine from "./tc/Engine.ts"
 import type * as Handle from "./tc/Handle.ts"
+import type { CodelOptions } from "./tc/kinds/codel.ts"
 import type { FifoOptions } from "./tc/kinds/fifo.ts"
 import type { FqCodelOptions } from "./tc/kinds/fqCodel.ts"
 import type { HtbOptions } from "./tc/kinds/htb.ts"
@@ -36,7 +37,7 @@ import type { PrioOptions } from "./tc/kinds/prio.ts"
 import type { TbfOptions } from "./tc/kinds/tbf.ts"
 import { qdiscKinds } from "./tc/registry.ts"
 
-export type { FifoOptions, FqCodelOptions, HtbOptions, PrioOptions, TbfOptions }
+export type { CodelOptions, FifoOptions, FqCodelOptions, HtbOptions, PrioOptions, TbfOptions }
 export type { Stats, Status } from "./tc/Engine.ts"
 
 interface Common {
@@ -68,6 +69,7 @@ export type Qdisc = Common &
     | { readonly kind: "htb"; readonly options?: HtbOptions | undefined }
     | { readonly kind: "prio"; readonly options?: PrioOptions | undefined }
     | { readonly kind: "fq_codel"; readonly options?: FqCodelOptions | undefined }
+    | { readonly kind: "codel"; readonly options?: CodelOptions | undefined }
     | { readonly kind: "pfifo_fast" | "noqueue" | "ingress" | "clsact"; readonly options?: {} | undefined }
     | { readonly kind: string & {}; readonly options?: object | undefined }
   )

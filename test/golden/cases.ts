@@ -478,6 +478,11 @@ const tcCases: ReadonlyArray<GoldenCase> = [
     "fq-codel-options",
     "fq_codel with every option",
     "qdisc add dev d0 root handle 1: fq_codel limit 2000 flows 2048 target 3ms interval 50ms quantum 1500 ce_threshold 2ms memory_limit 16mb drop_batch 32 noecn"
+  ),
+  tc(
+    "codel-options",
+    "codel with every option",
+    "qdisc add dev d0 root handle 1: codel limit 500 target 4ms interval 80ms ecn ce_threshold 1ms"
   )
 ]
 

@@ -16,7 +16,7 @@ const TCMSG = 20
 const IFINDEX = 3 // d0 in the capture namespace
 const decode = (b: Uint8Array) =>
   decodeQdiscMessage(b, new DataView(b.buffer, b.byteOffset, b.byteLength), 16, b.length)
-const nestedKinds = new Set(["tbf", "htb", "fq_codel"])
+const nestedKinds = new Set(["tbf", "htb", "fq_codel", "codel"])
 
 const expectSame = (ours: Uint8Array, name: string, isClass = false): void => {
   const theirs = onlyMessage(name).bytes
@@ -172,6 +172,20 @@ describe("Full-kernel kinds' requests match tc fixtures", () => {
         }
       }),
       "tc-fq-codel-options"
+    )
+  })
+})
+
+describe("codel request matches tc", () => {
+  it("codel with every option", () => {
+    expectSame(
+      q("add", {
+        dev: "d0",
+        handle: "1:",
+        kind: "codel",
+        options: { limit: 500, target: "4ms", interval: "80ms", ecn: true, ceThreshold: "1ms" }
+      }),
+      "tc-codel-options"
     )
   })
 })

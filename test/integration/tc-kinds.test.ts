@@ -1,5 +1,5 @@
 /**
- * Qdisc kinds the host kernel lacks, on a full kernel (the VM lane): prio and fq_codel are
+ * Qdisc kinds the host kernel lacks, on a full kernel (the VM lane): prio, fq_codel and codel are
  * added, list back equal in canonical units, change in place, and remove(listed) restores the
  * namespace; add(listed) recreates them.
  */
@@ -109,6 +109,28 @@ describeFullKernel("Qdisc kinds of a full kernel", () => {
         const got = yield* Qdisc.get({ dev: "d0", parent: "root", kind: "fq_codel" })
         expect(Qdisc.equals(got, next)).toBe(true)
         expect(got.status?.xstats).toMatchObject({ maxpacket: expect.any(Number), dropOverlimit: 0 })
+      })
+    )
+  )
+
+  it.live("codel: every option read back in its unit; defaults", () =>
+    withVeth(() =>
+      Effect.gen(function* () {
+        const d = yield* roundTrip({ dev: "d0", kind: "codel" })
+        expect(d.options).toEqual({ limit: 1000, target: 5000, interval: 100000, ecn: false })
+        const full = yield* roundTrip({
+          dev: "d0",
+          handle: "1:",
+          kind: "codel",
+          options: { limit: 500, target: "4ms", interval: "80ms", ecn: true, ceThreshold: "1ms" }
+        })
+        expect(full.options).toEqual({
+          limit: 500,
+          target: 4000,
+          interval: 80000,
+          ecn: true,
+          ceThreshold: 1000
+        })
       })
     )
   )

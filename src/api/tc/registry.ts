@@ -5,6 +5,7 @@
  *
  * @since 0.3.0
  */
+import { codel } from "./kinds/codel.ts"
 import { bfifo, pfifo, pfifoHeadDrop } from "./kinds/fifo.ts"
 import { fqCodel } from "./kinds/fqCodel.ts"
 import { htb, htbClass } from "./kinds/htb.ts"
@@ -25,7 +26,8 @@ export const qdiscKinds: ReadonlyArray<AnyTcKind> = [
   ingress,
   clsact,
   prio,
-  fqCodel
+  fqCodel,
+  codel
 ]
 
 /** Class kinds by TCA_KIND. @since 0.3.0 */

@@ -837,11 +837,43 @@ export const TcFqCodelAttrsFields = {
   ceThresholdMask: Schema.optionalKey(P.U8),
   unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])),
 }
+/** Attribute set tc-codel-attrs. */
+export interface TcCodelAttrs {
+  /** TCA_CODEL_TARGET (1) — Microseconds. */
+  readonly target?: number
+  /** TCA_CODEL_LIMIT (2) — Packets. */
+  readonly limit?: number
+  /** TCA_CODEL_INTERVAL (3) — Microseconds. */
+  readonly interval?: number
+  /** TCA_CODEL_ECN (4) */
+  readonly ecn?: number
+  /** TCA_CODEL_CE_THRESHOLD (5) — Microseconds. */
+  readonly ceThreshold?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of tc-codel-attrs. */
+export const TcCodelAttrsTypes = {
+  /** TCA_CODEL_TARGET */ target: 1,
+  /** TCA_CODEL_LIMIT */ limit: 2,
+  /** TCA_CODEL_INTERVAL */ interval: 3,
+  /** TCA_CODEL_ECN */ ecn: 4,
+  /** TCA_CODEL_CE_THRESHOLD */ ceThreshold: 5,
+} as const
+export const TcCodelAttrsFields = {
+  target: Schema.optionalKey(P.U32),
+  limit: Schema.optionalKey(P.U32),
+  interval: Schema.optionalKey(P.U32),
+  ecn: Schema.optionalKey(P.U32),
+  ceThreshold: Schema.optionalKey(P.U32),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5])),
+}
 export const TcAttrs: Schema.Codec<TcAttrs> = Schema.Struct(TcAttrsFields)
 export const TcStats2Attrs: Schema.Codec<TcStats2Attrs> = Schema.Struct(TcStats2AttrsFields)
 export const TcTbfAttrs: Schema.Codec<TcTbfAttrs> = Schema.Struct(TcTbfAttrsFields)
 export const TcHtbAttrs: Schema.Codec<TcHtbAttrs> = Schema.Struct(TcHtbAttrsFields)
 export const TcFqCodelAttrs: Schema.Codec<TcFqCodelAttrs> = Schema.Struct(TcFqCodelAttrsFields)
+export const TcCodelAttrs: Schema.Codec<TcCodelAttrs> = Schema.Struct(TcCodelAttrsFields)
 /** Decodes tc-attrs attributes in [start, end) into `out`. */
 export function decodeTcAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): TcAttrs {
   let off = start
@@ -1067,6 +1099,41 @@ export function encodeTcFqCodelAttrs(w: Writer, v: TcFqCodelAttrs): void {
   if (v.ceThresholdMask !== undefined) w.attrU8(11, v.ceThresholdMask)
   if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
 }
+/** Decodes tc-codel-attrs attributes in [start, end) into `out`. */
+export function decodeTcCodelAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): TcCodelAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("tc-codel-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.target = (n < 4 ? badLength("tc-codel-attrs.TCA_CODEL_TARGET", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.limit = (n < 4 ? badLength("tc-codel-attrs.TCA_CODEL_LIMIT", n, 4, off) : view.getUint32(p, true)); break
+      case 3: out.interval = (n < 4 ? badLength("tc-codel-attrs.TCA_CODEL_INTERVAL", n, 4, off) : view.getUint32(p, true)); break
+      case 4: out.ecn = (n < 4 ? badLength("tc-codel-attrs.TCA_CODEL_ECN", n, 4, off) : view.getUint32(p, true)); break
+      case 5: out.ceThreshold = (n < 4 ? badLength("tc-codel-attrs.TCA_CODEL_CE_THRESHOLD", n, 4, off) : view.getUint32(p, true)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes tc-codel-attrs attributes in [start, end). */
+export function decodeTcCodelAttrs(buf: Uint8Array, view: DataView, start: number, end: number): TcCodelAttrs {
+  return decodeTcCodelAttrsInto({}, buf, view, start, end)
+}
+/** Writes the tc-codel-attrs attributes present in `v`. */
+export function encodeTcCodelAttrs(w: Writer, v: TcCodelAttrs): void {
+  if (v.target !== undefined) w.attrU32(1, v.target)
+  if (v.limit !== undefined) w.attrU32(2, v.limit)
+  if (v.interval !== undefined) w.attrU32(3, v.interval)
+  if (v.ecn !== undefined) w.attrU32(4, v.ecn)
+  if (v.ceThreshold !== undefined) w.attrU32(5, v.ceThreshold)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
 /** Names of tc-attrs attributes, for error messages. */
 export const TcAttrsMeta: AttributeMeta = {
   set: "tc-attrs",
@@ -1147,6 +1214,17 @@ export const TcFqCodelAttrsMeta: AttributeMeta = {
     9: { name: "TCA_FQ_CODEL_MEMORY_LIMIT" },
     10: { name: "TCA_FQ_CODEL_CE_THRESHOLD_SELECTOR" },
     11: { name: "TCA_FQ_CODEL_CE_THRESHOLD_MASK" },
+  }
+}
+/** Names of tc-codel-attrs attributes, for error messages. */
+export const TcCodelAttrsMeta: AttributeMeta = {
+  set: "tc-codel-attrs",
+  attributes: {
+    1: { name: "TCA_CODEL_TARGET" },
+    2: { name: "TCA_CODEL_LIMIT" },
+    3: { name: "TCA_CODEL_INTERVAL" },
+    4: { name: "TCA_CODEL_ECN" },
+    5: { name: "TCA_CODEL_CE_THRESHOLD" },
   }
 }
 /** qdisc message: struct tcmsg followed by tc-attrs. */

@@ -54,10 +54,10 @@ const U8 = Schema.Number.check(Schema.isInt(), Schema.isBetween({ minimum: 0, ma
 // codel keeps times as ns >> 10 and reports them as (t << 10) / 1000 us.
 const codelOf = (us: number): number => Math.floor((us * 1000) / 1024)
 const smallestUs = (codel: number): number => Math.floor((codel * 1024 + 999) / 1000)
-/** A time the kernel reported, as the smallest microseconds with the same codel value. */
-const readTime = (reported: number): number => smallestUs(Math.ceil((reported * 1000) / 1024))
-/** A time written, as it reads back. */
-const canonicalTime = (t: Units.Time): number => smallestUs(codelOf(Units.parseTime(t)!))
+/** A codel time the kernel reported, as the smallest microseconds with the same codel value. */
+export const readTime = (reported: number): number => smallestUs(Math.ceil((reported * 1000) / 1024))
+/** A codel time written, as it reads back. */
+export const canonicalTime = (t: Units.Time): number => smallestUs(codelOf(Units.parseTime(t)!))
 
 /** The fq_codel kind. @since 0.3.0 */
 export const fqCodel: TcKind<FqCodelOptions, TcFqCodelAttrs> = {
