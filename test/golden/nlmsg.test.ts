@@ -192,6 +192,7 @@ const headerLen = (type: number): number => {
   if (type >= 24 && type <= 27) return 12 // rtmsg
   if (type >= 28 && type <= 31) return 12 // ndmsg
   if (type >= 32 && type <= 35) return 12 // fib_rule_hdr
+  if (type >= 36 && type <= 43) return 20 // tcmsg (qdiscs, classes)
   throw new Error(`no header length for ${type}`)
 }
 
