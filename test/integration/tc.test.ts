@@ -429,8 +429,13 @@ describeRoot("Class on the host kernel", () => {
         overhead: fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined }),
         linklayer: fc.option(fc.constantFrom("ethernet" as const, "atm" as const), { nil: undefined })
       })
-      // samples of the arbitrary, run in one namespace under one htb root
-      const samples = fc.sample(arb, propertyRuns(30))
+      // samples of the arbitrary with buckets the kernel can report, run in one namespace under one htb root
+      const fits = (rate: number, burst: number | string | undefined) =>
+        burst === undefined || Units.bucketFits(rate / 8, Units.parseSize(burst)!)
+      const samples = fc
+        .sample(arb, propertyRuns(30) * 2)
+        .filter((a) => fits(a.rate, a.burst) && fits(a.rate + (a.ceilExtra ?? 0), a.cburst))
+        .slice(0, propertyRuns(30))
       return withVeth(() =>
         Effect.gen(function* () {
           yield* Qdisc.add(htbRoot)
