@@ -35,6 +35,7 @@ import {
 } from "./format.ts"
 import { monitor } from "./monitor.ts"
 import { stateCommands } from "./state.ts"
+import { tcCmd } from "./tc.ts"
 
 // Output is written in chunks, each finished before the next starts, so a
 // signal is handled between two chunks and stops the output (600k routes
@@ -389,6 +390,7 @@ const nlink = Command.make("nlink").pipe(
     fdbCmd,
     vlanCmd,
     mdbCmd,
+    tcCmd,
     monitor,
     ...stateCommands
   ])

@@ -81,7 +81,11 @@ function capture(
       made.push(other)
     }
     for (const step of c.setup) {
-      const r = run(["ip", "-n", ns, ...subst(step)])
+      // a step that begins with "tc" runs tc (traffic control setup), any other runs ip
+      const r =
+        step[0] === "tc"
+          ? run(["tc", "-n", ns, ...subst(step.slice(1))])
+          : run(["ip", "-n", ns, ...subst(step)])
       if (r.status !== 0 && !c.setupMayFail) {
         throw new Error(`setup "ip ${step.join(" ")}" failed (${r.status}): ${r.stderr.trim()}`)
       }

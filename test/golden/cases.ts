@@ -23,6 +23,10 @@ export const RTM_NEWNEIGH = 28
 export const RTM_DELNEIGH = 29
 export const RTM_NEWRULE = 32
 export const RTM_DELRULE = 33
+export const RTM_NEWQDISC = 36
+export const RTM_DELQDISC = 37
+export const RTM_NEWTCLASS = 40
+export const RTM_DELTCLASS = 41
 
 export interface GoldenCase {
   /** File name of the fixture (kebab-case). */
@@ -41,8 +45,11 @@ export interface GoldenCase {
   readonly pidTarget?: boolean
   /** Setup commands may fail on this kernel (e.g. a bond master the host cannot create). */
   readonly setupMayFail?: boolean
-  /** The iproute2 program that runs `command` (default "ip"; setup always runs with ip). */
-  readonly tool?: "ip" | "bridge"
+  /**
+   * The iproute2 program that runs `command` (default "ip"); setup runs with ip, except
+   * steps beginning with "tc", which run tc.
+   */
+  readonly tool?: "ip" | "bridge" | "tc"
 }
 
 const veth: ReadonlyArray<string> = ["link", "add", "d0", "type", "veth", "peer", "name", "d1"]
@@ -669,6 +676,112 @@ const moreNeighCases: ReadonlyArray<GoldenCase> = [
   neigh("add-noarp", "state NUD_NOARP", "neigh add 10.1.2.9 lladdr 02:00:00:00:00:09 dev d0 nud noarp")
 ]
 
+/** Traffic control: `tc qdisc ...` / `tc class ...` on d0 of a veth pair. */
+const tc = (name: string, doc: string, command: string, extra: Partial<GoldenCase> = {}): GoldenCase => ({
+  name: `tc-${name}`,
+  doc,
+  setup: [veth],
+  command: split(command),
+  types: [RTM_NEWQDISC, RTM_DELQDISC, RTM_NEWTCLASS, RTM_DELTCLASS],
+  tool: "tc",
+  ...extra
+})
+const htbRoot: ReadonlyArray<ReadonlyArray<string>> = [veth, split("tc qdisc add dev d0 root handle 1: htb")]
+
+const tcCases: ReadonlyArray<GoldenCase> = [
+  tc(
+    "pfifo-limit",
+    "pfifo: TCA_OPTIONS is struct tc_fifo_qopt (no nest)",
+    "qdisc add dev d0 root handle 1: pfifo limit 100"
+  ),
+  tc("pfifo-plain", "pfifo without options: TCA_KIND alone", "qdisc add dev d0 root pfifo"),
+  tc(
+    "bfifo-limit",
+    "bfifo limit in bytes through get_size (10kb)",
+    "qdisc add dev d0 root handle 2: bfifo limit 10kb"
+  ),
+  tc("pfifo-fast", "pfifo_fast: kind alone", "qdisc add dev d0 root handle 3: pfifo_fast"),
+  tc(
+    "tbf-rate-burst-latency",
+    "tbf: PARMS (limit from latency), BURST, RTAB computed from rate",
+    "qdisc add dev d0 root handle 1: tbf rate 1mbit burst 10kb latency 50ms"
+  ),
+  tc(
+    "tbf-limit-peakrate",
+    "tbf with peakrate/mtu (PTAB, PBURST), mpu, overhead",
+    "qdisc add dev d0 root tbf rate 8mbit burst 32kb limit 100kb peakrate 10mbit mtu 1600 mpu 64 overhead 4"
+  ),
+  tc(
+    "tbf-rate64",
+    "tbf above 2^32 bytes/s: rate ~0 in PARMS, TCA_TBF_RATE64",
+    "qdisc add dev d0 root tbf rate 40gbit burst 1mb limit 10mb"
+  ),
+  tc(
+    "tbf-atm",
+    "tbf linklayer atm rate table",
+    "qdisc add dev d0 root tbf rate 2mbit burst 20k limit 30k linklayer atm"
+  ),
+  tc("htb-default", "htb: TCA_HTB_INIT defaults (r2q 10, version 3)", "qdisc add dev d0 root handle 1: htb"),
+  tc(
+    "htb-options",
+    "htb r2q, default (hex), direct_qlen",
+    "qdisc add dev d0 root handle 1: htb r2q 5 default 20 direct_qlen 100"
+  ),
+  tc(
+    "htb-class-rate",
+    "htb class: rate only (ceil = rate, burst from mtu and hz), RTAB/CTAB",
+    "class add dev d0 parent 1: classid 1:10 htb rate 100mbit",
+    { setup: htbRoot }
+  ),
+  tc(
+    "htb-class-full",
+    "htb class: rate, ceil, burst, cburst, prio, quantum, mpu, overhead",
+    "class add dev d0 parent 1: classid 1:20 htb rate 10mbit ceil 20mbit burst 15k cburst 20k prio 2 quantum 3000 mpu 64 overhead 10",
+    { setup: htbRoot }
+  ),
+  tc(
+    "htb-class-rate64",
+    "htb class above 2^32 bytes/s: TCA_HTB_RATE64 and CEIL64",
+    "class add dev d0 parent 1: classid 1:30 htb rate 50gbit ceil 60gbit",
+    { setup: htbRoot }
+  ),
+  tc("ingress", "ingress: parent ffff:fff1, handle ffff:", "qdisc add dev d0 ingress"),
+  tc("clsact", "clsact: parent ffff:fff1, handle ffff:", "qdisc add dev d0 clsact"),
+  tc(
+    "replace-pfifo",
+    "replace: NLM_F_CREATE|NLM_F_REPLACE",
+    "qdisc replace dev d0 root handle 1: pfifo limit 50"
+  ),
+  tc("change-htb", "change: no NLM_F_CREATE", "qdisc change dev d0 root handle 1: htb r2q 20", {
+    setup: htbRoot
+  }),
+  tc("del-root", "qdisc del dev d0 root", "qdisc del dev d0 root", { setup: htbRoot }),
+  tc("class-del", "class del by classid", "class del dev d0 classid 1:10", {
+    setup: [...htbRoot, split("tc class add dev d0 parent 1: classid 1:10 htb rate 1mbit")]
+  }),
+  tc(
+    "prio-default",
+    "prio without options: tc sends the default bands and priomap",
+    "qdisc add dev d0 root handle 1: prio"
+  ),
+  tc(
+    "prio-bands",
+    "prio bands 4 with a priomap",
+    "qdisc add dev d0 root handle 1: prio bands 4 priomap 3 2 1 0 3 2 1 0 3 2 1 0 3 2 1 0"
+  ),
+  tc("fq-codel-default", "fq_codel without options", "qdisc add dev d0 root fq_codel"),
+  tc(
+    "fq-codel-options",
+    "fq_codel with every option",
+    "qdisc add dev d0 root handle 1: fq_codel limit 2000 flows 2048 target 3ms interval 50ms quantum 1500 ce_threshold 2ms memory_limit 16mb drop_batch 32 noecn"
+  ),
+  tc(
+    "codel-options",
+    "codel with every option",
+    "qdisc add dev d0 root handle 1: codel limit 500 target 4ms interval 80ms ecn ce_threshold 1ms"
+  )
+]
+
 export const cases: ReadonlyArray<GoldenCase> = [
   ...linkCases,
   ...addrCases,
@@ -682,5 +795,6 @@ export const cases: ReadonlyArray<GoldenCase> = [
   ...otherCases,
   ...moreRuleCases,
   ...moreAddrCases,
-  ...moreNeighCases
+  ...moreNeighCases,
+  ...tcCases
 ]

@@ -1,0 +1,37 @@
+/**
+ * The descriptor of a qdisc or class kind: the generic part
+ * (src/api/internal/Kind.ts: options Schema fields, options → kind data and
+ * back, canonical form) plus how the kind data travels in TCA_OPTIONS (a
+ * nest of attributes for most kinds, a bare struct for the fifos) and how
+ * its statistics (TCA_XSTATS) read. Qdisc.ts and Class.ts hold no per-kind
+ * code; the registry (src/api/tc/registry.ts) lists the descriptors.
+ *
+ * @since 0.3.0
+ */
+import type { Writer } from "../../runtime/Wire.ts"
+import type { KindDescriptor } from "../internal/Kind.ts"
+
+/**
+ * One qdisc or class kind.
+ *
+ * @example
+ * ```ts
+ * const pfifo: TcKind<{ limit?: number }, TcFifoQopt> = { kind: "pfifo", ... }
+ * ```
+ * @since 0.3.0
+ */
+export interface TcKind<Options extends object, Data> extends KindDescriptor<Options, Data> {
+  /** Writes the kind data as the payload of TCA_OPTIONS. */
+  readonly encode: (w: Writer, data: Data) => void
+  /** Reads a TCA_OPTIONS payload in [start, end). */
+  readonly decode: (buf: Uint8Array, view: DataView, start: number, end: number) => Data
+  /** Options the kernel picks when not given (htb's quantum): compared only when both sides give them. */
+  readonly kernelChosen?: ReadonlyArray<string>
+  /** Decodes the kind's TCA_XSTATS / TCA_STATS_APP payload. */
+  readonly xstats?: (buf: Uint8Array, view: DataView, start: number, end: number) => object
+  /** The parent and handle the kind always has (ingress, clsact: ffff:fff1 and ffff:). */
+  readonly fixed?: { readonly parent: number; readonly handle: number }
+}
+
+/** Any kind (options type erased), as the registry holds them. */
+export type AnyTcKind = TcKind<any, any>

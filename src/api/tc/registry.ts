@@ -1,0 +1,34 @@
+/**
+ * The qdisc and class kinds: one line per kind. A new kind is its spec
+ * entries (spec/tc.yaml), its module in src/api/tc/kinds, a line here and
+ * its tests.
+ *
+ * @since 0.3.0
+ */
+import { codel } from "./kinds/codel.ts"
+import { bfifo, pfifo, pfifoHeadDrop } from "./kinds/fifo.ts"
+import { fqCodel } from "./kinds/fqCodel.ts"
+import { htb, htbClass } from "./kinds/htb.ts"
+import { clsact, ingress, noqueue, pfifoFast } from "./kinds/plain.ts"
+import { prio } from "./kinds/prio.ts"
+import { tbf } from "./kinds/tbf.ts"
+import type { AnyTcKind } from "./TcKind.ts"
+
+/** Qdisc kinds by TCA_KIND. @since 0.3.0 */
+export const qdiscKinds: ReadonlyArray<AnyTcKind> = [
+  pfifo,
+  bfifo,
+  pfifoHeadDrop,
+  pfifoFast,
+  noqueue,
+  tbf,
+  htb,
+  ingress,
+  clsact,
+  prio,
+  fqCodel,
+  codel
+]
+
+/** Class kinds by TCA_KIND. @since 0.3.0 */
+export const classKinds: ReadonlyArray<AnyTcKind> = [htbClass]
