@@ -19,6 +19,7 @@
  */
 export * as Address from "./api/Address.ts"
 export * as Events from "./api/Events.ts"
+export * as Genl from "./api/Genl.ts"
 export * as Link from "./api/Link.ts"
 export * as Neighbor from "./api/Neighbor.ts"
 export { Netlink } from "./api/Netlink.ts"
