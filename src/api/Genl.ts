@@ -264,3 +264,71 @@ export const withFamily = <A>(
       )
     })
   )
+
+/**
+ * A family's attribute policies as the kernel validates them
+ * (CTRL_CMD_GETPOLICY): each table maps attribute numbers to their
+ * netlink_attribute_type (NL_ATTR_TYPE_U16 is 3, NL_ATTR_TYPE_U32 4, ...).
+ * Tables are keyed by the kernel's policy index; nested sets are their own
+ * tables. This is how to tell whether the running kernel accepts an
+ * attribute newer than the family's version says.
+ *
+ * @example
+ * ```ts
+ * const tables = yield* Genl.policies("wireguard")
+ * const knows = [...tables.values()].some((t) => t.get(1) === 3 && t.has(4))
+ * ```
+ * @since 0.1.0
+ */
+export const policies = operationOf(
+  "Genl.policies",
+  (name: string): Effect.Effect<ReadonlyMap<number, ReadonlyMap<number, number>>, NetlinkError, Netlink> =>
+    withFamily(name, (f, conn) => {
+      const tables = new Map<number, Map<number, number>>()
+      const decode = (buf: Uint8Array, view: DataView, start: number, end: number): undefined => {
+        const a = decodeGetfamilyReply(buf, view, start + NLMSG_HDRLEN, end)
+        const p = a.policy
+        if (p === undefined) return undefined
+        // CTRL_ATTR_POLICY: nest(policy index) > nest(attribute) > NL_POLICY_TYPE_ATTR_*
+        const dv = new DataView(p.buffer, p.byteOffset, p.byteLength)
+        forEachAttr(dv, 0, p.length, (idx, s1, e1) => {
+          const table = tables.get(idx) ?? new Map<number, number>()
+          tables.set(idx, table)
+          forEachAttr(dv, s1, e1, (attr, s2, e2) => {
+            forEachAttr(dv, s2, e2, (t, s3, e3) => {
+              if (t === 1 && e3 - s3 >= 4) table.set(attr, dv.getUint32(s3, true)) // NL_POLICY_TYPE_ATTR_TYPE
+            })
+          })
+        })
+        return undefined
+      }
+      return Effect.as(
+        conn.dumpAll(
+          buildMessage(GENL_ID_CTRL, NLM_F_DUMP, (w) => {
+            w.u8(10) // CTRL_CMD_GETPOLICY
+            w.u8(2)
+            w.u16(0)
+            w.attrU16(1, f.id) // CTRL_ATTR_FAMILY_ID
+          }),
+          decode,
+          { operation: `genl policies ${name}`, headerLength: 4 }
+        ),
+        tables as ReadonlyMap<number, ReadonlyMap<number, number>>
+      )
+    })
+)
+
+const forEachAttr = (
+  dv: DataView,
+  start: number,
+  end: number,
+  f: (type: number, s: number, e: number) => void
+) => {
+  let off = start
+  while (off + 4 <= end) {
+    const len = dv.getUint16(off, true)
+    if (len < 4 || off + len > end) return
+    f(dv.getUint16(off + 2, true) & 0x3fff, off + 4, off + len)
+    off += (len + 3) & ~3
+  }
+}

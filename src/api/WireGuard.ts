@@ -427,14 +427,34 @@ export const set = operationOf(
     const limit = options.messageLimit ?? 4096
     if (!Number.isInteger(limit) || limit < 1024 || limit > 65536)
       return Effect.fail(invalid("messageLimit", `an integer from 1024 to 65536, got ${limit}`))
-    return Genl.withFamily(GenlFamily.name, (f, conn) =>
+    const send = Genl.withFamily(GenlFamily.name, (f, conn) =>
       Effect.forEach(
         build(f.id, d, limit),
         (m) => conn.request(m, { operation: `wireguard set ${dev}`, headerLength: 4 }),
         { discard: true }
       )
     )
+    const removing = d.peers.findIndex((p) => p.allowedIps.some((a) => a.remove))
+    if (removing === -1) return send
+    // An older kernel ignores WGALLOWEDIP_A_FLAGS and would add the prefix instead.
+    return Effect.flatMap(removeSupported, (ok) =>
+      ok
+        ? send
+        : Effect.fail(
+            invalid(
+              `peers[${removing}].removeAllowedIps`,
+              "this kernel's wireguard has no WGALLOWEDIP_F_REMOVE_ME (Linux 6.16+): nothing was sent; replace the peer's allowed IPs instead"
+            )
+          )
+    )
   }
+)
+
+// Whether the kernel's allowed-IP policy (the table whose attribute 1, the
+// family, is NL_ATTR_TYPE_U16) has attribute 4, WGALLOWEDIP_A_FLAGS.
+const removeSupported: Effect.Effect<boolean, NetlinkError, Netlink> = Effect.map(
+  Genl.policies(GenlFamily.name),
+  (tables) => [...tables.values()].some((t) => t.get(1) === 3 && t.get(3) === 2 && t.has(4))
 )
 
 /**

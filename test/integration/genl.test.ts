@@ -49,6 +49,16 @@ describeRoot("Genl on the host kernel", () => {
     )
   )
 
+  it.live("reads a family's attribute policies", () =>
+    inNamespace(() =>
+      Effect.gen(function* () {
+        const tables = yield* Genl.policies("nlctrl")
+        // CTRL_ATTR_FAMILY_ID is NLA_U16 (3), CTRL_ATTR_FAMILY_NAME NLA_NUL_STRING (12)
+        expect([...tables.values()].some((t) => t.get(1) === 3 && t.get(2) === 12)).toBe(true)
+      })
+    )
+  )
+
   it.live("a family the kernel lacks fails with ENOENT naming it", () =>
     inNamespace(() =>
       Effect.gen(function* () {
