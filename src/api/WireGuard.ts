@@ -34,6 +34,7 @@ import type { Netlink } from "./Netlink.ts"
 import { type AllowedIpBytes, build, type DeviceBytes, type PeerBytes } from "./wireguard/Build.ts"
 import * as K from "./wireguard/Key.ts"
 
+export { type Config, parse as parseConfig, print as printConfig } from "./wireguard/Config.ts"
 export { generateKey, isKey, type Key, publicKey } from "./wireguard/Key.ts"
 
 const AF_INET = 2

@@ -143,3 +143,54 @@ describe("a large set", () => {
     expect(got).toEqual([{ key: PUB, flags: 2, ips: many }])
   })
 })
+
+describe("configuration files", () => {
+  const text = `[Interface]
+ListenPort = 51820
+FwMark = 0x42
+PrivateKey = ${PRIV}
+
+[Peer]
+PublicKey = ${keyOf(1)}
+PresharedKey = ${keyOf(7)}
+AllowedIPs = 10.0.0.0/24, fd00::/64
+Endpoint = 192.0.2.1:51820
+PersistentKeepalive = 25
+
+[Peer]
+PublicKey = ${keyOf(2)}
+AllowedIPs = 10.0.1.0/24
+`
+  it("parses and prints the wg showconf format back to the same text", () => {
+    const c = WireGuard.parseConfig(text)
+    expect(c).not.toBeInstanceOf(NetlinkError)
+    const config = c as WireGuard.Config
+    expect(config.listenPort).toBe(51820)
+    expect(config.fwmark).toBe(0x42)
+    expect(config.peers.map((p) => p.allowedIps)).toEqual([["10.0.0.0/24", "fd00::/64"], ["10.0.1.0/24"]])
+    expect(WireGuard.printConfig(config, { showKeys: true })).toBe(text)
+  })
+  it("hides private and preshared keys unless asked", () => {
+    const out = WireGuard.printConfig(WireGuard.parseConfig(text) as WireGuard.Config)
+    expect(out).not.toContain(PRIV)
+    expect(out).not.toContain(keyOf(7))
+    expect(out).toContain("PrivateKey = (hidden)")
+    expect(out).toContain(`PublicKey = ${keyOf(1)}`)
+  })
+  it("skips wg-quick-only keys and comments", () => {
+    const c = WireGuard.parseConfig(
+      `# a comment\n[Interface]\nAddress = 10.0.0.1/24\nDNS = 1.1.1.1\nListenPort = 1 # inline\n`
+    )
+    expect(c).toEqual({ listenPort: 1, peers: [] })
+  })
+  it("names the bad line and key, never the value", () => {
+    const e = WireGuard.parseConfig(`[Interface]\nPrivateKey = ${PRIV.slice(1)}\n`) as NetlinkError
+    expect(e.reason._tag).toBe("Validation")
+    expect(e.message).toContain("line 2 (PrivateKey)")
+    expect(e.message).not.toContain(PRIV.slice(1))
+    expect((WireGuard.parseConfig("[Peer]\nAllowedIPs = 10.0.0.0/8\n") as NetlinkError).message).toContain(
+      "PublicKey"
+    )
+    expect((WireGuard.parseConfig("[Interface]\nBogus = 1\n") as NetlinkError).message).toContain("Bogus")
+  })
+})

@@ -85,6 +85,12 @@ describeFullKernel("WireGuard", () => {
         expect(conf).toContain("FwMark = 0x42")
         expect(conf).toContain(`PresharedKey = ${PSK}`)
         expect(conf).toContain("Endpoint = [2001:db8::1]:4500")
+        expect(WireGuard.printConfig(d, { showKeys: true })).toBe(conf)
+        // and wg setconf's input applies back to the same state
+        const again = WireGuard.parseConfig(conf)
+        expect(again).not.toBeInstanceOf(Error)
+        yield* WireGuard.configure("wg0", again as WireGuard.Config)
+        expect(config((yield* WireGuard.get("wg0")).peers)).toEqual(config(d.peers))
       })
     )
   )
