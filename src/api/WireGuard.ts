@@ -478,6 +478,44 @@ export const buildSet = (
 }
 
 /**
+ * The change `wg setconf` (`replace: true`) or `wg addconf` (`replace:
+ * false`) makes for a configuration: only what it names, with
+ * WGDEVICE_F_REPLACE_PEERS and each peer's WGPEER_F_REPLACE_ALLOWEDIPS when
+ * replacing.
+ *
+ * @example
+ * ```ts
+ * const conf = WireGuard.parseConfig(text)
+ * yield* WireGuard.set("wg0", WireGuard.fromConfig(conf, { replace: false }))
+ * ```
+ * @since 0.1.0
+ */
+export const fromConfig = (
+  config: {
+    readonly privateKey?: Redacted.Redacted<K.Key> | K.Key
+    readonly listenPort?: number
+    readonly fwmark?: number
+    readonly peers: ReadonlyArray<
+      Omit<Peer, "presharedKey"> & { presharedKey?: Redacted.Redacted<K.Key> | K.Key }
+    >
+  },
+  options: { readonly replace: boolean }
+): SetOptions => ({
+  ...(config.privateKey !== undefined ? { privateKey: config.privateKey } : {}),
+  ...(config.listenPort !== undefined ? { listenPort: config.listenPort } : {}),
+  ...(config.fwmark !== undefined ? { fwmark: config.fwmark } : {}),
+  replacePeers: options.replace,
+  peers: (config.peers ?? []).map((p) => ({
+    publicKey: p.publicKey,
+    ...(p.presharedKey !== undefined ? { presharedKey: p.presharedKey } : {}),
+    ...(p.endpoint !== undefined ? { endpoint: p.endpoint } : {}),
+    ...(p.persistentKeepalive !== undefined ? { persistentKeepalive: p.persistentKeepalive } : {}),
+    replaceAllowedIps: options.replace,
+    allowedIps: p.allowedIps
+  }))
+})
+
+/**
  * Makes a device equal to `config` (`wg setconf`): its private key, port,
  * fwmark and exactly these peers with exactly these allowed IPs. What `get`
  * returns is accepted (peer status is ignored).
