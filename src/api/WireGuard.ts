@@ -479,9 +479,11 @@ export const buildSet = (
 
 /**
  * The change `wg setconf` (`replace: true`) or `wg addconf` (`replace:
- * false`) makes for a configuration: only what it names, with
- * WGDEVICE_F_REPLACE_PEERS and each peer's WGPEER_F_REPLACE_ALLOWEDIPS when
- * replacing.
+ * false`) makes for a configuration: each listed peer's allowed IPs
+ * replaced (WGPEER_F_REPLACE_ALLOWEDIPS, as both commands do); with
+ * `replace` every other peer removed (WGDEVICE_F_REPLACE_PEERS) and the
+ * private key, listen port and fwmark the configuration leaves out reset to
+ * none; without it only what the configuration names.
  *
  * @example
  * ```ts
@@ -501,16 +503,17 @@ export const fromConfig = (
   },
   options: { readonly replace: boolean }
 ): SetOptions => ({
-  ...(config.privateKey !== undefined ? { privateKey: config.privateKey } : {}),
-  ...(config.listenPort !== undefined ? { listenPort: config.listenPort } : {}),
-  ...(config.fwmark !== undefined ? { fwmark: config.fwmark } : {}),
+  // setconf resets what the configuration leaves out; addconf leaves it alone
+  ...(config.privateKey !== undefined || options.replace ? { privateKey: config.privateKey ?? K.ZERO } : {}),
+  ...(config.listenPort !== undefined || options.replace ? { listenPort: config.listenPort ?? 0 } : {}),
+  ...(config.fwmark !== undefined || options.replace ? { fwmark: config.fwmark ?? 0 } : {}),
   replacePeers: options.replace,
   peers: (config.peers ?? []).map((p) => ({
     publicKey: p.publicKey,
     ...(p.presharedKey !== undefined ? { presharedKey: p.presharedKey } : {}),
     ...(p.endpoint !== undefined ? { endpoint: p.endpoint } : {}),
     ...(p.persistentKeepalive !== undefined ? { persistentKeepalive: p.persistentKeepalive } : {}),
-    replaceAllowedIps: options.replace,
+    replaceAllowedIps: true,
     allowedIps: p.allowedIps
   }))
 })
@@ -535,21 +538,11 @@ export const configure = operationOf(
       readonly privateKey?: Redacted.Redacted<K.Key> | K.Key
       readonly listenPort?: number
       readonly fwmark?: number
-      readonly peers: ReadonlyArray<Peer | (Omit<Peer, "presharedKey"> & { presharedKey?: K.Key })>
+      readonly peers: ReadonlyArray<
+        Omit<Peer, "presharedKey"> & { presharedKey?: Redacted.Redacted<K.Key> | K.Key }
+      >
     }
   ): Effect.Effect<void, NetlinkError, Netlink> =>
-    set(dev, {
-      privateKey: config.privateKey ?? K.ZERO,
-      listenPort: config.listenPort ?? 0,
-      fwmark: config.fwmark ?? 0,
-      replacePeers: true,
-      peers: (config.peers ?? []).map((p) => ({
-        publicKey: p.publicKey,
-        presharedKey: p.presharedKey ?? K.ZERO,
-        ...(p.endpoint !== undefined ? { endpoint: p.endpoint } : {}),
-        persistentKeepalive: p.persistentKeepalive ?? 0,
-        replaceAllowedIps: true,
-        allowedIps: p.allowedIps
-      }))
-    })
+    // the peers are removed and created afresh, so a peer's unset options stay unset
+    set(dev, fromConfig(config, { replace: true }))
 )
