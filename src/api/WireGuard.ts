@@ -26,6 +26,7 @@ import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import { decodeGetDeviceReply, encodeGetDeviceRequest, GenlFamily } from "../generated/wireguard/index.ts"
 import type { WgpeerAttrs } from "../generated/wireguard/index.ts"
+import * as NetlinkErrors from "../runtime/NetlinkError.ts"
 import type { NetlinkError } from "../runtime/NetlinkError.ts"
 import { parseIp, Writer } from "../runtime/Wire.ts"
 import * as Genl from "./Genl.ts"
@@ -397,9 +398,20 @@ export const get = operationOf(
         }
         return undefined
       }
-      return Effect.map(
-        conn.dumpAll(w.finish(), decode, { operation: `wireguard get ${dev}`, headerLength: 4 }),
-        () => toDevice(acc)
+      return conn.dumpAll(w.finish(), decode, { operation: `wireguard get ${dev}`, headerLength: 4 }).pipe(
+        Effect.map(() => toDevice(acc)),
+        // a malformed reply's bytes may hold the private or a preshared key: never put them in the error
+        Effect.mapError((e) =>
+          e.reason._tag === "Decode" && e.reason.bytes !== undefined
+            ? NetlinkErrors.make(
+                new NetlinkErrors.Decode({
+                  message: e.reason.message,
+                  offset: e.reason.offset,
+                  context: e.reason.context
+                })
+              )
+            : e
+        )
       )
     })
   }
