@@ -7,7 +7,8 @@
  * For each case: a fresh namespace with `ip link add wg0 type wireguard`, then `wg setconf`
  * or `wg set` under `strace -f -X raw -e trace=sendmsg,sendto -e write=all -xx -s 65536`;
  * the messages sent to the wireguard family (its id resolved by nlink in that namespace) are
- * written to test/fixtures/golden/<name>.json with the case's configuration.
+ * written to test/fixtures/golden/wireguard/<name>.json (a folder of their own: the
+ * iproute2 fixture list in cases.ts does not hold them) with the case's configuration.
  *
  * @since 0.1.0
  */
@@ -15,7 +16,6 @@ import { spawnSync } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { release, tmpdir } from "node:os"
 import { join } from "node:path"
-import { fileURLToPath } from "node:url"
 import { Effect } from "effect"
 import * as Genl from "../../src/api/Genl.ts"
 import { Netlink } from "../../src/api/Netlink.ts"
@@ -79,11 +79,10 @@ for (const c of wireguardCases) {
       iproute2: wgVersion,
       messages
     }
-    writeFileSync(new URL(`${c.name}.json`, fixtureDir), `${JSON.stringify(fixture, null, 2)}\n`)
+    writeFileSync(new URL(`wireguard/${c.name}.json`, fixtureDir), `${JSON.stringify(fixture, null, 2)}\n`)
     console.log(`${c.name}: ${messages.length} messages, wg exit ${r.status}`)
   } finally {
     sh(["ip", "netns", "del", ns])
     rmSync(dir, { recursive: true, force: true })
   }
 }
-void fileURLToPath

@@ -15,7 +15,7 @@ const GENLMSGHDR = 4
 describe("wireguard requests match wg", () => {
   for (const c of wireguardCases) {
     it(c.name, () => {
-      const fx = loadFixture(c.name)
+      const fx = loadFixture(`wireguard/${c.name}`)
       expect(fx.exitCode).toBe(0)
       const config = WireGuard.parseConfig(c.config)
       expect(config).not.toBeInstanceOf(NetlinkError)
