@@ -838,6 +838,70 @@ export const emitFamily = (
     o(`export const ${M}Meta = ${S}Meta`)
   }
 
+  // ---------------------------------------------------------------- generic netlink
+  const genl = spec.genl
+  if (genl !== undefined) {
+    const groups = (genl["mcast-groups"] ?? []).map((g) => g.name)
+    o(`/** Generic netlink family ${genl["family-name"]} (resolve its id through nlctrl by this name). */`)
+    o(`export const GenlFamily = {`)
+    o(`  name: ${JSON.stringify(genl["family-name"])},`)
+    o(
+      `  /** genlmsghdr.version sent with every request${genl["version-uapi"] ? ` (${genl["version-uapi"]})` : ""}. */`
+    )
+    o(`  version: ${genl.version},`)
+    o(`  /** Multicast groups, by name (resolve their ids through nlctrl). */`)
+    o(`  mcastGroups: [${groups.map((g) => JSON.stringify(g)).join(", ")}],`)
+    o(`} as const`)
+    o(`/** Size of struct genlmsghdr (cmd, version, reserved), before the attributes. */`)
+    o(`export const GENL_HDRLEN = 4`)
+    for (const op of spec.operations ?? []) {
+      const Op = pascal(op.name)
+      const S = setName(op["attribute-set"])
+      const list = (xs: ReadonlyArray<string> | undefined) =>
+        `[${(xs ?? []).map((x) => JSON.stringify(camel(x))).join(", ")}]`
+      const mode = (k: "do" | "dump") => {
+        const m = op[k]
+        return m === undefined ? "undefined" : `{ request: ${list(m.request)}, reply: ${list(m.reply)} }`
+      }
+      o(`/** ${op.uapi} (cmd ${op.value})${op.doc ? ` — ${op.doc.replace(/\*\//g, "*\\/")}` : ""} */`)
+      o(`export const ${Op}Operation = {`)
+      o(`  name: ${JSON.stringify(op.name)},`)
+      o(`  cmd: ${op.value},`)
+      o(`  attributeSet: ${JSON.stringify(op["attribute-set"])},`)
+      o(`  /** Attributes of a plain request and its reply. */`)
+      o(`  do: ${mode("do")},`)
+      o(`  /** Attributes of a dump request (NLM_F_DUMP) and of each reply message. */`)
+      o(`  dump: ${mode("dump")},`)
+      o(`  event: ${op.event === true},`)
+      o(`} as const`)
+      if (op.event !== true) {
+        const req = [...new Set([...(op.do?.request ?? []), ...(op.dump?.request ?? [])].map(camel))]
+        o(`/** What a ${op.uapi} request may carry. */`)
+        o(
+          `export type ${Op}Request = Pick<${S}, ${req.length > 0 ? req.map((r) => JSON.stringify(r)).join(" | ") : "never"}>`
+        )
+        o(`/** Writes a ${op.uapi} message body: genlmsghdr, then the attributes. */`)
+        o(`export function encode${Op}Request(w: Writer, v: ${S}): void {`)
+        o(`  w.u8(${op.value})`)
+        o(`  w.u8(${genl.version})`)
+        o(`  w.u16(0)`)
+        o(`  encode${S}(w, v)`)
+        o(`}`)
+      }
+      o(
+        `/** Decodes a ${op.uapi} message body (after the nlmsghdr; genlmsghdr, then ${op["attribute-set"]}). */`
+      )
+      o(
+        `export function decode${Op}Reply(buf: Uint8Array, view: DataView, start: number, end: number): ${S} {`
+      )
+      o(
+        `  if (end - start < GENL_HDRLEN) badLength(${JSON.stringify(`${op.name}.genlmsghdr`)}, end - start, GENL_HDRLEN, start)`
+      )
+      o(`  return decode${S}(buf, view, start + GENL_HDRLEN, end)`)
+      o(`}`)
+    }
+  }
+
   // ---------------------------------------------------------------- header and imports
   const body = out.join("\n")
   const code = body.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "")

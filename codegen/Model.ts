@@ -201,6 +201,24 @@ export const resolve = (
         fail(`messages.${m.name}`, `header member ${mem.name} clashes with an attribute field; rename it`)
     }
   }
+  const ops = spec.operations ?? []
+  if (ops.length > 0 && spec.genl === undefined)
+    fail("operations", "operations belong to a generic netlink family: add `genl`")
+  const seenCmd = new Map<number, string>()
+  for (const op of ops) {
+    const where = `operations.${op.name}`
+    if (seenCmd.has(op.value)) fail(where, `cmd ${op.value} already used by ${seenCmd.get(op.value)}`)
+    seenCmd.set(op.value, op.name)
+    if (op.value < 0 || op.value > 255) fail(where, "cmd is a u8")
+    const set =
+      sets.get(op["attribute-set"]) ?? fail(where, `attribute set ${op["attribute-set"]} is not defined`)
+    const fields = new Set(attrs(set).map((a) => a.field))
+    for (const mode of ["do", "dump"] as const)
+      for (const dir of ["request", "reply"] as const)
+        for (const n of op[mode]?.[dir] ?? [])
+          if (!fields.has(camel(n)))
+            fail(`${where}.${mode}.${dir}.${n}`, `${op["attribute-set"]} has no attribute ${n}`)
+  }
   return {
     spec,
     structs,

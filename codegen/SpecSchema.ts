@@ -160,6 +160,39 @@ export const Message = Schema.Struct({
 })
 export type Message = typeof Message.Type
 
+/** Generic netlink: the family as nlctrl knows it (CTRL_ATTR_FAMILY_NAME, version, groups). */
+export const Genl = Schema.Struct({
+  "family-name": Schema.String.check(Schema.isPattern(/^[A-Za-z0-9_.-]{1,15}$/)),
+  version: Schema.Int,
+  // the #define that holds the version (WG_GENL_VERSION), checked against the headers
+  "version-uapi": Schema.optionalKey(CName),
+  "mcast-groups": Schema.optionalKey(
+    Schema.Array(Schema.Struct({ name: Schema.String, doc: Schema.optionalKey(Schema.String) }))
+  )
+})
+export type Genl = typeof Genl.Type
+
+/** What one direction of an operation carries: attribute names (kebab) of its set. */
+const OperationMode = Schema.Struct({
+  request: Schema.optionalKey(Schema.Array(Kebab)),
+  reply: Schema.optionalKey(Schema.Array(Kebab))
+})
+export type OperationMode = typeof OperationMode.Type
+
+/** A generic netlink command (genlmsghdr.cmd) with its request and reply attributes. */
+export const Operation = Schema.Struct({
+  name: Kebab,
+  uapi: CName,
+  value: Schema.Int,
+  doc: Schema.optionalKey(Schema.String),
+  "attribute-set": Kebab,
+  do: Schema.optionalKey(OperationMode),
+  dump: Schema.optionalKey(OperationMode),
+  // sent by the kernel to a multicast group (notifications), never requested
+  event: Schema.optionalKey(Schema.Boolean)
+})
+export type Operation = typeof Operation.Type
+
 /** Definitions taken from another spec file: defined (and generated) once, re-exported here. */
 export const Import = Schema.Struct({
   from: Kebab,
@@ -176,7 +209,9 @@ export const Spec = Schema.Struct({
   definitions: Schema.optionalKey(Schema.Array(Definition)),
   "attribute-sets": Schema.optionalKey(Schema.Array(AttributeSet)),
   "sub-messages": Schema.optionalKey(Schema.Array(SubMessage)),
-  messages: Schema.optionalKey(Schema.Array(Message))
+  messages: Schema.optionalKey(Schema.Array(Message)),
+  genl: Schema.optionalKey(Genl),
+  operations: Schema.optionalKey(Schema.Array(Operation))
 })
 export type Spec = typeof Spec.Type
 

@@ -46,6 +46,11 @@ const namedValues = (spec: Spec): Array<{ name: string; value: number; where: st
     for (const a of s.attributes) out.push({ name: a.uapi, value: a.value, where: s.name })
   for (const m of spec.messages ?? [])
     for (const [k, v] of Object.entries(m.types)) out.push({ name: k, value: v, where: `messages.${m.name}` })
+  for (const op of spec.operations ?? [])
+    out.push({ name: op.uapi, value: op.value, where: `operations.${op.name}` })
+  const g = spec.genl
+  if (g?.["version-uapi"] !== undefined)
+    out.push({ name: g["version-uapi"], value: g.version, where: "genl.version" })
   return out
 }
 
