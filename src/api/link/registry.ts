@@ -16,6 +16,10 @@ import { veth } from "./kinds/veth.ts"
 import { vlan } from "./kinds/vlan.ts"
 import { vrf } from "./kinds/vrf.ts"
 import { vxlan } from "./kinds/vxlan.ts"
+import { erspan, gre, gretap, ip6erspan, ip6gre, ip6gretap } from "./kinds/gre.ts"
+import { ipip, sit } from "./kinds/ipip.ts"
+import { ip6tnl } from "./kinds/ip6tnl.ts"
+import { vti, vti6 } from "./kinds/vti.ts"
 
 /**
  * Every link kind's descriptor.
@@ -26,7 +30,29 @@ import { vxlan } from "./kinds/vxlan.ts"
  * ```
  * @since 0.2.0
  */
-export const registry = [veth, bridge, vxlan, macvlan, macvtap, ifb, dummy, vlan, bond, vrf] as const
+export const registry = [
+  veth,
+  bridge,
+  vxlan,
+  macvlan,
+  macvtap,
+  ifb,
+  dummy,
+  vlan,
+  bond,
+  vrf,
+  gre,
+  gretap,
+  erspan,
+  ip6gre,
+  ip6gretap,
+  ip6erspan,
+  ipip,
+  sit,
+  ip6tnl,
+  vti,
+  vti6
+] as const
 
 /**
  * Descriptors by kind name.
