@@ -468,6 +468,42 @@ const tunnelCases: ReadonlyArray<GoldenCase> = [
   )
 ]
 
+/** xfrm, geneve, bareudp, ipvlan/ipvtap, nlmon, vcan (issue 11). */
+const kindCases2: ReadonlyArray<GoldenCase> = [
+  link("add-xfrm", "xfrm interface with if_id on d0", "link add xi0 type xfrm dev d0 if_id 7"),
+  link("add-xfrm-external", "xfrm interface in metadata mode", "link add xi1 type xfrm external", {
+    setup: []
+  }),
+  link(
+    "add-geneve",
+    "geneve with id, IPv4 remote, ttl, tos, df, dstport, udpcsum",
+    "link add gn0 type geneve id 5 remote 10.0.0.2 ttl 64 tos 0x10 df set dstport 6082 udpcsum",
+    { setup: [] }
+  ),
+  link(
+    "add-geneve6",
+    "geneve with IPv6 remote, flowlabel, ttl inherit, tos inherit, zero-csum options",
+    "link add gn1 type geneve id 6 remote 2001:db8::2 flowlabel 0x99 ttl inherit tos inherit udp6zerocsumtx udp6zerocsumrx",
+    { setup: [] }
+  ),
+  link("add-geneve-external", "geneve external", "link add gn2 type geneve external", { setup: [] }),
+  link(
+    "add-bareudp",
+    "bareudp with dstport, ethertype mpls_uc, srcportmin, multiproto",
+    "link add bu0 type bareudp dstport 6635 ethertype mpls_uc srcportmin 1000 multiproto",
+    { setup: [] }
+  ),
+  link("add-bareudp-ipv4", "bareudp carrying IPv4", "link add bu1 type bareudp dstport 6636 ethertype ipv4", {
+    setup: []
+  }),
+  link("add-ipvlan-l3", "ipvlan mode l3 on d0", "link add iv0 link d0 type ipvlan mode l3"),
+  link("add-ipvlan-l2-private", "ipvlan mode l2 private", "link add iv1 link d0 type ipvlan mode l2 private"),
+  link("add-ipvlan-l3s-vepa", "ipvlan mode l3s vepa", "link add iv2 link d0 type ipvlan mode l3s vepa"),
+  link("add-ipvtap-l2-bridge", "ipvtap mode l2 bridge", "link add it0 link d0 type ipvtap mode l2 bridge"),
+  link("add-nlmon", "nlmon: the kind alone", "link add nlmon0 type nlmon", { setup: [] }),
+  link("add-vcan", "vcan: the kind alone", "link add vcan0 type vcan", { setup: [] })
+]
+
 export const cases: ReadonlyArray<GoldenCase> = [
   ...linkCases,
   ...addrCases,
@@ -475,5 +511,6 @@ export const cases: ReadonlyArray<GoldenCase> = [
   ...neighCases,
   ...ruleCases,
   ...linkKindCases,
-  ...tunnelCases
+  ...tunnelCases,
+  ...kindCases2
 ]

@@ -286,6 +286,7 @@ const addressKeys = new Set([
   "local",
   "local6",
   "remote",
+  "remote6",
   "group",
   "group6",
   "macaddr",

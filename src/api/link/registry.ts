@@ -20,6 +20,11 @@ import { erspan, gre, gretap, ip6erspan, ip6gre, ip6gretap } from "./kinds/gre.t
 import { ipip, sit } from "./kinds/ipip.ts"
 import { ip6tnl } from "./kinds/ip6tnl.ts"
 import { vti, vti6 } from "./kinds/vti.ts"
+import { xfrm } from "./kinds/xfrm.ts"
+import { geneve } from "./kinds/geneve.ts"
+import { bareudp } from "./kinds/bareudp.ts"
+import { ipvlan, ipvtap } from "./kinds/ipvlan.ts"
+import { nlmon, vcan } from "./kinds/simple.ts"
 
 /**
  * Every link kind's descriptor.
@@ -51,7 +56,14 @@ export const registry = [
   sit,
   ip6tnl,
   vti,
-  vti6
+  vti6,
+  xfrm,
+  geneve,
+  bareudp,
+  ipvlan,
+  ipvtap,
+  nlmon,
+  vcan
 ] as const
 
 /**

@@ -906,6 +906,66 @@ export const IptunProtoNames: Readonly<Record<number, string>> = {
   41: "ipv6",
   137: "mpls",
 }
+/** Values of geneve-df. */
+export const GeneveDf = {
+  /** GENEVE_DF_UNSET */
+  "unset": 0,
+  /** GENEVE_DF_SET */
+  "set": 1,
+  /** GENEVE_DF_INHERIT */
+  "inherit": 2,
+} as const
+/** Names of geneve-df values, for display. */
+export const GeneveDfNames: Readonly<Record<number, string>> = {
+  0: "unset",
+  1: "set",
+  2: "inherit",
+}
+/** Values of bareudp-ethertype. */
+export const BareudpEthertype = {
+  /** ETH_P_IP */
+  "ip": 2048,
+  /** ETH_P_IPV6 */
+  "ipv6": 34525,
+  /** ETH_P_MPLS_UC */
+  "mplsUc": 34887,
+  /** ETH_P_MPLS_MC */
+  "mplsMc": 34888,
+} as const
+/** Names of bareudp-ethertype values, for display. */
+export const BareudpEthertypeNames: Readonly<Record<number, string>> = {
+  2048: "ip",
+  34525: "ipv6",
+  34887: "mplsUc",
+  34888: "mplsMc",
+}
+/** Values of ipvlan-mode. */
+export const IpvlanMode = {
+  /** IPVLAN_MODE_L2 */
+  "l2": 0,
+  /** IPVLAN_MODE_L3 */
+  "l3": 1,
+  /** IPVLAN_MODE_L3S */
+  "l3s": 2,
+} as const
+/** Names of ipvlan-mode values, for display. */
+export const IpvlanModeNames: Readonly<Record<number, string>> = {
+  0: "l2",
+  1: "l3",
+  2: "l3s",
+}
+/** Flag bits of ipvlan-flags. */
+export const IpvlanFlags = {
+  /** IPVLAN_F_PRIVATE */
+  "private": 1,
+  /** IPVLAN_F_VEPA */
+  "vepa": 2,
+} as const
+/** Names of ipvlan-flags values, for display. */
+export const IpvlanFlagsNames: Readonly<Record<number, string>> = {
+  1: "private",
+  2: "vepa",
+}
 /** struct ifinfomsg (16 bytes). */
 export interface Ifinfomsg {
   readonly family: number
@@ -3287,6 +3347,142 @@ export const LinkinfoVti6AttrsFields = {
   fwmark: Schema.optionalKey(P.U32),
   unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6])),
 }
+/** Attribute set linkinfo-xfrm-attrs. */
+export interface LinkinfoXfrmAttrs {
+  /** IFLA_XFRM_LINK (1) — Ifindex of the underlay device. */
+  readonly link?: number
+  /** IFLA_XFRM_IF_ID (2) — Interface id matched by xfrm states and policies (non-zero unless external). */
+  readonly ifId?: number
+  /** IFLA_XFRM_COLLECT_METADATA (3) — External control (metadata) mode. */
+  readonly collectMetadata?: true
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of linkinfo-xfrm-attrs. */
+export const LinkinfoXfrmAttrsTypes = {
+  /** IFLA_XFRM_LINK */ link: 1,
+  /** IFLA_XFRM_IF_ID */ ifId: 2,
+  /** IFLA_XFRM_COLLECT_METADATA */ collectMetadata: 3,
+} as const
+export const LinkinfoXfrmAttrsFields = {
+  link: Schema.optionalKey(P.U32),
+  ifId: Schema.optionalKey(P.U32),
+  collectMetadata: Schema.optionalKey(Schema.Literal(true)),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3])),
+}
+/** Attribute set linkinfo-geneve-attrs. */
+export interface LinkinfoGeneveAttrs {
+  /** IFLA_GENEVE_ID (1) — Virtual network identifier (24 bits). */
+  readonly id?: number
+  /** IFLA_GENEVE_REMOTE (2) — IPv4 remote endpoint. */
+  readonly remote?: string
+  /** IFLA_GENEVE_TTL (3) — Outer TTL; 0 picks the route's. */
+  readonly ttl?: number
+  /** IFLA_GENEVE_TOS (4) — Outer TOS; 1 inherits. */
+  readonly tos?: number
+  /** IFLA_GENEVE_PORT (5) — UDP destination port. */
+  readonly port?: number
+  /** IFLA_GENEVE_COLLECT_METADATA (6) — External control (metadata) mode. */
+  readonly collectMetadata?: true
+  /** IFLA_GENEVE_REMOTE6 (7) — IPv6 remote endpoint. */
+  readonly remote6?: string
+  /** IFLA_GENEVE_UDP_CSUM (8) — UDP checksum over IPv4 (1 on). */
+  readonly udpCsum?: number
+  /** IFLA_GENEVE_UDP_ZERO_CSUM6_TX (9) — Send zero UDP checksums over IPv6 (1 on). */
+  readonly udpZeroCsum6Tx?: number
+  /** IFLA_GENEVE_UDP_ZERO_CSUM6_RX (10) — Accept zero UDP checksums over IPv6 (1 on). */
+  readonly udpZeroCsum6Rx?: number
+  /** IFLA_GENEVE_LABEL (11) — IPv6 flow label (20 bits). */
+  readonly label?: number
+  /** IFLA_GENEVE_TTL_INHERIT (12) — Inherit the inner TTL (1 on). */
+  readonly ttlInherit?: number
+  /** IFLA_GENEVE_DF (13) — Outer DF bit policy. (values: GeneveDf) */
+  readonly df?: number
+  /** IFLA_GENEVE_INNER_PROTO_INHERIT (14) — Carry the inner protocol without an Ethernet header. */
+  readonly innerProtoInherit?: true
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of linkinfo-geneve-attrs. */
+export const LinkinfoGeneveAttrsTypes = {
+  /** IFLA_GENEVE_ID */ id: 1,
+  /** IFLA_GENEVE_REMOTE */ remote: 2,
+  /** IFLA_GENEVE_TTL */ ttl: 3,
+  /** IFLA_GENEVE_TOS */ tos: 4,
+  /** IFLA_GENEVE_PORT */ port: 5,
+  /** IFLA_GENEVE_COLLECT_METADATA */ collectMetadata: 6,
+  /** IFLA_GENEVE_REMOTE6 */ remote6: 7,
+  /** IFLA_GENEVE_UDP_CSUM */ udpCsum: 8,
+  /** IFLA_GENEVE_UDP_ZERO_CSUM6_TX */ udpZeroCsum6Tx: 9,
+  /** IFLA_GENEVE_UDP_ZERO_CSUM6_RX */ udpZeroCsum6Rx: 10,
+  /** IFLA_GENEVE_LABEL */ label: 11,
+  /** IFLA_GENEVE_TTL_INHERIT */ ttlInherit: 12,
+  /** IFLA_GENEVE_DF */ df: 13,
+  /** IFLA_GENEVE_INNER_PROTO_INHERIT */ innerProtoInherit: 14,
+} as const
+export const LinkinfoGeneveAttrsFields = {
+  id: Schema.optionalKey(P.U32.check(Schema.isBetween({ minimum: 0, maximum: 16777215 }))),
+  remote: Schema.optionalKey(P.IPv4),
+  ttl: Schema.optionalKey(P.U8),
+  tos: Schema.optionalKey(P.U8),
+  port: Schema.optionalKey(P.U16),
+  collectMetadata: Schema.optionalKey(Schema.Literal(true)),
+  remote6: Schema.optionalKey(P.IPv6),
+  udpCsum: Schema.optionalKey(P.U8),
+  udpZeroCsum6Tx: Schema.optionalKey(P.U8),
+  udpZeroCsum6Rx: Schema.optionalKey(P.U8),
+  label: Schema.optionalKey(P.U32.check(Schema.isBetween({ minimum: 0, maximum: 1048575 }))),
+  ttlInherit: Schema.optionalKey(P.U8),
+  df: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 2 }))),
+  innerProtoInherit: Schema.optionalKey(Schema.Literal(true)),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14])),
+}
+/** Attribute set linkinfo-bareudp-attrs. */
+export interface LinkinfoBareudpAttrs {
+  /** IFLA_BAREUDP_PORT (1) — UDP destination port; required. */
+  readonly port?: number
+  /** IFLA_BAREUDP_ETHERTYPE (2) — Inner protocol; required. (values: BareudpEthertype) */
+  readonly ethertype?: number
+  /** IFLA_BAREUDP_SRCPORT_MIN (3) — Lowest UDP source port. */
+  readonly srcportMin?: number
+  /** IFLA_BAREUDP_MULTIPROTO_MODE (4) — Also carry the family's other protocol (IPv6 with IPv4, MPLS multicast with unicast). */
+  readonly multiprotoMode?: true
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of linkinfo-bareudp-attrs. */
+export const LinkinfoBareudpAttrsTypes = {
+  /** IFLA_BAREUDP_PORT */ port: 1,
+  /** IFLA_BAREUDP_ETHERTYPE */ ethertype: 2,
+  /** IFLA_BAREUDP_SRCPORT_MIN */ srcportMin: 3,
+  /** IFLA_BAREUDP_MULTIPROTO_MODE */ multiprotoMode: 4,
+} as const
+export const LinkinfoBareudpAttrsFields = {
+  port: Schema.optionalKey(P.U16),
+  ethertype: Schema.optionalKey(P.U16),
+  srcportMin: Schema.optionalKey(P.U16),
+  multiprotoMode: Schema.optionalKey(Schema.Literal(true)),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4])),
+}
+/** Attribute set linkinfo-ipvlan-attrs. */
+export interface LinkinfoIpvlanAttrs {
+  /** IFLA_IPVLAN_MODE (1) — Mode. (values: IpvlanMode) */
+  readonly mode?: number
+  /** IFLA_IPVLAN_FLAGS (2) — IPVLAN_F_PRIVATE / IPVLAN_F_VEPA (neither: bridge). (values: IpvlanFlags) */
+  readonly flags?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of linkinfo-ipvlan-attrs. */
+export const LinkinfoIpvlanAttrsTypes = {
+  /** IFLA_IPVLAN_MODE */ mode: 1,
+  /** IFLA_IPVLAN_FLAGS */ flags: 2,
+} as const
+export const LinkinfoIpvlanAttrsFields = {
+  mode: Schema.optionalKey(P.U16.check(Schema.isBetween({ minimum: 0, maximum: 2 }))),
+  flags: Schema.optionalKey(P.U16),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2])),
+}
 export const LinkAttrs: Schema.Codec<LinkAttrs> = Schema.Struct(LinkAttrsFields)
 export const PropListAttrs: Schema.Codec<PropListAttrs> = Schema.Struct(PropListAttrsFields)
 export const ProtoDownReasonAttrs: Schema.Codec<ProtoDownReasonAttrs> = Schema.Struct(ProtoDownReasonAttrsFields)
@@ -3317,8 +3513,12 @@ export const LinkinfoIptunAttrs: Schema.Codec<LinkinfoIptunAttrs> = Schema.Struc
 export const LinkinfoIp6tnlAttrs: Schema.Codec<LinkinfoIp6tnlAttrs> = Schema.Struct(LinkinfoIp6tnlAttrsFields)
 export const LinkinfoVtiAttrs: Schema.Codec<LinkinfoVtiAttrs> = Schema.Struct(LinkinfoVtiAttrsFields)
 export const LinkinfoVti6Attrs: Schema.Codec<LinkinfoVti6Attrs> = Schema.Struct(LinkinfoVti6AttrsFields)
+export const LinkinfoXfrmAttrs: Schema.Codec<LinkinfoXfrmAttrs> = Schema.Struct(LinkinfoXfrmAttrsFields)
+export const LinkinfoGeneveAttrs: Schema.Codec<LinkinfoGeneveAttrs> = Schema.Struct(LinkinfoGeneveAttrsFields)
+export const LinkinfoBareudpAttrs: Schema.Codec<LinkinfoBareudpAttrs> = Schema.Struct(LinkinfoBareudpAttrsFields)
+export const LinkinfoIpvlanAttrs: Schema.Codec<LinkinfoIpvlanAttrs> = Schema.Struct(LinkinfoIpvlanAttrsFields)
 /** linkinfo-data-msg: the payload chosen by kind. */
-export type LinkinfoDataMsg = ({ readonly kind: "veth" } & LinkinfoVethAttrs) | ({ readonly kind: "bridge" } & LinkinfoBridgeAttrs) | ({ readonly kind: "vxlan" } & LinkinfoVxlanAttrs) | ({ readonly kind: "macvlan" } & LinkinfoMacvlanAttrs) | ({ readonly kind: "macvtap" } & LinkinfoMacvlanAttrs) | ({ readonly kind: "ifb" } & EmptyAttrs) | ({ readonly kind: "dummy" } & EmptyAttrs) | ({ readonly kind: "vlan" } & LinkinfoVlanAttrs) | ({ readonly kind: "bond" } & LinkinfoBondAttrs) | ({ readonly kind: "vrf" } & LinkinfoVrfAttrs) | ({ readonly kind: "gre" } & LinkinfoGreAttrs) | ({ readonly kind: "gretap" } & LinkinfoGreAttrs) | ({ readonly kind: "erspan" } & LinkinfoGreAttrs) | ({ readonly kind: "ip6gre" } & LinkinfoIp6greAttrs) | ({ readonly kind: "ip6gretap" } & LinkinfoIp6greAttrs) | ({ readonly kind: "ip6erspan" } & LinkinfoIp6greAttrs) | ({ readonly kind: "ipip" } & LinkinfoIptunAttrs) | ({ readonly kind: "sit" } & LinkinfoIptunAttrs) | ({ readonly kind: "ip6tnl" } & LinkinfoIp6tnlAttrs) | ({ readonly kind: "vti" } & LinkinfoVtiAttrs) | ({ readonly kind: "vti6" } & LinkinfoVti6Attrs)
+export type LinkinfoDataMsg = ({ readonly kind: "veth" } & LinkinfoVethAttrs) | ({ readonly kind: "bridge" } & LinkinfoBridgeAttrs) | ({ readonly kind: "vxlan" } & LinkinfoVxlanAttrs) | ({ readonly kind: "macvlan" } & LinkinfoMacvlanAttrs) | ({ readonly kind: "macvtap" } & LinkinfoMacvlanAttrs) | ({ readonly kind: "ifb" } & EmptyAttrs) | ({ readonly kind: "dummy" } & EmptyAttrs) | ({ readonly kind: "vlan" } & LinkinfoVlanAttrs) | ({ readonly kind: "bond" } & LinkinfoBondAttrs) | ({ readonly kind: "vrf" } & LinkinfoVrfAttrs) | ({ readonly kind: "gre" } & LinkinfoGreAttrs) | ({ readonly kind: "gretap" } & LinkinfoGreAttrs) | ({ readonly kind: "erspan" } & LinkinfoGreAttrs) | ({ readonly kind: "ip6gre" } & LinkinfoIp6greAttrs) | ({ readonly kind: "ip6gretap" } & LinkinfoIp6greAttrs) | ({ readonly kind: "ip6erspan" } & LinkinfoIp6greAttrs) | ({ readonly kind: "ipip" } & LinkinfoIptunAttrs) | ({ readonly kind: "sit" } & LinkinfoIptunAttrs) | ({ readonly kind: "ip6tnl" } & LinkinfoIp6tnlAttrs) | ({ readonly kind: "vti" } & LinkinfoVtiAttrs) | ({ readonly kind: "vti6" } & LinkinfoVti6Attrs) | ({ readonly kind: "xfrm" } & LinkinfoXfrmAttrs) | ({ readonly kind: "geneve" } & LinkinfoGeneveAttrs) | ({ readonly kind: "bareudp" } & LinkinfoBareudpAttrs) | ({ readonly kind: "ipvlan" } & LinkinfoIpvlanAttrs) | ({ readonly kind: "ipvtap" } & LinkinfoIpvlanAttrs) | ({ readonly kind: "nlmon" } & EmptyAttrs) | ({ readonly kind: "vcan" } & EmptyAttrs)
 export const LinkinfoDataMsg: Schema.Codec<LinkinfoDataMsg> = Schema.Union([
   Schema.Struct({ kind: Schema.Literal("veth"), ...LinkinfoVethAttrsFields }),
   Schema.Struct({ kind: Schema.Literal("bridge"), ...LinkinfoBridgeAttrsFields }),
@@ -3341,9 +3541,16 @@ export const LinkinfoDataMsg: Schema.Codec<LinkinfoDataMsg> = Schema.Union([
   Schema.Struct({ kind: Schema.Literal("ip6tnl"), ...LinkinfoIp6tnlAttrsFields }),
   Schema.Struct({ kind: Schema.Literal("vti"), ...LinkinfoVtiAttrsFields }),
   Schema.Struct({ kind: Schema.Literal("vti6"), ...LinkinfoVti6AttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("xfrm"), ...LinkinfoXfrmAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("geneve"), ...LinkinfoGeneveAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("bareudp"), ...LinkinfoBareudpAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("ipvlan"), ...LinkinfoIpvlanAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("ipvtap"), ...LinkinfoIpvlanAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("nlmon"), ...EmptyAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("vcan"), ...EmptyAttrsFields }),
 ]) as any
 /** The kind values linkinfo-data-msg describes. */
-export const LinkinfoDataMsgKinds: ReadonlyArray<string> = ["veth", "bridge", "vxlan", "macvlan", "macvtap", "ifb", "dummy", "vlan", "bond", "vrf", "gre", "gretap", "erspan", "ip6gre", "ip6gretap", "ip6erspan", "ipip", "sit", "ip6tnl", "vti", "vti6"]
+export const LinkinfoDataMsgKinds: ReadonlyArray<string> = ["veth", "bridge", "vxlan", "macvlan", "macvtap", "ifb", "dummy", "vlan", "bond", "vrf", "gre", "gretap", "erspan", "ip6gre", "ip6gretap", "ip6erspan", "ipip", "sit", "ip6tnl", "vti", "vti6", "xfrm", "geneve", "bareudp", "ipvlan", "ipvtap", "nlmon", "vcan"]
 const decodeLinkinfoDataMsg = (kind: string | undefined, buf: Uint8Array, view: DataView, p: number, e: number): any => {
   switch (kind) {
     case "veth": { const out: any = { kind: "veth" }; return decodeLinkinfoVethAttrsInto(out, buf, view, p, e) }
@@ -3367,6 +3574,13 @@ const decodeLinkinfoDataMsg = (kind: string | undefined, buf: Uint8Array, view: 
     case "ip6tnl": { const out: any = { kind: "ip6tnl" }; return decodeLinkinfoIp6tnlAttrsInto(out, buf, view, p, e) }
     case "vti": { const out: any = { kind: "vti" }; return decodeLinkinfoVtiAttrsInto(out, buf, view, p, e) }
     case "vti6": { const out: any = { kind: "vti6" }; return decodeLinkinfoVti6AttrsInto(out, buf, view, p, e) }
+    case "xfrm": { const out: any = { kind: "xfrm" }; return decodeLinkinfoXfrmAttrsInto(out, buf, view, p, e) }
+    case "geneve": { const out: any = { kind: "geneve" }; return decodeLinkinfoGeneveAttrsInto(out, buf, view, p, e) }
+    case "bareudp": { const out: any = { kind: "bareudp" }; return decodeLinkinfoBareudpAttrsInto(out, buf, view, p, e) }
+    case "ipvlan": { const out: any = { kind: "ipvlan" }; return decodeLinkinfoIpvlanAttrsInto(out, buf, view, p, e) }
+    case "ipvtap": { const out: any = { kind: "ipvtap" }; return decodeLinkinfoIpvlanAttrsInto(out, buf, view, p, e) }
+    case "nlmon": { const out: any = { kind: "nlmon" }; return decodeEmptyAttrsInto(out, buf, view, p, e) }
+    case "vcan": { const out: any = { kind: "vcan" }; return decodeEmptyAttrsInto(out, buf, view, p, e) }
     default: return undefined
   }
 }
@@ -3393,6 +3607,13 @@ const encodeLinkinfoDataMsg = (w: Writer, v: LinkinfoDataMsg): void => {
     case "ip6tnl": encodeLinkinfoIp6tnlAttrs(w, v as any); break
     case "vti": encodeLinkinfoVtiAttrs(w, v as any); break
     case "vti6": encodeLinkinfoVti6Attrs(w, v as any); break
+    case "xfrm": encodeLinkinfoXfrmAttrs(w, v as any); break
+    case "geneve": encodeLinkinfoGeneveAttrs(w, v as any); break
+    case "bareudp": encodeLinkinfoBareudpAttrs(w, v as any); break
+    case "ipvlan": encodeLinkinfoIpvlanAttrs(w, v as any); break
+    case "ipvtap": encodeLinkinfoIpvlanAttrs(w, v as any); break
+    case "nlmon": encodeEmptyAttrs(w, v as any); break
+    case "vcan": encodeEmptyAttrs(w, v as any); break
   }
 }
 /** linkinfo-port-data-msg: the payload chosen by portKind. */
@@ -4980,6 +5201,152 @@ export function encodeLinkinfoVti6Attrs(w: Writer, v: LinkinfoVti6Attrs): void {
   if (v.fwmark !== undefined) w.attrU32(6, v.fwmark)
   if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
 }
+/** Decodes linkinfo-xfrm-attrs attributes in [start, end) into `out`. */
+export function decodeLinkinfoXfrmAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoXfrmAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-xfrm-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.link = (n < 4 ? badLength("linkinfo-xfrm-attrs.IFLA_XFRM_LINK", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.ifId = (n < 4 ? badLength("linkinfo-xfrm-attrs.IFLA_XFRM_IF_ID", n, 4, off) : view.getUint32(p, true)); break
+      case 3: out.collectMetadata = true; break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes linkinfo-xfrm-attrs attributes in [start, end). */
+export function decodeLinkinfoXfrmAttrs(buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoXfrmAttrs {
+  return decodeLinkinfoXfrmAttrsInto({}, buf, view, start, end)
+}
+/** Writes the linkinfo-xfrm-attrs attributes present in `v`. */
+export function encodeLinkinfoXfrmAttrs(w: Writer, v: LinkinfoXfrmAttrs): void {
+  if (v.link !== undefined) w.attrU32(1, v.link)
+  if (v.ifId !== undefined) w.attrU32(2, v.ifId)
+  if (v.collectMetadata !== undefined) if (v.collectMetadata) w.attrFlag(3)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes linkinfo-geneve-attrs attributes in [start, end) into `out`. */
+export function decodeLinkinfoGeneveAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoGeneveAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-geneve-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.id = (n < 4 ? badLength("linkinfo-geneve-attrs.IFLA_GENEVE_ID", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.remote = ipToString(buf, p, n); break
+      case 3: out.ttl = (n < 1 ? badLength("linkinfo-geneve-attrs.IFLA_GENEVE_TTL", n, 1, off) : view.getUint8(p)); break
+      case 4: out.tos = (n < 1 ? badLength("linkinfo-geneve-attrs.IFLA_GENEVE_TOS", n, 1, off) : view.getUint8(p)); break
+      case 5: out.port = (n < 2 ? badLength("linkinfo-geneve-attrs.IFLA_GENEVE_PORT", n, 2, off) : view.getUint16(p, false)); break
+      case 6: out.collectMetadata = true; break
+      case 7: out.remote6 = ipToString(buf, p, n); break
+      case 8: out.udpCsum = (n < 1 ? badLength("linkinfo-geneve-attrs.IFLA_GENEVE_UDP_CSUM", n, 1, off) : view.getUint8(p)); break
+      case 9: out.udpZeroCsum6Tx = (n < 1 ? badLength("linkinfo-geneve-attrs.IFLA_GENEVE_UDP_ZERO_CSUM6_TX", n, 1, off) : view.getUint8(p)); break
+      case 10: out.udpZeroCsum6Rx = (n < 1 ? badLength("linkinfo-geneve-attrs.IFLA_GENEVE_UDP_ZERO_CSUM6_RX", n, 1, off) : view.getUint8(p)); break
+      case 11: out.label = (n < 4 ? badLength("linkinfo-geneve-attrs.IFLA_GENEVE_LABEL", n, 4, off) : view.getUint32(p, false)); break
+      case 12: out.ttlInherit = (n < 1 ? badLength("linkinfo-geneve-attrs.IFLA_GENEVE_TTL_INHERIT", n, 1, off) : view.getUint8(p)); break
+      case 13: out.df = (n < 1 ? badLength("linkinfo-geneve-attrs.IFLA_GENEVE_DF", n, 1, off) : view.getUint8(p)); break
+      case 14: out.innerProtoInherit = true; break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes linkinfo-geneve-attrs attributes in [start, end). */
+export function decodeLinkinfoGeneveAttrs(buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoGeneveAttrs {
+  return decodeLinkinfoGeneveAttrsInto({}, buf, view, start, end)
+}
+/** Writes the linkinfo-geneve-attrs attributes present in `v`. */
+export function encodeLinkinfoGeneveAttrs(w: Writer, v: LinkinfoGeneveAttrs): void {
+  if (v.id !== undefined) w.attrU32(1, v.id)
+  if (v.remote !== undefined) w.attrBinary(2, parseIp(v.remote)!)
+  if (v.ttl !== undefined) w.attrU8(3, v.ttl)
+  if (v.tos !== undefined) w.attrU8(4, v.tos)
+  if (v.port !== undefined) w.attrU16(5, v.port, true)
+  if (v.collectMetadata !== undefined) if (v.collectMetadata) w.attrFlag(6)
+  if (v.remote6 !== undefined) w.attrBinary(7, parseIp(v.remote6)!)
+  if (v.udpCsum !== undefined) w.attrU8(8, v.udpCsum)
+  if (v.udpZeroCsum6Tx !== undefined) w.attrU8(9, v.udpZeroCsum6Tx)
+  if (v.udpZeroCsum6Rx !== undefined) w.attrU8(10, v.udpZeroCsum6Rx)
+  if (v.label !== undefined) w.attrU32(11, v.label, true)
+  if (v.ttlInherit !== undefined) w.attrU8(12, v.ttlInherit)
+  if (v.df !== undefined) w.attrU8(13, v.df)
+  if (v.innerProtoInherit !== undefined) if (v.innerProtoInherit) w.attrFlag(14)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes linkinfo-bareudp-attrs attributes in [start, end) into `out`. */
+export function decodeLinkinfoBareudpAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoBareudpAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-bareudp-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.port = (n < 2 ? badLength("linkinfo-bareudp-attrs.IFLA_BAREUDP_PORT", n, 2, off) : view.getUint16(p, false)); break
+      case 2: out.ethertype = (n < 2 ? badLength("linkinfo-bareudp-attrs.IFLA_BAREUDP_ETHERTYPE", n, 2, off) : view.getUint16(p, false)); break
+      case 3: out.srcportMin = (n < 2 ? badLength("linkinfo-bareudp-attrs.IFLA_BAREUDP_SRCPORT_MIN", n, 2, off) : view.getUint16(p, true)); break
+      case 4: out.multiprotoMode = true; break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes linkinfo-bareudp-attrs attributes in [start, end). */
+export function decodeLinkinfoBareudpAttrs(buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoBareudpAttrs {
+  return decodeLinkinfoBareudpAttrsInto({}, buf, view, start, end)
+}
+/** Writes the linkinfo-bareudp-attrs attributes present in `v`. */
+export function encodeLinkinfoBareudpAttrs(w: Writer, v: LinkinfoBareudpAttrs): void {
+  if (v.port !== undefined) w.attrU16(1, v.port, true)
+  if (v.ethertype !== undefined) w.attrU16(2, v.ethertype, true)
+  if (v.srcportMin !== undefined) w.attrU16(3, v.srcportMin)
+  if (v.multiprotoMode !== undefined) if (v.multiprotoMode) w.attrFlag(4)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes linkinfo-ipvlan-attrs attributes in [start, end) into `out`. */
+export function decodeLinkinfoIpvlanAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoIpvlanAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-ipvlan-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.mode = (n < 2 ? badLength("linkinfo-ipvlan-attrs.IFLA_IPVLAN_MODE", n, 2, off) : view.getUint16(p, true)); break
+      case 2: out.flags = (n < 2 ? badLength("linkinfo-ipvlan-attrs.IFLA_IPVLAN_FLAGS", n, 2, off) : view.getUint16(p, true)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes linkinfo-ipvlan-attrs attributes in [start, end). */
+export function decodeLinkinfoIpvlanAttrs(buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoIpvlanAttrs {
+  return decodeLinkinfoIpvlanAttrsInto({}, buf, view, start, end)
+}
+/** Writes the linkinfo-ipvlan-attrs attributes present in `v`. */
+export function encodeLinkinfoIpvlanAttrs(w: Writer, v: LinkinfoIpvlanAttrs): void {
+  if (v.mode !== undefined) w.attrU16(1, v.mode)
+  if (v.flags !== undefined) w.attrU16(2, v.flags)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
 /** Names of link-attrs attributes, for error messages. */
 export const LinkAttrsMeta: AttributeMeta = {
   set: "link-attrs",
@@ -5135,7 +5502,7 @@ export const LinkinfoAttrsMeta: AttributeMeta = {
   set: "linkinfo-attrs",
   attributes: {
     1: { name: "IFLA_INFO_KIND" },
-    2: { name: "IFLA_INFO_DATA", selector: 1, formats: () => ({ "veth": LinkinfoVethAttrsMeta, "bridge": LinkinfoBridgeAttrsMeta, "vxlan": LinkinfoVxlanAttrsMeta, "macvlan": LinkinfoMacvlanAttrsMeta, "macvtap": LinkinfoMacvlanAttrsMeta, "ifb": EmptyAttrsMeta, "dummy": EmptyAttrsMeta, "vlan": LinkinfoVlanAttrsMeta, "bond": LinkinfoBondAttrsMeta, "vrf": LinkinfoVrfAttrsMeta, "gre": LinkinfoGreAttrsMeta, "gretap": LinkinfoGreAttrsMeta, "erspan": LinkinfoGreAttrsMeta, "ip6gre": LinkinfoIp6greAttrsMeta, "ip6gretap": LinkinfoIp6greAttrsMeta, "ip6erspan": LinkinfoIp6greAttrsMeta, "ipip": LinkinfoIptunAttrsMeta, "sit": LinkinfoIptunAttrsMeta, "ip6tnl": LinkinfoIp6tnlAttrsMeta, "vti": LinkinfoVtiAttrsMeta, "vti6": LinkinfoVti6AttrsMeta }) },
+    2: { name: "IFLA_INFO_DATA", selector: 1, formats: () => ({ "veth": LinkinfoVethAttrsMeta, "bridge": LinkinfoBridgeAttrsMeta, "vxlan": LinkinfoVxlanAttrsMeta, "macvlan": LinkinfoMacvlanAttrsMeta, "macvtap": LinkinfoMacvlanAttrsMeta, "ifb": EmptyAttrsMeta, "dummy": EmptyAttrsMeta, "vlan": LinkinfoVlanAttrsMeta, "bond": LinkinfoBondAttrsMeta, "vrf": LinkinfoVrfAttrsMeta, "gre": LinkinfoGreAttrsMeta, "gretap": LinkinfoGreAttrsMeta, "erspan": LinkinfoGreAttrsMeta, "ip6gre": LinkinfoIp6greAttrsMeta, "ip6gretap": LinkinfoIp6greAttrsMeta, "ip6erspan": LinkinfoIp6greAttrsMeta, "ipip": LinkinfoIptunAttrsMeta, "sit": LinkinfoIptunAttrsMeta, "ip6tnl": LinkinfoIp6tnlAttrsMeta, "vti": LinkinfoVtiAttrsMeta, "vti6": LinkinfoVti6AttrsMeta, "xfrm": LinkinfoXfrmAttrsMeta, "geneve": LinkinfoGeneveAttrsMeta, "bareudp": LinkinfoBareudpAttrsMeta, "ipvlan": LinkinfoIpvlanAttrsMeta, "ipvtap": LinkinfoIpvlanAttrsMeta, "nlmon": EmptyAttrsMeta, "vcan": EmptyAttrsMeta }) },
     3: { name: "IFLA_INFO_XSTATS" },
     4: { name: "IFLA_INFO_SLAVE_KIND" },
     5: { name: "IFLA_INFO_SLAVE_DATA", selector: 4, formats: () => ({ "bridge": LinkinfoBrportAttrsMeta, "bond": LinkinfoBondPortAttrsMeta, "vrf": LinkinfoVrfPortAttrsMeta }) },
@@ -5557,6 +5924,53 @@ export const LinkinfoVti6AttrsMeta: AttributeMeta = {
     4: { name: "IFLA_VTI_LOCAL" },
     5: { name: "IFLA_VTI_REMOTE" },
     6: { name: "IFLA_VTI_FWMARK" },
+  }
+}
+/** Names of linkinfo-xfrm-attrs attributes, for error messages. */
+export const LinkinfoXfrmAttrsMeta: AttributeMeta = {
+  set: "linkinfo-xfrm-attrs",
+  attributes: {
+    1: { name: "IFLA_XFRM_LINK" },
+    2: { name: "IFLA_XFRM_IF_ID" },
+    3: { name: "IFLA_XFRM_COLLECT_METADATA" },
+  }
+}
+/** Names of linkinfo-geneve-attrs attributes, for error messages. */
+export const LinkinfoGeneveAttrsMeta: AttributeMeta = {
+  set: "linkinfo-geneve-attrs",
+  attributes: {
+    1: { name: "IFLA_GENEVE_ID" },
+    2: { name: "IFLA_GENEVE_REMOTE" },
+    3: { name: "IFLA_GENEVE_TTL" },
+    4: { name: "IFLA_GENEVE_TOS" },
+    5: { name: "IFLA_GENEVE_PORT" },
+    6: { name: "IFLA_GENEVE_COLLECT_METADATA" },
+    7: { name: "IFLA_GENEVE_REMOTE6" },
+    8: { name: "IFLA_GENEVE_UDP_CSUM" },
+    9: { name: "IFLA_GENEVE_UDP_ZERO_CSUM6_TX" },
+    10: { name: "IFLA_GENEVE_UDP_ZERO_CSUM6_RX" },
+    11: { name: "IFLA_GENEVE_LABEL" },
+    12: { name: "IFLA_GENEVE_TTL_INHERIT" },
+    13: { name: "IFLA_GENEVE_DF" },
+    14: { name: "IFLA_GENEVE_INNER_PROTO_INHERIT" },
+  }
+}
+/** Names of linkinfo-bareudp-attrs attributes, for error messages. */
+export const LinkinfoBareudpAttrsMeta: AttributeMeta = {
+  set: "linkinfo-bareudp-attrs",
+  attributes: {
+    1: { name: "IFLA_BAREUDP_PORT" },
+    2: { name: "IFLA_BAREUDP_ETHERTYPE" },
+    3: { name: "IFLA_BAREUDP_SRCPORT_MIN" },
+    4: { name: "IFLA_BAREUDP_MULTIPROTO_MODE" },
+  }
+}
+/** Names of linkinfo-ipvlan-attrs attributes, for error messages. */
+export const LinkinfoIpvlanAttrsMeta: AttributeMeta = {
+  set: "linkinfo-ipvlan-attrs",
+  attributes: {
+    1: { name: "IFLA_IPVLAN_MODE" },
+    2: { name: "IFLA_IPVLAN_FLAGS" },
   }
 }
 /** link message: struct ifinfomsg followed by link-attrs. */

@@ -6,7 +6,7 @@
  */
 import * as Schema from "effect/Schema"
 import * as P from "../../runtime/Primitives.ts"
-import type { LinkinfoBondAttrs, LinkinfoBondPortAttrs, LinkinfoBridgeAttrs, LinkinfoBrportAttrs, LinkinfoGreAttrs, LinkinfoIp6greAttrs, LinkinfoIp6tnlAttrs, LinkinfoIptunAttrs, LinkinfoMacvlanAttrs, LinkinfoVlanAttrs, LinkinfoVrfAttrs, LinkinfoVrfPortAttrs, LinkinfoVti6Attrs, LinkinfoVtiAttrs, LinkinfoVxlanAttrs } from "./index.ts"
+import type { LinkinfoBareudpAttrs, LinkinfoBondAttrs, LinkinfoBondPortAttrs, LinkinfoBridgeAttrs, LinkinfoBrportAttrs, LinkinfoGeneveAttrs, LinkinfoGreAttrs, LinkinfoIp6greAttrs, LinkinfoIp6tnlAttrs, LinkinfoIptunAttrs, LinkinfoIpvlanAttrs, LinkinfoMacvlanAttrs, LinkinfoVlanAttrs, LinkinfoVrfAttrs, LinkinfoVrfPortAttrs, LinkinfoVti6Attrs, LinkinfoVtiAttrs, LinkinfoVxlanAttrs, LinkinfoXfrmAttrs } from "./index.ts"
 
 /** A device by name or ifindex, as a view's device fields take it. */
 export const DeviceRef = Schema.Union([P.InterfaceName, P.intBetween(P.S32, 1, 0x7fffffff)])
@@ -1932,5 +1932,278 @@ export const vti6KernelChosen: ReadonlyArray<string> = ["dev"]
 export const vti6Canonical = (o: Vti6Options): Vti6Options => {
   const c: any = { ...vti6Defaults }
   for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  return c
+}
+/** Input Schema fields of the xfrm view (linkinfo-xfrm-attrs). */
+export const XfrmFields = {
+  /** Ifindex of the underlay device. (IFLA_XFRM_LINK) */
+  dev: Schema.optional(DeviceRef),
+  /** Interface id matched by xfrm states and policies (non-zero unless external). (IFLA_XFRM_IF_ID) */
+  ifId: Schema.optional(P.U32),
+  /** External control (metadata) mode. (IFLA_XFRM_COLLECT_METADATA) */
+  external: Schema.optional(Schema.Boolean),
+}
+/** The xfrm view's configuration. */
+export interface XfrmOptions {
+  /** Ifindex of the underlay device. (IFLA_XFRM_LINK) */
+  readonly dev?: string | number
+  /** Interface id matched by xfrm states and policies (non-zero unless external). (IFLA_XFRM_IF_ID) */
+  readonly ifId?: number
+  /** External control (metadata) mode. (IFLA_XFRM_COLLECT_METADATA) */
+  readonly external?: boolean
+}
+/** What the kernel reports by itself in linkinfo-xfrm-attrs. */
+export interface XfrmStatus {
+}
+/** Fields of the xfrm view that name devices. */
+export const xfrmDevices: ReadonlyArray<string> = ["dev"]
+/** xfrm options → linkinfo-xfrm-attrs (device fields from `devices`, resolved by the engine). */
+export const xfrmToWire = (o: XfrmOptions, devices: Readonly<Record<string, number>> = {}): LinkinfoXfrmAttrs => {
+  const w: { -readonly [K in keyof LinkinfoXfrmAttrs]: LinkinfoXfrmAttrs[K] } = {}
+  if (o.dev !== undefined) w.link = deviceIndex(o.dev, "dev", devices)
+  if (o.ifId !== undefined) w.ifId = o.ifId
+  if (o.external === true) w.collectMetadata = true
+  return w
+}
+/** linkinfo-xfrm-attrs → xfrm options (configuration; device indexes named by `name`). */
+export const xfrmFromWire = (a: LinkinfoXfrmAttrs, name: (index: number) => string | number = (i) => i): XfrmOptions => {
+  const o: { -readonly [K in keyof XfrmOptions]?: XfrmOptions[K] } = {}
+  if (a.link !== undefined && a.link !== 0) o.dev = name(a.link)
+  if (a.ifId !== undefined) o.ifId = a.ifId
+  o.external = a.collectMetadata === true
+  return o as XfrmOptions
+}
+/** The status attributes of linkinfo-xfrm-attrs, or undefined when there are none. */
+export const xfrmStatusFromWire = (a: LinkinfoXfrmAttrs): XfrmStatus | undefined => {
+  void a
+  return undefined
+}
+/** The kernel's defaults of the xfrm view, for canonical forms. */
+export const xfrmDefaults: Partial<XfrmOptions> = {
+  external: false,
+}
+/** Options of the xfrm view without a known default: compared only when both sides give them. */
+export const xfrmKernelChosen: ReadonlyArray<string> = ["dev", "ifId"]
+/** xfrm options with the kernel's defaults filled in and enum numbers named. */
+export const xfrmCanonical = (o: XfrmOptions): XfrmOptions => {
+  const c: any = { ...xfrmDefaults }
+  for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  return c
+}
+const geneveDfNames = { "unset": 0, "set": 1, "inherit": 2 } as const
+const geneveDfByNumber: Readonly<Record<number, string>> = { "0": "unset", "1": "set", "2": "inherit" }
+/** Input Schema fields of the geneve view (linkinfo-geneve-attrs). */
+export const GeneveFields = {
+  /** Virtual network identifier (24 bits). (IFLA_GENEVE_ID) */
+  id: Schema.optional(P.intBetween(P.U32, 0, 16777215)),
+  /** UDP destination port. (IFLA_GENEVE_PORT) */
+  dstport: Schema.optional(P.U16),
+  /** External control (metadata) mode. (IFLA_GENEVE_COLLECT_METADATA) */
+  external: Schema.optional(Schema.Boolean),
+  /** UDP checksum over IPv4 (1 on). (IFLA_GENEVE_UDP_CSUM) */
+  udpcsum: Schema.optional(Schema.Boolean),
+  /** Send zero UDP checksums over IPv6 (1 on). (IFLA_GENEVE_UDP_ZERO_CSUM6_TX) */
+  udp6zerocsumtx: Schema.optional(Schema.Boolean),
+  /** Accept zero UDP checksums over IPv6 (1 on). (IFLA_GENEVE_UDP_ZERO_CSUM6_RX) */
+  udp6zerocsumrx: Schema.optional(Schema.Boolean),
+  /** IPv6 flow label (20 bits). (IFLA_GENEVE_LABEL) */
+  flowlabel: Schema.optional(P.intBetween(P.U32, 0, 1048575)),
+  /** Outer DF bit policy. (IFLA_GENEVE_DF) */
+  df: Schema.optional(Schema.Union([Schema.Literals(["unset", "set", "inherit"]), P.intBetween(P.U8, 0, 2)])),
+  /** Carry the inner protocol without an Ethernet header. (IFLA_GENEVE_INNER_PROTO_INHERIT) */
+  innerprotoinherit: Schema.optional(Schema.Boolean),
+}
+/** The geneve view's configuration. */
+export interface GeneveOptions {
+  /** Virtual network identifier (24 bits). (IFLA_GENEVE_ID) */
+  readonly id?: number
+  /** UDP destination port. (IFLA_GENEVE_PORT) */
+  readonly dstport?: number
+  /** External control (metadata) mode. (IFLA_GENEVE_COLLECT_METADATA) */
+  readonly external?: boolean
+  /** UDP checksum over IPv4 (1 on). (IFLA_GENEVE_UDP_CSUM) */
+  readonly udpcsum?: boolean
+  /** Send zero UDP checksums over IPv6 (1 on). (IFLA_GENEVE_UDP_ZERO_CSUM6_TX) */
+  readonly udp6zerocsumtx?: boolean
+  /** Accept zero UDP checksums over IPv6 (1 on). (IFLA_GENEVE_UDP_ZERO_CSUM6_RX) */
+  readonly udp6zerocsumrx?: boolean
+  /** IPv6 flow label (20 bits). (IFLA_GENEVE_LABEL) */
+  readonly flowlabel?: number
+  /** Outer DF bit policy. (IFLA_GENEVE_DF) */
+  readonly df?: "unset" | "set" | "inherit" | number
+  /** Carry the inner protocol without an Ethernet header. (IFLA_GENEVE_INNER_PROTO_INHERIT) */
+  readonly innerprotoinherit?: boolean
+}
+/** What the kernel reports by itself in linkinfo-geneve-attrs. */
+export interface GeneveStatus {
+}
+/** Fields of the geneve view that name devices. */
+export const geneveDevices: ReadonlyArray<string> = []
+/** geneve options → linkinfo-geneve-attrs (device fields from `devices`, resolved by the engine). */
+export const geneveToWire = (o: GeneveOptions, devices: Readonly<Record<string, number>> = {}): LinkinfoGeneveAttrs => {
+  const w: { -readonly [K in keyof LinkinfoGeneveAttrs]: LinkinfoGeneveAttrs[K] } = {}
+  void devices
+  if (o.id !== undefined) w.id = o.id
+  if (o.dstport !== undefined) w.port = o.dstport
+  if (o.external === true) w.collectMetadata = true
+  if (o.udpcsum !== undefined) w.udpCsum = o.udpcsum ? 1 : 0
+  if (o.udp6zerocsumtx !== undefined) w.udpZeroCsum6Tx = o.udp6zerocsumtx ? 1 : 0
+  if (o.udp6zerocsumrx !== undefined) w.udpZeroCsum6Rx = o.udp6zerocsumrx ? 1 : 0
+  if (o.flowlabel !== undefined) w.label = o.flowlabel
+  if (o.df !== undefined) w.df = typeof o.df === "number" ? o.df : geneveDfNames[o.df]
+  if (o.innerprotoinherit === true) w.innerProtoInherit = true
+  return w
+}
+/** linkinfo-geneve-attrs → geneve options (configuration; device indexes named by `name`). */
+export const geneveFromWire = (a: LinkinfoGeneveAttrs, name: (index: number) => string | number = (i) => i): GeneveOptions => {
+  const o: { -readonly [K in keyof GeneveOptions]?: GeneveOptions[K] } = {}
+  void name
+  if (a.id !== undefined) o.id = a.id
+  if (a.port !== undefined) o.dstport = a.port
+  o.external = a.collectMetadata === true
+  if (a.udpCsum !== undefined) o.udpcsum = a.udpCsum !== 0
+  if (a.udpZeroCsum6Tx !== undefined) o.udp6zerocsumtx = a.udpZeroCsum6Tx !== 0
+  if (a.udpZeroCsum6Rx !== undefined) o.udp6zerocsumrx = a.udpZeroCsum6Rx !== 0
+  if (a.label !== undefined) o.flowlabel = a.label
+  if (a.df !== undefined) o.df = (geneveDfByNumber[a.df] ?? a.df) as any
+  o.innerprotoinherit = a.innerProtoInherit === true
+  return o as GeneveOptions
+}
+/** The status attributes of linkinfo-geneve-attrs, or undefined when there are none. */
+export const geneveStatusFromWire = (a: LinkinfoGeneveAttrs): GeneveStatus | undefined => {
+  void a
+  return undefined
+}
+/** The kernel's defaults of the geneve view, for canonical forms. */
+export const geneveDefaults: Partial<GeneveOptions> = {
+  dstport: 6081,
+  external: false,
+  flowlabel: 0,
+  df: "unset",
+  innerprotoinherit: false,
+}
+/** Options of the geneve view without a known default: compared only when both sides give them. */
+export const geneveKernelChosen: ReadonlyArray<string> = ["id", "udpcsum", "udp6zerocsumtx", "udp6zerocsumrx"]
+/** geneve options with the kernel's defaults filled in and enum numbers named. */
+export const geneveCanonical = (o: GeneveOptions): GeneveOptions => {
+  const c: any = { ...geneveDefaults }
+  for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  if (typeof c.df === "number") c.df = geneveDfByNumber[c.df] ?? c.df
+  return c
+}
+const bareudpEthertypeNames = { "ipv4": 2048, "ipv6": 34525, "mpls_uc": 34887, "mpls_mc": 34888 } as const
+const bareudpEthertypeByNumber: Readonly<Record<number, string>> = { "2048": "ipv4", "34525": "ipv6", "34887": "mpls_uc", "34888": "mpls_mc" }
+/** Input Schema fields of the bareudp view (linkinfo-bareudp-attrs). */
+export const BareudpFields = {
+  /** UDP destination port; required. (IFLA_BAREUDP_PORT) */
+  dstport: P.U16,
+  /** Inner protocol; required. (IFLA_BAREUDP_ETHERTYPE) */
+  ethertype: Schema.Union([Schema.Literals(["ipv4", "ipv6", "mpls_uc", "mpls_mc"]), P.U16]),
+  /** Lowest UDP source port. (IFLA_BAREUDP_SRCPORT_MIN) */
+  srcportmin: Schema.optional(P.U16),
+  /** Also carry the family's other protocol (IPv6 with IPv4, MPLS multicast with unicast). (IFLA_BAREUDP_MULTIPROTO_MODE) */
+  multiproto: Schema.optional(Schema.Boolean),
+}
+/** The bareudp view's configuration. */
+export interface BareudpOptions {
+  /** UDP destination port; required. (IFLA_BAREUDP_PORT) */
+  readonly dstport: number
+  /** Inner protocol; required. (IFLA_BAREUDP_ETHERTYPE) */
+  readonly ethertype: "ipv4" | "ipv6" | "mpls_uc" | "mpls_mc" | number
+  /** Lowest UDP source port. (IFLA_BAREUDP_SRCPORT_MIN) */
+  readonly srcportmin?: number
+  /** Also carry the family's other protocol (IPv6 with IPv4, MPLS multicast with unicast). (IFLA_BAREUDP_MULTIPROTO_MODE) */
+  readonly multiproto?: boolean
+}
+/** What the kernel reports by itself in linkinfo-bareudp-attrs. */
+export interface BareudpStatus {
+}
+/** Fields of the bareudp view that name devices. */
+export const bareudpDevices: ReadonlyArray<string> = []
+/** bareudp options → linkinfo-bareudp-attrs (device fields from `devices`, resolved by the engine). */
+export const bareudpToWire = (o: BareudpOptions, devices: Readonly<Record<string, number>> = {}): LinkinfoBareudpAttrs => {
+  const w: { -readonly [K in keyof LinkinfoBareudpAttrs]: LinkinfoBareudpAttrs[K] } = {}
+  void devices
+  if (o.dstport !== undefined) w.port = o.dstport
+  if (o.ethertype !== undefined) w.ethertype = typeof o.ethertype === "number" ? o.ethertype : bareudpEthertypeNames[o.ethertype]
+  if (o.srcportmin !== undefined) w.srcportMin = o.srcportmin
+  if (o.multiproto === true) w.multiprotoMode = true
+  return w
+}
+/** linkinfo-bareudp-attrs → bareudp options (configuration; device indexes named by `name`). */
+export const bareudpFromWire = (a: LinkinfoBareudpAttrs, name: (index: number) => string | number = (i) => i): BareudpOptions => {
+  const o: { -readonly [K in keyof BareudpOptions]?: BareudpOptions[K] } = {}
+  void name
+  if (a.port !== undefined) o.dstport = a.port
+  if (a.ethertype !== undefined) o.ethertype = (bareudpEthertypeByNumber[a.ethertype] ?? a.ethertype) as any
+  if (a.srcportMin !== undefined) o.srcportmin = a.srcportMin
+  o.multiproto = a.multiprotoMode === true
+  return o as BareudpOptions
+}
+/** The status attributes of linkinfo-bareudp-attrs, or undefined when there are none. */
+export const bareudpStatusFromWire = (a: LinkinfoBareudpAttrs): BareudpStatus | undefined => {
+  void a
+  return undefined
+}
+/** The kernel's defaults of the bareudp view, for canonical forms. */
+export const bareudpDefaults: Partial<BareudpOptions> = {
+  multiproto: false,
+}
+/** Options of the bareudp view without a known default: compared only when both sides give them. */
+export const bareudpKernelChosen: ReadonlyArray<string> = ["srcportmin"]
+/** bareudp options with the kernel's defaults filled in and enum numbers named. */
+export const bareudpCanonical = (o: BareudpOptions): BareudpOptions => {
+  const c: any = { ...bareudpDefaults }
+  for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  if (typeof c.ethertype === "number") c.ethertype = bareudpEthertypeByNumber[c.ethertype] ?? c.ethertype
+  return c
+}
+const ipvlanModeNames = { "l2": 0, "l3": 1, "l3s": 2 } as const
+const ipvlanModeByNumber: Readonly<Record<number, string>> = { "0": "l2", "1": "l3", "2": "l3s" }
+/** Input Schema fields of the ipvlan view (linkinfo-ipvlan-attrs). */
+export const IpvlanFields = {
+  /** Mode. (IFLA_IPVLAN_MODE) */
+  mode: Schema.optional(Schema.Union([Schema.Literals(["l2", "l3", "l3s"]), P.intBetween(P.U16, 0, 2)])),
+}
+/** The ipvlan view's configuration. */
+export interface IpvlanOptions {
+  /** Mode. (IFLA_IPVLAN_MODE) */
+  readonly mode?: "l2" | "l3" | "l3s" | number
+}
+/** What the kernel reports by itself in linkinfo-ipvlan-attrs. */
+export interface IpvlanStatus {
+}
+/** Fields of the ipvlan view that name devices. */
+export const ipvlanDevices: ReadonlyArray<string> = []
+/** ipvlan options → linkinfo-ipvlan-attrs (device fields from `devices`, resolved by the engine). */
+export const ipvlanToWire = (o: IpvlanOptions, devices: Readonly<Record<string, number>> = {}): LinkinfoIpvlanAttrs => {
+  const w: { -readonly [K in keyof LinkinfoIpvlanAttrs]: LinkinfoIpvlanAttrs[K] } = {}
+  void devices
+  if (o.mode !== undefined) w.mode = typeof o.mode === "number" ? o.mode : ipvlanModeNames[o.mode]
+  return w
+}
+/** linkinfo-ipvlan-attrs → ipvlan options (configuration; device indexes named by `name`). */
+export const ipvlanFromWire = (a: LinkinfoIpvlanAttrs, name: (index: number) => string | number = (i) => i): IpvlanOptions => {
+  const o: { -readonly [K in keyof IpvlanOptions]?: IpvlanOptions[K] } = {}
+  void name
+  if (a.mode !== undefined) o.mode = (ipvlanModeByNumber[a.mode] ?? a.mode) as any
+  return o as IpvlanOptions
+}
+/** The status attributes of linkinfo-ipvlan-attrs, or undefined when there are none. */
+export const ipvlanStatusFromWire = (a: LinkinfoIpvlanAttrs): IpvlanStatus | undefined => {
+  void a
+  return undefined
+}
+/** The kernel's defaults of the ipvlan view, for canonical forms. */
+export const ipvlanDefaults: Partial<IpvlanOptions> = {
+  mode: "l3",
+}
+/** Options of the ipvlan view without a known default: compared only when both sides give them. */
+export const ipvlanKernelChosen: ReadonlyArray<string> = []
+/** ipvlan options with the kernel's defaults filled in and enum numbers named. */
+export const ipvlanCanonical = (o: IpvlanOptions): IpvlanOptions => {
+  const c: any = { ...ipvlanDefaults }
+  for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  if (typeof c.mode === "number") c.mode = ipvlanModeByNumber[c.mode] ?? c.mode
   return c
 }
