@@ -135,6 +135,7 @@ describe("checks of xfrm, geneve, bareudp (nothing is sent)", () => {
     expect(check({ kind: "xfrm" })).toBe("ifId")
     expect(check({ kind: "xfrm", ifId: 0 })).toBe("ifId")
     expect(check({ kind: "xfrm", external: true, ifId: 3 })).toBe("ifId")
+    expect(check({ kind: "xfrm", external: true, ifId: 0 })).toBeUndefined()
     expect(check({ kind: "xfrm", ifId: 3 })).toBeUndefined()
     expect(check({ kind: "geneve", remote: "10.0.0.2" })).toBe("id")
     expect(check({ kind: "geneve", id: 1 })).toBe("remote")

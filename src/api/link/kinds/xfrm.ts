@@ -32,15 +32,22 @@ export const xfrm: LinkKind<XfrmOptions, "xfrm"> = {
   fields: XfrmFields,
   devices: xfrmDevices,
   kernelChosen: xfrmKernelChosen,
-  check: (o) =>
-    o.external === true
-      ? o.ifId !== undefined || o.dev !== undefined
-        ? [o.ifId !== undefined ? "ifId" : "dev", "an external xfrm interface takes no if_id or dev"]
-        : undefined
-      : o.ifId === undefined || o.ifId === 0
-        ? ["ifId", "a non-zero if_id is needed unless external is set"]
-        : undefined,
+  check: (o) => {
+    // a listed external interface reports if_id 0, which recreates it
+    if (o.external === true)
+      return o.ifId !== undefined && o.ifId !== 0
+        ? ["ifId", "an external xfrm interface takes no if_id"]
+        : o.dev !== undefined
+          ? ["dev", "an external xfrm interface takes no dev"]
+          : undefined
+    return o.ifId === undefined || o.ifId === 0
+      ? ["ifId", "a non-zero if_id is needed unless external is set"]
+      : undefined
+  },
   toKernel: (o, ctx) => xfrmToWire(o, ctx.devices),
   fromKernel: (d, ctx) => (d === undefined ? {} : xfrmFromWire(d, ctx.name)),
-  canonical: xfrmCanonical
+  canonical: (o) => ({
+    ...xfrmCanonical(o),
+    ...(o.external === true && o.ifId === undefined ? { ifId: 0 } : {})
+  })
 }
