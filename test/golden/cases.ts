@@ -782,6 +782,136 @@ const tcCases: ReadonlyArray<GoldenCase> = [
   )
 ]
 
+/** IP tunnels (issue 11): each kind with its main options, encap (fou/gue) on the IP tunnels. */
+const tunnelCases: ReadonlyArray<GoldenCase> = [
+  link(
+    "add-gre",
+    "gre with endpoints, ttl, tos, keys, checksums and sequence numbers (IFLA_GRE_IFLAGS/OFLAGS big-endian)",
+    "link add g0 type gre remote 10.0.0.2 local 10.0.0.1 ttl 64 tos 0x10 ikey 5 okey 6 icsum oseq dev d0"
+  ),
+  link(
+    "add-gre-encap-fou",
+    "gre over fou: IFLA_GRE_ENCAP_TYPE/SPORT/DPORT/FLAGS (csum), pmtudisc off needs ttl inherit",
+    "link add g1 type gre remote 10.0.0.2 local 10.0.0.1 encap fou encap-sport 4000 encap-dport 5555 encap-csum nopmtudisc ignore-df fwmark 7"
+  ),
+  link(
+    "add-gretap",
+    "gretap with key (both directions) and tos inherit",
+    "link add gt0 type gretap remote 10.0.0.2 local 10.0.0.1 key 9 tos inherit"
+  ),
+  link(
+    "add-erspan-v1",
+    "erspan version 1 with index",
+    "link add es0 type erspan remote 10.0.0.2 local 10.0.0.1 seq key 10 erspan_ver 1 erspan 123"
+  ),
+  link(
+    "add-erspan-v2",
+    "erspan version 2 with direction and hardware id",
+    "link add es1 type erspan remote 10.0.0.2 local 10.0.0.1 seq key 11 erspan_ver 2 erspan_dir egress erspan_hwid 7"
+  ),
+  link(
+    "add-ip6gre",
+    "ip6gre with hoplimit, encaplimit, tclass, flowlabel",
+    "link add g6 type ip6gre remote 2001:db8::2 local 2001:db8::1 hoplimit 32 encaplimit 5 tclass 0x20 flowlabel 0x1234 key 3"
+  ),
+  link(
+    "add-ip6gre-inherit",
+    "ip6gre with encaplimit none, tclass/flowlabel inherit, allow-localremote, encap gue remcsum",
+    "link add g7 type ip6gre remote 2001:db8::2 local 2001:db8::1 encaplimit none tclass inherit flowlabel inherit allow-localremote encap gue encap-sport auto encap-dport 6000 encap-remcsum"
+  ),
+  link(
+    "add-ip6gretap",
+    "ip6gretap with csum",
+    "link add gt6 type ip6gretap remote 2001:db8::2 local 2001:db8::1 csum"
+  ),
+  link(
+    "add-ip6erspan-v2",
+    "ip6erspan version 2",
+    "link add es6 type ip6erspan remote 2001:db8::2 local 2001:db8::1 seq key 12 erspan_ver 2 erspan_dir ingress erspan_hwid 3"
+  ),
+  link(
+    "add-ipip",
+    "ipip with ttl, tos, encap gue and remcsum",
+    "link add t4 type ipip remote 10.0.0.2 local 10.0.0.1 ttl 64 tos 0x10 encap gue encap-sport 1000 encap-dport 6000 encap-remcsum dev d0"
+  ),
+  link(
+    "add-ipip-any",
+    "ipip mode any with fwmark",
+    "link add t5 type ipip mode any remote 10.0.0.2 local 10.0.0.1 fwmark 3"
+  ),
+  link(
+    "add-sit-6rd",
+    "sit with 6rd prefix and relay prefix",
+    "link add s0 type sit remote 10.0.0.2 local 10.0.0.1 ttl 64 6rd-prefix 2001:db8::/32 6rd-relay_prefix 10.0.0.0/8"
+  ),
+  link(
+    "add-sit-isatap",
+    "sit isatap (IFLA_IPTUN_FLAGS = SIT_ISATAP)",
+    "link add s1 type sit local 10.0.0.1 isatap"
+  ),
+  link(
+    "add-ip6tnl-ip6ip6",
+    "ip6tnl mode ip6ip6 with encaplimit, hoplimit, tclass, flowlabel",
+    "link add t6 type ip6tnl mode ip6ip6 remote 2001:db8::2 local 2001:db8::1 encaplimit 2 hoplimit 40 tclass 0x08 flowlabel 0x99"
+  ),
+  link(
+    "add-ip6tnl-ipip6",
+    "ip6tnl mode ipip6 with encaplimit none and dscp inherit",
+    "link add t7 type ip6tnl mode ipip6 remote 2001:db8::2 local 2001:db8::1 encaplimit none dscp inherit"
+  ),
+  link(
+    "add-ip6tnl-any",
+    "ip6tnl mode any with encap fou",
+    "link add t8 type ip6tnl mode any remote 2001:db8::2 local 2001:db8::1 encap fou encap-sport 1111 encap-dport 2222 encap-csum"
+  ),
+  link(
+    "add-vti",
+    "vti with keys and fwmark",
+    "link add vti0 type vti remote 10.0.0.2 local 10.0.0.1 ikey 7 okey 8 fwmark 2"
+  ),
+  link(
+    "add-vti6",
+    "vti6 with key and underlying dev",
+    "link add vti6 type vti6 remote 2001:db8::2 local 2001:db8::1 key 9 dev d0"
+  )
+]
+
+/** xfrm, geneve, bareudp, ipvlan/ipvtap, nlmon, vcan (issue 11). */
+const kindCases2: ReadonlyArray<GoldenCase> = [
+  link("add-xfrm", "xfrm interface with if_id on d0", "link add xi0 type xfrm dev d0 if_id 7"),
+  link("add-xfrm-external", "xfrm interface in metadata mode", "link add xi1 type xfrm external", {
+    setup: []
+  }),
+  link(
+    "add-geneve",
+    "geneve with id, IPv4 remote, ttl, tos, df, dstport, udpcsum",
+    "link add gn0 type geneve id 5 remote 10.0.0.2 ttl 64 tos 0x10 df set dstport 6082 udpcsum",
+    { setup: [] }
+  ),
+  link(
+    "add-geneve6",
+    "geneve with IPv6 remote, flowlabel, ttl inherit, tos inherit, zero-csum options",
+    "link add gn1 type geneve id 6 remote 2001:db8::2 flowlabel 0x99 ttl inherit tos inherit udp6zerocsumtx udp6zerocsumrx",
+    { setup: [] }
+  ),
+  link("add-geneve-external", "geneve external", "link add gn2 type geneve external", { setup: [] }),
+  link(
+    "add-bareudp",
+    "bareudp with dstport, ethertype mpls_uc, srcportmin, multiproto",
+    "link add bu0 type bareudp dstport 6635 ethertype mpls_uc srcportmin 1000 multiproto",
+    { setup: [] }
+  ),
+  link("add-bareudp-ipv4", "bareudp carrying IPv4", "link add bu1 type bareudp dstport 6636 ethertype ipv4", {
+    setup: []
+  }),
+  link("add-ipvlan-l3", "ipvlan mode l3 on d0", "link add iv0 link d0 type ipvlan mode l3"),
+  link("add-ipvlan-l2-private", "ipvlan mode l2 private", "link add iv1 link d0 type ipvlan mode l2 private"),
+  link("add-ipvlan-l3s-vepa", "ipvlan mode l3s vepa", "link add iv2 link d0 type ipvlan mode l3s vepa"),
+  link("add-ipvtap-l2-bridge", "ipvtap mode l2 bridge", "link add it0 link d0 type ipvtap mode l2 bridge"),
+  link("add-nlmon", "nlmon: the kind alone", "link add nlmon0 type nlmon", { setup: [] }),
+  link("add-vcan", "vcan: the kind alone", "link add vcan0 type vcan", { setup: [] })
+]
+
 export const cases: ReadonlyArray<GoldenCase> = [
   ...linkCases,
   ...addrCases,
@@ -796,5 +926,7 @@ export const cases: ReadonlyArray<GoldenCase> = [
   ...moreRuleCases,
   ...moreAddrCases,
   ...moreNeighCases,
-  ...tcCases
+  ...tcCases,
+  ...tunnelCases,
+  ...kindCases2
 ]

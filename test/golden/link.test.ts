@@ -281,7 +281,19 @@ describe("Link dump and get requests", () => {
   })
 })
 
-const addressKeys = new Set(["address", "local", "local6", "group", "group6", "macaddr", "groupAddr"])
+const addressKeys = new Set([
+  "address",
+  "local",
+  "local6",
+  "remote",
+  "remote6",
+  "group",
+  "group6",
+  "macaddr",
+  "groupAddr",
+  "v6rdPrefix",
+  "v6rdRelayPrefix"
+])
 /** Address text as the decoder writes it (lowercase MACs, compressed IPv6). */
 const canonical = (v: unknown, key = ""): unknown => {
   if (typeof v === "string" && addressKeys.has(key)) {

@@ -16,6 +16,15 @@ import { veth } from "./kinds/veth.ts"
 import { vlan } from "./kinds/vlan.ts"
 import { vrf } from "./kinds/vrf.ts"
 import { vxlan } from "./kinds/vxlan.ts"
+import { erspan, gre, gretap, ip6erspan, ip6gre, ip6gretap } from "./kinds/gre.ts"
+import { ipip, sit } from "./kinds/ipip.ts"
+import { ip6tnl } from "./kinds/ip6tnl.ts"
+import { vti, vti6 } from "./kinds/vti.ts"
+import { xfrm } from "./kinds/xfrm.ts"
+import { geneve } from "./kinds/geneve.ts"
+import { bareudp } from "./kinds/bareudp.ts"
+import { ipvlan, ipvtap } from "./kinds/ipvlan.ts"
+import { nlmon, vcan } from "./kinds/simple.ts"
 
 /**
  * Every link kind's descriptor.
@@ -26,7 +35,36 @@ import { vxlan } from "./kinds/vxlan.ts"
  * ```
  * @since 0.2.0
  */
-export const registry = [veth, bridge, vxlan, macvlan, macvtap, ifb, dummy, vlan, bond, vrf] as const
+export const registry = [
+  veth,
+  bridge,
+  vxlan,
+  macvlan,
+  macvtap,
+  ifb,
+  dummy,
+  vlan,
+  bond,
+  vrf,
+  gre,
+  gretap,
+  erspan,
+  ip6gre,
+  ip6gretap,
+  ip6erspan,
+  ipip,
+  sit,
+  ip6tnl,
+  vti,
+  vti6,
+  xfrm,
+  geneve,
+  bareudp,
+  ipvlan,
+  ipvtap,
+  nlmon,
+  vcan
+] as const
 
 /**
  * Descriptors by kind name.

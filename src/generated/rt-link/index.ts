@@ -819,6 +819,153 @@ export const ArphrdNames: Readonly<Record<number, string>> = {
   65535: "void",
   65534: "none",
 }
+/** Values of tunnel-encap-type. */
+export const TunnelEncapType = {
+  /** TUNNEL_ENCAP_NONE */
+  "none": 0,
+  /** TUNNEL_ENCAP_FOU */
+  "fou": 1,
+  /** TUNNEL_ENCAP_GUE */
+  "gue": 2,
+  /** TUNNEL_ENCAP_MPLS */
+  "mpls": 3,
+} as const
+/** Names of tunnel-encap-type values, for display. */
+export const TunnelEncapTypeNames: Readonly<Record<number, string>> = {
+  0: "none",
+  1: "fou",
+  2: "gue",
+  3: "mpls",
+}
+/** Flag bits of tunnel-encap-flags. */
+export const TunnelEncapFlags = {
+  /** TUNNEL_ENCAP_FLAG_CSUM */
+  "csum": 1,
+  /** TUNNEL_ENCAP_FLAG_CSUM6 */
+  "csum6": 2,
+  /** TUNNEL_ENCAP_FLAG_REMCSUM */
+  "remcsum": 4,
+} as const
+/** Names of tunnel-encap-flags values, for display. */
+export const TunnelEncapFlagsNames: Readonly<Record<number, string>> = {
+  1: "csum",
+  2: "csum6",
+  4: "remcsum",
+}
+/** Flag bits of ip6-tnl-flags. */
+export const Ip6TnlFlags = {
+  /** IP6_TNL_F_IGN_ENCAP_LIMIT */
+  "ignEncapLimit": 1,
+  /** IP6_TNL_F_USE_ORIG_TCLASS */
+  "useOrigTclass": 2,
+  /** IP6_TNL_F_USE_ORIG_FLOWLABEL */
+  "useOrigFlowlabel": 4,
+  /** IP6_TNL_F_MIP6_DEV */
+  "mip6Dev": 8,
+  /** IP6_TNL_F_RCV_DSCP_COPY */
+  "rcvDscpCopy": 16,
+  /** IP6_TNL_F_USE_ORIG_FWMARK */
+  "useOrigFwmark": 32,
+  /** IP6_TNL_F_ALLOW_LOCAL_REMOTE */
+  "allowLocalRemote": 64,
+} as const
+/** Names of ip6-tnl-flags values, for display. */
+export const Ip6TnlFlagsNames: Readonly<Record<number, string>> = {
+  1: "ignEncapLimit",
+  2: "useOrigTclass",
+  4: "useOrigFlowlabel",
+  8: "mip6Dev",
+  16: "rcvDscpCopy",
+  32: "useOrigFwmark",
+  64: "allowLocalRemote",
+}
+/** Flag bits of sit-flags. */
+export const SitFlags = {
+  /** SIT_ISATAP */
+  "isatap": 1,
+} as const
+/** Names of sit-flags values, for display. */
+export const SitFlagsNames: Readonly<Record<number, string>> = {
+  1: "isatap",
+}
+/** Values of iptun-proto. */
+export const IptunProto = {
+  /** IPPROTO_IP */
+  "any": 0,
+  /** IPPROTO_IPIP */
+  "ipip": 4,
+  /** IPPROTO_IPV6 */
+  "ipv6": 41,
+  /** IPPROTO_MPLS */
+  "mpls": 137,
+} as const
+/** Names of iptun-proto values, for display. */
+export const IptunProtoNames: Readonly<Record<number, string>> = {
+  0: "any",
+  4: "ipip",
+  41: "ipv6",
+  137: "mpls",
+}
+/** Values of geneve-df. */
+export const GeneveDf = {
+  /** GENEVE_DF_UNSET */
+  "unset": 0,
+  /** GENEVE_DF_SET */
+  "set": 1,
+  /** GENEVE_DF_INHERIT */
+  "inherit": 2,
+} as const
+/** Names of geneve-df values, for display. */
+export const GeneveDfNames: Readonly<Record<number, string>> = {
+  0: "unset",
+  1: "set",
+  2: "inherit",
+}
+/** Values of bareudp-ethertype. */
+export const BareudpEthertype = {
+  /** ETH_P_IP */
+  "ip": 2048,
+  /** ETH_P_IPV6 */
+  "ipv6": 34525,
+  /** ETH_P_MPLS_UC */
+  "mplsUc": 34887,
+  /** ETH_P_MPLS_MC */
+  "mplsMc": 34888,
+} as const
+/** Names of bareudp-ethertype values, for display. */
+export const BareudpEthertypeNames: Readonly<Record<number, string>> = {
+  2048: "ip",
+  34525: "ipv6",
+  34887: "mplsUc",
+  34888: "mplsMc",
+}
+/** Values of ipvlan-mode. */
+export const IpvlanMode = {
+  /** IPVLAN_MODE_L2 */
+  "l2": 0,
+  /** IPVLAN_MODE_L3 */
+  "l3": 1,
+  /** IPVLAN_MODE_L3S */
+  "l3s": 2,
+} as const
+/** Names of ipvlan-mode values, for display. */
+export const IpvlanModeNames: Readonly<Record<number, string>> = {
+  0: "l2",
+  1: "l3",
+  2: "l3s",
+}
+/** Flag bits of ipvlan-flags. */
+export const IpvlanFlags = {
+  /** IPVLAN_F_PRIVATE */
+  "private": 1,
+  /** IPVLAN_F_VEPA */
+  "vepa": 2,
+} as const
+/** Names of ipvlan-flags values, for display. */
+export const IpvlanFlagsNames: Readonly<Record<number, string>> = {
+  1: "private",
+  2: "vepa",
+}
 /** struct ifinfomsg (16 bytes). */
 export interface Ifinfomsg {
   readonly family: number
@@ -2734,6 +2881,608 @@ export const LinkinfoVrfPortAttrsFields = {
   table: Schema.optionalKey(P.U32),
   unknown: Schema.optionalKey(P.rawAttributes([1])),
 }
+/** Attribute set linkinfo-gre-attrs. */
+export interface LinkinfoGreAttrs {
+  /** IFLA_GRE_LINK (1) — Ifindex of the underlay device. */
+  readonly link?: number
+  /** IFLA_GRE_IFLAGS (2) — Input GRE flags (GRE_CSUM 0x8000, GRE_KEY 0x2000, GRE_SEQ 0x1000). */
+  readonly iflags?: number
+  /** IFLA_GRE_OFLAGS (3) — Output GRE flags. */
+  readonly oflags?: number
+  /** IFLA_GRE_IKEY (4) — Input key (with GRE_KEY in iflags). */
+  readonly ikey?: number
+  /** IFLA_GRE_OKEY (5) — Output key (with GRE_KEY in oflags). */
+  readonly okey?: number
+  /** IFLA_GRE_LOCAL (6) — Local endpoint. */
+  readonly local?: string
+  /** IFLA_GRE_REMOTE (7) — Remote endpoint. */
+  readonly remote?: string
+  /** IFLA_GRE_TTL (8) — Outer TTL; 0 inherits. */
+  readonly ttl?: number
+  /** IFLA_GRE_TOS (9) — Outer TOS; 1 inherits. */
+  readonly tos?: number
+  /** IFLA_GRE_PMTUDISC (10) — Path MTU discovery (1 on). */
+  readonly pmtudisc?: number
+  /** IFLA_GRE_ENCAP_LIMIT (11) — IPv6 encapsulation limit. */
+  readonly encapLimit?: number
+  /** IFLA_GRE_FLOWINFO (12) — IPv6 traffic class (bits 20..27) and flow label (bits 0..19). */
+  readonly flowinfo?: number
+  /** IFLA_GRE_FLAGS (13) — IP6_TNL_F_* bits. (values: Ip6TnlFlags) */
+  readonly flags?: number
+  /** IFLA_GRE_ENCAP_TYPE (14) — Outer UDP encapsulation. (values: TunnelEncapType) */
+  readonly encapType?: number
+  /** IFLA_GRE_ENCAP_FLAGS (15) — TUNNEL_ENCAP_FLAG_* bits. (values: TunnelEncapFlags) */
+  readonly encapFlags?: number
+  /** IFLA_GRE_ENCAP_SPORT (16) — Encapsulation UDP source port; 0 picks one per flow. */
+  readonly encapSport?: number
+  /** IFLA_GRE_ENCAP_DPORT (17) — Encapsulation UDP destination port. */
+  readonly encapDport?: number
+  /** IFLA_GRE_COLLECT_METADATA (18) — External control (metadata) mode. */
+  readonly collectMetadata?: true
+  /** IFLA_GRE_IGNORE_DF (19) — Ignore the inner DF bit (1 on). */
+  readonly ignoreDf?: number
+  /** IFLA_GRE_FWMARK (20) — Firewall mark of the outer packets. */
+  readonly fwmark?: number
+  /** IFLA_GRE_ERSPAN_INDEX (21) — ERSPAN v1 session index (20 bits). */
+  readonly erspanIndex?: number
+  /** IFLA_GRE_ERSPAN_VER (22) — ERSPAN version (1 or 2). */
+  readonly erspanVer?: number
+  /** IFLA_GRE_ERSPAN_DIR (23) — ERSPAN v2 direction (0 ingress, 1 egress). */
+  readonly erspanDir?: number
+  /** IFLA_GRE_ERSPAN_HWID (24) — ERSPAN v2 hardware id (6 bits). */
+  readonly erspanHwid?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of linkinfo-gre-attrs. */
+export const LinkinfoGreAttrsTypes = {
+  /** IFLA_GRE_LINK */ link: 1,
+  /** IFLA_GRE_IFLAGS */ iflags: 2,
+  /** IFLA_GRE_OFLAGS */ oflags: 3,
+  /** IFLA_GRE_IKEY */ ikey: 4,
+  /** IFLA_GRE_OKEY */ okey: 5,
+  /** IFLA_GRE_LOCAL */ local: 6,
+  /** IFLA_GRE_REMOTE */ remote: 7,
+  /** IFLA_GRE_TTL */ ttl: 8,
+  /** IFLA_GRE_TOS */ tos: 9,
+  /** IFLA_GRE_PMTUDISC */ pmtudisc: 10,
+  /** IFLA_GRE_ENCAP_LIMIT */ encapLimit: 11,
+  /** IFLA_GRE_FLOWINFO */ flowinfo: 12,
+  /** IFLA_GRE_FLAGS */ flags: 13,
+  /** IFLA_GRE_ENCAP_TYPE */ encapType: 14,
+  /** IFLA_GRE_ENCAP_FLAGS */ encapFlags: 15,
+  /** IFLA_GRE_ENCAP_SPORT */ encapSport: 16,
+  /** IFLA_GRE_ENCAP_DPORT */ encapDport: 17,
+  /** IFLA_GRE_COLLECT_METADATA */ collectMetadata: 18,
+  /** IFLA_GRE_IGNORE_DF */ ignoreDf: 19,
+  /** IFLA_GRE_FWMARK */ fwmark: 20,
+  /** IFLA_GRE_ERSPAN_INDEX */ erspanIndex: 21,
+  /** IFLA_GRE_ERSPAN_VER */ erspanVer: 22,
+  /** IFLA_GRE_ERSPAN_DIR */ erspanDir: 23,
+  /** IFLA_GRE_ERSPAN_HWID */ erspanHwid: 24,
+} as const
+export const LinkinfoGreAttrsFields = {
+  link: Schema.optionalKey(P.U32),
+  iflags: Schema.optionalKey(P.U16),
+  oflags: Schema.optionalKey(P.U16),
+  ikey: Schema.optionalKey(P.U32),
+  okey: Schema.optionalKey(P.U32),
+  local: Schema.optionalKey(P.IPv4),
+  remote: Schema.optionalKey(P.IPv4),
+  ttl: Schema.optionalKey(P.U8),
+  tos: Schema.optionalKey(P.U8),
+  pmtudisc: Schema.optionalKey(P.U8),
+  encapLimit: Schema.optionalKey(P.U8),
+  flowinfo: Schema.optionalKey(P.U32),
+  flags: Schema.optionalKey(P.U32),
+  encapType: Schema.optionalKey(P.U16.check(Schema.isBetween({ minimum: 0, maximum: 3 }))),
+  encapFlags: Schema.optionalKey(P.U16),
+  encapSport: Schema.optionalKey(P.U16),
+  encapDport: Schema.optionalKey(P.U16),
+  collectMetadata: Schema.optionalKey(Schema.Literal(true)),
+  ignoreDf: Schema.optionalKey(P.U8),
+  fwmark: Schema.optionalKey(P.U32),
+  erspanIndex: Schema.optionalKey(P.U32.check(Schema.isBetween({ minimum: 0, maximum: 1048575 }))),
+  erspanVer: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 2 }))),
+  erspanDir: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
+  erspanHwid: Schema.optionalKey(P.U16.check(Schema.isBetween({ minimum: 0, maximum: 63 }))),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24])),
+}
+/** Attribute set linkinfo-ip6gre-attrs. */
+export interface LinkinfoIp6greAttrs {
+  /** IFLA_GRE_LINK (1) — Ifindex of the underlay device. */
+  readonly link?: number
+  /** IFLA_GRE_IFLAGS (2) — Input GRE flags (GRE_CSUM 0x8000, GRE_KEY 0x2000, GRE_SEQ 0x1000). */
+  readonly iflags?: number
+  /** IFLA_GRE_OFLAGS (3) — Output GRE flags. */
+  readonly oflags?: number
+  /** IFLA_GRE_IKEY (4) — Input key (with GRE_KEY in iflags). */
+  readonly ikey?: number
+  /** IFLA_GRE_OKEY (5) — Output key (with GRE_KEY in oflags). */
+  readonly okey?: number
+  /** IFLA_GRE_LOCAL (6) — Local endpoint. */
+  readonly local?: string
+  /** IFLA_GRE_REMOTE (7) — Remote endpoint. */
+  readonly remote?: string
+  /** IFLA_GRE_TTL (8) — Hop limit. */
+  readonly ttl?: number
+  /** IFLA_GRE_TOS (9) — Outer TOS (IPv4 only). */
+  readonly tos?: number
+  /** IFLA_GRE_PMTUDISC (10) — Path MTU discovery (IPv4 only). */
+  readonly pmtudisc?: number
+  /** IFLA_GRE_ENCAP_LIMIT (11) — IPv6 encapsulation limit. */
+  readonly encapLimit?: number
+  /** IFLA_GRE_FLOWINFO (12) — IPv6 traffic class (bits 20..27) and flow label (bits 0..19). */
+  readonly flowinfo?: number
+  /** IFLA_GRE_FLAGS (13) — IP6_TNL_F_* bits. (values: Ip6TnlFlags) */
+  readonly flags?: number
+  /** IFLA_GRE_ENCAP_TYPE (14) — Outer UDP encapsulation. (values: TunnelEncapType) */
+  readonly encapType?: number
+  /** IFLA_GRE_ENCAP_FLAGS (15) — TUNNEL_ENCAP_FLAG_* bits. (values: TunnelEncapFlags) */
+  readonly encapFlags?: number
+  /** IFLA_GRE_ENCAP_SPORT (16) — Encapsulation UDP source port; 0 picks one per flow. */
+  readonly encapSport?: number
+  /** IFLA_GRE_ENCAP_DPORT (17) — Encapsulation UDP destination port. */
+  readonly encapDport?: number
+  /** IFLA_GRE_COLLECT_METADATA (18) — External control (metadata) mode. */
+  readonly collectMetadata?: true
+  /** IFLA_GRE_IGNORE_DF (19) — Ignore the inner DF bit (1 on). */
+  readonly ignoreDf?: number
+  /** IFLA_GRE_FWMARK (20) — Firewall mark of the outer packets (or inherit: IP6_TNL_F_USE_ORIG_FWMARK). */
+  readonly fwmark?: number
+  /** IFLA_GRE_ERSPAN_INDEX (21) — ERSPAN v1 session index (20 bits). */
+  readonly erspanIndex?: number
+  /** IFLA_GRE_ERSPAN_VER (22) — ERSPAN version (1 or 2). */
+  readonly erspanVer?: number
+  /** IFLA_GRE_ERSPAN_DIR (23) — ERSPAN v2 direction (0 ingress, 1 egress). */
+  readonly erspanDir?: number
+  /** IFLA_GRE_ERSPAN_HWID (24) — ERSPAN v2 hardware id (6 bits). */
+  readonly erspanHwid?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of linkinfo-ip6gre-attrs. */
+export const LinkinfoIp6greAttrsTypes = {
+  /** IFLA_GRE_LINK */ link: 1,
+  /** IFLA_GRE_IFLAGS */ iflags: 2,
+  /** IFLA_GRE_OFLAGS */ oflags: 3,
+  /** IFLA_GRE_IKEY */ ikey: 4,
+  /** IFLA_GRE_OKEY */ okey: 5,
+  /** IFLA_GRE_LOCAL */ local: 6,
+  /** IFLA_GRE_REMOTE */ remote: 7,
+  /** IFLA_GRE_TTL */ ttl: 8,
+  /** IFLA_GRE_TOS */ tos: 9,
+  /** IFLA_GRE_PMTUDISC */ pmtudisc: 10,
+  /** IFLA_GRE_ENCAP_LIMIT */ encapLimit: 11,
+  /** IFLA_GRE_FLOWINFO */ flowinfo: 12,
+  /** IFLA_GRE_FLAGS */ flags: 13,
+  /** IFLA_GRE_ENCAP_TYPE */ encapType: 14,
+  /** IFLA_GRE_ENCAP_FLAGS */ encapFlags: 15,
+  /** IFLA_GRE_ENCAP_SPORT */ encapSport: 16,
+  /** IFLA_GRE_ENCAP_DPORT */ encapDport: 17,
+  /** IFLA_GRE_COLLECT_METADATA */ collectMetadata: 18,
+  /** IFLA_GRE_IGNORE_DF */ ignoreDf: 19,
+  /** IFLA_GRE_FWMARK */ fwmark: 20,
+  /** IFLA_GRE_ERSPAN_INDEX */ erspanIndex: 21,
+  /** IFLA_GRE_ERSPAN_VER */ erspanVer: 22,
+  /** IFLA_GRE_ERSPAN_DIR */ erspanDir: 23,
+  /** IFLA_GRE_ERSPAN_HWID */ erspanHwid: 24,
+} as const
+export const LinkinfoIp6greAttrsFields = {
+  link: Schema.optionalKey(P.U32),
+  iflags: Schema.optionalKey(P.U16),
+  oflags: Schema.optionalKey(P.U16),
+  ikey: Schema.optionalKey(P.U32),
+  okey: Schema.optionalKey(P.U32),
+  local: Schema.optionalKey(P.IPv6),
+  remote: Schema.optionalKey(P.IPv6),
+  ttl: Schema.optionalKey(P.U8),
+  tos: Schema.optionalKey(P.U8),
+  pmtudisc: Schema.optionalKey(P.U8),
+  encapLimit: Schema.optionalKey(P.U8),
+  flowinfo: Schema.optionalKey(P.U32),
+  flags: Schema.optionalKey(P.U32),
+  encapType: Schema.optionalKey(P.U16.check(Schema.isBetween({ minimum: 0, maximum: 3 }))),
+  encapFlags: Schema.optionalKey(P.U16),
+  encapSport: Schema.optionalKey(P.U16),
+  encapDport: Schema.optionalKey(P.U16),
+  collectMetadata: Schema.optionalKey(Schema.Literal(true)),
+  ignoreDf: Schema.optionalKey(P.U8),
+  fwmark: Schema.optionalKey(P.U32),
+  erspanIndex: Schema.optionalKey(P.U32.check(Schema.isBetween({ minimum: 0, maximum: 1048575 }))),
+  erspanVer: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 2 }))),
+  erspanDir: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
+  erspanHwid: Schema.optionalKey(P.U16.check(Schema.isBetween({ minimum: 0, maximum: 63 }))),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24])),
+}
+/** Attribute set linkinfo-iptun-attrs. */
+export interface LinkinfoIptunAttrs {
+  /** IFLA_IPTUN_LINK (1) — Ifindex of the underlay device (0: none). */
+  readonly link?: number
+  /** IFLA_IPTUN_LOCAL (2) — Local endpoint. */
+  readonly local?: string
+  /** IFLA_IPTUN_REMOTE (3) — Remote endpoint. */
+  readonly remote?: string
+  /** IFLA_IPTUN_TTL (4) — Outer TTL; 0 inherits. */
+  readonly ttl?: number
+  /** IFLA_IPTUN_TOS (5) — Outer TOS; 1 inherits. */
+  readonly tos?: number
+  /** IFLA_IPTUN_ENCAP_LIMIT (6) — IPv6 encapsulation limit. */
+  readonly encapLimit?: number
+  /** IFLA_IPTUN_FLOWINFO (7) — IPv6 traffic class and flow label. */
+  readonly flowinfo?: number
+  /** IFLA_IPTUN_FLAGS (8) — SIT_ISATAP (sit only). (values: SitFlags) */
+  readonly flags?: number
+  /** IFLA_IPTUN_PROTO (9) — Inner protocol; 0 accepts any. (values: IptunProto) */
+  readonly proto?: number
+  /** IFLA_IPTUN_PMTUDISC (10) — Path MTU discovery (1 on). */
+  readonly pmtudisc?: number
+  /** IFLA_IPTUN_6RD_PREFIX (11) — 6rd prefix (sit). */
+  readonly v6rdPrefix?: string
+  /** IFLA_IPTUN_6RD_RELAY_PREFIX (12) — 6rd relay prefix (sit). */
+  readonly v6rdRelayPrefix?: string
+  /** IFLA_IPTUN_6RD_PREFIXLEN (13) — 6rd prefix length. */
+  readonly v6rdPrefixlen?: number
+  /** IFLA_IPTUN_6RD_RELAY_PREFIXLEN (14) — 6rd relay prefix length. */
+  readonly v6rdRelayPrefixlen?: number
+  /** IFLA_IPTUN_ENCAP_TYPE (15) — Outer UDP encapsulation. (values: TunnelEncapType) */
+  readonly encapType?: number
+  /** IFLA_IPTUN_ENCAP_FLAGS (16) — TUNNEL_ENCAP_FLAG_* bits. (values: TunnelEncapFlags) */
+  readonly encapFlags?: number
+  /** IFLA_IPTUN_ENCAP_SPORT (17) — Encapsulation UDP source port; 0 picks one per flow. */
+  readonly encapSport?: number
+  /** IFLA_IPTUN_ENCAP_DPORT (18) — Encapsulation UDP destination port. */
+  readonly encapDport?: number
+  /** IFLA_IPTUN_COLLECT_METADATA (19) — External control (metadata) mode. */
+  readonly collectMetadata?: true
+  /** IFLA_IPTUN_FWMARK (20) — Firewall mark of the outer packets. */
+  readonly fwmark?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of linkinfo-iptun-attrs. */
+export const LinkinfoIptunAttrsTypes = {
+  /** IFLA_IPTUN_LINK */ link: 1,
+  /** IFLA_IPTUN_LOCAL */ local: 2,
+  /** IFLA_IPTUN_REMOTE */ remote: 3,
+  /** IFLA_IPTUN_TTL */ ttl: 4,
+  /** IFLA_IPTUN_TOS */ tos: 5,
+  /** IFLA_IPTUN_ENCAP_LIMIT */ encapLimit: 6,
+  /** IFLA_IPTUN_FLOWINFO */ flowinfo: 7,
+  /** IFLA_IPTUN_FLAGS */ flags: 8,
+  /** IFLA_IPTUN_PROTO */ proto: 9,
+  /** IFLA_IPTUN_PMTUDISC */ pmtudisc: 10,
+  /** IFLA_IPTUN_6RD_PREFIX */ v6rdPrefix: 11,
+  /** IFLA_IPTUN_6RD_RELAY_PREFIX */ v6rdRelayPrefix: 12,
+  /** IFLA_IPTUN_6RD_PREFIXLEN */ v6rdPrefixlen: 13,
+  /** IFLA_IPTUN_6RD_RELAY_PREFIXLEN */ v6rdRelayPrefixlen: 14,
+  /** IFLA_IPTUN_ENCAP_TYPE */ encapType: 15,
+  /** IFLA_IPTUN_ENCAP_FLAGS */ encapFlags: 16,
+  /** IFLA_IPTUN_ENCAP_SPORT */ encapSport: 17,
+  /** IFLA_IPTUN_ENCAP_DPORT */ encapDport: 18,
+  /** IFLA_IPTUN_COLLECT_METADATA */ collectMetadata: 19,
+  /** IFLA_IPTUN_FWMARK */ fwmark: 20,
+} as const
+export const LinkinfoIptunAttrsFields = {
+  link: Schema.optionalKey(P.U32),
+  local: Schema.optionalKey(P.IPv4),
+  remote: Schema.optionalKey(P.IPv4),
+  ttl: Schema.optionalKey(P.U8),
+  tos: Schema.optionalKey(P.U8),
+  encapLimit: Schema.optionalKey(P.U8),
+  flowinfo: Schema.optionalKey(P.U32),
+  flags: Schema.optionalKey(P.U16),
+  proto: Schema.optionalKey(P.U8),
+  pmtudisc: Schema.optionalKey(P.U8),
+  v6rdPrefix: Schema.optionalKey(P.IPv6),
+  v6rdRelayPrefix: Schema.optionalKey(P.IPv4),
+  v6rdPrefixlen: Schema.optionalKey(P.U16),
+  v6rdRelayPrefixlen: Schema.optionalKey(P.U16),
+  encapType: Schema.optionalKey(P.U16.check(Schema.isBetween({ minimum: 0, maximum: 3 }))),
+  encapFlags: Schema.optionalKey(P.U16),
+  encapSport: Schema.optionalKey(P.U16),
+  encapDport: Schema.optionalKey(P.U16),
+  collectMetadata: Schema.optionalKey(Schema.Literal(true)),
+  fwmark: Schema.optionalKey(P.U32),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20])),
+}
+/** Attribute set linkinfo-ip6tnl-attrs. */
+export interface LinkinfoIp6tnlAttrs {
+  /** IFLA_IPTUN_LINK (1) — Ifindex of the underlay device (0: none). */
+  readonly link?: number
+  /** IFLA_IPTUN_LOCAL (2) — Local endpoint. */
+  readonly local?: string
+  /** IFLA_IPTUN_REMOTE (3) — Remote endpoint. */
+  readonly remote?: string
+  /** IFLA_IPTUN_TTL (4) — Hop limit. */
+  readonly ttl?: number
+  /** IFLA_IPTUN_TOS (5) — Outer TOS; 1 inherits. */
+  readonly tos?: number
+  /** IFLA_IPTUN_ENCAP_LIMIT (6) — IPv6 encapsulation limit. */
+  readonly encapLimit?: number
+  /** IFLA_IPTUN_FLOWINFO (7) — IPv6 traffic class and flow label. */
+  readonly flowinfo?: number
+  /** IFLA_IPTUN_FLAGS (8) — IP6_TNL_F_* bits. (values: Ip6TnlFlags) */
+  readonly flags?: number
+  /** IFLA_IPTUN_PROTO (9) — Inner protocol; 0 accepts any. (values: IptunProto) */
+  readonly proto?: number
+  /** IFLA_IPTUN_PMTUDISC (10) — Path MTU discovery (1 on). */
+  readonly pmtudisc?: number
+  /** IFLA_IPTUN_6RD_PREFIX (11) — 6rd prefix (sit). */
+  readonly v6rdPrefix?: string
+  /** IFLA_IPTUN_6RD_RELAY_PREFIX (12) — 6rd relay prefix (sit). */
+  readonly v6rdRelayPrefix?: string
+  /** IFLA_IPTUN_6RD_PREFIXLEN (13) — 6rd prefix length. */
+  readonly v6rdPrefixlen?: number
+  /** IFLA_IPTUN_6RD_RELAY_PREFIXLEN (14) — 6rd relay prefix length. */
+  readonly v6rdRelayPrefixlen?: number
+  /** IFLA_IPTUN_ENCAP_TYPE (15) — Outer UDP encapsulation. (values: TunnelEncapType) */
+  readonly encapType?: number
+  /** IFLA_IPTUN_ENCAP_FLAGS (16) — TUNNEL_ENCAP_FLAG_* bits. (values: TunnelEncapFlags) */
+  readonly encapFlags?: number
+  /** IFLA_IPTUN_ENCAP_SPORT (17) — Encapsulation UDP source port; 0 picks one per flow. */
+  readonly encapSport?: number
+  /** IFLA_IPTUN_ENCAP_DPORT (18) — Encapsulation UDP destination port. */
+  readonly encapDport?: number
+  /** IFLA_IPTUN_COLLECT_METADATA (19) — External control (metadata) mode. */
+  readonly collectMetadata?: true
+  /** IFLA_IPTUN_FWMARK (20) — Firewall mark of the outer packets (or inherit: IP6_TNL_F_USE_ORIG_FWMARK). */
+  readonly fwmark?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of linkinfo-ip6tnl-attrs. */
+export const LinkinfoIp6tnlAttrsTypes = {
+  /** IFLA_IPTUN_LINK */ link: 1,
+  /** IFLA_IPTUN_LOCAL */ local: 2,
+  /** IFLA_IPTUN_REMOTE */ remote: 3,
+  /** IFLA_IPTUN_TTL */ ttl: 4,
+  /** IFLA_IPTUN_TOS */ tos: 5,
+  /** IFLA_IPTUN_ENCAP_LIMIT */ encapLimit: 6,
+  /** IFLA_IPTUN_FLOWINFO */ flowinfo: 7,
+  /** IFLA_IPTUN_FLAGS */ flags: 8,
+  /** IFLA_IPTUN_PROTO */ proto: 9,
+  /** IFLA_IPTUN_PMTUDISC */ pmtudisc: 10,
+  /** IFLA_IPTUN_6RD_PREFIX */ v6rdPrefix: 11,
+  /** IFLA_IPTUN_6RD_RELAY_PREFIX */ v6rdRelayPrefix: 12,
+  /** IFLA_IPTUN_6RD_PREFIXLEN */ v6rdPrefixlen: 13,
+  /** IFLA_IPTUN_6RD_RELAY_PREFIXLEN */ v6rdRelayPrefixlen: 14,
+  /** IFLA_IPTUN_ENCAP_TYPE */ encapType: 15,
+  /** IFLA_IPTUN_ENCAP_FLAGS */ encapFlags: 16,
+  /** IFLA_IPTUN_ENCAP_SPORT */ encapSport: 17,
+  /** IFLA_IPTUN_ENCAP_DPORT */ encapDport: 18,
+  /** IFLA_IPTUN_COLLECT_METADATA */ collectMetadata: 19,
+  /** IFLA_IPTUN_FWMARK */ fwmark: 20,
+} as const
+export const LinkinfoIp6tnlAttrsFields = {
+  link: Schema.optionalKey(P.U32),
+  local: Schema.optionalKey(P.IPv6),
+  remote: Schema.optionalKey(P.IPv6),
+  ttl: Schema.optionalKey(P.U8),
+  tos: Schema.optionalKey(P.U8),
+  encapLimit: Schema.optionalKey(P.U8),
+  flowinfo: Schema.optionalKey(P.U32),
+  flags: Schema.optionalKey(P.U32),
+  proto: Schema.optionalKey(P.U8),
+  pmtudisc: Schema.optionalKey(P.U8),
+  v6rdPrefix: Schema.optionalKey(P.IPv6),
+  v6rdRelayPrefix: Schema.optionalKey(P.IPv4),
+  v6rdPrefixlen: Schema.optionalKey(P.U16),
+  v6rdRelayPrefixlen: Schema.optionalKey(P.U16),
+  encapType: Schema.optionalKey(P.U16.check(Schema.isBetween({ minimum: 0, maximum: 3 }))),
+  encapFlags: Schema.optionalKey(P.U16),
+  encapSport: Schema.optionalKey(P.U16),
+  encapDport: Schema.optionalKey(P.U16),
+  collectMetadata: Schema.optionalKey(Schema.Literal(true)),
+  fwmark: Schema.optionalKey(P.U32),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20])),
+}
+/** Attribute set linkinfo-vti-attrs. */
+export interface LinkinfoVtiAttrs {
+  /** IFLA_VTI_LINK (1) — Ifindex of the underlay device. */
+  readonly link?: number
+  /** IFLA_VTI_IKEY (2) — Input key (the xfrm mark of inbound policies). */
+  readonly ikey?: number
+  /** IFLA_VTI_OKEY (3) — Output key. */
+  readonly okey?: number
+  /** IFLA_VTI_LOCAL (4) — Local endpoint. */
+  readonly local?: string
+  /** IFLA_VTI_REMOTE (5) — Remote endpoint. */
+  readonly remote?: string
+  /** IFLA_VTI_FWMARK (6) — Firewall mark of the outer packets. */
+  readonly fwmark?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of linkinfo-vti-attrs. */
+export const LinkinfoVtiAttrsTypes = {
+  /** IFLA_VTI_LINK */ link: 1,
+  /** IFLA_VTI_IKEY */ ikey: 2,
+  /** IFLA_VTI_OKEY */ okey: 3,
+  /** IFLA_VTI_LOCAL */ local: 4,
+  /** IFLA_VTI_REMOTE */ remote: 5,
+  /** IFLA_VTI_FWMARK */ fwmark: 6,
+} as const
+export const LinkinfoVtiAttrsFields = {
+  link: Schema.optionalKey(P.U32),
+  ikey: Schema.optionalKey(P.U32),
+  okey: Schema.optionalKey(P.U32),
+  local: Schema.optionalKey(P.IPv4),
+  remote: Schema.optionalKey(P.IPv4),
+  fwmark: Schema.optionalKey(P.U32),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6])),
+}
+/** Attribute set linkinfo-vti6-attrs. */
+export interface LinkinfoVti6Attrs {
+  /** IFLA_VTI_LINK (1) — Ifindex of the underlay device. */
+  readonly link?: number
+  /** IFLA_VTI_IKEY (2) — Input key (the xfrm mark of inbound policies). */
+  readonly ikey?: number
+  /** IFLA_VTI_OKEY (3) — Output key. */
+  readonly okey?: number
+  /** IFLA_VTI_LOCAL (4) — Local endpoint. */
+  readonly local?: string
+  /** IFLA_VTI_REMOTE (5) — Remote endpoint. */
+  readonly remote?: string
+  /** IFLA_VTI_FWMARK (6) — Firewall mark of the outer packets. */
+  readonly fwmark?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of linkinfo-vti6-attrs. */
+export const LinkinfoVti6AttrsTypes = {
+  /** IFLA_VTI_LINK */ link: 1,
+  /** IFLA_VTI_IKEY */ ikey: 2,
+  /** IFLA_VTI_OKEY */ okey: 3,
+  /** IFLA_VTI_LOCAL */ local: 4,
+  /** IFLA_VTI_REMOTE */ remote: 5,
+  /** IFLA_VTI_FWMARK */ fwmark: 6,
+} as const
+export const LinkinfoVti6AttrsFields = {
+  link: Schema.optionalKey(P.U32),
+  ikey: Schema.optionalKey(P.U32),
+  okey: Schema.optionalKey(P.U32),
+  local: Schema.optionalKey(P.IPv6),
+  remote: Schema.optionalKey(P.IPv6),
+  fwmark: Schema.optionalKey(P.U32),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6])),
+}
+/** Attribute set linkinfo-xfrm-attrs. */
+export interface LinkinfoXfrmAttrs {
+  /** IFLA_XFRM_LINK (1) — Ifindex of the underlay device. */
+  readonly link?: number
+  /** IFLA_XFRM_IF_ID (2) — Interface id matched by xfrm states and policies (non-zero unless external). */
+  readonly ifId?: number
+  /** IFLA_XFRM_COLLECT_METADATA (3) — External control (metadata) mode. */
+  readonly collectMetadata?: true
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of linkinfo-xfrm-attrs. */
+export const LinkinfoXfrmAttrsTypes = {
+  /** IFLA_XFRM_LINK */ link: 1,
+  /** IFLA_XFRM_IF_ID */ ifId: 2,
+  /** IFLA_XFRM_COLLECT_METADATA */ collectMetadata: 3,
+} as const
+export const LinkinfoXfrmAttrsFields = {
+  link: Schema.optionalKey(P.U32),
+  ifId: Schema.optionalKey(P.U32),
+  collectMetadata: Schema.optionalKey(Schema.Literal(true)),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3])),
+}
+/** Attribute set linkinfo-geneve-attrs. */
+export interface LinkinfoGeneveAttrs {
+  /** IFLA_GENEVE_ID (1) — Virtual network identifier (24 bits). */
+  readonly id?: number
+  /** IFLA_GENEVE_REMOTE (2) — IPv4 remote endpoint. */
+  readonly remote?: string
+  /** IFLA_GENEVE_TTL (3) — Outer TTL; 0 picks the route's. */
+  readonly ttl?: number
+  /** IFLA_GENEVE_TOS (4) — Outer TOS; 1 inherits. */
+  readonly tos?: number
+  /** IFLA_GENEVE_PORT (5) — UDP destination port. */
+  readonly port?: number
+  /** IFLA_GENEVE_COLLECT_METADATA (6) — External control (metadata) mode. */
+  readonly collectMetadata?: true
+  /** IFLA_GENEVE_REMOTE6 (7) — IPv6 remote endpoint. */
+  readonly remote6?: string
+  /** IFLA_GENEVE_UDP_CSUM (8) — UDP checksum over IPv4 (1 on). */
+  readonly udpCsum?: number
+  /** IFLA_GENEVE_UDP_ZERO_CSUM6_TX (9) — Send zero UDP checksums over IPv6 (1 on). */
+  readonly udpZeroCsum6Tx?: number
+  /** IFLA_GENEVE_UDP_ZERO_CSUM6_RX (10) — Accept zero UDP checksums over IPv6 (1 on). */
+  readonly udpZeroCsum6Rx?: number
+  /** IFLA_GENEVE_LABEL (11) — IPv6 flow label (20 bits). */
+  readonly label?: number
+  /** IFLA_GENEVE_TTL_INHERIT (12) — Inherit the inner TTL (1 on). */
+  readonly ttlInherit?: number
+  /** IFLA_GENEVE_DF (13) — Outer DF bit policy. (values: GeneveDf) */
+  readonly df?: number
+  /** IFLA_GENEVE_INNER_PROTO_INHERIT (14) — Carry the inner protocol without an Ethernet header. */
+  readonly innerProtoInherit?: true
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of linkinfo-geneve-attrs. */
+export const LinkinfoGeneveAttrsTypes = {
+  /** IFLA_GENEVE_ID */ id: 1,
+  /** IFLA_GENEVE_REMOTE */ remote: 2,
+  /** IFLA_GENEVE_TTL */ ttl: 3,
+  /** IFLA_GENEVE_TOS */ tos: 4,
+  /** IFLA_GENEVE_PORT */ port: 5,
+  /** IFLA_GENEVE_COLLECT_METADATA */ collectMetadata: 6,
+  /** IFLA_GENEVE_REMOTE6 */ remote6: 7,
+  /** IFLA_GENEVE_UDP_CSUM */ udpCsum: 8,
+  /** IFLA_GENEVE_UDP_ZERO_CSUM6_TX */ udpZeroCsum6Tx: 9,
+  /** IFLA_GENEVE_UDP_ZERO_CSUM6_RX */ udpZeroCsum6Rx: 10,
+  /** IFLA_GENEVE_LABEL */ label: 11,
+  /** IFLA_GENEVE_TTL_INHERIT */ ttlInherit: 12,
+  /** IFLA_GENEVE_DF */ df: 13,
+  /** IFLA_GENEVE_INNER_PROTO_INHERIT */ innerProtoInherit: 14,
+} as const
+export const LinkinfoGeneveAttrsFields = {
+  id: Schema.optionalKey(P.U32.check(Schema.isBetween({ minimum: 0, maximum: 16777215 }))),
+  remote: Schema.optionalKey(P.IPv4),
+  ttl: Schema.optionalKey(P.U8),
+  tos: Schema.optionalKey(P.U8),
+  port: Schema.optionalKey(P.U16),
+  collectMetadata: Schema.optionalKey(Schema.Literal(true)),
+  remote6: Schema.optionalKey(P.IPv6),
+  udpCsum: Schema.optionalKey(P.U8),
+  udpZeroCsum6Tx: Schema.optionalKey(P.U8),
+  udpZeroCsum6Rx: Schema.optionalKey(P.U8),
+  label: Schema.optionalKey(P.U32.check(Schema.isBetween({ minimum: 0, maximum: 1048575 }))),
+  ttlInherit: Schema.optionalKey(P.U8),
+  df: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 2 }))),
+  innerProtoInherit: Schema.optionalKey(Schema.Literal(true)),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14])),
+}
+/** Attribute set linkinfo-bareudp-attrs. */
+export interface LinkinfoBareudpAttrs {
+  /** IFLA_BAREUDP_PORT (1) — UDP destination port; required. */
+  readonly port?: number
+  /** IFLA_BAREUDP_ETHERTYPE (2) — Inner protocol; required. (values: BareudpEthertype) */
+  readonly ethertype?: number
+  /** IFLA_BAREUDP_SRCPORT_MIN (3) — Lowest UDP source port. */
+  readonly srcportMin?: number
+  /** IFLA_BAREUDP_MULTIPROTO_MODE (4) — Also carry the family's other protocol (IPv6 with IPv4, MPLS multicast with unicast). */
+  readonly multiprotoMode?: true
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of linkinfo-bareudp-attrs. */
+export const LinkinfoBareudpAttrsTypes = {
+  /** IFLA_BAREUDP_PORT */ port: 1,
+  /** IFLA_BAREUDP_ETHERTYPE */ ethertype: 2,
+  /** IFLA_BAREUDP_SRCPORT_MIN */ srcportMin: 3,
+  /** IFLA_BAREUDP_MULTIPROTO_MODE */ multiprotoMode: 4,
+} as const
+export const LinkinfoBareudpAttrsFields = {
+  port: Schema.optionalKey(P.U16),
+  ethertype: Schema.optionalKey(P.U16),
+  srcportMin: Schema.optionalKey(P.U16),
+  multiprotoMode: Schema.optionalKey(Schema.Literal(true)),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4])),
+}
+/** Attribute set linkinfo-ipvlan-attrs. */
+export interface LinkinfoIpvlanAttrs {
+  /** IFLA_IPVLAN_MODE (1) — Mode. (values: IpvlanMode) */
+  readonly mode?: number
+  /** IFLA_IPVLAN_FLAGS (2) — IPVLAN_F_PRIVATE / IPVLAN_F_VEPA (neither: bridge). (values: IpvlanFlags) */
+  readonly flags?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of linkinfo-ipvlan-attrs. */
+export const LinkinfoIpvlanAttrsTypes = {
+  /** IFLA_IPVLAN_MODE */ mode: 1,
+  /** IFLA_IPVLAN_FLAGS */ flags: 2,
+} as const
+export const LinkinfoIpvlanAttrsFields = {
+  mode: Schema.optionalKey(P.U16.check(Schema.isBetween({ minimum: 0, maximum: 2 }))),
+  flags: Schema.optionalKey(P.U16),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2])),
+}
 export const LinkAttrs: Schema.Codec<LinkAttrs> = Schema.Struct(LinkAttrsFields)
 export const PropListAttrs: Schema.Codec<PropListAttrs> = Schema.Struct(PropListAttrsFields)
 export const ProtoDownReasonAttrs: Schema.Codec<ProtoDownReasonAttrs> = Schema.Struct(ProtoDownReasonAttrsFields)
@@ -2758,8 +3507,18 @@ export const BondAdInfoAttrs: Schema.Codec<BondAdInfoAttrs> = Schema.Struct(Bond
 export const LinkinfoBondPortAttrs: Schema.Codec<LinkinfoBondPortAttrs> = Schema.Struct(LinkinfoBondPortAttrsFields)
 export const LinkinfoVrfAttrs: Schema.Codec<LinkinfoVrfAttrs> = Schema.Struct(LinkinfoVrfAttrsFields)
 export const LinkinfoVrfPortAttrs: Schema.Codec<LinkinfoVrfPortAttrs> = Schema.Struct(LinkinfoVrfPortAttrsFields)
+export const LinkinfoGreAttrs: Schema.Codec<LinkinfoGreAttrs> = Schema.Struct(LinkinfoGreAttrsFields)
+export const LinkinfoIp6greAttrs: Schema.Codec<LinkinfoIp6greAttrs> = Schema.Struct(LinkinfoIp6greAttrsFields)
+export const LinkinfoIptunAttrs: Schema.Codec<LinkinfoIptunAttrs> = Schema.Struct(LinkinfoIptunAttrsFields)
+export const LinkinfoIp6tnlAttrs: Schema.Codec<LinkinfoIp6tnlAttrs> = Schema.Struct(LinkinfoIp6tnlAttrsFields)
+export const LinkinfoVtiAttrs: Schema.Codec<LinkinfoVtiAttrs> = Schema.Struct(LinkinfoVtiAttrsFields)
+export const LinkinfoVti6Attrs: Schema.Codec<LinkinfoVti6Attrs> = Schema.Struct(LinkinfoVti6AttrsFields)
+export const LinkinfoXfrmAttrs: Schema.Codec<LinkinfoXfrmAttrs> = Schema.Struct(LinkinfoXfrmAttrsFields)
+export const LinkinfoGeneveAttrs: Schema.Codec<LinkinfoGeneveAttrs> = Schema.Struct(LinkinfoGeneveAttrsFields)
+export const LinkinfoBareudpAttrs: Schema.Codec<LinkinfoBareudpAttrs> = Schema.Struct(LinkinfoBareudpAttrsFields)
+export const LinkinfoIpvlanAttrs: Schema.Codec<LinkinfoIpvlanAttrs> = Schema.Struct(LinkinfoIpvlanAttrsFields)
 /** linkinfo-data-msg: the payload chosen by kind. */
-export type LinkinfoDataMsg = ({ readonly kind: "veth" } & LinkinfoVethAttrs) | ({ readonly kind: "bridge" } & LinkinfoBridgeAttrs) | ({ readonly kind: "vxlan" } & LinkinfoVxlanAttrs) | ({ readonly kind: "macvlan" } & LinkinfoMacvlanAttrs) | ({ readonly kind: "macvtap" } & LinkinfoMacvlanAttrs) | ({ readonly kind: "ifb" } & EmptyAttrs) | ({ readonly kind: "dummy" } & EmptyAttrs) | ({ readonly kind: "vlan" } & LinkinfoVlanAttrs) | ({ readonly kind: "bond" } & LinkinfoBondAttrs) | ({ readonly kind: "vrf" } & LinkinfoVrfAttrs)
+export type LinkinfoDataMsg = ({ readonly kind: "veth" } & LinkinfoVethAttrs) | ({ readonly kind: "bridge" } & LinkinfoBridgeAttrs) | ({ readonly kind: "vxlan" } & LinkinfoVxlanAttrs) | ({ readonly kind: "macvlan" } & LinkinfoMacvlanAttrs) | ({ readonly kind: "macvtap" } & LinkinfoMacvlanAttrs) | ({ readonly kind: "ifb" } & EmptyAttrs) | ({ readonly kind: "dummy" } & EmptyAttrs) | ({ readonly kind: "vlan" } & LinkinfoVlanAttrs) | ({ readonly kind: "bond" } & LinkinfoBondAttrs) | ({ readonly kind: "vrf" } & LinkinfoVrfAttrs) | ({ readonly kind: "gre" } & LinkinfoGreAttrs) | ({ readonly kind: "gretap" } & LinkinfoGreAttrs) | ({ readonly kind: "erspan" } & LinkinfoGreAttrs) | ({ readonly kind: "ip6gre" } & LinkinfoIp6greAttrs) | ({ readonly kind: "ip6gretap" } & LinkinfoIp6greAttrs) | ({ readonly kind: "ip6erspan" } & LinkinfoIp6greAttrs) | ({ readonly kind: "ipip" } & LinkinfoIptunAttrs) | ({ readonly kind: "sit" } & LinkinfoIptunAttrs) | ({ readonly kind: "ip6tnl" } & LinkinfoIp6tnlAttrs) | ({ readonly kind: "vti" } & LinkinfoVtiAttrs) | ({ readonly kind: "vti6" } & LinkinfoVti6Attrs) | ({ readonly kind: "xfrm" } & LinkinfoXfrmAttrs) | ({ readonly kind: "geneve" } & LinkinfoGeneveAttrs) | ({ readonly kind: "bareudp" } & LinkinfoBareudpAttrs) | ({ readonly kind: "ipvlan" } & LinkinfoIpvlanAttrs) | ({ readonly kind: "ipvtap" } & LinkinfoIpvlanAttrs) | ({ readonly kind: "nlmon" } & EmptyAttrs) | ({ readonly kind: "vcan" } & EmptyAttrs)
 export const LinkinfoDataMsg: Schema.Codec<LinkinfoDataMsg> = Schema.Union([
   Schema.Struct({ kind: Schema.Literal("veth"), ...LinkinfoVethAttrsFields }),
   Schema.Struct({ kind: Schema.Literal("bridge"), ...LinkinfoBridgeAttrsFields }),
@@ -2771,9 +3530,27 @@ export const LinkinfoDataMsg: Schema.Codec<LinkinfoDataMsg> = Schema.Union([
   Schema.Struct({ kind: Schema.Literal("vlan"), ...LinkinfoVlanAttrsFields }),
   Schema.Struct({ kind: Schema.Literal("bond"), ...LinkinfoBondAttrsFields }),
   Schema.Struct({ kind: Schema.Literal("vrf"), ...LinkinfoVrfAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("gre"), ...LinkinfoGreAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("gretap"), ...LinkinfoGreAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("erspan"), ...LinkinfoGreAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("ip6gre"), ...LinkinfoIp6greAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("ip6gretap"), ...LinkinfoIp6greAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("ip6erspan"), ...LinkinfoIp6greAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("ipip"), ...LinkinfoIptunAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("sit"), ...LinkinfoIptunAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("ip6tnl"), ...LinkinfoIp6tnlAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("vti"), ...LinkinfoVtiAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("vti6"), ...LinkinfoVti6AttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("xfrm"), ...LinkinfoXfrmAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("geneve"), ...LinkinfoGeneveAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("bareudp"), ...LinkinfoBareudpAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("ipvlan"), ...LinkinfoIpvlanAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("ipvtap"), ...LinkinfoIpvlanAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("nlmon"), ...EmptyAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("vcan"), ...EmptyAttrsFields }),
 ]) as any
 /** The kind values linkinfo-data-msg describes. */
-export const LinkinfoDataMsgKinds: ReadonlyArray<string> = ["veth", "bridge", "vxlan", "macvlan", "macvtap", "ifb", "dummy", "vlan", "bond", "vrf"]
+export const LinkinfoDataMsgKinds: ReadonlyArray<string> = ["veth", "bridge", "vxlan", "macvlan", "macvtap", "ifb", "dummy", "vlan", "bond", "vrf", "gre", "gretap", "erspan", "ip6gre", "ip6gretap", "ip6erspan", "ipip", "sit", "ip6tnl", "vti", "vti6", "xfrm", "geneve", "bareudp", "ipvlan", "ipvtap", "nlmon", "vcan"]
 const decodeLinkinfoDataMsg = (kind: string | undefined, buf: Uint8Array, view: DataView, p: number, e: number): any => {
   switch (kind) {
     case "veth": { const out: any = { kind: "veth" }; return decodeLinkinfoVethAttrsInto(out, buf, view, p, e) }
@@ -2786,6 +3563,24 @@ const decodeLinkinfoDataMsg = (kind: string | undefined, buf: Uint8Array, view: 
     case "vlan": { const out: any = { kind: "vlan" }; return decodeLinkinfoVlanAttrsInto(out, buf, view, p, e) }
     case "bond": { const out: any = { kind: "bond" }; return decodeLinkinfoBondAttrsInto(out, buf, view, p, e) }
     case "vrf": { const out: any = { kind: "vrf" }; return decodeLinkinfoVrfAttrsInto(out, buf, view, p, e) }
+    case "gre": { const out: any = { kind: "gre" }; return decodeLinkinfoGreAttrsInto(out, buf, view, p, e) }
+    case "gretap": { const out: any = { kind: "gretap" }; return decodeLinkinfoGreAttrsInto(out, buf, view, p, e) }
+    case "erspan": { const out: any = { kind: "erspan" }; return decodeLinkinfoGreAttrsInto(out, buf, view, p, e) }
+    case "ip6gre": { const out: any = { kind: "ip6gre" }; return decodeLinkinfoIp6greAttrsInto(out, buf, view, p, e) }
+    case "ip6gretap": { const out: any = { kind: "ip6gretap" }; return decodeLinkinfoIp6greAttrsInto(out, buf, view, p, e) }
+    case "ip6erspan": { const out: any = { kind: "ip6erspan" }; return decodeLinkinfoIp6greAttrsInto(out, buf, view, p, e) }
+    case "ipip": { const out: any = { kind: "ipip" }; return decodeLinkinfoIptunAttrsInto(out, buf, view, p, e) }
+    case "sit": { const out: any = { kind: "sit" }; return decodeLinkinfoIptunAttrsInto(out, buf, view, p, e) }
+    case "ip6tnl": { const out: any = { kind: "ip6tnl" }; return decodeLinkinfoIp6tnlAttrsInto(out, buf, view, p, e) }
+    case "vti": { const out: any = { kind: "vti" }; return decodeLinkinfoVtiAttrsInto(out, buf, view, p, e) }
+    case "vti6": { const out: any = { kind: "vti6" }; return decodeLinkinfoVti6AttrsInto(out, buf, view, p, e) }
+    case "xfrm": { const out: any = { kind: "xfrm" }; return decodeLinkinfoXfrmAttrsInto(out, buf, view, p, e) }
+    case "geneve": { const out: any = { kind: "geneve" }; return decodeLinkinfoGeneveAttrsInto(out, buf, view, p, e) }
+    case "bareudp": { const out: any = { kind: "bareudp" }; return decodeLinkinfoBareudpAttrsInto(out, buf, view, p, e) }
+    case "ipvlan": { const out: any = { kind: "ipvlan" }; return decodeLinkinfoIpvlanAttrsInto(out, buf, view, p, e) }
+    case "ipvtap": { const out: any = { kind: "ipvtap" }; return decodeLinkinfoIpvlanAttrsInto(out, buf, view, p, e) }
+    case "nlmon": { const out: any = { kind: "nlmon" }; return decodeEmptyAttrsInto(out, buf, view, p, e) }
+    case "vcan": { const out: any = { kind: "vcan" }; return decodeEmptyAttrsInto(out, buf, view, p, e) }
     default: return undefined
   }
 }
@@ -2801,6 +3596,24 @@ const encodeLinkinfoDataMsg = (w: Writer, v: LinkinfoDataMsg): void => {
     case "vlan": encodeLinkinfoVlanAttrs(w, v as any); break
     case "bond": encodeLinkinfoBondAttrs(w, v as any); break
     case "vrf": encodeLinkinfoVrfAttrs(w, v as any); break
+    case "gre": encodeLinkinfoGreAttrs(w, v as any); break
+    case "gretap": encodeLinkinfoGreAttrs(w, v as any); break
+    case "erspan": encodeLinkinfoGreAttrs(w, v as any); break
+    case "ip6gre": encodeLinkinfoIp6greAttrs(w, v as any); break
+    case "ip6gretap": encodeLinkinfoIp6greAttrs(w, v as any); break
+    case "ip6erspan": encodeLinkinfoIp6greAttrs(w, v as any); break
+    case "ipip": encodeLinkinfoIptunAttrs(w, v as any); break
+    case "sit": encodeLinkinfoIptunAttrs(w, v as any); break
+    case "ip6tnl": encodeLinkinfoIp6tnlAttrs(w, v as any); break
+    case "vti": encodeLinkinfoVtiAttrs(w, v as any); break
+    case "vti6": encodeLinkinfoVti6Attrs(w, v as any); break
+    case "xfrm": encodeLinkinfoXfrmAttrs(w, v as any); break
+    case "geneve": encodeLinkinfoGeneveAttrs(w, v as any); break
+    case "bareudp": encodeLinkinfoBareudpAttrs(w, v as any); break
+    case "ipvlan": encodeLinkinfoIpvlanAttrs(w, v as any); break
+    case "ipvtap": encodeLinkinfoIpvlanAttrs(w, v as any); break
+    case "nlmon": encodeEmptyAttrs(w, v as any); break
+    case "vcan": encodeEmptyAttrs(w, v as any); break
   }
 }
 /** linkinfo-port-data-msg: the payload chosen by portKind. */
@@ -4038,6 +4851,502 @@ export function encodeLinkinfoVrfPortAttrs(w: Writer, v: LinkinfoVrfPortAttrs): 
   if (v.table !== undefined) w.attrU32(1, v.table)
   if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
 }
+/** Decodes linkinfo-gre-attrs attributes in [start, end) into `out`. */
+export function decodeLinkinfoGreAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoGreAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-gre-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.link = (n < 4 ? badLength("linkinfo-gre-attrs.IFLA_GRE_LINK", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.iflags = (n < 2 ? badLength("linkinfo-gre-attrs.IFLA_GRE_IFLAGS", n, 2, off) : view.getUint16(p, false)); break
+      case 3: out.oflags = (n < 2 ? badLength("linkinfo-gre-attrs.IFLA_GRE_OFLAGS", n, 2, off) : view.getUint16(p, false)); break
+      case 4: out.ikey = (n < 4 ? badLength("linkinfo-gre-attrs.IFLA_GRE_IKEY", n, 4, off) : view.getUint32(p, false)); break
+      case 5: out.okey = (n < 4 ? badLength("linkinfo-gre-attrs.IFLA_GRE_OKEY", n, 4, off) : view.getUint32(p, false)); break
+      case 6: out.local = ipToString(buf, p, n); break
+      case 7: out.remote = ipToString(buf, p, n); break
+      case 8: out.ttl = (n < 1 ? badLength("linkinfo-gre-attrs.IFLA_GRE_TTL", n, 1, off) : view.getUint8(p)); break
+      case 9: out.tos = (n < 1 ? badLength("linkinfo-gre-attrs.IFLA_GRE_TOS", n, 1, off) : view.getUint8(p)); break
+      case 10: out.pmtudisc = (n < 1 ? badLength("linkinfo-gre-attrs.IFLA_GRE_PMTUDISC", n, 1, off) : view.getUint8(p)); break
+      case 11: out.encapLimit = (n < 1 ? badLength("linkinfo-gre-attrs.IFLA_GRE_ENCAP_LIMIT", n, 1, off) : view.getUint8(p)); break
+      case 12: out.flowinfo = (n < 4 ? badLength("linkinfo-gre-attrs.IFLA_GRE_FLOWINFO", n, 4, off) : view.getUint32(p, false)); break
+      case 13: out.flags = (n < 4 ? badLength("linkinfo-gre-attrs.IFLA_GRE_FLAGS", n, 4, off) : view.getUint32(p, true)); break
+      case 14: out.encapType = (n < 2 ? badLength("linkinfo-gre-attrs.IFLA_GRE_ENCAP_TYPE", n, 2, off) : view.getUint16(p, true)); break
+      case 15: out.encapFlags = (n < 2 ? badLength("linkinfo-gre-attrs.IFLA_GRE_ENCAP_FLAGS", n, 2, off) : view.getUint16(p, true)); break
+      case 16: out.encapSport = (n < 2 ? badLength("linkinfo-gre-attrs.IFLA_GRE_ENCAP_SPORT", n, 2, off) : view.getUint16(p, false)); break
+      case 17: out.encapDport = (n < 2 ? badLength("linkinfo-gre-attrs.IFLA_GRE_ENCAP_DPORT", n, 2, off) : view.getUint16(p, false)); break
+      case 18: out.collectMetadata = true; break
+      case 19: out.ignoreDf = (n < 1 ? badLength("linkinfo-gre-attrs.IFLA_GRE_IGNORE_DF", n, 1, off) : view.getUint8(p)); break
+      case 20: out.fwmark = (n < 4 ? badLength("linkinfo-gre-attrs.IFLA_GRE_FWMARK", n, 4, off) : view.getUint32(p, true)); break
+      case 21: out.erspanIndex = (n < 4 ? badLength("linkinfo-gre-attrs.IFLA_GRE_ERSPAN_INDEX", n, 4, off) : view.getUint32(p, true)); break
+      case 22: out.erspanVer = (n < 1 ? badLength("linkinfo-gre-attrs.IFLA_GRE_ERSPAN_VER", n, 1, off) : view.getUint8(p)); break
+      case 23: out.erspanDir = (n < 1 ? badLength("linkinfo-gre-attrs.IFLA_GRE_ERSPAN_DIR", n, 1, off) : view.getUint8(p)); break
+      case 24: out.erspanHwid = (n < 2 ? badLength("linkinfo-gre-attrs.IFLA_GRE_ERSPAN_HWID", n, 2, off) : view.getUint16(p, true)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes linkinfo-gre-attrs attributes in [start, end). */
+export function decodeLinkinfoGreAttrs(buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoGreAttrs {
+  return decodeLinkinfoGreAttrsInto({}, buf, view, start, end)
+}
+/** Writes the linkinfo-gre-attrs attributes present in `v`. */
+export function encodeLinkinfoGreAttrs(w: Writer, v: LinkinfoGreAttrs): void {
+  if (v.link !== undefined) w.attrU32(1, v.link)
+  if (v.iflags !== undefined) w.attrU16(2, v.iflags, true)
+  if (v.oflags !== undefined) w.attrU16(3, v.oflags, true)
+  if (v.ikey !== undefined) w.attrU32(4, v.ikey, true)
+  if (v.okey !== undefined) w.attrU32(5, v.okey, true)
+  if (v.local !== undefined) w.attrBinary(6, parseIp(v.local)!)
+  if (v.remote !== undefined) w.attrBinary(7, parseIp(v.remote)!)
+  if (v.ttl !== undefined) w.attrU8(8, v.ttl)
+  if (v.tos !== undefined) w.attrU8(9, v.tos)
+  if (v.pmtudisc !== undefined) w.attrU8(10, v.pmtudisc)
+  if (v.encapLimit !== undefined) w.attrU8(11, v.encapLimit)
+  if (v.flowinfo !== undefined) w.attrU32(12, v.flowinfo, true)
+  if (v.flags !== undefined) w.attrU32(13, v.flags)
+  if (v.encapType !== undefined) w.attrU16(14, v.encapType)
+  if (v.encapFlags !== undefined) w.attrU16(15, v.encapFlags)
+  if (v.encapSport !== undefined) w.attrU16(16, v.encapSport, true)
+  if (v.encapDport !== undefined) w.attrU16(17, v.encapDport, true)
+  if (v.collectMetadata !== undefined) if (v.collectMetadata) w.attrFlag(18)
+  if (v.ignoreDf !== undefined) w.attrU8(19, v.ignoreDf)
+  if (v.fwmark !== undefined) w.attrU32(20, v.fwmark)
+  if (v.erspanIndex !== undefined) w.attrU32(21, v.erspanIndex)
+  if (v.erspanVer !== undefined) w.attrU8(22, v.erspanVer)
+  if (v.erspanDir !== undefined) w.attrU8(23, v.erspanDir)
+  if (v.erspanHwid !== undefined) w.attrU16(24, v.erspanHwid)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes linkinfo-ip6gre-attrs attributes in [start, end) into `out`. */
+export function decodeLinkinfoIp6greAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoIp6greAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-ip6gre-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.link = (n < 4 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_LINK", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.iflags = (n < 2 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_IFLAGS", n, 2, off) : view.getUint16(p, false)); break
+      case 3: out.oflags = (n < 2 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_OFLAGS", n, 2, off) : view.getUint16(p, false)); break
+      case 4: out.ikey = (n < 4 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_IKEY", n, 4, off) : view.getUint32(p, false)); break
+      case 5: out.okey = (n < 4 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_OKEY", n, 4, off) : view.getUint32(p, false)); break
+      case 6: out.local = ipToString(buf, p, n); break
+      case 7: out.remote = ipToString(buf, p, n); break
+      case 8: out.ttl = (n < 1 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_TTL", n, 1, off) : view.getUint8(p)); break
+      case 9: out.tos = (n < 1 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_TOS", n, 1, off) : view.getUint8(p)); break
+      case 10: out.pmtudisc = (n < 1 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_PMTUDISC", n, 1, off) : view.getUint8(p)); break
+      case 11: out.encapLimit = (n < 1 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_ENCAP_LIMIT", n, 1, off) : view.getUint8(p)); break
+      case 12: out.flowinfo = (n < 4 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_FLOWINFO", n, 4, off) : view.getUint32(p, false)); break
+      case 13: out.flags = (n < 4 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_FLAGS", n, 4, off) : view.getUint32(p, true)); break
+      case 14: out.encapType = (n < 2 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_ENCAP_TYPE", n, 2, off) : view.getUint16(p, true)); break
+      case 15: out.encapFlags = (n < 2 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_ENCAP_FLAGS", n, 2, off) : view.getUint16(p, true)); break
+      case 16: out.encapSport = (n < 2 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_ENCAP_SPORT", n, 2, off) : view.getUint16(p, false)); break
+      case 17: out.encapDport = (n < 2 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_ENCAP_DPORT", n, 2, off) : view.getUint16(p, false)); break
+      case 18: out.collectMetadata = true; break
+      case 19: out.ignoreDf = (n < 1 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_IGNORE_DF", n, 1, off) : view.getUint8(p)); break
+      case 20: out.fwmark = (n < 4 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_FWMARK", n, 4, off) : view.getUint32(p, true)); break
+      case 21: out.erspanIndex = (n < 4 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_ERSPAN_INDEX", n, 4, off) : view.getUint32(p, true)); break
+      case 22: out.erspanVer = (n < 1 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_ERSPAN_VER", n, 1, off) : view.getUint8(p)); break
+      case 23: out.erspanDir = (n < 1 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_ERSPAN_DIR", n, 1, off) : view.getUint8(p)); break
+      case 24: out.erspanHwid = (n < 2 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_ERSPAN_HWID", n, 2, off) : view.getUint16(p, true)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes linkinfo-ip6gre-attrs attributes in [start, end). */
+export function decodeLinkinfoIp6greAttrs(buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoIp6greAttrs {
+  return decodeLinkinfoIp6greAttrsInto({}, buf, view, start, end)
+}
+/** Writes the linkinfo-ip6gre-attrs attributes present in `v`. */
+export function encodeLinkinfoIp6greAttrs(w: Writer, v: LinkinfoIp6greAttrs): void {
+  if (v.link !== undefined) w.attrU32(1, v.link)
+  if (v.iflags !== undefined) w.attrU16(2, v.iflags, true)
+  if (v.oflags !== undefined) w.attrU16(3, v.oflags, true)
+  if (v.ikey !== undefined) w.attrU32(4, v.ikey, true)
+  if (v.okey !== undefined) w.attrU32(5, v.okey, true)
+  if (v.local !== undefined) w.attrBinary(6, parseIp(v.local)!)
+  if (v.remote !== undefined) w.attrBinary(7, parseIp(v.remote)!)
+  if (v.ttl !== undefined) w.attrU8(8, v.ttl)
+  if (v.tos !== undefined) w.attrU8(9, v.tos)
+  if (v.pmtudisc !== undefined) w.attrU8(10, v.pmtudisc)
+  if (v.encapLimit !== undefined) w.attrU8(11, v.encapLimit)
+  if (v.flowinfo !== undefined) w.attrU32(12, v.flowinfo, true)
+  if (v.flags !== undefined) w.attrU32(13, v.flags)
+  if (v.encapType !== undefined) w.attrU16(14, v.encapType)
+  if (v.encapFlags !== undefined) w.attrU16(15, v.encapFlags)
+  if (v.encapSport !== undefined) w.attrU16(16, v.encapSport, true)
+  if (v.encapDport !== undefined) w.attrU16(17, v.encapDport, true)
+  if (v.collectMetadata !== undefined) if (v.collectMetadata) w.attrFlag(18)
+  if (v.ignoreDf !== undefined) w.attrU8(19, v.ignoreDf)
+  if (v.fwmark !== undefined) w.attrU32(20, v.fwmark)
+  if (v.erspanIndex !== undefined) w.attrU32(21, v.erspanIndex)
+  if (v.erspanVer !== undefined) w.attrU8(22, v.erspanVer)
+  if (v.erspanDir !== undefined) w.attrU8(23, v.erspanDir)
+  if (v.erspanHwid !== undefined) w.attrU16(24, v.erspanHwid)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes linkinfo-iptun-attrs attributes in [start, end) into `out`. */
+export function decodeLinkinfoIptunAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoIptunAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-iptun-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.link = (n < 4 ? badLength("linkinfo-iptun-attrs.IFLA_IPTUN_LINK", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.local = ipToString(buf, p, n); break
+      case 3: out.remote = ipToString(buf, p, n); break
+      case 4: out.ttl = (n < 1 ? badLength("linkinfo-iptun-attrs.IFLA_IPTUN_TTL", n, 1, off) : view.getUint8(p)); break
+      case 5: out.tos = (n < 1 ? badLength("linkinfo-iptun-attrs.IFLA_IPTUN_TOS", n, 1, off) : view.getUint8(p)); break
+      case 6: out.encapLimit = (n < 1 ? badLength("linkinfo-iptun-attrs.IFLA_IPTUN_ENCAP_LIMIT", n, 1, off) : view.getUint8(p)); break
+      case 7: out.flowinfo = (n < 4 ? badLength("linkinfo-iptun-attrs.IFLA_IPTUN_FLOWINFO", n, 4, off) : view.getUint32(p, false)); break
+      case 8: out.flags = (n < 2 ? badLength("linkinfo-iptun-attrs.IFLA_IPTUN_FLAGS", n, 2, off) : view.getUint16(p, true)); break
+      case 9: out.proto = (n < 1 ? badLength("linkinfo-iptun-attrs.IFLA_IPTUN_PROTO", n, 1, off) : view.getUint8(p)); break
+      case 10: out.pmtudisc = (n < 1 ? badLength("linkinfo-iptun-attrs.IFLA_IPTUN_PMTUDISC", n, 1, off) : view.getUint8(p)); break
+      case 11: out.v6rdPrefix = ipToString(buf, p, n); break
+      case 12: out.v6rdRelayPrefix = ipToString(buf, p, n); break
+      case 13: out.v6rdPrefixlen = (n < 2 ? badLength("linkinfo-iptun-attrs.IFLA_IPTUN_6RD_PREFIXLEN", n, 2, off) : view.getUint16(p, true)); break
+      case 14: out.v6rdRelayPrefixlen = (n < 2 ? badLength("linkinfo-iptun-attrs.IFLA_IPTUN_6RD_RELAY_PREFIXLEN", n, 2, off) : view.getUint16(p, true)); break
+      case 15: out.encapType = (n < 2 ? badLength("linkinfo-iptun-attrs.IFLA_IPTUN_ENCAP_TYPE", n, 2, off) : view.getUint16(p, true)); break
+      case 16: out.encapFlags = (n < 2 ? badLength("linkinfo-iptun-attrs.IFLA_IPTUN_ENCAP_FLAGS", n, 2, off) : view.getUint16(p, true)); break
+      case 17: out.encapSport = (n < 2 ? badLength("linkinfo-iptun-attrs.IFLA_IPTUN_ENCAP_SPORT", n, 2, off) : view.getUint16(p, false)); break
+      case 18: out.encapDport = (n < 2 ? badLength("linkinfo-iptun-attrs.IFLA_IPTUN_ENCAP_DPORT", n, 2, off) : view.getUint16(p, false)); break
+      case 19: out.collectMetadata = true; break
+      case 20: out.fwmark = (n < 4 ? badLength("linkinfo-iptun-attrs.IFLA_IPTUN_FWMARK", n, 4, off) : view.getUint32(p, true)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes linkinfo-iptun-attrs attributes in [start, end). */
+export function decodeLinkinfoIptunAttrs(buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoIptunAttrs {
+  return decodeLinkinfoIptunAttrsInto({}, buf, view, start, end)
+}
+/** Writes the linkinfo-iptun-attrs attributes present in `v`. */
+export function encodeLinkinfoIptunAttrs(w: Writer, v: LinkinfoIptunAttrs): void {
+  if (v.link !== undefined) w.attrU32(1, v.link)
+  if (v.local !== undefined) w.attrBinary(2, parseIp(v.local)!)
+  if (v.remote !== undefined) w.attrBinary(3, parseIp(v.remote)!)
+  if (v.ttl !== undefined) w.attrU8(4, v.ttl)
+  if (v.tos !== undefined) w.attrU8(5, v.tos)
+  if (v.encapLimit !== undefined) w.attrU8(6, v.encapLimit)
+  if (v.flowinfo !== undefined) w.attrU32(7, v.flowinfo, true)
+  if (v.flags !== undefined) w.attrU16(8, v.flags)
+  if (v.proto !== undefined) w.attrU8(9, v.proto)
+  if (v.pmtudisc !== undefined) w.attrU8(10, v.pmtudisc)
+  if (v.v6rdPrefix !== undefined) w.attrBinary(11, parseIp(v.v6rdPrefix)!)
+  if (v.v6rdRelayPrefix !== undefined) w.attrBinary(12, parseIp(v.v6rdRelayPrefix)!)
+  if (v.v6rdPrefixlen !== undefined) w.attrU16(13, v.v6rdPrefixlen)
+  if (v.v6rdRelayPrefixlen !== undefined) w.attrU16(14, v.v6rdRelayPrefixlen)
+  if (v.encapType !== undefined) w.attrU16(15, v.encapType)
+  if (v.encapFlags !== undefined) w.attrU16(16, v.encapFlags)
+  if (v.encapSport !== undefined) w.attrU16(17, v.encapSport, true)
+  if (v.encapDport !== undefined) w.attrU16(18, v.encapDport, true)
+  if (v.collectMetadata !== undefined) if (v.collectMetadata) w.attrFlag(19)
+  if (v.fwmark !== undefined) w.attrU32(20, v.fwmark)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes linkinfo-ip6tnl-attrs attributes in [start, end) into `out`. */
+export function decodeLinkinfoIp6tnlAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoIp6tnlAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-ip6tnl-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.link = (n < 4 ? badLength("linkinfo-ip6tnl-attrs.IFLA_IPTUN_LINK", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.local = ipToString(buf, p, n); break
+      case 3: out.remote = ipToString(buf, p, n); break
+      case 4: out.ttl = (n < 1 ? badLength("linkinfo-ip6tnl-attrs.IFLA_IPTUN_TTL", n, 1, off) : view.getUint8(p)); break
+      case 5: out.tos = (n < 1 ? badLength("linkinfo-ip6tnl-attrs.IFLA_IPTUN_TOS", n, 1, off) : view.getUint8(p)); break
+      case 6: out.encapLimit = (n < 1 ? badLength("linkinfo-ip6tnl-attrs.IFLA_IPTUN_ENCAP_LIMIT", n, 1, off) : view.getUint8(p)); break
+      case 7: out.flowinfo = (n < 4 ? badLength("linkinfo-ip6tnl-attrs.IFLA_IPTUN_FLOWINFO", n, 4, off) : view.getUint32(p, false)); break
+      case 8: out.flags = (n < 4 ? badLength("linkinfo-ip6tnl-attrs.IFLA_IPTUN_FLAGS", n, 4, off) : view.getUint32(p, true)); break
+      case 9: out.proto = (n < 1 ? badLength("linkinfo-ip6tnl-attrs.IFLA_IPTUN_PROTO", n, 1, off) : view.getUint8(p)); break
+      case 10: out.pmtudisc = (n < 1 ? badLength("linkinfo-ip6tnl-attrs.IFLA_IPTUN_PMTUDISC", n, 1, off) : view.getUint8(p)); break
+      case 11: out.v6rdPrefix = ipToString(buf, p, n); break
+      case 12: out.v6rdRelayPrefix = ipToString(buf, p, n); break
+      case 13: out.v6rdPrefixlen = (n < 2 ? badLength("linkinfo-ip6tnl-attrs.IFLA_IPTUN_6RD_PREFIXLEN", n, 2, off) : view.getUint16(p, true)); break
+      case 14: out.v6rdRelayPrefixlen = (n < 2 ? badLength("linkinfo-ip6tnl-attrs.IFLA_IPTUN_6RD_RELAY_PREFIXLEN", n, 2, off) : view.getUint16(p, true)); break
+      case 15: out.encapType = (n < 2 ? badLength("linkinfo-ip6tnl-attrs.IFLA_IPTUN_ENCAP_TYPE", n, 2, off) : view.getUint16(p, true)); break
+      case 16: out.encapFlags = (n < 2 ? badLength("linkinfo-ip6tnl-attrs.IFLA_IPTUN_ENCAP_FLAGS", n, 2, off) : view.getUint16(p, true)); break
+      case 17: out.encapSport = (n < 2 ? badLength("linkinfo-ip6tnl-attrs.IFLA_IPTUN_ENCAP_SPORT", n, 2, off) : view.getUint16(p, false)); break
+      case 18: out.encapDport = (n < 2 ? badLength("linkinfo-ip6tnl-attrs.IFLA_IPTUN_ENCAP_DPORT", n, 2, off) : view.getUint16(p, false)); break
+      case 19: out.collectMetadata = true; break
+      case 20: out.fwmark = (n < 4 ? badLength("linkinfo-ip6tnl-attrs.IFLA_IPTUN_FWMARK", n, 4, off) : view.getUint32(p, true)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes linkinfo-ip6tnl-attrs attributes in [start, end). */
+export function decodeLinkinfoIp6tnlAttrs(buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoIp6tnlAttrs {
+  return decodeLinkinfoIp6tnlAttrsInto({}, buf, view, start, end)
+}
+/** Writes the linkinfo-ip6tnl-attrs attributes present in `v`. */
+export function encodeLinkinfoIp6tnlAttrs(w: Writer, v: LinkinfoIp6tnlAttrs): void {
+  if (v.link !== undefined) w.attrU32(1, v.link)
+  if (v.local !== undefined) w.attrBinary(2, parseIp(v.local)!)
+  if (v.remote !== undefined) w.attrBinary(3, parseIp(v.remote)!)
+  if (v.ttl !== undefined) w.attrU8(4, v.ttl)
+  if (v.tos !== undefined) w.attrU8(5, v.tos)
+  if (v.encapLimit !== undefined) w.attrU8(6, v.encapLimit)
+  if (v.flowinfo !== undefined) w.attrU32(7, v.flowinfo, true)
+  if (v.flags !== undefined) w.attrU32(8, v.flags)
+  if (v.proto !== undefined) w.attrU8(9, v.proto)
+  if (v.pmtudisc !== undefined) w.attrU8(10, v.pmtudisc)
+  if (v.v6rdPrefix !== undefined) w.attrBinary(11, parseIp(v.v6rdPrefix)!)
+  if (v.v6rdRelayPrefix !== undefined) w.attrBinary(12, parseIp(v.v6rdRelayPrefix)!)
+  if (v.v6rdPrefixlen !== undefined) w.attrU16(13, v.v6rdPrefixlen)
+  if (v.v6rdRelayPrefixlen !== undefined) w.attrU16(14, v.v6rdRelayPrefixlen)
+  if (v.encapType !== undefined) w.attrU16(15, v.encapType)
+  if (v.encapFlags !== undefined) w.attrU16(16, v.encapFlags)
+  if (v.encapSport !== undefined) w.attrU16(17, v.encapSport, true)
+  if (v.encapDport !== undefined) w.attrU16(18, v.encapDport, true)
+  if (v.collectMetadata !== undefined) if (v.collectMetadata) w.attrFlag(19)
+  if (v.fwmark !== undefined) w.attrU32(20, v.fwmark)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes linkinfo-vti-attrs attributes in [start, end) into `out`. */
+export function decodeLinkinfoVtiAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoVtiAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-vti-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.link = (n < 4 ? badLength("linkinfo-vti-attrs.IFLA_VTI_LINK", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.ikey = (n < 4 ? badLength("linkinfo-vti-attrs.IFLA_VTI_IKEY", n, 4, off) : view.getUint32(p, false)); break
+      case 3: out.okey = (n < 4 ? badLength("linkinfo-vti-attrs.IFLA_VTI_OKEY", n, 4, off) : view.getUint32(p, false)); break
+      case 4: out.local = ipToString(buf, p, n); break
+      case 5: out.remote = ipToString(buf, p, n); break
+      case 6: out.fwmark = (n < 4 ? badLength("linkinfo-vti-attrs.IFLA_VTI_FWMARK", n, 4, off) : view.getUint32(p, true)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes linkinfo-vti-attrs attributes in [start, end). */
+export function decodeLinkinfoVtiAttrs(buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoVtiAttrs {
+  return decodeLinkinfoVtiAttrsInto({}, buf, view, start, end)
+}
+/** Writes the linkinfo-vti-attrs attributes present in `v`. */
+export function encodeLinkinfoVtiAttrs(w: Writer, v: LinkinfoVtiAttrs): void {
+  if (v.link !== undefined) w.attrU32(1, v.link)
+  if (v.ikey !== undefined) w.attrU32(2, v.ikey, true)
+  if (v.okey !== undefined) w.attrU32(3, v.okey, true)
+  if (v.local !== undefined) w.attrBinary(4, parseIp(v.local)!)
+  if (v.remote !== undefined) w.attrBinary(5, parseIp(v.remote)!)
+  if (v.fwmark !== undefined) w.attrU32(6, v.fwmark)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes linkinfo-vti6-attrs attributes in [start, end) into `out`. */
+export function decodeLinkinfoVti6AttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoVti6Attrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-vti6-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.link = (n < 4 ? badLength("linkinfo-vti6-attrs.IFLA_VTI_LINK", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.ikey = (n < 4 ? badLength("linkinfo-vti6-attrs.IFLA_VTI_IKEY", n, 4, off) : view.getUint32(p, false)); break
+      case 3: out.okey = (n < 4 ? badLength("linkinfo-vti6-attrs.IFLA_VTI_OKEY", n, 4, off) : view.getUint32(p, false)); break
+      case 4: out.local = ipToString(buf, p, n); break
+      case 5: out.remote = ipToString(buf, p, n); break
+      case 6: out.fwmark = (n < 4 ? badLength("linkinfo-vti6-attrs.IFLA_VTI_FWMARK", n, 4, off) : view.getUint32(p, true)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes linkinfo-vti6-attrs attributes in [start, end). */
+export function decodeLinkinfoVti6Attrs(buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoVti6Attrs {
+  return decodeLinkinfoVti6AttrsInto({}, buf, view, start, end)
+}
+/** Writes the linkinfo-vti6-attrs attributes present in `v`. */
+export function encodeLinkinfoVti6Attrs(w: Writer, v: LinkinfoVti6Attrs): void {
+  if (v.link !== undefined) w.attrU32(1, v.link)
+  if (v.ikey !== undefined) w.attrU32(2, v.ikey, true)
+  if (v.okey !== undefined) w.attrU32(3, v.okey, true)
+  if (v.local !== undefined) w.attrBinary(4, parseIp(v.local)!)
+  if (v.remote !== undefined) w.attrBinary(5, parseIp(v.remote)!)
+  if (v.fwmark !== undefined) w.attrU32(6, v.fwmark)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes linkinfo-xfrm-attrs attributes in [start, end) into `out`. */
+export function decodeLinkinfoXfrmAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoXfrmAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-xfrm-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.link = (n < 4 ? badLength("linkinfo-xfrm-attrs.IFLA_XFRM_LINK", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.ifId = (n < 4 ? badLength("linkinfo-xfrm-attrs.IFLA_XFRM_IF_ID", n, 4, off) : view.getUint32(p, true)); break
+      case 3: out.collectMetadata = true; break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes linkinfo-xfrm-attrs attributes in [start, end). */
+export function decodeLinkinfoXfrmAttrs(buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoXfrmAttrs {
+  return decodeLinkinfoXfrmAttrsInto({}, buf, view, start, end)
+}
+/** Writes the linkinfo-xfrm-attrs attributes present in `v`. */
+export function encodeLinkinfoXfrmAttrs(w: Writer, v: LinkinfoXfrmAttrs): void {
+  if (v.link !== undefined) w.attrU32(1, v.link)
+  if (v.ifId !== undefined) w.attrU32(2, v.ifId)
+  if (v.collectMetadata !== undefined) if (v.collectMetadata) w.attrFlag(3)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes linkinfo-geneve-attrs attributes in [start, end) into `out`. */
+export function decodeLinkinfoGeneveAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoGeneveAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-geneve-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.id = (n < 4 ? badLength("linkinfo-geneve-attrs.IFLA_GENEVE_ID", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.remote = ipToString(buf, p, n); break
+      case 3: out.ttl = (n < 1 ? badLength("linkinfo-geneve-attrs.IFLA_GENEVE_TTL", n, 1, off) : view.getUint8(p)); break
+      case 4: out.tos = (n < 1 ? badLength("linkinfo-geneve-attrs.IFLA_GENEVE_TOS", n, 1, off) : view.getUint8(p)); break
+      case 5: out.port = (n < 2 ? badLength("linkinfo-geneve-attrs.IFLA_GENEVE_PORT", n, 2, off) : view.getUint16(p, false)); break
+      case 6: out.collectMetadata = true; break
+      case 7: out.remote6 = ipToString(buf, p, n); break
+      case 8: out.udpCsum = (n < 1 ? badLength("linkinfo-geneve-attrs.IFLA_GENEVE_UDP_CSUM", n, 1, off) : view.getUint8(p)); break
+      case 9: out.udpZeroCsum6Tx = (n < 1 ? badLength("linkinfo-geneve-attrs.IFLA_GENEVE_UDP_ZERO_CSUM6_TX", n, 1, off) : view.getUint8(p)); break
+      case 10: out.udpZeroCsum6Rx = (n < 1 ? badLength("linkinfo-geneve-attrs.IFLA_GENEVE_UDP_ZERO_CSUM6_RX", n, 1, off) : view.getUint8(p)); break
+      case 11: out.label = (n < 4 ? badLength("linkinfo-geneve-attrs.IFLA_GENEVE_LABEL", n, 4, off) : view.getUint32(p, false)); break
+      case 12: out.ttlInherit = (n < 1 ? badLength("linkinfo-geneve-attrs.IFLA_GENEVE_TTL_INHERIT", n, 1, off) : view.getUint8(p)); break
+      case 13: out.df = (n < 1 ? badLength("linkinfo-geneve-attrs.IFLA_GENEVE_DF", n, 1, off) : view.getUint8(p)); break
+      case 14: out.innerProtoInherit = true; break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes linkinfo-geneve-attrs attributes in [start, end). */
+export function decodeLinkinfoGeneveAttrs(buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoGeneveAttrs {
+  return decodeLinkinfoGeneveAttrsInto({}, buf, view, start, end)
+}
+/** Writes the linkinfo-geneve-attrs attributes present in `v`. */
+export function encodeLinkinfoGeneveAttrs(w: Writer, v: LinkinfoGeneveAttrs): void {
+  if (v.id !== undefined) w.attrU32(1, v.id)
+  if (v.remote !== undefined) w.attrBinary(2, parseIp(v.remote)!)
+  if (v.ttl !== undefined) w.attrU8(3, v.ttl)
+  if (v.tos !== undefined) w.attrU8(4, v.tos)
+  if (v.port !== undefined) w.attrU16(5, v.port, true)
+  if (v.collectMetadata !== undefined) if (v.collectMetadata) w.attrFlag(6)
+  if (v.remote6 !== undefined) w.attrBinary(7, parseIp(v.remote6)!)
+  if (v.udpCsum !== undefined) w.attrU8(8, v.udpCsum)
+  if (v.udpZeroCsum6Tx !== undefined) w.attrU8(9, v.udpZeroCsum6Tx)
+  if (v.udpZeroCsum6Rx !== undefined) w.attrU8(10, v.udpZeroCsum6Rx)
+  if (v.label !== undefined) w.attrU32(11, v.label, true)
+  if (v.ttlInherit !== undefined) w.attrU8(12, v.ttlInherit)
+  if (v.df !== undefined) w.attrU8(13, v.df)
+  if (v.innerProtoInherit !== undefined) if (v.innerProtoInherit) w.attrFlag(14)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes linkinfo-bareudp-attrs attributes in [start, end) into `out`. */
+export function decodeLinkinfoBareudpAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoBareudpAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-bareudp-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.port = (n < 2 ? badLength("linkinfo-bareudp-attrs.IFLA_BAREUDP_PORT", n, 2, off) : view.getUint16(p, false)); break
+      case 2: out.ethertype = (n < 2 ? badLength("linkinfo-bareudp-attrs.IFLA_BAREUDP_ETHERTYPE", n, 2, off) : view.getUint16(p, false)); break
+      case 3: out.srcportMin = (n < 2 ? badLength("linkinfo-bareudp-attrs.IFLA_BAREUDP_SRCPORT_MIN", n, 2, off) : view.getUint16(p, true)); break
+      case 4: out.multiprotoMode = true; break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes linkinfo-bareudp-attrs attributes in [start, end). */
+export function decodeLinkinfoBareudpAttrs(buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoBareudpAttrs {
+  return decodeLinkinfoBareudpAttrsInto({}, buf, view, start, end)
+}
+/** Writes the linkinfo-bareudp-attrs attributes present in `v`. */
+export function encodeLinkinfoBareudpAttrs(w: Writer, v: LinkinfoBareudpAttrs): void {
+  if (v.port !== undefined) w.attrU16(1, v.port, true)
+  if (v.ethertype !== undefined) w.attrU16(2, v.ethertype, true)
+  if (v.srcportMin !== undefined) w.attrU16(3, v.srcportMin)
+  if (v.multiprotoMode !== undefined) if (v.multiprotoMode) w.attrFlag(4)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes linkinfo-ipvlan-attrs attributes in [start, end) into `out`. */
+export function decodeLinkinfoIpvlanAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoIpvlanAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-ipvlan-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.mode = (n < 2 ? badLength("linkinfo-ipvlan-attrs.IFLA_IPVLAN_MODE", n, 2, off) : view.getUint16(p, true)); break
+      case 2: out.flags = (n < 2 ? badLength("linkinfo-ipvlan-attrs.IFLA_IPVLAN_FLAGS", n, 2, off) : view.getUint16(p, true)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes linkinfo-ipvlan-attrs attributes in [start, end). */
+export function decodeLinkinfoIpvlanAttrs(buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoIpvlanAttrs {
+  return decodeLinkinfoIpvlanAttrsInto({}, buf, view, start, end)
+}
+/** Writes the linkinfo-ipvlan-attrs attributes present in `v`. */
+export function encodeLinkinfoIpvlanAttrs(w: Writer, v: LinkinfoIpvlanAttrs): void {
+  if (v.mode !== undefined) w.attrU16(1, v.mode)
+  if (v.flags !== undefined) w.attrU16(2, v.flags)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
 /** Names of link-attrs attributes, for error messages. */
 export const LinkAttrsMeta: AttributeMeta = {
   set: "link-attrs",
@@ -4193,7 +5502,7 @@ export const LinkinfoAttrsMeta: AttributeMeta = {
   set: "linkinfo-attrs",
   attributes: {
     1: { name: "IFLA_INFO_KIND" },
-    2: { name: "IFLA_INFO_DATA", selector: 1, formats: () => ({ "veth": LinkinfoVethAttrsMeta, "bridge": LinkinfoBridgeAttrsMeta, "vxlan": LinkinfoVxlanAttrsMeta, "macvlan": LinkinfoMacvlanAttrsMeta, "macvtap": LinkinfoMacvlanAttrsMeta, "ifb": EmptyAttrsMeta, "dummy": EmptyAttrsMeta, "vlan": LinkinfoVlanAttrsMeta, "bond": LinkinfoBondAttrsMeta, "vrf": LinkinfoVrfAttrsMeta }) },
+    2: { name: "IFLA_INFO_DATA", selector: 1, formats: () => ({ "veth": LinkinfoVethAttrsMeta, "bridge": LinkinfoBridgeAttrsMeta, "vxlan": LinkinfoVxlanAttrsMeta, "macvlan": LinkinfoMacvlanAttrsMeta, "macvtap": LinkinfoMacvlanAttrsMeta, "ifb": EmptyAttrsMeta, "dummy": EmptyAttrsMeta, "vlan": LinkinfoVlanAttrsMeta, "bond": LinkinfoBondAttrsMeta, "vrf": LinkinfoVrfAttrsMeta, "gre": LinkinfoGreAttrsMeta, "gretap": LinkinfoGreAttrsMeta, "erspan": LinkinfoGreAttrsMeta, "ip6gre": LinkinfoIp6greAttrsMeta, "ip6gretap": LinkinfoIp6greAttrsMeta, "ip6erspan": LinkinfoIp6greAttrsMeta, "ipip": LinkinfoIptunAttrsMeta, "sit": LinkinfoIptunAttrsMeta, "ip6tnl": LinkinfoIp6tnlAttrsMeta, "vti": LinkinfoVtiAttrsMeta, "vti6": LinkinfoVti6AttrsMeta, "xfrm": LinkinfoXfrmAttrsMeta, "geneve": LinkinfoGeneveAttrsMeta, "bareudp": LinkinfoBareudpAttrsMeta, "ipvlan": LinkinfoIpvlanAttrsMeta, "ipvtap": LinkinfoIpvlanAttrsMeta, "nlmon": EmptyAttrsMeta, "vcan": EmptyAttrsMeta }) },
     3: { name: "IFLA_INFO_XSTATS" },
     4: { name: "IFLA_INFO_SLAVE_KIND" },
     5: { name: "IFLA_INFO_SLAVE_DATA", selector: 4, formats: () => ({ "bridge": LinkinfoBrportAttrsMeta, "bond": LinkinfoBondPortAttrsMeta, "vrf": LinkinfoVrfPortAttrsMeta }) },
@@ -4479,6 +5788,189 @@ export const LinkinfoVrfPortAttrsMeta: AttributeMeta = {
   set: "linkinfo-vrf-port-attrs",
   attributes: {
     1: { name: "IFLA_VRF_PORT_TABLE" },
+  }
+}
+/** Names of linkinfo-gre-attrs attributes, for error messages. */
+export const LinkinfoGreAttrsMeta: AttributeMeta = {
+  set: "linkinfo-gre-attrs",
+  attributes: {
+    1: { name: "IFLA_GRE_LINK" },
+    2: { name: "IFLA_GRE_IFLAGS" },
+    3: { name: "IFLA_GRE_OFLAGS" },
+    4: { name: "IFLA_GRE_IKEY" },
+    5: { name: "IFLA_GRE_OKEY" },
+    6: { name: "IFLA_GRE_LOCAL" },
+    7: { name: "IFLA_GRE_REMOTE" },
+    8: { name: "IFLA_GRE_TTL" },
+    9: { name: "IFLA_GRE_TOS" },
+    10: { name: "IFLA_GRE_PMTUDISC" },
+    11: { name: "IFLA_GRE_ENCAP_LIMIT" },
+    12: { name: "IFLA_GRE_FLOWINFO" },
+    13: { name: "IFLA_GRE_FLAGS" },
+    14: { name: "IFLA_GRE_ENCAP_TYPE" },
+    15: { name: "IFLA_GRE_ENCAP_FLAGS" },
+    16: { name: "IFLA_GRE_ENCAP_SPORT" },
+    17: { name: "IFLA_GRE_ENCAP_DPORT" },
+    18: { name: "IFLA_GRE_COLLECT_METADATA" },
+    19: { name: "IFLA_GRE_IGNORE_DF" },
+    20: { name: "IFLA_GRE_FWMARK" },
+    21: { name: "IFLA_GRE_ERSPAN_INDEX" },
+    22: { name: "IFLA_GRE_ERSPAN_VER" },
+    23: { name: "IFLA_GRE_ERSPAN_DIR" },
+    24: { name: "IFLA_GRE_ERSPAN_HWID" },
+  }
+}
+/** Names of linkinfo-ip6gre-attrs attributes, for error messages. */
+export const LinkinfoIp6greAttrsMeta: AttributeMeta = {
+  set: "linkinfo-ip6gre-attrs",
+  attributes: {
+    1: { name: "IFLA_GRE_LINK" },
+    2: { name: "IFLA_GRE_IFLAGS" },
+    3: { name: "IFLA_GRE_OFLAGS" },
+    4: { name: "IFLA_GRE_IKEY" },
+    5: { name: "IFLA_GRE_OKEY" },
+    6: { name: "IFLA_GRE_LOCAL" },
+    7: { name: "IFLA_GRE_REMOTE" },
+    8: { name: "IFLA_GRE_TTL" },
+    9: { name: "IFLA_GRE_TOS" },
+    10: { name: "IFLA_GRE_PMTUDISC" },
+    11: { name: "IFLA_GRE_ENCAP_LIMIT" },
+    12: { name: "IFLA_GRE_FLOWINFO" },
+    13: { name: "IFLA_GRE_FLAGS" },
+    14: { name: "IFLA_GRE_ENCAP_TYPE" },
+    15: { name: "IFLA_GRE_ENCAP_FLAGS" },
+    16: { name: "IFLA_GRE_ENCAP_SPORT" },
+    17: { name: "IFLA_GRE_ENCAP_DPORT" },
+    18: { name: "IFLA_GRE_COLLECT_METADATA" },
+    19: { name: "IFLA_GRE_IGNORE_DF" },
+    20: { name: "IFLA_GRE_FWMARK" },
+    21: { name: "IFLA_GRE_ERSPAN_INDEX" },
+    22: { name: "IFLA_GRE_ERSPAN_VER" },
+    23: { name: "IFLA_GRE_ERSPAN_DIR" },
+    24: { name: "IFLA_GRE_ERSPAN_HWID" },
+  }
+}
+/** Names of linkinfo-iptun-attrs attributes, for error messages. */
+export const LinkinfoIptunAttrsMeta: AttributeMeta = {
+  set: "linkinfo-iptun-attrs",
+  attributes: {
+    1: { name: "IFLA_IPTUN_LINK" },
+    2: { name: "IFLA_IPTUN_LOCAL" },
+    3: { name: "IFLA_IPTUN_REMOTE" },
+    4: { name: "IFLA_IPTUN_TTL" },
+    5: { name: "IFLA_IPTUN_TOS" },
+    6: { name: "IFLA_IPTUN_ENCAP_LIMIT" },
+    7: { name: "IFLA_IPTUN_FLOWINFO" },
+    8: { name: "IFLA_IPTUN_FLAGS" },
+    9: { name: "IFLA_IPTUN_PROTO" },
+    10: { name: "IFLA_IPTUN_PMTUDISC" },
+    11: { name: "IFLA_IPTUN_6RD_PREFIX" },
+    12: { name: "IFLA_IPTUN_6RD_RELAY_PREFIX" },
+    13: { name: "IFLA_IPTUN_6RD_PREFIXLEN" },
+    14: { name: "IFLA_IPTUN_6RD_RELAY_PREFIXLEN" },
+    15: { name: "IFLA_IPTUN_ENCAP_TYPE" },
+    16: { name: "IFLA_IPTUN_ENCAP_FLAGS" },
+    17: { name: "IFLA_IPTUN_ENCAP_SPORT" },
+    18: { name: "IFLA_IPTUN_ENCAP_DPORT" },
+    19: { name: "IFLA_IPTUN_COLLECT_METADATA" },
+    20: { name: "IFLA_IPTUN_FWMARK" },
+  }
+}
+/** Names of linkinfo-ip6tnl-attrs attributes, for error messages. */
+export const LinkinfoIp6tnlAttrsMeta: AttributeMeta = {
+  set: "linkinfo-ip6tnl-attrs",
+  attributes: {
+    1: { name: "IFLA_IPTUN_LINK" },
+    2: { name: "IFLA_IPTUN_LOCAL" },
+    3: { name: "IFLA_IPTUN_REMOTE" },
+    4: { name: "IFLA_IPTUN_TTL" },
+    5: { name: "IFLA_IPTUN_TOS" },
+    6: { name: "IFLA_IPTUN_ENCAP_LIMIT" },
+    7: { name: "IFLA_IPTUN_FLOWINFO" },
+    8: { name: "IFLA_IPTUN_FLAGS" },
+    9: { name: "IFLA_IPTUN_PROTO" },
+    10: { name: "IFLA_IPTUN_PMTUDISC" },
+    11: { name: "IFLA_IPTUN_6RD_PREFIX" },
+    12: { name: "IFLA_IPTUN_6RD_RELAY_PREFIX" },
+    13: { name: "IFLA_IPTUN_6RD_PREFIXLEN" },
+    14: { name: "IFLA_IPTUN_6RD_RELAY_PREFIXLEN" },
+    15: { name: "IFLA_IPTUN_ENCAP_TYPE" },
+    16: { name: "IFLA_IPTUN_ENCAP_FLAGS" },
+    17: { name: "IFLA_IPTUN_ENCAP_SPORT" },
+    18: { name: "IFLA_IPTUN_ENCAP_DPORT" },
+    19: { name: "IFLA_IPTUN_COLLECT_METADATA" },
+    20: { name: "IFLA_IPTUN_FWMARK" },
+  }
+}
+/** Names of linkinfo-vti-attrs attributes, for error messages. */
+export const LinkinfoVtiAttrsMeta: AttributeMeta = {
+  set: "linkinfo-vti-attrs",
+  attributes: {
+    1: { name: "IFLA_VTI_LINK" },
+    2: { name: "IFLA_VTI_IKEY" },
+    3: { name: "IFLA_VTI_OKEY" },
+    4: { name: "IFLA_VTI_LOCAL" },
+    5: { name: "IFLA_VTI_REMOTE" },
+    6: { name: "IFLA_VTI_FWMARK" },
+  }
+}
+/** Names of linkinfo-vti6-attrs attributes, for error messages. */
+export const LinkinfoVti6AttrsMeta: AttributeMeta = {
+  set: "linkinfo-vti6-attrs",
+  attributes: {
+    1: { name: "IFLA_VTI_LINK" },
+    2: { name: "IFLA_VTI_IKEY" },
+    3: { name: "IFLA_VTI_OKEY" },
+    4: { name: "IFLA_VTI_LOCAL" },
+    5: { name: "IFLA_VTI_REMOTE" },
+    6: { name: "IFLA_VTI_FWMARK" },
+  }
+}
+/** Names of linkinfo-xfrm-attrs attributes, for error messages. */
+export const LinkinfoXfrmAttrsMeta: AttributeMeta = {
+  set: "linkinfo-xfrm-attrs",
+  attributes: {
+    1: { name: "IFLA_XFRM_LINK" },
+    2: { name: "IFLA_XFRM_IF_ID" },
+    3: { name: "IFLA_XFRM_COLLECT_METADATA" },
+  }
+}
+/** Names of linkinfo-geneve-attrs attributes, for error messages. */
+export const LinkinfoGeneveAttrsMeta: AttributeMeta = {
+  set: "linkinfo-geneve-attrs",
+  attributes: {
+    1: { name: "IFLA_GENEVE_ID" },
+    2: { name: "IFLA_GENEVE_REMOTE" },
+    3: { name: "IFLA_GENEVE_TTL" },
+    4: { name: "IFLA_GENEVE_TOS" },
+    5: { name: "IFLA_GENEVE_PORT" },
+    6: { name: "IFLA_GENEVE_COLLECT_METADATA" },
+    7: { name: "IFLA_GENEVE_REMOTE6" },
+    8: { name: "IFLA_GENEVE_UDP_CSUM" },
+    9: { name: "IFLA_GENEVE_UDP_ZERO_CSUM6_TX" },
+    10: { name: "IFLA_GENEVE_UDP_ZERO_CSUM6_RX" },
+    11: { name: "IFLA_GENEVE_LABEL" },
+    12: { name: "IFLA_GENEVE_TTL_INHERIT" },
+    13: { name: "IFLA_GENEVE_DF" },
+    14: { name: "IFLA_GENEVE_INNER_PROTO_INHERIT" },
+  }
+}
+/** Names of linkinfo-bareudp-attrs attributes, for error messages. */
+export const LinkinfoBareudpAttrsMeta: AttributeMeta = {
+  set: "linkinfo-bareudp-attrs",
+  attributes: {
+    1: { name: "IFLA_BAREUDP_PORT" },
+    2: { name: "IFLA_BAREUDP_ETHERTYPE" },
+    3: { name: "IFLA_BAREUDP_SRCPORT_MIN" },
+    4: { name: "IFLA_BAREUDP_MULTIPROTO_MODE" },
+  }
+}
+/** Names of linkinfo-ipvlan-attrs attributes, for error messages. */
+export const LinkinfoIpvlanAttrsMeta: AttributeMeta = {
+  set: "linkinfo-ipvlan-attrs",
+  attributes: {
+    1: { name: "IFLA_IPVLAN_MODE" },
+    2: { name: "IFLA_IPVLAN_FLAGS" },
   }
 }
 /** link message: struct ifinfomsg followed by link-attrs. */

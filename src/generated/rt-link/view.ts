@@ -6,7 +6,7 @@
  */
 import * as Schema from "effect/Schema"
 import * as P from "../../runtime/Primitives.ts"
-import type { LinkinfoBondAttrs, LinkinfoBondPortAttrs, LinkinfoBridgeAttrs, LinkinfoBrportAttrs, LinkinfoMacvlanAttrs, LinkinfoVlanAttrs, LinkinfoVrfAttrs, LinkinfoVrfPortAttrs, LinkinfoVxlanAttrs } from "./index.ts"
+import type { LinkinfoBareudpAttrs, LinkinfoBondAttrs, LinkinfoBondPortAttrs, LinkinfoBridgeAttrs, LinkinfoBrportAttrs, LinkinfoGeneveAttrs, LinkinfoGreAttrs, LinkinfoIp6greAttrs, LinkinfoIp6tnlAttrs, LinkinfoIptunAttrs, LinkinfoIpvlanAttrs, LinkinfoMacvlanAttrs, LinkinfoVlanAttrs, LinkinfoVrfAttrs, LinkinfoVrfPortAttrs, LinkinfoVti6Attrs, LinkinfoVtiAttrs, LinkinfoVxlanAttrs, LinkinfoXfrmAttrs } from "./index.ts"
 
 /** A device by name or ifindex, as a view's device fields take it. */
 export const DeviceRef = Schema.Union([P.InterfaceName, P.intBetween(P.S32, 1, 0x7fffffff)])
@@ -1367,5 +1367,843 @@ export const vrfPortKernelChosen: ReadonlyArray<string> = []
 export const vrfPortCanonical = (o: VrfPortOptions): VrfPortOptions => {
   const c: any = { ...vrfPortDefaults }
   for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  return c
+}
+const greEncapNames = { "none": 0, "fou": 1, "gue": 2, "mpls": 3 } as const
+const greEncapByNumber: Readonly<Record<number, string>> = { "0": "none", "1": "fou", "2": "gue", "3": "mpls" }
+/** Input Schema fields of the gre view (linkinfo-gre-attrs). */
+export const GreFields = {
+  /** Ifindex of the underlay device. (IFLA_GRE_LINK) */
+  dev: Schema.optional(DeviceRef),
+  /** Local endpoint. (IFLA_GRE_LOCAL) */
+  local: Schema.optional(P.IPv4),
+  /** Remote endpoint. (IFLA_GRE_REMOTE) */
+  remote: Schema.optional(P.IPv4),
+  /** Path MTU discovery (1 on). (IFLA_GRE_PMTUDISC) */
+  pmtudisc: Schema.optional(Schema.Boolean),
+  /** Outer UDP encapsulation. (IFLA_GRE_ENCAP_TYPE) */
+  encap: Schema.optional(Schema.Union([Schema.Literals(["none", "fou", "gue", "mpls"]), P.intBetween(P.U16, 0, 3)])),
+  /** Encapsulation UDP destination port. (IFLA_GRE_ENCAP_DPORT) */
+  encapDport: Schema.optional(P.U16),
+  /** External control (metadata) mode. (IFLA_GRE_COLLECT_METADATA) */
+  external: Schema.optional(Schema.Boolean),
+  /** Ignore the inner DF bit (1 on). (IFLA_GRE_IGNORE_DF) */
+  ignoreDf: Schema.optional(Schema.Boolean),
+  /** Firewall mark of the outer packets. (IFLA_GRE_FWMARK) */
+  fwmark: Schema.optional(P.U32),
+  /** ERSPAN v1 session index (20 bits). (IFLA_GRE_ERSPAN_INDEX) */
+  erspan: Schema.optional(P.intBetween(P.U32, 0, 1048575)),
+  /** ERSPAN version (1 or 2). (IFLA_GRE_ERSPAN_VER) */
+  erspanVer: Schema.optional(P.intBetween(P.U8, 0, 2)),
+  /** ERSPAN v2 hardware id (6 bits). (IFLA_GRE_ERSPAN_HWID) */
+  erspanHwid: Schema.optional(P.intBetween(P.U16, 0, 63)),
+}
+/** The gre view's configuration. */
+export interface GreOptions {
+  /** Ifindex of the underlay device. (IFLA_GRE_LINK) */
+  readonly dev?: string | number
+  /** Local endpoint. (IFLA_GRE_LOCAL) */
+  readonly local?: string
+  /** Remote endpoint. (IFLA_GRE_REMOTE) */
+  readonly remote?: string
+  /** Path MTU discovery (1 on). (IFLA_GRE_PMTUDISC) */
+  readonly pmtudisc?: boolean
+  /** Outer UDP encapsulation. (IFLA_GRE_ENCAP_TYPE) */
+  readonly encap?: "none" | "fou" | "gue" | "mpls" | number
+  /** Encapsulation UDP destination port. (IFLA_GRE_ENCAP_DPORT) */
+  readonly encapDport?: number
+  /** External control (metadata) mode. (IFLA_GRE_COLLECT_METADATA) */
+  readonly external?: boolean
+  /** Ignore the inner DF bit (1 on). (IFLA_GRE_IGNORE_DF) */
+  readonly ignoreDf?: boolean
+  /** Firewall mark of the outer packets. (IFLA_GRE_FWMARK) */
+  readonly fwmark?: number
+  /** ERSPAN v1 session index (20 bits). (IFLA_GRE_ERSPAN_INDEX) */
+  readonly erspan?: number
+  /** ERSPAN version (1 or 2). (IFLA_GRE_ERSPAN_VER) */
+  readonly erspanVer?: number
+  /** ERSPAN v2 hardware id (6 bits). (IFLA_GRE_ERSPAN_HWID) */
+  readonly erspanHwid?: number
+}
+/** What the kernel reports by itself in linkinfo-gre-attrs. */
+export interface GreStatus {
+}
+/** Fields of the gre view that name devices. */
+export const greDevices: ReadonlyArray<string> = ["dev"]
+/** gre options → linkinfo-gre-attrs (device fields from `devices`, resolved by the engine). */
+export const greToWire = (o: GreOptions, devices: Readonly<Record<string, number>> = {}): LinkinfoGreAttrs => {
+  const w: { -readonly [K in keyof LinkinfoGreAttrs]: LinkinfoGreAttrs[K] } = {}
+  if (o.dev !== undefined) w.link = deviceIndex(o.dev, "dev", devices)
+  if (o.local !== undefined) w.local = o.local
+  if (o.remote !== undefined) w.remote = o.remote
+  if (o.pmtudisc !== undefined) w.pmtudisc = o.pmtudisc ? 1 : 0
+  if (o.encap !== undefined) w.encapType = typeof o.encap === "number" ? o.encap : greEncapNames[o.encap]
+  if (o.encapDport !== undefined) w.encapDport = o.encapDport
+  if (o.external === true) w.collectMetadata = true
+  if (o.ignoreDf !== undefined) w.ignoreDf = o.ignoreDf ? 1 : 0
+  if (o.fwmark !== undefined) w.fwmark = o.fwmark
+  if (o.erspan !== undefined) w.erspanIndex = o.erspan
+  if (o.erspanVer !== undefined) w.erspanVer = o.erspanVer
+  if (o.erspanHwid !== undefined) w.erspanHwid = o.erspanHwid
+  return w
+}
+/** linkinfo-gre-attrs → gre options (configuration; device indexes named by `name`). */
+export const greFromWire = (a: LinkinfoGreAttrs, name: (index: number) => string | number = (i) => i): GreOptions => {
+  const o: { -readonly [K in keyof GreOptions]?: GreOptions[K] } = {}
+  if (a.link !== undefined && a.link !== 0) o.dev = name(a.link)
+  if (a.local !== undefined) o.local = a.local
+  if (a.remote !== undefined) o.remote = a.remote
+  if (a.pmtudisc !== undefined) o.pmtudisc = a.pmtudisc !== 0
+  if (a.encapType !== undefined) o.encap = (greEncapByNumber[a.encapType] ?? a.encapType) as any
+  if (a.encapDport !== undefined) o.encapDport = a.encapDport
+  o.external = a.collectMetadata === true
+  if (a.ignoreDf !== undefined) o.ignoreDf = a.ignoreDf !== 0
+  if (a.fwmark !== undefined) o.fwmark = a.fwmark
+  if (a.erspanIndex !== undefined) o.erspan = a.erspanIndex
+  if (a.erspanVer !== undefined) o.erspanVer = a.erspanVer
+  if (a.erspanHwid !== undefined) o.erspanHwid = a.erspanHwid
+  return o as GreOptions
+}
+/** The status attributes of linkinfo-gre-attrs, or undefined when there are none. */
+export const greStatusFromWire = (a: LinkinfoGreAttrs): GreStatus | undefined => {
+  void a
+  return undefined
+}
+/** The kernel's defaults of the gre view, for canonical forms. */
+export const greDefaults: Partial<GreOptions> = {
+  local: "0.0.0.0",
+  remote: "0.0.0.0",
+  pmtudisc: true,
+  encap: "none",
+  encapDport: 0,
+  external: false,
+  ignoreDf: false,
+  fwmark: 0,
+}
+/** Options of the gre view without a known default: compared only when both sides give them. */
+export const greKernelChosen: ReadonlyArray<string> = ["dev", "erspan", "erspanVer", "erspanHwid"]
+/** gre options with the kernel's defaults filled in and enum numbers named. */
+export const greCanonical = (o: GreOptions): GreOptions => {
+  const c: any = { ...greDefaults }
+  for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  if (typeof c.encap === "number") c.encap = greEncapByNumber[c.encap] ?? c.encap
+  return c
+}
+const ip6greEncapNames = { "none": 0, "fou": 1, "gue": 2, "mpls": 3 } as const
+const ip6greEncapByNumber: Readonly<Record<number, string>> = { "0": "none", "1": "fou", "2": "gue", "3": "mpls" }
+/** Input Schema fields of the ip6gre view (linkinfo-ip6gre-attrs). */
+export const Ip6greFields = {
+  /** Ifindex of the underlay device. (IFLA_GRE_LINK) */
+  dev: Schema.optional(DeviceRef),
+  /** Local endpoint. (IFLA_GRE_LOCAL) */
+  local: Schema.optional(P.IPv6),
+  /** Remote endpoint. (IFLA_GRE_REMOTE) */
+  remote: Schema.optional(P.IPv6),
+  /** Hop limit. (IFLA_GRE_TTL) */
+  hoplimit: Schema.optional(P.U8),
+  /** Outer UDP encapsulation. (IFLA_GRE_ENCAP_TYPE) */
+  encap: Schema.optional(Schema.Union([Schema.Literals(["none", "fou", "gue", "mpls"]), P.intBetween(P.U16, 0, 3)])),
+  /** Encapsulation UDP destination port. (IFLA_GRE_ENCAP_DPORT) */
+  encapDport: Schema.optional(P.U16),
+  /** External control (metadata) mode. (IFLA_GRE_COLLECT_METADATA) */
+  external: Schema.optional(Schema.Boolean),
+  /** ERSPAN v1 session index (20 bits). (IFLA_GRE_ERSPAN_INDEX) */
+  erspan: Schema.optional(P.intBetween(P.U32, 0, 1048575)),
+  /** ERSPAN version (1 or 2). (IFLA_GRE_ERSPAN_VER) */
+  erspanVer: Schema.optional(P.intBetween(P.U8, 0, 2)),
+  /** ERSPAN v2 hardware id (6 bits). (IFLA_GRE_ERSPAN_HWID) */
+  erspanHwid: Schema.optional(P.intBetween(P.U16, 0, 63)),
+}
+/** The ip6gre view's configuration. */
+export interface Ip6greOptions {
+  /** Ifindex of the underlay device. (IFLA_GRE_LINK) */
+  readonly dev?: string | number
+  /** Local endpoint. (IFLA_GRE_LOCAL) */
+  readonly local?: string
+  /** Remote endpoint. (IFLA_GRE_REMOTE) */
+  readonly remote?: string
+  /** Hop limit. (IFLA_GRE_TTL) */
+  readonly hoplimit?: number
+  /** Outer UDP encapsulation. (IFLA_GRE_ENCAP_TYPE) */
+  readonly encap?: "none" | "fou" | "gue" | "mpls" | number
+  /** Encapsulation UDP destination port. (IFLA_GRE_ENCAP_DPORT) */
+  readonly encapDport?: number
+  /** External control (metadata) mode. (IFLA_GRE_COLLECT_METADATA) */
+  readonly external?: boolean
+  /** ERSPAN v1 session index (20 bits). (IFLA_GRE_ERSPAN_INDEX) */
+  readonly erspan?: number
+  /** ERSPAN version (1 or 2). (IFLA_GRE_ERSPAN_VER) */
+  readonly erspanVer?: number
+  /** ERSPAN v2 hardware id (6 bits). (IFLA_GRE_ERSPAN_HWID) */
+  readonly erspanHwid?: number
+}
+/** What the kernel reports by itself in linkinfo-ip6gre-attrs. */
+export interface Ip6greStatus {
+}
+/** Fields of the ip6gre view that name devices. */
+export const ip6greDevices: ReadonlyArray<string> = ["dev"]
+/** ip6gre options → linkinfo-ip6gre-attrs (device fields from `devices`, resolved by the engine). */
+export const ip6greToWire = (o: Ip6greOptions, devices: Readonly<Record<string, number>> = {}): LinkinfoIp6greAttrs => {
+  const w: { -readonly [K in keyof LinkinfoIp6greAttrs]: LinkinfoIp6greAttrs[K] } = {}
+  if (o.dev !== undefined) w.link = deviceIndex(o.dev, "dev", devices)
+  if (o.local !== undefined) w.local = o.local
+  if (o.remote !== undefined) w.remote = o.remote
+  if (o.hoplimit !== undefined) w.ttl = o.hoplimit
+  if (o.encap !== undefined) w.encapType = typeof o.encap === "number" ? o.encap : ip6greEncapNames[o.encap]
+  if (o.encapDport !== undefined) w.encapDport = o.encapDport
+  if (o.external === true) w.collectMetadata = true
+  if (o.erspan !== undefined) w.erspanIndex = o.erspan
+  if (o.erspanVer !== undefined) w.erspanVer = o.erspanVer
+  if (o.erspanHwid !== undefined) w.erspanHwid = o.erspanHwid
+  return w
+}
+/** linkinfo-ip6gre-attrs → ip6gre options (configuration; device indexes named by `name`). */
+export const ip6greFromWire = (a: LinkinfoIp6greAttrs, name: (index: number) => string | number = (i) => i): Ip6greOptions => {
+  const o: { -readonly [K in keyof Ip6greOptions]?: Ip6greOptions[K] } = {}
+  if (a.link !== undefined && a.link !== 0) o.dev = name(a.link)
+  if (a.local !== undefined) o.local = a.local
+  if (a.remote !== undefined) o.remote = a.remote
+  if (a.ttl !== undefined) o.hoplimit = a.ttl
+  if (a.encapType !== undefined) o.encap = (ip6greEncapByNumber[a.encapType] ?? a.encapType) as any
+  if (a.encapDport !== undefined) o.encapDport = a.encapDport
+  o.external = a.collectMetadata === true
+  if (a.erspanIndex !== undefined) o.erspan = a.erspanIndex
+  if (a.erspanVer !== undefined) o.erspanVer = a.erspanVer
+  if (a.erspanHwid !== undefined) o.erspanHwid = a.erspanHwid
+  return o as Ip6greOptions
+}
+/** The status attributes of linkinfo-ip6gre-attrs, or undefined when there are none. */
+export const ip6greStatusFromWire = (a: LinkinfoIp6greAttrs): Ip6greStatus | undefined => {
+  void a
+  return undefined
+}
+/** The kernel's defaults of the ip6gre view, for canonical forms. */
+export const ip6greDefaults: Partial<Ip6greOptions> = {
+  local: "::",
+  remote: "::",
+  hoplimit: 64,
+  encap: "none",
+  encapDport: 0,
+  external: false,
+}
+/** Options of the ip6gre view without a known default: compared only when both sides give them. */
+export const ip6greKernelChosen: ReadonlyArray<string> = ["dev", "erspan", "erspanVer", "erspanHwid"]
+/** ip6gre options with the kernel's defaults filled in and enum numbers named. */
+export const ip6greCanonical = (o: Ip6greOptions): Ip6greOptions => {
+  const c: any = { ...ip6greDefaults }
+  for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  if (typeof c.encap === "number") c.encap = ip6greEncapByNumber[c.encap] ?? c.encap
+  return c
+}
+const iptunEncapNames = { "none": 0, "fou": 1, "gue": 2, "mpls": 3 } as const
+const iptunEncapByNumber: Readonly<Record<number, string>> = { "0": "none", "1": "fou", "2": "gue", "3": "mpls" }
+/** Input Schema fields of the iptun view (linkinfo-iptun-attrs). */
+export const IptunFields = {
+  /** Ifindex of the underlay device (0: none). (IFLA_IPTUN_LINK) */
+  dev: Schema.optional(DeviceRef),
+  /** Local endpoint. (IFLA_IPTUN_LOCAL) */
+  local: Schema.optional(P.IPv4),
+  /** Remote endpoint. (IFLA_IPTUN_REMOTE) */
+  remote: Schema.optional(P.IPv4),
+  /** Path MTU discovery (1 on). (IFLA_IPTUN_PMTUDISC) */
+  pmtudisc: Schema.optional(Schema.Boolean),
+  /** Outer UDP encapsulation. (IFLA_IPTUN_ENCAP_TYPE) */
+  encap: Schema.optional(Schema.Union([Schema.Literals(["none", "fou", "gue", "mpls"]), P.intBetween(P.U16, 0, 3)])),
+  /** Encapsulation UDP destination port. (IFLA_IPTUN_ENCAP_DPORT) */
+  encapDport: Schema.optional(P.U16),
+  /** External control (metadata) mode. (IFLA_IPTUN_COLLECT_METADATA) */
+  external: Schema.optional(Schema.Boolean),
+  /** Firewall mark of the outer packets. (IFLA_IPTUN_FWMARK) */
+  fwmark: Schema.optional(P.U32),
+}
+/** The iptun view's configuration. */
+export interface IptunOptions {
+  /** Ifindex of the underlay device (0: none). (IFLA_IPTUN_LINK) */
+  readonly dev?: string | number
+  /** Local endpoint. (IFLA_IPTUN_LOCAL) */
+  readonly local?: string
+  /** Remote endpoint. (IFLA_IPTUN_REMOTE) */
+  readonly remote?: string
+  /** Path MTU discovery (1 on). (IFLA_IPTUN_PMTUDISC) */
+  readonly pmtudisc?: boolean
+  /** Outer UDP encapsulation. (IFLA_IPTUN_ENCAP_TYPE) */
+  readonly encap?: "none" | "fou" | "gue" | "mpls" | number
+  /** Encapsulation UDP destination port. (IFLA_IPTUN_ENCAP_DPORT) */
+  readonly encapDport?: number
+  /** External control (metadata) mode. (IFLA_IPTUN_COLLECT_METADATA) */
+  readonly external?: boolean
+  /** Firewall mark of the outer packets. (IFLA_IPTUN_FWMARK) */
+  readonly fwmark?: number
+}
+/** What the kernel reports by itself in linkinfo-iptun-attrs. */
+export interface IptunStatus {
+}
+/** Fields of the iptun view that name devices. */
+export const iptunDevices: ReadonlyArray<string> = ["dev"]
+/** iptun options → linkinfo-iptun-attrs (device fields from `devices`, resolved by the engine). */
+export const iptunToWire = (o: IptunOptions, devices: Readonly<Record<string, number>> = {}): LinkinfoIptunAttrs => {
+  const w: { -readonly [K in keyof LinkinfoIptunAttrs]: LinkinfoIptunAttrs[K] } = {}
+  if (o.dev !== undefined) w.link = deviceIndex(o.dev, "dev", devices)
+  if (o.local !== undefined) w.local = o.local
+  if (o.remote !== undefined) w.remote = o.remote
+  if (o.pmtudisc !== undefined) w.pmtudisc = o.pmtudisc ? 1 : 0
+  if (o.encap !== undefined) w.encapType = typeof o.encap === "number" ? o.encap : iptunEncapNames[o.encap]
+  if (o.encapDport !== undefined) w.encapDport = o.encapDport
+  if (o.external === true) w.collectMetadata = true
+  if (o.fwmark !== undefined) w.fwmark = o.fwmark
+  return w
+}
+/** linkinfo-iptun-attrs → iptun options (configuration; device indexes named by `name`). */
+export const iptunFromWire = (a: LinkinfoIptunAttrs, name: (index: number) => string | number = (i) => i): IptunOptions => {
+  const o: { -readonly [K in keyof IptunOptions]?: IptunOptions[K] } = {}
+  if (a.link !== undefined && a.link !== 0) o.dev = name(a.link)
+  if (a.local !== undefined) o.local = a.local
+  if (a.remote !== undefined) o.remote = a.remote
+  if (a.pmtudisc !== undefined) o.pmtudisc = a.pmtudisc !== 0
+  if (a.encapType !== undefined) o.encap = (iptunEncapByNumber[a.encapType] ?? a.encapType) as any
+  if (a.encapDport !== undefined) o.encapDport = a.encapDport
+  o.external = a.collectMetadata === true
+  if (a.fwmark !== undefined) o.fwmark = a.fwmark
+  return o as IptunOptions
+}
+/** The status attributes of linkinfo-iptun-attrs, or undefined when there are none. */
+export const iptunStatusFromWire = (a: LinkinfoIptunAttrs): IptunStatus | undefined => {
+  void a
+  return undefined
+}
+/** The kernel's defaults of the iptun view, for canonical forms. */
+export const iptunDefaults: Partial<IptunOptions> = {
+  local: "0.0.0.0",
+  remote: "0.0.0.0",
+  pmtudisc: true,
+  encap: "none",
+  encapDport: 0,
+  external: false,
+  fwmark: 0,
+}
+/** Options of the iptun view without a known default: compared only when both sides give them. */
+export const iptunKernelChosen: ReadonlyArray<string> = ["dev"]
+/** iptun options with the kernel's defaults filled in and enum numbers named. */
+export const iptunCanonical = (o: IptunOptions): IptunOptions => {
+  const c: any = { ...iptunDefaults }
+  for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  if (typeof c.encap === "number") c.encap = iptunEncapByNumber[c.encap] ?? c.encap
+  return c
+}
+const ip6tnlEncapNames = { "none": 0, "fou": 1, "gue": 2, "mpls": 3 } as const
+const ip6tnlEncapByNumber: Readonly<Record<number, string>> = { "0": "none", "1": "fou", "2": "gue", "3": "mpls" }
+/** Input Schema fields of the ip6tnl view (linkinfo-ip6tnl-attrs). */
+export const Ip6tnlFields = {
+  /** Ifindex of the underlay device (0: none). (IFLA_IPTUN_LINK) */
+  dev: Schema.optional(DeviceRef),
+  /** Local endpoint. (IFLA_IPTUN_LOCAL) */
+  local: Schema.optional(P.IPv6),
+  /** Remote endpoint. (IFLA_IPTUN_REMOTE) */
+  remote: Schema.optional(P.IPv6),
+  /** Hop limit. (IFLA_IPTUN_TTL) */
+  hoplimit: Schema.optional(P.U8),
+  /** Outer UDP encapsulation. (IFLA_IPTUN_ENCAP_TYPE) */
+  encap: Schema.optional(Schema.Union([Schema.Literals(["none", "fou", "gue", "mpls"]), P.intBetween(P.U16, 0, 3)])),
+  /** Encapsulation UDP destination port. (IFLA_IPTUN_ENCAP_DPORT) */
+  encapDport: Schema.optional(P.U16),
+  /** External control (metadata) mode. (IFLA_IPTUN_COLLECT_METADATA) */
+  external: Schema.optional(Schema.Boolean),
+}
+/** The ip6tnl view's configuration. */
+export interface Ip6tnlOptions {
+  /** Ifindex of the underlay device (0: none). (IFLA_IPTUN_LINK) */
+  readonly dev?: string | number
+  /** Local endpoint. (IFLA_IPTUN_LOCAL) */
+  readonly local?: string
+  /** Remote endpoint. (IFLA_IPTUN_REMOTE) */
+  readonly remote?: string
+  /** Hop limit. (IFLA_IPTUN_TTL) */
+  readonly hoplimit?: number
+  /** Outer UDP encapsulation. (IFLA_IPTUN_ENCAP_TYPE) */
+  readonly encap?: "none" | "fou" | "gue" | "mpls" | number
+  /** Encapsulation UDP destination port. (IFLA_IPTUN_ENCAP_DPORT) */
+  readonly encapDport?: number
+  /** External control (metadata) mode. (IFLA_IPTUN_COLLECT_METADATA) */
+  readonly external?: boolean
+}
+/** What the kernel reports by itself in linkinfo-ip6tnl-attrs. */
+export interface Ip6tnlStatus {
+}
+/** Fields of the ip6tnl view that name devices. */
+export const ip6tnlDevices: ReadonlyArray<string> = ["dev"]
+/** ip6tnl options → linkinfo-ip6tnl-attrs (device fields from `devices`, resolved by the engine). */
+export const ip6tnlToWire = (o: Ip6tnlOptions, devices: Readonly<Record<string, number>> = {}): LinkinfoIp6tnlAttrs => {
+  const w: { -readonly [K in keyof LinkinfoIp6tnlAttrs]: LinkinfoIp6tnlAttrs[K] } = {}
+  if (o.dev !== undefined) w.link = deviceIndex(o.dev, "dev", devices)
+  if (o.local !== undefined) w.local = o.local
+  if (o.remote !== undefined) w.remote = o.remote
+  if (o.hoplimit !== undefined) w.ttl = o.hoplimit
+  if (o.encap !== undefined) w.encapType = typeof o.encap === "number" ? o.encap : ip6tnlEncapNames[o.encap]
+  if (o.encapDport !== undefined) w.encapDport = o.encapDport
+  if (o.external === true) w.collectMetadata = true
+  return w
+}
+/** linkinfo-ip6tnl-attrs → ip6tnl options (configuration; device indexes named by `name`). */
+export const ip6tnlFromWire = (a: LinkinfoIp6tnlAttrs, name: (index: number) => string | number = (i) => i): Ip6tnlOptions => {
+  const o: { -readonly [K in keyof Ip6tnlOptions]?: Ip6tnlOptions[K] } = {}
+  if (a.link !== undefined && a.link !== 0) o.dev = name(a.link)
+  if (a.local !== undefined) o.local = a.local
+  if (a.remote !== undefined) o.remote = a.remote
+  if (a.ttl !== undefined) o.hoplimit = a.ttl
+  if (a.encapType !== undefined) o.encap = (ip6tnlEncapByNumber[a.encapType] ?? a.encapType) as any
+  if (a.encapDport !== undefined) o.encapDport = a.encapDport
+  o.external = a.collectMetadata === true
+  return o as Ip6tnlOptions
+}
+/** The status attributes of linkinfo-ip6tnl-attrs, or undefined when there are none. */
+export const ip6tnlStatusFromWire = (a: LinkinfoIp6tnlAttrs): Ip6tnlStatus | undefined => {
+  void a
+  return undefined
+}
+/** The kernel's defaults of the ip6tnl view, for canonical forms. */
+export const ip6tnlDefaults: Partial<Ip6tnlOptions> = {
+  local: "::",
+  remote: "::",
+  hoplimit: 64,
+  encap: "none",
+  encapDport: 0,
+  external: false,
+}
+/** Options of the ip6tnl view without a known default: compared only when both sides give them. */
+export const ip6tnlKernelChosen: ReadonlyArray<string> = ["dev"]
+/** ip6tnl options with the kernel's defaults filled in and enum numbers named. */
+export const ip6tnlCanonical = (o: Ip6tnlOptions): Ip6tnlOptions => {
+  const c: any = { ...ip6tnlDefaults }
+  for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  if (typeof c.encap === "number") c.encap = ip6tnlEncapByNumber[c.encap] ?? c.encap
+  return c
+}
+/** Input Schema fields of the vti view (linkinfo-vti-attrs). */
+export const VtiFields = {
+  /** Ifindex of the underlay device. (IFLA_VTI_LINK) */
+  dev: Schema.optional(DeviceRef),
+  /** Input key (the xfrm mark of inbound policies). (IFLA_VTI_IKEY) */
+  ikey: Schema.optional(P.U32),
+  /** Output key. (IFLA_VTI_OKEY) */
+  okey: Schema.optional(P.U32),
+  /** Local endpoint. (IFLA_VTI_LOCAL) */
+  local: Schema.optional(P.IPv4),
+  /** Remote endpoint. (IFLA_VTI_REMOTE) */
+  remote: Schema.optional(P.IPv4),
+  /** Firewall mark of the outer packets. (IFLA_VTI_FWMARK) */
+  fwmark: Schema.optional(P.U32),
+}
+/** The vti view's configuration. */
+export interface VtiOptions {
+  /** Ifindex of the underlay device. (IFLA_VTI_LINK) */
+  readonly dev?: string | number
+  /** Input key (the xfrm mark of inbound policies). (IFLA_VTI_IKEY) */
+  readonly ikey?: number
+  /** Output key. (IFLA_VTI_OKEY) */
+  readonly okey?: number
+  /** Local endpoint. (IFLA_VTI_LOCAL) */
+  readonly local?: string
+  /** Remote endpoint. (IFLA_VTI_REMOTE) */
+  readonly remote?: string
+  /** Firewall mark of the outer packets. (IFLA_VTI_FWMARK) */
+  readonly fwmark?: number
+}
+/** What the kernel reports by itself in linkinfo-vti-attrs. */
+export interface VtiStatus {
+}
+/** Fields of the vti view that name devices. */
+export const vtiDevices: ReadonlyArray<string> = ["dev"]
+/** vti options → linkinfo-vti-attrs (device fields from `devices`, resolved by the engine). */
+export const vtiToWire = (o: VtiOptions, devices: Readonly<Record<string, number>> = {}): LinkinfoVtiAttrs => {
+  const w: { -readonly [K in keyof LinkinfoVtiAttrs]: LinkinfoVtiAttrs[K] } = {}
+  if (o.dev !== undefined) w.link = deviceIndex(o.dev, "dev", devices)
+  if (o.ikey !== undefined) w.ikey = o.ikey
+  if (o.okey !== undefined) w.okey = o.okey
+  if (o.local !== undefined) w.local = o.local
+  if (o.remote !== undefined) w.remote = o.remote
+  if (o.fwmark !== undefined) w.fwmark = o.fwmark
+  return w
+}
+/** linkinfo-vti-attrs → vti options (configuration; device indexes named by `name`). */
+export const vtiFromWire = (a: LinkinfoVtiAttrs, name: (index: number) => string | number = (i) => i): VtiOptions => {
+  const o: { -readonly [K in keyof VtiOptions]?: VtiOptions[K] } = {}
+  if (a.link !== undefined && a.link !== 0) o.dev = name(a.link)
+  if (a.ikey !== undefined) o.ikey = a.ikey
+  if (a.okey !== undefined) o.okey = a.okey
+  if (a.local !== undefined) o.local = a.local
+  if (a.remote !== undefined) o.remote = a.remote
+  if (a.fwmark !== undefined) o.fwmark = a.fwmark
+  return o as VtiOptions
+}
+/** The status attributes of linkinfo-vti-attrs, or undefined when there are none. */
+export const vtiStatusFromWire = (a: LinkinfoVtiAttrs): VtiStatus | undefined => {
+  void a
+  return undefined
+}
+/** The kernel's defaults of the vti view, for canonical forms. */
+export const vtiDefaults: Partial<VtiOptions> = {
+  ikey: 0,
+  okey: 0,
+  local: "0.0.0.0",
+  remote: "0.0.0.0",
+  fwmark: 0,
+}
+/** Options of the vti view without a known default: compared only when both sides give them. */
+export const vtiKernelChosen: ReadonlyArray<string> = ["dev"]
+/** vti options with the kernel's defaults filled in and enum numbers named. */
+export const vtiCanonical = (o: VtiOptions): VtiOptions => {
+  const c: any = { ...vtiDefaults }
+  for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  return c
+}
+/** Input Schema fields of the vti6 view (linkinfo-vti6-attrs). */
+export const Vti6Fields = {
+  /** Ifindex of the underlay device. (IFLA_VTI_LINK) */
+  dev: Schema.optional(DeviceRef),
+  /** Input key (the xfrm mark of inbound policies). (IFLA_VTI_IKEY) */
+  ikey: Schema.optional(P.U32),
+  /** Output key. (IFLA_VTI_OKEY) */
+  okey: Schema.optional(P.U32),
+  /** Local endpoint. (IFLA_VTI_LOCAL) */
+  local: Schema.optional(P.IPv6),
+  /** Remote endpoint. (IFLA_VTI_REMOTE) */
+  remote: Schema.optional(P.IPv6),
+  /** Firewall mark of the outer packets. (IFLA_VTI_FWMARK) */
+  fwmark: Schema.optional(P.U32),
+}
+/** The vti6 view's configuration. */
+export interface Vti6Options {
+  /** Ifindex of the underlay device. (IFLA_VTI_LINK) */
+  readonly dev?: string | number
+  /** Input key (the xfrm mark of inbound policies). (IFLA_VTI_IKEY) */
+  readonly ikey?: number
+  /** Output key. (IFLA_VTI_OKEY) */
+  readonly okey?: number
+  /** Local endpoint. (IFLA_VTI_LOCAL) */
+  readonly local?: string
+  /** Remote endpoint. (IFLA_VTI_REMOTE) */
+  readonly remote?: string
+  /** Firewall mark of the outer packets. (IFLA_VTI_FWMARK) */
+  readonly fwmark?: number
+}
+/** What the kernel reports by itself in linkinfo-vti6-attrs. */
+export interface Vti6Status {
+}
+/** Fields of the vti6 view that name devices. */
+export const vti6Devices: ReadonlyArray<string> = ["dev"]
+/** vti6 options → linkinfo-vti6-attrs (device fields from `devices`, resolved by the engine). */
+export const vti6ToWire = (o: Vti6Options, devices: Readonly<Record<string, number>> = {}): LinkinfoVti6Attrs => {
+  const w: { -readonly [K in keyof LinkinfoVti6Attrs]: LinkinfoVti6Attrs[K] } = {}
+  if (o.dev !== undefined) w.link = deviceIndex(o.dev, "dev", devices)
+  if (o.ikey !== undefined) w.ikey = o.ikey
+  if (o.okey !== undefined) w.okey = o.okey
+  if (o.local !== undefined) w.local = o.local
+  if (o.remote !== undefined) w.remote = o.remote
+  if (o.fwmark !== undefined) w.fwmark = o.fwmark
+  return w
+}
+/** linkinfo-vti6-attrs → vti6 options (configuration; device indexes named by `name`). */
+export const vti6FromWire = (a: LinkinfoVti6Attrs, name: (index: number) => string | number = (i) => i): Vti6Options => {
+  const o: { -readonly [K in keyof Vti6Options]?: Vti6Options[K] } = {}
+  if (a.link !== undefined && a.link !== 0) o.dev = name(a.link)
+  if (a.ikey !== undefined) o.ikey = a.ikey
+  if (a.okey !== undefined) o.okey = a.okey
+  if (a.local !== undefined) o.local = a.local
+  if (a.remote !== undefined) o.remote = a.remote
+  if (a.fwmark !== undefined) o.fwmark = a.fwmark
+  return o as Vti6Options
+}
+/** The status attributes of linkinfo-vti6-attrs, or undefined when there are none. */
+export const vti6StatusFromWire = (a: LinkinfoVti6Attrs): Vti6Status | undefined => {
+  void a
+  return undefined
+}
+/** The kernel's defaults of the vti6 view, for canonical forms. */
+export const vti6Defaults: Partial<Vti6Options> = {
+  ikey: 0,
+  okey: 0,
+  local: "::",
+  remote: "::",
+  fwmark: 0,
+}
+/** Options of the vti6 view without a known default: compared only when both sides give them. */
+export const vti6KernelChosen: ReadonlyArray<string> = ["dev"]
+/** vti6 options with the kernel's defaults filled in and enum numbers named. */
+export const vti6Canonical = (o: Vti6Options): Vti6Options => {
+  const c: any = { ...vti6Defaults }
+  for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  return c
+}
+/** Input Schema fields of the xfrm view (linkinfo-xfrm-attrs). */
+export const XfrmFields = {
+  /** Ifindex of the underlay device. (IFLA_XFRM_LINK) */
+  dev: Schema.optional(DeviceRef),
+  /** Interface id matched by xfrm states and policies (non-zero unless external). (IFLA_XFRM_IF_ID) */
+  ifId: Schema.optional(P.U32),
+  /** External control (metadata) mode. (IFLA_XFRM_COLLECT_METADATA) */
+  external: Schema.optional(Schema.Boolean),
+}
+/** The xfrm view's configuration. */
+export interface XfrmOptions {
+  /** Ifindex of the underlay device. (IFLA_XFRM_LINK) */
+  readonly dev?: string | number
+  /** Interface id matched by xfrm states and policies (non-zero unless external). (IFLA_XFRM_IF_ID) */
+  readonly ifId?: number
+  /** External control (metadata) mode. (IFLA_XFRM_COLLECT_METADATA) */
+  readonly external?: boolean
+}
+/** What the kernel reports by itself in linkinfo-xfrm-attrs. */
+export interface XfrmStatus {
+}
+/** Fields of the xfrm view that name devices. */
+export const xfrmDevices: ReadonlyArray<string> = ["dev"]
+/** xfrm options → linkinfo-xfrm-attrs (device fields from `devices`, resolved by the engine). */
+export const xfrmToWire = (o: XfrmOptions, devices: Readonly<Record<string, number>> = {}): LinkinfoXfrmAttrs => {
+  const w: { -readonly [K in keyof LinkinfoXfrmAttrs]: LinkinfoXfrmAttrs[K] } = {}
+  if (o.dev !== undefined) w.link = deviceIndex(o.dev, "dev", devices)
+  if (o.ifId !== undefined) w.ifId = o.ifId
+  if (o.external === true) w.collectMetadata = true
+  return w
+}
+/** linkinfo-xfrm-attrs → xfrm options (configuration; device indexes named by `name`). */
+export const xfrmFromWire = (a: LinkinfoXfrmAttrs, name: (index: number) => string | number = (i) => i): XfrmOptions => {
+  const o: { -readonly [K in keyof XfrmOptions]?: XfrmOptions[K] } = {}
+  if (a.link !== undefined && a.link !== 0) o.dev = name(a.link)
+  if (a.ifId !== undefined) o.ifId = a.ifId
+  o.external = a.collectMetadata === true
+  return o as XfrmOptions
+}
+/** The status attributes of linkinfo-xfrm-attrs, or undefined when there are none. */
+export const xfrmStatusFromWire = (a: LinkinfoXfrmAttrs): XfrmStatus | undefined => {
+  void a
+  return undefined
+}
+/** The kernel's defaults of the xfrm view, for canonical forms. */
+export const xfrmDefaults: Partial<XfrmOptions> = {
+  external: false,
+}
+/** Options of the xfrm view without a known default: compared only when both sides give them. */
+export const xfrmKernelChosen: ReadonlyArray<string> = ["dev", "ifId"]
+/** xfrm options with the kernel's defaults filled in and enum numbers named. */
+export const xfrmCanonical = (o: XfrmOptions): XfrmOptions => {
+  const c: any = { ...xfrmDefaults }
+  for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  return c
+}
+const geneveDfNames = { "unset": 0, "set": 1, "inherit": 2 } as const
+const geneveDfByNumber: Readonly<Record<number, string>> = { "0": "unset", "1": "set", "2": "inherit" }
+/** Input Schema fields of the geneve view (linkinfo-geneve-attrs). */
+export const GeneveFields = {
+  /** Virtual network identifier (24 bits). (IFLA_GENEVE_ID) */
+  id: Schema.optional(P.intBetween(P.U32, 0, 16777215)),
+  /** UDP destination port. (IFLA_GENEVE_PORT) */
+  dstport: Schema.optional(P.U16),
+  /** External control (metadata) mode. (IFLA_GENEVE_COLLECT_METADATA) */
+  external: Schema.optional(Schema.Boolean),
+  /** UDP checksum over IPv4 (1 on). (IFLA_GENEVE_UDP_CSUM) */
+  udpcsum: Schema.optional(Schema.Boolean),
+  /** Send zero UDP checksums over IPv6 (1 on). (IFLA_GENEVE_UDP_ZERO_CSUM6_TX) */
+  udp6zerocsumtx: Schema.optional(Schema.Boolean),
+  /** Accept zero UDP checksums over IPv6 (1 on). (IFLA_GENEVE_UDP_ZERO_CSUM6_RX) */
+  udp6zerocsumrx: Schema.optional(Schema.Boolean),
+  /** IPv6 flow label (20 bits). (IFLA_GENEVE_LABEL) */
+  flowlabel: Schema.optional(P.intBetween(P.U32, 0, 1048575)),
+  /** Outer DF bit policy. (IFLA_GENEVE_DF) */
+  df: Schema.optional(Schema.Union([Schema.Literals(["unset", "set", "inherit"]), P.intBetween(P.U8, 0, 2)])),
+  /** Carry the inner protocol without an Ethernet header. (IFLA_GENEVE_INNER_PROTO_INHERIT) */
+  innerprotoinherit: Schema.optional(Schema.Boolean),
+}
+/** The geneve view's configuration. */
+export interface GeneveOptions {
+  /** Virtual network identifier (24 bits). (IFLA_GENEVE_ID) */
+  readonly id?: number
+  /** UDP destination port. (IFLA_GENEVE_PORT) */
+  readonly dstport?: number
+  /** External control (metadata) mode. (IFLA_GENEVE_COLLECT_METADATA) */
+  readonly external?: boolean
+  /** UDP checksum over IPv4 (1 on). (IFLA_GENEVE_UDP_CSUM) */
+  readonly udpcsum?: boolean
+  /** Send zero UDP checksums over IPv6 (1 on). (IFLA_GENEVE_UDP_ZERO_CSUM6_TX) */
+  readonly udp6zerocsumtx?: boolean
+  /** Accept zero UDP checksums over IPv6 (1 on). (IFLA_GENEVE_UDP_ZERO_CSUM6_RX) */
+  readonly udp6zerocsumrx?: boolean
+  /** IPv6 flow label (20 bits). (IFLA_GENEVE_LABEL) */
+  readonly flowlabel?: number
+  /** Outer DF bit policy. (IFLA_GENEVE_DF) */
+  readonly df?: "unset" | "set" | "inherit" | number
+  /** Carry the inner protocol without an Ethernet header. (IFLA_GENEVE_INNER_PROTO_INHERIT) */
+  readonly innerprotoinherit?: boolean
+}
+/** What the kernel reports by itself in linkinfo-geneve-attrs. */
+export interface GeneveStatus {
+}
+/** Fields of the geneve view that name devices. */
+export const geneveDevices: ReadonlyArray<string> = []
+/** geneve options → linkinfo-geneve-attrs (device fields from `devices`, resolved by the engine). */
+export const geneveToWire = (o: GeneveOptions, devices: Readonly<Record<string, number>> = {}): LinkinfoGeneveAttrs => {
+  const w: { -readonly [K in keyof LinkinfoGeneveAttrs]: LinkinfoGeneveAttrs[K] } = {}
+  void devices
+  if (o.id !== undefined) w.id = o.id
+  if (o.dstport !== undefined) w.port = o.dstport
+  if (o.external === true) w.collectMetadata = true
+  if (o.udpcsum !== undefined) w.udpCsum = o.udpcsum ? 1 : 0
+  if (o.udp6zerocsumtx !== undefined) w.udpZeroCsum6Tx = o.udp6zerocsumtx ? 1 : 0
+  if (o.udp6zerocsumrx !== undefined) w.udpZeroCsum6Rx = o.udp6zerocsumrx ? 1 : 0
+  if (o.flowlabel !== undefined) w.label = o.flowlabel
+  if (o.df !== undefined) w.df = typeof o.df === "number" ? o.df : geneveDfNames[o.df]
+  if (o.innerprotoinherit === true) w.innerProtoInherit = true
+  return w
+}
+/** linkinfo-geneve-attrs → geneve options (configuration; device indexes named by `name`). */
+export const geneveFromWire = (a: LinkinfoGeneveAttrs, name: (index: number) => string | number = (i) => i): GeneveOptions => {
+  const o: { -readonly [K in keyof GeneveOptions]?: GeneveOptions[K] } = {}
+  void name
+  if (a.id !== undefined) o.id = a.id
+  if (a.port !== undefined) o.dstport = a.port
+  o.external = a.collectMetadata === true
+  if (a.udpCsum !== undefined) o.udpcsum = a.udpCsum !== 0
+  if (a.udpZeroCsum6Tx !== undefined) o.udp6zerocsumtx = a.udpZeroCsum6Tx !== 0
+  if (a.udpZeroCsum6Rx !== undefined) o.udp6zerocsumrx = a.udpZeroCsum6Rx !== 0
+  if (a.label !== undefined) o.flowlabel = a.label
+  if (a.df !== undefined) o.df = (geneveDfByNumber[a.df] ?? a.df) as any
+  o.innerprotoinherit = a.innerProtoInherit === true
+  return o as GeneveOptions
+}
+/** The status attributes of linkinfo-geneve-attrs, or undefined when there are none. */
+export const geneveStatusFromWire = (a: LinkinfoGeneveAttrs): GeneveStatus | undefined => {
+  void a
+  return undefined
+}
+/** The kernel's defaults of the geneve view, for canonical forms. */
+export const geneveDefaults: Partial<GeneveOptions> = {
+  dstport: 6081,
+  external: false,
+  flowlabel: 0,
+  df: "unset",
+  innerprotoinherit: false,
+}
+/** Options of the geneve view without a known default: compared only when both sides give them. */
+export const geneveKernelChosen: ReadonlyArray<string> = ["id", "udpcsum", "udp6zerocsumtx", "udp6zerocsumrx"]
+/** geneve options with the kernel's defaults filled in and enum numbers named. */
+export const geneveCanonical = (o: GeneveOptions): GeneveOptions => {
+  const c: any = { ...geneveDefaults }
+  for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  if (typeof c.df === "number") c.df = geneveDfByNumber[c.df] ?? c.df
+  return c
+}
+const bareudpEthertypeNames = { "ipv4": 2048, "ipv6": 34525, "mpls_uc": 34887, "mpls_mc": 34888 } as const
+const bareudpEthertypeByNumber: Readonly<Record<number, string>> = { "2048": "ipv4", "34525": "ipv6", "34887": "mpls_uc", "34888": "mpls_mc" }
+/** Input Schema fields of the bareudp view (linkinfo-bareudp-attrs). */
+export const BareudpFields = {
+  /** UDP destination port; required. (IFLA_BAREUDP_PORT) */
+  dstport: P.U16,
+  /** Inner protocol; required. (IFLA_BAREUDP_ETHERTYPE) */
+  ethertype: Schema.Union([Schema.Literals(["ipv4", "ipv6", "mpls_uc", "mpls_mc"]), P.U16]),
+  /** Lowest UDP source port. (IFLA_BAREUDP_SRCPORT_MIN) */
+  srcportmin: Schema.optional(P.U16),
+  /** Also carry the family's other protocol (IPv6 with IPv4, MPLS multicast with unicast). (IFLA_BAREUDP_MULTIPROTO_MODE) */
+  multiproto: Schema.optional(Schema.Boolean),
+}
+/** The bareudp view's configuration. */
+export interface BareudpOptions {
+  /** UDP destination port; required. (IFLA_BAREUDP_PORT) */
+  readonly dstport: number
+  /** Inner protocol; required. (IFLA_BAREUDP_ETHERTYPE) */
+  readonly ethertype: "ipv4" | "ipv6" | "mpls_uc" | "mpls_mc" | number
+  /** Lowest UDP source port. (IFLA_BAREUDP_SRCPORT_MIN) */
+  readonly srcportmin?: number
+  /** Also carry the family's other protocol (IPv6 with IPv4, MPLS multicast with unicast). (IFLA_BAREUDP_MULTIPROTO_MODE) */
+  readonly multiproto?: boolean
+}
+/** What the kernel reports by itself in linkinfo-bareudp-attrs. */
+export interface BareudpStatus {
+}
+/** Fields of the bareudp view that name devices. */
+export const bareudpDevices: ReadonlyArray<string> = []
+/** bareudp options → linkinfo-bareudp-attrs (device fields from `devices`, resolved by the engine). */
+export const bareudpToWire = (o: BareudpOptions, devices: Readonly<Record<string, number>> = {}): LinkinfoBareudpAttrs => {
+  const w: { -readonly [K in keyof LinkinfoBareudpAttrs]: LinkinfoBareudpAttrs[K] } = {}
+  void devices
+  if (o.dstport !== undefined) w.port = o.dstport
+  if (o.ethertype !== undefined) w.ethertype = typeof o.ethertype === "number" ? o.ethertype : bareudpEthertypeNames[o.ethertype]
+  if (o.srcportmin !== undefined) w.srcportMin = o.srcportmin
+  if (o.multiproto === true) w.multiprotoMode = true
+  return w
+}
+/** linkinfo-bareudp-attrs → bareudp options (configuration; device indexes named by `name`). */
+export const bareudpFromWire = (a: LinkinfoBareudpAttrs, name: (index: number) => string | number = (i) => i): BareudpOptions => {
+  const o: { -readonly [K in keyof BareudpOptions]?: BareudpOptions[K] } = {}
+  void name
+  if (a.port !== undefined) o.dstport = a.port
+  if (a.ethertype !== undefined) o.ethertype = (bareudpEthertypeByNumber[a.ethertype] ?? a.ethertype) as any
+  if (a.srcportMin !== undefined) o.srcportmin = a.srcportMin
+  o.multiproto = a.multiprotoMode === true
+  return o as BareudpOptions
+}
+/** The status attributes of linkinfo-bareudp-attrs, or undefined when there are none. */
+export const bareudpStatusFromWire = (a: LinkinfoBareudpAttrs): BareudpStatus | undefined => {
+  void a
+  return undefined
+}
+/** The kernel's defaults of the bareudp view, for canonical forms. */
+export const bareudpDefaults: Partial<BareudpOptions> = {
+  multiproto: false,
+}
+/** Options of the bareudp view without a known default: compared only when both sides give them. */
+export const bareudpKernelChosen: ReadonlyArray<string> = ["srcportmin"]
+/** bareudp options with the kernel's defaults filled in and enum numbers named. */
+export const bareudpCanonical = (o: BareudpOptions): BareudpOptions => {
+  const c: any = { ...bareudpDefaults }
+  for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  if (typeof c.ethertype === "number") c.ethertype = bareudpEthertypeByNumber[c.ethertype] ?? c.ethertype
+  return c
+}
+const ipvlanModeNames = { "l2": 0, "l3": 1, "l3s": 2 } as const
+const ipvlanModeByNumber: Readonly<Record<number, string>> = { "0": "l2", "1": "l3", "2": "l3s" }
+/** Input Schema fields of the ipvlan view (linkinfo-ipvlan-attrs). */
+export const IpvlanFields = {
+  /** Mode. (IFLA_IPVLAN_MODE) */
+  mode: Schema.optional(Schema.Union([Schema.Literals(["l2", "l3", "l3s"]), P.intBetween(P.U16, 0, 2)])),
+}
+/** The ipvlan view's configuration. */
+export interface IpvlanOptions {
+  /** Mode. (IFLA_IPVLAN_MODE) */
+  readonly mode?: "l2" | "l3" | "l3s" | number
+}
+/** What the kernel reports by itself in linkinfo-ipvlan-attrs. */
+export interface IpvlanStatus {
+}
+/** Fields of the ipvlan view that name devices. */
+export const ipvlanDevices: ReadonlyArray<string> = []
+/** ipvlan options → linkinfo-ipvlan-attrs (device fields from `devices`, resolved by the engine). */
+export const ipvlanToWire = (o: IpvlanOptions, devices: Readonly<Record<string, number>> = {}): LinkinfoIpvlanAttrs => {
+  const w: { -readonly [K in keyof LinkinfoIpvlanAttrs]: LinkinfoIpvlanAttrs[K] } = {}
+  void devices
+  if (o.mode !== undefined) w.mode = typeof o.mode === "number" ? o.mode : ipvlanModeNames[o.mode]
+  return w
+}
+/** linkinfo-ipvlan-attrs → ipvlan options (configuration; device indexes named by `name`). */
+export const ipvlanFromWire = (a: LinkinfoIpvlanAttrs, name: (index: number) => string | number = (i) => i): IpvlanOptions => {
+  const o: { -readonly [K in keyof IpvlanOptions]?: IpvlanOptions[K] } = {}
+  void name
+  if (a.mode !== undefined) o.mode = (ipvlanModeByNumber[a.mode] ?? a.mode) as any
+  return o as IpvlanOptions
+}
+/** The status attributes of linkinfo-ipvlan-attrs, or undefined when there are none. */
+export const ipvlanStatusFromWire = (a: LinkinfoIpvlanAttrs): IpvlanStatus | undefined => {
+  void a
+  return undefined
+}
+/** The kernel's defaults of the ipvlan view, for canonical forms. */
+export const ipvlanDefaults: Partial<IpvlanOptions> = {
+  mode: "l3",
+}
+/** Options of the ipvlan view without a known default: compared only when both sides give them. */
+export const ipvlanKernelChosen: ReadonlyArray<string> = []
+/** ipvlan options with the kernel's defaults filled in and enum numbers named. */
+export const ipvlanCanonical = (o: IpvlanOptions): IpvlanOptions => {
+  const c: any = { ...ipvlanDefaults }
+  for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  if (typeof c.mode === "number") c.mode = ipvlanModeByNumber[c.mode] ?? c.mode
   return c
 }
