@@ -23,6 +23,10 @@ export const RTM_NEWNEIGH = 28
 export const RTM_DELNEIGH = 29
 export const RTM_NEWRULE = 32
 export const RTM_DELRULE = 33
+export const RTM_NEWNEXTHOP = 104
+export const RTM_DELNEXTHOP = 105
+export const RTM_GETNEXTHOP = 106
+export const RTM_GETNEXTHOPBUCKET = 118
 
 export interface GoldenCase {
   /** File name of the fixture (kebab-case). */
@@ -374,11 +378,95 @@ const linkKindCases: ReadonlyArray<GoldenCase> = [
   )
 ]
 
+/** `routed6` plus nexthops 1 (via 10.1.2.1) and 2 (via 10.1.2.2) on d0. */
+const withNexthops: ReadonlyArray<ReadonlyArray<string>> = [
+  ...routed6,
+  split("nexthop add id 1 via 10.1.2.1 dev d0"),
+  split("nexthop add id 2 via 10.1.2.2 dev d0")
+]
+const nexthop = (
+  name: string,
+  doc: string,
+  command: string,
+  extra: Partial<GoldenCase> = {}
+): GoldenCase => ({
+  name: `nexthop-${name}`,
+  doc,
+  setup: routed6,
+  command: split(command),
+  types: [RTM_NEWNEXTHOP],
+  ...extra
+})
+
+const nexthopCases: ReadonlyArray<GoldenCase> = [
+  nexthop(
+    "add-via",
+    "IPv4 gateway and device: family inet, NHA_ID, NHA_GATEWAY, NHA_OIF",
+    "nexthop add id 1 via 10.1.2.1 dev d0"
+  ),
+  nexthop(
+    "add-onlink-proto",
+    "onlink in nh_flags, protocol in the header",
+    "nexthop add id 2 via 10.9.9.9 dev d0 onlink proto static"
+  ),
+  nexthop("add-blackhole", "NHA_BLACKHOLE, family inet", "nexthop add id 3 blackhole", {
+    setup: [...routed6, split("link set lo up")]
+  }),
+  nexthop("add-ipv6", "IPv6 gateway: family inet6", "nexthop add id 4 via 2001:db8::2 dev d0"),
+  nexthop("add-fdb", "NHA_FDB with a gateway and no device", "nexthop add id 5 via 10.1.2.1 fdb"),
+  nexthop("add-dev", "device only", "nexthop add id 6 dev d0"),
+  nexthop(
+    "add-group",
+    "NHA_GROUP with weights (weight-1 on the wire), family unspec",
+    "nexthop add id 10 group 1/2,3",
+    {
+      setup: withNexthops
+    }
+  ),
+  nexthop(
+    "add-resilient",
+    "resilient group: NHA_GROUP_TYPE 1, NHA_RES_GROUP nest with buckets and timers in clock ticks",
+    "nexthop add id 11 group 1/2,3 type resilient buckets 32 idle_timer 100 unbalanced_timer 200",
+    { setup: withNexthops }
+  ),
+  nexthop("add-fdb-group", "group of fdb nexthops with NHA_FDB", "nexthop add id 12 group 5 fdb", {
+    setup: [...routed6, split("nexthop add id 5 via 10.1.2.1 fdb")]
+  }),
+  nexthop("replace", "NLM_F_CREATE|NLM_F_REPLACE", "nexthop replace id 1 via 10.1.2.2 dev d0", {
+    setup: withNexthops
+  }),
+  nexthop("del", "RTM_DELNEXTHOP with NHA_ID only", "nexthop del id 1", {
+    setup: withNexthops,
+    types: [RTM_DELNEXTHOP]
+  }),
+  nexthop("get", "RTM_GETNEXTHOP for one id", "nexthop get id 1", {
+    setup: withNexthops,
+    types: [RTM_GETNEXTHOP]
+  }),
+  nexthop(
+    "bucket-get",
+    "one bucket: NHA_ID and NHA_RES_BUCKET { INDEX }",
+    "nexthop bucket get id 11 index 3",
+    {
+      setup: [...withNexthops, split("nexthop add id 11 group 1/2 type resilient buckets 8")],
+      types: [RTM_GETNEXTHOPBUCKET]
+    }
+  ),
+  {
+    name: "route-add-nhid",
+    doc: "route using a nexthop object: RTA_NH_ID",
+    setup: withNexthops,
+    command: split("route add 10.6.0.0/16 nhid 1"),
+    types: [RTM_NEWROUTE]
+  }
+]
+
 export const cases: ReadonlyArray<GoldenCase> = [
   ...linkCases,
   ...addrCases,
   ...routeCases,
   ...neighCases,
   ...ruleCases,
-  ...linkKindCases
+  ...linkKindCases,
+  ...nexthopCases
 ]
