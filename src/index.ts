@@ -18,6 +18,7 @@
  * @since 0.1.0
  */
 export * as Address from "./api/Address.ts"
+export * as Encap from "./api/nexthop/Encap.ts"
 export * as Events from "./api/Events.ts"
 export * as Link from "./api/Link.ts"
 export * as Neighbor from "./api/Neighbor.ts"

@@ -59,6 +59,7 @@ import { deepEqual, type ObjectType } from "./internal/Model.ts"
 import * as Names from "./internal/Names.ts"
 import { type LinkNames, type LinkRef, linkIndex, linkNames, linkNamesOf } from "./internal/Resolve.ts"
 import { Netlink } from "./Netlink.ts"
+import * as Encap from "./nexthop/Encap.ts"
 
 /**
  * Group types and NHA_OP_FLAGS bits by name, for {@link listRaw}'s messages.
@@ -195,6 +196,8 @@ export interface Nexthop {
   readonly blackhole?: boolean | undefined
   /** NHA_FDB: for bridge FDB entries (vxlan). */
   readonly fdb?: boolean | undefined
+  /** NHA_ENCAP_TYPE + NHA_ENCAP: lightweight-tunnel encapsulation (mpls, ip, ip6, ...). */
+  readonly encap?: Encap.Encap | undefined
   /** Who installed it ("static", "boot", ... or a number); omitted means 0 (unspec). */
   readonly protocol?: string | number | undefined
   /** NHA_GROUP members. */
@@ -331,6 +334,7 @@ const OptionsSchema = Schema.Struct({
   onlink: Schema.optional(Schema.Boolean),
   blackhole: Schema.optional(Schema.Boolean),
   fdb: Schema.optional(Schema.Boolean),
+  encap: Schema.optional(Encap.schema),
   protocol: Schema.optional(ProtocolInput),
   group: Schema.optional(Schema.Array(MemberSchema).check(Schema.isMinLength(1))),
   type: Schema.optional(Schema.Literals(["mpath", "resilient"])),
@@ -370,7 +374,7 @@ const familyName = (f: number): "inet" | "inet6" => (f === AF_INET6 ? "inet6" : 
 /** What one field's check cannot see: which attributes go together (the kernel's rules). */
 const crossCheck = (o: Options): NetlinkError | undefined => {
   if (o.group !== undefined) {
-    for (const k of ["gateway", "dev", "onlink", "blackhole", "family"] as const)
+    for (const k of ["gateway", "dev", "onlink", "blackhole", "family", "encap"] as const)
       if (o[k] !== undefined && o[k] !== false) return invalid(k, "a group takes members only, not " + k)
     const seen = new Set<number>()
     for (let i = 0; i < o.group.length; i++) {
@@ -390,12 +394,13 @@ const crossCheck = (o: Options): NetlinkError | undefined => {
   if (o.gateway !== undefined && o.family !== undefined && familyName(familyOf(o.gateway)) !== o.family)
     return invalid("gateway", `"${o.gateway}" is not an ${o.family} address`)
   if (o.blackhole === true) {
-    for (const k of ["gateway", "dev", "onlink", "fdb"] as const)
+    for (const k of ["gateway", "dev", "onlink", "fdb", "encap"] as const)
       if (o[k] !== undefined && o[k] !== false) return invalid(k, `a blackhole nexthop takes no ${k}`)
     return undefined
   }
   if (o.fdb === true) {
     if (o.dev !== undefined) return invalid("dev", "an fdb nexthop takes no device")
+    if (o.encap !== undefined) return invalid("encap", "an fdb nexthop takes no encapsulation")
     if (o.gateway === undefined) return invalid("gateway", "an fdb nexthop needs a gateway")
     return undefined
   }
@@ -477,6 +482,8 @@ export const fromMessage = (m: NexthopMessage, names?: LinkNames): Nexthop => {
     onlink: (m.flags & RTNH_F_ONLINK) !== 0 ? true : undefined,
     blackhole: m.blackhole,
     fdb: m.fdb,
+    encap:
+      m.encapType === undefined || m.encap === undefined ? undefined : Encap.decode(m.encapType, m.encap),
     protocol: m.protocol === 0 ? undefined : Names.protocol.name(m.protocol),
     group: isGroup ? decodeGroup(m.group!) : undefined,
     type: !isGroup ? undefined : m.groupType === NexthopGrpType.res ? "resilient" : "mpath",
@@ -529,6 +536,7 @@ export const canonical = (o: Options): Nexthop => {
     if (o.dev !== undefined) out.dev = o.dev
     if (o.onlink === true) out.onlink = true
     if (o.blackhole === true) out.blackhole = true
+    if (o.encap !== undefined) out.encap = Encap.canonical(o.encap)
   }
   if (o.fdb === true) out.fdb = true
   const protocol = o.protocol === undefined ? 0 : (Names.protocol.number(o.protocol) ?? 0)
@@ -624,12 +632,27 @@ export const toMessage = (o: Options, oif?: number): NexthopMessage => {
   if (o.blackhole === true) m.blackhole = true
   if (o.gateway !== undefined) m.gateway = o.gateway
   if (oif !== undefined) m.oif = oif
+  if (o.encap !== undefined) {
+    m.encapType = Encap.typeNumber(o.encap.type)
+    m.encap = Encap.encode(o.encap)
+  }
   if (o.fdb === true) m.fdb = true
   return m
 }
 
+const NHA_ENCAP = 8
+
+// NHA_ENCAP is a nest (NLA_F_NESTED, as ip sends it); the spec keeps its
+// payload as bytes, whose meaning depends on NHA_ENCAP_TYPE.
 const build = (type: number, flags: number, m: NexthopMessage): Uint8Array =>
-  buildMessage(type, flags, (w) => encodeNexthopMessage(w, m))
+  buildMessage(type, flags, (w) => {
+    if (m.encap === undefined) return encodeNexthopMessage(w, m)
+    const { encap, ...rest } = m
+    encodeNexthopMessage(w, rest)
+    const s = w.nestStart(NHA_ENCAP)
+    w.bytes(encap)
+    w.attrEnd(s)
+  })
 
 /**
  * RTM_NEWNEXTHOP with NLM_F_CREATE|NLM_F_EXCL, as `ip nexthop add` sends

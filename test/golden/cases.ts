@@ -416,6 +416,21 @@ const nexthopCases: ReadonlyArray<GoldenCase> = [
   nexthop("add-fdb", "NHA_FDB with a gateway and no device", "nexthop add id 5 via 10.1.2.1 fdb"),
   nexthop("add-dev", "device only", "nexthop add id 6 dev d0"),
   nexthop(
+    "add-encap-mpls",
+    "NHA_ENCAP_TYPE 1, NHA_ENCAP nest: MPLS_IPTUNNEL_DST label stack (bottom-of-stack bit on the last), TTL",
+    "nexthop add id 7 encap mpls 100/200 ttl 5 via 10.1.2.1 dev d0"
+  ),
+  nexthop(
+    "add-encap-ip",
+    "NHA_ENCAP_TYPE 2: LWTUNNEL_IP_ID (be64), DST, SRC, TTL, TOS, FLAGS (be16 key|csum)",
+    "nexthop add id 8 encap ip id 100 dst 10.9.9.9 src 10.1.2.3 tos 4 ttl 9 key csum dev d0"
+  ),
+  nexthop(
+    "add-encap-ip6",
+    "NHA_ENCAP_TYPE 4: LWTUNNEL_IP6_ID, DST, HOPLIMIT, TC",
+    "nexthop add id 9 encap ip6 id 7 dst 2001:db8::9 hoplimit 3 tc 1 dev d0"
+  ),
+  nexthop(
     "add-group",
     "NHA_GROUP with weights (weight-1 on the wire), family unspec",
     "nexthop add id 10 group 1/2,3",

@@ -13,6 +13,7 @@ import fc from "fast-check"
 import { Netlink } from "../../src/api/Netlink.ts"
 import * as Nexthop from "../../src/api/Nexthop.ts"
 import * as Route from "../../src/api/Route.ts"
+import { toJson } from "../../src/cli/format.ts"
 import { describeRoot, freshNamespace, inNamespace, ip, ipJson } from "../helpers/netns.ts"
 import { propertyRuns } from "../helpers/property.ts"
 
@@ -54,7 +55,29 @@ const single = fc.oneof(
     group: false,
     nh: { family: r.family, dev: "d1", protocol: r.protocol }
   })),
-  protocol.map((p) => ({ group: false, nh: { blackhole: true, protocol: p } }))
+  protocol.map((p) => ({ group: false, nh: { blackhole: true, protocol: p } })),
+  fc
+    .record({
+      id: opt(fc.bigInt({ min: 1n, max: 2n ** 64n - 1n })),
+      dst: opt(fc.integer({ min: 1, max: 254 }).map((a) => `10.9.9.${a}`)),
+      tos: opt(fc.integer({ min: 1, max: 255 })),
+      ttl: opt(fc.integer({ min: 1, max: 255 })),
+      key: opt(fc.constant(true)),
+      csum: opt(fc.constant(true)),
+      seq: opt(fc.constant(true))
+    })
+    .map((e) => ({ group: false, nh: { dev: "d0", encap: strip({ type: "ip" as const, ...e }) } })),
+  fc
+    .record({
+      id: opt(fc.bigInt({ min: 1n, max: 2n ** 64n - 1n })),
+      dst: opt(fc.integer({ min: 1, max: 0xffff }).map((a) => `2001:db8:9::${a.toString(16)}`)),
+      tc: opt(fc.integer({ min: 1, max: 255 })),
+      hoplimit: opt(fc.integer({ min: 1, max: 255 }))
+    })
+    .map((e) => ({
+      group: false,
+      nh: { dev: "d0", family: "inet6" as const, encap: strip({ type: "ip6" as const, ...e }) }
+    }))
 )
 
 interface Scenario {
@@ -99,7 +122,11 @@ const scenario: fc.Arbitrary<Scenario> = fc
       const seen = new Set<number>()
       const group = g.pick
         .map((p) => ({ id: members[p.i % members.length]!, weight: p.weight }))
-        .filter((m) => (seen.has(m.id) ? false : (seen.add(m.id), true)))
+        .filter((m) => {
+          if (seen.has(m.id)) return false
+          seen.add(m.id)
+          return true
+        })
         .map((m) => strip(m))
       out.push(
         strip({
@@ -131,10 +158,10 @@ const roundTrip = (s: Scenario) =>
         expect(listed.map(Nexthop.key)).toEqual(all.map(Nexthop.key).sort((a, b) => Number(a) - Number(b)))
         for (const want of all) {
           const got = listed.find((x) => Nexthop.key(x) === Nexthop.key(want))!
-          expect(Nexthop.canonical(got), JSON.stringify(want)).toEqual(Nexthop.canonical(want))
+          expect(Nexthop.canonical(got), toJson(want)).toEqual(Nexthop.canonical(want))
           expect(Nexthop.equals(got, want)).toBe(true)
           // its JSON decodes with the Schema to an equal, valid input
-          const json = Schema.decodeUnknownSync(Nexthop.schema)(JSON.parse(JSON.stringify(got)))
+          const json = Schema.decodeUnknownSync(Nexthop.schema)(JSON.parse(toJson(got)))
           expect(Nexthop.equals(json, got)).toBe(true)
           expect(yield* Nexthop.get(want.id!)).toEqual(got)
         }
@@ -230,6 +257,54 @@ describeRoot("Nexthop objects", () => {
         yield* Nexthop.remove(listed[1]!)
         expect((yield* Nexthop.get(10)).group).toEqual([{ id: 1 }])
         expect(ipJson<Array<any>>(ns, "nexthop", "show", "id", "10")[0].group).toEqual([{ id: 1 }])
+      })
+    )
+  )
+
+  it.live("encapsulated nexthops (ip, ip6) read back as written and as ip -d -j shows them", () =>
+    withNs((ns) =>
+      Effect.gen(function* () {
+        const ip4: Nexthop.Nexthop = {
+          id: 8,
+          dev: "d0",
+          encap: {
+            type: "ip",
+            id: 100n,
+            dst: "10.9.9.9",
+            src: "10.1.2.3",
+            tos: 4,
+            ttl: 9,
+            key: true,
+            csum: true
+          }
+        }
+        const ip6: Nexthop.Nexthop = {
+          id: 9,
+          family: "inet6",
+          dev: "d0",
+          encap: { type: "ip6", id: 7n, dst: "2001:db8::9", hoplimit: 3, tc: 1 }
+        }
+        yield* Nexthop.add(ip4)
+        yield* Nexthop.add(ip6)
+        const [a, b] = yield* Nexthop.list()
+        expect(a!.encap).toEqual(ip4.encap)
+        expect(b!.encap).toEqual(ip6.encap)
+        expect(Nexthop.equals(a!, ip4) && Nexthop.equals(b!, ip6)).toBe(true)
+        const shown = ipJson<Array<any>>(ns, "-d", "nexthop", "show")
+        expect(shown[0]).toMatchObject({
+          encap: "ip",
+          id: 100,
+          src: "10.1.2.3",
+          dst: "10.9.9.9",
+          ttl: 9,
+          tos: 4,
+          key: true,
+          csum: true
+        })
+        expect(shown[1]).toMatchObject({ encap: "ip6", id: 7, dst: "2001:db8::9", hoplimit: 3, tc: 1 })
+        // a route through the encapsulating nexthop
+        yield* Route.add({ destination: "10.40.0.0/16", nexthopId: 8 })
+        expect(ip(ns, "-d", "route", "show", "10.40.0.0/16")).toContain("nhid 8")
       })
     )
   )
