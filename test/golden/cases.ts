@@ -468,6 +468,38 @@ const nexthopCases: ReadonlyArray<GoldenCase> = [
     }
   ),
   {
+    name: "route-add-encap-mpls",
+    doc: "RTA_ENCAP_TYPE 1 and the RTA_ENCAP nest: label stack 100/200, ttl 5",
+    setup: routed,
+    command: split("route add 10.5.0.0/16 encap mpls 100/200 ttl 5 via 10.1.2.1 dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-encap-ip",
+    doc: "RTA_ENCAP_TYPE 2: LWTUNNEL_IP_ID (be64), DST, SRC, TOS, TTL, FLAGS (be16 key|csum)",
+    setup: routed,
+    command: split(
+      "route add 10.6.0.0/16 encap ip id 100 dst 10.9.9.9 src 10.1.2.3 tos 4 ttl 9 key csum dev d0"
+    ),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-encap-ip6",
+    doc: "RTA_ENCAP_TYPE 4: LWTUNNEL_IP6_ID, DST, HOPLIMIT, TC",
+    setup: routed,
+    command: split("route add 10.7.0.0/16 encap ip6 id 7 dst 2001:db8::9 hoplimit 3 tc 1 dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-encap-multipath",
+    doc: "per-nexthop RTA_ENCAP_TYPE/RTA_ENCAP inside RTA_MULTIPATH records",
+    setup: routed,
+    command: split(
+      "route add 10.8.0.0/16 nexthop encap ip id 1 dst 10.9.9.1 dev d0 nexthop encap ip id 2 dst 10.9.9.2 dev d0"
+    ),
+    types: [RTM_NEWROUTE]
+  },
+  {
     name: "route-add-nhid",
     doc: "route using a nexthop object: RTA_NH_ID",
     setup: withNexthops,

@@ -205,3 +205,69 @@ describe("Routes using a nexthop object match iproute2", () => {
     same(Route.addRequest({ destination: "10.6.0.0/16", nexthopId: 1 }), fixture("route-add-nhid"))
   })
 })
+
+describe("Route encapsulation matches iproute2", () => {
+  const { decode: decodeRoute, tree: routeTree } = requestChecks(decodeRouteMessage, 12)
+  /** Header, attributes and the decoded encapsulation (ip leaves padding bytes uninitialised). */
+  const same = (ours: Uint8Array, theirs: Uint8Array): void => {
+    expect(nlmsgHeader(ours).type).toBe(nlmsgHeader(theirs).type)
+    expect(nlmsgHeader(ours).flags | 4).toBe(nlmsgHeader(theirs).flags)
+    const { encap: ea, multipath: ma, ...ra } = decodeRoute(ours)
+    const { encap: eb, multipath: mb, ...rb } = decodeRoute(theirs)
+    expect(ra).toEqual(rb)
+    if (ea !== undefined || eb !== undefined)
+      expect(Encap.decode(ra.encapType!, ea!)).toEqual(Encap.decode(rb.encapType!, eb!))
+    const hops = (m: typeof ma) =>
+      m?.map(({ encap, unknown, ...h }) => ({
+        ...h,
+        encap: Encap.decode(h.encapType!, encap ?? unknown![0]!.data)
+      }))
+    expect(hops(ma)).toEqual(hops(mb))
+    // RTA_MULTIPATH records are compared decoded above: ip leaves padding inside them uninitialised
+    const outer = (b: Uint8Array) => {
+      const t = routeTree(b)
+      return { ...t, attrs: t.attrs.filter((x) => x.type !== 9) }
+    }
+    expect(outer(ours)).toEqual(outer(theirs))
+  }
+
+  it("route add 10.5.0.0/16 encap mpls 100/200 ttl 5 via 10.1.2.1 dev d0", () => {
+    const r: Route.Route = {
+      destination: "10.5.0.0/16",
+      gateway: "10.1.2.1",
+      encap: { type: "mpls", labels: [100, 200], ttl: 5 }
+    }
+    same(Route.addRequest(r, D0), fixture("route-add-encap-mpls", 2))
+    // read back from ip's request, the same route
+    expect(
+      Route.equals(Route.fromMessage(decodeRoute(fixture("route-add-encap-mpls", 2))), { ...r, dev: D0 })
+    ).toBe(true)
+  })
+
+  it("route add 10.6.0.0/16 encap ip id 100 dst 10.9.9.9 src 10.1.2.3 tos 4 ttl 9 key csum dev d0", () => {
+    const r: Route.Route = {
+      destination: "10.6.0.0/16",
+      encap: { type: "ip", id: 100n, dst: "10.9.9.9", src: "10.1.2.3", tos: 4, ttl: 9, key: true, csum: true }
+    }
+    same(Route.addRequest(r, D0), fixture("route-add-encap-ip"))
+  })
+
+  it("route add 10.7.0.0/16 encap ip6 id 7 dst 2001:db8::9 hoplimit 3 tc 1 dev d0", () => {
+    const r: Route.Route = {
+      destination: "10.7.0.0/16",
+      encap: { type: "ip6", id: 7n, dst: "2001:db8::9", hoplimit: 3, tc: 1 }
+    }
+    same(Route.addRequest(r, D0), fixture("route-add-encap-ip6"))
+  })
+
+  it("multipath with an encapsulation per nexthop", () => {
+    const r: Route.Route = {
+      destination: "10.8.0.0/16",
+      nexthops: [
+        { dev: D0, encap: { type: "ip", id: 1n, dst: "10.9.9.1" } },
+        { dev: D0, encap: { type: "ip", id: 2n, dst: "10.9.9.2" } }
+      ]
+    }
+    same(Route.addRequest(r, undefined, [D0, D0]), fixture("route-add-encap-multipath"))
+  })
+})
