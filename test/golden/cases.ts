@@ -491,6 +491,27 @@ const nexthopCases: ReadonlyArray<GoldenCase> = [
     types: [RTM_NEWROUTE]
   },
   {
+    name: "route-add-encap-seg6",
+    doc: "RTA_ENCAP_TYPE 5: SEG6_IPTUNNEL_SRH = mode 1 (encap) + SRH with the segments last-visited first",
+    setup: routed6,
+    command: split("route add 10.12.0.0/16 encap seg6 mode encap segs 2001:db8::a,2001:db8::b dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-encap-seg6-inline",
+    doc: "seg6 inline: mode 0, an SRH with one more (zero) segment for the final destination",
+    setup: routed6,
+    command: split("route add 2001:db8:5::/48 encap seg6 mode inline segs 2001:db8::c dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-encap-seg6-hmac",
+    doc: "seg6 with an HMAC TLV: flag 0x08, SR6_TLV_HMAC with the key id",
+    setup: routed6,
+    command: split("route add 10.13.0.0/16 encap seg6 mode l2encap segs 2001:db8::a hmac 7 dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
     name: "route-add-encap-multipath",
     doc: "per-nexthop RTA_ENCAP_TYPE/RTA_ENCAP inside RTA_MULTIPATH records",
     setup: routed,

@@ -260,6 +260,30 @@ describe("Route encapsulation matches iproute2", () => {
     same(Route.addRequest(r, D0), fixture("route-add-encap-ip6"))
   })
 
+  it("route add 10.12.0.0/16 encap seg6 mode encap segs 2001:db8::a,2001:db8::b dev d0", () => {
+    const e: Encap.Encap = { type: "seg6", mode: "encap", segments: ["2001:db8::a", "2001:db8::b"] }
+    same(Route.addRequest({ destination: "10.12.0.0/16", encap: e }, D0), fixture("route-add-encap-seg6"))
+    expect(Encap.decode(5, decodeRoute(fixture("route-add-encap-seg6")).encap!)).toEqual(e)
+  })
+
+  it("route add 2001:db8:5::/48 encap seg6 mode inline segs 2001:db8::c dev d0", () => {
+    const e: Encap.Encap = { type: "seg6", mode: "inline", segments: ["2001:db8::c"] }
+    same(
+      Route.addRequest({ destination: "2001:db8:5::/48", encap: e }, D0),
+      fixture("route-add-encap-seg6-inline")
+    )
+    expect(Encap.decode(5, decodeRoute(fixture("route-add-encap-seg6-inline")).encap!)).toEqual(e)
+  })
+
+  it("route add 10.13.0.0/16 encap seg6 mode l2encap segs 2001:db8::a hmac 7 dev d0", () => {
+    const e: Encap.Encap = { type: "seg6", mode: "l2encap", segments: ["2001:db8::a"], hmac: 7 }
+    same(
+      Route.addRequest({ destination: "10.13.0.0/16", encap: e }, D0),
+      fixture("route-add-encap-seg6-hmac")
+    )
+    expect(Encap.decode(5, decodeRoute(fixture("route-add-encap-seg6-hmac")).encap!)).toEqual(e)
+  })
+
   it("multipath with an encapsulation per nexthop", () => {
     const r: Route.Route = {
       destination: "10.8.0.0/16",

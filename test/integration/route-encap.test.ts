@@ -102,6 +102,52 @@ describeRoot("Route encapsulation", () => {
     )
   )
 
+  it.live("seg6 (encap, l2encap with HMAC, inline): add → list equals, as ip -d -j shows it", () =>
+    inNamespace((ns) =>
+      Effect.gen(function* () {
+        setup(ns)
+        ip(ns, "addr", "add", "2001:db8::1/64", "dev", "d0", "nodad")
+        const routes: Array<Route.Route> = [
+          {
+            destination: "10.12.0.0/16",
+            dev: "d0",
+            encap: { type: "seg6", mode: "encap", segments: ["2001:db8::a", "2001:db8::b", "2001:db8::c"] }
+          },
+          {
+            destination: "10.13.0.0/16",
+            dev: "d0",
+            encap: { type: "seg6", mode: "l2encap", segments: ["2001:db8::a"], hmac: 7 }
+          },
+          {
+            destination: "2001:db8:5::/48",
+            dev: "d0",
+            encap: { type: "seg6", mode: "inline", segments: ["2001:db8::c", "2001:db8::d"] }
+          }
+        ]
+        for (const r of routes) yield* Route.add(r)
+        const listed = mine(yield* Route.list({ table: "main" }))
+        expect(listed).toHaveLength(3)
+        for (const want of routes) {
+          const got = listed.find((r) => r.destination === want.destination)!
+          expect(got.encap).toEqual(want.encap)
+          expect(Route.equals(got, want)).toBe(true)
+        }
+        const shown = ipJson<Array<any>>(ns, "-d", "route", "show", "10.12.0.0/16")[0]
+        expect(shown).toMatchObject({
+          encap: "seg6",
+          mode: "encap",
+          segs: ["2001:db8::a", "2001:db8::b", "2001:db8::c"]
+        })
+        expect(ipJson<Array<any>>(ns, "-d", "route", "show", "10.13.0.0/16")[0]).toMatchObject({
+          mode: "l2encap",
+          hmac: "0x7"
+        })
+        for (const r of listed) yield* Route.remove(r)
+        expect(mine(yield* Route.list({ table: "all" }))).toEqual([])
+      })
+    )
+  )
+
   it.live("routes ip configured with encap read back and recreate identically", () =>
     Effect.scoped(
       Effect.gen(function* () {

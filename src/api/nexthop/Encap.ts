@@ -103,6 +103,37 @@ export interface Ip6 {
 }
 
 /**
+ * SRv6 encapsulation (`encap seg6 mode encap segs A,B [hmac KEYID]`): the
+ * segments in the order they are visited; inline mode inserts the SRH into
+ * the packet (the kernel fills in the final destination as the last segment).
+ *
+ * @example
+ * ```ts
+ * const e: Encap.Seg6 = { type: "seg6", mode: "encap", segments: ["2001:db8::a", "2001:db8::b"], hmac: 7 }
+ * ```
+ * @since 0.2.0
+ */
+export interface Seg6 {
+  readonly type: "seg6"
+  readonly mode: Seg6Mode
+  readonly segments: ReadonlyArray<string>
+  /** HMAC key id (SR6_TLV_HMAC); the key itself is set with `ip sr hmac`. */
+  readonly hmac?: number | undefined
+}
+
+/**
+ * SEG6_IPTUN_MODE_*: "inline", "encap", "l2encap", "encap.red", "l2encap.red".
+ *
+ * @example
+ * ```ts
+ * const m: Encap.Seg6Mode = "l2encap"
+ * ```
+ * @since 0.2.0
+ */
+export type Seg6Mode = "inline" | "encap" | "l2encap" | "encap.red" | "l2encap.red"
+const SEG6_MODES: ReadonlyArray<Seg6Mode> = ["inline", "encap", "l2encap", "encap.red", "l2encap.red"]
+
+/**
  * An encapsulation of a type this module does not describe field by field:
  * its type (name or number) and the attributes inside RTA_ENCAP as bytes.
  *
@@ -113,7 +144,7 @@ export interface Ip6 {
  * @since 0.2.0
  */
 export interface Raw {
-  readonly type: Exclude<TypeName, "mpls" | "ip" | "ip6"> | number
+  readonly type: Exclude<TypeName, "mpls" | "ip" | "ip6" | "seg6"> | number
   readonly data: Uint8Array
 }
 
@@ -126,7 +157,7 @@ export interface Raw {
  * ```
  * @since 0.2.0
  */
-export type Encap = Mpls | Ip | Ip6 | Raw
+export type Encap = Mpls | Ip | Ip6 | Seg6 | Raw
 
 const Label = P.intBetween(P.U32, 0, 0xfffff)
 // bigint as read; a number or decimal text as JSON carries it
@@ -182,8 +213,14 @@ export const schema: Schema.Codec<Encap, any> = Schema.Union([
     ...TunnelFlags
   }),
   Schema.Struct({
+    type: Schema.Literal("seg6"),
+    mode: Schema.Literals(SEG6_MODES),
+    segments: Schema.Array(P.IPv6).check(Schema.isMinLength(1), Schema.isMaxLength(127)),
+    hmac: Schema.optional(P.intBetween(P.U32, 1, 0xffffffff))
+  }),
+  Schema.Struct({
     type: Schema.Union([
-      Schema.Literals(["ila", "seg6", "bpf", "seg6local", "rpl", "ioam6", "xfrm"]),
+      Schema.Literals(["ila", "bpf", "seg6local", "rpl", "ioam6", "xfrm"]),
       P.intBetween(P.U16, 11, 0xffff)
     ]),
     data: P.Bytes
@@ -194,6 +231,52 @@ export const schema: Schema.Codec<Encap, any> = Schema.Union([
 const TUNNEL_CSUM = 0x01
 const TUNNEL_KEY = 0x04
 const TUNNEL_SEQ = 0x08
+
+const SEG6_IPTUNNEL_SRH = 1
+const SR6_FLAG1_HMAC = 0x08
+const SR6_TLV_HMAC = 5
+const HMAC_TLV = 40
+
+/** struct seg6_iptunnel_encap: int mode, then struct ipv6_sr_hdr and its segments (last visited first). */
+const encodeSeg6 = (e: Seg6): Uint8Array => {
+  const inline = e.mode === "inline"
+  const n = e.segments.length + (inline ? 1 : 0)
+  const tlv = e.hmac !== undefined ? HMAC_TLV : 0
+  const out = new Uint8Array(4 + 8 + n * 16 + tlv)
+  const v = new DataView(out.buffer)
+  v.setInt32(0, SEG6_MODES.indexOf(e.mode), true)
+  out[5] = (n * 16 + tlv) >> 3 // hdrlen
+  out[6] = 4 // IPV6_SRCRT_TYPE_4
+  out[7] = n - 1 // segments_left
+  out[8] = n - 1 // first_segment
+  out[9] = e.hmac !== undefined ? SR6_FLAG1_HMAC : 0
+  e.segments.forEach((seg, i) => {
+    out.set(parseIp(seg)!, 12 + (n - 1 - i) * 16)
+  })
+  if (e.hmac !== undefined) {
+    const t = 12 + n * 16
+    out[t] = SR6_TLV_HMAC
+    out[t + 1] = HMAC_TLV - 2
+    v.setUint32(t + 4, e.hmac, false)
+  }
+  return out
+}
+
+const decodeSeg6 = (data: Uint8Array, p: number, n: number): Seg6 | undefined => {
+  if (n < 12) return undefined
+  const v = new DataView(data.buffer, data.byteOffset, data.byteLength)
+  const mode = SEG6_MODES[v.getInt32(p, true)]
+  if (mode === undefined) return undefined
+  const first = data[p + 8]! + 1
+  if (12 + first * 16 > n) return undefined
+  const segments: Array<string> = []
+  for (let i = first - 1; i >= (mode === "inline" ? 1 : 0); i--)
+    segments.push(ipToString(data, p + 12 + i * 16, 16))
+  const t = p + 12 + first * 16
+  if ((data[p + 9]! & SR6_FLAG1_HMAC) !== 0 && t + 8 <= p + n && data[t] === SR6_TLV_HMAC)
+    return { type: "seg6", mode, segments, hmac: v.getUint32(t + 4, false) }
+  return { type: "seg6", mode, segments }
+}
 
 const MPLS_IPTUNNEL_DST = 1
 const MPLS_IPTUNNEL_TTL = 2
@@ -236,6 +319,9 @@ export const encode = (e: Encap): Uint8Array => {
   if ("data" in e) return e.data
   const w = new Writer(128)
   switch (e.type) {
+    case "seg6":
+      w.attrBinary(SEG6_IPTUNNEL_SRH, encodeSeg6(e))
+      break
     case "mpls": {
       const stack = new Uint8Array(e.labels.length * 4)
       const v = new DataView(stack.buffer)
@@ -285,9 +371,14 @@ const isZero = (buf: Uint8Array, p: number, n: number): boolean => {
  */
 export const decode = (type: number, data: Uint8Array): Encap => {
   const name = TYPE_NAMES[type]
-  if (name !== "mpls" && name !== "ip" && name !== "ip6")
-    return { type: (name as Raw["type"] | undefined) ?? type, data } as Raw
+  const raw = { type: (name as Raw["type"] | undefined) ?? type, data } as Raw
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength)
+  if (name === "seg6") {
+    // one SEG6_IPTUNNEL_SRH attribute; one that does not parse stays bytes
+    if (data.length < 4 || (view.getUint16(2, true) & 0x3fff) !== SEG6_IPTUNNEL_SRH) return raw
+    return decodeSeg6(data, 4, Math.min(view.getUint16(0, true), data.length) - 4) ?? raw
+  }
+  if (name !== "mpls" && name !== "ip" && name !== "ip6") return raw
   const out: Record<string, unknown> = { type: name }
   let off = 0
   while (off + 4 <= data.length) {
