@@ -1239,6 +1239,10 @@ const metricsSize = (m: MetricsAttrs | undefined): number => {
   return n
 }
 
+/** RTA_ENCAP_TYPE and RTA_ENCAP as the kernel dumps them (ip tunnels report every field, set or not; the id may need a pad attribute). */
+const encapSize = (e: Encap.Encap | undefined): number =>
+  e === undefined ? 0 : 8 + 4 + (e.type === "ip" ? 56 : e.type === "ip6" ? 80 : Encap.encode(e).length)
+
 /** The size of the message the kernel would dump for `o` (IPv4: fib_dump_info; IPv6: rt6_fill_node). */
 const dumpSize = (o: Route, family: number, dst: Prefix): { fixed: number; nexthops: Array<number> } => {
   const a = addrLen(family)
@@ -1247,6 +1251,7 @@ const dumpSize = (o: Route, family: number, dst: Prefix): { fixed: number; nexth
   if (o.source !== undefined && (parsePrefix(o.source)?.length ?? 0) > 0) fixed += attr(a)
   if (o.prefsrc !== undefined) fixed += attr(a)
   fixed += metricsSize(metricsOf(o))
+  fixed += encapSize(o.encap)
   if (family === AF_INET6)
     fixed += 8 + 8 + attr(32) // RTA_PRIORITY, RTA_PREF, RTA_CACHEINFO
   else if (o.metric !== undefined && o.metric !== 0) fixed += 8
@@ -1257,6 +1262,7 @@ const dumpSize = (o: Route, family: number, dst: Prefix): { fixed: number; nexth
     if (gw !== undefined) n += attr(a)
     if (via !== undefined) n += attr(2 + addrLen(familyNumber(via.family)))
     if (nh.realms !== undefined && nh.realms !== 0) n += 8
+    n += encapSize(nh.encap)
     return n
   })
   if (nexthops.length > 0) fixed += 4 // RTA_MULTIPATH
