@@ -74,6 +74,7 @@ import { deepEqual, type ObjectType } from "./internal/Model.ts"
 import * as Names from "./internal/Names.ts"
 import { type LinkNames, type LinkRef, linkIndex, linkNames, linkNamesOf } from "./internal/Resolve.ts"
 import { Netlink } from "./Netlink.ts"
+import * as Encap from "./nexthop/Encap.ts"
 
 /**
  * Enum tables by name: route types, protocols, scopes, tables, RTM_F_* and
@@ -187,6 +188,8 @@ export interface Nexthop {
   readonly onlink?: boolean | undefined
   /** RTA_FLOW: routing realms (source realm in the high 16 bits). */
   readonly realms?: number | undefined
+  /** RTA_ENCAP_TYPE + RTA_ENCAP of this nexthop (`encap mpls ...`). */
+  readonly encap?: Encap.Encap | undefined
 }
 
 /** Names of the RTAX_* metrics a route may carry. @since 0.1.0 */
@@ -307,6 +310,8 @@ export interface Route {
   readonly pref?: "low" | "medium" | "high" | number | undefined
   /** RTA_FLOW: routing realms (source realm in the high 16 bits). */
   readonly realms?: number | undefined
+  /** RTA_ENCAP_TYPE + RTA_ENCAP: lightweight-tunnel encapsulation (`encap mpls 100`, `encap ip ...`). */
+  readonly encap?: Encap.Encap | undefined
   readonly status?: Status | undefined
 }
 
@@ -489,7 +494,8 @@ const NexthopSchema = Schema.Struct({
   dev: opt(DevRef),
   weight: opt(P.intBetween(P.U32, 1, 256)),
   onlink: opt(Schema.Boolean),
-  realms: opt(P.U32)
+  realms: opt(P.U32),
+  encap: opt(Encap.schema)
 })
 
 const MetricsSchema = Schema.Struct({
@@ -556,6 +562,7 @@ export const schema: Schema.Codec<Route> = Schema.Struct({
   onlink: opt(Schema.Boolean),
   pref: opt(Schema.Union([Schema.Literals(["low", "medium", "high"]), P.U8])),
   realms: opt(P.U32),
+  encap: opt(Encap.schema),
   status: opt(StatusSchema)
 }) as unknown as Schema.Codec<Route>
 
@@ -680,7 +687,8 @@ const canonicalNexthop = (nh: Nexthop, family: number): Nexthop => {
     dev: nh.dev,
     weight: nh.weight ?? 1,
     onlink: nh.onlink === true ? true : undefined,
-    realms: nh.realms === 0 ? undefined : nh.realms
+    realms: nh.realms === 0 ? undefined : nh.realms,
+    encap: nh.encap === undefined ? undefined : Encap.canonical(nh.encap)
   }
 }
 
@@ -710,6 +718,7 @@ export const canonical = (r: Route): Route => {
   let dev = r.dev
   let onlink = r.onlink === true
   let realms = r.realms
+  let encap = r.encap
   // The kernel stores a one-nexthop multipath route as a plain route.
   if (nexthops !== undefined && nexthops.length === 1) {
     const nh = nexthops[0]!
@@ -718,6 +727,7 @@ export const canonical = (r: Route): Route => {
     dev = nh.dev ?? dev
     onlink = nh.onlink === true
     realms = nh.realms ?? realms
+    encap = nh.encap ?? encap
     nexthops = undefined
   }
   const usesObject = r.nexthopId !== undefined
@@ -763,7 +773,8 @@ export const canonical = (r: Route): Route => {
             ? (PREF_NAMES[r.pref] ?? r.pref)
             : r.pref
         : undefined,
-    realms: realms === 0 ? undefined : realms
+    realms: realms === 0 ? undefined : realms,
+    encap: encap === undefined ? undefined : Encap.canonical(encap)
   }
 }
 
@@ -874,6 +885,9 @@ const decodeNexthops = (
     let gateway: string | undefined
     let via: Via | undefined
     let realms: number | undefined
+    let encapType = -1
+    let encapAt = -1
+    let encapEnd = -1
     let off = p + 8
     const end = p + len
     while (off + 4 <= end) {
@@ -884,6 +898,11 @@ const decodeNexthops = (
       if (t === 5) gateway = ipToString(buf, off + 4, alen - 4)
       else if (t === 18) via = decodeVia(buf, view, off + 4, off + alen)
       else if (t === 11 && alen >= 8) realms = view.getUint32(off + 4, true)
+      else if (t === 21 && alen >= 6) encapType = view.getUint16(off + 4, true)
+      else if (t === 22) {
+        encapAt = off + 4
+        encapEnd = off + alen
+      }
       off += (alen + 3) & ~3
     }
     out.push({
@@ -892,7 +911,9 @@ const decodeNexthops = (
       dev: ifindex > 0 ? devName(ifindex) : undefined,
       weight: buf[p + 3]! + 1,
       onlink: (f & RtnhFlags.onlink) !== 0 ? true : undefined,
-      realms
+      realms,
+      encap:
+        encapType >= 0 && encapAt >= 0 ? Encap.decode(encapType, buf.slice(encapAt, encapEnd)) : undefined
     })
     const rest = f & ~RtnhFlags.onlink
     if (rest !== 0) any = true
@@ -949,6 +970,9 @@ export const decodeRoute = (
   let mark: number | undefined
   let uid: number | undefined
   let nexthopFlags: Array<ReadonlyArray<string | number>> | undefined
+  let encapType = -1
+  let encapAt = -1
+  let encapEnd = -1
   let off = p + 12
   while (off + 4 <= end) {
     const len = view.getUint16(off, true)
@@ -1009,6 +1033,13 @@ export const decodeRoute = (
         break
       case 18: // RTA_VIA
         via = decodeVia(buf, view, q, off + len)
+        break
+      case 21: // RTA_ENCAP_TYPE
+        if (n >= 2) encapType = view.getUint16(q, true)
+        break
+      case 22: // RTA_ENCAP
+        encapAt = q
+        encapEnd = off + len
         break
       case 20: // RTA_PREF
         if (n >= 1) pref = PREF_NAMES[buf[q]!] ?? buf[q]!
@@ -1079,6 +1110,7 @@ export const decodeRoute = (
     (flags & RtnhFlags.onlink) !== 0 ? true : undefined,
     pref,
     realms,
+    encapType >= 0 && encapAt >= 0 ? Encap.decode(encapType, buf.slice(encapAt, encapEnd)) : undefined,
     status
   ) as Route
 }
@@ -1111,6 +1143,7 @@ function RouteObject(
   onlink: unknown,
   pref: unknown,
   realms: unknown,
+  encap: unknown,
   status: unknown
 ): void {
   this.family = family
@@ -1132,6 +1165,7 @@ function RouteObject(
   if (onlink !== undefined) this.onlink = onlink
   if (pref !== undefined) this.pref = pref
   if (realms !== undefined) this.realms = realms
+  if (encap !== undefined) this.encap = encap
   if (status !== undefined) this.status = status
 }
 RouteObject.prototype = Object.prototype
@@ -1185,6 +1219,10 @@ const metricsSize = (m: MetricsAttrs | undefined): number => {
   return n
 }
 
+/** RTA_ENCAP_TYPE and RTA_ENCAP as the kernel dumps them (ip tunnels report every field, set or not; the id may need a pad attribute). */
+const encapSize = (e: Encap.Encap | undefined): number =>
+  e === undefined ? 0 : 8 + 4 + (e.type === "ip" ? 56 : e.type === "ip6" ? 80 : Encap.encode(e).length)
+
 /** The size of the message the kernel would dump for `o` (IPv4: fib_dump_info; IPv6: rt6_fill_node). */
 const dumpSize = (o: Route, family: number, dst: Destination): { fixed: number; nexthops: Array<number> } => {
   const a = addrLen(family)
@@ -1193,6 +1231,7 @@ const dumpSize = (o: Route, family: number, dst: Destination): { fixed: number; 
   if (o.source !== undefined && (parsePrefix(o.source)?.length ?? 0) > 0) fixed += attr(a)
   if (o.prefsrc !== undefined) fixed += attr(a)
   fixed += metricsSize(metricsOf(o))
+  fixed += encapSize(o.encap)
   if (family === AF_INET6)
     fixed += 8 + 8 + attr(32) // RTA_PRIORITY, RTA_PREF, RTA_CACHEINFO
   else if (o.metric !== undefined && o.metric !== 0) fixed += 8
@@ -1203,6 +1242,7 @@ const dumpSize = (o: Route, family: number, dst: Destination): { fixed: number; 
     if (gw !== undefined) n += attr(a)
     if (via !== undefined) n += attr(2 + addrLen(familyNumber(via.family)))
     if (nh.realms !== undefined && nh.realms !== 0) n += 8
+    n += encapSize(nh.encap)
     return n
   })
   if (nexthops.length > 0) fixed += 4 // RTA_MULTIPATH
@@ -1308,6 +1348,18 @@ const gatewayFields = (
  * ```
  * @since 0.1.0
  */
+const RTA_ENCAP_TYPE = 21
+const RTA_ENCAP = 22
+
+const encapAttrs = (e: Encap.Encap) => {
+  const type = new Uint8Array(2)
+  new DataView(type.buffer).setUint16(0, Encap.typeNumber(e.type), true)
+  return [
+    { type: RTA_ENCAP | 0x8000, data: Encap.encode(e) },
+    { type: RTA_ENCAP_TYPE, data: type }
+  ]
+}
+
 export const toMessage = (
   options: Route,
   oif?: number,
@@ -1355,20 +1407,37 @@ export const toMessage = (
   if (options.pref !== undefined) m.pref = prefValue(options.pref)
   if (options.nexthopId !== undefined) m.nhId = options.nexthopId
   if (options.realms !== undefined) m.flow = options.realms
+  if (options.encap !== undefined) {
+    m.encapType = Encap.typeNumber(options.encap.type)
+    m.encap = Encap.encode(options.encap)
+  }
   if (options.nexthops !== undefined) {
     m.multipath = options.nexthops.map((nh, i) => ({
       flags: nh.onlink === true ? RtnhFlags.onlink : 0,
       hops: nh.weight === undefined ? 0 : nh.weight - 1,
       ifindex: nexthopIndexes[i] ?? 0,
       ...gatewayFields(nh, family),
-      ...(nh.realms !== undefined ? { flow: nh.realms } : {})
+      ...(nh.realms !== undefined ? { flow: nh.realms } : {}),
+      // RTA_ENCAP as the nest ip sends (NLA_F_NESTED), then RTA_ENCAP_TYPE, in
+      // ip's order: the records' encoder writes declared binaries without the
+      // flag, undeclared attributes as given
+      ...(nh.encap !== undefined ? { unknown: encapAttrs(nh.encap) } : {})
     }))
   }
   return m
 }
 
+// RTA_ENCAP is a nest (NLA_F_NESTED, as ip sends it); the spec keeps its
+// payload as bytes, whose meaning depends on RTA_ENCAP_TYPE.
 const build = (type: number, flags: number, m: RouteMessage): Uint8Array =>
-  buildMessage(type, flags, (w) => encodeRouteMessage(w, m))
+  buildMessage(type, flags, (w) => {
+    if (m.encap === undefined) return encodeRouteMessage(w, m)
+    const { encap, ...rest } = m
+    encodeRouteMessage(w, rest)
+    const s = w.nestStart(RTA_ENCAP)
+    w.bytes(encap)
+    w.attrEnd(s)
+  })
 
 /**
  * RTM_NEWROUTE with NLM_F_CREATE|NLM_F_EXCL, as `ip route add` sends.

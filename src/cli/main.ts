@@ -17,6 +17,7 @@ import * as Link from "../api/Link.ts"
 import * as Mdb from "../api/Mdb.ts"
 import * as Neighbor from "../api/Neighbor.ts"
 import { Netlink } from "../api/Netlink.ts"
+import * as Nexthop from "../api/Nexthop.ts"
 import * as Route from "../api/Route.ts"
 import * as Rule from "../api/Rule.ts"
 import { NetlinkError } from "../runtime/NetlinkError.ts"
@@ -377,6 +378,43 @@ const mdbCmd = Command.make("mdb").pipe(
   ])
 )
 
+/** One nexthop as `ip nexthop show` prints it. */
+const nexthopLine = (n: Nexthop.Nexthop): string => {
+  const parts: Array<string> = [`id ${n.id}`]
+  if (n.group !== undefined) {
+    parts.push(
+      `group ${n.group.map((m) => (m.weight === undefined ? m.id : `${m.id},${m.weight}`)).join("/")}`
+    )
+    if (n.type === "resilient") {
+      parts.push("type resilient")
+      const r = n.resilient
+      if (r?.buckets !== undefined) parts.push(`buckets ${r.buckets}`)
+      if (r?.idleTimer !== undefined) parts.push(`idle_timer ${r.idleTimer}`)
+      if (r?.unbalancedTimer !== undefined) parts.push(`unbalanced_timer ${r.unbalancedTimer}`)
+      if (n.status?.unbalancedTime !== undefined) parts.push(`unbalanced_time ${n.status.unbalancedTime}`)
+    }
+  } else {
+    if (n.blackhole) parts.push("blackhole")
+    if (n.gateway !== undefined) parts.push(`via ${n.gateway}`)
+    if (n.dev !== undefined) parts.push(`dev ${n.dev}`)
+    if (n.status !== undefined && !n.blackhole) parts.push(`scope ${n.status.scope}`)
+  }
+  if (n.protocol !== undefined) parts.push(`proto ${n.protocol}`)
+  const flags = [...(n.onlink ? ["onlink"] : []), ...(n.status?.flags ?? [])]
+  if (flags.length > 0) parts.push(flags.join(" "))
+  if (n.fdb) parts.push("fdb")
+  return parts.join(" ")
+}
+
+const nexthopCmd = Command.make("nexthop").pipe(
+  Command.withDescription("Nexthop objects"),
+  Command.withSubcommands([
+    listCommand("List nexthops and groups, like `ip nexthop show`", Nexthop.list(), (nhs) =>
+      Effect.succeed(nhs.map(nexthopLine).join("\n"))
+    )
+  ])
+)
+
 const nlink = Command.make("nlink").pipe(
   Command.withDescription("Linux networking over netlink: links, addresses, routes, neighbours, rules"),
   Command.withSubcommands([
@@ -387,6 +425,7 @@ const nlink = Command.make("nlink").pipe(
     routeCmd,
     neighborCmd,
     ruleCmd,
+    nexthopCmd,
     fdbCmd,
     vlanCmd,
     mdbCmd,

@@ -27,6 +27,10 @@ export const RTM_NEWQDISC = 36
 export const RTM_DELQDISC = 37
 export const RTM_NEWTCLASS = 40
 export const RTM_DELTCLASS = 41
+export const RTM_NEWNEXTHOP = 104
+export const RTM_DELNEXTHOP = 105
+export const RTM_GETNEXTHOP = 106
+export const RTM_GETNEXTHOPBUCKET = 118
 
 export interface GoldenCase {
   /** File name of the fixture (kebab-case). */
@@ -912,6 +916,157 @@ const kindCases2: ReadonlyArray<GoldenCase> = [
   link("add-vcan", "vcan: the kind alone", "link add vcan0 type vcan", { setup: [] })
 ]
 
+/** `routed6` plus nexthops 1 (via 10.1.2.1) and 2 (via 10.1.2.2) on d0. */
+const withNexthops: ReadonlyArray<ReadonlyArray<string>> = [
+  ...routed6,
+  split("nexthop add id 1 via 10.1.2.1 dev d0"),
+  split("nexthop add id 2 via 10.1.2.2 dev d0")
+]
+const nexthop = (
+  name: string,
+  doc: string,
+  command: string,
+  extra: Partial<GoldenCase> = {}
+): GoldenCase => ({
+  name: `nexthop-${name}`,
+  doc,
+  setup: routed6,
+  command: split(command),
+  types: [RTM_NEWNEXTHOP],
+  ...extra
+})
+
+const nexthopCases: ReadonlyArray<GoldenCase> = [
+  nexthop(
+    "add-via",
+    "IPv4 gateway and device: family inet, NHA_ID, NHA_GATEWAY, NHA_OIF",
+    "nexthop add id 1 via 10.1.2.1 dev d0"
+  ),
+  nexthop(
+    "add-onlink-proto",
+    "onlink in nh_flags, protocol in the header",
+    "nexthop add id 2 via 10.9.9.9 dev d0 onlink proto static"
+  ),
+  nexthop("add-blackhole", "NHA_BLACKHOLE, family inet", "nexthop add id 3 blackhole", {
+    setup: [...routed6, split("link set lo up")]
+  }),
+  nexthop("add-ipv6", "IPv6 gateway: family inet6", "nexthop add id 4 via 2001:db8::2 dev d0"),
+  nexthop("add-fdb", "NHA_FDB with a gateway and no device", "nexthop add id 5 via 10.1.2.1 fdb"),
+  nexthop("add-dev", "device only", "nexthop add id 6 dev d0"),
+  nexthop(
+    "add-encap-mpls",
+    "NHA_ENCAP_TYPE 1, NHA_ENCAP nest: MPLS_IPTUNNEL_DST label stack (bottom-of-stack bit on the last), TTL",
+    "nexthop add id 7 encap mpls 100/200 ttl 5 via 10.1.2.1 dev d0"
+  ),
+  nexthop(
+    "add-encap-ip",
+    "NHA_ENCAP_TYPE 2: LWTUNNEL_IP_ID (be64), DST, SRC, TTL, TOS, FLAGS (be16 key|csum)",
+    "nexthop add id 8 encap ip id 100 dst 10.9.9.9 src 10.1.2.3 tos 4 ttl 9 key csum dev d0"
+  ),
+  nexthop(
+    "add-encap-ip6",
+    "NHA_ENCAP_TYPE 4: LWTUNNEL_IP6_ID, DST, HOPLIMIT, TC",
+    "nexthop add id 9 encap ip6 id 7 dst 2001:db8::9 hoplimit 3 tc 1 dev d0"
+  ),
+  nexthop(
+    "add-group",
+    "NHA_GROUP with weights (weight-1 on the wire), family unspec",
+    "nexthop add id 10 group 1/2,3",
+    {
+      setup: withNexthops
+    }
+  ),
+  nexthop(
+    "add-resilient",
+    "resilient group: NHA_GROUP_TYPE 1, NHA_RES_GROUP nest with buckets and timers in clock ticks",
+    "nexthop add id 11 group 1/2,3 type resilient buckets 32 idle_timer 100 unbalanced_timer 200",
+    { setup: withNexthops }
+  ),
+  nexthop("add-fdb-group", "group of fdb nexthops with NHA_FDB", "nexthop add id 12 group 5 fdb", {
+    setup: [...routed6, split("nexthop add id 5 via 10.1.2.1 fdb")]
+  }),
+  nexthop("replace", "NLM_F_CREATE|NLM_F_REPLACE", "nexthop replace id 1 via 10.1.2.2 dev d0", {
+    setup: withNexthops
+  }),
+  nexthop("del", "RTM_DELNEXTHOP with NHA_ID only", "nexthop del id 1", {
+    setup: withNexthops,
+    types: [RTM_DELNEXTHOP]
+  }),
+  nexthop("get", "RTM_GETNEXTHOP for one id", "nexthop get id 1", {
+    setup: withNexthops,
+    types: [RTM_GETNEXTHOP]
+  }),
+  nexthop(
+    "bucket-get",
+    "one bucket: NHA_ID and NHA_RES_BUCKET { INDEX }",
+    "nexthop bucket get id 11 index 3",
+    {
+      setup: [...withNexthops, split("nexthop add id 11 group 1/2 type resilient buckets 8")],
+      types: [RTM_GETNEXTHOPBUCKET]
+    }
+  ),
+  {
+    name: "route-add-encap-mpls",
+    doc: "RTA_ENCAP_TYPE 1 and the RTA_ENCAP nest: label stack 100/200, ttl 5",
+    setup: routed,
+    command: split("route add 10.5.0.0/16 encap mpls 100/200 ttl 5 via 10.1.2.1 dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-encap-ip",
+    doc: "RTA_ENCAP_TYPE 2: LWTUNNEL_IP_ID (be64), DST, SRC, TOS, TTL, FLAGS (be16 key|csum)",
+    setup: routed,
+    command: split(
+      "route add 10.6.0.0/16 encap ip id 100 dst 10.9.9.9 src 10.1.2.3 tos 4 ttl 9 key csum dev d0"
+    ),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-encap-ip6",
+    doc: "RTA_ENCAP_TYPE 4: LWTUNNEL_IP6_ID, DST, HOPLIMIT, TC",
+    setup: routed,
+    command: split("route add 10.7.0.0/16 encap ip6 id 7 dst 2001:db8::9 hoplimit 3 tc 1 dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-encap-seg6",
+    doc: "RTA_ENCAP_TYPE 5: SEG6_IPTUNNEL_SRH = mode 1 (encap) + SRH with the segments last-visited first",
+    setup: routed6,
+    command: split("route add 10.12.0.0/16 encap seg6 mode encap segs 2001:db8::a,2001:db8::b dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-encap-seg6-inline",
+    doc: "seg6 inline: mode 0, an SRH with one more (zero) segment for the final destination",
+    setup: routed6,
+    command: split("route add 2001:db8:5::/48 encap seg6 mode inline segs 2001:db8::c dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-encap-seg6-hmac",
+    doc: "seg6 with an HMAC TLV: flag 0x08, SR6_TLV_HMAC with the key id",
+    setup: routed6,
+    command: split("route add 10.13.0.0/16 encap seg6 mode l2encap segs 2001:db8::a hmac 7 dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-encap-multipath",
+    doc: "per-nexthop RTA_ENCAP_TYPE/RTA_ENCAP inside RTA_MULTIPATH records",
+    setup: routed,
+    command: split(
+      "route add 10.8.0.0/16 nexthop encap ip id 1 dst 10.9.9.1 dev d0 nexthop encap ip id 2 dst 10.9.9.2 dev d0"
+    ),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-nhid",
+    doc: "route using a nexthop object: RTA_NH_ID",
+    setup: withNexthops,
+    command: split("route add 10.6.0.0/16 nhid 1"),
+    types: [RTM_NEWROUTE]
+  }
+]
+
 export const cases: ReadonlyArray<GoldenCase> = [
   ...linkCases,
   ...addrCases,
@@ -928,5 +1083,6 @@ export const cases: ReadonlyArray<GoldenCase> = [
   ...moreNeighCases,
   ...tcCases,
   ...tunnelCases,
-  ...kindCases2
+  ...kindCases2,
+  ...nexthopCases
 ]
