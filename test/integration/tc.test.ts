@@ -6,9 +6,6 @@
  * htb classes streams.
  */
 import { execFileSync, spawnSync } from "node:child_process"
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
 import { expect, it } from "@effect/vitest"
 import { Effect, Layer, type Scope, Schema, Stream } from "effect"
 import fc from "fast-check"
