@@ -820,8 +820,23 @@ export const list = operation("Fdb.list", function* (filter?: Filter, o?: ListOp
     const m = p.decode(buf, view, start, end, type)
     return m === undefined ? undefined : fromMessage(m, names)
   }
-  return yield* consistentDump(p.request, decode, key, opts)
+  return uniqueByKey(yield* consistentDump(p.request, decode, key, opts))
 })
+
+// Linux 7.3 answers a dump filtered by master with each of a port's bridge
+// entries twice (as `bridge fdb show br BR` prints them); one object per key.
+const uniqueByKey = (entries: ReadonlyArray<Fdb>): ReadonlyArray<Fdb> => {
+  const seen = new Set<string>()
+  const out: Array<Fdb> = []
+  for (const e of entries) {
+    const k = key(e)
+    if (!seen.has(k)) {
+      seen.add(k)
+      out.push(e)
+    }
+  }
+  return out
+}
 
 /**
  * Like {@link list}, the decoded messages as the kernel sent them.

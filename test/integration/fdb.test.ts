@@ -196,17 +196,20 @@ describeRoot("Fdb", () => {
         })
         // filters: the bridge's entries, one device's, by state
         const ofBridge = yield* Fdb.list({ master: "br0" })
+        // as sets: 7.3 prints a port's bridge entries twice for `br br0`; nlink lists each once
         expect(
           ofBridge
             .filter((e) => configured(e.mac, e.state!))
             .map((e) => e.mac)
             .sort()
-        ).toEqual(
-          bridgeJson(ns, "br", "br0")
-            .filter((e) => configured(e.mac, e.state))
-            .map((e) => e.mac)
-            .sort()
-        )
+        ).toEqual([
+          ...new Set(
+            bridgeJson(ns, "br", "br0")
+              .filter((e) => configured(e.mac, e.state))
+              .map((e) => e.mac as string)
+              .sort()
+          )
+        ])
         expect(ofBridge.some((e) => e.dev === "vx0")).toBe(false)
         const ofVx = yield* Fdb.list({ dev: "vx0" })
         expect(ofVx.map((e) => e.mac)).toEqual(["02:00:00:00:00:03"])
