@@ -145,10 +145,11 @@ describeRoot("Neighbor options", () => {
         ip(ns, "link", "property", "add", "dev", "d0", "altname", "uplink0")
         yield* Neighbor.add({ dev: "uplink0", address: "10.1.2.30", lladdr: "02:00:00:00:00:30" })
         yield* Address.add({ dev: "uplink0", address: "10.1.2.1/24" })
-        // listed objects name the device by its name
-        expect((yield* Neighbor.list({ dev: "uplink0" })).map((n) => [n.dev, n.address])).toEqual([
-          ["d0", "10.1.2.30"]
-        ])
+        // listed objects name the device by its name (IPv4 only: the kernel adds
+        // IPv6 multicast entries such as ff02::16 on its own schedule)
+        expect(
+          (yield* Neighbor.list({ dev: "uplink0", family: "inet" })).map((n) => [n.dev, n.address])
+        ).toEqual([["d0", "10.1.2.30"]])
         expect((yield* Address.list({ dev: "uplink0", family: "inet" })).map((a) => a.address)).toEqual([
           "10.1.2.1/24"
         ])
