@@ -543,6 +543,22 @@ const COMMON_KEYS = new Set(Object.keys(commonFields))
 const KERNEL_CHOSEN = new Set(["mtu", "address", "broadcast", "txqlen", "numTxQueues", "numRxQueues"])
 
 /**
+ * The links the kernel creates along with `l` when it is added, as `list`
+ * shows them (a veth's peer), from the kind's module.
+ *
+ * @example
+ * ```ts
+ * Link.companions({ kind: "veth", name: "v0", peer: { name: "v1" } })
+ * // [{ kind: "veth", name: "v1", peer: { name: "v0" } }]
+ * ```
+ * @since 0.2.0
+ */
+export const companions = (l: Link): ReadonlyArray<Link> => {
+  const desc = l.kind === undefined ? undefined : byKind.get(l.kind)
+  return (desc?.companions?.(l.name, l) ?? []) as ReadonlyArray<Link>
+}
+
+/**
  * The canonical form: status and `netns` dropped, defaults the kernel applies
  * filled in (up false, group 0, the kind's option defaults, port defaults).
  *

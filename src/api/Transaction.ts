@@ -27,6 +27,7 @@ import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import type { NetlinkError } from "../runtime/NetlinkError.ts"
 import * as Diff from "./Diff.ts"
+import * as Link from "./Link.ts"
 import { invalid } from "./internal/Common.ts"
 import type { Netlink } from "./Netlink.ts"
 import * as Snapshot from "./Snapshot.ts"
@@ -219,12 +220,10 @@ const begin = (before: Snapshot.Snapshot) => {
             // a change names what it changes: the rest stays as it was
             const now = strip(change.op === "add" ? change.object : { ...prior, ...change.to })
             objects.set(key, now)
-            // what the kernel made along with it (a veth's peer), as it was made
-            if (change.op === "add" && change.type === "link" && (now as any).kind === "veth") {
-              const peer = (now as any).peer?.name
-              if (peer !== undefined && !objects.has(peer))
-                objects.set(peer, { kind: "veth", name: peer, peer: { name: key } })
-            }
+            // what the kernel made along with it (a veth's peer), as its kind says
+            if (change.op === "add" && change.type === "link")
+              for (const c of Link.companions(now as Link.Link))
+                if (!objects.has(c.name)) objects.set(c.name, c)
           }
           const now = subset(live, touched)
           inverses.push(Diff.diff(now, was))

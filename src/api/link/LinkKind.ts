@@ -122,6 +122,8 @@ export interface LinkKind<Options = any, K extends string = string>
   readonly fromKernel: (data: DataOf<K> | undefined, ctx: ReadContext) => Partial<Options>
   /** Other link names the kind creates, by field (veth: ["peer.name", "veth1"]). */
   readonly alsoCreates?: (options: Options) => ReadonlyArray<readonly [string, string]>
+  /** The links the kernel creates with link `name`, as `list` shows them (veth: its peer). */
+  readonly companions?: (name: string, options: Options) => ReadonlyArray<{ readonly name: string }>
   /**
    * After create: the options the kernel did not apply, read back from the new
    * link's kind data (`[field, reason]`); the engine removes the link and fails.

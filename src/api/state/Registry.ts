@@ -125,11 +125,8 @@ const linkUpdate = (from: Link.Link, to: Link.Link): Op | undefined => {
   })
 }
 
-/** A veth end whose peer sorts first is created with it (by the peer's add). */
-const vethPeer = (l: Link.Link): string | undefined => {
-  const peer = (l as { peer?: { name?: string } }).peer?.name
-  return l.kind === "veth" && peer !== undefined ? peer : undefined
-}
+/** A link the kernel makes with another (a veth end whose peer sorts first) is created by that add. */
+const vethPeer = (l: Link.Link): string | undefined => Link.companions(l)[0]?.name
 
 const linkAdd = (l: Link.Link): Op =>
   Effect.gen(function* () {
@@ -184,7 +181,7 @@ export const link: Entry<Link.Link> = {
   update: linkUpdate,
   sideEffects: ["address", "route", "neighbor"],
   needs: linkNeeds,
-  takesAlong: (l) => (l.kind === "veth" && vethPeer(l) !== undefined ? [`link:${vethPeer(l)}`] : []),
+  takesAlong: (l) => Link.companions(l).map((c) => `link:${c.name}`),
   dev: (l) => l.name,
   kernelMade: (l) => l.name === "lo" || l.status?.linkType === "loopback"
 }

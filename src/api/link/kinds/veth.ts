@@ -84,6 +84,8 @@ export const veth: LinkKind<VethOptions, "veth"> = {
   kernelChosen: ["peer"],
   namespaces: (o) => (o.peer?.netns === undefined ? [] : [["peer.netns", o.peer.netns]]),
   alsoCreates: (o) => (o.peer === undefined ? [] : [["peer.name", o.peer.name]]),
+  companions: (name, o) =>
+    o.peer === undefined ? [] : [{ kind: "veth", name: o.peer.name, peer: { name } }],
   toKernel: (o, ctx) => {
     const p = o.peer
     if (p === undefined) return undefined
