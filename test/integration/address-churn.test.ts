@@ -6,21 +6,14 @@
  * result that succeeds must be consistent, and every other one must be a
  * typed DumpInterrupted failure.
  */
-import { type ChildProcess, spawn } from "node:child_process"
-import { rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
+import type { ChildProcess } from "node:child_process"
 import { afterEach, expect, it } from "@effect/vitest"
-import { Effect, Result } from "effect"
+import { Effect } from "effect"
 import * as Address from "../../src/api/Address.ts"
-import { NetlinkError } from "../../src/runtime/NetlinkError.ts"
+import { checkDump, removeBatches, startLoop, stopLoop, type Tally, writeBatch } from "../helpers/churn.ts"
 import { describeRoot, inNamespace, ip } from "../helpers/netns.ts"
 
-// Batch files this file writes, removed after each test whatever its outcome.
-const written: Array<string> = []
-afterEach(() => {
-  for (const f of written.splice(0)) rmSync(f, { force: true })
-})
+afterEach(removeBatches)
 
 const STABLE = 400
 const CHURN = 60
@@ -51,57 +44,10 @@ const churnBatch = (ns: string): string => {
     lines.push(`addr del ${v4(2, i)}/32 dev d0`, `addr del ${v6(2, i)}/128 dev d0`)
     lines.push(`addr del ${v4(3, i)}/32 dev d1`)
   }
-  const file = join(tmpdir(), `nlink-churn-${ns}.batch`)
-  written.push(file)
-  writeFileSync(file, `${lines.join("\n")}\n`)
-  return file
+  return writeBatch(ns, "churn", lines)
 }
 
-const startChurn = (ns: string): ChildProcess => {
-  const file = churnBatch(ns)
-  return spawn("sh", ["-c", `while :; do ip -n ${ns} -force -batch ${file} >/dev/null 2>&1; done`], {
-    stdio: "ignore",
-    detached: true
-  })
-}
-
-const stopChurn = (child: ChildProcess) =>
-  Effect.sync(() => {
-    // the shell and its current ip: the process group this test started
-    if (child.pid !== undefined) {
-      try {
-        process.kill(-child.pid, "SIGKILL")
-      } catch {
-        // already gone
-      }
-    }
-  })
-
-interface Tally {
-  ok: number
-  interrupted: number
-}
-
-/** Checks one result: consistent when it succeeded, DumpInterrupted otherwise. */
-const check = (
-  result: Result.Result<ReadonlyArray<string>, NetlinkError>,
-  expected: ReadonlySet<string>,
-  tally: Tally
-) => {
-  if (Result.isFailure(result)) {
-    expect(result.failure).toBeInstanceOf(NetlinkError)
-    expect(result.failure.reason._tag).toBe("DumpInterrupted")
-    tally.interrupted++
-    return
-  }
-  const seen = result.success
-  // no duplicates, nothing of the stable set missing, nothing of another device
-  if (new Set(seen).size !== seen.length)
-    expect.fail(`duplicates: ${seen.filter((a, i) => seen.indexOf(a) !== i).join(", ")}`)
-  for (const a of expected) if (!seen.includes(a)) expect.fail(`${a} missing from a successful dump`)
-  for (const a of seen) expect(a.startsWith("10.3.")).toBe(false)
-  tally.ok++
-}
+const startChurn = (ns: string): ChildProcess => startLoop(ns, churnBatch(ns))
 
 describeRoot("Address dumps filtered by device under churn", () => {
   it.live(
@@ -112,18 +58,18 @@ describeRoot("Address dumps filtered by device under churn", () => {
           ip(ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1")
           ip(ns, "link", "set", "d0", "up")
           ip(ns, "link", "set", "d1", "up")
-          const file = join(tmpdir(), `nlink-stable-${ns}.batch`)
-          written.push(file)
-          writeFileSync(
-            file,
-            `${stable()
-              .map((a) => `addr add ${a} dev d0 nodad`)
-              .join("\n")}\n`
+          ip(
+            ns,
+            "-batch",
+            writeBatch(
+              ns,
+              "stable",
+              stable().map((a) => `addr add ${a} dev d0 nodad`)
+            )
           )
-          ip(ns, "-batch", file)
           const expected = new Set(stable())
           const child = startChurn(ns)
-          yield* churned(ns, child, expected).pipe(Effect.ensuring(stopChurn(child)))
+          yield* churned(ns, child, expected).pipe(Effect.ensuring(stopLoop(child)))
         })
       ),
     60_000
@@ -141,13 +87,13 @@ const churned = (ns: string, child: ChildProcess, expected: ReadonlySet<string>)
           as.filter((a) => a.scope === 0).map((a) => `${a.local ?? a.address}/${a.prefixlen}`)
         )
       )
-      check(raw, expected, plain)
+      checkDump(raw, expected, plain)
       const model = yield* Effect.result(
         Effect.map(Address.list({ dev: "d0" }, { retryInterrupted: 3 }), (as) =>
           as.filter((a) => a.scope === "global").map((a) => a.address)
         )
       )
-      check(model, expected, retried)
+      checkDump(model, expected, retried)
     }
     // Both kinds of outcome are legitimate; the churn must have run throughout.
     expect(plain.ok + plain.interrupted).toBeGreaterThan(0)

@@ -5,21 +5,14 @@
  * result that succeeds must be consistent, and every other one must be a
  * typed DumpInterrupted failure.
  */
-import { type ChildProcess, spawn } from "node:child_process"
-import { rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
+import type { ChildProcess } from "node:child_process"
 import { afterEach, expect, it } from "@effect/vitest"
-import { Effect, Result } from "effect"
+import { Effect } from "effect"
 import * as Neighbor from "../../src/api/Neighbor.ts"
-import { NetlinkError } from "../../src/runtime/NetlinkError.ts"
+import { checkDump, removeBatches, startLoop, stopLoop, type Tally, writeBatch } from "../helpers/churn.ts"
 import { describeRoot, inNamespace, ip } from "../helpers/netns.ts"
 
-// Batch files this file writes, removed after each test whatever its outcome.
-const written: Array<string> = []
-afterEach(() => {
-  for (const f of written.splice(0)) rmSync(f, { force: true })
-})
+afterEach(removeBatches)
 
 const STABLE = 1000
 const CHURN = 100
@@ -27,13 +20,6 @@ const CHURN = 100
 const v4 = (base: number, i: number) => `10.${base}.${i >> 8}.${i & 255}`
 const mac = (i: number) =>
   `02:00:00:00:${(i >> 8).toString(16).padStart(2, "0")}:${(i & 255).toString(16).padStart(2, "0")}`
-
-const batch = (ns: string, name: string, lines: ReadonlyArray<string>): string => {
-  const file = join(tmpdir(), `nlink-${name}-${ns}.batch`)
-  written.push(file)
-  writeFileSync(file, `${lines.join("\n")}\n`)
-  return file
-}
 
 const startChurn = (ns: string): ChildProcess => {
   const lines: Array<string> = []
@@ -43,47 +29,7 @@ const startChurn = (ns: string): ChildProcess => {
       `neigh add ${v4(3, i)} lladdr ${mac(i)} dev d1 nud permanent`
     )
   for (let i = 0; i < CHURN; i++) lines.push(`neigh del ${v4(2, i)} dev d0`, `neigh del ${v4(3, i)} dev d1`)
-  const file = batch(ns, "neigh-churn", lines)
-  return spawn("sh", ["-c", `while :; do ip -n ${ns} -force -batch ${file} >/dev/null 2>&1; done`], {
-    stdio: "ignore",
-    detached: true
-  })
-}
-
-const stopChurn = (child: ChildProcess) =>
-  Effect.sync(() => {
-    if (child.pid !== undefined) {
-      try {
-        process.kill(-child.pid, "SIGKILL") // the shell and its ip: the group this test started
-      } catch {
-        // already gone
-      }
-    }
-  })
-
-interface Tally {
-  ok: number
-  interrupted: number
-}
-
-const check = (
-  result: Result.Result<ReadonlyArray<string>, NetlinkError>,
-  expected: ReadonlySet<string>,
-  tally: Tally
-) => {
-  if (Result.isFailure(result)) {
-    expect(result.failure).toBeInstanceOf(NetlinkError)
-    expect(result.failure.reason._tag).toBe("DumpInterrupted")
-    tally.interrupted++
-    return
-  }
-  const seen = result.success
-  if (new Set(seen).size !== seen.length)
-    expect.fail(`duplicates: ${seen.filter((a, i) => seen.indexOf(a) !== i).join(", ")}`)
-  const got = new Set(seen)
-  for (const a of expected) if (!got.has(a)) expect.fail(`${a} missing from a successful dump`)
-  for (const a of seen) expect(a.startsWith("10.3."), a).toBe(false)
-  tally.ok++
+  return startLoop(ns, writeBatch(ns, "neigh-churn", lines))
 }
 
 const churned = (child: ChildProcess, expected: ReadonlySet<string>) =>
@@ -92,14 +38,14 @@ const churned = (child: ChildProcess, expected: ReadonlySet<string>) =>
     const retried: Tally = { ok: 0, interrupted: 0 }
     const deadline = Date.now() + 6_000
     for (let i = 0; i < 300 && Date.now() < deadline; i++) {
-      check(
+      checkDump(
         yield* Effect.result(
           Effect.map(Neighbor.listRaw({ dev: "d0" }), (ns) => ns.map((n) => n.dst ?? "?"))
         ),
         expected,
         plain
       )
-      check(
+      checkDump(
         yield* Effect.result(
           Effect.map(Neighbor.list({ dev: "d0" }, { retryInterrupted: 3 }), (ns) => ns.map((n) => n.address))
         ),
@@ -126,14 +72,14 @@ describeRoot("Neighbour dumps filtered by device under churn", () => {
           ip(
             ns,
             "-batch",
-            batch(
+            writeBatch(
               ns,
               "neigh-stable",
               stable.map((a, i) => `neigh add ${a} lladdr ${mac(i)} dev d0 nud permanent`)
             )
           )
           const child = startChurn(ns)
-          yield* churned(child, new Set(stable)).pipe(Effect.ensuring(stopChurn(child)))
+          yield* churned(child, new Set(stable)).pipe(Effect.ensuring(stopLoop(child)))
         })
       ),
     60_000
