@@ -1225,32 +1225,53 @@ const nameDump = Effect.gen(function* () {
   return new Map(pairs)
 })
 
-/** The indexes a link refers to (master, parent/peer, devices in kind or port data). */
-const needsNames = (h: Head, known: ReadonlyMap<number, string>): boolean => {
-  if (h.master !== undefined && h.master !== 0 && !known.has(h.master)) return true
-  if (h.link !== undefined && h.link !== 0 && h.linkNetnsId === undefined && !known.has(h.link)) return true
+/** The indexes a link refers to (master, parent/peer, devices in kind data) that `known` lacks. */
+const missingNames = (h: Head, known: ReadonlyMap<number, string>, out: Set<number>): void => {
+  if (h.master !== undefined && h.master !== 0 && !known.has(h.master)) out.add(h.master)
+  if (h.link !== undefined && h.link !== 0 && h.linkNetnsId === undefined && !known.has(h.link))
+    out.add(h.link)
   const kind = h.info?.kind
   const desc = kind === undefined ? undefined : byKind.get(kind)
-  // device fields in kind data: checked by reading them back with a recording name function
+  // device fields in kind data: found by reading them back with a recording name function
   if (desc !== undefined && desc.devices.length > 0 && h.info?.data !== undefined) {
-    let missing = false
     desc.fromKernel(h.info.data as any, {
       name: (i) => {
-        if (!known.has(i)) missing = true
+        if (i !== 0 && !known.has(i)) out.add(i)
         return i
       }
     })
-    if (missing) return true
   }
-  return false
 }
 
-/** Heads to links; one extra name dump only when some index is not among `heads` themselves. */
+// Up to this many unknown indexes are looked up one by one (a get, a short
+// list); more take one dump of every name. A dump per `Link.get` made
+// namespaces with thousands of links quadratic.
+const LOOKUP_ONE_BY_ONE = 8
+
+/** The name of one index, or nothing when it is gone (or in another namespace). */
+const nameOf = (index: number) =>
+  Effect.gen(function* () {
+    const { route } = yield* Netlink
+    return yield* route.requestReply(
+      getRequest(index, { stats: false }),
+      (buf, view, start, end) => readHead(buf, view, start, end, false).name,
+      options(`link get index ${index}`)
+    )
+  }).pipe(Effect.option)
+
+/** Heads to links; names of indexes not among `heads` come from gets, or one name dump when many. */
 const finish = (heads: ReadonlyArray<Head>) =>
   Effect.gen(function* () {
     let names = new Map<number, string>()
     for (const h of heads) names.set(h.index, h.name)
-    if (heads.some((h) => needsNames(h, names))) names = yield* nameDump
+    const missing = new Set<number>()
+    for (const h of heads) missingNames(h, names, missing)
+    if (missing.size > LOOKUP_ONE_BY_ONE) names = yield* nameDump
+    else
+      for (const i of missing) {
+        const n = yield* nameOf(i)
+        if (n._tag === "Some") names.set(i, n.value)
+      }
     const name: Names = (i) => names.get(i) ?? i
     return heads.map((h) => toLink(h, name))
   })
