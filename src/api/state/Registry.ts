@@ -114,14 +114,17 @@ const linkUpdate = (from: Link.Link, to: Link.Link): Op | undefined => {
     changes[k] = b[k] === undefined ? null : b[k]
   }
   const port = b.port as Record<string, unknown> | undefined
+  const portChange = port !== undefined && b.master !== undefined && !deepEqual(a.port, port)
   return Effect.gen(function* () {
-    // down before other changes, up after them (a port joins its master while down)
+    // down before other changes, up after them (a port joins its master while down);
+    // without port options, up goes with the rest: the kernel sets the master before the flags
     const { up, ...rest } = changes
     if (up === false) yield* Link.set(to.name, { up: false })
-    if (Object.keys(rest).length > 0) yield* Link.set(to.name, rest as Link.Changes)
-    if (port !== undefined && b.master !== undefined && !deepEqual(a.port, port))
-      yield* Link.setPort(to.name, port)
-    if (up === true) yield* Link.set(to.name, { up: true })
+    const together = up === true && !portChange
+    if (Object.keys(rest).length > 0 || together)
+      yield* Link.set(to.name, (together ? changes : rest) as Link.Changes)
+    if (portChange) yield* Link.setPort(to.name, port)
+    if (up === true && !together) yield* Link.set(to.name, { up: true })
   })
 }
 
