@@ -187,13 +187,18 @@ export const diff = (before: State, after: State, options: Options = {}): Plan =
   const objectOf = (c: Change) => (c.op === "update" ? c.to : c.object)
   // dependency order: by rank, then each change after the changes it needs (depth first)
   const sort = (changes: Array<Change>): Array<Change> => {
-    const byRef = new Map(changes.map((c) => [`${c.type}:${c.key}`, c]))
+    const byRef = new Map<string, Change>()
+    for (const c of changes) {
+      byRef.set(`${c.type}:${c.key}`, c)
+      for (const r of byName.get(c.type)!.refs?.(objectOf(c)) ?? []) byRef.set(r, c)
+    }
     const out: Array<Change> = []
     const seen = new Set<string>()
     const visit = (ref: string) => {
-      if (seen.has(ref)) return
-      seen.add(ref)
       const c = byRef.get(ref)!
+      const own = `${c.type}:${c.key}`
+      if (seen.has(own)) return
+      seen.add(own)
       for (const n of byName.get(c.type)!.needs(objectOf(c))) if (byRef.has(n)) visit(n)
       out.push(c)
     }
@@ -226,6 +231,30 @@ const textOf: Record<string, (o: any) => string> = {
   },
   neighbor: (n) =>
     [n.proxy === true && "proxy", n.address, n.lladdr && `lladdr ${n.lladdr}`, `dev ${n.dev}`]
+      .filter(Boolean)
+      .join(" "),
+  nexthop: (n) =>
+    [
+      `id ${n.id}`,
+      n.group &&
+        `group ${n.group.map((m: any) => (m.weight === undefined ? m.id : `${m.id},${m.weight}`)).join("/")}`,
+      n.blackhole === true && "blackhole",
+      n.gateway && `via ${n.gateway}`,
+      n.dev && `dev ${n.dev}`
+    ]
+      .filter(Boolean)
+      .join(" "),
+  qdisc: (q) =>
+    [
+      `dev ${q.dev}`,
+      q.parent === undefined ? "root" : `parent ${q.parent}`,
+      q.handle && `handle ${q.handle}`,
+      q.kind
+    ]
+      .filter(Boolean)
+      .join(" "),
+  class: (c) =>
+    [`dev ${c.dev}`, c.parent && `parent ${c.parent}`, `classid ${c.classid}`, c.kind]
       .filter(Boolean)
       .join(" "),
   rule: (r) =>

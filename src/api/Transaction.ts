@@ -124,6 +124,8 @@ const dependents = (live: Live, ref: string): Array<{ type: string; key: string;
     const [type, ...rest] = r.split(":")
     const self = live.get(type)?.get(rest.join(":"))
     const along = self === undefined ? [] : (byName.get(type)?.takesAlong?.(self) ?? [])
+    // the names others need it by: its key, and the entry's other references
+    const names = new Set([r, ...(self === undefined ? [] : (byName.get(type)?.refs?.(self) ?? []))])
     for (const a of along) {
       if (!seen.has(a)) {
         seen.add(a)
@@ -135,7 +137,7 @@ const dependents = (live: Live, ref: string): Array<{ type: string; key: string;
     for (const e of entries) {
       for (const [key, o] of live.get(e.model.name)!) {
         const me = `${e.model.name}:${key}`
-        if (seen.has(me) || !e.needs(o).includes(r)) continue
+        if (seen.has(me) || !e.needs(o).some((n) => names.has(n))) continue
         seen.add(me)
         // a port is detached from a removed master, not removed
         const port = e.model.name === "link" && o.master !== undefined && `link:${o.master}` === r

@@ -12,14 +12,18 @@
  */
 import * as Effect from "effect/Effect"
 import * as Address from "../Address.ts"
+import * as Class from "../Class.ts"
 import type { NetlinkError } from "../../runtime/NetlinkError.ts"
 import { deepEqual, type ObjectType } from "../internal/Model.ts"
 import * as Link from "../Link.ts"
 import { byKind } from "../link/registry.ts"
 import * as Neighbor from "../Neighbor.ts"
 import type { Netlink } from "../Netlink.ts"
+import * as Nexthop from "../Nexthop.ts"
+import * as Qdisc from "../Qdisc.ts"
 import * as Route from "../Route.ts"
 import * as Rule from "../Rule.ts"
+import * as Handle from "../tc/Handle.ts"
 
 type Op<R = void> = Effect.Effect<R, NetlinkError, Netlink>
 
@@ -58,6 +62,12 @@ export interface Entry<A = any> {
    * step to record what they were.
    */
   readonly sideEffects?: ReadonlyArray<string>
+  /**
+   * Other references that name this object in another entry's `needs`
+   * (a qdisc is `qdisc:dev|parent` by key, and `qdisc-handle:dev|1:` to the
+   * classes under it).
+   */
+  readonly refs?: (a: A) => ReadonlyArray<string>
   /** Objects the kernel removes with this one (`type:key`), besides those that need it (a veth's peer). */
   readonly takesAlong?: (a: A) => ReadonlyArray<string>
   /** The link the object is on, for `purge` scopes (undefined: not on one link). */
@@ -182,7 +192,7 @@ export const link: Entry<Link.Link> = {
       yield* Link.remove(l.name)
     }),
   update: linkUpdate,
-  sideEffects: ["address", "route", "neighbor"],
+  sideEffects: ["address", "route", "neighbor", "nexthop"],
   needs: linkNeeds,
   takesAlong: (l) => Link.companions(l).map((c) => `link:${c.name}`),
   dev: (l) => l.name,
@@ -210,15 +220,16 @@ export const address: Entry<Address.Address> = {
   add: (a) => Address.add(a),
   remove: (a) => Address.remove(a),
   update: (_from, to) => Address.replace(to),
-  sideEffects: ["route", "neighbor"],
+  sideEffects: ["route", "neighbor", "nexthop"],
   needs: (a) => linkRef(a.dev as string),
   dev: (a) => (typeof a.dev === "string" ? a.dev : undefined),
   kernelMade: (a) => a.dev === "lo" || isLinkLocal6(a.address)
 }
 
-const routeDevs = (r: Route.Route): Array<string> => [
+const routeNeeds = (r: Route.Route): Array<string> => [
   ...linkRef(r.dev as string | undefined),
-  ...(r.nexthops ?? []).flatMap((n) => linkRef(n.dev as string | undefined))
+  ...(r.nexthops ?? []).flatMap((n) => linkRef(n.dev as string | undefined)),
+  ...(r.nexthopId === undefined ? [] : [`nexthop:${r.nexthopId}`])
 ]
 
 /**
@@ -238,7 +249,7 @@ export const route: Entry<Route.Route> = {
   add: (r) => Route.add(r),
   remove: (r) => Route.remove(r),
   update: (_from, to) => Route.replace(to),
-  needs: routeDevs,
+  needs: routeNeeds,
   dev: (r) => (typeof r.dev === "string" ? r.dev : undefined),
   kernelMade: (r) =>
     r.table === "local" || r.protocol === "kernel" || r.protocol === "ra" || r.type === "multicast"
@@ -296,15 +307,115 @@ export const rule: Entry<Rule.Rule> = {
 }
 
 /**
+ * Nexthop objects (between addresses and routes: a route may use one by
+ * `nexthopId`, a group needs its members).
+ *
+ * @example
+ * ```ts
+ * Registry.nexthop.needs({ id: 10, group: [{ id: 1 }, { id: 2 }] }) // ["nexthop:1", "nexthop:2"]
+ * ```
+ * @since 0.3.0
+ */
+export const nexthop: Entry<Nexthop.Nexthop> = {
+  model: Nexthop.model,
+  rank: 15,
+  list: Nexthop.list(),
+  add: (n) => Nexthop.add(n),
+  remove: (n) => Nexthop.remove(n),
+  // the kernel replaces a nexthop by one of the same sort only (group for group)
+  update: (from, to) =>
+    (from.group === undefined) === (to.group === undefined) ? Nexthop.replace(to) : undefined,
+  // routes using a removed nexthop go with it; a group loses the member
+  sideEffects: ["route", "nexthop"],
+  needs: (n) => [...linkRef(n.dev as string | undefined), ...(n.group ?? []).map((m) => `nexthop:${m.id}`)],
+  dev: (n) => (typeof n.dev === "string" ? n.dev : undefined),
+  kernelMade: () => false
+}
+
+const handleText = (h: Handle.Handle | undefined): string =>
+  h === undefined ? "none" : Handle.format(typeof h === "number" ? h : (Handle.parse(h) ?? 0))
+
+/** The qdisc a class or qdisc hangs under when its parent is a class ("1:10" → "1:"), else nothing. */
+const ownerRef = (dev: string | number, parent: Handle.Handle | undefined): Array<string> => {
+  const p = typeof parent === "number" ? parent : parent === undefined ? undefined : Handle.parse(parent)
+  if (p === undefined || p === Handle.ROOT || p === Handle.INGRESS || p === Handle.NONE) return []
+  return [`qdisc-handle:${dev}|${Handle.format((Handle.major(p) << 16) >>> 0)}`]
+}
+
+/**
+ * Queueing disciplines (the defaults the kernel attaches, handle 0, are the
+ * kernel's). A qdisc under a class needs that class.
+ *
+ * @example
+ * ```ts
+ * Registry.qdisc.kernelMade({ dev: "eth0", parent: "root", kind: "noqueue" }) // true
+ * ```
+ * @since 0.3.0
+ */
+export const qdisc: Entry<Qdisc.Qdisc> = {
+  model: Qdisc.model,
+  rank: 50,
+  list: Qdisc.list(),
+  add: (q) => Qdisc.add(q),
+  remove: (q) => Qdisc.remove(q),
+  // same kind: changed in place; another kind replaces it at the same parent
+  update: (_from, to) => Qdisc.replace(to),
+  sideEffects: ["class", "qdisc"],
+  needs: (q) => {
+    const p =
+      typeof q.parent === "number" ? q.parent : q.parent === undefined ? undefined : Handle.parse(q.parent)
+    const cls =
+      p === undefined || p === Handle.ROOT || p === Handle.INGRESS || (p & 0xffff) === 0
+        ? []
+        : [`class:${q.dev}|${Handle.format(p)}`]
+    return [...linkRef(q.dev as string), ...cls]
+  },
+  refs: (q) => [`qdisc-handle:${q.dev}|${handleText(q.handle)}`],
+  dev: (q) => (typeof q.dev === "string" ? q.dev : undefined),
+  kernelMade: (q) => handleText(q.handle) === "none"
+}
+
+/**
+ * Classes of classful qdiscs (a class needs its qdisc, and its parent class).
+ *
+ * @example
+ * ```ts
+ * Registry.tcClass.needs({ dev: "eth0", classid: "1:10", kind: "htb" }) // ["link:eth0", "qdisc-handle:eth0|1:"]
+ * ```
+ * @since 0.3.0
+ */
+export const tcClass: Entry<Class.Class> = {
+  model: Class.model,
+  rank: 55,
+  list: Class.list(),
+  add: (c) => Class.add(c),
+  remove: (c) => Class.remove(c),
+  update: (_from, to) => Class.change(to),
+  sideEffects: ["qdisc"],
+  needs: (c) => {
+    const parent =
+      typeof c.parent === "number" ? c.parent : c.parent === undefined ? undefined : Handle.parse(c.parent)
+    const up =
+      parent === undefined || (parent & 0xffff) === 0 || parent === Handle.ROOT
+        ? []
+        : [`class:${c.dev}|${Handle.format(parent)}`]
+    return [...linkRef(c.dev as string), ...ownerRef(c.dev, c.classid), ...up]
+  },
+  dev: (c) => (typeof c.dev === "string" ? c.dev : undefined),
+  // classes of multiqueue roots (mq) are the kernel's
+  kernelMade: (c) => c.kind === "mq"
+}
+
+/**
  * Every entry, in creation order. Adding an object type is one line here.
  *
  * @example
  * ```ts
- * Registry.entries.map((e) => e.model.name) // ["link", "address", "route", "neighbor", "rule"]
+ * Registry.entries.map((e) => e.model.name) // ["link", "address", "nexthop", "route", "neighbor", "rule", "qdisc", "class"]
  * ```
  * @since 0.3.0
  */
-export const entries: ReadonlyArray<Entry> = [link, address, route, neighbor, rule]
+export const entries: ReadonlyArray<Entry> = [link, address, nexthop, route, neighbor, rule, qdisc, tcClass]
 
 /**
  * The entries by type name.
@@ -322,7 +433,7 @@ export const byName: ReadonlyMap<string, Entry> = new Map(entries.map((e) => [e.
  *
  * @example
  * ```ts
- * Registry.names // ["link", "address", "route", "neighbor", "rule"]
+ * Registry.names // ["link", "address", "nexthop", "route", "neighbor", "rule", "qdisc", "class"]
  * ```
  * @since 0.3.0
  */
