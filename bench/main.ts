@@ -9,7 +9,7 @@
  *   --large            add W1L: the 1M-route dump consumed as a stream
  *   --runs N           runs per workload and peer (default 5)
  *   --large-runs N     runs of W1L (default min(runs, 3): pyroute2 needs ~1 min per run)
- *   --only W1,W2,...   workloads: setup,w1,w1l,w2,w3,w4
+ *   --only W1,W2,...   workloads: setup,w1,w1l,w2,w3,w4,apply
  *   --peer NAME,...    run only these peers (nlink and c are always kept)
  *   --no-save          do not write bench/results/<date>.json
  *
@@ -54,6 +54,8 @@ const ROUTES_LARGE = Number(process.env.BENCH_ROUTES_LARGE ?? 1_000_000)
 const VETH_PAIRS = Number(process.env.BENCH_VETH_PAIRS ?? 2000)
 const ADDRS = Number(process.env.BENCH_ADDRS ?? 1000)
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000)
+const APPLY_BRIDGES = Number(process.env.BENCH_APPLY_BRIDGES ?? 1000)
+const APPLY_RUNS = Math.min(RUNS, 3)
 
 // ---------------------------------------------------------------------------
 // peers
@@ -691,6 +693,7 @@ const main = async (): Promise<void> => {
     }
     printWorkload(w, active)
   }
+  if (ONLY === undefined || ONLY.includes("apply")) runApply()
   const totalMs = performance.now() - t0
   const targets = evaluateTargets()
   printTargets(targets)
@@ -732,6 +735,54 @@ const main = async (): Promise<void> => {
     )
     log(`results: ${path.relative(ROOT, file)}`)
   }
+}
+
+/**
+ * Declarative apply at scale (bench/apply.ts: N bridges, each with a veth
+ * port, a stacked link and an address, into an empty namespace; the same
+ * apply again; a 1% change), beside `ip -batch` creating the same objects.
+ * nlink runs from its sources here: the program is the whole apply.
+ */
+const runApply = (): void => {
+  log(`== apply: ${APPLY_BRIDGES} bridges (${APPLY_BRIDGES * 5} objects)`)
+  const samples: Array<Record<string, number>> = []
+  const errors: Array<string> = []
+  for (let r = 0; r < APPLY_RUNS; r++) {
+    try {
+      const out = execFileSync(NODE, [path.join(BENCH, "apply.ts"), String(APPLY_BRIDGES)], {
+        cwd: ROOT,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"]
+      })
+      const j = JSON.parse(out.trim().split("\n").at(-1)!)
+      if (j.firstApply.verified !== true || j.onePercent.verified !== true) throw new Error("not verified")
+      samples.push({
+        firstMs: j.firstApply.ms,
+        noopMs: j.noopApply.ms,
+        noopSteps: j.noopApply.steps,
+        onePercentMs: j.onePercent.ms,
+        ipBatchMs: j.ipBatch.ms
+      })
+    } catch (e) {
+      errors.push(String((e as Error).message).split("\n")[0])
+      log(`   apply run ${r + 1}: ${errors.at(-1)}`)
+    }
+  }
+  const metrics: Record<string, Stat | undefined> = {}
+  for (const k of ["firstMs", "noopMs", "noopSteps", "onePercentMs", "ipBatchMs"])
+    metrics[k] = stat(samples.map((x) => x[k]))
+  rows.push({ workload: "apply", peer: "nlink", metrics, extra: { bridges: APPLY_BRIDGES }, errors })
+  const m = metrics
+  const out = [
+    "",
+    `Apply ${APPLY_BRIDGES} bridges, ${APPLY_BRIDGES * 5} objects  (${APPLY_RUNS} runs; median (min–max))`,
+    `  first apply ms           ${fmtStat(m.firstMs)}   × ip -batch ${fmt(ratio(m.firstMs?.median, m.ipBatchMs?.median), 2)}`,
+    `  no-op apply ms           ${fmtStat(m.noopMs)}   (steps ${fmt(m.noopSteps?.max, 0)})`,
+    `  1% change ms             ${fmtStat(m.onePercentMs)}`,
+    `  ip -batch, same objects  ${fmtStat(m.ipBatchMs)}`
+  ]
+  if (errors.length > 0) out.push(`  (${errors.length} failed runs: ${errors[0]})`)
+  process.stdout.write(`${out.join("\n")}\n`)
 }
 
 const machine = (): Record<string, unknown> => ({
@@ -872,6 +923,11 @@ const evaluateTargets = (): Array<Target> => {
         (v) => v <= 1,
         "×"
       )
+  }
+  const ap = get("apply", "nlink")
+  if (ap !== undefined) {
+    add(`apply: first apply of ${APPLY_BRIDGES} bridges < 10 s`, ap.firstMs?.median, (v) => v < 10_000, " ms")
+    add("apply: the same apply again (empty plan) < 1 s", ap.noopMs?.median, (v) => v < 1000, " ms")
   }
   return t
 }
