@@ -9,7 +9,8 @@
  *   --large            add W1L: the 1M-route dump consumed as a stream
  *   --runs N           runs per workload and peer (default 5)
  *   --large-runs N     runs of W1L (default min(runs, 3): pyroute2 needs ~1 min per run)
- *   --only W1,W2,...   workloads: setup,w1,w1l,w2,w3,w4
+ *   --only W1,W2,...   workloads: setup,w1,w1l,w2,w3,w4,wireguard (bench/wireguard.ts;
+ *                      runs by default when the kernel has WireGuard)
  *   --peer NAME,...    run only these peers (nlink and c are always kept)
  *   --no-save          do not write bench/results/<date>.json
  *
@@ -22,6 +23,7 @@ import * as fs from "node:fs"
 import { stripTypeScriptTypes } from "node:module"
 import * as os from "node:os"
 import * as path from "node:path"
+import { wireguardWorkload } from "./wireguard.ts"
 
 const BENCH = path.dirname(new URL(import.meta.url).pathname)
 const ROOT = path.dirname(BENCH)
@@ -58,7 +60,7 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000)
 // ---------------------------------------------------------------------------
 // peers
 
-type Workload = "setup" | "w1" | "w1l" | "w2" | "w3" | "w4"
+type Workload = "setup" | "w1" | "w1l" | "w2" | "w3" | "w4" | "wireguard"
 
 interface Peer {
   readonly name: string
@@ -91,6 +93,8 @@ const standard =
         return [...prefix, "w3", "d0", String(ADDRS)]
       case "w4":
         return [...prefix, "w4", String(EVENTS)]
+      default:
+        return undefined
     }
   }
 
@@ -444,6 +448,12 @@ interface WorkloadDef {
   readonly collect: Collect
   readonly options?: (peer: Peer, ns: string) => RunOptions
   readonly afterRun?: (ns: string) => void
+  /** Peers of its own instead of the harness's (the WireGuard row: nlink and wg). */
+  readonly peers?: ReadonlyArray<Peer>
+  /** The peer ratios are to (default the C reference). */
+  readonly base?: string
+  /** Why it cannot run on this machine, if it cannot. */
+  readonly unavailable?: () => string | undefined
 }
 
 const inProc = (peer: Peer, s: Sample, key = "ms"): number =>
@@ -565,7 +575,8 @@ const WORKLOADS: ReadonlyArray<WorkloadDef> = [
         ip(ns, "addr", "flush", "dev", "d0")
       } catch {}
     }
-  }
+  },
+  wireguardWorkload({ createNamespace, ip, removeNamespace, dir: TMP, node: NODE })
 ]
 
 // ---------------------------------------------------------------------------
@@ -642,6 +653,12 @@ const main = async (): Promise<void> => {
   const info: Record<string, unknown> = {}
   for (const w of workloads) {
     log(`== ${w.title}`)
+    const why = w.unavailable?.()
+    if (why !== undefined) {
+      log(`   skipped: ${why}`)
+      continue
+    }
+    const wPeers = w.peers ?? active
     const started = performance.now()
     const [{ ns, info: wi }, prepMs] = timed(() => w.prepare())
     info[w.id] = { ...wi, prepareMs: prepMs }
@@ -653,7 +670,7 @@ const main = async (): Promise<void> => {
       // Runs interleave the peers so drift (other load, caches) hits all alike.
       const runs = w.id === "w1l" ? LARGE_RUNS : RUNS
       for (let r = 0; r < runs; r++) {
-        for (const p of active) {
+        for (const p of wPeers) {
           const cmd = p.command(w.id, ns)
           if (cmd === undefined) continue
           const s = await runProgram(ns, cmd, w.options?.(p, ns))
@@ -675,7 +692,7 @@ const main = async (): Promise<void> => {
       removeNamespace(ns)
     }
     ;(info[w.id] as Record<string, unknown>).elapsedMs = performance.now() - started
-    for (const p of active) {
+    for (const p of wPeers) {
       if (p.command(w.id, ns) === undefined) continue
       const ss = samples.get(p.name) ?? []
       const keys = new Set(ss.flatMap((s) => Object.keys(s)))
@@ -689,7 +706,7 @@ const main = async (): Promise<void> => {
         errors: errors.get(p.name) ?? []
       })
     }
-    printWorkload(w, active)
+    printWorkload(w, wPeers)
   }
   const totalMs = performance.now() - t0
   const targets = evaluateTargets()
@@ -749,7 +766,7 @@ const ratio = (a: number | undefined, b: number | undefined): number | undefined
 const printWorkload = (w: WorkloadDef, active: ReadonlyArray<Peer>): void => {
   const out: Array<string> = []
   const wr = rows.filter((r) => r.workload === w.id)
-  const c = cRow(w.id)
+  const c = rows.find((r) => r.workload === w.id && r.peer === (w.base ?? "c"))
   const label = (name: string) => active.find((p) => p.name === name)?.label ?? name
   const pad = (s: string, n: number) => s.padEnd(n)
   out.push("")
@@ -761,7 +778,15 @@ const printWorkload = (w: WorkloadDef, active: ReadonlyArray<Peer>): void => {
         ? ["in-process ms", "ops/s", "× C ops/s", "whole ms", "peak RSS MB"]
         : w.id === "w4"
           ? ["received", "lost (max)", "CPU µs/event", "× C CPU", "peak RSS MB"]
-          : ["count", "in-process ms", "× C", "whole ms", "× C whole", "peak RSS MB", "stall ms"]
+          : [
+              "count",
+              "in-process ms",
+              `× ${w.base ?? "C"}`,
+              "whole ms",
+              `× ${w.base ?? "C"} whole`,
+              "peak RSS MB",
+              "stall ms"
+            ]
   out.push(`  ${pad("peer", 24)}${cols.map((c) => pad(c, 22)).join("")}`)
   for (const r of wr) {
     const m = r.metrics
