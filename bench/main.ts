@@ -759,14 +759,14 @@ const machine = (): Record<string, unknown> => ({
   memoryGb: Math.round(os.totalmem() / 2 ** 30)
 })
 
-const cRow = (w: string) => rows.find((r) => r.workload === w && r.peer === "c")
+const cRow = (w: string, peer = "c") => rows.find((r) => r.workload === w && r.peer === peer)
 const ratio = (a: number | undefined, b: number | undefined): number | undefined =>
   a === undefined || b === undefined || b === 0 ? undefined : a / b
 
 const printWorkload = (w: WorkloadDef, active: ReadonlyArray<Peer>): void => {
   const out: Array<string> = []
   const wr = rows.filter((r) => r.workload === w.id)
-  const c = rows.find((r) => r.workload === w.id && r.peer === (w.base ?? "c"))
+  const c = cRow(w.id, w.base)
   const label = (name: string) => active.find((p) => p.name === name)?.label ?? name
   const pad = (s: string, n: number) => s.padEnd(n)
   out.push("")

@@ -256,7 +256,9 @@ describeFullKernel("Macsec over generic netlink", () => {
         expect(s.cipher).toBe("gcm-aes-xpn-256")
         expect(s.txSas[0]).toMatchObject({ an: 1, pn: 4294967297n, ssci: 7, active: true })
         expect(s.rxScs[0].sas[0]).toMatchObject({ an: 0, pn: 5000000000n, ssci: 9 })
-        expect(ip(ns, "macsec", "show", "m1")).toMatch(/1: PN 4294967297,\s*SSCI 00000007 state on, key 03000000000000000000000000000000/)
+        expect(ip(ns, "macsec", "show", "m1")).toMatch(
+          /1: PN 4294967297,\s*SSCI 00000007 state on, key 03000000000000000000000000000000/
+        )
         // a 32-bit packet number on an XPN SecY: the kernel refuses the length
         const e = yield* Effect.flip(Macsec.updateTxSa("m1", { an: 1, pn: 5 }))
         expect(e.reason._tag).toBe("Kernel")

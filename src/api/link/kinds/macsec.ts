@@ -143,8 +143,6 @@ export const macsec: LinkKind<MacsecOptions, "macsec"> = {
     if (o.cipher !== undefined)
       w.cipherSuite = typeof o.cipher === "bigint" ? o.cipher : CIPHER_SUITES[o.cipher]
     if (o.window !== undefined) w.window = o.window
-    // Kernels before the send_sci/ES fix keep send_sci on with end_station or scb: say it.
-    if (o.sendSci === undefined && (o.endStation === true || o.scb === true)) w.incSci = 0
     // no options: no IFLA_INFO_DATA at all, as ip sends it
     return isEmpty(w) ? undefined : w
   },
@@ -167,7 +165,6 @@ export const macsec: LinkKind<MacsecOptions, "macsec"> = {
     } else c.sciPort = o.sciPort ?? 1
     c.cipher =
       o.cipher === undefined ? "gcm-aes-128" : typeof o.cipher === "bigint" ? cipherName(o.cipher) : o.cipher
-    if (o.sendSci === undefined) c.sendSci = !(o.endStation === true || o.scb === true)
     if (c.replay !== true) delete c.window
     return c
   }
