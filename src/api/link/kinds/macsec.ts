@@ -132,8 +132,6 @@ export const macsec: LinkKind<MacsecOptions, "macsec"> = {
     if (o.replay === true && o.window === undefined) return ["window", "replay protection needs a window"]
     if (o.endStation === true && o.scb === true)
       return ["scb", "end station and single copy broadcast exclude each other"]
-    if (o.sendSci === true && (o.endStation === true || o.scb === true))
-      return ["sendSci", "an SCI is not sent by an end station or with single copy broadcast"]
     return undefined
   },
   toKernel: (o) => {
@@ -143,6 +141,10 @@ export const macsec: LinkKind<MacsecOptions, "macsec"> = {
     if (o.cipher !== undefined)
       w.cipherSuite = typeof o.cipher === "bigint" ? o.cipher : CIPHER_SUITES[o.cipher]
     if (o.window !== undefined) w.window = o.window
+    // The kernel refuses INC_SCI with ES or SCB in one request, yet keeps send_sci on (its
+    // default) when ES or SCB is set: a listed end station reads send_sci on, and recreating
+    // it must not send both. Leaving INC_SCI 1 out gives the same device.
+    if (w.incSci === 1 && (w.es === 1 || w.scb === 1)) delete w.incSci
     // no options: no IFLA_INFO_DATA at all, as ip sends it
     return isEmpty(w) ? undefined : w
   },
