@@ -9,7 +9,8 @@
  *   --large            add W1L: the 1M-route dump consumed as a stream
  *   --runs N           runs per workload and peer (default 5)
  *   --large-runs N     runs of W1L (default min(runs, 3): pyroute2 needs ~1 min per run)
- *   --only W1,W2,...   workloads: setup,w1,w1l,w2,w3,w4,apply
+ *   --only W1,W2,...   workloads: setup,w1,w1l,w2,w3,w4,wireguard,apply (wireguard: bench/wireguard.ts,
+ *                      by default when the kernel has WireGuard; apply: bench/apply.ts)
  *   --peer NAME,...    run only these peers (nlink and c are always kept)
  *   --no-save          do not write bench/results/<date>.json
  *
@@ -22,6 +23,7 @@ import * as fs from "node:fs"
 import { stripTypeScriptTypes } from "node:module"
 import * as os from "node:os"
 import * as path from "node:path"
+import { wireguardWorkload } from "./wireguard.ts"
 
 const BENCH = path.dirname(new URL(import.meta.url).pathname)
 const ROOT = path.dirname(BENCH)
@@ -60,7 +62,7 @@ const APPLY_RUNS = Math.min(RUNS, 3)
 // ---------------------------------------------------------------------------
 // peers
 
-type Workload = "setup" | "w1" | "w1l" | "w2" | "w3" | "w4"
+type Workload = "setup" | "w1" | "w1l" | "w2" | "w3" | "w4" | "wireguard"
 
 interface Peer {
   readonly name: string
@@ -93,6 +95,8 @@ const standard =
         return [...prefix, "w3", "d0", String(ADDRS)]
       case "w4":
         return [...prefix, "w4", String(EVENTS)]
+      default:
+        return undefined
     }
   }
 
@@ -446,6 +450,12 @@ interface WorkloadDef {
   readonly collect: Collect
   readonly options?: (peer: Peer, ns: string) => RunOptions
   readonly afterRun?: (ns: string) => void
+  /** Peers of its own instead of the harness's (the WireGuard row: nlink and wg). */
+  readonly peers?: ReadonlyArray<Peer>
+  /** The peer ratios are to (default the C reference). */
+  readonly base?: string
+  /** Why it cannot run on this machine, if it cannot. */
+  readonly unavailable?: () => string | undefined
 }
 
 const inProc = (peer: Peer, s: Sample, key = "ms"): number =>
@@ -567,7 +577,8 @@ const WORKLOADS: ReadonlyArray<WorkloadDef> = [
         ip(ns, "addr", "flush", "dev", "d0")
       } catch {}
     }
-  }
+  },
+  wireguardWorkload({ createNamespace, ip, removeNamespace, dir: TMP, node: NODE })
 ]
 
 // ---------------------------------------------------------------------------
@@ -644,6 +655,12 @@ const main = async (): Promise<void> => {
   const info: Record<string, unknown> = {}
   for (const w of workloads) {
     log(`== ${w.title}`)
+    const why = w.unavailable?.()
+    if (why !== undefined) {
+      log(`   skipped: ${why}`)
+      continue
+    }
+    const wPeers = w.peers ?? active
     const started = performance.now()
     const [{ ns, info: wi }, prepMs] = timed(() => w.prepare())
     info[w.id] = { ...wi, prepareMs: prepMs }
@@ -655,7 +672,7 @@ const main = async (): Promise<void> => {
       // Runs interleave the peers so drift (other load, caches) hits all alike.
       const runs = w.id === "w1l" ? LARGE_RUNS : RUNS
       for (let r = 0; r < runs; r++) {
-        for (const p of active) {
+        for (const p of wPeers) {
           const cmd = p.command(w.id, ns)
           if (cmd === undefined) continue
           const s = await runProgram(ns, cmd, w.options?.(p, ns))
@@ -677,7 +694,7 @@ const main = async (): Promise<void> => {
       removeNamespace(ns)
     }
     ;(info[w.id] as Record<string, unknown>).elapsedMs = performance.now() - started
-    for (const p of active) {
+    for (const p of wPeers) {
       if (p.command(w.id, ns) === undefined) continue
       const ss = samples.get(p.name) ?? []
       const keys = new Set(ss.flatMap((s) => Object.keys(s)))
@@ -691,7 +708,7 @@ const main = async (): Promise<void> => {
         errors: errors.get(p.name) ?? []
       })
     }
-    printWorkload(w, active)
+    printWorkload(w, wPeers)
   }
   if (ONLY === undefined || ONLY.includes("apply")) runApply()
   const totalMs = performance.now() - t0
@@ -793,14 +810,14 @@ const machine = (): Record<string, unknown> => ({
   memoryGb: Math.round(os.totalmem() / 2 ** 30)
 })
 
-const cRow = (w: string) => rows.find((r) => r.workload === w && r.peer === "c")
+const cRow = (w: string, peer = "c") => rows.find((r) => r.workload === w && r.peer === peer)
 const ratio = (a: number | undefined, b: number | undefined): number | undefined =>
   a === undefined || b === undefined || b === 0 ? undefined : a / b
 
 const printWorkload = (w: WorkloadDef, active: ReadonlyArray<Peer>): void => {
   const out: Array<string> = []
   const wr = rows.filter((r) => r.workload === w.id)
-  const c = cRow(w.id)
+  const c = cRow(w.id, w.base)
   const label = (name: string) => active.find((p) => p.name === name)?.label ?? name
   const pad = (s: string, n: number) => s.padEnd(n)
   out.push("")
@@ -812,7 +829,15 @@ const printWorkload = (w: WorkloadDef, active: ReadonlyArray<Peer>): void => {
         ? ["in-process ms", "ops/s", "× C ops/s", "whole ms", "peak RSS MB"]
         : w.id === "w4"
           ? ["received", "lost (max)", "CPU µs/event", "× C CPU", "peak RSS MB"]
-          : ["count", "in-process ms", "× C", "whole ms", "× C whole", "peak RSS MB", "stall ms"]
+          : [
+              "count",
+              "in-process ms",
+              `× ${w.base ?? "C"}`,
+              "whole ms",
+              `× ${w.base ?? "C"} whole`,
+              "peak RSS MB",
+              "stall ms"
+            ]
   out.push(`  ${pad("peer", 24)}${cols.map((c) => pad(c, 22)).join("")}`)
   for (const r of wr) {
     const m = r.metrics

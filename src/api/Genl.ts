@@ -18,6 +18,7 @@
  */
 import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 import {
   decodeGetfamilyReply,
   encodeGetfamilyRequest,
@@ -26,8 +27,12 @@ import {
   type CtrlAttrs
 } from "../generated/genl-ctrl/index.ts"
 import type * as Connection from "../runtime/Connection.ts"
+import * as Namespace from "../runtime/Namespace.ts"
 import { Kernel, NetlinkError } from "../runtime/NetlinkError.ts"
-import { buildMessage, invalid, NLM_F_DUMP, operationOf } from "./internal/Common.ts"
+import * as Socket from "../runtime/Socket.ts"
+import { DEFAULT_RECEIVE_BUFFER } from "./events/Constants.ts"
+import { Reader } from "./events/Reader.ts"
+import { buildMessage, invalid, NLM_F_DUMP, operation, operationOf } from "./internal/Common.ts"
 import { Netlink, type NetlinkShape } from "./Netlink.ts"
 
 /** NETLINK_GENERIC in include/uapi/linux/netlink.h. */
@@ -332,3 +337,198 @@ const forEachAttr = (
     off += (len + 3) & ~3
   }
 }
+
+// ---------------------------------------------------------------------------
+// multicast events
+
+/**
+ * One message a family sent to a multicast group: its command and version
+ * (genlmsghdr) and the whole message (nlmsghdr included), for the family's
+ * generated `decode<Op>Reply(message, view, 16, message.length)`.
+ *
+ * @since 0.3.0
+ */
+export interface Notification {
+  readonly _tag: "Notification"
+  readonly family: string
+  readonly cmd: number
+  readonly version: number
+  readonly message: Uint8Array
+}
+
+/**
+ * The socket's receive buffer overflowed: the kernel dropped notifications
+ * before this point.
+ *
+ * @since 0.3.0
+ */
+export interface Overrun {
+  readonly _tag: "Overrun"
+}
+
+const OVERRUN: Overrun = { _tag: "Overrun" }
+
+/**
+ * A family registered or unregistered, or one of its multicast groups added
+ * or removed (nlctrl's `notify` group). `NewGroup`/`DelGroup` carry only the
+ * group concerned in `family.groups`.
+ *
+ * @since 0.3.0
+ */
+export interface FamilyEvent {
+  readonly _tag: "NewFamily" | "DelFamily" | "NewGroup" | "DelGroup"
+  readonly family: Family
+}
+
+/**
+ * Options of a multicast subscription.
+ *
+ * @since 0.3.0
+ */
+export interface SubscribeOptions {
+  /** Receive buffer in bytes; default 8 MiB (SO_RCVBUFFORCE when privileged). */
+  readonly receiveBuffer?: number
+}
+
+// NLMSG_NOOP, NLMSG_ERROR and NLMSG_DONE are 1 to 3; families' ids start at 16
+const NLMSG_DONE = 3
+
+/** The next batch of messages (at least one item), waiting without blocking the event loop. */
+const pullFrom = <A>(
+  reader: Reader,
+  decode: (bytes: Uint8Array, view: DataView, start: number, end: number) => A | undefined,
+  onOverrun: () => void
+): Effect.Effect<ReadonlyArray<A | Overrun>, NetlinkError> =>
+  Effect.suspend(function loop(): Effect.Effect<ReadonlyArray<A | Overrun>, NetlinkError> {
+    const out: Array<A | Overrun> = []
+    for (let item = reader.take(); item !== undefined; item = reader.take()) {
+      if (item.bytes === undefined || item.view === undefined) {
+        onOverrun()
+        out.push(OVERRUN)
+        continue
+      }
+      const view = item.view
+      let off = item.start
+      while (off + NLMSG_HDRLEN <= item.end) {
+        const len = view.getUint32(off, true)
+        if (len < NLMSG_HDRLEN || off + len > item.end) break
+        const type = view.getUint16(off + 4, true)
+        if (type > NLMSG_DONE) {
+          const a = decode(item.bytes, view, off, off + len)
+          if (a !== undefined) out.push(a)
+        }
+        off += (len + 3) & ~3
+      }
+    }
+    if (out.length > 0) return Effect.succeed(out)
+    if (reader.failure !== undefined) return Effect.fail(reader.failure)
+    return Effect.flatMap(reader.wait, loop)
+  })
+
+/**
+ * Joins a family's multicast groups (by name, resolved through nlctrl) and
+ * returns their messages as a stream; the groups are joined before this
+ * returns, so nothing sent after it is missed. The socket lives in the
+ * namespace of the provided {@link Netlink} service and closes with the
+ * scope. An overflowing receive buffer shows as an `Overrun` item.
+ *
+ * @example
+ * ```ts
+ * const events = yield* Genl.subscribe("netdev", ["mgmt"])
+ * yield* Stream.runForEach(events, (n) => Effect.log(n._tag === "Notification" ? n.cmd : "overrun"))
+ * ```
+ * @since 0.3.0
+ */
+export const subscribe: (
+  familyName: string,
+  groups: ReadonlyArray<string>,
+  options?: SubscribeOptions
+) => Effect.Effect<Stream.Stream<Notification | Overrun, NetlinkError>, NetlinkError, Netlink | Scope.Scope> =
+  operation(
+    "Genl.subscribe",
+    function* (familyName: string, groups: ReadonlyArray<string>, options: SubscribeOptions = {}) {
+      return yield* subscribeWith(familyName, groups, options, (bytes, view, start, end) =>
+        end - start < NLMSG_HDRLEN + 4
+          ? undefined
+          : {
+              _tag: "Notification" as const,
+              family: familyName,
+              cmd: view.getUint8(start + NLMSG_HDRLEN),
+              version: view.getUint8(start + NLMSG_HDRLEN + 1),
+              message: bytes.slice(start, end)
+            }
+      )
+    }
+  )
+
+/** The groups joined, then a stream of `decode`'s results (undefined: skipped) and overruns. */
+const subscribeWith = <A>(
+  familyName: string,
+  groups: ReadonlyArray<string>,
+  options: SubscribeOptions,
+  decode: (bytes: Uint8Array, view: DataView, start: number, end: number) => A | undefined,
+  onOverrun: () => void = () => {}
+): Effect.Effect<Stream.Stream<A | Overrun, NetlinkError>, NetlinkError, Netlink | Scope.Scope> =>
+  Effect.gen(function* () {
+    if (!Array.isArray(groups) || groups.length === 0)
+      return yield* Effect.fail(invalid("groups", "at least one multicast group name"))
+    const rcvbuf = options.receiveBuffer ?? DEFAULT_RECEIVE_BUFFER
+    if (!Number.isInteger(rcvbuf) || rcvbuf < 4096 || rcvbuf > 0x7fffffff)
+      return yield* Effect.fail(invalid("receiveBuffer", `an integer from 4096 up, got ${rcvbuf}`))
+    const n = yield* Netlink
+    const ids: Array<number> = []
+    for (const g of groups) ids.push(yield* groupId(familyName, g))
+    const netns = n.namespace === undefined ? undefined : { path: yield* Namespace.pathEffect(n.namespace) }
+    const socket = yield* Socket.open({ protocol: NETLINK_GENERIC, groups: ids, rcvbuf, netns })
+    const reader = new Reader(socket, 0, rcvbuf, rcvbuf)
+    yield* Effect.addFinalizer(() => Effect.sync(() => reader.close()))
+    return Stream.flattenIterable(Stream.fromEffectRepeat(pullFrom(reader, decode, onOverrun)))
+  })
+
+const CTRL_CMD_NEWFAMILY = 1
+const CTRL_CMD_DELFAMILY = 2
+const CTRL_CMD_NEWMCAST_GRP = 7
+const CTRL_CMD_DELMCAST_GRP = 8
+const FAMILY_TAGS: Readonly<Record<number, FamilyEvent["_tag"]>> = {
+  [CTRL_CMD_NEWFAMILY]: "NewFamily",
+  [CTRL_CMD_DELFAMILY]: "DelFamily",
+  [CTRL_CMD_NEWMCAST_GRP]: "NewGroup",
+  [CTRL_CMD_DELMCAST_GRP]: "DelGroup"
+}
+
+/**
+ * Family registrations as typed events (nlctrl's `notify` group: a module
+ * loaded or unloaded, a family's groups changing). While the stream is
+ * consumed it also keeps this namespace's family cache current: a family
+ * unregistered is dropped from it, one registered again is cached with its
+ * new id, and an overrun empties the cache (families resolve afresh).
+ *
+ * @example
+ * ```ts
+ * const events = yield* Genl.familyEvents()
+ * // modprobe -r macsec; modprobe macsec
+ * const [gone, back] = yield* Stream.runCollect(Stream.take(events, 2))
+ * // gone: { _tag: "DelFamily", family: { name: "macsec", ... } }, back: { _tag: "NewFamily", ... }
+ * ```
+ * @since 0.3.0
+ */
+export const familyEvents: (
+  options?: SubscribeOptions
+) => Effect.Effect<Stream.Stream<FamilyEvent | Overrun, NetlinkError>, NetlinkError, Netlink | Scope.Scope> =
+  operation("Genl.familyEvents", function* (options: SubscribeOptions = {}) {
+    const cache = cacheOf(yield* Netlink)
+    return yield* subscribeWith(
+      "nlctrl",
+      ["notify"],
+      options,
+      (bytes, view, start, end): FamilyEvent | undefined => {
+        const tag = FAMILY_TAGS[view.getUint8(start + NLMSG_HDRLEN)]
+        if (tag === undefined) return undefined
+        const f = decodeFamily(bytes, view, start, end)
+        if (tag === "NewFamily") cache.set(f.name, f)
+        else cache.delete(f.name)
+        return { _tag: tag, family: f }
+      },
+      () => cache.clear()
+    )
+  })

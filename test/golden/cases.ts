@@ -1067,6 +1067,30 @@ const nexthopCases: ReadonlyArray<GoldenCase> = [
   }
 ]
 
+const macsecLinkCases: ReadonlyArray<GoldenCase> = [
+  link("add-macsec", "macsec on d0 with no options", "link add link d0 m0 type macsec"),
+  link(
+    "add-macsec-options",
+    "macsec with port, icvlen, cipher, encrypt, send_sci off, end_station, replay window, validate check, encodingsa",
+    "link add link d0 m1 type macsec port 7 icvlen 12 cipher gcm-aes-256 encrypt on send_sci off end_station on replay on window 64 validate check encodingsa 2"
+  ),
+  link(
+    "add-macsec-sci-xpn",
+    "macsec with an explicit sci, cipher gcm-aes-xpn-128, scb, protect off, offload off",
+    "link add link d0 m2 type macsec sci 02aabbccddee0009 cipher gcm-aes-xpn-128 scb on send_sci off protect off offload off"
+  ),
+  link(
+    "add-macsec-gcm-aes-128",
+    "macsec with cipher gcm-aes-128 (MACSEC_CIPHER_ID_GCM_AES_128), validate disabled, encrypt off",
+    "link add link d0 m3 type macsec cipher gcm-aes-128 validate disabled encrypt off"
+  ),
+  link(
+    "add-macsec-xpn-256",
+    "macsec with cipher gcm-aes-xpn-256, icvlen 16",
+    "link add link d0 m4 type macsec cipher gcm-aes-xpn-256 icvlen 16"
+  )
+]
+
 export const cases: ReadonlyArray<GoldenCase> = [
   ...linkCases,
   ...addrCases,
@@ -1084,5 +1108,6 @@ export const cases: ReadonlyArray<GoldenCase> = [
   ...tcCases,
   ...tunnelCases,
   ...kindCases2,
-  ...nexthopCases
+  ...nexthopCases,
+  ...macsecLinkCases
 ]

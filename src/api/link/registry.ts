@@ -25,6 +25,7 @@ import { geneve } from "./kinds/geneve.ts"
 import { bareudp } from "./kinds/bareudp.ts"
 import { ipvlan, ipvtap } from "./kinds/ipvlan.ts"
 import { nlmon, vcan } from "./kinds/simple.ts"
+import { macsec } from "./kinds/macsec.ts"
 
 /**
  * Every link kind's descriptor.
@@ -63,7 +64,8 @@ export const registry = [
   ipvlan,
   ipvtap,
   nlmon,
-  vcan
+  vcan,
+  macsec
 ] as const
 
 /**

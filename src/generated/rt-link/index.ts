@@ -966,6 +966,36 @@ export const IpvlanFlagsNames: Readonly<Record<number, string>> = {
   1: "private",
   2: "vepa",
 }
+/** Values of macsec-validation. */
+export const MacsecValidation = {
+  /** MACSEC_VALIDATE_DISABLED */
+  "disabled": 0,
+  /** MACSEC_VALIDATE_CHECK */
+  "check": 1,
+  /** MACSEC_VALIDATE_STRICT */
+  "strict": 2,
+} as const
+/** Names of macsec-validation values, for display. */
+export const MacsecValidationNames: Readonly<Record<number, string>> = {
+  0: "disabled",
+  1: "check",
+  2: "strict",
+}
+/** Values of macsec-offload. */
+export const MacsecOffload = {
+  /** MACSEC_OFFLOAD_OFF */
+  "off": 0,
+  /** MACSEC_OFFLOAD_PHY */
+  "phy": 1,
+  /** MACSEC_OFFLOAD_MAC */
+  "mac": 2,
+} as const
+/** Names of macsec-offload values, for display. */
+export const MacsecOffloadNames: Readonly<Record<number, string>> = {
+  0: "off",
+  1: "phy",
+  2: "mac",
+}
 /** struct ifinfomsg (16 bytes). */
 export interface Ifinfomsg {
   readonly family: number
@@ -3483,6 +3513,74 @@ export const LinkinfoIpvlanAttrsFields = {
   flags: Schema.optionalKey(P.U16),
   unknown: Schema.optionalKey(P.rawAttributes([1, 2])),
 }
+/** Attribute set linkinfo-macsec-attrs. */
+export interface LinkinfoMacsecAttrs {
+  /** IFLA_MACSEC_SCI (1) — Secure Channel Identifier: MAC address and port, big-endian (default: the device's address and port). */
+  readonly sci?: Uint8Array
+  /** IFLA_MACSEC_PORT (2) — Port part of the SCI (only sent; read back from the SCI). */
+  readonly port?: number
+  /** IFLA_MACSEC_ICV_LEN (3) — ICV length in bytes. */
+  readonly icvLen?: number
+  /** IFLA_MACSEC_CIPHER_SUITE (4) — MACSEC_CIPHER_ID_* (IEEE 802.1AE cipher suite id). */
+  readonly cipherSuite?: bigint
+  /** IFLA_MACSEC_WINDOW (5) — Replay protection window (reported only with replay protection on). */
+  readonly window?: number
+  /** IFLA_MACSEC_ENCODING_SA (6) — Association number of the TX SA in use. */
+  readonly encodingSa?: number
+  /** IFLA_MACSEC_ENCRYPT (7) — Encrypt (1) or only integrity-protect (0). */
+  readonly encrypt?: number
+  /** IFLA_MACSEC_PROTECT (8) — Protect frames sent. */
+  readonly protect?: number
+  /** IFLA_MACSEC_INC_SCI (9) — Include the SCI in every frame (send_sci). */
+  readonly incSci?: number
+  /** IFLA_MACSEC_ES (10) — End station bit. */
+  readonly es?: number
+  /** IFLA_MACSEC_SCB (11) — Single copy broadcast bit. */
+  readonly scb?: number
+  /** IFLA_MACSEC_REPLAY_PROTECT (12) — Replay protection (needs a window). */
+  readonly replayProtect?: number
+  /** IFLA_MACSEC_VALIDATION (13) — Validation of frames received. (values: MacsecValidation) */
+  readonly validation?: number
+  /** IFLA_MACSEC_OFFLOAD (15) — Offload to the PHY or MAC of the lower device. (values: MacsecOffload) */
+  readonly offload?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of linkinfo-macsec-attrs. */
+export const LinkinfoMacsecAttrsTypes = {
+  /** IFLA_MACSEC_SCI */ sci: 1,
+  /** IFLA_MACSEC_PORT */ port: 2,
+  /** IFLA_MACSEC_ICV_LEN */ icvLen: 3,
+  /** IFLA_MACSEC_CIPHER_SUITE */ cipherSuite: 4,
+  /** IFLA_MACSEC_WINDOW */ window: 5,
+  /** IFLA_MACSEC_ENCODING_SA */ encodingSa: 6,
+  /** IFLA_MACSEC_ENCRYPT */ encrypt: 7,
+  /** IFLA_MACSEC_PROTECT */ protect: 8,
+  /** IFLA_MACSEC_INC_SCI */ incSci: 9,
+  /** IFLA_MACSEC_ES */ es: 10,
+  /** IFLA_MACSEC_SCB */ scb: 11,
+  /** IFLA_MACSEC_REPLAY_PROTECT */ replayProtect: 12,
+  /** IFLA_MACSEC_VALIDATION */ validation: 13,
+  /** IFLA_MACSEC_PAD */ pad: 14,
+  /** IFLA_MACSEC_OFFLOAD */ offload: 15,
+} as const
+export const LinkinfoMacsecAttrsFields = {
+  sci: Schema.optionalKey(P.Bytes.check(Schema.isMinLength(8), Schema.isMaxLength(8))),
+  port: Schema.optionalKey(P.U16),
+  icvLen: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 8, maximum: 32 }))),
+  cipherSuite: Schema.optionalKey(P.U64),
+  window: Schema.optionalKey(P.U32),
+  encodingSa: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 3 }))),
+  encrypt: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
+  protect: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
+  incSci: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
+  es: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
+  scb: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
+  replayProtect: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
+  validation: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 2 }))),
+  offload: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 2 }))),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15])),
+}
 export const LinkAttrs: Schema.Codec<LinkAttrs> = Schema.Struct(LinkAttrsFields)
 export const PropListAttrs: Schema.Codec<PropListAttrs> = Schema.Struct(PropListAttrsFields)
 export const ProtoDownReasonAttrs: Schema.Codec<ProtoDownReasonAttrs> = Schema.Struct(ProtoDownReasonAttrsFields)
@@ -3517,8 +3615,9 @@ export const LinkinfoXfrmAttrs: Schema.Codec<LinkinfoXfrmAttrs> = Schema.Struct(
 export const LinkinfoGeneveAttrs: Schema.Codec<LinkinfoGeneveAttrs> = Schema.Struct(LinkinfoGeneveAttrsFields)
 export const LinkinfoBareudpAttrs: Schema.Codec<LinkinfoBareudpAttrs> = Schema.Struct(LinkinfoBareudpAttrsFields)
 export const LinkinfoIpvlanAttrs: Schema.Codec<LinkinfoIpvlanAttrs> = Schema.Struct(LinkinfoIpvlanAttrsFields)
+export const LinkinfoMacsecAttrs: Schema.Codec<LinkinfoMacsecAttrs> = Schema.Struct(LinkinfoMacsecAttrsFields)
 /** linkinfo-data-msg: the payload chosen by kind. */
-export type LinkinfoDataMsg = ({ readonly kind: "veth" } & LinkinfoVethAttrs) | ({ readonly kind: "bridge" } & LinkinfoBridgeAttrs) | ({ readonly kind: "vxlan" } & LinkinfoVxlanAttrs) | ({ readonly kind: "macvlan" } & LinkinfoMacvlanAttrs) | ({ readonly kind: "macvtap" } & LinkinfoMacvlanAttrs) | ({ readonly kind: "ifb" } & EmptyAttrs) | ({ readonly kind: "dummy" } & EmptyAttrs) | ({ readonly kind: "vlan" } & LinkinfoVlanAttrs) | ({ readonly kind: "bond" } & LinkinfoBondAttrs) | ({ readonly kind: "vrf" } & LinkinfoVrfAttrs) | ({ readonly kind: "gre" } & LinkinfoGreAttrs) | ({ readonly kind: "gretap" } & LinkinfoGreAttrs) | ({ readonly kind: "erspan" } & LinkinfoGreAttrs) | ({ readonly kind: "ip6gre" } & LinkinfoIp6greAttrs) | ({ readonly kind: "ip6gretap" } & LinkinfoIp6greAttrs) | ({ readonly kind: "ip6erspan" } & LinkinfoIp6greAttrs) | ({ readonly kind: "ipip" } & LinkinfoIptunAttrs) | ({ readonly kind: "sit" } & LinkinfoIptunAttrs) | ({ readonly kind: "ip6tnl" } & LinkinfoIp6tnlAttrs) | ({ readonly kind: "vti" } & LinkinfoVtiAttrs) | ({ readonly kind: "vti6" } & LinkinfoVti6Attrs) | ({ readonly kind: "xfrm" } & LinkinfoXfrmAttrs) | ({ readonly kind: "geneve" } & LinkinfoGeneveAttrs) | ({ readonly kind: "bareudp" } & LinkinfoBareudpAttrs) | ({ readonly kind: "ipvlan" } & LinkinfoIpvlanAttrs) | ({ readonly kind: "ipvtap" } & LinkinfoIpvlanAttrs) | ({ readonly kind: "nlmon" } & EmptyAttrs) | ({ readonly kind: "vcan" } & EmptyAttrs)
+export type LinkinfoDataMsg = ({ readonly kind: "veth" } & LinkinfoVethAttrs) | ({ readonly kind: "bridge" } & LinkinfoBridgeAttrs) | ({ readonly kind: "vxlan" } & LinkinfoVxlanAttrs) | ({ readonly kind: "macvlan" } & LinkinfoMacvlanAttrs) | ({ readonly kind: "macvtap" } & LinkinfoMacvlanAttrs) | ({ readonly kind: "ifb" } & EmptyAttrs) | ({ readonly kind: "dummy" } & EmptyAttrs) | ({ readonly kind: "vlan" } & LinkinfoVlanAttrs) | ({ readonly kind: "bond" } & LinkinfoBondAttrs) | ({ readonly kind: "vrf" } & LinkinfoVrfAttrs) | ({ readonly kind: "gre" } & LinkinfoGreAttrs) | ({ readonly kind: "gretap" } & LinkinfoGreAttrs) | ({ readonly kind: "erspan" } & LinkinfoGreAttrs) | ({ readonly kind: "ip6gre" } & LinkinfoIp6greAttrs) | ({ readonly kind: "ip6gretap" } & LinkinfoIp6greAttrs) | ({ readonly kind: "ip6erspan" } & LinkinfoIp6greAttrs) | ({ readonly kind: "ipip" } & LinkinfoIptunAttrs) | ({ readonly kind: "sit" } & LinkinfoIptunAttrs) | ({ readonly kind: "ip6tnl" } & LinkinfoIp6tnlAttrs) | ({ readonly kind: "vti" } & LinkinfoVtiAttrs) | ({ readonly kind: "vti6" } & LinkinfoVti6Attrs) | ({ readonly kind: "xfrm" } & LinkinfoXfrmAttrs) | ({ readonly kind: "geneve" } & LinkinfoGeneveAttrs) | ({ readonly kind: "bareudp" } & LinkinfoBareudpAttrs) | ({ readonly kind: "ipvlan" } & LinkinfoIpvlanAttrs) | ({ readonly kind: "ipvtap" } & LinkinfoIpvlanAttrs) | ({ readonly kind: "nlmon" } & EmptyAttrs) | ({ readonly kind: "vcan" } & EmptyAttrs) | ({ readonly kind: "macsec" } & LinkinfoMacsecAttrs)
 export const LinkinfoDataMsg: Schema.Codec<LinkinfoDataMsg> = Schema.Union([
   Schema.Struct({ kind: Schema.Literal("veth"), ...LinkinfoVethAttrsFields }),
   Schema.Struct({ kind: Schema.Literal("bridge"), ...LinkinfoBridgeAttrsFields }),
@@ -3548,9 +3647,10 @@ export const LinkinfoDataMsg: Schema.Codec<LinkinfoDataMsg> = Schema.Union([
   Schema.Struct({ kind: Schema.Literal("ipvtap"), ...LinkinfoIpvlanAttrsFields }),
   Schema.Struct({ kind: Schema.Literal("nlmon"), ...EmptyAttrsFields }),
   Schema.Struct({ kind: Schema.Literal("vcan"), ...EmptyAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("macsec"), ...LinkinfoMacsecAttrsFields }),
 ]) as any
 /** The kind values linkinfo-data-msg describes. */
-export const LinkinfoDataMsgKinds: ReadonlyArray<string> = ["veth", "bridge", "vxlan", "macvlan", "macvtap", "ifb", "dummy", "vlan", "bond", "vrf", "gre", "gretap", "erspan", "ip6gre", "ip6gretap", "ip6erspan", "ipip", "sit", "ip6tnl", "vti", "vti6", "xfrm", "geneve", "bareudp", "ipvlan", "ipvtap", "nlmon", "vcan"]
+export const LinkinfoDataMsgKinds: ReadonlyArray<string> = ["veth", "bridge", "vxlan", "macvlan", "macvtap", "ifb", "dummy", "vlan", "bond", "vrf", "gre", "gretap", "erspan", "ip6gre", "ip6gretap", "ip6erspan", "ipip", "sit", "ip6tnl", "vti", "vti6", "xfrm", "geneve", "bareudp", "ipvlan", "ipvtap", "nlmon", "vcan", "macsec"]
 const decodeLinkinfoDataMsg = (kind: string | undefined, buf: Uint8Array, view: DataView, p: number, e: number): any => {
   switch (kind) {
     case "veth": { const out: any = { kind: "veth" }; return decodeLinkinfoVethAttrsInto(out, buf, view, p, e) }
@@ -3581,6 +3681,7 @@ const decodeLinkinfoDataMsg = (kind: string | undefined, buf: Uint8Array, view: 
     case "ipvtap": { const out: any = { kind: "ipvtap" }; return decodeLinkinfoIpvlanAttrsInto(out, buf, view, p, e) }
     case "nlmon": { const out: any = { kind: "nlmon" }; return decodeEmptyAttrsInto(out, buf, view, p, e) }
     case "vcan": { const out: any = { kind: "vcan" }; return decodeEmptyAttrsInto(out, buf, view, p, e) }
+    case "macsec": { const out: any = { kind: "macsec" }; return decodeLinkinfoMacsecAttrsInto(out, buf, view, p, e) }
     default: return undefined
   }
 }
@@ -3614,6 +3715,7 @@ const encodeLinkinfoDataMsg = (w: Writer, v: LinkinfoDataMsg): void => {
     case "ipvtap": encodeLinkinfoIpvlanAttrs(w, v as any); break
     case "nlmon": encodeEmptyAttrs(w, v as any); break
     case "vcan": encodeEmptyAttrs(w, v as any); break
+    case "macsec": encodeLinkinfoMacsecAttrs(w, v as any); break
   }
 }
 /** linkinfo-port-data-msg: the payload chosen by portKind. */
@@ -5347,6 +5449,60 @@ export function encodeLinkinfoIpvlanAttrs(w: Writer, v: LinkinfoIpvlanAttrs): vo
   if (v.flags !== undefined) w.attrU16(2, v.flags)
   if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
 }
+/** Decodes linkinfo-macsec-attrs attributes in [start, end) into `out`. */
+export function decodeLinkinfoMacsecAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoMacsecAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-macsec-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.sci = readBytes(buf, p, e); break
+      case 2: out.port = (n < 2 ? badLength("linkinfo-macsec-attrs.IFLA_MACSEC_PORT", n, 2, off) : view.getUint16(p, false)); break
+      case 3: out.icvLen = (n < 1 ? badLength("linkinfo-macsec-attrs.IFLA_MACSEC_ICV_LEN", n, 1, off) : view.getUint8(p)); break
+      case 4: out.cipherSuite = (n < 8 ? badLength("linkinfo-macsec-attrs.IFLA_MACSEC_CIPHER_SUITE", n, 8, off) : readU64(view, p, true)); break
+      case 5: out.window = (n < 4 ? badLength("linkinfo-macsec-attrs.IFLA_MACSEC_WINDOW", n, 4, off) : view.getUint32(p, true)); break
+      case 6: out.encodingSa = (n < 1 ? badLength("linkinfo-macsec-attrs.IFLA_MACSEC_ENCODING_SA", n, 1, off) : view.getUint8(p)); break
+      case 7: out.encrypt = (n < 1 ? badLength("linkinfo-macsec-attrs.IFLA_MACSEC_ENCRYPT", n, 1, off) : view.getUint8(p)); break
+      case 8: out.protect = (n < 1 ? badLength("linkinfo-macsec-attrs.IFLA_MACSEC_PROTECT", n, 1, off) : view.getUint8(p)); break
+      case 9: out.incSci = (n < 1 ? badLength("linkinfo-macsec-attrs.IFLA_MACSEC_INC_SCI", n, 1, off) : view.getUint8(p)); break
+      case 10: out.es = (n < 1 ? badLength("linkinfo-macsec-attrs.IFLA_MACSEC_ES", n, 1, off) : view.getUint8(p)); break
+      case 11: out.scb = (n < 1 ? badLength("linkinfo-macsec-attrs.IFLA_MACSEC_SCB", n, 1, off) : view.getUint8(p)); break
+      case 12: out.replayProtect = (n < 1 ? badLength("linkinfo-macsec-attrs.IFLA_MACSEC_REPLAY_PROTECT", n, 1, off) : view.getUint8(p)); break
+      case 13: out.validation = (n < 1 ? badLength("linkinfo-macsec-attrs.IFLA_MACSEC_VALIDATION", n, 1, off) : view.getUint8(p)); break
+      case 14: break
+      case 15: out.offload = (n < 1 ? badLength("linkinfo-macsec-attrs.IFLA_MACSEC_OFFLOAD", n, 1, off) : view.getUint8(p)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes linkinfo-macsec-attrs attributes in [start, end). */
+export function decodeLinkinfoMacsecAttrs(buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoMacsecAttrs {
+  return decodeLinkinfoMacsecAttrsInto({}, buf, view, start, end)
+}
+/** Writes the linkinfo-macsec-attrs attributes present in `v`. */
+export function encodeLinkinfoMacsecAttrs(w: Writer, v: LinkinfoMacsecAttrs): void {
+  if (v.sci !== undefined) w.attrBinary(1, v.sci)
+  if (v.port !== undefined) w.attrU16(2, v.port, true)
+  if (v.icvLen !== undefined) w.attrU8(3, v.icvLen)
+  if (v.cipherSuite !== undefined) w.attrU64(4, v.cipherSuite)
+  if (v.window !== undefined) w.attrU32(5, v.window)
+  if (v.encodingSa !== undefined) w.attrU8(6, v.encodingSa)
+  if (v.encrypt !== undefined) w.attrU8(7, v.encrypt)
+  if (v.protect !== undefined) w.attrU8(8, v.protect)
+  if (v.incSci !== undefined) w.attrU8(9, v.incSci)
+  if (v.es !== undefined) w.attrU8(10, v.es)
+  if (v.scb !== undefined) w.attrU8(11, v.scb)
+  if (v.replayProtect !== undefined) w.attrU8(12, v.replayProtect)
+  if (v.validation !== undefined) w.attrU8(13, v.validation)
+  if (v.offload !== undefined) w.attrU8(15, v.offload)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
 /** Names of link-attrs attributes, for error messages. */
 export const LinkAttrsMeta: AttributeMeta = {
   set: "link-attrs",
@@ -5502,7 +5658,7 @@ export const LinkinfoAttrsMeta: AttributeMeta = {
   set: "linkinfo-attrs",
   attributes: {
     1: { name: "IFLA_INFO_KIND" },
-    2: { name: "IFLA_INFO_DATA", selector: 1, formats: () => ({ "veth": LinkinfoVethAttrsMeta, "bridge": LinkinfoBridgeAttrsMeta, "vxlan": LinkinfoVxlanAttrsMeta, "macvlan": LinkinfoMacvlanAttrsMeta, "macvtap": LinkinfoMacvlanAttrsMeta, "ifb": EmptyAttrsMeta, "dummy": EmptyAttrsMeta, "vlan": LinkinfoVlanAttrsMeta, "bond": LinkinfoBondAttrsMeta, "vrf": LinkinfoVrfAttrsMeta, "gre": LinkinfoGreAttrsMeta, "gretap": LinkinfoGreAttrsMeta, "erspan": LinkinfoGreAttrsMeta, "ip6gre": LinkinfoIp6greAttrsMeta, "ip6gretap": LinkinfoIp6greAttrsMeta, "ip6erspan": LinkinfoIp6greAttrsMeta, "ipip": LinkinfoIptunAttrsMeta, "sit": LinkinfoIptunAttrsMeta, "ip6tnl": LinkinfoIp6tnlAttrsMeta, "vti": LinkinfoVtiAttrsMeta, "vti6": LinkinfoVti6AttrsMeta, "xfrm": LinkinfoXfrmAttrsMeta, "geneve": LinkinfoGeneveAttrsMeta, "bareudp": LinkinfoBareudpAttrsMeta, "ipvlan": LinkinfoIpvlanAttrsMeta, "ipvtap": LinkinfoIpvlanAttrsMeta, "nlmon": EmptyAttrsMeta, "vcan": EmptyAttrsMeta }) },
+    2: { name: "IFLA_INFO_DATA", selector: 1, formats: () => ({ "veth": LinkinfoVethAttrsMeta, "bridge": LinkinfoBridgeAttrsMeta, "vxlan": LinkinfoVxlanAttrsMeta, "macvlan": LinkinfoMacvlanAttrsMeta, "macvtap": LinkinfoMacvlanAttrsMeta, "ifb": EmptyAttrsMeta, "dummy": EmptyAttrsMeta, "vlan": LinkinfoVlanAttrsMeta, "bond": LinkinfoBondAttrsMeta, "vrf": LinkinfoVrfAttrsMeta, "gre": LinkinfoGreAttrsMeta, "gretap": LinkinfoGreAttrsMeta, "erspan": LinkinfoGreAttrsMeta, "ip6gre": LinkinfoIp6greAttrsMeta, "ip6gretap": LinkinfoIp6greAttrsMeta, "ip6erspan": LinkinfoIp6greAttrsMeta, "ipip": LinkinfoIptunAttrsMeta, "sit": LinkinfoIptunAttrsMeta, "ip6tnl": LinkinfoIp6tnlAttrsMeta, "vti": LinkinfoVtiAttrsMeta, "vti6": LinkinfoVti6AttrsMeta, "xfrm": LinkinfoXfrmAttrsMeta, "geneve": LinkinfoGeneveAttrsMeta, "bareudp": LinkinfoBareudpAttrsMeta, "ipvlan": LinkinfoIpvlanAttrsMeta, "ipvtap": LinkinfoIpvlanAttrsMeta, "nlmon": EmptyAttrsMeta, "vcan": EmptyAttrsMeta, "macsec": LinkinfoMacsecAttrsMeta }) },
     3: { name: "IFLA_INFO_XSTATS" },
     4: { name: "IFLA_INFO_SLAVE_KIND" },
     5: { name: "IFLA_INFO_SLAVE_DATA", selector: 4, formats: () => ({ "bridge": LinkinfoBrportAttrsMeta, "bond": LinkinfoBondPortAttrsMeta, "vrf": LinkinfoVrfPortAttrsMeta }) },
@@ -5971,6 +6127,27 @@ export const LinkinfoIpvlanAttrsMeta: AttributeMeta = {
   attributes: {
     1: { name: "IFLA_IPVLAN_MODE" },
     2: { name: "IFLA_IPVLAN_FLAGS" },
+  }
+}
+/** Names of linkinfo-macsec-attrs attributes, for error messages. */
+export const LinkinfoMacsecAttrsMeta: AttributeMeta = {
+  set: "linkinfo-macsec-attrs",
+  attributes: {
+    1: { name: "IFLA_MACSEC_SCI" },
+    2: { name: "IFLA_MACSEC_PORT" },
+    3: { name: "IFLA_MACSEC_ICV_LEN" },
+    4: { name: "IFLA_MACSEC_CIPHER_SUITE" },
+    5: { name: "IFLA_MACSEC_WINDOW" },
+    6: { name: "IFLA_MACSEC_ENCODING_SA" },
+    7: { name: "IFLA_MACSEC_ENCRYPT" },
+    8: { name: "IFLA_MACSEC_PROTECT" },
+    9: { name: "IFLA_MACSEC_INC_SCI" },
+    10: { name: "IFLA_MACSEC_ES" },
+    11: { name: "IFLA_MACSEC_SCB" },
+    12: { name: "IFLA_MACSEC_REPLAY_PROTECT" },
+    13: { name: "IFLA_MACSEC_VALIDATION" },
+    14: { name: "IFLA_MACSEC_PAD" },
+    15: { name: "IFLA_MACSEC_OFFLOAD" },
   }
 }
 /** link message: struct ifinfomsg followed by link-attrs. */

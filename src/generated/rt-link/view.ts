@@ -6,7 +6,7 @@
  */
 import * as Schema from "effect/Schema"
 import * as P from "../../runtime/Primitives.ts"
-import type { LinkinfoBareudpAttrs, LinkinfoBondAttrs, LinkinfoBondPortAttrs, LinkinfoBridgeAttrs, LinkinfoBrportAttrs, LinkinfoGeneveAttrs, LinkinfoGreAttrs, LinkinfoIp6greAttrs, LinkinfoIp6tnlAttrs, LinkinfoIptunAttrs, LinkinfoIpvlanAttrs, LinkinfoMacvlanAttrs, LinkinfoVlanAttrs, LinkinfoVrfAttrs, LinkinfoVrfPortAttrs, LinkinfoVti6Attrs, LinkinfoVtiAttrs, LinkinfoVxlanAttrs, LinkinfoXfrmAttrs } from "./index.ts"
+import type { LinkinfoBareudpAttrs, LinkinfoBondAttrs, LinkinfoBondPortAttrs, LinkinfoBridgeAttrs, LinkinfoBrportAttrs, LinkinfoGeneveAttrs, LinkinfoGreAttrs, LinkinfoIp6greAttrs, LinkinfoIp6tnlAttrs, LinkinfoIptunAttrs, LinkinfoIpvlanAttrs, LinkinfoMacsecAttrs, LinkinfoMacvlanAttrs, LinkinfoVlanAttrs, LinkinfoVrfAttrs, LinkinfoVrfPortAttrs, LinkinfoVti6Attrs, LinkinfoVtiAttrs, LinkinfoVxlanAttrs, LinkinfoXfrmAttrs } from "./index.ts"
 
 /** A device by name or ifindex, as a view's device fields take it. */
 export const DeviceRef = Schema.Union([P.InterfaceName, P.intBetween(P.S32, 1, 0x7fffffff)])
@@ -2205,5 +2205,120 @@ export const ipvlanCanonical = (o: IpvlanOptions): IpvlanOptions => {
   const c: any = { ...ipvlanDefaults }
   for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
   if (typeof c.mode === "number") c.mode = ipvlanModeByNumber[c.mode] ?? c.mode
+  return c
+}
+const macsecValidateNames = { "disabled": 0, "check": 1, "strict": 2 } as const
+const macsecValidateByNumber: Readonly<Record<number, string>> = { "0": "disabled", "1": "check", "2": "strict" }
+const macsecOffloadNames = { "off": 0, "phy": 1, "mac": 2 } as const
+const macsecOffloadByNumber: Readonly<Record<number, string>> = { "0": "off", "1": "phy", "2": "mac" }
+/** Input Schema fields of the macsec view (linkinfo-macsec-attrs). */
+export const MacsecFields = {
+  /** ICV length in bytes. (IFLA_MACSEC_ICV_LEN) */
+  icvlen: Schema.optional(P.intBetween(P.U8, 8, 32)),
+  /** Association number of the TX SA in use. (IFLA_MACSEC_ENCODING_SA) */
+  encodingsa: Schema.optional(P.intBetween(P.U8, 0, 3)),
+  /** Encrypt (1) or only integrity-protect (0). (IFLA_MACSEC_ENCRYPT) */
+  encrypt: Schema.optional(Schema.Boolean),
+  /** Protect frames sent. (IFLA_MACSEC_PROTECT) */
+  protect: Schema.optional(Schema.Boolean),
+  /** Include the SCI in every frame (send_sci). (IFLA_MACSEC_INC_SCI) */
+  sendSci: Schema.optional(Schema.Boolean),
+  /** End station bit. (IFLA_MACSEC_ES) */
+  endStation: Schema.optional(Schema.Boolean),
+  /** Single copy broadcast bit. (IFLA_MACSEC_SCB) */
+  scb: Schema.optional(Schema.Boolean),
+  /** Replay protection (needs a window). (IFLA_MACSEC_REPLAY_PROTECT) */
+  replay: Schema.optional(Schema.Boolean),
+  /** Validation of frames received. (IFLA_MACSEC_VALIDATION) */
+  validate: Schema.optional(Schema.Union([Schema.Literals(["disabled", "check", "strict"]), P.intBetween(P.U8, 0, 2)])),
+  /** Offload to the PHY or MAC of the lower device. (IFLA_MACSEC_OFFLOAD) */
+  offload: Schema.optional(Schema.Union([Schema.Literals(["off", "phy", "mac"]), P.intBetween(P.U8, 0, 2)])),
+}
+/** The macsec view's configuration. */
+export interface MacsecOptions {
+  /** ICV length in bytes. (IFLA_MACSEC_ICV_LEN) */
+  readonly icvlen?: number
+  /** Association number of the TX SA in use. (IFLA_MACSEC_ENCODING_SA) */
+  readonly encodingsa?: number
+  /** Encrypt (1) or only integrity-protect (0). (IFLA_MACSEC_ENCRYPT) */
+  readonly encrypt?: boolean
+  /** Protect frames sent. (IFLA_MACSEC_PROTECT) */
+  readonly protect?: boolean
+  /** Include the SCI in every frame (send_sci). (IFLA_MACSEC_INC_SCI) */
+  readonly sendSci?: boolean
+  /** End station bit. (IFLA_MACSEC_ES) */
+  readonly endStation?: boolean
+  /** Single copy broadcast bit. (IFLA_MACSEC_SCB) */
+  readonly scb?: boolean
+  /** Replay protection (needs a window). (IFLA_MACSEC_REPLAY_PROTECT) */
+  readonly replay?: boolean
+  /** Validation of frames received. (IFLA_MACSEC_VALIDATION) */
+  readonly validate?: "disabled" | "check" | "strict" | number
+  /** Offload to the PHY or MAC of the lower device. (IFLA_MACSEC_OFFLOAD) */
+  readonly offload?: "off" | "phy" | "mac" | number
+}
+/** What the kernel reports by itself in linkinfo-macsec-attrs. */
+export interface MacsecStatus {
+}
+/** Fields of the macsec view that name devices. */
+export const macsecDevices: ReadonlyArray<string> = []
+/** macsec options → linkinfo-macsec-attrs (device fields from `devices`, resolved by the engine). */
+export const macsecToWire = (o: MacsecOptions, devices: Readonly<Record<string, number>> = {}): LinkinfoMacsecAttrs => {
+  const w: { -readonly [K in keyof LinkinfoMacsecAttrs]: LinkinfoMacsecAttrs[K] } = {}
+  void devices
+  if (o.icvlen !== undefined) w.icvLen = o.icvlen
+  if (o.encodingsa !== undefined) w.encodingSa = o.encodingsa
+  if (o.encrypt !== undefined) w.encrypt = o.encrypt ? 1 : 0
+  if (o.protect !== undefined) w.protect = o.protect ? 1 : 0
+  if (o.sendSci !== undefined) w.incSci = o.sendSci ? 1 : 0
+  if (o.endStation !== undefined) w.es = o.endStation ? 1 : 0
+  if (o.scb !== undefined) w.scb = o.scb ? 1 : 0
+  if (o.replay !== undefined) w.replayProtect = o.replay ? 1 : 0
+  if (o.validate !== undefined) w.validation = typeof o.validate === "number" ? o.validate : macsecValidateNames[o.validate]
+  if (o.offload !== undefined) w.offload = typeof o.offload === "number" ? o.offload : macsecOffloadNames[o.offload]
+  return w
+}
+/** linkinfo-macsec-attrs → macsec options (configuration; device indexes named by `name`). */
+export const macsecFromWire = (a: LinkinfoMacsecAttrs, name: (index: number) => string | number = (i) => i): MacsecOptions => {
+  const o: { -readonly [K in keyof MacsecOptions]?: MacsecOptions[K] } = {}
+  void name
+  if (a.icvLen !== undefined) o.icvlen = a.icvLen
+  if (a.encodingSa !== undefined) o.encodingsa = a.encodingSa
+  if (a.encrypt !== undefined) o.encrypt = a.encrypt !== 0
+  if (a.protect !== undefined) o.protect = a.protect !== 0
+  if (a.incSci !== undefined) o.sendSci = a.incSci !== 0
+  if (a.es !== undefined) o.endStation = a.es !== 0
+  if (a.scb !== undefined) o.scb = a.scb !== 0
+  if (a.replayProtect !== undefined) o.replay = a.replayProtect !== 0
+  if (a.validation !== undefined) o.validate = (macsecValidateByNumber[a.validation] ?? a.validation) as any
+  if (a.offload !== undefined) o.offload = (macsecOffloadByNumber[a.offload] ?? a.offload) as any
+  return o as MacsecOptions
+}
+/** The status attributes of linkinfo-macsec-attrs, or undefined when there are none. */
+export const macsecStatusFromWire = (a: LinkinfoMacsecAttrs): MacsecStatus | undefined => {
+  void a
+  return undefined
+}
+/** The kernel's defaults of the macsec view, for canonical forms. */
+export const macsecDefaults: Partial<MacsecOptions> = {
+  icvlen: 16,
+  encodingsa: 0,
+  encrypt: false,
+  protect: true,
+  sendSci: true,
+  endStation: false,
+  scb: false,
+  replay: false,
+  validate: "strict",
+  offload: "off",
+}
+/** Options of the macsec view without a known default: compared only when both sides give them. */
+export const macsecKernelChosen: ReadonlyArray<string> = []
+/** macsec options with the kernel's defaults filled in and enum numbers named. */
+export const macsecCanonical = (o: MacsecOptions): MacsecOptions => {
+  const c: any = { ...macsecDefaults }
+  for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  if (typeof c.validate === "number") c.validate = macsecValidateByNumber[c.validate] ?? c.validate
+  if (typeof c.offload === "number") c.offload = macsecOffloadByNumber[c.offload] ?? c.offload
   return c
 }
