@@ -35,9 +35,16 @@ import type { FqCodelOptions } from "./tc/kinds/fqCodel.ts"
 import type { HtbOptions } from "./tc/kinds/htb.ts"
 import type { PrioOptions } from "./tc/kinds/prio.ts"
 import type { TbfOptions } from "./tc/kinds/tbf.ts"
+import type { CbsOptions } from "./tc/kinds/cbs.ts"
+import type { EtfOptions } from "./tc/kinds/etf.ts"
+import type { EtsOptions } from "./tc/kinds/ets.ts"
+import type { HfscOptions } from "./tc/kinds/hfsc.ts"
+import type { MqprioOptions } from "./tc/kinds/mqprio.ts"
+import type { TaprioOptions } from "./tc/kinds/taprio.ts"
 import { qdiscKinds } from "./tc/registry.ts"
 
 export type { CodelOptions, FifoOptions, FqCodelOptions, HtbOptions, PrioOptions, TbfOptions }
+export type { CbsOptions, EtfOptions, EtsOptions, HfscOptions, MqprioOptions, TaprioOptions }
 export type { Stats, Status } from "./tc/Engine.ts"
 
 interface Common {
@@ -71,6 +78,13 @@ export type Qdisc = Common &
     | { readonly kind: "fq_codel"; readonly options?: FqCodelOptions | undefined }
     | { readonly kind: "codel"; readonly options?: CodelOptions | undefined }
     | { readonly kind: "pfifo_fast" | "noqueue" | "ingress" | "clsact"; readonly options?: {} | undefined }
+    | { readonly kind: "hfsc"; readonly options?: HfscOptions | undefined }
+    | { readonly kind: "drr" | "qfq" | "mq" | "multiq"; readonly options?: {} | undefined }
+    | { readonly kind: "ets"; readonly options: EtsOptions }
+    | { readonly kind: "mqprio"; readonly options: MqprioOptions }
+    | { readonly kind: "taprio"; readonly options: TaprioOptions }
+    | { readonly kind: "etf"; readonly options: EtfOptions }
+    | { readonly kind: "cbs"; readonly options?: CbsOptions | undefined }
     | { readonly kind: string & {}; readonly options?: object | undefined }
   )
 
