@@ -15,6 +15,7 @@ import { tbf } from "./kinds/tbf.ts"
 // classful and multi-queue kinds (issue 13, second half)
 import { cbs } from "./kinds/cbs.ts"
 import { drr, drrClass } from "./kinds/drr.ts"
+import { dualpi2 } from "./kinds/dualpi2.ts"
 import { etf } from "./kinds/etf.ts"
 import { ets, etsClass } from "./kinds/ets.ts"
 import { hfsc, hfscClass } from "./kinds/hfsc.ts"
@@ -48,8 +49,18 @@ export const qdiscKinds: ReadonlyArray<AnyTcKind> = [
   mqprio,
   taprio,
   etf,
-  cbs
+  cbs,
+  dualpi2
 ]
 
 /** Class kinds by TCA_KIND. @since 0.3.0 */
 export const classKinds: ReadonlyArray<AnyTcKind> = [htbClass, hfscClass, drrClass, qfqClass, etsClass]
+
+/**
+ * The Linux release that brought a qdisc kind, for kinds newer than the
+ * oldest kernels supported: older kernels answer "kind is unknown", which
+ * the error then explains with this version.
+ *
+ * @since 0.3.0
+ */
+export const qdiscKindSince: Readonly<Record<string, string>> = { dualpi2: "6.17" }

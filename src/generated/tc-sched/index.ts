@@ -90,6 +90,57 @@ export const TcTaprioFlagsNames: Readonly<Record<number, string>> = {
   1: "txtimeAssist",
   2: "fullOffload",
 }
+/** Values of tc-dualpi2-drop-overload. */
+export const TcDualpi2DropOverload = {
+  /** TC_DUALPI2_DROP_OVERLOAD_OVERFLOW */
+  "overflow": 0,
+  /** TC_DUALPI2_DROP_OVERLOAD_DROP */
+  "drop": 1,
+} as const
+/** Names of tc-dualpi2-drop-overload values, for display. */
+export const TcDualpi2DropOverloadNames: Readonly<Record<number, string>> = {
+  0: "overflow",
+  1: "drop",
+}
+/** Values of tc-dualpi2-drop-early. */
+export const TcDualpi2DropEarly = {
+  /** TC_DUALPI2_DROP_EARLY_DROP_DEQUEUE */
+  "dequeue": 0,
+  /** TC_DUALPI2_DROP_EARLY_DROP_ENQUEUE */
+  "enqueue": 1,
+} as const
+/** Names of tc-dualpi2-drop-early values, for display. */
+export const TcDualpi2DropEarlyNames: Readonly<Record<number, string>> = {
+  0: "dequeue",
+  1: "enqueue",
+}
+/** Values of tc-dualpi2-ecn-mask. */
+export const TcDualpi2EcnMask = {
+  /** TC_DUALPI2_ECN_MASK_L4S_ECT */
+  "l4sEct": 1,
+  /** TC_DUALPI2_ECN_MASK_CLA_ECT */
+  "claEct": 2,
+  /** TC_DUALPI2_ECN_MASK_ANY_ECT */
+  "anyEct": 3,
+} as const
+/** Names of tc-dualpi2-ecn-mask values, for display. */
+export const TcDualpi2EcnMaskNames: Readonly<Record<number, string>> = {
+  1: "l4sEct",
+  2: "claEct",
+  3: "anyEct",
+}
+/** Values of tc-dualpi2-split-gso. */
+export const TcDualpi2SplitGso = {
+  /** TC_DUALPI2_SPLIT_GSO_NO_SPLIT_GSO */
+  "noSplitGso": 0,
+  /** TC_DUALPI2_SPLIT_GSO_SPLIT_GSO */
+  "splitGso": 1,
+} as const
+/** Names of tc-dualpi2-split-gso values, for display. */
+export const TcDualpi2SplitGsoNames: Readonly<Record<number, string>> = {
+  0: "noSplitGso",
+  1: "splitGso",
+}
 /** struct tc-hfsc-qopt — TCA_OPTIONS of the hfsc qdisc (struct tc_hfsc_qopt). (2 bytes). */
 export interface TcHfscQopt {
   /** Minor number of the default class. */ readonly defcls: number
@@ -784,15 +835,15 @@ export interface TcDualpi2Attrs {
   readonly minQlenStep?: number
   /** TCA_DUALPI2_COUPLING (10) */
   readonly coupling?: number
-  /** TCA_DUALPI2_DROP_OVERLOAD (11) */
+  /** TCA_DUALPI2_DROP_OVERLOAD (11) (values: TcDualpi2DropOverload) */
   readonly dropOverload?: number
-  /** TCA_DUALPI2_DROP_EARLY (12) */
+  /** TCA_DUALPI2_DROP_EARLY (12) (values: TcDualpi2DropEarly) */
   readonly dropEarly?: number
-  /** TCA_DUALPI2_C_PROTECTION (13) */
+  /** TCA_DUALPI2_C_PROTECTION (13) — Percent. */
   readonly cProtection?: number
-  /** TCA_DUALPI2_ECN_MASK (14) */
+  /** TCA_DUALPI2_ECN_MASK (14) (values: TcDualpi2EcnMask) */
   readonly ecnMask?: number
-  /** TCA_DUALPI2_SPLIT_GSO (15) */
+  /** TCA_DUALPI2_SPLIT_GSO (15) (values: TcDualpi2SplitGso) */
   readonly splitGso?: number
   /** Attributes this spec does not describe (a newer kernel's), kept as received. */
   readonly unknown?: ReadonlyArray<RawAttribute>

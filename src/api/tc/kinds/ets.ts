@@ -57,6 +57,7 @@ export const ets: TcKind<EtsOptions, TcEtsAttrs> = {
   },
   devices: [],
   kernelChosen: ["quanta"],
+  nestedOptions: true,
   check: (o) => {
     if (o.bands === undefined && o.strict === undefined && o.quanta === undefined)
       return ["bands", 'one of "bands", "strict" or "quanta" is required']
@@ -124,6 +125,7 @@ export const etsClass: TcKind<EtsClassOptions, TcEtsAttrs> = {
   fields: { quantum: Schema.optional(Quantum) },
   devices: [],
   kernelChosen: ["quantum"],
+  nestedOptions: true,
   toKernel: (o) => (o.quantum === undefined ? {} : { quantaBand: o.quantum }),
   fromKernel: (d) => (d?.quantaBand === undefined ? {} : { quantum: d.quantaBand }),
   canonical: (o) => (o.quantum === undefined ? {} : { quantum: o.quantum }),
