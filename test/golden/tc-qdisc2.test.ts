@@ -7,7 +7,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Class from "../../src/api/Class.ts"
 import * as Qdisc from "../../src/api/Qdisc.ts"
-import { NLM_F_ACK, NLA_F_NESTED, nlmsgHeader, onlyMessage, hexToBytes } from "./nlmsg.ts"
+import { hexToBytes, NLM_F_ACK, nlmsgHeader, onlyMessage } from "./nlmsg.ts"
 
 const IFINDEX = 3 // d0 in the capture namespace
 const expectSame = (ours: Uint8Array, name: string): void => {
