@@ -192,7 +192,7 @@ export const request = (
     ? engine.build(QdiscMessageTypes.RTM_DELQDISC, 0, engine.toMessage(q, ifindex, false))
     : engine.build(QdiscMessageTypes.RTM_NEWQDISC, engine.flags[command], engine.toMessage(q, ifindex, true))
 
-// a kind this kernel predates: its "kind is unknown" answer names the release that brought it
+// a kind some kernels lack: their "kind is unknown" answer says since when and with which option it exists
 const newerKind = <A, R>(
   q: Qdisc,
   write: Effect.Effect<A, NetlinkError, R>
@@ -210,7 +210,7 @@ const newerKind = <A, R>(
         NetlinkErrors.make(
           new NetlinkErrors.Kernel({
             ...(e.reason as NetlinkErrors.Kernel),
-            operation: `qdisc ${q.kind}: needs Linux ${since} or a kernel with it backported (this kernel: ${release()})`
+            operation: `qdisc ${q.kind}: this kernel (${release()}) does not have it; Linux ${since.linux} and later have it when built with ${since.config}`
           })
         )
       )

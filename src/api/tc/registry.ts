@@ -57,10 +57,12 @@ export const qdiscKinds: ReadonlyArray<AnyTcKind> = [
 export const classKinds: ReadonlyArray<AnyTcKind> = [htbClass, hfscClass, drrClass, qfqClass, etsClass]
 
 /**
- * The Linux release that brought a qdisc kind, for kinds newer than the
- * oldest kernels supported: older kernels answer "kind is unknown", which
- * the error then explains with this version.
+ * Qdisc kinds newer than the oldest kernels supported: the Linux release
+ * that brought each and its kernel option. A kernel without the kind answers
+ * "kind is unknown"; the error then says so with these facts.
  *
  * @since 0.3.0
  */
-export const qdiscKindSince: Readonly<Record<string, string>> = { dualpi2: "6.17" }
+export const qdiscKindSince: Readonly<Record<string, { readonly linux: string; readonly config: string }>> = {
+  dualpi2: { linux: "6.17", config: "CONFIG_NET_SCH_DUALPI2" }
+}
