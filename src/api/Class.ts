@@ -29,10 +29,14 @@ import { type LinkNames, linkIndex, linkNames } from "./internal/Resolve.ts"
 import { Netlink } from "./Netlink.ts"
 import * as Engine from "./tc/Engine.ts"
 import * as Handle from "./tc/Handle.ts"
+import type { DrrClassOptions } from "./tc/kinds/drr.ts"
+import type { EtsClassOptions } from "./tc/kinds/ets.ts"
+import type { HfscClassOptions } from "./tc/kinds/hfsc.ts"
 import type { HtbClassOptions } from "./tc/kinds/htb.ts"
+import type { QfqClassOptions } from "./tc/kinds/qfq.ts"
 import { classKinds } from "./tc/registry.ts"
 
-export type { HtbClassOptions }
+export type { DrrClassOptions, EtsClassOptions, HfscClassOptions, HtbClassOptions, QfqClassOptions }
 export type { Stats, Status } from "./tc/Engine.ts"
 
 /**
@@ -57,6 +61,10 @@ export type Class = {
   readonly status?: Engine.Status | undefined
 } & (
   | { readonly kind: "htb"; readonly options: HtbClassOptions }
+  | { readonly kind: "hfsc"; readonly options: HfscClassOptions }
+  | { readonly kind: "drr"; readonly options?: DrrClassOptions | undefined }
+  | { readonly kind: "qfq"; readonly options?: QfqClassOptions | undefined }
+  | { readonly kind: "ets"; readonly options?: EtsClassOptions | undefined }
   | { readonly kind: string & {}; readonly options?: object | undefined }
 )
 

@@ -17,11 +17,13 @@
  * ```
  * @since 0.3.0
  */
+import { release } from "node:os"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { type QdiscMessage, QdiscMessageTypes } from "../generated/tc/index.ts"
 import type { NetlinkError } from "../runtime/NetlinkError.ts"
+import * as NetlinkErrors from "../runtime/NetlinkError.ts"
 import * as P from "../runtime/Primitives.ts"
 import { operation, validate } from "./internal/Common.ts"
 import type { ObjectType } from "./internal/Model.ts"
@@ -35,9 +37,17 @@ import type { FqCodelOptions } from "./tc/kinds/fqCodel.ts"
 import type { HtbOptions } from "./tc/kinds/htb.ts"
 import type { PrioOptions } from "./tc/kinds/prio.ts"
 import type { TbfOptions } from "./tc/kinds/tbf.ts"
-import { qdiscKinds } from "./tc/registry.ts"
+import type { CbsOptions } from "./tc/kinds/cbs.ts"
+import type { Dualpi2Options } from "./tc/kinds/dualpi2.ts"
+import type { EtfOptions } from "./tc/kinds/etf.ts"
+import type { EtsOptions } from "./tc/kinds/ets.ts"
+import type { HfscOptions } from "./tc/kinds/hfsc.ts"
+import type { MqprioOptions } from "./tc/kinds/mqprio.ts"
+import type { TaprioOptions } from "./tc/kinds/taprio.ts"
+import { qdiscKinds, qdiscKindSince } from "./tc/registry.ts"
 
 export type { CodelOptions, FifoOptions, FqCodelOptions, HtbOptions, PrioOptions, TbfOptions }
+export type { CbsOptions, Dualpi2Options, EtfOptions, EtsOptions, HfscOptions, MqprioOptions, TaprioOptions }
 export type { Stats, Status } from "./tc/Engine.ts"
 
 interface Common {
@@ -71,6 +81,14 @@ export type Qdisc = Common &
     | { readonly kind: "fq_codel"; readonly options?: FqCodelOptions | undefined }
     | { readonly kind: "codel"; readonly options?: CodelOptions | undefined }
     | { readonly kind: "pfifo_fast" | "noqueue" | "ingress" | "clsact"; readonly options?: {} | undefined }
+    | { readonly kind: "hfsc"; readonly options?: HfscOptions | undefined }
+    | { readonly kind: "drr" | "qfq" | "mq" | "multiq"; readonly options?: {} | undefined }
+    | { readonly kind: "ets"; readonly options: EtsOptions }
+    | { readonly kind: "mqprio"; readonly options: MqprioOptions }
+    | { readonly kind: "taprio"; readonly options: TaprioOptions }
+    | { readonly kind: "etf"; readonly options: EtfOptions }
+    | { readonly kind: "cbs"; readonly options?: CbsOptions | undefined }
+    | { readonly kind: "dualpi2"; readonly options?: Dualpi2Options | undefined }
     | { readonly kind: string & {}; readonly options?: object | undefined }
   )
 
@@ -174,6 +192,31 @@ export const request = (
     ? engine.build(QdiscMessageTypes.RTM_DELQDISC, 0, engine.toMessage(q, ifindex, false))
     : engine.build(QdiscMessageTypes.RTM_NEWQDISC, engine.flags[command], engine.toMessage(q, ifindex, true))
 
+// a kind some kernels lack: their "kind is unknown" answer says since when and with which option it exists
+const newerKind = <A, R>(
+  q: Qdisc,
+  write: Effect.Effect<A, NetlinkError, R>
+): Effect.Effect<A, NetlinkError, R> => {
+  const since = qdiscKindSince[q.kind]
+  if (since === undefined) return write
+  return Effect.catchIf(
+    write,
+    (e) =>
+      e.reason._tag === "Kernel" &&
+      e.reason.code === "ENOENT" &&
+      /kind is unknown/.test(e.reason.extack?.message ?? ""),
+    (e) =>
+      Effect.fail(
+        NetlinkErrors.make(
+          new NetlinkErrors.Kernel({
+            ...(e.reason as NetlinkErrors.Kernel),
+            operation: `qdisc ${q.kind}: this kernel (${release()}) does not have it; Linux ${since.linux} and later have it when built with ${since.config}`
+          })
+        )
+      )
+  )
+}
+
 /**
  * Adds a qdisc, like `tc qdisc add`; EEXIST if the slot is taken.
  *
@@ -185,7 +228,7 @@ export const request = (
  * @since 0.3.0
  */
 export const add = operation("Qdisc.add", function* (q: Qdisc) {
-  yield* engine.write(q, engine.flags.add, "qdisc add")
+  yield* newerKind(q, engine.write(q, engine.flags.add, "qdisc add"))
 })
 
 /**
@@ -198,7 +241,7 @@ export const add = operation("Qdisc.add", function* (q: Qdisc) {
  * @since 0.3.0
  */
 export const replace = operation("Qdisc.replace", function* (q: Qdisc) {
-  yield* engine.write(q, engine.flags.replace, "qdisc replace")
+  yield* newerKind(q, engine.write(q, engine.flags.replace, "qdisc replace"))
 })
 
 /**

@@ -1091,6 +1091,86 @@ const macsecLinkCases: ReadonlyArray<GoldenCase> = [
   )
 ]
 
+/** Traffic control, second half (issue 13): classful schedulers and the multi-queue kinds. */
+const vethMq: ReadonlyArray<string> = split("link add d0 numtxqueues 8 type veth peer name d1")
+const tcSchedCases: ReadonlyArray<GoldenCase> = [
+  tc(
+    "hfsc-qdisc",
+    "hfsc: struct tc_hfsc_qopt (defcls, hexadecimal)",
+    "qdisc add dev d0 root handle 1: hfsc default 10"
+  ),
+  tc("hfsc-qdisc-plain", "hfsc without default: defcls 0", "qdisc add dev d0 root handle 1: hfsc"),
+  tc(
+    "hfsc-class-sc-ul",
+    "hfsc class: sc (RSC and FSC) with m1/d/m2 and ul",
+    "class add dev d0 parent 1: classid 1:10 hfsc sc m1 10mbit d 10ms m2 5mbit ul m2 20mbit"
+  ),
+  tc(
+    "hfsc-class-rt-ls",
+    "hfsc class: rt and ls apart, umax/dmax/rate form",
+    "class add dev d0 parent 1: classid 1:20 hfsc rt umax 1500b dmax 5ms rate 2mbit ls m2 3mbit"
+  ),
+  tc("drr-qdisc", "drr: kind alone", "qdisc add dev d0 root handle 1: drr"),
+  tc("drr-class", "drr class quantum", "class add dev d0 parent 1: classid 1:10 drr quantum 3000"),
+  tc("drr-class-plain", "drr class without quantum", "class add dev d0 parent 1: classid 1:11 drr"),
+  tc("qfq-qdisc", "qfq: kind alone", "qdisc add dev d0 root handle 1: qfq"),
+  tc(
+    "qfq-class",
+    "qfq class weight and maxpkt (LMAX)",
+    "class add dev d0 parent 1: classid 1:10 qfq weight 10 maxpkt 2000"
+  ),
+  tc(
+    "ets-qdisc",
+    "ets bands, strict, quanta, priomap (nests of QUANTA_BAND / PRIOMAP_BAND)",
+    "qdisc add dev d0 root handle 1: ets bands 5 strict 2 quanta 1500 3000 4500 priomap 0 1 2 3 4 4 4 4 3 3 3 3 2 2 2 2"
+  ),
+  tc("ets-qdisc-strict", "ets strict only", "qdisc add dev d0 root handle 1: ets strict 3"),
+  tc("ets-class", "ets class change: quantum", "class change dev d0 classid 1:3 ets quantum 4000"),
+  tc("mq", "mq: kind alone", "qdisc add dev d0 root handle 1: mq", { setup: [vethMq] }),
+  tc("multiq", "multiq: struct tc_multiq_qopt (zero)", "qdisc add dev d0 root handle 1: multiq", {
+    setup: [vethMq]
+  }),
+  tc(
+    "mqprio-basic",
+    "mqprio: struct tc_mqprio_qopt (num_tc, map, queues, hw)",
+    "qdisc add dev d0 root handle 1: mqprio num_tc 2 map 0 0 0 0 1 1 1 1 queues 4@0 4@4 hw 0",
+    { setup: [vethMq] }
+  ),
+  tc(
+    "mqprio-channel",
+    "mqprio mode channel, shaper bw_rlimit, min/max rates (TCA_MQPRIO_MIN_RATE64 nests)",
+    "qdisc add dev d0 root handle 1: mqprio num_tc 2 map 0 0 0 0 1 1 1 1 queues 4@0 4@4 hw 1 mode channel shaper bw_rlimit min_rate 1mbit 2mbit max_rate 10mbit 20gbit",
+    { setup: [vethMq] }
+  ),
+  tc(
+    "taprio",
+    "taprio: priomap, base time, entries (S gate masks, intervals), clockid",
+    "qdisc add dev d0 root handle 1: taprio num_tc 2 map 0 0 0 0 1 1 1 1 queues 4@0 4@4 base-time 1000000000 sched-entry S 01 300000 sched-entry S 02 200000 clockid CLOCK_TAI",
+    { setup: [vethMq] }
+  ),
+  tc(
+    "taprio-full",
+    "taprio with cycle-time, cycle-time-extension, flags (txtime-assist), txtime-delay",
+    "qdisc add dev d0 root handle 1: taprio num_tc 3 map 0 1 2 2 2 2 2 2 queues 1@0 1@1 2@2 base-time 200 sched-entry S 03 100000 sched-entry S 04 150000 sched-entry S ff 50000 cycle-time 400000 cycle-time-extension 1000 flags 0x1 txtime-delay 200000 clockid CLOCK_TAI",
+    { setup: [vethMq] }
+  ),
+  tc(
+    "etf",
+    "etf: struct tc_etf_qopt (clockid, delta, deadline_mode, skip_sock_check)",
+    "qdisc add dev d0 parent 1:1 etf clockid CLOCK_TAI delta 300000 deadline_mode skip_sock_check"
+  ),
+  tc(
+    "etf-offload",
+    "etf with offload",
+    "qdisc add dev d0 parent 1:2 etf clockid CLOCK_TAI delta 100 offload"
+  ),
+  tc(
+    "cbs",
+    "cbs: struct tc_cbs_qopt (idleslope, sendslope, hicredit, locredit, offload)",
+    "qdisc add dev d0 parent 1:1 cbs idleslope 98688 sendslope -901312 hicredit 153 locredit -1389 offload 0"
+  )
+]
+
 export const cases: ReadonlyArray<GoldenCase> = [
   ...linkCases,
   ...addrCases,
@@ -1109,5 +1189,6 @@ export const cases: ReadonlyArray<GoldenCase> = [
   ...tunnelCases,
   ...kindCases2,
   ...nexthopCases,
-  ...macsecLinkCases
+  ...macsecLinkCases,
+  ...tcSchedCases
 ]

@@ -159,6 +159,23 @@ const statsOf = (m: QdiscMessage): Stats => {
   }
 }
 
+const TCA_OPTIONS = 2
+const NLA_F_NESTED = 0x8000
+
+// sets NLA_F_NESTED on the TCA_OPTIONS of a built request (kinds the kernel parses strictly)
+const flagOptionsNested = (msg: Uint8Array): void => {
+  const v = new DataView(msg.buffer, msg.byteOffset, msg.byteLength)
+  for (let off = 16 + TcmsgSize; off + 4 <= msg.length; ) {
+    const len = v.getUint16(off, true)
+    if (len < 4) return
+    if ((v.getUint16(off + 2, true) & 0x3fff) === TCA_OPTIONS) {
+      v.setUint16(off + 2, TCA_OPTIONS | NLA_F_NESTED, true)
+      return
+    }
+    off += (len + 3) & ~3
+  }
+}
+
 const viewOf = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength)
 
 /** A kind's data from TCA_OPTIONS, or undefined when it does not parse as that kind. */
@@ -289,8 +306,12 @@ export const make = (c: Config) => {
     return m
   }
 
-  const build = (type: number, flags: number, m: QdiscMessage): Uint8Array =>
-    buildMessage(type, flags, (w) => encodeQdiscMessage(w, m))
+  const build = (type: number, flags: number, m: QdiscMessage): Uint8Array => {
+    const out = buildMessage(type, flags, (w) => encodeQdiscMessage(w, m))
+    if (m.options !== undefined && m.kind !== undefined && byKind.get(m.kind)?.nestedOptions === true)
+      flagOptionsNested(out)
+    return out
+  }
 
   const requestOptions = (operation: string) => ({
     headerLength: TcmsgSize,

@@ -12,6 +12,17 @@ import { htb, htbClass } from "./kinds/htb.ts"
 import { clsact, ingress, noqueue, pfifoFast } from "./kinds/plain.ts"
 import { prio } from "./kinds/prio.ts"
 import { tbf } from "./kinds/tbf.ts"
+// classful and multi-queue kinds (issue 13, second half)
+import { cbs } from "./kinds/cbs.ts"
+import { drr, drrClass } from "./kinds/drr.ts"
+import { dualpi2 } from "./kinds/dualpi2.ts"
+import { etf } from "./kinds/etf.ts"
+import { ets, etsClass } from "./kinds/ets.ts"
+import { hfsc, hfscClass } from "./kinds/hfsc.ts"
+import { mqprio } from "./kinds/mqprio.ts"
+import { mq, multiq } from "./kinds/multiq.ts"
+import { qfq, qfqClass } from "./kinds/qfq.ts"
+import { taprio } from "./kinds/taprio.ts"
 import type { AnyTcKind } from "./TcKind.ts"
 
 /** Qdisc kinds by TCA_KIND. @since 0.3.0 */
@@ -27,8 +38,31 @@ export const qdiscKinds: ReadonlyArray<AnyTcKind> = [
   clsact,
   prio,
   fqCodel,
-  codel
+  codel,
+  // classful and multi-queue kinds
+  hfsc,
+  drr,
+  qfq,
+  ets,
+  mq,
+  multiq,
+  mqprio,
+  taprio,
+  etf,
+  cbs,
+  dualpi2
 ]
 
 /** Class kinds by TCA_KIND. @since 0.3.0 */
-export const classKinds: ReadonlyArray<AnyTcKind> = [htbClass]
+export const classKinds: ReadonlyArray<AnyTcKind> = [htbClass, hfscClass, drrClass, qfqClass, etsClass]
+
+/**
+ * Qdisc kinds newer than the oldest kernels supported: the Linux release
+ * that brought each and its kernel option. A kernel without the kind answers
+ * "kind is unknown"; the error then says so with these facts.
+ *
+ * @since 0.3.0
+ */
+export const qdiscKindSince: Readonly<Record<string, { readonly linux: string; readonly config: string }>> = {
+  dualpi2: { linux: "6.17", config: "CONFIG_NET_SCH_DUALPI2" }
+}
