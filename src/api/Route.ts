@@ -913,7 +913,9 @@ const decodeNexthops = (
       onlink: (f & RtnhFlags.onlink) !== 0 ? true : undefined,
       realms,
       encap:
-        encapType >= 0 && encapAt >= 0 ? Encap.decode(encapType, buf.slice(encapAt, encapEnd)) : undefined
+        encapType >= 0 && encapAt >= 0
+          ? Encap.decode(encapType, buf.slice(encapAt, encapEnd), devName)
+          : undefined
     })
     const rest = f & ~RtnhFlags.onlink
     if (rest !== 0) any = true
@@ -1110,7 +1112,9 @@ export const decodeRoute = (
     (flags & RtnhFlags.onlink) !== 0 ? true : undefined,
     pref,
     realms,
-    encapType >= 0 && encapAt >= 0 ? Encap.decode(encapType, buf.slice(encapAt, encapEnd)) : undefined,
+    encapType >= 0 && encapAt >= 0
+      ? Encap.decode(encapType, buf.slice(encapAt, encapEnd), devName)
+      : undefined,
     status
   ) as Route
 }
@@ -1250,7 +1254,7 @@ const dumpSize = (o: Route, family: number, dst: Destination): { fixed: number; 
 }
 
 /** What the fields' schemas cannot check. Returns the Validation error or undefined. */
-const crossCheck = (o: Route): NetlinkError | undefined => {
+const crossCheck = (o: Route, command: "add" | "remove" = "add"): NetlinkError | undefined => {
   const dst = destinationOf(o)
   const family = dst.family
   if (o.family !== undefined && familyNumber(o.family) !== family)
@@ -1278,6 +1282,13 @@ const crossCheck = (o: Route): NetlinkError | undefined => {
   }
   const g = gatewayCheck(o, "")
   if (g !== undefined) return g
+  for (const [path, e] of [
+    ["encap", o.encap] as const,
+    ...(o.nexthops ?? []).map((nh, i) => [`nexthops[${i}].encap`, nh.encap] as const)
+  ]) {
+    const p = e === undefined || command === "remove" ? undefined : Encap.problem(e)
+    if (p !== undefined) return invalid(`${path}.${p.field}`, p.message)
+  }
   for (const [i, nh] of (o.nexthops ?? []).entries()) {
     const e = gatewayCheck(nh, `nexthops[${i}].`)
     if (e !== undefined) return e
@@ -1565,9 +1576,21 @@ const requestOptions = (operation: string) => ({
 /** Validated input, devices resolved (the message is re-checked only in debug mode, see `checkBuilt`). */
 const prepare = (input: Route, command: "add" | "remove") =>
   Effect.gen(function* () {
-    const valid = (yield* validate(schema, input)) as Route
-    const bad = crossCheck(valid)
+    let valid = (yield* validate(schema, input)) as Route
+    const bad = crossCheck(valid, command)
     if (bad !== undefined) return yield* Effect.fail(bad)
+    // devices inside encapsulations (seg6local oif/iif) as indexes
+    if (valid.encap !== undefined) valid = { ...valid, encap: yield* Encap.resolve(valid.encap, "encap") }
+    if (valid.nexthops?.some((nh) => nh.encap !== undefined)) {
+      const nexthops: Array<Nexthop> = []
+      for (const [i, nh] of valid.nexthops.entries())
+        nexthops.push(
+          nh.encap === undefined
+            ? nh
+            : { ...nh, encap: yield* Encap.resolve(nh.encap, `nexthops[${i}].encap`) }
+        )
+      valid = { ...valid, nexthops }
+    }
     const oif = valid.dev === undefined ? undefined : yield* linkIndex(valid.dev, "dev")
     const indexes: Array<number | undefined> = []
     for (const [i, nh] of (valid.nexthops ?? []).entries())

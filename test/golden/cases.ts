@@ -1067,6 +1067,174 @@ const nexthopCases: ReadonlyArray<GoldenCase> = [
   }
 ]
 
+/** Route encapsulation, remainder (issue 15): seg6local actions, flavors and counters, ioam6. */
+const encapCases2: ReadonlyArray<GoldenCase> = [
+  {
+    name: "route-add-seg6local-end",
+    doc: "seg6local End: SEG6_LOCAL_ACTION 1 only",
+    setup: routed6,
+    command: split("route add fc00::1/128 encap seg6local action End dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-seg6local-end-x",
+    doc: "seg6local End.X: SEG6_LOCAL_NH6",
+    setup: routed6,
+    command: split("route add fc00::2/128 encap seg6local action End.X nh6 2001:db8::2 dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-seg6local-end-t",
+    doc: "seg6local End.T: SEG6_LOCAL_TABLE",
+    setup: routed6,
+    command: split("route add fc00::3/128 encap seg6local action End.T table 100 dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-seg6local-end-dx2",
+    doc: "seg6local End.DX2: SEG6_LOCAL_OIF (ifindex)",
+    setup: routed6,
+    command: split("route add fc00::4/128 encap seg6local action End.DX2 oif d1 dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-seg6local-end-dx6",
+    doc: "seg6local End.DX6: SEG6_LOCAL_NH6",
+    setup: routed6,
+    command: split("route add fc00::5/128 encap seg6local action End.DX6 nh6 2001:db8::3 dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-seg6local-end-dx4",
+    doc: "seg6local End.DX4: SEG6_LOCAL_NH4",
+    setup: routed6,
+    command: split("route add fc00::6/128 encap seg6local action End.DX4 nh4 10.1.2.1 dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-seg6local-end-dt6",
+    doc: "seg6local End.DT6 with table: SEG6_LOCAL_TABLE",
+    setup: routed6,
+    command: split("route add fc00::7/128 encap seg6local action End.DT6 table 100 dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-seg6local-end-dt6-vrf",
+    doc: "seg6local End.DT6 with vrftable: SEG6_LOCAL_VRFTABLE",
+    setup: routed6,
+    command: split("route add fc00::8/128 encap seg6local action End.DT6 vrftable 100 dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-seg6local-end-dt4",
+    doc: "seg6local End.DT4: SEG6_LOCAL_VRFTABLE",
+    setup: routed6,
+    command: split("route add fc00::9/128 encap seg6local action End.DT4 vrftable 100 dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-seg6local-end-dt46",
+    doc: "seg6local End.DT46: SEG6_LOCAL_VRFTABLE",
+    setup: routed6,
+    command: split("route add fc00::a/128 encap seg6local action End.DT46 vrftable 100 dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-seg6local-end-b6",
+    doc: "seg6local End.B6: SEG6_LOCAL_SRH (ipv6_sr_hdr with a zero slot for the final destination)",
+    setup: routed6,
+    command: split(
+      "route add fc00::b/128 encap seg6local action End.B6 srh segs 2001:db8::a,2001:db8::b dev d0"
+    ),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-seg6local-end-b6-encaps",
+    doc: "seg6local End.B6.Encaps: SEG6_LOCAL_SRH with an HMAC TLV",
+    setup: routed6,
+    command: split(
+      "route add fc00::c/128 encap seg6local action End.B6.Encaps srh segs 2001:db8::a hmac 5 dev d0"
+    ),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-seg6local-end-bm",
+    doc: "seg6local End.BM: SRH (the kernel has no such behaviour: rejected, captured)",
+    setup: routed6,
+    command: split("route add fc00::d/128 encap seg6local action End.BM srh segs 2001:db8::a dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-seg6local-end-s",
+    doc: "seg6local End.S: table (rejected by the kernel, captured)",
+    setup: routed6,
+    command: split("route add fc00::e/128 encap seg6local action End.S table 100 dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-seg6local-end-as",
+    doc: "seg6local End.AS: action only (rejected by the kernel, captured)",
+    setup: routed6,
+    command: split("route add fc00::f/128 encap seg6local action End.AS dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-seg6local-end-am",
+    doc: "seg6local End.AM: action only (rejected by the kernel, captured)",
+    setup: routed6,
+    command: split("route add fc00::10/128 encap seg6local action End.AM dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-seg6local-count",
+    doc: "seg6local count: an empty SEG6_LOCAL_COUNTERS nest",
+    setup: routed6,
+    command: split("route add fc00::11/128 encap seg6local action End count dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-seg6local-flavors",
+    doc: "seg6local flavors psp,usd: SEG6_LOCAL_FLAVORS { OPERATION bitmask }",
+    setup: routed6,
+    command: split("route add fc00::12/128 encap seg6local action End flavors psp,usd dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-seg6local-next-csid",
+    doc: "seg6local flavors next-csid lblen 24 nflen 8: OPERATION, LCBLOCK_BITS, LCNODE_FN_BITS",
+    setup: routed6,
+    command: split(
+      "route add fc00::13/128 encap seg6local action End flavors next-csid lblen 24 nflen 8 dev d0"
+    ),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-ioam6",
+    doc: "ioam6 inline trace: IOAM6_IPTUNNEL_MODE, IOAM6_IPTUNNEL_TRACE (namespace, remlen, type)",
+    setup: routed6,
+    command: split("route add fc00::20/128 encap ioam6 trace prealloc type 0x800000 ns 1 size 12 dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-ioam6-encap",
+    doc: "ioam6 encap mode with tundst: IOAM6_IPTUNNEL_DST",
+    setup: routed6,
+    command: split(
+      "route add fc00::21/128 encap ioam6 mode encap tundst 2001:db8::9 trace prealloc type 0xc00000 ns 7 size 16 dev d0"
+    ),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-ioam6-auto",
+    doc: "ioam6 auto mode with tundst",
+    setup: routed6,
+    command: split(
+      "route add fc00::22/128 encap ioam6 mode auto tundst 2001:db8::9 trace prealloc type 0x800000 ns 2 size 8 dev d0"
+    ),
+    types: [RTM_NEWROUTE]
+  }
+]
+
 export const cases: ReadonlyArray<GoldenCase> = [
   ...linkCases,
   ...addrCases,
@@ -1084,5 +1252,6 @@ export const cases: ReadonlyArray<GoldenCase> = [
   ...tcCases,
   ...tunnelCases,
   ...kindCases2,
-  ...nexthopCases
+  ...nexthopCases,
+  ...encapCases2
 ]
