@@ -280,7 +280,10 @@ export interface Bpf {
   readonly in?: BpfProgram | undefined
   readonly out?: BpfProgram | undefined
   readonly xmit?: BpfProgram | undefined
-  /** LWT_BPF_XMIT_HEADROOM: bytes (at most 256). */
+  /**
+   * LWT_BPF_XMIT_HEADROOM: bytes (at most 256). Write-only: the kernel keeps
+   * it but does not report it, so equality leaves it out.
+   */
   readonly headroom?: number | undefined
 }
 
@@ -1049,7 +1052,8 @@ export const decode = (type: number, data: Uint8Array, names: LinkNames = (i) =>
  */
 export const canonical = (e: Encap): Encap => {
   const c = decode(typeNumber(e.type), encode(e))
-  // configuration only: not a program's fd or id, nor what the kernel counted
+  // configuration only: not a program's fd or id, nor what the kernel counted,
+  // nor the bpf headroom the kernel does not report
   if (c.type === "seg6local" && e.type === "seg6local") {
     const { status: _, bpf, iif, oif, ...rest } = c
     return {
@@ -1065,8 +1069,7 @@ export const canonical = (e: Encap): Encap => {
       type: "bpf",
       ...(c.in !== undefined ? { in: prog(c.in) } : {}),
       ...(c.out !== undefined ? { out: prog(c.out) } : {}),
-      ...(c.xmit !== undefined ? { xmit: prog(c.xmit) } : {}),
-      ...(c.headroom !== undefined ? { headroom: c.headroom } : {})
+      ...(c.xmit !== undefined ? { xmit: prog(c.xmit) } : {})
     } as Bpf
   }
   return c
