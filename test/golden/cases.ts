@@ -1067,6 +1067,45 @@ const nexthopCases: ReadonlyArray<GoldenCase> = [
   }
 ]
 
+/** Route attributes (issue 15): realms, expires, congctl lock, fastopen_no_cookie, get fibmatch/connected. */
+const routeAttrCases: ReadonlyArray<GoldenCase> = [
+  {
+    name: "route-add-realms",
+    doc: "RTA_FLOW: realms FROM/TO as (from << 16) | to",
+    setup: routed,
+    command: split("route add 10.31.0.0/16 dev d0 realms 3/5"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-expires",
+    doc: "RTA_EXPIRES: u32 seconds (IPv6)",
+    setup: routed6,
+    command: split("route add 2001:db8:9::/48 dev d0 expires 100"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-congctl-lock",
+    doc: "RTA_METRICS: RTAX_CC_ALGO string, RTAX_LOCK bit 16, RTAX_FASTOPEN_NO_COOKIE",
+    setup: routed,
+    command: split("route add 10.32.0.0/16 dev d0 congctl lock cubic fastopen_no_cookie 1"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-get-fibmatch",
+    doc: "RTM_GETROUTE with RTM_F_FIB_MATCH (and RTM_F_LOOKUP_TABLE)",
+    setup: [...routed, split("route add 10.2.0.0/16 via 10.1.2.1")],
+    command: split("route get fibmatch 10.2.3.4"),
+    types: [RTM_GETROUTE]
+  },
+  {
+    name: "route-get-connected",
+    doc: "route get connected: the lookup, then the answer sent back with RTA_PREFSRC as RTA_SRC",
+    setup: [...routed, split("route add 10.2.0.0/16 via 10.1.2.1")],
+    command: split("route get 10.2.3.4 connected"),
+    types: [RTM_GETROUTE]
+  }
+]
+
 /** Route encapsulation, remainder (issue 15): seg6local actions, flavors and counters, ioam6. */
 const encapCases2: ReadonlyArray<GoldenCase> = [
   {
@@ -1253,5 +1292,6 @@ export const cases: ReadonlyArray<GoldenCase> = [
   ...tunnelCases,
   ...kindCases2,
   ...nexthopCases,
-  ...encapCases2
+  ...encapCases2,
+  ...routeAttrCases
 ]
