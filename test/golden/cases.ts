@@ -1067,6 +1067,52 @@ const nexthopCases: ReadonlyArray<GoldenCase> = [
   }
 ]
 
+/** MPLS routes (issue 15): AF_MPLS label routes (the host has no mpls_router: rejected, captured). */
+const mplsCases: ReadonlyArray<GoldenCase> = [
+  {
+    name: "mpls-route-add",
+    doc: "AF_MPLS route: RTA_DST label (bottom of stack), RTA_NEWDST stack, RTA_VIA inet, RTA_OIF",
+    setup: routed6,
+    command: split("-f mpls route add 100 as 200/300 via inet 10.1.2.1 dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "mpls-route-add-via6",
+    doc: "AF_MPLS route via inet6 with ttl-propagate enabled (RTA_TTL_PROPAGATE 1)",
+    setup: routed6,
+    command: split("-f mpls route add 101 via inet6 2001:db8::2 dev d0 ttl-propagate enabled"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "mpls-route-add-dev",
+    doc: "AF_MPLS route to a device only (label pop)",
+    setup: routed6,
+    command: split("-f mpls route add 102 dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "mpls-route-add-multipath",
+    doc: "AF_MPLS multipath: rtnexthop records with RTA_NEWDST and RTA_VIA each",
+    setup: routed6,
+    command: split("-f mpls route add 103 nexthop as 300 via inet 10.1.2.1 dev d0 nexthop as 301 via inet 10.1.2.2 dev d0 weight 2"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "mpls-route-replace",
+    doc: "AF_MPLS replace with ttl-propagate disabled (RTA_TTL_PROPAGATE 0)",
+    setup: routed6,
+    command: split("-f mpls route replace 100 as 400 via inet 10.1.2.1 dev d0 ttl-propagate disabled"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "mpls-route-del",
+    doc: "AF_MPLS delete: the label only",
+    setup: routed6,
+    command: split("-f mpls route del 100"),
+    types: [RTM_DELROUTE]
+  },
+]
+
 /** Route attributes (issue 15): realms, expires, congctl lock, fastopen_no_cookie, get fibmatch/connected. */
 const routeAttrCases: ReadonlyArray<GoldenCase> = [
   {
@@ -1293,5 +1339,6 @@ export const cases: ReadonlyArray<GoldenCase> = [
   ...kindCases2,
   ...nexthopCases,
   ...encapCases2,
-  ...routeAttrCases
+  ...routeAttrCases,
+  ...mplsCases
 ]
