@@ -1067,6 +1067,25 @@ const nexthopCases: ReadonlyArray<GoldenCase> = [
   }
 ]
 
+const RTM_GETNEIGH = 30
+
+/** Neighbor.get (issue 15): RTM_GETNEIGH for one entry. */
+const neighGetCases: ReadonlyArray<GoldenCase> = [
+  neigh(
+    "get",
+    "RTM_GETNEIGH with NLM_F_REQUEST only: ndm_family, ndm_ifindex, NDA_DST",
+    "neigh get 10.1.2.9 dev d0",
+    {
+      setup: [...routed, split("neigh add 10.1.2.9 lladdr 02:00:00:00:00:09 dev d0")],
+      types: [RTM_GETNEIGH]
+    }
+  ),
+  neigh("get-proxy", "RTM_GETNEIGH for a proxy entry: NTF_PROXY", "neigh get proxy 10.1.2.10 dev d0", {
+    setup: [...routed, split("neigh add proxy 10.1.2.10 dev d0")],
+    types: [RTM_GETNEIGH]
+  })
+]
+
 /** MPLS routes (issue 15): AF_MPLS label routes (the host has no mpls_router: rejected, captured). */
 const mplsCases: ReadonlyArray<GoldenCase> = [
   {
@@ -1094,7 +1113,9 @@ const mplsCases: ReadonlyArray<GoldenCase> = [
     name: "mpls-route-add-multipath",
     doc: "AF_MPLS multipath: rtnexthop records with RTA_NEWDST and RTA_VIA each",
     setup: routed6,
-    command: split("-f mpls route add 103 nexthop as 300 via inet 10.1.2.1 dev d0 nexthop as 301 via inet 10.1.2.2 dev d0 weight 2"),
+    command: split(
+      "-f mpls route add 103 nexthop as 300 via inet 10.1.2.1 dev d0 nexthop as 301 via inet 10.1.2.2 dev d0 weight 2"
+    ),
     types: [RTM_NEWROUTE]
   },
   {
@@ -1110,7 +1131,7 @@ const mplsCases: ReadonlyArray<GoldenCase> = [
     setup: routed6,
     command: split("-f mpls route del 100"),
     types: [RTM_DELROUTE]
-  },
+  }
 ]
 
 /** Route attributes (issue 15): realms, expires, congctl lock, fastopen_no_cookie, get fibmatch/connected. */
@@ -1340,5 +1361,6 @@ export const cases: ReadonlyArray<GoldenCase> = [
   ...nexthopCases,
   ...encapCases2,
   ...routeAttrCases,
-  ...mplsCases
+  ...mplsCases,
+  ...neighGetCases
 ]
