@@ -124,6 +124,11 @@ export interface Status {
  *   (underlay device), `srcVni` (collect-metadata devices), or `nhid` (a
  *   nexthop group of FDB nexthops). The kernel reports `port`, `vni` and
  *   `via` only where they differ from the device's own settings.
+ * - A bridge entry added without `vlan` on a port that has VLANs (every
+ *   port of a bridge built with VLAN support has its default PVID, 1, even
+ *   without VLAN filtering) is added by the kernel once without a VLAN and
+ *   once per VLAN of the port: each is its own entry (its own key) and is
+ *   listed; removing the one without a VLAN removes the copies too.
  *
  * @example
  * ```ts
@@ -138,7 +143,7 @@ export interface Fdb {
   readonly dev: LinkRef
   readonly master?: boolean | undefined
   readonly self?: boolean | undefined
-  /** NDA_VLAN: the VLAN id (bridges with VLAN filtering). */
+  /** NDA_VLAN: the VLAN id (absent: the entry without a VLAN, VLAN 0). */
   readonly vlan?: number | undefined
   readonly state?: State | undefined
   readonly flags?: ReadonlyArray<FlagName> | undefined

@@ -54,7 +54,7 @@ import { consistentDump } from "./internal/Consistent.ts"
 import { deepEqual, type ObjectType } from "./internal/Model.ts"
 import * as Names from "./internal/Names.ts"
 import { flagNames, makeNameTable } from "./internal/Names.ts"
-import { type LinkRef, linkIndex, linkNames } from "./internal/Resolve.ts"
+import { type LinkRef, linkIndex, linkNames, linkNamesOf } from "./internal/Resolve.ts"
 import { Netlink } from "./Netlink.ts"
 
 /**
@@ -793,6 +793,77 @@ export const list = operation("Neighbor.list", function* (filter?: Filter, o?: L
   const opts = yield* dumpOptions("neighbor list", o)
   const names = yield* linkNames
   return yield* consistentDump(p.request, named(p.decode, names), modelKey, opts)
+})
+
+/**
+ * RTM_GETNEIGH for one entry, as `ip neigh get ADDR dev DEV [proxy]` sends
+ * it: the family, the device index, NTF_PROXY for a proxy entry, NDA_DST.
+ *
+ * @example
+ * ```ts
+ * const bytes = Neighbor.getRequest({ dev: 3, address: "10.0.0.2" }, 3)
+ * ```
+ * @since 0.2.0
+ */
+export const getRequest = (target: Pick<Neighbor, "address" | "proxy">, ifindex: number): Uint8Array =>
+  build(RTM_GETNEIGH, 0, {
+    family: familyOf(target.address),
+    pad1: 0,
+    pad2: 0,
+    ifindex,
+    state: 0,
+    flags: target.proxy === true ? NtfFlags.proxy : 0,
+    type: 0,
+    dst: target.address
+  })
+
+const GetSchema = Schema.Struct({
+  dev: DevRef,
+  address: P.InetAddress,
+  proxy: Schema.optional(Schema.Boolean)
+})
+
+/**
+ * Like {@link get}, the kernel's answer as the decoded message.
+ *
+ * @example
+ * ```ts
+ * const m = yield* Neighbor.getRaw({ dev: "eth0", address: "10.0.0.2" })
+ * m.lladdr
+ * ```
+ * @since 0.2.0
+ */
+export const getRaw = operation(
+  "Neighbor.getRaw",
+  function* (target: Pick<Neighbor, "dev" | "address" | "proxy">) {
+    const t = yield* validate(GetSchema, target)
+    const ifindex = yield* linkIndex(t.dev, "dev")
+    const { route } = yield* Netlink
+    return yield* route.requestReply(
+      getRequest(t, ifindex),
+      (buf, view, start, end, type) =>
+        type === RTM_NEWNEIGH ? decodeNeighMessage(buf, view, start + NLMSG_HDRLEN, end) : undefined,
+      options("neighbor get")
+    )
+  }
+)
+
+/**
+ * One entry (or with `proxy: true` one proxy entry), like `ip neigh get ADDR
+ * dev DEV` (Linux 4.19+), without dumping the table; fails with ENOENT when
+ * there is none.
+ *
+ * @example
+ * ```ts
+ * const n = yield* Neighbor.get({ dev: "eth0", address: "10.0.0.2" })
+ * n.lladdr // "02:00:00:00:00:02"
+ * ```
+ * @since 0.2.0
+ */
+export const get = operation("Neighbor.get", function* (target: Pick<Neighbor, "dev" | "address" | "proxy">) {
+  const m = yield* getRaw(target)
+  const names = yield* linkNamesOf([m.ifindex, ...(m.master !== undefined ? [m.master] : [])])
+  return fromMessage(m, names)
 })
 
 /**

@@ -227,8 +227,6 @@ export interface Status {
   readonly flags?: ReadonlyArray<string | number> | undefined
   readonly nexthopFlags?: ReadonlyArray<ReadonlyArray<string | number>> | undefined
   readonly cacheinfo?: RtaCacheinfo | undefined
-  /** RTA_EXPIRES: seconds left (IPv6 routes with a lifetime, e.g. from router advertisements). */
-  readonly expires?: number | undefined
   /** A route using a nexthop object (`nexthopId`): the gateway, device and nexthops it resolves to. */
   readonly resolved?:
     | {
@@ -312,6 +310,14 @@ export interface Route {
   readonly realms?: number | undefined
   /** RTA_ENCAP_TYPE + RTA_ENCAP: lightweight-tunnel encapsulation (`encap mpls 100`, `encap ip ...`). */
   readonly encap?: Encap.Encap | undefined
+  /**
+   * RTA_EXPIRES: seconds until the kernel removes the route (ip's `expires`;
+   * IPv6 routes, IPv4 ones on kernels that support it). Listed routes carry
+   * the seconds that remain (routes from router advertisements too), so
+   * `add(listed)` makes a route that expires when the listed one would;
+   * equality ignores it, as it counts down.
+   */
+  readonly expires?: number | undefined
   readonly status?: Status | undefined
 }
 
@@ -330,7 +336,10 @@ export type Options = Route
  * What `get` takes besides the destination: `from` (RTA_SRC; an address),
  * `iif` (RTA_IIF, simulates a packet arriving there), `oif` (RTA_OIF),
  * `mark` (RTA_MARK), `uid` (RTA_UID), `fibMatch` (RTM_F_FIB_MATCH: return the
- * matching FIB entry rather than the resolved route).
+ * matching FIB entry rather than the resolved route), `connected` (ip's
+ * `connected`: without `from`, look the route up again from the preferred
+ * source address the first lookup answered, as a connection from this host
+ * would; with policy routing that may be another route).
  *
  * @example
  * ```ts
@@ -345,6 +354,7 @@ export interface GetOptions {
   readonly mark?: number
   readonly uid?: number
   readonly fibMatch?: boolean
+  readonly connected?: boolean
 }
 
 /**
@@ -523,7 +533,6 @@ const StatusSchema = Schema.Struct({
   flags: opt(FlagList),
   nexthopFlags: opt(Schema.Array(FlagList)),
   cacheinfo: opt(Schema.Unknown),
-  expires: opt(Schema.Number),
   resolved: opt(Schema.Unknown),
   iif: opt(DevRef),
   mark: opt(Schema.Number),
@@ -563,6 +572,7 @@ export const schema: Schema.Codec<Route> = Schema.Struct({
   pref: opt(Schema.Union([Schema.Literals(["low", "medium", "high"]), P.U8])),
   realms: opt(P.U32),
   encap: opt(Encap.schema),
+  expires: opt(P.U32),
   status: opt(StatusSchema)
 }) as unknown as Schema.Codec<Route>
 
@@ -572,7 +582,8 @@ const GetOptionsSchema = Schema.Struct({
   oif: Schema.optionalKey(DevRef),
   mark: Schema.optionalKey(P.U32),
   uid: Schema.optionalKey(P.U32),
-  fibMatch: Schema.optionalKey(Schema.Boolean)
+  fibMatch: Schema.optionalKey(Schema.Boolean),
+  connected: Schema.optionalKey(Schema.Boolean)
 })
 
 const FilterSchema = Schema.Struct({
@@ -855,7 +866,6 @@ const flagStatus = (flags: number): Status => {
       flags: flagList(flags),
       nexthopFlags: undefined,
       cacheinfo: undefined,
-      expires: undefined,
       resolved: undefined,
       iif: undefined,
       mark: undefined,
@@ -913,7 +923,9 @@ const decodeNexthops = (
       onlink: (f & RtnhFlags.onlink) !== 0 ? true : undefined,
       realms,
       encap:
-        encapType >= 0 && encapAt >= 0 ? Encap.decode(encapType, buf.slice(encapAt, encapEnd)) : undefined
+        encapType >= 0 && encapAt >= 0
+          ? Encap.decode(encapType, buf.slice(encapAt, encapEnd), devName)
+          : undefined
     })
     const rest = f & ~RtnhFlags.onlink
     if (rest !== 0) any = true
@@ -1072,7 +1084,6 @@ export const decodeRoute = (
   let status: Status | undefined
   if (
     cacheinfo !== undefined ||
-    expires !== undefined ||
     resolved !== undefined ||
     iif !== undefined ||
     mark !== undefined ||
@@ -1083,7 +1094,6 @@ export const decodeRoute = (
       flags: flagList(other),
       nexthopFlags: nexthopFlags !== undefined && nexthopFlags.length > 0 ? nexthopFlags : undefined,
       cacheinfo,
-      expires,
       resolved,
       iif,
       mark,
@@ -1110,7 +1120,12 @@ export const decodeRoute = (
     (flags & RtnhFlags.onlink) !== 0 ? true : undefined,
     pref,
     realms,
-    encapType >= 0 && encapAt >= 0 ? Encap.decode(encapType, buf.slice(encapAt, encapEnd)) : undefined,
+    encapType >= 0 && encapAt >= 0
+      ? Encap.decode(encapType, buf.slice(encapAt, encapEnd), devName)
+      : undefined,
+    // the remaining lifetime: RTA_EXPIRES, else the cache info's (clock ticks at USER_HZ 100, as ip reads it)
+    expires ??
+      (cacheinfo !== undefined && cacheinfo.expires > 0 ? Math.floor(cacheinfo.expires / 100) : undefined),
     status
   ) as Route
 }
@@ -1144,6 +1159,7 @@ function RouteObject(
   pref: unknown,
   realms: unknown,
   encap: unknown,
+  expires: unknown,
   status: unknown
 ): void {
   this.family = family
@@ -1166,6 +1182,7 @@ function RouteObject(
   if (pref !== undefined) this.pref = pref
   if (realms !== undefined) this.realms = realms
   if (encap !== undefined) this.encap = encap
+  if (expires !== undefined) this.expires = expires
   if (status !== undefined) this.status = status
 }
 RouteObject.prototype = Object.prototype
@@ -1250,7 +1267,7 @@ const dumpSize = (o: Route, family: number, dst: Destination): { fixed: number; 
 }
 
 /** What the fields' schemas cannot check. Returns the Validation error or undefined. */
-const crossCheck = (o: Route): NetlinkError | undefined => {
+const crossCheck = (o: Route, command: "add" | "remove" = "add"): NetlinkError | undefined => {
   const dst = destinationOf(o)
   const family = dst.family
   if (o.family !== undefined && familyNumber(o.family) !== family)
@@ -1278,6 +1295,13 @@ const crossCheck = (o: Route): NetlinkError | undefined => {
   }
   const g = gatewayCheck(o, "")
   if (g !== undefined) return g
+  for (const [path, e] of [
+    ["encap", o.encap] as const,
+    ...(o.nexthops ?? []).map((nh, i) => [`nexthops[${i}].encap`, nh.encap] as const)
+  ]) {
+    const p = e === undefined || command === "remove" ? undefined : Encap.problem(e)
+    if (p !== undefined) return invalid(`${path}.${p.field}`, p.message)
+  }
   for (const [i, nh] of (o.nexthops ?? []).entries()) {
     const e = gatewayCheck(nh, `nexthops[${i}].`)
     if (e !== undefined) return e
@@ -1407,6 +1431,7 @@ export const toMessage = (
   if (options.pref !== undefined) m.pref = prefValue(options.pref)
   if (options.nexthopId !== undefined) m.nhId = options.nexthopId
   if (options.realms !== undefined) m.flow = options.realms
+  if (options.expires !== undefined) m.expires = options.expires
   if (options.encap !== undefined) {
     m.encapType = Encap.typeNumber(options.encap.type)
     m.encap = Encap.encode(options.encap)
@@ -1565,9 +1590,21 @@ const requestOptions = (operation: string) => ({
 /** Validated input, devices resolved (the message is re-checked only in debug mode, see `checkBuilt`). */
 const prepare = (input: Route, command: "add" | "remove") =>
   Effect.gen(function* () {
-    const valid = (yield* validate(schema, input)) as Route
-    const bad = crossCheck(valid)
+    let valid = (yield* validate(schema, input)) as Route
+    const bad = crossCheck(valid, command)
     if (bad !== undefined) return yield* Effect.fail(bad)
+    // devices inside encapsulations (seg6local oif/iif) as indexes
+    if (valid.encap !== undefined) valid = { ...valid, encap: yield* Encap.resolve(valid.encap, "encap") }
+    if (valid.nexthops?.some((nh) => nh.encap !== undefined)) {
+      const nexthops: Array<Nexthop> = []
+      for (const [i, nh] of valid.nexthops.entries())
+        nexthops.push(
+          nh.encap === undefined
+            ? nh
+            : { ...nh, encap: yield* Encap.resolve(nh.encap, `nexthops[${i}].encap`) }
+        )
+      valid = { ...valid, nexthops }
+    }
     const oif = valid.dev === undefined ? undefined : yield* linkIndex(valid.dev, "dev")
     const indexes: Array<number | undefined> = []
     for (const [i, nh] of (valid.nexthops ?? []).entries())
@@ -1692,12 +1729,20 @@ export const getRaw = operation("Route.getRaw", function* (destination: string, 
   const iif = o.iif === undefined ? undefined : yield* linkIndex(o.iif, "iif")
   const oif = o.oif === undefined ? undefined : yield* linkIndex(o.oif, "oif")
   const { route } = yield* Netlink
-  return yield* route.requestReply(
-    getRequest(dst, o, { iif, oif }),
-    (buf, view, start, end, type) =>
-      type === RTM_NEWROUTE ? decodeRouteMessage(buf, view, start + NLMSG_HDRLEN, end) : undefined,
-    requestOptions("route get")
-  )
+  const lookup = (options: typeof o) =>
+    route.requestReply(
+      getRequest(dst, options, { iif, oif }),
+      (buf, view, start, end, type) =>
+        type === RTM_NEWROUTE ? decodeRouteMessage(buf, view, start + NLMSG_HDRLEN, end) : undefined,
+      requestOptions("route get")
+    )
+  const answer = yield* lookup(o)
+  if (o.connected !== true || o.from !== undefined) return answer
+  if (answer.prefsrc === undefined)
+    return yield* Effect.fail(
+      invalid("connected", `the route to ${dst} has no preferred source address to connect from`)
+    )
+  return yield* lookup({ ...o, from: answer.prefsrc })
 })
 
 interface Plan {

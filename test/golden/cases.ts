@@ -1171,6 +1171,280 @@ const tcSchedCases: ReadonlyArray<GoldenCase> = [
   )
 ]
 
+const RTM_GETNEIGH = 30
+
+/** Neighbor.get (issue 15): RTM_GETNEIGH for one entry. */
+const neighGetCases: ReadonlyArray<GoldenCase> = [
+  neigh(
+    "get",
+    "RTM_GETNEIGH with NLM_F_REQUEST only: ndm_family, ndm_ifindex, NDA_DST",
+    "neigh get 10.1.2.9 dev d0",
+    {
+      setup: [...routed, split("neigh add 10.1.2.9 lladdr 02:00:00:00:00:09 dev d0")],
+      types: [RTM_GETNEIGH]
+    }
+  ),
+  neigh("get-proxy", "RTM_GETNEIGH for a proxy entry: NTF_PROXY", "neigh get proxy 10.1.2.10 dev d0", {
+    setup: [...routed, split("neigh add proxy 10.1.2.10 dev d0")],
+    types: [RTM_GETNEIGH]
+  })
+]
+
+/** MPLS routes (issue 15): AF_MPLS label routes (the host has no mpls_router: rejected, captured). */
+const mplsCases: ReadonlyArray<GoldenCase> = [
+  {
+    name: "mpls-route-add",
+    doc: "AF_MPLS route: RTA_DST label (bottom of stack), RTA_NEWDST stack, RTA_VIA inet, RTA_OIF",
+    setup: routed6,
+    command: split("-f mpls route add 100 as 200/300 via inet 10.1.2.1 dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "mpls-route-add-via6",
+    doc: "AF_MPLS route via inet6 with ttl-propagate enabled (RTA_TTL_PROPAGATE 1)",
+    setup: routed6,
+    command: split("-f mpls route add 101 via inet6 2001:db8::2 dev d0 ttl-propagate enabled"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "mpls-route-add-dev",
+    doc: "AF_MPLS route to a device only (label pop)",
+    setup: routed6,
+    command: split("-f mpls route add 102 dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "mpls-route-add-multipath",
+    doc: "AF_MPLS multipath: rtnexthop records with RTA_NEWDST and RTA_VIA each",
+    setup: routed6,
+    command: split(
+      "-f mpls route add 103 nexthop as 300 via inet 10.1.2.1 dev d0 nexthop as 301 via inet 10.1.2.2 dev d0 weight 2"
+    ),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "mpls-route-replace",
+    doc: "AF_MPLS replace with ttl-propagate disabled (RTA_TTL_PROPAGATE 0)",
+    setup: routed6,
+    command: split("-f mpls route replace 100 as 400 via inet 10.1.2.1 dev d0 ttl-propagate disabled"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "mpls-route-del",
+    doc: "AF_MPLS delete: the label only",
+    setup: routed6,
+    command: split("-f mpls route del 100"),
+    types: [RTM_DELROUTE]
+  }
+]
+
+/** Route attributes (issue 15): realms, expires, congctl lock, fastopen_no_cookie, get fibmatch/connected. */
+const routeAttrCases: ReadonlyArray<GoldenCase> = [
+  {
+    name: "route-add-realms",
+    doc: "RTA_FLOW: realms FROM/TO as (from << 16) | to",
+    setup: routed,
+    command: split("route add 10.31.0.0/16 dev d0 realms 3/5"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-expires",
+    doc: "RTA_EXPIRES: u32 seconds (IPv6)",
+    setup: routed6,
+    command: split("route add 2001:db8:9::/48 dev d0 expires 100"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-congctl-lock",
+    doc: "RTA_METRICS: RTAX_CC_ALGO string, RTAX_LOCK bit 16, RTAX_FASTOPEN_NO_COOKIE",
+    setup: routed,
+    command: split("route add 10.32.0.0/16 dev d0 congctl lock cubic fastopen_no_cookie 1"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-get-fibmatch",
+    doc: "RTM_GETROUTE with RTM_F_FIB_MATCH (and RTM_F_LOOKUP_TABLE)",
+    setup: [...routed, split("route add 10.2.0.0/16 via 10.1.2.1")],
+    command: split("route get fibmatch 10.2.3.4"),
+    types: [RTM_GETROUTE]
+  },
+  {
+    name: "route-get-connected",
+    doc: "route get connected: the lookup, then the answer sent back with RTA_PREFSRC as RTA_SRC",
+    setup: [...routed, split("route add 10.2.0.0/16 via 10.1.2.1")],
+    command: split("route get 10.2.3.4 connected"),
+    types: [RTM_GETROUTE]
+  }
+]
+
+/** Route encapsulation, remainder (issue 15): seg6local actions, flavors and counters, ioam6. */
+const encapCases2: ReadonlyArray<GoldenCase> = [
+  {
+    name: "route-add-seg6local-end",
+    doc: "seg6local End: SEG6_LOCAL_ACTION 1 only",
+    setup: routed6,
+    command: split("route add fc00::1/128 encap seg6local action End dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-seg6local-end-x",
+    doc: "seg6local End.X: SEG6_LOCAL_NH6",
+    setup: routed6,
+    command: split("route add fc00::2/128 encap seg6local action End.X nh6 2001:db8::2 dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-seg6local-end-t",
+    doc: "seg6local End.T: SEG6_LOCAL_TABLE",
+    setup: routed6,
+    command: split("route add fc00::3/128 encap seg6local action End.T table 100 dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-seg6local-end-dx2",
+    doc: "seg6local End.DX2: SEG6_LOCAL_OIF (ifindex)",
+    setup: routed6,
+    command: split("route add fc00::4/128 encap seg6local action End.DX2 oif d1 dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-seg6local-end-dx6",
+    doc: "seg6local End.DX6: SEG6_LOCAL_NH6",
+    setup: routed6,
+    command: split("route add fc00::5/128 encap seg6local action End.DX6 nh6 2001:db8::3 dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-seg6local-end-dx4",
+    doc: "seg6local End.DX4: SEG6_LOCAL_NH4",
+    setup: routed6,
+    command: split("route add fc00::6/128 encap seg6local action End.DX4 nh4 10.1.2.1 dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-seg6local-end-dt6",
+    doc: "seg6local End.DT6 with table: SEG6_LOCAL_TABLE",
+    setup: routed6,
+    command: split("route add fc00::7/128 encap seg6local action End.DT6 table 100 dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-seg6local-end-dt6-vrf",
+    doc: "seg6local End.DT6 with vrftable: SEG6_LOCAL_VRFTABLE",
+    setup: routed6,
+    command: split("route add fc00::8/128 encap seg6local action End.DT6 vrftable 100 dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-seg6local-end-dt4",
+    doc: "seg6local End.DT4: SEG6_LOCAL_VRFTABLE",
+    setup: routed6,
+    command: split("route add fc00::9/128 encap seg6local action End.DT4 vrftable 100 dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-seg6local-end-dt46",
+    doc: "seg6local End.DT46: SEG6_LOCAL_VRFTABLE",
+    setup: routed6,
+    command: split("route add fc00::a/128 encap seg6local action End.DT46 vrftable 100 dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-seg6local-end-b6",
+    doc: "seg6local End.B6: SEG6_LOCAL_SRH (ipv6_sr_hdr with a zero slot for the final destination)",
+    setup: routed6,
+    command: split(
+      "route add fc00::b/128 encap seg6local action End.B6 srh segs 2001:db8::a,2001:db8::b dev d0"
+    ),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-seg6local-end-b6-encaps",
+    doc: "seg6local End.B6.Encaps: SEG6_LOCAL_SRH with an HMAC TLV",
+    setup: routed6,
+    command: split(
+      "route add fc00::c/128 encap seg6local action End.B6.Encaps srh segs 2001:db8::a hmac 5 dev d0"
+    ),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-seg6local-end-bm",
+    doc: "seg6local End.BM: SRH (the kernel has no such behaviour: rejected, captured)",
+    setup: routed6,
+    command: split("route add fc00::d/128 encap seg6local action End.BM srh segs 2001:db8::a dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-seg6local-end-s",
+    doc: "seg6local End.S: table (rejected by the kernel, captured)",
+    setup: routed6,
+    command: split("route add fc00::e/128 encap seg6local action End.S table 100 dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-seg6local-end-as",
+    doc: "seg6local End.AS: action only (rejected by the kernel, captured)",
+    setup: routed6,
+    command: split("route add fc00::f/128 encap seg6local action End.AS dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-seg6local-end-am",
+    doc: "seg6local End.AM: action only (rejected by the kernel, captured)",
+    setup: routed6,
+    command: split("route add fc00::10/128 encap seg6local action End.AM dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-seg6local-count",
+    doc: "seg6local count: an empty SEG6_LOCAL_COUNTERS nest",
+    setup: routed6,
+    command: split("route add fc00::11/128 encap seg6local action End count dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-seg6local-flavors",
+    doc: "seg6local flavors psp,usd: SEG6_LOCAL_FLAVORS { OPERATION bitmask }",
+    setup: routed6,
+    command: split("route add fc00::12/128 encap seg6local action End flavors psp,usd dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-seg6local-next-csid",
+    doc: "seg6local flavors next-csid lblen 24 nflen 8: OPERATION, LCBLOCK_BITS, LCNODE_FN_BITS",
+    setup: routed6,
+    command: split(
+      "route add fc00::13/128 encap seg6local action End flavors next-csid lblen 24 nflen 8 dev d0"
+    ),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-ioam6",
+    doc: "ioam6 inline trace: IOAM6_IPTUNNEL_MODE, IOAM6_IPTUNNEL_TRACE (namespace, remlen, type)",
+    setup: routed6,
+    command: split("route add fc00::20/128 encap ioam6 trace prealloc type 0x800000 ns 1 size 12 dev d0"),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-ioam6-encap",
+    doc: "ioam6 encap mode with tundst: IOAM6_IPTUNNEL_DST",
+    setup: routed6,
+    command: split(
+      "route add fc00::21/128 encap ioam6 mode encap tundst 2001:db8::9 trace prealloc type 0xc00000 ns 7 size 16 dev d0"
+    ),
+    types: [RTM_NEWROUTE]
+  },
+  {
+    name: "route-add-ioam6-auto",
+    doc: "ioam6 auto mode with tundst",
+    setup: routed6,
+    command: split(
+      "route add fc00::22/128 encap ioam6 mode auto tundst 2001:db8::9 trace prealloc type 0x800000 ns 2 size 8 dev d0"
+    ),
+    types: [RTM_NEWROUTE]
+  }
+]
+
 export const cases: ReadonlyArray<GoldenCase> = [
   ...linkCases,
   ...addrCases,
@@ -1190,5 +1464,9 @@ export const cases: ReadonlyArray<GoldenCase> = [
   ...kindCases2,
   ...nexthopCases,
   ...macsecLinkCases,
-  ...tcSchedCases
+  ...tcSchedCases,
+  ...encapCases2,
+  ...routeAttrCases,
+  ...mplsCases,
+  ...neighGetCases
 ]

@@ -217,3 +217,21 @@ describe("Neighbor requests match iproute2: flags and states (issue 20)", () => 
     expectSame(Neighbor.addRequest(model, ifindex), bytes)
   })
 })
+
+describe("Neighbor.get matches iproute2", () => {
+  it("neigh get 10.1.2.9 dev d0 (NLM_F_REQUEST only; the engine adds NLM_F_ACK)", () => {
+    const bytes = onlyMessage("neigh-get", 0).bytes
+    const ifindex = decode(bytes).ifindex
+    expect(ifindex).toBeGreaterThan(0)
+    expectSame(Neighbor.getRequest({ address: "10.1.2.9" }, ifindex), bytes, false)
+  })
+
+  it("neigh get proxy 10.1.2.10 dev d0 (NTF_PROXY)", () => {
+    const bytes = onlyMessage("neigh-get-proxy", 0).bytes
+    expectSame(
+      Neighbor.getRequest({ address: "10.1.2.10", proxy: true }, decode(bytes).ifindex),
+      bytes,
+      false
+    )
+  })
+})

@@ -295,3 +295,143 @@ describe("Route encapsulation matches iproute2", () => {
     same(Route.addRequest(r, undefined, [D0, D0]), fixture("route-add-encap-multipath"))
   })
 })
+
+describe("seg6local, ioam6 route encapsulation matches iproute2", () => {
+  const { decode: decodeRoute, tree: routeTree } = requestChecks(decodeRouteMessage, 12)
+  /** Header, attributes, the attribute tree (padding excluded) and the decoded encapsulation. */
+  const same = (ours: Uint8Array, theirs: Uint8Array): void => {
+    expect(nlmsgHeader(ours).type).toBe(nlmsgHeader(theirs).type)
+    expect(nlmsgHeader(ours).flags | 4).toBe(nlmsgHeader(theirs).flags)
+    const { encap: ea, ...ra } = decodeRoute(ours)
+    const { encap: eb, ...rb } = decodeRoute(theirs)
+    expect(ra).toEqual(rb)
+    expect(Encap.decode(ra.encapType!, ea!)).toEqual(Encap.decode(rb.encapType!, eb!))
+    expect(routeTree(ours)).toEqual(routeTree(theirs))
+  }
+  const cases: ReadonlyArray<readonly [string, string, Encap.Encap, number?]> = [
+    ["route-add-seg6local-end", "fc00::1/128", { type: "seg6local", action: "End" }],
+    ["route-add-seg6local-end-x", "fc00::2/128", { type: "seg6local", action: "End.X", nh6: "2001:db8::2" }],
+    ["route-add-seg6local-end-t", "fc00::3/128", { type: "seg6local", action: "End.T", table: 100 }],
+    // d1 is ifindex 2 in the capture
+    ["route-add-seg6local-end-dx2", "fc00::4/128", { type: "seg6local", action: "End.DX2", oif: 2 }],
+    [
+      "route-add-seg6local-end-dx6",
+      "fc00::5/128",
+      { type: "seg6local", action: "End.DX6", nh6: "2001:db8::3" }
+    ],
+    ["route-add-seg6local-end-dx4", "fc00::6/128", { type: "seg6local", action: "End.DX4", nh4: "10.1.2.1" }],
+    ["route-add-seg6local-end-dt6", "fc00::7/128", { type: "seg6local", action: "End.DT6", table: 100 }],
+    [
+      "route-add-seg6local-end-dt6-vrf",
+      "fc00::8/128",
+      { type: "seg6local", action: "End.DT6", vrftable: 100 },
+      2
+    ],
+    [
+      "route-add-seg6local-end-dt4",
+      "fc00::9/128",
+      { type: "seg6local", action: "End.DT4", vrftable: 100 },
+      2
+    ],
+    [
+      "route-add-seg6local-end-dt46",
+      "fc00::a/128",
+      { type: "seg6local", action: "End.DT46", vrftable: 100 },
+      2
+    ],
+    [
+      "route-add-seg6local-end-b6",
+      "fc00::b/128",
+      { type: "seg6local", action: "End.B6", srh: { segments: ["2001:db8::a", "2001:db8::b"] } }
+    ],
+    [
+      "route-add-seg6local-end-b6-encaps",
+      "fc00::c/128",
+      { type: "seg6local", action: "End.B6.Encaps", srh: { segments: ["2001:db8::a"], hmac: 5 } }
+    ],
+    [
+      "route-add-seg6local-end-bm",
+      "fc00::d/128",
+      { type: "seg6local", action: "End.BM", srh: { segments: ["2001:db8::a"] } },
+      2
+    ],
+    ["route-add-seg6local-end-s", "fc00::e/128", { type: "seg6local", action: "End.S", table: 100 }, 2],
+    ["route-add-seg6local-end-as", "fc00::f/128", { type: "seg6local", action: "End.AS" }, 2],
+    ["route-add-seg6local-end-am", "fc00::10/128", { type: "seg6local", action: "End.AM" }, 2],
+    ["route-add-seg6local-count", "fc00::11/128", { type: "seg6local", action: "End", counters: true }],
+    [
+      "route-add-seg6local-flavors",
+      "fc00::12/128",
+      { type: "seg6local", action: "End", flavors: { operations: ["psp", "usd"] } },
+      2
+    ],
+    [
+      "route-add-seg6local-next-csid",
+      "fc00::13/128",
+      { type: "seg6local", action: "End", flavors: { operations: ["next-csid"], lblen: 24, nflen: 8 } }
+    ],
+    [
+      "route-add-ioam6",
+      "fc00::20/128",
+      { type: "ioam6", freq: { k: 1, n: 1 }, trace: { namespace: 1, type: 0x800000, size: 12 } },
+      2
+    ],
+    [
+      "route-add-ioam6-encap",
+      "fc00::21/128",
+      {
+        type: "ioam6",
+        freq: { k: 1, n: 1 },
+        mode: "encap",
+        tundst: "2001:db8::9",
+        trace: { namespace: 7, type: 0xc00000, size: 16 }
+      },
+      2
+    ],
+    [
+      "route-add-ioam6-auto",
+      "fc00::22/128",
+      {
+        type: "ioam6",
+        freq: { k: 1, n: 1 },
+        mode: "auto",
+        tundst: "2001:db8::9",
+        trace: { namespace: 2, type: 0x800000, size: 8 }
+      },
+      2
+    ]
+  ]
+  for (const [name, destination, encap, exit] of cases)
+    it(`${name}: ${JSON.stringify(encap)}`, () => {
+      const theirs = fixture(name, exit ?? 0)
+      same(Route.addRequest({ destination, encap }, D0), theirs)
+      // ip's request read back is the same route (the kernel's defaults filled in)
+      const listed = Route.fromMessage(decodeRoute(theirs))
+      expect(Route.equals(listed, { destination, encap, dev: D0 })).toBe(true)
+    })
+
+  it("canonical fills next-csid's default lengths and drops ioam6's 1/1 frequency and counter values", () => {
+    expect(
+      Encap.canonical({ type: "seg6local", action: "End", flavors: { operations: ["next-csid"] } })
+    ).toEqual({
+      type: "seg6local",
+      action: "End",
+      flavors: { operations: ["next-csid"], lblen: 32, nflen: 16 }
+    })
+    expect(
+      Encap.canonical({
+        type: "ioam6",
+        freq: { k: 1, n: 1 },
+        trace: { namespace: 1, type: 0x800000, size: 12 }
+      })
+    ).toEqual({ type: "ioam6", mode: "inline", trace: { namespace: 1, type: 0x800000, size: 12 } })
+    expect(
+      Encap.canonical({
+        type: "seg6local",
+        action: "End",
+        counters: true,
+        status: { packets: 5n, bytes: 500n, errors: 0n }
+      })
+    ).toEqual({ type: "seg6local", action: "End", counters: true })
+  })
+})

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Route from "../../src/api/Route.ts"
 import { decodeRouteMessage } from "../../src/generated/rt-route/index.ts"
-import { nlmsgHeader as header, NLM_F_ACK, onlyMessage, requestChecks } from "./nlmsg.ts"
+import { loadFixture, nlmsgHeader as header, NLM_F_ACK, onlyMessage, requestChecks } from "./nlmsg.ts"
 
 const RTMSG = 12
 const RTA_MULTIPATH = 9
@@ -204,5 +204,49 @@ describe("Route requests match iproute2", () => {
     })
     expect(decode(Route.listRequest({})).table).toBe(254)
     expect(decode(Route.listRequest({ table: "all" })).table).toBeUndefined()
+  })
+
+  it("route add 10.31.0.0/16 dev d0 realms 3/5 (RTA_FLOW)", () => {
+    const { bytes, oif } = fixture("route-add-realms")
+    expectSame(
+      Route.addRequest({ destination: "10.31.0.0/16", dev: oif!, realms: (3 << 16) | 5 }, oif),
+      bytes
+    )
+  })
+
+  it("route add 2001:db8:9::/48 dev d0 expires 100 (RTA_EXPIRES)", () => {
+    const { bytes, oif } = fixture("route-add-expires")
+    expectSame(Route.addRequest({ destination: "2001:db8:9::/48", dev: oif!, expires: 100 }, oif), bytes)
+    expect(decode(bytes).expires).toBe(100)
+  })
+
+  it("route add 10.32.0.0/16 dev d0 congctl lock cubic fastopen_no_cookie 1 (RTAX_CC_ALGO locked)", () => {
+    const { bytes, oif } = fixture("route-add-congctl-lock")
+    expectSame(
+      Route.addRequest(
+        {
+          destination: "10.32.0.0/16",
+          dev: oif!,
+          metrics: { ccAlgo: "cubic", fastopenNoCookie: 1, locked: ["ccAlgo"] }
+        },
+        oif
+      ),
+      bytes
+    )
+  })
+
+  it("route get fibmatch 10.2.3.4 (RTM_F_FIB_MATCH)", () => {
+    const { bytes } = fixture("route-get-fibmatch")
+    expectSame(Route.getRequest("10.2.3.4", { fibMatch: true }), bytes, false)
+  })
+
+  it("route get 10.2.3.4 connected: the first lookup is ip's", () => {
+    // iproute2 6.1 then resends its first request unchanged (its edits of the
+    // answer are lost); ours asks from the answer's preferred source, as documented
+    const messages = loadFixture("route-get-connected").messages
+    expect(messages).toHaveLength(2)
+    expectSame(Route.getRequest("10.2.3.4", { connected: true }), messages[0]!.bytes, false)
+    const second = decode(Route.getRequest("10.2.3.4", { from: "10.1.2.3" }))
+    expect(second).toMatchObject({ ...decode(messages[0]!.bytes), srcLen: 32, src: "10.1.2.3" })
   })
 })

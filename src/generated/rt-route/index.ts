@@ -13,6 +13,8 @@ import type { AttributeMeta } from "../../runtime/Describe.ts"
 import { DecodeFailure, Writer, badLength, decodeRecords, ipToString, parseIp, readBytes, readString } from "../../runtime/Wire.ts"
 export { RtType, RtTypeNames, RtProtocol, RtProtocolNames, RtScope, RtScopeNames, RtTable, RtTableNames } from "../rt-common/index.ts"
 
+const utf8 = new TextEncoder()
+
 /** Flag bits of rtm-flags. */
 export const RtmFlags = {
   /** RTM_F_NOTIFY */
@@ -563,7 +565,7 @@ export interface MetricsAttrs {
   readonly initrwnd?: number
   /** RTAX_QUICKACK (15) — Non-zero disables delayed ACKs. */
   readonly quickack?: number
-  /** RTAX_CC_ALGO (16) — TCP congestion control algorithm name. */
+  /** RTAX_CC_ALGO (16) — TCP congestion control algorithm name (iproute2 sends it without the NUL). */
   readonly ccAlgo?: string
   /** RTAX_FASTOPEN_NO_COOKIE (17) — Non-zero allows TCP Fast Open without a cookie. */
   readonly fastopenNoCookie?: number
@@ -791,7 +793,7 @@ export function encodeMetricsAttrs(w: Writer, v: MetricsAttrs): void {
   if (v.rtoMin !== undefined) w.attrU32(13, v.rtoMin)
   if (v.initrwnd !== undefined) w.attrU32(14, v.initrwnd)
   if (v.quickack !== undefined) w.attrU32(15, v.quickack)
-  if (v.ccAlgo !== undefined) w.attrString(16, v.ccAlgo)
+  if (v.ccAlgo !== undefined) w.attrBinary(16, utf8.encode(v.ccAlgo))
   if (v.fastopenNoCookie !== undefined) w.attrU32(17, v.fastopenNoCookie)
   if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
 }

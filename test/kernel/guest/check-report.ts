@@ -23,12 +23,6 @@ const ALLOWED_SKIPS: ReadonlyArray<{ readonly pattern: RegExp; readonly reason: 
   {
     pattern: /^1M-route dump as a stream /,
     reason: "opt-in with NLINK_BIG=1 (1M routes: ~15 s on the host, minutes and >1 GiB under TCG)"
-  },
-  {
-    pattern:
-      /Fdb.*(lists what bridge shows, with filters by bridge, device and state|flush removes exactly what its filter selects)$/,
-    reason:
-      "host kernel only: Linux 7.3 lists each static bridge entry of this test twice under two keys (open question)"
   }
 ]
 
