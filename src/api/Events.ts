@@ -127,7 +127,10 @@ export interface Options {
   readonly families?: ReadonlyArray<"inet" | "inet6">
   /** Client-side filters. */
   readonly filter?: {
-    /** Only this device (links, addresses, neighbours, routes through it, rules naming it as iif/oif). */
+    /**
+     * Only this device (links, addresses, neighbours, routes and nexthops
+     * through it, rules naming it as iif/oif, its qdiscs and classes).
+     */
     readonly link?: string | number
     /** Only this routing table (routes and rules). */
     readonly table?: "main" | "local" | "default" | number
