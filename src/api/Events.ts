@@ -2,7 +2,8 @@
  * Typed rtnetlink event streams that never lose state silently.
  *
  * A stream joins the kernel's multicast groups for the kinds it watches
- * (links, addresses, routes, neighbours, rules), first, and only then dumps
+ * (links, addresses, routes, neighbours, rules, nexthops, qdiscs, classes),
+ * first, and only then dumps
  * the current state: that dump is the stream's *view*, and every event
  * received after subscribing is applied on top of it, so there is no gap
  * between "what existed" and "what changed". The view is what tells
@@ -18,29 +19,41 @@
  * with a NetlinkError of reason Overrun; `"marker"` emits the marker and
  * carries on.
  *
- * The kernel flushes IPv4 routes through a device that goes down or away
- * without sending RTM_DELROUTE. Streams watching routes or neighbours re-dump
- * those kinds after such a link event and emit the difference (a `Resynced`
- * marker with reason `"flush"` follows), so the view stays exact.
+ * Events carry model objects: `event.value` is what `Link.list`,
+ * `Address.list`, `Route.list`, `Neighbor.list`, `Rule.list`,
+ * `Nexthop.list`, `Qdisc.list` and `Class.list` return (devices by name,
+ * names rather than numbers), `event.key` its model key (`Link.key`, ...),
+ * so a listed object and a watched one are `equals`; `event.raw` is the
+ * decoded message it was made from (every attribute, as `listRaw` gives it).
+ * Devices are named from an index → name map that one link dump seeds at
+ * subscribe and link events keep current (no dump per event): a deleted
+ * link's objects are still named in the events that follow its deletion,
+ * and after a rename the objects naming the device are emitted again
+ * (synthetic `Changed`, or `Deleted` + `New` when their key changes).
  *
- * Identity keys (`event.key`, {@link key}), modelled on what the kernel
- * treats as the same object:
- * - link: `index`
- * - address: `index|family|prefixlen|local` (IFA_LOCAL, else IFA_ADDRESS)
- * - route: `family|table|dst/dstLen|src/srcLen|tos|priority|type|nexthop`, the
- *   fib key (table from RTA_TABLE) plus the type and the nexthop (`nh<id>`,
- *   `mp` for a multipath route, else `oif@gateway`), because the kernel keeps
- *   e.g. `10.0.0.0/24 dev a` and `10.0.0.0/24 dev b` side by side. A
- *   notification flagged NLM_F_REPLACE whose key is new replaces the first
- *   route with the same fib key (emitted as `Deleted` + `New`).
- * - neighbour: `ifindex|family|dst` (proxy entries are not watched)
- * - rule: `family|priority|` then the match fields (src, dst, iif, oif,
- *   fwmark/mask, tos, table, action, goto, l3mdev, uid range, ip proto,
- *   port ranges, suppressors)
+ * The kernel removes some objects without notifications: IPv4 routes,
+ * neighbours and nexthops through a device that goes down or away, the
+ * qdiscs and classes of a deleted device, child qdiscs and classes of a
+ * qdisc or class that goes, default qdiscs attached when a device comes up.
+ * Streams re-dump those kinds after such an event and emit the difference
+ * (a `Resynced` marker with reason `"flush"` follows), so the view stays
+ * exact.
+ *
+ * Identity: the view and `event.key` use the model's key ({@link key}), for
+ * routes refined by the type and nexthop (`Route.key` alone does not tell
+ * apart routes the kernel keeps side by side, such as `fe80::/64` on every
+ * IPv6 device). Notifications
+ * are matched to what they change by the kernel's own identity (an ifindex,
+ * a route's fib key plus type and nexthop, a nexthop id, a qdisc's device
+ * and parent, a class's device and handle), so a rename or a route the
+ * kernel keeps beside another with the same model key is never confused. A
+ * notification flagged NLM_F_REPLACE for a route that is new replaces the
+ * first route with the same fib key (emitted as `Deleted` + `New`).
  *
  * What is watched: links of family AF_UNSPEC (bridge port messages of family
  * AF_BRIDGE are not), addresses, routes (not RTM_F_CLONED cache entries) and
- * rules of the inet and inet6 families, and inet/inet6 neighbours.
+ * rules of the inet and inet6 families, inet/inet6 neighbours (not proxy
+ * entries), nexthops of those families and groups, qdiscs and classes.
  *
  * Namespace: a stream watches the network namespace of the `Netlink`
  * service it is given (`Netlink.layer`, `Netlink.layerNamespace(...)`), like
@@ -93,7 +106,17 @@ import { Netlink } from "./Netlink.ts"
 
 export { Groups, groupsFor } from "./events/Constants.ts"
 export { equivalent, key } from "./events/Keys.ts"
-export type { Change, Event, Kind, OverflowPolicy, Overrun, Resynced, Values, View } from "./events/Types.ts"
+export type {
+  Change,
+  Event,
+  Kind,
+  OverflowPolicy,
+  Overrun,
+  Raws,
+  Resynced,
+  Values,
+  View
+} from "./events/Types.ts"
 export { kinds } from "./events/Types.ts"
 
 /** @since 0.1.0 */
@@ -104,7 +127,10 @@ export interface Options {
   readonly families?: ReadonlyArray<"inet" | "inet6">
   /** Client-side filters. */
   readonly filter?: {
-    /** Only this device (links, addresses, neighbours, routes through it, rules naming it as iif/oif). */
+    /**
+     * Only this device (links, addresses, neighbours, routes and nexthops
+     * through it, rules naming it as iif/oif, its qdiscs and classes).
+     */
     readonly link?: string | number
     /** Only this routing table (routes and rules). */
     readonly table?: "main" | "local" | "default" | number
@@ -140,7 +166,16 @@ export interface Options {
   readonly resyncTimeoutMs?: number
 }
 
-const KindSchema = Schema.Literals(["link", "address", "route", "neighbor", "rule"])
+const KindSchema = Schema.Literals([
+  "link",
+  "address",
+  "route",
+  "neighbor",
+  "rule",
+  "nexthop",
+  "qdisc",
+  "class"
+])
 const FamilySchema = Schema.Literals(["inet", "inet6"])
 
 /** The input Schema of {@link Options}. @since 0.1.0 */

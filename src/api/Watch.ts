@@ -1,13 +1,16 @@
 /**
- * A watch cache: the current links, addresses, routes, neighbours and rules
- * of a namespace, kept live from one dump plus events — what an informer is
- * to Kubernetes.
+ * A watch cache: the current links, addresses, routes, neighbours, rules,
+ * nexthops, qdiscs and classes of a namespace, kept live from one dump plus
+ * events — what an informer is to Kubernetes.
  *
  * `make` subscribes first, then dumps, then applies every event received
  * since subscribing (no gap; see {@link Events}). Overflow always resyncs:
  * after an ENOBUFS the watched kinds are re-dumped and the cache replaced in
  * one step, so a reader never sees a half-applied resync. Snapshots are
- * immutable maps keyed by {@link Events.key}, copied lazily: reading twice
+ * immutable maps of model objects (what `Link.list`, `Route.list`, ...
+ * return) keyed by their model's key (`Link.key`, `Route.key`, ...; see
+ * {@link Events.key}), so a listed object and the watched one with its key
+ * are `equals`. They are copied lazily: reading twice
  * without a change in between costs nothing. The namespace is the `Netlink`
  * service's.
  *
@@ -25,15 +28,18 @@ import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as SubscriptionRef from "effect/SubscriptionRef"
 import * as Take from "effect/Take"
-import type { AddrMessage } from "../generated/rt-addr/index.ts"
-import type { LinkMessage } from "../generated/rt-link/index.ts"
-import type { NeighMessage } from "../generated/rt-neigh/index.ts"
-import type { RouteMessage } from "../generated/rt-route/index.ts"
-import type { RuleMessage } from "../generated/rt-rule/index.ts"
 import type { NetlinkError } from "../runtime/NetlinkError.ts"
+import type { Address } from "./Address.ts"
+import type { Class } from "./Class.ts"
 import * as Events from "./Events.ts"
 import { operation } from "./internal/Common.ts"
+import type { Link } from "./Link.ts"
+import type { Neighbor } from "./Neighbor.ts"
 import type { Netlink } from "./Netlink.ts"
+import type { Nexthop } from "./Nexthop.ts"
+import type { Qdisc } from "./Qdisc.ts"
+import type { Route } from "./Route.ts"
+import type { Rule } from "./Rule.ts"
 
 /**
  * The cache at one moment. Kinds that are not watched are empty maps.
@@ -41,11 +47,14 @@ import type { Netlink } from "./Netlink.ts"
  * @since 0.1.0
  */
 export interface Snapshot {
-  readonly links: ReadonlyMap<string, LinkMessage>
-  readonly addresses: ReadonlyMap<string, AddrMessage>
-  readonly routes: ReadonlyMap<string, RouteMessage>
-  readonly neighbors: ReadonlyMap<string, NeighMessage>
-  readonly rules: ReadonlyMap<string, RuleMessage>
+  readonly links: ReadonlyMap<string, Link>
+  readonly addresses: ReadonlyMap<string, Address>
+  readonly routes: ReadonlyMap<string, Route>
+  readonly neighbors: ReadonlyMap<string, Neighbor>
+  readonly rules: ReadonlyMap<string, Rule>
+  readonly nexthops: ReadonlyMap<string, Nexthop>
+  readonly qdiscs: ReadonlyMap<string, Qdisc>
+  readonly classes: ReadonlyMap<string, Class>
 }
 
 /** A snapshot and the events that produced it since the previous one. @since 0.1.0 */
@@ -80,7 +89,10 @@ const FIELD: Record<Events.Kind, keyof Snapshot> = {
   address: "addresses",
   route: "routes",
   neighbor: "neighbors",
-  rule: "rules"
+  rule: "rules",
+  nexthop: "nexthops",
+  qdisc: "qdiscs",
+  class: "classes"
 }
 
 /** What the watch knows about itself: whether its stream failed (then every read fails with it). */
@@ -128,25 +140,17 @@ export const make: (options?: Options) => Effect.Effect<Watch, NetlinkError, Sco
     }
     let cached: Snapshot | undefined
     const current = (): Snapshot => {
-      const snapshot = {
-        links: kindMap("link"),
-        addresses: kindMap("address"),
-        routes: kindMap("route"),
-        neighbors: kindMap("neighbor"),
-        rules: kindMap("rule")
-      } as Snapshot
+      const snapshot = {} as Record<keyof Snapshot, ReadonlyMap<string, unknown>>
+      let same = cached !== undefined
+      for (const kind of Events.kinds) {
+        const m = kindMap(kind)
+        snapshot[FIELD[kind]] = m
+        if (same && (cached as Snapshot)[FIELD[kind]] !== m) same = false
+      }
       // The same snapshot object while nothing changed.
-      if (
-        cached !== undefined &&
-        cached.links === snapshot.links &&
-        cached.addresses === snapshot.addresses &&
-        cached.routes === snapshot.routes &&
-        cached.neighbors === snapshot.neighbors &&
-        cached.rules === snapshot.rules
-      )
-        return cached
-      cached = snapshot
-      return snapshot
+      if (same) return cached as Snapshot
+      cached = snapshot as unknown as Snapshot
+      return cached
     }
 
     const state = yield* SubscriptionRef.make<State>({ failure: undefined })

@@ -134,7 +134,7 @@ describeRoot("nlink command", () => {
     const first = JSON.parse(out.split("\n")[0])
     expect(first.event).toBe("New")
     expect(first.kind).toBe("link")
-    expect(String(out)).toMatch(/"ifname":"[mn]\d+"/)
+    expect(String(out)).toMatch(/"name":"[mn]\d+"/)
   }, 40_000)
 
   it("errors print one clear line and exit non-zero", () => {

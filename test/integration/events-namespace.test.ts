@@ -24,7 +24,7 @@ const hostVeth = Effect.acquireRelease(
 )
 
 const ifname = (e: Events.Event): string | undefined =>
-  Events.isChange(e) && e.kind === "link" ? e.value.ifname : undefined
+  Events.isChange(e) && e.kind === "link" ? e.value.name : undefined
 
 describeRoot("Events and Watch follow the Netlink layer's namespace", () => {
   it.live("Events.stream provided with Netlink.layerNamespace(ns) sees ns only", () =>
@@ -63,7 +63,7 @@ describeRoot("Events and Watch follow the Netlink layer's namespace", () => {
         yield* hostVeth
         yield* Effect.gen(function* () {
           const watch = yield* Watch.make({ kinds: ["link"] })
-          const names = (snap: Watch.Snapshot) => [...snap.links.values()].map((l) => l.ifname).sort()
+          const names = (snap: Watch.Snapshot) => [...snap.links.values()].map((l) => l.name).sort()
           expect(names(yield* watch.snapshot)).toEqual(["lo"])
           const pull = yield* Stream.toPull(watch.changes)
           yield* hostVeth

@@ -25,7 +25,7 @@ const newLinks = (pull: Effect.Effect<ReadonlyArray<Events.Event>, any>) =>
     const names: Array<string> = []
     while (!NAMES.every((n) => names.includes(n))) {
       for (const e of yield* pull.pipe(Effect.timeout("10 seconds")))
-        if (e._tag === "New" && e.kind === "link" && e.value.ifname !== undefined) names.push(e.value.ifname)
+        if (e._tag === "New" && e.kind === "link" && e.value.name !== undefined) names.push(e.value.name)
     }
     return names
   })
@@ -64,10 +64,10 @@ describeRoot("Events: one reader, several consumers", () => {
         // The lazy consumer pulls once now: everything queued for it, in one update.
         const [late] = yield* lazy.pipe(Effect.timeout("10 seconds"))
         const names = (events: ReadonlyArray<Events.Event>) =>
-          events.flatMap((e) => (e._tag === "New" && e.kind === "link" ? [e.value.ifname] : [])).sort()
+          events.flatMap((e) => (e._tag === "New" && e.kind === "link" ? [e.value.name] : [])).sort()
         expect(names(seen)).toEqual(NAMES)
         expect(names(late.events)).toEqual(NAMES)
-        expect([...late.snapshot.links.values()].map((l) => l.ifname).sort()).toEqual(["lo", ...NAMES])
+        expect([...late.snapshot.links.values()].map((l) => l.name).sort()).toEqual(["lo", ...NAMES])
       })
     )
   )

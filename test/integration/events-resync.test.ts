@@ -105,7 +105,8 @@ const converges = (n: number) =>
           for (const e of chunk) {
             if (Events.isChange(e)) {
               Events.apply(mine, e)
-              if (e.kind === "address" && e.value.local === SENTINEL && e._tag !== "Deleted") sentinel = true
+              if (e.kind === "address" && e.value.address === `${SENTINEL}/32` && e._tag !== "Deleted")
+                sentinel = true
             } else if (e._tag === "Overrun") overruns++
             else if (e._tag === "Resynced") resynced++
           }
@@ -167,7 +168,7 @@ const watchConverges = (n: number) =>
           if (
             sentinelAdded &&
             last !== undefined &&
-            [...last.snapshot.addresses.values()].some((a) => a.local === SENTINEL)
+            [...last.snapshot.addresses.values()].some((a) => a.address === `${SENTINEL}/32`)
           )
             break
         }

@@ -54,7 +54,7 @@ const has = (
   kind: Events.Kind,
   pred: (v: any) => boolean = () => true
 ) => changes(all).some((e) => e._tag === tag && e.kind === kind && pred(e.value))
-const routeTo = (dst: string) => (r: any) => `${r.dst}/${r.dstLen}` === dst
+const routeTo = (dst: string) => (r: any) => r.destination === dst
 
 /** Runs `f` in a fresh namespace, with the Netlink service of that namespace. */
 const withNs = <A, E>(f: (ns: string) => Effect.Effect<A, E, Scope.Scope | Netlink>) =>
@@ -98,7 +98,9 @@ describeRoot("Events", () => {
         const r = yield* reader(sub)
         ip(ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1")
         const d0 = ipJson(ns, "link", "show", "d0")[0].ifindex
-        yield* r.until((all) => has(all, "New", "link", (l) => l.ifname === "d0"))
+        yield* r.until((all) =>
+          has(all, "New", "link", (l) => l.name === "d0" && l.kind === "veth" && l.peer?.name === "d1")
+        )
         ip(ns, "link", "set", "d0", "mtu", "1400")
         yield* r.until((all) =>
           changes(all).some(
@@ -116,22 +118,37 @@ describeRoot("Events", () => {
               all,
               "New",
               "address",
-              (a) => a.local === "10.1.0.1" && a.index === d0 && a.prefixlen === 24
-            ) && has(all, "New", "address", (a) => a.address === "2001:db8::1" && a.family === 10)
+              (a) => a.address === "10.1.0.1/24" && a.dev === "d0" && a.status?.index === d0
+            ) &&
+            has(
+              all,
+              "New",
+              "address",
+              (a) => a.address === "2001:db8::1/64" && a.dev === "d0" && a.status?.family === "inet6"
+            )
         )
         ip(ns, "route", "add", "10.2.0.0/24", "via", "10.1.0.2")
         ip(ns, "-6", "route", "add", "2001:db8:2::/64", "via", "2001:db8::2")
         yield* r.until(
           (all) =>
-            has(all, "New", "route", (x) => routeTo("10.2.0.0/24")(x) && x.gateway === "10.1.0.2") &&
-            has(all, "New", "route", (x) => routeTo("2001:db8:2::/64")(x) && x.gateway === "2001:db8::2")
+            has(
+              all,
+              "New",
+              "route",
+              (x) =>
+                routeTo("10.2.0.0/24")(x) && x.gateway === "10.1.0.2" && x.dev === "d0" && x.table === "main"
+            ) && has(all, "New", "route", (x) => routeTo("2001:db8:2::/64")(x) && x.gateway === "2001:db8::2")
         )
         ip(ns, "neigh", "add", "10.1.0.9", "lladdr", "02:00:00:00:00:09", "dev", "d0")
         ip(ns, "-6", "neigh", "add", "2001:db8::9", "lladdr", "02:00:00:00:00:0a", "dev", "d0")
         yield* r.until(
           (all) =>
-            has(all, "New", "neighbor", (n) => n.dst === "10.1.0.9" && n.lladdr === "02:00:00:00:00:09") &&
-            has(all, "New", "neighbor", (n) => n.dst === "2001:db8::9")
+            has(
+              all,
+              "New",
+              "neighbor",
+              (n) => n.address === "10.1.0.9" && n.lladdr === "02:00:00:00:00:09" && n.dev === "d0"
+            ) && has(all, "New", "neighbor", (n) => n.address === "2001:db8::9")
         )
         ip(ns, "rule", "add", "from", "10.9.0.0/16", "table", "100", "pref", "1000")
         ip(ns, "-6", "rule", "add", "from", "2001:db8:9::/48", "table", "100", "pref", "1001")
@@ -141,8 +158,8 @@ describeRoot("Events", () => {
               all,
               "New",
               "rule",
-              (x) => x.priority === 1000 && x.src === "10.9.0.0" && (x.table ?? x.tableId) === 100
-            ) && has(all, "New", "rule", (x) => x.priority === 1001 && x.family === 10)
+              (x) => x.priority === 1000 && x.from === "10.9.0.0/16" && x.table === 100
+            ) && has(all, "New", "rule", (x) => x.priority === 1001 && x.family === "inet6")
         )
         ip(ns, "rule", "del", "pref", "1000")
         ip(ns, "-6", "rule", "del", "pref", "1001")
@@ -156,26 +173,26 @@ describeRoot("Events", () => {
           (all) =>
             has(all, "Deleted", "rule", (x) => x.priority === 1000) &&
             has(all, "Deleted", "rule", (x) => x.priority === 1001) &&
-            has(all, "Deleted", "neighbor", (n) => n.dst === "10.1.0.9") &&
-            has(all, "Deleted", "neighbor", (n) => n.dst === "2001:db8::9") &&
+            has(all, "Deleted", "neighbor", (n) => n.address === "10.1.0.9" && n.dev === "d0") &&
+            has(all, "Deleted", "neighbor", (n) => n.address === "2001:db8::9") &&
             has(all, "Deleted", "route", routeTo("10.2.0.0/24")) &&
             has(all, "Deleted", "route", routeTo("2001:db8:2::/64")) &&
-            has(all, "Deleted", "address", (a) => a.local === "10.1.0.1") &&
-            has(all, "Deleted", "address", (a) => a.address === "2001:db8::1")
+            has(all, "Deleted", "address", (a) => a.address === "10.1.0.1/24" && a.dev === "d0") &&
+            has(all, "Deleted", "address", (a) => a.address === "2001:db8::1/64")
         )
         ip(ns, "link", "del", "d0")
-        const all = yield* r.until((all) => has(all, "Deleted", "link", (l) => l.ifname === "d0"))
+        const all = yield* r.until((all) => has(all, "Deleted", "link", (l) => l.name === "d0"))
         // The link was announced once as New; later RTM_NEWLINKs for it are Changed.
         expect(
-          changes(all).filter((e) => e._tag === "New" && e.kind === "link" && e.key === String(d0))
+          changes(all).filter((e) => e._tag === "New" && e.kind === "link" && e.key === "d0")
         ).toHaveLength(1)
         // Every key is what Events.key computes from the value.
         for (const e of changes(all)) expect(e.key).toBe(Events.key(e.kind, e.value as never))
         // Nothing of another namespace, no markers.
         expect(all.some((e) => e._tag === "Overrun")).toBe(false)
         // The view ends equal to the kernel: no d0 left anywhere.
-        expect(sub.view.link.has(String(d0))).toBe(false)
-        expect([...sub.view.route.values()].some((x) => x.oif === d0)).toBe(false)
+        expect(sub.view.link.has("d0")).toBe(false)
+        expect([...sub.view.route.values()].some((x) => x.dev === "d0" || x.dev === d0)).toBe(false)
       })
     )
   )
@@ -236,8 +253,8 @@ describeRoot("Events", () => {
           expect(yield* ipAsync("-batch", file)).toBe(0)
           fs.rmSync(file)
           const all = yield* Fiber.join(flow)
-          expect(changes(all).map((e) => (e.value as any).local)).toEqual(
-            Array.from({ length: n }, (_, i) => name(i))
+          expect(changes(all).map((e) => (e.value as any).address)).toEqual(
+            Array.from({ length: n }, (_, i) => `${name(i)}/32`)
           )
           // After a quiet second the reader is back on the poll watcher: a lone
           // event arrives at once, not at the next tick of a 1 s timer. Three
@@ -246,7 +263,7 @@ describeRoot("Events", () => {
             yield* Effect.sleep(quiet)
             const local = `10.9.9.${i + 1}`
             const got = yield* Effect.forkChild(
-              r.until((all) => has(all, "New", "address", (x) => x.local === local))
+              r.until((all) => has(all, "New", "address", (x) => x.address === `${local}/32`))
             )
             expect(yield* ipAsync("addr", "add", `${local}/32`, "dev", "d0")).toBe(0)
             const t0 = Date.now()
@@ -271,12 +288,17 @@ describeRoot("Events", () => {
         ip(ns, "addr", "add", "2001:db8::1/64", "dev", "d0", "nodad")
         ip(ns, "route", "add", "blackhole", "10.50.0.0/16")
         ip(ns, "route", "add", "blackhole", "10.51.0.0/16", "table", "100")
-        const l = yield* byLink.until((all) => has(all, "New", "address", (a) => a.local === "10.3.0.1"))
-        expect(has(l, "New", "address", (a) => a.local === "10.1.0.1")).toBe(false)
+        const l = yield* byLink.until((all) => has(all, "New", "address", (a) => a.address === "10.3.0.1/24"))
+        expect(has(l, "New", "address", (a) => a.address === "10.1.0.1/24")).toBe(false)
         const t = yield* byTable.until((all) => has(all, "New", "route", routeTo("10.51.0.0/16")))
         expect(changes(t).every((e) => e.kind === "route" && (e.value as any).table === 100)).toBe(true)
-        const f = yield* v6.until((all) => has(all, "New", "address", (a) => a.address === "2001:db8::1"))
-        expect(changes(f).every((e) => (e.value as any).family === 10)).toBe(true)
+        const f = yield* v6.until((all) => has(all, "New", "address", (a) => a.address === "2001:db8::1/64"))
+        expect(
+          changes(f).every(
+            (e) =>
+              e.raw.family === 10 && (e.kind !== "address" || (e.value as any).status?.family === "inet6")
+          )
+        ).toBe(true)
       })
     )
   )
@@ -315,7 +337,7 @@ describeRoot("Events", () => {
         const sub = yield* Events.subscribe({ kinds: ["link"], initial: true })
         const r = yield* reader(sub)
         const all = yield* r.until((all) => all.some((e) => e._tag === "Resynced"))
-        expect(has(all, "New", "link", (l) => l.ifname === "lo")).toBe(true)
+        expect(has(all, "New", "link", (l) => l.name === "lo")).toBe(true)
         expect(all.at(-1)).toMatchObject({ _tag: "Resynced", reason: "initial", added: 1 })
       })
     )
@@ -350,12 +372,12 @@ describeRoot("Events", () => {
         ip(b, "addr", "add", "10.77.0.1/24", "dev", "bx0")
         ip(a, "link", "add", "ax0", "type", "veth", "peer", "name", "ax1")
         ip(a, "addr", "add", "10.88.0.1/24", "dev", "ax0")
-        const all = yield* r.until((all) => has(all, "New", "address", (x) => x.local === "10.88.0.1"))
-        expect(has(all, "New", "link", (l) => l.ifname === "ax1")).toBe(true)
-        expect(changes(all).some((e) => e.kind === "link" && /^bx/.test((e.value as any).ifname ?? ""))).toBe(
+        const all = yield* r.until((all) => has(all, "New", "address", (x) => x.address === "10.88.0.1/24"))
+        expect(has(all, "New", "link", (l) => l.name === "ax1")).toBe(true)
+        expect(changes(all).some((e) => e.kind === "link" && /^bx/.test((e.value as any).name ?? ""))).toBe(
           false
         )
-        expect(has(all, "New", "address", (x) => x.local === "10.77.0.1")).toBe(false)
+        expect(has(all, "New", "address", (x) => x.address === "10.77.0.1/24")).toBe(false)
       })
     )
   )
@@ -389,7 +411,7 @@ describeRoot("Events", () => {
               })
             )
             for (const e of chunk) {
-              if (e._tag === "New" && e.kind === "route" && e.value.type === 6) added++
+              if (e._tag === "New" && e.kind === "route" && e.value.type === "blackhole") added++
               else if (e._tag === "Overrun" || e._tag === "Resynced") markers++
             }
           }
@@ -464,7 +486,7 @@ describeRoot("Events", () => {
             applyNew(all)
             return (
               all.some((e) => e._tag === "Resynced" && e.reason === "overrun") &&
-              has(all, "New", "link", (l) => l.ifname === "d1")
+              has(all, "New", "link", (l) => l.name === "d1")
             )
           })
           applyNew(all)
@@ -474,7 +496,7 @@ describeRoot("Events", () => {
           const want = new Map<string, unknown>([...fresh.view.route, ...fresh.view.link])
           expect([...mine.keys()].sort()).toEqual([...want.keys()].sort())
           for (const [k, v] of want) expect(Events.equivalent(mine.get(k), v)).toBe(true)
-          const blackholes = [...mine.values()].filter((x: any) => x.type === 6).length
+          const blackholes = [...mine.values()].filter((x: any) => x.type === "blackhole").length
           expect(blackholes).toBe(3000)
           expect(ipJson(ns, "route", "show", "type", "blackhole")).toHaveLength(3000)
         })
@@ -496,7 +518,7 @@ const program = Effect.scoped(Effect.gen(function* () {
   const sub = yield* Events.subscribe({ kinds: ["link"] })
   console.log("ready")
   const [e] = yield* sub.events.pipe(Stream.filter(Events.isChange), Stream.take(1), Stream.runCollect)
-  console.log(JSON.stringify({ tag: e._tag, name: e.value.ifname }))
+  console.log(JSON.stringify({ tag: e._tag, name: e.value.name }))
 })).pipe(Effect.provide(Netlink.layer))
 Effect.runPromise(program)
 `
@@ -556,10 +578,10 @@ describeRoot("nlink monitor formatting", () => {
         ip(ns, "neigh", "add", "10.1.0.9", "lladdr", "02:00:00:00:00:09", "dev", "d0")
         ip(ns, "rule", "add", "from", "10.9.0.0/16", "table", "100", "pref", "1000")
         const all = yield* r.until((all) => has(all, "New", "rule"))
-        const names = (i: number) => sub.view.link.get(String(i))?.ifname ?? `if${i}`
-        const lines = all.map((e) => formatEvent(e, names))
-        expect(lines).toContain("New route inet 10.2.0.0/24 via 10.1.0.2 dev d0 table 100 proto boot")
-        expect(lines).toContain("New address 3: d0 inet 10.1.0.1/24 scope global")
+        const lines = all.map((e) => formatEvent(e))
+        // d1 is down: the kernel flags the route linkdown, as ip prints it
+        expect(lines).toContain("New route inet 10.2.0.0/24 via 10.1.0.2 dev d0 table 100 linkdown")
+        expect(lines).toContain("New address d0 inet 10.1.0.1/24 scope global permanent")
         expect(lines).toContain("New neighbor inet 10.1.0.9 dev d0 lladdr 02:00:00:00:00:09 PERMANENT")
         expect(lines).toContain("New rule inet 1000: from 10.9.0.0/16 lookup 100")
         expect(

@@ -80,9 +80,9 @@ describeRoot("Watch", () => {
         ip(ns, "addr", "add", "10.1.0.1/24", "dev", "d0")
         const watch = yield* Watch.make({})
         const links = yield* watch.get("link")
-        expect([...links.values()].map((l) => l.ifname).sort()).toEqual(["d0", "d1", "lo"])
+        expect([...links.values()].map((l) => l.name).sort()).toEqual(["d0", "d1", "lo"])
         const addrs = yield* watch.get("address")
-        expect([...addrs.values()].some((a) => a.local === "10.1.0.1")).toBe(true)
+        expect([...addrs.values()].some((a) => a.address === "10.1.0.1/24" && a.dev === "d0")).toBe(true)
         // Snapshots are immutable copies: a change later does not alter this one.
         const before = yield* watch.snapshot
         const pull = yield* Stream.toPull(watch.changes)
@@ -93,25 +93,27 @@ describeRoot("Watch", () => {
         ip(ns, "link", "set", "d1", "up")
         ip(ns, "route", "add", "10.2.0.0/24", "via", "10.1.0.2")
         const { update } = yield* updatesUntil(pull, (u) =>
-          [...u.snapshot.routes.values()].some((r) => r.dst === "10.2.0.0" && r.gateway === "10.1.0.2")
+          [...u.snapshot.routes.values()].some(
+            (r) => r.destination === "10.2.0.0/24" && r.gateway === "10.1.0.2" && r.dev === "d0"
+          )
         )
         expect(before.routes.size).toBeLessThan(update.snapshot.routes.size)
-        expect([...before.routes.values()].some((r) => r.dst === "10.2.0.0")).toBe(false)
+        expect([...before.routes.values()].some((r) => r.destination === "10.2.0.0/24")).toBe(false)
         // The cache agrees with ip's view of the kernel.
-        const kernelLinks = ipJson(ns, "link", "show").map((l: any) => l.ifindex)
+        const kernelLinks = ipJson(ns, "link", "show").map((l: any) => l.ifname)
         const snap = yield* watch.snapshot
-        expect([...snap.links.values()].map((l) => l.index).sort()).toEqual(kernelLinks.sort())
+        expect([...snap.links.values()].map((l) => l.name).sort()).toEqual(kernelLinks.sort())
         const main = ipJson(ns, "route", "show").map((r: any) => r.dst)
         const ours = [...snap.routes.values()]
-          .filter((r) => (r.table ?? r.tableId) === 254 && r.family === 2)
-          .map((r) => (r.dst === undefined ? "default" : `${r.dst}/${r.dstLen}`))
+          .filter((r) => r.table === "main" && r.family === "inet")
+          .map((r) => (r.destination === "0.0.0.0/0" ? "default" : r.destination))
         expect(ours.sort()).toEqual(main.map((d: string) => (d.includes("/") ? d : `${d}/32`)).sort())
         ip(ns, "link", "del", "d0")
-        yield* updatesUntil(pull, (u) => [...u.snapshot.links.values()].every((l) => l.ifname !== "d0"))
+        yield* updatesUntil(pull, (u) => [...u.snapshot.links.values()].every((l) => l.name !== "d0"))
         const after = yield* watch.snapshot
         expect(after.links.size).toBe(1)
         // IPv4 routes through d0 were flushed silently; the cache knows.
-        expect([...after.routes.values()].some((r) => r.dst === "10.2.0.0")).toBe(false)
+        expect([...after.routes.values()].some((r) => r.destination === "10.2.0.0/24")).toBe(false)
       })
     )
   )
@@ -131,8 +133,8 @@ describeRoot("Watch", () => {
           pull,
           (u, seen) =>
             seen.some((e) => e._tag === "Resynced" && e.reason === "overrun") &&
-            [...u.snapshot.addresses.values()].some((a) => a.local === "10.1.0.1") &&
-            [...u.snapshot.links.values()].some((l) => l.ifname === "d0" && l.mtu === 1400)
+            [...u.snapshot.addresses.values()].some((a) => a.address === "10.1.0.1/24" && a.dev === "d0") &&
+            [...u.snapshot.links.values()].some((l) => l.name === "d0" && l.mtu === 1400)
         )
         expect(seen.some((e) => e._tag === "Overrun")).toBe(true)
         expect(watch.subscription.stats().overruns).toBeGreaterThan(0)
@@ -143,7 +145,7 @@ describeRoot("Watch", () => {
         expectSameMap(snap.routes, fresh.view.route)
         expectSameMap(snap.neighbors, fresh.view.neighbor)
         expectSameMap(snap.rules, fresh.view.rule)
-        expect([...snap.routes.values()].filter((r) => r.type === 6)).toHaveLength(5000)
+        expect([...snap.routes.values()].filter((r) => r.type === "blackhole")).toHaveLength(5000)
         expect(ipJson(ns, "route", "show", "type", "blackhole")).toHaveLength(5000)
       })
     )

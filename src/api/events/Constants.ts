@@ -14,6 +14,8 @@ import {
   RTNLGRP_IPV6_RULE,
   RTNLGRP_LINK,
   RTNLGRP_NEIGH,
+  RTNLGRP_NEXTHOP,
+  RTNLGRP_TC,
   RtTable
 } from "../../generated/rt-common/index.ts"
 import { decodeLinkMessage, LinkMessageHeaderSize, LinkMessageTypes } from "../../generated/rt-link/index.ts"
@@ -23,11 +25,24 @@ import {
   NeighMessageTypes
 } from "../../generated/rt-neigh/index.ts"
 import {
+  decodeNexthopMessage,
+  NexthopMessageHeaderSize,
+  NexthopMessageTypes
+} from "../../generated/rt-nexthop/index.ts"
+import {
   decodeRouteMessage,
   RouteMessageHeaderSize,
   RouteMessageTypes
 } from "../../generated/rt-route/index.ts"
 import { decodeRuleMessage, RuleMessageHeaderSize, RuleMessageTypes } from "../../generated/rt-rule/index.ts"
+import {
+  decodeQdiscMessage,
+  decodeTclassMessage,
+  QdiscMessageHeaderSize,
+  QdiscMessageTypes,
+  TclassMessageHeaderSize,
+  TclassMessageTypes
+} from "../../generated/tc/index.ts"
 import type { Kind } from "./Types.ts"
 
 /** rtnetlink multicast groups (RTNLGRP_*, linux/rtnetlink.h). @since 0.1.0 */
@@ -39,7 +54,9 @@ export const Groups = {
   RTNLGRP_IPV4_RULE,
   RTNLGRP_IPV6_IFADDR,
   RTNLGRP_IPV6_ROUTE,
-  RTNLGRP_IPV6_RULE
+  RTNLGRP_IPV6_RULE,
+  RTNLGRP_NEXTHOP,
+  RTNLGRP_TC
 } as const
 
 export const { RTM_NEWLINK, RTM_DELLINK, RTM_GETLINK } = LinkMessageTypes
@@ -47,6 +64,9 @@ export const { RTM_NEWADDR, RTM_DELADDR, RTM_GETADDR } = AddrMessageTypes
 export const { RTM_NEWROUTE, RTM_DELROUTE, RTM_GETROUTE } = RouteMessageTypes
 export const { RTM_NEWNEIGH, RTM_DELNEIGH, RTM_GETNEIGH } = NeighMessageTypes
 export const { RTM_NEWRULE, RTM_DELRULE, RTM_GETRULE } = RuleMessageTypes
+export const { RTM_NEWNEXTHOP, RTM_DELNEXTHOP, RTM_GETNEXTHOP } = NexthopMessageTypes
+export const { RTM_NEWQDISC, RTM_DELQDISC, RTM_GETQDISC } = QdiscMessageTypes
+export const { RTM_NEWTCLASS, RTM_DELTCLASS, RTM_GETTCLASS } = TclassMessageTypes
 export const DEFAULT_RECEIVE_BUFFER = 8 * 1024 * 1024
 export const DEFAULT_COALESCE_MS = 2
 export const DEFAULT_RESYNC_TIMEOUT_MS = 30_000
@@ -73,14 +93,23 @@ export const KIND_OF_TYPE: Record<number, Kind> = {
   [RTM_NEWNEIGH]: "neighbor",
   [RTM_DELNEIGH]: "neighbor",
   [RTM_NEWRULE]: "rule",
-  [RTM_DELRULE]: "rule"
+  [RTM_DELRULE]: "rule",
+  [RTM_NEWNEXTHOP]: "nexthop",
+  [RTM_DELNEXTHOP]: "nexthop",
+  [RTM_NEWQDISC]: "qdisc",
+  [RTM_DELQDISC]: "qdisc",
+  [RTM_NEWTCLASS]: "class",
+  [RTM_DELTCLASS]: "class"
 }
 export const IS_DELETE: Record<number, boolean> = {
   [RTM_DELLINK]: true,
   [RTM_DELADDR]: true,
   [RTM_DELROUTE]: true,
   [RTM_DELNEIGH]: true,
-  [RTM_DELRULE]: true
+  [RTM_DELRULE]: true,
+  [RTM_DELNEXTHOP]: true,
+  [RTM_DELQDISC]: true,
+  [RTM_DELTCLASS]: true
 }
 
 export type BodyDecoder = (buf: Uint8Array, view: DataView, start: number, end: number) => unknown
@@ -89,15 +118,25 @@ export const DECODERS: Record<Kind, BodyDecoder> = {
   address: decodeAddrMessage,
   route: decodeRouteMessage,
   neighbor: decodeNeighMessage,
-  rule: decodeRuleMessage
+  rule: decodeRuleMessage,
+  nexthop: decodeNexthopMessage,
+  qdisc: decodeQdiscMessage,
+  class: decodeTclassMessage
 }
 export const DUMP: Record<Kind, { readonly type: number; readonly header: number }> = {
   link: { type: RTM_GETLINK, header: LinkMessageHeaderSize },
   address: { type: RTM_GETADDR, header: AddrMessageHeaderSize },
   route: { type: RTM_GETROUTE, header: RouteMessageHeaderSize },
   neighbor: { type: RTM_GETNEIGH, header: NeighMessageHeaderSize },
-  rule: { type: RTM_GETRULE, header: RuleMessageHeaderSize }
+  rule: { type: RTM_GETRULE, header: RuleMessageHeaderSize },
+  nexthop: { type: RTM_GETNEXTHOP, header: NexthopMessageHeaderSize },
+  qdisc: { type: RTM_GETQDISC, header: QdiscMessageHeaderSize },
+  // one dump per link (the kernel dumps the classes of the device the request names)
+  class: { type: RTM_GETTCLASS, header: TclassMessageHeaderSize }
 }
+
+/** Kinds whose objects name devices (all but rules, which carry interface names themselves). */
+export const namesDevices = (k: Kind): boolean => k !== "rule"
 
 export const TABLES: Record<string, number> = {
   default: RtTable.default,
@@ -136,8 +175,10 @@ export const groupsFor = (
       if (v4) g.add(Groups.RTNLGRP_IPV4_RULE)
       if (v6) g.add(Groups.RTNLGRP_IPV6_RULE)
     }
+    if (k === "nexthop") g.add(Groups.RTNLGRP_NEXTHOP)
+    if (k === "qdisc" || k === "class") g.add(Groups.RTNLGRP_TC)
   }
-  // Routes and neighbours need link events to notice silent flushes.
-  if (watch.includes("route") || watch.includes("neighbor")) g.add(Groups.RTNLGRP_LINK)
+  // Link events name the devices of the other kinds and tell of silent flushes.
+  if (watch.some(namesDevices)) g.add(Groups.RTNLGRP_LINK)
   return [...g].sort((a, b) => a - b)
 }

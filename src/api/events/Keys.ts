@@ -1,7 +1,8 @@
 import type { RouteMessage } from "../../generated/rt-route/index.ts"
 import { FibRuleFlags, type RuleMessage } from "../../generated/rt-rule/index.ts"
 import { equalIgnoring } from "../internal/Model.ts"
-import type { Kind, Values } from "./Types.ts"
+import { MODELS } from "./Models.ts"
+import type { Kind, Raws, Values } from "./Types.ts"
 
 const FIB_RULE_INVERT = FibRuleFlags.invert
 
@@ -24,7 +25,13 @@ export const routeKey = (r: RouteMessage): string => {
 export const range = (r: { start: number; end: number } | undefined): string =>
   r === undefined ? "" : `${r.start}-${r.end}`
 
-export const KEYS: { readonly [K in Kind]: (v: Values[K]) => string } = {
+/**
+ * The identity of a decoded message as the kernel tells objects apart (an
+ * ifindex, not a name that a rename changes; a route's nexthop, because the
+ * kernel keeps `10.0.0.0/24 dev a` and `10.0.0.0/24 dev b` side by side):
+ * what matches a notification to the object it is about.
+ */
+export const IDS: { readonly [K in Kind]: (v: Raws[K]) => string } = {
   link: (l) => `${l.index}`,
   address: (a) => `${a.index}|${a.family}|${a.prefixlen}|${a.local ?? a.address ?? ""}`,
   route: routeKey,
@@ -52,20 +59,24 @@ export const KEYS: { readonly [K in Kind]: (v: Values[K]) => string } = {
       r.suppressIfgroup ?? "",
       r.tunId ?? "",
       r.flags & FIB_RULE_INVERT
-    ].join("|")
+    ].join("|"),
+  nexthop: (n) => `${n.id}`,
+  qdisc: (q) => `${q.ifindex}|${q.parent}`,
+  class: (c) => `${c.ifindex}|${c.handle}`
 }
 
 /**
- * The identity key of an object of a kind (see the module documentation).
+ * The key of an object of a kind: its model's key (`Link.key`,
+ * `Route.key`, ...), as `event.key` and the view use it.
  *
  * @example
  * ```ts
- * Events.key("link", link) // "3"
+ * Events.key("link", link) // "eth0"
  * ```
  * @since 0.1.0
  */
 export const key = <K extends Kind>(kind: K, value: Values[K]): string =>
-  (KEYS[kind] as (v: Values[K]) => string)(value)
+  (MODELS[kind].key as (v: Values[K]) => string)(value)
 
 // Fields that tick without anything being configured: counters, timers,
 // cache ages. Resync diffs and {@link equivalent} ignore them.
