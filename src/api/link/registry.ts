@@ -25,6 +25,14 @@ import { geneve } from "./kinds/geneve.ts"
 import { bareudp } from "./kinds/bareudp.ts"
 import { ipvlan, ipvtap } from "./kinds/ipvlan.ts"
 import { nlmon, vcan } from "./kinds/simple.ts"
+import { wireguard } from "./kinds/wireguard.ts"
+import { vxcan } from "./kinds/vxcan.ts"
+import { netkit } from "./kinds/netkit.ts"
+import { hsr } from "./kinds/hsr.ts"
+import { team } from "./kinds/team.ts"
+import { amt } from "./kinds/amt.ts"
+import { gtp } from "./kinds/gtp.ts"
+import { ovpn } from "./kinds/ovpn.ts"
 
 /**
  * Every link kind's descriptor.
@@ -63,7 +71,15 @@ export const registry = [
   ipvlan,
   ipvtap,
   nlmon,
-  vcan
+  vcan,
+  wireguard,
+  vxcan,
+  netkit,
+  hsr,
+  team,
+  amt,
+  gtp,
+  ovpn
 ] as const
 
 /**
