@@ -919,9 +919,14 @@ const kindCases2: ReadonlyArray<GoldenCase> = [
 /** wireguard, vxcan, hsr/prp, team, amt and gtp (iproute2 6.1 knows no netkit or ovpn). */
 const kindCases3: ReadonlyArray<GoldenCase> = [
   link("add-wireguard", "wireguard: the kind alone", "link add wg0 type wireguard", { setup: [] }),
-  link("add-vxcan", "vxcan pair: peer in VXCAN_INFO_PEER (ifinfomsg + attrs)", "link add vc0 type vxcan peer name vc1", {
-    setup: []
-  }),
+  link(
+    "add-vxcan",
+    "vxcan pair: peer in VXCAN_INFO_PEER (ifinfomsg + attrs)",
+    "link add vc0 type vxcan peer name vc1",
+    {
+      setup: []
+    }
+  ),
   link(
     "add-hsr",
     "hsr on d0/d1 with supervision byte and version 1",
@@ -939,9 +944,14 @@ const kindCases3: ReadonlyArray<GoldenCase> = [
     "amt relay with relay port and max tunnels",
     "link add amt1 type amt mode relay local 10.0.0.1 dev d0 relay_port 3000 max_tunnels 5"
   ),
-  link("add-gtp", "gtp sgsn with hsize and restart count (ip adds CREATE_SOCKETS)", "link add gtp0 type gtp role sgsn hsize 2000 restart_count 3", {
-    setup: []
-  })
+  link(
+    "add-gtp",
+    "gtp sgsn with hsize and restart count (ip adds CREATE_SOCKETS)",
+    "link add gtp0 type gtp role sgsn hsize 2000 restart_count 3",
+    {
+      setup: []
+    }
+  )
 ]
 
 /** `routed6` plus nexthops 1 (via 10.1.2.1) and 2 (via 10.1.2.2) on d0. */

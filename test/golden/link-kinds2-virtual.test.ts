@@ -139,7 +139,7 @@ describe("Link.addRequest for wireguard, vxcan, hsr/prp, team, amt, gtp matches 
   })
 
   it("amt gateway and relay", () => {
-    const link = (decode(onlyMessage("link-add-amt-gateway").bytes).linkInfo?.data as any).link
+    const link = (decode(onlyMessage("link-add-amt-gateway").bytes).linkInfo!.data as any).link
     const gateway = {
       kind: "amt",
       name: "amt0",
