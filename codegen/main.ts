@@ -3,8 +3,10 @@
  *
  *   --check          regenerate in memory and fail if the committed files differ
  *   --report         list header enum members with a set's prefix that the specs lack
- *   --headers DIR    UAPI include directory (default /usr/include)
+ *   --headers DIR    UAPI include directory (default /usr/include); `newest`
+ *                    fetches the newest linux-libc-dev the lane reaches
  */
+import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { Project, QuoteKind, IndentationText } from "ts-morph"
@@ -20,7 +22,17 @@ const args = process.argv.slice(2)
 const check = args.includes("--check")
 const report = args.includes("--report")
 const hi = args.indexOf("--headers")
-const includeDir = hi !== -1 ? path.resolve(args[hi + 1]) : "/usr/include"
+// "newest": the newest linux-libc-dev the kernel lane can reach (test/kernel/fetch-headers.sh)
+const headersArg = hi !== -1 ? args[hi + 1] : undefined
+const includeDir =
+  headersArg === undefined
+    ? "/usr/include"
+    : headersArg === "newest"
+      ? execFileSync("bash", [path.resolve(import.meta.dirname, "../test/kernel/fetch-headers.sh")], {
+          encoding: "utf8",
+          stdio: ["ignore", "pipe", "inherit"]
+        }).trim()
+      : path.resolve(headersArg)
 const COMMAND = "npm run codegen"
 
 const specDir = path.join(root, "spec")

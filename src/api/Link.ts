@@ -94,6 +94,7 @@ import {
   nsAttrs,
   type ResolvedNamespace as Resolved
 } from "./link/LinkKind.ts"
+import { missingKind } from "./link/Missing.ts"
 import { byKind, registry } from "./link/registry.ts"
 
 // ---------------------------------------------------------------------------
@@ -858,6 +859,8 @@ class Status implements LinkStatus {
 /** Names for indexes, as a function; an index without a name stays a number. */
 type Names = (index: number) => string | number
 
+const ZERO_MAC = "00:00:00:00:00:00"
+
 const toLink = (h: Head, name: Names): Link => {
   const info = h.info
   const kind = info?.kind
@@ -866,7 +869,8 @@ const toLink = (h: Head, name: Names): Link => {
     name: h.name,
     kind,
     mtu: h.mtu,
-    address: h.address,
+    // all zeros is "no address" (loopback, an L3 netkit): not one the kernel would take back
+    address: h.address === ZERO_MAC ? undefined : h.address,
     broadcast: h.broadcast,
     txqlen: h.txqlen,
     group: h.group,
@@ -1534,7 +1538,11 @@ export const add = operation("Link.add", function* (spec: AddSpec) {
       const msg = yield* checkMessage(addMessage(s, { master, link, devices, netns, namespaces }))
       yield* route
         .request(newlink(NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK, msg), options(`link add ${s.name}`))
-        .pipe(Effect.catch((e: NetlinkError) => Effect.flatMap(explainExists(s, desc, e), Effect.fail)))
+        .pipe(
+          Effect.catch((e: NetlinkError) =>
+            Effect.flatMap(explainExists(s, desc, missingKind(desc.kind, s.name, e)), Effect.fail)
+          )
+        )
     })
   )
   // After create: what only works on the new link. If it fails, remove the

@@ -5,15 +5,17 @@
  * Private and preshared keys are `Redacted`: they never show in errors, logs
  * or JSON unless read with `Redacted.value`.
  *
- * Create the device itself as a link of kind `wireguard` (it has no
- * IFLA_INFO_DATA), or `ip link add wg0 type wireguard`.
+ * Create the device itself as a link of kind `wireguard` (its kind module,
+ * src/api/link/kinds/wireguard.ts: no IFLA_INFO_DATA), as
+ * `ip link add wg0 type wireguard` does.
  *
  * @example
  * ```ts
  * import { Effect, Redacted } from "effect"
- * import { Netlink, WireGuard } from "nlink"
+ * import { Link, Netlink, WireGuard } from "nlink"
  *
  * const program = Effect.gen(function* () {
+ *   yield* Link.add({ kind: "wireguard", name: "wg0" })
  *   const key = WireGuard.generateKey()
  *   yield* WireGuard.set("wg0", { privateKey: key, listenPort: 51820 })
  *   yield* WireGuard.set("wg0", { peers: [{ publicKey: "HIgo9xNzJMWLKASShiTqIybxZ0U3wGLiUeJ1PKf8ykw=", allowedIps: ["10.0.0.2/32"] }] })

@@ -916,6 +916,44 @@ const kindCases2: ReadonlyArray<GoldenCase> = [
   link("add-vcan", "vcan: the kind alone", "link add vcan0 type vcan", { setup: [] })
 ]
 
+/** wireguard, vxcan, hsr/prp, team, amt and gtp (iproute2 6.1 knows no netkit or ovpn). */
+const kindCases3: ReadonlyArray<GoldenCase> = [
+  link("add-wireguard", "wireguard: the kind alone", "link add wg0 type wireguard", { setup: [] }),
+  link(
+    "add-vxcan",
+    "vxcan pair: peer in VXCAN_INFO_PEER (ifinfomsg + attrs)",
+    "link add vc0 type vxcan peer name vc1",
+    {
+      setup: []
+    }
+  ),
+  link(
+    "add-hsr",
+    "hsr on d0/d1 with supervision byte and version 1",
+    "link add hsr0 type hsr slave1 d0 slave2 d1 supervision 45 version 1"
+  ),
+  link("add-prp", "prp: hsr with proto 1", "link add prp0 type hsr slave1 d0 slave2 d1 proto 1"),
+  link("add-team", "team: the kind alone", "link add team0 type team", { setup: [] }),
+  link(
+    "add-amt-gateway",
+    "amt gateway with local, discovery, dev and both ports",
+    "link add amt0 type amt mode gateway local 10.0.0.1 discovery 10.0.0.2 dev d0 gateway_port 4000 relay_port 4001"
+  ),
+  link(
+    "add-amt-relay",
+    "amt relay with relay port and max tunnels",
+    "link add amt1 type amt mode relay local 10.0.0.1 dev d0 relay_port 3000 max_tunnels 5"
+  ),
+  link(
+    "add-gtp",
+    "gtp sgsn with hsize and restart count (ip adds CREATE_SOCKETS)",
+    "link add gtp0 type gtp role sgsn hsize 2000 restart_count 3",
+    {
+      setup: []
+    }
+  )
+]
+
 /** `routed6` plus nexthops 1 (via 10.1.2.1) and 2 (via 10.1.2.2) on d0. */
 const withNexthops: ReadonlyArray<ReadonlyArray<string>> = [
   ...routed6,
@@ -1468,5 +1506,6 @@ export const cases: ReadonlyArray<GoldenCase> = [
   ...encapCases2,
   ...routeAttrCases,
   ...mplsCases,
-  ...neighGetCases
+  ...neighGetCases,
+  ...kindCases3
 ]

@@ -320,8 +320,11 @@ describe("Link input Schemas stay within the generated message Schema", () => {
       // status (ignored on input) and port options (a later request) are not part of the message
       (specSchemas[kind] as any).mapFields(({ status: _s, port: _p, ...rest }: any) => rest),
       (spec: AddSpec) => {
-        // devices given by name (bond primary/activeSlave, vxlan dev) are resolved by add(); here they are fixed
-        const resolved = { link: 3, devices: { primary: 5, activeSlave: 6, dev: 7 } }
+        // devices given by name (bond primary/activeSlave, vxlan dev, hsr slaves) are resolved by add(); here they are fixed
+        const resolved = {
+          link: 3,
+          devices: { primary: 5, activeSlave: 6, dev: 7, slave1: 8, slave2: 9, interlink: 10 }
+        }
         const msg = addMessage(spec, resolved)
         expect(() => Schema.decodeUnknownSync(LinkMessage)(msg)).not.toThrow()
         expect(decode(addRequest(spec, resolved))).toEqual(canonical(msg))

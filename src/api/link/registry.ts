@@ -26,6 +26,14 @@ import { bareudp } from "./kinds/bareudp.ts"
 import { ipvlan, ipvtap } from "./kinds/ipvlan.ts"
 import { nlmon, vcan } from "./kinds/simple.ts"
 import { macsec } from "./kinds/macsec.ts"
+import { wireguard } from "./kinds/wireguard.ts"
+import { vxcan } from "./kinds/vxcan.ts"
+import { netkit } from "./kinds/netkit.ts"
+import { hsr } from "./kinds/hsr.ts"
+import { team } from "./kinds/team.ts"
+import { amt } from "./kinds/amt.ts"
+import { gtp } from "./kinds/gtp.ts"
+import { ovpn } from "./kinds/ovpn.ts"
 
 /**
  * Every link kind's descriptor.
@@ -65,7 +73,15 @@ export const registry = [
   ipvtap,
   nlmon,
   vcan,
-  macsec
+  macsec,
+  wireguard,
+  vxcan,
+  netkit,
+  hsr,
+  team,
+  amt,
+  gtp,
+  ovpn
 ] as const
 
 /**

@@ -996,6 +996,102 @@ export const MacsecOffloadNames: Readonly<Record<number, string>> = {
   1: "phy",
   2: "mac",
 }
+/** Values of netkit-action. */
+export const NetkitAction = {
+  /** NETKIT_PASS */
+  "pass": 0,
+  /** NETKIT_DROP */
+  "drop": 2,
+} as const
+/** Names of netkit-action values, for display. */
+export const NetkitActionNames: Readonly<Record<number, string>> = {
+  0: "pass",
+  2: "drop",
+}
+/** Values of netkit-mode. */
+export const NetkitMode = {
+  /** NETKIT_L2 */
+  "l2": 0,
+  /** NETKIT_L3 */
+  "l3": 1,
+} as const
+/** Names of netkit-mode values, for display. */
+export const NetkitModeNames: Readonly<Record<number, string>> = {
+  0: "l2",
+  1: "l3",
+}
+/** Values of netkit-scrub. */
+export const NetkitScrub = {
+  /** NETKIT_SCRUB_NONE */
+  "none": 0,
+  /** NETKIT_SCRUB_DEFAULT */
+  "default": 1,
+} as const
+/** Names of netkit-scrub values, for display. */
+export const NetkitScrubNames: Readonly<Record<number, string>> = {
+  0: "none",
+  1: "default",
+}
+/** Values of netkit-pairing. */
+export const NetkitPairing = {
+  /** NETKIT_DEVICE_PAIR */
+  "pair": 0,
+  /** NETKIT_DEVICE_SINGLE */
+  "single": 1,
+} as const
+/** Names of netkit-pairing values, for display. */
+export const NetkitPairingNames: Readonly<Record<number, string>> = {
+  0: "pair",
+  1: "single",
+}
+/** Values of hsr-protocol. */
+export const HsrProtocol = {
+  /** HSR_PROTOCOL_HSR */
+  "hsr": 0,
+  /** HSR_PROTOCOL_PRP */
+  "prp": 1,
+} as const
+/** Names of hsr-protocol values, for display. */
+export const HsrProtocolNames: Readonly<Record<number, string>> = {
+  0: "hsr",
+  1: "prp",
+}
+/** Values of gtp-role. */
+export const GtpRole = {
+  /** GTP_ROLE_GGSN */
+  "ggsn": 0,
+  /** GTP_ROLE_SGSN */
+  "sgsn": 1,
+} as const
+/** Names of gtp-role values, for display. */
+export const GtpRoleNames: Readonly<Record<number, string>> = {
+  0: "ggsn",
+  1: "sgsn",
+}
+/** Values of amt-mode. */
+export const AmtMode = {
+  /** AMT_MODE_GATEWAY */
+  "gateway": 0,
+  /** AMT_MODE_RELAY */
+  "relay": 1,
+} as const
+/** Names of amt-mode values, for display. */
+export const AmtModeNames: Readonly<Record<number, string>> = {
+  0: "gateway",
+  1: "relay",
+}
+/** Values of ovpn-mode. */
+export const OvpnMode = {
+  /** OVPN_MODE_P2P */
+  "p2p": 0,
+  /** OVPN_MODE_MP */
+  "mp": 1,
+} as const
+/** Names of ovpn-mode values, for display. */
+export const OvpnModeNames: Readonly<Record<number, string>> = {
+  0: "p2p",
+  1: "mp",
+}
 /** struct ifinfomsg (16 bytes). */
 export interface Ifinfomsg {
   readonly family: number
@@ -3581,6 +3677,216 @@ export const LinkinfoMacsecAttrsFields = {
   offload: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 2 }))),
   unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15])),
 }
+/** Attribute set linkinfo-vxcan-attrs. */
+export interface LinkinfoVxcanAttrs {
+  /** VXCAN_INFO_PEER (1) — The peer device (ifinfomsg then link attributes). */
+  readonly peer?: Ifinfomsg & LinkAttrs
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of linkinfo-vxcan-attrs. */
+export const LinkinfoVxcanAttrsTypes = {
+  /** VXCAN_INFO_PEER */ peer: 1,
+} as const
+export const LinkinfoVxcanAttrsFields = {
+  peer: Schema.optionalKey(Schema.suspend((): Schema.Codec<Ifinfomsg & LinkAttrs> => Schema.Struct({ ...IfinfomsgFields, ...LinkAttrsFields }))),
+  unknown: Schema.optionalKey(P.rawAttributes([1])),
+}
+/** Attribute set linkinfo-netkit-attrs. */
+export interface LinkinfoNetkitAttrs {
+  /** IFLA_NETKIT_PEER_INFO (1) — The peer device (ifinfomsg then link attributes); create only. */
+  readonly peerInfo?: Ifinfomsg & LinkAttrs
+  /** IFLA_NETKIT_PRIMARY (2) — 1 on the end that was created by name (it holds the BPF links), 0 on its peer. */
+  readonly primary?: number
+  /** IFLA_NETKIT_POLICY (3) — Default verdict of this end without a BPF program. (values: NetkitAction) */
+  readonly policy?: number
+  /** IFLA_NETKIT_PEER_POLICY (4) — Default verdict of the peer end. (values: NetkitAction) */
+  readonly peerPolicy?: number
+  /** IFLA_NETKIT_MODE (5) — L2 (Ethernet) or L3 (IP only) device. (values: NetkitMode) */
+  readonly mode?: number
+  /** IFLA_NETKIT_SCRUB (6) — Whether skb mark and priority are cleared before this end's program runs (Linux 6.11+). (values: NetkitScrub) */
+  readonly scrub?: number
+  /** IFLA_NETKIT_PEER_SCRUB (7) — The same for the peer end (Linux 6.11+). (values: NetkitScrub) */
+  readonly peerScrub?: number
+  /** IFLA_NETKIT_HEADROOM (8) — Extra headroom the devices reserve (Linux 6.14+). */
+  readonly headroom?: number
+  /** IFLA_NETKIT_TAILROOM (9) — Extra tailroom the devices reserve (Linux 6.14+). */
+  readonly tailroom?: number
+  /** IFLA_NETKIT_PAIRING (10) — A pair, or a single device without peer (newest kernels). (values: NetkitPairing) */
+  readonly pairing?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of linkinfo-netkit-attrs. */
+export const LinkinfoNetkitAttrsTypes = {
+  /** IFLA_NETKIT_PEER_INFO */ peerInfo: 1,
+  /** IFLA_NETKIT_PRIMARY */ primary: 2,
+  /** IFLA_NETKIT_POLICY */ policy: 3,
+  /** IFLA_NETKIT_PEER_POLICY */ peerPolicy: 4,
+  /** IFLA_NETKIT_MODE */ mode: 5,
+  /** IFLA_NETKIT_SCRUB */ scrub: 6,
+  /** IFLA_NETKIT_PEER_SCRUB */ peerScrub: 7,
+  /** IFLA_NETKIT_HEADROOM */ headroom: 8,
+  /** IFLA_NETKIT_TAILROOM */ tailroom: 9,
+  /** IFLA_NETKIT_PAIRING */ pairing: 10,
+} as const
+export const LinkinfoNetkitAttrsFields = {
+  peerInfo: Schema.optionalKey(Schema.suspend((): Schema.Codec<Ifinfomsg & LinkAttrs> => Schema.Struct({ ...IfinfomsgFields, ...LinkAttrsFields }))),
+  primary: Schema.optionalKey(P.U8),
+  policy: Schema.optionalKey(P.U32),
+  peerPolicy: Schema.optionalKey(P.U32),
+  mode: Schema.optionalKey(P.U32),
+  scrub: Schema.optionalKey(P.U32),
+  peerScrub: Schema.optionalKey(P.U32),
+  headroom: Schema.optionalKey(P.U16),
+  tailroom: Schema.optionalKey(P.U16),
+  pairing: Schema.optionalKey(P.U32),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])),
+}
+/** Attribute set linkinfo-hsr-attrs. */
+export interface LinkinfoHsrAttrs {
+  /** IFLA_HSR_SLAVE1 (1) — Ifindex of the first port (ring port A). */
+  readonly slave1?: number
+  /** IFLA_HSR_SLAVE2 (2) — Ifindex of the second port (ring port B). */
+  readonly slave2?: number
+  /** IFLA_HSR_MULTICAST_SPEC (3) — Last byte of the supervision multicast address (create only). */
+  readonly multicastSpec?: number
+  /** IFLA_HSR_SUPERVISION_ADDR (4) — Supervision frame multicast address (read only). */
+  readonly supervisionAddr?: string
+  /** IFLA_HSR_SEQ_NR (5) — Next sequence number (read only). */
+  readonly seqNr?: number
+  /** IFLA_HSR_VERSION (6) — HSR version 0 (2010) or 1 (2012) (create only). */
+  readonly version?: number
+  /** IFLA_HSR_PROTOCOL (7) — HSR or PRP. (values: HsrProtocol) */
+  readonly protocol?: number
+  /** IFLA_HSR_INTERLINK (8) — Ifindex of the interlink port (HSR-SAN, Linux 6.10+). */
+  readonly interlink?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of linkinfo-hsr-attrs. */
+export const LinkinfoHsrAttrsTypes = {
+  /** IFLA_HSR_SLAVE1 */ slave1: 1,
+  /** IFLA_HSR_SLAVE2 */ slave2: 2,
+  /** IFLA_HSR_MULTICAST_SPEC */ multicastSpec: 3,
+  /** IFLA_HSR_SUPERVISION_ADDR */ supervisionAddr: 4,
+  /** IFLA_HSR_SEQ_NR */ seqNr: 5,
+  /** IFLA_HSR_VERSION */ version: 6,
+  /** IFLA_HSR_PROTOCOL */ protocol: 7,
+  /** IFLA_HSR_INTERLINK */ interlink: 8,
+} as const
+export const LinkinfoHsrAttrsFields = {
+  slave1: Schema.optionalKey(P.U32),
+  slave2: Schema.optionalKey(P.U32),
+  multicastSpec: Schema.optionalKey(P.U8),
+  supervisionAddr: Schema.optionalKey(P.MacAddress),
+  seqNr: Schema.optionalKey(P.U16),
+  version: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
+  protocol: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
+  interlink: Schema.optionalKey(P.U32),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8])),
+}
+/** Attribute set linkinfo-gtp-attrs. */
+export interface LinkinfoGtpAttrs {
+  /** IFLA_GTP_FD0 (1) — File descriptor of the UDP socket for GTPv0 (create only). */
+  readonly fd0?: number
+  /** IFLA_GTP_FD1 (2) — File descriptor of the UDP socket for GTPv1-U (create only). */
+  readonly fd1?: number
+  /** IFLA_GTP_PDP_HASHSIZE (3) — Buckets of the PDP context hash. */
+  readonly pdpHashsize?: number
+  /** IFLA_GTP_ROLE (4) — GGSN (network side) or SGSN (radio side). (values: GtpRole) */
+  readonly role?: number
+  /** IFLA_GTP_CREATE_SOCKETS (5) — The kernel opens the UDP sockets itself (present = on). */
+  readonly createSockets?: number
+  /** IFLA_GTP_RESTART_COUNT (6) — GTP restart counter sent in echo responses. */
+  readonly restartCount?: number
+  /** IFLA_GTP_LOCAL (7) — IPv4 address the kernel's sockets bind to (with CREATE_SOCKETS). */
+  readonly local?: string
+  /** IFLA_GTP_LOCAL6 (8) — IPv6 address the kernel's sockets bind to (with CREATE_SOCKETS). */
+  readonly local6?: string
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of linkinfo-gtp-attrs. */
+export const LinkinfoGtpAttrsTypes = {
+  /** IFLA_GTP_FD0 */ fd0: 1,
+  /** IFLA_GTP_FD1 */ fd1: 2,
+  /** IFLA_GTP_PDP_HASHSIZE */ pdpHashsize: 3,
+  /** IFLA_GTP_ROLE */ role: 4,
+  /** IFLA_GTP_CREATE_SOCKETS */ createSockets: 5,
+  /** IFLA_GTP_RESTART_COUNT */ restartCount: 6,
+  /** IFLA_GTP_LOCAL */ local: 7,
+  /** IFLA_GTP_LOCAL6 */ local6: 8,
+} as const
+export const LinkinfoGtpAttrsFields = {
+  fd0: Schema.optionalKey(P.U32),
+  fd1: Schema.optionalKey(P.U32),
+  pdpHashsize: Schema.optionalKey(P.U32.check(Schema.isBetween({ minimum: 1, maximum: 4294967295 }))),
+  role: Schema.optionalKey(P.U32.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
+  createSockets: Schema.optionalKey(P.U8),
+  restartCount: Schema.optionalKey(P.U8),
+  local: Schema.optionalKey(P.IPv4),
+  local6: Schema.optionalKey(P.IPv6),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8])),
+}
+/** Attribute set linkinfo-amt-attrs. */
+export interface LinkinfoAmtAttrs {
+  /** IFLA_AMT_MODE (1) — Gateway or relay. (values: AmtMode) */
+  readonly mode?: number
+  /** IFLA_AMT_RELAY_PORT (2) — UDP port of the relay (a gateway's remote port, a relay's local one). */
+  readonly relayPort?: number
+  /** IFLA_AMT_GATEWAY_PORT (3) — UDP port of the gateway (its local port). */
+  readonly gatewayPort?: number
+  /** IFLA_AMT_LINK (4) — Ifindex of the underlay device; required. */
+  readonly link?: number
+  /** IFLA_AMT_LOCAL_IP (5) — Local IPv4 address; required. */
+  readonly localIp?: string
+  /** IFLA_AMT_REMOTE_IP (6) — Relay address a gateway found by discovery (read only). */
+  readonly remoteIp?: string
+  /** IFLA_AMT_DISCOVERY_IP (7) — Address a gateway sends relay discovery to; required for a gateway. */
+  readonly discoveryIp?: string
+  /** IFLA_AMT_MAX_TUNNELS (8) — Most gateways a relay serves. */
+  readonly maxTunnels?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of linkinfo-amt-attrs. */
+export const LinkinfoAmtAttrsTypes = {
+  /** IFLA_AMT_MODE */ mode: 1,
+  /** IFLA_AMT_RELAY_PORT */ relayPort: 2,
+  /** IFLA_AMT_GATEWAY_PORT */ gatewayPort: 3,
+  /** IFLA_AMT_LINK */ link: 4,
+  /** IFLA_AMT_LOCAL_IP */ localIp: 5,
+  /** IFLA_AMT_REMOTE_IP */ remoteIp: 6,
+  /** IFLA_AMT_DISCOVERY_IP */ discoveryIp: 7,
+  /** IFLA_AMT_MAX_TUNNELS */ maxTunnels: 8,
+} as const
+export const LinkinfoAmtAttrsFields = {
+  mode: Schema.optionalKey(P.U32.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
+  relayPort: Schema.optionalKey(P.U16),
+  gatewayPort: Schema.optionalKey(P.U16),
+  link: Schema.optionalKey(P.U32),
+  localIp: Schema.optionalKey(P.IPv4),
+  remoteIp: Schema.optionalKey(P.IPv4),
+  discoveryIp: Schema.optionalKey(P.IPv4),
+  maxTunnels: Schema.optionalKey(P.U32),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8])),
+}
+/** Attribute set linkinfo-ovpn-attrs. */
+export interface LinkinfoOvpnAttrs {
+  /** IFLA_OVPN_MODE (1) — Point-to-point (one peer) or multipeer (Linux 6.16+). (values: OvpnMode) */
+  readonly mode?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of linkinfo-ovpn-attrs. */
+export const LinkinfoOvpnAttrsTypes = {
+  /** IFLA_OVPN_MODE */ mode: 1,
+} as const
+export const LinkinfoOvpnAttrsFields = {
+  mode: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
+  unknown: Schema.optionalKey(P.rawAttributes([1])),
+}
 export const LinkAttrs: Schema.Codec<LinkAttrs> = Schema.Struct(LinkAttrsFields)
 export const PropListAttrs: Schema.Codec<PropListAttrs> = Schema.Struct(PropListAttrsFields)
 export const ProtoDownReasonAttrs: Schema.Codec<ProtoDownReasonAttrs> = Schema.Struct(ProtoDownReasonAttrsFields)
@@ -3616,8 +3922,14 @@ export const LinkinfoGeneveAttrs: Schema.Codec<LinkinfoGeneveAttrs> = Schema.Str
 export const LinkinfoBareudpAttrs: Schema.Codec<LinkinfoBareudpAttrs> = Schema.Struct(LinkinfoBareudpAttrsFields)
 export const LinkinfoIpvlanAttrs: Schema.Codec<LinkinfoIpvlanAttrs> = Schema.Struct(LinkinfoIpvlanAttrsFields)
 export const LinkinfoMacsecAttrs: Schema.Codec<LinkinfoMacsecAttrs> = Schema.Struct(LinkinfoMacsecAttrsFields)
+export const LinkinfoVxcanAttrs: Schema.Codec<LinkinfoVxcanAttrs> = Schema.Struct(LinkinfoVxcanAttrsFields)
+export const LinkinfoNetkitAttrs: Schema.Codec<LinkinfoNetkitAttrs> = Schema.Struct(LinkinfoNetkitAttrsFields)
+export const LinkinfoHsrAttrs: Schema.Codec<LinkinfoHsrAttrs> = Schema.Struct(LinkinfoHsrAttrsFields)
+export const LinkinfoGtpAttrs: Schema.Codec<LinkinfoGtpAttrs> = Schema.Struct(LinkinfoGtpAttrsFields)
+export const LinkinfoAmtAttrs: Schema.Codec<LinkinfoAmtAttrs> = Schema.Struct(LinkinfoAmtAttrsFields)
+export const LinkinfoOvpnAttrs: Schema.Codec<LinkinfoOvpnAttrs> = Schema.Struct(LinkinfoOvpnAttrsFields)
 /** linkinfo-data-msg: the payload chosen by kind. */
-export type LinkinfoDataMsg = ({ readonly kind: "veth" } & LinkinfoVethAttrs) | ({ readonly kind: "bridge" } & LinkinfoBridgeAttrs) | ({ readonly kind: "vxlan" } & LinkinfoVxlanAttrs) | ({ readonly kind: "macvlan" } & LinkinfoMacvlanAttrs) | ({ readonly kind: "macvtap" } & LinkinfoMacvlanAttrs) | ({ readonly kind: "ifb" } & EmptyAttrs) | ({ readonly kind: "dummy" } & EmptyAttrs) | ({ readonly kind: "vlan" } & LinkinfoVlanAttrs) | ({ readonly kind: "bond" } & LinkinfoBondAttrs) | ({ readonly kind: "vrf" } & LinkinfoVrfAttrs) | ({ readonly kind: "gre" } & LinkinfoGreAttrs) | ({ readonly kind: "gretap" } & LinkinfoGreAttrs) | ({ readonly kind: "erspan" } & LinkinfoGreAttrs) | ({ readonly kind: "ip6gre" } & LinkinfoIp6greAttrs) | ({ readonly kind: "ip6gretap" } & LinkinfoIp6greAttrs) | ({ readonly kind: "ip6erspan" } & LinkinfoIp6greAttrs) | ({ readonly kind: "ipip" } & LinkinfoIptunAttrs) | ({ readonly kind: "sit" } & LinkinfoIptunAttrs) | ({ readonly kind: "ip6tnl" } & LinkinfoIp6tnlAttrs) | ({ readonly kind: "vti" } & LinkinfoVtiAttrs) | ({ readonly kind: "vti6" } & LinkinfoVti6Attrs) | ({ readonly kind: "xfrm" } & LinkinfoXfrmAttrs) | ({ readonly kind: "geneve" } & LinkinfoGeneveAttrs) | ({ readonly kind: "bareudp" } & LinkinfoBareudpAttrs) | ({ readonly kind: "ipvlan" } & LinkinfoIpvlanAttrs) | ({ readonly kind: "ipvtap" } & LinkinfoIpvlanAttrs) | ({ readonly kind: "nlmon" } & EmptyAttrs) | ({ readonly kind: "vcan" } & EmptyAttrs) | ({ readonly kind: "macsec" } & LinkinfoMacsecAttrs)
+export type LinkinfoDataMsg = ({ readonly kind: "veth" } & LinkinfoVethAttrs) | ({ readonly kind: "bridge" } & LinkinfoBridgeAttrs) | ({ readonly kind: "vxlan" } & LinkinfoVxlanAttrs) | ({ readonly kind: "macvlan" } & LinkinfoMacvlanAttrs) | ({ readonly kind: "macvtap" } & LinkinfoMacvlanAttrs) | ({ readonly kind: "ifb" } & EmptyAttrs) | ({ readonly kind: "dummy" } & EmptyAttrs) | ({ readonly kind: "vlan" } & LinkinfoVlanAttrs) | ({ readonly kind: "bond" } & LinkinfoBondAttrs) | ({ readonly kind: "vrf" } & LinkinfoVrfAttrs) | ({ readonly kind: "gre" } & LinkinfoGreAttrs) | ({ readonly kind: "gretap" } & LinkinfoGreAttrs) | ({ readonly kind: "erspan" } & LinkinfoGreAttrs) | ({ readonly kind: "ip6gre" } & LinkinfoIp6greAttrs) | ({ readonly kind: "ip6gretap" } & LinkinfoIp6greAttrs) | ({ readonly kind: "ip6erspan" } & LinkinfoIp6greAttrs) | ({ readonly kind: "ipip" } & LinkinfoIptunAttrs) | ({ readonly kind: "sit" } & LinkinfoIptunAttrs) | ({ readonly kind: "ip6tnl" } & LinkinfoIp6tnlAttrs) | ({ readonly kind: "vti" } & LinkinfoVtiAttrs) | ({ readonly kind: "vti6" } & LinkinfoVti6Attrs) | ({ readonly kind: "xfrm" } & LinkinfoXfrmAttrs) | ({ readonly kind: "geneve" } & LinkinfoGeneveAttrs) | ({ readonly kind: "bareudp" } & LinkinfoBareudpAttrs) | ({ readonly kind: "ipvlan" } & LinkinfoIpvlanAttrs) | ({ readonly kind: "ipvtap" } & LinkinfoIpvlanAttrs) | ({ readonly kind: "nlmon" } & EmptyAttrs) | ({ readonly kind: "vcan" } & EmptyAttrs) | ({ readonly kind: "macsec" } & LinkinfoMacsecAttrs) | ({ readonly kind: "wireguard" } & EmptyAttrs) | ({ readonly kind: "vxcan" } & LinkinfoVxcanAttrs) | ({ readonly kind: "netkit" } & LinkinfoNetkitAttrs) | ({ readonly kind: "hsr" } & LinkinfoHsrAttrs) | ({ readonly kind: "team" } & EmptyAttrs) | ({ readonly kind: "amt" } & LinkinfoAmtAttrs) | ({ readonly kind: "gtp" } & LinkinfoGtpAttrs) | ({ readonly kind: "ovpn" } & LinkinfoOvpnAttrs)
 export const LinkinfoDataMsg: Schema.Codec<LinkinfoDataMsg> = Schema.Union([
   Schema.Struct({ kind: Schema.Literal("veth"), ...LinkinfoVethAttrsFields }),
   Schema.Struct({ kind: Schema.Literal("bridge"), ...LinkinfoBridgeAttrsFields }),
@@ -3648,9 +3960,17 @@ export const LinkinfoDataMsg: Schema.Codec<LinkinfoDataMsg> = Schema.Union([
   Schema.Struct({ kind: Schema.Literal("nlmon"), ...EmptyAttrsFields }),
   Schema.Struct({ kind: Schema.Literal("vcan"), ...EmptyAttrsFields }),
   Schema.Struct({ kind: Schema.Literal("macsec"), ...LinkinfoMacsecAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("wireguard"), ...EmptyAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("vxcan"), ...LinkinfoVxcanAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("netkit"), ...LinkinfoNetkitAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("hsr"), ...LinkinfoHsrAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("team"), ...EmptyAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("amt"), ...LinkinfoAmtAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("gtp"), ...LinkinfoGtpAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("ovpn"), ...LinkinfoOvpnAttrsFields }),
 ]) as any
 /** The kind values linkinfo-data-msg describes. */
-export const LinkinfoDataMsgKinds: ReadonlyArray<string> = ["veth", "bridge", "vxlan", "macvlan", "macvtap", "ifb", "dummy", "vlan", "bond", "vrf", "gre", "gretap", "erspan", "ip6gre", "ip6gretap", "ip6erspan", "ipip", "sit", "ip6tnl", "vti", "vti6", "xfrm", "geneve", "bareudp", "ipvlan", "ipvtap", "nlmon", "vcan", "macsec"]
+export const LinkinfoDataMsgKinds: ReadonlyArray<string> = ["veth", "bridge", "vxlan", "macvlan", "macvtap", "ifb", "dummy", "vlan", "bond", "vrf", "gre", "gretap", "erspan", "ip6gre", "ip6gretap", "ip6erspan", "ipip", "sit", "ip6tnl", "vti", "vti6", "xfrm", "geneve", "bareudp", "ipvlan", "ipvtap", "nlmon", "vcan", "macsec", "wireguard", "vxcan", "netkit", "hsr", "team", "amt", "gtp", "ovpn"]
 const decodeLinkinfoDataMsg = (kind: string | undefined, buf: Uint8Array, view: DataView, p: number, e: number): any => {
   switch (kind) {
     case "veth": { const out: any = { kind: "veth" }; return decodeLinkinfoVethAttrsInto(out, buf, view, p, e) }
@@ -3682,6 +4002,14 @@ const decodeLinkinfoDataMsg = (kind: string | undefined, buf: Uint8Array, view: 
     case "nlmon": { const out: any = { kind: "nlmon" }; return decodeEmptyAttrsInto(out, buf, view, p, e) }
     case "vcan": { const out: any = { kind: "vcan" }; return decodeEmptyAttrsInto(out, buf, view, p, e) }
     case "macsec": { const out: any = { kind: "macsec" }; return decodeLinkinfoMacsecAttrsInto(out, buf, view, p, e) }
+    case "wireguard": { const out: any = { kind: "wireguard" }; return decodeEmptyAttrsInto(out, buf, view, p, e) }
+    case "vxcan": { const out: any = { kind: "vxcan" }; return decodeLinkinfoVxcanAttrsInto(out, buf, view, p, e) }
+    case "netkit": { const out: any = { kind: "netkit" }; return decodeLinkinfoNetkitAttrsInto(out, buf, view, p, e) }
+    case "hsr": { const out: any = { kind: "hsr" }; return decodeLinkinfoHsrAttrsInto(out, buf, view, p, e) }
+    case "team": { const out: any = { kind: "team" }; return decodeEmptyAttrsInto(out, buf, view, p, e) }
+    case "amt": { const out: any = { kind: "amt" }; return decodeLinkinfoAmtAttrsInto(out, buf, view, p, e) }
+    case "gtp": { const out: any = { kind: "gtp" }; return decodeLinkinfoGtpAttrsInto(out, buf, view, p, e) }
+    case "ovpn": { const out: any = { kind: "ovpn" }; return decodeLinkinfoOvpnAttrsInto(out, buf, view, p, e) }
     default: return undefined
   }
 }
@@ -3716,6 +4044,14 @@ const encodeLinkinfoDataMsg = (w: Writer, v: LinkinfoDataMsg): void => {
     case "nlmon": encodeEmptyAttrs(w, v as any); break
     case "vcan": encodeEmptyAttrs(w, v as any); break
     case "macsec": encodeLinkinfoMacsecAttrs(w, v as any); break
+    case "wireguard": encodeEmptyAttrs(w, v as any); break
+    case "vxcan": encodeLinkinfoVxcanAttrs(w, v as any); break
+    case "netkit": encodeLinkinfoNetkitAttrs(w, v as any); break
+    case "hsr": encodeLinkinfoHsrAttrs(w, v as any); break
+    case "team": encodeEmptyAttrs(w, v as any); break
+    case "amt": encodeLinkinfoAmtAttrs(w, v as any); break
+    case "gtp": encodeLinkinfoGtpAttrs(w, v as any); break
+    case "ovpn": encodeLinkinfoOvpnAttrs(w, v as any); break
   }
 }
 /** linkinfo-port-data-msg: the payload chosen by portKind. */
@@ -5503,6 +5839,228 @@ export function encodeLinkinfoMacsecAttrs(w: Writer, v: LinkinfoMacsecAttrs): vo
   if (v.offload !== undefined) w.attrU8(15, v.offload)
   if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
 }
+/** Decodes linkinfo-vxcan-attrs attributes in [start, end) into `out`. */
+export function decodeLinkinfoVxcanAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoVxcanAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-vxcan-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len
+    switch (rawType & 0x3fff) {
+      case 1: out.peer = decodeLinkAttrsInto(decodeIfinfomsg(buf, view, p, e), buf, view, p + IfinfomsgSize, e); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes linkinfo-vxcan-attrs attributes in [start, end). */
+export function decodeLinkinfoVxcanAttrs(buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoVxcanAttrs {
+  return decodeLinkinfoVxcanAttrsInto({}, buf, view, start, end)
+}
+/** Writes the linkinfo-vxcan-attrs attributes present in `v`. */
+export function encodeLinkinfoVxcanAttrs(w: Writer, v: LinkinfoVxcanAttrs): void {
+  if (v.peer !== undefined) { const s = w.nestStart(1, false); encodeIfinfomsg(w, v.peer); encodeLinkAttrs(w, v.peer); w.attrEnd(s) }
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes linkinfo-netkit-attrs attributes in [start, end) into `out`. */
+export function decodeLinkinfoNetkitAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoNetkitAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-netkit-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.peerInfo = decodeLinkAttrsInto(decodeIfinfomsg(buf, view, p, e), buf, view, p + IfinfomsgSize, e); break
+      case 2: out.primary = (n < 1 ? badLength("linkinfo-netkit-attrs.IFLA_NETKIT_PRIMARY", n, 1, off) : view.getUint8(p)); break
+      case 3: out.policy = (n < 4 ? badLength("linkinfo-netkit-attrs.IFLA_NETKIT_POLICY", n, 4, off) : view.getUint32(p, true)); break
+      case 4: out.peerPolicy = (n < 4 ? badLength("linkinfo-netkit-attrs.IFLA_NETKIT_PEER_POLICY", n, 4, off) : view.getUint32(p, true)); break
+      case 5: out.mode = (n < 4 ? badLength("linkinfo-netkit-attrs.IFLA_NETKIT_MODE", n, 4, off) : view.getUint32(p, true)); break
+      case 6: out.scrub = (n < 4 ? badLength("linkinfo-netkit-attrs.IFLA_NETKIT_SCRUB", n, 4, off) : view.getUint32(p, true)); break
+      case 7: out.peerScrub = (n < 4 ? badLength("linkinfo-netkit-attrs.IFLA_NETKIT_PEER_SCRUB", n, 4, off) : view.getUint32(p, true)); break
+      case 8: out.headroom = (n < 2 ? badLength("linkinfo-netkit-attrs.IFLA_NETKIT_HEADROOM", n, 2, off) : view.getUint16(p, true)); break
+      case 9: out.tailroom = (n < 2 ? badLength("linkinfo-netkit-attrs.IFLA_NETKIT_TAILROOM", n, 2, off) : view.getUint16(p, true)); break
+      case 10: out.pairing = (n < 4 ? badLength("linkinfo-netkit-attrs.IFLA_NETKIT_PAIRING", n, 4, off) : view.getUint32(p, true)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes linkinfo-netkit-attrs attributes in [start, end). */
+export function decodeLinkinfoNetkitAttrs(buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoNetkitAttrs {
+  return decodeLinkinfoNetkitAttrsInto({}, buf, view, start, end)
+}
+/** Writes the linkinfo-netkit-attrs attributes present in `v`. */
+export function encodeLinkinfoNetkitAttrs(w: Writer, v: LinkinfoNetkitAttrs): void {
+  if (v.peerInfo !== undefined) { const s = w.nestStart(1, false); encodeIfinfomsg(w, v.peerInfo); encodeLinkAttrs(w, v.peerInfo); w.attrEnd(s) }
+  if (v.primary !== undefined) w.attrU8(2, v.primary)
+  if (v.policy !== undefined) w.attrU32(3, v.policy)
+  if (v.peerPolicy !== undefined) w.attrU32(4, v.peerPolicy)
+  if (v.mode !== undefined) w.attrU32(5, v.mode)
+  if (v.scrub !== undefined) w.attrU32(6, v.scrub)
+  if (v.peerScrub !== undefined) w.attrU32(7, v.peerScrub)
+  if (v.headroom !== undefined) w.attrU16(8, v.headroom)
+  if (v.tailroom !== undefined) w.attrU16(9, v.tailroom)
+  if (v.pairing !== undefined) w.attrU32(10, v.pairing)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes linkinfo-hsr-attrs attributes in [start, end) into `out`. */
+export function decodeLinkinfoHsrAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoHsrAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-hsr-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.slave1 = (n < 4 ? badLength("linkinfo-hsr-attrs.IFLA_HSR_SLAVE1", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.slave2 = (n < 4 ? badLength("linkinfo-hsr-attrs.IFLA_HSR_SLAVE2", n, 4, off) : view.getUint32(p, true)); break
+      case 3: out.multicastSpec = (n < 1 ? badLength("linkinfo-hsr-attrs.IFLA_HSR_MULTICAST_SPEC", n, 1, off) : view.getUint8(p)); break
+      case 4: out.supervisionAddr = macToString(buf, p, n); break
+      case 5: out.seqNr = (n < 2 ? badLength("linkinfo-hsr-attrs.IFLA_HSR_SEQ_NR", n, 2, off) : view.getUint16(p, true)); break
+      case 6: out.version = (n < 1 ? badLength("linkinfo-hsr-attrs.IFLA_HSR_VERSION", n, 1, off) : view.getUint8(p)); break
+      case 7: out.protocol = (n < 1 ? badLength("linkinfo-hsr-attrs.IFLA_HSR_PROTOCOL", n, 1, off) : view.getUint8(p)); break
+      case 8: out.interlink = (n < 4 ? badLength("linkinfo-hsr-attrs.IFLA_HSR_INTERLINK", n, 4, off) : view.getUint32(p, true)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes linkinfo-hsr-attrs attributes in [start, end). */
+export function decodeLinkinfoHsrAttrs(buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoHsrAttrs {
+  return decodeLinkinfoHsrAttrsInto({}, buf, view, start, end)
+}
+/** Writes the linkinfo-hsr-attrs attributes present in `v`. */
+export function encodeLinkinfoHsrAttrs(w: Writer, v: LinkinfoHsrAttrs): void {
+  if (v.slave1 !== undefined) w.attrU32(1, v.slave1)
+  if (v.slave2 !== undefined) w.attrU32(2, v.slave2)
+  if (v.multicastSpec !== undefined) w.attrU8(3, v.multicastSpec)
+  if (v.supervisionAddr !== undefined) w.attrBinary(4, parseMac(v.supervisionAddr)!)
+  if (v.seqNr !== undefined) w.attrU16(5, v.seqNr)
+  if (v.version !== undefined) w.attrU8(6, v.version)
+  if (v.protocol !== undefined) w.attrU8(7, v.protocol)
+  if (v.interlink !== undefined) w.attrU32(8, v.interlink)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes linkinfo-gtp-attrs attributes in [start, end) into `out`. */
+export function decodeLinkinfoGtpAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoGtpAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-gtp-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.fd0 = (n < 4 ? badLength("linkinfo-gtp-attrs.IFLA_GTP_FD0", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.fd1 = (n < 4 ? badLength("linkinfo-gtp-attrs.IFLA_GTP_FD1", n, 4, off) : view.getUint32(p, true)); break
+      case 3: out.pdpHashsize = (n < 4 ? badLength("linkinfo-gtp-attrs.IFLA_GTP_PDP_HASHSIZE", n, 4, off) : view.getUint32(p, true)); break
+      case 4: out.role = (n < 4 ? badLength("linkinfo-gtp-attrs.IFLA_GTP_ROLE", n, 4, off) : view.getUint32(p, true)); break
+      case 5: out.createSockets = (n < 1 ? badLength("linkinfo-gtp-attrs.IFLA_GTP_CREATE_SOCKETS", n, 1, off) : view.getUint8(p)); break
+      case 6: out.restartCount = (n < 1 ? badLength("linkinfo-gtp-attrs.IFLA_GTP_RESTART_COUNT", n, 1, off) : view.getUint8(p)); break
+      case 7: out.local = ipToString(buf, p, n); break
+      case 8: out.local6 = ipToString(buf, p, n); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes linkinfo-gtp-attrs attributes in [start, end). */
+export function decodeLinkinfoGtpAttrs(buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoGtpAttrs {
+  return decodeLinkinfoGtpAttrsInto({}, buf, view, start, end)
+}
+/** Writes the linkinfo-gtp-attrs attributes present in `v`. */
+export function encodeLinkinfoGtpAttrs(w: Writer, v: LinkinfoGtpAttrs): void {
+  if (v.fd0 !== undefined) w.attrU32(1, v.fd0)
+  if (v.fd1 !== undefined) w.attrU32(2, v.fd1)
+  if (v.pdpHashsize !== undefined) w.attrU32(3, v.pdpHashsize)
+  if (v.role !== undefined) w.attrU32(4, v.role)
+  if (v.createSockets !== undefined) w.attrU8(5, v.createSockets)
+  if (v.restartCount !== undefined) w.attrU8(6, v.restartCount)
+  if (v.local !== undefined) w.attrBinary(7, parseIp(v.local)!)
+  if (v.local6 !== undefined) w.attrBinary(8, parseIp(v.local6)!)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes linkinfo-amt-attrs attributes in [start, end) into `out`. */
+export function decodeLinkinfoAmtAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoAmtAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-amt-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.mode = (n < 4 ? badLength("linkinfo-amt-attrs.IFLA_AMT_MODE", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.relayPort = (n < 2 ? badLength("linkinfo-amt-attrs.IFLA_AMT_RELAY_PORT", n, 2, off) : view.getUint16(p, false)); break
+      case 3: out.gatewayPort = (n < 2 ? badLength("linkinfo-amt-attrs.IFLA_AMT_GATEWAY_PORT", n, 2, off) : view.getUint16(p, false)); break
+      case 4: out.link = (n < 4 ? badLength("linkinfo-amt-attrs.IFLA_AMT_LINK", n, 4, off) : view.getUint32(p, true)); break
+      case 5: out.localIp = ipToString(buf, p, n); break
+      case 6: out.remoteIp = ipToString(buf, p, n); break
+      case 7: out.discoveryIp = ipToString(buf, p, n); break
+      case 8: out.maxTunnels = (n < 4 ? badLength("linkinfo-amt-attrs.IFLA_AMT_MAX_TUNNELS", n, 4, off) : view.getUint32(p, true)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes linkinfo-amt-attrs attributes in [start, end). */
+export function decodeLinkinfoAmtAttrs(buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoAmtAttrs {
+  return decodeLinkinfoAmtAttrsInto({}, buf, view, start, end)
+}
+/** Writes the linkinfo-amt-attrs attributes present in `v`. */
+export function encodeLinkinfoAmtAttrs(w: Writer, v: LinkinfoAmtAttrs): void {
+  if (v.mode !== undefined) w.attrU32(1, v.mode)
+  if (v.relayPort !== undefined) w.attrU16(2, v.relayPort, true)
+  if (v.gatewayPort !== undefined) w.attrU16(3, v.gatewayPort, true)
+  if (v.link !== undefined) w.attrU32(4, v.link)
+  if (v.localIp !== undefined) w.attrBinary(5, parseIp(v.localIp)!)
+  if (v.remoteIp !== undefined) w.attrBinary(6, parseIp(v.remoteIp)!)
+  if (v.discoveryIp !== undefined) w.attrBinary(7, parseIp(v.discoveryIp)!)
+  if (v.maxTunnels !== undefined) w.attrU32(8, v.maxTunnels)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes linkinfo-ovpn-attrs attributes in [start, end) into `out`. */
+export function decodeLinkinfoOvpnAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoOvpnAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-ovpn-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.mode = (n < 1 ? badLength("linkinfo-ovpn-attrs.IFLA_OVPN_MODE", n, 1, off) : view.getUint8(p)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes linkinfo-ovpn-attrs attributes in [start, end). */
+export function decodeLinkinfoOvpnAttrs(buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoOvpnAttrs {
+  return decodeLinkinfoOvpnAttrsInto({}, buf, view, start, end)
+}
+/** Writes the linkinfo-ovpn-attrs attributes present in `v`. */
+export function encodeLinkinfoOvpnAttrs(w: Writer, v: LinkinfoOvpnAttrs): void {
+  if (v.mode !== undefined) w.attrU8(1, v.mode)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
 /** Names of link-attrs attributes, for error messages. */
 export const LinkAttrsMeta: AttributeMeta = {
   set: "link-attrs",
@@ -5658,7 +6216,7 @@ export const LinkinfoAttrsMeta: AttributeMeta = {
   set: "linkinfo-attrs",
   attributes: {
     1: { name: "IFLA_INFO_KIND" },
-    2: { name: "IFLA_INFO_DATA", selector: 1, formats: () => ({ "veth": LinkinfoVethAttrsMeta, "bridge": LinkinfoBridgeAttrsMeta, "vxlan": LinkinfoVxlanAttrsMeta, "macvlan": LinkinfoMacvlanAttrsMeta, "macvtap": LinkinfoMacvlanAttrsMeta, "ifb": EmptyAttrsMeta, "dummy": EmptyAttrsMeta, "vlan": LinkinfoVlanAttrsMeta, "bond": LinkinfoBondAttrsMeta, "vrf": LinkinfoVrfAttrsMeta, "gre": LinkinfoGreAttrsMeta, "gretap": LinkinfoGreAttrsMeta, "erspan": LinkinfoGreAttrsMeta, "ip6gre": LinkinfoIp6greAttrsMeta, "ip6gretap": LinkinfoIp6greAttrsMeta, "ip6erspan": LinkinfoIp6greAttrsMeta, "ipip": LinkinfoIptunAttrsMeta, "sit": LinkinfoIptunAttrsMeta, "ip6tnl": LinkinfoIp6tnlAttrsMeta, "vti": LinkinfoVtiAttrsMeta, "vti6": LinkinfoVti6AttrsMeta, "xfrm": LinkinfoXfrmAttrsMeta, "geneve": LinkinfoGeneveAttrsMeta, "bareudp": LinkinfoBareudpAttrsMeta, "ipvlan": LinkinfoIpvlanAttrsMeta, "ipvtap": LinkinfoIpvlanAttrsMeta, "nlmon": EmptyAttrsMeta, "vcan": EmptyAttrsMeta, "macsec": LinkinfoMacsecAttrsMeta }) },
+    2: { name: "IFLA_INFO_DATA", selector: 1, formats: () => ({ "veth": LinkinfoVethAttrsMeta, "bridge": LinkinfoBridgeAttrsMeta, "vxlan": LinkinfoVxlanAttrsMeta, "macvlan": LinkinfoMacvlanAttrsMeta, "macvtap": LinkinfoMacvlanAttrsMeta, "ifb": EmptyAttrsMeta, "dummy": EmptyAttrsMeta, "vlan": LinkinfoVlanAttrsMeta, "bond": LinkinfoBondAttrsMeta, "vrf": LinkinfoVrfAttrsMeta, "gre": LinkinfoGreAttrsMeta, "gretap": LinkinfoGreAttrsMeta, "erspan": LinkinfoGreAttrsMeta, "ip6gre": LinkinfoIp6greAttrsMeta, "ip6gretap": LinkinfoIp6greAttrsMeta, "ip6erspan": LinkinfoIp6greAttrsMeta, "ipip": LinkinfoIptunAttrsMeta, "sit": LinkinfoIptunAttrsMeta, "ip6tnl": LinkinfoIp6tnlAttrsMeta, "vti": LinkinfoVtiAttrsMeta, "vti6": LinkinfoVti6AttrsMeta, "xfrm": LinkinfoXfrmAttrsMeta, "geneve": LinkinfoGeneveAttrsMeta, "bareudp": LinkinfoBareudpAttrsMeta, "ipvlan": LinkinfoIpvlanAttrsMeta, "ipvtap": LinkinfoIpvlanAttrsMeta, "nlmon": EmptyAttrsMeta, "vcan": EmptyAttrsMeta, "macsec": LinkinfoMacsecAttrsMeta, "wireguard": EmptyAttrsMeta, "vxcan": LinkinfoVxcanAttrsMeta, "netkit": LinkinfoNetkitAttrsMeta, "hsr": LinkinfoHsrAttrsMeta, "team": EmptyAttrsMeta, "amt": LinkinfoAmtAttrsMeta, "gtp": LinkinfoGtpAttrsMeta, "ovpn": LinkinfoOvpnAttrsMeta }) },
     3: { name: "IFLA_INFO_XSTATS" },
     4: { name: "IFLA_INFO_SLAVE_KIND" },
     5: { name: "IFLA_INFO_SLAVE_DATA", selector: 4, formats: () => ({ "bridge": LinkinfoBrportAttrsMeta, "bond": LinkinfoBondPortAttrsMeta, "vrf": LinkinfoVrfPortAttrsMeta }) },
@@ -6148,6 +6706,78 @@ export const LinkinfoMacsecAttrsMeta: AttributeMeta = {
     13: { name: "IFLA_MACSEC_VALIDATION" },
     14: { name: "IFLA_MACSEC_PAD" },
     15: { name: "IFLA_MACSEC_OFFLOAD" },
+  }
+}
+/** Names of linkinfo-vxcan-attrs attributes, for error messages. */
+export const LinkinfoVxcanAttrsMeta: AttributeMeta = {
+  set: "linkinfo-vxcan-attrs",
+  attributes: {
+    1: { name: "VXCAN_INFO_PEER", nested: () => LinkAttrsMeta },
+  }
+}
+/** Names of linkinfo-netkit-attrs attributes, for error messages. */
+export const LinkinfoNetkitAttrsMeta: AttributeMeta = {
+  set: "linkinfo-netkit-attrs",
+  attributes: {
+    1: { name: "IFLA_NETKIT_PEER_INFO", nested: () => LinkAttrsMeta },
+    2: { name: "IFLA_NETKIT_PRIMARY" },
+    3: { name: "IFLA_NETKIT_POLICY" },
+    4: { name: "IFLA_NETKIT_PEER_POLICY" },
+    5: { name: "IFLA_NETKIT_MODE" },
+    6: { name: "IFLA_NETKIT_SCRUB" },
+    7: { name: "IFLA_NETKIT_PEER_SCRUB" },
+    8: { name: "IFLA_NETKIT_HEADROOM" },
+    9: { name: "IFLA_NETKIT_TAILROOM" },
+    10: { name: "IFLA_NETKIT_PAIRING" },
+  }
+}
+/** Names of linkinfo-hsr-attrs attributes, for error messages. */
+export const LinkinfoHsrAttrsMeta: AttributeMeta = {
+  set: "linkinfo-hsr-attrs",
+  attributes: {
+    1: { name: "IFLA_HSR_SLAVE1" },
+    2: { name: "IFLA_HSR_SLAVE2" },
+    3: { name: "IFLA_HSR_MULTICAST_SPEC" },
+    4: { name: "IFLA_HSR_SUPERVISION_ADDR" },
+    5: { name: "IFLA_HSR_SEQ_NR" },
+    6: { name: "IFLA_HSR_VERSION" },
+    7: { name: "IFLA_HSR_PROTOCOL" },
+    8: { name: "IFLA_HSR_INTERLINK" },
+  }
+}
+/** Names of linkinfo-gtp-attrs attributes, for error messages. */
+export const LinkinfoGtpAttrsMeta: AttributeMeta = {
+  set: "linkinfo-gtp-attrs",
+  attributes: {
+    1: { name: "IFLA_GTP_FD0" },
+    2: { name: "IFLA_GTP_FD1" },
+    3: { name: "IFLA_GTP_PDP_HASHSIZE" },
+    4: { name: "IFLA_GTP_ROLE" },
+    5: { name: "IFLA_GTP_CREATE_SOCKETS" },
+    6: { name: "IFLA_GTP_RESTART_COUNT" },
+    7: { name: "IFLA_GTP_LOCAL" },
+    8: { name: "IFLA_GTP_LOCAL6" },
+  }
+}
+/** Names of linkinfo-amt-attrs attributes, for error messages. */
+export const LinkinfoAmtAttrsMeta: AttributeMeta = {
+  set: "linkinfo-amt-attrs",
+  attributes: {
+    1: { name: "IFLA_AMT_MODE" },
+    2: { name: "IFLA_AMT_RELAY_PORT" },
+    3: { name: "IFLA_AMT_GATEWAY_PORT" },
+    4: { name: "IFLA_AMT_LINK" },
+    5: { name: "IFLA_AMT_LOCAL_IP" },
+    6: { name: "IFLA_AMT_REMOTE_IP" },
+    7: { name: "IFLA_AMT_DISCOVERY_IP" },
+    8: { name: "IFLA_AMT_MAX_TUNNELS" },
+  }
+}
+/** Names of linkinfo-ovpn-attrs attributes, for error messages. */
+export const LinkinfoOvpnAttrsMeta: AttributeMeta = {
+  set: "linkinfo-ovpn-attrs",
+  attributes: {
+    1: { name: "IFLA_OVPN_MODE" },
   }
 }
 /** link message: struct ifinfomsg followed by link-attrs. */

@@ -6,7 +6,7 @@
  */
 import * as Schema from "effect/Schema"
 import * as P from "../../runtime/Primitives.ts"
-import type { LinkinfoBareudpAttrs, LinkinfoBondAttrs, LinkinfoBondPortAttrs, LinkinfoBridgeAttrs, LinkinfoBrportAttrs, LinkinfoGeneveAttrs, LinkinfoGreAttrs, LinkinfoIp6greAttrs, LinkinfoIp6tnlAttrs, LinkinfoIptunAttrs, LinkinfoIpvlanAttrs, LinkinfoMacsecAttrs, LinkinfoMacvlanAttrs, LinkinfoVlanAttrs, LinkinfoVrfAttrs, LinkinfoVrfPortAttrs, LinkinfoVti6Attrs, LinkinfoVtiAttrs, LinkinfoVxlanAttrs, LinkinfoXfrmAttrs } from "./index.ts"
+import type { LinkinfoAmtAttrs, LinkinfoBareudpAttrs, LinkinfoBondAttrs, LinkinfoBondPortAttrs, LinkinfoBridgeAttrs, LinkinfoBrportAttrs, LinkinfoGeneveAttrs, LinkinfoGreAttrs, LinkinfoGtpAttrs, LinkinfoHsrAttrs, LinkinfoIp6greAttrs, LinkinfoIp6tnlAttrs, LinkinfoIptunAttrs, LinkinfoIpvlanAttrs, LinkinfoMacsecAttrs, LinkinfoMacvlanAttrs, LinkinfoNetkitAttrs, LinkinfoOvpnAttrs, LinkinfoVlanAttrs, LinkinfoVrfAttrs, LinkinfoVrfPortAttrs, LinkinfoVti6Attrs, LinkinfoVtiAttrs, LinkinfoVxlanAttrs, LinkinfoXfrmAttrs } from "./index.ts"
 
 /** A device by name or ifindex, as a view's device fields take it. */
 export const DeviceRef = Schema.Union([P.InterfaceName, P.intBetween(P.S32, 1, 0x7fffffff)])
@@ -2320,5 +2320,389 @@ export const macsecCanonical = (o: MacsecOptions): MacsecOptions => {
   for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
   if (typeof c.validate === "number") c.validate = macsecValidateByNumber[c.validate] ?? c.validate
   if (typeof c.offload === "number") c.offload = macsecOffloadByNumber[c.offload] ?? c.offload
+  return c
+}
+const netkitPolicyNames = { "forward": 0, "blackhole": 2 } as const
+const netkitPolicyByNumber: Readonly<Record<number, string>> = { "0": "forward", "2": "blackhole" }
+const netkitPeerPolicyNames = { "forward": 0, "blackhole": 2 } as const
+const netkitPeerPolicyByNumber: Readonly<Record<number, string>> = { "0": "forward", "2": "blackhole" }
+const netkitModeNames = { "l2": 0, "l3": 1 } as const
+const netkitModeByNumber: Readonly<Record<number, string>> = { "0": "l2", "1": "l3" }
+const netkitScrubNames = { "none": 0, "default": 1 } as const
+const netkitScrubByNumber: Readonly<Record<number, string>> = { "0": "none", "1": "default" }
+const netkitPeerScrubNames = { "none": 0, "default": 1 } as const
+const netkitPeerScrubByNumber: Readonly<Record<number, string>> = { "0": "none", "1": "default" }
+const netkitPairingNames = { "pair": 0, "single": 1 } as const
+const netkitPairingByNumber: Readonly<Record<number, string>> = { "0": "pair", "1": "single" }
+/** Input Schema fields of the netkit view (linkinfo-netkit-attrs). */
+export const NetkitFields = {
+  /** Default verdict of this end without a BPF program. (IFLA_NETKIT_POLICY) */
+  policy: Schema.optional(Schema.Union([Schema.Literals(["forward", "blackhole"]), P.U32])),
+  /** Default verdict of the peer end. (IFLA_NETKIT_PEER_POLICY) */
+  peerPolicy: Schema.optional(Schema.Union([Schema.Literals(["forward", "blackhole"]), P.U32])),
+  /** L2 (Ethernet) or L3 (IP only) device. (IFLA_NETKIT_MODE) */
+  mode: Schema.optional(Schema.Union([Schema.Literals(["l2", "l3"]), P.U32])),
+  /** Whether skb mark and priority are cleared before this end's program runs (Linux 6.11+). (IFLA_NETKIT_SCRUB) */
+  scrub: Schema.optional(Schema.Union([Schema.Literals(["none", "default"]), P.U32])),
+  /** The same for the peer end (Linux 6.11+). (IFLA_NETKIT_PEER_SCRUB) */
+  peerScrub: Schema.optional(Schema.Union([Schema.Literals(["none", "default"]), P.U32])),
+  /** Extra headroom the devices reserve (Linux 6.14+). (IFLA_NETKIT_HEADROOM) */
+  headroom: Schema.optional(P.U16),
+  /** Extra tailroom the devices reserve (Linux 6.14+). (IFLA_NETKIT_TAILROOM) */
+  tailroom: Schema.optional(P.U16),
+  /** A pair, or a single device without peer (newest kernels). (IFLA_NETKIT_PAIRING) */
+  pairing: Schema.optional(Schema.Union([Schema.Literals(["pair", "single"]), P.U32])),
+}
+/** The netkit view's configuration. */
+export interface NetkitOptions {
+  /** Default verdict of this end without a BPF program. (IFLA_NETKIT_POLICY) */
+  readonly policy?: "forward" | "blackhole" | number
+  /** Default verdict of the peer end. (IFLA_NETKIT_PEER_POLICY) */
+  readonly peerPolicy?: "forward" | "blackhole" | number
+  /** L2 (Ethernet) or L3 (IP only) device. (IFLA_NETKIT_MODE) */
+  readonly mode?: "l2" | "l3" | number
+  /** Whether skb mark and priority are cleared before this end's program runs (Linux 6.11+). (IFLA_NETKIT_SCRUB) */
+  readonly scrub?: "none" | "default" | number
+  /** The same for the peer end (Linux 6.11+). (IFLA_NETKIT_PEER_SCRUB) */
+  readonly peerScrub?: "none" | "default" | number
+  /** Extra headroom the devices reserve (Linux 6.14+). (IFLA_NETKIT_HEADROOM) */
+  readonly headroom?: number
+  /** Extra tailroom the devices reserve (Linux 6.14+). (IFLA_NETKIT_TAILROOM) */
+  readonly tailroom?: number
+  /** A pair, or a single device without peer (newest kernels). (IFLA_NETKIT_PAIRING) */
+  readonly pairing?: "pair" | "single" | number
+}
+/** What the kernel reports by itself in linkinfo-netkit-attrs. */
+export interface NetkitStatus {
+  /** 1 on the end that was created by name (it holds the BPF links), 0 on its peer. (IFLA_NETKIT_PRIMARY) */
+  readonly primary?: LinkinfoNetkitAttrs["primary"]
+}
+/** Fields of the netkit view that name devices. */
+export const netkitDevices: ReadonlyArray<string> = []
+/** netkit options → linkinfo-netkit-attrs (device fields from `devices`, resolved by the engine). */
+export const netkitToWire = (o: NetkitOptions, devices: Readonly<Record<string, number>> = {}): LinkinfoNetkitAttrs => {
+  const w: { -readonly [K in keyof LinkinfoNetkitAttrs]: LinkinfoNetkitAttrs[K] } = {}
+  void devices
+  if (o.policy !== undefined) w.policy = typeof o.policy === "number" ? o.policy : netkitPolicyNames[o.policy]
+  if (o.peerPolicy !== undefined) w.peerPolicy = typeof o.peerPolicy === "number" ? o.peerPolicy : netkitPeerPolicyNames[o.peerPolicy]
+  if (o.mode !== undefined) w.mode = typeof o.mode === "number" ? o.mode : netkitModeNames[o.mode]
+  if (o.scrub !== undefined) w.scrub = typeof o.scrub === "number" ? o.scrub : netkitScrubNames[o.scrub]
+  if (o.peerScrub !== undefined) w.peerScrub = typeof o.peerScrub === "number" ? o.peerScrub : netkitPeerScrubNames[o.peerScrub]
+  if (o.headroom !== undefined) w.headroom = o.headroom
+  if (o.tailroom !== undefined) w.tailroom = o.tailroom
+  if (o.pairing !== undefined) w.pairing = typeof o.pairing === "number" ? o.pairing : netkitPairingNames[o.pairing]
+  return w
+}
+/** linkinfo-netkit-attrs → netkit options (configuration; device indexes named by `name`). */
+export const netkitFromWire = (a: LinkinfoNetkitAttrs, name: (index: number) => string | number = (i) => i): NetkitOptions => {
+  const o: { -readonly [K in keyof NetkitOptions]?: NetkitOptions[K] } = {}
+  void name
+  if (a.policy !== undefined) o.policy = (netkitPolicyByNumber[a.policy] ?? a.policy) as any
+  if (a.peerPolicy !== undefined) o.peerPolicy = (netkitPeerPolicyByNumber[a.peerPolicy] ?? a.peerPolicy) as any
+  if (a.mode !== undefined) o.mode = (netkitModeByNumber[a.mode] ?? a.mode) as any
+  if (a.scrub !== undefined) o.scrub = (netkitScrubByNumber[a.scrub] ?? a.scrub) as any
+  if (a.peerScrub !== undefined) o.peerScrub = (netkitPeerScrubByNumber[a.peerScrub] ?? a.peerScrub) as any
+  if (a.headroom !== undefined) o.headroom = a.headroom
+  if (a.tailroom !== undefined) o.tailroom = a.tailroom
+  if (a.pairing !== undefined) o.pairing = (netkitPairingByNumber[a.pairing] ?? a.pairing) as any
+  return o as NetkitOptions
+}
+/** The status attributes of linkinfo-netkit-attrs, or undefined when there are none. */
+export const netkitStatusFromWire = (a: LinkinfoNetkitAttrs): NetkitStatus | undefined => {
+  let s: { -readonly [K in keyof NetkitStatus]: NetkitStatus[K] } | undefined
+  if (a.primary !== undefined) (s ??= {}).primary = a.primary
+  return s
+}
+/** The kernel's defaults of the netkit view, for canonical forms. */
+export const netkitDefaults: Partial<NetkitOptions> = {
+  policy: "forward",
+  peerPolicy: "forward",
+  mode: "l3",
+  scrub: "default",
+  peerScrub: "default",
+  headroom: 0,
+  tailroom: 0,
+  pairing: "pair",
+}
+/** Options of the netkit view without a known default: compared only when both sides give them. */
+export const netkitKernelChosen: ReadonlyArray<string> = []
+/** netkit options with the kernel's defaults filled in and enum numbers named. */
+export const netkitCanonical = (o: NetkitOptions): NetkitOptions => {
+  const c: any = { ...netkitDefaults }
+  for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  if (typeof c.policy === "number") c.policy = netkitPolicyByNumber[c.policy] ?? c.policy
+  if (typeof c.peerPolicy === "number") c.peerPolicy = netkitPeerPolicyByNumber[c.peerPolicy] ?? c.peerPolicy
+  if (typeof c.mode === "number") c.mode = netkitModeByNumber[c.mode] ?? c.mode
+  if (typeof c.scrub === "number") c.scrub = netkitScrubByNumber[c.scrub] ?? c.scrub
+  if (typeof c.peerScrub === "number") c.peerScrub = netkitPeerScrubByNumber[c.peerScrub] ?? c.peerScrub
+  if (typeof c.pairing === "number") c.pairing = netkitPairingByNumber[c.pairing] ?? c.pairing
+  return c
+}
+const hsrProtoNames = { "hsr": 0, "prp": 1 } as const
+const hsrProtoByNumber: Readonly<Record<number, string>> = { "0": "hsr", "1": "prp" }
+/** Input Schema fields of the hsr view (linkinfo-hsr-attrs). */
+export const HsrFields = {
+  /** Ifindex of the first port (ring port A). (IFLA_HSR_SLAVE1) */
+  slave1: DeviceRef,
+  /** Ifindex of the second port (ring port B). (IFLA_HSR_SLAVE2) */
+  slave2: DeviceRef,
+  /** HSR or PRP. (IFLA_HSR_PROTOCOL) */
+  proto: Schema.optional(Schema.Union([Schema.Literals(["hsr", "prp"]), P.intBetween(P.U8, 0, 1)])),
+  /** Ifindex of the interlink port (HSR-SAN, Linux 6.10+). (IFLA_HSR_INTERLINK) */
+  interlink: Schema.optional(DeviceRef),
+}
+/** The hsr view's configuration. */
+export interface HsrOptions {
+  /** Ifindex of the first port (ring port A). (IFLA_HSR_SLAVE1) */
+  readonly slave1: string | number
+  /** Ifindex of the second port (ring port B). (IFLA_HSR_SLAVE2) */
+  readonly slave2: string | number
+  /** HSR or PRP. (IFLA_HSR_PROTOCOL) */
+  readonly proto?: "hsr" | "prp" | number
+  /** Ifindex of the interlink port (HSR-SAN, Linux 6.10+). (IFLA_HSR_INTERLINK) */
+  readonly interlink?: string | number
+}
+/** What the kernel reports by itself in linkinfo-hsr-attrs. */
+export interface HsrStatus {
+  /** Next sequence number (read only). (IFLA_HSR_SEQ_NR) */
+  readonly seqNr?: LinkinfoHsrAttrs["seqNr"]
+}
+/** Fields of the hsr view that name devices. */
+export const hsrDevices: ReadonlyArray<string> = ["slave1", "slave2", "interlink"]
+/** hsr options → linkinfo-hsr-attrs (device fields from `devices`, resolved by the engine). */
+export const hsrToWire = (o: HsrOptions, devices: Readonly<Record<string, number>> = {}): LinkinfoHsrAttrs => {
+  const w: { -readonly [K in keyof LinkinfoHsrAttrs]: LinkinfoHsrAttrs[K] } = {}
+  if (o.slave1 !== undefined) w.slave1 = deviceIndex(o.slave1, "slave1", devices)
+  if (o.slave2 !== undefined) w.slave2 = deviceIndex(o.slave2, "slave2", devices)
+  if (o.proto !== undefined) w.protocol = typeof o.proto === "number" ? o.proto : hsrProtoNames[o.proto]
+  if (o.interlink !== undefined) w.interlink = deviceIndex(o.interlink, "interlink", devices)
+  return w
+}
+/** linkinfo-hsr-attrs → hsr options (configuration; device indexes named by `name`). */
+export const hsrFromWire = (a: LinkinfoHsrAttrs, name: (index: number) => string | number = (i) => i): HsrOptions => {
+  const o: { -readonly [K in keyof HsrOptions]?: HsrOptions[K] } = {}
+  if (a.slave1 !== undefined && a.slave1 !== 0) o.slave1 = name(a.slave1)
+  if (a.slave2 !== undefined && a.slave2 !== 0) o.slave2 = name(a.slave2)
+  if (a.protocol !== undefined) o.proto = (hsrProtoByNumber[a.protocol] ?? a.protocol) as any
+  if (a.interlink !== undefined && a.interlink !== 0) o.interlink = name(a.interlink)
+  return o as HsrOptions
+}
+/** The status attributes of linkinfo-hsr-attrs, or undefined when there are none. */
+export const hsrStatusFromWire = (a: LinkinfoHsrAttrs): HsrStatus | undefined => {
+  let s: { -readonly [K in keyof HsrStatus]: HsrStatus[K] } | undefined
+  if (a.seqNr !== undefined) (s ??= {}).seqNr = a.seqNr
+  return s
+}
+/** The kernel's defaults of the hsr view, for canonical forms. */
+export const hsrDefaults: Partial<HsrOptions> = {
+  proto: "hsr",
+}
+/** Options of the hsr view without a known default: compared only when both sides give them. */
+export const hsrKernelChosen: ReadonlyArray<string> = ["interlink"]
+/** hsr options with the kernel's defaults filled in and enum numbers named. */
+export const hsrCanonical = (o: HsrOptions): HsrOptions => {
+  const c: any = { ...hsrDefaults }
+  for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  if (typeof c.proto === "number") c.proto = hsrProtoByNumber[c.proto] ?? c.proto
+  return c
+}
+const gtpRoleNames = { "ggsn": 0, "sgsn": 1 } as const
+const gtpRoleByNumber: Readonly<Record<number, string>> = { "0": "ggsn", "1": "sgsn" }
+/** Input Schema fields of the gtp view (linkinfo-gtp-attrs). */
+export const GtpFields = {
+  /** Buckets of the PDP context hash. (IFLA_GTP_PDP_HASHSIZE) */
+  hsize: Schema.optional(P.intBetween(P.U32, 1, 4294967295)),
+  /** GGSN (network side) or SGSN (radio side). (IFLA_GTP_ROLE) */
+  role: Schema.optional(Schema.Union([Schema.Literals(["ggsn", "sgsn"]), P.intBetween(P.U32, 0, 1)])),
+  /** GTP restart counter sent in echo responses. (IFLA_GTP_RESTART_COUNT) */
+  restartCount: Schema.optional(P.U8),
+}
+/** The gtp view's configuration. */
+export interface GtpOptions {
+  /** Buckets of the PDP context hash. (IFLA_GTP_PDP_HASHSIZE) */
+  readonly hsize?: number
+  /** GGSN (network side) or SGSN (radio side). (IFLA_GTP_ROLE) */
+  readonly role?: "ggsn" | "sgsn" | number
+  /** GTP restart counter sent in echo responses. (IFLA_GTP_RESTART_COUNT) */
+  readonly restartCount?: number
+}
+/** What the kernel reports by itself in linkinfo-gtp-attrs. */
+export interface GtpStatus {
+}
+/** Fields of the gtp view that name devices. */
+export const gtpDevices: ReadonlyArray<string> = []
+/** gtp options → linkinfo-gtp-attrs (device fields from `devices`, resolved by the engine). */
+export const gtpToWire = (o: GtpOptions, devices: Readonly<Record<string, number>> = {}): LinkinfoGtpAttrs => {
+  const w: { -readonly [K in keyof LinkinfoGtpAttrs]: LinkinfoGtpAttrs[K] } = {}
+  void devices
+  if (o.hsize !== undefined) w.pdpHashsize = o.hsize
+  if (o.role !== undefined) w.role = typeof o.role === "number" ? o.role : gtpRoleNames[o.role]
+  if (o.restartCount !== undefined) w.restartCount = o.restartCount
+  return w
+}
+/** linkinfo-gtp-attrs → gtp options (configuration; device indexes named by `name`). */
+export const gtpFromWire = (a: LinkinfoGtpAttrs, name: (index: number) => string | number = (i) => i): GtpOptions => {
+  const o: { -readonly [K in keyof GtpOptions]?: GtpOptions[K] } = {}
+  void name
+  if (a.pdpHashsize !== undefined) o.hsize = a.pdpHashsize
+  if (a.role !== undefined) o.role = (gtpRoleByNumber[a.role] ?? a.role) as any
+  if (a.restartCount !== undefined) o.restartCount = a.restartCount
+  return o as GtpOptions
+}
+/** The status attributes of linkinfo-gtp-attrs, or undefined when there are none. */
+export const gtpStatusFromWire = (a: LinkinfoGtpAttrs): GtpStatus | undefined => {
+  void a
+  return undefined
+}
+/** The kernel's defaults of the gtp view, for canonical forms. */
+export const gtpDefaults: Partial<GtpOptions> = {
+  hsize: 1024,
+  role: "ggsn",
+  restartCount: 0,
+}
+/** Options of the gtp view without a known default: compared only when both sides give them. */
+export const gtpKernelChosen: ReadonlyArray<string> = []
+/** gtp options with the kernel's defaults filled in and enum numbers named. */
+export const gtpCanonical = (o: GtpOptions): GtpOptions => {
+  const c: any = { ...gtpDefaults }
+  for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  if (typeof c.role === "number") c.role = gtpRoleByNumber[c.role] ?? c.role
+  return c
+}
+const amtModeNames = { "gateway": 0, "relay": 1 } as const
+const amtModeByNumber: Readonly<Record<number, string>> = { "0": "gateway", "1": "relay" }
+/** Input Schema fields of the amt view (linkinfo-amt-attrs). */
+export const AmtFields = {
+  /** Gateway or relay. (IFLA_AMT_MODE) */
+  mode: Schema.Union([Schema.Literals(["gateway", "relay"]), P.intBetween(P.U32, 0, 1)]),
+  /** UDP port of the relay (a gateway's remote port, a relay's local one). (IFLA_AMT_RELAY_PORT) */
+  relayPort: Schema.optional(P.U16),
+  /** UDP port of the gateway (its local port). (IFLA_AMT_GATEWAY_PORT) */
+  gatewayPort: Schema.optional(P.U16),
+  /** Ifindex of the underlay device; required. (IFLA_AMT_LINK) */
+  dev: DeviceRef,
+  /** Local IPv4 address; required. (IFLA_AMT_LOCAL_IP) */
+  local: P.IPv4,
+  /** Address a gateway sends relay discovery to; required for a gateway. (IFLA_AMT_DISCOVERY_IP) */
+  discovery: Schema.optional(P.IPv4),
+  /** Most gateways a relay serves. (IFLA_AMT_MAX_TUNNELS) */
+  maxTunnels: Schema.optional(P.U32),
+}
+/** The amt view's configuration. */
+export interface AmtOptions {
+  /** Gateway or relay. (IFLA_AMT_MODE) */
+  readonly mode: "gateway" | "relay" | number
+  /** UDP port of the relay (a gateway's remote port, a relay's local one). (IFLA_AMT_RELAY_PORT) */
+  readonly relayPort?: number
+  /** UDP port of the gateway (its local port). (IFLA_AMT_GATEWAY_PORT) */
+  readonly gatewayPort?: number
+  /** Ifindex of the underlay device; required. (IFLA_AMT_LINK) */
+  readonly dev: string | number
+  /** Local IPv4 address; required. (IFLA_AMT_LOCAL_IP) */
+  readonly local: string
+  /** Address a gateway sends relay discovery to; required for a gateway. (IFLA_AMT_DISCOVERY_IP) */
+  readonly discovery?: string
+  /** Most gateways a relay serves. (IFLA_AMT_MAX_TUNNELS) */
+  readonly maxTunnels?: number
+}
+/** What the kernel reports by itself in linkinfo-amt-attrs. */
+export interface AmtStatus {
+  /** Relay address a gateway found by discovery (read only). (IFLA_AMT_REMOTE_IP) */
+  readonly remote?: LinkinfoAmtAttrs["remoteIp"]
+}
+/** Fields of the amt view that name devices. */
+export const amtDevices: ReadonlyArray<string> = ["dev"]
+/** amt options → linkinfo-amt-attrs (device fields from `devices`, resolved by the engine). */
+export const amtToWire = (o: AmtOptions, devices: Readonly<Record<string, number>> = {}): LinkinfoAmtAttrs => {
+  const w: { -readonly [K in keyof LinkinfoAmtAttrs]: LinkinfoAmtAttrs[K] } = {}
+  if (o.mode !== undefined) w.mode = typeof o.mode === "number" ? o.mode : amtModeNames[o.mode]
+  if (o.relayPort !== undefined) w.relayPort = o.relayPort
+  if (o.gatewayPort !== undefined) w.gatewayPort = o.gatewayPort
+  if (o.dev !== undefined) w.link = deviceIndex(o.dev, "dev", devices)
+  if (o.local !== undefined) w.localIp = o.local
+  if (o.discovery !== undefined) w.discoveryIp = o.discovery
+  if (o.maxTunnels !== undefined) w.maxTunnels = o.maxTunnels
+  return w
+}
+/** linkinfo-amt-attrs → amt options (configuration; device indexes named by `name`). */
+export const amtFromWire = (a: LinkinfoAmtAttrs, name: (index: number) => string | number = (i) => i): AmtOptions => {
+  const o: { -readonly [K in keyof AmtOptions]?: AmtOptions[K] } = {}
+  if (a.mode !== undefined) o.mode = (amtModeByNumber[a.mode] ?? a.mode) as any
+  if (a.relayPort !== undefined) o.relayPort = a.relayPort
+  if (a.gatewayPort !== undefined) o.gatewayPort = a.gatewayPort
+  if (a.link !== undefined && a.link !== 0) o.dev = name(a.link)
+  if (a.localIp !== undefined) o.local = a.localIp
+  if (a.discoveryIp !== undefined) o.discovery = a.discoveryIp
+  if (a.maxTunnels !== undefined) o.maxTunnels = a.maxTunnels
+  return o as AmtOptions
+}
+/** The status attributes of linkinfo-amt-attrs, or undefined when there are none. */
+export const amtStatusFromWire = (a: LinkinfoAmtAttrs): AmtStatus | undefined => {
+  let s: { -readonly [K in keyof AmtStatus]: AmtStatus[K] } | undefined
+  if (a.remoteIp !== undefined) (s ??= {}).remote = a.remoteIp
+  return s
+}
+/** The kernel's defaults of the amt view, for canonical forms. */
+export const amtDefaults: Partial<AmtOptions> = {
+  relayPort: 2268,
+  gatewayPort: 2268,
+  maxTunnels: 128,
+}
+/** Options of the amt view without a known default: compared only when both sides give them. */
+export const amtKernelChosen: ReadonlyArray<string> = ["discovery"]
+/** amt options with the kernel's defaults filled in and enum numbers named. */
+export const amtCanonical = (o: AmtOptions): AmtOptions => {
+  const c: any = { ...amtDefaults }
+  for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  if (typeof c.mode === "number") c.mode = amtModeByNumber[c.mode] ?? c.mode
+  return c
+}
+const ovpnModeNames = { "p2p": 0, "mp": 1 } as const
+const ovpnModeByNumber: Readonly<Record<number, string>> = { "0": "p2p", "1": "mp" }
+/** Input Schema fields of the ovpn view (linkinfo-ovpn-attrs). */
+export const OvpnFields = {
+  /** Point-to-point (one peer) or multipeer (Linux 6.16+). (IFLA_OVPN_MODE) */
+  mode: Schema.optional(Schema.Union([Schema.Literals(["p2p", "mp"]), P.intBetween(P.U8, 0, 1)])),
+}
+/** The ovpn view's configuration. */
+export interface OvpnOptions {
+  /** Point-to-point (one peer) or multipeer (Linux 6.16+). (IFLA_OVPN_MODE) */
+  readonly mode?: "p2p" | "mp" | number
+}
+/** What the kernel reports by itself in linkinfo-ovpn-attrs. */
+export interface OvpnStatus {
+}
+/** Fields of the ovpn view that name devices. */
+export const ovpnDevices: ReadonlyArray<string> = []
+/** ovpn options → linkinfo-ovpn-attrs (device fields from `devices`, resolved by the engine). */
+export const ovpnToWire = (o: OvpnOptions, devices: Readonly<Record<string, number>> = {}): LinkinfoOvpnAttrs => {
+  const w: { -readonly [K in keyof LinkinfoOvpnAttrs]: LinkinfoOvpnAttrs[K] } = {}
+  void devices
+  if (o.mode !== undefined) w.mode = typeof o.mode === "number" ? o.mode : ovpnModeNames[o.mode]
+  return w
+}
+/** linkinfo-ovpn-attrs → ovpn options (configuration; device indexes named by `name`). */
+export const ovpnFromWire = (a: LinkinfoOvpnAttrs, name: (index: number) => string | number = (i) => i): OvpnOptions => {
+  const o: { -readonly [K in keyof OvpnOptions]?: OvpnOptions[K] } = {}
+  void name
+  if (a.mode !== undefined) o.mode = (ovpnModeByNumber[a.mode] ?? a.mode) as any
+  return o as OvpnOptions
+}
+/** The status attributes of linkinfo-ovpn-attrs, or undefined when there are none. */
+export const ovpnStatusFromWire = (a: LinkinfoOvpnAttrs): OvpnStatus | undefined => {
+  void a
+  return undefined
+}
+/** The kernel's defaults of the ovpn view, for canonical forms. */
+export const ovpnDefaults: Partial<OvpnOptions> = {
+  mode: "p2p",
+}
+/** Options of the ovpn view without a known default: compared only when both sides give them. */
+export const ovpnKernelChosen: ReadonlyArray<string> = []
+/** ovpn options with the kernel's defaults filled in and enum numbers named. */
+export const ovpnCanonical = (o: OvpnOptions): OvpnOptions => {
+  const c: any = { ...ovpnDefaults }
+  for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  if (typeof c.mode === "number") c.mode = ovpnModeByNumber[c.mode] ?? c.mode
   return c
 }
