@@ -5,6 +5,7 @@
  *
  * @since 0.3.0
  */
+import { cake } from "./kinds/cake.ts"
 import { codel } from "./kinds/codel.ts"
 import { bfifo, pfifo, pfifoHeadDrop } from "./kinds/fifo.ts"
 import { fqCodel } from "./kinds/fqCodel.ts"
@@ -12,6 +13,13 @@ import { htb, htbClass } from "./kinds/htb.ts"
 import { clsact, ingress, noqueue, pfifoFast } from "./kinds/plain.ts"
 import { prio } from "./kinds/prio.ts"
 import { tbf } from "./kinds/tbf.ts"
+import { fq } from "./kinds/fq.ts"
+import { hhf } from "./kinds/hhf.ts"
+import { netem } from "./kinds/netem.ts"
+import { fqPie, pie } from "./kinds/pie.ts"
+import { choke, red } from "./kinds/red.ts"
+import { sfq } from "./kinds/sfq.ts"
+import { plug, skbprio } from "./kinds/skbprio.ts"
 import type { AnyTcKind } from "./TcKind.ts"
 
 /** Qdisc kinds by TCA_KIND. @since 0.3.0 */
@@ -27,7 +35,19 @@ export const qdiscKinds: ReadonlyArray<AnyTcKind> = [
   clsact,
   prio,
   fqCodel,
-  codel
+  codel,
+  // issue 13, first half
+  netem,
+  fq,
+  sfq,
+  red,
+  cake,
+  pie,
+  fqPie,
+  hhf,
+  skbprio,
+  plug,
+  choke
 ]
 
 /** Class kinds by TCA_KIND. @since 0.3.0 */
