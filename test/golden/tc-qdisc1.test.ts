@@ -384,3 +384,43 @@ describe("red and choke requests match tc (derived EWMA, probability scale, idle
     })
   )
 })
+
+describe("sfb requests match tc", () => {
+  it(
+    "sfb with every option (probabilities in Q0.16)",
+    add("tc-sfb-options", {
+      handle: "1:",
+      kind: "sfb",
+      options: {
+        rehash: 600000,
+        db: 60000,
+        limit: 100,
+        max: 25,
+        target: 20,
+        increment: 0.0005,
+        decrement: 0.00005,
+        penaltyRate: 10,
+        penaltyBurst: 20
+      }
+    })
+  )
+  it("sfb defaults are what tc sends for the same options", () => {
+    const k = qdiscKinds.find((x) => x.kind === "sfb")!
+    expect(k.toKernel({ limit: 100 }, {})).toEqual(
+      k.toKernel(
+        {
+          limit: 100,
+          rehash: 600000,
+          db: 60000,
+          max: 25,
+          target: 20,
+          increment: 0.0005,
+          decrement: 0.00005,
+          penaltyRate: 10,
+          penaltyBurst: 20
+        },
+        {}
+      )
+    )
+  })
+})

@@ -18,6 +18,7 @@ import { hhf } from "./kinds/hhf.ts"
 import { netem } from "./kinds/netem.ts"
 import { fqPie, pie } from "./kinds/pie.ts"
 import { choke, red } from "./kinds/red.ts"
+import { sfb } from "./kinds/sfb.ts"
 import { sfq } from "./kinds/sfq.ts"
 import { plug, skbprio } from "./kinds/skbprio.ts"
 import type { AnyTcKind } from "./TcKind.ts"
@@ -47,7 +48,8 @@ export const qdiscKinds: ReadonlyArray<AnyTcKind> = [
   hhf,
   skbprio,
   plug,
-  choke
+  choke,
+  sfb
 ]
 
 /** Class kinds by TCA_KIND. @since 0.3.0 */

@@ -152,6 +152,8 @@ const table = (d: NetemDistribution): ReadonlyArray<number> | undefined =>
 const ticks = (t: Units.Time): number => Units.timeToTicks(Units.parseTime(t)!)
 /** A delay the kernel keeps in 64 ns ticks, as the smallest microseconds with those ticks. */
 const readNs = (ns: bigint | number): number => Math.ceil(Number(ns) / 1000)
+/** Whether a delay fits the 32-bit ticks of struct tc_netem_qopt. */
+const fits = (t: Units.Time): boolean => Units.parseTime(t)! * Units.psched().tickInUsec <= UMAX
 const ns = (t: Units.Time): bigint => BigInt(Units.parseTime(t)!) * 1000n
 
 const TOO_LONG = "longer than 2^32 psched ticks (about 274 s)"
@@ -197,8 +199,8 @@ export const netem: TcKind<NetemOptions, NetemData> = {
   check: (o) => {
     const models = [o.loss !== undefined, o.lossState !== undefined, o.lossGemodel !== undefined]
     if (models.filter(Boolean).length > 1) return ["loss", "give one of loss, lossState and lossGemodel"]
-    if (o.delay !== undefined && ticks(o.delay) > UMAX) return ["delay", TOO_LONG]
-    if (o.jitter !== undefined && ticks(o.jitter) > UMAX) return ["jitter", TOO_LONG]
+    if (o.delay !== undefined && !fits(o.delay)) return ["delay", TOO_LONG]
+    if (o.jitter !== undefined && !fits(o.jitter)) return ["jitter", TOO_LONG]
     if (o.distribution !== undefined) {
       if (o.jitter === undefined || Units.parseTime(o.jitter) === 0)
         return ["distribution", "a distribution needs a jitter"]

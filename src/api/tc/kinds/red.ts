@@ -204,6 +204,8 @@ const commonFields = {
 
 const checkDerived = (o: Common, packets: boolean): readonly [string, string] | undefined => {
   if (o.bandwidth !== undefined && Units.parseRate(o.bandwidth) === 0) return ["bandwidth", "a rate above 0"]
+  if (o.min !== undefined && o.max !== undefined && Units.parseSize(o.max)! <= Units.parseSize(o.min)!)
+    return ["max", "max must be above min"]
   const d = derive(o, packets)
   return typeof d === "string" ? [d.startsWith("burst") ? "burst" : "max", d] : undefined
 }
