@@ -30,7 +30,7 @@ const bad: ReadonlyArray<readonly [string, Qdisc.Qdisc]> = [
   ["options.buckets", { dev: "d0", kind: "fq", options: { buckets: 1000 } }],
   ["options.maxrate", { dev: "d0", kind: "fq", options: { maxrate: "40gbit" } }],
   ["options.divisor", { dev: "d0", kind: "sfq", options: { divisor: 1000 } }],
-  ["options.redflowlimit", { dev: "d0", kind: "sfq", options: { min: 1000, max: 3000 } }],
+  ["options.min", { dev: "d0", kind: "sfq", options: { redflowlimit: 100000, max: 3000 } }],
   [
     "options.burst",
     { dev: "d0", kind: "red", options: { limit: 400000, min: 30000, max: 90000, avpkt: 1000, burst: 10 } }

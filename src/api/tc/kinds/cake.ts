@@ -34,7 +34,8 @@ const ACK = ["disabled", "enabled", "aggressive"] as const
 
 /**
  * cake options, named as `tc -j` prints them (camelCase). `overhead` given
- * turns `raw` off; `rtt` alone sets `target` to rtt / 20 as `tc` does.
+ * turns `raw` off (a raw cake reads back without `overhead`); `rtt` alone
+ * sets `target` to rtt / 20 as `tc` does.
  *
  * @example
  * ```ts
@@ -152,8 +153,8 @@ export const cake: TcKind<CakeOptions, TcCakeAttrs> = {
     if (d.ackFilter !== undefined) out.ackFilter = ACK[d.ackFilter] ?? (d.ackFilter as any)
     if (d.memory !== undefined) out.memlimit = d.memory
     if (d.fwmark !== undefined) out.fwmark = d.fwmark
-    if (d.overhead !== undefined) out.overhead = d.overhead
     out.raw = d.raw !== undefined
+    if (d.overhead !== undefined && !out.raw) out.overhead = d.overhead
     if (d.mpu !== undefined) out.mpu = d.mpu
     if (d.atm !== undefined) out.atm = ATM[d.atm] ?? (d.atm as any)
     if (d.ingress !== undefined) out.ingress = d.ingress !== 0
@@ -161,7 +162,8 @@ export const cake: TcKind<CakeOptions, TcCakeAttrs> = {
   },
   canonical: (o) => {
     const rtt = o.rtt === undefined ? 100000 : Units.parseTime(o.rtt)!
-    return {
+    const raw = o.overhead === undefined || o.raw === true
+    const out: Mutable<CakeOptions> = {
       bandwidth: o.bandwidth === undefined ? 0 : Units.parseRate(o.bandwidth)!,
       autorateIngress: o.autorateIngress ?? false,
       rtt,
@@ -179,12 +181,13 @@ export const cake: TcKind<CakeOptions, TcCakeAttrs> = {
       ackFilter: o.ackFilter ?? "disabled",
       memlimit: o.memlimit === undefined ? 0 : Units.parseSize(o.memlimit)!,
       fwmark: o.fwmark ?? 0,
-      overhead: o.raw ? 0 : (o.overhead ?? 0),
-      raw: o.overhead === undefined || o.raw === true,
+      raw,
       mpu: o.mpu ?? 0,
       atm: o.atm ?? "noatm",
       ingress: o.ingress ?? false
     }
+    if (!raw) out.overhead = o.overhead
+    return out
   },
   xstats: (buf, view, start, end) => {
     const { tinStats, ...rest } = decodeTcCakeStatsAttrs(buf, view, start, end) as any

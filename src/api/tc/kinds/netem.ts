@@ -214,8 +214,8 @@ export const netem: TcKind<NetemOptions, NetemData> = {
       const dist = s.distribution !== undefined || s.delay !== undefined || s.jitter !== undefined
       if (dist && (s.minDelay !== undefined || s.maxDelay !== undefined))
         return ["slot", "give minDelay/maxDelay or distribution with delay and jitter, not both"]
-      if (dist && (s.distribution === undefined || s.delay === undefined || s.jitter === undefined))
-        return ["slot", "a slot distribution needs distribution, delay and jitter"]
+      if (dist && (s.delay === undefined || s.jitter === undefined))
+        return ["slot", "a slot distribution needs delay and jitter"]
       if (s.distribution !== undefined && table(s.distribution) === undefined)
         return ["slot.distribution", `no table "${s.distribution}.dist" in iproute2's library directory`]
       if (!dist && s.minDelay === undefined) return ["slot.minDelay", "a slot needs minDelay"]

@@ -3,7 +3,9 @@
  * flow. `target` goes through the kernel's 64 ns ticks (it reads back as
  * the whole microseconds the kernel reports); `tupdate` is kept in the
  * kernel's jiffies, so it reads back as written when it is a multiple of
- * the kernel's tick (1 ms at HZ=1000, 4 ms at HZ=250).
+ * the kernel's tick (1 ms at HZ=1000, 4 ms at HZ=250, 10 ms at HZ=100;
+ * 40 ms is one everywhere), and the default (15 ms) is compared only when
+ * both sides give it.
  *
  * @since 0.3.0
  */
@@ -118,7 +120,7 @@ const writePie = (o: PieOptions): Mutable<TcPieAttrs> =>
 const canonicalPie = (o: PieOptions, limit: number): Mutable<PieOptions> => ({
   limit: o.limit ?? limit,
   target: canonicalTarget(o.target ?? 15000),
-  tupdate: Units.parseTime(o.tupdate ?? 15000)!,
+  tupdate: o.tupdate === undefined ? undefined : Units.parseTime(o.tupdate)!,
   alpha: o.alpha ?? 2,
   beta: o.beta ?? 20,
   ecn: o.ecn ?? false,
@@ -133,7 +135,9 @@ export const pie: TcKind<PieOptions, TcPieAttrs> = {
   devices: [],
   toKernel: writePie,
   fromKernel: (d) => (d === undefined ? {} : readPie(d)),
-  canonical: (o) => canonicalPie(o, 1000),
+  // the default 15ms reads back rounded up to the kernel's tick (16ms at HZ=250)
+  kernelChosen: ["tupdate"],
+  canonical: (o) => defined(canonicalPie(o, 1000)),
   xstats: (buf, view, start, end) => decodeTcPieXstats(buf, view, start, end),
   encode: encodeTcPieAttrs,
   decode: decodeTcPieAttrs
@@ -154,7 +158,7 @@ export const fqPie: TcKind<FqPieOptions, TcFqPieAttrs> = {
     )
   },
   devices: [],
-  kernelChosen: ["quantum"],
+  kernelChosen: ["quantum", "tupdate"],
   toKernel: (o) =>
     defined({
       ...writePie(o),

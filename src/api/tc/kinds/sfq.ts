@@ -17,9 +17,9 @@ import type { TcKind } from "../TcKind.ts"
 import { evalEwma, evalP, readProbability } from "./red.ts"
 
 /**
- * sfq options. With `redflowlimit` (bytes per flow) RED applies per flow:
- * `min` and `max` are required then, `avpkt` and `burst` are write only
- * (what the kernel reports is `ewmaLog`).
+ * sfq options. With `min` and `max` RED applies per flow; `redflowlimit`
+ * (bytes per flow), `avpkt` and `burst` are write only (the kernel reports
+ * `ewmaLog`, not them).
  *
  * @example
  * ```ts
@@ -104,9 +104,9 @@ export const sfq: TcKind<SfqOptions, TcSfqQoptV1> = {
   kernelChosen: ["quantum"],
   check: (o) => {
     if (o.divisor !== undefined && (o.divisor & (o.divisor - 1)) !== 0) return ["divisor", "a power of two"]
-    const redGiven = o.min !== undefined || o.max !== undefined || o.ecn || o.harddrop
-    if (redGiven && o.redflowlimit === undefined) return ["redflowlimit", "RED options need redflowlimit"]
-    if (o.redflowlimit === undefined) return undefined
+    const redGiven =
+      o.redflowlimit !== undefined || o.min !== undefined || o.max !== undefined || o.ecn || o.harddrop
+    if (!redGiven) return undefined
     if (o.min === undefined || o.max === undefined) return ["min", "RED per flow needs min and max"]
     const r = red(o)
     if (r.wlog < 0) return ["burst", "burst is too small for min and avpkt"]
@@ -115,7 +115,7 @@ export const sfq: TcKind<SfqOptions, TcSfqQoptV1> = {
   },
   toKernel: (o) => {
     if (Object.values(o).every((v) => v === undefined)) return undefined
-    const r = o.redflowlimit === undefined ? undefined : red(o)
+    const r = o.min === undefined || o.max === undefined ? undefined : red(o)
     return {
       quantum: o.quantum ?? 0,
       perturbPeriod: o.perturb ?? 0,
@@ -152,7 +152,6 @@ export const sfq: TcKind<SfqOptions, TcSfqQoptV1> = {
       headdrop: d.headdrop !== 0
     }
     if (d.qthMin !== 0 || d.qthMax !== 0) {
-      out.redflowlimit = d.redLimit
       out.min = d.qthMin
       out.max = d.qthMax
       out.probability = readProbability(d.maxP)
@@ -178,9 +177,8 @@ export const sfq: TcKind<SfqOptions, TcSfqQoptV1> = {
       headdrop: o.headdrop ?? false
     }
     if (o.quantum !== undefined) out.quantum = o.quantum
-    if (o.redflowlimit !== undefined && o.min !== undefined && o.max !== undefined) {
+    if (o.min !== undefined && o.max !== undefined) {
       const r = red(o)
-      out.redflowlimit = Units.parseSize(o.redflowlimit)!
       out.min = r.qthMin
       out.max = r.qthMax
       out.probability = readProbability(r.maxP)
