@@ -1483,6 +1483,161 @@ const encapCases2: ReadonlyArray<GoldenCase> = [
   }
 ]
 
+/** Qdisc kinds, first half (issue 13): netem, fq, sfq, red, cake, pie, fq_pie, hhf, skbprio, plug, choke, sfb, gred. */
+const qdiscCases1: ReadonlyArray<GoldenCase> = [
+  tc(
+    "netem-default",
+    "netem without options: struct tc_netem_qopt with limit 1000",
+    "qdisc add dev d0 root netem"
+  ),
+  tc(
+    "netem-delay-dist",
+    "netem delay, jitter, correlation, distribution normal (DELAY_DIST), limit",
+    "qdisc add dev d0 root handle 1: netem delay 100ms 10ms 25% distribution normal limit 2000"
+  ),
+  tc(
+    "netem-pareto",
+    "netem delay with the paretonormal table",
+    "qdisc add dev d0 root netem delay 20ms 5ms distribution paretonormal"
+  ),
+  tc(
+    "netem-loss-random",
+    "netem loss random with correlation, duplicate, reorder with gap, corrupt",
+    "qdisc add dev d0 root netem delay 10ms loss random 1% 25% duplicate 2% 10% reorder 5% 50% gap 3 corrupt 0.1% 5%"
+  ),
+  tc(
+    "netem-loss-state",
+    "netem loss state: the 4-state model (NETEM_LOSS_GI)",
+    "qdisc add dev d0 root netem loss state 1% 10% 20% 30% 40%"
+  ),
+  tc(
+    "netem-loss-gemodel",
+    "netem loss gemodel (NETEM_LOSS_GE) and ecn",
+    "qdisc add dev d0 root netem loss gemodel 1% 10% 70% 0.1% ecn"
+  ),
+  tc(
+    "netem-rate",
+    "netem rate with packet overhead, cell size and cell overhead",
+    "qdisc add dev d0 root netem rate 10mbit 20 100 -5"
+  ),
+  tc("netem-rate64", "netem rate above 2^32 bytes/s: RATE64", "qdisc add dev d0 root netem rate 50gbit"),
+  tc(
+    "netem-slot",
+    "netem slot min/max delay with packets and bytes",
+    "qdisc add dev d0 root netem slot 1ms 5ms packets 10 bytes 2000"
+  ),
+  tc(
+    "netem-slot-dist",
+    "netem slot distribution (SLOT_DIST)",
+    "qdisc add dev d0 root netem slot distribution pareto 1ms 200us packets 5"
+  ),
+  tc("fq-default", "fq without options", "qdisc add dev d0 root fq"),
+  tc(
+    "fq-options",
+    "fq with the options tc 6.1 knows",
+    "qdisc add dev d0 root handle 1: fq limit 5000 flow_limit 50 quantum 3028 initial_quantum 15140 maxrate 1gbit buckets 2048 orphan_mask 511 refill_delay 20ms low_rate_threshold 275kbit ce_threshold 4ms timer_slack 20us horizon 5s horizon_cap nopacing"
+  ),
+  tc("sfq-default", "sfq without options: struct tc_sfq_qopt_v1", "qdisc add dev d0 root sfq"),
+  tc(
+    "sfq-options",
+    "sfq with perturb, quantum, limit, divisor, flows, depth, headdrop",
+    "qdisc add dev d0 root handle 1: sfq perturb 10 quantum 1514 limit 200 divisor 2048 flows 100 depth 64 headdrop"
+  ),
+  tc(
+    "sfq-red",
+    "sfq with RED per flow (redflowlimit, min, max, avpkt, burst, probability, ecn, harddrop)",
+    "qdisc add dev d0 root sfq limit 3000 depth 64 redflowlimit 100000 min 8000 max 60000 avpkt 1000 burst 20 probability 0.2 ecn harddrop"
+  ),
+  tc(
+    "red-options",
+    "red: PARMS, STAB from bandwidth, MAX_P, flags ecn adaptive",
+    "qdisc add dev d0 root handle 1: red limit 400000 min 30000 max 90000 avpkt 1000 burst 55 ecn adaptive bandwidth 10mbit probability 0.05"
+  ),
+  tc(
+    "red-defaults",
+    "red with only limit and avpkt: tc's thresholds, burst and 10mbit",
+    "qdisc add dev d0 root red limit 100000 avpkt 1500"
+  ),
+  tc(
+    "red-nodrop",
+    "red nodrop and harddrop (TCA_RED_FLAGS)",
+    "qdisc add dev d0 root red limit 100000 min 10000 max 30000 avpkt 1000 harddrop nodrop ecn"
+  ),
+  tc("cake-default", "cake without options", "qdisc add dev d0 root cake"),
+  tc(
+    "cake-options",
+    "cake: bandwidth, diffserv4, dual-srchost, nat, wash, ack-filter, no-split-gso, rtt, memlimit, fwmark, overhead, mpu, atm, ingress",
+    "qdisc add dev d0 root handle 1: cake bandwidth 100mbit diffserv4 dual-srchost nat wash ack-filter no-split-gso rtt 50ms memlimit 32mb fwmark 0xff overhead 18 mpu 64 atm ingress"
+  ),
+  tc(
+    "cake-ptm",
+    "cake: unlimited, besteffort, flows, nonat, nowash, ack-filter-aggressive, ptm, negative overhead, egress",
+    "qdisc add dev d0 root cake unlimited besteffort flows nonat nowash ack-filter-aggressive ptm overhead -4 egress"
+  ),
+  tc(
+    "cake-raw",
+    "cake: autorate-ingress, diffserv8, triple-isolate, raw, noatm, satellite",
+    "qdisc add dev d0 root cake autorate-ingress diffserv8 triple-isolate raw noatm satellite"
+  ),
+  tc(
+    "cake-precedence",
+    "cake: precedence, hosts, conservative, lan",
+    "qdisc add dev d0 root cake bandwidth 1gbit precedence hosts conservative lan"
+  ),
+  tc("pie-default", "pie without options", "qdisc add dev d0 root pie"),
+  tc(
+    "pie-options",
+    "pie with every option",
+    "qdisc add dev d0 root handle 1: pie limit 2000 target 20ms tupdate 30ms alpha 2 beta 20 ecn bytemode dq_rate_estimator"
+  ),
+  tc("fq-pie-default", "fq_pie without options", "qdisc add dev d0 root fq_pie"),
+  tc(
+    "fq-pie-options",
+    "fq_pie with every option",
+    "qdisc add dev d0 root handle 1: fq_pie limit 2048 flows 256 target 10ms tupdate 20ms alpha 3 beta 30 quantum 1500 memory_limit 16mb ecn_prob 20 ecn bytemode dq_rate_estimator"
+  ),
+  tc(
+    "hhf-options",
+    "hhf with every option",
+    "qdisc add dev d0 root handle 1: hhf limit 2000 quantum 1514 hh_limit 1024 reset_timeout 50ms admit_bytes 131072 evict_timeout 1s non_hh_weight 3"
+  ),
+  tc("skbprio-limit", "skbprio limit (struct tc_skbprio_qopt)", "qdisc add dev d0 root skbprio limit 100"),
+  tc("plug-limit", "plug limit: TCQ_PLUG_LIMIT", "qdisc add dev d0 root handle 1: plug limit 1000"),
+  tc(
+    "plug-release-one",
+    "plug release (TCQ_PLUG_RELEASE_ONE)",
+    "qdisc change dev d0 root handle 1: plug release",
+    {
+      setup: [veth, split("tc qdisc add dev d0 root handle 1: plug")],
+      setupMayFail: true
+    }
+  ),
+  tc(
+    "choke-options",
+    "choke: PARMS in packets, STAB, MAX_P, ecn",
+    "qdisc add dev d0 root handle 1: choke limit 1000 bandwidth 10mbit min 100 max 300 avpkt 1000 burst 200 probability 0.05 ecn"
+  ),
+  tc(
+    "sfb-options",
+    "sfb with every option",
+    "qdisc add dev d0 root handle 1: sfb rehash 600000 db 60000 limit 100 max 25 target 20 increment 0.0005 decrement 0.00005 penalty_rate 10 penalty_burst 20"
+  ),
+  tc(
+    "gred-setup",
+    "gred setup: DPS with 4 virtual queues, default 0, grio",
+    "qdisc add dev d0 root handle 1: gred setup vqs 4 default 0 grio"
+  ),
+  tc(
+    "gred-vq",
+    "gred change of one virtual queue: PARMS (16 entries), STAB, MAX_P, LIMIT",
+    "qdisc change dev d0 root handle 1: gred limit 60KB min 15KB max 45KB burst 20 avpkt 1000 bandwidth 10mbit DP 1 probability 0.1 prio 2",
+    {
+      setup: [veth, split("tc qdisc add dev d0 root handle 1: gred setup vqs 4 default 0 grio")],
+      setupMayFail: true
+    }
+  )
+]
+
 export const cases: ReadonlyArray<GoldenCase> = [
   ...linkCases,
   ...addrCases,
@@ -1507,5 +1662,6 @@ export const cases: ReadonlyArray<GoldenCase> = [
   ...routeAttrCases,
   ...mplsCases,
   ...neighGetCases,
-  ...kindCases3
+  ...kindCases3,
+  ...qdiscCases1
 ]

@@ -520,3 +520,130 @@ export const canonicalSize = (f: (size: number) => number, size: number): number
  */
 export const bucketFits = (rateBytes: number, size: number, p: Psched = psched()): boolean =>
   rateBytes > 0 && (1000000 * size * p.tickInUsec) / rateBytes < 2 ** 32
+
+// ---------------------------------------------------------------------------
+// probabilities and netem's distribution tables
+
+/**
+ * A probability: a number of percent (`1` is 1%), or text with `%` as `tc`
+ * reads it (`"0.5%"`). The kernel keeps it scaled to 2^32 - 1.
+ *
+ * @example
+ * ```ts
+ * const p: Units.Percent = "0.1%" // or 0.1
+ * ```
+ * @since 0.3.0
+ */
+export type Percent = number | string
+
+/**
+ * A probability in percent (0 to 100), or undefined when it is not one.
+ *
+ * @example
+ * ```ts
+ * Units.parsePercent("25%") // 25
+ * ```
+ * @since 0.3.0
+ */
+export const parsePercent = (p: Percent): number | undefined => {
+  let v: number
+  if (typeof p === "number") v = p
+  else {
+    const s = split(p)
+    if (s === undefined || s[1] !== "%") return undefined
+    v = s[0]
+  }
+  return Number.isFinite(v) && v >= 0 && v <= 100 ? v : undefined
+}
+
+/** @see RateSchema @since 0.3.0 */
+export const PercentSchema: Schema.Codec<Percent> = Schema.Union([Schema.Number, Schema.String]).check(
+  filter(parsePercent, "a probability in percent", '"0.5%" or 25')
+)
+
+// C's rint: to the nearest integer, halves to even.
+const rint = (x: number): number => {
+  const f = Math.floor(x)
+  const d = x - f
+  if (d > 0.5) return f + 1
+  if (d < 0.5) return f
+  return f % 2 === 0 ? f : f + 1
+}
+
+/**
+ * A probability as the kernel's u32 (`rint(fraction * (2^32 - 1))`, as `tc` scales it).
+ *
+ * @example
+ * ```ts
+ * Units.percentToKernel(25) // 1073741824
+ * ```
+ * @since 0.3.0
+ */
+export const percentToKernel = (p: Percent): number => rint((parsePercent(p)! / 100) * 0xffffffff)
+
+/**
+ * The kernel's u32 probability as percent: the shortest decimal that scales back to it.
+ *
+ * @example
+ * ```ts
+ * Units.percentFromKernel(1073741824) // 25
+ * ```
+ * @since 0.3.0
+ */
+export const percentFromKernel = (v: number): number => {
+  const exact = (v / 0xffffffff) * 100
+  for (let digits = 1; digits < 17; digits++) {
+    const p = Number(exact.toPrecision(digits))
+    if (p <= 100 && percentToKernel(p) === v) return p
+  }
+  return exact
+}
+
+/** Where iproute2 installs its distribution tables, in the order `tc` builds know them. */
+const DIST_DIRS = [
+  process.env.TC_LIB_DIR,
+  "/usr/lib/x86_64-linux-gnu/tc",
+  "/usr/lib/aarch64-linux-gnu/tc",
+  "/usr/lib64/tc",
+  "/usr/lib/tc",
+  "/usr/share/tc"
+]
+
+const distCache = new Map<string, ReadonlyArray<number> | undefined>()
+
+/**
+ * A netem distribution table (`normal`, `pareto`, `paretonormal`,
+ * `experimental`, or another `NAME.dist` of iproute2's), read as `tc` reads it
+ * from iproute2's library directory (`$TC_LIB_DIR` first): the signed 16-bit
+ * values, `#` lines skipped. Undefined when no such file is installed.
+ *
+ * @example
+ * ```ts
+ * Units.distributionTable("normal")?.length // 4096
+ * ```
+ * @since 0.3.0
+ */
+export const distributionTable = (name: string): ReadonlyArray<number> | undefined => {
+  if (distCache.has(name)) return distCache.get(name)
+  let table: ReadonlyArray<number> | undefined
+  if (/^[\w.-]+$/.test(name))
+    for (const dir of DIST_DIRS) {
+      if (dir === undefined || dir === "") continue
+      let text: string
+      try {
+        text = readFileSync(`${dir}/${name}.dist`, "utf8")
+      } catch {
+        continue
+      }
+      table = text
+        .split("\n")
+        .filter((l) => !l.trimStart().startsWith("#"))
+        .join(" ")
+        .split(/\s+/)
+        .filter((x) => x !== "")
+        .map((x) => Number.parseInt(x, 10))
+      break
+    }
+  distCache.set(name, table)
+  return table
+}

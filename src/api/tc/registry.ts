@@ -5,6 +5,7 @@
  *
  * @since 0.3.0
  */
+import { cake } from "./kinds/cake.ts"
 import { codel } from "./kinds/codel.ts"
 import { bfifo, pfifo, pfifoHeadDrop } from "./kinds/fifo.ts"
 import { fqCodel } from "./kinds/fqCodel.ts"
@@ -23,6 +24,14 @@ import { mqprio } from "./kinds/mqprio.ts"
 import { mq, multiq } from "./kinds/multiq.ts"
 import { qfq, qfqClass } from "./kinds/qfq.ts"
 import { taprio } from "./kinds/taprio.ts"
+import { fq } from "./kinds/fq.ts"
+import { hhf } from "./kinds/hhf.ts"
+import { netem } from "./kinds/netem.ts"
+import { fqPie, pie } from "./kinds/pie.ts"
+import { choke, red } from "./kinds/red.ts"
+import { sfb } from "./kinds/sfb.ts"
+import { sfq } from "./kinds/sfq.ts"
+import { plug, skbprio } from "./kinds/skbprio.ts"
 import type { AnyTcKind } from "./TcKind.ts"
 
 /** Qdisc kinds by TCA_KIND. @since 0.3.0 */
@@ -50,7 +59,20 @@ export const qdiscKinds: ReadonlyArray<AnyTcKind> = [
   taprio,
   etf,
   cbs,
-  dualpi2
+  dualpi2,
+  // issue 13, first half
+  netem,
+  fq,
+  sfq,
+  red,
+  cake,
+  pie,
+  fqPie,
+  hhf,
+  skbprio,
+  plug,
+  choke,
+  sfb
 ]
 
 /** Class kinds by TCA_KIND. @since 0.3.0 */

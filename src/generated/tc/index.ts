@@ -10,11 +10,38 @@ import * as Schema from "effect/Schema"
 import * as P from "../../runtime/Primitives.ts"
 import type { RawAttribute } from "../../runtime/Primitives.ts"
 import type { AttributeMeta } from "../../runtime/Describe.ts"
-import { DecodeFailure, Writer, badLength, readBytes, readString, readU64, readU32Array } from "../../runtime/Wire.ts"
+import { DecodeFailure, Writer, badLength, readBytes, readString, readU64, readS64, readS16Array, readU32Array, readS32Array } from "../../runtime/Wire.ts"
 
+// tc-plug-actions
+/** TCQ_PLUG_BUFFER */
+export const TCQ_PLUG_BUFFER = 0
+/** TCQ_PLUG_RELEASE_ONE */
+export const TCQ_PLUG_RELEASE_ONE = 1
+/** TCQ_PLUG_RELEASE_INDEFINITE */
+export const TCQ_PLUG_RELEASE_INDEFINITE = 2
+/** TCQ_PLUG_LIMIT */
+export const TCQ_PLUG_LIMIT = 3
 // tc-dump-flags
 /** TCA_DUMP_FLAGS_TERSE */
 export const TCA_DUMP_FLAGS_TERSE = 1
+/** Flag bits of tc-red-flags. */
+export const TcRedFlags = {
+  /** TC_RED_ECN */
+  "ecn": 1,
+  /** TC_RED_HARDDROP */
+  "harddrop": 2,
+  /** TC_RED_ADAPTATIVE */
+  "adaptative": 4,
+  /** TC_RED_NODROP */
+  "nodrop": 8,
+} as const
+/** Names of tc-red-flags values, for display. */
+export const TcRedFlagsNames: Readonly<Record<number, string>> = {
+  1: "ecn",
+  2: "harddrop",
+  4: "adaptative",
+  8: "nodrop",
+}
 /** struct tcmsg (20 bytes). */
 export interface Tcmsg {
   readonly family: number
@@ -586,6 +613,969 @@ export function encodeTcFqCodelQdStats(w: Writer, v: TcFqCodelQdStats): void {
   w.u32(v.memoryUsage ?? 0)
   w.u32(v.dropOvermemory ?? 0)
 }
+/** struct tc-netem-qopt — The head of netem's TCA_OPTIONS; its attributes follow it. (24 bytes). */
+export interface TcNetemQopt {
+  /** psched ticks. */ readonly latency: number
+  /** Packets. */ readonly limit: number
+  /** Probability scaled to 2^32 - 1. */ readonly loss: number
+  readonly gap: number
+  readonly duplicate: number
+  /** psched ticks. */ readonly jitter: number
+}
+export const TcNetemQoptSize = 24
+/** Byte offset of each member of struct tc-netem-qopt. */
+export const TcNetemQoptOffsets = {
+  latency: 0,
+  limit: 4,
+  loss: 8,
+  gap: 12,
+  duplicate: 16,
+  jitter: 20,
+} as const
+export const TcNetemQoptFields = {
+  latency: P.U32,
+  limit: P.U32,
+  loss: P.U32,
+  gap: P.U32,
+  duplicate: P.U32,
+  jitter: P.U32,
+}
+export const TcNetemQopt: Schema.Codec<TcNetemQopt> = Schema.Struct(TcNetemQoptFields)
+/** Decodes struct tc-netem-qopt at [p, end). */
+export function decodeTcNetemQopt(buf: Uint8Array, view: DataView, p: number, end: number): TcNetemQopt {
+  if (end - p < 24) throw new DecodeFailure("struct tc-netem-qopt: " + (end - p) + " bytes, expected 24", p)
+  return { latency: view.getUint32(p, true), limit: view.getUint32(p + 4, true), loss: view.getUint32(p + 8, true), gap: view.getUint32(p + 12, true), duplicate: view.getUint32(p + 16, true), jitter: view.getUint32(p + 20, true) } as TcNetemQopt
+}
+export function encodeTcNetemQopt(w: Writer, v: TcNetemQopt): void {
+  w.u32(v.latency ?? 0)
+  w.u32(v.limit ?? 0)
+  w.u32(v.loss ?? 0)
+  w.u32(v.gap ?? 0)
+  w.u32(v.duplicate ?? 0)
+  w.u32(v.jitter ?? 0)
+}
+/** struct tc-netem-corr (12 bytes). */
+export interface TcNetemCorr {
+  readonly delayCorr: number
+  readonly lossCorr: number
+  readonly dupCorr: number
+}
+export const TcNetemCorrSize = 12
+/** Byte offset of each member of struct tc-netem-corr. */
+export const TcNetemCorrOffsets = {
+  delayCorr: 0,
+  lossCorr: 4,
+  dupCorr: 8,
+} as const
+export const TcNetemCorrFields = {
+  delayCorr: P.U32,
+  lossCorr: P.U32,
+  dupCorr: P.U32,
+}
+export const TcNetemCorr: Schema.Codec<TcNetemCorr> = Schema.Struct(TcNetemCorrFields)
+/** Decodes struct tc-netem-corr at [p, end). */
+export function decodeTcNetemCorr(buf: Uint8Array, view: DataView, p: number, end: number): TcNetemCorr {
+  if (end - p < 12) throw new DecodeFailure("struct tc-netem-corr: " + (end - p) + " bytes, expected 12", p)
+  return { delayCorr: view.getUint32(p, true), lossCorr: view.getUint32(p + 4, true), dupCorr: view.getUint32(p + 8, true) } as TcNetemCorr
+}
+export function encodeTcNetemCorr(w: Writer, v: TcNetemCorr): void {
+  w.u32(v.delayCorr ?? 0)
+  w.u32(v.lossCorr ?? 0)
+  w.u32(v.dupCorr ?? 0)
+}
+/** struct tc-netem-reorder (8 bytes). */
+export interface TcNetemReorder {
+  readonly probability: number
+  readonly correlation: number
+}
+export const TcNetemReorderSize = 8
+/** Byte offset of each member of struct tc-netem-reorder. */
+export const TcNetemReorderOffsets = {
+  probability: 0,
+  correlation: 4,
+} as const
+export const TcNetemReorderFields = {
+  probability: P.U32,
+  correlation: P.U32,
+}
+export const TcNetemReorder: Schema.Codec<TcNetemReorder> = Schema.Struct(TcNetemReorderFields)
+/** Decodes struct tc-netem-reorder at [p, end). */
+export function decodeTcNetemReorder(buf: Uint8Array, view: DataView, p: number, end: number): TcNetemReorder {
+  if (end - p < 8) throw new DecodeFailure("struct tc-netem-reorder: " + (end - p) + " bytes, expected 8", p)
+  return { probability: view.getUint32(p, true), correlation: view.getUint32(p + 4, true) } as TcNetemReorder
+}
+export function encodeTcNetemReorder(w: Writer, v: TcNetemReorder): void {
+  w.u32(v.probability ?? 0)
+  w.u32(v.correlation ?? 0)
+}
+/** struct tc-netem-corrupt (8 bytes). */
+export interface TcNetemCorrupt {
+  readonly probability: number
+  readonly correlation: number
+}
+export const TcNetemCorruptSize = 8
+/** Byte offset of each member of struct tc-netem-corrupt. */
+export const TcNetemCorruptOffsets = {
+  probability: 0,
+  correlation: 4,
+} as const
+export const TcNetemCorruptFields = {
+  probability: P.U32,
+  correlation: P.U32,
+}
+export const TcNetemCorrupt: Schema.Codec<TcNetemCorrupt> = Schema.Struct(TcNetemCorruptFields)
+/** Decodes struct tc-netem-corrupt at [p, end). */
+export function decodeTcNetemCorrupt(buf: Uint8Array, view: DataView, p: number, end: number): TcNetemCorrupt {
+  if (end - p < 8) throw new DecodeFailure("struct tc-netem-corrupt: " + (end - p) + " bytes, expected 8", p)
+  return { probability: view.getUint32(p, true), correlation: view.getUint32(p + 4, true) } as TcNetemCorrupt
+}
+export function encodeTcNetemCorrupt(w: Writer, v: TcNetemCorrupt): void {
+  w.u32(v.probability ?? 0)
+  w.u32(v.correlation ?? 0)
+}
+/** struct tc-netem-rate (16 bytes). */
+export interface TcNetemRate {
+  /** Bytes per second; ~0 when TCA_NETEM_RATE64 carries it. */ readonly rate: number
+  readonly packetOverhead: number
+  readonly cellSize: number
+  readonly cellOverhead: number
+}
+export const TcNetemRateSize = 16
+/** Byte offset of each member of struct tc-netem-rate. */
+export const TcNetemRateOffsets = {
+  rate: 0,
+  packetOverhead: 4,
+  cellSize: 8,
+  cellOverhead: 12,
+} as const
+export const TcNetemRateFields = {
+  rate: P.U32,
+  packetOverhead: P.S32,
+  cellSize: P.U32,
+  cellOverhead: P.S32,
+}
+export const TcNetemRate: Schema.Codec<TcNetemRate> = Schema.Struct(TcNetemRateFields)
+/** Decodes struct tc-netem-rate at [p, end). */
+export function decodeTcNetemRate(buf: Uint8Array, view: DataView, p: number, end: number): TcNetemRate {
+  if (end - p < 16) throw new DecodeFailure("struct tc-netem-rate: " + (end - p) + " bytes, expected 16", p)
+  return { rate: view.getUint32(p, true), packetOverhead: view.getInt32(p + 4, true), cellSize: view.getUint32(p + 8, true), cellOverhead: view.getInt32(p + 12, true) } as TcNetemRate
+}
+export function encodeTcNetemRate(w: Writer, v: TcNetemRate): void {
+  w.u32(v.rate ?? 0)
+  w.s32(v.packetOverhead ?? 0)
+  w.u32(v.cellSize ?? 0)
+  w.s32(v.cellOverhead ?? 0)
+}
+/** struct tc-netem-slot (40 bytes). */
+export interface TcNetemSlot {
+  /** Nanoseconds. */ readonly minDelay: bigint
+  readonly maxDelay: bigint
+  readonly maxPackets: number
+  readonly maxBytes: number
+  readonly distDelay: bigint
+  readonly distJitter: bigint
+}
+export const TcNetemSlotSize = 40
+/** Byte offset of each member of struct tc-netem-slot. */
+export const TcNetemSlotOffsets = {
+  minDelay: 0,
+  maxDelay: 8,
+  maxPackets: 16,
+  maxBytes: 20,
+  distDelay: 24,
+  distJitter: 32,
+} as const
+export const TcNetemSlotFields = {
+  minDelay: P.S64,
+  maxDelay: P.S64,
+  maxPackets: P.S32,
+  maxBytes: P.S32,
+  distDelay: P.S64,
+  distJitter: P.S64,
+}
+export const TcNetemSlot: Schema.Codec<TcNetemSlot> = Schema.Struct(TcNetemSlotFields)
+/** Decodes struct tc-netem-slot at [p, end). */
+export function decodeTcNetemSlot(buf: Uint8Array, view: DataView, p: number, end: number): TcNetemSlot {
+  if (end - p < 40) throw new DecodeFailure("struct tc-netem-slot: " + (end - p) + " bytes, expected 40", p)
+  return { minDelay: readS64(view, p, true), maxDelay: readS64(view, p + 8, true), maxPackets: view.getInt32(p + 16, true), maxBytes: view.getInt32(p + 20, true), distDelay: readS64(view, p + 24, true), distJitter: readS64(view, p + 32, true) } as TcNetemSlot
+}
+export function encodeTcNetemSlot(w: Writer, v: TcNetemSlot): void {
+  w.s64(v.minDelay ?? 0n)
+  w.s64(v.maxDelay ?? 0n)
+  w.s32(v.maxPackets ?? 0)
+  w.s32(v.maxBytes ?? 0)
+  w.s64(v.distDelay ?? 0n)
+  w.s64(v.distJitter ?? 0n)
+}
+/** struct tc-netem-gimodel (20 bytes). */
+export interface TcNetemGimodel {
+  readonly p13: number
+  readonly p31: number
+  readonly p32: number
+  readonly p14: number
+  readonly p23: number
+}
+export const TcNetemGimodelSize = 20
+/** Byte offset of each member of struct tc-netem-gimodel. */
+export const TcNetemGimodelOffsets = {
+  p13: 0,
+  p31: 4,
+  p32: 8,
+  p14: 12,
+  p23: 16,
+} as const
+export const TcNetemGimodelFields = {
+  p13: P.U32,
+  p31: P.U32,
+  p32: P.U32,
+  p14: P.U32,
+  p23: P.U32,
+}
+export const TcNetemGimodel: Schema.Codec<TcNetemGimodel> = Schema.Struct(TcNetemGimodelFields)
+/** Decodes struct tc-netem-gimodel at [p, end). */
+export function decodeTcNetemGimodel(buf: Uint8Array, view: DataView, p: number, end: number): TcNetemGimodel {
+  if (end - p < 20) throw new DecodeFailure("struct tc-netem-gimodel: " + (end - p) + " bytes, expected 20", p)
+  return { p13: view.getUint32(p, true), p31: view.getUint32(p + 4, true), p32: view.getUint32(p + 8, true), p14: view.getUint32(p + 12, true), p23: view.getUint32(p + 16, true) } as TcNetemGimodel
+}
+export function encodeTcNetemGimodel(w: Writer, v: TcNetemGimodel): void {
+  w.u32(v.p13 ?? 0)
+  w.u32(v.p31 ?? 0)
+  w.u32(v.p32 ?? 0)
+  w.u32(v.p14 ?? 0)
+  w.u32(v.p23 ?? 0)
+}
+/** struct tc-netem-gemodel (16 bytes). */
+export interface TcNetemGemodel {
+  readonly p: number
+  readonly r: number
+  readonly h: number
+  readonly k1: number
+}
+export const TcNetemGemodelSize = 16
+/** Byte offset of each member of struct tc-netem-gemodel. */
+export const TcNetemGemodelOffsets = {
+  p: 0,
+  r: 4,
+  h: 8,
+  k1: 12,
+} as const
+export const TcNetemGemodelFields = {
+  p: P.U32,
+  r: P.U32,
+  h: P.U32,
+  k1: P.U32,
+}
+export const TcNetemGemodel: Schema.Codec<TcNetemGemodel> = Schema.Struct(TcNetemGemodelFields)
+/** Decodes struct tc-netem-gemodel at [p, end). */
+export function decodeTcNetemGemodel(buf: Uint8Array, view: DataView, p: number, end: number): TcNetemGemodel {
+  if (end - p < 16) throw new DecodeFailure("struct tc-netem-gemodel: " + (end - p) + " bytes, expected 16", p)
+  return { p: view.getUint32(p, true), r: view.getUint32(p + 4, true), h: view.getUint32(p + 8, true), k1: view.getUint32(p + 12, true) } as TcNetemGemodel
+}
+export function encodeTcNetemGemodel(w: Writer, v: TcNetemGemodel): void {
+  w.u32(v.p ?? 0)
+  w.u32(v.r ?? 0)
+  w.u32(v.h ?? 0)
+  w.u32(v.k1 ?? 0)
+}
+/** struct tc-netem-xstats — Newer than 6.1 (the kernel sends it only when it has it). (56 bytes). */
+export interface TcNetemXstats {
+  readonly delayed: bigint
+  readonly dropped: bigint
+  readonly corrupted: bigint
+  readonly duplicated: bigint
+  readonly reordered: bigint
+  readonly ecnMarked: bigint
+  readonly allocationErrors: bigint
+}
+export const TcNetemXstatsSize = 56
+/** Byte offset of each member of struct tc-netem-xstats. */
+export const TcNetemXstatsOffsets = {
+  delayed: 0,
+  dropped: 8,
+  corrupted: 16,
+  duplicated: 24,
+  reordered: 32,
+  ecnMarked: 40,
+  allocationErrors: 48,
+} as const
+export const TcNetemXstatsFields = {
+  delayed: P.U64,
+  dropped: P.U64,
+  corrupted: P.U64,
+  duplicated: P.U64,
+  reordered: P.U64,
+  ecnMarked: P.U64,
+  allocationErrors: P.U64,
+}
+export const TcNetemXstats: Schema.Codec<TcNetemXstats> = Schema.Struct(TcNetemXstatsFields)
+/** Decodes struct tc-netem-xstats at [p, end). */
+export function decodeTcNetemXstats(buf: Uint8Array, view: DataView, p: number, end: number): TcNetemXstats {
+  if (end - p < 56) throw new DecodeFailure("struct tc-netem-xstats: " + (end - p) + " bytes, expected 56", p)
+  return { delayed: readU64(view, p, true), dropped: readU64(view, p + 8, true), corrupted: readU64(view, p + 16, true), duplicated: readU64(view, p + 24, true), reordered: readU64(view, p + 32, true), ecnMarked: readU64(view, p + 40, true), allocationErrors: readU64(view, p + 48, true) } as TcNetemXstats
+}
+export function encodeTcNetemXstats(w: Writer, v: TcNetemXstats): void {
+  w.u64(v.delayed ?? 0n)
+  w.u64(v.dropped ?? 0n)
+  w.u64(v.corrupted ?? 0n)
+  w.u64(v.duplicated ?? 0n)
+  w.u64(v.reordered ?? 0n)
+  w.u64(v.ecnMarked ?? 0n)
+  w.u64(v.allocationErrors ?? 0n)
+}
+/** struct tc-sfq-qopt-v1 (72 bytes). */
+export interface TcSfqQoptV1 {
+  readonly quantum: number
+  /** Seconds. */ readonly perturbPeriod: number
+  /** Packets. */ readonly limit: number
+  readonly divisor: number
+  readonly flows: number
+  readonly depth: number
+  readonly headdrop: number
+  /** Bytes per flow (RED). */ readonly redLimit: number
+  readonly qthMin: number
+  readonly qthMax: number
+  readonly wlog: number
+  readonly plog: number
+  readonly scellLog: number
+  readonly flags: number
+  readonly maxP: number
+  readonly probDrop: number
+  readonly forcedDrop: number
+  readonly probMark: number
+  readonly forcedMark: number
+  readonly probMarkHead: number
+  readonly forcedMarkHead: number
+}
+export const TcSfqQoptV1Size = 72
+/** Byte offset of each member of struct tc-sfq-qopt-v1. */
+export const TcSfqQoptV1Offsets = {
+  quantum: 0,
+  perturbPeriod: 4,
+  limit: 8,
+  divisor: 12,
+  flows: 16,
+  depth: 20,
+  headdrop: 24,
+  redLimit: 28,
+  qthMin: 32,
+  qthMax: 36,
+  wlog: 40,
+  plog: 41,
+  scellLog: 42,
+  flags: 43,
+  maxP: 44,
+  probDrop: 48,
+  forcedDrop: 52,
+  probMark: 56,
+  forcedMark: 60,
+  probMarkHead: 64,
+  forcedMarkHead: 68,
+} as const
+export const TcSfqQoptV1Fields = {
+  quantum: P.U32,
+  perturbPeriod: P.S32,
+  limit: P.U32,
+  divisor: P.U32,
+  flows: P.U32,
+  depth: P.U32,
+  headdrop: P.U32,
+  redLimit: P.U32,
+  qthMin: P.U32,
+  qthMax: P.U32,
+  wlog: P.U8,
+  plog: P.U8,
+  scellLog: P.U8,
+  flags: P.U8,
+  maxP: P.U32,
+  probDrop: P.U32,
+  forcedDrop: P.U32,
+  probMark: P.U32,
+  forcedMark: P.U32,
+  probMarkHead: P.U32,
+  forcedMarkHead: P.U32,
+}
+export const TcSfqQoptV1: Schema.Codec<TcSfqQoptV1> = Schema.Struct(TcSfqQoptV1Fields)
+/** Decodes struct tc-sfq-qopt-v1 at [p, end). */
+export function decodeTcSfqQoptV1(buf: Uint8Array, view: DataView, p: number, end: number): TcSfqQoptV1 {
+  if (end - p < 72) throw new DecodeFailure("struct tc-sfq-qopt-v1: " + (end - p) + " bytes, expected 72", p)
+  return { quantum: view.getUint32(p, true), perturbPeriod: view.getInt32(p + 4, true), limit: view.getUint32(p + 8, true), divisor: view.getUint32(p + 12, true), flows: view.getUint32(p + 16, true), depth: view.getUint32(p + 20, true), headdrop: view.getUint32(p + 24, true), redLimit: view.getUint32(p + 28, true), qthMin: view.getUint32(p + 32, true), qthMax: view.getUint32(p + 36, true), wlog: view.getUint8(p + 40), plog: view.getUint8(p + 41), scellLog: view.getUint8(p + 42), flags: view.getUint8(p + 43), maxP: view.getUint32(p + 44, true), probDrop: view.getUint32(p + 48, true), forcedDrop: view.getUint32(p + 52, true), probMark: view.getUint32(p + 56, true), forcedMark: view.getUint32(p + 60, true), probMarkHead: view.getUint32(p + 64, true), forcedMarkHead: view.getUint32(p + 68, true) } as TcSfqQoptV1
+}
+export function encodeTcSfqQoptV1(w: Writer, v: TcSfqQoptV1): void {
+  w.u32(v.quantum ?? 0)
+  w.s32(v.perturbPeriod ?? 0)
+  w.u32(v.limit ?? 0)
+  w.u32(v.divisor ?? 0)
+  w.u32(v.flows ?? 0)
+  w.u32(v.depth ?? 0)
+  w.u32(v.headdrop ?? 0)
+  w.u32(v.redLimit ?? 0)
+  w.u32(v.qthMin ?? 0)
+  w.u32(v.qthMax ?? 0)
+  w.u8(v.wlog ?? 0)
+  w.u8(v.plog ?? 0)
+  w.u8(v.scellLog ?? 0)
+  w.u8(v.flags ?? 0)
+  w.u32(v.maxP ?? 0)
+  w.u32(v.probDrop ?? 0)
+  w.u32(v.forcedDrop ?? 0)
+  w.u32(v.probMark ?? 0)
+  w.u32(v.forcedMark ?? 0)
+  w.u32(v.probMarkHead ?? 0)
+  w.u32(v.forcedMarkHead ?? 0)
+}
+/** struct tc-sfq-xstats (4 bytes). */
+export interface TcSfqXstats {
+  readonly allot: number
+}
+export const TcSfqXstatsSize = 4
+/** Byte offset of each member of struct tc-sfq-xstats. */
+export const TcSfqXstatsOffsets = {
+  allot: 0,
+} as const
+export const TcSfqXstatsFields = {
+  allot: P.S32,
+}
+export const TcSfqXstats: Schema.Codec<TcSfqXstats> = Schema.Struct(TcSfqXstatsFields)
+/** Decodes struct tc-sfq-xstats at [p, end). */
+export function decodeTcSfqXstats(buf: Uint8Array, view: DataView, p: number, end: number): TcSfqXstats {
+  if (end - p < 4) throw new DecodeFailure("struct tc-sfq-xstats: " + (end - p) + " bytes, expected 4", p)
+  return { allot: view.getInt32(p, true) } as TcSfqXstats
+}
+export function encodeTcSfqXstats(w: Writer, v: TcSfqXstats): void {
+  w.s32(v.allot ?? 0)
+}
+/** struct tc-red-qopt (16 bytes). */
+export interface TcRedQopt {
+  /** Bytes (red), packets (choke). */ readonly limit: number
+  readonly qthMin: number
+  readonly qthMax: number
+  readonly wlog: number
+  readonly plog: number
+  readonly scellLog: number
+  readonly flags: number
+}
+export const TcRedQoptSize = 16
+/** Byte offset of each member of struct tc-red-qopt. */
+export const TcRedQoptOffsets = {
+  limit: 0,
+  qthMin: 4,
+  qthMax: 8,
+  wlog: 12,
+  plog: 13,
+  scellLog: 14,
+  flags: 15,
+} as const
+export const TcRedQoptFields = {
+  limit: P.U32,
+  qthMin: P.U32,
+  qthMax: P.U32,
+  wlog: P.U8,
+  plog: P.U8,
+  scellLog: P.U8,
+  flags: P.U8,
+}
+export const TcRedQopt: Schema.Codec<TcRedQopt> = Schema.Struct(TcRedQoptFields)
+/** Decodes struct tc-red-qopt at [p, end). */
+export function decodeTcRedQopt(buf: Uint8Array, view: DataView, p: number, end: number): TcRedQopt {
+  if (end - p < 16) throw new DecodeFailure("struct tc-red-qopt: " + (end - p) + " bytes, expected 16", p)
+  return { limit: view.getUint32(p, true), qthMin: view.getUint32(p + 4, true), qthMax: view.getUint32(p + 8, true), wlog: view.getUint8(p + 12), plog: view.getUint8(p + 13), scellLog: view.getUint8(p + 14), flags: view.getUint8(p + 15) } as TcRedQopt
+}
+export function encodeTcRedQopt(w: Writer, v: TcRedQopt): void {
+  w.u32(v.limit ?? 0)
+  w.u32(v.qthMin ?? 0)
+  w.u32(v.qthMax ?? 0)
+  w.u8(v.wlog ?? 0)
+  w.u8(v.plog ?? 0)
+  w.u8(v.scellLog ?? 0)
+  w.u8(v.flags ?? 0)
+}
+/** struct tc-red-xstats (16 bytes). */
+export interface TcRedXstats {
+  readonly early: number
+  readonly pdrop: number
+  readonly other: number
+  readonly marked: number
+}
+export const TcRedXstatsSize = 16
+/** Byte offset of each member of struct tc-red-xstats. */
+export const TcRedXstatsOffsets = {
+  early: 0,
+  pdrop: 4,
+  other: 8,
+  marked: 12,
+} as const
+export const TcRedXstatsFields = {
+  early: P.U32,
+  pdrop: P.U32,
+  other: P.U32,
+  marked: P.U32,
+}
+export const TcRedXstats: Schema.Codec<TcRedXstats> = Schema.Struct(TcRedXstatsFields)
+/** Decodes struct tc-red-xstats at [p, end). */
+export function decodeTcRedXstats(buf: Uint8Array, view: DataView, p: number, end: number): TcRedXstats {
+  if (end - p < 16) throw new DecodeFailure("struct tc-red-xstats: " + (end - p) + " bytes, expected 16", p)
+  return { early: view.getUint32(p, true), pdrop: view.getUint32(p + 4, true), other: view.getUint32(p + 8, true), marked: view.getUint32(p + 12, true) } as TcRedXstats
+}
+export function encodeTcRedXstats(w: Writer, v: TcRedXstats): void {
+  w.u32(v.early ?? 0)
+  w.u32(v.pdrop ?? 0)
+  w.u32(v.other ?? 0)
+  w.u32(v.marked ?? 0)
+}
+/** struct tc-choke-xstats (20 bytes). */
+export interface TcChokeXstats {
+  readonly early: number
+  readonly pdrop: number
+  readonly other: number
+  readonly marked: number
+  readonly matched: number
+}
+export const TcChokeXstatsSize = 20
+/** Byte offset of each member of struct tc-choke-xstats. */
+export const TcChokeXstatsOffsets = {
+  early: 0,
+  pdrop: 4,
+  other: 8,
+  marked: 12,
+  matched: 16,
+} as const
+export const TcChokeXstatsFields = {
+  early: P.U32,
+  pdrop: P.U32,
+  other: P.U32,
+  marked: P.U32,
+  matched: P.U32,
+}
+export const TcChokeXstats: Schema.Codec<TcChokeXstats> = Schema.Struct(TcChokeXstatsFields)
+/** Decodes struct tc-choke-xstats at [p, end). */
+export function decodeTcChokeXstats(buf: Uint8Array, view: DataView, p: number, end: number): TcChokeXstats {
+  if (end - p < 20) throw new DecodeFailure("struct tc-choke-xstats: " + (end - p) + " bytes, expected 20", p)
+  return { early: view.getUint32(p, true), pdrop: view.getUint32(p + 4, true), other: view.getUint32(p + 8, true), marked: view.getUint32(p + 12, true), matched: view.getUint32(p + 16, true) } as TcChokeXstats
+}
+export function encodeTcChokeXstats(w: Writer, v: TcChokeXstats): void {
+  w.u32(v.early ?? 0)
+  w.u32(v.pdrop ?? 0)
+  w.u32(v.other ?? 0)
+  w.u32(v.marked ?? 0)
+  w.u32(v.matched ?? 0)
+}
+/** struct tc-sfb-qopt (36 bytes). */
+export interface TcSfbQopt {
+  /** Milliseconds. */ readonly rehashInterval: number
+  /** Milliseconds. */ readonly warmupTime: number
+  readonly max: number
+  readonly binSize: number
+  /** Q0.16. */ readonly increment: number
+  /** Q0.16. */ readonly decrement: number
+  readonly limit: number
+  readonly penaltyRate: number
+  readonly penaltyBurst: number
+}
+export const TcSfbQoptSize = 36
+/** Byte offset of each member of struct tc-sfb-qopt. */
+export const TcSfbQoptOffsets = {
+  rehashInterval: 0,
+  warmupTime: 4,
+  max: 8,
+  binSize: 12,
+  increment: 16,
+  decrement: 20,
+  limit: 24,
+  penaltyRate: 28,
+  penaltyBurst: 32,
+} as const
+export const TcSfbQoptFields = {
+  rehashInterval: P.U32,
+  warmupTime: P.U32,
+  max: P.U32,
+  binSize: P.U32,
+  increment: P.U32,
+  decrement: P.U32,
+  limit: P.U32,
+  penaltyRate: P.U32,
+  penaltyBurst: P.U32,
+}
+export const TcSfbQopt: Schema.Codec<TcSfbQopt> = Schema.Struct(TcSfbQoptFields)
+/** Decodes struct tc-sfb-qopt at [p, end). */
+export function decodeTcSfbQopt(buf: Uint8Array, view: DataView, p: number, end: number): TcSfbQopt {
+  if (end - p < 36) throw new DecodeFailure("struct tc-sfb-qopt: " + (end - p) + " bytes, expected 36", p)
+  return { rehashInterval: view.getUint32(p, true), warmupTime: view.getUint32(p + 4, true), max: view.getUint32(p + 8, true), binSize: view.getUint32(p + 12, true), increment: view.getUint32(p + 16, true), decrement: view.getUint32(p + 20, true), limit: view.getUint32(p + 24, true), penaltyRate: view.getUint32(p + 28, true), penaltyBurst: view.getUint32(p + 32, true) } as TcSfbQopt
+}
+export function encodeTcSfbQopt(w: Writer, v: TcSfbQopt): void {
+  w.u32(v.rehashInterval ?? 0)
+  w.u32(v.warmupTime ?? 0)
+  w.u32(v.max ?? 0)
+  w.u32(v.binSize ?? 0)
+  w.u32(v.increment ?? 0)
+  w.u32(v.decrement ?? 0)
+  w.u32(v.limit ?? 0)
+  w.u32(v.penaltyRate ?? 0)
+  w.u32(v.penaltyBurst ?? 0)
+}
+/** struct tc-sfb-xstats (36 bytes). */
+export interface TcSfbXstats {
+  readonly earlydrop: number
+  readonly penaltydrop: number
+  readonly bucketdrop: number
+  readonly queuedrop: number
+  readonly childdrop: number
+  readonly marked: number
+  readonly maxqlen: number
+  readonly maxprob: number
+  readonly avgprob: number
+}
+export const TcSfbXstatsSize = 36
+/** Byte offset of each member of struct tc-sfb-xstats. */
+export const TcSfbXstatsOffsets = {
+  earlydrop: 0,
+  penaltydrop: 4,
+  bucketdrop: 8,
+  queuedrop: 12,
+  childdrop: 16,
+  marked: 20,
+  maxqlen: 24,
+  maxprob: 28,
+  avgprob: 32,
+} as const
+export const TcSfbXstatsFields = {
+  earlydrop: P.U32,
+  penaltydrop: P.U32,
+  bucketdrop: P.U32,
+  queuedrop: P.U32,
+  childdrop: P.U32,
+  marked: P.U32,
+  maxqlen: P.U32,
+  maxprob: P.U32,
+  avgprob: P.U32,
+}
+export const TcSfbXstats: Schema.Codec<TcSfbXstats> = Schema.Struct(TcSfbXstatsFields)
+/** Decodes struct tc-sfb-xstats at [p, end). */
+export function decodeTcSfbXstats(buf: Uint8Array, view: DataView, p: number, end: number): TcSfbXstats {
+  if (end - p < 36) throw new DecodeFailure("struct tc-sfb-xstats: " + (end - p) + " bytes, expected 36", p)
+  return { earlydrop: view.getUint32(p, true), penaltydrop: view.getUint32(p + 4, true), bucketdrop: view.getUint32(p + 8, true), queuedrop: view.getUint32(p + 12, true), childdrop: view.getUint32(p + 16, true), marked: view.getUint32(p + 20, true), maxqlen: view.getUint32(p + 24, true), maxprob: view.getUint32(p + 28, true), avgprob: view.getUint32(p + 32, true) } as TcSfbXstats
+}
+export function encodeTcSfbXstats(w: Writer, v: TcSfbXstats): void {
+  w.u32(v.earlydrop ?? 0)
+  w.u32(v.penaltydrop ?? 0)
+  w.u32(v.bucketdrop ?? 0)
+  w.u32(v.queuedrop ?? 0)
+  w.u32(v.childdrop ?? 0)
+  w.u32(v.marked ?? 0)
+  w.u32(v.maxqlen ?? 0)
+  w.u32(v.maxprob ?? 0)
+  w.u32(v.avgprob ?? 0)
+}
+/** struct tc-fq-qd-stats (152 bytes). */
+export interface TcFqQdStats {
+  readonly gcFlows: bigint
+  readonly highprioPackets: bigint
+  readonly tcpRetrans: bigint
+  readonly throttled: bigint
+  readonly flowsPlimit: bigint
+  readonly pktsTooLong: bigint
+  readonly allocationErrors: bigint
+  readonly timeNextDelayedFlow: bigint
+  readonly flows: number
+  readonly inactiveFlows: number
+  readonly throttledFlows: number
+  readonly unthrottleLatencyNs: number
+  readonly ceMark: bigint
+  readonly horizonDrops: bigint
+  readonly horizonCaps: bigint
+  readonly fastpathPackets: bigint
+  readonly bandDrops0: bigint
+  readonly bandDrops1: bigint
+  readonly bandDrops2: bigint
+  readonly bandPktCount0: number
+  readonly bandPktCount1: number
+  readonly bandPktCount2: number
+  readonly pad: number
+}
+export const TcFqQdStatsSize = 152
+/** Byte offset of each member of struct tc-fq-qd-stats. */
+export const TcFqQdStatsOffsets = {
+  gcFlows: 0,
+  highprioPackets: 8,
+  tcpRetrans: 16,
+  throttled: 24,
+  flowsPlimit: 32,
+  pktsTooLong: 40,
+  allocationErrors: 48,
+  timeNextDelayedFlow: 56,
+  flows: 64,
+  inactiveFlows: 68,
+  throttledFlows: 72,
+  unthrottleLatencyNs: 76,
+  ceMark: 80,
+  horizonDrops: 88,
+  horizonCaps: 96,
+  fastpathPackets: 104,
+  bandDrops0: 112,
+  bandDrops1: 120,
+  bandDrops2: 128,
+  bandPktCount0: 136,
+  bandPktCount1: 140,
+  bandPktCount2: 144,
+  pad: 148,
+} as const
+export const TcFqQdStatsFields = {
+  gcFlows: P.U64,
+  highprioPackets: P.U64,
+  tcpRetrans: P.U64,
+  throttled: P.U64,
+  flowsPlimit: P.U64,
+  pktsTooLong: P.U64,
+  allocationErrors: P.U64,
+  timeNextDelayedFlow: P.S64,
+  flows: P.U32,
+  inactiveFlows: P.U32,
+  throttledFlows: P.U32,
+  unthrottleLatencyNs: P.U32,
+  ceMark: P.U64,
+  horizonDrops: P.U64,
+  horizonCaps: P.U64,
+  fastpathPackets: P.U64,
+  bandDrops0: P.U64,
+  bandDrops1: P.U64,
+  bandDrops2: P.U64,
+  bandPktCount0: P.U32,
+  bandPktCount1: P.U32,
+  bandPktCount2: P.U32,
+  pad: P.U32,
+}
+export const TcFqQdStats: Schema.Codec<TcFqQdStats> = Schema.Struct(TcFqQdStatsFields)
+/** Decodes struct tc-fq-qd-stats at [p, end). */
+export function decodeTcFqQdStats(buf: Uint8Array, view: DataView, p: number, end: number): TcFqQdStats {
+  if (end - p < 152) throw new DecodeFailure("struct tc-fq-qd-stats: " + (end - p) + " bytes, expected 152", p)
+  return { gcFlows: readU64(view, p, true), highprioPackets: readU64(view, p + 8, true), tcpRetrans: readU64(view, p + 16, true), throttled: readU64(view, p + 24, true), flowsPlimit: readU64(view, p + 32, true), pktsTooLong: readU64(view, p + 40, true), allocationErrors: readU64(view, p + 48, true), timeNextDelayedFlow: readS64(view, p + 56, true), flows: view.getUint32(p + 64, true), inactiveFlows: view.getUint32(p + 68, true), throttledFlows: view.getUint32(p + 72, true), unthrottleLatencyNs: view.getUint32(p + 76, true), ceMark: readU64(view, p + 80, true), horizonDrops: readU64(view, p + 88, true), horizonCaps: readU64(view, p + 96, true), fastpathPackets: readU64(view, p + 104, true), bandDrops0: readU64(view, p + 112, true), bandDrops1: readU64(view, p + 120, true), bandDrops2: readU64(view, p + 128, true), bandPktCount0: view.getUint32(p + 136, true), bandPktCount1: view.getUint32(p + 140, true), bandPktCount2: view.getUint32(p + 144, true), pad: view.getUint32(p + 148, true) } as TcFqQdStats
+}
+export function encodeTcFqQdStats(w: Writer, v: TcFqQdStats): void {
+  w.u64(v.gcFlows ?? 0n)
+  w.u64(v.highprioPackets ?? 0n)
+  w.u64(v.tcpRetrans ?? 0n)
+  w.u64(v.throttled ?? 0n)
+  w.u64(v.flowsPlimit ?? 0n)
+  w.u64(v.pktsTooLong ?? 0n)
+  w.u64(v.allocationErrors ?? 0n)
+  w.s64(v.timeNextDelayedFlow ?? 0n)
+  w.u32(v.flows ?? 0)
+  w.u32(v.inactiveFlows ?? 0)
+  w.u32(v.throttledFlows ?? 0)
+  w.u32(v.unthrottleLatencyNs ?? 0)
+  w.u64(v.ceMark ?? 0n)
+  w.u64(v.horizonDrops ?? 0n)
+  w.u64(v.horizonCaps ?? 0n)
+  w.u64(v.fastpathPackets ?? 0n)
+  w.u64(v.bandDrops0 ?? 0n)
+  w.u64(v.bandDrops1 ?? 0n)
+  w.u64(v.bandDrops2 ?? 0n)
+  w.u32(v.bandPktCount0 ?? 0)
+  w.u32(v.bandPktCount1 ?? 0)
+  w.u32(v.bandPktCount2 ?? 0)
+  w.u32(v.pad ?? 0)
+}
+/** struct tc-hhf-xstats (16 bytes). */
+export interface TcHhfXstats {
+  readonly dropOverlimit: number
+  readonly hhOverlimit: number
+  readonly hhTotCount: number
+  readonly hhCurCount: number
+}
+export const TcHhfXstatsSize = 16
+/** Byte offset of each member of struct tc-hhf-xstats. */
+export const TcHhfXstatsOffsets = {
+  dropOverlimit: 0,
+  hhOverlimit: 4,
+  hhTotCount: 8,
+  hhCurCount: 12,
+} as const
+export const TcHhfXstatsFields = {
+  dropOverlimit: P.U32,
+  hhOverlimit: P.U32,
+  hhTotCount: P.U32,
+  hhCurCount: P.U32,
+}
+export const TcHhfXstats: Schema.Codec<TcHhfXstats> = Schema.Struct(TcHhfXstatsFields)
+/** Decodes struct tc-hhf-xstats at [p, end). */
+export function decodeTcHhfXstats(buf: Uint8Array, view: DataView, p: number, end: number): TcHhfXstats {
+  if (end - p < 16) throw new DecodeFailure("struct tc-hhf-xstats: " + (end - p) + " bytes, expected 16", p)
+  return { dropOverlimit: view.getUint32(p, true), hhOverlimit: view.getUint32(p + 4, true), hhTotCount: view.getUint32(p + 8, true), hhCurCount: view.getUint32(p + 12, true) } as TcHhfXstats
+}
+export function encodeTcHhfXstats(w: Writer, v: TcHhfXstats): void {
+  w.u32(v.dropOverlimit ?? 0)
+  w.u32(v.hhOverlimit ?? 0)
+  w.u32(v.hhTotCount ?? 0)
+  w.u32(v.hhCurCount ?? 0)
+}
+/** struct tc-pie-xstats (40 bytes). */
+export interface TcPieXstats {
+  readonly prob: bigint
+  readonly delay: number
+  readonly avgDqRate: number
+  readonly dqRateEstimating: number
+  readonly packetsIn: number
+  readonly dropped: number
+  readonly overlimit: number
+  readonly maxq: number
+  readonly ecnMark: number
+}
+export const TcPieXstatsSize = 40
+/** Byte offset of each member of struct tc-pie-xstats. */
+export const TcPieXstatsOffsets = {
+  prob: 0,
+  delay: 8,
+  avgDqRate: 12,
+  dqRateEstimating: 16,
+  packetsIn: 20,
+  dropped: 24,
+  overlimit: 28,
+  maxq: 32,
+  ecnMark: 36,
+} as const
+export const TcPieXstatsFields = {
+  prob: P.U64,
+  delay: P.U32,
+  avgDqRate: P.U32,
+  dqRateEstimating: P.U32,
+  packetsIn: P.U32,
+  dropped: P.U32,
+  overlimit: P.U32,
+  maxq: P.U32,
+  ecnMark: P.U32,
+}
+export const TcPieXstats: Schema.Codec<TcPieXstats> = Schema.Struct(TcPieXstatsFields)
+/** Decodes struct tc-pie-xstats at [p, end). */
+export function decodeTcPieXstats(buf: Uint8Array, view: DataView, p: number, end: number): TcPieXstats {
+  if (end - p < 40) throw new DecodeFailure("struct tc-pie-xstats: " + (end - p) + " bytes, expected 40", p)
+  return { prob: readU64(view, p, true), delay: view.getUint32(p + 8, true), avgDqRate: view.getUint32(p + 12, true), dqRateEstimating: view.getUint32(p + 16, true), packetsIn: view.getUint32(p + 20, true), dropped: view.getUint32(p + 24, true), overlimit: view.getUint32(p + 28, true), maxq: view.getUint32(p + 32, true), ecnMark: view.getUint32(p + 36, true) } as TcPieXstats
+}
+export function encodeTcPieXstats(w: Writer, v: TcPieXstats): void {
+  w.u64(v.prob ?? 0n)
+  w.u32(v.delay ?? 0)
+  w.u32(v.avgDqRate ?? 0)
+  w.u32(v.dqRateEstimating ?? 0)
+  w.u32(v.packetsIn ?? 0)
+  w.u32(v.dropped ?? 0)
+  w.u32(v.overlimit ?? 0)
+  w.u32(v.maxq ?? 0)
+  w.u32(v.ecnMark ?? 0)
+}
+/** struct tc-fq-pie-xstats (36 bytes). */
+export interface TcFqPieXstats {
+  readonly packetsIn: number
+  readonly dropped: number
+  readonly overlimit: number
+  readonly overmemory: number
+  readonly ecnMark: number
+  readonly newFlowCount: number
+  readonly newFlowsLen: number
+  readonly oldFlowsLen: number
+  readonly memoryUsage: number
+}
+export const TcFqPieXstatsSize = 36
+/** Byte offset of each member of struct tc-fq-pie-xstats. */
+export const TcFqPieXstatsOffsets = {
+  packetsIn: 0,
+  dropped: 4,
+  overlimit: 8,
+  overmemory: 12,
+  ecnMark: 16,
+  newFlowCount: 20,
+  newFlowsLen: 24,
+  oldFlowsLen: 28,
+  memoryUsage: 32,
+} as const
+export const TcFqPieXstatsFields = {
+  packetsIn: P.U32,
+  dropped: P.U32,
+  overlimit: P.U32,
+  overmemory: P.U32,
+  ecnMark: P.U32,
+  newFlowCount: P.U32,
+  newFlowsLen: P.U32,
+  oldFlowsLen: P.U32,
+  memoryUsage: P.U32,
+}
+export const TcFqPieXstats: Schema.Codec<TcFqPieXstats> = Schema.Struct(TcFqPieXstatsFields)
+/** Decodes struct tc-fq-pie-xstats at [p, end). */
+export function decodeTcFqPieXstats(buf: Uint8Array, view: DataView, p: number, end: number): TcFqPieXstats {
+  if (end - p < 36) throw new DecodeFailure("struct tc-fq-pie-xstats: " + (end - p) + " bytes, expected 36", p)
+  return { packetsIn: view.getUint32(p, true), dropped: view.getUint32(p + 4, true), overlimit: view.getUint32(p + 8, true), overmemory: view.getUint32(p + 12, true), ecnMark: view.getUint32(p + 16, true), newFlowCount: view.getUint32(p + 20, true), newFlowsLen: view.getUint32(p + 24, true), oldFlowsLen: view.getUint32(p + 28, true), memoryUsage: view.getUint32(p + 32, true) } as TcFqPieXstats
+}
+export function encodeTcFqPieXstats(w: Writer, v: TcFqPieXstats): void {
+  w.u32(v.packetsIn ?? 0)
+  w.u32(v.dropped ?? 0)
+  w.u32(v.overlimit ?? 0)
+  w.u32(v.overmemory ?? 0)
+  w.u32(v.ecnMark ?? 0)
+  w.u32(v.newFlowCount ?? 0)
+  w.u32(v.newFlowsLen ?? 0)
+  w.u32(v.oldFlowsLen ?? 0)
+  w.u32(v.memoryUsage ?? 0)
+}
+/** struct tc-skbprio-qopt (4 bytes). */
+export interface TcSkbprioQopt {
+  /** Packets. */ readonly limit: number
+}
+export const TcSkbprioQoptSize = 4
+/** Byte offset of each member of struct tc-skbprio-qopt. */
+export const TcSkbprioQoptOffsets = {
+  limit: 0,
+} as const
+export const TcSkbprioQoptFields = {
+  limit: P.U32,
+}
+export const TcSkbprioQopt: Schema.Codec<TcSkbprioQopt> = Schema.Struct(TcSkbprioQoptFields)
+/** Decodes struct tc-skbprio-qopt at [p, end). */
+export function decodeTcSkbprioQopt(buf: Uint8Array, view: DataView, p: number, end: number): TcSkbprioQopt {
+  if (end - p < 4) throw new DecodeFailure("struct tc-skbprio-qopt: " + (end - p) + " bytes, expected 4", p)
+  return { limit: view.getUint32(p, true) } as TcSkbprioQopt
+}
+export function encodeTcSkbprioQopt(w: Writer, v: TcSkbprioQopt): void {
+  w.u32(v.limit ?? 0)
+}
+/** struct tc-plug-qopt (8 bytes). */
+export interface TcPlugQopt {
+  /** TCQ_PLUG_BUFFER 0, RELEASE_ONE 1, RELEASE_INDEFINITE 2, LIMIT 3. */ readonly action: number
+  /** Bytes. */ readonly limit: number
+}
+export const TcPlugQoptSize = 8
+/** Byte offset of each member of struct tc-plug-qopt. */
+export const TcPlugQoptOffsets = {
+  action: 0,
+  limit: 4,
+} as const
+export const TcPlugQoptFields = {
+  action: P.S32,
+  limit: P.U32,
+}
+export const TcPlugQopt: Schema.Codec<TcPlugQopt> = Schema.Struct(TcPlugQoptFields)
+/** Decodes struct tc-plug-qopt at [p, end). */
+export function decodeTcPlugQopt(buf: Uint8Array, view: DataView, p: number, end: number): TcPlugQopt {
+  if (end - p < 8) throw new DecodeFailure("struct tc-plug-qopt: " + (end - p) + " bytes, expected 8", p)
+  return { action: view.getInt32(p, true), limit: view.getUint32(p + 4, true) } as TcPlugQopt
+}
+export function encodeTcPlugQopt(w: Writer, v: TcPlugQopt): void {
+  w.s32(v.action ?? 0)
+  w.u32(v.limit ?? 0)
+}
+/** Decodes the elements of TCA_CAKE_STATS_TIN_STATS in [start, end). */
+function decodeTcaCakeStatsTinStatsElements(buf: Uint8Array, view: DataView, start: number, end: number): Array<TcCakeTinStatsAttrs> {
+  const out: Array<TcCakeTinStatsAttrs> = []
+  let off = start
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("tc-cake-stats-attrs.TCA_CAKE_STATS_TIN_STATS: element length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const p = off + 4, e = off + len
+    out.push(decodeTcCakeTinStatsAttrsInto({}, buf, view, p, e))
+    off += (len + 3) & ~3
+  }
+  return out
+}
+/** Writes the elements of TCA_CAKE_STATS_TIN_STATS, numbered from 1. */
+function encodeTcaCakeStatsTinStatsElements(w: Writer, v: ReadonlyArray<TcCakeTinStatsAttrs>): void {
+  for (let i = 0; i < v.length; i++) { const s = w.nestStart(i + 1, true); encodeTcCakeTinStatsAttrs(w, v[i]); w.attrEnd(s) }
+}
 /** Attribute set tc-attrs. */
 export interface TcAttrs {
   /** TCA_KIND (1) — The qdisc or class kind (htb, tbf ...). */
@@ -868,12 +1858,668 @@ export const TcCodelAttrsFields = {
   ceThreshold: Schema.optionalKey(P.U32),
   unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5])),
 }
+/** Attribute set tc-netem-attrs. */
+export interface TcNetemAttrs {
+  /** TCA_NETEM_CORR (1) */
+  readonly corr?: TcNetemCorr
+  /** TCA_NETEM_DELAY_DIST (2) — The delay distribution table (NETEM_DIST_SCALE 8192 = one jitter). */
+  readonly delayDist?: ReadonlyArray<number>
+  /** TCA_NETEM_REORDER (3) */
+  readonly reorder?: TcNetemReorder
+  /** TCA_NETEM_CORRUPT (4) */
+  readonly corrupt?: TcNetemCorrupt
+  /** TCA_NETEM_LOSS (5) */
+  readonly loss?: TcNetemLossAttrs
+  /** TCA_NETEM_RATE (6) */
+  readonly rate?: TcNetemRate
+  /** TCA_NETEM_ECN (7) */
+  readonly ecn?: number
+  /** TCA_NETEM_RATE64 (8) — Bytes per second, when 2^32 or more. */
+  readonly rate64?: bigint
+  /** TCA_NETEM_LATENCY64 (10) — Nanoseconds. */
+  readonly latency64?: bigint
+  /** TCA_NETEM_JITTER64 (11) — Nanoseconds. */
+  readonly jitter64?: bigint
+  /** TCA_NETEM_SLOT (12) */
+  readonly slot?: TcNetemSlot
+  /** TCA_NETEM_SLOT_DIST (13) */
+  readonly slotDist?: ReadonlyArray<number>
+  /** TCA_NETEM_PRNG_SEED (14) */
+  readonly prngSeed?: bigint
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of tc-netem-attrs. */
+export const TcNetemAttrsTypes = {
+  /** TCA_NETEM_CORR */ corr: 1,
+  /** TCA_NETEM_DELAY_DIST */ delayDist: 2,
+  /** TCA_NETEM_REORDER */ reorder: 3,
+  /** TCA_NETEM_CORRUPT */ corrupt: 4,
+  /** TCA_NETEM_LOSS */ loss: 5,
+  /** TCA_NETEM_RATE */ rate: 6,
+  /** TCA_NETEM_ECN */ ecn: 7,
+  /** TCA_NETEM_RATE64 */ rate64: 8,
+  /** TCA_NETEM_PAD */ pad: 9,
+  /** TCA_NETEM_LATENCY64 */ latency64: 10,
+  /** TCA_NETEM_JITTER64 */ jitter64: 11,
+  /** TCA_NETEM_SLOT */ slot: 12,
+  /** TCA_NETEM_SLOT_DIST */ slotDist: 13,
+  /** TCA_NETEM_PRNG_SEED */ prngSeed: 14,
+} as const
+export const TcNetemAttrsFields = {
+  corr: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcNetemCorr> => TcNetemCorr)),
+  delayDist: Schema.optionalKey(Schema.Array(P.S16)),
+  reorder: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcNetemReorder> => TcNetemReorder)),
+  corrupt: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcNetemCorrupt> => TcNetemCorrupt)),
+  loss: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcNetemLossAttrs> => TcNetemLossAttrs)),
+  rate: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcNetemRate> => TcNetemRate)),
+  ecn: Schema.optionalKey(P.U32),
+  rate64: Schema.optionalKey(P.U64),
+  latency64: Schema.optionalKey(P.S64),
+  jitter64: Schema.optionalKey(P.S64),
+  slot: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcNetemSlot> => TcNetemSlot)),
+  slotDist: Schema.optionalKey(Schema.Array(P.S16)),
+  prngSeed: Schema.optionalKey(P.U64),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14])),
+}
+/** Attribute set tc-netem-loss-attrs. */
+export interface TcNetemLossAttrs {
+  /** NETEM_LOSS_GI (1) — The 4-state model. */
+  readonly gi?: TcNetemGimodel
+  /** NETEM_LOSS_GE (2) — Gilbert-Elliot. */
+  readonly ge?: TcNetemGemodel
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of tc-netem-loss-attrs. */
+export const TcNetemLossAttrsTypes = {
+  /** NETEM_LOSS_GI */ gi: 1,
+  /** NETEM_LOSS_GE */ ge: 2,
+} as const
+export const TcNetemLossAttrsFields = {
+  gi: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcNetemGimodel> => TcNetemGimodel)),
+  ge: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcNetemGemodel> => TcNetemGemodel)),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2])),
+}
+/** Attribute set tc-fq-attrs. */
+export interface TcFqAttrs {
+  /** TCA_FQ_PLIMIT (1) */
+  readonly plimit?: number
+  /** TCA_FQ_FLOW_PLIMIT (2) */
+  readonly flowPlimit?: number
+  /** TCA_FQ_QUANTUM (3) */
+  readonly quantum?: number
+  /** TCA_FQ_INITIAL_QUANTUM (4) */
+  readonly initialQuantum?: number
+  /** TCA_FQ_RATE_ENABLE (5) */
+  readonly rateEnable?: number
+  /** TCA_FQ_FLOW_DEFAULT_RATE (6) — Obsolete. */
+  readonly flowDefaultRate?: number
+  /** TCA_FQ_FLOW_MAX_RATE (7) — Bytes per second; ~0 unlimited. */
+  readonly flowMaxRate?: number
+  /** TCA_FQ_BUCKETS_LOG (8) */
+  readonly bucketsLog?: number
+  /** TCA_FQ_FLOW_REFILL_DELAY (9) — Microseconds. */
+  readonly flowRefillDelay?: number
+  /** TCA_FQ_ORPHAN_MASK (10) */
+  readonly orphanMask?: number
+  /** TCA_FQ_LOW_RATE_THRESHOLD (11) — Bytes per second. */
+  readonly lowRateThreshold?: number
+  /** TCA_FQ_CE_THRESHOLD (12) — Microseconds. */
+  readonly ceThreshold?: number
+  /** TCA_FQ_TIMER_SLACK (13) — Nanoseconds. */
+  readonly timerSlack?: number
+  /** TCA_FQ_HORIZON (14) — Microseconds. */
+  readonly horizon?: number
+  /** TCA_FQ_HORIZON_DROP (15) */
+  readonly horizonDrop?: number
+  /** TCA_FQ_PRIOMAP (16) */
+  readonly priomap?: TcPrioQopt
+  /** TCA_FQ_WEIGHTS (17) */
+  readonly weights?: ReadonlyArray<number>
+  /** TCA_FQ_OFFLOAD_HORIZON (18) — Microseconds. */
+  readonly offloadHorizon?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of tc-fq-attrs. */
+export const TcFqAttrsTypes = {
+  /** TCA_FQ_PLIMIT */ plimit: 1,
+  /** TCA_FQ_FLOW_PLIMIT */ flowPlimit: 2,
+  /** TCA_FQ_QUANTUM */ quantum: 3,
+  /** TCA_FQ_INITIAL_QUANTUM */ initialQuantum: 4,
+  /** TCA_FQ_RATE_ENABLE */ rateEnable: 5,
+  /** TCA_FQ_FLOW_DEFAULT_RATE */ flowDefaultRate: 6,
+  /** TCA_FQ_FLOW_MAX_RATE */ flowMaxRate: 7,
+  /** TCA_FQ_BUCKETS_LOG */ bucketsLog: 8,
+  /** TCA_FQ_FLOW_REFILL_DELAY */ flowRefillDelay: 9,
+  /** TCA_FQ_ORPHAN_MASK */ orphanMask: 10,
+  /** TCA_FQ_LOW_RATE_THRESHOLD */ lowRateThreshold: 11,
+  /** TCA_FQ_CE_THRESHOLD */ ceThreshold: 12,
+  /** TCA_FQ_TIMER_SLACK */ timerSlack: 13,
+  /** TCA_FQ_HORIZON */ horizon: 14,
+  /** TCA_FQ_HORIZON_DROP */ horizonDrop: 15,
+  /** TCA_FQ_PRIOMAP */ priomap: 16,
+  /** TCA_FQ_WEIGHTS */ weights: 17,
+  /** TCA_FQ_OFFLOAD_HORIZON */ offloadHorizon: 18,
+} as const
+export const TcFqAttrsFields = {
+  plimit: Schema.optionalKey(P.U32),
+  flowPlimit: Schema.optionalKey(P.U32),
+  quantum: Schema.optionalKey(P.U32),
+  initialQuantum: Schema.optionalKey(P.U32),
+  rateEnable: Schema.optionalKey(P.U32),
+  flowDefaultRate: Schema.optionalKey(P.U32),
+  flowMaxRate: Schema.optionalKey(P.U32),
+  bucketsLog: Schema.optionalKey(P.U32),
+  flowRefillDelay: Schema.optionalKey(P.U32),
+  orphanMask: Schema.optionalKey(P.U32),
+  lowRateThreshold: Schema.optionalKey(P.U32),
+  ceThreshold: Schema.optionalKey(P.U32),
+  timerSlack: Schema.optionalKey(P.U32),
+  horizon: Schema.optionalKey(P.U32),
+  horizonDrop: Schema.optionalKey(P.U8),
+  priomap: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcPrioQopt> => TcPrioQopt)),
+  weights: Schema.optionalKey(Schema.Array(P.S32)),
+  offloadHorizon: Schema.optionalKey(P.U32),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18])),
+}
+/** Attribute set tc-red-attrs. */
+export interface TcRedAttrs {
+  /** TCA_RED_PARMS (1) */
+  readonly parms?: TcRedQopt
+  /** TCA_RED_STAB (2) — 256 bytes: the idle damping table. */
+  readonly stab?: Uint8Array
+  /** TCA_RED_MAX_P (3) */
+  readonly maxP?: number
+  /** TCA_RED_FLAGS (4) */
+  readonly flags?: { readonly value: number; readonly selector: number }
+  /** TCA_RED_EARLY_DROP_BLOCK (5) */
+  readonly earlyDropBlock?: number
+  /** TCA_RED_MARK_BLOCK (6) */
+  readonly markBlock?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of tc-red-attrs. */
+export const TcRedAttrsTypes = {
+  /** TCA_RED_PARMS */ parms: 1,
+  /** TCA_RED_STAB */ stab: 2,
+  /** TCA_RED_MAX_P */ maxP: 3,
+  /** TCA_RED_FLAGS */ flags: 4,
+  /** TCA_RED_EARLY_DROP_BLOCK */ earlyDropBlock: 5,
+  /** TCA_RED_MARK_BLOCK */ markBlock: 6,
+} as const
+export const TcRedAttrsFields = {
+  parms: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcRedQopt> => TcRedQopt)),
+  stab: Schema.optionalKey(P.Bytes),
+  maxP: Schema.optionalKey(P.U32),
+  flags: Schema.optionalKey(P.Bitfield32),
+  earlyDropBlock: Schema.optionalKey(P.U32),
+  markBlock: Schema.optionalKey(P.U32),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6])),
+}
+/** Attribute set tc-choke-attrs. */
+export interface TcChokeAttrs {
+  /** TCA_CHOKE_PARMS (1) */
+  readonly parms?: TcRedQopt
+  /** TCA_CHOKE_STAB (2) */
+  readonly stab?: Uint8Array
+  /** TCA_CHOKE_MAX_P (3) */
+  readonly maxP?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of tc-choke-attrs. */
+export const TcChokeAttrsTypes = {
+  /** TCA_CHOKE_PARMS */ parms: 1,
+  /** TCA_CHOKE_STAB */ stab: 2,
+  /** TCA_CHOKE_MAX_P */ maxP: 3,
+} as const
+export const TcChokeAttrsFields = {
+  parms: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcRedQopt> => TcRedQopt)),
+  stab: Schema.optionalKey(P.Bytes),
+  maxP: Schema.optionalKey(P.U32),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3])),
+}
+/** Attribute set tc-sfb-attrs. */
+export interface TcSfbAttrs {
+  /** TCA_SFB_PARMS (1) */
+  readonly parms?: TcSfbQopt
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of tc-sfb-attrs. */
+export const TcSfbAttrsTypes = {
+  /** TCA_SFB_PARMS */ parms: 1,
+} as const
+export const TcSfbAttrsFields = {
+  parms: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcSfbQopt> => TcSfbQopt)),
+  unknown: Schema.optionalKey(P.rawAttributes([1])),
+}
+/** Attribute set tc-cake-attrs. */
+export interface TcCakeAttrs {
+  /** TCA_CAKE_BASE_RATE64 (2) — Bytes per second; 0 unlimited. */
+  readonly baseRate64?: bigint
+  /** TCA_CAKE_DIFFSERV_MODE (3) */
+  readonly diffservMode?: number
+  /** TCA_CAKE_ATM (4) */
+  readonly atm?: number
+  /** TCA_CAKE_FLOW_MODE (5) */
+  readonly flowMode?: number
+  /** TCA_CAKE_OVERHEAD (6) */
+  readonly overhead?: number
+  /** TCA_CAKE_RTT (7) — Microseconds. */
+  readonly rtt?: number
+  /** TCA_CAKE_TARGET (8) — Microseconds. */
+  readonly target?: number
+  /** TCA_CAKE_AUTORATE (9) */
+  readonly autorate?: number
+  /** TCA_CAKE_MEMORY (10) */
+  readonly memory?: number
+  /** TCA_CAKE_NAT (11) */
+  readonly nat?: number
+  /** TCA_CAKE_RAW (12) */
+  readonly raw?: number
+  /** TCA_CAKE_WASH (13) */
+  readonly wash?: number
+  /** TCA_CAKE_MPU (14) */
+  readonly mpu?: number
+  /** TCA_CAKE_INGRESS (15) */
+  readonly ingress?: number
+  /** TCA_CAKE_ACK_FILTER (16) */
+  readonly ackFilter?: number
+  /** TCA_CAKE_SPLIT_GSO (17) */
+  readonly splitGso?: number
+  /** TCA_CAKE_FWMARK (18) */
+  readonly fwmark?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of tc-cake-attrs. */
+export const TcCakeAttrsTypes = {
+  /** TCA_CAKE_PAD */ pad: 1,
+  /** TCA_CAKE_BASE_RATE64 */ baseRate64: 2,
+  /** TCA_CAKE_DIFFSERV_MODE */ diffservMode: 3,
+  /** TCA_CAKE_ATM */ atm: 4,
+  /** TCA_CAKE_FLOW_MODE */ flowMode: 5,
+  /** TCA_CAKE_OVERHEAD */ overhead: 6,
+  /** TCA_CAKE_RTT */ rtt: 7,
+  /** TCA_CAKE_TARGET */ target: 8,
+  /** TCA_CAKE_AUTORATE */ autorate: 9,
+  /** TCA_CAKE_MEMORY */ memory: 10,
+  /** TCA_CAKE_NAT */ nat: 11,
+  /** TCA_CAKE_RAW */ raw: 12,
+  /** TCA_CAKE_WASH */ wash: 13,
+  /** TCA_CAKE_MPU */ mpu: 14,
+  /** TCA_CAKE_INGRESS */ ingress: 15,
+  /** TCA_CAKE_ACK_FILTER */ ackFilter: 16,
+  /** TCA_CAKE_SPLIT_GSO */ splitGso: 17,
+  /** TCA_CAKE_FWMARK */ fwmark: 18,
+} as const
+export const TcCakeAttrsFields = {
+  baseRate64: Schema.optionalKey(P.U64),
+  diffservMode: Schema.optionalKey(P.U32),
+  atm: Schema.optionalKey(P.U32),
+  flowMode: Schema.optionalKey(P.U32),
+  overhead: Schema.optionalKey(P.S32),
+  rtt: Schema.optionalKey(P.U32),
+  target: Schema.optionalKey(P.U32),
+  autorate: Schema.optionalKey(P.U32),
+  memory: Schema.optionalKey(P.U32),
+  nat: Schema.optionalKey(P.U32),
+  raw: Schema.optionalKey(P.U32),
+  wash: Schema.optionalKey(P.U32),
+  mpu: Schema.optionalKey(P.U32),
+  ingress: Schema.optionalKey(P.U32),
+  ackFilter: Schema.optionalKey(P.U32),
+  splitGso: Schema.optionalKey(P.U32),
+  fwmark: Schema.optionalKey(P.U32),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18])),
+}
+/** Attribute set tc-cake-stats-attrs. */
+export interface TcCakeStatsAttrs {
+  /** TCA_CAKE_STATS_CAPACITY_ESTIMATE64 (2) */
+  readonly capacityEstimate64?: bigint
+  /** TCA_CAKE_STATS_MEMORY_LIMIT (3) */
+  readonly memoryLimit?: number
+  /** TCA_CAKE_STATS_MEMORY_USED (4) */
+  readonly memoryUsed?: number
+  /** TCA_CAKE_STATS_AVG_NETOFF (5) */
+  readonly avgNetoff?: number
+  /** TCA_CAKE_STATS_MIN_NETLEN (6) */
+  readonly minNetlen?: number
+  /** TCA_CAKE_STATS_MAX_NETLEN (7) */
+  readonly maxNetlen?: number
+  /** TCA_CAKE_STATS_MIN_ADJLEN (8) */
+  readonly minAdjlen?: number
+  /** TCA_CAKE_STATS_MAX_ADJLEN (9) */
+  readonly maxAdjlen?: number
+  /** TCA_CAKE_STATS_TIN_STATS (10) */
+  readonly tinStats?: ReadonlyArray<TcCakeTinStatsAttrs>
+  /** TCA_CAKE_STATS_DEFICIT (11) */
+  readonly deficit?: number
+  /** TCA_CAKE_STATS_COBALT_COUNT (12) */
+  readonly cobaltCount?: number
+  /** TCA_CAKE_STATS_DROPPING (13) */
+  readonly dropping?: number
+  /** TCA_CAKE_STATS_DROP_NEXT_US (14) */
+  readonly dropNextUs?: number
+  /** TCA_CAKE_STATS_P_DROP (15) */
+  readonly pDrop?: number
+  /** TCA_CAKE_STATS_BLUE_TIMER_US (16) */
+  readonly blueTimerUs?: number
+  /** TCA_CAKE_STATS_ACTIVE_QUEUES (17) */
+  readonly activeQueues?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of tc-cake-stats-attrs. */
+export const TcCakeStatsAttrsTypes = {
+  /** TCA_CAKE_STATS_PAD */ pad: 1,
+  /** TCA_CAKE_STATS_CAPACITY_ESTIMATE64 */ capacityEstimate64: 2,
+  /** TCA_CAKE_STATS_MEMORY_LIMIT */ memoryLimit: 3,
+  /** TCA_CAKE_STATS_MEMORY_USED */ memoryUsed: 4,
+  /** TCA_CAKE_STATS_AVG_NETOFF */ avgNetoff: 5,
+  /** TCA_CAKE_STATS_MIN_NETLEN */ minNetlen: 6,
+  /** TCA_CAKE_STATS_MAX_NETLEN */ maxNetlen: 7,
+  /** TCA_CAKE_STATS_MIN_ADJLEN */ minAdjlen: 8,
+  /** TCA_CAKE_STATS_MAX_ADJLEN */ maxAdjlen: 9,
+  /** TCA_CAKE_STATS_TIN_STATS */ tinStats: 10,
+  /** TCA_CAKE_STATS_DEFICIT */ deficit: 11,
+  /** TCA_CAKE_STATS_COBALT_COUNT */ cobaltCount: 12,
+  /** TCA_CAKE_STATS_DROPPING */ dropping: 13,
+  /** TCA_CAKE_STATS_DROP_NEXT_US */ dropNextUs: 14,
+  /** TCA_CAKE_STATS_P_DROP */ pDrop: 15,
+  /** TCA_CAKE_STATS_BLUE_TIMER_US */ blueTimerUs: 16,
+  /** TCA_CAKE_STATS_ACTIVE_QUEUES */ activeQueues: 17,
+} as const
+export const TcCakeStatsAttrsFields = {
+  capacityEstimate64: Schema.optionalKey(P.U64),
+  memoryLimit: Schema.optionalKey(P.U32),
+  memoryUsed: Schema.optionalKey(P.U32),
+  avgNetoff: Schema.optionalKey(P.U32),
+  minNetlen: Schema.optionalKey(P.U32),
+  maxNetlen: Schema.optionalKey(P.U32),
+  minAdjlen: Schema.optionalKey(P.U32),
+  maxAdjlen: Schema.optionalKey(P.U32),
+  tinStats: Schema.optionalKey(Schema.Array(Schema.suspend((): Schema.Codec<TcCakeTinStatsAttrs> => TcCakeTinStatsAttrs))),
+  deficit: Schema.optionalKey(P.S32),
+  cobaltCount: Schema.optionalKey(P.U32),
+  dropping: Schema.optionalKey(P.U32),
+  dropNextUs: Schema.optionalKey(P.S32),
+  pDrop: Schema.optionalKey(P.U32),
+  blueTimerUs: Schema.optionalKey(P.S32),
+  activeQueues: Schema.optionalKey(P.U32),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17])),
+}
+/** Attribute set tc-cake-tin-stats-attrs. */
+export interface TcCakeTinStatsAttrs {
+  /** TCA_CAKE_TIN_STATS_SENT_PACKETS (2) */
+  readonly sentPackets?: number
+  /** TCA_CAKE_TIN_STATS_SENT_BYTES64 (3) */
+  readonly sentBytes64?: bigint
+  /** TCA_CAKE_TIN_STATS_DROPPED_PACKETS (4) */
+  readonly droppedPackets?: number
+  /** TCA_CAKE_TIN_STATS_DROPPED_BYTES64 (5) */
+  readonly droppedBytes64?: bigint
+  /** TCA_CAKE_TIN_STATS_ACKS_DROPPED_PACKETS (6) */
+  readonly acksDroppedPackets?: number
+  /** TCA_CAKE_TIN_STATS_ACKS_DROPPED_BYTES64 (7) */
+  readonly acksDroppedBytes64?: bigint
+  /** TCA_CAKE_TIN_STATS_ECN_MARKED_PACKETS (8) */
+  readonly ecnMarkedPackets?: number
+  /** TCA_CAKE_TIN_STATS_ECN_MARKED_BYTES64 (9) */
+  readonly ecnMarkedBytes64?: bigint
+  /** TCA_CAKE_TIN_STATS_BACKLOG_PACKETS (10) */
+  readonly backlogPackets?: number
+  /** TCA_CAKE_TIN_STATS_BACKLOG_BYTES (11) */
+  readonly backlogBytes?: number
+  /** TCA_CAKE_TIN_STATS_THRESHOLD_RATE64 (12) */
+  readonly thresholdRate64?: bigint
+  /** TCA_CAKE_TIN_STATS_TARGET_US (13) */
+  readonly targetUs?: number
+  /** TCA_CAKE_TIN_STATS_INTERVAL_US (14) */
+  readonly intervalUs?: number
+  /** TCA_CAKE_TIN_STATS_WAY_INDIRECT_HITS (15) */
+  readonly wayIndirectHits?: number
+  /** TCA_CAKE_TIN_STATS_WAY_MISSES (16) */
+  readonly wayMisses?: number
+  /** TCA_CAKE_TIN_STATS_WAY_COLLISIONS (17) */
+  readonly wayCollisions?: number
+  /** TCA_CAKE_TIN_STATS_PEAK_DELAY_US (18) */
+  readonly peakDelayUs?: number
+  /** TCA_CAKE_TIN_STATS_AVG_DELAY_US (19) */
+  readonly avgDelayUs?: number
+  /** TCA_CAKE_TIN_STATS_BASE_DELAY_US (20) */
+  readonly baseDelayUs?: number
+  /** TCA_CAKE_TIN_STATS_SPARSE_FLOWS (21) */
+  readonly sparseFlows?: number
+  /** TCA_CAKE_TIN_STATS_BULK_FLOWS (22) */
+  readonly bulkFlows?: number
+  /** TCA_CAKE_TIN_STATS_UNRESPONSIVE_FLOWS (23) */
+  readonly unresponsiveFlows?: number
+  /** TCA_CAKE_TIN_STATS_MAX_SKBLEN (24) */
+  readonly maxSkblen?: number
+  /** TCA_CAKE_TIN_STATS_FLOW_QUANTUM (25) */
+  readonly flowQuantum?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of tc-cake-tin-stats-attrs. */
+export const TcCakeTinStatsAttrsTypes = {
+  /** TCA_CAKE_TIN_STATS_PAD */ pad: 1,
+  /** TCA_CAKE_TIN_STATS_SENT_PACKETS */ sentPackets: 2,
+  /** TCA_CAKE_TIN_STATS_SENT_BYTES64 */ sentBytes64: 3,
+  /** TCA_CAKE_TIN_STATS_DROPPED_PACKETS */ droppedPackets: 4,
+  /** TCA_CAKE_TIN_STATS_DROPPED_BYTES64 */ droppedBytes64: 5,
+  /** TCA_CAKE_TIN_STATS_ACKS_DROPPED_PACKETS */ acksDroppedPackets: 6,
+  /** TCA_CAKE_TIN_STATS_ACKS_DROPPED_BYTES64 */ acksDroppedBytes64: 7,
+  /** TCA_CAKE_TIN_STATS_ECN_MARKED_PACKETS */ ecnMarkedPackets: 8,
+  /** TCA_CAKE_TIN_STATS_ECN_MARKED_BYTES64 */ ecnMarkedBytes64: 9,
+  /** TCA_CAKE_TIN_STATS_BACKLOG_PACKETS */ backlogPackets: 10,
+  /** TCA_CAKE_TIN_STATS_BACKLOG_BYTES */ backlogBytes: 11,
+  /** TCA_CAKE_TIN_STATS_THRESHOLD_RATE64 */ thresholdRate64: 12,
+  /** TCA_CAKE_TIN_STATS_TARGET_US */ targetUs: 13,
+  /** TCA_CAKE_TIN_STATS_INTERVAL_US */ intervalUs: 14,
+  /** TCA_CAKE_TIN_STATS_WAY_INDIRECT_HITS */ wayIndirectHits: 15,
+  /** TCA_CAKE_TIN_STATS_WAY_MISSES */ wayMisses: 16,
+  /** TCA_CAKE_TIN_STATS_WAY_COLLISIONS */ wayCollisions: 17,
+  /** TCA_CAKE_TIN_STATS_PEAK_DELAY_US */ peakDelayUs: 18,
+  /** TCA_CAKE_TIN_STATS_AVG_DELAY_US */ avgDelayUs: 19,
+  /** TCA_CAKE_TIN_STATS_BASE_DELAY_US */ baseDelayUs: 20,
+  /** TCA_CAKE_TIN_STATS_SPARSE_FLOWS */ sparseFlows: 21,
+  /** TCA_CAKE_TIN_STATS_BULK_FLOWS */ bulkFlows: 22,
+  /** TCA_CAKE_TIN_STATS_UNRESPONSIVE_FLOWS */ unresponsiveFlows: 23,
+  /** TCA_CAKE_TIN_STATS_MAX_SKBLEN */ maxSkblen: 24,
+  /** TCA_CAKE_TIN_STATS_FLOW_QUANTUM */ flowQuantum: 25,
+} as const
+export const TcCakeTinStatsAttrsFields = {
+  sentPackets: Schema.optionalKey(P.U32),
+  sentBytes64: Schema.optionalKey(P.U64),
+  droppedPackets: Schema.optionalKey(P.U32),
+  droppedBytes64: Schema.optionalKey(P.U64),
+  acksDroppedPackets: Schema.optionalKey(P.U32),
+  acksDroppedBytes64: Schema.optionalKey(P.U64),
+  ecnMarkedPackets: Schema.optionalKey(P.U32),
+  ecnMarkedBytes64: Schema.optionalKey(P.U64),
+  backlogPackets: Schema.optionalKey(P.U32),
+  backlogBytes: Schema.optionalKey(P.U32),
+  thresholdRate64: Schema.optionalKey(P.U64),
+  targetUs: Schema.optionalKey(P.U32),
+  intervalUs: Schema.optionalKey(P.U32),
+  wayIndirectHits: Schema.optionalKey(P.U32),
+  wayMisses: Schema.optionalKey(P.U32),
+  wayCollisions: Schema.optionalKey(P.U32),
+  peakDelayUs: Schema.optionalKey(P.U32),
+  avgDelayUs: Schema.optionalKey(P.U32),
+  baseDelayUs: Schema.optionalKey(P.U32),
+  sparseFlows: Schema.optionalKey(P.U32),
+  bulkFlows: Schema.optionalKey(P.U32),
+  unresponsiveFlows: Schema.optionalKey(P.U32),
+  maxSkblen: Schema.optionalKey(P.U32),
+  flowQuantum: Schema.optionalKey(P.U32),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25])),
+}
+/** Attribute set tc-pie-attrs. */
+export interface TcPieAttrs {
+  /** TCA_PIE_TARGET (1) — Microseconds. */
+  readonly target?: number
+  /** TCA_PIE_LIMIT (2) — Packets. */
+  readonly limit?: number
+  /** TCA_PIE_TUPDATE (3) — Microseconds. */
+  readonly tupdate?: number
+  /** TCA_PIE_ALPHA (4) */
+  readonly alpha?: number
+  /** TCA_PIE_BETA (5) */
+  readonly beta?: number
+  /** TCA_PIE_ECN (6) */
+  readonly ecn?: number
+  /** TCA_PIE_BYTEMODE (7) */
+  readonly bytemode?: number
+  /** TCA_PIE_DQ_RATE_ESTIMATOR (8) */
+  readonly dqRateEstimator?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of tc-pie-attrs. */
+export const TcPieAttrsTypes = {
+  /** TCA_PIE_TARGET */ target: 1,
+  /** TCA_PIE_LIMIT */ limit: 2,
+  /** TCA_PIE_TUPDATE */ tupdate: 3,
+  /** TCA_PIE_ALPHA */ alpha: 4,
+  /** TCA_PIE_BETA */ beta: 5,
+  /** TCA_PIE_ECN */ ecn: 6,
+  /** TCA_PIE_BYTEMODE */ bytemode: 7,
+  /** TCA_PIE_DQ_RATE_ESTIMATOR */ dqRateEstimator: 8,
+} as const
+export const TcPieAttrsFields = {
+  target: Schema.optionalKey(P.U32),
+  limit: Schema.optionalKey(P.U32),
+  tupdate: Schema.optionalKey(P.U32),
+  alpha: Schema.optionalKey(P.U32),
+  beta: Schema.optionalKey(P.U32),
+  ecn: Schema.optionalKey(P.U32),
+  bytemode: Schema.optionalKey(P.U32),
+  dqRateEstimator: Schema.optionalKey(P.U32),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8])),
+}
+/** Attribute set tc-fq-pie-attrs. */
+export interface TcFqPieAttrs {
+  /** TCA_FQ_PIE_LIMIT (1) — Packets. */
+  readonly limit?: number
+  /** TCA_FQ_PIE_FLOWS (2) */
+  readonly flows?: number
+  /** TCA_FQ_PIE_TARGET (3) — Microseconds. */
+  readonly target?: number
+  /** TCA_FQ_PIE_TUPDATE (4) — Microseconds. */
+  readonly tupdate?: number
+  /** TCA_FQ_PIE_ALPHA (5) */
+  readonly alpha?: number
+  /** TCA_FQ_PIE_BETA (6) */
+  readonly beta?: number
+  /** TCA_FQ_PIE_QUANTUM (7) */
+  readonly quantum?: number
+  /** TCA_FQ_PIE_MEMORY_LIMIT (8) */
+  readonly memoryLimit?: number
+  /** TCA_FQ_PIE_ECN_PROB (9) — Percent. */
+  readonly ecnProb?: number
+  /** TCA_FQ_PIE_ECN (10) */
+  readonly ecn?: number
+  /** TCA_FQ_PIE_BYTEMODE (11) */
+  readonly bytemode?: number
+  /** TCA_FQ_PIE_DQ_RATE_ESTIMATOR (12) */
+  readonly dqRateEstimator?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of tc-fq-pie-attrs. */
+export const TcFqPieAttrsTypes = {
+  /** TCA_FQ_PIE_LIMIT */ limit: 1,
+  /** TCA_FQ_PIE_FLOWS */ flows: 2,
+  /** TCA_FQ_PIE_TARGET */ target: 3,
+  /** TCA_FQ_PIE_TUPDATE */ tupdate: 4,
+  /** TCA_FQ_PIE_ALPHA */ alpha: 5,
+  /** TCA_FQ_PIE_BETA */ beta: 6,
+  /** TCA_FQ_PIE_QUANTUM */ quantum: 7,
+  /** TCA_FQ_PIE_MEMORY_LIMIT */ memoryLimit: 8,
+  /** TCA_FQ_PIE_ECN_PROB */ ecnProb: 9,
+  /** TCA_FQ_PIE_ECN */ ecn: 10,
+  /** TCA_FQ_PIE_BYTEMODE */ bytemode: 11,
+  /** TCA_FQ_PIE_DQ_RATE_ESTIMATOR */ dqRateEstimator: 12,
+} as const
+export const TcFqPieAttrsFields = {
+  limit: Schema.optionalKey(P.U32),
+  flows: Schema.optionalKey(P.U32),
+  target: Schema.optionalKey(P.U32),
+  tupdate: Schema.optionalKey(P.U32),
+  alpha: Schema.optionalKey(P.U32),
+  beta: Schema.optionalKey(P.U32),
+  quantum: Schema.optionalKey(P.U32),
+  memoryLimit: Schema.optionalKey(P.U32),
+  ecnProb: Schema.optionalKey(P.U32),
+  ecn: Schema.optionalKey(P.U32),
+  bytemode: Schema.optionalKey(P.U32),
+  dqRateEstimator: Schema.optionalKey(P.U32),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])),
+}
+/** Attribute set tc-hhf-attrs. */
+export interface TcHhfAttrs {
+  /** TCA_HHF_BACKLOG_LIMIT (1) — Packets. */
+  readonly backlogLimit?: number
+  /** TCA_HHF_QUANTUM (2) */
+  readonly quantum?: number
+  /** TCA_HHF_HH_FLOWS_LIMIT (3) */
+  readonly hhFlowsLimit?: number
+  /** TCA_HHF_RESET_TIMEOUT (4) — Microseconds. */
+  readonly resetTimeout?: number
+  /** TCA_HHF_ADMIT_BYTES (5) */
+  readonly admitBytes?: number
+  /** TCA_HHF_EVICT_TIMEOUT (6) — Microseconds. */
+  readonly evictTimeout?: number
+  /** TCA_HHF_NON_HH_WEIGHT (7) */
+  readonly nonHhWeight?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of tc-hhf-attrs. */
+export const TcHhfAttrsTypes = {
+  /** TCA_HHF_BACKLOG_LIMIT */ backlogLimit: 1,
+  /** TCA_HHF_QUANTUM */ quantum: 2,
+  /** TCA_HHF_HH_FLOWS_LIMIT */ hhFlowsLimit: 3,
+  /** TCA_HHF_RESET_TIMEOUT */ resetTimeout: 4,
+  /** TCA_HHF_ADMIT_BYTES */ admitBytes: 5,
+  /** TCA_HHF_EVICT_TIMEOUT */ evictTimeout: 6,
+  /** TCA_HHF_NON_HH_WEIGHT */ nonHhWeight: 7,
+} as const
+export const TcHhfAttrsFields = {
+  backlogLimit: Schema.optionalKey(P.U32),
+  quantum: Schema.optionalKey(P.U32),
+  hhFlowsLimit: Schema.optionalKey(P.U32),
+  resetTimeout: Schema.optionalKey(P.U32),
+  admitBytes: Schema.optionalKey(P.U32),
+  evictTimeout: Schema.optionalKey(P.U32),
+  nonHhWeight: Schema.optionalKey(P.U32),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7])),
+}
 export const TcAttrs: Schema.Codec<TcAttrs> = Schema.Struct(TcAttrsFields)
 export const TcStats2Attrs: Schema.Codec<TcStats2Attrs> = Schema.Struct(TcStats2AttrsFields)
 export const TcTbfAttrs: Schema.Codec<TcTbfAttrs> = Schema.Struct(TcTbfAttrsFields)
 export const TcHtbAttrs: Schema.Codec<TcHtbAttrs> = Schema.Struct(TcHtbAttrsFields)
 export const TcFqCodelAttrs: Schema.Codec<TcFqCodelAttrs> = Schema.Struct(TcFqCodelAttrsFields)
 export const TcCodelAttrs: Schema.Codec<TcCodelAttrs> = Schema.Struct(TcCodelAttrsFields)
+export const TcNetemAttrs: Schema.Codec<TcNetemAttrs> = Schema.Struct(TcNetemAttrsFields)
+export const TcNetemLossAttrs: Schema.Codec<TcNetemLossAttrs> = Schema.Struct(TcNetemLossAttrsFields)
+export const TcFqAttrs: Schema.Codec<TcFqAttrs> = Schema.Struct(TcFqAttrsFields)
+export const TcRedAttrs: Schema.Codec<TcRedAttrs> = Schema.Struct(TcRedAttrsFields)
+export const TcChokeAttrs: Schema.Codec<TcChokeAttrs> = Schema.Struct(TcChokeAttrsFields)
+export const TcSfbAttrs: Schema.Codec<TcSfbAttrs> = Schema.Struct(TcSfbAttrsFields)
+export const TcCakeAttrs: Schema.Codec<TcCakeAttrs> = Schema.Struct(TcCakeAttrsFields)
+export const TcCakeStatsAttrs: Schema.Codec<TcCakeStatsAttrs> = Schema.Struct(TcCakeStatsAttrsFields)
+export const TcCakeTinStatsAttrs: Schema.Codec<TcCakeTinStatsAttrs> = Schema.Struct(TcCakeTinStatsAttrsFields)
+export const TcPieAttrs: Schema.Codec<TcPieAttrs> = Schema.Struct(TcPieAttrsFields)
+export const TcFqPieAttrs: Schema.Codec<TcFqPieAttrs> = Schema.Struct(TcFqPieAttrsFields)
+export const TcHhfAttrs: Schema.Codec<TcHhfAttrs> = Schema.Struct(TcHhfAttrsFields)
 /** Decodes tc-attrs attributes in [start, end) into `out`. */
 export function decodeTcAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): TcAttrs {
   let off = start
@@ -1134,6 +2780,564 @@ export function encodeTcCodelAttrs(w: Writer, v: TcCodelAttrs): void {
   if (v.ceThreshold !== undefined) w.attrU32(5, v.ceThreshold)
   if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
 }
+/** Decodes tc-netem-attrs attributes in [start, end) into `out`. */
+export function decodeTcNetemAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): TcNetemAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("tc-netem-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.corr = decodeTcNetemCorr(buf, view, p, e); break
+      case 2: out.delayDist = readS16Array(view, p, e, true); break
+      case 3: out.reorder = decodeTcNetemReorder(buf, view, p, e); break
+      case 4: out.corrupt = decodeTcNetemCorrupt(buf, view, p, e); break
+      case 5: out.loss = decodeTcNetemLossAttrsInto({}, buf, view, p, e); break
+      case 6: out.rate = decodeTcNetemRate(buf, view, p, e); break
+      case 7: out.ecn = (n < 4 ? badLength("tc-netem-attrs.TCA_NETEM_ECN", n, 4, off) : view.getUint32(p, true)); break
+      case 8: out.rate64 = (n < 8 ? badLength("tc-netem-attrs.TCA_NETEM_RATE64", n, 8, off) : readU64(view, p, true)); break
+      case 9: break
+      case 10: out.latency64 = (n < 8 ? badLength("tc-netem-attrs.TCA_NETEM_LATENCY64", n, 8, off) : readS64(view, p, true)); break
+      case 11: out.jitter64 = (n < 8 ? badLength("tc-netem-attrs.TCA_NETEM_JITTER64", n, 8, off) : readS64(view, p, true)); break
+      case 12: out.slot = decodeTcNetemSlot(buf, view, p, e); break
+      case 13: out.slotDist = readS16Array(view, p, e, true); break
+      case 14: out.prngSeed = (n < 8 ? badLength("tc-netem-attrs.TCA_NETEM_PRNG_SEED", n, 8, off) : readU64(view, p, true)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes tc-netem-attrs attributes in [start, end). */
+export function decodeTcNetemAttrs(buf: Uint8Array, view: DataView, start: number, end: number): TcNetemAttrs {
+  return decodeTcNetemAttrsInto({}, buf, view, start, end)
+}
+/** Writes the tc-netem-attrs attributes present in `v`. */
+export function encodeTcNetemAttrs(w: Writer, v: TcNetemAttrs): void {
+  if (v.corr !== undefined) { const s = w.attrStart(1); encodeTcNetemCorr(w, v.corr); w.attrEnd(s) }
+  if (v.delayDist !== undefined) { const s = w.attrStart(2); for (const x of v.delayDist) w.s16(x as any); w.attrEnd(s) }
+  if (v.reorder !== undefined) { const s = w.attrStart(3); encodeTcNetemReorder(w, v.reorder); w.attrEnd(s) }
+  if (v.corrupt !== undefined) { const s = w.attrStart(4); encodeTcNetemCorrupt(w, v.corrupt); w.attrEnd(s) }
+  if (v.loss !== undefined) { const s = w.nestStart(5, true); encodeTcNetemLossAttrs(w, v.loss); w.attrEnd(s) }
+  if (v.rate !== undefined) { const s = w.attrStart(6); encodeTcNetemRate(w, v.rate); w.attrEnd(s) }
+  if (v.ecn !== undefined) w.attrU32(7, v.ecn)
+  if (v.rate64 !== undefined) w.attrU64(8, v.rate64)
+  if (v.latency64 !== undefined) w.attrS64(10, v.latency64)
+  if (v.jitter64 !== undefined) w.attrS64(11, v.jitter64)
+  if (v.slot !== undefined) { const s = w.attrStart(12); encodeTcNetemSlot(w, v.slot); w.attrEnd(s) }
+  if (v.slotDist !== undefined) { const s = w.attrStart(13); for (const x of v.slotDist) w.s16(x as any); w.attrEnd(s) }
+  if (v.prngSeed !== undefined) w.attrU64(14, v.prngSeed)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes tc-netem-loss-attrs attributes in [start, end) into `out`. */
+export function decodeTcNetemLossAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): TcNetemLossAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("tc-netem-loss-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len
+    switch (rawType & 0x3fff) {
+      case 1: out.gi = decodeTcNetemGimodel(buf, view, p, e); break
+      case 2: out.ge = decodeTcNetemGemodel(buf, view, p, e); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes tc-netem-loss-attrs attributes in [start, end). */
+export function decodeTcNetemLossAttrs(buf: Uint8Array, view: DataView, start: number, end: number): TcNetemLossAttrs {
+  return decodeTcNetemLossAttrsInto({}, buf, view, start, end)
+}
+/** Writes the tc-netem-loss-attrs attributes present in `v`. */
+export function encodeTcNetemLossAttrs(w: Writer, v: TcNetemLossAttrs): void {
+  if (v.gi !== undefined) { const s = w.attrStart(1); encodeTcNetemGimodel(w, v.gi); w.attrEnd(s) }
+  if (v.ge !== undefined) { const s = w.attrStart(2); encodeTcNetemGemodel(w, v.ge); w.attrEnd(s) }
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes tc-fq-attrs attributes in [start, end) into `out`. */
+export function decodeTcFqAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): TcFqAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("tc-fq-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.plimit = (n < 4 ? badLength("tc-fq-attrs.TCA_FQ_PLIMIT", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.flowPlimit = (n < 4 ? badLength("tc-fq-attrs.TCA_FQ_FLOW_PLIMIT", n, 4, off) : view.getUint32(p, true)); break
+      case 3: out.quantum = (n < 4 ? badLength("tc-fq-attrs.TCA_FQ_QUANTUM", n, 4, off) : view.getUint32(p, true)); break
+      case 4: out.initialQuantum = (n < 4 ? badLength("tc-fq-attrs.TCA_FQ_INITIAL_QUANTUM", n, 4, off) : view.getUint32(p, true)); break
+      case 5: out.rateEnable = (n < 4 ? badLength("tc-fq-attrs.TCA_FQ_RATE_ENABLE", n, 4, off) : view.getUint32(p, true)); break
+      case 6: out.flowDefaultRate = (n < 4 ? badLength("tc-fq-attrs.TCA_FQ_FLOW_DEFAULT_RATE", n, 4, off) : view.getUint32(p, true)); break
+      case 7: out.flowMaxRate = (n < 4 ? badLength("tc-fq-attrs.TCA_FQ_FLOW_MAX_RATE", n, 4, off) : view.getUint32(p, true)); break
+      case 8: out.bucketsLog = (n < 4 ? badLength("tc-fq-attrs.TCA_FQ_BUCKETS_LOG", n, 4, off) : view.getUint32(p, true)); break
+      case 9: out.flowRefillDelay = (n < 4 ? badLength("tc-fq-attrs.TCA_FQ_FLOW_REFILL_DELAY", n, 4, off) : view.getUint32(p, true)); break
+      case 10: out.orphanMask = (n < 4 ? badLength("tc-fq-attrs.TCA_FQ_ORPHAN_MASK", n, 4, off) : view.getUint32(p, true)); break
+      case 11: out.lowRateThreshold = (n < 4 ? badLength("tc-fq-attrs.TCA_FQ_LOW_RATE_THRESHOLD", n, 4, off) : view.getUint32(p, true)); break
+      case 12: out.ceThreshold = (n < 4 ? badLength("tc-fq-attrs.TCA_FQ_CE_THRESHOLD", n, 4, off) : view.getUint32(p, true)); break
+      case 13: out.timerSlack = (n < 4 ? badLength("tc-fq-attrs.TCA_FQ_TIMER_SLACK", n, 4, off) : view.getUint32(p, true)); break
+      case 14: out.horizon = (n < 4 ? badLength("tc-fq-attrs.TCA_FQ_HORIZON", n, 4, off) : view.getUint32(p, true)); break
+      case 15: out.horizonDrop = (n < 1 ? badLength("tc-fq-attrs.TCA_FQ_HORIZON_DROP", n, 1, off) : view.getUint8(p)); break
+      case 16: out.priomap = decodeTcPrioQopt(buf, view, p, e); break
+      case 17: out.weights = readS32Array(view, p, e, true); break
+      case 18: out.offloadHorizon = (n < 4 ? badLength("tc-fq-attrs.TCA_FQ_OFFLOAD_HORIZON", n, 4, off) : view.getUint32(p, true)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes tc-fq-attrs attributes in [start, end). */
+export function decodeTcFqAttrs(buf: Uint8Array, view: DataView, start: number, end: number): TcFqAttrs {
+  return decodeTcFqAttrsInto({}, buf, view, start, end)
+}
+/** Writes the tc-fq-attrs attributes present in `v`. */
+export function encodeTcFqAttrs(w: Writer, v: TcFqAttrs): void {
+  if (v.plimit !== undefined) w.attrU32(1, v.plimit)
+  if (v.flowPlimit !== undefined) w.attrU32(2, v.flowPlimit)
+  if (v.quantum !== undefined) w.attrU32(3, v.quantum)
+  if (v.initialQuantum !== undefined) w.attrU32(4, v.initialQuantum)
+  if (v.rateEnable !== undefined) w.attrU32(5, v.rateEnable)
+  if (v.flowDefaultRate !== undefined) w.attrU32(6, v.flowDefaultRate)
+  if (v.flowMaxRate !== undefined) w.attrU32(7, v.flowMaxRate)
+  if (v.bucketsLog !== undefined) w.attrU32(8, v.bucketsLog)
+  if (v.flowRefillDelay !== undefined) w.attrU32(9, v.flowRefillDelay)
+  if (v.orphanMask !== undefined) w.attrU32(10, v.orphanMask)
+  if (v.lowRateThreshold !== undefined) w.attrU32(11, v.lowRateThreshold)
+  if (v.ceThreshold !== undefined) w.attrU32(12, v.ceThreshold)
+  if (v.timerSlack !== undefined) w.attrU32(13, v.timerSlack)
+  if (v.horizon !== undefined) w.attrU32(14, v.horizon)
+  if (v.horizonDrop !== undefined) w.attrU8(15, v.horizonDrop)
+  if (v.priomap !== undefined) { const s = w.attrStart(16); encodeTcPrioQopt(w, v.priomap); w.attrEnd(s) }
+  if (v.weights !== undefined) { const s = w.attrStart(17); for (const x of v.weights) w.s32(x as any); w.attrEnd(s) }
+  if (v.offloadHorizon !== undefined) w.attrU32(18, v.offloadHorizon)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes tc-red-attrs attributes in [start, end) into `out`. */
+export function decodeTcRedAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): TcRedAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("tc-red-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.parms = decodeTcRedQopt(buf, view, p, e); break
+      case 2: out.stab = readBytes(buf, p, e); break
+      case 3: out.maxP = (n < 4 ? badLength("tc-red-attrs.TCA_RED_MAX_P", n, 4, off) : view.getUint32(p, true)); break
+      case 4: out.flags = (n < 8 ? badLength("tc-red-attrs.TCA_RED_FLAGS", n, 8, off) : { value: view.getUint32(p, true), selector: view.getUint32(p + 4, true) }); break
+      case 5: out.earlyDropBlock = (n < 4 ? badLength("tc-red-attrs.TCA_RED_EARLY_DROP_BLOCK", n, 4, off) : view.getUint32(p, true)); break
+      case 6: out.markBlock = (n < 4 ? badLength("tc-red-attrs.TCA_RED_MARK_BLOCK", n, 4, off) : view.getUint32(p, true)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes tc-red-attrs attributes in [start, end). */
+export function decodeTcRedAttrs(buf: Uint8Array, view: DataView, start: number, end: number): TcRedAttrs {
+  return decodeTcRedAttrsInto({}, buf, view, start, end)
+}
+/** Writes the tc-red-attrs attributes present in `v`. */
+export function encodeTcRedAttrs(w: Writer, v: TcRedAttrs): void {
+  if (v.parms !== undefined) { const s = w.attrStart(1); encodeTcRedQopt(w, v.parms); w.attrEnd(s) }
+  if (v.stab !== undefined) w.attrBinary(2, v.stab)
+  if (v.maxP !== undefined) w.attrU32(3, v.maxP)
+  if (v.flags !== undefined) { const s = w.attrStart(4); w.u32(v.flags.value); w.u32(v.flags.selector); w.attrEnd(s) }
+  if (v.earlyDropBlock !== undefined) w.attrU32(5, v.earlyDropBlock)
+  if (v.markBlock !== undefined) w.attrU32(6, v.markBlock)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes tc-choke-attrs attributes in [start, end) into `out`. */
+export function decodeTcChokeAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): TcChokeAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("tc-choke-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.parms = decodeTcRedQopt(buf, view, p, e); break
+      case 2: out.stab = readBytes(buf, p, e); break
+      case 3: out.maxP = (n < 4 ? badLength("tc-choke-attrs.TCA_CHOKE_MAX_P", n, 4, off) : view.getUint32(p, true)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes tc-choke-attrs attributes in [start, end). */
+export function decodeTcChokeAttrs(buf: Uint8Array, view: DataView, start: number, end: number): TcChokeAttrs {
+  return decodeTcChokeAttrsInto({}, buf, view, start, end)
+}
+/** Writes the tc-choke-attrs attributes present in `v`. */
+export function encodeTcChokeAttrs(w: Writer, v: TcChokeAttrs): void {
+  if (v.parms !== undefined) { const s = w.attrStart(1); encodeTcRedQopt(w, v.parms); w.attrEnd(s) }
+  if (v.stab !== undefined) w.attrBinary(2, v.stab)
+  if (v.maxP !== undefined) w.attrU32(3, v.maxP)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes tc-sfb-attrs attributes in [start, end) into `out`. */
+export function decodeTcSfbAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): TcSfbAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("tc-sfb-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len
+    switch (rawType & 0x3fff) {
+      case 1: out.parms = decodeTcSfbQopt(buf, view, p, e); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes tc-sfb-attrs attributes in [start, end). */
+export function decodeTcSfbAttrs(buf: Uint8Array, view: DataView, start: number, end: number): TcSfbAttrs {
+  return decodeTcSfbAttrsInto({}, buf, view, start, end)
+}
+/** Writes the tc-sfb-attrs attributes present in `v`. */
+export function encodeTcSfbAttrs(w: Writer, v: TcSfbAttrs): void {
+  if (v.parms !== undefined) { const s = w.attrStart(1); encodeTcSfbQopt(w, v.parms); w.attrEnd(s) }
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes tc-cake-attrs attributes in [start, end) into `out`. */
+export function decodeTcCakeAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): TcCakeAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("tc-cake-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: break
+      case 2: out.baseRate64 = (n < 8 ? badLength("tc-cake-attrs.TCA_CAKE_BASE_RATE64", n, 8, off) : readU64(view, p, true)); break
+      case 3: out.diffservMode = (n < 4 ? badLength("tc-cake-attrs.TCA_CAKE_DIFFSERV_MODE", n, 4, off) : view.getUint32(p, true)); break
+      case 4: out.atm = (n < 4 ? badLength("tc-cake-attrs.TCA_CAKE_ATM", n, 4, off) : view.getUint32(p, true)); break
+      case 5: out.flowMode = (n < 4 ? badLength("tc-cake-attrs.TCA_CAKE_FLOW_MODE", n, 4, off) : view.getUint32(p, true)); break
+      case 6: out.overhead = (n < 4 ? badLength("tc-cake-attrs.TCA_CAKE_OVERHEAD", n, 4, off) : view.getInt32(p, true)); break
+      case 7: out.rtt = (n < 4 ? badLength("tc-cake-attrs.TCA_CAKE_RTT", n, 4, off) : view.getUint32(p, true)); break
+      case 8: out.target = (n < 4 ? badLength("tc-cake-attrs.TCA_CAKE_TARGET", n, 4, off) : view.getUint32(p, true)); break
+      case 9: out.autorate = (n < 4 ? badLength("tc-cake-attrs.TCA_CAKE_AUTORATE", n, 4, off) : view.getUint32(p, true)); break
+      case 10: out.memory = (n < 4 ? badLength("tc-cake-attrs.TCA_CAKE_MEMORY", n, 4, off) : view.getUint32(p, true)); break
+      case 11: out.nat = (n < 4 ? badLength("tc-cake-attrs.TCA_CAKE_NAT", n, 4, off) : view.getUint32(p, true)); break
+      case 12: out.raw = (n < 4 ? badLength("tc-cake-attrs.TCA_CAKE_RAW", n, 4, off) : view.getUint32(p, true)); break
+      case 13: out.wash = (n < 4 ? badLength("tc-cake-attrs.TCA_CAKE_WASH", n, 4, off) : view.getUint32(p, true)); break
+      case 14: out.mpu = (n < 4 ? badLength("tc-cake-attrs.TCA_CAKE_MPU", n, 4, off) : view.getUint32(p, true)); break
+      case 15: out.ingress = (n < 4 ? badLength("tc-cake-attrs.TCA_CAKE_INGRESS", n, 4, off) : view.getUint32(p, true)); break
+      case 16: out.ackFilter = (n < 4 ? badLength("tc-cake-attrs.TCA_CAKE_ACK_FILTER", n, 4, off) : view.getUint32(p, true)); break
+      case 17: out.splitGso = (n < 4 ? badLength("tc-cake-attrs.TCA_CAKE_SPLIT_GSO", n, 4, off) : view.getUint32(p, true)); break
+      case 18: out.fwmark = (n < 4 ? badLength("tc-cake-attrs.TCA_CAKE_FWMARK", n, 4, off) : view.getUint32(p, true)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes tc-cake-attrs attributes in [start, end). */
+export function decodeTcCakeAttrs(buf: Uint8Array, view: DataView, start: number, end: number): TcCakeAttrs {
+  return decodeTcCakeAttrsInto({}, buf, view, start, end)
+}
+/** Writes the tc-cake-attrs attributes present in `v`. */
+export function encodeTcCakeAttrs(w: Writer, v: TcCakeAttrs): void {
+  if (v.baseRate64 !== undefined) w.attrU64(2, v.baseRate64)
+  if (v.diffservMode !== undefined) w.attrU32(3, v.diffservMode)
+  if (v.atm !== undefined) w.attrU32(4, v.atm)
+  if (v.flowMode !== undefined) w.attrU32(5, v.flowMode)
+  if (v.overhead !== undefined) w.attrS32(6, v.overhead)
+  if (v.rtt !== undefined) w.attrU32(7, v.rtt)
+  if (v.target !== undefined) w.attrU32(8, v.target)
+  if (v.autorate !== undefined) w.attrU32(9, v.autorate)
+  if (v.memory !== undefined) w.attrU32(10, v.memory)
+  if (v.nat !== undefined) w.attrU32(11, v.nat)
+  if (v.raw !== undefined) w.attrU32(12, v.raw)
+  if (v.wash !== undefined) w.attrU32(13, v.wash)
+  if (v.mpu !== undefined) w.attrU32(14, v.mpu)
+  if (v.ingress !== undefined) w.attrU32(15, v.ingress)
+  if (v.ackFilter !== undefined) w.attrU32(16, v.ackFilter)
+  if (v.splitGso !== undefined) w.attrU32(17, v.splitGso)
+  if (v.fwmark !== undefined) w.attrU32(18, v.fwmark)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes tc-cake-stats-attrs attributes in [start, end) into `out`. */
+export function decodeTcCakeStatsAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): TcCakeStatsAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("tc-cake-stats-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: break
+      case 2: out.capacityEstimate64 = (n < 8 ? badLength("tc-cake-stats-attrs.TCA_CAKE_STATS_CAPACITY_ESTIMATE64", n, 8, off) : readU64(view, p, true)); break
+      case 3: out.memoryLimit = (n < 4 ? badLength("tc-cake-stats-attrs.TCA_CAKE_STATS_MEMORY_LIMIT", n, 4, off) : view.getUint32(p, true)); break
+      case 4: out.memoryUsed = (n < 4 ? badLength("tc-cake-stats-attrs.TCA_CAKE_STATS_MEMORY_USED", n, 4, off) : view.getUint32(p, true)); break
+      case 5: out.avgNetoff = (n < 4 ? badLength("tc-cake-stats-attrs.TCA_CAKE_STATS_AVG_NETOFF", n, 4, off) : view.getUint32(p, true)); break
+      case 6: out.minNetlen = (n < 4 ? badLength("tc-cake-stats-attrs.TCA_CAKE_STATS_MIN_NETLEN", n, 4, off) : view.getUint32(p, true)); break
+      case 7: out.maxNetlen = (n < 4 ? badLength("tc-cake-stats-attrs.TCA_CAKE_STATS_MAX_NETLEN", n, 4, off) : view.getUint32(p, true)); break
+      case 8: out.minAdjlen = (n < 4 ? badLength("tc-cake-stats-attrs.TCA_CAKE_STATS_MIN_ADJLEN", n, 4, off) : view.getUint32(p, true)); break
+      case 9: out.maxAdjlen = (n < 4 ? badLength("tc-cake-stats-attrs.TCA_CAKE_STATS_MAX_ADJLEN", n, 4, off) : view.getUint32(p, true)); break
+      case 10: out.tinStats = decodeTcaCakeStatsTinStatsElements(buf, view, p, e); break
+      case 11: out.deficit = (n < 4 ? badLength("tc-cake-stats-attrs.TCA_CAKE_STATS_DEFICIT", n, 4, off) : view.getInt32(p, true)); break
+      case 12: out.cobaltCount = (n < 4 ? badLength("tc-cake-stats-attrs.TCA_CAKE_STATS_COBALT_COUNT", n, 4, off) : view.getUint32(p, true)); break
+      case 13: out.dropping = (n < 4 ? badLength("tc-cake-stats-attrs.TCA_CAKE_STATS_DROPPING", n, 4, off) : view.getUint32(p, true)); break
+      case 14: out.dropNextUs = (n < 4 ? badLength("tc-cake-stats-attrs.TCA_CAKE_STATS_DROP_NEXT_US", n, 4, off) : view.getInt32(p, true)); break
+      case 15: out.pDrop = (n < 4 ? badLength("tc-cake-stats-attrs.TCA_CAKE_STATS_P_DROP", n, 4, off) : view.getUint32(p, true)); break
+      case 16: out.blueTimerUs = (n < 4 ? badLength("tc-cake-stats-attrs.TCA_CAKE_STATS_BLUE_TIMER_US", n, 4, off) : view.getInt32(p, true)); break
+      case 17: out.activeQueues = (n < 4 ? badLength("tc-cake-stats-attrs.TCA_CAKE_STATS_ACTIVE_QUEUES", n, 4, off) : view.getUint32(p, true)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes tc-cake-stats-attrs attributes in [start, end). */
+export function decodeTcCakeStatsAttrs(buf: Uint8Array, view: DataView, start: number, end: number): TcCakeStatsAttrs {
+  return decodeTcCakeStatsAttrsInto({}, buf, view, start, end)
+}
+/** Writes the tc-cake-stats-attrs attributes present in `v`. */
+export function encodeTcCakeStatsAttrs(w: Writer, v: TcCakeStatsAttrs): void {
+  if (v.capacityEstimate64 !== undefined) w.attrU64(2, v.capacityEstimate64)
+  if (v.memoryLimit !== undefined) w.attrU32(3, v.memoryLimit)
+  if (v.memoryUsed !== undefined) w.attrU32(4, v.memoryUsed)
+  if (v.avgNetoff !== undefined) w.attrU32(5, v.avgNetoff)
+  if (v.minNetlen !== undefined) w.attrU32(6, v.minNetlen)
+  if (v.maxNetlen !== undefined) w.attrU32(7, v.maxNetlen)
+  if (v.minAdjlen !== undefined) w.attrU32(8, v.minAdjlen)
+  if (v.maxAdjlen !== undefined) w.attrU32(9, v.maxAdjlen)
+  if (v.tinStats !== undefined) { const s = w.nestStart(10, true); encodeTcaCakeStatsTinStatsElements(w, v.tinStats); w.attrEnd(s) }
+  if (v.deficit !== undefined) w.attrS32(11, v.deficit)
+  if (v.cobaltCount !== undefined) w.attrU32(12, v.cobaltCount)
+  if (v.dropping !== undefined) w.attrU32(13, v.dropping)
+  if (v.dropNextUs !== undefined) w.attrS32(14, v.dropNextUs)
+  if (v.pDrop !== undefined) w.attrU32(15, v.pDrop)
+  if (v.blueTimerUs !== undefined) w.attrS32(16, v.blueTimerUs)
+  if (v.activeQueues !== undefined) w.attrU32(17, v.activeQueues)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes tc-cake-tin-stats-attrs attributes in [start, end) into `out`. */
+export function decodeTcCakeTinStatsAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): TcCakeTinStatsAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("tc-cake-tin-stats-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: break
+      case 2: out.sentPackets = (n < 4 ? badLength("tc-cake-tin-stats-attrs.TCA_CAKE_TIN_STATS_SENT_PACKETS", n, 4, off) : view.getUint32(p, true)); break
+      case 3: out.sentBytes64 = (n < 8 ? badLength("tc-cake-tin-stats-attrs.TCA_CAKE_TIN_STATS_SENT_BYTES64", n, 8, off) : readU64(view, p, true)); break
+      case 4: out.droppedPackets = (n < 4 ? badLength("tc-cake-tin-stats-attrs.TCA_CAKE_TIN_STATS_DROPPED_PACKETS", n, 4, off) : view.getUint32(p, true)); break
+      case 5: out.droppedBytes64 = (n < 8 ? badLength("tc-cake-tin-stats-attrs.TCA_CAKE_TIN_STATS_DROPPED_BYTES64", n, 8, off) : readU64(view, p, true)); break
+      case 6: out.acksDroppedPackets = (n < 4 ? badLength("tc-cake-tin-stats-attrs.TCA_CAKE_TIN_STATS_ACKS_DROPPED_PACKETS", n, 4, off) : view.getUint32(p, true)); break
+      case 7: out.acksDroppedBytes64 = (n < 8 ? badLength("tc-cake-tin-stats-attrs.TCA_CAKE_TIN_STATS_ACKS_DROPPED_BYTES64", n, 8, off) : readU64(view, p, true)); break
+      case 8: out.ecnMarkedPackets = (n < 4 ? badLength("tc-cake-tin-stats-attrs.TCA_CAKE_TIN_STATS_ECN_MARKED_PACKETS", n, 4, off) : view.getUint32(p, true)); break
+      case 9: out.ecnMarkedBytes64 = (n < 8 ? badLength("tc-cake-tin-stats-attrs.TCA_CAKE_TIN_STATS_ECN_MARKED_BYTES64", n, 8, off) : readU64(view, p, true)); break
+      case 10: out.backlogPackets = (n < 4 ? badLength("tc-cake-tin-stats-attrs.TCA_CAKE_TIN_STATS_BACKLOG_PACKETS", n, 4, off) : view.getUint32(p, true)); break
+      case 11: out.backlogBytes = (n < 4 ? badLength("tc-cake-tin-stats-attrs.TCA_CAKE_TIN_STATS_BACKLOG_BYTES", n, 4, off) : view.getUint32(p, true)); break
+      case 12: out.thresholdRate64 = (n < 8 ? badLength("tc-cake-tin-stats-attrs.TCA_CAKE_TIN_STATS_THRESHOLD_RATE64", n, 8, off) : readU64(view, p, true)); break
+      case 13: out.targetUs = (n < 4 ? badLength("tc-cake-tin-stats-attrs.TCA_CAKE_TIN_STATS_TARGET_US", n, 4, off) : view.getUint32(p, true)); break
+      case 14: out.intervalUs = (n < 4 ? badLength("tc-cake-tin-stats-attrs.TCA_CAKE_TIN_STATS_INTERVAL_US", n, 4, off) : view.getUint32(p, true)); break
+      case 15: out.wayIndirectHits = (n < 4 ? badLength("tc-cake-tin-stats-attrs.TCA_CAKE_TIN_STATS_WAY_INDIRECT_HITS", n, 4, off) : view.getUint32(p, true)); break
+      case 16: out.wayMisses = (n < 4 ? badLength("tc-cake-tin-stats-attrs.TCA_CAKE_TIN_STATS_WAY_MISSES", n, 4, off) : view.getUint32(p, true)); break
+      case 17: out.wayCollisions = (n < 4 ? badLength("tc-cake-tin-stats-attrs.TCA_CAKE_TIN_STATS_WAY_COLLISIONS", n, 4, off) : view.getUint32(p, true)); break
+      case 18: out.peakDelayUs = (n < 4 ? badLength("tc-cake-tin-stats-attrs.TCA_CAKE_TIN_STATS_PEAK_DELAY_US", n, 4, off) : view.getUint32(p, true)); break
+      case 19: out.avgDelayUs = (n < 4 ? badLength("tc-cake-tin-stats-attrs.TCA_CAKE_TIN_STATS_AVG_DELAY_US", n, 4, off) : view.getUint32(p, true)); break
+      case 20: out.baseDelayUs = (n < 4 ? badLength("tc-cake-tin-stats-attrs.TCA_CAKE_TIN_STATS_BASE_DELAY_US", n, 4, off) : view.getUint32(p, true)); break
+      case 21: out.sparseFlows = (n < 4 ? badLength("tc-cake-tin-stats-attrs.TCA_CAKE_TIN_STATS_SPARSE_FLOWS", n, 4, off) : view.getUint32(p, true)); break
+      case 22: out.bulkFlows = (n < 4 ? badLength("tc-cake-tin-stats-attrs.TCA_CAKE_TIN_STATS_BULK_FLOWS", n, 4, off) : view.getUint32(p, true)); break
+      case 23: out.unresponsiveFlows = (n < 4 ? badLength("tc-cake-tin-stats-attrs.TCA_CAKE_TIN_STATS_UNRESPONSIVE_FLOWS", n, 4, off) : view.getUint32(p, true)); break
+      case 24: out.maxSkblen = (n < 4 ? badLength("tc-cake-tin-stats-attrs.TCA_CAKE_TIN_STATS_MAX_SKBLEN", n, 4, off) : view.getUint32(p, true)); break
+      case 25: out.flowQuantum = (n < 4 ? badLength("tc-cake-tin-stats-attrs.TCA_CAKE_TIN_STATS_FLOW_QUANTUM", n, 4, off) : view.getUint32(p, true)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes tc-cake-tin-stats-attrs attributes in [start, end). */
+export function decodeTcCakeTinStatsAttrs(buf: Uint8Array, view: DataView, start: number, end: number): TcCakeTinStatsAttrs {
+  return decodeTcCakeTinStatsAttrsInto({}, buf, view, start, end)
+}
+/** Writes the tc-cake-tin-stats-attrs attributes present in `v`. */
+export function encodeTcCakeTinStatsAttrs(w: Writer, v: TcCakeTinStatsAttrs): void {
+  if (v.sentPackets !== undefined) w.attrU32(2, v.sentPackets)
+  if (v.sentBytes64 !== undefined) w.attrU64(3, v.sentBytes64)
+  if (v.droppedPackets !== undefined) w.attrU32(4, v.droppedPackets)
+  if (v.droppedBytes64 !== undefined) w.attrU64(5, v.droppedBytes64)
+  if (v.acksDroppedPackets !== undefined) w.attrU32(6, v.acksDroppedPackets)
+  if (v.acksDroppedBytes64 !== undefined) w.attrU64(7, v.acksDroppedBytes64)
+  if (v.ecnMarkedPackets !== undefined) w.attrU32(8, v.ecnMarkedPackets)
+  if (v.ecnMarkedBytes64 !== undefined) w.attrU64(9, v.ecnMarkedBytes64)
+  if (v.backlogPackets !== undefined) w.attrU32(10, v.backlogPackets)
+  if (v.backlogBytes !== undefined) w.attrU32(11, v.backlogBytes)
+  if (v.thresholdRate64 !== undefined) w.attrU64(12, v.thresholdRate64)
+  if (v.targetUs !== undefined) w.attrU32(13, v.targetUs)
+  if (v.intervalUs !== undefined) w.attrU32(14, v.intervalUs)
+  if (v.wayIndirectHits !== undefined) w.attrU32(15, v.wayIndirectHits)
+  if (v.wayMisses !== undefined) w.attrU32(16, v.wayMisses)
+  if (v.wayCollisions !== undefined) w.attrU32(17, v.wayCollisions)
+  if (v.peakDelayUs !== undefined) w.attrU32(18, v.peakDelayUs)
+  if (v.avgDelayUs !== undefined) w.attrU32(19, v.avgDelayUs)
+  if (v.baseDelayUs !== undefined) w.attrU32(20, v.baseDelayUs)
+  if (v.sparseFlows !== undefined) w.attrU32(21, v.sparseFlows)
+  if (v.bulkFlows !== undefined) w.attrU32(22, v.bulkFlows)
+  if (v.unresponsiveFlows !== undefined) w.attrU32(23, v.unresponsiveFlows)
+  if (v.maxSkblen !== undefined) w.attrU32(24, v.maxSkblen)
+  if (v.flowQuantum !== undefined) w.attrU32(25, v.flowQuantum)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes tc-pie-attrs attributes in [start, end) into `out`. */
+export function decodeTcPieAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): TcPieAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("tc-pie-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.target = (n < 4 ? badLength("tc-pie-attrs.TCA_PIE_TARGET", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.limit = (n < 4 ? badLength("tc-pie-attrs.TCA_PIE_LIMIT", n, 4, off) : view.getUint32(p, true)); break
+      case 3: out.tupdate = (n < 4 ? badLength("tc-pie-attrs.TCA_PIE_TUPDATE", n, 4, off) : view.getUint32(p, true)); break
+      case 4: out.alpha = (n < 4 ? badLength("tc-pie-attrs.TCA_PIE_ALPHA", n, 4, off) : view.getUint32(p, true)); break
+      case 5: out.beta = (n < 4 ? badLength("tc-pie-attrs.TCA_PIE_BETA", n, 4, off) : view.getUint32(p, true)); break
+      case 6: out.ecn = (n < 4 ? badLength("tc-pie-attrs.TCA_PIE_ECN", n, 4, off) : view.getUint32(p, true)); break
+      case 7: out.bytemode = (n < 4 ? badLength("tc-pie-attrs.TCA_PIE_BYTEMODE", n, 4, off) : view.getUint32(p, true)); break
+      case 8: out.dqRateEstimator = (n < 4 ? badLength("tc-pie-attrs.TCA_PIE_DQ_RATE_ESTIMATOR", n, 4, off) : view.getUint32(p, true)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes tc-pie-attrs attributes in [start, end). */
+export function decodeTcPieAttrs(buf: Uint8Array, view: DataView, start: number, end: number): TcPieAttrs {
+  return decodeTcPieAttrsInto({}, buf, view, start, end)
+}
+/** Writes the tc-pie-attrs attributes present in `v`. */
+export function encodeTcPieAttrs(w: Writer, v: TcPieAttrs): void {
+  if (v.target !== undefined) w.attrU32(1, v.target)
+  if (v.limit !== undefined) w.attrU32(2, v.limit)
+  if (v.tupdate !== undefined) w.attrU32(3, v.tupdate)
+  if (v.alpha !== undefined) w.attrU32(4, v.alpha)
+  if (v.beta !== undefined) w.attrU32(5, v.beta)
+  if (v.ecn !== undefined) w.attrU32(6, v.ecn)
+  if (v.bytemode !== undefined) w.attrU32(7, v.bytemode)
+  if (v.dqRateEstimator !== undefined) w.attrU32(8, v.dqRateEstimator)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes tc-fq-pie-attrs attributes in [start, end) into `out`. */
+export function decodeTcFqPieAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): TcFqPieAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("tc-fq-pie-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.limit = (n < 4 ? badLength("tc-fq-pie-attrs.TCA_FQ_PIE_LIMIT", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.flows = (n < 4 ? badLength("tc-fq-pie-attrs.TCA_FQ_PIE_FLOWS", n, 4, off) : view.getUint32(p, true)); break
+      case 3: out.target = (n < 4 ? badLength("tc-fq-pie-attrs.TCA_FQ_PIE_TARGET", n, 4, off) : view.getUint32(p, true)); break
+      case 4: out.tupdate = (n < 4 ? badLength("tc-fq-pie-attrs.TCA_FQ_PIE_TUPDATE", n, 4, off) : view.getUint32(p, true)); break
+      case 5: out.alpha = (n < 4 ? badLength("tc-fq-pie-attrs.TCA_FQ_PIE_ALPHA", n, 4, off) : view.getUint32(p, true)); break
+      case 6: out.beta = (n < 4 ? badLength("tc-fq-pie-attrs.TCA_FQ_PIE_BETA", n, 4, off) : view.getUint32(p, true)); break
+      case 7: out.quantum = (n < 4 ? badLength("tc-fq-pie-attrs.TCA_FQ_PIE_QUANTUM", n, 4, off) : view.getUint32(p, true)); break
+      case 8: out.memoryLimit = (n < 4 ? badLength("tc-fq-pie-attrs.TCA_FQ_PIE_MEMORY_LIMIT", n, 4, off) : view.getUint32(p, true)); break
+      case 9: out.ecnProb = (n < 4 ? badLength("tc-fq-pie-attrs.TCA_FQ_PIE_ECN_PROB", n, 4, off) : view.getUint32(p, true)); break
+      case 10: out.ecn = (n < 4 ? badLength("tc-fq-pie-attrs.TCA_FQ_PIE_ECN", n, 4, off) : view.getUint32(p, true)); break
+      case 11: out.bytemode = (n < 4 ? badLength("tc-fq-pie-attrs.TCA_FQ_PIE_BYTEMODE", n, 4, off) : view.getUint32(p, true)); break
+      case 12: out.dqRateEstimator = (n < 4 ? badLength("tc-fq-pie-attrs.TCA_FQ_PIE_DQ_RATE_ESTIMATOR", n, 4, off) : view.getUint32(p, true)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes tc-fq-pie-attrs attributes in [start, end). */
+export function decodeTcFqPieAttrs(buf: Uint8Array, view: DataView, start: number, end: number): TcFqPieAttrs {
+  return decodeTcFqPieAttrsInto({}, buf, view, start, end)
+}
+/** Writes the tc-fq-pie-attrs attributes present in `v`. */
+export function encodeTcFqPieAttrs(w: Writer, v: TcFqPieAttrs): void {
+  if (v.limit !== undefined) w.attrU32(1, v.limit)
+  if (v.flows !== undefined) w.attrU32(2, v.flows)
+  if (v.target !== undefined) w.attrU32(3, v.target)
+  if (v.tupdate !== undefined) w.attrU32(4, v.tupdate)
+  if (v.alpha !== undefined) w.attrU32(5, v.alpha)
+  if (v.beta !== undefined) w.attrU32(6, v.beta)
+  if (v.quantum !== undefined) w.attrU32(7, v.quantum)
+  if (v.memoryLimit !== undefined) w.attrU32(8, v.memoryLimit)
+  if (v.ecnProb !== undefined) w.attrU32(9, v.ecnProb)
+  if (v.ecn !== undefined) w.attrU32(10, v.ecn)
+  if (v.bytemode !== undefined) w.attrU32(11, v.bytemode)
+  if (v.dqRateEstimator !== undefined) w.attrU32(12, v.dqRateEstimator)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes tc-hhf-attrs attributes in [start, end) into `out`. */
+export function decodeTcHhfAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): TcHhfAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("tc-hhf-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.backlogLimit = (n < 4 ? badLength("tc-hhf-attrs.TCA_HHF_BACKLOG_LIMIT", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.quantum = (n < 4 ? badLength("tc-hhf-attrs.TCA_HHF_QUANTUM", n, 4, off) : view.getUint32(p, true)); break
+      case 3: out.hhFlowsLimit = (n < 4 ? badLength("tc-hhf-attrs.TCA_HHF_HH_FLOWS_LIMIT", n, 4, off) : view.getUint32(p, true)); break
+      case 4: out.resetTimeout = (n < 4 ? badLength("tc-hhf-attrs.TCA_HHF_RESET_TIMEOUT", n, 4, off) : view.getUint32(p, true)); break
+      case 5: out.admitBytes = (n < 4 ? badLength("tc-hhf-attrs.TCA_HHF_ADMIT_BYTES", n, 4, off) : view.getUint32(p, true)); break
+      case 6: out.evictTimeout = (n < 4 ? badLength("tc-hhf-attrs.TCA_HHF_EVICT_TIMEOUT", n, 4, off) : view.getUint32(p, true)); break
+      case 7: out.nonHhWeight = (n < 4 ? badLength("tc-hhf-attrs.TCA_HHF_NON_HH_WEIGHT", n, 4, off) : view.getUint32(p, true)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes tc-hhf-attrs attributes in [start, end). */
+export function decodeTcHhfAttrs(buf: Uint8Array, view: DataView, start: number, end: number): TcHhfAttrs {
+  return decodeTcHhfAttrsInto({}, buf, view, start, end)
+}
+/** Writes the tc-hhf-attrs attributes present in `v`. */
+export function encodeTcHhfAttrs(w: Writer, v: TcHhfAttrs): void {
+  if (v.backlogLimit !== undefined) w.attrU32(1, v.backlogLimit)
+  if (v.quantum !== undefined) w.attrU32(2, v.quantum)
+  if (v.hhFlowsLimit !== undefined) w.attrU32(3, v.hhFlowsLimit)
+  if (v.resetTimeout !== undefined) w.attrU32(4, v.resetTimeout)
+  if (v.admitBytes !== undefined) w.attrU32(5, v.admitBytes)
+  if (v.evictTimeout !== undefined) w.attrU32(6, v.evictTimeout)
+  if (v.nonHhWeight !== undefined) w.attrU32(7, v.nonHhWeight)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
 /** Names of tc-attrs attributes, for error messages. */
 export const TcAttrsMeta: AttributeMeta = {
   set: "tc-attrs",
@@ -1225,6 +3429,209 @@ export const TcCodelAttrsMeta: AttributeMeta = {
     3: { name: "TCA_CODEL_INTERVAL" },
     4: { name: "TCA_CODEL_ECN" },
     5: { name: "TCA_CODEL_CE_THRESHOLD" },
+  }
+}
+/** Names of tc-netem-attrs attributes, for error messages. */
+export const TcNetemAttrsMeta: AttributeMeta = {
+  set: "tc-netem-attrs",
+  attributes: {
+    1: { name: "TCA_NETEM_CORR" },
+    2: { name: "TCA_NETEM_DELAY_DIST" },
+    3: { name: "TCA_NETEM_REORDER" },
+    4: { name: "TCA_NETEM_CORRUPT" },
+    5: { name: "TCA_NETEM_LOSS", nested: () => TcNetemLossAttrsMeta },
+    6: { name: "TCA_NETEM_RATE" },
+    7: { name: "TCA_NETEM_ECN" },
+    8: { name: "TCA_NETEM_RATE64" },
+    9: { name: "TCA_NETEM_PAD" },
+    10: { name: "TCA_NETEM_LATENCY64" },
+    11: { name: "TCA_NETEM_JITTER64" },
+    12: { name: "TCA_NETEM_SLOT" },
+    13: { name: "TCA_NETEM_SLOT_DIST" },
+    14: { name: "TCA_NETEM_PRNG_SEED" },
+  }
+}
+/** Names of tc-netem-loss-attrs attributes, for error messages. */
+export const TcNetemLossAttrsMeta: AttributeMeta = {
+  set: "tc-netem-loss-attrs",
+  attributes: {
+    1: { name: "NETEM_LOSS_GI" },
+    2: { name: "NETEM_LOSS_GE" },
+  }
+}
+/** Names of tc-fq-attrs attributes, for error messages. */
+export const TcFqAttrsMeta: AttributeMeta = {
+  set: "tc-fq-attrs",
+  attributes: {
+    1: { name: "TCA_FQ_PLIMIT" },
+    2: { name: "TCA_FQ_FLOW_PLIMIT" },
+    3: { name: "TCA_FQ_QUANTUM" },
+    4: { name: "TCA_FQ_INITIAL_QUANTUM" },
+    5: { name: "TCA_FQ_RATE_ENABLE" },
+    6: { name: "TCA_FQ_FLOW_DEFAULT_RATE" },
+    7: { name: "TCA_FQ_FLOW_MAX_RATE" },
+    8: { name: "TCA_FQ_BUCKETS_LOG" },
+    9: { name: "TCA_FQ_FLOW_REFILL_DELAY" },
+    10: { name: "TCA_FQ_ORPHAN_MASK" },
+    11: { name: "TCA_FQ_LOW_RATE_THRESHOLD" },
+    12: { name: "TCA_FQ_CE_THRESHOLD" },
+    13: { name: "TCA_FQ_TIMER_SLACK" },
+    14: { name: "TCA_FQ_HORIZON" },
+    15: { name: "TCA_FQ_HORIZON_DROP" },
+    16: { name: "TCA_FQ_PRIOMAP" },
+    17: { name: "TCA_FQ_WEIGHTS" },
+    18: { name: "TCA_FQ_OFFLOAD_HORIZON" },
+  }
+}
+/** Names of tc-red-attrs attributes, for error messages. */
+export const TcRedAttrsMeta: AttributeMeta = {
+  set: "tc-red-attrs",
+  attributes: {
+    1: { name: "TCA_RED_PARMS" },
+    2: { name: "TCA_RED_STAB" },
+    3: { name: "TCA_RED_MAX_P" },
+    4: { name: "TCA_RED_FLAGS" },
+    5: { name: "TCA_RED_EARLY_DROP_BLOCK" },
+    6: { name: "TCA_RED_MARK_BLOCK" },
+  }
+}
+/** Names of tc-choke-attrs attributes, for error messages. */
+export const TcChokeAttrsMeta: AttributeMeta = {
+  set: "tc-choke-attrs",
+  attributes: {
+    1: { name: "TCA_CHOKE_PARMS" },
+    2: { name: "TCA_CHOKE_STAB" },
+    3: { name: "TCA_CHOKE_MAX_P" },
+  }
+}
+/** Names of tc-sfb-attrs attributes, for error messages. */
+export const TcSfbAttrsMeta: AttributeMeta = {
+  set: "tc-sfb-attrs",
+  attributes: {
+    1: { name: "TCA_SFB_PARMS" },
+  }
+}
+/** Names of tc-cake-attrs attributes, for error messages. */
+export const TcCakeAttrsMeta: AttributeMeta = {
+  set: "tc-cake-attrs",
+  attributes: {
+    1: { name: "TCA_CAKE_PAD" },
+    2: { name: "TCA_CAKE_BASE_RATE64" },
+    3: { name: "TCA_CAKE_DIFFSERV_MODE" },
+    4: { name: "TCA_CAKE_ATM" },
+    5: { name: "TCA_CAKE_FLOW_MODE" },
+    6: { name: "TCA_CAKE_OVERHEAD" },
+    7: { name: "TCA_CAKE_RTT" },
+    8: { name: "TCA_CAKE_TARGET" },
+    9: { name: "TCA_CAKE_AUTORATE" },
+    10: { name: "TCA_CAKE_MEMORY" },
+    11: { name: "TCA_CAKE_NAT" },
+    12: { name: "TCA_CAKE_RAW" },
+    13: { name: "TCA_CAKE_WASH" },
+    14: { name: "TCA_CAKE_MPU" },
+    15: { name: "TCA_CAKE_INGRESS" },
+    16: { name: "TCA_CAKE_ACK_FILTER" },
+    17: { name: "TCA_CAKE_SPLIT_GSO" },
+    18: { name: "TCA_CAKE_FWMARK" },
+  }
+}
+/** Names of tc-cake-stats-attrs attributes, for error messages. */
+export const TcCakeStatsAttrsMeta: AttributeMeta = {
+  set: "tc-cake-stats-attrs",
+  attributes: {
+    1: { name: "TCA_CAKE_STATS_PAD" },
+    2: { name: "TCA_CAKE_STATS_CAPACITY_ESTIMATE64" },
+    3: { name: "TCA_CAKE_STATS_MEMORY_LIMIT" },
+    4: { name: "TCA_CAKE_STATS_MEMORY_USED" },
+    5: { name: "TCA_CAKE_STATS_AVG_NETOFF" },
+    6: { name: "TCA_CAKE_STATS_MIN_NETLEN" },
+    7: { name: "TCA_CAKE_STATS_MAX_NETLEN" },
+    8: { name: "TCA_CAKE_STATS_MIN_ADJLEN" },
+    9: { name: "TCA_CAKE_STATS_MAX_ADJLEN" },
+    10: { name: "TCA_CAKE_STATS_TIN_STATS", indexed: true, nested: () => TcCakeTinStatsAttrsMeta },
+    11: { name: "TCA_CAKE_STATS_DEFICIT" },
+    12: { name: "TCA_CAKE_STATS_COBALT_COUNT" },
+    13: { name: "TCA_CAKE_STATS_DROPPING" },
+    14: { name: "TCA_CAKE_STATS_DROP_NEXT_US" },
+    15: { name: "TCA_CAKE_STATS_P_DROP" },
+    16: { name: "TCA_CAKE_STATS_BLUE_TIMER_US" },
+    17: { name: "TCA_CAKE_STATS_ACTIVE_QUEUES" },
+  }
+}
+/** Names of tc-cake-tin-stats-attrs attributes, for error messages. */
+export const TcCakeTinStatsAttrsMeta: AttributeMeta = {
+  set: "tc-cake-tin-stats-attrs",
+  attributes: {
+    1: { name: "TCA_CAKE_TIN_STATS_PAD" },
+    2: { name: "TCA_CAKE_TIN_STATS_SENT_PACKETS" },
+    3: { name: "TCA_CAKE_TIN_STATS_SENT_BYTES64" },
+    4: { name: "TCA_CAKE_TIN_STATS_DROPPED_PACKETS" },
+    5: { name: "TCA_CAKE_TIN_STATS_DROPPED_BYTES64" },
+    6: { name: "TCA_CAKE_TIN_STATS_ACKS_DROPPED_PACKETS" },
+    7: { name: "TCA_CAKE_TIN_STATS_ACKS_DROPPED_BYTES64" },
+    8: { name: "TCA_CAKE_TIN_STATS_ECN_MARKED_PACKETS" },
+    9: { name: "TCA_CAKE_TIN_STATS_ECN_MARKED_BYTES64" },
+    10: { name: "TCA_CAKE_TIN_STATS_BACKLOG_PACKETS" },
+    11: { name: "TCA_CAKE_TIN_STATS_BACKLOG_BYTES" },
+    12: { name: "TCA_CAKE_TIN_STATS_THRESHOLD_RATE64" },
+    13: { name: "TCA_CAKE_TIN_STATS_TARGET_US" },
+    14: { name: "TCA_CAKE_TIN_STATS_INTERVAL_US" },
+    15: { name: "TCA_CAKE_TIN_STATS_WAY_INDIRECT_HITS" },
+    16: { name: "TCA_CAKE_TIN_STATS_WAY_MISSES" },
+    17: { name: "TCA_CAKE_TIN_STATS_WAY_COLLISIONS" },
+    18: { name: "TCA_CAKE_TIN_STATS_PEAK_DELAY_US" },
+    19: { name: "TCA_CAKE_TIN_STATS_AVG_DELAY_US" },
+    20: { name: "TCA_CAKE_TIN_STATS_BASE_DELAY_US" },
+    21: { name: "TCA_CAKE_TIN_STATS_SPARSE_FLOWS" },
+    22: { name: "TCA_CAKE_TIN_STATS_BULK_FLOWS" },
+    23: { name: "TCA_CAKE_TIN_STATS_UNRESPONSIVE_FLOWS" },
+    24: { name: "TCA_CAKE_TIN_STATS_MAX_SKBLEN" },
+    25: { name: "TCA_CAKE_TIN_STATS_FLOW_QUANTUM" },
+  }
+}
+/** Names of tc-pie-attrs attributes, for error messages. */
+export const TcPieAttrsMeta: AttributeMeta = {
+  set: "tc-pie-attrs",
+  attributes: {
+    1: { name: "TCA_PIE_TARGET" },
+    2: { name: "TCA_PIE_LIMIT" },
+    3: { name: "TCA_PIE_TUPDATE" },
+    4: { name: "TCA_PIE_ALPHA" },
+    5: { name: "TCA_PIE_BETA" },
+    6: { name: "TCA_PIE_ECN" },
+    7: { name: "TCA_PIE_BYTEMODE" },
+    8: { name: "TCA_PIE_DQ_RATE_ESTIMATOR" },
+  }
+}
+/** Names of tc-fq-pie-attrs attributes, for error messages. */
+export const TcFqPieAttrsMeta: AttributeMeta = {
+  set: "tc-fq-pie-attrs",
+  attributes: {
+    1: { name: "TCA_FQ_PIE_LIMIT" },
+    2: { name: "TCA_FQ_PIE_FLOWS" },
+    3: { name: "TCA_FQ_PIE_TARGET" },
+    4: { name: "TCA_FQ_PIE_TUPDATE" },
+    5: { name: "TCA_FQ_PIE_ALPHA" },
+    6: { name: "TCA_FQ_PIE_BETA" },
+    7: { name: "TCA_FQ_PIE_QUANTUM" },
+    8: { name: "TCA_FQ_PIE_MEMORY_LIMIT" },
+    9: { name: "TCA_FQ_PIE_ECN_PROB" },
+    10: { name: "TCA_FQ_PIE_ECN" },
+    11: { name: "TCA_FQ_PIE_BYTEMODE" },
+    12: { name: "TCA_FQ_PIE_DQ_RATE_ESTIMATOR" },
+  }
+}
+/** Names of tc-hhf-attrs attributes, for error messages. */
+export const TcHhfAttrsMeta: AttributeMeta = {
+  set: "tc-hhf-attrs",
+  attributes: {
+    1: { name: "TCA_HHF_BACKLOG_LIMIT" },
+    2: { name: "TCA_HHF_QUANTUM" },
+    3: { name: "TCA_HHF_HH_FLOWS_LIMIT" },
+    4: { name: "TCA_HHF_RESET_TIMEOUT" },
+    5: { name: "TCA_HHF_ADMIT_BYTES" },
+    6: { name: "TCA_HHF_EVICT_TIMEOUT" },
+    7: { name: "TCA_HHF_NON_HH_WEIGHT" },
   }
 }
 /** qdisc message: struct tcmsg followed by tc-attrs. */
