@@ -51,7 +51,6 @@ import {
   NLM_F_CREATE,
   NLM_F_DUMP,
   NLM_F_EXCL,
-  NLM_F_REPLACE,
   operation,
   validate
 } from "./internal/Common.ts"
@@ -425,7 +424,8 @@ const requestOptions = (operation: string) => ({
   operation
 })
 
-const FLAGS = { add: NLM_F_CREATE | NLM_F_EXCL, replace: NLM_F_CREATE | NLM_F_REPLACE, change: 0 } as const
+// `tc filter replace` sends NLM_F_CREATE alone: the kernel creates the filter or changes it in place
+const FLAGS = { add: NLM_F_CREATE | NLM_F_EXCL, replace: NLM_F_CREATE, change: 0 } as const
 
 /** Validates a filter: the Schema of its kind, where it hangs, the kind's and actions' own rules. */
 const check = (input: Filter): Effect.Effect<Filter, NetlinkError> =>
@@ -507,7 +507,8 @@ export const add = operation("Filter.add", function* (f: Filter) {
 })
 
 /**
- * Adds or replaces the filter with that handle, like `tc filter replace`.
+ * Adds the filter, or changes the one with that priority and handle, like
+ * `tc filter replace`.
  *
  * @example
  * ```ts

@@ -207,8 +207,15 @@ export const request = (
   ifindex: number
 ): Uint8Array =>
   command === "remove"
-    ? engine.build(QdiscMessageTypes.RTM_DELQDISC, 0, engine.toMessage(q, ifindex, false))
-    : engine.build(QdiscMessageTypes.RTM_NEWQDISC, engine.flags[command], engine.toMessage(q, ifindex, true))
+    ? engine.build(
+        QdiscMessageTypes.RTM_DELQDISC,
+        0,
+        engine.toMessage(withoutBlocks(q) as any, ifindex, false)
+      )
+    : engine.build(QdiscMessageTypes.RTM_NEWQDISC, engine.flags[command], {
+        ...engine.toMessage(withoutBlocks(q) as any, ifindex, true),
+        ...blocksOf(q)
+      })
 
 /**
  * Adds a qdisc, like `tc qdisc add`; EEXIST if the slot is taken.

@@ -202,7 +202,7 @@ export const writeAttrs = (w: Writer, a: ActAttrs): void => {
 export const encodeList = (actions: ReadonlyArray<AnyAction>, devices: Devices): Uint8Array => {
   const w = new Writer(1024)
   for (let i = 0; i < actions.length; i++) {
-    const s = w.nestStart(i + 1, true)
+    const s = w.nestStart(i + 1, false)
     writeAttrs(w, toAttrs(actions[i], devices[i] ?? {}, true))
     w.attrEnd(s)
   }
