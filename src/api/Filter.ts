@@ -603,17 +603,31 @@ export const flush = operation("Filter.flush", function* (s: Selector) {
   if (v.block === undefined && (v.dev === undefined || v.parent === undefined))
     return yield* Effect.fail(invalid("parent", "flush needs dev and parent, or block"))
   const ifindex = v.dev === undefined ? 0 : yield* linkIndex(v.dev)
+  const { route } = yield* Netlink
+  yield* route.request(flushRequest(v, ifindex), requestOptions("filter flush"))
+})
+
+/**
+ * The request {@link flush} sends for a device with index `ifindex` (pure;
+ * the selector must be valid).
+ *
+ * @example
+ * ```ts
+ * Filter.flushRequest({ dev: "d0", parent: "ingress" }, 3)
+ * ```
+ * @since 0.3.0
+ */
+export const flushRequest = (s: Selector, ifindex: number): Uint8Array => {
   const m: Mutable<FilterMessage> = {
     family: 0,
-    ifindex: v.block !== undefined ? -1 : ifindex,
+    ifindex: s.block !== undefined ? -1 : ifindex,
     handle: 0,
-    parent: v.block !== undefined ? v.block : parseParent(v.parent!)!,
+    parent: s.block !== undefined ? s.block : parseParent(s.parent!)!,
     info: 0
   }
-  if (v.chain !== undefined) m.chain = v.chain
-  const { route } = yield* Netlink
-  yield* route.request(build(FilterMessageTypes.RTM_DELTFILTER, 0, m), requestOptions("filter flush"))
-})
+  if (s.chain !== undefined) m.chain = s.chain
+  return build(FilterMessageTypes.RTM_DELTFILTER, 0, m)
+}
 
 const decodeBody = (buf: Uint8Array, view: DataView, start: number, end: number) =>
   decodeFilterMessage(buf, view, start + 16, end)

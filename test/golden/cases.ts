@@ -1185,7 +1185,6 @@ const tcFilterCases: ReadonlyArray<GoldenCase> = [
     "filter del of one u32 node (kind, protocol, pref, handle)",
     "filter del dev d0 ingress protocol ip pref 10 handle 800::800 u32"
   ),
-  tcf("del-pref", "filter del of one priority", "filter del dev d0 ingress pref 10"),
   tcf("flush", "filter del of every filter of a parent", "filter del dev d0 ingress"),
   tcf(
     "block",

@@ -5,6 +5,8 @@
  * selectors, gact/mirred/nat parameters and police rate tables matches tc's.
  */
 import { describe, expect, it } from "@effect/vitest"
+import * as Action from "../../src/api/Action.ts"
+import * as Chain from "../../src/api/Chain.ts"
 import * as Filter from "../../src/api/Filter.ts"
 import * as Qdisc from "../../src/api/Qdisc.ts"
 import { attributeTree, NLM_F_ACK, nlmsgHeader, onlyMessage } from "./nlmsg.ts"
@@ -21,7 +23,7 @@ const nestedFor = (kind: string) => (path: ReadonlyArray<number>) =>
   (path.length === 3 && path[0] === 2 && path[1] === actAttr[kind]) ||
   (path.length === 4 && path[0] === 2 && path[1] === actAttr[kind] && path[3] === 2)
 
-export const expectSameTc = (ours: Uint8Array, name: string, kind: string): void => {
+const expectSameTc = (ours: Uint8Array, name: string, kind: string): void => {
   const theirs = onlyMessage(name).bytes
   const a = nlmsgHeader(ours)
   const b = nlmsgHeader(theirs)
@@ -322,5 +324,60 @@ describe("Filter removal, blocks", () => {
       IFINDEX
     )
     expectSameTc(ours, "tcf-qdisc-blocks", "")
+  })
+})
+
+describe("Chain requests match tc fixtures", () => {
+  it("chain add", () => {
+    expectSameTc(Chain.request("add", { ...d0, chain: 5 }, IFINDEX), "tcf-chain-add", "")
+  })
+  it("chain del", () => {
+    expectSameTc(Chain.request("remove", { ...d0, chain: 5 }, IFINDEX), "tcf-chain-del", "")
+  })
+  it("filter flush of a parent", () => {
+    expectSameTc(Filter.flushRequest(d0, IFINDEX), "tcf-flush", "")
+  })
+})
+
+/** TCA_ACT_TAB, each action in it and its TCA_ACT_OPTIONS are nests. */
+const nestedAction = (path: ReadonlyArray<number>) =>
+  (path.length === 1 && path[0] === 1) || path.length === 2 || (path.length === 3 && path[2] === 2)
+const TCAMSG = 4
+const expectSameAction = (ours: Uint8Array, name: string): void => {
+  const theirs = onlyMessage(name).bytes
+  const a = nlmsgHeader(ours)
+  const b = nlmsgHeader(theirs)
+  expect(a.len).toBe(ours.length)
+  expect(a.type).toBe(b.type)
+  // tc asks for an ack on writes only; nlink always does
+  expect(a.flags | NLM_F_ACK).toBe(b.flags | NLM_F_ACK)
+  expect(attributeTree(ours, TCAMSG, nestedAction)).toEqual(attributeTree(theirs, TCAMSG, nestedAction))
+}
+
+describe("standalone Action requests match tc fixtures", () => {
+  it("add gact with an index", () => {
+    expectSameAction(
+      Action.request("add", [{ kind: "gact", index: 5, options: { action: "drop" } }]),
+      "tcf-action-add-gact"
+    )
+  })
+  it("add mirred with an index", () => {
+    expectSameAction(
+      Action.request(
+        "add",
+        [{ kind: "mirred", index: 3, options: { direction: "egress", mode: "redirect", dev: "d1" } }],
+        DEVICES
+      ),
+      "tcf-action-add-mirred"
+    )
+  })
+  it("del by kind and index", () => {
+    expectSameAction(Action.request("remove", [{ kind: "gact", index: 5 }]), "tcf-action-del")
+  })
+  it("get by kind and index", () => {
+    expectSameAction(Action.request("get", [{ kind: "gact", index: 5 }]), "tcf-action-get")
+  })
+  it("flush a kind", () => {
+    expectSameAction(Action.flushRequest("gact"), "tcf-action-flush")
   })
 })

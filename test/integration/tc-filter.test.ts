@@ -7,6 +7,7 @@
 import { execFileSync, spawnSync } from "node:child_process"
 import { expect, it } from "@effect/vitest"
 import { Effect, Layer, type Scope, Schema } from "effect"
+import * as Chain from "../../src/api/Chain.ts"
 import * as Filter from "../../src/api/Filter.ts"
 import { Netlink } from "../../src/api/Netlink.ts"
 import * as Qdisc from "../../src/api/Qdisc.ts"
@@ -244,6 +245,33 @@ describeRoot("Filter (host kernel: u32)", () => {
           }).pipe(Effect.provide(Layer.fresh(Netlink.layerNamespace({ name: ns }))))
         })
       )
+  )
+
+  it.live("chains: add, list (chain 0 appears with its filters), remove; a chain of a block", () =>
+    withClsact((ns) =>
+      Effect.gen(function* () {
+        const where = { dev: "d0", parent: "ingress" } as const
+        expect(yield* Chain.list(where)).toEqual([])
+        yield* Chain.add({ ...where, chain: 5 })
+        yield* Chain.add({ dev: "d0", parent: "ffff:fff2", chain: 9 })
+        const listed = yield* Chain.list(where)
+        expect(listed).toEqual([
+          { dev: "d0", parent: "ingress", chain: 5 },
+          { dev: "d0", parent: "ingress", chain: 9 }
+        ])
+        expect(Chain.equals(listed[1], { dev: "d0", parent: "ffff:fff2", chain: 9 })).toBe(true)
+        expect(tc(ns, "chain", "show", "dev", "d0", "ingress")).toContain("chain 9")
+        yield* Filter.add({ ...where, chain: 5, priority: 1, kind: "u32", options: { match: [] } })
+        // removing a chain removes its filters
+        yield* Chain.remove(listed[0])
+        expect(yield* Filter.list(where)).toEqual([])
+        expect((yield* Chain.list(where)).map((c) => c.chain)).toEqual([9])
+        yield* Chain.remove(listed[1])
+        expect(yield* Chain.list(where)).toEqual([])
+        const e = yield* Effect.flip(Chain.add({ dev: "d0", chain: 1 }))
+        expect((e.reason as any).path).toBe("parent")
+      })
+    )
   )
 
   it.live("bad input fails with Validation naming the field, before anything is sent", () =>
