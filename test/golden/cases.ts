@@ -1216,7 +1216,47 @@ const tcFilterCases: ReadonlyArray<GoldenCase> = [
   ),
   tca("action-del", "standalone delete by kind and index", "action del action gact index 5"),
   tca("action-get", "standalone get by kind and index", "action get action gact index 5"),
-  tca("action-flush", "standalone flush of a kind (NLM_F_ROOT)", "action flush action gact")
+  tca("action-flush", "standalone flush of a kind (NLM_F_ROOT)", "action flush action gact"),
+  tcf(
+    "flower-l3l4",
+    "flower ip_proto, v4 addresses with masks, a port, skip_hw, eth_type from the protocol",
+    "filter add dev d0 ingress protocol ip pref 1 flower ip_proto tcp dst_ip 10.0.0.0/8 src_ip 192.0.2.1 dst_port 443 skip_hw action gact drop"
+  ),
+  tcf(
+    "flower-l2",
+    "flower MAC addresses, one with a prefix mask, protocol all",
+    "filter add dev d0 ingress protocol all pref 2 flower dst_mac 02:00:00:00:00:01 src_mac 02:00:00:00:00:00/24"
+  ),
+  tcf(
+    "flower-ipv6-range",
+    "flower v6 prefix, a port range, tos and ttl with masks",
+    "filter add dev d0 ingress protocol ipv6 pref 3 flower ip_proto udp src_ip 2001:db8::/32 dst_port 1000-2000 ip_tos 0x10/0xfc ip_ttl 64"
+  ),
+  tcf(
+    "flower-vlan-icmp",
+    "flower vlan id/prio/ethtype and icmp type/code",
+    "filter add dev d0 ingress protocol 802.1q pref 4 flower vlan_id 100 vlan_prio 3 vlan_ethtype ip ip_proto icmp type 8 code 0"
+  ),
+  tcf(
+    "flower-tcp-flags",
+    "flower tcp_flags value/mask",
+    "filter add dev d0 ingress protocol ip pref 5 flower ip_proto tcp tcp_flags 0x02/0x12"
+  ),
+  tcf(
+    "flower-enc",
+    "flower tunnel keys: key id, addresses, port, tos, ttl",
+    "filter add dev d0 ingress protocol ip pref 6 flower enc_key_id 42 enc_dst_ip 10.1.1.1 enc_src_ip 10.1.1.2 enc_dst_port 4789 enc_tos 0x10/0xff enc_ttl 64"
+  ),
+  tcf(
+    "flower-mpls",
+    "flower mpls label, tc, bos, ttl",
+    "filter add dev d0 ingress protocol mpls_uc pref 7 flower mpls_label 100 mpls_tc 3 mpls_bos 1 mpls_ttl 64"
+  ),
+  tcf(
+    "chain-template",
+    "chain add with a flower template (TCA_KIND, TCA_OPTIONS, protocol)",
+    "chain add dev d0 ingress protocol ip chain 7 flower dst_ip 0.0.0.0/16"
+  )
 ]
 
 export const cases: ReadonlyArray<GoldenCase> = [

@@ -16,7 +16,7 @@ const IFINDEX = 3 // d0 in the capture namespace
 const DEVICES = { d1: 2 } // d1, its peer
 
 /** TCA_OPTIONS, the kind's action list, each action and TCA_ACT_OPTIONS are nests. */
-const actAttr: Record<string, number> = { matchall: 2, u32: 7 }
+const actAttr: Record<string, number> = { matchall: 2, u32: 7, flower: 3 }
 const nestedFor = (kind: string) => (path: ReadonlyArray<number>) =>
   (path.length === 1 && path[0] === 2) ||
   (path.length === 2 && path[0] === 2 && path[1] === actAttr[kind]) ||
@@ -379,5 +379,124 @@ describe("standalone Action requests match tc fixtures", () => {
   })
   it("flush a kind", () => {
     expectSameAction(Action.flushRequest("gact"), "tcf-action-flush")
+  })
+})
+
+describe("flower requests match tc fixtures", () => {
+  it("ip_proto, v4 addresses with masks, a port, skip_hw, an action", () => {
+    expectSameTc(
+      f("add", {
+        ...d0,
+        protocol: "ip",
+        priority: 1,
+        kind: "flower",
+        options: { ipProto: "tcp", dstIp: "10.0.0.0/8", srcIp: "192.0.2.1", dstPort: 443, skipHw: true },
+        actions: [{ kind: "gact", options: { action: "drop" } }]
+      }),
+      "tcf-flower-l3l4",
+      "flower"
+    )
+  })
+  it("MAC addresses, one with a prefix", () => {
+    expectSameTc(
+      f("add", {
+        ...d0,
+        protocol: "all",
+        priority: 2,
+        kind: "flower",
+        options: { dstMac: "02:00:00:00:00:01", srcMac: "02:00:00:00:00:00/24" }
+      }),
+      "tcf-flower-l2",
+      "flower"
+    )
+  })
+  it("v6 prefix, a port range, tos and ttl", () => {
+    expectSameTc(
+      f("add", {
+        ...d0,
+        protocol: "ipv6",
+        priority: 3,
+        kind: "flower",
+        options: {
+          ipProto: "udp",
+          srcIp: "2001:db8::/32",
+          dstPort: "1000-2000",
+          ipTos: "0x10/0xfc",
+          ipTtl: 64
+        }
+      }),
+      "tcf-flower-ipv6-range",
+      "flower"
+    )
+  })
+  it("vlan and icmp", () => {
+    expectSameTc(
+      f("add", {
+        ...d0,
+        protocol: "802.1q",
+        priority: 4,
+        kind: "flower",
+        options: { vlanId: 100, vlanPrio: 3, vlanEthType: "ip", ipProto: "icmp", icmpType: 8, icmpCode: 0 }
+      }),
+      "tcf-flower-vlan-icmp",
+      "flower"
+    )
+  })
+  it("tcp flags", () => {
+    expectSameTc(
+      f("add", {
+        ...d0,
+        protocol: "ip",
+        priority: 5,
+        kind: "flower",
+        options: { ipProto: "tcp", tcpFlags: "0x02/0x12" }
+      }),
+      "tcf-flower-tcp-flags",
+      "flower"
+    )
+  })
+  it("tunnel keys", () => {
+    expectSameTc(
+      f("add", {
+        ...d0,
+        protocol: "ip",
+        priority: 6,
+        kind: "flower",
+        options: {
+          encKeyId: 42,
+          encDstIp: "10.1.1.1",
+          encSrcIp: "10.1.1.2",
+          encDstPort: 4789,
+          encTos: "0x10/0xff",
+          encTtl: 64
+        }
+      }),
+      "tcf-flower-enc",
+      "flower"
+    )
+  })
+  it("mpls", () => {
+    expectSameTc(
+      f("add", {
+        ...d0,
+        protocol: "mpls_uc",
+        priority: 7,
+        kind: "flower",
+        options: { mplsLabel: 100, mplsTc: 3, mplsBos: 1, mplsTtl: 64 }
+      }),
+      "tcf-flower-mpls",
+      "flower"
+    )
+  })
+  it("a chain template", () => {
+    expectSameTc(
+      Chain.request(
+        "add",
+        { ...d0, chain: 7, template: { kind: "flower", protocol: "ip", options: { dstIp: "0.0.0.0/16" } } },
+        IFINDEX
+      ),
+      "tcf-chain-template",
+      "flower"
+    )
   })
 })
