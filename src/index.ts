@@ -17,6 +17,7 @@
  * ```
  * @since 0.1.0
  */
+export * as Action from "./api/Action.ts"
 export * as Address from "./api/Address.ts"
 export * as AddressLabel from "./api/AddressLabel.ts"
 export * as BridgeVlan from "./api/BridgeVlan.ts"
@@ -24,6 +25,8 @@ export * as Apply from "./api/Apply.ts"
 export * as Batch from "./api/Batch.ts"
 export * as Diff from "./api/Diff.ts"
 export * as Class from "./api/Class.ts"
+export * as Chain from "./api/Chain.ts"
+export * as Filter from "./api/Filter.ts"
 export * as Encap from "./api/nexthop/Encap.ts"
 export * as Events from "./api/Events.ts"
 export * as Fdb from "./api/Fdb.ts"

@@ -57,6 +57,10 @@ interface Common {
   readonly parent?: Handle.Handle | undefined
   /** The qdisc's handle ("1:"); the kernel picks one when none is given. */
   readonly handle?: Handle.Handle | undefined
+  /** ingress/clsact: the shared block (a number) whose filters the ingress hook runs. */
+  readonly ingressBlock?: number | undefined
+  /** clsact: the shared block whose filters the egress hook runs. */
+  readonly egressBlock?: number | undefined
   /** What the kernel reports: statistics; add/remove ignore it. */
   readonly status?: Engine.Status | undefined
 }
@@ -124,7 +128,33 @@ export const schema: Schema.Codec<Qdisc, any> = engine.schema as any
  * ```
  * @since 0.3.0
  */
-export const fromMessage: (m: QdiscMessage, names?: LinkNames) => Qdisc = engine.fromMessage as any
+export const fromMessage = (m: QdiscMessage, names?: LinkNames): Qdisc => {
+  const q: any = engine.fromMessage(m, names)
+  if (m.ingressBlock === undefined && m.egressBlock === undefined) return q
+  const { status, ...rest } = q
+  return { ...rest, ...blocksOf(m), status }
+}
+
+// shared blocks (TCA_INGRESS_BLOCK / TCA_EGRESS_BLOCK) sit beside the engine's fields
+const Block = Schema.Number.check(Schema.isInt(), Schema.isBetween({ minimum: 1, maximum: 0xfffffffe }))
+const BlocksSchema = Schema.Struct({
+  ingressBlock: Schema.optional(Block),
+  egressBlock: Schema.optional(Block)
+})
+const blocksOf = (b: {
+  readonly ingressBlock?: number | undefined
+  readonly egressBlock?: number | undefined
+}) => {
+  const out: { ingressBlock?: number; egressBlock?: number } = {}
+  if (b.ingressBlock !== undefined && b.ingressBlock !== 0) out.ingressBlock = b.ingressBlock
+  if (b.egressBlock !== undefined && b.egressBlock !== 0) out.egressBlock = b.egressBlock
+  return out
+}
+const withoutBlocks = (q: Qdisc): Qdisc => {
+  if (q.ingressBlock === undefined && q.egressBlock === undefined) return q
+  const { ingressBlock: _i, egressBlock: _e, ...rest } = q as any
+  return rest
+}
 
 /**
  * The canonical form: parent "root" by default, handles in `tc`'s notation,
@@ -137,7 +167,10 @@ export const fromMessage: (m: QdiscMessage, names?: LinkNames) => Qdisc = engine
  * ```
  * @since 0.3.0
  */
-export const canonical: (q: Qdisc) => Qdisc = engine.canonical as any
+export const canonical = (q: Qdisc): Qdisc => ({
+  ...(engine.canonical(withoutBlocks(q) as any) as any),
+  ...blocksOf(q)
+})
 
 /**
  * Same configuration (status ignored; a handle or option the kernel picks
@@ -149,7 +182,10 @@ export const canonical: (q: Qdisc) => Qdisc = engine.canonical as any
  * ```
  * @since 0.3.0
  */
-export const equals: (a: Qdisc, b: Qdisc) => boolean = engine.equals as any
+export const equals = (a: Qdisc, b: Qdisc): boolean =>
+  engine.equals(withoutBlocks(a) as any, withoutBlocks(b) as any) &&
+  (a.ingressBlock ?? 0) === (b.ingressBlock ?? 0) &&
+  (a.egressBlock ?? 0) === (b.egressBlock ?? 0)
 
 /**
  * The identity: device and parent (one qdisc per slot).
@@ -160,7 +196,7 @@ export const equals: (a: Qdisc, b: Qdisc) => boolean = engine.equals as any
  * ```
  * @since 0.3.0
  */
-export const key: (q: Qdisc) => string = engine.key as any
+export const key = (q: Qdisc): string => engine.key(withoutBlocks(q) as any)
 
 /**
  * The qdisc object type.
@@ -189,8 +225,15 @@ export const request = (
   ifindex: number
 ): Uint8Array =>
   command === "remove"
-    ? engine.build(QdiscMessageTypes.RTM_DELQDISC, 0, engine.toMessage(q, ifindex, false))
-    : engine.build(QdiscMessageTypes.RTM_NEWQDISC, engine.flags[command], engine.toMessage(q, ifindex, true))
+    ? engine.build(
+        QdiscMessageTypes.RTM_DELQDISC,
+        0,
+        engine.toMessage(withoutBlocks(q) as any, ifindex, false)
+      )
+    : engine.build(QdiscMessageTypes.RTM_NEWQDISC, engine.flags[command], {
+        ...engine.toMessage(withoutBlocks(q) as any, ifindex, true),
+        ...blocksOf(q)
+      })
 
 // a kind some kernels lack: their "kind is unknown" answer says since when and with which option it exists
 const newerKind = <A, R>(
@@ -228,8 +271,26 @@ const newerKind = <A, R>(
  * @since 0.3.0
  */
 export const add = operation("Qdisc.add", function* (q: Qdisc) {
-  yield* newerKind(q, engine.write(q, engine.flags.add, "qdisc add"))
+  yield* newerKind(q, writeWithBlocks(q, engine.flags.add, "qdisc add"))
 })
+
+const writeWithBlocks = (q: Qdisc, flags: number, operation: string) =>
+  q.ingressBlock === undefined && q.egressBlock === undefined
+    ? engine.write(q, flags, operation)
+    : Effect.gen(function* () {
+        const blocks = yield* validate(BlocksSchema, {
+          ingressBlock: q.ingressBlock,
+          egressBlock: q.egressBlock
+        })
+        const o = yield* engine.check(withoutBlocks(q))
+        const ifindex = yield* linkIndex(o.dev)
+        const m = { ...engine.toMessage(o, ifindex, true), ...blocksOf(blocks) }
+        const { route } = yield* Netlink
+        yield* route.request(
+          engine.build(QdiscMessageTypes.RTM_NEWQDISC, flags, m),
+          engine.requestOptions(operation)
+        )
+      })
 
 /**
  * Adds or replaces the qdisc in its slot, like `tc qdisc replace`.
@@ -241,7 +302,7 @@ export const add = operation("Qdisc.add", function* (q: Qdisc) {
  * @since 0.3.0
  */
 export const replace = operation("Qdisc.replace", function* (q: Qdisc) {
-  yield* newerKind(q, engine.write(q, engine.flags.replace, "qdisc replace"))
+  yield* newerKind(q, writeWithBlocks(q, engine.flags.replace, "qdisc replace"))
 })
 
 /**
@@ -269,7 +330,7 @@ export const change = operation("Qdisc.change", function* (q: Qdisc) {
  * @since 0.3.0
  */
 export const remove = operation("Qdisc.remove", function* (q: Qdisc) {
-  yield* engine.remove(q)
+  yield* engine.remove(withoutBlocks(q))
 })
 
 /**
@@ -294,7 +355,8 @@ export const del = remove
  * @since 0.3.0
  */
 export const get = operation("Qdisc.get", function* (q: Qdisc) {
-  return (yield* engine.get(q)) as Qdisc
+  const got: any = yield* engine.get(withoutBlocks(q))
+  return got as Qdisc
 })
 
 /**

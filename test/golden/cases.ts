@@ -1635,6 +1635,197 @@ const qdiscCases1: ReadonlyArray<GoldenCase> = [
       setup: [veth, split("tc qdisc add dev d0 root handle 1: gred setup vqs 4 default 0 grio")],
       setupMayFail: true
     }
+]
+
+/** Filters, chains and actions: `tc filter|chain|action ...` on d0 (clsact) of a veth pair. */
+const RTM_NEWTFILTER = 44
+const RTM_DELTFILTER = 45
+const RTM_NEWACTION = 48
+const RTM_DELACTION = 49
+const RTM_GETACTION = 50
+const RTM_NEWCHAIN = 100
+const RTM_DELCHAIN = 101
+const clsact: ReadonlyArray<ReadonlyArray<string>> = [veth, split("tc qdisc add dev d0 clsact")]
+const tcf = (name: string, doc: string, command: string, extra: Partial<GoldenCase> = {}): GoldenCase => ({
+  name: `tcf-${name}`,
+  doc,
+  setup: clsact,
+  command: split(command),
+  types: [RTM_NEWTFILTER, RTM_DELTFILTER, RTM_NEWCHAIN, RTM_DELCHAIN, RTM_NEWQDISC],
+  tool: "tc",
+  setupMayFail: true,
+  ...extra
+})
+const tca = (name: string, doc: string, command: string): GoldenCase =>
+  tcf(name, doc, command, { types: [RTM_NEWACTION, RTM_DELACTION, RTM_GETACTION] })
+
+const tcFilterCases: ReadonlyArray<GoldenCase> = [
+  tcf(
+    "u32-src",
+    "u32 match ip src prefix: one key at 12",
+    "filter add dev d0 ingress protocol ip pref 10 u32 match ip src 10.0.0.0/8"
+  ),
+  tcf(
+    "u32-ports-classid",
+    "u32 protocol/dport keys, handle, classid (terminal)",
+    "filter add dev d0 ingress protocol ip pref 11 handle 800::5 u32 match ip protocol 6 0xff match ip dport 80 0xffff classid 1:10"
+  ),
+  tcf(
+    "u32-ip6-tcp",
+    "u32 ip6 dst /40 (two keys) and tcp dst at nexthdr+2 on egress",
+    "filter add dev d0 egress protocol ipv6 pref 12 u32 match ip6 dst 2001:db8::/40 match tcp dst 22 0xffff"
+  ),
+  tcf(
+    "u32-divisor",
+    "u32 hash table: TCA_U32_DIVISOR, no selector",
+    "filter add dev d0 ingress protocol ip pref 20 handle 2: u32 divisor 256"
+  ),
+  tcf(
+    "u32-link-hashkey",
+    "u32 link to a table with hashkey (sel hmask/hoff)",
+    "filter add dev d0 ingress protocol ip pref 20 u32 link 2: hashkey mask 0x000000ff at 16 match ip protocol 17 0xff"
+  ),
+  tcf(
+    "u32-ht",
+    "u32 node placed in table 2 bucket a (TCA_U32_HASH)",
+    "filter add dev d0 ingress protocol ip pref 20 handle 2:a:1 u32 ht 2:a: match ip dst 10.0.0.10/32 classid 1:1"
+  ),
+  tcf(
+    "matchall-gact",
+    "matchall with gact drop (TCA_MATCHALL_ACT nest)",
+    "filter add dev d0 ingress pref 1 matchall action gact drop"
+  ),
+  tcf(
+    "matchall-skip-goto",
+    "matchall in chain 3, skip_hw, gact goto chain 5",
+    "filter add dev d0 ingress pref 2 chain 3 matchall skip_hw action gact goto chain 5"
+  ),
+  tcf(
+    "matchall-gact-random",
+    "gact with TCA_GACT_PROB (determ)",
+    "filter add dev d0 ingress pref 2 matchall action gact pass random determ drop 10"
+  ),
+  tcf(
+    "matchall-mirred",
+    "mirred egress redirect to a device",
+    "filter add dev d0 ingress pref 3 matchall action mirred egress redirect dev d1"
+  ),
+  tcf(
+    "matchall-mirred-mirror",
+    "mirred ingress mirror (control pipe)",
+    "filter add dev d0 ingress pref 3 matchall action mirred ingress mirror dev d1"
+  ),
+  tcf(
+    "matchall-police",
+    "police rate/burst with the rate table, conform-exceed drop/pass",
+    "filter add dev d0 ingress pref 4 matchall action police rate 1mbit burst 10k conform-exceed drop/pass"
+  ),
+  tcf(
+    "matchall-police-peak",
+    "police with peakrate, mtu, mpu, overhead",
+    "filter add dev d0 ingress pref 4 matchall action police rate 8mbit burst 32k mtu 1600 peakrate 10mbit mpu 64 overhead 4 conform-exceed drop"
+  ),
+  tcf(
+    "matchall-police-pps",
+    "police in packets per second (PKTRATE64, PKTBURST64)",
+    "filter add dev d0 ingress pref 4 matchall action police pkts_rate 1000 pkts_burst 100 conform-exceed drop"
+  ),
+  tcf(
+    "matchall-police-rate64",
+    "police above 2^32 bytes/s: TCA_POLICE_RATE64",
+    "filter add dev d0 ingress pref 4 matchall action police rate 40gbit burst 1mb conform-exceed drop"
+  ),
+  tcf(
+    "u32-nat",
+    "nat egress old/mask new after a u32 match",
+    "filter add dev d0 egress protocol ip pref 5 u32 match ip src 10.0.0.0/8 action nat egress 10.0.0.0/8 192.168.1.1"
+  ),
+  tcf(
+    "matchall-two-actions",
+    "two actions in order, an index and a cookie",
+    "filter add dev d0 ingress pref 6 matchall action gact pass index 7 cookie aabbcc action mirred egress mirror dev d1"
+  ),
+  tcf(
+    "replace-matchall",
+    "filter replace: NLM_F_CREATE|NLM_F_REPLACE",
+    "filter replace dev d0 ingress pref 1 handle 1 matchall action gact pass"
+  ),
+  tcf(
+    "del-one",
+    "filter del of one u32 node (kind, protocol, pref, handle)",
+    "filter del dev d0 ingress protocol ip pref 10 handle 800::800 u32"
+  ),
+  tcf("flush", "filter del of every filter of a parent", "filter del dev d0 ingress"),
+  tcf(
+    "block",
+    "u32 filter on shared block 21",
+    "filter add block 21 protocol ip pref 3 u32 match ip src 192.0.2.0/24",
+    { setup: [veth, split("tc qdisc add dev d0 ingress_block 21 clsact")] }
+  ),
+  tcf(
+    "qdisc-blocks",
+    "clsact with ingress_block and egress_block",
+    "qdisc add dev d0 ingress_block 21 egress_block 22 clsact",
+    {
+      setup: [veth]
+    }
+  ),
+  tcf("chain-add", "chain add (RTM_NEWCHAIN, TCA_CHAIN)", "chain add dev d0 ingress chain 5"),
+  tcf("chain-del", "chain del", "chain del dev d0 ingress chain 5", {
+    setup: [...clsact, split("tc chain add dev d0 ingress chain 5")]
+  }),
+  tca(
+    "action-add-gact",
+    "standalone gact drop with an index (TCA_ACT_TAB)",
+    "action add action gact drop index 5"
+  ),
+  tca(
+    "action-add-mirred",
+    "standalone mirred redirect with an index",
+    "actions add action mirred egress redirect dev d1 index 3"
+  ),
+  tca("action-del", "standalone delete by kind and index", "action del action gact index 5"),
+  tca("action-get", "standalone get by kind and index", "action get action gact index 5"),
+  tca("action-flush", "standalone flush of a kind (NLM_F_ROOT)", "action flush action gact"),
+  tcf(
+    "flower-l3l4",
+    "flower ip_proto, v4 addresses with masks, a port, skip_hw, eth_type from the protocol",
+    "filter add dev d0 ingress protocol ip pref 1 flower ip_proto tcp dst_ip 10.0.0.0/8 src_ip 192.0.2.1 dst_port 443 skip_hw action gact drop"
+  ),
+  tcf(
+    "flower-l2",
+    "flower MAC addresses, one with a prefix mask, protocol all",
+    "filter add dev d0 ingress protocol all pref 2 flower dst_mac 02:00:00:00:00:01 src_mac 02:00:00:00:00:00/24"
+  ),
+  tcf(
+    "flower-ipv6-range",
+    "flower v6 prefix, a port range, tos and ttl with masks",
+    "filter add dev d0 ingress protocol ipv6 pref 3 flower ip_proto udp src_ip 2001:db8::/32 dst_port 1000-2000 ip_tos 0x10/0xfc ip_ttl 64"
+  ),
+  tcf(
+    "flower-vlan-icmp",
+    "flower vlan id/prio/ethtype and icmp type/code",
+    "filter add dev d0 ingress protocol 802.1q pref 4 flower vlan_id 100 vlan_prio 3 vlan_ethtype ip ip_proto icmp type 8 code 0"
+  ),
+  tcf(
+    "flower-tcp-flags",
+    "flower tcp_flags value/mask",
+    "filter add dev d0 ingress protocol ip pref 5 flower ip_proto tcp tcp_flags 0x02/0x12"
+  ),
+  tcf(
+    "flower-enc",
+    "flower tunnel keys: key id, addresses, port, tos, ttl",
+    "filter add dev d0 ingress protocol ip pref 6 flower enc_key_id 42 enc_dst_ip 10.1.1.1 enc_src_ip 10.1.1.2 enc_dst_port 4789 enc_tos 0x10/0xff enc_ttl 64"
+  ),
+  tcf(
+    "flower-mpls",
+    "flower mpls label, tc, bos, ttl",
+    "filter add dev d0 ingress protocol mpls_uc pref 7 flower mpls_label 100 mpls_tc 3 mpls_bos 1 mpls_ttl 64"
+  ),
+  tcf(
+    "chain-template",
+    "chain add with a flower template (TCA_KIND, TCA_OPTIONS, protocol)",
+    "chain add dev d0 ingress protocol ip chain 7 flower dst_ip 0.0.0.0/16"
   )
 ]
 
@@ -1663,5 +1854,6 @@ export const cases: ReadonlyArray<GoldenCase> = [
   ...mplsCases,
   ...neighGetCases,
   ...kindCases3,
-  ...qdiscCases1
+  ...qdiscCases1,
+  ...tcFilterCases
 ]

@@ -1,0 +1,15 @@
+/**
+ * The action kinds: one line per kind. A new kind is its spec entries
+ * (spec/tc-action.yaml), its module in src/api/tc/action/kinds, a line here
+ * and its tests (CONTRIBUTING.md, "Adding an action kind").
+ *
+ * @since 0.3.0
+ */
+import type { AnyActionKind } from "./ActionKind.ts"
+import { gact } from "./kinds/gact.ts"
+import { mirred } from "./kinds/mirred.ts"
+import { nat } from "./kinds/nat.ts"
+import { police } from "./kinds/police.ts"
+
+/** Action kinds by TCA_ACT_KIND. @since 0.3.0 */
+export const actionKinds: ReadonlyArray<AnyActionKind> = [gact, mirred, police, nat]
