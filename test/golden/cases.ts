@@ -1635,6 +1635,7 @@ const qdiscCases1: ReadonlyArray<GoldenCase> = [
       setup: [veth, split("tc qdisc add dev d0 root handle 1: gred setup vqs 4 default 0 grio")],
       setupMayFail: true
     }
+  )
 ]
 
 /** Filters, chains and actions: `tc filter|chain|action ...` on d0 (clsact) of a veth pair. */
