@@ -348,7 +348,8 @@ export const emitFamily = (
         t = "string"
         break
       case "flag":
-        t = "true"
+        // a flag the kernel dumps as u8 0/1 reads as a boolean
+        t = a["dump-type"] === "u8" ? "boolean" : "true"
         break
       case "bitfield32":
         t = "{ readonly value: number; readonly selector: number }"
@@ -407,7 +408,7 @@ export const emitFamily = (
         break
       }
       case "flag":
-        s = "Schema.Literal(true)"
+        s = a["dump-type"] === "u8" ? "Schema.Boolean" : "Schema.Literal(true)"
         break
       case "bitfield32":
         s = "P.Bitfield32"
@@ -469,7 +470,7 @@ export const emitFamily = (
       case "string":
         return "readString(buf, p, e)"
       case "flag":
-        return "true"
+        return a["dump-type"] === "u8" ? "(n >= 1 ? view.getUint8(p) !== 0 : true)" : "true"
       case "bitfield32":
         return need(8, "{ value: view.getUint32(p, true), selector: view.getUint32(p + 4, true) }")
       case "binary": {

@@ -2373,7 +2373,7 @@ export interface LinkinfoVxlanAttrs {
   readonly link?: number
   /** IFLA_VXLAN_LOCAL (4) — Local IPv4 source address. */
   readonly local?: string
-  /** IFLA_VXLAN_TTL (5) — Outer TTL; 0 means default. */
+  /** IFLA_VXLAN_TTL (5) — Outer TTL; 0 (auto) takes the route's. */
   readonly ttl?: number
   /** IFLA_VXLAN_TOS (6) — Outer TOS; 1 means inherit. */
   readonly tos?: number
@@ -2420,7 +2420,7 @@ export interface LinkinfoVxlanAttrs {
   /** IFLA_VXLAN_GPE (27) — Generic protocol extension. */
   readonly gpe?: true
   /** IFLA_VXLAN_TTL_INHERIT (28) — Inherit the inner TTL (dumps carry it as u8 0/1). */
-  readonly ttlInherit?: true
+  readonly ttlInherit?: boolean
   /** IFLA_VXLAN_DF (29) — Outer DF bit policy. (values: VxlanDf) */
   readonly df?: number
   /** IFLA_VXLAN_VNIFILTER (30) — Per-VNI filtering, with collect-metadata (1 on). */
@@ -2501,7 +2501,7 @@ export const LinkinfoVxlanAttrsFields = {
   collectMetadata: Schema.optionalKey(P.U8),
   label: Schema.optionalKey(P.U32.check(Schema.isBetween({ minimum: 0, maximum: 1048575 }))),
   gpe: Schema.optionalKey(Schema.Literal(true)),
-  ttlInherit: Schema.optionalKey(Schema.Literal(true)),
+  ttlInherit: Schema.optionalKey(Schema.Boolean),
   df: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 2 }))),
   vnifilter: Schema.optionalKey(P.U8),
   localbypass: Schema.optionalKey(P.U8),
@@ -3376,7 +3376,7 @@ export interface LinkinfoGeneveAttrs {
   readonly id?: number
   /** IFLA_GENEVE_REMOTE (2) — IPv4 remote endpoint. */
   readonly remote?: string
-  /** IFLA_GENEVE_TTL (3) — Outer TTL; 0 picks the route's. */
+  /** IFLA_GENEVE_TTL (3) — Outer TTL; 0 (auto) picks the route's. */
   readonly ttl?: number
   /** IFLA_GENEVE_TOS (4) — Outer TOS; 1 inherits. */
   readonly tos?: number
@@ -4434,7 +4434,7 @@ export function decodeLinkinfoVxlanAttrsInto(out: any, buf: Uint8Array, view: Da
       case 25: out.collectMetadata = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_COLLECT_METADATA", n, 1, off) : view.getUint8(p)); break
       case 26: out.label = (n < 4 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_LABEL", n, 4, off) : view.getUint32(p, false)); break
       case 27: out.gpe = true; break
-      case 28: out.ttlInherit = true; break
+      case 28: out.ttlInherit = (n >= 1 ? view.getUint8(p) !== 0 : true); break
       case 29: out.df = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_DF", n, 1, off) : view.getUint8(p)); break
       case 30: out.vnifilter = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_VNIFILTER", n, 1, off) : view.getUint8(p)); break
       case 31: out.localbypass = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_LOCALBYPASS", n, 1, off) : view.getUint8(p)); break

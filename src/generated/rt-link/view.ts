@@ -612,6 +612,8 @@ export const bridgePortCanonical = (o: BridgePortOptions): BridgePortOptions => 
   for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
   return c
 }
+const vxlanTtlWords = { "auto": 0 } as const
+const vxlanTtlByNumber: Readonly<Record<number, string>> = { "0": "auto" }
 const vxlanDfNames = { "unset": 0, "set": 1, "inherit": 2 } as const
 const vxlanDfByNumber: Readonly<Record<number, string>> = { "0": "unset", "1": "set", "2": "inherit" }
 const vxlanLabelPolicyNames = { "fixed": 0, "inherit": 1 } as const
@@ -622,6 +624,8 @@ export const VxlanFields = {
   id: Schema.optional(P.intBetween(P.U32, 0, 16777215)),
   /** Ifindex of the underlay device. (IFLA_VXLAN_LINK) */
   dev: Schema.optional(DeviceRef),
+  /** Outer TTL; 0 (auto) takes the route's. (IFLA_VXLAN_TTL) */
+  ttl: Schema.optional(Schema.Union([Schema.Literals(["auto", "inherit"]), P.U8])),
   /** Learn remote addresses (1 on). (IFLA_VXLAN_LEARNING) */
   learning: Schema.optional(Schema.Boolean),
   /** FDB ageing time in seconds. Unit: seconds. (IFLA_VXLAN_AGEING) */
@@ -675,6 +679,8 @@ export interface VxlanOptions {
   readonly id?: number
   /** Ifindex of the underlay device. (IFLA_VXLAN_LINK) */
   readonly dev?: string | number
+  /** Outer TTL; 0 (auto) takes the route's. (IFLA_VXLAN_TTL) */
+  readonly ttl?: number | "auto" | "inherit"
   /** Learn remote addresses (1 on). (IFLA_VXLAN_LEARNING) */
   readonly learning?: boolean
   /** FDB ageing time in seconds. Unit: seconds. (IFLA_VXLAN_AGEING) */
@@ -734,6 +740,10 @@ export const vxlanToWire = (o: VxlanOptions, devices: Readonly<Record<string, nu
   const w: { -readonly [K in keyof LinkinfoVxlanAttrs]: LinkinfoVxlanAttrs[K] } = {}
   if (o.id !== undefined) w.id = o.id
   if (o.dev !== undefined) w.link = deviceIndex(o.dev, "dev", devices)
+  if (o.ttl !== undefined) {
+    if (o.ttl === "inherit") w.ttlInherit = true
+    else w.ttl = typeof o.ttl === "number" ? o.ttl : vxlanTtlWords[o.ttl as keyof typeof vxlanTtlWords]
+  }
   if (o.learning !== undefined) w.learning = o.learning ? 1 : 0
   if (o.ageing !== undefined) w.ageing = o.ageing
   if (o.limit !== undefined) w.limit = o.limit
@@ -764,6 +774,8 @@ export const vxlanFromWire = (a: LinkinfoVxlanAttrs, name: (index: number) => st
   const o: { -readonly [K in keyof VxlanOptions]?: VxlanOptions[K] } = {}
   if (a.id !== undefined) o.id = a.id
   if (a.link !== undefined && a.link !== 0) o.dev = name(a.link)
+  if (a.ttlInherit === true) o.ttl = "inherit"
+  else if (a.ttl !== undefined) o.ttl = (vxlanTtlByNumber[a.ttl] ?? a.ttl) as any
   if (a.learning !== undefined) o.learning = a.learning !== 0
   if (a.ageing !== undefined) o.ageing = a.ageing
   if (a.limit !== undefined) o.limit = a.limit
@@ -797,6 +809,7 @@ export const vxlanStatusFromWire = (a: LinkinfoVxlanAttrs): VxlanStatus | undefi
 }
 /** The kernel's defaults of the vxlan view, for canonical forms. */
 export const vxlanDefaults: Partial<VxlanOptions> = {
+  ttl: "auto",
   ageing: 300,
   limit: 0,
   proxy: false,
@@ -826,6 +839,7 @@ export const vxlanKernelChosen: ReadonlyArray<string> = ["id", "dev", "learning"
 export const vxlanCanonical = (o: VxlanOptions): VxlanOptions => {
   const c: any = { ...vxlanDefaults }
   for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  if (typeof c.ttl === "number") c.ttl = vxlanTtlByNumber[c.ttl] ?? c.ttl
   if (typeof c.df === "number") c.df = vxlanDfByNumber[c.df] ?? c.df
   if (typeof c.labelPolicy === "number") c.labelPolicy = vxlanLabelPolicyByNumber[c.labelPolicy] ?? c.labelPolicy
   return c
@@ -1990,12 +2004,16 @@ export const xfrmCanonical = (o: XfrmOptions): XfrmOptions => {
   for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
   return c
 }
+const geneveTtlWords = { "auto": 0 } as const
+const geneveTtlByNumber: Readonly<Record<number, string>> = { "0": "auto" }
 const geneveDfNames = { "unset": 0, "set": 1, "inherit": 2 } as const
 const geneveDfByNumber: Readonly<Record<number, string>> = { "0": "unset", "1": "set", "2": "inherit" }
 /** Input Schema fields of the geneve view (linkinfo-geneve-attrs). */
 export const GeneveFields = {
   /** Virtual network identifier (24 bits). (IFLA_GENEVE_ID) */
   id: Schema.optional(P.intBetween(P.U32, 0, 16777215)),
+  /** Outer TTL; 0 (auto) picks the route's. (IFLA_GENEVE_TTL) */
+  ttl: Schema.optional(Schema.Union([Schema.Literals(["auto", "inherit"]), P.U8])),
   /** UDP destination port. (IFLA_GENEVE_PORT) */
   dstport: Schema.optional(P.U16),
   /** External control (metadata) mode. (IFLA_GENEVE_COLLECT_METADATA) */
@@ -2017,6 +2035,8 @@ export const GeneveFields = {
 export interface GeneveOptions {
   /** Virtual network identifier (24 bits). (IFLA_GENEVE_ID) */
   readonly id?: number
+  /** Outer TTL; 0 (auto) picks the route's. (IFLA_GENEVE_TTL) */
+  readonly ttl?: number | "auto" | "inherit"
   /** UDP destination port. (IFLA_GENEVE_PORT) */
   readonly dstport?: number
   /** External control (metadata) mode. (IFLA_GENEVE_COLLECT_METADATA) */
@@ -2044,6 +2064,10 @@ export const geneveToWire = (o: GeneveOptions, devices: Readonly<Record<string, 
   const w: { -readonly [K in keyof LinkinfoGeneveAttrs]: LinkinfoGeneveAttrs[K] } = {}
   void devices
   if (o.id !== undefined) w.id = o.id
+  if (o.ttl !== undefined) {
+    if (o.ttl === "inherit") w.ttlInherit = 1
+    else w.ttl = typeof o.ttl === "number" ? o.ttl : geneveTtlWords[o.ttl as keyof typeof geneveTtlWords]
+  }
   if (o.dstport !== undefined) w.port = o.dstport
   if (o.external === true) w.collectMetadata = true
   if (o.udpcsum !== undefined) w.udpCsum = o.udpcsum ? 1 : 0
@@ -2059,6 +2083,8 @@ export const geneveFromWire = (a: LinkinfoGeneveAttrs, name: (index: number) => 
   const o: { -readonly [K in keyof GeneveOptions]?: GeneveOptions[K] } = {}
   void name
   if (a.id !== undefined) o.id = a.id
+  if ((a.ttlInherit !== undefined && a.ttlInherit !== 0)) o.ttl = "inherit"
+  else if (a.ttl !== undefined) o.ttl = (geneveTtlByNumber[a.ttl] ?? a.ttl) as any
   if (a.port !== undefined) o.dstport = a.port
   o.external = a.collectMetadata === true
   if (a.udpCsum !== undefined) o.udpcsum = a.udpCsum !== 0
@@ -2076,6 +2102,7 @@ export const geneveStatusFromWire = (a: LinkinfoGeneveAttrs): GeneveStatus | und
 }
 /** The kernel's defaults of the geneve view, for canonical forms. */
 export const geneveDefaults: Partial<GeneveOptions> = {
+  ttl: "auto",
   dstport: 6081,
   external: false,
   flowlabel: 0,
@@ -2088,6 +2115,7 @@ export const geneveKernelChosen: ReadonlyArray<string> = ["id", "udpcsum", "udp6
 export const geneveCanonical = (o: GeneveOptions): GeneveOptions => {
   const c: any = { ...geneveDefaults }
   for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  if (typeof c.ttl === "number") c.ttl = geneveTtlByNumber[c.ttl] ?? c.ttl
   if (typeof c.df === "number") c.df = geneveDfByNumber[c.df] ?? c.df
   return c
 }
