@@ -101,6 +101,8 @@ export const AttrView = Schema.Struct({
   // as: keyword — this boolean attribute, when on, reads and writes as `keyword` of field `of`
   of: Schema.optionalKey(Kebab),
   keyword: Schema.optionalKey(Schema.String),
+  // without a default: absence is a setting of its own (no master, no alias), so always compared
+  unset: Schema.optionalKey(Schema.Literal("none")),
   values: Schema.optionalKey(Schema.Record(Schema.String, CName)),
   required: Schema.optionalKey(Schema.Boolean),
   unit: Schema.optionalKey(Schema.String),

@@ -327,11 +327,13 @@ export const emitViews = (model: Model, file: string, command: string): string |
     body.push("}")
 
     // wire → model
-    body.push(`/** ${set.name} → ${set.view} options (configuration; device indexes named by \`name\`). */`)
     body.push(
-      `export const ${vname}FromWire = (a: ${wire}, name: (index: number) => string | number = (i) => i): ${P_}Options => {`
+      `/** ${set.name} → ${set.view} options (configuration; device indexes named by \`name\`), written into \`into\` when given. */`
     )
-    body.push(`  const o: { -readonly [K in keyof ${P_}Options]?: ${P_}Options[K] } = {}`)
+    body.push(
+      `export const ${vname}FromWire = (a: ${wire}, name: (index: number) => string | number = (i) => i, into?: object): ${P_}Options => {`
+    )
+    body.push(`  const o: { -readonly [K in keyof ${P_}Options]?: ${P_}Options[K] } = into ?? {}`)
     if (devices.length === 0) body.push("  void name")
     for (const v of config) {
       const src = `a.${v.a.field}`
@@ -366,6 +368,10 @@ export const emitViews = (model: Model, file: string, command: string): string |
     body.push(`  return o as ${P_}Options`)
     body.push("}")
 
+    body.push(`/** The status fields of the ${set.view} view and the ${set.name} field each reads. */`)
+    body.push(
+      `export const ${vname}StatusFields: Readonly<Record<string, keyof ${wire}>> = ${JSON.stringify(Object.fromEntries(status.map((v) => [v.name, v.a.field])))}`
+    )
     body.push(`/** The status attributes of ${set.name}, or undefined when there are none. */`)
     body.push(`export const ${vname}StatusFromWire = (a: ${wire}): ${P_}Status | undefined => {`)
     if (status.length === 0) body.push("  void a\n  return undefined")
@@ -385,7 +391,11 @@ export const emitViews = (model: Model, file: string, command: string): string |
     body.push("}")
     // Options without a known default are the kernel's choice (derived or version-dependent).
     const chosen = config.filter(
-      (v) => v.a.view?.default === undefined && v.role !== "flag" && !v.a.view?.required
+      (v) =>
+        v.a.view?.default === undefined &&
+        v.role !== "flag" &&
+        !v.a.view?.required &&
+        v.a.view?.unset !== "none"
     )
     body.push(
       `/** Options of the ${set.view} view without a known default: compared only when both sides give them. */`
