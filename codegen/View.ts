@@ -429,7 +429,7 @@ export const emitViews = (model: Model, file: string, command: string): string |
   out.push(`import type { ${[...types].sort().join(", ")} } from "./index.ts"`)
   out.push(`
 /** A device by name or ifindex, as a view's device fields take it. */
-export const DeviceRef = Schema.Union([P.InterfaceName, P.intBetween(P.S32, 1, 0x7fffffff)])
+export const DeviceRef = Schema.Union([P.DeviceName, P.intBetween(P.S32, 1, 0x7fffffff)])
 
 /** The index of a device field: given as a number, or resolved by the engine into \`devices\`. */
 export const deviceIndex = (ref: string | number, field: string, devices: Readonly<Record<string, number>>): number => {

@@ -45,7 +45,7 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import { NLMSG_HDRLEN } from "../generated/netlink/index.ts"
+import { NLM_F_APPEND, NLMSG_HDRLEN } from "../generated/netlink/index.ts"
 import {
   AfSpecAttrsTypes,
   ArphrdNames,
@@ -55,6 +55,7 @@ import {
   encodeLinkMessage,
   IfinfomsgOffsets,
   type LinkAttrs,
+  LinkAttrsTypes,
   type LinkinfoAttrs,
   type LinkinfoDataMsg,
   LinkMessage,
@@ -66,7 +67,8 @@ import {
   RtextFilter,
   type RtnlLinkStats,
   type RtnlLinkStats64,
-  XdpAttachedNames
+  XdpAttachedNames,
+  XdpFlags
 } from "../generated/rt-link/index.ts"
 import {
   Inet6Fields,
@@ -104,7 +106,7 @@ import {
 import { defined, isEmpty } from "./internal/Kind.ts"
 import { deepEqual, type ObjectType } from "./internal/Model.ts"
 import { flagNames } from "./internal/Names.ts"
-import { type LinkRef, linkIndex } from "./internal/Resolve.ts"
+import { type LinkRef, linkIndex, writeDeviceName } from "./internal/Resolve.ts"
 import type { BridgePortOptions } from "./link/kinds/bridge.ts"
 import type { VethPeer as VethPeerOptions } from "./link/kinds/veth.ts"
 import {
@@ -689,7 +691,8 @@ const IFF_NOARP = NetDeviceFlags.noarp
 const IFF_PROMISC = NetDeviceFlags.promisc
 const IFF_ALLMULTI = NetDeviceFlags.allmulti
 const IFF_MULTICAST = NetDeviceFlags.multicast
-const IFLA_IFALIAS = 20
+const IFLA_IFALIAS = LinkAttrsTypes.ifalias
+const IFLA_IFNAME = LinkAttrsTypes.ifname
 
 /** ifi_flags by `ip`'s names ("lower_up", not "lowerUp"). */
 const FLAG_NAMES: Readonly<Record<string, number>> = Object.fromEntries(
@@ -1170,7 +1173,8 @@ export const getRequest = (ref: Ref, options: { readonly stats?: boolean } = {})
     if (typeof ref === "number") encodeLinkMessage(w, defined({ ...emptyHeader, index: ref, extMask: mask }))
     else {
       encodeLinkMessage(w, emptyHeader)
-      encodeLinkAttrs(w, defined({ extMask: mask, ifname: ref }))
+      if (mask !== undefined) encodeLinkAttrs(w, { extMask: mask })
+      writeDeviceName(w, ref)
     }
   })
 
@@ -1184,7 +1188,7 @@ const options = (operation: string) => ({
 })
 
 const decodeRaw = (buf: Uint8Array, view: DataView, start: number, end: number): LinkMessage =>
-  decodeLinkMessage(buf, view, start + 16, end)
+  decodeLinkMessage(buf, view, start + NLMSG_HDRLEN, end)
 
 const withoutStats = (link: LinkMessage): LinkMessage => {
   const { stats: _s, stats64: _s64, ...rest } = link
@@ -1226,12 +1230,12 @@ const nameDump = Effect.gen(function* () {
   const pairs = yield* route.dumpAll(
     listRequest({ stats: false }),
     (buf, view, start, end): readonly [number, string] => {
-      const index = view.getInt32(start + 20, true)
-      let off = start + 16 + LinkMessageHeaderSize
+      const index = view.getInt32(start + NLMSG_HDRLEN + IfinfomsgOffsets.index, true)
+      let off = start + NLMSG_HDRLEN + LinkMessageHeaderSize
       while (off + 4 <= end) {
         const len = view.getUint16(off, true)
         if (len < 4 || off + len > end) break
-        if ((view.getUint16(off + 2, true) & 0x3fff) === 3)
+        if ((view.getUint16(off + 2, true) & 0x3fff) === IFLA_IFNAME)
           return [index, readString(buf, off + 4, off + len)]
         off += (len + 3) & ~3
       }
@@ -1394,7 +1398,7 @@ export const streamRaw = (filter: ListFilter = {}): Stream.Stream<LinkMessage, N
 const getHead = (ref: Ref, opts: { readonly stats?: boolean }) =>
   Effect.gen(function* () {
     if (typeof ref === "number") yield* linkIndex(ref, "ref")
-    else yield* validate(P.InterfaceName, ref, "ref")
+    else yield* validate(P.DeviceName, ref, "ref")
     const { route } = yield* Netlink
     return yield* route.requestReply(
       getRequest(ref, opts),
@@ -1741,3 +1745,157 @@ export const moveToNamespace = (
   ref: Ref,
   netns: NamespaceTarget
 ): Effect.Effect<void, NetlinkError, Netlink> => set(ref, { netns })
+
+const RTM_NEWLINKPROP = LinkMessageTypes.RTM_NEWLINKPROP
+const RTM_DELLINKPROP = LinkMessageTypes.RTM_DELLINKPROP
+
+/**
+ * The `ip link property add|del dev NAME altname ALT` request for link `index`:
+ * RTM_NEWLINKPROP (NLM_F_CREATE|NLM_F_EXCL|NLM_F_APPEND) or RTM_DELLINKPROP with
+ * IFLA_PROP_LIST { IFLA_ALT_IFNAME }.
+ *
+ * @example
+ * ```ts
+ * const bytes = Link.altnameRequest("add", 3, "uplink-to-the-core")
+ * ```
+ * @since 0.3.0
+ */
+export const altnameRequest = (op: "add" | "del", index: number, altname: string): Uint8Array =>
+  buildMessage(
+    op === "add" ? RTM_NEWLINKPROP : RTM_DELLINKPROP,
+    op === "add" ? NLM_F_CREATE | NLM_F_EXCL | NLM_F_APPEND | NLM_F_ACK : NLM_F_ACK,
+    (w) => encodeLinkMessage(w, { ...emptyHeader, index, propList: { altIfname: [altname] } })
+  )
+
+const altname = (op: "add" | "del") =>
+  operation(`Link.${op}Altname`, function* (ref: Ref, name: string) {
+    const alt = yield* validate(P.DeviceName, name, "altname")
+    const index = yield* linkIndex(ref, "ref")
+    const { route } = yield* Netlink
+    yield* route.request(altnameRequest(op, index, alt), options(`link property ${op} altname ${alt}`))
+  })
+
+/**
+ * Adds an alternative name to a link, like `ip link property add dev REF
+ * altname NAME`: up to 127 bytes; the link can then be named by it wherever a
+ * device is named. Listed under `status.altnames`.
+ *
+ * @example
+ * ```ts
+ * yield* Link.addAltname("eth0", "uplink-to-the-datacenter-core")
+ * yield* Address.add({ dev: "uplink-to-the-datacenter-core", address: "10.0.0.1/24" })
+ * ```
+ * @since 0.3.0
+ */
+export const addAltname: (ref: Ref, name: string) => Effect.Effect<void, NetlinkError, Netlink> =
+  altname("add")
+
+/**
+ * Removes an alternative name, like `ip link property del dev REF altname NAME`.
+ *
+ * @example
+ * ```ts
+ * yield* Link.removeAltname("eth0", "uplink-to-the-datacenter-core")
+ * ```
+ * @since 0.3.0
+ */
+export const removeAltname: (ref: Ref, name: string) => Effect.Effect<void, NetlinkError, Netlink> =
+  altname("del")
+
+/**
+ * How {@link setXdp} attaches: the kernel's choice (native if the driver has
+ * it), "skb" (generic, `xdpgeneric`), "drv" (native, `xdpdrv`) or "hw"
+ * (offloaded, `xdpoffload`).
+ *
+ * @example
+ * ```ts
+ * const m: Link.XdpMode = "skb"
+ * ```
+ * @since 0.3.0
+ */
+export type XdpMode = "skb" | "drv" | "hw"
+
+/**
+ * An XDP attach or detach: `fd` is a loaded BPF program's fd (-1 or `null`
+ * detaches); `expectedFd` replaces only if that program is attached
+ * (XDP_FLAGS_REPLACE); `noReplace` fails if any program is attached
+ * (XDP_FLAGS_UPDATE_IF_NOEXIST, what `ip link set ... xdp` sends unless `-force`).
+ *
+ * @example
+ * ```ts
+ * const x: Link.XdpSetting = { fd: progFd, mode: "skb" }
+ * ```
+ * @since 0.3.0
+ */
+export interface XdpSetting {
+  readonly fd: number | null
+  readonly mode?: XdpMode
+  readonly expectedFd?: number
+  readonly noReplace?: boolean
+}
+
+const XdpSettingSchema = Schema.Struct({
+  fd: Schema.NullOr(P.intBetween(P.S32, -1, 0x7fffffff)),
+  mode: opt(Schema.Literals(["skb", "drv", "hw"])),
+  expectedFd: opt(P.intBetween(P.S32, 0, 0x7fffffff)),
+  noReplace: opt(Bool)
+})
+
+const XDP_MODE_FLAG = { skb: XdpFlags.skbMode, drv: XdpFlags.drvMode, hw: XdpFlags.hwMode } as const
+
+/**
+ * The IFLA_XDP nest of an {@link XdpSetting}, as `ip link set dev NAME
+ * xdp|xdpgeneric|xdpdrv|xdpoffload fd FD|off` sends it.
+ *
+ * @example
+ * ```ts
+ * Link.xdpAttrs({ fd: null, mode: "skb" }) // { fd: -1, flags: 2 }
+ * ```
+ * @since 0.3.0
+ */
+export const xdpAttrs = (x: XdpSetting): NonNullable<LinkMessage["xdp"]> => {
+  const flags =
+    (x.mode === undefined ? 0 : XDP_MODE_FLAG[x.mode]) |
+    (x.noReplace ? XdpFlags.updateIfNoexist : 0) |
+    (x.expectedFd !== undefined ? XdpFlags.replace : 0)
+  return defined({
+    fd: x.fd ?? -1,
+    flags: flags === 0 ? undefined : flags,
+    expectedFd: x.expectedFd
+  })
+}
+
+/**
+ * The `ip link set dev NAME xdp... fd FD|off` request (RTM_NEWLINK, IFLA_XDP)
+ * for link `index`.
+ *
+ * @example
+ * ```ts
+ * const bytes = Link.xdpRequest(3, { fd: null })
+ * ```
+ * @since 0.3.0
+ */
+export const xdpRequest = (index: number, setting: XdpSetting): Uint8Array =>
+  newlink(NLM_F_ACK, { ...emptyHeader, index, xdp: xdpAttrs(setting) })
+
+/**
+ * Attaches, replaces or detaches an XDP program, like `ip link set dev REF
+ * xdpgeneric fd FD` / `... xdp off`. The attached program shows under
+ * `status.xdp` (mode and program id).
+ *
+ * @example
+ * ```ts
+ * yield* Link.setXdp("eth0", { fd: progFd, mode: "skb" })
+ * yield* Link.setXdp("eth0", { fd: null, mode: "skb" }) // detach
+ * ```
+ * @since 0.3.0
+ */
+export const setXdp = operation("Link.setXdp", function* (ref: Ref, setting: XdpSetting) {
+  const x = yield* validate(XdpSettingSchema, setting, "xdp")
+  const index = yield* linkIndex(ref, "ref")
+  const { route } = yield* Netlink
+  yield* route.request(
+    xdpRequest(index, x),
+    options(`link set xdp${x.fd === null || x.fd === -1 ? " off" : ""}`)
+  )
+})

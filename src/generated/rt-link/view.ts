@@ -9,7 +9,7 @@ import * as P from "../../runtime/Primitives.ts"
 import type { AfSpecAttrs, Inet6Attrs, LinkAttrs, LinkinfoBareudpAttrs, LinkinfoBondAttrs, LinkinfoBondPortAttrs, LinkinfoBridgeAttrs, LinkinfoBrportAttrs, LinkinfoGeneveAttrs, LinkinfoGreAttrs, LinkinfoIp6greAttrs, LinkinfoIp6tnlAttrs, LinkinfoIptunAttrs, LinkinfoIpvlanAttrs, LinkinfoMacvlanAttrs, LinkinfoVlanAttrs, LinkinfoVrfAttrs, LinkinfoVrfPortAttrs, LinkinfoVti6Attrs, LinkinfoVtiAttrs, LinkinfoVxlanAttrs, LinkinfoXfrmAttrs } from "./index.ts"
 
 /** A device by name or ifindex, as a view's device fields take it. */
-export const DeviceRef = Schema.Union([P.InterfaceName, P.intBetween(P.S32, 1, 0x7fffffff)])
+export const DeviceRef = Schema.Union([P.DeviceName, P.intBetween(P.S32, 1, 0x7fffffff)])
 
 /** The index of a device field: given as a number, or resolved by the engine into `devices`. */
 export const deviceIndex = (ref: string | number, field: string, devices: Readonly<Record<string, number>>): number => {
