@@ -348,7 +348,8 @@ export const emitFamily = (
         t = "string"
         break
       case "flag":
-        t = "true"
+        // a flag the kernel dumps as u8 0/1 reads as a boolean
+        t = a["dump-type"] === "u8" ? "boolean" : "true"
         break
       case "bitfield32":
         t = "{ readonly value: number; readonly selector: number }"
@@ -407,7 +408,7 @@ export const emitFamily = (
         break
       }
       case "flag":
-        s = "Schema.Literal(true)"
+        s = a["dump-type"] === "u8" ? "Schema.Boolean" : "Schema.Literal(true)"
         break
       case "bitfield32":
         s = "P.Bitfield32"
@@ -469,7 +470,7 @@ export const emitFamily = (
       case "string":
         return "readString(buf, p, e)"
       case "flag":
-        return "true"
+        return a["dump-type"] === "u8" ? "(n >= 1 ? view.getUint8(p) !== 0 : true)" : "true"
       case "bitfield32":
         return need(8, "{ value: view.getUint32(p, true), selector: view.getUint32(p + 4, true) }")
       case "binary": {
@@ -685,6 +686,73 @@ export const emitFamily = (
         o(`    case ${JSON.stringify(f.value)}: encode${setName(f["attribute-set"])}(w, v as any); break`)
     }
     o(`  }`)
+    o(`}`)
+  }
+
+  // View decoders: for a set with a `view`, a walk that decodes only the
+  // configuration the object model reads; `as: omit` and `as: status`
+  // attributes (counters, kernel-reported state: read on demand from the whole
+  // message) and unknown attributes are skipped. Nests whose set has a view use its view decoder.
+  for (const s of model.sets.values()) {
+    if (s.view === undefined) continue
+    const S = setName(s.name)
+    const as = model.attrs(s)
+    const subAttrs = as.filter(
+      (a) => a.type === "sub-message" && a.view?.as !== "omit" && a.view?.as !== "status"
+    )
+    const cases: Array<string> = []
+    for (const a of as) {
+      if (a.type === "pad" || a.view?.as === "omit" || a.view?.as === "status") continue
+      if (a.type === "sub-message") {
+        cases.push(`      case ${a.value}: sm_${a.field}_p = p; sm_${a.field}_e = e; break`)
+        continue
+      }
+      const nested = a.type === "nest" && !a.header ? model.sets.get(a["nested-attributes"]!) : undefined
+      const v =
+        nested?.view !== undefined
+          ? `decode${setName(nested.name)}ViewInto({}, buf, view, p, e)`
+          : decodeValue(a, `${s.name}.${a.uapi}`)
+      if (a["multi-attr"]) cases.push(`      case ${a.value}: (out.${a.field} ??= []).push(${v}); break`)
+      else cases.push(`      case ${a.value}: out.${a.field} = ${v}; break`)
+    }
+    const body = cases.join("\n")
+    o(
+      `/** Decodes the ${s.name} attributes the ${s.view} view reads (others skipped) in [start, end) into \`out\`. */`
+    )
+    o(
+      `export function decode${S}ViewInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ${S} {`
+    )
+    o(`  let off = start`)
+    for (const a of subAttrs) o(`  let sm_${a.field}_p = -1, sm_${a.field}_e = -1`)
+    o(`  while (off + 4 <= end) {`)
+    o(`    const len = view.getUint16(off, true)`)
+    o(
+      `    if (len < 4 || off + len > end) throw new DecodeFailure("${s.name}: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)`
+    )
+    const locals = [
+      "p = off + 4",
+      uses(body, "e") || subAttrs.length > 0 ? "e = off + len" : "",
+      uses(body, "n") ? "n = len - 4" : ""
+    ].filter((x) => x !== "")
+    o(`    const ${locals.join(", ")}`)
+    o(`    switch (view.getUint16(off + 2, true) & 0x3fff) {`)
+    for (const c of cases) o(c)
+    o(`    }`)
+    o(`    off += (len + 3) & ~3`)
+    o(`  }`)
+    for (const a of subAttrs) {
+      const sel = camel(a.selector!)
+      const N = subName(a["sub-message"]!)
+      o(`  if (sm_${a.field}_p !== -1) {`)
+      o(`    let v: any`)
+      o(
+        `    try { v = decode${N}(out.${sel}, buf, view, sm_${a.field}_p, sm_${a.field}_e) } catch (err) { if (!(err instanceof DecodeFailure)) throw err }`
+      )
+      o(`    if (v !== undefined) out.${a.field} = v`)
+      o(`    else out.${a.field}Raw = buf.slice(sm_${a.field}_p, sm_${a.field}_e)`)
+      o(`  }`)
+    }
+    o(`  return out`)
     o(`}`)
   }
 

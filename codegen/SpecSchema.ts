@@ -93,7 +93,16 @@ export type AttrType = typeof AttrType.Type
  */
 export const AttrView = Schema.Struct({
   name: Schema.optionalKey(Kebab),
-  as: Schema.optionalKey(Schema.Literals(["bool", "flag", "enum", "device", "status", "hand", "omit"])),
+  as: Schema.optionalKey(
+    Schema.Literals(["bool", "flag", "enum", "device", "status", "hand", "omit", "keyword"])
+  ),
+  // an integer that also takes names for some of its values (ttl "auto" = 0)
+  keywords: Schema.optionalKey(Schema.Record(Schema.String, Schema.Number)),
+  // as: keyword — this boolean attribute, when on, reads and writes as `keyword` of field `of`
+  of: Schema.optionalKey(Kebab),
+  keyword: Schema.optionalKey(Schema.String),
+  // without a default: absence is a setting of its own (no master, no alias), so always compared
+  unset: Schema.optionalKey(Schema.Literal("none")),
   values: Schema.optionalKey(Schema.Record(Schema.String, CName)),
   required: Schema.optionalKey(Schema.Boolean),
   unit: Schema.optionalKey(Schema.String),
@@ -116,6 +125,8 @@ export const Attribute = Schema.Struct({
   "index-start": Schema.optionalKey(Schema.Literals([0, 1])),
   // string: written without the trailing NUL (the kernel's NLA_STRING takes both)
   unterminated: Schema.optionalKey(Schema.Boolean),
+  // flag: the kernel dumps it as this type (IFLA_VXLAN_TTL_INHERIT: a flag in, a u8 0/1 out)
+  "dump-type": Schema.optionalKey(Schema.Literal("u8")),
   "nested-attributes": Schema.optionalKey(Kebab),
   "nested-flag": Schema.optionalKey(Schema.Boolean),
   header: Schema.optionalKey(Kebab),

@@ -34,6 +34,7 @@ type Role =
   | "status"
   | "hand"
   | "omit"
+  | "keyword"
 
 interface ViewAttr {
   readonly a: ResolvedAttr
@@ -41,6 +42,9 @@ interface ViewAttr {
   readonly name: string
   /** For enums: model name → number. */
   readonly values?: ReadonlyArray<readonly [string, number]>
+  /** For integers with keywords: name → number (`keywords`), and names that are another attribute being on (`as: keyword`). */
+  readonly keywords?: ReadonlyArray<readonly [string, number]>
+  readonly switches?: Array<{ readonly keyword: string; readonly a: ResolvedAttr }>
 }
 
 const INT: Record<string, string> = { u8: "U8", u16: "U16", u32: "U32", s8: "S8", s16: "S16", s32: "S32" }
@@ -88,10 +92,34 @@ const viewAttrs = (model: Model, file: string, set: AttributeSet): Array<ViewAtt
     }
     if ((role === "bool" || role === "int" || role === "enum" || role === "device") && !(a.type in INT))
       throw new SpecError(`${where}: as: ${role} needs an integer attribute of at most 32 bits`)
-    out.push({ a, role, name, values })
+    let keywords: Array<readonly [string, number]> | undefined
+    if (a.view?.keywords !== undefined) {
+      if (role !== "int") throw new SpecError(`${where}: keywords need an integer attribute without view.as`)
+      keywords = Object.entries(a.view.keywords)
+    }
+    if (role === "keyword" && (a.view?.of === undefined || a.view.keyword === undefined))
+      throw new SpecError(`${where}: as: keyword needs view.of and view.keyword`)
+    if (role === "keyword" && a.type !== "flag" && !(a.type in INT))
+      throw new SpecError(`${where}: as: keyword needs a flag or an integer attribute`)
+    out.push({ a, role, name, values, keywords, switches: role === "int" ? [] : undefined })
+  }
+  // a keyword attribute (TTL_INHERIT) belongs to the integer field it names (ttl)
+  for (const v of out) {
+    if (v.role !== "keyword") continue
+    const where = `${file}: ${set.name}.${v.a.uapi}`
+    const target = out.find((t) => t.role === "int" && t.name === camel(v.a.view!.of!))
+    if (target === undefined)
+      throw new SpecError(`${where}: view.of ${v.a.view!.of}: no integer field of that name`)
+    target.switches!.push({ keyword: v.a.view!.keyword!, a: v.a })
   }
   return out
 }
+
+/** The names an integer field takes besides numbers: its keywords and its keyword attributes'. */
+const wordsOf = (v: ViewAttr): Array<string> => [
+  ...(v.keywords ?? []).map(([k]) => k),
+  ...(v.switches ?? []).map((s) => s.keyword)
+]
 
 const intSchema = (a: ResolvedAttr): string => {
   const base = `P.${INT[a.type]}`
@@ -104,8 +132,12 @@ const intSchema = (a: ResolvedAttr): string => {
 const schemaOf = (v: ViewAttr): string => {
   const a = v.a
   switch (v.role) {
-    case "int":
-      return intSchema(a)
+    case "int": {
+      const words = wordsOf(v)
+      return words.length === 0
+        ? intSchema(a)
+        : `Schema.Union([Schema.Literals(${JSON.stringify(words)}), ${intSchema(a)}])`
+    }
     case "bigint":
       return a.type === "s64" || a.type === "sint" ? "P.S64" : "P.U64"
     case "string":
@@ -135,7 +167,7 @@ const schemaOf = (v: ViewAttr): string => {
 const tsType = (v: ViewAttr): string => {
   switch (v.role) {
     case "int":
-      return "number"
+      return ["number", ...wordsOf(v).map((w) => JSON.stringify(w))].join(" | ")
     case "bigint":
       return "bigint"
     case "string":
@@ -155,8 +187,8 @@ const tsType = (v: ViewAttr): string => {
 
 const literal = (v: ViewAttr, d: number | string | boolean): string => {
   if (v.role === "bigint") return `${BigInt(d as number)}n`
-  if (v.role === "enum" && typeof d === "number") {
-    const named = v.values!.find(([, n]) => n === d)
+  if ((v.role === "enum" || v.keywords !== undefined) && typeof d === "number") {
+    const named = (v.values ?? v.keywords)!.find(([, n]) => n === d)
     return JSON.stringify(named === undefined ? d : named[0])
   }
   return JSON.stringify(d)
@@ -167,6 +199,30 @@ const jsdoc = (v: ViewAttr): string => {
   if (v.a.view?.unit !== undefined) parts.push(`Unit: ${v.a.view.unit}.`)
   parts.push(`(${v.a.uapi})`)
   return `/** ${parts.join(" ").replace(/\*\//g, "* /")} */`
+}
+
+/** Whether a keyword attribute is on: a flag present (or a dumped u8 flag true), an integer non-zero. */
+const isOn = (a: ResolvedAttr, src: string): string =>
+  a.type === "flag" ? `${src} === true` : `(${src} !== undefined && ${src} !== 0)`
+
+/** model → wire of an integer that also takes keywords: a keyword attribute switched on, or the keyword's number. */
+const intWithWords = (v: ViewAttr, vname: string, src: string, dst: string): Array<string> => {
+  const out = [`  if (${src} !== undefined) {`]
+  let first = true
+  for (const s of v.switches ?? []) {
+    const value = s.a.type === "flag" ? "true" : "1"
+    out.push(
+      `    ${first ? "" : "else "}if (${src} === ${JSON.stringify(s.keyword)}) w.${s.a.field} = ${value}`
+    )
+    first = false
+  }
+  const num =
+    v.keywords === undefined
+      ? src
+      : `typeof ${src} === "number" ? ${src} : ${vname}${pascal(v.name)}Words[${src} as keyof typeof ${vname}${pascal(v.name)}Words]`
+  out.push(`    ${first ? "" : "else "}${dst} = ${num}`)
+  out.push("  }")
+  return out
 }
 
 /** The generated TypeScript of one family's view layer, or undefined when no set has a view. */
@@ -182,13 +238,25 @@ export const emitViews = (model: Model, file: string, command: string): string |
     const wire = pascal(set.name)
     types.add(wire)
     const attrs = viewAttrs(model, file, set)
-    const config = attrs.filter((v) => v.role !== "status" && v.role !== "hand" && v.role !== "omit")
+    const config = attrs.filter(
+      (v) => v.role !== "status" && v.role !== "hand" && v.role !== "omit" && v.role !== "keyword"
+    )
     const status = attrs.filter((v) => v.role === "status")
     const names = new Set<string>()
     for (const v of attrs) {
-      if (v.role === "omit" || v.role === "hand") continue
+      if (v.role === "omit" || v.role === "hand" || v.role === "keyword") continue
       if (names.has(v.name)) throw new SpecError(`${file}: ${set.name}: view name ${v.name} used twice`)
       names.add(v.name)
+    }
+    for (const v of config.filter((x) => x.keywords !== undefined)) {
+      body.push(
+        `const ${vname}${pascal(v.name)}Words = ${JSON.stringify(Object.fromEntries(v.keywords!))} as const`
+      )
+      const byNumber: Record<number, string> = {}
+      for (const [k, n] of v.keywords!) if (byNumber[n] === undefined) byNumber[n] = k
+      body.push(
+        `const ${vname}${pascal(v.name)}ByNumber: Readonly<Record<number, string>> = ${JSON.stringify(byNumber)}`
+      )
     }
     for (const v of config.filter((x) => x.role === "enum")) {
       body.push(
@@ -251,18 +319,21 @@ export const emitViews = (model: Model, file: string, command: string): string |
           )
           break
         default:
-          body.push(`  if (${src} !== undefined) ${dst} = ${src}`)
+          if (v.role === "int" && wordsOf(v).length > 0) body.push(...intWithWords(v, vname, src, dst))
+          else body.push(`  if (${src} !== undefined) ${dst} = ${src}`)
       }
     }
     body.push("  return w")
     body.push("}")
 
     // wire → model
-    body.push(`/** ${set.name} → ${set.view} options (configuration; device indexes named by \`name\`). */`)
     body.push(
-      `export const ${vname}FromWire = (a: ${wire}, name: (index: number) => string | number = (i) => i): ${P_}Options => {`
+      `/** ${set.name} → ${set.view} options (configuration; device indexes named by \`name\`), written into \`into\` when given. */`
     )
-    body.push(`  const o: { -readonly [K in keyof ${P_}Options]?: ${P_}Options[K] } = {}`)
+    body.push(
+      `export const ${vname}FromWire = (a: ${wire}, name: (index: number) => string | number = (i) => i, into?: object): ${P_}Options => {`
+    )
+    body.push(`  const o: { -readonly [K in keyof ${P_}Options]?: ${P_}Options[K] } = into ?? {}`)
     if (devices.length === 0) body.push("  void name")
     for (const v of config) {
       const src = `a.${v.a.field}`
@@ -283,12 +354,24 @@ export const emitViews = (model: Model, file: string, command: string): string |
           body.push(`  if (${src} !== undefined && ${src} !== 0) ${dst} = name(${src})`)
           break
         default:
-          body.push(`  if (${src} !== undefined) ${dst} = ${src}`)
+          if (v.role === "int" && wordsOf(v).length > 0) {
+            const on = (v.switches ?? []).map(
+              (s) =>
+                `  ${s === v.switches![0] ? "if" : "else if"} (${isOn(s.a, `a.${s.a.field}`)}) ${dst} = ${JSON.stringify(s.keyword)}`
+            )
+            const named =
+              v.keywords === undefined ? src : `(${vname}${pascal(v.name)}ByNumber[${src}] ?? ${src}) as any`
+            body.push(...on, `  ${on.length > 0 ? "else " : ""}if (${src} !== undefined) ${dst} = ${named}`)
+          } else body.push(`  if (${src} !== undefined) ${dst} = ${src}`)
       }
     }
     body.push(`  return o as ${P_}Options`)
     body.push("}")
 
+    body.push(`/** The status fields of the ${set.view} view and the ${set.name} field each reads. */`)
+    body.push(
+      `export const ${vname}StatusFields: Readonly<Record<string, keyof ${wire}>> = ${JSON.stringify(Object.fromEntries(status.map((v) => [v.name, v.a.field])))}`
+    )
     body.push(`/** The status attributes of ${set.name}, or undefined when there are none. */`)
     body.push(`export const ${vname}StatusFromWire = (a: ${wire}): ${P_}Status | undefined => {`)
     if (status.length === 0) body.push("  void a\n  return undefined")
@@ -308,7 +391,11 @@ export const emitViews = (model: Model, file: string, command: string): string |
     body.push("}")
     // Options without a known default are the kernel's choice (derived or version-dependent).
     const chosen = config.filter(
-      (v) => v.a.view?.default === undefined && v.role !== "flag" && !v.a.view?.required
+      (v) =>
+        v.a.view?.default === undefined &&
+        v.role !== "flag" &&
+        !v.a.view?.required &&
+        v.a.view?.unset !== "none"
     )
     body.push(
       `/** Options of the ${set.view} view without a known default: compared only when both sides give them. */`
@@ -320,6 +407,10 @@ export const emitViews = (model: Model, file: string, command: string): string |
     body.push(`export const ${vname}Canonical = (o: ${P_}Options): ${P_}Options => {`)
     body.push(`  const c: any = { ...${vname}Defaults }`)
     body.push("  for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]")
+    for (const v of config.filter((x) => x.keywords !== undefined))
+      body.push(
+        `  if (typeof c.${v.name} === "number") c.${v.name} = ${vname}${pascal(v.name)}ByNumber[c.${v.name}] ?? c.${v.name}`
+      )
     for (const v of config.filter((x) => x.role === "enum"))
       body.push(
         `  if (typeof c.${v.name} === "number") c.${v.name} = ${vname}${pascal(v.name)}ByNumber[c.${v.name}] ?? c.${v.name}`
@@ -338,7 +429,7 @@ export const emitViews = (model: Model, file: string, command: string): string |
   out.push(`import type { ${[...types].sort().join(", ")} } from "./index.ts"`)
   out.push(`
 /** A device by name or ifindex, as a view's device fields take it. */
-export const DeviceRef = Schema.Union([P.InterfaceName, P.intBetween(P.S32, 1, 0x7fffffff)])
+export const DeviceRef = Schema.Union([P.DeviceName, P.intBetween(P.S32, 1, 0x7fffffff)])
 
 /** The index of a device field: given as a number, or resolved by the engine into \`devices\`. */
 export const deviceIndex = (ref: string | number, field: string, devices: Readonly<Record<string, number>>): number => {

@@ -267,7 +267,7 @@ export interface Filter {
 }
 
 const FilterSchema = Schema.Struct({
-  dev: Schema.optionalKey(Schema.Union([P.InterfaceName, Schema.Number])),
+  dev: Schema.optionalKey(Schema.Union([P.DeviceName, Schema.Number])),
   qdisc: Schema.optionalKey(Handle.schema)
 })
 

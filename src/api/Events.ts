@@ -184,7 +184,7 @@ export const OptionsSchema = Schema.Struct({
   families: Schema.optionalKey(Schema.Array(FamilySchema)),
   filter: Schema.optionalKey(
     Schema.Struct({
-      link: Schema.optionalKey(Schema.Union([P.InterfaceName, P.U32])),
+      link: Schema.optionalKey(Schema.Union([P.DeviceName, P.U32])),
       table: Schema.optionalKey(Schema.Union([Schema.Literals(["main", "local", "default"]), P.U32])),
       family: Schema.optionalKey(FamilySchema)
     })

@@ -40,16 +40,22 @@
  * @since 0.1.0
  */
 import * as fs from "node:fs"
+import { release } from "node:os"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import { NLM_F_APPEND, NLMSG_HDRLEN } from "../generated/netlink/index.ts"
 import {
+  AfSpecAttrsTypes,
   ArphrdNames,
-  decodeLinkinfoAttrs,
+  decodeLinkAttrsViewInto,
   decodeLinkMessage,
   encodeLinkAttrs,
   encodeLinkMessage,
+  IfinfomsgOffsets,
+  type LinkAttrs,
+  LinkAttrsTypes,
   type LinkinfoAttrs,
   type LinkinfoDataMsg,
   LinkMessage,
@@ -60,13 +66,31 @@ import {
   OperstateNames,
   RtextFilter,
   type RtnlLinkStats,
-  type RtnlLinkStats64
+  type RtnlLinkStats64,
+  XdpAttachedNames,
+  XdpFlags
 } from "../generated/rt-link/index.ts"
+import {
+  Inet6Fields,
+  type Inet6Options,
+  inet6Canonical,
+  inet6FromWire,
+  inet6KernelChosen,
+  inet6ToWire,
+  LinkFields,
+  type LinkOptions,
+  type LinkStatus as ViewStatus,
+  linkCanonical,
+  linkFromWire,
+  linkKernelChosen,
+  linkStatusFields,
+  linkToWire
+} from "../generated/rt-link/view.ts"
 import { describePath } from "../runtime/Describe.ts"
 import * as Ns from "../runtime/Namespace.ts"
 import { kernel as kernelError, type NetlinkError } from "../runtime/NetlinkError.ts"
 import * as P from "../runtime/Primitives.ts"
-import { macToString, readString } from "../runtime/Wire.ts"
+import { readString } from "../runtime/Wire.ts"
 import { Netlink } from "./Netlink.ts"
 import {
   buildMessage,
@@ -79,10 +103,10 @@ import {
   operation,
   validate
 } from "./internal/Common.ts"
-import { defined } from "./internal/Kind.ts"
+import { defined, isEmpty } from "./internal/Kind.ts"
 import { deepEqual, type ObjectType } from "./internal/Model.ts"
 import { flagNames } from "./internal/Names.ts"
-import { type LinkRef, linkIndex } from "./internal/Resolve.ts"
+import { type LinkRef, linkIndex, writeDeviceName } from "./internal/Resolve.ts"
 import type { BridgePortOptions } from "./link/kinds/bridge.ts"
 import type { VethPeer as VethPeerOptions } from "./link/kinds/veth.ts"
 import {
@@ -150,7 +174,7 @@ export type ResolvedNamespace = Resolved
  * ```
  * @since 0.2.0
  */
-export interface LinkStatus {
+export interface LinkStatus extends Omit<ViewStatus, "xdp" | "propList"> {
   readonly index: number
   /** "up", "down", "unknown", ... (a number when unnamed). */
   readonly operstate: string | number
@@ -169,8 +193,30 @@ export interface LinkStatus {
   readonly stats64?: RtnlLinkStats64 | undefined
   readonly stats?: RtnlLinkStats | undefined
   readonly afSpec?: LinkMessage["afSpec"]
+  /** Alternative names (IFLA_PROP_LIST), as `ip link property add ... altname` adds them. */
+  readonly altnames?: ReadonlyArray<string> | undefined
+  /** The attached XDP program(s): mode "none", "drv", "skb", "hw" or "multi", and program ids. */
+  readonly xdp?: XdpStatus | undefined
   /** The whole message as decoded by the generated codec. */
   readonly message: LinkMessage
+}
+
+/**
+ * XDP state of a link (IFLA_XDP): the attach mode and the program ids.
+ *
+ * @example
+ * ```ts
+ * const x: Link.XdpStatus = { mode: "skb", progId: 42 }
+ * ```
+ * @since 0.3.0
+ */
+export interface XdpStatus {
+  /** "none", "drv" (native), "skb" (generic), "hw" (offloaded) or "multi". */
+  readonly mode: string | number
+  readonly progId?: number | undefined
+  readonly drvProgId?: number | undefined
+  readonly skbProgId?: number | undefined
+  readonly hwProgId?: number | undefined
 }
 
 /**
@@ -182,30 +228,20 @@ export interface LinkStatus {
  * ```
  * @since 0.1.0
  */
-export interface CommonOptions {
+export interface CommonOptions extends LinkOptions, Inet6Options {
   /** Interface name: 1..15 bytes, no '/' or whitespace. */
   readonly name: string
-  readonly mtu?: number
-  /** Link-layer address, "02:00:00:00:00:01". */
-  readonly address?: string
-  /** Link-layer broadcast address. */
-  readonly broadcast?: string
-  /** Transmit queue length (`ip link ... txqueuelen`). */
-  readonly txqlen?: number
-  /** Device group number, or "default" (0). */
-  readonly group?: number | "default"
-  /** The master (bridge, bond, vrf) this link is a port of. */
-  readonly master?: Ref
+  /**
+   * Protocol-down reason bits (IFLA_PROTO_DOWN_REASON, `ip link set ...
+   * protodown_reason`); 0 when none.
+   */
+  readonly protodownReason?: number
   /** Administratively up (IFF_UP). */
   readonly up?: boolean
   /** Promiscuous mode set by the user (`ip link set ... promisc on`). */
   readonly promisc?: boolean
   /** All-multicast mode set by the user. */
   readonly allmulticast?: boolean
-  /** Interface alias (at most 255 bytes). */
-  readonly alias?: string
-  readonly numTxQueues?: number
-  readonly numRxQueues?: number
   /** On add: create the link directly in this namespace. */
   readonly netns?: NamespaceTarget
   /** Options of this link as a port of `master` (its kind's port options). */
@@ -382,16 +418,16 @@ export type Link = AddSpec | OtherLink
  * ```
  * @since 0.1.0
  */
-export interface Changes {
+export interface Changes
+  extends Omit<LinkOptions, "alias" | "master" | "numTxQueues" | "numRxQueues">,
+    Inet6Options {
   readonly up?: boolean
-  readonly mtu?: number
-  readonly address?: string
   /** Rename. */
   readonly name?: string
   readonly alias?: string | null
-  readonly txqlen?: number
-  readonly group?: number | "default"
   readonly master?: Ref | null
+  /** Protocol-down reason bits, all at once (0 clears them). */
+  readonly protodownReason?: number
   readonly netns?: NamespaceTarget
   readonly promisc?: boolean
   /** false sets IFF_NOARP. */
@@ -431,23 +467,16 @@ const Bool = Schema.Boolean
 // optional, not optionalKey: callers may pass `field: undefined`
 const opt = Schema.optional
 const RefSchema = Schema.Union([Schema.String, Schema.Number])
-const GroupSchema = Schema.Union([P.U32, Schema.Literal("default")])
-const Alias = P.stringMaxBytes(255)
 
+// The top-level attributes come from the spec's view (LinkFields, Inet6Fields).
 const commonFields = {
   name: P.InterfaceName,
-  mtu: opt(P.U32),
-  address: opt(P.MacAddress),
-  broadcast: opt(P.MacAddress),
-  txqlen: opt(P.U32),
-  group: opt(GroupSchema),
-  master: opt(RefSchema),
+  ...LinkFields,
+  ...Inet6Fields,
+  protodownReason: opt(P.U32),
   up: opt(Bool),
   promisc: opt(Bool),
   allmulticast: opt(Bool),
-  alias: opt(Alias),
-  numTxQueues: opt(P.U32),
-  numRxQueues: opt(P.U32),
   netns: opt(NamespaceSchema),
   // checked against the master kind's port Schema once the master is known
   port: opt(Schema.Unknown),
@@ -459,7 +488,7 @@ const kindSchema = (k: LinkKind): Schema.Codec<any, any> => {
   const fields: Record<string, Schema.Top> = { kind: Schema.Literal(k.kind), ...commonFields }
   if (k.renames?.group !== undefined) {
     delete fields.group
-    fields[k.renames.group] = opt(GroupSchema)
+    fields[k.renames.group] = LinkFields.group
   }
   return Schema.Struct({ ...fields, ...k.fields }) as unknown as Schema.Codec<any, any>
 }
@@ -512,14 +541,15 @@ export const schema: Schema.Codec<AddSpec, any> = Schema.Union(
  * ```
  * @since 0.1.0
  */
+const { numTxQueues: _tx, numRxQueues: _rx, alias: _alias, master: _master, ...settable } = LinkFields
+
 export const ChangesSchema = Schema.Struct({
+  ...settable,
+  ...Inet6Fields,
+  protodownReason: opt(P.U32),
   up: opt(Bool),
-  mtu: opt(P.U32),
-  address: opt(P.MacAddress),
   name: opt(P.InterfaceName),
-  alias: opt(Schema.NullOr(Alias)),
-  txqlen: opt(P.U32),
-  group: opt(GroupSchema),
+  alias: opt(Schema.NullOr(LinkFields.alias)),
   master: opt(Schema.NullOr(RefSchema)),
   netns: opt(NamespaceSchema),
   promisc: opt(Bool),
@@ -540,8 +570,8 @@ const ListFilterSchema = Schema.Struct({
 
 const COMMON_KEYS = new Set(Object.keys(commonFields))
 
-/** Kind-chosen common values (random MACs, inherited MTUs): compared only when both sides give them. */
-const KERNEL_CHOSEN = new Set(["mtu", "address", "broadcast", "txqlen", "numTxQueues", "numRxQueues"])
+/** Kind-chosen common values (random MACs, inherited MTUs, GSO limits): compared only when both sides give them. */
+const KERNEL_CHOSEN = new Set([...linkKernelChosen, ...inet6KernelChosen])
 
 /**
  * The links the kernel creates along with `l` when it is added, as `list`
@@ -582,10 +612,17 @@ export const canonical = (l: Link): Link => {
     if (common) out[k] = v
     else opts[k] = v
   }
+  const group = (l as Record<string, any>)[groupKey]
+  Object.assign(out, linkCanonical({ ...(out as LinkOptions), group }))
+  Object.assign(out, inet6Canonical(out as Inet6Options))
+  if (groupKey !== "group") {
+    out[groupKey] = out.group
+    delete out.group
+  }
+  out.protodownReason = l.protodownReason ?? 0
   out.up = l.up ?? false
   out.promisc = l.promisc ?? false
   out.allmulticast = l.allmulticast ?? false
-  out[groupKey] = groupNumber((l as Record<string, any>)[groupKey]) ?? 0
   if (desc !== undefined) Object.assign(out, desc.canonical(opts as any))
   else Object.assign(out, opts)
   return out as unknown as Link
@@ -648,152 +685,78 @@ export const model: ObjectType<Link> = { name: "link", schema: schema as any, ke
 const RTM_NEWLINK = LinkMessageTypes.RTM_NEWLINK
 const RTM_DELLINK = LinkMessageTypes.RTM_DELLINK
 const RTM_GETLINK = LinkMessageTypes.RTM_GETLINK
+const RTM_SETLINK = LinkMessageTypes.RTM_SETLINK
+const AF_INET6 = AfSpecAttrsTypes.inet6
 const IFF_UP = NetDeviceFlags.up
 const IFF_NOARP = NetDeviceFlags.noarp
 const IFF_PROMISC = NetDeviceFlags.promisc
 const IFF_ALLMULTI = NetDeviceFlags.allmulti
 const IFF_MULTICAST = NetDeviceFlags.multicast
-const IFLA_IFALIAS = 20
+const IFLA_IFALIAS = LinkAttrsTypes.ifalias
+const IFLA_IFNAME = LinkAttrsTypes.ifname
 
 /** ifi_flags by `ip`'s names ("lower_up", not "lowerUp"). */
 const FLAG_NAMES: Readonly<Record<string, number>> = Object.fromEntries(
   Object.entries(NetDeviceFlags).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v])
 )
 
-/** The attributes of one link message the model reads, found in one walk. */
+/** One link message as the model reads it: the header and the view's attributes (one walk). */
 interface Head {
   index: number
   type: number
   flags: number
   name: string
-  mtu: number | undefined
-  address: string | undefined
-  broadcast: string | undefined
-  txqlen: number | undefined
-  group: number | undefined
   master: number | undefined
-  alias: string | undefined
-  numTxQueues: number | undefined
-  numRxQueues: number | undefined
   link: number | undefined
   linkNetnsId: number | undefined
-  operstate: number | undefined
-  carrier: number | undefined
   info: LinkinfoAttrs | undefined
+  /** The attributes the link view reads (counters and per-family tables skipped). */
+  attrs: LinkAttrs
   /** The message body, for the status decoded on demand. */
   bytes: Uint8Array | undefined
   message: LinkMessage | undefined
   stats: boolean
 }
 
-/** Walks a link message (start: the nlmsghdr) for the model's attributes; everything else stays in `bytes`. */
+const headFrom = (
+  index: number,
+  type: number,
+  flags: number,
+  attrs: LinkAttrs,
+  bytes: Uint8Array | undefined,
+  message: LinkMessage | undefined,
+  stats: boolean
+): Head => ({
+  index,
+  type,
+  flags,
+  name: attrs.ifname ?? "",
+  master: attrs.master,
+  link: attrs.link,
+  linkNetnsId: attrs.linkNetnsid,
+  info: attrs.linkInfo,
+  attrs,
+  bytes,
+  message,
+  stats
+})
+
+/** Reads a link message (start: the nlmsghdr) through the generated view decoder; the rest stays in `bytes`. */
 const readHead = (buf: Uint8Array, view: DataView, start: number, end: number, stats: boolean): Head => {
-  const h = start + 16
-  const head: Head = {
-    index: view.getInt32(h + 4, true),
-    type: view.getUint16(h + 2, true),
-    flags: view.getUint32(h + 8, true),
-    name: "",
-    mtu: undefined,
-    address: undefined,
-    broadcast: undefined,
-    txqlen: undefined,
-    group: undefined,
-    master: undefined,
-    alias: undefined,
-    numTxQueues: undefined,
-    numRxQueues: undefined,
-    link: undefined,
-    linkNetnsId: undefined,
-    operstate: undefined,
-    carrier: undefined,
-    info: undefined,
-    bytes: buf.slice(h, end),
-    message: undefined,
+  const h = start + NLMSG_HDRLEN
+  return headFrom(
+    view.getInt32(h + IfinfomsgOffsets.index, true),
+    view.getUint16(h + IfinfomsgOffsets.type, true),
+    view.getUint32(h + IfinfomsgOffsets.flags, true),
+    decodeLinkAttrsViewInto({}, buf, view, h + LinkMessageHeaderSize, end),
+    buf.slice(h, end),
+    undefined,
     stats
-  }
-  let off = h + LinkMessageHeaderSize
-  while (off + 4 <= end) {
-    const len = view.getUint16(off, true)
-    if (len < 4 || off + len > end) break
-    const p = off + 4
-    const n = len - 4
-    switch (view.getUint16(off + 2, true) & 0x3fff) {
-      case 1:
-        head.address = macToString(buf, p, n)
-        break
-      case 2:
-        head.broadcast = macToString(buf, p, n)
-        break
-      case 3:
-        head.name = readString(buf, p, off + len)
-        break
-      case 4:
-        if (n >= 4) head.mtu = view.getUint32(p, true)
-        break
-      case 5:
-        if (n >= 4) head.link = view.getUint32(p, true)
-        break
-      case 10:
-        if (n >= 4) head.master = view.getUint32(p, true)
-        break
-      case 13:
-        if (n >= 4) head.txqlen = view.getUint32(p, true)
-        break
-      case 16:
-        if (n >= 1) head.operstate = view.getUint8(p)
-        break
-      case 18:
-        head.info = decodeLinkinfoAttrs(buf, view, p, off + len)
-        break
-      case 20:
-        head.alias = readString(buf, p, off + len)
-        break
-      case 27:
-        if (n >= 4) head.group = view.getUint32(p, true)
-        break
-      case 31:
-        if (n >= 4) head.numTxQueues = view.getUint32(p, true)
-        break
-      case 32:
-        if (n >= 4) head.numRxQueues = view.getUint32(p, true)
-        break
-      case 33:
-        if (n >= 1) head.carrier = view.getUint8(p)
-        break
-      case 37:
-        if (n >= 4) head.linkNetnsId = view.getInt32(p, true)
-        break
-    }
-    off += (len + 3) & ~3
-  }
-  return head
+  )
 }
 
-/** The same fields from an already decoded message (fromMessage). */
-const headOf = (m: LinkMessage): Head => ({
-  index: m.index,
-  type: m.type,
-  flags: m.flags,
-  name: m.ifname ?? "",
-  mtu: m.mtu,
-  address: m.address,
-  broadcast: m.broadcast,
-  txqlen: m.txqlen,
-  group: m.group,
-  master: m.master,
-  alias: m.ifalias,
-  numTxQueues: m.numTxQueues,
-  numRxQueues: m.numRxQueues,
-  link: m.link,
-  linkNetnsId: m.linkNetnsid,
-  operstate: m.operstate,
-  carrier: m.carrier,
-  info: m.linkInfo,
-  bytes: undefined,
-  message: m,
-  stats: true
-})
+/** The same from an already decoded message (fromMessage). */
+const headOf = (m: LinkMessage): Head => headFrom(m.index, m.type, m.flags, m, undefined, m, true)
 
 class Status implements LinkStatus {
   readonly #head: Head
@@ -808,17 +771,32 @@ class Status implements LinkStatus {
   readonly data: object | undefined
   readonly port: object | undefined
   constructor(head: Head, data: object | undefined, port: object | undefined) {
+    const a = head.attrs
     this.#head = head
     this.#message = head.message
     this.index = head.index
-    this.operstate =
-      head.operstate === undefined ? "unknown" : (OperstateNames[head.operstate] ?? head.operstate)
+    this.operstate = a.operstate === undefined ? "unknown" : (OperstateNames[a.operstate] ?? a.operstate)
     this.linkType = ArphrdNames[head.type] ?? head.type
-    this.carrier = head.carrier === undefined ? undefined : head.carrier !== 0
+    this.carrier = a.carrier === undefined ? undefined : a.carrier !== 0
     this.link = head.link
     this.linkNetnsId = head.linkNetnsId
     this.data = data
     this.port = port
+  }
+  get altnames(): ReadonlyArray<string> | undefined {
+    return this.message.propList?.altIfname
+  }
+  get xdp(): XdpStatus | undefined {
+    const x = this.message.xdp
+    return x === undefined
+      ? undefined
+      : defined({
+          mode: XdpAttachedNames[x.attached ?? 0] ?? x.attached ?? 0,
+          progId: x.progId,
+          drvProgId: x.drvProgId,
+          skbProgId: x.skbProgId,
+          hwProgId: x.hwProgId
+        })
   }
   get flags(): ReadonlyArray<string | number> {
     return (this.#flags ??= flagNames(this.#head.flags, FLAG_NAMES))
@@ -840,7 +818,7 @@ class Status implements LinkStatus {
     return this.message.afSpec
   }
   toJSON(): object {
-    return defined({
+    const out: Record<string, unknown> = {
       index: this.index,
       operstate: this.operstate,
       linkType: this.linkType,
@@ -850,10 +828,29 @@ class Status implements LinkStatus {
       linkNetnsId: this.linkNetnsId,
       data: this.data,
       port: this.port,
-      stats64: this.stats64,
-      stats: this.stats
-    })
+      altnames: this.altnames,
+      xdp: this.xdp
+    }
+    for (const k of EXTRA_STATUS) out[k] = (this as any)[k]
+    out.stats64 = this.stats64
+    out.stats = this.stats
+    return defined(out)
   }
+}
+
+// The view's other status fields (min/max MTU, TSO limits, permanent address, ...):
+// getters that read the whole message, decoded on first access.
+const OWN_STATUS = new Set(["xdp", "propList"])
+const EXTRA_STATUS = Object.keys(linkStatusFields).filter((k) => !OWN_STATUS.has(k))
+for (const k of EXTRA_STATUS) {
+  const field = linkStatusFields[k]!
+  Object.defineProperty(Status.prototype, k, {
+    get(this: Status) {
+      return this.message[field]
+    },
+    enumerable: false,
+    configurable: false
+  })
 }
 
 /** Names for indexes, as a function; an index without a name stays a number. */
@@ -865,24 +862,18 @@ const toLink = (h: Head, name: Names): Link => {
   const info = h.info
   const kind = info?.kind
   const desc = kind === undefined ? undefined : byKind.get(kind)
-  const out: Record<string, unknown> = {
-    name: h.name,
-    kind,
-    mtu: h.mtu,
-    // all zeros is "no address" (loopback, an L3 netkit): not one the kernel would take back
-    address: h.address === ZERO_MAC ? undefined : h.address,
-    broadcast: h.broadcast,
-    txqlen: h.txqlen,
-    group: h.group,
-    master: h.master === undefined || h.master === 0 ? undefined : name(h.master),
-    up: (h.flags & IFF_UP) !== 0,
-    // gflags: what the user set, not the promiscuity a bridge port holds
-    promisc: (h.flags & IFF_PROMISC) !== 0,
-    allmulticast: (h.flags & IFF_ALLMULTI) !== 0,
-    alias: h.alias,
-    numTxQueues: h.numTxQueues,
-    numRxQueues: h.numRxQueues
-  }
+  const a = h.attrs
+  const inet6 = a.afSpec?.inet6
+  const out: Record<string, unknown> = { name: h.name, kind }
+  linkFromWire(a, name, out)
+  // all zeros is "no address" (loopback, an L3 netkit): not one the kernel would take back
+  if (out.address === ZERO_MAC) out.address = undefined
+  if (inet6 !== undefined) inet6FromWire(inet6, undefined, out)
+  if (a.protoDownReason !== undefined) out.protodownReason = a.protoDownReason.value
+  out.up = (h.flags & IFF_UP) !== 0
+  // gflags: what the user set, not the promiscuity a bridge port holds
+  out.promisc = (h.flags & IFF_PROMISC) !== 0
+  out.allmulticast = (h.flags & IFF_ALLMULTI) !== 0
   let dataStatus: object | undefined
   if (desc !== undefined) {
     const data = info?.data as any
@@ -980,6 +971,8 @@ export const addMessage = (spec: AddSpec, resolved: AddResolved = {}): LinkMessa
     (s.up !== undefined ? IFF_UP : 0) |
     (s.promisc !== undefined ? IFF_PROMISC : 0) |
     (s.allmulticast !== undefined ? IFF_ALLMULTI : 0)
+  // the view's attributes, less what the kernel applies only to an existing link (sent after create)
+  const { master: _m, group: _g, protodown: _p, ...common } = pickCommon(s, LINK_KEYS)
   return defined({
     ...emptyHeader,
     flags,
@@ -989,19 +982,26 @@ export const addMessage = (spec: AddSpec, resolved: AddResolved = {}): LinkMessa
       parentRef === undefined
         ? undefined
         : (resolved.link ?? (typeof parentRef === "number" ? parentRef : undefined)),
-    mtu: s.mtu,
-    address: s.address,
-    broadcast: s.broadcast,
-    txqlen: s.txqlen,
+    ...linkToWire(common),
     group: groupNumber(s[desc.renames?.group ?? "group"]),
     master: resolved.master,
-    ifalias: s.alias,
-    numTxQueues: s.numTxQueues,
-    numRxQueues: s.numRxQueues,
     ...nsAttrs(resolved.netns),
     linkInfo
   })
 }
+
+const LINK_KEYS = Object.keys(LinkFields)
+
+/** The fields of `o` named in `keys` (a kind's options share the object with the common fields). */
+const pickCommon = (o: Record<string, any>, keys: ReadonlyArray<string>): Record<string, any> => {
+  const out: Record<string, any> = {}
+  for (const k of keys) if (o[k] !== undefined) out[k] = o[k]
+  return out
+}
+
+/** The inet6 part of IFLA_AF_SPEC a change carries (addrgenmode; the token goes as `ip token` sends it). */
+const afSpecOf = (c: { readonly addrgenmode?: Inet6Options["addrgenmode"] }): LinkMessage["afSpec"] =>
+  c.addrgenmode === undefined ? undefined : { inet6: inet6ToWire({ addrgenmode: c.addrgenmode }) }
 
 /**
  * The whole RTM_NEWLINK request (NLM_F_CREATE|NLM_F_EXCL|NLM_F_ACK) for `add`.
@@ -1070,22 +1070,43 @@ export const setMessage = (index: number, changes: Changes, resolved: SetResolve
   f = flagChange(f, IFF_NOARP, changes.arp === undefined ? undefined : !changes.arp)
   f = flagChange(f, IFF_MULTICAST, changes.multicast)
   f = flagChange(f, IFF_ALLMULTI, changes.allmulticast)
+  const { master: _m, alias: _a, ...common } = pickCommon(changes, LINK_KEYS)
   return defined({
     ...emptyHeader,
     index,
     flags: f.flags,
     change: f.change,
     ifname: changes.name,
-    mtu: changes.mtu,
-    address: changes.address,
-    txqlen: changes.txqlen,
-    group: groupNumber(changes.group),
+    ...linkToWire(common),
     master: changes.master === null ? 0 : resolved.master,
     ifalias: changes.alias === null ? undefined : changes.alias,
     carrier: b(changes.carrier),
+    // the value alone replaces every reason bit (with a mask the kernel changes only those)
+    protoDownReason: changes.protodownReason === undefined ? undefined : { value: changes.protodownReason },
+    afSpec: afSpecOf(changes),
     ...nsAttrs(resolved.netns)
   })
 }
+
+/**
+ * The `ip token set TOKEN dev NAME` request: RTM_SETLINK, family AF_INET6,
+ * IFLA_AF_SPEC { AF_INET6 { IFLA_INET6_TOKEN } } ("::" clears it).
+ *
+ * @example
+ * ```ts
+ * const bytes = Link.tokenRequest(3, "::1a")
+ * ```
+ * @since 0.3.0
+ */
+export const tokenRequest = (index: number, token: string): Uint8Array =>
+  buildMessage(RTM_SETLINK, NLM_F_ACK, (w) =>
+    encodeLinkMessage(w, {
+      ...emptyHeader,
+      family: AF_INET6,
+      index,
+      afSpec: { inet6: inet6ToWire({ token }) }
+    })
+  )
 
 /**
  * The whole `ip link set` request (RTM_NEWLINK, NLM_F_ACK) for link `index`.
@@ -1157,7 +1178,8 @@ export const getRequest = (ref: Ref, options: { readonly stats?: boolean } = {})
     if (typeof ref === "number") encodeLinkMessage(w, defined({ ...emptyHeader, index: ref, extMask: mask }))
     else {
       encodeLinkMessage(w, emptyHeader)
-      encodeLinkAttrs(w, defined({ extMask: mask, ifname: ref }))
+      if (mask !== undefined) encodeLinkAttrs(w, { extMask: mask })
+      writeDeviceName(w, ref)
     }
   })
 
@@ -1171,7 +1193,7 @@ const options = (operation: string) => ({
 })
 
 const decodeRaw = (buf: Uint8Array, view: DataView, start: number, end: number): LinkMessage =>
-  decodeLinkMessage(buf, view, start + 16, end)
+  decodeLinkMessage(buf, view, start + NLMSG_HDRLEN, end)
 
 const withoutStats = (link: LinkMessage): LinkMessage => {
   const { stats: _s, stats64: _s64, ...rest } = link
@@ -1213,12 +1235,12 @@ const nameDump = Effect.gen(function* () {
   const pairs = yield* route.dumpAll(
     listRequest({ stats: false }),
     (buf, view, start, end): readonly [number, string] => {
-      const index = view.getInt32(start + 20, true)
-      let off = start + 16 + LinkMessageHeaderSize
+      const index = view.getInt32(start + NLMSG_HDRLEN + IfinfomsgOffsets.index, true)
+      let off = start + NLMSG_HDRLEN + LinkMessageHeaderSize
       while (off + 4 <= end) {
         const len = view.getUint16(off, true)
         if (len < 4 || off + len > end) break
-        if ((view.getUint16(off + 2, true) & 0x3fff) === 3)
+        if ((view.getUint16(off + 2, true) & 0x3fff) === IFLA_IFNAME)
           return [index, readString(buf, off + 4, off + len)]
         off += (len + 3) & ~3
       }
@@ -1402,7 +1424,7 @@ export const streamRaw = (filter: ListFilter = {}): Stream.Stream<LinkMessage, N
 const getHead = (ref: Ref, opts: { readonly stats?: boolean }) =>
   Effect.gen(function* () {
     if (typeof ref === "number") yield* linkIndex(ref, "ref")
-    else yield* validate(P.InterfaceName, ref, "ref")
+    else yield* validate(P.DeviceName, ref, "ref")
     const { route } = yield* Netlink
     return yield* route.requestReply(
       getRequest(ref, opts),
@@ -1510,11 +1532,14 @@ export const add = operation("Link.add", function* (spec: AddSpec) {
     )
   }
   const s: AddSpec = yield* validate(specSchemas[desc.kind as AddSpec["kind"]], spec)
-  if (s.alias !== undefined && s.netns !== undefined) {
-    return yield* Effect.fail(
-      invalid("alias", "alias cannot be combined with netns on add (the kernel ignores an alias on create)")
-    )
+  for (const f of ["alias", "protodown", "protodownReason", "addrgenmode", "token"] as const) {
+    if (s[f] !== undefined && s.netns !== undefined) {
+      return yield* Effect.fail(
+        invalid(f, `${f} cannot be combined with netns on add (the kernel ignores it on create)`)
+      )
+    }
   }
+  yield* requireAttributes(s, 1)
   if (s.port !== undefined && (s.master === undefined || s.netns !== undefined))
     return yield* Effect.fail(invalid("port", "port options need a master (and no netns)"))
   const broken = desc.check?.(s)
@@ -1547,9 +1572,17 @@ export const add = operation("Link.add", function* (spec: AddSpec) {
   )
   // After create: what only works on the new link. If it fails, remove the
   // link again so a failed add leaves nothing behind.
-  const alias = s.alias
+  // a new link already has the defaults: only other values need the second request
+  const later: Changes = defined({
+    alias: s.alias,
+    protodown: s.protodown === true ? true : undefined,
+    protodownReason: s.protodownReason === 0 ? undefined : s.protodownReason,
+    addrgenmode: s.addrgenmode
+  })
+  const token = s.token === "::" ? undefined : s.token
   const port = s.port
-  if (desc.verify === undefined && alias === undefined && port === undefined) return
+  const changeLater = !isEmpty(later)
+  if (desc.verify === undefined && !changeLater && token === undefined && port === undefined) return
   yield* Effect.gen(function* () {
     if (desc.verify !== undefined && s.netns === undefined) {
       const h = yield* getHead(s.name, { stats: false })
@@ -1560,10 +1593,10 @@ export const add = operation("Link.add", function* (spec: AddSpec) {
         )
       }
     }
-    if (alias === undefined && port === undefined) return
+    if (!changeLater && token === undefined && port === undefined) return
     const index = yield* linkIndex(s.name, "name")
-    if (alias !== undefined)
-      yield* route.request(setRequest(index, { alias }), options(`link set ${s.name} alias`))
+    if (changeLater) yield* route.request(setRequest(index, later), options(`link set ${s.name}`))
+    if (token !== undefined) yield* route.request(tokenRequest(index, token), options(`token set ${s.name}`))
     if (port !== undefined) yield* applyPort(index, master!, port, s.name)
   }).pipe(
     Effect.tapError(() =>
@@ -1618,6 +1651,7 @@ export const del = remove
 export const set = operation("Link.set", function* (ref: Ref, changes: Changes) {
   const c: Changes = yield* validate(ChangesSchema, changes)
   const index = yield* linkIndex(ref, "ref")
+  yield* requireAttributes(c, index)
   const { route } = yield* Netlink
   yield* Effect.scoped(
     Effect.gen(function* () {
@@ -1626,9 +1660,36 @@ export const set = operation("Link.set", function* (ref: Ref, changes: Changes) 
       if (c.netns !== undefined) resolved.netns = yield* resolveNamespace(c.netns, "netns")
       const msg = yield* checkMessage(setMessage(index, c, resolved))
       yield* route.request(newlink(NLM_F_ACK, msg, c.alias === null), options("link set"))
+      if (c.token !== undefined) yield* route.request(tokenRequest(index, c.token), options("token set"))
     })
   )
 })
+
+/** Settings newer kernels added: the attribute, and the release that added it. */
+const NEWER: ReadonlyArray<readonly [keyof LinkOptions, keyof LinkAttrs, string, string]> = [
+  ["gsoIpv4MaxSize", "gsoIpv4MaxSize", "IFLA_GSO_IPV4_MAX_SIZE", "6.3"],
+  ["groIpv4MaxSize", "groIpv4MaxSize", "IFLA_GRO_IPV4_MAX_SIZE", "6.3"]
+]
+
+/**
+ * Settings the running kernel would silently ignore (it skips attribute types
+ * it does not know) fail up front, nothing sent: a kernel that has one reports
+ * it for every link, so link `probe` (lo is 1) tells.
+ */
+const requireAttributes = (o: { readonly [K in (typeof NEWER)[number][0]]?: unknown }, probe: number) =>
+  Effect.gen(function* () {
+    const given = NEWER.filter(([f]) => o[f] !== undefined)
+    if (given.length === 0) return
+    const h = yield* getHead(probe, { stats: false })
+    for (const [field, attr, uapi, since] of given)
+      if (h.attrs[attr] === undefined)
+        return yield* Effect.fail(
+          invalid(
+            field,
+            `${uapi} needs Linux ${since} or a kernel with it backported; this kernel (${release()}) does not report it`
+          )
+        )
+  })
 
 /**
  * Sets a port's options in its master, like `ip link set PORT type
@@ -1714,3 +1775,157 @@ export const moveToNamespace = (
   ref: Ref,
   netns: NamespaceTarget
 ): Effect.Effect<void, NetlinkError, Netlink> => set(ref, { netns })
+
+const RTM_NEWLINKPROP = LinkMessageTypes.RTM_NEWLINKPROP
+const RTM_DELLINKPROP = LinkMessageTypes.RTM_DELLINKPROP
+
+/**
+ * The `ip link property add|del dev NAME altname ALT` request for link `index`:
+ * RTM_NEWLINKPROP (NLM_F_CREATE|NLM_F_EXCL|NLM_F_APPEND) or RTM_DELLINKPROP with
+ * IFLA_PROP_LIST { IFLA_ALT_IFNAME }.
+ *
+ * @example
+ * ```ts
+ * const bytes = Link.altnameRequest("add", 3, "uplink-to-the-core")
+ * ```
+ * @since 0.3.0
+ */
+export const altnameRequest = (op: "add" | "del", index: number, altname: string): Uint8Array =>
+  buildMessage(
+    op === "add" ? RTM_NEWLINKPROP : RTM_DELLINKPROP,
+    op === "add" ? NLM_F_CREATE | NLM_F_EXCL | NLM_F_APPEND | NLM_F_ACK : NLM_F_ACK,
+    (w) => encodeLinkMessage(w, { ...emptyHeader, index, propList: { altIfname: [altname] } })
+  )
+
+const altname = (op: "add" | "del") =>
+  operation(`Link.${op}Altname`, function* (ref: Ref, name: string) {
+    const alt = yield* validate(P.DeviceName, name, "altname")
+    const index = yield* linkIndex(ref, "ref")
+    const { route } = yield* Netlink
+    yield* route.request(altnameRequest(op, index, alt), options(`link property ${op} altname ${alt}`))
+  })
+
+/**
+ * Adds an alternative name to a link, like `ip link property add dev REF
+ * altname NAME`: up to 127 bytes; the link can then be named by it wherever a
+ * device is named. Listed under `status.altnames`.
+ *
+ * @example
+ * ```ts
+ * yield* Link.addAltname("eth0", "uplink-to-the-datacenter-core")
+ * yield* Address.add({ dev: "uplink-to-the-datacenter-core", address: "10.0.0.1/24" })
+ * ```
+ * @since 0.3.0
+ */
+export const addAltname: (ref: Ref, name: string) => Effect.Effect<void, NetlinkError, Netlink> =
+  altname("add")
+
+/**
+ * Removes an alternative name, like `ip link property del dev REF altname NAME`.
+ *
+ * @example
+ * ```ts
+ * yield* Link.removeAltname("eth0", "uplink-to-the-datacenter-core")
+ * ```
+ * @since 0.3.0
+ */
+export const removeAltname: (ref: Ref, name: string) => Effect.Effect<void, NetlinkError, Netlink> =
+  altname("del")
+
+/**
+ * How {@link setXdp} attaches: the kernel's choice (native if the driver has
+ * it), "skb" (generic, `xdpgeneric`), "drv" (native, `xdpdrv`) or "hw"
+ * (offloaded, `xdpoffload`).
+ *
+ * @example
+ * ```ts
+ * const m: Link.XdpMode = "skb"
+ * ```
+ * @since 0.3.0
+ */
+export type XdpMode = "skb" | "drv" | "hw"
+
+/**
+ * An XDP attach or detach: `fd` is a loaded BPF program's fd (-1 or `null`
+ * detaches); `expectedFd` replaces only if that program is attached
+ * (XDP_FLAGS_REPLACE); `noReplace` fails if any program is attached
+ * (XDP_FLAGS_UPDATE_IF_NOEXIST, what `ip link set ... xdp` sends unless `-force`).
+ *
+ * @example
+ * ```ts
+ * const x: Link.XdpSetting = { fd: progFd, mode: "skb" }
+ * ```
+ * @since 0.3.0
+ */
+export interface XdpSetting {
+  readonly fd: number | null
+  readonly mode?: XdpMode
+  readonly expectedFd?: number
+  readonly noReplace?: boolean
+}
+
+const XdpSettingSchema = Schema.Struct({
+  fd: Schema.NullOr(P.intBetween(P.S32, -1, 0x7fffffff)),
+  mode: opt(Schema.Literals(["skb", "drv", "hw"])),
+  expectedFd: opt(P.intBetween(P.S32, 0, 0x7fffffff)),
+  noReplace: opt(Bool)
+})
+
+const XDP_MODE_FLAG = { skb: XdpFlags.skbMode, drv: XdpFlags.drvMode, hw: XdpFlags.hwMode } as const
+
+/**
+ * The IFLA_XDP nest of an {@link XdpSetting}, as `ip link set dev NAME
+ * xdp|xdpgeneric|xdpdrv|xdpoffload fd FD|off` sends it.
+ *
+ * @example
+ * ```ts
+ * Link.xdpAttrs({ fd: null, mode: "skb" }) // { fd: -1, flags: 2 }
+ * ```
+ * @since 0.3.0
+ */
+export const xdpAttrs = (x: XdpSetting): NonNullable<LinkMessage["xdp"]> => {
+  const flags =
+    (x.mode === undefined ? 0 : XDP_MODE_FLAG[x.mode]) |
+    (x.noReplace ? XdpFlags.updateIfNoexist : 0) |
+    (x.expectedFd !== undefined ? XdpFlags.replace : 0)
+  return defined({
+    fd: x.fd ?? -1,
+    flags: flags === 0 ? undefined : flags,
+    expectedFd: x.expectedFd
+  })
+}
+
+/**
+ * The `ip link set dev NAME xdp... fd FD|off` request (RTM_NEWLINK, IFLA_XDP)
+ * for link `index`.
+ *
+ * @example
+ * ```ts
+ * const bytes = Link.xdpRequest(3, { fd: null })
+ * ```
+ * @since 0.3.0
+ */
+export const xdpRequest = (index: number, setting: XdpSetting): Uint8Array =>
+  newlink(NLM_F_ACK, { ...emptyHeader, index, xdp: xdpAttrs(setting) })
+
+/**
+ * Attaches, replaces or detaches an XDP program, like `ip link set dev REF
+ * xdpgeneric fd FD` / `... xdp off`. The attached program shows under
+ * `status.xdp` (mode and program id).
+ *
+ * @example
+ * ```ts
+ * yield* Link.setXdp("eth0", { fd: progFd, mode: "skb" })
+ * yield* Link.setXdp("eth0", { fd: null, mode: "skb" }) // detach
+ * ```
+ * @since 0.3.0
+ */
+export const setXdp = operation("Link.setXdp", function* (ref: Ref, setting: XdpSetting) {
+  const x = yield* validate(XdpSettingSchema, setting, "xdp")
+  const index = yield* linkIndex(ref, "ref")
+  const { route } = yield* Netlink
+  yield* route.request(
+    xdpRequest(index, x),
+    options(`link set xdp${x.fd === null || x.fd === -1 ? " off" : ""}`)
+  )
+})

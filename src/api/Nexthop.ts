@@ -292,7 +292,7 @@ export interface BucketFilter {
 // ---------------------------------------------------------------------------
 // schemas
 
-const LinkRefInput = Schema.Union([P.InterfaceName, P.intBetween(P.U32, 1, 0x7fffffff)])
+const LinkRefInput = Schema.Union([P.DeviceName, P.intBetween(P.U32, 1, 0x7fffffff)])
 const ProtocolInput = Schema.Union([
   Schema.String.check(
     Schema.makeFilter(

@@ -375,7 +375,7 @@ export interface Filter {
 }
 
 const FilterSchema = Schema.Struct({
-  dev: Schema.optionalKey(Schema.Union([P.InterfaceName, Schema.Number])),
+  dev: Schema.optionalKey(Schema.Union([P.DeviceName, Schema.Number])),
   kind: Schema.optionalKey(P.stringMaxBytes(15))
 })
 

@@ -42,7 +42,12 @@ import {
   RouteMessageMeta,
   RouteMessageTypes,
   RtmFlags,
+  RtaCacheinfoOffsets as CI,
+  RtaCacheinfoSize,
   RtmsgOffsets,
+  RtmsgSize,
+  RtnexthopOffsets as NH,
+  RtnexthopSize,
   RtnhFlags,
   RtPref,
   RtProtocol,
@@ -887,18 +892,18 @@ const decodeNexthops = (
 ): Array<Nexthop> => {
   const out: Array<Nexthop> = []
   let any = false
-  while (p + 8 <= e) {
-    const len = view.getUint16(p, true)
-    if (len < 8 || p + len > e) throw new DecodeFailure(`RTA_MULTIPATH: record length ${len}`, p)
-    const f = buf[p + 2]!
-    const ifindex = view.getInt32(p + 4, true)
+  while (p + RtnexthopSize <= e) {
+    const len = view.getUint16(p + NH.len, true)
+    if (len < RtnexthopSize || p + len > e) throw new DecodeFailure(`RTA_MULTIPATH: record length ${len}`, p)
+    const f = buf[p + NH.flags]!
+    const ifindex = view.getInt32(p + NH.ifindex, true)
     let gateway: string | undefined
     let via: Via | undefined
     let realms: number | undefined
     let encapType = -1
     let encapAt = -1
     let encapEnd = -1
-    let off = p + 8
+    let off = p + RtnexthopSize
     const end = p + len
     while (off + 4 <= end) {
       const alen = view.getUint16(off, true)
@@ -919,7 +924,7 @@ const decodeNexthops = (
       gateway,
       via,
       dev: ifindex > 0 ? devName(ifindex) : undefined,
-      weight: buf[p + 3]! + 1,
+      weight: buf[p + NH.hops]! + 1,
       onlink: (f & RtnhFlags.onlink) !== 0 ? true : undefined,
       realms,
       encap:
@@ -956,14 +961,14 @@ export const decodeRoute = (
   end: number,
   devName: LinkNames
 ): Route => {
-  if (end - p < 12) throw new DecodeFailure(`rtmsg: ${end - p} bytes, expected 12`, p)
-  const family = buf[p]!
-  const dstLen = buf[p + 1]!
-  const srcLen = buf[p + 2]!
-  const tos = buf[p + 3]!
-  let table = buf[p + 4]!
+  if (end - p < RtmsgSize) throw new DecodeFailure(`rtmsg: ${end - p} bytes, expected ${RtmsgSize}`, p)
+  const family = buf[p + RtmsgOffsets.family]!
+  const dstLen = buf[p + RtmsgOffsets.dstLen]!
+  const srcLen = buf[p + RtmsgOffsets.srcLen]!
+  const tos = buf[p + RtmsgOffsets.tos]!
+  let table = buf[p + RtmsgOffsets.tableId]!
   const n8 = names8()
-  const flags = view.getUint32(p + 8, true)
+  const flags = view.getUint32(p + RtmsgOffsets.flags, true)
   let destination: string | undefined
   let source: string | undefined
   let dev: LinkRef | undefined
@@ -985,7 +990,7 @@ export const decodeRoute = (
   let encapType = -1
   let encapAt = -1
   let encapEnd = -1
-  let off = p + 12
+  let off = p + RtmsgSize
   while (off + 4 <= end) {
     const len = view.getUint16(off, true)
     if (len < 4 || off + len > end)
@@ -1025,16 +1030,16 @@ export const decodeRoute = (
         if (n >= 4) realms = view.getUint32(q, true)
         break
       case 12: // RTA_CACHEINFO
-        if (n >= 32)
+        if (n >= RtaCacheinfoSize)
           cacheinfo = {
-            clntref: view.getUint32(q, true),
-            lastuse: view.getUint32(q + 4, true),
-            expires: view.getInt32(q + 8, true),
-            error: view.getUint32(q + 12, true),
-            used: view.getUint32(q + 16, true),
-            id: view.getUint32(q + 20, true),
-            ts: view.getUint32(q + 24, true),
-            tsage: view.getUint32(q + 28, true)
+            clntref: view.getUint32(q + CI.clntref, true),
+            lastuse: view.getUint32(q + CI.lastuse, true),
+            expires: view.getInt32(q + CI.expires, true),
+            error: view.getUint32(q + CI.error, true),
+            used: view.getUint32(q + CI.used, true),
+            id: view.getUint32(q + CI.id, true),
+            ts: view.getUint32(q + CI.ts, true),
+            tsage: view.getUint32(q + CI.tsage, true)
           }
         break
       case 15: // RTA_TABLE
@@ -1106,9 +1111,9 @@ export const decodeRoute = (
     source,
     tos,
     tableName(table),
-    n8.protocol[buf[p + 5]!]!,
-    n8.scope[buf[p + 6]!]!,
-    n8.type[buf[p + 7]!]!,
+    n8.protocol[buf[p + RtmsgOffsets.protocol]!]!,
+    n8.scope[buf[p + RtmsgOffsets.scope]!]!,
+    n8.type[buf[p + RtmsgOffsets.type]!]!,
     dev,
     gateway,
     via,

@@ -78,6 +78,34 @@ export const InterfaceName = NlString.check(
   )
 )
 
+/**
+ * A device as a reference names it: its name or one of its alternative names
+ * (`ip link property add ... altname`), 1..127 bytes (ALTIFNAMSIZ - 1), no '/'
+ * or whitespace. New links take {@link InterfaceName} (at most 15 bytes).
+ *
+ * @example
+ * ```ts
+ * Schema.decodeUnknownSync(DeviceName)("uplink-to-the-datacenter-core")
+ * ```
+ * @since 0.3.0
+ */
+export const DeviceName = NlString.check(
+  Schema.makeFilter(
+    (s: string) => {
+      const n = Buffer.byteLength(s)
+      if (n === 0) return "a device name cannot be empty"
+      if (n > 127) return `a device name (or alternative name) is at most 127 bytes, got ${n}`
+      if (/[/\s]/.test(s)) return `a device name cannot contain '/' or whitespace ("${s}")`
+      if (s === "." || s === "..") return `"${s}" is not a valid device name`
+      return true
+    },
+    {
+      expected: "a device name or alternative name (1..127 bytes, no '/' or whitespace)",
+      arbitraryConstraint: { patterns: [{ source: "^[a-z][a-z0-9_]{0,14}$", flags: "" }] } as any
+    }
+  )
+)
+
 /** @since 0.1.0 */
 export const IPv4 = Schema.String.check(
   Schema.makeFilter((s: string) => parseIPv4(s) !== undefined || `"${s}" is not an IPv4 address`, {

@@ -12,12 +12,17 @@ import { parse } from "yaml"
 import { resolve, SpecError } from "../../codegen/Model.ts"
 import { decodeSpec } from "../../codegen/SpecSchema.ts"
 import { emitViews } from "../../codegen/View.ts"
+import { decodeLinkinfoVxlanAttrs, encodeLinkinfoVxlanAttrs } from "../../src/generated/rt-link/index.ts"
+import { Writer } from "../../src/runtime/Wire.ts"
 import {
   BridgeFields,
   bridgeCanonical,
   bridgeFromWire,
   bridgeToWire,
+  geneveFromWire,
+  geneveToWire,
   VxlanFields,
+  vxlanCanonical,
   vxlanDevices,
   vxlanFromWire,
   vxlanToWire
@@ -81,6 +86,39 @@ describe("view layer emitter", () => {
     })
     expect(emitViews(good, "tiny.yaml", "x")).toContain('Schema.Literals(["a","b"])')
   })
+
+  it("keywords: an integer's named values and a keyword attribute join one field's literal union", () => {
+    const attrs = (extra: object) =>
+      resolve(
+        "tiny.yaml",
+        decodeSpec("tiny.yaml", {
+          name: "tiny",
+          "attribute-sets": [
+            {
+              name: "tiny-attrs",
+              "name-prefix": "T_",
+              view: "tiny",
+              attributes: [
+                { uapi: "T_TTL", value: 1, type: "u8", view: { keywords: { auto: 0 }, default: 0 } },
+                { uapi: "T_INHERIT", value: 2, type: "flag", "dump-type": "u8", view: extra }
+              ]
+            }
+          ]
+        })
+      )
+    const code = emitViews(attrs({ as: "keyword", of: "ttl", keyword: "inherit" }), "tiny.yaml", "x")!
+    expect(code).toContain('ttl: Schema.optional(Schema.Union([Schema.Literals(["auto","inherit"]), P.U8]))')
+    expect(code).toContain('readonly ttl?: number | "auto" | "inherit"')
+    // the default is named by its keyword
+    expect(code).toContain('ttl: "auto",')
+    expect(code).not.toMatch(/inherit\??:/)
+    expect(() =>
+      emitViews(attrs({ as: "keyword", of: "hops", keyword: "inherit" }), "tiny.yaml", "x")
+    ).toThrow(/T_INHERIT: view.of hops: no integer field/)
+    expect(() => emitViews(attrs({ as: "keyword", of: "ttl" }), "tiny.yaml", "x")).toThrow(
+      /T_INHERIT: as: keyword needs view.of and view.keyword/
+    )
+  })
 })
 
 describe("generated view mappings", () => {
@@ -122,5 +160,39 @@ describe("generated view mappings", () => {
     expect(vxlanFromWire({ id: 1, link: 3 }, (i) => (i === 3 ? "eth0" : i)).dev).toBe("eth0")
     // flags read as booleans, absent = false
     expect(vxlanFromWire({ id: 1, gbp: true })).toMatchObject({ gbp: true, gpe: false })
+  })
+
+  it("ttl keywords: vxlan's inherit is the TTL_INHERIT flag (dumped as u8), auto is 0", () => {
+    expect(vxlanToWire({ ttl: "inherit" })).toEqual({ ttlInherit: true })
+    expect(vxlanToWire({ ttl: "auto" })).toEqual({ ttl: 0 })
+    expect(vxlanToWire({ ttl: 64 })).toEqual({ ttl: 64 })
+    // a dump carries TTL_INHERIT as a u8: 0 is off, 1 on
+    expect(vxlanFromWire({ ttl: 0, ttlInherit: false }).ttl).toBe("auto")
+    expect(vxlanFromWire({ ttl: 0, ttlInherit: true }).ttl).toBe("inherit")
+    expect(vxlanFromWire({ ttl: 64, ttlInherit: false }).ttl).toBe(64)
+    expect(vxlanCanonical({}).ttl).toBe("auto")
+    expect(vxlanCanonical({ ttl: 0 }).ttl).toBe("auto")
+    expect(Schema.decodeUnknownExit(Schema.Struct(VxlanFields))({ ttl: "never" })._tag).toBe("Failure")
+    // geneve's TTL_INHERIT is a u8 both ways
+    expect(geneveToWire({ ttl: "inherit" })).toEqual({ ttlInherit: 1 })
+    expect(geneveFromWire({ ttl: 0, ttlInherit: 1 }).ttl).toBe("inherit")
+    expect(geneveFromWire({ ttl: 0, ttlInherit: 0 }).ttl).toBe("auto")
+  })
+
+  it("a flag with dump-type u8 is written empty and read from its byte", () => {
+    const w = new Writer()
+    encodeLinkinfoVxlanAttrs(w, { ttlInherit: true })
+    const sent = w.finish()
+    expect([...sent]).toEqual([4, 0, 28, 0])
+    const read = (bytes: Array<number>) =>
+      decodeLinkinfoVxlanAttrs(
+        new Uint8Array(bytes),
+        new DataView(new Uint8Array(bytes).buffer),
+        0,
+        bytes.length
+      )
+    expect(read([4, 0, 28, 0]).ttlInherit).toBe(true)
+    expect(read([5, 0, 28, 0, 0, 0, 0, 0]).ttlInherit).toBe(false)
+    expect(read([5, 0, 28, 0, 1, 0, 0, 0]).ttlInherit).toBe(true)
   })
 })

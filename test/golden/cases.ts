@@ -1638,6 +1638,70 @@ const qdiscCases1: ReadonlyArray<GoldenCase> = [
   )
 ]
 
+const RTM_NEWLINKPROP = 108
+const RTM_DELLINKPROP = 109
+const RTM_GETLINK = 18
+const LONG_ALT = "uplink-to-the-datacenter-core-switch"
+const vxlanOnD0: ReadonlyArray<string> = split("link add vx0 type vxlan id 42 dstport 4789 dev d0")
+
+/** Link settings of issue 11 and lookups by alternative name (issue 20). */
+const linkAttrCases: ReadonlyArray<GoldenCase> = [
+  link(
+    "set-gso",
+    "IFLA_GSO_MAX_SIZE and IFLA_GSO_MAX_SEGS",
+    "link set d0 gso_max_size 32768 gso_max_segs 100"
+  ),
+  link("set-gro", "IFLA_GRO_MAX_SIZE", "link set d0 gro_max_size 32768"),
+  link(
+    "set-addrgenmode",
+    "IFLA_AF_SPEC { AF_INET6 { IFLA_INET6_ADDR_GEN_MODE } }",
+    "link set d0 addrgenmode none"
+  ),
+  link(
+    "set-protodown",
+    "IFLA_PROTO_DOWN on a vxlan (a device that supports it)",
+    "link set vx0 protodown on",
+    {
+      setup: [veth, vxlanOnD0]
+    }
+  ),
+  link("set-xdp-off", "IFLA_XDP { IFLA_XDP_FD -1 } (detach, any mode)", "link set d0 xdp off"),
+  link("set-xdpgeneric-off", "IFLA_XDP { FD -1, FLAGS XDP_FLAGS_SKB_MODE }", "link set d0 xdpgeneric off"),
+  {
+    name: "token-set",
+    doc: "ip token set: RTM_SETLINK, family AF_INET6, IFLA_AF_SPEC { AF_INET6 { IFLA_INET6_TOKEN } }",
+    setup: [veth],
+    command: split("token set ::1a dev d0"),
+    types: [RTM_SETLINK]
+  },
+  link(
+    "altname-add",
+    "RTM_NEWLINKPROP with IFLA_PROP_LIST { IFLA_ALT_IFNAME }",
+    `link property add dev d0 altname ${LONG_ALT}`,
+    {
+      types: [RTM_NEWLINKPROP]
+    }
+  ),
+  link(
+    "altname-del",
+    "RTM_DELLINKPROP with IFLA_PROP_LIST { IFLA_ALT_IFNAME }",
+    `link property del dev d0 altname ${LONG_ALT}`,
+    {
+      setup: [veth, split(`link property add dev d0 altname ${LONG_ALT}`)],
+      types: [RTM_DELLINKPROP]
+    }
+  ),
+  link(
+    "get-by-altname",
+    "a lookup by a name longer than 15 bytes: RTM_GETLINK with IFLA_ALT_IFNAME",
+    `link show dev ${LONG_ALT}`,
+    {
+      setup: [veth, split(`link property add dev d0 altname ${LONG_ALT}`)],
+      types: [RTM_GETLINK]
+    }
+  )
+]
+
 /** Filters, chains and actions: `tc filter|chain|action ...` on d0 (clsact) of a veth pair. */
 const RTM_NEWTFILTER = 44
 const RTM_DELTFILTER = 45
@@ -1856,5 +1920,6 @@ export const cases: ReadonlyArray<GoldenCase> = [
   ...neighGetCases,
   ...kindCases3,
   ...qdiscCases1,
-  ...tcFilterCases
+  ...tcFilterCases,
+  ...linkAttrCases
 ]

@@ -90,7 +90,8 @@ const kindArbs: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
             remote: fc.integer({ min: 1, max: 250 }).map((x) => `10.1.0.${x}`),
             local: fc.integer({ min: 1, max: 250 }).map((x) => `10.2.0.${x}`),
             dstport: fc.integer({ min: 1, max: 65535 }),
-            ttl: fc.integer({ min: 0, max: 255 }),
+            // keywords of the view: "auto" is 0, "inherit" the TTL_INHERIT flag
+            ttl: fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom("auto", "inherit")),
             tos: fc.integer({ min: 0, max: 255 }),
             df: fc.constantFrom("unset", "set", "inherit"),
             learning: fc.boolean(),

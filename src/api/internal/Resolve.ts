@@ -3,17 +3,38 @@
  * IFLA_IFNAME (or IFLA_ALT_IFNAME for long names). Internal.
  */
 import * as Effect from "effect/Effect"
+import { NLMSG_HDRLEN } from "../../generated/netlink/index.ts"
+import {
+  IfinfomsgOffsets,
+  IfinfomsgSize,
+  LinkAttrsTypes,
+  LinkMessageTypes,
+  RtextFilter
+} from "../../generated/rt-link/index.ts"
 import type { NetlinkError } from "../../runtime/NetlinkError.ts"
-import { InterfaceName } from "../../runtime/Primitives.ts"
-import { readString } from "../../runtime/Wire.ts"
+import { DeviceName } from "../../runtime/Primitives.ts"
+import { readString, type Writer } from "../../runtime/Wire.ts"
 import { Netlink } from "../Netlink.ts"
 import { buildMessage, invalid, NLM_F_DUMP, validate } from "./Common.ts"
 
-const RTM_NEWLINK = 16
-const RTM_GETLINK = 18
-const IFLA_IFNAME = 3
-const IFLA_EXT_MASK = 29
-const RTEXT_FILTER_SKIP_STATS = 1 << 3
+const RTM_NEWLINK = LinkMessageTypes.RTM_NEWLINK
+const RTM_GETLINK = LinkMessageTypes.RTM_GETLINK
+const IFLA_IFNAME = LinkAttrsTypes.ifname
+const IFLA_ALT_IFNAME = LinkAttrsTypes.altIfname
+const IFLA_EXT_MASK = LinkAttrsTypes.extMask
+const RTEXT_FILTER_SKIP_STATS = RtextFilter.skipStats
+/** ifi_index of an RTM_NEWLINK message at `start` (its nlmsghdr). */
+const INDEX_AT = NLMSG_HDRLEN + IfinfomsgOffsets.index
+/** IFNAMSIZ - 1: longer names can only be alternative names. */
+const IFNAME_MAX = 15
+
+/**
+ * The attribute that names a device in a lookup, as `ip link show dev NAME`
+ * sends it: IFLA_IFNAME (the kernel also finds alternative names by it), or
+ * IFLA_ALT_IFNAME for a name longer than an interface name can be.
+ */
+export const writeDeviceName = (w: Writer, name: string): void =>
+  w.attrString(Buffer.byteLength(name) > IFNAME_MAX ? IFLA_ALT_IFNAME : IFLA_IFNAME, name)
 
 /** A device by name or index. */
 export type LinkRef = string | number
@@ -29,16 +50,16 @@ export const linkIndex = (ref: LinkRef, field = "dev"): Effect.Effect<number, Ne
 
 const byName = (ref: string, field: string): Effect.Effect<number, NetlinkError, Netlink> =>
   Effect.gen(function* () {
-    const name = yield* validate(InterfaceName, ref, field)
+    const name = yield* validate(DeviceName, ref, field)
     const { route } = yield* Netlink
     const msg = buildMessage(RTM_GETLINK, 0, (w) => {
-      w.zeros(16) // ifinfomsg
+      w.zeros(IfinfomsgSize)
       w.attrU32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS)
-      w.attrString(IFLA_IFNAME, name)
+      writeDeviceName(w, name)
     })
-    // The decoder gets the nlmsghdr offset: skip it (16 bytes) to ifinfomsg.ifi_index.
-    return yield* route.requestReply(msg, (_buf, view, start) => view.getInt32(start + 16 + 4, true), {
-      headerLength: 16,
+    // The decoder gets the nlmsghdr offset.
+    return yield* route.requestReply(msg, (_buf, view, start) => view.getInt32(start + INDEX_AT, true), {
+      headerLength: IfinfomsgSize,
       operation: `resolve ${field} "${name}"`
     })
   })
@@ -48,7 +69,7 @@ export type LinkNames = (index: number) => string | number
 
 /** IFLA_IFNAME of an RTM_NEWLINK message at [start, end) (nlmsghdr included), or undefined. */
 const ifnameOf = (buf: Uint8Array, view: DataView, start: number, end: number): string | undefined => {
-  let off = start + 16 + 16 // nlmsghdr, ifinfomsg
+  let off = start + NLMSG_HDRLEN + IfinfomsgSize
   while (off + 4 <= end) {
     const len = view.getUint16(off, true)
     if (len < 4 || off + len > end) return undefined
@@ -68,7 +89,7 @@ const ifnameOf = (buf: Uint8Array, view: DataView, start: number, end: number): 
 export const linkNames: Effect.Effect<LinkNames, NetlinkError, Netlink> = Effect.gen(function* () {
   const { route } = yield* Netlink
   const msg = buildMessage(RTM_GETLINK, NLM_F_DUMP, (w) => {
-    w.zeros(16)
+    w.zeros(IfinfomsgSize)
     w.attrU32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS)
   })
   const names = new Map<number, string>()
@@ -77,10 +98,10 @@ export const linkNames: Effect.Effect<LinkNames, NetlinkError, Netlink> = Effect
     (buf, view, start, end, type) => {
       if (type !== RTM_NEWLINK) return undefined
       const name = ifnameOf(buf, view, start, end)
-      if (name !== undefined) names.set(view.getInt32(start + 16 + 4, true), name)
+      if (name !== undefined) names.set(view.getInt32(start + INDEX_AT, true), name)
       return undefined
     },
-    { headerLength: 16, operation: "link names", retryInterrupted: 3 }
+    { headerLength: IfinfomsgSize, operation: "link names", retryInterrupted: 3 }
   )
   return (index: number) => names.get(index) ?? index
 })
@@ -99,17 +120,14 @@ export const linkNamesOf = (
       for (const index of new Set(indexes)) {
         if (index <= 0) continue
         const msg = buildMessage(RTM_GETLINK, 0, (w) => {
-          w.u8(0)
-          w.u8(0)
-          w.u16(0)
-          w.s32(index)
-          w.u32(0)
-          w.u32(0)
+          const at = w.pos
+          w.zeros(IfinfomsgSize)
+          w.view.setInt32(at + IfinfomsgOffsets.index, index, true)
           w.attrU32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS)
         })
         const name = yield* route
           .requestReply(msg, (buf, view, start, end) => ifnameOf(buf, view, start, end), {
-            headerLength: 16,
+            headerLength: IfinfomsgSize,
             operation: `link name of index ${index}`
           })
           .pipe(Effect.catch(() => Effect.succeed(undefined)))

@@ -94,7 +94,7 @@ export interface Config {
 }
 
 const NLM_F_ECHO = 0x08
-const Dev = Schema.Union([P.InterfaceName, Schema.Number])
+const Dev = Schema.Union([P.DeviceName, Schema.Number])
 const AnyStatus = Schema.optional(Schema.Any)
 
 const REQUIRED = (k: AnyTcKind): boolean =>

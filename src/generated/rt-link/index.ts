@@ -1978,7 +1978,7 @@ export interface Inet6Attrs {
   readonly cacheinfo?: IflaCacheinfo
   /** IFLA_INET6_ICMP6STATS (6) — ICMPv6 counters; element 0 is the count. */
   readonly icmp6stats?: ReadonlyArray<bigint>
-  /** IFLA_INET6_TOKEN (7) — Interface identifier token. */
+  /** IFLA_INET6_TOKEN (7) — Interface identifier token (`ip token`); :: is none. */
   readonly token?: string
   /** IFLA_INET6_ADDR_GEN_MODE (8) — How link-local addresses are generated. (values: In6AddrGenMode) */
   readonly addrGenMode?: number
@@ -2499,7 +2499,7 @@ export interface LinkinfoVxlanAttrs {
   readonly link?: number
   /** IFLA_VXLAN_LOCAL (4) — Local IPv4 source address. */
   readonly local?: string
-  /** IFLA_VXLAN_TTL (5) — Outer TTL; 0 means default. */
+  /** IFLA_VXLAN_TTL (5) — Outer TTL; 0 (auto) takes the route's. */
   readonly ttl?: number
   /** IFLA_VXLAN_TOS (6) — Outer TOS; 1 means inherit. */
   readonly tos?: number
@@ -2546,7 +2546,7 @@ export interface LinkinfoVxlanAttrs {
   /** IFLA_VXLAN_GPE (27) — Generic protocol extension. */
   readonly gpe?: true
   /** IFLA_VXLAN_TTL_INHERIT (28) — Inherit the inner TTL (dumps carry it as u8 0/1). */
-  readonly ttlInherit?: true
+  readonly ttlInherit?: boolean
   /** IFLA_VXLAN_DF (29) — Outer DF bit policy. (values: VxlanDf) */
   readonly df?: number
   /** IFLA_VXLAN_VNIFILTER (30) — Per-VNI filtering, with collect-metadata (1 on). */
@@ -2627,7 +2627,7 @@ export const LinkinfoVxlanAttrsFields = {
   collectMetadata: Schema.optionalKey(P.U8),
   label: Schema.optionalKey(P.U32.check(Schema.isBetween({ minimum: 0, maximum: 1048575 }))),
   gpe: Schema.optionalKey(Schema.Literal(true)),
-  ttlInherit: Schema.optionalKey(Schema.Literal(true)),
+  ttlInherit: Schema.optionalKey(Schema.Boolean),
   df: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 2 }))),
   vnifilter: Schema.optionalKey(P.U8),
   localbypass: Schema.optionalKey(P.U8),
@@ -3502,7 +3502,7 @@ export interface LinkinfoGeneveAttrs {
   readonly id?: number
   /** IFLA_GENEVE_REMOTE (2) — IPv4 remote endpoint. */
   readonly remote?: string
-  /** IFLA_GENEVE_TTL (3) — Outer TTL; 0 picks the route's. */
+  /** IFLA_GENEVE_TTL (3) — Outer TTL; 0 (auto) picks the route's. */
   readonly ttl?: number
   /** IFLA_GENEVE_TOS (4) — Outer TOS; 1 inherits. */
   readonly tos?: number
@@ -4077,6 +4077,700 @@ const encodeLinkinfoPortDataMsg = (w: Writer, v: LinkinfoPortDataMsg): void => {
     case "bond": encodeLinkinfoBondPortAttrs(w, v as any); break
     case "vrf": encodeLinkinfoVrfPortAttrs(w, v as any); break
   }
+}
+/** Decodes the link-attrs attributes the link view reads (others skipped) in [start, end) into `out`. */
+export function decodeLinkAttrsViewInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkAttrs {
+  let off = start
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("link-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (view.getUint16(off + 2, true) & 0x3fff) {
+      case 1: out.address = macToString(buf, p, n); break
+      case 2: out.broadcast = macToString(buf, p, n); break
+      case 3: out.ifname = readString(buf, p, e); break
+      case 4: out.mtu = (n < 4 ? badLength("link-attrs.IFLA_MTU", n, 4, off) : view.getUint32(p, true)); break
+      case 5: out.link = (n < 4 ? badLength("link-attrs.IFLA_LINK", n, 4, off) : view.getUint32(p, true)); break
+      case 10: out.master = (n < 4 ? badLength("link-attrs.IFLA_MASTER", n, 4, off) : view.getUint32(p, true)); break
+      case 13: out.txqlen = (n < 4 ? badLength("link-attrs.IFLA_TXQLEN", n, 4, off) : view.getUint32(p, true)); break
+      case 16: out.operstate = (n < 1 ? badLength("link-attrs.IFLA_OPERSTATE", n, 1, off) : view.getUint8(p)); break
+      case 17: out.linkMode = (n < 1 ? badLength("link-attrs.IFLA_LINKMODE", n, 1, off) : view.getUint8(p)); break
+      case 18: out.linkInfo = decodeLinkinfoAttrsInto({}, buf, view, p, e); break
+      case 20: out.ifalias = readString(buf, p, e); break
+      case 26: out.afSpec = decodeAfSpecAttrsViewInto({}, buf, view, p, e); break
+      case 27: out.group = (n < 4 ? badLength("link-attrs.IFLA_GROUP", n, 4, off) : view.getUint32(p, true)); break
+      case 31: out.numTxQueues = (n < 4 ? badLength("link-attrs.IFLA_NUM_TX_QUEUES", n, 4, off) : view.getUint32(p, true)); break
+      case 32: out.numRxQueues = (n < 4 ? badLength("link-attrs.IFLA_NUM_RX_QUEUES", n, 4, off) : view.getUint32(p, true)); break
+      case 33: out.carrier = (n < 1 ? badLength("link-attrs.IFLA_CARRIER", n, 1, off) : view.getUint8(p)); break
+      case 37: out.linkNetnsid = (n < 4 ? badLength("link-attrs.IFLA_LINK_NETNSID", n, 4, off) : view.getInt32(p, true)); break
+      case 39: out.protoDown = (n < 1 ? badLength("link-attrs.IFLA_PROTO_DOWN", n, 1, off) : view.getUint8(p)); break
+      case 40: out.gsoMaxSegs = (n < 4 ? badLength("link-attrs.IFLA_GSO_MAX_SEGS", n, 4, off) : view.getUint32(p, true)); break
+      case 41: out.gsoMaxSize = (n < 4 ? badLength("link-attrs.IFLA_GSO_MAX_SIZE", n, 4, off) : view.getUint32(p, true)); break
+      case 55: out.protoDownReason = decodeProtoDownReasonAttrsInto({}, buf, view, p, e); break
+      case 58: out.groMaxSize = (n < 4 ? badLength("link-attrs.IFLA_GRO_MAX_SIZE", n, 4, off) : view.getUint32(p, true)); break
+      case 63: out.gsoIpv4MaxSize = (n < 4 ? badLength("link-attrs.IFLA_GSO_IPV4_MAX_SIZE", n, 4, off) : view.getUint32(p, true)); break
+      case 64: out.groIpv4MaxSize = (n < 4 ? badLength("link-attrs.IFLA_GRO_IPV4_MAX_SIZE", n, 4, off) : view.getUint32(p, true)); break
+    }
+    off += (len + 3) & ~3
+  }
+  return out
+}
+/** Decodes the af-spec-attrs attributes the af-spec view reads (others skipped) in [start, end) into `out`. */
+export function decodeAfSpecAttrsViewInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): AfSpecAttrs {
+  let off = start
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("af-spec-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const p = off + 4, e = off + len
+    switch (view.getUint16(off + 2, true) & 0x3fff) {
+      case 10: out.inet6 = decodeInet6AttrsViewInto({}, buf, view, p, e); break
+    }
+    off += (len + 3) & ~3
+  }
+  return out
+}
+/** Decodes the inet6-attrs attributes the inet6 view reads (others skipped) in [start, end) into `out`. */
+export function decodeInet6AttrsViewInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): Inet6Attrs {
+  let off = start
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("inet6-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const p = off + 4, n = len - 4
+    switch (view.getUint16(off + 2, true) & 0x3fff) {
+      case 7: out.token = ipToString(buf, p, n); break
+      case 8: out.addrGenMode = (n < 1 ? badLength("inet6-attrs.IFLA_INET6_ADDR_GEN_MODE", n, 1, off) : view.getUint8(p)); break
+    }
+    off += (len + 3) & ~3
+  }
+  return out
+}
+/** Decodes the linkinfo-bridge-attrs attributes the bridge view reads (others skipped) in [start, end) into `out`. */
+export function decodeLinkinfoBridgeAttrsViewInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoBridgeAttrs {
+  let off = start
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-bridge-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const p = off + 4, n = len - 4
+    switch (view.getUint16(off + 2, true) & 0x3fff) {
+      case 1: out.forwardDelay = (n < 4 ? badLength("linkinfo-bridge-attrs.IFLA_BR_FORWARD_DELAY", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.helloTime = (n < 4 ? badLength("linkinfo-bridge-attrs.IFLA_BR_HELLO_TIME", n, 4, off) : view.getUint32(p, true)); break
+      case 3: out.maxAge = (n < 4 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MAX_AGE", n, 4, off) : view.getUint32(p, true)); break
+      case 4: out.ageingTime = (n < 4 ? badLength("linkinfo-bridge-attrs.IFLA_BR_AGEING_TIME", n, 4, off) : view.getUint32(p, true)); break
+      case 5: out.stpState = (n < 4 ? badLength("linkinfo-bridge-attrs.IFLA_BR_STP_STATE", n, 4, off) : view.getUint32(p, true)); break
+      case 6: out.priority = (n < 2 ? badLength("linkinfo-bridge-attrs.IFLA_BR_PRIORITY", n, 2, off) : view.getUint16(p, true)); break
+      case 7: out.vlanFiltering = (n < 1 ? badLength("linkinfo-bridge-attrs.IFLA_BR_VLAN_FILTERING", n, 1, off) : view.getUint8(p)); break
+      case 8: out.vlanProtocol = (n < 2 ? badLength("linkinfo-bridge-attrs.IFLA_BR_VLAN_PROTOCOL", n, 2, off) : view.getUint16(p, false)); break
+      case 9: out.groupFwdMask = (n < 2 ? badLength("linkinfo-bridge-attrs.IFLA_BR_GROUP_FWD_MASK", n, 2, off) : view.getUint16(p, true)); break
+      case 20: out.groupAddr = macToString(buf, p, n); break
+      case 22: out.mcastRouter = (n < 1 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MCAST_ROUTER", n, 1, off) : view.getUint8(p)); break
+      case 23: out.mcastSnooping = (n < 1 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MCAST_SNOOPING", n, 1, off) : view.getUint8(p)); break
+      case 24: out.mcastQueryUseIfaddr = (n < 1 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MCAST_QUERY_USE_IFADDR", n, 1, off) : view.getUint8(p)); break
+      case 25: out.mcastQuerier = (n < 1 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MCAST_QUERIER", n, 1, off) : view.getUint8(p)); break
+      case 27: out.mcastHashMax = (n < 4 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MCAST_HASH_MAX", n, 4, off) : view.getUint32(p, true)); break
+      case 28: out.mcastLastMemberCnt = (n < 4 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MCAST_LAST_MEMBER_CNT", n, 4, off) : view.getUint32(p, true)); break
+      case 29: out.mcastStartupQueryCnt = (n < 4 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MCAST_STARTUP_QUERY_CNT", n, 4, off) : view.getUint32(p, true)); break
+      case 30: out.mcastLastMemberIntvl = (n < 8 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MCAST_LAST_MEMBER_INTVL", n, 8, off) : readU64(view, p, true)); break
+      case 31: out.mcastMembershipIntvl = (n < 8 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MCAST_MEMBERSHIP_INTVL", n, 8, off) : readU64(view, p, true)); break
+      case 32: out.mcastQuerierIntvl = (n < 8 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MCAST_QUERIER_INTVL", n, 8, off) : readU64(view, p, true)); break
+      case 33: out.mcastQueryIntvl = (n < 8 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MCAST_QUERY_INTVL", n, 8, off) : readU64(view, p, true)); break
+      case 34: out.mcastQueryResponseIntvl = (n < 8 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MCAST_QUERY_RESPONSE_INTVL", n, 8, off) : readU64(view, p, true)); break
+      case 35: out.mcastStartupQueryIntvl = (n < 8 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MCAST_STARTUP_QUERY_INTVL", n, 8, off) : readU64(view, p, true)); break
+      case 36: out.nfCallIptables = (n < 1 ? badLength("linkinfo-bridge-attrs.IFLA_BR_NF_CALL_IPTABLES", n, 1, off) : view.getUint8(p)); break
+      case 37: out.nfCallIp6tables = (n < 1 ? badLength("linkinfo-bridge-attrs.IFLA_BR_NF_CALL_IP6TABLES", n, 1, off) : view.getUint8(p)); break
+      case 38: out.nfCallArptables = (n < 1 ? badLength("linkinfo-bridge-attrs.IFLA_BR_NF_CALL_ARPTABLES", n, 1, off) : view.getUint8(p)); break
+      case 39: out.vlanDefaultPvid = (n < 2 ? badLength("linkinfo-bridge-attrs.IFLA_BR_VLAN_DEFAULT_PVID", n, 2, off) : view.getUint16(p, true)); break
+      case 41: out.vlanStatsEnabled = (n < 1 ? badLength("linkinfo-bridge-attrs.IFLA_BR_VLAN_STATS_ENABLED", n, 1, off) : view.getUint8(p)); break
+      case 42: out.mcastStatsEnabled = (n < 1 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MCAST_STATS_ENABLED", n, 1, off) : view.getUint8(p)); break
+      case 43: out.mcastIgmpVersion = (n < 1 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MCAST_IGMP_VERSION", n, 1, off) : view.getUint8(p)); break
+      case 44: out.mcastMldVersion = (n < 1 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MCAST_MLD_VERSION", n, 1, off) : view.getUint8(p)); break
+      case 45: out.vlanStatsPerPort = (n < 1 ? badLength("linkinfo-bridge-attrs.IFLA_BR_VLAN_STATS_PER_PORT", n, 1, off) : view.getUint8(p)); break
+      case 49: out.fdbMaxLearned = (n < 4 ? badLength("linkinfo-bridge-attrs.IFLA_BR_FDB_MAX_LEARNED", n, 4, off) : view.getUint32(p, true)); break
+      case 50: out.stpMode = (n < 4 ? badLength("linkinfo-bridge-attrs.IFLA_BR_STP_MODE", n, 4, off) : view.getUint32(p, true)); break
+    }
+    off += (len + 3) & ~3
+  }
+  return out
+}
+/** Decodes the linkinfo-brport-attrs attributes the bridge-port view reads (others skipped) in [start, end) into `out`. */
+export function decodeLinkinfoBrportAttrsViewInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoBrportAttrs {
+  let off = start
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-brport-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const p = off + 4, n = len - 4
+    switch (view.getUint16(off + 2, true) & 0x3fff) {
+      case 2: out.priority = (n < 2 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_PRIORITY", n, 2, off) : view.getUint16(p, true)); break
+      case 3: out.cost = (n < 4 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_COST", n, 4, off) : view.getUint32(p, true)); break
+      case 4: out.mode = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_MODE", n, 1, off) : view.getUint8(p)); break
+      case 5: out.guard = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_GUARD", n, 1, off) : view.getUint8(p)); break
+      case 6: out.protect = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_PROTECT", n, 1, off) : view.getUint8(p)); break
+      case 7: out.fastLeave = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_FAST_LEAVE", n, 1, off) : view.getUint8(p)); break
+      case 8: out.learning = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_LEARNING", n, 1, off) : view.getUint8(p)); break
+      case 9: out.unicastFlood = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_UNICAST_FLOOD", n, 1, off) : view.getUint8(p)); break
+      case 10: out.proxyarp = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_PROXYARP", n, 1, off) : view.getUint8(p)); break
+      case 11: out.learningSync = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_LEARNING_SYNC", n, 1, off) : view.getUint8(p)); break
+      case 12: out.proxyarpWifi = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_PROXYARP_WIFI", n, 1, off) : view.getUint8(p)); break
+      case 25: out.multicastRouter = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_MULTICAST_ROUTER", n, 1, off) : view.getUint8(p)); break
+      case 27: out.mcastFlood = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_MCAST_FLOOD", n, 1, off) : view.getUint8(p)); break
+      case 28: out.mcastToUcast = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_MCAST_TO_UCAST", n, 1, off) : view.getUint8(p)); break
+      case 29: out.vlanTunnel = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_VLAN_TUNNEL", n, 1, off) : view.getUint8(p)); break
+      case 30: out.bcastFlood = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_BCAST_FLOOD", n, 1, off) : view.getUint8(p)); break
+      case 31: out.groupFwdMask = (n < 2 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_GROUP_FWD_MASK", n, 2, off) : view.getUint16(p, true)); break
+      case 32: out.neighSuppress = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_NEIGH_SUPPRESS", n, 1, off) : view.getUint8(p)); break
+      case 33: out.isolated = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_ISOLATED", n, 1, off) : view.getUint8(p)); break
+      case 34: out.backupPort = (n < 4 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_BACKUP_PORT", n, 4, off) : view.getUint32(p, true)); break
+      case 37: out.mcastEhtHostsLimit = (n < 4 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT", n, 4, off) : view.getUint32(p, true)); break
+      case 39: out.locked = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_LOCKED", n, 1, off) : view.getUint8(p)); break
+      case 40: out.mab = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_MAB", n, 1, off) : view.getUint8(p)); break
+      case 42: out.mcastMaxGroups = (n < 4 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_MCAST_MAX_GROUPS", n, 4, off) : view.getUint32(p, true)); break
+      case 43: out.neighVlanSuppress = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_NEIGH_VLAN_SUPPRESS", n, 1, off) : view.getUint8(p)); break
+      case 44: out.backupNhid = (n < 4 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_BACKUP_NHID", n, 4, off) : view.getUint32(p, true)); break
+      case 45: out.neighForwardGrat = (n < 1 ? badLength("linkinfo-brport-attrs.IFLA_BRPORT_NEIGH_FORWARD_GRAT", n, 1, off) : view.getUint8(p)); break
+    }
+    off += (len + 3) & ~3
+  }
+  return out
+}
+/** Decodes the linkinfo-vxlan-attrs attributes the vxlan view reads (others skipped) in [start, end) into `out`. */
+export function decodeLinkinfoVxlanAttrsViewInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoVxlanAttrs {
+  let off = start
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-vxlan-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (view.getUint16(off + 2, true) & 0x3fff) {
+      case 1: out.id = (n < 4 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_ID", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.group = ipToString(buf, p, n); break
+      case 3: out.link = (n < 4 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_LINK", n, 4, off) : view.getUint32(p, true)); break
+      case 4: out.local = ipToString(buf, p, n); break
+      case 5: out.ttl = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_TTL", n, 1, off) : view.getUint8(p)); break
+      case 6: out.tos = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_TOS", n, 1, off) : view.getUint8(p)); break
+      case 7: out.learning = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_LEARNING", n, 1, off) : view.getUint8(p)); break
+      case 8: out.ageing = (n < 4 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_AGEING", n, 4, off) : view.getUint32(p, true)); break
+      case 9: out.limit = (n < 4 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_LIMIT", n, 4, off) : view.getUint32(p, true)); break
+      case 10: out.portRange = decodeIflaVxlanPortRange(buf, view, p, e); break
+      case 11: out.proxy = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_PROXY", n, 1, off) : view.getUint8(p)); break
+      case 12: out.rsc = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_RSC", n, 1, off) : view.getUint8(p)); break
+      case 13: out.l2miss = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_L2MISS", n, 1, off) : view.getUint8(p)); break
+      case 14: out.l3miss = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_L3MISS", n, 1, off) : view.getUint8(p)); break
+      case 15: out.port = (n < 2 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_PORT", n, 2, off) : view.getUint16(p, false)); break
+      case 16: out.group6 = ipToString(buf, p, n); break
+      case 17: out.local6 = ipToString(buf, p, n); break
+      case 18: out.udpCsum = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_UDP_CSUM", n, 1, off) : view.getUint8(p)); break
+      case 19: out.udpZeroCsum6Tx = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_UDP_ZERO_CSUM6_TX", n, 1, off) : view.getUint8(p)); break
+      case 20: out.udpZeroCsum6Rx = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_UDP_ZERO_CSUM6_RX", n, 1, off) : view.getUint8(p)); break
+      case 21: out.remcsumTx = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_REMCSUM_TX", n, 1, off) : view.getUint8(p)); break
+      case 22: out.remcsumRx = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_REMCSUM_RX", n, 1, off) : view.getUint8(p)); break
+      case 23: out.gbp = true; break
+      case 24: out.remcsumNopartial = true; break
+      case 25: out.collectMetadata = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_COLLECT_METADATA", n, 1, off) : view.getUint8(p)); break
+      case 26: out.label = (n < 4 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_LABEL", n, 4, off) : view.getUint32(p, false)); break
+      case 27: out.gpe = true; break
+      case 28: out.ttlInherit = (n >= 1 ? view.getUint8(p) !== 0 : true); break
+      case 29: out.df = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_DF", n, 1, off) : view.getUint8(p)); break
+      case 30: out.vnifilter = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_VNIFILTER", n, 1, off) : view.getUint8(p)); break
+      case 31: out.localbypass = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_LOCALBYPASS", n, 1, off) : view.getUint8(p)); break
+      case 32: out.labelPolicy = (n < 4 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_LABEL_POLICY", n, 4, off) : view.getUint32(p, true)); break
+      case 34: out.mcRoute = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_MC_ROUTE", n, 1, off) : view.getUint8(p)); break
+    }
+    off += (len + 3) & ~3
+  }
+  return out
+}
+/** Decodes the linkinfo-macvlan-attrs attributes the macvlan view reads (others skipped) in [start, end) into `out`. */
+export function decodeLinkinfoMacvlanAttrsViewInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoMacvlanAttrs {
+  let off = start
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-macvlan-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (view.getUint16(off + 2, true) & 0x3fff) {
+      case 1: out.mode = (n < 4 ? badLength("linkinfo-macvlan-attrs.IFLA_MACVLAN_MODE", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.flags = (n < 2 ? badLength("linkinfo-macvlan-attrs.IFLA_MACVLAN_FLAGS", n, 2, off) : view.getUint16(p, true)); break
+      case 3: out.macaddrMode = (n < 4 ? badLength("linkinfo-macvlan-attrs.IFLA_MACVLAN_MACADDR_MODE", n, 4, off) : view.getUint32(p, true)); break
+      case 5: out.macaddrData = decodeMacvlanMacaddrAttrsInto({}, buf, view, p, e); break
+      case 7: out.bcQueueLen = (n < 4 ? badLength("linkinfo-macvlan-attrs.IFLA_MACVLAN_BC_QUEUE_LEN", n, 4, off) : view.getUint32(p, true)); break
+      case 9: out.bcCutoff = (n < 4 ? badLength("linkinfo-macvlan-attrs.IFLA_MACVLAN_BC_CUTOFF", n, 4, off) : view.getInt32(p, true)); break
+    }
+    off += (len + 3) & ~3
+  }
+  return out
+}
+/** Decodes the linkinfo-vlan-attrs attributes the vlan view reads (others skipped) in [start, end) into `out`. */
+export function decodeLinkinfoVlanAttrsViewInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoVlanAttrs {
+  let off = start
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-vlan-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (view.getUint16(off + 2, true) & 0x3fff) {
+      case 1: out.id = (n < 2 ? badLength("linkinfo-vlan-attrs.IFLA_VLAN_ID", n, 2, off) : view.getUint16(p, true)); break
+      case 2: out.flags = decodeIflaVlanFlags(buf, view, p, e); break
+      case 3: out.egressQos = decodeVlanQosAttrsInto({}, buf, view, p, e); break
+      case 4: out.ingressQos = decodeVlanQosAttrsInto({}, buf, view, p, e); break
+      case 5: out.protocol = (n < 2 ? badLength("linkinfo-vlan-attrs.IFLA_VLAN_PROTOCOL", n, 2, off) : view.getUint16(p, false)); break
+    }
+    off += (len + 3) & ~3
+  }
+  return out
+}
+/** Decodes the linkinfo-bond-attrs attributes the bond view reads (others skipped) in [start, end) into `out`. */
+export function decodeLinkinfoBondAttrsViewInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoBondAttrs {
+  let off = start
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-bond-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (view.getUint16(off + 2, true) & 0x3fff) {
+      case 1: out.mode = (n < 1 ? badLength("linkinfo-bond-attrs.IFLA_BOND_MODE", n, 1, off) : view.getUint8(p)); break
+      case 2: out.activeSlave = (n < 4 ? badLength("linkinfo-bond-attrs.IFLA_BOND_ACTIVE_SLAVE", n, 4, off) : view.getUint32(p, true)); break
+      case 3: out.miimon = (n < 4 ? badLength("linkinfo-bond-attrs.IFLA_BOND_MIIMON", n, 4, off) : view.getUint32(p, true)); break
+      case 4: out.updelay = (n < 4 ? badLength("linkinfo-bond-attrs.IFLA_BOND_UPDELAY", n, 4, off) : view.getUint32(p, true)); break
+      case 5: out.downdelay = (n < 4 ? badLength("linkinfo-bond-attrs.IFLA_BOND_DOWNDELAY", n, 4, off) : view.getUint32(p, true)); break
+      case 6: out.useCarrier = (n < 1 ? badLength("linkinfo-bond-attrs.IFLA_BOND_USE_CARRIER", n, 1, off) : view.getUint8(p)); break
+      case 7: out.arpInterval = (n < 4 ? badLength("linkinfo-bond-attrs.IFLA_BOND_ARP_INTERVAL", n, 4, off) : view.getUint32(p, true)); break
+      case 8: out.arpIpTarget = readBytes(buf, p, e); break
+      case 9: out.arpValidate = (n < 4 ? badLength("linkinfo-bond-attrs.IFLA_BOND_ARP_VALIDATE", n, 4, off) : view.getUint32(p, true)); break
+      case 10: out.arpAllTargets = (n < 4 ? badLength("linkinfo-bond-attrs.IFLA_BOND_ARP_ALL_TARGETS", n, 4, off) : view.getUint32(p, true)); break
+      case 11: out.primary = (n < 4 ? badLength("linkinfo-bond-attrs.IFLA_BOND_PRIMARY", n, 4, off) : view.getUint32(p, true)); break
+      case 12: out.primaryReselect = (n < 1 ? badLength("linkinfo-bond-attrs.IFLA_BOND_PRIMARY_RESELECT", n, 1, off) : view.getUint8(p)); break
+      case 13: out.failOverMac = (n < 1 ? badLength("linkinfo-bond-attrs.IFLA_BOND_FAIL_OVER_MAC", n, 1, off) : view.getUint8(p)); break
+      case 14: out.xmitHashPolicy = (n < 1 ? badLength("linkinfo-bond-attrs.IFLA_BOND_XMIT_HASH_POLICY", n, 1, off) : view.getUint8(p)); break
+      case 15: out.resendIgmp = (n < 4 ? badLength("linkinfo-bond-attrs.IFLA_BOND_RESEND_IGMP", n, 4, off) : view.getUint32(p, true)); break
+      case 16: out.numPeerNotif = (n < 1 ? badLength("linkinfo-bond-attrs.IFLA_BOND_NUM_PEER_NOTIF", n, 1, off) : view.getUint8(p)); break
+      case 17: out.allSlavesActive = (n < 1 ? badLength("linkinfo-bond-attrs.IFLA_BOND_ALL_SLAVES_ACTIVE", n, 1, off) : view.getUint8(p)); break
+      case 18: out.minLinks = (n < 4 ? badLength("linkinfo-bond-attrs.IFLA_BOND_MIN_LINKS", n, 4, off) : view.getUint32(p, true)); break
+      case 19: out.lpInterval = (n < 4 ? badLength("linkinfo-bond-attrs.IFLA_BOND_LP_INTERVAL", n, 4, off) : view.getUint32(p, true)); break
+      case 20: out.packetsPerSlave = (n < 4 ? badLength("linkinfo-bond-attrs.IFLA_BOND_PACKETS_PER_SLAVE", n, 4, off) : view.getUint32(p, true)); break
+      case 21: out.adLacpRate = (n < 1 ? badLength("linkinfo-bond-attrs.IFLA_BOND_AD_LACP_RATE", n, 1, off) : view.getUint8(p)); break
+      case 22: out.adSelect = (n < 1 ? badLength("linkinfo-bond-attrs.IFLA_BOND_AD_SELECT", n, 1, off) : view.getUint8(p)); break
+      case 24: out.adActorSysPrio = (n < 2 ? badLength("linkinfo-bond-attrs.IFLA_BOND_AD_ACTOR_SYS_PRIO", n, 2, off) : view.getUint16(p, true)); break
+      case 25: out.adUserPortKey = (n < 2 ? badLength("linkinfo-bond-attrs.IFLA_BOND_AD_USER_PORT_KEY", n, 2, off) : view.getUint16(p, true)); break
+      case 26: out.adActorSystem = macToString(buf, p, n); break
+      case 27: out.tlbDynamicLb = (n < 1 ? badLength("linkinfo-bond-attrs.IFLA_BOND_TLB_DYNAMIC_LB", n, 1, off) : view.getUint8(p)); break
+      case 28: out.peerNotifDelay = (n < 4 ? badLength("linkinfo-bond-attrs.IFLA_BOND_PEER_NOTIF_DELAY", n, 4, off) : view.getUint32(p, true)); break
+      case 29: out.adLacpActive = (n < 1 ? badLength("linkinfo-bond-attrs.IFLA_BOND_AD_LACP_ACTIVE", n, 1, off) : view.getUint8(p)); break
+      case 30: out.missedMax = (n < 1 ? badLength("linkinfo-bond-attrs.IFLA_BOND_MISSED_MAX", n, 1, off) : view.getUint8(p)); break
+      case 31: out.nsIp6Target = readBytes(buf, p, e); break
+      case 32: out.coupledControl = (n < 1 ? badLength("linkinfo-bond-attrs.IFLA_BOND_COUPLED_CONTROL", n, 1, off) : view.getUint8(p)); break
+      case 33: out.broadcastNeigh = (n < 1 ? badLength("linkinfo-bond-attrs.IFLA_BOND_BROADCAST_NEIGH", n, 1, off) : view.getUint8(p)); break
+    }
+    off += (len + 3) & ~3
+  }
+  return out
+}
+/** Decodes the linkinfo-bond-port-attrs attributes the bond-port view reads (others skipped) in [start, end) into `out`. */
+export function decodeLinkinfoBondPortAttrsViewInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoBondPortAttrs {
+  let off = start
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-bond-port-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const p = off + 4, n = len - 4
+    switch (view.getUint16(off + 2, true) & 0x3fff) {
+      case 5: out.queueId = (n < 2 ? badLength("linkinfo-bond-port-attrs.IFLA_BOND_SLAVE_QUEUE_ID", n, 2, off) : view.getUint16(p, true)); break
+      case 9: out.prio = (n < 4 ? badLength("linkinfo-bond-port-attrs.IFLA_BOND_SLAVE_PRIO", n, 4, off) : view.getInt32(p, true)); break
+      case 10: out.actorPortPrio = (n < 2 ? badLength("linkinfo-bond-port-attrs.IFLA_BOND_SLAVE_ACTOR_PORT_PRIO", n, 2, off) : view.getUint16(p, true)); break
+    }
+    off += (len + 3) & ~3
+  }
+  return out
+}
+/** Decodes the linkinfo-vrf-attrs attributes the vrf view reads (others skipped) in [start, end) into `out`. */
+export function decodeLinkinfoVrfAttrsViewInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoVrfAttrs {
+  let off = start
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-vrf-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const p = off + 4, n = len - 4
+    switch (view.getUint16(off + 2, true) & 0x3fff) {
+      case 1: out.table = (n < 4 ? badLength("linkinfo-vrf-attrs.IFLA_VRF_TABLE", n, 4, off) : view.getUint32(p, true)); break
+    }
+    off += (len + 3) & ~3
+  }
+  return out
+}
+/** Decodes the linkinfo-vrf-port-attrs attributes the vrf-port view reads (others skipped) in [start, end) into `out`. */
+export function decodeLinkinfoVrfPortAttrsViewInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoVrfPortAttrs {
+  let off = start
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-vrf-port-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const p = off + 4
+    switch (view.getUint16(off + 2, true) & 0x3fff) {
+    }
+    off += (len + 3) & ~3
+  }
+  return out
+}
+/** Decodes the linkinfo-gre-attrs attributes the gre view reads (others skipped) in [start, end) into `out`. */
+export function decodeLinkinfoGreAttrsViewInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoGreAttrs {
+  let off = start
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-gre-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const p = off + 4, n = len - 4
+    switch (view.getUint16(off + 2, true) & 0x3fff) {
+      case 1: out.link = (n < 4 ? badLength("linkinfo-gre-attrs.IFLA_GRE_LINK", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.iflags = (n < 2 ? badLength("linkinfo-gre-attrs.IFLA_GRE_IFLAGS", n, 2, off) : view.getUint16(p, false)); break
+      case 3: out.oflags = (n < 2 ? badLength("linkinfo-gre-attrs.IFLA_GRE_OFLAGS", n, 2, off) : view.getUint16(p, false)); break
+      case 4: out.ikey = (n < 4 ? badLength("linkinfo-gre-attrs.IFLA_GRE_IKEY", n, 4, off) : view.getUint32(p, false)); break
+      case 5: out.okey = (n < 4 ? badLength("linkinfo-gre-attrs.IFLA_GRE_OKEY", n, 4, off) : view.getUint32(p, false)); break
+      case 6: out.local = ipToString(buf, p, n); break
+      case 7: out.remote = ipToString(buf, p, n); break
+      case 8: out.ttl = (n < 1 ? badLength("linkinfo-gre-attrs.IFLA_GRE_TTL", n, 1, off) : view.getUint8(p)); break
+      case 9: out.tos = (n < 1 ? badLength("linkinfo-gre-attrs.IFLA_GRE_TOS", n, 1, off) : view.getUint8(p)); break
+      case 10: out.pmtudisc = (n < 1 ? badLength("linkinfo-gre-attrs.IFLA_GRE_PMTUDISC", n, 1, off) : view.getUint8(p)); break
+      case 11: out.encapLimit = (n < 1 ? badLength("linkinfo-gre-attrs.IFLA_GRE_ENCAP_LIMIT", n, 1, off) : view.getUint8(p)); break
+      case 12: out.flowinfo = (n < 4 ? badLength("linkinfo-gre-attrs.IFLA_GRE_FLOWINFO", n, 4, off) : view.getUint32(p, false)); break
+      case 13: out.flags = (n < 4 ? badLength("linkinfo-gre-attrs.IFLA_GRE_FLAGS", n, 4, off) : view.getUint32(p, true)); break
+      case 14: out.encapType = (n < 2 ? badLength("linkinfo-gre-attrs.IFLA_GRE_ENCAP_TYPE", n, 2, off) : view.getUint16(p, true)); break
+      case 15: out.encapFlags = (n < 2 ? badLength("linkinfo-gre-attrs.IFLA_GRE_ENCAP_FLAGS", n, 2, off) : view.getUint16(p, true)); break
+      case 16: out.encapSport = (n < 2 ? badLength("linkinfo-gre-attrs.IFLA_GRE_ENCAP_SPORT", n, 2, off) : view.getUint16(p, false)); break
+      case 17: out.encapDport = (n < 2 ? badLength("linkinfo-gre-attrs.IFLA_GRE_ENCAP_DPORT", n, 2, off) : view.getUint16(p, false)); break
+      case 18: out.collectMetadata = true; break
+      case 19: out.ignoreDf = (n < 1 ? badLength("linkinfo-gre-attrs.IFLA_GRE_IGNORE_DF", n, 1, off) : view.getUint8(p)); break
+      case 20: out.fwmark = (n < 4 ? badLength("linkinfo-gre-attrs.IFLA_GRE_FWMARK", n, 4, off) : view.getUint32(p, true)); break
+      case 21: out.erspanIndex = (n < 4 ? badLength("linkinfo-gre-attrs.IFLA_GRE_ERSPAN_INDEX", n, 4, off) : view.getUint32(p, true)); break
+      case 22: out.erspanVer = (n < 1 ? badLength("linkinfo-gre-attrs.IFLA_GRE_ERSPAN_VER", n, 1, off) : view.getUint8(p)); break
+      case 23: out.erspanDir = (n < 1 ? badLength("linkinfo-gre-attrs.IFLA_GRE_ERSPAN_DIR", n, 1, off) : view.getUint8(p)); break
+      case 24: out.erspanHwid = (n < 2 ? badLength("linkinfo-gre-attrs.IFLA_GRE_ERSPAN_HWID", n, 2, off) : view.getUint16(p, true)); break
+    }
+    off += (len + 3) & ~3
+  }
+  return out
+}
+/** Decodes the linkinfo-ip6gre-attrs attributes the ip6gre view reads (others skipped) in [start, end) into `out`. */
+export function decodeLinkinfoIp6greAttrsViewInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoIp6greAttrs {
+  let off = start
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-ip6gre-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const p = off + 4, n = len - 4
+    switch (view.getUint16(off + 2, true) & 0x3fff) {
+      case 1: out.link = (n < 4 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_LINK", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.iflags = (n < 2 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_IFLAGS", n, 2, off) : view.getUint16(p, false)); break
+      case 3: out.oflags = (n < 2 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_OFLAGS", n, 2, off) : view.getUint16(p, false)); break
+      case 4: out.ikey = (n < 4 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_IKEY", n, 4, off) : view.getUint32(p, false)); break
+      case 5: out.okey = (n < 4 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_OKEY", n, 4, off) : view.getUint32(p, false)); break
+      case 6: out.local = ipToString(buf, p, n); break
+      case 7: out.remote = ipToString(buf, p, n); break
+      case 8: out.ttl = (n < 1 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_TTL", n, 1, off) : view.getUint8(p)); break
+      case 11: out.encapLimit = (n < 1 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_ENCAP_LIMIT", n, 1, off) : view.getUint8(p)); break
+      case 12: out.flowinfo = (n < 4 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_FLOWINFO", n, 4, off) : view.getUint32(p, false)); break
+      case 13: out.flags = (n < 4 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_FLAGS", n, 4, off) : view.getUint32(p, true)); break
+      case 14: out.encapType = (n < 2 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_ENCAP_TYPE", n, 2, off) : view.getUint16(p, true)); break
+      case 15: out.encapFlags = (n < 2 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_ENCAP_FLAGS", n, 2, off) : view.getUint16(p, true)); break
+      case 16: out.encapSport = (n < 2 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_ENCAP_SPORT", n, 2, off) : view.getUint16(p, false)); break
+      case 17: out.encapDport = (n < 2 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_ENCAP_DPORT", n, 2, off) : view.getUint16(p, false)); break
+      case 18: out.collectMetadata = true; break
+      case 20: out.fwmark = (n < 4 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_FWMARK", n, 4, off) : view.getUint32(p, true)); break
+      case 21: out.erspanIndex = (n < 4 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_ERSPAN_INDEX", n, 4, off) : view.getUint32(p, true)); break
+      case 22: out.erspanVer = (n < 1 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_ERSPAN_VER", n, 1, off) : view.getUint8(p)); break
+      case 23: out.erspanDir = (n < 1 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_ERSPAN_DIR", n, 1, off) : view.getUint8(p)); break
+      case 24: out.erspanHwid = (n < 2 ? badLength("linkinfo-ip6gre-attrs.IFLA_GRE_ERSPAN_HWID", n, 2, off) : view.getUint16(p, true)); break
+    }
+    off += (len + 3) & ~3
+  }
+  return out
+}
+/** Decodes the linkinfo-iptun-attrs attributes the iptun view reads (others skipped) in [start, end) into `out`. */
+export function decodeLinkinfoIptunAttrsViewInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoIptunAttrs {
+  let off = start
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-iptun-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const p = off + 4, n = len - 4
+    switch (view.getUint16(off + 2, true) & 0x3fff) {
+      case 1: out.link = (n < 4 ? badLength("linkinfo-iptun-attrs.IFLA_IPTUN_LINK", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.local = ipToString(buf, p, n); break
+      case 3: out.remote = ipToString(buf, p, n); break
+      case 4: out.ttl = (n < 1 ? badLength("linkinfo-iptun-attrs.IFLA_IPTUN_TTL", n, 1, off) : view.getUint8(p)); break
+      case 5: out.tos = (n < 1 ? badLength("linkinfo-iptun-attrs.IFLA_IPTUN_TOS", n, 1, off) : view.getUint8(p)); break
+      case 8: out.flags = (n < 2 ? badLength("linkinfo-iptun-attrs.IFLA_IPTUN_FLAGS", n, 2, off) : view.getUint16(p, true)); break
+      case 9: out.proto = (n < 1 ? badLength("linkinfo-iptun-attrs.IFLA_IPTUN_PROTO", n, 1, off) : view.getUint8(p)); break
+      case 10: out.pmtudisc = (n < 1 ? badLength("linkinfo-iptun-attrs.IFLA_IPTUN_PMTUDISC", n, 1, off) : view.getUint8(p)); break
+      case 11: out.v6rdPrefix = ipToString(buf, p, n); break
+      case 12: out.v6rdRelayPrefix = ipToString(buf, p, n); break
+      case 13: out.v6rdPrefixlen = (n < 2 ? badLength("linkinfo-iptun-attrs.IFLA_IPTUN_6RD_PREFIXLEN", n, 2, off) : view.getUint16(p, true)); break
+      case 14: out.v6rdRelayPrefixlen = (n < 2 ? badLength("linkinfo-iptun-attrs.IFLA_IPTUN_6RD_RELAY_PREFIXLEN", n, 2, off) : view.getUint16(p, true)); break
+      case 15: out.encapType = (n < 2 ? badLength("linkinfo-iptun-attrs.IFLA_IPTUN_ENCAP_TYPE", n, 2, off) : view.getUint16(p, true)); break
+      case 16: out.encapFlags = (n < 2 ? badLength("linkinfo-iptun-attrs.IFLA_IPTUN_ENCAP_FLAGS", n, 2, off) : view.getUint16(p, true)); break
+      case 17: out.encapSport = (n < 2 ? badLength("linkinfo-iptun-attrs.IFLA_IPTUN_ENCAP_SPORT", n, 2, off) : view.getUint16(p, false)); break
+      case 18: out.encapDport = (n < 2 ? badLength("linkinfo-iptun-attrs.IFLA_IPTUN_ENCAP_DPORT", n, 2, off) : view.getUint16(p, false)); break
+      case 19: out.collectMetadata = true; break
+      case 20: out.fwmark = (n < 4 ? badLength("linkinfo-iptun-attrs.IFLA_IPTUN_FWMARK", n, 4, off) : view.getUint32(p, true)); break
+    }
+    off += (len + 3) & ~3
+  }
+  return out
+}
+/** Decodes the linkinfo-ip6tnl-attrs attributes the ip6tnl view reads (others skipped) in [start, end) into `out`. */
+export function decodeLinkinfoIp6tnlAttrsViewInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoIp6tnlAttrs {
+  let off = start
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-ip6tnl-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const p = off + 4, n = len - 4
+    switch (view.getUint16(off + 2, true) & 0x3fff) {
+      case 1: out.link = (n < 4 ? badLength("linkinfo-ip6tnl-attrs.IFLA_IPTUN_LINK", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.local = ipToString(buf, p, n); break
+      case 3: out.remote = ipToString(buf, p, n); break
+      case 4: out.ttl = (n < 1 ? badLength("linkinfo-ip6tnl-attrs.IFLA_IPTUN_TTL", n, 1, off) : view.getUint8(p)); break
+      case 6: out.encapLimit = (n < 1 ? badLength("linkinfo-ip6tnl-attrs.IFLA_IPTUN_ENCAP_LIMIT", n, 1, off) : view.getUint8(p)); break
+      case 7: out.flowinfo = (n < 4 ? badLength("linkinfo-ip6tnl-attrs.IFLA_IPTUN_FLOWINFO", n, 4, off) : view.getUint32(p, false)); break
+      case 8: out.flags = (n < 4 ? badLength("linkinfo-ip6tnl-attrs.IFLA_IPTUN_FLAGS", n, 4, off) : view.getUint32(p, true)); break
+      case 9: out.proto = (n < 1 ? badLength("linkinfo-ip6tnl-attrs.IFLA_IPTUN_PROTO", n, 1, off) : view.getUint8(p)); break
+      case 11: out.v6rdPrefix = ipToString(buf, p, n); break
+      case 12: out.v6rdRelayPrefix = ipToString(buf, p, n); break
+      case 13: out.v6rdPrefixlen = (n < 2 ? badLength("linkinfo-ip6tnl-attrs.IFLA_IPTUN_6RD_PREFIXLEN", n, 2, off) : view.getUint16(p, true)); break
+      case 14: out.v6rdRelayPrefixlen = (n < 2 ? badLength("linkinfo-ip6tnl-attrs.IFLA_IPTUN_6RD_RELAY_PREFIXLEN", n, 2, off) : view.getUint16(p, true)); break
+      case 15: out.encapType = (n < 2 ? badLength("linkinfo-ip6tnl-attrs.IFLA_IPTUN_ENCAP_TYPE", n, 2, off) : view.getUint16(p, true)); break
+      case 16: out.encapFlags = (n < 2 ? badLength("linkinfo-ip6tnl-attrs.IFLA_IPTUN_ENCAP_FLAGS", n, 2, off) : view.getUint16(p, true)); break
+      case 17: out.encapSport = (n < 2 ? badLength("linkinfo-ip6tnl-attrs.IFLA_IPTUN_ENCAP_SPORT", n, 2, off) : view.getUint16(p, false)); break
+      case 18: out.encapDport = (n < 2 ? badLength("linkinfo-ip6tnl-attrs.IFLA_IPTUN_ENCAP_DPORT", n, 2, off) : view.getUint16(p, false)); break
+      case 19: out.collectMetadata = true; break
+      case 20: out.fwmark = (n < 4 ? badLength("linkinfo-ip6tnl-attrs.IFLA_IPTUN_FWMARK", n, 4, off) : view.getUint32(p, true)); break
+    }
+    off += (len + 3) & ~3
+  }
+  return out
+}
+/** Decodes the linkinfo-vti-attrs attributes the vti view reads (others skipped) in [start, end) into `out`. */
+export function decodeLinkinfoVtiAttrsViewInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoVtiAttrs {
+  let off = start
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-vti-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const p = off + 4, n = len - 4
+    switch (view.getUint16(off + 2, true) & 0x3fff) {
+      case 1: out.link = (n < 4 ? badLength("linkinfo-vti-attrs.IFLA_VTI_LINK", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.ikey = (n < 4 ? badLength("linkinfo-vti-attrs.IFLA_VTI_IKEY", n, 4, off) : view.getUint32(p, false)); break
+      case 3: out.okey = (n < 4 ? badLength("linkinfo-vti-attrs.IFLA_VTI_OKEY", n, 4, off) : view.getUint32(p, false)); break
+      case 4: out.local = ipToString(buf, p, n); break
+      case 5: out.remote = ipToString(buf, p, n); break
+      case 6: out.fwmark = (n < 4 ? badLength("linkinfo-vti-attrs.IFLA_VTI_FWMARK", n, 4, off) : view.getUint32(p, true)); break
+    }
+    off += (len + 3) & ~3
+  }
+  return out
+}
+/** Decodes the linkinfo-vti6-attrs attributes the vti6 view reads (others skipped) in [start, end) into `out`. */
+export function decodeLinkinfoVti6AttrsViewInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoVti6Attrs {
+  let off = start
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-vti6-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const p = off + 4, n = len - 4
+    switch (view.getUint16(off + 2, true) & 0x3fff) {
+      case 1: out.link = (n < 4 ? badLength("linkinfo-vti6-attrs.IFLA_VTI_LINK", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.ikey = (n < 4 ? badLength("linkinfo-vti6-attrs.IFLA_VTI_IKEY", n, 4, off) : view.getUint32(p, false)); break
+      case 3: out.okey = (n < 4 ? badLength("linkinfo-vti6-attrs.IFLA_VTI_OKEY", n, 4, off) : view.getUint32(p, false)); break
+      case 4: out.local = ipToString(buf, p, n); break
+      case 5: out.remote = ipToString(buf, p, n); break
+      case 6: out.fwmark = (n < 4 ? badLength("linkinfo-vti6-attrs.IFLA_VTI_FWMARK", n, 4, off) : view.getUint32(p, true)); break
+    }
+    off += (len + 3) & ~3
+  }
+  return out
+}
+/** Decodes the linkinfo-xfrm-attrs attributes the xfrm view reads (others skipped) in [start, end) into `out`. */
+export function decodeLinkinfoXfrmAttrsViewInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoXfrmAttrs {
+  let off = start
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-xfrm-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const p = off + 4, n = len - 4
+    switch (view.getUint16(off + 2, true) & 0x3fff) {
+      case 1: out.link = (n < 4 ? badLength("linkinfo-xfrm-attrs.IFLA_XFRM_LINK", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.ifId = (n < 4 ? badLength("linkinfo-xfrm-attrs.IFLA_XFRM_IF_ID", n, 4, off) : view.getUint32(p, true)); break
+      case 3: out.collectMetadata = true; break
+    }
+    off += (len + 3) & ~3
+  }
+  return out
+}
+/** Decodes the linkinfo-geneve-attrs attributes the geneve view reads (others skipped) in [start, end) into `out`. */
+export function decodeLinkinfoGeneveAttrsViewInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoGeneveAttrs {
+  let off = start
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-geneve-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const p = off + 4, n = len - 4
+    switch (view.getUint16(off + 2, true) & 0x3fff) {
+      case 1: out.id = (n < 4 ? badLength("linkinfo-geneve-attrs.IFLA_GENEVE_ID", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.remote = ipToString(buf, p, n); break
+      case 3: out.ttl = (n < 1 ? badLength("linkinfo-geneve-attrs.IFLA_GENEVE_TTL", n, 1, off) : view.getUint8(p)); break
+      case 4: out.tos = (n < 1 ? badLength("linkinfo-geneve-attrs.IFLA_GENEVE_TOS", n, 1, off) : view.getUint8(p)); break
+      case 5: out.port = (n < 2 ? badLength("linkinfo-geneve-attrs.IFLA_GENEVE_PORT", n, 2, off) : view.getUint16(p, false)); break
+      case 6: out.collectMetadata = true; break
+      case 7: out.remote6 = ipToString(buf, p, n); break
+      case 8: out.udpCsum = (n < 1 ? badLength("linkinfo-geneve-attrs.IFLA_GENEVE_UDP_CSUM", n, 1, off) : view.getUint8(p)); break
+      case 9: out.udpZeroCsum6Tx = (n < 1 ? badLength("linkinfo-geneve-attrs.IFLA_GENEVE_UDP_ZERO_CSUM6_TX", n, 1, off) : view.getUint8(p)); break
+      case 10: out.udpZeroCsum6Rx = (n < 1 ? badLength("linkinfo-geneve-attrs.IFLA_GENEVE_UDP_ZERO_CSUM6_RX", n, 1, off) : view.getUint8(p)); break
+      case 11: out.label = (n < 4 ? badLength("linkinfo-geneve-attrs.IFLA_GENEVE_LABEL", n, 4, off) : view.getUint32(p, false)); break
+      case 12: out.ttlInherit = (n < 1 ? badLength("linkinfo-geneve-attrs.IFLA_GENEVE_TTL_INHERIT", n, 1, off) : view.getUint8(p)); break
+      case 13: out.df = (n < 1 ? badLength("linkinfo-geneve-attrs.IFLA_GENEVE_DF", n, 1, off) : view.getUint8(p)); break
+      case 14: out.innerProtoInherit = true; break
+    }
+    off += (len + 3) & ~3
+  }
+  return out
+}
+/** Decodes the linkinfo-bareudp-attrs attributes the bareudp view reads (others skipped) in [start, end) into `out`. */
+export function decodeLinkinfoBareudpAttrsViewInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoBareudpAttrs {
+  let off = start
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-bareudp-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const p = off + 4, n = len - 4
+    switch (view.getUint16(off + 2, true) & 0x3fff) {
+      case 1: out.port = (n < 2 ? badLength("linkinfo-bareudp-attrs.IFLA_BAREUDP_PORT", n, 2, off) : view.getUint16(p, false)); break
+      case 2: out.ethertype = (n < 2 ? badLength("linkinfo-bareudp-attrs.IFLA_BAREUDP_ETHERTYPE", n, 2, off) : view.getUint16(p, false)); break
+      case 3: out.srcportMin = (n < 2 ? badLength("linkinfo-bareudp-attrs.IFLA_BAREUDP_SRCPORT_MIN", n, 2, off) : view.getUint16(p, true)); break
+      case 4: out.multiprotoMode = true; break
+    }
+    off += (len + 3) & ~3
+  }
+  return out
+}
+/** Decodes the linkinfo-ipvlan-attrs attributes the ipvlan view reads (others skipped) in [start, end) into `out`. */
+export function decodeLinkinfoIpvlanAttrsViewInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoIpvlanAttrs {
+  let off = start
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-ipvlan-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const p = off + 4, n = len - 4
+    switch (view.getUint16(off + 2, true) & 0x3fff) {
+      case 1: out.mode = (n < 2 ? badLength("linkinfo-ipvlan-attrs.IFLA_IPVLAN_MODE", n, 2, off) : view.getUint16(p, true)); break
+      case 2: out.flags = (n < 2 ? badLength("linkinfo-ipvlan-attrs.IFLA_IPVLAN_FLAGS", n, 2, off) : view.getUint16(p, true)); break
+    }
+    off += (len + 3) & ~3
+  }
+  return out
+}
+/** Decodes the linkinfo-macsec-attrs attributes the macsec view reads (others skipped) in [start, end) into `out`. */
+export function decodeLinkinfoMacsecAttrsViewInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoMacsecAttrs {
+  let off = start
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-macsec-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (view.getUint16(off + 2, true) & 0x3fff) {
+      case 1: out.sci = readBytes(buf, p, e); break
+      case 2: out.port = (n < 2 ? badLength("linkinfo-macsec-attrs.IFLA_MACSEC_PORT", n, 2, off) : view.getUint16(p, false)); break
+      case 3: out.icvLen = (n < 1 ? badLength("linkinfo-macsec-attrs.IFLA_MACSEC_ICV_LEN", n, 1, off) : view.getUint8(p)); break
+      case 4: out.cipherSuite = (n < 8 ? badLength("linkinfo-macsec-attrs.IFLA_MACSEC_CIPHER_SUITE", n, 8, off) : readU64(view, p, true)); break
+      case 5: out.window = (n < 4 ? badLength("linkinfo-macsec-attrs.IFLA_MACSEC_WINDOW", n, 4, off) : view.getUint32(p, true)); break
+      case 6: out.encodingSa = (n < 1 ? badLength("linkinfo-macsec-attrs.IFLA_MACSEC_ENCODING_SA", n, 1, off) : view.getUint8(p)); break
+      case 7: out.encrypt = (n < 1 ? badLength("linkinfo-macsec-attrs.IFLA_MACSEC_ENCRYPT", n, 1, off) : view.getUint8(p)); break
+      case 8: out.protect = (n < 1 ? badLength("linkinfo-macsec-attrs.IFLA_MACSEC_PROTECT", n, 1, off) : view.getUint8(p)); break
+      case 9: out.incSci = (n < 1 ? badLength("linkinfo-macsec-attrs.IFLA_MACSEC_INC_SCI", n, 1, off) : view.getUint8(p)); break
+      case 10: out.es = (n < 1 ? badLength("linkinfo-macsec-attrs.IFLA_MACSEC_ES", n, 1, off) : view.getUint8(p)); break
+      case 11: out.scb = (n < 1 ? badLength("linkinfo-macsec-attrs.IFLA_MACSEC_SCB", n, 1, off) : view.getUint8(p)); break
+      case 12: out.replayProtect = (n < 1 ? badLength("linkinfo-macsec-attrs.IFLA_MACSEC_REPLAY_PROTECT", n, 1, off) : view.getUint8(p)); break
+      case 13: out.validation = (n < 1 ? badLength("linkinfo-macsec-attrs.IFLA_MACSEC_VALIDATION", n, 1, off) : view.getUint8(p)); break
+      case 15: out.offload = (n < 1 ? badLength("linkinfo-macsec-attrs.IFLA_MACSEC_OFFLOAD", n, 1, off) : view.getUint8(p)); break
+    }
+    off += (len + 3) & ~3
+  }
+  return out
+}
+/** Decodes the linkinfo-netkit-attrs attributes the netkit view reads (others skipped) in [start, end) into `out`. */
+export function decodeLinkinfoNetkitAttrsViewInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoNetkitAttrs {
+  let off = start
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-netkit-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (view.getUint16(off + 2, true) & 0x3fff) {
+      case 1: out.peerInfo = decodeLinkAttrsInto(decodeIfinfomsg(buf, view, p, e), buf, view, p + IfinfomsgSize, e); break
+      case 3: out.policy = (n < 4 ? badLength("linkinfo-netkit-attrs.IFLA_NETKIT_POLICY", n, 4, off) : view.getUint32(p, true)); break
+      case 4: out.peerPolicy = (n < 4 ? badLength("linkinfo-netkit-attrs.IFLA_NETKIT_PEER_POLICY", n, 4, off) : view.getUint32(p, true)); break
+      case 5: out.mode = (n < 4 ? badLength("linkinfo-netkit-attrs.IFLA_NETKIT_MODE", n, 4, off) : view.getUint32(p, true)); break
+      case 6: out.scrub = (n < 4 ? badLength("linkinfo-netkit-attrs.IFLA_NETKIT_SCRUB", n, 4, off) : view.getUint32(p, true)); break
+      case 7: out.peerScrub = (n < 4 ? badLength("linkinfo-netkit-attrs.IFLA_NETKIT_PEER_SCRUB", n, 4, off) : view.getUint32(p, true)); break
+      case 8: out.headroom = (n < 2 ? badLength("linkinfo-netkit-attrs.IFLA_NETKIT_HEADROOM", n, 2, off) : view.getUint16(p, true)); break
+      case 9: out.tailroom = (n < 2 ? badLength("linkinfo-netkit-attrs.IFLA_NETKIT_TAILROOM", n, 2, off) : view.getUint16(p, true)); break
+      case 10: out.pairing = (n < 4 ? badLength("linkinfo-netkit-attrs.IFLA_NETKIT_PAIRING", n, 4, off) : view.getUint32(p, true)); break
+    }
+    off += (len + 3) & ~3
+  }
+  return out
+}
+/** Decodes the linkinfo-hsr-attrs attributes the hsr view reads (others skipped) in [start, end) into `out`. */
+export function decodeLinkinfoHsrAttrsViewInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoHsrAttrs {
+  let off = start
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-hsr-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const p = off + 4, n = len - 4
+    switch (view.getUint16(off + 2, true) & 0x3fff) {
+      case 1: out.slave1 = (n < 4 ? badLength("linkinfo-hsr-attrs.IFLA_HSR_SLAVE1", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.slave2 = (n < 4 ? badLength("linkinfo-hsr-attrs.IFLA_HSR_SLAVE2", n, 4, off) : view.getUint32(p, true)); break
+      case 3: out.multicastSpec = (n < 1 ? badLength("linkinfo-hsr-attrs.IFLA_HSR_MULTICAST_SPEC", n, 1, off) : view.getUint8(p)); break
+      case 4: out.supervisionAddr = macToString(buf, p, n); break
+      case 6: out.version = (n < 1 ? badLength("linkinfo-hsr-attrs.IFLA_HSR_VERSION", n, 1, off) : view.getUint8(p)); break
+      case 7: out.protocol = (n < 1 ? badLength("linkinfo-hsr-attrs.IFLA_HSR_PROTOCOL", n, 1, off) : view.getUint8(p)); break
+      case 8: out.interlink = (n < 4 ? badLength("linkinfo-hsr-attrs.IFLA_HSR_INTERLINK", n, 4, off) : view.getUint32(p, true)); break
+    }
+    off += (len + 3) & ~3
+  }
+  return out
+}
+/** Decodes the linkinfo-gtp-attrs attributes the gtp view reads (others skipped) in [start, end) into `out`. */
+export function decodeLinkinfoGtpAttrsViewInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoGtpAttrs {
+  let off = start
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-gtp-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const p = off + 4, n = len - 4
+    switch (view.getUint16(off + 2, true) & 0x3fff) {
+      case 1: out.fd0 = (n < 4 ? badLength("linkinfo-gtp-attrs.IFLA_GTP_FD0", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.fd1 = (n < 4 ? badLength("linkinfo-gtp-attrs.IFLA_GTP_FD1", n, 4, off) : view.getUint32(p, true)); break
+      case 3: out.pdpHashsize = (n < 4 ? badLength("linkinfo-gtp-attrs.IFLA_GTP_PDP_HASHSIZE", n, 4, off) : view.getUint32(p, true)); break
+      case 4: out.role = (n < 4 ? badLength("linkinfo-gtp-attrs.IFLA_GTP_ROLE", n, 4, off) : view.getUint32(p, true)); break
+      case 5: out.createSockets = (n < 1 ? badLength("linkinfo-gtp-attrs.IFLA_GTP_CREATE_SOCKETS", n, 1, off) : view.getUint8(p)); break
+      case 6: out.restartCount = (n < 1 ? badLength("linkinfo-gtp-attrs.IFLA_GTP_RESTART_COUNT", n, 1, off) : view.getUint8(p)); break
+      case 7: out.local = ipToString(buf, p, n); break
+      case 8: out.local6 = ipToString(buf, p, n); break
+    }
+    off += (len + 3) & ~3
+  }
+  return out
+}
+/** Decodes the linkinfo-amt-attrs attributes the amt view reads (others skipped) in [start, end) into `out`. */
+export function decodeLinkinfoAmtAttrsViewInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoAmtAttrs {
+  let off = start
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-amt-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const p = off + 4, n = len - 4
+    switch (view.getUint16(off + 2, true) & 0x3fff) {
+      case 1: out.mode = (n < 4 ? badLength("linkinfo-amt-attrs.IFLA_AMT_MODE", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.relayPort = (n < 2 ? badLength("linkinfo-amt-attrs.IFLA_AMT_RELAY_PORT", n, 2, off) : view.getUint16(p, false)); break
+      case 3: out.gatewayPort = (n < 2 ? badLength("linkinfo-amt-attrs.IFLA_AMT_GATEWAY_PORT", n, 2, off) : view.getUint16(p, false)); break
+      case 4: out.link = (n < 4 ? badLength("linkinfo-amt-attrs.IFLA_AMT_LINK", n, 4, off) : view.getUint32(p, true)); break
+      case 5: out.localIp = ipToString(buf, p, n); break
+      case 7: out.discoveryIp = ipToString(buf, p, n); break
+      case 8: out.maxTunnels = (n < 4 ? badLength("linkinfo-amt-attrs.IFLA_AMT_MAX_TUNNELS", n, 4, off) : view.getUint32(p, true)); break
+    }
+    off += (len + 3) & ~3
+  }
+  return out
+}
+/** Decodes the linkinfo-ovpn-attrs attributes the ovpn view reads (others skipped) in [start, end) into `out`. */
+export function decodeLinkinfoOvpnAttrsViewInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoOvpnAttrs {
+  let off = start
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-ovpn-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const p = off + 4, n = len - 4
+    switch (view.getUint16(off + 2, true) & 0x3fff) {
+      case 1: out.mode = (n < 1 ? badLength("linkinfo-ovpn-attrs.IFLA_OVPN_MODE", n, 1, off) : view.getUint8(p)); break
+    }
+    off += (len + 3) & ~3
+  }
+  return out
 }
 /** Decodes link-attrs attributes in [start, end) into `out`. */
 export function decodeLinkAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkAttrs {
@@ -4872,7 +5566,7 @@ export function decodeLinkinfoVxlanAttrsInto(out: any, buf: Uint8Array, view: Da
       case 25: out.collectMetadata = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_COLLECT_METADATA", n, 1, off) : view.getUint8(p)); break
       case 26: out.label = (n < 4 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_LABEL", n, 4, off) : view.getUint32(p, false)); break
       case 27: out.gpe = true; break
-      case 28: out.ttlInherit = true; break
+      case 28: out.ttlInherit = (n >= 1 ? view.getUint8(p) !== 0 : true); break
       case 29: out.df = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_DF", n, 1, off) : view.getUint8(p)); break
       case 30: out.vnifilter = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_VNIFILTER", n, 1, off) : view.getUint8(p)); break
       case 31: out.localbypass = (n < 1 ? badLength("linkinfo-vxlan-attrs.IFLA_VXLAN_LOCALBYPASS", n, 1, off) : view.getUint8(p)); break

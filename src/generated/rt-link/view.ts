@@ -6,10 +6,10 @@
  */
 import * as Schema from "effect/Schema"
 import * as P from "../../runtime/Primitives.ts"
-import type { LinkinfoAmtAttrs, LinkinfoBareudpAttrs, LinkinfoBondAttrs, LinkinfoBondPortAttrs, LinkinfoBridgeAttrs, LinkinfoBrportAttrs, LinkinfoGeneveAttrs, LinkinfoGreAttrs, LinkinfoGtpAttrs, LinkinfoHsrAttrs, LinkinfoIp6greAttrs, LinkinfoIp6tnlAttrs, LinkinfoIptunAttrs, LinkinfoIpvlanAttrs, LinkinfoMacsecAttrs, LinkinfoMacvlanAttrs, LinkinfoNetkitAttrs, LinkinfoOvpnAttrs, LinkinfoVlanAttrs, LinkinfoVrfAttrs, LinkinfoVrfPortAttrs, LinkinfoVti6Attrs, LinkinfoVtiAttrs, LinkinfoVxlanAttrs, LinkinfoXfrmAttrs } from "./index.ts"
+import type { AfSpecAttrs, Inet6Attrs, LinkAttrs, LinkinfoAmtAttrs, LinkinfoBareudpAttrs, LinkinfoBondAttrs, LinkinfoBondPortAttrs, LinkinfoBridgeAttrs, LinkinfoBrportAttrs, LinkinfoGeneveAttrs, LinkinfoGreAttrs, LinkinfoGtpAttrs, LinkinfoHsrAttrs, LinkinfoIp6greAttrs, LinkinfoIp6tnlAttrs, LinkinfoIptunAttrs, LinkinfoIpvlanAttrs, LinkinfoMacsecAttrs, LinkinfoMacvlanAttrs, LinkinfoNetkitAttrs, LinkinfoOvpnAttrs, LinkinfoVlanAttrs, LinkinfoVrfAttrs, LinkinfoVrfPortAttrs, LinkinfoVti6Attrs, LinkinfoVtiAttrs, LinkinfoVxlanAttrs, LinkinfoXfrmAttrs } from "./index.ts"
 
 /** A device by name or ifindex, as a view's device fields take it. */
-export const DeviceRef = Schema.Union([P.InterfaceName, P.intBetween(P.S32, 1, 0x7fffffff)])
+export const DeviceRef = Schema.Union([P.DeviceName, P.intBetween(P.S32, 1, 0x7fffffff)])
 
 /** The index of a device field: given as a number, or resolved by the engine into `devices`. */
 export const deviceIndex = (ref: string | number, field: string, devices: Readonly<Record<string, number>>): number => {
@@ -19,6 +19,328 @@ export const deviceIndex = (ref: string | number, field: string, devices: Readon
   return i
 }
 
+const linkGroupWords = { "default": 0 } as const
+const linkGroupByNumber: Readonly<Record<number, string>> = { "0": "default" }
+const linkLinkmodeNames = { "default": 0, "dormant": 1, "testing": 2 } as const
+const linkLinkmodeByNumber: Readonly<Record<number, string>> = { "0": "default", "1": "dormant", "2": "testing" }
+/** Input Schema fields of the link view (link-attrs). */
+export const LinkFields = {
+  /** Hardware (link-layer) address. (IFLA_ADDRESS) */
+  address: Schema.optional(P.MacAddress),
+  /** Link-layer broadcast address. (IFLA_BROADCAST) */
+  broadcast: Schema.optional(P.MacAddress),
+  /** MTU in bytes. (IFLA_MTU) */
+  mtu: Schema.optional(P.U32),
+  /** Ifindex of the master (bridge, bond, vrf); 0 detaches. (IFLA_MASTER) */
+  master: Schema.optional(DeviceRef),
+  /** Transmit queue length. (IFLA_TXQLEN) */
+  txqlen: Schema.optional(P.U32),
+  /** Link mode (default or dormant). (IFLA_LINKMODE) */
+  linkmode: Schema.optional(Schema.Union([Schema.Literals(["default", "dormant", "testing"]), P.U8])),
+  /** Free-form interface alias. (IFLA_IFALIAS) */
+  alias: Schema.optional(P.stringMaxBytes(255)),
+  /** Device group. (IFLA_GROUP) */
+  group: Schema.optional(Schema.Union([Schema.Literals(["default"]), P.U32])),
+  /** Number of transmit queues. (IFLA_NUM_TX_QUEUES) */
+  numTxQueues: Schema.optional(P.U32),
+  /** Number of receive queues. (IFLA_NUM_RX_QUEUES) */
+  numRxQueues: Schema.optional(P.U32),
+  /** Protocol down state (1 down). (IFLA_PROTO_DOWN) */
+  protodown: Schema.optional(Schema.Boolean),
+  /** Maximum GSO segment count. (IFLA_GSO_MAX_SEGS) */
+  gsoMaxSegs: Schema.optional(P.U32),
+  /** Maximum GSO size in bytes. (IFLA_GSO_MAX_SIZE) */
+  gsoMaxSize: Schema.optional(P.U32),
+  /** Maximum GRO packet size. (IFLA_GRO_MAX_SIZE) */
+  groMaxSize: Schema.optional(P.U32),
+  /** Maximum GSO size for IPv4. (IFLA_GSO_IPV4_MAX_SIZE) */
+  gsoIpv4MaxSize: Schema.optional(P.U32),
+  /** Maximum GRO size for IPv4. (IFLA_GRO_IPV4_MAX_SIZE) */
+  groIpv4MaxSize: Schema.optional(P.U32),
+}
+/** The link view's configuration. */
+export interface LinkOptions {
+  /** Hardware (link-layer) address. (IFLA_ADDRESS) */
+  readonly address?: string
+  /** Link-layer broadcast address. (IFLA_BROADCAST) */
+  readonly broadcast?: string
+  /** MTU in bytes. (IFLA_MTU) */
+  readonly mtu?: number
+  /** Ifindex of the master (bridge, bond, vrf); 0 detaches. (IFLA_MASTER) */
+  readonly master?: string | number
+  /** Transmit queue length. (IFLA_TXQLEN) */
+  readonly txqlen?: number
+  /** Link mode (default or dormant). (IFLA_LINKMODE) */
+  readonly linkmode?: "default" | "dormant" | "testing" | number
+  /** Free-form interface alias. (IFLA_IFALIAS) */
+  readonly alias?: string
+  /** Device group. (IFLA_GROUP) */
+  readonly group?: number | "default"
+  /** Number of transmit queues. (IFLA_NUM_TX_QUEUES) */
+  readonly numTxQueues?: number
+  /** Number of receive queues. (IFLA_NUM_RX_QUEUES) */
+  readonly numRxQueues?: number
+  /** Protocol down state (1 down). (IFLA_PROTO_DOWN) */
+  readonly protodown?: boolean
+  /** Maximum GSO segment count. (IFLA_GSO_MAX_SEGS) */
+  readonly gsoMaxSegs?: number
+  /** Maximum GSO size in bytes. (IFLA_GSO_MAX_SIZE) */
+  readonly gsoMaxSize?: number
+  /** Maximum GRO packet size. (IFLA_GRO_MAX_SIZE) */
+  readonly groMaxSize?: number
+  /** Maximum GSO size for IPv4. (IFLA_GSO_IPV4_MAX_SIZE) */
+  readonly gsoIpv4MaxSize?: number
+  /** Maximum GRO size for IPv4. (IFLA_GRO_IPV4_MAX_SIZE) */
+  readonly groIpv4MaxSize?: number
+}
+/** What the kernel reports by itself in link-attrs. */
+export interface LinkStatus {
+  /** Name of the root queueing discipline. (IFLA_QDISC) */
+  readonly qdisc?: LinkAttrs["qdisc"]
+  /** Number of SR-IOV virtual functions. (IFLA_NUM_VF) */
+  readonly numVf?: LinkAttrs["numVf"]
+  /** Nested per-VF information (kept raw). (IFLA_VFINFO_LIST) */
+  readonly vfinfoList?: LinkAttrs["vfinfoList"]
+  /** Promiscuity count; above 0 means promiscuous. (IFLA_PROMISCUITY) */
+  readonly promiscuity?: LinkAttrs["promiscuity"]
+  /** Physical port identifier. (IFLA_PHYS_PORT_ID) */
+  readonly physPortId?: LinkAttrs["physPortId"]
+  /** Number of carrier changes. (IFLA_CARRIER_CHANGES) */
+  readonly carrierChanges?: LinkAttrs["carrierChanges"]
+  /** Switch identifier. (IFLA_PHYS_SWITCH_ID) */
+  readonly physSwitchId?: LinkAttrs["physSwitchId"]
+  /** Physical port name. (IFLA_PHYS_PORT_NAME) */
+  readonly physPortName?: LinkAttrs["physPortName"]
+  /** XDP program state. (IFLA_XDP) */
+  readonly xdp?: LinkAttrs["xdp"]
+  /** Number of carrier up events. (IFLA_CARRIER_UP_COUNT) */
+  readonly carrierUpCount?: LinkAttrs["carrierUpCount"]
+  /** Number of carrier down events. (IFLA_CARRIER_DOWN_COUNT) */
+  readonly carrierDownCount?: LinkAttrs["carrierDownCount"]
+  /** Smallest MTU the device accepts. (IFLA_MIN_MTU) */
+  readonly minMtu?: LinkAttrs["minMtu"]
+  /** Largest MTU the device accepts. (IFLA_MAX_MTU) */
+  readonly maxMtu?: LinkAttrs["maxMtu"]
+  /** Link properties (alternative names). (IFLA_PROP_LIST) */
+  readonly propList?: LinkAttrs["propList"]
+  /** Permanent hardware address. (IFLA_PERM_ADDRESS) */
+  readonly permAddress?: LinkAttrs["permAddress"]
+  /** Name of the parent device (bus device). (IFLA_PARENT_DEV_NAME) */
+  readonly parentDevName?: LinkAttrs["parentDevName"]
+  /** Bus of the parent device. (IFLA_PARENT_DEV_BUS_NAME) */
+  readonly parentDevBusName?: LinkAttrs["parentDevBusName"]
+  /** Maximum TSO size the device supports. (IFLA_TSO_MAX_SIZE) */
+  readonly tsoMaxSize?: LinkAttrs["tsoMaxSize"]
+  /** Maximum TSO segments the device supports. (IFLA_TSO_MAX_SEGS) */
+  readonly tsoMaxSegs?: LinkAttrs["tsoMaxSegs"]
+  /** Allmulti count; above 0 means all-multicast. (IFLA_ALLMULTI) */
+  readonly allmulti?: LinkAttrs["allmulti"]
+  /** EDT offload horizon of the device in ns. (IFLA_MAX_PACING_OFFLOAD_HORIZON) */
+  readonly maxPacingOffloadHorizon?: LinkAttrs["maxPacingOffloadHorizon"]
+  /** 1 when the link cannot change netns. (IFLA_NETNS_IMMUTABLE) */
+  readonly netnsImmutable?: LinkAttrs["netnsImmutable"]
+  /** Needed headroom in bytes. (IFLA_HEADROOM) */
+  readonly headroom?: LinkAttrs["headroom"]
+  /** Needed tailroom in bytes. (IFLA_TAILROOM) */
+  readonly tailroom?: LinkAttrs["tailroom"]
+}
+/** Fields of the link view that name devices. */
+export const linkDevices: ReadonlyArray<string> = ["master"]
+/** link options → link-attrs (device fields from `devices`, resolved by the engine). */
+export const linkToWire = (o: LinkOptions, devices: Readonly<Record<string, number>> = {}): LinkAttrs => {
+  const w: { -readonly [K in keyof LinkAttrs]: LinkAttrs[K] } = {}
+  if (o.address !== undefined) w.address = o.address
+  if (o.broadcast !== undefined) w.broadcast = o.broadcast
+  if (o.mtu !== undefined) w.mtu = o.mtu
+  if (o.master !== undefined) w.master = deviceIndex(o.master, "master", devices)
+  if (o.txqlen !== undefined) w.txqlen = o.txqlen
+  if (o.linkmode !== undefined) w.linkMode = typeof o.linkmode === "number" ? o.linkmode : linkLinkmodeNames[o.linkmode]
+  if (o.alias !== undefined) w.ifalias = o.alias
+  if (o.group !== undefined) {
+    w.group = typeof o.group === "number" ? o.group : linkGroupWords[o.group as keyof typeof linkGroupWords]
+  }
+  if (o.numTxQueues !== undefined) w.numTxQueues = o.numTxQueues
+  if (o.numRxQueues !== undefined) w.numRxQueues = o.numRxQueues
+  if (o.protodown !== undefined) w.protoDown = o.protodown ? 1 : 0
+  if (o.gsoMaxSegs !== undefined) w.gsoMaxSegs = o.gsoMaxSegs
+  if (o.gsoMaxSize !== undefined) w.gsoMaxSize = o.gsoMaxSize
+  if (o.groMaxSize !== undefined) w.groMaxSize = o.groMaxSize
+  if (o.gsoIpv4MaxSize !== undefined) w.gsoIpv4MaxSize = o.gsoIpv4MaxSize
+  if (o.groIpv4MaxSize !== undefined) w.groIpv4MaxSize = o.groIpv4MaxSize
+  return w
+}
+/** link-attrs → link options (configuration; device indexes named by `name`), written into `into` when given. */
+export const linkFromWire = (a: LinkAttrs, name: (index: number) => string | number = (i) => i, into?: object): LinkOptions => {
+  const o: { -readonly [K in keyof LinkOptions]?: LinkOptions[K] } = into ?? {}
+  if (a.address !== undefined) o.address = a.address
+  if (a.broadcast !== undefined) o.broadcast = a.broadcast
+  if (a.mtu !== undefined) o.mtu = a.mtu
+  if (a.master !== undefined && a.master !== 0) o.master = name(a.master)
+  if (a.txqlen !== undefined) o.txqlen = a.txqlen
+  if (a.linkMode !== undefined) o.linkmode = (linkLinkmodeByNumber[a.linkMode] ?? a.linkMode) as any
+  if (a.ifalias !== undefined) o.alias = a.ifalias
+  if (a.group !== undefined) o.group = (linkGroupByNumber[a.group] ?? a.group) as any
+  if (a.numTxQueues !== undefined) o.numTxQueues = a.numTxQueues
+  if (a.numRxQueues !== undefined) o.numRxQueues = a.numRxQueues
+  if (a.protoDown !== undefined) o.protodown = a.protoDown !== 0
+  if (a.gsoMaxSegs !== undefined) o.gsoMaxSegs = a.gsoMaxSegs
+  if (a.gsoMaxSize !== undefined) o.gsoMaxSize = a.gsoMaxSize
+  if (a.groMaxSize !== undefined) o.groMaxSize = a.groMaxSize
+  if (a.gsoIpv4MaxSize !== undefined) o.gsoIpv4MaxSize = a.gsoIpv4MaxSize
+  if (a.groIpv4MaxSize !== undefined) o.groIpv4MaxSize = a.groIpv4MaxSize
+  return o as LinkOptions
+}
+/** The status fields of the link view and the link-attrs field each reads. */
+export const linkStatusFields: Readonly<Record<string, keyof LinkAttrs>> = { "qdisc": "qdisc", "numVf": "numVf", "vfinfoList": "vfinfoList", "promiscuity": "promiscuity", "physPortId": "physPortId", "carrierChanges": "carrierChanges", "physSwitchId": "physSwitchId", "physPortName": "physPortName", "xdp": "xdp", "carrierUpCount": "carrierUpCount", "carrierDownCount": "carrierDownCount", "minMtu": "minMtu", "maxMtu": "maxMtu", "propList": "propList", "permAddress": "permAddress", "parentDevName": "parentDevName", "parentDevBusName": "parentDevBusName", "tsoMaxSize": "tsoMaxSize", "tsoMaxSegs": "tsoMaxSegs", "allmulti": "allmulti", "maxPacingOffloadHorizon": "maxPacingOffloadHorizon", "netnsImmutable": "netnsImmutable", "headroom": "headroom", "tailroom": "tailroom" }
+/** The status attributes of link-attrs, or undefined when there are none. */
+export const linkStatusFromWire = (a: LinkAttrs): LinkStatus | undefined => {
+  let s: { -readonly [K in keyof LinkStatus]: LinkStatus[K] } | undefined
+  if (a.qdisc !== undefined) (s ??= {}).qdisc = a.qdisc
+  if (a.numVf !== undefined) (s ??= {}).numVf = a.numVf
+  if (a.vfinfoList !== undefined) (s ??= {}).vfinfoList = a.vfinfoList
+  if (a.promiscuity !== undefined) (s ??= {}).promiscuity = a.promiscuity
+  if (a.physPortId !== undefined) (s ??= {}).physPortId = a.physPortId
+  if (a.carrierChanges !== undefined) (s ??= {}).carrierChanges = a.carrierChanges
+  if (a.physSwitchId !== undefined) (s ??= {}).physSwitchId = a.physSwitchId
+  if (a.physPortName !== undefined) (s ??= {}).physPortName = a.physPortName
+  if (a.xdp !== undefined) (s ??= {}).xdp = a.xdp
+  if (a.carrierUpCount !== undefined) (s ??= {}).carrierUpCount = a.carrierUpCount
+  if (a.carrierDownCount !== undefined) (s ??= {}).carrierDownCount = a.carrierDownCount
+  if (a.minMtu !== undefined) (s ??= {}).minMtu = a.minMtu
+  if (a.maxMtu !== undefined) (s ??= {}).maxMtu = a.maxMtu
+  if (a.propList !== undefined) (s ??= {}).propList = a.propList
+  if (a.permAddress !== undefined) (s ??= {}).permAddress = a.permAddress
+  if (a.parentDevName !== undefined) (s ??= {}).parentDevName = a.parentDevName
+  if (a.parentDevBusName !== undefined) (s ??= {}).parentDevBusName = a.parentDevBusName
+  if (a.tsoMaxSize !== undefined) (s ??= {}).tsoMaxSize = a.tsoMaxSize
+  if (a.tsoMaxSegs !== undefined) (s ??= {}).tsoMaxSegs = a.tsoMaxSegs
+  if (a.allmulti !== undefined) (s ??= {}).allmulti = a.allmulti
+  if (a.maxPacingOffloadHorizon !== undefined) (s ??= {}).maxPacingOffloadHorizon = a.maxPacingOffloadHorizon
+  if (a.netnsImmutable !== undefined) (s ??= {}).netnsImmutable = a.netnsImmutable
+  if (a.headroom !== undefined) (s ??= {}).headroom = a.headroom
+  if (a.tailroom !== undefined) (s ??= {}).tailroom = a.tailroom
+  return s
+}
+/** The kernel's defaults of the link view, for canonical forms. */
+export const linkDefaults: Partial<LinkOptions> = {
+  linkmode: "default",
+  group: "default",
+  protodown: false,
+}
+/** Options of the link view without a known default: compared only when both sides give them. */
+export const linkKernelChosen: ReadonlyArray<string> = ["address", "broadcast", "mtu", "txqlen", "numTxQueues", "numRxQueues", "gsoMaxSegs", "gsoMaxSize", "groMaxSize", "gsoIpv4MaxSize", "groIpv4MaxSize"]
+/** link options with the kernel's defaults filled in and enum numbers named. */
+export const linkCanonical = (o: LinkOptions): LinkOptions => {
+  const c: any = { ...linkDefaults }
+  for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  if (typeof c.group === "number") c.group = linkGroupByNumber[c.group] ?? c.group
+  if (typeof c.linkmode === "number") c.linkmode = linkLinkmodeByNumber[c.linkmode] ?? c.linkmode
+  return c
+}
+/** Input Schema fields of the af-spec view (af-spec-attrs). */
+export const AfSpecFields = {
+}
+/** The af-spec view's configuration. */
+export interface AfSpecOptions {
+}
+/** What the kernel reports by itself in af-spec-attrs. */
+export interface AfSpecStatus {
+}
+/** Fields of the af-spec view that name devices. */
+export const afSpecDevices: ReadonlyArray<string> = []
+/** af-spec options → af-spec-attrs (device fields from `devices`, resolved by the engine). */
+export const afSpecToWire = (o: AfSpecOptions, devices: Readonly<Record<string, number>> = {}): AfSpecAttrs => {
+  const w: { -readonly [K in keyof AfSpecAttrs]: AfSpecAttrs[K] } = {}
+  void devices
+  return w
+}
+/** af-spec-attrs → af-spec options (configuration; device indexes named by `name`), written into `into` when given. */
+export const afSpecFromWire = (a: AfSpecAttrs, name: (index: number) => string | number = (i) => i, into?: object): AfSpecOptions => {
+  const o: { -readonly [K in keyof AfSpecOptions]?: AfSpecOptions[K] } = into ?? {}
+  void name
+  return o as AfSpecOptions
+}
+/** The status fields of the af-spec view and the af-spec-attrs field each reads. */
+export const afSpecStatusFields: Readonly<Record<string, keyof AfSpecAttrs>> = {}
+/** The status attributes of af-spec-attrs, or undefined when there are none. */
+export const afSpecStatusFromWire = (a: AfSpecAttrs): AfSpecStatus | undefined => {
+  void a
+  return undefined
+}
+/** The kernel's defaults of the af-spec view, for canonical forms. */
+export const afSpecDefaults: Partial<AfSpecOptions> = {
+}
+/** Options of the af-spec view without a known default: compared only when both sides give them. */
+export const afSpecKernelChosen: ReadonlyArray<string> = []
+/** af-spec options with the kernel's defaults filled in and enum numbers named. */
+export const afSpecCanonical = (o: AfSpecOptions): AfSpecOptions => {
+  const c: any = { ...afSpecDefaults }
+  for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  return c
+}
+const inet6AddrgenmodeNames = { "eui64": 0, "none": 1, "stable_secret": 2, "random": 3 } as const
+const inet6AddrgenmodeByNumber: Readonly<Record<number, string>> = { "0": "eui64", "1": "none", "2": "stable_secret", "3": "random" }
+/** Input Schema fields of the inet6 view (inet6-attrs). */
+export const Inet6Fields = {
+  /** Interface identifier token (`ip token`); :: is none. (IFLA_INET6_TOKEN) */
+  token: Schema.optional(P.IPv6),
+  /** How link-local addresses are generated. (IFLA_INET6_ADDR_GEN_MODE) */
+  addrgenmode: Schema.optional(Schema.Union([Schema.Literals(["eui64", "none", "stable_secret", "random"]), P.intBetween(P.U8, 0, 3)])),
+}
+/** The inet6 view's configuration. */
+export interface Inet6Options {
+  /** Interface identifier token (`ip token`); :: is none. (IFLA_INET6_TOKEN) */
+  readonly token?: string
+  /** How link-local addresses are generated. (IFLA_INET6_ADDR_GEN_MODE) */
+  readonly addrgenmode?: "eui64" | "none" | "stable_secret" | "random" | number
+}
+/** What the kernel reports by itself in inet6-attrs. */
+export interface Inet6Status {
+  /** IPv6 device flags (IF_RA_*, IF_READY). (IFLA_INET6_FLAGS) */
+  readonly flags?: Inet6Attrs["flags"]
+  /** MTU announced in router advertisements. (IFLA_INET6_RA_MTU) */
+  readonly raMtu?: Inet6Attrs["raMtu"]
+}
+/** Fields of the inet6 view that name devices. */
+export const inet6Devices: ReadonlyArray<string> = []
+/** inet6 options → inet6-attrs (device fields from `devices`, resolved by the engine). */
+export const inet6ToWire = (o: Inet6Options, devices: Readonly<Record<string, number>> = {}): Inet6Attrs => {
+  const w: { -readonly [K in keyof Inet6Attrs]: Inet6Attrs[K] } = {}
+  void devices
+  if (o.token !== undefined) w.token = o.token
+  if (o.addrgenmode !== undefined) w.addrGenMode = typeof o.addrgenmode === "number" ? o.addrgenmode : inet6AddrgenmodeNames[o.addrgenmode]
+  return w
+}
+/** inet6-attrs → inet6 options (configuration; device indexes named by `name`), written into `into` when given. */
+export const inet6FromWire = (a: Inet6Attrs, name: (index: number) => string | number = (i) => i, into?: object): Inet6Options => {
+  const o: { -readonly [K in keyof Inet6Options]?: Inet6Options[K] } = into ?? {}
+  void name
+  if (a.token !== undefined) o.token = a.token
+  if (a.addrGenMode !== undefined) o.addrgenmode = (inet6AddrgenmodeByNumber[a.addrGenMode] ?? a.addrGenMode) as any
+  return o as Inet6Options
+}
+/** The status fields of the inet6 view and the inet6-attrs field each reads. */
+export const inet6StatusFields: Readonly<Record<string, keyof Inet6Attrs>> = { "flags": "flags", "raMtu": "raMtu" }
+/** The status attributes of inet6-attrs, or undefined when there are none. */
+export const inet6StatusFromWire = (a: Inet6Attrs): Inet6Status | undefined => {
+  let s: { -readonly [K in keyof Inet6Status]: Inet6Status[K] } | undefined
+  if (a.flags !== undefined) (s ??= {}).flags = a.flags
+  if (a.raMtu !== undefined) (s ??= {}).raMtu = a.raMtu
+  return s
+}
+/** The kernel's defaults of the inet6 view, for canonical forms. */
+export const inet6Defaults: Partial<Inet6Options> = {
+  token: "::",
+}
+/** Options of the inet6 view without a known default: compared only when both sides give them. */
+export const inet6KernelChosen: ReadonlyArray<string> = ["addrgenmode"]
+/** inet6 options with the kernel's defaults filled in and enum numbers named. */
+export const inet6Canonical = (o: Inet6Options): Inet6Options => {
+  const c: any = { ...inet6Defaults }
+  for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  if (typeof c.addrgenmode === "number") c.addrgenmode = inet6AddrgenmodeByNumber[c.addrgenmode] ?? c.addrgenmode
+  return c
+}
 const bridgeVlanProtocolNames = { "802.1Q": 33024, "802.1ad": 34984 } as const
 const bridgeVlanProtocolByNumber: Readonly<Record<number, string>> = { "33024": "802.1Q", "34984": "802.1ad" }
 const bridgeStpModeNames = { "auto": 0, "user": 1, "kernel": 2 } as const
@@ -238,9 +560,9 @@ export const bridgeToWire = (o: BridgeOptions, devices: Readonly<Record<string, 
   if (o.stpMode !== undefined) w.stpMode = typeof o.stpMode === "number" ? o.stpMode : bridgeStpModeNames[o.stpMode]
   return w
 }
-/** linkinfo-bridge-attrs → bridge options (configuration; device indexes named by `name`). */
-export const bridgeFromWire = (a: LinkinfoBridgeAttrs, name: (index: number) => string | number = (i) => i): BridgeOptions => {
-  const o: { -readonly [K in keyof BridgeOptions]?: BridgeOptions[K] } = {}
+/** linkinfo-bridge-attrs → bridge options (configuration; device indexes named by `name`), written into `into` when given. */
+export const bridgeFromWire = (a: LinkinfoBridgeAttrs, name: (index: number) => string | number = (i) => i, into?: object): BridgeOptions => {
+  const o: { -readonly [K in keyof BridgeOptions]?: BridgeOptions[K] } = into ?? {}
   void name
   if (a.forwardDelay !== undefined) o.forwardDelay = a.forwardDelay
   if (a.helloTime !== undefined) o.helloTime = a.helloTime
@@ -278,6 +600,8 @@ export const bridgeFromWire = (a: LinkinfoBridgeAttrs, name: (index: number) => 
   if (a.stpMode !== undefined) o.stpMode = (bridgeStpModeByNumber[a.stpMode] ?? a.stpMode) as any
   return o as BridgeOptions
 }
+/** The status fields of the bridge view and the linkinfo-bridge-attrs field each reads. */
+export const bridgeStatusFields: Readonly<Record<string, keyof LinkinfoBridgeAttrs>> = { "rootId": "rootId", "bridgeId": "bridgeId", "rootPort": "rootPort", "rootPathCost": "rootPathCost", "topologyChange": "topologyChange", "topologyChangeDetected": "topologyChangeDetected", "helloTimer": "helloTimer", "tcnTimer": "tcnTimer", "topologyChangeTimer": "topologyChangeTimer", "gcTimer": "gcTimer", "mcastHashElasticity": "mcastHashElasticity", "multiBoolopt": "multiBoolopt", "mcastQuerierState": "mcastQuerierState", "fdbNLearned": "fdbNLearned" }
 /** The status attributes of linkinfo-bridge-attrs, or undefined when there are none. */
 export const bridgeStatusFromWire = (a: LinkinfoBridgeAttrs): BridgeStatus | undefined => {
   let s: { -readonly [K in keyof BridgeStatus]: BridgeStatus[K] } | undefined
@@ -526,9 +850,9 @@ export const bridgePortToWire = (o: BridgePortOptions, devices: Readonly<Record<
   if (o.neighForwardGrat !== undefined) w.neighForwardGrat = o.neighForwardGrat ? 1 : 0
   return w
 }
-/** linkinfo-brport-attrs → bridge-port options (configuration; device indexes named by `name`). */
-export const bridgePortFromWire = (a: LinkinfoBrportAttrs, name: (index: number) => string | number = (i) => i): BridgePortOptions => {
-  const o: { -readonly [K in keyof BridgePortOptions]?: BridgePortOptions[K] } = {}
+/** linkinfo-brport-attrs → bridge-port options (configuration; device indexes named by `name`), written into `into` when given. */
+export const bridgePortFromWire = (a: LinkinfoBrportAttrs, name: (index: number) => string | number = (i) => i, into?: object): BridgePortOptions => {
+  const o: { -readonly [K in keyof BridgePortOptions]?: BridgePortOptions[K] } = into ?? {}
   if (a.priority !== undefined) o.priority = a.priority
   if (a.cost !== undefined) o.cost = a.cost
   if (a.mode !== undefined) o.hairpin = a.mode !== 0
@@ -558,6 +882,8 @@ export const bridgePortFromWire = (a: LinkinfoBrportAttrs, name: (index: number)
   if (a.neighForwardGrat !== undefined) o.neighForwardGrat = a.neighForwardGrat !== 0
   return o as BridgePortOptions
 }
+/** The status fields of the bridge-port view and the linkinfo-brport-attrs field each reads. */
+export const bridgePortStatusFields: Readonly<Record<string, keyof LinkinfoBrportAttrs>> = { "state": "state", "rootId": "rootId", "bridgeId": "bridgeId", "designatedPort": "designatedPort", "designatedCost": "designatedCost", "id": "id", "no": "no", "topologyChangeAck": "topologyChangeAck", "configPending": "configPending", "messageAgeTimer": "messageAgeTimer", "forwardDelayTimer": "forwardDelayTimer", "holdTimer": "holdTimer", "mrpRingOpen": "mrpRingOpen", "mrpInOpen": "mrpInOpen", "mcastEhtHostsCnt": "mcastEhtHostsCnt", "mcastNGroups": "mcastNGroups" }
 /** The status attributes of linkinfo-brport-attrs, or undefined when there are none. */
 export const bridgePortStatusFromWire = (a: LinkinfoBrportAttrs): BridgePortStatus | undefined => {
   let s: { -readonly [K in keyof BridgePortStatus]: BridgePortStatus[K] } | undefined
@@ -612,6 +938,8 @@ export const bridgePortCanonical = (o: BridgePortOptions): BridgePortOptions => 
   for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
   return c
 }
+const vxlanTtlWords = { "auto": 0 } as const
+const vxlanTtlByNumber: Readonly<Record<number, string>> = { "0": "auto" }
 const vxlanDfNames = { "unset": 0, "set": 1, "inherit": 2 } as const
 const vxlanDfByNumber: Readonly<Record<number, string>> = { "0": "unset", "1": "set", "2": "inherit" }
 const vxlanLabelPolicyNames = { "fixed": 0, "inherit": 1 } as const
@@ -622,6 +950,8 @@ export const VxlanFields = {
   id: Schema.optional(P.intBetween(P.U32, 0, 16777215)),
   /** Ifindex of the underlay device. (IFLA_VXLAN_LINK) */
   dev: Schema.optional(DeviceRef),
+  /** Outer TTL; 0 (auto) takes the route's. (IFLA_VXLAN_TTL) */
+  ttl: Schema.optional(Schema.Union([Schema.Literals(["auto", "inherit"]), P.U8])),
   /** Learn remote addresses (1 on). (IFLA_VXLAN_LEARNING) */
   learning: Schema.optional(Schema.Boolean),
   /** FDB ageing time in seconds. Unit: seconds. (IFLA_VXLAN_AGEING) */
@@ -675,6 +1005,8 @@ export interface VxlanOptions {
   readonly id?: number
   /** Ifindex of the underlay device. (IFLA_VXLAN_LINK) */
   readonly dev?: string | number
+  /** Outer TTL; 0 (auto) takes the route's. (IFLA_VXLAN_TTL) */
+  readonly ttl?: number | "auto" | "inherit"
   /** Learn remote addresses (1 on). (IFLA_VXLAN_LEARNING) */
   readonly learning?: boolean
   /** FDB ageing time in seconds. Unit: seconds. (IFLA_VXLAN_AGEING) */
@@ -734,6 +1066,10 @@ export const vxlanToWire = (o: VxlanOptions, devices: Readonly<Record<string, nu
   const w: { -readonly [K in keyof LinkinfoVxlanAttrs]: LinkinfoVxlanAttrs[K] } = {}
   if (o.id !== undefined) w.id = o.id
   if (o.dev !== undefined) w.link = deviceIndex(o.dev, "dev", devices)
+  if (o.ttl !== undefined) {
+    if (o.ttl === "inherit") w.ttlInherit = true
+    else w.ttl = typeof o.ttl === "number" ? o.ttl : vxlanTtlWords[o.ttl as keyof typeof vxlanTtlWords]
+  }
   if (o.learning !== undefined) w.learning = o.learning ? 1 : 0
   if (o.ageing !== undefined) w.ageing = o.ageing
   if (o.limit !== undefined) w.limit = o.limit
@@ -759,11 +1095,13 @@ export const vxlanToWire = (o: VxlanOptions, devices: Readonly<Record<string, nu
   if (o.mcRoute !== undefined) w.mcRoute = o.mcRoute ? 1 : 0
   return w
 }
-/** linkinfo-vxlan-attrs → vxlan options (configuration; device indexes named by `name`). */
-export const vxlanFromWire = (a: LinkinfoVxlanAttrs, name: (index: number) => string | number = (i) => i): VxlanOptions => {
-  const o: { -readonly [K in keyof VxlanOptions]?: VxlanOptions[K] } = {}
+/** linkinfo-vxlan-attrs → vxlan options (configuration; device indexes named by `name`), written into `into` when given. */
+export const vxlanFromWire = (a: LinkinfoVxlanAttrs, name: (index: number) => string | number = (i) => i, into?: object): VxlanOptions => {
+  const o: { -readonly [K in keyof VxlanOptions]?: VxlanOptions[K] } = into ?? {}
   if (a.id !== undefined) o.id = a.id
   if (a.link !== undefined && a.link !== 0) o.dev = name(a.link)
+  if (a.ttlInherit === true) o.ttl = "inherit"
+  else if (a.ttl !== undefined) o.ttl = (vxlanTtlByNumber[a.ttl] ?? a.ttl) as any
   if (a.learning !== undefined) o.learning = a.learning !== 0
   if (a.ageing !== undefined) o.ageing = a.ageing
   if (a.limit !== undefined) o.limit = a.limit
@@ -789,6 +1127,8 @@ export const vxlanFromWire = (a: LinkinfoVxlanAttrs, name: (index: number) => st
   if (a.mcRoute !== undefined) o.mcRoute = a.mcRoute !== 0
   return o as VxlanOptions
 }
+/** The status fields of the vxlan view and the linkinfo-vxlan-attrs field each reads. */
+export const vxlanStatusFields: Readonly<Record<string, keyof LinkinfoVxlanAttrs>> = { "reservedBits": "reservedBits" }
 /** The status attributes of linkinfo-vxlan-attrs, or undefined when there are none. */
 export const vxlanStatusFromWire = (a: LinkinfoVxlanAttrs): VxlanStatus | undefined => {
   let s: { -readonly [K in keyof VxlanStatus]: VxlanStatus[K] } | undefined
@@ -797,6 +1137,7 @@ export const vxlanStatusFromWire = (a: LinkinfoVxlanAttrs): VxlanStatus | undefi
 }
 /** The kernel's defaults of the vxlan view, for canonical forms. */
 export const vxlanDefaults: Partial<VxlanOptions> = {
+  ttl: "auto",
   ageing: 300,
   limit: 0,
   proxy: false,
@@ -826,6 +1167,7 @@ export const vxlanKernelChosen: ReadonlyArray<string> = ["id", "dev", "learning"
 export const vxlanCanonical = (o: VxlanOptions): VxlanOptions => {
   const c: any = { ...vxlanDefaults }
   for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  if (typeof c.ttl === "number") c.ttl = vxlanTtlByNumber[c.ttl] ?? c.ttl
   if (typeof c.df === "number") c.df = vxlanDfByNumber[c.df] ?? c.df
   if (typeof c.labelPolicy === "number") c.labelPolicy = vxlanLabelPolicyByNumber[c.labelPolicy] ?? c.labelPolicy
   return c
@@ -868,15 +1210,17 @@ export const macvlanToWire = (o: MacvlanOptions, devices: Readonly<Record<string
   if (o.bcCutoff !== undefined) w.bcCutoff = o.bcCutoff
   return w
 }
-/** linkinfo-macvlan-attrs → macvlan options (configuration; device indexes named by `name`). */
-export const macvlanFromWire = (a: LinkinfoMacvlanAttrs, name: (index: number) => string | number = (i) => i): MacvlanOptions => {
-  const o: { -readonly [K in keyof MacvlanOptions]?: MacvlanOptions[K] } = {}
+/** linkinfo-macvlan-attrs → macvlan options (configuration; device indexes named by `name`), written into `into` when given. */
+export const macvlanFromWire = (a: LinkinfoMacvlanAttrs, name: (index: number) => string | number = (i) => i, into?: object): MacvlanOptions => {
+  const o: { -readonly [K in keyof MacvlanOptions]?: MacvlanOptions[K] } = into ?? {}
   void name
   if (a.mode !== undefined) o.mode = (macvlanModeByNumber[a.mode] ?? a.mode) as any
   if (a.bcQueueLen !== undefined) o.bcQueueLen = a.bcQueueLen
   if (a.bcCutoff !== undefined) o.bcCutoff = a.bcCutoff
   return o as MacvlanOptions
 }
+/** The status fields of the macvlan view and the linkinfo-macvlan-attrs field each reads. */
+export const macvlanStatusFields: Readonly<Record<string, keyof LinkinfoMacvlanAttrs>> = { "macaddrCount": "macaddrCount", "bcQueueLenUsed": "bcQueueLenUsed" }
 /** The status attributes of linkinfo-macvlan-attrs, or undefined when there are none. */
 export const macvlanStatusFromWire = (a: LinkinfoMacvlanAttrs): MacvlanStatus | undefined => {
   let s: { -readonly [K in keyof MacvlanStatus]: MacvlanStatus[K] } | undefined
@@ -927,14 +1271,16 @@ export const vlanToWire = (o: VlanOptions, devices: Readonly<Record<string, numb
   if (o.protocol !== undefined) w.protocol = typeof o.protocol === "number" ? o.protocol : vlanProtocolNames[o.protocol]
   return w
 }
-/** linkinfo-vlan-attrs → vlan options (configuration; device indexes named by `name`). */
-export const vlanFromWire = (a: LinkinfoVlanAttrs, name: (index: number) => string | number = (i) => i): VlanOptions => {
-  const o: { -readonly [K in keyof VlanOptions]?: VlanOptions[K] } = {}
+/** linkinfo-vlan-attrs → vlan options (configuration; device indexes named by `name`), written into `into` when given. */
+export const vlanFromWire = (a: LinkinfoVlanAttrs, name: (index: number) => string | number = (i) => i, into?: object): VlanOptions => {
+  const o: { -readonly [K in keyof VlanOptions]?: VlanOptions[K] } = into ?? {}
   void name
   if (a.id !== undefined) o.id = a.id
   if (a.protocol !== undefined) o.protocol = (vlanProtocolByNumber[a.protocol] ?? a.protocol) as any
   return o as VlanOptions
 }
+/** The status fields of the vlan view and the linkinfo-vlan-attrs field each reads. */
+export const vlanStatusFields: Readonly<Record<string, keyof LinkinfoVlanAttrs>> = {}
 /** The status attributes of linkinfo-vlan-attrs, or undefined when there are none. */
 export const vlanStatusFromWire = (a: LinkinfoVlanAttrs): VlanStatus | undefined => {
   void a
@@ -1137,9 +1483,9 @@ export const bondToWire = (o: BondOptions, devices: Readonly<Record<string, numb
   if (o.broadcastNeighbor !== undefined) w.broadcastNeigh = o.broadcastNeighbor ? 1 : 0
   return w
 }
-/** linkinfo-bond-attrs → bond options (configuration; device indexes named by `name`). */
-export const bondFromWire = (a: LinkinfoBondAttrs, name: (index: number) => string | number = (i) => i): BondOptions => {
-  const o: { -readonly [K in keyof BondOptions]?: BondOptions[K] } = {}
+/** linkinfo-bond-attrs → bond options (configuration; device indexes named by `name`), written into `into` when given. */
+export const bondFromWire = (a: LinkinfoBondAttrs, name: (index: number) => string | number = (i) => i, into?: object): BondOptions => {
+  const o: { -readonly [K in keyof BondOptions]?: BondOptions[K] } = into ?? {}
   if (a.mode !== undefined) o.mode = (bondModeByNumber[a.mode] ?? a.mode) as any
   if (a.activeSlave !== undefined && a.activeSlave !== 0) o.activeSlave = name(a.activeSlave)
   if (a.miimon !== undefined) o.miimon = a.miimon
@@ -1172,6 +1518,8 @@ export const bondFromWire = (a: LinkinfoBondAttrs, name: (index: number) => stri
   if (a.broadcastNeigh !== undefined) o.broadcastNeighbor = a.broadcastNeigh !== 0
   return o as BondOptions
 }
+/** The status fields of the bond view and the linkinfo-bond-attrs field each reads. */
+export const bondStatusFields: Readonly<Record<string, keyof LinkinfoBondAttrs>> = { "adInfo": "adInfo" }
 /** The status attributes of linkinfo-bond-attrs, or undefined when there are none. */
 export const bondStatusFromWire = (a: LinkinfoBondAttrs): BondStatus | undefined => {
   let s: { -readonly [K in keyof BondStatus]: BondStatus[K] } | undefined
@@ -1248,15 +1596,17 @@ export const bondPortToWire = (o: BondPortOptions, devices: Readonly<Record<stri
   if (o.actorPortPrio !== undefined) w.actorPortPrio = o.actorPortPrio
   return w
 }
-/** linkinfo-bond-port-attrs → bond-port options (configuration; device indexes named by `name`). */
-export const bondPortFromWire = (a: LinkinfoBondPortAttrs, name: (index: number) => string | number = (i) => i): BondPortOptions => {
-  const o: { -readonly [K in keyof BondPortOptions]?: BondPortOptions[K] } = {}
+/** linkinfo-bond-port-attrs → bond-port options (configuration; device indexes named by `name`), written into `into` when given. */
+export const bondPortFromWire = (a: LinkinfoBondPortAttrs, name: (index: number) => string | number = (i) => i, into?: object): BondPortOptions => {
+  const o: { -readonly [K in keyof BondPortOptions]?: BondPortOptions[K] } = into ?? {}
   void name
   if (a.queueId !== undefined) o.queueId = a.queueId
   if (a.prio !== undefined) o.prio = a.prio
   if (a.actorPortPrio !== undefined) o.actorPortPrio = a.actorPortPrio
   return o as BondPortOptions
 }
+/** The status fields of the bond-port view and the linkinfo-bond-port-attrs field each reads. */
+export const bondPortStatusFields: Readonly<Record<string, keyof LinkinfoBondPortAttrs>> = { "state": "state", "miiStatus": "miiStatus", "linkFailureCount": "linkFailureCount", "permHwaddr": "permHwaddr", "adAggregatorId": "adAggregatorId", "adActorOperPortState": "adActorOperPortState", "adPartnerOperPortState": "adPartnerOperPortState", "adChurnActorState": "adChurnActorState", "adChurnPartnerState": "adChurnPartnerState" }
 /** The status attributes of linkinfo-bond-port-attrs, or undefined when there are none. */
 export const bondPortStatusFromWire = (a: LinkinfoBondPortAttrs): BondPortStatus | undefined => {
   let s: { -readonly [K in keyof BondPortStatus]: BondPortStatus[K] } | undefined
@@ -1304,13 +1654,15 @@ export const vrfToWire = (o: VrfOptions, devices: Readonly<Record<string, number
   if (o.table !== undefined) w.table = o.table
   return w
 }
-/** linkinfo-vrf-attrs → vrf options (configuration; device indexes named by `name`). */
-export const vrfFromWire = (a: LinkinfoVrfAttrs, name: (index: number) => string | number = (i) => i): VrfOptions => {
-  const o: { -readonly [K in keyof VrfOptions]?: VrfOptions[K] } = {}
+/** linkinfo-vrf-attrs → vrf options (configuration; device indexes named by `name`), written into `into` when given. */
+export const vrfFromWire = (a: LinkinfoVrfAttrs, name: (index: number) => string | number = (i) => i, into?: object): VrfOptions => {
+  const o: { -readonly [K in keyof VrfOptions]?: VrfOptions[K] } = into ?? {}
   void name
   if (a.table !== undefined) o.table = a.table
   return o as VrfOptions
 }
+/** The status fields of the vrf view and the linkinfo-vrf-attrs field each reads. */
+export const vrfStatusFields: Readonly<Record<string, keyof LinkinfoVrfAttrs>> = {}
 /** The status attributes of linkinfo-vrf-attrs, or undefined when there are none. */
 export const vrfStatusFromWire = (a: LinkinfoVrfAttrs): VrfStatus | undefined => {
   void a
@@ -1346,12 +1698,14 @@ export const vrfPortToWire = (o: VrfPortOptions, devices: Readonly<Record<string
   void devices
   return w
 }
-/** linkinfo-vrf-port-attrs → vrf-port options (configuration; device indexes named by `name`). */
-export const vrfPortFromWire = (a: LinkinfoVrfPortAttrs, name: (index: number) => string | number = (i) => i): VrfPortOptions => {
-  const o: { -readonly [K in keyof VrfPortOptions]?: VrfPortOptions[K] } = {}
+/** linkinfo-vrf-port-attrs → vrf-port options (configuration; device indexes named by `name`), written into `into` when given. */
+export const vrfPortFromWire = (a: LinkinfoVrfPortAttrs, name: (index: number) => string | number = (i) => i, into?: object): VrfPortOptions => {
+  const o: { -readonly [K in keyof VrfPortOptions]?: VrfPortOptions[K] } = into ?? {}
   void name
   return o as VrfPortOptions
 }
+/** The status fields of the vrf-port view and the linkinfo-vrf-port-attrs field each reads. */
+export const vrfPortStatusFields: Readonly<Record<string, keyof LinkinfoVrfPortAttrs>> = { "table": "table" }
 /** The status attributes of linkinfo-vrf-port-attrs, or undefined when there are none. */
 export const vrfPortStatusFromWire = (a: LinkinfoVrfPortAttrs): VrfPortStatus | undefined => {
   let s: { -readonly [K in keyof VrfPortStatus]: VrfPortStatus[K] } | undefined
@@ -1447,9 +1801,9 @@ export const greToWire = (o: GreOptions, devices: Readonly<Record<string, number
   if (o.erspanHwid !== undefined) w.erspanHwid = o.erspanHwid
   return w
 }
-/** linkinfo-gre-attrs → gre options (configuration; device indexes named by `name`). */
-export const greFromWire = (a: LinkinfoGreAttrs, name: (index: number) => string | number = (i) => i): GreOptions => {
-  const o: { -readonly [K in keyof GreOptions]?: GreOptions[K] } = {}
+/** linkinfo-gre-attrs → gre options (configuration; device indexes named by `name`), written into `into` when given. */
+export const greFromWire = (a: LinkinfoGreAttrs, name: (index: number) => string | number = (i) => i, into?: object): GreOptions => {
+  const o: { -readonly [K in keyof GreOptions]?: GreOptions[K] } = into ?? {}
   if (a.link !== undefined && a.link !== 0) o.dev = name(a.link)
   if (a.local !== undefined) o.local = a.local
   if (a.remote !== undefined) o.remote = a.remote
@@ -1464,6 +1818,8 @@ export const greFromWire = (a: LinkinfoGreAttrs, name: (index: number) => string
   if (a.erspanHwid !== undefined) o.erspanHwid = a.erspanHwid
   return o as GreOptions
 }
+/** The status fields of the gre view and the linkinfo-gre-attrs field each reads. */
+export const greStatusFields: Readonly<Record<string, keyof LinkinfoGreAttrs>> = {}
 /** The status attributes of linkinfo-gre-attrs, or undefined when there are none. */
 export const greStatusFromWire = (a: LinkinfoGreAttrs): GreStatus | undefined => {
   void a
@@ -1557,9 +1913,9 @@ export const ip6greToWire = (o: Ip6greOptions, devices: Readonly<Record<string, 
   if (o.erspanHwid !== undefined) w.erspanHwid = o.erspanHwid
   return w
 }
-/** linkinfo-ip6gre-attrs → ip6gre options (configuration; device indexes named by `name`). */
-export const ip6greFromWire = (a: LinkinfoIp6greAttrs, name: (index: number) => string | number = (i) => i): Ip6greOptions => {
-  const o: { -readonly [K in keyof Ip6greOptions]?: Ip6greOptions[K] } = {}
+/** linkinfo-ip6gre-attrs → ip6gre options (configuration; device indexes named by `name`), written into `into` when given. */
+export const ip6greFromWire = (a: LinkinfoIp6greAttrs, name: (index: number) => string | number = (i) => i, into?: object): Ip6greOptions => {
+  const o: { -readonly [K in keyof Ip6greOptions]?: Ip6greOptions[K] } = into ?? {}
   if (a.link !== undefined && a.link !== 0) o.dev = name(a.link)
   if (a.local !== undefined) o.local = a.local
   if (a.remote !== undefined) o.remote = a.remote
@@ -1572,6 +1928,8 @@ export const ip6greFromWire = (a: LinkinfoIp6greAttrs, name: (index: number) => 
   if (a.erspanHwid !== undefined) o.erspanHwid = a.erspanHwid
   return o as Ip6greOptions
 }
+/** The status fields of the ip6gre view and the linkinfo-ip6gre-attrs field each reads. */
+export const ip6greStatusFields: Readonly<Record<string, keyof LinkinfoIp6greAttrs>> = {}
 /** The status attributes of linkinfo-ip6gre-attrs, or undefined when there are none. */
 export const ip6greStatusFromWire = (a: LinkinfoIp6greAttrs): Ip6greStatus | undefined => {
   void a
@@ -1653,9 +2011,9 @@ export const iptunToWire = (o: IptunOptions, devices: Readonly<Record<string, nu
   if (o.fwmark !== undefined) w.fwmark = o.fwmark
   return w
 }
-/** linkinfo-iptun-attrs → iptun options (configuration; device indexes named by `name`). */
-export const iptunFromWire = (a: LinkinfoIptunAttrs, name: (index: number) => string | number = (i) => i): IptunOptions => {
-  const o: { -readonly [K in keyof IptunOptions]?: IptunOptions[K] } = {}
+/** linkinfo-iptun-attrs → iptun options (configuration; device indexes named by `name`), written into `into` when given. */
+export const iptunFromWire = (a: LinkinfoIptunAttrs, name: (index: number) => string | number = (i) => i, into?: object): IptunOptions => {
+  const o: { -readonly [K in keyof IptunOptions]?: IptunOptions[K] } = into ?? {}
   if (a.link !== undefined && a.link !== 0) o.dev = name(a.link)
   if (a.local !== undefined) o.local = a.local
   if (a.remote !== undefined) o.remote = a.remote
@@ -1666,6 +2024,8 @@ export const iptunFromWire = (a: LinkinfoIptunAttrs, name: (index: number) => st
   if (a.fwmark !== undefined) o.fwmark = a.fwmark
   return o as IptunOptions
 }
+/** The status fields of the iptun view and the linkinfo-iptun-attrs field each reads. */
+export const iptunStatusFields: Readonly<Record<string, keyof LinkinfoIptunAttrs>> = {}
 /** The status attributes of linkinfo-iptun-attrs, or undefined when there are none. */
 export const iptunStatusFromWire = (a: LinkinfoIptunAttrs): IptunStatus | undefined => {
   void a
@@ -1743,9 +2103,9 @@ export const ip6tnlToWire = (o: Ip6tnlOptions, devices: Readonly<Record<string, 
   if (o.external === true) w.collectMetadata = true
   return w
 }
-/** linkinfo-ip6tnl-attrs → ip6tnl options (configuration; device indexes named by `name`). */
-export const ip6tnlFromWire = (a: LinkinfoIp6tnlAttrs, name: (index: number) => string | number = (i) => i): Ip6tnlOptions => {
-  const o: { -readonly [K in keyof Ip6tnlOptions]?: Ip6tnlOptions[K] } = {}
+/** linkinfo-ip6tnl-attrs → ip6tnl options (configuration; device indexes named by `name`), written into `into` when given. */
+export const ip6tnlFromWire = (a: LinkinfoIp6tnlAttrs, name: (index: number) => string | number = (i) => i, into?: object): Ip6tnlOptions => {
+  const o: { -readonly [K in keyof Ip6tnlOptions]?: Ip6tnlOptions[K] } = into ?? {}
   if (a.link !== undefined && a.link !== 0) o.dev = name(a.link)
   if (a.local !== undefined) o.local = a.local
   if (a.remote !== undefined) o.remote = a.remote
@@ -1755,6 +2115,8 @@ export const ip6tnlFromWire = (a: LinkinfoIp6tnlAttrs, name: (index: number) => 
   o.external = a.collectMetadata === true
   return o as Ip6tnlOptions
 }
+/** The status fields of the ip6tnl view and the linkinfo-ip6tnl-attrs field each reads. */
+export const ip6tnlStatusFields: Readonly<Record<string, keyof LinkinfoIp6tnlAttrs>> = {}
 /** The status attributes of linkinfo-ip6tnl-attrs, or undefined when there are none. */
 export const ip6tnlStatusFromWire = (a: LinkinfoIp6tnlAttrs): Ip6tnlStatus | undefined => {
   void a
@@ -1824,9 +2186,9 @@ export const vtiToWire = (o: VtiOptions, devices: Readonly<Record<string, number
   if (o.fwmark !== undefined) w.fwmark = o.fwmark
   return w
 }
-/** linkinfo-vti-attrs → vti options (configuration; device indexes named by `name`). */
-export const vtiFromWire = (a: LinkinfoVtiAttrs, name: (index: number) => string | number = (i) => i): VtiOptions => {
-  const o: { -readonly [K in keyof VtiOptions]?: VtiOptions[K] } = {}
+/** linkinfo-vti-attrs → vti options (configuration; device indexes named by `name`), written into `into` when given. */
+export const vtiFromWire = (a: LinkinfoVtiAttrs, name: (index: number) => string | number = (i) => i, into?: object): VtiOptions => {
+  const o: { -readonly [K in keyof VtiOptions]?: VtiOptions[K] } = into ?? {}
   if (a.link !== undefined && a.link !== 0) o.dev = name(a.link)
   if (a.ikey !== undefined) o.ikey = a.ikey
   if (a.okey !== undefined) o.okey = a.okey
@@ -1835,6 +2197,8 @@ export const vtiFromWire = (a: LinkinfoVtiAttrs, name: (index: number) => string
   if (a.fwmark !== undefined) o.fwmark = a.fwmark
   return o as VtiOptions
 }
+/** The status fields of the vti view and the linkinfo-vti-attrs field each reads. */
+export const vtiStatusFields: Readonly<Record<string, keyof LinkinfoVtiAttrs>> = {}
 /** The status attributes of linkinfo-vti-attrs, or undefined when there are none. */
 export const vtiStatusFromWire = (a: LinkinfoVtiAttrs): VtiStatus | undefined => {
   void a
@@ -1902,9 +2266,9 @@ export const vti6ToWire = (o: Vti6Options, devices: Readonly<Record<string, numb
   if (o.fwmark !== undefined) w.fwmark = o.fwmark
   return w
 }
-/** linkinfo-vti6-attrs → vti6 options (configuration; device indexes named by `name`). */
-export const vti6FromWire = (a: LinkinfoVti6Attrs, name: (index: number) => string | number = (i) => i): Vti6Options => {
-  const o: { -readonly [K in keyof Vti6Options]?: Vti6Options[K] } = {}
+/** linkinfo-vti6-attrs → vti6 options (configuration; device indexes named by `name`), written into `into` when given. */
+export const vti6FromWire = (a: LinkinfoVti6Attrs, name: (index: number) => string | number = (i) => i, into?: object): Vti6Options => {
+  const o: { -readonly [K in keyof Vti6Options]?: Vti6Options[K] } = into ?? {}
   if (a.link !== undefined && a.link !== 0) o.dev = name(a.link)
   if (a.ikey !== undefined) o.ikey = a.ikey
   if (a.okey !== undefined) o.okey = a.okey
@@ -1913,6 +2277,8 @@ export const vti6FromWire = (a: LinkinfoVti6Attrs, name: (index: number) => stri
   if (a.fwmark !== undefined) o.fwmark = a.fwmark
   return o as Vti6Options
 }
+/** The status fields of the vti6 view and the linkinfo-vti6-attrs field each reads. */
+export const vti6StatusFields: Readonly<Record<string, keyof LinkinfoVti6Attrs>> = {}
 /** The status attributes of linkinfo-vti6-attrs, or undefined when there are none. */
 export const vti6StatusFromWire = (a: LinkinfoVti6Attrs): Vti6Status | undefined => {
   void a
@@ -1965,14 +2331,16 @@ export const xfrmToWire = (o: XfrmOptions, devices: Readonly<Record<string, numb
   if (o.external === true) w.collectMetadata = true
   return w
 }
-/** linkinfo-xfrm-attrs → xfrm options (configuration; device indexes named by `name`). */
-export const xfrmFromWire = (a: LinkinfoXfrmAttrs, name: (index: number) => string | number = (i) => i): XfrmOptions => {
-  const o: { -readonly [K in keyof XfrmOptions]?: XfrmOptions[K] } = {}
+/** linkinfo-xfrm-attrs → xfrm options (configuration; device indexes named by `name`), written into `into` when given. */
+export const xfrmFromWire = (a: LinkinfoXfrmAttrs, name: (index: number) => string | number = (i) => i, into?: object): XfrmOptions => {
+  const o: { -readonly [K in keyof XfrmOptions]?: XfrmOptions[K] } = into ?? {}
   if (a.link !== undefined && a.link !== 0) o.dev = name(a.link)
   if (a.ifId !== undefined) o.ifId = a.ifId
   o.external = a.collectMetadata === true
   return o as XfrmOptions
 }
+/** The status fields of the xfrm view and the linkinfo-xfrm-attrs field each reads. */
+export const xfrmStatusFields: Readonly<Record<string, keyof LinkinfoXfrmAttrs>> = {}
 /** The status attributes of linkinfo-xfrm-attrs, or undefined when there are none. */
 export const xfrmStatusFromWire = (a: LinkinfoXfrmAttrs): XfrmStatus | undefined => {
   void a
@@ -1990,12 +2358,16 @@ export const xfrmCanonical = (o: XfrmOptions): XfrmOptions => {
   for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
   return c
 }
+const geneveTtlWords = { "auto": 0 } as const
+const geneveTtlByNumber: Readonly<Record<number, string>> = { "0": "auto" }
 const geneveDfNames = { "unset": 0, "set": 1, "inherit": 2 } as const
 const geneveDfByNumber: Readonly<Record<number, string>> = { "0": "unset", "1": "set", "2": "inherit" }
 /** Input Schema fields of the geneve view (linkinfo-geneve-attrs). */
 export const GeneveFields = {
   /** Virtual network identifier (24 bits). (IFLA_GENEVE_ID) */
   id: Schema.optional(P.intBetween(P.U32, 0, 16777215)),
+  /** Outer TTL; 0 (auto) picks the route's. (IFLA_GENEVE_TTL) */
+  ttl: Schema.optional(Schema.Union([Schema.Literals(["auto", "inherit"]), P.U8])),
   /** UDP destination port. (IFLA_GENEVE_PORT) */
   dstport: Schema.optional(P.U16),
   /** External control (metadata) mode. (IFLA_GENEVE_COLLECT_METADATA) */
@@ -2017,6 +2389,8 @@ export const GeneveFields = {
 export interface GeneveOptions {
   /** Virtual network identifier (24 bits). (IFLA_GENEVE_ID) */
   readonly id?: number
+  /** Outer TTL; 0 (auto) picks the route's. (IFLA_GENEVE_TTL) */
+  readonly ttl?: number | "auto" | "inherit"
   /** UDP destination port. (IFLA_GENEVE_PORT) */
   readonly dstport?: number
   /** External control (metadata) mode. (IFLA_GENEVE_COLLECT_METADATA) */
@@ -2044,6 +2418,10 @@ export const geneveToWire = (o: GeneveOptions, devices: Readonly<Record<string, 
   const w: { -readonly [K in keyof LinkinfoGeneveAttrs]: LinkinfoGeneveAttrs[K] } = {}
   void devices
   if (o.id !== undefined) w.id = o.id
+  if (o.ttl !== undefined) {
+    if (o.ttl === "inherit") w.ttlInherit = 1
+    else w.ttl = typeof o.ttl === "number" ? o.ttl : geneveTtlWords[o.ttl as keyof typeof geneveTtlWords]
+  }
   if (o.dstport !== undefined) w.port = o.dstport
   if (o.external === true) w.collectMetadata = true
   if (o.udpcsum !== undefined) w.udpCsum = o.udpcsum ? 1 : 0
@@ -2054,11 +2432,13 @@ export const geneveToWire = (o: GeneveOptions, devices: Readonly<Record<string, 
   if (o.innerprotoinherit === true) w.innerProtoInherit = true
   return w
 }
-/** linkinfo-geneve-attrs → geneve options (configuration; device indexes named by `name`). */
-export const geneveFromWire = (a: LinkinfoGeneveAttrs, name: (index: number) => string | number = (i) => i): GeneveOptions => {
-  const o: { -readonly [K in keyof GeneveOptions]?: GeneveOptions[K] } = {}
+/** linkinfo-geneve-attrs → geneve options (configuration; device indexes named by `name`), written into `into` when given. */
+export const geneveFromWire = (a: LinkinfoGeneveAttrs, name: (index: number) => string | number = (i) => i, into?: object): GeneveOptions => {
+  const o: { -readonly [K in keyof GeneveOptions]?: GeneveOptions[K] } = into ?? {}
   void name
   if (a.id !== undefined) o.id = a.id
+  if ((a.ttlInherit !== undefined && a.ttlInherit !== 0)) o.ttl = "inherit"
+  else if (a.ttl !== undefined) o.ttl = (geneveTtlByNumber[a.ttl] ?? a.ttl) as any
   if (a.port !== undefined) o.dstport = a.port
   o.external = a.collectMetadata === true
   if (a.udpCsum !== undefined) o.udpcsum = a.udpCsum !== 0
@@ -2069,6 +2449,8 @@ export const geneveFromWire = (a: LinkinfoGeneveAttrs, name: (index: number) => 
   o.innerprotoinherit = a.innerProtoInherit === true
   return o as GeneveOptions
 }
+/** The status fields of the geneve view and the linkinfo-geneve-attrs field each reads. */
+export const geneveStatusFields: Readonly<Record<string, keyof LinkinfoGeneveAttrs>> = {}
 /** The status attributes of linkinfo-geneve-attrs, or undefined when there are none. */
 export const geneveStatusFromWire = (a: LinkinfoGeneveAttrs): GeneveStatus | undefined => {
   void a
@@ -2076,6 +2458,7 @@ export const geneveStatusFromWire = (a: LinkinfoGeneveAttrs): GeneveStatus | und
 }
 /** The kernel's defaults of the geneve view, for canonical forms. */
 export const geneveDefaults: Partial<GeneveOptions> = {
+  ttl: "auto",
   dstport: 6081,
   external: false,
   flowlabel: 0,
@@ -2088,6 +2471,7 @@ export const geneveKernelChosen: ReadonlyArray<string> = ["id", "udpcsum", "udp6
 export const geneveCanonical = (o: GeneveOptions): GeneveOptions => {
   const c: any = { ...geneveDefaults }
   for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  if (typeof c.ttl === "number") c.ttl = geneveTtlByNumber[c.ttl] ?? c.ttl
   if (typeof c.df === "number") c.df = geneveDfByNumber[c.df] ?? c.df
   return c
 }
@@ -2130,9 +2514,9 @@ export const bareudpToWire = (o: BareudpOptions, devices: Readonly<Record<string
   if (o.multiproto === true) w.multiprotoMode = true
   return w
 }
-/** linkinfo-bareudp-attrs → bareudp options (configuration; device indexes named by `name`). */
-export const bareudpFromWire = (a: LinkinfoBareudpAttrs, name: (index: number) => string | number = (i) => i): BareudpOptions => {
-  const o: { -readonly [K in keyof BareudpOptions]?: BareudpOptions[K] } = {}
+/** linkinfo-bareudp-attrs → bareudp options (configuration; device indexes named by `name`), written into `into` when given. */
+export const bareudpFromWire = (a: LinkinfoBareudpAttrs, name: (index: number) => string | number = (i) => i, into?: object): BareudpOptions => {
+  const o: { -readonly [K in keyof BareudpOptions]?: BareudpOptions[K] } = into ?? {}
   void name
   if (a.port !== undefined) o.dstport = a.port
   if (a.ethertype !== undefined) o.ethertype = (bareudpEthertypeByNumber[a.ethertype] ?? a.ethertype) as any
@@ -2140,6 +2524,8 @@ export const bareudpFromWire = (a: LinkinfoBareudpAttrs, name: (index: number) =
   o.multiproto = a.multiprotoMode === true
   return o as BareudpOptions
 }
+/** The status fields of the bareudp view and the linkinfo-bareudp-attrs field each reads. */
+export const bareudpStatusFields: Readonly<Record<string, keyof LinkinfoBareudpAttrs>> = {}
 /** The status attributes of linkinfo-bareudp-attrs, or undefined when there are none. */
 export const bareudpStatusFromWire = (a: LinkinfoBareudpAttrs): BareudpStatus | undefined => {
   void a
@@ -2182,13 +2568,15 @@ export const ipvlanToWire = (o: IpvlanOptions, devices: Readonly<Record<string, 
   if (o.mode !== undefined) w.mode = typeof o.mode === "number" ? o.mode : ipvlanModeNames[o.mode]
   return w
 }
-/** linkinfo-ipvlan-attrs → ipvlan options (configuration; device indexes named by `name`). */
-export const ipvlanFromWire = (a: LinkinfoIpvlanAttrs, name: (index: number) => string | number = (i) => i): IpvlanOptions => {
-  const o: { -readonly [K in keyof IpvlanOptions]?: IpvlanOptions[K] } = {}
+/** linkinfo-ipvlan-attrs → ipvlan options (configuration; device indexes named by `name`), written into `into` when given. */
+export const ipvlanFromWire = (a: LinkinfoIpvlanAttrs, name: (index: number) => string | number = (i) => i, into?: object): IpvlanOptions => {
+  const o: { -readonly [K in keyof IpvlanOptions]?: IpvlanOptions[K] } = into ?? {}
   void name
   if (a.mode !== undefined) o.mode = (ipvlanModeByNumber[a.mode] ?? a.mode) as any
   return o as IpvlanOptions
 }
+/** The status fields of the ipvlan view and the linkinfo-ipvlan-attrs field each reads. */
+export const ipvlanStatusFields: Readonly<Record<string, keyof LinkinfoIpvlanAttrs>> = {}
 /** The status attributes of linkinfo-ipvlan-attrs, or undefined when there are none. */
 export const ipvlanStatusFromWire = (a: LinkinfoIpvlanAttrs): IpvlanStatus | undefined => {
   void a
@@ -2278,9 +2666,9 @@ export const macsecToWire = (o: MacsecOptions, devices: Readonly<Record<string, 
   if (o.offload !== undefined) w.offload = typeof o.offload === "number" ? o.offload : macsecOffloadNames[o.offload]
   return w
 }
-/** linkinfo-macsec-attrs → macsec options (configuration; device indexes named by `name`). */
-export const macsecFromWire = (a: LinkinfoMacsecAttrs, name: (index: number) => string | number = (i) => i): MacsecOptions => {
-  const o: { -readonly [K in keyof MacsecOptions]?: MacsecOptions[K] } = {}
+/** linkinfo-macsec-attrs → macsec options (configuration; device indexes named by `name`), written into `into` when given. */
+export const macsecFromWire = (a: LinkinfoMacsecAttrs, name: (index: number) => string | number = (i) => i, into?: object): MacsecOptions => {
+  const o: { -readonly [K in keyof MacsecOptions]?: MacsecOptions[K] } = into ?? {}
   void name
   if (a.icvLen !== undefined) o.icvlen = a.icvLen
   if (a.encodingSa !== undefined) o.encodingsa = a.encodingSa
@@ -2294,6 +2682,8 @@ export const macsecFromWire = (a: LinkinfoMacsecAttrs, name: (index: number) => 
   if (a.offload !== undefined) o.offload = (macsecOffloadByNumber[a.offload] ?? a.offload) as any
   return o as MacsecOptions
 }
+/** The status fields of the macsec view and the linkinfo-macsec-attrs field each reads. */
+export const macsecStatusFields: Readonly<Record<string, keyof LinkinfoMacsecAttrs>> = {}
 /** The status attributes of linkinfo-macsec-attrs, or undefined when there are none. */
 export const macsecStatusFromWire = (a: LinkinfoMacsecAttrs): MacsecStatus | undefined => {
   void a
@@ -2393,9 +2783,9 @@ export const netkitToWire = (o: NetkitOptions, devices: Readonly<Record<string, 
   if (o.pairing !== undefined) w.pairing = typeof o.pairing === "number" ? o.pairing : netkitPairingNames[o.pairing]
   return w
 }
-/** linkinfo-netkit-attrs → netkit options (configuration; device indexes named by `name`). */
-export const netkitFromWire = (a: LinkinfoNetkitAttrs, name: (index: number) => string | number = (i) => i): NetkitOptions => {
-  const o: { -readonly [K in keyof NetkitOptions]?: NetkitOptions[K] } = {}
+/** linkinfo-netkit-attrs → netkit options (configuration; device indexes named by `name`), written into `into` when given. */
+export const netkitFromWire = (a: LinkinfoNetkitAttrs, name: (index: number) => string | number = (i) => i, into?: object): NetkitOptions => {
+  const o: { -readonly [K in keyof NetkitOptions]?: NetkitOptions[K] } = into ?? {}
   void name
   if (a.policy !== undefined) o.policy = (netkitPolicyByNumber[a.policy] ?? a.policy) as any
   if (a.peerPolicy !== undefined) o.peerPolicy = (netkitPeerPolicyByNumber[a.peerPolicy] ?? a.peerPolicy) as any
@@ -2407,6 +2797,8 @@ export const netkitFromWire = (a: LinkinfoNetkitAttrs, name: (index: number) => 
   if (a.pairing !== undefined) o.pairing = (netkitPairingByNumber[a.pairing] ?? a.pairing) as any
   return o as NetkitOptions
 }
+/** The status fields of the netkit view and the linkinfo-netkit-attrs field each reads. */
+export const netkitStatusFields: Readonly<Record<string, keyof LinkinfoNetkitAttrs>> = { "primary": "primary" }
 /** The status attributes of linkinfo-netkit-attrs, or undefined when there are none. */
 export const netkitStatusFromWire = (a: LinkinfoNetkitAttrs): NetkitStatus | undefined => {
   let s: { -readonly [K in keyof NetkitStatus]: NetkitStatus[K] } | undefined
@@ -2478,15 +2870,17 @@ export const hsrToWire = (o: HsrOptions, devices: Readonly<Record<string, number
   if (o.interlink !== undefined) w.interlink = deviceIndex(o.interlink, "interlink", devices)
   return w
 }
-/** linkinfo-hsr-attrs → hsr options (configuration; device indexes named by `name`). */
-export const hsrFromWire = (a: LinkinfoHsrAttrs, name: (index: number) => string | number = (i) => i): HsrOptions => {
-  const o: { -readonly [K in keyof HsrOptions]?: HsrOptions[K] } = {}
+/** linkinfo-hsr-attrs → hsr options (configuration; device indexes named by `name`), written into `into` when given. */
+export const hsrFromWire = (a: LinkinfoHsrAttrs, name: (index: number) => string | number = (i) => i, into?: object): HsrOptions => {
+  const o: { -readonly [K in keyof HsrOptions]?: HsrOptions[K] } = into ?? {}
   if (a.slave1 !== undefined && a.slave1 !== 0) o.slave1 = name(a.slave1)
   if (a.slave2 !== undefined && a.slave2 !== 0) o.slave2 = name(a.slave2)
   if (a.protocol !== undefined) o.proto = (hsrProtoByNumber[a.protocol] ?? a.protocol) as any
   if (a.interlink !== undefined && a.interlink !== 0) o.interlink = name(a.interlink)
   return o as HsrOptions
 }
+/** The status fields of the hsr view and the linkinfo-hsr-attrs field each reads. */
+export const hsrStatusFields: Readonly<Record<string, keyof LinkinfoHsrAttrs>> = { "seqNr": "seqNr" }
 /** The status attributes of linkinfo-hsr-attrs, or undefined when there are none. */
 export const hsrStatusFromWire = (a: LinkinfoHsrAttrs): HsrStatus | undefined => {
   let s: { -readonly [K in keyof HsrStatus]: HsrStatus[K] } | undefined
@@ -2540,15 +2934,17 @@ export const gtpToWire = (o: GtpOptions, devices: Readonly<Record<string, number
   if (o.restartCount !== undefined) w.restartCount = o.restartCount
   return w
 }
-/** linkinfo-gtp-attrs → gtp options (configuration; device indexes named by `name`). */
-export const gtpFromWire = (a: LinkinfoGtpAttrs, name: (index: number) => string | number = (i) => i): GtpOptions => {
-  const o: { -readonly [K in keyof GtpOptions]?: GtpOptions[K] } = {}
+/** linkinfo-gtp-attrs → gtp options (configuration; device indexes named by `name`), written into `into` when given. */
+export const gtpFromWire = (a: LinkinfoGtpAttrs, name: (index: number) => string | number = (i) => i, into?: object): GtpOptions => {
+  const o: { -readonly [K in keyof GtpOptions]?: GtpOptions[K] } = into ?? {}
   void name
   if (a.pdpHashsize !== undefined) o.hsize = a.pdpHashsize
   if (a.role !== undefined) o.role = (gtpRoleByNumber[a.role] ?? a.role) as any
   if (a.restartCount !== undefined) o.restartCount = a.restartCount
   return o as GtpOptions
 }
+/** The status fields of the gtp view and the linkinfo-gtp-attrs field each reads. */
+export const gtpStatusFields: Readonly<Record<string, keyof LinkinfoGtpAttrs>> = {}
 /** The status attributes of linkinfo-gtp-attrs, or undefined when there are none. */
 export const gtpStatusFromWire = (a: LinkinfoGtpAttrs): GtpStatus | undefined => {
   void a
@@ -2624,9 +3020,9 @@ export const amtToWire = (o: AmtOptions, devices: Readonly<Record<string, number
   if (o.maxTunnels !== undefined) w.maxTunnels = o.maxTunnels
   return w
 }
-/** linkinfo-amt-attrs → amt options (configuration; device indexes named by `name`). */
-export const amtFromWire = (a: LinkinfoAmtAttrs, name: (index: number) => string | number = (i) => i): AmtOptions => {
-  const o: { -readonly [K in keyof AmtOptions]?: AmtOptions[K] } = {}
+/** linkinfo-amt-attrs → amt options (configuration; device indexes named by `name`), written into `into` when given. */
+export const amtFromWire = (a: LinkinfoAmtAttrs, name: (index: number) => string | number = (i) => i, into?: object): AmtOptions => {
+  const o: { -readonly [K in keyof AmtOptions]?: AmtOptions[K] } = into ?? {}
   if (a.mode !== undefined) o.mode = (amtModeByNumber[a.mode] ?? a.mode) as any
   if (a.relayPort !== undefined) o.relayPort = a.relayPort
   if (a.gatewayPort !== undefined) o.gatewayPort = a.gatewayPort
@@ -2636,6 +3032,8 @@ export const amtFromWire = (a: LinkinfoAmtAttrs, name: (index: number) => string
   if (a.maxTunnels !== undefined) o.maxTunnels = a.maxTunnels
   return o as AmtOptions
 }
+/** The status fields of the amt view and the linkinfo-amt-attrs field each reads. */
+export const amtStatusFields: Readonly<Record<string, keyof LinkinfoAmtAttrs>> = { "remote": "remoteIp" }
 /** The status attributes of linkinfo-amt-attrs, or undefined when there are none. */
 export const amtStatusFromWire = (a: LinkinfoAmtAttrs): AmtStatus | undefined => {
   let s: { -readonly [K in keyof AmtStatus]: AmtStatus[K] } | undefined
@@ -2681,13 +3079,15 @@ export const ovpnToWire = (o: OvpnOptions, devices: Readonly<Record<string, numb
   if (o.mode !== undefined) w.mode = typeof o.mode === "number" ? o.mode : ovpnModeNames[o.mode]
   return w
 }
-/** linkinfo-ovpn-attrs → ovpn options (configuration; device indexes named by `name`). */
-export const ovpnFromWire = (a: LinkinfoOvpnAttrs, name: (index: number) => string | number = (i) => i): OvpnOptions => {
-  const o: { -readonly [K in keyof OvpnOptions]?: OvpnOptions[K] } = {}
+/** linkinfo-ovpn-attrs → ovpn options (configuration; device indexes named by `name`), written into `into` when given. */
+export const ovpnFromWire = (a: LinkinfoOvpnAttrs, name: (index: number) => string | number = (i) => i, into?: object): OvpnOptions => {
+  const o: { -readonly [K in keyof OvpnOptions]?: OvpnOptions[K] } = into ?? {}
   void name
   if (a.mode !== undefined) o.mode = (ovpnModeByNumber[a.mode] ?? a.mode) as any
   return o as OvpnOptions
 }
+/** The status fields of the ovpn view and the linkinfo-ovpn-attrs field each reads. */
+export const ovpnStatusFields: Readonly<Record<string, keyof LinkinfoOvpnAttrs>> = {}
 /** The status attributes of linkinfo-ovpn-attrs, or undefined when there are none. */
 export const ovpnStatusFromWire = (a: LinkinfoOvpnAttrs): OvpnStatus | undefined => {
   void a

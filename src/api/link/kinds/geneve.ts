@@ -35,8 +35,6 @@ import { tosFromWire, tosToWire } from "./tunnel.ts"
 export interface GeneveOptions extends Generated {
   /** Remote endpoint (IPv4 or IPv6). */
   readonly remote?: string
-  /** Outer TTL: 1..255, "auto" (the route's), or "inherit" from the inner packet. */
-  readonly ttl?: number | "auto" | "inherit"
   /** Outer TOS, or "inherit" (1). */
   readonly tos?: number | "inherit"
 }
@@ -44,12 +42,8 @@ export interface GeneveOptions extends Generated {
 const fields = {
   ...GeneveFields,
   remote: Schema.optional(P.InetAddress),
-  ttl: Schema.optional(Schema.Union([P.U8, Schema.Literals(["auto", "inherit"])])),
   tos: Schema.optional(Schema.Union([P.U8, Schema.Literal("inherit")]))
 }
-
-const ttlName = (t: number | "auto" | "inherit" | undefined): number | "auto" | "inherit" =>
-  t === undefined || t === 0 ? "auto" : t
 
 /**
  * The geneve descriptor.
@@ -83,10 +77,8 @@ export const geneve: LinkKind<GeneveOptions, "geneve"> = {
       else w.remote = o.remote
     }
     w.label = o.flowlabel ?? 0
-    if (o.ttl === "inherit") {
-      w.ttl = 0
-      w.ttlInherit = 1
-    } else w.ttl = o.ttl === undefined || o.ttl === "auto" ? 0 : o.ttl
+    // like ip, TTL always goes (0 with inherit)
+    w.ttl ??= 0
     w.tos = tosToWire(o.tos)
     return w
   },
@@ -95,13 +87,11 @@ export const geneve: LinkKind<GeneveOptions, "geneve"> = {
     const o: { -readonly [K in keyof GeneveOptions]?: GeneveOptions[K] } = geneveFromWire(d, ctx.name)
     if (d.remote !== undefined && d.remote !== "0.0.0.0") o.remote = d.remote
     else if (d.remote6 !== undefined && d.remote6 !== "::") o.remote = d.remote6
-    o.ttl = d.ttlInherit === 1 ? "inherit" : ttlName(d.ttl)
     o.tos = tosFromWire(d.tos)
     return o
   },
   canonical: (o) => ({
     ...geneveCanonical(o),
-    ttl: ttlName(o.ttl),
     tos: tosFromWire(o.tos),
     // the kernel reports VNI 0 for an external device
     ...(o.external === true && o.id === undefined ? { id: 0 } : {})

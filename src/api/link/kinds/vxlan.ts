@@ -4,8 +4,8 @@
  * (linkinfo-vxlan-attrs in spec/rt-link.yaml → VxlanFields, vxlanToWire,
  * vxlanFromWire, vxlanCanonical). By hand: `remote` (unicast) and `group`
  * (multicast) both travel as IFLA_VXLAN_GROUP/GROUP6 and are told apart by
- * the address; `local` picks LOCAL/LOCAL6 by family; `ttl: "inherit"` is the
- * TTL_INHERIT flag; `tos: "inherit"` is 1; learning is on unless `learning:
+ * the address; `local` picks LOCAL/LOCAL6 by family; `ttl` ("auto" is 0, "inherit" the
+ * TTL_INHERIT flag: the view's keywords); `tos: "inherit"` is 1; learning is on unless `learning:
  * false` or `external` (as `ip` does), and always sent on create.
  *
  * The device group is `deviceGroup` here: `group` is the multicast group, as
@@ -45,8 +45,6 @@ export interface VxlanOptions extends Generated {
   readonly remote?: string
   /** Local source address. */
   readonly local?: string
-  /** Outer TTL, or "inherit" from the inner packet. */
-  readonly ttl?: number | "inherit"
   /** Outer TOS, or "inherit" (1). */
   readonly tos?: number | "inherit"
   /** UDP source port range. */
@@ -60,7 +58,6 @@ const fields = {
   group: Schema.optional(P.InetAddress),
   remote: Schema.optional(P.InetAddress),
   local: Schema.optional(P.InetAddress),
-  ttl: Schema.optional(Schema.Union([P.U8, Schema.Literal("inherit")])),
   tos: Schema.optional(Schema.Union([P.U8, Schema.Literal("inherit")])),
   srcPortRange: Schema.optional(Schema.Struct({ low: P.U16, high: P.U16 }))
 }
@@ -117,8 +114,6 @@ export const vxlan: LinkKind<VxlanOptions, "vxlan"> = {
       if (isV6(o.local)) w.local6 = o.local
       else w.local = o.local
     }
-    if (o.ttl === "inherit") w.ttlInherit = true
-    else if (o.ttl !== undefined) w.ttl = o.ttl
     if (o.tos !== undefined) w.tos = o.tos === "inherit" ? 1 : o.tos
     if (o.srcPortRange !== undefined) w.portRange = o.srcPortRange
     // ip sends learning on create, off with external (metadata mode has no FDB to learn into).
@@ -145,9 +140,6 @@ export const vxlan: LinkKind<VxlanOptions, "vxlan"> = {
           ? d.local6
           : undefined
     if (local !== undefined) o.local = local
-    // Dumps carry TTL_INHERIT as a u8 0/1 while the spec types it as the flag the
-    // kernel takes, so its presence says nothing: an inherited TTL reads as 0.
-    if (d.ttl !== undefined) o.ttl = d.ttl
     if (d.tos !== undefined) o.tos = d.tos === 1 ? "inherit" : d.tos
     if (d.portRange !== undefined) o.srcPortRange = { low: d.portRange.low, high: d.portRange.high }
     return o
@@ -156,7 +148,6 @@ export const vxlan: LinkKind<VxlanOptions, "vxlan"> = {
   canonical: (o) => {
     const c: any = vxlanCanonical(o as Generated)
     if (c.learning === undefined) c.learning = !o.external
-    if (c.ttl === undefined) c.ttl = 0
     if (c.tos === undefined) c.tos = 0
     else if (c.tos === 1) c.tos = "inherit" // one value on the wire
     if (c.srcPortRange === undefined) c.srcPortRange = { low: 0, high: 0 }

@@ -1,0 +1,84 @@
+/**
+ * Link settings of issue 11 (GSO/GRO limits, addrgenmode, IPv6 token,
+ * protodown, XDP detach, alternative names) and lookups by a long alternative
+ * name (issue 20) against what iproute2 6.1 sent (test/fixtures/golden):
+ * nlmsg type and flags, decoded bodies and attribute trees.
+ */
+import { describe, expect, it } from "vitest"
+import {
+  altnameRequest,
+  getRequest,
+  setRequest,
+  tokenRequest,
+  xdpAttrs,
+  xdpRequest
+} from "../../src/api/Link.ts"
+import { decodeLinkMessage } from "../../src/generated/rt-link/index.ts"
+import { attributeTree, expectLinkLikeIproute2, loadFixture, messageDecoder } from "./nlmsg.ts"
+
+const decode = messageDecoder(decodeLinkMessage)
+const first = (name: string) => loadFixture(name).messages[0]!
+const indexOf = (name: string) => decode(first(name).bytes).index
+const LONG_ALT = "uplink-to-the-datacenter-core-switch"
+
+describe("Link.set of issue 11's settings matches ip link set", () => {
+  const cases: ReadonlyArray<[string, Parameters<typeof setRequest>[1]]> = [
+    ["link-set-gso", { gsoMaxSize: 32768, gsoMaxSegs: 100 }],
+    ["link-set-gro", { groMaxSize: 32768 }],
+    ["link-set-addrgenmode", { addrgenmode: "none" }],
+    ["link-set-protodown", { protodown: true }]
+  ]
+  for (const [name, changes] of cases)
+    it(name, () => expectLinkLikeIproute2(setRequest(indexOf(name), changes), first(name)))
+})
+
+describe("ip token set, XDP detach, alternative names", () => {
+  it("token-set: RTM_SETLINK, family AF_INET6, IFLA_AF_SPEC/AF_INET6/IFLA_INET6_TOKEN", () => {
+    const f = first("token-set")
+    const ours = tokenRequest(decode(f.bytes).index, "::1a")
+    expectLinkLikeIproute2(ours, f)
+    expect(decode(ours).afSpec?.inet6?.token).toBe("::1a")
+  })
+
+  it("link-set-xdp-off and link-set-xdpgeneric-off: IFLA_XDP fd -1 with ip's flags", () => {
+    for (const [name, mode] of [
+      ["link-set-xdp-off", undefined],
+      ["link-set-xdpgeneric-off", "skb"]
+    ] as const) {
+      const f = first(name)
+      const ours = xdpRequest(decode(f.bytes).index, {
+        fd: null,
+        noReplace: true,
+        ...(mode === undefined ? {} : { mode })
+      })
+      expectLinkLikeIproute2(ours, f)
+    }
+    // expected fd: XDP_FLAGS_REPLACE and IFLA_XDP_EXPECTED_FD
+    expect(xdpAttrs({ fd: 7, expectedFd: 5, mode: "drv" })).toEqual({
+      fd: 7,
+      flags: 0x10 | 0x4,
+      expectedFd: 5
+    })
+  })
+
+  it("link-altname-add / link-altname-del: RTM_NEWLINKPROP / RTM_DELLINKPROP with IFLA_PROP_LIST", () => {
+    for (const [name, op] of [
+      ["link-altname-add", "add"],
+      ["link-altname-del", "del"]
+    ] as const) {
+      const f = first(name)
+      expectLinkLikeIproute2(altnameRequest(op, decode(f.bytes).index, LONG_ALT), f)
+    }
+  })
+
+  it("link-get-by-altname: a name longer than 15 bytes goes as IFLA_ALT_IFNAME, as ip link show sends it", () => {
+    const f = first("link-get-by-altname")
+    const ALT_IFNAME = 53
+    const theirs = attributeTree(f.bytes, 16).attrs.filter((a: any) => a.type === ALT_IFNAME)
+    const ours = attributeTree(getRequest(LONG_ALT), 16).attrs.filter((a: any) => a.type === ALT_IFNAME)
+    expect(theirs).toHaveLength(1)
+    expect(ours).toEqual(theirs)
+    // a short name stays IFLA_IFNAME (the kernel finds short alternative names by it too)
+    expect(attributeTree(getRequest("d0"), 16).attrs.map((a: any) => a.type)).toEqual([3])
+  })
+})
