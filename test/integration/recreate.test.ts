@@ -29,7 +29,7 @@ import * as Route from "../../src/api/Route.ts"
 import * as Rule from "../../src/api/Rule.ts"
 import * as Registry from "../../src/api/state/Registry.ts"
 import { classKinds } from "../../src/api/tc/registry.ts"
-import { describeFullKernel, describeRoot, freshNamespace, ip, nsExec } from "../helpers/netns.ts"
+import { describeFullKernel, describeRoot, freshNamespace, fullKernel, ip, nsExec } from "../helpers/netns.ts"
 
 type Kind = "link" | "address" | "nexthop" | "route" | "neighbor" | "rule" | "qdisc" | "class"
 type State = { readonly [K in Kind]: ReadonlyArray<any> }
@@ -94,7 +94,23 @@ const linkOrder = (links: ReadonlyArray<Link.Link>): Array<Link.Link> => {
 /** Recreates a listed state (what the kernel did not make by itself) in the Netlink layer's namespace. */
 const recreate = (s: State) =>
   Effect.gen(function* () {
-    for (const l of linkOrder(s.link.filter((l) => !Registry.link.kernelMade(l)))) yield* Registry.link.add(l)
+    const vrfs = new Set(s.link.filter((l) => l.kind === "vrf").map((l) => l.name))
+    const bonds = new Set(s.link.filter((l) => l.kind === "bond").map((l) => l.name))
+    const later: Array<string> = []
+    for (const l of linkOrder(s.link.filter((l) => !Registry.link.kernelMade(l)))) {
+      const master = typeof l.master === "string" ? l.master : undefined
+      // Two Link defects, reported, worked around here: a vrf port's options are the kernel's
+      // to report (the vrf has no port changelink: EOPNOTSUPP), and a bond refuses a port that
+      // is up (EPERM), so a listed bond port is made down and brought up afterwards.
+      const bondPortUp = master !== undefined && bonds.has(master) && l.up === true
+      if (bondPortUp) later.push(l.name)
+      yield* Registry.link.add({
+        ...l,
+        ...(master !== undefined && vrfs.has(master) ? { port: undefined } : {}),
+        ...(bondPortUp ? { up: false } : {})
+      })
+    }
+    for (const name of later) yield* Link.set(name, { up: true })
     for (const a of s.address) if (!Registry.address.kernelMade(a)) yield* Registry.address.add(a)
     // nexthops: singles before the groups that use them
     const nhs = [...s.nexthop].sort((a, b) => Number(a.group !== undefined) - Number(b.group !== undefined))
@@ -111,6 +127,19 @@ const recreate = (s: State) =>
       .sort((a, b) => Number(a.parent !== "root") - Number(b.parent !== "root"))
     for (const c of classes) yield* Class.add(c)
     for (const q of qs.filter((q) => q.parent !== "root" && q.parent !== "ingress")) yield* Qdisc.add(q)
+  })
+
+/** Whether {@link expectSameState} would pass. */
+const sameState = (a: State, b: State): boolean =>
+  (Object.keys(MODELS) as Array<Kind>).every((kind) => {
+    const kb = new Map(b[kind].map((o) => [keyOf(kind, o), o]))
+    return (
+      a[kind].length === b[kind].length &&
+      a[kind].every((o) => {
+        const other = kb.get(keyOf(kind, o))
+        return other !== undefined && MODELS[kind].equals(o, other) && deepEqual(o, other, STATUS_KEYS)
+      })
+    )
   })
 
 /** Every object of A has an equal one under the same key in B, and nothing else is in B. */
@@ -193,10 +222,16 @@ const roundTrip = (a: string, b: string) =>
   Effect.gen(function* () {
     const before = yield* inNs(a, listAll)
     yield* inNs(b, recreate(before))
-    // let operational state settle (carrier of veth ends, bridge ports) in both
-    yield* Effect.sleep("300 millis")
-    const sa = yield* inNs(a, listAll)
-    const sb = yield* inNs(b, listAll)
+    // Operational state (carrier of veth ends, bridge ports, default qdiscs) settles by itself
+    // in both: compare once the two agree, or after 10 s (60 s emulated), whatever differs then.
+    const deadline = Date.now() + (fullKernel ? 60_000 : 10_000)
+    let sa = yield* inNs(a, listAll)
+    let sb = yield* inNs(b, listAll)
+    while (Date.now() < deadline && !(sameState(sa, sb) && deepEqual(ipView(a), ipView(b)))) {
+      yield* Effect.sleep("200 millis")
+      sa = yield* inNs(a, listAll)
+      sb = yield* inNs(b, listAll)
+    }
     expectSameState(sa, sb)
     // The configuration A was built with is all there (the models read it), and ip agrees.
     expect(ipView(b)).toEqual(ipView(a))
@@ -356,7 +391,7 @@ describeRoot("Recreate: what is listed in one namespace is recreated equal in an
           expect(s.class.map((c) => c.classid).sort()).toEqual(["1:1", "1:20", "5:1"])
         })
       ),
-    60_000
+    fullKernel ? 400_000 : 60_000
   )
 })
 
@@ -386,6 +421,6 @@ describeFullKernel("Recreate with the full kernel's kinds", () => {
           expect(s.link.find((l) => l.name === "d0")?.master).toBe("vrf0")
         })
       ),
-    240_000
+    400_000
   )
 })

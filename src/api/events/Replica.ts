@@ -434,7 +434,13 @@ export class Replica {
         )
       const type = view.getUint16(off + NLMSG_TYPE, true)
       const kind = KIND_OF_TYPE[type]
-      if (kind !== undefined && item.seq > this.cut[kind] && (this.tracked[kind] || kind === "link")) {
+      if (
+        kind !== undefined &&
+        item.seq > this.cut[kind] &&
+        (this.tracked[kind] || kind === "link") &&
+        // bridge port messages (AF_BRIDGE) are not watched, and their IFLA_AF_SPEC is not per family
+        (kind !== "link" || view.getUint8(off + NLMSG_HDRLEN) === 0)
+      ) {
         let v: unknown
         try {
           v = DECODERS[kind](buf, view, off + NLMSG_HDRLEN, off + len)
