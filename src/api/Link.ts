@@ -1038,6 +1038,8 @@ const textEncoder = new TextEncoder()
 export interface SetResolved {
   readonly master?: number
   readonly netns?: ResolvedNamespace
+  /** Devices named in kind options, by field. */
+  readonly devices?: Readonly<Record<string, number>>
 }
 
 const flagChange = (
@@ -1058,7 +1060,15 @@ const flagChange = (
  * ```
  * @since 0.1.0
  */
-export const setMessage = (index: number, changes: Changes, resolved: SetResolved = {}): LinkMessage => {
+export const setMessage = (
+  index: number,
+  input: Changes | KindChanges,
+  resolved: SetResolved = {}
+): LinkMessage => {
+  const split = splitKind(input)
+  const changes = split.common as Changes
+  const linkInfo =
+    split.desc === undefined ? undefined : changeInfo(split.desc, split.opts, resolved.devices ?? {})
   let f = { flags: 0, change: 0 }
   f = flagChange(f, IFF_UP, changes.up)
   f = flagChange(f, IFF_PROMISC, changes.promisc)
@@ -1079,7 +1089,8 @@ export const setMessage = (index: number, changes: Changes, resolved: SetResolve
     // the value alone replaces every reason bit (with a mask the kernel changes only those)
     protoDownReason: changes.protodownReason === undefined ? undefined : { value: changes.protodownReason },
     afSpec: afSpecOf(changes),
-    ...nsAttrs(resolved.netns)
+    ...nsAttrs(resolved.netns),
+    linkInfo
   })
 }
 
@@ -1112,7 +1123,11 @@ export const tokenRequest = (index: number, token: string): Uint8Array =>
  * ```
  * @since 0.1.0
  */
-export const setRequest = (index: number, changes: Changes, resolved: SetResolved = {}): Uint8Array =>
+export const setRequest = (
+  index: number,
+  changes: Changes | KindChanges,
+  resolved: SetResolved = {}
+): Uint8Array =>
   // A zero-length IFLA_IFALIAS removes the alias (iproute2: alias "").
   newlink(NLM_F_ACK, setMessage(index, changes, resolved), changes.alias === null)
 
@@ -1618,22 +1633,101 @@ export const del = remove
  * ```
  * @since 0.1.0
  */
-export const set = operation("Link.set", function* (ref: Ref, changes: Changes) {
-  const c: Changes = yield* validate(ChangesSchema, changes)
+export const set = operation("Link.set", function* (ref: Ref, changes: Changes | KindChanges) {
   const index = yield* linkIndex(ref, "ref")
+  const split = yield* kindChanges(index, changes)
+  const c: Changes = yield* validate(ChangesSchema, split.common)
+  const withKind: Changes | KindChanges = split.checked === undefined ? c : { ...split.checked, ...c }
   yield* requireAttributes(c, index)
   const { route } = yield* Netlink
   yield* Effect.scoped(
     Effect.gen(function* () {
-      const resolved: { master?: number; netns?: ResolvedNamespace } = {}
+      const resolved: { master?: number; netns?: ResolvedNamespace; devices: Record<string, number> } = {
+        devices: split.devices
+      }
       if (c.master !== undefined && c.master !== null) resolved.master = yield* linkIndex(c.master, "master")
       if (c.netns !== undefined) resolved.netns = yield* resolveNamespace(c.netns, "netns")
-      const msg = yield* checkMessage(setMessage(index, c, resolved))
+      const msg = yield* checkMessage(setMessage(index, withKind, resolved))
       yield* route.request(newlink(NLM_F_ACK, msg, c.alias === null), options("link set"))
       if (c.token !== undefined) yield* route.request(tokenRequest(index, c.token), options("token set"))
     })
   )
 })
+
+/**
+ * Changes with a `kind`: the kind's options (named as in the link model, e.g.
+ * a vxlan's `ttl`, a bridge's `stpState`, a macvlan's `mode`) next to common
+ * changes; {@link set} sends only the given kind options in IFLA_LINKINFO, as
+ * `ip link set NAME type KIND ...` does. `kind` must be the link's kind.
+ *
+ * @example
+ * ```ts
+ * yield* Link.set("br0", { kind: "bridge", stpState: true, mtu: 1400 })
+ * ```
+ * @since 0.3.0
+ */
+export type KindChanges = Omit<Changes, "group"> & {
+  readonly kind: AddSpec["kind"]
+  /** The device group, or (vxlan) the multicast group: the kind's own meaning wins, as in the model. */
+  readonly group?: unknown
+  readonly [option: string]: unknown
+}
+
+/** Changes with a kind: the common ones and the kind's options, apart (no validation). */
+const splitKind = (changes: Changes | KindChanges) => {
+  const kind = (changes as { kind?: unknown }).kind
+  const desc = typeof kind === "string" ? byKind.get(kind) : undefined
+  if (desc === undefined) return { desc, common: changes as Record<string, unknown>, opts: {} }
+  const groupKey = desc.renames?.group
+  const common: Record<string, unknown> = {}
+  const opts: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(changes)) {
+    if (k === "kind" || v === undefined) continue
+    if (k === groupKey) common.group = v
+    else if (k in desc.fields && (k !== "group" || groupKey !== undefined)) opts[k] = v
+    else common[k] = v
+  }
+  return { desc, common, opts }
+}
+
+/** IFLA_LINKINFO carrying only the given kind options, as `ip link set NAME type KIND ...` sends it. */
+const changeInfo = (
+  desc: LinkKind,
+  opts: Readonly<Record<string, unknown>>,
+  devices: Readonly<Record<string, number>>
+): LinkinfoAttrs | undefined => {
+  if (isEmpty(opts)) return undefined
+  const data = (desc.change ?? desc.toKernel)(opts as any, { devices, namespaces: {} })
+  return data === undefined
+    ? { kind: desc.kind }
+    : { kind: desc.kind, data: { kind: desc.kind, ...data } as LinkinfoDataMsg }
+}
+
+/** Validates the kind part of changes against the link's kind and resolves its devices. */
+const kindChanges = (index: number, changes: Changes | KindChanges) =>
+  Effect.gen(function* () {
+    const kind = (changes as { kind?: unknown } | undefined)?.kind
+    if (kind === undefined) return { common: changes, checked: undefined, devices: {} }
+    const { desc, common, opts } = splitKind(changes)
+    if (desc === undefined)
+      return yield* Effect.fail(
+        invalid("kind", `unknown link kind ${JSON.stringify(kind)}; one of ${kinds.join(", ")}`)
+      )
+    const h = yield* getHead(index, { stats: false })
+    if (h.info?.kind !== desc.kind)
+      return yield* Effect.fail(
+        invalid("kind", `${h.name} is ${h.info?.kind ?? "of no kind"}, not ${desc.kind}`)
+      )
+    const checked: Record<string, unknown> = { kind: desc.kind }
+    for (const [k, v] of Object.entries(opts)) {
+      // one option at a time: a change gives only some (required ones too)
+      const one = yield* validate(Schema.Struct({ [k]: desc.fields[k]! }) as any, { [k]: v })
+      checked[k] = (one as Record<string, unknown>)[k]
+    }
+    const devices: Record<string, number> = {}
+    for (const f of desc.devices) if (opts[f] !== undefined) devices[f] = yield* linkIndex(opts[f] as Ref, f)
+    return { common, checked, devices }
+  })
 
 /** Settings newer kernels added: the attribute, and the release that added it. */
 const NEWER: ReadonlyArray<readonly [keyof LinkOptions, keyof LinkAttrs, string, string]> = [

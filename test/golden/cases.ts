@@ -1121,6 +1121,28 @@ const linkAttrCases: ReadonlyArray<GoldenCase> = [
     }
   ),
   link(
+    "set-type-vxlan",
+    "kind options via ip link set: IFLA_LINKINFO with only the changed vxlan data",
+    "link set vx0 type vxlan ttl 10 ageing 100",
+    { setup: [veth, vxlanOnD0] }
+  ),
+  link(
+    "set-type-bridge",
+    "kind options via ip link set: bridge stp_state",
+    "link set br0 type bridge stp_state 1",
+    {
+      setup: [bridge]
+    }
+  ),
+  link(
+    "set-type-macvlan",
+    "kind options via ip link set: macvlan mode",
+    "link set mv0 type macvlan mode private",
+    {
+      setup: [veth, split("link add mv0 link d0 type macvlan mode bridge")]
+    }
+  ),
+  link(
     "get-by-altname",
     "a lookup by a name longer than 15 bytes: RTM_GETLINK with IFLA_ALT_IFNAME",
     `link show dev ${LONG_ALT}`,

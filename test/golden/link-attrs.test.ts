@@ -82,3 +82,24 @@ describe("ip token set, XDP detach, alternative names", () => {
     expect(attributeTree(getRequest("d0"), 16).attrs.map((a: any) => a.type)).toEqual([3])
   })
 })
+
+describe("kind options via Link.set match ip link set NAME type KIND ...", () => {
+  const cases: ReadonlyArray<[string, Parameters<typeof setRequest>[1]]> = [
+    // only ttl and ageing: no learning (which a create always sends), no id or port
+    ["link-set-type-vxlan", { kind: "vxlan", ttl: 10, ageing: 100 }],
+    ["link-set-type-bridge", { kind: "bridge", stpState: true }],
+    ["link-set-type-macvlan", { kind: "macvlan", mode: "private" }]
+  ]
+  for (const [name, changes] of cases)
+    it(name, () => expectLinkLikeIproute2(setRequest(indexOf(name), changes), first(name)))
+
+  it("common changes and kind options share one request; a vxlan's group is its multicast group there too", () => {
+    const m = decode(setRequest(4, { kind: "vxlan", mtu: 1400, deviceGroup: 7, group: "239.1.1.1" }))
+    expect(m).toMatchObject({
+      mtu: 1400,
+      group: 7,
+      linkInfo: { kind: "vxlan", data: { group: "239.1.1.1" } }
+    })
+    expect((m.linkInfo?.data as any).learning).toBeUndefined()
+  })
+})
