@@ -100,6 +100,6 @@ describe("kind options via Link.set match ip link set NAME type KIND ...", () =>
       group: 7,
       linkInfo: { kind: "vxlan", data: { group: "239.1.1.1" } }
     })
-    expect((m.linkInfo?.data as any).learning).toBeUndefined()
+    expect(m.linkInfo?.data).not.toHaveProperty("learning")
   })
 })
