@@ -67,6 +67,8 @@ import {
   RtextFilter,
   type RtnlLinkStats,
   type RtnlLinkStats64,
+  type VfInfoAttrs,
+  type VfStatsAttrs,
   XdpAttachedNames,
   XdpFlags
 } from "../generated/rt-link/index.ts"
@@ -90,7 +92,7 @@ import { describePath } from "../runtime/Describe.ts"
 import * as Ns from "../runtime/Namespace.ts"
 import { kernel as kernelError, type NetlinkError } from "../runtime/NetlinkError.ts"
 import * as P from "../runtime/Primitives.ts"
-import { readString } from "../runtime/Wire.ts"
+import { macToString, parseMac, readString } from "../runtime/Wire.ts"
 import { Netlink } from "./Netlink.ts"
 import {
   buildMessage,
@@ -173,7 +175,7 @@ export type ResolvedNamespace = Resolved
  * ```
  * @since 0.2.0
  */
-export interface LinkStatus extends Omit<ViewStatus, "xdp" | "propList"> {
+export interface LinkStatus extends Omit<ViewStatus, "xdp" | "propList" | "vfinfoList"> {
   readonly index: number
   /** "up", "down", "unknown", ... (a number when unnamed). */
   readonly operstate: string | number
@@ -196,9 +198,143 @@ export interface LinkStatus extends Omit<ViewStatus, "xdp" | "propList"> {
   readonly altnames?: ReadonlyArray<string> | undefined
   /** The attached XDP program(s): mode "none", "drv", "skb", "hw" or "multi", and program ids. */
   readonly xdp?: XdpStatus | undefined
+  /** SR-IOV virtual functions (IFLA_VFINFO_LIST; the kernel reports them when asked with RTEXT_FILTER_VF). */
+  readonly vfs?: ReadonlyArray<VfInfo> | undefined
   /** The whole message as decoded by the generated codec. */
   readonly message: LinkMessage
 }
+
+/**
+ * One SR-IOV virtual function as the kernel reports it (IFLA_VF_INFO), named
+ * as `ip link show` prints it; what {@link setVf} takes, plus `stats`.
+ *
+ * @example
+ * ```ts
+ * const vf: Link.VfInfo = { vf: 0, mac: "02:00:00:00:00:05", vlan: 10, spoofchk: true, linkState: "auto" }
+ * ```
+ * @since 0.3.0
+ */
+export interface VfInfo extends VfSetting {
+  readonly stats?: VfStatsAttrs | undefined
+}
+
+/**
+ * A VF's settings (`ip link set DEV vf N mac ... vlan ... qos ... rate ...
+ * spoofchk ... trust ... state ...`).
+ *
+ * @example
+ * ```ts
+ * const s: Link.VfSetting = { vf: 0, mac: "02:00:00:00:00:05", trust: true }
+ * ```
+ * @since 0.3.0
+ */
+export interface VfSetting {
+  readonly vf: number
+  readonly mac?: string | undefined
+  readonly vlan?: number | undefined
+  readonly qos?: number | undefined
+  /** Max TX rate in Mbps (IFLA_VF_TX_RATE; 0 unlimited). */
+  readonly txRate?: number | undefined
+  readonly minTxRate?: number | undefined
+  readonly maxTxRate?: number | undefined
+  readonly spoofchk?: boolean | undefined
+  readonly trust?: boolean | undefined
+  readonly rssQueryEn?: boolean | undefined
+  /** "auto" (follows the uplink), "enable" or "disable". */
+  readonly linkState?: "auto" | "enable" | "disable" | number | undefined
+}
+
+const VF_LINK_STATES = ["auto", "enable", "disable"] as const
+
+/** A VF on/off setting; the kernel reports -1 (all ones) when the driver has none. */
+const vfBool = (x: { readonly setting: number } | undefined): boolean | undefined =>
+  x === undefined || x.setting === 0xffffffff ? undefined : x.setting !== 0
+
+/** IFLA_VF_INFO → the model (the MAC as its first 6 bytes, as `ip` prints an Ethernet VF). */
+const vfFrom = (v: VfInfoAttrs): VfInfo =>
+  defined({
+    vf: v.mac?.vf ?? v.vlan?.vf ?? v.txRate?.vf ?? 0,
+    mac: v.mac === undefined ? undefined : macToString(v.mac.mac, 0, 6),
+    vlan: v.vlan?.vlan,
+    qos: v.vlan?.qos,
+    txRate: v.txRate?.rate,
+    minTxRate: v.rate?.minTxRate,
+    maxTxRate: v.rate?.maxTxRate,
+    spoofchk: vfBool(v.spoofchk),
+    trust: vfBool(v.trust),
+    rssQueryEn: vfBool(v.rssQueryEn),
+    linkState:
+      v.linkState === undefined
+        ? undefined
+        : (VF_LINK_STATES[v.linkState.linkState] ?? v.linkState.linkState),
+    stats: v.stats
+  })
+
+const VfSettingSchema = Schema.Struct({
+  vf: P.U32,
+  mac: Schema.optional(P.MacAddress),
+  vlan: Schema.optional(P.intBetween(P.U32, 0, 4095)),
+  qos: Schema.optional(P.intBetween(P.U32, 0, 7)),
+  txRate: Schema.optional(P.U32),
+  minTxRate: Schema.optional(P.U32),
+  maxTxRate: Schema.optional(P.U32),
+  spoofchk: Schema.optional(Schema.Boolean),
+  trust: Schema.optional(Schema.Boolean),
+  rssQueryEn: Schema.optional(Schema.Boolean),
+  linkState: Schema.optional(Schema.Union([Schema.Literals(VF_LINK_STATES), P.U32]))
+})
+
+/**
+ * IFLA_VF_INFO of a VF setting, as `ip link set DEV vf N ...` sends it (VLAN
+ * and QoS together; min and max rate together).
+ *
+ * @example
+ * ```ts
+ * Link.vfAttrs({ vf: 0, trust: true }) // { trust: { vf: 0, setting: 1 } }
+ * ```
+ * @since 0.3.0
+ */
+export const vfAttrs = (s: VfSetting): VfInfoAttrs => {
+  const vf = s.vf
+  const setting = (b: boolean | undefined) => (b === undefined ? undefined : { vf, setting: b ? 1 : 0 })
+  let mac: Uint8Array | undefined
+  if (s.mac !== undefined) {
+    mac = new Uint8Array(32)
+    mac.set(parseMac(s.mac)!)
+  }
+  return defined({
+    mac: mac === undefined ? undefined : { vf, mac },
+    vlan:
+      s.vlan === undefined && s.qos === undefined ? undefined : { vf, vlan: s.vlan ?? 0, qos: s.qos ?? 0 },
+    txRate: s.txRate === undefined ? undefined : { vf, rate: s.txRate },
+    rate:
+      s.minTxRate === undefined && s.maxTxRate === undefined
+        ? undefined
+        : { vf, minTxRate: s.minTxRate ?? 0, maxTxRate: s.maxTxRate ?? 0 },
+    spoofchk: setting(s.spoofchk),
+    trust: setting(s.trust),
+    rssQueryEn: setting(s.rssQueryEn),
+    linkState:
+      s.linkState === undefined
+        ? undefined
+        : {
+            vf,
+            linkState: typeof s.linkState === "number" ? s.linkState : VF_LINK_STATES.indexOf(s.linkState)
+          }
+  })
+}
+
+/**
+ * The `ip link set DEV vf N ...` request (RTM_NEWLINK, IFLA_VFINFO_LIST) for link `index`.
+ *
+ * @example
+ * ```ts
+ * const bytes = Link.vfRequest(3, { vf: 0, mac: "02:00:00:00:00:05" })
+ * ```
+ * @since 0.3.0
+ */
+export const vfRequest = (index: number, s: VfSetting): Uint8Array =>
+  newlink(NLM_F_ACK, { ...emptyHeader, index, vfinfoList: { info: [vfAttrs(s)] } })
 
 /**
  * XDP state of a link (IFLA_XDP): the attach mode and the program ids.
@@ -785,6 +921,9 @@ class Status implements LinkStatus {
   get altnames(): ReadonlyArray<string> | undefined {
     return this.message.propList?.altIfname
   }
+  get vfs(): ReadonlyArray<VfInfo> | undefined {
+    return this.message.vfinfoList?.info?.map(vfFrom)
+  }
   get xdp(): XdpStatus | undefined {
     const x = this.message.xdp
     return x === undefined
@@ -828,7 +967,8 @@ class Status implements LinkStatus {
       data: this.data,
       port: this.port,
       altnames: this.altnames,
-      xdp: this.xdp
+      xdp: this.xdp,
+      vfs: this.vfs
     }
     for (const k of EXTRA_STATUS) out[k] = (this as any)[k]
     out.stats64 = this.stats64
@@ -839,7 +979,7 @@ class Status implements LinkStatus {
 
 // The view's other status fields (min/max MTU, TSO limits, permanent address, ...):
 // getters that read the whole message, decoded on first access.
-const OWN_STATUS = new Set(["xdp", "propList"])
+const OWN_STATUS = new Set(["xdp", "propList", "vfinfoList"])
 const EXTRA_STATUS = Object.keys(linkStatusFields).filter((k) => !OWN_STATUS.has(k))
 for (const k of EXTRA_STATUS) {
   const field = linkStatusFields[k]!
@@ -1992,4 +2132,21 @@ export const setXdp = operation("Link.setXdp", function* (ref: Ref, setting: Xdp
     xdpRequest(index, x),
     options(`link set xdp${x.fd === null || x.fd === -1 ? " off" : ""}`)
   )
+})
+
+/**
+ * Sets a VF's options, like `ip link set DEV vf N mac ... vlan ... trust on`
+ * (needs SR-IOV hardware; the kernel refuses it on other devices).
+ *
+ * @example
+ * ```ts
+ * yield* Link.setVf("eth0", { vf: 0, mac: "02:00:00:00:00:05", spoofchk: false })
+ * ```
+ * @since 0.3.0
+ */
+export const setVf = operation("Link.setVf", function* (ref: Ref, setting: VfSetting) {
+  const v = yield* validate(VfSettingSchema, setting, "vf")
+  const index = yield* linkIndex(ref, "ref")
+  const { route } = yield* Netlink
+  yield* route.request(vfRequest(index, v), options(`link set vf ${v.vf}`))
 })
