@@ -188,6 +188,7 @@ describe("attributeTree", () => {
 /** Family header length by message type. */
 const headerLen = (type: number): number => {
   if (type >= 16 && type <= 19) return 16 // ifinfomsg
+  if (type === 108 || type === 109) return 16 // ifinfomsg (RTM_NEWLINKPROP, RTM_DELLINKPROP)
   if (type >= 20 && type <= 23) return 8 // ifaddrmsg
   if (type >= 24 && type <= 27) return 12 // rtmsg
   if (type >= 28 && type <= 31) return 12 // ndmsg

@@ -2781,7 +2781,7 @@ export const LinkinfoVxlanAttrsFields = {
   collectMetadata: Schema.optionalKey(P.U8),
   label: Schema.optionalKey(P.U32.check(Schema.isBetween({ minimum: 0, maximum: 1048575 }))),
   gpe: Schema.optionalKey(Schema.Literal(true)),
-  ttlInherit: Schema.optionalKey(Schema.Boolean),
+  ttlInherit: Schema.optionalKey(Schema.Literal(true)),
   df: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 2 }))),
   vnifilter: Schema.optionalKey(P.U8),
   localbypass: Schema.optionalKey(P.U8),
