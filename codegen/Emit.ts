@@ -408,7 +408,8 @@ export const emitFamily = (
         break
       }
       case "flag":
-        s = a["dump-type"] === "u8" ? "Schema.Boolean" : "Schema.Literal(true)"
+        // only true can be written (a flag); a dump's false reads back, so the type is boolean
+        s = "Schema.Literal(true)"
         break
       case "bitfield32":
         s = "P.Bitfield32"

@@ -67,6 +67,8 @@ import {
   RtextFilter,
   type RtnlLinkStats,
   type RtnlLinkStats64,
+  type VfInfoAttrs,
+  type VfStatsAttrs,
   XdpAttachedNames,
   XdpFlags
 } from "../generated/rt-link/index.ts"
@@ -90,7 +92,7 @@ import { describePath } from "../runtime/Describe.ts"
 import * as Ns from "../runtime/Namespace.ts"
 import { kernel as kernelError, type NetlinkError } from "../runtime/NetlinkError.ts"
 import * as P from "../runtime/Primitives.ts"
-import { readString } from "../runtime/Wire.ts"
+import { macToString, parseMac, readString } from "../runtime/Wire.ts"
 import { Netlink } from "./Netlink.ts"
 import {
   buildMessage,
@@ -174,7 +176,7 @@ export type ResolvedNamespace = Resolved
  * ```
  * @since 0.2.0
  */
-export interface LinkStatus extends Omit<ViewStatus, "xdp" | "propList"> {
+export interface LinkStatus extends Omit<ViewStatus, "xdp" | "propList" | "vfinfoList"> {
   readonly index: number
   /** "up", "down", "unknown", ... (a number when unnamed). */
   readonly operstate: string | number
@@ -197,9 +199,143 @@ export interface LinkStatus extends Omit<ViewStatus, "xdp" | "propList"> {
   readonly altnames?: ReadonlyArray<string> | undefined
   /** The attached XDP program(s): mode "none", "drv", "skb", "hw" or "multi", and program ids. */
   readonly xdp?: XdpStatus | undefined
+  /** SR-IOV virtual functions (IFLA_VFINFO_LIST; the kernel reports them when asked with RTEXT_FILTER_VF). */
+  readonly vfs?: ReadonlyArray<VfInfo> | undefined
   /** The whole message as decoded by the generated codec. */
   readonly message: LinkMessage
 }
+
+/**
+ * One SR-IOV virtual function as the kernel reports it (IFLA_VF_INFO), named
+ * as `ip link show` prints it; what {@link setVf} takes, plus `stats`.
+ *
+ * @example
+ * ```ts
+ * const vf: Link.VfInfo = { vf: 0, mac: "02:00:00:00:00:05", vlan: 10, spoofchk: true, linkState: "auto" }
+ * ```
+ * @since 0.3.0
+ */
+export interface VfInfo extends VfSetting {
+  readonly stats?: VfStatsAttrs | undefined
+}
+
+/**
+ * A VF's settings (`ip link set DEV vf N mac ... vlan ... qos ... rate ...
+ * spoofchk ... trust ... state ...`).
+ *
+ * @example
+ * ```ts
+ * const s: Link.VfSetting = { vf: 0, mac: "02:00:00:00:00:05", trust: true }
+ * ```
+ * @since 0.3.0
+ */
+export interface VfSetting {
+  readonly vf: number
+  readonly mac?: string | undefined
+  readonly vlan?: number | undefined
+  readonly qos?: number | undefined
+  /** Max TX rate in Mbps (IFLA_VF_TX_RATE; 0 unlimited). */
+  readonly txRate?: number | undefined
+  readonly minTxRate?: number | undefined
+  readonly maxTxRate?: number | undefined
+  readonly spoofchk?: boolean | undefined
+  readonly trust?: boolean | undefined
+  readonly rssQueryEn?: boolean | undefined
+  /** "auto" (follows the uplink), "enable" or "disable". */
+  readonly linkState?: "auto" | "enable" | "disable" | number | undefined
+}
+
+const VF_LINK_STATES = ["auto", "enable", "disable"] as const
+
+/** A VF on/off setting; the kernel reports -1 (all ones) when the driver has none. */
+const vfBool = (x: { readonly setting: number } | undefined): boolean | undefined =>
+  x === undefined || x.setting === 0xffffffff ? undefined : x.setting !== 0
+
+/** IFLA_VF_INFO → the model (the MAC as its first 6 bytes, as `ip` prints an Ethernet VF). */
+const vfFrom = (v: VfInfoAttrs): VfInfo =>
+  defined({
+    vf: v.mac?.vf ?? v.vlan?.vf ?? v.txRate?.vf ?? 0,
+    mac: v.mac === undefined ? undefined : macToString(v.mac.mac, 0, 6),
+    vlan: v.vlan?.vlan,
+    qos: v.vlan?.qos,
+    txRate: v.txRate?.rate,
+    minTxRate: v.rate?.minTxRate,
+    maxTxRate: v.rate?.maxTxRate,
+    spoofchk: vfBool(v.spoofchk),
+    trust: vfBool(v.trust),
+    rssQueryEn: vfBool(v.rssQueryEn),
+    linkState:
+      v.linkState === undefined
+        ? undefined
+        : (VF_LINK_STATES[v.linkState.linkState] ?? v.linkState.linkState),
+    stats: v.stats
+  })
+
+const VfSettingSchema = Schema.Struct({
+  vf: P.U32,
+  mac: Schema.optional(P.MacAddress),
+  vlan: Schema.optional(P.intBetween(P.U32, 0, 4095)),
+  qos: Schema.optional(P.intBetween(P.U32, 0, 7)),
+  txRate: Schema.optional(P.U32),
+  minTxRate: Schema.optional(P.U32),
+  maxTxRate: Schema.optional(P.U32),
+  spoofchk: Schema.optional(Schema.Boolean),
+  trust: Schema.optional(Schema.Boolean),
+  rssQueryEn: Schema.optional(Schema.Boolean),
+  linkState: Schema.optional(Schema.Union([Schema.Literals(VF_LINK_STATES), P.U32]))
+})
+
+/**
+ * IFLA_VF_INFO of a VF setting, as `ip link set DEV vf N ...` sends it (VLAN
+ * and QoS together; min and max rate together).
+ *
+ * @example
+ * ```ts
+ * Link.vfAttrs({ vf: 0, trust: true }) // { trust: { vf: 0, setting: 1 } }
+ * ```
+ * @since 0.3.0
+ */
+export const vfAttrs = (s: VfSetting): VfInfoAttrs => {
+  const vf = s.vf
+  const setting = (b: boolean | undefined) => (b === undefined ? undefined : { vf, setting: b ? 1 : 0 })
+  let mac: Uint8Array | undefined
+  if (s.mac !== undefined) {
+    mac = new Uint8Array(32)
+    mac.set(parseMac(s.mac)!)
+  }
+  return defined({
+    mac: mac === undefined ? undefined : { vf, mac },
+    vlan:
+      s.vlan === undefined && s.qos === undefined ? undefined : { vf, vlan: s.vlan ?? 0, qos: s.qos ?? 0 },
+    txRate: s.txRate === undefined ? undefined : { vf, rate: s.txRate },
+    rate:
+      s.minTxRate === undefined && s.maxTxRate === undefined
+        ? undefined
+        : { vf, minTxRate: s.minTxRate ?? 0, maxTxRate: s.maxTxRate ?? 0 },
+    spoofchk: setting(s.spoofchk),
+    trust: setting(s.trust),
+    rssQueryEn: setting(s.rssQueryEn),
+    linkState:
+      s.linkState === undefined
+        ? undefined
+        : {
+            vf,
+            linkState: typeof s.linkState === "number" ? s.linkState : VF_LINK_STATES.indexOf(s.linkState)
+          }
+  })
+}
+
+/**
+ * The `ip link set DEV vf N ...` request (RTM_NEWLINK, IFLA_VFINFO_LIST) for link `index`.
+ *
+ * @example
+ * ```ts
+ * const bytes = Link.vfRequest(3, { vf: 0, mac: "02:00:00:00:00:05" })
+ * ```
+ * @since 0.3.0
+ */
+export const vfRequest = (index: number, s: VfSetting): Uint8Array =>
+  newlink(NLM_F_ACK, { ...emptyHeader, index, vfinfoList: { info: [vfAttrs(s)] } })
 
 /**
  * XDP state of a link (IFLA_XDP): the attach mode and the program ids.
@@ -786,6 +922,9 @@ class Status implements LinkStatus {
   get altnames(): ReadonlyArray<string> | undefined {
     return this.message.propList?.altIfname
   }
+  get vfs(): ReadonlyArray<VfInfo> | undefined {
+    return this.message.vfinfoList?.info?.map(vfFrom)
+  }
   get xdp(): XdpStatus | undefined {
     const x = this.message.xdp
     return x === undefined
@@ -829,7 +968,8 @@ class Status implements LinkStatus {
       data: this.data,
       port: this.port,
       altnames: this.altnames,
-      xdp: this.xdp
+      xdp: this.xdp,
+      vfs: this.vfs
     }
     for (const k of EXTRA_STATUS) out[k] = (this as any)[k]
     out.stats64 = this.stats64
@@ -840,7 +980,7 @@ class Status implements LinkStatus {
 
 // The view's other status fields (min/max MTU, TSO limits, permanent address, ...):
 // getters that read the whole message, decoded on first access.
-const OWN_STATUS = new Set(["xdp", "propList"])
+const OWN_STATUS = new Set(["xdp", "propList", "vfinfoList"])
 const EXTRA_STATUS = Object.keys(linkStatusFields).filter((k) => !OWN_STATUS.has(k))
 for (const k of EXTRA_STATUS) {
   const field = linkStatusFields[k]!
@@ -1043,6 +1183,8 @@ const textEncoder = new TextEncoder()
 export interface SetResolved {
   readonly master?: number
   readonly netns?: ResolvedNamespace
+  /** Devices named in kind options, by field. */
+  readonly devices?: Readonly<Record<string, number>>
 }
 
 const flagChange = (
@@ -1063,7 +1205,15 @@ const flagChange = (
  * ```
  * @since 0.1.0
  */
-export const setMessage = (index: number, changes: Changes, resolved: SetResolved = {}): LinkMessage => {
+export const setMessage = (
+  index: number,
+  input: Changes | KindChanges,
+  resolved: SetResolved = {}
+): LinkMessage => {
+  const split = splitKind(input)
+  const changes = split.common as Changes
+  const linkInfo =
+    split.desc === undefined ? undefined : changeInfo(split.desc, split.opts, resolved.devices ?? {})
   let f = { flags: 0, change: 0 }
   f = flagChange(f, IFF_UP, changes.up)
   f = flagChange(f, IFF_PROMISC, changes.promisc)
@@ -1084,7 +1234,8 @@ export const setMessage = (index: number, changes: Changes, resolved: SetResolve
     // the value alone replaces every reason bit (with a mask the kernel changes only those)
     protoDownReason: changes.protodownReason === undefined ? undefined : { value: changes.protodownReason },
     afSpec: afSpecOf(changes),
-    ...nsAttrs(resolved.netns)
+    ...nsAttrs(resolved.netns),
+    linkInfo
   })
 }
 
@@ -1117,7 +1268,11 @@ export const tokenRequest = (index: number, token: string): Uint8Array =>
  * ```
  * @since 0.1.0
  */
-export const setRequest = (index: number, changes: Changes, resolved: SetResolved = {}): Uint8Array =>
+export const setRequest = (
+  index: number,
+  changes: Changes | KindChanges,
+  resolved: SetResolved = {}
+): Uint8Array =>
   // A zero-length IFLA_IFALIAS removes the alias (iproute2: alias "").
   newlink(NLM_F_ACK, setMessage(index, changes, resolved), changes.alias === null)
 
@@ -1648,22 +1803,101 @@ export const del = remove
  * ```
  * @since 0.1.0
  */
-export const set = operation("Link.set", function* (ref: Ref, changes: Changes) {
-  const c: Changes = yield* validate(ChangesSchema, changes)
+export const set = operation("Link.set", function* (ref: Ref, changes: Changes | KindChanges) {
   const index = yield* linkIndex(ref, "ref")
+  const split = yield* kindChanges(index, changes)
+  const c: Changes = yield* validate(ChangesSchema, split.common)
+  const withKind: Changes | KindChanges = split.checked === undefined ? c : { ...split.checked, ...c }
   yield* requireAttributes(c, index)
   const { route } = yield* Netlink
   yield* Effect.scoped(
     Effect.gen(function* () {
-      const resolved: { master?: number; netns?: ResolvedNamespace } = {}
+      const resolved: { master?: number; netns?: ResolvedNamespace; devices: Record<string, number> } = {
+        devices: split.devices
+      }
       if (c.master !== undefined && c.master !== null) resolved.master = yield* linkIndex(c.master, "master")
       if (c.netns !== undefined) resolved.netns = yield* resolveNamespace(c.netns, "netns")
-      const msg = yield* checkMessage(setMessage(index, c, resolved))
+      const msg = yield* checkMessage(setMessage(index, withKind, resolved))
       yield* route.request(newlink(NLM_F_ACK, msg, c.alias === null), options("link set"))
       if (c.token !== undefined) yield* route.request(tokenRequest(index, c.token), options("token set"))
     })
   )
 })
+
+/**
+ * Changes with a `kind`: the kind's options (named as in the link model, e.g.
+ * a vxlan's `ttl`, a bridge's `stpState`, a macvlan's `mode`) next to common
+ * changes; {@link set} sends only the given kind options in IFLA_LINKINFO, as
+ * `ip link set NAME type KIND ...` does. `kind` must be the link's kind.
+ *
+ * @example
+ * ```ts
+ * yield* Link.set("br0", { kind: "bridge", stpState: true, mtu: 1400 })
+ * ```
+ * @since 0.3.0
+ */
+export type KindChanges = Omit<Changes, "group"> & {
+  readonly kind: AddSpec["kind"]
+  /** The device group, or (vxlan) the multicast group: the kind's own meaning wins, as in the model. */
+  readonly group?: unknown
+  readonly [option: string]: unknown
+}
+
+/** Changes with a kind: the common ones and the kind's options, apart (no validation). */
+const splitKind = (changes: Changes | KindChanges) => {
+  const kind = (changes as { kind?: unknown }).kind
+  const desc = typeof kind === "string" ? byKind.get(kind) : undefined
+  if (desc === undefined) return { desc, common: changes as Record<string, unknown>, opts: {} }
+  const groupKey = desc.renames?.group
+  const common: Record<string, unknown> = {}
+  const opts: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(changes)) {
+    if (k === "kind" || v === undefined) continue
+    if (k === groupKey) common.group = v
+    else if (k in desc.fields && (k !== "group" || groupKey !== undefined)) opts[k] = v
+    else common[k] = v
+  }
+  return { desc, common, opts }
+}
+
+/** IFLA_LINKINFO carrying only the given kind options, as `ip link set NAME type KIND ...` sends it. */
+const changeInfo = (
+  desc: LinkKind,
+  opts: Readonly<Record<string, unknown>>,
+  devices: Readonly<Record<string, number>>
+): LinkinfoAttrs | undefined => {
+  if (isEmpty(opts)) return undefined
+  const data = (desc.change ?? desc.toKernel)(opts as any, { devices, namespaces: {} })
+  return data === undefined
+    ? { kind: desc.kind }
+    : { kind: desc.kind, data: { kind: desc.kind, ...data } as LinkinfoDataMsg }
+}
+
+/** Validates the kind part of changes against the link's kind and resolves its devices. */
+const kindChanges = (index: number, changes: Changes | KindChanges) =>
+  Effect.gen(function* () {
+    const kind = (changes as { kind?: unknown } | undefined)?.kind
+    if (kind === undefined) return { common: changes, checked: undefined, devices: {} }
+    const { desc, common, opts } = splitKind(changes)
+    if (desc === undefined)
+      return yield* Effect.fail(
+        invalid("kind", `unknown link kind ${JSON.stringify(kind)}; one of ${kinds.join(", ")}`)
+      )
+    const h = yield* getHead(index, { stats: false })
+    if (h.info?.kind !== desc.kind)
+      return yield* Effect.fail(
+        invalid("kind", `${h.name} is ${h.info?.kind ?? "of no kind"}, not ${desc.kind}`)
+      )
+    const checked: Record<string, unknown> = { kind: desc.kind }
+    for (const [k, v] of Object.entries(opts)) {
+      // one option at a time: a change gives only some (required ones too)
+      const one = yield* validate(Schema.Struct({ [k]: desc.fields[k]! }) as any, { [k]: v })
+      checked[k] = (one as Record<string, unknown>)[k]
+    }
+    const devices: Record<string, number> = {}
+    for (const f of desc.devices) if (opts[f] !== undefined) devices[f] = yield* linkIndex(opts[f] as Ref, f)
+    return { common, checked, devices }
+  })
 
 /** Settings newer kernels added: the attribute, and the release that added it. */
 const NEWER: ReadonlyArray<readonly [keyof LinkOptions, keyof LinkAttrs, string, string]> = [
@@ -1928,4 +2162,21 @@ export const setXdp = operation("Link.setXdp", function* (ref: Ref, setting: Xdp
     xdpRequest(index, x),
     options(`link set xdp${x.fd === null || x.fd === -1 ? " off" : ""}`)
   )
+})
+
+/**
+ * Sets a VF's options, like `ip link set DEV vf N mac ... vlan ... trust on`
+ * (needs SR-IOV hardware; the kernel refuses it on other devices).
+ *
+ * @example
+ * ```ts
+ * yield* Link.setVf("eth0", { vf: 0, mac: "02:00:00:00:00:05", spoofchk: false })
+ * ```
+ * @since 0.3.0
+ */
+export const setVf = operation("Link.setVf", function* (ref: Ref, setting: VfSetting) {
+  const v = yield* validate(VfSettingSchema, setting, "vf")
+  const index = yield* linkIndex(ref, "ref")
+  const { route } = yield* Netlink
+  yield* route.request(vfRequest(index, v), options(`link set vf ${v.vf}`))
 })

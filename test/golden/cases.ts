@@ -1667,6 +1667,16 @@ const linkAttrCases: ReadonlyArray<GoldenCase> = [
   ),
   link("set-xdp-off", "IFLA_XDP { IFLA_XDP_FD -1 } (detach, any mode)", "link set d0 xdp off"),
   link("set-xdpgeneric-off", "IFLA_XDP { FD -1, FLAGS XDP_FLAGS_SKB_MODE }", "link set d0 xdpgeneric off"),
+  link(
+    "set-vf-mac",
+    "IFLA_VFINFO_LIST { IFLA_VF_INFO { IFLA_VF_MAC } } (the host has no SR-IOV: captured, refused)",
+    "link set d0 vf 0 mac 02:00:00:00:00:05"
+  ),
+  link(
+    "set-vf-options",
+    "IFLA_VF_VLAN, IFLA_VF_SPOOFCHK, IFLA_VF_LINK_STATE, IFLA_VF_TRUST of VF 1 (ip keeps the command order: given in the spec's; captured, refused)",
+    "link set d0 vf 1 vlan 10 qos 3 spoofchk off state enable trust on"
+  ),
   {
     name: "token-set",
     doc: "ip token set: RTM_SETLINK, family AF_INET6, IFLA_AF_SPEC { AF_INET6 { IFLA_INET6_TOKEN } }",
@@ -1689,6 +1699,28 @@ const linkAttrCases: ReadonlyArray<GoldenCase> = [
     {
       setup: [veth, split(`link property add dev d0 altname ${LONG_ALT}`)],
       types: [RTM_DELLINKPROP]
+    }
+  ),
+  link(
+    "set-type-vxlan",
+    "kind options via ip link set: IFLA_LINKINFO with only the changed vxlan data",
+    "link set vx0 type vxlan ttl 10 ageing 100",
+    { setup: [veth, vxlanOnD0] }
+  ),
+  link(
+    "set-type-bridge",
+    "kind options via ip link set: bridge stp_state",
+    "link set br0 type bridge stp_state 1",
+    {
+      setup: [bridge]
+    }
+  ),
+  link(
+    "set-type-macvlan",
+    "kind options via ip link set: macvlan mode",
+    "link set mv0 type macvlan mode private",
+    {
+      setup: [veth, split("link add mv0 link d0 type macvlan mode bridge")]
     }
   ),
   link(

@@ -7,9 +7,11 @@
 import { describe, expect, it } from "vitest"
 import {
   altnameRequest,
+  fromMessage,
   getRequest,
   setRequest,
   tokenRequest,
+  vfRequest,
   xdpAttrs,
   xdpRequest
 } from "../../src/api/Link.ts"
@@ -80,5 +82,89 @@ describe("ip token set, XDP detach, alternative names", () => {
     expect(ours).toEqual(theirs)
     // a short name stays IFLA_IFNAME (the kernel finds short alternative names by it too)
     expect(attributeTree(getRequest("d0"), 16).attrs.map((a: any) => a.type)).toEqual([3])
+  })
+})
+
+describe("kind options via Link.set match ip link set NAME type KIND ...", () => {
+  const cases: ReadonlyArray<[string, Parameters<typeof setRequest>[1]]> = [
+    // only ttl and ageing: no learning (which a create always sends), no id or port
+    ["link-set-type-vxlan", { kind: "vxlan", ttl: 10, ageing: 100 }],
+    ["link-set-type-bridge", { kind: "bridge", stpState: true }],
+    ["link-set-type-macvlan", { kind: "macvlan", mode: "private" }]
+  ]
+  for (const [name, changes] of cases)
+    it(name, () => expectLinkLikeIproute2(setRequest(indexOf(name), changes), first(name)))
+
+  it("common changes and kind options share one request; a vxlan's group is its multicast group there too", () => {
+    const m = decode(setRequest(4, { kind: "vxlan", mtu: 1400, deviceGroup: 7, group: "239.1.1.1" }))
+    expect(m).toMatchObject({
+      mtu: 1400,
+      group: 7,
+      linkInfo: { kind: "vxlan", data: { group: "239.1.1.1" } }
+    })
+    expect(m.linkInfo?.data).not.toHaveProperty("learning")
+  })
+})
+
+describe("VF settings match ip link set DEV vf N ... (encode only: no SR-IOV here)", () => {
+  it("link-set-vf-mac: IFLA_VFINFO_LIST { IFLA_VF_INFO { IFLA_VF_MAC (vf, 32-byte mac) } }", () => {
+    const f = first("link-set-vf-mac")
+    expectLinkLikeIproute2(vfRequest(decode(f.bytes).index, { vf: 0, mac: "02:00:00:00:00:05" }), f)
+  })
+
+  it("link-set-vf-options: vlan with qos, spoofchk, trust, link state", () => {
+    const f = first("link-set-vf-options")
+    const ours = vfRequest(decode(f.bytes).index, {
+      vf: 1,
+      vlan: 10,
+      qos: 3,
+      spoofchk: false,
+      trust: true,
+      linkState: "enable"
+    })
+    expectLinkLikeIproute2(ours, f)
+    // what the kernel would report decodes back into the same setting
+    const info = decode(ours).vfinfoList?.info?.[0]
+    expect(info).toMatchObject({ vlan: { vf: 1, vlan: 10, qos: 3 }, trust: { vf: 1, setting: 1 } })
+  })
+
+  it("status.vfs: IFLA_VFINFO_LIST as a kernel reports it, named as ip prints it", () => {
+    const mac = new Uint8Array(32)
+    mac.set([2, 0, 0, 0, 0, 5])
+    const link = fromMessage({
+      family: 0,
+      pad: 0,
+      type: 1,
+      index: 3,
+      flags: 0,
+      change: 0,
+      ifname: "eth0",
+      vfinfoList: {
+        info: [
+          {
+            mac: { vf: 0, mac },
+            vlan: { vf: 0, vlan: 10, qos: 3 },
+            rate: { vf: 0, minTxRate: 0, maxTxRate: 100 },
+            spoofchk: { vf: 0, setting: 1 },
+            trust: { vf: 0, setting: 0xffffffff },
+            linkState: { vf: 0, linkState: 2 },
+            stats: { rxPackets: 5n }
+          }
+        ]
+      }
+    })
+    expect(link.status?.vfs).toEqual([
+      {
+        vf: 0,
+        mac: "02:00:00:00:00:05",
+        vlan: 10,
+        qos: 3,
+        minTxRate: 0,
+        maxTxRate: 100,
+        spoofchk: true,
+        linkState: "disable",
+        stats: { rxPackets: 5n }
+      }
+    ])
   })
 })

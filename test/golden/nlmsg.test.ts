@@ -187,7 +187,8 @@ describe("attributeTree", () => {
 
 /** Family header length by message type. */
 const headerLen = (type: number): number => {
-  if ((type >= 16 && type <= 19) || type === 108 || type === 109) return 16 // ifinfomsg (links, link properties)
+  if (type >= 16 && type <= 19) return 16 // ifinfomsg
+  if (type === 108 || type === 109) return 16 // ifinfomsg (RTM_NEWLINKPROP, RTM_DELLINKPROP)
   if (type >= 20 && type <= 23) return 8 // ifaddrmsg
   if (type >= 24 && type <= 27) return 12 // rtmsg
   if (type >= 28 && type <= 31) return 12 // ndmsg
@@ -196,9 +197,7 @@ const headerLen = (type: number): number => {
   if (type >= 80 && type <= 82) return 4 // netconfmsg
   if (type >= 84 && type <= 86) return 8 // br_port_msg (MDB)
   if (type >= 112 && type <= 114) return 8 // br_vlan_msg
-  if (type >= 36 && type <= 46) return 20 // tcmsg (qdiscs, classes, filters)
-  if (type >= 100 && type <= 102) return 20 // tcmsg (chains)
-  if (type >= 48 && type <= 50) return 4 // tcamsg (actions)
+  if (type >= 36 && type <= 43) return 20 // tcmsg (qdiscs, classes)
   if ((type >= 104 && type <= 106) || (type >= 116 && type <= 118)) return 8 // nhmsg (nexthops, buckets)
   throw new Error(`no header length for ${type}`)
 }

@@ -175,3 +175,54 @@ describeRoot("XDP (issue 11)", () => {
     )
   )
 })
+
+describeRoot("Kind options via Link.set (issue 11)", () => {
+  it.live(
+    "bridge stp_state, macvlan mode and vxlan ttl/ageing change on existing links; the VNI cannot",
+    () =>
+      inNamespace((ns) =>
+        Effect.gen(function* () {
+          yield* Link.add({ kind: "veth", name: "d0", peer: { name: "d1" } })
+          yield* Link.add({ kind: "bridge", name: "br0" })
+          yield* Link.set("br0", { kind: "bridge", stpState: true, forwardDelay: 400, mtu: 1400 })
+          expect(show(ns, "br0").linkinfo.info_data).toMatchObject({ stp_state: 1, forward_delay: 400 })
+          expect(yield* Link.get("br0")).toMatchObject({ stpState: true, forwardDelay: 400, mtu: 1400 })
+
+          yield* Link.add({ kind: "macvlan", name: "mv0", link: "d0", mode: "bridge" })
+          yield* Link.set("mv0", { kind: "macvlan", mode: "private" })
+          expect(show(ns, "mv0").linkinfo.info_data.mode).toBe("private")
+          expect((yield* Link.get("mv0")) as any).toMatchObject({ mode: "private" })
+
+          const spec: Link.AddSpec = {
+            kind: "vxlan",
+            name: "vx0",
+            id: 42,
+            dstport: 4789,
+            dev: "d0",
+            learning: false
+          }
+          yield* Link.add(spec)
+          yield* Link.set("vx0", { kind: "vxlan", ttl: 10, ageing: 100 })
+          const d = show(ns, "vx0").linkinfo.info_data
+          // learning stays off: the change did not send the create-time default
+          expect(d).toMatchObject({ ttl: 10, ageing: 100, learning: false, id: 42 })
+          expectEqual({ ...spec, ttl: 10, ageing: 100 } as Link.AddSpec, yield* Link.get("vx0"))
+          // what the kernel cannot change: its error, with its extack message
+          const inherit = yield* Effect.flip(Link.set("vx0", { kind: "vxlan", ttl: "inherit" }))
+          expect(inherit.reason._tag === "Kernel" && inherit.reason.code).toBe("EOPNOTSUPP")
+          expect(inherit.message).toMatch(/cannot change TTL_INHERIT/)
+
+          // what the kernel cannot change: its error, with its extack message
+          const e = yield* Effect.flip(Link.set("vx0", { kind: "vxlan", id: 43 }))
+          expect(e.reason._tag === "Kernel" && e.reason.code).toBe("EOPNOTSUPP")
+          expect(e.message).toMatch(/Cannot change VNI/)
+          // the kind must be the link's, and its options are validated one by one
+          const wrong = yield* Effect.flip(Link.set("vx0", { kind: "bridge", stpState: true }))
+          expect(validationPath(wrong)).toBe("kind")
+          const bad = yield* Effect.flip(Link.set("vx0", { kind: "vxlan", ttl: 300 }))
+          expect(validationPath(bad)).toBe("ttl")
+          expect(show(ns, "vx0").linkinfo.info_data.ttl).toBe(10)
+        })
+      )
+  )
+})

@@ -118,6 +118,12 @@ export interface LinkKind<Options = any, K extends string = string>
   readonly namespaces?: (options: Options) => ReadonlyArray<readonly [string, NamespaceTarget]>
   /** Options → IFLA_INFO_DATA (without the kind tag); undefined sends the kind alone. */
   readonly toKernel: (options: Options, ctx: BuildContext) => DataOf<K> | undefined
+  /**
+   * Options → the kind data `Link.set` sends to change an existing link: only
+   * what the options give (default: `toKernel`, for kinds whose `toKernel`
+   * adds nothing the options did not ask for).
+   */
+  readonly change?: (options: Partial<Options>, ctx: BuildContext) => DataOf<K> | undefined
   /** IFLA_INFO_DATA → options. */
   readonly fromKernel: (data: DataOf<K> | undefined, ctx: ReadContext) => Partial<Options>
   /** Other link names the kind creates, by field (veth: ["peer.name", "veth1"]). */

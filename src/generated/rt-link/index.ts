@@ -1475,6 +1475,164 @@ export function encodeIflaBridgeId(w: Writer, v: IflaBridgeId): void {
   { const b = v.prio; w.bytes(b.subarray(0, 2)); if (b.length < 2) w.zeros(2 - b.length) }
   { const b = parseMac(v.addr)!; w.bytes(b.subarray(0, 6)); if (b.length < 6) w.zeros(6 - b.length) }
 }
+/** struct ifla-vf-mac (36 bytes). */
+export interface IflaVfMac {
+  readonly vf: number
+  readonly mac: Uint8Array
+}
+export const IflaVfMacSize = 36
+/** Byte offset of each member of struct ifla-vf-mac. */
+export const IflaVfMacOffsets = {
+  vf: 0,
+  mac: 4,
+} as const
+export const IflaVfMacFields = {
+  vf: P.U32,
+  mac: P.Bytes.check(Schema.isMinLength(32), Schema.isMaxLength(32)),
+}
+export const IflaVfMac: Schema.Codec<IflaVfMac> = Schema.Struct(IflaVfMacFields)
+/** Decodes struct ifla-vf-mac at [p, end). */
+export function decodeIflaVfMac(buf: Uint8Array, view: DataView, p: number, end: number): IflaVfMac {
+  if (end - p < 36) throw new DecodeFailure("struct ifla-vf-mac: " + (end - p) + " bytes, expected 36", p)
+  return { vf: view.getUint32(p, true), mac: readBytes(buf, p + 4, p + 4 + 32) } as IflaVfMac
+}
+export function encodeIflaVfMac(w: Writer, v: IflaVfMac): void {
+  w.u32(v.vf ?? 0)
+  { const b = v.mac; w.bytes(b.subarray(0, 32)); if (b.length < 32) w.zeros(32 - b.length) }
+}
+/** struct ifla-vf-vlan (12 bytes). */
+export interface IflaVfVlan {
+  readonly vf: number
+  readonly vlan: number
+  readonly qos: number
+}
+export const IflaVfVlanSize = 12
+/** Byte offset of each member of struct ifla-vf-vlan. */
+export const IflaVfVlanOffsets = {
+  vf: 0,
+  vlan: 4,
+  qos: 8,
+} as const
+export const IflaVfVlanFields = {
+  vf: P.U32,
+  vlan: P.U32,
+  qos: P.U32,
+}
+export const IflaVfVlan: Schema.Codec<IflaVfVlan> = Schema.Struct(IflaVfVlanFields)
+/** Decodes struct ifla-vf-vlan at [p, end). */
+export function decodeIflaVfVlan(buf: Uint8Array, view: DataView, p: number, end: number): IflaVfVlan {
+  if (end - p < 12) throw new DecodeFailure("struct ifla-vf-vlan: " + (end - p) + " bytes, expected 12", p)
+  return { vf: view.getUint32(p, true), vlan: view.getUint32(p + 4, true), qos: view.getUint32(p + 8, true) } as IflaVfVlan
+}
+export function encodeIflaVfVlan(w: Writer, v: IflaVfVlan): void {
+  w.u32(v.vf ?? 0)
+  w.u32(v.vlan ?? 0)
+  w.u32(v.qos ?? 0)
+}
+/** struct ifla-vf-tx-rate (8 bytes). */
+export interface IflaVfTxRate {
+  readonly vf: number
+  readonly rate: number
+}
+export const IflaVfTxRateSize = 8
+/** Byte offset of each member of struct ifla-vf-tx-rate. */
+export const IflaVfTxRateOffsets = {
+  vf: 0,
+  rate: 4,
+} as const
+export const IflaVfTxRateFields = {
+  vf: P.U32,
+  rate: P.U32,
+}
+export const IflaVfTxRate: Schema.Codec<IflaVfTxRate> = Schema.Struct(IflaVfTxRateFields)
+/** Decodes struct ifla-vf-tx-rate at [p, end). */
+export function decodeIflaVfTxRate(buf: Uint8Array, view: DataView, p: number, end: number): IflaVfTxRate {
+  if (end - p < 8) throw new DecodeFailure("struct ifla-vf-tx-rate: " + (end - p) + " bytes, expected 8", p)
+  return { vf: view.getUint32(p, true), rate: view.getUint32(p + 4, true) } as IflaVfTxRate
+}
+export function encodeIflaVfTxRate(w: Writer, v: IflaVfTxRate): void {
+  w.u32(v.vf ?? 0)
+  w.u32(v.rate ?? 0)
+}
+/** struct ifla-vf-rate (12 bytes). */
+export interface IflaVfRate {
+  readonly vf: number
+  readonly minTxRate: number
+  readonly maxTxRate: number
+}
+export const IflaVfRateSize = 12
+/** Byte offset of each member of struct ifla-vf-rate. */
+export const IflaVfRateOffsets = {
+  vf: 0,
+  minTxRate: 4,
+  maxTxRate: 8,
+} as const
+export const IflaVfRateFields = {
+  vf: P.U32,
+  minTxRate: P.U32,
+  maxTxRate: P.U32,
+}
+export const IflaVfRate: Schema.Codec<IflaVfRate> = Schema.Struct(IflaVfRateFields)
+/** Decodes struct ifla-vf-rate at [p, end). */
+export function decodeIflaVfRate(buf: Uint8Array, view: DataView, p: number, end: number): IflaVfRate {
+  if (end - p < 12) throw new DecodeFailure("struct ifla-vf-rate: " + (end - p) + " bytes, expected 12", p)
+  return { vf: view.getUint32(p, true), minTxRate: view.getUint32(p + 4, true), maxTxRate: view.getUint32(p + 8, true) } as IflaVfRate
+}
+export function encodeIflaVfRate(w: Writer, v: IflaVfRate): void {
+  w.u32(v.vf ?? 0)
+  w.u32(v.minTxRate ?? 0)
+  w.u32(v.maxTxRate ?? 0)
+}
+/** struct ifla-vf-setting (8 bytes). */
+export interface IflaVfSetting {
+  readonly vf: number
+  readonly setting: number
+}
+export const IflaVfSettingSize = 8
+/** Byte offset of each member of struct ifla-vf-setting. */
+export const IflaVfSettingOffsets = {
+  vf: 0,
+  setting: 4,
+} as const
+export const IflaVfSettingFields = {
+  vf: P.U32,
+  setting: P.U32,
+}
+export const IflaVfSetting: Schema.Codec<IflaVfSetting> = Schema.Struct(IflaVfSettingFields)
+/** Decodes struct ifla-vf-setting at [p, end). */
+export function decodeIflaVfSetting(buf: Uint8Array, view: DataView, p: number, end: number): IflaVfSetting {
+  if (end - p < 8) throw new DecodeFailure("struct ifla-vf-setting: " + (end - p) + " bytes, expected 8", p)
+  return { vf: view.getUint32(p, true), setting: view.getUint32(p + 4, true) } as IflaVfSetting
+}
+export function encodeIflaVfSetting(w: Writer, v: IflaVfSetting): void {
+  w.u32(v.vf ?? 0)
+  w.u32(v.setting ?? 0)
+}
+/** struct ifla-vf-link-state (8 bytes). */
+export interface IflaVfLinkState {
+  readonly vf: number
+  readonly linkState: number
+}
+export const IflaVfLinkStateSize = 8
+/** Byte offset of each member of struct ifla-vf-link-state. */
+export const IflaVfLinkStateOffsets = {
+  vf: 0,
+  linkState: 4,
+} as const
+export const IflaVfLinkStateFields = {
+  vf: P.U32,
+  linkState: P.U32,
+}
+export const IflaVfLinkState: Schema.Codec<IflaVfLinkState> = Schema.Struct(IflaVfLinkStateFields)
+/** Decodes struct ifla-vf-link-state at [p, end). */
+export function decodeIflaVfLinkState(buf: Uint8Array, view: DataView, p: number, end: number): IflaVfLinkState {
+  if (end - p < 8) throw new DecodeFailure("struct ifla-vf-link-state: " + (end - p) + " bytes, expected 8", p)
+  return { vf: view.getUint32(p, true), linkState: view.getUint32(p + 4, true) } as IflaVfLinkState
+}
+export function encodeIflaVfLinkState(w: Writer, v: IflaVfLinkState): void {
+  w.u32(v.vf ?? 0)
+  w.u32(v.linkState ?? 0)
+}
 /** struct ifla-vxlan-port-range (4 bytes). */
 export interface IflaVxlanPortRange {
   readonly low: number
@@ -1594,8 +1752,8 @@ export interface LinkAttrs {
   readonly ifalias?: string
   /** IFLA_NUM_VF (21) — Number of SR-IOV virtual functions. */
   readonly numVf?: number
-  /** IFLA_VFINFO_LIST (22) — Nested per-VF information (kept raw). */
-  readonly vfinfoList?: Uint8Array
+  /** IFLA_VFINFO_LIST (22) — Per-VF information (with RTEXT_FILTER_VF), and VF settings. */
+  readonly vfinfoList?: VfinfoListAttrs
   /** IFLA_STATS64 (23) — 64-bit interface counters. */
   readonly stats64?: RtnlLinkStats64
   /** IFLA_VF_PORTS (24) — Nested per-VF port profiles (kept raw). */
@@ -1785,7 +1943,7 @@ export const LinkAttrsFields = {
   netNsPid: Schema.optionalKey(P.U32),
   ifalias: Schema.optionalKey(P.stringMaxBytes(255, 0)),
   numVf: Schema.optionalKey(P.U32),
-  vfinfoList: Schema.optionalKey(P.Bytes),
+  vfinfoList: Schema.optionalKey(Schema.suspend((): Schema.Codec<VfinfoListAttrs> => VfinfoListAttrs)),
   stats64: Schema.optionalKey(Schema.suspend((): Schema.Codec<RtnlLinkStats64> => RtnlLinkStats64)),
   vfPorts: Schema.optionalKey(P.Bytes),
   portSelf: Schema.optionalKey(P.Bytes),
@@ -1833,6 +1991,128 @@ export const LinkAttrsFields = {
   headroom: Schema.optionalKey(P.U16),
   tailroom: Schema.optionalKey(P.U16),
   unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69])),
+}
+/** Attribute set vfinfo-list-attrs. */
+export interface VfinfoListAttrs {
+  /** IFLA_VF_INFO (1) — One VF. */
+  readonly info?: ReadonlyArray<VfInfoAttrs>
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of vfinfo-list-attrs. */
+export const VfinfoListAttrsTypes = {
+  /** IFLA_VF_INFO */ info: 1,
+} as const
+export const VfinfoListAttrsFields = {
+  info: Schema.optionalKey(Schema.Array(Schema.suspend((): Schema.Codec<VfInfoAttrs> => VfInfoAttrs))),
+  unknown: Schema.optionalKey(P.rawAttributes([1])),
+}
+/** Attribute set vf-info-attrs. */
+export interface VfInfoAttrs {
+  /** IFLA_VF_MAC (1) — VF MAC address (the first addr_len bytes of 32). */
+  readonly mac?: IflaVfMac
+  /** IFLA_VF_VLAN (2) — VLAN id and QoS (0 disables the filter). */
+  readonly vlan?: IflaVfVlan
+  /** IFLA_VF_TX_RATE (3) — Max TX rate in Mbps (0 unlimited). */
+  readonly txRate?: IflaVfTxRate
+  /** IFLA_VF_SPOOFCHK (4) — Spoof checking on/off. */
+  readonly spoofchk?: IflaVfSetting
+  /** IFLA_VF_LINK_STATE (5) — Link state: auto, enable, disable. */
+  readonly linkState?: IflaVfLinkState
+  /** IFLA_VF_RATE (6) — Min and max TX rate in Mbps. */
+  readonly rate?: IflaVfRate
+  /** IFLA_VF_RSS_QUERY_EN (7) — RSS query on/off. */
+  readonly rssQueryEn?: IflaVfSetting
+  /** IFLA_VF_STATS (8) — VF counters. */
+  readonly stats?: VfStatsAttrs
+  /** IFLA_VF_TRUST (9) — Trusted VF on/off. */
+  readonly trust?: IflaVfSetting
+  /** IFLA_VF_IB_NODE_GUID (10) — InfiniBand node GUID (struct ifla_vf_guid, kept raw). */
+  readonly ibNodeGuid?: Uint8Array
+  /** IFLA_VF_IB_PORT_GUID (11) — InfiniBand port GUID (struct ifla_vf_guid, kept raw). */
+  readonly ibPortGuid?: Uint8Array
+  /** IFLA_VF_VLAN_LIST (12) — VLAN list with protocols (kept raw). */
+  readonly vlanList?: Uint8Array
+  /** IFLA_VF_BROADCAST (13) — VF broadcast address (32 bytes). */
+  readonly broadcast?: Uint8Array
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of vf-info-attrs. */
+export const VfInfoAttrsTypes = {
+  /** IFLA_VF_MAC */ mac: 1,
+  /** IFLA_VF_VLAN */ vlan: 2,
+  /** IFLA_VF_TX_RATE */ txRate: 3,
+  /** IFLA_VF_SPOOFCHK */ spoofchk: 4,
+  /** IFLA_VF_LINK_STATE */ linkState: 5,
+  /** IFLA_VF_RATE */ rate: 6,
+  /** IFLA_VF_RSS_QUERY_EN */ rssQueryEn: 7,
+  /** IFLA_VF_STATS */ stats: 8,
+  /** IFLA_VF_TRUST */ trust: 9,
+  /** IFLA_VF_IB_NODE_GUID */ ibNodeGuid: 10,
+  /** IFLA_VF_IB_PORT_GUID */ ibPortGuid: 11,
+  /** IFLA_VF_VLAN_LIST */ vlanList: 12,
+  /** IFLA_VF_BROADCAST */ broadcast: 13,
+} as const
+export const VfInfoAttrsFields = {
+  mac: Schema.optionalKey(Schema.suspend((): Schema.Codec<IflaVfMac> => IflaVfMac)),
+  vlan: Schema.optionalKey(Schema.suspend((): Schema.Codec<IflaVfVlan> => IflaVfVlan)),
+  txRate: Schema.optionalKey(Schema.suspend((): Schema.Codec<IflaVfTxRate> => IflaVfTxRate)),
+  spoofchk: Schema.optionalKey(Schema.suspend((): Schema.Codec<IflaVfSetting> => IflaVfSetting)),
+  linkState: Schema.optionalKey(Schema.suspend((): Schema.Codec<IflaVfLinkState> => IflaVfLinkState)),
+  rate: Schema.optionalKey(Schema.suspend((): Schema.Codec<IflaVfRate> => IflaVfRate)),
+  rssQueryEn: Schema.optionalKey(Schema.suspend((): Schema.Codec<IflaVfSetting> => IflaVfSetting)),
+  stats: Schema.optionalKey(Schema.suspend((): Schema.Codec<VfStatsAttrs> => VfStatsAttrs)),
+  trust: Schema.optionalKey(Schema.suspend((): Schema.Codec<IflaVfSetting> => IflaVfSetting)),
+  ibNodeGuid: Schema.optionalKey(P.Bytes),
+  ibPortGuid: Schema.optionalKey(P.Bytes),
+  vlanList: Schema.optionalKey(P.Bytes),
+  broadcast: Schema.optionalKey(P.Bytes),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13])),
+}
+/** Attribute set vf-stats-attrs. */
+export interface VfStatsAttrs {
+  /** IFLA_VF_STATS_RX_PACKETS (0) */
+  readonly rxPackets?: bigint
+  /** IFLA_VF_STATS_TX_PACKETS (1) */
+  readonly txPackets?: bigint
+  /** IFLA_VF_STATS_RX_BYTES (2) */
+  readonly rxBytes?: bigint
+  /** IFLA_VF_STATS_TX_BYTES (3) */
+  readonly txBytes?: bigint
+  /** IFLA_VF_STATS_BROADCAST (4) */
+  readonly broadcast?: bigint
+  /** IFLA_VF_STATS_MULTICAST (5) */
+  readonly multicast?: bigint
+  /** IFLA_VF_STATS_RX_DROPPED (7) */
+  readonly rxDropped?: bigint
+  /** IFLA_VF_STATS_TX_DROPPED (8) */
+  readonly txDropped?: bigint
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of vf-stats-attrs. */
+export const VfStatsAttrsTypes = {
+  /** IFLA_VF_STATS_RX_PACKETS */ rxPackets: 0,
+  /** IFLA_VF_STATS_TX_PACKETS */ txPackets: 1,
+  /** IFLA_VF_STATS_RX_BYTES */ rxBytes: 2,
+  /** IFLA_VF_STATS_TX_BYTES */ txBytes: 3,
+  /** IFLA_VF_STATS_BROADCAST */ broadcast: 4,
+  /** IFLA_VF_STATS_MULTICAST */ multicast: 5,
+  /** IFLA_VF_STATS_PAD */ pad: 6,
+  /** IFLA_VF_STATS_RX_DROPPED */ rxDropped: 7,
+  /** IFLA_VF_STATS_TX_DROPPED */ txDropped: 8,
+} as const
+export const VfStatsAttrsFields = {
+  rxPackets: Schema.optionalKey(P.U64),
+  txPackets: Schema.optionalKey(P.U64),
+  rxBytes: Schema.optionalKey(P.U64),
+  txBytes: Schema.optionalKey(P.U64),
+  broadcast: Schema.optionalKey(P.U64),
+  multicast: Schema.optionalKey(P.U64),
+  rxDropped: Schema.optionalKey(P.U64),
+  txDropped: Schema.optionalKey(P.U64),
+  unknown: Schema.optionalKey(P.rawAttributes([0, 1, 2, 3, 4, 5, 6, 7, 8])),
 }
 /** Attribute set prop-list-attrs. */
 export interface PropListAttrs {
@@ -2627,7 +2907,7 @@ export const LinkinfoVxlanAttrsFields = {
   collectMetadata: Schema.optionalKey(P.U8),
   label: Schema.optionalKey(P.U32.check(Schema.isBetween({ minimum: 0, maximum: 1048575 }))),
   gpe: Schema.optionalKey(Schema.Literal(true)),
-  ttlInherit: Schema.optionalKey(Schema.Boolean),
+  ttlInherit: Schema.optionalKey(Schema.Literal(true)),
   df: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 2 }))),
   vnifilter: Schema.optionalKey(P.U8),
   localbypass: Schema.optionalKey(P.U8),
@@ -3888,6 +4168,9 @@ export const LinkinfoOvpnAttrsFields = {
   unknown: Schema.optionalKey(P.rawAttributes([1])),
 }
 export const LinkAttrs: Schema.Codec<LinkAttrs> = Schema.Struct(LinkAttrsFields)
+export const VfinfoListAttrs: Schema.Codec<VfinfoListAttrs> = Schema.Struct(VfinfoListAttrsFields)
+export const VfInfoAttrs: Schema.Codec<VfInfoAttrs> = Schema.Struct(VfInfoAttrsFields)
+export const VfStatsAttrs: Schema.Codec<VfStatsAttrs> = Schema.Struct(VfStatsAttrsFields)
 export const PropListAttrs: Schema.Codec<PropListAttrs> = Schema.Struct(PropListAttrsFields)
 export const ProtoDownReasonAttrs: Schema.Codec<ProtoDownReasonAttrs> = Schema.Struct(ProtoDownReasonAttrsFields)
 export const LinkDpllPinAttrs: Schema.Codec<LinkDpllPinAttrs> = Schema.Struct(LinkDpllPinAttrsFields)
@@ -4803,7 +5086,7 @@ export function decodeLinkAttrsInto(out: any, buf: Uint8Array, view: DataView, s
       case 19: out.netNsPid = (n < 4 ? badLength("link-attrs.IFLA_NET_NS_PID", n, 4, off) : view.getUint32(p, true)); break
       case 20: out.ifalias = readString(buf, p, e); break
       case 21: out.numVf = (n < 4 ? badLength("link-attrs.IFLA_NUM_VF", n, 4, off) : view.getUint32(p, true)); break
-      case 22: out.vfinfoList = readBytes(buf, p, e); break
+      case 22: out.vfinfoList = decodeVfinfoListAttrsInto({}, buf, view, p, e); break
       case 23: out.stats64 = decodeRtnlLinkStats64(buf, view, p, e); break
       case 24: out.vfPorts = readBytes(buf, p, e); break
       case 25: out.portSelf = readBytes(buf, p, e); break
@@ -4885,7 +5168,7 @@ export function encodeLinkAttrs(w: Writer, v: LinkAttrs): void {
   if (v.netNsPid !== undefined) w.attrU32(19, v.netNsPid)
   if (v.ifalias !== undefined) w.attrString(20, v.ifalias)
   if (v.numVf !== undefined) w.attrU32(21, v.numVf)
-  if (v.vfinfoList !== undefined) w.attrBinary(22, v.vfinfoList)
+  if (v.vfinfoList !== undefined) { const s = w.nestStart(22, false); encodeVfinfoListAttrs(w, v.vfinfoList); w.attrEnd(s) }
   if (v.stats64 !== undefined) { const s = w.attrStart(23); encodeRtnlLinkStats64(w, v.stats64); w.attrEnd(s) }
   if (v.vfPorts !== undefined) w.attrBinary(24, v.vfPorts)
   if (v.portSelf !== undefined) w.attrBinary(25, v.portSelf)
@@ -4932,6 +5215,126 @@ export function encodeLinkAttrs(w: Writer, v: LinkAttrs): void {
   if (v.netnsImmutable !== undefined) w.attrU8(67, v.netnsImmutable)
   if (v.headroom !== undefined) w.attrU16(68, v.headroom)
   if (v.tailroom !== undefined) w.attrU16(69, v.tailroom)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes vfinfo-list-attrs attributes in [start, end) into `out`. */
+export function decodeVfinfoListAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): VfinfoListAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("vfinfo-list-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len
+    switch (rawType & 0x3fff) {
+      case 1: (out.info ??= []).push(decodeVfInfoAttrsInto({}, buf, view, p, e)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes vfinfo-list-attrs attributes in [start, end). */
+export function decodeVfinfoListAttrs(buf: Uint8Array, view: DataView, start: number, end: number): VfinfoListAttrs {
+  return decodeVfinfoListAttrsInto({}, buf, view, start, end)
+}
+/** Writes the vfinfo-list-attrs attributes present in `v`. */
+export function encodeVfinfoListAttrs(w: Writer, v: VfinfoListAttrs): void {
+  if (v.info !== undefined) for (const x of v.info) { const s = w.nestStart(1, false); encodeVfInfoAttrs(w, x); w.attrEnd(s) }
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes vf-info-attrs attributes in [start, end) into `out`. */
+export function decodeVfInfoAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): VfInfoAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("vf-info-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len
+    switch (rawType & 0x3fff) {
+      case 1: out.mac = decodeIflaVfMac(buf, view, p, e); break
+      case 2: out.vlan = decodeIflaVfVlan(buf, view, p, e); break
+      case 3: out.txRate = decodeIflaVfTxRate(buf, view, p, e); break
+      case 4: out.spoofchk = decodeIflaVfSetting(buf, view, p, e); break
+      case 5: out.linkState = decodeIflaVfLinkState(buf, view, p, e); break
+      case 6: out.rate = decodeIflaVfRate(buf, view, p, e); break
+      case 7: out.rssQueryEn = decodeIflaVfSetting(buf, view, p, e); break
+      case 8: out.stats = decodeVfStatsAttrsInto({}, buf, view, p, e); break
+      case 9: out.trust = decodeIflaVfSetting(buf, view, p, e); break
+      case 10: out.ibNodeGuid = readBytes(buf, p, e); break
+      case 11: out.ibPortGuid = readBytes(buf, p, e); break
+      case 12: out.vlanList = readBytes(buf, p, e); break
+      case 13: out.broadcast = readBytes(buf, p, e); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes vf-info-attrs attributes in [start, end). */
+export function decodeVfInfoAttrs(buf: Uint8Array, view: DataView, start: number, end: number): VfInfoAttrs {
+  return decodeVfInfoAttrsInto({}, buf, view, start, end)
+}
+/** Writes the vf-info-attrs attributes present in `v`. */
+export function encodeVfInfoAttrs(w: Writer, v: VfInfoAttrs): void {
+  if (v.mac !== undefined) { const s = w.attrStart(1); encodeIflaVfMac(w, v.mac); w.attrEnd(s) }
+  if (v.vlan !== undefined) { const s = w.attrStart(2); encodeIflaVfVlan(w, v.vlan); w.attrEnd(s) }
+  if (v.txRate !== undefined) { const s = w.attrStart(3); encodeIflaVfTxRate(w, v.txRate); w.attrEnd(s) }
+  if (v.spoofchk !== undefined) { const s = w.attrStart(4); encodeIflaVfSetting(w, v.spoofchk); w.attrEnd(s) }
+  if (v.linkState !== undefined) { const s = w.attrStart(5); encodeIflaVfLinkState(w, v.linkState); w.attrEnd(s) }
+  if (v.rate !== undefined) { const s = w.attrStart(6); encodeIflaVfRate(w, v.rate); w.attrEnd(s) }
+  if (v.rssQueryEn !== undefined) { const s = w.attrStart(7); encodeIflaVfSetting(w, v.rssQueryEn); w.attrEnd(s) }
+  if (v.stats !== undefined) { const s = w.nestStart(8, true); encodeVfStatsAttrs(w, v.stats); w.attrEnd(s) }
+  if (v.trust !== undefined) { const s = w.attrStart(9); encodeIflaVfSetting(w, v.trust); w.attrEnd(s) }
+  if (v.ibNodeGuid !== undefined) w.attrBinary(10, v.ibNodeGuid)
+  if (v.ibPortGuid !== undefined) w.attrBinary(11, v.ibPortGuid)
+  if (v.vlanList !== undefined) w.attrBinary(12, v.vlanList)
+  if (v.broadcast !== undefined) w.attrBinary(13, v.broadcast)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes vf-stats-attrs attributes in [start, end) into `out`. */
+export function decodeVfStatsAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): VfStatsAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("vf-stats-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 0: out.rxPackets = (n < 8 ? badLength("vf-stats-attrs.IFLA_VF_STATS_RX_PACKETS", n, 8, off) : readU64(view, p, true)); break
+      case 1: out.txPackets = (n < 8 ? badLength("vf-stats-attrs.IFLA_VF_STATS_TX_PACKETS", n, 8, off) : readU64(view, p, true)); break
+      case 2: out.rxBytes = (n < 8 ? badLength("vf-stats-attrs.IFLA_VF_STATS_RX_BYTES", n, 8, off) : readU64(view, p, true)); break
+      case 3: out.txBytes = (n < 8 ? badLength("vf-stats-attrs.IFLA_VF_STATS_TX_BYTES", n, 8, off) : readU64(view, p, true)); break
+      case 4: out.broadcast = (n < 8 ? badLength("vf-stats-attrs.IFLA_VF_STATS_BROADCAST", n, 8, off) : readU64(view, p, true)); break
+      case 5: out.multicast = (n < 8 ? badLength("vf-stats-attrs.IFLA_VF_STATS_MULTICAST", n, 8, off) : readU64(view, p, true)); break
+      case 6: break
+      case 7: out.rxDropped = (n < 8 ? badLength("vf-stats-attrs.IFLA_VF_STATS_RX_DROPPED", n, 8, off) : readU64(view, p, true)); break
+      case 8: out.txDropped = (n < 8 ? badLength("vf-stats-attrs.IFLA_VF_STATS_TX_DROPPED", n, 8, off) : readU64(view, p, true)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes vf-stats-attrs attributes in [start, end). */
+export function decodeVfStatsAttrs(buf: Uint8Array, view: DataView, start: number, end: number): VfStatsAttrs {
+  return decodeVfStatsAttrsInto({}, buf, view, start, end)
+}
+/** Writes the vf-stats-attrs attributes present in `v`. */
+export function encodeVfStatsAttrs(w: Writer, v: VfStatsAttrs): void {
+  if (v.rxPackets !== undefined) w.attrU64(0, v.rxPackets)
+  if (v.txPackets !== undefined) w.attrU64(1, v.txPackets)
+  if (v.rxBytes !== undefined) w.attrU64(2, v.rxBytes)
+  if (v.txBytes !== undefined) w.attrU64(3, v.txBytes)
+  if (v.broadcast !== undefined) w.attrU64(4, v.broadcast)
+  if (v.multicast !== undefined) w.attrU64(5, v.multicast)
+  if (v.rxDropped !== undefined) w.attrU64(7, v.rxDropped)
+  if (v.txDropped !== undefined) w.attrU64(8, v.txDropped)
   if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
 }
 /** Decodes prop-list-attrs attributes in [start, end) into `out`. */
@@ -6780,7 +7183,7 @@ export const LinkAttrsMeta: AttributeMeta = {
     19: { name: "IFLA_NET_NS_PID" },
     20: { name: "IFLA_IFALIAS" },
     21: { name: "IFLA_NUM_VF" },
-    22: { name: "IFLA_VFINFO_LIST" },
+    22: { name: "IFLA_VFINFO_LIST", nested: () => VfinfoListAttrsMeta },
     23: { name: "IFLA_STATS64" },
     24: { name: "IFLA_VF_PORTS" },
     25: { name: "IFLA_PORT_SELF" },
@@ -6828,6 +7231,47 @@ export const LinkAttrsMeta: AttributeMeta = {
     67: { name: "IFLA_NETNS_IMMUTABLE" },
     68: { name: "IFLA_HEADROOM" },
     69: { name: "IFLA_TAILROOM" },
+  }
+}
+/** Names of vfinfo-list-attrs attributes, for error messages. */
+export const VfinfoListAttrsMeta: AttributeMeta = {
+  set: "vfinfo-list-attrs",
+  attributes: {
+    1: { name: "IFLA_VF_INFO", nested: () => VfInfoAttrsMeta },
+  }
+}
+/** Names of vf-info-attrs attributes, for error messages. */
+export const VfInfoAttrsMeta: AttributeMeta = {
+  set: "vf-info-attrs",
+  attributes: {
+    1: { name: "IFLA_VF_MAC" },
+    2: { name: "IFLA_VF_VLAN" },
+    3: { name: "IFLA_VF_TX_RATE" },
+    4: { name: "IFLA_VF_SPOOFCHK" },
+    5: { name: "IFLA_VF_LINK_STATE" },
+    6: { name: "IFLA_VF_RATE" },
+    7: { name: "IFLA_VF_RSS_QUERY_EN" },
+    8: { name: "IFLA_VF_STATS", nested: () => VfStatsAttrsMeta },
+    9: { name: "IFLA_VF_TRUST" },
+    10: { name: "IFLA_VF_IB_NODE_GUID" },
+    11: { name: "IFLA_VF_IB_PORT_GUID" },
+    12: { name: "IFLA_VF_VLAN_LIST" },
+    13: { name: "IFLA_VF_BROADCAST" },
+  }
+}
+/** Names of vf-stats-attrs attributes, for error messages. */
+export const VfStatsAttrsMeta: AttributeMeta = {
+  set: "vf-stats-attrs",
+  attributes: {
+    0: { name: "IFLA_VF_STATS_RX_PACKETS" },
+    1: { name: "IFLA_VF_STATS_TX_PACKETS" },
+    2: { name: "IFLA_VF_STATS_RX_BYTES" },
+    3: { name: "IFLA_VF_STATS_TX_BYTES" },
+    4: { name: "IFLA_VF_STATS_BROADCAST" },
+    5: { name: "IFLA_VF_STATS_MULTICAST" },
+    6: { name: "IFLA_VF_STATS_PAD" },
+    7: { name: "IFLA_VF_STATS_RX_DROPPED" },
+    8: { name: "IFLA_VF_STATS_TX_DROPPED" },
   }
 }
 /** Names of prop-list-attrs attributes, for error messages. */

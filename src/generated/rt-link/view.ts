@@ -99,7 +99,7 @@ export interface LinkStatus {
   readonly qdisc?: LinkAttrs["qdisc"]
   /** Number of SR-IOV virtual functions. (IFLA_NUM_VF) */
   readonly numVf?: LinkAttrs["numVf"]
-  /** Nested per-VF information (kept raw). (IFLA_VFINFO_LIST) */
+  /** Per-VF information (with RTEXT_FILTER_VF), and VF settings. (IFLA_VFINFO_LIST) */
   readonly vfinfoList?: LinkAttrs["vfinfoList"]
   /** Promiscuity count; above 0 means promiscuous. (IFLA_PROMISCUITY) */
   readonly promiscuity?: LinkAttrs["promiscuity"]

@@ -120,6 +120,12 @@ export const vxlan: LinkKind<VxlanOptions, "vxlan"> = {
     w.learning = o.learning === undefined ? (o.external ? 0 : 1) : o.learning ? 1 : 0
     return w
   },
+  // a change sends learning only when given (toKernel sends it on every create, as ip does)
+  change: (o, ctx) => {
+    const w: any = vxlan.toKernel(o as VxlanOptions, ctx)
+    if (o.learning === undefined) delete w.learning
+    return w
+  },
   fromKernel: (d, ctx) => {
     if (d === undefined) return {}
     const o: { -readonly [K in keyof VxlanOptions]?: VxlanOptions[K] } = vxlanFromWire(d, ctx.name)
