@@ -133,6 +133,14 @@ const cases: ReadonlyArray<Case> = [
   },
   { title: "prp", kind: "hsr", spec: { slave1: "d0", slave2: "d1", proto: "prp" }, mtu: 1400 },
   {
+    title: "hsr with an interlink port (HSR-SAN)",
+    kind: "hsr",
+    spec: { slave1: "d0", slave2: "d1", interlink: "d2" },
+    mtu: 1400,
+    since: [6, 10],
+    tooOld: "IFLA_HSR_INTERLINK needs Linux 6.10"
+  },
+  {
     title: "team, with a port added through its master",
     kind: "team",
     spec: {},
