@@ -137,8 +137,8 @@ const cases: ReadonlyArray<Case> = [
     kind: "hsr",
     spec: { slave1: "d0", slave2: "d1", interlink: "d2" },
     mtu: 1400,
-    since: [6, 10],
-    tooOld: "IFLA_HSR_INTERLINK needs Linux 6.10"
+    since: [7, 0],
+    tooOld: "did not apply or report IFLA_HSR_INTERLINK"
   },
   {
     title: "team, with a port added through its master",
