@@ -339,6 +339,12 @@ describe("a kind the kernel lacks", () => {
     expect(missingKind("amt", "a0", unknownType, "7.3.4").message).toBe(
       'link add a0: this kernel (7.3.4) lacks link kind "amt" (module rtnl-link-amt not available): Unknown device type (EOPNOTSUPP)'
     )
+    expect(missingKind("ovpn", "ov0", unknownType, "7.3.4").message).toBe(
+      'link add ov0: this kernel (7.3.4) lacks link kind "ovpn" (its module is not loaded on demand: modprobe ovpn): Unknown device type (EOPNOTSUPP)'
+    )
+    expect(missingKind("ovpn", "ov0", unknownType, "6.12.118+deb12-amd64").message).toContain(
+      "(added in Linux 6.16)"
+    )
     // another EOPNOTSUPP (or errno) passes unchanged
     const other = kernel(-95, { extack: { message: "Feature not supported" } as any })
     expect(missingKind("amt", "a0", other)).toBe(other)

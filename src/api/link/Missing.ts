@@ -22,6 +22,9 @@ import { kernel as kernelError, type NetlinkError } from "../../runtime/NetlinkE
  */
 export const kindSince: Readonly<Record<string, string>> = { netkit: "6.7", ovpn: "6.16" }
 
+/** Kinds whose module the kernel cannot load on demand (no `rtnl-link-KIND` alias). */
+const noAutoload: ReadonlySet<string> = new Set(["ovpn"])
+
 const older = (running: string, since: string): boolean => {
   const [a = 0, b = 0] = running.split(/[.-]/).map(Number)
   const [c = 0, d = 0] = since.split(".").map(Number)
@@ -64,7 +67,9 @@ export const missingKind = (
   const why =
     since !== undefined && older(release, since)
       ? `added in Linux ${since}`
-      : `module rtnl-link-${kind} not available`
+      : noAutoload.has(kind)
+        ? `its module is not loaded on demand: modprobe ${kind}`
+        : `module rtnl-link-${kind} not available`
   return kernelError(e.reason.errno, {
     ...(e.reason.extack === undefined ? {} : { extack: e.reason.extack }),
     operation: `link add ${name}: this kernel (${release}) lacks link kind "${kind}" (${why})`

@@ -4039,7 +4039,7 @@ export interface LinkinfoHsrAttrs {
   readonly version?: number
   /** IFLA_HSR_PROTOCOL (7) — HSR or PRP. (values: HsrProtocol) */
   readonly protocol?: number
-  /** IFLA_HSR_INTERLINK (8) — Ifindex of the interlink port (HSR-SAN, Linux 6.10+). */
+  /** IFLA_HSR_INTERLINK (8) — Ifindex of the interlink port (HSR-SAN; newer than Linux 6.12). */
   readonly interlink?: number
   /** Attributes this spec does not describe (a newer kernel's), kept as received. */
   readonly unknown?: ReadonlyArray<RawAttribute>

@@ -2840,7 +2840,7 @@ export const HsrFields = {
   slave2: DeviceRef,
   /** HSR or PRP. (IFLA_HSR_PROTOCOL) */
   proto: Schema.optional(Schema.Union([Schema.Literals(["hsr", "prp"]), P.intBetween(P.U8, 0, 1)])),
-  /** Ifindex of the interlink port (HSR-SAN, Linux 6.10+). (IFLA_HSR_INTERLINK) */
+  /** Ifindex of the interlink port (HSR-SAN; newer than Linux 6.12). (IFLA_HSR_INTERLINK) */
   interlink: Schema.optional(DeviceRef),
 }
 /** The hsr view's configuration. */
@@ -2851,7 +2851,7 @@ export interface HsrOptions {
   readonly slave2: string | number
   /** HSR or PRP. (IFLA_HSR_PROTOCOL) */
   readonly proto?: "hsr" | "prp" | number
-  /** Ifindex of the interlink port (HSR-SAN, Linux 6.10+). (IFLA_HSR_INTERLINK) */
+  /** Ifindex of the interlink port (HSR-SAN; newer than Linux 6.12). (IFLA_HSR_INTERLINK) */
   readonly interlink?: string | number
 }
 /** What the kernel reports by itself in linkinfo-hsr-attrs. */

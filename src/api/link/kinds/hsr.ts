@@ -75,12 +75,12 @@ export const hsr: LinkKind<HsrOptions, "hsr"> = {
   },
   status: hsrStatusFromWire,
   canonical: (o) => ({ ...hsrCanonical(o as Generated), supervision: o.supervision ?? 0 }),
-  // interlink (Linux 6.10) is dropped silently by older kernels
+  // older kernels drop IFLA_HSR_INTERLINK silently (Debian's 6.12 does; 7.3 applies and reports it)
   verify: (o, data) =>
     o.interlink !== undefined && data?.interlink === undefined
       ? [
           "interlink",
-          `IFLA_HSR_INTERLINK needs Linux 6.10; this kernel (${os.release()}) ignored it, so the link was removed again`
+          `this kernel (${os.release()}) did not apply or report IFLA_HSR_INTERLINK (HSR-SAN needs a newer kernel), so the link was removed again`
         ]
       : undefined
 }
