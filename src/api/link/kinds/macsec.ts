@@ -102,7 +102,7 @@ const fields = {
   cipher: Schema.optional(
     Schema.Union([
       Schema.Literals(["gcm-aes-128", "gcm-aes-256", "gcm-aes-xpn-128", "gcm-aes-xpn-256"]),
-      Schema.BigInt
+      P.U64
     ])
   ),
   window: Schema.optional(P.U32)
