@@ -45,7 +45,12 @@ const options = fc
     { requiredKeys: ["id", "tag"] }
   )
   .map(({ id, tag, replay, ...o }) => {
-    const out: Record<string, unknown> = { kind: "macsec", link: "p0", ...id, ...tag }
+    // the kernel takes an explicit SCI only when it is sent: then its port alone
+    const own =
+      "sci" in id && (tag as { sendSci?: boolean }).sendSci === false
+        ? { sciPort: Number.parseInt(id.sci.slice(-4), 16) }
+        : id
+    const out: Record<string, unknown> = { kind: "macsec", link: "p0", ...own, ...tag }
     for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v
     if (replay !== undefined) Object.assign(out, { replay: true, window: replay })
     return out
