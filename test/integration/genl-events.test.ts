@@ -86,9 +86,9 @@ describeRoot("Genl multicast on the host kernel", () => {
       inNamespace(() =>
         Effect.scoped(
           Effect.gen(function* () {
-            const g = yield* Effect.flip(Genl.subscribe("netdev", ["nosuchgroup"]))
+            const g = yield* Effect.flip(Genl.subscribe("nlctrl", ["nosuchgroup"]))
             expect(g.reason._tag === "Validation" && g.reason.path).toBe("group")
-            const none = yield* Effect.flip(Genl.subscribe("netdev", []))
+            const none = yield* Effect.flip(Genl.subscribe("nlctrl", []))
             expect(none.reason._tag === "Validation" && none.reason.path).toBe("groups")
             const f = yield* Effect.flip(Genl.subscribe("nlnosuchfam", ["x"]))
             expect(f.reason._tag === "Kernel" && f.reason.code).toBe("ENOENT")
