@@ -1115,7 +1115,7 @@ const macsecLinkCases: ReadonlyArray<GoldenCase> = [
   link(
     "add-macsec-sci-xpn",
     "macsec with an explicit sci, cipher gcm-aes-xpn-128, scb, protect off, offload off",
-    "link add link d0 m2 type macsec sci 02aabbccddee0009 cipher gcm-aes-xpn-128 scb on send_sci off protect off offload off"
+    "link add link d0 m2 type macsec sci 02aabbccddee0009 cipher gcm-aes-xpn-128 scb on protect off offload off"
   ),
   link(
     "add-macsec-gcm-aes-128",

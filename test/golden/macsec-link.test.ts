@@ -73,7 +73,6 @@ describe("Link.addRequest for macsec matches ip link add ... type macsec", () =>
       sci: "02aabbccddee0009",
       cipher: "gcm-aes-xpn-128",
       scb: true,
-      sendSci: false,
       protect: false,
       offload: "off"
     }
@@ -147,6 +146,14 @@ describe("macsec reading and equality", () => {
     ).toBe(false)
   })
 
+  it("without send_sci the SCI is listed as its port alone (the kernel takes no explicit SCI then)", () => {
+    const read = macsec.fromKernel(
+      { sci: new Uint8Array([2, 0, 0, 0, 0, 0xaa, 0, 5]), incSci: 0 },
+      { name: (i) => i }
+    )
+    expect(read).toEqual({ sendSci: false, sciPort: 5 })
+  })
+
   it("end station and scb leave send_sci as given (the kernel keeps it on unless told)", () => {
     expect(macsec.toKernel({ link: 2, endStation: true }, { devices: {}, namespaces: {} })).toEqual({ es: 1 })
     expect(macsec.canonical({ link: 2, scb: true }).sendSci).toBe(true)
@@ -168,6 +175,8 @@ describe("macsec checks (nothing is sent)", () => {
       es: 1
     })
     expect(check({ link: 2, replay: true, window: 32 })).toBeUndefined()
+    expect(check({ link: 2, sci: "02aabbccddee0009", sendSci: false })).toBe("sendSci")
+    expect(check({ link: 2, sciPort: 9, sendSci: false })).toBeUndefined()
   })
   it("the Schema rejects a malformed sci and an icvlen out of range", () => {
     expect(() => parse({ kind: "macsec", name: "m0", link: "d0", sci: "02aabbccddee00" })).toThrow(/sci/)

@@ -130,6 +130,9 @@ export const macsec: LinkKind<MacsecOptions, "macsec"> = {
         `the port is the SCI's last 16 bits (${sciPort(o.sci.toLowerCase())}); give one of sci and port`
       ]
     if (o.replay === true && o.window === undefined) return ["window", "replay protection needs a window"]
+    // the kernel refuses an explicit SCI that is not sent (EINVAL): the receiver could not know it
+    if (o.sci !== undefined && o.sendSci === false)
+      return ["sendSci", "an explicit sci must be sent (sendSci true); give sciPort for the device's own SCI"]
     if (o.endStation === true && o.scb === true)
       return ["scb", "end station and single copy broadcast exclude each other"]
     return undefined
@@ -152,8 +155,11 @@ export const macsec: LinkKind<MacsecOptions, "macsec"> = {
     const o: any = d === undefined ? {} : macsecFromWire(d, ctx.name)
     if (ctx.link !== undefined && ctx.link !== 0 && ctx.linkNetnsId === undefined) o.link = ctx.name(ctx.link)
     if (d?.sci !== undefined && d.sci.length === 8) {
-      o.sci = sciText(d.sci)
-      o.sciPort = sciPort(o.sci)
+      const sci = sciText(d.sci)
+      // Without send_sci the SCI is the device's address and port, and the kernel takes no
+      // explicit one: listed as sciPort alone, the object can be given back.
+      if (d.incSci !== 0) o.sci = sci
+      o.sciPort = sciPort(sci)
     } else if (d?.port !== undefined) o.sciPort = d.port
     if (d?.cipherSuite !== undefined) o.cipher = cipherName(d.cipherSuite)
     if (d?.window !== undefined && d.replayProtect === 1) o.window = d.window
