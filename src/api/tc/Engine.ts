@@ -172,6 +172,22 @@ const dataOf = (k: AnyTcKind, bytes: Uint8Array | undefined): unknown => {
   }
 }
 
+const TCA_OPTIONS = 2
+const NLA_F_NESTED = 0x8000
+
+/** Sets NLA_F_NESTED on the top-level TCA_OPTIONS of a built request (in place). */
+const markOptionsNested = (bytes: Uint8Array): Uint8Array => {
+  const v = viewOf(bytes)
+  for (let off = 16 + TcmsgSize; off + 4 <= bytes.length; ) {
+    const len = v.getUint16(off, true)
+    const type = v.getUint16(off + 2, true)
+    if ((type & 0x3fff) === TCA_OPTIONS) v.setUint16(off + 2, type | NLA_F_NESTED, true)
+    if (len < 4) break
+    off += (len + 3) & ~3
+  }
+  return bytes
+}
+
 export const make = (c: Config) => {
   const byKind = new Map(c.kinds.map((k) => [k.kind, k]))
   const schema = schemaOf(c)
@@ -289,8 +305,12 @@ export const make = (c: Config) => {
     return m
   }
 
-  const build = (type: number, flags: number, m: QdiscMessage): Uint8Array =>
-    buildMessage(type, flags, (w) => encodeQdiscMessage(w, m))
+  const build = (type: number, flags: number, m: QdiscMessage): Uint8Array => {
+    const bytes = buildMessage(type, flags, (w) => encodeQdiscMessage(w, m))
+    return m.options !== undefined && byKind.get(m.kind ?? "")?.nestedOptions === true
+      ? markOptionsNested(bytes)
+      : bytes
+  }
 
   const requestOptions = (operation: string) => ({
     headerLength: TcmsgSize,

@@ -31,6 +31,8 @@ export interface TcKind<Options extends object, Data> extends KindDescriptor<Opt
   readonly xstats?: (buf: Uint8Array, view: DataView, start: number, end: number) => object
   /** The parent and handle the kind always has (ingress, clsact: ffff:fff1 and ffff:). */
   readonly fixed?: { readonly parent: number; readonly handle: number }
+  /** TCA_OPTIONS must carry NLA_F_NESTED (kinds the kernel parses strictly, such as fq_pie). */
+  readonly nestedOptions?: boolean
 }
 
 /** Any kind (options type erased), as the registry holds them. */
