@@ -149,7 +149,10 @@ describeFullKernel("Qdisc kinds, first half (issue 13)", () => {
         // a gap alone reorders every 3rd packet at 100%
         yield* roundTrip(d0("netem", { delay: "1ms", gap: 3 }))
         const got = yield* changeAndCount(ns, d0("netem", { delay: "50ms" }), d0("netem", { limit: 500 }))
-        expect(got.status?.xstats).toMatchObject({ delayed: expect.any(BigInt), dropped: 0n })
+        // netem's xstats are newer than 6.12: the lane's 7.x has them, 6.1 and 6.12 do not
+        const [major] = release().split(".").map(Number)
+        if (major >= 7) expect(got.status?.xstats).toMatchObject({ delayed: expect.any(BigInt), dropped: 0n })
+        else expect(got.status?.xstats).toBeUndefined()
       })
     )
   )
@@ -281,7 +284,8 @@ describeFullKernel("Qdisc kinds, first half (issue 13)", () => {
         send(ns, 10)
         const got = yield* Qdisc.get(next)
         expect(got.status!.stats.packets).toBeGreaterThanOrEqual(10n)
-        expect(got.status?.xstats).toEqual({ allot: expect.any(Number) })
+        // sfq reports xstats per flow (its classes), none for the qdisc
+        expect(got.status?.xstats).toBeUndefined()
         yield* Qdisc.remove(got)
       })
     )

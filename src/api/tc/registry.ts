@@ -19,7 +19,7 @@ import { netem } from "./kinds/netem.ts"
 import { fqPie, pie } from "./kinds/pie.ts"
 import { choke, red } from "./kinds/red.ts"
 import { sfb } from "./kinds/sfb.ts"
-import { sfq } from "./kinds/sfq.ts"
+import { sfq, sfqClass } from "./kinds/sfq.ts"
 import { plug, skbprio } from "./kinds/skbprio.ts"
 import type { AnyTcKind } from "./TcKind.ts"
 
@@ -53,4 +53,4 @@ export const qdiscKinds: ReadonlyArray<AnyTcKind> = [
 ]
 
 /** Class kinds by TCA_KIND. @since 0.3.0 */
-export const classKinds: ReadonlyArray<AnyTcKind> = [htbClass]
+export const classKinds: ReadonlyArray<AnyTcKind> = [htbClass, sfqClass]
