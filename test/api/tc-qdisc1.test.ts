@@ -7,6 +7,7 @@ import { describe, expect, it } from "@effect/vitest"
 import fc from "fast-check"
 import * as Qdisc from "../../src/api/Qdisc.ts"
 import { evalEwma, evalIdleDamping, evalP } from "../../src/api/tc/kinds/red.ts"
+import { classKinds } from "../../src/api/tc/registry.ts"
 import * as Units from "../../src/api/tc/Units.ts"
 
 describe("Units.Percent", () => {
@@ -55,6 +56,15 @@ describe("RED parameters as tc derives them", () => {
     expect(evalP(30000, 90000, 0.05)).toBe(21)
     expect(evalP(100, 50, 0.05)).toBe(-1)
     expect(evalIdleDamping(5, 1000, 1250000)?.scellLog).toBe(15)
+  })
+})
+
+describe("sfq's classes (its flows)", () => {
+  it("are listed with allot as xstats and no options", () => {
+    const k = classKinds.find((x) => x.kind === "sfq")!
+    const b = new Uint8Array([0xea, 0x05, 0, 0])
+    expect(k.xstats!(b, new DataView(b.buffer), 0, 4)).toEqual({ allot: 1514 })
+    expect(k.fromKernel(undefined, (i: number) => i)).toEqual({})
   })
 })
 

@@ -13,27 +13,12 @@ import { attributeTree, NLM_F_ACK, nlmsgHeader, onlyMessage } from "./nlmsg.ts"
 
 const TCMSG = 20
 const IFINDEX = 3
-const NLA_F_NESTED = 0x8000
 const decode = (b: Uint8Array) =>
   decodeQdiscMessage(b, new DataView(b.buffer, b.byteOffset, b.byteLength), 16, b.length)
 const nestedKinds = new Set(["fq", "red", "cake", "pie", "fq_pie", "hhf", "choke", "sfb"])
 
-/** fq_pie's TCA_OPTIONS carries NLA_F_NESTED from tc; ours is the same nest without the flag. */
-const withoutNestedFlag = (b: Uint8Array): Uint8Array => {
-  const c = Uint8Array.from(b)
-  const v = new DataView(c.buffer)
-  let off = 16 + TCMSG
-  while (off + 4 <= c.length) {
-    const len = v.getUint16(off, true)
-    const type = v.getUint16(off + 2, true)
-    if ((type & 0x3fff) === 2) v.setUint16(off + 2, type & ~NLA_F_NESTED, true)
-    off += (len + 3) & ~3
-  }
-  return c
-}
-
 const expectSame = (ours: Uint8Array, name: string): void => {
-  const theirs = withoutNestedFlag(onlyMessage(name).bytes)
+  const theirs = onlyMessage(name).bytes
   const a = nlmsgHeader(ours)
   const b = nlmsgHeader(theirs)
   expect(a.len).toBe(ours.length)

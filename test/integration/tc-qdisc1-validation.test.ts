@@ -40,7 +40,7 @@ const bad: ReadonlyArray<readonly [string, Qdisc.Qdisc]> = [
     { dev: "d0", kind: "red", options: { limit: 400000, min: 30000, max: 20000, avpkt: 1000 } }
   ],
   ["options.limit", { dev: "d0", kind: "red", options: { avpkt: 1000 } } as any],
-  ["options.bandwidth", { dev: "d0", kind: "choke", options: { limit: 1000 } }],
+  ["options.max", { dev: "d0", kind: "choke", options: { limit: 1000, min: 300, max: 100 } }],
   ["options.raw", { dev: "d0", kind: "cake", options: { raw: true, overhead: 18 } }],
   ["options.diffserv", { dev: "d0", kind: "cake", options: { diffserv: "diffserv5" } } as any],
   ["options.overhead", { dev: "d0", kind: "cake", options: { overhead: 300 } }],

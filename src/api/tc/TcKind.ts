@@ -29,7 +29,7 @@ export interface TcKind<Options extends object, Data> extends KindDescriptor<Opt
   readonly kernelChosen?: ReadonlyArray<string>
   /** Decodes the kind's TCA_XSTATS / TCA_STATS_APP payload. */
   readonly xstats?: (buf: Uint8Array, view: DataView, start: number, end: number) => object
-  /** TCA_OPTIONS carries NLA_F_NESTED, as `tc` sends it for kinds the kernel parses strictly (ets). */
+  /** TCA_OPTIONS carries NLA_F_NESTED, as `tc` sends it for kinds the kernel parses strictly (ets, fq_pie). */
   readonly nestedOptions?: boolean
   /** The parent and handle the kind always has (ingress, clsact: ffff:fff1 and ffff:). */
   readonly fixed?: { readonly parent: number; readonly handle: number }

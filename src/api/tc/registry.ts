@@ -30,7 +30,7 @@ import { netem } from "./kinds/netem.ts"
 import { fqPie, pie } from "./kinds/pie.ts"
 import { choke, red } from "./kinds/red.ts"
 import { sfb } from "./kinds/sfb.ts"
-import { sfq } from "./kinds/sfq.ts"
+import { sfq, sfqClass } from "./kinds/sfq.ts"
 import { plug, skbprio } from "./kinds/skbprio.ts"
 import type { AnyTcKind } from "./TcKind.ts"
 
@@ -76,7 +76,14 @@ export const qdiscKinds: ReadonlyArray<AnyTcKind> = [
 ]
 
 /** Class kinds by TCA_KIND. @since 0.3.0 */
-export const classKinds: ReadonlyArray<AnyTcKind> = [htbClass, hfscClass, drrClass, qfqClass, etsClass]
+export const classKinds: ReadonlyArray<AnyTcKind> = [
+  htbClass,
+  hfscClass,
+  drrClass,
+  qfqClass,
+  etsClass,
+  sfqClass
+]
 
 /**
  * Qdisc kinds newer than the oldest kernels supported: the Linux release

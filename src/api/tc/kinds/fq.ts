@@ -4,10 +4,13 @@
  * pacing knobs. Rates are bits per second (the kernel keeps bytes, up to
  * 2^32 - 1 per second), times microseconds (`timerSlack` too: the kernel
  * keeps nanoseconds). `priomap` and `weights` (the three bands) are newer
- * than Linux 6.1: they are compared only when both sides have them.
+ * than Linux 6.1 (6.7): they are compared only when both sides have them,
+ * and on older kernels giving them is a Validation error naming the option
+ * and the release (those kernels would ignore them silently).
  *
  * @since 0.3.0
  */
+import { release } from "node:os"
 import * as Schema from "effect/Schema"
 import {
   decodeTcFqAttrs,
@@ -65,6 +68,11 @@ export interface FqOptions {
 
 const U32 = Schema.Number.check(Schema.isInt(), Schema.isBetween({ minimum: 0, maximum: 0xffffffff }))
 const UMAX = 0xffffffff
+/** Whether the running kernel is at least `major.minor` (namespaces share it). */
+const kernelAtLeast = (major: number, minor: number, rel: string = release()): boolean => {
+  const [a = 0, b = 0] = rel.split(/[.-]/).map((x) => Number.parseInt(x, 10))
+  return a > major || (a === major && b >= minor)
+}
 const bytesPerSecond = (r: Units.Rate): number => Units.parseRate(r)! / 8
 
 /** The fq kind. @since 0.3.0 */
@@ -100,6 +108,10 @@ export const fq: TcKind<FqOptions, TcFqAttrs> = {
   devices: [],
   kernelChosen: ["quantum", "initialQuantum", "priomap", "weights"],
   check: (o) => {
+    // older kernels parse fq's options leniently and would drop these without an error
+    for (const f of ["priomap", "weights"] as const)
+      if (o[f] !== undefined && !kernelAtLeast(6, 7))
+        return [f, `${f} (TCA_FQ_${f.toUpperCase()}) needs Linux 6.7; this kernel is ${release()}`]
     if (
       o.buckets !== undefined &&
       (o.buckets < 1 || (o.buckets & (o.buckets - 1)) !== 0 || o.buckets > 2 ** 30)

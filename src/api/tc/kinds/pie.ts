@@ -186,7 +186,8 @@ export const fqPie: TcKind<FqPieOptions, TcFqPieAttrs> = {
       ecnProb: o.ecnProb ?? 10
     }),
   xstats: (buf, view, start, end) => decodeTcFqPieXstats(buf, view, start, end),
-  // tc sends fq_pie's TCA_OPTIONS as a nest (NLA_F_NESTED); the kernel reads it either way
+  // the kernel parses fq_pie's options strictly: TCA_OPTIONS needs NLA_F_NESTED (tc sets it)
+  nestedOptions: true,
   encode: encodeTcFqPieAttrs,
   decode: decodeTcFqPieAttrs
 }

@@ -117,7 +117,9 @@ export interface RedOptions {
 }
 
 /**
- * choke options: red's in packets (`limit`, `min`, `max`), `bandwidth` required.
+ * choke options: red's in packets (`limit`, `min`, `max`). `tc` requires
+ * `bandwidth`; here it defaults to 10mbit as for red, so that a listed
+ * choke (which has none) can be written again.
  *
  * @example
  * ```ts
@@ -286,8 +288,7 @@ export const choke: TcKind<ChokeOptions, TcChokeAttrs> = {
     ...commonFields
   },
   devices: [],
-  check: (o) =>
-    o.bandwidth === undefined ? ["bandwidth", "choke needs the link's bandwidth"] : checkDerived(o, true),
+  check: (o) => checkDerived(o, true),
   toKernel: (o) => {
     const d = derive(o, true) as Derived
     return {

@@ -188,7 +188,26 @@ export const sfq: TcKind<SfqOptions, TcSfqQoptV1> = {
     }
     return out
   },
-  xstats: (buf, view, start, end) => decodeTcSfqXstats(buf, view, start, end),
   encode: encodeTcSfqQoptV1,
   decode: decodeTcSfqQoptV1
+}
+
+/**
+ * sfq's classes: the kernel lists each active flow as a class (`tc -s
+ * class show`) with its `allot` (bytes left in its round) as xstats; they
+ * have no options and are not created by request. The sfq qdisc itself
+ * reports no xstats.
+ *
+ * @since 0.3.0
+ */
+export const sfqClass: TcKind<Record<string, never>, undefined> = {
+  kind: "sfq",
+  fields: {},
+  devices: [],
+  toKernel: () => undefined,
+  fromKernel: () => ({}),
+  canonical: () => ({}),
+  xstats: (buf, view, start, end) => decodeTcSfqXstats(buf, view, start, end),
+  encode: () => {},
+  decode: () => undefined
 }
