@@ -11,6 +11,7 @@ import * as Chain from "../../src/api/Chain.ts"
 import * as Filter from "../../src/api/Filter.ts"
 import { Netlink } from "../../src/api/Netlink.ts"
 import * as Qdisc from "../../src/api/Qdisc.ts"
+import { closeProgram, loadProgram, ProgramType } from "../helpers/bpf.ts"
 import { describeRoot, freshNamespace } from "../helpers/netns.ts"
 
 const tc = (ns: string, ...args: Array<string>): string =>
@@ -35,7 +36,12 @@ const withClsact = <A, E>(f: (ns: string) => Effect.Effect<A, E, Netlink | Scope
 const config = (xs: ReadonlyArray<Filter.Filter>) => xs.map((x) => Filter.canonical(x))
 
 /** add → list → equals; remove(listed) → as before; add(listed) → equal again. */
-const roundTrip = (input: Filter.Filter, where: Filter.Selector = { dev: "d0", parent: "ingress" }) =>
+const roundTrip = (
+  input: Filter.Filter,
+  where: Filter.Selector = { dev: "d0", parent: "ingress" },
+  // what add needs besides the listed object (bpf's program fd is not read back)
+  recreate: (listed: Filter.Filter) => Filter.Filter = (x) => x
+) =>
   Effect.gen(function* () {
     const before = yield* Filter.list(where)
     yield* Filter.add(input)
@@ -51,7 +57,7 @@ const roundTrip = (input: Filter.Filter, where: Filter.Selector = { dev: "d0", p
     expect(Filter.equals(Schema.decodeUnknownSync(Filter.schema)(cfg), listed)).toBe(true)
     yield* Filter.remove(listed)
     expect(config(yield* Filter.list(where))).toEqual(config(before))
-    yield* Filter.add(listed)
+    yield* Filter.add(recreate(listed))
     const again = (yield* Filter.list(where)).filter((f) => Filter.key(f) === Filter.key(listed))
     expect(again).toHaveLength(1)
     expect(Filter.equals(again[0], listed)).toBe(true)
@@ -271,6 +277,52 @@ describeRoot("Filter (host kernel: u32)", () => {
         const e = yield* Effect.flip(Chain.add({ dev: "d0", chain: 1 }))
         expect((e.reason as any).path).toBe("parent")
       })
+    )
+  )
+
+  it.live("bpf by fd: name, direct-action, classid; the program's id and tag read back", () =>
+    withClsact((ns) =>
+      Effect.acquireUseRelease(
+        Effect.sync(() => loadProgram(ProgramType.schedCls, 0, "nlink_cls")),
+        (fd) =>
+          Effect.gen(function* () {
+            const withFd = (x: Filter.Filter): Filter.Filter => ({ ...x, options: { ...x.options, fd } })
+            const listed = yield* roundTrip(
+              {
+                dev: "d0",
+                parent: "ingress",
+                protocol: "all",
+                priority: 7,
+                kind: "bpf",
+                options: { fd, name: "nlink_cls", directAction: true }
+              },
+              { dev: "d0", parent: "ingress" },
+              withFd
+            )
+            expect(listed.options).toEqual({
+              name: "nlink_cls",
+              directAction: true,
+              skipHw: false,
+              skipSw: false
+            })
+            const st = listed.status?.kind as { id: number; tag: string }
+            expect(st.id).toBeGreaterThan(0)
+            expect(st.tag).toMatch(/^[0-9a-f]{16}$/)
+            yield* roundTrip(
+              {
+                dev: "d0",
+                parent: "egress",
+                priority: 8,
+                kind: "bpf",
+                options: { fd, name: "with_class", classid: "1:3" }
+              },
+              { dev: "d0", parent: "egress" },
+              withFd
+            )
+            expect(tc(ns, "filter", "show", "dev", "d0", "ingress")).toEqual("")
+          }),
+        (fd) => Effect.sync(() => closeProgram(fd))
+      )
     )
   )
 
