@@ -309,7 +309,16 @@ export const canonical = (f: Filter): Filter => {
   out.kind = f.kind
   const options = k === undefined ? f.options : k.canonical((f.options ?? {}) as any)
   if (options !== undefined && Object.keys(options).length > 0) out.options = options
-  if (f.actions !== undefined && f.actions.length > 0) out.actions = f.actions.map(Actions.canonical)
+  if (f.actions !== undefined && f.actions.length > 0) {
+    // the kernel gives a filter's actions its skip_hw / skip_sw
+    const o: any = f.options ?? {}
+    const inherited: Array<"skip_hw" | "skip_sw"> = []
+    if (o.skipHw === true) inherited.push("skip_hw")
+    if (o.skipSw === true) inherited.push("skip_sw")
+    out.actions = f.actions.map((a: Actions.AnyAction) =>
+      Actions.canonical(inherited.length === 0 ? a : { ...a, flags: [...(a.flags ?? []), ...inherited] })
+    )
+  }
   return out
 }
 

@@ -244,38 +244,6 @@ describeFullKernel("Filter actions (matchall, gact, mirred, police, nat)", () =>
       })
     )
   )
-
-  it.live("change and replace rewrite a filter's actions", () =>
-    withClsact(() =>
-      Effect.gen(function* () {
-        yield* Filter.add({
-          ...where,
-          priority: 1,
-          handle: 1,
-          kind: "matchall",
-          actions: [{ kind: "gact", options: { action: "pass" } }]
-        })
-        const next: Filter.Filter = {
-          ...where,
-          priority: 1,
-          handle: 1,
-          kind: "matchall",
-          actions: [{ kind: "gact", options: { action: "drop" } }]
-        }
-        yield* Filter.replace(next)
-        const [a] = yield* Filter.list(where)
-        expect(Filter.equals(a, next)).toBe(true)
-        const got = yield* Filter.get(a)
-        expect(Filter.equals(got, next)).toBe(true)
-        const changed: Filter.Filter = {
-          ...next,
-          actions: [{ kind: "mirred", options: { mode: "mirror", dev: "d1" } }]
-        }
-        yield* Filter.change(changed)
-        expect(Filter.equals((yield* Filter.list(where))[0], changed)).toBe(true)
-      })
-    )
-  )
 })
 
 describeFullKernel("standalone actions", () => {

@@ -190,15 +190,48 @@ describeRoot("Filter (host kernel: u32)", () => {
               continue
             }
             // without a handle, remove takes the whole priority (the kernel's root hash table too)
-          const { handle: _h, ...prio } = input
-          yield* Filter.remove(prio as Filter.Filter)
-          expect(yield* Filter.list({ dev: "d0" })).toEqual([])
+            const { handle: _h, ...prio } = input
+            yield* Filter.remove(prio as Filter.Filter)
+            expect(yield* Filter.list({ dev: "d0" })).toEqual([])
             yield* roundTrip(input, { dev: "d0", parent: x.parent })
             ran++
           }
           expect(ran).toBeGreaterThan(propertyRuns(30) / 2)
         })
       )
+  )
+
+  it.live("replace and change rewrite a filter in place (same priority and handle)", () =>
+    withClsact(() =>
+      Effect.gen(function* () {
+        const where = { dev: "d0", parent: "ingress" } as const
+        const first: Filter.Filter = {
+          ...where,
+          protocol: "ip",
+          priority: 3,
+          handle: "800::9",
+          kind: "u32",
+          options: { match: ["ip dport 53 0xffff"] }
+        }
+        yield* Filter.add(first)
+        // (u32 keeps a node's keys when it is replaced: its classid and actions change)
+        const next: Filter.Filter = { ...first, options: { match: ["ip dport 53 0xffff"], classid: "1:2" } }
+        yield* Filter.replace(next)
+        const listed = (yield* Filter.list(where)).filter((f) => f.handle === "800::9")
+        expect(listed).toHaveLength(1)
+        expect(Filter.equals(listed[0], next)).toBe(true)
+        const changed: Filter.Filter = {
+          ...first,
+          options: { match: ["ip dport 53 0xffff"], classid: "1:7" }
+        }
+        yield* Filter.change(changed)
+        expect(Filter.equals(yield* Filter.get(listed[0]), changed)).toBe(true)
+        // replace creates when nothing has that handle
+        const fresh: Filter.Filter = { ...first, handle: "800::a" }
+        yield* Filter.replace(fresh)
+        expect((yield* Filter.list(where)).filter((f) => Filter.equals(f, fresh))).toHaveLength(1)
+      })
+    )
   )
 
   it.live("keys: 'ip dport 80' and 'ip sport' share one word at 20, as tc packs them", () =>
