@@ -353,8 +353,11 @@ export const listRaw = operation("Action.listRaw", function* (kind: string, opti
   const { route } = yield* Netlink
   return yield* route.dumpAll(
     dumpRequest(k, options?.terse === true),
+    // the kernel answers an action dump with messages of the request's type (RTM_GETACTION)
     (buf, view, start, end, type) =>
-      type === ActionMessageTypes.RTM_NEWACTION ? decodeActionMessage(buf, view, start + 16, end) : undefined,
+      type === ActionMessageTypes.RTM_NEWACTION || type === ActionMessageTypes.RTM_GETACTION
+        ? decodeActionMessage(buf, view, start + 16, end)
+        : undefined,
     { ...requestOptions("action list"), retryInterrupted: 3 }
   )
 })

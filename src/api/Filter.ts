@@ -64,7 +64,9 @@ import type { MirredOptions } from "./tc/action/kinds/mirred.ts"
 import type { NatOptions } from "./tc/action/kinds/nat.ts"
 import type { PoliceOptions } from "./tc/action/kinds/police.ts"
 import type { AnyFilterKind } from "./tc/filter/FilterKind.ts"
+import type { BpfOptions } from "./tc/filter/kinds/bpf.ts"
 import type { FlowerOptions } from "./tc/filter/kinds/flower.ts"
+import type { FwOptions } from "./tc/filter/kinds/fw.ts"
 import type { MatchallOptions } from "./tc/filter/kinds/matchall.ts"
 import type { U32Key, U32Options } from "./tc/filter/kinds/u32.ts"
 import * as Protocol from "./tc/filter/Protocol.ts"
@@ -158,6 +160,8 @@ export type Filter = Common &
     | { readonly kind: "matchall"; readonly options?: MatchallOptions | undefined }
     | { readonly kind: "u32"; readonly options?: U32Options | undefined }
     | { readonly kind: "flower"; readonly options?: FlowerOptions | undefined }
+    | { readonly kind: "bpf"; readonly options?: BpfOptions | undefined }
+    | { readonly kind: "fw"; readonly options?: FwOptions | undefined }
     | { readonly kind: string & {}; readonly options?: object | undefined }
   )
 
@@ -305,7 +309,16 @@ export const canonical = (f: Filter): Filter => {
   out.kind = f.kind
   const options = k === undefined ? f.options : k.canonical((f.options ?? {}) as any)
   if (options !== undefined && Object.keys(options).length > 0) out.options = options
-  if (f.actions !== undefined && f.actions.length > 0) out.actions = f.actions.map(Actions.canonical)
+  if (f.actions !== undefined && f.actions.length > 0) {
+    // the kernel gives a filter's actions its skip_hw / skip_sw
+    const o: any = f.options ?? {}
+    const inherited: Array<"skip_hw" | "skip_sw"> = []
+    if (o.skipHw === true) inherited.push("skip_hw")
+    if (o.skipSw === true) inherited.push("skip_sw")
+    out.actions = f.actions.map((a: Actions.AnyAction) =>
+      Actions.canonical(inherited.length === 0 ? a : { ...a, flags: [...(a.flags ?? []), ...inherited] })
+    )
+  }
   return out
 }
 

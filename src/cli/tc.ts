@@ -1,13 +1,17 @@
 /**
- * `nlink tc qdisc list` and `nlink tc class list`: text like `tc qdisc show`
- * / `tc class show` (statistics with `-s`, as `tc -s`), or JSON in the
- * library's shape (`status` only with `-s`).
+ * `nlink tc qdisc list`, `nlink tc class list`, `nlink tc filter list`,
+ * `nlink tc chain list` and `nlink tc action list KIND`: text like `tc ...
+ * show` (statistics with `-s`, as `tc -s`), or JSON in the library's shape
+ * (`status` only with `-s`).
  */
 import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import { Command, Flag } from "effect/cli"
+import { Argument, Command, Flag } from "effect/cli"
+import * as Action from "../api/Action.ts"
+import * as Chain from "../api/Chain.ts"
 import * as Class from "../api/Class.ts"
+import * as Filter from "../api/Filter.ts"
 import { Netlink } from "../api/Netlink.ts"
 import * as Qdisc from "../api/Qdisc.ts"
 import type { Status } from "../api/tc/Engine.ts"
@@ -99,9 +103,139 @@ const classList = Command.make(
   Command.withAlias("ls")
 )
 
+const valueText = (v: unknown): string =>
+  Array.isArray(v)
+    ? v.map((x) => (typeof x === "object" && x !== null ? JSON.stringify(x) : String(x))).join(",")
+    : typeof v === "object" && v !== null
+      ? JSON.stringify(v)
+      : String(v)
+
+/** One action as `tc` prints it in a filter: `action order 1: gact action drop index 1 ref 1 bind 1`. */
+export const actionLine = (a: Filter.Action, order: number | undefined, stats: boolean): string => {
+  const head = order === undefined ? `action ${a.kind}` : `action order ${order}: ${a.kind}`
+  const opts = Object.entries(a.options ?? {})
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => ` ${k} ${RATES.has(k) && typeof v === "number" ? formatRate(v) : valueText(v)}`)
+    .join("")
+  const s = a.status
+  const refs = s?.refcnt === undefined ? "" : ` ref ${s.refcnt} bind ${s.bindcnt ?? 0}`
+  const cookie = a.cookie === undefined ? "" : ` cookie ${a.cookie}`
+  const counters =
+    stats && s !== undefined
+      ? `
+	Sent ${s.stats.bytes} bytes ${s.stats.packets} pkt (dropped ${s.stats.drops}, overlimits ${s.stats.overlimits})`
+      : ""
+  return `${head}${opts} index ${a.index ?? 0}${refs}${cookie}${counters}`
+}
+
+/** One filter as `tc filter show` prints it: `filter parent ingress protocol ip pref 1 u32 chain 0 fh 800::800 ...`. */
+export const filterLine = (f: Filter.Filter, stats: boolean): string => {
+  const where = f.block !== undefined ? `block ${f.block}` : `dev ${f.dev} parent ${f.parent}`
+  const opts = Object.entries(f.options ?? {})
+    .filter(([, v]) => v !== undefined && v !== false)
+    .map(([k, v]) => (v === true ? ` ${k}` : ` ${k} ${valueText(v)}`))
+    .join("")
+  const acts = (f.actions ?? [])
+    .map(
+      (a, i) => `
+	${actionLine(a, i + 1, stats)}`
+    )
+    .join("")
+  return `filter ${where} protocol ${f.protocol} pref ${f.priority} ${f.kind} chain ${f.chain} handle ${f.handle}${opts}${acts}`
+}
+
+const where = {
+  parent: Flag.String("parent").pipe(
+    Flag.withDescription('Where on the device: "ingress", "egress" or a handle ("1:")'),
+    Flag.optional
+  ),
+  block: Flag.Int("block").pipe(Flag.withDescription("A shared block in place of a device"), Flag.optional),
+  chain: Flag.Int("chain").pipe(Flag.withDescription("Only this chain"), Flag.optional)
+}
+
+const selectorOf = (o: {
+  dev: Option.Option<string>
+  parent: Option.Option<string>
+  block: Option.Option<number>
+  chain: Option.Option<number>
+}) => {
+  const s: { dev?: string; parent?: string; block?: number; chain?: number } = {}
+  if (Option.isSome(o.dev)) s.dev = o.dev.value
+  if (Option.isSome(o.parent)) s.parent = o.parent.value
+  if (Option.isSome(o.block)) s.block = o.block.value
+  if (Option.isSome(o.chain)) s.chain = o.chain.value
+  return s
+}
+
+const filterList = Command.make(
+  "list",
+  { ...flags, ...where },
+  Effect.fn(function* (o) {
+    const program = Effect.gen(function* () {
+      const fs = yield* Filter.list(selectorOf(o))
+      return o.json ? toJson(withoutStatus(fs, o.stats)) : fs.map((f) => filterLine(f, o.stats)).join("\n")
+    })
+    const text = yield* program.pipe(Effect.provide(layerFor(o.netns)))
+    yield* Effect.sync(() => process.stdout.write(`${text}\n`))
+  })
+).pipe(
+  Command.withDescription(
+    "List filters (of --dev and --parent, every qdisc of --dev, or --block), like `tc filter show`"
+  ),
+  Command.withAlias("ls")
+)
+
+const chainList = Command.make(
+  "list",
+  { ...flags, parent: where.parent, block: where.block },
+  Effect.fn(function* (o) {
+    const program = Effect.gen(function* () {
+      const cs = yield* Chain.list(selectorOf({ ...o, chain: Option.none() }))
+      return o.json
+        ? toJson(cs)
+        : cs
+            .map((c) => {
+              const at = c.block !== undefined ? `block ${c.block}` : `dev ${c.dev} parent ${c.parent}`
+              const t =
+                c.template === undefined ? "" : ` template ${c.template.kind} protocol ${c.template.protocol}`
+              return `chain ${c.chain} ${at}${t}`
+            })
+            .join("\n")
+    })
+    const text = yield* program.pipe(Effect.provide(layerFor(o.netns)))
+    yield* Effect.sync(() => process.stdout.write(`${text}\n`))
+  })
+).pipe(
+  Command.withDescription("List the chains of --dev and --parent, or of --block, like `tc chain show`"),
+  Command.withAlias("ls")
+)
+
+const actionList = Command.make(
+  "list",
+  {
+    ...flags,
+    kind: Argument.String("kind").pipe(
+      Argument.withDescription("The action kind (gact, mirred, police, nat ...)")
+    )
+  },
+  Effect.fn(function* (o) {
+    const program = Effect.gen(function* () {
+      const as = yield* Action.list(o.kind)
+      return o.json
+        ? toJson(withoutStatus(as, o.stats))
+        : as.map((a) => actionLine(a, undefined, o.stats)).join("\n")
+    })
+    const text = yield* program.pipe(Effect.provide(layerFor(o.netns)))
+    yield* Effect.sync(() => process.stdout.write(`${text}\n`))
+  })
+).pipe(
+  Command.withDescription("List the actions of a kind, like `tc actions list action KIND`"),
+  Command.withAlias("ls")
+)
+
 /** `nlink tc ...`. */
 export const tcCmd = Command.make("tc").pipe(
-  Command.withDescription("Traffic control: qdiscs and classes"),
+  Command.withDescription("Traffic control: qdiscs, classes, filters, chains and actions"),
   Command.withSubcommands([
     Command.make("qdisc").pipe(
       Command.withDescription("Queueing disciplines"),
@@ -110,6 +244,18 @@ export const tcCmd = Command.make("tc").pipe(
     Command.make("class").pipe(
       Command.withDescription("Traffic control classes"),
       Command.withSubcommands([classList])
+    ),
+    Command.make("filter").pipe(
+      Command.withDescription("Filters (classifiers)"),
+      Command.withSubcommands([filterList])
+    ),
+    Command.make("chain").pipe(
+      Command.withDescription("Filter chains"),
+      Command.withSubcommands([chainList])
+    ),
+    Command.make("action").pipe(
+      Command.withDescription("Standalone actions"),
+      Command.withSubcommands([actionList])
     )
   ])
 )

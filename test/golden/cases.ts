@@ -1923,6 +1923,16 @@ const tcFilterCases: ReadonlyArray<GoldenCase> = [
     "chain-template",
     "chain add with a flower template (TCA_KIND, TCA_OPTIONS, protocol)",
     "chain add dev d0 ingress protocol ip chain 7 flower dst_ip 0.0.0.0/16"
+  ),
+  tcf(
+    "fw-mask",
+    "fw: the mark as handle, TCA_FW_MASK, classid",
+    "filter add dev d0 ingress protocol ip pref 9 handle 5/0xff fw classid 1:5"
+  ),
+  tcf(
+    "fw-plain",
+    "fw without a mask",
+    "filter add dev d0 ingress protocol ip pref 9 handle 0x10 fw action gact drop"
   )
 ]
 

@@ -16,7 +16,7 @@ const IFINDEX = 3 // d0 in the capture namespace
 const DEVICES = { d1: 2 } // d1, its peer
 
 /** TCA_OPTIONS, the kind's action list, each action and TCA_ACT_OPTIONS are nests. */
-const actAttr: Record<string, number> = { matchall: 2, u32: 7, flower: 3 }
+const actAttr: Record<string, number> = { matchall: 2, u32: 7, flower: 3, fw: 4 }
 const nestedFor = (kind: string) => (path: ReadonlyArray<number>) =>
   (path.length === 1 && path[0] === 2) ||
   (path.length === 2 && path[0] === 2 && path[1] === actAttr[kind]) ||
@@ -497,6 +497,37 @@ describe("flower requests match tc fixtures", () => {
       ),
       "tcf-chain-template",
       "flower"
+    )
+  })
+})
+
+describe("fw requests match tc fixtures", () => {
+  it("the mark as handle, a mask, a classid", () => {
+    expectSameTc(
+      f("add", {
+        ...d0,
+        protocol: "ip",
+        priority: 9,
+        handle: 5,
+        kind: "fw",
+        options: { mask: 0xff, classid: "1:5" }
+      }),
+      "tcf-fw-mask",
+      "fw"
+    )
+  })
+  it("no mask, an action", () => {
+    expectSameTc(
+      f("add", {
+        ...d0,
+        protocol: "ip",
+        priority: 9,
+        handle: "0x10",
+        kind: "fw",
+        actions: [{ kind: "gact", options: { action: "drop" } }]
+      }),
+      "tcf-fw-plain",
+      "fw"
     )
   })
 })

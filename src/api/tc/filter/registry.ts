@@ -6,9 +6,11 @@
  * @since 0.3.0
  */
 import type { AnyFilterKind } from "./FilterKind.ts"
+import { bpf } from "./kinds/bpf.ts"
 import { flower } from "./kinds/flower.ts"
+import { fw } from "./kinds/fw.ts"
 import { matchall } from "./kinds/matchall.ts"
 import { u32 } from "./kinds/u32.ts"
 
 /** Filter kinds by TCA_KIND. @since 0.3.0 */
-export const filterKinds: ReadonlyArray<AnyFilterKind> = [matchall, u32, flower]
+export const filterKinds: ReadonlyArray<AnyFilterKind> = [matchall, u32, flower, bpf, fw]
