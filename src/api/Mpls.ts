@@ -94,7 +94,8 @@ export interface Via {
 
 /**
  * One path of a multipath label route (`nexthop as to 300 via inet
- * 10.0.0.1 dev eth0 weight 2`).
+ * 10.0.0.1 dev eth0 weight 2`). Every nexthop of a route swaps to the same
+ * number of labels (the kernel refuses mixed stacks).
  *
  * @example
  * ```ts
@@ -529,12 +530,21 @@ const crossCheck = (r: MplsRoute) => {
       r.via !== undefined ? "via" : r.dev !== undefined ? "dev" : "as",
       "give either nexthops or one path (each nexthop has its own dev, via and labels)"
     )
-  if (
-    r.via !== undefined &&
-    r.via.family !== "packet" &&
-    familyOfAddress(r.via.address) !== viaFamily(r.via.family)
-  )
-    return invalid("via.address", `"${r.via.address}" is not an ${r.via.family} address`)
+  // the kernel sizes a route's nexthops alike: each swaps to the same number of labels
+  const counts = (r.nexthops ?? []).map((nh) => nh.as?.length ?? 0)
+  const odd = counts.findIndex((n) => n !== counts[0])
+  if (odd > 0)
+    return invalid(
+      `nexthops[${odd}].as`,
+      `every nexthop must swap to the same number of labels (nexthop 0 has ${counts[0]}, nexthop ${odd} ${counts[odd]})`
+    )
+  const wrongFamily = (v: Via | undefined) =>
+    v !== undefined && v.family !== "packet" && familyOfAddress(v.address) !== viaFamily(v.family)
+  for (const [i, nh] of (r.nexthops ?? []).entries())
+    if (wrongFamily(nh.via))
+      return invalid(`nexthops[${i}].via.address`, `"${nh.via!.address}" is not an ${nh.via!.family} address`)
+  if (wrongFamily(r.via))
+    return invalid("via.address", `"${r.via!.address}" is not an ${r.via!.family} address`)
   return undefined
 }
 
