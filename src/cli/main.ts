@@ -430,7 +430,7 @@ const mplsLine = (r: Mpls.MplsRoute): string =>
     mplsPath(r),
     `proto ${r.protocol}`,
     ...(r.ttlPropagate !== undefined ? [`ttl-propagate ${r.ttlPropagate ? "enabled" : "disabled"}`] : []),
-    ...(r.nexthops ?? []).map((nh) => `\n\tnexthop ${mplsPath(nh)} weight ${nh.weight ?? 1}`)
+    ...(r.nexthops ?? []).map((nh) => `\n\tnexthop ${mplsPath(nh)}`)
   ]
     .filter((x) => x !== "")
     .join(" ")

@@ -1142,7 +1142,7 @@ const mplsCases: ReadonlyArray<GoldenCase> = [
     doc: "AF_MPLS multipath: rtnexthop records with RTA_NEWDST and RTA_VIA each",
     setup: routed6,
     command: split(
-      "-f mpls route add 103 nexthop as 300 via inet 10.1.2.1 dev d0 nexthop as 301 via inet 10.1.2.2 dev d0 weight 2"
+      "-f mpls route add 103 nexthop as 300 via inet 10.1.2.1 dev d0 nexthop as 301 via inet 10.1.2.2 dev d0"
     ),
     types: [RTM_NEWROUTE]
   },

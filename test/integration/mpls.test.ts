@@ -47,7 +47,7 @@ describeFullKernel("MPLS routes", () => {
             label: 103,
             nexthops: [
               { as: [300], via: { family: "inet", address: "10.1.2.1" }, dev: "d0" },
-              { as: [301], via: { family: "inet", address: "10.1.2.2" }, dev: "d0", weight: 3 }
+              { as: [301], via: { family: "inet", address: "10.1.2.2" }, dev: "d0" }
             ]
           }
         ]
@@ -105,17 +105,15 @@ describeFullKernel("MPLS routes", () => {
         const add = (s: string) => ip(a, "-f", "mpls", "route", "add", ...s.split(" "))
         add("200 as 201/202/203 via inet 10.1.2.9 dev d0")
         add("210 via inet6 2001:db8::9 dev d0 ttl-propagate disabled")
-        add(
-          "220 nexthop as 221/222 via inet 10.1.2.7 dev d0 nexthop as 223/224 via inet 10.1.2.8 dev d0 weight 4"
-        )
+        add("220 nexthop as 221/222 via inet 10.1.2.7 dev d0 nexthop as 223/224 via inet 10.1.2.8 dev d0")
         add("230 dev d0 proto static")
         const listed = yield* Mpls.list().pipe(
           Effect.provide(Layer.fresh(Netlink.layerNamespace({ name: a })))
         )
         expect(listed.map((r) => r.label)).toEqual([200, 210, 220, 230])
         expect(listed.find((r) => r.label === 220)?.nexthops).toEqual([
-          { dev: "d0", via: { family: "inet", address: "10.1.2.7" }, as: [221, 222], weight: 1 },
-          { dev: "d0", via: { family: "inet", address: "10.1.2.8" }, as: [223, 224], weight: 4 }
+          { dev: "d0", via: { family: "inet", address: "10.1.2.7" }, as: [221, 222] },
+          { dev: "d0", via: { family: "inet", address: "10.1.2.8" }, as: [223, 224] }
         ])
         yield* Effect.forEach(listed, (r) => Mpls.add(r)).pipe(
           Effect.provide(Layer.fresh(Netlink.layerNamespace({ name: b })))
