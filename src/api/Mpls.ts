@@ -94,11 +94,13 @@ export interface Via {
 
 /**
  * One path of a multipath label route (`nexthop as to 300 via inet
- * 10.0.0.1 dev eth0 weight 2`).
+ * 10.0.0.1 dev eth0`). Every nexthop of a route swaps to the same number of
+ * labels, and they share the traffic equally: the kernel refuses mixed
+ * stacks and has no weights (nor nexthop flags) for label routes.
  *
  * @example
  * ```ts
- * const nh: Mpls.Nexthop = { as: [300], via: { family: "inet", address: "10.0.0.1" }, dev: "eth0", weight: 2 }
+ * const nh: Mpls.Nexthop = { as: [300], via: { family: "inet", address: "10.0.0.1" }, dev: "eth0" }
  * ```
  * @since 0.2.0
  */
@@ -107,8 +109,6 @@ export interface Nexthop {
   readonly via?: Via | undefined
   /** RTA_NEWDST: the labels the incoming one is swapped to, outermost first; none pops it. */
   readonly as?: ReadonlyArray<number> | undefined
-  /** 1..256 (rtnh_hops + 1); default 1. */
-  readonly weight?: number | undefined
 }
 
 /**
@@ -199,8 +199,7 @@ export const schema: Schema.Codec<MplsRoute, any> = Schema.Struct({
       Schema.Struct({
         dev: opt(DevRef),
         via: opt(ViaSchema),
-        as: opt(Labels),
-        weight: opt(P.intBetween(P.U32, 1, 256))
+        as: opt(Labels)
       })
     ).check(Schema.isMinLength(1))
   ),
@@ -231,7 +230,7 @@ const canonicalLabels = (l: ReadonlyArray<number> | undefined) =>
 
 /**
  * The canonical form: protocol "boot" by default and by name, addresses as
- * the kernel prints them, no empty label stacks, weight 1 by default, a
+ * the kernel prints them, no empty label stacks, a
  * one-nexthop multipath route as the plain route the kernel stores, `status`
  * dropped.
  *
@@ -265,7 +264,6 @@ export const canonical = (r: MplsRoute): MplsRoute => {
       if (nh.dev !== undefined) n.dev = nh.dev
       if (nh.via !== undefined) n.via = canonicalVia(nh.via)
       if (canonicalLabels(nh.as) !== undefined) n.as = nh.as
-      n.weight = nh.weight ?? 1
       return n
     })
   if (r.ttlPropagate !== undefined) out.ttlPropagate = r.ttlPropagate
@@ -414,7 +412,6 @@ const decodeMpls = (buf: Uint8Array, view: DataView, p: number, end: number, nam
             else if (t === RTA_NEWDST) nh.as = readLabels(view, a + 4, a + alen)
             a += (alen + 3) & ~3
           }
-          nh.weight = buf[r + 3]! + 1
           hops.push(nh)
           hopFlags.push(Names.flagNames(buf[r + 2]!, FLAG_NAMES))
           r += (rlen + 3) & ~3
@@ -464,7 +461,7 @@ const body = (r: MplsRoute, command: "add" | "remove", ix: Indexes) => (w: Write
         const start = w.pos
         w.u16(0) // rtnh_len, set below
         w.u8(0)
-        w.u8((nh.weight ?? 1) - 1)
+        w.u8(0) // rtnh_hops: the kernel has no weights for label routes
         w.s32(ix.nexthops?.[i] ?? 0)
         if (nh.as !== undefined && nh.as.length > 0) w.attrBinary(RTA_NEWDST, labelStack(nh.as))
         if (nh.via !== undefined) w.attrBinary(RTA_VIA, viaBytes(nh.via))
@@ -529,12 +526,21 @@ const crossCheck = (r: MplsRoute) => {
       r.via !== undefined ? "via" : r.dev !== undefined ? "dev" : "as",
       "give either nexthops or one path (each nexthop has its own dev, via and labels)"
     )
-  if (
-    r.via !== undefined &&
-    r.via.family !== "packet" &&
-    familyOfAddress(r.via.address) !== viaFamily(r.via.family)
-  )
-    return invalid("via.address", `"${r.via.address}" is not an ${r.via.family} address`)
+  // the kernel sizes a route's nexthops alike: each swaps to the same number of labels
+  const counts = (r.nexthops ?? []).map((nh) => nh.as?.length ?? 0)
+  const odd = counts.findIndex((n) => n !== counts[0])
+  if (odd > 0)
+    return invalid(
+      `nexthops[${odd}].as`,
+      `every nexthop must swap to the same number of labels (nexthop 0 has ${counts[0]}, nexthop ${odd} ${counts[odd]})`
+    )
+  const wrongFamily = (v: Via | undefined) =>
+    v !== undefined && v.family !== "packet" && familyOfAddress(v.address) !== viaFamily(v.family)
+  for (const [i, nh] of (r.nexthops ?? []).entries())
+    if (wrongFamily(nh.via))
+      return invalid(`nexthops[${i}].via.address`, `"${nh.via!.address}" is not an ${nh.via!.family} address`)
+  if (wrongFamily(r.via))
+    return invalid("via.address", `"${r.via!.address}" is not an ${r.via!.family} address`)
   return undefined
 }
 

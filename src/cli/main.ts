@@ -15,7 +15,9 @@ import * as BridgeVlan from "../api/BridgeVlan.ts"
 import * as Fdb from "../api/Fdb.ts"
 import * as Link from "../api/Link.ts"
 import * as Mdb from "../api/Mdb.ts"
+import * as Mpls from "../api/Mpls.ts"
 import * as Neighbor from "../api/Neighbor.ts"
+import * as NeighborTable from "../api/NeighborTable.ts"
 import { Netlink } from "../api/Netlink.ts"
 import * as Nexthop from "../api/Nexthop.ts"
 import * as Route from "../api/Route.ts"
@@ -415,6 +417,51 @@ const nexthopCmd = Command.make("nexthop").pipe(
   ])
 )
 
+/** One label route as `ip -f mpls route show` prints it. */
+const mplsPath = (p: { as?: ReadonlyArray<number> | undefined; via?: Mpls.Via | undefined; dev?: unknown }) =>
+  [
+    ...(p.as !== undefined ? [`as to ${p.as.join("/")}`] : []),
+    ...(p.via !== undefined ? [`via ${p.via.family} ${p.via.address}`] : []),
+    ...(p.dev !== undefined ? [`dev ${p.dev}`] : [])
+  ].join(" ")
+const mplsLine = (r: Mpls.MplsRoute): string =>
+  [
+    String(r.label),
+    mplsPath(r),
+    `proto ${r.protocol}`,
+    ...(r.ttlPropagate !== undefined ? [`ttl-propagate ${r.ttlPropagate ? "enabled" : "disabled"}`] : []),
+    ...(r.nexthops ?? []).map((nh) => `\n\tnexthop ${mplsPath(nh)}`)
+  ]
+    .filter((x) => x !== "")
+    .join(" ")
+
+const mplsCmd = Command.make("mpls").pipe(
+  Command.withDescription("MPLS label routes"),
+  Command.withSubcommands([
+    listCommand("List label routes, like `ip -f mpls route show`", Mpls.list(), (rs) =>
+      Effect.succeed(rs.map(mplsLine).join("\n"))
+    )
+  ])
+)
+
+/** One neighbour table (or device) as `ip ntable show` heads it, with its parameters. */
+const ntableLine = (t: NeighborTable.NeighborTable): string => {
+  const { family, name, dev, status: _, ...values } = t
+  const head = `${family} ${name}${dev !== undefined ? ` dev ${dev}` : ""}`
+  return [head, ...Object.entries(values).map(([k, v]) => `${k} ${v}`)].join(" ")
+}
+
+const ntableCmd = Command.make("ntable").pipe(
+  Command.withDescription("Neighbour tables"),
+  Command.withSubcommands([
+    listCommand(
+      "List neighbour tables and device parameters, like `ip ntable show`",
+      NeighborTable.list(),
+      (ts) => Effect.succeed(ts.map(ntableLine).join("\n"))
+    )
+  ])
+)
+
 const nlink = Command.make("nlink").pipe(
   Command.withDescription("Linux networking over netlink: links, addresses, routes, neighbours, rules"),
   Command.withSubcommands([
@@ -426,6 +473,8 @@ const nlink = Command.make("nlink").pipe(
     neighborCmd,
     ruleCmd,
     nexthopCmd,
+    mplsCmd,
+    ntableCmd,
     fdbCmd,
     vlanCmd,
     mdbCmd,

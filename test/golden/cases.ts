@@ -1210,6 +1210,34 @@ const tcSchedCases: ReadonlyArray<GoldenCase> = [
 ]
 
 const RTM_GETNEIGH = 30
+const RTM_SETNEIGHTBL = 67
+
+/** Neighbour tables (issue 15): `ip ntable change`. */
+const ntableCases: ReadonlyArray<GoldenCase> = [
+  {
+    name: "ntable-change-table",
+    doc: "RTM_SETNEIGHTBL: NDTA_NAME, thresholds and gc interval of the table",
+    setup: routed,
+    command: split("ntable change name arp_cache thresh1 256 thresh2 1024 thresh3 2048 gc_int 40000"),
+    types: [RTM_SETNEIGHTBL]
+  },
+  {
+    name: "ntable-change-dev",
+    doc: "RTM_SETNEIGHTBL: NDTA_PARMS of one device (NDTPA_IFINDEX) with every parameter ip sets",
+    setup: routed,
+    command: split(
+      "ntable change name arp_cache dev d0 base_reachable 20000 retrans 2000 gc_stale 70000 delay_probe 6000 queue 11 app_probes 1 ucast_probes 4 mcast_probes 5 anycast_delay 900 proxy_delay 700 proxy_queue 70 locktime 1100"
+    ),
+    types: [RTM_SETNEIGHTBL]
+  },
+  {
+    name: "ntable-change-ipv6",
+    doc: "RTM_SETNEIGHTBL for ndisc_cache (ip -6: ndtm_family AF_INET6), the table's default parameters",
+    setup: routed,
+    command: split("-6 ntable change name ndisc_cache base_reachable 25000"),
+    types: [RTM_SETNEIGHTBL]
+  }
+]
 
 /** Neighbor.get (issue 15): RTM_GETNEIGH for one entry. */
 const neighGetCases: ReadonlyArray<GoldenCase> = [
@@ -1256,7 +1284,7 @@ const mplsCases: ReadonlyArray<GoldenCase> = [
     doc: "AF_MPLS multipath: rtnexthop records with RTA_NEWDST and RTA_VIA each",
     setup: routed6,
     command: split(
-      "-f mpls route add 103 nexthop as 300 via inet 10.1.2.1 dev d0 nexthop as 301 via inet 10.1.2.2 dev d0 weight 2"
+      "-f mpls route add 103 nexthop as 300 via inet 10.1.2.1 dev d0 nexthop as 301 via inet 10.1.2.2 dev d0"
     ),
     types: [RTM_NEWROUTE]
   },
@@ -1963,5 +1991,6 @@ export const cases: ReadonlyArray<GoldenCase> = [
   ...kindCases3,
   ...qdiscCases1,
   ...tcFilterCases,
-  ...linkAttrCases
+  ...linkAttrCases,
+  ...ntableCases
 ]

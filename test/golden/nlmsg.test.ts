@@ -197,6 +197,7 @@ const headerLen = (type: number): number => {
   if (type >= 80 && type <= 82) return 4 // netconfmsg
   if (type >= 84 && type <= 86) return 8 // br_port_msg (MDB)
   if (type >= 112 && type <= 114) return 8 // br_vlan_msg
+  if (type >= 64 && type <= 67) return 4 // ndtmsg (neighbour tables)
   if (type >= 36 && type <= 43) return 20 // tcmsg (qdiscs, classes)
   if ((type >= 104 && type <= 106) || (type >= 116 && type <= 118)) return 8 // nhmsg (nexthops, buckets)
   throw new Error(`no header length for ${type}`)

@@ -44,12 +44,12 @@ describe("MPLS route requests match iproute2", () => {
     expectSame(Mpls.request("add", { label: 102, dev: D0 }, { dev: D0 }), fixture("mpls-route-add-dev"))
   })
 
-  it("-f mpls route add 103 with two nexthops (labels, via, weight)", () => {
+  it("-f mpls route add 103 with two nexthops (labels, via)", () => {
     const r: Mpls.MplsRoute = {
       label: 103,
       nexthops: [
         { as: [300], via: { family: "inet", address: "10.1.2.1" }, dev: D0 },
-        { as: [301], via: { family: "inet", address: "10.1.2.2" }, dev: D0, weight: 2 }
+        { as: [301], via: { family: "inet", address: "10.1.2.2" }, dev: D0 }
       ]
     }
     const theirs = fixture("mpls-route-add-multipath")
