@@ -199,6 +199,8 @@ const headerLen = (type: number): number => {
   if (type >= 112 && type <= 114) return 8 // br_vlan_msg
   if (type >= 64 && type <= 67) return 4 // ndtmsg (neighbour tables)
   if (type >= 36 && type <= 43) return 20 // tcmsg (qdiscs, classes)
+  if ((type >= 44 && type <= 46) || (type >= 100 && type <= 102)) return 20 // tcmsg (filters, chains)
+  if (type >= 48 && type <= 50) return 4 // tcamsg (actions)
   if ((type >= 104 && type <= 106) || (type >= 116 && type <= 118)) return 8 // nhmsg (nexthops, buckets)
   throw new Error(`no header length for ${type}`)
 }
