@@ -586,7 +586,8 @@ export const replace = operation("Mpls.replace", function* (route: MplsRoute) {
 
 /**
  * Removes the route of a label, like `ip -f mpls route del LABEL` (only the
- * label is sent: a label has one route).
+ * label is sent: a label has one route). The kernel answers success for a
+ * label that has no route.
  *
  * @example
  * ```ts
