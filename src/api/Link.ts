@@ -1701,6 +1701,7 @@ export const add = operation("Link.add", function* (spec: AddSpec) {
   if (broken !== undefined) return yield* Effect.fail(invalid(broken[0], broken[1]))
   const { route } = yield* Netlink
   const master = s.master === undefined ? undefined : yield* linkIndex(s.master, "master")
+  const upAfterMaster = master !== undefined && s.up === true && s.netns === undefined
   yield* Effect.scoped(
     Effect.gen(function* () {
       const rec = s as unknown as Record<string, unknown>
@@ -1715,7 +1716,10 @@ export const add = operation("Link.add", function* (spec: AddSpec) {
       for (const [path, target] of desc.namespaces?.(s) ?? [])
         namespaces[path] = yield* resolveNamespace(target, path)
       const netns = s.netns === undefined ? undefined : yield* resolveNamespace(s.netns, "netns")
-      const msg = yield* checkMessage(addMessage(s, { master, link, devices, netns, namespaces }))
+      // a port is created down and brought up after it joined (a bond refuses a port that is
+      // up, and the kernel sets flags before the master on create)
+      const created = upAfterMaster ? { ...s, up: undefined } : s
+      const msg = yield* checkMessage(addMessage(created, { master, link, devices, netns, namespaces }))
       yield* route
         .request(newlink(NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK, msg), options(`link add ${s.name}`))
         .pipe(
@@ -1729,6 +1733,7 @@ export const add = operation("Link.add", function* (spec: AddSpec) {
   // link again so a failed add leaves nothing behind.
   // a new link already has the defaults: only other values need the second request
   const later: Changes = defined({
+    up: upAfterMaster && s.port === undefined ? true : undefined,
     alias: s.alias,
     protodown: s.protodown === true ? true : undefined,
     protodownReason: s.protodownReason === 0 ? undefined : s.protodownReason,
@@ -1753,6 +1758,8 @@ export const add = operation("Link.add", function* (spec: AddSpec) {
     if (changeLater) yield* route.request(setRequest(index, later), options(`link set ${s.name}`))
     if (token !== undefined) yield* route.request(tokenRequest(index, token), options(`token set ${s.name}`))
     if (port !== undefined) yield* applyPort(index, master!, port, s.name)
+    if (upAfterMaster && port !== undefined)
+      yield* route.request(setRequest(index, { up: true }), options(`link set ${s.name} up`))
   }).pipe(
     Effect.tapError(() =>
       Effect.ignore(

@@ -332,6 +332,8 @@ export const nexthop: Entry<Nexthop.Nexthop> = {
   kernelMade: () => false
 }
 
+const ADDED_CLASSES = new Set(["htb", "hfsc", "drr", "qfq"])
+
 const handleText = (h: Handle.Handle | undefined): string =>
   h === undefined ? "none" : Handle.format(typeof h === "number" ? h : (Handle.parse(h) ?? 0))
 
@@ -402,8 +404,9 @@ export const tcClass: Entry<Class.Class> = {
     return [...linkRef(c.dev as string), ...ownerRef(c.dev, c.classid), ...up]
   },
   dev: (c) => (typeof c.dev === "string" ? c.dev : undefined),
-  // classes of multiqueue roots (mq) are the kernel's
-  kernelMade: (c) => c.kind === "mq"
+  // classes a qdisc makes by itself (prio's bands, mq's queues, tbf's inner class, sfq's
+  // flows, ets's bands) are the kernel's: only kinds with a class module are added
+  kernelMade: (c) => !ADDED_CLASSES.has(c.kind)
 }
 
 /**
