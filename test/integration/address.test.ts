@@ -347,7 +347,7 @@ describeRoot("Address", () => {
           [{ dev: "d0", address: "10.0.0.1/24", flags: { autojoin: true } }, "flags.autojoin"],
           [{ dev: "d0", address: "10.0.0.1/24", scope: "galaxy" as any }, "scope"],
           [{ dev: "d0", address: "10.0.0.1/24", metric: -1 }, "metric"],
-          [{ dev: "a-very-long-name", address: "10.0.0.1/24" }, "dev"],
+          [{ dev: "x".repeat(128), address: "10.0.0.1/24" }, "dev"],
           [{ dev: "d0", address: "10.0.0.1/24", lable: "x" } as any, "lable"]
         ]
         for (const [input, path] of cases) {

@@ -343,7 +343,7 @@ describeRoot("Neighbor", () => {
           Neighbor.replace({ dev: "d0", address: "10.1.2.41", state: "asleep" as any })
         )
         expect(badState.reason).toMatchObject({ _tag: "Validation", path: "state" })
-        const longDev = yield* failure(Neighbor.add({ dev: "a-very-long-name", address: "10.1.2.42" }))
+        const longDev = yield* failure(Neighbor.add({ dev: "x".repeat(128), address: "10.1.2.42" }))
         expect(longDev.reason).toMatchObject({ _tag: "Validation", path: "dev" })
         const badProxy = yield* failure(Neighbor.addProxy({ dev: "d0", address: "2001:db8::zz" }))
         expect(badProxy.reason).toMatchObject({ _tag: "Validation", path: "address" })

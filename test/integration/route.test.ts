@@ -543,7 +543,7 @@ describeRoot("Route", () => {
             "nexthops[0].weight"
           ],
           [
-            { destination: "10.9.0.0/16", nexthops: [{ gateway: "10.1.2.1" }, { dev: "a-very-long-name" }] },
+            { destination: "10.9.0.0/16", nexthops: [{ gateway: "10.1.2.1" }, { dev: "x".repeat(128) }] },
             "nexthops[1].dev"
           ],
           [{ destination: "10.9.0.0/16", nexthops: [] }, "nexthops"],
