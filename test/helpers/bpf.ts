@@ -7,6 +7,7 @@ import koffi from "koffi"
 
 const SYS_BPF = 321 // x86_64
 const BPF_PROG_LOAD = 5
+const EAGAIN = 11
 
 /** Program types (enum bpf_prog_type). */
 export const ProgramType = {
@@ -56,9 +57,14 @@ export const loadProgram = (type: number, ret = 0, name = "nlink_test"): number 
   attr.writeBigUInt64LE(BigInt(koffi.address(license)), 16)
   attr.write(name.slice(0, 15), 48, "latin1")
   const l = lib()
-  const fd = Number(l.syscall(SYS_BPF, BPF_PROG_LOAD, attr, attr.length))
-  if (fd < 0) throw new Error(`bpf(BPF_PROG_LOAD, type ${type}) failed: errno ${l.errno()}`)
-  return fd
+  // the kernel answers EAGAIN when the load was interrupted (a signal); try again as libbpf does
+  for (let attempt = 1; ; attempt++) {
+    const fd = Number(l.syscall(SYS_BPF, BPF_PROG_LOAD, attr, attr.length))
+    if (fd >= 0) return fd
+    const errno = l.errno()
+    if (errno !== EAGAIN || attempt === 5)
+      throw new Error(`bpf(BPF_PROG_LOAD, type ${type}) failed: errno ${errno}`)
+  }
 }
 
 /** Closes a program fd from `loadProgram`. */
