@@ -10,6 +10,9 @@ import { gact } from "./kinds/gact.ts"
 import { mirred } from "./kinds/mirred.ts"
 import { nat } from "./kinds/nat.ts"
 import { police } from "./kinds/police.ts"
+import { skbedit } from "./kinds/skbedit.ts"
+import { vlan } from "./kinds/vlan.ts"
+import { csum } from "./kinds/csum.ts"
 
 /** Action kinds by TCA_ACT_KIND. @since 0.3.0 */
-export const actionKinds: ReadonlyArray<AnyActionKind> = [gact, mirred, police, nat]
+export const actionKinds: ReadonlyArray<AnyActionKind> = [gact, mirred, police, nat, skbedit, vlan, csum]

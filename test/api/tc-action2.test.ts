@@ -1,0 +1,89 @@
+/**
+ * The action kinds skbedit, vlan, csum, pedit, tunnel_key and ct without a kernel: options
+ * through the wire codec and back (what the kernel echoes) equal the input; tc's defaults in
+ * the canonical form; bad input refused naming the field.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import * as Schema from "effect/Schema"
+import * as Action from "../../src/api/Action.ts"
+import * as Actions from "../../src/api/tc/action/Engine.ts"
+
+/** The action as the kernel would read it back: encoded, decoded, turned into an action. */
+const echoed = (a: Action.Action): Action.Action => {
+  const [attrs] = Actions.decodeList(Actions.encodeList([a], [{}]))
+  // the request carries index 0 (the kernel picks one); the echo would say 0
+  const { index: _index, status: _status, ...rest } = Actions.fromAttrs(attrs) as Action.Action
+  return rest as Action.Action
+}
+
+const roundTrips = (a: Action.Action): void => {
+  const back = echoed(a)
+  expect(Action.canonical(back)).toEqual(Action.canonical(a))
+  expect(Action.equals(back, a)).toBe(true)
+}
+
+/** The field a bad action is refused for (Schema or the kind's rules), or undefined. */
+const refused = (a: unknown): string | undefined => {
+  try {
+    const v = Schema.decodeUnknownSync(Action.schema)(a)
+    const e = Actions.checkActions([v], "actions")
+    return e === undefined ? undefined : String((e.reason as any).field ?? e.message)
+  } catch (e) {
+    return String(e)
+  }
+}
+
+describe("skbedit", () => {
+  it("every option round-trips; priority in tc's notation", () => {
+    roundTrips({
+      kind: "skbedit",
+      options: { priority: "1:10", queueMapping: 3, mark: 0x10, mask: 0xff, ptype: "otherhost" }
+    })
+    roundTrips({ kind: "skbedit", options: { inheritDsfield: true, action: "drop" } })
+    roundTrips({ kind: "skbedit", options: { priority: 0x10010, ptype: "broadcast" } })
+    expect(
+      Action.canonical({ kind: "skbedit", options: { priority: 0x10010, mark: 1, mask: 0xffffffff } })
+    ).toEqual({
+      kind: "skbedit",
+      options: { priority: "1:10", mark: 1, action: "pipe" }
+    })
+  })
+  it("refuses an empty edit, a mask without a mark, bad values", () => {
+    expect(refused({ kind: "skbedit", options: {} })).toContain("priority")
+    expect(refused({ kind: "skbedit", options: { mask: 1 } })).toContain("mask")
+    expect(refused({ kind: "skbedit", options: { queueMapping: 70000 } })).toContain("queueMapping")
+    expect(refused({ kind: "skbedit", options: { ptype: "loopback" } })).toContain("ptype")
+  })
+})
+
+describe("vlan", () => {
+  it("push, pop, modify round-trip; protocol and priority defaults", () => {
+    roundTrips({ kind: "vlan", options: { op: "push", id: 100, protocol: "802.1ad", priority: 3 } })
+    roundTrips({ kind: "vlan", options: { op: "pop", action: "pass" } })
+    roundTrips({ kind: "vlan", options: { op: "modify", id: 4095 } })
+    expect(Action.canonical({ kind: "vlan", options: { op: "push", id: 5 } })).toEqual({
+      kind: "vlan",
+      options: { op: "push", id: 5, protocol: "802.1Q", priority: 0, action: "pipe" }
+    })
+  })
+  it("refuses push without an id, pop with tag fields, ids over 4095", () => {
+    expect(refused({ kind: "vlan", options: { op: "push" } })).toContain("id")
+    expect(refused({ kind: "vlan", options: { op: "pop", priority: 1 } })).toContain("priority")
+    expect(refused({ kind: "vlan", options: { op: "modify", id: 4096 } })).toContain("id")
+    expect(refused({ kind: "vlan", options: { op: "push", id: 1, priority: 8 } })).toContain("priority")
+  })
+})
+
+describe("csum", () => {
+  it("headers as a set in tc's order; default action pass", () => {
+    roundTrips({ kind: "csum", options: { update: ["udp", "iph"] } })
+    expect(Action.canonical({ kind: "csum", options: { update: ["udp", "iph", "udp"] } })).toEqual({
+      kind: "csum",
+      options: { update: ["iph", "udp"], action: "pass" }
+    })
+  })
+  it("refuses no headers and unknown ones", () => {
+    expect(refused({ kind: "csum", options: { update: [] } })).toContain("update")
+    expect(refused({ kind: "csum", options: { update: ["ip6"] } })).toContain("update")
+  })
+})

@@ -1,0 +1,112 @@
+/**
+ * Requests of the action kinds skbedit, vlan, csum, pedit, tunnel_key and ct against what
+ * `tc actions add action KIND ...` sent (test/fixtures/golden/tcf-a2-*.json): the action
+ * table, each action, its TCA_ACT_OPTIONS and the kind's own nests opened, every byte compared.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import * as Action from "../../src/api/Action.ts"
+import * as Filter from "../../src/api/Filter.ts"
+import { attributeTree, NLM_F_ACK, nlmsgHeader, onlyMessage } from "./nlmsg.ts"
+
+const TCAMSG = 4
+const TCMSG = 20
+
+/** TCA_ACT_TAB, each action, TCA_ACT_OPTIONS, and the kind's nests below it (by type path). */
+const nestedAction =
+  (kindNests: ReadonlyArray<string> = []) =>
+  (path: ReadonlyArray<number>) =>
+    (path.length === 1 && path[0] === 1) ||
+    path.length === 2 ||
+    (path.length === 3 && path[2] === 2) ||
+    (path.length > 3 && kindNests.includes(path.slice(3).join(".")))
+
+const expectSameAction = (ours: Uint8Array, name: string, kindNests?: ReadonlyArray<string>): void => {
+  const theirs = onlyMessage(name).bytes
+  const a = nlmsgHeader(ours)
+  const b = nlmsgHeader(theirs)
+  expect(a.len).toBe(ours.length)
+  expect(a.type).toBe(b.type)
+  expect(a.flags | NLM_F_ACK).toBe(b.flags | NLM_F_ACK)
+  const nested = nestedAction(kindNests)
+  expect(attributeTree(ours, TCAMSG, nested)).toEqual(attributeTree(theirs, TCAMSG, nested))
+}
+
+const add = (a: Action.Action) => Action.request("add", [a])
+
+describe("skbedit requests match tc", () => {
+  it("priority, queue_mapping, mark/mask, ptype", () => {
+    expectSameAction(
+      add({
+        kind: "skbedit",
+        index: 11,
+        options: { priority: "1:10", queueMapping: 3, mark: 0x10, mask: 0xff, ptype: "host" }
+      }),
+      "tcf-a2-skbedit"
+    )
+  })
+  it("inheritdsfield", () => {
+    expectSameAction(
+      add({ kind: "skbedit", index: 12, options: { inheritDsfield: true, action: "pipe" } }),
+      "tcf-a2-skbedit-inherit"
+    )
+  })
+  it("inside a matchall filter", () => {
+    const ours = Filter.request(
+      "add",
+      {
+        dev: "d0",
+        parent: "ingress",
+        priority: 1,
+        kind: "matchall",
+        actions: [{ kind: "skbedit", options: { mark: 5 } }]
+      },
+      3
+    )
+    const theirs = onlyMessage("tcf-a2-matchall-skbedit").bytes
+    // TCA_OPTIONS, TCA_MATCHALL_ACT, each action and its options are nests
+    const nested = (p: ReadonlyArray<number>) =>
+      (p.length === 1 && p[0] === 2) ||
+      (p.length === 2 && p[1] === 2) ||
+      p.length === 3 ||
+      (p.length === 4 && p[3] === 2)
+    expect(nlmsgHeader(ours).type).toBe(nlmsgHeader(theirs).type)
+    expect(attributeTree(ours, TCMSG, nested)).toEqual(attributeTree(theirs, TCMSG, nested))
+  })
+})
+
+describe("vlan requests match tc", () => {
+  it("push with id, protocol, priority", () => {
+    expectSameAction(
+      add({ kind: "vlan", index: 13, options: { op: "push", id: 100, protocol: "802.1ad", priority: 3 } }),
+      "tcf-a2-vlan-push"
+    )
+  })
+  it("pop", () => {
+    expectSameAction(add({ kind: "vlan", index: 14, options: { op: "pop" } }), "tcf-a2-vlan-pop")
+  })
+  it("modify id", () => {
+    expectSameAction(
+      add({ kind: "vlan", index: 15, options: { op: "modify", id: 200, action: "pipe" } }),
+      "tcf-a2-vlan-modify"
+    )
+  })
+})
+
+describe("csum requests match tc", () => {
+  it("iph tcp udp", () => {
+    expectSameAction(
+      add({ kind: "csum", index: 16, options: { update: ["iph", "tcp", "udp"] } }),
+      "tcf-a2-csum"
+    )
+  })
+  it("every protocol", () => {
+    expectSameAction(
+      add({
+        kind: "csum",
+        index: 17,
+        options: { update: ["sctp", "iph", "icmp", "igmp", "tcp", "udp", "udplite"] }
+      }),
+      "tcf-a2-csum-all"
+    )
+  })
+})
