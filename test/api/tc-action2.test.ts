@@ -87,3 +87,63 @@ describe("csum", () => {
     expect(refused({ kind: "csum", options: { update: ["ip6"] } })).toContain("update")
   })
 })
+
+describe("pedit", () => {
+  it("named fields read back as named fields, other words as raw keys", () => {
+    roundTrips({
+      kind: "pedit",
+      options: {
+        keys: [
+          { header: "eth", field: "src", value: "02:00:00:00:00:0a" },
+          { header: "eth", field: "type", value: 0x86dd },
+          { header: "ip", field: "protocol", value: 17 },
+          { header: "ip", field: "ttl", op: "add", value: 1 },
+          { header: "ip6", field: "dst", value: "2001:db8::2" },
+          { header: "ip6", field: "hoplimit", value: 9 },
+          { header: "tcp", field: "flags", value: 0x12 },
+          { header: "udp", field: "dport", value: 4789 },
+          { header: "udp", offset: 4, mask: 0xffff0000, value: 0, op: "set" },
+          { header: "network", offset: 8, mask: 0, value: 0x01020304 }
+        ],
+        action: "pipe"
+      }
+    })
+    expect(
+      Action.canonical({
+        kind: "pedit",
+        options: { keys: [{ header: "ip6", field: "src", value: "2001:DB8:0::1" }] }
+      })
+    ).toEqual({
+      kind: "pedit",
+      options: { keys: [{ header: "ip6", field: "src", op: "set", value: "2001:db8::1" }], action: "pass" }
+    })
+  })
+  it("a raw word that covers a named field exactly reads back as that field", () => {
+    const back = echoed({
+      kind: "pedit",
+      options: { keys: [{ header: "udp", offset: 0, mask: 0x0000ffff, value: 0x00350000 }] }
+    })
+    expect((back.options as any).keys).toEqual([{ header: "udp", field: "sport", op: "set", value: 53 }])
+  })
+  it("refuses values of the wrong form, add on addresses, bad offsets, no keys", () => {
+    expect(
+      refused({ kind: "pedit", options: { keys: [{ header: "ip", field: "dst", value: "::1" }] } })
+    ).toContain("keys[0].value")
+    expect(
+      refused({ kind: "pedit", options: { keys: [{ header: "ip", field: "ttl", value: 256 }] } })
+    ).toContain("keys[0].value")
+    expect(
+      refused({
+        kind: "pedit",
+        options: { keys: [{ header: "ip", field: "src", op: "add", value: "10.0.0.1" }] }
+      })
+    ).toContain("keys[0].op")
+    expect(
+      refused({ kind: "pedit", options: { keys: [{ header: "tcp", field: "window", value: 1 }] } })
+    ).toBeDefined()
+    expect(
+      refused({ kind: "pedit", options: { keys: [{ header: "udp", offset: 6, mask: 0, value: 0 }] } })
+    ).toBeDefined()
+    expect(refused({ kind: "pedit", options: { keys: [] } })).toContain("keys")
+  })
+})

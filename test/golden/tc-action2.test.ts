@@ -110,3 +110,55 @@ describe("csum requests match tc", () => {
     )
   })
 })
+
+/** TCA_PEDIT_KEYS_EX and each TCA_PEDIT_KEY_EX are nests. */
+const peditNests = ["5", "5.6"]
+
+describe("pedit requests match tc (ex keys with header types)", () => {
+  it("ip dst set", () => {
+    expectSameAction(
+      add({
+        kind: "pedit",
+        index: 18,
+        options: { keys: [{ header: "ip", field: "dst", value: "10.0.0.1" }] }
+      }),
+      "tcf-a2-pedit-ip-dst",
+      peditNests
+    )
+  })
+  it("eth dst over two words, ip ttl add, tcp dport, ip6 src over four words", () => {
+    expectSameAction(
+      add({
+        kind: "pedit",
+        index: 19,
+        options: {
+          keys: [
+            { header: "eth", field: "dst", value: "02:00:00:00:00:01" },
+            { header: "ip", field: "ttl", op: "add", value: 255 },
+            { header: "tcp", field: "dport", value: 8080 },
+            { header: "ip6", field: "src", value: "2001:db8::1" }
+          ],
+          action: "pipe"
+        }
+      }),
+      "tcf-a2-pedit-multi",
+      peditNests
+    )
+  })
+  it("udp sport and ip tos (fields inside a word)", () => {
+    expectSameAction(
+      add({
+        kind: "pedit",
+        index: 20,
+        options: {
+          keys: [
+            { header: "udp", field: "sport", value: 53 },
+            { header: "ip", field: "tos", value: 0x10 }
+          ]
+        }
+      }),
+      "tcf-a2-pedit-udp",
+      peditNests
+    )
+  })
+})

@@ -1675,7 +1675,7 @@ export function encodeActPeditAttrs(w: Writer, v: ActPeditAttrs): void {
   if (v.tm !== undefined) { const s = w.attrStart(1); encodeTcfT(w, v.tm); w.attrEnd(s) }
   if (v.parms !== undefined) w.attrBinary(2, v.parms)
   if (v.parmsEx !== undefined) w.attrBinary(4, v.parmsEx)
-  if (v.keysEx !== undefined) { const s = w.nestStart(5, false); encodeActPeditKeysExAttrs(w, v.keysEx); w.attrEnd(s) }
+  if (v.keysEx !== undefined) { const s = w.nestStart(5, true); encodeActPeditKeysExAttrs(w, v.keysEx); w.attrEnd(s) }
   if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
 }
 /** Decodes act-pedit-keys-ex-attrs attributes in [start, end) into `out`. */
@@ -1702,7 +1702,7 @@ export function decodeActPeditKeysExAttrs(buf: Uint8Array, view: DataView, start
 }
 /** Writes the act-pedit-keys-ex-attrs attributes present in `v`. */
 export function encodeActPeditKeysExAttrs(w: Writer, v: ActPeditKeysExAttrs): void {
-  if (v.keyEx !== undefined) for (const x of v.keyEx) { const s = w.nestStart(6, false); encodeActPeditKeyExAttrs(w, x); w.attrEnd(s) }
+  if (v.keyEx !== undefined) for (const x of v.keyEx) { const s = w.nestStart(6, true); encodeActPeditKeyExAttrs(w, x); w.attrEnd(s) }
   if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
 }
 /** Decodes act-pedit-key-ex-attrs attributes in [start, end) into `out`. */

@@ -13,6 +13,16 @@ import { police } from "./kinds/police.ts"
 import { skbedit } from "./kinds/skbedit.ts"
 import { vlan } from "./kinds/vlan.ts"
 import { csum } from "./kinds/csum.ts"
+import { pedit } from "./kinds/pedit.ts"
 
 /** Action kinds by TCA_ACT_KIND. @since 0.3.0 */
-export const actionKinds: ReadonlyArray<AnyActionKind> = [gact, mirred, police, nat, skbedit, vlan, csum]
+export const actionKinds: ReadonlyArray<AnyActionKind> = [
+  gact,
+  mirred,
+  police,
+  nat,
+  skbedit,
+  vlan,
+  csum,
+  pedit
+]
