@@ -147,3 +147,84 @@ describe("pedit", () => {
     expect(refused({ kind: "pedit", options: { keys: [] } })).toContain("keys")
   })
 })
+
+describe("tunnel_key", () => {
+  it("set (v4, v6, each option type) and unset round-trip; defaults as the kernel reports them", () => {
+    roundTrips({
+      kind: "tunnel_key",
+      options: {
+        op: "set",
+        src: "10.0.0.1",
+        dst: "10.0.0.2",
+        id: 42,
+        dstPort: 4789,
+        tos: 16,
+        ttl: 64,
+        noCsum: true
+      }
+    })
+    roundTrips({
+      kind: "tunnel_key",
+      options: {
+        op: "set",
+        src: "2001:db8::1",
+        dst: "2001:db8::2",
+        geneveOpts: [
+          { class: 0x102, type: 0x80, data: "00880022" },
+          { class: 1, type: 2, data: "0102030405060708" }
+        ]
+      }
+    })
+    roundTrips({
+      kind: "tunnel_key",
+      options: { op: "set", src: "10.0.0.1", dst: "10.0.0.2", vxlanOpts: { gbp: 7 } }
+    })
+    roundTrips({
+      kind: "tunnel_key",
+      options: { op: "set", src: "10.0.0.1", dst: "10.0.0.2", erspanOpts: { version: 2, dir: 1, hwid: 5 } }
+    })
+    roundTrips({ kind: "tunnel_key", options: { op: "unset", action: "pass" } })
+    expect(
+      Action.canonical({
+        kind: "tunnel_key",
+        options: {
+          op: "set",
+          src: "2001:DB8:0::1",
+          dst: "2001:db8::2",
+          ttl: 0,
+          geneveOpts: [{ class: 1, type: 1, data: "ABCDEF01" }]
+        }
+      })
+    ).toEqual({
+      kind: "tunnel_key",
+      options: {
+        op: "set",
+        src: "2001:db8::1",
+        dst: "2001:db8::2",
+        noCsum: false,
+        geneveOpts: [{ class: 1, type: 1, data: "abcdef01" }],
+        action: "pipe"
+      }
+    })
+  })
+  it("refuses set without addresses or with mixed families, unset with fields, bad options", () => {
+    expect(refused({ kind: "tunnel_key", options: { op: "set", dst: "10.0.0.2" } })).toContain("src")
+    expect(refused({ kind: "tunnel_key", options: { op: "set", src: "10.0.0.1", dst: "::2" } })).toContain(
+      "dst"
+    )
+    expect(refused({ kind: "tunnel_key", options: { op: "unset", id: 1 } })).toContain("id")
+    const v4 = { op: "set", src: "10.0.0.1", dst: "10.0.0.2" }
+    expect(
+      refused({ kind: "tunnel_key", options: { ...v4, geneveOpts: [{ class: 1, type: 1, data: "abc" }] } })
+    ).toContain("geneveOpts")
+    expect(
+      refused({
+        kind: "tunnel_key",
+        options: { ...v4, vxlanOpts: { gbp: 1 }, erspanOpts: { version: 1, index: 1 } }
+      })
+    ).toContain("geneveOpts")
+    expect(
+      refused({ kind: "tunnel_key", options: { ...v4, erspanOpts: { version: 2, index: 1 } } })
+    ).toContain("erspanOpts")
+  })
+})

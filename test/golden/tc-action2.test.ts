@@ -162,3 +162,74 @@ describe("pedit requests match tc (ex keys with header types)", () => {
     )
   })
 })
+
+/** TCA_TUNNEL_KEY_ENC_OPTS and the option nests in it. */
+const tunnelNests = ["11", "11.1", "11.2", "11.3"]
+
+describe("tunnel_key requests match tc", () => {
+  it("set v4 with id, port, tos, ttl, nocsum", () => {
+    expectSameAction(
+      add({
+        kind: "tunnel_key",
+        index: 21,
+        options: {
+          op: "set",
+          src: "10.0.0.1",
+          dst: "10.0.0.2",
+          id: 42,
+          dstPort: 4789,
+          tos: 0x10,
+          ttl: 64,
+          noCsum: true
+        }
+      }),
+      "tcf-a2-tunnel-key-set",
+      tunnelNests
+    )
+  })
+  it("unset", () => {
+    expectSameAction(
+      add({ kind: "tunnel_key", index: 22, options: { op: "unset" } }),
+      "tcf-a2-tunnel-key-unset"
+    )
+  })
+  it("set v6 with a geneve option", () => {
+    expectSameAction(
+      add({
+        kind: "tunnel_key",
+        index: 23,
+        options: {
+          op: "set",
+          src: "2001:db8::1",
+          dst: "2001:db8::2",
+          id: 7,
+          geneveOpts: [{ class: 0x102, type: 0x80, data: "00880022" }]
+        }
+      }),
+      "tcf-a2-tunnel-key-v6-geneve",
+      tunnelNests
+    )
+  })
+  it("vxlan gbp option", () => {
+    expectSameAction(
+      add({
+        kind: "tunnel_key",
+        index: 24,
+        options: { op: "set", src: "10.0.0.1", dst: "10.0.0.2", id: 8, vxlanOpts: { gbp: 1025 } }
+      }),
+      "tcf-a2-tunnel-key-vxlan",
+      tunnelNests
+    )
+  })
+  it("erspan v1 option", () => {
+    expectSameAction(
+      add({
+        kind: "tunnel_key",
+        index: 25,
+        options: { op: "set", src: "10.0.0.1", dst: "10.0.0.2", id: 9, erspanOpts: { version: 1, index: 12 } }
+      }),
+      "tcf-a2-tunnel-key-erspan",
+      tunnelNests
+    )
+  })
+})

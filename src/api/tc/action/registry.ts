@@ -14,6 +14,7 @@ import { skbedit } from "./kinds/skbedit.ts"
 import { vlan } from "./kinds/vlan.ts"
 import { csum } from "./kinds/csum.ts"
 import { pedit } from "./kinds/pedit.ts"
+import { tunnelKey } from "./kinds/tunnel_key.ts"
 
 /** Action kinds by TCA_ACT_KIND. @since 0.3.0 */
 export const actionKinds: ReadonlyArray<AnyActionKind> = [
@@ -24,5 +25,6 @@ export const actionKinds: ReadonlyArray<AnyActionKind> = [
   skbedit,
   vlan,
   csum,
-  pedit
+  pedit,
+  tunnelKey
 ]
