@@ -228,3 +228,68 @@ describe("tunnel_key", () => {
     ).toContain("erspanOpts")
   })
 })
+
+describe("ct", () => {
+  it("commit with mark, labels, nat ranges; restore; clear; round-trip as the kernel reports them", () => {
+    roundTrips({
+      kind: "ct",
+      options: {
+        commit: true,
+        force: true,
+        zone: 5,
+        mark: 0x10,
+        markMask: 0xff,
+        labels: "0102",
+        labelsMask: "ffff",
+        nat: { type: "src", addr: "10.0.0.1-10.0.0.9", port: "1000-2000" }
+      }
+    })
+    roundTrips({ kind: "ct", options: { commit: true, nat: { type: "dst", addr: "2001:db8::1", port: 80 } } })
+    roundTrips({ kind: "ct", options: { nat: {}, action: "pass" } })
+    roundTrips({ kind: "ct", options: { clear: true } })
+    roundTrips({ kind: "ct", options: { zone: 3 } })
+    expect(
+      Action.canonical({
+        kind: "ct",
+        options: {
+          commit: true,
+          mark: 1,
+          markMask: 0xffffffff,
+          labels: "AB",
+          nat: { type: "src", addr: "10.0.0.1-10.0.0.1", port: "53-53" }
+        }
+      })
+    ).toEqual({
+      kind: "ct",
+      options: {
+        zone: 0,
+        commit: true,
+        mark: 1,
+        labels: `ab${"0".repeat(30)}`,
+        labelsMask: "f".repeat(32),
+        nat: { type: "src", addr: "10.0.0.1", port: 53 },
+        action: "pipe"
+      }
+    })
+  })
+  it("refuses clear with more, mark/labels/force without commit, bad nat", () => {
+    expect(refused({ kind: "ct", options: { clear: true, zone: 1 } })).toContain("zone")
+    expect(refused({ kind: "ct", options: { mark: 1 } })).toContain("mark")
+    expect(refused({ kind: "ct", options: { labels: "01" } })).toContain("labels")
+    expect(refused({ kind: "ct", options: { force: true } })).toContain("force")
+    expect(refused({ kind: "ct", options: { commit: true, nat: { type: "src" } } })).toContain("nat.addr")
+    expect(
+      refused({ kind: "ct", options: { commit: true, nat: { type: "src", addr: "10.0.0.1-::2" } } })
+    ).toContain("nat.addr")
+    expect(refused({ kind: "ct", options: { commit: true, nat: { addr: "10.0.0.1" } } })).toContain(
+      "nat.type"
+    )
+    expect(
+      refused({
+        kind: "ct",
+        options: { commit: true, nat: { type: "dst", addr: "10.0.0.1", port: "9-70000" } }
+      })
+    ).toContain("nat.port")
+    expect(refused({ kind: "ct", options: { commit: true, labels: "123" } })).toContain("labels")
+  })
+})

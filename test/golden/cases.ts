@@ -1350,7 +1350,14 @@ const tcActionCases2: ReadonlyArray<GoldenCase> = [
     "a2-ct-nat6",
     "ct nat dst v6 single address",
     "action add action ct commit force nat dst addr 2001:db8::1 index 30"
-  )
+  ),
+  tca("a2-ct-mark", "ct commit with a mark and no mask", "action add action ct commit mark 5 index 32"),
+  tca(
+    "a2-ct-nat-port",
+    "ct nat src with one address and one port",
+    "action add action ct commit nat src addr 10.0.0.1 port 1000 index 33"
+  ),
+  tca("a2-ct-restore", "ct nat without a type (restore)", "action add action ct nat index 34")
 ]
 
 export const cases: ReadonlyArray<GoldenCase> = [

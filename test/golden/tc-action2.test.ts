@@ -233,3 +233,64 @@ describe("tunnel_key requests match tc", () => {
     )
   })
 })
+
+describe("ct requests match tc", () => {
+  it("commit, zone, mark with a mask, labels", () => {
+    expectSameAction(
+      add({
+        kind: "ct",
+        index: 26,
+        options: { commit: true, zone: 5, mark: 0x10, markMask: 0xff, labels: "01", labelsMask: "ff" }
+      }),
+      "tcf-a2-ct-commit"
+    )
+  })
+  it("a mark without a mask sends the full mask", () => {
+    expectSameAction(add({ kind: "ct", index: 32, options: { commit: true, mark: 5 } }), "tcf-a2-ct-mark")
+  })
+  it("nat src with an address range and a port range", () => {
+    expectSameAction(
+      add({
+        kind: "ct",
+        index: 27,
+        options: { commit: true, nat: { type: "src", addr: "10.0.0.1-10.0.0.9", port: "1000-2000" } }
+      }),
+      "tcf-a2-ct-nat"
+    )
+  })
+  it("nat src with one address and one port", () => {
+    expectSameAction(
+      add({
+        kind: "ct",
+        index: 33,
+        options: { commit: true, nat: { type: "src", addr: "10.0.0.1", port: 1000 } }
+      }),
+      "tcf-a2-ct-nat-port"
+    )
+  })
+  it("force, nat dst to one v6 address", () => {
+    expectSameAction(
+      add({
+        kind: "ct",
+        index: 30,
+        options: { commit: true, force: true, nat: { type: "dst", addr: "2001:db8::1" } }
+      }),
+      "tcf-a2-ct-nat6"
+    )
+  })
+  it("nat restore", () => {
+    expectSameAction(add({ kind: "ct", index: 34, options: { nat: {} } }), "tcf-a2-ct-restore")
+  })
+  it("clear", () => {
+    expectSameAction(add({ kind: "ct", index: 28, options: { clear: true } }), "tcf-a2-ct-clear")
+  })
+  it("zone only (tc 6.1 gives the trailing `index 29` to a gact of its own)", () => {
+    expectSameAction(
+      Action.request("add", [
+        { kind: "ct", options: { zone: 3, action: "pipe" } },
+        { kind: "gact", index: 29, options: { action: "pass" } }
+      ]),
+      "tcf-a2-ct-plain"
+    )
+  })
+})

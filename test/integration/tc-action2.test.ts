@@ -154,10 +154,27 @@ const cases: ReadonlyArray<Case> = [
       options: { op: "set", src: "10.0.0.1", dst: "10.0.0.2", id: 9, erspanOpts: { version: 1, index: 12 } }
     },
     changed: { op: "set", src: "10.0.0.1", dst: "10.0.0.2", id: 9, erspanOpts: { version: 1, index: 13 } }
-  }
+  },
+  {
+    action: {
+      kind: "ct",
+      options: {
+        commit: true,
+        zone: 5,
+        mark: 0x10,
+        markMask: 0xff,
+        labels: "01",
+        labelsMask: "ff",
+        nat: { type: "src", addr: "10.0.0.1-10.0.0.9", port: "1000-2000" }
+      }
+    },
+    changed: { commit: true, force: true, zone: 6, nat: { type: "dst", addr: "2001:db8::1" } }
+  },
+  { action: { kind: "ct", options: { zone: 3 } }, changed: { clear: true } },
+  { action: { kind: "ct", options: { nat: {}, action: "pass" } }, changed: { commit: true, mark: 7 } }
 ]
 
-describeFullKernel("action kinds skbedit, vlan, csum, pedit, tunnel_key", () => {
+describeFullKernel("action kinds skbedit, vlan, csum, pedit, tunnel_key, ct", () => {
   it.live("standalone: add, get and list equal, replace changes, delete", () =>
     withClsact(() =>
       Effect.gen(function* () {

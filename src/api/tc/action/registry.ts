@@ -13,6 +13,7 @@ import { police } from "./kinds/police.ts"
 import { skbedit } from "./kinds/skbedit.ts"
 import { vlan } from "./kinds/vlan.ts"
 import { csum } from "./kinds/csum.ts"
+import { ct } from "./kinds/ct.ts"
 import { pedit } from "./kinds/pedit.ts"
 import { tunnelKey } from "./kinds/tunnel_key.ts"
 
@@ -26,5 +27,6 @@ export const actionKinds: ReadonlyArray<AnyActionKind> = [
   vlan,
   csum,
   pedit,
-  tunnelKey
+  tunnelKey,
+  ct
 ]
