@@ -293,3 +293,44 @@ describe("ct", () => {
     expect(refused({ kind: "ct", options: { commit: true, labels: "123" } })).toContain("labels")
   })
 })
+
+describe("connmark and mpls", () => {
+  it("round-trip; zone 0 and protocol mpls_uc by default; a push's ttl compared only when both give it", () => {
+    roundTrips({ kind: "connmark", options: { zone: 9, action: "pass" } })
+    expect(Action.canonical({ kind: "connmark" })).toEqual({
+      kind: "connmark",
+      options: { zone: 0, action: "pipe" }
+    })
+    roundTrips({
+      kind: "mpls",
+      options: { op: "push", protocol: "mpls_mc", label: 100, tc: 3, ttl: 64, bos: 1 }
+    })
+    roundTrips({ kind: "mpls", options: { op: "mac_push", label: 5 } })
+    roundTrips({ kind: "mpls", options: { op: "pop", protocol: 0x1234 } })
+    roundTrips({ kind: "mpls", options: { op: "modify", label: 1, tc: 0, ttl: 9 } })
+    roundTrips({ kind: "mpls", options: { op: "dec_ttl", action: "pass" } })
+    expect(
+      Action.equals(
+        { kind: "mpls", options: { op: "push", label: 100 } },
+        { kind: "mpls", options: { op: "push", protocol: 0x8847, label: 100, ttl: 255 } }
+      )
+    ).toBe(true)
+    expect(
+      Action.equals(
+        { kind: "mpls", options: { op: "push", label: 100, ttl: 64 } },
+        { kind: "mpls", options: { op: "push", label: 100, ttl: 255 } }
+      )
+    ).toBe(false)
+  })
+  it("refuses what each op does not take", () => {
+    expect(refused({ kind: "connmark", options: { zone: 70000 } })).toContain("zone")
+    expect(refused({ kind: "mpls", options: { op: "push" } })).toContain("label")
+    expect(refused({ kind: "mpls", options: { op: "push", label: 1, protocol: "ipv4" } })).toContain(
+      "protocol"
+    )
+    expect(refused({ kind: "mpls", options: { op: "pop" } })).toContain("protocol")
+    expect(refused({ kind: "mpls", options: { op: "pop", protocol: "ipv4", label: 1 } })).toContain("label")
+    expect(refused({ kind: "mpls", options: { op: "dec_ttl", ttl: 3 } })).toContain("ttl")
+    expect(refused({ kind: "mpls", options: { op: "modify", label: 0x100000 } })).toContain("label")
+  })
+})

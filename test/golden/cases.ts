@@ -1357,7 +1357,16 @@ const tcActionCases2: ReadonlyArray<GoldenCase> = [
     "ct nat src with one address and one port",
     "action add action ct commit nat src addr 10.0.0.1 port 1000 index 33"
   ),
-  tca("a2-ct-restore", "ct nat without a type (restore)", "action add action ct nat index 34")
+  tca("a2-ct-restore", "ct nat without a type (restore)", "action add action ct nat index 34"),
+  tca("a2-connmark", "connmark with a zone", "action add action connmark zone 4 index 35"),
+  tca(
+    "a2-mpls-push",
+    "mpls push label, tc, ttl, bos",
+    "action add action mpls push protocol mpls_uc label 100 tc 3 ttl 64 bos 1 index 36"
+  ),
+  tca("a2-mpls-pop", "mpls pop to ipv4", "action add action mpls pop protocol ipv4 index 37"),
+  tca("a2-mpls-modify", "mpls modify label", "action add action mpls modify label 200 index 38"),
+  tca("a2-mpls-dec-ttl", "mpls dec_ttl", "action add action mpls dec_ttl index 39")
 ]
 
 export const cases: ReadonlyArray<GoldenCase> = [

@@ -294,3 +294,34 @@ describe("ct requests match tc", () => {
     )
   })
 })
+
+describe("connmark and mpls requests match tc", () => {
+  it("connmark with a zone", () => {
+    expectSameAction(add({ kind: "connmark", index: 35, options: { zone: 4 } }), "tcf-a2-connmark")
+  })
+  it("mpls push with protocol, label, tc, ttl, bos", () => {
+    expectSameAction(
+      add({
+        kind: "mpls",
+        index: 36,
+        options: { op: "push", protocol: "mpls_uc", label: 100, tc: 3, ttl: 64, bos: 1 }
+      }),
+      "tcf-a2-mpls-push"
+    )
+  })
+  it("mpls pop to ipv4", () => {
+    expectSameAction(
+      add({ kind: "mpls", index: 37, options: { op: "pop", protocol: "ipv4" } }),
+      "tcf-a2-mpls-pop"
+    )
+  })
+  it("mpls modify label", () => {
+    expectSameAction(
+      add({ kind: "mpls", index: 38, options: { op: "modify", label: 200 } }),
+      "tcf-a2-mpls-modify"
+    )
+  })
+  it("mpls dec_ttl", () => {
+    expectSameAction(add({ kind: "mpls", index: 39, options: { op: "dec_ttl" } }), "tcf-a2-mpls-dec-ttl")
+  })
+})

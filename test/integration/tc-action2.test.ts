@@ -1,5 +1,5 @@
 /**
- * The action kinds skbedit, vlan, csum, pedit, tunnel_key and ct on a full kernel (the VM
+ * The action kinds skbedit, vlan, csum, pedit, tunnel_key, ct, connmark and mpls on a full kernel (the VM
  * lane; the host has no tc actions): each added standalone reads back equal by get and in the
  * list of its kind, is replaced in place with changed options and reads back as changed, and is
  * deleted; the same actions inside a matchall filter on a clsact qdisc list back equal, and
@@ -171,10 +171,26 @@ const cases: ReadonlyArray<Case> = [
     changed: { commit: true, force: true, zone: 6, nat: { type: "dst", addr: "2001:db8::1" } }
   },
   { action: { kind: "ct", options: { zone: 3 } }, changed: { clear: true } },
-  { action: { kind: "ct", options: { nat: {}, action: "pass" } }, changed: { commit: true, mark: 7 } }
+  { action: { kind: "ct", options: { nat: {}, action: "pass" } }, changed: { commit: true, mark: 7 } },
+  { action: { kind: "connmark", options: { zone: 4 } }, changed: { zone: 5, action: "pass" } },
+  {
+    action: {
+      kind: "mpls",
+      options: { op: "push", protocol: "mpls_uc", label: 100, tc: 3, ttl: 64, bos: 1 }
+    },
+    changed: { op: "pop", protocol: "ipv4" }
+  },
+  {
+    action: { kind: "mpls", options: { op: "push", label: 7 } },
+    changed: { op: "modify", label: 200, ttl: 9 }
+  },
+  {
+    action: { kind: "mpls", options: { op: "dec_ttl" } },
+    changed: { op: "mac_push", label: 1, protocol: "mpls_mc" }
+  }
 ]
 
-describeFullKernel("action kinds skbedit, vlan, csum, pedit, tunnel_key, ct", () => {
+describeFullKernel("action kinds skbedit, vlan, csum, pedit, tunnel_key, ct, connmark, mpls", () => {
   it.live("standalone: add, get and list equal, replace changes, delete", () =>
     withClsact(() =>
       Effect.gen(function* () {

@@ -117,6 +117,16 @@ export const TCA_CT_ACT_NAT = 8
 export const TCA_CT_ACT_NAT_SRC = 16
 /** TCA_CT_ACT_NAT_DST */
 export const TCA_CT_ACT_NAT_DST = 32
+/** TCA_MPLS_ACT_POP */
+export const TCA_MPLS_ACT_POP = 1
+/** TCA_MPLS_ACT_PUSH */
+export const TCA_MPLS_ACT_PUSH = 2
+/** TCA_MPLS_ACT_MODIFY */
+export const TCA_MPLS_ACT_MODIFY = 3
+/** TCA_MPLS_ACT_DEC_TTL */
+export const TCA_MPLS_ACT_DEC_TTL = 4
+/** TCA_MPLS_ACT_MAC_PUSH */
+export const TCA_MPLS_ACT_MAC_PUSH = 5
 /** struct tcamsg (4 bytes). */
 export interface Tcamsg {
   readonly family: number
@@ -609,6 +619,92 @@ export function encodeTcPeditKey(w: Writer, v: TcPeditKey): void {
   w.u32(v.at ?? 0)
   w.u32(v.offmask ?? 0)
   w.u32(v.shift ?? 0)
+}
+/** struct tc-connmark (24 bytes). */
+export interface TcConnmark {
+  readonly index: number
+  readonly capab: number
+  readonly action: number
+  readonly refcnt: number
+  readonly bindcnt: number
+  readonly zone: number
+  readonly pad: number
+}
+export const TcConnmarkSize = 24
+/** Byte offset of each member of struct tc-connmark. */
+export const TcConnmarkOffsets = {
+  index: 0,
+  capab: 4,
+  action: 8,
+  refcnt: 12,
+  bindcnt: 16,
+  zone: 20,
+  pad: 22,
+} as const
+export const TcConnmarkFields = {
+  index: P.U32,
+  capab: P.U32,
+  action: P.S32,
+  refcnt: P.S32,
+  bindcnt: P.S32,
+  zone: P.U16,
+  pad: P.U16,
+}
+export const TcConnmark: Schema.Codec<TcConnmark> = Schema.Struct(TcConnmarkFields)
+/** Decodes struct tc-connmark at [p, end). */
+export function decodeTcConnmark(buf: Uint8Array, view: DataView, p: number, end: number): TcConnmark {
+  if (end - p < 24) throw new DecodeFailure("struct tc-connmark: " + (end - p) + " bytes, expected 24", p)
+  return { index: view.getUint32(p, true), capab: view.getUint32(p + 4, true), action: view.getInt32(p + 8, true), refcnt: view.getInt32(p + 12, true), bindcnt: view.getInt32(p + 16, true), zone: view.getUint16(p + 20, true), pad: view.getUint16(p + 22, true) } as TcConnmark
+}
+export function encodeTcConnmark(w: Writer, v: TcConnmark): void {
+  w.u32(v.index ?? 0)
+  w.u32(v.capab ?? 0)
+  w.s32(v.action ?? 0)
+  w.s32(v.refcnt ?? 0)
+  w.s32(v.bindcnt ?? 0)
+  w.u16(v.zone ?? 0)
+  w.u16(v.pad ?? 0)
+}
+/** struct tc-mpls (24 bytes). */
+export interface TcMpls {
+  readonly index: number
+  readonly capab: number
+  readonly action: number
+  readonly refcnt: number
+  readonly bindcnt: number
+  /** TCA_MPLS_ACT_POP 1, PUSH 2, MODIFY 3, DEC_TTL 4, MAC_PUSH 5. */ readonly mAction: number
+}
+export const TcMplsSize = 24
+/** Byte offset of each member of struct tc-mpls. */
+export const TcMplsOffsets = {
+  index: 0,
+  capab: 4,
+  action: 8,
+  refcnt: 12,
+  bindcnt: 16,
+  mAction: 20,
+} as const
+export const TcMplsFields = {
+  index: P.U32,
+  capab: P.U32,
+  action: P.S32,
+  refcnt: P.S32,
+  bindcnt: P.S32,
+  mAction: P.S32,
+}
+export const TcMpls: Schema.Codec<TcMpls> = Schema.Struct(TcMplsFields)
+/** Decodes struct tc-mpls at [p, end). */
+export function decodeTcMpls(buf: Uint8Array, view: DataView, p: number, end: number): TcMpls {
+  if (end - p < 24) throw new DecodeFailure("struct tc-mpls: " + (end - p) + " bytes, expected 24", p)
+  return { index: view.getUint32(p, true), capab: view.getUint32(p + 4, true), action: view.getInt32(p + 8, true), refcnt: view.getInt32(p + 12, true), bindcnt: view.getInt32(p + 16, true), mAction: view.getInt32(p + 20, true) } as TcMpls
+}
+export function encodeTcMpls(w: Writer, v: TcMpls): void {
+  w.u32(v.index ?? 0)
+  w.u32(v.capab ?? 0)
+  w.s32(v.action ?? 0)
+  w.s32(v.refcnt ?? 0)
+  w.s32(v.bindcnt ?? 0)
+  w.s32(v.mAction ?? 0)
 }
 /** Decodes the elements of TCA_ROOT_TAB in [start, end). */
 function decodeTcaRootTabElements(buf: Uint8Array, view: DataView, start: number, end: number): Array<ActAttrs> {
@@ -1252,6 +1348,66 @@ export const ActCtAttrsFields = {
   natPortMax: Schema.optionalKey(P.U16),
   unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15])),
 }
+/** Attribute set act-connmark-attrs. */
+export interface ActConnmarkAttrs {
+  /** TCA_CONNMARK_PARMS (1) */
+  readonly parms?: TcConnmark
+  /** TCA_CONNMARK_TM (2) */
+  readonly tm?: TcfT
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of act-connmark-attrs. */
+export const ActConnmarkAttrsTypes = {
+  /** TCA_CONNMARK_PARMS */ parms: 1,
+  /** TCA_CONNMARK_TM */ tm: 2,
+  /** TCA_CONNMARK_PAD */ pad: 3,
+} as const
+export const ActConnmarkAttrsFields = {
+  parms: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcConnmark> => TcConnmark)),
+  tm: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcfT> => TcfT)),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3])),
+}
+/** Attribute set act-mpls-attrs. */
+export interface ActMplsAttrs {
+  /** TCA_MPLS_TM (1) */
+  readonly tm?: TcfT
+  /** TCA_MPLS_PARMS (2) */
+  readonly parms?: TcMpls
+  /** TCA_MPLS_PROTO (4) — The ethertype pushed, or of the header after a pop. */
+  readonly proto?: number
+  /** TCA_MPLS_LABEL (5) */
+  readonly label?: number
+  /** TCA_MPLS_TC (6) */
+  readonly tc?: number
+  /** TCA_MPLS_TTL (7) */
+  readonly ttl?: number
+  /** TCA_MPLS_BOS (8) */
+  readonly bos?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of act-mpls-attrs. */
+export const ActMplsAttrsTypes = {
+  /** TCA_MPLS_TM */ tm: 1,
+  /** TCA_MPLS_PARMS */ parms: 2,
+  /** TCA_MPLS_PAD */ pad: 3,
+  /** TCA_MPLS_PROTO */ proto: 4,
+  /** TCA_MPLS_LABEL */ label: 5,
+  /** TCA_MPLS_TC */ tc: 6,
+  /** TCA_MPLS_TTL */ ttl: 7,
+  /** TCA_MPLS_BOS */ bos: 8,
+} as const
+export const ActMplsAttrsFields = {
+  tm: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcfT> => TcfT)),
+  parms: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcMpls> => TcMpls)),
+  proto: Schema.optionalKey(P.U16),
+  label: Schema.optionalKey(P.U32.check(Schema.isBetween({ minimum: 0, maximum: 1048575 }))),
+  tc: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 7 }))),
+  ttl: Schema.optionalKey(P.U8),
+  bos: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8])),
+}
 export const ActRootAttrs: Schema.Codec<ActRootAttrs> = Schema.Struct(ActRootAttrsFields)
 export const ActAttrs: Schema.Codec<ActAttrs> = Schema.Struct(ActAttrsFields)
 export const ActStatsAttrs: Schema.Codec<ActStatsAttrs> = Schema.Struct(ActStatsAttrsFields)
@@ -1271,6 +1427,8 @@ export const ActTunnelKeyGeneveAttrs: Schema.Codec<ActTunnelKeyGeneveAttrs> = Sc
 export const ActTunnelKeyVxlanAttrs: Schema.Codec<ActTunnelKeyVxlanAttrs> = Schema.Struct(ActTunnelKeyVxlanAttrsFields)
 export const ActTunnelKeyErspanAttrs: Schema.Codec<ActTunnelKeyErspanAttrs> = Schema.Struct(ActTunnelKeyErspanAttrsFields)
 export const ActCtAttrs: Schema.Codec<ActCtAttrs> = Schema.Struct(ActCtAttrsFields)
+export const ActConnmarkAttrs: Schema.Codec<ActConnmarkAttrs> = Schema.Struct(ActConnmarkAttrsFields)
+export const ActMplsAttrs: Schema.Codec<ActMplsAttrs> = Schema.Struct(ActMplsAttrsFields)
 /** Decodes act-root-attrs attributes in [start, end) into `out`. */
 export function decodeActRootAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ActRootAttrs {
   let off = start
@@ -1960,6 +2118,76 @@ export function encodeActCtAttrs(w: Writer, v: ActCtAttrs): void {
   if (v.natPortMax !== undefined) w.attrU16(14, v.natPortMax, true)
   if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
 }
+/** Decodes act-connmark-attrs attributes in [start, end) into `out`. */
+export function decodeActConnmarkAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ActConnmarkAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("act-connmark-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len
+    switch (rawType & 0x3fff) {
+      case 1: out.parms = decodeTcConnmark(buf, view, p, e); break
+      case 2: out.tm = decodeTcfT(buf, view, p, e); break
+      case 3: break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes act-connmark-attrs attributes in [start, end). */
+export function decodeActConnmarkAttrs(buf: Uint8Array, view: DataView, start: number, end: number): ActConnmarkAttrs {
+  return decodeActConnmarkAttrsInto({}, buf, view, start, end)
+}
+/** Writes the act-connmark-attrs attributes present in `v`. */
+export function encodeActConnmarkAttrs(w: Writer, v: ActConnmarkAttrs): void {
+  if (v.parms !== undefined) { const s = w.attrStart(1); encodeTcConnmark(w, v.parms); w.attrEnd(s) }
+  if (v.tm !== undefined) { const s = w.attrStart(2); encodeTcfT(w, v.tm); w.attrEnd(s) }
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes act-mpls-attrs attributes in [start, end) into `out`. */
+export function decodeActMplsAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ActMplsAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("act-mpls-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.tm = decodeTcfT(buf, view, p, e); break
+      case 2: out.parms = decodeTcMpls(buf, view, p, e); break
+      case 3: break
+      case 4: out.proto = (n < 2 ? badLength("act-mpls-attrs.TCA_MPLS_PROTO", n, 2, off) : view.getUint16(p, false)); break
+      case 5: out.label = (n < 4 ? badLength("act-mpls-attrs.TCA_MPLS_LABEL", n, 4, off) : view.getUint32(p, true)); break
+      case 6: out.tc = (n < 1 ? badLength("act-mpls-attrs.TCA_MPLS_TC", n, 1, off) : view.getUint8(p)); break
+      case 7: out.ttl = (n < 1 ? badLength("act-mpls-attrs.TCA_MPLS_TTL", n, 1, off) : view.getUint8(p)); break
+      case 8: out.bos = (n < 1 ? badLength("act-mpls-attrs.TCA_MPLS_BOS", n, 1, off) : view.getUint8(p)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes act-mpls-attrs attributes in [start, end). */
+export function decodeActMplsAttrs(buf: Uint8Array, view: DataView, start: number, end: number): ActMplsAttrs {
+  return decodeActMplsAttrsInto({}, buf, view, start, end)
+}
+/** Writes the act-mpls-attrs attributes present in `v`. */
+export function encodeActMplsAttrs(w: Writer, v: ActMplsAttrs): void {
+  if (v.tm !== undefined) { const s = w.attrStart(1); encodeTcfT(w, v.tm); w.attrEnd(s) }
+  if (v.parms !== undefined) { const s = w.attrStart(2); encodeTcMpls(w, v.parms); w.attrEnd(s) }
+  if (v.proto !== undefined) w.attrU16(4, v.proto, true)
+  if (v.label !== undefined) w.attrU32(5, v.label)
+  if (v.tc !== undefined) w.attrU8(6, v.tc)
+  if (v.ttl !== undefined) w.attrU8(7, v.ttl)
+  if (v.bos !== undefined) w.attrU8(8, v.bos)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
 /** Names of act-root-attrs attributes, for error messages. */
 export const ActRootAttrsMeta: AttributeMeta = {
   set: "act-root-attrs",
@@ -2185,6 +2413,29 @@ export const ActCtAttrsMeta: AttributeMeta = {
     13: { name: "TCA_CT_NAT_PORT_MIN" },
     14: { name: "TCA_CT_NAT_PORT_MAX" },
     15: { name: "TCA_CT_PAD" },
+  }
+}
+/** Names of act-connmark-attrs attributes, for error messages. */
+export const ActConnmarkAttrsMeta: AttributeMeta = {
+  set: "act-connmark-attrs",
+  attributes: {
+    1: { name: "TCA_CONNMARK_PARMS" },
+    2: { name: "TCA_CONNMARK_TM" },
+    3: { name: "TCA_CONNMARK_PAD" },
+  }
+}
+/** Names of act-mpls-attrs attributes, for error messages. */
+export const ActMplsAttrsMeta: AttributeMeta = {
+  set: "act-mpls-attrs",
+  attributes: {
+    1: { name: "TCA_MPLS_TM" },
+    2: { name: "TCA_MPLS_PARMS" },
+    3: { name: "TCA_MPLS_PAD" },
+    4: { name: "TCA_MPLS_PROTO" },
+    5: { name: "TCA_MPLS_LABEL" },
+    6: { name: "TCA_MPLS_TC" },
+    7: { name: "TCA_MPLS_TTL" },
+    8: { name: "TCA_MPLS_BOS" },
   }
 }
 /** action message: struct tcamsg followed by act-root-attrs. */

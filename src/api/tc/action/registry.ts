@@ -8,11 +8,13 @@
 import type { AnyActionKind } from "./ActionKind.ts"
 import { gact } from "./kinds/gact.ts"
 import { mirred } from "./kinds/mirred.ts"
+import { mpls } from "./kinds/mpls.ts"
 import { nat } from "./kinds/nat.ts"
 import { police } from "./kinds/police.ts"
 import { skbedit } from "./kinds/skbedit.ts"
 import { vlan } from "./kinds/vlan.ts"
 import { csum } from "./kinds/csum.ts"
+import { connmark } from "./kinds/connmark.ts"
 import { ct } from "./kinds/ct.ts"
 import { pedit } from "./kinds/pedit.ts"
 import { tunnelKey } from "./kinds/tunnel_key.ts"
@@ -28,5 +30,7 @@ export const actionKinds: ReadonlyArray<AnyActionKind> = [
   csum,
   pedit,
   tunnelKey,
-  ct
+  ct,
+  connmark,
+  mpls
 ]
