@@ -334,3 +334,43 @@ describe("connmark and mpls", () => {
     expect(refused({ kind: "mpls", options: { op: "modify", label: 0x100000 } })).toContain("label")
   })
 })
+
+describe("skbmod, sample, simple, ctinfo", () => {
+  it("round-trip with tc's defaults", () => {
+    roundTrips({
+      kind: "skbmod",
+      options: { dmac: "02:00:00:00:00:01", smac: "02:00:00:00:00:02", etype: 0x8847 }
+    })
+    roundTrips({ kind: "skbmod", options: { swapMac: true, action: "pass" } })
+    roundTrips({ kind: "skbmod", options: { ecn: true } })
+    expect(Action.canonical({ kind: "skbmod", options: { dmac: "02:00:00:00:00:AB" } })).toEqual({
+      kind: "skbmod",
+      options: { dmac: "02:00:00:00:00:ab", action: "pipe" }
+    })
+    roundTrips({ kind: "sample", options: { rate: 100, group: 5, trunc: 128 } })
+    roundTrips({ kind: "sample", options: { rate: 1, group: 0, action: "drop" } })
+    roundTrips({ kind: "simple", options: { sdata: "hello" } })
+    roundTrips({
+      kind: "ctinfo",
+      options: { dscpMask: 0xfc000000, dscpStateMask: 0x01000000, cpmark: 0xff, zone: 2 }
+    })
+    roundTrips({ kind: "ctinfo", options: { cpmark: true } })
+    expect(Action.canonical({ kind: "ctinfo", options: { dscpMask: 0x3f } })).toEqual({
+      kind: "ctinfo",
+      options: { zone: 0, dscpMask: 0x3f, dscpStateMask: 0, action: "pipe" }
+    })
+  })
+  it("refuses empty or contradictory edits and bad values", () => {
+    expect(refused({ kind: "skbmod", options: {} })).toContain("dmac")
+    expect(refused({ kind: "skbmod", options: { swapMac: true, etype: 1 } })).toContain("swapMac")
+    expect(refused({ kind: "skbmod", options: { dmac: "zz" } })).toContain("dmac")
+    expect(refused({ kind: "sample", options: { rate: 0, group: 1 } })).toContain("rate")
+    expect(refused({ kind: "sample", options: { rate: 10 } })).toContain("group")
+    expect(refused({ kind: "simple", options: { sdata: "x".repeat(32) } })).toContain("sdata")
+    expect(refused({ kind: "ctinfo", options: {} })).toContain("dscpMask")
+    expect(refused({ kind: "ctinfo", options: { dscpMask: 0xfd000000 } })).toContain("dscpMask")
+    expect(
+      refused({ kind: "ctinfo", options: { dscpMask: 0xfc000000, dscpStateMask: 0x04000000 } })
+    ).toContain("dscpStateMask")
+  })
+})

@@ -1366,7 +1366,24 @@ const tcActionCases2: ReadonlyArray<GoldenCase> = [
   ),
   tca("a2-mpls-pop", "mpls pop to ipv4", "action add action mpls pop protocol ipv4 index 37"),
   tca("a2-mpls-modify", "mpls modify label", "action add action mpls modify label 200 index 38"),
-  tca("a2-mpls-dec-ttl", "mpls dec_ttl", "action add action mpls dec_ttl index 39")
+  tca("a2-mpls-dec-ttl", "mpls dec_ttl", "action add action mpls dec_ttl index 39"),
+  tca(
+    "a2-skbmod",
+    "skbmod set dmac, smac, etype",
+    "action add action skbmod set dmac 02:00:00:00:00:01 set smac 02:00:00:00:00:02 set etype 0x8847 index 40"
+  ),
+  tca("a2-skbmod-swap", "skbmod swap mac", "action add action skbmod swap mac index 41"),
+  tca(
+    "a2-sample",
+    "sample rate, group, trunc",
+    "action add action sample rate 100 group 5 trunc 128 index 42"
+  ),
+  tca("a2-simple", "simple sdata", "action add action simple sdata hello index 43"),
+  tca(
+    "a2-ctinfo",
+    "ctinfo dscp with masks, cpmark with a mask, zone",
+    "action add action ctinfo dscp 0xfc000000 0x01000000 cpmark 0xff zone 2 index 44"
+  )
 ]
 
 export const cases: ReadonlyArray<GoldenCase> = [

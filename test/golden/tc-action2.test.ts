@@ -325,3 +325,54 @@ describe("connmark and mpls requests match tc", () => {
     expectSameAction(add({ kind: "mpls", index: 39, options: { op: "dec_ttl" } }), "tcf-a2-mpls-dec-ttl")
   })
 })
+
+describe("skbmod, sample, simple, ctinfo requests match tc", () => {
+  it("skbmod set dmac, smac, etype (the ethertype in host order)", () => {
+    expectSameAction(
+      add({
+        kind: "skbmod",
+        index: 40,
+        options: { dmac: "02:00:00:00:00:01", smac: "02:00:00:00:00:02", etype: 0x8847 }
+      }),
+      "tcf-a2-skbmod"
+    )
+  })
+  it("skbmod swap mac", () => {
+    expectSameAction(add({ kind: "skbmod", index: 41, options: { swapMac: true } }), "tcf-a2-skbmod-swap")
+  })
+  it("sample rate, group, trunc", () => {
+    expectSameAction(
+      add({ kind: "sample", index: 42, options: { rate: 100, group: 5, trunc: 128 } }),
+      "tcf-a2-sample"
+    )
+  })
+  it("simple sdata: tc 6.1 sends a 32-byte buffer (what follows the text is its own memory); the text matches", () => {
+    const ours = add({ kind: "simple", index: 43, options: { sdata: "hello" } })
+    const theirs = onlyMessage("tcf-a2-simple").bytes
+    const nested = nestedAction()
+    // TCA_DEF_DATA as its text up to the NUL
+    const text = (t: any): any =>
+      Array.isArray(t)
+        ? t.map(text)
+        : t !== null && typeof t === "object"
+          ? Object.fromEntries(
+              Object.entries(t).map(([k, v]) =>
+                k === "hex" && t.type === 3 && typeof v === "string" && v.startsWith("68656c6c6f00")
+                  ? [k, "hello"]
+                  : [k, text(v)]
+              )
+            )
+          : t
+    expect(text(attributeTree(ours, TCAMSG, nested))).toEqual(text(attributeTree(theirs, TCAMSG, nested)))
+  })
+  it("ctinfo dscp masks, cpmark mask, zone", () => {
+    expectSameAction(
+      add({
+        kind: "ctinfo",
+        index: 44,
+        options: { dscpMask: 0xfc000000, dscpStateMask: 0x01000000, cpmark: 0xff, zone: 2 }
+      }),
+      "tcf-a2-ctinfo"
+    )
+  })
+})

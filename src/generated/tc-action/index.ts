@@ -127,6 +127,16 @@ export const TCA_MPLS_ACT_MODIFY = 3
 export const TCA_MPLS_ACT_DEC_TTL = 4
 /** TCA_MPLS_ACT_MAC_PUSH */
 export const TCA_MPLS_ACT_MAC_PUSH = 5
+/** SKBMOD_F_DMAC */
+export const SKBMOD_F_DMAC = 1
+/** SKBMOD_F_SMAC */
+export const SKBMOD_F_SMAC = 2
+/** SKBMOD_F_ETYPE */
+export const SKBMOD_F_ETYPE = 4
+/** SKBMOD_F_SWAPMAC */
+export const SKBMOD_F_SWAPMAC = 8
+/** SKBMOD_F_ECN */
+export const SKBMOD_F_ECN = 16
 /** struct tcamsg (4 bytes). */
 export interface Tcamsg {
   readonly family: number
@@ -705,6 +715,51 @@ export function encodeTcMpls(w: Writer, v: TcMpls): void {
   w.s32(v.refcnt ?? 0)
   w.s32(v.bindcnt ?? 0)
   w.s32(v.mAction ?? 0)
+}
+/** struct tc-skbmod (32 bytes). */
+export interface TcSkbmod {
+  readonly index: number
+  readonly capab: number
+  readonly action: number
+  readonly refcnt: number
+  readonly bindcnt: number
+  readonly pad: number
+  /** SKBMOD_F_DMAC 1, SMAC 2, ETYPE 4, SWAPMAC 8, ECN 16. */ readonly flags: bigint
+}
+export const TcSkbmodSize = 32
+/** Byte offset of each member of struct tc-skbmod. */
+export const TcSkbmodOffsets = {
+  index: 0,
+  capab: 4,
+  action: 8,
+  refcnt: 12,
+  bindcnt: 16,
+  pad: 20,
+  flags: 24,
+} as const
+export const TcSkbmodFields = {
+  index: P.U32,
+  capab: P.U32,
+  action: P.S32,
+  refcnt: P.S32,
+  bindcnt: P.S32,
+  pad: P.U32,
+  flags: P.U64,
+}
+export const TcSkbmod: Schema.Codec<TcSkbmod> = Schema.Struct(TcSkbmodFields)
+/** Decodes struct tc-skbmod at [p, end). */
+export function decodeTcSkbmod(buf: Uint8Array, view: DataView, p: number, end: number): TcSkbmod {
+  if (end - p < 32) throw new DecodeFailure("struct tc-skbmod: " + (end - p) + " bytes, expected 32", p)
+  return { index: view.getUint32(p, true), capab: view.getUint32(p + 4, true), action: view.getInt32(p + 8, true), refcnt: view.getInt32(p + 12, true), bindcnt: view.getInt32(p + 16, true), pad: view.getUint32(p + 20, true), flags: readU64(view, p + 24, true) } as TcSkbmod
+}
+export function encodeTcSkbmod(w: Writer, v: TcSkbmod): void {
+  w.u32(v.index ?? 0)
+  w.u32(v.capab ?? 0)
+  w.s32(v.action ?? 0)
+  w.s32(v.refcnt ?? 0)
+  w.s32(v.bindcnt ?? 0)
+  w.u32(v.pad ?? 0)
+  w.u64(v.flags ?? 0n)
 }
 /** Decodes the elements of TCA_ROOT_TAB in [start, end). */
 function decodeTcaRootTabElements(buf: Uint8Array, view: DataView, start: number, end: number): Array<ActAttrs> {
@@ -1408,6 +1463,142 @@ export const ActMplsAttrsFields = {
   bos: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
   unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8])),
 }
+/** Attribute set act-skbmod-attrs. */
+export interface ActSkbmodAttrs {
+  /** TCA_SKBMOD_TM (1) */
+  readonly tm?: TcfT
+  /** TCA_SKBMOD_PARMS (2) */
+  readonly parms?: TcSkbmod
+  /** TCA_SKBMOD_DMAC (3) */
+  readonly dmac?: string
+  /** TCA_SKBMOD_SMAC (4) */
+  readonly smac?: string
+  /** TCA_SKBMOD_ETYPE (5) — The ethertype in host order (the kernel converts it). */
+  readonly etype?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of act-skbmod-attrs. */
+export const ActSkbmodAttrsTypes = {
+  /** TCA_SKBMOD_TM */ tm: 1,
+  /** TCA_SKBMOD_PARMS */ parms: 2,
+  /** TCA_SKBMOD_DMAC */ dmac: 3,
+  /** TCA_SKBMOD_SMAC */ smac: 4,
+  /** TCA_SKBMOD_ETYPE */ etype: 5,
+  /** TCA_SKBMOD_PAD */ pad: 6,
+} as const
+export const ActSkbmodAttrsFields = {
+  tm: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcfT> => TcfT)),
+  parms: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcSkbmod> => TcSkbmod)),
+  dmac: Schema.optionalKey(P.MacAddress),
+  smac: Schema.optionalKey(P.MacAddress),
+  etype: Schema.optionalKey(P.U16),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6])),
+}
+/** Attribute set act-sample-attrs. */
+export interface ActSampleAttrs {
+  /** TCA_SAMPLE_TM (1) */
+  readonly tm?: TcfT
+  /** TCA_SAMPLE_PARMS (2) */
+  readonly parms?: TcGen
+  /** TCA_SAMPLE_RATE (3) — One packet in this many. */
+  readonly rate?: number
+  /** TCA_SAMPLE_TRUNC_SIZE (4) */
+  readonly truncSize?: number
+  /** TCA_SAMPLE_PSAMPLE_GROUP (5) */
+  readonly psampleGroup?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of act-sample-attrs. */
+export const ActSampleAttrsTypes = {
+  /** TCA_SAMPLE_TM */ tm: 1,
+  /** TCA_SAMPLE_PARMS */ parms: 2,
+  /** TCA_SAMPLE_RATE */ rate: 3,
+  /** TCA_SAMPLE_TRUNC_SIZE */ truncSize: 4,
+  /** TCA_SAMPLE_PSAMPLE_GROUP */ psampleGroup: 5,
+  /** TCA_SAMPLE_PAD */ pad: 6,
+} as const
+export const ActSampleAttrsFields = {
+  tm: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcfT> => TcfT)),
+  parms: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcGen> => TcGen)),
+  rate: Schema.optionalKey(P.U32),
+  truncSize: Schema.optionalKey(P.U32),
+  psampleGroup: Schema.optionalKey(P.U32),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6])),
+}
+/** Attribute set act-simple-attrs. */
+export interface ActSimpleAttrs {
+  /** TCA_DEF_TM (1) */
+  readonly tm?: TcfT
+  /** TCA_DEF_PARMS (2) */
+  readonly parms?: TcGen
+  /** TCA_DEF_DATA (3) — The text logged for each packet. */
+  readonly data?: string
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of act-simple-attrs. */
+export const ActSimpleAttrsTypes = {
+  /** TCA_DEF_TM */ tm: 1,
+  /** TCA_DEF_PARMS */ parms: 2,
+  /** TCA_DEF_DATA */ data: 3,
+  /** TCA_DEF_PAD */ pad: 4,
+} as const
+export const ActSimpleAttrsFields = {
+  tm: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcfT> => TcfT)),
+  parms: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcGen> => TcGen)),
+  data: Schema.optionalKey(P.stringMaxBytes(31, 0)),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4])),
+}
+/** Attribute set act-ctinfo-attrs. */
+export interface ActCtinfoAttrs {
+  /** TCA_CTINFO_TM (2) */
+  readonly tm?: TcfT
+  /** TCA_CTINFO_ACT (3) */
+  readonly act?: TcGen
+  /** TCA_CTINFO_ZONE (4) */
+  readonly zone?: number
+  /** TCA_CTINFO_PARMS_DSCP_MASK (5) */
+  readonly parmsDscpMask?: number
+  /** TCA_CTINFO_PARMS_DSCP_STATEMASK (6) */
+  readonly parmsDscpStatemask?: number
+  /** TCA_CTINFO_PARMS_CPMARK_MASK (7) */
+  readonly parmsCpmarkMask?: number
+  /** TCA_CTINFO_STATS_DSCP_SET (8) */
+  readonly statsDscpSet?: bigint
+  /** TCA_CTINFO_STATS_DSCP_ERROR (9) */
+  readonly statsDscpError?: bigint
+  /** TCA_CTINFO_STATS_CPMARK_SET (10) */
+  readonly statsCpmarkSet?: bigint
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of act-ctinfo-attrs. */
+export const ActCtinfoAttrsTypes = {
+  /** TCA_CTINFO_PAD */ pad: 1,
+  /** TCA_CTINFO_TM */ tm: 2,
+  /** TCA_CTINFO_ACT */ act: 3,
+  /** TCA_CTINFO_ZONE */ zone: 4,
+  /** TCA_CTINFO_PARMS_DSCP_MASK */ parmsDscpMask: 5,
+  /** TCA_CTINFO_PARMS_DSCP_STATEMASK */ parmsDscpStatemask: 6,
+  /** TCA_CTINFO_PARMS_CPMARK_MASK */ parmsCpmarkMask: 7,
+  /** TCA_CTINFO_STATS_DSCP_SET */ statsDscpSet: 8,
+  /** TCA_CTINFO_STATS_DSCP_ERROR */ statsDscpError: 9,
+  /** TCA_CTINFO_STATS_CPMARK_SET */ statsCpmarkSet: 10,
+} as const
+export const ActCtinfoAttrsFields = {
+  tm: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcfT> => TcfT)),
+  act: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcGen> => TcGen)),
+  zone: Schema.optionalKey(P.U16),
+  parmsDscpMask: Schema.optionalKey(P.U32),
+  parmsDscpStatemask: Schema.optionalKey(P.U32),
+  parmsCpmarkMask: Schema.optionalKey(P.U32),
+  statsDscpSet: Schema.optionalKey(P.U64),
+  statsDscpError: Schema.optionalKey(P.U64),
+  statsCpmarkSet: Schema.optionalKey(P.U64),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])),
+}
 export const ActRootAttrs: Schema.Codec<ActRootAttrs> = Schema.Struct(ActRootAttrsFields)
 export const ActAttrs: Schema.Codec<ActAttrs> = Schema.Struct(ActAttrsFields)
 export const ActStatsAttrs: Schema.Codec<ActStatsAttrs> = Schema.Struct(ActStatsAttrsFields)
@@ -1429,6 +1620,10 @@ export const ActTunnelKeyErspanAttrs: Schema.Codec<ActTunnelKeyErspanAttrs> = Sc
 export const ActCtAttrs: Schema.Codec<ActCtAttrs> = Schema.Struct(ActCtAttrsFields)
 export const ActConnmarkAttrs: Schema.Codec<ActConnmarkAttrs> = Schema.Struct(ActConnmarkAttrsFields)
 export const ActMplsAttrs: Schema.Codec<ActMplsAttrs> = Schema.Struct(ActMplsAttrsFields)
+export const ActSkbmodAttrs: Schema.Codec<ActSkbmodAttrs> = Schema.Struct(ActSkbmodAttrsFields)
+export const ActSampleAttrs: Schema.Codec<ActSampleAttrs> = Schema.Struct(ActSampleAttrsFields)
+export const ActSimpleAttrs: Schema.Codec<ActSimpleAttrs> = Schema.Struct(ActSimpleAttrsFields)
+export const ActCtinfoAttrs: Schema.Codec<ActCtinfoAttrs> = Schema.Struct(ActCtinfoAttrsFields)
 /** Decodes act-root-attrs attributes in [start, end) into `out`. */
 export function decodeActRootAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ActRootAttrs {
   let off = start
@@ -2188,6 +2383,154 @@ export function encodeActMplsAttrs(w: Writer, v: ActMplsAttrs): void {
   if (v.bos !== undefined) w.attrU8(8, v.bos)
   if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
 }
+/** Decodes act-skbmod-attrs attributes in [start, end) into `out`. */
+export function decodeActSkbmodAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ActSkbmodAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("act-skbmod-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.tm = decodeTcfT(buf, view, p, e); break
+      case 2: out.parms = decodeTcSkbmod(buf, view, p, e); break
+      case 3: out.dmac = macToString(buf, p, n); break
+      case 4: out.smac = macToString(buf, p, n); break
+      case 5: out.etype = (n < 2 ? badLength("act-skbmod-attrs.TCA_SKBMOD_ETYPE", n, 2, off) : view.getUint16(p, true)); break
+      case 6: break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes act-skbmod-attrs attributes in [start, end). */
+export function decodeActSkbmodAttrs(buf: Uint8Array, view: DataView, start: number, end: number): ActSkbmodAttrs {
+  return decodeActSkbmodAttrsInto({}, buf, view, start, end)
+}
+/** Writes the act-skbmod-attrs attributes present in `v`. */
+export function encodeActSkbmodAttrs(w: Writer, v: ActSkbmodAttrs): void {
+  if (v.tm !== undefined) { const s = w.attrStart(1); encodeTcfT(w, v.tm); w.attrEnd(s) }
+  if (v.parms !== undefined) { const s = w.attrStart(2); encodeTcSkbmod(w, v.parms); w.attrEnd(s) }
+  if (v.dmac !== undefined) w.attrBinary(3, parseMac(v.dmac)!)
+  if (v.smac !== undefined) w.attrBinary(4, parseMac(v.smac)!)
+  if (v.etype !== undefined) w.attrU16(5, v.etype)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes act-sample-attrs attributes in [start, end) into `out`. */
+export function decodeActSampleAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ActSampleAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("act-sample-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.tm = decodeTcfT(buf, view, p, e); break
+      case 2: out.parms = decodeTcGen(buf, view, p, e); break
+      case 3: out.rate = (n < 4 ? badLength("act-sample-attrs.TCA_SAMPLE_RATE", n, 4, off) : view.getUint32(p, true)); break
+      case 4: out.truncSize = (n < 4 ? badLength("act-sample-attrs.TCA_SAMPLE_TRUNC_SIZE", n, 4, off) : view.getUint32(p, true)); break
+      case 5: out.psampleGroup = (n < 4 ? badLength("act-sample-attrs.TCA_SAMPLE_PSAMPLE_GROUP", n, 4, off) : view.getUint32(p, true)); break
+      case 6: break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes act-sample-attrs attributes in [start, end). */
+export function decodeActSampleAttrs(buf: Uint8Array, view: DataView, start: number, end: number): ActSampleAttrs {
+  return decodeActSampleAttrsInto({}, buf, view, start, end)
+}
+/** Writes the act-sample-attrs attributes present in `v`. */
+export function encodeActSampleAttrs(w: Writer, v: ActSampleAttrs): void {
+  if (v.tm !== undefined) { const s = w.attrStart(1); encodeTcfT(w, v.tm); w.attrEnd(s) }
+  if (v.parms !== undefined) { const s = w.attrStart(2); encodeTcGen(w, v.parms); w.attrEnd(s) }
+  if (v.rate !== undefined) w.attrU32(3, v.rate)
+  if (v.truncSize !== undefined) w.attrU32(4, v.truncSize)
+  if (v.psampleGroup !== undefined) w.attrU32(5, v.psampleGroup)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes act-simple-attrs attributes in [start, end) into `out`. */
+export function decodeActSimpleAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ActSimpleAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("act-simple-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len
+    switch (rawType & 0x3fff) {
+      case 1: out.tm = decodeTcfT(buf, view, p, e); break
+      case 2: out.parms = decodeTcGen(buf, view, p, e); break
+      case 3: out.data = readString(buf, p, e); break
+      case 4: break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes act-simple-attrs attributes in [start, end). */
+export function decodeActSimpleAttrs(buf: Uint8Array, view: DataView, start: number, end: number): ActSimpleAttrs {
+  return decodeActSimpleAttrsInto({}, buf, view, start, end)
+}
+/** Writes the act-simple-attrs attributes present in `v`. */
+export function encodeActSimpleAttrs(w: Writer, v: ActSimpleAttrs): void {
+  if (v.tm !== undefined) { const s = w.attrStart(1); encodeTcfT(w, v.tm); w.attrEnd(s) }
+  if (v.parms !== undefined) { const s = w.attrStart(2); encodeTcGen(w, v.parms); w.attrEnd(s) }
+  if (v.data !== undefined) w.attrString(3, v.data)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes act-ctinfo-attrs attributes in [start, end) into `out`. */
+export function decodeActCtinfoAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ActCtinfoAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("act-ctinfo-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: break
+      case 2: out.tm = decodeTcfT(buf, view, p, e); break
+      case 3: out.act = decodeTcGen(buf, view, p, e); break
+      case 4: out.zone = (n < 2 ? badLength("act-ctinfo-attrs.TCA_CTINFO_ZONE", n, 2, off) : view.getUint16(p, true)); break
+      case 5: out.parmsDscpMask = (n < 4 ? badLength("act-ctinfo-attrs.TCA_CTINFO_PARMS_DSCP_MASK", n, 4, off) : view.getUint32(p, true)); break
+      case 6: out.parmsDscpStatemask = (n < 4 ? badLength("act-ctinfo-attrs.TCA_CTINFO_PARMS_DSCP_STATEMASK", n, 4, off) : view.getUint32(p, true)); break
+      case 7: out.parmsCpmarkMask = (n < 4 ? badLength("act-ctinfo-attrs.TCA_CTINFO_PARMS_CPMARK_MASK", n, 4, off) : view.getUint32(p, true)); break
+      case 8: out.statsDscpSet = (n < 8 ? badLength("act-ctinfo-attrs.TCA_CTINFO_STATS_DSCP_SET", n, 8, off) : readU64(view, p, true)); break
+      case 9: out.statsDscpError = (n < 8 ? badLength("act-ctinfo-attrs.TCA_CTINFO_STATS_DSCP_ERROR", n, 8, off) : readU64(view, p, true)); break
+      case 10: out.statsCpmarkSet = (n < 8 ? badLength("act-ctinfo-attrs.TCA_CTINFO_STATS_CPMARK_SET", n, 8, off) : readU64(view, p, true)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes act-ctinfo-attrs attributes in [start, end). */
+export function decodeActCtinfoAttrs(buf: Uint8Array, view: DataView, start: number, end: number): ActCtinfoAttrs {
+  return decodeActCtinfoAttrsInto({}, buf, view, start, end)
+}
+/** Writes the act-ctinfo-attrs attributes present in `v`. */
+export function encodeActCtinfoAttrs(w: Writer, v: ActCtinfoAttrs): void {
+  if (v.tm !== undefined) { const s = w.attrStart(2); encodeTcfT(w, v.tm); w.attrEnd(s) }
+  if (v.act !== undefined) { const s = w.attrStart(3); encodeTcGen(w, v.act); w.attrEnd(s) }
+  if (v.zone !== undefined) w.attrU16(4, v.zone)
+  if (v.parmsDscpMask !== undefined) w.attrU32(5, v.parmsDscpMask)
+  if (v.parmsDscpStatemask !== undefined) w.attrU32(6, v.parmsDscpStatemask)
+  if (v.parmsCpmarkMask !== undefined) w.attrU32(7, v.parmsCpmarkMask)
+  if (v.statsDscpSet !== undefined) w.attrU64(8, v.statsDscpSet)
+  if (v.statsDscpError !== undefined) w.attrU64(9, v.statsDscpError)
+  if (v.statsCpmarkSet !== undefined) w.attrU64(10, v.statsCpmarkSet)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
 /** Names of act-root-attrs attributes, for error messages. */
 export const ActRootAttrsMeta: AttributeMeta = {
   set: "act-root-attrs",
@@ -2436,6 +2779,56 @@ export const ActMplsAttrsMeta: AttributeMeta = {
     6: { name: "TCA_MPLS_TC" },
     7: { name: "TCA_MPLS_TTL" },
     8: { name: "TCA_MPLS_BOS" },
+  }
+}
+/** Names of act-skbmod-attrs attributes, for error messages. */
+export const ActSkbmodAttrsMeta: AttributeMeta = {
+  set: "act-skbmod-attrs",
+  attributes: {
+    1: { name: "TCA_SKBMOD_TM" },
+    2: { name: "TCA_SKBMOD_PARMS" },
+    3: { name: "TCA_SKBMOD_DMAC" },
+    4: { name: "TCA_SKBMOD_SMAC" },
+    5: { name: "TCA_SKBMOD_ETYPE" },
+    6: { name: "TCA_SKBMOD_PAD" },
+  }
+}
+/** Names of act-sample-attrs attributes, for error messages. */
+export const ActSampleAttrsMeta: AttributeMeta = {
+  set: "act-sample-attrs",
+  attributes: {
+    1: { name: "TCA_SAMPLE_TM" },
+    2: { name: "TCA_SAMPLE_PARMS" },
+    3: { name: "TCA_SAMPLE_RATE" },
+    4: { name: "TCA_SAMPLE_TRUNC_SIZE" },
+    5: { name: "TCA_SAMPLE_PSAMPLE_GROUP" },
+    6: { name: "TCA_SAMPLE_PAD" },
+  }
+}
+/** Names of act-simple-attrs attributes, for error messages. */
+export const ActSimpleAttrsMeta: AttributeMeta = {
+  set: "act-simple-attrs",
+  attributes: {
+    1: { name: "TCA_DEF_TM" },
+    2: { name: "TCA_DEF_PARMS" },
+    3: { name: "TCA_DEF_DATA" },
+    4: { name: "TCA_DEF_PAD" },
+  }
+}
+/** Names of act-ctinfo-attrs attributes, for error messages. */
+export const ActCtinfoAttrsMeta: AttributeMeta = {
+  set: "act-ctinfo-attrs",
+  attributes: {
+    1: { name: "TCA_CTINFO_PAD" },
+    2: { name: "TCA_CTINFO_TM" },
+    3: { name: "TCA_CTINFO_ACT" },
+    4: { name: "TCA_CTINFO_ZONE" },
+    5: { name: "TCA_CTINFO_PARMS_DSCP_MASK" },
+    6: { name: "TCA_CTINFO_PARMS_DSCP_STATEMASK" },
+    7: { name: "TCA_CTINFO_PARMS_CPMARK_MASK" },
+    8: { name: "TCA_CTINFO_STATS_DSCP_SET" },
+    9: { name: "TCA_CTINFO_STATS_DSCP_ERROR" },
+    10: { name: "TCA_CTINFO_STATS_CPMARK_SET" },
   }
 }
 /** action message: struct tcamsg followed by act-root-attrs. */

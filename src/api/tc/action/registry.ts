@@ -11,11 +11,15 @@ import { mirred } from "./kinds/mirred.ts"
 import { mpls } from "./kinds/mpls.ts"
 import { nat } from "./kinds/nat.ts"
 import { police } from "./kinds/police.ts"
+import { sample } from "./kinds/sample.ts"
+import { simple } from "./kinds/simple.ts"
 import { skbedit } from "./kinds/skbedit.ts"
+import { skbmod } from "./kinds/skbmod.ts"
 import { vlan } from "./kinds/vlan.ts"
 import { csum } from "./kinds/csum.ts"
 import { connmark } from "./kinds/connmark.ts"
 import { ct } from "./kinds/ct.ts"
+import { ctinfo } from "./kinds/ctinfo.ts"
 import { pedit } from "./kinds/pedit.ts"
 import { tunnelKey } from "./kinds/tunnel_key.ts"
 
@@ -32,5 +36,9 @@ export const actionKinds: ReadonlyArray<AnyActionKind> = [
   tunnelKey,
   ct,
   connmark,
-  mpls
+  mpls,
+  skbmod,
+  sample,
+  simple,
+  ctinfo
 ]
