@@ -1,6 +1,6 @@
 /**
- * The action kinds skbedit, vlan, csum, pedit, tunnel_key, ct, connmark and mpls on a full kernel (the VM
- * lane; the host has no tc actions): each added standalone reads back equal by get and in the
+ * The action kinds skbedit, vlan, csum, pedit, tunnel_key, ct, connmark, mpls, skbmod, sample, simple
+ * and ctinfo on a full kernel (the VM lane; the host has no tc actions): each added standalone reads back equal by get and in the
  * list of its kind, is replaced in place with changed options and reads back as changed, and is
  * deleted; the same actions inside a matchall filter on a clsact qdisc list back equal, and
  * removing the filter leaves the namespace as before.
@@ -187,35 +187,57 @@ const cases: ReadonlyArray<Case> = [
   {
     action: { kind: "mpls", options: { op: "dec_ttl" } },
     changed: { op: "mac_push", label: 1, protocol: "mpls_mc" }
+  },
+  {
+    action: {
+      kind: "skbmod",
+      options: { dmac: "02:00:00:00:00:01", smac: "02:00:00:00:00:02", etype: 0x8847 }
+    },
+    changed: { swapMac: true }
+  },
+  {
+    action: { kind: "sample", options: { rate: 100, group: 5, trunc: 128 } },
+    changed: { rate: 10, group: 6 }
+  },
+  { action: { kind: "simple", options: { sdata: "hello" } }, changed: { sdata: "bye", action: "pass" } },
+  {
+    action: {
+      kind: "ctinfo",
+      options: { dscpMask: 0xfc000000, dscpStateMask: 0x01000000, cpmark: 0xff, zone: 2 }
+    },
+    changed: { cpmark: true }
   }
 ]
 
-describeFullKernel("action kinds skbedit, vlan, csum, pedit, tunnel_key, ct, connmark, mpls", () => {
-  it.live("standalone: add, get and list equal, replace changes, delete", () =>
-    withClsact(() =>
-      Effect.gen(function* () {
-        for (let i = 0; i < cases.length; i++) yield* standalone(cases[i], 100 + i)
-      })
+describeFullKernel(
+  "action kinds skbedit, vlan, csum, pedit, tunnel_key, ct, connmark, mpls, skbmod, sample, simple, ctinfo",
+  () => {
+    it.live("standalone: add, get and list equal, replace changes, delete", () =>
+      withClsact(() =>
+        Effect.gen(function* () {
+          for (let i = 0; i < cases.length; i++) yield* standalone(cases[i], 100 + i)
+        })
+      )
     )
-  )
-  it.live("inside a matchall filter: list back equal, removal restores the namespace", () =>
-    withClsact(() =>
-      Effect.gen(function* () {
-        // queue_mapping is refused on ingress: the ingress filter gets the other skbedit fields
-        yield* inFilter([{ kind: "skbedit", options: { priority: "1:10", mark: 5, ptype: "host" } }], 1)
-        for (let i = 1; i < cases.length; i++) yield* inFilter([cases[i].action], i + 1)
-        yield* inFilter(
-          [
-            { kind: "vlan", options: { op: "pop" } },
-            {
-              kind: "pedit",
-              options: { keys: [{ header: "ip", field: "tos", value: 0x10 }], action: "pipe" }
-            },
-            { kind: "csum", options: { update: ["iph"] } }
-          ],
-          50
-        )
-      })
+    it.live("inside a matchall filter: list back equal, removal restores the namespace", () =>
+      withClsact(() =>
+        Effect.gen(function* () {
+          // queue_mapping is refused on ingress: the ingress filter gets the other skbedit fields
+          yield* inFilter([{ kind: "skbedit", options: { priority: "1:10", mark: 5, ptype: "host" } }], 1)
+          for (let i = 1; i < cases.length; i++) yield* inFilter([cases[i].action], i + 1)
+          yield* inFilter(
+            [
+              { kind: "vlan", options: { op: "pop" } },
+              {
+                kind: "pedit",
+                options: { keys: [{ header: "ip", field: "tos", value: 0x10 }], action: "pipe" }
+              },
+              { kind: "csum", options: { update: ["iph"] } }
+            ],
+            50
+          )
+        })
+      )
     )
-  )
-})
+  }
+)
