@@ -7,6 +7,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Schema from "effect/Schema"
 import * as Action from "../../src/api/Action.ts"
 import * as Actions from "../../src/api/tc/action/Engine.ts"
+import { Writer } from "../../src/runtime/Wire.ts"
 
 /** The action as the kernel would read it back: encoded, decoded, turned into an action. */
 const echoed = (a: Action.Action): Action.Action => {
@@ -372,5 +373,42 @@ describe("skbmod, sample, simple, ctinfo", () => {
     expect(
       refused({ kind: "ctinfo", options: { dscpMask: 0xfc000000, dscpStateMask: 0x04000000 } })
     ).toContain("dscpStateMask")
+  })
+})
+
+describe("tunnel_key geneve options as the kernel reports them", () => {
+  it("several options in one GENEVE nest read back in order", () => {
+    // TCA_TUNNEL_KEY_PARMS (set), then ENC_OPTS { GENEVE { class, type, data, class, type, data } }
+    const w = new Writer(256)
+    w.attrBinary(2, new Uint8Array([7, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0]))
+    w.attrBinary(3, new Uint8Array([10, 0, 0, 1]))
+    w.attrBinary(4, new Uint8Array([10, 0, 0, 2]))
+    const o = w.nestStart(11, false)
+    const g = w.nestStart(1, false)
+    w.attrU16(1, 0x102, true)
+    w.attrU8(2, 0x80)
+    w.attrBinary(3, new Uint8Array([0, 0x88, 0, 0x22]))
+    w.attrU16(1, 0x103, true)
+    w.attrU8(2, 1)
+    w.attrBinary(3, new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]))
+    w.attrEnd(g)
+    w.attrEnd(o)
+    const b = w.finish()
+    const k = Actions.kindOf("tunnel_key")!
+    const options = k.fromKernel(
+      k.decode(b, new DataView(b.buffer, b.byteOffset, b.byteLength), 0, b.length),
+      (i) => i
+    )
+    expect(options).toEqual({
+      op: "set",
+      src: "10.0.0.1",
+      dst: "10.0.0.2",
+      noCsum: false,
+      geneveOpts: [
+        { class: 0x102, type: 0x80, data: "00880022" },
+        { class: 0x103, type: 1, data: "0102030405060708" }
+      ],
+      action: "pipe"
+    })
   })
 })

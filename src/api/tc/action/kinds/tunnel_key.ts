@@ -15,7 +15,15 @@ import {
   TCA_TUNNEL_KEY_ACT_SET
 } from "../../../../generated/tc-action/index.ts"
 import * as P from "../../../../runtime/Primitives.ts"
-import { fromHex, ipToString, parseIPv4, parseIPv6, toHex, type Writer } from "../../../../runtime/Wire.ts"
+import {
+  DecodeFailure,
+  fromHex,
+  ipToString,
+  parseIPv4,
+  parseIPv6,
+  toHex,
+  type Writer
+} from "../../../../runtime/Wire.ts"
 import type { ActionKind } from "../ActionKind.ts"
 import * as Control from "../Control.ts"
 
@@ -264,5 +272,44 @@ export const tunnelKey: ActionKind<TunnelKeyOptions, ActTunnelKeyAttrs> = {
     }
     encodeActTunnelKeyAttrs(w, { encTos, encTtl })
   },
-  decode: decodeActTunnelKeyAttrs
+  decode: (buf, view, start, end) => {
+    const d = decodeActTunnelKeyAttrs(buf, view, start, end)
+    if (d.encOpts?.geneve === undefined) return d
+    return { ...d, encOpts: { ...d.encOpts, geneve: geneveOptions(buf, view, start, end) } }
+  }
+}
+
+/** The attributes in [start, end): type (flags masked off) and payload range. */
+const attrs = (view: DataView, start: number, end: number): Array<readonly [number, number, number]> => {
+  const out: Array<readonly [number, number, number]> = []
+  for (let p = start; p + 4 <= end; ) {
+    const len = view.getUint16(p, true)
+    if (len < 4 || p + len > end) throw new DecodeFailure("tunnel_key attribute overruns its nest", p)
+    out.push([view.getUint16(p + 2, true) & 0x3fff, p + 4, p + len])
+    p += (len + 3) & ~3
+  }
+  return out
+}
+
+// The kernel reports every geneve option in one TCA_TUNNEL_KEY_ENC_OPTS_GENEVE nest
+// (class, type, data, class, type, data ...); requests carry one nest per option.
+const geneveOptions = (
+  buf: Uint8Array,
+  view: DataView,
+  start: number,
+  end: number
+): Array<{ class_?: number; type?: number; data?: Uint8Array }> => {
+  const out: Array<{ class_?: number; type?: number; data?: Uint8Array }> = []
+  for (const [t, s, e] of attrs(view, start, end)) {
+    if (t !== 11) continue
+    for (const [gt, gs, ge] of attrs(view, s, e)) {
+      if (gt !== 1) continue
+      for (const [ot, os, oe] of attrs(view, gs, ge)) {
+        if (ot === 1) out.push({ class_: view.getUint16(os, false) })
+        else if (ot === 2 && out.length > 0) out[out.length - 1].type = buf[os]
+        else if (ot === 3 && out.length > 0) out[out.length - 1].data = buf.slice(os, oe)
+      }
+    }
+  }
+  return out
 }
