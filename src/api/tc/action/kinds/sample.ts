@@ -28,7 +28,7 @@ export interface SampleOptions {
   readonly rate: number
   /** The psample group. */
   readonly group: number
-  /** Bytes of the packet to send; default all. */
+  /** Bytes of the packet to send; default all. A replace without it keeps the truncation the action had (the kernel never clears it). */
   readonly trunc?: number | undefined
   /** The control action after it; default "pipe". */
   readonly action?: Control.Control | undefined
