@@ -197,7 +197,7 @@ const cases: ReadonlyArray<Case> = [
   },
   {
     action: { kind: "sample", options: { rate: 100, group: 5, trunc: 128 } },
-    changed: { rate: 10, group: 6 }
+    changed: { rate: 10, group: 6, trunc: 64 }
   },
   { action: { kind: "simple", options: { sdata: "hello" } }, changed: { sdata: "bye", action: "pass" } },
   {
