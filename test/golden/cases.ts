@@ -1964,6 +1964,123 @@ const tcFilterCases: ReadonlyArray<GoldenCase> = [
   )
 ]
 
+const tcActionCases2: ReadonlyArray<GoldenCase> = [
+  tca(
+    "a2-skbedit",
+    "standalone skbedit priority, queue_mapping, mark/mask, ptype",
+    "action add action skbedit priority 1:10 queue_mapping 3 mark 0x10/0xff ptype host index 11"
+  ),
+  tca(
+    "a2-skbedit-inherit",
+    "standalone skbedit inheritdsfield",
+    "action add action skbedit inheritdsfield pipe index 12"
+  ),
+  tcf(
+    "a2-matchall-skbedit",
+    "matchall with skbedit mark",
+    "filter add dev d0 ingress pref 1 matchall action skbedit mark 5"
+  ),
+  tca(
+    "a2-vlan-push",
+    "standalone vlan push id, protocol, priority",
+    "action add action vlan push id 100 protocol 802.1ad priority 3 index 13"
+  ),
+  tca("a2-vlan-pop", "standalone vlan pop", "action add action vlan pop index 14"),
+  tca("a2-vlan-modify", "standalone vlan modify id", "action add action vlan modify id 200 pipe index 15"),
+  tca("a2-csum", "standalone csum iph, tcp, udp", "action add action csum iph tcp udp index 16"),
+  tca(
+    "a2-csum-all",
+    "standalone csum every protocol",
+    "action add action csum iph icmp igmp tcp udp udplite sctp index 17"
+  ),
+  tca(
+    "a2-pedit-ip-dst",
+    "pedit ex munge ip dst set",
+    "action add action pedit ex munge ip dst set 10.0.0.1 index 18"
+  ),
+  tca(
+    "a2-pedit-multi",
+    "pedit ex keys: eth dst, ip ttl add, tcp dport, udp sport, ip6 src",
+    "action add action pedit ex munge eth dst set 02:00:00:00:00:01 munge ip ttl add 255 munge tcp dport set 8080 munge ip6 src set 2001:db8::1 pipe index 19"
+  ),
+  tca(
+    "a2-pedit-udp",
+    "pedit ex munge udp sport and ip tos",
+    "action add action pedit ex munge udp sport set 53 munge ip tos set 0x10 index 20"
+  ),
+  tca(
+    "a2-tunnel-key-set",
+    "tunnel_key set v4, id, port, tos, ttl, nocsum",
+    "action add action tunnel_key set src_ip 10.0.0.1 dst_ip 10.0.0.2 id 42 dst_port 4789 tos 0x10 ttl 64 nocsum index 21"
+  ),
+  tca("a2-tunnel-key-unset", "tunnel_key unset", "action add action tunnel_key unset index 22"),
+  tca(
+    "a2-tunnel-key-v6-geneve",
+    "tunnel_key set v6 with geneve options",
+    "action add action tunnel_key set src_ip 2001:db8::1 dst_ip 2001:db8::2 id 7 geneve_opts 0102:80:00880022 index 23"
+  ),
+  tca(
+    "a2-tunnel-key-vxlan",
+    "tunnel_key set with vxlan gbp option",
+    "action add action tunnel_key set src_ip 10.0.0.1 dst_ip 10.0.0.2 id 8 vxlan_opts 1025 index 24"
+  ),
+  tca(
+    "a2-tunnel-key-erspan",
+    "tunnel_key set with erspan v1 option",
+    "action add action tunnel_key set src_ip 10.0.0.1 dst_ip 10.0.0.2 id 9 erspan_opts 1:12:0:0 index 25"
+  ),
+  tca(
+    "a2-ct-commit",
+    "ct commit zone mark labels",
+    "action add action ct commit zone 5 mark 0x10/0xff label 01/ff index 26"
+  ),
+  tca(
+    "a2-ct-nat",
+    "ct commit nat src with a range and ports",
+    "action add action ct commit nat src addr 10.0.0.1-10.0.0.9 port 1000-2000 index 27"
+  ),
+  tca("a2-ct-clear", "ct clear", "action add action ct clear index 28"),
+  tca("a2-ct-plain", "ct with zone only", "action add action ct zone 3 pipe index 29"),
+  tca(
+    "a2-ct-nat6",
+    "ct nat dst v6 single address",
+    "action add action ct commit force nat dst addr 2001:db8::1 index 30"
+  ),
+  tca("a2-ct-mark", "ct commit with a mark and no mask", "action add action ct commit mark 5 index 32"),
+  tca(
+    "a2-ct-nat-port",
+    "ct nat src with one address and one port",
+    "action add action ct commit nat src addr 10.0.0.1 port 1000 index 33"
+  ),
+  tca("a2-ct-restore", "ct nat without a type (restore)", "action add action ct nat index 34"),
+  tca("a2-connmark", "connmark with a zone", "action add action connmark zone 4 index 35"),
+  tca(
+    "a2-mpls-push",
+    "mpls push label, tc, ttl, bos",
+    "action add action mpls push protocol mpls_uc label 100 tc 3 ttl 64 bos 1 index 36"
+  ),
+  tca("a2-mpls-pop", "mpls pop to ipv4", "action add action mpls pop protocol ipv4 index 37"),
+  tca("a2-mpls-modify", "mpls modify label", "action add action mpls modify label 200 index 38"),
+  tca("a2-mpls-dec-ttl", "mpls dec_ttl", "action add action mpls dec_ttl index 39"),
+  tca(
+    "a2-skbmod",
+    "skbmod set dmac, smac, etype",
+    "action add action skbmod set dmac 02:00:00:00:00:01 set smac 02:00:00:00:00:02 set etype 0x8847 index 40"
+  ),
+  tca("a2-skbmod-swap", "skbmod swap mac", "action add action skbmod swap mac index 41"),
+  tca(
+    "a2-sample",
+    "sample rate, group, trunc",
+    "action add action sample rate 100 group 5 trunc 128 index 42"
+  ),
+  tca("a2-simple", "simple sdata", "action add action simple sdata hello index 43"),
+  tca(
+    "a2-ctinfo",
+    "ctinfo dscp with masks, cpmark with a mask, zone",
+    "action add action ctinfo dscp 0xfc000000 0x01000000 cpmark 0xff zone 2 index 44"
+  )
+]
+
 export const cases: ReadonlyArray<GoldenCase> = [
   ...linkCases,
   ...addrCases,
@@ -1992,5 +2109,6 @@ export const cases: ReadonlyArray<GoldenCase> = [
   ...qdiscCases1,
   ...tcFilterCases,
   ...linkAttrCases,
-  ...ntableCases
+  ...ntableCases,
+  ...tcActionCases2
 ]

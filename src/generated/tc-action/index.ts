@@ -10,7 +10,7 @@ import * as Schema from "effect/Schema"
 import * as P from "../../runtime/Primitives.ts"
 import type { RawAttribute } from "../../runtime/Primitives.ts"
 import type { AttributeMeta } from "../../runtime/Describe.ts"
-import { DecodeFailure, Writer, badLength, ipToString, parseIp, readBytes, readString, readU64, readU32Array } from "../../runtime/Wire.ts"
+import { DecodeFailure, Writer, badLength, ipToString, macToString, parseIp, parseMac, readBytes, readString, readU64, readU32Array } from "../../runtime/Wire.ts"
 import { GnetStatsBasic, decodeGnetStatsBasic, encodeGnetStatsBasic, GnetStatsRateEst, decodeGnetStatsRateEst, encodeGnetStatsRateEst, GnetStatsRateEst64, decodeGnetStatsRateEst64, encodeGnetStatsRateEst64, GnetStatsQueue, decodeGnetStatsQueue, encodeGnetStatsQueue } from "../tc/index.ts"
 export { GnetStatsBasic, GnetStatsBasicSize, GnetStatsBasicOffsets, GnetStatsBasicFields, decodeGnetStatsBasic, encodeGnetStatsBasic, GnetStatsRateEst, GnetStatsRateEstSize, GnetStatsRateEstOffsets, GnetStatsRateEstFields, decodeGnetStatsRateEst, encodeGnetStatsRateEst, GnetStatsRateEst64, GnetStatsRateEst64Size, GnetStatsRateEst64Offsets, GnetStatsRateEst64Fields, decodeGnetStatsRateEst64, encodeGnetStatsRateEst64, GnetStatsQueue, GnetStatsQueueSize, GnetStatsQueueOffsets, GnetStatsQueueFields, decodeGnetStatsQueue, encodeGnetStatsQueue } from "../tc/index.ts"
 
@@ -63,6 +63,80 @@ export const TCA_INGRESS_REDIR = 3
 export const TCA_INGRESS_MIRROR = 4
 /** TCA_NAT_FLAG_EGRESS */
 export const TCA_NAT_FLAG_EGRESS = 1
+/** SKBEDIT_F_INHERITDSFIELD */
+export const SKBEDIT_F_INHERITDSFIELD = 32
+/** TCA_VLAN_ACT_POP */
+export const TCA_VLAN_ACT_POP = 1
+/** TCA_VLAN_ACT_PUSH */
+export const TCA_VLAN_ACT_PUSH = 2
+/** TCA_VLAN_ACT_MODIFY */
+export const TCA_VLAN_ACT_MODIFY = 3
+/** TCA_CSUM_UPDATE_FLAG_IPV4HDR */
+export const TCA_CSUM_UPDATE_FLAG_IPV4HDR = 1
+/** TCA_CSUM_UPDATE_FLAG_ICMP */
+export const TCA_CSUM_UPDATE_FLAG_ICMP = 2
+/** TCA_CSUM_UPDATE_FLAG_IGMP */
+export const TCA_CSUM_UPDATE_FLAG_IGMP = 4
+/** TCA_CSUM_UPDATE_FLAG_TCP */
+export const TCA_CSUM_UPDATE_FLAG_TCP = 8
+/** TCA_CSUM_UPDATE_FLAG_UDP */
+export const TCA_CSUM_UPDATE_FLAG_UDP = 16
+/** TCA_CSUM_UPDATE_FLAG_UDPLITE */
+export const TCA_CSUM_UPDATE_FLAG_UDPLITE = 32
+/** TCA_CSUM_UPDATE_FLAG_SCTP */
+export const TCA_CSUM_UPDATE_FLAG_SCTP = 64
+/** TCA_TUNNEL_KEY_ACT_SET */
+export const TCA_TUNNEL_KEY_ACT_SET = 1
+/** TCA_TUNNEL_KEY_ACT_RELEASE */
+export const TCA_TUNNEL_KEY_ACT_RELEASE = 2
+/** TCA_PEDIT_KEY_EX_HDR_TYPE_NETWORK */
+export const TCA_PEDIT_KEY_EX_HDR_TYPE_NETWORK = 0
+/** TCA_PEDIT_KEY_EX_HDR_TYPE_ETH */
+export const TCA_PEDIT_KEY_EX_HDR_TYPE_ETH = 1
+/** TCA_PEDIT_KEY_EX_HDR_TYPE_IP4 */
+export const TCA_PEDIT_KEY_EX_HDR_TYPE_IP4 = 2
+/** TCA_PEDIT_KEY_EX_HDR_TYPE_IP6 */
+export const TCA_PEDIT_KEY_EX_HDR_TYPE_IP6 = 3
+/** TCA_PEDIT_KEY_EX_HDR_TYPE_TCP */
+export const TCA_PEDIT_KEY_EX_HDR_TYPE_TCP = 4
+/** TCA_PEDIT_KEY_EX_HDR_TYPE_UDP */
+export const TCA_PEDIT_KEY_EX_HDR_TYPE_UDP = 5
+/** TCA_PEDIT_KEY_EX_CMD_SET */
+export const TCA_PEDIT_KEY_EX_CMD_SET = 0
+/** TCA_PEDIT_KEY_EX_CMD_ADD */
+export const TCA_PEDIT_KEY_EX_CMD_ADD = 1
+/** TCA_CT_ACT_COMMIT */
+export const TCA_CT_ACT_COMMIT = 1
+/** TCA_CT_ACT_FORCE */
+export const TCA_CT_ACT_FORCE = 2
+/** TCA_CT_ACT_CLEAR */
+export const TCA_CT_ACT_CLEAR = 4
+/** TCA_CT_ACT_NAT */
+export const TCA_CT_ACT_NAT = 8
+/** TCA_CT_ACT_NAT_SRC */
+export const TCA_CT_ACT_NAT_SRC = 16
+/** TCA_CT_ACT_NAT_DST */
+export const TCA_CT_ACT_NAT_DST = 32
+/** TCA_MPLS_ACT_POP */
+export const TCA_MPLS_ACT_POP = 1
+/** TCA_MPLS_ACT_PUSH */
+export const TCA_MPLS_ACT_PUSH = 2
+/** TCA_MPLS_ACT_MODIFY */
+export const TCA_MPLS_ACT_MODIFY = 3
+/** TCA_MPLS_ACT_DEC_TTL */
+export const TCA_MPLS_ACT_DEC_TTL = 4
+/** TCA_MPLS_ACT_MAC_PUSH */
+export const TCA_MPLS_ACT_MAC_PUSH = 5
+/** SKBMOD_F_DMAC */
+export const SKBMOD_F_DMAC = 1
+/** SKBMOD_F_SMAC */
+export const SKBMOD_F_SMAC = 2
+/** SKBMOD_F_ETYPE */
+export const SKBMOD_F_ETYPE = 4
+/** SKBMOD_F_SWAPMAC */
+export const SKBMOD_F_SWAPMAC = 8
+/** SKBMOD_F_ECN */
+export const SKBMOD_F_ECN = 16
 /** struct tcamsg (4 bytes). */
 export interface Tcamsg {
   readonly family: number
@@ -392,6 +466,301 @@ export function encodeTcPolice(w: Writer, v: TcPolice): void {
   w.s32(v.bindcnt ?? 0)
   w.u32(v.capab ?? 0)
 }
+/** struct tc-vlan (24 bytes). */
+export interface TcVlan {
+  readonly index: number
+  readonly capab: number
+  readonly action: number
+  readonly refcnt: number
+  readonly bindcnt: number
+  /** TCA_VLAN_ACT_POP 1, PUSH 2, MODIFY 3, POP_ETH 4, PUSH_ETH 5. */ readonly vAction: number
+}
+export const TcVlanSize = 24
+/** Byte offset of each member of struct tc-vlan. */
+export const TcVlanOffsets = {
+  index: 0,
+  capab: 4,
+  action: 8,
+  refcnt: 12,
+  bindcnt: 16,
+  vAction: 20,
+} as const
+export const TcVlanFields = {
+  index: P.U32,
+  capab: P.U32,
+  action: P.S32,
+  refcnt: P.S32,
+  bindcnt: P.S32,
+  vAction: P.S32,
+}
+export const TcVlan: Schema.Codec<TcVlan> = Schema.Struct(TcVlanFields)
+/** Decodes struct tc-vlan at [p, end). */
+export function decodeTcVlan(buf: Uint8Array, view: DataView, p: number, end: number): TcVlan {
+  if (end - p < 24) throw new DecodeFailure("struct tc-vlan: " + (end - p) + " bytes, expected 24", p)
+  return { index: view.getUint32(p, true), capab: view.getUint32(p + 4, true), action: view.getInt32(p + 8, true), refcnt: view.getInt32(p + 12, true), bindcnt: view.getInt32(p + 16, true), vAction: view.getInt32(p + 20, true) } as TcVlan
+}
+export function encodeTcVlan(w: Writer, v: TcVlan): void {
+  w.u32(v.index ?? 0)
+  w.u32(v.capab ?? 0)
+  w.s32(v.action ?? 0)
+  w.s32(v.refcnt ?? 0)
+  w.s32(v.bindcnt ?? 0)
+  w.s32(v.vAction ?? 0)
+}
+/** struct tc-csum (24 bytes). */
+export interface TcCsum {
+  readonly index: number
+  readonly capab: number
+  readonly action: number
+  readonly refcnt: number
+  readonly bindcnt: number
+  /** TCA_CSUM_UPDATE_FLAG_*. */ readonly updateFlags: number
+}
+export const TcCsumSize = 24
+/** Byte offset of each member of struct tc-csum. */
+export const TcCsumOffsets = {
+  index: 0,
+  capab: 4,
+  action: 8,
+  refcnt: 12,
+  bindcnt: 16,
+  updateFlags: 20,
+} as const
+export const TcCsumFields = {
+  index: P.U32,
+  capab: P.U32,
+  action: P.S32,
+  refcnt: P.S32,
+  bindcnt: P.S32,
+  updateFlags: P.U32,
+}
+export const TcCsum: Schema.Codec<TcCsum> = Schema.Struct(TcCsumFields)
+/** Decodes struct tc-csum at [p, end). */
+export function decodeTcCsum(buf: Uint8Array, view: DataView, p: number, end: number): TcCsum {
+  if (end - p < 24) throw new DecodeFailure("struct tc-csum: " + (end - p) + " bytes, expected 24", p)
+  return { index: view.getUint32(p, true), capab: view.getUint32(p + 4, true), action: view.getInt32(p + 8, true), refcnt: view.getInt32(p + 12, true), bindcnt: view.getInt32(p + 16, true), updateFlags: view.getUint32(p + 20, true) } as TcCsum
+}
+export function encodeTcCsum(w: Writer, v: TcCsum): void {
+  w.u32(v.index ?? 0)
+  w.u32(v.capab ?? 0)
+  w.s32(v.action ?? 0)
+  w.s32(v.refcnt ?? 0)
+  w.s32(v.bindcnt ?? 0)
+  w.u32(v.updateFlags ?? 0)
+}
+/** struct tc-tunnel-key (24 bytes). */
+export interface TcTunnelKey {
+  readonly index: number
+  readonly capab: number
+  readonly action: number
+  readonly refcnt: number
+  readonly bindcnt: number
+  /** TCA_TUNNEL_KEY_ACT_SET 1, RELEASE 2. */ readonly tAction: number
+}
+export const TcTunnelKeySize = 24
+/** Byte offset of each member of struct tc-tunnel-key. */
+export const TcTunnelKeyOffsets = {
+  index: 0,
+  capab: 4,
+  action: 8,
+  refcnt: 12,
+  bindcnt: 16,
+  tAction: 20,
+} as const
+export const TcTunnelKeyFields = {
+  index: P.U32,
+  capab: P.U32,
+  action: P.S32,
+  refcnt: P.S32,
+  bindcnt: P.S32,
+  tAction: P.S32,
+}
+export const TcTunnelKey: Schema.Codec<TcTunnelKey> = Schema.Struct(TcTunnelKeyFields)
+/** Decodes struct tc-tunnel-key at [p, end). */
+export function decodeTcTunnelKey(buf: Uint8Array, view: DataView, p: number, end: number): TcTunnelKey {
+  if (end - p < 24) throw new DecodeFailure("struct tc-tunnel-key: " + (end - p) + " bytes, expected 24", p)
+  return { index: view.getUint32(p, true), capab: view.getUint32(p + 4, true), action: view.getInt32(p + 8, true), refcnt: view.getInt32(p + 12, true), bindcnt: view.getInt32(p + 16, true), tAction: view.getInt32(p + 20, true) } as TcTunnelKey
+}
+export function encodeTcTunnelKey(w: Writer, v: TcTunnelKey): void {
+  w.u32(v.index ?? 0)
+  w.u32(v.capab ?? 0)
+  w.s32(v.action ?? 0)
+  w.s32(v.refcnt ?? 0)
+  w.s32(v.bindcnt ?? 0)
+  w.s32(v.tAction ?? 0)
+}
+/** struct tc-pedit-key — struct tc_pedit_key: the 32-bit word at off becomes (word & mask) ^ val (for add: + val). (24 bytes). */
+export interface TcPeditKey {
+  readonly mask: number
+  readonly val: number
+  readonly off: number
+  readonly at: number
+  readonly offmask: number
+  readonly shift: number
+}
+export const TcPeditKeySize = 24
+/** Byte offset of each member of struct tc-pedit-key. */
+export const TcPeditKeyOffsets = {
+  mask: 0,
+  val: 4,
+  off: 8,
+  at: 12,
+  offmask: 16,
+  shift: 20,
+} as const
+export const TcPeditKeyFields = {
+  mask: P.U32,
+  val: P.U32,
+  off: P.U32,
+  at: P.U32,
+  offmask: P.U32,
+  shift: P.U32,
+}
+export const TcPeditKey: Schema.Codec<TcPeditKey> = Schema.Struct(TcPeditKeyFields)
+/** Decodes struct tc-pedit-key at [p, end). */
+export function decodeTcPeditKey(buf: Uint8Array, view: DataView, p: number, end: number): TcPeditKey {
+  if (end - p < 24) throw new DecodeFailure("struct tc-pedit-key: " + (end - p) + " bytes, expected 24", p)
+  return { mask: view.getUint32(p, true), val: view.getUint32(p + 4, true), off: view.getUint32(p + 8, true), at: view.getUint32(p + 12, true), offmask: view.getUint32(p + 16, true), shift: view.getUint32(p + 20, true) } as TcPeditKey
+}
+export function encodeTcPeditKey(w: Writer, v: TcPeditKey): void {
+  w.u32(v.mask ?? 0)
+  w.u32(v.val ?? 0)
+  w.u32(v.off ?? 0)
+  w.u32(v.at ?? 0)
+  w.u32(v.offmask ?? 0)
+  w.u32(v.shift ?? 0)
+}
+/** struct tc-connmark (24 bytes). */
+export interface TcConnmark {
+  readonly index: number
+  readonly capab: number
+  readonly action: number
+  readonly refcnt: number
+  readonly bindcnt: number
+  readonly zone: number
+  readonly pad: number
+}
+export const TcConnmarkSize = 24
+/** Byte offset of each member of struct tc-connmark. */
+export const TcConnmarkOffsets = {
+  index: 0,
+  capab: 4,
+  action: 8,
+  refcnt: 12,
+  bindcnt: 16,
+  zone: 20,
+  pad: 22,
+} as const
+export const TcConnmarkFields = {
+  index: P.U32,
+  capab: P.U32,
+  action: P.S32,
+  refcnt: P.S32,
+  bindcnt: P.S32,
+  zone: P.U16,
+  pad: P.U16,
+}
+export const TcConnmark: Schema.Codec<TcConnmark> = Schema.Struct(TcConnmarkFields)
+/** Decodes struct tc-connmark at [p, end). */
+export function decodeTcConnmark(buf: Uint8Array, view: DataView, p: number, end: number): TcConnmark {
+  if (end - p < 24) throw new DecodeFailure("struct tc-connmark: " + (end - p) + " bytes, expected 24", p)
+  return { index: view.getUint32(p, true), capab: view.getUint32(p + 4, true), action: view.getInt32(p + 8, true), refcnt: view.getInt32(p + 12, true), bindcnt: view.getInt32(p + 16, true), zone: view.getUint16(p + 20, true), pad: view.getUint16(p + 22, true) } as TcConnmark
+}
+export function encodeTcConnmark(w: Writer, v: TcConnmark): void {
+  w.u32(v.index ?? 0)
+  w.u32(v.capab ?? 0)
+  w.s32(v.action ?? 0)
+  w.s32(v.refcnt ?? 0)
+  w.s32(v.bindcnt ?? 0)
+  w.u16(v.zone ?? 0)
+  w.u16(v.pad ?? 0)
+}
+/** struct tc-mpls (24 bytes). */
+export interface TcMpls {
+  readonly index: number
+  readonly capab: number
+  readonly action: number
+  readonly refcnt: number
+  readonly bindcnt: number
+  /** TCA_MPLS_ACT_POP 1, PUSH 2, MODIFY 3, DEC_TTL 4, MAC_PUSH 5. */ readonly mAction: number
+}
+export const TcMplsSize = 24
+/** Byte offset of each member of struct tc-mpls. */
+export const TcMplsOffsets = {
+  index: 0,
+  capab: 4,
+  action: 8,
+  refcnt: 12,
+  bindcnt: 16,
+  mAction: 20,
+} as const
+export const TcMplsFields = {
+  index: P.U32,
+  capab: P.U32,
+  action: P.S32,
+  refcnt: P.S32,
+  bindcnt: P.S32,
+  mAction: P.S32,
+}
+export const TcMpls: Schema.Codec<TcMpls> = Schema.Struct(TcMplsFields)
+/** Decodes struct tc-mpls at [p, end). */
+export function decodeTcMpls(buf: Uint8Array, view: DataView, p: number, end: number): TcMpls {
+  if (end - p < 24) throw new DecodeFailure("struct tc-mpls: " + (end - p) + " bytes, expected 24", p)
+  return { index: view.getUint32(p, true), capab: view.getUint32(p + 4, true), action: view.getInt32(p + 8, true), refcnt: view.getInt32(p + 12, true), bindcnt: view.getInt32(p + 16, true), mAction: view.getInt32(p + 20, true) } as TcMpls
+}
+export function encodeTcMpls(w: Writer, v: TcMpls): void {
+  w.u32(v.index ?? 0)
+  w.u32(v.capab ?? 0)
+  w.s32(v.action ?? 0)
+  w.s32(v.refcnt ?? 0)
+  w.s32(v.bindcnt ?? 0)
+  w.s32(v.mAction ?? 0)
+}
+/** struct tc-skbmod (32 bytes). */
+export interface TcSkbmod {
+  readonly index: number
+  readonly capab: number
+  readonly action: number
+  readonly refcnt: number
+  readonly bindcnt: number
+  readonly pad: number
+  /** SKBMOD_F_DMAC 1, SMAC 2, ETYPE 4, SWAPMAC 8, ECN 16. */ readonly flags: bigint
+}
+export const TcSkbmodSize = 32
+/** Byte offset of each member of struct tc-skbmod. */
+export const TcSkbmodOffsets = {
+  index: 0,
+  capab: 4,
+  action: 8,
+  refcnt: 12,
+  bindcnt: 16,
+  pad: 20,
+  flags: 24,
+} as const
+export const TcSkbmodFields = {
+  index: P.U32,
+  capab: P.U32,
+  action: P.S32,
+  refcnt: P.S32,
+  bindcnt: P.S32,
+  pad: P.U32,
+  flags: P.U64,
+}
+export const TcSkbmod: Schema.Codec<TcSkbmod> = Schema.Struct(TcSkbmodFields)
+/** Decodes struct tc-skbmod at [p, end). */
+export function decodeTcSkbmod(buf: Uint8Array, view: DataView, p: number, end: number): TcSkbmod {
+  if (end - p < 32) throw new DecodeFailure("struct tc-skbmod: " + (end - p) + " bytes, expected 32", p)
+  return { index: view.getUint32(p, true), capab: view.getUint32(p + 4, true), action: view.getInt32(p + 8, true), refcnt: view.getInt32(p + 12, true), bindcnt: view.getInt32(p + 16, true), pad: view.getUint32(p + 20, true), flags: readU64(view, p + 24, true) } as TcSkbmod
+}
+export function encodeTcSkbmod(w: Writer, v: TcSkbmod): void {
+  w.u32(v.index ?? 0)
+  w.u32(v.capab ?? 0)
+  w.s32(v.action ?? 0)
+  w.s32(v.refcnt ?? 0)
+  w.s32(v.bindcnt ?? 0)
+  w.u32(v.pad ?? 0)
+  w.u64(v.flags ?? 0n)
+}
 /** Decodes the elements of TCA_ROOT_TAB in [start, end). */
 function decodeTcaRootTabElements(buf: Uint8Array, view: DataView, start: number, end: number): Array<ActAttrs> {
   const out: Array<ActAttrs> = []
@@ -648,6 +1017,588 @@ export const ActPoliceAttrsFields = {
   pktburst64: Schema.optionalKey(P.U64),
   unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])),
 }
+/** Attribute set act-skbedit-attrs. */
+export interface ActSkbeditAttrs {
+  /** TCA_SKBEDIT_TM (1) */
+  readonly tm?: TcfT
+  /** TCA_SKBEDIT_PARMS (2) */
+  readonly parms?: TcGen
+  /** TCA_SKBEDIT_PRIORITY (3) — skb->priority, a class handle (major:minor). */
+  readonly priority?: number
+  /** TCA_SKBEDIT_QUEUE_MAPPING (4) */
+  readonly queueMapping?: number
+  /** TCA_SKBEDIT_MARK (5) */
+  readonly mark?: number
+  /** TCA_SKBEDIT_PTYPE (7) — PACKET_HOST 0, BROADCAST 1, MULTICAST 2, OTHERHOST 3. */
+  readonly ptype?: number
+  /** TCA_SKBEDIT_MASK (8) */
+  readonly mask?: number
+  /** TCA_SKBEDIT_FLAGS (9) — SKBEDIT_F_INHERITDSFIELD, SKBEDIT_F_TXQ_SKBHASH. */
+  readonly flags?: bigint
+  /** TCA_SKBEDIT_QUEUE_MAPPING_MAX (10) */
+  readonly queueMappingMax?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of act-skbedit-attrs. */
+export const ActSkbeditAttrsTypes = {
+  /** TCA_SKBEDIT_TM */ tm: 1,
+  /** TCA_SKBEDIT_PARMS */ parms: 2,
+  /** TCA_SKBEDIT_PRIORITY */ priority: 3,
+  /** TCA_SKBEDIT_QUEUE_MAPPING */ queueMapping: 4,
+  /** TCA_SKBEDIT_MARK */ mark: 5,
+  /** TCA_SKBEDIT_PAD */ pad: 6,
+  /** TCA_SKBEDIT_PTYPE */ ptype: 7,
+  /** TCA_SKBEDIT_MASK */ mask: 8,
+  /** TCA_SKBEDIT_FLAGS */ flags: 9,
+  /** TCA_SKBEDIT_QUEUE_MAPPING_MAX */ queueMappingMax: 10,
+} as const
+export const ActSkbeditAttrsFields = {
+  tm: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcfT> => TcfT)),
+  parms: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcGen> => TcGen)),
+  priority: Schema.optionalKey(P.U32),
+  queueMapping: Schema.optionalKey(P.U16),
+  mark: Schema.optionalKey(P.U32),
+  ptype: Schema.optionalKey(P.U16),
+  mask: Schema.optionalKey(P.U32),
+  flags: Schema.optionalKey(P.U64),
+  queueMappingMax: Schema.optionalKey(P.U16),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])),
+}
+/** Attribute set act-vlan-attrs. */
+export interface ActVlanAttrs {
+  /** TCA_VLAN_TM (1) */
+  readonly tm?: TcfT
+  /** TCA_VLAN_PARMS (2) */
+  readonly parms?: TcVlan
+  /** TCA_VLAN_PUSH_VLAN_ID (3) */
+  readonly pushVlanId?: number
+  /** TCA_VLAN_PUSH_VLAN_PROTOCOL (4) */
+  readonly pushVlanProtocol?: number
+  /** TCA_VLAN_PUSH_VLAN_PRIORITY (6) */
+  readonly pushVlanPriority?: number
+  /** TCA_VLAN_PUSH_ETH_DST (7) */
+  readonly pushEthDst?: string
+  /** TCA_VLAN_PUSH_ETH_SRC (8) */
+  readonly pushEthSrc?: string
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of act-vlan-attrs. */
+export const ActVlanAttrsTypes = {
+  /** TCA_VLAN_TM */ tm: 1,
+  /** TCA_VLAN_PARMS */ parms: 2,
+  /** TCA_VLAN_PUSH_VLAN_ID */ pushVlanId: 3,
+  /** TCA_VLAN_PUSH_VLAN_PROTOCOL */ pushVlanProtocol: 4,
+  /** TCA_VLAN_PAD */ pad: 5,
+  /** TCA_VLAN_PUSH_VLAN_PRIORITY */ pushVlanPriority: 6,
+  /** TCA_VLAN_PUSH_ETH_DST */ pushEthDst: 7,
+  /** TCA_VLAN_PUSH_ETH_SRC */ pushEthSrc: 8,
+} as const
+export const ActVlanAttrsFields = {
+  tm: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcfT> => TcfT)),
+  parms: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcVlan> => TcVlan)),
+  pushVlanId: Schema.optionalKey(P.U16),
+  pushVlanProtocol: Schema.optionalKey(P.U16),
+  pushVlanPriority: Schema.optionalKey(P.U8),
+  pushEthDst: Schema.optionalKey(P.MacAddress),
+  pushEthSrc: Schema.optionalKey(P.MacAddress),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8])),
+}
+/** Attribute set act-csum-attrs. */
+export interface ActCsumAttrs {
+  /** TCA_CSUM_PARMS (1) */
+  readonly parms?: TcCsum
+  /** TCA_CSUM_TM (2) */
+  readonly tm?: TcfT
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of act-csum-attrs. */
+export const ActCsumAttrsTypes = {
+  /** TCA_CSUM_PARMS */ parms: 1,
+  /** TCA_CSUM_TM */ tm: 2,
+  /** TCA_CSUM_PAD */ pad: 3,
+} as const
+export const ActCsumAttrsFields = {
+  parms: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcCsum> => TcCsum)),
+  tm: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcfT> => TcfT)),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3])),
+}
+/** Attribute set act-pedit-attrs. */
+export interface ActPeditAttrs {
+  /** TCA_PEDIT_TM (1) */
+  readonly tm?: TcfT
+  /** TCA_PEDIT_PARMS (2) — struct tc_pedit_sel and its keys (read by the pedit module). */
+  readonly parms?: Uint8Array
+  /** TCA_PEDIT_PARMS_EX (4) — struct tc_pedit_sel and its keys, with TCA_PEDIT_KEYS_EX. */
+  readonly parmsEx?: Uint8Array
+  /** TCA_PEDIT_KEYS_EX (5) */
+  readonly keysEx?: ActPeditKeysExAttrs
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of act-pedit-attrs. */
+export const ActPeditAttrsTypes = {
+  /** TCA_PEDIT_TM */ tm: 1,
+  /** TCA_PEDIT_PARMS */ parms: 2,
+  /** TCA_PEDIT_PAD */ pad: 3,
+  /** TCA_PEDIT_PARMS_EX */ parmsEx: 4,
+  /** TCA_PEDIT_KEYS_EX */ keysEx: 5,
+} as const
+export const ActPeditAttrsFields = {
+  tm: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcfT> => TcfT)),
+  parms: Schema.optionalKey(P.Bytes),
+  parmsEx: Schema.optionalKey(P.Bytes),
+  keysEx: Schema.optionalKey(Schema.suspend((): Schema.Codec<ActPeditKeysExAttrs> => ActPeditKeysExAttrs)),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5])),
+}
+/** Attribute set act-pedit-keys-ex-attrs. */
+export interface ActPeditKeysExAttrs {
+  /** TCA_PEDIT_KEY_EX (6) */
+  readonly keyEx?: ReadonlyArray<ActPeditKeyExAttrs>
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of act-pedit-keys-ex-attrs. */
+export const ActPeditKeysExAttrsTypes = {
+  /** TCA_PEDIT_KEY_EX */ keyEx: 6,
+} as const
+export const ActPeditKeysExAttrsFields = {
+  keyEx: Schema.optionalKey(Schema.Array(Schema.suspend((): Schema.Codec<ActPeditKeyExAttrs> => ActPeditKeyExAttrs))),
+  unknown: Schema.optionalKey(P.rawAttributes([6])),
+}
+/** Attribute set act-pedit-key-ex-attrs. */
+export interface ActPeditKeyExAttrs {
+  /** TCA_PEDIT_KEY_EX_HTYPE (1) — TCA_PEDIT_KEY_EX_HDR_TYPE_*. */
+  readonly htype?: number
+  /** TCA_PEDIT_KEY_EX_CMD (2) — TCA_PEDIT_KEY_EX_CMD_SET 0, ADD 1. */
+  readonly cmd?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of act-pedit-key-ex-attrs. */
+export const ActPeditKeyExAttrsTypes = {
+  /** TCA_PEDIT_KEY_EX_HTYPE */ htype: 1,
+  /** TCA_PEDIT_KEY_EX_CMD */ cmd: 2,
+} as const
+export const ActPeditKeyExAttrsFields = {
+  htype: Schema.optionalKey(P.U16),
+  cmd: Schema.optionalKey(P.U16),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2])),
+}
+/** Attribute set act-tunnel-key-attrs. */
+export interface ActTunnelKeyAttrs {
+  /** TCA_TUNNEL_KEY_TM (1) */
+  readonly tm?: TcfT
+  /** TCA_TUNNEL_KEY_PARMS (2) */
+  readonly parms?: TcTunnelKey
+  /** TCA_TUNNEL_KEY_ENC_IPV4_SRC (3) */
+  readonly encIpv4Src?: string
+  /** TCA_TUNNEL_KEY_ENC_IPV4_DST (4) */
+  readonly encIpv4Dst?: string
+  /** TCA_TUNNEL_KEY_ENC_IPV6_SRC (5) */
+  readonly encIpv6Src?: string
+  /** TCA_TUNNEL_KEY_ENC_IPV6_DST (6) */
+  readonly encIpv6Dst?: string
+  /** TCA_TUNNEL_KEY_ENC_KEY_ID (7) */
+  readonly encKeyId?: number
+  /** TCA_TUNNEL_KEY_ENC_DST_PORT (9) */
+  readonly encDstPort?: number
+  /** TCA_TUNNEL_KEY_NO_CSUM (10) */
+  readonly noCsum?: number
+  /** TCA_TUNNEL_KEY_ENC_OPTS (11) */
+  readonly encOpts?: ActTunnelKeyOptsAttrs
+  /** TCA_TUNNEL_KEY_ENC_TOS (12) */
+  readonly encTos?: number
+  /** TCA_TUNNEL_KEY_ENC_TTL (13) */
+  readonly encTtl?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of act-tunnel-key-attrs. */
+export const ActTunnelKeyAttrsTypes = {
+  /** TCA_TUNNEL_KEY_TM */ tm: 1,
+  /** TCA_TUNNEL_KEY_PARMS */ parms: 2,
+  /** TCA_TUNNEL_KEY_ENC_IPV4_SRC */ encIpv4Src: 3,
+  /** TCA_TUNNEL_KEY_ENC_IPV4_DST */ encIpv4Dst: 4,
+  /** TCA_TUNNEL_KEY_ENC_IPV6_SRC */ encIpv6Src: 5,
+  /** TCA_TUNNEL_KEY_ENC_IPV6_DST */ encIpv6Dst: 6,
+  /** TCA_TUNNEL_KEY_ENC_KEY_ID */ encKeyId: 7,
+  /** TCA_TUNNEL_KEY_PAD */ pad: 8,
+  /** TCA_TUNNEL_KEY_ENC_DST_PORT */ encDstPort: 9,
+  /** TCA_TUNNEL_KEY_NO_CSUM */ noCsum: 10,
+  /** TCA_TUNNEL_KEY_ENC_OPTS */ encOpts: 11,
+  /** TCA_TUNNEL_KEY_ENC_TOS */ encTos: 12,
+  /** TCA_TUNNEL_KEY_ENC_TTL */ encTtl: 13,
+} as const
+export const ActTunnelKeyAttrsFields = {
+  tm: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcfT> => TcfT)),
+  parms: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcTunnelKey> => TcTunnelKey)),
+  encIpv4Src: Schema.optionalKey(P.IPv4),
+  encIpv4Dst: Schema.optionalKey(P.IPv4),
+  encIpv6Src: Schema.optionalKey(P.IPv6),
+  encIpv6Dst: Schema.optionalKey(P.IPv6),
+  encKeyId: Schema.optionalKey(P.U32),
+  encDstPort: Schema.optionalKey(P.U16),
+  noCsum: Schema.optionalKey(P.U8),
+  encOpts: Schema.optionalKey(Schema.suspend((): Schema.Codec<ActTunnelKeyOptsAttrs> => ActTunnelKeyOptsAttrs)),
+  encTos: Schema.optionalKey(P.U8),
+  encTtl: Schema.optionalKey(P.U8),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13])),
+}
+/** Attribute set act-tunnel-key-opts-attrs. */
+export interface ActTunnelKeyOptsAttrs {
+  /** TCA_TUNNEL_KEY_ENC_OPTS_GENEVE (1) */
+  readonly geneve?: ReadonlyArray<ActTunnelKeyGeneveAttrs>
+  /** TCA_TUNNEL_KEY_ENC_OPTS_VXLAN (2) */
+  readonly vxlan?: ActTunnelKeyVxlanAttrs
+  /** TCA_TUNNEL_KEY_ENC_OPTS_ERSPAN (3) */
+  readonly erspan?: ActTunnelKeyErspanAttrs
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of act-tunnel-key-opts-attrs. */
+export const ActTunnelKeyOptsAttrsTypes = {
+  /** TCA_TUNNEL_KEY_ENC_OPTS_GENEVE */ geneve: 1,
+  /** TCA_TUNNEL_KEY_ENC_OPTS_VXLAN */ vxlan: 2,
+  /** TCA_TUNNEL_KEY_ENC_OPTS_ERSPAN */ erspan: 3,
+} as const
+export const ActTunnelKeyOptsAttrsFields = {
+  geneve: Schema.optionalKey(Schema.Array(Schema.suspend((): Schema.Codec<ActTunnelKeyGeneveAttrs> => ActTunnelKeyGeneveAttrs))),
+  vxlan: Schema.optionalKey(Schema.suspend((): Schema.Codec<ActTunnelKeyVxlanAttrs> => ActTunnelKeyVxlanAttrs)),
+  erspan: Schema.optionalKey(Schema.suspend((): Schema.Codec<ActTunnelKeyErspanAttrs> => ActTunnelKeyErspanAttrs)),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3])),
+}
+/** Attribute set act-tunnel-key-geneve-attrs. */
+export interface ActTunnelKeyGeneveAttrs {
+  /** TCA_TUNNEL_KEY_ENC_OPT_GENEVE_CLASS (1) */
+  readonly class_?: number
+  /** TCA_TUNNEL_KEY_ENC_OPT_GENEVE_TYPE (2) */
+  readonly type?: number
+  /** TCA_TUNNEL_KEY_ENC_OPT_GENEVE_DATA (3) */
+  readonly data?: Uint8Array
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of act-tunnel-key-geneve-attrs. */
+export const ActTunnelKeyGeneveAttrsTypes = {
+  /** TCA_TUNNEL_KEY_ENC_OPT_GENEVE_CLASS */ class_: 1,
+  /** TCA_TUNNEL_KEY_ENC_OPT_GENEVE_TYPE */ type: 2,
+  /** TCA_TUNNEL_KEY_ENC_OPT_GENEVE_DATA */ data: 3,
+} as const
+export const ActTunnelKeyGeneveAttrsFields = {
+  class_: Schema.optionalKey(P.U16),
+  type: Schema.optionalKey(P.U8),
+  data: Schema.optionalKey(P.Bytes.check(Schema.isMinLength(4), Schema.isMaxLength(124))),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3])),
+}
+/** Attribute set act-tunnel-key-vxlan-attrs. */
+export interface ActTunnelKeyVxlanAttrs {
+  /** TCA_TUNNEL_KEY_ENC_OPT_VXLAN_GBP (1) */
+  readonly gbp?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of act-tunnel-key-vxlan-attrs. */
+export const ActTunnelKeyVxlanAttrsTypes = {
+  /** TCA_TUNNEL_KEY_ENC_OPT_VXLAN_GBP */ gbp: 1,
+} as const
+export const ActTunnelKeyVxlanAttrsFields = {
+  gbp: Schema.optionalKey(P.U32),
+  unknown: Schema.optionalKey(P.rawAttributes([1])),
+}
+/** Attribute set act-tunnel-key-erspan-attrs. */
+export interface ActTunnelKeyErspanAttrs {
+  /** TCA_TUNNEL_KEY_ENC_OPT_ERSPAN_VER (1) */
+  readonly ver?: number
+  /** TCA_TUNNEL_KEY_ENC_OPT_ERSPAN_INDEX (2) */
+  readonly index?: number
+  /** TCA_TUNNEL_KEY_ENC_OPT_ERSPAN_DIR (3) */
+  readonly dir?: number
+  /** TCA_TUNNEL_KEY_ENC_OPT_ERSPAN_HWID (4) */
+  readonly hwid?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of act-tunnel-key-erspan-attrs. */
+export const ActTunnelKeyErspanAttrsTypes = {
+  /** TCA_TUNNEL_KEY_ENC_OPT_ERSPAN_VER */ ver: 1,
+  /** TCA_TUNNEL_KEY_ENC_OPT_ERSPAN_INDEX */ index: 2,
+  /** TCA_TUNNEL_KEY_ENC_OPT_ERSPAN_DIR */ dir: 3,
+  /** TCA_TUNNEL_KEY_ENC_OPT_ERSPAN_HWID */ hwid: 4,
+} as const
+export const ActTunnelKeyErspanAttrsFields = {
+  ver: Schema.optionalKey(P.U8),
+  index: Schema.optionalKey(P.U32),
+  dir: Schema.optionalKey(P.U8),
+  hwid: Schema.optionalKey(P.U8),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4])),
+}
+/** Attribute set act-ct-attrs. */
+export interface ActCtAttrs {
+  /** TCA_CT_PARMS (1) */
+  readonly parms?: TcGen
+  /** TCA_CT_TM (2) */
+  readonly tm?: TcfT
+  /** TCA_CT_ACTION (3) — TCA_CT_ACT_* flags. */
+  readonly action?: number
+  /** TCA_CT_ZONE (4) */
+  readonly zone?: number
+  /** TCA_CT_MARK (5) */
+  readonly mark?: number
+  /** TCA_CT_MARK_MASK (6) */
+  readonly markMask?: number
+  /** TCA_CT_LABELS (7) */
+  readonly labels?: Uint8Array
+  /** TCA_CT_LABELS_MASK (8) */
+  readonly labelsMask?: Uint8Array
+  /** TCA_CT_NAT_IPV4_MIN (9) */
+  readonly natIpv4Min?: string
+  /** TCA_CT_NAT_IPV4_MAX (10) */
+  readonly natIpv4Max?: string
+  /** TCA_CT_NAT_IPV6_MIN (11) */
+  readonly natIpv6Min?: string
+  /** TCA_CT_NAT_IPV6_MAX (12) */
+  readonly natIpv6Max?: string
+  /** TCA_CT_NAT_PORT_MIN (13) */
+  readonly natPortMin?: number
+  /** TCA_CT_NAT_PORT_MAX (14) */
+  readonly natPortMax?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of act-ct-attrs. */
+export const ActCtAttrsTypes = {
+  /** TCA_CT_PARMS */ parms: 1,
+  /** TCA_CT_TM */ tm: 2,
+  /** TCA_CT_ACTION */ action: 3,
+  /** TCA_CT_ZONE */ zone: 4,
+  /** TCA_CT_MARK */ mark: 5,
+  /** TCA_CT_MARK_MASK */ markMask: 6,
+  /** TCA_CT_LABELS */ labels: 7,
+  /** TCA_CT_LABELS_MASK */ labelsMask: 8,
+  /** TCA_CT_NAT_IPV4_MIN */ natIpv4Min: 9,
+  /** TCA_CT_NAT_IPV4_MAX */ natIpv4Max: 10,
+  /** TCA_CT_NAT_IPV6_MIN */ natIpv6Min: 11,
+  /** TCA_CT_NAT_IPV6_MAX */ natIpv6Max: 12,
+  /** TCA_CT_NAT_PORT_MIN */ natPortMin: 13,
+  /** TCA_CT_NAT_PORT_MAX */ natPortMax: 14,
+  /** TCA_CT_PAD */ pad: 15,
+} as const
+export const ActCtAttrsFields = {
+  parms: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcGen> => TcGen)),
+  tm: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcfT> => TcfT)),
+  action: Schema.optionalKey(P.U16),
+  zone: Schema.optionalKey(P.U16),
+  mark: Schema.optionalKey(P.U32),
+  markMask: Schema.optionalKey(P.U32),
+  labels: Schema.optionalKey(P.Bytes.check(Schema.isMinLength(0), Schema.isMaxLength(16))),
+  labelsMask: Schema.optionalKey(P.Bytes.check(Schema.isMinLength(0), Schema.isMaxLength(16))),
+  natIpv4Min: Schema.optionalKey(P.IPv4),
+  natIpv4Max: Schema.optionalKey(P.IPv4),
+  natIpv6Min: Schema.optionalKey(P.IPv6),
+  natIpv6Max: Schema.optionalKey(P.IPv6),
+  natPortMin: Schema.optionalKey(P.U16),
+  natPortMax: Schema.optionalKey(P.U16),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15])),
+}
+/** Attribute set act-connmark-attrs. */
+export interface ActConnmarkAttrs {
+  /** TCA_CONNMARK_PARMS (1) */
+  readonly parms?: TcConnmark
+  /** TCA_CONNMARK_TM (2) */
+  readonly tm?: TcfT
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of act-connmark-attrs. */
+export const ActConnmarkAttrsTypes = {
+  /** TCA_CONNMARK_PARMS */ parms: 1,
+  /** TCA_CONNMARK_TM */ tm: 2,
+  /** TCA_CONNMARK_PAD */ pad: 3,
+} as const
+export const ActConnmarkAttrsFields = {
+  parms: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcConnmark> => TcConnmark)),
+  tm: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcfT> => TcfT)),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3])),
+}
+/** Attribute set act-mpls-attrs. */
+export interface ActMplsAttrs {
+  /** TCA_MPLS_TM (1) */
+  readonly tm?: TcfT
+  /** TCA_MPLS_PARMS (2) */
+  readonly parms?: TcMpls
+  /** TCA_MPLS_PROTO (4) — The ethertype pushed, or of the header after a pop. */
+  readonly proto?: number
+  /** TCA_MPLS_LABEL (5) */
+  readonly label?: number
+  /** TCA_MPLS_TC (6) */
+  readonly tc?: number
+  /** TCA_MPLS_TTL (7) */
+  readonly ttl?: number
+  /** TCA_MPLS_BOS (8) */
+  readonly bos?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of act-mpls-attrs. */
+export const ActMplsAttrsTypes = {
+  /** TCA_MPLS_TM */ tm: 1,
+  /** TCA_MPLS_PARMS */ parms: 2,
+  /** TCA_MPLS_PAD */ pad: 3,
+  /** TCA_MPLS_PROTO */ proto: 4,
+  /** TCA_MPLS_LABEL */ label: 5,
+  /** TCA_MPLS_TC */ tc: 6,
+  /** TCA_MPLS_TTL */ ttl: 7,
+  /** TCA_MPLS_BOS */ bos: 8,
+} as const
+export const ActMplsAttrsFields = {
+  tm: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcfT> => TcfT)),
+  parms: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcMpls> => TcMpls)),
+  proto: Schema.optionalKey(P.U16),
+  label: Schema.optionalKey(P.U32.check(Schema.isBetween({ minimum: 0, maximum: 1048575 }))),
+  tc: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 7 }))),
+  ttl: Schema.optionalKey(P.U8),
+  bos: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8])),
+}
+/** Attribute set act-skbmod-attrs. */
+export interface ActSkbmodAttrs {
+  /** TCA_SKBMOD_TM (1) */
+  readonly tm?: TcfT
+  /** TCA_SKBMOD_PARMS (2) */
+  readonly parms?: TcSkbmod
+  /** TCA_SKBMOD_DMAC (3) */
+  readonly dmac?: string
+  /** TCA_SKBMOD_SMAC (4) */
+  readonly smac?: string
+  /** TCA_SKBMOD_ETYPE (5) — The ethertype in host order (the kernel converts it). */
+  readonly etype?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of act-skbmod-attrs. */
+export const ActSkbmodAttrsTypes = {
+  /** TCA_SKBMOD_TM */ tm: 1,
+  /** TCA_SKBMOD_PARMS */ parms: 2,
+  /** TCA_SKBMOD_DMAC */ dmac: 3,
+  /** TCA_SKBMOD_SMAC */ smac: 4,
+  /** TCA_SKBMOD_ETYPE */ etype: 5,
+  /** TCA_SKBMOD_PAD */ pad: 6,
+} as const
+export const ActSkbmodAttrsFields = {
+  tm: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcfT> => TcfT)),
+  parms: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcSkbmod> => TcSkbmod)),
+  dmac: Schema.optionalKey(P.MacAddress),
+  smac: Schema.optionalKey(P.MacAddress),
+  etype: Schema.optionalKey(P.U16),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6])),
+}
+/** Attribute set act-sample-attrs. */
+export interface ActSampleAttrs {
+  /** TCA_SAMPLE_TM (1) */
+  readonly tm?: TcfT
+  /** TCA_SAMPLE_PARMS (2) */
+  readonly parms?: TcGen
+  /** TCA_SAMPLE_RATE (3) — One packet in this many. */
+  readonly rate?: number
+  /** TCA_SAMPLE_TRUNC_SIZE (4) */
+  readonly truncSize?: number
+  /** TCA_SAMPLE_PSAMPLE_GROUP (5) */
+  readonly psampleGroup?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of act-sample-attrs. */
+export const ActSampleAttrsTypes = {
+  /** TCA_SAMPLE_TM */ tm: 1,
+  /** TCA_SAMPLE_PARMS */ parms: 2,
+  /** TCA_SAMPLE_RATE */ rate: 3,
+  /** TCA_SAMPLE_TRUNC_SIZE */ truncSize: 4,
+  /** TCA_SAMPLE_PSAMPLE_GROUP */ psampleGroup: 5,
+  /** TCA_SAMPLE_PAD */ pad: 6,
+} as const
+export const ActSampleAttrsFields = {
+  tm: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcfT> => TcfT)),
+  parms: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcGen> => TcGen)),
+  rate: Schema.optionalKey(P.U32),
+  truncSize: Schema.optionalKey(P.U32),
+  psampleGroup: Schema.optionalKey(P.U32),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6])),
+}
+/** Attribute set act-simple-attrs. */
+export interface ActSimpleAttrs {
+  /** TCA_DEF_TM (1) */
+  readonly tm?: TcfT
+  /** TCA_DEF_PARMS (2) */
+  readonly parms?: TcGen
+  /** TCA_DEF_DATA (3) — The text logged for each packet. */
+  readonly data?: string
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of act-simple-attrs. */
+export const ActSimpleAttrsTypes = {
+  /** TCA_DEF_TM */ tm: 1,
+  /** TCA_DEF_PARMS */ parms: 2,
+  /** TCA_DEF_DATA */ data: 3,
+  /** TCA_DEF_PAD */ pad: 4,
+} as const
+export const ActSimpleAttrsFields = {
+  tm: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcfT> => TcfT)),
+  parms: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcGen> => TcGen)),
+  data: Schema.optionalKey(P.stringMaxBytes(31, 0)),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4])),
+}
+/** Attribute set act-ctinfo-attrs. */
+export interface ActCtinfoAttrs {
+  /** TCA_CTINFO_TM (2) */
+  readonly tm?: TcfT
+  /** TCA_CTINFO_ACT (3) */
+  readonly act?: TcGen
+  /** TCA_CTINFO_ZONE (4) */
+  readonly zone?: number
+  /** TCA_CTINFO_PARMS_DSCP_MASK (5) */
+  readonly parmsDscpMask?: number
+  /** TCA_CTINFO_PARMS_DSCP_STATEMASK (6) */
+  readonly parmsDscpStatemask?: number
+  /** TCA_CTINFO_PARMS_CPMARK_MASK (7) */
+  readonly parmsCpmarkMask?: number
+  /** TCA_CTINFO_STATS_DSCP_SET (8) */
+  readonly statsDscpSet?: bigint
+  /** TCA_CTINFO_STATS_DSCP_ERROR (9) */
+  readonly statsDscpError?: bigint
+  /** TCA_CTINFO_STATS_CPMARK_SET (10) */
+  readonly statsCpmarkSet?: bigint
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of act-ctinfo-attrs. */
+export const ActCtinfoAttrsTypes = {
+  /** TCA_CTINFO_PAD */ pad: 1,
+  /** TCA_CTINFO_TM */ tm: 2,
+  /** TCA_CTINFO_ACT */ act: 3,
+  /** TCA_CTINFO_ZONE */ zone: 4,
+  /** TCA_CTINFO_PARMS_DSCP_MASK */ parmsDscpMask: 5,
+  /** TCA_CTINFO_PARMS_DSCP_STATEMASK */ parmsDscpStatemask: 6,
+  /** TCA_CTINFO_PARMS_CPMARK_MASK */ parmsCpmarkMask: 7,
+  /** TCA_CTINFO_STATS_DSCP_SET */ statsDscpSet: 8,
+  /** TCA_CTINFO_STATS_DSCP_ERROR */ statsDscpError: 9,
+  /** TCA_CTINFO_STATS_CPMARK_SET */ statsCpmarkSet: 10,
+} as const
+export const ActCtinfoAttrsFields = {
+  tm: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcfT> => TcfT)),
+  act: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcGen> => TcGen)),
+  zone: Schema.optionalKey(P.U16),
+  parmsDscpMask: Schema.optionalKey(P.U32),
+  parmsDscpStatemask: Schema.optionalKey(P.U32),
+  parmsCpmarkMask: Schema.optionalKey(P.U32),
+  statsDscpSet: Schema.optionalKey(P.U64),
+  statsDscpError: Schema.optionalKey(P.U64),
+  statsCpmarkSet: Schema.optionalKey(P.U64),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])),
+}
 export const ActRootAttrs: Schema.Codec<ActRootAttrs> = Schema.Struct(ActRootAttrsFields)
 export const ActAttrs: Schema.Codec<ActAttrs> = Schema.Struct(ActAttrsFields)
 export const ActStatsAttrs: Schema.Codec<ActStatsAttrs> = Schema.Struct(ActStatsAttrsFields)
@@ -655,6 +1606,24 @@ export const ActGactAttrs: Schema.Codec<ActGactAttrs> = Schema.Struct(ActGactAtt
 export const ActMirredAttrs: Schema.Codec<ActMirredAttrs> = Schema.Struct(ActMirredAttrsFields)
 export const ActNatAttrs: Schema.Codec<ActNatAttrs> = Schema.Struct(ActNatAttrsFields)
 export const ActPoliceAttrs: Schema.Codec<ActPoliceAttrs> = Schema.Struct(ActPoliceAttrsFields)
+export const ActSkbeditAttrs: Schema.Codec<ActSkbeditAttrs> = Schema.Struct(ActSkbeditAttrsFields)
+export const ActVlanAttrs: Schema.Codec<ActVlanAttrs> = Schema.Struct(ActVlanAttrsFields)
+export const ActCsumAttrs: Schema.Codec<ActCsumAttrs> = Schema.Struct(ActCsumAttrsFields)
+export const ActPeditAttrs: Schema.Codec<ActPeditAttrs> = Schema.Struct(ActPeditAttrsFields)
+export const ActPeditKeysExAttrs: Schema.Codec<ActPeditKeysExAttrs> = Schema.Struct(ActPeditKeysExAttrsFields)
+export const ActPeditKeyExAttrs: Schema.Codec<ActPeditKeyExAttrs> = Schema.Struct(ActPeditKeyExAttrsFields)
+export const ActTunnelKeyAttrs: Schema.Codec<ActTunnelKeyAttrs> = Schema.Struct(ActTunnelKeyAttrsFields)
+export const ActTunnelKeyOptsAttrs: Schema.Codec<ActTunnelKeyOptsAttrs> = Schema.Struct(ActTunnelKeyOptsAttrsFields)
+export const ActTunnelKeyGeneveAttrs: Schema.Codec<ActTunnelKeyGeneveAttrs> = Schema.Struct(ActTunnelKeyGeneveAttrsFields)
+export const ActTunnelKeyVxlanAttrs: Schema.Codec<ActTunnelKeyVxlanAttrs> = Schema.Struct(ActTunnelKeyVxlanAttrsFields)
+export const ActTunnelKeyErspanAttrs: Schema.Codec<ActTunnelKeyErspanAttrs> = Schema.Struct(ActTunnelKeyErspanAttrsFields)
+export const ActCtAttrs: Schema.Codec<ActCtAttrs> = Schema.Struct(ActCtAttrsFields)
+export const ActConnmarkAttrs: Schema.Codec<ActConnmarkAttrs> = Schema.Struct(ActConnmarkAttrsFields)
+export const ActMplsAttrs: Schema.Codec<ActMplsAttrs> = Schema.Struct(ActMplsAttrsFields)
+export const ActSkbmodAttrs: Schema.Codec<ActSkbmodAttrs> = Schema.Struct(ActSkbmodAttrsFields)
+export const ActSampleAttrs: Schema.Codec<ActSampleAttrs> = Schema.Struct(ActSampleAttrsFields)
+export const ActSimpleAttrs: Schema.Codec<ActSimpleAttrs> = Schema.Struct(ActSimpleAttrsFields)
+export const ActCtinfoAttrs: Schema.Codec<ActCtinfoAttrs> = Schema.Struct(ActCtinfoAttrsFields)
 /** Decodes act-root-attrs attributes in [start, end) into `out`. */
 export function decodeActRootAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ActRootAttrs {
   let off = start
@@ -914,6 +1883,654 @@ export function encodeActPoliceAttrs(w: Writer, v: ActPoliceAttrs): void {
   if (v.pktburst64 !== undefined) w.attrU64(11, v.pktburst64)
   if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
 }
+/** Decodes act-skbedit-attrs attributes in [start, end) into `out`. */
+export function decodeActSkbeditAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ActSkbeditAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("act-skbedit-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.tm = decodeTcfT(buf, view, p, e); break
+      case 2: out.parms = decodeTcGen(buf, view, p, e); break
+      case 3: out.priority = (n < 4 ? badLength("act-skbedit-attrs.TCA_SKBEDIT_PRIORITY", n, 4, off) : view.getUint32(p, true)); break
+      case 4: out.queueMapping = (n < 2 ? badLength("act-skbedit-attrs.TCA_SKBEDIT_QUEUE_MAPPING", n, 2, off) : view.getUint16(p, true)); break
+      case 5: out.mark = (n < 4 ? badLength("act-skbedit-attrs.TCA_SKBEDIT_MARK", n, 4, off) : view.getUint32(p, true)); break
+      case 6: break
+      case 7: out.ptype = (n < 2 ? badLength("act-skbedit-attrs.TCA_SKBEDIT_PTYPE", n, 2, off) : view.getUint16(p, true)); break
+      case 8: out.mask = (n < 4 ? badLength("act-skbedit-attrs.TCA_SKBEDIT_MASK", n, 4, off) : view.getUint32(p, true)); break
+      case 9: out.flags = (n < 8 ? badLength("act-skbedit-attrs.TCA_SKBEDIT_FLAGS", n, 8, off) : readU64(view, p, true)); break
+      case 10: out.queueMappingMax = (n < 2 ? badLength("act-skbedit-attrs.TCA_SKBEDIT_QUEUE_MAPPING_MAX", n, 2, off) : view.getUint16(p, true)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes act-skbedit-attrs attributes in [start, end). */
+export function decodeActSkbeditAttrs(buf: Uint8Array, view: DataView, start: number, end: number): ActSkbeditAttrs {
+  return decodeActSkbeditAttrsInto({}, buf, view, start, end)
+}
+/** Writes the act-skbedit-attrs attributes present in `v`. */
+export function encodeActSkbeditAttrs(w: Writer, v: ActSkbeditAttrs): void {
+  if (v.tm !== undefined) { const s = w.attrStart(1); encodeTcfT(w, v.tm); w.attrEnd(s) }
+  if (v.parms !== undefined) { const s = w.attrStart(2); encodeTcGen(w, v.parms); w.attrEnd(s) }
+  if (v.priority !== undefined) w.attrU32(3, v.priority)
+  if (v.queueMapping !== undefined) w.attrU16(4, v.queueMapping)
+  if (v.mark !== undefined) w.attrU32(5, v.mark)
+  if (v.ptype !== undefined) w.attrU16(7, v.ptype)
+  if (v.mask !== undefined) w.attrU32(8, v.mask)
+  if (v.flags !== undefined) w.attrU64(9, v.flags)
+  if (v.queueMappingMax !== undefined) w.attrU16(10, v.queueMappingMax)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes act-vlan-attrs attributes in [start, end) into `out`. */
+export function decodeActVlanAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ActVlanAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("act-vlan-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.tm = decodeTcfT(buf, view, p, e); break
+      case 2: out.parms = decodeTcVlan(buf, view, p, e); break
+      case 3: out.pushVlanId = (n < 2 ? badLength("act-vlan-attrs.TCA_VLAN_PUSH_VLAN_ID", n, 2, off) : view.getUint16(p, true)); break
+      case 4: out.pushVlanProtocol = (n < 2 ? badLength("act-vlan-attrs.TCA_VLAN_PUSH_VLAN_PROTOCOL", n, 2, off) : view.getUint16(p, false)); break
+      case 5: break
+      case 6: out.pushVlanPriority = (n < 1 ? badLength("act-vlan-attrs.TCA_VLAN_PUSH_VLAN_PRIORITY", n, 1, off) : view.getUint8(p)); break
+      case 7: out.pushEthDst = macToString(buf, p, n); break
+      case 8: out.pushEthSrc = macToString(buf, p, n); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes act-vlan-attrs attributes in [start, end). */
+export function decodeActVlanAttrs(buf: Uint8Array, view: DataView, start: number, end: number): ActVlanAttrs {
+  return decodeActVlanAttrsInto({}, buf, view, start, end)
+}
+/** Writes the act-vlan-attrs attributes present in `v`. */
+export function encodeActVlanAttrs(w: Writer, v: ActVlanAttrs): void {
+  if (v.tm !== undefined) { const s = w.attrStart(1); encodeTcfT(w, v.tm); w.attrEnd(s) }
+  if (v.parms !== undefined) { const s = w.attrStart(2); encodeTcVlan(w, v.parms); w.attrEnd(s) }
+  if (v.pushVlanId !== undefined) w.attrU16(3, v.pushVlanId)
+  if (v.pushVlanProtocol !== undefined) w.attrU16(4, v.pushVlanProtocol, true)
+  if (v.pushVlanPriority !== undefined) w.attrU8(6, v.pushVlanPriority)
+  if (v.pushEthDst !== undefined) w.attrBinary(7, parseMac(v.pushEthDst)!)
+  if (v.pushEthSrc !== undefined) w.attrBinary(8, parseMac(v.pushEthSrc)!)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes act-csum-attrs attributes in [start, end) into `out`. */
+export function decodeActCsumAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ActCsumAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("act-csum-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len
+    switch (rawType & 0x3fff) {
+      case 1: out.parms = decodeTcCsum(buf, view, p, e); break
+      case 2: out.tm = decodeTcfT(buf, view, p, e); break
+      case 3: break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes act-csum-attrs attributes in [start, end). */
+export function decodeActCsumAttrs(buf: Uint8Array, view: DataView, start: number, end: number): ActCsumAttrs {
+  return decodeActCsumAttrsInto({}, buf, view, start, end)
+}
+/** Writes the act-csum-attrs attributes present in `v`. */
+export function encodeActCsumAttrs(w: Writer, v: ActCsumAttrs): void {
+  if (v.parms !== undefined) { const s = w.attrStart(1); encodeTcCsum(w, v.parms); w.attrEnd(s) }
+  if (v.tm !== undefined) { const s = w.attrStart(2); encodeTcfT(w, v.tm); w.attrEnd(s) }
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes act-pedit-attrs attributes in [start, end) into `out`. */
+export function decodeActPeditAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ActPeditAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("act-pedit-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len
+    switch (rawType & 0x3fff) {
+      case 1: out.tm = decodeTcfT(buf, view, p, e); break
+      case 2: out.parms = readBytes(buf, p, e); break
+      case 3: break
+      case 4: out.parmsEx = readBytes(buf, p, e); break
+      case 5: out.keysEx = decodeActPeditKeysExAttrsInto({}, buf, view, p, e); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes act-pedit-attrs attributes in [start, end). */
+export function decodeActPeditAttrs(buf: Uint8Array, view: DataView, start: number, end: number): ActPeditAttrs {
+  return decodeActPeditAttrsInto({}, buf, view, start, end)
+}
+/** Writes the act-pedit-attrs attributes present in `v`. */
+export function encodeActPeditAttrs(w: Writer, v: ActPeditAttrs): void {
+  if (v.tm !== undefined) { const s = w.attrStart(1); encodeTcfT(w, v.tm); w.attrEnd(s) }
+  if (v.parms !== undefined) w.attrBinary(2, v.parms)
+  if (v.parmsEx !== undefined) w.attrBinary(4, v.parmsEx)
+  if (v.keysEx !== undefined) { const s = w.nestStart(5, true); encodeActPeditKeysExAttrs(w, v.keysEx); w.attrEnd(s) }
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes act-pedit-keys-ex-attrs attributes in [start, end) into `out`. */
+export function decodeActPeditKeysExAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ActPeditKeysExAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("act-pedit-keys-ex-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len
+    switch (rawType & 0x3fff) {
+      case 6: (out.keyEx ??= []).push(decodeActPeditKeyExAttrsInto({}, buf, view, p, e)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes act-pedit-keys-ex-attrs attributes in [start, end). */
+export function decodeActPeditKeysExAttrs(buf: Uint8Array, view: DataView, start: number, end: number): ActPeditKeysExAttrs {
+  return decodeActPeditKeysExAttrsInto({}, buf, view, start, end)
+}
+/** Writes the act-pedit-keys-ex-attrs attributes present in `v`. */
+export function encodeActPeditKeysExAttrs(w: Writer, v: ActPeditKeysExAttrs): void {
+  if (v.keyEx !== undefined) for (const x of v.keyEx) { const s = w.nestStart(6, true); encodeActPeditKeyExAttrs(w, x); w.attrEnd(s) }
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes act-pedit-key-ex-attrs attributes in [start, end) into `out`. */
+export function decodeActPeditKeyExAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ActPeditKeyExAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("act-pedit-key-ex-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.htype = (n < 2 ? badLength("act-pedit-key-ex-attrs.TCA_PEDIT_KEY_EX_HTYPE", n, 2, off) : view.getUint16(p, true)); break
+      case 2: out.cmd = (n < 2 ? badLength("act-pedit-key-ex-attrs.TCA_PEDIT_KEY_EX_CMD", n, 2, off) : view.getUint16(p, true)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes act-pedit-key-ex-attrs attributes in [start, end). */
+export function decodeActPeditKeyExAttrs(buf: Uint8Array, view: DataView, start: number, end: number): ActPeditKeyExAttrs {
+  return decodeActPeditKeyExAttrsInto({}, buf, view, start, end)
+}
+/** Writes the act-pedit-key-ex-attrs attributes present in `v`. */
+export function encodeActPeditKeyExAttrs(w: Writer, v: ActPeditKeyExAttrs): void {
+  if (v.htype !== undefined) w.attrU16(1, v.htype)
+  if (v.cmd !== undefined) w.attrU16(2, v.cmd)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes act-tunnel-key-attrs attributes in [start, end) into `out`. */
+export function decodeActTunnelKeyAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ActTunnelKeyAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("act-tunnel-key-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.tm = decodeTcfT(buf, view, p, e); break
+      case 2: out.parms = decodeTcTunnelKey(buf, view, p, e); break
+      case 3: out.encIpv4Src = ipToString(buf, p, n); break
+      case 4: out.encIpv4Dst = ipToString(buf, p, n); break
+      case 5: out.encIpv6Src = ipToString(buf, p, n); break
+      case 6: out.encIpv6Dst = ipToString(buf, p, n); break
+      case 7: out.encKeyId = (n < 4 ? badLength("act-tunnel-key-attrs.TCA_TUNNEL_KEY_ENC_KEY_ID", n, 4, off) : view.getUint32(p, false)); break
+      case 8: break
+      case 9: out.encDstPort = (n < 2 ? badLength("act-tunnel-key-attrs.TCA_TUNNEL_KEY_ENC_DST_PORT", n, 2, off) : view.getUint16(p, false)); break
+      case 10: out.noCsum = (n < 1 ? badLength("act-tunnel-key-attrs.TCA_TUNNEL_KEY_NO_CSUM", n, 1, off) : view.getUint8(p)); break
+      case 11: out.encOpts = decodeActTunnelKeyOptsAttrsInto({}, buf, view, p, e); break
+      case 12: out.encTos = (n < 1 ? badLength("act-tunnel-key-attrs.TCA_TUNNEL_KEY_ENC_TOS", n, 1, off) : view.getUint8(p)); break
+      case 13: out.encTtl = (n < 1 ? badLength("act-tunnel-key-attrs.TCA_TUNNEL_KEY_ENC_TTL", n, 1, off) : view.getUint8(p)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes act-tunnel-key-attrs attributes in [start, end). */
+export function decodeActTunnelKeyAttrs(buf: Uint8Array, view: DataView, start: number, end: number): ActTunnelKeyAttrs {
+  return decodeActTunnelKeyAttrsInto({}, buf, view, start, end)
+}
+/** Writes the act-tunnel-key-attrs attributes present in `v`. */
+export function encodeActTunnelKeyAttrs(w: Writer, v: ActTunnelKeyAttrs): void {
+  if (v.tm !== undefined) { const s = w.attrStart(1); encodeTcfT(w, v.tm); w.attrEnd(s) }
+  if (v.parms !== undefined) { const s = w.attrStart(2); encodeTcTunnelKey(w, v.parms); w.attrEnd(s) }
+  if (v.encIpv4Src !== undefined) w.attrBinary(3, parseIp(v.encIpv4Src)!)
+  if (v.encIpv4Dst !== undefined) w.attrBinary(4, parseIp(v.encIpv4Dst)!)
+  if (v.encIpv6Src !== undefined) w.attrBinary(5, parseIp(v.encIpv6Src)!)
+  if (v.encIpv6Dst !== undefined) w.attrBinary(6, parseIp(v.encIpv6Dst)!)
+  if (v.encKeyId !== undefined) w.attrU32(7, v.encKeyId, true)
+  if (v.encDstPort !== undefined) w.attrU16(9, v.encDstPort, true)
+  if (v.noCsum !== undefined) w.attrU8(10, v.noCsum)
+  if (v.encOpts !== undefined) { const s = w.nestStart(11, true); encodeActTunnelKeyOptsAttrs(w, v.encOpts); w.attrEnd(s) }
+  if (v.encTos !== undefined) w.attrU8(12, v.encTos)
+  if (v.encTtl !== undefined) w.attrU8(13, v.encTtl)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes act-tunnel-key-opts-attrs attributes in [start, end) into `out`. */
+export function decodeActTunnelKeyOptsAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ActTunnelKeyOptsAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("act-tunnel-key-opts-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len
+    switch (rawType & 0x3fff) {
+      case 1: (out.geneve ??= []).push(decodeActTunnelKeyGeneveAttrsInto({}, buf, view, p, e)); break
+      case 2: out.vxlan = decodeActTunnelKeyVxlanAttrsInto({}, buf, view, p, e); break
+      case 3: out.erspan = decodeActTunnelKeyErspanAttrsInto({}, buf, view, p, e); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes act-tunnel-key-opts-attrs attributes in [start, end). */
+export function decodeActTunnelKeyOptsAttrs(buf: Uint8Array, view: DataView, start: number, end: number): ActTunnelKeyOptsAttrs {
+  return decodeActTunnelKeyOptsAttrsInto({}, buf, view, start, end)
+}
+/** Writes the act-tunnel-key-opts-attrs attributes present in `v`. */
+export function encodeActTunnelKeyOptsAttrs(w: Writer, v: ActTunnelKeyOptsAttrs): void {
+  if (v.geneve !== undefined) for (const x of v.geneve) { const s = w.nestStart(1, true); encodeActTunnelKeyGeneveAttrs(w, x); w.attrEnd(s) }
+  if (v.vxlan !== undefined) { const s = w.nestStart(2, true); encodeActTunnelKeyVxlanAttrs(w, v.vxlan); w.attrEnd(s) }
+  if (v.erspan !== undefined) { const s = w.nestStart(3, true); encodeActTunnelKeyErspanAttrs(w, v.erspan); w.attrEnd(s) }
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes act-tunnel-key-geneve-attrs attributes in [start, end) into `out`. */
+export function decodeActTunnelKeyGeneveAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ActTunnelKeyGeneveAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("act-tunnel-key-geneve-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.class_ = (n < 2 ? badLength("act-tunnel-key-geneve-attrs.TCA_TUNNEL_KEY_ENC_OPT_GENEVE_CLASS", n, 2, off) : view.getUint16(p, false)); break
+      case 2: out.type = (n < 1 ? badLength("act-tunnel-key-geneve-attrs.TCA_TUNNEL_KEY_ENC_OPT_GENEVE_TYPE", n, 1, off) : view.getUint8(p)); break
+      case 3: out.data = readBytes(buf, p, e); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes act-tunnel-key-geneve-attrs attributes in [start, end). */
+export function decodeActTunnelKeyGeneveAttrs(buf: Uint8Array, view: DataView, start: number, end: number): ActTunnelKeyGeneveAttrs {
+  return decodeActTunnelKeyGeneveAttrsInto({}, buf, view, start, end)
+}
+/** Writes the act-tunnel-key-geneve-attrs attributes present in `v`. */
+export function encodeActTunnelKeyGeneveAttrs(w: Writer, v: ActTunnelKeyGeneveAttrs): void {
+  if (v.class_ !== undefined) w.attrU16(1, v.class_, true)
+  if (v.type !== undefined) w.attrU8(2, v.type)
+  if (v.data !== undefined) w.attrBinary(3, v.data)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes act-tunnel-key-vxlan-attrs attributes in [start, end) into `out`. */
+export function decodeActTunnelKeyVxlanAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ActTunnelKeyVxlanAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("act-tunnel-key-vxlan-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.gbp = (n < 4 ? badLength("act-tunnel-key-vxlan-attrs.TCA_TUNNEL_KEY_ENC_OPT_VXLAN_GBP", n, 4, off) : view.getUint32(p, true)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes act-tunnel-key-vxlan-attrs attributes in [start, end). */
+export function decodeActTunnelKeyVxlanAttrs(buf: Uint8Array, view: DataView, start: number, end: number): ActTunnelKeyVxlanAttrs {
+  return decodeActTunnelKeyVxlanAttrsInto({}, buf, view, start, end)
+}
+/** Writes the act-tunnel-key-vxlan-attrs attributes present in `v`. */
+export function encodeActTunnelKeyVxlanAttrs(w: Writer, v: ActTunnelKeyVxlanAttrs): void {
+  if (v.gbp !== undefined) w.attrU32(1, v.gbp)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes act-tunnel-key-erspan-attrs attributes in [start, end) into `out`. */
+export function decodeActTunnelKeyErspanAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ActTunnelKeyErspanAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("act-tunnel-key-erspan-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.ver = (n < 1 ? badLength("act-tunnel-key-erspan-attrs.TCA_TUNNEL_KEY_ENC_OPT_ERSPAN_VER", n, 1, off) : view.getUint8(p)); break
+      case 2: out.index = (n < 4 ? badLength("act-tunnel-key-erspan-attrs.TCA_TUNNEL_KEY_ENC_OPT_ERSPAN_INDEX", n, 4, off) : view.getUint32(p, false)); break
+      case 3: out.dir = (n < 1 ? badLength("act-tunnel-key-erspan-attrs.TCA_TUNNEL_KEY_ENC_OPT_ERSPAN_DIR", n, 1, off) : view.getUint8(p)); break
+      case 4: out.hwid = (n < 1 ? badLength("act-tunnel-key-erspan-attrs.TCA_TUNNEL_KEY_ENC_OPT_ERSPAN_HWID", n, 1, off) : view.getUint8(p)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes act-tunnel-key-erspan-attrs attributes in [start, end). */
+export function decodeActTunnelKeyErspanAttrs(buf: Uint8Array, view: DataView, start: number, end: number): ActTunnelKeyErspanAttrs {
+  return decodeActTunnelKeyErspanAttrsInto({}, buf, view, start, end)
+}
+/** Writes the act-tunnel-key-erspan-attrs attributes present in `v`. */
+export function encodeActTunnelKeyErspanAttrs(w: Writer, v: ActTunnelKeyErspanAttrs): void {
+  if (v.ver !== undefined) w.attrU8(1, v.ver)
+  if (v.index !== undefined) w.attrU32(2, v.index, true)
+  if (v.dir !== undefined) w.attrU8(3, v.dir)
+  if (v.hwid !== undefined) w.attrU8(4, v.hwid)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes act-ct-attrs attributes in [start, end) into `out`. */
+export function decodeActCtAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ActCtAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("act-ct-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.parms = decodeTcGen(buf, view, p, e); break
+      case 2: out.tm = decodeTcfT(buf, view, p, e); break
+      case 3: out.action = (n < 2 ? badLength("act-ct-attrs.TCA_CT_ACTION", n, 2, off) : view.getUint16(p, true)); break
+      case 4: out.zone = (n < 2 ? badLength("act-ct-attrs.TCA_CT_ZONE", n, 2, off) : view.getUint16(p, true)); break
+      case 5: out.mark = (n < 4 ? badLength("act-ct-attrs.TCA_CT_MARK", n, 4, off) : view.getUint32(p, true)); break
+      case 6: out.markMask = (n < 4 ? badLength("act-ct-attrs.TCA_CT_MARK_MASK", n, 4, off) : view.getUint32(p, true)); break
+      case 7: out.labels = readBytes(buf, p, e); break
+      case 8: out.labelsMask = readBytes(buf, p, e); break
+      case 9: out.natIpv4Min = ipToString(buf, p, n); break
+      case 10: out.natIpv4Max = ipToString(buf, p, n); break
+      case 11: out.natIpv6Min = ipToString(buf, p, n); break
+      case 12: out.natIpv6Max = ipToString(buf, p, n); break
+      case 13: out.natPortMin = (n < 2 ? badLength("act-ct-attrs.TCA_CT_NAT_PORT_MIN", n, 2, off) : view.getUint16(p, false)); break
+      case 14: out.natPortMax = (n < 2 ? badLength("act-ct-attrs.TCA_CT_NAT_PORT_MAX", n, 2, off) : view.getUint16(p, false)); break
+      case 15: break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes act-ct-attrs attributes in [start, end). */
+export function decodeActCtAttrs(buf: Uint8Array, view: DataView, start: number, end: number): ActCtAttrs {
+  return decodeActCtAttrsInto({}, buf, view, start, end)
+}
+/** Writes the act-ct-attrs attributes present in `v`. */
+export function encodeActCtAttrs(w: Writer, v: ActCtAttrs): void {
+  if (v.parms !== undefined) { const s = w.attrStart(1); encodeTcGen(w, v.parms); w.attrEnd(s) }
+  if (v.tm !== undefined) { const s = w.attrStart(2); encodeTcfT(w, v.tm); w.attrEnd(s) }
+  if (v.action !== undefined) w.attrU16(3, v.action)
+  if (v.zone !== undefined) w.attrU16(4, v.zone)
+  if (v.mark !== undefined) w.attrU32(5, v.mark)
+  if (v.markMask !== undefined) w.attrU32(6, v.markMask)
+  if (v.labels !== undefined) w.attrBinary(7, v.labels)
+  if (v.labelsMask !== undefined) w.attrBinary(8, v.labelsMask)
+  if (v.natIpv4Min !== undefined) w.attrBinary(9, parseIp(v.natIpv4Min)!)
+  if (v.natIpv4Max !== undefined) w.attrBinary(10, parseIp(v.natIpv4Max)!)
+  if (v.natIpv6Min !== undefined) w.attrBinary(11, parseIp(v.natIpv6Min)!)
+  if (v.natIpv6Max !== undefined) w.attrBinary(12, parseIp(v.natIpv6Max)!)
+  if (v.natPortMin !== undefined) w.attrU16(13, v.natPortMin, true)
+  if (v.natPortMax !== undefined) w.attrU16(14, v.natPortMax, true)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes act-connmark-attrs attributes in [start, end) into `out`. */
+export function decodeActConnmarkAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ActConnmarkAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("act-connmark-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len
+    switch (rawType & 0x3fff) {
+      case 1: out.parms = decodeTcConnmark(buf, view, p, e); break
+      case 2: out.tm = decodeTcfT(buf, view, p, e); break
+      case 3: break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes act-connmark-attrs attributes in [start, end). */
+export function decodeActConnmarkAttrs(buf: Uint8Array, view: DataView, start: number, end: number): ActConnmarkAttrs {
+  return decodeActConnmarkAttrsInto({}, buf, view, start, end)
+}
+/** Writes the act-connmark-attrs attributes present in `v`. */
+export function encodeActConnmarkAttrs(w: Writer, v: ActConnmarkAttrs): void {
+  if (v.parms !== undefined) { const s = w.attrStart(1); encodeTcConnmark(w, v.parms); w.attrEnd(s) }
+  if (v.tm !== undefined) { const s = w.attrStart(2); encodeTcfT(w, v.tm); w.attrEnd(s) }
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes act-mpls-attrs attributes in [start, end) into `out`. */
+export function decodeActMplsAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ActMplsAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("act-mpls-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.tm = decodeTcfT(buf, view, p, e); break
+      case 2: out.parms = decodeTcMpls(buf, view, p, e); break
+      case 3: break
+      case 4: out.proto = (n < 2 ? badLength("act-mpls-attrs.TCA_MPLS_PROTO", n, 2, off) : view.getUint16(p, false)); break
+      case 5: out.label = (n < 4 ? badLength("act-mpls-attrs.TCA_MPLS_LABEL", n, 4, off) : view.getUint32(p, true)); break
+      case 6: out.tc = (n < 1 ? badLength("act-mpls-attrs.TCA_MPLS_TC", n, 1, off) : view.getUint8(p)); break
+      case 7: out.ttl = (n < 1 ? badLength("act-mpls-attrs.TCA_MPLS_TTL", n, 1, off) : view.getUint8(p)); break
+      case 8: out.bos = (n < 1 ? badLength("act-mpls-attrs.TCA_MPLS_BOS", n, 1, off) : view.getUint8(p)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes act-mpls-attrs attributes in [start, end). */
+export function decodeActMplsAttrs(buf: Uint8Array, view: DataView, start: number, end: number): ActMplsAttrs {
+  return decodeActMplsAttrsInto({}, buf, view, start, end)
+}
+/** Writes the act-mpls-attrs attributes present in `v`. */
+export function encodeActMplsAttrs(w: Writer, v: ActMplsAttrs): void {
+  if (v.tm !== undefined) { const s = w.attrStart(1); encodeTcfT(w, v.tm); w.attrEnd(s) }
+  if (v.parms !== undefined) { const s = w.attrStart(2); encodeTcMpls(w, v.parms); w.attrEnd(s) }
+  if (v.proto !== undefined) w.attrU16(4, v.proto, true)
+  if (v.label !== undefined) w.attrU32(5, v.label)
+  if (v.tc !== undefined) w.attrU8(6, v.tc)
+  if (v.ttl !== undefined) w.attrU8(7, v.ttl)
+  if (v.bos !== undefined) w.attrU8(8, v.bos)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes act-skbmod-attrs attributes in [start, end) into `out`. */
+export function decodeActSkbmodAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ActSkbmodAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("act-skbmod-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.tm = decodeTcfT(buf, view, p, e); break
+      case 2: out.parms = decodeTcSkbmod(buf, view, p, e); break
+      case 3: out.dmac = macToString(buf, p, n); break
+      case 4: out.smac = macToString(buf, p, n); break
+      case 5: out.etype = (n < 2 ? badLength("act-skbmod-attrs.TCA_SKBMOD_ETYPE", n, 2, off) : view.getUint16(p, true)); break
+      case 6: break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes act-skbmod-attrs attributes in [start, end). */
+export function decodeActSkbmodAttrs(buf: Uint8Array, view: DataView, start: number, end: number): ActSkbmodAttrs {
+  return decodeActSkbmodAttrsInto({}, buf, view, start, end)
+}
+/** Writes the act-skbmod-attrs attributes present in `v`. */
+export function encodeActSkbmodAttrs(w: Writer, v: ActSkbmodAttrs): void {
+  if (v.tm !== undefined) { const s = w.attrStart(1); encodeTcfT(w, v.tm); w.attrEnd(s) }
+  if (v.parms !== undefined) { const s = w.attrStart(2); encodeTcSkbmod(w, v.parms); w.attrEnd(s) }
+  if (v.dmac !== undefined) w.attrBinary(3, parseMac(v.dmac)!)
+  if (v.smac !== undefined) w.attrBinary(4, parseMac(v.smac)!)
+  if (v.etype !== undefined) w.attrU16(5, v.etype)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes act-sample-attrs attributes in [start, end) into `out`. */
+export function decodeActSampleAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ActSampleAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("act-sample-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.tm = decodeTcfT(buf, view, p, e); break
+      case 2: out.parms = decodeTcGen(buf, view, p, e); break
+      case 3: out.rate = (n < 4 ? badLength("act-sample-attrs.TCA_SAMPLE_RATE", n, 4, off) : view.getUint32(p, true)); break
+      case 4: out.truncSize = (n < 4 ? badLength("act-sample-attrs.TCA_SAMPLE_TRUNC_SIZE", n, 4, off) : view.getUint32(p, true)); break
+      case 5: out.psampleGroup = (n < 4 ? badLength("act-sample-attrs.TCA_SAMPLE_PSAMPLE_GROUP", n, 4, off) : view.getUint32(p, true)); break
+      case 6: break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes act-sample-attrs attributes in [start, end). */
+export function decodeActSampleAttrs(buf: Uint8Array, view: DataView, start: number, end: number): ActSampleAttrs {
+  return decodeActSampleAttrsInto({}, buf, view, start, end)
+}
+/** Writes the act-sample-attrs attributes present in `v`. */
+export function encodeActSampleAttrs(w: Writer, v: ActSampleAttrs): void {
+  if (v.tm !== undefined) { const s = w.attrStart(1); encodeTcfT(w, v.tm); w.attrEnd(s) }
+  if (v.parms !== undefined) { const s = w.attrStart(2); encodeTcGen(w, v.parms); w.attrEnd(s) }
+  if (v.rate !== undefined) w.attrU32(3, v.rate)
+  if (v.truncSize !== undefined) w.attrU32(4, v.truncSize)
+  if (v.psampleGroup !== undefined) w.attrU32(5, v.psampleGroup)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes act-simple-attrs attributes in [start, end) into `out`. */
+export function decodeActSimpleAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ActSimpleAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("act-simple-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len
+    switch (rawType & 0x3fff) {
+      case 1: out.tm = decodeTcfT(buf, view, p, e); break
+      case 2: out.parms = decodeTcGen(buf, view, p, e); break
+      case 3: out.data = readString(buf, p, e); break
+      case 4: break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes act-simple-attrs attributes in [start, end). */
+export function decodeActSimpleAttrs(buf: Uint8Array, view: DataView, start: number, end: number): ActSimpleAttrs {
+  return decodeActSimpleAttrsInto({}, buf, view, start, end)
+}
+/** Writes the act-simple-attrs attributes present in `v`. */
+export function encodeActSimpleAttrs(w: Writer, v: ActSimpleAttrs): void {
+  if (v.tm !== undefined) { const s = w.attrStart(1); encodeTcfT(w, v.tm); w.attrEnd(s) }
+  if (v.parms !== undefined) { const s = w.attrStart(2); encodeTcGen(w, v.parms); w.attrEnd(s) }
+  if (v.data !== undefined) w.attrString(3, v.data)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes act-ctinfo-attrs attributes in [start, end) into `out`. */
+export function decodeActCtinfoAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ActCtinfoAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("act-ctinfo-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: break
+      case 2: out.tm = decodeTcfT(buf, view, p, e); break
+      case 3: out.act = decodeTcGen(buf, view, p, e); break
+      case 4: out.zone = (n < 2 ? badLength("act-ctinfo-attrs.TCA_CTINFO_ZONE", n, 2, off) : view.getUint16(p, true)); break
+      case 5: out.parmsDscpMask = (n < 4 ? badLength("act-ctinfo-attrs.TCA_CTINFO_PARMS_DSCP_MASK", n, 4, off) : view.getUint32(p, true)); break
+      case 6: out.parmsDscpStatemask = (n < 4 ? badLength("act-ctinfo-attrs.TCA_CTINFO_PARMS_DSCP_STATEMASK", n, 4, off) : view.getUint32(p, true)); break
+      case 7: out.parmsCpmarkMask = (n < 4 ? badLength("act-ctinfo-attrs.TCA_CTINFO_PARMS_CPMARK_MASK", n, 4, off) : view.getUint32(p, true)); break
+      case 8: out.statsDscpSet = (n < 8 ? badLength("act-ctinfo-attrs.TCA_CTINFO_STATS_DSCP_SET", n, 8, off) : readU64(view, p, true)); break
+      case 9: out.statsDscpError = (n < 8 ? badLength("act-ctinfo-attrs.TCA_CTINFO_STATS_DSCP_ERROR", n, 8, off) : readU64(view, p, true)); break
+      case 10: out.statsCpmarkSet = (n < 8 ? badLength("act-ctinfo-attrs.TCA_CTINFO_STATS_CPMARK_SET", n, 8, off) : readU64(view, p, true)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes act-ctinfo-attrs attributes in [start, end). */
+export function decodeActCtinfoAttrs(buf: Uint8Array, view: DataView, start: number, end: number): ActCtinfoAttrs {
+  return decodeActCtinfoAttrsInto({}, buf, view, start, end)
+}
+/** Writes the act-ctinfo-attrs attributes present in `v`. */
+export function encodeActCtinfoAttrs(w: Writer, v: ActCtinfoAttrs): void {
+  if (v.tm !== undefined) { const s = w.attrStart(2); encodeTcfT(w, v.tm); w.attrEnd(s) }
+  if (v.act !== undefined) { const s = w.attrStart(3); encodeTcGen(w, v.act); w.attrEnd(s) }
+  if (v.zone !== undefined) w.attrU16(4, v.zone)
+  if (v.parmsDscpMask !== undefined) w.attrU32(5, v.parmsDscpMask)
+  if (v.parmsDscpStatemask !== undefined) w.attrU32(6, v.parmsDscpStatemask)
+  if (v.parmsCpmarkMask !== undefined) w.attrU32(7, v.parmsCpmarkMask)
+  if (v.statsDscpSet !== undefined) w.attrU64(8, v.statsDscpSet)
+  if (v.statsDscpError !== undefined) w.attrU64(9, v.statsDscpError)
+  if (v.statsCpmarkSet !== undefined) w.attrU64(10, v.statsCpmarkSet)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
 /** Names of act-root-attrs attributes, for error messages. */
 export const ActRootAttrsMeta: AttributeMeta = {
   set: "act-root-attrs",
@@ -999,6 +2616,219 @@ export const ActPoliceAttrsMeta: AttributeMeta = {
     9: { name: "TCA_POLICE_PEAKRATE64" },
     10: { name: "TCA_POLICE_PKTRATE64" },
     11: { name: "TCA_POLICE_PKTBURST64" },
+  }
+}
+/** Names of act-skbedit-attrs attributes, for error messages. */
+export const ActSkbeditAttrsMeta: AttributeMeta = {
+  set: "act-skbedit-attrs",
+  attributes: {
+    1: { name: "TCA_SKBEDIT_TM" },
+    2: { name: "TCA_SKBEDIT_PARMS" },
+    3: { name: "TCA_SKBEDIT_PRIORITY" },
+    4: { name: "TCA_SKBEDIT_QUEUE_MAPPING" },
+    5: { name: "TCA_SKBEDIT_MARK" },
+    6: { name: "TCA_SKBEDIT_PAD" },
+    7: { name: "TCA_SKBEDIT_PTYPE" },
+    8: { name: "TCA_SKBEDIT_MASK" },
+    9: { name: "TCA_SKBEDIT_FLAGS" },
+    10: { name: "TCA_SKBEDIT_QUEUE_MAPPING_MAX" },
+  }
+}
+/** Names of act-vlan-attrs attributes, for error messages. */
+export const ActVlanAttrsMeta: AttributeMeta = {
+  set: "act-vlan-attrs",
+  attributes: {
+    1: { name: "TCA_VLAN_TM" },
+    2: { name: "TCA_VLAN_PARMS" },
+    3: { name: "TCA_VLAN_PUSH_VLAN_ID" },
+    4: { name: "TCA_VLAN_PUSH_VLAN_PROTOCOL" },
+    5: { name: "TCA_VLAN_PAD" },
+    6: { name: "TCA_VLAN_PUSH_VLAN_PRIORITY" },
+    7: { name: "TCA_VLAN_PUSH_ETH_DST" },
+    8: { name: "TCA_VLAN_PUSH_ETH_SRC" },
+  }
+}
+/** Names of act-csum-attrs attributes, for error messages. */
+export const ActCsumAttrsMeta: AttributeMeta = {
+  set: "act-csum-attrs",
+  attributes: {
+    1: { name: "TCA_CSUM_PARMS" },
+    2: { name: "TCA_CSUM_TM" },
+    3: { name: "TCA_CSUM_PAD" },
+  }
+}
+/** Names of act-pedit-attrs attributes, for error messages. */
+export const ActPeditAttrsMeta: AttributeMeta = {
+  set: "act-pedit-attrs",
+  attributes: {
+    1: { name: "TCA_PEDIT_TM" },
+    2: { name: "TCA_PEDIT_PARMS" },
+    3: { name: "TCA_PEDIT_PAD" },
+    4: { name: "TCA_PEDIT_PARMS_EX" },
+    5: { name: "TCA_PEDIT_KEYS_EX", nested: () => ActPeditKeysExAttrsMeta },
+  }
+}
+/** Names of act-pedit-keys-ex-attrs attributes, for error messages. */
+export const ActPeditKeysExAttrsMeta: AttributeMeta = {
+  set: "act-pedit-keys-ex-attrs",
+  attributes: {
+    6: { name: "TCA_PEDIT_KEY_EX", nested: () => ActPeditKeyExAttrsMeta },
+  }
+}
+/** Names of act-pedit-key-ex-attrs attributes, for error messages. */
+export const ActPeditKeyExAttrsMeta: AttributeMeta = {
+  set: "act-pedit-key-ex-attrs",
+  attributes: {
+    1: { name: "TCA_PEDIT_KEY_EX_HTYPE" },
+    2: { name: "TCA_PEDIT_KEY_EX_CMD" },
+  }
+}
+/** Names of act-tunnel-key-attrs attributes, for error messages. */
+export const ActTunnelKeyAttrsMeta: AttributeMeta = {
+  set: "act-tunnel-key-attrs",
+  attributes: {
+    1: { name: "TCA_TUNNEL_KEY_TM" },
+    2: { name: "TCA_TUNNEL_KEY_PARMS" },
+    3: { name: "TCA_TUNNEL_KEY_ENC_IPV4_SRC" },
+    4: { name: "TCA_TUNNEL_KEY_ENC_IPV4_DST" },
+    5: { name: "TCA_TUNNEL_KEY_ENC_IPV6_SRC" },
+    6: { name: "TCA_TUNNEL_KEY_ENC_IPV6_DST" },
+    7: { name: "TCA_TUNNEL_KEY_ENC_KEY_ID" },
+    8: { name: "TCA_TUNNEL_KEY_PAD" },
+    9: { name: "TCA_TUNNEL_KEY_ENC_DST_PORT" },
+    10: { name: "TCA_TUNNEL_KEY_NO_CSUM" },
+    11: { name: "TCA_TUNNEL_KEY_ENC_OPTS", nested: () => ActTunnelKeyOptsAttrsMeta },
+    12: { name: "TCA_TUNNEL_KEY_ENC_TOS" },
+    13: { name: "TCA_TUNNEL_KEY_ENC_TTL" },
+  }
+}
+/** Names of act-tunnel-key-opts-attrs attributes, for error messages. */
+export const ActTunnelKeyOptsAttrsMeta: AttributeMeta = {
+  set: "act-tunnel-key-opts-attrs",
+  attributes: {
+    1: { name: "TCA_TUNNEL_KEY_ENC_OPTS_GENEVE", nested: () => ActTunnelKeyGeneveAttrsMeta },
+    2: { name: "TCA_TUNNEL_KEY_ENC_OPTS_VXLAN", nested: () => ActTunnelKeyVxlanAttrsMeta },
+    3: { name: "TCA_TUNNEL_KEY_ENC_OPTS_ERSPAN", nested: () => ActTunnelKeyErspanAttrsMeta },
+  }
+}
+/** Names of act-tunnel-key-geneve-attrs attributes, for error messages. */
+export const ActTunnelKeyGeneveAttrsMeta: AttributeMeta = {
+  set: "act-tunnel-key-geneve-attrs",
+  attributes: {
+    1: { name: "TCA_TUNNEL_KEY_ENC_OPT_GENEVE_CLASS" },
+    2: { name: "TCA_TUNNEL_KEY_ENC_OPT_GENEVE_TYPE" },
+    3: { name: "TCA_TUNNEL_KEY_ENC_OPT_GENEVE_DATA" },
+  }
+}
+/** Names of act-tunnel-key-vxlan-attrs attributes, for error messages. */
+export const ActTunnelKeyVxlanAttrsMeta: AttributeMeta = {
+  set: "act-tunnel-key-vxlan-attrs",
+  attributes: {
+    1: { name: "TCA_TUNNEL_KEY_ENC_OPT_VXLAN_GBP" },
+  }
+}
+/** Names of act-tunnel-key-erspan-attrs attributes, for error messages. */
+export const ActTunnelKeyErspanAttrsMeta: AttributeMeta = {
+  set: "act-tunnel-key-erspan-attrs",
+  attributes: {
+    1: { name: "TCA_TUNNEL_KEY_ENC_OPT_ERSPAN_VER" },
+    2: { name: "TCA_TUNNEL_KEY_ENC_OPT_ERSPAN_INDEX" },
+    3: { name: "TCA_TUNNEL_KEY_ENC_OPT_ERSPAN_DIR" },
+    4: { name: "TCA_TUNNEL_KEY_ENC_OPT_ERSPAN_HWID" },
+  }
+}
+/** Names of act-ct-attrs attributes, for error messages. */
+export const ActCtAttrsMeta: AttributeMeta = {
+  set: "act-ct-attrs",
+  attributes: {
+    1: { name: "TCA_CT_PARMS" },
+    2: { name: "TCA_CT_TM" },
+    3: { name: "TCA_CT_ACTION" },
+    4: { name: "TCA_CT_ZONE" },
+    5: { name: "TCA_CT_MARK" },
+    6: { name: "TCA_CT_MARK_MASK" },
+    7: { name: "TCA_CT_LABELS" },
+    8: { name: "TCA_CT_LABELS_MASK" },
+    9: { name: "TCA_CT_NAT_IPV4_MIN" },
+    10: { name: "TCA_CT_NAT_IPV4_MAX" },
+    11: { name: "TCA_CT_NAT_IPV6_MIN" },
+    12: { name: "TCA_CT_NAT_IPV6_MAX" },
+    13: { name: "TCA_CT_NAT_PORT_MIN" },
+    14: { name: "TCA_CT_NAT_PORT_MAX" },
+    15: { name: "TCA_CT_PAD" },
+  }
+}
+/** Names of act-connmark-attrs attributes, for error messages. */
+export const ActConnmarkAttrsMeta: AttributeMeta = {
+  set: "act-connmark-attrs",
+  attributes: {
+    1: { name: "TCA_CONNMARK_PARMS" },
+    2: { name: "TCA_CONNMARK_TM" },
+    3: { name: "TCA_CONNMARK_PAD" },
+  }
+}
+/** Names of act-mpls-attrs attributes, for error messages. */
+export const ActMplsAttrsMeta: AttributeMeta = {
+  set: "act-mpls-attrs",
+  attributes: {
+    1: { name: "TCA_MPLS_TM" },
+    2: { name: "TCA_MPLS_PARMS" },
+    3: { name: "TCA_MPLS_PAD" },
+    4: { name: "TCA_MPLS_PROTO" },
+    5: { name: "TCA_MPLS_LABEL" },
+    6: { name: "TCA_MPLS_TC" },
+    7: { name: "TCA_MPLS_TTL" },
+    8: { name: "TCA_MPLS_BOS" },
+  }
+}
+/** Names of act-skbmod-attrs attributes, for error messages. */
+export const ActSkbmodAttrsMeta: AttributeMeta = {
+  set: "act-skbmod-attrs",
+  attributes: {
+    1: { name: "TCA_SKBMOD_TM" },
+    2: { name: "TCA_SKBMOD_PARMS" },
+    3: { name: "TCA_SKBMOD_DMAC" },
+    4: { name: "TCA_SKBMOD_SMAC" },
+    5: { name: "TCA_SKBMOD_ETYPE" },
+    6: { name: "TCA_SKBMOD_PAD" },
+  }
+}
+/** Names of act-sample-attrs attributes, for error messages. */
+export const ActSampleAttrsMeta: AttributeMeta = {
+  set: "act-sample-attrs",
+  attributes: {
+    1: { name: "TCA_SAMPLE_TM" },
+    2: { name: "TCA_SAMPLE_PARMS" },
+    3: { name: "TCA_SAMPLE_RATE" },
+    4: { name: "TCA_SAMPLE_TRUNC_SIZE" },
+    5: { name: "TCA_SAMPLE_PSAMPLE_GROUP" },
+    6: { name: "TCA_SAMPLE_PAD" },
+  }
+}
+/** Names of act-simple-attrs attributes, for error messages. */
+export const ActSimpleAttrsMeta: AttributeMeta = {
+  set: "act-simple-attrs",
+  attributes: {
+    1: { name: "TCA_DEF_TM" },
+    2: { name: "TCA_DEF_PARMS" },
+    3: { name: "TCA_DEF_DATA" },
+    4: { name: "TCA_DEF_PAD" },
+  }
+}
+/** Names of act-ctinfo-attrs attributes, for error messages. */
+export const ActCtinfoAttrsMeta: AttributeMeta = {
+  set: "act-ctinfo-attrs",
+  attributes: {
+    1: { name: "TCA_CTINFO_PAD" },
+    2: { name: "TCA_CTINFO_TM" },
+    3: { name: "TCA_CTINFO_ACT" },
+    4: { name: "TCA_CTINFO_ZONE" },
+    5: { name: "TCA_CTINFO_PARMS_DSCP_MASK" },
+    6: { name: "TCA_CTINFO_PARMS_DSCP_STATEMASK" },
+    7: { name: "TCA_CTINFO_PARMS_CPMARK_MASK" },
+    8: { name: "TCA_CTINFO_STATS_DSCP_SET" },
+    9: { name: "TCA_CTINFO_STATS_DSCP_ERROR" },
+    10: { name: "TCA_CTINFO_STATS_CPMARK_SET" },
   }
 }
 /** action message: struct tcamsg followed by act-root-attrs. */
