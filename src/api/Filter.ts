@@ -63,6 +63,18 @@ import type { GactOptions } from "./tc/action/kinds/gact.ts"
 import type { MirredOptions } from "./tc/action/kinds/mirred.ts"
 import type { NatOptions } from "./tc/action/kinds/nat.ts"
 import type { PoliceOptions } from "./tc/action/kinds/police.ts"
+import type { PeditOptions } from "./tc/action/kinds/pedit.ts"
+import type { SkbeditOptions } from "./tc/action/kinds/skbedit.ts"
+import type { VlanOptions } from "./tc/action/kinds/vlan.ts"
+import type { TunnelKeyOptions } from "./tc/action/kinds/tunnel_key.ts"
+import type { CsumOptions } from "./tc/action/kinds/csum.ts"
+import type { CtOptions } from "./tc/action/kinds/ct.ts"
+import type { ConnmarkOptions } from "./tc/action/kinds/connmark.ts"
+import type { MplsOptions } from "./tc/action/kinds/mpls.ts"
+import type { SkbmodOptions } from "./tc/action/kinds/skbmod.ts"
+import type { SampleOptions } from "./tc/action/kinds/sample.ts"
+import type { SimpleOptions } from "./tc/action/kinds/simple.ts"
+import type { CtinfoOptions } from "./tc/action/kinds/ctinfo.ts"
 import type { AnyFilterKind } from "./tc/filter/FilterKind.ts"
 import type { BpfOptions } from "./tc/filter/kinds/bpf.ts"
 import type { FlowerOptions } from "./tc/filter/kinds/flower.ts"
@@ -76,13 +88,25 @@ import * as Handle from "./tc/Handle.ts"
 export type { ActionStatus } from "./tc/action/Engine.ts"
 export type {
   Control,
+  ConnmarkOptions,
+  CsumOptions,
+  CtinfoOptions,
+  CtOptions,
   GactOptions,
   MatchallOptions,
   MirredOptions,
+  MplsOptions,
   NatOptions,
+  PeditOptions,
   PoliceOptions,
+  SampleOptions,
+  SimpleOptions,
+  SkbeditOptions,
+  SkbmodOptions,
+  TunnelKeyOptions,
   U32Key,
-  U32Options
+  U32Options,
+  VlanOptions
 }
 
 /**
@@ -102,6 +126,18 @@ export type Action = Omit<Actions.AnyAction, "kind" | "options"> &
     | { readonly kind: "mirred"; readonly options: MirredOptions }
     | { readonly kind: "police"; readonly options: PoliceOptions }
     | { readonly kind: "nat"; readonly options: NatOptions }
+    | { readonly kind: "pedit"; readonly options?: PeditOptions | undefined }
+    | { readonly kind: "skbedit"; readonly options?: SkbeditOptions | undefined }
+    | { readonly kind: "vlan"; readonly options?: VlanOptions | undefined }
+    | { readonly kind: "tunnel_key"; readonly options?: TunnelKeyOptions | undefined }
+    | { readonly kind: "csum"; readonly options?: CsumOptions | undefined }
+    | { readonly kind: "ct"; readonly options?: CtOptions | undefined }
+    | { readonly kind: "connmark"; readonly options?: ConnmarkOptions | undefined }
+    | { readonly kind: "mpls"; readonly options?: MplsOptions | undefined }
+    | { readonly kind: "skbmod"; readonly options?: SkbmodOptions | undefined }
+    | { readonly kind: "sample"; readonly options?: SampleOptions | undefined }
+    | { readonly kind: "simple"; readonly options?: SimpleOptions | undefined }
+    | { readonly kind: "ctinfo"; readonly options?: CtinfoOptions | undefined }
     | { readonly kind: string & {}; readonly options?: object | undefined }
   )
 
