@@ -51,7 +51,8 @@ const roundTrip = (
     const added = after.filter(
       (f) => !before.some((b) => Filter.key(b) === Filter.key(f)) && Filter.equals(f, input)
     )
-    expect(added, `${JSON.stringify(input)} in ${JSON.stringify(after)}`).toHaveLength(1)
+    const text = (x: unknown) => JSON.stringify(x, (_k, v) => (typeof v === "bigint" ? String(v) : v))
+    expect(added, `${text(input)} in ${text(after)}`).toHaveLength(1)
     const [listed] = added
     // its JSON decodes with the Schema into an equal input
     const json = JSON.parse(JSON.stringify(listed, (_k, v) => (typeof v === "bigint" ? String(v) : v)))
