@@ -83,6 +83,7 @@ import type { MatchallOptions } from "./tc/filter/kinds/matchall.ts"
 import type { U32Key, U32Options } from "./tc/filter/kinds/u32.ts"
 import * as Protocol from "./tc/filter/Protocol.ts"
 import { filterKinds } from "./tc/filter/registry.ts"
+import { qdiscKinds } from "./tc/registry.ts"
 import * as Handle from "./tc/Handle.ts"
 
 export type { ActionStatus } from "./tc/action/Engine.ts"
@@ -205,6 +206,8 @@ const byKind = new Map<string, AnyFilterKind>(filterKinds.map((k) => [k.kind, k]
 
 // ---- parents: "ingress"/"egress" are the clsact minor handles
 
+const qdiscByKind = new Map(qdiscKinds.map((k) => [k.kind, k]))
+const qdiscKindOf = (kind: string) => qdiscByKind.get(kind)
 const INGRESS = (0xffff0000 | TC_H_MIN_INGRESS) >>> 0
 const EGRESS = (0xffff0000 | TC_H_MIN_EGRESS) >>> 0
 
@@ -727,9 +730,8 @@ const targets = (s: Selector) =>
     )
     const out: Array<{ ifindex: number; parent: number }> = []
     for (const q of qdiscs) {
-      if (q.kind === "clsact")
-        out.push({ ifindex: q.ifindex, parent: INGRESS }, { ifindex: q.ifindex, parent: EGRESS })
-      else if (q.kind === "ingress") out.push({ ifindex: q.ifindex, parent: INGRESS })
+      const hooks = q.kind === undefined ? undefined : qdiscKindOf(q.kind)?.filterParents
+      if (hooks !== undefined) for (const parent of hooks) out.push({ ifindex: q.ifindex, parent })
       else if (q.handle !== 0) out.push({ ifindex: q.ifindex, parent: q.handle })
     }
     return out

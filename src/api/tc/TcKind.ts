@@ -31,6 +31,11 @@ export interface TcKind<Options extends object, Data> extends KindDescriptor<Opt
   readonly xstats?: (buf: Uint8Array, view: DataView, start: number, end: number) => object
   /** TCA_OPTIONS carries NLA_F_NESTED, as `tc` sends it for kinds the kernel parses strictly (ets, fq_pie). */
   readonly nestedOptions?: boolean
+  /**
+   * Where filters attach to a qdisc of this kind when not under its handle
+   * (ingress: ffff:fff2; clsact: ffff:fff2 and ffff:fff3).
+   */
+  readonly filterParents?: ReadonlyArray<number>
   /** The parent and handle the kind always has (ingress, clsact: ffff:fff1 and ffff:). */
   readonly fixed?: { readonly parent: number; readonly handle: number }
 }
