@@ -166,7 +166,7 @@ const strip = (o: any) => {
 
 // What `ip -j` prints that is not configuration: indexes, counters, timers.
 const VOLATILE =
-  /^(ifindex|link_index|stats.*|.*timer.*|carrier_changes|carrier_up_count|carrier_down_count|used|updated|probes)$/
+  /^(ifindex|link_index|stats.*|.*timer.*|carrier_changes|carrier_up_count|carrier_down_count|used|updated|probes|direct_packets_stat)$/
 
 const normalize = (v: unknown): unknown =>
   Array.isArray(v)
