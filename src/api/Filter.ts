@@ -54,7 +54,7 @@ import {
   operation,
   validate
 } from "./internal/Common.ts"
-import { deepEqual, type ObjectType } from "./internal/Model.ts"
+import { deepEqual, type ObjectType, onlyWhenBoth, optionsOnlyWhenBoth } from "./internal/Model.ts"
 import { type LinkNames, linkIndex, linkNames, linkNamesOf } from "./internal/Resolve.ts"
 import { Netlink } from "./Netlink.ts"
 import type * as Control from "./tc/action/Control.ts"
@@ -375,22 +375,8 @@ export const canonical = (f: Filter): Filter => {
 export const equals = (a: Filter, b: Filter): boolean => {
   const ca: any = canonical(a)
   const cb: any = canonical(b)
-  for (const f of ["priority", "handle"])
-    if (ca[f] === undefined || cb[f] === undefined) {
-      delete ca[f]
-      delete cb[f]
-    }
-  const k = byKind.get(ca.kind)
-  if (k?.kernelChosen !== undefined) {
-    ca.options = { ...ca.options }
-    cb.options = { ...cb.options }
-    for (const f of k.kernelChosen)
-      if (ca.options[f] === undefined || cb.options[f] === undefined) {
-        delete ca.options[f]
-        delete cb.options[f]
-      }
-    for (const x of [ca, cb]) if (Object.keys(x.options).length === 0) delete x.options
-  }
+  onlyWhenBoth(ca, cb, ["priority", "handle"])
+  optionsOnlyWhenBoth(ca, cb, byKind.get(ca.kind)?.kernelChosen)
   const aa = ca.actions ?? []
   const ab = cb.actions ?? []
   delete ca.actions

@@ -95,5 +95,39 @@ export const equalIgnoring = (
 
 const NONE: ReadonlySet<string> = new Set()
 
+/**
+ * Drops `fields` from both objects (in place) where either leaves them out:
+ * values the kernel chooses by itself are compared only when both give them.
+ */
+export const onlyWhenBoth = (
+  a: Record<string, unknown>,
+  b: Record<string, unknown>,
+  fields: Iterable<string>
+): void => {
+  for (const f of fields)
+    if (a[f] === undefined || b[f] === undefined) {
+      delete a[f]
+      delete b[f]
+    }
+}
+
+/**
+ * {@link onlyWhenBoth} on the `options` of two canonical objects (copied
+ * first); an `options` left empty is dropped on both.
+ */
+export const optionsOnlyWhenBoth = (
+  a: { options?: object | undefined },
+  b: { options?: object | undefined },
+  fields: ReadonlyArray<string> | undefined
+): void => {
+  if (fields === undefined) return
+  const oa: Record<string, unknown> = { ...a.options }
+  const ob: Record<string, unknown> = { ...b.options }
+  onlyWhenBoth(oa, ob, fields)
+  a.options = oa
+  b.options = ob
+  for (const x of [a, b]) if (Object.keys(x.options!).length === 0) delete x.options
+}
+
 /** The top-level keys equality ignores on every object type. */
 export const STATUS_KEYS: ReadonlySet<string> = new Set(["status"])

@@ -29,7 +29,7 @@ import {
   NLM_F_REPLACE,
   validate
 } from "../internal/Common.ts"
-import { deepEqual } from "../internal/Model.ts"
+import { deepEqual, onlyWhenBoth, optionsOnlyWhenBoth } from "../internal/Model.ts"
 import { type LinkNames, linkIndex, linkNamesOf } from "../internal/Resolve.ts"
 import { Netlink } from "../Netlink.ts"
 import * as Handle from "./Handle.ts"
@@ -261,21 +261,8 @@ export const make = (c: Config) => {
     const ca: any = canonical(a)
     const cb: any = canonical(b)
     // a qdisc without a handle gets one from the kernel: compare it only when both give it
-    if (ca[c.id] === undefined || cb[c.id] === undefined) {
-      delete ca[c.id]
-      delete cb[c.id]
-    }
-    const k = byKind.get(ca.kind)
-    if (k?.kernelChosen !== undefined) {
-      ca.options = { ...ca.options }
-      cb.options = { ...cb.options }
-      for (const f of k.kernelChosen)
-        if (ca.options[f] === undefined || cb.options[f] === undefined) {
-          delete ca.options[f]
-          delete cb.options[f]
-        }
-      for (const x of [ca, cb]) if (Object.keys(x.options).length === 0) delete x.options
-    }
+    onlyWhenBoth(ca, cb, [c.id])
+    optionsOnlyWhenBoth(ca, cb, byKind.get(ca.kind)?.kernelChosen)
     return deepEqual(ca, cb)
   }
 

@@ -23,7 +23,7 @@ import {
 import type { NetlinkError } from "../../../runtime/NetlinkError.ts"
 import { DecodeFailure, fromHex, toHex, Writer } from "../../../runtime/Wire.ts"
 import { invalid } from "../../internal/Common.ts"
-import { deepEqual } from "../../internal/Model.ts"
+import { deepEqual, onlyWhenBoth, optionsOnlyWhenBoth } from "../../internal/Model.ts"
 import { type LinkNames, linkIndex } from "../../internal/Resolve.ts"
 import type { Netlink } from "../../Netlink.ts"
 import type { Stats } from "../Engine.ts"
@@ -316,26 +316,9 @@ export const canonical = (a: AnyAction): AnyAction => {
 export const equals = (a: AnyAction, b: AnyAction): boolean => {
   const ca: any = canonical(a)
   const cb: any = canonical(b)
-  if (ca.index === undefined || cb.index === undefined) {
-    delete ca.index
-    delete cb.index
-  }
   // the kernel reports the hardware statistics types it applies even when none were asked for
-  if (ca.hwStats === undefined || cb.hwStats === undefined) {
-    delete ca.hwStats
-    delete cb.hwStats
-  }
-  const k = byKind.get(ca.kind)
-  if (k?.kernelChosen !== undefined) {
-    ca.options = { ...ca.options }
-    cb.options = { ...cb.options }
-    for (const f of k.kernelChosen)
-      if (ca.options[f] === undefined || cb.options[f] === undefined) {
-        delete ca.options[f]
-        delete cb.options[f]
-      }
-    for (const x of [ca, cb]) if (Object.keys(x.options).length === 0) delete x.options
-  }
+  onlyWhenBoth(ca, cb, ["index", "hwStats"])
+  optionsOnlyWhenBoth(ca, cb, byKind.get(ca.kind)?.kernelChosen)
   return deepEqual(ca, cb)
 }
 
