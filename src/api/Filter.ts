@@ -36,8 +36,6 @@ import {
   type FilterMessage,
   FilterMessageMeta,
   FilterMessageTypes,
-  TC_H_MIN_EGRESS,
-  TC_H_MIN_INGRESS,
   TCM_IFINDEX_MAGIC_BLOCK,
   TcmsgSize
 } from "../generated/tc-filter/index.ts"
@@ -208,8 +206,8 @@ const byKind = new Map<string, AnyFilterKind>(filterKinds.map((k) => [k.kind, k]
 
 const qdiscByKind = new Map(qdiscKinds.map((k) => [k.kind, k]))
 const qdiscKindOf = (kind: string) => qdiscByKind.get(kind)
-const INGRESS = (0xffff0000 | TC_H_MIN_INGRESS) >>> 0
-const EGRESS = (0xffff0000 | TC_H_MIN_EGRESS) >>> 0
+const INGRESS = Handle.FILTER_INGRESS
+const EGRESS = Handle.FILTER_EGRESS
 
 /** A filter parent's number ("ingress" is ffff:fff2 here, not the qdisc's ffff:fff1). */
 export const parseParent = (p: Handle.Handle): number | undefined => {

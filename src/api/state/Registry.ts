@@ -334,12 +334,22 @@ export const nexthop: Entry<Nexthop.Nexthop> = {
 
 const ADDED_CLASSES = new Set(["htb", "hfsc", "drr", "qfq"])
 
-const handleText = (h: Handle.Handle | undefined): string =>
-  h === undefined ? "none" : Handle.format(typeof h === "number" ? h : (Handle.parse(h) ?? 0))
+const handleNumber = (h: Handle.Handle | undefined): number | undefined =>
+  typeof h === "number" ? h : h === undefined ? undefined : Handle.parse(h)
 
-/** The qdisc a class or qdisc hangs under when its parent is a class ("1:10" → "1:"), else nothing. */
-const ownerRef = (dev: string | number, parent: Handle.Handle | undefined): Array<string> => {
-  const p = typeof parent === "number" ? parent : parent === undefined ? undefined : Handle.parse(parent)
+const handleText = (h: Handle.Handle | undefined): string => Handle.format(handleNumber(h) ?? Handle.NONE)
+
+/** The class a qdisc or class hangs under, when its parent is one ("1:10"; not "1:" or root). */
+const parentClassRef = (dev: string | number, parent: Handle.Handle | undefined): Array<string> => {
+  const p = handleNumber(parent)
+  return p === undefined || p === Handle.ROOT || p === Handle.INGRESS || (p & 0xffff) === 0
+    ? []
+    : [`class:${dev}|${Handle.format(p)}`]
+}
+
+/** The qdisc a class belongs to ("1:10" → the qdisc with handle "1:"). */
+const ownerRef = (dev: string | number, classid: Handle.Handle | undefined): Array<string> => {
+  const p = handleNumber(classid)
   if (p === undefined || p === Handle.ROOT || p === Handle.INGRESS || p === Handle.NONE) return []
   return [`qdisc-handle:${dev}|${Handle.format((Handle.major(p) << 16) >>> 0)}`]
 }
@@ -363,15 +373,7 @@ export const qdisc: Entry<Qdisc.Qdisc> = {
   // same kind: changed in place; another kind replaces it at the same parent
   update: (_from, to) => Qdisc.replace(to),
   sideEffects: ["class", "qdisc"],
-  needs: (q) => {
-    const p =
-      typeof q.parent === "number" ? q.parent : q.parent === undefined ? undefined : Handle.parse(q.parent)
-    const cls =
-      p === undefined || p === Handle.ROOT || p === Handle.INGRESS || (p & 0xffff) === 0
-        ? []
-        : [`class:${q.dev}|${Handle.format(p)}`]
-    return [...linkRef(q.dev as string), ...cls]
-  },
+  needs: (q) => [...linkRef(q.dev as string), ...parentClassRef(q.dev, q.parent)],
   refs: (q) => [`qdisc-handle:${q.dev}|${handleText(q.handle)}`],
   dev: (q) => (typeof q.dev === "string" ? q.dev : undefined),
   kernelMade: (q) => handleText(q.handle) === "none"
@@ -394,15 +396,11 @@ export const tcClass: Entry<Class.Class> = {
   remove: (c) => Class.remove(c),
   update: (_from, to) => Class.change(to),
   sideEffects: ["qdisc"],
-  needs: (c) => {
-    const parent =
-      typeof c.parent === "number" ? c.parent : c.parent === undefined ? undefined : Handle.parse(c.parent)
-    const up =
-      parent === undefined || (parent & 0xffff) === 0 || parent === Handle.ROOT
-        ? []
-        : [`class:${c.dev}|${Handle.format(parent)}`]
-    return [...linkRef(c.dev as string), ...ownerRef(c.dev, c.classid), ...up]
-  },
+  needs: (c) => [
+    ...linkRef(c.dev as string),
+    ...ownerRef(c.dev, c.classid),
+    ...parentClassRef(c.dev, c.parent)
+  ],
   dev: (c) => (typeof c.dev === "string" ? c.dev : undefined),
   // classes a qdisc makes by itself (prio's bands, mq's queues, tbf's inner class, sfq's
   // flows, ets's bands) are the kernel's: only kinds with a class module are added

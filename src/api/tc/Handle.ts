@@ -12,6 +12,7 @@
  * ```
  * @since 0.3.0
  */
+import { TC_H_MIN_EGRESS, TC_H_MIN_INGRESS } from "../../generated/tc-filter/index.ts"
 import * as Schema from "effect/Schema"
 
 /**
@@ -31,6 +32,10 @@ export const ROOT = 0xffffffff
 export const INGRESS = 0xfffffff1
 /** TC_H_UNSPEC. */
 export const NONE = 0
+/** Where filters hang on a clsact/ingress qdisc: TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS). */
+export const FILTER_INGRESS = (0xffff0000 | TC_H_MIN_INGRESS) >>> 0
+/** TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_EGRESS). */
+export const FILTER_EGRESS = (0xffff0000 | TC_H_MIN_EGRESS) >>> 0
 
 /**
  * The handle's number, or undefined when `tc` would refuse it (get_tc_classid:

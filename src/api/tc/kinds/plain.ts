@@ -5,7 +5,6 @@
  *
  * @since 0.3.0
  */
-import { TC_H_MIN_EGRESS, TC_H_MIN_INGRESS } from "../../../generated/tc-filter/index.ts"
 import { decodeTcPrioQopt, encodeTcPrioQopt, type TcPrioQopt } from "../../../generated/tc/index.ts"
 import * as Handle from "../Handle.ts"
 import type { TcKind } from "../TcKind.ts"
@@ -36,16 +35,13 @@ const noData: Pick<TcKind<object, undefined>, "encode" | "decode"> = {
 export const noqueue: TcKind<object, undefined> = { kind: "noqueue", ...none, ...noData }
 
 const fixed = { parent: Handle.INGRESS, handle: 0xffff0000 }
-// filters hang on TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS / TC_H_MIN_EGRESS)
-const FILTER_INGRESS = (0xffff0000 | TC_H_MIN_INGRESS) >>> 0
-const FILTER_EGRESS = (0xffff0000 | TC_H_MIN_EGRESS) >>> 0
 /** ingress: the ingress hook for filters. @since 0.3.0 */
 export const ingress: TcKind<object, undefined> = {
   kind: "ingress",
   ...none,
   ...noData,
   fixed,
-  filterParents: [FILTER_INGRESS]
+  filterParents: [Handle.FILTER_INGRESS]
 }
 /** clsact: ingress and egress hooks for filters. @since 0.3.0 */
 export const clsact: TcKind<object, undefined> = {
@@ -53,5 +49,5 @@ export const clsact: TcKind<object, undefined> = {
   ...none,
   ...noData,
   fixed,
-  filterParents: [FILTER_INGRESS, FILTER_EGRESS]
+  filterParents: [Handle.FILTER_INGRESS, Handle.FILTER_EGRESS]
 }
