@@ -177,6 +177,11 @@ for j in "${!J_ID[@]}"; do
   printf '%-6s %-5s %-5s %-24s %-16s %-8s %s\n' "${J_ALIAS[$j]}" "${J_SET[$j]}" "${J_SHARD[$j]:--}" "${kver:--}" \
     "${J_STATE[$j]:-NOT RUN}" "${J_WALL[$j]:--}s" "$summary"
 done
+# The failed tests again, by kernel: a CI log shows only its tail.
+for j in "${!J_ID[@]}"; do
+  log=$LOGS/kernel-${J_ID[$j]}.log
+  if [ -f "$log" ]; then sed -n "s|^lane: failed: |lane: $(job_name "$j") failed: |p" "$log"; fi
+done
 echo "lane: time per test file in seconds (tests run), slowest on the first kernel first:"
 for j in "${!J_ID[@]}"; do
   f=$LOGS/kernel-${J_ID[$j]}.log

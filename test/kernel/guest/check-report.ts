@@ -31,6 +31,7 @@ interface Assertion {
   readonly title: string
   readonly fullName: string
   readonly status: string
+  readonly failureMessages?: ReadonlyArray<string>
 }
 interface FileResult {
   readonly name: string
@@ -74,7 +75,12 @@ for (const f of report.testResults) {
     const chosen = entries && selecting(entries, name, [...a.ancestorTitles, a.title].join(" > "))
     if (a.status === "passed" || a.status === "failed") {
       if (a.status === "passed") counts.passed++
-      else counts.failed++
+      else {
+        counts.failed++
+        // lane.sh repeats these lines in its summary: CI shows only the tail of the output.
+        const why = (a.failureMessages?.[0] ?? "").split("\n").slice(0, 3).join(" | ").slice(0, 400)
+        console.log(`lane: failed: ${name} > ${a.fullName}: ${why}`)
+      }
       ran++
       for (const e of chosen ?? []) used.add(e)
     } else if (chosen !== undefined && chosen.length === 0) {
