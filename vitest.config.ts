@@ -19,7 +19,9 @@ import { defineConfig } from "vitest/config"
 const unitFiles = ["test/generated/**/*.test.ts", "test/runtime/**/!(kernel).test.ts"]
 const builderFiles = ["test/golden/**/*.test.ts", "test/api/**/*.test.ts"]
 const timeouts = { testTimeout: 30_000, hookTimeout: 30_000 }
-const unitGroup = { ...timeouts, maxWorkers: 1, sequence: { groupOrder: 1 } }
+// Fixed property-test seeds: two runs of one commit test the same values.
+const seedSetup = ["test/setup/seed.ts"]
+const unitGroup = { ...timeouts, maxWorkers: 1, setupFiles: seedSetup, sequence: { groupOrder: 1 } }
 
 export default defineConfig({
   test: {
@@ -51,7 +53,7 @@ export default defineConfig({
           exclude: [...unitFiles, ...builderFiles],
           fileParallelism: false,
           // VM lane, older kernels: only the version-sensitive tests (test/kernel/README.md)
-          setupFiles: process.env.NLINK_LANE_SELECT ? ["test/setup/lane-select.ts"] : [],
+          setupFiles: process.env.NLINK_LANE_SELECT ? [...seedSetup, "test/setup/lane-select.ts"] : seedSetup,
           sequence: { groupOrder: 2 }
         }
       }

@@ -11,7 +11,13 @@
  * `NLINK_PROPERTY_RUNS` sets the number of runs of every property (overriding
  * the per-test `runs`), and raises the default size to 1000;
  * `NLINK_PROPERTY_SIZE` sets the size on its own. A failure prints a replay
- * token; `NLINK_PROPERTY_SEED` fixes the seed to reproduce a whole run.
+ * token.
+ *
+ * Seeds: the suite is deterministic. Each property draws from a seed of its
+ * own name, and every `fc.assert` from one fixed seed (test/setup/seed.ts),
+ * so two runs of one commit test the same values. `NLINK_PROPERTY_SEED=N`
+ * fixes another seed for all of them; `NLINK_PROPERTY_SEED=random` draws
+ * fresh seeds (exploration; a failure prints its seed to replay).
  */
 import { it } from "@effect/vitest"
 import type { Schema } from "effect"
@@ -26,7 +32,15 @@ const positiveInt = (name: string): number | undefined => {
 
 const largeRuns = positiveInt("NLINK_PROPERTY_RUNS")
 const sizeOverride = positiveInt("NLINK_PROPERTY_SIZE")
-const seed = positiveInt("NLINK_PROPERTY_SEED")
+const randomSeeds = process.env.NLINK_PROPERTY_SEED === "random"
+const fixedSeed = randomSeeds ? undefined : positiveInt("NLINK_PROPERTY_SEED")
+
+// FNV-1a of the property's name: a stable seed per property.
+const nameSeed = (name: string): number => {
+  let h = 0x811c9dc5
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193)
+  return h >>> 0
+}
 
 /** Number of runs a property gets: its own default in the suite, NLINK_PROPERTY_RUNS in the opt-in run. */
 export const propertyRuns = (suiteDefault = 50): number => largeRuns ?? suiteDefault
@@ -50,6 +64,7 @@ export const property = <A>(
   options: { readonly runs?: number; readonly size?: number } = {}
 ): void => {
   const runs = propertyRuns(options.runs ?? 50)
+  const seed = randomSeeds ? undefined : (fixedSeed ?? nameSeed(name))
   it.prop(name, { value: schema as any }, ({ value }) => body(value as A), {
     // the opt-in run can take minutes per property on two cores
     timeout: largeRuns !== undefined ? Math.max(60_000, runs * 600) : 60_000,
