@@ -35,8 +35,10 @@ await build({
     minify: true,
     // Effect's Data/Schema classes and our error classes print their names.
     keepNames: true,
-    sourcemap: true
+    // No map: it would be 8.7 MB in the package; tsc's map described the old file.
+    sourcemap: false
   }
 })
+fs.rmSync(`${out}.map`, { force: true })
 // tsc's declaration for main.js still describes the module: it exports nothing.
 console.error(`bundled ${path.relative(root, out)} (${(fs.statSync(out).size / 1024).toFixed(0)} KiB)`)
