@@ -9,8 +9,9 @@
  *   --large            add W1L: the 1M-route dump consumed as a stream
  *   --runs N           runs per workload and peer (default 5)
  *   --large-runs N     runs of W1L (default min(runs, 3): pyroute2 needs ~1 min per run)
- *   --only W1,W2,...   workloads: setup,w1,w1l,w2,w3,w4,wireguard,apply (wireguard: bench/wireguard.ts,
- *                      by default when the kernel has WireGuard; apply: bench/apply.ts)
+ *   --only W1,W2,...   workloads: setup,w1,w1l,w2,w3,w4,wireguard,startup,apply (wireguard:
+ *                      bench/wireguard.ts, by default when the kernel has WireGuard; startup:
+ *                      the `nlink show` command beside `ip -br addr`; apply: bench/apply.ts)
  *   --peer NAME,...    run only these peers (nlink and c are always kept)
  *   --no-save          do not write bench/results/<date>.json
  *
@@ -32,6 +33,8 @@ const RUNSTAT = path.join(BUILD, "runstat")
 const NLINK_PROGRAM = path.join(BUILD, "nlink-run.mjs")
 const FROM_SOURCES = process.env.NLINK_BENCH_SRC === "1"
 const NODE = process.execPath
+/** The `nlink` command as installed: dist/cli/bin.js, the bundled CLI (NLINK_BENCH_SRC=1: the sources). */
+const NLINK_SHOW = [NODE, path.join(ROOT, FROM_SOURCES ? "src/cli/bin.ts" : "dist/cli/bin.js"), "show"]
 const PY = "/usr/bin/python3"
 
 // ---------------------------------------------------------------------------
@@ -62,7 +65,7 @@ const APPLY_RUNS = Math.min(RUNS, 3)
 // ---------------------------------------------------------------------------
 // peers
 
-type Workload = "setup" | "w1" | "w1l" | "w2" | "w3" | "w4" | "wireguard"
+type Workload = "setup" | "w1" | "w1l" | "w2" | "w3" | "w4" | "wireguard" | "startup"
 
 interface Peer {
   readonly name: string
@@ -461,10 +464,17 @@ interface WorkloadDef {
 const inProc = (peer: Peer, s: Sample, key = "ms"): number =>
   peer.inProcess && typeof s.result[key] === "number" ? s.result[key] : s.wallMs
 
+// A program that goes on to a warm call reports its peak RSS up to the end of the cold one.
+const coldPeakKb = (s: Sample): number =>
+  typeof s.result.peakRssKb === "number" && typeof s.result.warmMs === "number"
+    ? s.result.peakRssKb
+    : s.maxRssKb
+
 const dumpCollect: Collect = (peer, s) => ({
   inProcessMs: inProc(peer, s),
+  warmMs: typeof s.result.warmMs === "number" ? s.result.warmMs : Number.NaN,
   wallMs: s.wallMs,
-  peakRssMb: s.maxRssKb / 1024,
+  peakRssMb: coldPeakKb(s) / 1024,
   count: typeof s.result.count === "number" ? s.result.count : Number.NaN,
   stallMs: typeof s.result.stallMs === "number" ? s.result.stallMs : Number.NaN
 })
@@ -524,7 +534,14 @@ const WORKLOADS: ReadonlyArray<WorkloadDef> = [
     collect: (peer, s) => {
       const ms = inProc(peer, s)
       const ops = typeof s.result.ops === "number" ? s.result.ops : 2 * ADDRS
-      return { inProcessMs: ms, opsPerSec: (ops / ms) * 1000, wallMs: s.wallMs, peakRssMb: s.maxRssKb / 1024 }
+      const warm = typeof s.result.warmMs === "number" ? (ops / s.result.warmMs) * 1000 : Number.NaN
+      return {
+        inProcessMs: ms,
+        opsPerSec: (ops / ms) * 1000,
+        warmOpsPerSec: warm,
+        wallMs: s.wallMs,
+        peakRssMb: s.maxRssKb / 1024
+      }
     },
     options: (p) => ({ discardStdout: p.name === "iproute2", timeoutMs: 300_000 }),
     afterRun: (ns) => {
@@ -578,7 +595,40 @@ const WORKLOADS: ReadonlyArray<WorkloadDef> = [
       } catch {}
     }
   },
-  wireguardWorkload({ createNamespace, ip, removeNamespace, dir: TMP, node: NODE })
+  wireguardWorkload({ createNamespace, ip, removeNamespace, dir: TMP, node: NODE }),
+  {
+    id: "startup",
+    title: "start-up: `nlink show` beside `ip -br addr` (whole process)",
+    prepare: () => {
+      const ns = createNamespace("startup")
+      ip(ns, "addr", "add", "10.0.0.1/24", "dev", "d0")
+      ip(ns, "addr", "add", "fd00::1/64", "dev", "d0")
+      // A user's second start: Node's compile cache (turned on by the bin) is filled.
+      execFileSync("ip", ["netns", "exec", ns, ...NLINK_SHOW], { stdio: "ignore" })
+      return { ns, info: {} }
+    },
+    peers: [
+      {
+        name: "nlink",
+        label: "nlink show",
+        ready: () => true,
+        command: () => NLINK_SHOW,
+        inProcess: false,
+        optional: false
+      },
+      {
+        name: "iproute2",
+        label: "ip -br addr",
+        ready: () => true,
+        command: () => ["ip", "-br", "addr"],
+        inProcess: false,
+        optional: false
+      }
+    ],
+    base: "iproute2",
+    collect: (_p, s) => ({ wallMs: s.wallMs, cpuMs: s.cpuMs, peakRssMb: s.maxRssKb / 1024 }),
+    options: () => ({ discardStdout: true, timeoutMs: 60_000 })
+  }
 ]
 
 // ---------------------------------------------------------------------------
@@ -825,19 +875,23 @@ const printWorkload = (w: WorkloadDef, active: ReadonlyArray<Peer>): void => {
   const cols =
     w.id === "setup"
       ? ["first µs", "mean µs", "× C (mean)"]
-      : w.id === "w3"
-        ? ["in-process ms", "ops/s", "× C ops/s", "whole ms", "peak RSS MB"]
-        : w.id === "w4"
-          ? ["received", "lost (max)", "CPU µs/event", "× C CPU", "peak RSS MB"]
-          : [
-              "count",
-              "in-process ms",
-              `× ${w.base ?? "C"}`,
-              "whole ms",
-              `× ${w.base ?? "C"} whole`,
-              "peak RSS MB",
-              "stall ms"
-            ]
+      : w.id === "startup"
+        ? ["whole ms", "× ip whole", "CPU ms", "peak RSS MB"]
+        : w.id === "w3"
+          ? ["in-process ms", "ops/s", "× C ops/s", "warm ops/s", "× C warm", "whole ms", "peak RSS MB"]
+          : w.id === "w4"
+            ? ["received", "lost (max)", "CPU µs/event", "× C CPU", "peak RSS MB"]
+            : [
+                "count",
+                "in-process ms",
+                `× ${w.base ?? "C"}`,
+                "warm ms",
+                `× ${w.base ?? "C"} warm`,
+                "whole ms",
+                `× ${w.base ?? "C"} whole`,
+                "peak RSS MB",
+                "stall ms"
+              ]
   out.push(`  ${pad("peer", 24)}${cols.map((c) => pad(c, 22)).join("")}`)
   for (const r of wr) {
     const m = r.metrics
@@ -849,11 +903,20 @@ const printWorkload = (w: WorkloadDef, active: ReadonlyArray<Peer>): void => {
         fmtStat(m.meanUs),
         fmt(ratio(m.meanUs?.median, c?.metrics.meanUs?.median), 2)
       ]
+    else if (w.id === "startup")
+      cells = [
+        fmtStat(m.wallMs),
+        fmt(ratio(m.wallMs?.median, c?.metrics.wallMs?.median), 2),
+        fmtStat(m.cpuMs),
+        `${fmt(m.peakRssMb?.median)} (max ${fmt(m.peakRssMb?.max)})`
+      ]
     else if (w.id === "w3")
       cells = [
         fmtStat(m.inProcessMs),
         fmt(m.opsPerSec?.median, 0),
         fmt(ratio(m.opsPerSec?.median, c?.metrics.opsPerSec?.median), 2),
+        fmt(m.warmOpsPerSec?.median, 0),
+        fmt(ratio(m.warmOpsPerSec?.median, c?.metrics.opsPerSec?.median), 2),
         fmtStat(m.wallMs),
         fmt(m.peakRssMb?.median)
       ]
@@ -870,18 +933,27 @@ const printWorkload = (w: WorkloadDef, active: ReadonlyArray<Peer>): void => {
         fmt(m.count?.median, 0),
         fmtStat(m.inProcessMs),
         fmt(ratio(m.inProcessMs?.median, c?.metrics.inProcessMs?.median), 2),
+        fmt(m.warmMs?.median),
+        fmt(ratio(m.warmMs?.median, c?.metrics.inProcessMs?.median), 2),
         fmtStat(m.wallMs),
         fmt(ratio(m.wallMs?.median, c?.metrics.wallMs?.median), 2),
         `${fmt(m.peakRssMb?.median)} (max ${fmt(m.peakRssMb?.max)})`,
         fmt(m.stallMs?.max)
       ]
     const peer = active.find((p) => p.name === r.peer)
-    const note = peer !== undefined && !peer.inProcess && w.id !== "w4" && w.id !== "setup" ? " *" : ""
+    const note =
+      peer !== undefined && !peer.inProcess && w.id !== "w4" && w.id !== "setup" && w.id !== "startup"
+        ? " *"
+        : ""
     const api = typeof r.extra.api === "string" ? `  [${r.extra.api}]` : ""
     const errs = r.errors.length > 0 && Object.keys(m).length > 0 ? `  (${r.errors.length} failed runs)` : ""
     out.push(`  ${pad(label(r.peer) + note, 24)}${cells.map((c) => pad(c, 22)).join("")}${api}${errs}`)
   }
-  if (wr.some((r) => active.find((p) => p.name === r.peer)?.inProcess === false) && w.id !== "w4")
+  if (
+    wr.some((r) => active.find((p) => p.name === r.peer)?.inProcess === false) &&
+    w.id !== "w4" &&
+    w.id !== "startup"
+  )
     out.push("  * whole-process time (the program is the call)")
   process.stdout.write(`${out.join("\n")}\n`)
 }
@@ -948,6 +1020,11 @@ const evaluateTargets = (): Array<Target> => {
         (v) => v <= 1,
         "×"
       )
+  }
+  const st = get("startup", "nlink")
+  if (st !== undefined) {
+    add("start-up: `nlink show` < 150 ms wall", st.wallMs?.median, (v) => v < 150, " ms")
+    add("start-up: `nlink show` < 60 MB peak RSS", st.peakRssMb?.max, (v) => v < 60, " MB")
   }
   const ap = get("apply", "nlink")
   if (ap !== undefined) {

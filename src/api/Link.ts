@@ -92,7 +92,7 @@ import { describePath } from "../runtime/Describe.ts"
 import * as Ns from "../runtime/Namespace.ts"
 import { kernel as kernelError, type NetlinkError } from "../runtime/NetlinkError.ts"
 import * as P from "../runtime/Primitives.ts"
-import { macToString, parseMac, readString } from "../runtime/Wire.ts"
+import { keepBytes, macToString, parseMac, readString } from "../runtime/Wire.ts"
 import { Netlink } from "./Netlink.ts"
 import {
   buildMessage,
@@ -885,7 +885,7 @@ const readHead = (buf: Uint8Array, view: DataView, start: number, end: number, s
     view.getUint16(h + IfinfomsgOffsets.type, true),
     view.getUint32(h + IfinfomsgOffsets.flags, true),
     decodeLinkAttrsViewInto({}, buf, view, h + LinkMessageHeaderSize, end),
-    buf.slice(h, end),
+    keepBytes(buf, h, end),
     undefined,
     stats
   )

@@ -15,6 +15,7 @@ import {
   claimOwnership,
   EncodeOverflow,
   ipToString,
+  keepBytes,
   parseIPv4,
   parseIPv6,
   parseMac,
@@ -126,6 +127,26 @@ describe("typed array readers", () => {
         expect(readS64Array(view, 0, end, le)).toEqual(values.map((v) => BigInt.asIntN(64, v)))
       }),
       { numRuns: 1000 }
+    )
+  })
+})
+
+describe("keepBytes", () => {
+  it("copies survive the receive buffer being reused and never overlap each other", () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ minLength: 0, maxLength: 6000 }), { maxLength: 40 }), (bodies) => {
+        const recv = new Uint8Array(8192)
+        const kept = bodies.map((b) => {
+          recv.set(b, 3)
+          const k = keepBytes(recv, 3, 3 + b.length)
+          recv.fill(0xee)
+          return k
+        })
+        for (const [i, b] of bodies.entries()) expect(kept[i]).toEqual(b)
+        // a body too large for a slab has a buffer of its own
+        for (const k of kept) if (k.length > 4096) expect(k.buffer.byteLength).toBe(k.length)
+      }),
+      { numRuns: 100 }
     )
   })
 })
