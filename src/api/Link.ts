@@ -1639,7 +1639,11 @@ const applyPort = (index: number, master: number, port: Readonly<Record<string, 
       const r = p[f]
       if (r !== undefined) devices[f] = yield* linkIndex(r as Ref, `port.${f}`)
     }
-    const portData = { portKind, ...desc.toKernel(p, devices) } as any
+    const data = desc.toKernel(p, devices)
+    // nothing to set (a listed vrf port: its port data is all status): sending an empty
+    // IFLA_INFO_SLAVE_DATA fails where the master kind has no port changelink (vrf: EOPNOTSUPP)
+    if (isEmpty(data)) return
+    const portData = { portKind, ...data } as any
     const { route } = yield* Netlink
     yield* route.request(
       newlink(NLM_F_ACK, { ...emptyHeader, index, linkInfo: { portKind, portData } }),
