@@ -1017,12 +1017,13 @@ const toLink = (h: Head, name: Names): Link => {
   let dataStatus: object | undefined
   if (desc !== undefined) {
     const data = info?.data as any
-    Object.assign(out, desc.fromKernel(data, { name, link: h.link, linkNetnsId: h.linkNetnsId }))
-    if (data !== undefined && desc.status !== undefined) dataStatus = desc.status(data)
+    // the device group moves aside first: the kind's own `group` (vxlan's multicast group) follows
     if (desc.renames?.group !== undefined) {
       out[desc.renames.group] = out.group
       delete out.group
     }
+    Object.assign(out, desc.fromKernel(data, { name, link: h.link, linkNetnsId: h.linkNetnsId }))
+    if (data !== undefined && desc.status !== undefined) dataStatus = desc.status(data)
   } else if (kind !== undefined) out.data = info?.data ?? info?.dataRaw
   let portStatus: object | undefined
   const portKind = info?.portKind
@@ -1667,6 +1668,76 @@ const explainExists = (s: AddSpec, desc: LinkKind, e: NetlinkError) =>
     return e
   })
 
+/** A namespace target as the Namespace module names it (an open fd through /proc/self/fd). */
+const namespaceRef = (t: NamespaceTarget): Ns.Ref =>
+  typeof t === "string"
+    ? { name: t }
+    : typeof t === "number"
+      ? { pid: t }
+      : "fd" in t
+        ? { path: `/proc/self/fd/${t.fd}` }
+        : t
+
+/**
+ * `add` of a kind created without RTM_NEWLINK (tun/tap): the kind creates the
+ * device in the provided namespace (or inside `netns`: the whole add runs
+ * there, as such devices cannot move), then the common settings, the master,
+ * the port options and `up` follow as changes; if any fails the device is
+ * removed again.
+ */
+const addCreated = (s: AddSpec, desc: LinkKind): Effect.Effect<void, NetlinkError, Netlink> =>
+  Effect.gen(function* () {
+    if (s.netns !== undefined) {
+      return yield* add({ ...s, netns: undefined } as AddSpec).pipe(
+        Effect.provide(Netlink.layerNamespace(namespaceRef(s.netns)))
+      )
+    }
+    const n = yield* Netlink
+    const path = n.namespace === undefined ? undefined : yield* Ns.pathEffect(n.namespace)
+    const failed = desc.create!(s, path)
+    if (failed !== undefined) return yield* Effect.fail(failed)
+    const rec = s as unknown as Record<string, unknown>
+    const {
+      group: _kindsGroup,
+      numTxQueues: _tx,
+      numRxQueues: _rx,
+      master: _master,
+      ...common
+    } = pickCommon(rec, [
+      ...LINK_KEYS,
+      ...Object.keys(Inet6Fields),
+      "protodownReason",
+      "promisc",
+      "allmulticast"
+    ])
+    const group = rec[desc.renames?.group ?? "group"]
+    // as on RTM_NEWLINK: the defaults a new device has are not sent (protodown needs driver support)
+    const changes = defined({
+      ...common,
+      group,
+      protodown: s.protodown === true ? true : undefined,
+      protodownReason: s.protodownReason === 0 ? undefined : s.protodownReason,
+      token: s.token === "::" ? undefined : s.token
+    }) as Changes
+    yield* Effect.gen(function* () {
+      if (!isEmpty(changes)) yield* set(s.name, changes)
+      if (s.master !== undefined) yield* set(s.name, { master: s.master })
+      if (s.port !== undefined) {
+        const index = yield* linkIndex(s.name, "name")
+        yield* applyPort(index, yield* linkIndex(s.master!, "master"), s.port, s.name)
+      }
+      if (s.up === true) yield* set(s.name, { up: true })
+    }).pipe(
+      Effect.tapError(() =>
+        Effect.ignore(
+          Effect.flatMap(linkIndex(s.name, "name"), (index) =>
+            n.route.request(removeRequest(index), options(`link del ${s.name} (undo)`))
+          )
+        )
+      )
+    )
+  })
+
 /**
  * Creates a link, like `ip link add`; a listed link (of a registered kind) is
  * accepted as it is (its `status` is ignored). The kind's module builds the
@@ -1703,6 +1774,7 @@ export const add = operation("Link.add", function* (spec: AddSpec) {
     return yield* Effect.fail(invalid("port", "port options need a master (and no netns)"))
   const broken = desc.check?.(s)
   if (broken !== undefined) return yield* Effect.fail(invalid(broken[0], broken[1]))
+  if (desc.create !== undefined) return yield* addCreated(s, desc)
   const { route } = yield* Netlink
   const master = s.master === undefined ? undefined : yield* linkIndex(s.master, "master")
   const upAfterMaster = master !== undefined && s.up === true && s.netns === undefined

@@ -15,6 +15,7 @@ import type {
   LinkinfoPortDataMsg,
   LinkMessage
 } from "../../generated/rt-link/index.ts"
+import type { NetlinkError } from "../../runtime/NetlinkError.ts"
 import type { KindDescriptor } from "../internal/Kind.ts"
 
 /**
@@ -141,6 +142,13 @@ export interface LinkKind<Options = any, K extends string = string>
   readonly renames?: { readonly group?: string }
   /** Port options of this kind's ports, when it is a master (bridge, bond, vrf). */
   readonly port?: PortDescriptor
+  /**
+   * Creates the link without RTM_NEWLINK, in the network namespace at
+   * `namespacePath` (undefined: the calling thread's), for kinds the kernel
+   * creates another way (tun/tap: ioctls on /dev/net/tun). Returns the error,
+   * or undefined when created; the common settings follow with RTM_SETLINK.
+   */
+  readonly create?: (options: Options, namespacePath: string | undefined) => NetlinkError | undefined
 }
 
 /**

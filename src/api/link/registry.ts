@@ -34,6 +34,7 @@ import { team } from "./kinds/team.ts"
 import { amt } from "./kinds/amt.ts"
 import { gtp } from "./kinds/gtp.ts"
 import { ovpn } from "./kinds/ovpn.ts"
+import { tun } from "./kinds/tun.ts"
 
 /**
  * Every link kind's descriptor.
@@ -81,7 +82,8 @@ export const registry = [
   team,
   amt,
   gtp,
-  ovpn
+  ovpn,
+  tun
 ] as const
 
 /**
