@@ -2081,6 +2081,38 @@ const tcActionCases2: ReadonlyArray<GoldenCase> = [
   )
 ]
 
+/** Issue 11, wave 4: virt_wifi, batadv, rmnet, ipoib, vxlan vnifilter (captured whether or not the host has the kind). */
+const kindCases4: ReadonlyArray<GoldenCase> = [
+  link(
+    "add-virt-wifi",
+    "virt_wifi over d0: IFLA_LINK, the kind alone",
+    "link add link d0 name vw0 type virt_wifi"
+  ),
+  link(
+    "add-batadv",
+    "batadv with the routing algorithm (IFLA_BATADV_ALGO_NAME)",
+    "link add bat0 type batadv ra BATMAN_V",
+    {
+      setup: []
+    }
+  ),
+  link("add-batadv-default", "batadv without options: the kind alone", "link add bat1 type batadv", {
+    setup: []
+  }),
+  link("add-rmnet", "rmnet over d0 with a mux id", "link add link d0 name rm0 type rmnet mux_id 5"),
+  link(
+    "add-ipoib",
+    "ipoib child of d0 with pkey, connected mode and umcast",
+    "link add link d0 name ib0 type ipoib pkey 0x8001 mode connected umcast 1"
+  ),
+  link(
+    "add-vxlan-vnifilter",
+    "vxlan external with per-VNI filtering (no id)",
+    "link add vx0 type vxlan dstport 4789 external vnifilter",
+    { setup: [] }
+  )
+]
+
 export const cases: ReadonlyArray<GoldenCase> = [
   ...linkCases,
   ...addrCases,
@@ -2110,5 +2142,6 @@ export const cases: ReadonlyArray<GoldenCase> = [
   ...tcFilterCases,
   ...linkAttrCases,
   ...ntableCases,
-  ...tcActionCases2
+  ...tcActionCases2,
+  ...kindCases4
 ]

@@ -35,6 +35,8 @@ import { amt } from "./kinds/amt.ts"
 import { gtp } from "./kinds/gtp.ts"
 import { ovpn } from "./kinds/ovpn.ts"
 import { tun } from "./kinds/tun.ts"
+import { ipoib, rmnet, virtWifi } from "./kinds/stacked.ts"
+import { batadv } from "./kinds/batadv.ts"
 
 /**
  * Every link kind's descriptor.
@@ -83,7 +85,11 @@ export const registry = [
   amt,
   gtp,
   ovpn,
-  tun
+  tun,
+  virtWifi,
+  batadv,
+  rmnet,
+  ipoib
 ] as const
 
 /**
