@@ -109,13 +109,14 @@ import { defined, isEmpty } from "./internal/Kind.ts"
 import { deepEqual, type ObjectType } from "./internal/Model.ts"
 import { flagNames } from "./internal/Names.ts"
 import { type LinkRef, linkIndex, writeDeviceName } from "./internal/Resolve.ts"
-import type { BridgePortOptions } from "./link/kinds/bridge.ts"
+import type { BridgePortInput, BridgePortOptions } from "./link/kinds/bridge.ts"
 import type { VethPeer as VethPeerOptions } from "./link/kinds/veth.ts"
 import {
   emptyHeader,
   groupNumber,
   type LinkKind,
   type NamespaceTarget as Target,
+  type PortDescriptor,
   NamespaceSchema,
   nsAttrs,
   type ResolvedNamespace as Resolved
@@ -1423,6 +1424,14 @@ const missingNames = (h: Head, known: ReadonlyMap<number, string>, out: Set<numb
       }
     })
   }
+  // and in port data (a bridge port's backupPort)
+  const port = h.info?.portKind === undefined ? undefined : byKind.get(h.info.portKind)?.port
+  if (port !== undefined && port.devices.length > 0 && h.info?.portData !== undefined) {
+    port.fromKernel(h.info.portData, (i) => {
+      if (i !== 0 && !known.has(i)) out.add(i)
+      return i
+    })
+  }
 }
 
 // Up to this many unknown indexes are looked up one by one (a get, a short
@@ -1635,22 +1644,142 @@ const applyPort = (index: number, master: number, port: Readonly<Record<string, 
         invalid("port", `the master ${m.name} (${portKind ?? "no kind"}) has no port options`)
       )
     const p = (yield* validate(Schema.Struct(desc.fields) as any, port, "port")) as Record<string, unknown>
+    yield* requirePortOptions(index, p)
     const devices: Record<string, number> = {}
     for (const f of desc.devices) {
       const r = p[f]
-      if (r !== undefined) devices[f] = yield* linkIndex(r as Ref, `port.${f}`)
+      if (r !== undefined && r !== null) devices[f] = yield* linkIndex(r as Ref, `port.${f}`)
     }
     const data = desc.toKernel(p, devices)
     // nothing to set (a listed vrf port: its port data is all status): sending an empty
     // IFLA_INFO_SLAVE_DATA fails where the master kind has no port changelink (vrf: EOPNOTSUPP)
     if (isEmpty(data)) return
-    const portData = { portKind, ...data } as any
     const { route } = yield* Netlink
     yield* route.request(
-      newlink(NLM_F_ACK, { ...emptyHeader, index, linkInfo: { portKind, portData } }),
+      portDataRequest(index, portKind, desc, data),
       options(`link set ${name} type ${portKind}_slave`)
     )
   })
+
+/** Port options newer kernels added (silently ignored by older ones): field, attribute, release. */
+const NEWER_PORT: ReadonlyArray<readonly [string, string, string]> = [
+  ["neighForwardGrat", "IFLA_BRPORT_NEIGH_FORWARD_GRAT", "newer than 6.18"]
+]
+
+/**
+ * Port options the running kernel would silently ignore fail up front, nothing
+ * sent: a kernel that has one reports it for every port, so the port's own
+ * data tells.
+ */
+const requirePortOptions = (index: number, p: Readonly<Record<string, unknown>>) =>
+  Effect.gen(function* () {
+    const given = NEWER_PORT.filter(([f]) => p[f] !== undefined)
+    if (given.length === 0) return
+    const h = yield* getHead(index, { stats: false })
+    const data = (h.info?.portData ?? {}) as Record<string, unknown>
+    for (const [field, uapi, since] of given)
+      if (data[field] === undefined)
+        return yield* Effect.fail(
+          invalid(
+            `port.${field}`,
+            `${uapi} needs a Linux release ${since}; this kernel (${release()}) does not report it`
+          )
+        )
+  })
+
+const IFLA_LINKINFO = LinkAttrsTypes.linkInfo
+const IFLA_PROTINFO = LinkAttrsTypes.protinfo
+const IFLA_INFO_KIND = 1
+const IFLA_INFO_SLAVE_DATA = 5
+const AF_BRIDGE = 7
+
+/** RTM_NEWLINK with IFLA_INFO_KIND "<kind>_slave" and IFLA_INFO_SLAVE_DATA, as `ip link set PORT type KIND_slave` sends it. */
+const portDataRequest = (index: number, portKind: string, desc: PortDescriptor, data: object): Uint8Array =>
+  buildMessage(RTM_NEWLINK, NLM_F_ACK, (w) => {
+    encodeLinkMessage(w, { ...emptyHeader, index })
+    const info = w.nestStart(IFLA_LINKINFO, false)
+    w.attrString(IFLA_INFO_KIND, `${portKind}_slave`)
+    const d = w.nestStart(IFLA_INFO_SLAVE_DATA, false)
+    desc.encode(w, data)
+    w.attrEnd(d)
+    w.attrEnd(info)
+  })
+
+/**
+ * The request {@link setPort} sends for port options of a master of kind
+ * `portKind` ("bridge", "bond"): what `ip link set PORT type bridge_slave ...`
+ * sends. `options` are the master kind's port options; `devices` the indexes
+ * of the devices they name (bridge: `backupPort`).
+ *
+ * @example
+ * ```ts
+ * const bytes = Link.portRequest(3, "bond", { queueId: 3, prio: 7 })
+ * ```
+ * @since 0.4.0
+ */
+export const portRequest = (
+  index: number,
+  portKind: string,
+  options: Readonly<Record<string, unknown>>,
+  devices: Readonly<Record<string, number>> = {}
+): Uint8Array => {
+  const desc = byKind.get(portKind)?.port
+  if (desc === undefined) throw new Error(`link kind ${portKind} has no port options`)
+  return portDataRequest(index, portKind, desc, desc.toKernel(options, devices))
+}
+
+/**
+ * The `bridge link set dev PORT ...` request: RTM_SETLINK, family AF_BRIDGE,
+ * IFLA_PROTINFO (nested) with the IFLA_BRPORT_* attributes of `options`
+ * (bridge port options; `devices`: the index of `backupPort`, 0 removes it).
+ *
+ * @example
+ * ```ts
+ * const bytes = Link.bridgePortRequest(3, { cost: 5, learning: false })
+ * ```
+ * @since 0.4.0
+ */
+export const bridgePortRequest = (
+  index: number,
+  options: BridgePortInput,
+  devices: Readonly<Record<string, number>> = {}
+): Uint8Array => {
+  const desc = byKind.get("bridge")!.port!
+  return buildMessage(RTM_SETLINK, NLM_F_ACK, (w) => {
+    encodeLinkMessage(w, { ...emptyHeader, family: AF_BRIDGE, index })
+    const p = w.nestStart(IFLA_PROTINFO)
+    desc.encode(w, desc.toKernel(options, devices))
+    w.attrEnd(p)
+  })
+}
+
+/**
+ * Sets a bridge port's options the way `bridge link set dev PORT ...` does
+ * (RTM_SETLINK, AF_BRIDGE, IFLA_PROTINFO) rather than through IFLA_LINKINFO
+ * as {@link setPort} does; the options and their names are the same
+ * (`Link.BridgePort`, plus a write-only `state`). `backupPort: 0` removes the
+ * backup port (`nobackup_port`).
+ *
+ * @example
+ * ```ts
+ * yield* Link.setBridgePort("veth1", { cost: 5, learning: false, isolated: true })
+ * yield* Link.setBridgePort("veth1", { state: "blocking" })
+ * ```
+ * @since 0.4.0
+ */
+export const setBridgePort = operation("Link.setBridgePort", function* (ref: Ref, port: BridgePortInput) {
+  const index = yield* linkIndex(ref, "ref")
+  const desc = byKind.get("bridge")!.port!
+  const p = (yield* validate(Schema.Struct(desc.fields) as any, port, "port")) as Record<string, unknown>
+  yield* requirePortOptions(index, p)
+  const devices: Record<string, number> = {}
+  for (const f of desc.devices) {
+    const r = p[f]
+    if (r !== undefined && r !== null) devices[f] = yield* linkIndex(r as Ref, `port.${f}`)
+  }
+  const { route } = yield* Netlink
+  yield* route.request(bridgePortRequest(index, p as BridgePortInput, devices), options("bridge link set"))
+})
 
 /** On EEXIST: if the link's own name is free, say which other name the kind creates is taken. */
 const explainExists = (s: AddSpec, desc: LinkKind, e: NetlinkError) =>

@@ -2106,6 +2106,39 @@ const kindCases4: ReadonlyArray<GoldenCase> = [
     "link add link d0 name ib0 type ipoib pkey 0x8001 mode connected umcast 1"
   ),
   link(
+    "set-bridge-slave",
+    "every bridge port option ip link set ... type bridge_slave takes (IFLA_INFO_SLAVE_KIND/SLAVE_DATA)",
+    "link set d0 type bridge_slave state 3 priority 3 cost 5 guard on hairpin on fastleave on root_block on learning off flood off proxy_arp on proxy_arp_wifi on mcast_router 2 mcast_flood off bcast_flood off mcast_to_unicast on group_fwd_mask 0x4000 neigh_suppress on vlan_tunnel on isolated on locked on backup_port d1",
+    { setup: [veth, bridge, split("link set d0 master br0"), split("link set d1 master br0")] }
+  ),
+  link(
+    "set-bond-slave",
+    "bond port queue_id and prio (IFLA_BOND_SLAVE_*)",
+    "link set d0 type bond_slave queue_id 3 prio 7",
+    {
+      setup: [veth, split("link add b0 type bond"), split("link set d0 master b0")],
+      setupMayFail: true
+    }
+  ),
+  {
+    name: "bridge-link-set",
+    doc: "bridge link set: RTM_SETLINK, family AF_BRIDGE, IFLA_PROTINFO (nested) with IFLA_BRPORT_*",
+    setup: [veth, bridge, split("link set d0 master br0"), split("link set d1 master br0")],
+    command: split(
+      "link set dev d0 cost 5 priority 3 state 3 guard on hairpin on fastleave on root_block on learning off learning_sync on flood off mcast_router 2 mcast_flood off bcast_flood off mcast_to_unicast on neigh_suppress on vlan_tunnel on isolated on locked on backup_port d1"
+    ),
+    types: [RTM_SETLINK],
+    tool: "bridge"
+  },
+  {
+    name: "bridge-link-set-nobackup",
+    doc: "bridge link set nobackup_port: IFLA_BRPORT_BACKUP_PORT 0",
+    setup: [veth, bridge, split("link set d0 master br0")],
+    command: split("link set dev d0 nobackup_port"),
+    types: [RTM_SETLINK],
+    tool: "bridge"
+  },
+  link(
     "add-vxlan-vnifilter",
     "vxlan external with per-VNI filtering (no id)",
     "link add vx0 type vxlan dstport 4789 external vnifilter",

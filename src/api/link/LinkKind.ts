@@ -16,6 +16,7 @@ import type {
   LinkMessage
 } from "../../generated/rt-link/index.ts"
 import type { NetlinkError } from "../../runtime/NetlinkError.ts"
+import type { Writer } from "../../runtime/Wire.ts"
 import type { KindDescriptor } from "../internal/Kind.ts"
 
 /**
@@ -98,6 +99,8 @@ export interface PortDescriptor {
   readonly fromKernel: (data: any, name: (index: number) => string | number) => object
   readonly status?: (data: any) => object | undefined
   readonly canonical: (options: any) => object
+  /** Writes the port data attributes (the generated encoder of the kind's port attribute set). */
+  readonly encode: (w: Writer, data: any) => void
 }
 
 /**

@@ -2706,7 +2706,7 @@ export interface LinkinfoBrportAttrs {
   readonly unicastFlood?: number
   /** IFLA_BRPORT_PROXYARP (10) — Proxy ARP (1 on). */
   readonly proxyarp?: number
-  /** IFLA_BRPORT_LEARNING_SYNC (11) — Sync learned addresses from the device (1 on). */
+  /** IFLA_BRPORT_LEARNING_SYNC (11) — Sync learned addresses from the device (1 on); write only, never reported. */
   readonly learningSync?: number
   /** IFLA_BRPORT_PROXYARP_WIFI (12) — Proxy ARP for Wi-Fi (1 on). */
   readonly proxyarpWifi?: number
@@ -2770,9 +2770,9 @@ export interface LinkinfoBrportAttrs {
   readonly mcastMaxGroups?: number
   /** IFLA_BRPORT_NEIGH_VLAN_SUPPRESS (43) — Per-VLAN ARP/ND suppression (1 on). */
   readonly neighVlanSuppress?: number
-  /** IFLA_BRPORT_BACKUP_NHID (44) — Backup nexthop id; 0 removes. */
+  /** IFLA_BRPORT_BACKUP_NHID (44) — Backup nexthop id; 0 removes (reported only when set). */
   readonly backupNhid?: number
-  /** IFLA_BRPORT_NEIGH_FORWARD_GRAT (45) — Forward gratuitous ARP/NA despite suppression (1 on). */
+  /** IFLA_BRPORT_NEIGH_FORWARD_GRAT (45) — Forward gratuitous ARP/NA despite suppression (1 on; newer than Linux 6.18, whose kernel ignores it). */
   readonly neighForwardGrat?: number
   /** Attributes this spec does not describe (a newer kernel's), kept as received. */
   readonly unknown?: ReadonlyArray<RawAttribute>

@@ -687,7 +687,7 @@ export const BridgePortFields = {
   flood: Schema.optional(Schema.Boolean),
   /** Proxy ARP (1 on). (IFLA_BRPORT_PROXYARP) */
   proxyArp: Schema.optional(Schema.Boolean),
-  /** Sync learned addresses from the device (1 on). (IFLA_BRPORT_LEARNING_SYNC) */
+  /** Sync learned addresses from the device (1 on); write only, never reported. (IFLA_BRPORT_LEARNING_SYNC) */
   learningSync: Schema.optional(Schema.Boolean),
   /** Proxy ARP for Wi-Fi (1 on). (IFLA_BRPORT_PROXYARP_WIFI) */
   proxyArpWifi: Schema.optional(Schema.Boolean),
@@ -719,9 +719,9 @@ export const BridgePortFields = {
   mcastMaxGroups: Schema.optional(P.U32),
   /** Per-VLAN ARP/ND suppression (1 on). (IFLA_BRPORT_NEIGH_VLAN_SUPPRESS) */
   neighVlanSuppress: Schema.optional(Schema.Boolean),
-  /** Backup nexthop id; 0 removes. (IFLA_BRPORT_BACKUP_NHID) */
+  /** Backup nexthop id; 0 removes (reported only when set). (IFLA_BRPORT_BACKUP_NHID) */
   backupNhid: Schema.optional(P.U32),
-  /** Forward gratuitous ARP/NA despite suppression (1 on). (IFLA_BRPORT_NEIGH_FORWARD_GRAT) */
+  /** Forward gratuitous ARP/NA despite suppression (1 on; newer than Linux 6.18, whose kernel ignores it). (IFLA_BRPORT_NEIGH_FORWARD_GRAT) */
   neighForwardGrat: Schema.optional(Schema.Boolean),
 }
 /** The bridge-port view's configuration. */
@@ -744,7 +744,7 @@ export interface BridgePortOptions {
   readonly flood?: boolean
   /** Proxy ARP (1 on). (IFLA_BRPORT_PROXYARP) */
   readonly proxyArp?: boolean
-  /** Sync learned addresses from the device (1 on). (IFLA_BRPORT_LEARNING_SYNC) */
+  /** Sync learned addresses from the device (1 on); write only, never reported. (IFLA_BRPORT_LEARNING_SYNC) */
   readonly learningSync?: boolean
   /** Proxy ARP for Wi-Fi (1 on). (IFLA_BRPORT_PROXYARP_WIFI) */
   readonly proxyArpWifi?: boolean
@@ -776,9 +776,9 @@ export interface BridgePortOptions {
   readonly mcastMaxGroups?: number
   /** Per-VLAN ARP/ND suppression (1 on). (IFLA_BRPORT_NEIGH_VLAN_SUPPRESS) */
   readonly neighVlanSuppress?: boolean
-  /** Backup nexthop id; 0 removes. (IFLA_BRPORT_BACKUP_NHID) */
+  /** Backup nexthop id; 0 removes (reported only when set). (IFLA_BRPORT_BACKUP_NHID) */
   readonly backupNhid?: number
-  /** Forward gratuitous ARP/NA despite suppression (1 on). (IFLA_BRPORT_NEIGH_FORWARD_GRAT) */
+  /** Forward gratuitous ARP/NA despite suppression (1 on; newer than Linux 6.18, whose kernel ignores it). (IFLA_BRPORT_NEIGH_FORWARD_GRAT) */
   readonly neighForwardGrat?: boolean
 }
 /** What the kernel reports by itself in linkinfo-brport-attrs. */
@@ -929,9 +929,10 @@ export const bridgePortDefaults: Partial<BridgePortOptions> = {
   mab: false,
   mcastMaxGroups: 0,
   neighVlanSuppress: false,
+  backupNhid: 0,
 }
 /** Options of the bridge-port view without a known default: compared only when both sides give them. */
-export const bridgePortKernelChosen: ReadonlyArray<string> = ["cost", "learningSync", "backupPort", "backupNhid", "neighForwardGrat"]
+export const bridgePortKernelChosen: ReadonlyArray<string> = ["cost", "learningSync", "backupPort", "neighForwardGrat"]
 /** bridge-port options with the kernel's defaults filled in and enum numbers named. */
 export const bridgePortCanonical = (o: BridgePortOptions): BridgePortOptions => {
   const c: any = { ...bridgePortDefaults }

@@ -6,6 +6,7 @@
  *
  * @since 0.4.0
  */
+import * as Schema from "effect/Schema"
 import {
   BatadvFields,
   type BatadvOptions,
@@ -30,7 +31,11 @@ export type { BatadvOptions } from "../../../generated/rt-link/view.ts"
  */
 export const batadv: LinkKind<BatadvOptions, "batadv"> = {
   kind: "batadv",
-  fields: BatadvFields,
+  fields: {
+    ...BatadvFields,
+    // an algorithm name (BATMAN_IV, BATMAN_V): printable, no NUL
+    ra: Schema.optional(Schema.String.check(Schema.isPattern(/^[!-~]{1,19}$/)))
+  },
   devices: [],
   kernelChosen: batadvKernelChosen,
   toKernel: (o) => {
