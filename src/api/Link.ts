@@ -1947,11 +1947,12 @@ export const add = operation("Link.add", function* (spec: AddSpec) {
   const token = s.token === "::" ? undefined : s.token
   const port = s.port
   const changeLater = !isEmpty(later)
-  if (desc.verify === undefined && !changeLater && token === undefined && port === undefined) return
+  const verify = desc.verify !== undefined && (desc.verifies?.(s) ?? true) ? desc.verify : undefined
+  if (verify === undefined && !changeLater && token === undefined && port === undefined) return
   yield* Effect.gen(function* () {
-    if (desc.verify !== undefined && s.netns === undefined) {
+    if (verify !== undefined && s.netns === undefined) {
       const h = yield* getHead(s.name, { stats: false })
-      const broken = desc.verify(s, h.info?.data as any)
+      const broken = verify(s, h.info?.data as any)
       if (broken !== undefined) {
         return yield* Effect.fail(
           kernelError(-95, { operation: `link add ${s.name}: ${broken[0]} (${broken[1]})` })

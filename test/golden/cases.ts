@@ -2139,6 +2139,18 @@ const kindCases4: ReadonlyArray<GoldenCase> = [
     tool: "bridge"
   },
   link(
+    "add-bridge-all",
+    "bridge with every IFLA_BR_* option ip 6.1 takes: STP times (cs), the six mcast intervals (cs), querier/snooping, vlan stats, boolopts",
+    "link add br9 type bridge forward_delay 800 hello_time 300 max_age 3000 ageing_time 20000 stp_state 0 priority 100 vlan_filtering 1 vlan_protocol 802.1ad vlan_default_pvid 7 vlan_stats_enabled 1 vlan_stats_per_port 1 group_fwd_mask 0x4000 group_address 01:80:c2:00:00:0e mcast_snooping 1 mcast_vlan_snooping 1 mcast_router 2 mcast_query_use_ifaddr 1 mcast_querier 1 mcast_hash_max 1024 mcast_last_member_count 3 mcast_startup_query_count 4 mcast_last_member_interval 200 mcast_membership_interval 30000 mcast_querier_interval 26000 mcast_query_interval 13000 mcast_query_response_interval 1200 mcast_startup_query_interval 3000 mcast_stats_enabled 1 mcast_igmp_version 3 mcast_mld_version 2 nf_call_iptables 1 nf_call_ip6tables 1 nf_call_arptables 1 no_linklocal_learn 1",
+    { setup: [] }
+  ),
+  link(
+    "set-bridge-boolopt",
+    "ip link set type bridge with one boolopt off: IFLA_BR_MULTI_BOOLOPT value 0, selector its bit",
+    "link set br0 type bridge no_linklocal_learn 0",
+    { setup: [bridge] }
+  ),
+  link(
     "add-vxlan-vnifilter",
     "vxlan external with per-VNI filtering (no id)",
     "link add vx0 type vxlan dstport 4789 external vnifilter",

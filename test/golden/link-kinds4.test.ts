@@ -103,3 +103,67 @@ describe("Link.addRequest for virt_wifi, batadv, rmnet, ipoib, vxlan vnifilter m
       expect(() => request(bad), JSON.stringify(bad)).toThrow()
   })
 })
+
+/** Every IFLA_BR_* option `ip link add ... type bridge` (6.1) takes, in the model's names and units. */
+const bridgeAll = {
+  kind: "bridge",
+  name: "br9",
+  forwardDelay: 800,
+  helloTime: 300,
+  maxAge: 3000,
+  ageingTime: 20000,
+  stpState: false,
+  priority: 100,
+  vlanFiltering: true,
+  vlanProtocol: "802.1ad",
+  vlanDefaultPvid: 7,
+  vlanStatsEnabled: true,
+  vlanStatsPerPort: true,
+  groupFwdMask: 0x4000,
+  groupAddress: "01:80:c2:00:00:0e",
+  multicastSnooping: true,
+  mcastVlanSnooping: true,
+  multicastRouter: 2,
+  multicastQueryUseIfaddr: true,
+  multicastQuerier: true,
+  multicastHashMax: 1024,
+  multicastLastMemberCount: 3,
+  multicastStartupQueryCount: 4,
+  // centiseconds, as ip takes and prints them (the kernel converts to jiffies)
+  multicastLastMemberInterval: 200n,
+  multicastMembershipInterval: 30000n,
+  multicastQuerierInterval: 26000n,
+  multicastQueryInterval: 13000n,
+  multicastQueryResponseInterval: 1200n,
+  multicastStartupQueryInterval: 3000n,
+  multicastStatsEnabled: true,
+  multicastIgmpVersion: 3,
+  multicastMldVersion: 2,
+  nfCallIptables: true,
+  nfCallIp6tables: true,
+  nfCallArptables: true,
+  noLinklocalLearn: true
+}
+
+describe("bridge: every IFLA_BR_* option and the MULTI_BOOLOPT bits, as ip link sends them", () => {
+  it("add with every option ip 6.1 takes; read back equal", () => {
+    expectLinkLikeIproute2(request(bridgeAll), onlyMessage("link-add-bridge-all"))
+    expectReadBack(bridgeAll, "link-add-bridge-all")
+  })
+
+  it("set one boolopt off: value 0 with only its selector bit", () => {
+    const theirs = onlyMessage("link-set-bridge-boolopt")
+    const index = decode(theirs.bytes).index
+    const ours = Link.setRequest(index, { kind: "bridge", noLinklocalLearn: false } as Link.KindChanges)
+    expectLinkLikeIproute2(ours, theirs)
+  })
+
+  it("a kernel that does not know a boolopt bit: verify names it", () => {
+    const v = byKind.get("bridge")!.verify!
+    expect(v({ mstEnabled: true }, { multiBoolopt: { value: 0, selector: 0b11 } } as any)?.[0]).toBe(
+      "mstEnabled"
+    )
+    expect(v({ mstEnabled: true }, { multiBoolopt: { value: 4, selector: 0b111 } } as any)).toBeUndefined()
+    expect(byKind.get("bridge")!.verifies!({ stpState: true })).toBe(false)
+  })
+})

@@ -241,3 +241,173 @@ describeRoot("vxlan with per-VNI filtering", () => {
     )
   )
 })
+
+/** IFLA_BR_* options every bridge takes (no VLAN filtering: the host kernel is built without it). Times in centiseconds, even: they survive the jiffies round trip at any HZ. */
+const bridgeOptions = {
+  forwardDelay: 800,
+  helloTime: 300,
+  maxAge: 3000,
+  ageingTime: 20000,
+  priority: 100,
+  groupFwdMask: 0x4000,
+  groupAddress: "01:80:c2:00:00:0e",
+  multicastSnooping: true,
+  multicastRouter: 2,
+  multicastQueryUseIfaddr: true,
+  multicastQuerier: true,
+  multicastHashMax: 1024,
+  multicastLastMemberCount: 3,
+  multicastStartupQueryCount: 4,
+  multicastLastMemberInterval: 200n,
+  multicastMembershipInterval: 30000n,
+  multicastQuerierInterval: 26000n,
+  multicastQueryInterval: 13000n,
+  multicastQueryResponseInterval: 1200n,
+  multicastStartupQueryInterval: 3000n,
+  multicastStatsEnabled: true,
+  multicastIgmpVersion: 3,
+  multicastMldVersion: 2,
+  nfCallIptables: true,
+  nfCallIp6tables: true,
+  nfCallArptables: true,
+  noLinklocalLearn: true
+} as const
+
+/** The same, as `ip -d -j link show` names them (centiseconds there too). */
+const bridgeIpNames: Record<string, string> = {
+  forwardDelay: "forward_delay",
+  helloTime: "hello_time",
+  maxAge: "max_age",
+  ageingTime: "ageing_time",
+  priority: "priority",
+  groupFwdMask: "group_fwd_mask",
+  groupAddress: "group_addr",
+  multicastSnooping: "mcast_snooping",
+  multicastRouter: "mcast_router",
+  multicastQueryUseIfaddr: "mcast_query_use_ifaddr",
+  multicastQuerier: "mcast_querier",
+  multicastHashMax: "mcast_hash_max",
+  multicastLastMemberCount: "mcast_last_member_cnt",
+  multicastStartupQueryCount: "mcast_startup_query_cnt",
+  multicastLastMemberInterval: "mcast_last_member_intvl",
+  multicastMembershipInterval: "mcast_membership_intvl",
+  multicastQuerierInterval: "mcast_querier_intvl",
+  multicastQueryInterval: "mcast_query_intvl",
+  multicastQueryResponseInterval: "mcast_query_response_intvl",
+  multicastStartupQueryInterval: "mcast_startup_query_intvl",
+  multicastStatsEnabled: "mcast_stats_enabled",
+  multicastIgmpVersion: "mcast_igmp_version",
+  multicastMldVersion: "mcast_mld_version",
+  nfCallIptables: "nf_call_iptables",
+  nfCallIp6tables: "nf_call_ip6tables",
+  nfCallArptables: "nf_call_arptables",
+  noLinklocalLearn: "no_linklocal_learn"
+}
+
+/** ip's value of an option in the model's form (bools as 0/1 or true/false, numbers, bigints). */
+const asIp = (v: unknown): unknown => (typeof v === "bigint" ? Number(v) : v)
+const fromIp = (v: unknown): unknown =>
+  v === 0 || v === 1 ? v === 1 : typeof v === "string" && v.startsWith("0x") ? Number(v) : v
+
+describeRoot("bridge: every IFLA_BR_* option, mcast timers in centiseconds", () => {
+  it.live(
+    "added with every option, listed equal, as ip shows it, each timer changed by Link.set, recreated",
+    () =>
+      Effect.scoped(
+        Effect.gen(function* () {
+          const ns2 = yield* freshNamespace("k4")
+          yield* inNamespace((ns) =>
+            Effect.gen(function* () {
+              const spec = { kind: "bridge", name: "br9", ...bridgeOptions } as const
+              yield* Link.add(spec)
+              const listed = yield* Link.get("br9")
+              expectEqual(listed, spec as unknown as Link.Link)
+              for (const [k, v] of Object.entries(bridgeOptions))
+                expect([k, (listed as any)[k]]).toEqual([k, v])
+              const d = ipJson(ns, "-d", "link", "show", "dev", "br9")[0].linkinfo.info_data
+              for (const [k, n] of Object.entries(bridgeIpNames)) {
+                const ours = (bridgeOptions as any)[k]
+                expect([
+                  k,
+                  typeof ours === "boolean" || typeof d[n] === "string" ? fromIp(d[n]) : d[n]
+                ]).toEqual([k, asIp(ours)])
+              }
+              // each of the six intervals on its own, as ip link set type bridge sends it
+              const timers = [
+                "multicastLastMemberInterval",
+                "multicastMembershipInterval",
+                "multicastQuerierInterval",
+                "multicastQueryInterval",
+                "multicastQueryResponseInterval",
+                "multicastStartupQueryInterval"
+              ] as const
+              for (const [i, t] of timers.entries()) {
+                const v = BigInt(100 + 2 * i)
+                yield* Link.set("br9", { kind: "bridge", [t]: v } as Link.KindChanges)
+                expect([t, ((yield* Link.get("br9")) as any)[t]]).toEqual([t, v])
+                expect(
+                  ipJson(ns, "-d", "link", "show", "dev", "br9")[0].linkinfo.info_data[bridgeIpNames[t]!]
+                ).toBe(Number(v))
+              }
+              yield* Link.set("br9", { kind: "bridge", noLinklocalLearn: false } as Link.KindChanges)
+              const after = yield* Link.get("br9")
+              // off is the default: listed objects leave it out
+              expect((after as any).noLinklocalLearn).toBeUndefined()
+              expect(Link.equals(after, { ...after, noLinklocalLearn: false } as Link.Link)).toBe(true)
+              expect(
+                fromIp(
+                  ipJson(ns, "-d", "link", "show", "dev", "br9")[0].linkinfo.info_data.no_linklocal_learn
+                )
+              ).toBe(false)
+              const inNs2 = <A, E>(e: Effect.Effect<A, E, Netlink>) =>
+                e.pipe(Effect.provide(Layer.fresh(Netlink.layerNamespace({ name: ns2 }))))
+              yield* inNs2(Link.add(after as Link.AddSpec))
+              expectEqual(yield* inNs2(Link.get("br9")), after)
+            })
+          )
+        })
+      )
+  )
+})
+
+describeFullKernel("bridge: VLAN options and the boolopts that need VLAN filtering", () => {
+  it.live(
+    "vlan filtering, 802.1ad, pvid, vlan stats, mcast vlan snooping, mst: listed equal, recreated",
+    () =>
+      Effect.scoped(
+        Effect.gen(function* () {
+          const ns2 = yield* freshNamespace("k4")
+          yield* inNamespace((ns) =>
+            Effect.gen(function* () {
+              const spec = {
+                kind: "bridge",
+                name: "br8",
+                vlanFiltering: true,
+                vlanProtocol: "802.1ad",
+                vlanDefaultPvid: 7,
+                vlanStatsEnabled: true,
+                vlanStatsPerPort: true,
+                mcastVlanSnooping: true,
+                mstEnabled: true
+              } as const
+              yield* Link.add(spec)
+              const listed = yield* Link.get("br8")
+              expectEqual(listed, spec)
+              expect(listed).toMatchObject({
+                mcastVlanSnooping: true,
+                mstEnabled: true,
+                vlanProtocol: "802.1ad"
+              })
+              const d = ipJson(ns, "-d", "link", "show", "dev", "br8")[0].linkinfo.info_data
+              expect(d).toMatchObject({ vlan_filtering: 1, vlan_protocol: "802.1ad", vlan_default_pvid: 7 })
+              expect(fromIp(d.mcast_vlan_snooping)).toBe(true)
+              const inNs2 = <A, E>(e: Effect.Effect<A, E, Netlink>) =>
+                e.pipe(Effect.provide(Layer.fresh(Netlink.layerNamespace({ name: ns2 }))))
+              yield* inNs2(Link.add(listed as Link.AddSpec))
+              expectEqual(yield* inNs2(Link.get("br8")), listed)
+            })
+          )
+        })
+      )
+  )
+})

@@ -139,6 +139,8 @@ export interface LinkKind<Options = any, K extends string = string>
    * link's kind data (`[field, reason]`); the engine removes the link and fails.
    */
   readonly verify?: (options: Options, data: DataOf<K> | undefined) => readonly [string, string] | undefined
+  /** Whether `verify` needs the read-back for these options (default: always). */
+  readonly verifies?: (options: Options) => boolean
   /** Options the kernel picks when not given (a veth's peer name): compared only when both sides have them. */
   readonly kernelChosen?: ReadonlyArray<string>
   /** Common fields this kind names differently because its options use the name. */

@@ -276,6 +276,27 @@ export const MdbRtrTypeNames: Readonly<Record<number, string>> = {
   2: "perm",
   3: "temp",
 }
+/** Values of br-boolopt — Bit numbers of IFLA_BR_MULTI_BOOLOPT.. */
+export const BrBoolopt = {
+  /** BR_BOOLOPT_NO_LL_LEARN */
+  "noLlLearn": 0,
+  /** BR_BOOLOPT_MCAST_VLAN_SNOOPING */
+  "mcastVlanSnooping": 1,
+  /** BR_BOOLOPT_MST_ENABLE */
+  "mstEnable": 2,
+  /** BR_BOOLOPT_MDB_OFFLOAD_FAIL_NOTIFICATION */
+  "mdbOffloadFailNotification": 3,
+  /** BR_BOOLOPT_FDB_LOCAL_VLAN_0 */
+  "fdbLocalVlan0": 4,
+} as const
+/** Names of br-boolopt values, for display. */
+export const BrBooloptNames: Readonly<Record<number, string>> = {
+  0: "noLlLearn",
+  1: "mcastVlanSnooping",
+  2: "mstEnable",
+  3: "mdbOffloadFailNotification",
+  4: "fdbLocalVlan0",
+}
 /** Values of br-stp-mode. */
 export const BrStpMode = {
   /** BR_STP_MODE_AUTO */
@@ -2566,7 +2587,7 @@ export interface LinkinfoBridgeAttrs {
   readonly mcastMldVersion?: number
   /** IFLA_BR_VLAN_STATS_PER_PORT (45) — Per-VLAN per-port statistics. */
   readonly vlanStatsPerPort?: number
-  /** IFLA_BR_MULTI_BOOLOPT (46) — Boolean options: value = optval, selector = optmask (bit per BR_BOOLOPT_*). */
+  /** IFLA_BR_MULTI_BOOLOPT (46) — Boolean options: value = optval, selector = optmask (bit per BR_BOOLOPT_*); dumps set every bit the kernel knows in selector. */
   readonly multiBoolopt?: { readonly value: number; readonly selector: number }
   /** IFLA_BR_MCAST_QUERIER_STATE (47) — Nested querier state (kept raw). */
   readonly mcastQuerierState?: Uint8Array
@@ -4693,6 +4714,7 @@ export function decodeLinkinfoBridgeAttrsViewInto(out: any, buf: Uint8Array, vie
       case 43: out.mcastIgmpVersion = (n < 1 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MCAST_IGMP_VERSION", n, 1, off) : view.getUint8(p)); break
       case 44: out.mcastMldVersion = (n < 1 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MCAST_MLD_VERSION", n, 1, off) : view.getUint8(p)); break
       case 45: out.vlanStatsPerPort = (n < 1 ? badLength("linkinfo-bridge-attrs.IFLA_BR_VLAN_STATS_PER_PORT", n, 1, off) : view.getUint8(p)); break
+      case 46: out.multiBoolopt = (n < 8 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MULTI_BOOLOPT", n, 8, off) : { value: view.getUint32(p, true), selector: view.getUint32(p + 4, true) }); break
       case 49: out.fdbMaxLearned = (n < 4 ? badLength("linkinfo-bridge-attrs.IFLA_BR_FDB_MAX_LEARNED", n, 4, off) : view.getUint32(p, true)); break
       case 50: out.stpMode = (n < 4 ? badLength("linkinfo-bridge-attrs.IFLA_BR_STP_MODE", n, 4, off) : view.getUint32(p, true)); break
     }

@@ -511,8 +511,6 @@ export interface BridgeStatus {
   readonly gcTimer?: LinkinfoBridgeAttrs["gcTimer"]
   /** Deprecated; always 16. (IFLA_BR_MCAST_HASH_ELASTICITY) */
   readonly mcastHashElasticity?: LinkinfoBridgeAttrs["mcastHashElasticity"]
-  /** Boolean options: value = optval, selector = optmask (bit per BR_BOOLOPT_*). (IFLA_BR_MULTI_BOOLOPT) */
-  readonly multiBoolopt?: LinkinfoBridgeAttrs["multiBoolopt"]
   /** Nested querier state (kept raw). (IFLA_BR_MCAST_QUERIER_STATE) */
   readonly mcastQuerierState?: LinkinfoBridgeAttrs["mcastQuerierState"]
   /** Number of learned FDB entries. (IFLA_BR_FDB_N_LEARNED) */
@@ -601,7 +599,7 @@ export const bridgeFromWire = (a: LinkinfoBridgeAttrs, name: (index: number) => 
   return o as BridgeOptions
 }
 /** The status fields of the bridge view and the linkinfo-bridge-attrs field each reads. */
-export const bridgeStatusFields: Readonly<Record<string, keyof LinkinfoBridgeAttrs>> = { "rootId": "rootId", "bridgeId": "bridgeId", "rootPort": "rootPort", "rootPathCost": "rootPathCost", "topologyChange": "topologyChange", "topologyChangeDetected": "topologyChangeDetected", "helloTimer": "helloTimer", "tcnTimer": "tcnTimer", "topologyChangeTimer": "topologyChangeTimer", "gcTimer": "gcTimer", "mcastHashElasticity": "mcastHashElasticity", "multiBoolopt": "multiBoolopt", "mcastQuerierState": "mcastQuerierState", "fdbNLearned": "fdbNLearned" }
+export const bridgeStatusFields: Readonly<Record<string, keyof LinkinfoBridgeAttrs>> = { "rootId": "rootId", "bridgeId": "bridgeId", "rootPort": "rootPort", "rootPathCost": "rootPathCost", "topologyChange": "topologyChange", "topologyChangeDetected": "topologyChangeDetected", "helloTimer": "helloTimer", "tcnTimer": "tcnTimer", "topologyChangeTimer": "topologyChangeTimer", "gcTimer": "gcTimer", "mcastHashElasticity": "mcastHashElasticity", "mcastQuerierState": "mcastQuerierState", "fdbNLearned": "fdbNLearned" }
 /** The status attributes of linkinfo-bridge-attrs, or undefined when there are none. */
 export const bridgeStatusFromWire = (a: LinkinfoBridgeAttrs): BridgeStatus | undefined => {
   let s: { -readonly [K in keyof BridgeStatus]: BridgeStatus[K] } | undefined
@@ -616,7 +614,6 @@ export const bridgeStatusFromWire = (a: LinkinfoBridgeAttrs): BridgeStatus | und
   if (a.topologyChangeTimer !== undefined) (s ??= {}).topologyChangeTimer = a.topologyChangeTimer
   if (a.gcTimer !== undefined) (s ??= {}).gcTimer = a.gcTimer
   if (a.mcastHashElasticity !== undefined) (s ??= {}).mcastHashElasticity = a.mcastHashElasticity
-  if (a.multiBoolopt !== undefined) (s ??= {}).multiBoolopt = a.multiBoolopt
   if (a.mcastQuerierState !== undefined) (s ??= {}).mcastQuerierState = a.mcastQuerierState
   if (a.fdbNLearned !== undefined) (s ??= {}).fdbNLearned = a.fdbNLearned
   return s
