@@ -109,13 +109,14 @@ import { defined, isEmpty } from "./internal/Kind.ts"
 import { deepEqual, type ObjectType } from "./internal/Model.ts"
 import { flagNames } from "./internal/Names.ts"
 import { type LinkRef, linkIndex, writeDeviceName } from "./internal/Resolve.ts"
-import type { BridgePortOptions } from "./link/kinds/bridge.ts"
+import type { BridgePortInput, BridgePortOptions } from "./link/kinds/bridge.ts"
 import type { VethPeer as VethPeerOptions } from "./link/kinds/veth.ts"
 import {
   emptyHeader,
   groupNumber,
   type LinkKind,
   type NamespaceTarget as Target,
+  type PortDescriptor,
   NamespaceSchema,
   nsAttrs,
   type ResolvedNamespace as Resolved
@@ -1017,12 +1018,13 @@ const toLink = (h: Head, name: Names): Link => {
   let dataStatus: object | undefined
   if (desc !== undefined) {
     const data = info?.data as any
-    Object.assign(out, desc.fromKernel(data, { name, link: h.link, linkNetnsId: h.linkNetnsId }))
-    if (data !== undefined && desc.status !== undefined) dataStatus = desc.status(data)
+    // the device group moves aside first: the kind's own `group` (vxlan's multicast group) follows
     if (desc.renames?.group !== undefined) {
       out[desc.renames.group] = out.group
       delete out.group
     }
+    Object.assign(out, desc.fromKernel(data, { name, link: h.link, linkNetnsId: h.linkNetnsId }))
+    if (data !== undefined && desc.status !== undefined) dataStatus = desc.status(data)
   } else if (kind !== undefined) out.data = info?.data ?? info?.dataRaw
   let portStatus: object | undefined
   const portKind = info?.portKind
@@ -1422,6 +1424,14 @@ const missingNames = (h: Head, known: ReadonlyMap<number, string>, out: Set<numb
       }
     })
   }
+  // and in port data (a bridge port's backupPort)
+  const port = h.info?.portKind === undefined ? undefined : byKind.get(h.info.portKind)?.port
+  if (port !== undefined && port.devices.length > 0 && h.info?.portData !== undefined) {
+    port.fromKernel(h.info.portData, (i) => {
+      if (i !== 0 && !known.has(i)) out.add(i)
+      return i
+    })
+  }
 }
 
 // Up to this many unknown indexes are looked up one by one (a get, a short
@@ -1634,18 +1644,142 @@ const applyPort = (index: number, master: number, port: Readonly<Record<string, 
         invalid("port", `the master ${m.name} (${portKind ?? "no kind"}) has no port options`)
       )
     const p = (yield* validate(Schema.Struct(desc.fields) as any, port, "port")) as Record<string, unknown>
+    yield* requirePortOptions(index, p)
     const devices: Record<string, number> = {}
     for (const f of desc.devices) {
       const r = p[f]
-      if (r !== undefined) devices[f] = yield* linkIndex(r as Ref, `port.${f}`)
+      if (r !== undefined && r !== null) devices[f] = yield* linkIndex(r as Ref, `port.${f}`)
     }
-    const portData = { portKind, ...desc.toKernel(p, devices) } as any
+    const data = desc.toKernel(p, devices)
+    // nothing to set (a listed vrf port: its port data is all status): sending an empty
+    // IFLA_INFO_SLAVE_DATA fails where the master kind has no port changelink (vrf: EOPNOTSUPP)
+    if (isEmpty(data)) return
     const { route } = yield* Netlink
     yield* route.request(
-      newlink(NLM_F_ACK, { ...emptyHeader, index, linkInfo: { portKind, portData } }),
+      portDataRequest(index, portKind, desc, data),
       options(`link set ${name} type ${portKind}_slave`)
     )
   })
+
+/** Port options newer kernels added (silently ignored by older ones): field, attribute, release. */
+const NEWER_PORT: ReadonlyArray<readonly [string, string, string]> = [
+  ["neighForwardGrat", "IFLA_BRPORT_NEIGH_FORWARD_GRAT", "newer than 6.18"]
+]
+
+/**
+ * Port options the running kernel would silently ignore fail up front, nothing
+ * sent: a kernel that has one reports it for every port, so the port's own
+ * data tells.
+ */
+const requirePortOptions = (index: number, p: Readonly<Record<string, unknown>>) =>
+  Effect.gen(function* () {
+    const given = NEWER_PORT.filter(([f]) => p[f] !== undefined)
+    if (given.length === 0) return
+    const h = yield* getHead(index, { stats: false })
+    const data = (h.info?.portData ?? {}) as Record<string, unknown>
+    for (const [field, uapi, since] of given)
+      if (data[field] === undefined)
+        return yield* Effect.fail(
+          invalid(
+            `port.${field}`,
+            `${uapi} needs a Linux release ${since}; this kernel (${release()}) does not report it`
+          )
+        )
+  })
+
+const IFLA_LINKINFO = LinkAttrsTypes.linkInfo
+const IFLA_PROTINFO = LinkAttrsTypes.protinfo
+const IFLA_INFO_KIND = 1
+const IFLA_INFO_SLAVE_DATA = 5
+const AF_BRIDGE = 7
+
+/** RTM_NEWLINK with IFLA_INFO_KIND "<kind>_slave" and IFLA_INFO_SLAVE_DATA, as `ip link set PORT type KIND_slave` sends it. */
+const portDataRequest = (index: number, portKind: string, desc: PortDescriptor, data: object): Uint8Array =>
+  buildMessage(RTM_NEWLINK, NLM_F_ACK, (w) => {
+    encodeLinkMessage(w, { ...emptyHeader, index })
+    const info = w.nestStart(IFLA_LINKINFO, false)
+    w.attrString(IFLA_INFO_KIND, `${portKind}_slave`)
+    const d = w.nestStart(IFLA_INFO_SLAVE_DATA, false)
+    desc.encode(w, data)
+    w.attrEnd(d)
+    w.attrEnd(info)
+  })
+
+/**
+ * The request {@link setPort} sends for port options of a master of kind
+ * `portKind` ("bridge", "bond"): what `ip link set PORT type bridge_slave ...`
+ * sends. `options` are the master kind's port options; `devices` the indexes
+ * of the devices they name (bridge: `backupPort`).
+ *
+ * @example
+ * ```ts
+ * const bytes = Link.portRequest(3, "bond", { queueId: 3, prio: 7 })
+ * ```
+ * @since 0.4.0
+ */
+export const portRequest = (
+  index: number,
+  portKind: string,
+  options: Readonly<Record<string, unknown>>,
+  devices: Readonly<Record<string, number>> = {}
+): Uint8Array => {
+  const desc = byKind.get(portKind)?.port
+  if (desc === undefined) throw new Error(`link kind ${portKind} has no port options`)
+  return portDataRequest(index, portKind, desc, desc.toKernel(options, devices))
+}
+
+/**
+ * The `bridge link set dev PORT ...` request: RTM_SETLINK, family AF_BRIDGE,
+ * IFLA_PROTINFO (nested) with the IFLA_BRPORT_* attributes of `options`
+ * (bridge port options; `devices`: the index of `backupPort`, 0 removes it).
+ *
+ * @example
+ * ```ts
+ * const bytes = Link.bridgePortRequest(3, { cost: 5, learning: false })
+ * ```
+ * @since 0.4.0
+ */
+export const bridgePortRequest = (
+  index: number,
+  options: BridgePortInput,
+  devices: Readonly<Record<string, number>> = {}
+): Uint8Array => {
+  const desc = byKind.get("bridge")!.port!
+  return buildMessage(RTM_SETLINK, NLM_F_ACK, (w) => {
+    encodeLinkMessage(w, { ...emptyHeader, family: AF_BRIDGE, index })
+    const p = w.nestStart(IFLA_PROTINFO)
+    desc.encode(w, desc.toKernel(options, devices))
+    w.attrEnd(p)
+  })
+}
+
+/**
+ * Sets a bridge port's options the way `bridge link set dev PORT ...` does
+ * (RTM_SETLINK, AF_BRIDGE, IFLA_PROTINFO) rather than through IFLA_LINKINFO
+ * as {@link setPort} does; the options and their names are the same
+ * (`Link.BridgePort`, plus a write-only `state`). `backupPort: 0` removes the
+ * backup port (`nobackup_port`).
+ *
+ * @example
+ * ```ts
+ * yield* Link.setBridgePort("veth1", { cost: 5, learning: false, isolated: true })
+ * yield* Link.setBridgePort("veth1", { state: "blocking" })
+ * ```
+ * @since 0.4.0
+ */
+export const setBridgePort = operation("Link.setBridgePort", function* (ref: Ref, port: BridgePortInput) {
+  const index = yield* linkIndex(ref, "ref")
+  const desc = byKind.get("bridge")!.port!
+  const p = (yield* validate(Schema.Struct(desc.fields) as any, port, "port")) as Record<string, unknown>
+  yield* requirePortOptions(index, p)
+  const devices: Record<string, number> = {}
+  for (const f of desc.devices) {
+    const r = p[f]
+    if (r !== undefined && r !== null) devices[f] = yield* linkIndex(r as Ref, `port.${f}`)
+  }
+  const { route } = yield* Netlink
+  yield* route.request(bridgePortRequest(index, p as BridgePortInput, devices), options("bridge link set"))
+})
 
 /** On EEXIST: if the link's own name is free, say which other name the kind creates is taken. */
 const explainExists = (s: AddSpec, desc: LinkKind, e: NetlinkError) =>
@@ -1661,6 +1795,76 @@ const explainExists = (s: AddSpec, desc: LinkKind, e: NetlinkError) =>
         })
     }
     return e
+  })
+
+/** A namespace target as the Namespace module names it (an open fd through /proc/self/fd). */
+const namespaceRef = (t: NamespaceTarget): Ns.Ref =>
+  typeof t === "string"
+    ? { name: t }
+    : typeof t === "number"
+      ? { pid: t }
+      : "fd" in t
+        ? { path: `/proc/self/fd/${t.fd}` }
+        : t
+
+/**
+ * `add` of a kind created without RTM_NEWLINK (tun/tap): the kind creates the
+ * device in the provided namespace (or inside `netns`: the whole add runs
+ * there, as such devices cannot move), then the common settings, the master,
+ * the port options and `up` follow as changes; if any fails the device is
+ * removed again.
+ */
+const addCreated = (s: AddSpec, desc: LinkKind): Effect.Effect<void, NetlinkError, Netlink> =>
+  Effect.gen(function* () {
+    if (s.netns !== undefined) {
+      return yield* add({ ...s, netns: undefined } as AddSpec).pipe(
+        Effect.provide(Netlink.layerNamespace(namespaceRef(s.netns)))
+      )
+    }
+    const n = yield* Netlink
+    const path = n.namespace === undefined ? undefined : yield* Ns.pathEffect(n.namespace)
+    const failed = desc.create!(s, path)
+    if (failed !== undefined) return yield* Effect.fail(failed)
+    const rec = s as unknown as Record<string, unknown>
+    const {
+      group: _kindsGroup,
+      numTxQueues: _tx,
+      numRxQueues: _rx,
+      master: _master,
+      ...common
+    } = pickCommon(rec, [
+      ...LINK_KEYS,
+      ...Object.keys(Inet6Fields),
+      "protodownReason",
+      "promisc",
+      "allmulticast"
+    ])
+    const group = rec[desc.renames?.group ?? "group"]
+    // as on RTM_NEWLINK: the defaults a new device has are not sent (protodown needs driver support)
+    const changes = defined({
+      ...common,
+      group,
+      protodown: s.protodown === true ? true : undefined,
+      protodownReason: s.protodownReason === 0 ? undefined : s.protodownReason,
+      token: s.token === "::" ? undefined : s.token
+    }) as Changes
+    yield* Effect.gen(function* () {
+      if (!isEmpty(changes)) yield* set(s.name, changes)
+      if (s.master !== undefined) yield* set(s.name, { master: s.master })
+      if (s.port !== undefined) {
+        const index = yield* linkIndex(s.name, "name")
+        yield* applyPort(index, yield* linkIndex(s.master!, "master"), s.port, s.name)
+      }
+      if (s.up === true) yield* set(s.name, { up: true })
+    }).pipe(
+      Effect.tapError(() =>
+        Effect.ignore(
+          Effect.flatMap(linkIndex(s.name, "name"), (index) =>
+            n.route.request(removeRequest(index), options(`link del ${s.name} (undo)`))
+          )
+        )
+      )
+    )
   })
 
 /**
@@ -1699,6 +1903,7 @@ export const add = operation("Link.add", function* (spec: AddSpec) {
     return yield* Effect.fail(invalid("port", "port options need a master (and no netns)"))
   const broken = desc.check?.(s)
   if (broken !== undefined) return yield* Effect.fail(invalid(broken[0], broken[1]))
+  if (desc.create !== undefined) return yield* addCreated(s, desc)
   const { route } = yield* Netlink
   const master = s.master === undefined ? undefined : yield* linkIndex(s.master, "master")
   const upAfterMaster = master !== undefined && s.up === true && s.netns === undefined
@@ -1742,11 +1947,12 @@ export const add = operation("Link.add", function* (spec: AddSpec) {
   const token = s.token === "::" ? undefined : s.token
   const port = s.port
   const changeLater = !isEmpty(later)
-  if (desc.verify === undefined && !changeLater && token === undefined && port === undefined) return
+  const verify = desc.verify !== undefined && (desc.verifies?.(s) ?? true) ? desc.verify : undefined
+  if (verify === undefined && !changeLater && token === undefined && port === undefined) return
   yield* Effect.gen(function* () {
-    if (desc.verify !== undefined && s.netns === undefined) {
+    if (verify !== undefined && s.netns === undefined) {
       const h = yield* getHead(s.name, { stats: false })
-      const broken = desc.verify(s, h.info?.data as any)
+      const broken = verify(s, h.info?.data as any)
       if (broken !== undefined) {
         return yield* Effect.fail(
           kernelError(-95, { operation: `link add ${s.name}: ${broken[0]} (${broken[1]})` })

@@ -2081,6 +2081,83 @@ const tcActionCases2: ReadonlyArray<GoldenCase> = [
   )
 ]
 
+/** Issue 11, wave 4: virt_wifi, batadv, rmnet, ipoib, vxlan vnifilter (captured whether or not the host has the kind). */
+const kindCases4: ReadonlyArray<GoldenCase> = [
+  link(
+    "add-virt-wifi",
+    "virt_wifi over d0: IFLA_LINK, the kind alone",
+    "link add link d0 name vw0 type virt_wifi"
+  ),
+  link(
+    "add-batadv",
+    "batadv with the routing algorithm (IFLA_BATADV_ALGO_NAME)",
+    "link add bat0 type batadv ra BATMAN_V",
+    {
+      setup: []
+    }
+  ),
+  link("add-batadv-default", "batadv without options: the kind alone", "link add bat1 type batadv", {
+    setup: []
+  }),
+  link("add-rmnet", "rmnet over d0 with a mux id", "link add link d0 name rm0 type rmnet mux_id 5"),
+  link(
+    "add-ipoib",
+    "ipoib child of d0 with pkey, connected mode and umcast",
+    "link add link d0 name ib0 type ipoib pkey 0x8001 mode connected umcast 1"
+  ),
+  link(
+    "set-bridge-slave",
+    "every bridge port option ip link set ... type bridge_slave takes (IFLA_INFO_SLAVE_KIND/SLAVE_DATA)",
+    "link set d0 type bridge_slave state 3 priority 3 cost 5 guard on hairpin on fastleave on root_block on learning off flood off proxy_arp on proxy_arp_wifi on mcast_router 2 mcast_flood off bcast_flood off mcast_to_unicast on group_fwd_mask 0x4000 neigh_suppress on vlan_tunnel on isolated on locked on backup_port d1",
+    { setup: [veth, bridge, split("link set d0 master br0"), split("link set d1 master br0")] }
+  ),
+  link(
+    "set-bond-slave",
+    "bond port queue_id and prio (IFLA_BOND_SLAVE_*)",
+    "link set d0 type bond_slave queue_id 3 prio 7",
+    {
+      setup: [veth, split("link add b0 type bond"), split("link set d0 master b0")],
+      setupMayFail: true
+    }
+  ),
+  {
+    name: "bridge-link-set",
+    doc: "bridge link set: RTM_SETLINK, family AF_BRIDGE, IFLA_PROTINFO (nested) with IFLA_BRPORT_*",
+    setup: [veth, bridge, split("link set d0 master br0"), split("link set d1 master br0")],
+    command: split(
+      "link set dev d0 cost 5 priority 3 state 3 guard on hairpin on fastleave on root_block on learning off learning_sync on flood off mcast_router 2 mcast_flood off bcast_flood off mcast_to_unicast on neigh_suppress on vlan_tunnel on isolated on locked on backup_port d1"
+    ),
+    types: [RTM_SETLINK],
+    tool: "bridge"
+  },
+  {
+    name: "bridge-link-set-nobackup",
+    doc: "bridge link set nobackup_port: IFLA_BRPORT_BACKUP_PORT 0",
+    setup: [veth, bridge, split("link set d0 master br0")],
+    command: split("link set dev d0 nobackup_port"),
+    types: [RTM_SETLINK],
+    tool: "bridge"
+  },
+  link(
+    "add-bridge-all",
+    "bridge with every IFLA_BR_* option ip 6.1 takes: STP times (cs), the six mcast intervals (cs), querier/snooping, vlan stats, boolopts",
+    "link add br9 type bridge forward_delay 800 hello_time 300 max_age 3000 ageing_time 20000 stp_state 0 priority 100 vlan_filtering 1 vlan_protocol 802.1ad vlan_default_pvid 7 vlan_stats_enabled 1 vlan_stats_per_port 1 group_fwd_mask 0x4000 group_address 01:80:c2:00:00:0e mcast_snooping 1 mcast_vlan_snooping 1 mcast_router 2 mcast_query_use_ifaddr 1 mcast_querier 1 mcast_hash_max 1024 mcast_last_member_count 3 mcast_startup_query_count 4 mcast_last_member_interval 200 mcast_membership_interval 30000 mcast_querier_interval 26000 mcast_query_interval 13000 mcast_query_response_interval 1200 mcast_startup_query_interval 3000 mcast_stats_enabled 1 mcast_igmp_version 3 mcast_mld_version 2 nf_call_iptables 1 nf_call_ip6tables 1 nf_call_arptables 1 no_linklocal_learn 1",
+    { setup: [] }
+  ),
+  link(
+    "set-bridge-boolopt",
+    "ip link set type bridge with one boolopt off: IFLA_BR_MULTI_BOOLOPT value 0, selector its bit",
+    "link set br0 type bridge no_linklocal_learn 0",
+    { setup: [bridge] }
+  ),
+  link(
+    "add-vxlan-vnifilter",
+    "vxlan external with per-VNI filtering (no id)",
+    "link add vx0 type vxlan dstport 4789 external vnifilter",
+    { setup: [] }
+  )
+]
+
 export const cases: ReadonlyArray<GoldenCase> = [
   ...linkCases,
   ...addrCases,
@@ -2110,5 +2187,6 @@ export const cases: ReadonlyArray<GoldenCase> = [
   ...tcFilterCases,
   ...linkAttrCases,
   ...ntableCases,
-  ...tcActionCases2
+  ...tcActionCases2,
+  ...kindCases4
 ]

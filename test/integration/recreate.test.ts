@@ -94,19 +94,16 @@ const linkOrder = (links: ReadonlyArray<Link.Link>): Array<Link.Link> => {
 /** Recreates a listed state (what the kernel did not make by itself) in the Netlink layer's namespace. */
 const recreate = (s: State) =>
   Effect.gen(function* () {
-    const vrfs = new Set(s.link.filter((l) => l.kind === "vrf").map((l) => l.name))
     const bonds = new Set(s.link.filter((l) => l.kind === "bond").map((l) => l.name))
     const later: Array<string> = []
     for (const l of linkOrder(s.link.filter((l) => !Registry.link.kernelMade(l)))) {
       const master = typeof l.master === "string" ? l.master : undefined
-      // Two Link defects, reported, worked around here: a vrf port's options are the kernel's
-      // to report (the vrf has no port changelink: EOPNOTSUPP), and a bond refuses a port that
-      // is up (EPERM), so a listed bond port is made down and brought up afterwards.
+      // A bond refuses a port that is up (EPERM), so a listed bond port is made down and
+      // brought up afterwards.
       const bondPortUp = master !== undefined && bonds.has(master) && l.up === true
       if (bondPortUp) later.push(l.name)
       yield* Registry.link.add({
         ...l,
-        ...(master !== undefined && vrfs.has(master) ? { port: undefined } : {}),
         ...(bondPortUp ? { up: false } : {})
       })
     }

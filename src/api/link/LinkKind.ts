@@ -15,6 +15,8 @@ import type {
   LinkinfoPortDataMsg,
   LinkMessage
 } from "../../generated/rt-link/index.ts"
+import type { NetlinkError } from "../../runtime/NetlinkError.ts"
+import type { Writer } from "../../runtime/Wire.ts"
 import type { KindDescriptor } from "../internal/Kind.ts"
 
 /**
@@ -97,6 +99,8 @@ export interface PortDescriptor {
   readonly fromKernel: (data: any, name: (index: number) => string | number) => object
   readonly status?: (data: any) => object | undefined
   readonly canonical: (options: any) => object
+  /** Writes the port data attributes (the generated encoder of the kind's port attribute set). */
+  readonly encode: (w: Writer, data: any) => void
 }
 
 /**
@@ -135,12 +139,21 @@ export interface LinkKind<Options = any, K extends string = string>
    * link's kind data (`[field, reason]`); the engine removes the link and fails.
    */
   readonly verify?: (options: Options, data: DataOf<K> | undefined) => readonly [string, string] | undefined
+  /** Whether `verify` needs the read-back for these options (default: always). */
+  readonly verifies?: (options: Options) => boolean
   /** Options the kernel picks when not given (a veth's peer name): compared only when both sides have them. */
   readonly kernelChosen?: ReadonlyArray<string>
   /** Common fields this kind names differently because its options use the name. */
   readonly renames?: { readonly group?: string }
   /** Port options of this kind's ports, when it is a master (bridge, bond, vrf). */
   readonly port?: PortDescriptor
+  /**
+   * Creates the link without RTM_NEWLINK, in the network namespace at
+   * `namespacePath` (undefined: the calling thread's), for kinds the kernel
+   * creates another way (tun/tap: ioctls on /dev/net/tun). Returns the error,
+   * or undefined when created; the common settings follow with RTM_SETLINK.
+   */
+  readonly create?: (options: Options, namespacePath: string | undefined) => NetlinkError | undefined
 }
 
 /**

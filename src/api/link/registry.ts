@@ -34,6 +34,9 @@ import { team } from "./kinds/team.ts"
 import { amt } from "./kinds/amt.ts"
 import { gtp } from "./kinds/gtp.ts"
 import { ovpn } from "./kinds/ovpn.ts"
+import { tun } from "./kinds/tun.ts"
+import { ipoib, rmnet, virtWifi } from "./kinds/stacked.ts"
+import { batadv } from "./kinds/batadv.ts"
 
 /**
  * Every link kind's descriptor.
@@ -81,7 +84,12 @@ export const registry = [
   team,
   amt,
   gtp,
-  ovpn
+  ovpn,
+  tun,
+  virtWifi,
+  batadv,
+  rmnet,
+  ipoib
 ] as const
 
 /**

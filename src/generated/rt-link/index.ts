@@ -276,6 +276,27 @@ export const MdbRtrTypeNames: Readonly<Record<number, string>> = {
   2: "perm",
   3: "temp",
 }
+/** Values of br-boolopt — Bit numbers of IFLA_BR_MULTI_BOOLOPT.. */
+export const BrBoolopt = {
+  /** BR_BOOLOPT_NO_LL_LEARN */
+  "noLlLearn": 0,
+  /** BR_BOOLOPT_MCAST_VLAN_SNOOPING */
+  "mcastVlanSnooping": 1,
+  /** BR_BOOLOPT_MST_ENABLE */
+  "mstEnable": 2,
+  /** BR_BOOLOPT_MDB_OFFLOAD_FAIL_NOTIFICATION */
+  "mdbOffloadFailNotification": 3,
+  /** BR_BOOLOPT_FDB_LOCAL_VLAN_0 */
+  "fdbLocalVlan0": 4,
+} as const
+/** Names of br-boolopt values, for display. */
+export const BrBooloptNames: Readonly<Record<number, string>> = {
+  0: "noLlLearn",
+  1: "mcastVlanSnooping",
+  2: "mstEnable",
+  3: "mdbOffloadFailNotification",
+  4: "fdbLocalVlan0",
+}
 /** Values of br-stp-mode. */
 export const BrStpMode = {
   /** BR_STP_MODE_AUTO */
@@ -1092,6 +1113,84 @@ export const OvpnModeNames: Readonly<Record<number, string>> = {
   0: "p2p",
   1: "mp",
 }
+/** Values of tun-type. */
+export const TunType = {
+  /** IFF_TUN */
+  "tun": 1,
+  /** IFF_TAP */
+  "tap": 2,
+} as const
+/** Names of tun-type values, for display. */
+export const TunTypeNames: Readonly<Record<number, string>> = {
+  1: "tun",
+  2: "tap",
+}
+/** Flag bits of tun-flags — ifr_flags of the TUNSETIFF ioctl (linux/if_tun.h).. */
+export const TunFlags = {
+  /** IFF_TUN */
+  "tun": 1,
+  /** IFF_TAP */
+  "tap": 2,
+  /** IFF_NAPI */
+  "napi": 16,
+  /** IFF_NAPI_FRAGS */
+  "napiFrags": 32,
+  /** IFF_MULTI_QUEUE */
+  "multiQueue": 256,
+  /** IFF_NO_PI */
+  "noPi": 4096,
+  /** IFF_VNET_HDR */
+  "vnetHdr": 16384,
+  /** IFF_TUN_EXCL */
+  "tunExcl": 32768,
+} as const
+/** Names of tun-flags values, for display. */
+export const TunFlagsNames: Readonly<Record<number, string>> = {
+  1: "tun",
+  2: "tap",
+  16: "napi",
+  32: "napiFrags",
+  256: "multiQueue",
+  4096: "noPi",
+  16384: "vnetHdr",
+  32768: "tunExcl",
+}
+/** Flag bits of rmnet-flags. */
+export const RmnetFlags = {
+  /** RMNET_FLAGS_INGRESS_DEAGGREGATION */
+  "ingressDeaggregation": 1,
+  /** RMNET_FLAGS_INGRESS_MAP_COMMANDS */
+  "ingressMapCommands": 2,
+  /** RMNET_FLAGS_INGRESS_MAP_CKSUMV4 */
+  "ingressMapCksumv4": 4,
+  /** RMNET_FLAGS_EGRESS_MAP_CKSUMV4 */
+  "egressMapCksumv4": 8,
+  /** RMNET_FLAGS_INGRESS_MAP_CKSUMV5 */
+  "ingressMapCksumv5": 16,
+  /** RMNET_FLAGS_EGRESS_MAP_CKSUMV5 */
+  "egressMapCksumv5": 32,
+} as const
+/** Names of rmnet-flags values, for display. */
+export const RmnetFlagsNames: Readonly<Record<number, string>> = {
+  1: "ingressDeaggregation",
+  2: "ingressMapCommands",
+  4: "ingressMapCksumv4",
+  8: "egressMapCksumv4",
+  16: "ingressMapCksumv5",
+  32: "egressMapCksumv5",
+}
+/** Values of ipoib-mode. */
+export const IpoibMode = {
+  /** IPOIB_MODE_DATAGRAM */
+  "datagram": 0,
+  /** IPOIB_MODE_CONNECTED */
+  "connected": 1,
+} as const
+/** Names of ipoib-mode values, for display. */
+export const IpoibModeNames: Readonly<Record<number, string>> = {
+  0: "datagram",
+  1: "connected",
+}
 /** struct ifinfomsg (16 bytes). */
 export interface Ifinfomsg {
   readonly family: number
@@ -1707,6 +1806,31 @@ export function decodeIflaVlanQosMapping(buf: Uint8Array, view: DataView, p: num
 export function encodeIflaVlanQosMapping(w: Writer, v: IflaVlanQosMapping): void {
   w.u32(v.from ?? 0)
   w.u32(v.to ?? 0)
+}
+/** struct ifla-rmnet-flags (8 bytes). */
+export interface IflaRmnetFlags {
+  readonly flags: number
+  /** Which flags to change. */ readonly mask: number
+}
+export const IflaRmnetFlagsSize = 8
+/** Byte offset of each member of struct ifla-rmnet-flags. */
+export const IflaRmnetFlagsOffsets = {
+  flags: 0,
+  mask: 4,
+} as const
+export const IflaRmnetFlagsFields = {
+  flags: P.U32,
+  mask: P.U32,
+}
+export const IflaRmnetFlags: Schema.Codec<IflaRmnetFlags> = Schema.Struct(IflaRmnetFlagsFields)
+/** Decodes struct ifla-rmnet-flags at [p, end). */
+export function decodeIflaRmnetFlags(buf: Uint8Array, view: DataView, p: number, end: number): IflaRmnetFlags {
+  if (end - p < 8) throw new DecodeFailure("struct ifla-rmnet-flags: " + (end - p) + " bytes, expected 8", p)
+  return { flags: view.getUint32(p, true), mask: view.getUint32(p + 4, true) } as IflaRmnetFlags
+}
+export function encodeIflaRmnetFlags(w: Writer, v: IflaRmnetFlags): void {
+  w.u32(v.flags ?? 0)
+  w.u32(v.mask ?? 0)
 }
 /** Attribute set link-attrs. */
 export interface LinkAttrs {
@@ -2463,7 +2587,7 @@ export interface LinkinfoBridgeAttrs {
   readonly mcastMldVersion?: number
   /** IFLA_BR_VLAN_STATS_PER_PORT (45) — Per-VLAN per-port statistics. */
   readonly vlanStatsPerPort?: number
-  /** IFLA_BR_MULTI_BOOLOPT (46) — Boolean options: value = optval, selector = optmask (bit per BR_BOOLOPT_*). */
+  /** IFLA_BR_MULTI_BOOLOPT (46) — Boolean options: value = optval, selector = optmask (bit per BR_BOOLOPT_*); dumps set every bit the kernel knows in selector. */
   readonly multiBoolopt?: { readonly value: number; readonly selector: number }
   /** IFLA_BR_MCAST_QUERIER_STATE (47) — Nested querier state (kept raw). */
   readonly mcastQuerierState?: Uint8Array
@@ -2603,7 +2727,7 @@ export interface LinkinfoBrportAttrs {
   readonly unicastFlood?: number
   /** IFLA_BRPORT_PROXYARP (10) — Proxy ARP (1 on). */
   readonly proxyarp?: number
-  /** IFLA_BRPORT_LEARNING_SYNC (11) — Sync learned addresses from the device (1 on). */
+  /** IFLA_BRPORT_LEARNING_SYNC (11) — Sync learned addresses from the device (1 on); write only, never reported. */
   readonly learningSync?: number
   /** IFLA_BRPORT_PROXYARP_WIFI (12) — Proxy ARP for Wi-Fi (1 on). */
   readonly proxyarpWifi?: number
@@ -2667,9 +2791,9 @@ export interface LinkinfoBrportAttrs {
   readonly mcastMaxGroups?: number
   /** IFLA_BRPORT_NEIGH_VLAN_SUPPRESS (43) — Per-VLAN ARP/ND suppression (1 on). */
   readonly neighVlanSuppress?: number
-  /** IFLA_BRPORT_BACKUP_NHID (44) — Backup nexthop id; 0 removes. */
+  /** IFLA_BRPORT_BACKUP_NHID (44) — Backup nexthop id; 0 removes (reported only when set). */
   readonly backupNhid?: number
-  /** IFLA_BRPORT_NEIGH_FORWARD_GRAT (45) — Forward gratuitous ARP/NA despite suppression (1 on). */
+  /** IFLA_BRPORT_NEIGH_FORWARD_GRAT (45) — Forward gratuitous ARP/NA despite suppression (1 on; newer than Linux 6.18, whose kernel ignores it). */
   readonly neighForwardGrat?: number
   /** Attributes this spec does not describe (a newer kernel's), kept as received. */
   readonly unknown?: ReadonlyArray<RawAttribute>
@@ -4167,6 +4291,110 @@ export const LinkinfoOvpnAttrsFields = {
   mode: Schema.optionalKey(P.U8.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
   unknown: Schema.optionalKey(P.rawAttributes([1])),
 }
+/** Attribute set linkinfo-tun-attrs. */
+export interface LinkinfoTunAttrs {
+  /** IFLA_TUN_OWNER (1) — Owner uid (TUNSETOWNER); absent when none. */
+  readonly owner?: number
+  /** IFLA_TUN_GROUP (2) — Owner gid (TUNSETGROUP); absent when none. */
+  readonly group?: number
+  /** IFLA_TUN_TYPE (3) — tun (layer 3) or tap (ethernet). (values: TunType) */
+  readonly type?: number
+  /** IFLA_TUN_PI (4) — Packets carry a 4-byte packet information header (no IFF_NO_PI). */
+  readonly pi?: number
+  /** IFLA_TUN_VNET_HDR (5) — Packets carry a virtio-net header (IFF_VNET_HDR). */
+  readonly vnetHdr?: number
+  /** IFLA_TUN_PERSIST (6) — The device outlives its file descriptors (TUNSETPERSIST). */
+  readonly persist?: number
+  /** IFLA_TUN_MULTI_QUEUE (7) — Several queues, one per attached file descriptor (IFF_MULTI_QUEUE). */
+  readonly multiQueue?: number
+  /** IFLA_TUN_NUM_QUEUES (8) — Attached queues (multi-queue devices). */
+  readonly numQueues?: number
+  /** IFLA_TUN_NUM_DISABLED_QUEUES (9) — Detached queues (multi-queue devices). */
+  readonly numDisabledQueues?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of linkinfo-tun-attrs. */
+export const LinkinfoTunAttrsTypes = {
+  /** IFLA_TUN_OWNER */ owner: 1,
+  /** IFLA_TUN_GROUP */ group: 2,
+  /** IFLA_TUN_TYPE */ type: 3,
+  /** IFLA_TUN_PI */ pi: 4,
+  /** IFLA_TUN_VNET_HDR */ vnetHdr: 5,
+  /** IFLA_TUN_PERSIST */ persist: 6,
+  /** IFLA_TUN_MULTI_QUEUE */ multiQueue: 7,
+  /** IFLA_TUN_NUM_QUEUES */ numQueues: 8,
+  /** IFLA_TUN_NUM_DISABLED_QUEUES */ numDisabledQueues: 9,
+} as const
+export const LinkinfoTunAttrsFields = {
+  owner: Schema.optionalKey(P.U32),
+  group: Schema.optionalKey(P.U32),
+  type: Schema.optionalKey(P.U8),
+  pi: Schema.optionalKey(P.U8),
+  vnetHdr: Schema.optionalKey(P.U8),
+  persist: Schema.optionalKey(P.U8),
+  multiQueue: Schema.optionalKey(P.U8),
+  numQueues: Schema.optionalKey(P.U32),
+  numDisabledQueues: Schema.optionalKey(P.U32),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9])),
+}
+/** Attribute set linkinfo-batadv-attrs. */
+export interface LinkinfoBatadvAttrs {
+  /** IFLA_BATADV_ALGO_NAME (1) — Routing algorithm (BATMAN_IV, BATMAN_V); create only, never reported. */
+  readonly algoName?: string
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of linkinfo-batadv-attrs. */
+export const LinkinfoBatadvAttrsTypes = {
+  /** IFLA_BATADV_ALGO_NAME */ algoName: 1,
+} as const
+export const LinkinfoBatadvAttrsFields = {
+  algoName: Schema.optionalKey(P.NlString),
+  unknown: Schema.optionalKey(P.rawAttributes([1])),
+}
+/** Attribute set linkinfo-rmnet-attrs. */
+export interface LinkinfoRmnetAttrs {
+  /** IFLA_RMNET_MUX_ID (1) — MAP multiplexing id of the channel. */
+  readonly muxId?: number
+  /** IFLA_RMNET_FLAGS (2) — MAP data format flags and the mask of those to change. */
+  readonly flags?: IflaRmnetFlags
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of linkinfo-rmnet-attrs. */
+export const LinkinfoRmnetAttrsTypes = {
+  /** IFLA_RMNET_MUX_ID */ muxId: 1,
+  /** IFLA_RMNET_FLAGS */ flags: 2,
+} as const
+export const LinkinfoRmnetAttrsFields = {
+  muxId: Schema.optionalKey(P.U16.check(Schema.isBetween({ minimum: 1, maximum: 254 }))),
+  flags: Schema.optionalKey(Schema.suspend((): Schema.Codec<IflaRmnetFlags> => IflaRmnetFlags)),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2])),
+}
+/** Attribute set linkinfo-ipoib-attrs. */
+export interface LinkinfoIpoibAttrs {
+  /** IFLA_IPOIB_PKEY (1) — Partition key of the child interface (the parent's when not given). */
+  readonly pkey?: number
+  /** IFLA_IPOIB_MODE (2) — Datagram or connected mode. (values: IpoibMode) */
+  readonly mode?: number
+  /** IFLA_IPOIB_UMCAST (3) — Allow user-space multicast (1 on). */
+  readonly umcast?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of linkinfo-ipoib-attrs. */
+export const LinkinfoIpoibAttrsTypes = {
+  /** IFLA_IPOIB_PKEY */ pkey: 1,
+  /** IFLA_IPOIB_MODE */ mode: 2,
+  /** IFLA_IPOIB_UMCAST */ umcast: 3,
+} as const
+export const LinkinfoIpoibAttrsFields = {
+  pkey: Schema.optionalKey(P.U16.check(Schema.isBetween({ minimum: 32769, maximum: 65535 }))),
+  mode: Schema.optionalKey(P.U16.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
+  umcast: Schema.optionalKey(P.U16.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3])),
+}
 export const LinkAttrs: Schema.Codec<LinkAttrs> = Schema.Struct(LinkAttrsFields)
 export const VfinfoListAttrs: Schema.Codec<VfinfoListAttrs> = Schema.Struct(VfinfoListAttrsFields)
 export const VfInfoAttrs: Schema.Codec<VfInfoAttrs> = Schema.Struct(VfInfoAttrsFields)
@@ -4211,8 +4439,12 @@ export const LinkinfoHsrAttrs: Schema.Codec<LinkinfoHsrAttrs> = Schema.Struct(Li
 export const LinkinfoGtpAttrs: Schema.Codec<LinkinfoGtpAttrs> = Schema.Struct(LinkinfoGtpAttrsFields)
 export const LinkinfoAmtAttrs: Schema.Codec<LinkinfoAmtAttrs> = Schema.Struct(LinkinfoAmtAttrsFields)
 export const LinkinfoOvpnAttrs: Schema.Codec<LinkinfoOvpnAttrs> = Schema.Struct(LinkinfoOvpnAttrsFields)
+export const LinkinfoTunAttrs: Schema.Codec<LinkinfoTunAttrs> = Schema.Struct(LinkinfoTunAttrsFields)
+export const LinkinfoBatadvAttrs: Schema.Codec<LinkinfoBatadvAttrs> = Schema.Struct(LinkinfoBatadvAttrsFields)
+export const LinkinfoRmnetAttrs: Schema.Codec<LinkinfoRmnetAttrs> = Schema.Struct(LinkinfoRmnetAttrsFields)
+export const LinkinfoIpoibAttrs: Schema.Codec<LinkinfoIpoibAttrs> = Schema.Struct(LinkinfoIpoibAttrsFields)
 /** linkinfo-data-msg: the payload chosen by kind. */
-export type LinkinfoDataMsg = ({ readonly kind: "veth" } & LinkinfoVethAttrs) | ({ readonly kind: "bridge" } & LinkinfoBridgeAttrs) | ({ readonly kind: "vxlan" } & LinkinfoVxlanAttrs) | ({ readonly kind: "macvlan" } & LinkinfoMacvlanAttrs) | ({ readonly kind: "macvtap" } & LinkinfoMacvlanAttrs) | ({ readonly kind: "ifb" } & EmptyAttrs) | ({ readonly kind: "dummy" } & EmptyAttrs) | ({ readonly kind: "vlan" } & LinkinfoVlanAttrs) | ({ readonly kind: "bond" } & LinkinfoBondAttrs) | ({ readonly kind: "vrf" } & LinkinfoVrfAttrs) | ({ readonly kind: "gre" } & LinkinfoGreAttrs) | ({ readonly kind: "gretap" } & LinkinfoGreAttrs) | ({ readonly kind: "erspan" } & LinkinfoGreAttrs) | ({ readonly kind: "ip6gre" } & LinkinfoIp6greAttrs) | ({ readonly kind: "ip6gretap" } & LinkinfoIp6greAttrs) | ({ readonly kind: "ip6erspan" } & LinkinfoIp6greAttrs) | ({ readonly kind: "ipip" } & LinkinfoIptunAttrs) | ({ readonly kind: "sit" } & LinkinfoIptunAttrs) | ({ readonly kind: "ip6tnl" } & LinkinfoIp6tnlAttrs) | ({ readonly kind: "vti" } & LinkinfoVtiAttrs) | ({ readonly kind: "vti6" } & LinkinfoVti6Attrs) | ({ readonly kind: "xfrm" } & LinkinfoXfrmAttrs) | ({ readonly kind: "geneve" } & LinkinfoGeneveAttrs) | ({ readonly kind: "bareudp" } & LinkinfoBareudpAttrs) | ({ readonly kind: "ipvlan" } & LinkinfoIpvlanAttrs) | ({ readonly kind: "ipvtap" } & LinkinfoIpvlanAttrs) | ({ readonly kind: "nlmon" } & EmptyAttrs) | ({ readonly kind: "vcan" } & EmptyAttrs) | ({ readonly kind: "macsec" } & LinkinfoMacsecAttrs) | ({ readonly kind: "wireguard" } & EmptyAttrs) | ({ readonly kind: "vxcan" } & LinkinfoVxcanAttrs) | ({ readonly kind: "netkit" } & LinkinfoNetkitAttrs) | ({ readonly kind: "hsr" } & LinkinfoHsrAttrs) | ({ readonly kind: "team" } & EmptyAttrs) | ({ readonly kind: "amt" } & LinkinfoAmtAttrs) | ({ readonly kind: "gtp" } & LinkinfoGtpAttrs) | ({ readonly kind: "ovpn" } & LinkinfoOvpnAttrs)
+export type LinkinfoDataMsg = ({ readonly kind: "veth" } & LinkinfoVethAttrs) | ({ readonly kind: "bridge" } & LinkinfoBridgeAttrs) | ({ readonly kind: "vxlan" } & LinkinfoVxlanAttrs) | ({ readonly kind: "macvlan" } & LinkinfoMacvlanAttrs) | ({ readonly kind: "macvtap" } & LinkinfoMacvlanAttrs) | ({ readonly kind: "ifb" } & EmptyAttrs) | ({ readonly kind: "dummy" } & EmptyAttrs) | ({ readonly kind: "vlan" } & LinkinfoVlanAttrs) | ({ readonly kind: "bond" } & LinkinfoBondAttrs) | ({ readonly kind: "vrf" } & LinkinfoVrfAttrs) | ({ readonly kind: "gre" } & LinkinfoGreAttrs) | ({ readonly kind: "gretap" } & LinkinfoGreAttrs) | ({ readonly kind: "erspan" } & LinkinfoGreAttrs) | ({ readonly kind: "ip6gre" } & LinkinfoIp6greAttrs) | ({ readonly kind: "ip6gretap" } & LinkinfoIp6greAttrs) | ({ readonly kind: "ip6erspan" } & LinkinfoIp6greAttrs) | ({ readonly kind: "ipip" } & LinkinfoIptunAttrs) | ({ readonly kind: "sit" } & LinkinfoIptunAttrs) | ({ readonly kind: "ip6tnl" } & LinkinfoIp6tnlAttrs) | ({ readonly kind: "vti" } & LinkinfoVtiAttrs) | ({ readonly kind: "vti6" } & LinkinfoVti6Attrs) | ({ readonly kind: "xfrm" } & LinkinfoXfrmAttrs) | ({ readonly kind: "geneve" } & LinkinfoGeneveAttrs) | ({ readonly kind: "bareudp" } & LinkinfoBareudpAttrs) | ({ readonly kind: "ipvlan" } & LinkinfoIpvlanAttrs) | ({ readonly kind: "ipvtap" } & LinkinfoIpvlanAttrs) | ({ readonly kind: "nlmon" } & EmptyAttrs) | ({ readonly kind: "vcan" } & EmptyAttrs) | ({ readonly kind: "macsec" } & LinkinfoMacsecAttrs) | ({ readonly kind: "wireguard" } & EmptyAttrs) | ({ readonly kind: "vxcan" } & LinkinfoVxcanAttrs) | ({ readonly kind: "netkit" } & LinkinfoNetkitAttrs) | ({ readonly kind: "hsr" } & LinkinfoHsrAttrs) | ({ readonly kind: "team" } & EmptyAttrs) | ({ readonly kind: "amt" } & LinkinfoAmtAttrs) | ({ readonly kind: "gtp" } & LinkinfoGtpAttrs) | ({ readonly kind: "ovpn" } & LinkinfoOvpnAttrs) | ({ readonly kind: "tun" } & LinkinfoTunAttrs) | ({ readonly kind: "virt_wifi" } & EmptyAttrs) | ({ readonly kind: "batadv" } & LinkinfoBatadvAttrs) | ({ readonly kind: "rmnet" } & LinkinfoRmnetAttrs) | ({ readonly kind: "ipoib" } & LinkinfoIpoibAttrs)
 export const LinkinfoDataMsg: Schema.Codec<LinkinfoDataMsg> = Schema.Union([
   Schema.Struct({ kind: Schema.Literal("veth"), ...LinkinfoVethAttrsFields }),
   Schema.Struct({ kind: Schema.Literal("bridge"), ...LinkinfoBridgeAttrsFields }),
@@ -4251,9 +4483,14 @@ export const LinkinfoDataMsg: Schema.Codec<LinkinfoDataMsg> = Schema.Union([
   Schema.Struct({ kind: Schema.Literal("amt"), ...LinkinfoAmtAttrsFields }),
   Schema.Struct({ kind: Schema.Literal("gtp"), ...LinkinfoGtpAttrsFields }),
   Schema.Struct({ kind: Schema.Literal("ovpn"), ...LinkinfoOvpnAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("tun"), ...LinkinfoTunAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("virt_wifi"), ...EmptyAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("batadv"), ...LinkinfoBatadvAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("rmnet"), ...LinkinfoRmnetAttrsFields }),
+  Schema.Struct({ kind: Schema.Literal("ipoib"), ...LinkinfoIpoibAttrsFields }),
 ]) as any
 /** The kind values linkinfo-data-msg describes. */
-export const LinkinfoDataMsgKinds: ReadonlyArray<string> = ["veth", "bridge", "vxlan", "macvlan", "macvtap", "ifb", "dummy", "vlan", "bond", "vrf", "gre", "gretap", "erspan", "ip6gre", "ip6gretap", "ip6erspan", "ipip", "sit", "ip6tnl", "vti", "vti6", "xfrm", "geneve", "bareudp", "ipvlan", "ipvtap", "nlmon", "vcan", "macsec", "wireguard", "vxcan", "netkit", "hsr", "team", "amt", "gtp", "ovpn"]
+export const LinkinfoDataMsgKinds: ReadonlyArray<string> = ["veth", "bridge", "vxlan", "macvlan", "macvtap", "ifb", "dummy", "vlan", "bond", "vrf", "gre", "gretap", "erspan", "ip6gre", "ip6gretap", "ip6erspan", "ipip", "sit", "ip6tnl", "vti", "vti6", "xfrm", "geneve", "bareudp", "ipvlan", "ipvtap", "nlmon", "vcan", "macsec", "wireguard", "vxcan", "netkit", "hsr", "team", "amt", "gtp", "ovpn", "tun", "virt_wifi", "batadv", "rmnet", "ipoib"]
 const decodeLinkinfoDataMsg = (kind: string | undefined, buf: Uint8Array, view: DataView, p: number, e: number): any => {
   switch (kind) {
     case "veth": { const out: any = { kind: "veth" }; return decodeLinkinfoVethAttrsInto(out, buf, view, p, e) }
@@ -4293,6 +4530,11 @@ const decodeLinkinfoDataMsg = (kind: string | undefined, buf: Uint8Array, view: 
     case "amt": { const out: any = { kind: "amt" }; return decodeLinkinfoAmtAttrsInto(out, buf, view, p, e) }
     case "gtp": { const out: any = { kind: "gtp" }; return decodeLinkinfoGtpAttrsInto(out, buf, view, p, e) }
     case "ovpn": { const out: any = { kind: "ovpn" }; return decodeLinkinfoOvpnAttrsInto(out, buf, view, p, e) }
+    case "tun": { const out: any = { kind: "tun" }; return decodeLinkinfoTunAttrsInto(out, buf, view, p, e) }
+    case "virt_wifi": { const out: any = { kind: "virt_wifi" }; return decodeEmptyAttrsInto(out, buf, view, p, e) }
+    case "batadv": { const out: any = { kind: "batadv" }; return decodeLinkinfoBatadvAttrsInto(out, buf, view, p, e) }
+    case "rmnet": { const out: any = { kind: "rmnet" }; return decodeLinkinfoRmnetAttrsInto(out, buf, view, p, e) }
+    case "ipoib": { const out: any = { kind: "ipoib" }; return decodeLinkinfoIpoibAttrsInto(out, buf, view, p, e) }
     default: return undefined
   }
 }
@@ -4335,6 +4577,11 @@ const encodeLinkinfoDataMsg = (w: Writer, v: LinkinfoDataMsg): void => {
     case "amt": encodeLinkinfoAmtAttrs(w, v as any); break
     case "gtp": encodeLinkinfoGtpAttrs(w, v as any); break
     case "ovpn": encodeLinkinfoOvpnAttrs(w, v as any); break
+    case "tun": encodeLinkinfoTunAttrs(w, v as any); break
+    case "virt_wifi": encodeEmptyAttrs(w, v as any); break
+    case "batadv": encodeLinkinfoBatadvAttrs(w, v as any); break
+    case "rmnet": encodeLinkinfoRmnetAttrs(w, v as any); break
+    case "ipoib": encodeLinkinfoIpoibAttrs(w, v as any); break
   }
 }
 /** linkinfo-port-data-msg: the payload chosen by portKind. */
@@ -4467,6 +4714,7 @@ export function decodeLinkinfoBridgeAttrsViewInto(out: any, buf: Uint8Array, vie
       case 43: out.mcastIgmpVersion = (n < 1 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MCAST_IGMP_VERSION", n, 1, off) : view.getUint8(p)); break
       case 44: out.mcastMldVersion = (n < 1 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MCAST_MLD_VERSION", n, 1, off) : view.getUint8(p)); break
       case 45: out.vlanStatsPerPort = (n < 1 ? badLength("linkinfo-bridge-attrs.IFLA_BR_VLAN_STATS_PER_PORT", n, 1, off) : view.getUint8(p)); break
+      case 46: out.multiBoolopt = (n < 8 ? badLength("linkinfo-bridge-attrs.IFLA_BR_MULTI_BOOLOPT", n, 8, off) : { value: view.getUint32(p, true), selector: view.getUint32(p + 4, true) }); break
       case 49: out.fdbMaxLearned = (n < 4 ? badLength("linkinfo-bridge-attrs.IFLA_BR_FDB_MAX_LEARNED", n, 4, off) : view.getUint32(p, true)); break
       case 50: out.stpMode = (n < 4 ? badLength("linkinfo-bridge-attrs.IFLA_BR_STP_MODE", n, 4, off) : view.getUint32(p, true)); break
     }
@@ -5050,6 +5298,70 @@ export function decodeLinkinfoOvpnAttrsViewInto(out: any, buf: Uint8Array, view:
     const p = off + 4, n = len - 4
     switch (view.getUint16(off + 2, true) & 0x3fff) {
       case 1: out.mode = (n < 1 ? badLength("linkinfo-ovpn-attrs.IFLA_OVPN_MODE", n, 1, off) : view.getUint8(p)); break
+    }
+    off += (len + 3) & ~3
+  }
+  return out
+}
+/** Decodes the linkinfo-tun-attrs attributes the tun view reads (others skipped) in [start, end) into `out`. */
+export function decodeLinkinfoTunAttrsViewInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoTunAttrs {
+  let off = start
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-tun-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const p = off + 4, n = len - 4
+    switch (view.getUint16(off + 2, true) & 0x3fff) {
+      case 1: out.owner = (n < 4 ? badLength("linkinfo-tun-attrs.IFLA_TUN_OWNER", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.group = (n < 4 ? badLength("linkinfo-tun-attrs.IFLA_TUN_GROUP", n, 4, off) : view.getUint32(p, true)); break
+      case 3: out.type = (n < 1 ? badLength("linkinfo-tun-attrs.IFLA_TUN_TYPE", n, 1, off) : view.getUint8(p)); break
+      case 4: out.pi = (n < 1 ? badLength("linkinfo-tun-attrs.IFLA_TUN_PI", n, 1, off) : view.getUint8(p)); break
+      case 5: out.vnetHdr = (n < 1 ? badLength("linkinfo-tun-attrs.IFLA_TUN_VNET_HDR", n, 1, off) : view.getUint8(p)); break
+      case 7: out.multiQueue = (n < 1 ? badLength("linkinfo-tun-attrs.IFLA_TUN_MULTI_QUEUE", n, 1, off) : view.getUint8(p)); break
+    }
+    off += (len + 3) & ~3
+  }
+  return out
+}
+/** Decodes the linkinfo-batadv-attrs attributes the batadv view reads (others skipped) in [start, end) into `out`. */
+export function decodeLinkinfoBatadvAttrsViewInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoBatadvAttrs {
+  let off = start
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-batadv-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const p = off + 4, e = off + len
+    switch (view.getUint16(off + 2, true) & 0x3fff) {
+      case 1: out.algoName = readString(buf, p, e); break
+    }
+    off += (len + 3) & ~3
+  }
+  return out
+}
+/** Decodes the linkinfo-rmnet-attrs attributes the rmnet view reads (others skipped) in [start, end) into `out`. */
+export function decodeLinkinfoRmnetAttrsViewInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoRmnetAttrs {
+  let off = start
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-rmnet-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (view.getUint16(off + 2, true) & 0x3fff) {
+      case 1: out.muxId = (n < 2 ? badLength("linkinfo-rmnet-attrs.IFLA_RMNET_MUX_ID", n, 2, off) : view.getUint16(p, true)); break
+      case 2: out.flags = decodeIflaRmnetFlags(buf, view, p, e); break
+    }
+    off += (len + 3) & ~3
+  }
+  return out
+}
+/** Decodes the linkinfo-ipoib-attrs attributes the ipoib view reads (others skipped) in [start, end) into `out`. */
+export function decodeLinkinfoIpoibAttrsViewInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoIpoibAttrs {
+  let off = start
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-ipoib-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const p = off + 4, n = len - 4
+    switch (view.getUint16(off + 2, true) & 0x3fff) {
+      case 1: out.pkey = (n < 2 ? badLength("linkinfo-ipoib-attrs.IFLA_IPOIB_PKEY", n, 2, off) : view.getUint16(p, true)); break
+      case 2: out.mode = (n < 2 ? badLength("linkinfo-ipoib-attrs.IFLA_IPOIB_MODE", n, 2, off) : view.getUint16(p, true)); break
+      case 3: out.umcast = (n < 2 ? badLength("linkinfo-ipoib-attrs.IFLA_IPOIB_UMCAST", n, 2, off) : view.getUint16(p, true)); break
     }
     off += (len + 3) & ~3
   }
@@ -7158,6 +7470,136 @@ export function encodeLinkinfoOvpnAttrs(w: Writer, v: LinkinfoOvpnAttrs): void {
   if (v.mode !== undefined) w.attrU8(1, v.mode)
   if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
 }
+/** Decodes linkinfo-tun-attrs attributes in [start, end) into `out`. */
+export function decodeLinkinfoTunAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoTunAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-tun-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.owner = (n < 4 ? badLength("linkinfo-tun-attrs.IFLA_TUN_OWNER", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.group = (n < 4 ? badLength("linkinfo-tun-attrs.IFLA_TUN_GROUP", n, 4, off) : view.getUint32(p, true)); break
+      case 3: out.type = (n < 1 ? badLength("linkinfo-tun-attrs.IFLA_TUN_TYPE", n, 1, off) : view.getUint8(p)); break
+      case 4: out.pi = (n < 1 ? badLength("linkinfo-tun-attrs.IFLA_TUN_PI", n, 1, off) : view.getUint8(p)); break
+      case 5: out.vnetHdr = (n < 1 ? badLength("linkinfo-tun-attrs.IFLA_TUN_VNET_HDR", n, 1, off) : view.getUint8(p)); break
+      case 6: out.persist = (n < 1 ? badLength("linkinfo-tun-attrs.IFLA_TUN_PERSIST", n, 1, off) : view.getUint8(p)); break
+      case 7: out.multiQueue = (n < 1 ? badLength("linkinfo-tun-attrs.IFLA_TUN_MULTI_QUEUE", n, 1, off) : view.getUint8(p)); break
+      case 8: out.numQueues = (n < 4 ? badLength("linkinfo-tun-attrs.IFLA_TUN_NUM_QUEUES", n, 4, off) : view.getUint32(p, true)); break
+      case 9: out.numDisabledQueues = (n < 4 ? badLength("linkinfo-tun-attrs.IFLA_TUN_NUM_DISABLED_QUEUES", n, 4, off) : view.getUint32(p, true)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes linkinfo-tun-attrs attributes in [start, end). */
+export function decodeLinkinfoTunAttrs(buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoTunAttrs {
+  return decodeLinkinfoTunAttrsInto({}, buf, view, start, end)
+}
+/** Writes the linkinfo-tun-attrs attributes present in `v`. */
+export function encodeLinkinfoTunAttrs(w: Writer, v: LinkinfoTunAttrs): void {
+  if (v.owner !== undefined) w.attrU32(1, v.owner)
+  if (v.group !== undefined) w.attrU32(2, v.group)
+  if (v.type !== undefined) w.attrU8(3, v.type)
+  if (v.pi !== undefined) w.attrU8(4, v.pi)
+  if (v.vnetHdr !== undefined) w.attrU8(5, v.vnetHdr)
+  if (v.persist !== undefined) w.attrU8(6, v.persist)
+  if (v.multiQueue !== undefined) w.attrU8(7, v.multiQueue)
+  if (v.numQueues !== undefined) w.attrU32(8, v.numQueues)
+  if (v.numDisabledQueues !== undefined) w.attrU32(9, v.numDisabledQueues)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes linkinfo-batadv-attrs attributes in [start, end) into `out`. */
+export function decodeLinkinfoBatadvAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoBatadvAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-batadv-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len
+    switch (rawType & 0x3fff) {
+      case 1: out.algoName = readString(buf, p, e); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes linkinfo-batadv-attrs attributes in [start, end). */
+export function decodeLinkinfoBatadvAttrs(buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoBatadvAttrs {
+  return decodeLinkinfoBatadvAttrsInto({}, buf, view, start, end)
+}
+/** Writes the linkinfo-batadv-attrs attributes present in `v`. */
+export function encodeLinkinfoBatadvAttrs(w: Writer, v: LinkinfoBatadvAttrs): void {
+  if (v.algoName !== undefined) w.attrString(1, v.algoName)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes linkinfo-rmnet-attrs attributes in [start, end) into `out`. */
+export function decodeLinkinfoRmnetAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoRmnetAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-rmnet-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.muxId = (n < 2 ? badLength("linkinfo-rmnet-attrs.IFLA_RMNET_MUX_ID", n, 2, off) : view.getUint16(p, true)); break
+      case 2: out.flags = decodeIflaRmnetFlags(buf, view, p, e); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes linkinfo-rmnet-attrs attributes in [start, end). */
+export function decodeLinkinfoRmnetAttrs(buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoRmnetAttrs {
+  return decodeLinkinfoRmnetAttrsInto({}, buf, view, start, end)
+}
+/** Writes the linkinfo-rmnet-attrs attributes present in `v`. */
+export function encodeLinkinfoRmnetAttrs(w: Writer, v: LinkinfoRmnetAttrs): void {
+  if (v.muxId !== undefined) w.attrU16(1, v.muxId)
+  if (v.flags !== undefined) { const s = w.attrStart(2); encodeIflaRmnetFlags(w, v.flags); w.attrEnd(s) }
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes linkinfo-ipoib-attrs attributes in [start, end) into `out`. */
+export function decodeLinkinfoIpoibAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoIpoibAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("linkinfo-ipoib-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.pkey = (n < 2 ? badLength("linkinfo-ipoib-attrs.IFLA_IPOIB_PKEY", n, 2, off) : view.getUint16(p, true)); break
+      case 2: out.mode = (n < 2 ? badLength("linkinfo-ipoib-attrs.IFLA_IPOIB_MODE", n, 2, off) : view.getUint16(p, true)); break
+      case 3: out.umcast = (n < 2 ? badLength("linkinfo-ipoib-attrs.IFLA_IPOIB_UMCAST", n, 2, off) : view.getUint16(p, true)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes linkinfo-ipoib-attrs attributes in [start, end). */
+export function decodeLinkinfoIpoibAttrs(buf: Uint8Array, view: DataView, start: number, end: number): LinkinfoIpoibAttrs {
+  return decodeLinkinfoIpoibAttrsInto({}, buf, view, start, end)
+}
+/** Writes the linkinfo-ipoib-attrs attributes present in `v`. */
+export function encodeLinkinfoIpoibAttrs(w: Writer, v: LinkinfoIpoibAttrs): void {
+  if (v.pkey !== undefined) w.attrU16(1, v.pkey)
+  if (v.mode !== undefined) w.attrU16(2, v.mode)
+  if (v.umcast !== undefined) w.attrU16(3, v.umcast)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
 /** Names of link-attrs attributes, for error messages. */
 export const LinkAttrsMeta: AttributeMeta = {
   set: "link-attrs",
@@ -7354,7 +7796,7 @@ export const LinkinfoAttrsMeta: AttributeMeta = {
   set: "linkinfo-attrs",
   attributes: {
     1: { name: "IFLA_INFO_KIND" },
-    2: { name: "IFLA_INFO_DATA", selector: 1, formats: () => ({ "veth": LinkinfoVethAttrsMeta, "bridge": LinkinfoBridgeAttrsMeta, "vxlan": LinkinfoVxlanAttrsMeta, "macvlan": LinkinfoMacvlanAttrsMeta, "macvtap": LinkinfoMacvlanAttrsMeta, "ifb": EmptyAttrsMeta, "dummy": EmptyAttrsMeta, "vlan": LinkinfoVlanAttrsMeta, "bond": LinkinfoBondAttrsMeta, "vrf": LinkinfoVrfAttrsMeta, "gre": LinkinfoGreAttrsMeta, "gretap": LinkinfoGreAttrsMeta, "erspan": LinkinfoGreAttrsMeta, "ip6gre": LinkinfoIp6greAttrsMeta, "ip6gretap": LinkinfoIp6greAttrsMeta, "ip6erspan": LinkinfoIp6greAttrsMeta, "ipip": LinkinfoIptunAttrsMeta, "sit": LinkinfoIptunAttrsMeta, "ip6tnl": LinkinfoIp6tnlAttrsMeta, "vti": LinkinfoVtiAttrsMeta, "vti6": LinkinfoVti6AttrsMeta, "xfrm": LinkinfoXfrmAttrsMeta, "geneve": LinkinfoGeneveAttrsMeta, "bareudp": LinkinfoBareudpAttrsMeta, "ipvlan": LinkinfoIpvlanAttrsMeta, "ipvtap": LinkinfoIpvlanAttrsMeta, "nlmon": EmptyAttrsMeta, "vcan": EmptyAttrsMeta, "macsec": LinkinfoMacsecAttrsMeta, "wireguard": EmptyAttrsMeta, "vxcan": LinkinfoVxcanAttrsMeta, "netkit": LinkinfoNetkitAttrsMeta, "hsr": LinkinfoHsrAttrsMeta, "team": EmptyAttrsMeta, "amt": LinkinfoAmtAttrsMeta, "gtp": LinkinfoGtpAttrsMeta, "ovpn": LinkinfoOvpnAttrsMeta }) },
+    2: { name: "IFLA_INFO_DATA", selector: 1, formats: () => ({ "veth": LinkinfoVethAttrsMeta, "bridge": LinkinfoBridgeAttrsMeta, "vxlan": LinkinfoVxlanAttrsMeta, "macvlan": LinkinfoMacvlanAttrsMeta, "macvtap": LinkinfoMacvlanAttrsMeta, "ifb": EmptyAttrsMeta, "dummy": EmptyAttrsMeta, "vlan": LinkinfoVlanAttrsMeta, "bond": LinkinfoBondAttrsMeta, "vrf": LinkinfoVrfAttrsMeta, "gre": LinkinfoGreAttrsMeta, "gretap": LinkinfoGreAttrsMeta, "erspan": LinkinfoGreAttrsMeta, "ip6gre": LinkinfoIp6greAttrsMeta, "ip6gretap": LinkinfoIp6greAttrsMeta, "ip6erspan": LinkinfoIp6greAttrsMeta, "ipip": LinkinfoIptunAttrsMeta, "sit": LinkinfoIptunAttrsMeta, "ip6tnl": LinkinfoIp6tnlAttrsMeta, "vti": LinkinfoVtiAttrsMeta, "vti6": LinkinfoVti6AttrsMeta, "xfrm": LinkinfoXfrmAttrsMeta, "geneve": LinkinfoGeneveAttrsMeta, "bareudp": LinkinfoBareudpAttrsMeta, "ipvlan": LinkinfoIpvlanAttrsMeta, "ipvtap": LinkinfoIpvlanAttrsMeta, "nlmon": EmptyAttrsMeta, "vcan": EmptyAttrsMeta, "macsec": LinkinfoMacsecAttrsMeta, "wireguard": EmptyAttrsMeta, "vxcan": LinkinfoVxcanAttrsMeta, "netkit": LinkinfoNetkitAttrsMeta, "hsr": LinkinfoHsrAttrsMeta, "team": EmptyAttrsMeta, "amt": LinkinfoAmtAttrsMeta, "gtp": LinkinfoGtpAttrsMeta, "ovpn": LinkinfoOvpnAttrsMeta, "tun": LinkinfoTunAttrsMeta, "virt_wifi": EmptyAttrsMeta, "batadv": LinkinfoBatadvAttrsMeta, "rmnet": LinkinfoRmnetAttrsMeta, "ipoib": LinkinfoIpoibAttrsMeta }) },
     3: { name: "IFLA_INFO_XSTATS" },
     4: { name: "IFLA_INFO_SLAVE_KIND" },
     5: { name: "IFLA_INFO_SLAVE_DATA", selector: 4, formats: () => ({ "bridge": LinkinfoBrportAttrsMeta, "bond": LinkinfoBondPortAttrsMeta, "vrf": LinkinfoVrfPortAttrsMeta }) },
@@ -7916,6 +8358,45 @@ export const LinkinfoOvpnAttrsMeta: AttributeMeta = {
   set: "linkinfo-ovpn-attrs",
   attributes: {
     1: { name: "IFLA_OVPN_MODE" },
+  }
+}
+/** Names of linkinfo-tun-attrs attributes, for error messages. */
+export const LinkinfoTunAttrsMeta: AttributeMeta = {
+  set: "linkinfo-tun-attrs",
+  attributes: {
+    1: { name: "IFLA_TUN_OWNER" },
+    2: { name: "IFLA_TUN_GROUP" },
+    3: { name: "IFLA_TUN_TYPE" },
+    4: { name: "IFLA_TUN_PI" },
+    5: { name: "IFLA_TUN_VNET_HDR" },
+    6: { name: "IFLA_TUN_PERSIST" },
+    7: { name: "IFLA_TUN_MULTI_QUEUE" },
+    8: { name: "IFLA_TUN_NUM_QUEUES" },
+    9: { name: "IFLA_TUN_NUM_DISABLED_QUEUES" },
+  }
+}
+/** Names of linkinfo-batadv-attrs attributes, for error messages. */
+export const LinkinfoBatadvAttrsMeta: AttributeMeta = {
+  set: "linkinfo-batadv-attrs",
+  attributes: {
+    1: { name: "IFLA_BATADV_ALGO_NAME" },
+  }
+}
+/** Names of linkinfo-rmnet-attrs attributes, for error messages. */
+export const LinkinfoRmnetAttrsMeta: AttributeMeta = {
+  set: "linkinfo-rmnet-attrs",
+  attributes: {
+    1: { name: "IFLA_RMNET_MUX_ID" },
+    2: { name: "IFLA_RMNET_FLAGS" },
+  }
+}
+/** Names of linkinfo-ipoib-attrs attributes, for error messages. */
+export const LinkinfoIpoibAttrsMeta: AttributeMeta = {
+  set: "linkinfo-ipoib-attrs",
+  attributes: {
+    1: { name: "IFLA_IPOIB_PKEY" },
+    2: { name: "IFLA_IPOIB_MODE" },
+    3: { name: "IFLA_IPOIB_UMCAST" },
   }
 }
 /** link message: struct ifinfomsg followed by link-attrs. */

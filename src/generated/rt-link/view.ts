@@ -6,7 +6,7 @@
  */
 import * as Schema from "effect/Schema"
 import * as P from "../../runtime/Primitives.ts"
-import type { AfSpecAttrs, Inet6Attrs, LinkAttrs, LinkinfoAmtAttrs, LinkinfoBareudpAttrs, LinkinfoBondAttrs, LinkinfoBondPortAttrs, LinkinfoBridgeAttrs, LinkinfoBrportAttrs, LinkinfoGeneveAttrs, LinkinfoGreAttrs, LinkinfoGtpAttrs, LinkinfoHsrAttrs, LinkinfoIp6greAttrs, LinkinfoIp6tnlAttrs, LinkinfoIptunAttrs, LinkinfoIpvlanAttrs, LinkinfoMacsecAttrs, LinkinfoMacvlanAttrs, LinkinfoNetkitAttrs, LinkinfoOvpnAttrs, LinkinfoVlanAttrs, LinkinfoVrfAttrs, LinkinfoVrfPortAttrs, LinkinfoVti6Attrs, LinkinfoVtiAttrs, LinkinfoVxlanAttrs, LinkinfoXfrmAttrs } from "./index.ts"
+import type { AfSpecAttrs, Inet6Attrs, LinkAttrs, LinkinfoAmtAttrs, LinkinfoBareudpAttrs, LinkinfoBatadvAttrs, LinkinfoBondAttrs, LinkinfoBondPortAttrs, LinkinfoBridgeAttrs, LinkinfoBrportAttrs, LinkinfoGeneveAttrs, LinkinfoGreAttrs, LinkinfoGtpAttrs, LinkinfoHsrAttrs, LinkinfoIp6greAttrs, LinkinfoIp6tnlAttrs, LinkinfoIpoibAttrs, LinkinfoIptunAttrs, LinkinfoIpvlanAttrs, LinkinfoMacsecAttrs, LinkinfoMacvlanAttrs, LinkinfoNetkitAttrs, LinkinfoOvpnAttrs, LinkinfoRmnetAttrs, LinkinfoTunAttrs, LinkinfoVlanAttrs, LinkinfoVrfAttrs, LinkinfoVrfPortAttrs, LinkinfoVti6Attrs, LinkinfoVtiAttrs, LinkinfoVxlanAttrs, LinkinfoXfrmAttrs } from "./index.ts"
 
 /** A device by name or ifindex, as a view's device fields take it. */
 export const DeviceRef = Schema.Union([P.DeviceName, P.intBetween(P.S32, 1, 0x7fffffff)])
@@ -511,8 +511,6 @@ export interface BridgeStatus {
   readonly gcTimer?: LinkinfoBridgeAttrs["gcTimer"]
   /** Deprecated; always 16. (IFLA_BR_MCAST_HASH_ELASTICITY) */
   readonly mcastHashElasticity?: LinkinfoBridgeAttrs["mcastHashElasticity"]
-  /** Boolean options: value = optval, selector = optmask (bit per BR_BOOLOPT_*). (IFLA_BR_MULTI_BOOLOPT) */
-  readonly multiBoolopt?: LinkinfoBridgeAttrs["multiBoolopt"]
   /** Nested querier state (kept raw). (IFLA_BR_MCAST_QUERIER_STATE) */
   readonly mcastQuerierState?: LinkinfoBridgeAttrs["mcastQuerierState"]
   /** Number of learned FDB entries. (IFLA_BR_FDB_N_LEARNED) */
@@ -601,7 +599,7 @@ export const bridgeFromWire = (a: LinkinfoBridgeAttrs, name: (index: number) => 
   return o as BridgeOptions
 }
 /** The status fields of the bridge view and the linkinfo-bridge-attrs field each reads. */
-export const bridgeStatusFields: Readonly<Record<string, keyof LinkinfoBridgeAttrs>> = { "rootId": "rootId", "bridgeId": "bridgeId", "rootPort": "rootPort", "rootPathCost": "rootPathCost", "topologyChange": "topologyChange", "topologyChangeDetected": "topologyChangeDetected", "helloTimer": "helloTimer", "tcnTimer": "tcnTimer", "topologyChangeTimer": "topologyChangeTimer", "gcTimer": "gcTimer", "mcastHashElasticity": "mcastHashElasticity", "multiBoolopt": "multiBoolopt", "mcastQuerierState": "mcastQuerierState", "fdbNLearned": "fdbNLearned" }
+export const bridgeStatusFields: Readonly<Record<string, keyof LinkinfoBridgeAttrs>> = { "rootId": "rootId", "bridgeId": "bridgeId", "rootPort": "rootPort", "rootPathCost": "rootPathCost", "topologyChange": "topologyChange", "topologyChangeDetected": "topologyChangeDetected", "helloTimer": "helloTimer", "tcnTimer": "tcnTimer", "topologyChangeTimer": "topologyChangeTimer", "gcTimer": "gcTimer", "mcastHashElasticity": "mcastHashElasticity", "mcastQuerierState": "mcastQuerierState", "fdbNLearned": "fdbNLearned" }
 /** The status attributes of linkinfo-bridge-attrs, or undefined when there are none. */
 export const bridgeStatusFromWire = (a: LinkinfoBridgeAttrs): BridgeStatus | undefined => {
   let s: { -readonly [K in keyof BridgeStatus]: BridgeStatus[K] } | undefined
@@ -616,7 +614,6 @@ export const bridgeStatusFromWire = (a: LinkinfoBridgeAttrs): BridgeStatus | und
   if (a.topologyChangeTimer !== undefined) (s ??= {}).topologyChangeTimer = a.topologyChangeTimer
   if (a.gcTimer !== undefined) (s ??= {}).gcTimer = a.gcTimer
   if (a.mcastHashElasticity !== undefined) (s ??= {}).mcastHashElasticity = a.mcastHashElasticity
-  if (a.multiBoolopt !== undefined) (s ??= {}).multiBoolopt = a.multiBoolopt
   if (a.mcastQuerierState !== undefined) (s ??= {}).mcastQuerierState = a.mcastQuerierState
   if (a.fdbNLearned !== undefined) (s ??= {}).fdbNLearned = a.fdbNLearned
   return s
@@ -687,7 +684,7 @@ export const BridgePortFields = {
   flood: Schema.optional(Schema.Boolean),
   /** Proxy ARP (1 on). (IFLA_BRPORT_PROXYARP) */
   proxyArp: Schema.optional(Schema.Boolean),
-  /** Sync learned addresses from the device (1 on). (IFLA_BRPORT_LEARNING_SYNC) */
+  /** Sync learned addresses from the device (1 on); write only, never reported. (IFLA_BRPORT_LEARNING_SYNC) */
   learningSync: Schema.optional(Schema.Boolean),
   /** Proxy ARP for Wi-Fi (1 on). (IFLA_BRPORT_PROXYARP_WIFI) */
   proxyArpWifi: Schema.optional(Schema.Boolean),
@@ -719,9 +716,9 @@ export const BridgePortFields = {
   mcastMaxGroups: Schema.optional(P.U32),
   /** Per-VLAN ARP/ND suppression (1 on). (IFLA_BRPORT_NEIGH_VLAN_SUPPRESS) */
   neighVlanSuppress: Schema.optional(Schema.Boolean),
-  /** Backup nexthop id; 0 removes. (IFLA_BRPORT_BACKUP_NHID) */
+  /** Backup nexthop id; 0 removes (reported only when set). (IFLA_BRPORT_BACKUP_NHID) */
   backupNhid: Schema.optional(P.U32),
-  /** Forward gratuitous ARP/NA despite suppression (1 on). (IFLA_BRPORT_NEIGH_FORWARD_GRAT) */
+  /** Forward gratuitous ARP/NA despite suppression (1 on; newer than Linux 6.18, whose kernel ignores it). (IFLA_BRPORT_NEIGH_FORWARD_GRAT) */
   neighForwardGrat: Schema.optional(Schema.Boolean),
 }
 /** The bridge-port view's configuration. */
@@ -744,7 +741,7 @@ export interface BridgePortOptions {
   readonly flood?: boolean
   /** Proxy ARP (1 on). (IFLA_BRPORT_PROXYARP) */
   readonly proxyArp?: boolean
-  /** Sync learned addresses from the device (1 on). (IFLA_BRPORT_LEARNING_SYNC) */
+  /** Sync learned addresses from the device (1 on); write only, never reported. (IFLA_BRPORT_LEARNING_SYNC) */
   readonly learningSync?: boolean
   /** Proxy ARP for Wi-Fi (1 on). (IFLA_BRPORT_PROXYARP_WIFI) */
   readonly proxyArpWifi?: boolean
@@ -776,9 +773,9 @@ export interface BridgePortOptions {
   readonly mcastMaxGroups?: number
   /** Per-VLAN ARP/ND suppression (1 on). (IFLA_BRPORT_NEIGH_VLAN_SUPPRESS) */
   readonly neighVlanSuppress?: boolean
-  /** Backup nexthop id; 0 removes. (IFLA_BRPORT_BACKUP_NHID) */
+  /** Backup nexthop id; 0 removes (reported only when set). (IFLA_BRPORT_BACKUP_NHID) */
   readonly backupNhid?: number
-  /** Forward gratuitous ARP/NA despite suppression (1 on). (IFLA_BRPORT_NEIGH_FORWARD_GRAT) */
+  /** Forward gratuitous ARP/NA despite suppression (1 on; newer than Linux 6.18, whose kernel ignores it). (IFLA_BRPORT_NEIGH_FORWARD_GRAT) */
   readonly neighForwardGrat?: boolean
 }
 /** What the kernel reports by itself in linkinfo-brport-attrs. */
@@ -929,9 +926,10 @@ export const bridgePortDefaults: Partial<BridgePortOptions> = {
   mab: false,
   mcastMaxGroups: 0,
   neighVlanSuppress: false,
+  backupNhid: 0,
 }
 /** Options of the bridge-port view without a known default: compared only when both sides give them. */
-export const bridgePortKernelChosen: ReadonlyArray<string> = ["cost", "learningSync", "backupPort", "backupNhid", "neighForwardGrat"]
+export const bridgePortKernelChosen: ReadonlyArray<string> = ["cost", "learningSync", "backupPort", "neighForwardGrat"]
 /** bridge-port options with the kernel's defaults filled in and enum numbers named. */
 export const bridgePortCanonical = (o: BridgePortOptions): BridgePortOptions => {
   const c: any = { ...bridgePortDefaults }
@@ -3104,5 +3102,243 @@ export const ovpnCanonical = (o: OvpnOptions): OvpnOptions => {
   const c: any = { ...ovpnDefaults }
   for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
   if (typeof c.mode === "number") c.mode = ovpnModeByNumber[c.mode] ?? c.mode
+  return c
+}
+const tunModeNames = { "tun": 1, "tap": 2 } as const
+const tunModeByNumber: Readonly<Record<number, string>> = { "1": "tun", "2": "tap" }
+/** Input Schema fields of the tun view (linkinfo-tun-attrs). */
+export const TunFields = {
+  /** tun (layer 3) or tap (ethernet). (IFLA_TUN_TYPE) */
+  mode: Schema.Union([Schema.Literals(["tun", "tap"]), P.U8]),
+  /** Packets carry a 4-byte packet information header (no IFF_NO_PI). (IFLA_TUN_PI) */
+  pi: Schema.optional(Schema.Boolean),
+  /** Packets carry a virtio-net header (IFF_VNET_HDR). (IFLA_TUN_VNET_HDR) */
+  vnetHdr: Schema.optional(Schema.Boolean),
+  /** Several queues, one per attached file descriptor (IFF_MULTI_QUEUE). (IFLA_TUN_MULTI_QUEUE) */
+  multiQueue: Schema.optional(Schema.Boolean),
+}
+/** The tun view's configuration. */
+export interface TunOptions {
+  /** tun (layer 3) or tap (ethernet). (IFLA_TUN_TYPE) */
+  readonly mode: "tun" | "tap" | number
+  /** Packets carry a 4-byte packet information header (no IFF_NO_PI). (IFLA_TUN_PI) */
+  readonly pi?: boolean
+  /** Packets carry a virtio-net header (IFF_VNET_HDR). (IFLA_TUN_VNET_HDR) */
+  readonly vnetHdr?: boolean
+  /** Several queues, one per attached file descriptor (IFF_MULTI_QUEUE). (IFLA_TUN_MULTI_QUEUE) */
+  readonly multiQueue?: boolean
+}
+/** What the kernel reports by itself in linkinfo-tun-attrs. */
+export interface TunStatus {
+  /** The device outlives its file descriptors (TUNSETPERSIST). (IFLA_TUN_PERSIST) */
+  readonly persist?: LinkinfoTunAttrs["persist"]
+  /** Attached queues (multi-queue devices). (IFLA_TUN_NUM_QUEUES) */
+  readonly numQueues?: LinkinfoTunAttrs["numQueues"]
+  /** Detached queues (multi-queue devices). (IFLA_TUN_NUM_DISABLED_QUEUES) */
+  readonly numDisabledQueues?: LinkinfoTunAttrs["numDisabledQueues"]
+}
+/** Fields of the tun view that name devices. */
+export const tunDevices: ReadonlyArray<string> = []
+/** tun options → linkinfo-tun-attrs (device fields from `devices`, resolved by the engine). */
+export const tunToWire = (o: TunOptions, devices: Readonly<Record<string, number>> = {}): LinkinfoTunAttrs => {
+  const w: { -readonly [K in keyof LinkinfoTunAttrs]: LinkinfoTunAttrs[K] } = {}
+  void devices
+  if (o.mode !== undefined) w.type = typeof o.mode === "number" ? o.mode : tunModeNames[o.mode]
+  if (o.pi !== undefined) w.pi = o.pi ? 1 : 0
+  if (o.vnetHdr !== undefined) w.vnetHdr = o.vnetHdr ? 1 : 0
+  if (o.multiQueue !== undefined) w.multiQueue = o.multiQueue ? 1 : 0
+  return w
+}
+/** linkinfo-tun-attrs → tun options (configuration; device indexes named by `name`), written into `into` when given. */
+export const tunFromWire = (a: LinkinfoTunAttrs, name: (index: number) => string | number = (i) => i, into?: object): TunOptions => {
+  const o: { -readonly [K in keyof TunOptions]?: TunOptions[K] } = into ?? {}
+  void name
+  if (a.type !== undefined) o.mode = (tunModeByNumber[a.type] ?? a.type) as any
+  if (a.pi !== undefined) o.pi = a.pi !== 0
+  if (a.vnetHdr !== undefined) o.vnetHdr = a.vnetHdr !== 0
+  if (a.multiQueue !== undefined) o.multiQueue = a.multiQueue !== 0
+  return o as TunOptions
+}
+/** The status fields of the tun view and the linkinfo-tun-attrs field each reads. */
+export const tunStatusFields: Readonly<Record<string, keyof LinkinfoTunAttrs>> = { "persist": "persist", "numQueues": "numQueues", "numDisabledQueues": "numDisabledQueues" }
+/** The status attributes of linkinfo-tun-attrs, or undefined when there are none. */
+export const tunStatusFromWire = (a: LinkinfoTunAttrs): TunStatus | undefined => {
+  let s: { -readonly [K in keyof TunStatus]: TunStatus[K] } | undefined
+  if (a.persist !== undefined) (s ??= {}).persist = a.persist
+  if (a.numQueues !== undefined) (s ??= {}).numQueues = a.numQueues
+  if (a.numDisabledQueues !== undefined) (s ??= {}).numDisabledQueues = a.numDisabledQueues
+  return s
+}
+/** The kernel's defaults of the tun view, for canonical forms. */
+export const tunDefaults: Partial<TunOptions> = {
+  pi: false,
+  vnetHdr: false,
+  multiQueue: false,
+}
+/** Options of the tun view without a known default: compared only when both sides give them. */
+export const tunKernelChosen: ReadonlyArray<string> = []
+/** tun options with the kernel's defaults filled in and enum numbers named. */
+export const tunCanonical = (o: TunOptions): TunOptions => {
+  const c: any = { ...tunDefaults }
+  for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  if (typeof c.mode === "number") c.mode = tunModeByNumber[c.mode] ?? c.mode
+  return c
+}
+/** Input Schema fields of the batadv view (linkinfo-batadv-attrs). */
+export const BatadvFields = {
+  /** Routing algorithm (BATMAN_IV, BATMAN_V); create only, never reported. (IFLA_BATADV_ALGO_NAME) */
+  ra: Schema.optional(Schema.String),
+}
+/** The batadv view's configuration. */
+export interface BatadvOptions {
+  /** Routing algorithm (BATMAN_IV, BATMAN_V); create only, never reported. (IFLA_BATADV_ALGO_NAME) */
+  readonly ra?: string
+}
+/** What the kernel reports by itself in linkinfo-batadv-attrs. */
+export interface BatadvStatus {
+}
+/** Fields of the batadv view that name devices. */
+export const batadvDevices: ReadonlyArray<string> = []
+/** batadv options → linkinfo-batadv-attrs (device fields from `devices`, resolved by the engine). */
+export const batadvToWire = (o: BatadvOptions, devices: Readonly<Record<string, number>> = {}): LinkinfoBatadvAttrs => {
+  const w: { -readonly [K in keyof LinkinfoBatadvAttrs]: LinkinfoBatadvAttrs[K] } = {}
+  void devices
+  if (o.ra !== undefined) w.algoName = o.ra
+  return w
+}
+/** linkinfo-batadv-attrs → batadv options (configuration; device indexes named by `name`), written into `into` when given. */
+export const batadvFromWire = (a: LinkinfoBatadvAttrs, name: (index: number) => string | number = (i) => i, into?: object): BatadvOptions => {
+  const o: { -readonly [K in keyof BatadvOptions]?: BatadvOptions[K] } = into ?? {}
+  void name
+  if (a.algoName !== undefined) o.ra = a.algoName
+  return o as BatadvOptions
+}
+/** The status fields of the batadv view and the linkinfo-batadv-attrs field each reads. */
+export const batadvStatusFields: Readonly<Record<string, keyof LinkinfoBatadvAttrs>> = {}
+/** The status attributes of linkinfo-batadv-attrs, or undefined when there are none. */
+export const batadvStatusFromWire = (a: LinkinfoBatadvAttrs): BatadvStatus | undefined => {
+  void a
+  return undefined
+}
+/** The kernel's defaults of the batadv view, for canonical forms. */
+export const batadvDefaults: Partial<BatadvOptions> = {
+}
+/** Options of the batadv view without a known default: compared only when both sides give them. */
+export const batadvKernelChosen: ReadonlyArray<string> = ["ra"]
+/** batadv options with the kernel's defaults filled in and enum numbers named. */
+export const batadvCanonical = (o: BatadvOptions): BatadvOptions => {
+  const c: any = { ...batadvDefaults }
+  for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  return c
+}
+/** Input Schema fields of the rmnet view (linkinfo-rmnet-attrs). */
+export const RmnetFields = {
+  /** MAP multiplexing id of the channel. (IFLA_RMNET_MUX_ID) */
+  muxId: P.intBetween(P.U16, 1, 254),
+}
+/** The rmnet view's configuration. */
+export interface RmnetOptions {
+  /** MAP multiplexing id of the channel. (IFLA_RMNET_MUX_ID) */
+  readonly muxId: number
+}
+/** What the kernel reports by itself in linkinfo-rmnet-attrs. */
+export interface RmnetStatus {
+}
+/** Fields of the rmnet view that name devices. */
+export const rmnetDevices: ReadonlyArray<string> = []
+/** rmnet options → linkinfo-rmnet-attrs (device fields from `devices`, resolved by the engine). */
+export const rmnetToWire = (o: RmnetOptions, devices: Readonly<Record<string, number>> = {}): LinkinfoRmnetAttrs => {
+  const w: { -readonly [K in keyof LinkinfoRmnetAttrs]: LinkinfoRmnetAttrs[K] } = {}
+  void devices
+  if (o.muxId !== undefined) w.muxId = o.muxId
+  return w
+}
+/** linkinfo-rmnet-attrs → rmnet options (configuration; device indexes named by `name`), written into `into` when given. */
+export const rmnetFromWire = (a: LinkinfoRmnetAttrs, name: (index: number) => string | number = (i) => i, into?: object): RmnetOptions => {
+  const o: { -readonly [K in keyof RmnetOptions]?: RmnetOptions[K] } = into ?? {}
+  void name
+  if (a.muxId !== undefined) o.muxId = a.muxId
+  return o as RmnetOptions
+}
+/** The status fields of the rmnet view and the linkinfo-rmnet-attrs field each reads. */
+export const rmnetStatusFields: Readonly<Record<string, keyof LinkinfoRmnetAttrs>> = {}
+/** The status attributes of linkinfo-rmnet-attrs, or undefined when there are none. */
+export const rmnetStatusFromWire = (a: LinkinfoRmnetAttrs): RmnetStatus | undefined => {
+  void a
+  return undefined
+}
+/** The kernel's defaults of the rmnet view, for canonical forms. */
+export const rmnetDefaults: Partial<RmnetOptions> = {
+}
+/** Options of the rmnet view without a known default: compared only when both sides give them. */
+export const rmnetKernelChosen: ReadonlyArray<string> = []
+/** rmnet options with the kernel's defaults filled in and enum numbers named. */
+export const rmnetCanonical = (o: RmnetOptions): RmnetOptions => {
+  const c: any = { ...rmnetDefaults }
+  for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  return c
+}
+const ipoibModeNames = { "datagram": 0, "connected": 1 } as const
+const ipoibModeByNumber: Readonly<Record<number, string>> = { "0": "datagram", "1": "connected" }
+/** Input Schema fields of the ipoib view (linkinfo-ipoib-attrs). */
+export const IpoibFields = {
+  /** Partition key of the child interface (the parent's when not given). (IFLA_IPOIB_PKEY) */
+  pkey: Schema.optional(P.intBetween(P.U16, 32769, 65535)),
+  /** Datagram or connected mode. (IFLA_IPOIB_MODE) */
+  mode: Schema.optional(Schema.Union([Schema.Literals(["datagram", "connected"]), P.intBetween(P.U16, 0, 1)])),
+  /** Allow user-space multicast (1 on). (IFLA_IPOIB_UMCAST) */
+  umcast: Schema.optional(Schema.Boolean),
+}
+/** The ipoib view's configuration. */
+export interface IpoibOptions {
+  /** Partition key of the child interface (the parent's when not given). (IFLA_IPOIB_PKEY) */
+  readonly pkey?: number
+  /** Datagram or connected mode. (IFLA_IPOIB_MODE) */
+  readonly mode?: "datagram" | "connected" | number
+  /** Allow user-space multicast (1 on). (IFLA_IPOIB_UMCAST) */
+  readonly umcast?: boolean
+}
+/** What the kernel reports by itself in linkinfo-ipoib-attrs. */
+export interface IpoibStatus {
+}
+/** Fields of the ipoib view that name devices. */
+export const ipoibDevices: ReadonlyArray<string> = []
+/** ipoib options → linkinfo-ipoib-attrs (device fields from `devices`, resolved by the engine). */
+export const ipoibToWire = (o: IpoibOptions, devices: Readonly<Record<string, number>> = {}): LinkinfoIpoibAttrs => {
+  const w: { -readonly [K in keyof LinkinfoIpoibAttrs]: LinkinfoIpoibAttrs[K] } = {}
+  void devices
+  if (o.pkey !== undefined) w.pkey = o.pkey
+  if (o.mode !== undefined) w.mode = typeof o.mode === "number" ? o.mode : ipoibModeNames[o.mode]
+  if (o.umcast !== undefined) w.umcast = o.umcast ? 1 : 0
+  return w
+}
+/** linkinfo-ipoib-attrs → ipoib options (configuration; device indexes named by `name`), written into `into` when given. */
+export const ipoibFromWire = (a: LinkinfoIpoibAttrs, name: (index: number) => string | number = (i) => i, into?: object): IpoibOptions => {
+  const o: { -readonly [K in keyof IpoibOptions]?: IpoibOptions[K] } = into ?? {}
+  void name
+  if (a.pkey !== undefined) o.pkey = a.pkey
+  if (a.mode !== undefined) o.mode = (ipoibModeByNumber[a.mode] ?? a.mode) as any
+  if (a.umcast !== undefined) o.umcast = a.umcast !== 0
+  return o as IpoibOptions
+}
+/** The status fields of the ipoib view and the linkinfo-ipoib-attrs field each reads. */
+export const ipoibStatusFields: Readonly<Record<string, keyof LinkinfoIpoibAttrs>> = {}
+/** The status attributes of linkinfo-ipoib-attrs, or undefined when there are none. */
+export const ipoibStatusFromWire = (a: LinkinfoIpoibAttrs): IpoibStatus | undefined => {
+  void a
+  return undefined
+}
+/** The kernel's defaults of the ipoib view, for canonical forms. */
+export const ipoibDefaults: Partial<IpoibOptions> = {
+  mode: "datagram",
+  umcast: false,
+}
+/** Options of the ipoib view without a known default: compared only when both sides give them. */
+export const ipoibKernelChosen: ReadonlyArray<string> = ["pkey"]
+/** ipoib options with the kernel's defaults filled in and enum numbers named. */
+export const ipoibCanonical = (o: IpoibOptions): IpoibOptions => {
+  const c: any = { ...ipoibDefaults }
+  for (const k in o) if ((o as any)[k] !== undefined) c[k] = (o as any)[k]
+  if (typeof c.mode === "number") c.mode = ipoibModeByNumber[c.mode] ?? c.mode
   return c
 }

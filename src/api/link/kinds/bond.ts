@@ -30,6 +30,7 @@ import {
   bondStatusFromWire,
   bondToWire
 } from "../../../generated/rt-link/view.ts"
+import { encodeLinkinfoBondPortAttrs } from "../../../generated/rt-link/index.ts"
 import * as P from "../../../runtime/Primitives.ts"
 import { ipToString, parseIPv4, parseIPv6, Writer } from "../../../runtime/Wire.ts"
 import { isEmpty } from "../../internal/Kind.ts"
@@ -226,6 +227,7 @@ export const bond: LinkKind<BondOptions, "bond"> = {
     toKernel: bondPortToWire,
     fromKernel: bondPortFromWire,
     status: bondPortStatusFromWire,
-    canonical: bondPortCanonical
+    canonical: bondPortCanonical,
+    encode: encodeLinkinfoBondPortAttrs
   }
 }

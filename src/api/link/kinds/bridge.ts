@@ -7,9 +7,16 @@
  *
  * @since 0.2.0
  */
+import * as Schema from "effect/Schema"
+import { release } from "node:os"
+import {
+  BrBoolopt,
+  type LinkinfoBridgeAttrs,
+  type LinkinfoBrportAttrs
+} from "../../../generated/rt-link/index.ts"
 import {
   BridgeFields,
-  type BridgeOptions,
+  type BridgeOptions as Generated,
   BridgePortFields,
   bridgeCanonical,
   bridgeDevices,
@@ -21,12 +28,99 @@ import {
   bridgePortStatusFromWire,
   bridgePortToWire,
   bridgeStatusFromWire,
-  bridgeToWire
+  bridgeToWire,
+  DeviceRef
 } from "../../../generated/rt-link/view.ts"
+import * as P from "../../../runtime/Primitives.ts"
+import { encodeLinkinfoBrportAttrs } from "../../../generated/rt-link/index.ts"
 import { isEmpty } from "../../internal/Kind.ts"
 import type { LinkKind } from "../LinkKind.ts"
 
-export type { BridgeOptions, BridgePortOptions } from "../../../generated/rt-link/view.ts"
+import type { BridgePortOptions } from "../../../generated/rt-link/view.ts"
+
+export type { BridgePortOptions } from "../../../generated/rt-link/view.ts"
+
+/** STP port states by BR_STATE_* number, as `bridge link` names them. */
+const PORT_STATES = ["disabled", "listening", "learning", "forwarding", "blocking"] as const
+
+/**
+ * Bridge port options as `setPort`/`setBridgePort` take them: the listed
+ * options, `backupPort: null` to remove the backup port, and a write-only STP
+ * `state` (what the kernel reports is under status).
+ *
+ * @example
+ * ```ts
+ * const p: BridgePortInput = { cost: 5, backupPort: null, state: "blocking" }
+ * ```
+ * @since 0.4.0
+ */
+export interface BridgePortInput extends Omit<BridgePortOptions, "backupPort"> {
+  readonly backupPort?: string | number | null
+  readonly state?: (typeof PORT_STATES)[number] | number
+}
+
+const portFields = {
+  ...BridgePortFields,
+  backupPort: Schema.optional(Schema.NullOr(DeviceRef)),
+  state: Schema.optional(Schema.Union([Schema.Literals(PORT_STATES), P.intBetween(P.U8, 0, 4)]))
+}
+
+/**
+ * The boolean options of IFLA_BR_MULTI_BOOLOPT, by `ip`'s names: each is one
+ * bit (BR_BOOLOPT_*); a request sets the given ones (selector) to their value.
+ */
+const BOOLOPTS = {
+  noLinklocalLearn: BrBoolopt.noLlLearn,
+  mcastVlanSnooping: BrBoolopt.mcastVlanSnooping,
+  mstEnabled: BrBoolopt.mstEnable,
+  mdbOffloadFailNotification: BrBoolopt.mdbOffloadFailNotification,
+  fdbLocalVlan0: BrBoolopt.fdbLocalVlan0
+} as const
+type Boolopt = keyof typeof BOOLOPTS
+const BOOLOPT_NAMES = Object.keys(BOOLOPTS) as ReadonlyArray<Boolopt>
+
+/**
+ * A bridge's options: the spec's view plus the IFLA_BR_MULTI_BOOLOPT bits.
+ *
+ * @example
+ * ```ts
+ * const o: BridgeOptions = { stpState: true, noLinklocalLearn: true }
+ * ```
+ * @since 0.2.0
+ */
+export interface BridgeOptions extends Generated {
+  /** Do not learn from link-local frames (BR_BOOLOPT_NO_LL_LEARN). */
+  readonly noLinklocalLearn?: boolean
+  /** Per-VLAN multicast snooping; needs vlanFiltering (BR_BOOLOPT_MCAST_VLAN_SNOOPING). */
+  readonly mcastVlanSnooping?: boolean
+  /** Multiple spanning trees (BR_BOOLOPT_MST_ENABLE, Linux 5.18). */
+  readonly mstEnabled?: boolean
+  /** Notify failed MDB offloads (BR_BOOLOPT_MDB_OFFLOAD_FAIL_NOTIFICATION). */
+  readonly mdbOffloadFailNotification?: boolean
+  /** Local FDB entries on VLAN 0 only (BR_BOOLOPT_FDB_LOCAL_VLAN_0). */
+  readonly fdbLocalVlan0?: boolean
+}
+
+const fields = {
+  ...BridgeFields,
+  ...(Object.fromEntries(BOOLOPT_NAMES.map((n) => [n, Schema.optional(Schema.Boolean)])) as Record<
+    Boolopt,
+    Schema.optional<Schema.Boolean>
+  >)
+}
+
+/** The MULTI_BOOLOPT attribute of the given bits, or undefined when none is given. */
+const booloptsToWire = (o: BridgeOptions): { value: number; selector: number } | undefined => {
+  let value = 0
+  let selector = 0
+  for (const n of BOOLOPT_NAMES) {
+    const v = o[n]
+    if (v === undefined) continue
+    selector |= 1 << BOOLOPTS[n]
+    if (v) value |= 1 << BOOLOPTS[n]
+  }
+  return selector === 0 ? undefined : { value, selector }
+}
 
 /**
  * The bridge descriptor.
@@ -39,16 +133,34 @@ export type { BridgeOptions, BridgePortOptions } from "../../../generated/rt-lin
  */
 export const bridge: LinkKind<BridgeOptions, "bridge"> = {
   kind: "bridge",
-  fields: BridgeFields,
+  fields,
   devices: bridgeDevices,
   kernelChosen: bridgeKernelChosen,
   toKernel: (o, ctx) => {
-    const d = bridgeToWire(o, ctx.devices)
+    const d: { -readonly [K in keyof LinkinfoBridgeAttrs]: LinkinfoBridgeAttrs[K] } = bridgeToWire(
+      o,
+      ctx.devices
+    )
+    const b = booloptsToWire(o)
+    if (b !== undefined) d.multiBoolopt = b
     return isEmpty(d) ? undefined : d
+  },
+  verifies: (o) => booloptsToWire(o) !== undefined,
+  // a kernel that does not know a bit leaves it out of the selector it reports (and ignored it)
+  verify: (o, d) => {
+    const known = d?.multiBoolopt?.selector ?? 0
+    const lost = BOOLOPT_NAMES.find((n) => o[n] !== undefined && (known & (1 << BOOLOPTS[n])) === 0)
+    return lost === undefined
+      ? undefined
+      : [lost, `this kernel (${release()}) does not know the bridge option`]
   },
   fromKernel: (d, ctx) => {
     if (d === undefined) return {}
     const o: { -readonly [K in keyof BridgeOptions]?: BridgeOptions[K] } = bridgeFromWire(d, ctx.name)
+    // only the bits that are on: like vlan_filtering, a kernel without VLAN filtering refuses
+    // even turning mst off (EOPNOTSUPP), and off is every bit's default
+    const b = d.multiBoolopt
+    if (b !== undefined) for (const n of BOOLOPT_NAMES) if ((b.value & (1 << BOOLOPTS[n])) !== 0) o[n] = true
     // A kernel without CONFIG_BRIDGE_VLAN_FILTERING reports vlan_filtering 0 but
     // refuses the attribute on create: the default is left out, so a listed
     // bridge can be added back.
@@ -56,13 +168,31 @@ export const bridge: LinkKind<BridgeOptions, "bridge"> = {
     return o
   },
   status: (d) => bridgeStatusFromWire(d),
-  canonical: (o) => bridgeCanonical(o),
+  canonical: (o) => {
+    const c: any = bridgeCanonical(o as Generated)
+    for (const n of BOOLOPT_NAMES) c[n] = (o as BridgeOptions)[n] ?? false
+    return c
+  },
   port: {
-    fields: BridgePortFields,
+    fields: portFields,
     devices: bridgePortDevices,
-    toKernel: bridgePortToWire,
+    toKernel: (o: BridgePortInput, devices: Readonly<Record<string, number>>) => {
+      const { state, backupPort, ...rest } = o
+      const w: { -readonly [K in keyof LinkinfoBrportAttrs]: LinkinfoBrportAttrs[K] } = bridgePortToWire(
+        backupPort === null ? rest : { ...rest, backupPort },
+        devices
+      )
+      if (backupPort === null) w.backupPort = 0
+      if (state !== undefined) w.state = typeof state === "number" ? state : PORT_STATES.indexOf(state)
+      return w
+    },
     fromKernel: bridgePortFromWire,
     status: bridgePortStatusFromWire,
-    canonical: bridgePortCanonical
+    // state is write-only (listed under status); a removed backup port is no backup port
+    canonical: (o: BridgePortInput) => {
+      const { state: _state, backupPort, ...rest } = o
+      return bridgePortCanonical(backupPort === null ? rest : { ...rest, backupPort })
+    },
+    encode: encodeLinkinfoBrportAttrs
   }
 }

@@ -19,6 +19,7 @@ import {
   vrfToWire,
   VrfPortFields
 } from "../../../generated/rt-link/view.ts"
+import { encodeLinkinfoVrfPortAttrs } from "../../../generated/rt-link/index.ts"
 import type { LinkKind } from "../LinkKind.ts"
 
 export type { VrfOptions } from "../../../generated/rt-link/view.ts"
@@ -57,6 +58,7 @@ export const vrf: LinkKind<VrfOptions, "vrf"> = {
     toKernel: vrfPortToWire,
     fromKernel: vrfPortFromWire,
     status: vrfPortStatusFromWire,
-    canonical: vrfPortCanonical
+    canonical: vrfPortCanonical,
+    encode: encodeLinkinfoVrfPortAttrs
   }
 }
