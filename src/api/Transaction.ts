@@ -219,8 +219,13 @@ const begin = (before: Snapshot.Snapshot) => {
               else m.delete(t.key)
             }
           } else {
-            // a change names what it changes: the rest stays as it was
-            const now = strip(change.op === "add" ? change.object : { ...prior, ...change.to })
+            // an update makes the object its target in canonical form (defaults it leaves
+            // out included: a link updated without `up` goes down); what the kernel chose stays
+            const now = strip(
+              change.op === "add"
+                ? change.object
+                : { ...prior, ...definedOf(entry.model.canonical(change.to)) }
+            )
             objects.set(key, now)
             // what the kernel made along with it (a veth's peer), as its kind says
             if (change.op === "add" && change.type === "link")
@@ -265,6 +270,12 @@ const begin = (before: Snapshot.Snapshot) => {
     done
   }
   return { tx, rollback, failedAt: () => current }
+}
+
+const definedOf = (o: unknown): Record<string, unknown> => {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(o as object)) if (v !== undefined) out[k] = v
+  return out
 }
 
 const keyOf = (type: string, object: unknown): string => {
