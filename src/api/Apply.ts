@@ -182,6 +182,12 @@ const check = (desired: Desired, current: Snapshot.Snapshot, whole: boolean): Ne
             `needs link ${n.slice(5)}, which neither exists nor is in the state`
           )
       }
+      // a filter the kernel numbers by itself would be found under another identity next time
+      if (e.model.name === "filter" && !whole && (o.priority === undefined || o.handle === undefined))
+        return invalid(
+          `filter[${i}].${o.priority === undefined ? "priority" : "handle"}`,
+          "a desired filter gives its priority and handle (the kernel picks them otherwise, and a second apply could not find it)"
+        )
       const k = e.model.key(o)
       const other = seen.get(k)
       if (other !== undefined && !e.model.equals(other, o))

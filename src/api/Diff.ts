@@ -69,11 +69,17 @@ export type Plan = ReadonlyArray<Change>
 
 /** Whether `want` holds in `have`: every configured field `want` gives is equal (fields it leaves out are the kernel's or unmanaged). */
 export const covers = (entry: Entry, want: unknown, have: unknown): boolean => {
-  if (entry.model.equals(want, have)) return true
   const w = entry.model.canonical(strip(want)) as Record<string, unknown>
   const h = entry.model.canonical(strip(have)) as Record<string, unknown>
-  for (const k of Object.keys(w)) if (w[k] !== undefined && !deepEqual(w[k], h[k])) return false
-  return true
+  let all = true
+  for (const k in w) {
+    if (w[k] !== undefined && !deepEqual(w[k], h[k])) {
+      all = false
+      break
+    }
+  }
+  // equality may hold where fields differ (values the kernel chose, compared only when both give them)
+  return all || entry.model.equals(want, have)
 }
 
 const keyed = (entry: Entry, objects: ReadonlyArray<any> | undefined): Map<string, any> => {
@@ -199,7 +205,9 @@ export const diff = (before: State, after: State, options: Options = {}): Plan =
       const own = `${c.type}:${c.key}`
       if (seen.has(own)) return
       seen.add(own)
-      for (const n of byName.get(c.type)!.needs(objectOf(c))) if (byRef.has(n)) visit(n)
+      const e = byName.get(c.type)!
+      for (const n of e.needs(objectOf(c))) if (byRef.has(n)) visit(n)
+      for (const n of e.after?.(objectOf(c)) ?? []) if (byRef.has(n)) visit(n)
       out.push(c)
     }
     const rank = (c: Change) => byName.get(c.type)!.rank

@@ -26,7 +26,7 @@ import * as Diff from "./Diff.ts"
 import { invalid } from "./internal/Common.ts"
 import { byKind } from "./link/registry.ts"
 import type { Netlink } from "./Netlink.ts"
-import { type Entry, entries, strip } from "./state/Registry.ts"
+import { type Entry, entries, type Listed, strip } from "./state/Registry.ts"
 
 /**
  * The document version this module writes and reads.
@@ -56,8 +56,8 @@ export interface Snapshot {
 }
 
 /** Links whose kind has no module (or no kind at all) cannot be created. */
-const creatable = (e: Entry, o: any): boolean =>
-  !e.kernelMade(o) && (e.model.name !== "link" || (o.kind !== undefined && byKind.has(o.kind)))
+const creatable = (e: Entry, o: any, listed: Listed): boolean =>
+  !e.kernelMade(o, listed) && (e.model.name !== "link" || (o.kind !== undefined && byKind.has(o.kind)))
 
 const objectsSchema = Schema.Struct(
   Object.fromEntries(entries.map((e) => [e.model.name, Schema.optional(Schema.Array(e.model.schema))]))
@@ -91,12 +91,12 @@ export const schema: Schema.Codec<Snapshot, any> = Schema.Struct({
 const defined = <A>(o: A): A =>
   Object.fromEntries(Object.entries(o as object).filter(([, v]) => v !== undefined)) as A
 
-const sortByKey = (e: Entry, xs: Array<any>) =>
-  xs.sort((a, b) => {
-    const ka = e.model.key(a)
-    const kb = e.model.key(b)
-    return ka < kb ? -1 : ka > kb ? 1 : 0
-  })
+// keys computed once (a key is a canonical form: costly inside a comparator)
+const sortByKey = (e: Entry, xs: Array<any>) => {
+  const keyed = xs.map((o) => [e.model.key(o), o] as const)
+  keyed.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+  return keyed.map(([, o]) => o)
+}
 
 /**
  * Reads the namespace (of the provided Netlink layer): one list per object
@@ -112,12 +112,14 @@ const sortByKey = (e: Entry, xs: Array<any>) =>
 export const take: Effect.Effect<Snapshot, NetlinkError, Netlink> = Effect.gen(function* () {
   const objects: Record<string, Array<any>> = {}
   const external: Record<string, Array<any>> = {}
+  // types in creation order: a later type reads device names (and more) from what is listed
+  const listed: Record<string, ReadonlyArray<any>> = {}
+  for (const e of entries) listed[e.model.name] = yield* e.listWith?.(listed) ?? e.list
   for (const e of entries) {
-    const listed = yield* e.list
     const mine: Array<any> = []
     const theirs: Array<any> = []
-    for (const o of listed) {
-      if (creatable(e, o)) mine.push(defined(strip(o)))
+    for (const o of listed[e.model.name]) {
+      if (creatable(e, o, listed)) mine.push(defined(strip(o)))
       // shown as plain JSON data (no Schema checks what nlink does not create)
       else theirs.push(JSON.parse(JSON.stringify(strip(o), Diff.jsonReplacer)))
     }
