@@ -245,7 +245,7 @@ export const plan = (
 ): Effect.Effect<Diff.Plan, NetlinkError, Netlink> =>
   Effect.gen(function* () {
     const desired = yield* validate(input)
-    const current = yield* Snapshot.take
+    const current = yield* Snapshot.read
     const bad = check(desired, current, options.whole === true)
     if (bad !== undefined) return yield* Effect.fail(bad)
     return planFrom(desired, current, options.whole === true)
@@ -266,7 +266,7 @@ export const apply = (input: unknown, options: Options = {}): Effect.Effect<Repo
   Effect.gen(function* () {
     const whole = options.whole === true
     const desired = yield* validate(input)
-    const current = yield* Snapshot.take
+    const current = yield* Snapshot.read
     const bad = check(desired, current, whole)
     if (bad !== undefined) return yield* Effect.fail(bad)
     const steps = planFrom(desired, current, whole)
@@ -274,7 +274,7 @@ export const apply = (input: unknown, options: Options = {}): Effect.Effect<Repo
       return { plan: steps, applied: false, verified: steps.length === 0, remaining: steps }
     yield* Transaction.execute(steps, { before: current })
     const settle = options.settleMs ?? 1000
-    const reread = Effect.map(Snapshot.take, (now) => planFrom(desired, now, whole))
+    const reread = Effect.map(Snapshot.read, (now) => planFrom(desired, now, whole))
     const remaining = yield* reread.pipe(
       Effect.flatMap((left) => (left.length === 0 ? Effect.succeed(left) : Effect.fail(left))),
       Effect.retry({ schedule: Schedule.spaced(50), times: Math.max(0, Math.ceil(settle / 50)) }),

@@ -82,9 +82,10 @@ export const covers = (entry: Entry, want: unknown, have: unknown): boolean => {
   return all || entry.model.equals(want, have)
 }
 
+// objects as given (status is left out when a change carries one: most never do)
 const keyed = (entry: Entry, objects: ReadonlyArray<any> | undefined): Map<string, any> => {
   const m = new Map<string, any>()
-  for (const o of objects ?? []) if (!entry.kernelMade(o)) m.set(entry.model.key(o), strip(o))
+  for (const o of objects ?? []) if (!entry.kernelMade(o)) m.set(entry.model.key(o), o)
   return m
 }
 
@@ -191,6 +192,12 @@ export const diff = (before: State, after: State, options: Options = {}): Plan =
     for (const [key, to] of want) if (!was.has(key)) forward.push({ op: "add", type: name, key, object: to })
   }
   const objectOf = (c: Change) => (c.op === "update" ? c.to : c.object)
+  for (const list of [removes, forward])
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i]
+      list[i] =
+        c.op === "update" ? { ...c, from: strip(c.from), to: strip(c.to) } : { ...c, object: strip(c.object) }
+    }
   // dependency order: by rank, then each change after the changes it needs (depth first)
   const sort = (changes: Array<Change>): Array<Change> => {
     const byRef = new Map<string, Change>()
@@ -265,6 +272,63 @@ const textOf: Record<string, (o: any) => string> = {
     [`dev ${c.dev}`, c.parent && `parent ${c.parent}`, `classid ${c.classid}`, c.kind]
       .filter(Boolean)
       .join(" "),
+  fdb: (e) =>
+    [
+      e.mac,
+      `dev ${e.dev}`,
+      e.vlan !== undefined && `vlan ${e.vlan}`,
+      e.master === true ? "master" : "self",
+      e.state ?? "permanent",
+      e.dst && `dst ${e.dst}`,
+      e.vni !== undefined && `vni ${e.vni}`
+    ]
+      .filter(Boolean)
+      .join(" "),
+  "bridge-vlan": (v) =>
+    [
+      `vid ${v.vid}${v.vidEnd !== undefined && v.vidEnd !== v.vid ? `-${v.vidEnd}` : ""}`,
+      `dev ${v.dev}`,
+      v.pvid === true && "pvid",
+      v.untagged === true && "untagged",
+      v.self === true && "self",
+      v.tunnelId !== undefined && `tunnel_info id ${v.tunnelId}`
+    ]
+      .filter(Boolean)
+      .join(" "),
+  mdb: (m) =>
+    [
+      `dev ${m.dev}`,
+      `port ${m.port}`,
+      `grp ${m.group}`,
+      m.source && `src ${m.source}`,
+      m.state ?? "temp",
+      m.vid !== undefined && `vid ${m.vid}`
+    ]
+      .filter(Boolean)
+      .join(" "),
+  chain: (c) =>
+    [
+      c.block !== undefined ? `block ${c.block}` : `dev ${c.dev} ${c.parent}`,
+      `chain ${c.chain}`,
+      c.template && `template ${c.template.kind}`
+    ]
+      .filter(Boolean)
+      .join(" "),
+  filter: (f) =>
+    [
+      f.block !== undefined ? `block ${f.block}` : `dev ${f.dev} ${f.parent}`,
+      f.chain !== undefined && f.chain !== 0 && `chain ${f.chain}`,
+      f.protocol && `protocol ${f.protocol}`,
+      f.priority !== undefined && `pref ${f.priority}`,
+      f.handle !== undefined && `handle ${f.handle}`,
+      f.kind,
+      ...(f.actions ?? []).map(
+        (a: any) => `action ${a.kind}${a.index !== undefined ? ` index ${a.index}` : ""}`
+      )
+    ]
+      .filter(Boolean)
+      .join(" "),
+  action: (a) => `${a.kind}${a.index !== undefined ? ` index ${a.index}` : ""}`,
   rule: (r) =>
     [
       r.priority !== undefined && `pref ${r.priority}`,

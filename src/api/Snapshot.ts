@@ -99,8 +99,37 @@ const sortByKey = (e: Entry, xs: Array<any>) => {
 }
 
 /**
- * Reads the namespace (of the provided Netlink layer): one list per object
- * type.
+ * Reads the namespace as a plan needs it: every type listed (a later type
+ * takes device names from the links listed first), split into what nlink
+ * creates and the rest, objects as listed (with `status`, unsorted). What
+ * {@link take} makes a document of; apply plans from it directly.
+ *
+ * @example
+ * ```ts
+ * const now = yield* Snapshot.read
+ * Diff.diff(now.objects, wanted)
+ * ```
+ * @since 0.3.0
+ */
+export const read: Effect.Effect<Snapshot, NetlinkError, Netlink> = Effect.gen(function* () {
+  // types in creation order: a later type reads device names (and more) from what is listed
+  const listed: Record<string, ReadonlyArray<any>> = {}
+  for (const e of entries) listed[e.model.name] = yield* e.listWith?.(listed) ?? e.list
+  const objects: Record<string, Array<any>> = {}
+  const external: Record<string, Array<any>> = {}
+  for (const e of entries) {
+    const mine: Array<any> = []
+    const theirs: Array<any> = []
+    for (const o of listed[e.model.name]) (creatable(e, o, listed) ? mine : theirs).push(o)
+    objects[e.model.name] = mine
+    external[e.model.name] = theirs
+  }
+  return { version: VERSION, objects, external }
+})
+
+/**
+ * Reads the namespace (of the provided Netlink layer) as a document: one
+ * list per object type, sorted by identity, `status` left out.
  *
  * @example
  * ```ts
@@ -109,22 +138,20 @@ const sortByKey = (e: Entry, xs: Array<any>) => {
  * ```
  * @since 0.3.0
  */
-export const take: Effect.Effect<Snapshot, NetlinkError, Netlink> = Effect.gen(function* () {
+export const take: Effect.Effect<Snapshot, NetlinkError, Netlink> = Effect.map(read, (now) => {
   const objects: Record<string, Array<any>> = {}
   const external: Record<string, Array<any>> = {}
-  // types in creation order: a later type reads device names (and more) from what is listed
-  const listed: Record<string, ReadonlyArray<any>> = {}
-  for (const e of entries) listed[e.model.name] = yield* e.listWith?.(listed) ?? e.list
   for (const e of entries) {
-    const mine: Array<any> = []
-    const theirs: Array<any> = []
-    for (const o of listed[e.model.name]) {
-      if (creatable(e, o, listed)) mine.push(defined(strip(o)))
-      // shown as plain JSON data (no Schema checks what nlink does not create)
-      else theirs.push(JSON.parse(JSON.stringify(strip(o), Diff.jsonReplacer)))
-    }
-    objects[e.model.name] = sortByKey(e, mine)
-    external[e.model.name] = sortByKey(e, theirs)
+    const name = e.model.name
+    objects[name] = sortByKey(
+      e,
+      (now.objects[name] ?? []).map((o) => defined(strip(o)))
+    )
+    // shown as plain JSON data (no Schema checks what nlink does not create)
+    external[name] = sortByKey(
+      e,
+      (now.external[name] ?? []).map((o) => JSON.parse(JSON.stringify(strip(o), Diff.jsonReplacer)))
+    )
   }
   return { version: VERSION, objects, external }
 })

@@ -250,14 +250,14 @@ const begin = (before: Snapshot.Snapshot) => {
     }
     // What the inverses did not bring back (side effects of the kernel's
     // own, such as routes flushed with a link taken down): from the first read.
-    let left = Diff.diff((yield* Snapshot.take).objects, before.objects)
+    let left = Diff.diff((yield* Snapshot.read).objects, before.objects)
     const repaired = left
     if (left.length > 0) {
       for (const c of left) {
         const r = yield* Effect.result(byChange(c))
         if (r._tag === "Failure") failures.push({ change: c, error: r.failure })
       }
-      left = Diff.diff((yield* Snapshot.take).objects, before.objects)
+      left = Diff.diff((yield* Snapshot.read).objects, before.objects)
     }
     return { failures, repaired, left }
   })
@@ -325,7 +325,7 @@ export const run = <A, E, R>(
   options: RunOptions = {}
 ): Effect.Effect<A, TransactionError | NetlinkError, R | Netlink> =>
   Effect.gen(function* () {
-    const before = options.before ?? (yield* Snapshot.take)
+    const before = options.before ?? (yield* Snapshot.read)
     const { tx, rollback, failedAt } = begin(before)
     const result = yield* Effect.result(body(tx))
     if (result._tag === "Success") return result.success

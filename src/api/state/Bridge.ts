@@ -62,11 +62,11 @@ export const fdb: Entry<Fdb.Fdb> = {
       const seen = new Set<string>()
       const out: Array<Fdb.Fdb> = []
       for (const m of raw) {
-        const e = Fdb.fromMessage(m, names)
-        const k = Fdb.key(e)
+        // the message's identity (NTF_SELF is 0x02), cheaper than the object's canonical key
+        const k = `${m.ifindex}|${m.lladdr}|${m.vlan}|${m.flags & 0x02}|${m.master === m.ifindex}|${m.dst}|${m.port}|${m.vni}|${m.srcVni}|${m.ndaIfindex}|${m.nhId}`
         if (seen.has(k)) continue
         seen.add(k)
-        out.push(e)
+        out.push(Fdb.fromMessage(m, names))
       }
       return out
     }),

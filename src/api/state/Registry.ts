@@ -349,7 +349,8 @@ export const qdisc: Entry<Qdisc.Qdisc> = {
   needs: (q) => [...linkRef(q.dev as string), ...parentClassRef(q.dev, q.parent)],
   refs: (q) => [`qdisc-handle:${q.dev}|${handleText(q.handle)}`],
   dev: (q) => (typeof q.dev === "string" ? q.dev : undefined),
-  kernelMade: (q) => handleText(q.handle) === "none"
+  // a listed qdisc without a handle (a desired one leaves it to the kernel)
+  kernelMade: (q) => q.handle !== undefined && handleText(q.handle) === "none"
 }
 
 /**
