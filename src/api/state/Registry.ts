@@ -366,8 +366,12 @@ export const tcClass: Entry<Class.Class> = {
   model: Class.model,
   rank: 55,
   list: Class.list(),
+  // classes are dumped per device: none when no qdisc can have them (a kernel's default qdisc
+  // has handle 0; of those, only mq has classes)
   listWith: (listed) =>
-    Effect.map(Class.listRaw(), (raw) => raw.map((m) => Class.fromMessage(m, namesOf(listed)))),
+    (listed.qdisc ?? []).some((q) => q.kind === "mq" || (handleNumber(q.handle) ?? 0) !== 0)
+      ? Effect.map(Class.listRaw(), (raw) => raw.map((m) => Class.fromMessage(m, namesOf(listed))))
+      : Effect.succeed([]),
   add: (c) => Class.add(c),
   remove: (c) => Class.remove(c),
   update: (_from, to) => Class.change(to),
