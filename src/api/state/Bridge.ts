@@ -29,12 +29,32 @@ import {
 // the group bit of the first octet: a multicast MAC
 const multicastMac = (mac: string): boolean => (Number.parseInt(mac.slice(0, 2), 16) & 1) === 1
 
+const plainCache = new WeakMap<ReadonlyArray<any>, ReadonlySet<string>>()
+
+/** The bridge entries without a VLAN, by port, MAC and state. */
+const plainEntries = (listed: Listed): ReadonlySet<string> => {
+  const all = listed.fdb ?? []
+  let s = plainCache.get(all)
+  if (s === undefined) {
+    const out = new Set<string>()
+    for (const e of all)
+      if (e.master === true && e.vlan === undefined) out.add(`${e.dev}|${e.mac}|${e.state}`)
+    s = out
+    plainCache.set(all, s)
+  }
+  return s
+}
+
 const fdbKernelMade = (e: Fdb.Fdb, listed?: Listed): boolean => {
   // learned (ages out), or a device's address-list entry of a group the stack joined
   if (e.state === "dynamic" || (e.master !== true && multicastMac(e.mac))) return true
+  if (listed === undefined) return false
   // a port's and a bridge's own address (every VLAN of it), a stacked device's address
   // in its lower device's unicast list (macvlan): the kernel adds them with the link
-  return listed !== undefined && e.state === "permanent" && macsOf(listed).has(e.mac.toLowerCase())
+  if (e.state === "permanent" && macsOf(listed).has(e.mac.toLowerCase())) return true
+  // the copy in each VLAN of the port the kernel makes of an entry added without one
+  // (removing that entry removes the copies)
+  return e.master === true && e.vlan !== undefined && plainEntries(listed).has(`${e.dev}|${e.mac}|${e.state}`)
 }
 
 /**
