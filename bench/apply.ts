@@ -79,10 +79,33 @@ const ipBatch = (file: string) => {
   fs.writeFileSync(file, `${lines.join("\n")}\n`)
 }
 
-const time = async <A>(f: () => Promise<A>): Promise<[A, number]> => {
+// CPU time of this process (user + system: the kernel's work for our requests runs in our
+// sendmsg calls) beside wall time: on a loaded machine wall time mostly measures the others
+const cpu: Record<string, number> = {}
+const time = async <A>(f: () => Promise<A>, name?: string): Promise<[A, number]> => {
   const t = performance.now()
+  const c = process.cpuUsage()
   const a = await f()
+  const used = process.cpuUsage(c)
+  if (name !== undefined) cpu[name] = Math.round((used.user + used.system) / 1000)
   return [a, performance.now() - t]
+}
+
+// APPLY_PROFILE=DIR: a CPU profile of each timed apply (first, noop, change) in DIR
+const PROFILE = process.env.APPLY_PROFILE
+const profiled = async <A>(name: string, f: () => Promise<A>): Promise<[A, number]> => {
+  if (PROFILE === undefined) return time(f, name)
+  const { Session } = await import("node:inspector/promises")
+  const s = new Session()
+  s.connect()
+  await s.post("Profiler.enable")
+  await s.post("Profiler.start")
+  const out = await time(f, name)
+  const { profile } = await s.post("Profiler.stop")
+  fs.mkdirSync(PROFILE, { recursive: true })
+  fs.writeFileSync(path.join(PROFILE, `${name}.cpuprofile`), JSON.stringify(profile))
+  s.disconnect()
+  return out
 }
 
 const main = async () => {
@@ -95,10 +118,10 @@ const main = async () => {
     const run = (d: unknown) =>
       Effect.runPromise(Apply.apply(d).pipe(Effect.provide(Netlink.layerNamespace({ name: a }))))
     const base = desired((i) => `10.${(i >> 8) & 255}.${i & 255}.1/24`)
-    const [first, firstMs] = await time(() => run(base))
-    const [again, againMs] = await time(() => run(base))
+    const [first, firstMs] = await profiled("first", () => run(base))
+    const [again, againMs] = await profiled("noop", () => run(base))
     const changed = desired((i) => `10.${(i >> 8) & 255}.${i & 255}.${i % 100 === 0 ? 2 : 1}/24`)
-    const [change, changeMs] = await time(() =>
+    const [change, changeMs] = await profiled("change", () =>
       run({
         ...changed,
         purge: changed.address.filter((_, i) => i % 100 === 0).map((x) => ({ type: "address", dev: x.dev }))
@@ -116,7 +139,8 @@ const main = async () => {
         firstApply: { ms: Math.round(firstMs), steps: first.plan.length, verified: first.verified },
         noopApply: { ms: Math.round(againMs), steps: again.plan.length },
         onePercent: { ms: Math.round(changeMs), steps: change.plan.length, verified: change.verified },
-        ipBatch: { ms: Math.round(ipMs) }
+        ipBatch: { ms: Math.round(ipMs) },
+        cpuMs: cpu
       })
     )
   } finally {

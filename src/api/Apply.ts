@@ -182,6 +182,12 @@ const check = (desired: Desired, current: Snapshot.Snapshot, whole: boolean): Ne
             `needs link ${n.slice(5)}, which neither exists nor is in the state`
           )
       }
+      // a filter the kernel numbers by itself would be found under another identity next time
+      if (e.model.name === "filter" && !whole && (o.priority === undefined || o.handle === undefined))
+        return invalid(
+          `filter[${i}].${o.priority === undefined ? "priority" : "handle"}`,
+          "a desired filter gives its priority and handle (the kernel picks them otherwise, and a second apply could not find it)"
+        )
       const k = e.model.key(o)
       const other = seen.get(k)
       if (other !== undefined && !e.model.equals(other, o))
@@ -239,7 +245,7 @@ export const plan = (
 ): Effect.Effect<Diff.Plan, NetlinkError, Netlink> =>
   Effect.gen(function* () {
     const desired = yield* validate(input)
-    const current = yield* Snapshot.take
+    const current = yield* Snapshot.read
     const bad = check(desired, current, options.whole === true)
     if (bad !== undefined) return yield* Effect.fail(bad)
     return planFrom(desired, current, options.whole === true)
@@ -260,7 +266,7 @@ export const apply = (input: unknown, options: Options = {}): Effect.Effect<Repo
   Effect.gen(function* () {
     const whole = options.whole === true
     const desired = yield* validate(input)
-    const current = yield* Snapshot.take
+    const current = yield* Snapshot.read
     const bad = check(desired, current, whole)
     if (bad !== undefined) return yield* Effect.fail(bad)
     const steps = planFrom(desired, current, whole)
@@ -268,7 +274,7 @@ export const apply = (input: unknown, options: Options = {}): Effect.Effect<Repo
       return { plan: steps, applied: false, verified: steps.length === 0, remaining: steps }
     yield* Transaction.execute(steps, { before: current })
     const settle = options.settleMs ?? 1000
-    const reread = Effect.map(Snapshot.take, (now) => planFrom(desired, now, whole))
+    const reread = Effect.map(Snapshot.read, (now) => planFrom(desired, now, whole))
     const remaining = yield* reread.pipe(
       Effect.flatMap((left) => (left.length === 0 ? Effect.succeed(left) : Effect.fail(left))),
       Effect.retry({ schedule: Schedule.spaced(50), times: Math.max(0, Math.ceil(settle / 50)) }),

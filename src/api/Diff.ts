@@ -69,16 +69,23 @@ export type Plan = ReadonlyArray<Change>
 
 /** Whether `want` holds in `have`: every configured field `want` gives is equal (fields it leaves out are the kernel's or unmanaged). */
 export const covers = (entry: Entry, want: unknown, have: unknown): boolean => {
-  if (entry.model.equals(want, have)) return true
   const w = entry.model.canonical(strip(want)) as Record<string, unknown>
   const h = entry.model.canonical(strip(have)) as Record<string, unknown>
-  for (const k of Object.keys(w)) if (w[k] !== undefined && !deepEqual(w[k], h[k])) return false
-  return true
+  let all = true
+  for (const k in w) {
+    if (w[k] !== undefined && !deepEqual(w[k], h[k])) {
+      all = false
+      break
+    }
+  }
+  // equality may hold where fields differ (values the kernel chose, compared only when both give them)
+  return all || entry.model.equals(want, have)
 }
 
+// objects as given (status is left out when a change carries one: most never do)
 const keyed = (entry: Entry, objects: ReadonlyArray<any> | undefined): Map<string, any> => {
   const m = new Map<string, any>()
-  for (const o of objects ?? []) if (!entry.kernelMade(o)) m.set(entry.model.key(o), strip(o))
+  for (const o of objects ?? []) if (!entry.kernelMade(o)) m.set(entry.model.key(o), o)
   return m
 }
 
@@ -185,6 +192,12 @@ export const diff = (before: State, after: State, options: Options = {}): Plan =
     for (const [key, to] of want) if (!was.has(key)) forward.push({ op: "add", type: name, key, object: to })
   }
   const objectOf = (c: Change) => (c.op === "update" ? c.to : c.object)
+  for (const list of [removes, forward])
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i]
+      list[i] =
+        c.op === "update" ? { ...c, from: strip(c.from), to: strip(c.to) } : { ...c, object: strip(c.object) }
+    }
   // dependency order: by rank, then each change after the changes it needs (depth first)
   const sort = (changes: Array<Change>): Array<Change> => {
     const byRef = new Map<string, Change>()
@@ -199,7 +212,9 @@ export const diff = (before: State, after: State, options: Options = {}): Plan =
       const own = `${c.type}:${c.key}`
       if (seen.has(own)) return
       seen.add(own)
-      for (const n of byName.get(c.type)!.needs(objectOf(c))) if (byRef.has(n)) visit(n)
+      const e = byName.get(c.type)!
+      for (const n of e.needs(objectOf(c))) if (byRef.has(n)) visit(n)
+      for (const n of e.after?.(objectOf(c)) ?? []) if (byRef.has(n)) visit(n)
       out.push(c)
     }
     const rank = (c: Change) => byName.get(c.type)!.rank
@@ -257,6 +272,63 @@ const textOf: Record<string, (o: any) => string> = {
     [`dev ${c.dev}`, c.parent && `parent ${c.parent}`, `classid ${c.classid}`, c.kind]
       .filter(Boolean)
       .join(" "),
+  fdb: (e) =>
+    [
+      e.mac,
+      `dev ${e.dev}`,
+      e.vlan !== undefined && `vlan ${e.vlan}`,
+      e.master === true ? "master" : "self",
+      e.state ?? "permanent",
+      e.dst && `dst ${e.dst}`,
+      e.vni !== undefined && `vni ${e.vni}`
+    ]
+      .filter(Boolean)
+      .join(" "),
+  "bridge-vlan": (v) =>
+    [
+      `vid ${v.vid}${v.vidEnd !== undefined && v.vidEnd !== v.vid ? `-${v.vidEnd}` : ""}`,
+      `dev ${v.dev}`,
+      v.pvid === true && "pvid",
+      v.untagged === true && "untagged",
+      v.self === true && "self",
+      v.tunnelId !== undefined && `tunnel_info id ${v.tunnelId}`
+    ]
+      .filter(Boolean)
+      .join(" "),
+  mdb: (m) =>
+    [
+      `dev ${m.dev}`,
+      `port ${m.port}`,
+      `grp ${m.group}`,
+      m.source && `src ${m.source}`,
+      m.state ?? "temp",
+      m.vid !== undefined && `vid ${m.vid}`
+    ]
+      .filter(Boolean)
+      .join(" "),
+  chain: (c) =>
+    [
+      c.block !== undefined ? `block ${c.block}` : `dev ${c.dev} ${c.parent}`,
+      `chain ${c.chain}`,
+      c.template && `template ${c.template.kind}`
+    ]
+      .filter(Boolean)
+      .join(" "),
+  filter: (f) =>
+    [
+      f.block !== undefined ? `block ${f.block}` : `dev ${f.dev} ${f.parent}`,
+      f.chain !== undefined && f.chain !== 0 && `chain ${f.chain}`,
+      f.protocol && `protocol ${f.protocol}`,
+      f.priority !== undefined && `pref ${f.priority}`,
+      f.handle !== undefined && `handle ${f.handle}`,
+      f.kind,
+      ...(f.actions ?? []).map(
+        (a: any) => `action ${a.kind}${a.index !== undefined ? ` index ${a.index}` : ""}`
+      )
+    ]
+      .filter(Boolean)
+      .join(" "),
+  action: (a) => `${a.kind}${a.index !== undefined ? ` index ${a.index}` : ""}`,
   rule: (r) =>
     [
       r.priority !== undefined && `pref ${r.priority}`,

@@ -26,7 +26,7 @@ import * as Diff from "./Diff.ts"
 import { invalid } from "./internal/Common.ts"
 import { byKind } from "./link/registry.ts"
 import type { Netlink } from "./Netlink.ts"
-import { type Entry, entries, strip } from "./state/Registry.ts"
+import { type Entry, entries, type Listed, strip } from "./state/Registry.ts"
 
 /**
  * The document version this module writes and reads.
@@ -56,8 +56,8 @@ export interface Snapshot {
 }
 
 /** Links whose kind has no module (or no kind at all) cannot be created. */
-const creatable = (e: Entry, o: any): boolean =>
-  !e.kernelMade(o) && (e.model.name !== "link" || (o.kind !== undefined && byKind.has(o.kind)))
+const creatable = (e: Entry, o: any, listed: Listed): boolean =>
+  !e.kernelMade(o, listed) && (e.model.name !== "link" || (o.kind !== undefined && byKind.has(o.kind)))
 
 const objectsSchema = Schema.Struct(
   Object.fromEntries(entries.map((e) => [e.model.name, Schema.optional(Schema.Array(e.model.schema))]))
@@ -91,16 +91,45 @@ export const schema: Schema.Codec<Snapshot, any> = Schema.Struct({
 const defined = <A>(o: A): A =>
   Object.fromEntries(Object.entries(o as object).filter(([, v]) => v !== undefined)) as A
 
-const sortByKey = (e: Entry, xs: Array<any>) =>
-  xs.sort((a, b) => {
-    const ka = e.model.key(a)
-    const kb = e.model.key(b)
-    return ka < kb ? -1 : ka > kb ? 1 : 0
-  })
+// keys computed once (a key is a canonical form: costly inside a comparator)
+const sortByKey = (e: Entry, xs: Array<any>) => {
+  const keyed = xs.map((o) => [e.model.key(o), o] as const)
+  keyed.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+  return keyed.map(([, o]) => o)
+}
 
 /**
- * Reads the namespace (of the provided Netlink layer): one list per object
- * type.
+ * Reads the namespace as a plan needs it: every type listed (a later type
+ * takes device names from the links listed first), split into what nlink
+ * creates and the rest, objects as listed (with `status`, unsorted). What
+ * {@link take} makes a document of; apply plans from it directly.
+ *
+ * @example
+ * ```ts
+ * const now = yield* Snapshot.read
+ * Diff.diff(now.objects, wanted)
+ * ```
+ * @since 0.3.0
+ */
+export const read: Effect.Effect<Snapshot, NetlinkError, Netlink> = Effect.gen(function* () {
+  // types in creation order: a later type reads device names (and more) from what is listed
+  const listed: Record<string, ReadonlyArray<any>> = {}
+  for (const e of entries) listed[e.model.name] = yield* e.listWith?.(listed) ?? e.list
+  const objects: Record<string, Array<any>> = {}
+  const external: Record<string, Array<any>> = {}
+  for (const e of entries) {
+    const mine: Array<any> = []
+    const theirs: Array<any> = []
+    for (const o of listed[e.model.name]) (creatable(e, o, listed) ? mine : theirs).push(o)
+    objects[e.model.name] = mine
+    external[e.model.name] = theirs
+  }
+  return { version: VERSION, objects, external }
+})
+
+/**
+ * Reads the namespace (of the provided Netlink layer) as a document: one
+ * list per object type, sorted by identity, `status` left out.
  *
  * @example
  * ```ts
@@ -109,20 +138,20 @@ const sortByKey = (e: Entry, xs: Array<any>) =>
  * ```
  * @since 0.3.0
  */
-export const take: Effect.Effect<Snapshot, NetlinkError, Netlink> = Effect.gen(function* () {
+export const take: Effect.Effect<Snapshot, NetlinkError, Netlink> = Effect.map(read, (now) => {
   const objects: Record<string, Array<any>> = {}
   const external: Record<string, Array<any>> = {}
   for (const e of entries) {
-    const listed = yield* e.list
-    const mine: Array<any> = []
-    const theirs: Array<any> = []
-    for (const o of listed) {
-      if (creatable(e, o)) mine.push(defined(strip(o)))
-      // shown as plain JSON data (no Schema checks what nlink does not create)
-      else theirs.push(JSON.parse(JSON.stringify(strip(o), Diff.jsonReplacer)))
-    }
-    objects[e.model.name] = sortByKey(e, mine)
-    external[e.model.name] = sortByKey(e, theirs)
+    const name = e.model.name
+    objects[name] = sortByKey(
+      e,
+      (now.objects[name] ?? []).map((o) => defined(strip(o)))
+    )
+    // shown as plain JSON data (no Schema checks what nlink does not create)
+    external[name] = sortByKey(
+      e,
+      (now.external[name] ?? []).map((o) => JSON.parse(JSON.stringify(strip(o), Diff.jsonReplacer)))
+    )
   }
   return { version: VERSION, objects, external }
 })

@@ -219,8 +219,13 @@ const begin = (before: Snapshot.Snapshot) => {
               else m.delete(t.key)
             }
           } else {
-            // a change names what it changes: the rest stays as it was
-            const now = strip(change.op === "add" ? change.object : { ...prior, ...change.to })
+            // an update makes the object its target in canonical form (defaults it leaves
+            // out included: a link updated without `up` goes down); what the kernel chose stays
+            const now = strip(
+              change.op === "add"
+                ? change.object
+                : { ...prior, ...definedOf(entry.model.canonical(change.to)) }
+            )
             objects.set(key, now)
             // what the kernel made along with it (a veth's peer), as its kind says
             if (change.op === "add" && change.type === "link")
@@ -245,14 +250,14 @@ const begin = (before: Snapshot.Snapshot) => {
     }
     // What the inverses did not bring back (side effects of the kernel's
     // own, such as routes flushed with a link taken down): from the first read.
-    let left = Diff.diff((yield* Snapshot.take).objects, before.objects)
+    let left = Diff.diff((yield* Snapshot.read).objects, before.objects)
     const repaired = left
     if (left.length > 0) {
       for (const c of left) {
         const r = yield* Effect.result(byChange(c))
         if (r._tag === "Failure") failures.push({ change: c, error: r.failure })
       }
-      left = Diff.diff((yield* Snapshot.take).objects, before.objects)
+      left = Diff.diff((yield* Snapshot.read).objects, before.objects)
     }
     return { failures, repaired, left }
   })
@@ -265,6 +270,12 @@ const begin = (before: Snapshot.Snapshot) => {
     done
   }
   return { tx, rollback, failedAt: () => current }
+}
+
+const definedOf = (o: unknown): Record<string, unknown> => {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(o as object)) if (v !== undefined) out[k] = v
+  return out
 }
 
 const keyOf = (type: string, object: unknown): string => {
@@ -314,7 +325,7 @@ export const run = <A, E, R>(
   options: RunOptions = {}
 ): Effect.Effect<A, TransactionError | NetlinkError, R | Netlink> =>
   Effect.gen(function* () {
-    const before = options.before ?? (yield* Snapshot.take)
+    const before = options.before ?? (yield* Snapshot.read)
     const { tx, rollback, failedAt } = begin(before)
     const result = yield* Effect.result(body(tx))
     if (result._tag === "Success") return result.success

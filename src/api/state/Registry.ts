@@ -13,82 +13,22 @@
 import * as Effect from "effect/Effect"
 import * as Address from "../Address.ts"
 import * as Class from "../Class.ts"
-import type { NetlinkError } from "../../runtime/NetlinkError.ts"
-import { deepEqual, type ObjectType } from "../internal/Model.ts"
+import { deepEqual } from "../internal/Model.ts"
 import * as Link from "../Link.ts"
 import { byKind } from "../link/registry.ts"
 import * as Neighbor from "../Neighbor.ts"
-import type { Netlink } from "../Netlink.ts"
 import * as Nexthop from "../Nexthop.ts"
 import * as Qdisc from "../Qdisc.ts"
 import * as Route from "../Route.ts"
 import * as Rule from "../Rule.ts"
 import * as Handle from "../tc/Handle.ts"
+import { bridgeVlan, fdb, mdb } from "./Bridge.ts"
+import { type Entry, linkRef, namesOf, type Op, RETRY } from "./Entry.ts"
+import { action, chain, filter } from "./Tc.ts"
 
-type Op<R = void> = Effect.Effect<R, NetlinkError, Netlink>
-
-/**
- * One object type as state knows it.
- *
- * @example
- * ```ts
- * const e: Registry.Entry<Route.Route> = Registry.byName.get("route")!
- * const routes = yield* e.list
- * ```
- * @since 0.3.0
- */
-export interface Entry<A = any> {
-  readonly model: ObjectType<A>
-  /** Creation order between types: lower first (links 0, addresses 10, routes 20, ...); deletion reverses it. */
-  readonly rank: number
-  /** Every object of the type in the namespace (kernel-made ones included). */
-  readonly list: Op<ReadonlyArray<A>>
-  readonly add: (a: A) => Op
-  readonly remove: (a: A) => Op
-  /**
-   * Changes `from` into `to` (same key) in place, or undefined when the type
-   * cannot: the plan then removes `from` and adds `to`.
-   */
-  readonly update?: (from: A, to: A) => Op | undefined
-  /**
-   * What the object needs to exist first, as `type:key` references (a port
-   * its master, an address its link, ...).
-   */
-  readonly needs: (a: A) => ReadonlyArray<string>
-  /**
-   * Types of objects the kernel may remove by itself when this one is
-   * removed or changed (an address's routes and neighbours, a link taken
-   * down's routes and addresses): a transaction re-reads them after such a
-   * step to record what they were.
-   */
-  readonly sideEffects?: ReadonlyArray<string>
-  /**
-   * Other references that name this object in another entry's `needs`
-   * (a qdisc is `qdisc:dev|parent` by key, and `qdisc-handle:dev|1:` to the
-   * classes under it).
-   */
-  readonly refs?: (a: A) => ReadonlyArray<string>
-  /** Objects the kernel removes with this one (`type:key`), besides those that need it (a veth's peer). */
-  readonly takesAlong?: (a: A) => ReadonlyArray<string>
-  /** The link the object is on, for `purge` scopes (undefined: not on one link). */
-  readonly dev?: (a: A) => string | undefined
-  /** Made by the kernel by itself (loopback, local and prefix routes, link-local addresses, default rules). */
-  readonly kernelMade: (a: A) => boolean
-}
-
-/** The object without `status` (what a snapshot stores and a plan carries). */
-export const strip = <A>(a: A): A => {
-  if (typeof a !== "object" || a === null || !("status" in a)) return a
-  const { status: _, ...rest } = a as A & { status?: unknown }
-  return rest as A
-}
-
-// A snapshot is read while the kernel may still add entries by itself
-// (multicast neighbours of links just brought up): re-run interrupted dumps.
-const RETRY = { retryInterrupted: 5 }
-
-const linkRef = (name: string | number | undefined): Array<string> =>
-  typeof name === "string" ? [`link:${name}`] : []
+export { type Entry, type Listed, strip } from "./Entry.ts"
+export { bridgeVlan, fdb, mdb } from "./Bridge.ts"
+export { action, chain, filter } from "./Tc.ts"
 
 // ---------------------------------------------------------------------------
 // links
@@ -192,7 +132,8 @@ export const link: Entry<Link.Link> = {
       yield* Link.remove(l.name)
     }),
   update: linkUpdate,
-  sideEffects: ["address", "route", "neighbor", "nexthop"],
+  // a port leaving its bridge loses its VLANs and FDB/MDB entries
+  sideEffects: ["address", "route", "neighbor", "nexthop", "bridge-vlan", "fdb", "mdb"],
   needs: linkNeeds,
   takesAlong: (l) => Link.companions(l).map((c) => `link:${c.name}`),
   dev: (l) => l.name,
@@ -217,6 +158,10 @@ export const address: Entry<Address.Address> = {
   model: Address.model,
   rank: 10,
   list: Address.list(undefined, RETRY),
+  listWith: (listed) =>
+    Effect.map(Address.listRaw(undefined, RETRY), (raw) =>
+      raw.map((m) => Address.fromMessage(m, namesOf(listed)))
+    ),
   add: (a) => Address.add(a),
   remove: (a) => Address.remove(a),
   update: (_from, to) => Address.replace(to),
@@ -246,6 +191,10 @@ export const route: Entry<Route.Route> = {
   model: Route.model,
   rank: 20,
   list: Route.list({ table: "all" }),
+  listWith: (listed) =>
+    Effect.map(Route.listRaw({ table: "all" }), (raw) =>
+      raw.map((m) => Route.fromMessage(m, namesOf(listed)))
+    ),
   add: (r) => Route.add(r),
   remove: (r) => Route.remove(r),
   update: (_from, to) => Route.replace(to),
@@ -278,6 +227,26 @@ export const neighbor: Entry<Neighbor.Neighbor> = {
     ]),
     ([cache, proxy]) => [...cache, ...proxy].filter(configured)
   ),
+  listWith: (listed) =>
+    Effect.map(
+      Effect.all([
+        Neighbor.listRaw({ state: ["permanent", "noarp"] }, RETRY),
+        Neighbor.listRaw({ proxy: true }, RETRY)
+      ]),
+      ([cache, proxy]) => {
+        const names = namesOf(listed)
+        const out: Array<Neighbor.Neighbor> = []
+        for (const m of cache) {
+          const n = Neighbor.fromMessage(m, names)
+          if (configured(n)) out.push(n)
+        }
+        for (const m of proxy) {
+          const n = Neighbor.fromMessage(m, names)
+          if (configured(n)) out.push(n)
+        }
+        return out
+      }
+    ),
   add: (n) => (n.proxy === true ? Neighbor.addProxy(n) : Neighbor.add(n)),
   remove: (n) => Neighbor.remove(n),
   update: (from, to) => (from.proxy === true ? undefined : Neighbor.replace(to)),
@@ -320,6 +289,8 @@ export const nexthop: Entry<Nexthop.Nexthop> = {
   model: Nexthop.model,
   rank: 15,
   list: Nexthop.list(),
+  listWith: (listed) =>
+    Effect.map(Nexthop.listRaw(), (raw) => raw.map((m) => Nexthop.fromMessage(m, namesOf(listed)))),
   add: (n) => Nexthop.add(n),
   remove: (n) => Nexthop.remove(n),
   // the kernel replaces a nexthop by one of the same sort only (group for group)
@@ -368,15 +339,18 @@ export const qdisc: Entry<Qdisc.Qdisc> = {
   model: Qdisc.model,
   rank: 50,
   list: Qdisc.list(),
+  listWith: (listed) =>
+    Effect.map(Qdisc.listRaw(), (raw) => raw.map((m) => Qdisc.fromMessage(m, namesOf(listed)))),
   add: (q) => Qdisc.add(q),
   remove: (q) => Qdisc.remove(q),
   // same kind: changed in place; another kind replaces it at the same parent
   update: (_from, to) => Qdisc.replace(to),
-  sideEffects: ["class", "qdisc"],
+  sideEffects: ["class", "qdisc", "chain", "filter"],
   needs: (q) => [...linkRef(q.dev as string), ...parentClassRef(q.dev, q.parent)],
   refs: (q) => [`qdisc-handle:${q.dev}|${handleText(q.handle)}`],
   dev: (q) => (typeof q.dev === "string" ? q.dev : undefined),
-  kernelMade: (q) => handleText(q.handle) === "none"
+  // a listed qdisc without a handle (a desired one leaves it to the kernel)
+  kernelMade: (q) => q.handle !== undefined && handleText(q.handle) === "none"
 }
 
 /**
@@ -392,10 +366,16 @@ export const tcClass: Entry<Class.Class> = {
   model: Class.model,
   rank: 55,
   list: Class.list(),
+  // classes are dumped per device: none when no qdisc can have them (a kernel's default qdisc
+  // has handle 0; of those, only mq has classes)
+  listWith: (listed) =>
+    (listed.qdisc ?? []).some((q) => q.kind === "mq" || (handleNumber(q.handle) ?? 0) !== 0)
+      ? Effect.map(Class.listRaw(), (raw) => raw.map((m) => Class.fromMessage(m, namesOf(listed))))
+      : Effect.succeed([]),
   add: (c) => Class.add(c),
   remove: (c) => Class.remove(c),
   update: (_from, to) => Class.change(to),
-  sideEffects: ["qdisc"],
+  sideEffects: ["qdisc", "filter"],
   needs: (c) => [
     ...linkRef(c.dev as string),
     ...ownerRef(c.dev, c.classid),
@@ -412,11 +392,28 @@ export const tcClass: Entry<Class.Class> = {
  *
  * @example
  * ```ts
- * Registry.entries.map((e) => e.model.name) // ["link", "address", "nexthop", "route", "neighbor", "rule", "qdisc", "class"]
+ * Registry.entries.map((e) => e.model.name)
+ * // ["link", "address", "nexthop", "route", "neighbor", "bridge-vlan", "fdb", "mdb", "rule",
+ * //  "qdisc", "action", "class", "chain", "filter"]
  * ```
  * @since 0.3.0
  */
-export const entries: ReadonlyArray<Entry> = [link, address, nexthop, route, neighbor, rule, qdisc, tcClass]
+export const entries: ReadonlyArray<Entry> = [
+  link,
+  address,
+  nexthop,
+  route,
+  neighbor,
+  bridgeVlan,
+  fdb,
+  mdb,
+  rule,
+  qdisc,
+  action,
+  tcClass,
+  chain,
+  filter
+]
 
 /**
  * The entries by type name.
@@ -434,7 +431,7 @@ export const byName: ReadonlyMap<string, Entry> = new Map(entries.map((e) => [e.
  *
  * @example
  * ```ts
- * Registry.names // ["link", "address", "nexthop", "route", "neighbor", "rule", "qdisc", "class"]
+ * Registry.names // ["link", "address", "nexthop", "route", "neighbor", "bridge-vlan", "fdb", ...]
  * ```
  * @since 0.3.0
  */
