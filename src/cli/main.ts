@@ -20,7 +20,6 @@ import * as Neighbor from "../api/Neighbor.ts"
 import * as NeighborTable from "../api/NeighborTable.ts"
 import { Netlink } from "../api/Netlink.ts"
 import * as Nexthop from "../api/Nexthop.ts"
-import * as Route from "../api/Route.ts"
 import * as Rule from "../api/Rule.ts"
 import { NetlinkError } from "../runtime/NetlinkError.ts"
 import { commonFlags } from "./flags.ts"
@@ -32,13 +31,13 @@ import {
   linkLine,
   linkState,
   neighborLine,
-  routeLine,
   ruleLine,
   toJson
 } from "./format.ts"
 import { monitor } from "./monitor.ts"
 import { stateCommands } from "./state.ts"
 import { tcCmd } from "./tc.ts"
+import { routeCmd } from "./commands/route.ts"
 
 // Output is written in chunks, each finished before the next starts, so a
 // signal is handled between two chunks and stops the output (600k routes
@@ -189,49 +188,9 @@ const maddressCmd = Command.make("maddress").pipe(
   Command.withSubcommands([maddressList])
 )
 
-const routeList = Command.make(
-  "list",
-  {
-    ...flags,
-    ipv4: Flag.Boolean("ipv4").pipe(
-      Flag.withDescription("IPv4 routes (-4; the default, as for `ip route`)"),
-      Flag.withDefault(false)
-    ),
-    ipv6: Flag.Boolean("ipv6").pipe(
-      Flag.withDescription("IPv6 routes instead of IPv4 (-6, as `ip -6 route`)"),
-      Flag.withDefault(false)
-    ),
-    table: Flag.String("table").pipe(
-      Flag.withDescription('The routing table: a name, a number or "all" (default main, as `ip route`)'),
-      Flag.optional
-    )
-  },
-  Effect.fn(function* ({ netns, json, ipv6, table }) {
-    const program = Effect.gen(function* () {
-      const t = Option.getOrUndefined(table)
-      const routes = yield* Route.list({
-        family: ipv6 ? "inet6" : "inet",
-        ...(t === undefined ? {} : { table: /^\d+$/.test(t) ? Number(t) : t })
-      })
-      yield* print(json ? toJson(routes) : routes.map(routeLine).join("\n"))
-    })
-    yield* program.pipe(Effect.provide(layerFor(netns)))
-  })
-).pipe(
-  Command.withDescription(
-    "List routes like `ip route`: the main table's IPv4 routes unless -6 or --table say otherwise"
-  ),
-  Command.withAlias("ls")
-)
-
 // effect/cli reads "-4"/"-6" as negative numbers, not flags: spell ip's family switches out.
 if (process.argv[2] === "route")
   process.argv = process.argv.map((a) => (a === "-4" ? "--ipv4" : a === "-6" ? "--ipv6" : a))
-
-const routeCmd = Command.make("route").pipe(
-  Command.withDescription("Routing tables"),
-  Command.withSubcommands([routeList])
-)
 
 const NUD_STATES = [
   "incomplete",
