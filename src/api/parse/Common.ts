@@ -9,7 +9,7 @@
 import { AF_INET, AF_INET6 } from "../internal/Common.ts"
 import { parsePrefix } from "../internal/Inet.ts"
 import type { NameTable } from "../internal/Names.ts"
-import { isError, type Keyword, type Parsed, type Words } from "../internal/Words.ts"
+import { int, isError, type Keyword, type Parsed, type Words } from "../internal/Words.ts"
 
 /** A mutable draft of the object being parsed; cast to the model type at the end. */
 export type Draft = Record<string, unknown>
@@ -117,3 +117,18 @@ export const rttValue = (
 /** Fails when `field` was already given (ip's "duplicate" errors). */
 export const once = (w: Words, s: Draft, field: string, keyword: string): Parsed<void> =>
   s[field] !== undefined ? w.fail(keyword, `"${keyword}" given twice`) : undefined
+
+/** Routing realms as ip reads them: `TO` or `FROM/TO` (FROM in the high 16 bits). */
+export const realmsValue = (w: Words, keyword: string): Parsed<number> => {
+  const v = w.value(keyword)
+  if (isError(v)) return v
+  const parts = v.split("/")
+  if (parts.length > 2) return w.fail(keyword, `"${v}" is not a realm or FROM/TO`)
+  const nums: Array<number> = []
+  for (const p of parts) {
+    const n = int(w, keyword, p, 0, 0xffff)
+    if (isError(n)) return n
+    nums.push(n)
+  }
+  return nums.length === 2 ? ((nums[0]! << 16) | nums[1]!) >>> 0 : nums[0]!
+}

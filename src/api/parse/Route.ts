@@ -17,6 +17,7 @@ import {
   kw,
   namedValue,
   once,
+  realmsValue,
   rttValue,
   set
 } from "./Common.ts"
@@ -107,10 +108,7 @@ const nexthopTable: ReadonlyArray<Keyword<Draft & { $route: Draft }>> = [
     },
     { exact: true }
   ),
-  kw(
-    "realms",
-    set("realms", (w, k) => intValue(w, k))
-  ),
+  kw("realms", set("realms", realmsValue)),
   kw(
     "encap",
     (w, nh) => {
@@ -206,7 +204,7 @@ const table: ReadonlyArray<Keyword<State>> = [
   lockable("congctl", "ccAlgo", (w, k) => w.value(k), false),
   lockable("rttvar", "rttvar", rtt(4), false),
   lockable("ssthresh", "ssthresh", u32, false),
-  kw("realms", set("realms", u32)),
+  kw("realms", set("realms", realmsValue)),
   flag("onlink", "onlink") as Keyword<State>,
   kw(
     "nexthop",
