@@ -18,13 +18,10 @@ import * as Mdb from "../api/Mdb.ts"
 import * as Mpls from "../api/Mpls.ts"
 import * as Neighbor from "../api/Neighbor.ts"
 import * as NeighborTable from "../api/NeighborTable.ts"
-import { Netlink } from "../api/Netlink.ts"
 import * as Nexthop from "../api/Nexthop.ts"
 import * as Rule from "../api/Rule.ts"
 import { NetlinkError } from "../runtime/NetlinkError.ts"
-import { commonFlags } from "./flags.ts"
 import {
-  addressLine,
   columns,
   familyName,
   groupLine,
@@ -37,50 +34,10 @@ import {
 import { monitor } from "./monitor.ts"
 import { stateCommands } from "./state.ts"
 import { tcCmd } from "./tc.ts"
+import { addressCmd } from "./commands/address.ts"
+import { flags, layerFor, print } from "./commands/common.ts"
+import { listCommand } from "./commands/list.ts"
 import { routeCmd } from "./commands/route.ts"
-
-// Output is written in chunks, each finished before the next starts, so a
-// signal is handled between two chunks and stops the output (600k routes
-// are 27 MB of text). A write to a pipe blocks on Linux: one console.log of
-// the whole text held the event loop, and with it SIGINT, to the last byte.
-const CHUNK = 1 << 16
-
-// A reader that went away (`nlink route list | head`) ends the output
-// quietly, as it would for `ip`; without a listener Node throws EPIPE.
-let closed = false
-process.stdout.on("error", () => {
-  closed = true
-})
-
-const writeChunk = (chunk: string): Effect.Effect<void> =>
-  Effect.callback<void>((resume) => {
-    process.stdout.write(chunk, (error) => {
-      if (error) closed = true
-      resume(Effect.void)
-    })
-  })
-
-/** Prints `text` and a newline on stdout, a chunk at a time; interruptible between chunks. */
-const print = (text: string): Effect.Effect<void> =>
-  Effect.suspend(() => {
-    const s = `${text}\n`
-    let at = 0
-    const next: Effect.Effect<void> = Effect.suspend(() => {
-      if (closed || at >= s.length) return Effect.void
-      const chunk = s.slice(at, at + CHUNK)
-      at += CHUNK
-      return Effect.flatMap(writeChunk(chunk), () => next)
-    })
-    return next
-  })
-
-const flags = commonFlags({
-  netns: "Run inside this named network namespace (as `ip -n NAME`)",
-  json: "Print one JSON document using the library's field names"
-})
-
-const layerFor = (netns: Option.Option<string>): Layer.Layer<Netlink, NetlinkError> =>
-  Option.isSome(netns) ? Netlink.layerNamespace({ name: netns.value }) : Netlink.layer
 
 const show = Command.make(
   "show",
@@ -123,38 +80,11 @@ const show = Command.make(
   })
 ).pipe(Command.withDescription("Links with their state and addresses, like `ip -br address`"))
 
-const listCommand = <A>(
-  description: string,
-  list: Effect.Effect<ReadonlyArray<A>, NetlinkError, Netlink>,
-  text: (items: ReadonlyArray<A>) => Effect.Effect<string, NetlinkError, Netlink>
-) =>
-  Command.make(
-    "list",
-    flags,
-    Effect.fn(function* ({ netns, json }) {
-      const program = Effect.gen(function* () {
-        const items = yield* list
-        yield* print(json ? toJson(items) : yield* text(items))
-      })
-      yield* program.pipe(Effect.provide(layerFor(netns)))
-    })
-  ).pipe(Command.withDescription(description), Command.withAlias("ls"))
-
 const linkCmd = Command.make("link").pipe(
   Command.withDescription("Network devices"),
   Command.withSubcommands([
     listCommand("List links", Link.list(), (links) =>
       Effect.succeed(links.map((l) => linkLine(l)).join("\n"))
-    )
-  ])
-)
-
-const addressCmd = Command.make("address").pipe(
-  Command.withAlias("addr"),
-  Command.withDescription("Protocol addresses"),
-  Command.withSubcommands([
-    listCommand("List addresses", Address.list(), (addrs) =>
-      Effect.succeed(addrs.map(addressLine).join("\n"))
     )
   ])
 )

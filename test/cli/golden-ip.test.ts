@@ -7,9 +7,11 @@
  * flags, decoded body and attribute tree.
  */
 import { describe, expect, it } from "@effect/vitest"
+import * as Address from "../../src/api/Address.ts"
 import { isError } from "../../src/api/internal/Words.ts"
 import * as Encap from "../../src/api/nexthop/Encap.ts"
 import * as Route from "../../src/api/Route.ts"
+import { decodeAddrMessage } from "../../src/generated/rt-addr/index.ts"
 import { decodeRouteMessage } from "../../src/generated/rt-route/index.ts"
 import { type Fixture, fixtureNames, loadFixture, nlmsgHeader, requestChecks } from "../golden/nlmsg.ts"
 
@@ -84,6 +86,30 @@ describe("nlink route add|del|replace|get: the request equals ip's", () => {
             : Route.removeRequest(r, m.oif, hops)
       if (words.includes("encap")) sameEncap(ours, theirs)
       else expectSame(ours, theirs)
+    })
+  }
+})
+
+describe("nlink address add|del|replace: the request equals ip's", () => {
+  const { decode, expectSame } = requestChecks(decodeAddrMessage, 8)
+  const cases = fixturesOf("addr")
+
+  it("covers the address fixtures", () => {
+    expect(cases.length).toBeGreaterThanOrEqual(12)
+  })
+
+  for (const { f, verb, words, line } of cases) {
+    it(line, () => {
+      const theirs = f.messages[0]!.bytes
+      const index = decode(theirs).index
+      const a = ok(Address.parse(words, `address ${verb}`))
+      const build =
+        verb === "add"
+          ? Address.addRequest
+          : verb === "replace"
+            ? Address.replaceRequest
+            : Address.removeRequest
+      expectSame(build(a, index), theirs)
     })
   }
 })
