@@ -7,34 +7,24 @@ import { NodeRuntime, NodeServices } from "@effect/platform-node"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 import * as Runtime from "effect/Runtime"
-import { Argument, CliError, CliOutput, Command, Flag } from "effect/cli"
+import { CliError, CliOutput, Command, Flag } from "effect/cli"
 import * as Address from "../api/Address.ts"
 import * as BridgeVlan from "../api/BridgeVlan.ts"
 import * as Fdb from "../api/Fdb.ts"
 import * as Link from "../api/Link.ts"
 import * as Mdb from "../api/Mdb.ts"
 import * as Mpls from "../api/Mpls.ts"
-import * as Neighbor from "../api/Neighbor.ts"
 import * as NeighborTable from "../api/NeighborTable.ts"
 import * as Nexthop from "../api/Nexthop.ts"
 import * as Rule from "../api/Rule.ts"
 import { NetlinkError } from "../runtime/NetlinkError.ts"
-import {
-  columns,
-  familyName,
-  groupLine,
-  linkLine,
-  linkState,
-  neighborLine,
-  ruleLine,
-  toJson
-} from "./format.ts"
+import { columns, familyName, groupLine, linkLine, linkState, ruleLine, toJson } from "./format.ts"
 import { monitor } from "./monitor.ts"
 import { stateCommands } from "./state.ts"
 import { tcCmd } from "./tc.ts"
 import { addressCmd } from "./commands/address.ts"
+import { neighborCmd } from "./commands/neighbor.ts"
 import { flags, layerFor, print } from "./commands/common.ts"
 import { listCommand } from "./commands/list.ts"
 import { routeCmd } from "./commands/route.ts"
@@ -121,74 +111,6 @@ const maddressCmd = Command.make("maddress").pipe(
 // effect/cli reads "-4"/"-6" as negative numbers, not flags: spell ip's family switches out.
 if (process.argv[2] === "route")
   process.argv = process.argv.map((a) => (a === "-4" ? "--ipv4" : a === "-6" ? "--ipv6" : a))
-
-const NUD_STATES = [
-  "incomplete",
-  "reachable",
-  "stale",
-  "delay",
-  "probe",
-  "failed",
-  "noarp",
-  "permanent",
-  "none"
-] as const
-// What `ip neigh show` shows unless told otherwise: every state but noarp and none.
-const SHOWN_BY_DEFAULT = NUD_STATES.filter((s) => s !== "noarp" && s !== "none")
-
-/**
- * The entries `ip neigh show [nud STATE...]` prints: those in the states asked
- * for (by default all but noarp and none; "all": every one), and always those
- * an external control plane owns (extern_learn, managed).
- */
-const shownNeighbors = (
-  entries: ReadonlyArray<Neighbor.Neighbor>,
-  nud: ReadonlyArray<string>
-): ReadonlyArray<Neighbor.Neighbor> => {
-  if (nud.includes("all")) return entries
-  const states = new Set<string | number>(nud.length > 0 ? nud : SHOWN_BY_DEFAULT)
-  return entries.filter(
-    (n) =>
-      n.flags?.includes("externLearn") === true ||
-      n.flags?.includes("managed") === true ||
-      states.has(n.status?.state ?? n.state ?? "none")
-  )
-}
-
-const neighborList = Command.make(
-  "list",
-  {
-    ...flags,
-    proxy: Argument.Literals("proxy", ["proxy"]).pipe(
-      Argument.withDescription("List proxy ARP/NDP entries instead (as `ip neigh show proxy`)"),
-      Argument.optional
-    ),
-    nud: Flag.Literals("nud", [...NUD_STATES, "all"]).pipe(
-      Flag.withDescription(
-        "Only entries in this state (repeatable; `all` for every state). Without it noarp and none entries are hidden, as `ip neigh` hides them"
-      ),
-      Flag.atLeast(0)
-    )
-  },
-  Effect.fn(function* ({ netns, json, proxy, nud }) {
-    const program = Effect.gen(function* () {
-      const entries = Option.isSome(proxy)
-        ? yield* Neighbor.listProxy()
-        : shownNeighbors(yield* Neighbor.list(), nud)
-      yield* print(json ? toJson(entries) : entries.map(neighborLine).join("\n"))
-    })
-    yield* program.pipe(Effect.provide(layerFor(netns)))
-  })
-).pipe(
-  Command.withDescription("List neighbours like `ip neigh`: noarp and none entries only when asked (--nud)"),
-  Command.withAlias("ls")
-)
-
-const neighborCmd = Command.make("neighbor").pipe(
-  Command.withAlias("neigh"),
-  Command.withDescription("Neighbour (ARP/NDP) entries"),
-  Command.withSubcommands([neighborList])
-)
 
 const ruleCmd = Command.make("rule").pipe(
   Command.withDescription("Routing policy rules"),

@@ -9,9 +9,11 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Address from "../../src/api/Address.ts"
 import { isError } from "../../src/api/internal/Words.ts"
+import * as Neighbor from "../../src/api/Neighbor.ts"
 import * as Encap from "../../src/api/nexthop/Encap.ts"
 import * as Route from "../../src/api/Route.ts"
 import { decodeAddrMessage } from "../../src/generated/rt-addr/index.ts"
+import { decodeNeighMessage } from "../../src/generated/rt-neigh/index.ts"
 import { decodeRouteMessage } from "../../src/generated/rt-route/index.ts"
 import { type Fixture, fixtureNames, loadFixture, nlmsgHeader, requestChecks } from "../golden/nlmsg.ts"
 
@@ -110,6 +112,35 @@ describe("nlink address add|del|replace: the request equals ip's", () => {
             ? Address.replaceRequest
             : Address.removeRequest
       expectSame(build(a, index), theirs)
+    })
+  }
+})
+
+describe("nlink neigh add|del|replace|get: the request equals ip's", () => {
+  const { decode, expectSame } = requestChecks(decodeNeighMessage, 12)
+  const cases = fixturesOf("neigh")
+
+  it("covers the neighbour fixtures", () => {
+    expect(cases.length).toBeGreaterThanOrEqual(10)
+  })
+
+  for (const { f, verb, words, line } of cases) {
+    it(line, () => {
+      const theirs = f.messages[0]!.bytes
+      const index = decode(theirs).ifindex
+      const n = ok(Neighbor.parse(words, `neigh ${verb}`))
+      if (verb === "get") return expectSame(Neighbor.getRequest(n, index), theirs, false)
+      const ours =
+        n.proxy === true
+          ? verb === "del"
+            ? Neighbor.removeProxyRequest(n, index)
+            : Neighbor.addProxyRequest(n, index)
+          : verb === "add"
+            ? Neighbor.addRequest(n, index)
+            : verb === "replace"
+              ? Neighbor.replaceRequest(n, index)
+              : Neighbor.removeRequest(n, index)
+      expectSame(ours, theirs)
     })
   }
 })
