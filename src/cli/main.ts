@@ -17,14 +17,14 @@ import * as Mdb from "../api/Mdb.ts"
 import * as Mpls from "../api/Mpls.ts"
 import * as NeighborTable from "../api/NeighborTable.ts"
 import * as Nexthop from "../api/Nexthop.ts"
-import * as Rule from "../api/Rule.ts"
 import { NetlinkError } from "../runtime/NetlinkError.ts"
-import { columns, familyName, groupLine, linkLine, linkState, ruleLine, toJson } from "./format.ts"
+import { columns, familyName, groupLine, linkLine, linkState, toJson } from "./format.ts"
 import { monitor } from "./monitor.ts"
 import { stateCommands } from "./state.ts"
 import { tcCmd } from "./tc.ts"
 import { addressCmd } from "./commands/address.ts"
 import { neighborCmd } from "./commands/neighbor.ts"
+import { ruleCmd } from "./commands/rule.ts"
 import { flags, layerFor, print } from "./commands/common.ts"
 import { listCommand } from "./commands/list.ts"
 import { routeCmd } from "./commands/route.ts"
@@ -111,15 +111,6 @@ const maddressCmd = Command.make("maddress").pipe(
 // effect/cli reads "-4"/"-6" as negative numbers, not flags: spell ip's family switches out.
 if (process.argv[2] === "route")
   process.argv = process.argv.map((a) => (a === "-4" ? "--ipv4" : a === "-6" ? "--ipv6" : a))
-
-const ruleCmd = Command.make("rule").pipe(
-  Command.withDescription("Routing policy rules"),
-  Command.withSubcommands([
-    listCommand("List rules of both families", Rule.list(), (rules) =>
-      Effect.succeed(rules.map(ruleLine).join("\n"))
-    )
-  ])
-)
 
 /** One FDB entry as `bridge fdb show` prints it. */
 const fdbLine = (e: Fdb.Fdb): string => {

@@ -12,9 +12,11 @@ import { isError } from "../../src/api/internal/Words.ts"
 import * as Neighbor from "../../src/api/Neighbor.ts"
 import * as Encap from "../../src/api/nexthop/Encap.ts"
 import * as Route from "../../src/api/Route.ts"
+import * as Rule from "../../src/api/Rule.ts"
 import { decodeAddrMessage } from "../../src/generated/rt-addr/index.ts"
 import { decodeNeighMessage } from "../../src/generated/rt-neigh/index.ts"
 import { decodeRouteMessage } from "../../src/generated/rt-route/index.ts"
+import { decodeRuleMessage } from "../../src/generated/rt-rule/index.ts"
 import { type Fixture, fixtureNames, loadFixture, nlmsgHeader, requestChecks } from "../golden/nlmsg.ts"
 
 const ok = <A>(r: A): Exclude<A, { readonly _tag: "NetlinkError" }> => {
@@ -141,6 +143,28 @@ describe("nlink neigh add|del|replace|get: the request equals ip's", () => {
               ? Neighbor.replaceRequest(n, index)
               : Neighbor.removeRequest(n, index)
       expectSame(ours, theirs)
+    })
+  }
+})
+
+describe("nlink rule add|del: the request equals ip's", () => {
+  const { decode, tree, expectSame } = requestChecks(decodeRuleMessage, 12)
+  const cases = fixturesOf("rule")
+
+  it("covers the rule fixtures", () => {
+    expect(cases.length).toBeGreaterThanOrEqual(18)
+  })
+
+  for (const { f, family, verb, words, line } of cases) {
+    it(line, () => {
+      const theirs = f.messages[0]!.bytes
+      const r = ok(Rule.parse(words, `rule ${verb}`, family))
+      const ours = verb === "add" ? Rule.addRequest(r) : Rule.removeRequest(r)
+      if (r.action !== "nat") return expectSame(ours, theirs)
+      // ip also sends the NAT address (attribute 5, FRA_UNUSED2), which the kernel drops
+      const { unknown: _, ...known } = decode(theirs) as unknown as Record<string, unknown>
+      expect(decode(ours)).toEqual(known)
+      expect(tree(ours)).toEqual({ ...tree(theirs), attrs: tree(theirs).attrs.filter((a) => a.type !== 5) })
     })
   }
 })
