@@ -16,7 +16,6 @@ import * as Link from "../api/Link.ts"
 import * as Mdb from "../api/Mdb.ts"
 import * as Mpls from "../api/Mpls.ts"
 import * as NeighborTable from "../api/NeighborTable.ts"
-import * as Nexthop from "../api/Nexthop.ts"
 import { NetlinkError } from "../runtime/NetlinkError.ts"
 import { columns, familyName, groupLine, linkLine, linkState, toJson } from "./format.ts"
 import { monitor } from "./monitor.ts"
@@ -25,6 +24,7 @@ import { tcCmd } from "./tc.ts"
 import { addressCmd } from "./commands/address.ts"
 import { neighborCmd } from "./commands/neighbor.ts"
 import { ruleCmd } from "./commands/rule.ts"
+import { nexthopCmd } from "./commands/nexthop.ts"
 import { flags, layerFor, print } from "./commands/common.ts"
 import { listCommand } from "./commands/list.ts"
 import { routeCmd } from "./commands/route.ts"
@@ -178,43 +178,6 @@ const mdbCmd = Command.make("mdb").pipe(
   Command.withSubcommands([
     listCommand("List MDB entries, like `bridge -d mdb show`", Mdb.list(), (ms) =>
       Effect.succeed(ms.map(mdbLine).join("\n"))
-    )
-  ])
-)
-
-/** One nexthop as `ip nexthop show` prints it. */
-const nexthopLine = (n: Nexthop.Nexthop): string => {
-  const parts: Array<string> = [`id ${n.id}`]
-  if (n.group !== undefined) {
-    parts.push(
-      `group ${n.group.map((m) => (m.weight === undefined ? m.id : `${m.id},${m.weight}`)).join("/")}`
-    )
-    if (n.type === "resilient") {
-      parts.push("type resilient")
-      const r = n.resilient
-      if (r?.buckets !== undefined) parts.push(`buckets ${r.buckets}`)
-      if (r?.idleTimer !== undefined) parts.push(`idle_timer ${r.idleTimer}`)
-      if (r?.unbalancedTimer !== undefined) parts.push(`unbalanced_timer ${r.unbalancedTimer}`)
-      if (n.status?.unbalancedTime !== undefined) parts.push(`unbalanced_time ${n.status.unbalancedTime}`)
-    }
-  } else {
-    if (n.blackhole) parts.push("blackhole")
-    if (n.gateway !== undefined) parts.push(`via ${n.gateway}`)
-    if (n.dev !== undefined) parts.push(`dev ${n.dev}`)
-    if (n.status !== undefined && !n.blackhole) parts.push(`scope ${n.status.scope}`)
-  }
-  if (n.protocol !== undefined) parts.push(`proto ${n.protocol}`)
-  const flags = [...(n.onlink ? ["onlink"] : []), ...(n.status?.flags ?? [])]
-  if (flags.length > 0) parts.push(flags.join(" "))
-  if (n.fdb) parts.push("fdb")
-  return parts.join(" ")
-}
-
-const nexthopCmd = Command.make("nexthop").pipe(
-  Command.withDescription("Nexthop objects"),
-  Command.withSubcommands([
-    listCommand("List nexthops and groups, like `ip nexthop show`", Nexthop.list(), (nhs) =>
-      Effect.succeed(nhs.map(nexthopLine).join("\n"))
     )
   ])
 )
