@@ -17,13 +17,14 @@ import * as Mdb from "../api/Mdb.ts"
 import * as Mpls from "../api/Mpls.ts"
 import * as NeighborTable from "../api/NeighborTable.ts"
 import { NetlinkError } from "../runtime/NetlinkError.ts"
-import { columns, familyName, groupLine, linkLine, linkState, toJson } from "./format.ts"
+import { columns, familyName, groupLine, linkState, toJson } from "./format.ts"
 import { monitor } from "./monitor.ts"
 import { stateCommands } from "./state.ts"
 import { tcCmd } from "./tc.ts"
 import { addressCmd } from "./commands/address.ts"
 import { neighborCmd } from "./commands/neighbor.ts"
 import { ruleCmd } from "./commands/rule.ts"
+import { linkCmd } from "./commands/link.ts"
 import { nexthopCmd } from "./commands/nexthop.ts"
 import { flags, layerFor, print } from "./commands/common.ts"
 import { listCommand } from "./commands/list.ts"
@@ -69,15 +70,6 @@ const show = Command.make(
     yield* program.pipe(Effect.provide(layerFor(netns)))
   })
 ).pipe(Command.withDescription("Links with their state and addresses, like `ip -br address`"))
-
-const linkCmd = Command.make("link").pipe(
-  Command.withDescription("Network devices"),
-  Command.withSubcommands([
-    listCommand("List links", Link.list(), (links) =>
-      Effect.succeed(links.map((l) => linkLine(l)).join("\n"))
-    )
-  ])
-)
 
 const maddressList = Command.make(
   "list",

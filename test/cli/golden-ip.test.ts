@@ -7,19 +7,30 @@
  * flags, decoded body and attribute tree.
  */
 import { describe, expect, it } from "@effect/vitest"
+import { Schema } from "effect"
 import * as Address from "../../src/api/Address.ts"
 import { isError } from "../../src/api/internal/Words.ts"
+import * as Link from "../../src/api/Link.ts"
 import * as Neighbor from "../../src/api/Neighbor.ts"
 import * as Nexthop from "../../src/api/Nexthop.ts"
 import * as Encap from "../../src/api/nexthop/Encap.ts"
 import * as Route from "../../src/api/Route.ts"
 import * as Rule from "../../src/api/Rule.ts"
 import { decodeAddrMessage } from "../../src/generated/rt-addr/index.ts"
+import { decodeLinkMessage } from "../../src/generated/rt-link/index.ts"
 import { decodeNeighMessage } from "../../src/generated/rt-neigh/index.ts"
 import { decodeNexthopMessage } from "../../src/generated/rt-nexthop/index.ts"
 import { decodeRouteMessage } from "../../src/generated/rt-route/index.ts"
 import { decodeRuleMessage } from "../../src/generated/rt-rule/index.ts"
-import { type Fixture, fixtureNames, loadFixture, nlmsgHeader, requestChecks } from "../golden/nlmsg.ts"
+import {
+  expectLinkLikeIproute2,
+  type Fixture,
+  fixtureNames,
+  loadFixture,
+  messageDecoder,
+  nlmsgHeader,
+  requestChecks
+} from "../golden/nlmsg.ts"
 
 const ok = <A>(r: A): Exclude<A, { readonly _tag: "NetlinkError" }> => {
   if (isError(r)) throw new Error(`parse failed: ${r.message}`)
@@ -197,6 +208,52 @@ describe("nlink nexthop add|replace|del|get: the request equals ip's", () => {
       expect(ra).toEqual(rb)
       expect(Encap.decode(ra.encapType!, ea!)).toEqual(Encap.decode(rb.encapType!, eb!))
       expect(tree(ours)).toEqual(tree(theirs))
+    })
+  }
+})
+
+describe("nlink link add|set|del: the request equals ip's", () => {
+  const decodeLink = messageDecoder(decodeLinkMessage)
+  // the golden setup's veth pair: d1 is made first (2), d0 is its peer (3)
+  const INDEX: Readonly<Record<string, number>> = { d0: 3, d1: 2 }
+  const resolve = (spec: Record<string, unknown>): Link.AddResolved => {
+    const devices: Record<string, number> = {}
+    for (const [k, v] of Object.entries(spec))
+      if (k !== "name" && k !== "link" && typeof v === "string" && INDEX[v] !== undefined)
+        devices[k] = INDEX[v]
+    const link = typeof spec.link === "string" ? INDEX[spec.link] : undefined
+    return { ...(link === undefined ? {} : { link }), devices }
+  }
+  // namespaces by fd/pid, vf/xdp/altname settings and property commands are not link words nlink parses
+  const cases = fixturesOf(
+    "link",
+    (f) =>
+      f.command.some((w) => w.includes("{")) ||
+      ["property", "show"].includes(f.command[1]!) ||
+      f.command.some((w) => w === "vf" || w.startsWith("xdp"))
+  )
+
+  it("covers the link fixtures", () => {
+    expect(cases.length).toBeGreaterThanOrEqual(60)
+  })
+
+  for (const { f, verb, words, line } of cases) {
+    it(line, () => {
+      const theirs = f.messages[0]!
+      if (verb === "del") {
+        ok(Link.parseDel(words, "link del"))
+        return expectLinkLikeIproute2(Link.removeRequest(decodeLink(theirs.bytes).index), theirs)
+      }
+      if (verb === "set") {
+        const { changes } = ok(Link.parseChanges(words, "link set"))
+        const m = decodeLink(theirs.bytes)
+        const master = (changes as { master?: unknown }).master
+        const resolved = typeof master === "string" ? { master: m.master! } : {}
+        return expectLinkLikeIproute2(Link.setRequest(m.index, changes, resolved), theirs)
+      }
+      const spec = ok(Link.parse(words, "link add"))
+      const valid = Schema.decodeUnknownSync(Link.specSchemas[spec.kind] as Schema.Codec<Link.AddSpec>)(spec)
+      expectLinkLikeIproute2(Link.addRequest(valid, resolve(spec as never)), theirs)
     })
   }
 })
