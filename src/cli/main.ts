@@ -25,6 +25,8 @@ import { addressCmd } from "./commands/address.ts"
 import { neighborCmd } from "./commands/neighbor.ts"
 import { ruleCmd } from "./commands/rule.ts"
 import { linkCmd } from "./commands/link.ts"
+import { execIn, netnsCmd } from "./commands/netns.ts"
+import { normalizeArgs } from "./flags.ts"
 import { nexthopCmd } from "./commands/nexthop.ts"
 import { flags, layerFor, print } from "./commands/common.ts"
 import { listCommand } from "./commands/list.ts"
@@ -100,9 +102,8 @@ const maddressCmd = Command.make("maddress").pipe(
   Command.withSubcommands([maddressList])
 )
 
-// effect/cli reads "-4"/"-6" as negative numbers, not flags: spell ip's family switches out.
-if (process.argv[2] === "route")
-  process.argv = process.argv.map((a) => (a === "-4" ? "--ipv4" : a === "-6" ? "--ipv6" : a))
+// ip's global options before the object, and -4/-6, in effect/cli's spelling.
+process.argv = [...process.argv.slice(0, 2), ...normalizeArgs(process.argv.slice(2))]
 
 /** One FDB entry as `bridge fdb show` prints it. */
 const fdbLine = (e: Fdb.Fdb): string => {
@@ -232,6 +233,7 @@ const nlink = Command.make("nlink").pipe(
     nexthopCmd,
     mplsCmd,
     ntableCmd,
+    netnsCmd,
     fdbCmd,
     vlanCmd,
     mdbCmd,
@@ -294,6 +296,10 @@ const onSignal = (s: NodeJS.Signals) => {
 }
 process.on("SIGINT", onSignal)
 process.on("SIGTERM", onSignal)
+
+// `netns exec NAME COMMAND...` runs before the parser: COMMAND's options are its own.
+const argv = process.argv.slice(2)
+if (argv[0] === "netns" && argv[1] === "exec") process.exit(execIn(argv.slice(2)))
 
 NodeRuntime.runMain(program as Effect.Effect<void>, {
   disableErrorReporting: true,
