@@ -10,10 +10,7 @@ import * as Layer from "effect/Layer"
 import * as Runtime from "effect/Runtime"
 import { CliError, CliOutput, Command, Flag } from "effect/cli"
 import * as Address from "../api/Address.ts"
-import * as BridgeVlan from "../api/BridgeVlan.ts"
-import * as Fdb from "../api/Fdb.ts"
 import * as Link from "../api/Link.ts"
-import * as Mdb from "../api/Mdb.ts"
 import * as Mpls from "../api/Mpls.ts"
 import * as NeighborTable from "../api/NeighborTable.ts"
 import { NetlinkError } from "../runtime/NetlinkError.ts"
@@ -25,6 +22,7 @@ import { addressCmd } from "./commands/address.ts"
 import { neighborCmd } from "./commands/neighbor.ts"
 import { ruleCmd } from "./commands/rule.ts"
 import { linkCmd } from "./commands/link.ts"
+import { fdbCmd, mdbCmd, vlanCmd } from "./commands/bridge.ts"
 import { execIn, netnsCmd } from "./commands/netns.ts"
 import { normalizeArgs } from "./flags.ts"
 import { nexthopCmd } from "./commands/nexthop.ts"
@@ -104,76 +102,6 @@ const maddressCmd = Command.make("maddress").pipe(
 
 // ip's global options before the object, and -4/-6, in effect/cli's spelling.
 process.argv = [...process.argv.slice(0, 2), ...normalizeArgs(process.argv.slice(2))]
-
-/** One FDB entry as `bridge fdb show` prints it. */
-const fdbLine = (e: Fdb.Fdb): string => {
-  const parts: Array<string | number> = [e.mac, "dev", e.dev]
-  if (e.vlan !== undefined) parts.push("vlan", e.vlan)
-  if (e.dst !== undefined) parts.push("dst", e.dst)
-  if (e.port !== undefined) parts.push("port", e.port)
-  if (e.vni !== undefined) parts.push("vni", e.vni)
-  if (e.srcVni !== undefined) parts.push("src_vni", e.srcVni)
-  if (e.via !== undefined) parts.push("via", e.via)
-  if (e.nhid !== undefined) parts.push("nhid", e.nhid)
-  if (e.self === true) parts.push("self")
-  for (const f of [...(e.flags ?? []), ...(e.status?.flags ?? [])])
-    parts.push(f === "externLearn" ? "extern_learn" : f)
-  if (e.status?.master !== undefined) parts.push("master", e.status.master)
-  if (e.state !== "dynamic" && e.state !== undefined) parts.push(e.state)
-  return parts.join(" ")
-}
-
-const fdbCmd = Command.make("fdb").pipe(
-  Command.withDescription("Bridge forwarding database entries"),
-  Command.withSubcommands([
-    listCommand("List FDB entries, like `bridge fdb show`", Fdb.list(), (es) =>
-      Effect.succeed(es.map(fdbLine).join("\n"))
-    )
-  ])
-)
-
-/** One VLAN entry as `bridge -d vlan show` prints it, with the device in front. */
-const vlanLine = (v: BridgeVlan.BridgeVlan): string => {
-  const parts: Array<string | number> = [v.dev, v.vidEnd === undefined ? v.vid : `${v.vid}-${v.vidEnd}`]
-  if (v.pvid === true) parts.push("PVID")
-  if (v.untagged === true) parts.push("Egress Untagged")
-  if (v.self === true) parts.push("self")
-  if (v.tunnelId !== undefined) parts.push("tunnel_id", v.tunnelId)
-  if (v.state !== undefined) parts.push("state", v.state)
-  if (v.mcastRouter !== undefined) parts.push("mcast_router", v.mcastRouter)
-  return parts.join(" ")
-}
-
-const vlanCmd = Command.make("vlan").pipe(
-  Command.withDescription("Bridge VLANs of ports and bridges"),
-  Command.withSubcommands([
-    listCommand("List bridge VLANs, like `bridge -d vlan show`", BridgeVlan.list(), (vs) =>
-      Effect.succeed(vs.map(vlanLine).join("\n"))
-    )
-  ])
-)
-
-/** One MDB entry as `bridge -d mdb show` prints it. */
-const mdbLine = (m: Mdb.Mdb): string => {
-  const parts: Array<string | number> = ["dev", m.dev, "port", m.port, "grp", m.group]
-  if (m.source !== undefined) parts.push("src", m.source)
-  if (m.state !== undefined) parts.push(m.state)
-  if (m.filterMode !== undefined) parts.push("filter_mode", m.filterMode)
-  if (m.sources !== undefined && m.sources.length > 0) parts.push("source_list", m.sources.join(","))
-  if (m.protocol !== undefined) parts.push("proto", m.protocol)
-  for (const f of m.status?.flags ?? []) parts.push(f)
-  if (m.vid !== undefined) parts.push("vid", m.vid)
-  return parts.join(" ")
-}
-
-const mdbCmd = Command.make("mdb").pipe(
-  Command.withDescription("Bridge multicast group memberships"),
-  Command.withSubcommands([
-    listCommand("List MDB entries, like `bridge -d mdb show`", Mdb.list(), (ms) =>
-      Effect.succeed(ms.map(mdbLine).join("\n"))
-    )
-  ])
-)
 
 /** One label route as `ip -f mpls route show` prints it. */
 const mplsPath = (p: { as?: ReadonlyArray<number> | undefined; via?: Mpls.Via | undefined; dev?: unknown }) =>

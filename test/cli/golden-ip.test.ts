@@ -9,8 +9,11 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Schema } from "effect"
 import * as Address from "../../src/api/Address.ts"
+import * as BridgeVlan from "../../src/api/BridgeVlan.ts"
+import * as Fdb from "../../src/api/Fdb.ts"
 import { isError } from "../../src/api/internal/Words.ts"
 import * as Link from "../../src/api/Link.ts"
+import * as Mdb from "../../src/api/Mdb.ts"
 import * as Neighbor from "../../src/api/Neighbor.ts"
 import * as Nexthop from "../../src/api/Nexthop.ts"
 import * as Encap from "../../src/api/nexthop/Encap.ts"
@@ -18,10 +21,12 @@ import * as Route from "../../src/api/Route.ts"
 import * as Rule from "../../src/api/Rule.ts"
 import { decodeAddrMessage } from "../../src/generated/rt-addr/index.ts"
 import { decodeLinkMessage } from "../../src/generated/rt-link/index.ts"
+import { decodeMdbSetMessage } from "../../src/generated/rt-mdb/index.ts"
 import { decodeNeighMessage } from "../../src/generated/rt-neigh/index.ts"
 import { decodeNexthopMessage } from "../../src/generated/rt-nexthop/index.ts"
 import { decodeRouteMessage } from "../../src/generated/rt-route/index.ts"
 import { decodeRuleMessage } from "../../src/generated/rt-rule/index.ts"
+import { decodeBridgeLinkMessage, decodeVlanMessage } from "../../src/generated/rt-vlan/index.ts"
 import {
   expectLinkLikeIproute2,
   type Fixture,
@@ -254,6 +259,89 @@ describe("nlink link add|set|del: the request equals ip's", () => {
       const spec = ok(Link.parse(words, "link add"))
       const valid = Schema.decodeUnknownSync(Link.specSchemas[spec.kind] as Schema.Codec<Link.AddSpec>)(spec)
       expectLinkLikeIproute2(Link.addRequest(valid, resolve(spec as never)), theirs)
+    })
+  }
+})
+
+describe("nlink fdb add|append|replace|del: the request equals bridge's", () => {
+  const { decode, expectSame } = requestChecks(decodeNeighMessage, 12)
+  // `fdb flush` takes filters, not an entry
+  const cases = fixturesOf("fdb", (f) => f.command[1] === "flush")
+
+  it("covers the fdb fixtures", () => {
+    expect(cases.length).toBeGreaterThanOrEqual(8)
+  })
+
+  for (const { f, verb, words, line } of cases) {
+    it(line, () => {
+      const theirs = f.messages[0]!.bytes
+      const m = decode(theirs)
+      const e = ok(Fdb.parse(words, `fdb ${verb}`))
+      const r = { ifindex: m.ifindex, via: m.ndaIfindex }
+      const build =
+        verb === "add"
+          ? Fdb.addRequest
+          : verb === "append"
+            ? Fdb.appendRequest
+            : verb === "replace"
+              ? Fdb.replaceRequest
+              : Fdb.removeRequest
+      expectSame(build(e, r), theirs)
+    })
+  }
+})
+
+describe("nlink vlan add|del|set: the request equals bridge's", () => {
+  // IFLA_AF_SPEC and IFLA_BRIDGE_VLAN_TUNNEL_INFO are nests sent without NLA_F_NESTED
+  const linkChecks = requestChecks(decodeBridgeLinkMessage, 16, (p) => {
+    const s = p.join(",")
+    return s === "26" || s === "26,3"
+  })
+  const vlanChecks = requestChecks(decodeVlanMessage, 8)
+  // `vlan global set` sets bridge-wide options, not a VLAN entry
+  const cases = fixturesOf("vlan", (f) => f.command[1] === "global")
+
+  it("covers the vlan fixtures", () => {
+    expect(cases.length).toBeGreaterThanOrEqual(8)
+  })
+
+  for (const { f, verb, words, line } of cases) {
+    it(line, () => {
+      const theirs = f.messages[0]!.bytes
+      const v = ok(BridgeVlan.parse(words, `vlan ${verb}`))
+      if (verb === "set") {
+        const index = vlanChecks.decode(theirs).ifindex
+        return vlanChecks.expectSame(BridgeVlan.optionsRequest(v, index)!, theirs)
+      }
+      const index = linkChecks.decode(theirs).index
+      const ours =
+        v.tunnelId !== undefined
+          ? BridgeVlan.tunnelRequest(v, index, verb === "del")
+          : verb === "add"
+            ? BridgeVlan.addRequest(v, index)
+            : BridgeVlan.removeRequest(v, index)
+      linkChecks.expectSame(ours, theirs)
+    })
+  }
+})
+
+describe("nlink mdb add|del|replace: the request equals bridge's", () => {
+  const { decode, expectSame } = requestChecks(decodeMdbSetMessage, 8)
+  const cases = fixturesOf("mdb")
+
+  it("covers the mdb fixtures", () => {
+    expect(cases.length).toBeGreaterThanOrEqual(6)
+  })
+
+  for (const { f, verb, words, line } of cases) {
+    it(line, () => {
+      const theirs = f.messages[0]!.bytes
+      const m = decode(theirs)
+      const e = ok(Mdb.parse(words, `mdb ${verb}`))
+      const r = { bridge: m.ifindex, port: m.entry!.ifindex }
+      const build =
+        verb === "add" ? Mdb.addRequest : verb === "replace" ? Mdb.replaceRequest : Mdb.removeRequest
+      expectSame(build(e, r), theirs)
     })
   }
 })
