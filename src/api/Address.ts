@@ -66,6 +66,19 @@ import { type LinkRef, linkIndex, linkNames } from "./internal/Resolve.ts"
 import { Netlink } from "./Netlink.ts"
 
 /**
+ * Reads `ip address add|del|replace` words into an {@link Address}
+ * (`parseFlush`: `ip address flush`'s selectors).
+ *
+ * @example
+ * ```ts
+ * Address.parse("10.1.2.3/24 dev eth0 label eth0:1")
+ * // { address: "10.1.2.3/24", dev: "eth0", label: "eth0:1" }
+ * ```
+ * @since 0.3.0
+ */
+export { parse, parseFlush } from "./parse/Address.ts"
+
+/**
  * IFA_F_* flag bits, IFAPROT_* and RT_SCOPE_* values by name (for the raw
  * messages of {@link listRaw}).
  *

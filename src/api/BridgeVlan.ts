@@ -52,6 +52,18 @@ import { type LinkRef, linkIndex, linkNames } from "./internal/Resolve.ts"
 import { Netlink } from "./Netlink.ts"
 
 /**
+ * Reads `bridge vlan add|del|set` words into a {@link BridgeVlan}.
+ *
+ * @example
+ * ```ts
+ * BridgeVlan.parse("vid 10-20 dev eth0 untagged")
+ * // { vid: 10, vidEnd: 20, dev: "eth0", untagged: true }
+ * ```
+ * @since 0.3.0
+ */
+export { parse } from "./parse/BridgeVlan.ts"
+
+/**
  * A per-VLAN STP state by the name `bridge vlan set ... state` uses.
  *
  * @example

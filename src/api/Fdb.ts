@@ -56,6 +56,18 @@ import { type LinkRef, linkIndex, linkNames } from "./internal/Resolve.ts"
 import { Netlink } from "./Netlink.ts"
 
 /**
+ * Reads `bridge fdb add|append|replace|del` words into an {@link Fdb} entry.
+ *
+ * @example
+ * ```ts
+ * Fdb.parse("02:00:00:00:00:01 dev eth0 master static vlan 10")
+ * // { mac: "02:00:00:00:00:01", dev: "eth0", master: true, state: "static", vlan: 10 }
+ * ```
+ * @since 0.3.0
+ */
+export { parse } from "./parse/Fdb.ts"
+
+/**
  * How an entry lives, by `bridge fdb`'s names: "permanent" (a local entry,
  * NUD_PERMANENT: the bridge delivers to itself), "static" (NUD_NOARP: never
  * ages) and "dynamic" (ages out; the kernel reports it as reachable or stale).

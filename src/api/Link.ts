@@ -124,6 +124,19 @@ import {
 import { missingKind } from "./link/Missing.ts"
 import { byKind, registry } from "./link/registry.ts"
 
+/**
+ * Reads `ip link add` words into a link spec (`parseChanges`: `ip link set`'s,
+ * `parseDel`: `ip link del`'s device).
+ *
+ * @example
+ * ```ts
+ * Link.parse("vx0 type vxlan id 42 dstport 4789 dev eth0")
+ * // { kind: "vxlan", name: "vx0", id: 42, dstport: 4789, dev: "eth0" }
+ * ```
+ * @since 0.3.0
+ */
+export { parse, parseChanges, parseDel } from "./parse/Link.ts"
+
 // ---------------------------------------------------------------------------
 // types
 

@@ -54,6 +54,18 @@ import { type LinkRef, linkIndex, linkNames } from "./internal/Resolve.ts"
 import { Netlink } from "./Netlink.ts"
 
 /**
+ * Reads `bridge mdb add|del|replace` words into a {@link Mdb}.
+ *
+ * @example
+ * ```ts
+ * Mdb.parse("dev br0 port eth0 grp 239.1.1.1 permanent")
+ * // { dev: "br0", port: "eth0", group: "239.1.1.1", state: "permanent" }
+ * ```
+ * @since 0.3.0
+ */
+export { parse } from "./parse/Mdb.ts"
+
+/**
  * What the kernel reports about an entry by itself; equality ignores it.
  *
  * @example

@@ -58,6 +58,19 @@ import { type LinkRef, linkIndex, linkNames, linkNamesOf } from "./internal/Reso
 import { Netlink } from "./Netlink.ts"
 
 /**
+ * Reads `ip neigh add|del|replace|get` words into a {@link Neighbor}
+ * (`parseFlush`: `ip neigh flush`'s selectors).
+ *
+ * @example
+ * ```ts
+ * Neighbor.parse("10.0.0.2 lladdr 02:00:00:00:00:02 dev eth0 nud reachable")
+ * // { address: "10.0.0.2", lladdr: "02:00:00:00:00:02", dev: "eth0", state: "reachable" }
+ * ```
+ * @since 0.3.0
+ */
+export { parse, parseFlush } from "./parse/Neighbor.ts"
+
+/**
  * NUD state bits and NTF flag bits by name (`NudState.permanent === 0x80`),
  * for the raw messages of {@link listRaw}.
  *

@@ -62,6 +62,18 @@ import { Netlink } from "./Netlink.ts"
 import * as Encap from "./nexthop/Encap.ts"
 
 /**
+ * Reads `ip nexthop add|replace|del|get` words into a {@link Nexthop}.
+ *
+ * @example
+ * ```ts
+ * Nexthop.parse("id 1 via 10.0.0.1 dev eth0")
+ * // { id: 1, gateway: "10.0.0.1", dev: "eth0" }
+ * ```
+ * @since 0.3.0
+ */
+export { parse } from "./parse/Nexthop.ts"
+
+/**
  * Group types and NHA_OP_FLAGS bits by name, for {@link listRaw}'s messages.
  *
  * @example

@@ -93,6 +93,17 @@ import * as Encap from "./nexthop/Encap.ts"
  * @since 0.1.0
  */
 export { RtmFlags, RtnhFlags, RtPref, RtProtocol, RtScope, RtTable, RtType, Rtax }
+/**
+ * Reads `ip route add|del|replace` words into a {@link Route} (`parseGet`: `ip route get`'s).
+ *
+ * @example
+ * ```ts
+ * Route.parse("10.0.0.0/24 via 10.0.0.1 dev eth0 table 100")
+ * // { destination: "10.0.0.0/24", gateway: "10.0.0.1", dev: "eth0", table: 100 }
+ * ```
+ * @since 0.3.0
+ */
+export { parse, parseGet } from "./parse/Route.ts"
 
 // ---------------------------------------------------------------------------
 // the shape

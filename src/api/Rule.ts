@@ -58,6 +58,18 @@ import { flagNames } from "./internal/Names.ts"
 import { Netlink } from "./Netlink.ts"
 
 /**
+ * Reads `ip rule add|del` words into a {@link Rule}.
+ *
+ * @example
+ * ```ts
+ * Rule.parse("from 10.0.0.0/8 table 100 priority 1000")
+ * // { from: "10.0.0.0/8", table: 100, priority: 1000, family: "inet" }
+ * ```
+ * @since 0.3.0
+ */
+export { parse } from "./parse/Rule.ts"
+
+/**
  * Action, flag and table values by name (`FrAct.prohibit === 8`), for the
  * raw messages of {@link listRaw}.
  *

@@ -232,3 +232,20 @@ export const keywords = <S>(
   }
   return undefined
 }
+
+/**
+ * Like {@link keywords}, but a word no keyword matches ends the loop without
+ * an error and is left unconsumed: for a clause inside a longer command
+ * (`encap ip dst 10.0.0.1 dev eth0`: the encap clause stops at `dev`).
+ */
+export const keywordsUntil = <S>(w: Words, table: ReadonlyArray<Keyword<S>>, into: S): Parsed<void> => {
+  while (!w.done) {
+    const word = w.peek() as string
+    const k = table.find((k) => k.aliases?.includes(word) || matches(word, k.name, k.min ?? 1))
+    if (k === undefined) return undefined
+    w.next()
+    const r = k.parse(w, into)
+    if (isError(r)) return r
+  }
+  return undefined
+}

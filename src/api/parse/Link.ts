@@ -1,0 +1,484 @@
+/**
+ * `ip link add|set|del` words → a link spec (the {@link Link} shape) or
+ * changes. The keywords of the common options and of each kind come from the
+ * kind's input Schema: ip's keyword is the field name in lower case
+ * (`dstport`, `udpcsum`), in snake_case (`stp_state`, `gso_max_size`) or in
+ * kebab-case, and the value is read as the field's Schema accepts it (a
+ * number, on/off, a name, an address; a boolean field given no value, or
+ * spelled `noFIELD`, is a flag). Where ip's word differs from the field, an
+ * explicit table says so (veth's `peer name`, vlan's QoS maps, bond's target
+ * lists, `txqueuelen`, ...).
+ *
+ * @since 0.3.0
+ */
+import * as Schema from "effect/Schema"
+import { int, isError, matches, type Parsed, Words } from "../internal/Words.ts"
+import * as LinkModule from "../Link.ts"
+import type { AddSpec, Changes, KindChanges } from "../Link.ts"
+import { type Draft, isAddress } from "./Common.ts"
+
+/** The field Schemas of one kind's spec (or of the common changes). */
+export type Fields = Readonly<Record<string, Schema.Top>>
+
+const snake = (f: string) => f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
+const kebab = (f: string) => f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
+
+// ip's words that are not a spelling of the field name, by field
+const WORDS: Readonly<Record<string, ReadonlyArray<string>>> = {
+  txqlen: ["txqueuelen", "txqlen", "qlen"],
+  broadcast: ["broadcast", "brd"],
+  address: ["address"],
+  numTxQueues: ["numtxqueues"],
+  numRxQueues: ["numrxqueues"],
+  missedMax: ["arp_missed_max"],
+  sciPort: ["port"],
+  "6rdPrefix": ["6rd-prefix"],
+  "6rdRelayPrefix": ["6rd-relay_prefix"],
+  numPeerNotif: ["num_grat_arp", "num_unsol_na"],
+  arpIpTargets: ["arp_ip_target"],
+  nsIp6Targets: ["ns_ip6_target"],
+  egressQos: ["egress-qos-map"],
+  ingressQos: ["ingress-qos-map"]
+}
+
+// Fields the words never set (kept by the kernel or read back only).
+const SKIP = new Set([
+  "kind",
+  "status",
+  "port",
+  "name",
+  "up",
+  "master",
+  "netns",
+  "flags",
+  "flag",
+  "dscpInherit"
+])
+
+/** How one field reads its words. */
+type Reader = (w: Words, keyword: string, into: Draft, field: string) => Parsed<void>
+
+const ON = new Set(["on", "yes", "1", "true", "enable"])
+const OFF = new Set(["off", "no", "0", "false", "disable"])
+
+/** A value as the field's Schema accepts it; a boolean field without a value is a flag. */
+const readValue =
+  (schema: Schema.Top): Reader =>
+  (w, keyword, into, field) => {
+    const is = Schema.is(schema as Schema.Codec<unknown>)
+    const v = w.peek()
+    if (v !== undefined) {
+      if (/^(0x[0-9a-f]+|-?\d+)$/i.test(v) && is(Number(v))) {
+        w.next()
+        into[field] = Number(v)
+        return
+      }
+      if (ON.has(v) && is(true)) {
+        w.next()
+        into[field] = true
+        return
+      }
+      if (OFF.has(v) && is(false)) {
+        w.next()
+        into[field] = false
+        return
+      }
+      if (is(v)) {
+        w.next()
+        into[field] = v
+        return
+      }
+      if (/^(0x[0-9a-f]+|\d+)$/i.test(v) && is(BigInt(v))) {
+        w.next()
+        into[field] = BigInt(v)
+        return
+      }
+    }
+    if (is(true)) {
+      into[field] = true
+      return
+    }
+    return w.fail(
+      keyword,
+      v === undefined ? `"${keyword}" needs a value` : `"${v}" is not a valid ${keyword}`
+    )
+  }
+
+/** `A,B,...` addresses (bond's arp_ip_target / ns_ip6_target). */
+const addressList: Reader = (w, keyword, into, field) => {
+  const v = w.value(keyword)
+  if (isError(v)) return v
+  const list = v.split(",")
+  for (const a of list) if (!isAddress(a)) return w.fail(keyword, `"${a}" is not an IP address`)
+  into[field] = list
+}
+
+/** `FROM:TO` pairs up to the next non-pair word (vlan's QoS maps). */
+const qosMap: Reader = (w, keyword, into, field) => {
+  const map: Record<number, number> = {}
+  let n = 0
+  for (let v = w.peek(); v !== undefined && /^\d+:\d+$/.test(v); v = w.peek()) {
+    w.next()
+    const [a, b] = v.split(":")
+    map[Number(a)] = Number(b)
+    n++
+  }
+  if (n === 0) return w.fail(keyword, `"${keyword}" needs FROM:TO pairs`)
+  into[field] = map
+}
+
+/** veth/vxcan/netkit `peer [name] NAME [netns NS]`. */
+const peer: Reader = (w, keyword, into) => {
+  const p: Draft = {}
+  for (;;) {
+    if (w.acceptExact("name")) {
+      const v = w.value("peer name")
+      if (isError(v)) return v
+      p.name = v
+    } else if (w.acceptExact("netns")) {
+      const v = w.value("peer netns")
+      if (isError(v)) return v
+      p.netns = /^\d+$/.test(v) ? Number(v) : v
+    } else if (w.acceptExact("address")) {
+      const v = w.value("peer address")
+      if (isError(v)) return v
+      p.address = v
+    } else if (w.acceptExact("mtu")) {
+      const v = w.value("peer mtu")
+      if (isError(v)) return v
+      const n = int(w, "peer mtu", v)
+      if (isError(n)) return n
+      p.mtu = n
+    } else break
+  }
+  if (Object.keys(p).length === 0) return w.fail(keyword, `"${keyword}" needs "name NAME"`)
+  into.peer = p
+}
+
+const SPECIAL: Readonly<Record<string, Reader>> = {
+  arpIpTargets: addressList,
+  nsIp6Targets: addressList,
+  egressQos: qosMap,
+  ingressQos: qosMap,
+  peer
+}
+
+interface Entry {
+  readonly word: string
+  readonly field: string
+  readonly read: Reader
+  readonly negated?: boolean
+}
+
+const cache = new Map<Fields, ReadonlyArray<Entry>>()
+
+/** The keyword table of a spec's fields (built once per Schema). */
+export const tableOf = (fields: Fields): ReadonlyArray<Entry> => {
+  const hit = cache.get(fields)
+  if (hit !== undefined) return hit
+  const out: Array<Entry> = []
+  for (const [field, schema] of Object.entries(fields)) {
+    if (SKIP.has(field)) continue
+    const read = SPECIAL[field] ?? readValue(schema)
+    const words = new Set(WORDS[field] ?? [field.toLowerCase(), snake(field), kebab(field)])
+    for (const word of words) out.push({ word, field, read })
+    if (Schema.is(schema as Schema.Codec<unknown>)(false))
+      for (const word of words)
+        out.push({
+          word: `no${word}`,
+          field,
+          negated: true,
+          read: (_w, _k, into, f) => {
+            into[f] = false
+          }
+        })
+  }
+  out.push(...extras(fields))
+  cache.set(fields, out)
+  return out
+}
+
+const both =
+  (a: string, b: string, value?: boolean): Reader =>
+  (w, keyword, into) => {
+    if (value !== undefined) {
+      into[a] = value
+      into[b] = value
+      return
+    }
+    const v = w.value(keyword)
+    if (isError(v)) return v
+    const n = int(w, keyword, v)
+    if (isError(n)) return n
+    into[a] = n
+    into[b] = n
+  }
+
+const onOffInto =
+  (field: string, sub: string): Reader =>
+  (w, keyword, into) => {
+    const v = w.value(keyword)
+    if (isError(v)) return v
+    if (!ON.has(v) && !OFF.has(v)) return w.fail(keyword, `"${v}" is not on or off`)
+    into[field] = { ...(into[field] as object | undefined), [sub]: ON.has(v) }
+  }
+
+/** ip's words that set several fields, or a field by a bare word. */
+const extras = (fields: Fields): Array<Entry> => {
+  const out: Array<Entry> = []
+  const has = (...fs: Array<string>) => fs.every((f) => f in fields)
+  // GRE/VTI: `key N` is ikey and okey, `csum`/`seq` both directions
+  if (has("ikey", "okey")) out.push({ word: "key", field: "ikey", read: both("ikey", "okey") })
+  if (has("icsum", "ocsum")) out.push({ word: "csum", field: "icsum", read: both("icsum", "ocsum", true) })
+  if (has("iseq", "oseq")) out.push({ word: "seq", field: "iseq", read: both("iseq", "oseq", true) })
+  // ipvlan/ipvtap: the mode's flag is a bare word
+  if (has("flag"))
+    for (const f of ["bridge", "private", "vepa"])
+      out.push({
+        word: f,
+        field: "flag",
+        read: (_w, _k, into) => {
+          into.flag = f
+        }
+      })
+  // ip6tnl/ip6gre: `dscp inherit`
+  if (has("dscpInherit"))
+    out.push({
+      word: "dscp",
+      field: "dscpInherit",
+      read: (w, keyword, into) => {
+        const v = w.value(keyword)
+        if (isError(v)) return v
+        if (v !== "inherit") return w.fail(keyword, `"${v}" is not "inherit"`)
+        into.dscpInherit = true
+      }
+    })
+  // vlan: each flag `on|off`
+  if (has("flags", "egressQos"))
+    for (const f of ["reorderHdr", "gvrp", "looseBinding", "mvrp", "bridgeBinding"])
+      out.push({ word: snake(f), field: "flags", read: onOffInto("flags", f) })
+  return out
+}
+
+/** The fields of a Struct Schema. */
+const fieldsOf = (schema: unknown): Fields => (schema as { readonly fields: Fields }).fields
+
+/**
+ * The words every link command shares: `up`/`down`, `master DEV`/`nomaster`,
+ * `netns NS`, `name NAME`, `dev NAME`; true when `word` was one of them.
+ */
+const common = (word: string, w: Words, s: Draft, verb: "add" | "set"): Parsed<boolean> => {
+  switch (word) {
+    case "up":
+      s.up = true
+      return true
+    case "down":
+      s.up = false
+      return true
+    case "nomaster":
+      s.master = null
+      return true
+    case "master":
+    case "netns":
+    case "name": {
+      const v = w.value(word)
+      if (isError(v)) return v
+      s[word === "name" && verb === "set" ? "name" : word === "name" ? "$name" : word] =
+        word === "netns" && /^\d+$/.test(v) ? Number(v) : v
+      return true
+    }
+  }
+  return false
+}
+
+/** Reads keyword words with `table` into `s` until a word it does not know. */
+const readTable = (
+  w: Words,
+  tableNow: () => ReadonlyArray<Entry>,
+  s: Draft,
+  other: (word: string) => Parsed<boolean>
+): Parsed<void> => {
+  while (!w.done) {
+    const word = w.next() as string
+    const handled = other(word)
+    if (isError(handled)) return handled
+    if (handled) continue
+    // exact spellings first, then ip's prefix abbreviations (in table order)
+    const table = tableNow()
+    const e = table.find((e) => e.word === word) ?? table.find((e) => !e.negated && matches(word, e.word, 3))
+    if (e === undefined) {
+      w.back()
+      return w.unknown(word)
+    }
+    const r = e.read(w, e.word, s, e.field)
+    if (isError(r)) return r
+  }
+  return undefined
+}
+
+/** The kind descriptor's spec Schema fields, by kind name. */
+export type KindFields = (kind: string) => Fields | undefined
+
+/** The fields after `type KIND`: the kind's own (the common ones come before `type`). */
+const kindOnly = (spec: Fields, common: Fields): Fields => {
+  const out: Record<string, Schema.Top> = {}
+  for (const [k, v] of Object.entries(spec))
+    if (!(k in common) || (k === "group" && "deviceGroup" in spec)) out[k] = v
+  return out
+}
+const kindCache = new Map<Fields, Fields>()
+const kindTableOf = (spec: Fields, common: Fields): ReadonlyArray<Entry> => {
+  let only = kindCache.get(spec)
+  if (only === undefined) {
+    only = kindOnly(spec, common)
+    kindCache.set(spec, only)
+  }
+  return tableOf(only)
+}
+
+/**
+ * Reads the words of `ip link add` (after the verb) into a link spec:
+ * `[link DEV] [name|dev] NAME [common options] type KIND [kind options]`.
+ * As in ip, the words after `type KIND` belong to the kind.
+ */
+export const parseAdd = (
+  input: string | ReadonlyArray<string>,
+  commonFields: Fields,
+  kindFields: KindFields,
+  command = "link add"
+): Parsed<AddSpec> => {
+  const all = Words.of(input, command).words
+  const at = all.indexOf("type")
+  const w = new Words(at < 0 ? all : all.slice(0, at), command)
+  const kind = at >= 0 ? all[at + 1] : undefined
+  if (kind === undefined) return w.fail("type", "a kind is required (type KIND)")
+  const spec = kindFields(kind)
+  if (spec === undefined) return w.fail("type", `"${kind}" is not a link kind nlink can create`)
+  const s: Draft = {}
+  const commonTable = tableOf(commonFields)
+  const r = readTable(
+    w,
+    () => commonTable,
+    s,
+    (word) => {
+      if (word === "link") {
+        const v = w.value("link")
+        if (isError(v)) return v
+        s.link = v
+        return true
+      }
+      const c = common(word, w, s, "add")
+      if (c !== false) return c
+      if (word === "dev" || (s.$name === undefined && !commonTable.some((e) => e.word === word))) {
+        const v = word === "dev" ? w.value("dev") : word
+        if (isError(v)) return v
+        s.$name = v
+        return true
+      }
+      return false
+    }
+  )
+  if (isError(r)) return r
+  if (s.$name === undefined) return w.fail("name", "a name is required")
+  const kindTable = kindTableOf(spec, commonFields)
+  const k = new Words(all.slice(at + 2), `${command} ${kind}`)
+  const rk = readTable(
+    k,
+    () => kindTable,
+    s,
+    () => false
+  )
+  if (isError(rk)) return rk
+  const { $name, ...rest } = s
+  return { kind, name: $name, ...rest } as unknown as AddSpec
+}
+
+/**
+ * Reads the words of `ip link set`: `[dev] DEV` then changes (`up`, `down`,
+ * `mtu`, `address`, `name`, `master`/`nomaster`, `netns`, `alias`,
+ * `txqueuelen`, `group`, `arp on|off`, ... and `type KIND` options).
+ */
+export const parseSet = (
+  input: string | ReadonlyArray<string>,
+  changeFields: Fields,
+  kindFields: KindFields,
+  command = "link set"
+): Parsed<{ readonly dev: string; readonly changes: Changes | KindChanges }> => {
+  const w = Words.of(input, command)
+  w.acceptExact("dev")
+  const dev = w.next()
+  if (dev === undefined) return w.fail("dev", "a device is required")
+  let table = tableOf(changeFields)
+  const s: Draft = {}
+  const r = readTable(
+    w,
+    () => table,
+    s,
+    (word) => {
+      if (word === "type") {
+        const kind = w.value("type")
+        if (isError(kind)) return kind
+        const fields = kindFields(kind)
+        if (fields === undefined) return w.fail("type", `"${kind}" is not a link kind`)
+        s.kind = kind
+        table = tableOf(fields)
+        return true
+      }
+      if (word === "alias") {
+        const v = w.value("alias")
+        if (isError(v)) return v
+        // ip takes the rest of the line as the alias only when it is one word; keep ip's one word
+        s.alias = v === "" ? null : v
+        return true
+      }
+      return common(word, w, s, "set")
+    }
+  )
+  if (isError(r)) return r
+  return { dev, changes: s as unknown as Changes }
+}
+
+/** `ip link del [dev] NAME`. */
+export const parseDel = (input: string | ReadonlyArray<string>, command = "link del"): Parsed<string> => {
+  const w = Words.of(input, command)
+  w.acceptExact("dev")
+  const dev = w.value("dev")
+  if (isError(dev)) return dev
+  const end = w.end()
+  return isError(end) ? end : dev
+}
+
+const specFields: KindFields = (kind) => {
+  const schema = (LinkModule.specSchemas as Readonly<Record<string, unknown>>)[kind]
+  return schema === undefined ? undefined : fieldsOf(schema)
+}
+
+/**
+ * Reads `ip link add` words into a link spec (the {@link Link} shape
+ * `Link.add` takes): `[link DEV] [name] NAME [options] type KIND [kind options]`.
+ *
+ * @example
+ * ```ts
+ * Link.parse("vx0 type vxlan id 42 dstport 4789 dev eth0")
+ * // { kind: "vxlan", name: "vx0", id: 42, dstport: 4789, dev: "eth0" }
+ * ```
+ * @since 0.3.0
+ */
+export const parse = (input: string | ReadonlyArray<string>, command = "link add"): Parsed<AddSpec> =>
+  parseAdd(input, fieldsOf(LinkModule.ChangesSchema), specFields, command)
+
+/**
+ * Reads `ip link set` words: the device and its changes (`Link.set(dev, changes)`).
+ *
+ * @example
+ * ```ts
+ * Link.parseChanges("dev eth0 mtu 1400 up")
+ * // { dev: "eth0", changes: { mtu: 1400, up: true } }
+ * ```
+ * @since 0.3.0
+ */
+export const parseChanges = (
+  input: string | ReadonlyArray<string>,
+  command = "link set"
+): Parsed<{ readonly dev: string; readonly changes: Changes | KindChanges }> =>
+  parseSet(input, fieldsOf(LinkModule.ChangesSchema), specFields, command)

@@ -1,0 +1,112 @@
+/**
+ * What every `nlink` command shares: chunked printing, the namespace layer,
+ * the common flags, and the shape of a writing command (`nlink route add
+ * WORDS...`): the words go through the object's library `parse`, the result
+ * to the library call.
+ */
+import * as Effect from "effect/Effect"
+import type * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import { Argument, Command, Flag } from "effect/cli"
+import { isError, type Parsed } from "../../api/internal/Words.ts"
+import { Netlink } from "../../api/Netlink.ts"
+import type { NetlinkError } from "../../runtime/NetlinkError.ts"
+import { commonFlags } from "../flags.ts"
+import { toJson } from "../format.ts"
+
+// Output is written in chunks, each finished before the next starts, so a
+// signal is handled between two chunks and stops the output (600k routes
+// are 27 MB of text). A write to a pipe blocks on Linux: one console.log of
+// the whole text held the event loop, and with it SIGINT, to the last byte.
+const CHUNK = 1 << 16
+
+// A reader that went away (`nlink route list | head`) ends the output
+// quietly, as it would for `ip`; without a listener Node throws EPIPE.
+let closed = false
+process.stdout.on("error", () => {
+  closed = true
+})
+
+const writeChunk = (chunk: string): Effect.Effect<void> =>
+  Effect.callback<void>((resume) => {
+    process.stdout.write(chunk, (error) => {
+      if (error) closed = true
+      resume(Effect.void)
+    })
+  })
+
+/** Prints `text` and a newline on stdout, a chunk at a time; interruptible between chunks. */
+export const print = (text: string): Effect.Effect<void> =>
+  Effect.suspend(() => {
+    const s = `${text}\n`
+    let at = 0
+    const next: Effect.Effect<void> = Effect.suspend(() => {
+      if (closed || at >= s.length) return Effect.void
+      const chunk = s.slice(at, at + CHUNK)
+      at += CHUNK
+      return Effect.flatMap(writeChunk(chunk), () => next)
+    })
+    return next
+  })
+
+/** `-n/--netns` and `-j/--json`. */
+export const flags = commonFlags({
+  netns: "Run inside this named network namespace (as `ip -n NAME`)",
+  json: "Print one JSON document using the library's field names"
+})
+
+/** The Netlink layer of the namespace asked for (or the current one). */
+export const layerFor = (netns: Option.Option<string>): Layer.Layer<Netlink, NetlinkError> =>
+  Option.isSome(netns) ? Netlink.layerNamespace({ name: netns.value }) : Netlink.layer
+
+/** A parse result as an Effect (the Validation error fails it). */
+export const fromParsed = <A>(r: Parsed<A>): Effect.Effect<A, NetlinkError> =>
+  isError(r) ? Effect.fail(r) : Effect.succeed(r)
+
+/** What a writing command's handler gets besides its words. */
+export interface Context {
+  readonly json: boolean
+  /** ip's -4/-6 (spelled --ipv4/--ipv6 here: effect/cli reads "-4" as a number). */
+  readonly family: "inet" | "inet6" | undefined
+}
+
+/**
+ * A writing subcommand: `name WORDS...` with the common flags. `run` parses
+ * the words (the library's `parse`, with `command` naming errors) and acts;
+ * it runs inside the namespace `-n` names.
+ *
+ * @example
+ * ```ts
+ * wordsCommand("add", "Add a route", "route add", (words) =>
+ *   Effect.flatMap(fromParsed(Route.parse(words, "route add")), Route.add))
+ * ```
+ */
+export const wordsCommand = (
+  name: string,
+  description: string,
+  run: (words: ReadonlyArray<string>, context: Context) => Effect.Effect<void, NetlinkError, Netlink>,
+  aliases: ReadonlyArray<string> = []
+) => {
+  let cmd = Command.make(
+    name,
+    {
+      ...flags,
+      ipv4: Flag.Boolean("ipv4").pipe(Flag.withDescription("IPv4 (ip's -4)"), Flag.withDefault(false)),
+      ipv6: Flag.Boolean("ipv6").pipe(Flag.withDescription("IPv6 (ip's -6)"), Flag.withDefault(false)),
+      words: Argument.String("words").pipe(
+        Argument.withDescription("The words `ip` takes after the verb"),
+        Argument.variadic
+      )
+    },
+    Effect.fn(function* ({ netns, json, ipv4, ipv6, words }) {
+      const family = ipv6 ? "inet6" : ipv4 ? "inet" : undefined
+      yield* run(words as ReadonlyArray<string>, { json, family }).pipe(Effect.provide(layerFor(netns)))
+    })
+  ).pipe(Command.withDescription(description))
+  for (const a of aliases) cmd = cmd.pipe(Command.withAlias(a))
+  return cmd
+}
+
+/** Prints `items` as JSON with -j, else as `text` lines. */
+export const printItems = <A>(items: ReadonlyArray<A>, json: boolean, text: (a: A) => string) =>
+  print(json ? toJson(items) : items.map(text).join("\n"))

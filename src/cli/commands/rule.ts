@@ -1,0 +1,34 @@
+/**
+ * `nlink rule list|add|del|flush`, with `ip rule`'s words.
+ */
+import * as Effect from "effect/Effect"
+import { Command } from "effect/cli"
+import * as Rule from "../../api/Rule.ts"
+import { ruleLine } from "../format.ts"
+import { fromParsed, wordsCommand } from "./common.ts"
+import { listCommand } from "./list.ts"
+
+const modify = (verb: "add" | "del") =>
+  wordsCommand(
+    verb,
+    `${verb === "add" ? "Add" : "Remove"} a rule: ip rule ${verb}'s words (from P to P iif D fwmark M table T pref N ...)`,
+    (words, { family }) =>
+      Effect.flatMap(
+        fromParsed(Rule.parse(words, `rule ${verb}`, family)),
+        verb === "add" ? Rule.add : Rule.remove
+      ),
+    verb === "del" ? ["delete"] : []
+  )
+
+/** `nlink rule ...`. */
+export const ruleCmd = Command.make("rule").pipe(
+  Command.withAlias("ru"),
+  Command.withDescription("Routing policy rules"),
+  Command.withSubcommands([
+    listCommand("List rules of both families", Rule.list(), (rules) =>
+      Effect.succeed(rules.map(ruleLine).join("\n"))
+    ),
+    modify("add"),
+    modify("del")
+  ])
+)
