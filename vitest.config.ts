@@ -24,6 +24,8 @@ const seedSetup = ["test/setup/seed.ts"]
 const unitGroup = { ...timeouts, maxWorkers: 1, setupFiles: seedSetup, sequence: { groupOrder: 1 } }
 
 export default defineConfig({
+  // The cookbook (docs/cookbook) imports the package by name, as users do.
+  resolve: { alias: { nlink: new URL("./src/index.ts", import.meta.url).pathname } },
   test: {
     // Fails the run when tests leave temp files, namespaces, host links or processes behind.
     globalSetup: ["test/setup/leaks.ts"],
