@@ -413,7 +413,7 @@ class DumpWaiter<A> implements Waiter {
 
 /**
  * The engine: one per socket. Exposed for tests and for building on a custom
- * {@link Socket.Transport}; most code uses {@link make}.
+ * `Socket.Transport` (src/runtime/Socket.ts); most code uses {@link make}.
  *
  * @since 0.1.0
  */
@@ -998,7 +998,7 @@ export const make = (
   Effect.map(Socket.open(options), (socket) => fromEngine(new Engine(socket)))
 
 /**
- * Builds a connection over any {@link Socket.Transport} (the fake kernel in tests).
+ * Builds a connection over any `Socket.Transport` (src/runtime/Socket.ts) (the fake kernel in tests).
  *
  * @example
  * ```ts

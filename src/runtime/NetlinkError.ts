@@ -55,7 +55,7 @@ const withOperation = (operation: string | undefined, text: string): string =>
   operation === undefined ? text : `${operation}: ${text}`
 
 /**
- * An errno name as a literal union (see {@link Errno.Code}).
+ * An errno name as a literal union (see `Errno.Code` in src/runtime/Errno.ts).
  *
  * @since 0.1.0
  */

@@ -12,7 +12,7 @@ import type { NetlinkError } from "../../runtime/NetlinkError.ts"
 import * as K from "./Key.ts"
 
 /**
- * A configuration: what {@link parse} returns and `WireGuard.configure` takes.
+ * A configuration: what `WireGuard.parseConfig` returns and `WireGuard.configure` takes.
  *
  * @since 0.1.0
  */
