@@ -39,14 +39,12 @@
  * (a `Resynced` marker with reason `"flush"` follows), so the view stays
  * exact.
  *
- * Identity: the view and `event.key` use the model's key ({@link key}), for
- * routes refined by the type and nexthop (`Route.key` alone does not tell
- * apart routes the kernel keeps side by side, such as `fe80::/64` on every
- * IPv6 device). Notifications
+ * Identity: the view and `event.key` use the model's key ({@link key}:
+ * `Route.key` names a route's type and nexthop, so `fe80::/64` on every IPv6
+ * device and `ip route append` routes are apart). Notifications
  * are matched to what they change by the kernel's own identity (an ifindex,
  * a route's fib key plus type and nexthop, a nexthop id, a qdisc's device
- * and parent, a class's device and handle), so a rename or a route the
- * kernel keeps beside another with the same model key is never confused. A
+ * and parent, a class's device and handle), so a rename is never confused. A
  * notification flagged NLM_F_REPLACE for a route that is new replaces the
  * first route with the same fib key (emitted as `Deleted` + `New`).
  *

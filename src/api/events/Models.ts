@@ -21,28 +21,10 @@ export interface ModelOf<K extends Kind> {
   readonly key: (value: Values[K]) => string
 }
 
-/**
- * A route's key in events: `Route.key` (table, destination, source, tos,
- * metric) refined by the type and the nexthop (`nh<id>`, `mp` for a
- * multipath route, else `dev@gateway`), because the kernel keeps routes that
- * `Route.key` does not tell apart side by side: `fe80::/64` and the local
- * table's `ff00::/8` on every IPv6 device, IPv4 routes added with
- * `ip route append`.
- */
-export const routeKey = (r: Route.Route): string => {
-  const via =
-    r.nexthopId !== undefined
-      ? `nh${r.nexthopId}`
-      : r.nexthops !== undefined
-        ? "mp"
-        : `${r.dev ?? r.status?.resolved?.dev ?? ""}@${r.gateway ?? ""}`
-  return `${Route.key(r)}|${r.type ?? "unicast"}|${via}`
-}
-
 export const MODELS: { readonly [K in Kind]: ModelOf<K> } = {
   link: { from: Link.fromMessage, key: Link.key },
   address: { from: Address.fromMessage, key: Address.key },
-  route: { from: Route.fromMessage, key: (r) => routeKey(r) },
+  route: { from: Route.fromMessage, key: Route.key },
   neighbor: { from: Neighbor.fromMessage, key: Neighbor.key },
   rule: { from: Rule.fromMessage, key: Rule.key },
   nexthop: { from: Nexthop.fromMessage, key: Nexthop.key },
