@@ -147,11 +147,14 @@ export interface Options {
   /** Emit the initial state as synthetic `New` events, then a `Resynced` marker ("initial"). */
   readonly initial?: boolean
   /**
-   * Milliseconds of batching while events keep coming; default 2, 0 turns
-   * it off. The first event after a quiet moment is read at once; while more
-   * follow, the socket is read every `coalesceMs` instead of on every
-   * arrival (as NAPI does for packets), trading at most that much latency for
-   * far fewer wake-ups. Nothing is lost: the kernel queues meanwhile.
+   * Milliseconds of batching while events come in bursts; default 2, 0
+   * turns it off. A lone event (a wake-up that finds one datagram) is read
+   * at once and the reader stays on the poll watcher, so a trickle costs one
+   * wake-up per event and is never delayed; when a wake-up finds several
+   * datagrams queued, the socket is read every `coalesceMs` until a read
+   * finds nothing (as NAPI does for packets), trading at most that much
+   * latency for far fewer wake-ups. Nothing is lost: the kernel queues
+   * meanwhile.
    */
   readonly coalesceMs?: number
   /**

@@ -275,6 +275,36 @@ describeRoot("Events", () => {
       )
   )
 
+  it.live("a trickle is not batched: each lone event arrives at once even with a long coalesceMs", () =>
+    withNs((ns) =>
+      Effect.gen(function* () {
+        ip(ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1")
+        const sub = yield* Events.subscribe({ kinds: ["address"], families: ["inet"], coalesceMs: 1000 })
+        const r = yield* reader(sub)
+        const ipAsync = (...args: Array<string>) =>
+          Effect.promise(
+            () =>
+              new Promise<number>((res) =>
+                spawn("ip", ["-n", ns, ...args], { stdio: "ignore" }).on("exit", (c) => res(c ?? -1))
+              )
+          )
+        // Lone events 100 ms apart: had the first one started 1 s batching,
+        // the next ones would wait for its timer.
+        for (let i = 1; i <= 4; i++) {
+          const local = `10.9.8.${i}`
+          const got = yield* Effect.forkChild(
+            r.until((all) => has(all, "New", "address", (x) => x.address === `${local}/32`))
+          )
+          expect(yield* ipAsync("addr", "add", `${local}/32`, "dev", "d0")).toBe(0)
+          const t0 = Date.now()
+          yield* Fiber.join(got)
+          expect(Date.now() - t0, local).toBeLessThan(500)
+          yield* Effect.sleep(100)
+        }
+      })
+    )
+  )
+
   it.live("filters: by link, by table, by family", () =>
     withNs((ns) =>
       Effect.gen(function* () {
