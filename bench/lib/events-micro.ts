@@ -15,6 +15,7 @@
 import { PerformanceObserver } from "node:perf_hooks"
 import * as Effect from "effect/Effect"
 import { AddrMessageTypes, encodeAddrMessage } from "../../src/generated/rt-addr/index.ts"
+import { encodeRouteMessage, RouteMessageTypes } from "../../src/generated/rt-route/index.ts"
 import { buildMessage } from "../../src/api/internal/Common.ts"
 import type { Item } from "../../src/api/events/Reader.ts"
 import { Replica } from "../../src/api/events/Replica.ts"
@@ -23,12 +24,38 @@ const N = Number(process.argv[2] ?? 10_000)
 const ROUNDS = Number(process.argv[3] ?? 7)
 /** Datagrams per pull: 1 is a trickle (one wake-up per event), 64 a coalesced burst. */
 const CHUNK = Number(process.argv[4] ?? 64)
+/** "address" (W4's events) or "route" (IPv6 /128 routes dev d0, as the latency burst adds). */
+const KIND = (process.argv[5] ?? "address") as "address" | "route"
 
 const messages = (round: number): Array<Uint8Array> => {
   const out: Array<Uint8Array> = []
   for (let i = 0; i < N; i++) {
     const a = 0x0a640000 + round * N + i + 1
     const ip = `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`
+    if (KIND === "route") {
+      out.push(
+        buildMessage(RouteMessageTypes.RTM_NEWROUTE, 0, (w) =>
+          encodeRouteMessage(w, {
+            family: 10,
+            dstLen: 128,
+            srcLen: 0,
+            tos: 0,
+            tableId: 254,
+            protocol: 4,
+            scope: 0,
+            type: 1,
+            flags: 0,
+            table: 254,
+            dst: `2001:db8:b:0:${(a >>> 16).toString(16)}:${(a & 0xffff).toString(16)}:${round.toString(16)}:1`,
+            priority: 1024,
+            oif: 2,
+            cacheinfo: { clntref: 0, lastuse: 0, expires: 0, error: 0, used: 0, id: 0, ts: 0, tsage: 0 },
+            pref: 0
+          } as any)
+        )
+      )
+      continue
+    }
     out.push(
       buildMessage(AddrMessageTypes.RTM_NEWADDR, 0, (w) =>
         encodeAddrMessage(w, {
@@ -86,8 +113,8 @@ class FakeReader {
 
 const reader = new FakeReader()
 const replica = new Replica(reader as any, undefined as any, {
-  kinds: ["address"],
-  families: [2],
+  kinds: [KIND],
+  families: [2, 10],
   link: undefined,
   linkName: undefined,
   table: undefined,
@@ -129,9 +156,9 @@ for (let r = 0; r < ROUNDS; r++) {
     `round ${r}: ${cpu[r].toFixed(2)} µs/event, ${bytes[r].toFixed(0)} B/event, gcs ${gcs - g0}\n`
   )
   // Keep the view from growing without bound between rounds.
-  for (const k of [...replica.view.address.keys()]) replica.view.address.delete(k)
-  ;(replica as any).store.address.clear()
-  ;(replica as any).heads.address.clear()
+  replica.view[KIND].clear()
+  ;(replica as any).store[KIND].clear()
+  ;(replica as any).heads[KIND].clear()
 }
 const median = (xs: Array<number>) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
 // the first rounds warm the JIT up
@@ -139,6 +166,7 @@ console.log(
   JSON.stringify({
     events: N,
     chunk: CHUNK,
+    kind: KIND,
     cpuUsPerEvent: median(cpu.slice(2)),
     bytesPerEvent: median(bytes.slice(2).filter((b) => !Number.isNaN(b)))
   })

@@ -7,7 +7,9 @@
  */
 import { expect, it } from "@effect/vitest"
 import { Effect, Layer, type Scope, Stream } from "effect"
+import * as Address from "../../src/api/Address.ts"
 import * as Events from "../../src/api/Events.ts"
+import { listedKeys } from "../../src/api/events/Models.ts"
 import { Netlink } from "../../src/api/Netlink.ts"
 import * as Route from "../../src/api/Route.ts"
 import { describeRoot, freshNamespace, ip, nsExec } from "../helpers/netns.ts"
@@ -86,6 +88,52 @@ describeRoot("Route.key: routes the kernel keeps side by side", () => {
         expect(Route.equals(left[0]!, both.find((r) => r.dev === "d2")!)).toBe(true)
         yield* Route.remove(left[0]!)
         expect(tenNine(yield* Route.list())).toEqual([])
+      })
+    )
+  )
+
+  it.live("the event path's keys of listed routes and addresses are the models' keys", () =>
+    withNs((ns) =>
+      Effect.gen(function* () {
+        linkLocals(ns)
+        appended(ns)
+        ip(ns, "-6", "addr", "add", "2001:db8::1/64", "dev", "d0", "nodad")
+        ip(ns, "addr", "add", "10.7.0.1", "peer", "10.7.0.2/32", "dev", "d2")
+        ip(ns, "-6", "route", "add", "2001:db8:5::/64", "via", "fe80::9", "dev", "d2")
+        ip(ns, "-6", "route", "add", "blackhole", "2001:db8:6::/64")
+        ip(ns, "-6", "route", "add", "unreachable", "2001:db8:7::/64", "metric", "0")
+        ip(ns, "route", "add", "prohibit", "10.66.0.0/16", "table", "100")
+        ip(ns, "route", "add", "10.67.0.0/16", "nexthop", "via", "10.1.2.4", "nexthop", "via", "10.1.3.4")
+        ip(
+          ns,
+          "-6",
+          "route",
+          "add",
+          "2001:db8:8::/64",
+          "nexthop",
+          "via",
+          "fe80::9",
+          "dev",
+          "d0",
+          "nexthop",
+          "via",
+          "fe80::9",
+          "dev",
+          "d2"
+        )
+        ip(ns, "nexthop", "add", "id", "5", "via", "10.1.2.4", "dev", "d0")
+        ip(ns, "route", "add", "10.68.0.0/16", "nhid", "5", "metric", "9", "tos", "0x10")
+        ip(ns, "route", "add", "default", "via", "10.1.2.1")
+        const routes = [
+          ...(yield* Route.list({ table: "all", family: "inet" })),
+          ...(yield* Route.list({ table: "all", family: "inet6" }))
+        ]
+        // every sort of route above is among them (and the kernel's local, multicast and anycast ones)
+        expect(routes.length).toBeGreaterThan(20)
+        for (const r of routes) expect(listedKeys.route(r), JSON.stringify(r)).toBe(Route.key(r))
+        const addresses = yield* Address.list()
+        expect(addresses.length).toBeGreaterThanOrEqual(5)
+        for (const a of addresses) expect(listedKeys.address(a), JSON.stringify(a)).toBe(Address.key(a))
       })
     )
   )

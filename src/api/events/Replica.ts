@@ -56,6 +56,14 @@ const LINK_FLUSHED: ReadonlyArray<Kind> = ["route", "neighbor", "nexthop"]
 /** Kinds a link coming up or a tc change can change without notifications (default and child qdiscs). */
 const TC: ReadonlyArray<Kind> = ["qdisc", "class"]
 
+/** A message body's place in a datagram. */
+interface Bytes {
+  buf: Uint8Array
+  view: DataView
+  start: number
+  end: number
+}
+
 /** A stream's options once validated and resolved (link names to indexes, tables to numbers). */
 export interface Resolved {
   readonly kinds: ReadonlyArray<Kind>
@@ -205,9 +213,25 @@ export class Replica {
   // -- view maintenance --------------------------------------------------------
 
   private make(kind: Kind, id: string, raw: any): Entry {
-    const m = MODELS[kind] as { from: (r: any, n: LinkNames) => any; key: (v: any) => string }
+    const m = MODELS[kind] as { from: (r: any, n: LinkNames) => any; listedKey: (v: any) => string }
     const value = m.from(raw, this.linkNames)
-    return new Entry(id, m.key(value), value, raw, this.naming)
+    return new Entry(id, m.listedKey(value), value, raw, this.naming)
+  }
+
+  /** The model object of a notification: from its bytes when the kind's module decodes them directly. */
+  private valueOf(kind: Kind, raw: any, at: Bytes): any {
+    const m = MODELS[kind] as {
+      from: (r: any, n: LinkNames) => any
+      fromBytes?: (b: Uint8Array, v: DataView, s: number, e: number, n: LinkNames) => any
+    }
+    return m.fromBytes !== undefined
+      ? m.fromBytes(at.buf, at.view, at.start, at.end, this.linkNames)
+      : m.from(raw, this.linkNames)
+  }
+
+  private makeAt(kind: Kind, id: string, raw: any, at: Bytes): Entry {
+    const value = this.valueOf(kind, raw, at)
+    return new Entry(id, (MODELS[kind].listedKey as (v: any) => string)(value), value, raw, this.naming)
   }
 
   /** Puts an entry in place of the one with its id; returns that one. */
@@ -345,7 +369,7 @@ export class Replica {
 
   // -- live events -------------------------------------------------------------
 
-  private onMessage(kind: Kind, type: number, flags: number, v: any, out: Array<Event>): void {
+  private onMessage(kind: Kind, type: number, flags: number, v: any, at: Bytes, out: Array<Event>): void {
     if (kind === "link" && v.family === 0) this.noteLink(type, v, out)
     if (!this.tracked[kind] || !this.accept(kind, v)) return
     const id = (IDS[kind] as (v: unknown) => string)(v)
@@ -355,7 +379,7 @@ export class Replica {
       if (prev === undefined) return
       // The children of a qdisc or class go with it without notifications.
       if (kind === "qdisc" || kind === "class") this.flushTc()
-      const value = (MODELS[kind].from as (r: unknown, n: LinkNames) => unknown)(v, this.linkNames)
+      const value = this.valueOf(kind, v, at)
       out.push({ _tag: "Deleted", kind, key: prev.key, value, raw: v, synthetic: false } as Change)
       return
     }
@@ -375,7 +399,7 @@ export class Replica {
           })
       }
     }
-    const e = this.make(kind, id, v)
+    const e = this.makeAt(kind, id, v, at)
     const prev = this.put(kind, e)
     if (prev === undefined) {
       // a new qdisc or class can replace default ones silently
@@ -419,6 +443,14 @@ export class Replica {
     }
   }
 
+  /** Where the message being handled lies (one object, reused). */
+  private readonly at: Bytes = {
+    buf: new Uint8Array(0),
+    view: new DataView(new ArrayBuffer(0)),
+    start: 0,
+    end: 0
+  }
+
   private onDatagram(item: Item, out: Array<Event>): void {
     const buf = item.bytes as Uint8Array
     const view = item.view as DataView
@@ -449,7 +481,12 @@ export class Replica {
           if (!(e instanceof DecodeFailure)) throw e
           throw decodeError(buf.subarray(item.start, n), off - item.start, e.message, off + len - item.start)
         }
-        this.onMessage(kind, type, view.getUint16(off + NLMSG_FLAGS, true), v, out)
+        const at = this.at
+        at.buf = buf
+        at.view = view
+        at.start = off + NLMSG_HDRLEN
+        at.end = off + len
+        this.onMessage(kind, type, view.getUint16(off + NLMSG_FLAGS, true), v, at, out)
       }
       off += (len + 3) & ~3
     }
