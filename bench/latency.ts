@@ -18,6 +18,7 @@
  * Consumers: the C reference (poll + recv), `ip monitor` (its output
  * timestamped as it reaches this process through a pipe: one more hop; it
  * does not print a link's alias, so its trickle counts addresses and routes),
+ * pyroute2 (bench/peers/pyroute2/latency.py: select + IPRoute.get),
  * nlink `Events` with `coalesceMs: 0` and with the default, and nlink
  * `Watch` (arrival: the update whose snapshot holds the object).
  * A change not seen within LATENCY_SETTLE_MS (default 3000) after the last
@@ -281,6 +282,11 @@ const SELF = new URL(import.meta.url).pathname
 const CONSUMERS: ReadonlyArray<Consumer> = [
   { name: "c", label: "C (poll + recv)", start: program([MAKER, "listen"]) },
   { name: "iproute2", label: "ip monitor (via pipe)", start: ipMonitor },
+  {
+    name: "pyroute2",
+    label: "pyroute2",
+    start: program(["/usr/bin/python3", path.join(BENCH, "peers", "pyroute2", "latency.py")])
+  },
   { name: "nlink-0", label: "nlink coalesceMs 0", start: program([process.execPath, SELF, "listen", "0"]) },
   {
     name: "nlink",
