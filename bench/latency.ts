@@ -18,7 +18,9 @@
  * Consumers: the C reference (poll + recv), `ip monitor` (its output
  * timestamped as it reaches this process through a pipe: one more hop; it
  * does not print a link's alias, so its trickle counts addresses and routes),
- * pyroute2 (bench/peers/pyroute2/latency.py: select + IPRoute.get),
+ * Go vishvananda/netlink (bench/peers/go/latency.go: its Addr/Route/Link
+ * subscriptions), pyroute2 (bench/peers/pyroute2/latency.py: select +
+ * IPRoute.get),
  * nlink `Events` with `coalesceMs: 0` and with the default, and nlink
  * `Watch` (arrival: the update whose snapshot holds the object).
  * A change not seen within LATENCY_SETTLE_MS (default 3000) after the last
@@ -41,6 +43,8 @@ const BENCH = path.dirname(new URL(import.meta.url).pathname)
 const BUILD = path.join(BENCH, ".build")
 const MAKER = path.join(BUILD, "latency")
 const SOURCE = path.join(BENCH, "peers", "c", "latency.c")
+const GO_LISTENER = path.join(BUILD, "vnl-latency")
+const GO_SOURCE = path.join(BENCH, "peers", "go", "latency.go")
 
 const RATE = Number(process.env.LATENCY_RATE ?? 200)
 const TRICKLE = Number(process.env.LATENCY_TRICKLE ?? 600)
@@ -164,10 +168,35 @@ const log = (s: string) => process.stderr.write(`${s}\n`)
 const ip = (ns: string, ...args: Array<string>) => execFileSync("ip", ["-n", ns, ...args], { stdio: "pipe" })
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
+const fresh = (out: string, source: string) =>
+  fs.existsSync(out) && fs.statSync(out).mtimeMs >= fs.statSync(source).mtimeMs
+
 const buildMaker = (): void => {
-  if (fs.existsSync(MAKER) && fs.statSync(MAKER).mtimeMs >= fs.statSync(SOURCE).mtimeMs) return
   fs.mkdirSync(BUILD, { recursive: true })
-  execFileSync("gcc", ["-O2", "-Wall", "-o", MAKER, SOURCE], { stdio: "inherit" })
+  if (!fresh(MAKER, SOURCE)) execFileSync("gcc", ["-O2", "-Wall", "-o", MAKER, SOURCE], { stdio: "inherit" })
+}
+
+/** The Go listener, built as the W4 Go peer is (GOPATH mode, Debian's packages, nothing downloaded); whether it is there. */
+const buildGo = (): boolean => {
+  if (fresh(GO_LISTENER, GO_SOURCE)) return true
+  try {
+    execFileSync("go", ["build", "-o", GO_LISTENER, GO_SOURCE], {
+      cwd: path.dirname(GO_SOURCE),
+      stdio: "inherit",
+      env: {
+        ...process.env,
+        GO111MODULE: "off",
+        GOPATH: "/usr/share/gocode",
+        GOPROXY: "off",
+        GOFLAGS: "",
+        GOCACHE: path.join(BUILD, "gocache")
+      }
+    })
+    return true
+  } catch {
+    log("  go listener: not built (run bench/peers/go/build.sh first)")
+    return false
+  }
 }
 
 const makeNamespace = (): string => {
@@ -282,6 +311,7 @@ const SELF = new URL(import.meta.url).pathname
 const CONSUMERS: ReadonlyArray<Consumer> = [
   { name: "c", label: "C (poll + recv)", start: program([MAKER, "listen"]) },
   { name: "iproute2", label: "ip monitor (via pipe)", start: ipMonitor },
+  { name: "go", label: "Go vishvananda/netlink", start: program([GO_LISTENER]) },
   {
     name: "pyroute2",
     label: "pyroute2",
@@ -331,11 +361,13 @@ const fmt = (x: number | undefined) => (x === undefined ? "-" : x >= 10_000 ? x.
 
 export const run = async (only?: ReadonlyArray<string>): Promise<Array<Row>> => {
   buildMaker()
+  const go = buildGo()
   const ns = makeNamespace()
   const rows: Array<Row> = []
   try {
     for (const c of CONSUMERS) {
       if (only !== undefined && !only.includes(c.name)) continue
+      if (c.name === "go" && !go) continue
       clean(ns)
       await sleep(200)
       const listener = await c.start(ns)
