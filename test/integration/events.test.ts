@@ -305,6 +305,36 @@ describeRoot("Events", () => {
     )
   )
 
+  it.live("a link going down re-reads routes only when the view holds routes through it", () =>
+    withNs((ns) =>
+      Effect.gen(function* () {
+        ip(ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1")
+        ip(ns, "link", "add", "d2", "type", "veth", "peer", "name", "d3")
+        for (const d of ["d0", "d1", "d2", "d3"]) ip(ns, "link", "set", d, "up")
+        ip(ns, "addr", "add", "10.1.0.1/24", "dev", "d0")
+        const sub = yield* Events.subscribe({ kinds: ["route"], families: ["inet"], coalesceMs: 0 })
+        const r = yield* reader(sub)
+        // a marker route: once its event is in, the link events before it are handled too
+        let marks = 0
+        const mark = () => {
+          const dst = `10.99.${marks++}.0/24`
+          ip(ns, "route", "add", "blackhole", dst)
+          return r.until((all) => has(all, "New", "route", (x) => x.destination === dst))
+        }
+        yield* mark()
+        const before = sub.stats().resyncs
+        // d2 has no IPv4 route: nothing of the view can have gone with it
+        ip(ns, "link", "set", "d2", "down")
+        yield* mark()
+        expect(sub.stats().resyncs).toBe(before)
+        // d0 has 10.1.0.0/24 (and local routes): the kernel drops them silently, a re-read finds it
+        ip(ns, "link", "set", "d0", "down")
+        yield* r.until((all) => has(all, "Deleted", "route", (x) => x.destination === "10.1.0.0/24"))
+        expect(sub.stats().resyncs).toBe(before + 1)
+      })
+    )
+  )
+
   it.live("filters: by link, by table, by family", () =>
     withNs((ns) =>
       Effect.gen(function* () {

@@ -420,7 +420,7 @@ export class Replica {
       this.linkUp.delete(index)
       // still named, by the names of deleted links, in the events that follow
       this.forget(index)
-      for (const k of LINK_FLUSHED) if (this.tracked[k]) this.flush.add(k)
+      this.flushDevice(index)
       // its qdiscs and classes go with it, without notifications
       for (const k of TC) if (this.tracked[k]) this.dropDevice(k, index, out)
       return
@@ -430,8 +430,40 @@ export class Replica {
     this.linkUp.set(index, up)
     if (up === was) return
     // down: routes, neighbours, nexthops go silently; up: default qdiscs may come
-    if (!up && was === true) for (const k of LINK_FLUSHED) if (this.tracked[k]) this.flush.add(k)
+    if (!up && was === true) this.flushDevice(index)
     if (up) this.flushTc()
+  }
+
+  /**
+   * A link went down or away: re-read the kinds the kernel empties silently,
+   * those of them the view holds anything of that device in (nothing else
+   * can have gone; a re-dump per link down would cost every link flap a
+   * dump of every route).
+   */
+  private flushDevice(index: number): void {
+    for (const k of LINK_FLUSHED)
+      if (this.tracked[k] && !this.flush.has(k) && this.holds(k, index)) this.flush.add(k)
+  }
+
+  /** Whether the view holds an object of `kind` that the kernel may remove with device `index`. */
+  private holds(kind: Kind, index: number): boolean {
+    for (const e of this.store[kind].values()) {
+      const r = e.raw
+      switch (kind) {
+        case "route":
+          // a route through a nexthop object goes with it, wherever that is
+          if (r.oif === index || r.iif === index || r.nhId !== undefined) return true
+          if (r.multipath?.some((nh: { ifindex: number }) => nh.ifindex === index)) return true
+          break
+        case "neighbor":
+          if (r.ifindex === index) return true
+          break
+        default:
+          // nexthops: one on the device, or a group (its members may be)
+          if (r.oif === index || r.group !== undefined) return true
+      }
+    }
+    return false
   }
 
   /** Removes the objects of a deleted device (synthetic deletes). */
