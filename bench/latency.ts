@@ -93,8 +93,12 @@ const timeOf = (e: Events.Change): bigint | undefined => {
 const listen = async (mode: string): Promise<void> => {
   const samples: Array<string> = []
   const keep = (t: bigint, now: bigint) => samples.push(`[${t},${now - t}]`)
+  let stats: () => unknown = () => ({})
   process.on("SIGTERM", () => {
-    process.stdout.write(`{"overruns":0,"samples":[${samples.join(",")}]}\n`, () => process.exit(0))
+    process.stdout.write(
+      `{"overruns":0,"stats":${JSON.stringify(stats())},"samples":[${samples.join(",")}]}\n`,
+      () => process.exit(0)
+    )
   })
   const kinds: Array<Events.Kind> = ["link", "address", "route"]
   const program =
@@ -127,6 +131,7 @@ const listen = async (mode: string): Promise<void> => {
             families: ["inet6"],
             ...(mode === "0" ? { coalesceMs: 0 } : {})
           })
+          stats = sub.stats
           process.stdout.write("READY\n")
           yield* Stream.runForEachArray(sub.events, (chunk) =>
             Effect.sync(() => {
@@ -254,8 +259,9 @@ const program =
             stop: () =>
               new Promise((res) => {
                 child.on("close", () => {
-                  const last = out.trim().split("\n").at(-1) ?? "{}"
-                  res(JSON.parse(last).samples ?? [])
+                  const last = JSON.parse(out.trim().split("\n").at(-1) ?? "{}")
+                  if (last.stats !== undefined) log(`  ${argv.at(-1)}: ${JSON.stringify(last.stats)}`)
+                  res(last.samples ?? [])
                 })
                 child.kill("SIGTERM")
               })
