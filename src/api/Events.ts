@@ -35,9 +35,10 @@
  * neighbours and nexthops through a device that goes down or away, the
  * qdiscs and classes of a deleted device, child qdiscs and classes of a
  * qdisc or class that goes, default qdiscs attached when a device comes up.
- * Streams re-dump those kinds after such an event and emit the difference
- * (a `Resynced` marker with reason `"flush"` follows), so the view stays
- * exact.
+ * Streams re-dump those kinds after such an event (for a device going down
+ * or away, the kinds the view holds objects of that device in) and emit the
+ * difference (a `Resynced` marker with reason `"flush"` follows), so the
+ * view stays exact.
  *
  * Identity: the view and `event.key` use the model's key ({@link key}:
  * `Route.key` names a route's type and nexthop, so `fe80::/64` on every IPv6
