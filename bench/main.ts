@@ -9,9 +9,10 @@
  *   --large            add W1L: the 1M-route dump consumed as a stream
  *   --runs N           runs per workload and peer (default 5)
  *   --large-runs N     runs of W1L (default min(runs, 3): pyroute2 needs ~1 min per run)
- *   --only W1,W2,...   workloads: setup,w1,w1l,w2,w3,w4,wireguard,startup,apply (wireguard:
+ *   --only W1,W2,...   workloads: setup,w1,w1l,w2,w3,w4,wireguard,startup,apply,latency (wireguard:
  *                      bench/wireguard.ts, by default when the kernel has WireGuard; startup:
- *                      the `nlink show` command beside `ip -br addr`; apply: bench/apply.ts)
+ *                      the `nlink show` command beside `ip -br addr`; apply: bench/apply.ts;
+ *                      latency: bench/latency.ts)
  *   --peer NAME,...    run only these peers (nlink and c are always kept)
  *   --no-save          do not write bench/results/<date>.json
  *
@@ -761,6 +762,7 @@ const main = async (): Promise<void> => {
     printWorkload(w, wPeers)
   }
   if (ONLY === undefined || ONLY.includes("apply")) runApply()
+  if (ONLY === undefined || ONLY.includes("latency")) runLatency()
   const totalMs = performance.now() - t0
   const targets = evaluateTargets()
   printTargets(targets)
@@ -801,6 +803,40 @@ const main = async (): Promise<void> => {
       )}\n`
     )
     log(`results: ${path.relative(ROOT, file)}`)
+  }
+}
+
+/**
+ * Event latency (bench/latency.ts: change → consumer under a trickle and a
+ * burst, per peer; the program prints its own table).
+ */
+const runLatency = (): void => {
+  log("== latency")
+  try {
+    const out = execFileSync(NODE, [path.join(BENCH, "latency.ts")], {
+      cwd: ROOT,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"]
+    })
+    const j = JSON.parse(out.trim().split("\n").at(-1)!)
+    const peers = new Map<string, Record<string, Stat | undefined>>()
+    for (const r of j.rows) {
+      const m = peers.get(r.peer) ?? {}
+      for (const k of ["p50Us", "p99Us", "maxUs", "lost"]) m[`${r.phase}.${k}`] = stat([r[k]])
+      peers.set(r.peer, m)
+    }
+    for (const [peer, metrics] of peers)
+      rows.push({
+        workload: "latency",
+        peer,
+        metrics,
+        extra: { rate: j.rate, trickle: j.trickle, burst: j.burst },
+        errors: []
+      })
+  } catch (e) {
+    const error = String((e as Error).message).split("\n")[0]
+    log(`   latency: ${error}`)
+    rows.push({ workload: "latency", peer: "nlink", metrics: {}, extra: {}, errors: [error] })
   }
 }
 

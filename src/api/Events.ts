@@ -35,18 +35,17 @@
  * neighbours and nexthops through a device that goes down or away, the
  * qdiscs and classes of a deleted device, child qdiscs and classes of a
  * qdisc or class that goes, default qdiscs attached when a device comes up.
- * Streams re-dump those kinds after such an event and emit the difference
- * (a `Resynced` marker with reason `"flush"` follows), so the view stays
- * exact.
+ * Streams re-dump those kinds after such an event (for a device going down
+ * or away, the kinds the view holds objects of that device in) and emit the
+ * difference (a `Resynced` marker with reason `"flush"` follows), so the
+ * view stays exact.
  *
- * Identity: the view and `event.key` use the model's key ({@link key}), for
- * routes refined by the type and nexthop (`Route.key` alone does not tell
- * apart routes the kernel keeps side by side, such as `fe80::/64` on every
- * IPv6 device). Notifications
+ * Identity: the view and `event.key` use the model's key ({@link key}:
+ * `Route.key` names a route's type and nexthop, so `fe80::/64` on every IPv6
+ * device and `ip route append` routes are apart). Notifications
  * are matched to what they change by the kernel's own identity (an ifindex,
  * a route's fib key plus type and nexthop, a nexthop id, a qdisc's device
- * and parent, a class's device and handle), so a rename or a route the
- * kernel keeps beside another with the same model key is never confused. A
+ * and parent, a class's device and handle), so a rename is never confused. A
  * notification flagged NLM_F_REPLACE for a route that is new replaces the
  * first route with the same fib key (emitted as `Deleted` + `New`).
  *
@@ -149,11 +148,14 @@ export interface Options {
   /** Emit the initial state as synthetic `New` events, then a `Resynced` marker ("initial"). */
   readonly initial?: boolean
   /**
-   * Milliseconds of batching while events keep coming; default 2, 0 turns
-   * it off. The first event after a quiet moment is read at once; while more
-   * follow, the socket is read every `coalesceMs` instead of on every
-   * arrival (as NAPI does for packets), trading at most that much latency for
-   * far fewer wake-ups. Nothing is lost: the kernel queues meanwhile.
+   * Milliseconds of batching while events come in bursts; default 2, 0
+   * turns it off. A lone event (a wake-up that finds one datagram) is read
+   * at once and the reader stays on the poll watcher, so a trickle costs one
+   * wake-up per event and is never delayed; when a wake-up finds several
+   * datagrams queued, the socket is read every `coalesceMs` until a read
+   * finds nothing (as NAPI does for packets), trading at most that much
+   * latency for far fewer wake-ups. Nothing is lost: the kernel queues
+   * meanwhile.
    */
   readonly coalesceMs?: number
   /**

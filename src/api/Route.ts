@@ -805,21 +805,42 @@ export const canonical = (r: Route): Route => {
   }
 }
 
+/** fe80::/10: a gateway that names a nexthop only together with its device. */
+const LINK_LOCAL = /^fe[89ab]/i
+
 /**
  * A route's identity as the kernel defines it: family, table, destination,
- * source prefix, tos and metric (IPv4 finds a route by destination, tos and
- * priority within its table; IPv6 by destination, source and metric). Two
- * routes with one key cannot both exist.
+ * source prefix, tos and metric, then the nexthop (`nh<id>` for
+ * a nexthop object, `mp` for a multipath route, else the gateway, or the
+ * device when there is no gateway or the gateway is link-local). The
+ * nexthop is part of it because the kernel keeps routes that differ only
+ * there side by side: IPv6 keeps one route per device or gateway (every
+ * IPv6 device has its own `fe80::/64` and local-table `ff00::/8`), and IPv4
+ * keeps the routes `ip route append` adds (a delete that names the nexthop
+ * removes just that one). Two routes with one key cannot both exist.
  *
  * @example
  * ```ts
- * Route.key({ destination: "10.0.0.0/8", dev: "eth0" }) // "inet|main|10.0.0.0/8||0|0"
+ * Route.key({ destination: "10.0.0.0/8", dev: "eth0" }) // "inet|main|10.0.0.0/8||0|0|dev eth0"
+ * Route.key({ destination: "10.0.0.0/8", gateway: "10.1.0.1" }) // "inet|main|10.0.0.0/8||0|0|via 10.1.0.1"
  * ```
  * @since 0.2.0
  */
 export const key = (r: Route): string => {
   const c = canonical(r)
-  return `${c.family}|${c.table}|${c.destination}|${c.source ?? ""}|${c.tos}|${c.metric}`
+  const gateway = c.gateway ?? c.via?.address
+  const hop =
+    c.nexthopId !== undefined
+      ? `nh${c.nexthopId}`
+      : c.nexthops !== undefined
+        ? "mp"
+        : gateway === undefined
+          ? `dev ${c.dev ?? ""}`
+          : // a link-local gateway means something only on its device
+            LINK_LOCAL.test(gateway)
+            ? `via ${gateway} dev ${c.dev ?? ""}`
+            : `via ${gateway}`
+  return `${c.family}|${c.table}|${c.destination}|${c.source ?? ""}|${c.tos}|${c.metric}|${hop}`
 }
 
 /**

@@ -31,7 +31,7 @@ describe("Diff", () => {
     ])
     const back = Diff.diff(wanted, {})
     expect(back.map((c) => `${c.op} ${c.type} ${c.key}`)).toEqual([
-      "remove route inet|main|10.1.0.0/16||0|0",
+      "remove route inet|main|10.1.0.0/16||0|0|via 10.0.0.1",
       "remove address br0|10.0.0.2/24|",
       "remove link v1",
       "remove link v0",
@@ -40,7 +40,7 @@ describe("Diff", () => {
     expect(JSON.parse(Diff.toJson(plan))[4]).toEqual({
       op: "add",
       type: "route",
-      key: "inet|main|10.1.0.0/16||0|0",
+      key: "inet|main|10.1.0.0/16||0|0|via 10.0.0.1",
       object: { destination: "10.1.0.0/16", gateway: "10.0.0.1" }
     })
   })

@@ -275,6 +275,66 @@ describeRoot("Events", () => {
       )
   )
 
+  it.live("a trickle is not batched: each lone event arrives at once even with a long coalesceMs", () =>
+    withNs((ns) =>
+      Effect.gen(function* () {
+        ip(ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1")
+        const sub = yield* Events.subscribe({ kinds: ["address"], families: ["inet"], coalesceMs: 1000 })
+        const r = yield* reader(sub)
+        const ipAsync = (...args: Array<string>) =>
+          Effect.promise(
+            () =>
+              new Promise<number>((res) =>
+                spawn("ip", ["-n", ns, ...args], { stdio: "ignore" }).on("exit", (c) => res(c ?? -1))
+              )
+          )
+        // Lone events 100 ms apart: had the first one started 1 s batching,
+        // the next ones would wait for its timer.
+        for (let i = 1; i <= 4; i++) {
+          const local = `10.9.8.${i}`
+          const got = yield* Effect.forkChild(
+            r.until((all) => has(all, "New", "address", (x) => x.address === `${local}/32`))
+          )
+          expect(yield* ipAsync("addr", "add", `${local}/32`, "dev", "d0")).toBe(0)
+          const t0 = Date.now()
+          yield* Fiber.join(got)
+          expect(Date.now() - t0, local).toBeLessThan(500)
+          yield* Effect.sleep(100)
+        }
+      })
+    )
+  )
+
+  it.live("a link going down re-reads routes only when the view holds routes through it", () =>
+    withNs((ns) =>
+      Effect.gen(function* () {
+        ip(ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1")
+        ip(ns, "link", "add", "d2", "type", "veth", "peer", "name", "d3")
+        for (const d of ["d0", "d1", "d2", "d3"]) ip(ns, "link", "set", d, "up")
+        ip(ns, "addr", "add", "10.1.0.1/24", "dev", "d0")
+        const sub = yield* Events.subscribe({ kinds: ["route"], families: ["inet"], coalesceMs: 0 })
+        const r = yield* reader(sub)
+        // a marker route: once its event is in, the link events before it are handled too
+        let marks = 0
+        const mark = () => {
+          const dst = `10.99.${marks++}.0/24`
+          ip(ns, "route", "add", "blackhole", dst)
+          return r.until((all) => has(all, "New", "route", (x) => x.destination === dst))
+        }
+        yield* mark()
+        const before = sub.stats().resyncs
+        // d2 has no IPv4 route: nothing of the view can have gone with it
+        ip(ns, "link", "set", "d2", "down")
+        yield* mark()
+        expect(sub.stats().resyncs).toBe(before)
+        // d0 has 10.1.0.0/24 (and local routes): the kernel drops them silently, a re-read finds it
+        ip(ns, "link", "set", "d0", "down")
+        yield* r.until((all) => has(all, "Deleted", "route", (x) => x.destination === "10.1.0.0/24"))
+        expect(sub.stats().resyncs).toBe(before + 1)
+      })
+    )
+  )
+
   it.live("filters: by link, by table, by family", () =>
     withNs((ns) =>
       Effect.gen(function* () {

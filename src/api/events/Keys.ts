@@ -68,9 +68,7 @@ export const IDS: { readonly [K in Kind]: (v: Raws[K]) => string } = {
 /**
  * The key of an object of a kind: its model's key (`Link.key`,
  * `Address.key`, `Nexthop.key`, `Qdisc.key`, ...), as `event.key`, the view
- * and Watch use it. A route's is `Route.key` refined by its type and nexthop
- * (the kernel keeps `fe80::/64` on every IPv6 device, which `Route.key`
- * alone does not tell apart).
+ * and Watch use it.
  *
  * @example
  * ```ts

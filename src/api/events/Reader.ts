@@ -71,8 +71,11 @@ export class Reader {
   }
 
   private readonly onReadable = (): void => {
-    if (this.drain() && this.coalesceMs > 0 && this.isLive()) {
-      // More are likely to follow: read on a timer until a read finds nothing.
+    // One datagram is an event on its own (a trickle): stay on the poll
+    // watcher, one wake-up per event. More than one were queued by the time
+    // we woke: a burst is under way, so read on a timer until a read finds
+    // nothing (fewer wake-ups, each reading many).
+    if (this.drain() > 1 && this.coalesceMs > 0 && this.isLive()) {
       this.socket.watch(false, false, this.onReadable)
       this.timer = setTimeout(this.onTick, this.coalesceMs)
     }
@@ -82,7 +85,7 @@ export class Reader {
     this.timer = undefined
     const got = this.drain()
     if (!this.isLive()) return
-    if (got) this.timer = setTimeout(this.onTick, this.coalesceMs)
+    if (got > 0) this.timer = setTimeout(this.onTick, this.coalesceMs)
     else this.socket.watch(true, true, this.onReadable)
   }
 
@@ -90,12 +93,12 @@ export class Reader {
     return !this.closed && !this.paused && this.failure === undefined
   }
 
-  /** Reads everything queued in the kernel now, without blocking; whether anything came. */
-  drain(): boolean {
-    if (!this.isLive()) return false
+  /** Reads everything queued in the kernel now, without blocking; how many datagrams and loss reports came. */
+  drain(): number {
+    if (!this.isLive()) return 0
     const s = this.socket
     const lib = this.lib
-    let got = false
+    let got = 0
     for (;;) {
       // One syscall per datagram: MSG_TRUNC returns the real length, so a
       // datagram larger than the buffer is detected (and counted as a loss).
@@ -108,12 +111,12 @@ export class Reader {
           this.overruns++
           this.grow()
           this.items.push(lost(++this.seq))
-          got = true
+          got++
           continue
         }
         this.failure = NetlinkError.socket("recv", e)
         s.watch(false, false, this.onReadable)
-        got = true
+        got++
         break
       }
       if (n > this.buffer.length) {
@@ -122,13 +125,13 @@ export class Reader {
         this.buffer = new Uint8Array(size)
         this.overruns++
         this.items.push(lost(++this.seq))
-        got = true
+        got++
         continue
       }
       this.received++
       this.items.push(this.copy(++this.seq, n))
       this.queuedBytes += n
-      got = true
+      got++
       if (this.queuedBytes > MAX_QUEUED_BYTES) {
         // The consumer is far behind: stop reading; the kernel buffer fills
         // and reports ENOBUFS, which the policy handles.
@@ -137,7 +140,7 @@ export class Reader {
         break
       }
     }
-    if (got) this.wake()
+    if (got > 0) this.wake()
     return got
   }
 

@@ -56,6 +56,14 @@ const LINK_FLUSHED: ReadonlyArray<Kind> = ["route", "neighbor", "nexthop"]
 /** Kinds a link coming up or a tc change can change without notifications (default and child qdiscs). */
 const TC: ReadonlyArray<Kind> = ["qdisc", "class"]
 
+/** A message body's place in a datagram. */
+interface Bytes {
+  buf: Uint8Array
+  view: DataView
+  start: number
+  end: number
+}
+
 /** A stream's options once validated and resolved (link names to indexes, tables to numbers). */
 export interface Resolved {
   readonly kinds: ReadonlyArray<Kind>
@@ -205,9 +213,25 @@ export class Replica {
   // -- view maintenance --------------------------------------------------------
 
   private make(kind: Kind, id: string, raw: any): Entry {
-    const m = MODELS[kind] as { from: (r: any, n: LinkNames) => any; key: (v: any) => string }
+    const m = MODELS[kind] as { from: (r: any, n: LinkNames) => any; listedKey: (v: any) => string }
     const value = m.from(raw, this.linkNames)
-    return new Entry(id, m.key(value), value, raw, this.naming)
+    return new Entry(id, m.listedKey(value), value, raw, this.naming)
+  }
+
+  /** The model object of a notification: from its bytes when the kind's module decodes them directly. */
+  private valueOf(kind: Kind, raw: any, at: Bytes): any {
+    const m = MODELS[kind] as {
+      from: (r: any, n: LinkNames) => any
+      fromBytes?: (b: Uint8Array, v: DataView, s: number, e: number, n: LinkNames) => any
+    }
+    return m.fromBytes !== undefined
+      ? m.fromBytes(at.buf, at.view, at.start, at.end, this.linkNames)
+      : m.from(raw, this.linkNames)
+  }
+
+  private makeAt(kind: Kind, id: string, raw: any, at: Bytes): Entry {
+    const value = this.valueOf(kind, raw, at)
+    return new Entry(id, (MODELS[kind].listedKey as (v: any) => string)(value), value, raw, this.naming)
   }
 
   /** Puts an entry in place of the one with its id; returns that one. */
@@ -345,7 +369,7 @@ export class Replica {
 
   // -- live events -------------------------------------------------------------
 
-  private onMessage(kind: Kind, type: number, flags: number, v: any, out: Array<Event>): void {
+  private onMessage(kind: Kind, type: number, flags: number, v: any, at: Bytes, out: Array<Event>): void {
     if (kind === "link" && v.family === 0) this.noteLink(type, v, out)
     if (!this.tracked[kind] || !this.accept(kind, v)) return
     const id = (IDS[kind] as (v: unknown) => string)(v)
@@ -355,7 +379,7 @@ export class Replica {
       if (prev === undefined) return
       // The children of a qdisc or class go with it without notifications.
       if (kind === "qdisc" || kind === "class") this.flushTc()
-      const value = (MODELS[kind].from as (r: unknown, n: LinkNames) => unknown)(v, this.linkNames)
+      const value = this.valueOf(kind, v, at)
       out.push({ _tag: "Deleted", kind, key: prev.key, value, raw: v, synthetic: false } as Change)
       return
     }
@@ -375,7 +399,7 @@ export class Replica {
           })
       }
     }
-    const e = this.make(kind, id, v)
+    const e = this.makeAt(kind, id, v, at)
     const prev = this.put(kind, e)
     if (prev === undefined) {
       // a new qdisc or class can replace default ones silently
@@ -396,7 +420,7 @@ export class Replica {
       this.linkUp.delete(index)
       // still named, by the names of deleted links, in the events that follow
       this.forget(index)
-      for (const k of LINK_FLUSHED) if (this.tracked[k]) this.flush.add(k)
+      this.flushDevice(index)
       // its qdiscs and classes go with it, without notifications
       for (const k of TC) if (this.tracked[k]) this.dropDevice(k, index, out)
       return
@@ -406,8 +430,40 @@ export class Replica {
     this.linkUp.set(index, up)
     if (up === was) return
     // down: routes, neighbours, nexthops go silently; up: default qdiscs may come
-    if (!up && was === true) for (const k of LINK_FLUSHED) if (this.tracked[k]) this.flush.add(k)
+    if (!up && was === true) this.flushDevice(index)
     if (up) this.flushTc()
+  }
+
+  /**
+   * A link went down or away: re-read the kinds the kernel empties silently,
+   * those of them the view holds anything of that device in (nothing else
+   * can have gone; a re-dump per link down would cost every link flap a
+   * dump of every route).
+   */
+  private flushDevice(index: number): void {
+    for (const k of LINK_FLUSHED)
+      if (this.tracked[k] && !this.flush.has(k) && this.holds(k, index)) this.flush.add(k)
+  }
+
+  /** Whether the view holds an object of `kind` that the kernel may remove with device `index`. */
+  private holds(kind: Kind, index: number): boolean {
+    for (const e of this.store[kind].values()) {
+      const r = e.raw
+      switch (kind) {
+        case "route":
+          // a route through a nexthop object goes with it, wherever that is
+          if (r.oif === index || r.iif === index || r.nhId !== undefined) return true
+          if (r.multipath?.some((nh: { ifindex: number }) => nh.ifindex === index)) return true
+          break
+        case "neighbor":
+          if (r.ifindex === index) return true
+          break
+        default:
+          // nexthops: one on the device, or a group (its members may be)
+          if (r.oif === index || r.group !== undefined) return true
+      }
+    }
+    return false
   }
 
   /** Removes the objects of a deleted device (synthetic deletes). */
@@ -417,6 +473,14 @@ export class Replica {
       this.remove(kind, id)
       out.push({ _tag: "Deleted", kind, key: e.key, value: e.value, raw: e.raw, synthetic: true } as Change)
     }
+  }
+
+  /** Where the message being handled lies (one object, reused). */
+  private readonly at: Bytes = {
+    buf: new Uint8Array(0),
+    view: new DataView(new ArrayBuffer(0)),
+    start: 0,
+    end: 0
   }
 
   private onDatagram(item: Item, out: Array<Event>): void {
@@ -449,7 +513,12 @@ export class Replica {
           if (!(e instanceof DecodeFailure)) throw e
           throw decodeError(buf.subarray(item.start, n), off - item.start, e.message, off + len - item.start)
         }
-        this.onMessage(kind, type, view.getUint16(off + NLMSG_FLAGS, true), v, out)
+        const at = this.at
+        at.buf = buf
+        at.view = view
+        at.start = off + NLMSG_HDRLEN
+        at.end = off + len
+        this.onMessage(kind, type, view.getUint16(off + NLMSG_FLAGS, true), v, at, out)
       }
       off += (len + 3) & ~3
     }
