@@ -86,6 +86,6 @@ describeRoot("nlink apply | plan | snapshot | restore | diff", () => {
           expect(bad.stderr).toMatch(/^nlink: .*cannot read/)
         })
       ),
-    { timeout: 60_000 }
+    { timeout: 300_000 }
   )
 })

@@ -12,6 +12,7 @@
  */
 import * as Effect from "effect/Effect"
 import * as Address from "../Address.ts"
+import * as AddressLabel from "../AddressLabel.ts"
 import * as Class from "../Class.ts"
 import { deepEqual } from "../internal/Model.ts"
 import * as Link from "../Link.ts"
@@ -169,6 +170,45 @@ export const address: Entry<Address.Address> = {
   needs: (a) => linkRef(a.dev as string),
   dev: (a) => (typeof a.dev === "string" ? a.dev : undefined),
   kernelMade: (a) => a.dev === "lo" || isLinkLocal6(a.address)
+}
+
+// the kernel's default policy table (RFC 6724, as net/ipv6/addrlabel.c fills it)
+const DEFAULT_LABELS = new Set([
+  "::1/128|0",
+  "::/0|1",
+  "::ffff:0.0.0.0/96|4",
+  "::/96|3",
+  "2001::/32|6",
+  "2001:10::/28|7",
+  "3ffe::/16|12",
+  "2002::/16|2",
+  "fec0::/10|11",
+  "fc00::/7|5"
+])
+
+/**
+ * IPv6 address labels (the kernel's default policy table is its own).
+ *
+ * @example
+ * ```ts
+ * Registry.addressLabel.kernelMade({ prefix: "::/0", label: 1 }) // true
+ * ```
+ * @since 0.3.0
+ */
+export const addressLabel: Entry<AddressLabel.AddressLabel> = {
+  model: AddressLabel.model,
+  rank: 12,
+  list: AddressLabel.list(),
+  listWith: (listed) =>
+    Effect.map(AddressLabel.listRaw(), (raw) => raw.map((m) => AddressLabel.fromMessage(m, namesOf(listed)))),
+  add: (l) => AddressLabel.add(l),
+  remove: (l) => AddressLabel.remove(l),
+  needs: (l) => linkRef(l.dev),
+  dev: (l) => (typeof l.dev === "string" ? l.dev : undefined),
+  kernelMade: (l) => {
+    const c = AddressLabel.canonical(l)
+    return c.dev === undefined && DEFAULT_LABELS.has(`${c.prefix}|${c.label}`)
+  }
 }
 
 const routeNeeds = (r: Route.Route): Array<string> => [
@@ -393,7 +433,7 @@ export const tcClass: Entry<Class.Class> = {
  * @example
  * ```ts
  * Registry.entries.map((e) => e.model.name)
- * // ["link", "address", "nexthop", "route", "neighbor", "bridge-vlan", "fdb", "mdb", "rule",
+ * // ["link", "address", "address-label", "nexthop", "route", "neighbor", "bridge-vlan", "fdb", "mdb", "rule",
  * //  "qdisc", "action", "class", "chain", "filter"]
  * ```
  * @since 0.3.0
@@ -401,6 +441,7 @@ export const tcClass: Entry<Class.Class> = {
 export const entries: ReadonlyArray<Entry> = [
   link,
   address,
+  addressLabel,
   nexthop,
   route,
   neighbor,
@@ -431,7 +472,7 @@ export const byName: ReadonlyMap<string, Entry> = new Map(entries.map((e) => [e.
  *
  * @example
  * ```ts
- * Registry.names // ["link", "address", "nexthop", "route", "neighbor", "bridge-vlan", "fdb", ...]
+ * Registry.names // ["link", "address", "address-label", "nexthop", "route", "neighbor", "bridge-vlan", "fdb", ...]
  * ```
  * @since 0.3.0
  */
