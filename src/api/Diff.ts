@@ -161,10 +161,29 @@ export const diff = (before: State, after: State, options: Options = {}): Plan =
     const name = e.model.name
     const was = old.get(name)!
     const want = neu.get(name)!
+    // a new object in the place of an old one that is not kept: one update (new key -> old key)
+    const inPlace = new Map<string, string>()
+    if (e.slot !== undefined) {
+      const free = new Map<string, string>()
+      for (const [key, from] of was) {
+        const s = want.has(key) || gone(e, from) ? undefined : e.slot(from)
+        if (s !== undefined && !free.has(s)) free.set(s, key)
+      }
+      for (const [key, to] of want) {
+        const s = was.has(key) ? undefined : e.slot(to)
+        const k = s === undefined ? undefined : free.get(s)
+        if (k !== undefined && e.update?.(was.get(k), to) !== undefined) {
+          inPlace.set(key, k)
+          free.delete(s!)
+        }
+      }
+    }
+    const replaced = new Set(inPlace.values())
     for (const [key, from] of was) {
       const to = want.get(key)
       const taken = gone(e, from)
       if (to === undefined) {
+        if (replaced.has(key)) continue
         if (!taken && (!options.partial || options.purge?.(name, from) === true))
           removes.push({ op: "remove", type: name, key, object: from })
         continue
@@ -189,7 +208,12 @@ export const diff = (before: State, after: State, options: Options = {}): Plan =
         forward.push({ op: "add", type: name, key, object: to })
       } else forward.push({ op: "update", type: name, key, from: base, to })
     }
-    for (const [key, to] of want) if (!was.has(key)) forward.push({ op: "add", type: name, key, object: to })
+    for (const [key, to] of want) {
+      if (was.has(key)) continue
+      const k = inPlace.get(key)
+      if (k !== undefined) forward.push({ op: "update", type: name, key, from: was.get(k), to })
+      else forward.push({ op: "add", type: name, key, object: to })
+    }
   }
   const objectOf = (c: Change) => (c.op === "update" ? c.to : c.object)
   for (const list of [removes, forward])

@@ -178,12 +178,15 @@ const begin = (before: Snapshot.Snapshot) => {
       if (entry === undefined) return Effect.fail(unknownType(change.type))
       const objects = live.get(change.type)!
       const key = change.key
-      const prior = objects.get(key)
+      // an update may move an object to another key in the same place (Entry.slot)
+      const fromKey = change.op === "update" && change.from !== undefined ? entry.model.key(change.from) : key
+      const prior = objects.get(key) ?? objects.get(fromKey)
       current = change
       // what the touched objects are now, and will be after the change
       const touched: Array<{ type: string; key: string; port: boolean }> = [
         { type: change.type, key, port: false }
       ]
+      if (fromKey !== key) touched.push({ type: change.type, key: fromKey, port: false })
       if (change.op === "remove") touched.push(...dependents(live, `${change.type}:${key}`))
       const was = subset(live, touched)
       let run: Effect.Effect<void, NetlinkError, Netlink>
@@ -226,6 +229,7 @@ const begin = (before: Snapshot.Snapshot) => {
                 ? change.object
                 : { ...prior, ...definedOf(entry.model.canonical(change.to)) }
             )
+            if (fromKey !== key) objects.delete(fromKey)
             objects.set(key, now)
             // what the kernel made along with it (a veth's peer), as its kind says
             if (change.op === "add" && change.type === "link")

@@ -101,6 +101,30 @@ describe("Diff", () => {
     })
     expect(Diff.toText(purged)).toBe("- address 10.0.0.3/24 dev br0")
   })
+
+  it("an IPv4 route whose nexthop changes is replaced in place; IPv6 keeps one route per nexthop", () => {
+    const now: Diff.State = {
+      route: [
+        { destination: "10.1.0.0/16", gateway: "10.0.0.2", dev: "br0" },
+        { family: "inet6", destination: "2001:db8:1::/48", gateway: "2001:db8::2", dev: "br0" }
+      ]
+    }
+    const desired: Diff.State = {
+      route: [
+        { destination: "10.1.0.0/16", gateway: "10.0.0.3", dev: "br0" },
+        { family: "inet6", destination: "2001:db8:1::/48", gateway: "2001:db8::3", dev: "br0" }
+      ]
+    }
+    for (const partial of [true, false]) {
+      const plan = Diff.diff(now, desired, { partial })
+      const v4 = plan.filter((c) => JSON.stringify(c).includes("10.1.0.0/16"))
+      expect(v4).toEqual([expect.objectContaining({ op: "update", type: "route" })])
+      expect(v4[0].op === "update" && (v4[0].from as any).gateway).toBe("10.0.0.2")
+      const v6 = plan.filter((c) => JSON.stringify(c).includes("2001:db8:1::/48")).map((c) => c.op)
+      // a partial state leaves the old IPv6 route (another nexthop of the same prefix) alone
+      expect(v6).toEqual(partial ? ["add"] : ["remove", "add"])
+    }
+  })
 })
 
 describe("Apply.schema", () => {

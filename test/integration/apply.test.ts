@@ -156,3 +156,31 @@ describeRoot("Apply", () => {
       )
   )
 })
+
+describeRoot("Apply: a route's nexthop changes", () => {
+  it.live("an IPv4 route moved to another gateway is replaced in place; a failure later puts it back", () =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        const ns = yield* freshNamespace("apply")
+        ip(ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1")
+        ip(ns, "link", "set", "d0", "up")
+        ip(ns, "addr", "add", "10.0.0.1/24", "dev", "d0")
+        ip(ns, "route", "add", "10.1.0.0/16", "via", "10.0.0.2", "dev", "d0")
+        const gatewayOf = () => ipJson<Array<{ gateway?: string }>>(ns, "route", "show", "10.1.0.0/16")
+        const moved = { route: [{ destination: "10.1.0.0/16", gateway: "10.0.0.3", dev: "d0" }] }
+        const plan = yield* inside(ns, Apply.plan(moved))
+        expect(Diff.toText(plan)).toMatch(/^~ route 10\.1\.0\.0\/16/)
+        // the second route's gateway is not on any link: the kernel refuses it after the first step
+        const failing = {
+          route: [...moved.route, { destination: "10.2.0.0/16", gateway: "192.0.2.1", dev: "d0" }]
+        }
+        const failed = yield* inside(ns, Effect.flip(Apply.apply(failing)))
+        expect(failed._tag).toBeDefined()
+        expect(gatewayOf()).toEqual([expect.objectContaining({ gateway: "10.0.0.2" })])
+        const report = yield* inside(ns, Apply.apply(moved))
+        expect(report.verified).toBe(true)
+        expect(gatewayOf()).toEqual([expect.objectContaining({ gateway: "10.0.0.3" })])
+      })
+    )
+  )
+})

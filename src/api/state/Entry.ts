@@ -82,6 +82,13 @@ export interface Entry<A = any> {
    * classes under it).
    */
   readonly refs?: (a: A) => ReadonlyArray<string>
+  /**
+   * The place the kernel keeps the object in, when two objects with different
+   * keys can take turns in it (an IPv4 route's table, prefix, tos and metric:
+   * `ip route replace` swaps its nexthop). A plan turns an old object and a
+   * new one of the same place into one `update` instead of a remove and an add.
+   */
+  readonly slot?: (a: A) => string | undefined
   /** Objects the kernel removes with this one (`type:key`), besides those that need it (a veth's peer). */
   readonly takesAlong?: (a: A) => ReadonlyArray<string>
   /** The link the object is on, for `purge` scopes (undefined: not on one link). */

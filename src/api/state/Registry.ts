@@ -238,6 +238,12 @@ export const route: Entry<Route.Route> = {
   add: (r) => Route.add(r),
   remove: (r) => Route.remove(r),
   update: (_from, to) => Route.replace(to),
+  // IPv4 keeps one route per table, prefix, tos and metric unless appended; IPv6 keeps one
+  // per nexthop, so only its key is its place
+  slot: (r) => {
+    const c = Route.canonical(r)
+    return c.family === "inet" ? `${c.table}|${c.destination}|${c.tos}|${c.metric}` : undefined
+  },
   needs: routeNeeds,
   dev: (r) => (typeof r.dev === "string" ? r.dev : undefined),
   kernelMade: (r) =>
