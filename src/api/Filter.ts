@@ -74,10 +74,14 @@ import type { SampleOptions } from "./tc/action/kinds/sample.ts"
 import type { SimpleOptions } from "./tc/action/kinds/simple.ts"
 import type { CtinfoOptions } from "./tc/action/kinds/ctinfo.ts"
 import type { AnyFilterKind } from "./tc/filter/FilterKind.ts"
+import type { BasicOptions } from "./tc/filter/kinds/basic.ts"
 import type { BpfOptions } from "./tc/filter/kinds/bpf.ts"
+import type { CgroupOptions } from "./tc/filter/kinds/cgroup.ts"
+import type { FlowOptions } from "./tc/filter/kinds/flow.ts"
 import type { FlowerOptions } from "./tc/filter/kinds/flower.ts"
 import type { FwOptions } from "./tc/filter/kinds/fw.ts"
 import type { MatchallOptions } from "./tc/filter/kinds/matchall.ts"
+import type { RouteOptions } from "./tc/filter/kinds/route.ts"
 import type { U32Key, U32Options } from "./tc/filter/kinds/u32.ts"
 import * as Protocol from "./tc/filter/Protocol.ts"
 import { filterKinds } from "./tc/filter/registry.ts"
@@ -86,6 +90,10 @@ import * as Handle from "./tc/Handle.ts"
 
 export type { ActionStatus } from "./tc/action/Engine.ts"
 export type {
+  BasicOptions,
+  CgroupOptions,
+  FlowOptions,
+  RouteOptions,
   Control,
   ConnmarkOptions,
   CsumOptions,
@@ -197,6 +205,10 @@ export type Filter = Common &
     | { readonly kind: "flower"; readonly options?: FlowerOptions | undefined }
     | { readonly kind: "bpf"; readonly options?: BpfOptions | undefined }
     | { readonly kind: "fw"; readonly options?: FwOptions | undefined }
+    | { readonly kind: "basic"; readonly options?: BasicOptions | undefined }
+    | { readonly kind: "cgroup"; readonly options?: CgroupOptions | undefined }
+    | { readonly kind: "flow"; readonly options?: FlowOptions | undefined }
+    | { readonly kind: "route"; readonly options?: RouteOptions | undefined }
     | { readonly kind: string & {}; readonly options?: object | undefined }
   )
 
@@ -422,7 +434,8 @@ const toMessage = (
   f: Filter,
   ifindex: number,
   devices: Actions.Devices,
-  mode: "write" | "select"
+  mode: "write" | "select",
+  kindDevices: Readonly<Record<string, number>> = {}
 ): FilterMessage => {
   const k = byKind.get(f.kind)
   const protocol =
@@ -440,11 +453,10 @@ const toMessage = (
   if (f.chain !== undefined) m.chain = f.chain
   if (mode === "write" && k !== undefined) {
     const actions = f.actions ?? []
-    const data: any = k.toKernel((f.options ?? {}) as any, {
-      devices: {},
-      protocol,
-      hasActions: actions.length > 0
-    })
+    const context = { devices: kindDevices, protocol, hasActions: actions.length > 0 }
+    if (f.handle === undefined && k.handleFor !== undefined)
+      m.handle = k.handleFor((f.options ?? {}) as any, context)
+    const data: any = k.toKernel((f.options ?? {}) as any, context)
     if (k.act !== undefined && actions.length > 0) data[k.act] = Actions.encodeList(actions, devices)
     const w = new Writer(1024)
     k.encode(w, data)
@@ -493,7 +505,14 @@ const prepare = (input: Filter, mode: "write" | "select") =>
     const f = yield* check(input)
     const ifindex = f.dev === undefined ? 0 : yield* linkIndex(f.dev)
     const devices = mode === "write" ? yield* Actions.resolveDevices(f.actions ?? []) : []
-    return toMessage(f, ifindex, devices, mode)
+    const kindDevices: Record<string, number> = {}
+    const k = byKind.get(f.kind)
+    if (mode === "write" && k !== undefined)
+      for (const field of k.devices) {
+        const d = (f.options as any)?.[field]
+        if (d !== undefined) kindDevices[field] = yield* linkIndex(d)
+      }
+    return toMessage(f, ifindex, devices, mode, kindDevices)
   })
 
 /**
@@ -521,7 +540,17 @@ export const request = (
         ? {}
         : { dev: typeof a.options.dev === "number" ? a.options.dev : (devices[a.options.dev] ?? 0) }
   )
-  return build(FilterMessageTypes.RTM_NEWTFILTER, FLAGS[command], toMessage(f, ifindex, resolved, "write"))
+  // the kind's device fields (route's fromif) by name from `devices` too
+  const kindDevices: Record<string, number> = {}
+  for (const field of byKind.get(f.kind)?.devices ?? []) {
+    const d = (f.options as any)?.[field]
+    if (d !== undefined) kindDevices[field] = typeof d === "number" ? d : (devices[d] ?? 0)
+  }
+  return build(
+    FilterMessageTypes.RTM_NEWTFILTER,
+    FLAGS[command],
+    toMessage(f, ifindex, resolved, "write", kindDevices)
+  )
 }
 
 const write = (input: Filter, flags: number, operation: string) =>
