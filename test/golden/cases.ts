@@ -2063,7 +2063,7 @@ const tcFilterCases: ReadonlyArray<GoldenCase> = [
   tcf(
     "f2-flower-geneve",
     "flower geneve_opts: two options with masks",
-    "filter add dev d0 ingress protocol ip pref 22 flower enc_dst_port 6081 geneve_opts 0102:80:00800022/ffff:ff:ffffffff,0103:81:1234/ffff:ff:ffff"
+    "filter add dev d0 ingress protocol ip pref 22 flower enc_dst_port 6081 geneve_opts 0102:80:00800022/ffff:ff:ffffffff,0103:81:12345678/ffff:ff:ffff0000"
   ),
   tcf(
     "f2-flower-vxlan",

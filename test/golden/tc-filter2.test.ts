@@ -177,3 +177,72 @@ describe("Filter requests match tc fixtures: route and flow", () => {
     )
   })
 })
+
+describe("Filter requests match tc fixtures: flower keys", () => {
+  const flower = (
+    name: string,
+    protocol: string,
+    priority: number,
+    options: object,
+    actions?: Array<Filter.Action>
+  ) =>
+    it(name, () => {
+      const f = {
+        ...d0,
+        protocol,
+        priority,
+        kind: "flower",
+        options,
+        ...(actions ? { actions } : {})
+      } as Filter.Filter
+      expectSameTc(f, name)
+    })
+  flower(
+    "flower-ct",
+    "ip",
+    20,
+    { ctState: "+trk+est-new", ctZone: 5, ctMark: "0x10/0xff", ctLabel: "0102/0fff" },
+    [{ kind: "gact", options: { action: "pass" } }]
+  )
+  flower("flower-arp", "arp", 21, {
+    arpSip: "10.0.0.0/8",
+    arpTip: "10.1.1.1",
+    arpOp: "request",
+    arpSha: "02:00:00:00:00:01",
+    arpTha: "02:00:00:00:00:00/24"
+  })
+  flower("flower-geneve", "ip", 22, {
+    encDstPort: 6081,
+    geneveOpts: "0102:80:00800022/ffff:ff:ffffffff,0103:81:12345678/ffff:ff:ffff0000"
+  })
+  flower("flower-vxlan", "ip", 23, { encDstPort: 4789, vxlanGbp: "1234/0xffff" })
+  flower("flower-erspan1", "ip", 24, { erspanOpts: "1:12:0:0/1:65535:0:0" })
+  flower("flower-erspan2", "ip", 24, { erspanOpts: "2:0:1:63/2:0:1:63" })
+  flower("flower-gtp", "ip", 25, { gtpOpts: "1:8/ff:ff" })
+  flower("flower-ip-flags", "ip", 26, { ipFlags: "frag/nofirstfrag" })
+  flower("flower-num-vlans", "802.1q", 27, { numOfVlans: 2, vlanId: 5 })
+  flower("flower-pppoe", "ppp_ses", 28, { pppoeSid: 1234, pppProto: "ip" })
+  flower("flower-mpls-lse", "mpls_uc", 29, {
+    mpls: [
+      { depth: 1, label: 100, tc: 3 },
+      { depth: 2, bos: 1, ttl: 64 }
+    ]
+  })
+  it("canonical forms: the text options, ct state and labels, arp op, a depth-1 stack as single keys", () => {
+    const c = (options: object) =>
+      (Filter.canonical({ ...d0, protocol: "ip", kind: "flower", options } as Filter.Filter) as any).options
+    expect(c({ geneveOpts: "0102:80:00800022" }).geneveOpts).toBe("0102:80:00800022")
+    expect(c({ geneveOpts: "102:80:00800022/ffff:ff:ffffff00" }).geneveOpts).toBe(
+      "0102:80:00800022/ffff:ff:ffffff00"
+    )
+    expect(c({ gtpOpts: "1:8/ff:ff" }).gtpOpts).toBe("01:08")
+    expect(c({ erspanOpts: "1:12:0:0" }).erspanOpts).toBe("1:12:0:0/255:4294967295:255:255")
+    expect(c({ ctState: "-new+trk+est" }).ctState).toBe("-new+est+trk")
+    expect(c({ ctLabel: "0102/0fff" }).ctLabel).toBe(`0102${"0".repeat(28)}/0fff${"0".repeat(28)}`)
+    expect(c({ ctMark: 16 }).ctMark).toBe(16)
+    expect(c({ arpOp: 2 }).arpOp).toBe("reply")
+    expect(c({ ipFlags: "nofirstfrag/frag" }).ipFlags).toBe("frag/nofirstfrag")
+    expect(c({ mpls: [{ depth: 1, label: 7, ttl: 3 }] })).toMatchObject({ mplsLabel: 7, mplsTtl: 3 })
+    expect(c({ mpls: [{ depth: 1, label: 7, ttl: 3 }] }).mpls).toBeUndefined()
+  })
+})
