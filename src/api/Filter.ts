@@ -83,6 +83,7 @@ import type { FwOptions } from "./tc/filter/kinds/fw.ts"
 import type { MatchallOptions } from "./tc/filter/kinds/matchall.ts"
 import type { RouteOptions } from "./tc/filter/kinds/route.ts"
 import type { U32Key, U32Options } from "./tc/filter/kinds/u32.ts"
+import * as Pinned from "./tc/filter/Pinned.ts"
 import * as Protocol from "./tc/filter/Protocol.ts"
 import { filterKinds } from "./tc/filter/registry.ts"
 import { qdiscKinds } from "./tc/registry.ts"
@@ -465,6 +466,10 @@ const toMessage = (
   return m
 }
 
+/** What remove names: a kind with one filter per priority is removed by its priority. */
+const removable = (f: Filter): Filter =>
+  byKind.get(f.kind)?.single === true && f.handle !== undefined ? { ...f, handle: undefined } : f
+
 const build = (type: number, flags: number, m: FilterMessage): Uint8Array =>
   buildMessage(type, flags, (w) => encodeFilterMessage(w, m))
 
@@ -533,7 +538,7 @@ export const request = (
   devices: Readonly<Record<string, number>> = {}
 ): Uint8Array => {
   if (command === "remove")
-    return build(FilterMessageTypes.RTM_DELTFILTER, 0, toMessage(f, ifindex, [], "select"))
+    return build(FilterMessageTypes.RTM_DELTFILTER, 0, toMessage(removable(f), ifindex, [], "select"))
   const resolved: Actions.Devices = (f.actions ?? []).map(
     (a: any): Record<string, number> =>
       a.options?.dev === undefined
@@ -553,12 +558,25 @@ export const request = (
   )
 }
 
-const write = (input: Filter, flags: number, operation: string) =>
+const send = (input: Filter, flags: number, operation: string) =>
   Effect.gen(function* () {
     const m = yield* prepare(input, "write")
     const { route } = yield* Netlink
     yield* route.request(build(FilterMessageTypes.RTM_NEWTFILTER, flags, m), requestOptions(operation))
   })
+
+// a bpf program given by its pinned path goes as an fd open for the request
+const write = (input: Filter, flags: number, operation: string) => {
+  const pinned = input.kind === "bpf" ? (input.options as BpfOptions | undefined)?.pinned : undefined
+  return typeof pinned !== "string" || (input.options as BpfOptions).fd !== undefined
+    ? send(input, flags, operation)
+    : Effect.flatMap(validate(schema, input), () =>
+        Pinned.withFd(pinned, (fd) => {
+          const { pinned: _, ...options } = input.options as BpfOptions
+          return send({ ...input, options: { ...options, fd } } as Filter, flags, operation)
+        })
+      )
+}
 
 /**
  * Adds a filter, like `tc filter add`; EEXIST when the handle is taken.
@@ -613,7 +631,7 @@ export const change = operation("Filter.change", function* (f: Filter) {
  * @since 0.3.0
  */
 export const remove = operation("Filter.remove", function* (f: Filter) {
-  const m = yield* prepare(f, "select")
+  const m = yield* prepare(removable(f), "select")
   const { route } = yield* Netlink
   yield* route.request(build(FilterMessageTypes.RTM_DELTFILTER, 0, m), requestOptions("filter remove"))
 })

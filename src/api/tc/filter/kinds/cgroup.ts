@@ -1,7 +1,8 @@
 /**
  * cgroup: classifies by the net_cls cgroup of the sending socket (the
  * class id the cgroup's net_cls.classid gives); an optional ematch
- * expression (`match`) narrows it. Its actions run on a match.
+ * expression (`match`) narrows it. Its actions run on a match. The kernel
+ * wants a handle and keeps one cgroup filter per priority.
  *
  * @since 0.4.0
  */
@@ -35,6 +36,7 @@ export const cgroup: FilterKind<CgroupOptions, ClsCgroupAttrs> = {
   act: "act",
   fields: { match: Schema.optional(matchField) },
   devices: [],
+  single: true,
   toKernel: (o) => (o.match === undefined ? {} : { ematches: Ematch.encode(o.match) }),
   fromKernel: (d) => {
     const match = d?.ematches === undefined ? undefined : Ematch.decode(d.ematches)

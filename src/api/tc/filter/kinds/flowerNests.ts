@@ -238,21 +238,29 @@ export const readEncOpts = (key: Uint8Array | undefined, mask: Uint8Array | unde
   const m = mask === undefined ? [] : attrs(mask)
   const first = k[0]?.type
   if (first === GENEVE) {
-    const ks = k.filter((x) => x.type === GENEVE).map((x) => attrs(x.body))
-    const ms = m.filter((x) => x.type === GENEVE).map((x) => attrs(x.body))
-    const opt = (
-      a: ReadonlyArray<{ type: number; body: Uint8Array }> | undefined,
-      like?: GeneveOpt
-    ): GeneveOpt =>
-      a === undefined
-        ? { cls: 0xffff, type: 0xff, data: new Uint8Array(like?.data.length ?? 0).fill(0xff) }
-        : { cls: be16(find(a, 1)), type: u8(find(a, 2)), data: Uint8Array.from(find(a, 3) ?? []) }
+    // the kernel dumps every option in one GENEVE nest (class, type, data repeated);
+    // tc writes one nest per option: read both
+    const opts = (xs: ReadonlyArray<{ type: number; body: Uint8Array }>): Array<GeneveOpt> => {
+      const out: Array<{ cls: number; type: number; data: Uint8Array }> = []
+      for (const nest of xs.filter((x) => x.type === GENEVE))
+        for (const a of attrs(nest.body)) {
+          if (a.type === 1) out.push({ cls: be16(a.body), type: 0, data: new Uint8Array(0) })
+          else if (out.length > 0 && a.type === 2) out[out.length - 1].type = u8(a.body)
+          else if (out.length > 0 && a.type === 3) out[out.length - 1].data = Uint8Array.from(a.body)
+        }
+      return out
+    }
+    const ks = opts(k)
+    const ms = opts(m)
     return {
       geneveOpts: geneveText(
-        ks.map((a, i) => {
-          const key = opt(a)
-          return [key, opt(ms[i], key)] as const
-        })
+        ks.map(
+          (key, i) =>
+            [
+              key,
+              ms[i] ?? { cls: 0xffff, type: 0xff, data: new Uint8Array(key.data.length).fill(0xff) }
+            ] as const
+        )
       )
     }
   }
