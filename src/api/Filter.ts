@@ -277,6 +277,16 @@ export const schema: Schema.Codec<Filter, any> = Schema.Union(
   )
 ) as any
 
+// a filter names its kind: validate with that member alone, not by trying each in turn
+const memberOf = new Map<unknown, Schema.Codec<Filter, any>>(
+  ((schema as any).members as ReadonlyArray<Schema.Codec<Filter, any>>).map((m, i) => [
+    filterKinds[i].kind,
+    m
+  ])
+)
+const schemaOf = (f: unknown): Schema.Codec<Filter, any> =>
+  memberOf.get(typeof f === "object" && f !== null ? (f as any).kind : undefined) ?? schema
+
 const handleOf = (k: AnyFilterKind | undefined, h: string | number): number | undefined =>
   k?.handle !== undefined ? k.handle.parse(h) : Handle.parse(h)
 
@@ -484,7 +494,7 @@ const FLAGS = { add: NLM_F_CREATE | NLM_F_EXCL, replace: NLM_F_CREATE, change: 0
 
 /** Validates a filter: the Schema of its kind, where it hangs, the kind's and actions' own rules. */
 const check = (input: Filter): Effect.Effect<Filter, NetlinkError> =>
-  Effect.flatMap(validate(schema, input), (f) => {
+  Effect.flatMap(validate(schemaOf(input), input), (f) => {
     if (f.block === undefined && f.dev === undefined) return Effect.fail(invalid("dev", "give dev or block"))
     if (f.block !== undefined && f.dev !== undefined)
       return Effect.fail(invalid("block", "give dev or block, not both"))
@@ -570,7 +580,7 @@ const write = (input: Filter, flags: number, operation: string) => {
   const pinned = input.kind === "bpf" ? (input.options as BpfOptions | undefined)?.pinned : undefined
   return typeof pinned !== "string" || (input.options as BpfOptions).fd !== undefined
     ? send(input, flags, operation)
-    : Effect.flatMap(validate(schema, input), () =>
+    : Effect.flatMap(validate(schemaOf(input), input), () =>
         Pinned.withFd(pinned, (fd) => {
           const { pinned: _, ...options } = input.options as BpfOptions
           return send({ ...input, options: { ...options, fd } } as Filter, flags, operation)
