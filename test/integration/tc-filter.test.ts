@@ -487,7 +487,7 @@ describeRoot("Filter (host kernel: u32)", () => {
                 skipHw: false,
                 skipSw: false
               })
-              const id = (listed.status?.kind as { id: number }).id
+              const id = (listed.status!.kind as { id: number }).id
               // tc loads the same pinned program: the kernel reports the same program id
               tc(ns, "filter", "add", "dev", "d0", "ingress", "pref", "9", "bpf", "object-pinned", path, "da")
               const theirs = JSON.parse(tc(ns, "-j", "filter", "show", "dev", "d0", "ingress"))
@@ -495,7 +495,7 @@ describeRoot("Filter (host kernel: u32)", () => {
                 .map((x: any) => x.options.prog.id)
               expect(theirs).toEqual([id])
               const ours = (yield* Filter.list(where)).find((f) => f.priority === 9)!
-              expect((ours.status?.kind as { id: number }).id).toBe(id)
+              expect((ours.status!.kind as { id: number }).id).toBe(id)
               expect((ours.options as any).directAction).toBe(true)
               yield* Filter.remove(ours)
               const before = yield* Filter.list(where)
