@@ -518,6 +518,10 @@ const check = (input: Filter): Effect.Effect<Filter, NetlinkError> =>
 const prepare = (input: Filter, mode: "write" | "select") =>
   Effect.gen(function* () {
     const f = yield* check(input)
+    if (mode === "write" && f.handle === undefined && byKind.get(f.kind)?.needsHandle === true)
+      return yield* Effect.fail(
+        invalid("handle", `a ${f.kind} filter needs a handle (the kernel picks none)`)
+      )
     const ifindex = f.dev === undefined ? 0 : yield* linkIndex(f.dev)
     const devices = mode === "write" ? yield* Actions.resolveDevices(f.actions ?? []) : []
     const kindDevices: Record<string, number> = {}

@@ -149,6 +149,10 @@ describe("bad input: Validation naming the field, nothing sent", () => {
   it.effect("flower: mpls stack and single keys together", () =>
     bad({ ...at, kind: "flower", options: { mpls: [{ depth: 1, label: 1 }], mplsTtl: 3 } }, "options.mpls")
   )
+  it.effect("flow: no handle", () =>
+    bad({ ...at, kind: "flow", options: { mode: "map", keys: ["src"] } }, "handle")
+  )
+  it.effect("cgroup: no handle", () => bad({ ...at, kind: "cgroup" }, "handle"))
   it.effect("bpf: fd and pinned together", () =>
     bad({ ...at, kind: "bpf", options: { fd: 3, pinned: "/sys/fs/bpf/x" } }, "options.pinned")
   )

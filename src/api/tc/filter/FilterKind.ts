@@ -49,6 +49,8 @@ export interface FilterKind<Options extends object, Data>
    * (cgroup): remove names the priority alone, as `tc filter del ... prio N` does.
    */
   readonly single?: boolean
+  /** The kernel refuses a new filter of the kind without a handle (flow, cgroup). */
+  readonly needsHandle?: boolean
   /** The handle `tc` sends when none is given (route's, made of its realms and device). */
   readonly handleFor?: (options: Options, context: Context) => number
   /** The kind's handle notation (u32's "800::800"); default: the number. */

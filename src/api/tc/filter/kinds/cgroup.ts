@@ -37,6 +37,7 @@ export const cgroup: FilterKind<CgroupOptions, ClsCgroupAttrs> = {
   fields: { match: Schema.optional(matchField) },
   devices: [],
   single: true,
+  needsHandle: true,
   toKernel: (o) => (o.match === undefined ? {} : { ematches: Ematch.encode(o.match) }),
   fromKernel: (d) => {
     const match = d?.ematches === undefined ? undefined : Ematch.decode(d.ematches)

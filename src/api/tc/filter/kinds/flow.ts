@@ -4,7 +4,8 @@
  * in "hash" the `keys` are hashed into `divisor` buckets, the hash reseeded
  * every `perturb` seconds. The class is `baseclass` plus the result (the
  * kernel picks the qdisc's :1 when not given). An ematch expression
- * (`match`) narrows which packets are classified.
+ * (`match`) narrows which packets are classified. The kernel wants a
+ * handle for a new flow filter.
  *
  * @since 0.4.0
  */
@@ -125,6 +126,7 @@ export const flow: FilterKind<FlowOptions, ClsFlowAttrs> = {
   },
   devices: [],
   kernelChosen: ["baseclass"],
+  needsHandle: true,
   check: (o) => {
     if (o.mode === "map" && o.keys.length > 1) return ["keys", "map mode takes one key"]
     if (o.mode !== "hash" && (o.perturb ?? 0) !== 0) return ["perturb", "perturb needs mode hash"]
