@@ -74,11 +74,16 @@ import type { SampleOptions } from "./tc/action/kinds/sample.ts"
 import type { SimpleOptions } from "./tc/action/kinds/simple.ts"
 import type { CtinfoOptions } from "./tc/action/kinds/ctinfo.ts"
 import type { AnyFilterKind } from "./tc/filter/FilterKind.ts"
+import type { BasicOptions } from "./tc/filter/kinds/basic.ts"
 import type { BpfOptions } from "./tc/filter/kinds/bpf.ts"
+import type { CgroupOptions } from "./tc/filter/kinds/cgroup.ts"
+import type { FlowOptions } from "./tc/filter/kinds/flow.ts"
 import type { FlowerOptions } from "./tc/filter/kinds/flower.ts"
 import type { FwOptions } from "./tc/filter/kinds/fw.ts"
 import type { MatchallOptions } from "./tc/filter/kinds/matchall.ts"
+import type { RouteOptions } from "./tc/filter/kinds/route.ts"
 import type { U32Key, U32Options } from "./tc/filter/kinds/u32.ts"
+import * as Pinned from "./tc/filter/Pinned.ts"
 import * as Protocol from "./tc/filter/Protocol.ts"
 import { filterKinds } from "./tc/filter/registry.ts"
 import { qdiscKinds } from "./tc/registry.ts"
@@ -86,6 +91,10 @@ import * as Handle from "./tc/Handle.ts"
 
 export type { ActionStatus } from "./tc/action/Engine.ts"
 export type {
+  BasicOptions,
+  CgroupOptions,
+  FlowOptions,
+  RouteOptions,
   Control,
   ConnmarkOptions,
   CsumOptions,
@@ -197,6 +206,10 @@ export type Filter = Common &
     | { readonly kind: "flower"; readonly options?: FlowerOptions | undefined }
     | { readonly kind: "bpf"; readonly options?: BpfOptions | undefined }
     | { readonly kind: "fw"; readonly options?: FwOptions | undefined }
+    | { readonly kind: "basic"; readonly options?: BasicOptions | undefined }
+    | { readonly kind: "cgroup"; readonly options?: CgroupOptions | undefined }
+    | { readonly kind: "flow"; readonly options?: FlowOptions | undefined }
+    | { readonly kind: "route"; readonly options?: RouteOptions | undefined }
     | { readonly kind: string & {}; readonly options?: object | undefined }
   )
 
@@ -263,6 +276,16 @@ export const schema: Schema.Codec<Filter, any> = Schema.Union(
     })
   )
 ) as any
+
+// a filter names its kind: validate with that member alone, not by trying each in turn
+const memberOf = new Map<unknown, Schema.Codec<Filter, any>>(
+  ((schema as any).members as ReadonlyArray<Schema.Codec<Filter, any>>).map((m, i) => [
+    filterKinds[i].kind,
+    m
+  ])
+)
+const schemaOf = (f: unknown): Schema.Codec<Filter, any> =>
+  memberOf.get(typeof f === "object" && f !== null ? (f as any).kind : undefined) ?? schema
 
 const handleOf = (k: AnyFilterKind | undefined, h: string | number): number | undefined =>
   k?.handle !== undefined ? k.handle.parse(h) : Handle.parse(h)
@@ -422,7 +445,8 @@ const toMessage = (
   f: Filter,
   ifindex: number,
   devices: Actions.Devices,
-  mode: "write" | "select"
+  mode: "write" | "select",
+  kindDevices: Readonly<Record<string, number>> = {}
 ): FilterMessage => {
   const k = byKind.get(f.kind)
   const protocol =
@@ -440,11 +464,10 @@ const toMessage = (
   if (f.chain !== undefined) m.chain = f.chain
   if (mode === "write" && k !== undefined) {
     const actions = f.actions ?? []
-    const data: any = k.toKernel((f.options ?? {}) as any, {
-      devices: {},
-      protocol,
-      hasActions: actions.length > 0
-    })
+    const context = { devices: kindDevices, protocol, hasActions: actions.length > 0 }
+    if (f.handle === undefined && k.handleFor !== undefined)
+      m.handle = k.handleFor((f.options ?? {}) as any, context)
+    const data: any = k.toKernel((f.options ?? {}) as any, context)
     if (k.act !== undefined && actions.length > 0) data[k.act] = Actions.encodeList(actions, devices)
     const w = new Writer(1024)
     k.encode(w, data)
@@ -452,6 +475,10 @@ const toMessage = (
   }
   return m
 }
+
+/** What remove names: a kind with one filter per priority is removed by its priority. */
+const removable = (f: Filter): Filter =>
+  byKind.get(f.kind)?.single === true && f.handle !== undefined ? { ...f, handle: undefined } : f
 
 const build = (type: number, flags: number, m: FilterMessage): Uint8Array =>
   buildMessage(type, flags, (w) => encodeFilterMessage(w, m))
@@ -467,7 +494,7 @@ const FLAGS = { add: NLM_F_CREATE | NLM_F_EXCL, replace: NLM_F_CREATE, change: 0
 
 /** Validates a filter: the Schema of its kind, where it hangs, the kind's and actions' own rules. */
 const check = (input: Filter): Effect.Effect<Filter, NetlinkError> =>
-  Effect.flatMap(validate(schema, input), (f) => {
+  Effect.flatMap(validate(schemaOf(input), input), (f) => {
     if (f.block === undefined && f.dev === undefined) return Effect.fail(invalid("dev", "give dev or block"))
     if (f.block !== undefined && f.dev !== undefined)
       return Effect.fail(invalid("block", "give dev or block, not both"))
@@ -491,9 +518,20 @@ const check = (input: Filter): Effect.Effect<Filter, NetlinkError> =>
 const prepare = (input: Filter, mode: "write" | "select") =>
   Effect.gen(function* () {
     const f = yield* check(input)
+    if (mode === "write" && f.handle === undefined && byKind.get(f.kind)?.needsHandle === true)
+      return yield* Effect.fail(
+        invalid("handle", `a ${f.kind} filter needs a handle (the kernel picks none)`)
+      )
     const ifindex = f.dev === undefined ? 0 : yield* linkIndex(f.dev)
     const devices = mode === "write" ? yield* Actions.resolveDevices(f.actions ?? []) : []
-    return toMessage(f, ifindex, devices, mode)
+    const kindDevices: Record<string, number> = {}
+    const k = byKind.get(f.kind)
+    if (mode === "write" && k !== undefined)
+      for (const field of k.devices) {
+        const d = (f.options as any)?.[field]
+        if (d !== undefined) kindDevices[field] = yield* linkIndex(d)
+      }
+    return toMessage(f, ifindex, devices, mode, kindDevices)
   })
 
 /**
@@ -514,22 +552,45 @@ export const request = (
   devices: Readonly<Record<string, number>> = {}
 ): Uint8Array => {
   if (command === "remove")
-    return build(FilterMessageTypes.RTM_DELTFILTER, 0, toMessage(f, ifindex, [], "select"))
+    return build(FilterMessageTypes.RTM_DELTFILTER, 0, toMessage(removable(f), ifindex, [], "select"))
   const resolved: Actions.Devices = (f.actions ?? []).map(
     (a: any): Record<string, number> =>
       a.options?.dev === undefined
         ? {}
         : { dev: typeof a.options.dev === "number" ? a.options.dev : (devices[a.options.dev] ?? 0) }
   )
-  return build(FilterMessageTypes.RTM_NEWTFILTER, FLAGS[command], toMessage(f, ifindex, resolved, "write"))
+  // the kind's device fields (route's fromif) by name from `devices` too
+  const kindDevices: Record<string, number> = {}
+  for (const field of byKind.get(f.kind)?.devices ?? []) {
+    const d = (f.options as any)?.[field]
+    if (d !== undefined) kindDevices[field] = typeof d === "number" ? d : (devices[d] ?? 0)
+  }
+  return build(
+    FilterMessageTypes.RTM_NEWTFILTER,
+    FLAGS[command],
+    toMessage(f, ifindex, resolved, "write", kindDevices)
+  )
 }
 
-const write = (input: Filter, flags: number, operation: string) =>
+const send = (input: Filter, flags: number, operation: string) =>
   Effect.gen(function* () {
     const m = yield* prepare(input, "write")
     const { route } = yield* Netlink
     yield* route.request(build(FilterMessageTypes.RTM_NEWTFILTER, flags, m), requestOptions(operation))
   })
+
+// a bpf program given by its pinned path goes as an fd open for the request
+const write = (input: Filter, flags: number, operation: string) => {
+  const pinned = input.kind === "bpf" ? (input.options as BpfOptions | undefined)?.pinned : undefined
+  return typeof pinned !== "string" || (input.options as BpfOptions).fd !== undefined
+    ? send(input, flags, operation)
+    : Effect.flatMap(validate(schemaOf(input), input), () =>
+        Pinned.withFd(pinned, (fd) => {
+          const { pinned: _, ...options } = input.options as BpfOptions
+          return send({ ...input, options: { ...options, fd } } as Filter, flags, operation)
+        })
+      )
+}
 
 /**
  * Adds a filter, like `tc filter add`; EEXIST when the handle is taken.
@@ -584,7 +645,7 @@ export const change = operation("Filter.change", function* (f: Filter) {
  * @since 0.3.0
  */
 export const remove = operation("Filter.remove", function* (f: Filter) {
-  const m = yield* prepare(f, "select")
+  const m = yield* prepare(removable(f), "select")
   const { route } = yield* Netlink
   yield* route.request(build(FilterMessageTypes.RTM_DELTFILTER, 0, m), requestOptions("filter remove"))
 })

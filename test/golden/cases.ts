@@ -1961,6 +1961,149 @@ const tcFilterCases: ReadonlyArray<GoldenCase> = [
     "fw-plain",
     "fw without a mask",
     "filter add dev d0 ingress protocol ip pref 9 handle 0x10 fw action gact drop"
+  ),
+  ...[
+    [
+      "f2-basic-cmp",
+      "basic with one cmp ematch (layer, mask, gt) and a classid",
+      "protocol ip pref 1 basic match",
+      "cmp(u16 at 3 layer 2 mask 0xff00 gt 20)",
+      "classid 1:1"
+    ],
+    [
+      "f2-basic-tree",
+      "basic with an and/or/not tree: containers, cmp, meta, u32 at nexthdr, nbyte",
+      "protocol ip pref 2 basic match",
+      'cmp(u16 at 3 layer 2 mask 0xff00 gt 20) and not meta(nf_mark gt 24) or ( u32(u16 0x1122 0xffff at nexthdr+4) and nbyte("ababa" at 12 layer 1) )',
+      "classid 1:1"
+    ],
+    [
+      "f2-basic-not-group",
+      "basic: a negated group, then u32 (container with the invert flag)",
+      "protocol ip pref 3 basic match",
+      "not (cmp(u8 at 9 layer network eq 6) or cmp(u8 at 9 layer network eq 17)) and u32(u32 0x0a000000 0xff000000 at 16)",
+      "classid 1:2"
+    ],
+    [
+      "f2-basic-meta",
+      "basic meta ematches: a mask on the left, vlan, dev as an index",
+      "protocol ip pref 4 basic match",
+      "meta(priority mask 0xff eq 5) and meta(vlan eq 3) and meta(dev eq 3)",
+      "classid 1:1"
+    ],
+    [
+      "f2-basic-meta-lt",
+      "basic meta lt with a value above 2^31, or a socket meta",
+      "protocol ip pref 5 basic match",
+      "meta(random lt 2147483648) or meta(sk_rcvbuf gt 100)",
+      "classid 1:2"
+    ],
+    [
+      "f2-basic-canid",
+      "basic canid: standard ids with and without masks, an extended id",
+      "protocol all pref 6 basic match",
+      "canid(sff 0x123 sff 0x500:0x700 eff 0x1234)",
+      "classid 1:1"
+    ],
+    [
+      "f2-basic-cmp-trans",
+      "basic cmp u32 with trans",
+      "protocol ip pref 7 basic match",
+      "cmp(u32 at 0 trans eq 5)",
+      "classid 1:2"
+    ],
+    [
+      "f2-cgroup-ematch",
+      "cgroup with an ematch and an action",
+      "protocol ip pref 8 cgroup match",
+      "meta(nf_mark eq 5)",
+      "action gact pass"
+    ]
+  ].map(([name, doc, head, expr, tail]) =>
+    tcf(name, doc, "", {
+      command: [...split(`filter add dev d0 ingress ${head}`), expr, ...split(tail)]
+    })
+  ),
+  tcf(
+    "f2-route-to-from",
+    "route: to and from realms, classid",
+    "filter add dev d0 ingress protocol ip pref 10 route to 10 from 2 classid 1:1"
+  ),
+  tcf(
+    "f2-route-fromif",
+    "route: to realm, input device",
+    "filter add dev d0 ingress protocol ip pref 10 route to 10 fromif d1 classid 1:1"
+  ),
+  tcf("f2-cgroup", "cgroup alone", "filter add dev d0 ingress protocol ip pref 11 cgroup action gact drop"),
+  tcf(
+    "f2-flow-hash",
+    "flow hash: keys, divisor, perturb, baseclass",
+    "filter add dev d0 ingress protocol ip pref 12 flow hash keys src,dst,proto-src,proto-dst divisor 1024 perturb 10 baseclass 1:1"
+  ),
+  tcf(
+    "f2-flow-map",
+    "flow map: one key, and/xor/rshift/addend, divisor, baseclass",
+    "filter add dev d0 ingress protocol ip pref 12 flow map key mark and 0xff xor 0x3 rshift 2 addend 5 divisor 16 baseclass 1:10"
+  ),
+  tcf(
+    "f2-flow-map-or",
+    "flow map: or (mask and xor), a negative address addend",
+    "filter add dev d0 ingress protocol ip pref 12 flow map key dst or 0x100 addend -10.0.0.0"
+  ),
+  tcf(
+    "f2-flower-ct",
+    "flower ct_state, ct_zone, ct_mark with mask, ct_label with mask",
+    "filter add dev d0 ingress protocol ip pref 20 flower ct_state +trk+est-new ct_zone 5 ct_mark 0x10/0xff ct_label 0102/0fff action gact pass"
+  ),
+  tcf(
+    "f2-flower-arp",
+    "flower arp sip/tip prefixes, op, sha/tha",
+    "filter add dev d0 ingress protocol arp pref 21 flower arp_sip 10.0.0.0/8 arp_tip 10.1.1.1 arp_op request arp_sha 02:00:00:00:00:01 arp_tha 02:00:00:00:00:00/24"
+  ),
+  tcf(
+    "f2-flower-geneve",
+    "flower geneve_opts: two options with masks",
+    "filter add dev d0 ingress protocol ip pref 22 flower enc_dst_port 6081 geneve_opts 0102:80:00800022/ffff:ff:ffffffff,0103:81:12345678/ffff:ff:ffff0000"
+  ),
+  tcf(
+    "f2-flower-vxlan",
+    "flower vxlan_opts gbp with a mask",
+    "filter add dev d0 ingress protocol ip pref 23 flower enc_dst_port 4789 vxlan_opts 1234/0xffff"
+  ),
+  tcf(
+    "f2-flower-erspan1",
+    "flower erspan_opts version 1 index with mask",
+    "filter add dev d0 ingress protocol ip pref 24 flower erspan_opts 1:12:0:0/1:65535:0:0"
+  ),
+  tcf(
+    "f2-flower-erspan2",
+    "flower erspan_opts version 2 dir and hwid",
+    "filter add dev d0 ingress protocol ip pref 24 flower erspan_opts 2:0:1:63/2:0:1:63"
+  ),
+  tcf(
+    "f2-flower-gtp",
+    "flower gtp_opts pdu type and qfi",
+    "filter add dev d0 ingress protocol ip pref 25 flower gtp_opts 1:8/ff:ff"
+  ),
+  tcf(
+    "f2-flower-ip-flags",
+    "flower ip_flags frag/nofirstfrag",
+    "filter add dev d0 ingress protocol ip pref 26 flower ip_flags frag/nofirstfrag"
+  ),
+  tcf(
+    "f2-flower-num-vlans",
+    "flower num_of_vlans with a vlan id",
+    "filter add dev d0 ingress protocol 802.1q pref 27 flower num_of_vlans 2 vlan_id 5"
+  ),
+  tcf(
+    "f2-flower-pppoe",
+    "flower pppoe_sid and ppp_proto",
+    "filter add dev d0 ingress protocol ppp_ses pref 28 flower pppoe_sid 1234 ppp_proto ip"
+  ),
+  tcf(
+    "f2-flower-mpls-lse",
+    "flower mpls lse list (TCA_FLOWER_KEY_MPLS_OPTS)",
+    "filter add dev d0 ingress protocol mpls_uc pref 29 flower mpls lse depth 1 label 100 tc 3 lse depth 2 bos 1 ttl 64"
   )
 ]
 

@@ -1,6 +1,6 @@
 /**
  * Filters on the host kernel, which has the u32 and bpf classifiers (no actions, no other
- * classifiers): u32 nodes with tc's match words, hash tables and links, chains and shared
+ * classifiers): bpf by fd and by pinned path, u32 nodes with tc's match words, hash tables and links, chains and shared
  * blocks list back equal, remove(listed) restores the namespace, add(listed) recreates;
  * `tc -j filter show` sees what we added; bad input fails before anything is sent.
  */
@@ -12,9 +12,25 @@ import * as Chain from "../../src/api/Chain.ts"
 import * as Filter from "../../src/api/Filter.ts"
 import { Netlink } from "../../src/api/Netlink.ts"
 import * as Qdisc from "../../src/api/Qdisc.ts"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import koffi from "koffi"
 import { closeProgram, loadProgram, ProgramType } from "../helpers/bpf.ts"
 import { describeRoot, freshNamespace } from "../helpers/netns.ts"
 import { propertyRuns } from "../helpers/property.ts"
+
+/** Pins a program at a bpffs path (bpf(BPF_OBJ_PIN)). */
+const pinProgram = (fd: number, path: string): void => {
+  const l = koffi.load("libc.so.6")
+  const syscall = l.func("long syscall(long, int, void *, uint32_t)")
+  const name = Buffer.from(`${path}\0`)
+  // union bpf_attr for BPF_OBJ_PIN: pathname (u64 pointer), bpf_fd
+  const attr = Buffer.alloc(24)
+  attr.writeBigUInt64LE(BigInt(koffi.address(name)), 0)
+  attr.writeUInt32LE(fd, 8)
+  if (syscall(321, 6, attr, attr.length) < 0) throw new Error(`BPF_OBJ_PIN ${path}: errno ${koffi.errno()}`)
+}
 
 const tc = (ns: string, ...args: Array<string>): string =>
   execFileSync("tc", ["-n", ns, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })
@@ -434,6 +450,69 @@ describeRoot("Filter (host kernel: u32)", () => {
         (fd) => Effect.sync(() => closeProgram(fd))
       )
     )
+  )
+
+  it.live(
+    "bpf by pinned path (a bpffs of the test's own): listed like tc's object-pinned filter; a missing path fails",
+    () =>
+      withClsact((ns) =>
+        Effect.acquireUseRelease(
+          Effect.sync(() => {
+            const dir = mkdtempSync(join(tmpdir(), "nlink-bpffs-"))
+            execFileSync("mount", ["-t", "bpf", "bpf", dir])
+            const fd = loadProgram(ProgramType.schedCls, 0, "nlink_pin")
+            const path = join(dir, "cls")
+            pinProgram(fd, path)
+            closeProgram(fd)
+            return { dir, path }
+          }),
+          ({ dir, path }) =>
+            Effect.gen(function* () {
+              const where = { dev: "d0", parent: "ingress" } as const
+              const listed = yield* roundTrip(
+                {
+                  ...where,
+                  protocol: "all",
+                  priority: 7,
+                  kind: "bpf",
+                  options: { pinned: path, name: "pinned", directAction: true }
+                },
+                where,
+                // the path is not read back: the recreated filter names it again
+                (x) => ({ ...x, options: { ...x.options, pinned: path } }) as Filter.Filter
+              )
+              expect(listed.options).toEqual({
+                name: "pinned",
+                directAction: true,
+                skipHw: false,
+                skipSw: false
+              })
+              const id = (listed.status!.kind as { id: number }).id
+              // tc loads the same pinned program: the kernel reports the same program id
+              tc(ns, "filter", "add", "dev", "d0", "ingress", "pref", "9", "bpf", "object-pinned", path, "da")
+              const theirs = JSON.parse(tc(ns, "-j", "filter", "show", "dev", "d0", "ingress"))
+                .filter((x: any) => x.options?.prog?.id !== undefined)
+                .map((x: any) => x.options.prog.id)
+              expect(theirs).toEqual([id])
+              const ours = (yield* Filter.list(where)).find((f) => f.priority === 9)!
+              expect((ours.status!.kind as { id: number }).id).toBe(id)
+              expect((ours.options as any).directAction).toBe(true)
+              yield* Filter.remove(ours)
+              const before = yield* Filter.list(where)
+              const err = yield* Effect.flip(
+                Filter.add({ ...where, priority: 10, kind: "bpf", options: { pinned: join(dir, "none") } })
+              )
+              expect(err.reason._tag).toBe("System")
+              expect(err.message).toContain(join(dir, "none"))
+              expect(yield* Filter.list(where)).toEqual(before)
+            }),
+          ({ dir }) =>
+            Effect.sync(() => {
+              execFileSync("umount", [dir])
+              rmSync(dir, { recursive: true })
+            })
+        )
+      )
   )
 
   it.live("bad input fails with Validation naming the field, before anything is sent", () =>

@@ -45,6 +45,42 @@ export const TCM_IFINDEX_MAGIC_BLOCK = 4294967295
 export const TCA_FLOWER_KEY_FLAGS_IS_FRAGMENT = 1
 /** TCA_FLOWER_KEY_FLAGS_FRAG_IS_FIRST */
 export const TCA_FLOWER_KEY_FLAGS_FRAG_IS_FIRST = 2
+/** TCF_EM_REL_AND */
+export const TCF_EM_REL_AND = 1
+/** TCF_EM_REL_OR */
+export const TCF_EM_REL_OR = 2
+/** TCF_EM_INVERT */
+export const TCF_EM_INVERT = 4
+/** TCF_EM_CONTAINER */
+export const TCF_EM_CONTAINER = 0
+/** TCF_EM_CMP */
+export const TCF_EM_CMP = 1
+/** TCF_EM_NBYTE */
+export const TCF_EM_NBYTE = 2
+/** TCF_EM_U32 */
+export const TCF_EM_U32 = 3
+/** TCF_EM_META */
+export const TCF_EM_META = 4
+/** TCF_EM_CANID */
+export const TCF_EM_CANID = 7
+/** TCF_EM_CMP_TRANS */
+export const TCF_EM_CMP_TRANS = 1
+/** TCF_META_TYPE_VAR */
+export const TCF_META_TYPE_VAR = 0
+/** TCF_META_TYPE_INT */
+export const TCF_META_TYPE_INT = 1
+/** TCA_FLOWER_KEY_CT_FLAGS_NEW */
+export const TCA_FLOWER_KEY_CT_FLAGS_NEW = 1
+/** TCA_FLOWER_KEY_CT_FLAGS_ESTABLISHED */
+export const TCA_FLOWER_KEY_CT_FLAGS_ESTABLISHED = 2
+/** TCA_FLOWER_KEY_CT_FLAGS_RELATED */
+export const TCA_FLOWER_KEY_CT_FLAGS_RELATED = 4
+/** TCA_FLOWER_KEY_CT_FLAGS_TRACKED */
+export const TCA_FLOWER_KEY_CT_FLAGS_TRACKED = 8
+/** TCA_FLOWER_KEY_CT_FLAGS_INVALID */
+export const TCA_FLOWER_KEY_CT_FLAGS_INVALID = 16
+/** TCA_FLOWER_KEY_CT_FLAGS_REPLY */
+export const TCA_FLOWER_KEY_CT_FLAGS_REPLY = 32
 /** struct tc-u32-sel — The fixed head of struct tc_u32_sel; `nkeys` struct tc_u32_key follow it. (16 bytes). */
 export interface TcU32Sel {
   /** TC_U32_TERMINAL 1, TC_U32_OFFSET 2, TC_U32_VAROFFSET 4, TC_U32_EAT 8. */ readonly flags: number
@@ -152,6 +188,164 @@ export function decodeTcU32Pcnt(buf: Uint8Array, view: DataView, p: number, end:
 export function encodeTcU32Pcnt(w: Writer, v: TcU32Pcnt): void {
   w.u64(v.rcnt ?? 0n)
   w.u64(v.rhit ?? 0n)
+}
+/** struct tc-basic-pcnt — struct tc_basic_pcnt: packets looked at and matched. (16 bytes). */
+export interface TcBasicPcnt {
+  readonly rcnt: bigint
+  readonly rhit: bigint
+}
+export const TcBasicPcntSize = 16
+/** Byte offset of each member of struct tc-basic-pcnt. */
+export const TcBasicPcntOffsets = {
+  rcnt: 0,
+  rhit: 8,
+} as const
+export const TcBasicPcntFields = {
+  rcnt: P.U64,
+  rhit: P.U64,
+}
+export const TcBasicPcnt: Schema.Codec<TcBasicPcnt> = Schema.Struct(TcBasicPcntFields)
+/** Decodes struct tc-basic-pcnt at [p, end). */
+export function decodeTcBasicPcnt(buf: Uint8Array, view: DataView, p: number, end: number): TcBasicPcnt {
+  if (end - p < 16) throw new DecodeFailure("struct tc-basic-pcnt: " + (end - p) + " bytes, expected 16", p)
+  return { rcnt: readU64(view, p, true), rhit: readU64(view, p + 8, true) } as TcBasicPcnt
+}
+export function encodeTcBasicPcnt(w: Writer, v: TcBasicPcnt): void {
+  w.u64(v.rcnt ?? 0n)
+  w.u64(v.rhit ?? 0n)
+}
+/** struct tcf-ematch-tree-hdr (4 bytes). */
+export interface TcfEmatchTreeHdr {
+  readonly nmatches: number
+  readonly progid: number
+}
+export const TcfEmatchTreeHdrSize = 4
+/** Byte offset of each member of struct tcf-ematch-tree-hdr. */
+export const TcfEmatchTreeHdrOffsets = {
+  nmatches: 0,
+  progid: 2,
+} as const
+export const TcfEmatchTreeHdrFields = {
+  nmatches: P.U16,
+  progid: P.U16,
+}
+export const TcfEmatchTreeHdr: Schema.Codec<TcfEmatchTreeHdr> = Schema.Struct(TcfEmatchTreeHdrFields)
+/** Decodes struct tcf-ematch-tree-hdr at [p, end). */
+export function decodeTcfEmatchTreeHdr(buf: Uint8Array, view: DataView, p: number, end: number): TcfEmatchTreeHdr {
+  if (end - p < 4) throw new DecodeFailure("struct tcf-ematch-tree-hdr: " + (end - p) + " bytes, expected 4", p)
+  return { nmatches: view.getUint16(p, true), progid: view.getUint16(p + 2, true) } as TcfEmatchTreeHdr
+}
+export function encodeTcfEmatchTreeHdr(w: Writer, v: TcfEmatchTreeHdr): void {
+  w.u16(v.nmatches ?? 0)
+  w.u16(v.progid ?? 0)
+}
+/** struct tcf-ematch-hdr — The head of each ematch in TCA_EMATCH_TREE_LIST; the match's own data follows. (8 bytes). */
+export interface TcfEmatchHdr {
+  readonly matchid: number
+  readonly kind: number
+  readonly flags: number
+}
+export const TcfEmatchHdrSize = 8
+/** Byte offset of each member of struct tcf-ematch-hdr. */
+export const TcfEmatchHdrOffsets = {
+  matchid: 0,
+  kind: 2,
+  flags: 4,
+} as const
+export const TcfEmatchHdrFields = {
+  matchid: P.U16,
+  kind: P.U16,
+  flags: P.U16,
+}
+export const TcfEmatchHdr: Schema.Codec<TcfEmatchHdr> = Schema.Struct(TcfEmatchHdrFields)
+/** Decodes struct tcf-ematch-hdr at [p, end). */
+export function decodeTcfEmatchHdr(buf: Uint8Array, view: DataView, p: number, end: number): TcfEmatchHdr {
+  if (end - p < 8) throw new DecodeFailure("struct tcf-ematch-hdr: " + (end - p) + " bytes, expected 8", p)
+  return { matchid: view.getUint16(p, true), kind: view.getUint16(p + 2, true), flags: view.getUint16(p + 4, true) } as TcfEmatchHdr
+}
+export function encodeTcfEmatchHdr(w: Writer, v: TcfEmatchHdr): void {
+  w.u16(v.matchid ?? 0)
+  w.u16(v.kind ?? 0)
+  w.u16(v.flags ?? 0)
+  w.zeros(2)
+}
+/** struct tcf-em-cmp — struct tcf_em_cmp; align/flags and layer/opnd are 4-bit fields sharing a byte (low nibble first). (12 bytes). */
+export interface TcfEmCmp {
+  readonly val: number
+  readonly mask: number
+  readonly off: number
+  readonly alignFlags: number
+  readonly layerOpnd: number
+}
+export const TcfEmCmpSize = 12
+/** Byte offset of each member of struct tcf-em-cmp. */
+export const TcfEmCmpOffsets = {
+  val: 0,
+  mask: 4,
+  off: 8,
+  alignFlags: 10,
+  layerOpnd: 11,
+} as const
+export const TcfEmCmpFields = {
+  val: P.U32,
+  mask: P.U32,
+  off: P.U16,
+  alignFlags: P.U8,
+  layerOpnd: P.U8,
+}
+export const TcfEmCmp: Schema.Codec<TcfEmCmp> = Schema.Struct(TcfEmCmpFields)
+/** Decodes struct tcf-em-cmp at [p, end). */
+export function decodeTcfEmCmp(buf: Uint8Array, view: DataView, p: number, end: number): TcfEmCmp {
+  if (end - p < 12) throw new DecodeFailure("struct tcf-em-cmp: " + (end - p) + " bytes, expected 12", p)
+  return { val: view.getUint32(p, true), mask: view.getUint32(p + 4, true), off: view.getUint16(p + 8, true), alignFlags: view.getUint8(p + 10), layerOpnd: view.getUint8(p + 11) } as TcfEmCmp
+}
+export function encodeTcfEmCmp(w: Writer, v: TcfEmCmp): void {
+  w.u32(v.val ?? 0)
+  w.u32(v.mask ?? 0)
+  w.u16(v.off ?? 0)
+  w.u8(v.alignFlags ?? 0)
+  w.u8(v.layerOpnd ?? 0)
+}
+/** struct tcf-meta-hdr — struct tcf_meta_hdr: left and right struct tcf_meta_val (kind = type << 12 | id, shift, op). (8 bytes). */
+export interface TcfMetaHdr {
+  readonly leftKind: number
+  readonly leftShift: number
+  readonly leftOp: number
+  readonly rightKind: number
+  readonly rightShift: number
+  readonly rightOp: number
+}
+export const TcfMetaHdrSize = 8
+/** Byte offset of each member of struct tcf-meta-hdr. */
+export const TcfMetaHdrOffsets = {
+  leftKind: 0,
+  leftShift: 2,
+  leftOp: 3,
+  rightKind: 4,
+  rightShift: 6,
+  rightOp: 7,
+} as const
+export const TcfMetaHdrFields = {
+  leftKind: P.U16,
+  leftShift: P.U8,
+  leftOp: P.U8,
+  rightKind: P.U16,
+  rightShift: P.U8,
+  rightOp: P.U8,
+}
+export const TcfMetaHdr: Schema.Codec<TcfMetaHdr> = Schema.Struct(TcfMetaHdrFields)
+/** Decodes struct tcf-meta-hdr at [p, end). */
+export function decodeTcfMetaHdr(buf: Uint8Array, view: DataView, p: number, end: number): TcfMetaHdr {
+  if (end - p < 8) throw new DecodeFailure("struct tcf-meta-hdr: " + (end - p) + " bytes, expected 8", p)
+  return { leftKind: view.getUint16(p, true), leftShift: view.getUint8(p + 2), leftOp: view.getUint8(p + 3), rightKind: view.getUint16(p + 4, true), rightShift: view.getUint8(p + 6), rightOp: view.getUint8(p + 7) } as TcfMetaHdr
+}
+export function encodeTcfMetaHdr(w: Writer, v: TcfMetaHdr): void {
+  w.u16(v.leftKind ?? 0)
+  w.u8(v.leftShift ?? 0)
+  w.u8(v.leftOp ?? 0)
+  w.u16(v.rightKind ?? 0)
+  w.u8(v.rightShift ?? 0)
+  w.u8(v.rightOp ?? 0)
 }
 /** Attribute set filter-attrs. */
 export interface FilterAttrs {
@@ -676,6 +870,24 @@ export interface ClsFlowerAttrs {
   readonly keyHashMask?: number
   /** TCA_FLOWER_KEY_NUM_OF_VLANS (102) */
   readonly keyNumOfVlans?: number
+  /** TCA_FLOWER_KEY_PPPOE_SID (103) */
+  readonly keyPppoeSid?: number
+  /** TCA_FLOWER_KEY_PPP_PROTO (104) */
+  readonly keyPppProto?: number
+  /** TCA_FLOWER_KEY_L2TPV3_SID (105) */
+  readonly keyL2tpv3Sid?: number
+  /** TCA_FLOWER_L2_MISS (106) */
+  readonly l2Miss?: number
+  /** TCA_FLOWER_KEY_CFM (107) — Nest of TCA_FLOWER_KEY_CFM_MD_LEVEL (1, u8) and TCA_FLOWER_KEY_CFM_OPCODE (2, u8). */
+  readonly keyCfm?: Uint8Array
+  /** TCA_FLOWER_KEY_SPI (108) */
+  readonly keySpi?: number
+  /** TCA_FLOWER_KEY_SPI_MASK (109) */
+  readonly keySpiMask?: number
+  /** TCA_FLOWER_KEY_ENC_FLAGS (110) */
+  readonly keyEncFlags?: number
+  /** TCA_FLOWER_KEY_ENC_FLAGS_MASK (111) */
+  readonly keyEncFlagsMask?: number
   /** Attributes this spec does not describe (a newer kernel's), kept as received. */
   readonly unknown?: ReadonlyArray<RawAttribute>
 }
@@ -783,6 +995,15 @@ export const ClsFlowerAttrsTypes = {
   /** TCA_FLOWER_KEY_HASH */ keyHash: 100,
   /** TCA_FLOWER_KEY_HASH_MASK */ keyHashMask: 101,
   /** TCA_FLOWER_KEY_NUM_OF_VLANS */ keyNumOfVlans: 102,
+  /** TCA_FLOWER_KEY_PPPOE_SID */ keyPppoeSid: 103,
+  /** TCA_FLOWER_KEY_PPP_PROTO */ keyPppProto: 104,
+  /** TCA_FLOWER_KEY_L2TPV3_SID */ keyL2tpv3Sid: 105,
+  /** TCA_FLOWER_L2_MISS */ l2Miss: 106,
+  /** TCA_FLOWER_KEY_CFM */ keyCfm: 107,
+  /** TCA_FLOWER_KEY_SPI */ keySpi: 108,
+  /** TCA_FLOWER_KEY_SPI_MASK */ keySpiMask: 109,
+  /** TCA_FLOWER_KEY_ENC_FLAGS */ keyEncFlags: 110,
+  /** TCA_FLOWER_KEY_ENC_FLAGS_MASK */ keyEncFlagsMask: 111,
 } as const
 export const ClsFlowerAttrsFields = {
   classid: Schema.optionalKey(P.U32),
@@ -887,7 +1108,172 @@ export const ClsFlowerAttrsFields = {
   keyHash: Schema.optionalKey(P.U32),
   keyHashMask: Schema.optionalKey(P.U32),
   keyNumOfVlans: Schema.optionalKey(P.U8),
-  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102])),
+  keyPppoeSid: Schema.optionalKey(P.U16),
+  keyPppProto: Schema.optionalKey(P.U16),
+  keyL2tpv3Sid: Schema.optionalKey(P.U32),
+  l2Miss: Schema.optionalKey(P.U8),
+  keyCfm: Schema.optionalKey(P.Bytes),
+  keySpi: Schema.optionalKey(P.U32),
+  keySpiMask: Schema.optionalKey(P.U32),
+  keyEncFlags: Schema.optionalKey(P.U32),
+  keyEncFlagsMask: Schema.optionalKey(P.U32),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111])),
+}
+/** Attribute set cls-basic-attrs. */
+export interface ClsBasicAttrs {
+  /** TCA_BASIC_CLASSID (1) */
+  readonly classid?: number
+  /** TCA_BASIC_EMATCHES (2) — The ematch tree (src/api/tc/filter/Ematch.ts). */
+  readonly ematches?: Uint8Array
+  /** TCA_BASIC_ACT (3) */
+  readonly act?: Uint8Array
+  /** TCA_BASIC_POLICE (4) */
+  readonly police?: Uint8Array
+  /** TCA_BASIC_PCNT (5) */
+  readonly pcnt?: TcBasicPcnt
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of cls-basic-attrs. */
+export const ClsBasicAttrsTypes = {
+  /** TCA_BASIC_CLASSID */ classid: 1,
+  /** TCA_BASIC_EMATCHES */ ematches: 2,
+  /** TCA_BASIC_ACT */ act: 3,
+  /** TCA_BASIC_POLICE */ police: 4,
+  /** TCA_BASIC_PCNT */ pcnt: 5,
+  /** TCA_BASIC_PAD */ pad: 6,
+} as const
+export const ClsBasicAttrsFields = {
+  classid: Schema.optionalKey(P.U32),
+  ematches: Schema.optionalKey(P.Bytes),
+  act: Schema.optionalKey(P.Bytes),
+  police: Schema.optionalKey(P.Bytes),
+  pcnt: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcBasicPcnt> => TcBasicPcnt)),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6])),
+}
+/** Attribute set cls-cgroup-attrs. */
+export interface ClsCgroupAttrs {
+  /** TCA_CGROUP_ACT (1) */
+  readonly act?: Uint8Array
+  /** TCA_CGROUP_POLICE (2) */
+  readonly police?: Uint8Array
+  /** TCA_CGROUP_EMATCHES (3) */
+  readonly ematches?: Uint8Array
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of cls-cgroup-attrs. */
+export const ClsCgroupAttrsTypes = {
+  /** TCA_CGROUP_ACT */ act: 1,
+  /** TCA_CGROUP_POLICE */ police: 2,
+  /** TCA_CGROUP_EMATCHES */ ematches: 3,
+} as const
+export const ClsCgroupAttrsFields = {
+  act: Schema.optionalKey(P.Bytes),
+  police: Schema.optionalKey(P.Bytes),
+  ematches: Schema.optionalKey(P.Bytes),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3])),
+}
+/** Attribute set cls-flow-attrs. */
+export interface ClsFlowAttrs {
+  /** TCA_FLOW_KEYS (1) — A bit per FLOW_KEY_*. */
+  readonly keys?: number
+  /** TCA_FLOW_MODE (2) — FLOW_MODE_MAP 0, FLOW_MODE_HASH 1. */
+  readonly mode?: number
+  /** TCA_FLOW_BASECLASS (3) */
+  readonly baseclass?: number
+  /** TCA_FLOW_RSHIFT (4) */
+  readonly rshift?: number
+  /** TCA_FLOW_ADDEND (5) */
+  readonly addend?: number
+  /** TCA_FLOW_MASK (6) */
+  readonly mask?: number
+  /** TCA_FLOW_XOR (7) */
+  readonly xor?: number
+  /** TCA_FLOW_DIVISOR (8) */
+  readonly divisor?: number
+  /** TCA_FLOW_ACT (9) */
+  readonly act?: Uint8Array
+  /** TCA_FLOW_POLICE (10) */
+  readonly police?: Uint8Array
+  /** TCA_FLOW_EMATCHES (11) */
+  readonly ematches?: Uint8Array
+  /** TCA_FLOW_PERTURB (12) */
+  readonly perturb?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of cls-flow-attrs. */
+export const ClsFlowAttrsTypes = {
+  /** TCA_FLOW_KEYS */ keys: 1,
+  /** TCA_FLOW_MODE */ mode: 2,
+  /** TCA_FLOW_BASECLASS */ baseclass: 3,
+  /** TCA_FLOW_RSHIFT */ rshift: 4,
+  /** TCA_FLOW_ADDEND */ addend: 5,
+  /** TCA_FLOW_MASK */ mask: 6,
+  /** TCA_FLOW_XOR */ xor: 7,
+  /** TCA_FLOW_DIVISOR */ divisor: 8,
+  /** TCA_FLOW_ACT */ act: 9,
+  /** TCA_FLOW_POLICE */ police: 10,
+  /** TCA_FLOW_EMATCHES */ ematches: 11,
+  /** TCA_FLOW_PERTURB */ perturb: 12,
+} as const
+export const ClsFlowAttrsFields = {
+  keys: Schema.optionalKey(P.U32),
+  mode: Schema.optionalKey(P.U32),
+  baseclass: Schema.optionalKey(P.U32),
+  rshift: Schema.optionalKey(P.U32),
+  addend: Schema.optionalKey(P.U32),
+  mask: Schema.optionalKey(P.U32),
+  xor: Schema.optionalKey(P.U32),
+  divisor: Schema.optionalKey(P.U32),
+  act: Schema.optionalKey(P.Bytes),
+  police: Schema.optionalKey(P.Bytes),
+  ematches: Schema.optionalKey(P.Bytes),
+  perturb: Schema.optionalKey(P.U32),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])),
+}
+/** Attribute set ematch-tree-attrs. */
+export interface EmatchTreeAttrs {
+  /** TCA_EMATCH_TREE_HDR (1) */
+  readonly hdr?: TcfEmatchTreeHdr
+  /** TCA_EMATCH_TREE_LIST (2) — One attribute per ematch, numbered from 1: tcf_ematch_hdr and the match's data. */
+  readonly list?: Uint8Array
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of ematch-tree-attrs. */
+export const EmatchTreeAttrsTypes = {
+  /** TCA_EMATCH_TREE_HDR */ hdr: 1,
+  /** TCA_EMATCH_TREE_LIST */ list: 2,
+} as const
+export const EmatchTreeAttrsFields = {
+  hdr: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcfEmatchTreeHdr> => TcfEmatchTreeHdr)),
+  list: Schema.optionalKey(P.Bytes),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2])),
+}
+/** Attribute set em-meta-attrs. */
+export interface EmMetaAttrs {
+  /** TCA_EM_META_HDR (1) */
+  readonly hdr?: TcfMetaHdr
+  /** TCA_EM_META_LVALUE (2) — u32 (a mask for int metas) or bytes. */
+  readonly lvalue?: Uint8Array
+  /** TCA_EM_META_RVALUE (3) */
+  readonly rvalue?: Uint8Array
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of em-meta-attrs. */
+export const EmMetaAttrsTypes = {
+  /** TCA_EM_META_HDR */ hdr: 1,
+  /** TCA_EM_META_LVALUE */ lvalue: 2,
+  /** TCA_EM_META_RVALUE */ rvalue: 3,
+} as const
+export const EmMetaAttrsFields = {
+  hdr: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcfMetaHdr> => TcfMetaHdr)),
+  lvalue: Schema.optionalKey(P.Bytes),
+  rvalue: Schema.optionalKey(P.Bytes),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3])),
 }
 export const FilterAttrs: Schema.Codec<FilterAttrs> = Schema.Struct(FilterAttrsFields)
 export const FilterStats2Attrs: Schema.Codec<FilterStats2Attrs> = Schema.Struct(FilterStats2AttrsFields)
@@ -897,6 +1283,11 @@ export const ClsBpfAttrs: Schema.Codec<ClsBpfAttrs> = Schema.Struct(ClsBpfAttrsF
 export const ClsFwAttrs: Schema.Codec<ClsFwAttrs> = Schema.Struct(ClsFwAttrsFields)
 export const ClsRouteAttrs: Schema.Codec<ClsRouteAttrs> = Schema.Struct(ClsRouteAttrsFields)
 export const ClsFlowerAttrs: Schema.Codec<ClsFlowerAttrs> = Schema.Struct(ClsFlowerAttrsFields)
+export const ClsBasicAttrs: Schema.Codec<ClsBasicAttrs> = Schema.Struct(ClsBasicAttrsFields)
+export const ClsCgroupAttrs: Schema.Codec<ClsCgroupAttrs> = Schema.Struct(ClsCgroupAttrsFields)
+export const ClsFlowAttrs: Schema.Codec<ClsFlowAttrs> = Schema.Struct(ClsFlowAttrsFields)
+export const EmatchTreeAttrs: Schema.Codec<EmatchTreeAttrs> = Schema.Struct(EmatchTreeAttrsFields)
+export const EmMetaAttrs: Schema.Codec<EmMetaAttrs> = Schema.Struct(EmMetaAttrsFields)
 /** Decodes filter-attrs attributes in [start, end) into `out`. */
 export function decodeFilterAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): FilterAttrs {
   let off = start
@@ -1306,6 +1697,15 @@ export function decodeClsFlowerAttrsInto(out: any, buf: Uint8Array, view: DataVi
       case 100: out.keyHash = (n < 4 ? badLength("cls-flower-attrs.TCA_FLOWER_KEY_HASH", n, 4, off) : view.getUint32(p, true)); break
       case 101: out.keyHashMask = (n < 4 ? badLength("cls-flower-attrs.TCA_FLOWER_KEY_HASH_MASK", n, 4, off) : view.getUint32(p, true)); break
       case 102: out.keyNumOfVlans = (n < 1 ? badLength("cls-flower-attrs.TCA_FLOWER_KEY_NUM_OF_VLANS", n, 1, off) : view.getUint8(p)); break
+      case 103: out.keyPppoeSid = (n < 2 ? badLength("cls-flower-attrs.TCA_FLOWER_KEY_PPPOE_SID", n, 2, off) : view.getUint16(p, false)); break
+      case 104: out.keyPppProto = (n < 2 ? badLength("cls-flower-attrs.TCA_FLOWER_KEY_PPP_PROTO", n, 2, off) : view.getUint16(p, false)); break
+      case 105: out.keyL2tpv3Sid = (n < 4 ? badLength("cls-flower-attrs.TCA_FLOWER_KEY_L2TPV3_SID", n, 4, off) : view.getUint32(p, false)); break
+      case 106: out.l2Miss = (n < 1 ? badLength("cls-flower-attrs.TCA_FLOWER_L2_MISS", n, 1, off) : view.getUint8(p)); break
+      case 107: out.keyCfm = readBytes(buf, p, e); break
+      case 108: out.keySpi = (n < 4 ? badLength("cls-flower-attrs.TCA_FLOWER_KEY_SPI", n, 4, off) : view.getUint32(p, false)); break
+      case 109: out.keySpiMask = (n < 4 ? badLength("cls-flower-attrs.TCA_FLOWER_KEY_SPI_MASK", n, 4, off) : view.getUint32(p, false)); break
+      case 110: out.keyEncFlags = (n < 4 ? badLength("cls-flower-attrs.TCA_FLOWER_KEY_ENC_FLAGS", n, 4, off) : view.getUint32(p, false)); break
+      case 111: out.keyEncFlagsMask = (n < 4 ? badLength("cls-flower-attrs.TCA_FLOWER_KEY_ENC_FLAGS_MASK", n, 4, off) : view.getUint32(p, false)); break
       default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
     }
     off += (len + 3) & ~3
@@ -1421,6 +1821,191 @@ export function encodeClsFlowerAttrs(w: Writer, v: ClsFlowerAttrs): void {
   if (v.keyHash !== undefined) w.attrU32(100, v.keyHash)
   if (v.keyHashMask !== undefined) w.attrU32(101, v.keyHashMask)
   if (v.keyNumOfVlans !== undefined) w.attrU8(102, v.keyNumOfVlans)
+  if (v.keyPppoeSid !== undefined) w.attrU16(103, v.keyPppoeSid, true)
+  if (v.keyPppProto !== undefined) w.attrU16(104, v.keyPppProto, true)
+  if (v.keyL2tpv3Sid !== undefined) w.attrU32(105, v.keyL2tpv3Sid, true)
+  if (v.l2Miss !== undefined) w.attrU8(106, v.l2Miss)
+  if (v.keyCfm !== undefined) w.attrBinary(107, v.keyCfm)
+  if (v.keySpi !== undefined) w.attrU32(108, v.keySpi, true)
+  if (v.keySpiMask !== undefined) w.attrU32(109, v.keySpiMask, true)
+  if (v.keyEncFlags !== undefined) w.attrU32(110, v.keyEncFlags, true)
+  if (v.keyEncFlagsMask !== undefined) w.attrU32(111, v.keyEncFlagsMask, true)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes cls-basic-attrs attributes in [start, end) into `out`. */
+export function decodeClsBasicAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ClsBasicAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("cls-basic-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.classid = (n < 4 ? badLength("cls-basic-attrs.TCA_BASIC_CLASSID", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.ematches = readBytes(buf, p, e); break
+      case 3: out.act = readBytes(buf, p, e); break
+      case 4: out.police = readBytes(buf, p, e); break
+      case 5: out.pcnt = decodeTcBasicPcnt(buf, view, p, e); break
+      case 6: break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes cls-basic-attrs attributes in [start, end). */
+export function decodeClsBasicAttrs(buf: Uint8Array, view: DataView, start: number, end: number): ClsBasicAttrs {
+  return decodeClsBasicAttrsInto({}, buf, view, start, end)
+}
+/** Writes the cls-basic-attrs attributes present in `v`. */
+export function encodeClsBasicAttrs(w: Writer, v: ClsBasicAttrs): void {
+  if (v.classid !== undefined) w.attrU32(1, v.classid)
+  if (v.ematches !== undefined) w.attrBinary(2, v.ematches)
+  if (v.act !== undefined) w.attrBinary(3, v.act)
+  if (v.police !== undefined) w.attrBinary(4, v.police)
+  if (v.pcnt !== undefined) { const s = w.attrStart(5); encodeTcBasicPcnt(w, v.pcnt); w.attrEnd(s) }
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes cls-cgroup-attrs attributes in [start, end) into `out`. */
+export function decodeClsCgroupAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ClsCgroupAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("cls-cgroup-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len
+    switch (rawType & 0x3fff) {
+      case 1: out.act = readBytes(buf, p, e); break
+      case 2: out.police = readBytes(buf, p, e); break
+      case 3: out.ematches = readBytes(buf, p, e); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes cls-cgroup-attrs attributes in [start, end). */
+export function decodeClsCgroupAttrs(buf: Uint8Array, view: DataView, start: number, end: number): ClsCgroupAttrs {
+  return decodeClsCgroupAttrsInto({}, buf, view, start, end)
+}
+/** Writes the cls-cgroup-attrs attributes present in `v`. */
+export function encodeClsCgroupAttrs(w: Writer, v: ClsCgroupAttrs): void {
+  if (v.act !== undefined) w.attrBinary(1, v.act)
+  if (v.police !== undefined) w.attrBinary(2, v.police)
+  if (v.ematches !== undefined) w.attrBinary(3, v.ematches)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes cls-flow-attrs attributes in [start, end) into `out`. */
+export function decodeClsFlowAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ClsFlowAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("cls-flow-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.keys = (n < 4 ? badLength("cls-flow-attrs.TCA_FLOW_KEYS", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.mode = (n < 4 ? badLength("cls-flow-attrs.TCA_FLOW_MODE", n, 4, off) : view.getUint32(p, true)); break
+      case 3: out.baseclass = (n < 4 ? badLength("cls-flow-attrs.TCA_FLOW_BASECLASS", n, 4, off) : view.getUint32(p, true)); break
+      case 4: out.rshift = (n < 4 ? badLength("cls-flow-attrs.TCA_FLOW_RSHIFT", n, 4, off) : view.getUint32(p, true)); break
+      case 5: out.addend = (n < 4 ? badLength("cls-flow-attrs.TCA_FLOW_ADDEND", n, 4, off) : view.getUint32(p, true)); break
+      case 6: out.mask = (n < 4 ? badLength("cls-flow-attrs.TCA_FLOW_MASK", n, 4, off) : view.getUint32(p, true)); break
+      case 7: out.xor = (n < 4 ? badLength("cls-flow-attrs.TCA_FLOW_XOR", n, 4, off) : view.getUint32(p, true)); break
+      case 8: out.divisor = (n < 4 ? badLength("cls-flow-attrs.TCA_FLOW_DIVISOR", n, 4, off) : view.getUint32(p, true)); break
+      case 9: out.act = readBytes(buf, p, e); break
+      case 10: out.police = readBytes(buf, p, e); break
+      case 11: out.ematches = readBytes(buf, p, e); break
+      case 12: out.perturb = (n < 4 ? badLength("cls-flow-attrs.TCA_FLOW_PERTURB", n, 4, off) : view.getUint32(p, true)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes cls-flow-attrs attributes in [start, end). */
+export function decodeClsFlowAttrs(buf: Uint8Array, view: DataView, start: number, end: number): ClsFlowAttrs {
+  return decodeClsFlowAttrsInto({}, buf, view, start, end)
+}
+/** Writes the cls-flow-attrs attributes present in `v`. */
+export function encodeClsFlowAttrs(w: Writer, v: ClsFlowAttrs): void {
+  if (v.keys !== undefined) w.attrU32(1, v.keys)
+  if (v.mode !== undefined) w.attrU32(2, v.mode)
+  if (v.baseclass !== undefined) w.attrU32(3, v.baseclass)
+  if (v.rshift !== undefined) w.attrU32(4, v.rshift)
+  if (v.addend !== undefined) w.attrU32(5, v.addend)
+  if (v.mask !== undefined) w.attrU32(6, v.mask)
+  if (v.xor !== undefined) w.attrU32(7, v.xor)
+  if (v.divisor !== undefined) w.attrU32(8, v.divisor)
+  if (v.act !== undefined) w.attrBinary(9, v.act)
+  if (v.police !== undefined) w.attrBinary(10, v.police)
+  if (v.ematches !== undefined) w.attrBinary(11, v.ematches)
+  if (v.perturb !== undefined) w.attrU32(12, v.perturb)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes ematch-tree-attrs attributes in [start, end) into `out`. */
+export function decodeEmatchTreeAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): EmatchTreeAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("ematch-tree-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len
+    switch (rawType & 0x3fff) {
+      case 1: out.hdr = decodeTcfEmatchTreeHdr(buf, view, p, e); break
+      case 2: out.list = readBytes(buf, p, e); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes ematch-tree-attrs attributes in [start, end). */
+export function decodeEmatchTreeAttrs(buf: Uint8Array, view: DataView, start: number, end: number): EmatchTreeAttrs {
+  return decodeEmatchTreeAttrsInto({}, buf, view, start, end)
+}
+/** Writes the ematch-tree-attrs attributes present in `v`. */
+export function encodeEmatchTreeAttrs(w: Writer, v: EmatchTreeAttrs): void {
+  if (v.hdr !== undefined) { const s = w.attrStart(1); encodeTcfEmatchTreeHdr(w, v.hdr); w.attrEnd(s) }
+  if (v.list !== undefined) w.attrBinary(2, v.list)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes em-meta-attrs attributes in [start, end) into `out`. */
+export function decodeEmMetaAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): EmMetaAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("em-meta-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len
+    switch (rawType & 0x3fff) {
+      case 1: out.hdr = decodeTcfMetaHdr(buf, view, p, e); break
+      case 2: out.lvalue = readBytes(buf, p, e); break
+      case 3: out.rvalue = readBytes(buf, p, e); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes em-meta-attrs attributes in [start, end). */
+export function decodeEmMetaAttrs(buf: Uint8Array, view: DataView, start: number, end: number): EmMetaAttrs {
+  return decodeEmMetaAttrsInto({}, buf, view, start, end)
+}
+/** Writes the em-meta-attrs attributes present in `v`. */
+export function encodeEmMetaAttrs(w: Writer, v: EmMetaAttrs): void {
+  if (v.hdr !== undefined) { const s = w.attrStart(1); encodeTcfMetaHdr(w, v.hdr); w.attrEnd(s) }
+  if (v.lvalue !== undefined) w.attrBinary(2, v.lvalue)
+  if (v.rvalue !== undefined) w.attrBinary(3, v.rvalue)
   if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
 }
 /** Names of filter-attrs attributes, for error messages. */
@@ -1634,6 +2219,71 @@ export const ClsFlowerAttrsMeta: AttributeMeta = {
     100: { name: "TCA_FLOWER_KEY_HASH" },
     101: { name: "TCA_FLOWER_KEY_HASH_MASK" },
     102: { name: "TCA_FLOWER_KEY_NUM_OF_VLANS" },
+    103: { name: "TCA_FLOWER_KEY_PPPOE_SID" },
+    104: { name: "TCA_FLOWER_KEY_PPP_PROTO" },
+    105: { name: "TCA_FLOWER_KEY_L2TPV3_SID" },
+    106: { name: "TCA_FLOWER_L2_MISS" },
+    107: { name: "TCA_FLOWER_KEY_CFM" },
+    108: { name: "TCA_FLOWER_KEY_SPI" },
+    109: { name: "TCA_FLOWER_KEY_SPI_MASK" },
+    110: { name: "TCA_FLOWER_KEY_ENC_FLAGS" },
+    111: { name: "TCA_FLOWER_KEY_ENC_FLAGS_MASK" },
+  }
+}
+/** Names of cls-basic-attrs attributes, for error messages. */
+export const ClsBasicAttrsMeta: AttributeMeta = {
+  set: "cls-basic-attrs",
+  attributes: {
+    1: { name: "TCA_BASIC_CLASSID" },
+    2: { name: "TCA_BASIC_EMATCHES" },
+    3: { name: "TCA_BASIC_ACT" },
+    4: { name: "TCA_BASIC_POLICE" },
+    5: { name: "TCA_BASIC_PCNT" },
+    6: { name: "TCA_BASIC_PAD" },
+  }
+}
+/** Names of cls-cgroup-attrs attributes, for error messages. */
+export const ClsCgroupAttrsMeta: AttributeMeta = {
+  set: "cls-cgroup-attrs",
+  attributes: {
+    1: { name: "TCA_CGROUP_ACT" },
+    2: { name: "TCA_CGROUP_POLICE" },
+    3: { name: "TCA_CGROUP_EMATCHES" },
+  }
+}
+/** Names of cls-flow-attrs attributes, for error messages. */
+export const ClsFlowAttrsMeta: AttributeMeta = {
+  set: "cls-flow-attrs",
+  attributes: {
+    1: { name: "TCA_FLOW_KEYS" },
+    2: { name: "TCA_FLOW_MODE" },
+    3: { name: "TCA_FLOW_BASECLASS" },
+    4: { name: "TCA_FLOW_RSHIFT" },
+    5: { name: "TCA_FLOW_ADDEND" },
+    6: { name: "TCA_FLOW_MASK" },
+    7: { name: "TCA_FLOW_XOR" },
+    8: { name: "TCA_FLOW_DIVISOR" },
+    9: { name: "TCA_FLOW_ACT" },
+    10: { name: "TCA_FLOW_POLICE" },
+    11: { name: "TCA_FLOW_EMATCHES" },
+    12: { name: "TCA_FLOW_PERTURB" },
+  }
+}
+/** Names of ematch-tree-attrs attributes, for error messages. */
+export const EmatchTreeAttrsMeta: AttributeMeta = {
+  set: "ematch-tree-attrs",
+  attributes: {
+    1: { name: "TCA_EMATCH_TREE_HDR" },
+    2: { name: "TCA_EMATCH_TREE_LIST" },
+  }
+}
+/** Names of em-meta-attrs attributes, for error messages. */
+export const EmMetaAttrsMeta: AttributeMeta = {
+  set: "em-meta-attrs",
+  attributes: {
+    1: { name: "TCA_EM_META_HDR" },
+    2: { name: "TCA_EM_META_LVALUE" },
+    3: { name: "TCA_EM_META_RVALUE" },
   }
 }
 /** filter message: struct tcmsg followed by filter-attrs. */

@@ -44,6 +44,15 @@ export interface FilterKind<Options extends object, Data>
   readonly act?: string
   /** Options the kernel picks when not given: compared only when both sides give them. */
   readonly kernelChosen?: ReadonlyArray<string>
+  /**
+   * The kind holds one filter per priority and finds none by handle
+   * (cgroup): remove names the priority alone, as `tc filter del ... prio N` does.
+   */
+  readonly single?: boolean
+  /** The kernel refuses a new filter of the kind without a handle (flow, cgroup). */
+  readonly needsHandle?: boolean
+  /** The handle `tc` sends when none is given (route's, made of its realms and device). */
+  readonly handleFor?: (options: Options, context: Context) => number
   /** The kind's handle notation (u32's "800::800"); default: the number. */
   readonly handle?: {
     readonly parse: (h: string | number) => number | undefined

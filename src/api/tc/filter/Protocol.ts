@@ -35,7 +35,10 @@ const NAMES: Readonly<Record<string, number>> = {
   pppoe_disc: 0x8863,
   pppoe_sess: 0x8864,
   nsh: 0x894f,
-  "802.1ah": 0x88e7
+  "802.1ah": 0x88e7,
+  // tc's names for the PPPoE types (listed last: they are the names read back)
+  ppp_disc: 0x8863,
+  ppp_ses: 0x8864
 }
 const BY_VALUE = new Map(Object.entries(NAMES).map(([k, v]) => [v, k]))
 

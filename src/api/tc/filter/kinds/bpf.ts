@@ -1,6 +1,7 @@
 /**
  * bpf: runs an eBPF program of type sched_cls, given by `fd` (as loaded with
- * bpf(2)); `name` labels it, `directAction` lets its return value be the
+ * bpf(2)) or by the path it is pinned at in a bpffs (`pinned`, `tc`'s
+ * object-pinned: opened for the request and closed after); `name` labels it, `directAction` lets its return value be the
  * control action (da), `classid` is the default class. The program's id and
  * tag are read back under `status` (the fd is not: it belongs to the
  * process that loaded the program).
@@ -31,6 +32,8 @@ import * as C from "./common.ts"
 export interface BpfOptions {
   /** The program's file descriptor (sched_cls); needed to add, not read back. */
   readonly fd?: number | undefined
+  /** The path of a program pinned in a bpffs; not read back (the kernel keeps the program, not the path). */
+  readonly pinned?: string | undefined
   readonly name?: string | undefined
   /** The program's return value is the control action (tc's `da`). */
   readonly directAction?: boolean | undefined
@@ -47,13 +50,16 @@ export const bpf: FilterKind<BpfOptions, ClsBpfAttrs> = {
     fd: Schema.optional(
       Schema.Number.check(Schema.isInt(), Schema.isBetween({ minimum: 0, maximum: 0x7fffffff }))
     ),
+    pinned: Schema.optional(Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(4095))),
     name: Schema.optional(Schema.String.check(Schema.isMaxLength(255))),
     directAction: Schema.optional(Schema.Boolean),
     ...C.classidField,
     ...C.skipFields
   },
   devices: [],
-  kernelChosen: ["fd"],
+  kernelChosen: ["fd", "pinned"],
+  check: (o) =>
+    o.fd !== undefined && o.pinned !== undefined ? ["pinned", "give fd or pinned, not both"] : undefined,
   toKernel: (o) => {
     const d: { -readonly [K in keyof ClsBpfAttrs]: ClsBpfAttrs[K] } = {}
     if (o.fd !== undefined) d.fd = o.fd
@@ -82,6 +88,7 @@ export const bpf: FilterKind<BpfOptions, ClsBpfAttrs> = {
   canonical: (o) => {
     const out: { -readonly [K in keyof BpfOptions]: BpfOptions[K] } = {}
     if (o.fd !== undefined) out.fd = o.fd
+    if (o.pinned !== undefined) out.pinned = o.pinned
     if (o.name !== undefined) out.name = o.name
     out.directAction = o.directAction === true
     if (o.classid !== undefined) out.classid = C.classidText(C.classidOf(o.classid))

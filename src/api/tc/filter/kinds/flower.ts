@@ -5,9 +5,12 @@
  * and port ranges (`srcPort`, `dstPort`: 80 or "1000-2000"), vlan and
  * cvlan id/prio/ethtype, `ipTos`, `ipTtl`, `tcpFlags` (value or
  * "value/mask"), icmp `icmpType`/`icmpCode`, MPLS label/tc/bos/ttl, tunnel
- * (enc) key id, addresses, ports, tos and ttl, and skipHw/skipSw (`status.inHw`
- * and `status.inHwCount` read back). The ethertype key is the filter's
- * protocol, as `tc` sends it.
+ * (enc) key id, addresses, ports, tos and ttl, tunnel options (`geneveOpts`,
+ * `vxlanGbp`, `erspanOpts`, `gtpOpts` in `tc`'s notation), conntrack state,
+ * zone, mark and labels, ARP fields, `ipFlags`, `numOfVlans`, PPPoE, an MPLS
+ * label stack (`mpls`), L2TPv3 session id, IPsec SPI, CFM, and
+ * skipHw/skipSw (`status.inHw` and `status.inHwCount` read back). The
+ * ethertype key is the filter's protocol, as `tc` sends it.
  *
  * @since 0.3.0
  */
@@ -17,10 +20,11 @@ import {
   decodeClsFlowerAttrs,
   encodeClsFlowerAttrs
 } from "../../../../generated/tc-filter/index.ts"
-import { parseIPv4, parseIPv6, parseMac } from "../../../../runtime/Wire.ts"
+import { parseIPv4, parseIPv6, parseMac, type Writer } from "../../../../runtime/Wire.ts"
 import type * as Handle from "../../Handle.ts"
 import type { FilterKind } from "../FilterKind.ts"
 import * as C from "./common.ts"
+import * as N from "./flowerNests.ts"
 
 /**
  * A value and mask: a number (full mask) or "value/mask" text ("0x10/0xf0").
@@ -78,11 +82,59 @@ export interface FlowerOptions {
   readonly encDstPort?: Masked | undefined
   readonly encTos?: Masked | undefined
   readonly encTtl?: Masked | undefined
+  /** Geneve options "CLASS:TYPE:DATA[/MASK],..." in hex ("0102:80:00800022/ffff:ff:ffffffff"). */
+  readonly geneveOpts?: string | undefined
+  /** The VXLAN group policy id (value or "value/mask"). */
+  readonly vxlanGbp?: Masked | undefined
+  /** ERSPAN options "VER:INDEX:DIR:HWID[/MASK]" in decimal. */
+  readonly erspanOpts?: string | undefined
+  /** GTP options "PDU_TYPE:QFI[/MASK]" in hex. */
+  readonly gtpOpts?: string | undefined
+  /** Conntrack state flags, "+trk+est-new" (new, est, rel, trk, inv, rpl). */
+  readonly ctState?: string | undefined
+  readonly ctZone?: Masked | undefined
+  readonly ctMark?: Masked | undefined
+  /** Conntrack labels in hex, "value[/mask]" (up to 128 bits). */
+  readonly ctLabel?: string | undefined
+  /** ARP sender/target addresses (IPv4 with /prefix or /mask), op and hardware addresses. */
+  readonly arpSip?: string | undefined
+  readonly arpTip?: string | undefined
+  /** "request", "reply" or the number. */
+  readonly arpOp?: "request" | "reply" | number | undefined
+  readonly arpSha?: string | undefined
+  readonly arpTha?: string | undefined
+  /** Fragment flags: "frag", "nofrag", "firstfrag", "nofirstfrag", joined by "/". */
+  readonly ipFlags?: string | undefined
+  readonly numOfVlans?: number | undefined
+  readonly pppoeSid?: number | undefined
+  /** "ip", "ipv6", "mpls_uc", "mpls_mc" or the number. */
+  readonly pppProto?: string | number | undefined
+  /** MPLS label stack entries by depth (1: the outermost); see also mplsLabel & co. */
+  readonly mpls?: ReadonlyArray<N.MplsLse> | undefined
+  readonly l2tpv3Sid?: number | undefined
+  /** IPsec security parameter index (value or "value/mask"; needs ipProto esp or ah). */
+  readonly spi?: Masked | undefined
+  readonly cfm?: N.Cfm | undefined
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
-const PROTOS: Readonly<Record<string, number>> = { tcp: 6, udp: 17, sctp: 132, icmp: 1, icmpv6: 58 }
+const PROTOS: Readonly<Record<string, number>> = {
+  tcp: 6,
+  udp: 17,
+  sctp: 132,
+  icmp: 1,
+  icmpv6: 58,
+  esp: 50,
+  ah: 51,
+  l2tp: 115
+}
+const PPP: Readonly<Record<string, number>> = { ip: 0x21, ipv6: 0x57, mpls_uc: 0x281, mpls_mc: 0x283 }
+const PPP_NAMES = new Map(Object.entries(PPP).map(([k, v]) => [v, k]))
+const ARP_OPS = new Map<number, "request" | "reply">([
+  [1, "request"],
+  [2, "reply"]
+])
 const PROTO_NAMES = new Map(Object.entries(PROTOS).map(([k, v]) => [v, k]))
 const ETH: Readonly<Record<string, number>> = {
   ip: 0x0800,
@@ -90,7 +142,9 @@ const ETH: Readonly<Record<string, number>> = {
   "802.1q": 0x8100,
   "802.1ad": 0x88a8,
   arp: 0x0806,
-  mpls_uc: 0x8847
+  mpls_uc: 0x8847,
+  mpls_mc: 0x8848,
+  ppp_ses: 0x8864
 }
 const ETH_NAMES = new Map(Object.entries(ETH).map(([k, v]) => [v, k]))
 
@@ -247,7 +301,28 @@ const EthType = Schema.Union([Schema.Number, Schema.String]).check(
     }
   )
 )
-const Proto = Schema.Union([C.U8, Schema.Literals(["tcp", "udp", "sctp", "icmp", "icmpv6"])])
+const Proto = Schema.Union([
+  C.U8,
+  Schema.Literals(["tcp", "udp", "sctp", "icmp", "icmpv6", "esp", "ah", "l2tp"])
+])
+const Ipv4 = text((s) => prefix(s)?.v6 === false, "an IPv4 address with an optional /prefix or /mask")
+const OptText = (ok: (s: string) => boolean, expected: string) => text(ok, expected)
+const Small = (max: number) =>
+  Schema.Number.check(Schema.isInt(), Schema.isBetween({ minimum: 0, maximum: max }))
+const Lse = Schema.Struct({
+  depth: Schema.Number.check(Schema.isInt(), Schema.isBetween({ minimum: 1, maximum: 255 })),
+  label: Schema.optional(Small(0xfffff)),
+  tc: Schema.optional(Small(7)),
+  bos: Schema.optional(Small(1)),
+  ttl: Schema.optional(Small(0xff))
+})
+
+/** The nested keys toKernel hands to encode (written by hand, not by the generated encoder). */
+const NESTS = Symbol("nests")
+type Nests = { -readonly [K in keyof N.EncOpts]: N.EncOpts[K] } & {
+  mpls?: ReadonlyArray<N.MplsLse>
+  cfm?: N.Cfm
+}
 
 const protoOf = (o: FlowerOptions): number | undefined =>
   o.ipProto === undefined ? undefined : typeof o.ipProto === "number" ? o.ipProto : PROTOS[o.ipProto]
@@ -302,7 +377,32 @@ export const flower: FilterKind<FlowerOptions, ClsFlowerAttrs> = {
     encSrcPort: Schema.optional(MaskedSchema(0xffff)),
     encDstPort: Schema.optional(MaskedSchema(0xffff)),
     encTos: Schema.optional(MaskedSchema(0xff)),
-    encTtl: Schema.optional(MaskedSchema(0xff))
+    encTtl: Schema.optional(MaskedSchema(0xff)),
+    geneveOpts: Schema.optional(
+      OptText(N.validOpts.geneve, 'geneve options "CLASS:TYPE:DATA[/MASK],..." in hex')
+    ),
+    vxlanGbp: Schema.optional(MaskedSchema(0xffffffff)),
+    erspanOpts: Schema.optional(OptText(N.validOpts.erspan, 'erspan options "VER:INDEX:DIR:HWID[/MASK]"')),
+    gtpOpts: Schema.optional(OptText(N.validOpts.gtp, 'gtp options "PDU_TYPE:QFI[/MASK]" in hex')),
+    ctState: Schema.optional(text((s) => N.parseCtState(s) !== undefined, 'conntrack state like "+trk+est"')),
+    ctZone: Schema.optional(MaskedSchema(0xffff)),
+    ctMark: Schema.optional(MaskedSchema(0xffffffff)),
+    ctLabel: Schema.optional(text((s) => N.parseCtLabel(s) !== undefined, 'labels in hex "value[/mask]"')),
+    arpSip: Schema.optional(Ipv4),
+    arpTip: Schema.optional(Ipv4),
+    arpOp: Schema.optional(Schema.Union([Schema.Literals(["request", "reply"]), C.U8])),
+    arpSha: Schema.optional(Mac),
+    arpTha: Schema.optional(Mac),
+    ipFlags: Schema.optional(
+      text((s) => N.parseIpFlags(s) !== undefined, 'ip flags like "frag/nofirstfrag"')
+    ),
+    numOfVlans: Schema.optional(C.U8),
+    pppoeSid: Schema.optional(C.U16),
+    pppProto: Schema.optional(Schema.Union([C.U16, Schema.Literals(["ip", "ipv6", "mpls_uc", "mpls_mc"])])),
+    mpls: Schema.optional(Schema.Array(Lse).check(Schema.isMinLength(1))),
+    l2tpv3Sid: Schema.optional(C.U32),
+    spi: Schema.optional(MaskedSchema(0xffffffff)),
+    cfm: Schema.optional(Schema.Struct({ mdl: Schema.optional(Small(7)), opcode: Schema.optional(C.U8) }))
   },
   devices: [],
   check: (o) => {
@@ -312,6 +412,11 @@ export const flower: FilterKind<FlowerOptions, ClsFlowerAttrs> = {
     if (o.tcpFlags !== undefined && proto !== 6) return ["tcpFlags", "tcp flags need ipProto tcp"]
     if ((o.icmpType !== undefined || o.icmpCode !== undefined) && proto !== 1 && proto !== 58)
       return [o.icmpType !== undefined ? "icmpType" : "icmpCode", "icmp keys need ipProto icmp or icmpv6"]
+    const tunnel = [o.geneveOpts, o.vxlanGbp, o.erspanOpts, o.gtpOpts].filter((x) => x !== undefined)
+    if (tunnel.length > 1) return ["geneveOpts", "one kind of tunnel options at a time"]
+    if (o.mpls !== undefined && [o.mplsLabel, o.mplsTc, o.mplsBos, o.mplsTtl].some((x) => x !== undefined))
+      return ["mpls", "give mpls or mplsLabel/mplsTc/mplsBos/mplsTtl, not both"]
+    if (o.spi !== undefined && proto !== 50 && proto !== 51) return ["spi", "spi needs ipProto esp or ah"]
     if (o.srcIp !== undefined && o.dstIp !== undefined && prefix(o.srcIp)!.v6 !== prefix(o.dstIp)!.v6)
       return ["dstIp", "srcIp and dstIp must be of one family"]
     const sr = o.srcPort === undefined ? undefined : portRange(o.srcPort)
@@ -385,7 +490,43 @@ export const flower: FilterKind<FlowerOptions, ClsFlowerAttrs> = {
     put(o.encDstPort, 0xffff, "keyEncUdpDstPort", "keyEncUdpDstPortMask", false)
     put(o.encTos, 0xff, "keyEncIpTos", "keyEncIpTosMask")
     put(o.encTtl, 0xff, "keyEncIpTtl", "keyEncIpTtlMask")
+    if (o.ctState !== undefined) [d.keyCtState, d.keyCtStateMask] = N.parseCtState(o.ctState)!
+    put(o.ctZone, 0xffff, "keyCtZone", "keyCtZoneMask")
+    put(o.ctMark, 0xffffffff, "keyCtMark", "keyCtMarkMask")
+    if (o.ctLabel !== undefined) [d.keyCtLabels, d.keyCtLabelsMask] = N.parseCtLabel(o.ctLabel)!
+    for (const [field, key, mask] of [
+      ["arpSip", "keyArpSip", "keyArpSipMask"],
+      ["arpTip", "keyArpTip", "keyArpTipMask"]
+    ] as const) {
+      const s = o[field]
+      if (s === undefined) continue
+      const p = prefix(s)!
+      d[key] = v4Text(p.addr)
+      d[mask] = v4Text(p.mask)
+    }
+    if (o.arpOp !== undefined) {
+      d.keyArpOp = typeof o.arpOp === "number" ? o.arpOp : o.arpOp === "request" ? 1 : 2
+      d.keyArpOpMask = 0xff
+    }
+    if (o.arpSha !== undefined) [d.keyArpSha, d.keyArpShaMask] = macPair(o.arpSha)!
+    if (o.arpTha !== undefined) [d.keyArpTha, d.keyArpThaMask] = macPair(o.arpTha)!
+    if (o.ipFlags !== undefined) [d.keyFlags, d.keyFlagsMask] = N.parseIpFlags(o.ipFlags)!
+    if (o.numOfVlans !== undefined) d.keyNumOfVlans = o.numOfVlans
+    if (o.pppoeSid !== undefined) d.keyPppoeSid = o.pppoeSid
+    if (o.pppProto !== undefined)
+      d.keyPppProto = typeof o.pppProto === "number" ? o.pppProto : PPP[o.pppProto]
+    if (o.l2tpv3Sid !== undefined) d.keyL2tpv3Sid = o.l2tpv3Sid
+    put(o.spi, 0xffffffff, "keySpi", "keySpiMask")
     d.flags = C.skipFlags(o) ?? 0
+    // the nests tc writes by hand (flags differ by kind) go through `encode` below
+    const nests: Nests = {}
+    if (o.geneveOpts !== undefined) nests.geneveOpts = o.geneveOpts
+    if (o.vxlanGbp !== undefined) nests.vxlanGbp = masked(o.vxlanGbp, 0xffffffff)!
+    if (o.erspanOpts !== undefined) nests.erspanOpts = o.erspanOpts
+    if (o.gtpOpts !== undefined) nests.gtpOpts = o.gtpOpts
+    if (o.mpls !== undefined) nests.mpls = o.mpls
+    if (o.cfm !== undefined) nests.cfm = o.cfm
+    if (Object.keys(nests).length > 0) (d as any)[NESTS] = nests
     return d
   },
   fromKernel: (d) => {
@@ -445,6 +586,28 @@ export const flower: FilterKind<FlowerOptions, ClsFlowerAttrs> = {
     set("encDstPort", m(d.keyEncUdpDstPort, d.keyEncUdpDstPortMask, 0xffff))
     set("encTos", m(d.keyEncIpTos, d.keyEncIpTosMask, 0xff))
     set("encTtl", m(d.keyEncIpTtl, d.keyEncIpTtlMask, 0xff))
+    const enc = N.readEncOpts(d.keyEncOpts, d.keyEncOptsMask)
+    set("geneveOpts", enc.geneveOpts)
+    if (enc.vxlanGbp !== undefined) out.vxlanGbp = maskedText(enc.vxlanGbp[0], enc.vxlanGbp[1], 0xffffffff)
+    set("erspanOpts", enc.erspanOpts)
+    set("gtpOpts", enc.gtpOpts)
+    if (d.keyCtState !== undefined) out.ctState = N.ctStateText(d.keyCtState, d.keyCtStateMask ?? 0)
+    set("ctZone", m(d.keyCtZone, d.keyCtZoneMask, 0xffff))
+    set("ctMark", m(d.keyCtMark, d.keyCtMarkMask, 0xffffffff))
+    if (d.keyCtLabels !== undefined) out.ctLabel = N.ctLabelText(d.keyCtLabels, d.keyCtLabelsMask)
+    set("arpSip", addrText(false, d.keyArpSip, d.keyArpSipMask))
+    set("arpTip", addrText(false, d.keyArpTip, d.keyArpTipMask))
+    if (d.keyArpOp !== undefined) out.arpOp = ARP_OPS.get(d.keyArpOp) ?? d.keyArpOp
+    set("arpSha", macText(d.keyArpSha, d.keyArpShaMask))
+    set("arpTha", macText(d.keyArpTha, d.keyArpThaMask))
+    if (d.keyFlags !== undefined) out.ipFlags = N.ipFlagsText(d.keyFlags, d.keyFlagsMask ?? 0)
+    set("numOfVlans", d.keyNumOfVlans)
+    set("pppoeSid", d.keyPppoeSid)
+    if (d.keyPppProto !== undefined) out.pppProto = PPP_NAMES.get(d.keyPppProto) ?? d.keyPppProto
+    if (d.keyMplsOpts !== undefined) out.mpls = N.readMpls(d.keyMplsOpts)
+    set("l2tpv3Sid", d.keyL2tpv3Sid)
+    set("spi", m(d.keySpi, d.keySpiMask, 0xffffffff))
+    if (d.keyCfm !== undefined) out.cfm = N.readCfm(d.keyCfm)
     return out
   },
   status: (d) => ({ inHw: C.inHw(d.flags), inHwCount: d.inHwCount ?? 0 }),
@@ -472,7 +635,11 @@ export const flower: FilterKind<FlowerOptions, ClsFlowerAttrs> = {
       ["encSrcPort", 0xffff],
       ["encDstPort", 0xffff],
       ["encTos", 0xff],
-      ["encTtl", 0xff]
+      ["encTtl", 0xff],
+      ["vxlanGbp", 0xffffffff],
+      ["ctZone", 0xffff],
+      ["ctMark", 0xffffffff],
+      ["spi", 0xffffffff]
     ] as const) {
       const v = o[f] === undefined ? undefined : masked(o[f]!, max)
       if (v !== undefined) out[f] = maskedText(v[0], v[1], max)
@@ -481,8 +648,56 @@ export const flower: FilterKind<FlowerOptions, ClsFlowerAttrs> = {
       const e = o[f] === undefined ? undefined : ethType(o[f]!)
       if (e !== undefined) out[f] = ETH_NAMES.get(e) ?? e
     }
+    if (o.geneveOpts !== undefined) out.geneveOpts = N.canonicalOpts.geneve(o.geneveOpts)
+    if (o.erspanOpts !== undefined) out.erspanOpts = N.canonicalOpts.erspan(o.erspanOpts)
+    if (o.gtpOpts !== undefined) out.gtpOpts = N.canonicalOpts.gtp(o.gtpOpts)
+    const ct = o.ctState === undefined ? undefined : N.parseCtState(o.ctState)
+    if (ct !== undefined) out.ctState = N.ctStateText(ct[0], ct[1])
+    const label = o.ctLabel === undefined ? undefined : N.parseCtLabel(o.ctLabel)
+    if (label !== undefined) out.ctLabel = N.ctLabelText(label[0], label[1])
+    for (const f of ["arpSip", "arpTip"] as const) if (o[f] !== undefined) out[f] = canonicalAddr(o[f])
+    for (const f of ["arpSha", "arpTha"] as const) {
+      const p = o[f] === undefined ? undefined : macPair(o[f]!)
+      if (p !== undefined) out[f] = macText(p[0], p[1])
+    }
+    if (typeof o.arpOp === "number" && ARP_OPS.has(o.arpOp)) out.arpOp = ARP_OPS.get(o.arpOp)
+    const ipf = o.ipFlags === undefined ? undefined : N.parseIpFlags(o.ipFlags)
+    if (ipf !== undefined) out.ipFlags = N.ipFlagsText(ipf[0], ipf[1])
+    if (typeof o.pppProto === "number" && PPP_NAMES.has(o.pppProto)) out.pppProto = PPP_NAMES.get(o.pppProto)
+    if (o.mpls !== undefined) {
+      // the kernel reports a stack that only uses depth 1 with the single-label keys
+      const lses = o.mpls.map((l) => {
+        const x: any = { depth: l.depth }
+        for (const k of ["label", "tc", "bos", "ttl"] as const) if (l[k] !== undefined) x[k] = l[k]
+        return x
+      })
+      if (lses.every((l) => l.depth === 1)) {
+        delete out.mpls
+        for (const l of lses)
+          for (const [k, f] of [
+            ["label", "mplsLabel"],
+            ["tc", "mplsTc"],
+            ["bos", "mplsBos"],
+            ["ttl", "mplsTtl"]
+          ] as const)
+            if (l[k] !== undefined) out[f] = l[k]
+      } else out.mpls = lses.sort((a, b) => a.depth - b.depth)
+    }
+    if (o.cfm !== undefined) {
+      const c: any = {}
+      if (o.cfm.mdl !== undefined) c.mdl = o.cfm.mdl
+      if (o.cfm.opcode !== undefined) c.opcode = o.cfm.opcode
+      out.cfm = c
+    }
     return out
   },
-  encode: encodeClsFlowerAttrs,
+  encode: (w: Writer, d: ClsFlowerAttrs) => {
+    const nests: Nests | undefined = (d as any)[NESTS]
+    encodeClsFlowerAttrs(w, d)
+    if (nests === undefined) return
+    N.writeEncOpts(w, nests)
+    if (nests.mpls !== undefined) N.writeMpls(w, nests.mpls)
+    if (nests.cfm !== undefined) N.writeCfm(w, nests.cfm)
+  },
   decode: decodeClsFlowerAttrs
 }

@@ -1,0 +1,302 @@
+/**
+ * The tc filter rows of `npm run bench` (issue 14):
+ *
+ *   tcf-add   add BENCH_TCF_FILTERS (default 10,000) filters to a clsact
+ *             ingress: nlink one request each (Filter.add), nlink with the
+ *             requests packed into as few datagrams as the socket takes
+ *             (Filter.request + the connection's requestMany, as Batch packs
+ *             its types), and `tc -batch`;
+ *   tcf-dump  dump them with statistics: nlink Filter.list beside
+ *             `tc -s -j filter show`.
+ *
+ *   npm run bench -- --only tcf-add,tcf-dump
+ *
+ * The filters are flower (dst_ip per filter, skip_hw, a classid) when the
+ * kernel has flower; the development host's kernel has none, so there the
+ * rows use u32 (`match ip dst A/32`, 4000 nodes per priority: a u32 node id
+ * has 12 bits) and say so in their title. In the VM lane's kernel (every
+ * module) they run with flower:
+ *
+ *   test/kernel/vm.sh --kernel 7 --timeout 3600 -- npm run bench -- --only tcf-add,tcf-dump --no-save
+ *
+ * As a program (what the harness runs inside the workload's namespace):
+ *
+ *   node bench/tc-filter.ts add KIND N | add-packed KIND N | dump   prints one JSON line
+ *
+ * @since 0.4.0
+ */
+import { execFileSync } from "node:child_process"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { monitorEventLoopDelay, performance } from "node:perf_hooks"
+
+const FILTERS = Number(process.env.BENCH_TCF_FILTERS ?? 10_000)
+/** u32 node ids have 12 bits: this many nodes per priority. */
+const U32_PER_PRIO = 4000
+
+type Kind = "flower" | "u32"
+
+const dst = (i: number) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`
+
+/** Filter i as nlink's object (on d0 ingress). */
+const filterOf = (kind: Kind, i: number): Record<string, unknown> =>
+  kind === "flower"
+    ? {
+        dev: "d0",
+        parent: "ingress",
+        protocol: "ip",
+        priority: 1,
+        handle: i + 1,
+        kind: "flower",
+        options: { dstIp: dst(i), skipHw: true, classid: "1:1" }
+      }
+    : {
+        dev: "d0",
+        parent: "ingress",
+        protocol: "ip",
+        priority: 1 + Math.floor(i / U32_PER_PRIO),
+        handle: `800::${((i % U32_PER_PRIO) + 1).toString(16)}`,
+        kind: "u32",
+        options: { match: [`ip dst ${dst(i)}/32`], classid: "1:1" }
+      }
+
+/** Filter i as a `tc -batch` line. */
+const tcLine = (kind: Kind, i: number): string =>
+  kind === "flower"
+    ? `filter add dev d0 ingress protocol ip pref 1 handle ${i + 1} flower skip_hw dst_ip ${dst(i)} classid 1:1`
+    : `filter add dev d0 ingress protocol ip pref ${1 + Math.floor(i / U32_PER_PRIO)} handle 800::${(
+        (i % U32_PER_PRIO) + 1
+      ).toString(16)} u32 match ip dst ${dst(i)}/32 classid 1:1`
+
+// ---------------------------------------------------------------------------
+// the workloads (bench/main.ts registers them)
+
+interface Helpers {
+  readonly createNamespace: (tag: string) => string
+  readonly ip: (ns: string, ...args: Array<string>) => string
+  readonly removeNamespace: (ns: string) => void
+  /** The harness's temporary directory. */
+  readonly dir: string
+  /** The Node binary the harness runs. */
+  readonly node: string
+}
+
+interface Sample {
+  readonly result: Record<string, any>
+  readonly wallMs: number
+  readonly maxRssKb: number
+}
+
+const SELF = new URL(import.meta.url).pathname
+
+const tc = (ns: string, ...args: Array<string>): string =>
+  execFileSync("tc", ["-n", ns, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })
+
+/** flower when this kernel has it (tried in a namespace of its own), else u32. */
+let chosen: Kind | undefined
+const kindHere = (h: Helpers): Kind => {
+  if (chosen !== undefined) return chosen
+  const ns = h.createNamespace("tcfprobe")
+  try {
+    tc(ns, "qdisc", "add", "dev", "d0", "clsact")
+    tc(ns, "filter", "add", "dev", "d0", "ingress", "protocol", "ip", "pref", "1", "flower", "skip_hw")
+    chosen = "flower"
+  } catch {
+    chosen = "u32"
+  } finally {
+    h.removeNamespace(ns)
+  }
+  return chosen
+}
+
+/** A namespace (the harness's: veth d0/d1, up) with clsact on d0. */
+const clsact = (h: Helpers, tag: string): string => {
+  const ns = h.createNamespace(tag)
+  tc(ns, "qdisc", "add", "dev", "d0", "clsact")
+  return ns
+}
+
+const batchFile = (h: Helpers, kind: Kind): string => {
+  const file = path.join(h.dir, `tcf-${kind}-${FILTERS}.batch`)
+  if (!fs.existsSync(file))
+    fs.writeFileSync(file, `${Array.from({ length: FILTERS }, (_, i) => tcLine(kind, i)).join("\n")}\n`)
+  return file
+}
+
+const collect = (peer: { readonly inProcess: boolean }, s: Sample): Record<string, number> => ({
+  inProcessMs: peer.inProcess && typeof s.result.ms === "number" ? s.result.ms : s.wallMs,
+  wallMs: s.wallMs,
+  peakRssMb: s.maxRssKb / 1024,
+  count: typeof s.result.count === "number" ? s.result.count : Number.NaN,
+  stallMs: typeof s.result.stallMs === "number" ? s.result.stallMs : Number.NaN
+})
+
+const hasTc = (): boolean => {
+  try {
+    execFileSync("tc", ["-V"], { stdio: "ignore" })
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The add row: nlink one request each, nlink packed, `tc -batch`; ratios to tc.
+ *
+ * @example
+ * ```ts
+ * const w = tcFilterAddWorkload({ createNamespace, ip, removeNamespace, dir: TMP, node: process.execPath })
+ * ```
+ */
+export const tcFilterAddWorkload = (h: Helpers) => ({
+  id: "tcf-add" as const,
+  get title() {
+    return `tc filter add of ${FILTERS} ${kindHere(h)} filters (clsact ingress)${
+      kindHere(h) === "u32" ? " — u32: this kernel has no flower" : ""
+    }`
+  },
+  base: "tc",
+  unavailable: (): string | undefined => (hasTc() ? undefined : "tc (iproute2) is not installed"),
+  prepare: () => {
+    const ns = clsact(h, "tcfadd")
+    return { ns, info: { filters: FILTERS, kind: kindHere(h), batchFile: batchFile(h, kindHere(h)) } }
+  },
+  peers: [
+    {
+      name: "nlink",
+      label: "nlink (Filter.add, one request each)",
+      ready: () => true,
+      command: (_w: string, _ns: string) => [h.node, SELF, "add", kindHere(h), String(FILTERS)],
+      inProcess: true,
+      optional: false
+    },
+    {
+      name: "nlink-packed",
+      label: "nlink (requests packed per datagram)",
+      ready: () => true,
+      command: (_w: string, _ns: string) => [h.node, SELF, "add-packed", kindHere(h), String(FILTERS)],
+      inProcess: true,
+      optional: false
+    },
+    {
+      name: "tc",
+      label: "tc -batch",
+      ready: hasTc,
+      command: (_w: string, _ns: string) => ["tc", "-batch", batchFile(h, kindHere(h))],
+      inProcess: false,
+      optional: false
+    }
+  ],
+  collect,
+  options: () => ({ timeoutMs: 600_000 }),
+  afterRun: (ns: string) => {
+    tc(ns, "filter", "del", "dev", "d0", "ingress")
+  }
+})
+
+/**
+ * The dump row: nlink Filter.list beside `tc -s -j filter show`; ratios to tc.
+ *
+ * @example
+ * ```ts
+ * const w = tcFilterDumpWorkload({ createNamespace, ip, removeNamespace, dir: TMP, node: process.execPath })
+ * ```
+ */
+export const tcFilterDumpWorkload = (h: Helpers) => ({
+  id: "tcf-dump" as const,
+  get title() {
+    return `tc filter dump with statistics of ${FILTERS} ${kindHere(h)} filters${
+      kindHere(h) === "u32" ? " — u32: this kernel has no flower" : ""
+    }`
+  },
+  base: "tc",
+  unavailable: (): string | undefined => (hasTc() ? undefined : "tc (iproute2) is not installed"),
+  prepare: () => {
+    const ns = clsact(h, "tcfdump")
+    tc(ns, "-batch", batchFile(h, kindHere(h)))
+    return { ns, info: { filters: FILTERS, kind: kindHere(h) } }
+  },
+  peers: [
+    {
+      name: "nlink",
+      label: "nlink (Filter.list)",
+      ready: () => true,
+      command: (_w: string, _ns: string) => [h.node, SELF, "dump"],
+      inProcess: true,
+      optional: false
+    },
+    {
+      name: "tc",
+      label: "tc -s -j filter show",
+      ready: hasTc,
+      command: (_w: string, _ns: string) => ["sh", "-c", "tc -s -j filter show dev d0 ingress > /dev/null"],
+      inProcess: false,
+      optional: false
+    }
+  ],
+  collect,
+  options: () => ({ timeoutMs: 600_000 })
+})
+
+// ---------------------------------------------------------------------------
+// nlink's side, as a program
+
+const nlinkSide = async (mode: string, kind: Kind, n: number): Promise<void> => {
+  const { Effect } = await import("effect")
+  const Filter = await import("../src/api/Filter.ts")
+  const Link = await import("../src/api/Link.ts")
+  const { Netlink } = await import("../src/api/Netlink.ts")
+  const run = <A>(e: any): Promise<A> =>
+    Effect.runPromise(e.pipe(Effect.provide(Netlink.layer))) as Promise<A>
+  const delay = monitorEventLoopDelay({ resolution: 1 })
+  delay.enable()
+  const t0 = performance.now()
+  let count = 0
+  let failure = ""
+  if (mode === "dump") {
+    const listed: ReadonlyArray<any> = await run(Filter.list({ dev: "d0", parent: "ingress" }))
+    // u32 lists its hash tables too: count the nodes with a match
+    count = listed.filter((f) => f.kind === "flower" || (f.options?.match?.length ?? 0) > 0).length
+  } else if (mode === "add") {
+    await run(
+      Effect.gen(function* () {
+        for (let i = 0; i < n; i++) yield* Filter.add(filterOf(kind, i) as any)
+      })
+    )
+    count = n
+  } else {
+    await run(
+      Effect.gen(function* () {
+        const { route } = yield* Netlink
+        const dev: any = yield* Link.get("d0")
+        const messages = Array.from({ length: n }, (_, i) =>
+          Filter.request("add", filterOf(kind, i) as any, dev.status.index)
+        )
+        const results: ReadonlyArray<any> = yield* route.requestMany(messages, { operation: "filter add" })
+        count = results.filter((r) => r._tag === "Success").length
+        failure = String(results.find((r) => r._tag !== "Success")?.failure?.message)
+      })
+    )
+    if (count !== n) throw new Error(`${n - count} of ${n} adds failed: ${failure}`)
+  }
+  const ms = performance.now() - t0
+  delay.disable()
+  process.stdout.write(
+    `${JSON.stringify({ ms, count, stallMs: delay.max / 1e6, api: mode === "dump" ? "Filter" : `Filter (${kind})` })}\n`
+  )
+}
+
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === SELF) {
+  const [mode, kind, n] = process.argv.slice(2)
+  if (mode === "dump") await nlinkSide(mode, "flower", 0)
+  else if (
+    (mode === "add" || mode === "add-packed") &&
+    (kind === "flower" || kind === "u32") &&
+    n !== undefined
+  )
+    await nlinkSide(mode, kind, Number(n))
+  else {
+    process.stderr.write("usage: node bench/tc-filter.ts add|add-packed flower|u32 N | dump\n")
+    process.exit(2)
+  }
+}
