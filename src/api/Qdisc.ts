@@ -96,8 +96,12 @@ export type Qdisc = Common &
     | { readonly kind: string & {}; readonly options?: object | undefined }
   )
 
+// shared blocks (TCA_INGRESS_BLOCK / TCA_EGRESS_BLOCK) sit beside the engine's fields
+const Block = Schema.Number.check(Schema.isInt(), Schema.isBetween({ minimum: 1, maximum: 0xfffffffe }))
+
 const engine = Engine.make({
   name: "qdisc",
+  extraFields: { ingressBlock: Schema.optional(Block), egressBlock: Schema.optional(Block) },
   id: "handle",
   kinds: qdiscKinds,
   types: {
@@ -135,12 +139,6 @@ export const fromMessage = (m: QdiscMessage, names?: LinkNames): Qdisc => {
   return { ...rest, ...blocksOf(m), status }
 }
 
-// shared blocks (TCA_INGRESS_BLOCK / TCA_EGRESS_BLOCK) sit beside the engine's fields
-const Block = Schema.Number.check(Schema.isInt(), Schema.isBetween({ minimum: 1, maximum: 0xfffffffe }))
-const BlocksSchema = Schema.Struct({
-  ingressBlock: Schema.optional(Block),
-  egressBlock: Schema.optional(Block)
-})
 const blocksOf = (b: {
   readonly ingressBlock?: number | undefined
   readonly egressBlock?: number | undefined
@@ -275,22 +273,17 @@ export const add = operation("Qdisc.add", function* (q: Qdisc) {
 })
 
 const writeWithBlocks = (q: Qdisc, flags: number, operation: string) =>
-  q.ingressBlock === undefined && q.egressBlock === undefined
-    ? engine.write(q, flags, operation)
-    : Effect.gen(function* () {
-        const blocks = yield* validate(BlocksSchema, {
-          ingressBlock: q.ingressBlock,
-          egressBlock: q.egressBlock
-        })
-        const o = yield* engine.check(withoutBlocks(q))
-        const ifindex = yield* linkIndex(o.dev)
-        const m = { ...engine.toMessage(o, ifindex, true), ...blocksOf(blocks) }
-        const { route } = yield* Netlink
-        yield* route.request(
-          engine.build(QdiscMessageTypes.RTM_NEWQDISC, flags, m),
-          engine.requestOptions(operation)
-        )
-      })
+  Effect.gen(function* () {
+    // the Schema checks the blocks with the kind's options
+    const o = (yield* engine.check(q)) as Qdisc
+    const ifindex = yield* linkIndex(o.dev)
+    const m = { ...engine.toMessage(withoutBlocks(o) as any, ifindex, true), ...blocksOf(o) }
+    const { route } = yield* Netlink
+    yield* route.request(
+      engine.build(QdiscMessageTypes.RTM_NEWQDISC, flags, m),
+      engine.requestOptions(operation)
+    )
+  })
 
 /**
  * Adds or replaces the qdisc in its slot, like `tc qdisc replace`.
@@ -316,7 +309,7 @@ export const replace = operation("Qdisc.replace", function* (q: Qdisc) {
  * @since 0.3.0
  */
 export const change = operation("Qdisc.change", function* (q: Qdisc) {
-  yield* engine.write(q, engine.flags.change, "qdisc change")
+  yield* writeWithBlocks(q, engine.flags.change, "qdisc change")
 })
 
 /**
@@ -355,7 +348,7 @@ export const del = remove
  * @since 0.3.0
  */
 export const get = operation("Qdisc.get", function* (q: Qdisc) {
-  const got: any = yield* engine.get(withoutBlocks(q))
+  const got: any = yield* engine.get(withoutBlocks(q), fromMessage as any)
   return got as Qdisc
 })
 

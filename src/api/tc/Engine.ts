@@ -91,6 +91,8 @@ export interface Config {
   readonly id: "handle" | "classid"
   readonly kinds: ReadonlyArray<AnyTcKind>
   readonly types: { readonly add: number; readonly del: number; readonly get: number }
+  /** Fields of the object beside the engine's (qdiscs: the shared blocks). */
+  readonly extraFields?: Schema.Struct.Fields
 }
 
 const NLM_F_ECHO = 0x08
@@ -110,6 +112,7 @@ export const schemaOf = (c: Config): Schema.Codec<TcObject, any> =>
         [c.id]: c.id === "classid" ? Handle.schema : Schema.optional(Handle.schema),
         kind: Schema.Literal(k.kind),
         options: REQUIRED(k) ? Schema.Struct(k.fields) : Schema.optional(Schema.Struct(k.fields)),
+        ...c.extraFields,
         status: AnyStatus
       })
     )
@@ -337,7 +340,8 @@ export const make = (c: Config) => {
       yield* route.request(build(c.types.del, 0, m), requestOptions(`${c.name} remove`))
     })
 
-  const get = (input: TcObject) =>
+  /** The object the kernel answers for `input`; `from` builds it (default: the engine's fromMessage). */
+  const get = (input: TcObject, from: (m: QdiscMessage, names: LinkNames) => TcObject = fromMessage) =>
     Effect.gen(function* () {
       const m = yield* prepare(input, false)
       const { route } = yield* Netlink
@@ -348,7 +352,7 @@ export const make = (c: Config) => {
         requestOptions(`${c.name} get`)
       )
       const names = yield* linkNamesOf([raw.ifindex])
-      return fromMessage(raw, names)
+      return from(raw, names)
     })
 
   const dumpRequest = (ifindex: number, parent: number): Uint8Array =>
