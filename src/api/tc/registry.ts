@@ -86,6 +86,22 @@ export const classKinds: ReadonlyArray<AnyTcKind> = [
 ]
 
 /**
+ * The class kinds whose classes `Class.add` makes (the kinds flagged
+ * `added`); classes of any other kind come with their qdisc (prio's bands,
+ * mq's queues, ets's bands, sfq's flows) and are the kernel's.
+ *
+ * @example
+ * ```ts
+ * addedClassKinds.has("htb") // true
+ * addedClassKinds.has("prio") // false
+ * ```
+ * @since 0.3.0
+ */
+export const addedClassKinds: ReadonlySet<string> = new Set(
+  classKinds.filter((k) => k.added === true).map((k) => k.kind)
+)
+
+/**
  * Qdisc kinds newer than the oldest kernels supported: the Linux release
  * that brought each and its kernel option. A kernel without the kind answers
  * "kind is unknown"; the error then says so with these facts.
