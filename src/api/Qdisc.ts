@@ -44,10 +44,12 @@ import type { EtsOptions } from "./tc/kinds/ets.ts"
 import type { HfscOptions } from "./tc/kinds/hfsc.ts"
 import type { MqprioOptions } from "./tc/kinds/mqprio.ts"
 import type { TaprioOptions } from "./tc/kinds/taprio.ts"
+import type { GredOptions, GredQueue } from "./tc/kinds/gred.ts"
 import { qdiscKinds, qdiscKindSince } from "./tc/registry.ts"
 
 export type { CodelOptions, FifoOptions, FqCodelOptions, HtbOptions, PrioOptions, TbfOptions }
 export type { CbsOptions, Dualpi2Options, EtfOptions, EtsOptions, HfscOptions, MqprioOptions, TaprioOptions }
+export type { GredOptions, GredQueue }
 export type { Stats, Status } from "./tc/Engine.ts"
 
 interface Common {
@@ -90,6 +92,7 @@ export type Qdisc = Common &
     | { readonly kind: "ets"; readonly options: EtsOptions }
     | { readonly kind: "mqprio"; readonly options: MqprioOptions }
     | { readonly kind: "taprio"; readonly options: TaprioOptions }
+    | { readonly kind: "gred"; readonly options: GredOptions }
     | { readonly kind: "etf"; readonly options: EtfOptions }
     | { readonly kind: "cbs"; readonly options?: CbsOptions | undefined }
     | { readonly kind: "dualpi2"; readonly options?: Dualpi2Options | undefined }
@@ -233,6 +236,28 @@ export const request = (
         ...blocksOf(q)
       })
 
+/**
+ * Every request `tc` sends for one command, in order: {@link request}'s,
+ * then the kind's changes of what it made (gred: the table, then one change
+ * per virtual queue).
+ *
+ * @example
+ * ```ts
+ * Qdisc.requests("add", { dev: "d0", handle: "1:", kind: "gred", options: { vqs: 2, default: 0, queues: [{ dp: 0, limit: "60KB", min: "15KB", max: "45KB" }] } }, 3).length // 2
+ * ```
+ * @since 0.3.0
+ */
+export const requests = (
+  command: "add" | "replace" | "change",
+  q: Qdisc,
+  ifindex: number
+): Array<Uint8Array> =>
+  engine.requests(
+    withoutBlocks(q) as any,
+    { ...engine.toMessage(withoutBlocks(q) as any, ifindex, true), ...blocksOf(q) },
+    engine.flags[command]
+  )
+
 // a kind some kernels lack: their "kind is unknown" answer says since when and with which option it exists
 const newerKind = <A, R>(
   q: Qdisc,
@@ -278,11 +303,7 @@ const writeWithBlocks = (q: Qdisc, flags: number, operation: string) =>
     const o = (yield* engine.check(q)) as Qdisc
     const ifindex = yield* linkIndex(o.dev)
     const m = { ...engine.toMessage(withoutBlocks(o) as any, ifindex, true), ...blocksOf(o) }
-    const { route } = yield* Netlink
-    yield* route.request(
-      engine.build(QdiscMessageTypes.RTM_NEWQDISC, flags, m),
-      engine.requestOptions(operation)
-    )
+    yield* engine.send(o as any, m, flags, operation)
   })
 
 /**

@@ -42,6 +42,12 @@ export interface TcKind<Options extends object, Data> extends KindDescriptor<Opt
    * bands, sfq's flows) and are the kernel's.
    */
   readonly added?: boolean
+  /**
+   * Requests that follow the object's own, each a change of what it made
+   * (gred: the add sets the table up, then each virtual queue is a change),
+   * with what each sets for error messages.
+   */
+  readonly followUps?: (options: Options) => ReadonlyArray<{ readonly what: string; readonly data: Data }>
   /** The parent and handle the kind always has (ingress, clsact: ffff:fff1 and ffff:). */
   readonly fixed?: { readonly parent: number; readonly handle: number }
 }

@@ -28,6 +28,7 @@ import { fq } from "./kinds/fq.ts"
 import { hhf } from "./kinds/hhf.ts"
 import { netem } from "./kinds/netem.ts"
 import { fqPie, pie } from "./kinds/pie.ts"
+import { gred } from "./kinds/gred.ts"
 import { choke, red } from "./kinds/red.ts"
 import { sfb } from "./kinds/sfb.ts"
 import { sfq, sfqClass } from "./kinds/sfq.ts"
@@ -72,7 +73,8 @@ export const qdiscKinds: ReadonlyArray<AnyTcKind> = [
   skbprio,
   plug,
   choke,
-  sfb
+  sfb,
+  gred
 ]
 
 /** Class kinds by TCA_KIND. @since 0.3.0 */
