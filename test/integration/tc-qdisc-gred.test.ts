@@ -59,7 +59,7 @@ describeFullKernel("gred (issue 13): the table and its virtual queues", () => {
             queue(1, { probability: 0.1, prio: 2, ecn: true }),
             queue(0, { bandwidth: "100mbit" }),
             // prio 0 in grio mode: the default queue's
-            queue(3, { limit: 100000, min: 20000, max: 60000, harddrop: true, nodrop: true })
+            queue(3, { limit: 100000, min: 20000, max: 60000, burst: 30, harddrop: true })
           ]
         })
         yield* Qdisc.add(input)
@@ -82,7 +82,7 @@ describeFullKernel("gred (issue 13): the table and its virtual queues", () => {
           probability: 0.1,
           ecn: true
         })
-        expect(o.queues?.[2]).toMatchObject({ harddrop: true, nodrop: true, ecn: false })
+        expect(o.queues?.[2]).toMatchObject({ harddrop: true, ecn: false })
         // the kernel's table limit (txqueuelen × MTU) reads back
         expect(o.limit).toBeGreaterThan(0)
         expect(Qdisc.equals(yield* Qdisc.get({ dev: "d0", kind: "gred" }), listed)).toBe(true)
@@ -123,7 +123,7 @@ describeFullKernel("gred (issue 13): the table and its virtual queues", () => {
           vqs: 4,
           default: 1,
           limit: "2mb",
-          queues: [queue(1, { min: "20KB", max: "50KB", prio: 3 }), queue(2, { probability: 0.5 })]
+          queues: [queue(1, { min: "20KB", max: "50KB", burst: 30, prio: 3 }), queue(2, { probability: 0.5 })]
         })
         yield* Qdisc.change(next)
         const got = yield* Qdisc.get({ dev: "d0", kind: "gred" })
@@ -138,8 +138,8 @@ describeFullKernel("gred (issue 13): the table and its virtual queues", () => {
     withVeth(() =>
       Effect.gen(function* () {
         const before = (yield* Qdisc.list({ dev: "d0" })).map(Qdisc.canonical)
-        // thresholds that overflow the kernel's fixed point (fls(min) + Wlog ≥ 32): refused there
-        const refused = queue(2, { limit: "2gb", min: "300mb", max: "900mb", ewmaLog: 9 })
+        // an EWMA weight that overflows the kernel's fixed point with this min (fls(min) + Wlog ≥ 32)
+        const refused = queue(2, { ewmaLog: 20 })
         const e = yield* Effect.flip(Qdisc.add(gred({ vqs: 4, default: 0, queues: [queue(0), refused] })))
         expect(e.reason._tag).toBe("Kernel")
         expect(e.message).toMatch(/virtual queue 2 \(the qdisc it made is removed again\)/)

@@ -53,7 +53,6 @@ export interface GredQueue {
   readonly scellLog?: number | undefined
   readonly ecn?: boolean | undefined
   readonly harddrop?: boolean | undefined
-  readonly nodrop?: boolean | undefined
 }
 
 /**
@@ -78,9 +77,9 @@ export interface GredOptions {
 }
 
 const MAX_DPS = 16
+// the flags a virtual queue takes (the kernel refuses nodrop and adaptive there)
 const ECN = 1
 const HARDDROP = 2
-const NODROP = 8
 const DEFAULT_PRIO = MAX_DPS / 2
 
 const U32 = Schema.Number.check(Schema.isInt(), Schema.isBetween({ minimum: 0, maximum: 0xffffffff }))
@@ -100,8 +99,7 @@ const QueueSchema = Schema.Struct({
   ewmaLog: Schema.optional(Log),
   scellLog: Schema.optional(Log),
   ecn: Schema.optional(Schema.Boolean),
-  harddrop: Schema.optional(Schema.Boolean),
-  nodrop: Schema.optional(Schema.Boolean)
+  harddrop: Schema.optional(Schema.Boolean)
 })
 
 const redOf = (q: GredQueue): Derived | string => derive({ ...q, limit: q.limit }, false)
@@ -110,8 +108,7 @@ const redOf = (q: GredQueue): Derived | string => derive({ ...q, limit: q.limit 
 const ordered = (o: GredOptions): ReadonlyArray<GredQueue> =>
   [...(o.queues ?? [])].sort((a, b) => (a.dp === o.default ? -1 : b.dp === o.default ? 1 : a.dp - b.dp))
 
-const flagsOf = (q: GredQueue): number =>
-  (q.ecn ? ECN : 0) | (q.harddrop ? HARDDROP : 0) | (q.nodrop ? NODROP : 0)
+const flagsOf = (q: GredQueue): number => (q.ecn ? ECN : 0) | (q.harddrop ? HARDDROP : 0)
 
 /** The prio the kernel gives a queue sent with `prio` (grio: 0 takes the default queue's, else 8). */
 const prioOf = (o: GredOptions, q: GredQueue): number => {
@@ -181,8 +178,7 @@ const queuesOf = (d: TcGredAttrs): Array<QueueRead> => {
         ewmaLog: q.wlog,
         scellLog: q.scellLog,
         ecn: (f & ECN) !== 0,
-        harddrop: (f & HARDDROP) !== 0,
-        nodrop: (f & NODROP) !== 0
+        harddrop: (f & HARDDROP) !== 0
       },
       status: {
         dp: q.dp,
@@ -274,8 +270,7 @@ export const gred: TcKind<GredOptions, TcGredAttrs> = {
           ewmaLog: d.wlog,
           scellLog: d.scellLog,
           ecn: q.ecn === true,
-          harddrop: q.harddrop === true,
-          nodrop: q.nodrop === true
+          harddrop: q.harddrop === true
         }
       })
     if (queues.length > 0) out.queues = queues
