@@ -412,3 +412,110 @@ describe("tunnel_key geneve options as the kernel reports them", () => {
     })
   })
 })
+
+describe("ct helper (tc 6.1 cannot send it: the layout of tc_ct.h and later tc's)", () => {
+  it("HELPER_NAME (NUL-terminated), HELPER_FAMILY and HELPER_PROTO as u8; defaults ipv4/tcp", () => {
+    const bytes = Action.request("add", [
+      { kind: "ct", index: 60, options: { commit: true, helper: { name: "ftp" } } }
+    ])
+    const hex = Buffer.from(bytes).toString("hex")
+    // len 8, type 16, "ftp\0"; len 5, type 17, AF_INET (padded); len 5, type 18, IPPROTO_TCP (padded)
+    expect(hex).toContain("080010006674700005001100020000000500120006000000")
+    roundTrips({ kind: "ct", options: { commit: true, helper: { name: "ftp" } } })
+    roundTrips({
+      kind: "ct",
+      options: { commit: true, zone: 2, helper: { name: "sip", family: "ipv6", protocol: "udp" } }
+    })
+    expect(
+      Action.canonical({ kind: "ct", options: { commit: true, helper: { name: "ftp" } } }).options
+    ).toMatchObject({
+      helper: { name: "ftp", family: "ipv4", protocol: "tcp" }
+    })
+  })
+  it("bad helpers are refused naming the field", () => {
+    expect(refused({ kind: "ct", options: { clear: true, helper: { name: "ftp" } } })).toMatch(/helper/)
+    expect(refused({ kind: "ct", options: { commit: true, helper: { name: "" } } })).toMatch(/helper/)
+    expect(
+      refused({ kind: "ct", options: { commit: true, helper: { name: "ftp", protocol: "sctp" } } })
+    ).toMatch(/helper|protocol/)
+  })
+})
+
+describe("gate and ife", () => {
+  it("gate: entries, times, clock and priority round-trip; the kernel's defaults are canonical", () => {
+    roundTrips({
+      kind: "gate",
+      options: {
+        priority: 3,
+        baseTime: 1000000n,
+        cycleTime: 30000000n,
+        cycleTimeExtension: 5000,
+        clockid: "CLOCK_REALTIME",
+        entries: [
+          { gate: "open", interval: 10000000, ipv: 1, maxOctets: 3000 },
+          { gate: "close", interval: 20000000 }
+        ],
+        action: "drop"
+      }
+    } as Action.Action)
+    expect(
+      Action.canonical({
+        kind: "gate",
+        options: {
+          entries: [
+            { gate: "open", interval: 5 },
+            { gate: "close", interval: 7 }
+          ]
+        }
+      } as Action.Action).options
+    ).toEqual({
+      entries: [
+        { gate: "open", interval: 5 },
+        { gate: "close", interval: 7 }
+      ],
+      baseTime: 0n,
+      cycleTime: 12n,
+      cycleTimeExtension: 0n,
+      clockid: "CLOCK_TAI",
+      action: "pipe"
+    })
+    expect(refused({ kind: "gate", options: { entries: [] } })).toMatch(/entries/)
+    expect(refused({ kind: "gate", options: { entries: [{ gate: "half", interval: 5 }] } })).toMatch(/gate/)
+    expect(refused({ kind: "gate", options: { entries: [{ gate: "open", interval: 0 }] } })).toMatch(
+      /interval/
+    )
+  })
+  it("ife: encode with MACs, type, allowed and used metadata; decode; bad input refused", () => {
+    roundTrips({
+      kind: "ife",
+      options: {
+        mode: "encode",
+        dst: "02:00:00:00:00:0A",
+        src: "02:00:00:00:00:01",
+        type: 0x8888,
+        allow: ["tcindex", "mark"],
+        use: { prio: 7 }
+      }
+    } as Action.Action)
+    roundTrips({
+      kind: "ife",
+      options: { mode: "decode", allow: ["mark", "prio", "tcindex"] }
+    } as Action.Action)
+    expect(
+      Action.canonical({
+        kind: "ife",
+        options: { mode: "encode", dst: "02:00:00:00:00:0A" }
+      } as Action.Action).options
+    ).toEqual({
+      mode: "encode",
+      dst: "02:00:00:00:00:0a",
+      type: 0xed3e,
+      action: "pipe"
+    })
+    expect(refused({ kind: "ife", options: { mode: "decode", dst: "02:00:00:00:00:01" } })).toMatch(/dst/)
+    expect(refused({ kind: "ife", options: { mode: "encode", allow: ["mark"], use: { mark: 1 } } })).toMatch(
+      /allow/
+    )
+    expect(refused({ kind: "ife", options: { mode: "encode", use: { tcindex: 70000 } } })).toMatch(/tcindex/)
+  })
+})

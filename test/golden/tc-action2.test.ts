@@ -376,3 +376,82 @@ describe("skbmod, sample, simple, ctinfo requests match tc", () => {
     )
   })
 })
+
+describe("gate requests match tc", () => {
+  it("priority, base/cycle time and extension, clockid, entries with ipv and max octets", () => {
+    expectSameAction(
+      add({
+        kind: "gate",
+        index: 50,
+        options: {
+          priority: 1,
+          baseTime: 1000000n,
+          cycleTime: 20000000,
+          cycleTimeExtension: 100000,
+          clockid: "CLOCK_TAI",
+          entries: [
+            { gate: "open", interval: 10000000, ipv: 2, maxOctets: 1500 },
+            { gate: "close", interval: 10000000 }
+          ]
+        }
+      } as Action.Action),
+      "tcf-a3-gate-full",
+      ["5", "5.1"]
+    )
+  })
+  it("entries only: what is at its default stays out", () => {
+    expectSameAction(
+      add({
+        kind: "gate",
+        index: 51,
+        options: {
+          entries: [
+            { gate: "open", interval: 5000000 },
+            { gate: "close", interval: 3000000 }
+          ]
+        }
+      } as Action.Action),
+      "tcf-a3-gate-plain",
+      ["5", "5.1"]
+    )
+  })
+})
+
+describe("ife requests match tc", () => {
+  it("encode: use mark, allow prio, type, dst and src", () => {
+    expectSameAction(
+      add({
+        kind: "ife",
+        index: 52,
+        options: {
+          mode: "encode",
+          use: { mark: 0x12 },
+          allow: ["prio"],
+          type: 0xed3e,
+          dst: "02:00:00:00:00:02",
+          src: "02:00:00:00:00:01",
+          action: "pipe"
+        }
+      } as Action.Action),
+      "tcf-a3-ife-encode",
+      ["6"]
+    )
+  })
+  it("encode: use tcindex (16-bit), allow mark", () => {
+    expectSameAction(
+      add({
+        kind: "ife",
+        index: 53,
+        options: { mode: "encode", use: { tcindex: 7 }, allow: ["mark"] }
+      } as Action.Action),
+      "tcf-a3-ife-tcindex",
+      ["6"]
+    )
+  })
+  it("decode with reclassify", () => {
+    expectSameAction(
+      add({ kind: "ife", index: 54, options: { mode: "decode", action: "reclassify" } } as Action.Action),
+      "tcf-a3-ife-decode"
+    )
+  })
+})
