@@ -10,7 +10,8 @@
  *   --runs N           runs per workload and peer (default 5)
  *   --large-runs N     runs of W1L (default min(runs, 3): pyroute2 needs ~1 min per run)
  *   --only W1,W2,...   workloads: setup,w1,w1l,w2,w3,w4,wireguard,apply (wireguard: bench/wireguard.ts,
- *                      by default when the kernel has WireGuard; apply: bench/apply.ts)
+ *                      by default when the kernel has WireGuard; apply: bench/apply.ts;
+ *                      tc-dump,tc-add: bench/tc.ts)
  *   --peer NAME,...    run only these peers (nlink and c are always kept)
  *   --no-save          do not write bench/results/<date>.json
  *
@@ -23,6 +24,7 @@ import * as fs from "node:fs"
 import { stripTypeScriptTypes } from "node:module"
 import * as os from "node:os"
 import * as path from "node:path"
+import { tcWorkloads } from "./tc.ts"
 import { wireguardWorkload } from "./wireguard.ts"
 
 const BENCH = path.dirname(new URL(import.meta.url).pathname)
@@ -62,7 +64,7 @@ const APPLY_RUNS = Math.min(RUNS, 3)
 // ---------------------------------------------------------------------------
 // peers
 
-type Workload = "setup" | "w1" | "w1l" | "w2" | "w3" | "w4" | "wireguard"
+type Workload = "setup" | "w1" | "w1l" | "w2" | "w3" | "w4" | "wireguard" | "tc-dump" | "tc-add"
 
 interface Peer {
   readonly name: string
@@ -578,7 +580,8 @@ const WORKLOADS: ReadonlyArray<WorkloadDef> = [
       } catch {}
     }
   },
-  wireguardWorkload({ createNamespace, ip, removeNamespace, dir: TMP, node: NODE })
+  wireguardWorkload({ createNamespace, ip, removeNamespace, dir: TMP, node: NODE }),
+  ...tcWorkloads({ createNamespace, ip, removeNamespace, dir: TMP, node: NODE })
 ]
 
 // ---------------------------------------------------------------------------
