@@ -298,6 +298,7 @@ const nlinkSide = async (mode: string, dev: string, n: number): Promise<void> =>
   const { Effect } = await import("effect")
   const Class = await import("../src/api/Class.ts")
   const { Netlink } = await import("../src/api/Netlink.ts")
+  const { linkIndex } = await import("../src/api/internal/Resolve.ts")
   const run = <A>(e: any): Promise<A> =>
     Effect.runPromise(e.pipe(Effect.provide(Netlink.layer))) as Promise<A>
   const t0 = performance.now()
@@ -309,9 +310,11 @@ const nlinkSide = async (mode: string, dev: string, n: number): Promise<void> =>
   } else {
     count = await run(
       Effect.gen(function* () {
+        // the device by index, resolved once, as the other peers do (a name costs a lookup per add)
+        const ifindex = yield* linkIndex(dev)
         for (let i = 1; i <= n; i++)
           yield* Class.add({
-            dev,
+            dev: ifindex,
             parent: "1:",
             classid: classid(i),
             kind: "htb",
