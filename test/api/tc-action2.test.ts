@@ -429,7 +429,7 @@ describe("ct helper (tc 6.1 cannot send it: the layout of tc_ct.h and later tc's
     expect(
       Action.canonical({ kind: "ct", options: { commit: true, helper: { name: "ftp" } } }).options
     ).toMatchObject({
-      helper: { name: "ftp", family: "ipv4", protocol: "tcp" }
+      helper: { name: "ftp", protocol: "tcp" }
     })
   })
   it("bad helpers are refused naming the field", () => {

@@ -399,21 +399,34 @@ describe("gate requests match tc", () => {
       ["5", "5.1"]
     )
   })
-  it("entries only: what is at its default stays out", () => {
-    expectSameAction(
-      add({
-        kind: "gate",
-        index: 51,
-        options: {
-          entries: [
-            { gate: "open", interval: 5000000 },
-            { gate: "close", interval: 3000000 }
-          ]
-        }
-      } as Action.Action),
-      "tcf-a3-gate-plain",
-      ["5", "5.1"]
-    )
+  it("entries only: tc's request plus the defaults nlink always sends (a replace resets them)", () => {
+    const ours = add({
+      kind: "gate",
+      index: 51,
+      options: {
+        entries: [
+          { gate: "open", interval: 5000000 },
+          { gate: "close", interval: 3000000 }
+        ]
+      }
+    } as Action.Action)
+    const theirs = onlyMessage("tcf-a3-gate-plain").bytes
+    const nested = nestedAction(["5", "5.1"])
+    const a: any = attributeTree(ours, TCAMSG, nested)
+    const b: any = attributeTree(theirs, TCAMSG, nested)
+    const options = (t: any) => t.attrs[0].nested[0].nested.find((n: any) => n.type === 2)
+    const extra = options(a).nested.filter((n: any) => [4, 6, 8, 10].includes(n.type))
+    // PRIORITY -1, BASE_TIME 0, CYCLE_TIME_EXT 0, CLOCKID CLOCK_TAI (11)
+    expect(extra.map((n: any) => [n.type, n.hex])).toEqual([
+      [4, "ffffffff"],
+      [6, "0000000000000000"],
+      [8, "0000000000000000"],
+      [10, "0b000000"]
+    ])
+    options(a).nested = options(a).nested.filter((n: any) => ![4, 6, 8, 10].includes(n.type))
+    // the lengths of the enclosing nests differ by the extra attributes only: compare the trees
+    expect(a.attrs[0].nested[0].nested).toEqual(b.attrs[0].nested[0].nested)
+    expect(nlmsgHeader(ours).type).toBe(nlmsgHeader(theirs).type)
   })
 })
 

@@ -134,7 +134,7 @@ describeFullKernel("gate, ife, ct helper (issue 14)", () => {
           { kind: "ct", index: 60, options: { commit: true, helper: { name: "ftp" } } } as Action.Action,
           { commit: true, zone: 3, helper: { name: "ftp" } }
         )
-        expect(got.options).toMatchObject({ helper: { name: "ftp", family: "ipv4", protocol: "tcp" } })
+        expect(got.options).toMatchObject({ helper: { name: "ftp", protocol: "tcp" } })
         yield* standalone(
           {
             kind: "ct",

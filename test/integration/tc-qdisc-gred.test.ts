@@ -85,7 +85,7 @@ describeFullKernel("gred (issue 13): the table and its virtual queues", () => {
         expect(o.queues?.[2]).toMatchObject({ harddrop: true, ecn: false })
         // the kernel's table limit (txqueuelen × MTU) reads back
         expect(o.limit).toBeGreaterThan(0)
-        expect(Qdisc.equals(yield* Qdisc.get({ dev: "d0", kind: "gred" }), listed)).toBe(true)
+        expect(Qdisc.equals(yield* Qdisc.get(input), listed)).toBe(true)
         const { status: _, ...config } = toJson(listed)
         expect(Qdisc.equals(Schema.decodeUnknownSync(Qdisc.schema)(config), listed)).toBe(true)
 
@@ -122,13 +122,19 @@ describeFullKernel("gred (issue 13): the table and its virtual queues", () => {
         const next = gred({
           vqs: 4,
           default: 1,
+          grio: true,
           limit: "2mb",
           queues: [queue(1, { min: "20KB", max: "50KB", burst: 30, prio: 3 }), queue(2, { probability: 0.5 })]
         })
         yield* Qdisc.change(next)
-        const got = yield* Qdisc.get({ dev: "d0", kind: "gred" })
+        const got = yield* Qdisc.get(next)
         expect(Qdisc.equals(got, next), JSON.stringify(toJson(got.options))).toBe(true)
         expect((got.options as Qdisc.GredOptions).limit).toBe(2097152)
+        // grio: queue 2 without a prio takes the default queue's (1: prio 3)
+        expect((got.options as Qdisc.GredOptions).queues?.map((q) => [q.dp, q.prio])).toEqual([
+          [1, 3],
+          [2, 3]
+        ])
         yield* Qdisc.remove(got)
       })
     )
@@ -147,15 +153,18 @@ describeFullKernel("gred (issue 13): the table and its virtual queues", () => {
 
         yield* Qdisc.add(gred({ vqs: 4, default: 0, queues: [queue(0)] }))
         const c = yield* Effect.flip(
-          Qdisc.change(gred({ vqs: 4, default: 0, queues: [queue(0, { prio: 5 }), queue(1), refused] }))
+          Qdisc.change(
+            gred({ vqs: 4, default: 0, queues: [queue(0, { probability: 0.2 }), queue(1), refused] })
+          )
         )
         expect(c.message).toMatch(
           /virtual queue 2 \(set before it: the gred qdisc itself, virtual queue 0, virtual queue 1; not set/
         )
         const [left] = gredOn(yield* Qdisc.list({ dev: "d0" }))
-        expect((left.options as Qdisc.GredOptions).queues?.map((q) => [q.dp, q.prio])).toEqual([
-          [0, 5],
-          [1, 0]
+        // what was set before the refused queue stays: queue 0 changed, queue 1 added
+        expect((left.options as Qdisc.GredOptions).queues?.map((q) => [q.dp, q.probability])).toEqual([
+          [0, 0.2],
+          [1, 0.02]
         ])
         yield* Qdisc.remove(left)
       })

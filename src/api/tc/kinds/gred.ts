@@ -26,7 +26,8 @@ import { type Derived, derive, readProbability } from "./red.ts"
 
 /**
  * One virtual queue. `limit`, `min` and `max` are bytes; `prio` orders the
- * queues in grio mode (0: the default queue's, else 8).
+ * queues in grio mode (0: the default queue's, else 8; without grio the
+ * kernel gives every queue 8).
  *
  * @example
  * ```ts
@@ -110,10 +111,11 @@ const ordered = (o: GredOptions): ReadonlyArray<GredQueue> =>
 
 const flagsOf = (q: GredQueue): number => (q.ecn ? ECN : 0) | (q.harddrop ? HARDDROP : 0)
 
-/** The prio the kernel gives a queue sent with `prio` (grio: 0 takes the default queue's, else 8). */
+/** The prio the kernel gives a queue sent with `prio` (grio: 0 takes the default queue's, else 8; no grio: 8). */
 const prioOf = (o: GredOptions, q: GredQueue): number => {
+  if (o.grio !== true) return DEFAULT_PRIO
   const p = q.prio ?? 0
-  if (p !== 0 || o.grio !== true) return p
+  if (p !== 0) return p
   if (q.dp === o.default) return DEFAULT_PRIO
   const d = o.queues?.find((x) => x.dp === o.default)
   return d === undefined ? DEFAULT_PRIO : prioOf(o, d)
@@ -216,6 +218,8 @@ export const gred: TcKind<GredOptions, TcGredAttrs> = {
     for (const [i, q] of (o.queues ?? []).entries()) {
       if (q.dp >= o.vqs) return [`queues.${i}.dp`, `dp ${q.dp} is not below vqs ${o.vqs}`]
       if (seen.has(q.dp)) return [`queues.${i}.dp`, `dp ${q.dp} appears twice`]
+      if (q.prio !== undefined && q.prio !== 0 && o.grio !== true)
+        return [`queues.${i}.prio`, "a prio needs grio (without it the kernel gives every queue 8)"]
       seen.add(q.dp)
       for (const f of ["limit", "min", "max"] as const)
         if (Units.parseSize(q[f]) === 0) return [`queues.${i}.${f}`, `${f} must be above 0`]

@@ -44,6 +44,8 @@ export interface CtNat {
 /**
  * A conntrack helper: its name (ftp, sip, tftp, ...) and the family and
  * protocol of connections it serves (default ipv4 and tcp, the kernel's).
+ * The family is sent but not compared: kernels whose helpers serve both
+ * families (Linux 7.3) report it as 0, and it reads back only when not 0.
  *
  * @example
  * ```ts
@@ -256,12 +258,13 @@ export const ct: ActionKind<CtOptions, ActCtAttrs> = {
           nat.port = portText(d.natPortMin, d.natPortMax ?? d.natPortMin)
         out.nat = nat
       }
-      if (d.helperName !== undefined)
-        out.helper = {
-          name: d.helperName,
-          family: nameOf(FAMILIES, d.helperFamily ?? FAMILIES.ipv4) as CtHelper["family"],
-          protocol: nameOf(PROTOCOLS, d.helperProto ?? PROTOCOLS.tcp) as CtHelper["protocol"]
-        }
+      if (d.helperName !== undefined) {
+        const h: { -readonly [K in keyof CtHelper]: CtHelper[K] } = { name: d.helperName }
+        if (d.helperFamily !== undefined && d.helperFamily !== 0)
+          h.family = nameOf(FAMILIES, d.helperFamily) as CtHelper["family"]
+        h.protocol = nameOf(PROTOCOLS, d.helperProto ?? PROTOCOLS.tcp) as CtHelper["protocol"]
+        out.helper = h
+      }
     }
     out.action = Control.format(d.parms.action)
     return out

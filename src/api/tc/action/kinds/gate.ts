@@ -6,6 +6,10 @@
  * priority of passing packets and the bytes allowed in it; the schedule
  * starts at `baseTime` on `clockid` and repeats every `cycleTime`.
  *
+ * The kernel keeps the priority, base time, extension and clock of an
+ * action a replace leaves them out of, so nlink sends them always (`tc`
+ * sends only those given): a replace sets exactly the object written.
+ *
  * @since 0.3.0
  */
 import * as Schema from "effect/Schema"
@@ -136,16 +140,14 @@ export const gate: ActionKind<GateOptions, ActGateAttrs> = {
     const d: { -readonly [K in keyof ActGateAttrs]: ActGateAttrs[K] } = {
       parms: { index, capab: 0, action: Control.parse(o.action ?? "pipe")!, refcnt: 0, bindcnt: 0 }
     }
-    // as tc: what is at its default stays out
-    if (o.priority !== undefined) d.priority = o.priority
+    // unlike tc, the defaults are sent too: a replace keeps what a request leaves out
+    d.priority = o.priority ?? ANY
     if (o.flags !== undefined && o.flags !== 0) d.flags = o.flags
-    const base = big(o.baseTime)
-    if (base !== undefined && base !== 0n) d.baseTime = base
+    d.baseTime = big(o.baseTime) ?? 0n
     const cycle = big(o.cycleTime)
     if (cycle !== undefined && cycle !== 0n) d.cycleTime = cycle
-    const ext = big(o.cycleTimeExtension)
-    if (ext !== undefined && ext !== 0n) d.cycleTimeExt = ext
-    if (o.clockid !== undefined) d.clockid = clockId(o.clockid)
+    d.cycleTimeExt = big(o.cycleTimeExtension) ?? 0n
+    d.clockid = o.clockid === undefined ? CLOCK_TAI : clockId(o.clockid)
     d.entryList = {
       oneEntry: o.entries.map((e) => ({
         ...(e.gate === "open" ? { gate: true as const } : {}),

@@ -44,7 +44,7 @@ export interface IfeOptions {
   readonly dst?: string | undefined
   /** encode: the source MAC of the outer frame (default: the packet's). */
   readonly src?: string | undefined
-  /** The outer frame's ethertype; default 0xed3e (ETH_P_IFE). */
+  /** encode: the outer frame's ethertype; default 0xed3e (ETH_P_IFE). */
   readonly type?: number | undefined
   /** Metadata whose packet value travels. */
   readonly allow?: ReadonlyArray<IfeMeta> | undefined
@@ -137,7 +137,8 @@ export const ife: ActionKind<IfeOptions, ActIfeAttrs> = {
   kernelChosen: ["allow"],
   check: (o) => {
     if (o.mode === "decode")
-      for (const f of ["dst", "src"] as const) if (o[f] !== undefined) return [f, `${f} goes with encode`]
+      for (const f of ["dst", "src", "type"] as const)
+        if (o[f] !== undefined) return [f, `${f} goes with encode`]
     for (const m of METAS)
       if (o.use?.[m] !== undefined && o.allow?.includes(m)) return [`allow`, `${m} is both allowed and used`]
     return undefined
@@ -171,7 +172,8 @@ export const ife: ActionKind<IfeOptions, ActIfeAttrs> = {
     const zero = "00:00:00:00:00:00"
     if (d.dmac !== undefined && mac(d.dmac) !== zero) out.dst = mac(d.dmac)
     if (d.smac !== undefined && mac(d.smac) !== zero) out.src = mac(d.smac)
-    out.type = d.type ?? ETH_P_IFE
+    // decode keeps no type (the kernel reports 0)
+    if (out.mode === "encode") out.type = d.type ?? ETH_P_IFE
     const allow: Array<IfeMeta> = []
     const use: Mutable<NonNullable<IfeOptions["use"]>> = {}
     for (const m of METAS) {
@@ -187,11 +189,11 @@ export const ife: ActionKind<IfeOptions, ActIfeAttrs> = {
   },
   canonical: (o) => {
     const out: Mutable<IfeOptions> = { mode: o.mode ?? "encode" }
-    if (o.mode === "encode") {
+    if (out.mode === "encode") {
       if (o.dst !== undefined) out.dst = mac(o.dst)
       if (o.src !== undefined) out.src = mac(o.src)
+      out.type = o.type ?? ETH_P_IFE
     }
-    out.type = o.type ?? ETH_P_IFE
     Object.assign(out, metadataOf(o))
     out.action = Control.canonical(o.action ?? "pipe")
     return out
