@@ -7,6 +7,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Schema from "effect/Schema"
 import * as Action from "../../src/api/Action.ts"
 import * as Actions from "../../src/api/tc/action/Engine.ts"
+import { encodeActCtinfoAttrs } from "../../src/generated/tc-action/index.ts"
 import { Writer } from "../../src/runtime/Wire.ts"
 
 /** The action as the kernel would read it back: encoded, decoded, turned into an action. */
@@ -428,9 +429,14 @@ describe("ct helper (tc 6.1 cannot send it: the layout of tc_ct.h and later tc's
     })
     expect(
       Action.canonical({ kind: "ct", options: { commit: true, helper: { name: "ftp" } } }).options
-    ).toMatchObject({
-      helper: { name: "ftp", protocol: "tcp" }
-    })
+    ).toEqual({ zone: 0, commit: true, helper: { name: "ftp", protocol: "tcp" }, action: "pipe" })
+    // the family is sent but not compared: a kernel reporting 0 (7.3) reads back without it
+    expect(
+      Action.equals(
+        { kind: "ct", options: { commit: true, helper: { name: "sip", family: "ipv6", protocol: "udp" } } },
+        { kind: "ct", options: { commit: true, helper: { name: "sip", protocol: "udp" } } }
+      )
+    ).toBe(true)
   })
   it("bad helpers are refused naming the field", () => {
     expect(refused({ kind: "ct", options: { clear: true, helper: { name: "ftp" } } })).toMatch(/helper/)
@@ -517,5 +523,26 @@ describe("gate and ife", () => {
       /allow/
     )
     expect(refused({ kind: "ife", options: { mode: "encode", use: { tcindex: 70000 } } })).toMatch(/tcindex/)
+  })
+})
+
+describe("the kind's status hook", () => {
+  it("ctinfo's counters reach status.kind; kinds without a hook report none", () => {
+    const w = new Writer(256)
+    encodeActCtinfoAttrs(w, {
+      act: { index: 3, capab: 0, action: 3, refcnt: 1, bindcnt: 0 },
+      zone: 2,
+      parmsCpmarkMask: 0xff,
+      statsDscpSet: 5n,
+      statsDscpError: 1n,
+      statsCpmarkSet: 7n
+    })
+    const a = Actions.fromAttrs({ kind: "ctinfo", options: w.finish() } as any)
+    expect(a.status?.kind).toEqual({ dscpSet: 5n, dscpError: 1n, cpmarkSet: 7n })
+    expect(a.options).toMatchObject({ zone: 2, cpmark: 0xff })
+    const g = echoed({ kind: "gact", options: { action: "drop" } })
+    expect(
+      Actions.fromAttrs(Actions.decodeList(Actions.encodeList([g], [{}]))[0]).status?.kind
+    ).toBeUndefined()
   })
 })

@@ -219,5 +219,11 @@ describe("gred: a dump's 16 PARMS slots read back as the configured queues", () 
       expect.any(String)
     ])
     expect(k.check!({ vqs: 2, default: 0, queues: [q] })).toBeUndefined()
+    // without grio the kernel gives every queue prio 8: only that (or none) is accepted
+    expect(k.check!({ vqs: 2, default: 0, queues: [{ ...q, prio: 3 }] })).toEqual([
+      "queues.0.prio",
+      expect.any(String)
+    ])
+    expect(k.check!({ vqs: 2, default: 0, queues: [{ ...q, prio: 8 }] })).toBeUndefined()
   })
 })

@@ -218,8 +218,11 @@ export const gred: TcKind<GredOptions, TcGredAttrs> = {
     for (const [i, q] of (o.queues ?? []).entries()) {
       if (q.dp >= o.vqs) return [`queues.${i}.dp`, `dp ${q.dp} is not below vqs ${o.vqs}`]
       if (seen.has(q.dp)) return [`queues.${i}.dp`, `dp ${q.dp} appears twice`]
-      if (q.prio !== undefined && q.prio !== 0 && o.grio !== true)
-        return [`queues.${i}.prio`, "a prio needs grio (without it the kernel gives every queue 8)"]
+      if (q.prio !== undefined && q.prio !== 0 && q.prio !== DEFAULT_PRIO && o.grio !== true)
+        return [
+          `queues.${i}.prio`,
+          "a prio other than 8 needs grio (without it the kernel gives every queue 8)"
+        ]
       seen.add(q.dp)
       for (const f of ["limit", "min", "max"] as const)
         if (Units.parseSize(q[f]) === 0) return [`queues.${i}.${f}`, `${f} must be above 0`]

@@ -293,12 +293,8 @@ export const ct: ActionKind<CtOptions, ActCtAttrs> = {
       if (n.port !== undefined) nat.port = p === undefined ? n.port : portText(p[0], p[1])
       out.nat = nat
     }
-    if (o.helper !== undefined)
-      out.helper = {
-        name: o.helper.name,
-        family: o.helper.family ?? "ipv4",
-        protocol: o.helper.protocol ?? "tcp"
-      }
+    // the family is not compared (see CtHelper)
+    if (o.helper !== undefined) out.helper = { name: o.helper.name, protocol: o.helper.protocol ?? "tcp" }
     out.action = action
     return out
   },
