@@ -546,3 +546,35 @@ describe("the kind's status hook", () => {
     ).toBeUndefined()
   })
 })
+
+describe("bpf action", () => {
+  it("fd and name; bytecode round-trips; the fd is the kernel's to forget", () => {
+    const bytes = Action.request("add", [
+      { kind: "bpf", index: 7, options: { fd: 9, name: "act" } } as Action.Action
+    ])
+    const hex = Buffer.from(bytes).toString("hex")
+    // TCA_ACT_BPF_FD 9, TCA_ACT_BPF_NAME "act"
+    expect(hex).toContain("0800050009000000")
+    expect(hex).toContain("0800060061637400")
+    roundTrips({
+      kind: "bpf",
+      options: {
+        bytecode: [
+          [0x30, 0, 0, 0],
+          [6, 0, 0, 0xffffffff]
+        ],
+        action: "drop"
+      }
+    } as Action.Action)
+    // a listed eBPF action has no fd: equal to the input that had one
+    expect(
+      Action.equals(
+        { kind: "bpf", options: { fd: 9, name: "act" } } as Action.Action,
+        { kind: "bpf", options: { name: "act" } } as Action.Action
+      )
+    ).toBe(true)
+    expect(refused({ kind: "bpf", options: { fd: 3, bytecode: [[6, 0, 0, 0]] } })).toMatch(/bytecode/)
+    expect(refused({ kind: "bpf", options: { bytecode: [[6, 0, 0, -1]] } })).toMatch(/bytecode/)
+    expect(refused({ kind: "bpf", options: { bytecode: [] } })).toMatch(/bytecode/)
+  })
+})

@@ -2081,7 +2081,7 @@ const tcActionCases2: ReadonlyArray<GoldenCase> = [
   )
 ]
 
-/** Action kinds gate and ife (issue 14). */
+/** Action kinds gate, ife and bpf (issue 14). */
 const tcActionCases3: ReadonlyArray<GoldenCase> = [
   tca(
     "a3-gate-full",
@@ -2103,7 +2103,20 @@ const tcActionCases3: ReadonlyArray<GoldenCase> = [
     "ife encode: use tcindex, allow mark",
     "action add action ife encode use tcindex 7 allow mark index 53"
   ),
-  tca("a3-ife-decode", "ife decode with reclassify", "action add action ife decode reclassify index 54")
+  tca("a3-ife-decode", "ife decode with reclassify", "action add action ife decode reclassify index 54"),
+  {
+    ...tca(
+      "a3-bpf-bytecode",
+      "bpf with classic bytecode (OPS_LEN, OPS), control drop",
+      "action add action bpf"
+    ),
+    // the bytecode is one argument with spaces
+    command: [
+      ...split("action add action bpf bytecode"),
+      "2,48 0 0 0,6 0 0 4294967295",
+      ...split("drop index 70")
+    ]
+  }
 ]
 
 export const cases: ReadonlyArray<GoldenCase> = [

@@ -468,3 +468,22 @@ describe("ife requests match tc", () => {
     )
   })
 })
+
+describe("bpf action requests match tc", () => {
+  it("classic bytecode: OPS_LEN and OPS (struct sock_filter), control drop", () => {
+    expectSameAction(
+      add({
+        kind: "bpf",
+        index: 70,
+        options: {
+          bytecode: [
+            [48, 0, 0, 0],
+            [6, 0, 0, 4294967295]
+          ],
+          action: "drop"
+        }
+      } as Action.Action),
+      "tcf-a3-bpf-bytecode"
+    )
+  })
+})

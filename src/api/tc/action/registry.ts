@@ -22,6 +22,7 @@ import { ct } from "./kinds/ct.ts"
 import { ctinfo } from "./kinds/ctinfo.ts"
 import { pedit } from "./kinds/pedit.ts"
 import { tunnelKey } from "./kinds/tunnel_key.ts"
+import { bpf } from "./kinds/bpf.ts"
 import { gate } from "./kinds/gate.ts"
 import { ife } from "./kinds/ife.ts"
 
@@ -44,5 +45,6 @@ export const actionKinds: ReadonlyArray<AnyActionKind> = [
   simple,
   ctinfo,
   gate,
-  ife
+  ife,
+  bpf
 ]
