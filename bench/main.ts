@@ -9,10 +9,11 @@
  *   --large            add W1L: the 1M-route dump consumed as a stream
  *   --runs N           runs per workload and peer (default 5)
  *   --large-runs N     runs of W1L (default min(runs, 3): pyroute2 needs ~1 min per run)
- *   --only W1,W2,...   workloads: setup,w1,w1l,w2,w3,w4,wireguard,startup,tcf-add,tcf-dump,apply,latency
- *                      (wireguard: bench/wireguard.ts, by default when the kernel has WireGuard;
- *                      startup: the `nlink show` command beside `ip -br addr`; tcf-*: bench/tc-filter.ts;
- *                      apply: bench/apply.ts; latency: bench/latency.ts)
+ *   --only W1,W2,...   workloads: setup,w1,w1l,w2,w3,w4,wireguard,startup,tcf-add,tcf-dump,tc-dump,tc-add,
+ *                      apply,latency (wireguard: bench/wireguard.ts, by default when the kernel has
+ *                      WireGuard; startup: the `nlink show` command beside `ip -br addr`; tcf-*:
+ *                      bench/tc-filter.ts; tc-dump, tc-add: bench/tc.ts; apply: bench/apply.ts;
+ *                      latency: bench/latency.ts)
  *   --peer NAME,...    run only these peers (nlink and c are always kept)
  *   --no-save          do not write bench/results/<date>.json
  *
@@ -26,6 +27,7 @@ import { stripTypeScriptTypes } from "node:module"
 import * as os from "node:os"
 import * as path from "node:path"
 import { tcFilterAddWorkload, tcFilterDumpWorkload } from "./tc-filter.ts"
+import { tcWorkloads } from "./tc.ts"
 import { wireguardWorkload } from "./wireguard.ts"
 
 const BENCH = path.dirname(new URL(import.meta.url).pathname)
@@ -67,7 +69,19 @@ const APPLY_RUNS = Math.min(RUNS, 3)
 // ---------------------------------------------------------------------------
 // peers
 
-type Workload = "setup" | "w1" | "w1l" | "w2" | "w3" | "w4" | "wireguard" | "startup" | "tcf-add" | "tcf-dump"
+type Workload =
+  | "setup"
+  | "w1"
+  | "w1l"
+  | "w2"
+  | "w3"
+  | "w4"
+  | "wireguard"
+  | "startup"
+  | "tcf-add"
+  | "tcf-dump"
+  | "tc-dump"
+  | "tc-add"
 
 interface Peer {
   readonly name: string
@@ -632,7 +646,8 @@ const WORKLOADS: ReadonlyArray<WorkloadDef> = [
     options: () => ({ discardStdout: true, timeoutMs: 60_000 })
   },
   tcFilterAddWorkload({ createNamespace, ip, removeNamespace, dir: TMP, node: NODE }),
-  tcFilterDumpWorkload({ createNamespace, ip, removeNamespace, dir: TMP, node: NODE })
+  tcFilterDumpWorkload({ createNamespace, ip, removeNamespace, dir: TMP, node: NODE }),
+  ...tcWorkloads({ createNamespace, ip, removeNamespace, dir: TMP, node: NODE })
 ]
 
 // ---------------------------------------------------------------------------

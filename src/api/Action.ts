@@ -48,6 +48,11 @@ import { Netlink } from "./Netlink.ts"
 import type { Action as FilterAction } from "./Filter.ts"
 import * as Actions from "./tc/action/Engine.ts"
 
+export type { BpfActionOptions, BpfInstruction } from "./tc/action/kinds/bpf.ts"
+export type { CtHelper } from "./tc/action/kinds/ct.ts"
+export type { GateEntry, GateOptions } from "./tc/action/kinds/gate.ts"
+export type { IfeMeta, IfeOptions } from "./tc/action/kinds/ife.ts"
+
 /**
  * An action: its kind, options, shared index, cookie and flags; counters,
  * `refcnt` and `bindcnt` under `status`.

@@ -44,10 +44,12 @@ import type { EtsOptions } from "./tc/kinds/ets.ts"
 import type { HfscOptions } from "./tc/kinds/hfsc.ts"
 import type { MqprioOptions } from "./tc/kinds/mqprio.ts"
 import type { TaprioOptions } from "./tc/kinds/taprio.ts"
+import type { GredOptions, GredQueue } from "./tc/kinds/gred.ts"
 import { qdiscKinds, qdiscKindSince } from "./tc/registry.ts"
 
 export type { CodelOptions, FifoOptions, FqCodelOptions, HtbOptions, PrioOptions, TbfOptions }
 export type { CbsOptions, Dualpi2Options, EtfOptions, EtsOptions, HfscOptions, MqprioOptions, TaprioOptions }
+export type { GredOptions, GredQueue }
 export type { Stats, Status } from "./tc/Engine.ts"
 
 interface Common {
@@ -90,14 +92,19 @@ export type Qdisc = Common &
     | { readonly kind: "ets"; readonly options: EtsOptions }
     | { readonly kind: "mqprio"; readonly options: MqprioOptions }
     | { readonly kind: "taprio"; readonly options: TaprioOptions }
+    | { readonly kind: "gred"; readonly options: GredOptions }
     | { readonly kind: "etf"; readonly options: EtfOptions }
     | { readonly kind: "cbs"; readonly options?: CbsOptions | undefined }
     | { readonly kind: "dualpi2"; readonly options?: Dualpi2Options | undefined }
     | { readonly kind: string & {}; readonly options?: object | undefined }
   )
 
+// shared blocks (TCA_INGRESS_BLOCK / TCA_EGRESS_BLOCK) sit beside the engine's fields
+const Block = Schema.Number.check(Schema.isInt(), Schema.isBetween({ minimum: 1, maximum: 0xfffffffe }))
+
 const engine = Engine.make({
   name: "qdisc",
+  extraFields: { ingressBlock: Schema.optional(Block), egressBlock: Schema.optional(Block) },
   id: "handle",
   kinds: qdiscKinds,
   types: {
@@ -135,12 +142,6 @@ export const fromMessage = (m: QdiscMessage, names?: LinkNames): Qdisc => {
   return { ...rest, ...blocksOf(m), status }
 }
 
-// shared blocks (TCA_INGRESS_BLOCK / TCA_EGRESS_BLOCK) sit beside the engine's fields
-const Block = Schema.Number.check(Schema.isInt(), Schema.isBetween({ minimum: 1, maximum: 0xfffffffe }))
-const BlocksSchema = Schema.Struct({
-  ingressBlock: Schema.optional(Block),
-  egressBlock: Schema.optional(Block)
-})
 const blocksOf = (b: {
   readonly ingressBlock?: number | undefined
   readonly egressBlock?: number | undefined
@@ -235,6 +236,28 @@ export const request = (
         ...blocksOf(q)
       })
 
+/**
+ * Every request `tc` sends for one command, in order: {@link request}'s,
+ * then the kind's changes of what it made (gred: the table, then one change
+ * per virtual queue).
+ *
+ * @example
+ * ```ts
+ * Qdisc.requests("add", { dev: "d0", handle: "1:", kind: "gred", options: { vqs: 2, default: 0, queues: [{ dp: 0, limit: "60KB", min: "15KB", max: "45KB" }] } }, 3).length // 2
+ * ```
+ * @since 0.3.0
+ */
+export const requests = (
+  command: "add" | "replace" | "change",
+  q: Qdisc,
+  ifindex: number
+): Array<Uint8Array> =>
+  engine.requests(
+    withoutBlocks(q) as any,
+    { ...engine.toMessage(withoutBlocks(q) as any, ifindex, true), ...blocksOf(q) },
+    engine.flags[command]
+  )
+
 // a kind some kernels lack: their "kind is unknown" answer says since when and with which option it exists
 const newerKind = <A, R>(
   q: Qdisc,
@@ -275,22 +298,13 @@ export const add = operation("Qdisc.add", function* (q: Qdisc) {
 })
 
 const writeWithBlocks = (q: Qdisc, flags: number, operation: string) =>
-  q.ingressBlock === undefined && q.egressBlock === undefined
-    ? engine.write(q, flags, operation)
-    : Effect.gen(function* () {
-        const blocks = yield* validate(BlocksSchema, {
-          ingressBlock: q.ingressBlock,
-          egressBlock: q.egressBlock
-        })
-        const o = yield* engine.check(withoutBlocks(q))
-        const ifindex = yield* linkIndex(o.dev)
-        const m = { ...engine.toMessage(o, ifindex, true), ...blocksOf(blocks) }
-        const { route } = yield* Netlink
-        yield* route.request(
-          engine.build(QdiscMessageTypes.RTM_NEWQDISC, flags, m),
-          engine.requestOptions(operation)
-        )
-      })
+  Effect.gen(function* () {
+    // the Schema checks the blocks with the kind's options
+    const o = (yield* engine.check(q)) as Qdisc
+    const ifindex = yield* linkIndex(o.dev)
+    const m = { ...engine.toMessage(withoutBlocks(o) as any, ifindex, true), ...blocksOf(o) }
+    yield* engine.send(o as any, m, flags, operation)
+  })
 
 /**
  * Adds or replaces the qdisc in its slot, like `tc qdisc replace`.
@@ -316,7 +330,7 @@ export const replace = operation("Qdisc.replace", function* (q: Qdisc) {
  * @since 0.3.0
  */
 export const change = operation("Qdisc.change", function* (q: Qdisc) {
-  yield* engine.write(q, engine.flags.change, "qdisc change")
+  yield* writeWithBlocks(q, engine.flags.change, "qdisc change")
 })
 
 /**
@@ -355,7 +369,7 @@ export const del = remove
  * @since 0.3.0
  */
 export const get = operation("Qdisc.get", function* (q: Qdisc) {
-  const got: any = yield* engine.get(withoutBlocks(q))
+  const got: any = yield* engine.get(withoutBlocks(q), fromMessage as any)
   return got as Qdisc
 })
 

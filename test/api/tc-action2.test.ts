@@ -7,6 +7,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Schema from "effect/Schema"
 import * as Action from "../../src/api/Action.ts"
 import * as Actions from "../../src/api/tc/action/Engine.ts"
+import { encodeActCtinfoAttrs } from "../../src/generated/tc-action/index.ts"
 import { Writer } from "../../src/runtime/Wire.ts"
 
 /** The action as the kernel would read it back: encoded, decoded, turned into an action. */
@@ -410,5 +411,170 @@ describe("tunnel_key geneve options as the kernel reports them", () => {
       ],
       action: "pipe"
     })
+  })
+})
+
+describe("ct helper (tc 6.1 cannot send it: the layout of tc_ct.h and later tc's)", () => {
+  it("HELPER_NAME (NUL-terminated), HELPER_FAMILY and HELPER_PROTO as u8; defaults ipv4/tcp", () => {
+    const bytes = Action.request("add", [
+      { kind: "ct", index: 60, options: { commit: true, helper: { name: "ftp" } } }
+    ])
+    const hex = Buffer.from(bytes).toString("hex")
+    // len 8, type 16, "ftp\0"; len 5, type 17, AF_INET (padded); len 5, type 18, IPPROTO_TCP (padded)
+    expect(hex).toContain("080010006674700005001100020000000500120006000000")
+    roundTrips({ kind: "ct", options: { commit: true, helper: { name: "ftp" } } })
+    roundTrips({
+      kind: "ct",
+      options: { commit: true, zone: 2, helper: { name: "sip", family: "ipv6", protocol: "udp" } }
+    })
+    expect(
+      Action.canonical({ kind: "ct", options: { commit: true, helper: { name: "ftp" } } }).options
+    ).toEqual({ zone: 0, commit: true, helper: { name: "ftp", protocol: "tcp" }, action: "pipe" })
+    // the family is sent but not compared: a kernel reporting 0 (7.3) reads back without it
+    expect(
+      Action.equals(
+        { kind: "ct", options: { commit: true, helper: { name: "sip", family: "ipv6", protocol: "udp" } } },
+        { kind: "ct", options: { commit: true, helper: { name: "sip", protocol: "udp" } } }
+      )
+    ).toBe(true)
+  })
+  it("bad helpers are refused naming the field", () => {
+    expect(refused({ kind: "ct", options: { clear: true, helper: { name: "ftp" } } })).toMatch(/helper/)
+    expect(refused({ kind: "ct", options: { commit: true, helper: { name: "" } } })).toMatch(/helper/)
+    expect(
+      refused({ kind: "ct", options: { commit: true, helper: { name: "ftp", protocol: "sctp" } } })
+    ).toMatch(/helper|protocol/)
+  })
+})
+
+describe("gate and ife", () => {
+  it("gate: entries, times, clock and priority round-trip; the kernel's defaults are canonical", () => {
+    roundTrips({
+      kind: "gate",
+      options: {
+        priority: 3,
+        baseTime: 1000000n,
+        cycleTime: 30000000n,
+        cycleTimeExtension: 5000,
+        clockid: "CLOCK_REALTIME",
+        entries: [
+          { gate: "open", interval: 10000000, ipv: 1, maxOctets: 3000 },
+          { gate: "close", interval: 20000000 }
+        ],
+        action: "drop"
+      }
+    } as Action.Action)
+    expect(
+      Action.canonical({
+        kind: "gate",
+        options: {
+          entries: [
+            { gate: "open", interval: 5 },
+            { gate: "close", interval: 7 }
+          ]
+        }
+      } as Action.Action).options
+    ).toEqual({
+      entries: [
+        { gate: "open", interval: 5 },
+        { gate: "close", interval: 7 }
+      ],
+      baseTime: 0n,
+      cycleTime: 12n,
+      cycleTimeExtension: 0n,
+      clockid: "CLOCK_TAI",
+      action: "pipe"
+    })
+    expect(refused({ kind: "gate", options: { entries: [] } })).toMatch(/entries/)
+    expect(refused({ kind: "gate", options: { entries: [{ gate: "half", interval: 5 }] } })).toMatch(/gate/)
+    expect(refused({ kind: "gate", options: { entries: [{ gate: "open", interval: 0 }] } })).toMatch(
+      /interval/
+    )
+  })
+  it("ife: encode with MACs, type, allowed and used metadata; decode; bad input refused", () => {
+    roundTrips({
+      kind: "ife",
+      options: {
+        mode: "encode",
+        dst: "02:00:00:00:00:0A",
+        src: "02:00:00:00:00:01",
+        type: 0x8888,
+        allow: ["tcindex", "mark"],
+        use: { prio: 7 }
+      }
+    } as Action.Action)
+    roundTrips({
+      kind: "ife",
+      options: { mode: "decode", allow: ["mark", "prio", "tcindex"] }
+    } as Action.Action)
+    expect(
+      Action.canonical({
+        kind: "ife",
+        options: { mode: "encode", dst: "02:00:00:00:00:0A" }
+      } as Action.Action).options
+    ).toEqual({
+      mode: "encode",
+      dst: "02:00:00:00:00:0a",
+      type: 0xed3e,
+      action: "pipe"
+    })
+    expect(refused({ kind: "ife", options: { mode: "decode", dst: "02:00:00:00:00:01" } })).toMatch(/dst/)
+    expect(refused({ kind: "ife", options: { mode: "encode", allow: ["mark"], use: { mark: 1 } } })).toMatch(
+      /allow/
+    )
+    expect(refused({ kind: "ife", options: { mode: "encode", use: { tcindex: 70000 } } })).toMatch(/tcindex/)
+  })
+})
+
+describe("the kind's status hook", () => {
+  it("ctinfo's counters reach status.kind; kinds without a hook report none", () => {
+    const w = new Writer(256)
+    encodeActCtinfoAttrs(w, {
+      act: { index: 3, capab: 0, action: 3, refcnt: 1, bindcnt: 0 },
+      zone: 2,
+      parmsCpmarkMask: 0xff,
+      statsDscpSet: 5n,
+      statsDscpError: 1n,
+      statsCpmarkSet: 7n
+    })
+    const a = Actions.fromAttrs({ kind: "ctinfo", options: w.finish() } as any)
+    expect(a.status?.kind).toEqual({ dscpSet: 5n, dscpError: 1n, cpmarkSet: 7n })
+    expect(a.options).toMatchObject({ zone: 2, cpmark: 0xff })
+    const g = echoed({ kind: "gact", options: { action: "drop" } })
+    expect(
+      Actions.fromAttrs(Actions.decodeList(Actions.encodeList([g], [{}]))[0]).status?.kind
+    ).toBeUndefined()
+  })
+})
+
+describe("bpf action", () => {
+  it("fd and name; bytecode round-trips; the fd is the kernel's to forget", () => {
+    const bytes = Action.request("add", [
+      { kind: "bpf", index: 7, options: { fd: 9, name: "act" } } as Action.Action
+    ])
+    const hex = Buffer.from(bytes).toString("hex")
+    // TCA_ACT_BPF_FD 9, TCA_ACT_BPF_NAME "act"
+    expect(hex).toContain("0800050009000000")
+    expect(hex).toContain("0800060061637400")
+    roundTrips({
+      kind: "bpf",
+      options: {
+        bytecode: [
+          [0x30, 0, 0, 0],
+          [6, 0, 0, 0xffffffff]
+        ],
+        action: "drop"
+      }
+    } as Action.Action)
+    // a listed eBPF action has no fd: equal to the input that had one
+    expect(
+      Action.equals(
+        { kind: "bpf", options: { fd: 9, name: "act" } } as Action.Action,
+        { kind: "bpf", options: { name: "act" } } as Action.Action
+      )
+    ).toBe(true)
+    expect(refused({ kind: "bpf", options: { fd: 3, bytecode: [[6, 0, 0, 0]] } })).toMatch(/bytecode/)
+    expect(refused({ kind: "bpf", options: { bytecode: [[6, 0, 0, -1]] } })).toMatch(/bytecode/)
+    expect(refused({ kind: "bpf", options: { bytecode: [] } })).toMatch(/bytecode/)
   })
 })

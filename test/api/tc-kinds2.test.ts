@@ -9,7 +9,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as Class from "../../src/api/Class.ts"
 import * as Qdisc from "../../src/api/Qdisc.ts"
-import { classKinds, qdiscKinds } from "../../src/api/tc/registry.ts"
+import { addedClassKinds, classKinds, qdiscKinds } from "../../src/api/tc/registry.ts"
 import type { AnyTcKind } from "../../src/api/tc/TcKind.ts"
 import { Writer } from "../../src/runtime/Wire.ts"
 import { describeRoot, inNamespace, ip } from "../helpers/netns.ts"
@@ -52,6 +52,17 @@ const queues = [
   { count: 2, offset: 2 },
   { count: 4, offset: 4 }
 ]
+
+describe("the class registry", () => {
+  it("names the kinds whose classes Class.add makes; the others' classes come with their qdisc", () => {
+    expect([...addedClassKinds].sort()).toEqual(["drr", "hfsc", "htb", "qfq"])
+    // ets's bands and sfq's flows have class modules (change, list) but the qdisc makes them
+    expect(classKinds.map((k) => k.kind)).toEqual(expect.arrayContaining(["ets", "sfq"]))
+    expect(addedClassKinds.has("ets") || addedClassKinds.has("sfq") || addedClassKinds.has("prio")).toBe(
+      false
+    )
+  })
+})
 
 describe("options survive TCA_OPTIONS and read back canonical", () => {
   it("hfsc: sc reads back as rt and ls; rates in bits/s, d in us", () => {

@@ -7,8 +7,10 @@ import { describe, expect, it } from "@effect/vitest"
 import fc from "fast-check"
 import * as Qdisc from "../../src/api/Qdisc.ts"
 import { evalEwma, evalIdleDamping, evalP } from "../../src/api/tc/kinds/red.ts"
-import { classKinds } from "../../src/api/tc/registry.ts"
+import { classKinds, qdiscKinds } from "../../src/api/tc/registry.ts"
 import * as Units from "../../src/api/tc/Units.ts"
+import { decodeTcGredQopt, encodeTcGredQopt, TcGredQoptSize } from "../../src/generated/tc/index.ts"
+import { Writer } from "../../src/runtime/Wire.ts"
 
 describe("Units.Percent", () => {
   it("numbers are percent, text needs %", () => {
@@ -133,5 +135,95 @@ describe("canonical forms", () => {
         timerSlack: 20
       }
     )
+  })
+})
+
+describe("gred: a dump's 16 PARMS slots read back as the configured queues", () => {
+  const k = qdiscKinds.find((x) => x.kind === "gred")!
+  const options: Qdisc.GredOptions = {
+    vqs: 4,
+    default: 0,
+    grio: true,
+    limit: "1mb",
+    queues: [
+      { dp: 2, limit: "60KB", min: "15KB", max: "45KB", probability: 0.1, prio: 2, ecn: true },
+      { dp: 0, limit: 100000, min: 20000, max: 60000, avpkt: 1500, burst: 30 }
+    ]
+  }
+  // what the kernel dumps: every slot, unused ones with dp 16 + i; MAX_P per slot; VQ_LIST entries
+  const dump = (): Uint8Array => {
+    const sent = k.followUps!(options).map((f) => f.data as any)
+    const parms = new Writer(16 * TcGredQoptSize)
+    const maxP: Array<number> = []
+    for (let i = 0; i < 16; i++) {
+      const s = sent.find((d: any) => d.vqList.entry[0].dp === i)
+      if (s === undefined) {
+        encodeTcGredQopt(parms, {
+          ...decodeTcGredQopt(new Uint8Array(52), new DataView(new ArrayBuffer(52)), 0, 52),
+          dp: 16 + i
+        })
+        maxP.push(0)
+      } else {
+        const q = decodeTcGredQopt(s.parms, new DataView(s.parms.buffer, s.parms.byteOffset), 0, 52)
+        // the kernel reports prio 0 of a grio queue as the default queue's (8 when it is the default)
+        encodeTcGredQopt(parms, { ...q, prio: q.prio === 0 ? 8 : q.prio, packets: 7, bytesin: 700 })
+        maxP.push(s.maxP[0])
+      }
+    }
+    const w = new Writer(2048)
+    k.encode(w, {
+      dps: { dps: 4, defDp: 0, grio: 1, flags: 0 },
+      maxP,
+      limit: 1048576,
+      parms: parms.finish(),
+      vqList: { entry: sent.map((d: any) => d.vqList.entry[0]) }
+    })
+    return w.finish()
+  }
+  it("options, per-queue flags and probability; the queues' counters are status", () => {
+    const bytes = dump()
+    const data = k.decode(
+      bytes,
+      new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      0,
+      bytes.length
+    )
+    const back = k.fromKernel(data, (i) => i) as Qdisc.GredOptions
+    expect(back.queues?.map((q) => q.dp)).toEqual([0, 2])
+    expect(back.queues?.[1]).toMatchObject({
+      limit: 61440,
+      min: 15360,
+      max: 46080,
+      probability: 0.1,
+      prio: 2,
+      ecn: true
+    })
+    expect(k.canonical(back)).toEqual(k.canonical(options))
+    expect(
+      Qdisc.equals({ dev: "d0", kind: "gred", options: back }, { dev: "d0", kind: "gred", options })
+    ).toBe(true)
+    expect(k.status!(data)).toEqual({
+      queues: [0, 2].map((dp) => expect.objectContaining({ dp, packets: 7, bytes: 700 }))
+    })
+  })
+  it("bad queues are refused naming the field", () => {
+    const q = { dp: 0, limit: 100000, min: 20000, max: 60000 }
+    expect(k.check!({ vqs: 2, default: 2 })).toEqual(["default", expect.any(String)])
+    expect(k.check!({ vqs: 2, default: 0, queues: [{ ...q, dp: 2 }] })).toEqual([
+      "queues.0.dp",
+      expect.any(String)
+    ])
+    expect(k.check!({ vqs: 2, default: 0, queues: [q, q] })).toEqual(["queues.1.dp", expect.any(String)])
+    expect(k.check!({ vqs: 2, default: 0, queues: [{ ...q, max: 20000 }] })).toEqual([
+      "queues.0.max",
+      expect.any(String)
+    ])
+    expect(k.check!({ vqs: 2, default: 0, queues: [q] })).toBeUndefined()
+    // without grio the kernel gives every queue prio 8: only that (or none) is accepted
+    expect(k.check!({ vqs: 2, default: 0, queues: [{ ...q, prio: 3 }] })).toEqual([
+      "queues.0.prio",
+      expect.any(String)
+    ])
+    expect(k.check!({ vqs: 2, default: 0, queues: [{ ...q, prio: 8 }] })).toBeUndefined()
   })
 })

@@ -2301,6 +2301,44 @@ const kindCases4: ReadonlyArray<GoldenCase> = [
   )
 ]
 
+/** Action kinds gate, ife and bpf (issue 14). */
+const tcActionCases3: ReadonlyArray<GoldenCase> = [
+  tca(
+    "a3-gate-full",
+    "gate with priority, base/cycle time and extension, clockid, entries with ipv and max octets",
+    "action add action gate priority 1 base-time 1000000 cycle-time 20000000 cycle-time-ext 100000 clockid CLOCK_TAI sched-entry open 10000000 2 1500 sched-entry close 10000000 index 50"
+  ),
+  tca(
+    "a3-gate-plain",
+    "gate with only entries (defaults: clock TAI, any priority)",
+    "action add action gate sched-entry open 5000000 sched-entry close 3000000 -1 -1 index 51"
+  ),
+  tca(
+    "a3-ife-encode",
+    "ife encode: use mark, allow prio, type, dst and src MAC",
+    "action add action ife encode use mark 0x12 allow prio type 0xed3e dst 02:00:00:00:00:02 src 02:00:00:00:00:01 pipe index 52"
+  ),
+  tca(
+    "a3-ife-tcindex",
+    "ife encode: use tcindex, allow mark",
+    "action add action ife encode use tcindex 7 allow mark index 53"
+  ),
+  tca("a3-ife-decode", "ife decode with reclassify", "action add action ife decode reclassify index 54"),
+  {
+    ...tca(
+      "a3-bpf-bytecode",
+      "bpf with classic bytecode (OPS_LEN, OPS), control drop",
+      "action add action bpf"
+    ),
+    // the bytecode is one argument with spaces
+    command: [
+      ...split("action add action bpf bytecode"),
+      "2,48 0 0 0,6 0 0 4294967295",
+      ...split("drop index 70")
+    ]
+  }
+]
+
 export const cases: ReadonlyArray<GoldenCase> = [
   ...linkCases,
   ...addrCases,
@@ -2331,5 +2369,6 @@ export const cases: ReadonlyArray<GoldenCase> = [
   ...linkAttrCases,
   ...ntableCases,
   ...tcActionCases2,
-  ...kindCases4
+  ...kindCases4,
+  ...tcActionCases3
 ]

@@ -376,3 +376,114 @@ describe("skbmod, sample, simple, ctinfo requests match tc", () => {
     )
   })
 })
+
+describe("gate requests match tc", () => {
+  it("priority, base/cycle time and extension, clockid, entries with ipv and max octets", () => {
+    expectSameAction(
+      add({
+        kind: "gate",
+        index: 50,
+        options: {
+          priority: 1,
+          baseTime: 1000000n,
+          cycleTime: 20000000,
+          cycleTimeExtension: 100000,
+          clockid: "CLOCK_TAI",
+          entries: [
+            { gate: "open", interval: 10000000, ipv: 2, maxOctets: 1500 },
+            { gate: "close", interval: 10000000 }
+          ]
+        }
+      } as Action.Action),
+      "tcf-a3-gate-full",
+      ["5", "5.1"]
+    )
+  })
+  it("entries only: tc's request plus the defaults nlink always sends (a replace resets them)", () => {
+    const ours = add({
+      kind: "gate",
+      index: 51,
+      options: {
+        entries: [
+          { gate: "open", interval: 5000000 },
+          { gate: "close", interval: 3000000 }
+        ]
+      }
+    } as Action.Action)
+    const theirs = onlyMessage("tcf-a3-gate-plain").bytes
+    const nested = nestedAction(["5", "5.1"])
+    const a: any = attributeTree(ours, TCAMSG, nested)
+    const b: any = attributeTree(theirs, TCAMSG, nested)
+    const options = (t: any) => t.attrs[0].nested[0].nested.find((n: any) => n.type === 2)
+    const extra = options(a).nested.filter((n: any) => [4, 6, 8, 10].includes(n.type))
+    // PRIORITY -1, BASE_TIME 0, CYCLE_TIME_EXT 0, CLOCKID CLOCK_TAI (11)
+    expect(extra.map((n: any) => [n.type, n.hex])).toEqual([
+      [4, "ffffffff"],
+      [6, "0000000000000000"],
+      [8, "0000000000000000"],
+      [10, "0b000000"]
+    ])
+    options(a).nested = options(a).nested.filter((n: any) => ![4, 6, 8, 10].includes(n.type))
+    // the lengths of the enclosing nests differ by the extra attributes only: compare the trees
+    expect(a.attrs[0].nested[0].nested).toEqual(b.attrs[0].nested[0].nested)
+    expect(nlmsgHeader(ours).type).toBe(nlmsgHeader(theirs).type)
+  })
+})
+
+describe("ife requests match tc", () => {
+  it("encode: use mark, allow prio, type, dst and src", () => {
+    expectSameAction(
+      add({
+        kind: "ife",
+        index: 52,
+        options: {
+          mode: "encode",
+          use: { mark: 0x12 },
+          allow: ["prio"],
+          type: 0xed3e,
+          dst: "02:00:00:00:00:02",
+          src: "02:00:00:00:00:01",
+          action: "pipe"
+        }
+      } as Action.Action),
+      "tcf-a3-ife-encode",
+      ["6"]
+    )
+  })
+  it("encode: use tcindex (16-bit), allow mark", () => {
+    expectSameAction(
+      add({
+        kind: "ife",
+        index: 53,
+        options: { mode: "encode", use: { tcindex: 7 }, allow: ["mark"] }
+      } as Action.Action),
+      "tcf-a3-ife-tcindex",
+      ["6"]
+    )
+  })
+  it("decode with reclassify", () => {
+    expectSameAction(
+      add({ kind: "ife", index: 54, options: { mode: "decode", action: "reclassify" } } as Action.Action),
+      "tcf-a3-ife-decode"
+    )
+  })
+})
+
+describe("bpf action requests match tc", () => {
+  it("classic bytecode: OPS_LEN and OPS (struct sock_filter), control drop", () => {
+    expectSameAction(
+      add({
+        kind: "bpf",
+        index: 70,
+        options: {
+          bytecode: [
+            [48, 0, 0, 0],
+            [6, 0, 0, 4294967295]
+          ],
+          action: "drop"
+        }
+      } as Action.Action),
+      "tcf-a3-bpf-bytecode"
+    )
+  })
+})

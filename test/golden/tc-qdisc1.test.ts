@@ -15,7 +15,7 @@ const TCMSG = 20
 const IFINDEX = 3
 const decode = (b: Uint8Array) =>
   decodeQdiscMessage(b, new DataView(b.buffer, b.byteOffset, b.byteLength), 16, b.length)
-const nestedKinds = new Set(["fq", "red", "cake", "pie", "fq_pie", "hhf", "choke", "sfb"])
+const nestedKinds = new Set(["fq", "red", "cake", "pie", "fq_pie", "hhf", "choke", "sfb", "gred"])
 
 const expectSame = (ours: Uint8Array, name: string): void => {
   const theirs = onlyMessage(name).bytes
@@ -407,5 +407,54 @@ describe("sfb requests match tc", () => {
         {}
       )
     )
+  })
+})
+
+describe("gred requests match tc: the table, then one change per virtual queue", () => {
+  const gred: Qdisc.Qdisc = {
+    dev: "d0",
+    parent: "root",
+    handle: "1:",
+    kind: "gred",
+    options: {
+      vqs: 4,
+      default: 0,
+      grio: true,
+      queues: [
+        {
+          dp: 1,
+          limit: "60KB",
+          min: "15KB",
+          max: "45KB",
+          burst: 20,
+          avpkt: 1000,
+          bandwidth: "10mbit",
+          probability: 0.1,
+          prio: 2
+        }
+      ]
+    }
+  }
+  it("an add sends the setup (DPS: vqs 4 default 0 grio) and the queue's change (PARMS, STAB, MAX_P, VQ_LIST)", () => {
+    const sent = Qdisc.requests("add", gred, IFINDEX)
+    expect(sent).toHaveLength(2)
+    expectSame(sent[0], "tc-gred-setup")
+    expectSame(sent[1], "tc-gred-vq")
+    // the first is Qdisc.request's; the queue's is a change (no create flags)
+    expect(sent[0]).toEqual(Qdisc.request("add", gred, IFINDEX))
+  })
+  it("the default queue goes first (its prio is the others' default), then by dp", () => {
+    const q = (dp: number) => ({ dp, limit: "60KB", min: "15KB", max: "45KB" })
+    const sent = Qdisc.requests(
+      "replace",
+      { ...gred, options: { vqs: 4, default: 2, queues: [q(3), q(0), q(2)] } } as Qdisc.Qdisc,
+      IFINDEX
+    )
+    const k = qdiscKinds.find((x) => x.kind === "gred")!
+    const dps = sent.slice(1).map((b) => {
+      const o = decode(b).options!
+      return k.decode(o, new DataView(o.buffer, o.byteOffset, o.byteLength), 0, o.length).vqList.entry[0].dp
+    })
+    expect(dps).toEqual([2, 0, 3])
   })
 })

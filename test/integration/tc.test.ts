@@ -117,6 +117,27 @@ describeRoot("Qdisc on the host kernel", () => {
     )
   )
 
+  it.live("shared blocks on ingress and clsact: list, get and the Schema keep them", () =>
+    withVeth((ns) =>
+      Effect.gen(function* () {
+        // roundTrip decodes the listed JSON with Qdisc.schema and adds the listed object again
+        const c = yield* roundTrip({ dev: "d0", kind: "clsact", ingressBlock: 21, egressBlock: 22 })
+        expect(c).toMatchObject({ kind: "clsact", ingressBlock: 21, egressBlock: 22 })
+        yield* Qdisc.add({ dev: "d1", kind: "ingress", ingressBlock: 23 })
+        const got = yield* Qdisc.get({ dev: "d1", kind: "ingress" })
+        expect(got).toMatchObject({ dev: "d1", parent: "ingress", kind: "ingress", ingressBlock: 23 })
+        expect(got.egressBlock).toBeUndefined()
+        expect(tcJson(ns, "qdisc", "show", "dev", "d1", "ingress")[0].ingress_block).toBe(23)
+        // a block number out of range is refused before anything is sent
+        const bad = yield* Effect.flip(Qdisc.add({ dev: "d0", kind: "clsact", egressBlock: 0 }))
+        expect(bad.reason._tag).toBe("Validation")
+        expect((bad.reason as any).path).toBe("egressBlock")
+        yield* Qdisc.remove(got)
+        expect(yield* Qdisc.list({ dev: "d1", kind: "ingress" })).toEqual([])
+      })
+    )
+  )
+
   it.live(
     "tbf: rate, burst, limit or latency, peakrate/mtu, mpu, overhead, atm; rates above 32 bits; change",
     () =>

@@ -17,6 +17,7 @@ import {
   TcmsgSize
 } from "../../generated/tc/index.ts"
 import { describePath } from "../../runtime/Describe.ts"
+import * as NetlinkErrors from "../../runtime/NetlinkError.ts"
 import type { NetlinkError } from "../../runtime/NetlinkError.ts"
 import * as P from "../../runtime/Primitives.ts"
 import { DecodeFailure, Writer } from "../../runtime/Wire.ts"
@@ -91,6 +92,8 @@ export interface Config {
   readonly id: "handle" | "classid"
   readonly kinds: ReadonlyArray<AnyTcKind>
   readonly types: { readonly add: number; readonly del: number; readonly get: number }
+  /** Fields of the object beside the engine's (qdiscs: the shared blocks). */
+  readonly extraFields?: Schema.Struct.Fields
 }
 
 const NLM_F_ECHO = 0x08
@@ -110,6 +113,7 @@ export const schemaOf = (c: Config): Schema.Codec<TcObject, any> =>
         [c.id]: c.id === "classid" ? Handle.schema : Schema.optional(Handle.schema),
         kind: Schema.Literal(k.kind),
         options: REQUIRED(k) ? Schema.Struct(k.fields) : Schema.optional(Schema.Struct(k.fields)),
+        ...c.extraFields,
         status: AnyStatus
       })
     )
@@ -188,6 +192,10 @@ const dataOf = (k: AnyTcKind, bytes: Uint8Array | undefined): unknown => {
     throw e
   }
 }
+
+/** The error with its operation retold (what a multi-request write did); other reasons stay as they are. */
+const retold = (e: NetlinkError, operation: string): NetlinkError =>
+  e.reason._tag === "Kernel" ? NetlinkErrors.make(new NetlinkErrors.Kernel({ ...e.reason, operation })) : e
 
 export const make = (c: Config) => {
   const byKind = new Map(c.kinds.map((k) => [k.kind, k]))
@@ -323,11 +331,93 @@ export const make = (c: Config) => {
       return toMessage(o, ifindex, withOptions)
     })
 
-  const write = (input: TcObject, flags: number, operation: string) =>
+  /** The kind's follow-up requests for a written message: changes of the object it made. */
+  const followUps = (
+    o: TcObject,
+    m: QdiscMessage
+  ): Array<{ readonly what: string; readonly message: QdiscMessage }> => {
+    const k = byKind.get(o.kind)
+    if (k?.followUps === undefined) return []
+    return k.followUps((o.options ?? {}) as any).map(({ what, data }) => {
+      const w = new Writer(2048)
+      k.encode(w, data)
+      return {
+        what,
+        message: {
+          family: 0,
+          ifindex: m.ifindex,
+          handle: m.handle,
+          parent: m.parent,
+          info: 0,
+          kind: o.kind,
+          options: w.finish()
+        }
+      }
+    })
+  }
+
+  /** Every request one write sends, in order (the object's own first). */
+  const requests = (o: TcObject, m: QdiscMessage, flags: number): Array<Uint8Array> => [
+    build(c.types.add, flags, m),
+    ...followUps(o, m).map((f) => build(c.types.add, 0, f.message))
+  ]
+
+  /**
+   * Sends a validated object's message and its kind's follow-ups. When a
+   * follow-up fails, an add removes what it made (the slot is as before);
+   * a replace or change cannot undo, so its error says what was set.
+   */
+  const send = (o: TcObject, m: QdiscMessage, flags: number, operation: string) =>
     Effect.gen(function* () {
-      const m = yield* prepare(input, true)
       const { route } = yield* Netlink
       yield* route.request(build(c.types.add, flags, m), requestOptions(operation))
+      const rest = followUps(o, m)
+      const done = [`the ${o.kind} ${c.name} itself`]
+      for (const f of rest) {
+        const sent = yield* Effect.result(
+          route.request(build(c.types.add, 0, f.message), requestOptions(`${operation}: ${f.what}`))
+        )
+        if (sent._tag === "Success") {
+          done.push(f.what)
+          continue
+        }
+        const e = sent.failure
+        if ((flags & NLM_F_EXCL) !== 0) {
+          const undo = yield* Effect.result(
+            route.request(
+              build(c.types.del, 0, {
+                family: 0,
+                ifindex: m.ifindex,
+                handle: m.handle,
+                parent: m.parent,
+                info: 0
+              }),
+              requestOptions(`${operation}: undo`)
+            )
+          )
+          return yield* Effect.fail(
+            retold(
+              e,
+              undo._tag === "Success"
+                ? `${operation}: ${f.what} (the ${c.name} it made is removed again)`
+                : `${operation}: ${f.what} (removing the ${c.name} it made failed too: ${undo.failure.message}; set: ${done.join(", ")})`
+            )
+          )
+        }
+        return yield* Effect.fail(
+          retold(
+            e,
+            `${operation}: ${f.what} (set before it: ${done.join(", ")}; not set: it and what follows)`
+          )
+        )
+      }
+    })
+
+  const write = (input: TcObject, flags: number, operation: string) =>
+    Effect.gen(function* () {
+      const o = yield* check(input)
+      const ifindex = yield* linkIndex(o.dev)
+      yield* send(o, toMessage(o, ifindex, true), flags, operation)
     })
 
   const remove = (input: TcObject) =>
@@ -337,7 +427,8 @@ export const make = (c: Config) => {
       yield* route.request(build(c.types.del, 0, m), requestOptions(`${c.name} remove`))
     })
 
-  const get = (input: TcObject) =>
+  /** The object the kernel answers for `input`; `from` builds it (default: the engine's fromMessage). */
+  const get = (input: TcObject, from: (m: QdiscMessage, names: LinkNames) => TcObject = fromMessage) =>
     Effect.gen(function* () {
       const m = yield* prepare(input, false)
       const { route } = yield* Netlink
@@ -348,7 +439,7 @@ export const make = (c: Config) => {
         requestOptions(`${c.name} get`)
       )
       const names = yield* linkNamesOf([raw.ifindex])
-      return fromMessage(raw, names)
+      return from(raw, names)
     })
 
   const dumpRequest = (ifindex: number, parent: number): Uint8Array =>
@@ -372,6 +463,8 @@ export const make = (c: Config) => {
     key,
     toMessage,
     build,
+    requests,
+    send,
     write,
     remove,
     get,

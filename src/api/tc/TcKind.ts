@@ -36,6 +36,18 @@ export interface TcKind<Options extends object, Data> extends KindDescriptor<Opt
    * (ingress: ffff:fff2; clsact: ffff:fff2 and ffff:fff3).
    */
   readonly filterParents?: ReadonlyArray<number>
+  /**
+   * Classes only: classes of this kind are made by `Class.add` (htb, hfsc,
+   * drr, qfq). Without it a kind's classes come with their qdisc (ets's
+   * bands, sfq's flows) and are the kernel's.
+   */
+  readonly added?: boolean
+  /**
+   * Requests that follow the object's own, each a change of what it made
+   * (gred: the add sets the table up, then each virtual queue is a change),
+   * with what each sets for error messages.
+   */
+  readonly followUps?: (options: Options) => ReadonlyArray<{ readonly what: string; readonly data: Data }>
   /** The parent and handle the kind always has (ingress, clsact: ffff:fff1 and ffff:). */
   readonly fixed?: { readonly parent: number; readonly handle: number }
 }

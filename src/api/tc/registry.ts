@@ -28,6 +28,7 @@ import { fq } from "./kinds/fq.ts"
 import { hhf } from "./kinds/hhf.ts"
 import { netem } from "./kinds/netem.ts"
 import { fqPie, pie } from "./kinds/pie.ts"
+import { gred } from "./kinds/gred.ts"
 import { choke, red } from "./kinds/red.ts"
 import { sfb } from "./kinds/sfb.ts"
 import { sfq, sfqClass } from "./kinds/sfq.ts"
@@ -72,7 +73,8 @@ export const qdiscKinds: ReadonlyArray<AnyTcKind> = [
   skbprio,
   plug,
   choke,
-  sfb
+  sfb,
+  gred
 ]
 
 /** Class kinds by TCA_KIND. @since 0.3.0 */
@@ -84,6 +86,22 @@ export const classKinds: ReadonlyArray<AnyTcKind> = [
   etsClass,
   sfqClass
 ]
+
+/**
+ * The class kinds whose classes `Class.add` makes (the kinds flagged
+ * `added`); classes of any other kind come with their qdisc (prio's bands,
+ * mq's queues, ets's bands, sfq's flows) and are the kernel's.
+ *
+ * @example
+ * ```ts
+ * addedClassKinds.has("htb") // true
+ * addedClassKinds.has("prio") // false
+ * ```
+ * @since 0.3.0
+ */
+export const addedClassKinds: ReadonlySet<string> = new Set(
+  classKinds.filter((k) => k.added === true).map((k) => k.kind)
+)
 
 /**
  * Qdisc kinds newer than the oldest kernels supported: the Linux release

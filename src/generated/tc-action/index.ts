@@ -137,6 +137,20 @@ export const SKBMOD_F_ETYPE = 4
 export const SKBMOD_F_SWAPMAC = 8
 /** SKBMOD_F_ECN */
 export const SKBMOD_F_ECN = 16
+/** IFE_ENCODE */
+export const IFE_ENCODE = 1
+/** IFE_DECODE */
+export const IFE_DECODE = 0
+/** IFE_META_SKBMARK */
+export const IFE_META_SKBMARK = 1
+/** IFE_META_HASHID */
+export const IFE_META_HASHID = 2
+/** IFE_META_PRIO */
+export const IFE_META_PRIO = 3
+/** IFE_META_QMAP */
+export const IFE_META_QMAP = 4
+/** IFE_META_TCINDEX */
+export const IFE_META_TCINDEX = 5
 /** struct tcamsg (4 bytes). */
 export interface Tcamsg {
   readonly family: number
@@ -761,6 +775,48 @@ export function encodeTcSkbmod(w: Writer, v: TcSkbmod): void {
   w.u32(v.pad ?? 0)
   w.u64(v.flags ?? 0n)
 }
+/** struct tc-ife (24 bytes). */
+export interface TcIfe {
+  readonly index: number
+  readonly capab: number
+  readonly action: number
+  readonly refcnt: number
+  readonly bindcnt: number
+  /** IFE_ENCODE 1, IFE_DECODE 0. */ readonly flags: number
+}
+export const TcIfeSize = 24
+/** Byte offset of each member of struct tc-ife. */
+export const TcIfeOffsets = {
+  index: 0,
+  capab: 4,
+  action: 8,
+  refcnt: 12,
+  bindcnt: 16,
+  flags: 20,
+} as const
+export const TcIfeFields = {
+  index: P.U32,
+  capab: P.U32,
+  action: P.S32,
+  refcnt: P.S32,
+  bindcnt: P.S32,
+  flags: P.U16,
+}
+export const TcIfe: Schema.Codec<TcIfe> = Schema.Struct(TcIfeFields)
+/** Decodes struct tc-ife at [p, end). */
+export function decodeTcIfe(buf: Uint8Array, view: DataView, p: number, end: number): TcIfe {
+  if (end - p < 24) throw new DecodeFailure("struct tc-ife: " + (end - p) + " bytes, expected 24", p)
+  return { index: view.getUint32(p, true), capab: view.getUint32(p + 4, true), action: view.getInt32(p + 8, true), refcnt: view.getInt32(p + 12, true), bindcnt: view.getInt32(p + 16, true), flags: view.getUint16(p + 20, true) } as TcIfe
+}
+export function encodeTcIfe(w: Writer, v: TcIfe): void {
+  w.u32(v.index ?? 0)
+  w.u32(v.capab ?? 0)
+  w.s32(v.action ?? 0)
+  w.s32(v.refcnt ?? 0)
+  w.s32(v.bindcnt ?? 0)
+  w.u16(v.flags ?? 0)
+  w.zeros(2)
+}
 /** Decodes the elements of TCA_ROOT_TAB in [start, end). */
 function decodeTcaRootTabElements(buf: Uint8Array, view: DataView, start: number, end: number): Array<ActAttrs> {
   const out: Array<ActAttrs> = []
@@ -1365,6 +1421,12 @@ export interface ActCtAttrs {
   readonly natPortMin?: number
   /** TCA_CT_NAT_PORT_MAX (14) */
   readonly natPortMax?: number
+  /** TCA_CT_HELPER_NAME (16) — The conntrack helper (ftp, sip, ...); Linux 5.19+. */
+  readonly helperName?: string
+  /** TCA_CT_HELPER_FAMILY (17) — AF_INET or AF_INET6; default AF_INET. */
+  readonly helperFamily?: number
+  /** TCA_CT_HELPER_PROTO (18) — IPPROTO_TCP or IPPROTO_UDP; default IPPROTO_TCP. */
+  readonly helperProto?: number
   /** Attributes this spec does not describe (a newer kernel's), kept as received. */
   readonly unknown?: ReadonlyArray<RawAttribute>
 }
@@ -1385,6 +1447,9 @@ export const ActCtAttrsTypes = {
   /** TCA_CT_NAT_PORT_MIN */ natPortMin: 13,
   /** TCA_CT_NAT_PORT_MAX */ natPortMax: 14,
   /** TCA_CT_PAD */ pad: 15,
+  /** TCA_CT_HELPER_NAME */ helperName: 16,
+  /** TCA_CT_HELPER_FAMILY */ helperFamily: 17,
+  /** TCA_CT_HELPER_PROTO */ helperProto: 18,
 } as const
 export const ActCtAttrsFields = {
   parms: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcGen> => TcGen)),
@@ -1401,7 +1466,10 @@ export const ActCtAttrsFields = {
   natIpv6Max: Schema.optionalKey(P.IPv6),
   natPortMin: Schema.optionalKey(P.U16),
   natPortMax: Schema.optionalKey(P.U16),
-  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15])),
+  helperName: Schema.optionalKey(P.stringMaxBytes(15, 0)),
+  helperFamily: Schema.optionalKey(P.U8),
+  helperProto: Schema.optionalKey(P.U8),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18])),
 }
 /** Attribute set act-connmark-attrs. */
 export interface ActConnmarkAttrs {
@@ -1599,6 +1667,211 @@ export const ActCtinfoAttrsFields = {
   statsCpmarkSet: Schema.optionalKey(P.U64),
   unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])),
 }
+/** Attribute set act-gate-attrs. */
+export interface ActGateAttrs {
+  /** TCA_GATE_TM (1) */
+  readonly tm?: TcfT
+  /** TCA_GATE_PARMS (2) */
+  readonly parms?: TcGen
+  /** TCA_GATE_PRIORITY (4) — The internal priority of passing packets; -1: unchanged. */
+  readonly priority?: number
+  /** TCA_GATE_ENTRY_LIST (5) */
+  readonly entryList?: ActGateEntryListAttrs
+  /** TCA_GATE_BASE_TIME (6) — Nanoseconds on the clock. */
+  readonly baseTime?: bigint
+  /** TCA_GATE_CYCLE_TIME (7) — Nanoseconds. */
+  readonly cycleTime?: bigint
+  /** TCA_GATE_CYCLE_TIME_EXT (8) — Nanoseconds. */
+  readonly cycleTimeExt?: bigint
+  /** TCA_GATE_FLAGS (9) */
+  readonly flags?: number
+  /** TCA_GATE_CLOCKID (10) */
+  readonly clockid?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of act-gate-attrs. */
+export const ActGateAttrsTypes = {
+  /** TCA_GATE_TM */ tm: 1,
+  /** TCA_GATE_PARMS */ parms: 2,
+  /** TCA_GATE_PAD */ pad: 3,
+  /** TCA_GATE_PRIORITY */ priority: 4,
+  /** TCA_GATE_ENTRY_LIST */ entryList: 5,
+  /** TCA_GATE_BASE_TIME */ baseTime: 6,
+  /** TCA_GATE_CYCLE_TIME */ cycleTime: 7,
+  /** TCA_GATE_CYCLE_TIME_EXT */ cycleTimeExt: 8,
+  /** TCA_GATE_FLAGS */ flags: 9,
+  /** TCA_GATE_CLOCKID */ clockid: 10,
+} as const
+export const ActGateAttrsFields = {
+  tm: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcfT> => TcfT)),
+  parms: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcGen> => TcGen)),
+  priority: Schema.optionalKey(P.S32),
+  entryList: Schema.optionalKey(Schema.suspend((): Schema.Codec<ActGateEntryListAttrs> => ActGateEntryListAttrs)),
+  baseTime: Schema.optionalKey(P.U64),
+  cycleTime: Schema.optionalKey(P.U64),
+  cycleTimeExt: Schema.optionalKey(P.U64),
+  flags: Schema.optionalKey(P.U32),
+  clockid: Schema.optionalKey(P.S32),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])),
+}
+/** Attribute set act-gate-entry-list-attrs. */
+export interface ActGateEntryListAttrs {
+  /** TCA_GATE_ONE_ENTRY (1) */
+  readonly oneEntry?: ReadonlyArray<ActGateEntryAttrs>
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of act-gate-entry-list-attrs. */
+export const ActGateEntryListAttrsTypes = {
+  /** TCA_GATE_ONE_ENTRY */ oneEntry: 1,
+} as const
+export const ActGateEntryListAttrsFields = {
+  oneEntry: Schema.optionalKey(Schema.Array(Schema.suspend((): Schema.Codec<ActGateEntryAttrs> => ActGateEntryAttrs))),
+  unknown: Schema.optionalKey(P.rawAttributes([1])),
+}
+/** Attribute set act-gate-entry-attrs. */
+export interface ActGateEntryAttrs {
+  /** TCA_GATE_ENTRY_INDEX (1) */
+  readonly index?: number
+  /** TCA_GATE_ENTRY_GATE (2) — Present: the gate is open. */
+  readonly gate?: true
+  /** TCA_GATE_ENTRY_INTERVAL (3) — Nanoseconds. */
+  readonly interval?: number
+  /** TCA_GATE_ENTRY_IPV (4) — Internal priority value; -1: any. */
+  readonly ipv?: number
+  /** TCA_GATE_ENTRY_MAX_OCTETS (5) — Bytes allowed in the interval; -1: any. */
+  readonly maxOctets?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of act-gate-entry-attrs. */
+export const ActGateEntryAttrsTypes = {
+  /** TCA_GATE_ENTRY_INDEX */ index: 1,
+  /** TCA_GATE_ENTRY_GATE */ gate: 2,
+  /** TCA_GATE_ENTRY_INTERVAL */ interval: 3,
+  /** TCA_GATE_ENTRY_IPV */ ipv: 4,
+  /** TCA_GATE_ENTRY_MAX_OCTETS */ maxOctets: 5,
+} as const
+export const ActGateEntryAttrsFields = {
+  index: Schema.optionalKey(P.U32),
+  gate: Schema.optionalKey(Schema.Literal(true)),
+  interval: Schema.optionalKey(P.U32),
+  ipv: Schema.optionalKey(P.S32),
+  maxOctets: Schema.optionalKey(P.S32),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5])),
+}
+/** Attribute set act-ife-attrs. */
+export interface ActIfeAttrs {
+  /** TCA_IFE_PARMS (1) */
+  readonly parms?: TcIfe
+  /** TCA_IFE_TM (2) */
+  readonly tm?: TcfT
+  /** TCA_IFE_DMAC (3) */
+  readonly dmac?: string
+  /** TCA_IFE_SMAC (4) */
+  readonly smac?: string
+  /** TCA_IFE_TYPE (5) — The ethertype, host order; default ETH_P_IFE (0xed3e). */
+  readonly type?: number
+  /** TCA_IFE_METALST (6) */
+  readonly metalst?: ActIfeMetaAttrs
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of act-ife-attrs. */
+export const ActIfeAttrsTypes = {
+  /** TCA_IFE_PARMS */ parms: 1,
+  /** TCA_IFE_TM */ tm: 2,
+  /** TCA_IFE_DMAC */ dmac: 3,
+  /** TCA_IFE_SMAC */ smac: 4,
+  /** TCA_IFE_TYPE */ type: 5,
+  /** TCA_IFE_METALST */ metalst: 6,
+  /** TCA_IFE_PAD */ pad: 7,
+} as const
+export const ActIfeAttrsFields = {
+  parms: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcIfe> => TcIfe)),
+  tm: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcfT> => TcfT)),
+  dmac: Schema.optionalKey(P.MacAddress),
+  smac: Schema.optionalKey(P.MacAddress),
+  type: Schema.optionalKey(P.U16),
+  metalst: Schema.optionalKey(Schema.suspend((): Schema.Codec<ActIfeMetaAttrs> => ActIfeMetaAttrs)),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7])),
+}
+/** Attribute set act-ife-meta-attrs — Metadata to encode or accept: empty allows it (the packet's value), a value always sends that.. */
+export interface ActIfeMetaAttrs {
+  /** IFE_META_SKBMARK (1) — Empty or a u32. */
+  readonly skbmark?: Uint8Array
+  /** IFE_META_HASHID (2) */
+  readonly hashid?: Uint8Array
+  /** IFE_META_PRIO (3) — Empty or a u32. */
+  readonly prio?: Uint8Array
+  /** IFE_META_QMAP (4) */
+  readonly qmap?: Uint8Array
+  /** IFE_META_TCINDEX (5) — Empty or a u16. */
+  readonly tcindex?: Uint8Array
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of act-ife-meta-attrs. */
+export const ActIfeMetaAttrsTypes = {
+  /** IFE_META_SKBMARK */ skbmark: 1,
+  /** IFE_META_HASHID */ hashid: 2,
+  /** IFE_META_PRIO */ prio: 3,
+  /** IFE_META_QMAP */ qmap: 4,
+  /** IFE_META_TCINDEX */ tcindex: 5,
+} as const
+export const ActIfeMetaAttrsFields = {
+  skbmark: Schema.optionalKey(P.Bytes),
+  hashid: Schema.optionalKey(P.Bytes),
+  prio: Schema.optionalKey(P.Bytes),
+  qmap: Schema.optionalKey(P.Bytes),
+  tcindex: Schema.optionalKey(P.Bytes),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5])),
+}
+/** Attribute set act-bpf-attrs. */
+export interface ActBpfAttrs {
+  /** TCA_ACT_BPF_TM (1) */
+  readonly tm?: TcfT
+  /** TCA_ACT_BPF_PARMS (2) */
+  readonly parms?: TcGen
+  /** TCA_ACT_BPF_OPS_LEN (3) — Classic BPF: the number of instructions. */
+  readonly opsLen?: number
+  /** TCA_ACT_BPF_OPS (4) — Classic BPF: struct sock_filter instructions. */
+  readonly ops?: Uint8Array
+  /** TCA_ACT_BPF_FD (5) — An eBPF program (sched_act) by file descriptor. */
+  readonly fd?: number
+  /** TCA_ACT_BPF_NAME (6) */
+  readonly name?: string
+  /** TCA_ACT_BPF_TAG (8) — The program's tag (8 bytes). */
+  readonly tag?: Uint8Array
+  /** TCA_ACT_BPF_ID (9) — The program's id. */
+  readonly id?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of act-bpf-attrs. */
+export const ActBpfAttrsTypes = {
+  /** TCA_ACT_BPF_TM */ tm: 1,
+  /** TCA_ACT_BPF_PARMS */ parms: 2,
+  /** TCA_ACT_BPF_OPS_LEN */ opsLen: 3,
+  /** TCA_ACT_BPF_OPS */ ops: 4,
+  /** TCA_ACT_BPF_FD */ fd: 5,
+  /** TCA_ACT_BPF_NAME */ name: 6,
+  /** TCA_ACT_BPF_PAD */ pad: 7,
+  /** TCA_ACT_BPF_TAG */ tag: 8,
+  /** TCA_ACT_BPF_ID */ id: 9,
+} as const
+export const ActBpfAttrsFields = {
+  tm: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcfT> => TcfT)),
+  parms: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcGen> => TcGen)),
+  opsLen: Schema.optionalKey(P.U16),
+  ops: Schema.optionalKey(P.Bytes),
+  fd: Schema.optionalKey(P.U32),
+  name: Schema.optionalKey(P.NlString),
+  tag: Schema.optionalKey(P.Bytes),
+  id: Schema.optionalKey(P.U32),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9])),
+}
 export const ActRootAttrs: Schema.Codec<ActRootAttrs> = Schema.Struct(ActRootAttrsFields)
 export const ActAttrs: Schema.Codec<ActAttrs> = Schema.Struct(ActAttrsFields)
 export const ActStatsAttrs: Schema.Codec<ActStatsAttrs> = Schema.Struct(ActStatsAttrsFields)
@@ -1624,6 +1897,12 @@ export const ActSkbmodAttrs: Schema.Codec<ActSkbmodAttrs> = Schema.Struct(ActSkb
 export const ActSampleAttrs: Schema.Codec<ActSampleAttrs> = Schema.Struct(ActSampleAttrsFields)
 export const ActSimpleAttrs: Schema.Codec<ActSimpleAttrs> = Schema.Struct(ActSimpleAttrsFields)
 export const ActCtinfoAttrs: Schema.Codec<ActCtinfoAttrs> = Schema.Struct(ActCtinfoAttrsFields)
+export const ActGateAttrs: Schema.Codec<ActGateAttrs> = Schema.Struct(ActGateAttrsFields)
+export const ActGateEntryListAttrs: Schema.Codec<ActGateEntryListAttrs> = Schema.Struct(ActGateEntryListAttrsFields)
+export const ActGateEntryAttrs: Schema.Codec<ActGateEntryAttrs> = Schema.Struct(ActGateEntryAttrsFields)
+export const ActIfeAttrs: Schema.Codec<ActIfeAttrs> = Schema.Struct(ActIfeAttrsFields)
+export const ActIfeMetaAttrs: Schema.Codec<ActIfeMetaAttrs> = Schema.Struct(ActIfeMetaAttrsFields)
+export const ActBpfAttrs: Schema.Codec<ActBpfAttrs> = Schema.Struct(ActBpfAttrsFields)
 /** Decodes act-root-attrs attributes in [start, end) into `out`. */
 export function decodeActRootAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ActRootAttrs {
   let off = start
@@ -2284,6 +2563,9 @@ export function decodeActCtAttrsInto(out: any, buf: Uint8Array, view: DataView, 
       case 13: out.natPortMin = (n < 2 ? badLength("act-ct-attrs.TCA_CT_NAT_PORT_MIN", n, 2, off) : view.getUint16(p, false)); break
       case 14: out.natPortMax = (n < 2 ? badLength("act-ct-attrs.TCA_CT_NAT_PORT_MAX", n, 2, off) : view.getUint16(p, false)); break
       case 15: break
+      case 16: out.helperName = readString(buf, p, e); break
+      case 17: out.helperFamily = (n < 1 ? badLength("act-ct-attrs.TCA_CT_HELPER_FAMILY", n, 1, off) : view.getUint8(p)); break
+      case 18: out.helperProto = (n < 1 ? badLength("act-ct-attrs.TCA_CT_HELPER_PROTO", n, 1, off) : view.getUint8(p)); break
       default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
     }
     off += (len + 3) & ~3
@@ -2311,6 +2593,9 @@ export function encodeActCtAttrs(w: Writer, v: ActCtAttrs): void {
   if (v.natIpv6Max !== undefined) w.attrBinary(12, parseIp(v.natIpv6Max)!)
   if (v.natPortMin !== undefined) w.attrU16(13, v.natPortMin, true)
   if (v.natPortMax !== undefined) w.attrU16(14, v.natPortMax, true)
+  if (v.helperName !== undefined) w.attrString(16, v.helperName)
+  if (v.helperFamily !== undefined) w.attrU8(17, v.helperFamily)
+  if (v.helperProto !== undefined) w.attrU8(18, v.helperProto)
   if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
 }
 /** Decodes act-connmark-attrs attributes in [start, end) into `out`. */
@@ -2529,6 +2814,227 @@ export function encodeActCtinfoAttrs(w: Writer, v: ActCtinfoAttrs): void {
   if (v.statsDscpSet !== undefined) w.attrU64(8, v.statsDscpSet)
   if (v.statsDscpError !== undefined) w.attrU64(9, v.statsDscpError)
   if (v.statsCpmarkSet !== undefined) w.attrU64(10, v.statsCpmarkSet)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes act-gate-attrs attributes in [start, end) into `out`. */
+export function decodeActGateAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ActGateAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("act-gate-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.tm = decodeTcfT(buf, view, p, e); break
+      case 2: out.parms = decodeTcGen(buf, view, p, e); break
+      case 3: break
+      case 4: out.priority = (n < 4 ? badLength("act-gate-attrs.TCA_GATE_PRIORITY", n, 4, off) : view.getInt32(p, true)); break
+      case 5: out.entryList = decodeActGateEntryListAttrsInto({}, buf, view, p, e); break
+      case 6: out.baseTime = (n < 8 ? badLength("act-gate-attrs.TCA_GATE_BASE_TIME", n, 8, off) : readU64(view, p, true)); break
+      case 7: out.cycleTime = (n < 8 ? badLength("act-gate-attrs.TCA_GATE_CYCLE_TIME", n, 8, off) : readU64(view, p, true)); break
+      case 8: out.cycleTimeExt = (n < 8 ? badLength("act-gate-attrs.TCA_GATE_CYCLE_TIME_EXT", n, 8, off) : readU64(view, p, true)); break
+      case 9: out.flags = (n < 4 ? badLength("act-gate-attrs.TCA_GATE_FLAGS", n, 4, off) : view.getUint32(p, true)); break
+      case 10: out.clockid = (n < 4 ? badLength("act-gate-attrs.TCA_GATE_CLOCKID", n, 4, off) : view.getInt32(p, true)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes act-gate-attrs attributes in [start, end). */
+export function decodeActGateAttrs(buf: Uint8Array, view: DataView, start: number, end: number): ActGateAttrs {
+  return decodeActGateAttrsInto({}, buf, view, start, end)
+}
+/** Writes the act-gate-attrs attributes present in `v`. */
+export function encodeActGateAttrs(w: Writer, v: ActGateAttrs): void {
+  if (v.tm !== undefined) { const s = w.attrStart(1); encodeTcfT(w, v.tm); w.attrEnd(s) }
+  if (v.parms !== undefined) { const s = w.attrStart(2); encodeTcGen(w, v.parms); w.attrEnd(s) }
+  if (v.priority !== undefined) w.attrS32(4, v.priority)
+  if (v.entryList !== undefined) { const s = w.nestStart(5, true); encodeActGateEntryListAttrs(w, v.entryList); w.attrEnd(s) }
+  if (v.baseTime !== undefined) w.attrU64(6, v.baseTime)
+  if (v.cycleTime !== undefined) w.attrU64(7, v.cycleTime)
+  if (v.cycleTimeExt !== undefined) w.attrU64(8, v.cycleTimeExt)
+  if (v.flags !== undefined) w.attrU32(9, v.flags)
+  if (v.clockid !== undefined) w.attrS32(10, v.clockid)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes act-gate-entry-list-attrs attributes in [start, end) into `out`. */
+export function decodeActGateEntryListAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ActGateEntryListAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("act-gate-entry-list-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len
+    switch (rawType & 0x3fff) {
+      case 1: (out.oneEntry ??= []).push(decodeActGateEntryAttrsInto({}, buf, view, p, e)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes act-gate-entry-list-attrs attributes in [start, end). */
+export function decodeActGateEntryListAttrs(buf: Uint8Array, view: DataView, start: number, end: number): ActGateEntryListAttrs {
+  return decodeActGateEntryListAttrsInto({}, buf, view, start, end)
+}
+/** Writes the act-gate-entry-list-attrs attributes present in `v`. */
+export function encodeActGateEntryListAttrs(w: Writer, v: ActGateEntryListAttrs): void {
+  if (v.oneEntry !== undefined) for (const x of v.oneEntry) { const s = w.nestStart(1, true); encodeActGateEntryAttrs(w, x); w.attrEnd(s) }
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes act-gate-entry-attrs attributes in [start, end) into `out`. */
+export function decodeActGateEntryAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ActGateEntryAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("act-gate-entry-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.index = (n < 4 ? badLength("act-gate-entry-attrs.TCA_GATE_ENTRY_INDEX", n, 4, off) : view.getUint32(p, true)); break
+      case 2: out.gate = true; break
+      case 3: out.interval = (n < 4 ? badLength("act-gate-entry-attrs.TCA_GATE_ENTRY_INTERVAL", n, 4, off) : view.getUint32(p, true)); break
+      case 4: out.ipv = (n < 4 ? badLength("act-gate-entry-attrs.TCA_GATE_ENTRY_IPV", n, 4, off) : view.getInt32(p, true)); break
+      case 5: out.maxOctets = (n < 4 ? badLength("act-gate-entry-attrs.TCA_GATE_ENTRY_MAX_OCTETS", n, 4, off) : view.getInt32(p, true)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes act-gate-entry-attrs attributes in [start, end). */
+export function decodeActGateEntryAttrs(buf: Uint8Array, view: DataView, start: number, end: number): ActGateEntryAttrs {
+  return decodeActGateEntryAttrsInto({}, buf, view, start, end)
+}
+/** Writes the act-gate-entry-attrs attributes present in `v`. */
+export function encodeActGateEntryAttrs(w: Writer, v: ActGateEntryAttrs): void {
+  if (v.index !== undefined) w.attrU32(1, v.index)
+  if (v.gate !== undefined) if (v.gate) w.attrFlag(2)
+  if (v.interval !== undefined) w.attrU32(3, v.interval)
+  if (v.ipv !== undefined) w.attrS32(4, v.ipv)
+  if (v.maxOctets !== undefined) w.attrS32(5, v.maxOctets)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes act-ife-attrs attributes in [start, end) into `out`. */
+export function decodeActIfeAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ActIfeAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("act-ife-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.parms = decodeTcIfe(buf, view, p, e); break
+      case 2: out.tm = decodeTcfT(buf, view, p, e); break
+      case 3: out.dmac = macToString(buf, p, n); break
+      case 4: out.smac = macToString(buf, p, n); break
+      case 5: out.type = (n < 2 ? badLength("act-ife-attrs.TCA_IFE_TYPE", n, 2, off) : view.getUint16(p, true)); break
+      case 6: out.metalst = decodeActIfeMetaAttrsInto({}, buf, view, p, e); break
+      case 7: break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes act-ife-attrs attributes in [start, end). */
+export function decodeActIfeAttrs(buf: Uint8Array, view: DataView, start: number, end: number): ActIfeAttrs {
+  return decodeActIfeAttrsInto({}, buf, view, start, end)
+}
+/** Writes the act-ife-attrs attributes present in `v`. */
+export function encodeActIfeAttrs(w: Writer, v: ActIfeAttrs): void {
+  if (v.parms !== undefined) { const s = w.attrStart(1); encodeTcIfe(w, v.parms); w.attrEnd(s) }
+  if (v.tm !== undefined) { const s = w.attrStart(2); encodeTcfT(w, v.tm); w.attrEnd(s) }
+  if (v.dmac !== undefined) w.attrBinary(3, parseMac(v.dmac)!)
+  if (v.smac !== undefined) w.attrBinary(4, parseMac(v.smac)!)
+  if (v.type !== undefined) w.attrU16(5, v.type)
+  if (v.metalst !== undefined) { const s = w.nestStart(6, false); encodeActIfeMetaAttrs(w, v.metalst); w.attrEnd(s) }
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes act-ife-meta-attrs attributes in [start, end) into `out`. */
+export function decodeActIfeMetaAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ActIfeMetaAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("act-ife-meta-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len
+    switch (rawType & 0x3fff) {
+      case 1: out.skbmark = readBytes(buf, p, e); break
+      case 2: out.hashid = readBytes(buf, p, e); break
+      case 3: out.prio = readBytes(buf, p, e); break
+      case 4: out.qmap = readBytes(buf, p, e); break
+      case 5: out.tcindex = readBytes(buf, p, e); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes act-ife-meta-attrs attributes in [start, end). */
+export function decodeActIfeMetaAttrs(buf: Uint8Array, view: DataView, start: number, end: number): ActIfeMetaAttrs {
+  return decodeActIfeMetaAttrsInto({}, buf, view, start, end)
+}
+/** Writes the act-ife-meta-attrs attributes present in `v`. */
+export function encodeActIfeMetaAttrs(w: Writer, v: ActIfeMetaAttrs): void {
+  if (v.skbmark !== undefined) w.attrBinary(1, v.skbmark)
+  if (v.hashid !== undefined) w.attrBinary(2, v.hashid)
+  if (v.prio !== undefined) w.attrBinary(3, v.prio)
+  if (v.qmap !== undefined) w.attrBinary(4, v.qmap)
+  if (v.tcindex !== undefined) w.attrBinary(5, v.tcindex)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes act-bpf-attrs attributes in [start, end) into `out`. */
+export function decodeActBpfAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): ActBpfAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("act-bpf-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.tm = decodeTcfT(buf, view, p, e); break
+      case 2: out.parms = decodeTcGen(buf, view, p, e); break
+      case 3: out.opsLen = (n < 2 ? badLength("act-bpf-attrs.TCA_ACT_BPF_OPS_LEN", n, 2, off) : view.getUint16(p, true)); break
+      case 4: out.ops = readBytes(buf, p, e); break
+      case 5: out.fd = (n < 4 ? badLength("act-bpf-attrs.TCA_ACT_BPF_FD", n, 4, off) : view.getUint32(p, true)); break
+      case 6: out.name = readString(buf, p, e); break
+      case 7: break
+      case 8: out.tag = readBytes(buf, p, e); break
+      case 9: out.id = (n < 4 ? badLength("act-bpf-attrs.TCA_ACT_BPF_ID", n, 4, off) : view.getUint32(p, true)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes act-bpf-attrs attributes in [start, end). */
+export function decodeActBpfAttrs(buf: Uint8Array, view: DataView, start: number, end: number): ActBpfAttrs {
+  return decodeActBpfAttrsInto({}, buf, view, start, end)
+}
+/** Writes the act-bpf-attrs attributes present in `v`. */
+export function encodeActBpfAttrs(w: Writer, v: ActBpfAttrs): void {
+  if (v.tm !== undefined) { const s = w.attrStart(1); encodeTcfT(w, v.tm); w.attrEnd(s) }
+  if (v.parms !== undefined) { const s = w.attrStart(2); encodeTcGen(w, v.parms); w.attrEnd(s) }
+  if (v.opsLen !== undefined) w.attrU16(3, v.opsLen)
+  if (v.ops !== undefined) w.attrBinary(4, v.ops)
+  if (v.fd !== undefined) w.attrU32(5, v.fd)
+  if (v.name !== undefined) w.attrString(6, v.name)
+  if (v.tag !== undefined) w.attrBinary(8, v.tag)
+  if (v.id !== undefined) w.attrU32(9, v.id)
   if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
 }
 /** Names of act-root-attrs attributes, for error messages. */
@@ -2756,6 +3262,9 @@ export const ActCtAttrsMeta: AttributeMeta = {
     13: { name: "TCA_CT_NAT_PORT_MIN" },
     14: { name: "TCA_CT_NAT_PORT_MAX" },
     15: { name: "TCA_CT_PAD" },
+    16: { name: "TCA_CT_HELPER_NAME" },
+    17: { name: "TCA_CT_HELPER_FAMILY" },
+    18: { name: "TCA_CT_HELPER_PROTO" },
   }
 }
 /** Names of act-connmark-attrs attributes, for error messages. */
@@ -2829,6 +3338,79 @@ export const ActCtinfoAttrsMeta: AttributeMeta = {
     8: { name: "TCA_CTINFO_STATS_DSCP_SET" },
     9: { name: "TCA_CTINFO_STATS_DSCP_ERROR" },
     10: { name: "TCA_CTINFO_STATS_CPMARK_SET" },
+  }
+}
+/** Names of act-gate-attrs attributes, for error messages. */
+export const ActGateAttrsMeta: AttributeMeta = {
+  set: "act-gate-attrs",
+  attributes: {
+    1: { name: "TCA_GATE_TM" },
+    2: { name: "TCA_GATE_PARMS" },
+    3: { name: "TCA_GATE_PAD" },
+    4: { name: "TCA_GATE_PRIORITY" },
+    5: { name: "TCA_GATE_ENTRY_LIST", nested: () => ActGateEntryListAttrsMeta },
+    6: { name: "TCA_GATE_BASE_TIME" },
+    7: { name: "TCA_GATE_CYCLE_TIME" },
+    8: { name: "TCA_GATE_CYCLE_TIME_EXT" },
+    9: { name: "TCA_GATE_FLAGS" },
+    10: { name: "TCA_GATE_CLOCKID" },
+  }
+}
+/** Names of act-gate-entry-list-attrs attributes, for error messages. */
+export const ActGateEntryListAttrsMeta: AttributeMeta = {
+  set: "act-gate-entry-list-attrs",
+  attributes: {
+    1: { name: "TCA_GATE_ONE_ENTRY", nested: () => ActGateEntryAttrsMeta },
+  }
+}
+/** Names of act-gate-entry-attrs attributes, for error messages. */
+export const ActGateEntryAttrsMeta: AttributeMeta = {
+  set: "act-gate-entry-attrs",
+  attributes: {
+    1: { name: "TCA_GATE_ENTRY_INDEX" },
+    2: { name: "TCA_GATE_ENTRY_GATE" },
+    3: { name: "TCA_GATE_ENTRY_INTERVAL" },
+    4: { name: "TCA_GATE_ENTRY_IPV" },
+    5: { name: "TCA_GATE_ENTRY_MAX_OCTETS" },
+  }
+}
+/** Names of act-ife-attrs attributes, for error messages. */
+export const ActIfeAttrsMeta: AttributeMeta = {
+  set: "act-ife-attrs",
+  attributes: {
+    1: { name: "TCA_IFE_PARMS" },
+    2: { name: "TCA_IFE_TM" },
+    3: { name: "TCA_IFE_DMAC" },
+    4: { name: "TCA_IFE_SMAC" },
+    5: { name: "TCA_IFE_TYPE" },
+    6: { name: "TCA_IFE_METALST", nested: () => ActIfeMetaAttrsMeta },
+    7: { name: "TCA_IFE_PAD" },
+  }
+}
+/** Names of act-ife-meta-attrs attributes, for error messages. */
+export const ActIfeMetaAttrsMeta: AttributeMeta = {
+  set: "act-ife-meta-attrs",
+  attributes: {
+    1: { name: "IFE_META_SKBMARK" },
+    2: { name: "IFE_META_HASHID" },
+    3: { name: "IFE_META_PRIO" },
+    4: { name: "IFE_META_QMAP" },
+    5: { name: "IFE_META_TCINDEX" },
+  }
+}
+/** Names of act-bpf-attrs attributes, for error messages. */
+export const ActBpfAttrsMeta: AttributeMeta = {
+  set: "act-bpf-attrs",
+  attributes: {
+    1: { name: "TCA_ACT_BPF_TM" },
+    2: { name: "TCA_ACT_BPF_PARMS" },
+    3: { name: "TCA_ACT_BPF_OPS_LEN" },
+    4: { name: "TCA_ACT_BPF_OPS" },
+    5: { name: "TCA_ACT_BPF_FD" },
+    6: { name: "TCA_ACT_BPF_NAME" },
+    7: { name: "TCA_ACT_BPF_PAD" },
+    8: { name: "TCA_ACT_BPF_TAG" },
+    9: { name: "TCA_ACT_BPF_ID" },
   }
 }
 /** action message: struct tcamsg followed by act-root-attrs. */

@@ -1159,6 +1159,121 @@ export function encodeTcChokeXstats(w: Writer, v: TcChokeXstats): void {
   w.u32(v.marked ?? 0)
   w.u32(v.matched ?? 0)
 }
+/** struct tc-gred-qopt — One virtual queue (struct tc_gred_qopt): one in a request's TCA_GRED_PARMS, MAX_DPs in a dump's. (52 bytes). */
+export interface TcGredQopt {
+  /** Bytes. */ readonly limit: number
+  /** Bytes. */ readonly qthMin: number
+  /** Bytes. */ readonly qthMax: number
+  /** The virtual queue; MAX_DPs + i in a dump marks slot i unused. */ readonly dp: number
+  readonly backlog: number
+  readonly qave: number
+  readonly forced: number
+  readonly early: number
+  readonly other: number
+  readonly pdrop: number
+  readonly wlog: number
+  readonly plog: number
+  readonly scellLog: number
+  readonly prio: number
+  readonly packets: number
+  readonly bytesin: number
+}
+export const TcGredQoptSize = 52
+/** Byte offset of each member of struct tc-gred-qopt. */
+export const TcGredQoptOffsets = {
+  limit: 0,
+  qthMin: 4,
+  qthMax: 8,
+  dp: 12,
+  backlog: 16,
+  qave: 20,
+  forced: 24,
+  early: 28,
+  other: 32,
+  pdrop: 36,
+  wlog: 40,
+  plog: 41,
+  scellLog: 42,
+  prio: 43,
+  packets: 44,
+  bytesin: 48,
+} as const
+export const TcGredQoptFields = {
+  limit: P.U32,
+  qthMin: P.U32,
+  qthMax: P.U32,
+  dp: P.U32,
+  backlog: P.U32,
+  qave: P.U32,
+  forced: P.U32,
+  early: P.U32,
+  other: P.U32,
+  pdrop: P.U32,
+  wlog: P.U8,
+  plog: P.U8,
+  scellLog: P.U8,
+  prio: P.U8,
+  packets: P.U32,
+  bytesin: P.U32,
+}
+export const TcGredQopt: Schema.Codec<TcGredQopt> = Schema.Struct(TcGredQoptFields)
+/** Decodes struct tc-gred-qopt at [p, end). */
+export function decodeTcGredQopt(buf: Uint8Array, view: DataView, p: number, end: number): TcGredQopt {
+  if (end - p < 52) throw new DecodeFailure("struct tc-gred-qopt: " + (end - p) + " bytes, expected 52", p)
+  return { limit: view.getUint32(p, true), qthMin: view.getUint32(p + 4, true), qthMax: view.getUint32(p + 8, true), dp: view.getUint32(p + 12, true), backlog: view.getUint32(p + 16, true), qave: view.getUint32(p + 20, true), forced: view.getUint32(p + 24, true), early: view.getUint32(p + 28, true), other: view.getUint32(p + 32, true), pdrop: view.getUint32(p + 36, true), wlog: view.getUint8(p + 40), plog: view.getUint8(p + 41), scellLog: view.getUint8(p + 42), prio: view.getUint8(p + 43), packets: view.getUint32(p + 44, true), bytesin: view.getUint32(p + 48, true) } as TcGredQopt
+}
+export function encodeTcGredQopt(w: Writer, v: TcGredQopt): void {
+  w.u32(v.limit ?? 0)
+  w.u32(v.qthMin ?? 0)
+  w.u32(v.qthMax ?? 0)
+  w.u32(v.dp ?? 0)
+  w.u32(v.backlog ?? 0)
+  w.u32(v.qave ?? 0)
+  w.u32(v.forced ?? 0)
+  w.u32(v.early ?? 0)
+  w.u32(v.other ?? 0)
+  w.u32(v.pdrop ?? 0)
+  w.u8(v.wlog ?? 0)
+  w.u8(v.plog ?? 0)
+  w.u8(v.scellLog ?? 0)
+  w.u8(v.prio ?? 0)
+  w.u32(v.packets ?? 0)
+  w.u32(v.bytesin ?? 0)
+}
+/** struct tc-gred-sopt — The table setup (struct tc_gred_sopt). (12 bytes). */
+export interface TcGredSopt {
+  readonly dps: number
+  readonly defDp: number
+  readonly grio: number
+  /** TC_RED_* flags new virtual queues start with. */ readonly flags: number
+}
+export const TcGredSoptSize = 12
+/** Byte offset of each member of struct tc-gred-sopt. */
+export const TcGredSoptOffsets = {
+  dps: 0,
+  defDp: 4,
+  grio: 8,
+  flags: 9,
+} as const
+export const TcGredSoptFields = {
+  dps: P.U32,
+  defDp: P.U32,
+  grio: P.U8,
+  flags: P.U8,
+}
+export const TcGredSopt: Schema.Codec<TcGredSopt> = Schema.Struct(TcGredSoptFields)
+/** Decodes struct tc-gred-sopt at [p, end). */
+export function decodeTcGredSopt(buf: Uint8Array, view: DataView, p: number, end: number): TcGredSopt {
+  if (end - p < 12) throw new DecodeFailure("struct tc-gred-sopt: " + (end - p) + " bytes, expected 12", p)
+  return { dps: view.getUint32(p, true), defDp: view.getUint32(p + 4, true), grio: view.getUint8(p + 8), flags: view.getUint8(p + 9) } as TcGredSopt
+}
+export function encodeTcGredSopt(w: Writer, v: TcGredSopt): void {
+  w.u32(v.dps ?? 0)
+  w.u32(v.defDp ?? 0)
+  w.u8(v.grio ?? 0)
+  w.u8(v.flags ?? 0)
+  w.zeros(2)
+}
 /** struct tc-sfb-qopt (36 bytes). */
 export interface TcSfbQopt {
   /** Milliseconds. */ readonly rehashInterval: number
@@ -2082,6 +2197,112 @@ export const TcChokeAttrsFields = {
   maxP: Schema.optionalKey(P.U32),
   unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3])),
 }
+/** Attribute set tc-gred-attrs. */
+export interface TcGredAttrs {
+  /** TCA_GRED_PARMS (1) — struct tc_gred_qopt: one (request) or MAX_DPs of them (dump). */
+  readonly parms?: Uint8Array
+  /** TCA_GRED_STAB (2) — 256 bytes: the idle damping table. */
+  readonly stab?: Uint8Array
+  /** TCA_GRED_DPS (3) */
+  readonly dps?: TcGredSopt
+  /** TCA_GRED_MAX_P (4) — One (request) or MAX_DPs (dump). */
+  readonly maxP?: ReadonlyArray<number>
+  /** TCA_GRED_LIMIT (5) — Bytes for the whole table. */
+  readonly limit?: number
+  /** TCA_GRED_VQ_LIST (6) */
+  readonly vqList?: TcGredVqListAttrs
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of tc-gred-attrs. */
+export const TcGredAttrsTypes = {
+  /** TCA_GRED_PARMS */ parms: 1,
+  /** TCA_GRED_STAB */ stab: 2,
+  /** TCA_GRED_DPS */ dps: 3,
+  /** TCA_GRED_MAX_P */ maxP: 4,
+  /** TCA_GRED_LIMIT */ limit: 5,
+  /** TCA_GRED_VQ_LIST */ vqList: 6,
+} as const
+export const TcGredAttrsFields = {
+  parms: Schema.optionalKey(P.Bytes),
+  stab: Schema.optionalKey(P.Bytes),
+  dps: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcGredSopt> => TcGredSopt)),
+  maxP: Schema.optionalKey(Schema.Array(P.U32)),
+  limit: Schema.optionalKey(P.U32),
+  vqList: Schema.optionalKey(Schema.suspend((): Schema.Codec<TcGredVqListAttrs> => TcGredVqListAttrs)),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6])),
+}
+/** Attribute set tc-gred-vq-list-attrs. */
+export interface TcGredVqListAttrs {
+  /** TCA_GRED_VQ_ENTRY (1) */
+  readonly entry?: ReadonlyArray<TcGredVqAttrs>
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of tc-gred-vq-list-attrs. */
+export const TcGredVqListAttrsTypes = {
+  /** TCA_GRED_VQ_ENTRY */ entry: 1,
+} as const
+export const TcGredVqListAttrsFields = {
+  entry: Schema.optionalKey(Schema.Array(Schema.suspend((): Schema.Codec<TcGredVqAttrs> => TcGredVqAttrs))),
+  unknown: Schema.optionalKey(P.rawAttributes([1])),
+}
+/** Attribute set tc-gred-vq-attrs. */
+export interface TcGredVqAttrs {
+  /** TCA_GRED_VQ_DP (2) */
+  readonly dp?: number
+  /** TCA_GRED_VQ_STAT_BYTES (3) */
+  readonly statBytes?: bigint
+  /** TCA_GRED_VQ_STAT_PACKETS (4) */
+  readonly statPackets?: number
+  /** TCA_GRED_VQ_STAT_BACKLOG (5) */
+  readonly statBacklog?: number
+  /** TCA_GRED_VQ_STAT_PROB_DROP (6) */
+  readonly statProbDrop?: number
+  /** TCA_GRED_VQ_STAT_PROB_MARK (7) */
+  readonly statProbMark?: number
+  /** TCA_GRED_VQ_STAT_FORCED_DROP (8) */
+  readonly statForcedDrop?: number
+  /** TCA_GRED_VQ_STAT_FORCED_MARK (9) */
+  readonly statForcedMark?: number
+  /** TCA_GRED_VQ_STAT_PDROP (10) */
+  readonly statPdrop?: number
+  /** TCA_GRED_VQ_STAT_OTHER (11) */
+  readonly statOther?: number
+  /** TCA_GRED_VQ_FLAGS (12) — TC_RED_ECN, TC_RED_HARDDROP, TC_RED_NODROP. */
+  readonly flags?: number
+  /** Attributes this spec does not describe (a newer kernel's), kept as received. */
+  readonly unknown?: ReadonlyArray<RawAttribute>
+}
+/** Attribute type numbers of tc-gred-vq-attrs. */
+export const TcGredVqAttrsTypes = {
+  /** TCA_GRED_VQ_PAD */ pad: 1,
+  /** TCA_GRED_VQ_DP */ dp: 2,
+  /** TCA_GRED_VQ_STAT_BYTES */ statBytes: 3,
+  /** TCA_GRED_VQ_STAT_PACKETS */ statPackets: 4,
+  /** TCA_GRED_VQ_STAT_BACKLOG */ statBacklog: 5,
+  /** TCA_GRED_VQ_STAT_PROB_DROP */ statProbDrop: 6,
+  /** TCA_GRED_VQ_STAT_PROB_MARK */ statProbMark: 7,
+  /** TCA_GRED_VQ_STAT_FORCED_DROP */ statForcedDrop: 8,
+  /** TCA_GRED_VQ_STAT_FORCED_MARK */ statForcedMark: 9,
+  /** TCA_GRED_VQ_STAT_PDROP */ statPdrop: 10,
+  /** TCA_GRED_VQ_STAT_OTHER */ statOther: 11,
+  /** TCA_GRED_VQ_FLAGS */ flags: 12,
+} as const
+export const TcGredVqAttrsFields = {
+  dp: Schema.optionalKey(P.U32),
+  statBytes: Schema.optionalKey(P.U64),
+  statPackets: Schema.optionalKey(P.U32),
+  statBacklog: Schema.optionalKey(P.U32),
+  statProbDrop: Schema.optionalKey(P.U32),
+  statProbMark: Schema.optionalKey(P.U32),
+  statForcedDrop: Schema.optionalKey(P.U32),
+  statForcedMark: Schema.optionalKey(P.U32),
+  statPdrop: Schema.optionalKey(P.U32),
+  statOther: Schema.optionalKey(P.U32),
+  flags: Schema.optionalKey(P.U32),
+  unknown: Schema.optionalKey(P.rawAttributes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])),
+}
 /** Attribute set tc-sfb-attrs. */
 export interface TcSfbAttrs {
   /** TCA_SFB_PARMS (1) */
@@ -2513,6 +2734,9 @@ export const TcNetemLossAttrs: Schema.Codec<TcNetemLossAttrs> = Schema.Struct(Tc
 export const TcFqAttrs: Schema.Codec<TcFqAttrs> = Schema.Struct(TcFqAttrsFields)
 export const TcRedAttrs: Schema.Codec<TcRedAttrs> = Schema.Struct(TcRedAttrsFields)
 export const TcChokeAttrs: Schema.Codec<TcChokeAttrs> = Schema.Struct(TcChokeAttrsFields)
+export const TcGredAttrs: Schema.Codec<TcGredAttrs> = Schema.Struct(TcGredAttrsFields)
+export const TcGredVqListAttrs: Schema.Codec<TcGredVqListAttrs> = Schema.Struct(TcGredVqListAttrsFields)
+export const TcGredVqAttrs: Schema.Codec<TcGredVqAttrs> = Schema.Struct(TcGredVqAttrsFields)
 export const TcSfbAttrs: Schema.Codec<TcSfbAttrs> = Schema.Struct(TcSfbAttrsFields)
 export const TcCakeAttrs: Schema.Codec<TcCakeAttrs> = Schema.Struct(TcCakeAttrsFields)
 export const TcCakeStatsAttrs: Schema.Codec<TcCakeStatsAttrs> = Schema.Struct(TcCakeStatsAttrsFields)
@@ -2988,6 +3212,118 @@ export function encodeTcChokeAttrs(w: Writer, v: TcChokeAttrs): void {
   if (v.parms !== undefined) { const s = w.attrStart(1); encodeTcRedQopt(w, v.parms); w.attrEnd(s) }
   if (v.stab !== undefined) w.attrBinary(2, v.stab)
   if (v.maxP !== undefined) w.attrU32(3, v.maxP)
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes tc-gred-attrs attributes in [start, end) into `out`. */
+export function decodeTcGredAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): TcGredAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("tc-gred-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: out.parms = readBytes(buf, p, e); break
+      case 2: out.stab = readBytes(buf, p, e); break
+      case 3: out.dps = decodeTcGredSopt(buf, view, p, e); break
+      case 4: out.maxP = readU32Array(view, p, e, true); break
+      case 5: out.limit = (n < 4 ? badLength("tc-gred-attrs.TCA_GRED_LIMIT", n, 4, off) : view.getUint32(p, true)); break
+      case 6: out.vqList = decodeTcGredVqListAttrsInto({}, buf, view, p, e); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes tc-gred-attrs attributes in [start, end). */
+export function decodeTcGredAttrs(buf: Uint8Array, view: DataView, start: number, end: number): TcGredAttrs {
+  return decodeTcGredAttrsInto({}, buf, view, start, end)
+}
+/** Writes the tc-gred-attrs attributes present in `v`. */
+export function encodeTcGredAttrs(w: Writer, v: TcGredAttrs): void {
+  if (v.parms !== undefined) w.attrBinary(1, v.parms)
+  if (v.stab !== undefined) w.attrBinary(2, v.stab)
+  if (v.dps !== undefined) { const s = w.attrStart(3); encodeTcGredSopt(w, v.dps); w.attrEnd(s) }
+  if (v.maxP !== undefined) { const s = w.attrStart(4); for (const x of v.maxP) w.u32(x as any); w.attrEnd(s) }
+  if (v.limit !== undefined) w.attrU32(5, v.limit)
+  if (v.vqList !== undefined) { const s = w.nestStart(6, false); encodeTcGredVqListAttrs(w, v.vqList); w.attrEnd(s) }
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes tc-gred-vq-list-attrs attributes in [start, end) into `out`. */
+export function decodeTcGredVqListAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): TcGredVqListAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("tc-gred-vq-list-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len
+    switch (rawType & 0x3fff) {
+      case 1: (out.entry ??= []).push(decodeTcGredVqAttrsInto({}, buf, view, p, e)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes tc-gred-vq-list-attrs attributes in [start, end). */
+export function decodeTcGredVqListAttrs(buf: Uint8Array, view: DataView, start: number, end: number): TcGredVqListAttrs {
+  return decodeTcGredVqListAttrsInto({}, buf, view, start, end)
+}
+/** Writes the tc-gred-vq-list-attrs attributes present in `v`. */
+export function encodeTcGredVqListAttrs(w: Writer, v: TcGredVqListAttrs): void {
+  if (v.entry !== undefined) for (const x of v.entry) { const s = w.nestStart(1, false); encodeTcGredVqAttrs(w, x); w.attrEnd(s) }
+  if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
+}
+/** Decodes tc-gred-vq-attrs attributes in [start, end) into `out`. */
+export function decodeTcGredVqAttrsInto(out: any, buf: Uint8Array, view: DataView, start: number, end: number): TcGredVqAttrs {
+  let off = start
+  let unknown: Array<RawAttribute> | undefined
+  while (off + 4 <= end) {
+    const len = view.getUint16(off, true)
+    if (len < 4 || off + len > end) throw new DecodeFailure("tc-gred-vq-attrs: attribute length " + len + " at " + (off - start) + " of " + (end - start), off)
+    const rawType = view.getUint16(off + 2, true)
+    const p = off + 4, e = off + len, n = len - 4
+    switch (rawType & 0x3fff) {
+      case 1: break
+      case 2: out.dp = (n < 4 ? badLength("tc-gred-vq-attrs.TCA_GRED_VQ_DP", n, 4, off) : view.getUint32(p, true)); break
+      case 3: out.statBytes = (n < 8 ? badLength("tc-gred-vq-attrs.TCA_GRED_VQ_STAT_BYTES", n, 8, off) : readU64(view, p, true)); break
+      case 4: out.statPackets = (n < 4 ? badLength("tc-gred-vq-attrs.TCA_GRED_VQ_STAT_PACKETS", n, 4, off) : view.getUint32(p, true)); break
+      case 5: out.statBacklog = (n < 4 ? badLength("tc-gred-vq-attrs.TCA_GRED_VQ_STAT_BACKLOG", n, 4, off) : view.getUint32(p, true)); break
+      case 6: out.statProbDrop = (n < 4 ? badLength("tc-gred-vq-attrs.TCA_GRED_VQ_STAT_PROB_DROP", n, 4, off) : view.getUint32(p, true)); break
+      case 7: out.statProbMark = (n < 4 ? badLength("tc-gred-vq-attrs.TCA_GRED_VQ_STAT_PROB_MARK", n, 4, off) : view.getUint32(p, true)); break
+      case 8: out.statForcedDrop = (n < 4 ? badLength("tc-gred-vq-attrs.TCA_GRED_VQ_STAT_FORCED_DROP", n, 4, off) : view.getUint32(p, true)); break
+      case 9: out.statForcedMark = (n < 4 ? badLength("tc-gred-vq-attrs.TCA_GRED_VQ_STAT_FORCED_MARK", n, 4, off) : view.getUint32(p, true)); break
+      case 10: out.statPdrop = (n < 4 ? badLength("tc-gred-vq-attrs.TCA_GRED_VQ_STAT_PDROP", n, 4, off) : view.getUint32(p, true)); break
+      case 11: out.statOther = (n < 4 ? badLength("tc-gred-vq-attrs.TCA_GRED_VQ_STAT_OTHER", n, 4, off) : view.getUint32(p, true)); break
+      case 12: out.flags = (n < 4 ? badLength("tc-gred-vq-attrs.TCA_GRED_VQ_FLAGS", n, 4, off) : view.getUint32(p, true)); break
+      default: (unknown ??= []).push({ type: rawType, data: buf.slice(p, e) })
+    }
+    off += (len + 3) & ~3
+  }
+  if (unknown !== undefined) out.unknown = unknown
+  return out
+}
+/** Decodes tc-gred-vq-attrs attributes in [start, end). */
+export function decodeTcGredVqAttrs(buf: Uint8Array, view: DataView, start: number, end: number): TcGredVqAttrs {
+  return decodeTcGredVqAttrsInto({}, buf, view, start, end)
+}
+/** Writes the tc-gred-vq-attrs attributes present in `v`. */
+export function encodeTcGredVqAttrs(w: Writer, v: TcGredVqAttrs): void {
+  if (v.dp !== undefined) w.attrU32(2, v.dp)
+  if (v.statBytes !== undefined) w.attrU64(3, v.statBytes)
+  if (v.statPackets !== undefined) w.attrU32(4, v.statPackets)
+  if (v.statBacklog !== undefined) w.attrU32(5, v.statBacklog)
+  if (v.statProbDrop !== undefined) w.attrU32(6, v.statProbDrop)
+  if (v.statProbMark !== undefined) w.attrU32(7, v.statProbMark)
+  if (v.statForcedDrop !== undefined) w.attrU32(8, v.statForcedDrop)
+  if (v.statForcedMark !== undefined) w.attrU32(9, v.statForcedMark)
+  if (v.statPdrop !== undefined) w.attrU32(10, v.statPdrop)
+  if (v.statOther !== undefined) w.attrU32(11, v.statOther)
+  if (v.flags !== undefined) w.attrU32(12, v.flags)
   if (v.unknown !== undefined) for (const u of v.unknown) { const s = w.attrStart(u.type); w.bytes(u.data); w.attrEnd(s) }
 }
 /** Decodes tc-sfb-attrs attributes in [start, end) into `out`. */
@@ -3502,6 +3838,43 @@ export const TcChokeAttrsMeta: AttributeMeta = {
     1: { name: "TCA_CHOKE_PARMS" },
     2: { name: "TCA_CHOKE_STAB" },
     3: { name: "TCA_CHOKE_MAX_P" },
+  }
+}
+/** Names of tc-gred-attrs attributes, for error messages. */
+export const TcGredAttrsMeta: AttributeMeta = {
+  set: "tc-gred-attrs",
+  attributes: {
+    1: { name: "TCA_GRED_PARMS" },
+    2: { name: "TCA_GRED_STAB" },
+    3: { name: "TCA_GRED_DPS" },
+    4: { name: "TCA_GRED_MAX_P" },
+    5: { name: "TCA_GRED_LIMIT" },
+    6: { name: "TCA_GRED_VQ_LIST", nested: () => TcGredVqListAttrsMeta },
+  }
+}
+/** Names of tc-gred-vq-list-attrs attributes, for error messages. */
+export const TcGredVqListAttrsMeta: AttributeMeta = {
+  set: "tc-gred-vq-list-attrs",
+  attributes: {
+    1: { name: "TCA_GRED_VQ_ENTRY", nested: () => TcGredVqAttrsMeta },
+  }
+}
+/** Names of tc-gred-vq-attrs attributes, for error messages. */
+export const TcGredVqAttrsMeta: AttributeMeta = {
+  set: "tc-gred-vq-attrs",
+  attributes: {
+    1: { name: "TCA_GRED_VQ_PAD" },
+    2: { name: "TCA_GRED_VQ_DP" },
+    3: { name: "TCA_GRED_VQ_STAT_BYTES" },
+    4: { name: "TCA_GRED_VQ_STAT_PACKETS" },
+    5: { name: "TCA_GRED_VQ_STAT_BACKLOG" },
+    6: { name: "TCA_GRED_VQ_STAT_PROB_DROP" },
+    7: { name: "TCA_GRED_VQ_STAT_PROB_MARK" },
+    8: { name: "TCA_GRED_VQ_STAT_FORCED_DROP" },
+    9: { name: "TCA_GRED_VQ_STAT_FORCED_MARK" },
+    10: { name: "TCA_GRED_VQ_STAT_PDROP" },
+    11: { name: "TCA_GRED_VQ_STAT_OTHER" },
+    12: { name: "TCA_GRED_VQ_FLAGS" },
   }
 }
 /** Names of tc-sfb-attrs attributes, for error messages. */

@@ -52,6 +52,8 @@ export interface ActionStatus {
   readonly firstUsed?: number | undefined
   readonly expires?: number | undefined
   readonly inHwCount?: number | undefined
+  /** What the kind reports by itself (its `status` hook: ctinfo's counters). */
+  readonly kind?: object | undefined
 }
 
 /** Action flags by name (TCA_ACT_FLAGS). */
@@ -262,12 +264,14 @@ export const fromAttrs = (a: ActAttrs, names?: LinkNames): AnyAction => {
   const k = byKind.get(kind)
   let options: object | undefined
   let common: ReturnType<AnyActionKind["common"]>
+  let kindStatus: object | undefined
   if (k !== undefined && a.options !== undefined) {
     const b = a.options
     try {
       const data = k.decode(b, new DataView(b.buffer, b.byteOffset, b.byteLength), 0, b.length)
       options = k.fromKernel(data, names ?? ((i: number) => i))
       common = k.common(data)
+      kindStatus = k.status?.(data)
     } catch (e) {
       if (!(e instanceof DecodeFailure)) throw e
     }
@@ -282,7 +286,8 @@ export const fromAttrs = (a: ActAttrs, names?: LinkNames): AnyAction => {
     lastUsed: common?.tm === undefined ? undefined : seconds(common.tm.lastuse),
     firstUsed: common?.tm === undefined ? undefined : seconds(common.tm.firstuse),
     expires: common?.tm === undefined ? undefined : seconds(common.tm.expires),
-    inHwCount: a.inHwCount
+    inHwCount: a.inHwCount,
+    kind: kindStatus
   }
   const out: any = { kind }
   if (options !== undefined && Object.keys(options).length > 0) out.options = options

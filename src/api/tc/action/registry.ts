@@ -22,6 +22,9 @@ import { ct } from "./kinds/ct.ts"
 import { ctinfo } from "./kinds/ctinfo.ts"
 import { pedit } from "./kinds/pedit.ts"
 import { tunnelKey } from "./kinds/tunnel_key.ts"
+import { bpf } from "./kinds/bpf.ts"
+import { gate } from "./kinds/gate.ts"
+import { ife } from "./kinds/ife.ts"
 
 /** Action kinds by TCA_ACT_KIND. @since 0.3.0 */
 export const actionKinds: ReadonlyArray<AnyActionKind> = [
@@ -40,5 +43,8 @@ export const actionKinds: ReadonlyArray<AnyActionKind> = [
   skbmod,
   sample,
   simple,
-  ctinfo
+  ctinfo,
+  gate,
+  ife,
+  bpf
 ]

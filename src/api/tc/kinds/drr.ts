@@ -44,6 +44,7 @@ export interface DrrClassOptions {
 /** The drr class kind. @since 0.3.0 */
 export const drrClass: TcKind<DrrClassOptions, TcDrrAttrs> = {
   kind: "drr",
+  added: true,
   fields: { quantum: Schema.optional(Units.SizeSchema) },
   devices: [],
   kernelChosen: ["quantum"],

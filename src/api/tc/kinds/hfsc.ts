@@ -124,6 +124,7 @@ const tooFast = (name: string, c: HfscCurve | undefined): readonly [string, stri
 /** The hfsc class kind. @since 0.3.0 */
 export const hfscClass: TcKind<HfscClassOptions, TcHfscAttrs> = {
   kind: "hfsc",
+  added: true,
   fields: {
     rt: Schema.optional(CurveSchema),
     ls: Schema.optional(CurveSchema),

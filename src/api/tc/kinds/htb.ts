@@ -139,6 +139,7 @@ const parseClass = (o: HtbClassOptions) => {
 /** The htb class kind. @since 0.3.0 */
 export const htbClass: TcKind<HtbClassOptions, TcHtbAttrs> = {
   kind: "htb",
+  added: true,
   fields: {
     rate: Units.RateSchema,
     ceil: Schema.optional(Units.RateSchema),

@@ -47,6 +47,7 @@ export interface QfqClassOptions {
 /** The qfq class kind. @since 0.3.0 */
 export const qfqClass: TcKind<QfqClassOptions, TcQfqAttrs> = {
   kind: "qfq",
+  added: true,
   fields: {
     weight: Schema.optional(
       Schema.Number.check(Schema.isInt(), Schema.isBetween({ minimum: 1, maximum: 1024 }))

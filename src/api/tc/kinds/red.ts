@@ -150,7 +150,7 @@ const ADAPTATIVE = 4
 const NODROP = 8
 const TEN_MBIT = 10000000 / 8
 
-interface Derived {
+export interface Derived {
   readonly limit: number
   readonly qthMin: number
   readonly qthMax: number
@@ -163,8 +163,8 @@ interface Derived {
 
 type Common = RedOptions | (ChokeOptions & { readonly limit: Units.Size })
 
-/** What `tc` computes from RED options; `unit` is 1 for bytes, avpkt for packets (choke). */
-const derive = (o: Common, packets: boolean): Derived | string => {
+/** What `tc` computes from RED options (red, choke, each gred queue); `unit` is 1 for bytes, avpkt for packets (choke). */
+export const derive = (o: Common, packets: boolean): Derived | string => {
   const limit = Units.parseSize(o.limit)!
   const avpkt = o.avpkt ?? 1000
   let qthMax = o.max === undefined ? 0 : Units.parseSize(o.max)!

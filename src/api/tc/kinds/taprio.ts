@@ -110,7 +110,8 @@ export interface TaprioOptions extends PriorityMap {
   readonly maxSdu?: ReadonlyArray<number> | undefined
 }
 
-const Ns = Schema.Union([
+/** A 64-bit time in ns as input: a bigint, or a safe integer. @since 0.3.0 */
+export const NsSchema = Schema.Union([
   Schema.BigInt.check(Schema.isBetweenBigInt({ minimum: 0n, maximum: 0x7fffffffffffffffn })),
   Schema.Number.check(Schema.isInt(), Schema.isBetween({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }))
 ])
@@ -140,7 +141,7 @@ export const taprio: TcKind<TaprioOptions, TcTaprioAttrs> = {
   kind: "taprio",
   fields: {
     ...priorityMapFields,
-    baseTime: Schema.optional(Ns),
+    baseTime: Schema.optional(NsSchema),
     schedule: Schema.Array(
       Schema.Struct({
         command: Schema.optional(Schema.Literals(["S", "H", "R"])),
@@ -148,8 +149,8 @@ export const taprio: TcKind<TaprioOptions, TcTaprioAttrs> = {
         interval: U32.check(Schema.isGreaterThan(0))
       })
     ).check(Schema.isMinLength(1)),
-    cycleTime: Schema.optional(Ns),
-    cycleTimeExtension: Schema.optional(Ns),
+    cycleTime: Schema.optional(NsSchema),
+    cycleTimeExtension: Schema.optional(NsSchema),
     clockid: Schema.optional(ClockSchema),
     flags: Schema.optional(Schema.Array(Schema.Literals(["txtime-assist", "full-offload"]))),
     txtimeDelay: Schema.optional(U32),

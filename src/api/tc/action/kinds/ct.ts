@@ -42,6 +42,30 @@ export interface CtNat {
 }
 
 /**
+ * A conntrack helper: its name (ftp, sip, tftp, ...) and the family and
+ * protocol of connections it serves (default ipv4 and tcp, the kernel's).
+ * The family is sent but not compared: kernels whose helpers serve both
+ * families (Linux 7.3) report it as 0, and it reads back only when not 0.
+ *
+ * @example
+ * ```ts
+ * const h: CtHelper = { name: "ftp" }
+ * const s: CtHelper = { name: "sip", family: "ipv6", protocol: "udp" }
+ * ```
+ * @since 0.3.0
+ */
+export interface CtHelper {
+  readonly name: string
+  readonly family?: "ipv4" | "ipv6" | undefined
+  readonly protocol?: "tcp" | "udp" | undefined
+}
+
+const FAMILIES = { ipv4: 2, ipv6: 10 } as const
+const PROTOCOLS = { tcp: 6, udp: 17 } as const
+const nameOf = <K extends string>(table: Readonly<Record<K, number>>, v: number): K | number =>
+  (Object.keys(table) as Array<K>).find((k) => table[k] === v) ?? v
+
+/**
  * ct options. `mark`, `labels` and `force` go with `commit`; `clear` goes alone.
  *
  * @example
@@ -67,6 +91,8 @@ export interface CtOptions {
   /** Which label bits change, as hexadecimal text; default all. */
   readonly labelsMask?: string | undefined
   readonly nat?: CtNat | undefined
+  /** A conntrack helper for the connection (`ct commit helper ftp`); Linux 5.19+. */
+  readonly helper?: CtHelper | undefined
   /** The control action after it; default "pipe". */
   readonly action?: Control.Control | undefined
 }
@@ -119,12 +145,29 @@ export const ct: ActionKind<CtOptions, ActCtAttrs> = {
         port: Schema.optional(Schema.Union([P.U16, Schema.String]))
       })
     ),
+    helper: Schema.optional(
+      Schema.Struct({
+        name: P.stringMaxBytes(15, 1),
+        family: Schema.optional(Schema.Literals(["ipv4", "ipv6"])),
+        protocol: Schema.optional(Schema.Literals(["tcp", "udp"]))
+      })
+    ),
     action: Schema.optional(Control.schema)
   },
   devices: [],
   check: (o) => {
     if (o.clear === true) {
-      for (const f of ["zone", "commit", "force", "mark", "markMask", "labels", "labelsMask", "nat"] as const)
+      for (const f of [
+        "zone",
+        "commit",
+        "force",
+        "mark",
+        "markMask",
+        "labels",
+        "labelsMask",
+        "nat",
+        "helper"
+      ] as const)
         if (o[f] !== undefined) return [f, "clear goes alone"]
       return undefined
     }
@@ -183,6 +226,11 @@ export const ct: ActionKind<CtOptions, ActCtAttrs> = {
       d.natPortMin = a
       d.natPortMax = b
     }
+    if (o.helper !== undefined) {
+      d.helperName = o.helper.name
+      d.helperFamily = FAMILIES[o.helper.family ?? "ipv4"]
+      d.helperProto = PROTOCOLS[o.helper.protocol ?? "tcp"]
+    }
     return d
   },
   fromKernel: (d) => {
@@ -209,6 +257,13 @@ export const ct: ActionKind<CtOptions, ActCtAttrs> = {
         if (d.natPortMin !== undefined && d.natPortMin !== 0)
           nat.port = portText(d.natPortMin, d.natPortMax ?? d.natPortMin)
         out.nat = nat
+      }
+      if (d.helperName !== undefined) {
+        const h: { -readonly [K in keyof CtHelper]: CtHelper[K] } = { name: d.helperName }
+        if (d.helperFamily !== undefined && d.helperFamily !== 0)
+          h.family = nameOf(FAMILIES, d.helperFamily) as CtHelper["family"]
+        h.protocol = nameOf(PROTOCOLS, d.helperProto ?? PROTOCOLS.tcp) as CtHelper["protocol"]
+        out.helper = h
       }
     }
     out.action = Control.format(d.parms.action)
@@ -238,6 +293,8 @@ export const ct: ActionKind<CtOptions, ActCtAttrs> = {
       if (n.port !== undefined) nat.port = p === undefined ? n.port : portText(p[0], p[1])
       out.nat = nat
     }
+    // the family is not compared (see CtHelper)
+    if (o.helper !== undefined) out.helper = { name: o.helper.name, protocol: o.helper.protocol ?? "tcp" }
     out.action = action
     return out
   },

@@ -101,6 +101,15 @@ export const ctinfo: ActionKind<CtinfoOptions, ActCtinfoAttrs> = {
     out.action = Control.canonical(o.action ?? "pipe")
     return out
   },
+  // the counters of what it set: DSCPs set and failed, connection marks set
+  status: (d) =>
+    d.statsDscpSet === undefined && d.statsDscpError === undefined && d.statsCpmarkSet === undefined
+      ? undefined
+      : {
+          dscpSet: d.statsDscpSet ?? 0n,
+          dscpError: d.statsDscpError ?? 0n,
+          cpmarkSet: d.statsCpmarkSet ?? 0n
+        },
   common: (d) => (d.act === undefined ? undefined : { ...d.act, tm: d.tm }),
   encode: encodeActCtinfoAttrs,
   decode: decodeActCtinfoAttrs
