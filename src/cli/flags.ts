@@ -148,7 +148,7 @@ const spellOut = (args: Array<string>): Array<string> => {
  * options before the object (`nlink -n blue -j route list`) move after the
  * command, ip's abbreviations of objects and verbs are spelled out (`r a` is
  * `route add`, `a s` is `address list`), and `-4`/`-6` anywhere become
- * `--ipv4`/`--ipv6`. Words after
+ * `--ipv4`/`--ipv6`; `help` as the object or verb asks for the help text. Words after
  * `netns exec NAME` are left alone (they are another program's).
  *
  * @example
@@ -166,7 +166,10 @@ export const normalizeArgs = (args: ReadonlyArray<string>): Array<string> => {
     if (g.value && i + 1 < args.length) moved.push(args[++i]!)
     i++
   }
-  const rest = spellOut(args.slice(i))
+  let rest = spellOut(args.slice(i))
+  // `nlink help [OBJECT [VERB]]` and `nlink OBJECT help`, as ip takes them
+  if (rest[0] === "help") rest = [...rest.slice(1, 3), "--help"]
+  else if (rest[1] === "help") rest = [rest[0]!, "--help"]
   const exec = rest[0] === "netns" && rest[1] === "exec"
   const body = exec ? rest : rest.map((a) => (a === "-4" ? "--ipv4" : a === "-6" ? "--ipv6" : a))
   return exec ? [...body] : [...body, ...moved]
