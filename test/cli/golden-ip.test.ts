@@ -278,8 +278,7 @@ describe("nlink link add|set|del: the request equals ip's", () => {
 
 describe("nlink fdb add|append|replace|del: the request equals bridge's", () => {
   const { decode, expectSame } = requestChecks(decodeNeighMessage, 12)
-  // `fdb flush` takes filters, not an entry
-  const cases = fixturesOf("fdb", (f) => f.command[1] === "flush")
+  const cases = fixturesOf("fdb")
 
   it("covers the fdb fixtures", () => {
     expect(cases.length).toBeGreaterThanOrEqual(8)
@@ -289,6 +288,10 @@ describe("nlink fdb add|append|replace|del: the request equals bridge's", () => 
     it(line, () => {
       const theirs = f.messages[0]!.bytes
       const m = decode(theirs)
+      if (verb === "flush") {
+        const filter = ok(Fdb.parseFlush(words, "fdb flush"))
+        return expectSame(Fdb.flushRequest(filter, { ifindex: m.ifindex, port: m.ndaIfindex }), theirs)
+      }
       const e = ok(Fdb.parse(words, `fdb ${verb}`))
       const r = { ifindex: m.ifindex, via: m.ndaIfindex }
       const build =
