@@ -56,7 +56,8 @@ import { type LinkRef, linkIndex, linkNames } from "./internal/Resolve.ts"
 import { Netlink } from "./Netlink.ts"
 
 /**
- * Reads `bridge fdb add|append|replace|del` words into an {@link Fdb} entry.
+ * Reads `bridge fdb add|append|replace|del` words into an {@link Fdb} entry
+ * (`parseFlush`: `bridge fdb flush`'s filter).
  *
  * @example
  * ```ts
@@ -65,7 +66,7 @@ import { Netlink } from "./Netlink.ts"
  * ```
  * @since 0.3.0
  */
-export { parse } from "./parse/Fdb.ts"
+export { parse, parseFlush } from "./parse/Fdb.ts"
 
 /**
  * How an entry lives, by `bridge fdb`'s names: "permanent" (a local entry,

@@ -4,6 +4,7 @@
  * its own help text.
  */
 import { Flag } from "effect/cli"
+import { matches } from "../api/internal/Words.ts"
 
 /**
  * The two flags, in help order: `netns` (optional) then `json` (default false).
@@ -34,10 +35,120 @@ const GLOBAL: Readonly<Record<string, { readonly to: string; readonly value: boo
   "-6": { to: "--ipv6", value: false }
 }
 
+// ip's objects in ip's matching order (ip.c), and the nlink command each is
+// (undefined: ip has it, nlink does not; the word is left as typed).
+const OBJECTS: ReadonlyArray<readonly [string, string | undefined]> = [
+  ["address", "address"],
+  ["addrlabel", undefined],
+  ["maddress", "maddress"],
+  ["route", "route"],
+  ["rule", "rule"],
+  ["neighbor", "neighbor"],
+  ["neighbour", "neighbor"],
+  ["ntable", "ntable"],
+  ["ntbl", "ntable"],
+  ["link", "link"],
+  ["l2tp", undefined],
+  ["fou", undefined],
+  ["ila", undefined],
+  ["macsec", undefined],
+  ["tunnel", undefined],
+  ["tuntap", undefined],
+  ["token", undefined],
+  ["tcpmetrics", undefined],
+  ["monitor", "monitor"],
+  ["xfrm", undefined],
+  ["mroute", undefined],
+  ["mrule", undefined],
+  ["netns", "netns"],
+  ["netconf", undefined],
+  ["vrf", undefined],
+  ["sr", undefined],
+  ["nexthop", "nexthop"]
+]
+
+// Each object's verbs in its ip command's matching order, and nlink's name for them.
+const LIST: ReadonlyArray<readonly [string, string]> = [
+  ["list", "list"],
+  ["show", "list"],
+  ["lst", "list"]
+]
+const VERBS: Readonly<Record<string, ReadonlyArray<readonly [string, string | undefined]>>> = {
+  link: [
+    ["add", "add"],
+    ["set", "set"],
+    ["change", "set"],
+    ["replace", undefined],
+    ["delete", "del"],
+    ...LIST
+  ],
+  address: [
+    ["add", "add"],
+    ["change", undefined],
+    ["replace", "replace"],
+    ["delete", "del"],
+    ...LIST,
+    ["flush", "flush"]
+  ],
+  route: [
+    ["add", "add"],
+    ["change", undefined],
+    ["replace", "replace"],
+    ["prepend", undefined],
+    ["append", undefined],
+    ["test", undefined],
+    ["delete", "del"],
+    ...LIST,
+    ["get", "get"],
+    ["flush", "flush"]
+  ],
+  neighbor: [
+    ["add", "add"],
+    ["change", undefined],
+    ["replace", "replace"],
+    ["delete", "del"],
+    ...LIST,
+    ["get", "get"],
+    ["flush", "flush"]
+  ],
+  rule: [...LIST, ["save", undefined], ["restore", undefined], ["add", "add"], ["delete", "del"]],
+  nexthop: [
+    ["add", "add"],
+    ["replace", "replace"],
+    ["delete", "del"],
+    ["get", "get"],
+    ...LIST,
+    ["flush", "flush"]
+  ],
+  netns: [
+    ["list", "list"],
+    ["add", "add"],
+    ["delete", "del"],
+    ["exec", "exec"]
+  ]
+}
+
+/** The first entry `word` abbreviates, as ip's if/else chains of `matches` pick it. */
+const pick = (word: string, table: ReadonlyArray<readonly [string, string | undefined]>) =>
+  table.find(([name]) => matches(word, name))
+
+/** ip's abbreviations of the object and verb (`ip r a`, `ip a s`, `ip n del`), spelled out. */
+const spellOut = (args: Array<string>): Array<string> => {
+  const o = args[0] === undefined ? undefined : pick(args[0], OBJECTS)
+  if (o === undefined || o[1] === undefined) return args
+  args[0] = o[1]
+  const verbs = VERBS[o[1]]
+  const v = verbs === undefined || args[1] === undefined ? undefined : pick(args[1], verbs)
+  if (v?.[1] !== undefined) args[1] = v[1]
+  return args
+}
+
 /**
  * The command line as ip users type it, rewritten for effect/cli: global
  * options before the object (`nlink -n blue -j route list`) move after the
- * command, and `-4`/`-6` anywhere become `--ipv4`/`--ipv6`. Words after
+ * command, ip's abbreviations of objects and verbs are spelled out (`r a` is
+ * `route add`, `a s` is `address list`), and `-4`/`-6` anywhere become
+ * `--ipv4`/`--ipv6`; `help` as the object or verb asks for the help text. Words after
  * `netns exec NAME` are left alone (they are another program's).
  *
  * @example
@@ -55,7 +166,10 @@ export const normalizeArgs = (args: ReadonlyArray<string>): Array<string> => {
     if (g.value && i + 1 < args.length) moved.push(args[++i]!)
     i++
   }
-  const rest = args.slice(i)
+  let rest = spellOut(args.slice(i))
+  // `nlink help [OBJECT [VERB]]` and `nlink OBJECT help`, as ip takes them
+  if (rest[0] === "help") rest = [...rest.slice(1, 3), "--help"]
+  else if (rest[1] === "help") rest = [rest[0]!, "--help"]
   const exec = rest[0] === "netns" && rest[1] === "exec"
   const body = exec ? rest : rest.map((a) => (a === "-4" ? "--ipv4" : a === "-6" ? "--ipv6" : a))
   return exec ? [...body] : [...body, ...moved]

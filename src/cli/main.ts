@@ -149,7 +149,9 @@ const ntableCmd = Command.make("ntable").pipe(
 )
 
 const nlink = Command.make("nlink").pipe(
-  Command.withDescription("Linux networking over netlink: links, addresses, routes, neighbours, rules"),
+  Command.withDescription(
+    "Linux networking over netlink, with ip's and bridge's words (nlink route add 10.0.0.0/24 via 10.0.0.1; nlink -n NS -j link list). Exit status: 0 done, 1 the kernel refused or the words were invalid (one line on stderr), 2 bad command line, 130/143 interrupted"
+  ),
   Command.withSubcommands([
     show,
     linkCmd,

@@ -12,7 +12,8 @@ const root = path.resolve(import.meta.dirname, "../..")
 const nlink = (...args: Array<string>) => {
   const r = spawnSync(process.execPath, [path.join(root, "src/cli/bin.ts"), ...args], {
     encoding: "utf8",
-    timeout: 30_000
+    // a start takes ~1 s on a quiet machine, ten times that on the loaded shared one
+    timeout: 120_000
   })
   expect(r.stderr).toBe("")
   expect(r.status).toBe(0)
@@ -102,7 +103,9 @@ describeRoot("nlink command: rules, addresses, neighbours in full", () => {
     expect(JSON.parse(nlink("maddr", "list", "--anycast", "--json", "-n", ns))).toEqual([])
   })
 
-  it("neighbor list hides noarp (and none) entries as ip neigh does; --nud shows them; proxy lists proxies", () => {
+  it("neighbor list hides noarp (and none) entries as ip neigh does; --nud shows them; proxy lists proxies", {
+    timeout: 300_000
+  }, () => {
     const shown = (args: Array<string>) =>
       (JSON.parse(nlink("neighbor", "list", "--json", "-n", ns, ...args)) as Array<Record<string, any>>)
         .filter((n) => n.dev === "c0" && n.address.startsWith("10.77."))

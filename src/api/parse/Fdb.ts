@@ -4,7 +4,7 @@
  *
  * @since 0.3.0
  */
-import type { Fdb } from "../Fdb.ts"
+import type { Fdb, FlushFilter } from "../Fdb.ts"
 import { intValue, isError, type Keyword, keywords, type Parsed, Words } from "../internal/Words.ts"
 import { addressValue, type Draft, kw, once, set } from "./Common.ts"
 
@@ -133,4 +133,87 @@ export const parse = (input: string | ReadonlyArray<string>, command = "fdb add"
   if (s.mac === undefined) return w.fail("to", "a MAC address is required")
   if (s.dev === undefined) return w.fail("dev", "a device is required (dev NAME)")
   return s as unknown as Fdb
+}
+
+// `bridge fdb flush` conditions: the word sets the field, `noWORD` clears it
+const FLUSH_BOOLS: ReadonlyArray<readonly [string, string]> = [
+  ["permanent", "permanent"],
+  ["static", "static"],
+  ["dynamic", "dynamic"],
+  ["added_by_user", "addedByUser"],
+  ["extern_learn", "externLearn"],
+  ["sticky", "sticky"],
+  ["offloaded", "offloaded"]
+]
+
+const flushTable: ReadonlyArray<Keyword<Draft>> = [
+  kw(
+    "dev",
+    set("dev", (w, k) => w.value(k)),
+    { exact: true }
+  ),
+  kw(
+    "brport",
+    set("port", (w, k) => w.value(k)),
+    { exact: true }
+  ),
+  kw(
+    "vlan",
+    set("vlan", (w, k) => intValue(w, k, 0, 4095)),
+    { exact: true }
+  ),
+  kw(
+    "self",
+    (_w, s) => {
+      s.self = true
+    },
+    { exact: true }
+  ),
+  kw(
+    "master",
+    (_w, s) => {
+      s.master = true
+    },
+    { exact: true }
+  ),
+  ...FLUSH_BOOLS.flatMap(([word, field]) => [
+    kw(
+      word,
+      (_w, s: Draft) => {
+        s[field] = true
+      },
+      { exact: true }
+    ),
+    kw(
+      `no${word}`,
+      (_w, s: Draft) => {
+        s[field] = false
+      },
+      { exact: true }
+    )
+  ])
+]
+
+/**
+ * Reads the words of `bridge fdb flush`: `dev DEV [brport P] [vlan N] [self]
+ * [master]` and the conditions `[no]permanent`, `[no]static`, `[no]dynamic`,
+ * `[no]added_by_user`, `[no]extern_learn`, `[no]sticky`, `[no]offloaded`.
+ *
+ * @example
+ * ```ts
+ * Fdb.parseFlush("dev br0 vlan 5 nopermanent")
+ * // { dev: "br0", vlan: 5, permanent: false }
+ * ```
+ * @since 0.3.0
+ */
+export const parseFlush = (
+  input: string | ReadonlyArray<string>,
+  command = "fdb flush"
+): Parsed<FlushFilter> => {
+  const w = Words.of(input, command)
+  const s: Draft = {}
+  const r = keywords(w, flushTable, s)
+  if (isError(r)) return r
+  if (s.dev === undefined) return w.fail("dev", "a device is required (dev NAME)")
+  return s as unknown as FlushFilter
 }

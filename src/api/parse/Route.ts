@@ -312,7 +312,7 @@ const finish = (w: Words, s: State): Parsed<Route> => {
  * Reads the words of `ip route add|del|replace` (after the verb) into a
  * {@link Route}: `[to] [TYPE] PREFIX`, `via [FAMILY] ADDR`, `dev`, `table`,
  * `metric`, `proto`, `scope`, `src`, `from`, `tos`, the metrics with `lock`,
- * `onlink`, `realms`, `pref`, `expires`, `nhid`, `encap mpls|ip|ip6|seg6 ...`
+ * `onlink`, `realms`, `pref`, `expires`, `nhid`, `encap mpls|ip|ip6|seg6|seg6local|ioam6 ...`
  * and multipath `nexthop via ... dev ... weight ...` clauses. `family`
  * ("inet"/"inet6", ip's -4/-6) applies to words like "default" that carry no
  * family.

@@ -33,7 +33,6 @@ const flush = wordsCommand(
 /** `nlink address ...`. */
 export const addressCmd = Command.make("address").pipe(
   Command.withAlias("addr"),
-  Command.withAlias("a"),
   Command.withDescription("Protocol addresses"),
   Command.withSubcommands([
     listCommand("List addresses", Address.list(), (addrs) =>

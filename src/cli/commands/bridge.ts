@@ -70,7 +70,14 @@ export const fdbCmd = Command.make("fdb").pipe(
     write("fdb", "replace", "Add or replace an FDB entry, like `bridge fdb replace`", Fdb.parse, Fdb.replace),
     write("fdb", "del", "Remove an FDB entry, like `bridge fdb del MAC dev DEV ...`", Fdb.parse, Fdb.remove, [
       "delete"
-    ])
+    ]),
+    write(
+      "fdb",
+      "flush",
+      "Remove a device's entries that match the conditions ([no]static, [no]dynamic, vlan N, brport P ...), like `bridge fdb flush`",
+      Fdb.parseFlush,
+      Fdb.flush
+    )
   ])
 )
 

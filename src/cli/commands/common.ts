@@ -103,7 +103,8 @@ export const wordsCommand = (
       yield* run(words as ReadonlyArray<string>, { json, family }).pipe(Effect.provide(layerFor(netns)))
     })
   ).pipe(Command.withDescription(description))
-  for (const a of aliases) cmd = cmd.pipe(Command.withAlias(a))
+  // effect/cli keeps one alias per command; ip's other spellings are mapped in flags.ts
+  for (const a of aliases.slice(0, 1)) cmd = cmd.pipe(Command.withAlias(a))
   return cmd
 }
 

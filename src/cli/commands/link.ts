@@ -32,7 +32,6 @@ const del = wordsCommand(
 
 /** `nlink link ...`. */
 export const linkCmd = Command.make("link").pipe(
-  Command.withAlias("l"),
   Command.withDescription("Network devices"),
   Command.withSubcommands([
     listCommand("List links", Link.list(), (links) =>

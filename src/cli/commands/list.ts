@@ -32,4 +32,4 @@ export const listCommand = <A>(
       })
       yield* program.pipe(Effect.provide(layerFor(netns)))
     })
-  ).pipe(Command.withDescription(description), Command.withAlias("ls"), Command.withAlias("show"))
+  ).pipe(Command.withDescription(description), Command.withAlias("ls"))

@@ -67,8 +67,7 @@ const neighborList = Command.make(
   })
 ).pipe(
   Command.withDescription("List neighbours like `ip neigh`: noarp and none entries only when asked (--nud)"),
-  Command.withAlias("ls"),
-  Command.withAlias("show")
+  Command.withAlias("ls")
 )
 
 const modify = (verb: "add" | "del" | "replace") =>
@@ -122,7 +121,6 @@ const flush = wordsCommand(
 /** `nlink neighbor ...`. */
 export const neighborCmd = Command.make("neighbor").pipe(
   Command.withAlias("neigh"),
-  Command.withAlias("n"),
   Command.withDescription("Neighbour (ARP/NDP) entries"),
   Command.withSubcommands([neighborList, modify("add"), modify("del"), modify("replace"), get, flush])
 )

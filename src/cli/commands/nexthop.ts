@@ -85,7 +85,6 @@ const flush = wordsCommand(
 
 /** `nlink nexthop ...`. */
 export const nexthopCmd = Command.make("nexthop").pipe(
-  Command.withAlias("nh"),
   Command.withDescription("Nexthop objects"),
   Command.withSubcommands([
     listCommand("List nexthops and groups, like `ip nexthop show`", Nexthop.list(), (nhs) =>

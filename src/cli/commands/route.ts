@@ -43,8 +43,7 @@ const routeList = Command.make(
   Command.withDescription(
     "List routes like `ip route`: the main table's IPv4 routes unless -6 or --table say otherwise"
   ),
-  Command.withAlias("ls"),
-  Command.withAlias("show")
+  Command.withAlias("ls")
 )
 
 const modify = (verb: "add" | "del" | "replace", act: (r: Route.Route) => Effect.Effect<void, any, any>) =>
@@ -111,7 +110,6 @@ const get = wordsCommand(
 
 /** `nlink route ...`. */
 export const routeCmd = Command.make("route").pipe(
-  Command.withAlias("r"),
   Command.withDescription("Routing tables"),
   Command.withSubcommands([
     routeList,

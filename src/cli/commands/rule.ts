@@ -22,7 +22,6 @@ const modify = (verb: "add" | "del") =>
 
 /** `nlink rule ...`. */
 export const ruleCmd = Command.make("rule").pipe(
-  Command.withAlias("ru"),
   Command.withDescription("Routing policy rules"),
   Command.withSubcommands([
     listCommand("List rules of both families", Rule.list(), (rules) =>
