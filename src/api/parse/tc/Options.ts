@@ -148,7 +148,7 @@ export const options = (
     if (d === undefined) {
       w.back()
       if (open) break
-      return w.unknown(word, [...explicit.map((k) => k.name), ...derived.map((f) => f.keyword)])
+      return w.unknown(word, [...new Set([...explicit.map((k) => k.name), ...derived.map((f) => f.keyword)])])
     }
     const [f, on] = d
     if (f.shape === "flag") {

@@ -106,10 +106,10 @@ export const parseWords = (
  * ```
  * @since 0.4.0
  */
-export const parse = (input: string | ReadonlyArray<string>): Parsed<Qdisc.Qdisc> => {
-  const q = parseWords(input, "qdisc add")
+export const parse = (input: string | ReadonlyArray<string>, command = "qdisc add"): Parsed<Qdisc.Qdisc> => {
+  const q = parseWords(input, command)
   if (isError(q)) return q
   if (q.kind === undefined)
-    return Words.of([], "qdisc add").fail("", "a qdisc kind is required (htb, tbf, netem ...)")
+    return Words.of([], command).fail("", "a qdisc kind is required (htb, tbf, netem ...)")
   return q as Qdisc.Qdisc
 }
