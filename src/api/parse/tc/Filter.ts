@@ -78,10 +78,13 @@ const grammar = (kind: string): ReadonlyArray<KindKeyword> => {
               return w.fail("hashkey", '"hashkey" is followed by "mask MASK at OFFSET"')
             const mask = intWord(w, "hashkey mask")
             if (isError(mask)) return mask
-            if (!w.acceptExact("at"))
-              return w.fail("hashkey", '"hashkey mask MASK" is followed by "at OFFSET"')
-            const at = intWord(w, "hashkey at", -32768, 32767)
-            if (isError(at)) return at
+            // `at OFFSET` may be left out: tc then hashes at offset 0
+            let at = 0
+            if (w.acceptExact("at")) {
+              const n = intWord(w, "hashkey at", -32768, 32767)
+              if (isError(n)) return n
+              at = n
+            }
             into.hashkey = { mask, at }
           }
         }

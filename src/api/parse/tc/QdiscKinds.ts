@@ -359,10 +359,28 @@ const plug: ReadonlyArray<KindKeyword> = [
   constant("release_indefinite", "action", "release_indefinite")
 ]
 
+// tc's prio map before `priomap` words overwrite its first entries
+const PRIO_MAP = [1, 2, 2, 2, 1, 2, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1]
+
+const priomap: KindKeyword = {
+  name: "priomap",
+  parse: (w, into) => {
+    const map = [...PRIO_MAP]
+    let n = 0
+    while (/^\d+$/.test(w.peek() ?? "")) {
+      if (n === 16) return w.fail("priomap", "the map has 16 entries at most")
+      map[n++] = Number(w.next())
+    }
+    if (n === 0) return w.fail("priomap", '"priomap" needs bands')
+    into.priomap = map
+  }
+}
+
 /** Explicit keywords of qdisc kinds, by kind. @since 0.4.0 */
 export const qdiscKeywords: Readonly<Record<string, ReadonlyArray<KindKeyword>>> = {
   tbf: [sizeAlias("buffer", "burst"), sizeAlias("maxburst", "burst"), sizeAlias("minburst", "mtu")],
   htb: [hexValue("default", "default")],
+  prio: [priomap],
   hfsc: [hexValue("default", "default", 0xffff)],
   netem,
   cake,
