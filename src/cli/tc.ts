@@ -357,7 +357,8 @@ const filterDel = wordsCommand(
       )
       if (found === undefined)
         return yield* Effect.fail(invalid("filter del: pref", `no filter with pref ${f.priority} is there`))
-      yield* Filter.remove({ ...f, kind: found.kind } as Filter.Filter)
+      // the listed filter's kind and options pass the kind's checks; a remove sends no options
+      yield* Filter.remove({ ...f, kind: found.kind, options: found.options } as Filter.Filter)
     }),
   ["delete"]
 )
