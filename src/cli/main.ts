@@ -39,6 +39,7 @@ import {
 import { monitor } from "./monitor.ts"
 import { stateCommands } from "./state.ts"
 import { tcCmd } from "./tc.ts"
+import { wgCmd } from "./wg.ts"
 
 // Output is written in chunks, each finished before the next starts, so a
 // signal is handled between two chunks and stops the output (600k routes
@@ -479,6 +480,7 @@ const nlink = Command.make("nlink").pipe(
     vlanCmd,
     mdbCmd,
     tcCmd,
+    wgCmd,
     monitor,
     ...stateCommands
   ])
