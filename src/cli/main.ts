@@ -40,6 +40,7 @@ import { monitor } from "./monitor.ts"
 import { stateCommands } from "./state.ts"
 import { tcCmd } from "./tc.ts"
 import { wgCmd } from "./wg.ts"
+import { macsecCmd } from "./macsec.ts"
 
 // Output is written in chunks, each finished before the next starts, so a
 // signal is handled between two chunks and stops the output (600k routes
@@ -481,6 +482,7 @@ const nlink = Command.make("nlink").pipe(
     mdbCmd,
     tcCmd,
     wgCmd,
+    macsecCmd,
     monitor,
     ...stateCommands
   ])
