@@ -327,16 +327,41 @@ const filterWrite = (verb: Verb, act: (f: Filter.Filter) => Effect.Effect<void, 
     (words) => Effect.flatMap(fromParsed(FilterWords.parse(words, `filter ${verb}`)), act)
   )
 
-// tc filter del: without a pref every filter there goes (a flush); with a pref and no kind the
-// kind is read from the filters at that pref
+type Selecting = Omit<Filter.Filter, "kind"> & { readonly kind?: string }
+
+/**
+ * A filter named by words that select it (del, get): tc sends no options then, but the
+ * library checks the kind's options (u32 wants match keys), so they come from the filter
+ * listed at that pref and handle; the kind too when the words give none.
+ */
+const selected = (f: Selecting, command: string) =>
+  Effect.gen(function* () {
+    if (f.kind !== undefined && f.options !== undefined) return f as Filter.Filter
+    const listed = yield* Filter.list({
+      ...(f.dev === undefined ? {} : { dev: f.dev }),
+      ...(f.block === undefined ? {} : { block: f.block }),
+      ...(f.parent === undefined ? {} : { parent: f.parent })
+    })
+    const at = listed.filter(
+      (l) =>
+        l.priority === f.priority &&
+        (f.kind === undefined || l.kind === f.kind) &&
+        (f.chain === undefined || l.chain === f.chain)
+    )
+    const found = at.find((l) => f.handle !== undefined && String(l.handle) === String(f.handle)) ?? at[0]
+    if (found === undefined)
+      return yield* Effect.fail(invalid(`${command}: pref`, `no filter with pref ${f.priority} is there`))
+    return { ...f, kind: found.kind, options: found.options } as Filter.Filter
+  })
+
+// tc filter del: without a pref every filter there goes (a flush)
 const filterDel = wordsCommand(
   "del",
   "Remove filters: tc filter del's words (dev DEV parent P [pref N [handle H] KIND]); without pref, all of them",
   (words) =>
     Effect.gen(function* () {
       const f = yield* fromParsed(FilterWords.parseWords(words, "filter del"))
-      if (f.kind !== undefined) return yield* Filter.remove(f as Filter.Filter)
-      if (f.priority === undefined && f.handle === undefined) {
+      if (f.priority === undefined && f.handle === undefined && f.kind === undefined) {
         const { dev, block, parent, chain } = f
         return yield* Filter.flush({
           ...(dev === undefined ? {} : { dev }),
@@ -346,19 +371,8 @@ const filterDel = wordsCommand(
         })
       }
       if (f.priority === undefined)
-        return yield* Effect.fail(invalid("filter del: handle", "a handle needs its pref"))
-      const listed = yield* Filter.list({
-        ...(f.dev === undefined ? {} : { dev: f.dev }),
-        ...(f.block === undefined ? {} : { block: f.block }),
-        ...(f.parent === undefined ? {} : { parent: f.parent })
-      })
-      const found = listed.find(
-        (l) => l.priority === f.priority && (f.chain === undefined || l.chain === f.chain)
-      )
-      if (found === undefined)
-        return yield* Effect.fail(invalid("filter del: pref", `no filter with pref ${f.priority} is there`))
-      // the listed filter's kind and options pass the kind's checks; a remove sends no options
-      yield* Filter.remove({ ...f, kind: found.kind, options: found.options } as Filter.Filter)
+        return yield* Effect.fail(invalid("filter del: pref", "a handle or kind needs its pref"))
+      yield* Filter.remove(yield* selected(f, "filter del"))
     }),
   ["delete"]
 )
@@ -368,8 +382,11 @@ const filterGet = wordsCommand(
   "Show one filter: tc filter get's words (dev DEV parent P protocol P pref N handle H KIND)",
   (words, json) =>
     Effect.gen(function* () {
-      const f = yield* Filter.get(yield* fromParsed(FilterWords.parse(words, "filter get")))
-      yield* say(json ? toJson(f) : filterLine(f, false))
+      const f = yield* fromParsed(FilterWords.parseWords(words, "filter get"))
+      if (f.priority === undefined || f.handle === undefined)
+        return yield* Effect.fail(invalid("filter get: handle", "get needs the filter's pref and handle"))
+      const got = yield* Filter.get(yield* selected(f, "filter get"))
+      yield* say(json ? toJson(got) : filterLine(got, false))
     })
 )
 

@@ -145,7 +145,7 @@ describeRoot("tc parsers against tc's own acceptance", () => {
         expect(tcSends(ns, line)).toBe(true)
         const r = parse(line)
         if (isError(r)) expect.fail(`nlink refused it: ${pathOf(r)}: ${(r.reason as any).message}`)
-      })
+      }, 60_000)
   })
   describe("refused by tc and by nlink, naming the keyword", () => {
     for (const [line, keyword] of REJECTED)
@@ -155,6 +155,6 @@ describeRoot("tc parsers against tc's own acceptance", () => {
         expect(isError(r)).toBe(true)
         const [object, verb] = line.split(" ")
         expect(pathOf(r)).toMatch(new RegExp(`^${object} ${verb}.*: ${keyword}$`))
-      })
+      }, 60_000)
   })
 })

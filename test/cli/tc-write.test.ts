@@ -173,6 +173,33 @@ describeRoot("nlink tc writing commands", () => {
           const f = tcJson(ns, "filter", "show", "dev", "d0", "parent", "1:")
           expect(f.some((x: any) => x.options?.flowid === "1:10" && x.pref === 3)).toBe(true)
 
+          // get and del name the filter without its options, as tc sends it
+          const got = nlink(
+            "tc",
+            "filter",
+            "get",
+            "-n",
+            ns,
+            "--json",
+            "dev",
+            "d0",
+            "parent",
+            "1:",
+            "protocol",
+            "ip",
+            "pref",
+            "3",
+            "handle",
+            "800::800",
+            "u32"
+          )
+          expect(got.stderr).toBe("")
+          expect(JSON.parse(got.stdout)).toMatchObject({
+            kind: "u32",
+            priority: 3,
+            handle: "800::800",
+            options: { match: [{ value: 0x01020304, mask: 0xffffffff, at: 12 }], classid: "1:10" }
+          })
           // without a kind, as tc takes it: the filters at pref 3, then the root qdisc
           run("filter", "del", "dev", "d0", "parent", "1:", "pref", "3")
           expect(tcJson(ns, "filter", "show", "dev", "d0", "parent", "1:")).toEqual([])

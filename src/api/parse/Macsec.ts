@@ -12,7 +12,14 @@ import * as Redacted from "effect/Redacted"
 import { isError, type Parsed, Words } from "../internal/Words.ts"
 import type { Change, NewSa, SaUpdate, SciRef } from "../macsec/Build.ts"
 
-/** A change to a MACsec device. */
+/**
+ * A change to a MACsec device.
+ *
+ * @example
+ * ```ts
+ * const c: MacsecCommand = { dev: "m0", change: { op: "removeTxSa", an: 0 } }
+ * ```
+ */
 export interface MacsecCommand {
   readonly dev: string
   readonly change: Change

@@ -15,13 +15,27 @@ import { isError, type Parsed, Words } from "../internal/Words.ts"
 import type { PeerChange, SetOptions } from "../WireGuard.ts"
 import * as K from "../wireguard/Key.ts"
 
-/** What `wg set` changes: the device and the change for `WireGuard.set`. */
+/**
+ * What `wg set` changes: the device and the change for `WireGuard.set`.
+ *
+ * @example
+ * ```ts
+ * const s: SetCommand = { dev: "wg0", options: { listenPort: 51820 } }
+ * ```
+ */
 export interface SetCommand {
   readonly dev: string
   readonly options: SetOptions
 }
 
-/** Reads a key file; undefined when it cannot be read. */
+/**
+ * Reads a key file; undefined when it cannot be read.
+ *
+ * @example
+ * ```ts
+ * const fromMemory: ReadKey = (path) => (path === "key" ? "+FELE7sOMQngrcVUVdjU8/z7bfkPu4gA5qvN0Lksf0s=" : undefined)
+ * ```
+ */
 export type ReadKey = (path: string) => string | undefined
 
 const readKeyFile: ReadKey = (path) => {

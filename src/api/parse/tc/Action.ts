@@ -28,7 +28,14 @@ const CONTROLS = new Set([
   "repeat"
 ])
 
-/** A control word at the cursor (`drop`, `goto chain 5`, `jump 2`), consumed; undefined when none is there. */
+/**
+ * A control word at the cursor (`drop`, `goto chain 5`, `jump 2`), consumed; undefined when none is there.
+ *
+ * @example
+ * ```ts
+ * control(Words.of("goto chain 5", "action add")) // "goto chain 5"
+ * ```
+ */
 export const control = (w: Words): Parsed<string | undefined> => {
   const word = w.peek()
   if (word === undefined) return undefined
@@ -184,7 +191,7 @@ const grammar = (kind: string): ReadonlyArray<KindKeyword> => {
           if (header === "offset") {
             return w.fail(
               "munge",
-              'raw offsets are given with a header: "munge ip offset ..." is not supported by tc\'s ex mode'
+              'nlink reads named fields only (munge ip|ip6|eth|tcp|udp FIELD set|add VALUE), not "munge offset N u32 ..."'
             )
           }
           const field = w.value("munge")

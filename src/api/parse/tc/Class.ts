@@ -17,6 +17,11 @@ type Mutable = Record<string, unknown>
 /**
  * The words of a class command after `tc class add` (or del/replace/change);
  * `kind: undefined` when none is named (`tc class del dev eth0 classid 1:10`).
+ *
+ * @example
+ * ```ts
+ * parseWords("dev eth0 classid 1:10", "class del") // { dev: "eth0", classid: "1:10" }
+ * ```
  */
 export const parseWords = (
   input: string | ReadonlyArray<string>,

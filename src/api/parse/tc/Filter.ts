@@ -108,6 +108,11 @@ const grammar = (kind: string): ReadonlyArray<KindKeyword> => {
  * The words of a filter command after `tc filter add` (or del/replace/
  * change); `kind: undefined` when the words name none (`tc filter del dev
  * eth0 ingress pref 10`).
+ *
+ * @example
+ * ```ts
+ * parseWords("dev eth0 ingress pref 10", "filter del") // { dev: "eth0", parent: "ingress", priority: 10 }
+ * ```
  */
 export const parseWords = (
   input: string | ReadonlyArray<string>,

@@ -13,10 +13,24 @@
 import * as Schema from "effect/Schema"
 import { isError, matches, type Parsed, type Words } from "../../internal/Words.ts"
 
-/** Options being read: field → value, as the kind's Schema takes them. */
+/**
+ * Options being read: field → value, as the kind's Schema takes them.
+ *
+ * @example
+ * ```ts
+ * const into: Into = { limit: 100 }
+ * ```
+ */
 export type Into = Record<string, unknown>
 
-/** An explicit keyword of a kind: `parse` reads the words after `name` into the options. */
+/**
+ * An explicit keyword of a kind: `parse` reads the words after `name` into the options.
+ *
+ * @example
+ * ```ts
+ * const k: KindKeyword = constant("diffserv4", "diffserv", "diffserv4")
+ * ```
+ */
 export interface KindKeyword {
   readonly name: string
   readonly min?: number
@@ -24,7 +38,14 @@ export interface KindKeyword {
   readonly parse: (w: Words, into: Into) => Parsed<void>
 }
 
-/** The part of a kind descriptor the grammar reads. */
+/**
+ * The part of a kind descriptor the grammar reads.
+ *
+ * @example
+ * ```ts
+ * const k: KindFields = { kind: "pfifo", fields: pfifo.fields }
+ * ```
+ */
 export interface KindFields {
   readonly kind: string
   readonly fields: Schema.Struct.Fields
@@ -39,7 +60,14 @@ interface Field {
   readonly is: (v: unknown) => boolean
 }
 
-/** camelCase field name → tc's keyword (`directQlen` → `direct_qlen`). */
+/**
+ * camelCase field name → tc's keyword (`directQlen` → `direct_qlen`).
+ *
+ * @example
+ * ```ts
+ * keywordOf("directQlen") // "direct_qlen"
+ * ```
+ */
 export const keywordOf = (field: string): string => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
 
 // an array type, possibly optional (a union with undefined)
@@ -65,11 +93,26 @@ const fieldsOf = (fields: Schema.Struct.Fields): ReadonlyArray<Field> => {
 const NUMBER = /^(-?\d+(\.\d*)?|-?\.\d+)(e-?\d+)?$/i
 const HEX = /^0x[0-9a-f]+$/i
 
-/** A word as a number when it is one (decimal or 0x hex), else undefined. */
+/**
+ * A word as a number when it is one (decimal or 0x hex), else undefined.
+ *
+ * @example
+ * ```ts
+ * numberOf("0x10") // 16
+ * numberOf("1mbit") // undefined
+ * ```
+ */
 export const numberOf = (word: string): number | undefined =>
   HEX.test(word) ? Number.parseInt(word, 16) : NUMBER.test(word) ? Number(word) : undefined
 
-/** The value of one word as `accepts` takes it: a number when it reads as one and is accepted, else the text. */
+/**
+ * The value of one word as `accepts` takes it: a number when it reads as one and is accepted, else the text.
+ *
+ * @example
+ * ```ts
+ * wordValue("100", (v) => typeof v === "number") // 100
+ * ```
+ */
 export const wordValue = (word: string, accepts: (v: unknown) => boolean): unknown => {
   const n = numberOf(word)
   if (n !== undefined && accepts(n)) return n
@@ -162,7 +205,14 @@ export const options = (
   return into
 }
 
-/** An explicit keyword that sets `field` from one value word checked by the kind's Schema. */
+/**
+ * An explicit keyword that sets `field` from one value word checked by the kind's Schema.
+ *
+ * @example
+ * ```ts
+ * valueAs(tbf, "buffer", "burst") // tbf's `buffer 10k` sets burst
+ * ```
+ */
 export const valueAs = (
   kind: KindFields,
   name: string,
@@ -182,7 +232,14 @@ export const valueAs = (
   }
 }
 
-/** An explicit keyword that sets `field` to a constant (`diffserv4` → diffserv "diffserv4"). */
+/**
+ * An explicit keyword that sets `field` to a constant (`diffserv4` → diffserv "diffserv4").
+ *
+ * @example
+ * ```ts
+ * constant("nonat", "nat", false)
+ * ```
+ */
 export const constant = (name: string, field: string, value: unknown): KindKeyword => ({
   name,
   parse: (_w, into) => {
@@ -190,7 +247,14 @@ export const constant = (name: string, field: string, value: unknown): KindKeywo
   }
 })
 
-/** An explicit keyword whose value is hexadecimal without 0x, as tc reads htb's and hfsc's `default`. */
+/**
+ * An explicit keyword whose value is hexadecimal without 0x, as tc reads htb's and hfsc's `default`.
+ *
+ * @example
+ * ```ts
+ * hexValue("default", "default") // htb's `default 20` is 0x20
+ * ```
+ */
 export const hexValue = (name: string, field: string, max = 0xffffffff): KindKeyword => ({
   name,
   parse: (w, into) => {

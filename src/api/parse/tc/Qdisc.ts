@@ -17,7 +17,14 @@ import { qdiscKeywords } from "./QdiscKinds.ts"
 
 type Mutable = Record<string, unknown>
 
-/** A handle word as tc reads it (`1:`, `1:10`, `ffff:`; `1` is the qdisc `1:`). */
+/**
+ * A handle word as tc reads it (`1:`, `1:10`, `ffff:`; `1` is the qdisc `1:`).
+ *
+ * @example
+ * ```ts
+ * handleValue(Words.of("1", "qdisc add"), "handle", true) // "1:"
+ * ```
+ */
 export const handleValue = (w: Words, keyword: string, qdisc: boolean): Parsed<string> => {
   const v = w.value(keyword)
   if (isError(v)) return v
@@ -27,7 +34,14 @@ export const handleValue = (w: Words, keyword: string, qdisc: boolean): Parsed<s
   return text
 }
 
-/** The kind's options after its name, read into `into.options` (none when no words follow). */
+/**
+ * The kind's options after its name, read into `into.options` (none when no words follow).
+ *
+ * @example
+ * ```ts
+ * kindOptions(Words.of("limit 100", "qdisc add"), "pfifo", qdiscKinds, qdiscKeywords, into, "qdisc")
+ * ```
+ */
 export const kindOptions = (
   w: Words,
   kind: string,
@@ -52,6 +66,11 @@ export const kindOptions = (
  * The words of a qdisc command after `tc qdisc add` (or del/replace/change)
  * as the object the library takes; `kind: undefined` when the words name
  * none (`tc qdisc del dev eth0 root`: remove what is there).
+ *
+ * @example
+ * ```ts
+ * parseWords("dev eth0 root", "qdisc del") // { dev: "eth0", parent: "root" }
+ * ```
  */
 export const parseWords = (
   input: string | ReadonlyArray<string>,

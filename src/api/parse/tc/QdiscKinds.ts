@@ -376,7 +376,14 @@ const priomap: KindKeyword = {
   }
 }
 
-/** Explicit keywords of qdisc kinds, by kind. @since 0.4.0 */
+/**
+ * Explicit keywords of qdisc kinds, by kind. @since 0.4.0
+ *
+ * @example
+ * ```ts
+ * qdiscKeywords.netem // netem's delay, loss, rate, slot ... words
+ * ```
+ */
 export const qdiscKeywords: Readonly<Record<string, ReadonlyArray<KindKeyword>>> = {
   tbf: [sizeAlias("buffer", "burst"), sizeAlias("maxburst", "burst"), sizeAlias("minburst", "mtu")],
   htb: [hexValue("default", "default")],
@@ -391,7 +398,14 @@ export const qdiscKeywords: Readonly<Record<string, ReadonlyArray<KindKeyword>>>
   plug
 }
 
-/** Explicit keywords of class kinds, by kind. @since 0.4.0 */
+/**
+ * Explicit keywords of class kinds, by kind. @since 0.4.0
+ *
+ * @example
+ * ```ts
+ * classKeywords.hfsc // rt, ls, ul, sc curves
+ * ```
+ */
 export const classKeywords: Readonly<Record<string, ReadonlyArray<KindKeyword>>> = {
   htb: [
     sizeAlias("buffer", "burst"),
