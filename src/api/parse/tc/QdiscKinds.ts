@@ -359,6 +359,23 @@ const plug: ReadonlyArray<KindKeyword> = [
   constant("release_indefinite", "action", "release_indefinite")
 ]
 
+// fq_codel's `ce_threshold_selector VALUE/MASK` (each a byte, decimal or 0x hex)
+const ceSelector: KindKeyword = {
+  name: "ce_threshold_selector",
+  parse: (w, into) => {
+    const v = w.value("ce_threshold_selector")
+    if (isError(v)) return v
+    const [a, b] = v.split("/")
+    const value = numberOf(a ?? "")
+    const mask = b === undefined ? undefined : numberOf(b)
+    const byte = (n: number | undefined) => n !== undefined && Number.isInteger(n) && n >= 0 && n <= 0xff
+    if (!byte(value) || !byte(mask))
+      return w.fail("ce_threshold_selector", `"${v}" is not VALUE/MASK (bytes)`)
+    into.ceThresholdSelector = value
+    into.ceThresholdMask = mask
+  }
+}
+
 // tc's prio map before `priomap` words overwrite its first entries
 const PRIO_MAP = [1, 2, 2, 2, 1, 2, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1]
 
@@ -388,6 +405,7 @@ export const qdiscKeywords: Readonly<Record<string, ReadonlyArray<KindKeyword>>>
   tbf: [sizeAlias("buffer", "burst"), sizeAlias("maxburst", "burst"), sizeAlias("minburst", "mtu")],
   htb: [hexValue("default", "default")],
   prio: [priomap],
+  fq_codel: [ceSelector],
   hfsc: [hexValue("default", "default", 0xffff)],
   netem,
   cake,
