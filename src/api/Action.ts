@@ -414,3 +414,15 @@ export const flush = operation("Action.flush", function* (kind: string) {
  */
 export const flushRequest = (kind: string): Uint8Array =>
   build(ActionMessageTypes.RTM_DELACTION, NLM_F_ROOT, [{ kind }], TCA_FLAG_LARGE_DUMP_ON)
+
+/**
+ * The object `tc actions add` takes the same words for (the words after the verb),
+ * or a Validation error naming the keyword; nothing is sent.
+ *
+ * @example
+ * ```ts
+ * Action.parse("action mirred egress redirect dev eth1 index 3")
+ * ```
+ * @since 0.4.0
+ */
+export { parse } from "./parse/tc/Action.ts"

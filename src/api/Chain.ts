@@ -376,3 +376,15 @@ export const list = operation("Chain.list", function* (selector: Selector) {
     return parent === undefined || c.block !== undefined ? c : { ...c, parent }
   })
 })
+
+/**
+ * The object `tc chain add` takes the same words for (the words after the verb),
+ * or a Validation error naming the keyword; nothing is sent.
+ *
+ * @example
+ * ```ts
+ * Chain.parse("dev eth0 ingress chain 5")
+ * ```
+ * @since 0.4.0
+ */
+export { parse } from "./parse/tc/Chain.ts"

@@ -394,3 +394,15 @@ export const streamRaw = (filter?: Filter): Stream.Stream<TclassMessage, Netlink
       )
     })
   )
+
+/**
+ * The object `tc class add` takes the same words for (the words after the verb),
+ * or a Validation error naming the keyword; nothing is sent.
+ *
+ * @example
+ * ```ts
+ * Class.parse("dev eth0 parent 1: classid 1:10 htb rate 1mbit ceil 2mbit")
+ * ```
+ * @since 0.4.0
+ */
+export { parse } from "./parse/tc/Class.ts"

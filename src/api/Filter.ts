@@ -877,3 +877,15 @@ export const streamRaw = (selector?: Selector): Stream.Stream<FilterMessage, Net
       )
     })
   )
+
+/**
+ * The object `tc filter add` takes the same words for (the words after the verb),
+ * or a Validation error naming the keyword; nothing is sent.
+ *
+ * @example
+ * ```ts
+ * Filter.parse("dev eth0 ingress protocol ip pref 1 flower ip_proto tcp dst_port 80 action drop")
+ * ```
+ * @since 0.4.0
+ */
+export { parse } from "./parse/tc/Filter.ts"

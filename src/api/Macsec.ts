@@ -402,3 +402,17 @@ export const removeRxSa = (dev: LinkRef, sci: SciRef, an: number) =>
  */
 export const setOffload = (dev: LinkRef, offload: "off" | "phy" | "mac") =>
   change(dev, { op: "setOffload", offload })
+
+/**
+ * `ip macsec add|set|del|offload`'s words (after the verb) as the device and
+ * the change {@link change} takes, or a Validation error naming the keyword;
+ * nothing is sent.
+ *
+ * @example
+ * ```ts
+ * const { dev, change: c } = Macsec.parseAdd("m0 rx port 1 address c6:19:52:8f:e6:a0 on") as Macsec.MacsecCommand
+ * yield* Macsec.change(dev, c)
+ * ```
+ * @since 0.4.0
+ */
+export { type MacsecCommand, parseAdd, parseDel, parseOffload, parseSet } from "./parse/Macsec.ts"

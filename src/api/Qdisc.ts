@@ -473,3 +473,16 @@ export const streamRaw = (filter?: Filter): Stream.Stream<QdiscMessage, NetlinkE
       return route.dump(p.request, p.decode, engine.requestOptions("qdisc list"))
     })
   )
+
+/**
+ * The object `tc qdisc add` takes the same words for (the words after the verb),
+ * or a Validation error naming the keyword; nothing is sent.
+ *
+ * @example
+ * ```ts
+ * Qdisc.parse("dev eth0 root handle 1: htb default 10")
+ * // { dev: "eth0", parent: "root", handle: "1:", kind: "htb", options: { default: 0x10 } }
+ * ```
+ * @since 0.4.0
+ */
+export { parse } from "./parse/tc/Qdisc.ts"

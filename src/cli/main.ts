@@ -29,6 +29,8 @@ import { nexthopCmd } from "./commands/nexthop.ts"
 import { flags, layerFor, print } from "./commands/common.ts"
 import { listCommand } from "./commands/list.ts"
 import { routeCmd } from "./commands/route.ts"
+import { wgCmd } from "./wg.ts"
+import { macsecCmd } from "./macsec.ts"
 
 const show = Command.make(
   "show",
@@ -168,6 +170,8 @@ const nlink = Command.make("nlink").pipe(
     vlanCmd,
     mdbCmd,
     tcCmd,
+    wgCmd,
+    macsecCmd,
     monitor,
     ...stateCommands
   ])

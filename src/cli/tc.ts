@@ -1,8 +1,9 @@
 /**
- * `nlink tc qdisc list`, `nlink tc class list`, `nlink tc filter list`,
- * `nlink tc chain list` and `nlink tc action list KIND`: text like `tc ...
- * show` (statistics with `-s`, as `tc -s`), or JSON in the library's shape
- * (`status` only with `-s`).
+ * `nlink tc qdisc|class|filter|chain|action ...`: the listings (text like
+ * `tc ... show`, statistics with `-s` as `tc -s`, or JSON in the library's
+ * shape, `status` only with `-s`) and the writing commands with `tc`'s own
+ * words (`nlink tc qdisc add dev eth0 root handle 1: htb default 10`), read
+ * by the library's parsers (src/api/parse/tc) and sent by its calls.
  */
 import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
@@ -16,6 +17,13 @@ import { Netlink } from "../api/Netlink.ts"
 import * as Qdisc from "../api/Qdisc.ts"
 import type { Status } from "../api/tc/Engine.ts"
 import { formatRate } from "../api/tc/Units.ts"
+import { isError, type Parsed } from "../api/internal/Words.ts"
+import * as ActionWords from "../api/parse/tc/Action.ts"
+import * as ClassWords from "../api/parse/tc/Class.ts"
+import * as FilterWords from "../api/parse/tc/Filter.ts"
+import * as QdiscWords from "../api/parse/tc/Qdisc.ts"
+import { invalid } from "../api/internal/Common.ts"
+import type { NetlinkError } from "../runtime/NetlinkError.ts"
 import { commonFlags } from "./flags.ts"
 import { toJson } from "./format.ts"
 
@@ -233,29 +241,251 @@ const actionList = Command.make(
   Command.withAlias("ls")
 )
 
+const fromParsed = <A>(r: Parsed<A>): Effect.Effect<A, NetlinkError> =>
+  isError(r) ? Effect.fail(r) : Effect.succeed(r)
+
+/**
+ * A writing subcommand: `nlink tc OBJECT VERB WORDS...`, the words as `tc`
+ * takes them after the verb; `run` parses and acts inside the namespace `-n`
+ * names. Words that begin with "-" (cake's `overhead -4`) follow a `--`.
+ */
+const wordsCommand = (
+  name: string,
+  description: string,
+  run: (words: ReadonlyArray<string>, json: boolean) => Effect.Effect<void, NetlinkError, Netlink>,
+  aliases: ReadonlyArray<string> = []
+) => {
+  let cmd = Command.make(
+    name,
+    {
+      ...commonFlags({
+        netns: "Run inside this named network namespace (as `tc -n NAME`)",
+        json: "Print one JSON document using the library's field names"
+      }),
+      words: Argument.String("words").pipe(
+        Argument.withDescription("The words `tc` takes after the verb"),
+        Argument.variadic()
+      )
+    },
+    Effect.fn(function* ({ netns, json, words }) {
+      yield* run(words as ReadonlyArray<string>, json).pipe(Effect.provide(layerFor(netns)))
+    })
+  ).pipe(Command.withDescription(description))
+  for (const a of aliases) cmd = cmd.pipe(Command.withAlias(a))
+  return cmd
+}
+
+const say = (text: string) => Effect.sync(() => process.stdout.write(`${text}\n`))
+
+type Verb = "add" | "replace" | "change"
+const VERB_TEXT: Record<Verb | "del", string> = {
+  add: "Add",
+  replace: "Add or replace",
+  change: "Change",
+  del: "Remove"
+}
+
+const qdiscWrite = (verb: Verb, act: (q: Qdisc.Qdisc) => Effect.Effect<void, NetlinkError, Netlink>) =>
+  wordsCommand(
+    verb,
+    `${VERB_TEXT[verb]} a qdisc: tc qdisc ${verb}'s words (dev DEV root|parent P|ingress|clsact handle H KIND options...)`,
+    (words) => Effect.flatMap(fromParsed(QdiscWords.parse(words, `qdisc ${verb}`)), act)
+  )
+
+// tc deletes by place alone (no TCA_KIND is sent): a kind without required options stands in
+const qdiscDel = wordsCommand(
+  "del",
+  "Remove a qdisc: tc qdisc del's words (dev DEV root|parent P|ingress|clsact [handle H] [KIND])",
+  (words) =>
+    Effect.flatMap(fromParsed(QdiscWords.parseWords(words, "qdisc del")), (q) =>
+      Qdisc.remove((q.kind === undefined ? { ...q, kind: "pfifo" } : q) as Qdisc.Qdisc)
+    ),
+  ["delete"]
+)
+
+const classWrite = (verb: Verb, act: (c: Class.Class) => Effect.Effect<void, NetlinkError, Netlink>) =>
+  wordsCommand(
+    verb,
+    `${VERB_TEXT[verb]} a class: tc class ${verb}'s words (dev DEV parent P classid C KIND options...)`,
+    (words) => Effect.flatMap(fromParsed(ClassWords.parse(words, `class ${verb}`)), act)
+  )
+
+const classDel = wordsCommand(
+  "del",
+  "Remove a class: tc class del's words (dev DEV classid C [KIND])",
+  (words) =>
+    Effect.flatMap(fromParsed(ClassWords.parseWords(words, "class del")), (c) =>
+      Class.remove((c.kind === undefined ? { ...c, kind: "drr" } : c) as Class.Class)
+    ),
+  ["delete"]
+)
+
+const filterWrite = (verb: Verb, act: (f: Filter.Filter) => Effect.Effect<void, NetlinkError, Netlink>) =>
+  wordsCommand(
+    verb,
+    `${VERB_TEXT[verb]} a filter: tc filter ${verb}'s words (dev DEV ingress|egress|parent P protocol P pref N KIND options... action ...)`,
+    (words) => Effect.flatMap(fromParsed(FilterWords.parse(words, `filter ${verb}`)), act)
+  )
+
+type Selecting = Omit<Filter.Filter, "kind"> & { readonly kind?: string }
+
+/**
+ * A filter named by words that select it (del, get): tc sends no options then, but the
+ * library checks the kind's options (u32 wants match keys), so they come from the filter
+ * listed at that pref and handle; the kind too when the words give none.
+ */
+const selected = (f: Selecting, command: string) =>
+  Effect.gen(function* () {
+    if (f.kind !== undefined && f.options !== undefined) return f as Filter.Filter
+    const listed = yield* Filter.list({
+      ...(f.dev === undefined ? {} : { dev: f.dev }),
+      ...(f.block === undefined ? {} : { block: f.block }),
+      ...(f.parent === undefined ? {} : { parent: f.parent })
+    })
+    const at = listed.filter(
+      (l) =>
+        l.priority === f.priority &&
+        (f.kind === undefined || l.kind === f.kind) &&
+        (f.chain === undefined || l.chain === f.chain)
+    )
+    const found = at.find((l) => f.handle !== undefined && String(l.handle) === String(f.handle)) ?? at[0]
+    if (found === undefined)
+      return yield* Effect.fail(invalid(`${command}: pref`, `no filter with pref ${f.priority} is there`))
+    return { ...f, kind: found.kind, options: found.options } as Filter.Filter
+  })
+
+// tc filter del: without a pref every filter there goes (a flush)
+const filterDel = wordsCommand(
+  "del",
+  "Remove filters: tc filter del's words (dev DEV parent P [pref N [handle H] KIND]); without pref, all of them",
+  (words) =>
+    Effect.gen(function* () {
+      const f = yield* fromParsed(FilterWords.parseWords(words, "filter del"))
+      if (f.priority === undefined && f.handle === undefined && f.kind === undefined) {
+        const { dev, block, parent, chain } = f
+        return yield* Filter.flush({
+          ...(dev === undefined ? {} : { dev }),
+          ...(block === undefined ? {} : { block }),
+          ...(parent === undefined ? {} : { parent }),
+          ...(chain === undefined ? {} : { chain })
+        })
+      }
+      if (f.priority === undefined)
+        return yield* Effect.fail(invalid("filter del: pref", "a handle or kind needs its pref"))
+      yield* Filter.remove(yield* selected(f, "filter del"))
+    }),
+  ["delete"]
+)
+
+const filterGet = wordsCommand(
+  "get",
+  "Show one filter: tc filter get's words (dev DEV parent P protocol P pref N handle H KIND)",
+  (words, json) =>
+    Effect.gen(function* () {
+      const f = yield* fromParsed(FilterWords.parseWords(words, "filter get"))
+      if (f.priority === undefined || f.handle === undefined)
+        return yield* Effect.fail(invalid("filter get: handle", "get needs the filter's pref and handle"))
+      const got = yield* Filter.get(yield* selected(f, "filter get"))
+      yield* say(json ? toJson(got) : filterLine(got, false))
+    })
+)
+
+const chainCommand = (verb: "add" | "del") =>
+  wordsCommand(
+    verb,
+    `${VERB_TEXT[verb]} a chain: tc chain ${verb}'s words (dev DEV ingress|parent P chain N [protocol P KIND template...])`,
+    (words) =>
+      Effect.flatMap(
+        fromParsed(Chain.parse(words, `chain ${verb}`)),
+        verb === "add" ? Chain.add : Chain.remove
+      ),
+    verb === "del" ? ["delete"] : []
+  )
+
+const actionWrite = (verb: "add" | "replace" | "change") =>
+  wordsCommand(
+    verb,
+    `${verb === "add" ? "Add" : "Add or replace"} actions: tc actions ${verb}'s words (action KIND options... [index N] [action ...])`,
+    (words) =>
+      Effect.gen(function* () {
+        const as = yield* fromParsed(ActionWords.parseActions(words, `action ${verb}`))
+        for (const a of as) yield* verb === "add" ? Action.add(a) : Action.replace(a)
+      })
+  )
+
+const actionDel = wordsCommand(
+  "del",
+  "Remove actions: tc actions del's words (action KIND index N [action ...])",
+  (words) =>
+    Effect.gen(function* () {
+      const as = yield* fromParsed(ActionWords.parseActions(words, "action del", true))
+      for (const a of as) yield* Action.remove(a)
+    }),
+  ["delete"]
+)
+
+const actionGet = wordsCommand(
+  "get",
+  "Show actions: tc actions get's words (action KIND index N [action ...])",
+  (words, json) =>
+    Effect.gen(function* () {
+      const as = yield* fromParsed(ActionWords.parseActions(words, "action get", true))
+      const found: Array<Action.Action> = []
+      for (const a of as) found.push(yield* Action.get(a))
+      yield* say(json ? toJson(found) : found.map((a) => actionLine(a, undefined, false)).join("\n"))
+    })
+)
+
 /** `nlink tc ...`. */
 export const tcCmd = Command.make("tc").pipe(
   Command.withDescription("Traffic control: qdiscs, classes, filters, chains and actions"),
   Command.withSubcommands([
     Command.make("qdisc").pipe(
       Command.withDescription("Queueing disciplines"),
-      Command.withSubcommands([qdiscList])
+      Command.withSubcommands([
+        qdiscList,
+        qdiscWrite("add", Qdisc.add),
+        qdiscDel,
+        qdiscWrite("replace", Qdisc.replace),
+        qdiscWrite("change", Qdisc.change)
+      ])
     ),
     Command.make("class").pipe(
       Command.withDescription("Traffic control classes"),
-      Command.withSubcommands([classList])
+      Command.withSubcommands([
+        classList,
+        classWrite("add", Class.add),
+        classDel,
+        classWrite("replace", Class.replace),
+        classWrite("change", Class.change)
+      ])
     ),
     Command.make("filter").pipe(
       Command.withDescription("Filters (classifiers)"),
-      Command.withSubcommands([filterList])
+      Command.withSubcommands([
+        filterList,
+        filterWrite("add", Filter.add),
+        filterDel,
+        filterWrite("replace", Filter.replace),
+        filterWrite("change", Filter.change),
+        filterGet
+      ])
     ),
     Command.make("chain").pipe(
       Command.withDescription("Filter chains"),
-      Command.withSubcommands([chainList])
+      Command.withSubcommands([chainList, chainCommand("add"), chainCommand("del")])
     ),
     Command.make("action").pipe(
+      Command.withAlias("actions"),
       Command.withDescription("Standalone actions"),
-      Command.withSubcommands([actionList])
+      Command.withSubcommands([
+        actionList,
+        actionWrite("add"),
+        actionDel,
+        actionWrite("replace"),
+        actionWrite("change"),
+        actionGet
+      ])
     )
   ])
 )
