@@ -10,7 +10,7 @@ import { expect, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import * as Link from "../../src/api/Link.ts"
 import { Netlink } from "../../src/api/Netlink.ts"
-import { describeRoot, freshNamespace, ip, ipJson } from "../helpers/netns.ts"
+import { describeFullKernel, describeRoot, freshNamespace, ip, ipJson } from "../helpers/netns.ts"
 
 const layer = (ns: string) => Layer.fresh(Netlink.layerNamespace({ name: ns }))
 
@@ -198,6 +198,36 @@ describeRoot("bridge port options through IFLA_LINKINFO and IFLA_PROTINFO", () =
           }
         }
         expect(options("v0")).toEqual(before)
+      })
+    )
+  )
+})
+
+describeFullKernel("bond port options: queue_id and prio", () => {
+  it.live("set with setPort and given as port on add; read back, as ip shows them; recreated equal", () =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        const ns = yield* freshNamespace("port")
+        ip(ns, "link", "add", "b0", "type", "bond", "mode", "active-backup")
+        ip(ns, "link", "add", "d0", "type", "dummy")
+        ip(ns, "link", "set", "d0", "master", "b0")
+        yield* Link.setPort("d0", { queueId: 3, prio: 7 }).pipe(Effect.provide(layer(ns)))
+        const d0 = yield* Link.get("d0").pipe(Effect.provide(layer(ns)))
+        expect(d0.port).toMatchObject({ queueId: 3, prio: 7 })
+        expect(slaveData(ns, "d0")).toMatchObject({ queue_id: 3, prio: 7 })
+        yield* Link.add({ kind: "dummy", name: "d1", master: "b0", port: { queueId: 5, prio: -2 } }).pipe(
+          Effect.provide(layer(ns))
+        )
+        expect((yield* Link.get("d1").pipe(Effect.provide(layer(ns)))).port).toMatchObject({
+          queueId: 5,
+          prio: -2
+        })
+        const ns2 = yield* freshNamespace("port")
+        ip(ns2, "link", "add", "b0", "type", "bond", "mode", "active-backup")
+        yield* Link.add(d0 as Link.AddSpec).pipe(Effect.provide(layer(ns2)))
+        const again = yield* Link.get("d0").pipe(Effect.provide(layer(ns2)))
+        expect(Link.equals(again, d0)).toBe(true)
+        expect(again.port).toMatchObject({ queueId: 3, prio: 7 })
       })
     )
   )

@@ -170,6 +170,9 @@ export const bridge: LinkKind<BridgeOptions, "bridge"> = {
   status: (d) => bridgeStatusFromWire(d),
   canonical: (o) => {
     const c: any = bridgeCanonical(o as Generated)
+    // an 802.1ad bridge's default STP group address is the provider bridge one (…:08)
+    if (o.groupAddress === undefined && (c.vlanProtocol === "802.1ad" || c.vlanProtocol === 0x88a8))
+      c.groupAddress = "01:80:c2:00:00:08"
     for (const n of BOOLOPT_NAMES) c[n] = (o as BridgeOptions)[n] ?? false
     return c
   },
