@@ -5,26 +5,18 @@
  * `ip macsec show` does (key identifiers, never keys).
  */
 import * as Effect from "effect/Effect"
-import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import { Argument, Command } from "effect/cli"
-import { isError, type Parsed } from "../api/internal/Words.ts"
+import type { Parsed } from "../api/internal/Words.ts"
 import * as Macsec from "../api/Macsec.ts"
-import { Netlink } from "../api/Netlink.ts"
-import type { NetlinkError } from "../runtime/NetlinkError.ts"
 import { commonFlags } from "./flags.ts"
 import { toJson } from "./format.ts"
+import { fromParsed, layerFor } from "./commands/common.ts"
 
 const flags = commonFlags({
   netns: "Run inside this named network namespace (as `ip -n NAME macsec`)",
   json: "Print one JSON document using the library's field names"
 })
-
-const layerFor = (netns: Option.Option<string>): Layer.Layer<Netlink, any> =>
-  Option.isSome(netns) ? Netlink.layerNamespace({ name: netns.value }) : Netlink.layer
-
-const fromParsed = <A>(r: Parsed<A>): Effect.Effect<A, NetlinkError> =>
-  isError(r) ? Effect.fail(r) : Effect.succeed(r)
 
 const onOff = (b: boolean) => (b ? "on" : "off")
 

@@ -6,18 +6,16 @@
  * by the library's parsers (src/api/parse/tc) and sent by its calls.
  */
 import * as Effect from "effect/Effect"
-import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import { Argument, Command, Flag } from "effect/cli"
 import * as Action from "../api/Action.ts"
 import * as Chain from "../api/Chain.ts"
 import * as Class from "../api/Class.ts"
 import * as Filter from "../api/Filter.ts"
-import { Netlink } from "../api/Netlink.ts"
+import type { Netlink } from "../api/Netlink.ts"
 import * as Qdisc from "../api/Qdisc.ts"
 import type { Status } from "../api/tc/Engine.ts"
 import { formatRate } from "../api/tc/Units.ts"
-import { isError, type Parsed } from "../api/internal/Words.ts"
 import * as ActionWords from "../api/parse/tc/Action.ts"
 import * as ClassWords from "../api/parse/tc/Class.ts"
 import * as FilterWords from "../api/parse/tc/Filter.ts"
@@ -26,6 +24,7 @@ import { invalid } from "../api/internal/Common.ts"
 import type { NetlinkError } from "../runtime/NetlinkError.ts"
 import { commonFlags } from "./flags.ts"
 import { toJson } from "./format.ts"
+import { fromParsed, layerFor } from "./commands/common.ts"
 
 const RATES = new Set(["rate", "ceil", "peakrate"])
 
@@ -73,9 +72,6 @@ const flags = {
   ),
   dev: Flag.String("dev").pipe(Flag.withDescription("Only this device"), Flag.optional)
 }
-
-const layerFor = (netns: Option.Option<string>): Layer.Layer<Netlink, any> =>
-  Option.isSome(netns) ? Netlink.layerNamespace({ name: netns.value }) : Netlink.layer
 
 const withoutStatus = <A extends { readonly status?: unknown }>(xs: ReadonlyArray<A>, stats: boolean) =>
   stats ? xs : xs.map(({ status: _, ...rest }) => rest)
@@ -240,9 +236,6 @@ const actionList = Command.make(
   Command.withDescription("List the actions of a kind, like `tc actions list action KIND`"),
   Command.withAlias("ls")
 )
-
-const fromParsed = <A>(r: Parsed<A>): Effect.Effect<A, NetlinkError> =>
-  isError(r) ? Effect.fail(r) : Effect.succeed(r)
 
 /**
  * A writing subcommand: `nlink tc OBJECT VERB WORDS...`, the words as `tc`

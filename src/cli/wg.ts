@@ -6,30 +6,21 @@
  */
 import { readFileSync } from "node:fs"
 import * as Effect from "effect/Effect"
-import type * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { Argument, Command } from "effect/cli"
 import { invalid } from "../api/internal/Common.ts"
 import { isError, type Parsed } from "../api/internal/Words.ts"
 import * as Link from "../api/Link.ts"
-import { Netlink } from "../api/Netlink.ts"
 import { parseSet } from "../api/parse/WireGuard.ts"
 import * as WireGuard from "../api/WireGuard.ts"
-import type { NetlinkError } from "../runtime/NetlinkError.ts"
 import { commonFlags } from "./flags.ts"
 import { toJson } from "./format.ts"
+import { fromParsed, layerFor } from "./commands/common.ts"
 
 const flags = commonFlags({
   netns: "Run inside this named network namespace (as `ip netns exec NAME wg ...`)",
   json: "Print one JSON document using the library's field names (keys redacted)"
 })
-
-const layerFor = (netns: Option.Option<string>): Layer.Layer<Netlink, any> =>
-  Option.isSome(netns) ? Netlink.layerNamespace({ name: netns.value }) : Netlink.layer
-
-const fromParsed = <A>(r: Parsed<A>): Effect.Effect<A, NetlinkError> =>
-  isError(r) ? Effect.fail(r) : Effect.succeed(r)
 
 const say = (text: string) =>
   Effect.sync(() => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`))

@@ -23,6 +23,7 @@ import * as Qdisc from "../Qdisc.ts"
 import * as Route from "../Route.ts"
 import * as Rule from "../Rule.ts"
 import * as Handle from "../tc/Handle.ts"
+import { addedClassKinds } from "../tc/registry.ts"
 import { bridgeVlan, fdb, mdb } from "./Bridge.ts"
 import { type Entry, linkRef, namesOf, type Op, RETRY } from "./Entry.ts"
 import { action, chain, filter } from "./Tc.ts"
@@ -349,8 +350,6 @@ export const nexthop: Entry<Nexthop.Nexthop> = {
   kernelMade: () => false
 }
 
-const ADDED_CLASSES = new Set(["htb", "hfsc", "drr", "qfq"])
-
 const handleNumber = (h: Handle.Handle | undefined): number | undefined =>
   typeof h === "number" ? h : h === undefined ? undefined : Handle.parse(h)
 
@@ -430,7 +429,7 @@ export const tcClass: Entry<Class.Class> = {
   dev: (c) => (typeof c.dev === "string" ? c.dev : undefined),
   // classes a qdisc makes by itself (prio's bands, mq's queues, tbf's inner class, sfq's
   // flows, ets's bands) are the kernel's: only kinds with a class module are added
-  kernelMade: (c) => !ADDED_CLASSES.has(c.kind)
+  kernelMade: (c) => !addedClassKinds.has(c.kind)
 }
 
 /**
