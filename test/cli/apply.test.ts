@@ -79,7 +79,7 @@ describeRoot("nlink apply | plan | snapshot | restore | diff", () => {
             "add link v0",
             "add link v1",
             "add address br0|10.0.0.1/24|",
-            "add route inet|main|10.1.0.0/16||0|0"
+            "add route inet|main|10.1.0.0/16||0|0|via 10.0.0.254"
           ])
           const bad = nlink("apply", path.join(dir, "missing.json"), "-n", a)
           expect(bad.status).toBe(1)
