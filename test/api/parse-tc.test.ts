@@ -184,3 +184,41 @@ describeRoot("tc parsers against tc's own acceptance", () => {
       }, 60_000)
   })
 })
+
+// words of tc releases newer than the 6.1 on this host (so not checked against it): the
+// objects they read as
+describe("tc words newer than tc 6.1", () => {
+  it("ct helper FAMILY-PROTO-NAME", () => {
+    expect(parse("actions add action ct commit helper ipv6-udp-sip index 7")).toEqual([
+      {
+        kind: "ct",
+        index: 7,
+        options: { commit: true, helper: { name: "sip", family: "ipv6", protocol: "udp" } }
+      }
+    ])
+    expect(pathOf(parse("actions add action ct commit helper ftp"))).toBe("actions add ct: helper")
+  })
+  it("flower cfm mdl/op", () => {
+    expect(parse("filter add dev d0 ingress protocol 0x8902 pref 1 flower cfm mdl 5 op 47")).toMatchObject({
+      options: { cfm: { mdl: 5, opcode: 47 } }
+    })
+    expect(pathOf(parse("filter add dev d0 ingress flower cfm mdl 9"))).toBe("filter add flower: cfm mdl")
+    expect(pathOf(parse("filter add dev d0 ingress flower cfm"))).toBe("filter add flower: cfm")
+  })
+  it("gate times with units and past 2^53 ns; a closed entry keeps no priority or limit", () => {
+    expect(
+      parse(
+        "actions add action gate base-time 1.5ms cycle-time 9223372036854775807 sched-entry close 100 5 5"
+      )
+    ).toEqual([
+      {
+        kind: "gate",
+        options: {
+          baseTime: 1500000,
+          cycleTime: 9223372036854775807n,
+          entries: [{ gate: "close", interval: 100 }]
+        }
+      }
+    ])
+  })
+})

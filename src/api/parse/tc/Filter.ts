@@ -218,6 +218,23 @@ const mplsStack: KindKeyword = {
   }
 }
 
+// flower's `cfm [mdl LEVEL] [op OPCODE]` (newer tc's words for the CFM key)
+const cfmKey: KindKeyword = {
+  name: "cfm",
+  parse: (w, into) => {
+    const cfm: Record<string, number> = {}
+    for (let word = w.peek(); word === "mdl" || word === "op"; word = w.peek()) {
+      w.next()
+      const n = intWord(w, `cfm ${word}`, 0, word === "mdl" ? 7 : 0xff)
+      if (isError(n)) return n
+      cfm[word === "mdl" ? "mdl" : "opcode"] = n
+    }
+    if (Object.keys(cfm).length === 0)
+      return w.fail("cfm", '"cfm" is followed by "mdl LEVEL" and/or "op OPCODE"')
+    into.cfm = cfm
+  }
+}
+
 /** Each filter kind's words beyond those spelled as its Schema fields. */
 const grammar = (kind: string): ReadonlyArray<KindKeyword> => {
   const k = kindOf(kind)!
@@ -264,7 +281,8 @@ const grammar = (kind: string): ReadonlyArray<KindKeyword> => {
         valueAs(k, "vlan_ethtype", "vlanEthType"),
         valueAs(k, "cvlan_ethtype", "cvlanEthType"),
         valueAs(k, "vxlan_opts", "vxlanGbp"),
-        mplsStack
+        mplsStack,
+        cfmKey
       ]
     case "bpf":
       return [
