@@ -3,7 +3,8 @@
  * redirect dev eth1`, `police rate 1mbit burst 10k conform-exceed
  * drop/pipe`, `skbedit mark 5`, `vlan push id 100`, `pedit ex munge ip dst
  * set 10.0.0.1`, `tunnel_key set src_ip ... dst_ip ... id 42`, `ct commit
- * zone 5`, each followed by tc's common tail (a control word, `index N`,
+ * zone 5`, `gate sched-entry open 10ms sched-entry close 5ms`, `ife encode
+ * allow mark`, `bpf bytecode "1,6 0 0 4294967295"`, each followed by tc's common tail (a control word, `index N`,
  * `cookie HEX`). The same reader serves `tc actions add action ...` and the
  * `action ...` lists of filters.
  *
