@@ -159,6 +159,33 @@ const QUIRKS: Readonly<Record<string, readonly [string, unknown]>> = {
   ]
 }
 
+// nlink sends the defaults tc leaves out for these, so that a replace sets exactly the object
+// written (the kernel's defaults for a new object, so the same meaning): those attributes
+// (type and payload, among the action's options) are dropped from nlink's request before comparing
+const DEFAULTS_SENT: Readonly<Record<string, readonly [string, ReadonlyArray<readonly [number, string]>]>> = {
+  "tcf-a3-gate-plain": [
+    "gate's priority -1, base time 0, cycle time extension 0, clock TAI",
+    [
+      [4, "ffffffff"],
+      [6, "0000000000000000"],
+      [8, "0000000000000000"],
+      [10, "0b000000"]
+    ]
+  ]
+}
+
+// the attributes in an action's TCA_ACT_OPTIONS: TCA_ACT_TAB > action N > TCA_ACT_OPTIONS > here
+const OPTIONS_DEPTH = 3
+
+const without = (
+  nodes: ReadonlyArray<Node>,
+  drop: ReadonlyArray<readonly [number, string]>,
+  depth = 0
+): ReadonlyArray<Node> =>
+  nodes
+    .filter((n) => depth !== OPTIONS_DEPTH || !drop.some(([type, h]) => n.type === type && n.hex === h))
+    .map((n) => (n.nested === undefined ? n : { ...n, nested: without(n.nested, drop, depth + 1) }))
+
 const parsed = (command: ReadonlyArray<string>): unknown => {
   const [object, verbWord, ...rest] = command
   return object === "filter"
@@ -179,6 +206,24 @@ describe("nlink's tc parsers build the request tc sent for the same words", () =
     if (quirk !== undefined) {
       it(`tc ${fx.command.join(" ")} (${quirk[0]})`, () => {
         expect(parsed(fx.command)).toEqual(quirk[1])
+      })
+      continue
+    }
+    const defaults = DEFAULTS_SENT[name]
+    if (defaults !== undefined) {
+      it(`tc ${fx.command.join(" ")} (nlink also sends ${defaults[0]})`, () => {
+        const request = requestFor(fx.command)
+        expect(nlmsgHeader(request).type).toBe(nlmsgHeader(fx.messages[0]!.bytes).type)
+        const ours = tree(request, 4)
+        const theirs = tree(fx.messages[0]!.bytes, 4)
+        expect(typeof ours.attrs).not.toBe("string")
+        expect({ ...ours, attrs: without(ours.attrs as ReadonlyArray<Node>, defaults[1]) }).toEqual(theirs)
+        // and each dropped attribute was there to drop
+        const count = (ns: ReadonlyArray<Node>): number =>
+          ns.reduce((a, n) => a + 1 + (n.nested === undefined ? 0 : count(n.nested)), 0)
+        expect(count(ours.attrs as ReadonlyArray<Node>) - count(theirs.attrs as ReadonlyArray<Node>)).toBe(
+          defaults[1].length
+        )
       })
       continue
     }

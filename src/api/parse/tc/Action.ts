@@ -3,7 +3,8 @@
  * redirect dev eth1`, `police rate 1mbit burst 10k conform-exceed
  * drop/pipe`, `skbedit mark 5`, `vlan push id 100`, `pedit ex munge ip dst
  * set 10.0.0.1`, `tunnel_key set src_ip ... dst_ip ... id 42`, `ct commit
- * zone 5`, each followed by tc's common tail (a control word, `index N`,
+ * zone 5`, `gate sched-entry open 10ms sched-entry close 5ms`, `ife encode
+ * allow mark`, `bpf bytecode "1,6 0 0 4294967295"`, each followed by tc's common tail (a control word, `index N`,
  * `cookie HEX`). The same reader serves `tc actions add action ...` and the
  * `action ...` lists of filters.
  *
@@ -12,6 +13,7 @@
 import type * as Action from "../../Action.ts"
 import { isError, type Parsed, Words } from "../../internal/Words.ts"
 import { actionKinds } from "../../tc/action/registry.ts"
+import { parseSize } from "../../tc/Units.ts"
 import { type Into, type KindKeyword, numberOf, options, valueAs } from "./Options.ts"
 
 const CONTROLS = new Set([
@@ -101,6 +103,66 @@ const text = (name: string, field: string): KindKeyword =>
   })
 
 const kindOf = (kind: string) => actionKinds.find((k) => k.kind === kind)
+
+const INTEGER = /^-?(0x[0-9a-f]+|\d+)$/i
+
+// a signed integer word as tc's get_s32 reads it (base 0), or undefined
+const s32Of = (word: string | undefined): number | undefined => {
+  if (word === undefined || !INTEGER.test(word)) return undefined
+  const n = word.startsWith("-") ? -numberOf(word.slice(1))! : numberOf(word)!
+  return n >= -0x80000000 && n <= 0x7fffffff ? n : undefined
+}
+
+const TIME_NS: Readonly<Record<string, number>> = {
+  s: 1e9,
+  sec: 1e9,
+  secs: 1e9,
+  ms: 1e6,
+  msec: 1e6,
+  msecs: 1e6,
+  us: 1e3,
+  usec: 1e3,
+  usecs: 1e3,
+  ns: 1,
+  nsec: 1,
+  nsecs: 1
+}
+
+// nanoseconds: an integer, or a time with its unit (tc's get_time64); bigint past 2^53
+const nsWord = (w: Words, keyword: string, max = 0x7fffffffffffffffn): Parsed<number | bigint> => {
+  const v = w.value(keyword)
+  if (isError(v)) return v
+  if (/^\d+$/.test(v)) {
+    const n = BigInt(v)
+    if (n > max) return w.fail(keyword, `${v} is out of range`)
+    return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n
+  }
+  const m = v.match(/^(\d+(?:\.\d*)?|\.\d+)([a-z]+)$/i)
+  const scale = m === null ? undefined : TIME_NS[m[2]!.toLowerCase()]
+  if (scale === undefined) return w.fail(keyword, `"${v}" is not a time (ns, or with a unit s, ms, us, ns)`)
+  const ns = Math.trunc(Number(m![1]) * scale)
+  if (!Number.isSafeInteger(ns) || BigInt(ns) > max) return w.fail(keyword, `${v} is out of range`)
+  return ns
+}
+
+const IFE_META = ["mark", "prio", "tcindex"] as const
+
+// `bytecode "N,c t f k,c t f k,..."`: the count, then each instruction's four decimal numbers
+const bytecodeOf = (text: string): Array<readonly [number, number, number, number]> | string => {
+  const [count, ...ops] = text.split(",")
+  const n = /^\s*\d+\s*$/.test(count ?? "") ? Number(count) : Number.NaN
+  if (!Number.isInteger(n) || n < 1 || n > 4096) return `"${count}" is not an instruction count (1..4096)`
+  if (ops.length !== n) return `${n} instructions announced, ${ops.length} given`
+  const out: Array<readonly [number, number, number, number]> = []
+  for (const op of ops) {
+    const parts = op.trim().split(/\s+/)
+    const [c, jt, jf, k] = parts.map((p) => (/^\d+$/.test(p) ? Number(p) : Number.NaN))
+    if (parts.length !== 4 || !(c! <= 0xffff) || !(jt! <= 0xff) || !(jf! <= 0xff) || !(k! <= 0xffffffff))
+      return `"${op}" is not "CODE JT JF K"`
+    out.push([c!, jt!, jf!, k!])
+  }
+  return out
+}
 
 /** Each kind's words (beyond the control word and the common tail). */
 const grammar = (kind: string): ReadonlyArray<KindKeyword> => {
@@ -288,6 +350,14 @@ const grammar = (kind: string): ReadonlyArray<KindKeyword> => {
           into.labels = l
           if (m !== undefined) into.labelsMask = m
         }),
+        kw("helper", (w, into) => {
+          // FAMILY-PROTO-NAME, as tc writes it (ipv4-tcp-ftp)
+          const v = w.value("helper")
+          if (isError(v)) return v
+          const m = v.match(/^(ipv4|ipv6)-(tcp|udp)-(.+)$/)
+          if (m === null) return w.fail("helper", `"${v}" is not FAMILY-PROTO-NAME (ipv4-tcp-ftp)`)
+          into.helper = { name: m[3], family: m[1], protocol: m[2] }
+        }),
         kw("nat", (w, into) => {
           const nat: Record<string, unknown> = {}
           const type = w.peek()
@@ -310,6 +380,89 @@ const grammar = (kind: string): ReadonlyArray<KindKeyword> => {
       ]
     case "connmark":
       return [intField("zone", "zone", 0, 0xffff)]
+    case "gate": {
+      const ns = (name: string, field: string) =>
+        kw(name, (w, into) => {
+          const v = nsWord(w, name)
+          if (isError(v)) return v
+          into[field] = v
+        })
+      return [
+        kw("priority", (w, into) => {
+          const v = w.value("priority")
+          if (isError(v)) return v
+          const n = s32Of(v)
+          if (n === undefined || n < -1) return w.fail("priority", `"${v}" is not a priority (-1 for any)`)
+          if (n === -1) delete into.priority
+          else into.priority = n
+        }),
+        ns("base-time", "baseTime"),
+        ns("cycle-time", "cycleTime"),
+        ns("cycle-time-ext", "cycleTimeExtension"),
+        text("clockid", "clockid"),
+        intField("flags", "flags"),
+        kw("sched-entry", (w, into) => {
+          const state = w.value("sched-entry")
+          if (isError(state)) return state
+          if (state !== "open" && state !== "close")
+            return w.fail("sched-entry", `"${state}" is not open or close`)
+          const interval = nsWord(w, "sched-entry", 0xffffffffn)
+          if (isError(interval)) return interval
+          if (interval === 0) return w.fail("sched-entry", "the interval is at least 1 ns")
+          const entry: Record<string, unknown> = { gate: state, interval: Number(interval) }
+          // then an optional internal priority and an optional octet limit (-1: any); a closed gate has neither
+          const ipv = s32Of(w.peek())
+          if (ipv !== undefined) {
+            w.next()
+            if (state === "open" && ipv >= 0) entry.ipv = ipv
+            const word = w.peek()
+            const octets =
+              s32Of(word) ?? (word !== undefined && /^\d/.test(word) ? parseSize(word) : undefined)
+            if (octets !== undefined) {
+              w.next()
+              if (octets > 0x7fffffff) return w.fail("sched-entry", `"${word}" is more than 2^31-1 bytes`)
+              if (state === "open" && octets >= 0) entry.maxOctets = octets
+            }
+          }
+          into.entries = [...((into.entries as Array<unknown>) ?? []), entry]
+        })
+      ]
+    }
+    case "ife":
+      return [
+        flag("encode", "mode", "encode"),
+        flag("decode", "mode", "decode"),
+        kw("allow", (w, into) => {
+          const m = w.value("allow")
+          if (isError(m)) return m
+          if (!(IFE_META as ReadonlyArray<string>).includes(m))
+            return w.fail("allow", `"${m}" is not mark, prio or tcindex`)
+          const list = (into.allow as Array<string>) ?? []
+          if (!list.includes(m)) into.allow = [...list, m]
+        }),
+        kw("use", (w, into) => {
+          const m = w.value("use")
+          if (isError(m)) return m
+          if (!(IFE_META as ReadonlyArray<string>).includes(m))
+            return w.fail("use", `"${m}" is not mark, prio or tcindex`)
+          const n = intWord(w, `use ${m}`, 0, m === "tcindex" ? 0xffff : 0xffffffff)
+          if (isError(n)) return n
+          into.use = { ...((into.use as object) ?? {}), [m]: n }
+        }),
+        text("dst", "dst"),
+        text("src", "src"),
+        intField("type", "type", 1, 0xffff)
+      ]
+    case "bpf":
+      return [
+        kw("bytecode", (w, into) => {
+          const v = w.value("bytecode")
+          if (isError(v)) return v
+          const code = bytecodeOf(v)
+          if (typeof code === "string") return w.fail("bytecode", code)
+          into.bytecode = code
+        })
+      ]
     case "mpls":
       return [
         ...["pop", "push", "mac_push", "modify", "dec_ttl"].map((op) => flag(op, "op", op)),
