@@ -13,6 +13,7 @@ import * as BridgeVlan from "../../src/api/BridgeVlan.ts"
 import * as Fdb from "../../src/api/Fdb.ts"
 import { isError } from "../../src/api/internal/Words.ts"
 import * as Link from "../../src/api/Link.ts"
+import { parseBridgePort } from "../../src/api/parse/Link.ts"
 import * as Mdb from "../../src/api/Mdb.ts"
 import * as Neighbor from "../../src/api/Neighbor.ts"
 import * as Nexthop from "../../src/api/Nexthop.ts"
@@ -28,19 +29,24 @@ import { decodeRouteMessage } from "../../src/generated/rt-route/index.ts"
 import { decodeRuleMessage } from "../../src/generated/rt-rule/index.ts"
 import { decodeBridgeLinkMessage, decodeVlanMessage } from "../../src/generated/rt-vlan/index.ts"
 import {
+  attributeTree,
   expectLinkLikeIproute2,
+  IFINFOMSG,
   type Fixture,
   fixtureNames,
   loadFixture,
   messageDecoder,
   nlmsgHeader,
-  requestChecks
+  requestChecks,
+  withoutKindNul
 } from "../golden/nlmsg.ts"
 
 const ok = <A>(r: A): Exclude<A, { readonly _tag: "NetlinkError" }> => {
   if (isError(r)) throw new Error(`parse failed: ${r.message}`)
   return r as Exclude<A, { readonly _tag: "NetlinkError" }>
 }
+
+const AF_BRIDGE = 7
 
 /** The golden setup's veth pair: d1 is made first (2), d0 is its peer (3). */
 const INDEX: Readonly<Record<string, number>> = { d0: 3, d1: 2 }
@@ -234,6 +240,16 @@ describe("nlink nexthop add|replace|del|get: the request equals ip's", () => {
 
 describe("nlink link add|set|del: the request equals ip's", () => {
   const decodeLink = messageDecoder(decodeLinkMessage)
+  // Port options (IFLA_INFO_SLAVE_DATA, sent without NLA_F_NESTED, or bridge's IFLA_PROTINFO)
+  // are compared as attribute trees: ip writes them in its own order.
+  const portNested = (path: ReadonlyArray<number>) => ["18", "18,5"].includes(path.join(","))
+  const expectPortLikeIproute2 = (ours: Uint8Array, theirs: Fixture["messages"][number]) => {
+    const { type, flags } = nlmsgHeader(ours)
+    expect({ type, flags }).toEqual({ type: theirs.type, flags: theirs.flags })
+    const tree = withoutKindNul(attributeTree(ours, IFINFOMSG, portNested))
+    expect(tree).toEqual(attributeTree(theirs.bytes, IFINFOMSG, portNested))
+    expect(tree.attrs.length).toBeGreaterThan(0)
+  }
   const resolve = (spec: Record<string, unknown>): Link.AddResolved => {
     const devices: Record<string, number> = {}
     for (const [k, v] of Object.entries(spec))
@@ -263,8 +279,22 @@ describe("nlink link add|set|del: the request equals ip's", () => {
         return expectLinkLikeIproute2(Link.removeRequest(decodeLink(theirs.bytes).index), theirs)
       }
       if (verb === "set") {
-        const { changes } = ok(Link.parseChanges(words, "link set"))
         const m = decodeLink(theirs.bytes)
+        const devices = (o: { readonly backupPort?: unknown }): Record<string, number> =>
+          typeof o.backupPort === "string" ? { backupPort: INDEX[o.backupPort]! } : {}
+        // `bridge link set` (AF_BRIDGE, IFLA_PROTINFO)
+        if (m.family === AF_BRIDGE) {
+          const { port } = ok(parseBridgePort(words, "link set"))
+          return expectPortLikeIproute2(Link.bridgePortRequest(m.index, port, devices(port)), theirs)
+        }
+        const { changes, port } = ok(Link.parseChanges(words, "link set"))
+        if (port !== undefined) {
+          expect(changes).toEqual({})
+          return expectPortLikeIproute2(
+            Link.portRequest(m.index, port.kind, port.options, devices(port.options)),
+            theirs
+          )
+        }
         const master = (changes as { master?: unknown }).master
         const resolved = typeof master === "string" ? { master: m.master! } : {}
         return expectLinkLikeIproute2(Link.setRequest(m.index, changes, resolved), theirs)
