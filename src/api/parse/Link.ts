@@ -625,7 +625,7 @@ const BRIDGE_PORT = [
   kw("mcast_router", intInto("mcast_router", "multicastRouter", 0, 3), { exact: true }),
   kw("mcast_max_groups", intInto("mcast_max_groups", "mcastMaxGroups", 0, 0x7fffffff), { exact: true }),
   kw("backup_nhid", intInto("backup_nhid", "backupNhid", 0, 0xffffffff), { exact: true }),
-  // a number (a negative one is ignored, as bridge does) or a state's name in any case
+  // a number (a negative one is ignored, as bridge does) or a state's name
   kw(
     "state",
     (w, s) => {
@@ -638,10 +638,9 @@ const BRIDGE_PORT = [
         s.state = n
         return
       }
-      const name = v.toLowerCase()
-      if (!PORT_STATES.includes(name))
+      if (!PORT_STATES.includes(v))
         return w.fail("state", `"${v}" is not a port state (${PORT_STATES.join(", ")} or 0..4)`)
-      s.state = name
+      s.state = v
     },
     { exact: true }
   ),
