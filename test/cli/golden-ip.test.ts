@@ -6,7 +6,9 @@
  * builder, the one its add/del/replace uses) must equal iproute2's: type,
  * flags, decoded body and attribute tree.
  */
-import { describe, expect, it } from "@effect/vitest"
+import { execFileSync, spawnSync } from "node:child_process"
+import * as path from "node:path"
+import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Schema } from "effect"
 import * as Address from "../../src/api/Address.ts"
 import * as BridgeVlan from "../../src/api/BridgeVlan.ts"
@@ -40,6 +42,7 @@ import {
   requestChecks,
   withoutKindNul
 } from "../golden/nlmsg.ts"
+import { describeRoot, ipJson, newNamespaceName } from "../helpers/netns.ts"
 
 const ok = <A>(r: A): Exclude<A, { readonly _tag: "NetlinkError" }> => {
   if (isError(r)) throw new Error(`parse failed: ${r.message}`)
@@ -390,4 +393,63 @@ describe("nlink mdb add|del|replace: the request equals bridge's", () => {
       expectSame(build(e, r), theirs)
     })
   }
+})
+
+describeRoot("nlink link set ... type bridge_slave and nlink bridge link set, end to end", () => {
+  const ns = newNamespaceName("clp")
+  const root = path.resolve(import.meta.dirname, "../..")
+  const nlink = (...args: Array<string>) =>
+    spawnSync(process.execPath, [path.join(root, "src/cli/bin.ts"), "-n", ns, ...args], {
+      encoding: "utf8",
+      timeout: 60_000
+    })
+  const port = (dev: string) =>
+    ipJson<Array<{ mtu: number; linkinfo: { info_slave_data: Record<string, unknown> } }>>(
+      ns,
+      "-d",
+      "link",
+      "show",
+      dev
+    )[0]!
+  beforeAll(() => {
+    execFileSync("ip", ["netns", "add", ns])
+    for (const args of [
+      ["link", "add", "p0", "type", "veth", "peer", "name", "p1"],
+      ["link", "add", "br0", "type", "bridge"],
+      ["link", "set", "p0", "master", "br0"],
+      ["link", "set", "p1", "master", "br0"]
+    ])
+      execFileSync("ip", ["-n", ns, ...args])
+  })
+  afterAll(() => {
+    spawnSync("ip", ["netns", "del", ns])
+  })
+
+  it("sets the port options ip and bridge would", { timeout: 240_000 }, () => {
+    const a = nlink(
+      "link",
+      "set",
+      "p0",
+      "mtu",
+      "1400",
+      "type",
+      "bridge_slave",
+      "cost",
+      "7",
+      "learning",
+      "off"
+    )
+    expect({ status: a.status, stderr: a.stderr }).toEqual({ status: 0, stderr: "" })
+    expect(port("p0").mtu).toBe(1400)
+    expect(port("p0").linkinfo.info_slave_data).toMatchObject({ cost: 7, learning: false })
+
+    const b = nlink("bridge", "link", "set", "dev", "p1", "cost", "9", "isolated", "on", "hairpin", "on")
+    expect({ status: b.status, stderr: b.stderr }).toEqual({ status: 0, stderr: "" })
+    expect(port("p1").linkinfo.info_slave_data).toMatchObject({ cost: 9, isolated: true, hairpin: true })
+
+    // the master is a bridge: bond_slave words are refused before anything is sent
+    const c = nlink("link", "set", "p0", "type", "bond_slave", "queue_id", "3")
+    expect(c.status).toBe(1)
+    expect(c.stderr).toContain("link set: type")
+  })
 })
