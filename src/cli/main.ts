@@ -22,7 +22,7 @@ import { addressCmd } from "./commands/address.ts"
 import { neighborCmd } from "./commands/neighbor.ts"
 import { ruleCmd } from "./commands/rule.ts"
 import { linkCmd } from "./commands/link.ts"
-import { fdbCmd, mdbCmd, vlanCmd } from "./commands/bridge.ts"
+import { bridgeCmd, fdbCmd, mdbCmd, vlanCmd } from "./commands/bridge.ts"
 import { execIn, netnsCmd } from "./commands/netns.ts"
 import { normalizeArgs } from "./flags.ts"
 import { nexthopCmd } from "./commands/nexthop.ts"
@@ -169,6 +169,7 @@ const nlink = Command.make("nlink").pipe(
     fdbCmd,
     vlanCmd,
     mdbCmd,
+    bridgeCmd,
     tcCmd,
     wgCmd,
     macsecCmd,

@@ -13,6 +13,7 @@ import * as BridgeVlan from "../../src/api/BridgeVlan.ts"
 import * as Fdb from "../../src/api/Fdb.ts"
 import { isError } from "../../src/api/internal/Words.ts"
 import * as Link from "../../src/api/Link.ts"
+import { parseBridgePort } from "../../src/api/parse/Link.ts"
 import * as Mdb from "../../src/api/Mdb.ts"
 import * as Neighbor from "../../src/api/Neighbor.ts"
 import * as Nexthop from "../../src/api/Nexthop.ts"
@@ -30,8 +31,13 @@ const PARSERS: Readonly<Record<string, readonly [Parser, "ip" | "bridge"]>> = {
   link: [(w, c) => Link.parse(w, c), "ip"],
   fdb: [(w, c) => Fdb.parse(w, c), "bridge"],
   vlan: [(w, c) => BridgeVlan.parse(w, c), "bridge"],
-  mdb: [(w, c) => Mdb.parse(w, c), "bridge"]
+  mdb: [(w, c) => Mdb.parse(w, c), "bridge"],
+  "link set": [(w, c) => Link.parseChanges(w, c), "ip"],
+  "bridge link set": [(w, c) => parseBridgePort(w, c), "bridge"]
 }
+
+/** The command an object's lines run as: `OBJECT add` unless the key names its verb. */
+const commandOf = (object: string) => (object.includes(" ") ? object : `${object} add`)
 
 /** [object, words after `add`, the model object parse gives] */
 const ACCEPTED: ReadonlyArray<readonly [string, string, unknown]> = [
@@ -91,6 +97,34 @@ const ACCEPTED: ReadonlyArray<readonly [string, string, unknown]> = [
     "link",
     "x2 type bridge stp_state 1 forward_delay 400",
     { kind: "bridge", name: "x2", stpState: true, forwardDelay: 400 }
+  ],
+  // the bridge's mcast_* words, intervals in centiseconds, a MULTI_BOOLOPT bit
+  [
+    "link",
+    "x5 type bridge mcast_snooping 0 mcast_query_interval 13000 no_linklocal_learn 1",
+    {
+      kind: "bridge",
+      name: "x5",
+      multicastSnooping: false,
+      multicastQueryInterval: 13000n,
+      noLinklocalLearn: true
+    }
+  ],
+  // port options of d1 (a port of br0) after `type bridge_slave`, ip's prefixes taken
+  [
+    "link set",
+    "d1 type bridge_slave cost 7 learn off mcast_router 2 mcast_fast_leave on",
+    {
+      dev: "d1",
+      changes: {},
+      port: { kind: "bridge", options: { cost: 7, learning: false, multicastRouter: 2, fastleave: true } }
+    }
+  ],
+  // bridge's words: a state by name, nobackup_port
+  [
+    "bridge link set",
+    "dev d1 cost 9 priority 5 hairpin on state forwarding nobackup_port",
+    { dev: "d1", port: { cost: 9, priority: 5, hairpin: true, state: "forwarding", backupPort: null } }
   ]
 ]
 
@@ -115,21 +149,28 @@ const REJECTED: ReadonlyArray<readonly [string, string, string]> = [
   ["link", "x4", "link add: type"],
   ["fdb", "02:00:00:00:00:01", "fdb add: dev"],
   ["vlan", "vid 5000 dev d0", "vlan add: vid"],
-  ["mdb", "dev br0 port d0", "mdb add: grp"]
+  ["mdb", "dev br0 port d0", "mdb add: grp"],
+  ["link set", "d1 type bridge_slave cost many", "link set bridge_slave: cost"],
+  ["link set", "d1 type bond_slave queue_id x", "link set bond_slave: queue_id"],
+  ["bridge link set", "dev d1 state sleepy", "bridge link set: state"],
+  ["bridge link set", "dev d1 state Forwarding", "bridge link set: state"],
+  // bridge compares its words exactly: no prefixes
+  ["bridge link set", "dev d1 hair on", "bridge link set: hair"],
+  ["bridge link set", "cost 5", "bridge link set: dev"]
 ]
 
 describe("parse: accepted words give the model object", () => {
   for (const [object, words, expected] of ACCEPTED)
-    it(`${object} add ${words}`, () => {
-      const r = PARSERS[object]![0](words, `${object} add`)
+    it(`${commandOf(object)} ${words}`, () => {
+      const r = PARSERS[object]![0](words, commandOf(object))
       expect(isError(r) ? r.message : r).toEqual(expected)
     })
 })
 
 describe("parse: rejected words fail naming the keyword", () => {
   for (const [object, words, path] of REJECTED)
-    it(`${object} add ${words}`, () => {
-      const r = PARSERS[object]![0](words, `${object} add`)
+    it(`${commandOf(object)} ${words}`, () => {
+      const r = PARSERS[object]![0](words, commandOf(object))
       expect(isError(r)).toBe(true)
       expect((r as { reason: { _tag: string; path: string } }).reason).toMatchObject({
         _tag: "Validation",
@@ -148,8 +189,11 @@ describeRoot("parse agrees with iproute2 on the same words", () => {
   const ns = newNamespaceName("prs")
   const run = (object: string, words: string) => {
     const tool = PARSERS[object]![1]
-    const obj = object === "address" ? "addr" : object
-    return spawnSync(tool, ["-n", ns, obj, "add", ...words.split(" ")], { encoding: "utf8", timeout: 10_000 })
+    const command = commandOf(object === "address" ? "addr" : object).replace(/^bridge /, "")
+    return spawnSync(tool, ["-n", ns, ...command.split(" "), ...words.split(" ")], {
+      encoding: "utf8",
+      timeout: 10_000
+    })
   }
   beforeAll(() => {
     execFileSync("ip", ["netns", "add", ns])
@@ -157,7 +201,10 @@ describeRoot("parse agrees with iproute2 on the same words", () => {
       ["link", "add", "d0", "type", "veth", "peer", "name", "d1"],
       ["link", "set", "d0", "up"],
       ["link", "set", "d1", "up"],
-      ["addr", "add", "10.1.2.3/24", "dev", "d0"]
+      ["addr", "add", "10.1.2.3/24", "dev", "d0"],
+      // d1 is a bridge port (the port option lines)
+      ["link", "add", "br0", "type", "bridge"],
+      ["link", "set", "d1", "master", "br0"]
     ])
       execFileSync("ip", ["-n", ns, ...args])
   })
@@ -168,8 +215,9 @@ describeRoot("parse agrees with iproute2 on the same words", () => {
   it("ip accepts the accepted lines", () => {
     for (const [object, words] of ACCEPTED) {
       const r = run(object, words)
-      expect({ line: `${object} add ${words}`, status: r.status, stderr: r.stderr }).toEqual({
-        line: `${object} add ${words}`,
+      const line = `${commandOf(object)} ${words}`
+      expect({ line, status: r.status, stderr: r.stderr }).toEqual({
+        line,
         status: 0,
         stderr: r.status === 0 ? r.stderr : ""
       })
@@ -179,8 +227,9 @@ describeRoot("parse agrees with iproute2 on the same words", () => {
   it("ip and bridge reject the rejected lines", () => {
     for (const [object, words] of REJECTED) {
       const r = run(object, words)
-      expect({ line: `${object} add ${words}`, rejected: r.status !== 0 }).toEqual({
-        line: `${object} add ${words}`,
+      const line = `${commandOf(object)} ${words}`
+      expect({ line, rejected: r.status !== 0 }).toEqual({
+        line,
         rejected: true
       })
     }

@@ -6,13 +6,16 @@
  * builder, the one its add/del/replace uses) must equal iproute2's: type,
  * flags, decoded body and attribute tree.
  */
-import { describe, expect, it } from "@effect/vitest"
+import { execFileSync, spawnSync } from "node:child_process"
+import * as path from "node:path"
+import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Schema } from "effect"
 import * as Address from "../../src/api/Address.ts"
 import * as BridgeVlan from "../../src/api/BridgeVlan.ts"
 import * as Fdb from "../../src/api/Fdb.ts"
 import { isError } from "../../src/api/internal/Words.ts"
 import * as Link from "../../src/api/Link.ts"
+import { parseBridgePort } from "../../src/api/parse/Link.ts"
 import * as Mdb from "../../src/api/Mdb.ts"
 import * as Neighbor from "../../src/api/Neighbor.ts"
 import * as Nexthop from "../../src/api/Nexthop.ts"
@@ -28,19 +31,25 @@ import { decodeRouteMessage } from "../../src/generated/rt-route/index.ts"
 import { decodeRuleMessage } from "../../src/generated/rt-rule/index.ts"
 import { decodeBridgeLinkMessage, decodeVlanMessage } from "../../src/generated/rt-vlan/index.ts"
 import {
+  attributeTree,
   expectLinkLikeIproute2,
+  IFINFOMSG,
   type Fixture,
   fixtureNames,
   loadFixture,
   messageDecoder,
   nlmsgHeader,
-  requestChecks
+  requestChecks,
+  withoutKindNul
 } from "../golden/nlmsg.ts"
+import { describeRoot, ipJson, newNamespaceName } from "../helpers/netns.ts"
 
 const ok = <A>(r: A): Exclude<A, { readonly _tag: "NetlinkError" }> => {
   if (isError(r)) throw new Error(`parse failed: ${r.message}`)
   return r as Exclude<A, { readonly _tag: "NetlinkError" }>
 }
+
+const AF_BRIDGE = 7
 
 /** The golden setup's veth pair: d1 is made first (2), d0 is its peer (3). */
 const INDEX: Readonly<Record<string, number>> = { d0: 3, d1: 2 }
@@ -234,6 +243,16 @@ describe("nlink nexthop add|replace|del|get: the request equals ip's", () => {
 
 describe("nlink link add|set|del: the request equals ip's", () => {
   const decodeLink = messageDecoder(decodeLinkMessage)
+  // Port options (IFLA_INFO_SLAVE_DATA, sent without NLA_F_NESTED, or bridge's IFLA_PROTINFO)
+  // are compared as attribute trees: ip writes them in its own order.
+  const portNested = (path: ReadonlyArray<number>) => ["18", "18,5"].includes(path.join(","))
+  const expectPortLikeIproute2 = (ours: Uint8Array, theirs: Fixture["messages"][number]) => {
+    const { type, flags } = nlmsgHeader(ours)
+    expect({ type, flags }).toEqual({ type: theirs.type, flags: theirs.flags })
+    const tree = withoutKindNul(attributeTree(ours, IFINFOMSG, portNested))
+    expect(tree).toEqual(attributeTree(theirs.bytes, IFINFOMSG, portNested))
+    expect(tree.attrs.length).toBeGreaterThan(0)
+  }
   const resolve = (spec: Record<string, unknown>): Link.AddResolved => {
     const devices: Record<string, number> = {}
     for (const [k, v] of Object.entries(spec))
@@ -263,8 +282,22 @@ describe("nlink link add|set|del: the request equals ip's", () => {
         return expectLinkLikeIproute2(Link.removeRequest(decodeLink(theirs.bytes).index), theirs)
       }
       if (verb === "set") {
-        const { changes } = ok(Link.parseChanges(words, "link set"))
         const m = decodeLink(theirs.bytes)
+        const devices = (o: { readonly backupPort?: unknown }): Record<string, number> =>
+          typeof o.backupPort === "string" ? { backupPort: INDEX[o.backupPort]! } : {}
+        // `bridge link set` (AF_BRIDGE, IFLA_PROTINFO)
+        if (m.family === AF_BRIDGE) {
+          const { port } = ok(parseBridgePort(words, "link set"))
+          return expectPortLikeIproute2(Link.bridgePortRequest(m.index, port, devices(port)), theirs)
+        }
+        const { changes, port } = ok(Link.parseChanges(words, "link set"))
+        if (port !== undefined) {
+          expect(changes).toEqual({})
+          return expectPortLikeIproute2(
+            Link.portRequest(m.index, port.kind, port.options, devices(port.options)),
+            theirs
+          )
+        }
         const master = (changes as { master?: unknown }).master
         const resolved = typeof master === "string" ? { master: m.master! } : {}
         return expectLinkLikeIproute2(Link.setRequest(m.index, changes, resolved), theirs)
@@ -360,4 +393,63 @@ describe("nlink mdb add|del|replace: the request equals bridge's", () => {
       expectSame(build(e, r), theirs)
     })
   }
+})
+
+describeRoot("nlink link set ... type bridge_slave and nlink bridge link set, end to end", () => {
+  const ns = newNamespaceName("clp")
+  const root = path.resolve(import.meta.dirname, "../..")
+  const nlink = (...args: Array<string>) =>
+    spawnSync(process.execPath, [path.join(root, "src/cli/bin.ts"), "-n", ns, ...args], {
+      encoding: "utf8",
+      timeout: 60_000
+    })
+  const port = (dev: string) =>
+    ipJson<Array<{ mtu: number; linkinfo: { info_slave_data: Record<string, unknown> } }>>(
+      ns,
+      "-d",
+      "link",
+      "show",
+      dev
+    )[0]!
+  beforeAll(() => {
+    execFileSync("ip", ["netns", "add", ns])
+    for (const args of [
+      ["link", "add", "p0", "type", "veth", "peer", "name", "p1"],
+      ["link", "add", "br0", "type", "bridge"],
+      ["link", "set", "p0", "master", "br0"],
+      ["link", "set", "p1", "master", "br0"]
+    ])
+      execFileSync("ip", ["-n", ns, ...args])
+  })
+  afterAll(() => {
+    spawnSync("ip", ["netns", "del", ns])
+  })
+
+  it("sets the port options ip and bridge would", { timeout: 240_000 }, () => {
+    const a = nlink(
+      "link",
+      "set",
+      "p0",
+      "mtu",
+      "1400",
+      "type",
+      "bridge_slave",
+      "cost",
+      "7",
+      "learning",
+      "off"
+    )
+    expect({ status: a.status, stderr: a.stderr }).toEqual({ status: 0, stderr: "" })
+    expect(port("p0").mtu).toBe(1400)
+    expect(port("p0").linkinfo.info_slave_data).toMatchObject({ cost: 7, learning: false })
+
+    const b = nlink("bridge", "link", "set", "dev", "p1", "cost", "9", "isolated", "on", "hairpin", "on")
+    expect({ status: b.status, stderr: b.stderr }).toEqual({ status: 0, stderr: "" })
+    expect(port("p1").linkinfo.info_slave_data).toMatchObject({ cost: 9, isolated: true, hairpin: true })
+
+    // the master is a bridge: bond_slave words are refused before anything is sent
+    const c = nlink("link", "set", "p0", "type", "bond_slave", "queue_id", "3")
+    expect(c.status).toBe(1)
+    expect(c.stderr).toContain("link set: type")
+  })
 })

@@ -13,9 +13,12 @@
  */
 import * as Schema from "effect/Schema"
 import { int, isError, matches, type Parsed, Words } from "../internal/Words.ts"
+import { registry } from "../link/registry.ts"
 import * as LinkModule from "../Link.ts"
-import type { AddSpec, Changes, KindChanges } from "../Link.ts"
-import { type Draft, isAddress } from "./Common.ts"
+import type { BridgePortInput } from "../link/kinds/bridge.ts"
+import type { AddSpec, BridgePort, Changes, KindChanges } from "../Link.ts"
+import { type Draft, isAddress, kw } from "./Common.ts"
+import { intValue, keywords, onOffValue } from "../internal/Words.ts"
 
 /** The field Schemas of one kind's spec (or of the common changes). */
 export type Fields = Readonly<Record<string, Schema.Top>>
@@ -38,7 +41,9 @@ const WORDS: Readonly<Record<string, ReadonlyArray<string>>> = {
   arpIpTargets: ["arp_ip_target"],
   nsIp6Targets: ["ns_ip6_target"],
   egressQos: ["egress-qos-map"],
-  ingressQos: ["ingress-qos-map"]
+  ingressQos: ["ingress-qos-map"],
+  fdbLocalVlan0: ["fdb_local_vlan_0"],
+  fastleave: ["fastleave", "mcast_fast_leave"]
 }
 
 // Fields the words never set (kept by the kernel or read back only).
@@ -180,7 +185,13 @@ export const tableOf = (fields: Fields): ReadonlyArray<Entry> => {
   for (const [field, schema] of Object.entries(fields)) {
     if (SKIP.has(field)) continue
     const read = SPECIAL[field] ?? readValue(schema)
-    const words = new Set(WORDS[field] ?? [field.toLowerCase(), snake(field), kebab(field)])
+    const spelled = WORDS[field] ?? [field.toLowerCase(), snake(field), kebab(field)]
+    // the bridge's multicast options are ip's mcast_* words
+    const words = new Set(
+      field.startsWith("multicast")
+        ? [...spelled.map((s) => s.replace(/^multicast/, "mcast")), ...spelled]
+        : spelled
+    )
     for (const word of words) out.push({ word, field, read })
     if (Schema.is(schema as Schema.Codec<unknown>)(false))
       for (const word of words)
@@ -251,6 +262,15 @@ const extras = (fields: Fields): Array<Entry> => {
         if (isError(v)) return v
         if (v !== "inherit") return w.fail(keyword, `"${v}" is not "inherit"`)
         into.dscpInherit = true
+      }
+    })
+  // bridge port: `nobackup_port` removes the backup port
+  if (has("backupPort"))
+    out.push({
+      word: "nobackup_port",
+      field: "backupPort",
+      read: (_w, _k, into) => {
+        into.backupPort = null
       }
     })
   // vlan: each flag `on|off`
@@ -393,23 +413,62 @@ export const parseAdd = (
   return { kind, name: $name, ...rest } as unknown as AddSpec
 }
 
+/** The port fields of master kind `kind` ("bridge", "bond"), if it has port options. */
+const portFieldsOf = (kind: string): Fields | undefined =>
+  (registry as ReadonlyArray<{ readonly kind: string; readonly port?: { readonly fields: Fields } }>).find(
+    (k) => k.kind === kind
+  )?.port?.fields
+
+/**
+ * Port options given with `type KIND_slave ...`: the master's kind
+ * ("bridge", "bond") and the options `Link.setPort` takes.
+ *
+ * @example
+ * ```ts
+ * const p: PortWords = { kind: "bond", options: { queueId: 3, prio: 7 } }
+ * ```
+ * @since 0.4.0
+ */
+export interface PortWords {
+  readonly kind: string
+  readonly options: Readonly<Record<string, unknown>>
+}
+
+/**
+ * What `ip link set` words say: the device, its changes (`Link.set`) and,
+ * after `type KIND_slave`, its port options (`Link.setPort`).
+ *
+ * @example
+ * ```ts
+ * const s: SetWords = { dev: "d0", changes: { mtu: 1400 } }
+ * ```
+ * @since 0.4.0
+ */
+export interface SetWords {
+  readonly dev: string
+  readonly changes: Changes | KindChanges
+  readonly port?: PortWords
+}
+
 /**
  * Reads the words of `ip link set`: `[dev] DEV` then changes (`up`, `down`,
  * `mtu`, `address`, `name`, `master`/`nomaster`, `netns`, `alias`,
- * `txqueuelen`, `group`, `arp on|off`, ... and `type KIND` options).
+ * `txqueuelen`, `group`, `arp on|off`, ... and `type KIND` options, or
+ * `type bridge_slave|bond_slave` port options).
  */
 export const parseSet = (
   input: string | ReadonlyArray<string>,
   changeFields: Fields,
   kindFields: KindFields,
   command = "link set"
-): Parsed<{ readonly dev: string; readonly changes: Changes | KindChanges }> => {
+): Parsed<SetWords> => {
   const w = Words.of(input, command)
   w.acceptExact("dev")
   const dev = w.next()
   if (dev === undefined) return w.fail("dev", "a device is required")
   let table = tableOf(changeFields)
   const s: Draft = {}
+  let port: PortWords | undefined
   const r = readTable(
     w,
     () => table,
@@ -418,6 +477,24 @@ export const parseSet = (
       if (word === "type") {
         const kind = w.value("type")
         if (isError(kind)) return kind
+        // `type KIND_slave ...`: the rest are the master kind's port options (ip passes them all to it)
+        const master = kind.endsWith("_slave") ? kind.slice(0, -"_slave".length) : undefined
+        const portFields = master === undefined ? undefined : portFieldsOf(master)
+        if (master !== undefined && portFields !== undefined) {
+          const k = new Words(w.rest(), `${command} ${kind}`)
+          const options: Draft = {}
+          const table = tableOf(portFields)
+          const rk = readTable(
+            k,
+            () => table,
+            options,
+            () => false
+          )
+          if (isError(rk)) return rk
+          while (!w.done) w.next()
+          port = { kind: master, options }
+          return true
+        }
         const fields = kindFields(kind)
         if (fields === undefined) return w.fail("type", `"${kind}" is not a link kind`)
         s.kind = kind
@@ -435,7 +512,9 @@ export const parseSet = (
     }
   )
   if (isError(r)) return r
-  return { dev, changes: s as unknown as Changes }
+  return port === undefined
+    ? { dev, changes: s as unknown as Changes }
+    : { dev, changes: s as unknown as Changes, port }
 }
 
 /** `ip link del [dev] NAME`. */
@@ -468,17 +547,141 @@ export const parse = (input: string | ReadonlyArray<string>, command = "link add
   parseAdd(input, fieldsOf(LinkModule.ChangesSchema), specFields, command)
 
 /**
- * Reads `ip link set` words: the device and its changes (`Link.set(dev, changes)`).
+ * Reads `ip link set` words: the device and its changes (`Link.set(dev, changes)`);
+ * after `type bridge_slave|bond_slave`, the port options under `port`
+ * (`Link.setPort(dev, port.options)`).
  *
  * @example
  * ```ts
  * Link.parseChanges("dev eth0 mtu 1400 up")
  * // { dev: "eth0", changes: { mtu: 1400, up: true } }
+ * Link.parseChanges("eth0 type bond_slave queue_id 3")
+ * // { dev: "eth0", changes: {}, port: { kind: "bond", options: { queueId: 3 } } }
  * ```
  * @since 0.3.0
  */
-export const parseChanges = (
+export const parseChanges = (input: string | ReadonlyArray<string>, command = "link set"): Parsed<SetWords> =>
+  parseSet(input, fieldsOf(LinkModule.ChangesSchema), specFields, command)
+
+const PORT_STATES = ["disabled", "listening", "learning", "forwarding", "blocking"]
+
+// `bridge link set`'s on/off words (spelled out: bridge compares them exactly), by field
+const BRIDGE_ON_OFF: ReadonlyArray<readonly [string, keyof BridgePort]> = [
+  ["guard", "guard"],
+  ["hairpin", "hairpin"],
+  ["fastleave", "fastleave"],
+  ["root_block", "rootBlock"],
+  ["learning", "learning"],
+  ["learning_sync", "learningSync"],
+  ["flood", "flood"],
+  ["mcast_flood", "mcastFlood"],
+  ["bcast_flood", "bcastFlood"],
+  ["mcast_to_unicast", "mcastToUnicast"],
+  ["neigh_suppress", "neighSuppress"],
+  ["neigh_vlan_suppress", "neighVlanSuppress"],
+  ["neigh_forward_grat", "neighForwardGrat"],
+  ["vlan_tunnel", "vlanTunnel"],
+  ["isolated", "isolated"],
+  ["locked", "locked"],
+  ["mab", "mab"]
+]
+
+const intInto =
+  (word: string, field: string, min: number, max: number, omitted?: (n: number) => boolean) =>
+  (w: Words, s: Draft): Parsed<void> => {
+    const n = intValue(w, word, min, max)
+    if (isError(n)) return n
+    if (omitted?.(n) !== true) s[field] = n
+  }
+
+const BRIDGE_PORT = [
+  kw(
+    "dev",
+    (w, s) => {
+      const v = w.value("dev")
+      if (isError(v)) return v
+      s.$dev = v
+    },
+    { exact: true }
+  ),
+  ...BRIDGE_ON_OFF.map(([word, field]) =>
+    kw(
+      word,
+      (w, s) => {
+        const v = onOffValue(w, word)
+        if (isError(v)) return v
+        s[field] = v
+      },
+      { exact: true }
+    )
+  ),
+  // bridge sends no cost when it is 0 (the kernel's minimum is 1)
+  kw(
+    "cost",
+    intInto("cost", "cost", 0, 0xffffffff, (n) => n === 0),
+    { exact: true }
+  ),
+  kw("priority", intInto("priority", "priority", 0, 63), { exact: true }),
+  kw("mcast_router", intInto("mcast_router", "multicastRouter", 0, 3), { exact: true }),
+  kw("mcast_max_groups", intInto("mcast_max_groups", "mcastMaxGroups", 0, 0x7fffffff), { exact: true }),
+  kw("backup_nhid", intInto("backup_nhid", "backupNhid", 0, 0xffffffff), { exact: true }),
+  // a number (a negative one is ignored, as bridge does) or a state's name
+  kw(
+    "state",
+    (w, s) => {
+      const v = w.value("state")
+      if (isError(v)) return v
+      if (/^-\d+$/.test(v)) return
+      if (/^\d+$/.test(v)) {
+        const n = int(w, "state", v, 0, 4)
+        if (isError(n)) return n
+        s.state = n
+        return
+      }
+      if (!PORT_STATES.includes(v))
+        return w.fail("state", `"${v}" is not a port state (${PORT_STATES.join(", ")} or 0..4)`)
+      s.state = v
+    },
+    { exact: true }
+  ),
+  kw(
+    "backup_port",
+    (w, s) => {
+      const v = w.value("backup_port")
+      if (isError(v)) return v
+      s.backupPort = v
+    },
+    { exact: true }
+  ),
+  kw(
+    "nobackup_port",
+    (_w, s) => {
+      s.backupPort = null
+    },
+    { exact: true }
+  )
+]
+
+/**
+ * Reads `bridge link set` words: `dev DEV` and the port's options, named as
+ * `Link.setBridgePort` takes them (`nobackup_port` is `backupPort: null`).
+ *
+ * @example
+ * ```ts
+ * parseBridgePort("dev eth0 cost 5 learning off state forwarding")
+ * // { dev: "eth0", port: { cost: 5, learning: false, state: "forwarding" } }
+ * ```
+ * @since 0.4.0
+ */
+export const parseBridgePort = (
   input: string | ReadonlyArray<string>,
   command = "link set"
-): Parsed<{ readonly dev: string; readonly changes: Changes | KindChanges }> =>
-  parseSet(input, fieldsOf(LinkModule.ChangesSchema), specFields, command)
+): Parsed<{ readonly dev: string; readonly port: BridgePortInput }> => {
+  const w = Words.of(input, command)
+  const s: Draft = {}
+  const r = keywords(w, BRIDGE_PORT, s)
+  if (isError(r)) return r
+  const { $dev, ...port } = s
+  if (typeof $dev !== "string") return w.fail("dev", "a device is required (dev DEV)")
+  return { dev: $dev, port: port as BridgePortInput }
+}

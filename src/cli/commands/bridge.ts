@@ -1,13 +1,16 @@
 /**
- * `nlink fdb|vlan|mdb list|add|del|...`, with `bridge`'s words.
+ * `nlink fdb|vlan|mdb list|add|del|...` and `nlink bridge link set`, with
+ * `bridge`'s words.
  */
 import * as Effect from "effect/Effect"
 import { Command } from "effect/cli"
 import * as BridgeVlan from "../../api/BridgeVlan.ts"
 import * as Fdb from "../../api/Fdb.ts"
+import * as Link from "../../api/Link.ts"
 import type { Parsed } from "../../api/internal/Words.ts"
 import * as Mdb from "../../api/Mdb.ts"
 import type { Netlink } from "../../api/Netlink.ts"
+import { parseBridgePort } from "../../api/parse/Link.ts"
 import type { NetlinkError } from "../../runtime/NetlinkError.ts"
 import { fromParsed, wordsCommand } from "./common.ts"
 import { listCommand } from "./list.ts"
@@ -166,6 +169,29 @@ export const mdbCmd = Command.make("mdb").pipe(
       Mdb.parse,
       Mdb.remove,
       ["delete"]
+    )
+  ])
+)
+
+/**
+ * `nlink bridge link set dev PORT ...`: bridge's own `link` object (`nlink
+ * link` is ip's), sent as bridge sends it (AF_BRIDGE, IFLA_PROTINFO).
+ */
+export const bridgeCmd = Command.make("bridge").pipe(
+  Command.withDescription("Bridge ports, with `bridge link`'s words"),
+  Command.withSubcommands([
+    Command.make("link").pipe(
+      Command.withDescription("Bridge port options"),
+      Command.withSubcommands([
+        write(
+          "bridge link",
+          "set",
+          "Set a bridge port's options: bridge link set's words (dev DEV [cost N] [priority N] [state STATE] [learning on|off] ... [backup_port DEV | nobackup_port])",
+          parseBridgePort,
+          ({ dev, port }) => Link.setBridgePort(dev, port),
+          ["change"]
+        )
+      ])
     )
   ])
 )

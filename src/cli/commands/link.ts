@@ -3,6 +3,7 @@
  */
 import * as Effect from "effect/Effect"
 import { Command } from "effect/cli"
+import { invalid } from "../../api/internal/Common.ts"
 import * as Link from "../../api/Link.ts"
 import { linkLine } from "../format.ts"
 import { fromParsed, wordsCommand } from "./common.ts"
@@ -16,12 +17,31 @@ const add = wordsCommand(
 
 const set = wordsCommand(
   "set",
-  "Change a link: ip link set's words ([dev] DEV up|down mtu N name N master M nomaster netns NS ... [type KIND options])",
+  "Change a link: ip link set's words ([dev] DEV up|down mtu N name N master M nomaster netns NS ... [type KIND options | type bridge_slave|bond_slave port options])",
   (words) =>
-    Effect.flatMap(fromParsed(Link.parseChanges(words, "link set")), ({ dev, changes }) =>
-      Link.set(dev, changes)
+    Effect.flatMap(fromParsed(Link.parseChanges(words, "link set")), ({ dev, changes, port }) =>
+      port === undefined
+        ? Link.set(dev, changes)
+        : Effect.gen(function* () {
+            // the common changes first (a new master takes the port options after)
+            if (Object.keys(changes).length > 0) yield* Link.set(dev, changes)
+            yield* samePortKind(dev, port.kind)
+            yield* Link.setPort(dev, port.options)
+          })
     )
 )
+
+/** `type KIND_slave` must name the kind of the port's master, as the kernel checks for ip. */
+const samePortKind = (dev: string, kind: string) =>
+  Effect.gen(function* () {
+    const { master } = yield* Link.get(dev, { stats: false })
+    if (master === undefined || master === null) return
+    const m = yield* Link.get(master, { stats: false })
+    if (m.kind !== kind)
+      return yield* Effect.fail(
+        invalid("link set: type", `the master of ${dev}, ${m.name}, is ${m.kind ?? "no kind"}, not ${kind}`)
+      )
+  })
 
 const del = wordsCommand(
   "del",
