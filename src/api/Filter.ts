@@ -83,7 +83,6 @@ import type { FwOptions } from "./tc/filter/kinds/fw.ts"
 import type { MatchallOptions } from "./tc/filter/kinds/matchall.ts"
 import type { RouteOptions } from "./tc/filter/kinds/route.ts"
 import type { U32Key, U32Options } from "./tc/filter/kinds/u32.ts"
-import * as Pinned from "./tc/filter/Pinned.ts"
 import * as Protocol from "./tc/filter/Protocol.ts"
 import { filterKinds } from "./tc/filter/registry.ts"
 import { qdiscKinds } from "./tc/registry.ts"
@@ -579,16 +578,13 @@ const send = (input: Filter, flags: number, operation: string) =>
     yield* route.request(build(FilterMessageTypes.RTM_NEWTFILTER, flags, m), requestOptions(operation))
   })
 
-// a bpf program given by its pinned path goes as an fd open for the request
+// options a kind needs held open for the request (bpf's pinned path) are opened after validation
 const write = (input: Filter, flags: number, operation: string) => {
-  const pinned = input.kind === "bpf" ? (input.options as BpfOptions | undefined)?.pinned : undefined
-  return typeof pinned !== "string" || (input.options as BpfOptions).fd !== undefined
+  const open = byKind.get(input.kind)?.withOpen
+  return open === undefined || input.options === undefined
     ? send(input, flags, operation)
     : Effect.flatMap(validate(schemaOf(input), input), () =>
-        Pinned.withFd(pinned, (fd) => {
-          const { pinned: _, ...options } = input.options as BpfOptions
-          return send({ ...input, options: { ...options, fd } } as Filter, flags, operation)
-        })
+        open(input.options as any, (options) => send({ ...input, options } as Filter, flags, operation))
       )
 }
 

@@ -8,6 +8,8 @@
  *
  * @since 0.3.0
  */
+import type * as Effect from "effect/Effect"
+import type { NetlinkError } from "../../../runtime/NetlinkError.ts"
 import type { Writer } from "../../../runtime/Wire.ts"
 import type { KindDescriptor } from "../../internal/Kind.ts"
 
@@ -51,6 +53,15 @@ export interface FilterKind<Options extends object, Data>
   readonly single?: boolean
   /** The kernel refuses a new filter of the kind without a handle (flow, cgroup). */
   readonly needsHandle?: boolean
+  /**
+   * Options that need something held open while the request is sent (bpf's
+   * pinned path: an fd opened for the request and closed after): runs `send`
+   * with the options the request carries.
+   */
+  readonly withOpen?: <A, E, R>(
+    options: Options,
+    send: (options: Options) => Effect.Effect<A, E, R>
+  ) => Effect.Effect<A, E | NetlinkError, R>
   /** The handle `tc` sends when none is given (route's, made of its realms and device). */
   readonly handleFor?: (options: Options, context: Context) => number
   /** The kind's handle notation (u32's "800::800"); default: the number. */

@@ -18,6 +18,7 @@ import {
 import { toHex } from "../../../../runtime/Wire.ts"
 import type * as Handle from "../../Handle.ts"
 import type { FilterKind } from "../FilterKind.ts"
+import * as Pinned from "../Pinned.ts"
 import * as C from "./common.ts"
 
 /**
@@ -60,6 +61,12 @@ export const bpf: FilterKind<BpfOptions, ClsBpfAttrs> = {
   kernelChosen: ["fd", "pinned"],
   check: (o) =>
     o.fd !== undefined && o.pinned !== undefined ? ["pinned", "give fd or pinned, not both"] : undefined,
+  // a program given by its pinned path goes as an fd open for the request
+  withOpen: (o, send) => {
+    if (o.pinned === undefined || o.fd !== undefined) return send(o)
+    const { pinned, ...rest } = o
+    return Pinned.withFd(pinned, (fd) => send({ ...rest, fd }))
+  },
   toKernel: (o) => {
     const d: { -readonly [K in keyof ClsBpfAttrs]: ClsBpfAttrs[K] } = {}
     if (o.fd !== undefined) d.fd = o.fd
