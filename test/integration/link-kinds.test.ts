@@ -197,8 +197,10 @@ describeFullKernel("link kinds", () => {
             expect(seen.linkinfo.info_slave_kind).toBe("bond")
             // The port's state and MII status move (updelay, LACP): compare our decoding
             // with ip's from two reads that agree, a few tries at most.
+            // Up to 10 s: an emulated 6.1 kernel once kept moving past 2 s.
             let agreed = false
-            for (let i = 0; i < 10 && !agreed; i++) {
+            const history: Array<string> = []
+            for (let i = 0; i < 50 && !agreed; i++) {
               const l = yield* Link.getRaw(dev)
               const ipData = details(ns, dev).linkinfo.info_slave_data
               expect(l.master).toBe(bondIndex)
@@ -218,7 +220,8 @@ describeFullKernel("link kinds", () => {
                 failures: ipData.link_failure_count
               }
               agreed = JSON.stringify(ours) === JSON.stringify(theirs)
-              if (!agreed && i === 9) expect(ours).toEqual(theirs)
+              history.push(`${JSON.stringify(ours)} vs ip ${JSON.stringify(theirs)}`)
+              if (!agreed && i === 49) expect(ours, history.join("\n")).toEqual(theirs)
               if (!agreed) yield* Effect.sleep("200 millis")
             }
           }
