@@ -12,6 +12,7 @@ import { Effect } from "effect"
 import * as Address from "../../src/api/Address.ts"
 import { checkDump, removeBatches, startLoop, stopLoop, type Tally, writeBatch } from "../helpers/churn.ts"
 import { describeRoot, inNamespace, ip } from "../helpers/netns.ts"
+import { testTimeout } from "../helpers/timing.ts"
 
 afterEach(removeBatches)
 
@@ -72,7 +73,7 @@ describeRoot("Address dumps filtered by device under churn", () => {
           yield* churned(ns, child, expected).pipe(Effect.ensuring(stopLoop(child)))
         })
       ),
-    60_000
+    testTimeout(60_000)
   )
 })
 

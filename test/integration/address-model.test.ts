@@ -9,6 +9,7 @@ import fc from "fast-check"
 import * as Address from "../../src/api/Address.ts"
 import { Netlink } from "../../src/api/Netlink.ts"
 import { describeRoot, freshNamespace, ip } from "../helpers/netns.ts"
+import { testTimeout } from "../helpers/timing.ts"
 
 const octet = fc.integer({ min: 0, max: 255 })
 const strip = <A extends object>(o: A): A =>
@@ -98,14 +99,19 @@ const roundTrip = (input: Address.Options) =>
   )
 
 describeRoot("Address model", () => {
-  it("arbitrary addresses: add → list equals; remove(listed) restores; add(listed) recreates", async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.oneof({ weight: 5, arbitrary: address }, { weight: 1, arbitrary: withTemp }), (a) =>
-        Effect.runPromise(roundTrip(a))
-      ),
-      { numRuns: Number(process.env.NLINK_PROPERTY_RUNS ?? 40) }
-    )
-  }, 120_000)
+  it(
+    "arbitrary addresses: add → list equals; remove(listed) restores; add(listed) recreates",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof({ weight: 5, arbitrary: address }, { weight: 1, arbitrary: withTemp }),
+          (a) => Effect.runPromise(roundTrip(a))
+        ),
+        { numRuns: Number(process.env.NLINK_PROPERTY_RUNS ?? 40) }
+      )
+    },
+    testTimeout(120_000)
+  )
 
   it("canonical: defaults filled, equivalent inputs equal", () => {
     expect(Address.canonical({ dev: "d0", address: "10.0.0.1", broadcast: "+" })).toEqual({

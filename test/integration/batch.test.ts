@@ -12,6 +12,7 @@ import * as Connection from "../../src/runtime/Connection.ts"
 import * as Namespace from "../../src/runtime/Namespace.ts"
 import * as Socket from "../../src/runtime/Socket.ts"
 import { describeRoot, freshNamespace, ip, ipJson } from "../helpers/netns.ts"
+import { testTimeout } from "../helpers/timing.ts"
 
 /** A Netlink service in `ns` whose socket counts the datagrams it sends. */
 const counting = (ns: string) =>
@@ -73,7 +74,7 @@ describeRoot("Batch", () => {
           expect(listed.map((a) => a.address)).toEqual(addresses("v0", 1).map((a) => a.address))
         })
       ),
-    { timeout: 120_000 }
+    { timeout: testTimeout(120_000) }
   )
 
   it.live("each operation's own result, in order; stopOnError skips what follows a failure", () =>

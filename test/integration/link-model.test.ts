@@ -19,6 +19,7 @@ import {
   ip,
   ipJson
 } from "../helpers/netns.ts"
+import { testTimeout } from "../helpers/timing.ts"
 
 const RUNS = 30
 
@@ -239,7 +240,7 @@ describeRoot("Link model: add → list → equals; recreate from the listed obje
             yield* inNamespace((ns) => body(ns, ns2, kind, arb))
           })
         ),
-      120_000
+      testTimeout(120_000)
     )
   }
 })
@@ -256,7 +257,7 @@ describeFullKernel("Link model on the full kernel: add → list → equals; recr
             yield* inNamespace((ns) => body(ns, ns2, kind, arb))
           })
         ),
-      300_000
+      testTimeout(300_000)
     )
   }
 })

@@ -15,6 +15,7 @@ import * as Link from "../../src/api/Link.ts"
 import { Netlink } from "../../src/api/Netlink.ts"
 import * as Tun from "../../src/api/link/Tun.ts"
 import { describeRoot, freshNamespace, ip, ipJson } from "../helpers/netns.ts"
+import { testTimeout } from "../helpers/timing.ts"
 
 const layer = (ns: string) => Layer.fresh(Netlink.layerNamespace({ name: ns }))
 
@@ -112,7 +113,7 @@ describeRoot("tun/tap through the TUN ioctls", () => {
           }
         })
       ),
-    60_000
+    testTimeout(60_000)
   )
 
   it.live("listed fields are what ip -d shows: mode, pi, vnet_hdr, multi_queue, user, group", () =>

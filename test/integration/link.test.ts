@@ -19,6 +19,7 @@ import {
   ip,
   ipJson
 } from "../helpers/netns.ts"
+import { testTimeout } from "../helpers/timing.ts"
 
 const sendUdp =
   "import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\nfor _ in range(3): s.sendto(b'x', ('127.0.0.1', 9))"
@@ -651,7 +652,7 @@ describeRoot("Link list and get", () => {
           expect(all.length).toBe(ipJson<Array<any>>(ns, "link", "show").length)
         })
       ),
-    120_000
+    testTimeout(120_000)
   )
 })
 

@@ -13,6 +13,7 @@ import * as Macsec from "../../src/api/Macsec.ts"
 import { Netlink } from "../../src/api/Netlink.ts"
 import { linkIndex } from "../../src/api/internal/Resolve.ts"
 import { describeFullKernel, freshNamespace, inNamespace, ip, ipJson } from "../helpers/netns.ts"
+import { testTimeout } from "../helpers/timing.ts"
 
 const RUNS = 12
 const KEY128 = "81818181818181818181818181818181"
@@ -113,7 +114,7 @@ describeFullKernel("macsec link kind", () => {
           )
         })
       ),
-    300_000
+    testTimeout(300_000)
   )
 
   it.live("ip sees what was asked; the kernel's checks name the field", () =>

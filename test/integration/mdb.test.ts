@@ -11,6 +11,7 @@ import fc from "fast-check"
 import * as Mdb from "../../src/api/Mdb.ts"
 import { Netlink } from "../../src/api/Netlink.ts"
 import { describeRoot, freshNamespace, ip } from "../helpers/netns.ts"
+import { testTimeout } from "../helpers/timing.ts"
 
 const opt = <A>(a: fc.Arbitrary<A>) => fc.option(a, { nil: undefined })
 const strip = <A extends object>(o: A): A =>
@@ -131,12 +132,16 @@ const bridgeJson = (ns: string, ...args: Array<string>): any =>
   JSON.parse(execFileSync("bridge", ["-n", ns, "-j", ...args], { encoding: "utf8" }) || "[]")
 
 describeRoot("Mdb", () => {
-  it("arbitrary entries: add → list equals; remove(listed) restores; add(listed) recreates", async () => {
-    await fc.assert(
-      fc.asyncProperty(entry, (m) => Effect.runPromise(roundTrip(m))),
-      { numRuns: Number(process.env.NLINK_PROPERTY_RUNS ?? 25) }
-    )
-  }, 120_000)
+  it(
+    "arbitrary entries: add → list equals; remove(listed) restores; add(listed) recreates",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(entry, (m) => Effect.runPromise(roundTrip(m))),
+        { numRuns: Number(process.env.NLINK_PROPERTY_RUNS ?? 25) }
+      )
+    },
+    testTimeout(120_000)
+  )
 
   it.live("lists what bridge mdb show shows; get; replace; errors", () =>
     inBridgeNs((ns) =>

@@ -9,6 +9,7 @@ import { Effect, Layer, Schema } from "effect"
 import * as MulticastRoute from "../../src/api/MulticastRoute.ts"
 import { Netlink } from "../../src/api/Netlink.ts"
 import { describeFullKernel, freshNamespace, ip, ipJson } from "../helpers/netns.ts"
+import { testTimeout } from "../helpers/timing.ts"
 
 const script = new URL("../fixtures/mroute/mfc.py", import.meta.url).pathname
 
@@ -77,6 +78,6 @@ describeFullKernel("MulticastRoute", () => {
           expect(v6).toEqual([])
         })
       ),
-    120_000
+    testTimeout(120_000)
   )
 })

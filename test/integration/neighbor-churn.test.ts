@@ -11,6 +11,7 @@ import { Effect } from "effect"
 import * as Neighbor from "../../src/api/Neighbor.ts"
 import { checkDump, removeBatches, startLoop, stopLoop, type Tally, writeBatch } from "../helpers/churn.ts"
 import { describeRoot, inNamespace, ip } from "../helpers/netns.ts"
+import { testTimeout } from "../helpers/timing.ts"
 
 afterEach(removeBatches)
 
@@ -82,6 +83,6 @@ describeRoot("Neighbour dumps filtered by device under churn", () => {
           yield* churned(child, new Set(stable)).pipe(Effect.ensuring(stopLoop(child)))
         })
       ),
-    60_000
+    testTimeout(60_000)
   )
 })

@@ -9,6 +9,7 @@ import fc from "fast-check"
 import * as Neighbor from "../../src/api/Neighbor.ts"
 import { Netlink } from "../../src/api/Netlink.ts"
 import { describeRoot, freshNamespace, ip } from "../helpers/netns.ts"
+import { testTimeout } from "../helpers/timing.ts"
 
 const strip = <A extends object>(o: A): A =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as A
@@ -97,19 +98,23 @@ const roundTrip = (input: Neighbor.Options) =>
   )
 
 describeRoot("Neighbor model", () => {
-  it("arbitrary entries: add → list equals; remove(listed) restores; add(listed) recreates", async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.oneof(
-          { weight: 4, arbitrary: cache },
-          { weight: 1, arbitrary: proxy },
-          { weight: 1, arbitrary: managed }
+  it(
+    "arbitrary entries: add → list equals; remove(listed) restores; add(listed) recreates",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            { weight: 4, arbitrary: cache },
+            { weight: 1, arbitrary: proxy },
+            { weight: 1, arbitrary: managed }
+          ),
+          (n) => Effect.runPromise(roundTrip(n as Neighbor.Options))
         ),
-        (n) => Effect.runPromise(roundTrip(n as Neighbor.Options))
-      ),
-      { numRuns: Number(process.env.NLINK_PROPERTY_RUNS ?? 40) }
-    )
-  }, 120_000)
+        { numRuns: Number(process.env.NLINK_PROPERTY_RUNS ?? 40) }
+      )
+    },
+    testTimeout(120_000)
+  )
 
   it("canonical: defaults filled, dynamic states as one, status ignored", () => {
     expect(Neighbor.canonical({ dev: "d0", address: "10.0.0.2", lladdr: "02:AB:00:00:00:01" })).toEqual({

@@ -11,6 +11,7 @@ import * as AddressLabel from "../../src/api/AddressLabel.ts"
 import { Netlink } from "../../src/api/Netlink.ts"
 import * as Netconf from "../../src/api/Netconf.ts"
 import { describeRoot, freshNamespace, ip, ipJson } from "../helpers/netns.ts"
+import { testTimeout } from "../helpers/timing.ts"
 
 const inNs = <A, E>(f: (ns: string) => Effect.Effect<A, E, Netlink>) =>
   Effect.scoped(
@@ -78,39 +79,45 @@ describeRoot("Netconf and AddressLabel", () => {
     )
   )
 
-  it("address labels: add → list equals; remove(listed) restores", async () => {
-    await fc.assert(
-      fc.asyncProperty(label, (l) =>
-        Effect.runPromise(
-          inNs((ns) =>
-            Effect.gen(function* () {
-              const before = (yield* AddressLabel.list()).map(AddressLabel.key).sort()
-              // a prefix the kernel has by default already exists
-              if (before.includes(AddressLabel.key(l))) return
-              yield* AddressLabel.add(l)
-              const added = (yield* AddressLabel.list()).filter(
-                (x) => AddressLabel.key(x) === AddressLabel.key(l)
-              )
-              expect(added).toHaveLength(1)
-              expect(AddressLabel.equals(added[0], l)).toBe(true)
-              const json = Schema.decodeUnknownSync(AddressLabel.schema)(JSON.parse(JSON.stringify(added[0])))
-              expect(AddressLabel.equals(json, l)).toBe(true)
-              // ip sees the same
-              const shown = ipJson<Array<any>>(ns, "addrlabel", "list").filter(
-                (x) =>
-                  `${x.address}/${x.prefixlen}` === AddressLabel.canonical(l).prefix &&
-                  (x.ifname ?? undefined) === l.dev
-              )
-              expect(shown.map((x) => x.label)).toEqual([l.label])
-              yield* AddressLabel.remove(added[0])
-              expect((yield* AddressLabel.list()).map(AddressLabel.key).sort()).toEqual(before)
-            })
+  it(
+    "address labels: add → list equals; remove(listed) restores",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(label, (l) =>
+          Effect.runPromise(
+            inNs((ns) =>
+              Effect.gen(function* () {
+                const before = (yield* AddressLabel.list()).map(AddressLabel.key).sort()
+                // a prefix the kernel has by default already exists
+                if (before.includes(AddressLabel.key(l))) return
+                yield* AddressLabel.add(l)
+                const added = (yield* AddressLabel.list()).filter(
+                  (x) => AddressLabel.key(x) === AddressLabel.key(l)
+                )
+                expect(added).toHaveLength(1)
+                expect(AddressLabel.equals(added[0], l)).toBe(true)
+                const json = Schema.decodeUnknownSync(AddressLabel.schema)(
+                  JSON.parse(JSON.stringify(added[0]))
+                )
+                expect(AddressLabel.equals(json, l)).toBe(true)
+                // ip sees the same
+                const shown = ipJson<Array<any>>(ns, "addrlabel", "list").filter(
+                  (x) =>
+                    `${x.address}/${x.prefixlen}` === AddressLabel.canonical(l).prefix &&
+                    (x.ifname ?? undefined) === l.dev
+                )
+                expect(shown.map((x) => x.label)).toEqual([l.label])
+                yield* AddressLabel.remove(added[0])
+                expect((yield* AddressLabel.list()).map(AddressLabel.key).sort()).toEqual(before)
+              })
+            )
           )
-        )
-      ),
-      { numRuns: Number(process.env.NLINK_PROPERTY_RUNS ?? 30) }
-    )
-  }, 120_000)
+        ),
+        { numRuns: Number(process.env.NLINK_PROPERTY_RUNS ?? 30) }
+      )
+    },
+    testTimeout(120_000)
+  )
 
   it.live("address labels: bad input fails with a Validation error naming the field", () =>
     inNs(() =>

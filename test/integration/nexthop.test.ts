@@ -16,6 +16,7 @@ import * as Route from "../../src/api/Route.ts"
 import { toJson } from "../../src/cli/format.ts"
 import { describeRoot, freshNamespace, fullKernel, inNamespace, ip, ipJson } from "../helpers/netns.ts"
 import { propertyRuns } from "../helpers/property.ts"
+import { testTimeout } from "../helpers/timing.ts"
 
 /** veth d0/d1 up, 10.1.2.3/24 and 2001:db8::1/64 on d0. */
 const setup = (ns: string): void => {
@@ -182,13 +183,17 @@ const roundTrip = (s: Scenario) =>
   )
 
 describeRoot("Nexthop objects", () => {
-  it("arbitrary singles and groups: add → list equals; remove(listed) restores; add(listed) recreates", async () => {
-    await fc.assert(
-      fc.asyncProperty(scenario, (s) => Effect.runPromise(roundTrip(s))),
-      // the VM lane emulates the CPU: a few runs there, the full count on the host
-      { numRuns: fullKernel ? 8 : propertyRuns(30) }
-    )
-  }, 300_000)
+  it(
+    "arbitrary singles and groups: add → list equals; remove(listed) restores; add(listed) recreates",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(scenario, (s) => Effect.runPromise(roundTrip(s))),
+        // the VM lane emulates the CPU: a few runs there, the full count on the host
+        { numRuns: fullKernel ? 8 : propertyRuns(30) }
+      )
+    },
+    testTimeout(300_000)
+  )
 
   it.live("what ip nexthop configured reads back as ip -j shows it", () =>
     withNs((ns) =>

@@ -30,6 +30,7 @@ import * as Rule from "../../src/api/Rule.ts"
 import * as Registry from "../../src/api/state/Registry.ts"
 import { classKinds } from "../../src/api/tc/registry.ts"
 import { describeFullKernel, describeRoot, freshNamespace, fullKernel, ip, nsExec } from "../helpers/netns.ts"
+import { testTimeout } from "../helpers/timing.ts"
 
 type Kind = "link" | "address" | "nexthop" | "route" | "neighbor" | "rule" | "qdisc" | "class"
 type State = { readonly [K in Kind]: ReadonlyArray<any> }
@@ -418,6 +419,6 @@ describeFullKernel("Recreate with the full kernel's kinds", () => {
           expect(s.link.find((l) => l.name === "d0")?.master).toBe("vrf0")
         })
       ),
-    400_000
+    testTimeout(400_000)
   )
 })

@@ -13,6 +13,7 @@ import { expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as Route from "../../src/api/Route.ts"
 import { describeRoot, fullKernel, inNamespace, ip } from "../helpers/netns.ts"
+import { testTimeout } from "../helpers/timing.ts"
 
 const STABLE = 3000
 const CHURN = 2000
@@ -93,6 +94,6 @@ describeRoot("Route dumps under churn", () => {
           expect(moving.size).toBeGreaterThan(2)
         })
       ),
-    90_000
+    testTimeout(90_000)
   )
 })

@@ -13,6 +13,7 @@ import * as Route from "../../src/api/Route.ts"
 import { Netlink } from "../../src/api/Netlink.ts"
 import { routeLine } from "../../src/cli/format.ts"
 import { describeRoot, freshNamespace, inNamespace, ip, ipJson } from "../helpers/netns.ts"
+import { testTimeout } from "../helpers/timing.ts"
 
 /** Two veth pairs, up, with IPv4 and IPv6 addresses on d0 and d2. */
 const setup = (ns: string) => {
@@ -193,7 +194,7 @@ describeRoot("Route model", () => {
           expect([...seen].some((k) => / (blackhole|unreachable|prohibit)$/.test(k))).toBe(true)
         })
       ),
-    120_000
+    testTimeout(120_000)
   )
 
   it.live(
@@ -430,6 +431,6 @@ describeRoot("Route model", () => {
           yield* route.request(Route.removeRequest({ destination: "10.51.0.0/16", table: 51 }))
         })
       ),
-    120_000
+    testTimeout(120_000)
   )
 })

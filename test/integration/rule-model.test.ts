@@ -9,6 +9,7 @@ import fc from "fast-check"
 import { Netlink } from "../../src/api/Netlink.ts"
 import * as Rule from "../../src/api/Rule.ts"
 import { describeRoot, freshNamespace } from "../helpers/netns.ts"
+import { testTimeout } from "../helpers/timing.ts"
 
 const strip = <A extends object>(o: A): A =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as A
@@ -142,12 +143,16 @@ const roundTrip = (input: Rule.Options) =>
   )
 
 describeRoot("Rule model", () => {
-  it("arbitrary rules: add → list equals; remove(listed) restores; add(listed) recreates", async () => {
-    await fc.assert(
-      fc.asyncProperty(rule, (r) => Effect.runPromise(roundTrip(r))),
-      { numRuns: Number(process.env.NLINK_PROPERTY_RUNS ?? 40) }
-    )
-  }, 120_000)
+  it(
+    "arbitrary rules: add → list equals; remove(listed) restores; add(listed) recreates",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(rule, (r) => Effect.runPromise(roundTrip(r))),
+        { numRuns: Number(process.env.NLINK_PROPERTY_RUNS ?? 40) }
+      )
+    },
+    testTimeout(120_000)
+  )
 
   it("canonical: defaults filled, equivalent inputs equal", () => {
     expect(Rule.canonical({ from: "10.0.0.0/8", priority: 100 })).toEqual({

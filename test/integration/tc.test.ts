@@ -15,6 +15,7 @@ import * as Qdisc from "../../src/api/Qdisc.ts"
 import * as Units from "../../src/api/tc/Units.ts"
 import { describeRoot, freshNamespace } from "../helpers/netns.ts"
 import { propertyRuns } from "../helpers/property.ts"
+import { testTimeout } from "../helpers/timing.ts"
 
 const tc = (ns: string, ...args: Array<string>): string =>
   execFileSync("tc", ["-n", ns, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })
@@ -305,7 +306,7 @@ describeRoot("Qdisc property", () => {
         })
       )
     },
-    120_000
+    testTimeout(120_000)
   )
 })
 
@@ -479,7 +480,7 @@ describeRoot("Class on the host kernel", () => {
         })
       )
     },
-    120_000
+    testTimeout(120_000)
   )
 })
 
@@ -529,6 +530,6 @@ describeRoot("10k htb classes", () => {
           expect(yield* Qdisc.list({ dev: "d0" })).toHaveLength(1)
         })
       ),
-    120_000
+    testTimeout(120_000)
   )
 })

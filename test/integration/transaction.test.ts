@@ -13,6 +13,7 @@ import * as Snapshot from "../../src/api/Snapshot.ts"
 import * as Transaction from "../../src/api/Transaction.ts"
 import { describeRoot, freshNamespace } from "../helpers/netns.ts"
 import { configure, inside } from "./state-fixture.ts"
+import { testTimeout } from "../helpers/timing.ts"
 
 type Step = (tx: Transaction.Transaction) => Effect.Effect<void, unknown, any>
 
@@ -83,7 +84,7 @@ describeRoot("Transaction", () => {
           )
         })
       ),
-    { timeout: 120_000 }
+    { timeout: testTimeout(120_000) }
   )
 
   it.live("without a failure the transaction commits every change", () =>

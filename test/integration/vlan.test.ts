@@ -11,6 +11,7 @@ import fc from "fast-check"
 import * as BridgeVlan from "../../src/api/BridgeVlan.ts"
 import { Netlink } from "../../src/api/Netlink.ts"
 import { describeFullKernel, freshNamespace, ip } from "../helpers/netns.ts"
+import { testTimeout } from "../helpers/timing.ts"
 
 const opt = <A>(a: fc.Arbitrary<A>) => fc.option(a, { nil: undefined })
 const strip = <A extends object>(o: A): A =>
@@ -148,7 +149,7 @@ describeFullKernel("BridgeVlan", () => {
           ).toBe("blocking")
         })
       ),
-    120_000
+    testTimeout(120_000)
   )
 
   it.live(
@@ -172,7 +173,7 @@ describeFullKernel("BridgeVlan", () => {
           expect(yield* BridgeVlan.list({ dev: "d0" })).toEqual([])
         })
       ),
-    120_000
+    testTimeout(120_000)
   )
 
   it.live(
@@ -202,6 +203,6 @@ describeFullKernel("BridgeVlan", () => {
           expect(bad.reason).toMatchObject({ _tag: "Validation", path: "vidEnd" })
         })
       ),
-    120_000
+    testTimeout(120_000)
   )
 })

@@ -13,6 +13,7 @@ import * as Namespace from "../../src/runtime/Namespace.ts"
 import * as NetlinkError from "../../src/runtime/NetlinkError.ts"
 import * as Socket from "../../src/runtime/Socket.ts"
 import { describeRoot, isRoot } from "../helpers/netns.ts"
+import { testTimeout } from "../helpers/timing.ts"
 import * as R from "./rtnl.ts"
 
 const NS = `nlrt-${process.pid}`
@@ -80,7 +81,7 @@ console.log("ok")
           const timer = setTimeout(() => {
             child.kill("SIGKILL")
             resolve(-1)
-          }, 60_000)
+          }, testTimeout(90_000) - 30_000)
           child.on("exit", (c) => {
             clearTimeout(timer)
             resolve(c)
@@ -89,7 +90,7 @@ console.log("ok")
         fs.rmSync(dir, { recursive: true })
         expect(code).toBe(0)
       }),
-    90_000
+    testTimeout(90_000)
   )
 })
 
@@ -331,7 +332,7 @@ describeRoot("Connection (real kernel, in a namespace)", () => {
           Namespace.remove(name)
         }
       }),
-    60_000
+    testTimeout(60_000)
   )
 
   // Speed is measured by `npm run bench`, not asserted here; this checks that
@@ -419,6 +420,6 @@ describe.runIf(isRoot && process.env.NLINK_BIG === "1")("1M-route dump as a stre
           Namespace.remove(name)
         }
       }),
-    120_000
+    testTimeout(120_000)
   )
 })
