@@ -22,6 +22,7 @@ import * as Rule from "../../src/api/Rule.ts"
 import * as Registry from "../../src/api/state/Registry.ts"
 import * as Watch from "../../src/api/Watch.ts"
 import { describeRoot, freshNamespace, ip, nsExec } from "../helpers/netns.ts"
+import { waitBound } from "../helpers/timing.ts"
 
 type Event = Events.Event
 
@@ -41,7 +42,7 @@ const withNs = <A, E>(f: (ns: string) => Effect.Effect<A, E, Scope.Scope | Netli
 const reader = (sub: Events.Subscription) =>
   Effect.map(Stream.toPull(sub.events), (pull) => {
     const all: Array<Event> = []
-    const until = (done: (all: ReadonlyArray<Event>) => boolean, timeoutMs = 10_000) =>
+    const until = (done: (all: ReadonlyArray<Event>) => boolean, timeoutMs = waitBound(10_000)) =>
       Effect.gen(function* () {
         const deadline = Date.now() + timeoutMs
         while (!done(all)) {
@@ -222,7 +223,7 @@ describeRoot("Events and Watch carry the object model", () => {
         yield* expectViewEqualsLists(sub.view)
         // The Watch (its own subscription) holds the same objects once it has the marker.
         const last = 20000 + marks - 1
-        const deadline = Date.now() + 10_000
+        const deadline = Date.now() + waitBound(10_000)
         while (![...(yield* watch.snapshot).rules.values()].some((x) => x.priority === last)) {
           if (Date.now() > deadline) throw new Error("the watch did not catch up")
           yield* Effect.sleep("20 millis")

@@ -12,6 +12,7 @@ import * as Events from "../../src/api/Events.ts"
 import { Netlink } from "../../src/api/Netlink.ts"
 import * as Watch from "../../src/api/Watch.ts"
 import { describeRoot, freshNamespace, ip } from "../helpers/netns.ts"
+import { waitBound } from "../helpers/timing.ts"
 
 /** A veth pair in the host namespace, removed with the scope (also on failure). */
 const hostVeth = Effect.acquireRelease(
@@ -41,7 +42,7 @@ describeRoot("Events and Watch follow the Netlink layer's namespace", () => {
           ip(a, "link", "add", "ax0", "type", "veth", "peer", "name", "ax1")
           const seen: Array<string> = []
           while (!seen.includes("ax0") || !seen.includes("ax1")) {
-            for (const e of yield* pull.pipe(Effect.timeout("10 seconds"))) {
+            for (const e of yield* pull.pipe(Effect.timeout(waitBound(10_000)))) {
               const n = ifname(e)
               if (n !== undefined) seen.push(n)
             }
@@ -69,7 +70,7 @@ describeRoot("Events and Watch follow the Netlink layer's namespace", () => {
           yield* hostVeth
           ip(a, "link", "add", "ax0", "type", "veth", "peer", "name", "ax1")
           for (;;) {
-            const updates = yield* pull.pipe(Effect.timeout("10 seconds"))
+            const updates = yield* pull.pipe(Effect.timeout(waitBound(10_000)))
             const last = updates[updates.length - 1]
             if (last !== undefined && last.snapshot.links.size === 3) break
           }

@@ -9,6 +9,7 @@ import * as Events from "../../src/api/Events.ts"
 import { Netlink } from "../../src/api/Netlink.ts"
 import * as Watch from "../../src/api/Watch.ts"
 import { describeRoot, freshNamespace, ip } from "../helpers/netns.ts"
+import { waitBound } from "../helpers/timing.ts"
 
 const withNs = <A, E>(f: (ns: string) => Effect.Effect<A, E, Scope.Scope | Netlink>) =>
   Effect.scoped(
@@ -24,7 +25,7 @@ const newLinks = (pull: Effect.Effect<ReadonlyArray<Events.Event>, any>) =>
   Effect.gen(function* () {
     const names: Array<string> = []
     while (!NAMES.every((n) => names.includes(n))) {
-      for (const e of yield* pull.pipe(Effect.timeout("10 seconds")))
+      for (const e of yield* pull.pipe(Effect.timeout(waitBound(10_000))))
         if (e._tag === "New" && e.kind === "link" && e.value.name !== undefined) names.push(e.value.name)
     }
     return names
@@ -60,9 +61,9 @@ describeRoot("Events: one reader, several consumers", () => {
         ip(ns, "link", "add", "p2", "type", "veth", "peer", "name", "p3")
         const seen: Array<Events.Event> = []
         while (seen.filter((e) => e._tag === "New").length < 4)
-          for (const u of yield* eager.pipe(Effect.timeout("10 seconds"))) seen.push(...u.events)
+          for (const u of yield* eager.pipe(Effect.timeout(waitBound(10_000)))) seen.push(...u.events)
         // The lazy consumer pulls once now: everything queued for it, in one update.
-        const [late] = yield* lazy.pipe(Effect.timeout("10 seconds"))
+        const [late] = yield* lazy.pipe(Effect.timeout(waitBound(10_000)))
         const names = (events: ReadonlyArray<Events.Event>) =>
           events.flatMap((e) => (e._tag === "New" && e.kind === "link" ? [e.value.name] : [])).sort()
         expect(names(seen)).toEqual(NAMES)

@@ -13,6 +13,7 @@ import { listedKeys } from "../../src/api/events/Models.ts"
 import { Netlink } from "../../src/api/Netlink.ts"
 import * as Route from "../../src/api/Route.ts"
 import { describeRoot, freshNamespace, ip, nsExec } from "../helpers/netns.ts"
+import { waitBound } from "../helpers/timing.ts"
 
 /**
  * Two veth pairs up, with no address of the kernel's own making (no IPv6
@@ -150,10 +151,10 @@ describeRoot("Route.key: routes the kernel keeps side by side", () => {
         appended(ns)
         const listed = [...fe80(yield* Route.list({ family: "inet6" })), ...tenNine(yield* Route.list())]
         expect(listed).toHaveLength(4)
-        const deadline = Date.now() + 10_000
+        const deadline = Date.now() + waitBound(10_000)
         while (listed.some((r) => !sub.view.route.has(Route.key(r)))) {
           if (Date.now() > deadline) throw new Error(`view: ${[...sub.view.route.keys()].join(", ")}`)
-          for (const e of yield* pull.pipe(Effect.timeout("10 seconds"))) seen.push(e)
+          for (const e of yield* pull.pipe(Effect.timeout(waitBound(10_000)))) seen.push(e)
         }
         expect(want(seen)).toBeGreaterThanOrEqual(4)
         for (const r of listed) {
@@ -168,7 +169,7 @@ describeRoot("Route.key: routes the kernel keeps side by side", () => {
           all.find((e) => Events.isChange(e) && e._tag === "Deleted" && e.kind === "route")
         while (deleted(seen) === undefined) {
           if (Date.now() > deadline) throw new Error("no Deleted event")
-          for (const e of yield* pull.pipe(Effect.timeout("10 seconds"))) seen.push(e)
+          for (const e of yield* pull.pipe(Effect.timeout(waitBound(10_000)))) seen.push(e)
         }
         expect((deleted(seen) as Events.Change).key).toBe(Route.key(gone))
         expect(sub.view.route.has(Route.key(gone))).toBe(false)

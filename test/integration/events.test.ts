@@ -14,15 +14,21 @@ import * as Events from "../../src/api/Events.ts"
 import { Netlink } from "../../src/api/Netlink.ts"
 import { formatEvent, jsonEvent } from "../../src/cli/monitor.ts"
 import type { NetlinkError } from "../../src/runtime/NetlinkError.ts"
-import { describeRoot, freshNamespace, ip, ipJson } from "../helpers/netns.ts"
+import { describeRoot, freshNamespace, fullKernel, ip, ipJson } from "../helpers/netns.ts"
+import { waitBound } from "../helpers/timing.ts"
 
 type Event = Events.Event
+
+// Latency (a lone event is not held for the 1 s batching timer) is asserted on
+// the host only: under the VM lane's emulation a scheduling pause alone can
+// exceed the bound, and the reader's code is the same on every kernel.
+const realTime = !fullKernel
 
 /** Pulls a subscription's events, accumulating them, until `done` holds. */
 const reader = (sub: Events.Subscription) =>
   Effect.map(Stream.toPull(sub.events), (pull) => {
     const all: Array<Event> = []
-    const until = (done: (all: ReadonlyArray<Event>) => boolean, timeoutMs = 5000) =>
+    const until = (done: (all: ReadonlyArray<Event>) => boolean, timeoutMs = waitBound(5000)) =>
       Effect.gen(function* () {
         const deadline = Date.now() + timeoutMs
         while (!done(all)) {
@@ -249,7 +255,7 @@ describeRoot("Events", () => {
             file,
             Array.from({ length: n }, (_, i) => `addr add ${name(i)}/32 dev d0\n`).join("")
           )
-          const flow = yield* Effect.forkChild(r.until((all) => changes(all).length >= n, 20_000))
+          const flow = yield* Effect.forkChild(r.until((all) => changes(all).length >= n, waitBound(20_000)))
           expect(yield* ipAsync("-batch", file)).toBe(0)
           fs.rmSync(file)
           const all = yield* Fiber.join(flow)
@@ -268,7 +274,7 @@ describeRoot("Events", () => {
             expect(yield* ipAsync("addr", "add", `${local}/32`, "dev", "d0")).toBe(0)
             const t0 = Date.now()
             yield* Fiber.join(got)
-            expect(Date.now() - t0).toBeLessThan(300)
+            if (realTime) expect(Date.now() - t0).toBeLessThan(300)
           }
           expect(sub.stats().overruns).toBe(0)
         })
@@ -298,7 +304,7 @@ describeRoot("Events", () => {
           expect(yield* ipAsync("addr", "add", `${local}/32`, "dev", "d0")).toBe(0)
           const t0 = Date.now()
           yield* Fiber.join(got)
-          expect(Date.now() - t0, local).toBeLessThan(500)
+          if (realTime) expect(Date.now() - t0, local).toBeLessThan(500)
           yield* Effect.sleep(100)
         }
       })
@@ -384,7 +390,7 @@ describeRoot("Events", () => {
         // The stream subscribes once it runs; wait for its socket to exist (dumps use the layer's).
         while (sockets() < before + 1) yield* Effect.sleep("10 millis")
         ip(ns, "link", "add", "s0", "type", "veth", "peer", "name", "s1")
-        const got = yield* Fiber.join(fiber).pipe(Effect.timeout("5 seconds"))
+        const got = yield* Fiber.join(fiber).pipe(Effect.timeout(waitBound(5000)))
         expect(got[0]).toMatchObject({ _tag: "New", kind: "link" })
         expect(sockets()).toBe(before)
       })
@@ -607,7 +613,7 @@ Effect.runPromise(program)
         ip(ns, "link", "add", "c0", "type", "veth", "peer", "name", "c1")
         const code = yield* Effect.promise(() => exited).pipe(
           Effect.timeoutOrElse({
-            duration: "10 seconds",
+            duration: waitBound(10_000),
             orElse: () => Effect.die(new Error("the child did not exit after its stream ended"))
           })
         )

@@ -13,6 +13,7 @@ import * as Genl from "../../src/api/Genl.ts"
 import * as Macsec from "../../src/api/Macsec.ts"
 import { linkIndex } from "../../src/api/internal/Resolve.ts"
 import { describeFullKernel, describeRoot, inNamespace, ip } from "../helpers/netns.ts"
+import { waitBound } from "../helpers/timing.ts"
 
 const NETDEV_CMD_DEV_ADD_NTF = 2
 const NETDEV_CMD_DEV_DEL_NTF = 3
@@ -43,7 +44,7 @@ const take = (
     )
   ).pipe(
     Effect.map((c) => [...c] as Array<readonly [number, number | undefined]>),
-    Effect.timeout("10 seconds")
+    Effect.timeout(waitBound(10_000))
   )
 
 describeRoot("Genl multicast on the host kernel", () => {
@@ -126,7 +127,7 @@ describeFullKernel("Genl family events on the full kernel", () => {
                 ),
                 Stream.take(2)
               )
-            ).pipe(Effect.timeout("20 seconds"))
+            ).pipe(Effect.timeout(waitBound(20_000)))
             const [gone, back] = seen
             expect(gone._tag).toBe("DelFamily")
             expect(gone.family.id).toBe(before.id)

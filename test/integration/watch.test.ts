@@ -13,6 +13,7 @@ import * as Events from "../../src/api/Events.ts"
 import { Netlink } from "../../src/api/Netlink.ts"
 import * as Watch from "../../src/api/Watch.ts"
 import { describeRoot, freshNamespace, ip, ipJson } from "../helpers/netns.ts"
+import { waitBound } from "../helpers/timing.ts"
 
 /** Runs `f` in a fresh namespace, with the Netlink service of that namespace. */
 const withNs = <A, E>(f: (ns: string) => Effect.Effect<A, E, Scope.Scope | Netlink>) =>
@@ -26,7 +27,7 @@ const withNs = <A, E>(f: (ns: string) => Effect.Effect<A, E, Scope.Scope | Netli
 const updatesUntil = (
   pull: Effect.Effect<ReadonlyArray<Watch.Update>, any>,
   done: (u: Watch.Update, seen: ReadonlyArray<Events.Event>) => boolean,
-  timeoutMs = 10_000
+  timeoutMs = waitBound(10_000)
 ) =>
   Effect.gen(function* () {
     const seen: Array<Events.Event> = []
