@@ -22,8 +22,12 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 
-/** Names the suite gives its temp folders and namespaces: `nl` + letters + `-`. */
-const SUITE_NAME = /^nl[a-z]*-/
+/**
+ * Names the suite gives its temp folders and namespaces: `nl` + letters + `-`,
+ * except the benchmark's `nlb-` (bench/): a benchmark run beside the suite on
+ * a shared machine is not the suite's leak.
+ */
+const SUITE_NAME = /^nl(?!b-)[a-z]*-/
 const GRACE_ROUNDS = 3
 const GRACE_MS = 1000
 
