@@ -41,6 +41,19 @@ export const ipJson = <A = any>(ns: string, ...args: Array<string>): A => {
 export const nsExec = (ns: string, cmd: string, ...args: Array<string>) =>
   spawnSync("ip", ["netns", "exec", ns, cmd, ...args], { encoding: "utf8" })
 
+/**
+ * Links created in `ns` from now on get no IPv6 link-local address (nor its
+ * routes, multicast joins and DAD), which the kernel adds by itself once a
+ * link has carrier, at a moment linkwatch chooses: for tests that compare
+ * the namespace before and after.
+ */
+export const noLinkLocal = (ns: string): void => {
+  for (const k of ["default", "all"]) {
+    const r = nsExec(ns, "sysctl", "-qw", `net.ipv6.conf.${k}.addr_gen_mode=1`)
+    if (r.status !== 0) throw new Error(`sysctl addr_gen_mode in ${ns}: ${r.stderr}`)
+  }
+}
+
 export const newNamespaceName = (tag = "t"): string => `nlt-${tag}-${randomBytes(4).toString("hex")}`
 
 /**
