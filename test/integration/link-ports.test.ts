@@ -11,10 +11,15 @@ import { Effect, Layer } from "effect"
 import * as Link from "../../src/api/Link.ts"
 import { Netlink } from "../../src/api/Netlink.ts"
 import { describeFullKernel, describeRoot, freshNamespace, ip, ipJson } from "../helpers/netns.ts"
+import { eventually } from "../helpers/timing.ts"
 
 const layer = (ns: string) => Layer.fresh(Netlink.layerNamespace({ name: ns }))
 
-/** br0 with veth ports v0 (peer v0p) and v1 (peer v1p). */
+/**
+ * br0 with veth ports v0 (peer v0p) and v1 (peer v1p), once both ports are
+ * operationally up: linkwatch reports their carrier later, and until then the
+ * bridge keeps a port disabled (and refuses to set its STP state).
+ */
 const setup = (ns: string) => {
   ip(ns, "link", "add", "br0", "type", "bridge")
   for (const v of ["v0", "v1"]) {
@@ -23,6 +28,11 @@ const setup = (ns: string) => {
     for (const d of [v, `${v}p`]) ip(ns, "link", "set", d, "up")
   }
   ip(ns, "link", "set", "br0", "up")
+  return eventually(
+    "ports v0 and v1 operationally up",
+    Effect.sync(() => ["v0", "v1"].map((v) => ipJson<Array<any>>(ns, "link", "show", "dev", v)[0].operstate)),
+    (states) => states.every((s) => s === "UP")
+  )
 }
 
 /** Every settable option, away from its default (mab needs locked and learning). */
@@ -90,7 +100,7 @@ describeRoot("bridge port options through IFLA_LINKINFO and IFLA_PROTINFO", () =
     Effect.scoped(
       Effect.gen(function* () {
         const ns = yield* freshNamespace("port")
-        setup(ns)
+        yield* setup(ns)
         // neighForwardGrat: only where the kernel knows it (it reports it for every port)
         const known = (yield* Link.get("v0").pipe(Effect.provide(layer(ns)))).port as any
         const all = known.neighForwardGrat === undefined ? allOn : { ...allOn, neighForwardGrat: true }
@@ -125,7 +135,7 @@ describeRoot("bridge port options through IFLA_LINKINFO and IFLA_PROTINFO", () =
     Effect.scoped(
       Effect.gen(function* () {
         const ns = yield* freshNamespace("port")
-        setup(ns)
+        yield* setup(ns)
         const o = {
           priority: 9,
           cost: 12,
@@ -178,7 +188,7 @@ describeRoot("bridge port options through IFLA_LINKINFO and IFLA_PROTINFO", () =
     Effect.scoped(
       Effect.gen(function* () {
         const ns = yield* freshNamespace("port")
-        setup(ns)
+        yield* setup(ns)
         const options = (dev: string) => {
           const d = slaveData(ns, dev)
           return Object.fromEntries(Object.values(ipNames).map((k) => [k, d[k]]))

@@ -19,7 +19,7 @@ import {
   ip,
   ipJson
 } from "../helpers/netns.ts"
-import { testTimeout } from "../helpers/timing.ts"
+import { testTimeout, waitBound } from "../helpers/timing.ts"
 
 const sendUdp =
   "import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\nfor _ in range(3): s.sendto(b'x', ('127.0.0.1', 9))"
@@ -385,7 +385,8 @@ const sleeperIn = (ns: string) =>
               })
               if (mine === theirs) return resolve(child.pid!)
             } catch {}
-            if (Date.now() - started > 5000) return reject(new Error("sleeper did not enter the namespace"))
+            if (Date.now() - started > waitBound(5000))
+              return reject(new Error("sleeper did not enter the namespace"))
             setTimeout(poll, 20)
           }
           poll()
