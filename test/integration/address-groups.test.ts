@@ -6,7 +6,8 @@ import { release } from "node:os"
 import { expect, it } from "@effect/vitest"
 import { Effect, Schema } from "effect"
 import * as Address from "../../src/api/Address.ts"
-import { describeRoot, inNamespace, ip, nsExec } from "../helpers/netns.ts"
+import { describeRoot, inNamespace, ip, noLinkLocal, nsExec } from "../helpers/netns.ts"
+import { eventually } from "../helpers/timing.ts"
 
 const [major, minor] = release()
   .split(/[.-]/)
@@ -14,7 +15,15 @@ const [major, minor] = release()
 /** IPv4 groups are dumped over netlink since Linux 6.13. */
 const ipv4Groups = major! > 6 || (major === 6 && minor! >= 13)
 
+/**
+ * d0 and d1 (veth) with groups and anycast addresses that no longer change
+ * by themselves: no link-local addresses (they would come at carrier-on,
+ * their groups and anycast after DAD), and once the kernel's work item has
+ * joined the global address's solicited-node group and added its prefix's
+ * anycast address (a moment after `ip addr add` returns, even with nodad).
+ */
 const setup = (ns: string) => {
+  noLinkLocal(ns)
   ip(ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1")
   ip(ns, "link", "set", "d0", "up")
   ip(ns, "link", "set", "d1", "up")
@@ -22,7 +31,26 @@ const setup = (ns: string) => {
   expect(nsExec(ns, "sysctl", "-q", "-w", "net.ipv6.conf.all.forwarding=1").status).toBe(0)
   ip(ns, "addr", "add", "2001:db8:5::1/64", "dev", "d0", "nodad")
   ip(ns, "addr", "add", "239.1.1.1/32", "dev", "d0", "autojoin")
+  return eventually(
+    "d0 joined ff02::1:ff00:1 and answers 2001:db8:5::",
+    Effect.sync(() => ({ groups: maddr(ns, "d0", "inet6"), anycast: anycast6(ns) })),
+    ({ groups, anycast }) =>
+      groups.includes("ff02::1:ff00:1") &&
+      anycast.some((a) => a.dev === "d0" && a.address === "2001:0db8:0005:0000:0000:0000:0000:0000")
+  )
 }
+
+/** /proc/net/anycast6 of the namespace: device and address (the file's fixed-width groups). */
+const anycast6 = (ns: string) =>
+  nsExec(ns, "cat", "/proc/net/anycast6")
+    .stdout.trim()
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => l.trim().split(/\s+/))
+    .map(([, dev, hex]) => ({
+      dev: dev!,
+      address: hex!.match(/.{4}/g)!.join(":")
+    }))
 
 /** `ip maddr show dev DEV`: the inet/inet6 groups. */
 const maddr = (ns: string, dev: string, family: "inet" | "inet6"): Array<string> =>
@@ -37,7 +65,7 @@ describeRoot("Address multicast and anycast memberships", () => {
   it.live("listMulticast: the groups ip maddr shows, by device and family", () =>
     inNamespace((ns) =>
       Effect.gen(function* () {
-        setup(ns)
+        yield* setup(ns)
         const v6 = yield* Address.listMulticast({ dev: "d0", family: "inet6" })
         expect(v6.map((g) => g.address).sort()).toEqual(maddr(ns, "d0", "inet6"))
         expect(v6.map((g) => g.address)).toContain("ff02::1")
@@ -80,16 +108,8 @@ describeRoot("Address multicast and anycast memberships", () => {
   it.live("listAnycast: the anycast addresses of /proc/net/anycast6", () =>
     inNamespace((ns) =>
       Effect.gen(function* () {
-        setup(ns)
-        const proc = nsExec(ns, "cat", "/proc/net/anycast6")
-          .stdout.trim()
-          .split("\n")
-          .filter((l) => l.trim() !== "")
-          .map((l) => l.trim().split(/\s+/))
-          .map(([, dev, hex]) => ({
-            dev: dev!,
-            address: hex!.match(/.{4}/g)!.join(":")
-          }))
+        yield* setup(ns)
+        const proc = anycast6(ns)
         const listed = yield* Address.listAnycast()
         expect(listed.map(Address.groupKey).sort()).toEqual(proc.map(Address.groupKey).sort())
         expect(listed.map(Address.groupKey)).toContain("d0|2001:db8:5::")
