@@ -11,13 +11,17 @@ import { defineConfig } from "vitest/config"
 // - integration tests (real kernel, the slow part) run in production mode, the
 //   path users get. NLINK_CHECK_MESSAGES=1 in the environment switches them to
 //   the checked mode.
-// Unit groups run first, the integration group after them; one file at a time
-// throughout, so namespace churn and timing stay predictable (two unit files at
+// Unit groups run first, the integration group after them, the CLI group last;
+// one file at a time throughout, so namespace churn and timing stay predictable (two unit files at
 // once saved 4 s of 15 but made a timing-based engine test fail).
 // Every test file is in exactly one group: a new folder lands in the integration
 // group (the safe default: one file at a time, production mode).
 const unitFiles = ["test/generated/**/*.test.ts", "test/runtime/**/!(kernel).test.ts"]
 const builderFiles = ["test/golden/**/*.test.ts", "test/api/**/*.test.ts"]
+// The CLI tests start a node process per command: 1-2 s each on a quiet
+// machine, 8 s seen on a loaded one, where a test of three commands passed
+// 30 s. They run last (host only; the VM lane runs test/integration).
+const cliFiles = ["test/cli/**/*.test.ts"]
 const timeouts = { testTimeout: 30_000, hookTimeout: 30_000 }
 // Fixed property-test seeds: two runs of one commit test the same values.
 const seedSetup = ["test/setup/seed.ts"]
@@ -52,11 +56,22 @@ export default defineConfig({
           ...timeouts,
           name: "integration",
           include: ["test/**/*.test.ts"],
-          exclude: [...unitFiles, ...builderFiles],
+          exclude: [...unitFiles, ...builderFiles, ...cliFiles],
           fileParallelism: false,
           // VM lane, older kernels: only the version-sensitive tests (test/kernel/README.md)
           setupFiles: process.env.NLINK_LANE_SELECT ? [...seedSetup, "test/setup/lane-select.ts"] : seedSetup,
           sequence: { groupOrder: 2 }
+        }
+      },
+      {
+        test: {
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          name: "cli",
+          include: cliFiles,
+          fileParallelism: false,
+          setupFiles: seedSetup,
+          sequence: { groupOrder: 3 }
         }
       }
     ]

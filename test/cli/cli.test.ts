@@ -170,7 +170,7 @@ describe("nlink command without a namespace", () => {
       const r = spawnSync(
         "runuser",
         ["-u", "nobody", "--", copy.node, path.join(copy.root, "src/cli/bin.ts"), "show"],
-        { encoding: "utf8", timeout: 30_000, cwd: copy.root }
+        { encoding: "utf8", timeout: 60_000, cwd: copy.root }
       )
       expect(r.stderr).toBe("")
       expect(r.status).toBe(0)

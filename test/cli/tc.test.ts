@@ -11,7 +11,7 @@ const root = path.resolve(import.meta.dirname, "../..")
 const nlink = (...args: Array<string>) =>
   spawnSync(process.execPath, [path.join(root, "src/cli/bin.ts"), ...args], {
     encoding: "utf8",
-    timeout: 30_000
+    timeout: 60_000
   })
 const tc = (ns: string, ...args: Array<string>) =>
   execFileSync("tc", ["-n", ns, ...args], { encoding: "utf8" })
