@@ -21,7 +21,7 @@
 #   NLINK_LANE_FILES is set), NLINK_LANE_FILES (space
 #   separated vitest files/filters for the full set), NLINK_LANE_LIST (the
 #   version-sensitive list), NLINK_LANE_VITEST_ARGS (extra vitest args),
-#   NLINK_LANE_TIMEOUT (seconds per VM, default 1800), NLINK_LANE_LOGS (dir to
+#   NLINK_LANE_TIMEOUT (seconds per VM, default 2700), NLINK_LANE_LOGS (dir to
 #   keep the per-kernel logs), and all vm.sh / fetch-kernel.sh knobs
 #   (NLINK_VM_MEM, NLINK_KERNEL_CACHE, ...).
 # Exit status: 0 if every kernel passed, else 1 (2 = usage).
@@ -117,7 +117,7 @@ run_vm() { # job: the VM's output goes to its own log; status to log.rc
   t=$(now)
   NLINK_FULL_KERNEL=1 NLINK_KERNEL_ALIAS=${J_ALIAS[$j]} NLINK_LANE_SET=${J_SET[$j]} \
     NLINK_LANE_SHARD=${J_SHARD[$j]} NLINK_VM_TIMING=1 \
-    "$HERE/vm.sh" --kernel "${J_ALIAS[$j]}" --timeout "${NLINK_LANE_TIMEOUT:-1800}" -- bash test/kernel/guest/lane-run.sh \
+    "$HERE/vm.sh" --kernel "${J_ALIAS[$j]}" --timeout "${NLINK_LANE_TIMEOUT:-2700}" -- bash test/kernel/guest/lane-run.sh \
     >"$log" 2>&1 </dev/null
   rc=$?
   echo "$rc $(secs "$t" "$(now)")" > "$log.rc"
