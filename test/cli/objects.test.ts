@@ -6,7 +6,7 @@
 import { execFileSync, spawnSync } from "node:child_process"
 import * as path from "node:path"
 import { afterAll, beforeAll, expect, it } from "@effect/vitest"
-import { describeRoot, ip, newNamespaceName } from "../helpers/netns.ts"
+import { describeRoot, ip, newNamespaceName, noLinkLocal } from "../helpers/netns.ts"
 
 const root = path.resolve(import.meta.dirname, "../..")
 const nlink = (...args: Array<string>) => {
@@ -24,6 +24,8 @@ describeRoot("nlink command: rules, addresses, neighbours in full", () => {
   const ns = newNamespaceName("cli20")
   beforeAll(() => {
     execFileSync("ip", ["netns", "add", ns])
+    // no link-locals: their multicast groups would be joined at carrier-on, when linkwatch gets to it
+    noLinkLocal(ns)
     ip(ns, "link", "add", "c0", "type", "veth", "peer", "name", "c1")
     ip(ns, "link", "set", "c0", "up")
     ip(ns, "link", "set", "c1", "up")
@@ -49,6 +51,13 @@ describeRoot("nlink command: rules, addresses, neighbours in full", () => {
       "pref",
       "8"
     )
+    // the global address joins its solicited-node group from a work item after ip returns
+    const joined = () => ip(ns, "maddr", "show", "dev", "c0").includes("ff02::1:ff00:1")
+    for (let i = 0; !joined(); i++) {
+      if (i === 500)
+        throw new Error(`c0 did not join ff02::1:ff00:1: ${ip(ns, "maddr", "show", "dev", "c0")}`)
+      spawnSync("sleep", ["0.01"])
+    }
   })
   afterAll(() => {
     spawnSync("ip", ["netns", "del", ns])
