@@ -23,6 +23,11 @@ const builderFiles = ["test/golden/**/*.test.ts", "test/api/**/*.test.ts"]
 // 30 s. They run last (host only; the VM lane runs test/integration).
 const cliFiles = ["test/cli/**/*.test.ts"]
 const timeouts = { testTimeout: 30_000, hookTimeout: 30_000 }
+// A kernel test can wait on the rtnl lock and namespace setup/cleanup (its own
+// earlier tests' big namespaces are torn down asynchronously, and on a shared
+// machine everyone's): 0.5 s tests took 38 and 44 s at load 19. The bound is for
+// a hang; the VM lane sets its own (600 s, test/kernel/guest/lane-run.sh).
+const kernelTimeouts = { testTimeout: 120_000, hookTimeout: 120_000 }
 // Fixed property-test seeds: two runs of one commit test the same values.
 const seedSetup = ["test/setup/seed.ts"]
 const unitGroup = { ...timeouts, maxWorkers: 1, setupFiles: seedSetup, sequence: { groupOrder: 1 } }
@@ -53,7 +58,7 @@ export default defineConfig({
       },
       {
         test: {
-          ...timeouts,
+          ...kernelTimeouts,
           name: "integration",
           include: ["test/**/*.test.ts"],
           exclude: [...unitFiles, ...builderFiles, ...cliFiles],
@@ -65,8 +70,7 @@ export default defineConfig({
       },
       {
         test: {
-          testTimeout: 120_000,
-          hookTimeout: 120_000,
+          ...kernelTimeouts,
           name: "cli",
           include: cliFiles,
           fileParallelism: false,

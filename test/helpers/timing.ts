@@ -9,16 +9,20 @@ import { fullKernel } from "./netns.ts"
 /** The lane's test and hook timeout (`--testTimeout` in test/kernel/guest/lane-run.sh). */
 export const LANE_TEST_TIMEOUT = 600_000
 
+/** The host's default for kernel tests (the integration and cli projects in vitest.config.ts). */
+export const HOST_TEST_TIMEOUT = 120_000
+
 /** How many times longer the lane may take than the host (README of test/kernel: 13–25x). */
 export const LANE_SLOWDOWN = 20
 
 /**
- * A test's own timeout: as given on the host. In the lane never below the
- * lane's default: a timeout passed to `it` replaces `--testTimeout`, so a
- * host-sized 120 s would be the tightest bound of all there.
+ * A test's own timeout, never below the default where it runs: a timeout
+ * passed to `it` replaces the configured one (and the lane's
+ * `--testTimeout`), so a host-sized 120 s would be the tightest bound of all
+ * in the lane.
  */
 export const testTimeout = (hostMs: number): number =>
-  fullKernel ? Math.max(hostMs, LANE_TEST_TIMEOUT) : hostMs
+  Math.max(hostMs, fullKernel ? LANE_TEST_TIMEOUT : HOST_TEST_TIMEOUT)
 
 /** How long to wait for something the kernel or another process does: as given on the host, `LANE_SLOWDOWN` times that in the lane. */
 export const waitBound = (hostMs: number): number => (fullKernel ? hostMs * LANE_SLOWDOWN : hostMs)
