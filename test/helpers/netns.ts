@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto"
 import { describe } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { Netlink } from "../../src/api/Netlink.ts"
+import { eventually } from "./timing.ts"
 
 export const isRoot = process.getuid?.() === 0
 /** Set inside the full-kernel VM lane (test/kernel). */
@@ -53,6 +54,20 @@ export const noLinkLocal = (ns: string): void => {
     if (r.status !== 0) throw new Error(`sysctl addr_gen_mode in ${ns}: ${r.stderr}`)
   }
 }
+
+/**
+ * Waits until the kernel has handled a new veth's carrier state (linkwatch,
+ * asynchronous): its operstate is no longer "UNKNOWN". Until then, bringing
+ * the device up without carrier leaves a NETDEV_CHANGE pending that flushes
+ * the device's non-permanent neighbour entries, including ones added after
+ * the up.
+ */
+export const carrierSettled = (ns: string, dev: string) =>
+  eventually(
+    `${dev} in ${ns}: linkwatch handled its carrier`,
+    Effect.sync(() => ipJson<Array<{ operstate: string }>>(ns, "link", "show", "dev", dev)[0]?.operstate),
+    (state) => state !== undefined && state !== "UNKNOWN"
+  )
 
 export const newNamespaceName = (tag = "t"): string => `nlt-${tag}-${randomBytes(4).toString("hex")}`
 

@@ -4,7 +4,9 @@
  * wait for a condition instead of a fixed sleep or two reads that must agree.
  */
 import { Effect, Schedule } from "effect"
-import { fullKernel } from "./netns.ts"
+
+/** Set inside the full-kernel VM lane (as `fullKernel` in netns.ts, which imports this file). */
+const fullKernel = process.env.NLINK_FULL_KERNEL === "1"
 
 /** The lane's test and hook timeout (`--testTimeout` in test/kernel/guest/lane-run.sh). */
 export const LANE_TEST_TIMEOUT = 600_000

@@ -7,7 +7,7 @@
 import { expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as Neighbor from "../../src/api/Neighbor.ts"
-import { describeRoot, inNamespace, ip } from "../helpers/netns.ts"
+import { carrierSettled, describeRoot, inNamespace, ip } from "../helpers/netns.ts"
 
 describeRoot("Neighbor.get", () => {
   it.live("reads one entry and one proxy entry as list and ip show them", () =>
@@ -17,6 +17,7 @@ describeRoot("Neighbor.get", () => {
         ip(ns, "addr", "add", "10.1.2.3/24", "dev", "d0")
         ip(ns, "addr", "add", "2001:db8::1/64", "dev", "d0", "nodad")
         ip(ns, "link", "set", "d0", "up")
+        yield* carrierSettled(ns, "d0")
         yield* Neighbor.add({
           dev: "d0",
           address: "10.1.2.9",

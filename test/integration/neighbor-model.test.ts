@@ -8,7 +8,7 @@ import { Effect, Layer, Schema } from "effect"
 import fc from "fast-check"
 import * as Neighbor from "../../src/api/Neighbor.ts"
 import { Netlink } from "../../src/api/Netlink.ts"
-import { describeRoot, freshNamespace, ip } from "../helpers/netns.ts"
+import { carrierSettled, describeRoot, freshNamespace, ip } from "../helpers/netns.ts"
 import { testTimeout } from "../helpers/timing.ts"
 
 const strip = <A extends object>(o: A): A =>
@@ -76,6 +76,7 @@ const roundTrip = (input: Neighbor.Options) =>
       const ns = yield* freshNamespace("nm")
       ip(ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1")
       ip(ns, "link", "set", "d0", "up")
+      yield* carrierSettled(ns, "d0")
       return yield* Effect.gen(function* () {
         const before = yield* listAll
         yield* Neighbor.add(input)
