@@ -62,11 +62,13 @@ export const noLinkLocal = (ns: string): void => {
  * the device's non-permanent neighbour entries, including ones added after
  * the up.
  */
-export const carrierSettled = (ns: string, dev: string) =>
+export const carrierSettled = (ns: string, ...devs: Array<string>) =>
   eventually(
-    `${dev} in ${ns}: linkwatch handled its carrier`,
-    Effect.sync(() => ipJson<Array<{ operstate: string }>>(ns, "link", "show", "dev", dev)[0]?.operstate),
-    (state) => state !== undefined && state !== "UNKNOWN"
+    `${devs.join(", ")} in ${ns}: linkwatch handled the carrier`,
+    Effect.sync(() =>
+      devs.map((dev) => ipJson<Array<{ operstate: string }>>(ns, "link", "show", "dev", dev)[0]?.operstate)
+    ),
+    (states) => states.every((s) => s !== undefined && s !== "UNKNOWN")
   )
 
 export const newNamespaceName = (tag = "t"): string => `nlt-${tag}-${randomBytes(4).toString("hex")}`

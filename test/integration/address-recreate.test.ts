@@ -9,59 +9,74 @@ import * as Address from "../../src/api/Address.ts"
 import * as Neighbor from "../../src/api/Neighbor.ts"
 import { Netlink } from "../../src/api/Netlink.ts"
 import * as Rule from "../../src/api/Rule.ts"
-import { describeRoot, freshNamespace, ip, ipJson } from "../helpers/netns.ts"
+import { carrierSettled, describeRoot, freshNamespace, ip, ipJson } from "../helpers/netns.ts"
 
 const links = (ns: string) => {
   ip(ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1")
   ip(ns, "link", "add", "d2", "type", "veth", "peer", "name", "d3")
 }
 
-const configure = (ns: string) => {
-  links(ns)
-  ip(ns, "addr", "add", "10.1.2.3/24", "dev", "d0", "brd", "+", "label", "d0:web")
-  ip(ns, "addr", "add", "10.1.2.4/24", "dev", "d0", "metric", "50")
-  ip(ns, "addr", "add", "10.9.0.1", "peer", "10.9.0.2/32", "dev", "d2")
-  ip(
-    ns,
-    "addr",
-    "add",
-    "10.1.5.5/16",
-    "dev",
-    "d2",
-    "valid_lft",
-    "3000",
-    "preferred_lft",
-    "2000",
-    "noprefixroute"
-  )
-  ip(ns, "addr", "add", "2001:db8::1/64", "dev", "d0", "nodad", "mngtmpaddr")
-  ip(ns, "addr", "add", "2001:db8:5::1/48", "dev", "d2", "nodad", "valid_lft", "5000", "preferred_lft", "100")
-  ip(ns, "link", "set", "d0", "up")
-  ip(ns, "link", "set", "d2", "up")
-  ip(ns, "neigh", "add", "10.1.2.9", "lladdr", "02:00:00:00:00:09", "dev", "d0", "nud", "permanent")
-  ip(ns, "neigh", "add", "10.1.2.10", "lladdr", "02:00:00:00:00:0a", "dev", "d0", "nud", "noarp")
-  ip(
-    ns,
-    "neigh",
-    "add",
-    "2001:db8::9",
-    "lladdr",
-    "02:00:00:00:00:19",
-    "dev",
-    "d0",
-    "router",
-    "nud",
-    "permanent"
-  )
-  ip(ns, "neigh", "add", "proxy", "10.1.2.20", "dev", "d0")
-  ip(ns, "neigh", "add", "proxy", "2001:db8::20", "dev", "d2")
-  ip(ns, "rule", "add", "from", "10.0.0.0/8", "table", "1000", "priority", "100")
-  ip(ns, "rule", "add", "fwmark", "0x10/0xff", "iif", "d0", "lookup", "main", "priority", "101")
-  ip(ns, "rule", "add", "not", "to", "10.8.0.0/16", "prohibit", "priority", "102")
-  ip(ns, "rule", "add", "ipproto", "tcp", "dport", "80-90", "table", "200", "priority", "103")
-  ip(ns, "-6", "rule", "add", "from", "2001:db8::/32", "goto", "300", "priority", "104")
-  ip(ns, "-6", "rule", "add", "uidrange", "100-200", "table", "local", "priority", "300")
-}
+const configure = (ns: string) =>
+  Effect.gen(function* () {
+    links(ns)
+    ip(ns, "addr", "add", "10.1.2.3/24", "dev", "d0", "brd", "+", "label", "d0:web")
+    ip(ns, "addr", "add", "10.1.2.4/24", "dev", "d0", "metric", "50")
+    ip(ns, "addr", "add", "10.9.0.1", "peer", "10.9.0.2/32", "dev", "d2")
+    ip(
+      ns,
+      "addr",
+      "add",
+      "10.1.5.5/16",
+      "dev",
+      "d2",
+      "valid_lft",
+      "3000",
+      "preferred_lft",
+      "2000",
+      "noprefixroute"
+    )
+    ip(ns, "addr", "add", "2001:db8::1/64", "dev", "d0", "nodad", "mngtmpaddr")
+    ip(
+      ns,
+      "addr",
+      "add",
+      "2001:db8:5::1/48",
+      "dev",
+      "d2",
+      "nodad",
+      "valid_lft",
+      "5000",
+      "preferred_lft",
+      "100"
+    )
+    ip(ns, "link", "set", "d0", "up")
+    ip(ns, "link", "set", "d2", "up")
+    // (the peers stay down: a carrier-off linkwatch still pending would flush the noarp entry)
+    yield* carrierSettled(ns, "d0", "d2")
+    ip(ns, "neigh", "add", "10.1.2.9", "lladdr", "02:00:00:00:00:09", "dev", "d0", "nud", "permanent")
+    ip(ns, "neigh", "add", "10.1.2.10", "lladdr", "02:00:00:00:00:0a", "dev", "d0", "nud", "noarp")
+    ip(
+      ns,
+      "neigh",
+      "add",
+      "2001:db8::9",
+      "lladdr",
+      "02:00:00:00:00:19",
+      "dev",
+      "d0",
+      "router",
+      "nud",
+      "permanent"
+    )
+    ip(ns, "neigh", "add", "proxy", "10.1.2.20", "dev", "d0")
+    ip(ns, "neigh", "add", "proxy", "2001:db8::20", "dev", "d2")
+    ip(ns, "rule", "add", "from", "10.0.0.0/8", "table", "1000", "priority", "100")
+    ip(ns, "rule", "add", "fwmark", "0x10/0xff", "iif", "d0", "lookup", "main", "priority", "101")
+    ip(ns, "rule", "add", "not", "to", "10.8.0.0/16", "prohibit", "priority", "102")
+    ip(ns, "rule", "add", "ipproto", "tcp", "dport", "80-90", "table", "200", "priority", "103")
+    ip(ns, "-6", "rule", "add", "from", "2001:db8::/32", "goto", "300", "priority", "104")
+    ip(ns, "-6", "rule", "add", "uidrange", "100-200", "table", "local", "priority", "300")
+  })
 
 /** `ip -j addr` per device, without the lifetimes counting down (compared apart: they differ by the seconds between reads). */
 const addresses = (ns: string) =>
@@ -95,7 +110,7 @@ describeRoot("Addresses, neighbours and rules read and recreated", () => {
       Effect.gen(function* () {
         const a = yield* freshNamespace("src")
         const b = yield* freshNamespace("dst")
-        configure(a)
+        yield* configure(a)
         const read = yield* inside(
           a,
           Effect.all({
@@ -113,6 +128,7 @@ describeRoot("Addresses, neighbours and rules read and recreated", () => {
             for (const x of read.addresses) if (x.scope !== "link" && x.dev !== "lo") yield* Address.add(x)
             ip(b, "link", "set", "d0", "up")
             ip(b, "link", "set", "d2", "up")
+            yield* carrierSettled(b, "d0", "d2")
             for (const n of read.neighbours)
               if (n.state === "permanent" || n.state === "noarp") yield* Neighbor.add(n)
             for (const p of read.proxies) yield* Neighbor.add(p)
