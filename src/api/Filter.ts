@@ -73,6 +73,9 @@ import type { SkbmodOptions } from "./tc/action/kinds/skbmod.ts"
 import type { SampleOptions } from "./tc/action/kinds/sample.ts"
 import type { SimpleOptions } from "./tc/action/kinds/simple.ts"
 import type { CtinfoOptions } from "./tc/action/kinds/ctinfo.ts"
+import type { GateOptions } from "./tc/action/kinds/gate.ts"
+import type { IfeOptions } from "./tc/action/kinds/ife.ts"
+import type { BpfActionOptions } from "./tc/action/kinds/bpf.ts"
 import type { AnyFilterKind } from "./tc/filter/FilterKind.ts"
 import type { BasicOptions } from "./tc/filter/kinds/basic.ts"
 import type { BpfOptions } from "./tc/filter/kinds/bpf.ts"
@@ -91,6 +94,9 @@ import * as Handle from "./tc/Handle.ts"
 export type { ActionStatus } from "./tc/action/Engine.ts"
 export type {
   BasicOptions,
+  BpfActionOptions,
+  GateOptions,
+  IfeOptions,
   CgroupOptions,
   FlowOptions,
   RouteOptions,
@@ -145,6 +151,9 @@ export type Action = Omit<Actions.AnyAction, "kind" | "options"> &
     | { readonly kind: "sample"; readonly options?: SampleOptions | undefined }
     | { readonly kind: "simple"; readonly options?: SimpleOptions | undefined }
     | { readonly kind: "ctinfo"; readonly options?: CtinfoOptions | undefined }
+    | { readonly kind: "gate"; readonly options: GateOptions }
+    | { readonly kind: "ife"; readonly options: IfeOptions }
+    | { readonly kind: "bpf"; readonly options?: BpfActionOptions | undefined }
     | { readonly kind: string & {}; readonly options?: object | undefined }
   )
 
