@@ -587,14 +587,19 @@ const send = (input: Filter, flags: number, operation: string) =>
     yield* route.request(build(FilterMessageTypes.RTM_NEWTFILTER, flags, m), requestOptions(operation))
   })
 
-// options a kind needs held open for the request (bpf's pinned path) are opened after validation
+// what the kind's options or the actions hold open for the request (bpf's pinned path) is opened after validation
 const write = (input: Filter, flags: number, operation: string) => {
-  const open = byKind.get(input.kind)?.withOpen
-  return open === undefined || input.options === undefined
-    ? send(input, flags, operation)
-    : Effect.flatMap(validate(schemaOf(input), input), () =>
-        open(input.options as any, (options) => send({ ...input, options } as Filter, flags, operation))
+  const open = input.options === undefined ? undefined : byKind.get(input.kind)?.withOpen
+  if (open === undefined && !Actions.opens(input.actions)) return send(input, flags, operation)
+  return Effect.flatMap(check(input), () => {
+    const withActions = (f: Filter) =>
+      Actions.withOpen(f.actions ?? [], (actions) =>
+        send(f.actions === undefined ? f : ({ ...f, actions } as Filter), flags, operation)
       )
+    return open === undefined
+      ? withActions(input)
+      : open(input.options as any, (options) => withActions({ ...input, options } as Filter))
+  })
 }
 
 /**
