@@ -500,36 +500,41 @@ const requestOptions = (operation: string) => ({
 // `tc filter replace` sends NLM_F_CREATE alone: the kernel creates the filter or changes it in place
 const FLAGS = { add: NLM_F_CREATE | NLM_F_EXCL, replace: NLM_F_CREATE, change: 0 } as const
 
-/** Validates a filter: the Schema of its kind, where it hangs, the kind's and actions' own rules. */
+/** The rules of a Schema-valid filter across fields: where it hangs, the kind's and actions' own rules. */
+const problemOf = (f: Filter): NetlinkError | undefined => {
+  if (f.block === undefined && f.dev === undefined) return invalid("dev", "give dev or block")
+  if (f.block !== undefined && f.dev !== undefined) return invalid("block", "give dev or block, not both")
+  if (f.block !== undefined && f.parent !== undefined)
+    return invalid("parent", "a block filter has no parent")
+  if (f.block === undefined && f.parent === undefined)
+    return invalid("parent", 'say where the filter hangs: "ingress", "egress" or a handle ("1:")')
+  const k = byKind.get(f.kind)
+  if (f.handle !== undefined && handleOf(k, f.handle) === undefined)
+    return invalid("handle", `${JSON.stringify(f.handle)} is not a ${f.kind} handle`)
+  const problem = k?.check?.((f.options ?? {}) as any)
+  if (problem !== undefined) return invalid(`options.${problem[0]}`, problem[1])
+  if (f.actions !== undefined && f.actions.length > 0 && k?.act === undefined)
+    return invalid("actions", `${f.kind} filters take no actions`)
+  return Actions.checkActions(f.actions ?? [], "actions")
+}
+
+/** Validates a filter: the Schema of its kind, then {@link problemOf}. */
 const check = (input: Filter): Effect.Effect<Filter, NetlinkError> =>
   Effect.flatMap(validate(schemaOf(input), input), (f) => {
-    if (f.block === undefined && f.dev === undefined) return Effect.fail(invalid("dev", "give dev or block"))
-    if (f.block !== undefined && f.dev !== undefined)
-      return Effect.fail(invalid("block", "give dev or block, not both"))
-    if (f.block !== undefined && f.parent !== undefined)
-      return Effect.fail(invalid("parent", "a block filter has no parent"))
-    if (f.block === undefined && f.parent === undefined)
-      return Effect.fail(
-        invalid("parent", 'say where the filter hangs: "ingress", "egress" or a handle ("1:")')
-      )
-    const k = byKind.get(f.kind)
-    if (f.handle !== undefined && handleOf(k, f.handle) === undefined)
-      return Effect.fail(invalid("handle", `${JSON.stringify(f.handle)} is not a ${f.kind} handle`))
-    const problem = k?.check?.((f.options ?? {}) as any)
-    if (problem !== undefined) return Effect.fail(invalid(`options.${problem[0]}`, problem[1]))
-    if (f.actions !== undefined && f.actions.length > 0 && k?.act === undefined)
-      return Effect.fail(invalid("actions", `${f.kind} filters take no actions`))
-    const bad = Actions.checkActions(f.actions ?? [], "actions")
+    const bad = problemOf(f)
     return bad === undefined ? Effect.succeed(f) : Effect.fail(bad)
   })
+
+const handleNeeded = (f: Filter): NetlinkError | undefined =>
+  f.handle === undefined && byKind.get(f.kind)?.needsHandle === true
+    ? invalid("handle", `a ${f.kind} filter needs a handle (the kernel picks none)`)
+    : undefined
 
 const prepare = (input: Filter, mode: "write" | "select") =>
   Effect.gen(function* () {
     const f = yield* check(input)
-    if (mode === "write" && f.handle === undefined && byKind.get(f.kind)?.needsHandle === true)
-      return yield* Effect.fail(
-        invalid("handle", `a ${f.kind} filter needs a handle (the kernel picks none)`)
-      )
+    const noHandle = mode === "write" ? handleNeeded(f) : undefined
+    if (noHandle !== undefined) return yield* Effect.fail(noHandle)
     const ifindex = f.dev === undefined ? 0 : yield* linkIndex(f.dev)
     const devices = mode === "write" ? yield* Actions.resolveDevices(f.actions ?? []) : []
     const kindDevices: Record<string, number> = {}
@@ -577,6 +582,75 @@ export const request = (
     FilterMessageTypes.RTM_NEWTFILTER,
     FLAGS[command],
     toMessage(f, ifindex, resolved, "write", kindDevices)
+  )
+}
+
+/**
+ * Whether a filter may hold something open for its request (a bpf program
+ * by its pinned path, in its options or an action's: kinds with such
+ * options): such a filter is sent on its own, not built ahead of time (see
+ * {@link batchRequest}).
+ *
+ * @example
+ * ```ts
+ * Filter.opensForRequest({ dev: "eth0", parent: "ingress", kind: "bpf", options: { pinned: "/sys/fs/bpf/p" } }) // true
+ * ```
+ * @since 0.4.0
+ */
+export const opensForRequest = (f: Filter): boolean =>
+  (f.options !== undefined && byKind.get(f.kind)?.withOpen !== undefined) || Actions.opens(f.actions)
+
+/**
+ * The request of one filter operation built ahead of time, for
+ * {@link Batch.run}: `f` has passed {@link schema}; `index` gives the
+ * index of a device named in it (the filter's, its actions' and options'
+ * devices) or the Validation error. Returns the bytes, or the error
+ * (Validation naming the field) and nothing is to be sent.
+ *
+ * @example
+ * ```ts
+ * const byName = new Map([["eth0", 2]])
+ * Filter.batchRequest("add", { dev: "eth0", parent: "ingress", kind: "matchall" }, (n) => byName.get(n as string) ?? 0)
+ * ```
+ * @since 0.4.0
+ */
+export const batchRequest = (
+  command: "add" | "replace" | "remove",
+  f: Filter,
+  index: (name: string | number, field: string) => number | NetlinkError
+): Uint8Array | NetlinkError => {
+  const bad = problemOf(f) ?? (command === "remove" ? undefined : handleNeeded(f))
+  if (bad !== undefined) return bad
+  const ifindex = f.dev === undefined ? 0 : index(f.dev, "dev")
+  if (typeof ifindex !== "number") return ifindex
+  if (command === "remove")
+    return build(FilterMessageTypes.RTM_DELTFILTER, 0, toMessage(removable(f), ifindex, [], "select"))
+  const actions = f.actions ?? []
+  const devices: Array<Record<string, number>> = []
+  for (let i = 0; i < actions.length; i++) {
+    const a = actions[i]
+    const out: Record<string, number> = {}
+    for (const field of Actions.kindOf(a.kind)?.devices ?? []) {
+      const d = (a.options as any)?.[field]
+      if (d === undefined) continue
+      const n = index(d, `actions[${i}].options.${field}`)
+      if (typeof n !== "number") return n
+      out[field] = n
+    }
+    devices.push(out)
+  }
+  const kindDevices: Record<string, number> = {}
+  for (const field of byKind.get(f.kind)?.devices ?? []) {
+    const d = (f.options as any)?.[field]
+    if (d === undefined) continue
+    const n = index(d, `options.${field}`)
+    if (typeof n !== "number") return n
+    kindDevices[field] = n
+  }
+  return build(
+    FilterMessageTypes.RTM_NEWTFILTER,
+    FLAGS[command],
+    toMessage(f, ifindex, devices, "write", kindDevices)
   )
 }
 

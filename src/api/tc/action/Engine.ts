@@ -152,8 +152,7 @@ export const withOpen = <A, E, R>(
 
 /** Whether some action holds something open for its request (see {@link withOpen}). */
 export const opens = (actions: ReadonlyArray<AnyAction> | undefined): boolean =>
-  actions !== undefined &&
-  actions.some((a) => a.options !== undefined && byKind.get(a.kind)?.withOpen !== undefined)
+  actions?.some((a) => a.options !== undefined && byKind.get(a.kind)?.withOpen !== undefined) === true
 
 /** Device indexes by action, resolved from the option fields that name devices. */
 export type Devices = ReadonlyArray<Readonly<Record<string, number>>>
