@@ -86,6 +86,8 @@ import type { FwOptions } from "./tc/filter/kinds/fw.ts"
 import type { MatchallOptions } from "./tc/filter/kinds/matchall.ts"
 import type { RouteOptions } from "./tc/filter/kinds/route.ts"
 import type { U32Key, U32Options } from "./tc/filter/kinds/u32.ts"
+import * as Ematch from "./tc/filter/Ematch.ts"
+import * as IpSet from "./tc/filter/IpSet.ts"
 import * as Protocol from "./tc/filter/Protocol.ts"
 import { filterKinds } from "./tc/filter/registry.ts"
 import { qdiscKinds } from "./tc/registry.ts"
@@ -454,7 +456,8 @@ const toMessage = (
   ifindex: number,
   devices: Actions.Devices,
   mode: "write" | "select",
-  kindDevices: Readonly<Record<string, number>> = {}
+  kindDevices: Readonly<Record<string, number>> = {},
+  ipsets?: ReadonlyMap<string, number>
 ): FilterMessage => {
   const k = byKind.get(f.kind)
   const protocol =
@@ -472,7 +475,7 @@ const toMessage = (
   if (f.chain !== undefined) m.chain = f.chain
   if (mode === "write" && k !== undefined) {
     const actions = f.actions ?? []
-    const context = { devices: kindDevices, protocol, hasActions: actions.length > 0 }
+    const context = { devices: kindDevices, protocol, hasActions: actions.length > 0, ipsets }
     if (f.handle === undefined && k.handleFor !== undefined)
       m.handle = k.handleFor((f.options ?? {}) as any, context)
     const data: any = k.toKernel((f.options ?? {}) as any, context)
@@ -544,13 +547,17 @@ const prepare = (input: Filter, mode: "write" | "select") =>
         const d = (f.options as any)?.[field]
         if (d !== undefined) kindDevices[field] = yield* linkIndex(d)
       }
-    return toMessage(f, ifindex, devices, mode, kindDevices)
+    // IP sets named in the options go by their index in this namespace
+    const setNames = mode === "write" && f.options !== undefined ? (k?.ipsets?.(f.options as any) ?? []) : []
+    const sets = setNames.length === 0 ? undefined : yield* IpSet.indexes(setNames, "options.match")
+    return toMessage(f, ifindex, devices, mode, kindDevices, sets)
   })
 
 /**
  * The request bytes `tc filter add|replace|change|del` sends for a filter
  * on the device with index `ifindex`; `devices` maps the device names the
- * actions give (mirred's `dev`) to indexes (pure; the input must be valid).
+ * actions give (mirred's `dev`) to indexes, `sets` the IP sets an ematch
+ * names to theirs (pure; the input must be valid).
  *
  * @example
  * ```ts
@@ -562,7 +569,8 @@ export const request = (
   command: "add" | "replace" | "change" | "remove",
   f: Filter,
   ifindex: number,
-  devices: Readonly<Record<string, number>> = {}
+  devices: Readonly<Record<string, number>> = {},
+  sets?: ReadonlyMap<string, number>
 ): Uint8Array => {
   if (command === "remove")
     return build(FilterMessageTypes.RTM_DELTFILTER, 0, toMessage(removable(f), ifindex, [], "select"))
@@ -581,15 +589,15 @@ export const request = (
   return build(
     FilterMessageTypes.RTM_NEWTFILTER,
     FLAGS[command],
-    toMessage(f, ifindex, resolved, "write", kindDevices)
+    toMessage(f, ifindex, resolved, "write", kindDevices, sets)
   )
 }
 
 /**
- * Whether a filter may hold something open for its request (a bpf program
- * by its pinned path, in its options or an action's: kinds with such
- * options): such a filter is sent on its own, not built ahead of time (see
- * {@link batchRequest}).
+ * Whether a filter needs something done for its own request: a bpf
+ * program by its pinned path held open (kinds with such options, or an
+ * action's), or IP sets named in an ematch looked up. Such a filter is sent
+ * on its own, not built ahead of time (see {@link batchRequest}).
  *
  * @example
  * ```ts
@@ -597,8 +605,14 @@ export const request = (
  * ```
  * @since 0.4.0
  */
-export const opensForRequest = (f: Filter): boolean =>
-  (f.options !== undefined && byKind.get(f.kind)?.withOpen !== undefined) || Actions.opens(f.actions)
+export const opensForRequest = (f: Filter): boolean => {
+  const k = byKind.get(f.kind)
+  return (
+    (f.options !== undefined &&
+      (k?.withOpen !== undefined || (k?.ipsets?.(f.options as any).length ?? 0) > 0)) ||
+    Actions.opens(f.actions)
+  )
+}
 
 /**
  * The request of one filter operation built ahead of time, for
@@ -838,8 +852,39 @@ export const get = operation("Filter.get", function* (f: Filter) {
     requestOptions("filter get")
   )
   const names = raw.options === undefined ? yield* linkNamesOf([raw.ifindex]) : yield* linkNames
-  return fromMessage(raw, names)
+  return (yield* nameSets([fromMessage(raw, names)]))[0]
 })
+
+const setsRead = (f: Filter): string | undefined => {
+  const m = (f.options as { match?: unknown } | undefined)?.match
+  return typeof m === "string" && m.includes("ipset(#") ? m : undefined
+}
+
+/**
+ * Names the IP sets that filters' ematches read back by index (the kernel
+ * keeps the index): one lookup socket for the lot, none when no filter has
+ * one. Where the sets cannot be read, the index stays (`ipset(#3 src)`).
+ */
+const nameSets = (filters: Array<Filter>): Effect.Effect<Array<Filter>, never, Netlink> => {
+  const wanted = new Set<number>()
+  for (const f of filters) {
+    const m = setsRead(f)
+    if (m !== undefined) for (const i of Ematch.setIndexes(m)) wanted.add(i)
+  }
+  if (wanted.size === 0) return Effect.succeed(filters)
+  return IpSet.withSets((s) => {
+    const names = new Map<number, string | undefined>()
+    for (const i of wanted) names.set(i, s.name(i))
+    return Effect.succeed(
+      filters.map((f) => {
+        const m = setsRead(f)
+        return m === undefined
+          ? f
+          : ({ ...f, options: { ...f.options, match: Ematch.nameSets(m, (i) => names.get(i)) } } as Filter)
+      })
+    )
+  }).pipe(Effect.orElseSucceed(() => filters))
+}
 
 /** The (ifindex, parent) pairs to dump: a device's qdiscs (clsact: both hooks) or all devices'. */
 const targets = (s: Selector) =>
@@ -921,7 +966,7 @@ export const listRaw = operation("Filter.listRaw", function* (selector?: Selecto
 export const list = operation("Filter.list", function* (selector?: Selector) {
   const raw = yield* listRaw(selector)
   const names = yield* linkNames
-  return raw.map((m) => fromMessage(m, names))
+  return yield* nameSets(raw.map((m) => fromMessage(m, names)))
 })
 
 /**
@@ -937,7 +982,12 @@ export const stream = (selector?: Selector): Stream.Stream<Filter, NetlinkError,
   Stream.unwrap(
     Effect.gen(function* () {
       const names = yield* linkNames
-      return streamRaw(selector).pipe(Stream.map((m) => fromMessage(m, names)))
+      return streamRaw(selector).pipe(
+        Stream.map((m) => fromMessage(m, names)),
+        Stream.mapEffect((f) =>
+          setsRead(f) === undefined ? Effect.succeed(f) : Effect.map(nameSets([f]), (x) => x[0])
+        )
+      )
     })
   )
 
