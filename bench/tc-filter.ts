@@ -2,12 +2,18 @@
  * The tc filter rows of `npm run bench` (issue 14):
  *
  *   tcf-add   add BENCH_TCF_FILTERS (default 10,000) filters to a clsact
- *             ingress: nlink one request each (Filter.add), nlink with the
- *             requests packed into as few datagrams as the socket takes
- *             (Filter.request + the connection's requestMany, as Batch packs
- *             its types), and `tc -batch`;
+ *             ingress: nlink one request each (Filter.add), nlink's
+ *             Batch.run (the requests packed into as few datagrams as the
+ *             socket takes), `tc -batch`, and vishvananda/netlink's
+ *             FilterAdd (Go, one request each);
  *   tcf-dump  dump them with statistics: nlink Filter.list beside
- *             `tc -s -j filter show`.
+ *             `tc -s -j filter show` and Go's FilterList.
+ *
+ * The Go peer is built here from the program below (GOPATH mode against
+ * Debian's golang-github-vishvananda-netlink-dev, as bench/peers/go does;
+ * without them its rows are left out with a note). Its Flower type has no
+ * skip_hw and no classid: its flower filters carry the same priority,
+ * handle, protocol and dst_ip, without those two (u32: the same filters).
  *
  *   npm run bench -- --only tcf-add,tcf-dump
  *
@@ -21,7 +27,7 @@
  *
  * As a program (what the harness runs inside the workload's namespace):
  *
- *   node bench/tc-filter.ts add KIND N | add-packed KIND N | dump   prints one JSON line
+ *   node bench/tc-filter.ts add KIND N | add-batch KIND N | dump   prints one JSON line
  *
  * @since 0.4.0
  */
@@ -67,6 +73,135 @@ const tcLine = (kind: Kind, i: number): string =>
     : `filter add dev d0 ingress protocol ip pref ${1 + Math.floor(i / U32_PER_PRIO)} handle 800::${(
         (i % U32_PER_PRIO) + 1
       ).toString(16)} u32 match ip dst ${dst(i)}/32 classid 1:1`
+
+// ---------------------------------------------------------------------------
+// the Go peer
+
+const GO = `package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netlink/nl"
+)
+
+const perPrio = ${U32_PER_PRIO}
+
+func dst(i int) net.IP { return net.IPv4(10, byte(i>>16), byte(i>>8), byte(i)).To4() }
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, err)
+	os.Exit(1)
+}
+
+func main() {
+	mode, kind, dev := os.Args[1], os.Args[2], os.Args[3]
+	n, _ := strconv.Atoi(os.Args[4])
+	link, err := netlink.LinkByName(dev)
+	if err != nil {
+		fail(err)
+	}
+	index := link.Attrs().Index
+	t0 := time.Now()
+	count := 0
+	if mode == "dump" {
+		filters, err := netlink.FilterList(link, netlink.HANDLE_MIN_INGRESS)
+		if err != nil {
+			fail(err)
+		}
+		for _, f := range filters {
+			if u, ok := f.(*netlink.U32); ok && (u.Sel == nil || len(u.Sel.Keys) == 0) {
+				continue // a u32 hash table, not a filter
+			}
+			count++
+		}
+	} else {
+		for i := 0; i < n; i++ {
+			var f netlink.Filter
+			if kind == "flower" {
+				f = &netlink.Flower{
+					FilterAttrs: netlink.FilterAttrs{LinkIndex: index, Parent: netlink.HANDLE_MIN_INGRESS,
+						Priority: 1, Protocol: 0x0800, Handle: uint32(i + 1)},
+					EthType:    0x0800,
+					DestIP:     dst(i),
+					DestIPMask: net.CIDRMask(32, 32),
+				}
+			} else {
+				ip := dst(i)
+				f = &netlink.U32{
+					FilterAttrs: netlink.FilterAttrs{LinkIndex: index, Parent: netlink.HANDLE_MIN_INGRESS,
+						Priority: uint16(1 + i/perPrio), Protocol: 0x0800, Handle: 0x80000000 | uint32(i%perPrio+1)},
+					ClassId: netlink.MakeHandle(1, 1),
+					Sel: &netlink.TcU32Sel{Flags: nl.TC_U32_TERMINAL, Nkeys: 1, Keys: []netlink.TcU32Key{{
+						Mask: 0xffffffff,
+						Val:  uint32(ip[0])<<24 | uint32(ip[1])<<16 | uint32(ip[2])<<8 | uint32(ip[3]),
+						Off:  16,
+					}}},
+				}
+			}
+			if err := netlink.FilterAdd(f); err != nil {
+				fail(fmt.Errorf("filter %d: %w", i, err))
+			}
+			count++
+		}
+	}
+	ms := float64(time.Since(t0).Nanoseconds()) / 1e6
+	out, _ := json.Marshal(map[string]interface{}{"ms": ms, "count": count})
+	fmt.Println(string(out))
+}
+`
+
+const ok = (cmd: string, args: ReadonlyArray<string>, env?: NodeJS.ProcessEnv): boolean => {
+  try {
+    execFileSync(cmd, args, { stdio: "ignore", env })
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** The Go program, built once per harness run; undefined when Go or the library is missing. */
+const goBinary = (() => {
+  let built: string | undefined | null = null
+  return (dir: string): string | undefined => {
+    if (built !== null) return built
+    built = undefined
+    if (!ok("go", ["version"]) || !fs.existsSync("/usr/share/gocode/src/github.com/vishvananda/netlink"))
+      return built
+    const src = path.join(dir, "tcf-go")
+    fs.mkdirSync(src, { recursive: true })
+    fs.writeFileSync(path.join(src, "main.go"), GO)
+    const out = path.join(src, "tcf-bench")
+    const env = {
+      ...process.env,
+      GO111MODULE: "off",
+      GOPATH: "/usr/share/gocode",
+      GOPROXY: "off",
+      GOFLAGS: "",
+      GOCACHE: path.join(src, "cache")
+    }
+    if (ok("go", ["build", "-o", out, path.join(src, "main.go")], env)) built = out
+    return built
+  }
+})()
+
+const goPeer = (h: Helpers, mode: "add" | "dump") => ({
+  name: "go",
+  label: mode === "add" ? "Go vishvananda/netlink (FilterAdd)" : "Go vishvananda/netlink (FilterList)",
+  ready: () => goBinary(h.dir) !== undefined,
+  command: (_w: string, _ns: string) => {
+    const bin = goBinary(h.dir)
+    return bin === undefined ? undefined : [bin, mode, kindHere(h), "d0", String(FILTERS)]
+  },
+  inProcess: true,
+  optional: true
+})
 
 // ---------------------------------------------------------------------------
 // the workloads (bench/main.ts registers them)
@@ -171,10 +306,10 @@ export const tcFilterAddWorkload = (h: Helpers) => ({
       optional: false
     },
     {
-      name: "nlink-packed",
-      label: "nlink (requests packed per datagram)",
+      name: "nlink-batch",
+      label: "nlink (Batch.run, requests packed per datagram)",
       ready: () => true,
-      command: (_w: string, _ns: string) => [h.node, SELF, "add-packed", kindHere(h), String(FILTERS)],
+      command: (_w: string, _ns: string) => [h.node, SELF, "add-batch", kindHere(h), String(FILTERS)],
       inProcess: true,
       optional: false
     },
@@ -185,7 +320,8 @@ export const tcFilterAddWorkload = (h: Helpers) => ({
       command: (_w: string, _ns: string) => ["tc", "-batch", batchFile(h, kindHere(h))],
       inProcess: false,
       optional: false
-    }
+    },
+    goPeer(h, "add")
   ],
   collect,
   options: () => ({ timeoutMs: 600_000 }),
@@ -232,7 +368,8 @@ export const tcFilterDumpWorkload = (h: Helpers) => ({
       command: (_w: string, _ns: string) => ["sh", "-c", "tc -s -j filter show dev d0 ingress > /dev/null"],
       inProcess: false,
       optional: false
-    }
+    },
+    goPeer(h, "dump")
   ],
   collect,
   options: () => ({ timeoutMs: 600_000 })
@@ -244,7 +381,7 @@ export const tcFilterDumpWorkload = (h: Helpers) => ({
 const nlinkSide = async (mode: string, kind: Kind, n: number): Promise<void> => {
   const { Effect } = await import("effect")
   const Filter = await import("../src/api/Filter.ts")
-  const Link = await import("../src/api/Link.ts")
+  const Batch = await import("../src/api/Batch.ts")
   const { Netlink } = await import("../src/api/Netlink.ts")
   const run = <A>(e: any): Promise<A> =>
     Effect.runPromise(e.pipe(Effect.provide(Netlink.layer))) as Promise<A>
@@ -265,18 +402,17 @@ const nlinkSide = async (mode: string, kind: Kind, n: number): Promise<void> => 
     )
     count = n
   } else {
-    await run(
-      Effect.gen(function* () {
-        const { route } = yield* Netlink
-        const dev: any = yield* Link.get("d0")
-        const messages = Array.from({ length: n }, (_, i) =>
-          Filter.request("add", filterOf(kind, i) as any, dev.status.index)
-        )
-        const results: ReadonlyArray<any> = yield* route.requestMany(messages, { operation: "filter add" })
-        count = results.filter((r) => r._tag === "Success").length
-        failure = String(results.find((r) => r._tag !== "Success")?.failure?.message)
-      })
+    const outcomes: ReadonlyArray<any> = await run(
+      Batch.run(
+        Array.from({ length: n }, (_, i) => ({
+          op: "add" as const,
+          type: "filter",
+          object: filterOf(kind, i)
+        }))
+      )
     )
+    count = outcomes.filter((o) => o._tag === "Done").length
+    failure = String(outcomes.find((o) => o._tag !== "Done")?.error?.message)
     if (count !== n) throw new Error(`${n - count} of ${n} adds failed: ${failure}`)
   }
   const ms = performance.now() - t0
@@ -290,13 +426,13 @@ if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === SELF) {
   const [mode, kind, n] = process.argv.slice(2)
   if (mode === "dump") await nlinkSide(mode, "flower", 0)
   else if (
-    (mode === "add" || mode === "add-packed") &&
+    (mode === "add" || mode === "add-batch") &&
     (kind === "flower" || kind === "u32") &&
     n !== undefined
   )
     await nlinkSide(mode, kind, Number(n))
   else {
-    process.stderr.write("usage: node bench/tc-filter.ts add|add-packed flower|u32 N | dump\n")
+    process.stderr.write("usage: node bench/tc-filter.ts add|add-batch flower|u32 N | dump\n")
     process.exit(2)
   }
 }

@@ -209,12 +209,15 @@ export const request = (
 
 const write = (input: Action, flags: number, operation: string) =>
   Effect.gen(function* () {
-    const a = yield* checked(input)
-    const [devices] = yield* Actions.resolveDevices([a])
+    const valid = yield* checked(input)
+    const [devices] = yield* Actions.resolveDevices([valid])
     const { route } = yield* Netlink
-    yield* route.request(
-      build(ActionMessageTypes.RTM_NEWACTION, flags, [Actions.toAttrs(a, devices, true)]),
-      requestOptions(operation)
+    // what the kind holds open for the request (bpf's pinned program) lives until the ack
+    yield* Actions.withOpen([valid], ([a]) =>
+      route.request(
+        build(ActionMessageTypes.RTM_NEWACTION, flags, [Actions.toAttrs(a, devices, true)]),
+        requestOptions(operation)
+      )
     )
   })
 

@@ -1,8 +1,8 @@
 /**
  * Many operations in as few `sendmsg` calls as the socket allows: address,
- * route, neighbour and rule requests are built up front (devices resolved
- * from one link dump), packed into datagrams and acknowledged one by one,
- * each with its own result, in order. Link operations (which may resolve
+ * route, neighbour, rule and tc filter requests are built up front (devices
+ * resolved from one link dump), packed into datagrams and acknowledged one
+ * by one, each with its own result, in order. Link operations (which may resolve
  * namespaces, verify the created link or set port options) run one at a
  * time between the packed runs, in their place.
  *
@@ -25,6 +25,7 @@ import * as Effect from "effect/Effect"
 import type * as Schema from "effect/Schema"
 import { NetlinkError } from "../runtime/NetlinkError.ts"
 import * as Address from "./Address.ts"
+import * as Filter from "./Filter.ts"
 import { invalid, validateNow } from "./internal/Common.ts"
 import * as Link from "./Link.ts"
 import * as Neighbor from "./Neighbor.ts"
@@ -120,8 +121,14 @@ const builders: Record<string, (op: Operation["op"], o: any, index: Index) => Ui
         ? Neighbor.replaceRequest(n, i)
         : Neighbor.removeRequest(n, i)
   },
-  rule: (op, r: Rule.Options) => (op === "remove" ? Rule.removeRequest(r) : Rule.addRequest(r))
+  rule: (op, r: Rule.Options) => (op === "remove" ? Rule.removeRequest(r) : Rule.addRequest(r)),
+  filter: (op, f: Filter.Filter, index) => Filter.batchRequest(op, f, index)
 }
+
+/** Objects of a packable type that still go one at a time (a bpf program by its pinned path is opened per request). */
+const packable = (o: Operation): boolean =>
+  builders[o.type] !== undefined &&
+  !(o.type === "filter" && Filter.opensForRequest(o.object as Filter.Filter))
 
 /** Name → index of every link, from one dump (names given as indexes pass through). */
 const linkIndexes: Effect.Effect<Index, NetlinkError, Netlink> = Effect.map(
@@ -170,8 +177,7 @@ export const run = (
     while (i < operations.length && !(stop && failed)) {
       const o = operations[i]
       const entry = byName.get(o.type)
-      const build = builders[o.type]
-      if (entry === undefined || build === undefined) {
+      if (entry === undefined || !packable(o)) {
         // one at a time (links, and types without a request builder)
         const r = yield* Effect.result(single(o))
         out[i] = r._tag === "Success" ? DONE : { _tag: "Failed", error: r.failure }
@@ -188,8 +194,8 @@ export const run = (
       for (; j < operations.length; j++) {
         const p = operations[j]
         const e = byName.get(p.type)
+        if (e === undefined || !packable(p)) break
         const b = builders[p.type]
-        if (e === undefined || b === undefined) break
         const valid = validateNow(e.model.schema as Schema.Codec<unknown, any>, p.object)
         const req = valid instanceof NetlinkError ? valid : b(p.op, valid, index)
         if (req instanceof NetlinkError) {
@@ -236,7 +242,9 @@ const single = (o: Operation): Effect.Effect<void, NetlinkError, Netlink> => {
     return Effect.fail(invalid("type", `unknown object type ${JSON.stringify(o.type)}`))
   if (o.op === "add") return entry.add(o.object)
   if (o.op === "remove") return entry.remove(o.object)
-  // replace: from what is there now (a link is the only type run one at a time)
+  // a filter sent on its own (see `packable`) replaces as `tc filter replace`
+  if (o.type === "filter") return Filter.replace(o.object as Filter.Filter)
+  // replace: from what is there now (a link is the only other type run one at a time)
   return Effect.flatMap(Link.get((o.object as Link.Link).name), (now) => {
     const from = now as unknown
     return entry.update?.(from, o.object) ?? Effect.andThen(entry.remove(from), entry.add(o.object))

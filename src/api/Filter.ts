@@ -73,6 +73,9 @@ import type { SkbmodOptions } from "./tc/action/kinds/skbmod.ts"
 import type { SampleOptions } from "./tc/action/kinds/sample.ts"
 import type { SimpleOptions } from "./tc/action/kinds/simple.ts"
 import type { CtinfoOptions } from "./tc/action/kinds/ctinfo.ts"
+import type { GateOptions } from "./tc/action/kinds/gate.ts"
+import type { IfeOptions } from "./tc/action/kinds/ife.ts"
+import type { BpfActionOptions } from "./tc/action/kinds/bpf.ts"
 import type { AnyFilterKind } from "./tc/filter/FilterKind.ts"
 import type { BasicOptions } from "./tc/filter/kinds/basic.ts"
 import type { BpfOptions } from "./tc/filter/kinds/bpf.ts"
@@ -83,6 +86,8 @@ import type { FwOptions } from "./tc/filter/kinds/fw.ts"
 import type { MatchallOptions } from "./tc/filter/kinds/matchall.ts"
 import type { RouteOptions } from "./tc/filter/kinds/route.ts"
 import type { U32Key, U32Options } from "./tc/filter/kinds/u32.ts"
+import * as Ematch from "./tc/filter/Ematch.ts"
+import * as IpSet from "./tc/filter/IpSet.ts"
 import * as Protocol from "./tc/filter/Protocol.ts"
 import { filterKinds } from "./tc/filter/registry.ts"
 import { qdiscKinds } from "./tc/registry.ts"
@@ -91,6 +96,9 @@ import * as Handle from "./tc/Handle.ts"
 export type { ActionStatus } from "./tc/action/Engine.ts"
 export type {
   BasicOptions,
+  BpfActionOptions,
+  GateOptions,
+  IfeOptions,
   CgroupOptions,
   FlowOptions,
   RouteOptions,
@@ -145,6 +153,9 @@ export type Action = Omit<Actions.AnyAction, "kind" | "options"> &
     | { readonly kind: "sample"; readonly options?: SampleOptions | undefined }
     | { readonly kind: "simple"; readonly options?: SimpleOptions | undefined }
     | { readonly kind: "ctinfo"; readonly options?: CtinfoOptions | undefined }
+    | { readonly kind: "gate"; readonly options: GateOptions }
+    | { readonly kind: "ife"; readonly options: IfeOptions }
+    | { readonly kind: "bpf"; readonly options?: BpfActionOptions | undefined }
     | { readonly kind: string & {}; readonly options?: object | undefined }
   )
 
@@ -445,7 +456,8 @@ const toMessage = (
   ifindex: number,
   devices: Actions.Devices,
   mode: "write" | "select",
-  kindDevices: Readonly<Record<string, number>> = {}
+  kindDevices: Readonly<Record<string, number>> = {},
+  ipsets?: ReadonlyMap<string, number>
 ): FilterMessage => {
   const k = byKind.get(f.kind)
   const protocol =
@@ -463,7 +475,7 @@ const toMessage = (
   if (f.chain !== undefined) m.chain = f.chain
   if (mode === "write" && k !== undefined) {
     const actions = f.actions ?? []
-    const context = { devices: kindDevices, protocol, hasActions: actions.length > 0 }
+    const context = { devices: kindDevices, protocol, hasActions: actions.length > 0, ipsets }
     if (f.handle === undefined && k.handleFor !== undefined)
       m.handle = k.handleFor((f.options ?? {}) as any, context)
     const data: any = k.toKernel((f.options ?? {}) as any, context)
@@ -491,36 +503,41 @@ const requestOptions = (operation: string) => ({
 // `tc filter replace` sends NLM_F_CREATE alone: the kernel creates the filter or changes it in place
 const FLAGS = { add: NLM_F_CREATE | NLM_F_EXCL, replace: NLM_F_CREATE, change: 0 } as const
 
-/** Validates a filter: the Schema of its kind, where it hangs, the kind's and actions' own rules. */
+/** The rules of a Schema-valid filter across fields: where it hangs, the kind's and actions' own rules. */
+const problemOf = (f: Filter): NetlinkError | undefined => {
+  if (f.block === undefined && f.dev === undefined) return invalid("dev", "give dev or block")
+  if (f.block !== undefined && f.dev !== undefined) return invalid("block", "give dev or block, not both")
+  if (f.block !== undefined && f.parent !== undefined)
+    return invalid("parent", "a block filter has no parent")
+  if (f.block === undefined && f.parent === undefined)
+    return invalid("parent", 'say where the filter hangs: "ingress", "egress" or a handle ("1:")')
+  const k = byKind.get(f.kind)
+  if (f.handle !== undefined && handleOf(k, f.handle) === undefined)
+    return invalid("handle", `${JSON.stringify(f.handle)} is not a ${f.kind} handle`)
+  const problem = k?.check?.((f.options ?? {}) as any)
+  if (problem !== undefined) return invalid(`options.${problem[0]}`, problem[1])
+  if (f.actions !== undefined && f.actions.length > 0 && k?.act === undefined)
+    return invalid("actions", `${f.kind} filters take no actions`)
+  return Actions.checkActions(f.actions ?? [], "actions")
+}
+
+/** Validates a filter: the Schema of its kind, then {@link problemOf}. */
 const check = (input: Filter): Effect.Effect<Filter, NetlinkError> =>
   Effect.flatMap(validate(schemaOf(input), input), (f) => {
-    if (f.block === undefined && f.dev === undefined) return Effect.fail(invalid("dev", "give dev or block"))
-    if (f.block !== undefined && f.dev !== undefined)
-      return Effect.fail(invalid("block", "give dev or block, not both"))
-    if (f.block !== undefined && f.parent !== undefined)
-      return Effect.fail(invalid("parent", "a block filter has no parent"))
-    if (f.block === undefined && f.parent === undefined)
-      return Effect.fail(
-        invalid("parent", 'say where the filter hangs: "ingress", "egress" or a handle ("1:")')
-      )
-    const k = byKind.get(f.kind)
-    if (f.handle !== undefined && handleOf(k, f.handle) === undefined)
-      return Effect.fail(invalid("handle", `${JSON.stringify(f.handle)} is not a ${f.kind} handle`))
-    const problem = k?.check?.((f.options ?? {}) as any)
-    if (problem !== undefined) return Effect.fail(invalid(`options.${problem[0]}`, problem[1]))
-    if (f.actions !== undefined && f.actions.length > 0 && k?.act === undefined)
-      return Effect.fail(invalid("actions", `${f.kind} filters take no actions`))
-    const bad = Actions.checkActions(f.actions ?? [], "actions")
+    const bad = problemOf(f)
     return bad === undefined ? Effect.succeed(f) : Effect.fail(bad)
   })
+
+const handleNeeded = (f: Filter): NetlinkError | undefined =>
+  f.handle === undefined && byKind.get(f.kind)?.needsHandle === true
+    ? invalid("handle", `a ${f.kind} filter needs a handle (the kernel picks none)`)
+    : undefined
 
 const prepare = (input: Filter, mode: "write" | "select") =>
   Effect.gen(function* () {
     const f = yield* check(input)
-    if (mode === "write" && f.handle === undefined && byKind.get(f.kind)?.needsHandle === true)
-      return yield* Effect.fail(
-        invalid("handle", `a ${f.kind} filter needs a handle (the kernel picks none)`)
-      )
+    const noHandle = mode === "write" ? handleNeeded(f) : undefined
+    if (noHandle !== undefined) return yield* Effect.fail(noHandle)
     const ifindex = f.dev === undefined ? 0 : yield* linkIndex(f.dev)
     const devices = mode === "write" ? yield* Actions.resolveDevices(f.actions ?? []) : []
     const kindDevices: Record<string, number> = {}
@@ -530,13 +547,17 @@ const prepare = (input: Filter, mode: "write" | "select") =>
         const d = (f.options as any)?.[field]
         if (d !== undefined) kindDevices[field] = yield* linkIndex(d)
       }
-    return toMessage(f, ifindex, devices, mode, kindDevices)
+    // IP sets named in the options go by their index in this namespace
+    const setNames = mode === "write" && f.options !== undefined ? (k?.ipsets?.(f.options as any) ?? []) : []
+    const sets = setNames.length === 0 ? undefined : yield* IpSet.indexes(setNames, "options.match")
+    return toMessage(f, ifindex, devices, mode, kindDevices, sets)
   })
 
 /**
  * The request bytes `tc filter add|replace|change|del` sends for a filter
  * on the device with index `ifindex`; `devices` maps the device names the
- * actions give (mirred's `dev`) to indexes (pure; the input must be valid).
+ * actions give (mirred's `dev`) to indexes, `sets` the IP sets an ematch
+ * names to theirs (pure; the input must be valid).
  *
  * @example
  * ```ts
@@ -548,7 +569,8 @@ export const request = (
   command: "add" | "replace" | "change" | "remove",
   f: Filter,
   ifindex: number,
-  devices: Readonly<Record<string, number>> = {}
+  devices: Readonly<Record<string, number>> = {},
+  sets?: ReadonlyMap<string, number>
 ): Uint8Array => {
   if (command === "remove")
     return build(FilterMessageTypes.RTM_DELTFILTER, 0, toMessage(removable(f), ifindex, [], "select"))
@@ -567,7 +589,82 @@ export const request = (
   return build(
     FilterMessageTypes.RTM_NEWTFILTER,
     FLAGS[command],
-    toMessage(f, ifindex, resolved, "write", kindDevices)
+    toMessage(f, ifindex, resolved, "write", kindDevices, sets)
+  )
+}
+
+/**
+ * Whether a filter needs something done for its own request: a bpf
+ * program by its pinned path held open (kinds with such options, or an
+ * action's), or IP sets named in an ematch looked up. Such a filter is sent
+ * on its own, not built ahead of time (see {@link batchRequest}).
+ *
+ * @example
+ * ```ts
+ * Filter.opensForRequest({ dev: "eth0", parent: "ingress", kind: "bpf", options: { pinned: "/sys/fs/bpf/p" } }) // true
+ * ```
+ * @since 0.4.0
+ */
+export const opensForRequest = (f: Filter): boolean => {
+  const k = byKind.get(f.kind)
+  return (
+    (f.options !== undefined &&
+      (k?.withOpen !== undefined || (k?.ipsets?.(f.options as any).length ?? 0) > 0)) ||
+    Actions.opens(f.actions)
+  )
+}
+
+/**
+ * The request of one filter operation built ahead of time, for
+ * {@link Batch.run}: `f` has passed {@link schema}; `index` gives the
+ * index of a device named in it (the filter's, its actions' and options'
+ * devices) or the Validation error. Returns the bytes, or the error
+ * (Validation naming the field) and nothing is to be sent.
+ *
+ * @example
+ * ```ts
+ * const byName = new Map([["eth0", 2]])
+ * Filter.batchRequest("add", { dev: "eth0", parent: "ingress", kind: "matchall" }, (n) => byName.get(n as string) ?? 0)
+ * ```
+ * @since 0.4.0
+ */
+export const batchRequest = (
+  command: "add" | "replace" | "remove",
+  f: Filter,
+  index: (name: string | number, field: string) => number | NetlinkError
+): Uint8Array | NetlinkError => {
+  const bad = problemOf(f) ?? (command === "remove" ? undefined : handleNeeded(f))
+  if (bad !== undefined) return bad
+  const ifindex = f.dev === undefined ? 0 : index(f.dev, "dev")
+  if (typeof ifindex !== "number") return ifindex
+  if (command === "remove")
+    return build(FilterMessageTypes.RTM_DELTFILTER, 0, toMessage(removable(f), ifindex, [], "select"))
+  const actions = f.actions ?? []
+  const devices: Array<Record<string, number>> = []
+  for (let i = 0; i < actions.length; i++) {
+    const a = actions[i]
+    const out: Record<string, number> = {}
+    for (const field of Actions.kindOf(a.kind)?.devices ?? []) {
+      const d = (a.options as any)?.[field]
+      if (d === undefined) continue
+      const n = index(d, `actions[${i}].options.${field}`)
+      if (typeof n !== "number") return n
+      out[field] = n
+    }
+    devices.push(out)
+  }
+  const kindDevices: Record<string, number> = {}
+  for (const field of byKind.get(f.kind)?.devices ?? []) {
+    const d = (f.options as any)?.[field]
+    if (d === undefined) continue
+    const n = index(d, `options.${field}`)
+    if (typeof n !== "number") return n
+    kindDevices[field] = n
+  }
+  return build(
+    FilterMessageTypes.RTM_NEWTFILTER,
+    FLAGS[command],
+    toMessage(f, ifindex, devices, "write", kindDevices)
   )
 }
 
@@ -578,14 +675,19 @@ const send = (input: Filter, flags: number, operation: string) =>
     yield* route.request(build(FilterMessageTypes.RTM_NEWTFILTER, flags, m), requestOptions(operation))
   })
 
-// options a kind needs held open for the request (bpf's pinned path) are opened after validation
+// what the kind's options or the actions hold open for the request (bpf's pinned path) is opened after validation
 const write = (input: Filter, flags: number, operation: string) => {
-  const open = byKind.get(input.kind)?.withOpen
-  return open === undefined || input.options === undefined
-    ? send(input, flags, operation)
-    : Effect.flatMap(validate(schemaOf(input), input), () =>
-        open(input.options as any, (options) => send({ ...input, options } as Filter, flags, operation))
+  const open = input.options === undefined ? undefined : byKind.get(input.kind)?.withOpen
+  if (open === undefined && !Actions.opens(input.actions)) return send(input, flags, operation)
+  return Effect.flatMap(check(input), () => {
+    const withActions = (f: Filter) =>
+      Actions.withOpen(f.actions ?? [], (actions) =>
+        send(f.actions === undefined ? f : ({ ...f, actions } as Filter), flags, operation)
       )
+    return open === undefined
+      ? withActions(input)
+      : open(input.options as any, (options) => withActions({ ...input, options } as Filter))
+  })
 }
 
 /**
@@ -750,8 +852,39 @@ export const get = operation("Filter.get", function* (f: Filter) {
     requestOptions("filter get")
   )
   const names = raw.options === undefined ? yield* linkNamesOf([raw.ifindex]) : yield* linkNames
-  return fromMessage(raw, names)
+  return (yield* nameSets([fromMessage(raw, names)]))[0]
 })
+
+const setsRead = (f: Filter): string | undefined => {
+  const m = (f.options as { match?: unknown } | undefined)?.match
+  return typeof m === "string" && m.includes("ipset(#") ? m : undefined
+}
+
+/**
+ * Names the IP sets that filters' ematches read back by index (the kernel
+ * keeps the index): one lookup socket for the lot, none when no filter has
+ * one. Where the sets cannot be read, the index stays (`ipset(#3 src)`).
+ */
+const nameSets = (filters: Array<Filter>): Effect.Effect<Array<Filter>, never, Netlink> => {
+  const wanted = new Set<number>()
+  for (const f of filters) {
+    const m = setsRead(f)
+    if (m !== undefined) for (const i of Ematch.setIndexes(m)) wanted.add(i)
+  }
+  if (wanted.size === 0) return Effect.succeed(filters)
+  return IpSet.withSets((s) => {
+    const names = new Map<number, string | undefined>()
+    for (const i of wanted) names.set(i, s.name(i))
+    return Effect.succeed(
+      filters.map((f) => {
+        const m = setsRead(f)
+        return m === undefined
+          ? f
+          : ({ ...f, options: { ...f.options, match: Ematch.nameSets(m, (i) => names.get(i)) } } as Filter)
+      })
+    )
+  }).pipe(Effect.orElseSucceed(() => filters))
+}
 
 /** The (ifindex, parent) pairs to dump: a device's qdiscs (clsact: both hooks) or all devices'. */
 const targets = (s: Selector) =>
@@ -833,7 +966,7 @@ export const listRaw = operation("Filter.listRaw", function* (selector?: Selecto
 export const list = operation("Filter.list", function* (selector?: Selector) {
   const raw = yield* listRaw(selector)
   const names = yield* linkNames
-  return raw.map((m) => fromMessage(m, names))
+  return yield* nameSets(raw.map((m) => fromMessage(m, names)))
 })
 
 /**
@@ -849,7 +982,12 @@ export const stream = (selector?: Selector): Stream.Stream<Filter, NetlinkError,
   Stream.unwrap(
     Effect.gen(function* () {
       const names = yield* linkNames
-      return streamRaw(selector).pipe(Stream.map((m) => fromMessage(m, names)))
+      return streamRaw(selector).pipe(
+        Stream.map((m) => fromMessage(m, names)),
+        Stream.mapEffect((f) =>
+          setsRead(f) === undefined ? Effect.succeed(f) : Effect.map(nameSets([f]), (x) => x[0])
+        )
+      )
     })
   )
 

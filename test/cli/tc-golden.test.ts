@@ -22,6 +22,11 @@ import { fixtureNames, loadFixture, NLM_F_ACK, nlmsgHeader } from "../golden/nlm
 
 const IFINDEX = 3 // d0 in the capture namespace
 const DEVICES = { d1: 2 } // its peer
+// the IP sets tcf-ipset-basic's setup created (indexes in creation order)
+const SETS = new Map([
+  ["nlset0", 0],
+  ["nlblk", 1]
+])
 
 interface Node {
   readonly type: number
@@ -112,7 +117,7 @@ const requestFor = (command: ReadonlyArray<string>): Uint8Array => {
     }
     case "filter": {
       const f = ok(TcFilter.parseWords(rest, `filter ${verbWord}`))
-      return Filter.request(verb as Verb, f as Filter.Filter, IFINDEX, DEVICES)
+      return Filter.request(verb as Verb, f as Filter.Filter, IFINDEX, DEVICES, SETS)
     }
     case "chain":
       return Chain.request(verb as "add" | "remove", ok(TcChain.parse(rest)), IFINDEX)

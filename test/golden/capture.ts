@@ -81,11 +81,14 @@ function capture(
       made.push(other)
     }
     for (const step of c.setup) {
-      // a step that begins with "tc" runs tc (traffic control setup), any other runs ip
+      // a step that begins with "tc" runs tc (traffic control setup), "ipset" runs ipset in the
+      // namespace (sets an ematch names), any other runs ip
       const r =
         step[0] === "tc"
           ? run(["tc", "-n", ns, ...subst(step.slice(1))])
-          : run(["ip", "-n", ns, ...subst(step)])
+          : step[0] === "ipset"
+            ? run(["ip", "netns", "exec", ns, "ipset", ...subst(step.slice(1))])
+            : run(["ip", "-n", ns, ...subst(step)])
       if (r.status !== 0 && !c.setupMayFail) {
         throw new Error(`setup "ip ${step.join(" ")}" failed (${r.status}): ${r.stderr.trim()}`)
       }

@@ -2370,5 +2370,23 @@ export const cases: ReadonlyArray<GoldenCase> = [
   ...ntableCases,
   ...tcActionCases2,
   ...kindCases4,
-  ...tcActionCases3
+  ...tcActionCases3,
+  // the ipset ematch: tc looks the sets up by name (index 0 and 1 in a fresh namespace)
+  {
+    name: "tcf-ipset-basic",
+    doc: "basic with ipset ematches: xt_set_info with the set's index, dimensions and src bits",
+    setup: [
+      ...clsact,
+      ["ipset", "create", "nlset0", "hash:ip"],
+      ["ipset", "create", "nlblk", "hash:net,port"]
+    ],
+    command: [
+      ...split("filter add dev d0 ingress protocol ip pref 3 basic match"),
+      "ipset(nlblk src,dst) and not ipset(nlset0 dst)",
+      ...split("classid 1:1")
+    ],
+    types: [RTM_NEWTFILTER],
+    tool: "tc",
+    setupMayFail: true
+  }
 ]

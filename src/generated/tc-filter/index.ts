@@ -63,6 +63,8 @@ export const TCF_EM_U32 = 3
 export const TCF_EM_META = 4
 /** TCF_EM_CANID */
 export const TCF_EM_CANID = 7
+/** TCF_EM_IPSET */
+export const TCF_EM_IPSET = 8
 /** TCF_EM_CMP_TRANS */
 export const TCF_EM_CMP_TRANS = 1
 /** TCF_META_TYPE_VAR */

@@ -455,6 +455,7 @@ const grammar = (kind: string): ReadonlyArray<KindKeyword> => {
       ]
     case "bpf":
       return [
+        { ...text("object-pinned", "pinned"), aliases: ["pinned"] },
         kw("bytecode", (w, into) => {
           const v = w.value("bytecode")
           if (isError(v)) return v

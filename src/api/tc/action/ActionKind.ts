@@ -8,6 +8,8 @@
  *
  * @since 0.3.0
  */
+import type * as Effect from "effect/Effect"
+import type { NetlinkError } from "../../../runtime/NetlinkError.ts"
 import type { Writer } from "../../../runtime/Wire.ts"
 import type { KindDescriptor } from "../../internal/Kind.ts"
 
@@ -54,6 +56,15 @@ export interface ActionKind<Options extends object, Data>
   readonly common: (data: Data) => Common | undefined
   /** Options the kernel picks when not given: compared only when both sides give them. */
   readonly kernelChosen?: ReadonlyArray<string>
+  /**
+   * Options that need something held open while the request is sent (bpf's
+   * pinned path: an fd opened for the request and closed after): runs `send`
+   * with the options the request carries.
+   */
+  readonly withOpen?: <A, E, R>(
+    options: Options,
+    send: (options: Options) => Effect.Effect<A, E, R>
+  ) => Effect.Effect<A, E | NetlinkError, R>
 }
 
 /** Any action kind (options type erased), as the registry holds them. */

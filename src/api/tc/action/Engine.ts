@@ -130,6 +130,30 @@ export const checkActions = (actions: ReadonlyArray<AnyAction>, path: string): N
   return undefined
 }
 
+/**
+ * Runs `use` with the actions as their requests carry them: what a kind
+ * holds open for the request (bpf's pinned program as an fd) is opened
+ * first, in order, and closed after `use`.
+ */
+export const withOpen = <A, E, R>(
+  actions: ReadonlyArray<AnyAction>,
+  use: (actions: ReadonlyArray<AnyAction>) => Effect.Effect<A, E, R>
+): Effect.Effect<A, E | NetlinkError, R> => {
+  const open = (i: number, done: ReadonlyArray<AnyAction>): Effect.Effect<A, E | NetlinkError, R> => {
+    if (i === actions.length) return use(done)
+    const a = actions[i]
+    const hold = byKind.get(a.kind)?.withOpen
+    return hold === undefined || a.options === undefined
+      ? open(i + 1, [...done, a])
+      : hold(a.options, (options) => open(i + 1, [...done, { ...a, options }]))
+  }
+  return opens(actions) ? open(0, []) : use(actions)
+}
+
+/** Whether some action holds something open for its request (see {@link withOpen}). */
+export const opens = (actions: ReadonlyArray<AnyAction> | undefined): boolean =>
+  actions?.some((a) => a.options !== undefined && byKind.get(a.kind)?.withOpen !== undefined) === true
+
 /** Device indexes by action, resolved from the option fields that name devices. */
 export type Devices = ReadonlyArray<Readonly<Record<string, number>>>
 

@@ -5,7 +5,9 @@
  * Terms are joined left to right by `and` / `or` (no precedence, as the
  * kernel evaluates them), `not` inverts a term, parentheses group. Matches:
  * `cmp`, `meta` (int metas against a number, `dev`/`sk_bind_if` also against
- * a quoted name), `u32`, `nbyte` and `canid`.
+ * a quoted name), `u32`, `nbyte`, `canid` and `ipset(NAME src,dst)` (an IP
+ * set by name, its dimensions matched against the source or destination:
+ * the request carries the set's index, see {@link ipsets} and IpSet.ts).
  *
  * The tree goes to the kernel flat, as `tc` sends it: the top-level terms
  * first, a group as a container pointing at the index where its own terms
@@ -19,6 +21,7 @@ import {
   TCF_EM_CMP_TRANS,
   TCF_EM_CONTAINER,
   TCF_EM_INVERT,
+  TCF_EM_IPSET,
   TCF_EM_META,
   TCF_EM_NBYTE,
   TCF_EM_REL_AND,
@@ -65,6 +68,8 @@ type Match =
       readonly kind: "canid"
       readonly rules: ReadonlyArray<{ readonly eff: boolean; readonly id: number; readonly mask: number }>
     }
+  /** `name` "#N" stands for a set known by its index N alone (read back without the namespace's sets). */
+  | { readonly kind: "ipset"; readonly name: string; readonly dirs: ReadonlyArray<"src" | "dst"> }
 
 interface Term {
   readonly not: boolean
@@ -140,6 +145,9 @@ const CAN_SFF_MASK = 0x7ff
 const CAN_EFF_MASK = 0x1fffffff
 /** The kernel dumps canid's internal state: 500 rules, then their count. */
 const CAN_RULES_MAX = 500
+/** IPSET_MAXNAMELEN less the NUL, and IPSET_DIM_MAX. */
+const IPSET_NAME_MAX = 31
+const IPSET_DIM_MAX = 6
 
 // ---- text → tree
 
@@ -338,8 +346,21 @@ const parseMatch = (module: string, args: Array<string>): Match => {
       if (rules.length === 0) throw new Bad("canid: give at least one rule")
       return { kind: "canid", rules }
     }
+    case "ipset": {
+      const name = next()
+      const dirs = next()
+      if (name === undefined || dirs === undefined || i !== args.length)
+        throw new Bad("ipset: expected 'NAME src|dst[,src|dst...]'")
+      if (Buffer.byteLength(name) > IPSET_NAME_MAX)
+        throw new Bad(`ipset: the name is longer than ${IPSET_NAME_MAX} bytes`)
+      const list = dirs.split(",")
+      if (list.length > IPSET_DIM_MAX) throw new Bad(`ipset: at most ${IPSET_DIM_MAX} of src/dst`)
+      for (const d of list)
+        if (d !== "src" && d !== "dst") throw new Bad(`ipset: ${JSON.stringify(d)} is not src or dst`)
+      return { kind: "ipset", name, dirs: list as Array<"src" | "dst"> }
+    }
     default:
-      throw new Bad(`unknown ematch ${JSON.stringify(module)} (cmp, meta, u32, nbyte, canid)`)
+      throw new Bad(`unknown ematch ${JSON.stringify(module)} (cmp, meta, u32, nbyte, canid, ipset)`)
   }
 }
 
@@ -444,6 +465,8 @@ const matchText = (m: Match): string => {
             `${r.eff ? "eff" : "sff"} ${hex(r.id)}${r.mask === (r.eff ? CAN_EFF_MASK : CAN_SFF_MASK) ? "" : `:${hex(r.mask)}`}`
         )
         .join(" ")})`
+    case "ipset":
+      return `ipset(${m.name} ${m.dirs.join(",")})`
   }
 }
 
@@ -515,7 +538,7 @@ const flatten = (e: Expr): Array<Flat> => {
   return out
 }
 
-const writeMatch = (w: Writer, m: Match): number => {
+const writeMatch = (w: Writer, m: Match, sets: ReadonlyMap<string, number> | undefined): number => {
   switch (m.kind) {
     case "cmp":
       w.u32(m.value)
@@ -557,11 +580,21 @@ const writeMatch = (w: Writer, m: Match): number => {
         w.u32((r.mask | CAN_EFF_FLAG) >>> 0)
       }
       return TCF_EM_CANID
+    case "ipset": {
+      // struct xt_set_info: index, dimensions, and bit i set when dimension i matches the source
+      const index = m.name.startsWith("#") ? Number(m.name.slice(1)) : sets?.get(m.name)
+      if (index === undefined) throw new Error(`ipset ${m.name}: its index was not looked up`)
+      w.u16(index)
+      w.u8(m.dirs.length)
+      w.u8(m.dirs.reduce((f, d, i) => (d === "src" ? f | (1 << (i + 1)) : f), 0))
+      return TCF_EM_IPSET
+    }
   }
 }
 
 /**
- * The payload of TCA_<KIND>_EMATCHES for an expression (it must parse: see {@link check}).
+ * The payload of TCA_<KIND>_EMATCHES for an expression (it must parse: see
+ * {@link check}); `sets` gives the index of each IP set it names ({@link ipsets}).
  *
  * @example
  * ```ts
@@ -569,7 +602,7 @@ const writeMatch = (w: Writer, m: Match): number => {
  * ```
  * @since 0.4.0
  */
-export const encode = (s: string): Uint8Array => {
+export const encode = (s: string, sets?: ReadonlyMap<string, number>): Uint8Array => {
   const flat = flatten(parse(s))
   const w = new Writer(256)
   const hdr = w.attrStart(1)
@@ -589,7 +622,7 @@ export const encode = (s: string): Uint8Array => {
     w.u16(0)
     let kind = TCF_EM_CONTAINER
     if (f.child !== undefined) w.u32(f.child)
-    else kind = writeMatch(w, f.term.match!)
+    else kind = writeMatch(w, f.term.match!, sets)
     w.view.setUint16(head + 2, kind, true)
     w.attrEnd(a)
   })
@@ -674,6 +707,14 @@ const readMatch = (kind: number, b: Uint8Array, v: DataView, p: number, e: numbe
       }
       return { kind: "canid", rules }
     }
+    case TCF_EM_IPSET: {
+      if (e - p < 4) throw new Bad("ipset: short")
+      const dim = Math.min(v.getUint8(p + 2), IPSET_DIM_MAX)
+      const flags = v.getUint8(p + 3)
+      const dirs: Array<"src" | "dst"> = []
+      for (let i = 1; i <= dim; i++) dirs.push((flags & (1 << i)) !== 0 ? "src" : "dst")
+      return { kind: "ipset", name: `#${v.getUint16(p, true)}`, dirs }
+    }
     default:
       throw new Bad(`ematch kind ${kind}`)
   }
@@ -681,7 +722,8 @@ const readMatch = (kind: number, b: Uint8Array, v: DataView, p: number, e: numbe
 
 /**
  * The expression of a TCA_<KIND>_EMATCHES payload; undefined when it holds
- * a match this module does not read (text, ipset, ipt, vlan).
+ * a match this module does not read (text, ipt, vlan). An IP set reads
+ * back by its index, `ipset(#3 src)`, until {@link nameSets} names it.
  *
  * @example
  * ```ts
@@ -721,3 +763,63 @@ export const decode = (bytes: Uint8Array): string | undefined => {
     throw e
   }
 }
+
+const walk = (e: Expr, f: (m: Match) => void): void => {
+  for (const t of e)
+    if (t.group !== undefined) walk(t.group, f)
+    else f(t.match!)
+}
+
+/**
+ * The IP sets an expression names (not those given by index, `#N`), to look
+ * up before {@link encode}; empty when it names none or does not parse.
+ *
+ * @example
+ * ```ts
+ * Ematch.ipsets("ipset(blocked src) or ipset(allowed dst)") // ["blocked", "allowed"]
+ * ```
+ * @since 0.4.0
+ */
+export const ipsets = (s: string): ReadonlyArray<string> => {
+  if (!s.includes("ipset")) return []
+  const out = new Set<string>()
+  try {
+    walk(parse(s), (m) => {
+      if (m.kind === "ipset" && !m.name.startsWith("#")) out.add(m.name)
+    })
+  } catch (e) {
+    if (!(e instanceof Bad)) throw e
+  }
+  return [...out]
+}
+
+/**
+ * The indexes of the sets a read-back expression holds (`ipset(#N ...)`).
+ *
+ * @example
+ * ```ts
+ * Ematch.setIndexes("ipset(#3 src)") // [3]
+ * ```
+ * @since 0.4.0
+ */
+export const setIndexes = (s: string): ReadonlyArray<number> => {
+  const out = new Set<number>()
+  for (const m of s.matchAll(/ipset\(#(\d+) /g)) out.add(Number(m[1]))
+  return [...out]
+}
+
+/**
+ * The expression with each set read back by index named (`ipset(#3 src)` →
+ * `ipset(blocked src)`); an index `name` does not know stays.
+ *
+ * @example
+ * ```ts
+ * Ematch.nameSets("ipset(#3 src)", (i) => (i === 3 ? "blocked" : undefined)) // "ipset(blocked src)"
+ * ```
+ * @since 0.4.0
+ */
+export const nameSets = (s: string, name: (index: number) => string | undefined): string =>
+  s.replace(/ipset\(#(\d+) /g, (whole, i: string) => {
+    const n = name(Number(i))
+    return n === undefined ? whole : `ipset(${n} `
+  })

@@ -25,6 +25,8 @@ export interface Context {
   readonly protocol: number
   /** Whether the filter has actions (u32 marks such a node terminal, as `tc` does). */
   readonly hasActions: boolean
+  /** The indexes of the IP sets the options name (looked up before the request: see `ipsets`). */
+  readonly ipsets?: ReadonlyMap<string, number> | undefined
 }
 
 /**
@@ -51,6 +53,8 @@ export interface FilterKind<Options extends object, Data>
    * (cgroup): remove names the priority alone, as `tc filter del ... prio N` does.
    */
   readonly single?: boolean
+  /** The IP sets the options name by name (an ematch's `ipset(NAME ...)`), looked up before the request. */
+  readonly ipsets?: (options: Options) => ReadonlyArray<string>
   /** The kernel refuses a new filter of the kind without a handle (flow, cgroup). */
   readonly needsHandle?: boolean
   /**

@@ -1,7 +1,8 @@
 /**
  * bpf: run a BPF program on the packet, its return value the control action.
- * An eBPF program of type sched_act is given by `fd` (as loaded with bpf(2),
- * `name` labels it); a classic BPF program by its `bytecode` (what `tc ...
+ * An eBPF program of type sched_act is given by `fd` (as loaded with bpf(2))
+ * or by the path it is pinned at in a bpffs (`pinned`, tc's `object-pinned`:
+ * opened for the request and closed after); `name` labels it. A classic BPF program by its `bytecode` (what `tc ...
  * action bpf bytecode "1,6 0 0 4294967295"` sends). The eBPF program's id and
  * tag read back under `status.kind` (the fd is not: it belongs to the process
  * that loaded the program).
@@ -16,6 +17,7 @@ import {
 } from "../../../../generated/tc-action/index.ts"
 import * as P from "../../../../runtime/Primitives.ts"
 import { toHex } from "../../../../runtime/Wire.ts"
+import * as Pinned from "../../filter/Pinned.ts"
 import type { ActionKind } from "../ActionKind.ts"
 import * as Control from "../Control.ts"
 
@@ -23,11 +25,12 @@ import * as Control from "../Control.ts"
 export type BpfInstruction = readonly [code: number, jt: number, jf: number, k: number]
 
 /**
- * bpf action options: `fd` or `bytecode`.
+ * bpf action options: `fd`, `pinned` or `bytecode`.
  *
  * @example
  * ```ts
  * const o: BpfActionOptions = { fd: programFd, name: "act" }
+ * const p: BpfActionOptions = { pinned: "/sys/fs/bpf/act", name: "act" }
  * const c: BpfActionOptions = { bytecode: [[6, 0, 0, 0xffffffff]] } // ret #-1
  * ```
  * @since 0.3.0
@@ -35,6 +38,8 @@ export type BpfInstruction = readonly [code: number, jt: number, jf: number, k: 
 export interface BpfActionOptions {
   /** An eBPF program (sched_act) by file descriptor; needed to add, not read back. */
   readonly fd?: number | undefined
+  /** The path of an eBPF program pinned in a bpffs; not read back (the kernel keeps the program, not the path). */
+  readonly pinned?: string | undefined
   readonly name?: string | undefined
   /** A classic BPF program, up to 4096 instructions. */
   readonly bytecode?: ReadonlyArray<BpfInstruction> | undefined
@@ -70,6 +75,7 @@ export const bpf: ActionKind<BpfActionOptions, ActBpfAttrs> = {
   kind: "bpf",
   fields: {
     fd: Schema.optional(P.intBetween(P.S32, 0, 0x7fffffff)),
+    pinned: Schema.optional(Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(4095))),
     name: Schema.optional(P.stringMaxBytes(255, 1)),
     bytecode: Schema.optional(
       Schema.Array(Instruction).check(Schema.isMinLength(1), Schema.isMaxLength(4096))
@@ -77,11 +83,17 @@ export const bpf: ActionKind<BpfActionOptions, ActBpfAttrs> = {
     action: Schema.optional(Control.schema)
   },
   devices: [],
-  kernelChosen: ["fd"],
+  kernelChosen: ["fd", "pinned"],
   check: (o) =>
-    o.fd !== undefined && o.bytecode !== undefined
-      ? ["bytecode", "give fd or bytecode, not both"]
+    [o.fd, o.pinned, o.bytecode].filter((x) => x !== undefined).length > 1
+      ? [o.bytecode !== undefined ? "bytecode" : "pinned", "give one of fd, pinned or bytecode"]
       : undefined,
+  // a program given by its pinned path goes as an fd open for the request
+  withOpen: (o, send) => {
+    if (o.pinned === undefined || o.fd !== undefined) return send(o)
+    const { pinned, ...rest } = o
+    return Pinned.withFd(pinned, (fd) => send({ ...rest, fd }))
+  },
   toKernel: (o, _d, index) => {
     const d: { -readonly [K in keyof ActBpfAttrs]: ActBpfAttrs[K] } = {
       parms: { index, capab: 0, action: Control.parse(o.action ?? "pipe")!, refcnt: 0, bindcnt: 0 }
@@ -107,6 +119,7 @@ export const bpf: ActionKind<BpfActionOptions, ActBpfAttrs> = {
   canonical: (o) => {
     const out: { -readonly [K in keyof BpfActionOptions]: BpfActionOptions[K] } = {}
     if (o.fd !== undefined) out.fd = o.fd
+    if (o.pinned !== undefined) out.pinned = o.pinned
     if (o.bytecode !== undefined) out.bytecode = o.bytecode.map((i) => [i[0], i[1], i[2], i[3]] as const)
     if (o.name !== undefined) out.name = o.name
     out.action = Control.canonical(o.action ?? "pipe")

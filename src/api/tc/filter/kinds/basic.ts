@@ -49,9 +49,10 @@ export const basic: FilterKind<BasicOptions, ClsBasicAttrs> = {
   act: "act",
   fields: { match: Schema.optional(matchField), ...C.classidField },
   devices: [],
-  toKernel: (o) => {
+  ipsets: (o) => (o.match === undefined ? [] : Ematch.ipsets(o.match)),
+  toKernel: (o, context) => {
     const d: { -readonly [K in keyof ClsBasicAttrs]: ClsBasicAttrs[K] } = {}
-    if (o.match !== undefined) d.ematches = Ematch.encode(o.match)
+    if (o.match !== undefined) d.ematches = Ematch.encode(o.match, context.ipsets)
     const classid = C.classidOf(o.classid)
     if (classid !== undefined) d.classid = classid
     return d

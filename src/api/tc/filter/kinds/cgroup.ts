@@ -38,7 +38,9 @@ export const cgroup: FilterKind<CgroupOptions, ClsCgroupAttrs> = {
   devices: [],
   single: true,
   needsHandle: true,
-  toKernel: (o) => (o.match === undefined ? {} : { ematches: Ematch.encode(o.match) }),
+  ipsets: (o) => (o.match === undefined ? [] : Ematch.ipsets(o.match)),
+  toKernel: (o, context) =>
+    o.match === undefined ? {} : { ematches: Ematch.encode(o.match, context.ipsets) },
   fromKernel: (d) => {
     const match = d?.ematches === undefined ? undefined : Ematch.decode(d.ematches)
     return match === undefined ? {} : { match }
