@@ -174,6 +174,7 @@ const check = (desired: Desired, current: Snapshot.Snapshot, whole: boolean): Ne
   for (const e of entries) {
     const seen = new Map<string, unknown>()
     const list = (desired[e.model.name] as ReadonlyArray<any> | undefined) ?? []
+    if (e.readOnly !== undefined && list.length > 0) return invalid(`${e.model.name}[0]`, e.readOnly)
     for (const [i, o] of list.entries()) {
       for (const n of e.needs(o)) {
         if (n.startsWith("link:") && !links.has(n.slice(5)))

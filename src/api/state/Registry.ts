@@ -26,10 +26,14 @@ import * as Handle from "../tc/Handle.ts"
 import { addedClassKinds } from "../tc/registry.ts"
 import { bridgeVlan, fdb, mdb } from "./Bridge.ts"
 import { type Entry, linkRef, namesOf, type Op, RETRY } from "./Entry.ts"
+import { mplsRoute, mplsSettings, multicastRoute } from "./Routing.ts"
+import { neighborTable, netconf } from "./Settings.ts"
 import { action, chain, filter } from "./Tc.ts"
 
 export { type Entry, type Listed, strip } from "./Entry.ts"
 export { bridgeVlan, fdb, mdb } from "./Bridge.ts"
+export { type MplsSettings, mplsRoute, mplsSettings, multicastRoute } from "./Routing.ts"
+export { neighborTable, netconf } from "./Settings.ts"
 export { action, chain, filter } from "./Tc.ts"
 
 // ---------------------------------------------------------------------------
@@ -438,17 +442,23 @@ export const tcClass: Entry<Class.Class> = {
  * @example
  * ```ts
  * Registry.entries.map((e) => e.model.name)
- * // ["link", "address", "address-label", "nexthop", "route", "neighbor", "bridge-vlan", "fdb", "mdb", "rule",
- * //  "qdisc", "action", "class", "chain", "filter"]
+ * // ["link", "netconf", "neighbor-table", "mpls-settings", "address", "address-label", "nexthop", "route",
+ * //  "mpls-route", "multicast-route", "neighbor", "bridge-vlan", "fdb", "mdb", "rule", "qdisc", "action",
+ * //  "class", "chain", "filter"]
  * ```
  * @since 0.3.0
  */
 export const entries: ReadonlyArray<Entry> = [
   link,
+  netconf,
+  neighborTable,
+  mplsSettings,
   address,
   addressLabel,
   nexthop,
   route,
+  mplsRoute,
+  multicastRoute,
   neighbor,
   bridgeVlan,
   fdb,
@@ -477,7 +487,7 @@ export const byName: ReadonlyMap<string, Entry> = new Map(entries.map((e) => [e.
  *
  * @example
  * ```ts
- * Registry.names // ["link", "address", "address-label", "nexthop", "route", "neighbor", "bridge-vlan", "fdb", ...]
+ * Registry.names // ["link", "netconf", "neighbor-table", "mpls-settings", "address", "address-label", ...]
  * ```
  * @since 0.3.0
  */
