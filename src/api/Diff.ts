@@ -85,7 +85,11 @@ export const covers = (entry: Entry, want: unknown, have: unknown): boolean => {
 // objects as given (status is left out when a change carries one: most never do)
 const keyed = (entry: Entry, objects: ReadonlyArray<any> | undefined): Map<string, any> => {
   const m = new Map<string, any>()
-  for (const o of objects ?? []) if (!entry.kernelMade(o)) m.set(entry.model.key(o), o)
+  const expand = entry.expand
+  for (const o of objects ?? [])
+    if (!entry.kernelMade(o))
+      if (expand === undefined) m.set(entry.model.key(o), o)
+      else for (const x of expand(o)) m.set(entry.model.key(x), x)
   return m
 }
 
@@ -365,6 +369,8 @@ const textOf: Record<string, (o: any) => string> = {
   netconf: (c) => `${c.family} dev ${c.dev}${settingsText(c, ["family", "dev", "mcForwarding"])}`,
   "neighbor-table": (t) =>
     `${t.name}${t.dev !== undefined ? ` dev ${t.dev}` : ""}${settingsText(t, ["family", "name", "dev", "status"])}`,
+  "bridge-vlan-global": (g) =>
+    `vid ${g.vid}${g.vidEnd !== undefined && g.vidEnd !== g.vid ? `-${g.vidEnd}` : ""} dev ${g.dev}${settingsText(g, ["dev", "vid", "vidEnd"])}`,
   "mpls-settings": (s) => settingsText(s, []).trimStart(),
   "mpls-route": (r) =>
     [

@@ -119,6 +119,12 @@ export interface Entry<A = any> {
    * planned): a desired state that names one fails validation with it.
    */
   readonly readOnly?: string
+  /**
+   * The objects a plan compares instead of `a`, when the kernel reports a
+   * group of objects as one that another change may split or merge (a
+   * range of VLANs of equal options): both sides are expanded alike.
+   */
+  readonly expand?: (a: A) => ReadonlyArray<A>
 }
 
 /**

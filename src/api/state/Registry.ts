@@ -24,14 +24,14 @@ import * as Route from "../Route.ts"
 import * as Rule from "../Rule.ts"
 import * as Handle from "../tc/Handle.ts"
 import { addedClassKinds } from "../tc/registry.ts"
-import { bridgeVlan, fdb, mdb } from "./Bridge.ts"
+import { bridgeVlan, bridgeVlanGlobal, fdb, mdb } from "./Bridge.ts"
 import { type Entry, linkRef, namesOf, type Op, RETRY } from "./Entry.ts"
 import { mplsRoute, mplsSettings, multicastRoute } from "./Routing.ts"
 import { neighborTable, netconf } from "./Settings.ts"
 import { action, chain, filter } from "./Tc.ts"
 
 export { type Entry, type Listed, strip } from "./Entry.ts"
-export { bridgeVlan, fdb, mdb } from "./Bridge.ts"
+export { bridgeVlan, bridgeVlanGlobal, fdb, mdb } from "./Bridge.ts"
 export { type MplsSettings, mplsRoute, mplsSettings, multicastRoute } from "./Routing.ts"
 export { neighborTable, netconf } from "./Settings.ts"
 export { action, chain, filter } from "./Tc.ts"
@@ -443,7 +443,8 @@ export const tcClass: Entry<Class.Class> = {
  * ```ts
  * Registry.entries.map((e) => e.model.name)
  * // ["link", "netconf", "neighbor-table", "mpls-settings", "address", "address-label", "nexthop", "route",
- * //  "mpls-route", "multicast-route", "neighbor", "bridge-vlan", "fdb", "mdb", "rule", "qdisc", "action",
+ * //  "mpls-route", "multicast-route", "neighbor", "bridge-vlan", "bridge-vlan-global", "fdb", "mdb", "rule",
+ * //  "qdisc", "action",
  * //  "class", "chain", "filter"]
  * ```
  * @since 0.3.0
@@ -461,6 +462,7 @@ export const entries: ReadonlyArray<Entry> = [
   multicastRoute,
   neighbor,
   bridgeVlan,
+  bridgeVlanGlobal,
   fdb,
   mdb,
   rule,
