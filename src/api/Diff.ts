@@ -371,6 +371,22 @@ const textOf: Record<string, (o: any) => string> = {
     `${t.name}${t.dev !== undefined ? ` dev ${t.dev}` : ""}${settingsText(t, ["family", "name", "dev", "status"])}`,
   "bridge-vlan-global": (g) =>
     `vid ${g.vid}${g.vidEnd !== undefined && g.vidEnd !== g.vid ? `-${g.vidEnd}` : ""} dev ${g.dev}${settingsText(g, ["dev", "vid", "vidEnd"])}`,
+  wireguard: (c) =>
+    [
+      `dev ${c.dev}`,
+      c.privateKey !== undefined && "private-key (set)",
+      c.listenPort !== undefined && `listen-port ${c.listenPort}`,
+      c.fwmark !== undefined && c.fwmark !== 0 && `fwmark ${c.fwmark}`,
+      ...(c.peers ?? []).map(
+        (p: any) =>
+          `peer ${p.publicKey}${p.allowedIps?.length ? ` allowed-ips ${p.allowedIps.join(",")}` : ""}`
+      )
+    ]
+      .filter(Boolean)
+      .join(" "),
+  "macsec-rx-sc": (c) => `dev ${c.dev} rx sci ${c.sci}${c.active === false ? " off" : ""}`,
+  "macsec-sa": (a) =>
+    `dev ${a.dev}${a.sci === undefined ? " tx" : ` rx sci ${a.sci}`} sa ${a.an}${a.active === false ? " off" : " on"} key ${a.keyId}${a.key === undefined ? "" : " (key given)"}`,
   "mpls-settings": (s) => settingsText(s, []).trimStart(),
   "mpls-route": (r) =>
     [

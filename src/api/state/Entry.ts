@@ -125,6 +125,12 @@ export interface Entry<A = any> {
    * range of VLANs of equal options): both sides are expanded alike.
    */
   readonly expand?: (a: A) => ReadonlyArray<A>
+  /**
+   * What creating `a` needs that it does not give (a MACsec SA's key, which
+   * the kernel never reports): a plan is checked before anything is sent;
+   * `path` names the object in the error.
+   */
+  readonly creates?: (a: A, path: string) => NetlinkError | undefined
 }
 
 /**

@@ -26,15 +26,19 @@ import * as Handle from "../tc/Handle.ts"
 import { addedClassKinds } from "../tc/registry.ts"
 import { bridgeVlan, bridgeVlanGlobal, fdb, mdb } from "./Bridge.ts"
 import { type Entry, linkRef, namesOf, type Op, RETRY } from "./Entry.ts"
+import { macsecRxSc, macsecSa } from "./Macsec.ts"
 import { mplsRoute, mplsSettings, multicastRoute } from "./Routing.ts"
 import { neighborTable, netconf } from "./Settings.ts"
 import { action, chain, filter } from "./Tc.ts"
+import { wireguard } from "./WireGuard.ts"
 
 export { type Entry, type Listed, strip } from "./Entry.ts"
 export { bridgeVlan, bridgeVlanGlobal, fdb, mdb } from "./Bridge.ts"
+export { type MacsecRxSc, type MacsecSa, macsecRxSc, macsecSa } from "./Macsec.ts"
 export { type MplsSettings, mplsRoute, mplsSettings, multicastRoute } from "./Routing.ts"
 export { neighborTable, netconf } from "./Settings.ts"
 export { action, chain, filter } from "./Tc.ts"
+export { type WireGuardConfig, type WireGuardPeer, wireguard } from "./WireGuard.ts"
 
 // ---------------------------------------------------------------------------
 // links
@@ -442,7 +446,8 @@ export const tcClass: Entry<Class.Class> = {
  * @example
  * ```ts
  * Registry.entries.map((e) => e.model.name)
- * // ["link", "netconf", "neighbor-table", "mpls-settings", "address", "address-label", "nexthop", "route",
+ * // ["link", "netconf", "neighbor-table", "mpls-settings", "wireguard", "macsec-rx-sc", "address", "macsec-sa",
+ * //  "address-label", "nexthop", "route",
  * //  "mpls-route", "multicast-route", "neighbor", "bridge-vlan", "bridge-vlan-global", "fdb", "mdb", "rule",
  * //  "qdisc", "action",
  * //  "class", "chain", "filter"]
@@ -454,7 +459,10 @@ export const entries: ReadonlyArray<Entry> = [
   netconf,
   neighborTable,
   mplsSettings,
+  wireguard,
+  macsecRxSc,
   address,
+  macsecSa,
   addressLabel,
   nexthop,
   route,
