@@ -14,6 +14,7 @@ import * as Effect from "effect/Effect"
 import * as Address from "../Address.ts"
 import * as AddressLabel from "../AddressLabel.ts"
 import * as Class from "../Class.ts"
+import { AF_INET, AF_INET6 } from "../internal/Common.ts"
 import { deepEqual } from "../internal/Model.ts"
 import * as Link from "../Link.ts"
 import { byKind } from "../link/registry.ts"
@@ -239,11 +240,16 @@ const routeNeeds = (r: Route.Route): Array<string> => [
 export const route: Entry<Route.Route> = {
   model: Route.model,
   rank: 20,
-  list: Route.list({ table: "all" }),
+  // a dump of every family holds MPLS and multicast routes too (their own entries)
+  list: Effect.map(Route.list({ table: "all" }), (rs) => rs.filter((r) => typeof r.family !== "number")),
   listWith: (listed) =>
-    Effect.map(Route.listRaw({ table: "all" }), (raw) =>
-      raw.map((m) => Route.fromMessage(m, namesOf(listed)))
-    ),
+    Effect.map(Route.listRaw({ table: "all" }), (raw) => {
+      const names = namesOf(listed)
+      const out: Array<Route.Route> = []
+      for (const m of raw)
+        if (m.family === AF_INET || m.family === AF_INET6) out.push(Route.fromMessage(m, names))
+      return out
+    }),
   add: (r) => Route.add(r),
   remove: (r) => Route.remove(r),
   update: (_from, to) => Route.replace(to),
