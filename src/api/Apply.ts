@@ -174,6 +174,7 @@ const check = (desired: Desired, current: Snapshot.Snapshot, whole: boolean): Ne
   for (const e of entries) {
     const seen = new Map<string, unknown>()
     const list = (desired[e.model.name] as ReadonlyArray<any> | undefined) ?? []
+    if (e.readOnly !== undefined && list.length > 0) return invalid(`${e.model.name}[0]`, e.readOnly)
     for (const [i, o] of list.entries()) {
       for (const n of e.needs(o)) {
         if (n.startsWith("link:") && !links.has(n.slice(5)))
@@ -228,6 +229,16 @@ const purgeOf = (desired: Desired) => {
 const planFrom = (desired: Desired, current: Snapshot.Snapshot, whole: boolean): Diff.Plan =>
   Diff.diff(current.objects, stateOf(desired), whole ? {} : { partial: true, purge: purgeOf(desired) })
 
+/** What a plan would create without what it needs (checked before anything is sent). */
+const uncreatable = (steps: Diff.Plan): NetlinkError | undefined => {
+  for (const c of steps) {
+    if (c.op !== "add") continue
+    const bad = byName.get(c.type)?.creates?.(c.object, `${c.type}[${c.key}]`)
+    if (bad !== undefined) return bad
+  }
+  return undefined
+}
+
 /**
  * Validates a desired state and plans it against the namespace, changing
  * nothing (what `apply` with `dryRun` reports).
@@ -248,7 +259,9 @@ export const plan = (
     const current = yield* Snapshot.read
     const bad = check(desired, current, options.whole === true)
     if (bad !== undefined) return yield* Effect.fail(bad)
-    return planFrom(desired, current, options.whole === true)
+    const steps = planFrom(desired, current, options.whole === true)
+    const missing = uncreatable(steps)
+    return missing === undefined ? steps : yield* Effect.fail(missing)
   })
 
 /**
@@ -270,6 +283,8 @@ export const apply = (input: unknown, options: Options = {}): Effect.Effect<Repo
     const bad = check(desired, current, whole)
     if (bad !== undefined) return yield* Effect.fail(bad)
     const steps = planFrom(desired, current, whole)
+    const missing = uncreatable(steps)
+    if (missing !== undefined) return yield* Effect.fail(missing)
     if (options.dryRun === true || steps.length === 0)
       return { plan: steps, applied: false, verified: steps.length === 0, remaining: steps }
     yield* Transaction.execute(steps, { before: current })

@@ -830,3 +830,68 @@ const bridgeIndexes: Effect.Effect<ReadonlyArray<number>, NetlinkError, Netlink>
     { headerLength: 16, operation: "bridges", retryInterrupted: 3 }
   )
 })
+
+/**
+ * The global options of each VLAN (range) in one decoded RTM_NEWVLAN message
+ * of a global dump (`listRaw` does not ask for them; the state registry does),
+ * devices named with `names`.
+ *
+ * @example
+ * ```ts
+ * BridgeVlan.globalFromMessage(message, (i) => names.get(i) ?? i)
+ * ```
+ * @since 0.4.0
+ */
+export const globalFromMessage = (
+  m: VlanMessage,
+  names: (index: number) => string | number
+): Array<GlobalOptions> => (m.globalOptions ?? []).map((g) => fromGlobal(g, names(m.ifindex)))
+
+/**
+ * The global VLAN options of every bridge as decoded messages (a dump with
+ * BRIDGE_VLANDB_DUMPF_GLOBAL).
+ *
+ * @example
+ * ```ts
+ * const raw = yield* BridgeVlan.listGlobalRaw()
+ * ```
+ * @since 0.4.0
+ */
+export const listGlobalRaw = operation("BridgeVlan.listGlobalRaw", function* () {
+  return yield* dump(undefined, true, decodeRaw, rawKey)
+})
+
+/**
+ * The canonical form of global options: undefined fields dropped, a range of
+ * one VLAN as that VLAN.
+ *
+ * @example
+ * ```ts
+ * BridgeVlan.globalCanonical({ dev: "br0", vid: 10, vidEnd: 10 }) // { dev: "br0", vid: 10 }
+ * ```
+ * @since 0.4.0
+ */
+export const globalCanonical = (g: GlobalOptions): GlobalOptions => {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(g)) if (v !== undefined) out[k] = v
+  if (g.vidEnd === g.vid) delete out.vidEnd
+  return out as unknown as GlobalOptions
+}
+
+/**
+ * The global options object type (`bridge vlan global`): one per bridge and
+ * VLAN range, keyed like {@link key}.
+ *
+ * @example
+ * ```ts
+ * BridgeVlan.globalModel.key({ dev: "br0", vid: 10, vidEnd: 20 }) // "br0|10-20"
+ * ```
+ * @since 0.4.0
+ */
+export const globalModel: ObjectType<GlobalOptions> = {
+  name: "bridge-vlan-global",
+  schema: GlobalSchema,
+  key: (g) => key(g as BridgeVlan),
+  equals: (a, b) => deepEqual(globalCanonical(a), globalCanonical(b)),
+  canonical: globalCanonical
+}

@@ -85,7 +85,11 @@ export const covers = (entry: Entry, want: unknown, have: unknown): boolean => {
 // objects as given (status is left out when a change carries one: most never do)
 const keyed = (entry: Entry, objects: ReadonlyArray<any> | undefined): Map<string, any> => {
   const m = new Map<string, any>()
-  for (const o of objects ?? []) if (!entry.kernelMade(o)) m.set(entry.model.key(o), o)
+  const expand = entry.expand
+  for (const o of objects ?? [])
+    if (!entry.kernelMade(o))
+      if (expand === undefined) m.set(entry.model.key(o), o)
+      else for (const x of expand(o)) m.set(entry.model.key(x), x)
   return m
 }
 
@@ -179,12 +183,21 @@ export const diff = (before: State, after: State, options: Options = {}): Plan =
       }
     }
     const replaced = new Set(inPlace.values())
+    // changes the kernel carries over to other objects of the type: those are written again
+    const resets: Array<(o: any) => boolean> = []
+    if (e.resets !== undefined)
+      for (const [key, to] of want) {
+        const from = was.get(key)
+        const r = from === undefined || sameObject(e, to, from) ? undefined : e.resets(from, to)
+        if (r !== undefined) resets.push(r)
+      }
     for (const [key, from] of was) {
       const to = want.get(key)
       const taken = gone(e, from)
       if (to === undefined) {
         if (replaced.has(key)) continue
-        if (!taken && (!options.partial || options.purge?.(name, from) === true))
+        // a setting is not removed: a state that leaves it out does not manage it
+        if (!taken && !e.setOnly && (!options.partial || options.purge?.(name, from) === true))
           removes.push({ op: "remove", type: name, key, object: from })
         continue
       }
@@ -202,7 +215,7 @@ export const diff = (before: State, after: State, options: Options = {}): Plan =
       // a port whose master is recreated is detached by the kernel
       const master = e === links && from.master !== undefined && recreated.has(`link:${from.master}`)
       const base = master ? { ...from, master: undefined } : from
-      if (!master && sameObject(e, to, from)) continue
+      if (!master && sameObject(e, to, from) && !resets.some((r) => r(to))) continue
       if (e.update?.(base, to) === undefined) {
         removes.push({ op: "remove", type: name, key, object: from })
         forward.push({ op: "add", type: name, key, object: to })
@@ -353,6 +366,43 @@ const textOf: Record<string, (o: any) => string> = {
       .filter(Boolean)
       .join(" "),
   action: (a) => `${a.kind}${a.index !== undefined ? ` index ${a.index}` : ""}`,
+  netconf: (c) => `${c.family} dev ${c.dev}${settingsText(c, ["family", "dev", "mcForwarding"])}`,
+  "neighbor-table": (t) =>
+    `${t.name}${t.dev !== undefined ? ` dev ${t.dev}` : ""}${settingsText(t, ["family", "name", "dev", "status"])}`,
+  "bridge-vlan-global": (g) =>
+    `vid ${g.vid}${g.vidEnd !== undefined && g.vidEnd !== g.vid ? `-${g.vidEnd}` : ""} dev ${g.dev}${settingsText(g, ["dev", "vid", "vidEnd"])}`,
+  wireguard: (c) =>
+    [
+      `dev ${c.dev}`,
+      c.privateKey !== undefined && "private-key (set)",
+      c.listenPort !== undefined && `listen-port ${c.listenPort}`,
+      c.fwmark !== undefined && c.fwmark !== 0 && `fwmark ${c.fwmark}`,
+      ...(c.peers ?? []).map(
+        (p: any) =>
+          `peer ${p.publicKey}${p.allowedIps?.length ? ` allowed-ips ${p.allowedIps.join(",")}` : ""}`
+      )
+    ]
+      .filter(Boolean)
+      .join(" "),
+  "macsec-rx-sc": (c) => `dev ${c.dev} rx sci ${c.sci}${c.active === false ? " off" : ""}`,
+  "macsec-sa": (a) =>
+    `dev ${a.dev}${a.sci === undefined ? " tx" : ` rx sci ${a.sci}`} sa ${a.an}${a.active === false ? " off" : " on"} key ${a.keyId}${a.key === undefined ? "" : " (key given)"}`,
+  "mpls-settings": (s) => settingsText(s, []).trimStart(),
+  "mpls-route": (r) =>
+    [
+      r.label,
+      r.as && `as to ${r.as.join("/")}`,
+      r.via && `via ${r.via.family} ${r.via.address}`,
+      r.dev && `dev ${r.dev}`,
+      ...(r.nexthops ?? []).map(
+        (n: any) =>
+          `nexthop${n.as ? ` as to ${n.as.join("/")}` : ""}${n.via ? ` via ${n.via.family} ${n.via.address}` : ""}${n.dev ? ` dev ${n.dev}` : ""}`
+      )
+    ]
+      .filter(Boolean)
+      .join(" "),
+  "multicast-route": (r) =>
+    `(${r.source}, ${r.group}) iif ${r.iif} oifs ${r.oifs.map((o: any) => o.dev).join(" ")} table ${r.table}`,
   rule: (r) =>
     [
       r.priority !== undefined && `pref ${r.priority}`,
@@ -366,6 +416,13 @@ const textOf: Record<string, (o: any) => string> = {
     ]
       .filter(Boolean)
       .join(" ")
+}
+
+/** A setting's values as ` name value` words (ip's order is the object's). */
+const settingsText = (o: Record<string, unknown>, skip: ReadonlyArray<string>): string => {
+  let out = ""
+  for (const [k, v] of Object.entries(o)) if (v !== undefined && !skip.includes(k)) out += ` ${k} ${v}`
+  return out
 }
 
 /** The fields an update changes, by name. */
@@ -391,7 +448,11 @@ const changedFields = (c: Extract<Change, { op: "update" }>): Array<string> => {
  */
 export const changeText = (c: Change): string => {
   const text = textOf[c.type] ?? ((o: unknown) => JSON.stringify(o, jsonReplacer))
-  if (c.op === "update") return `~ ${c.type} ${text(c.to)} (${changedFields(c).join(", ")})`
+  if (c.op === "update") {
+    const fields = changedFields(c)
+    // a setting written again after another change the kernel carried over to it
+    return `~ ${c.type} ${text(c.to)} (${fields.length > 0 ? fields.join(", ") : "written again"})`
+  }
   return `${c.op === "add" ? "+" : "-"} ${c.type} ${text(c.object)}`
 }
 

@@ -181,6 +181,9 @@ const begin = (before: Snapshot.Snapshot) => {
       // an update may move an object to another key in the same place (Entry.slot)
       const fromKey = change.op === "update" && change.from !== undefined ? entry.model.key(change.from) : key
       const prior = objects.get(key) ?? objects.get(fromKey)
+      // what the caller knows and the kernel never reports (a MACsec SA's key): kept for the inverse
+      if (change.op === "remove" && prior !== undefined)
+        objects.set(key, strip({ ...change.object, ...definedOf(prior) }))
       current = change
       // what the touched objects are now, and will be after the change
       const touched: Array<{ type: string; key: string; port: boolean }> = [

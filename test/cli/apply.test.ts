@@ -23,6 +23,10 @@ address:
   - { dev: br0, address: 10.0.0.1/24 }
 route:
   - { destination: 10.1.0.0/16, gateway: 10.0.0.254 }
+netconf:
+  - { family: inet, dev: br0, forwarding: true }
+neighbor-table:
+  - { family: inet, name: arp_cache, dev: br0, ucastProbes: 5 }
 purge:
   - { type: address, dev: br0 }
 `
@@ -49,6 +53,8 @@ describeRoot("nlink apply | plan | snapshot | restore | diff", () => {
             "+ link br0 type bridge up",
             "+ link v0 type veth up",
             "+ link v1 type veth master br0 up",
+            "+ netconf inet dev br0 forwarding true",
+            "+ neighbor-table arp_cache dev br0 ucastProbes 5",
             "+ address 10.0.0.1/24 dev br0",
             "+ route 10.1.0.0/16 via 10.0.0.254 table main"
           ])
@@ -74,13 +80,25 @@ describeRoot("nlink apply | plan | snapshot | restore | diff", () => {
             type: string
             key: string
           }>
-          expect(json.map((c) => `${c.op} ${c.type} ${c.key}`)).toEqual([
+          const steps = json.map((c) => `${c.op} ${c.type} ${c.key}`)
+          expect(steps.filter((c) => /^add (link|address|route) /.test(c))).toEqual([
             "add link br0",
             "add link v0",
             "add link v1",
             "add address br0|10.0.0.1/24|",
             "add route inet|main|10.1.0.0/16||0|0|via 10.0.0.254"
           ])
+          // every device's settings are part of the snapshot, written after their link
+          expect(steps).toContain("add netconf inet|br0")
+          expect(steps).toContain("add neighbor-table inet|arp_cache|br0")
+          expect(steps.indexOf("add netconf inet|br0")).toBeGreaterThan(steps.indexOf("add link br0"))
+          const written = JSON.parse(snap.stdout).objects
+          expect(written.netconf.find((c: any) => c.family === "inet" && c.dev === "br0").forwarding).toBe(
+            true
+          )
+          expect(
+            written["neighbor-table"].find((t: any) => t.name === "arp_cache" && t.dev === "br0").ucastProbes
+          ).toBe(5)
           const bad = nlink("apply", path.join(dir, "missing.json"), "-n", a)
           expect(bad.status).toBe(1)
           expect(bad.stderr).toMatch(/^nlink: .*cannot read/)

@@ -205,3 +205,73 @@ export const mdb: Entry<Mdb.Mdb> = {
     (m.status?.flags ?? []).includes("starExcl") ||
     (m.port === m.dev && m.protocol === undefined)
 }
+
+// MSTI 0 is what a new VLAN has, and the kernel refuses to set one without MST enabled
+const GLOBAL_OPTIONS = (g: BridgeVlan.GlobalOptions, from?: BridgeVlan.GlobalOptions) => {
+  const out: Record<string, unknown> = { dev: g.dev, vid: g.vid, vidEnd: g.vidEnd }
+  let any = false
+  for (const [k, v] of Object.entries(g)) {
+    if (v === undefined || k === "dev" || k === "vid" || k === "vidEnd") continue
+    const was =
+      from === undefined ? (k === "msti" ? 0 : undefined) : (from as unknown as Record<string, unknown>)[k]
+    if (was === v) continue
+    out[k] = v
+    any = true
+  }
+  return any ? (out as unknown as BridgeVlan.GlobalOptions) : undefined
+}
+
+const setGlobal = (g: BridgeVlan.GlobalOptions, from?: BridgeVlan.GlobalOptions): Op => {
+  const changes = GLOBAL_OPTIONS(g, from)
+  return changes === undefined ? Effect.void : BridgeVlan.setGlobal(changes)
+}
+
+const noVlanDump = (e: NetlinkError) => e.reason._tag === "Kernel" && e.reason.code === "EOPNOTSUPP"
+
+/**
+ * A bridge's global options of its VLANs (`bridge vlan global set`:
+ * multicast snooping per VLAN, querier, intervals, MST instance). They exist
+ * with each of the bridge's own VLANs (set-only, after them); the kernel
+ * reports consecutive VLANs of equal options as one range, which a plan
+ * compares VLAN by VLAN.
+ *
+ * @example
+ * ```ts
+ * Registry.bridgeVlanGlobal.needs({ dev: "br0", vid: 10, mcastSnooping: false }) // ["link:br0"]
+ * ```
+ * @since 0.4.0
+ */
+export const bridgeVlanGlobal: Entry<BridgeVlan.GlobalOptions> = {
+  model: BridgeVlan.globalModel,
+  rank: 33,
+  setOnly: true,
+  list: Effect.catchIf(BridgeVlan.listGlobal(), noVlanDump, () =>
+    Effect.succeed([] as ReadonlyArray<BridgeVlan.GlobalOptions>)
+  ),
+  // no bridge, no dump
+  listWith: (listed) =>
+    (listed.link ?? []).some((l) => l.kind === "bridge")
+      ? Effect.map(
+          Effect.catchIf(BridgeVlan.listGlobalRaw(), noVlanDump, () =>
+            Effect.succeed([] as ReadonlyArray<never>)
+          ),
+          (raw) => {
+            const names = namesOf(listed)
+            return raw.flatMap((m) => BridgeVlan.globalFromMessage(m, names))
+          }
+        )
+      : Effect.succeed([]),
+  add: (g) => setGlobal(g),
+  remove: () => Effect.void,
+  // one per VLAN: a change to one VLAN of a range splits it, an equal neighbour merges it
+  expand: (g) => {
+    if (g.vidEnd === undefined || g.vidEnd === g.vid) return [g]
+    const out: Array<BridgeVlan.GlobalOptions> = []
+    for (let v = g.vid; v <= g.vidEnd; v++) out.push({ ...g, vid: v, vidEnd: undefined })
+    return out
+  },
+  update: (from, to) => setGlobal(to, from),
+  needs: (g) => linkRef(g.dev),
+  dev: (g) => (typeof g.dev === "string" ? g.dev : undefined),
+  kernelMade: () => false
+}

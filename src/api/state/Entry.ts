@@ -101,6 +101,36 @@ export interface Entry<A = any> {
    * what the object shows by itself counts.
    */
   readonly kernelMade: (a: A, listed?: Listed) => boolean
+  /**
+   * Settings the kernel keeps with every device (or once per namespace):
+   * never added or removed by a plan, only written. A desired object is
+   * written over what is there (`add` and `update` both set it); one a
+   * state leaves out is not managed.
+   */
+  readonly setOnly?: boolean
+  /**
+   * Objects of the same type a change to `from` → `to` rewrites in the
+   * kernel (`net.ipv4.conf.all.forwarding` sets every device's): a plan
+   * writes those it names again after it, although they were equal before.
+   */
+  readonly resets?: (from: A, to: A) => ((other: A) => boolean) | undefined
+  /**
+   * Why nlink cannot write objects of this type (they are shown, never
+   * planned): a desired state that names one fails validation with it.
+   */
+  readonly readOnly?: string
+  /**
+   * The objects a plan compares instead of `a`, when the kernel reports a
+   * group of objects as one that another change may split or merge (a
+   * range of VLANs of equal options): both sides are expanded alike.
+   */
+  readonly expand?: (a: A) => ReadonlyArray<A>
+  /**
+   * What creating `a` needs that it does not give (a MACsec SA's key, which
+   * the kernel never reports): a plan is checked before anything is sent;
+   * `path` names the object in the error.
+   */
+  readonly creates?: (a: A, path: string) => NetlinkError | undefined
 }
 
 /**

@@ -14,6 +14,7 @@ import * as Effect from "effect/Effect"
 import * as Address from "../Address.ts"
 import * as AddressLabel from "../AddressLabel.ts"
 import * as Class from "../Class.ts"
+import { AF_INET, AF_INET6 } from "../internal/Common.ts"
 import { deepEqual } from "../internal/Model.ts"
 import * as Link from "../Link.ts"
 import { byKind } from "../link/registry.ts"
@@ -24,13 +25,21 @@ import * as Route from "../Route.ts"
 import * as Rule from "../Rule.ts"
 import * as Handle from "../tc/Handle.ts"
 import { addedClassKinds } from "../tc/registry.ts"
-import { bridgeVlan, fdb, mdb } from "./Bridge.ts"
+import { bridgeVlan, bridgeVlanGlobal, fdb, mdb } from "./Bridge.ts"
 import { type Entry, linkRef, namesOf, type Op, RETRY } from "./Entry.ts"
+import { macsecRxSc, macsecSa } from "./Macsec.ts"
+import { mplsRoute, mplsSettings, multicastRoute } from "./Routing.ts"
+import { neighborTable, netconf } from "./Settings.ts"
 import { action, chain, filter } from "./Tc.ts"
+import { wireguard } from "./WireGuard.ts"
 
 export { type Entry, type Listed, strip } from "./Entry.ts"
-export { bridgeVlan, fdb, mdb } from "./Bridge.ts"
+export { bridgeVlan, bridgeVlanGlobal, fdb, mdb } from "./Bridge.ts"
+export { type MacsecRxSc, type MacsecSa, macsecRxSc, macsecSa } from "./Macsec.ts"
+export { type MplsSettings, mplsRoute, mplsSettings, multicastRoute } from "./Routing.ts"
+export { neighborTable, netconf } from "./Settings.ts"
 export { action, chain, filter } from "./Tc.ts"
+export { type WireGuardConfig, type WireGuardPeer, wireguard } from "./WireGuard.ts"
 
 // ---------------------------------------------------------------------------
 // links
@@ -231,11 +240,16 @@ const routeNeeds = (r: Route.Route): Array<string> => [
 export const route: Entry<Route.Route> = {
   model: Route.model,
   rank: 20,
-  list: Route.list({ table: "all" }),
+  // a dump of every family holds MPLS and multicast routes too (their own entries)
+  list: Effect.map(Route.list({ table: "all" }), (rs) => rs.filter((r) => typeof r.family !== "number")),
   listWith: (listed) =>
-    Effect.map(Route.listRaw({ table: "all" }), (raw) =>
-      raw.map((m) => Route.fromMessage(m, namesOf(listed)))
-    ),
+    Effect.map(Route.listRaw({ table: "all" }), (raw) => {
+      const names = namesOf(listed)
+      const out: Array<Route.Route> = []
+      for (const m of raw)
+        if (m.family === AF_INET || m.family === AF_INET6) out.push(Route.fromMessage(m, names))
+      return out
+    }),
   add: (r) => Route.add(r),
   remove: (r) => Route.remove(r),
   update: (_from, to) => Route.replace(to),
@@ -438,19 +452,31 @@ export const tcClass: Entry<Class.Class> = {
  * @example
  * ```ts
  * Registry.entries.map((e) => e.model.name)
- * // ["link", "address", "address-label", "nexthop", "route", "neighbor", "bridge-vlan", "fdb", "mdb", "rule",
- * //  "qdisc", "action", "class", "chain", "filter"]
+ * // ["link", "netconf", "neighbor-table", "mpls-settings", "wireguard", "macsec-rx-sc", "address", "macsec-sa",
+ * //  "address-label", "nexthop", "route",
+ * //  "mpls-route", "multicast-route", "neighbor", "bridge-vlan", "bridge-vlan-global", "fdb", "mdb", "rule",
+ * //  "qdisc", "action",
+ * //  "class", "chain", "filter"]
  * ```
  * @since 0.3.0
  */
 export const entries: ReadonlyArray<Entry> = [
   link,
+  netconf,
+  neighborTable,
+  mplsSettings,
+  wireguard,
+  macsecRxSc,
   address,
+  macsecSa,
   addressLabel,
   nexthop,
   route,
+  mplsRoute,
+  multicastRoute,
   neighbor,
   bridgeVlan,
+  bridgeVlanGlobal,
   fdb,
   mdb,
   rule,
@@ -477,7 +503,7 @@ export const byName: ReadonlyMap<string, Entry> = new Map(entries.map((e) => [e.
  *
  * @example
  * ```ts
- * Registry.names // ["link", "address", "address-label", "nexthop", "route", "neighbor", "bridge-vlan", "fdb", ...]
+ * Registry.names // ["link", "netconf", "neighbor-table", "mpls-settings", "address", "address-label", ...]
  * ```
  * @since 0.3.0
  */
