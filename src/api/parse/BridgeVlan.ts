@@ -5,7 +5,7 @@
  */
 import type { BridgeVlan } from "../BridgeVlan.ts"
 import { int, intValue, isError, type Keyword, keywords, type Parsed, Words } from "../internal/Words.ts"
-import { type Draft, kw, set } from "./Common.ts"
+import { type Draft, kw, set, devKeyword } from "./Common.ts"
 
 const STATES = ["disabled", "listening", "learning", "forwarding", "blocking"]
 
@@ -31,11 +31,7 @@ const bool = (name: string, field: string): Keyword<Draft> =>
   )
 
 const table: ReadonlyArray<Keyword<Draft>> = [
-  kw(
-    "dev",
-    set("dev", (w, k) => w.value(k)),
-    { exact: true }
-  ),
+  devKeyword(),
   kw(
     "vid",
     (w, s) => {

@@ -7,7 +7,7 @@ import { AF_INET, AF_INET6 } from "../internal/Common.ts"
 import * as Names from "../internal/Names.ts"
 import { int, intValue, isError, type Keyword, keywords, type Parsed, Words } from "../internal/Words.ts"
 import type { Nexthop } from "../Nexthop.ts"
-import { checkAddress, type Draft, familyOf, kw, namedValue, set } from "./Common.ts"
+import { checkAddress, type Draft, familyOf, kw, namedValue, set, devKeyword } from "./Common.ts"
 import { parseEncap } from "./Encap.ts"
 
 const flagKw = (name: string, field: string): Keyword<Draft> =>
@@ -72,11 +72,7 @@ const table: ReadonlyArray<Keyword<Draft>> = [
     set("id", (w, k) => intValue(w, k, 1)),
     { exact: true }
   ),
-  kw(
-    "dev",
-    set("dev", (w, k) => w.value(k)),
-    { exact: true }
-  ),
+  devKeyword(),
   kw(
     "via",
     (w, s) => {

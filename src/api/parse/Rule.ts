@@ -24,7 +24,8 @@ import {
   kw,
   namedValue,
   realmsValue,
-  set
+  set,
+  devKeyword
 } from "./Common.ts"
 
 // ip's inet_proto_a2n names (the model's IpProtoName) and numbers
@@ -169,11 +170,7 @@ const table: ReadonlyArray<Keyword<Draft>> = [
     set("suppressIfgroup", (w, k) => intValue(w, k)),
     { aliases: ["sup_group"] }
   ),
-  kw(
-    "dev",
-    set("iif", (w, k) => w.value(k)),
-    { exact: true, aliases: ["iif"] }
-  ),
+  devKeyword("iif", ["iif"]),
   kw(
     "oif",
     set("oif", (w, k) => w.value(k)),
