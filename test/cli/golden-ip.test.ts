@@ -261,14 +261,8 @@ describe("nlink link add|set|del: the request equals ip's", () => {
     const link = typeof spec.link === "string" ? INDEX[spec.link] : undefined
     return { ...(link === undefined ? {} : { link }), devices }
   }
-  // namespaces by fd/pid, vf/xdp/altname settings and property commands are not link words nlink parses
-  const cases = fixturesOf(
-    "link",
-    (f) =>
-      f.command.some((w) => w.includes("{")) ||
-      ["property", "show"].includes(f.command[1]!) ||
-      f.command.some((w) => w === "vf" || w.startsWith("xdp"))
-  )
+  // namespaces by fd/pid are filled in when captured (their own test below)
+  const cases = fixturesOf("link", (f) => f.command.some((w) => w.includes("{")) || f.command[1] === "show")
 
   it("covers the link fixtures", () => {
     expect(cases.length).toBeGreaterThanOrEqual(60)
@@ -281,6 +275,13 @@ describe("nlink link add|set|del: the request equals ip's", () => {
         ok(Link.parseDel(words, "link del"))
         return expectLinkLikeIproute2(Link.removeRequest(decodeLink(theirs.bytes).index), theirs)
       }
+      if (verb === "property") {
+        const m = decodeLink(theirs.bytes)
+        const p = ok(Link.parseProperty(words.slice(1), `link property ${words[0]}`))
+        expect(p.altnames).toHaveLength(1)
+        const op = words[0] === "add" ? "add" : "del"
+        return expectLinkLikeIproute2(Link.altnameRequest(op, m.index, p.altnames[0]!), theirs)
+      }
       if (verb === "set") {
         const m = decodeLink(theirs.bytes)
         const devices = (o: { readonly backupPort?: unknown }): Record<string, number> =>
@@ -290,7 +291,18 @@ describe("nlink link add|set|del: the request equals ip's", () => {
           const { port } = ok(parseBridgePort(words, "link set"))
           return expectPortLikeIproute2(Link.bridgePortRequest(m.index, port, devices(port)), theirs)
         }
-        const { changes, port } = ok(Link.parseChanges(words, "link set"))
+        const parsed = ok(Link.parseChanges(words, "link set"))
+        if (parsed.vfs !== undefined) {
+          expect(parsed.vfs).toHaveLength(1)
+          expect(parsed.changes).toEqual({})
+          return expectLinkLikeIproute2(Link.vfRequest(m.index, parsed.vfs[0]!), theirs)
+        }
+        if (parsed.xdp !== undefined) {
+          const { pinned, ...x } = parsed.xdp
+          expect(pinned).toBeUndefined()
+          return expectLinkLikeIproute2(Link.xdpRequest(m.index, { ...x, fd: null }), theirs)
+        }
+        const { changes, port } = parsed
         if (port !== undefined) {
           expect(changes).toEqual({})
           return expectPortLikeIproute2(

@@ -5,7 +5,9 @@
  * to the library call.
  */
 import * as Effect from "effect/Effect"
-import type * as Layer from "effect/Layer"
+import type * as Services from "effect/Context"
+import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
 import * as Option from "effect/Option"
 import { Argument, Command, Flag } from "effect/cli"
 import { isError, type Parsed } from "../../api/internal/Words.ts"
@@ -55,9 +57,52 @@ export const flags = commonFlags({
   json: "Print one JSON document using the library's field names"
 })
 
+// Set while `-batch` runs: every command of the batch shares one Netlink
+// service per namespace, built once in this scope (one socket, as ip -batch).
+let shared:
+  | { readonly scope: Scope.Scope; readonly built: Map<string, Services.Context<Netlink>> }
+  | undefined
+
 /** The Netlink layer of the namespace asked for (or the current one). */
-export const layerFor = (netns: Option.Option<string>): Layer.Layer<Netlink, NetlinkError> =>
-  Option.isSome(netns) ? Netlink.layerNamespace({ name: netns.value }) : Netlink.layer
+export const layerFor = (netns: Option.Option<string>): Layer.Layer<Netlink, NetlinkError> => {
+  const layer = Option.isSome(netns) ? Netlink.layerNamespace({ name: netns.value }) : Netlink.layer
+  const s = shared
+  if (s === undefined) return layer
+  const key = Option.getOrElse(netns, () => "")
+  return Layer.effectContext(
+    Effect.suspend(() => {
+      const ready = s.built.get(key)
+      if (ready !== undefined) return Effect.succeed(ready)
+      return Effect.tap(Layer.buildWithScope(layer, s.scope), (c) => Effect.sync(() => s.built.set(key, c)))
+    })
+  )
+}
+
+/**
+ * Runs `effect` with every command inside it sharing its namespace's
+ * Netlink service (opened on first use, closed when `effect` ends): what
+ * `-batch` runs its lines in.
+ *
+ * @example
+ * ```ts
+ * shareConnections(Effect.forEach(lines, runLine, { discard: true }))
+ * ```
+ */
+export const shareConnections = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.scoped(
+    Effect.flatMap(Effect.scope, (scope) =>
+      Effect.acquireUseRelease(
+        Effect.sync(() => {
+          shared = { scope, built: new Map() }
+        }),
+        () => effect,
+        () =>
+          Effect.sync(() => {
+            shared = undefined
+          })
+      )
+    )
+  )
 
 /** A parse result as an Effect (the Validation error fails it). */
 export const fromParsed = <A>(r: Parsed<A>): Effect.Effect<A, NetlinkError> =>
