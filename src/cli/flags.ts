@@ -126,7 +126,8 @@ const VERBS: Readonly<Record<string, ReadonlyArray<readonly [string, string | un
     ["delete", "del"],
     ["get", "get"],
     ...LIST,
-    ["flush", "flush"]
+    ["flush", "flush"],
+    ["bucket", "bucket"]
   ],
   netns: [
     ["list", "list"],
