@@ -61,7 +61,7 @@ import { Netlink } from "./Netlink.ts"
  * ```
  * @since 0.3.0
  */
-export { parse } from "./parse/BridgeVlan.ts"
+export { parse, parseGlobal } from "./parse/BridgeVlan.ts"
 
 /**
  * A per-VLAN STP state by the name `bridge vlan set ... state` uses.

@@ -135,7 +135,7 @@ import { byKind, registry } from "./link/registry.ts"
  * ```
  * @since 0.3.0
  */
-export { parse, parseChanges, parseDel } from "./parse/Link.ts"
+export { parse, parseChanges, parseDel, parseProperty } from "./parse/Link.ts"
 
 // ---------------------------------------------------------------------------
 // types

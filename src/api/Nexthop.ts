@@ -71,7 +71,7 @@ import * as Encap from "./nexthop/Encap.ts"
  * ```
  * @since 0.3.0
  */
-export { parse } from "./parse/Nexthop.ts"
+export { parse, parseBucketGet, parseBuckets } from "./parse/Nexthop.ts"
 
 /**
  * Group types and NHA_OP_FLAGS bits by name, for {@link listRaw}'s messages.

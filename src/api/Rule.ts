@@ -67,7 +67,7 @@ import { Netlink } from "./Netlink.ts"
  * ```
  * @since 0.3.0
  */
-export { parse } from "./parse/Rule.ts"
+export { parse, parseFlush } from "./parse/Rule.ts"
 
 /**
  * Action, flag and table values by name (`FrAct.prohibit === 8`), for the

@@ -80,7 +80,8 @@ const VERBS: Readonly<Record<string, ReadonlyArray<readonly [string, string | un
     ["change", "set"],
     ["replace", undefined],
     ["delete", "del"],
-    ...LIST
+    ...LIST,
+    ["property", "property"]
   ],
   address: [
     ["add", "add"],
@@ -111,14 +112,22 @@ const VERBS: Readonly<Record<string, ReadonlyArray<readonly [string, string | un
     ["get", "get"],
     ["flush", "flush"]
   ],
-  rule: [...LIST, ["save", undefined], ["restore", undefined], ["add", "add"], ["delete", "del"]],
+  rule: [
+    ...LIST,
+    ["save", undefined],
+    ["restore", undefined],
+    ["add", "add"],
+    ["delete", "del"],
+    ["flush", "flush"]
+  ],
   nexthop: [
     ["add", "add"],
     ["replace", "replace"],
     ["delete", "del"],
     ["get", "get"],
     ...LIST,
-    ["flush", "flush"]
+    ["flush", "flush"],
+    ["bucket", "bucket"]
   ],
   netns: [
     ["list", "list"],

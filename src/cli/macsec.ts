@@ -11,7 +11,7 @@ import type { Parsed } from "../api/internal/Words.ts"
 import * as Macsec from "../api/Macsec.ts"
 import { commonFlags } from "./flags.ts"
 import { toJson } from "./format.ts"
-import { fromParsed, layerFor } from "./commands/common.ts"
+import { fromParsed, layerFor, wordsCommand as sharedWordsCommand } from "./commands/common.ts"
 
 const flags = commonFlags({
   netns: "Run inside this named network namespace (as `ip -n NAME macsec`)",
@@ -43,27 +43,14 @@ const wordsCommand = (
   description: string,
   parse: (words: ReadonlyArray<string>, command: string) => Parsed<Macsec.MacsecCommand>,
   aliases: ReadonlyArray<string> = []
-) => {
-  let cmd = Command.make(
+) =>
+  sharedWordsCommand(
     name,
-    {
-      ...flags,
-      words: Argument.String("words").pipe(
-        Argument.withDescription("The words `ip macsec` takes after the verb"),
-        Argument.variadic()
-      )
-    },
-    Effect.fn(function* ({ netns, words }) {
-      const program = Effect.gen(function* () {
-        const c = yield* fromParsed(parse(words as ReadonlyArray<string>, `macsec ${name}`))
-        yield* Macsec.change(c.dev, c.change)
-      })
-      yield* program.pipe(Effect.provide(layerFor(netns)))
-    })
-  ).pipe(Command.withDescription(description))
-  for (const a of aliases) cmd = cmd.pipe(Command.withAlias(a))
-  return cmd
-}
+    description,
+    (words) =>
+      Effect.flatMap(fromParsed(parse(words, `macsec ${name}`)), (c) => Macsec.change(c.dev, c.change)),
+    { aliases, tool: "ip macsec", family: false }
+  )
 
 const show = Command.make(
   "show",

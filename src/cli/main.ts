@@ -25,6 +25,7 @@ import { linkCmd } from "./commands/link.ts"
 import { bridgeCmd, fdbCmd, mdbCmd, vlanCmd } from "./commands/bridge.ts"
 import { execIn, netnsCmd } from "./commands/netns.ts"
 import { normalizeArgs } from "./flags.ts"
+import { batchOptions, runBatch } from "./batch.ts"
 import { nexthopCmd } from "./commands/nexthop.ts"
 import { flags, layerFor, print } from "./commands/common.ts"
 import { listCommand } from "./commands/list.ts"
@@ -101,6 +102,9 @@ const maddressCmd = Command.make("maddress").pipe(
   Command.withDescription("Multicast (and anycast) memberships"),
   Command.withSubcommands([maddressList])
 )
+
+// `-batch FILE [-force]` runs the file's lines (src/cli/batch.ts)
+const batch = batchOptions(process.argv.slice(2))
 
 // ip's global options before the object, and -4/-6, in effect/cli's spelling.
 process.argv = [...process.argv.slice(0, 2), ...normalizeArgs(process.argv.slice(2))]
@@ -214,8 +218,11 @@ const reportFailure = (cause: Cause.Cause<unknown>): Effect.Effect<void, unknown
   })
 }
 
-const program = nlink.pipe(
-  Command.run({ version: "0.1.0" }),
+const program = (
+  batch === undefined
+    ? nlink.pipe(Command.run({ version: "0.1.0" }))
+    : runBatch(batch, Command.runWith(nlink, { version: "0.1.0" }))
+).pipe(
   Effect.catchCause(reportFailure),
   Effect.provide(Layer.mergeAll(NodeServices.layer, Layer.succeed(CliOutput.Presenter)(presenter)))
 )

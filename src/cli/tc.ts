@@ -24,7 +24,7 @@ import { invalid } from "../api/internal/Common.ts"
 import type { NetlinkError } from "../runtime/NetlinkError.ts"
 import { commonFlags } from "./flags.ts"
 import { toJson } from "./format.ts"
-import { fromParsed, layerFor } from "./commands/common.ts"
+import { type Context, fromParsed, layerFor, wordsCommand as sharedWordsCommand } from "./commands/common.ts"
 
 const RATES = new Set(["rate", "ceil", "peakrate"])
 
@@ -237,36 +237,13 @@ const actionList = Command.make(
   Command.withAlias("ls")
 )
 
-/**
- * A writing subcommand: `nlink tc OBJECT VERB WORDS...`, the words as `tc`
- * takes them after the verb; `run` parses and acts inside the namespace `-n`
- * names. Words that begin with "-" (cake's `overhead -4`) follow a `--`.
- */
+/** A writing subcommand: `nlink tc OBJECT VERB WORDS...`, the words as `tc` takes them after the verb. */
 const wordsCommand = (
   name: string,
   description: string,
-  run: (words: ReadonlyArray<string>, json: boolean) => Effect.Effect<void, NetlinkError, Netlink>,
+  run: (words: ReadonlyArray<string>, context: Context) => Effect.Effect<void, NetlinkError, Netlink>,
   aliases: ReadonlyArray<string> = []
-) => {
-  let cmd = Command.make(
-    name,
-    {
-      ...commonFlags({
-        netns: "Run inside this named network namespace (as `tc -n NAME`)",
-        json: "Print one JSON document using the library's field names"
-      }),
-      words: Argument.String("words").pipe(
-        Argument.withDescription("The words `tc` takes after the verb"),
-        Argument.variadic()
-      )
-    },
-    Effect.fn(function* ({ netns, json, words }) {
-      yield* run(words as ReadonlyArray<string>, json).pipe(Effect.provide(layerFor(netns)))
-    })
-  ).pipe(Command.withDescription(description))
-  for (const a of aliases) cmd = cmd.pipe(Command.withAlias(a))
-  return cmd
-}
+) => sharedWordsCommand(name, description, run, { aliases, tool: "tc", family: false })
 
 const say = (text: string) => Effect.sync(() => process.stdout.write(`${text}\n`))
 
@@ -373,7 +350,7 @@ const filterDel = wordsCommand(
 const filterGet = wordsCommand(
   "get",
   "Show one filter: tc filter get's words (dev DEV parent P protocol P pref N handle H KIND)",
-  (words, json) =>
+  (words, { json }) =>
     Effect.gen(function* () {
       const f = yield* fromParsed(FilterWords.parseWords(words, "filter get"))
       if (f.priority === undefined || f.handle === undefined)
@@ -420,7 +397,7 @@ const actionDel = wordsCommand(
 const actionGet = wordsCommand(
   "get",
   "Show actions: tc actions get's words (action KIND index N [action ...])",
-  (words, json) =>
+  (words, { json }) =>
     Effect.gen(function* () {
       const as = yield* fromParsed(ActionWords.parseActions(words, "action get", true))
       const found: Array<Action.Action> = []

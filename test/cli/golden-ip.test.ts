@@ -26,7 +26,7 @@ import { decodeAddrMessage } from "../../src/generated/rt-addr/index.ts"
 import { decodeLinkMessage } from "../../src/generated/rt-link/index.ts"
 import { decodeMdbSetMessage } from "../../src/generated/rt-mdb/index.ts"
 import { decodeNeighMessage } from "../../src/generated/rt-neigh/index.ts"
-import { decodeNexthopMessage } from "../../src/generated/rt-nexthop/index.ts"
+import { decodeNexthopBucketMessage, decodeNexthopMessage } from "../../src/generated/rt-nexthop/index.ts"
 import { decodeRouteMessage } from "../../src/generated/rt-route/index.ts"
 import { decodeRuleMessage } from "../../src/generated/rt-rule/index.ts"
 import { decodeBridgeLinkMessage, decodeVlanMessage } from "../../src/generated/rt-vlan/index.ts"
@@ -213,8 +213,20 @@ describe("nlink rule add|del: the request equals ip's", () => {
 
 describe("nlink nexthop add|replace|del|get: the request equals ip's", () => {
   const { decode, tree, expectSame } = requestChecks(decodeNexthopMessage, 8)
-  // `nexthop bucket ...` is a listing, not an object command
+  // `nexthop bucket ...` reads buckets (its own case below)
   const cases = fixturesOf("nexthop", (f) => f.command[1] === "bucket")
+
+  const buckets = requestChecks(decodeNexthopBucketMessage, 8)
+  const bucketCases = fixturesOf("nexthop", (f) => f.command[1] !== "bucket" || f.command[2] !== "get")
+  it("has the bucket get fixture", () => {
+    expect(bucketCases.length).toBeGreaterThanOrEqual(1)
+  })
+  for (const { f, words, line } of bucketCases) {
+    it(line, () => {
+      const q = ok(Nexthop.parseBucketGet(words.slice(1), "nexthop bucket get"))
+      buckets.expectSame(Nexthop.bucketRequest(q), f.messages[0]!.bytes, false)
+    })
+  }
 
   it("covers the nexthop fixtures", () => {
     expect(cases.length).toBeGreaterThanOrEqual(14)
@@ -261,14 +273,8 @@ describe("nlink link add|set|del: the request equals ip's", () => {
     const link = typeof spec.link === "string" ? INDEX[spec.link] : undefined
     return { ...(link === undefined ? {} : { link }), devices }
   }
-  // namespaces by fd/pid, vf/xdp/altname settings and property commands are not link words nlink parses
-  const cases = fixturesOf(
-    "link",
-    (f) =>
-      f.command.some((w) => w.includes("{")) ||
-      ["property", "show"].includes(f.command[1]!) ||
-      f.command.some((w) => w === "vf" || w.startsWith("xdp"))
-  )
+  // namespaces by fd/pid are filled in when captured (their own test below)
+  const cases = fixturesOf("link", (f) => f.command.some((w) => w.includes("{")) || f.command[1] === "show")
 
   it("covers the link fixtures", () => {
     expect(cases.length).toBeGreaterThanOrEqual(60)
@@ -281,6 +287,13 @@ describe("nlink link add|set|del: the request equals ip's", () => {
         ok(Link.parseDel(words, "link del"))
         return expectLinkLikeIproute2(Link.removeRequest(decodeLink(theirs.bytes).index), theirs)
       }
+      if (verb === "property") {
+        const m = decodeLink(theirs.bytes)
+        const p = ok(Link.parseProperty(words.slice(1), `link property ${words[0]}`))
+        expect(p.altnames).toHaveLength(1)
+        const op = words[0] === "add" ? "add" : "del"
+        return expectLinkLikeIproute2(Link.altnameRequest(op, m.index, p.altnames[0]!), theirs)
+      }
       if (verb === "set") {
         const m = decodeLink(theirs.bytes)
         const devices = (o: { readonly backupPort?: unknown }): Record<string, number> =>
@@ -290,7 +303,18 @@ describe("nlink link add|set|del: the request equals ip's", () => {
           const { port } = ok(parseBridgePort(words, "link set"))
           return expectPortLikeIproute2(Link.bridgePortRequest(m.index, port, devices(port)), theirs)
         }
-        const { changes, port } = ok(Link.parseChanges(words, "link set"))
+        const parsed = ok(Link.parseChanges(words, "link set"))
+        if (parsed.vfs !== undefined) {
+          expect(parsed.vfs).toHaveLength(1)
+          expect(parsed.changes).toEqual({})
+          return expectLinkLikeIproute2(Link.vfRequest(m.index, parsed.vfs[0]!), theirs)
+        }
+        if (parsed.xdp !== undefined) {
+          const { pinned, ...x } = parsed.xdp
+          expect(pinned).toBeUndefined()
+          return expectLinkLikeIproute2(Link.xdpRequest(m.index, { ...x, fd: null }), theirs)
+        }
+        const { changes, port } = parsed
         if (port !== undefined) {
           expect(changes).toEqual({})
           return expectPortLikeIproute2(
@@ -347,8 +371,19 @@ describe("nlink vlan add|del|set: the request equals bridge's", () => {
     return s === "26" || s === "26,3"
   })
   const vlanChecks = requestChecks(decodeVlanMessage, 8)
-  // `vlan global set` sets bridge-wide options, not a VLAN entry
+  // `vlan global set` sets bridge-wide options, not a VLAN entry (its own case below)
   const cases = fixturesOf("vlan", (f) => f.command[1] === "global")
+  const globals = fixturesOf("vlan", (f) => f.command[1] !== "global")
+  it("has the vlan global set fixture", () => {
+    expect(globals.length).toBeGreaterThanOrEqual(1)
+  })
+  for (const { f, words, line } of globals) {
+    it(line, () => {
+      const theirs = f.messages[0]!.bytes
+      const g = ok(BridgeVlan.parseGlobal(words.slice(1), "vlan global set"))
+      vlanChecks.expectSame(BridgeVlan.globalRequest(g, vlanChecks.decode(theirs).ifindex), theirs)
+    })
+  }
 
   it("covers the vlan fixtures", () => {
     expect(cases.length).toBeGreaterThanOrEqual(8)

@@ -8,7 +8,17 @@ import type { Address, Filter } from "../Address.ts"
 import { AF_INET6 } from "../internal/Common.ts"
 import * as Names from "../internal/Names.ts"
 import { int, intValue, isError, type Keyword, keywords, type Parsed, Words } from "../internal/Words.ts"
-import { checkAddress, checkPrefix, type Draft, familyOf, kw, namedValue, once, set } from "./Common.ts"
+import {
+  checkAddress,
+  checkPrefix,
+  type Draft,
+  familyOf,
+  kw,
+  namedValue,
+  once,
+  set,
+  devKeyword
+} from "./Common.ts"
 
 // Flags ip takes by name: which may be set (the rest are the kernel's and
 // ip ignores them with a warning), and which apply to IPv6 only.
@@ -90,11 +100,7 @@ const table: ReadonlyArray<Keyword<Draft>> = [
     { exact: true }
   ),
   kw("scope", set("scope", namedValue(Names.scope, 255)), { exact: true }),
-  kw(
-    "dev",
-    set("dev", (w, k) => w.value(k)),
-    { exact: true }
-  ),
+  devKeyword(),
   kw(
     "label",
     set("label", (w, k) => w.value(k)),
@@ -192,11 +198,7 @@ export const parseFlush = (
   const r = keywords<Draft>(
     w,
     [
-      kw(
-        "dev",
-        set("dev", (w, k) => w.value(k)),
-        { exact: true }
-      ),
+      devKeyword(),
       kw("scope", set("scope", namedValue(Names.scope, 255)), { exact: true }),
       kw(
         "label",

@@ -3,9 +3,9 @@
  *
  * @since 0.3.0
  */
-import type { BridgeVlan } from "../BridgeVlan.ts"
+import type { BridgeVlan, GlobalOptions } from "../BridgeVlan.ts"
 import { int, intValue, isError, type Keyword, keywords, type Parsed, Words } from "../internal/Words.ts"
-import { type Draft, kw, set } from "./Common.ts"
+import { type Draft, kw, set, devKeyword } from "./Common.ts"
 
 const STATES = ["disabled", "listening", "learning", "forwarding", "blocking"]
 
@@ -31,11 +31,7 @@ const bool = (name: string, field: string): Keyword<Draft> =>
   )
 
 const table: ReadonlyArray<Keyword<Draft>> = [
-  kw(
-    "dev",
-    set("dev", (w, k) => w.value(k)),
-    { exact: true }
-  ),
+  devKeyword(),
   kw(
     "vid",
     (w, s) => {
@@ -108,4 +104,80 @@ export const parse = (input: string | ReadonlyArray<string>, command = "vlan add
   if (s.vid === undefined) return w.fail("vid", "a VLAN id is required (vid N)")
   const { $master: _, ...out } = s
   return out as unknown as BridgeVlan
+}
+
+const u32 = (name: string, field: string, max = 0xffffffff): Keyword<Draft> =>
+  kw(
+    name,
+    set(field, (w, k) => intValue(w, k, 0, max)),
+    { exact: true }
+  )
+
+const u64 = (name: string, field: string): Keyword<Draft> =>
+  kw(
+    name,
+    (w, s) => {
+      const v = w.value(name)
+      if (isError(v)) return v
+      if (!/^(\d+|0x[0-9a-f]+)$/i.test(v) || BigInt(v) > 0xffffffffffffffffn)
+        return w.fail(name, `"${v}" is not a 64-bit number`)
+      s[field] = BigInt(v)
+    },
+    { exact: true }
+  )
+
+const onOff01 = (name: string, field: string): Keyword<Draft> =>
+  kw(
+    name,
+    (w, s) => {
+      const v = intValue(w, name, 0, 255)
+      if (isError(v)) return v
+      s[field] = v !== 0
+    },
+    { exact: true }
+  )
+
+// bridge/vlan.c vlan_global_option_set's words (compared exactly), values as bridge sends them
+const globalTable: ReadonlyArray<Keyword<Draft>> = [
+  devKeyword(),
+  table[1]!,
+  onOff01("mcast_snooping", "mcastSnooping"),
+  onOff01("mcast_querier", "mcastQuerier"),
+  u32("mcast_igmp_version", "mcastIgmpVersion", 255),
+  u32("mcast_mld_version", "mcastMldVersion", 255),
+  u32("mcast_last_member_count", "mcastLastMemberCount"),
+  u32("mcast_startup_query_count", "mcastStartupQueryCount"),
+  u64("mcast_last_member_interval", "mcastLastMemberInterval"),
+  u64("mcast_membership_interval", "mcastMembershipInterval"),
+  u64("mcast_querier_interval", "mcastQuerierInterval"),
+  u64("mcast_query_interval", "mcastQueryInterval"),
+  u64("mcast_query_response_interval", "mcastQueryResponseInterval"),
+  u64("mcast_startup_query_interval", "mcastStartupQueryInterval"),
+  u32("msti", "msti", 0xffff)
+]
+
+/**
+ * Reads `bridge vlan global set` words into `BridgeVlan.setGlobal`'s
+ * options: `dev BRIDGE vid N[-M]` and the per-VLAN multicast options
+ * (`mcast_snooping 0|1`, `mcast_querier 0|1`, versions, counts, intervals in
+ * the kernel's ticks as bridge sends them, `msti N`).
+ *
+ * @example
+ * ```ts
+ * BridgeVlan.parseGlobal("dev br0 vid 10 mcast_snooping 1")
+ * // { dev: "br0", vid: 10, mcastSnooping: true }
+ * ```
+ * @since 0.4.0
+ */
+export const parseGlobal = (
+  input: string | ReadonlyArray<string>,
+  command = "vlan global set"
+): Parsed<GlobalOptions> => {
+  const w = Words.of(input, command)
+  const s: Draft = {}
+  const r = keywords(w, globalTable, s)
+  if (isError(r)) return r
+  if (s.dev === undefined) return w.fail("dev", "a device is required (dev NAME)")
+  if (s.vid === undefined) return w.fail("vid", "a VLAN id is required (vid N)")
+  return s as unknown as GlobalOptions
 }

@@ -132,3 +132,14 @@ export const realmsValue = (w: Words, keyword: string): Parsed<number> => {
   }
   return nums.length === 2 ? ((nums[0]! << 16) | nums[1]!) >>> 0 : nums[0]!
 }
+
+/**
+ * ip's `dev NAME` keyword (spelled out, as ip's `strcmp`), storing the name
+ * in `field`; `aliases` are other spellings ip takes for it (`oif`, `iif`).
+ */
+export const devKeyword = (field = "dev", aliases?: ReadonlyArray<string>): Keyword<Draft> =>
+  kw(
+    "dev",
+    set(field, (w, k) => w.value(k)),
+    aliases === undefined ? { exact: true } : { exact: true, aliases }
+  )

@@ -6,7 +6,7 @@
  */
 import type { Fdb, FlushFilter } from "../Fdb.ts"
 import { intValue, isError, type Keyword, keywords, type Parsed, Words } from "../internal/Words.ts"
-import { addressValue, type Draft, kw, once, set } from "./Common.ts"
+import { addressValue, type Draft, kw, once, set, devKeyword } from "./Common.ts"
 
 const MAC = /^[0-9a-f]{1,2}(:[0-9a-f]{1,2}){5}$/i
 
@@ -35,11 +35,7 @@ const refuse = (name: string): Keyword<Draft> =>
   })
 
 const table: ReadonlyArray<Keyword<Draft>> = [
-  kw(
-    "dev",
-    set("dev", (w, k) => w.value(k)),
-    { exact: true }
-  ),
+  devKeyword(),
   kw(
     "dst",
     set("dst", (w, k) => addressValue(w, k)),
@@ -147,11 +143,7 @@ const FLUSH_BOOLS: ReadonlyArray<readonly [string, string]> = [
 ]
 
 const flushTable: ReadonlyArray<Keyword<Draft>> = [
-  kw(
-    "dev",
-    set("dev", (w, k) => w.value(k)),
-    { exact: true }
-  ),
+  devKeyword(),
   kw(
     "brport",
     set("port", (w, k) => w.value(k)),

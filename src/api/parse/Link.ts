@@ -16,9 +16,16 @@ import { int, isError, matches, type Parsed, Words } from "../internal/Words.ts"
 import { registry } from "../link/registry.ts"
 import * as LinkModule from "../Link.ts"
 import type { BridgePortInput } from "../link/kinds/bridge.ts"
-import type { AddSpec, BridgePort, Changes, KindChanges } from "../Link.ts"
+import type { AddSpec, BridgePort, Changes, KindChanges, VfSetting, XdpMode } from "../Link.ts"
 import { type Draft, isAddress, kw } from "./Common.ts"
-import { intValue, keywords, onOffValue } from "../internal/Words.ts"
+import {
+  choiceValue,
+  intValue,
+  type Keyword,
+  keywords,
+  keywordsUntil,
+  onOffValue
+} from "../internal/Words.ts"
 
 /** The field Schemas of one kind's spec (or of the common changes). */
 export type Fields = Readonly<Record<string, Schema.Top>>
@@ -448,6 +455,107 @@ export interface SetWords {
   readonly dev: string
   readonly changes: Changes | KindChanges
   readonly port?: PortWords
+  /** `vf N ...` settings (`Link.setVf` each), in the order given. */
+  readonly vfs?: ReadonlyArray<VfSetting>
+  /** `xdp|xdpgeneric|xdpdrv|xdpoffload off|pinned PATH` (`Link.setXdp`). */
+  readonly xdp?: XdpWords
+}
+
+/**
+ * An XDP change as `ip link set` words give it: detach (`off`) or attach the
+ * program pinned at `pinned` (ip's `pinned PATH`, `fd PATH`); `noReplace`
+ * unless `-force`, as ip sends.
+ *
+ * @example
+ * ```ts
+ * const x: XdpWords = { mode: "skb", pinned: "/sys/fs/bpf/prog", noReplace: true }
+ * ```
+ */
+export interface XdpWords {
+  readonly mode?: XdpMode
+  readonly pinned?: string
+  readonly noReplace: boolean
+}
+
+// ip's `vf N` words (iplink_parse_vf), each matched by prefix in ip's order
+const VF_WORDS: ReadonlyArray<Keyword<Draft>> = [
+  kw("mac", (w, s) => {
+    const v = w.value("vf mac")
+    if (isError(v)) return v
+    if (!/^([0-9a-f]{1,2}:){5}[0-9a-f]{1,2}$/i.test(v)) return w.fail("vf mac", `"${v}" is not a MAC address`)
+    s.mac = v.toLowerCase()
+  }),
+  kw("vlan", (w, s) => {
+    const v = intValue(w, "vf vlan", 0, 4095)
+    if (isError(v)) return v
+    s.vlan = v
+    if (w.acceptExact("qos")) {
+      const q = intValue(w, "vf qos", 0, 7)
+      if (isError(q)) return q
+      s.qos = q
+    }
+  }),
+  kw("rate", (w, s) => vfInt(w, s, "rate", "txRate")),
+  kw("max_tx_rate", (w, s) => vfInt(w, s, "max_tx_rate", "maxTxRate")),
+  kw("min_tx_rate", (w, s) => vfInt(w, s, "min_tx_rate", "minTxRate")),
+  kw("spoofchk", (w, s) => vfOnOff(w, s, "spoofchk", "spoofchk")),
+  kw("query_rss", (w, s) => vfOnOff(w, s, "query_rss", "rssQueryEn")),
+  kw("state", (w, s) => {
+    const v = choiceValue(w, "vf state", ["auto", "enable", "disable"])
+    if (isError(v)) return v
+    s.linkState = v
+  }),
+  kw("trust", (w, s) => vfOnOff(w, s, "trust", "trust"))
+]
+
+const vfInt = (w: Words, s: Draft, word: string, field: string): Parsed<void> => {
+  const v = intValue(w, `vf ${word}`)
+  if (isError(v)) return v
+  s[field] = v
+}
+
+const vfOnOff = (w: Words, s: Draft, word: string, field: string): Parsed<void> => {
+  const v = onOffValue(w, `vf ${word}`)
+  if (isError(v)) return v
+  s[field] = v
+}
+
+/** `vf N [mac M] [vlan V [qos Q]] [rate R] ... [trust on|off]` after `vf`. */
+const vfSetting = (w: Words): Parsed<VfSetting> => {
+  const vf = intValue(w, "vf", 0, 0xffffffff)
+  if (isError(vf)) return vf
+  const s: Draft = { vf }
+  const r = keywordsUntil(w, VF_WORDS, s)
+  if (isError(r)) return r
+  if (Object.keys(s).length === 1) return w.fail("vf", "a VF setting is required after vf N")
+  return s as unknown as VfSetting
+}
+
+const XDP_MODES: Readonly<Record<string, XdpMode | undefined>> = {
+  xdp: undefined,
+  xdpgeneric: "skb",
+  xdpdrv: "drv",
+  xdpoffload: "hw"
+}
+
+/** `off`, `pinned|fd|object-pinned PATH` after an xdp word; ELF objects must be pinned first. */
+const xdpWords = (w: Words, word: string): Parsed<XdpWords> => {
+  const mode = XDP_MODES[word]
+  const base = mode === undefined ? { noReplace: true } : { mode, noReplace: true }
+  const v = w.value(word)
+  if (isError(v)) return v
+  if (v === "off") return base
+  if (matches(v, "object-pinned") || matches(v, "pinned") || matches(v, "fd")) {
+    const path = w.value(`${word} pinned`)
+    if (isError(path)) return path
+    return { ...base, pinned: path }
+  }
+  if (matches(v, "object-file") || v === "obj")
+    return w.fail(
+      word,
+      "nlink loads no BPF object files: load and pin the program first (bpftool prog load FILE PATH), then give pinned PATH"
+    )
+  return w.fail(word, `"${v}" is not off, pinned PATH or fd PATH`)
 }
 
 /**
@@ -469,6 +577,8 @@ export const parseSet = (
   let table = tableOf(changeFields)
   const s: Draft = {}
   let port: PortWords | undefined
+  const vfs: Array<VfSetting> = []
+  let xdp: XdpWords | undefined
   const r = readTable(
     w,
     () => table,
@@ -501,6 +611,18 @@ export const parseSet = (
         table = tableOf(fields)
         return true
       }
+      if (word === "vf") {
+        const v = vfSetting(w)
+        if (isError(v)) return v
+        vfs.push(v)
+        return true
+      }
+      if (Object.hasOwn(XDP_MODES, word)) {
+        const x = xdpWords(w, word)
+        if (isError(x)) return x
+        xdp = x
+        return true
+      }
       if (word === "alias") {
         const v = w.value("alias")
         if (isError(v)) return v
@@ -512,9 +634,13 @@ export const parseSet = (
     }
   )
   if (isError(r)) return r
-  return port === undefined
-    ? { dev, changes: s as unknown as Changes }
-    : { dev, changes: s as unknown as Changes, port }
+  return {
+    dev,
+    changes: s as unknown as Changes,
+    ...(port === undefined ? {} : { port }),
+    ...(vfs.length === 0 ? {} : { vfs }),
+    ...(xdp === undefined ? {} : { xdp })
+  }
 }
 
 /** `ip link del [dev] NAME`. */
@@ -684,4 +810,35 @@ export const parseBridgePort = (
   const { $dev, ...port } = s
   if (typeof $dev !== "string") return w.fail("dev", "a device is required (dev DEV)")
   return { dev: $dev, port: port as BridgePortInput }
+}
+
+/**
+ * Reads `ip link property add|del` words: `[dev] DEV altname NAME [altname NAME ...]`.
+ *
+ * @example
+ * ```ts
+ * Link.parseProperty("dev eth0 altname uplink")
+ * // { dev: "eth0", altnames: ["uplink"] }
+ * ```
+ * @since 0.4.0
+ */
+export const parseProperty = (
+  input: string | ReadonlyArray<string>,
+  command = "link property add"
+): Parsed<{ readonly dev: string; readonly altnames: ReadonlyArray<string> }> => {
+  const w = Words.of(input, command)
+  let dev: string | undefined
+  const altnames: Array<string> = []
+  while (!w.done) {
+    const word = w.next() as string
+    const keyword = word === "altname" || word === "dev" ? word : undefined
+    const v = keyword === undefined ? word : w.value(keyword)
+    if (isError(v)) return v
+    if (keyword === "altname") altnames.push(v)
+    else if (dev !== undefined) return w.fail("dev", `"${v}": the device was already given (${dev})`)
+    else dev = v
+  }
+  if (dev === undefined) return w.fail("dev", "a device is required (dev DEV)")
+  if (altnames.length === 0) return w.fail("altname", "an alternative name is required (altname NAME)")
+  return { dev, altnames }
 }

@@ -6,16 +6,12 @@
 import * as Names from "../internal/Names.ts"
 import { intValue, isError, type Keyword, keywords, type Parsed, Words } from "../internal/Words.ts"
 import type { Mdb } from "../Mdb.ts"
-import { checkAddress, type Draft, kw, namedValue, set } from "./Common.ts"
+import { checkAddress, type Draft, kw, namedValue, set, devKeyword } from "./Common.ts"
 
 const MAC = /^[0-9a-f]{1,2}(:[0-9a-f]{1,2}){5}$/i
 
 const table: ReadonlyArray<Keyword<Draft>> = [
-  kw(
-    "dev",
-    set("dev", (w, k) => w.value(k)),
-    { exact: true }
-  ),
+  devKeyword(),
   kw(
     "port",
     set("port", (w, k) => w.value(k)),

@@ -7,7 +7,7 @@
 import * as Names from "../internal/Names.ts"
 import { isError, type Keyword, keywords, matches, type Parsed, Words } from "../internal/Words.ts"
 import type { Neighbor } from "../Neighbor.ts"
-import { checkAddress, type Draft, kw, namedValue, once, set } from "./Common.ts"
+import { checkAddress, type Draft, kw, namedValue, once, set, devKeyword } from "./Common.ts"
 
 // nud_state_a2n: which state names match by prefix, which exactly, in ip's order
 const STATES: ReadonlyArray<readonly [string, boolean]> = [
@@ -164,11 +164,7 @@ export const parseFlush = (
   const r = keywords<Draft>(
     w,
     [
-      kw(
-        "dev",
-        set("dev", (w, k) => w.value(k)),
-        { exact: true }
-      ),
+      devKeyword(),
       kw(
         "nud",
         (w, s) => {

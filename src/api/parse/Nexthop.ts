@@ -6,8 +6,8 @@
 import { AF_INET, AF_INET6 } from "../internal/Common.ts"
 import * as Names from "../internal/Names.ts"
 import { int, intValue, isError, type Keyword, keywords, type Parsed, Words } from "../internal/Words.ts"
-import type { Nexthop } from "../Nexthop.ts"
-import { checkAddress, type Draft, familyOf, kw, namedValue, set } from "./Common.ts"
+import type { BucketFilter, Nexthop } from "../Nexthop.ts"
+import { checkAddress, type Draft, familyOf, kw, namedValue, set, devKeyword } from "./Common.ts"
 import { parseEncap } from "./Encap.ts"
 
 const flagKw = (name: string, field: string): Keyword<Draft> =>
@@ -72,11 +72,7 @@ const table: ReadonlyArray<Keyword<Draft>> = [
     set("id", (w, k) => intValue(w, k, 1)),
     { exact: true }
   ),
-  kw(
-    "dev",
-    set("dev", (w, k) => w.value(k)),
-    { exact: true }
-  ),
+  devKeyword(),
   kw(
     "via",
     (w, s) => {
@@ -138,4 +134,79 @@ export const parse = (
   if (isError(r)) return r
   const { $family: _, ...out } = s
   return out as unknown as Nexthop
+}
+
+const bucketTable: ReadonlyArray<Keyword<Draft>> = [
+  kw(
+    "id",
+    set("id", (w, k) => intValue(w, k, 1, 0xffffffff)),
+    { exact: true }
+  ),
+  kw(
+    "nhid",
+    set("nexthop", (w, k) => intValue(w, k, 1, 0xffffffff)),
+    { exact: true }
+  ),
+  devKeyword(),
+  kw(
+    "master",
+    set("master", (w, k) => w.value(k)),
+    { exact: true }
+  )
+]
+
+/**
+ * `ip nexthop bucket show` selectors → `Nexthop.buckets`' filter: `id G`,
+ * `nhid N`, `dev D`, `master M`.
+ *
+ * @example
+ * ```ts
+ * Nexthop.parseBuckets("id 11 nhid 2") // { id: 11, nexthop: 2 }
+ * ```
+ */
+export const parseBuckets = (
+  input: string | ReadonlyArray<string>,
+  command = "nexthop bucket list"
+): Parsed<BucketFilter> => {
+  const w = Words.of(input, command)
+  const s: Draft = {}
+  const r = keywords(w, bucketTable, s)
+  return isError(r) ? r : (s as BucketFilter)
+}
+
+/**
+ * `ip nexthop bucket get id G index I` → the group and the bucket's index
+ * (`Nexthop.getBucket(id, index)`); both are required, as ip requires them.
+ *
+ * @example
+ * ```ts
+ * Nexthop.parseBucketGet("id 11 index 3") // { id: 11, index: 3 }
+ * ```
+ */
+export const parseBucketGet = (
+  input: string | ReadonlyArray<string>,
+  command = "nexthop bucket get"
+): Parsed<{ readonly id: number; readonly index: number }> => {
+  const w = Words.of(input, command)
+  const s: Draft = {}
+  const r = keywords(
+    w,
+    [
+      kw(
+        "id",
+        set("id", (w, k) => intValue(w, k, 1, 0xffffffff)),
+        { exact: true }
+      ),
+      kw(
+        "index",
+        set("index", (w, k) => intValue(w, k, 0, 0xffff)),
+        { exact: true }
+      )
+    ],
+    s
+  )
+  if (isError(r)) return r
+  if (s.id === undefined) return w.fail("id", "a nexthop group id is required (id G)")
+  if (s.index === undefined) return w.fail("index", "a bucket index is required (index I)")
+  return { id: s.id as number, index: s.index as number }
 }

@@ -19,7 +19,8 @@ import {
   once,
   realmsValue,
   rttValue,
-  set
+  set,
+  devKeyword
 } from "./Common.ts"
 import { parseEncap } from "./Encap.ts"
 
@@ -87,11 +88,7 @@ const via = (w: Words, s: Draft, into: Draft): Parsed<void> => {
 /** One `nexthop ...` clause of a multipath route. */
 const nexthopTable: ReadonlyArray<Keyword<Draft & { $route: Draft }>> = [
   kw("via", (w, nh) => via(w, nh.$route, nh), { exact: true }),
-  kw(
-    "dev",
-    set("dev", (w, k) => w.value(k)),
-    { exact: true }
-  ),
+  devKeyword(),
   kw(
     "weight",
     (w, nh) => {
@@ -240,11 +237,7 @@ const table: ReadonlyArray<Keyword<State>> = [
   kw("nhid", set("nexthopId", u32), { exact: true }),
   kw("protocol", set("protocol", namedValue(Names.protocol, 255))),
   kw("table", set("table", namedValue(Names.table))),
-  kw(
-    "dev",
-    set("dev", (w, k) => w.value(k)),
-    { exact: true, aliases: ["oif"] }
-  ),
+  devKeyword("dev", ["oif"]),
   kw("pref", (w, s) => {
     const v = w.value("pref")
     if (isError(v)) return v

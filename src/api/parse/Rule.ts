@@ -15,7 +15,7 @@ import {
   type Parsed,
   Words
 } from "../internal/Words.ts"
-import type { Rule } from "../Rule.ts"
+import type { Filter, Rule } from "../Rule.ts"
 import {
   checkAddress,
   checkPrefix,
@@ -24,7 +24,8 @@ import {
   kw,
   namedValue,
   realmsValue,
-  set
+  set,
+  devKeyword
 } from "./Common.ts"
 
 // ip's inet_proto_a2n names (the model's IpProtoName) and numbers
@@ -169,11 +170,7 @@ const table: ReadonlyArray<Keyword<Draft>> = [
     set("suppressIfgroup", (w, k) => intValue(w, k)),
     { aliases: ["sup_group"] }
   ),
-  kw(
-    "dev",
-    set("iif", (w, k) => w.value(k)),
-    { exact: true, aliases: ["iif"] }
-  ),
+  devKeyword("iif", ["iif"]),
   kw(
     "oif",
     set("oif", (w, k) => w.value(k)),
@@ -290,4 +287,43 @@ export const parse = (
     return w.fail("table", "table can not be specified for l3mdev rules")
   const { $tableOk: _, ...out } = s
   return out as unknown as Rule
+}
+
+const flushTable: ReadonlyArray<Keyword<Draft>> = [
+  kw(
+    "preference",
+    set("priority", (w, k) => intValue(w, k))
+  ),
+  kw(
+    "order",
+    set("priority", (w, k) => intValue(w, k))
+  ),
+  kw(
+    "priority",
+    set("priority", (w, k) => intValue(w, k))
+  ),
+  kw("protocol", set("protocol", namedValue(Names.protocol, 255))),
+  kw("table", set("table", namedValue(Names.table)), { aliases: ["lookup"] })
+]
+
+/**
+ * `ip rule flush` selectors → the {@link Filter} of the rules it removes
+ * (`protocol P`, `table T`, `pref N`); ip's flush then keeps the rules of
+ * priority 0 (the local table's). Empty words flush every rule of the family.
+ *
+ * @example
+ * ```ts
+ * Rule.parseFlush("protocol static") // { protocol: "static" }
+ * ```
+ */
+export const parseFlush = (
+  input: string | ReadonlyArray<string>,
+  command = "rule flush",
+  family?: "inet" | "inet6"
+): Parsed<Filter> => {
+  const w = Words.of(input, command)
+  const s: Draft = {}
+  const r = keywords(w, flushTable, s)
+  if (isError(r)) return r
+  return { ...s, family: family ?? "inet" } as Filter
 }

@@ -124,6 +124,18 @@ export const vlanCmd = Command.make("vlan").pipe(
       BridgeVlan.parse,
       BridgeVlan.remove,
       ["delete"]
+    ),
+    Command.make("global").pipe(
+      Command.withDescription("Bridge-wide per-VLAN options"),
+      Command.withSubcommands([
+        write(
+          "vlan global",
+          "set",
+          "Set a bridge's per-VLAN multicast options, like `bridge vlan global set dev BR vid N[-M] mcast_snooping 1 ...`",
+          BridgeVlan.parseGlobal,
+          BridgeVlan.setGlobal
+        )
+      ])
     )
   ])
 )

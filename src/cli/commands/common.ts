@@ -5,7 +5,9 @@
  * to the library call.
  */
 import * as Effect from "effect/Effect"
-import type * as Layer from "effect/Layer"
+import type * as Services from "effect/Context"
+import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
 import * as Option from "effect/Option"
 import { Argument, Command, Flag } from "effect/cli"
 import { isError, type Parsed } from "../../api/internal/Words.ts"
@@ -55,9 +57,52 @@ export const flags = commonFlags({
   json: "Print one JSON document using the library's field names"
 })
 
+// Set while `-batch` runs: every command of the batch shares one Netlink
+// service per namespace, built once in this scope (one socket, as ip -batch).
+let shared:
+  | { readonly scope: Scope.Scope; readonly built: Map<string, Services.Context<Netlink>> }
+  | undefined
+
 /** The Netlink layer of the namespace asked for (or the current one). */
-export const layerFor = (netns: Option.Option<string>): Layer.Layer<Netlink, NetlinkError> =>
-  Option.isSome(netns) ? Netlink.layerNamespace({ name: netns.value }) : Netlink.layer
+export const layerFor = (netns: Option.Option<string>): Layer.Layer<Netlink, NetlinkError> => {
+  const layer = Option.isSome(netns) ? Netlink.layerNamespace({ name: netns.value }) : Netlink.layer
+  const s = shared
+  if (s === undefined) return layer
+  const key = Option.getOrElse(netns, () => "")
+  return Layer.effectContext(
+    Effect.suspend(() => {
+      const ready = s.built.get(key)
+      if (ready !== undefined) return Effect.succeed(ready)
+      return Effect.tap(Layer.buildWithScope(layer, s.scope), (c) => Effect.sync(() => s.built.set(key, c)))
+    })
+  )
+}
+
+/**
+ * Runs `effect` with every command inside it sharing its namespace's
+ * Netlink service (opened on first use, closed when `effect` ends): what
+ * `-batch` runs its lines in.
+ *
+ * @example
+ * ```ts
+ * shareConnections(Effect.forEach(lines, runLine, { discard: true }))
+ * ```
+ */
+export const shareConnections = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.scoped(
+    Effect.flatMap(Effect.scope, (scope) =>
+      Effect.acquireUseRelease(
+        Effect.sync(() => {
+          shared = { scope, built: new Map() }
+        }),
+        () => effect,
+        () =>
+          Effect.sync(() => {
+            shared = undefined
+          })
+      )
+    )
+  )
 
 /** A parse result as an Effect (the Validation error fails it). */
 export const fromParsed = <A>(r: Parsed<A>): Effect.Effect<A, NetlinkError> =>
@@ -70,41 +115,65 @@ export interface Context {
   readonly family: "inet" | "inet6" | undefined
 }
 
+/** How a writing subcommand describes itself besides its name and text. */
+export interface WordsOptions {
+  /** Other names (effect/cli keeps one; ip's other spellings are mapped in flags.ts). */
+  readonly aliases?: ReadonlyArray<string>
+  /** Whose words these are, for the help text: "ip" (the default), "tc", "ip macsec". */
+  readonly tool?: string
+  /** Whether the command takes ip's -4/-6 (true unless said otherwise; tc has none). */
+  readonly family?: boolean
+}
+
 /**
  * A writing subcommand: `name WORDS...` with the common flags. `run` parses
  * the words (the library's `parse`, with `command` naming errors) and acts;
- * it runs inside the namespace `-n` names.
+ * it runs inside the namespace `-n` names. The one shape of every ip, bridge,
+ * tc and macsec writing command. Words that begin with "-" (cake's
+ * `overhead -4`) follow a `--`.
  *
  * @example
  * ```ts
- * wordsCommand("add", "Add a route", "route add", (words) =>
- *   Effect.flatMap(fromParsed(Route.parse(words, "route add")), Route.add))
+ * wordsCommand("add", "Add a route", (words, { family }) =>
+ *   Effect.flatMap(fromParsed(Route.parse(words, "route add", family)), Route.add))
  * ```
  */
 export const wordsCommand = (
   name: string,
   description: string,
   run: (words: ReadonlyArray<string>, context: Context) => Effect.Effect<void, NetlinkError, Netlink>,
-  aliases: ReadonlyArray<string> = []
+  options: ReadonlyArray<string> | WordsOptions = []
 ) => {
-  let cmd = Command.make(
-    name,
-    {
-      ...flags,
-      ipv4: Flag.Boolean("ipv4").pipe(Flag.withDescription("IPv4 (ip's -4)"), Flag.withDefault(false)),
-      ipv6: Flag.Boolean("ipv6").pipe(Flag.withDescription("IPv6 (ip's -6)"), Flag.withDefault(false)),
-      words: Argument.String("words").pipe(
-        Argument.withDescription("The words `ip` takes after the verb"),
-        Argument.variadic
-      )
-    },
-    Effect.fn(function* ({ netns, json, ipv4, ipv6, words }) {
-      const family = ipv6 ? "inet6" : ipv4 ? "inet" : undefined
-      yield* run(words as ReadonlyArray<string>, { json, family }).pipe(Effect.provide(layerFor(netns)))
-    })
-  ).pipe(Command.withDescription(description))
-  // effect/cli keeps one alias per command; ip's other spellings are mapped in flags.ts
-  for (const a of aliases.slice(0, 1)) cmd = cmd.pipe(Command.withAlias(a))
+  const o: WordsOptions = Array.isArray(options) ? { aliases: options } : (options as WordsOptions)
+  const tool = o.tool ?? "ip"
+  const words = Argument.String("words").pipe(
+    Argument.withDescription(`The words \`${tool}\` takes after the verb`),
+    Argument.variadic()
+  )
+  const netnsFlags = commonFlags({
+    netns: `Run inside this named network namespace (as \`${tool} -n NAME\`)`,
+    json: "Print one JSON document using the library's field names"
+  })
+  const familyFlags = {
+    ipv4: Flag.Boolean("ipv4").pipe(Flag.withDescription("IPv4 (ip's -4)"), Flag.withDefault(false)),
+    ipv6: Flag.Boolean("ipv6").pipe(Flag.withDescription("IPv6 (ip's -6)"), Flag.withDefault(false))
+  }
+  const handler = (a: {
+    readonly netns: Option.Option<string>
+    readonly json: boolean
+    readonly ipv4?: boolean
+    readonly ipv6?: boolean
+    readonly words: ReadonlyArray<string>
+  }) => {
+    const family = a.ipv6 === true ? "inet6" : a.ipv4 === true ? "inet" : undefined
+    return run(a.words, { json: a.json, family }).pipe(Effect.provide(layerFor(a.netns)))
+  }
+  let cmd =
+    o.family === false
+      ? Command.make(name, { ...netnsFlags, words }, handler)
+      : Command.make(name, { ...netnsFlags, ...familyFlags, words }, handler)
+  cmd = cmd.pipe(Command.withDescription(description))
+  for (const a of (o.aliases ?? []).slice(0, 1)) cmd = cmd.pipe(Command.withAlias(a))
   return cmd
 }
 

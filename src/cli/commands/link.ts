@@ -5,6 +5,8 @@ import * as Effect from "effect/Effect"
 import { Command } from "effect/cli"
 import { invalid } from "../../api/internal/Common.ts"
 import * as Link from "../../api/Link.ts"
+import type { XdpWords } from "../../api/parse/Link.ts"
+import { withFd } from "../../api/tc/filter/Pinned.ts"
 import { linkLine } from "../format.ts"
 import { fromParsed, wordsCommand } from "./common.ts"
 import { listCommand } from "./list.ts"
@@ -19,16 +21,47 @@ const set = wordsCommand(
   "set",
   "Change a link: ip link set's words ([dev] DEV up|down mtu N name N master M nomaster netns NS ... [type KIND options | type bridge_slave|bond_slave port options])",
   (words) =>
-    Effect.flatMap(fromParsed(Link.parseChanges(words, "link set")), ({ dev, changes, port }) =>
-      port === undefined
-        ? Link.set(dev, changes)
-        : Effect.gen(function* () {
-            // the common changes first (a new master takes the port options after)
-            if (Object.keys(changes).length > 0) yield* Link.set(dev, changes)
-            yield* samePortKind(dev, port.kind)
-            yield* Link.setPort(dev, port.options)
-          })
-    )
+    Effect.gen(function* () {
+      const { dev, changes, port, vfs, xdp } = yield* fromParsed(Link.parseChanges(words, "link set"))
+      // the common changes first (a new master takes the port options after)
+      if (Object.keys(changes).length > 0 || (port === undefined && vfs === undefined && xdp === undefined))
+        yield* Link.set(dev, changes)
+      for (const vf of vfs ?? []) yield* Link.setVf(dev, vf)
+      if (xdp !== undefined) yield* setXdp(dev, xdp)
+      if (port !== undefined) {
+        yield* samePortKind(dev, port.kind)
+        yield* Link.setPort(dev, port.options)
+      }
+    })
+)
+
+/** `xdp off` detaches; `xdp pinned PATH` attaches the program pinned there (its fd held for the request). */
+const setXdp = (dev: string, x: XdpWords) => {
+  const setting = (fd: number | null): Link.XdpSetting => ({
+    fd,
+    noReplace: x.noReplace,
+    ...(x.mode === undefined ? {} : { mode: x.mode })
+  })
+  return x.pinned === undefined
+    ? Link.setXdp(dev, setting(null))
+    : withFd(x.pinned, (fd) => Link.setXdp(dev, setting(fd)))
+}
+
+const property = (verb: "add" | "del") =>
+  wordsCommand(
+    verb,
+    `${verb === "add" ? "Add" : "Remove"} alternative names, like \`ip link property ${verb} dev DEV altname NAME...\``,
+    (words) =>
+      Effect.gen(function* () {
+        const p = yield* fromParsed(Link.parseProperty(words, `link property ${verb}`))
+        for (const a of p.altnames) yield* (verb === "add" ? Link.addAltname : Link.removeAltname)(p.dev, a)
+      }),
+    verb === "del" ? ["delete"] : []
+  )
+
+const propertyCmd = Command.make("property").pipe(
+  Command.withDescription("Link properties: alternative names"),
+  Command.withSubcommands([property("add"), property("del")])
 )
 
 /** `type KIND_slave` must name the kind of the port's master, as the kernel checks for ip. */
@@ -59,6 +92,7 @@ export const linkCmd = Command.make("link").pipe(
     ),
     add,
     set,
-    del
+    del,
+    propertyCmd
   ])
 )

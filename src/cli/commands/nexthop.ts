@@ -6,7 +6,7 @@ import { Command } from "effect/cli"
 import { invalid } from "../../api/internal/Common.ts"
 import * as Nexthop from "../../api/Nexthop.ts"
 import { toJson } from "../format.ts"
-import { fromParsed, print, wordsCommand } from "./common.ts"
+import { fromParsed, print, printItems, wordsCommand } from "./common.ts"
 import { listCommand } from "./list.ts"
 
 /** One nexthop as `ip nexthop show` prints it. */
@@ -83,6 +83,41 @@ const flush = wordsCommand(
     })
 )
 
+/** One bucket as `ip nexthop bucket show` prints it. */
+const bucketLine = (b: Nexthop.Bucket): string =>
+  [
+    `id ${b.id} index ${b.index} idle_time ${b.status.idleTime.toFixed(2)} nhid ${b.nexthop}`,
+    ...b.status.flags
+  ]
+    .map(String)
+    .join(" ")
+
+const bucketList = wordsCommand(
+  "list",
+  "List the buckets of resilient groups, like `ip nexthop bucket show [id G] [nhid N] [dev D] [master M]`",
+  (words, { json }) =>
+    Effect.gen(function* () {
+      const bs = yield* Nexthop.buckets(yield* fromParsed(Nexthop.parseBuckets(words)))
+      yield* printItems(bs, json, bucketLine)
+    }),
+  ["ls"]
+)
+
+const bucketGet = wordsCommand(
+  "get",
+  "Show one bucket, like `ip nexthop bucket get id G index I`",
+  (words, { json }) =>
+    Effect.gen(function* () {
+      const q = yield* fromParsed(Nexthop.parseBucketGet(words))
+      yield* printItems([yield* Nexthop.getBucket(q.id, q.index)], json, bucketLine)
+    })
+)
+
+const bucket = Command.make("bucket").pipe(
+  Command.withDescription("Buckets of resilient nexthop groups"),
+  Command.withSubcommands([bucketList, bucketGet])
+)
+
 /** `nlink nexthop ...`. */
 export const nexthopCmd = Command.make("nexthop").pipe(
   Command.withDescription("Nexthop objects"),
@@ -94,6 +129,7 @@ export const nexthopCmd = Command.make("nexthop").pipe(
     modify("replace"),
     del,
     get,
-    flush
+    flush,
+    bucket
   ])
 )

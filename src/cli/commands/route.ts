@@ -6,7 +6,7 @@ import * as Option from "effect/Option"
 import { Command, Flag } from "effect/cli"
 import * as Names from "../../api/internal/Names.ts"
 import { isError, keywords, Words } from "../../api/internal/Words.ts"
-import { checkPrefix, type Draft, kw, namedValue, set } from "../../api/parse/Common.ts"
+import { checkPrefix, type Draft, kw, namedValue, set, devKeyword } from "../../api/parse/Common.ts"
 import * as Route from "../../api/Route.ts"
 import { routeLine, toJson } from "../format.ts"
 import { flags, fromParsed, layerFor, print, printItems, wordsCommand } from "./common.ts"
@@ -62,11 +62,7 @@ const flushFilter = (words: ReadonlyArray<string>) => {
     w,
     [
       kw("table", set("table", namedValue(Names.table))),
-      kw(
-        "dev",
-        set("dev", (w, k) => w.value(k)),
-        { exact: true, aliases: ["oif"] }
-      ),
+      devKeyword("dev", ["oif"]),
       kw("protocol", set("protocol", namedValue(Names.protocol, 255))),
       kw("type", set("type", namedValue(Names.routeType, 255)), { exact: true }),
       kw("scope", set("scope", namedValue(Names.scope, 255)), { exact: true })

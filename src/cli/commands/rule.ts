@@ -20,6 +20,18 @@ const modify = (verb: "add" | "del") =>
     verb === "del" ? ["delete"] : []
   )
 
+// ip rule flush keeps the rules of priority 0 (lookup local): the kernel refuses to lose them
+const flush = wordsCommand(
+  "flush",
+  "Remove every rule of the family but the local one (priority 0), like `ip rule flush [protocol P] [table T] [pref N]`",
+  (words, { family }) =>
+    Effect.gen(function* () {
+      const filter = yield* fromParsed(Rule.parseFlush(words, "rule flush", family))
+      const rules = yield* Rule.list(filter)
+      for (const r of rules) if (r.priority !== 0) yield* Rule.remove(r)
+    })
+)
+
 /** `nlink rule ...`. */
 export const ruleCmd = Command.make("rule").pipe(
   Command.withDescription("Routing policy rules"),
@@ -28,6 +40,7 @@ export const ruleCmd = Command.make("rule").pipe(
       Effect.succeed(rules.map(ruleLine).join("\n"))
     ),
     modify("add"),
-    modify("del")
+    modify("del"),
+    flush
   ])
 )
