@@ -42,6 +42,9 @@ const out = await build({
     entryFileNames: "[name].js",
     chunkFileNames: "chunks/[name]-[hash].js",
     minify: true,
+    // One non-ASCII character makes V8 keep a whole chunk's source as
+    // two-byte text: 0.9 MB of heap instead of 0.45 MB for the largest.
+    charset: "ascii",
     // Effect's Data/Schema classes and our error classes print their names.
     keepNames: true,
     // No map: it would be megabytes in the package; tsc's maps described the old files.

@@ -12,7 +12,7 @@ import { CliError, CliOutput, Command } from "effect/cli"
 import { NetlinkError } from "../runtime/NetlinkError.ts"
 import { normalizeArgs } from "./flags.ts"
 import { commandsFor } from "./registry.ts"
-import { firstLine } from "./show.ts"
+import { firstLine } from "./report.ts"
 
 // ip's global options before the object, and -4/-6, in effect/cli's spelling.
 process.argv = [...process.argv.slice(0, 2), ...normalizeArgs(process.argv.slice(2))]

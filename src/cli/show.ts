@@ -12,6 +12,7 @@ import * as Link from "../api/Link.ts"
 import { Netlink } from "../api/Netlink.ts"
 import { NetlinkError } from "../runtime/NetlinkError.ts"
 import { columns, familyName, linkState, toJson } from "./format.ts"
+import { firstLine } from "./report.ts"
 
 /** What `show` is asked for: the namespace (`-n NAME`) and JSON (`-j`). */
 export interface Options {
@@ -92,12 +93,6 @@ export const showArgs = (args: ReadonlyArray<string>): Options | undefined => {
     else return undefined
   }
   return seen ? { netns, json } : undefined
-}
-
-/** The first non-blank line of an error's text. */
-export const firstLine = (u: unknown): string => {
-  const text = u instanceof Error ? u.message : typeof u === "string" ? u : String(u)
-  return text.split("\n").find((l) => l.trim() !== "") ?? "unknown error"
 }
 
 /**
