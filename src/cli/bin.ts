@@ -9,11 +9,9 @@
  * loads the one command named (./registry.ts).
  */
 import * as module from "node:module"
+import { showArgs } from "./args.ts"
 
 module.enableCompileCache?.()
-const args = process.argv.slice(2)
-// the cheap test first: most command lines never load show.ts
-const show = args.includes("show") ? await import("./show.ts") : undefined
-const options = show?.showArgs(args)
-if (show !== undefined && options !== undefined) await show.main(options)
+const options = showArgs(process.argv.slice(2))
+if (options !== undefined) await (await import("./show.ts")).main(options)
 else await import("./main.ts")

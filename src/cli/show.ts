@@ -11,14 +11,11 @@ import * as Address from "../api/Address.ts"
 import * as Link from "../api/Link.ts"
 import { Netlink } from "../api/Netlink.ts"
 import { NetlinkError } from "../runtime/NetlinkError.ts"
+import type { Options } from "./args.ts"
 import { columns, familyName, linkState, toJson } from "./format.ts"
 import { firstLine } from "./report.ts"
 
-/** What `show` is asked for: the namespace (`-n NAME`) and JSON (`-j`). */
-export interface Options {
-  readonly netns: string | undefined
-  readonly json: boolean
-}
+export type { Options } from "./args.ts"
 
 /**
  * The text (or JSON document) `nlink show` prints, without the final newline.
@@ -65,36 +62,6 @@ export const show = (options: Options): Effect.Effect<string, NetlinkError> =>
     )
   )
 
-// ip's spellings of the two options show takes (flags.ts's table, for these two)
-const NETNS = new Set(["-n", "-netns", "--netns"])
-const JSON_FLAGS = new Set(["-j", "-json", "--json"])
-
-/**
- * The options of a command line that is `show` with at most `-n NAME` and
- * `-j` (before or after it); `undefined` for any other command line, which
- * goes to the full parser (help, other flags, other commands).
- *
- * @example
- * ```ts
- * showArgs(["-n", "blue", "show", "-j"]) // { netns: "blue", json: true }
- * showArgs(["show", "--help"]) // undefined
- * ```
- */
-export const showArgs = (args: ReadonlyArray<string>): Options | undefined => {
-  let netns: string | undefined
-  let json = false
-  let seen = false
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!
-    if (a === "show" && !seen) seen = true
-    else if (JSON_FLAGS.has(a)) json = true
-    else if (NETNS.has(a) && netns === undefined && i + 1 < args.length) netns = args[++i]
-    else if (a.startsWith("--netns=") && netns === undefined) netns = a.slice("--netns=".length)
-    else return undefined
-  }
-  return seen ? { netns, json } : undefined
-}
-
 /**
  * Runs `nlink show` as a whole process: prints the text, or one line on
  * stderr and exit status 1; SIGINT/SIGTERM end it with 130/143 as for
@@ -102,7 +69,7 @@ export const showArgs = (args: ReadonlyArray<string>): Options | undefined => {
  *
  * @example
  * ```ts
- * const options = showArgs(process.argv.slice(2))
+ * const options = showArgs(process.argv.slice(2)) // from ./args.ts
  * if (options !== undefined) await main(options)
  * ```
  */

@@ -1,6 +1,6 @@
 /**
  * What makes `nlink` start fast: the command line picks which modules load.
- * `show` with only -n/-j runs without the parser (src/cli/show.ts), every
+ * `show` with only -n/-j runs without the parser (src/cli/args.ts, src/cli/show.ts), every
  * other line loads the parser and the one command it names
  * (src/cli/registry.ts). Both paths must print the same.
  */
@@ -9,7 +9,8 @@ import * as path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { commandsFor, entries } from "../../src/cli/registry.ts"
-import { show, showArgs } from "../../src/cli/show.ts"
+import { showArgs } from "../../src/cli/args.ts"
+import { show } from "../../src/cli/show.ts"
 import { describeRoot, ip, ipJson, newNamespaceName } from "../helpers/netns.ts"
 
 const root = path.resolve(import.meta.dirname, "../..")
