@@ -809,7 +809,9 @@ export class Replica {
   }
 
   /** Re-reads the kinds the kernel changed without telling (`flush`) and emits the differences. */
-  private reread(out: Array<Event>): Effect.Effect<readonly [Event, ...Array<Event>], NetlinkError.NetlinkError> {
+  private reread(
+    out: Array<Event>
+  ): Effect.Effect<readonly [Event, ...Array<Event>], NetlinkError.NetlinkError> {
     const which = this.options.kinds.filter((k) => this.flush.has(k))
     this.flush.clear()
     return Effect.flatMap(this.resync(which, true), (changes) => {
