@@ -225,6 +225,37 @@ describeRoot("Events", () => {
       )
   )
 
+  it.live("a re-read after a link goes down keeps the objects it did not change as they were", () =>
+    withNs((ns) =>
+      Effect.gen(function* () {
+        for (const [a, b] of [
+          ["d0", "d1"],
+          ["d2", "d3"]
+        ]) {
+          ip(ns, "link", "add", a, "type", "veth", "peer", "name", b)
+          ip(ns, "link", "set", a, "up")
+          ip(ns, "link", "set", b, "up")
+        }
+        ip(ns, "addr", "add", "10.1.0.1/24", "dev", "d0")
+        ip(ns, "addr", "add", "10.3.0.1/24", "dev", "d2")
+        ip(ns, "route", "add", "10.2.0.0/24", "via", "10.1.0.2")
+        ip(ns, "route", "add", "10.4.0.0/24", "via", "10.3.0.2")
+        const sub = yield* Events.subscribe({ kinds: ["route"], families: ["inet"] })
+        const r = yield* reader(sub)
+        const find = (dst: string) => [...sub.view.route.entries()].find(([, x]) => x.destination === dst)
+        const kept = find("10.4.0.0/24")
+        expect(kept?.[1].dev).toBe("d2")
+        ip(ns, "link", "set", "d0", "down")
+        const all = yield* r.until((all) => all.some((e) => e._tag === "Resynced" && e.reason === "flush"))
+        // The route through d0 is gone (the kernel said nothing); the one through d2 is the same object.
+        expect(has(all, "Deleted", "route", routeTo("10.2.0.0/24"))).toBe(true)
+        expect(find("10.2.0.0/24")).toBeUndefined()
+        expect(changes(all).some((e) => (e.value as any).destination === "10.4.0.0/24")).toBe(false)
+        expect(sub.view.route.get(kept?.[0] as string)).toBe(kept?.[1])
+      })
+    )
+  )
+
   it.live(
     "batching (coalesceMs) keeps a flow whole and in order, then delivers a lone event at once again",
     () =>
