@@ -366,6 +366,42 @@ describeRoot("Events", () => {
     )
   )
 
+  it.live(
+    "IPv6 routes a link takes down are reported by the kernel: re-read only when it is told not to",
+    () =>
+      withNs((ns) =>
+        Effect.gen(function* () {
+          ip(ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1")
+          ip(ns, "link", "set", "d1", "up")
+          const sysctl = (v: number) =>
+            execFileSync("ip", [
+              "netns",
+              "exec",
+              ns,
+              "sysctl",
+              "-qw",
+              `net.ipv6.route.skip_notify_on_dev_down=${v}`
+            ])
+          for (const skip of [0, 1]) {
+            sysctl(skip)
+            ip(ns, "link", "set", "d0", "up")
+            ip(ns, "-6", "route", "add", "2001:db8:5::/64", "dev", "d0")
+            const sub = yield* Events.subscribe({ kinds: ["route"], families: ["inet6"], coalesceMs: 0 })
+            const r = yield* reader(sub)
+            expect([...sub.view.route.values()].some(routeTo("2001:db8:5::/64"))).toBe(true)
+            const before = sub.stats().resyncs
+            ip(ns, "link", "set", "d0", "down")
+            const all = yield* r.until((all) => has(all, "Deleted", "route", routeTo("2001:db8:5::/64")))
+            const gone = changes(all).find((e) => e._tag === "Deleted" && routeTo("2001:db8:5::/64")(e.value))
+            // told: the kernel's own RTM_DELROUTE, no re-read; not told: a re-read finds it gone
+            expect(gone?.synthetic).toBe(skip === 1)
+            expect(sub.stats().resyncs).toBe(before + skip)
+            expect([...sub.view.route.values()].some(routeTo("2001:db8:5::/64"))).toBe(false)
+          }
+        })
+      )
+  )
+
   it.live("filters: by link, by table, by family", () =>
     withNs((ns) =>
       Effect.gen(function* () {

@@ -39,6 +39,7 @@ import {
 } from "./Types.ts"
 
 const IFF_UP = NetDeviceFlags.up
+const AF_INET6 = 10
 const RTM_F_CLONED = RtmFlags.cloned
 const NTF_PROXY = NtfFlags.proxy
 const NLMSG_TYPE = NlmsghdrOffsets.type
@@ -82,6 +83,12 @@ export interface Resolved {
   readonly overflow: OverflowPolicy
   readonly initial: boolean
   readonly resyncTimeoutMs: number
+  /**
+   * Whether the kernel reports, with RTM_DELROUTE, the single-path IPv6
+   * routes a device going down takes along (net.ipv6.route.
+   * skip_notify_on_dev_down is 0, read at subscribe); IPv4 never does.
+   */
+  readonly ipv6NotifiesDown?: boolean
 }
 
 /**
@@ -460,7 +467,11 @@ export class Replica {
       switch (kind) {
         case "route":
           // a route through a nexthop object goes with it, wherever that is
-          if (r.oif === index || r.iif === index || r.nhId !== undefined) return true
+          if (r.nhId !== undefined) return true
+          // the kernel tells of these itself
+          if (r.family === AF_INET6 && r.multipath === undefined && this.options.ipv6NotifiesDown === true)
+            break
+          if (r.oif === index || r.iif === index) return true
           if (r.multipath?.some((nh: { ifindex: number }) => nh.ifindex === index)) return true
           break
         case "neighbor":
