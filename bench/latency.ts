@@ -19,7 +19,9 @@
  * timestamped as it reaches this process through a pipe: one more hop; it
  * does not print a link's alias, so its trickle counts addresses and routes),
  * Go vishvananda/netlink (bench/peers/go/latency.go: its Addr/Route/Link
- * subscriptions), pyroute2 (bench/peers/pyroute2/latency.py: select +
+ * subscriptions), Rust rtnetlink (bench/peers/rust, `rtnl-bench latency`:
+ * one connection's unsolicited-message stream on a current-thread tokio
+ * runtime), pyroute2 (bench/peers/pyroute2/latency.py: select +
  * IPRoute.get),
  * nlink `Events` with `coalesceMs: 0` and with the default, and nlink
  * `Watch` (arrival: the update whose snapshot holds the object).
@@ -45,6 +47,8 @@ const MAKER = path.join(BUILD, "latency")
 const SOURCE = path.join(BENCH, "peers", "c", "latency.c")
 const GO_LISTENER = path.join(BUILD, "vnl-latency")
 const GO_SOURCE = path.join(BENCH, "peers", "go", "latency.go")
+/** The Rust rtnetlink peer's binary (bench/peers/rust/build.sh), its `latency` mode. */
+const RUST = path.join(BUILD, "rtnl-bench")
 
 const RATE = Number(process.env.LATENCY_RATE ?? 200)
 const TRICKLE = Number(process.env.LATENCY_TRICKLE ?? 600)
@@ -204,6 +208,18 @@ const buildGo = (): boolean => {
   }
 }
 
+/** The Rust peer, built by its script when its source is newer (cargo, offline, Debian's crates); whether it is there. */
+const buildRust = (): boolean => {
+  if (fresh(RUST, path.join(BENCH, "peers", "rust", "src", "main.rs"))) return true
+  try {
+    execFileSync("sh", [path.join(BENCH, "peers", "rust", "build.sh")], { stdio: "inherit" })
+    return fs.existsSync(RUST)
+  } catch {
+    log("  rust listener: not built (bench/peers/rust/build.sh failed)")
+    return false
+  }
+}
+
 const makeNamespace = (): string => {
   const ns = `nlb-lat-${randomBytes(4).toString("hex")}`
   execFileSync("ip", ["netns", "add", ns])
@@ -318,6 +334,7 @@ const CONSUMERS: ReadonlyArray<Consumer> = [
   { name: "c", label: "C (poll + recv)", start: program([MAKER, "listen"]) },
   { name: "iproute2", label: "ip monitor (via pipe)", start: ipMonitor },
   { name: "go", label: "Go vishvananda/netlink", start: program([GO_LISTENER]) },
+  { name: "rust", label: "Rust rtnetlink", start: program([RUST, "latency"]) },
   {
     name: "pyroute2",
     label: "pyroute2",
@@ -368,12 +385,14 @@ const fmt = (x: number | undefined) => (x === undefined ? "-" : x >= 10_000 ? x.
 export const run = async (only?: ReadonlyArray<string>): Promise<Array<Row>> => {
   buildMaker()
   const go = buildGo()
+  const rust = only === undefined || only.includes("rust") ? buildRust() : false
   const ns = makeNamespace()
   const rows: Array<Row> = []
   try {
     for (const c of CONSUMERS) {
       if (only !== undefined && !only.includes(c.name)) continue
       if (c.name === "go" && !go) continue
+      if (c.name === "rust" && !rust) continue
       clean(ns)
       await sleep(200)
       const listener = await c.start(ns)

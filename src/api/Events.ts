@@ -38,7 +38,10 @@
  * Streams re-dump those kinds after such an event (for a device going down
  * or away, the kinds the view holds objects of that device in) and emit the
  * difference (a `Resynced` marker with reason `"flush"` follows), so the
- * view stays exact.
+ * view stays exact. IPv6 reports the routes a device going down takes
+ * (RTM_DELROUTE) unless `net.ipv6.route.skip_notify_on_dev_down` is set
+ * (read when the stream subscribes): then only IPv6 multipath routes and
+ * routes through nexthop objects need the re-read.
  *
  * Identity: the view and `event.key` use the model's key ({@link key}:
  * `Route.key` names a route's type and nexthop, so `fe80::/64` on every IPv6
@@ -70,6 +73,7 @@
  *
  * @since 0.1.0
  */
+import * as fs from "node:fs"
 import * as Cause from "effect/Cause"
 import * as Channel from "effect/Channel"
 import * as Deferred from "effect/Deferred"
@@ -247,6 +251,29 @@ export interface Subscription {
   }
 }
 
+const SKIP_NOTIFY_ON_DEV_DOWN = "/proc/sys/net/ipv6/route/skip_notify_on_dev_down"
+
+/**
+ * Whether the namespace's kernel reports the IPv6 routes a device going down
+ * takes along (RTM_DELROUTE): net.ipv6.route.skip_notify_on_dev_down is 0.
+ * /proc/sys/net is the reading thread's namespace's. Anything unreadable
+ * counts as "no" (the stream then re-reads, as for IPv4).
+ */
+const ipv6NotifiesDown = (path: string | undefined): boolean => {
+  const read = (): boolean => {
+    try {
+      return fs.readFileSync(SKIP_NOTIFY_ON_DEV_DOWN, "utf8").trim() === "0"
+    } catch {
+      return false
+    }
+  }
+  try {
+    return path === undefined ? read() : Namespace.withNamespace(path, read)
+  } catch {
+    return false
+  }
+}
+
 const resolveOptions = (
   input: Options
 ): Effect.Effect<
@@ -349,7 +376,12 @@ export const subscribe: (
         linkName = names[0]
       }
     }
-    const replica = new Replica(reader, dumper, { ...o, link, linkName })
+    const replica = new Replica(reader, dumper, {
+      ...o,
+      link,
+      linkName,
+      ipv6NotifiesDown: o.families.includes(AF_INET6) && ipv6NotifiesDown(netns?.path)
+    })
     yield* replica.start()
     // One reader, any number of consumers: the replica's chunks go to a
     // bounded PubSub, from the first subscriber on (nothing is published to

@@ -427,8 +427,11 @@ export class Engine {
   private wakes: Array<() => void> = []
   private touched: Array<Waiter> = []
   private broken: NetlinkError.NetlinkError | undefined = undefined
-  /** One dump at a time per socket (the kernel answers a second with EBUSY). */
-  readonly dumpLock: Semaphore.Semaphore = Semaphore.makeUnsafe(1)
+  private lock: Semaphore.Semaphore | undefined = undefined
+  /** One dump at a time per socket (the kernel answers a second with EBUSY); made by the first dump. */
+  get dumpLock(): Semaphore.Semaphore {
+    return (this.lock ??= Semaphore.makeUnsafe(1))
+  }
   /** Dumps holding the lock; requests yield to them first (fairness). */
   dumping = 0
 
@@ -958,7 +961,9 @@ export const fromEngine = (engine: Engine): ConnectionShape => {
     )
 
   return {
-    portId: engine.transport.portId,
+    get portId() {
+      return engine.transport.portId
+    },
     request,
     requestReply,
     requestMany,
@@ -995,7 +1000,23 @@ export interface MakeOptions {
 export const make = (
   options: MakeOptions
 ): Effect.Effect<ConnectionShape, NetlinkError.NetlinkError, Scope.Scope> =>
-  Effect.map(Socket.open(options), (socket) => fromEngine(new Engine(socket)))
+  // One step: the socket opens synchronously, so nothing can interrupt
+  // between the open and its finalizer (what acquireRelease guards against).
+  Effect.flatMap(Effect.scope, (scope) => {
+    let socket: Socket.NetlinkSocket
+    try {
+      socket = Socket.openSync(options)
+    } catch (e) {
+      return e instanceof NetlinkError.NetlinkError ? Effect.fail(e) : Effect.die(e)
+    }
+    return Effect.as(
+      Scope.addFinalizer(
+        scope,
+        Effect.sync(() => socket.close())
+      ),
+      fromEngine(new Engine(socket))
+    )
+  })
 
 /**
  * Builds a connection over any `Socket.Transport` (src/runtime/Socket.ts) (the fake kernel in tests).

@@ -77,8 +77,9 @@ const returnBuffer = (b: Uint8Array): void => {
  */
 export class NetlinkSocket implements Transport {
   readonly fd: number
-  readonly portId: number
   readonly protocol: number
+  /** 0 until known (see {@link portId}). */
+  private port: number
   buffer: Uint8Array
   view: DataView
   private pollHandle: Sys.PollHandle | undefined
@@ -89,11 +90,21 @@ export class NetlinkSocket implements Transport {
 
   constructor(fd: number, portId: number, protocol: number) {
     this.fd = fd
-    this.portId = portId
+    this.port = portId
     this.protocol = protocol
     this.buffer = takeBuffer()
     this.view = new DataView(this.buffer.buffer)
     this.lib = Sys.libc()
+  }
+
+  /**
+   * The port id. A socket without groups is not bound when it opens: the
+   * kernel binds it at its first send, and the id is asked for here, on
+   * first use (binding first if nothing was sent yet).
+   */
+  get portId(): number {
+    if (this.port === 0 && !this.closed) this.port = bindAndName(this.fd, true)
+    return this.port
   }
 
   send(bytes: Uint8Array): number {
@@ -188,6 +199,31 @@ export class NetlinkSocket implements Transport {
   }
 }
 
+const ADDR_LEN = 12
+
+/**
+ * With `name`: the socket's port id (getsockname), binding it first when it
+ * has none yet. Without: binds it (port chosen by the kernel). Returns 0 on
+ * failure: `errno` tells why.
+ */
+const bindAndName = (fd: number, name: boolean): number => {
+  const lib = Sys.libc()
+  const addr = new Uint8Array(ADDR_LEN)
+  const view = new DataView(addr.buffer)
+  const len = new Int32Array([ADDR_LEN])
+  if (name) {
+    if (lib.getsockname(fd, addr, len) !== 0) return 0
+    const port = view.getUint32(4, true)
+    if (port !== 0) return port
+  }
+  view.setUint16(0, Sys.AF_NETLINK, true)
+  view.setUint32(4, 0, true)
+  if (lib.bind(fd, addr, ADDR_LEN) !== 0) return 0
+  if (!name) return 1
+  len[0] = ADDR_LEN
+  return lib.getsockname(fd, addr, len) === 0 ? view.getUint32(4, true) : 0
+}
+
 /**
  * Opens a netlink socket synchronously. Throws a `NetlinkError` on failure:
  * Socket reason for the socket's own calls, System reason for entering the
@@ -226,15 +262,13 @@ export const openSync = (options: OpenOptions): NetlinkSocket => {
       if (Sys.setsockoptInt(fd, Sys.SOL_SOCKET, Sys.SO_RCVBUFFORCE, rcvbuf) !== 0) {
         opt("SO_RCVBUF", Sys.SOL_SOCKET, Sys.SO_RCVBUF, rcvbuf)
       }
-      const addr = new Uint8Array(12)
-      new DataView(addr.buffer).setUint16(0, Sys.AF_NETLINK, true)
-      if (lib.bind(fd, addr, 12) !== 0) throw NetlinkError.socket("bind", Sys.errno())
+      // A socket without groups is bound by the kernel at its first send
+      // (two syscalls fewer per connection); one with groups joins them bound.
+      if (groups.length === 0) return new NetlinkSocket(fd, 0, options.protocol)
+      if (bindAndName(fd, false) === 0) throw NetlinkError.socket("bind", Sys.errno())
       for (const g of groups)
         opt(`NETLINK_ADD_MEMBERSHIP ${g}`, Sys.SOL_NETLINK, Sys.NETLINK_ADD_MEMBERSHIP, g)
-      const len = new Int32Array([12])
-      if (lib.getsockname(fd, addr, len) !== 0) throw NetlinkError.socket("getsockname", Sys.errno())
-      const portId = new DataView(addr.buffer).getUint32(4, true)
-      return new NetlinkSocket(fd, portId, options.protocol)
+      return new NetlinkSocket(fd, bindAndName(fd, true), options.protocol)
     } catch (e) {
       lib.close(fd)
       throw e

@@ -231,6 +231,37 @@ describeRoot("Events", () => {
       )
   )
 
+  it.live("a re-read after a link goes down keeps the objects it did not change as they were", () =>
+    withNs((ns) =>
+      Effect.gen(function* () {
+        for (const [a, b] of [
+          ["d0", "d1"],
+          ["d2", "d3"]
+        ]) {
+          ip(ns, "link", "add", a, "type", "veth", "peer", "name", b)
+          ip(ns, "link", "set", a, "up")
+          ip(ns, "link", "set", b, "up")
+        }
+        ip(ns, "addr", "add", "10.1.0.1/24", "dev", "d0")
+        ip(ns, "addr", "add", "10.3.0.1/24", "dev", "d2")
+        ip(ns, "route", "add", "10.2.0.0/24", "via", "10.1.0.2")
+        ip(ns, "route", "add", "10.4.0.0/24", "via", "10.3.0.2")
+        const sub = yield* Events.subscribe({ kinds: ["route"], families: ["inet"] })
+        const r = yield* reader(sub)
+        const find = (dst: string) => [...sub.view.route.entries()].find(([, x]) => x.destination === dst)
+        const kept = find("10.4.0.0/24")
+        expect(kept?.[1].dev).toBe("d2")
+        ip(ns, "link", "set", "d0", "down")
+        const all = yield* r.until((all) => all.some((e) => e._tag === "Resynced" && e.reason === "flush"))
+        // The route through d0 is gone (the kernel said nothing); the one through d2 is the same object.
+        expect(has(all, "Deleted", "route", routeTo("10.2.0.0/24"))).toBe(true)
+        expect(find("10.2.0.0/24")).toBeUndefined()
+        expect(changes(all).some((e) => (e.value as any).destination === "10.4.0.0/24")).toBe(false)
+        expect(sub.view.route.get(kept?.[0] as string)).toBe(kept?.[1])
+      })
+    )
+  )
+
   it.live(
     "batching (coalesceMs) keeps a flow whole and in order, then delivers a lone event at once again",
     () =>
@@ -339,6 +370,42 @@ describeRoot("Events", () => {
         expect(sub.stats().resyncs).toBe(before + 1)
       })
     )
+  )
+
+  it.live(
+    "IPv6 routes a link takes down are reported by the kernel: re-read only when it is told not to",
+    () =>
+      withNs((ns) =>
+        Effect.gen(function* () {
+          ip(ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1")
+          ip(ns, "link", "set", "d1", "up")
+          const sysctl = (v: number) =>
+            execFileSync("ip", [
+              "netns",
+              "exec",
+              ns,
+              "sysctl",
+              "-qw",
+              `net.ipv6.route.skip_notify_on_dev_down=${v}`
+            ])
+          for (const skip of [0, 1]) {
+            sysctl(skip)
+            ip(ns, "link", "set", "d0", "up")
+            ip(ns, "-6", "route", "add", "2001:db8:5::/64", "dev", "d0")
+            const sub = yield* Events.subscribe({ kinds: ["route"], families: ["inet6"], coalesceMs: 0 })
+            const r = yield* reader(sub)
+            expect([...sub.view.route.values()].some(routeTo("2001:db8:5::/64"))).toBe(true)
+            const before = sub.stats().resyncs
+            ip(ns, "link", "set", "d0", "down")
+            const all = yield* r.until((all) => has(all, "Deleted", "route", routeTo("2001:db8:5::/64")))
+            const gone = changes(all).find((e) => e._tag === "Deleted" && routeTo("2001:db8:5::/64")(e.value))
+            // told: the kernel's own RTM_DELROUTE, no re-read; not told: a re-read finds it gone
+            expect(gone?.synthetic).toBe(skip === 1)
+            expect(sub.stats().resyncs).toBe(before + skip)
+            expect([...sub.view.route.values()].some(routeTo("2001:db8:5::/64"))).toBe(false)
+          }
+        })
+      )
   )
 
   it.live("filters: by link, by table, by family", () =>

@@ -55,6 +55,29 @@ describe("Socket", () => {
   )
 
   it.live(
+    "a request socket is bound at its first send or when its port id is asked, and replies come to that port",
+    () =>
+      Effect.scoped(
+        Effect.gen(function* () {
+          // nlmsg_pid of every reply: the port the kernel sent it to.
+          const pids = (conn: Connection.ConnectionShape) =>
+            conn.dumpAll(R.dumpLinks(), (_b, view, start) => view.getUint32(start + 12, true))
+          const sentFirst = yield* Connection.make({ protocol: 0 })
+          const seen = yield* pids(sentFirst)
+          expect(seen.length).toBeGreaterThan(0)
+          expect(new Set(seen)).toEqual(new Set([sentFirst.portId]))
+          expect(sentFirst.portId).toBeGreaterThan(0)
+          const askedFirst = yield* Connection.make({ protocol: 0 })
+          const port = askedFirst.portId
+          expect(port).toBeGreaterThan(0)
+          expect(port).not.toBe(sentFirst.portId)
+          expect(new Set(yield* pids(askedFirst))).toEqual(new Set([port]))
+          expect(askedFirst.portId).toBe(port)
+        })
+      )
+  )
+
+  it.live(
     "a program exits by itself once its connection's scope closed",
     () =>
       Effect.promise(async () => {

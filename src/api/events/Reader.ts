@@ -41,8 +41,16 @@ export class Reader {
   private buffer = new Uint8Array(256 * 1024)
 
   private readonly coalesceMs: number
-  /** Pending read while batching (the poll watcher is off meanwhile). */
-  private timer: ReturnType<typeof setTimeout> | undefined
+  /** Whether a read is pending on the timer (batching; the poll watcher is off meanwhile). */
+  private ticking = false
+  /** One timer for the reader's life, re-armed with `refresh` (no timer object per tick). */
+  private clock: ReturnType<typeof setTimeout> | undefined
+
+  private arm(): void {
+    this.ticking = true
+    if (this.clock === undefined) this.clock = setTimeout(this.onTick, this.coalesceMs)
+    else this.clock.refresh()
+  }
 
   /** The receive buffer asked for now, and how far overruns may grow it (no growth when equal). */
   private rcvbuf: number
@@ -77,15 +85,15 @@ export class Reader {
     // nothing (fewer wake-ups, each reading many).
     if (this.drain() > 1 && this.coalesceMs > 0 && this.isLive()) {
       this.socket.watch(false, false, this.onReadable)
-      this.timer = setTimeout(this.onTick, this.coalesceMs)
+      this.arm()
     }
   }
 
   private readonly onTick = (): void => {
-    this.timer = undefined
+    this.ticking = false
     const got = this.drain()
     if (!this.isLive()) return
-    if (got > 0) this.timer = setTimeout(this.onTick, this.coalesceMs)
+    if (got > 0) this.arm()
     else this.socket.watch(true, true, this.onReadable)
   }
 
@@ -190,7 +198,7 @@ export class Reader {
       this.queuedBytes -= item.end - item.start
       if (this.paused && this.queuedBytes < MAX_QUEUED_BYTES / 2) {
         this.paused = false
-        if (this.timer === undefined) this.socket.watch(true, true, this.onReadable)
+        if (!this.ticking) this.socket.watch(true, true, this.onReadable)
       }
     }
     return item
@@ -209,8 +217,9 @@ export class Reader {
 
   close(): void {
     this.closed = true
-    if (this.timer !== undefined) clearTimeout(this.timer)
-    this.timer = undefined
+    if (this.clock !== undefined) clearTimeout(this.clock)
+    this.clock = undefined
+    this.ticking = false
     this.waiter = undefined
     this.items = []
     this.head = 0

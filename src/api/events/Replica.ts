@@ -39,6 +39,7 @@ import {
 } from "./Types.ts"
 
 const IFF_UP = NetDeviceFlags.up
+const AF_INET6 = 10
 const RTM_F_CLONED = RtmFlags.cloned
 const NTF_PROXY = NtfFlags.proxy
 const NLMSG_TYPE = NlmsghdrOffsets.type
@@ -55,6 +56,14 @@ const GONE_MAX = 1024
 const LINK_FLUSHED: ReadonlyArray<Kind> = ["route", "neighbor", "nexthop"]
 /** Kinds a link coming up or a tc change can change without notifications (default and child qdiscs). */
 const TC: ReadonlyArray<Kind> = ["qdisc", "class"]
+
+/** A kind as a dump found it: decoded messages by id, and the model objects made from the dump's bytes (see `dumpOne`). */
+interface Fresh {
+  readonly raws: Map<string, any>
+  readonly made: Map<string, any> | undefined
+  /** The names generation `made` was named with. */
+  readonly naming: number
+}
 
 /** A message body's place in a datagram. */
 interface Bytes {
@@ -74,6 +83,12 @@ export interface Resolved {
   readonly overflow: OverflowPolicy
   readonly initial: boolean
   readonly resyncTimeoutMs: number
+  /**
+   * Whether the kernel reports, with RTM_DELROUTE, the single-path IPv6
+   * routes a device going down takes along (net.ipv6.route.
+   * skip_notify_on_dev_down is 0, read at subscribe); IPv4 never does.
+   */
+  readonly ipv6NotifiesDown?: boolean
 }
 
 /**
@@ -452,7 +467,11 @@ export class Replica {
       switch (kind) {
         case "route":
           // a route through a nexthop object goes with it, wherever that is
-          if (r.oif === index || r.iif === index || r.nhId !== undefined) return true
+          if (r.nhId !== undefined) return true
+          // the kernel tells of these itself
+          if (r.family === AF_INET6 && r.multipath === undefined && this.options.ipv6NotifiesDown === true)
+            break
+          if (r.oif === index || r.iif === index) return true
           if (r.multipath?.some((nh: { ifindex: number }) => nh.ifindex === index)) return true
           break
         case "neighbor":
@@ -526,32 +545,64 @@ export class Replica {
 
   // -- dumps and resync --------------------------------------------------------
 
-  private dumpOne(kind: Kind, req: Uint8Array, into: Map<string, unknown>) {
+  /**
+   * Dumps `kind` into `into` (id → decoded message). With `made`, an object
+   * the view does not already hold as it is now also gets its model object,
+   * made from the dump's bytes where the kind's module decodes them directly
+   * (`make` would re-encode the message); the resync's diff then remakes
+   * nothing that did not change.
+   */
+  private dumpOne(kind: Kind, req: Uint8Array, into: Map<string, unknown>, made?: Map<string, unknown>) {
     const d = DUMP[kind]
     const decode = DECODERS[kind]
     const idOf = IDS[kind] as (v: unknown) => string
+    const fromBytes = made === undefined ? undefined : MODELS[kind].fromBytes
+    const store = this.store[kind]
     return this.dumper.dumpAll(
       req,
       (buf, view, start, end) => {
         const v = decode(buf, view, start + NLMSG_HDRLEN, end)
-        if (this.accept(kind, v)) into.set(idOf(v), v)
+        if (!this.accept(kind, v)) return undefined
+        const id = idOf(v)
+        into.set(id, v)
+        if (fromBytes !== undefined) {
+          const prev = store.get(id)
+          if (prev === undefined || prev.naming !== this.naming || !equivalent(prev.raw, v))
+            (made as Map<string, unknown>).set(
+              id,
+              (fromBytes as (b: Uint8Array, v: DataView, s: number, e: number, n: LinkNames) => unknown)(
+                buf,
+                view,
+                start + NLMSG_HDRLEN,
+                end,
+                this.linkNames
+              )
+            )
+        }
         return undefined
       },
       { headerLength: d.header, operation: `${kind} dump`, timeout: 30_000 }
     )
   }
 
-  private dumpKind(kind: Kind): Effect.Effect<Map<string, unknown>, NetlinkError.NetlinkError> {
+  private dumpKind(kind: Kind): Effect.Effect<Fresh, NetlinkError.NetlinkError> {
     const d = DUMP[kind]
     const m = new Map<string, unknown>()
+    const made = new Map<string, unknown>()
+    const fresh: Fresh = {
+      raws: m,
+      made: MODELS[kind].fromBytes === undefined ? undefined : made,
+      naming: this.naming
+    }
     if (kind !== "class")
       return Effect.as(
         this.dumpOne(
           kind,
           buildMessage(d.type, 0, (w) => w.zeros(d.header)),
-          m
+          m,
+          made
         ),
-        m
+        fresh
       )
     // The kernel dumps the classes of the one device a request names: those
     // with a qdisc that can have classes (a qdisc dump says which).
@@ -575,11 +626,12 @@ export class Replica {
                 w.s32(index)
                 w.zeros(d.header - 8)
               }),
-              m
+              m,
+              made
             ),
           { discard: true }
         ),
-        m
+        fresh
       )
     )
   }
@@ -639,7 +691,7 @@ export class Replica {
   ): Effect.Effect<Array<Change>, NetlinkError.NetlinkError> {
     const self = this
     return Effect.gen(function* () {
-      const fresh = new Map<Kind, Map<string, any>>()
+      const fresh = new Map<Kind, Fresh>()
       let first = true
       if (links && self.needsLinks && (!self.tracked.link || self.options.link !== undefined)) {
         const attempt = Effect.suspend(() => {
@@ -659,11 +711,12 @@ export class Replica {
           self.cut[kind] = self.reader.seq
           return self.dumpKind(kind)
         })
-        const got: Map<string, any> = yield* Effect.retry(attempt, {
+        const dumped = yield* Effect.retry(attempt, {
           schedule: self.redump,
           while: isInterrupted
         })
-        fresh.set(kind, got)
+        fresh.set(kind, dumped)
+        const got = dumped.raws
         if (first) {
           // Losses up to here happened before every kind's (last) dump began.
           self.minCut = self.cut[kind]
@@ -686,7 +739,10 @@ export class Replica {
       self.renamed = false
       const out: Array<Change> = []
       for (const kind of which) {
-        const next = fresh.get(kind) as Map<string, any>
+        const f = fresh.get(kind) as Fresh
+        const next = f.raws
+        // Objects made under names that changed since are made again.
+        const made = f.naming === self.naming ? f.made : undefined
         const cur = self.store[kind]
         for (const [id, prev] of [...cur]) {
           if (!next.has(id)) {
@@ -704,7 +760,18 @@ export class Replica {
         }
         for (const [id, v] of next) {
           const prev = cur.get(id)
-          const e = self.make(kind, id, v)
+          const value = made?.get(id)
+          // Unchanged (the dump made no object for it, or it is equivalent): the entry stays.
+          if (
+            prev !== undefined &&
+            prev.naming === self.naming &&
+            (made !== undefined ? value === undefined : equivalent(prev.raw, v))
+          )
+            continue
+          const e =
+            value !== undefined
+              ? new Entry(id, (MODELS[kind].listedKey as (v: any) => string)(value), value, v, self.naming)
+              : self.make(kind, id, v)
           self.put(kind, e)
           if (prev === undefined) {
             if (emit)
@@ -752,6 +819,21 @@ export class Replica {
     return Effect.succeed(out as unknown as readonly [Event, ...Array<Event>])
   }
 
+  /** Re-reads the kinds the kernel changed without telling (`flush`) and emits the differences. */
+  private reread(
+    out: Array<Event>
+  ): Effect.Effect<readonly [Event, ...Array<Event>], NetlinkError.NetlinkError> {
+    const which = this.options.kinds.filter((k) => this.flush.has(k))
+    this.flush.clear()
+    return Effect.flatMap(this.resync(which, true), (changes) => {
+      if (changes.length > 0) {
+        for (const c of changes) out.push(c)
+        out.push(this.marker("flush", which, changes))
+      }
+      return out.length > 0 ? this.emit(out) : this.step()
+    })
+  }
+
   private step(): Effect.Effect<readonly [Event, ...Array<Event>], NetlinkError.NetlinkError> {
     if (this.pending.length > 0) {
       const out = this.pending
@@ -789,17 +871,9 @@ export class Replica {
       if (out.length >= MAX_CHUNK) break
     }
     if (this.renamed) this.rename(out)
-    if (this.flush.size > 0) {
-      const which = this.options.kinds.filter((k) => this.flush.has(k))
-      this.flush.clear()
-      return Effect.flatMap(this.resync(which, true), (changes) => {
-        if (changes.length > 0) {
-          for (const c of changes) out.push(c)
-          out.push(this.marker("flush", which, changes))
-        }
-        return out.length > 0 ? this.emit(out) : this.step()
-      })
-    }
+    // In the same chunk as the event that caused it: a snapshot never shows
+    // a device gone and its routes still there.
+    if (this.flush.size > 0) return this.reread(out)
     if (out.length > 0) return this.emit(out)
     if (reader.failure !== undefined) return Effect.fail(reader.failure)
     return Effect.flatMap(reader.wait, () => this.step())

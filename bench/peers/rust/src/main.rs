@@ -3,8 +3,11 @@
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, Instant};
 
+use std::os::unix::io::AsRawFd;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use futures::stream::{StreamExt, TryStreamExt};
-use netlink_packet_route::{address, AddressMessage, RtnlMessage};
+use netlink_packet_route::{address, link, route, AddressMessage, NetlinkPayload, RtnlMessage};
 use rtnetlink::{new_connection, sys::{AsyncSocket, SocketAddr}, IpVersion};
 
 const RTMGRP_IPV4_IFADDR: u32 = 0x10;
@@ -23,7 +26,53 @@ fn peak_rss_kb() -> i64 {
 struct Timeval { tv_sec: i64, tv_usec: i64 }
 #[repr(C)]
 struct libc_rusage { ru_utime: Timeval, ru_stime: Timeval, ru_maxrss: i64, _rest: [i64; 13] }
-extern "C" { fn getrusage(who: i32, usage: *mut libc_rusage) -> i32; fn if_nametoindex(name: *const u8) -> u32; }
+extern "C" {
+    fn getrusage(who: i32, usage: *mut libc_rusage) -> i32;
+    fn if_nametoindex(name: *const u8) -> u32;
+    fn clock_gettime(clock: i32, ts: *mut Timespec) -> i32;
+    fn signal(signum: i32, handler: extern "C" fn(i32)) -> usize;
+    fn setsockopt(fd: i32, level: i32, name: i32, value: *const i32, len: u32) -> i32;
+}
+#[repr(C)]
+struct Timespec { tv_sec: i64, tv_nsec: i64 }
+
+// The event latency listener (bench/latency.ts): groups link, IPv6 addresses, IPv6 routes.
+const RTMGRP_LINK: u32 = 0x1;
+const RTMGRP_IPV6_IFADDR: u32 = 0x100;
+const RTMGRP_IPV6_ROUTE: u32 = 0x400;
+const SIGTERM: i32 = 15;
+static TERM: AtomicBool = AtomicBool::new(false);
+extern "C" fn on_term(_: i32) { TERM.store(true, Ordering::SeqCst); }
+
+fn mono_ns() -> u64 {
+    let mut ts = Timespec { tv_sec: 0, tv_nsec: 0 };
+    unsafe { clock_gettime(1, &mut ts) };
+    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
+}
+
+/// The time a change carries in 2001:db8:<third>:0:T (bench/peers/c/latency.c), or 0.
+fn carried(ip: &[u8], third: u8) -> u64 {
+    if ip.len() != 16 || ip[..8] != [0x20, 0x01, 0x0d, 0xb8, 0, third, 0, 0] { return 0; }
+    ip[8..].iter().fold(0u64, |t, b| t << 8 | *b as u64)
+}
+
+fn change_time(m: &RtnlMessage) -> u64 {
+    match m {
+        RtnlMessage::NewAddress(a) => a.nlas.iter().find_map(|n| match n {
+            address::Nla::Address(ip) => Some(carried(ip, 0xa)),
+            _ => None,
+        }).unwrap_or(0),
+        RtnlMessage::NewRoute(r) if r.header.destination_prefix_length == 128 => r.nlas.iter().find_map(|n| match n {
+            route::Nla::Destination(ip) => Some(carried(ip, 0xb)),
+            _ => None,
+        }).unwrap_or(0),
+        RtnlMessage::NewLink(l) => l.nlas.iter().find_map(|n| match n {
+            link::nlas::Nla::IfAlias(a) if a.starts_with('t') => a[1..].parse::<u64>().ok(),
+            _ => None,
+        }).unwrap_or(0),
+        _ => 0,
+    }
+}
 
 fn addr(i: u32) -> Ipv4Addr { Ipv4Addr::from(0x0ac8_0000u32 + i + 1) }
 
@@ -119,6 +168,32 @@ async fn main() {
                 }
             }
             println!("{{\"received\":{},\"overruns\":0,\"cpuUs\":{:.1},\"ms\":{:.3}}}", received, c1 - c0, (t1 - t0).as_secs_f64() * 1e3);
+        }
+        Some("latency") => {
+            unsafe { signal(SIGTERM, on_term) };
+            let (mut conn, _handle, mut messages) = new_connection().unwrap();
+            let sock = conn.socket_mut().socket_mut();
+            // 8 MiB as the C reference listens (SO_RCVBUFFORCE: SOL_SOCKET 1, 33)
+            let size: i32 = 8 << 20;
+            unsafe { setsockopt(sock.as_raw_fd(), 1, 33, &size, 4) };
+            sock.bind(&SocketAddr::new(0, RTMGRP_LINK | RTMGRP_IPV6_IFADDR | RTMGRP_IPV6_ROUTE)).unwrap();
+            tokio::spawn(conn);
+            println!("READY");
+            let mut samples: Vec<(u64, u64)> = Vec::new();
+            // The signal only sets a flag: look at it between messages and every 50 ms.
+            while !TERM.load(Ordering::SeqCst) {
+                if let Ok(Some((m, _))) = tokio::time::timeout(Duration::from_millis(50), messages.next()).await {
+                    if let NetlinkPayload::InnerMessage(inner) = &m.payload {
+                        let t = change_time(inner);
+                        if t != 0 {
+                            let now = mono_ns();
+                            samples.push((t, now - t));
+                        }
+                    }
+                }
+            }
+            let body: Vec<String> = samples.iter().map(|(t, l)| format!("[{},{}]", t, l)).collect();
+            println!("{{\"overruns\":0,\"samples\":[{}]}}", body.join(","));
         }
         _ => std::process::exit(2),
     }
