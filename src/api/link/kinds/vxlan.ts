@@ -64,7 +64,9 @@ const fields = {
 
 const isV6 = (s: string): boolean => s.includes(":")
 const isMulticast = (s: string): boolean => {
-  const a = parseIp(s)!
+  const a = parseIp(s)
+  // text that is no address (kernel data of the wrong length) is not a group either
+  if (a === undefined) return false
   return a.length === 4 ? (a[0] & 0xf0) === 0xe0 : a[0] === 0xff
 }
 const ZERO4 = "0.0.0.0"
