@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Link from "../../src/api/Link.ts"
-import { encodeDecode, messageWith } from "../helpers/arbitraryLink.ts"
+import { encodeDecode, expectEqual, messageWith, roundTrip } from "../helpers/arbitraryLink.ts"
 
 describe("inputs the properties found (each was a defect)", () => {
   it("vxlan: kind data with an address attribute of the wrong length is listed, not thrown on", () => {
@@ -14,5 +14,31 @@ describe("inputs the properties found (each was a defect)", () => {
     const listed = Link.fromMessage(m)
     expect(listed).toMatchObject({ kind: "vxlan", name: "k0" })
     expect((listed as Record<string, unknown>).group).toBeUndefined()
+  })
+
+  it("vxlan: local 0.0.0.0 is no local address (the kernel lists none)", () => {
+    const spec = { kind: "vxlan", name: "k0", external: true, local: "0.0.0.0" } as Link.Link
+    const listed = roundTrip(spec)
+    expect((listed as Record<string, unknown>).local).toBeUndefined()
+    expectEqual(spec, listed)
+  })
+
+  it("IPv6 addresses compare as the kernel spells them (ip6gre, ip6tnl, vti6, bond ns targets)", () => {
+    for (const spec of [
+      { kind: "ip6gre", local: "0:0:0:0:0:0:0:0" },
+      { kind: "ip6gretap", remote: "2001:DB8:0:0:0:0:0:1" },
+      { kind: "ip6tnl", remote: "0:0:0:0:0:0:0:0" },
+      { kind: "vti6", local: "fe80:0:0:0:0:0:0:1" },
+      { kind: "bond", nsIp6Targets: ["0:0:0:0:0:0:0:0", "2001:db8:0:0:0:0:0:2"] }
+    ]) {
+      const input = { name: "k0", ...spec } as Link.Link
+      expectEqual(input, roundTrip(input))
+    }
+    expect(
+      Link.equals(
+        { kind: "vti6", name: "k0", local: "2001:DB8::1" } as Link.Link,
+        { kind: "vti6", name: "k0", local: "2001:db8::1" } as Link.Link
+      )
+    ).toBe(true)
   })
 })

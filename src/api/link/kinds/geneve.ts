@@ -21,7 +21,7 @@ import {
 } from "../../../generated/rt-link/view.ts"
 import * as P from "../../../runtime/Primitives.ts"
 import type { LinkKind } from "../LinkKind.ts"
-import { tosFromWire, tosToWire } from "./tunnel.ts"
+import { addressesCanonical, tosFromWire, tosToWire } from "./tunnel.ts"
 
 /**
  * The options of a geneve link.
@@ -91,7 +91,7 @@ export const geneve: LinkKind<GeneveOptions, "geneve"> = {
     return o
   },
   canonical: (o) => ({
-    ...geneveCanonical(o),
+    ...addressesCanonical(geneveCanonical(o), ["remote"]),
     tos: tosFromWire(o.tos),
     // the kernel reports VNI 0 for an external device
     ...(o.external === true && o.id === undefined ? { id: 0 } : {})

@@ -31,6 +31,7 @@ import {
 import * as P from "../../../runtime/Primitives.ts"
 import type { LinkKind } from "../LinkKind.ts"
 import {
+  addressesCanonical,
   defined,
   type EncapOptions,
   encapCanonical,
@@ -200,7 +201,7 @@ const v4 = <K extends "gre" | "gretap" | "erspan">(kind: K): LinkKind<GreOptions
     } as Partial<GreOptions>
   },
   canonical: (o) => ({
-    ...greCanonical(o),
+    ...addressesCanonical(greCanonical(o), ["local", "remote"]),
     ...(kind === "erspan" ? { erspanVer: o.erspanVer ?? 1 } : {}),
     ...keysCanonical(o),
     ...encapCanonical(o, false),
@@ -248,7 +249,7 @@ const v6 = <K extends "ip6gre" | "ip6gretap" | "ip6erspan">(kind: K): LinkKind<I
     } as Partial<Ip6greOptions>
   },
   canonical: (o) => ({
-    ...ip6greCanonical(o as Ip6greGenerated),
+    ...addressesCanonical(ip6greCanonical(o as Ip6greGenerated), ["local", "remote"]),
     ...(kind === "ip6erspan" ? { erspanVer: o.erspanVer ?? 1 } : {}),
     ...keysCanonical(o),
     ...encapCanonical(o, true),

@@ -28,6 +28,7 @@ import {
 import * as P from "../../../runtime/Primitives.ts"
 import { parseIp } from "../../../runtime/Wire.ts"
 import type { LinkKind } from "../LinkKind.ts"
+import { ipText, isAnyAddress } from "./tunnel.ts"
 
 /**
  * The options of a vxlan link.
@@ -155,6 +156,12 @@ export const vxlan: LinkKind<VxlanOptions, "vxlan"> = {
   status: (d) => vxlanStatusFromWire(d),
   canonical: (o) => {
     const c: any = vxlanCanonical(o as Generated)
+    // the unspecified address is what the kernel lists for none (and fromKernel reads so)
+    for (const k of ["group", "remote", "local"] as const)
+      if (typeof c[k] === "string") {
+        if (isAnyAddress(c[k])) delete c[k]
+        else c[k] = ipText(c[k])
+      }
     if (c.learning === undefined) c.learning = !o.external
     if (c.tos === undefined) c.tos = 0
     else if (c.tos === 1) c.tos = "inherit" // one value on the wire
