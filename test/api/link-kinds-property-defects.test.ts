@@ -41,4 +41,12 @@ describe("inputs the properties found (each was a defect)", () => {
       )
     ).toBe(true)
   })
+
+  it("vlan: flags outside the attribute's mask are not read as off", () => {
+    const spec = { kind: "vlan", name: "k0", id: 0, link: 1, flags: {} } as Link.Link
+    const listed = roundTrip(spec)
+    // flags {} sends mask 0: nothing is said about reorder_hdr, whose default is on
+    expect((listed as Record<string, any>).flags).toEqual({})
+    expectEqual(spec, listed)
+  })
 })
