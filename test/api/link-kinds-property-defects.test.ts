@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Link from "../../src/api/Link.ts"
+import { byKind } from "../../src/api/link/registry.ts"
 import { encodeDecode, expectEqual, messageWith, roundTrip } from "../helpers/arbitraryLink.ts"
 
 describe("inputs the properties found (each was a defect)", () => {
@@ -48,5 +49,12 @@ describe("inputs the properties found (each was a defect)", () => {
     // flags {} sends mask 0: nothing is said about reorder_hdr, whose default is on
     expect((listed as Record<string, any>).flags).toEqual({})
     expectEqual(spec, listed)
+  })
+
+  it("geneve: remote 0.0.0.0 is refused (the kernel lists it as no remote, which could not be given back)", () => {
+    const desc = byKind.get("geneve")!
+    expect(desc.check?.({ id: 0, remote: "0.0.0.0" })?.[0]).toBe("remote")
+    expect(desc.check?.({ id: 0, remote: "::" })?.[0]).toBe("remote")
+    expect(desc.check?.({ id: 0, remote: "10.0.0.2" })).toBeUndefined()
   })
 })

@@ -21,7 +21,7 @@ import {
 } from "../../../generated/rt-link/view.ts"
 import * as P from "../../../runtime/Primitives.ts"
 import type { LinkKind } from "../LinkKind.ts"
-import { addressesCanonical, tosFromWire, tosToWire } from "./tunnel.ts"
+import { addressesCanonical, isAnyAddress, tosFromWire, tosToWire } from "./tunnel.ts"
 
 /**
  * The options of a geneve link.
@@ -67,6 +67,8 @@ export const geneve: LinkKind<GeneveOptions, "geneve"> = {
     }
     if (o.id === undefined) return ["id", "a VNI is needed unless external is set"]
     if (o.remote === undefined) return ["remote", "a remote is needed unless external is set"]
+    // the kernel takes it, but lists it as no remote: a listed device could not be given back
+    if (isAnyAddress(o.remote)) return ["remote", `${o.remote} is no remote address`]
     return undefined
   },
   toKernel: (o) => {
