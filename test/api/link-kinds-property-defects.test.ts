@@ -6,7 +6,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Link from "../../src/api/Link.ts"
 import { byKind } from "../../src/api/link/registry.ts"
-import { encodeDecode, expectEqual, messageWith, roundTrip } from "../helpers/arbitraryLink.ts"
+import { encodeDecode, expectEqual, messageWith, roundTrip, validate } from "../helpers/arbitraryLink.ts"
 
 describe("inputs the properties found (each was a defect)", () => {
   it("vxlan: kind data with an address attribute of the wrong length is listed, not thrown on", () => {
@@ -56,5 +56,15 @@ describe("inputs the properties found (each was a defect)", () => {
     expect(desc.check?.({ id: 0, remote: "0.0.0.0" })?.[0]).toBe("remote")
     expect(desc.check?.({ id: 0, remote: "::" })?.[0]).toBe("remote")
     expect(desc.check?.({ id: 0, remote: "10.0.0.2" })).toBeUndefined()
+  })
+
+  it("ip6gre / ip6gretap: a listed link carries no ERSPAN options its kind refuses as input", () => {
+    // ip (and Link.add) send ERSPAN version 1 on every ip6gre kind
+    const listed = roundTrip({ kind: "ip6gre", remote: "2001:db8::2" })
+    expect((listed as Record<string, unknown>).erspanVer).toBeUndefined()
+    expect(validate("ip6gre", { ...listed, status: undefined })._tag).toBe("Success")
+    expect(
+      (roundTrip({ kind: "ip6erspan", remote: "2001:db8::2" }) as Record<string, unknown>).erspanVer
+    ).toBe(1)
   })
 })
