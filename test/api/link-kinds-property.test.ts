@@ -45,11 +45,11 @@ describe("link kinds: options → request → decode → read back equals the in
         const listed = Link.fromMessage(wireRoundTrip(spec, desc, table), table.name)
         expectEqual(spec, listed)
       },
-      { runs: 200 }
+      { runs: 100 }
     )
     it(`${desc.kind}: the kind's check left inputs to test`, () => {
       // a check refusing nearly all generated inputs would make the property above empty
-      expect(kept).toBeGreaterThan(propertyRuns(200) / 10)
+      expect(kept).toBeGreaterThan(propertyRuns(100) / 10)
     })
   }
 })
@@ -73,7 +73,7 @@ describe("link kinds: arbitrary kind data never throws; what is read is stable",
           const again = Link.fromMessage(wireRoundTrip(input as Link.AddSpec, desc, table), table.name)
           expectEqual(input as Link.Link, again)
         }),
-        { numRuns: propertyRuns(300) }
+        { numRuns: propertyRuns(150) }
       )
       if (desc.port !== undefined)
         fc.assert(
@@ -98,7 +98,7 @@ describe("link kinds: arbitrary kind data never throws; what is read is stable",
             const back = desc.port!.fromKernel(again.linkInfo?.portData, table.name)
             expect(desc.port!.canonical(back)).toEqual(desc.port!.canonical(listed.port))
           }),
-          { numRuns: propertyRuns(300) }
+          { numRuns: propertyRuns(150) }
         )
       // valid kind data (with noise) must sometimes reach the round trip
       expect(stable).toBeGreaterThan(0)
