@@ -67,4 +67,29 @@ describe("inputs the properties found (each was a defect)", () => {
       (roundTrip({ kind: "ip6erspan", remote: "2001:db8::2" }) as Record<string, unknown>).erspanVer
     ).toBe(1)
   })
+
+  it("bridge: times compare in whole 2 cs steps and clamped as the kernel clamps (what a 250 Hz kernel lists)", () => {
+    const br = (o: Record<string, unknown>) => ({ kind: "bridge", name: "br0", ...o }) as Link.Link
+    // a 250 Hz kernel lists 1501 cs as 1500, 3 as 2
+    expect(Link.equals(br({ forwardDelay: 1501 }), br({ forwardDelay: 1500 }))).toBe(true)
+    expect(Link.equals(br({ ageingTime: 3 }), br({ ageingTime: 2 }))).toBe(true)
+    expect(
+      Link.equals(br({ multicastLastMemberInterval: 99n }), br({ multicastLastMemberInterval: 98n }))
+    ).toBe(true)
+    expect(Link.equals(br({ forwardDelay: 1502 }), br({ forwardDelay: 1500 }))).toBe(false)
+    expect(
+      Link.equals(br({ multicastMembershipInterval: 100n }), br({ multicastMembershipInterval: 98n }))
+    ).toBe(false)
+    // query and startup query intervals: at least 1 s, at most a day
+    expect(Link.equals(br({ multicastQueryInterval: 1n }), br({ multicastQueryInterval: 100n }))).toBe(true)
+    expect(
+      Link.equals(
+        br({ multicastStartupQueryInterval: 9_000_000n }),
+        br({ multicastStartupQueryInterval: 8_640_000n })
+      )
+    ).toBe(true)
+    // past 2^32 - 1 cs the kernel's conversion overflows: refused
+    expect(validate("bridge", br({ multicastQuerierInterval: 0x100000000n }))._tag).toBe("Failure")
+    expect(validate("bridge", br({ multicastQuerierInterval: 0xffffffffn }))._tag).toBe("Success")
+  })
 })
