@@ -250,3 +250,300 @@ export const roundTrip = (spec: object): Link.Link => {
   const table = deviceTable()
   return Link.fromMessage(wireRoundTrip({ name: "k0", ...spec } as Link.AddSpec, desc, table), table.name)
 }
+
+// ---------------------------------------------------------------------------
+// inputs a real kernel takes, per kind (the parents d0, d1, d2 are dummies)
+
+const v4 = (net: number) => fc.integer({ min: 1, max: 250 }).map((x) => `10.9.${net}.${x}`)
+const v6 = (net: number) =>
+  fc.integer({ min: 1, max: 0xfffe }).map((x) => `2001:db8:${net}::${x.toString(16)}`)
+const key = fc.integer({ min: 0, max: 0xffffffff })
+const u8 = fc.integer({ min: 0, max: 255 })
+const opt = <A>(a: fc.Arbitrary<A>) => fc.option(a, { nil: undefined })
+
+/** Common settings every kind takes on create. */
+const common = fc.record(
+  {
+    txqlen: fc.integer({ min: 0, max: 10_000 }),
+    group: fc.integer({ min: 0, max: 100 }),
+    up: fc.boolean(),
+    alias: fc.stringMatching(/^[a-z][a-z ]{0,19}$/)
+  },
+  { requiredKeys: [] }
+)
+
+/** Keys, checksums and sequence numbers of a GRE tunnel. */
+const greKeys = fc.record(
+  {
+    ikey: key,
+    okey: key,
+    icsum: fc.boolean(),
+    ocsum: fc.boolean(),
+    iseq: fc.boolean(),
+    oseq: fc.boolean()
+  },
+  { requiredKeys: [] }
+)
+
+/** ERSPAN: sequence numbers and one key both ways (the kernel takes no other GRE flags), version 1 or 2. */
+const erspanOptions = fc
+  .tuple(
+    fc.integer({ min: 0, max: 1023 }),
+    fc.oneof(
+      fc.record(
+        { erspanVer: fc.constant(1), erspan: fc.integer({ min: 0, max: 0xfffff }) },
+        { requiredKeys: ["erspanVer"] }
+      ),
+      fc.record(
+        {
+          erspanVer: fc.constant(2),
+          erspanDir: fc.constantFrom("ingress", "egress"),
+          erspanHwid: fc.integer({ min: 0, max: 63 })
+        },
+        { requiredKeys: ["erspanVer"] }
+      )
+    )
+  )
+  .map(([k, o]) => ({ iseq: true, oseq: true, ikey: k, okey: k, ...o }))
+
+/** IPv4 tunnel endpoints, TTL, TOS, fwmark; path MTU discovery off only with ttl inherit. */
+const v4Tunnel = fc
+  .tuple(
+    fc.record(
+      {
+        remote: v4(1),
+        local: v4(2),
+        tos: fc.oneof(u8, fc.constant("inherit")),
+        fwmark: key,
+        dev: fc.constant("d0")
+      },
+      { requiredKeys: [] }
+    ),
+    fc.oneof(
+      fc.record(
+        { ttl: fc.oneof(fc.integer({ min: 1, max: 255 }), fc.constant("inherit")) },
+        { requiredKeys: [] }
+      ),
+      fc.record({ ttl: fc.constant("inherit"), pmtudisc: fc.constant(false) })
+    )
+  )
+  .map(([a, b]) => ({ ...a, ...b }))
+
+/** IPv6 tunnel endpoints, hop limit and the IPv6 flags and flow info. */
+const v6Tunnel = fc.record(
+  {
+    remote: v6(1),
+    local: v6(2),
+    hoplimit: fc.integer({ min: 1, max: 255 }),
+    encaplimit: fc.oneof(u8, fc.constant("none")),
+    tclass: fc.oneof(u8, fc.constant("inherit")),
+    flowlabel: fc.oneof(fc.integer({ min: 0, max: 0xfffff }), fc.constant("inherit")),
+    fwmark: fc.oneof(key, fc.constant("inherit")),
+    dscpInherit: fc.boolean(),
+    allowLocalremote: fc.boolean()
+  },
+  { requiredKeys: [] }
+)
+
+/** A peer end (veth-like pairs). */
+const peer = opt(fc.constant({ name: "kp" }))
+
+/**
+ * Per kind: the inputs a kernel with the kind takes (`module`: what to modprobe when it is not
+ * the kind's own name). Values the kernel keeps in another form are left out: 6rd prefixes
+ * are whole (the kernel masks the address to the length), geneve's flow label is IPv6's.
+ */
+export const kernelKinds: Readonly<
+  Record<string, { readonly module?: string; readonly arbitrary: fc.Arbitrary<Record<string, unknown>> }>
+> = {
+  gre: { module: "ip_gre", arbitrary: fc.tuple(v4Tunnel, greKeys).map(([a, b]) => ({ ...a, ...b })) },
+  gretap: { module: "ip_gre", arbitrary: fc.tuple(v4Tunnel, greKeys).map(([a, b]) => ({ ...a, ...b })) },
+  erspan: {
+    module: "ip_gre",
+    arbitrary: fc.tuple(v4Tunnel, erspanOptions).map(([a, b]) => ({ ...a, ...b }))
+  },
+  ip6gre: { module: "ip6_gre", arbitrary: fc.tuple(v6Tunnel, greKeys).map(([a, b]) => ({ ...a, ...b })) },
+  ip6gretap: { module: "ip6_gre", arbitrary: fc.tuple(v6Tunnel, greKeys).map(([a, b]) => ({ ...a, ...b })) },
+  ip6erspan: {
+    module: "ip6_gre",
+    arbitrary: fc.tuple(v6Tunnel, erspanOptions).map(([a, b]) => ({ ...a, ...b }))
+  },
+  ipip: {
+    arbitrary: fc
+      .tuple(v4Tunnel, opt(fc.constantFrom("ipip", "any")))
+      .map(([a, mode]) => (mode === undefined ? a : { ...a, mode }))
+  },
+  sit: {
+    arbitrary: fc.oneof(
+      fc
+        .tuple(
+          v4Tunnel,
+          opt(fc.constantFrom("ip6ip", "ipip", "any")),
+          opt(
+            fc.constantFrom(
+              { "6rdPrefix": "2001:db8::/32", "6rdRelayPrefix": "10.0.0.0/8" },
+              { "6rdPrefix": "2001:db8:100::/40", "6rdRelayPrefix": "10.9.0.0/16" }
+            )
+          )
+        )
+        .map(([a, mode, rd]) => ({ ...a, ...(mode === undefined ? {} : { mode }), ...rd })),
+      v4(2).map((local) => ({ local, isatap: true }))
+    )
+  },
+  ip6tnl: {
+    module: "ip6_tunnel",
+    arbitrary: fc
+      .tuple(v6Tunnel, opt(fc.constantFrom("ip6ip6", "ipip6", "any")))
+      .map(([a, mode]) => (mode === undefined ? a : { ...a, mode }))
+  },
+  vti: {
+    module: "ip_vti",
+    arbitrary: fc.record(
+      { remote: v4(1), local: v4(2), ikey: key, okey: key, fwmark: key, dev: fc.constant("d0") },
+      { requiredKeys: [] }
+    )
+  },
+  vti6: {
+    module: "ip6_vti",
+    arbitrary: fc.record(
+      { remote: v6(1), local: v6(2), ikey: key, okey: key, fwmark: key, dev: fc.constant("d0") },
+      { requiredKeys: [] }
+    )
+  },
+  xfrm: {
+    module: "xfrm_interface",
+    arbitrary: fc.oneof(
+      fc.record(
+        { ifId: fc.integer({ min: 1, max: 0xffffffff }), dev: fc.constant("d0") },
+        { requiredKeys: ["ifId"] }
+      ),
+      fc.constant({ external: true })
+    )
+  },
+  geneve: {
+    arbitrary: fc.oneof(
+      fc.record(
+        {
+          id: fc.integer({ min: 0, max: 0xffffff }),
+          remote: v4(1),
+          ttl: fc.oneof(u8, fc.constant("inherit")),
+          tos: fc.oneof(u8, fc.constant("inherit")),
+          df: fc.constantFrom("unset", "set", "inherit"),
+          dstport: fc.integer({ min: 1, max: 65535 }),
+          udpcsum: fc.boolean()
+        },
+        { requiredKeys: ["id", "remote"] }
+      ),
+      fc.record(
+        {
+          id: fc.integer({ min: 0, max: 0xffffff }),
+          remote: v6(1),
+          ttl: fc.oneof(u8, fc.constant("inherit")),
+          tos: fc.oneof(u8, fc.constant("inherit")),
+          flowlabel: fc.integer({ min: 0, max: 0xfffff }),
+          dstport: fc.integer({ min: 1, max: 65535 }),
+          udp6zerocsumtx: fc.boolean(),
+          udp6zerocsumrx: fc.boolean()
+        },
+        { requiredKeys: ["id", "remote"] }
+      ),
+      fc.constant({ external: true })
+    )
+  },
+  bareudp: {
+    arbitrary: fc.oneof(
+      fc.record(
+        {
+          dstport: fc.integer({ min: 1, max: 65535 }),
+          ethertype: fc.constantFrom("ipv4", "ipv6", "mpls_uc", "mpls_mc"),
+          srcportmin: fc.integer({ min: 1, max: 65535 })
+        },
+        { requiredKeys: ["dstport", "ethertype"] }
+      ),
+      fc.record({
+        dstport: fc.integer({ min: 1, max: 65535 }),
+        ethertype: fc.constantFrom("ipv4", "mpls_uc"),
+        multiproto: fc.constant(true)
+      })
+    )
+  },
+  ipvlan: {
+    arbitrary: fc
+      .record(
+        { mode: fc.constantFrom("l2", "l3", "l3s"), flag: fc.constantFrom("bridge", "private", "vepa") },
+        { requiredKeys: [] }
+      )
+      .map((o) => ({ link: "d0", ...o }))
+  },
+  ipvtap: {
+    module: "ipvtap",
+    arbitrary: fc
+      .record(
+        { mode: fc.constantFrom("l2", "l3", "l3s"), flag: fc.constantFrom("bridge", "private", "vepa") },
+        { requiredKeys: [] }
+      )
+      .map((o) => ({ link: "d0", ...o }))
+  },
+  nlmon: { arbitrary: fc.constant({}) },
+  vcan: { arbitrary: fc.constant({}) },
+  wireguard: { arbitrary: fc.constant({}) },
+  team: { arbitrary: fc.constant({}) },
+  vxcan: { arbitrary: peer.map((p) => (p === undefined ? {} : { peer: p })) },
+  netkit: {
+    arbitrary: fc
+      .tuple(
+        fc.record(
+          {
+            mode: fc.constantFrom("l2", "l3"),
+            policy: fc.constantFrom("forward", "blackhole"),
+            peerPolicy: fc.constantFrom("forward", "blackhole"),
+            scrub: fc.constantFrom("none", "default"),
+            peerScrub: fc.constantFrom("none", "default"),
+            headroom: fc.integer({ min: 0, max: 256 }),
+            tailroom: fc.integer({ min: 0, max: 256 })
+          },
+          { requiredKeys: [] }
+        ),
+        peer
+      )
+      .map(([o, p]) => (p === undefined ? o : { ...o, peer: p }))
+  },
+  hsr: {
+    arbitrary: fc
+      .record(
+        { supervision: u8, version: fc.constantFrom(0, 1), proto: fc.constantFrom("hsr", "prp") },
+        { requiredKeys: [] }
+      )
+      .map((o) => ({ slave1: "d0", slave2: "d1", ...o }))
+  },
+  amt: {
+    arbitrary: fc
+      .record(
+        {
+          relayPort: fc.integer({ min: 1, max: 65535 }),
+          maxTunnels: fc.integer({ min: 1, max: 1000 })
+        },
+        { requiredKeys: [] }
+      )
+      .map((o) => ({ mode: "relay", local: "10.9.0.1", dev: "d0", ...o }))
+  },
+  gtp: {
+    arbitrary: fc.record(
+      {
+        role: fc.constantFrom("ggsn", "sgsn"),
+        hsize: fc.integer({ min: 1, max: 10_000 }),
+        restartCount: u8
+      },
+      { requiredKeys: [] }
+    )
+  },
+  ovpn: { arbitrary: fc.record({ mode: fc.constantFrom("p2p", "mp") }, { requiredKeys: [] }) },
+  batadv: {
+    module: "batman-adv",
+    arbitrary: fc.record({ ra: fc.constantFrom("BATMAN_IV", "BATMAN_V") }, { requiredKeys: [] })
+  }
+}
+
+/** A kind's kernel input with common settings (vcan takes no MTU of ours, so none is set anywhere). */
+export const kernelInput = (kind: string): fc.Arbitrary<Record<string, unknown>> =>
+  fc.tuple(common, kernelKinds[kind]!.arbitrary).map(([c, o]) => ({ ...c, ...o, kind }))
