@@ -18,6 +18,7 @@ import {
   amtToWire
 } from "../../../generated/rt-link/view.ts"
 import type { LinkKind } from "../LinkKind.ts"
+import { addressesCanonical } from "./tunnel.ts"
 
 export type { AmtOptions }
 
@@ -47,5 +48,5 @@ export const amt: LinkKind<AmtOptions, "amt"> = {
     return o
   },
   status: amtStatusFromWire,
-  canonical: (o) => amtCanonical(o as AmtOptions)
+  canonical: (o) => addressesCanonical(amtCanonical(o as AmtOptions), ["local", "discovery"])
 }

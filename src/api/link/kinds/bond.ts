@@ -35,6 +35,7 @@ import * as P from "../../../runtime/Primitives.ts"
 import { ipToString, parseIPv4, parseIPv6, Writer } from "../../../runtime/Wire.ts"
 import { isEmpty } from "../../internal/Kind.ts"
 import type { LinkKind } from "../LinkKind.ts"
+import { ipText } from "./tunnel.ts"
 
 /**
  * The options of a bond.
@@ -208,8 +209,9 @@ export const bond: LinkKind<BondOptions, "bond"> = {
   status: (d) => bondStatusFromWire(d),
   canonical: (o) => {
     const c: any = bondCanonical(o as Generated)
-    if (c.arpIpTargets === undefined) c.arpIpTargets = []
-    if (c.nsIp6Targets === undefined) c.nsIp6Targets = []
+    // addresses as the listing spells them ("::1", not "0:0:0:0:0:0:0:1")
+    c.arpIpTargets = (c.arpIpTargets ?? []).map(ipText)
+    c.nsIp6Targets = (c.nsIp6Targets ?? []).map(ipText)
     return c
   },
   verify: (o, data) => {

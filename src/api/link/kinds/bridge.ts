@@ -3,7 +3,8 @@
  * (`ip link set PORT type bridge_slave ...`, IFLA_INFO_SLAVE_DATA). Both come
  * whole from the spec's view (linkinfo-bridge-attrs, linkinfo-brport-attrs).
  * Times are in centiseconds, as `ip` takes and prints them. By hand: only
- * leaving out a reported `vlanFiltering: false` (see fromKernel).
+ * leaving out a reported `vlanFiltering: false` (see fromKernel), and how the
+ * ten bridge times compare (see {@link BridgeOptions}).
  *
  * @since 0.2.0
  */
@@ -82,6 +83,18 @@ const BOOLOPT_NAMES = Object.keys(BOOLOPTS) as ReadonlyArray<Boolopt>
 /**
  * A bridge's options: the spec's view plus the IFLA_BR_MULTI_BOOLOPT bits.
  *
+ * Times (`forwardDelay`, `helloTime`, `maxAge`, `ageingTime` and the six
+ * `multicast*Interval`s) are centiseconds, as `ip` takes them. The kernel keeps
+ * them in ticks of its clock (HZ 100, 250 or 1000) and lists them back in
+ * centiseconds rounded down: on a 250 Hz kernel an odd value reads back one
+ * lower. So a time compares (in `Link.equals` and the canonical form) in steps of
+ * 2 cs (20 ms, a whole number of ticks at each of those HZ): 1501 equals the 1500
+ * a 250 Hz kernel lists for it. The kernel also raises a multicast query or
+ * startup query interval below 1 s to 1 s and lowers one above a day to a day;
+ * those compare clamped the same way. Each multicast interval is at most
+ * 2^32 - 1 cs (about 497 days; far larger ones overflow the kernel's conversion
+ * and read back as something else).
+ *
  * @example
  * ```ts
  * const o: BridgeOptions = { stpState: true, noLinklocalLearn: true }
@@ -101,8 +114,42 @@ export interface BridgeOptions extends Generated {
   readonly fdbLocalVlan0?: boolean
 }
 
+/** The bridge times (centiseconds): u32 attributes, and the six u64 multicast intervals. */
+const TIMES = ["forwardDelay", "helloTime", "maxAge", "ageingTime"] as const
+const INTERVALS = [
+  "multicastLastMemberInterval",
+  "multicastMembershipInterval",
+  "multicastQuerierInterval",
+  "multicastQueryInterval",
+  "multicastQueryResponseInterval",
+  "multicastStartupQueryInterval"
+] as const
+/** Intervals the kernel keeps between 1 s and a day (BR_MULTICAST_QUERY_INTVL_MIN/MAX). */
+const CLAMPED = new Set<string>(["multicastQueryInterval", "multicastStartupQueryInterval"])
+const INTERVAL_MIN = 100n
+const INTERVAL_MAX = 8_640_000n
+
+const Interval = Schema.optional(
+  Schema.BigInt.check(Schema.isBetweenBigInt({ minimum: 0n, maximum: 0xffffffffn }))
+)
+
+/** A time as it compares: whole 2 cs steps (see BridgeOptions), clamped where the kernel clamps. */
+const timeCanonical = (c: Record<string, any>): void => {
+  for (const k of TIMES) if (typeof c[k] === "number") c[k] -= c[k] % 2
+  for (const k of INTERVALS) {
+    let v = c[k]
+    if (typeof v !== "bigint") continue
+    if (CLAMPED.has(k)) v = v < INTERVAL_MIN ? INTERVAL_MIN : v > INTERVAL_MAX ? INTERVAL_MAX : v
+    c[k] = v - (v % 2n)
+  }
+}
+
 const fields = {
   ...BridgeFields,
+  ...(Object.fromEntries(INTERVALS.map((k) => [k, Interval])) as Record<
+    (typeof INTERVALS)[number],
+    typeof Interval
+  >),
   ...(Object.fromEntries(BOOLOPT_NAMES.map((n) => [n, Schema.optional(Schema.Boolean)])) as Record<
     Boolopt,
     Schema.optional<Schema.Boolean>
@@ -174,6 +221,7 @@ export const bridge: LinkKind<BridgeOptions, "bridge"> = {
     if (o.groupAddress === undefined && (c.vlanProtocol === "802.1ad" || c.vlanProtocol === 0x88a8))
       c.groupAddress = "01:80:c2:00:00:08"
     for (const n of BOOLOPT_NAMES) c[n] = (o as BridgeOptions)[n] ?? false
+    timeCanonical(c)
     return c
   },
   port: {

@@ -21,7 +21,7 @@ import {
 } from "../../../generated/rt-link/view.ts"
 import * as P from "../../../runtime/Primitives.ts"
 import type { LinkKind } from "../LinkKind.ts"
-import { tosFromWire, tosToWire } from "./tunnel.ts"
+import { addressesCanonical, isAnyAddress, tosFromWire, tosToWire } from "./tunnel.ts"
 
 /**
  * The options of a geneve link.
@@ -67,6 +67,8 @@ export const geneve: LinkKind<GeneveOptions, "geneve"> = {
     }
     if (o.id === undefined) return ["id", "a VNI is needed unless external is set"]
     if (o.remote === undefined) return ["remote", "a remote is needed unless external is set"]
+    // the kernel takes it, but lists it as no remote: a listed device could not be given back
+    if (isAnyAddress(o.remote)) return ["remote", `${o.remote} is no remote address`]
     return undefined
   },
   toKernel: (o) => {
@@ -91,7 +93,7 @@ export const geneve: LinkKind<GeneveOptions, "geneve"> = {
     return o
   },
   canonical: (o) => ({
-    ...geneveCanonical(o),
+    ...addressesCanonical(geneveCanonical(o), ["remote"]),
     tos: tosFromWire(o.tos),
     // the kernel reports VNI 0 for an external device
     ...(o.external === true && o.id === undefined ? { id: 0 } : {})

@@ -31,6 +31,7 @@ import {
 import * as P from "../../../runtime/Primitives.ts"
 import type { LinkKind } from "../LinkKind.ts"
 import {
+  addressesCanonical,
   defined,
   type EncapOptions,
   encapCanonical,
@@ -144,6 +145,17 @@ const erspanOnly = (
 }
 
 /**
+ * A listed link of a kind other than erspan/ip6erspan without the ERSPAN options (ip sends
+ * version 1 on every ip6gre kind; a kernel reporting it back must not make the listed
+ * object one that `erspanOnly` refuses as input).
+ */
+const withoutErspan = <O extends Record<string, unknown>>(kind: string, o: O): O => {
+  if (kind === "erspan" || kind === "ip6erspan") return o
+  const { erspan: _i, erspanVer: _v, erspanHwid: _h, erspanDir: _d, ...rest } = o
+  return rest as O
+}
+
+/**
  * The options of a gre, gretap or erspan link.
  *
  * @example
@@ -191,16 +203,16 @@ const v4 = <K extends "gre" | "gretap" | "erspan">(kind: K): LinkKind<GreOptions
   },
   fromKernel: (d, ctx) => {
     if (d === undefined) return {}
-    return {
+    return withoutErspan(kind, {
       ...greFromWire(d, ctx.name),
       ...keysFromWire(d),
       ...encapFromWire(d.encapFlags, d.encapSport),
       ttl: ttlFromWire(d.ttl),
       tos: tosFromWire(d.tos)
-    } as Partial<GreOptions>
+    }) as Partial<GreOptions>
   },
   canonical: (o) => ({
-    ...greCanonical(o),
+    ...addressesCanonical(greCanonical(o), ["local", "remote"]),
     ...(kind === "erspan" ? { erspanVer: o.erspanVer ?? 1 } : {}),
     ...keysCanonical(o),
     ...encapCanonical(o, false),
@@ -240,15 +252,15 @@ const v6 = <K extends "ip6gre" | "ip6gretap" | "ip6erspan">(kind: K): LinkKind<I
   },
   fromKernel: (d, ctx) => {
     if (d === undefined) return {}
-    return {
+    return withoutErspan(kind, {
       ...ip6greFromWire(d, ctx.name),
       ...keysFromWire(d),
       ...encapFromWire(d.encapFlags, d.encapSport),
       ...ip6FromWire(d)
-    } as Partial<Ip6greOptions>
+    }) as Partial<Ip6greOptions>
   },
   canonical: (o) => ({
-    ...ip6greCanonical(o as Ip6greGenerated),
+    ...addressesCanonical(ip6greCanonical(o as Ip6greGenerated), ["local", "remote"]),
     ...(kind === "ip6erspan" ? { erspanVer: o.erspanVer ?? 1 } : {}),
     ...keysCanonical(o),
     ...encapCanonical(o, true),

@@ -24,6 +24,7 @@ import {
 } from "../../../generated/rt-link/view.ts"
 import * as P from "../../../runtime/Primitives.ts"
 import type { LinkKind } from "../LinkKind.ts"
+import { addressesCanonical } from "./tunnel.ts"
 
 /**
  * The options of a gtp link.
@@ -89,5 +90,5 @@ export const gtp: LinkKind<GtpOptions, "gtp"> = {
     return w
   },
   fromKernel: (d, ctx) => (d === undefined ? {} : gtpFromWire(d, ctx.name)),
-  canonical: (o) => gtpCanonical(o as Generated)
+  canonical: (o) => addressesCanonical(gtpCanonical(o as Generated), ["local"])
 }

@@ -21,6 +21,7 @@ import {
 } from "../../../generated/rt-link/view.ts"
 import type { LinkKind } from "../LinkKind.ts"
 import {
+  addressesCanonical,
   type EncapOptions,
   encapCanonical,
   encapFields,
@@ -106,7 +107,7 @@ export const ip6tnl: LinkKind<Ip6tnlOptions, "ip6tnl"> = {
     } as Partial<Ip6tnlOptions>
   },
   canonical: (o) => ({
-    ...ip6tnlCanonical(o as Generated),
+    ...addressesCanonical(ip6tnlCanonical(o as Generated), ["local", "remote"]),
     ...encapCanonical(o, true),
     ...ip6Canonical(o),
     mode: o.mode ?? "any"

@@ -23,6 +23,7 @@ import * as P from "../../../runtime/Primitives.ts"
 import { parseIPv4, parseIPv6 } from "../../../runtime/Wire.ts"
 import type { LinkKind } from "../LinkKind.ts"
 import {
+  addressesCanonical,
   type EncapOptions,
   encapCanonical,
   encapFields,
@@ -175,7 +176,7 @@ const make = <K extends "ipip" | "sit">(kind: K): LinkKind<IpipOptions, K> => ({
     return o
   },
   canonical: (o) => ({
-    ...iptunCanonical(o),
+    ...addressesCanonical(iptunCanonical(o), ["local", "remote"]),
     ...encapCanonical(o, false),
     ...(kind === "sit"
       ? {

@@ -9,6 +9,7 @@
  */
 import * as Schema from "effect/Schema"
 import * as P from "../../../runtime/Primitives.ts"
+import { ipToString, parseIp } from "../../../runtime/Wire.ts"
 
 /** TUNNEL_ENCAP_FLAG_* (if_tunnel.h; header-checked as spec tunnel-encap-flags). */
 const ENCAP_CSUM = 0x1
@@ -291,4 +292,51 @@ export const defined = <A extends object>(o: A): A => {
   const out: any = {}
   for (const k in o) if ((o as any)[k] !== undefined) out[k] = (o as any)[k]
   return out
+}
+
+/**
+ * Address text as the kernel's listing spells it ("0:0:0:0:0:0:0:1" is "::1",
+ * "2001:DB8::1" is "2001:db8::1"), so an address compares equal however it was
+ * written; text that is no address stays as it is.
+ *
+ * @example
+ * ```ts
+ * ipText("2001:DB8:0:0:0:0:0:1") // "2001:db8::1"
+ * ```
+ * @since 0.4.0
+ */
+export const ipText = (s: string): string => {
+  const b = parseIp(s)
+  return b === undefined ? s : ipToString(b, 0, b.length)
+}
+
+/**
+ * `c` with the address text of `keys` in the listing's spelling ({@link ipText}),
+ * for canonical forms.
+ *
+ * @example
+ * ```ts
+ * addressesCanonical({ local: "::0" }, ["local"]) // { local: "::" }
+ * ```
+ * @since 0.4.0
+ */
+export const addressesCanonical = <A extends object>(c: A, keys: ReadonlyArray<string>): A => {
+  const out: any = { ...c }
+  for (const k of keys) if (typeof out[k] === "string") out[k] = ipText(out[k])
+  return out
+}
+
+/**
+ * Whether address text is the unspecified address (0.0.0.0 or ::), which a
+ * kind's listing reads as no address.
+ *
+ * @example
+ * ```ts
+ * isAnyAddress("0:0:0:0:0:0:0:0") // true
+ * ```
+ * @since 0.4.0
+ */
+export const isAnyAddress = (s: string): boolean => {
+  const b = parseIp(s)
+  return b?.every((x) => x === 0) === true
 }

@@ -138,7 +138,9 @@ export const vlan: LinkKind<VlanOptions, "vlan"> = {
     if (ctx.link !== undefined && ctx.link !== 0 && ctx.linkNetnsId === undefined) o.link = ctx.name(ctx.link)
     if (d?.flags !== undefined) {
       const f: Record<string, boolean> = {}
-      for (const [k, bit] of Object.entries(flagBits)) f[k] = (d.flags.flags & bit) !== 0
+      // the mask says which flags the attribute gives (the kernel reports all of them)
+      for (const [k, bit] of Object.entries(flagBits))
+        if ((d.flags.mask & bit) !== 0) f[k] = (d.flags.flags & bit) !== 0
       o.flags = f
     }
     const e = qosRecord(d?.egressQos)

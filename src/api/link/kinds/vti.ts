@@ -24,6 +24,7 @@ import {
   vtiToWire
 } from "../../../generated/rt-link/view.ts"
 import type { LinkKind } from "../LinkKind.ts"
+import { addressesCanonical } from "./tunnel.ts"
 
 export type { Vti6Options, VtiOptions }
 
@@ -50,7 +51,7 @@ export const vti: LinkKind<VtiOptions, "vti"> = {
   kernelChosen: vtiKernelChosen,
   toKernel: (o, ctx) => withDefaults(vtiToWire(o, ctx.devices)),
   fromKernel: (d, ctx) => (d === undefined ? {} : vtiFromWire(d, ctx.name)),
-  canonical: vtiCanonical
+  canonical: (o) => addressesCanonical(vtiCanonical(o), ["local", "remote"])
 }
 
 /**
@@ -69,5 +70,5 @@ export const vti6: LinkKind<Vti6Options, "vti6"> = {
   kernelChosen: vti6KernelChosen,
   toKernel: (o, ctx) => withDefaults(vti6ToWire(o, ctx.devices)),
   fromKernel: (d, ctx) => (d === undefined ? {} : vti6FromWire(d, ctx.name)),
-  canonical: vti6Canonical
+  canonical: (o) => addressesCanonical(vti6Canonical(o), ["local", "remote"])
 }

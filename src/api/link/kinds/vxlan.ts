@@ -28,6 +28,7 @@ import {
 import * as P from "../../../runtime/Primitives.ts"
 import { parseIp } from "../../../runtime/Wire.ts"
 import type { LinkKind } from "../LinkKind.ts"
+import { ipText, isAnyAddress } from "./tunnel.ts"
 
 /**
  * The options of a vxlan link.
@@ -64,7 +65,9 @@ const fields = {
 
 const isV6 = (s: string): boolean => s.includes(":")
 const isMulticast = (s: string): boolean => {
-  const a = parseIp(s)!
+  const a = parseIp(s)
+  // text that is no address (kernel data of the wrong length) is not a group either
+  if (a === undefined) return false
   return a.length === 4 ? (a[0] & 0xf0) === 0xe0 : a[0] === 0xff
 }
 const ZERO4 = "0.0.0.0"
@@ -153,6 +156,12 @@ export const vxlan: LinkKind<VxlanOptions, "vxlan"> = {
   status: (d) => vxlanStatusFromWire(d),
   canonical: (o) => {
     const c: any = vxlanCanonical(o as Generated)
+    // the unspecified address is what the kernel lists for none (and fromKernel reads so)
+    for (const k of ["group", "remote", "local"] as const)
+      if (typeof c[k] === "string") {
+        if (isAnyAddress(c[k])) delete c[k]
+        else c[k] = ipText(c[k])
+      }
     if (c.learning === undefined) c.learning = !o.external
     if (c.tos === undefined) c.tos = 0
     else if (c.tos === 1) c.tos = "inherit" // one value on the wire
