@@ -92,4 +92,14 @@ describe("inputs the properties found (each was a defect)", () => {
     expect(validate("bridge", br({ multicastQuerierInterval: 0x100000000n }))._tag).toBe("Failure")
     expect(validate("bridge", br({ multicastQuerierInterval: 0xffffffffn }))._tag).toBe("Success")
   })
+
+  it("hsr: a version with proto prp is refused before anything is sent (the 7.3 kernel answered EINVAL)", () => {
+    const desc = byKind.get("hsr")!
+    const input = { slave1: "d0", slave2: "d1", supervision: 27, version: 0, proto: "prp" }
+    expect(desc.check?.(input)?.[0]).toBe("version")
+    expect(desc.check?.({ ...input, proto: 1 })?.[0]).toBe("version")
+    expect(desc.check?.({ ...input, proto: "hsr" })).toBeUndefined()
+    const { version: _v, ...prp } = input
+    expect(desc.check?.(prp)).toBeUndefined()
+  })
 })

@@ -509,10 +509,14 @@ export const kernelKinds: Readonly<
       .map(([o, p]) => (p === undefined ? o : { ...o, peer: p }))
   },
   hsr: {
+    // PRP takes no version
     arbitrary: fc
-      .record(
-        { supervision: u8, version: fc.constantFrom(0, 1), proto: fc.constantFrom("hsr", "prp") },
-        { requiredKeys: [] }
+      .oneof(
+        fc.record(
+          { supervision: u8, version: fc.constantFrom(0, 1), proto: fc.constant("hsr") },
+          { requiredKeys: [] }
+        ),
+        fc.record({ supervision: u8, proto: fc.constant("prp") }, { requiredKeys: ["proto"] })
       )
       .map((o) => ({ slave1: "d0", slave2: "d1", ...o }))
   },

@@ -17,10 +17,25 @@ import { Effect } from "effect"
 import fc from "fast-check"
 import * as Link from "../../src/api/Link.ts"
 import { expectEqual, kernelInput, kernelKinds, stringify } from "../helpers/arbitraryLink.ts"
-import { describeFullKernel, describeRoot, inNamespace, ipJson } from "../helpers/netns.ts"
+import { describeFullKernel, describeRoot, fullKernel, inNamespace, ipJson } from "../helpers/netns.ts"
+
+/**
+ * In the lane VM only: tunnel modules loaded here would add their fallback devices (gre0,
+ * tunl0, ...) to the VM's initial namespace, which the leak check counts; 2 tells the kernel
+ * to create them in no namespace. Set before any tunnel module loads.
+ */
+if (fullKernel) execFileSync("sysctl", ["-qw", "net.core.fb_tunnels_only_for_init_net=2"])
+
+/** The fallback devices a tunnel module makes in a namespace (none with the setting above). */
+const fallback = /^(gre0|gretap0|erspan0|ip6gre0|tunl0|sit0|ip6tnl0|ip_vti0|ip6_vti0)$/
 
 /** The names of the namespace's links. */
-const names = Effect.map(Link.list({ stats: false }), (ls) => ls.map((l) => l.name).sort())
+const names = Effect.map(Link.list({ stats: false }), (ls) =>
+  ls
+    .map((l) => l.name)
+    .filter((n) => !fallback.test(n))
+    .sort()
+)
 
 /** FNV-1a of a name: a fixed seed per kind. */
 const seedOf = (s: string): number => {
@@ -88,7 +103,7 @@ describeRoot("link kinds on the host kernel: generated inputs read back equal", 
     () =>
       inNamespace((ns) =>
         Effect.gen(function* () {
-          const samples = fc.sample(bridgeTimes, { numRuns: 25, seed: seedOf("bridge times") })
+          const samples = fc.sample(bridgeTimes, { numRuns: 15, seed: seedOf("bridge times") })
           // the edges: odd values, below and above the clamped intervals' range
           samples.push({
             forwardDelay: 1,
@@ -146,7 +161,7 @@ describeRoot("link kinds on the host kernel: generated inputs read back equal", 
             },
             { requiredKeys: ["mode"] }
           )
-          for (const [i, o] of fc.sample(tunInput, { numRuns: 12, seed: seedOf("tun") }).entries())
+          for (const [i, o] of fc.sample(tunInput, { numRuns: 8, seed: seedOf("tun") }).entries())
             yield* addListRemove({ kind: "tun", name: `tn${i}`, ...o } as Link.AddSpec)
         })
       ),

@@ -36,7 +36,7 @@ import type { LinkKind } from "../LinkKind.ts"
 export interface HsrOptions extends Generated {
   /** Last byte of the supervision multicast address 01:15:4e:00:01:XX (default 0). */
   readonly supervision?: number
-  /** HSR version 0 (2010) or 1 (2012); create only, not reported back. */
+  /** HSR version 0 (2010) or 1 (2012); create only, not reported back; not with proto "prp". */
   readonly version?: 0 | 1
 }
 
@@ -60,6 +60,11 @@ export const hsr: LinkKind<HsrOptions, "hsr"> = {
   fields,
   devices: hsrDevices,
   kernelChosen: [...hsrKernelChosen, "version"],
+  // PRP has one version; the kernel refuses IFLA_HSR_VERSION with it (EINVAL "PRP version unsupported")
+  check: (o) =>
+    (o.proto === "prp" || o.proto === 1) && o.version !== undefined
+      ? ["version", "PRP has no version to choose (the kernel refuses one): give version with proto hsr only"]
+      : undefined,
   toKernel: (o, ctx) => {
     const w: { -readonly [K in keyof LinkinfoHsrAttrs]: LinkinfoHsrAttrs[K] } = hsrToWire(o, ctx.devices)
     if (o.supervision !== undefined) w.multicastSpec = o.supervision
