@@ -24,7 +24,7 @@ import { ruleCmd } from "./commands/rule.ts"
 import { linkCmd } from "./commands/link.ts"
 import { bridgeCmd, fdbCmd, mdbCmd, vlanCmd } from "./commands/bridge.ts"
 import { execIn, netnsCmd } from "./commands/netns.ts"
-import { normalizeArgs } from "./flags.ts"
+import { Brief, Details, normalizeArgs, Stats } from "./flags.ts"
 import { batchOptions, runBatch } from "./batch.ts"
 import { nexthopCmd } from "./commands/nexthop.ts"
 import { flags, layerFor, print } from "./commands/common.ts"
@@ -155,6 +155,7 @@ const ntableCmd = Command.make("ntable").pipe(
 )
 
 const nlink = Command.make("nlink").pipe(
+  Command.withGlobalFlags([Brief, Details, Stats]),
   Command.withDescription(
     "Linux networking over netlink, with ip's and bridge's words (nlink route add 10.0.0.0/24 via 10.0.0.1; nlink -n NS -j link list). Exit status: 0 done, 1 the kernel refused or the words were invalid (one line on stderr), 2 bad command line, 130/143 interrupted"
   ),

@@ -18,6 +18,8 @@ import * as Nexthop from "../../src/api/Nexthop.ts"
 import * as Rule from "../../src/api/Rule.ts"
 import * as WireGuard from "../../src/api/WireGuard.ts"
 import { batchLines, batchOptions, splitLine } from "../../src/cli/batch.ts"
+import { normalizeArgs } from "../../src/cli/flags.ts"
+import { statsLines } from "../../src/cli/format.ts"
 import { pubkeyOf, syncChange } from "../../src/cli/wg.ts"
 import { describeRoot, ipJson, newNamespaceName } from "../helpers/netns.ts"
 
@@ -140,6 +142,77 @@ describeRoot("nlink -batch against ip -batch on the same file", () => {
     const dsts = ipJson<Array<{ dst: string }>>(b, "route", "show").map((r) => r.dst)
     expect(dsts).toContain("10.12.0.0/24")
     expect(dsts).not.toContain("10.13.0.0/24")
+  })
+})
+
+describeRoot("-br as ip -br prints it", () => {
+  const ns = newNamespaceName("br")
+  beforeAll(() => {
+    spawnSync("ip", ["netns", "add", ns])
+    for (const line of [
+      "link add d0 type veth peer name d1",
+      "link set d0 up",
+      "link set lo up",
+      "address add 10.1.0.1/24 dev d0",
+      "address add 2001:db8::1/64 dev d0 nodad",
+      "address add 10.1.1.1/24 dev d0"
+    ])
+      spawnSync("ip", ["-n", ns, ...line.split(" ")])
+  })
+  afterAll(() => {
+    spawnSync("ip", ["netns", "del", ns])
+  })
+
+  it("link list and address list equal ip -br link and ip -br address", { timeout: 120_000 }, () => {
+    const file = path.join(dir, "brief.txt")
+    writeFileSync(file, "link list\naddress list\n")
+    // -batch: both listings from one nlink process
+    const ours = spawnSync(
+      process.execPath,
+      [path.join(root, "src/cli/bin.ts"), "-n", ns, "-br", "-batch", file],
+      {
+        encoding: "utf8",
+        timeout: 100_000
+      }
+    )
+    expect(ours.stderr).toBe("")
+    const theirs = ["link", "address"]
+      .map((o) => spawnSync("ip", ["-n", ns, "-br", o], { encoding: "utf8" }).stdout)
+      .join("")
+    expect(ours.stdout).toBe(theirs)
+  })
+})
+
+describe("-s and -d", () => {
+  it("-s is counted as ip counts it; -d and -br are global options", () => {
+    expect(normalizeArgs(["-s", "-s", "-d", "link", "list"])).toEqual([
+      "link",
+      "list",
+      "--details",
+      "--stats",
+      "2"
+    ])
+    expect(normalizeArgs(["-br", "-n", "x", "address", "show"])).toEqual([
+      "address",
+      "list",
+      "--brief",
+      "--netns",
+      "x"
+    ])
+  })
+
+  it("counters in ip -s -s's rows", () => {
+    const s = { rxBytes: 1234n, rxPackets: 12n, txBytes: 99n, txPackets: 1n, txDropped: 2n, rxCrcErrors: 3n }
+    expect(statsLines(s, 1, 4).split("\n")).toEqual([
+      "    RX: bytes packets errors dropped missed mcast",
+      "         1234      12      0       0      0     0",
+      "    TX: bytes packets errors dropped carrier collsns",
+      "           99       1      0       2       0       0"
+    ])
+    const two = statsLines(s, 2, 4).split("\n")
+    expect(two[2]).toBe("    RX errors: length crc frame fifo overrun")
+    expect(two[3]).toBe("                    0   3     0    0       0")
+    expect(two[7]).toBe("                     0    0      0       0       4")
   })
 })
 
