@@ -20,6 +20,8 @@ import * as WireGuard from "../../src/api/WireGuard.ts"
 import { batchLines, batchOptions, splitLine } from "../../src/cli/batch.ts"
 import { normalizeArgs } from "../../src/cli/flags.ts"
 import { statsLines } from "../../src/cli/format.ts"
+import { eventLine, formatEvent } from "../../src/cli/monitor.ts"
+import type * as Events from "../../src/api/Events.ts"
 import { pubkeyOf, syncChange } from "../../src/cli/wg.ts"
 import { describeRoot, ipJson, newNamespaceName } from "../helpers/netns.ts"
 
@@ -213,6 +215,23 @@ describe("-s and -d", () => {
     expect(two[2]).toBe("    RX errors: length crc frame fifo overrun")
     expect(two[3]).toBe("                    0   3     0    0       0")
     expect(two[7]).toBe("                     0    0      0       0       4")
+  })
+})
+
+describe("monitor label", () => {
+  it("tags each change with its kind as ip monitor label does; an overrun stays untagged", () => {
+    const e = {
+      _tag: "New",
+      kind: "link",
+      key: "d0",
+      value: { name: "d0", mtu: 1500, status: { index: 3, flags: ["up"] } },
+      raw: {},
+      synthetic: false
+    } as unknown as Events.Event
+    expect(eventLine(e, true)).toBe(`[LINK] ${formatEvent(e)}`)
+    expect(eventLine(e, false)).toBe(formatEvent(e))
+    const overrun = { _tag: "Overrun" } as unknown as Events.Event
+    expect(eventLine(overrun, true)).toBe(formatEvent(overrun))
   })
 })
 
