@@ -3,7 +3,7 @@
  * and the rewriting of ip's global options into them. Each command passes
  * its own help text.
  */
-import { Flag } from "effect/cli"
+import { Flag, GlobalFlag } from "effect/cli"
 import { matches } from "../api/internal/Words.ts"
 
 /**
@@ -23,6 +23,30 @@ export const commonFlags = (help: { readonly netns: string; readonly json: strin
   )
 })
 
+/** ip's `-br`/`-brief`: one line per object, in ip's brief columns. */
+export const Brief = GlobalFlag.Setting("brief")({
+  flag: Flag.Boolean("brief").pipe(
+    Flag.withDescription("One line per object, as `ip -br` prints (link and address lists)"),
+    Flag.withDefault(false)
+  )
+})
+
+/** ip's `-d`/`-details`: the kind and its options too. */
+export const Details = GlobalFlag.Setting("details")({
+  flag: Flag.Boolean("details").pipe(
+    Flag.withDescription("Details, as `ip -d` (a link's kind options)"),
+    Flag.withDefault(false)
+  )
+})
+
+/** ip's `-s`/`-stats`, given twice for more (`-s -s`): the level. */
+export const Stats = GlobalFlag.Setting("stats")({
+  flag: Flag.Int("stats").pipe(
+    Flag.withDescription("Statistics, as `ip -s` (2 for `-s -s`: error details)"),
+    Flag.withDefault(0)
+  )
+})
+
 // ip's global options and how nlink spells them (effect/cli reads "-4" as a number)
 const GLOBAL: Readonly<Record<string, { readonly to: string; readonly value: boolean }>> = {
   "-n": { to: "--netns", value: true },
@@ -31,9 +55,16 @@ const GLOBAL: Readonly<Record<string, { readonly to: string; readonly value: boo
   "-j": { to: "--json", value: false },
   "-json": { to: "--json", value: false },
   "--json": { to: "--json", value: false },
+  "-d": { to: "--details", value: false },
+  "-details": { to: "--details", value: false },
+  "-br": { to: "--brief", value: false },
+  "-brief": { to: "--brief", value: false },
   "-4": { to: "--ipv4", value: false },
   "-6": { to: "--ipv6", value: false }
 }
+
+// `-s`, `-stats`, `-statistics`: counted, as ip counts them (`-s -s`)
+const STATS = new Set(["-s", "-stats", "-statistics"])
 
 // ip's objects in ip's matching order (ip.c), and the nlink command each is
 // (undefined: ip has it, nlink does not; the word is left as typed).
@@ -168,13 +199,20 @@ const spellOut = (args: Array<string>): Array<string> => {
 export const normalizeArgs = (args: ReadonlyArray<string>): Array<string> => {
   const moved: Array<string> = []
   let i = 0
+  let stats = 0
   while (i < args.length) {
+    if (STATS.has(args[i]!)) {
+      stats++
+      i++
+      continue
+    }
     const g = GLOBAL[args[i]!]
     if (g === undefined) break
     moved.push(g.to)
     if (g.value && i + 1 < args.length) moved.push(args[++i]!)
     i++
   }
+  if (stats > 0) moved.push("--stats", String(stats))
   let rest = spellOut(args.slice(i))
   // `nlink help [OBJECT [VERB]]` and `nlink OBJECT help`, as ip takes them
   if (rest[0] === "help") rest = [...rest.slice(1, 3), "--help"]

@@ -267,3 +267,132 @@ export const groupLine = (g: {
   readonly address: string
   readonly status?: { readonly family: string } | undefined
 }): string => `${g.dev} ${g.status?.family ?? (g.address.includes(":") ? "inet6" : "inet")} ${g.address}`
+
+// ip's link flag names in the order it prints them (ipaddress.c), with their bits
+const IFF_ORDER: ReadonlyArray<readonly [string, number]> = [
+  ["LOOPBACK", 0x8],
+  ["BROADCAST", 0x2],
+  ["POINTOPOINT", 0x10],
+  ["MULTICAST", 0x1000],
+  ["NOARP", 0x80],
+  ["ALLMULTI", 0x200],
+  ["PROMISC", 0x100],
+  ["MASTER", 0x400],
+  ["SLAVE", 0x800],
+  ["DEBUG", 0x4],
+  ["DYNAMIC", 0x8000],
+  ["AUTOMEDIA", 0x4000],
+  ["PORTSEL", 0x2000],
+  ["NOTRAILERS", 0x20],
+  ["UP", 0x1],
+  ["LOWER_UP", 0x10000],
+  ["DORMANT", 0x20000],
+  ["ECHO", 0x40000]
+]
+const IFF_RUNNING = 0x40
+const OPER_STATES = ["UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN", "TESTING", "DORMANT", "UP"]
+
+/** A link's flags as ip prints them: `<NO-CARRIER,BROADCAST,MULTICAST,UP,M-DOWN>`. */
+export const ipFlags = (flags: number, masterDown: boolean): string => {
+  const names: Array<string> = []
+  if ((flags & IFF_UP) !== 0 && (flags & IFF_RUNNING) === 0) names.push("NO-CARRIER")
+  for (const [name, bit] of IFF_ORDER) if ((flags & bit) !== 0) names.push(name)
+  if (masterDown) names.push("M-DOWN")
+  return `<${names.join(",")}>`
+}
+
+/** What `ip -br link` / `ip -br address` read of a link message. */
+interface BriefLink {
+  readonly index: number
+  readonly flags: number
+  readonly ifname?: string | undefined
+  readonly address?: string | undefined
+  readonly link?: number | undefined
+  readonly linkNetnsid?: number | undefined
+  readonly operstate?: number | undefined
+}
+
+/** `NAME@LINK` as ip names a link with a lower device (`@ifN` when that is in another namespace). */
+const briefName = (l: BriefLink, byIndex: ReadonlyMap<number, BriefLink>): string => {
+  const name = l.ifname ?? String(l.index)
+  if (l.link === undefined || l.link === l.index || l.link === 0) return name
+  if (l.linkNetnsid !== undefined) return `${name}@if${l.link}`
+  return `${name}@${byIndex.get(l.link)?.ifname ?? `if${l.link}`}`
+}
+
+/**
+ * Links as `ip -br link` prints them: name (with its lower device), state,
+ * MAC address and flags, in ip's columns; with `addresses`, the addresses
+ * of each link instead of MAC and flags (`ip -br address`).
+ *
+ * @example
+ * ```ts
+ * briefLinks(messages) // "lo               UNKNOWN        00:00:00:00:00:00 <LOOPBACK,UP,LOWER_UP> "
+ * ```
+ */
+export const briefLinks = (
+  links: ReadonlyArray<BriefLink>,
+  addresses?: ReadonlyMap<number, ReadonlyArray<string>>
+): string => {
+  const byIndex = new Map(links.map((l) => [l.index, l]))
+  return links
+    .map((l) => {
+      const state = OPER_STATES[l.operstate ?? 0] ?? String(l.operstate)
+      const head = `${briefName(l, byIndex).padEnd(16)} ${state.padEnd(14)} `
+      if (addresses !== undefined)
+        return `${head}${(addresses.get(l.index) ?? []).map((a) => `${a} `).join("")}`
+      const lower = l.link === undefined || l.linkNetnsid !== undefined ? undefined : byIndex.get(l.link)
+      const masterDown = lower !== undefined && lower !== l && (lower.flags & IFF_UP) === 0
+      return `${head}${l.address === undefined ? "" : `${l.address} `}${ipFlags(l.flags, masterDown)} `
+    })
+    .join("\n")
+}
+
+/** The counters `ip -s link` prints under a link (`-s -s` adds the error details). */
+export const statsLines = (
+  s: Readonly<Record<string, bigint | number | undefined>> | undefined,
+  level: number,
+  carrierChanges?: number
+): string => {
+  if (s === undefined) return ""
+  const n = (k: string) => String((k === "txCarrierChanges" ? carrierChanges : s[k]) ?? 0)
+  const table = (head: ReadonlyArray<string>, values: ReadonlyArray<string>) => {
+    const w = head.map((h, i) => Math.max(h.length, values[i]!.length))
+    return [
+      `    ${head.map((h, i) => (i === 0 ? h.padEnd(w[i]!) : h.padStart(w[i]!))).join(" ")}`,
+      `    ${values.map((v, i) => (i === 0 ? " ".repeat(w[i]!) : v.padStart(w[i]!))).join(" ")}`
+    ]
+  }
+  const rx = table(
+    ["RX:", "bytes", "packets", "errors", "dropped", "missed", "mcast"],
+    ["", n("rxBytes"), n("rxPackets"), n("rxErrors"), n("rxDropped"), n("rxMissedErrors"), n("multicast")]
+  )
+  const tx = table(
+    ["TX:", "bytes", "packets", "errors", "dropped", "carrier", "collsns"],
+    ["", n("txBytes"), n("txPackets"), n("txErrors"), n("txDropped"), n("txCarrierErrors"), n("collisions")]
+  )
+  const out = [...rx]
+  if (level > 1)
+    out.push(
+      ...table(
+        ["RX errors:", "length", "crc", "frame", "fifo", "overrun"],
+        ["", n("rxLengthErrors"), n("rxCrcErrors"), n("rxFrameErrors"), n("rxFifoErrors"), n("rxOverErrors")]
+      )
+    )
+  out.push(...tx)
+  if (level > 1)
+    out.push(
+      ...table(
+        ["TX errors:", "aborted", "fifo", "window", "heartbt", "transns"],
+        [
+          "",
+          n("txAbortedErrors"),
+          n("txFifoErrors"),
+          n("txWindowErrors"),
+          n("txHeartbeatErrors"),
+          n("txCarrierChanges")
+        ]
+      )
+    )
+  return out.join("\n")
+}

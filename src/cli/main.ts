@@ -10,7 +10,7 @@ import * as Layer from "effect/Layer"
 import * as Runtime from "effect/Runtime"
 import { CliError, CliOutput, Command } from "effect/cli"
 import { NetlinkError } from "../runtime/NetlinkError.ts"
-import { normalizeArgs } from "./flags.ts"
+import { Brief, Details, normalizeArgs, Stats } from "./flags.ts"
 import { batchOptions, runBatch } from "./batch.ts"
 import { commandsFor } from "./registry.ts"
 import { firstLine } from "./report.ts"
@@ -31,6 +31,7 @@ if (argv[0] === "netns" && argv[1] === "exec") {
 // Only the command the line names is loaded (registry.ts); help and
 // completions load every command.
 const nlink = Command.make("nlink").pipe(
+  Command.withGlobalFlags([Brief, Details, Stats]),
   Command.withDescription(
     "Linux networking over netlink, with ip's and bridge's words (nlink route add 10.0.0.0/24 via 10.0.0.1; nlink -n NS -j link list). Exit status: 0 done, 1 the kernel refused or the words were invalid (one line on stderr), 2 bad command line, 130/143 interrupted"
   ),

@@ -30,6 +30,34 @@ const KIND_WORDS: Record<string, Events.Kind> = {
   class: "class"
 }
 
+// `ip monitor label`'s tags in front of each event (qdisc/class: tc's objects, tagged likewise)
+const LABELS: Record<Events.Kind, string> = {
+  link: "[LINK]",
+  address: "[ADDR]",
+  route: "[ROUTE]",
+  neighbor: "[NEIGH]",
+  rule: "[RULE]",
+  nexthop: "[NEXTHOP]",
+  qdisc: "[QDISC]",
+  class: "[CLASS]"
+} as Record<Events.Kind, string>
+
+/**
+ * An event's text line, after `ip monitor label`'s tag of its kind when
+ * `label` is set (an overrun has no kind and no tag).
+ *
+ * @example
+ * ```ts
+ * eventLine(event, true) // "[LINK] New link d0 ..."
+ * ```
+ */
+export const eventLine = (e: Events.Event, label: boolean): string => {
+  const text = formatEvent(e)
+  if (!label || !Events.isChange(e)) return text
+  const tag = LABELS[e.kind as Events.Kind]
+  return tag === undefined ? text : `${tag} ${text}`
+}
+
 const familyOf = (address: string): string => (address.includes(":") ? "inet6" : "inet")
 
 /** A nexthop in `ip monitor nexthop` words: `id 1 via 10.0.0.2 dev eth0 proto static`. */
@@ -115,7 +143,7 @@ export const jsonEvent = (e: Events.Event): string => {
 
 const kindsArg = Argument.String("kind").pipe(
   Argument.withDescription(
-    "What to watch: link, address, route, neighbor, rule, nexthop, qdisc, class (default: all)"
+    "What to watch: link, address, route, neighbor, rule, nexthop, qdisc, class (default: all); `label` tags each line with its kind, as `ip monitor label`"
   ),
   Argument.variadic()
 )
@@ -137,8 +165,10 @@ export const monitor = Command.make(
   { kinds: kindsArg, ...flags },
   Effect.fn(function* ({ kinds, netns, json }) {
     const want = new Set<Events.Kind>()
+    let label = false
     for (const word of kinds) {
-      if (word === "all") for (const k of Events.kinds) want.add(k)
+      if (word === "label") label = true
+      else if (word === "all") for (const k of Events.kinds) want.add(k)
       else {
         const k = KIND_WORDS[word]
         if (k === undefined) {
@@ -164,7 +194,7 @@ export const monitor = Command.make(
         Effect.sync(() => {
           let out = ""
           for (const e of events) {
-            out += `${json ? jsonEvent(e) : formatEvent(e)}\n`
+            out += `${json ? jsonEvent(e) : eventLine(e, label)}\n`
           }
           if (out !== "") process.stdout.write(out)
         })

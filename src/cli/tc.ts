@@ -22,7 +22,7 @@ import * as FilterWords from "../api/parse/tc/Filter.ts"
 import * as QdiscWords from "../api/parse/tc/Qdisc.ts"
 import { invalid } from "../api/internal/Common.ts"
 import type { NetlinkError } from "../runtime/NetlinkError.ts"
-import { commonFlags } from "./flags.ts"
+import { commonFlags, Stats } from "./flags.ts"
 import { toJson } from "./format.ts"
 import { type Context, fromParsed, layerFor, wordsCommand as sharedWordsCommand } from "./commands/common.ts"
 
@@ -65,7 +65,8 @@ const flags = {
     netns: "Run inside this named network namespace (as `tc -n NAME`)",
     json: "Print one JSON document using the library's field names"
   }),
-  stats: Flag.Boolean("stats").pipe(
+  // `-s` here, or nlink's global `-s` before the object (the Stats setting)
+  statistics: Flag.Boolean("statistics").pipe(
     Flag.withAlias("s"),
     Flag.withDescription("Include statistics (as `tc -s`)"),
     Flag.withDefault(false)
@@ -79,7 +80,8 @@ const withoutStatus = <A extends { readonly status?: unknown }>(xs: ReadonlyArra
 const qdiscList = Command.make(
   "list",
   flags,
-  Effect.fn(function* ({ netns, json, stats, dev }) {
+  Effect.fn(function* ({ netns, json, statistics, dev }) {
+    const stats = statistics || (yield* Stats) > 0
     const program = Effect.gen(function* () {
       const d = Option.getOrUndefined(dev)
       const qs = yield* Qdisc.list(d === undefined ? {} : { dev: d })
@@ -93,7 +95,8 @@ const qdiscList = Command.make(
 const classList = Command.make(
   "list",
   flags,
-  Effect.fn(function* ({ netns, json, stats, dev }) {
+  Effect.fn(function* ({ netns, json, statistics, dev }) {
+    const stats = statistics || (yield* Stats) > 0
     const program = Effect.gen(function* () {
       const d = Option.getOrUndefined(dev)
       const cs = yield* Class.list(d === undefined ? {} : { dev: d })
@@ -174,7 +177,8 @@ const selectorOf = (o: {
 const filterList = Command.make(
   "list",
   { ...flags, ...where },
-  Effect.fn(function* (o) {
+  Effect.fn(function* (options) {
+    const o = { ...options, stats: options.statistics || (yield* Stats) > 0 }
     const program = Effect.gen(function* () {
       const fs = yield* Filter.list(selectorOf(o))
       return o.json ? toJson(withoutStatus(fs, o.stats)) : fs.map((f) => filterLine(f, o.stats)).join("\n")
@@ -192,7 +196,8 @@ const filterList = Command.make(
 const chainList = Command.make(
   "list",
   { ...flags, parent: where.parent, block: where.block },
-  Effect.fn(function* (o) {
+  Effect.fn(function* (options) {
+    const o = { ...options, stats: options.statistics || (yield* Stats) > 0 }
     const program = Effect.gen(function* () {
       const cs = yield* Chain.list(selectorOf({ ...o, chain: Option.none() }))
       return o.json
@@ -222,7 +227,8 @@ const actionList = Command.make(
       Argument.withDescription("The action kind (gact, mirred, police, nat ...)")
     )
   },
-  Effect.fn(function* (o) {
+  Effect.fn(function* (options) {
+    const o = { ...options, stats: options.statistics || (yield* Stats) > 0 }
     const program = Effect.gen(function* () {
       const as = yield* Action.list(o.kind)
       return o.json

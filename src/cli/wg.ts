@@ -4,6 +4,7 @@
  * (its `private-key`, `preshared-keys` and `dump` fields print them, as
  * wg's do); `showconf` prints them, as `wg showconf` does.
  */
+import { randomBytes } from "node:crypto"
 import { readFileSync } from "node:fs"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
@@ -239,8 +240,97 @@ const conf = (name: "setconf" | "addconf") =>
     )
   )
 
+/**
+ * The change `wg syncconf` makes: the configuration as `setconf` reads it,
+ * but the peers the device has and the file does not are removed one by one
+ * instead of all peers replaced, so the kept peers' sessions survive.
+ *
+ * @example
+ * ```ts
+ * syncChange(text, ["HIgo9xNzJMWLKASShiTqIybxZ0U3wGLiUeJ1PKf8ykw="])
+ * ```
+ */
+export const syncChange = (
+  text: string,
+  running: ReadonlyArray<WireGuard.Key>,
+  file = "config"
+): Parsed<WireGuard.SetOptions> => {
+  const c = confChange(text, true, file)
+  if (isError(c)) return c
+  const kept = new Set((c.peers ?? []).map((p) => p.publicKey))
+  const gone = running.filter((k) => !kept.has(k)).map((publicKey) => ({ publicKey, remove: true }))
+  return { ...c, replacePeers: false, peers: [...gone, ...(c.peers ?? [])] }
+}
+
+const syncconf = Command.make(
+  "syncconf",
+  { ...flags, dev: Argument.String("interface"), file: Argument.String("file") },
+  Effect.fn(function* ({ netns, dev, file }) {
+    const program = Effect.gen(function* () {
+      const text = yield* Effect.try({
+        try: () => readFileSync(file, "utf8"),
+        catch: () => invalid(`wg syncconf: ${file}`, "cannot read the file")
+      })
+      const now = yield* WireGuard.get(dev)
+      const change = yield* fromParsed(
+        syncChange(
+          text,
+          now.peers.map((p) => p.publicKey),
+          file
+        )
+      )
+      yield* WireGuard.set(dev, change)
+    })
+    yield* program.pipe(Effect.provide(layerFor(netns)))
+  })
+).pipe(
+  Command.withDescription(
+    "Make a device's configuration a file's without disturbing the peers it keeps, like `wg syncconf`"
+  )
+)
+
+const genkey = Command.make("genkey", {}, () => say(Redacted.value(WireGuard.generateKey()))).pipe(
+  Command.withDescription("Print a new private key (base64), like `wg genkey`")
+)
+
+const genpsk = Command.make("genpsk", {}, () => say(randomBytes(32).toString("base64"))).pipe(
+  Command.withDescription("Print a new preshared key (base64), like `wg genpsk`")
+)
+
+/** The public key of the private key on standard input, or the error wg prints. */
+export const pubkeyOf = (input: string): Parsed<WireGuard.Key> => {
+  const pub = WireGuard.publicKey(input.trim())
+  return pub === undefined ? invalid("wg pubkey", "Key is not the correct length or format") : pub
+}
+
+const pubkey = Command.make(
+  "pubkey",
+  {},
+  Effect.fn(function* () {
+    const input = yield* Effect.try({
+      try: () => readFileSync(0, "utf8"),
+      catch: () => invalid("wg pubkey", "cannot read standard input")
+    })
+    yield* say(yield* fromParsed(pubkeyOf(input)))
+  })
+).pipe(
+  Command.withDescription(
+    "Print the public key of the private key read from standard input, like `wg pubkey`"
+  )
+)
+
 /** `nlink wg ...`. */
 export const wgCmd = Command.make("wg").pipe(
   Command.withDescription("WireGuard devices, with `wg`'s words"),
-  Command.withSubcommands([show, showconf, set, conf("setconf"), conf("addconf")])
+  Command.withSubcommands([
+    show,
+    showconf,
+    set,
+    conf("setconf"),
+    conf("addconf"),
+    syncconf,
+    genkey,
+    genpsk,
+    pubkey
+  ])
 )

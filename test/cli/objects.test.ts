@@ -94,7 +94,7 @@ describeRoot("nlink command: rules, addresses, neighbours in full", () => {
     expect(addrs.find((a) => a.address === "10.77.0.1/24")).toMatchObject({ dev: "c0", metric: 300 })
   })
 
-  it("maddress list: the groups of ip maddr; --anycast", () => {
+  it("maddress list: the groups of ip maddr; --anycast", { timeout: 300_000 }, () => {
     const groups = JSON.parse(nlink("maddress", "list", "--json", "-n", ns)) as Array<Record<string, any>>
     const theirs = ip(ns, "maddr", "show", "dev", "c0")
       .split("\n")

@@ -109,7 +109,7 @@ export const parse = (input: string | ReadonlyArray<string>, command = "vlan add
 const u32 = (name: string, field: string, max = 0xffffffff): Keyword<Draft> =>
   kw(
     name,
-    set(field, (w, k) => intValue(w, k, 0, max)),
+    set(field, (w, k) => intValue(w, k, 0, max), name),
     { exact: true }
   )
 

@@ -545,16 +545,17 @@ const xdpWords = (w: Words, word: string): Parsed<XdpWords> => {
   const v = w.value(word)
   if (isError(v)) return v
   if (v === "off") return base
-  if (matches(v, "object-pinned") || matches(v, "pinned") || matches(v, "fd")) {
-    const path = w.value(`${word} pinned`)
-    if (isError(path)) return path
-    return { ...base, pinned: path }
-  }
+  // ip's order: an object file first (so "obj" is one), then a pinned path
   if (matches(v, "object-file") || v === "obj")
     return w.fail(
       word,
       "nlink loads no BPF object files: load and pin the program first (bpftool prog load FILE PATH), then give pinned PATH"
     )
+  if (matches(v, "object-pinned") || matches(v, "pinned") || matches(v, "fd")) {
+    const path = w.value(`${word} pinned`)
+    if (isError(path)) return path
+    return { ...base, pinned: path }
+  }
   return w.fail(word, `"${v}" is not off, pinned PATH or fd PATH`)
 }
 

@@ -102,16 +102,16 @@ const table: ReadonlyArray<Keyword<Draft>> = [
   kw("to", prefix("to"), { exact: true }),
   kw(
     "preference",
-    set("priority", (w, k) => intValue(w, k)),
+    set("priority", (w, k) => intValue(w, k), "preference"),
     { aliases: [] }
   ),
   kw(
     "order",
-    set("priority", (w, k) => intValue(w, k))
+    set("priority", (w, k) => intValue(w, k), "order")
   ),
   kw(
     "priority",
-    set("priority", (w, k) => intValue(w, k))
+    set("priority", (w, k) => intValue(w, k), "priority")
   ),
   kw(
     "tos",
@@ -292,15 +292,15 @@ export const parse = (
 const flushTable: ReadonlyArray<Keyword<Draft>> = [
   kw(
     "preference",
-    set("priority", (w, k) => intValue(w, k))
+    set("priority", (w, k) => intValue(w, k), "preference")
   ),
   kw(
     "order",
-    set("priority", (w, k) => intValue(w, k))
+    set("priority", (w, k) => intValue(w, k), "order")
   ),
   kw(
     "priority",
-    set("priority", (w, k) => intValue(w, k))
+    set("priority", (w, k) => intValue(w, k), "priority")
   ),
   kw("protocol", set("protocol", namedValue(Names.protocol, 255))),
   kw("table", set("table", namedValue(Names.table)), { aliases: ["lookup"] })

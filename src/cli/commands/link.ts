@@ -7,9 +7,9 @@ import { invalid } from "../../api/internal/Common.ts"
 import * as Link from "../../api/Link.ts"
 import type { XdpWords } from "../../api/parse/Link.ts"
 import { withFd } from "../../api/tc/filter/Pinned.ts"
-import { linkLine } from "../format.ts"
-import { fromParsed, wordsCommand } from "./common.ts"
-import { listCommand } from "./list.ts"
+import { Brief, Details, Stats } from "../flags.ts"
+import { briefLinks, linkLine, statsLines, toJson } from "../format.ts"
+import { flags, fromParsed, layerFor, print, wordsCommand } from "./common.ts"
 
 const add = wordsCommand(
   "add",
@@ -83,16 +83,44 @@ const del = wordsCommand(
   ["delete"]
 )
 
+// the link options every kind shares: -d prints the others (the kind's own)
+const COMMON = new Set([...Object.keys(Link.ChangesSchema.fields), "name", "kind", "status"])
+
+/** The kind's own options of a link, as `key value` pairs after its kind (ip -d's second line). */
+const detailLine = (l: Link.Link): string => {
+  const own = Object.entries(l).filter(([k, v]) => !COMMON.has(k) && v !== undefined)
+  return `    ${[l.kind ?? "device", ...own.map(([k, v]) => `${k} ${typeof v === "object" ? JSON.stringify(v) : String(v)}`)].join(" ")}`
+}
+
+const list = Command.make(
+  "list",
+  flags,
+  Effect.fn(function* ({ netns, json }) {
+    const brief = yield* Brief
+    const details = yield* Details
+    const stats = yield* Stats
+    const program = Effect.gen(function* () {
+      if (brief && !json) return yield* print(briefLinks(yield* Link.listRaw()))
+      const links = yield* Link.list()
+      if (json) return yield* print(toJson(links))
+      const text = links.map((l) =>
+        [
+          linkLine(l),
+          ...(details ? [detailLine(l)] : []),
+          ...(stats > 0 ? [statsLines(l.status?.stats64 as never, stats, l.status?.carrierChanges)] : [])
+        ].join("\n")
+      )
+      yield* print(text.join("\n"))
+    })
+    yield* program.pipe(Effect.provide(layerFor(netns)))
+  })
+).pipe(
+  Command.withDescription("List links (-br: as `ip -br link`; -d: the kind's options; -s: counters)"),
+  Command.withAlias("ls")
+)
+
 /** `nlink link ...`. */
 export const linkCmd = Command.make("link").pipe(
   Command.withDescription("Network devices"),
-  Command.withSubcommands([
-    listCommand("List links", Link.list(), (links) =>
-      Effect.succeed(links.map((l) => linkLine(l)).join("\n"))
-    ),
-    add,
-    set,
-    del,
-    propertyCmd
-  ])
+  Command.withSubcommands([list, add, set, del, propertyCmd])
 )
