@@ -7,7 +7,7 @@
 import type { Command } from "effect/cli"
 
 /** Any top-level command (its input, output and requirements vary). */
-export type AnyCommand = Command.Command<any, any, any, any>
+export type AnyCommand = Command.Command<any, any, any, any, any>
 
 /** A top-level command: the words that name it (name, then alias) and its module. */
 export interface Entry {
