@@ -129,6 +129,8 @@ describeRoot("ipset lookups on the host (ip_set, no cls_basic)", () => {
             expect(yield* Filter.list({ dev: "d0" })).toEqual(before)
           }).pipe(Effect.provide(Layer.fresh(Netlink.layerNamespace({ name: ns }))))
         })
-      )
+      ),
+    // a namespace's creation waits behind other tests' namespace teardown on a busy machine
+    { timeout: 120_000 }
   )
 })
