@@ -308,6 +308,9 @@ const viewOf = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLen
 
 /**
  * The filter a decoded RTM_NEWTFILTER describes; `names` names devices.
+ * An ematch's IP set reads back by its index (`ipset(#3 src)`, which is
+ * also accepted as input); {@link list}, {@link get} and {@link stream}
+ * name it from the namespace's sets.
  *
  * @example
  * ```ts
