@@ -44,6 +44,14 @@ type Kind = "flower" | "u32"
 
 const dst = (i: number) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`
 
+/**
+ * u32 filter i's handle: node (i mod 4000)+1 in its priority's root table. u32 tables are
+ * shared by every priority of a hook: the first priority's root is 800:, each later one gets
+ * the next free id (801:, 802: ... in a fresh hook).
+ */
+const u32Handle = (i: number): string =>
+  `${(0x800 + Math.floor(i / U32_PER_PRIO)).toString(16)}::${((i % U32_PER_PRIO) + 1).toString(16)}`
+
 /** Filter i as nlink's object (on d0 ingress). */
 const filterOf = (kind: Kind, i: number): Record<string, unknown> =>
   kind === "flower"
@@ -61,7 +69,7 @@ const filterOf = (kind: Kind, i: number): Record<string, unknown> =>
         parent: "ingress",
         protocol: "ip",
         priority: 1 + Math.floor(i / U32_PER_PRIO),
-        handle: `800::${((i % U32_PER_PRIO) + 1).toString(16)}`,
+        handle: u32Handle(i),
         kind: "u32",
         options: { match: [`ip dst ${dst(i)}/32`], classid: "1:1" }
       }
@@ -70,9 +78,7 @@ const filterOf = (kind: Kind, i: number): Record<string, unknown> =>
 const tcLine = (kind: Kind, i: number): string =>
   kind === "flower"
     ? `filter add dev d0 ingress protocol ip pref 1 handle ${i + 1} flower skip_hw dst_ip ${dst(i)} classid 1:1`
-    : `filter add dev d0 ingress protocol ip pref ${1 + Math.floor(i / U32_PER_PRIO)} handle 800::${(
-        (i % U32_PER_PRIO) + 1
-      ).toString(16)} u32 match ip dst ${dst(i)}/32 classid 1:1`
+    : `filter add dev d0 ingress protocol ip pref ${1 + Math.floor(i / U32_PER_PRIO)} handle ${u32Handle(i)} u32 match ip dst ${dst(i)}/32 classid 1:1`
 
 // ---------------------------------------------------------------------------
 // the Go peer
@@ -136,7 +142,7 @@ func main() {
 				ip := dst(i)
 				f = &netlink.U32{
 					FilterAttrs: netlink.FilterAttrs{LinkIndex: index, Parent: netlink.HANDLE_MIN_INGRESS,
-						Priority: uint16(1 + i/perPrio), Protocol: 0x0800, Handle: 0x80000000 | uint32(i%perPrio+1)},
+						Priority: uint16(1 + i/perPrio), Protocol: 0x0800, Handle: uint32(0x800+i/perPrio)<<20 | uint32(i%perPrio+1)},
 					ClassId: netlink.MakeHandle(1, 1),
 					Sel: &netlink.TcU32Sel{Flags: nl.TC_U32_TERMINAL, Nkeys: 1, Keys: []netlink.TcU32Key{{
 						Mask: 0xffffffff,

@@ -122,8 +122,11 @@ const builders: Record<string, (op: Operation["op"], o: any, index: Index) => Ui
         : Neighbor.removeRequest(n, i)
   },
   rule: (op, r: Rule.Options) => (op === "remove" ? Rule.removeRequest(r) : Rule.addRequest(r)),
-  filter: (op, f: Filter.Filter, index) => Filter.batchRequest(op, f, index)
+  filter: (op, f: unknown, index) => Filter.batchRequest(op, f, index)
 }
+
+/** Types whose builder validates its input itself (a filter with its own kind's Schema alone). */
+const selfValidating = new Set(["filter"])
 
 /** Objects of a packable type that still go one at a time (a bpf program by its pinned path is opened per request). */
 const packable = (o: Operation): boolean =>
@@ -196,7 +199,9 @@ export const run = (
         const e = byName.get(p.type)
         if (e === undefined || !packable(p)) break
         const b = builders[p.type]
-        const valid = validateNow(e.model.schema as Schema.Codec<unknown, any>, p.object)
+        const valid = selfValidating.has(p.type)
+          ? p.object
+          : validateNow(e.model.schema as Schema.Codec<unknown, any>, p.object)
         const req = valid instanceof NetlinkError ? valid : b(p.op, valid, index)
         if (req instanceof NetlinkError) {
           out[j] = { _tag: "Failed", error: req }

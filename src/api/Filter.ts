@@ -40,7 +40,7 @@ import {
   TcmsgSize
 } from "../generated/tc-filter/index.ts"
 import { describePath } from "../runtime/Describe.ts"
-import type { NetlinkError } from "../runtime/NetlinkError.ts"
+import { NetlinkError } from "../runtime/NetlinkError.ts"
 import * as P from "../runtime/Primitives.ts"
 import { DecodeFailure, Writer } from "../runtime/Wire.ts"
 import {
@@ -50,7 +50,8 @@ import {
   NLM_F_DUMP,
   NLM_F_EXCL,
   operation,
-  validate
+  validate,
+  validateNow
 } from "./internal/Common.ts"
 import { deepEqual, type ObjectType, onlyWhenBoth, optionsOnlyWhenBoth } from "./internal/Model.ts"
 import { type LinkNames, linkIndex, linkNames, linkNamesOf } from "./internal/Resolve.ts"
@@ -307,6 +308,9 @@ const viewOf = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLen
 
 /**
  * The filter a decoded RTM_NEWTFILTER describes; `names` names devices.
+ * An ematch's IP set reads back by its index (`ipset(#3 src)`, which is
+ * also accepted as input); {@link list}, {@link get} and {@link stream}
+ * name it from the namespace's sets.
  *
  * @example
  * ```ts
@@ -616,10 +620,11 @@ export const opensForRequest = (f: Filter): boolean => {
 
 /**
  * The request of one filter operation built ahead of time, for
- * {@link Batch.run}: `f` has passed {@link schema}; `index` gives the
- * index of a device named in it (the filter's, its actions' and options'
- * devices) or the Validation error. Returns the bytes, or the error
- * (Validation naming the field) and nothing is to be sent.
+ * {@link Batch.run}: `input` is validated (the Schema of its kind and the
+ * rules across fields, as {@link add} does); `index` gives the index of a
+ * device named in it (the filter's, its actions' and options' devices) or
+ * the Validation error. Returns the bytes, or the error (Validation naming
+ * the field) and nothing is to be sent.
  *
  * @example
  * ```ts
@@ -630,9 +635,11 @@ export const opensForRequest = (f: Filter): boolean => {
  */
 export const batchRequest = (
   command: "add" | "replace" | "remove",
-  f: Filter,
+  input: unknown,
   index: (name: string | number, field: string) => number | NetlinkError
 ): Uint8Array | NetlinkError => {
+  const f = validateNow(schemaOf(input), input)
+  if (f instanceof NetlinkError) return f
   const bad = problemOf(f) ?? (command === "remove" ? undefined : handleNeeded(f))
   if (bad !== undefined) return bad
   const ifindex = f.dev === undefined ? 0 : index(f.dev, "dev")

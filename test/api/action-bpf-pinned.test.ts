@@ -44,74 +44,82 @@ it("tc's words: object-pinned (and pinned) PATH", () => {
 })
 
 describeRoot("bpf action by pinned path (host)", () => {
-  it.live("validation, fd held for the request only, missing path", () =>
-    Effect.scoped(
-      Effect.gen(function* () {
-        const ns = yield* freshNamespace("abpp")
-        const { dir, path } = yield* Effect.acquireRelease(
-          Effect.sync(() => {
-            const dir = mkdtempSync(join(tmpdir(), "nlink-bpffs-"))
-            execFileSync("mount", ["-t", "bpf", "bpf", dir])
-            const fd = loadProgram(ProgramType.schedAct, 0, "nlink_pinact")
-            try {
-              pinProgram(fd, join(dir, "act"))
-            } finally {
-              closeProgram(fd)
-            }
-            return { dir, path: join(dir, "act") }
-          }),
-          ({ dir }) =>
+  it.live(
+    "validation, fd held for the request only, missing path",
+    () =>
+      Effect.scoped(
+        Effect.gen(function* () {
+          const ns = yield* freshNamespace("abpp")
+          const { dir, path } = yield* Effect.acquireRelease(
             Effect.sync(() => {
-              execFileSync("umount", [dir])
-              rmSync(dir, { recursive: true })
-            })
-        )
-        yield* Effect.gen(function* () {
-          // two program sources: Validation naming the field, nothing opened or sent
-          const both = yield* Effect.flip(
-            Action.add({ kind: "bpf", index: 5, options: { pinned: path, bytecode: [[6, 0, 0, 0]] } })
+              const dir = mkdtempSync(join(tmpdir(), "nlink-bpffs-"))
+              execFileSync("mount", ["-t", "bpf", "bpf", dir])
+              const fd = loadProgram(ProgramType.schedAct, 0, "nlink_pinact")
+              try {
+                pinProgram(fd, join(dir, "act"))
+              } finally {
+                closeProgram(fd)
+              }
+              return { dir, path: join(dir, "act") }
+            }),
+            ({ dir }) =>
+              Effect.sync(() => {
+                execFileSync("umount", [dir])
+                rmSync(dir, { recursive: true })
+              })
           )
-          expect(both.reason._tag).toBe("Validation")
-          expect(both.message).toContain("bytecode")
-          const fdAndPath = yield* Effect.flip(Action.add({ kind: "bpf", options: { pinned: path, fd: 0 } }))
-          expect(fdAndPath.message).toContain("pinned")
+          yield* Effect.gen(function* () {
+            // two program sources: Validation naming the field, nothing opened or sent
+            const both = yield* Effect.flip(
+              Action.add({ kind: "bpf", index: 5, options: { pinned: path, bytecode: [[6, 0, 0, 0]] } })
+            )
+            expect(both.reason._tag).toBe("Validation")
+            expect(both.message).toContain("bytecode")
+            const fdAndPath = yield* Effect.flip(
+              Action.add({ kind: "bpf", options: { pinned: path, fd: 0 } })
+            )
+            expect(fdAndPath.message).toContain("pinned")
 
-          // the host kernel has no act_bpf: it refuses the action, and the fd is closed after
-          const before = openFds()
-          const refused = yield* Effect.flip(Action.add({ kind: "bpf", index: 5, options: { pinned: path } }))
-          expect(refused.reason._tag).toBe("Kernel")
-          expect(openFds()).toBe(before)
-          const inFilter = yield* Effect.flip(
-            Filter.add({
-              dev: "lo",
-              parent: "ffff:",
-              kind: "u32",
-              options: { match: ["u32 0 0 at 0"] },
-              actions: [{ kind: "bpf", options: { pinned: path } }]
-            })
-          )
-          expect(inFilter.reason._tag).toBe("Kernel")
-          expect(openFds()).toBe(before)
+            // the host kernel has no act_bpf: it refuses the action, and the fd is closed after
+            const before = openFds()
+            const refused = yield* Effect.flip(
+              Action.add({ kind: "bpf", index: 5, options: { pinned: path } })
+            )
+            expect(refused.reason._tag).toBe("Kernel")
+            expect(openFds()).toBe(before)
+            const inFilter = yield* Effect.flip(
+              Filter.add({
+                dev: "lo",
+                parent: "ffff:",
+                kind: "u32",
+                options: { match: ["u32 0 0 at 0"] },
+                actions: [{ kind: "bpf", options: { pinned: path } }]
+              })
+            )
+            expect(inFilter.reason._tag).toBe("Kernel")
+            expect(openFds()).toBe(before)
 
-          // nothing pinned there: a System error naming the path, before any request
-          const missing = join(dir, "none")
-          const err = yield* Effect.flip(Action.add({ kind: "bpf", options: { pinned: missing } }))
-          expect(err.reason._tag).toBe("System")
-          expect(err.message).toContain(missing)
-          const err2 = yield* Effect.flip(
-            Filter.add({
-              dev: "lo",
-              parent: "ffff:",
-              kind: "u32",
-              options: { match: ["u32 0 0 at 0"] },
-              actions: [{ kind: "gact" }, { kind: "bpf", options: { pinned: missing } }]
-            })
-          )
-          expect(err2.reason._tag).toBe("System")
-          expect(err2.message).toContain(missing)
-          expect(openFds()).toBe(before)
-        }).pipe(Effect.provide(Layer.fresh(Netlink.layerNamespace({ name: ns }))))
-      })
-    )
+            // nothing pinned there: a System error naming the path, before any request
+            const missing = join(dir, "none")
+            const err = yield* Effect.flip(Action.add({ kind: "bpf", options: { pinned: missing } }))
+            expect(err.reason._tag).toBe("System")
+            expect(err.message).toContain(missing)
+            const err2 = yield* Effect.flip(
+              Filter.add({
+                dev: "lo",
+                parent: "ffff:",
+                kind: "u32",
+                options: { match: ["u32 0 0 at 0"] },
+                actions: [{ kind: "gact" }, { kind: "bpf", options: { pinned: missing } }]
+              })
+            )
+            expect(err2.reason._tag).toBe("System")
+            expect(err2.message).toContain(missing)
+            expect(openFds()).toBe(before)
+          }).pipe(Effect.provide(Layer.fresh(Netlink.layerNamespace({ name: ns }))))
+        })
+      ),
+    // a namespace's creation waits behind other tests' namespace teardown on a busy machine
+    { timeout: 120_000 }
   )
 })

@@ -28,6 +28,9 @@ describe("Ematch: ipset", () => {
     expect(Ematch.ipsets("ipset(a src) and not (ipset(b dst) or cmp(u8 at 9 eq 6)) or ipset(a dst)")).toEqual(
       ["a", "b"]
     )
+    expect(Ematch.check("ipset(#65535 src)")).toMatch(/not a set index/)
+    expect(Ematch.check("ipset(#x src)")).toMatch(/not a set index/)
+    expect(Ematch.check("ipset(#12 src)")).toBeUndefined()
     expect(Ematch.ipsets("cmp(u8 at 9 eq 6)")).toEqual([])
     expect(Ematch.ipsets("ipset(#4 src)")).toEqual([])
   })
@@ -129,6 +132,8 @@ describeRoot("ipset lookups on the host (ip_set, no cls_basic)", () => {
             expect(yield* Filter.list({ dev: "d0" })).toEqual(before)
           }).pipe(Effect.provide(Layer.fresh(Netlink.layerNamespace({ name: ns }))))
         })
-      )
+      ),
+    // a namespace's creation waits behind other tests' namespace teardown on a busy machine
+    { timeout: 120_000 }
   )
 })

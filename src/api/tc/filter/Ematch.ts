@@ -353,6 +353,8 @@ const parseMatch = (module: string, args: Array<string>): Match => {
         throw new Bad("ipset: expected 'NAME src|dst[,src|dst...]'")
       if (Buffer.byteLength(name) > IPSET_NAME_MAX)
         throw new Bad(`ipset: the name is longer than ${IPSET_NAME_MAX} bytes`)
+      if (name.startsWith("#") && !(/^#\d{1,5}$/.test(name) && Number(name.slice(1)) < 65535))
+        throw new Bad(`ipset: ${JSON.stringify(name)} is not a set index (#0 to #65534)`)
       const list = dirs.split(",")
       if (list.length > IPSET_DIM_MAX) throw new Bad(`ipset: at most ${IPSET_DIM_MAX} of src/dst`)
       for (const d of list)
