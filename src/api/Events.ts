@@ -380,7 +380,8 @@ export const subscribe: (
       ...o,
       link,
       linkName,
-      ipv6NotifiesDown: o.families.includes(AF_INET6) && ipv6NotifiesDown(netns?.path)
+      ipv6NotifiesDown:
+        o.kinds.includes("route") && o.families.includes(AF_INET6) && ipv6NotifiesDown(netns?.path)
     })
     yield* replica.start()
     // One reader, any number of consumers: the replica's chunks go to a
