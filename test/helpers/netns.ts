@@ -71,7 +71,15 @@ export const carrierSettled = (ns: string, ...devs: Array<string>) =>
     (states) => states.every((s) => s !== undefined && s !== "UNKNOWN")
   )
 
-export const newNamespaceName = (tag = "t"): string => `nlt-${tag}-${randomBytes(4).toString("hex")}`
+/**
+ * The test run's tag (from the run token test/setup/leaks.ts sets): namespaces
+ * named with it are this run's, so the leak check can tell them from another
+ * run's on a shared machine.
+ */
+export const runTag = (): string => (process.env.NLINK_TEST_RUN ?? "").slice(0, 6)
+
+export const newNamespaceName = (tag = "t"): string =>
+  `nlt-${tag}-${runTag()}${randomBytes(4).toString("hex")}`
 
 /**
  * A fresh namespace for one test, removed when the test's scope closes.

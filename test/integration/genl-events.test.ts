@@ -5,7 +5,7 @@
  * "notify" group reports the macsec family going away and coming back with a module
  * reload, and the family cache follows it.
  */
-import { execFileSync } from "node:child_process"
+import { execFileSync, spawnSync } from "node:child_process"
 import { release } from "node:os"
 import { expect, it } from "@effect/vitest"
 import { Effect, Stream } from "effect"
@@ -13,7 +13,7 @@ import * as Genl from "../../src/api/Genl.ts"
 import * as Macsec from "../../src/api/Macsec.ts"
 import { linkIndex } from "../../src/api/internal/Resolve.ts"
 import { describeFullKernel, describeRoot, inNamespace, ip } from "../helpers/netns.ts"
-import { waitBound } from "../helpers/timing.ts"
+import { eventually, waitBound } from "../helpers/timing.ts"
 
 const NETDEV_CMD_DEV_ADD_NTF = 2
 const NETDEV_CMD_DEV_DEL_NTF = 3
@@ -103,6 +103,18 @@ describeRoot("Genl multicast on the host kernel", () => {
 
 const modprobe = (...args: Array<string>) => execFileSync("modprobe", args, { stdio: "pipe" })
 
+/**
+ * Unloads macsec once nothing holds it: a macsec link of an earlier test (the
+ * lane runs files in one process) lives on until its namespace's asynchronous
+ * cleanup has run, and until then `modprobe -r` fails with "in use".
+ */
+const unloadMacsec = eventually(
+  "modprobe -r macsec",
+  Effect.sync(() => spawnSync("modprobe", ["-r", "macsec"], { encoding: "utf8" })),
+  (r) => r.status === 0,
+  { hostMs: 30_000, everyMs: 500, show: (r) => `exit ${r.status}: ${r.stderr.trim()}` }
+)
+
 describeFullKernel("Genl family events on the full kernel", () => {
   it.live(
     "macsec unloaded and loaded again: DelFamily then NewFamily, the cache follows, requests work",
@@ -115,7 +127,7 @@ describeFullKernel("Genl family events on the full kernel", () => {
             // the MACsec module answers before the reload
             expect(yield* Macsec.list()).toEqual([])
             const events = yield* Genl.familyEvents()
-            modprobe("-r", "macsec")
+            yield* unloadMacsec
             modprobe("macsec")
             const seen = yield* Stream.runCollect(
               events.pipe(
@@ -146,7 +158,7 @@ describeFullKernel("Genl family events on the full kernel", () => {
       Effect.gen(function* () {
         modprobe("macsec")
         const before = yield* Genl.family("macsec")
-        modprobe("-r", "macsec")
+        yield* unloadMacsec
         modprobe("macsec")
         expect(yield* Macsec.list()).toEqual([])
         const after = yield* Genl.family("macsec")

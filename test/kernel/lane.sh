@@ -115,8 +115,11 @@ T1=$(now)
 run_vm() { # job: the VM's output goes to its own log; status to log.rc
   local j=$1 log=$LOGS/kernel-${J_ID[$1]}.log t rc
   t=$(now)
+  # NLINK_LANE_FILES chooses the files of the full set only: a vs set runs its own list.
+  local files=${NLINK_LANE_FILES:-}
+  [ "${J_SET[$j]}" = full ] || files=
   NLINK_FULL_KERNEL=1 NLINK_KERNEL_ALIAS=${J_ALIAS[$j]} NLINK_LANE_SET=${J_SET[$j]} \
-    NLINK_LANE_SHARD=${J_SHARD[$j]} NLINK_VM_TIMING=1 \
+    NLINK_LANE_SHARD=${J_SHARD[$j]} NLINK_LANE_FILES=$files NLINK_VM_TIMING=1 \
     "$HERE/vm.sh" --kernel "${J_ALIAS[$j]}" --timeout "${NLINK_LANE_TIMEOUT:-2700}" -- bash test/kernel/guest/lane-run.sh \
     >"$log" 2>&1 </dev/null
   rc=$?

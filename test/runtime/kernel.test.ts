@@ -12,12 +12,12 @@ import * as Connection from "../../src/runtime/Connection.ts"
 import * as Namespace from "../../src/runtime/Namespace.ts"
 import * as NetlinkError from "../../src/runtime/NetlinkError.ts"
 import * as Socket from "../../src/runtime/Socket.ts"
-import { describeRoot, isRoot } from "../helpers/netns.ts"
+import { describeRoot, isRoot, runTag } from "../helpers/netns.ts"
 import { testTimeout } from "../helpers/timing.ts"
 import * as R from "./rtnl.ts"
 
-const NS = `nlrt-${process.pid}`
-const NS_IP = `nlrt-ip-${process.pid}`
+const NS = `nlrt-${runTag()}${process.pid}`
+const NS_IP = `nlrt-ip-${runTag()}${process.pid}`
 const ns = { path: `/run/netns/${NS}` }
 const ip = (...args: Array<string>) => execFileSync("ip", args, { encoding: "utf8" })
 

@@ -43,8 +43,17 @@ const ipLines = (...args: Array<string>): Array<string> | undefined => {
   }
 }
 
-const namespaces = (): Set<string> =>
-  new Set((ipLines("netns", "list") ?? []).map((l) => l.split(" ")[0]).filter((n) => SUITE_NAME.test(n)))
+/**
+ * The suite's namespaces: named like the suite's, and for the names that carry
+ * a run's tag (helpers/netns.ts runTag: nlt-, nlrt-), this run's tag, so that
+ * another run's on a shared machine is not counted as this one's leak.
+ */
+const namespaces = (tag: string): Set<string> =>
+  new Set(
+    (ipLines("netns", "list") ?? [])
+      .map((l) => l.split(" ")[0])
+      .filter((n) => SUITE_NAME.test(n) && (!/^nl(t|rt)-/.test(n) || n.includes(tag)))
+  )
 
 /** Host links as "index: name" (an index is never reused while the name exists). */
 const hostLinks = (): Set<string> =>
@@ -121,7 +130,7 @@ export default function setup(): () => Promise<void> {
 
   const before = {
     tmp: suiteTempEntries(systemTmp),
-    netns: namespaces(),
+    netns: namespaces(token.slice(0, 6)),
     links: hostLinks()
   }
 
@@ -140,7 +149,7 @@ export default function setup(): () => Promise<void> {
 
     const candidates = () => ({
       tmp: added(before.tmp, suiteTempEntries(systemTmp)),
-      netns: added(before.netns, namespaces()),
+      netns: added(before.netns, namespaces(token.slice(0, 6))),
       links: added(before.links, hostLinks()),
       procs: tokenProcesses(token)
     })
