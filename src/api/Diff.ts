@@ -67,10 +67,24 @@ export type Change =
  */
 export type Plan = ReadonlyArray<Change>
 
+// A plan compares a link twice (for recreation, then for change) and a canonical form is the
+// costly part of a no-op apply: each object's is computed once (objects are never mutated).
+// Canonical forms drop `status`, and only the wanted object's fields are compared: no strip.
+const canonicals = new WeakMap<object, unknown>()
+const canonicalOf = (entry: Entry, o: unknown): unknown => {
+  if (typeof o !== "object" || o === null) return entry.model.canonical(o)
+  let c = canonicals.get(o)
+  if (c === undefined) {
+    c = entry.model.canonical(o)
+    canonicals.set(o, c)
+  }
+  return c
+}
+
 /** Whether `want` holds in `have`: every configured field `want` gives is equal (fields it leaves out are the kernel's or unmanaged). */
 export const covers = (entry: Entry, want: unknown, have: unknown): boolean => {
-  const w = entry.model.canonical(strip(want)) as Record<string, unknown>
-  const h = entry.model.canonical(strip(have)) as Record<string, unknown>
+  const w = canonicalOf(entry, want) as Record<string, unknown>
+  const h = canonicalOf(entry, have) as Record<string, unknown>
   let all = true
   for (const k in w) {
     if (w[k] !== undefined && !deepEqual(w[k], h[k])) {

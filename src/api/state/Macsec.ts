@@ -217,7 +217,8 @@ const addSa = (s: MacsecSa): Op =>
 /**
  * MACsec secure associations, transmit and receive (after the link and the
  * RX channel). Another key id or short SCI is a new association (removed and
- * created again: its key is needed); activity changes in place.
+ * created again: its key is needed); activity changes in place. An active
+ * SA is turned off before it is removed (the kernel refuses otherwise).
  *
  * @example
  * ```ts
@@ -232,7 +233,14 @@ export const macsecSa: Entry<MacsecSa> = {
   list: Effect.flatMap(linksListed, (l) => Effect.map(secys(l), sasOf)),
   listWith: (listed) => Effect.map(secys(listed), sasOf),
   add: addSa,
-  remove: (s) => (s.sci === undefined ? Mac.removeTxSa(s.dev, s.an) : Mac.removeRxSa(s.dev, s.sci, s.an)),
+  // the kernel refuses to remove an active SA (EBUSY): it is turned off first
+  remove: (s) =>
+    s.sci === undefined
+      ? Effect.andThen(Mac.updateTxSa(s.dev, { an: s.an, active: false }), Mac.removeTxSa(s.dev, s.an))
+      : Effect.andThen(
+          Mac.updateRxSa(s.dev, s.sci, { an: s.an, active: false }),
+          Mac.removeRxSa(s.dev, s.sci, s.an)
+        ),
   update: (from, to) => {
     const a = saCanonical(from)
     const b = saCanonical(to)

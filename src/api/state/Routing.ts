@@ -16,6 +16,13 @@ import * as MulticastRoute from "../MulticastRoute.ts"
 import { type Entry, linkRef, namesOf, type Op } from "./Entry.ts"
 import * as Sysctl from "./Sysctl.ts"
 
+// A kernel without multicast routing answers a dump of the family with every route of every
+// family (rtnetlink's fallback): only families it has are asked (their /proc/net files exist).
+const mrouteFamilies = (): Array<"inet" | "inet6"> => [
+  ...(fs.existsSync("/proc/net/ip_mr_cache") ? (["inet"] as const) : []),
+  ...(fs.existsSync("/proc/net/ip6_mr_cache") ? (["inet6"] as const) : [])
+]
+
 const multicastReadOnly = "multicast routes are written only by a multicast routing daemon's socket"
 
 /**
@@ -36,18 +43,14 @@ export const multicastRoute: Entry<MulticastRoute.MulticastRoute> = {
   rank: 25,
   readOnly:
     "multicast routes are written by a multicast routing daemon through its socket (MRT_ADD_MFC), not over netlink: nlink shows them but cannot apply them",
-  list: Effect.map(
-    Effect.all([MulticastRoute.list({ family: "inet" }), MulticastRoute.list({ family: "inet6" })]),
-    ([a, b]) => [...a, ...b]
+  list: Effect.map(Effect.all(mrouteFamilies().map((family) => MulticastRoute.list({ family }))), (parts) =>
+    parts.flat()
   ),
   listWith: (listed) =>
-    Effect.map(
-      Effect.all([MulticastRoute.listRaw({ family: "inet" }), MulticastRoute.listRaw({ family: "inet6" })]),
-      ([a, b]) => {
-        const names = namesOf(listed)
-        return [...a, ...b].map((m) => MulticastRoute.fromMessage(m, names))
-      }
-    ),
+    Effect.map(Effect.all(mrouteFamilies().map((family) => MulticastRoute.listRaw({ family }))), (parts) => {
+      const names = namesOf(listed)
+      return parts.flat().map((m) => MulticastRoute.fromMessage(m, names))
+    }),
   add: () => Effect.fail(invalid("multicast-route", multicastReadOnly)),
   remove: () => Effect.fail(invalid("multicast-route", multicastReadOnly)),
   needs: (r) => [...linkRef(r.iif), ...r.oifs.flatMap((o) => linkRef(o.dev))],
