@@ -10,16 +10,18 @@ import * as Address from "../../src/api/Address.ts"
 import * as Neighbor from "../../src/api/Neighbor.ts"
 import * as Route from "../../src/api/Route.ts"
 import { NetlinkError } from "../../src/runtime/NetlinkError.ts"
-import { describeRoot, inNamespace, ip, ipJson } from "../helpers/netns.ts"
+import { describeRoot, inNamespace, ip, ipJson, noLinkLocal } from "../helpers/netns.ts"
 
 const dummy = (ns: string) => {
+  noLinkLocal(ns)
   ip(ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1")
   ip(ns, "link", "set", "d0", "up")
   ip(ns, "link", "set", "d1", "up")
 }
 
+// IPv4 only: the kernel adds IPv6 routes of its own (link-locals, multicast) after up.
 const routes = (ns: string) =>
-  ipJson<Array<{ dst: string; metric?: number }>>(ns, "route", "show", "table", "all")
+  ipJson<Array<{ dst: string; metric?: number }>>(ns, "-4", "route", "show", "table", "all")
 
 /** The typed failure of `effect` (a defect fails the test). */
 const failureOf = <A, R>(effect: Effect.Effect<A, NetlinkError, R>) =>
