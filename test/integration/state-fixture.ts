@@ -1,5 +1,9 @@
 /** A namespace configured with iproute2 for the state tests. */
+import { expect } from "@effect/vitest"
 import { Effect, Layer } from "effect"
+import * as Diff from "../../src/api/Diff.ts"
+import * as Snapshot from "../../src/api/Snapshot.ts"
+import * as Transaction from "../../src/api/Transaction.ts"
 import { Netlink } from "../../src/api/Netlink.ts"
 import { ip } from "../helpers/netns.ts"
 
@@ -27,3 +31,41 @@ export const configure = (ns: string) => {
 
 export const inside = <A, E>(ns: string, f: Effect.Effect<A, E, Netlink>) =>
   f.pipe(Effect.provide(Layer.fresh(Netlink.layerNamespace({ name: ns }))))
+
+/**
+ * Runs `steps` in one transaction once per position with `failing` inserted
+ * there (and once after the last step); each time the transaction must fail,
+ * its rollback must report no errors and nothing left changed, and a
+ * snapshot must equal `before`.
+ */
+export const failAtEveryStep = (
+  ns: string,
+  before: Snapshot.Snapshot,
+  steps: ReadonlyArray<(tx: Transaction.Transaction) => Effect.Effect<unknown, unknown, any>>,
+  failing: (tx: Transaction.Transaction) => Effect.Effect<unknown, unknown, any>
+) =>
+  Effect.gen(function* () {
+    for (let at = 0; at <= steps.length; at++) {
+      const r = yield* inside(
+        ns,
+        Effect.flip(
+          Transaction.run((tx) =>
+            Effect.gen(function* () {
+              for (let i = 0; i < steps.length; i++) {
+                if (i === at) yield* failing(tx)
+                yield* steps[i]!(tx)
+              }
+              if (at === steps.length) yield* failing(tx)
+            })
+          )
+        )
+      )
+      expect(r._tag, `failure at ${at}`).toBe("TransactionError")
+      if (r._tag === "TransactionError") {
+        expect(r.rollbackErrors, `failure at ${at}`).toEqual([])
+        expect(r.leftChanged, `failure at ${at}`).toEqual([])
+      }
+      const now = yield* inside(ns, Snapshot.take)
+      expect(Diff.toText(Diff.diff(before.objects, now.objects)), `failure at ${at}`).toBe("")
+    }
+  })

@@ -11,9 +11,9 @@ import { Effect } from "effect"
 import * as Apply from "../../src/api/Apply.ts"
 import * as Diff from "../../src/api/Diff.ts"
 import * as Snapshot from "../../src/api/Snapshot.ts"
-import * as Transaction from "../../src/api/Transaction.ts"
+import type * as Transaction from "../../src/api/Transaction.ts"
 import { describeFullKernel, freshNamespace, ip, ipJson } from "../helpers/netns.ts"
-import { inside } from "./state-fixture.ts"
+import { failAtEveryStep, inside } from "./state-fixture.ts"
 
 const KEY_TX = "81818181818181818181818181818181"
 const KEY_RX = "82828282828282828282828282828282"
@@ -141,29 +141,7 @@ describeFullKernel("State: MACsec channels and associations", () => {
           ]
           const failing = (tx: Transaction.Transaction) =>
             tx.add("route", { destination: "10.77.0.0/16", gateway: "192.0.2.1" })
-          for (let at = 0; at <= steps.length; at++) {
-            const r = yield* inside(
-              a,
-              Effect.flip(
-                Transaction.run((tx) =>
-                  Effect.gen(function* () {
-                    for (let i = 0; i < steps.length; i++) {
-                      if (i === at) yield* failing(tx)
-                      yield* steps[i](tx)
-                    }
-                    if (at === steps.length) yield* failing(tx)
-                  })
-                )
-              )
-            )
-            expect(r._tag, `failure at ${at}`).toBe("TransactionError")
-            if (r._tag === "TransactionError") {
-              expect(r.rollbackErrors, `failure at ${at}`).toEqual([])
-              expect(r.leftChanged, `failure at ${at}`).toEqual([])
-            }
-            const now = yield* inside(a, Snapshot.take)
-            expect(Diff.toText(Diff.diff(before.objects, now.objects)), `failure at ${at}`).toBe("")
-          }
+          yield* failAtEveryStep(a, before, steps, failing)
         })
       ),
     { timeout: 900_000 }

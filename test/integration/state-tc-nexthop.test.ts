@@ -11,9 +11,9 @@ import { Effect } from "effect"
 import * as Apply from "../../src/api/Apply.ts"
 import * as Diff from "../../src/api/Diff.ts"
 import * as Snapshot from "../../src/api/Snapshot.ts"
-import * as Transaction from "../../src/api/Transaction.ts"
+import type * as Transaction from "../../src/api/Transaction.ts"
 import { describeRoot, freshNamespace, ip } from "../helpers/netns.ts"
-import { inside } from "./state-fixture.ts"
+import { failAtEveryStep, inside } from "./state-fixture.ts"
 
 const tc = (ns: string, ...args: Array<string>): void => {
   execFileSync("tc", ["-n", ns, ...args], { stdio: ["ignore", "ignore", "pipe"] })
@@ -171,26 +171,7 @@ describeRoot("State: nexthops, qdiscs and classes", () => {
           ]
           const failing = (tx: Transaction.Transaction) =>
             tx.add("route", { destination: "10.77.0.0/16", gateway: "192.0.2.1" })
-          for (let at = 0; at <= steps.length; at++) {
-            const r = yield* inside(
-              a,
-              Effect.flip(
-                Transaction.run((tx) =>
-                  Effect.gen(function* () {
-                    for (let i = 0; i < steps.length; i++) {
-                      if (i === at) yield* failing(tx)
-                      yield* steps[i](tx)
-                    }
-                    if (at === steps.length) yield* failing(tx)
-                  })
-                )
-              )
-            )
-            expect(r._tag, `failure at ${at}`).toBe("TransactionError")
-            if (r._tag === "TransactionError") expect(r.rollbackErrors, `failure at ${at}`).toEqual([])
-            const now = yield* inside(a, Snapshot.take)
-            expect(Diff.toText(Diff.diff(before.objects, now.objects)), `failure at ${at}`).toBe("")
-          }
+          yield* failAtEveryStep(a, before, steps, failing)
         })
       ),
     { timeout: 600_000 }
